@@ -1,0 +1,31 @@
+/*
+ * aero/aero.h - umbrella header for libaero, the aero runtime.
+ *
+ * Include this one header to use the client directly:
+ *   client.h   SyncClient: connect, sessions, close
+ *   behavior.h Behavior: timeouts, retries, write settings
+ *   key.h      DataSet and keys
+ *   value.h    values (bins, lists, maps)
+ *   write.h    the write builder (upsert, insert, update, replace, delete...)
+ *   query.h    point reads, batch reads, queries, fast paths
+ *   stream.h   RecordStream
+ *   record.h   records and typed getters
+ *   ael.h      AEL filters and compiled expressions
+ *   error.h    status codes and aero_error
+ */
+#ifndef AERO_AERO_H
+#define AERO_AERO_H
+
+#include <aero/common.h>
+#include <aero/error.h>
+#include <aero/value.h>
+#include <aero/key.h>
+#include <aero/behavior.h>
+#include <aero/client.h>
+#include <aero/record.h>
+#include <aero/stream.h>
+#include <aero/ael.h>
+#include <aero/write.h>
+#include <aero/query.h>
+
+#endif

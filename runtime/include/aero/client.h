@@ -1,0 +1,95 @@
+/*
+ * aero/client.h - SyncClient: connect to a cluster, make sessions, close.
+ *
+ * A client owns the cluster view (nodes, partition map, tend thread) and the
+ * connection pools. It is safe to share one client, and the sessions made
+ * from it, between any number of threads.
+ *
+ *     aero_error err;
+ *     aero_client *c = aero_client_connect("127.0.0.1:3000", NULL, &err);
+ *     if (!c) { fprintf(stderr, "%s\n", err.message); return 1; }
+ *     aero_session *s = aero_client_create_session(c, &AERO_BEHAVIOR_DEFAULT);
+ *     ...
+ *     aero_session_free(s);
+ *     aero_client_close(c);
+ */
+#ifndef AERO_CLIENT_H
+#define AERO_CLIENT_H
+
+#include <aero/behavior.h>
+#include <aero/error.h>
+
+AERO_BEGIN_DECLS
+
+typedef struct aero_client aero_client;
+typedef struct aero_session aero_session;
+
+/** Log levels for the optional log callback. */
+typedef enum aero_log_level {
+    AERO_LOG_ERROR = 0,
+    AERO_LOG_WARN = 1,
+    AERO_LOG_INFO = 2,
+    AERO_LOG_DEBUG = 3,
+} aero_log_level;
+
+/** Log callback: called from the tend thread or command threads. */
+typedef void (*aero_log_fn)(aero_log_level level, const char *message, void *udata);
+
+/** Cluster-wide settings. Initialise with aero_client_config_init(). */
+typedef struct aero_client_config {
+    uint32_t tend_interval_ms;     /**< cluster tend period, default 1000 */
+    uint32_t connect_timeout_ms;   /**< seed and tend connects, default 1000 */
+    uint32_t min_conns_per_node;   /**< kept open per node, default 0 */
+    uint32_t max_conns_per_node;   /**< hard cap per node, default 100 */
+    uint32_t max_socket_idle_ms;   /**< idle pooled sockets are closed after this, default 55000 */
+    uint32_t max_node_failures;    /**< consecutive tend failures before a node is dropped, default 5 */
+    const char *cluster_name;      /**< if set, every node must report this name */
+    const char *user;              /**< internal authentication (Enterprise), or NULL */
+    const char *password;
+    bool fail_if_not_connected;    /**< connect fails when no seed answers (default true) */
+    aero_log_fn log;               /**< NULL (default) logs nothing */
+    void *log_udata;
+    aero_log_level log_level;      /**< most verbose level passed to `log`, default INFO */
+} aero_client_config;
+
+/** Fill `cfg` with the defaults above. */
+AERO_API void aero_client_config_init(aero_client_config *cfg);
+
+/**
+ * Connect from a seed list "host:port[,host:port...]" (IPv6 as [addr]:port;
+ * a missing port means 3000). `cfg` may be NULL for the defaults; it is
+ * copied. Discovers the cluster and starts the tend thread.
+ * Returns NULL and fills `err` on failure (AERO_ERR_INVALID_HOST for a bad
+ * seed string, AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers).
+ */
+AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_config *cfg, aero_error *err);
+
+/**
+ * Stop tending, close every connection and free the client. Sessions made
+ * from it must not be used afterwards (free them first). NULL is a no-op.
+ */
+AERO_API void aero_client_close(aero_client *client);
+
+/**
+ * create_session(behavior): NULL means AERO_BEHAVIOR_DEFAULT. The behavior is
+ * resolved now and copied. Returns NULL only when out of memory.
+ */
+AERO_API aero_session *aero_client_create_session(aero_client *client, const aero_behavior *behavior);
+
+/** Free a session. NULL is a no-op. */
+AERO_API void aero_session_free(aero_session *session);
+
+/** The client a session belongs to. */
+AERO_API aero_client *aero_session_client(const aero_session *session);
+
+/**
+ * Send one info command (e.g. "build", "namespaces") to one node and copy the
+ * value (without the echoed name) into out, NUL-terminated. A value longer
+ * than cap is reported as AERO_ERR_PARAM. An "ERROR:..." answer is returned
+ * as that error code.
+ */
+AERO_API aero_status aero_client_info(aero_client *client, const char *command, char *out, size_t cap, aero_error *err);
+
+AERO_END_DECLS
+
+#endif

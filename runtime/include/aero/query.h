@@ -1,0 +1,94 @@
+/*
+ * aero/query.h - reads: point reads, batch reads and dataset queries
+ * (SDK SyncQueryBuilder), plus the direct fast paths get/put/exists.
+ *
+ *     // point read
+ *     aero_stream *st = aero_query_execute(aero_session_query_key(s, &key), &err);
+ *     const aero_record *r;
+ *     if (aero_stream_first_or_raise(st, &r, &err) == AERO_OK) ...
+ *     aero_stream_close(st);
+ *
+ *     // AEL-filtered query over a set
+ *     aero_query *q = aero_session_query(s, &users);
+ *     aero_query_where(q, "$.status == 'active' and $.age > 21");
+ *     aero_stream *st = aero_query_execute(q, &err);
+ *     for (const aero_record *r; (r = aero_stream_next(st, &err)); )
+ *         printf("%s\n", aero_record_str(r, "name"));
+ *     aero_stream_close(st);
+ *
+ * Builder misuse is reported by aero_query_execute(), which consumes the
+ * builder whether it succeeds or not.
+ */
+#ifndef AERO_QUERY_H
+#define AERO_QUERY_H
+
+#include <aero/ael.h>
+#include <aero/client.h>
+#include <aero/key.h>
+#include <aero/record.h>
+#include <aero/stream.h>
+#include <aero/write.h>
+
+AERO_BEGIN_DECLS
+
+typedef struct aero_query aero_query;
+
+/** query(dataset): every record of the set (a scan, filtered by where()). */
+AERO_API aero_query *aero_session_query(aero_session *s, const aero_dataset *ds);
+/** query(key): a point read. The key is copied. */
+AERO_API aero_query *aero_session_query_key(aero_session *s, const aero_key *key);
+/** query([keys]): a batch read, rows in input order. Keys are copied. */
+AERO_API aero_query *aero_session_query_keys(aero_session *s, const aero_key *keys, size_t n);
+
+/** bins([...]): read only these bins. Names are copied. */
+AERO_API aero_query *aero_query_bins(aero_query *q, const char *const *bins, size_t n);
+/** with_no_bins(): metadata only (generation, TTL). */
+AERO_API aero_query *aero_query_with_no_bins(aero_query *q);
+/** where(AEL): server-side filter. */
+AERO_API aero_query *aero_query_where(aero_query *q, const char *ael);
+/** where() with a compiled expression (bytes copied). */
+AERO_API aero_query *aero_query_where_expr(aero_query *q, const aero_expr *e);
+/** where() with precompiled static bytes (NOT copied: must outlive the stream). */
+AERO_API aero_query *aero_query_where_bytes(aero_query *q, const uint8_t *bytes, size_t len);
+/** A key rejected by where() yields an AERO_ERR_FILTERED_OUT row (an error for one key). */
+AERO_API aero_query *aero_query_fail_on_filtered_out(aero_query *q);
+/** One row per requested key, missing ones included (result AERO_ERR_KEY_NOT_FOUND). */
+AERO_API aero_query *aero_query_respond_all_keys(aero_query *q);
+/** Cap on the records a dataset query returns (limit). */
+AERO_API aero_query *aero_query_max_records(aero_query *q, uint64_t n);
+/** Server-side throttle of a dataset query. */
+AERO_API aero_query *aero_query_records_per_second(aero_query *q, uint32_t n);
+/**
+ * chunk_size(n): a dataset query returns at most n records per chunk; when the
+ * stream ends, aero_stream_has_more_chunks() says whether another chunk
+ * remains, and iterating again continues exactly where the chunk stopped.
+ */
+AERO_API aero_query *aero_query_chunk_size(aero_query *q, uint32_t n);
+/** Only partitions begin..end-1 (0 <= begin < end <= 4096). */
+AERO_API aero_query *aero_query_on_partition_range(aero_query *q, uint32_t begin, uint32_t end);
+
+/** Run. Returns a stream, or NULL with err filled (bad input, connection failure). */
+AERO_API aero_stream *aero_query_execute(aero_query *q, aero_error *err);
+/** Drop a builder without running it. NULL is a no-op. */
+AERO_API void aero_query_abandon(aero_query *q);
+
+/* Fast paths (SDK session.get / session.put): no builder, no stream. */
+
+/**
+ * Read one record into `out` (an initialised record, reused across calls).
+ * `bins`/`n_bins` select bins (NULL/0 = all). A missing record returns
+ * AERO_ERR_KEY_NOT_FOUND.
+ */
+AERO_API aero_status aero_session_get(aero_session *s, const aero_key *key, const char *const *bins, size_t n_bins,
+                                      aero_record *out, aero_error *err);
+/** Read generation and TTL only. A missing record returns AERO_ERR_KEY_NOT_FOUND. */
+AERO_API aero_status aero_session_get_header(aero_session *s, const aero_key *key, aero_record *out, aero_error *err);
+/** Does the record exist? A missing record is AERO_OK with *exists = false. */
+AERO_API aero_status aero_session_exists(aero_session *s, const aero_key *key, bool *exists, aero_error *err);
+/** Upsert the given bins. */
+AERO_API aero_status aero_session_put(aero_session *s, const aero_key *key, const aero_bin_value *bins, size_t n,
+                                      aero_error *err);
+
+AERO_END_DECLS
+
+#endif

@@ -1,0 +1,1 @@
+/* ael/expr.c - to be implemented */

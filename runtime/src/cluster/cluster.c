@@ -1,0 +1,1 @@
+/* cluster/cluster.c - to be implemented */

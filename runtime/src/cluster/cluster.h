@@ -1,0 +1,78 @@
+/*
+ * cluster/cluster.h - the cluster view: nodes, partition map, routing,
+ * connection pools, tending. Internal to libaero.
+ *
+ * Commands ask for "the node for this partition" and borrow a connection from
+ * that node's pool; they never know whether the cluster has one node or many.
+ * Nodes are reference counted: a node returned by any lookup is retained and
+ * must be released by the caller, so a node removed by the tend thread stays
+ * valid while a command still uses it.
+ */
+#ifndef AERO_CLUSTER_CLUSTER_H
+#define AERO_CLUSTER_CLUSTER_H
+
+#include <aero/behavior.h>
+#include <aero/client.h>
+#include <aero/error.h>
+
+#include "net/conn.h"
+
+typedef struct aero_cluster aero_cluster;
+typedef struct aero_node aero_node;
+
+/**
+ * Seed from "host:port[,host:port]" and discover the cluster (peers, replicas),
+ * then start the tend thread (cfg->tend_interval_ms). `cfg` is copied.
+ * AERO_ERR_INVALID_HOST for a bad seed string; AERO_ERR_CONNECTION or
+ * AERO_ERR_TIMEOUT when no seed answers (if cfg->fail_if_not_connected).
+ */
+aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, aero_cluster **out, aero_error *err);
+/** Stop tending, close all connections, free. Nodes still retained stay valid until released. */
+void aero_cluster__free(aero_cluster *c);
+
+/**
+ * Node that serves partition `pid` of namespace `ns`: the master for writes;
+ * for reads, by replica policy. `attempt` (0 for the first try, 1.. for
+ * retries) moves SEQUENCE to the next replica. Returns a retained node, or
+ * NULL when no node serves the partition (caller reports AERO_ERR_INVALID_NODE).
+ */
+aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
+                                  unsigned attempt);
+/** Some active node (info commands), retained; NULL if none. */
+aero_node *aero_cluster__any_node(aero_cluster *c);
+/** Up to `cap` active nodes, each retained; returns how many. */
+size_t aero_cluster__nodes(aero_cluster *c, aero_node **out, size_t cap);
+
+void aero_node__retain(aero_node *n);
+void aero_node__release(aero_node *n);
+/** Node name (as the server reports it, e.g. "BB9020011AC4202"). */
+const char *aero_node__name(const aero_node *n);
+/** "host:port" the node is reached at. */
+const char *aero_node__address(const aero_node *n);
+
+/**
+ * Borrow a connection: a pooled idle one, or a new one connected before
+ * `deadline_ns`. AERO_ERR_NO_MORE_CONNECTIONS when max_conns_per_node are in use.
+ */
+aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **out, aero_error *err);
+/** Return a healthy connection (the exchange completed) to the pool. */
+void aero_node__conn_put(aero_node *n, aero_conn *conn);
+/** Close a connection whose state is unknown (timeout, error mid-exchange). */
+void aero_node__conn_close(aero_node *n, aero_conn *conn);
+
+/** Statistics hooks the command layer calls. */
+void aero_cluster__count_retry(aero_cluster *c);
+void aero_cluster__count_error(aero_cluster *c, aero_status code);
+
+/** Log through the client's callback if `level` is enabled (printf format). */
+void aero_cluster__log(aero_cluster *c, aero_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/**
+ * Send one info request with the given commands to node n and return the
+ * answer body (malloc'd, NUL-terminated, caller frees) in *out.
+ */
+aero_status aero_node__info(aero_node *n, const char *const *commands, size_t n_commands, uint64_t deadline_ns,
+                            char **out, size_t *out_len, aero_error *err);
+
+#endif

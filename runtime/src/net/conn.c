@@ -1,0 +1,1 @@
+/* net/conn.c - to be implemented */

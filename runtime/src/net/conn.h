@@ -1,0 +1,43 @@
+/*
+ * net/conn.h - one blocking TCP connection with a deadline on every wait.
+ *
+ * Sockets are non-blocking underneath; connect, write and read wait with
+ * poll() until the absolute monotonic deadline passed in, then fail with
+ * AERO_ERR_TIMEOUT. A peer that closes gives AERO_ERR_CONNECTION. net/ knows
+ * nothing of message layouts.
+ */
+#ifndef AERO_NET_CONN_H
+#define AERO_NET_CONN_H
+
+#include <aero/error.h>
+
+#include <sys/socket.h>
+
+typedef struct aero_conn {
+    int fd;
+    uint64_t last_used_ns; /* monotonic time it was last returned to a pool */
+    void *owner;           /* pool bookkeeping (cluster/) */
+} aero_conn;
+
+/** Monotonic clock in nanoseconds. */
+uint64_t aero_now_ns(void);
+/** Deadline `ms` from now; 0 ms means no deadline (UINT64_MAX). */
+uint64_t aero_deadline_after_ms(uint32_t ms);
+
+/** Connect to addr before `deadline_ns` (TCP_NODELAY set). */
+aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
+                               aero_error *err);
+/** Write all n bytes before the deadline. */
+aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t deadline_ns, aero_error *err);
+/** Read exactly n bytes before the deadline. */
+aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_ns, aero_error *err);
+/** True if the socket has unread bytes or was closed by the peer (not reusable). */
+bool aero_conn__is_stale(const aero_conn *c);
+/** Close the socket (fd = -1 afterwards). */
+void aero_conn__close(aero_conn *c);
+
+/** Parse "host:port" / "[v6]:port" / "host" (default port) into host and port. */
+aero_status aero_net__parse_host(const char *s, size_t len, char *host, size_t host_cap, uint16_t *port,
+                                 uint16_t default_port);
+
+#endif

@@ -1,0 +1,1 @@
+/* proto/arena.c - to be implemented */

@@ -1,0 +1,1 @@
+/* proto/buf.c - to be implemented */

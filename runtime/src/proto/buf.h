@@ -1,0 +1,48 @@
+/*
+ * proto/buf.h - a growable byte buffer for building messages.
+ *
+ * Starts on caller storage (a stack array or a reused block) and moves to the
+ * heap only when it outgrows it. Failure is sticky: once an allocation fails
+ * or the protocol size limit is passed, further appends do nothing and
+ * `failed` stays set, so a builder checks once at the end.
+ */
+#ifndef AERO_PROTO_BUF_H
+#define AERO_PROTO_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct aero_buf {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+    bool heap;    /* data was allocated by the buffer */
+    bool failed;  /* sticky: an append could not be made */
+} aero_buf;
+
+/** Start on `storage` (may be NULL with cap 0). */
+void aero_buf__init(aero_buf *b, void *storage, size_t cap);
+/** Free heap storage (if any) and reset to empty. */
+void aero_buf__free(aero_buf *b);
+/** Keep storage, set len = 0 and clear `failed`. */
+void aero_buf__reset(aero_buf *b);
+/** Make room for n more bytes; false (and failed set) if impossible. */
+bool aero_buf__reserve(aero_buf *b, size_t n);
+/** Append n uninitialised bytes and return them, or NULL on failure. */
+uint8_t *aero_buf__append(aero_buf *b, size_t n);
+void aero_buf__put(aero_buf *b, const void *p, size_t n);
+void aero_buf__put_u8(aero_buf *b, uint8_t v);
+void aero_buf__put_u16be(aero_buf *b, uint16_t v);
+void aero_buf__put_u32be(aero_buf *b, uint32_t v);
+void aero_buf__put_u64be(aero_buf *b, uint64_t v);
+
+/* Big-endian loads and stores on raw memory. */
+static inline uint16_t aero_get_u16be(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
+static inline uint32_t aero_get_u32be(const uint8_t *p) { return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3]; }
+static inline uint64_t aero_get_u64be(const uint8_t *p) { return ((uint64_t)aero_get_u32be(p) << 32) | aero_get_u32be(p + 4); }
+static inline void aero_set_u16be(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static inline void aero_set_u32be(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
+static inline void aero_set_u64be(uint8_t *p, uint64_t v) { aero_set_u32be(p, (uint32_t)(v >> 32)); aero_set_u32be(p + 4, (uint32_t)v); }
+
+#endif

@@ -1,0 +1,1 @@
+/* proto/info.c - to be implemented */

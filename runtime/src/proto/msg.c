@@ -1,0 +1,1 @@
+/* proto/msg.c - to be implemented */

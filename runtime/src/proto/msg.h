@@ -1,0 +1,129 @@
+/*
+ * proto/msg.h - the AS_MSG message: proto header, 22-byte header, fields, ops,
+ * and particle values inside ops. No I/O (protocol.md 1, 3, 5).
+ *
+ * Writing: aero_msg__begin() reserves the 30 header bytes, fields and ops are
+ * appended (counting themselves into the header struct), aero_msg__end()
+ * fills in the proto and AS_MSG headers.
+ *
+ * Reading: aero_msg__parse() validates a whole AS_MSG body, then the field and
+ * op iterators walk it. Every length is checked against the buffer: hostile
+ * or truncated input gives AERO_ERR_PROTOCOL, never an out-of-bounds read.
+ */
+#ifndef AERO_PROTO_MSG_H
+#define AERO_PROTO_MSG_H
+
+#include <aero/error.h>
+#include <aero/value.h>
+
+#include "proto/arena.h"
+#include "proto/buf.h"
+#include "proto/wire.h"
+
+/** The 22-byte AS_MSG header, host order. */
+typedef struct aero_msg_header {
+    uint8_t info1, info2, info3, info4;
+    uint8_t result_code;
+    uint32_t generation;
+    uint32_t record_ttl;
+    uint32_t transaction_ttl;
+    uint16_t n_fields;
+    uint16_t n_ops;
+} aero_msg_header;
+
+/* ---- proto header ---- */
+
+/** Encode an 8-byte proto header. */
+void aero_proto__write_header(uint8_t out[8], uint8_t type, uint64_t size);
+/**
+ * Decode an 8-byte proto header: checks version 2 and size <= 128 MiB.
+ * AERO_ERR_PROTOCOL otherwise.
+ */
+aero_status aero_proto__read_header(const uint8_t in[8], uint8_t *type, uint64_t *size);
+
+/* ---- writing ---- */
+
+/** Reserve room for the proto + AS_MSG headers at the current end of `b`; returns their offset. */
+size_t aero_msg__begin(aero_buf *b);
+/** Append a field and count it. */
+void aero_msg__field(aero_buf *b, aero_msg_header *h, uint8_t type, const void *data, size_t len);
+/** Append a field header for `len` data bytes the caller appends next; counts it. */
+void aero_msg__field_header(aero_buf *b, aero_msg_header *h, uint8_t type, size_t len);
+/** Append a u32/u64 BE field. */
+void aero_msg__field_u32(aero_buf *b, aero_msg_header *h, uint8_t type, uint32_t v);
+void aero_msg__field_u64(aero_buf *b, aero_msg_header *h, uint8_t type, uint64_t v);
+/** Append an op with raw value bytes and count it. */
+void aero_msg__op(aero_buf *b, aero_msg_header *h, uint8_t op, uint8_t ptype, const char *name, size_t name_len,
+                  const void *value, size_t value_len);
+/**
+ * Append an op whose value is `v` encoded as a particle (int 8 bytes BE,
+ * double, string, blob, bool 1 byte, geojson with the flags/ncells prefix,
+ * list and map as msgpack, nil as empty). AERO_ERR_PARAM for values that
+ * cannot be a bin (wildcard, infinity, nesting too deep).
+ */
+aero_status aero_msg__op_value(aero_buf *b, aero_msg_header *h, uint8_t op, const char *name, size_t name_len,
+                               const aero_value *v);
+/**
+ * Finish the message that begins at `start` (from aero_msg__begin): writes
+ * the proto header (type 3, size of everything after it) and `h`. Returns
+ * AERO_ERR_NO_MEMORY if the buffer failed, AERO_ERR_PARAM if too large.
+ */
+aero_status aero_msg__end(aero_buf *b, size_t start, const aero_msg_header *h);
+
+/* ---- reading ---- */
+
+/** A validated AS_MSG: header plus the field and op regions. */
+typedef struct aero_msg_view {
+    aero_msg_header h;
+    const uint8_t *fields;  /* first field */
+    const uint8_t *ops;     /* first op */
+    const uint8_t *end;     /* one past the last op */
+} aero_msg_view;
+
+/**
+ * Parse one AS_MSG starting at `p` (after any proto header), at most `len`
+ * bytes. Checks header_sz, that n_fields fields and n_ops ops fit, and
+ * reports the bytes used in *used (a stream holds several messages back to
+ * back). AERO_ERR_PROTOCOL on any inconsistency.
+ */
+aero_status aero_msg__parse(const uint8_t *p, size_t len, aero_msg_view *out, size_t *used);
+
+typedef struct aero_field_view {
+    uint8_t type;
+    const uint8_t *data;
+    uint32_t len;
+} aero_field_view;
+
+typedef struct aero_op_view {
+    uint8_t op;
+    uint8_t ptype;
+    uint8_t name_len;
+    const char *name;        /* not NUL-terminated */
+    const uint8_t *value;
+    uint32_t value_len;
+} aero_op_view;
+
+/** Iterate fields/ops of a parsed message (already validated by aero_msg__parse). */
+typedef struct aero_msg_iter {
+    const uint8_t *p;
+    const uint8_t *end;
+    uint32_t left;
+} aero_msg_iter;
+
+void aero_msg__fields(const aero_msg_view *m, aero_msg_iter *it);
+bool aero_msg__next_field(aero_msg_iter *it, aero_field_view *out);
+void aero_msg__ops(const aero_msg_view *m, aero_msg_iter *it);
+bool aero_msg__next_op(aero_msg_iter *it, aero_op_view *out);
+
+/**
+ * Decode a particle value (from an op) into `out`. Strings and geojson are
+ * copied NUL-terminated into `arena`; blobs point at `p`; lists and maps are
+ * decoded into `arena`. Integers of 0..8 bytes are accepted (sign-extended).
+ * Unknown particle types come back as AERO_BLOB. AERO_ERR_PROTOCOL on bad data.
+ */
+aero_status aero_particle__decode(uint8_t ptype, const uint8_t *p, size_t len, aero_arena *arena, aero_value *out);
+
+/** Remaining TTL in seconds from a response void time (0 = never -> AERO_TTL_NEVER). */
+uint32_t aero_msg__ttl_from_void_time(uint32_t void_time, uint32_t now_since_epoch2010);
+
+#endif

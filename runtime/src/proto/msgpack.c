@@ -1,0 +1,1 @@
+/* proto/msgpack.c - to be implemented */
