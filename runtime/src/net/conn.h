@@ -17,7 +17,12 @@ typedef struct aero_conn {
     int fd;
     uint64_t last_used_ns; /* monotonic time it was last returned to a pool */
     void *owner;           /* pool bookkeeping (cluster/) */
+    uint8_t *rbuf;         /* reusable receive buffer for the command layer (malloc'd, freed on close) */
+    size_t rbuf_cap;       /* bytes allocated at rbuf */
 } aero_conn;
+
+/** An unconnected connection (fd = -1, no buffer). */
+#define AERO_CONN_INIT {.fd = -1, .last_used_ns = 0, .owner = NULL, .rbuf = NULL, .rbuf_cap = 0}
 
 /** Monotonic clock in nanoseconds. */
 uint64_t aero_now_ns(void);
@@ -33,10 +38,16 @@ aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t dea
 aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_ns, aero_error *err);
 /** True if the socket has unread bytes or was closed by the peer (not reusable). */
 bool aero_conn__is_stale(const aero_conn *c);
-/** Close the socket (fd = -1 afterwards). */
+/** Close the socket (fd = -1 afterwards) and free rbuf (NULL, cap 0 afterwards). */
 void aero_conn__close(aero_conn *c);
 
-/** Parse "host:port" / "[v6]:port" / "host" (default port) into host and port. */
+/**
+ * Parse "host:port" / "[v6]:port" / "[v6]" / "host" (default port) into host
+ * (NUL-terminated, brackets removed) and port. A bare IPv6 address with more
+ * than one ':' and no brackets is taken as a host without port.
+ * AERO_ERR_INVALID_HOST for an empty host, a bad port (not 1..65535) or a
+ * host longer than host_cap - 1.
+ */
 aero_status aero_net__parse_host(const char *s, size_t len, char *host, size_t host_cap, uint16_t *port,
                                  uint16_t default_port);
 
