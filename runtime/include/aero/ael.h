@@ -38,6 +38,51 @@ AERO_API aero_expr *aero_expr_from_bytes(const uint8_t *bytes, size_t len);
 /** Free an expression. NULL is a no-op. */
 AERO_API void aero_expr_free(aero_expr *expr);
 
+/**
+ * Types of AEL values and template slots: the server's expression result
+ * types (protocol.md 8.1), plus AERO_AEL_ANY for "not declared / unknown".
+ */
+typedef enum aero_ael_type {
+    AERO_AEL_NIL = 0,
+    AERO_AEL_BOOL = 1,
+    AERO_AEL_INT = 2,
+    AERO_AEL_STRING = 3,
+    AERO_AEL_LIST = 4,
+    AERO_AEL_MAP = 5,
+    AERO_AEL_BLOB = 6,
+    AERO_AEL_FLOAT = 7,
+    AERO_AEL_GEO = 8,
+    AERO_AEL_HLL = 9,
+    AERO_AEL_ANY = 15,
+} aero_ael_type;
+
+/**
+ * One placeholder slot of a precompiled expression template (emitted by
+ * aerogen): the encoding of parameter `param`, which must have type `type`,
+ * goes at byte `offset` of the template's constant bytes.
+ */
+typedef struct aero_ael_slot {
+    uint32_t offset;
+    uint16_t param;
+    uint8_t type; /**< an aero_ael_type */
+} aero_ael_slot;
+
+/**
+ * Assemble an expression from a template: the constant `bytes` (len bytes)
+ * with, at each slot (ascending offsets), the msgpack encoding of
+ * args[slot.param]. Slot encodings: INT as a msgpack int, FLOAT as a double
+ * (an AERO_INT argument is converted), STRING / BLOB / GEO as particle
+ * strings (0x03 / 0x04 / 0x17), BOOL, LIST and MAP as msgpack (the QUOTE
+ * wrapper of a list is part of the constant bytes). Returns a new expression
+ * (free with aero_expr_free) or NULL with err filled: AERO_ERR_PARAM when an
+ * argument is missing or of the wrong type ("placeholder ?1 expects int, got
+ * str") or a slot is malformed, AERO_ERR_NO_MEMORY.
+ */
+AERO_API aero_expr *aero_ael_template_fill(const uint8_t *bytes, size_t len,
+                                           const aero_ael_slot *slots, size_t n_slots,
+                                           const aero_value *args, size_t n_args,
+                                           aero_error *err);
+
 AERO_END_DECLS
 
 #endif
