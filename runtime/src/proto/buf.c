@@ -1,1 +1,108 @@
-/* proto/buf.c - to be implemented */
+/*
+ * proto/buf.c - growable byte buffer.
+ *
+ * The buffer begins on storage the caller lends (often a stack array), so a
+ * typical request is built without touching the heap. Growth doubles, and a
+ * buffer never grows past AERO_BUF_MAX: no legal message is larger, so the
+ * limit turns a runaway builder into a clean, sticky failure instead of an
+ * attempt to allocate gigabytes.
+ */
+#include "proto/buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void aero_buf__init(aero_buf *b, void *storage, size_t cap) {
+    b->data = storage;
+    b->len = 0;
+    b->cap = storage ? cap : 0;
+    b->heap = false;
+    b->failed = false;
+}
+
+void aero_buf__free(aero_buf *b) {
+    if (b->heap)
+        free(b->data);
+    b->data = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->heap = false;
+    b->failed = false;
+}
+
+void aero_buf__reset(aero_buf *b) {
+    b->len = 0;
+    b->failed = false;
+}
+
+static bool grow(aero_buf *b, size_t need) {
+    size_t cap = b->cap < 256 ? 256 : b->cap;
+    while (cap < need)
+        cap = cap > AERO_BUF_MAX / 2 ? AERO_BUF_MAX : cap * 2;
+    if (cap > AERO_BUF_MAX)
+        cap = AERO_BUF_MAX;
+    uint8_t *p;
+    if (b->heap) {
+        p = realloc(b->data, cap);
+    } else {
+        p = malloc(cap);
+        if (p && b->len)
+            memcpy(p, b->data, b->len);
+    }
+    if (!p)
+        return false;
+    b->data = p;
+    b->cap = cap;
+    b->heap = true;
+    return true;
+}
+
+bool aero_buf__reserve(aero_buf *b, size_t n) {
+    if (b->failed)
+        return false;
+    if (n <= b->cap - b->len)
+        return true;
+    if (n > AERO_BUF_MAX - b->len || !grow(b, b->len + n)) {
+        b->failed = true;
+        return false;
+    }
+    return true;
+}
+
+uint8_t *aero_buf__append(aero_buf *b, size_t n) {
+    if (!aero_buf__reserve(b, n))
+        return NULL;
+    uint8_t *p = b->data + b->len;
+    b->len += n;
+    return p;
+}
+
+void aero_buf__put(aero_buf *b, const void *p, size_t n) {
+    uint8_t *d = aero_buf__append(b, n);
+    if (d && n)
+        memcpy(d, p, n);
+}
+
+void aero_buf__put_u8(aero_buf *b, uint8_t v) {
+    uint8_t *d = aero_buf__append(b, 1);
+    if (d)
+        d[0] = v;
+}
+
+void aero_buf__put_u16be(aero_buf *b, uint16_t v) {
+    uint8_t *d = aero_buf__append(b, 2);
+    if (d)
+        aero_set_u16be(d, v);
+}
+
+void aero_buf__put_u32be(aero_buf *b, uint32_t v) {
+    uint8_t *d = aero_buf__append(b, 4);
+    if (d)
+        aero_set_u32be(d, v);
+}
+
+void aero_buf__put_u64be(aero_buf *b, uint64_t v) {
+    uint8_t *d = aero_buf__append(b, 8);
+    if (d)
+        aero_set_u64be(d, v);
+}

@@ -13,6 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/**
+ * Largest size a buffer may reach: one maximal proto body plus its 8-byte
+ * header (protocol.md 1). Appends past it fail (sticky).
+ */
+#define AERO_BUF_MAX ((size_t)128 * 1024 * 1024 + 8)
+
 typedef struct aero_buf {
     uint8_t *data;
     size_t len;
