@@ -1,1 +1,372 @@
-/* proto/msg.c - to be implemented */
+/*
+ * proto/msg.c - AS_MSG writer and reader, particle values (protocol.md 1, 3).
+ *
+ * The writer appends straight into an aero_buf and back-patches sizes, so a
+ * request costs no allocation beyond buffer growth. The reader validates the
+ * whole message once (every field and op fits inside the bytes given), after
+ * which the iterators can walk it without further checks; they still stop
+ * cleanly at the end of the region rather than trust the counts blindly.
+ */
+#include "proto/msg.h"
+
+#include <aero/record.h>
+#include <string.h>
+
+#include "proto/msgpack.h"
+
+#define OP_HEADER_SIZE 8 /* size word + op, ptype, flags, name_len */
+
+/* ------------------------------------------------------------ proto header */
+
+void aero_proto__write_header(uint8_t out[8], uint8_t type, uint64_t size) {
+    aero_set_u64be(out, ((uint64_t)AERO_PROTO_VERSION << 56) | ((uint64_t)type << 48) | (size & 0xFFFFFFFFFFFFull));
+}
+
+aero_status aero_proto__read_header(const uint8_t in[8], uint8_t *type, uint64_t *size) {
+    uint64_t v = aero_get_u64be(in);
+    if (in[0] != AERO_PROTO_VERSION)
+        return AERO_ERR_PROTOCOL;
+    uint64_t sz = v & 0xFFFFFFFFFFFFull;
+    if (sz > AERO_PROTO_SIZE_MAX)
+        return AERO_ERR_PROTOCOL;
+    *type = in[1];
+    *size = sz;
+    return AERO_OK;
+}
+
+/* ----------------------------------------------------------------- writing */
+
+size_t aero_msg__begin(aero_buf *b) {
+    size_t start = b->len;
+    uint8_t *d = aero_buf__append(b, AERO_PROTO_HEADER_SIZE + AERO_MSG_HEADER_SIZE);
+    if (d)
+        memset(d, 0, AERO_PROTO_HEADER_SIZE + AERO_MSG_HEADER_SIZE);
+    return start;
+}
+
+void aero_msg__field_header(aero_buf *b, aero_msg_header *h, uint8_t type, size_t len) {
+    if (len >= AERO_PROTO_SIZE_MAX) {
+        b->failed = true;
+        return;
+    }
+    uint8_t *d = aero_buf__append(b, 5);
+    if (!d)
+        return;
+    aero_set_u32be(d, (uint32_t)len + 1);
+    d[4] = type;
+    h->n_fields++;
+}
+
+void aero_msg__field(aero_buf *b, aero_msg_header *h, uint8_t type, const void *data, size_t len) {
+    aero_msg__field_header(b, h, type, len);
+    aero_buf__put(b, data, len);
+}
+
+void aero_msg__field_u32(aero_buf *b, aero_msg_header *h, uint8_t type, uint32_t v) {
+    aero_msg__field_header(b, h, type, 4);
+    aero_buf__put_u32be(b, v);
+}
+
+void aero_msg__field_u64(aero_buf *b, aero_msg_header *h, uint8_t type, uint64_t v) {
+    aero_msg__field_header(b, h, type, 8);
+    aero_buf__put_u64be(b, v);
+}
+
+/* Op header with the size word left for the caller to fill (or computed). */
+static uint8_t *op_header(aero_buf *b, uint8_t op, uint8_t ptype, const char *name, size_t name_len) {
+    if (name_len > 255) {
+        b->failed = true;
+        return NULL;
+    }
+    uint8_t *d = aero_buf__append(b, OP_HEADER_SIZE + name_len);
+    if (!d)
+        return NULL;
+    d[4] = op;
+    d[5] = ptype;
+    d[6] = 0;
+    d[7] = (uint8_t)name_len;
+    if (name_len)
+        memcpy(d + OP_HEADER_SIZE, name, name_len);
+    return d;
+}
+
+void aero_msg__op(aero_buf *b, aero_msg_header *h, uint8_t op, uint8_t ptype, const char *name, size_t name_len,
+                  const void *value, size_t value_len) {
+    if (value_len >= AERO_PROTO_SIZE_MAX) {
+        b->failed = true;
+        return;
+    }
+    uint8_t *d = op_header(b, op, ptype, name, name_len);
+    if (!d)
+        return;
+    aero_set_u32be(d, (uint32_t)(4 + name_len + value_len));
+    aero_buf__put(b, value, value_len);
+    h->n_ops++;
+}
+
+aero_status aero_msg__op_value(aero_buf *b, aero_msg_header *h, uint8_t op, const char *name, size_t name_len,
+                               const aero_value *v) {
+    uint8_t tmp[8];
+    switch (v->type) {
+    case AERO_NIL:
+        aero_msg__op(b, h, op, AERO_PT_NULL, name, name_len, NULL, 0);
+        break;
+    case AERO_BOOL:
+        tmp[0] = v->v.b ? 1 : 0;
+        aero_msg__op(b, h, op, AERO_PT_BOOL, name, name_len, tmp, 1);
+        break;
+    case AERO_INT:
+        aero_set_u64be(tmp, (uint64_t)v->v.i);
+        aero_msg__op(b, h, op, AERO_PT_INTEGER, name, name_len, tmp, 8);
+        break;
+    case AERO_DOUBLE: {
+        uint64_t bits;
+        memcpy(&bits, &v->v.d, sizeof bits);
+        aero_set_u64be(tmp, bits);
+        aero_msg__op(b, h, op, AERO_PT_FLOAT, name, name_len, tmp, 8);
+        break;
+    }
+    case AERO_STR:
+        aero_msg__op(b, h, op, AERO_PT_STRING, name, name_len, v->v.str.ptr, v->v.str.len);
+        break;
+    case AERO_BLOB:
+        aero_msg__op(b, h, op, AERO_PT_BLOB, name, name_len, v->v.bytes.ptr, v->v.bytes.len);
+        break;
+    case AERO_HLL:
+        aero_msg__op(b, h, op, AERO_PT_HLL, name, name_len, v->v.bytes.ptr, v->v.bytes.len);
+        break;
+    case AERO_GEOJSON: {
+        if (v->v.str.len >= AERO_PROTO_SIZE_MAX) {
+            b->failed = true;
+            break;
+        }
+        uint8_t *d = op_header(b, op, AERO_PT_GEOJSON, name, name_len);
+        if (!d)
+            break;
+        aero_set_u32be(d, (uint32_t)(4 + name_len + 3 + v->v.str.len));
+        uint8_t pre[3] = {0, 0, 0}; /* flags, ncells (u16 BE) */
+        aero_buf__put(b, pre, 3);
+        aero_buf__put(b, v->v.str.ptr, v->v.str.len);
+        h->n_ops++;
+        break;
+    }
+    case AERO_LIST:
+    case AERO_MAP: {
+        size_t at = b->len;
+        uint8_t *d = op_header(b, op, v->type == AERO_LIST ? AERO_PT_LIST : AERO_PT_MAP, name, name_len);
+        if (!d)
+            break;
+        aero_status st = aero_mp__pack_value(b, v);
+        if (st == AERO_ERR_PARAM) {
+            b->len = at; /* drop the half-written op */
+            return st;
+        }
+        if (b->failed)
+            break;
+        aero_set_u32be(b->data + at, (uint32_t)(b->len - at - 4));
+        h->n_ops++;
+        break;
+    }
+    case AERO_WILDCARD:
+    case AERO_INFINITY:
+    default:
+        return AERO_ERR_PARAM;
+    }
+    return b->failed ? AERO_ERR_NO_MEMORY : AERO_OK;
+}
+
+aero_status aero_msg__end(aero_buf *b, size_t start, const aero_msg_header *h) {
+    if (b->failed)
+        return AERO_ERR_NO_MEMORY;
+    if (start > b->len || b->len - start < AERO_PROTO_HEADER_SIZE + AERO_MSG_HEADER_SIZE)
+        return AERO_ERR_PARAM;
+    size_t body = b->len - start - AERO_PROTO_HEADER_SIZE;
+    if (body > AERO_PROTO_SIZE_MAX)
+        return AERO_ERR_PARAM;
+    uint8_t *d = b->data + start;
+    aero_proto__write_header(d, AERO_PROTO_MSG, body);
+    d += AERO_PROTO_HEADER_SIZE;
+    d[0] = AERO_MSG_HEADER_SIZE;
+    d[1] = h->info1;
+    d[2] = h->info2;
+    d[3] = h->info3;
+    d[4] = h->info4;
+    d[5] = h->result_code;
+    aero_set_u32be(d + 6, h->generation);
+    aero_set_u32be(d + 10, h->record_ttl);
+    aero_set_u32be(d + 14, h->transaction_ttl);
+    aero_set_u16be(d + 18, h->n_fields);
+    aero_set_u16be(d + 20, h->n_ops);
+    return AERO_OK;
+}
+
+/* ----------------------------------------------------------------- reading */
+
+aero_status aero_msg__parse(const uint8_t *p, size_t len, aero_msg_view *out, size_t *used) {
+    if (!p || len < AERO_MSG_HEADER_SIZE || p[0] != AERO_MSG_HEADER_SIZE)
+        return AERO_ERR_PROTOCOL;
+    aero_msg_header h;
+    h.info1 = p[1];
+    h.info2 = p[2];
+    h.info3 = p[3];
+    h.info4 = p[4];
+    h.result_code = p[5];
+    h.generation = aero_get_u32be(p + 6);
+    h.record_ttl = aero_get_u32be(p + 10);
+    h.transaction_ttl = aero_get_u32be(p + 14);
+    h.n_fields = aero_get_u16be(p + 18);
+    h.n_ops = aero_get_u16be(p + 20);
+
+    size_t off = AERO_MSG_HEADER_SIZE;
+    for (uint32_t i = 0; i < h.n_fields; i++) {
+        if (len - off < 4)
+            return AERO_ERR_PROTOCOL;
+        uint32_t sz = aero_get_u32be(p + off);
+        if (sz < 1 || sz > len - off - 4)
+            return AERO_ERR_PROTOCOL;
+        off += 4 + (size_t)sz;
+    }
+    size_t ops = off;
+    for (uint32_t i = 0; i < h.n_ops; i++) {
+        if (len - off < OP_HEADER_SIZE)
+            return AERO_ERR_PROTOCOL;
+        uint32_t sz = aero_get_u32be(p + off);
+        if (sz < 4 || sz > len - off - 4 || sz < 4u + p[off + 7])
+            return AERO_ERR_PROTOCOL;
+        off += 4 + (size_t)sz;
+    }
+    if (out) {
+        out->h = h;
+        out->fields = p + AERO_MSG_HEADER_SIZE;
+        out->ops = p + ops;
+        out->end = p + off;
+    }
+    if (used)
+        *used = off;
+    return AERO_OK;
+}
+
+void aero_msg__fields(const aero_msg_view *m, aero_msg_iter *it) {
+    it->p = m->fields;
+    it->end = m->ops;
+    it->left = m->h.n_fields;
+}
+
+bool aero_msg__next_field(aero_msg_iter *it, aero_field_view *out) {
+    if (it->left == 0 || it->end - it->p < 5)
+        return false;
+    uint32_t sz = aero_get_u32be(it->p);
+    if (sz < 1 || sz > (size_t)(it->end - it->p) - 4)
+        return false;
+    out->type = it->p[4];
+    out->data = it->p + 5;
+    out->len = sz - 1;
+    it->p += 4 + (size_t)sz;
+    it->left--;
+    return true;
+}
+
+void aero_msg__ops(const aero_msg_view *m, aero_msg_iter *it) {
+    it->p = m->ops;
+    it->end = m->end;
+    it->left = m->h.n_ops;
+}
+
+bool aero_msg__next_op(aero_msg_iter *it, aero_op_view *out) {
+    if (it->left == 0 || it->end - it->p < OP_HEADER_SIZE)
+        return false;
+    uint32_t sz = aero_get_u32be(it->p);
+    uint8_t nl = it->p[7];
+    if (sz < 4u + nl || sz > (size_t)(it->end - it->p) - 4)
+        return false;
+    out->op = it->p[4];
+    out->ptype = it->p[5];
+    out->name_len = nl;
+    out->name = (const char *)it->p + OP_HEADER_SIZE;
+    out->value = it->p + OP_HEADER_SIZE + nl;
+    out->value_len = sz - 4 - nl;
+    it->p += 4 + (size_t)sz;
+    it->left--;
+    return true;
+}
+
+/* ---------------------------------------------------------------- particles */
+
+aero_status aero_particle__decode(uint8_t ptype, const uint8_t *p, size_t len, aero_arena *arena, aero_value *out) {
+    switch (ptype) {
+    case AERO_PT_NULL:
+        *out = aero_nil();
+        return AERO_OK;
+    case AERO_PT_INTEGER: {
+        if (len > 8)
+            return AERO_ERR_PROTOCOL;
+        uint64_t v = 0;
+        for (size_t i = 0; i < len; i++)
+            v = (v << 8) | p[i];
+        if (len > 0 && len < 8 && (p[0] & 0x80)) /* sign-extend */
+            v |= ~(uint64_t)0 << (8 * len);
+        *out = aero_int((int64_t)v);
+        return AERO_OK;
+    }
+    case AERO_PT_FLOAT: {
+        if (len != 8)
+            return AERO_ERR_PROTOCOL;
+        uint64_t bits = aero_get_u64be(p);
+        double d;
+        memcpy(&d, &bits, sizeof d);
+        *out = aero_double(d);
+        return AERO_OK;
+    }
+    case AERO_PT_BOOL:
+        if (len != 1)
+            return AERO_ERR_PROTOCOL;
+        *out = aero_bool(p[0] != 0);
+        return AERO_OK;
+    case AERO_PT_STRING:
+    case AERO_PT_GEOJSON: {
+        if (ptype == AERO_PT_GEOJSON) {
+            if (len < 3)
+                return AERO_ERR_PROTOCOL;
+            size_t skip = 3 + (size_t)aero_get_u16be(p + 1) * 8;
+            if (skip > len)
+                return AERO_ERR_PROTOCOL;
+            p += skip;
+            len -= skip;
+        }
+        char *s = aero_arena__strndup(arena, p, len);
+        if (!s)
+            return AERO_ERR_NO_MEMORY;
+        *out = aero_strn(s, len);
+        if (ptype == AERO_PT_GEOJSON)
+            out->type = AERO_GEOJSON;
+        return AERO_OK;
+    }
+    case AERO_PT_LIST:
+    case AERO_PT_MAP: {
+        aero_mp_reader r = {p, p + len};
+        aero_status st = aero_mp__unpack_value(&r, arena, out);
+        if (st != AERO_OK)
+            return st;
+        if (out->type != (ptype == AERO_PT_LIST ? AERO_LIST : AERO_MAP) || r.p != r.end) {
+            *out = aero_nil();
+            return AERO_ERR_PROTOCOL;
+        }
+        return AERO_OK;
+    }
+    case AERO_PT_HLL:
+        *out = aero_blob(len ? p : (const uint8_t *)"", len);
+        out->type = AERO_HLL;
+        return AERO_OK;
+    default: /* blob, its language subtypes, and anything unknown */
+        *out = aero_blob(len ? p : (const uint8_t *)"", len);
+        return AERO_OK;
+    }
+}
+
+uint32_t aero_msg__ttl_from_void_time(uint32_t void_time, uint32_t now_since_epoch2010) {
+    if (void_time == 0)
+        return AERO_TTL_NEVER;
+    if (void_time <= now_since_epoch2010)
+        return 1;
+    return void_time - now_since_epoch2010;
+}
