@@ -1,1 +1,317 @@
-/* cluster/cluster.c - to be implemented */
+/*
+ * cluster/cluster.c - cluster lifecycle (seeds, tend thread start and stop),
+ * routing lookups on the published view, logging and statistics counters.
+ * The tend pass itself lives in tend.c.
+ */
+#include "cluster/state.h"
+
+#include "internal.h"
+
+#include <aero/cluster.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void aero_cluster__log(aero_cluster *c, aero_log_level level, const char *fmt, ...)
+{
+    if (!c || !c->cfg.log || level > c->cfg.log_level)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    c->cfg.log(level, msg, c->cfg.log_udata);
+}
+
+/* Split "h1:p1, h2 , [v6]:p3" into seeds. */
+static aero_status parse_seeds(aero_cluster *c, const char *seeds, aero_error *err)
+{
+    if (!seeds || !*seeds)
+        return aero_err__set(err, AERO_ERR_INVALID_HOST, "empty seed list");
+    size_t cap = 1;
+    for (const char *p = seeds; *p; p++)
+        if (*p == ',')
+            cap++;
+    c->seeds = calloc(cap, sizeof *c->seeds);
+    if (!c->seeds)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for seeds");
+    const char *p = seeds;
+    for (;;) {
+        const char *e = strchr(p, ',');
+        if (!e)
+            e = p + strlen(p);
+        const char *s = p, *t = e;
+        while (s < t && (*s == ' ' || *s == '\t'))
+            s++;
+        while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
+            t--;
+        aero_seed *sd = &c->seeds[c->n_seeds];
+        if (aero_net__parse_host(s, (size_t)(t - s), sd->host, sizeof sd->host, &sd->port, 3000) != AERO_OK)
+            return aero_err__set(err, AERO_ERR_INVALID_HOST, "invalid seed host \"%.*s\"", (int)(t - s), s);
+        c->n_seeds++;
+        if (!*e)
+            break;
+        p = e + 1;
+    }
+    return AERO_OK;
+}
+
+static void *tend_main(void *arg)
+{
+    aero_cluster *c = arg;
+    uint32_t interval = c->cfg.tend_interval_ms ? c->cfg.tend_interval_ms : 1000;
+    pthread_mutex_lock(&c->tend_lock);
+    while (!c->stop) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        uint64_t ns = (uint64_t)ts.tv_nsec + (uint64_t)interval * 1000000u;
+        ts.tv_sec += (time_t)(ns / 1000000000u);
+        ts.tv_nsec = (long)(ns % 1000000000u);
+        while (!c->stop) {
+            int r = pthread_cond_timedwait(&c->tend_cond, &c->tend_lock, &ts);
+            if (r == ETIMEDOUT)
+                break;
+        }
+        if (c->stop)
+            break;
+        pthread_mutex_unlock(&c->tend_lock);
+        aero_error err;
+        aero_status st = aero_tend__round(c, &err);
+        if (st != AERO_OK)
+            aero_cluster__log(c, AERO_LOG_WARN, "tend: no node reachable: %s", err.message);
+        pthread_mutex_lock(&c->tend_lock);
+    }
+    pthread_mutex_unlock(&c->tend_lock);
+    return NULL;
+}
+
+aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, aero_cluster **out, aero_error *err)
+{
+    *out = NULL;
+    aero_cluster *c = calloc(1, sizeof *c);
+    if (!c)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for the cluster");
+    if (cfg) {
+        c->cfg = *cfg;
+    } else { /* the documented defaults of aero_client_config */
+        c->cfg.tend_interval_ms = 1000;
+        c->cfg.connect_timeout_ms = 1000;
+        c->cfg.max_conns_per_node = 100;
+        c->cfg.max_socket_idle_ms = 55000;
+        c->cfg.max_node_failures = 5;
+        c->cfg.fail_if_not_connected = true;
+        c->cfg.log_level = AERO_LOG_INFO;
+    }
+    c->cfg.user = NULL; /* authentication is not handled by cluster/ */
+    c->cfg.password = NULL;
+    if (c->cfg.max_node_failures == 0)
+        c->cfg.max_node_failures = 1;
+    if (c->cfg.cluster_name && c->cfg.cluster_name[0]) {
+        c->cluster_name = strdup(c->cfg.cluster_name);
+        if (!c->cluster_name) {
+            free(c);
+            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for the cluster");
+        }
+    }
+    c->cfg.cluster_name = c->cluster_name;
+    atomic_init(&c->rr, 0);
+    atomic_init(&c->retries, 0);
+    atomic_init(&c->errors_other, 0);
+    for (size_t i = 0; i < AERO_ERR_SLOTS; i++)
+        atomic_init(&c->errors[i], 0);
+    atomic_init(&c->nodes_added, 0);
+    atomic_init(&c->nodes_removed, 0);
+    atomic_init(&c->tend_rounds, 0);
+    atomic_init(&c->tend_errors, 0);
+
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    bool locks_ok = pthread_rwlock_init(&c->pub_lock, NULL) == 0;
+    locks_ok = pthread_mutex_init(&c->tend_lock, NULL) == 0 && locks_ok;
+    locks_ok = pthread_cond_init(&c->tend_cond, &ca) == 0 && locks_ok;
+    pthread_condattr_destroy(&ca);
+    c->work = calloc(1, sizeof *c->work);
+    if (!locks_ok || !c->work) {
+        aero_cluster__free(c);
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "could not initialise the cluster");
+    }
+
+    aero_status st = parse_seeds(c, seeds, err);
+    if (st != AERO_OK) {
+        aero_cluster__free(c);
+        return st;
+    }
+
+    aero_error terr;
+    aero_error_reset(&terr);
+    st = aero_tend__round(c, &terr);
+    if (st != AERO_OK && c->cfg.fail_if_not_connected) {
+        aero_status code = terr.code ? terr.code : AERO_ERR_CONNECTION;
+        aero_err__set(err, code, "no seed answered (%s)", terr.message);
+        aero_cluster__free(c);
+        return code;
+    }
+
+    if (pthread_create(&c->thread, NULL, tend_main, c) != 0) {
+        aero_cluster__free(c);
+        return aero_err__set(err, AERO_ERR_CLIENT, "could not start the tend thread");
+    }
+    c->thread_started = true;
+    *out = c;
+    return AERO_OK;
+}
+
+void aero_cluster__free(aero_cluster *c)
+{
+    if (!c)
+        return;
+    if (c->thread_started) {
+        pthread_mutex_lock(&c->tend_lock);
+        c->stop = true;
+        pthread_cond_broadcast(&c->tend_cond);
+        pthread_mutex_unlock(&c->tend_lock);
+        pthread_join(c->thread, NULL);
+    }
+    for (size_t i = 0; i < c->n_nodes; i++) {
+        aero_node__deactivate(c->nodes[i]);
+        aero_node__release(c->nodes[i]);
+    }
+    free(c->nodes);
+    free(c->pub_nodes);
+    aero_pmap__free(c->pub_map);
+    aero_pmap__free(c->work);
+    free(c->seeds);
+    free(c->cluster_name);
+    pthread_rwlock_destroy(&c->pub_lock);
+    pthread_mutex_destroy(&c->tend_lock);
+    pthread_cond_destroy(&c->tend_cond);
+    free(c);
+}
+
+aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
+                                  unsigned attempt)
+{
+    unsigned spread = 0;
+    if (replica == AERO_REPLICA_ANY && !is_write)
+        spread = atomic_fetch_add_explicit(&c->rr, 1, memory_order_relaxed);
+    pthread_rwlock_rdlock(&c->pub_lock);
+    aero_node *n = aero_pmap__route(c->pub_map, ns, pid, is_write, replica, attempt, spread);
+    if (!n && c->pub_n == 1 && !aero_pmap__find(c->pub_map, ns))
+        n = c->pub_nodes[0]; /* one node that has not reported this namespace: let it answer */
+    if (n)
+        aero_node__retain(n);
+    pthread_rwlock_unlock(&c->pub_lock);
+    return n;
+}
+
+aero_node *aero_cluster__any_node(aero_cluster *c)
+{
+    unsigned k = atomic_fetch_add_explicit(&c->rr, 1, memory_order_relaxed);
+    aero_node *n = NULL;
+    pthread_rwlock_rdlock(&c->pub_lock);
+    for (size_t i = 0; i < c->pub_n; i++) {
+        aero_node *cand = c->pub_nodes[(k + i) % c->pub_n];
+        if (atomic_load_explicit(&cand->active, memory_order_relaxed)) {
+            n = cand;
+            aero_node__retain(n);
+            break;
+        }
+    }
+    pthread_rwlock_unlock(&c->pub_lock);
+    return n;
+}
+
+size_t aero_cluster__nodes(aero_cluster *c, aero_node **out, size_t cap)
+{
+    size_t k = 0;
+    pthread_rwlock_rdlock(&c->pub_lock);
+    for (size_t i = 0; i < c->pub_n && k < cap; i++) {
+        if (!atomic_load_explicit(&c->pub_nodes[i]->active, memory_order_relaxed))
+            continue;
+        aero_node__retain(c->pub_nodes[i]);
+        out[k++] = c->pub_nodes[i];
+    }
+    pthread_rwlock_unlock(&c->pub_lock);
+    return k;
+}
+
+void aero_cluster__count_retry(aero_cluster *c)
+{
+    if (c)
+        atomic_fetch_add_explicit(&c->retries, 1, memory_order_relaxed);
+}
+
+void aero_cluster__count_error(aero_cluster *c, aero_status code)
+{
+    if (!c || code == AERO_OK)
+        return;
+    long slot = (long)code - AERO_ERR_SLOT_MIN;
+    if (slot >= 0 && slot < AERO_ERR_SLOTS)
+        atomic_fetch_add_explicit(&c->errors[slot], 1, memory_order_relaxed);
+    else
+        atomic_fetch_add_explicit(&c->errors_other, 1, memory_order_relaxed);
+}
+
+static int by_count_desc(const void *a, const void *b)
+{
+    const aero_error_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    return x->code < y->code ? -1 : x->code > y->code;
+}
+
+void aero_cluster__fill_stats(aero_cluster *c, struct aero_cluster_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    pthread_rwlock_rdlock(&c->pub_lock);
+    for (size_t i = 0; i < c->pub_n; i++) {
+        aero_node *n = c->pub_nodes[i];
+        if (!atomic_load_explicit(&n->active, memory_order_relaxed))
+            continue;
+        uint32_t open, in_use, idle;
+        aero_node__pool_counts(n, &open, &in_use, &idle);
+        out->n_nodes++;
+        out->conns_open += open;
+        out->conns_in_use += in_use;
+        if (out->n_node_stats < AERO_STATS_MAX_NODES) {
+            aero_node_stats *ns = &out->nodes[out->n_node_stats++];
+            aero_copy_trunc(ns->name, sizeof ns->name, n->name);
+            aero_copy_trunc(ns->address, sizeof ns->address, n->address);
+            ns->conns_open = open;
+            ns->conns_in_use = in_use;
+            ns->conns_idle = idle;
+            ns->tend_failures = atomic_load_explicit(&n->failures, memory_order_relaxed);
+            ns->partitions = atomic_load_explicit(&n->partition_refs, memory_order_relaxed);
+            ns->conns_opened = atomic_load_explicit(&n->conns_opened, memory_order_relaxed);
+            ns->conn_errors = atomic_load_explicit(&n->conn_errors, memory_order_relaxed);
+        }
+    }
+    pthread_rwlock_unlock(&c->pub_lock);
+
+    out->retries = atomic_load_explicit(&c->retries, memory_order_relaxed);
+    aero_error_count all[AERO_ERR_SLOTS];
+    size_t n_all = 0;
+    for (size_t i = 0; i < AERO_ERR_SLOTS; i++) {
+        uint64_t v = atomic_load_explicit(&c->errors[i], memory_order_relaxed);
+        if (!v)
+            continue;
+        out->errors += v;
+        all[n_all].code = (aero_status)((long)i + AERO_ERR_SLOT_MIN);
+        all[n_all].count = v;
+        n_all++;
+    }
+    out->errors += atomic_load_explicit(&c->errors_other, memory_order_relaxed);
+    qsort(all, n_all, sizeof all[0], by_count_desc);
+    for (size_t i = 0; i < n_all && i < AERO_STATS_MAX_CODES; i++)
+        out->error_codes[out->n_error_codes++] = all[i];
+    out->nodes_added = atomic_load_explicit(&c->nodes_added, memory_order_relaxed);
+    out->nodes_removed = atomic_load_explicit(&c->nodes_removed, memory_order_relaxed);
+    out->tend_rounds = atomic_load_explicit(&c->tend_rounds, memory_order_relaxed);
+    out->tend_errors = atomic_load_explicit(&c->tend_errors, memory_order_relaxed);
+}

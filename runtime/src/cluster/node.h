@@ -1,0 +1,98 @@
+/*
+ * cluster/node.h - the node object shared by the cluster/ files: address,
+ * connection pool, tend state. Internal to cluster/.
+ *
+ * Pool fields are guarded by `lock`. Tend fields are touched only by the
+ * thread that tends (the tend thread, or aero_cluster__new before the thread
+ * starts). `active` is read by any thread.
+ */
+#ifndef AERO_CLUSTER_NODE_H
+#define AERO_CLUSTER_NODE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cluster/cluster.h"
+
+#define AERO_NODE_NAME_MAX 64
+#define AERO_HOST_MAX 256
+/** Largest info answer accepted on the tend path (protocol.md 2.1). */
+#define AERO_TEND_INFO_MAX (512u * 1024u)
+
+/** Copy a NUL-terminated string, truncated to fit cap (cap > 0). */
+static inline void aero_copy_trunc(char *dst, size_t cap, const char *src)
+{
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+struct aero_node {
+    atomic_uint refs;
+    atomic_bool active; /* false once removed from the cluster: connections are no longer pooled */
+
+    char name[AERO_NODE_NAME_MAX];
+    char host[AERO_HOST_MAX];
+    uint16_t port;
+    char address[AERO_HOST_MAX + 10]; /* "host:port" or "[v6]:port" */
+    struct sockaddr_storage addr;
+    socklen_t addr_len;
+
+    /* settings copied from the client config */
+    uint32_t max_conns;
+    uint32_t min_conns;
+    uint64_t max_idle_ns; /* 0 = never trimmed */
+    uint32_t connect_timeout_ms;
+
+    /* connection pool (lock) */
+    pthread_mutex_t lock;
+    aero_conn **idle; /* stack: idle[0] is the oldest */
+    uint32_t n_idle;
+    uint32_t open;   /* connections that exist (idle + in use) */
+    uint32_t in_use; /* connections lent out */
+    atomic_uint_fast64_t conns_opened;
+    atomic_uint_fast64_t conn_errors;
+
+    /* tend state (tend thread only) */
+    aero_conn tend_conn;
+    atomic_uint failures; /* written by the tend thread only; atomic so statistics can read it */
+    int64_t peers_gen;
+    int64_t partition_gen;
+    bool partition_changed;
+    uint32_t peers_count;
+    uint32_t friends;
+    atomic_uint partition_refs; /* partition slots this node holds in the tend map */
+};
+
+/** A new node (refs = 1, active) for a resolved address and a known name. */
+aero_node *aero_node__new(const char *name, const char *host, uint16_t port, const struct sockaddr *addr,
+                          socklen_t addr_len, const aero_client_config *cfg);
+
+/** Mark inactive and close the idle pooled connections (in-use ones close when returned). */
+void aero_node__deactivate(aero_node *n);
+
+/** Close idle connections older than max_socket_idle_ms; open up to min_conns. */
+void aero_node__balance_pool(aero_node *n);
+
+/** Pool counters, read under the lock. */
+void aero_node__pool_counts(aero_node *n, uint32_t *open, uint32_t *in_use, uint32_t *idle);
+
+/**
+ * One info exchange on an already connected conn; body (malloc'd,
+ * NUL-terminated) in *out. Answers longer than `limit` are refused with
+ * AERO_ERR_PROTOCOL. On any failure the connection state is unknown.
+ */
+aero_status aero_info__exchange(aero_conn *conn, const char *const *commands, size_t n_commands, uint64_t deadline_ns,
+                                size_t limit, char **out, size_t *out_len, aero_error *err);
+
+/** Info exchange on the node's dedicated tend socket (connects it if needed, closes it on failure). */
+aero_status aero_node__tend_info(aero_node *n, const char *const *commands, size_t n_commands, char **out,
+                                 size_t *out_len, aero_error *err);
+
+struct aero_cluster_stats;
+/** Fill public statistics (cluster/stats.c formats them for aero_client_stats). */
+void aero_cluster__fill_stats(aero_cluster *c, struct aero_cluster_stats *out);
+
+#endif

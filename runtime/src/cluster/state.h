@@ -1,0 +1,79 @@
+/*
+ * cluster/state.h - layout of the cluster object, shared by cluster.c
+ * (lifecycle, routing, statistics) and tend.c (seeding, tending).
+ * Internal to cluster/.
+ *
+ * Two views of the cluster exist:
+ *  - the tend view (`nodes`, `work`): owned by the tend thread, never read by
+ *    command threads; every node in `nodes` holds one reference;
+ *  - the published view (`pub_nodes`, `pub_map`): an immutable node array
+ *    and partition map swapped in under the write side of `pub_lock`. Command
+ *    threads take the read side only long enough to look up and retain a
+ *    node. A node is removed from the published view before the tend view
+ *    drops its reference, so a published node is always alive.
+ */
+#ifndef AERO_CLUSTER_STATE_H
+#define AERO_CLUSTER_STATE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "cluster/parse.h"
+
+typedef struct aero_seed {
+    char host[AERO_HOST_MAX];
+    uint16_t port;
+} aero_seed;
+
+/* Error counters cover codes -32..255; others land in errors_other. */
+#define AERO_ERR_SLOT_MIN (-32)
+#define AERO_ERR_SLOTS 288
+
+struct aero_cluster {
+    aero_client_config cfg; /* string fields point at owned copies below */
+    char *cluster_name;
+    aero_seed *seeds;
+    size_t n_seeds;
+
+    /* tend view (tend thread only) */
+    aero_node **nodes;
+    size_t n_nodes, cap_nodes;
+    aero_pmap *work;
+    bool map_dirty;
+    bool nodes_dirty;
+
+    /* published view */
+    pthread_rwlock_t pub_lock;
+    aero_node **pub_nodes;
+    size_t pub_n;
+    aero_pmap *pub_map;
+    atomic_uint rr;
+
+    /* tend thread */
+    pthread_mutex_t tend_lock;
+    pthread_cond_t tend_cond;
+    bool stop;
+    bool thread_started;
+    pthread_t thread;
+
+    /* statistics */
+    atomic_uint_fast64_t retries;
+    atomic_uint_fast64_t errors[AERO_ERR_SLOTS];
+    atomic_uint_fast64_t errors_other;
+    atomic_uint_fast64_t nodes_added;
+    atomic_uint_fast64_t nodes_removed;
+    atomic_uint_fast64_t tend_rounds;
+    atomic_uint_fast64_t tend_errors;
+};
+
+/**
+ * One tend pass (seed if empty, refresh nodes, peers, partitions, removals,
+ * publish, balance pools). Returns AERO_OK when the cluster has at least
+ * one node afterwards; otherwise the last seeding error, also in err.
+ */
+aero_status aero_tend__round(aero_cluster *c, aero_error *err);
+
+/** Publish the tend view (nodes and map) to command threads. False on allocation failure. */
+bool aero_tend__publish(aero_cluster *c);
+
+#endif

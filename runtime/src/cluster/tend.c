@@ -1,0 +1,472 @@
+/*
+ * cluster/tend.c - seeding and the tend pass (protocol.md 2.5).
+ *
+ * Runs on one thread at a time (aero_cluster__new before the tend thread
+ * starts, then the tend thread), so the tend view needs no lock. Results are
+ * published to command threads by swapping the published node array and
+ * partition map under the write side of pub_lock.
+ */
+#include "cluster/state.h"
+
+#include "internal.h"
+#include "proto/info.h"
+
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- small helpers ---- */
+
+static bool view_i64(aero_strview v, int64_t *out)
+{
+    if (v.len == 0 || v.len > 20)
+        return false;
+    char tmp[24];
+    memcpy(tmp, v.p, v.len);
+    tmp[v.len] = '\0';
+    char *end;
+    long long x = strtoll(tmp, &end, 10);
+    if (*end)
+        return false;
+    *out = x;
+    return true;
+}
+
+static bool view_eq(aero_strview v, const char *s)
+{
+    return strlen(s) == v.len && memcmp(v.p, s, v.len) == 0;
+}
+
+/* Build versions before 4.9.0.3 lack partition scans (protocol.md 2.5). */
+static bool build_ok(aero_strview v)
+{
+    unsigned part[4] = {0, 0, 0, 0};
+    size_t k = 0;
+    bool digit = false;
+    for (size_t i = 0; i < v.len && k < 4; i++) {
+        char ch = v.p[i];
+        if (ch >= '0' && ch <= '9') {
+            part[k] = part[k] * 10 + (unsigned)(ch - '0');
+            digit = true;
+            if (part[k] > 100000)
+                return true; /* odd but not old */
+        } else if (ch == '.') {
+            k++;
+        } else {
+            break;
+        }
+    }
+    if (!digit)
+        return true; /* unparsable build string: do not refuse the node for it */
+    unsigned want[4] = {4, 9, 0, 3};
+    for (int i = 0; i < 4; i++) {
+        if (part[i] != want[i])
+            return part[i] > want[i];
+    }
+    return true;
+}
+
+/*
+ * Connect to addr and check it is a usable node: node name present (equal to
+ * `expect` when given), partition-generation != -1, build recent enough,
+ * cluster-name matching. On success the connected socket is left in *conn
+ * and the node name in name.
+ */
+static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, socklen_t sa_len, const char *expect,
+                                 aero_conn *conn, char *name, size_t name_cap, aero_error *err)
+{
+    uint64_t deadline = aero_deadline_after_ms(c->cfg.connect_timeout_ms ? c->cfg.connect_timeout_ms : 1000);
+    *conn = (aero_conn)AERO_CONN_INIT;
+    aero_status st = aero_conn__connect(conn, sa, sa_len, deadline, err);
+    if (st != AERO_OK)
+        return st;
+    const char *cmds[4] = {"node", "partition-generation", "build", "cluster-name"};
+    size_t n_cmds = c->cluster_name ? 4 : 3;
+    char *body = NULL;
+    size_t len = 0;
+    st = aero_info__exchange(conn, cmds, n_cmds, deadline, AERO_TEND_INFO_MAX, &body, &len, err);
+    if (st != AERO_OK) {
+        aero_conn__close(conn);
+        return st;
+    }
+    aero_strview node, pgen, build, cname;
+    int64_t pg = -1;
+    if (!aero_info__find(body, len, "node", &node) || node.len == 0 || node.len >= name_cap ||
+        aero_info__value_error(node, NULL, 0) != AERO_OK) {
+        st = aero_err__set(err, AERO_ERR_INVALID_NODE, "seed answered no node name");
+    } else if (!aero_info__find(body, len, "partition-generation", &pgen) || !view_i64(pgen, &pg) || pg == -1 ||
+               pg == 0xFFFFFFFFll) {
+        st = aero_err__set(err, AERO_ERR_INVALID_NODE, "node %.*s has not joined a cluster (partition-generation -1)",
+                           (int)node.len, node.p);
+    } else if (aero_info__find(body, len, "build", &build) && !build_ok(build)) {
+        st = aero_err__set(err, AERO_ERR_INVALID_NODE, "node %.*s runs build %.*s, 4.9.0.3 or later is required",
+                           (int)node.len, node.p, (int)build.len, build.p);
+    } else if (c->cluster_name &&
+               (!aero_info__find(body, len, "cluster-name", &cname) || !view_eq(cname, c->cluster_name))) {
+        st = aero_err__set(err, AERO_ERR_INVALID_NODE, "node %.*s is not in cluster \"%s\"", (int)node.len, node.p,
+                           c->cluster_name);
+    } else if (expect && !view_eq(node, expect)) {
+        st = aero_err__set(err, AERO_ERR_INVALID_NODE, "address answered as node %.*s, expected %s", (int)node.len,
+                           node.p, expect);
+    } else {
+        memcpy(name, node.p, node.len);
+        name[node.len] = '\0';
+        st = AERO_OK;
+    }
+    free(body);
+    if (st != AERO_OK)
+        aero_conn__close(conn);
+    return st;
+}
+
+static aero_node *find_node(aero_cluster *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_nodes; i++)
+        if (strcmp(c->nodes[i]->name, name) == 0)
+            return c->nodes[i];
+    return NULL;
+}
+
+static bool add_node(aero_cluster *c, aero_node *n)
+{
+    if (c->n_nodes == c->cap_nodes) {
+        size_t cap = c->cap_nodes ? c->cap_nodes * 2 : 8;
+        aero_node **arr = realloc(c->nodes, cap * sizeof *arr);
+        if (!arr)
+            return false;
+        c->nodes = arr;
+        c->cap_nodes = cap;
+    }
+    c->nodes[c->n_nodes++] = n;
+    c->nodes_dirty = true;
+    atomic_fetch_add_explicit(&c->nodes_added, 1, memory_order_relaxed);
+    aero_cluster__log(c, AERO_LOG_INFO, "node %s added (%s)", n->name, n->address);
+    return true;
+}
+
+/*
+ * Resolve host:port and validate each address; the first that answers as a
+ * node (named `expect` if given) is added. Returns the new node (owned by the
+ * cluster list) or NULL with err set.
+ */
+static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, const char *expect, aero_error *err)
+{
+    char port_s[8];
+    snprintf(port_s, sizeof port_s, "%u", (unsigned)port);
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_NUMERICSERV;
+    int gr = getaddrinfo(host, port_s, &hints, &res);
+    if (gr != 0) {
+        aero_err__set(err, AERO_ERR_INVALID_HOST, "cannot resolve %s: %s", host, gai_strerror(gr));
+        return NULL;
+    }
+    aero_node *added = NULL;
+    for (struct addrinfo *ai = res; ai && !added; ai = ai->ai_next) {
+        aero_conn conn;
+        char name[AERO_NODE_NAME_MAX];
+        aero_status st = validate_addr(c, ai->ai_addr, ai->ai_addrlen, expect, &conn, name, sizeof name, err);
+        if (st != AERO_OK) {
+            char msg[AERO_ERROR_MESSAGE_SIZE];
+            snprintf(msg, sizeof msg, "%s", err ? err->message : "");
+            aero_err__set(err, st, "%s:%u: %s", host, (unsigned)port, msg);
+            continue;
+        }
+        if (find_node(c, name)) { /* another address of a node we have */
+            aero_conn__close(&conn);
+            aero_err__set(err, AERO_ERR_INVALID_NODE, "%s:%u is node %s, already known", host, (unsigned)port, name);
+            break;
+        }
+        aero_node *n = aero_node__new(name, host, port, ai->ai_addr, ai->ai_addrlen, &c->cfg);
+        if (!n || !add_node(c, n)) {
+            aero_conn__close(&conn);
+            aero_node__release(n);
+            aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a node");
+            break;
+        }
+        n->tend_conn = conn; /* reuse the validated socket for tending */
+        added = n;
+    }
+    freeaddrinfo(res);
+    return added;
+}
+
+static aero_status seed(aero_cluster *c, aero_error *err)
+{
+    aero_err__set(err, AERO_ERR_CONNECTION, "no seed");
+    for (size_t i = 0; i < c->n_seeds; i++) {
+        if (try_host(c, c->seeds[i].host, c->seeds[i].port, NULL, err)) {
+            aero_error_reset(err);
+            return AERO_OK;
+        }
+        aero_cluster__log(c, AERO_LOG_WARN, "seed %s:%u failed: %s", c->seeds[i].host, (unsigned)c->seeds[i].port,
+                          err ? err->message : "");
+    }
+    return err ? err->code : AERO_ERR_CONNECTION;
+}
+
+static void tend_failed(aero_cluster *c, aero_node *n, const char *what, const aero_error *e)
+{
+    unsigned f = atomic_fetch_add_explicit(&n->failures, 1, memory_order_relaxed) + 1;
+    atomic_fetch_add_explicit(&c->tend_errors, 1, memory_order_relaxed);
+    aero_cluster__log(c, f == 1 ? AERO_LOG_WARN : AERO_LOG_DEBUG, "node %s (%s): %s failed (%u in a row): %s", n->name,
+                      n->address, what, f, e->message);
+}
+
+/* Step 2: node, peers-generation, partition-generation. */
+static void refresh_node(aero_cluster *c, aero_node *n, bool *peers_changed)
+{
+    static const char *const cmds[] = {"node", "peers-generation", "partition-generation"};
+    char *body = NULL;
+    size_t len = 0;
+    aero_error e;
+    aero_status st = aero_node__tend_info(n, cmds, 3, &body, &len, &e);
+    aero_strview name, pgen, pagen;
+    int64_t pg = 0, pa = 0;
+    if (st == AERO_OK && (!aero_info__find(body, len, "node", &name) ||
+                          !aero_info__find(body, len, "peers-generation", &pgen) || !view_i64(pgen, &pg) ||
+                          !aero_info__find(body, len, "partition-generation", &pagen) || !view_i64(pagen, &pa)))
+        st = aero_err__set(&e, AERO_ERR_PROTOCOL, "malformed tend answer");
+    if (st != AERO_OK) {
+        free(body);
+        tend_failed(c, n, "tend", &e);
+        *peers_changed = true;
+        return;
+    }
+    if (!view_eq(name, n->name)) {
+        aero_cluster__log(c, AERO_LOG_WARN, "node %s (%s) now answers as %.*s: marking it inactive", n->name,
+                          n->address, (int)name.len, name.p);
+        atomic_store(&n->active, false);
+        free(body);
+        *peers_changed = true;
+        return;
+    }
+    free(body);
+    if (atomic_exchange(&n->failures, 0) > 0) {
+        aero_cluster__log(c, AERO_LOG_INFO, "node %s (%s) answers again", n->name, n->address);
+        n->peers_gen = -1; /* force every refresh */
+        n->partition_changed = true;
+        *peers_changed = true;
+    }
+    if (pg != n->peers_gen)
+        *peers_changed = true;
+    if (pa != n->partition_gen)
+        n->partition_changed = true;
+}
+
+/* Step 3: fetch peers from every healthy node (new nodes included as they appear). */
+static bool refresh_peers(aero_cluster *c)
+{
+    bool any_ok = false;
+    for (size_t i = 0; i < c->n_nodes; i++)
+        c->nodes[i]->friends = 0;
+    for (size_t i = 0; i < c->n_nodes; i++) {
+        aero_node *n = c->nodes[i];
+        if (atomic_load(&n->failures) > 0 || !atomic_load(&n->active))
+            continue;
+        static const char *const cmds[] = {"peers-clear-std"};
+        char *body = NULL;
+        size_t len = 0;
+        aero_error e;
+        aero_strview v;
+        aero_status st = aero_node__tend_info(n, cmds, 1, &body, &len, &e);
+        if (st == AERO_OK && !aero_info__find(body, len, "peers-clear-std", &v))
+            st = aero_err__set(&e, AERO_ERR_PROTOCOL, "no peers-clear-std in the answer");
+        int64_t gen = 0;
+        aero_peer *peers = NULL;
+        size_t n_peers = 0;
+        if (st == AERO_OK && (st = aero_peers__parse(v.p, v.len, &gen, &peers, &n_peers)) != AERO_OK)
+            aero_err__set(&e, st, "malformed peers answer \"%.*s\"", (int)(v.len > 120 ? 120 : v.len), v.p);
+        free(body);
+        if (st != AERO_OK) {
+            tend_failed(c, n, "peers refresh", &e);
+            continue;
+        }
+        any_ok = true;
+        n->peers_count = (uint32_t)n_peers;
+        bool all_ok = true;
+        for (size_t k = 0; k < n_peers; k++) {
+            aero_peer *p = &peers[k];
+            aero_node *known = find_node(c, p->name);
+            if (known) {
+                if (atomic_load(&known->failures) == 0 && known != n)
+                    known->friends++;
+                continue;
+            }
+            aero_node *added = NULL;
+            aero_error pe;
+            aero_err__set(&pe, AERO_ERR_INVALID_HOST, "peer %s lists no address", p->name);
+            for (size_t h = 0; h < p->n_hosts && !added; h++)
+                added = try_host(c, p->hosts[h].host, p->hosts[h].port, p->name, &pe);
+            if (added) {
+                added->friends++;
+            } else {
+                all_ok = false;
+                aero_cluster__log(c, AERO_LOG_WARN, "peer %s of node %s could not be added: %s", p->name, n->name,
+                                  pe.message);
+            }
+        }
+        free(peers);
+        if (all_ok)
+            n->peers_gen = gen;
+    }
+    return any_ok;
+}
+
+static void remove_at(aero_cluster *c, size_t i, aero_node **removed, size_t *n_removed, const char *why)
+{
+    aero_node *n = c->nodes[i];
+    aero_cluster__log(c, AERO_LOG_INFO, "node %s (%s) removed: %s", n->name, n->address, why);
+    aero_pmap__remove_node(c->work, n);
+    memmove(c->nodes + i, c->nodes + i + 1, (c->n_nodes - i - 1) * sizeof *c->nodes);
+    c->n_nodes--;
+    removed[(*n_removed)++] = n;
+    c->map_dirty = true;
+    c->nodes_dirty = true;
+    atomic_fetch_add_explicit(&c->nodes_removed, 1, memory_order_relaxed);
+}
+
+/* Step 5: partition-generation + replicas for nodes whose map changed. */
+typedef struct apply_ctx {
+    aero_cluster *c;
+    aero_node *n;
+    bool ok;
+} apply_ctx;
+
+static void apply_cb(void *ctx, const char *ns, uint32_t regime, uint32_t n_replicas, uint32_t replica,
+                     const uint8_t bitmap[AERO_BITMAP_BYTES])
+{
+    apply_ctx *a = ctx;
+    if (!aero_pmap__apply(a->c->work, a->n, ns, regime, n_replicas, replica, bitmap))
+        a->ok = false;
+}
+
+static void refresh_partitions(aero_cluster *c, aero_node *n)
+{
+    static const char *const cmds[] = {"partition-generation", "replicas"};
+    char *body = NULL;
+    size_t len = 0;
+    aero_error e;
+    aero_strview gen, rep;
+    int64_t g = 0;
+    aero_status st = aero_node__tend_info(n, cmds, 2, &body, &len, &e);
+    if (st == AERO_OK && (!aero_info__find(body, len, "partition-generation", &gen) || !view_i64(gen, &g) ||
+                          !aero_info__find(body, len, "replicas", &rep)))
+        st = aero_err__set(&e, AERO_ERR_PROTOCOL, "malformed replicas answer");
+    if (st == AERO_OK) {
+        apply_ctx a = {c, n, true};
+        st = aero_replicas__parse(rep.p, rep.len, apply_cb, &a);
+        if (st != AERO_OK)
+            aero_err__set(&e, st, "malformed replicas value");
+        else if (!a.ok)
+            st = aero_err__set(&e, AERO_ERR_NO_MEMORY, "out of memory for the partition map");
+        c->map_dirty = true;
+    }
+    free(body);
+    if (st != AERO_OK) {
+        tend_failed(c, n, "replicas refresh", &e);
+        return;
+    }
+    n->partition_gen = g;
+    n->partition_changed = false;
+}
+
+bool aero_tend__publish(aero_cluster *c)
+{
+    aero_pmap *map = NULL;
+    aero_node **nodes = NULL;
+    if (c->map_dirty) {
+        map = aero_pmap__clone(c->work);
+        if (!map)
+            return false;
+    }
+    if (c->nodes_dirty) {
+        nodes = malloc((c->n_nodes ? c->n_nodes : 1) * sizeof *nodes);
+        if (!nodes) {
+            aero_pmap__free(map);
+            return false;
+        }
+        memcpy(nodes, c->nodes, c->n_nodes * sizeof *nodes);
+    }
+    aero_pmap *old_map = NULL;
+    aero_node **old_nodes = NULL;
+    pthread_rwlock_wrlock(&c->pub_lock);
+    if (map) {
+        old_map = c->pub_map;
+        c->pub_map = map;
+    }
+    if (c->nodes_dirty) {
+        old_nodes = c->pub_nodes;
+        c->pub_nodes = nodes;
+        c->pub_n = c->n_nodes;
+    }
+    pthread_rwlock_unlock(&c->pub_lock);
+    aero_pmap__free(old_map);
+    free(old_nodes);
+    c->map_dirty = false;
+    c->nodes_dirty = false;
+    return true;
+}
+
+aero_status aero_tend__round(aero_cluster *c, aero_error *err)
+{
+    atomic_fetch_add_explicit(&c->tend_rounds, 1, memory_order_relaxed);
+    bool peers_changed = false;
+    if (c->n_nodes == 0) {
+        aero_status st = seed(c, err);
+        if (st != AERO_OK)
+            return st;
+        peers_changed = true;
+    }
+    size_t known = c->n_nodes;
+    for (size_t i = 0; i < known; i++)
+        refresh_node(c, c->nodes[i], &peers_changed);
+
+    bool peers_ok = false;
+    if (peers_changed)
+        peers_ok = refresh_peers(c);
+
+    /* Step 4: removals. */
+    aero_node **removed = malloc((c->n_nodes ? c->n_nodes : 1) * sizeof *removed);
+    size_t n_removed = 0;
+    if (removed) {
+        for (size_t i = c->n_nodes; i-- > 0;) {
+            aero_node *n = c->nodes[i];
+            unsigned f = atomic_load(&n->failures);
+            if (!atomic_load(&n->active))
+                remove_at(c, i, removed, &n_removed, "inactive");
+            else if (f >= c->cfg.max_node_failures)
+                remove_at(c, i, removed, &n_removed, "too many failures");
+            else if (peers_ok && c->n_nodes > 1 && n->friends == 0 && (f > 0 || atomic_load(&n->partition_refs) == 0))
+                remove_at(c, i, removed, &n_removed, "no longer listed by its peers");
+        }
+    }
+
+    /* Step 5: partition maps. */
+    for (size_t i = 0; i < c->n_nodes; i++) {
+        aero_node *n = c->nodes[i];
+        if (n->partition_changed && atomic_load(&n->failures) == 0 && atomic_load(&n->active) &&
+            (n->peers_count > 0 || c->n_nodes == 1))
+            refresh_partitions(c, n);
+    }
+
+    if (!aero_tend__publish(c))
+        aero_cluster__log(c, AERO_LOG_ERROR, "tend: out of memory publishing the cluster view");
+    /* Removed nodes are no longer published: drop the tend view's reference. */
+    for (size_t i = 0; i < n_removed; i++) {
+        aero_node__deactivate(removed[i]);
+        aero_node__release(removed[i]);
+    }
+    free(removed);
+
+    for (size_t i = 0; i < c->n_nodes; i++)
+        aero_node__balance_pool(c->nodes[i]);
+
+    if (c->n_nodes == 0)
+        return aero_err__set(err, AERO_ERR_CONNECTION, "every node was removed; seeding again next tend");
+    aero_error_reset(err);
+    return AERO_OK;
+}
