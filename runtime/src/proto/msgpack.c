@@ -461,16 +461,29 @@ static aero_status unpack_bytes(const uint8_t *p, size_t n, aero_arena *arena, a
     return AERO_OK;
 }
 
-static bool is_ext_byte(uint8_t c) { return (c >= 0xc7 && c <= 0xc9) || (c >= 0xd4 && c <= 0xd8); }
-
-/* Consume an ext item (head and data); *flags = its type byte. */
-static aero_status take_ext(aero_mp_reader *r, uint8_t *flags) {
+/*
+ * If the next item is the ext that leads an ordered list or map, consume it
+ * and return true with *flags = its type byte (the order flags). Ext type
+ * 0xff is the wildcard/infinity special, a real element, so it is left alone.
+ * *bad is set when the ext is truncated.
+ */
+static bool take_order_ext(aero_mp_reader *r, uint8_t *flags, bool *bad) {
+    aero_mp_reader t = *r;
     enum kind k;
     uint64_t n = 0;
-    if (!read_head(r, &k, &n, flags) || k != K_EXT || n > left(r))
-        return AERO_ERR_PROTOCOL;
-    r->p += n;
-    return AERO_OK;
+    uint8_t et = 0;
+    if (r->p >= r->end || !((*r->p >= 0xc7 && *r->p <= 0xc9) || (*r->p >= 0xd4 && *r->p <= 0xd8)))
+        return false;
+    if (!read_head(&t, &k, &n, &et) || n > left(&t)) {
+        *bad = true;
+        return false;
+    }
+    if (et == 0xff)
+        return false;
+    t.p += n;
+    *r = t;
+    *flags = et;
+    return true;
 }
 
 static aero_status unpack(aero_mp_reader *r, aero_arena *arena, aero_value *out, int depth);
@@ -478,14 +491,14 @@ static aero_status unpack(aero_mp_reader *r, aero_arena *arena, aero_value *out,
 static aero_status unpack_list(aero_mp_reader *r, aero_arena *arena, aero_value *out, uint64_t n, int depth) {
     if (n > left(r))
         return AERO_ERR_PROTOCOL;
-    bool ordered = false;
-    if (n > 0 && left(r) > 0 && is_ext_byte(*r->p)) {
-        uint8_t flags;
-        if (take_ext(r, &flags) != AERO_OK)
-            return AERO_ERR_PROTOCOL;
+    bool ordered = false, bad = false;
+    uint8_t flags;
+    if (n > 0 && take_order_ext(r, &flags, &bad)) {
         ordered = (flags & 0x01) != 0;
         n--;
     }
+    if (bad)
+        return AERO_ERR_PROTOCOL;
     aero_value *items = NULL;
     if (n > 0) {
         items = aero_arena__alloc(arena, (size_t)n * sizeof *items);
@@ -506,9 +519,10 @@ static aero_status unpack_map(aero_mp_reader *r, aero_arena *arena, aero_value *
     if (n > left(r) / 2)
         return AERO_ERR_PROTOCOL;
     aero_map_order order = AERO_MAP_UNORDERED;
-    if (n > 0 && left(r) > 0 && is_ext_byte(*r->p)) {
-        uint8_t flags;
-        if (take_ext(r, &flags) != AERO_OK || aero_mp__skip(r) != AERO_OK)
+    bool bad = false;
+    uint8_t flags;
+    if (n > 0 && take_order_ext(r, &flags, &bad)) {
+        if (aero_mp__skip(r) != AERO_OK) /* the nil paired with the ext key */
             return AERO_ERR_PROTOCOL;
         if ((flags & 0x03) == 0x03)
             order = AERO_MAP_KEY_VALUE_ORDERED;
@@ -516,6 +530,8 @@ static aero_status unpack_map(aero_mp_reader *r, aero_arena *arena, aero_value *
             order = AERO_MAP_KEY_ORDERED;
         n--;
     }
+    if (bad)
+        return AERO_ERR_PROTOCOL;
     aero_map_entry *entries = NULL;
     if (n > 0) {
         entries = aero_arena__alloc(arena, (size_t)n * sizeof *entries);
