@@ -5,8 +5,8 @@
  * growth) using the minimal encodings the official client produces, so bytes
  * built here compare equal to theirs. Unpacking checks every length against
  * the reader's end before touching memory, refuses element counts that could
- * not possibly fit in the remaining bytes (so a hostile header cannot make us
- * allocate gigabytes), and limits nesting depth.
+ * not possibly fit in the remaining bytes (so hostile headers cannot make us
+ * allocate more than a small multiple of the input), and limits nesting depth.
  */
 #include "proto/msgpack.h"
 #include "proto/wire.h"
@@ -486,26 +486,38 @@ static bool take_order_ext(aero_mp_reader *r, uint8_t *flags, bool *bad) {
     return true;
 }
 
-static aero_status unpack(aero_mp_reader *r, aero_arena *arena, aero_value *out, int depth);
+/*
+ * Decoding state. `owed` counts the items that open collections have declared
+ * but not yet begun: each needs at least one more byte, so a collection is
+ * accepted only if its items plus everything owed fit in the bytes left. That
+ * bounds the arena memory of any decode by the input size, however the
+ * headers of nested collections lie.
+ */
+typedef struct unpack_ctx {
+    aero_arena *arena;
+    uint64_t owed;
+} unpack_ctx;
 
-static aero_status unpack_list(aero_mp_reader *r, aero_arena *arena, aero_value *out, uint64_t n, int depth) {
-    if (n > left(r))
-        return AERO_ERR_PROTOCOL;
+static aero_status unpack(aero_mp_reader *r, unpack_ctx *c, aero_value *out, int depth);
+
+static aero_status unpack_list(aero_mp_reader *r, unpack_ctx *c, aero_value *out, uint64_t n, int depth) {
     bool ordered = false, bad = false;
     uint8_t flags;
     if (n > 0 && take_order_ext(r, &flags, &bad)) {
         ordered = (flags & 0x01) != 0;
         n--;
     }
-    if (bad)
+    if (bad || n > left(r) || c->owed > left(r) - n)
         return AERO_ERR_PROTOCOL;
     aero_value *items = NULL;
     if (n > 0) {
-        items = aero_arena__alloc(arena, (size_t)n * sizeof *items);
+        items = aero_arena__alloc(c->arena, (size_t)n * sizeof *items);
         if (!items)
             return AERO_ERR_NO_MEMORY;
+        c->owed += n;
         for (uint64_t i = 0; i < n; i++) {
-            aero_status st = unpack(r, arena, &items[i], depth + 1);
+            c->owed--;
+            aero_status st = unpack(r, c, &items[i], depth + 1);
             if (st != AERO_OK)
                 return st;
         }
@@ -515,9 +527,7 @@ static aero_status unpack_list(aero_mp_reader *r, aero_arena *arena, aero_value 
     return AERO_OK;
 }
 
-static aero_status unpack_map(aero_mp_reader *r, aero_arena *arena, aero_value *out, uint64_t n, int depth) {
-    if (n > left(r) / 2)
-        return AERO_ERR_PROTOCOL;
+static aero_status unpack_map(aero_mp_reader *r, unpack_ctx *c, aero_value *out, uint64_t n, int depth) {
     aero_map_order order = AERO_MAP_UNORDERED;
     bool bad = false;
     uint8_t flags;
@@ -530,17 +540,21 @@ static aero_status unpack_map(aero_mp_reader *r, aero_arena *arena, aero_value *
             order = AERO_MAP_KEY_ORDERED;
         n--;
     }
-    if (bad)
+    if (bad || n > left(r) / 2 || c->owed > left(r) - 2 * n)
         return AERO_ERR_PROTOCOL;
     aero_map_entry *entries = NULL;
     if (n > 0) {
-        entries = aero_arena__alloc(arena, (size_t)n * sizeof *entries);
+        entries = aero_arena__alloc(c->arena, (size_t)n * sizeof *entries);
         if (!entries)
             return AERO_ERR_NO_MEMORY;
+        c->owed += 2 * n;
         for (uint64_t i = 0; i < n; i++) {
-            aero_status st = unpack(r, arena, &entries[i].key, depth + 1);
-            if (st == AERO_OK)
-                st = unpack(r, arena, &entries[i].value, depth + 1);
+            c->owed--;
+            aero_status st = unpack(r, c, &entries[i].key, depth + 1);
+            if (st != AERO_OK)
+                return st;
+            c->owed--;
+            st = unpack(r, c, &entries[i].value, depth + 1);
             if (st != AERO_OK)
                 return st;
         }
@@ -550,7 +564,7 @@ static aero_status unpack_map(aero_mp_reader *r, aero_arena *arena, aero_value *
     return AERO_OK;
 }
 
-static aero_status unpack(aero_mp_reader *r, aero_arena *arena, aero_value *out, int depth) {
+static aero_status unpack(aero_mp_reader *r, unpack_ctx *c, aero_value *out, int depth) {
     if (depth > AERO_MP_MAX_DEPTH)
         return AERO_ERR_PROTOCOL;
     enum kind k;
@@ -588,12 +602,12 @@ static aero_status unpack(aero_mp_reader *r, aero_arena *arena, aero_value *out,
             return AERO_ERR_PROTOCOL;
         const uint8_t *p = r->p;
         r->p += n;
-        return unpack_bytes(p, (size_t)n, arena, out);
+        return unpack_bytes(p, (size_t)n, c->arena, out);
     }
     case K_ARRAY:
-        return unpack_list(r, arena, out, n, depth);
+        return unpack_list(r, c, out, n, depth);
     case K_MAP:
-        return unpack_map(r, arena, out, n, depth);
+        return unpack_map(r, c, out, n, depth);
     case K_EXT:
         if (n > left(r))
             return AERO_ERR_PROTOCOL;
@@ -613,7 +627,8 @@ static aero_status unpack(aero_mp_reader *r, aero_arena *arena, aero_value *out,
 
 aero_status aero_mp__unpack_value(aero_mp_reader *r, aero_arena *arena, aero_value *out) {
     aero_mp_reader save = *r;
-    aero_status st = unpack(r, arena, out, 0);
+    unpack_ctx c = {arena, 0};
+    aero_status st = unpack(r, &c, out, 0);
     if (st != AERO_OK) {
         *r = save;
         *out = aero_nil();

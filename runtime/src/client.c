@@ -1,0 +1,128 @@
+/*
+ * client.c - SyncClient and SyncSession: lifetime, configuration, sessions
+ * with their behavior resolved once, and raw info commands.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "client.h"
+#include "internal.h"
+#include "proto/info.h"
+#include "write_internal.h"
+
+AERO_API void aero_client_config_init(aero_client_config *cfg) {
+    memset(cfg, 0, sizeof *cfg);
+    cfg->tend_interval_ms = 1000;
+    cfg->connect_timeout_ms = 1000;
+    cfg->min_conns_per_node = 0;
+    cfg->max_conns_per_node = 100;
+    cfg->max_socket_idle_ms = 55000;
+    cfg->max_node_failures = 5;
+    cfg->fail_if_not_connected = true;
+    cfg->log_level = AERO_LOG_INFO;
+}
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_config *cfg, aero_error *err) {
+    aero_error_reset(err);
+    if (!seeds || !*seeds) {
+        aero_err__set(err, AERO_ERR_INVALID_HOST, "seed list is empty");
+        return NULL;
+    }
+    aero_client *c = calloc(1, sizeof *c);
+    if (!c) {
+        aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory creating the client");
+        return NULL;
+    }
+    if (cfg)
+        c->config = *cfg;
+    else
+        aero_client_config_init(&c->config);
+    c->cluster_name = dup_or_null(c->config.cluster_name);
+    c->user = dup_or_null(c->config.user);
+    c->password = dup_or_null(c->config.password);
+    c->config.cluster_name = c->cluster_name;
+    c->config.user = c->user;
+    c->config.password = c->password;
+    pthread_mutex_init(&c->free_lock, NULL);
+    if (aero_cluster__new(seeds, &c->config, &c->cluster, err) != AERO_OK) {
+        aero_client_close(c);
+        return NULL;
+    }
+    return c;
+}
+
+AERO_API void aero_client_close(aero_client *c) {
+    if (!c)
+        return;
+    if (c->cluster)
+        aero_cluster__free(c->cluster);
+    aero_write__free_list(c);
+    pthread_mutex_destroy(&c->free_lock);
+    free(c->cluster_name);
+    free(c->user);
+    free(c->password);
+    free(c);
+}
+
+aero_cluster *aero_client__cluster(const aero_client *client) { return client->cluster; }
+
+AERO_API aero_session *aero_client_create_session(aero_client *client, const aero_behavior *b) {
+    if (!client)
+        return NULL;
+    aero_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    if (!b)
+        b = &AERO_BEHAVIOR_DEFAULT;
+    s->client = client;
+    s->behavior_name = b->name;
+    s->read_point = aero_behavior_resolve(b, AERO_OP_READ, AERO_SHAPE_POINT);
+    s->read_batch = aero_behavior_resolve(b, AERO_OP_READ, AERO_SHAPE_BATCH);
+    s->read_query = aero_behavior_resolve(b, AERO_OP_READ, AERO_SHAPE_QUERY);
+    s->write_point = aero_behavior_resolve(b, AERO_OP_WRITE, AERO_SHAPE_POINT);
+    s->write_batch = aero_behavior_resolve(b, AERO_OP_WRITE, AERO_SHAPE_BATCH);
+    s->write_query = aero_behavior_resolve(b, AERO_OP_WRITE, AERO_SHAPE_QUERY);
+    return s;
+}
+
+AERO_API void aero_session_free(aero_session *s) { free(s); }
+
+AERO_API aero_client *aero_session_client(const aero_session *s) { return s ? s->client : NULL; }
+
+AERO_API aero_status aero_client_info(aero_client *client, const char *command, char *out, size_t cap,
+                                      aero_error *err) {
+    aero_error_reset(err);
+    if (!client || !command || !*command || strchr(command, '\n') || !out || cap == 0)
+        return aero_err__set(err, AERO_ERR_PARAM, "info needs a client, a one-line command and an output buffer");
+    aero_node *node = aero_cluster__any_node(client->cluster);
+    if (!node)
+        return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node is available for info");
+    char *body = NULL;
+    size_t len = 0;
+    uint32_t timeout = client->config.connect_timeout_ms ? client->config.connect_timeout_ms * 5 : 5000;
+    aero_status st = aero_node__info(node, &command, 1, aero_deadline_after_ms(timeout), &body, &len, err);
+    aero_node__release(node);
+    if (st != AERO_OK)
+        return st;
+    aero_strview v;
+    if (!aero_info__find(body, len, command, &v)) {
+        free(body);
+        return aero_err__set(err, AERO_ERR_PROTOCOL, "info answer does not contain '%s'", command);
+    }
+    char msg[AERO_ERROR_MESSAGE_SIZE];
+    st = aero_info__value_error(v, msg, sizeof msg);
+    if (st != AERO_OK) {
+        free(body);
+        return aero_err__set(err, st, "info '%s': %s", command, msg);
+    }
+    if (v.len + 1 > cap) {
+        free(body);
+        return aero_err__set(err, AERO_ERR_PARAM, "info answer of %zu bytes does not fit in %zu", v.len, cap);
+    }
+    memcpy(out, v.p, v.len);
+    out[v.len] = '\0';
+    free(body);
+    return AERO_OK;
+}

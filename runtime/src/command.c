@@ -1,0 +1,169 @@
+/*
+ * command.c - the single-record command loop: route, borrow a connection,
+ * send, receive, classify the outcome, retry when the policy allows and it is
+ * safe. Every wait has a deadline: min(socket timeout, what is left of the
+ * total timeout).
+ */
+#include "command.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "proto/digest.h"
+#include "proto/wire.h"
+
+uint32_t aero_cmd__now_2010(void) {
+    time_t now = time(NULL);
+    return now > (time_t)AERO_CITRUSLEAF_EPOCH ? (uint32_t)(now - AERO_CITRUSLEAF_EPOCH) : 0;
+}
+
+uint32_t aero_cmd__server_timeout(const aero_policy *p) {
+    if (p->socket_timeout_ms && (p->total_timeout_ms == 0 || p->socket_timeout_ms < p->total_timeout_ms))
+        return p->socket_timeout_ms;
+    return p->total_timeout_ms;
+}
+
+aero_status aero_cmd__check_key(const aero_key *key, aero_error *err) {
+    if (!key)
+        return aero_err__set(err, AERO_ERR_PARAM, "key is NULL");
+    if (key->invalid)
+        return aero_err__set(err, AERO_ERR_PARAM, "invalid key: %s", key->invalid);
+    if (!key->ns[0])
+        return aero_err__set(err, AERO_ERR_PARAM, "invalid key: namespace must not be empty");
+    return AERO_OK;
+}
+
+void aero_cmd__key_fields(aero_buf *b, aero_msg_header *h, const aero_key *key, bool send_key) {
+    aero_msg__field(b, h, AERO_FIELD_NAMESPACE, key->ns, strlen(key->ns));
+    aero_msg__field(b, h, AERO_FIELD_SETNAME, key->set, strlen(key->set));
+    aero_msg__field(b, h, AERO_FIELD_DIGEST, key->digest, AERO_DIGEST_SIZE);
+    if (send_key && key->type != AERO_KEY_DIGEST) {
+        if (key->type == AERO_KEY_INT) {
+            uint8_t v[9];
+            v[0] = AERO_PT_INTEGER;
+            aero_set_u64be(v + 1, (uint64_t)key->i);
+            aero_msg__field(b, h, AERO_FIELD_KEY, v, sizeof v);
+        } else {
+            aero_msg__field_header(b, h, AERO_FIELD_KEY, key->len + 1);
+            aero_buf__put_u8(b, key->type == AERO_KEY_STR ? AERO_PT_STRING : AERO_PT_BLOB);
+            aero_buf__put(b, key->ptr, key->len);
+        }
+    }
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+static bool retryable_server_code(int rc) {
+    return rc == AERO_ERR_PARTITION_UNAVAILABLE || rc == AERO_ERR_DEVICE_OVERLOAD || rc == AERO_ERR_TIMEOUT ||
+           rc == AERO_ERR_KEY_BUSY;
+}
+
+static void sleep_ms(uint32_t ms, uint64_t deadline) {
+    if (!ms)
+        return;
+    uint64_t now = aero_now_ns();
+    uint64_t until = min_u64(now + (uint64_t)ms * 1000000u, deadline);
+    if (until <= now)
+        return;
+    struct timespec ts = {(time_t)((until - now) / 1000000000u), (long)((until - now) % 1000000000u)};
+    nanosleep(&ts, NULL);
+}
+
+/* One exchange on one connection. *sent tells whether request bytes left. */
+static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t total_deadline, bool *sent, aero_error *err) {
+    const aero_policy *p = cmd->policy;
+    uint64_t sock = p->socket_timeout_ms ? (uint64_t)p->socket_timeout_ms * 1000000u : UINT64_MAX;
+    uint64_t now = aero_now_ns();
+    aero_conn *conn = NULL;
+    aero_status st = aero_node__conn_get(node, min_u64(sock == UINT64_MAX ? UINT64_MAX : now + sock, total_deadline),
+                                         &conn, err);
+    if (st != AERO_OK)
+        return st;
+    now = aero_now_ns();
+    *sent = true;
+    st = aero_conn__write(conn, cmd->req, cmd->req_len, min_u64(sock == UINT64_MAX ? UINT64_MAX : now + sock, total_deadline), err);
+    uint8_t hdr[8];
+    if (st == AERO_OK) {
+        now = aero_now_ns();
+        st = aero_conn__read(conn, hdr, sizeof hdr, min_u64(sock == UINT64_MAX ? UINT64_MAX : now + sock, total_deadline), err);
+    }
+    uint8_t type = 0;
+    uint64_t size = 0;
+    if (st == AERO_OK) {
+        st = aero_proto__read_header(hdr, &type, &size);
+        if (st == AERO_OK && type != AERO_PROTO_MSG)
+            st = AERO_ERR_PROTOCOL; /* compression is never requested */
+        if (st != AERO_OK)
+            aero_err__set(err, AERO_ERR_PROTOCOL, "bad response header from %s", aero_node__address(node));
+    }
+    if (st == AERO_OK) {
+        aero_buf__reset(cmd->resp);
+        uint8_t *dst = aero_buf__append(cmd->resp, (size_t)size);
+        if (!dst)
+            st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a %llu-byte response",
+                               (unsigned long long)size);
+        else {
+            now = aero_now_ns();
+            st = aero_conn__read(conn, dst, (size_t)size, min_u64(sock == UINT64_MAX ? UINT64_MAX : now + sock, total_deadline), err);
+        }
+    }
+    if (st == AERO_OK) {
+        size_t used = 0;
+        st = aero_msg__parse(cmd->resp->data, cmd->resp->len, &cmd->msg, &used);
+        if (st != AERO_OK || used != cmd->resp->len)
+            st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed response from %s", aero_node__address(node));
+    }
+    if (st == AERO_OK)
+        aero_node__conn_put(node, conn);
+    else
+        aero_node__conn_close(node, conn);
+    return st;
+}
+
+aero_status aero_cmd__execute(aero_cmd *cmd, aero_error *err) {
+    const aero_policy *p = cmd->policy;
+    aero_cluster *cluster = cmd->session->client->cluster;
+    bool is_write = cmd->kind != AERO_CMD_READ;
+    uint64_t total_deadline = p->total_timeout_ms ? aero_now_ns() + (uint64_t)p->total_timeout_ms * 1000000u : UINT64_MAX;
+    uint16_t pid = aero_partition__id(cmd->key->digest);
+    aero_status st = AERO_ERR_CLIENT;
+    bool in_doubt = false;
+    char node_name[40] = "";
+
+    for (unsigned attempt = 0;; attempt++) {
+        aero_node *node = aero_cluster__node_for(cluster, cmd->key->ns, pid, is_write, p->replica, attempt);
+        if (!node) {
+            aero_err__set(err, AERO_ERR_INVALID_NODE, "no node serves partition %u of namespace '%s'", pid, cmd->key->ns);
+            return AERO_ERR_INVALID_NODE;
+        }
+        snprintf(node_name, sizeof node_name, "%s", aero_node__name(node));
+        bool sent = false;
+        st = exchange(cmd, node, total_deadline, &sent, err);
+        aero_node__release(node);
+        if (st == AERO_OK) {
+            int rc = cmd->msg.h.result_code;
+            if (!retryable_server_code(rc) || attempt >= p->max_retries || aero_now_ns() >= total_deadline ||
+                cmd->kind == AERO_CMD_WRITE_ONCE)
+                return AERO_OK; /* the caller interprets the result code */
+            aero_cluster__count_retry(cluster);
+            sleep_ms(p->retry_delay_ms, total_deadline);
+            continue;
+        }
+        if (sent && is_write)
+            in_doubt = true;
+        aero_cluster__count_error(cluster, st);
+        bool client_retryable = st == AERO_ERR_TIMEOUT || st == AERO_ERR_CONNECTION ||
+                                st == AERO_ERR_NO_MORE_CONNECTIONS || st == AERO_ERR_MAX_ERROR_RATE;
+        bool safe = !sent || cmd->kind != AERO_CMD_WRITE_ONCE;
+        if (!client_retryable || !safe || attempt >= p->max_retries || aero_now_ns() >= total_deadline)
+            break;
+        aero_cluster__count_retry(cluster);
+        sleep_ms(p->retry_delay_ms, total_deadline);
+    }
+    if (err) {
+        err->in_doubt = in_doubt;
+        snprintf(err->node, sizeof err->node, "%s", node_name);
+    }
+    return st;
+}

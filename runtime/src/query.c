@@ -1,0 +1,311 @@
+/*
+ * query.c - the query builder (SDK SyncQueryBuilder): point reads and batch
+ * reads run at execute and hand back a buffered stream; dataset queries hand
+ * back a stream that pulls records from the network as it is iterated.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "command.h"
+#include "internal.h"
+#include "query_internal.h"
+#include "read.h"
+
+static void qmisuse(aero_query *q, aero_status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void qmisuse(aero_query *q, aero_status code, const char *fmt, ...) {
+    if (q->bad)
+        return;
+    q->bad = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(q->bad_msg, sizeof q->bad_msg, fmt, ap);
+    va_end(ap);
+}
+
+static aero_query *qnew(aero_session *s, enum aero_query_kind kind) {
+    if (!s)
+        return NULL;
+    aero_query *q = calloc(1, sizeof *q);
+    if (!q)
+        return NULL;
+    q->s = s;
+    q->kind = kind;
+    q->pbegin = 0;
+    q->pend = AERO_PARTITIONS;
+    aero_buf__init(&q->filter, NULL, 0);
+    return q;
+}
+
+AERO_API aero_query *aero_session_query(aero_session *s, const aero_dataset *ds) {
+    aero_query *q = qnew(s, AERO_Q_DATASET);
+    if (!q)
+        return NULL;
+    if (!ds)
+        qmisuse(q, AERO_ERR_PARAM, "dataset is NULL");
+    else {
+        q->ds = *ds;
+        if (ds->invalid)
+            qmisuse(q, AERO_ERR_PARAM, "invalid dataset: %s", ds->invalid);
+    }
+    return q;
+}
+
+AERO_API aero_query *aero_session_query_key(aero_session *s, const aero_key *key) {
+    aero_query *q = qnew(s, AERO_Q_KEY);
+    if (!q)
+        return NULL;
+    if (!key)
+        qmisuse(q, AERO_ERR_PARAM, "key is NULL");
+    else
+        q->key = *key;
+    return q;
+}
+
+AERO_API aero_query *aero_session_query_keys(aero_session *s, const aero_key *keys, size_t n) {
+    aero_query *q = qnew(s, AERO_Q_KEYS);
+    if (!q)
+        return NULL;
+    if (!keys || n == 0) {
+        qmisuse(q, AERO_ERR_PARAM, "query of keys needs at least one key");
+        return q;
+    }
+    q->keys = malloc(n * sizeof *keys);
+    if (!q->keys) {
+        qmisuse(q, AERO_ERR_NO_MEMORY, "out of memory copying %zu keys", n);
+        return q;
+    }
+    memcpy(q->keys, keys, n * sizeof *keys);
+    q->n_keys = n;
+    return q;
+}
+
+AERO_API aero_query *aero_query_bins(aero_query *q, const char *const *bins, size_t n) {
+    if (!q)
+        return q;
+    if (!bins || n == 0) {
+        qmisuse(q, AERO_ERR_PARAM, "bins() needs at least one bin name");
+        return q;
+    }
+    if (q->no_bins)
+        qmisuse(q, AERO_ERR_PARAM, "bins() cannot be combined with with_no_bins()");
+    free(q->bins);
+    free(q->bin_ptrs);
+    q->bins = calloc(n, sizeof *q->bins);
+    q->bin_ptrs = calloc(n, sizeof *q->bin_ptrs);
+    q->n_bins = 0;
+    if (!q->bins || !q->bin_ptrs) {
+        qmisuse(q, AERO_ERR_NO_MEMORY, "out of memory copying bin names");
+        return q;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t len = bins[i] ? strnlen(bins[i], AERO_BIN_NAME_MAX + 1) : 0;
+        if (len == 0 || len > AERO_BIN_NAME_MAX) {
+            qmisuse(q, AERO_ERR_PARAM, "bin name %s is %s", bins[i] ? bins[i] : "NULL",
+                    !bins[i] ? "NULL" : len == 0 ? "empty" : "longer than 15 bytes");
+            return q;
+        }
+        memcpy(q->bins[i], bins[i], len);
+        q->bin_ptrs[i] = q->bins[i];
+    }
+    q->n_bins = n;
+    return q;
+}
+
+AERO_API aero_query *aero_query_with_no_bins(aero_query *q) {
+    if (!q)
+        return q;
+    if (q->n_bins)
+        qmisuse(q, AERO_ERR_PARAM, "with_no_bins() cannot be combined with bins()");
+    q->no_bins = true;
+    return q;
+}
+
+static void qfilter_copy(aero_query *q, const uint8_t *b, size_t len) {
+    aero_buf__reset(&q->filter);
+    aero_buf__put(&q->filter, b, len);
+    if (q->filter.failed) {
+        qmisuse(q, AERO_ERR_NO_MEMORY, "out of memory copying a filter");
+        return;
+    }
+    q->filter_ptr = q->filter.data;
+    q->filter_len = q->filter.len;
+}
+
+AERO_API aero_query *aero_query_where(aero_query *q, const char *ael) {
+    if (!q)
+        return q;
+    if (!ael) {
+        qmisuse(q, AERO_ERR_PARAM, "where: AEL text is NULL");
+        return q;
+    }
+    aero_error e;
+    aero_expr *x = aero_ael_compile(ael, NULL, 0, &e);
+    if (!x) {
+        qmisuse(q, AERO_ERR_AEL, "where: %s", e.message);
+        return q;
+    }
+    size_t len;
+    const uint8_t *b = aero_expr_bytes(x, &len);
+    qfilter_copy(q, b, len);
+    aero_expr_free(x);
+    return q;
+}
+
+AERO_API aero_query *aero_query_where_expr(aero_query *q, const aero_expr *e) {
+    if (!q)
+        return q;
+    if (!e) {
+        qmisuse(q, AERO_ERR_PARAM, "where: expression is NULL");
+        return q;
+    }
+    size_t len;
+    const uint8_t *b = aero_expr_bytes(e, &len);
+    qfilter_copy(q, b, len);
+    return q;
+}
+
+AERO_API aero_query *aero_query_where_bytes(aero_query *q, const uint8_t *bytes, size_t len) {
+    if (!q)
+        return q;
+    if (!bytes || !len) {
+        qmisuse(q, AERO_ERR_PARAM, "where: expression bytes are empty");
+        return q;
+    }
+    q->filter_ptr = bytes;
+    q->filter_len = len;
+    return q;
+}
+
+AERO_API aero_query *aero_query_fail_on_filtered_out(aero_query *q) {
+    if (q) q->fail_on_filtered = true;
+    return q;
+}
+AERO_API aero_query *aero_query_respond_all_keys(aero_query *q) {
+    if (q) q->respond_all = true;
+    return q;
+}
+AERO_API aero_query *aero_query_max_records(aero_query *q, uint64_t n) {
+    if (q && n == 0)
+        qmisuse(q, AERO_ERR_PARAM, "max_records must be > 0");
+    else if (q)
+        q->max_records = n;
+    return q;
+}
+AERO_API aero_query *aero_query_records_per_second(aero_query *q, uint32_t n) {
+    if (q) q->rps = n;
+    return q;
+}
+AERO_API aero_query *aero_query_chunk_size(aero_query *q, uint32_t n) {
+    if (q && n == 0)
+        qmisuse(q, AERO_ERR_PARAM, "chunk_size must be > 0");
+    else if (q)
+        q->chunk = n;
+    return q;
+}
+AERO_API aero_query *aero_query_on_partition_range(aero_query *q, uint32_t begin, uint32_t end) {
+    if (!q)
+        return q;
+    if (begin >= end || end > AERO_PARTITIONS)
+        qmisuse(q, AERO_ERR_PARAM, "partition range %u..%u is not within 0..4096", begin, end);
+    else {
+        q->pbegin = begin;
+        q->pend = end;
+    }
+    return q;
+}
+
+AERO_API void aero_query_abandon(aero_query *q) {
+    if (!q)
+        return;
+    free(q->keys);
+    free(q->bins);
+    free(q->bin_ptrs);
+    aero_buf__free(&q->filter);
+    free(q);
+}
+
+/* Should a row with this result be part of the stream (sdk-surface 1.15)? */
+static bool keep_row(const aero_query *q, aero_status rc) {
+    if (rc == AERO_OK)
+        return true;
+    if (rc == AERO_ERR_KEY_NOT_FOUND)
+        return q->respond_all;
+    if (rc == AERO_ERR_FILTERED_OUT)
+        return q->fail_on_filtered || q->respond_all;
+    return true;
+}
+
+static aero_stream *list_stream(aero_record *rows, size_t n) {
+    aero_stream *st = calloc(1, sizeof *st);
+    if (!st)
+        return NULL;
+    st->kind = AERO_STREAM_LIST;
+    st->rows = rows;
+    st->n_rows = n;
+    return st;
+}
+
+static aero_stream *run_keys(aero_query *q, const aero_key *keys, size_t n, bool single, aero_error *err) {
+    aero_record *rows = calloc(n, sizeof *rows);
+    if (!rows) {
+        aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for %zu rows", n);
+        return NULL;
+    }
+    aero_read_spec spec = {(const char *const *)q->bin_ptrs, q->n_bins, q->no_bins, q->filter_ptr, q->filter_len};
+    const aero_policy *p = single ? &q->s->read_point : &q->s->read_batch;
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        aero_record *r = &rows[kept];
+        aero_record_init(r);
+        aero_error e;
+        aero_status st = aero_read__one(q->s, p, &keys[i], &spec, r, &e);
+        r->index = (int32_t)i;
+        if (st != AERO_OK) {
+            if (single) {
+                if (err) *err = e;
+                aero_records_free(rows, kept + 1);
+                return NULL;
+            }
+            r->result = st; /* error row */
+            r->key = keys[i];
+            kept++;
+            continue;
+        }
+        aero_status rc = r->result;
+        if (single && rc != AERO_OK && rc != AERO_ERR_KEY_NOT_FOUND && (rc != AERO_ERR_FILTERED_OUT || q->fail_on_filtered)) {
+            aero_err__set(err, rc, "read failed: %s", aero_status_str(rc));
+            aero_records_free(rows, kept + 1);
+            return NULL;
+        }
+        if (keep_row(q, rc))
+            kept++;
+        else
+            aero_record_dispose(r);
+    }
+    aero_stream *st = list_stream(rows, kept);
+    if (!st) {
+        aero_records_free(rows, kept);
+        aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a stream");
+    }
+    return st;
+}
+
+AERO_API aero_stream *aero_query_execute(aero_query *q, aero_error *err) {
+    aero_error_reset(err);
+    if (!q) {
+        aero_err__set(err, AERO_ERR_PARAM, "query builder is NULL (session NULL or out of memory)");
+        return NULL;
+    }
+    aero_stream *st = NULL;
+    if (q->bad)
+        aero_err__set(err, q->bad, "query: %s", q->bad_msg);
+    else if (q->kind == AERO_Q_KEY) {
+        if (aero_cmd__check_key(&q->key, err) == AERO_OK)
+            st = run_keys(q, &q->key, 1, true, err);
+    } else if (q->kind == AERO_Q_KEYS)
+        st = run_keys(q, q->keys, q->n_keys, false, err);
+    else
+        st = aero_scan__start(q, err);
+    aero_query_abandon(q);
+    return st;
+}

@@ -1,0 +1,54 @@
+/* query_internal.h - the query builder and the stream, shared by query.c, scan.c and stream.c. Not installed. */
+#ifndef AERO_QUERY_INTERNAL_H
+#define AERO_QUERY_INTERNAL_H
+
+#include <aero/query.h>
+
+#include "client.h"
+#include "proto/buf.h"
+
+enum aero_query_kind { AERO_Q_DATASET, AERO_Q_KEY, AERO_Q_KEYS };
+
+struct aero_query {
+    aero_session *s;
+    enum aero_query_kind kind;
+    aero_dataset ds;
+    aero_key key;
+    aero_key *keys;
+    size_t n_keys;
+    char (*bins)[AERO_BIN_NAME_MAX + 1];
+    const char **bin_ptrs;
+    size_t n_bins;
+    bool no_bins, fail_on_filtered, respond_all;
+    aero_buf filter;
+    const uint8_t *filter_ptr;
+    size_t filter_len;
+    uint64_t max_records;
+    uint32_t rps;
+    uint32_t chunk;
+    uint32_t pbegin, pend;
+    aero_status bad;
+    char bad_msg[160];
+};
+
+struct aero_scan;
+
+enum aero_stream_kind { AERO_STREAM_LIST, AERO_STREAM_SCAN };
+
+struct aero_stream {
+    enum aero_stream_kind kind;
+    /* LIST: rows computed at execute (point and batch reads) */
+    aero_record *rows;
+    size_t n_rows, pos;
+    /* SCAN: records pulled from the network as the caller iterates */
+    struct aero_scan *scan;
+};
+
+/** Start a dataset query; takes ownership of nothing in q (copies what it needs). */
+aero_stream *aero_scan__start(struct aero_query *q, aero_error *err);
+/** Next record of a scan stream, NULL at the end or on error (err says which). */
+const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err);
+bool aero_scan__has_more(const struct aero_scan *sc);
+void aero_scan__free(struct aero_scan *sc);
+
+#endif
