@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <aero/aero.h>
+#include <stdio.h>
 #include <string.h>
 
 static void hex(const uint8_t *d, size_t n, char *out) {
