@@ -282,6 +282,8 @@ static void hostile_input(void **state) {
         "c8 ff ff 01",          /* ext16 longer than the data */
         "d8 ff 00",             /* fixext16 truncated */
         "91 c7 05 01",          /* leading ext longer than the data */
+        "92 92 01 02",          /* inner list eats the bytes its parent still owes */
+        "92 dc 00 03 01 02 03", /* same, inner count in a dc header */
     };
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         uint8_t in[64];
