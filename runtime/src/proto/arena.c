@@ -50,6 +50,8 @@ void aero_arena__free(aero_arena *a) {
 }
 
 void aero_arena__reset(aero_arena *a) {
+    if (!a)
+        return;
     for (block *b = a->first; b; b = b->next)
         b->used = 0;
     a->cur = a->first;
@@ -62,6 +64,8 @@ static void *bump(block *b, size_t n) {
 }
 
 void *aero_arena__alloc(aero_arena *a, size_t n) {
+    if (!a)
+        return NULL;
     if (n == 0)
         n = 1;
     if (n > SIZE_MAX - ARENA_ALIGN)

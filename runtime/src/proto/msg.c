@@ -45,7 +45,7 @@ size_t aero_msg__begin(aero_buf *b) {
 }
 
 void aero_msg__field_header(aero_buf *b, aero_msg_header *h, uint8_t type, size_t len) {
-    if (len >= AERO_PROTO_SIZE_MAX) {
+    if (len >= AERO_PROTO_SIZE_MAX || h->n_fields == UINT16_MAX) {
         b->failed = true;
         return;
     }
@@ -73,8 +73,9 @@ void aero_msg__field_u64(aero_buf *b, aero_msg_header *h, uint8_t type, uint64_t
 }
 
 /* Op header with the size word left for the caller to fill (or computed). */
-static uint8_t *op_header(aero_buf *b, uint8_t op, uint8_t ptype, const char *name, size_t name_len) {
-    if (name_len > 255) {
+static uint8_t *op_header(aero_buf *b, const aero_msg_header *h, uint8_t op, uint8_t ptype, const char *name,
+                          size_t name_len) {
+    if (name_len > 255 || h->n_ops == UINT16_MAX) {
         b->failed = true;
         return NULL;
     }
@@ -96,7 +97,7 @@ void aero_msg__op(aero_buf *b, aero_msg_header *h, uint8_t op, uint8_t ptype, co
         b->failed = true;
         return;
     }
-    uint8_t *d = op_header(b, op, ptype, name, name_len);
+    uint8_t *d = op_header(b, h, op, ptype, name, name_len);
     if (!d)
         return;
     aero_set_u32be(d, (uint32_t)(4 + name_len + value_len));
@@ -140,7 +141,7 @@ aero_status aero_msg__op_value(aero_buf *b, aero_msg_header *h, uint8_t op, cons
             b->failed = true;
             break;
         }
-        uint8_t *d = op_header(b, op, AERO_PT_GEOJSON, name, name_len);
+        uint8_t *d = op_header(b, h, op, AERO_PT_GEOJSON, name, name_len);
         if (!d)
             break;
         aero_set_u32be(d, (uint32_t)(4 + name_len + 3 + v->v.str.len));
@@ -153,7 +154,7 @@ aero_status aero_msg__op_value(aero_buf *b, aero_msg_header *h, uint8_t op, cons
     case AERO_LIST:
     case AERO_MAP: {
         size_t at = b->len;
-        uint8_t *d = op_header(b, op, v->type == AERO_LIST ? AERO_PT_LIST : AERO_PT_MAP, name, name_len);
+        uint8_t *d = op_header(b, h, op, v->type == AERO_LIST ? AERO_PT_LIST : AERO_PT_MAP, name, name_len);
         if (!d)
             break;
         aero_status st = aero_mp__pack_value(b, v);

@@ -4,7 +4,10 @@
  *
  * Writing: aero_msg__begin() reserves the 30 header bytes, fields and ops are
  * appended (counting themselves into the header struct), aero_msg__end()
- * fills in the proto and AS_MSG headers.
+ * fills in the proto and AS_MSG headers. Like the buffer, the writer fails
+ * stickily: a bin name over 255 bytes, a field or op over the size limit, or
+ * more than 65535 fields or ops marks the buffer failed, and
+ * aero_msg__end() then reports it.
  *
  * Reading: aero_msg__parse() validates a whole AS_MSG body, then the field and
  * op iterators walk it. Every length is checked against the buffer: hostile

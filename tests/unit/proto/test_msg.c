@@ -220,6 +220,17 @@ static void end_reports_failures(void **state) {
     aero_msg__field(&b, &h, 0, NULL, AERO_BUF_MAX); /* cannot fit */
     assert_true(b.failed);
     assert_int_equal(aero_msg__end(&b, s, &h), AERO_ERR_NO_MEMORY);
+    /* the header counts are u16: op 65536 cannot be counted */
+    aero_buf__reset(&b);
+    memset(&h, 0, sizeof h);
+    s = aero_msg__begin(&b);
+    for (int i = 0; i < UINT16_MAX; i++)
+        aero_msg__op(&b, &h, AERO_OP_READ, 0, "", 0, NULL, 0);
+    assert_int_equal(h.n_ops, UINT16_MAX);
+    assert_int_equal(aero_msg__end(&b, s, &h), AERO_OK);
+    aero_msg__op(&b, &h, AERO_OP_READ, 0, "", 0, NULL, 0);
+    assert_int_equal(h.n_ops, UINT16_MAX);
+    assert_int_equal(aero_msg__end(&b, s, &h), AERO_ERR_NO_MEMORY);
     aero_buf__free(&b);
 }
 
