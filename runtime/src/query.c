@@ -9,6 +9,7 @@
 #include "command.h"
 #include "internal.h"
 #include "query_internal.h"
+#include "batch.h"
 #include "read.h"
 
 static void qmisuse(aero_query *q, aero_status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -251,43 +252,42 @@ static aero_stream *run_keys(aero_query *q, const aero_key *keys, size_t n, bool
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for %zu rows", n);
         return NULL;
     }
+    for (size_t i = 0; i < n; i++)
+        aero_record_init(&rows[i]);
     aero_read_spec spec = {(const char *const *)q->bin_ptrs, q->n_bins, q->no_bins, q->filter_ptr, q->filter_len};
-    const aero_policy *p = single ? &q->s->read_point : &q->s->read_batch;
+    aero_status st;
+    if (single) {
+        st = aero_read__one(q->s, &q->s->read_point, &keys[0], &spec, &rows[0], err);
+        aero_status rc = rows[0].result;
+        if (st == AERO_OK && rc != AERO_OK && rc != AERO_ERR_KEY_NOT_FOUND &&
+            (rc != AERO_ERR_FILTERED_OUT || q->fail_on_filtered))
+            st = aero_err__set(err, rc, "read failed: %s", aero_status_str(rc));
+    } else
+        st = aero_batch__read(q->s, &q->s->read_batch, keys, n, &spec, rows, err);
+    if (st != AERO_OK) {
+        aero_records_free(rows, n);
+        return NULL;
+    }
+    /* keep the rows the SDK would put in the stream, in input order */
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        aero_record *r = &rows[kept];
-        aero_record_init(r);
-        aero_error e;
-        aero_status st = aero_read__one(q->s, p, &keys[i], &spec, r, &e);
-        r->index = (int32_t)i;
-        if (st != AERO_OK) {
-            if (single) {
-                if (err) *err = e;
-                aero_records_free(rows, kept + 1);
-                return NULL;
+        if (keep_row(q, rows[i].result)) {
+            if (kept != i) {
+                rows[kept] = rows[i];
+                aero_record_init(&rows[i]);
             }
-            r->result = st; /* error row */
-            r->key = keys[i];
             kept++;
-            continue;
-        }
-        aero_status rc = r->result;
-        if (single && rc != AERO_OK && rc != AERO_ERR_KEY_NOT_FOUND && (rc != AERO_ERR_FILTERED_OUT || q->fail_on_filtered)) {
-            aero_err__set(err, rc, "read failed: %s", aero_status_str(rc));
-            aero_records_free(rows, kept + 1);
-            return NULL;
-        }
-        if (keep_row(q, rc))
-            kept++;
-        else
-            aero_record_dispose(r);
+        } else
+            aero_record_dispose(&rows[i]);
     }
-    aero_stream *st = list_stream(rows, kept);
-    if (!st) {
+    for (size_t i = kept; i < n; i++)
+        aero_record_dispose(&rows[i]);
+    aero_stream *stm = list_stream(rows, kept);
+    if (!stm) {
         aero_records_free(rows, kept);
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a stream");
     }
-    return st;
+    return stm;
 }
 
 AERO_API aero_stream *aero_query_execute(aero_query *q, aero_error *err) {

@@ -19,6 +19,7 @@
 #include "internal.h"
 #include "proto/digest.h"
 #include "proto/wire.h"
+#include "frames.h"
 #include "query_internal.h"
 
 typedef struct part {
@@ -51,8 +52,7 @@ struct aero_scan {
     aero_conn *conn;
     uint64_t quota;        /* max records asked of this node, 0 = none */
     uint64_t node_count;
-    aero_buf frame;
-    size_t frame_pos;
+    aero_frames frames;
     unsigned failures;
     bool finished;
     aero_buf req;
@@ -82,7 +82,8 @@ aero_stream *aero_scan__start(struct aero_query *q, aero_error *err) {
     memcpy(sc->ns, q->ds.ns, sizeof sc->ns);
     memcpy(sc->set, q->ds.set, sizeof sc->set);
     aero_buf__init(&sc->filter, NULL, 0);
-    aero_buf__init(&sc->frame, NULL, 0);
+    aero_frames__init(&sc->frames);
+    sc->frames.socket_timeout_ms = sc->p->socket_timeout_ms ? sc->p->socket_timeout_ms : sc->p->total_timeout_ms;
     aero_buf__init(&sc->req, NULL, 0);
     if (q->n_bins) {
         sc->bins = malloc(q->n_bins * sizeof *sc->bins);
@@ -125,8 +126,7 @@ static void end_exchange(struct aero_scan *sc, bool healthy) {
     }
     for (uint32_t i = sc->pbegin; i < sc->pend; i++)
         sc->parts[i].in_exchange = false;
-    aero_buf__reset(&sc->frame);
-    sc->frame_pos = 0;
+    aero_frames__reset(&sc->frames, NULL);
 }
 
 void aero_scan__free(struct aero_scan *sc) {
@@ -135,7 +135,7 @@ void aero_scan__free(struct aero_scan *sc) {
     end_exchange(sc, false);
     free(sc->bins);
     aero_buf__free(&sc->filter);
-    aero_buf__free(&sc->frame);
+    aero_frames__free(&sc->frames);
     aero_buf__free(&sc->req);
     aero_record_dispose(&sc->row);
     free(sc);
@@ -241,33 +241,8 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
     st = aero_node__conn_get(node, deadline(sc), &sc->conn, err);
     if (st == AERO_OK)
         st = aero_conn__write(sc->conn, b->data, b->len, deadline(sc), err);
+    aero_frames__reset(&sc->frames, sc->conn);
     return st;
-}
-
-/* Make sure at least one whole message is buffered at frame_pos. */
-static aero_status fill(struct aero_scan *sc, aero_error *err) {
-    while (sc->frame_pos >= sc->frame.len) {
-        uint8_t hdr[8];
-        aero_status st = aero_conn__read(sc->conn, hdr, sizeof hdr, deadline(sc), err);
-        if (st != AERO_OK)
-            return st;
-        uint8_t type;
-        uint64_t size;
-        if (aero_proto__read_header(hdr, &type, &size) != AERO_OK || type != AERO_PROTO_MSG)
-            return aero_err__set(err, AERO_ERR_PROTOCOL, "bad frame header in a query stream from %s",
-                                 aero_node__address(sc->node));
-        aero_buf__reset(&sc->frame);
-        sc->frame_pos = 0;
-        if (size == 0)
-            continue;
-        uint8_t *dst = aero_buf__append(&sc->frame, (size_t)size);
-        if (!dst)
-            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a %llu-byte frame", (unsigned long long)size);
-        st = aero_conn__read(sc->conn, dst, (size_t)size, deadline(sc), err);
-        if (st != AERO_OK)
-            return st;
-    }
-    return AERO_OK;
 }
 
 static void set_row_key(struct aero_scan *sc, const aero_msg_view *m, int *pid) {
@@ -347,13 +322,8 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
                 continue;
             }
         }
-        aero_status st = fill(sc, err);
         aero_msg_view m;
-        size_t used = 0;
-        if (st == AERO_OK &&
-            aero_msg__parse(sc->frame.data + sc->frame_pos, sc->frame.len - sc->frame_pos, &m, &used) != AERO_OK)
-            st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed message in a query stream from %s",
-                               aero_node__address(sc->node));
+        aero_status st = aero_frames__next(&sc->frames, &m, aero_node__address(sc->node), err);
         if (st != AERO_OK) {
             bool retry = st == AERO_ERR_TIMEOUT || st == AERO_ERR_CONNECTION;
             end_exchange(sc, false);
@@ -363,7 +333,6 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
             aero_error_reset(err);
             continue;
         }
-        sc->frame_pos += used;
         if (m.h.info3 & AERO_INFO3_LAST) {
             int rc = m.h.result_code;
             if (rc != AERO_OK && rc != AERO_ERR_KEY_NOT_FOUND) {

@@ -1,0 +1,55 @@
+/* frames.c - see frames.h. */
+#include "frames.h"
+
+#include "internal.h"
+#include "proto/wire.h"
+
+void aero_frames__init(aero_frames *f) {
+    f->conn = NULL;
+    f->socket_timeout_ms = 0;
+    f->total_deadline = UINT64_MAX;
+    aero_buf__init(&f->buf, NULL, 0);
+    f->pos = 0;
+}
+
+void aero_frames__reset(aero_frames *f, aero_conn *conn) {
+    f->conn = conn;
+    aero_buf__reset(&f->buf);
+    f->pos = 0;
+}
+
+void aero_frames__free(aero_frames *f) { aero_buf__free(&f->buf); }
+
+static uint64_t read_deadline(const aero_frames *f) {
+    uint64_t d = f->socket_timeout_ms ? aero_deadline_after_ms(f->socket_timeout_ms) : UINT64_MAX;
+    return d < f->total_deadline ? d : f->total_deadline;
+}
+
+aero_status aero_frames__next(aero_frames *f, aero_msg_view *m, const char *peer, aero_error *err) {
+    while (f->pos >= f->buf.len) {
+        uint8_t hdr[8];
+        aero_status st = aero_conn__read(f->conn, hdr, sizeof hdr, read_deadline(f), err);
+        if (st != AERO_OK)
+            return st;
+        uint8_t type;
+        uint64_t size;
+        if (aero_proto__read_header(hdr, &type, &size) != AERO_OK || type != AERO_PROTO_MSG)
+            return aero_err__set(err, AERO_ERR_PROTOCOL, "bad frame header in an answer from %s", peer);
+        aero_buf__reset(&f->buf);
+        f->pos = 0;
+        if (size == 0)
+            continue;
+        uint8_t *dst = aero_buf__append(&f->buf, (size_t)size);
+        if (!dst)
+            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a %llu-byte frame",
+                                 (unsigned long long)size);
+        st = aero_conn__read(f->conn, dst, (size_t)size, read_deadline(f), err);
+        if (st != AERO_OK)
+            return st;
+    }
+    size_t used = 0;
+    if (aero_msg__parse(f->buf.data + f->pos, f->buf.len - f->pos, m, &used) != AERO_OK)
+        return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed message in an answer from %s", peer);
+    f->pos += used;
+    return AERO_OK;
+}
