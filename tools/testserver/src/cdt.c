@@ -1,0 +1,565 @@
+/*
+ * cdt.c - list and map reads (get by index / key / value / rank and their
+ * ranges, with every return type) over msgpack collections.
+ *
+ * A collection is split into element spans once. Maps are handled in key
+ * order (Aerospike's map index order); ranks come from sorting by value with
+ * the server's msgpack ordering (mp_cmp). Results are written as msgpack.
+ */
+#include "cdt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mp.h"
+
+enum { RT_NONE = 0, RT_INDEX = 1, RT_REV_INDEX = 2, RT_RANK = 3, RT_REV_RANK = 4, RT_COUNT = 5, RT_KEY = 6,
+       RT_VALUE = 7, RT_KEY_VALUE = 8, RT_EXISTS = 13, RT_UMAP = 16, RT_OMAP = 17 };
+#define RT_INVERTED 0x10000
+
+typedef struct span {
+    const uint8_t *p;
+    size_t n;
+} span;
+
+typedef struct coll {
+    bool is_map;
+    uint32_t n;
+    span *k; /* keys (maps) */
+    span *v; /* values */
+    uint32_t *by_rank; /* element indices sorted by value */
+} coll;
+
+static void coll_free(coll *c) {
+    free(c->k);
+    free(c->v);
+    free(c->by_rank);
+    memset(c, 0, sizeof *c);
+}
+
+static _Thread_local const span *tl_base;
+
+static int by_value(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    bool ok;
+    int c = mp_cmp(tl_base[x].p, tl_base[x].n, tl_base[y].p, tl_base[y].n, &ok);
+    return c ? c : (x < y ? -1 : x > y);
+}
+
+typedef struct kv_pair {
+    span k, v;
+} kv_pair;
+
+static int by_key(const void *a, const void *b) {
+    const kv_pair *x = a, *y = b;
+    bool ok;
+    int c = mp_cmp(x->k.p, x->k.n, y->k.p, y->k.n, &ok);
+    return c ? c : (x->k.p < y->k.p ? -1 : x->k.p > y->k.p);
+}
+
+/* Parse a msgpack list or map into c. 0, 4 (malformed) or 12 (not a collection). */
+static int coll_parse(const uint8_t *p, size_t n, coll *c) {
+    memset(c, 0, sizeof *c);
+    mp_reader r = {p, p + n};
+    mp_obj o;
+    if (!mp_read(&r, &o))
+        return AERO_ERR_PARAMETER;
+    if (o.type != MP_ARRAY && o.type != MP_MAP)
+        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+    c->is_map = o.type == MP_MAP;
+    uint32_t cnt = o.len;
+    if (cnt > (size_t)(r.end - r.p))
+        return AERO_ERR_PARAMETER;
+    c->v = calloc(cnt ? cnt : 1, sizeof *c->v);
+    c->k = c->is_map ? calloc(cnt ? cnt : 1, sizeof *c->k) : NULL;
+    c->by_rank = calloc(cnt ? cnt : 1, sizeof *c->by_rank);
+    if (!c->v || !c->by_rank || (c->is_map && !c->k)) {
+        coll_free(c);
+        return AERO_ERR_SERVER;
+    }
+    for (uint32_t i = 0; i < cnt; i++) {
+        span k = {0}, v;
+        if (c->is_map && !mp_span(&r, &k.p, &k.n))
+            goto bad;
+        if (!mp_span(&r, &v.p, &v.n))
+            goto bad;
+        /* skip the ext header of ordered collections */
+        const uint8_t *first = c->is_map ? k.p : v.p;
+        if (i == 0 && (first[0] == 0xc7 || first[0] == 0xd4) && ((c->is_map && first[0] == 0xc7) || !c->is_map)) {
+            mp_reader t = {first, first + (c->is_map ? k.n : v.n)};
+            mp_obj e;
+            if (mp_read(&t, &e) && e.type == MP_EXT && e.ext_type != -1)
+                continue;
+        }
+        if (c->is_map)
+            c->k[c->n] = k;
+        c->v[c->n] = v;
+        c->n++;
+    }
+    if (c->is_map && c->n > 1) {
+        kv_pair *kv = malloc(c->n * sizeof *kv);
+        if (!kv)
+            goto bad;
+        for (uint32_t i = 0; i < c->n; i++) {
+            kv[i].k = c->k[i];
+            kv[i].v = c->v[i];
+        }
+        qsort(kv, c->n, sizeof *kv, by_key);
+        for (uint32_t i = 0; i < c->n; i++) {
+            c->k[i] = kv[i].k;
+            c->v[i] = kv[i].v;
+        }
+        free(kv);
+    }
+    for (uint32_t i = 0; i < c->n; i++)
+        c->by_rank[i] = i;
+    tl_base = c->v;
+    qsort(c->by_rank, c->n, sizeof *c->by_rank, by_value);
+    return 0;
+bad:
+    coll_free(c);
+    return AERO_ERR_PARAMETER;
+}
+
+static uint32_t rank_of(const coll *c, uint32_t idx) {
+    for (uint32_t r = 0; r < c->n; r++)
+        if (c->by_rank[r] == idx)
+            return r;
+    return 0;
+}
+
+/* Resolve [index, count) into a clamped range over n items. */
+static void range(int64_t index, bool has_count, int64_t count, uint32_t n, uint32_t *start, uint32_t *end) {
+    int64_t s = index < 0 ? (int64_t)n + index : index;
+    int64_t e = has_count ? (count < 0 ? s : s + count) : (int64_t)n;
+    if (s < 0)
+        s = 0;
+    if (e > (int64_t)n)
+        e = n;
+    if (s > (int64_t)n)
+        s = n;
+    if (e < s)
+        e = s;
+    *start = (uint32_t)s;
+    *end = (uint32_t)e;
+}
+
+static int cmpv(const span *a, const uint8_t *b, size_t bn) {
+    bool ok;
+    return mp_cmp(a->p, a->n, b, bn, &ok);
+}
+
+/* Write the result for selected elements (sel[i] true) in index order. */
+static int emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *out) {
+    bool inv = (rt & RT_INVERTED) != 0;
+    int base = (int)(rt & ~(int64_t)RT_INVERTED);
+    uint32_t m = 0;
+    for (uint32_t i = 0; i < c->n; i++)
+        m += (sel[i] != inv);
+    if (inv)
+        single = false;
+#define SEL(i) (sel[i] != inv)
+    switch (base) {
+    case RT_NONE:
+        mp_put_nil(out);
+        return 0;
+    case RT_COUNT:
+        mp_put_int(out, m);
+        return 0;
+    case RT_EXISTS:
+        mp_put_bool(out, m > 0);
+        return 0;
+    case RT_INDEX: case RT_REV_INDEX: case RT_RANK: case RT_REV_RANK: {
+        if (single && m == 0) {
+            mp_put_nil(out);
+            return 0;
+        }
+        if (!single)
+            mp_put_array(out, m);
+        for (uint32_t i = 0; i < c->n; i++) {
+            if (!SEL(i))
+                continue;
+            int64_t v = base == RT_INDEX ? i : base == RT_REV_INDEX ? (int64_t)c->n - 1 - i
+                        : base == RT_RANK ? rank_of(c, i) : (int64_t)c->n - 1 - rank_of(c, i);
+            mp_put_int(out, v);
+            if (single)
+                break;
+        }
+        return 0;
+    }
+    case RT_KEY: case RT_VALUE: {
+        if (base == RT_KEY && !c->is_map)
+            return AERO_ERR_PARAMETER;
+        if (single && m == 0) {
+            mp_put_nil(out);
+            return 0;
+        }
+        if (!single)
+            mp_put_array(out, m);
+        for (uint32_t i = 0; i < c->n; i++) {
+            if (!SEL(i))
+                continue;
+            const span *s = base == RT_KEY ? &c->k[i] : &c->v[i];
+            aero_buf__put(out, s->p, s->n);
+            if (single)
+                break;
+        }
+        return 0;
+    }
+    case RT_KEY_VALUE: case RT_UMAP: case RT_OMAP: {
+        if (!c->is_map) {
+            if (base != RT_KEY_VALUE)
+                return AERO_ERR_PARAMETER;
+            mp_put_array(out, m);
+            for (uint32_t i = 0; i < c->n; i++)
+                if (SEL(i))
+                    aero_buf__put(out, c->v[i].p, c->v[i].n);
+            return 0;
+        }
+        mp_put_map(out, m);
+        for (uint32_t i = 0; i < c->n; i++) {
+            if (!SEL(i))
+                continue;
+            aero_buf__put(out, c->k[i].p, c->k[i].n);
+            aero_buf__put(out, c->v[i].p, c->v[i].n);
+        }
+        return 0;
+    }
+    default:
+        return AERO_ERR_PARAMETER;
+    }
+#undef SEL
+}
+
+/* Read up to max args of the op as spans; returns the count. */
+static int args(mp_reader *r, uint32_t n, span *a, int max) {
+    int k = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        span s;
+        if (!mp_span(r, &s.p, &s.n))
+            return -1;
+        if (k < max)
+            a[k++] = s;
+    }
+    return k;
+}
+
+static bool as_int(const span *s, int64_t *v) {
+    mp_reader r = {s->p, s->p + s->n};
+    mp_obj o;
+    if (!mp_read(&r, &o) || o.type != MP_INT)
+        return false;
+    *v = o.i;
+    return true;
+}
+
+static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
+    mp_reader r = {op, op + opn};
+    mp_obj o, code;
+    if (!mp_read(&r, &o) || o.type != MP_ARRAY || o.len < 1 || !mp_read(&r, &code) || code.type != MP_INT)
+        return AERO_ERR_PARAMETER;
+    span a[4];
+    int na = args(&r, o.len - 1, a, 4);
+    if (na < 0)
+        return AERO_ERR_PARAMETER;
+    int64_t opc = code.i, rt = RT_VALUE, i1 = 0, i2 = 0;
+    bool is_map_op = opc >= 64;
+    if (is_map_op != c->is_map)
+        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+    if (opc == 16 || opc == 96) {
+        mp_put_int(out, c->n);
+        return 0;
+    }
+    bool legacy_get = opc == 17 || opc == 18; /* list get / get_range: [index(, count)] */
+    int ai = 0;
+    if (!legacy_get) {
+        if (na < 1 || !as_int(&a[0], &rt))
+            return AERO_ERR_PARAMETER;
+        ai = 1;
+    }
+    bool *sel = calloc(c->n ? c->n : 1, sizeof *sel);
+    if (!sel)
+        return AERO_ERR_SERVER;
+    bool single = false;
+    int rc = 0;
+    uint32_t s, e;
+    switch (opc) {
+    case 17: case 19: case 98: /* by index */
+        if (na <= ai || !as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+        single = true;
+        range(i1, true, 1, c->n, &s, &e);
+        if (i1 < -(int64_t)c->n || i1 >= (int64_t)c->n)
+            s = e = 0;
+        for (uint32_t i = s; i < e; i++)
+            sel[i] = true;
+        break;
+    case 21: case 100: /* by rank */
+        if (na <= ai || !as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+        single = true;
+        if (i1 >= -(int64_t)c->n && i1 < (int64_t)c->n)
+            sel[c->by_rank[i1 < 0 ? c->n + i1 : i1]] = true;
+        break;
+    case 18: case 24: case 104: case 26: case 106: { /* index or rank range */
+        if (na <= ai || !as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+        bool hc = na > ai + 1 && as_int(&a[ai + 1], &i2);
+        range(i1, hc, i2, c->n, &s, &e);
+        bool by_rank = opc == 26 || opc == 106;
+        for (uint32_t i = s; i < e; i++)
+            sel[by_rank ? c->by_rank[i] : i] = true;
+        break;
+    }
+    case 97: /* map by key */
+        if (na <= ai) { rc = AERO_ERR_PARAMETER; break; }
+        single = true;
+        for (uint32_t i = 0; i < c->n; i++)
+            if (cmpv(&c->k[i], a[ai].p, a[ai].n) == 0) {
+                sel[i] = true;
+                break;
+            }
+        break;
+    case 20: case 22: case 99: case 102: /* all by value */
+        if (na <= ai) { rc = AERO_ERR_PARAMETER; break; }
+        for (uint32_t i = 0; i < c->n; i++)
+            sel[i] = cmpv(&c->v[i], a[ai].p, a[ai].n) == 0;
+        break;
+    case 23: case 107: case 108: { /* by value list or key list */
+        if (na <= ai) { rc = AERO_ERR_PARAMETER; break; }
+        mp_reader lr = {a[ai].p, a[ai].p + a[ai].n};
+        mp_obj lo;
+        if (!mp_read(&lr, &lo) || lo.type != MP_ARRAY) { rc = AERO_ERR_PARAMETER; break; }
+        for (uint32_t k = 0; k < lo.len && rc == 0; k++) {
+            span x;
+            if (!mp_span(&lr, &x.p, &x.n)) { rc = AERO_ERR_PARAMETER; break; }
+            for (uint32_t i = 0; i < c->n; i++)
+                if (cmpv(opc == 107 ? &c->k[i] : &c->v[i], x.p, x.n) == 0)
+                    sel[i] = true;
+        }
+        break;
+    }
+    case 25: case 103: case 105: { /* interval [begin, end) */
+        if (na <= ai) { rc = AERO_ERR_PARAMETER; break; }
+        bool has_end = na > ai + 1;
+        for (uint32_t i = 0; i < c->n; i++) {
+            const span *x = opc == 103 ? &c->k[i] : &c->v[i];
+            sel[i] = cmpv(x, a[ai].p, a[ai].n) >= 0 && (!has_end || cmpv(x, a[ai + 1].p, a[ai + 1].n) < 0);
+        }
+        break;
+    }
+    case 27: case 110: case 109: { /* relative rank or index range */
+        if (na <= ai + 1 || !as_int(&a[ai + 1], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+        bool hc = na > ai + 2 && as_int(&a[ai + 2], &i2);
+        uint32_t origin = 0;
+        for (uint32_t k = 0; k < c->n; k++) {
+            const span *x = opc == 109 ? &c->k[k] : &c->v[c->by_rank[k]];
+            if (cmpv(x, a[ai].p, a[ai].n) < 0)
+                origin++;
+        }
+        int64_t st = (int64_t)origin + i1;
+        int64_t en = hc ? st + i2 : (int64_t)c->n;
+        if (st < 0)
+            st = 0;
+        if (en > (int64_t)c->n)
+            en = c->n;
+        for (int64_t k = st; k < en; k++)
+            sel[opc == 109 ? (uint32_t)k : c->by_rank[k]] = true;
+        break;
+    }
+    default:
+        rc = AERO_ERR_OP_NOT_APPLICABLE;
+    }
+    if (rc == 0) {
+        if (legacy_get)
+            rt = RT_VALUE;
+        if (opc == 18)
+            single = false;
+        rc = emit(c, sel, rt, single, out);
+    }
+    free(sel);
+    return rc;
+}
+
+/* Follow a context list; on success (p, n) is the selected element. */
+static int navigate(const uint8_t **p, size_t *n, const uint8_t *ctx, size_t ctxn) {
+    mp_reader r = {ctx, ctx + ctxn};
+    mp_obj o;
+    if (!mp_read(&r, &o) || o.type != MP_ARRAY || o.len % 2)
+        return AERO_ERR_PARAMETER;
+    for (uint32_t i = 0; i < o.len; i += 2) {
+        mp_obj t;
+        span v;
+        if (!mp_read(&r, &t) || t.type != MP_INT || !mp_span(&r, &v.p, &v.n))
+            return AERO_ERR_PARAMETER;
+        int type = (int)(t.i & 0x3f);
+        coll c;
+        int rc = coll_parse(*p, *n, &c);
+        if (rc)
+            return rc;
+        bool want_map = type >= 0x20;
+        int64_t idx = 0;
+        int found = -1;
+        if (want_map != c.is_map) {
+            coll_free(&c);
+            return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+        }
+        switch (type) {
+        case 0x10: case 0x20: case 0x11: case 0x21:
+            if (!as_int(&v, &idx)) {
+                coll_free(&c);
+                return AERO_ERR_PARAMETER;
+            }
+            if (idx < 0)
+                idx += c.n;
+            if (idx >= 0 && idx < (int64_t)c.n)
+                found = (type & 1) ? (int)c.by_rank[idx] : (int)idx;
+            break;
+        case 0x13: case 0x23:
+            for (uint32_t k = 0; k < c.n && found < 0; k++)
+                if (cmpv(&c.v[k], v.p, v.n) == 0)
+                    found = (int)k;
+            break;
+        case 0x22:
+            for (uint32_t k = 0; k < c.n && found < 0; k++)
+                if (cmpv(&c.k[k], v.p, v.n) == 0)
+                    found = (int)k;
+            break;
+        default:
+            coll_free(&c);
+            return AERO_ERR_PARAMETER;
+        }
+        if (found < 0) {
+            coll_free(&c);
+            return AERO_ERR_ELEMENT_NOT_FOUND;
+        }
+        *p = c.v[found].p;
+        *n = c.v[found].n;
+        coll_free(&c);
+    }
+    return 0;
+}
+
+int ts_cdt_eval(const uint8_t *collb, size_t n, const uint8_t *payload, size_t plen, aero_buf *out) {
+    mp_reader r = {payload, payload + plen};
+    mp_obj o, first;
+    const uint8_t *op = payload;
+    size_t opn = plen;
+    if (!mp_read(&r, &o) || o.type != MP_ARRAY || o.len < 1 || !mp_read(&r, &first) || first.type != MP_INT)
+        return AERO_ERR_PARAMETER;
+    if (first.i == 0xff) {
+        span ctx;
+        if (o.len != 3 || !mp_span(&r, &ctx.p, &ctx.n) || !mp_span(&r, &op, &opn))
+            return AERO_ERR_PARAMETER;
+        int rc = navigate(&collb, &n, ctx.p, ctx.n);
+        if (rc)
+            return rc;
+    }
+    coll c;
+    int rc = coll_parse(collb, n, &c);
+    if (rc)
+        return rc;
+    rc = run_op(&c, op, opn, out);
+    coll_free(&c);
+    return rc;
+}
+
+int ts_cdt_to_particle(const uint8_t *mpb, size_t n, uint8_t *ptype, uint8_t **data, uint32_t *dlen) {
+    mp_reader r = {mpb, mpb + n};
+    mp_obj o;
+    *data = NULL;
+    *dlen = 0;
+    if (!mp_read(&r, &o))
+        return AERO_ERR_PARAMETER;
+    uint8_t tmp[8];
+    const uint8_t *src = NULL;
+    size_t len = 0;
+    switch (o.type) {
+    case MP_NIL:
+        *ptype = AERO_PT_NULL;
+        return 0;
+    case MP_BOOL:
+        *ptype = AERO_PT_BOOL;
+        tmp[0] = o.b;
+        src = tmp;
+        len = 1;
+        break;
+    case MP_INT:
+        *ptype = AERO_PT_INTEGER;
+        aero_set_u64be(tmp, (uint64_t)o.i);
+        src = tmp;
+        len = 8;
+        break;
+    case MP_FLOAT: {
+        uint64_t u;
+        memcpy(&u, &o.f, 8);
+        *ptype = AERO_PT_FLOAT;
+        aero_set_u64be(tmp, u);
+        src = tmp;
+        len = 8;
+        break;
+    }
+    case MP_STR:
+        if (o.len == 0) {
+            *ptype = AERO_PT_BLOB;
+            return 0;
+        }
+        *ptype = o.p[0] == 0x17 ? AERO_PT_GEOJSON : o.p[0];
+        if (*ptype == AERO_PT_GEOJSON) {
+            /* geojson particle: flags, ncells = 0, json */
+            uint8_t *d = malloc(3 + o.len - 1);
+            if (!d)
+                return AERO_ERR_SERVER;
+            d[0] = d[1] = d[2] = 0;
+            memcpy(d + 3, o.p + 1, o.len - 1);
+            *data = d;
+            *dlen = 3 + o.len - 1;
+            return 0;
+        }
+        src = o.p + 1;
+        len = o.len - 1;
+        break;
+    case MP_BIN:
+        *ptype = AERO_PT_BLOB;
+        src = o.p;
+        len = o.len;
+        break;
+    case MP_ARRAY:
+    case MP_MAP:
+        *ptype = o.type == MP_ARRAY ? AERO_PT_LIST : AERO_PT_MAP;
+        src = mpb;
+        len = n;
+        break;
+    default:
+        return AERO_ERR_PARAMETER;
+    }
+    if (len) {
+        *data = malloc(len);
+        if (!*data)
+            return AERO_ERR_SERVER;
+        memcpy(*data, src, len);
+        *dlen = (uint32_t)len;
+    }
+    return 0;
+}
+
+int ts_cdt_read_op(const ts_bin *b, const uint8_t *payload, size_t len, uint8_t *ptype, uint8_t **data,
+                   uint32_t *dlen) {
+    if (!b)
+        return TS_CDT_NO_BIN;
+    if (b->ptype != AERO_PT_LIST && b->ptype != AERO_PT_MAP)
+        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+    aero_buf out;
+    aero_buf__init(&out, NULL, 0);
+    int rc = ts_cdt_eval(b->data, b->len, payload, len, &out);
+    if (rc == 0)
+        rc = out.failed ? AERO_ERR_SERVER : ts_cdt_to_particle(out.data, out.len, ptype, data, dlen);
+    aero_buf__free(&out);
+    return rc;
+}
+
+int ts_cdt_modify_op(ts_record *w, const char *name, size_t name_len, const uint8_t *payload, size_t len) {
+    (void)w;
+    (void)name;
+    (void)name_len;
+    (void)payload;
+    (void)len;
+    return AERO_ERR_PARAMETER; /* CDT modify ops are not implemented by the test server yet */
+}

@@ -1,0 +1,34 @@
+/*
+ * cdt.h - list and map (CDT) reads on msgpack collection values, used by
+ * CDT read ops (3) and by expression CALLs (system 0).
+ */
+#ifndef AERO_TS_CDT_H
+#define AERO_TS_CDT_H
+
+#include "ts.h"
+
+/** Returned by ts_cdt_read_op when the bin does not exist (answered as nil). */
+#define TS_CDT_NO_BIN (-1)
+
+/**
+ * Evaluate a CDT read payload (`[op, args...]` or `[0xff, ctx, [op, args...]]`)
+ * against the collection `coll` (msgpack list or map). Appends the msgpack
+ * result to `out`. Returns 0, or a result code: 4 malformed, 12 wrong
+ * collection type, 23 a context element is missing, 26 unsupported op.
+ */
+int ts_cdt_eval(const uint8_t *coll, size_t n, const uint8_t *payload, size_t plen, aero_buf *out);
+
+/** Convert one msgpack value into a bin particle (malloc'd data). 0 or 4. */
+int ts_cdt_to_particle(const uint8_t *mp, size_t n, uint8_t *ptype, uint8_t **data, uint32_t *dlen);
+
+/**
+ * CDT read op on bin b (NULL if missing). Returns 0 with a malloc'd particle
+ * result, a result code, or TS_CDT_NO_BIN.
+ */
+int ts_cdt_read_op(const ts_bin *b, const uint8_t *payload, size_t len, uint8_t *ptype, uint8_t **data,
+                   uint32_t *dlen);
+
+/** CDT modify op on bin `name` of w (not supported: 4). */
+int ts_cdt_modify_op(ts_record *w, const char *name, size_t name_len, const uint8_t *payload, size_t len);
+
+#endif

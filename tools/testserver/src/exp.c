@@ -1,0 +1,782 @@
+/*
+ * exp.c - evaluator of Aerospike wire expressions (protocol.md 8) with the
+ * server's semantics: a missing bin or a bin of another type than the
+ * expression asks for makes the value "unknown"; unknown propagates through
+ * comparisons and arithmetic, `and` is false if any operand is false,
+ * `or` true if any is true, and a filter that is not true filters the record
+ * out. Malformed expression bytes are an error (the server answers 4).
+ *
+ * The evaluator walks the msgpack bytes directly; branches not taken (cond,
+ * and/or short-circuit) are skipped with mp_skip. Values computed at run
+ * time (CDT results, strings) live in a per-evaluation list of blocks.
+ */
+#include "ts.h"
+
+#include <math.h>
+#include <regex.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdt.h"
+#include "mp.h"
+
+enum { V_UNKNOWN, V_NIL, V_BOOL, V_INT, V_FLOAT, V_STR, V_BLOB, V_LIST, V_MAP, V_GEO, V_HLL };
+
+typedef struct val {
+    int t;
+    bool b;
+    int64_t i;
+    double f;
+    const uint8_t *p; /* STR/BLOB/GEO/HLL bytes; LIST/MAP msgpack */
+    size_t n;
+} val;
+
+typedef struct var {
+    const uint8_t *name;
+    uint32_t len;
+    val v;
+} var;
+
+typedef struct blk {
+    struct blk *next;
+    uint8_t data[];
+} blk;
+
+typedef struct ctx {
+    const ts_record *r;
+    const char *ns;
+    bool err;
+    int depth;
+    var vars[32];
+    int n_vars;
+    blk *mem;
+} ctx;
+
+static const val UNKNOWN = {.t = V_UNKNOWN};
+
+static uint8_t *keep(ctx *c, const void *p, size_t n) {
+    blk *b = malloc(sizeof *b + (n ? n : 1));
+    if (!b) {
+        c->err = true;
+        return NULL;
+    }
+    if (n)
+        memcpy(b->data, p, n);
+    b->next = c->mem;
+    c->mem = b;
+    return b->data;
+}
+
+static val ev(ctx *c, mp_reader *r);
+
+static val fail(ctx *c) {
+    c->err = true;
+    return UNKNOWN;
+}
+
+static val mkint(int64_t i) { return (val){.t = V_INT, .i = i}; }
+static val mkbool(bool b) { return (val){.t = V_BOOL, .b = b}; }
+static val mkfloat(double f) { return (val){.t = V_FLOAT, .f = f}; }
+
+/* A bin's particle as a value. */
+static val from_particle(uint8_t pt, const uint8_t *d, uint32_t n) {
+    val v = {0};
+    switch (pt) {
+    case AERO_PT_INTEGER: {
+        uint64_t u = (n && (d[0] & 0x80)) ? UINT64_MAX : 0;
+        for (uint32_t k = 0; k < n && k < 8; k++)
+            u = (u << 8) | d[k];
+        return mkint((int64_t)u);
+    }
+    case AERO_PT_FLOAT: {
+        if (n != 8)
+            return UNKNOWN;
+        uint64_t u = aero_get_u64be(d);
+        double f;
+        memcpy(&f, &u, 8);
+        return mkfloat(f);
+    }
+    case AERO_PT_BOOL: return mkbool(n && d[0]);
+    case AERO_PT_STRING: v.t = V_STR; break;
+    case AERO_PT_LIST: v.t = V_LIST; break;
+    case AERO_PT_MAP: v.t = V_MAP; break;
+    case AERO_PT_GEOJSON: {
+        if (n < 3)
+            return UNKNOWN;
+        uint32_t cells = (uint32_t)(d[1] << 8 | d[2]);
+        if ((uint64_t)3 + 8ull * cells > n)
+            return UNKNOWN;
+        v.t = V_GEO;
+        v.p = d + 3 + 8 * cells;
+        v.n = n - 3 - 8 * cells;
+        return v;
+    }
+    case AERO_PT_HLL: v.t = V_HLL; break;
+    default: v.t = V_BLOB; break;
+    }
+    v.p = d;
+    v.n = n;
+    return v;
+}
+
+/* exp_type number of a value */
+static int exp_type_of(const val *v) {
+    switch (v->t) {
+    case V_NIL: return AERO_EXP_TYPE_NIL;
+    case V_BOOL: return AERO_EXP_TYPE_BOOL;
+    case V_INT: return AERO_EXP_TYPE_INT;
+    case V_STR: return AERO_EXP_TYPE_STR;
+    case V_LIST: return AERO_EXP_TYPE_LIST;
+    case V_MAP: return AERO_EXP_TYPE_MAP;
+    case V_BLOB: return AERO_EXP_TYPE_BLOB;
+    case V_FLOAT: return AERO_EXP_TYPE_FLOAT;
+    case V_GEO: return AERO_EXP_TYPE_GEO;
+    case V_HLL: return AERO_EXP_TYPE_HLL;
+    default: return -1;
+    }
+}
+
+/* Decode one msgpack value (CDT result, literal) into a value. */
+static val from_mp(ctx *c, const uint8_t *p, size_t n) {
+    mp_reader r = {p, p + n};
+    mp_obj o;
+    if (!mp_read(&r, &o))
+        return fail(c);
+    switch (o.type) {
+    case MP_NIL: return (val){.t = V_NIL};
+    case MP_BOOL: return mkbool(o.b);
+    case MP_INT: return mkint(o.i);
+    case MP_FLOAT: return mkfloat(o.f);
+    case MP_STR:
+        if (o.len == 0)
+            return (val){.t = V_BLOB, .p = o.p, .n = 0};
+        return (val){.t = o.p[0] == 3 ? V_STR : o.p[0] == 0x17 ? V_GEO : V_BLOB, .p = o.p + 1, .n = o.len - 1};
+    case MP_BIN: return (val){.t = V_BLOB, .p = o.p, .n = o.len};
+    case MP_ARRAY: return (val){.t = V_LIST, .p = p, .n = n};
+    case MP_MAP: return (val){.t = V_MAP, .p = p, .n = n};
+    default: return UNKNOWN;
+    }
+}
+
+/* Value as msgpack (for CDT arguments and comparisons of collections). */
+static void to_mp(const val *v, aero_buf *b) {
+    switch (v->t) {
+    case V_NIL: mp_put_nil(b); break;
+    case V_BOOL: mp_put_bool(b, v->b); break;
+    case V_INT: mp_put_int(b, v->i); break;
+    case V_FLOAT: mp_put_double(b, v->f); break;
+    case V_STR: mp_put_pstr(b, 3, v->p, v->n); break;
+    case V_BLOB: case V_HLL: mp_put_pstr(b, 4, v->p, v->n); break;
+    case V_GEO: mp_put_pstr(b, 0x17, v->p, v->n); break;
+    case V_LIST: case V_MAP: aero_buf__put(b, v->p, v->n); break;
+    default: mp_put_nil(b); break;
+    }
+}
+
+/* -2 = not comparable (different types / unknown) */
+static int compare(const val *a, const val *b) {
+    if (a->t == V_UNKNOWN || b->t == V_UNKNOWN || a->t != b->t)
+        return -2;
+    switch (a->t) {
+    case V_NIL: return 0;
+    case V_BOOL: return a->b == b->b ? 0 : a->b ? 1 : -1;
+    case V_INT: return a->i == b->i ? 0 : a->i < b->i ? -1 : 1;
+    case V_FLOAT: return a->f == b->f ? 0 : a->f < b->f ? -1 : 1;
+    case V_STR: case V_BLOB: case V_GEO: case V_HLL: {
+        size_t n = a->n < b->n ? a->n : b->n;
+        int c = n ? memcmp(a->p, b->p, n) : 0;
+        if (c)
+            return c < 0 ? -1 : 1;
+        return a->n == b->n ? 0 : a->n < b->n ? -1 : 1;
+    }
+    default: {
+        bool ok;
+        int c = mp_cmp(a->p, a->n, b->p, b->n, &ok);
+        return ok ? c : -2;
+    }
+    }
+}
+
+static bool read_int(mp_reader *r, int64_t *v) {
+    mp_obj o;
+    if (!mp_read(r, &o) || o.type != MP_INT)
+        return false;
+    *v = o.i;
+    return true;
+}
+
+static bool read_name(mp_reader *r, const uint8_t **p, uint32_t *n) {
+    mp_obj o;
+    if (!mp_read(r, &o) || (o.type != MP_STR && o.type != MP_BIN))
+        return false;
+    *p = o.p;
+    *n = o.len;
+    return true;
+}
+
+static val bin_value(ctx *c, int type, const uint8_t *name, uint32_t nl) {
+    if (!c->r || nl > 15)
+        return UNKNOWN;
+    const ts_bin *b = ts_record_bin((ts_record *)c->r, (const char *)name, nl);
+    if (!b)
+        return UNKNOWN;
+    val v = from_particle(b->ptype, b->data, b->len);
+    int t = exp_type_of(&v);
+    if (t != type && !(type == AERO_EXP_TYPE_BLOB && v.t == V_BLOB))
+        return UNKNOWN;
+    return v;
+}
+
+static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
+    val acc = UNKNOWN;
+    bool unknown = false;
+    for (uint32_t k = 0; k < nargs; k++) {
+        val v = ev(c, r);
+        if (c->err)
+            return UNKNOWN;
+        if (v.t != V_INT && v.t != V_FLOAT) {
+            unknown = true;
+            continue;
+        }
+        if (k == 0) {
+            acc = v;
+            if (nargs == 1) {
+                if (op == 21) { /* negate */
+                    if (v.t == V_INT)
+                        acc.i = (int64_t)(0 - (uint64_t)v.i);
+                    else
+                        acc.f = -v.f;
+                } else if (op == 23) { /* reciprocal */
+                    if (v.t == V_INT) {
+                        if (v.i == 0)
+                            unknown = true;
+                        else
+                            acc.i = 1 / v.i;
+                    } else {
+                        acc.f = 1 / v.f;
+                    }
+                }
+            }
+            continue;
+        }
+        if (unknown || acc.t != v.t) {
+            unknown = true;
+            continue;
+        }
+        if (acc.t == V_INT) {
+            uint64_t x = (uint64_t)acc.i, y = (uint64_t)v.i;
+            switch (op) {
+            case 20: acc.i = (int64_t)(x + y); break;
+            case 21: acc.i = (int64_t)(x - y); break;
+            case 22: acc.i = (int64_t)(x * y); break;
+            case 23:
+                if (v.i == 0 || (acc.i == INT64_MIN && v.i == -1))
+                    unknown = true;
+                else
+                    acc.i /= v.i;
+                break;
+            case 32: acc.i &= v.i; break;
+            case 33: acc.i |= v.i; break;
+            case 34: acc.i ^= v.i; break;
+            case 50: if (v.i < acc.i) acc.i = v.i; break;
+            case 51: if (v.i > acc.i) acc.i = v.i; break;
+            }
+        } else {
+            switch (op) {
+            case 20: acc.f += v.f; break;
+            case 21: acc.f -= v.f; break;
+            case 22: acc.f *= v.f; break;
+            case 23: acc.f /= v.f; break;
+            case 50: if (v.f < acc.f) acc.f = v.f; break;
+            case 51: if (v.f > acc.f) acc.f = v.f; break;
+            default: unknown = true;
+            }
+        }
+    }
+    if (unknown || nargs == 0)
+        return UNKNOWN;
+    if ((op >= 32 && op <= 34) && acc.t != V_INT)
+        return UNKNOWN;
+    return acc;
+}
+
+static val call_cdt(ctx *c, int rtype, int64_t system, const uint8_t *payload, size_t pn, val target) {
+    if (system & 0x40)
+        return UNKNOWN; /* modify calls are not supported: the record is filtered out */
+    if (system != 0 || (target.t != V_LIST && target.t != V_MAP))
+        return UNKNOWN;
+    aero_buf out;
+    aero_buf__init(&out, NULL, 0);
+    int rc = ts_cdt_eval(target.p, target.n, payload, pn, &out);
+    val v = UNKNOWN;
+    if (rc == 0 && !out.failed) {
+        uint8_t *d = keep(c, out.data, out.len);
+        if (d)
+            v = from_mp(c, d, out.len);
+    } else if (rc == AERO_ERR_PARAMETER) {
+        c->err = true;
+    }
+    aero_buf__free(&out);
+    if (v.t != V_UNKNOWN && rtype != exp_type_of(&v) && !(v.t == V_NIL))
+        return UNKNOWN;
+    if (v.t == V_NIL)
+        return UNKNOWN;
+    return v;
+}
+
+static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
+    int64_t op;
+    if (n == 0 || !read_int(r, &op))
+        return fail(c);
+    uint32_t na = n - 1;
+    val a, b;
+    switch (op) {
+    case 1: case 2: case 3: case 4: case 5: case 6: {
+        if (na != 2)
+            return fail(c);
+        a = ev(c, r);
+        b = ev(c, r);
+        int k = compare(&a, &b);
+        if (k == -2)
+            return UNKNOWN;
+        switch (op) {
+        case 1: return mkbool(k == 0);
+        case 2: return mkbool(k != 0);
+        case 3: return mkbool(k > 0);
+        case 4: return mkbool(k >= 0);
+        case 5: return mkbool(k < 0);
+        default: return mkbool(k <= 0);
+        }
+    }
+    case 7: { /* regex */
+        int64_t flags;
+        const uint8_t *pat;
+        uint32_t pl;
+        if (na != 3 || !read_int(r, &flags) || !read_name(r, &pat, &pl))
+            return fail(c);
+        a = ev(c, r);
+        if (a.t != V_STR)
+            return UNKNOWN;
+        char *ps = (char *)keep(c, pat, pl + 1);
+        char *s = (char *)keep(c, a.p, a.n + 1);
+        if (!ps || !s)
+            return UNKNOWN;
+        ps[pl] = 0;
+        s[a.n] = 0;
+        regex_t re;
+        if (regcomp(&re, ps, (int)(flags & (REG_EXTENDED | REG_ICASE | REG_NEWLINE)) | REG_NOSUB) != 0)
+            return fail(c);
+        int m = regexec(&re, s, 0, NULL, 0);
+        regfree(&re);
+        return mkbool(m == 0);
+    }
+    case 9: { /* in_list */
+        if (na != 2)
+            return fail(c);
+        a = ev(c, r);
+        b = ev(c, r);
+        if (a.t == V_UNKNOWN || b.t != V_LIST)
+            return UNKNOWN;
+        aero_buf x;
+        aero_buf__init(&x, NULL, 0);
+        to_mp(&a, &x);
+        mp_reader lr = {b.p, b.p + b.n};
+        mp_obj lo;
+        bool found = false;
+        if (mp_read(&lr, &lo) && lo.type == MP_ARRAY) {
+            for (uint32_t k = 0; k < lo.len && !found; k++) {
+                const uint8_t *ep;
+                size_t en;
+                bool ok;
+                if (!mp_span(&lr, &ep, &en))
+                    break;
+                found = mp_cmp(ep, en, x.data, x.len, &ok) == 0 && ok;
+            }
+        }
+        aero_buf__free(&x);
+        return mkbool(found);
+    }
+    case 16: case 17: { /* and / or */
+        bool unknown = false, decided = false;
+        for (uint32_t k = 0; k < na; k++) {
+            if (decided) {
+                if (!mp_skip(r))
+                    return fail(c);
+                continue;
+            }
+            a = ev(c, r);
+            if (c->err)
+                return UNKNOWN;
+            if (a.t != V_BOOL)
+                unknown = true;
+            else if (a.b == (op == 17))
+                decided = true;
+        }
+        if (decided)
+            return mkbool(op == 17);
+        return unknown ? UNKNOWN : mkbool(op == 16);
+    }
+    case 18:
+        if (na != 1)
+            return fail(c);
+        a = ev(c, r);
+        return a.t == V_BOOL ? mkbool(!a.b) : UNKNOWN;
+    case 19: { /* exclusive */
+        int trues = 0;
+        bool unknown = false;
+        for (uint32_t k = 0; k < na; k++) {
+            a = ev(c, r);
+            if (a.t != V_BOOL)
+                unknown = true;
+            else
+                trues += a.b;
+        }
+        return unknown ? UNKNOWN : mkbool(trues == 1);
+    }
+    case 20: case 21: case 22: case 23: case 32: case 33: case 34: case 50: case 51:
+        return arith(c, r, (int)op, na);
+    case 24: case 25:
+        if (na != 2)
+            return fail(c);
+        a = ev(c, r);
+        b = ev(c, r);
+        if (a.t != V_FLOAT || b.t != V_FLOAT)
+            return UNKNOWN;
+        return mkfloat(op == 24 ? pow(a.f, b.f) : log(a.f) / log(b.f));
+    case 26:
+        if (na != 2)
+            return fail(c);
+        a = ev(c, r);
+        b = ev(c, r);
+        if (a.t != V_INT || b.t != V_INT || b.i == 0 || (a.i == INT64_MIN && b.i == -1))
+            return UNKNOWN;
+        return mkint(a.i % b.i);
+    case 27: case 28: case 29: case 30: case 31: case 35: case 39:
+        if (na != 1)
+            return fail(c);
+        a = ev(c, r);
+        switch (op) {
+        case 27:
+            if (a.t == V_INT)
+                return a.i == INT64_MIN ? UNKNOWN : mkint(a.i < 0 ? -a.i : a.i);
+            return a.t == V_FLOAT ? mkfloat(fabs(a.f)) : UNKNOWN;
+        case 28: return a.t == V_FLOAT ? mkfloat(floor(a.f)) : UNKNOWN;
+        case 29: return a.t == V_FLOAT ? mkfloat(ceil(a.f)) : UNKNOWN;
+        case 30:
+            if (a.t != V_FLOAT || isnan(a.f) || a.f >= 9.2233720368547758e18 || a.f < -9.2233720368547758e18)
+                return UNKNOWN;
+            return mkint((int64_t)a.f);
+        case 31: return a.t == V_INT ? mkfloat((double)a.i) : UNKNOWN;
+        case 35: return a.t == V_INT ? mkint(~a.i) : UNKNOWN;
+        default: return a.t == V_INT ? mkint(__builtin_popcountll((uint64_t)a.i)) : UNKNOWN;
+        }
+    case 36: case 37: case 38:
+        if (na != 2)
+            return fail(c);
+        a = ev(c, r);
+        b = ev(c, r);
+        if (a.t != V_INT || b.t != V_INT)
+            return UNKNOWN;
+        if (b.i < 0 || b.i > 63)
+            return mkint(op == 38 && a.i < 0 ? -1 : 0);
+        if (op == 36)
+            return mkint((int64_t)((uint64_t)a.i << b.i));
+        if (op == 37)
+            return mkint((int64_t)((uint64_t)a.i >> b.i));
+        return mkint(a.i >> b.i);
+    case 40: case 41: {
+        if (na != 2)
+            return fail(c);
+        a = ev(c, r);
+        b = ev(c, r);
+        if (a.t != V_INT || b.t != V_BOOL)
+            return UNKNOWN;
+        uint64_t x = b.b ? (uint64_t)a.i : ~(uint64_t)a.i;
+        if (x == 0)
+            return mkint(-1);
+        return mkint(op == 40 ? __builtin_clzll(x) : 63 - __builtin_ctzll(x));
+    }
+    case 64: {
+        if (na != 1)
+            return fail(c);
+        a = ev(c, r);
+        if (a.t != V_INT || a.i <= 0 || !c->r)
+            return UNKNOWN;
+        const uint8_t *d = c->r->digest;
+        uint32_t x = (uint32_t)d[8] | (uint32_t)d[9] << 8 | (uint32_t)d[10] << 16 | (uint32_t)d[11] << 24;
+        return mkint((int64_t)(x % (uint64_t)a.i));
+    }
+    case 65: case 73: case 74:
+        return c->r ? mkint((int64_t)ts_record_size(c->r)) : UNKNOWN;
+    case 66:
+        return c->r ? mkint((int64_t)c->r->last_update_ns) : UNKNOWN;
+    case 67:
+        return c->r ? mkint((int64_t)((ts_now_ns() - c->r->last_update_ns) / 1000000u)) : UNKNOWN;
+    case 68:
+        if (!c->r)
+            return UNKNOWN;
+        return mkint(c->r->void_time ? (int64_t)(c->r->void_time + (uint64_t)AERO_CITRUSLEAF_EPOCH) * 1000000000 : -1);
+    case 69: {
+        if (!c->r)
+            return UNKNOWN;
+        if (!c->r->void_time)
+            return mkint(-1);
+        uint32_t now = ts_now2010();
+        return mkint(c->r->void_time > now ? c->r->void_time - now : 0);
+    }
+    case 70:
+        if (!c->r)
+            return UNKNOWN;
+        return (val){.t = V_STR, .p = (const uint8_t *)c->r->set, .n = c->r->set_len};
+    case 71:
+        return c->r ? mkbool(c->r->has_key) : UNKNOWN;
+    case 72:
+        return mkbool(false);
+    case 80: { /* key */
+        int64_t t;
+        if (na != 1 || !read_int(r, &t))
+            return fail(c);
+        if (!c->r || !c->r->has_key)
+            return UNKNOWN;
+        val v = from_particle(c->r->key_type, c->r->key, c->r->key_len);
+        return exp_type_of(&v) == t ? v : UNKNOWN;
+    }
+    case 81: { /* bin */
+        int64_t t;
+        const uint8_t *name;
+        uint32_t nl;
+        if (na != 2 || !read_int(r, &t) || !read_name(r, &name, &nl))
+            return fail(c);
+        return bin_value(c, (int)t, name, nl);
+    }
+    case 82: { /* bin_type */
+        const uint8_t *name;
+        uint32_t nl;
+        if (na != 1 || !read_name(r, &name, &nl))
+            return fail(c);
+        if (!c->r)
+            return UNKNOWN;
+        const ts_bin *bn = nl <= 15 ? ts_record_bin((ts_record *)c->r, (const char *)name, nl) : NULL;
+        return mkint(bn ? bn->ptype : 0);
+    }
+    case 123: { /* cond */
+        if (na < 3 || na % 2 == 0)
+            return fail(c);
+        uint32_t pairs = na / 2;
+        for (uint32_t k = 0; k < pairs; k++) {
+            a = ev(c, r);
+            if (c->err)
+                return UNKNOWN;
+            if (a.t != V_BOOL) {
+                return UNKNOWN;
+            }
+            if (a.b) {
+                val v = ev(c, r);
+                for (uint32_t s = 2 * k + 2; s < na; s++)
+                    if (!mp_skip(r))
+                        return fail(c);
+                return v;
+            }
+            if (!mp_skip(r))
+                return fail(c);
+        }
+        return ev(c, r);
+    }
+    case 124: { /* var */
+        const uint8_t *name;
+        uint32_t nl;
+        if (na != 1 || !read_name(r, &name, &nl))
+            return fail(c);
+        for (int k = c->n_vars - 1; k >= 0; k--)
+            if (c->vars[k].len == nl && memcmp(c->vars[k].name, name, nl) == 0)
+                return c->vars[k].v;
+        return fail(c);
+    }
+    case 125: { /* let */
+        if (na < 1 || na % 2 == 0)
+            return fail(c);
+        int saved = c->n_vars;
+        for (uint32_t k = 0; k < na / 2; k++) {
+            const uint8_t *name;
+            uint32_t nl;
+            if (!read_name(r, &name, &nl) || c->n_vars == 32)
+                return fail(c);
+            val v = ev(c, r);
+            if (c->err)
+                return UNKNOWN;
+            c->vars[c->n_vars++] = (var){name, nl, v};
+        }
+        val v = ev(c, r);
+        c->n_vars = saved;
+        return v;
+    }
+    case 126: { /* quote */
+        const uint8_t *p;
+        size_t pn;
+        if (na != 1 || !mp_span(r, &p, &pn))
+            return fail(c);
+        return from_mp(c, p, pn);
+    }
+    case 127: { /* call */
+        int64_t rtype, system;
+        const uint8_t *payload;
+        size_t pn;
+        if (na != 4 || !read_int(r, &rtype) || !read_int(r, &system) || !mp_span(r, &payload, &pn))
+            return fail(c);
+        /* arguments inside the payload may themselves be expressions only in
+           newer servers; 8.1 CDT payload arguments are literals */
+        val target = ev(c, r);
+        if (c->err || target.t == V_UNKNOWN)
+            return UNKNOWN;
+        return call_cdt(c, (int)rtype, system, payload, pn, target);
+    }
+    default:
+        /* geo, hll, loop variables, map_keys_in...: not evaluated */
+        for (uint32_t k = 0; k < na; k++)
+            if (!mp_skip(r))
+                return fail(c);
+        return UNKNOWN;
+    }
+}
+
+static val ev(ctx *c, mp_reader *r) {
+    if (c->err)
+        return UNKNOWN;
+    if (++c->depth > 64) {
+        c->depth--;
+        return fail(c);
+    }
+    const uint8_t *start = r->p;
+    mp_obj o;
+    val v = UNKNOWN;
+    if (!mp_read(r, &o)) {
+        c->depth--;
+        return fail(c);
+    }
+    switch (o.type) {
+    case MP_NIL: v = (val){.t = V_NIL}; break;
+    case MP_BOOL: v = mkbool(o.b); break;
+    case MP_INT: v = mkint(o.i); break;
+    case MP_FLOAT: v = mkfloat(o.f); break;
+    case MP_STR: case MP_BIN: v = from_mp(c, start, (size_t)(r->p - start)); break;
+    case MP_MAP: {
+        for (uint32_t k = 0; k < 2 * o.len; k++)
+            if (!mp_skip(r)) {
+                c->depth--;
+                return fail(c);
+            }
+        v = (val){.t = V_MAP, .p = start, .n = (size_t)(r->p - start)};
+        break;
+    }
+    case MP_ARRAY: v = ev_call(c, r, o.len); break;
+    default: v = fail(c);
+    }
+    c->depth--;
+    return v;
+}
+
+static void ctx_free(ctx *c) {
+    while (c->mem) {
+        blk *n = c->mem->next;
+        free(c->mem);
+        c->mem = n;
+    }
+}
+
+int ts_exp_filter(const uint8_t *exp, size_t len, const ts_record *r, const char *ns) {
+    ctx c = {.r = r, .ns = ns};
+    mp_reader rd = {exp, exp + len};
+    val v = ev(&c, &rd);
+    int res;
+    if (c.err || rd.p != rd.end)
+        res = TS_EXP_ERROR;
+    else if (v.t == V_BOOL)
+        res = v.b ? TS_EXP_TRUE : TS_EXP_FALSE;
+    else
+        res = TS_EXP_UNKNOWN;
+    ctx_free(&c);
+    return res;
+}
+
+#define EXP_READ_EVAL_NO_FAIL 16
+#define EXP_WRITE_CREATE_ONLY 1
+#define EXP_WRITE_UPDATE_ONLY 2
+#define EXP_WRITE_ALLOW_DELETE 4
+#define EXP_WRITE_POLICY_NO_FAIL 8
+#define EXP_WRITE_EVAL_NO_FAIL 16
+
+/* Evaluate the `[<exp>, flags]` op value. *unknown set when the value is unknown. */
+static int exp_op_eval(const uint8_t *v, size_t len, const ts_record *r, const char *ns, int64_t *flags,
+                       uint8_t *ptype, uint8_t **data, uint32_t *dlen, bool *unknown) {
+    ctx c = {.r = r, .ns = ns};
+    mp_reader rd = {v, v + len};
+    mp_obj o;
+    *data = NULL;
+    *dlen = 0;
+    *ptype = 0;
+    *unknown = false;
+    if (!mp_read(&rd, &o) || o.type != MP_ARRAY || o.len < 1)
+        return AERO_ERR_PARAMETER;
+    val x = ev(&c, &rd);
+    *flags = 0;
+    if (!c.err && o.len > 1 && !read_int(&rd, flags))
+        c.err = true;
+    if (c.err) {
+        ctx_free(&c);
+        return AERO_ERR_PARAMETER;
+    }
+    int rc = 0;
+    if (x.t == V_UNKNOWN) {
+        *unknown = true;
+    } else {
+        aero_buf b;
+        aero_buf__init(&b, NULL, 0);
+        to_mp(&x, &b);
+        rc = b.failed ? AERO_ERR_SERVER : ts_cdt_to_particle(b.data, b.len, ptype, data, dlen);
+        aero_buf__free(&b);
+    }
+    ctx_free(&c);
+    return rc;
+}
+
+int ts_exp_op(const uint8_t *v, size_t len, const ts_record *r, const char *ns, bool modify, uint8_t *ptype,
+              uint8_t **data, uint32_t *dlen) {
+    (void)modify;
+    int64_t flags;
+    bool unknown;
+    int rc = exp_op_eval(v, len, r, ns, &flags, ptype, data, dlen, &unknown);
+    if (rc == 0 && unknown && !(flags & EXP_READ_EVAL_NO_FAIL))
+        rc = AERO_ERR_OP_NOT_APPLICABLE;
+    return rc;
+}
+
+int ts_exp_write_op(ts_record *w, const char *name, size_t name_len, const uint8_t *v, size_t len, const char *ns) {
+    int64_t flags;
+    bool unknown;
+    uint8_t pt;
+    uint8_t *d;
+    uint32_t dl;
+    int rc = exp_op_eval(v, len, w, ns, &flags, &pt, &d, &dl, &unknown);
+    if (rc)
+        return rc;
+    if (unknown) {
+        return (flags & EXP_WRITE_EVAL_NO_FAIL) ? 0 : AERO_ERR_OP_NOT_APPLICABLE;
+    }
+    bool exists = ts_record_bin(w, name, name_len) != NULL;
+    if (((flags & EXP_WRITE_CREATE_ONLY) && exists) || ((flags & EXP_WRITE_UPDATE_ONLY) && !exists)) {
+        free(d);
+        if (flags & EXP_WRITE_POLICY_NO_FAIL)
+            return 0;
+        return (flags & EXP_WRITE_CREATE_ONLY) ? AERO_ERR_BIN_EXISTS : AERO_ERR_BIN_NOT_FOUND;
+    }
+    if (pt == AERO_PT_NULL) {
+        free(d);
+        if (!(flags & EXP_WRITE_ALLOW_DELETE))
+            return (flags & EXP_WRITE_POLICY_NO_FAIL) ? 0 : AERO_ERR_OP_NOT_APPLICABLE;
+        ts_record_remove_bin(w, name, name_len);
+        return 0;
+    }
+    bool ok = ts_record_set_bin(w, name, name_len, pt, d, dl);
+    free(d);
+    return ok ? 0 : AERO_ERR_SERVER;
+}

@@ -1,0 +1,449 @@
+/*
+ * kv.c - single-record commands: read, exists, write (all record-exists
+ * policies), delete, touch and operate, with Aerospike 8.1 CE semantics.
+ *
+ * A write works on a copy of the record and commits it only when every op
+ * succeeded, so a failing op leaves the stored record untouched, as the real
+ * server does. Rules checked against shared/wire-transcripts/kv-basics.jsonl:
+ * generation starts at 1 and increments on every write/touch; removing the
+ * last bin deletes the record (answer generation 0); append/increment create
+ * a missing bin; KEY_EXISTS and GENERATION answers carry the stored
+ * generation.
+ */
+#include "ts.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cdt.h"
+
+static uint32_t next_gen(uint32_t g) {
+    g++;
+    return g > 0xFFFF ? 1 : g;
+}
+
+static bool valid_key(const ts_field *k) {
+    if (!k)
+        return true;
+    if (k->len < 1)
+        return false;
+    uint8_t t = k->data[0];
+    if (t == AERO_PT_INTEGER || t == AERO_PT_FLOAT)
+        return k->len == 9;
+    return t == AERO_PT_STRING || t == AERO_PT_BLOB || (t >= 7 && t <= 12);
+}
+
+static bool key_matches(const ts_record *r, const ts_field *k) {
+    if (!k || !r->has_key)
+        return true;
+    return r->key_type == k->data[0] && r->key_len == k->len - 1 && memcmp(r->key, k->data + 1, r->key_len) == 0;
+}
+
+/* Validate a particle value written into a bin; returns 0 or a result code. */
+static int check_particle(uint8_t ptype, uint32_t len) {
+    switch (ptype) {
+    case AERO_PT_INTEGER:
+    case AERO_PT_FLOAT:
+        return len == 8 ? 0 : AERO_ERR_PARAMETER;
+    case AERO_PT_BOOL:
+        return len == 1 ? 0 : AERO_ERR_PARAMETER;
+    case AERO_PT_STRING:
+    case AERO_PT_BLOB:
+    case 7: case 8: case 9: case 10: case 11: case 12:
+    case AERO_PT_HLL:
+    case AERO_PT_MAP:
+    case AERO_PT_LIST:
+        return 0;
+    case AERO_PT_GEOJSON:
+        return len >= 3 ? 0 : AERO_ERR_PARAMETER;
+    default:
+        return AERO_ERR_PARAMETER;
+    }
+}
+
+static int64_t int_from(const uint8_t *p, uint32_t len) {
+    uint64_t v = (len && (p[0] & 0x80)) ? UINT64_MAX : 0;
+    for (uint32_t i = 0; i < len; i++)
+        v = (v << 8) | p[i];
+    return (int64_t)v;
+}
+
+static double dbl_from(const uint8_t *p) {
+    uint64_t u = aero_get_u64be(p);
+    double d;
+    memcpy(&d, &u, 8);
+    return d;
+}
+
+static void put_bins(aero_buf *out, const ts_record *r, uint16_t *n_ops) {
+    for (uint32_t i = 0; i < r->n_bins; i++) {
+        const ts_bin *b = &r->bins[i];
+        ts_resp_op(out, AERO_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
+        (*n_ops)++;
+    }
+}
+
+static bool is_read_op(uint8_t op) {
+    return op == AERO_OP_READ || op == AERO_OP_CDT_READ || op == AERO_OP_EXP_READ || op == AERO_OP_BIT_READ ||
+           op == AERO_OP_HLL_READ;
+}
+
+/* A read op evaluated against record r (which exists). Appends result ops. */
+static int read_op(const ts_op *o, const ts_record *r, const char *ns, aero_buf *out, uint16_t *n_ops) {
+    if (o->op == AERO_OP_READ) {
+        if (o->name_len == 0) {
+            put_bins(out, r, n_ops);
+            return 0;
+        }
+        const ts_bin *b = ts_record_bin((ts_record *)r, o->name, o->name_len);
+        if (b) {
+            ts_resp_op(out, AERO_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
+            (*n_ops)++;
+        }
+        return 0;
+    }
+    uint8_t pt = 0;
+    uint8_t *d = NULL;
+    uint32_t dl = 0;
+    int rc;
+    if (o->op == AERO_OP_CDT_READ) {
+        const ts_bin *b = ts_record_bin((ts_record *)r, o->name, o->name_len);
+        rc = ts_cdt_read_op(b, o->value, o->value_len, &pt, &d, &dl);
+        if (rc == TS_CDT_NO_BIN) {
+            ts_resp_op(out, AERO_OP_READ, 0, o->name, o->name_len, NULL, 0);
+            (*n_ops)++;
+            return 0;
+        }
+    } else if (o->op == AERO_OP_EXP_READ) {
+        rc = ts_exp_op(o->value, o->value_len, r, ns, false, &pt, &d, &dl);
+    } else {
+        return AERO_ERR_PARAMETER; /* bit / HLL reads not supported */
+    }
+    if (rc != 0)
+        return rc;
+    ts_resp_op(out, AERO_OP_READ, pt, o->name, o->name_len, d, dl);
+    (*n_ops)++;
+    free(d);
+    return 0;
+}
+
+/* A write op applied to w. *touched set by TOUCH, *deleted by DELETE. */
+static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted) {
+    switch (o->op) {
+    case AERO_OP_WRITE: {
+        if (o->name_len == 0)
+            return AERO_ERR_BIN_NAME;
+        if (o->ptype == AERO_PT_NULL) {
+            ts_record_remove_bin(w, o->name, o->name_len);
+            return 0;
+        }
+        int rc = check_particle(o->ptype, o->value_len);
+        if (rc)
+            return rc;
+        return ts_record_set_bin(w, o->name, o->name_len, o->ptype, o->value, o->value_len) ? 0 : AERO_ERR_SERVER;
+    }
+    case AERO_OP_INCR: {
+        if (o->name_len == 0)
+            return AERO_ERR_BIN_NAME;
+        if (o->ptype != AERO_PT_INTEGER && o->ptype != AERO_PT_FLOAT)
+            return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+        if (o->value_len != 8 && !(o->ptype == AERO_PT_INTEGER && o->value_len <= 8))
+            return AERO_ERR_PARAMETER;
+        ts_bin *b = ts_record_bin(w, o->name, o->name_len);
+        uint8_t v[8];
+        if (o->ptype == AERO_PT_INTEGER) {
+            uint64_t add = (uint64_t)int_from(o->value, o->value_len);
+            if (b && b->ptype != AERO_PT_INTEGER)
+                return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+            uint64_t cur = b ? (uint64_t)int_from(b->data, b->len) : 0;
+            aero_set_u64be(v, cur + add);
+        } else {
+            if (b && b->ptype != AERO_PT_FLOAT)
+                return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+            double cur = b ? dbl_from(b->data) : 0.0;
+            double s = cur + dbl_from(o->value);
+            if (isnan(s) || isinf(s))
+                return AERO_ERR_PARAMETER;
+            uint64_t u;
+            memcpy(&u, &s, 8);
+            aero_set_u64be(v, u);
+        }
+        return ts_record_set_bin(w, o->name, o->name_len, o->ptype, v, 8) ? 0 : AERO_ERR_SERVER;
+    }
+    case AERO_OP_APPEND:
+    case AERO_OP_PREPEND: {
+        if (o->name_len == 0)
+            return AERO_ERR_BIN_NAME;
+        if (o->ptype != AERO_PT_STRING && o->ptype != AERO_PT_BLOB && !(o->ptype >= 7 && o->ptype <= 12))
+            return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+        ts_bin *b = ts_record_bin(w, o->name, o->name_len);
+        if (!b)
+            return ts_record_set_bin(w, o->name, o->name_len, o->ptype, o->value, o->value_len) ? 0
+                                                                                             : AERO_ERR_SERVER;
+        if (b->ptype != o->ptype)
+            return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+        uint32_t n = b->len + o->value_len;
+        uint8_t *d = malloc(n ? n : 1);
+        if (!d)
+            return AERO_ERR_SERVER;
+        if (o->op == AERO_OP_APPEND) {
+            if (b->len)
+                memcpy(d, b->data, b->len);
+            memcpy(d + b->len, o->value, o->value_len);
+        } else {
+            memcpy(d, o->value, o->value_len);
+            if (b->len)
+                memcpy(d + o->value_len, b->data, b->len);
+        }
+        free(b->data);
+        b->data = d;
+        b->len = n;
+        return 0;
+    }
+    case AERO_OP_TOUCH:
+        return 0;
+    case AERO_OP_DELETE:
+        ts_record_clear_bins(w);
+        *deleted = true;
+        return 0;
+    case AERO_OP_CDT_MODIFY: {
+        if (o->name_len == 0)
+            return AERO_ERR_BIN_NAME;
+        return ts_cdt_modify_op(w, o->name, o->name_len, o->value, o->value_len);
+    }
+    case AERO_OP_EXP_MODIFY: {
+        if (o->name_len == 0)
+            return AERO_ERR_BIN_NAME;
+        return ts_exp_write_op(w, o->name, o->name_len, o->value, o->value_len, ns);
+    }
+    default:
+        return AERO_ERR_PARAMETER;
+    }
+}
+
+static int filter_check(const ts_msg *m, const ts_record *r, const char *ns) {
+    const ts_field *f = m->fields_by_type[AERO_FIELD_FILTER];
+    if (!f || !r)
+        return 0;
+    int e = ts_exp_filter(f->data, f->len, r, ns);
+    if (e == TS_EXP_ERROR)
+        return AERO_ERR_PARAMETER;
+    return e == TS_EXP_TRUE ? 0 : AERO_ERR_FILTERED_OUT;
+}
+
+/* Header-only answer inside the current frame. */
+static int answer(aero_buf *out, int rc, uint32_t gen, uint32_t vt, uint32_t txn_ttl) {
+    size_t h = ts_resp_begin(out);
+    ts_resp_end(out, h, 0, 0, (uint8_t)rc, gen, vt, txn_ttl, 0, 0);
+    return rc;
+}
+
+int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *out) {
+    const ts_field *fns = m->fields_by_type[AERO_FIELD_NAMESPACE];
+    const ts_field *fset = m->fields_by_type[AERO_FIELD_SETNAME];
+    const ts_field *fdig = m->fields_by_type[AERO_FIELD_DIGEST];
+    const ts_field *fkey = m->fields_by_type[AERO_FIELD_KEY];
+    bool is_write = m->info2 & AERO_INFO2_WRITE;
+    bool is_delete = is_write && (m->info2 & AERO_INFO2_DELETE);
+
+    if (!fns)
+        return answer(out, AERO_ERR_NAMESPACE_NOT_FOUND, 0, 0, txn_ttl);
+    ts_namespace *ns = ts_store_ns(&ts->store, (const char *)fns->data, fns->len);
+    if (!ns)
+        return answer(out, AERO_ERR_NAMESPACE_NOT_FOUND, 0, 0, txn_ttl);
+    if (!fdig || fdig->len != 20 || (fset && fset->len > 63) || !valid_key(fkey))
+        return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
+    if (is_write && (m->info2 & AERO_INFO2_DURABLE_DELETE))
+        return answer(out, AERO_ERR_ENTERPRISE_ONLY, 0, 0, txn_ttl);
+    for (uint16_t i = 0; i < m->n_ops; i++) {
+        if (m->ops[i].name_len > 15)
+            return answer(out, AERO_ERR_BIN_NAME, 0, 0, txn_ttl);
+        if (!is_write && !is_read_op(m->ops[i].op))
+            return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
+    }
+    uint32_t ttl = m->record_ttl;
+    if (is_write && !is_delete && ttl != AERO_TTL_NEVER_EXPIRE && ttl != AERO_TTL_DONT_UPDATE && ttl > AERO_TTL_MAX)
+        return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
+
+    ts_store *s = &ts->store;
+    uint32_t now = ts_now2010();
+    pthread_mutex_lock(&s->mu);
+    ts_record *rec = ts_store_get(s, ns, fdig->data, now);
+    int rc = 0;
+    if (rec && !key_matches(rec, fkey)) {
+        rc = answer(out, AERO_ERR_KEY_MISMATCH, 0, 0, txn_ttl);
+        goto done;
+    }
+
+    if (!is_write) {
+        if (!rec) {
+            rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
+            goto done;
+        }
+        if ((rc = filter_check(m, rec, ns->name)) != 0) {
+            answer(out, rc, rec->generation, rec->void_time, txn_ttl);
+            goto done;
+        }
+        size_t h = ts_resp_begin(out);
+        uint16_t n_ops = 0;
+        if (!(m->info1 & AERO_INFO1_NOBINDATA)) {
+            if ((m->info1 & AERO_INFO1_GET_ALL) || m->n_ops == 0) {
+                put_bins(out, rec, &n_ops);
+            } else {
+                for (uint16_t i = 0; i < m->n_ops && rc == 0; i++)
+                    rc = read_op(&m->ops[i], rec, ns->name, out, &n_ops);
+                if (rc) {
+                    out->len = h;
+                    answer(out, rc, 0, 0, txn_ttl);
+                    goto done;
+                }
+            }
+        }
+        ts_resp_end(out, h, 0, 0, 0, rec->generation, rec->void_time, txn_ttl, 0, n_ops);
+        goto done;
+    }
+
+    if (is_delete) {
+        if (!rec) {
+            rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
+            goto done;
+        }
+        if (((m->info2 & AERO_INFO2_GENERATION) && m->generation != rec->generation) ||
+            ((m->info2 & AERO_INFO2_GENERATION_GT) && m->generation <= rec->generation)) {
+            rc = answer(out, AERO_ERR_GENERATION, rec->generation, rec->void_time, txn_ttl);
+            goto done;
+        }
+        if ((rc = filter_check(m, rec, ns->name)) != 0) {
+            answer(out, rc, rec->generation, rec->void_time, txn_ttl);
+            goto done;
+        }
+        ts_store_remove(s, ns, fdig->data);
+        rc = answer(out, 0, 0, 0, txn_ttl);
+        goto done;
+    }
+
+    /* write / operate */
+    if (rec && (m->info2 & AERO_INFO2_CREATE_ONLY)) {
+        rc = answer(out, AERO_ERR_KEY_EXISTS, rec->generation, rec->void_time, txn_ttl);
+        goto done;
+    }
+    if (!rec && (m->info3 & (AERO_INFO3_UPDATE_ONLY | AERO_INFO3_REPLACE_ONLY))) {
+        rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
+        goto done;
+    }
+    if (rec && (((m->info2 & AERO_INFO2_GENERATION) && m->generation != rec->generation) ||
+                ((m->info2 & AERO_INFO2_GENERATION_GT) && m->generation <= rec->generation))) {
+        rc = answer(out, AERO_ERR_GENERATION, rec->generation, rec->void_time, txn_ttl);
+        goto done;
+    }
+    if ((rc = filter_check(m, rec, ns->name)) != 0) {
+        answer(out, rc, rec->generation, rec->void_time, txn_ttl);
+        goto done;
+    }
+    bool has_touch = false;
+    for (uint16_t i = 0; i < m->n_ops; i++)
+        if (m->ops[i].op == AERO_OP_TOUCH)
+            has_touch = true;
+    if (!rec && has_touch) {
+        rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
+        goto done;
+    }
+
+    ts_record *w = rec ? ts_record_clone(rec) : ts_record_new();
+    if (!w) {
+        rc = answer(out, AERO_ERR_SERVER, 0, 0, txn_ttl);
+        goto done;
+    }
+    if (!rec) {
+        memcpy(w->digest, fdig->data, 20);
+        if (fset) {
+            memcpy(w->set, fset->data, fset->len);
+            w->set_len = (uint8_t)fset->len;
+        }
+    }
+    if (fkey && !w->has_key) {
+        w->key = malloc(fkey->len);
+        if (w->key) {
+            memcpy(w->key, fkey->data + 1, fkey->len - 1);
+            w->key_len = fkey->len - 1;
+            w->key_type = fkey->data[0];
+            w->has_key = true;
+        }
+    }
+    if (rec && (m->info3 & (AERO_INFO3_CREATE_OR_REPLACE | AERO_INFO3_REPLACE_ONLY)))
+        ts_record_clear_bins(w);
+
+    bool respond_all = (m->info2 & AERO_INFO2_RESPOND_ALL_OPS) != 0;
+    bool deleted = false;
+    size_t h = ts_resp_begin(out);
+    uint16_t n_ops = 0;
+    for (uint16_t i = 0; i < m->n_ops && rc == 0; i++) {
+        const ts_op *o = &m->ops[i];
+        if (is_read_op(o->op)) {
+            rc = read_op(o, w, ns->name, out, &n_ops);
+        } else {
+            rc = write_op(o, w, ns->name, &deleted);
+            if (rc == 0 && respond_all) {
+                ts_resp_op(out, AERO_OP_READ, 0, o->name, o->name_len, NULL, 0);
+                n_ops++;
+            }
+        }
+    }
+    if (rc == 0 && (m->info1 & AERO_INFO1_GET_ALL) && (m->info1 & AERO_INFO1_READ)) {
+        bool any_read = false;
+        for (uint16_t i = 0; i < m->n_ops; i++)
+            any_read |= is_read_op(m->ops[i].op);
+        if (!any_read)
+            put_bins(out, w, &n_ops);
+    }
+    if (rc != 0) {
+        out->len = h;
+        ts_record_free(w);
+        answer(out, rc, 0, 0, txn_ttl);
+        goto done;
+    }
+    if (w->n_bins == 0) {
+        ts_record_free(w);
+        if (rec) {
+            ts_store_remove(s, ns, fdig->data);
+            ts_resp_end(out, h, 0, 0, 0, 0, 0, txn_ttl, 0, n_ops);
+        } else if (deleted) {
+            ts_resp_end(out, h, 0, 0, 0, 0, 0, txn_ttl, 0, n_ops);
+        } else {
+            out->len = h;
+            rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
+        }
+        goto done;
+    }
+    w->generation = rec ? next_gen(rec->generation) : 1;
+    uint32_t def = s->default_ttl;
+    if (ttl == AERO_TTL_NEVER_EXPIRE)
+        w->void_time = 0;
+    else if (ttl == AERO_TTL_DONT_UPDATE)
+        w->void_time = rec ? rec->void_time : (def ? now + def : 0);
+    else if (ttl == 0)
+        w->void_time = def ? now + def : 0;
+    else
+        w->void_time = now + ttl;
+    if (deleted && !rec)
+        w->generation = 1;
+    w->last_update_ns = ts_now_ns();
+    uint32_t gen = w->generation, vt = w->void_time;
+    if (!ts_store_put(s, ns, w)) {
+        ts_record_free(w);
+        out->len = h;
+        rc = answer(out, AERO_ERR_SERVER, 0, 0, txn_ttl);
+        goto done;
+    }
+    ts_resp_end(out, h, 0, 0, 0, gen, vt, txn_ttl, 0, n_ops);
+done:
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+void ts_kv_execute(aero_testserver *ts, const ts_msg *m, aero_buf *out) {
+    size_t f = ts_frame_begin(out);
+    ts_kv_row(ts, m, 0, out);
+    ts_frame_end(out, f);
+}

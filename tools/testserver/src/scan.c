@@ -1,0 +1,269 @@
+/*
+ * scan.c - partition scans and queries (protocol.md 7).
+ *
+ * The request names partitions (PID_ARRAY), resume points (DIGEST_ARRAY: the
+ * partition is implied by the digest and the scan restarts after it) or
+ * neither (every partition). Records stream in digest order within each
+ * partition, one AS_MSG per record (fields namespace, digest, set, key if
+ * stored), then a LAST message. As on a real CE 8.1 server, a partition that
+ * completes normally is not reported; a partition this node does not own is
+ * reported with a PARTITION_DONE message carrying result 11 (unavailable).
+ */
+#include "ts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FRAME_TARGET (128 * 1024)
+
+static void last(aero_buf *out, uint8_t rc) {
+    size_t f = ts_frame_begin(out);
+    size_t h = ts_resp_begin(out);
+    ts_resp_end(out, h, 0, AERO_INFO3_LAST, rc, 0, 0, 0, 0, 0);
+    ts_frame_end(out, f);
+}
+
+typedef struct scan_ctx {
+    const ts_msg *m;
+    const char *ns;
+    const ts_field *nsf;
+    const ts_field *filter;
+    const char *set;
+    size_t set_len;
+    bool nobins;
+    uint64_t max;   /* 0 = unlimited */
+    uint64_t sent;
+    size_t frame;   /* offset of the open frame */
+    uint32_t now;
+} scan_ctx;
+
+static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
+    if (r->void_time && r->void_time <= c->now)
+        return true;
+    if (c->set_len && (r->set_len != c->set_len || memcmp(r->set, c->set, c->set_len) != 0))
+        return true;
+    if (c->filter) {
+        int e = ts_exp_filter(c->filter->data, c->filter->len, r, c->ns);
+        if (e == TS_EXP_ERROR)
+            return false;
+        if (e != TS_EXP_TRUE)
+            return true;
+    }
+    size_t h = ts_resp_begin(out);
+    uint16_t nf = 2, nops = 0;
+    ts_resp_field(out, AERO_FIELD_NAMESPACE, c->nsf->data, c->nsf->len);
+    ts_resp_field(out, AERO_FIELD_DIGEST, r->digest, 20);
+    if (r->set_len) {
+        ts_resp_field(out, AERO_FIELD_SETNAME, r->set, r->set_len);
+        nf++;
+    }
+    if (r->has_key) {
+        aero_buf__put_u32be(out, r->key_len + 2);
+        aero_buf__put_u8(out, AERO_FIELD_KEY);
+        aero_buf__put_u8(out, r->key_type);
+        aero_buf__put(out, r->key, r->key_len);
+        nf++;
+    }
+    if (!c->nobins) {
+        const ts_msg *m = c->m;
+        if (m->n_ops == 0) {
+            for (uint32_t i = 0; i < r->n_bins; i++) {
+                const ts_bin *b = &r->bins[i];
+                ts_resp_op(out, AERO_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
+                nops++;
+            }
+        } else {
+            for (uint16_t i = 0; i < m->n_ops; i++) {
+                const ts_op *o = &m->ops[i];
+                if (o->op == AERO_OP_READ && o->name_len == 0) {
+                    for (uint32_t k = 0; k < r->n_bins; k++) {
+                        const ts_bin *b = &r->bins[k];
+                        ts_resp_op(out, AERO_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
+                        nops++;
+                    }
+                } else if (o->op == AERO_OP_READ) {
+                    const ts_bin *b = ts_record_bin((ts_record *)r, o->name, o->name_len);
+                    if (b) {
+                        ts_resp_op(out, AERO_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
+                        nops++;
+                    }
+                } else if (o->op == AERO_OP_EXP_READ) {
+                    uint8_t pt = 0;
+                    uint8_t *d = NULL;
+                    uint32_t dl = 0;
+                    if (ts_exp_op(o->value, o->value_len, r, c->ns, false, &pt, &d, &dl) == 0) {
+                        ts_resp_op(out, AERO_OP_READ, pt, o->name, o->name_len, d, dl);
+                        nops++;
+                    }
+                    free(d);
+                }
+            }
+        }
+    }
+    ts_resp_end(out, h, c->nobins ? AERO_INFO1_NOBINDATA : 0, 0, 0, r->generation, r->void_time, 0, nf, nops);
+    c->sent++;
+    if (out->len - c->frame > FRAME_TARGET) {
+        ts_frame_end(out, c->frame);
+        c->frame = ts_frame_begin(out);
+    }
+    return true;
+}
+
+/* Scan partition pid starting after `after` (NULL = from the start). false on a filter error. */
+static bool scan_partition(scan_ctx *c, ts_namespace *ns, unsigned pid, const uint8_t *after, aero_buf *out) {
+    const ts_partition *p = &ns->parts[pid];
+    for (uint32_t i = 0; i < p->n; i++) {
+        if (c->max && c->sent >= c->max)
+            return true;
+        if (after && memcmp(p->recs[i]->digest, after, 20) <= 0)
+            continue;
+        if (!emit(c, p->recs[i], out))
+            return false;
+    }
+    return true;
+}
+
+static bool trid_reused(aero_testserver *ts, const ts_msg *m) {
+    const ts_field *f = m->fields_by_type[AERO_FIELD_TASK_ID];
+    if (!f || f->len != 8)
+        return false;
+    uint64_t id = aero_get_u64be(f->data);
+    if (id == 0)
+        return false;
+    bool seen = false;
+    pthread_mutex_lock(&ts->mu);
+    for (unsigned i = 0; i < 64; i++)
+        if (ts->trid_seen[i] == id)
+            seen = true;
+    if (!seen) {
+        ts->trid_seen[ts->trid_pos] = id;
+        ts->trid_pos = (ts->trid_pos + 1) % 64;
+    }
+    pthread_mutex_unlock(&ts->mu);
+    return seen;
+}
+
+void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_buf *out) {
+    const ts_field *nsf = m->fields_by_type[AERO_FIELD_NAMESPACE];
+    ts_namespace *ns = nsf ? ts_store_ns(&ts->store, (const char *)nsf->data, nsf->len) : NULL;
+    if (!ns) {
+        last(out, AERO_ERR_NAMESPACE_NOT_FOUND);
+        return;
+    }
+    if (m->fields_by_type[AERO_FIELD_INDEX_RANGE] || m->fields_by_type[AERO_FIELD_INDEX_NAME] ||
+        m->fields_by_type[AERO_FIELD_INDEX_EXPRESSION]) {
+        last(out, AERO_ERR_INDEX_NOT_FOUND); /* the test server has no secondary indexes */
+        return;
+    }
+    if (m->fields_by_type[AERO_FIELD_UDF_OP] || (m->info2 & AERO_INFO2_WRITE)) {
+        last(out, AERO_ERR_UNSUPPORTED_FEATURE);
+        return;
+    }
+    if (!(m->info3 & AERO_INFO3_PARTITION_DONE)) {
+        last(out, AERO_ERR_UNSUPPORTED_FEATURE);
+        return;
+    }
+    const ts_field *pids = m->fields_by_type[AERO_FIELD_PID_ARRAY];
+    const ts_field *digs = m->fields_by_type[AERO_FIELD_DIGEST_ARRAY];
+    const ts_field *maxf = m->fields_by_type[AERO_FIELD_MAX_RECORDS];
+    const ts_field *setf = m->fields_by_type[AERO_FIELD_SETNAME];
+    if ((pids && pids->len % 2) || (digs && digs->len % 20) || (maxf && maxf->len != 8) ||
+        (setf && setf->len > 63)) {
+        last(out, AERO_ERR_PARAMETER);
+        return;
+    }
+    if (pids) {
+        for (uint32_t i = 0; i < pids->len; i += 2)
+            if ((pids->data[i] | (pids->data[i + 1] << 8)) >= TS_PARTITIONS) {
+                last(out, AERO_ERR_PARAMETER);
+                return;
+            }
+    }
+    for (uint16_t i = 0; i < m->n_ops; i++) {
+        if (m->ops[i].name_len > 15) {
+            last(out, AERO_ERR_BIN_NAME);
+            return;
+        }
+        if (m->ops[i].op != AERO_OP_READ && m->ops[i].op != AERO_OP_EXP_READ) {
+            last(out, AERO_ERR_PARAMETER);
+            return;
+        }
+    }
+    if (trid_reused(ts, m)) {
+        last(out, AERO_ERR_PARAMETER);
+        return;
+    }
+    scan_ctx c = {0};
+    c.m = m;
+    c.ns = ns->name;
+    c.nsf = nsf;
+    c.filter = m->fields_by_type[AERO_FIELD_FILTER];
+    c.set = setf ? (const char *)setf->data : NULL;
+    c.set_len = setf ? setf->len : 0;
+    c.nobins = (m->info1 & AERO_INFO1_NOBINDATA) != 0;
+    c.max = maxf ? aero_get_u64be(maxf->data) : 0;
+    c.now = ts_now2010();
+
+    /* ownership snapshot: partitions this node masters */
+    uint8_t *owned = malloc(TS_PARTITIONS);
+    if (!owned) {
+        last(out, AERO_ERR_SERVER);
+        return;
+    }
+    pthread_mutex_lock(&ts->mu);
+    for (unsigned p = 0; p < TS_PARTITIONS; p++)
+        owned[p] = ts_cluster_owner(ts, p, 0) == (int)node->index;
+    pthread_mutex_unlock(&ts->mu);
+
+    size_t start = out->len;
+    c.frame = ts_frame_begin(out);
+    bool ok = true;
+    unsigned *unavail = malloc(TS_PARTITIONS * sizeof *unavail);
+    unsigned n_unavail = 0;
+    if (!unavail) {
+        free(owned);
+        out->len = start;
+        last(out, AERO_ERR_SERVER);
+        return;
+    }
+    pthread_mutex_lock(&ts->store.mu);
+    if (!pids && !digs) {
+        for (unsigned p = 0; ok && p < TS_PARTITIONS; p++)
+            if (owned[p])
+                ok = scan_partition(&c, ns, p, NULL, out);
+    } else {
+        for (uint32_t i = 0; pids && ok && i < pids->len; i += 2) {
+            unsigned p = (unsigned)(pids->data[i] | (pids->data[i + 1] << 8));
+            if (!owned[p])
+                unavail[n_unavail++ % TS_PARTITIONS] = p;
+            else
+                ok = scan_partition(&c, ns, p, NULL, out);
+        }
+        for (uint32_t i = 0; digs && ok && i < digs->len; i += 20) {
+            const uint8_t *d = digs->data + i;
+            unsigned p = (unsigned)((d[0] | (d[1] << 8)) & 0x0FFF);
+            if (!owned[p])
+                unavail[n_unavail++ % TS_PARTITIONS] = p;
+            else
+                ok = scan_partition(&c, ns, p, d, out);
+        }
+    }
+    pthread_mutex_unlock(&ts->store.mu);
+    free(owned);
+    if (!ok) {
+        free(unavail);
+        out->len = start;
+        last(out, AERO_ERR_PARAMETER);
+        return;
+    }
+    if (n_unavail > TS_PARTITIONS)
+        n_unavail = TS_PARTITIONS;
+    for (unsigned i = 0; i < n_unavail; i++) {
+        size_t h = ts_resp_begin(out);
+        ts_resp_end(out, h, 0, AERO_INFO3_PARTITION_DONE, AERO_ERR_PARTITION_UNAVAILABLE, unavail[i], 0, 0, 0, 0);
+    }
+    free(unavail);
+    size_t h = ts_resp_begin(out);
+    ts_resp_end(out, h, 0, AERO_INFO3_LAST, 0, 0, 0, 0, 0, 0);
+    ts_frame_end(out, c.frame);
+}

@@ -1,0 +1,237 @@
+/*
+ * ts.h - aero-testserver internals shared by its source files.
+ *
+ * Layout: server.c (nodes, sockets, threads, faults, public API), store.c
+ * (records in memory), info.c (info protocol answers), kv.c (single-record
+ * AS_MSG commands), scan.c (partition scans/queries), batch.c (batch index),
+ * exp.c (filter expression evaluator), mp.c (msgpack reading), cdt.c (list
+ * and map reads used by expressions and CDT read ops).
+ */
+#ifndef AERO_TS_H
+#define AERO_TS_H
+
+#include <aero/testserver.h>
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/buf.h"
+#include "proto/wire.h"
+
+#define TS_PARTITIONS 4096
+#define TS_MAX_NODES 64
+#define TS_MAX_NS 8
+#define TS_BUILD "8.1.2.0"
+
+/* ---------------- records and store ---------------- */
+
+typedef struct ts_bin {
+    char name[16];
+    uint8_t name_len;
+    uint8_t ptype;
+    uint8_t *data; /* malloc'd, may be NULL when len == 0 */
+    uint32_t len;
+} ts_bin;
+
+typedef struct ts_record {
+    uint8_t digest[20];
+    char set[64];
+    uint8_t set_len;
+    bool has_key;
+    uint8_t key_type;
+    uint8_t *key;
+    uint32_t key_len;
+    uint32_t generation;
+    uint32_t void_time;       /* seconds since 2010-01-01, 0 = never */
+    uint64_t last_update_ns;  /* ns since the Unix epoch */
+    ts_bin *bins;
+    uint32_t n_bins, cap_bins;
+} ts_record;
+
+typedef struct ts_partition {
+    ts_record **recs; /* sorted by digest (memcmp) */
+    uint32_t n, cap;
+} ts_partition;
+
+typedef struct ts_namespace {
+    char name[32];
+    ts_partition parts[TS_PARTITIONS];
+} ts_namespace;
+
+typedef struct ts_store {
+    pthread_mutex_t mu;
+    ts_namespace *ns[TS_MAX_NS];
+    unsigned n_ns;
+    uint32_t default_ttl;
+} ts_store;
+
+int ts_store_init(ts_store *s, const char *namespaces, uint32_t default_ttl);
+void ts_store_dispose(ts_store *s);
+/** Namespace by name (len bytes), NULL if unknown. */
+ts_namespace *ts_store_ns(ts_store *s, const char *name, size_t len);
+/** Live record (expired ones are removed on the way); caller holds s->mu. */
+ts_record *ts_store_get(ts_store *s, ts_namespace *ns, const uint8_t digest[20], uint32_t now2010);
+/** Insert or replace (takes ownership of rec; frees the old one). Caller holds s->mu. */
+bool ts_store_put(ts_store *s, ts_namespace *ns, ts_record *rec);
+/** Remove and free; caller holds s->mu. */
+void ts_store_remove(ts_store *s, ts_namespace *ns, const uint8_t digest[20]);
+/** Count live records (optionally only in set). Caller holds s->mu. */
+uint64_t ts_store_count(ts_store *s, ts_namespace *ns, const char *set, size_t set_len, uint32_t now2010);
+/** Delete all records (of a set if set_len > 0). Caller holds s->mu. */
+void ts_store_truncate(ts_store *s, ts_namespace *ns, const char *set, size_t set_len);
+
+ts_record *ts_record_new(void);
+ts_record *ts_record_clone(const ts_record *r);
+void ts_record_free(ts_record *r);
+ts_bin *ts_record_bin(ts_record *r, const char *name, size_t len);
+/** Set (create or overwrite) a bin with a copy of data; false on OOM. */
+bool ts_record_set_bin(ts_record *r, const char *name, size_t len, uint8_t ptype, const void *data, uint32_t dlen);
+void ts_record_remove_bin(ts_record *r, const char *name, size_t len);
+void ts_record_clear_bins(ts_record *r);
+/** In-memory size estimate (record_size / device_size expressions). */
+uint64_t ts_record_size(const ts_record *r);
+
+/* ---------------- time ---------------- */
+
+uint64_t ts_now_ns(void);
+uint32_t ts_now2010(void);
+
+/* ---------------- server ---------------- */
+
+typedef struct ts_conn {
+    int fd;
+    pthread_t thread;
+    volatile bool done;
+    struct ts_node *node;
+    struct ts_conn *next;
+} ts_conn;
+
+typedef struct ts_node {
+    struct aero_testserver *ts;
+    unsigned index;
+    uint16_t port;
+    uint64_t id;
+    char name[24];
+    bool live;            /* protected by ts->mu */
+    int listen_fd;
+    pthread_t accept_thread;
+    bool accept_running;
+    pthread_mutex_t conn_mu;
+    ts_conn *conns;
+    /* fault injection, protected by ts->mu */
+    int fault;
+    uint32_t fault_arg;
+    uint32_t fault_count; /* 0 = unlimited */
+} ts_node;
+
+struct aero_testserver {
+    pthread_mutex_t mu;     /* cluster state: live flags, generations, faults, seeds */
+    ts_store store;
+    ts_node nodes[TS_MAX_NODES];
+    unsigned n_nodes;
+    unsigned rf;
+    char cluster_name[64];
+    uint32_t partition_gen;
+    uint32_t peers_gen;
+    volatile bool stopping;
+    char seeds[TS_MAX_NODES * 24];
+    uint64_t trid_seen[64]; /* recently used task ids */
+    unsigned trid_pos;
+};
+
+/** Effective replication factor (min(rf, live nodes)); caller holds ts->mu. */
+unsigned ts_cluster_rf(const aero_testserver *ts);
+/** Node index holding replica `k` of partition `pid`, -1 if none; caller holds ts->mu. */
+int ts_cluster_owner(const aero_testserver *ts, unsigned pid, unsigned k);
+
+/* ---------------- protocol handlers ---------------- */
+
+/** Answer an info request body into out (a complete type-1 frame). */
+void ts_info_answer(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out);
+
+/** Parsed AS_MSG request. */
+typedef struct ts_field {
+    uint8_t type;
+    const uint8_t *data;
+    uint32_t len;
+} ts_field;
+
+typedef struct ts_op {
+    uint8_t op, ptype, name_len;
+    const char *name;
+    const uint8_t *value;
+    uint32_t value_len;
+} ts_op;
+
+typedef struct ts_msg {
+    uint8_t info1, info2, info3, info4;
+    uint32_t generation, record_ttl, transaction_ttl;
+    uint16_t n_fields, n_ops;
+    const ts_field *fields_by_type[256]; /* last field of each type, NULL if absent */
+    ts_op *ops;                         /* n_ops entries (malloc'd by ts_msg_parse) */
+} ts_msg;
+
+/**
+ * Parse one AS_MSG (header + fields + ops) from p..p+len; fields are kept in
+ * `fields` (cap entries). Returns 0, or a result code (4) when malformed.
+ * `used` receives the bytes consumed. Free m->ops with free().
+ */
+int ts_msg_parse(const uint8_t *p, size_t len, ts_msg *m, ts_field *fields, size_t cap, size_t *used);
+
+/** Begin a response AS_MSG inside an existing frame (no proto header); returns its offset. */
+size_t ts_resp_begin(aero_buf *b);
+/** Finish the header at `off`. */
+void ts_resp_end(aero_buf *b, size_t off, uint8_t info1, uint8_t info3, uint8_t result, uint32_t gen,
+                 uint32_t void_time, uint32_t txn_ttl, uint16_t n_fields, uint16_t n_ops);
+void ts_resp_field(aero_buf *b, uint8_t type, const void *data, size_t len);
+void ts_resp_op(aero_buf *b, uint8_t op, uint8_t ptype, const char *name, size_t name_len, const void *v, size_t vlen);
+/** Append a full frame holding one header-only message with `result`. */
+void ts_resp_simple(aero_buf *b, uint8_t result, uint32_t gen, uint32_t void_time);
+/** Begin / end a type-3 proto frame. */
+size_t ts_frame_begin(aero_buf *b);
+void ts_frame_end(aero_buf *b, size_t off);
+
+/** Handle one AS_MSG request body; appends complete frames to out. */
+void ts_handle_msg(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out);
+
+/* single record (kv.c) */
+void ts_kv_execute(aero_testserver *ts, const ts_msg *m, aero_buf *out);
+/**
+ * Execute a single-record command against the store and append one response
+ * message (no frame) to out. `txn_ttl` goes into the response's
+ * transaction_ttl (batch row index). Returns the result code.
+ */
+int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *out);
+
+/* scans and queries (scan.c) */
+void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_buf *out);
+/* batch (batch.c) */
+void ts_batch_execute(aero_testserver *ts, const ts_msg *m, aero_buf *out);
+
+/* ---------------- expressions (exp.c) ---------------- */
+
+/** Filter result. */
+enum { TS_EXP_FALSE = 0, TS_EXP_TRUE = 1, TS_EXP_UNKNOWN = 2, TS_EXP_ERROR = 3 };
+
+/**
+ * Evaluate a filter expression (msgpack bytes) against a record (NULL for no
+ * record). Returns TS_EXP_TRUE/FALSE/UNKNOWN, or TS_EXP_ERROR when the
+ * expression is malformed (the server answers 4).
+ */
+int ts_exp_filter(const uint8_t *exp, size_t len, const ts_record *r, const char *ns);
+
+/**
+ * Expression read op (op 7) value `[<exp>, flags]`: evaluates against r and
+ * returns 0 with a particle (*ptype, malloc'd *data / *dlen; nil = type 0,
+ * NULL). Result codes: 4 malformed, 26 evaluation failed (unless
+ * EVAL_NO_FAIL, which yields nil).
+ */
+int ts_exp_op(const uint8_t *v, size_t len, const ts_record *r, const char *ns, bool modify, uint8_t *ptype,
+              uint8_t **data, uint32_t *dlen);
+/** Expression write op (op 8): computes and stores/deletes bin `name` of w per the op flags. */
+int ts_exp_write_op(ts_record *w, const char *name, size_t name_len, const uint8_t *v, size_t len,
+                    const char *ns);
+
+#endif
