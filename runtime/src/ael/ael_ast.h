@@ -180,6 +180,11 @@ typedef struct ael_ctx {
     ael_scope scope[AEL_MAX_SCOPE];
     int n_scope;
     int depth;
+    /* lexer position (1-based line and column, byte offset) */
+    int lline, lcol;
+    size_t loff;
+    int pline, pcol;    /* before the last token, for rewinds */
+    size_t poff;
 } ael_ctx;
 
 /* Errors: record the first error at (line, col). Returns false for chaining. */
@@ -199,6 +204,8 @@ bool ael__check(ael_ctx *c);
 /* Encoding into a template. */
 typedef struct ael_out {
     aero_buf *buf;
+    const aero_value *values; /* values mode: placeholders are packed inline */
+    size_t n_values;
     aero_ael_slot *slots;
     size_t n_slots, cap_slots;
     bool oom;
@@ -206,6 +213,8 @@ typedef struct ael_out {
 bool ael__encode(ael_ctx *c, ael_out *o);
 
 const char *ael__type_upper(uint8_t t);
+/* Pack a placeholder value for a slot type (type-checked). */
+aero_status ael__pack_slot(aero_buf *b, uint8_t type, const aero_value *v, uint16_t idx, aero_error *err);
 /* Base64 decode (standard alphabet, '=' padding optional). false if invalid. */
 bool ael__b64_decode(ael_ctx *c, const char *s, size_t n, const char **out, size_t *out_len);
 

@@ -1,1 +1,1 @@
-/* ael/expr.c - to be implemented */
+/* ael/expr.c - the C expression builder (aero/expr.h). */
