@@ -1,0 +1,152 @@
+/*
+ * ast.h - the syntax tree of a schema file, and the arena it lives in.
+ *
+ * Every node and string of one parse is allocated from one arena and freed
+ * at once with ag_arena_free(), so a syntax error in the middle of a rule
+ * leaks nothing and the parser needs no destructors.
+ */
+#ifndef AEROGEN_AST_H
+#define AEROGEN_AST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- arena ---- */
+
+typedef struct ag_arena ag_arena;
+
+ag_arena *ag_arena_new(void);
+void ag_arena_free(ag_arena *a);
+/** Zeroed storage; aborts the program when the machine is out of memory. */
+void *ag_arena_alloc(ag_arena *a, size_t n);
+/** A NUL-terminated copy of n bytes. */
+char *ag_arena_strndup(ag_arena *a, const char *s, size_t n);
+
+/* ---- locations ---- */
+
+/** A span in the schema text: 1-based line and column, length in bytes on that line. */
+typedef struct ag_loc {
+    int line, col;
+    int len;
+} ag_loc;
+
+/* ---- types ---- */
+
+typedef enum ag_kind {
+    AG_T_INVALID = 0, /* an unknown name: already reported */
+    AG_T_INT,
+    AG_T_DOUBLE,
+    AG_T_BOOL,
+    AG_T_STRING,
+    AG_T_BLOB,
+    AG_T_GEOJSON,
+    AG_T_LIST,
+    AG_T_MAP,
+} ag_kind;
+
+/** A type as written: a name with 0..n type arguments (resolved by sema). */
+typedef struct ag_type {
+    const char *name;
+    ag_loc loc;
+    struct ag_type *args[2];
+    int n_args;         /* as written, may exceed 2 (extra ones are dropped, counted) */
+    ag_kind kind;       /* set by sema */
+} ag_type;
+
+/* ---- literals (default values) ---- */
+
+typedef enum ag_lit_kind { AG_L_INT, AG_L_DOUBLE, AG_L_STRING, AG_L_BOOL } ag_lit_kind;
+
+typedef struct ag_lit {
+    ag_lit_kind kind;
+    ag_loc loc;
+    int64_t i;
+    double d;
+    bool b;
+    const char *s;      /* decoded bytes, NUL-terminated */
+    size_t s_len;
+    const char *text;   /* the number as written */
+} ag_lit;
+
+/* ---- declarations ---- */
+
+typedef struct ag_bin {
+    const char *field;      /* C field name */
+    ag_loc loc;
+    ag_type *type;
+    const char *bin;        /* bin name on the server (= field unless `bin "x"`) */
+    ag_loc bin_loc;
+    bool required, optional_kw;
+    ag_loc required_loc;
+    ag_lit *dflt;
+    const char *doc;        /* `///` comment lines before the bin, or NULL */
+    struct ag_bin *next;
+} ag_bin;
+
+typedef struct ag_record {
+    const char *name;
+    ag_loc loc;
+    const char *set;        /* NULL: no set */
+    ag_loc set_loc;
+    ag_type *key;           /* NULL until `key T;` */
+    ag_loc key_loc;
+    int n_keys;             /* `key` lines seen */
+    bool had_error;         /* a syntax error inside: skip "missing" checks */
+    ag_bin *bins, **bins_tail;
+    int n_bins;
+    const char *doc;
+    struct ag_record *next;
+    /* sema results */
+    ag_bin **order;         /* bins in declaration order, n_bins entries */
+    int *by_name;           /* indexes sorted by bin name (strcmp) */
+} ag_record;
+
+typedef struct ag_param {
+    const char *name;
+    ag_loc loc;
+    ag_type *type;
+    struct ag_param *next;
+} ag_param;
+
+typedef struct ag_query {
+    const char *name;
+    ag_loc loc;
+    const char *record_name;
+    ag_loc record_loc;
+    ag_param *params, **params_tail;
+    int n_params;
+    char *where;            /* AEL text (concatenated string pieces) */
+    size_t where_len;
+    ag_loc where_loc;       /* first string piece */
+    /* Where each byte of `where` came from, to map AEL positions back. */
+    ag_loc *where_map;      /* where_len + 1 entries (one per byte, then the end) */
+    const char *doc;
+    struct ag_query *next;
+    /* sema results */
+    ag_record *record;
+    bool compiled;          /* the AEL front end compiled it into expr/slots */
+    uint8_t *expr;          /* template bytes */
+    size_t expr_len;
+    struct ag_slot { uint32_t offset; uint16_t param; uint8_t type; } *slots;
+    size_t n_slots;
+} ag_query;
+
+typedef struct ag_schema {
+    const char *path;       /* as given on the command line */
+    const char *ns;
+    ag_loc ns_loc;
+    int n_ns;
+    ag_record *records, **records_tail;
+    int n_records;
+    ag_query *queries, **queries_tail;
+    int n_queries;
+    ag_arena *arena;
+} ag_schema;
+
+void ag_schema_init(ag_schema *s, const char *path, ag_arena *a);
+
+/** Name of a resolved type, e.g. "map<string, list<int>>" written into buf. */
+void ag_type_format(const ag_type *t, char *buf, size_t size);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * sema.h - semantic checks of a parsed schema.
+ *
+ * ag_sema() resolves type names, checks every rule of the language (names,
+ * lengths, duplicates, defaults, keys, queries) and the C names the emitter
+ * will produce, and reports everything it finds. The emitter only runs on
+ * a schema with no errors, and may rely on what sema filled in.
+ */
+#ifndef AEROGEN_SEMA_H
+#define AEROGEN_SEMA_H
+
+#include "ast.h"
+#include "diag.h"
+
+/** Check `s`; returns the number of errors in `d` afterwards. */
+int ag_sema(ag_schema *s, ag_diags *d);
+
+/** Compact signature of a list/map type for the runtime, e.g. "lms" ("list<map<string,...>>"). */
+void ag_type_sig(const ag_type *t, char *buf, size_t size);
+
+/** The C identifier in upper case (for macros). Arena copy. */
+char *ag_upper(ag_arena *a, const char *s);
+
+/** Check the named queries (AEL). Implemented in query.c. */
+void ag_check_queries(ag_schema *s, ag_diags *d);
+
+#endif

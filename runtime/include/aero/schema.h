@@ -1,0 +1,203 @@
+/*
+ * aero/schema.h - the generic entry points that aerogen-generated code calls.
+ *
+ * aerogen turns a schema (a .aero file) into a plain C struct per record
+ * plus a const descriptor (aero_schema_record) that says, for every bin, its
+ * name, its type and where its field lives in the struct (offsetof). The
+ * generated functions are one-liners over the functions below, so every bit
+ * of logic lives here and a runtime fix never needs regenerating.
+ *
+ * You normally call the generated functions (user_upsert(), user_get(), ...),
+ * not these.
+ *
+ * FIELDS. Per bin type the struct holds:
+ *   int      int64_t              double   double
+ *   bool     bool                 string   const char * (NUL-terminated)
+ *   geojson  const char *         blob     aero_bytes { ptr, len }
+ *   list<T>, map<K,V> (any nesting)  aero_value (AERO_LIST / AERO_MAP tree)
+ * Optional bins have a `bool has_<field>` presence flag; required bins don't.
+ *
+ * WRITES (aero_schema_write). Every required bin is written (a NULL string of
+ * a required bin is AERO_ERR_PARAM); an optional bin is written only when its
+ * has_ flag is set. Lists and maps are checked against their declared element
+ * types before anything is sent (AERO_ERR_PARAM names the bin and the path).
+ * The verbs mean what they mean in aero/write.h:
+ *   UPSERT             create or merge
+ *   INSERT             create; AERO_ERR_KEY_EXISTS if the record exists
+ *   UPDATE             merge; AERO_ERR_KEY_NOT_FOUND if it does not exist
+ *   REPLACE            create or replace all bins (bins not written are gone)
+ *   REPLACE_IF_EXISTS  replace; AERO_ERR_KEY_NOT_FOUND if it does not exist
+ *
+ * READS (aero_schema_get / aero_schema_decode). The struct is first reset to
+ * the record's INIT value (defaults, no has_ flag set), then every bin the
+ * server returned is stored in its field and its has_ flag set. Bins the
+ * schema does not know are ignored. A bin of another type than declared is
+ * AERO_ERR_BIN_INCOMPATIBLE_TYPE (an int 0/1 is accepted for a bool bin, and
+ * an int for a double bin). A required bin that is missing is
+ * AERO_ERR_BIN_NOT_FOUND unless the schema gives it a default.
+ *
+ * OWNERSHIP - the one rule. Nothing is copied and nothing is allocated per
+ * bin: strings, geojson, blobs, lists and maps in the struct point into the
+ * aero_record they were decoded from - the `holder` you pass to a get, or the
+ * stream row you pass to <record>_from_record(). They stay valid until that
+ * record is reused for another read or disposed (for a stream row: until the
+ * next aero_stream_next() or the stream is closed). Copy what must live
+ * longer. A holder reused across gets keeps its buffers, so a read loop stops
+ * allocating once warm:
+ *
+ *     aero_record holder;
+ *     aero_record_init(&holder);
+ *     user u;
+ *     if (user_get(session, "user-1", &u, &holder, &err) == AERO_OK)
+ *         printf("%s\n", u.name);             // points into holder
+ *     aero_record_dispose(&holder);            // u.name is dangling now
+ *
+ * For writes the struct's pointers are only read during the call.
+ *
+ * VERSIONS. The descriptor records the AERO_SCHEMA_ABI and AERO_VERSION_NUMBER
+ * the generated code was compiled with. Generated files refuse to compile
+ * against headers of another schema ABI, and every entry point here returns
+ * AERO_ERR_SCHEMA_MISMATCH for a descriptor of another ABI (a stale generated
+ * object linked with a newer library).
+ */
+#ifndef AERO_SCHEMA_H
+#define AERO_SCHEMA_H
+
+#include <aero/ael.h>
+#include <aero/client.h>
+#include <aero/key.h>
+#include <aero/record.h>
+#include <aero/stream.h>
+
+AERO_BEGIN_DECLS
+
+/** Bytes of a blob field: not owned (see OWNERSHIP above). */
+typedef struct aero_bytes {
+    const uint8_t *ptr;
+    size_t len;
+} aero_bytes;
+
+/** Declared type of a bin. */
+typedef enum aero_schema_type {
+    AERO_SCHEMA_INT = 1,
+    AERO_SCHEMA_DOUBLE = 2,
+    AERO_SCHEMA_BOOL = 3,
+    AERO_SCHEMA_STR = 4,
+    AERO_SCHEMA_BLOB = 5,
+    AERO_SCHEMA_GEOJSON = 6,
+    AERO_SCHEMA_LIST = 7,
+    AERO_SCHEMA_MAP = 8,
+} aero_schema_type;
+
+/** aero_schema_bin.flags */
+#define AERO_SCHEMA_REQUIRED 0x01u    /**< no presence flag; always written */
+#define AERO_SCHEMA_HAS_DEFAULT 0x02u /**< INIT holds a default used when the bin is absent */
+/** aero_schema_bin.has_offset of a required bin. */
+#define AERO_SCHEMA_NO_FLAG UINT32_MAX
+
+/** One bin of a record (one row of the generated const table). */
+typedef struct aero_schema_bin {
+    const char *name;     /**< bin name on the server (<= 15 bytes) */
+    const char *field;    /**< C field name, for messages */
+    uint32_t offset;      /**< offsetof the field */
+    uint32_t has_offset;  /**< offsetof the bool presence flag, or AERO_SCHEMA_NO_FLAG */
+    uint8_t type;         /**< aero_schema_type */
+    uint8_t flags;        /**< AERO_SCHEMA_REQUIRED, AERO_SCHEMA_HAS_DEFAULT */
+    /**
+     * Element types of a list or map, NULL otherwise: one letter per type,
+     * prefix order: i int, d double, b bool, s string, y blob, g geojson,
+     * l<T> list, m<K><V> map. "ls" is list<string>, "msli" map<string, list<int>>.
+     */
+    const char *sig;
+} aero_schema_bin;
+
+/** A record type: what aerogen emits as <record>_schema. */
+typedef struct aero_schema_record {
+    uint32_t abi;          /**< AERO_SCHEMA_ABI of the generated code */
+    uint32_t version;      /**< AERO_VERSION_NUMBER it was compiled with */
+    const char *name;      /**< record name in the schema */
+    const char *ns;
+    const char *set;       /**< "" for no set */
+    aero_key_type key_type;
+    size_t size;           /**< sizeof the struct */
+    const void *init;      /**< the INIT value (size bytes) */
+    const aero_schema_bin *bins;
+    uint32_t n_bins;
+    const uint32_t *by_name; /**< bin indexes sorted by name (strcmp order) */
+} aero_schema_record;
+
+/** Write verbs, see WRITES above. */
+typedef enum aero_schema_op {
+    AERO_SCHEMA_UPSERT = 0,
+    AERO_SCHEMA_INSERT = 1,
+    AERO_SCHEMA_UPDATE = 2,
+    AERO_SCHEMA_REPLACE = 3,
+    AERO_SCHEMA_REPLACE_IF_EXISTS = 4,
+} aero_schema_op;
+
+/* Keys in the record's namespace and set (string and blob bytes are not copied). */
+AERO_API aero_key aero_schema_key_str(const aero_schema_record *r, const char *key);
+AERO_API aero_key aero_schema_key_int(const aero_schema_record *r, int64_t key);
+AERO_API aero_key aero_schema_key_blob(const aero_schema_record *r, const void *key, size_t len);
+
+/**
+ * Write the struct at `obj` with verb `op`. Errors: AERO_ERR_PARAM (a NULL
+ * required string, a list or map that does not match its declared type, a
+ * bad key), AERO_ERR_SCHEMA_MISMATCH, and whatever the write returns.
+ */
+AERO_API aero_status aero_schema_write(aero_session *s, const aero_schema_record *r, aero_schema_op op,
+                                       const aero_key *key, const void *obj, aero_error *err);
+
+/**
+ * Read the record into the struct at `obj`, through `holder` (an initialised
+ * aero_record; see OWNERSHIP). `fields` lists field numbers (the generated
+ * <RECORD>_F_* constants) to read only those bins; NULL/0 reads every bin.
+ * A missing record is AERO_ERR_KEY_NOT_FOUND; field numbers out of range are
+ * AERO_ERR_PARAM.
+ */
+AERO_API aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const aero_key *key,
+                                     const unsigned *fields, size_t n_fields, void *obj, aero_record *holder,
+                                     aero_error *err);
+
+/** Fill the struct at `obj` from a record already read (e.g. a stream row); pointers go into `rec`. */
+AERO_API aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj,
+                                        aero_error *err);
+
+/** Delete the record; *existed (may be NULL) tells whether it was there. */
+AERO_API aero_status aero_schema_delete(aero_session *s, const aero_schema_record *r, const aero_key *key,
+                                        bool *existed, aero_error *err);
+/** Reset the record's TTL; *existed (may be NULL) tells whether it was there. */
+AERO_API aero_status aero_schema_touch(aero_session *s, const aero_schema_record *r, const aero_key *key,
+                                       bool *existed, aero_error *err);
+/** Does the record exist? (*exists must not be NULL; a missing record is AERO_OK.) */
+AERO_API aero_status aero_schema_exists(aero_session *s, const aero_schema_record *r, const aero_key *key,
+                                        bool *exists, aero_error *err);
+
+/**
+ * Run a named query: every record of r's set matching the precompiled filter
+ * template (bytes + slots, see aero_ael_template_fill()) with `args` put into
+ * its slots. A template without slots is sent as is (no copy: the bytes must
+ * be static). Returns a stream (rows decode with aero_schema_decode()), or
+ * NULL with err filled.
+ */
+AERO_API aero_stream *aero_schema_query(aero_session *s, const aero_schema_record *r, const uint8_t *bytes,
+                                        size_t len, const aero_ael_slot *slots, size_t n_slots,
+                                        const aero_value *args, size_t n_args, aero_error *err);
+
+/**
+ * Same, from AEL text compiled at run time (used by code generated without the
+ * AEL front end).
+ */
+AERO_API aero_stream *aero_schema_query_ael(aero_session *s, const aero_schema_record *r, const char *ael,
+                                            const aero_value *args, size_t n_args, aero_error *err);
+
+/**
+ * Check `v` against a type signature (see aero_schema_bin.sig). On a mismatch
+ * returns false and writes a description such as "[2]: expected string, got int"
+ * into why (may be NULL).
+ */
+AERO_API bool aero_schema_value_matches(const aero_value *v, const char *sig, char *why, size_t why_size);
+
+AERO_END_DECLS
+
+#endif

@@ -1,0 +1,445 @@
+/*
+ * typed.c - the generic entry points of aerogen-generated code (aero/schema.h).
+ *
+ * Built on the public API: writes go through the write builder, reads through
+ * aero_session_get() into the caller's holder record, and the struct is then
+ * filled from the holder's bins - scalars copied, strings, blobs, lists and
+ * maps pointed at, never allocated. A faster path may later decode straight
+ * from the response; the generated code would not change.
+ */
+#include "internal.h"
+
+#include <aero/query.h>
+#include <aero/schema.h>
+#include <aero/write.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FIELD(obj, off, T) ((T *)(void *)((char *)(obj) + (off)))
+#define CFIELD(obj, off, T) ((const T *)(const void *)((const char *)(obj) + (off)))
+
+static aero_status check_abi(const aero_schema_record *r, aero_error *err)
+{
+    if (!r)
+        return aero_err__set(err, AERO_ERR_PARAM, "NULL schema descriptor");
+    if (AERO_UNLIKELY(r->abi != AERO_SCHEMA_ABI))
+        return aero_err__set(err, AERO_ERR_SCHEMA_MISMATCH,
+                             "record '%s' was generated for schema ABI %u, this runtime (%s) has ABI %d: regenerate it",
+                             r->name ? r->name : "?", (unsigned)r->abi, aero_version_string(), AERO_SCHEMA_ABI);
+    if (AERO_UNLIKELY(r->version / 10000 != (uint32_t)aero_version_number() / 10000))
+        return aero_err__set(err, AERO_ERR_SCHEMA_MISMATCH,
+                             "record '%s' was compiled with aero headers %u, the library is %s",
+                             r->name ? r->name : "?", (unsigned)r->version, aero_version_string());
+    return AERO_OK;
+}
+
+/* ---- keys ---- */
+
+aero_key aero_schema_key_str(const aero_schema_record *r, const char *key)
+{
+    aero_dataset ds = aero_dataset_of(r->ns, r->set);
+    return aero_dataset_id_str(&ds, key);
+}
+
+aero_key aero_schema_key_int(const aero_schema_record *r, int64_t key)
+{
+    aero_dataset ds = aero_dataset_of(r->ns, r->set);
+    return aero_dataset_id_int(&ds, key);
+}
+
+aero_key aero_schema_key_blob(const aero_schema_record *r, const void *key, size_t len)
+{
+    aero_dataset ds = aero_dataset_of(r->ns, r->set);
+    return aero_dataset_id_blob(&ds, key, len);
+}
+
+/* ---- writes ---- */
+
+static aero_write *start(aero_session *s, aero_schema_op op, const aero_key *key)
+{
+    switch (op) {
+    case AERO_SCHEMA_UPSERT: return aero_session_upsert(s, key);
+    case AERO_SCHEMA_INSERT: return aero_session_insert(s, key);
+    case AERO_SCHEMA_UPDATE: return aero_session_update(s, key);
+    case AERO_SCHEMA_REPLACE: return aero_session_replace(s, key);
+    case AERO_SCHEMA_REPLACE_IF_EXISTS: return aero_session_replace_if_exists(s, key);
+    }
+    return NULL;
+}
+
+/* Add one bin to the write, or return an error status (the caller abandons). */
+static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aero_schema_bin *b, const void *obj,
+                           aero_error *err)
+{
+    bool required = (b->flags & AERO_SCHEMA_REQUIRED) != 0;
+    switch ((aero_schema_type)b->type) {
+    case AERO_SCHEMA_INT:
+        aero_write_bin_set_int(w, b->name, *CFIELD(obj, b->offset, int64_t));
+        return AERO_OK;
+    case AERO_SCHEMA_DOUBLE:
+        aero_write_bin_set_double(w, b->name, *CFIELD(obj, b->offset, double));
+        return AERO_OK;
+    case AERO_SCHEMA_BOOL:
+        aero_write_bin_set_bool(w, b->name, *CFIELD(obj, b->offset, bool));
+        return AERO_OK;
+    case AERO_SCHEMA_STR:
+    case AERO_SCHEMA_GEOJSON: {
+        const char *v = *CFIELD(obj, b->offset, const char *);
+        if (!v) {
+            if (required)
+                return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but NULL", r->name, b->field);
+            aero_write_bin_remove(w, b->name);
+        } else if (b->type == AERO_SCHEMA_STR) {
+            aero_write_bin_set_str(w, b->name, v);
+        } else {
+            aero_write_bin_set_geojson(w, b->name, v);
+        }
+        return AERO_OK;
+    }
+    case AERO_SCHEMA_BLOB: {
+        const aero_bytes *v = CFIELD(obj, b->offset, aero_bytes);
+        if (!v->ptr && v->len)
+            return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has a NULL pointer and length %zu", r->name, b->field,
+                                 v->len);
+        if (!v->ptr && required)
+            return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but NULL", r->name, b->field);
+        if (!v->ptr)
+            aero_write_bin_remove(w, b->name);
+        else
+            aero_write_bin_set_blob(w, b->name, v->ptr, v->len);
+        return AERO_OK;
+    }
+    case AERO_SCHEMA_LIST:
+    case AERO_SCHEMA_MAP: {
+        const aero_value *v = CFIELD(obj, b->offset, aero_value);
+        if (v->type == AERO_NIL) {
+            if (required)
+                return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but nil", r->name, b->field);
+            aero_write_bin_remove(w, b->name);
+            return AERO_OK;
+        }
+        char why[128];
+        if (b->sig && !aero_schema_value_matches(v, b->sig, why, sizeof why))
+            return aero_err__set(err, AERO_ERR_PARAM, "%s.%s does not match its declared type: %s", r->name,
+                                 b->field, why);
+        aero_write_bin_set(w, b->name, v);
+        return AERO_OK;
+    }
+    }
+    return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has an unknown type %u", r->name, b->field, (unsigned)b->type);
+}
+
+aero_status aero_schema_write(aero_session *s, const aero_schema_record *r, aero_schema_op op, const aero_key *key,
+                              const void *obj, aero_error *err)
+{
+    aero_status rc = check_abi(r, err);
+    if (rc != AERO_OK)
+        return rc;
+    if (!s || !key || !obj)
+        return aero_err__set(err, AERO_ERR_PARAM, "NULL session, key or record");
+    aero_write *w = start(s, op, key);
+    if (!w)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a write");
+    for (uint32_t i = 0; i < r->n_bins; i++) {
+        const aero_schema_bin *b = &r->bins[i];
+        if (b->has_offset != AERO_SCHEMA_NO_FLAG && !*CFIELD(obj, b->has_offset, bool))
+            continue;
+        rc = put_bin(w, r, b, obj, err);
+        if (rc != AERO_OK) {
+            aero_write_abandon(w);
+            return rc;
+        }
+    }
+    return aero_write_execute(w, NULL, err);
+}
+
+/* ---- reads ---- */
+
+/* Index of the bin named `name`, or -1 (binary search over by_name). */
+static int64_t find_bin(const aero_schema_record *r, const char *name)
+{
+    size_t lo = 0, hi = r->n_bins;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint32_t idx = r->by_name[mid];
+        int c = strcmp(name, r->bins[idx].name);
+        if (c == 0)
+            return idx;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+static aero_status mismatch(aero_error *err, const aero_schema_record *r, const aero_schema_bin *b,
+                            const aero_value *v, const char *want, const char *why)
+{
+    return aero_err__set(err, AERO_ERR_BIN_INCOMPATIBLE_TYPE, "%s.%s: bin '%s' is %s, declared %s%s%s", r->name,
+                         b->field, b->name, aero_type_str(v->type), want, why ? ": " : "", why ? why : "");
+}
+
+/* Store one value into its field; no allocation. */
+static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, const aero_value *v, void *obj,
+                         aero_error *err)
+{
+    switch ((aero_schema_type)b->type) {
+    case AERO_SCHEMA_INT:
+        if (v->type != AERO_INT)
+            return mismatch(err, r, b, v, "int", NULL);
+        *FIELD(obj, b->offset, int64_t) = v->v.i;
+        break;
+    case AERO_SCHEMA_DOUBLE:
+        if (v->type == AERO_DOUBLE)
+            *FIELD(obj, b->offset, double) = v->v.d;
+        else if (v->type == AERO_INT)
+            *FIELD(obj, b->offset, double) = (double)v->v.i;
+        else
+            return mismatch(err, r, b, v, "double", NULL);
+        break;
+    case AERO_SCHEMA_BOOL:
+        if (v->type == AERO_BOOL)
+            *FIELD(obj, b->offset, bool) = v->v.b;
+        else if (v->type == AERO_INT && (v->v.i == 0 || v->v.i == 1))
+            *FIELD(obj, b->offset, bool) = v->v.i == 1; /* servers without bool particles store 0/1 */
+        else
+            return mismatch(err, r, b, v, "bool", NULL);
+        break;
+    case AERO_SCHEMA_STR:
+        if (v->type != AERO_STR)
+            return mismatch(err, r, b, v, "string", NULL);
+        *FIELD(obj, b->offset, const char *) = v->v.str.ptr;
+        break;
+    case AERO_SCHEMA_GEOJSON:
+        if (v->type != AERO_GEOJSON && v->type != AERO_STR)
+            return mismatch(err, r, b, v, "geojson", NULL);
+        *FIELD(obj, b->offset, const char *) = v->v.str.ptr;
+        break;
+    case AERO_SCHEMA_BLOB:
+        if (v->type != AERO_BLOB)
+            return mismatch(err, r, b, v, "blob", NULL);
+        FIELD(obj, b->offset, aero_bytes)->ptr = v->v.bytes.ptr;
+        FIELD(obj, b->offset, aero_bytes)->len = v->v.bytes.len;
+        break;
+    case AERO_SCHEMA_LIST:
+    case AERO_SCHEMA_MAP: {
+        aero_type want = b->type == AERO_SCHEMA_LIST ? AERO_LIST : AERO_MAP;
+        const char *wname = want == AERO_LIST ? "list" : "map";
+        if (v->type != want)
+            return mismatch(err, r, b, v, wname, NULL);
+        char why[128];
+        if (b->sig && !aero_schema_value_matches(v, b->sig, why, sizeof why))
+            return mismatch(err, r, b, v, wname, why);
+        *FIELD(obj, b->offset, aero_value) = *v;
+        break;
+    }
+    default:
+        return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has an unknown type %u", r->name, b->field,
+                             (unsigned)b->type);
+    }
+    if (b->has_offset != AERO_SCHEMA_NO_FLAG)
+        *FIELD(obj, b->has_offset, bool) = true;
+    return AERO_OK;
+}
+
+#define SEEN_STACK_BITS 4096
+
+/* Decode rec into obj; `fields` (may be NULL) limits which required bins must be present. */
+static aero_status decode(const aero_schema_record *r, const aero_record *rec, const unsigned *fields,
+                          size_t n_fields, void *obj, aero_error *err)
+{
+    memcpy(obj, r->init, r->size);
+    uint8_t seen_stack[SEEN_STACK_BITS / 8];
+    uint8_t *seen = seen_stack;
+    size_t seen_bytes = ((size_t)r->n_bins + 7) / 8;
+    if (r->n_bins > SEEN_STACK_BITS) {
+        seen = malloc(seen_bytes);
+        if (!seen)
+            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
+    }
+    memset(seen, 0, seen_bytes);
+    aero_status rc = AERO_OK;
+    for (uint32_t j = 0; j < rec->n_bins && rc == AERO_OK; j++) {
+        const aero_bin *bin = &rec->bins[j];
+        if (bin->value.type == AERO_NIL)
+            continue;
+        int64_t idx = find_bin(r, bin->name);
+        if (idx < 0)
+            continue; /* a bin this schema does not know: ignored */
+        rc = store(r, &r->bins[idx], &bin->value, obj, err);
+        seen[idx / 8] |= (uint8_t)(1u << (idx % 8));
+    }
+    for (uint32_t i = 0; i < r->n_bins && rc == AERO_OK; i++) {
+        const aero_schema_bin *b = &r->bins[i];
+        if ((b->flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) != AERO_SCHEMA_REQUIRED)
+            continue;
+        if (seen[i / 8] & (1u << (i % 8)))
+            continue;
+        bool asked = fields == NULL;
+        for (size_t k = 0; !asked && k < n_fields; k++)
+            asked = fields[k] == i;
+        if (asked)
+            rc = aero_err__set(err, AERO_ERR_BIN_NOT_FOUND, "%s.%s: required bin '%s' is missing from the record",
+                               r->name, b->field, b->name);
+    }
+    if (seen != seen_stack)
+        free(seen);
+    if (rc == AERO_OK)
+        aero_error_reset(err);
+    return rc;
+}
+
+aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj, aero_error *err)
+{
+    aero_status rc = check_abi(r, err);
+    if (rc != AERO_OK)
+        return rc;
+    if (!rec || !obj)
+        return aero_err__set(err, AERO_ERR_PARAM, "NULL record or struct");
+    return decode(r, rec, NULL, 0, obj, err);
+}
+
+#define NAMES_STACK 64
+
+aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const aero_key *key,
+                            const unsigned *fields, size_t n_fields, void *obj, aero_record *holder,
+                            aero_error *err)
+{
+    aero_status rc = check_abi(r, err);
+    if (rc != AERO_OK)
+        return rc;
+    if (!s || !key || !obj || !holder || (n_fields && !fields))
+        return aero_err__set(err, AERO_ERR_PARAM, "NULL session, key, struct, holder or field list");
+    const char *names_stack[NAMES_STACK];
+    const char **names = NULL;
+    if (n_fields) {
+        names = n_fields <= NAMES_STACK ? names_stack : malloc(n_fields * sizeof *names);
+        if (!names)
+            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
+        for (size_t i = 0; i < n_fields; i++) {
+            if (fields[i] >= r->n_bins) {
+                if (names != names_stack)
+                    free(names);
+                return aero_err__set(err, AERO_ERR_PARAM, "field number %u out of range for record '%s' (%u fields)",
+                                     fields[i], r->name, (unsigned)r->n_bins);
+            }
+            names[i] = r->bins[fields[i]].name;
+        }
+    } else {
+        fields = NULL;
+    }
+    rc = aero_session_get(s, key, names, n_fields, holder, err);
+    if (names && names != names_stack)
+        free(names);
+    if (rc != AERO_OK) {
+        memcpy(obj, r->init, r->size);
+        return rc;
+    }
+    return decode(r, holder, fields, n_fields, obj, err);
+}
+
+/* ---- delete, touch, exists ---- */
+
+static aero_status meta_write(aero_write *w, bool *existed, aero_error *err)
+{
+    if (!w)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a write");
+    aero_record out;
+    aero_record_init(&out);
+    aero_status rc = aero_write_execute(w, &out, err);
+    if (existed)
+        *existed = rc == AERO_OK && out.result == AERO_OK;
+    aero_record_dispose(&out);
+    return rc;
+}
+
+aero_status aero_schema_delete(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *existed,
+                               aero_error *err)
+{
+    aero_status rc = check_abi(r, err);
+    if (rc != AERO_OK)
+        return rc;
+    if (!s || !key)
+        return aero_err__set(err, AERO_ERR_PARAM, "NULL session or key");
+    return meta_write(aero_session_delete(s, key), existed, err);
+}
+
+aero_status aero_schema_touch(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *existed,
+                              aero_error *err)
+{
+    aero_status rc = check_abi(r, err);
+    if (rc != AERO_OK)
+        return rc;
+    if (!s || !key)
+        return aero_err__set(err, AERO_ERR_PARAM, "NULL session or key");
+    return meta_write(aero_session_touch(s, key), existed, err);
+}
+
+aero_status aero_schema_exists(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *exists,
+                               aero_error *err)
+{
+    aero_status rc = check_abi(r, err);
+    if (rc != AERO_OK)
+        return rc;
+    if (!s || !key || !exists)
+        return aero_err__set(err, AERO_ERR_PARAM, "NULL session, key or result");
+    return aero_session_exists(s, key, exists, err);
+}
+
+/* ---- named queries ---- */
+
+aero_stream *aero_schema_query(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
+                               const aero_ael_slot *slots, size_t n_slots, const aero_value *args, size_t n_args,
+                               aero_error *err)
+{
+    if (check_abi(r, err) != AERO_OK)
+        return NULL;
+    if (!s || !bytes || !len) {
+        aero_err__set(err, AERO_ERR_PARAM, "NULL session or empty filter");
+        return NULL;
+    }
+    aero_dataset ds = aero_dataset_of(r->ns, r->set);
+    aero_query *q = aero_session_query(s, &ds);
+    if (!q) {
+        aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a query");
+        return NULL;
+    }
+    if (n_slots == 0) {
+        aero_query_where_bytes(q, bytes, len);
+    } else {
+        aero_expr *e = aero_ael_template_fill(bytes, len, slots, n_slots, args, n_args, err);
+        if (!e) {
+            aero_query_abandon(q);
+            return NULL;
+        }
+        aero_query_where_expr(q, e);
+        aero_expr_free(e);
+    }
+    return aero_query_execute(q, err);
+}
+
+aero_stream *aero_schema_query_ael(aero_session *s, const aero_schema_record *r, const char *ael,
+                                   const aero_value *args, size_t n_args, aero_error *err)
+{
+    if (check_abi(r, err) != AERO_OK)
+        return NULL;
+    if (!s || !ael) {
+        aero_err__set(err, AERO_ERR_PARAM, "NULL session or filter");
+        return NULL;
+    }
+    aero_expr *e = aero_ael_compile(ael, args, n_args, err);
+    if (!e)
+        return NULL;
+    aero_dataset ds = aero_dataset_of(r->ns, r->set);
+    aero_query *q = aero_session_query(s, &ds);
+    if (!q) {
+        aero_expr_free(e);
+        aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a query");
+        return NULL;
+    }
+    aero_query_where_expr(q, e);
+    aero_expr_free(e);
+    return aero_query_execute(q, err);
+}
