@@ -1,0 +1,447 @@
+/*
+ * test_typed.c - every bin type through the aerogen-generated typed API
+ * (typed.aero), against aero-testserver or AERO_TEST_HOSTS. Also the write
+ * verbs' conditions, projections, presence flags and defaults, decode errors
+ * (wrong type, missing required bin), delete/touch/exists and named queries.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../common/harness.h"
+#include "typed.aero.h"
+
+#define ENV ((it_env *)*state)
+#define S (ENV->session)
+
+/* A key unique to this run. */
+static const char *key(void **state, const char *name)
+{
+    static char ring[8][96];
+    static int at;
+    char *k = ring[at++ % 8];
+    snprintf(k, sizeof ring[0], "%s-typed-%s", ENV->prefix, name);
+    return k;
+}
+
+static void drop(void **state, const char *k)
+{
+    aero_error err;
+    assert_int_equal(item_delete(S, k, NULL, &err), AERO_OK);
+}
+
+/* Values used by the round trip. */
+static const uint8_t blob_bytes[] = {0x00, 0xff, 0x10, 0x7f, 0x80};
+static const char *const area_json = "{\"type\":\"Point\",\"coordinates\":[-122.0,37.5]}";
+
+static void fill_all(item *it, aero_value *tags, aero_map_entry *counts, aero_value *nested_items,
+                     aero_map_entry *nested_entries, aero_value *nested_lists)
+{
+    *it = (item)ITEM_INIT;
+    it->name = "widget";
+    it->has_count = true;
+    it->count = -9007199254740993LL;
+    it->has_ratio = true;
+    it->ratio = 0.1;
+    it->has_flag = true;
+    it->flag = true;
+    it->has_data = true;
+    it->data.ptr = blob_bytes;
+    it->data.len = sizeof blob_bytes;
+    it->has_area = true;
+    it->area = area_json;
+    tags[0] = aero_str("red");
+    tags[1] = aero_str("");
+    tags[2] = aero_str("blue");
+    it->has_tags = true;
+    it->tags = aero_list(tags, 3);
+    counts[0].key = aero_str("a");
+    counts[0].value = aero_int(1);
+    counts[1].key = aero_str("b");
+    counts[1].value = aero_int(-2);
+    it->has_counts = true;
+    it->counts = aero_map(counts, 2);
+    nested_lists[0] = aero_int(1);
+    nested_lists[1] = aero_int(2);
+    nested_entries[0].key = aero_str("xs");
+    nested_entries[0].value = aero_list(nested_lists, 2);
+    nested_items[0] = aero_map(nested_entries, 1);
+    it->has_nested = true;
+    it->nested = aero_list(nested_items, 1);
+    it->has_description_text = true;
+    it->description_text = "long field, short bin";
+}
+
+static void test_round_trip_every_type(void **state)
+{
+    const char *k = key(state, "all");
+    drop(state, k);
+    item in;
+    aero_value tags[3], nested_items[1], nested_lists[2];
+    aero_map_entry counts[2], nested_entries[1];
+    fill_all(&in, tags, counts, nested_items, nested_entries, nested_lists);
+    aero_error err;
+    assert_int_equal(item_upsert(S, k, &in, &err), AERO_OK);
+
+    aero_record holder;
+    aero_record_init(&holder);
+    item out;
+    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_string_equal(out.name, "widget");
+    assert_true(out.has_count);
+    assert_true(out.count == -9007199254740993LL);
+    assert_true(out.has_ratio);
+    assert_true(out.ratio == 0.1);
+    assert_true(out.has_flag && out.flag);
+    assert_true(out.has_data);
+    assert_int_equal(out.data.len, sizeof blob_bytes);
+    assert_memory_equal(out.data.ptr, blob_bytes, sizeof blob_bytes);
+    assert_true(out.has_area);
+    assert_non_null(strstr(out.area, "Point"));
+    assert_true(out.has_tags);
+    assert_true(aero_value_equal(&out.tags, &in.tags));
+    assert_true(out.has_counts);
+    assert_int_equal(out.counts.type, AERO_MAP);
+    assert_int_equal(out.counts.v.map.count, 2);
+    assert_true(out.has_nested);
+    assert_true(aero_value_equal(&out.nested, &in.nested));
+    assert_true(out.has_description_text);
+    assert_string_equal(out.description_text, "long field, short bin");
+    /* Not written: defaults, no presence flag. */
+    assert_false(out.has_status);
+    assert_string_equal(out.status, "new");
+    assert_false(out.has_level);
+    assert_int_equal(out.level, 7);
+    assert_false(out.has_query_rank);
+
+    /* The struct points into the holder: the bin stored under its short name. */
+    assert_string_equal(aero_record_str(&holder, "desc"), "long field, short bin");
+    assert_ptr_equal(out.name, aero_record_str(&holder, "name"));
+    assert_null(aero_record_get(&holder, "description_text"));
+    aero_record_dispose(&holder);
+    drop(state, k);
+}
+
+static void test_optional_bins_and_defaults(void **state)
+{
+    const char *k = key(state, "opt");
+    drop(state, k);
+    aero_error err;
+    item in = ITEM_INIT;
+    in.name = "only name";
+    in.level = 99; /* has_level not set: not written */
+    assert_int_equal(item_insert(S, k, &in, &err), AERO_OK);
+    aero_record holder;
+    aero_record_init(&holder);
+    item out;
+    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_int_equal(holder.n_bins, 1);
+    assert_string_equal(out.name, "only name");
+    assert_false(out.has_level);
+    assert_int_equal(out.level, 7);
+    assert_false(out.has_tags);
+    assert_int_equal(out.tags.type, AERO_NIL);
+
+    /* has_ set with a NULL string removes the bin. */
+    in.has_status = true;
+    in.status = "set";
+    assert_int_equal(item_update(S, k, &in, &err), AERO_OK);
+    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_true(out.has_status);
+    assert_string_equal(out.status, "set");
+    in.status = NULL;
+    assert_int_equal(item_update(S, k, &in, &err), AERO_OK);
+    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_false(out.has_status);
+    assert_string_equal(out.status, "new");
+    aero_record_dispose(&holder);
+    drop(state, k);
+}
+
+static void test_write_verbs(void **state)
+{
+    const char *k = key(state, "verbs");
+    drop(state, k);
+    aero_error err;
+    item in = ITEM_INIT;
+    in.name = "v1";
+    in.has_count = true;
+    in.count = 1;
+
+    assert_int_equal(item_update(S, k, &in, &err), AERO_ERR_KEY_NOT_FOUND);
+    assert_int_equal(err.code, AERO_ERR_KEY_NOT_FOUND);
+    assert_int_equal(item_replace_if_exists(S, k, &in, &err), AERO_ERR_KEY_NOT_FOUND);
+    assert_int_equal(item_insert(S, k, &in, &err), AERO_OK);
+    assert_int_equal(item_insert(S, k, &in, &err), AERO_ERR_KEY_EXISTS);
+
+    /* update merges: count stays. */
+    item upd = ITEM_INIT;
+    upd.name = "v2";
+    assert_int_equal(item_update(S, k, &upd, &err), AERO_OK);
+    aero_record holder;
+    aero_record_init(&holder);
+    item out;
+    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_string_equal(out.name, "v2");
+    assert_true(out.has_count);
+    assert_int_equal(out.count, 1);
+
+    /* replace drops the bins not written. */
+    upd.name = "v3";
+    assert_int_equal(item_replace_if_exists(S, k, &upd, &err), AERO_OK);
+    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_string_equal(out.name, "v3");
+    assert_false(out.has_count);
+    in.name = "v4";
+    assert_int_equal(item_replace(S, k, &in, &err), AERO_OK);
+    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_string_equal(out.name, "v4");
+    assert_true(out.has_count);
+    aero_record_dispose(&holder);
+    drop(state, k);
+}
+
+static void test_projection(void **state)
+{
+    const char *k = key(state, "proj");
+    drop(state, k);
+    item in;
+    aero_value tags[3], nested_items[1], nested_lists[2];
+    aero_map_entry counts[2], nested_entries[1];
+    fill_all(&in, tags, counts, nested_items, nested_entries, nested_lists);
+    aero_error err;
+    assert_int_equal(item_upsert(S, k, &in, &err), AERO_OK);
+    aero_record holder;
+    aero_record_init(&holder);
+    item out;
+    const unsigned fields[] = {ITEM_F_COUNT, ITEM_F_TAGS};
+    assert_int_equal(item_get_bins(S, k, fields, 2, &out, &holder, &err), AERO_OK);
+    assert_int_equal(holder.n_bins, 2);
+    assert_true(out.has_count);
+    assert_true(out.has_tags);
+    assert_false(out.has_flag);
+    assert_null(out.name); /* required, but not asked for: no error */
+    const unsigned bad[] = {ITEM_FIELD_COUNT};
+    assert_int_equal(item_get_bins(S, k, bad, 1, &out, &holder, &err), AERO_ERR_PARAM);
+    aero_record_dispose(&holder);
+    drop(state, k);
+}
+
+static void test_delete_touch_exists(void **state)
+{
+    const char *k = key(state, "meta");
+    drop(state, k);
+    aero_error err;
+    bool flag = true;
+    assert_int_equal(item_exists(S, k, &flag, &err), AERO_OK);
+    assert_false(flag);
+    flag = true;
+    assert_int_equal(item_touch(S, k, &flag, &err), AERO_OK);
+    assert_false(flag);
+    item in = ITEM_INIT;
+    in.name = "m";
+    assert_int_equal(item_upsert(S, k, &in, &err), AERO_OK);
+    assert_int_equal(item_exists(S, k, &flag, &err), AERO_OK);
+    assert_true(flag);
+    flag = false;
+    assert_int_equal(item_touch(S, k, &flag, &err), AERO_OK);
+    assert_true(flag);
+    flag = false;
+    assert_int_equal(item_delete(S, k, &flag, &err), AERO_OK);
+    assert_true(flag);
+    assert_int_equal(item_delete(S, k, &flag, &err), AERO_OK);
+    assert_false(flag);
+    assert_int_equal(item_exists(S, k, &flag, &err), AERO_OK);
+    assert_false(flag);
+    aero_record holder;
+    aero_record_init(&holder);
+    item out;
+    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_ERR_KEY_NOT_FOUND);
+    aero_record_dispose(&holder);
+}
+
+static void test_decode_errors(void **state)
+{
+    const char *k = key(state, "bad");
+    drop(state, k);
+    aero_error err;
+    aero_key ak = item_key(k);
+    /* 'count' stored as a string by someone else. */
+    aero_write *w = aero_session_upsert(S, &ak);
+    aero_write_bin_set_str(w, "name", "n");
+    aero_write_bin_set_str(w, "count", "seven");
+    aero_write_bin_set_int(w, "unknown_bin", 5);
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    aero_record holder;
+    aero_record_init(&holder);
+    item out;
+    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
+    assert_non_null(strstr(err.message, "count"));
+    /* Projection without the bad bin works; unknown bins are ignored. */
+    const unsigned f[] = {ITEM_F_NAME};
+    assert_int_equal(item_get_bins(S, k, f, 1, &out, &holder, &err), AERO_OK);
+    assert_string_equal(out.name, "n");
+
+    /* Required bin missing. */
+    drop(state, k);
+    w = aero_session_upsert(S, &ak);
+    aero_write_bin_set_int(w, "count", 3);
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_ERR_BIN_NOT_FOUND);
+    assert_non_null(strstr(err.message, "name"));
+
+    /* A list element of the wrong type is refused on read. */
+    drop(state, k);
+    aero_value bad_tags[] = {aero_str("ok"), aero_int(1)};
+    aero_value tl = aero_list(bad_tags, 2);
+    w = aero_session_upsert(S, &ak);
+    aero_write_bin_set_str(w, "name", "n");
+    aero_write_bin_set(w, "tags", &tl);
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
+    assert_non_null(strstr(err.message, "[1]"));
+    aero_record_dispose(&holder);
+    drop(state, k);
+}
+
+static void test_write_validation(void **state)
+{
+    const char *k = key(state, "val");
+    drop(state, k);
+    aero_error err;
+    item in = ITEM_INIT; /* name NULL */
+    assert_int_equal(item_upsert(S, k, &in, &err), AERO_ERR_PARAM);
+    assert_non_null(strstr(err.message, "name"));
+    in.name = "x";
+    aero_value bad_tags[] = {aero_str("ok"), aero_double(1.5)};
+    in.has_tags = true;
+    in.tags = aero_list(bad_tags, 2);
+    assert_int_equal(item_upsert(S, k, &in, &err), AERO_ERR_PARAM);
+    assert_non_null(strstr(err.message, "tags"));
+    in.tags = aero_int(3);
+    assert_int_equal(item_upsert(S, k, &in, &err), AERO_ERR_PARAM);
+    bool exists = true;
+    assert_int_equal(item_exists(S, k, &exists, &err), AERO_OK);
+    assert_false(exists); /* nothing was sent */
+
+    /* A descriptor of another ABI is refused. */
+    aero_schema_record other = item_schema;
+    other.abi = AERO_SCHEMA_ABI + 1;
+    aero_key ak = item_key(k);
+    in.has_tags = false;
+    assert_int_equal(aero_schema_write(S, &other, AERO_SCHEMA_UPSERT, &ak, &in, &err), AERO_ERR_SCHEMA_MISMATCH);
+}
+
+static void test_int_and_blob_keys(void **state)
+{
+    aero_error err;
+    int64_t ik = (int64_t)(strlen(ENV->prefix) * 1000003u) ^ 0x5eed;
+    counter c = COUNTER_INIT;
+    c.hits = 41;
+    assert_int_equal(counter_upsert(S, ik, &c, &err), AERO_OK);
+    aero_record holder;
+    aero_record_init(&holder);
+    counter cout;
+    assert_int_equal(counter_get(S, ik, &cout, &holder, &err), AERO_OK);
+    assert_int_equal(cout.hits, 41);
+    assert_int_equal(counter_delete(S, ik, NULL, &err), AERO_OK);
+
+    char bk[64];
+    int n = snprintf(bk, sizeof bk, "%s\x01\x02", ENV->prefix);
+    chunk ch = CHUNK_INIT;
+    ch.body.ptr = (const uint8_t *)"\x00payload";
+    ch.body.len = 8;
+    assert_int_equal(chunk_insert(S, bk, (size_t)n, &ch, &err), AERO_OK);
+    chunk chout;
+    assert_int_equal(chunk_get(S, bk, (size_t)n, &chout, &holder, &err), AERO_OK);
+    assert_int_equal(chout.body.len, 8);
+    assert_memory_equal(chout.body.ptr, "\x00payload", 8);
+    assert_int_equal(chunk_delete(S, bk, (size_t)n, NULL, &err), AERO_OK);
+    aero_record_dispose(&holder);
+}
+
+static void test_named_queries(void **state)
+{
+    aero_error err;
+    char keys[5][96];
+    for (int i = 0; i < 5; i++) {
+        snprintf(keys[i], sizeof keys[i], "%s", key(state, "q"));
+        size_t l = strlen(keys[i]);
+        snprintf(keys[i] + l, sizeof keys[i] - l, "%d", i);
+        item in = ITEM_INIT;
+        in.name = keys[i];
+        in.has_query_rank = true;
+        /* Ranks unique to this run so a shared cluster does not interfere. */
+        in.query_rank = 1000000 + (int64_t)(getpid() % 1000) * 10 + i;
+        in.has_flag = true;
+        in.flag = i % 2 == 0;
+        assert_int_equal(item_upsert(S, keys[i], &in, &err), AERO_OK);
+    }
+    int64_t base = 1000000 + (int64_t)(getpid() % 1000) * 10;
+
+    aero_stream *st = item_ranked(S, base + 1, base + 4, &err);
+    assert_non_null(st);
+    int rows = 0;
+    bool seen[5] = {false};
+    for (const aero_record *r; (r = aero_stream_next(st, &err));) {
+        item row;
+        assert_int_equal(item_from_record(r, &row, &err), AERO_OK);
+        assert_true(row.has_query_rank);
+        assert_true(row.query_rank >= base + 1 && row.query_rank < base + 4);
+        seen[row.query_rank - base] = true;
+        rows++;
+    }
+    assert_int_equal(err.code, AERO_OK);
+    aero_stream_close(st);
+    assert_int_equal(rows, 3);
+    assert_true(seen[1] && seen[2] && seen[3]);
+
+    st = item_named(S, keys[2], &err);
+    assert_non_null(st);
+    rows = 0;
+    for (const aero_record *r; (r = aero_stream_next(st, &err));) {
+        item row;
+        assert_int_equal(item_from_record(r, &row, &err), AERO_OK);
+        assert_string_equal(row.name, keys[2]);
+        rows++;
+    }
+    aero_stream_close(st);
+    assert_int_equal(rows, 1);
+
+    st = item_flagged(S, &err);
+    assert_non_null(st);
+    int flagged_mine = 0;
+    for (const aero_record *r; (r = aero_stream_next(st, &err));) {
+        item row;
+        assert_int_equal(item_from_record(r, &row, &err), AERO_OK);
+        assert_true(row.flag);
+        if (row.query_rank >= base && row.query_rank < base + 5)
+            flagged_mine++;
+    }
+    aero_stream_close(st);
+    assert_int_equal(flagged_mine, 3);
+    for (int i = 0; i < 5; i++)
+        drop(state, keys[i]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_round_trip_every_type),
+        cmocka_unit_test(test_optional_bins_and_defaults),
+        cmocka_unit_test(test_write_verbs),
+        cmocka_unit_test(test_projection),
+        cmocka_unit_test(test_delete_touch_exists),
+        cmocka_unit_test(test_decode_errors),
+        cmocka_unit_test(test_write_validation),
+        cmocka_unit_test(test_int_and_blob_keys),
+        cmocka_unit_test(test_named_queries),
+    };
+    return cmocka_run_group_tests(tests, it_setup, it_teardown);
+}
