@@ -61,24 +61,41 @@ static aero_status parse_seeds(aero_cluster *c, const char *seeds, aero_error *e
     return AERO_OK;
 }
 
+static struct timespec monotonic_ts(uint64_t ns)
+{
+    struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+    return ts;
+}
+
+/*
+ * Tend every interval; a connection error seen by a command (tend_soon)
+ * brings the next pass forward, but never closer than a quarter interval
+ * to the previous one. Waits on a condition variable so free() stops the
+ * thread at once.
+ */
 static void *tend_main(void *arg)
 {
     aero_cluster *c = arg;
-    uint32_t interval = c->cfg.tend_interval_ms ? c->cfg.tend_interval_ms : 1000;
+    uint64_t interval_ns = (uint64_t)(c->cfg.tend_interval_ms ? c->cfg.tend_interval_ms : 1000) * 1000000u;
+    uint64_t min_gap_ns = interval_ns / 4;
+    uint64_t last = aero_now_ns();
     pthread_mutex_lock(&c->tend_lock);
     while (!c->stop) {
-        struct timespec ts;
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        uint64_t ns = (uint64_t)ts.tv_nsec + (uint64_t)interval * 1000000u;
-        ts.tv_sec += (time_t)(ns / 1000000000u);
-        ts.tv_nsec = (long)(ns % 1000000000u);
-        while (!c->stop) {
-            int r = pthread_cond_timedwait(&c->tend_cond, &c->tend_lock, &ts);
-            if (r == ETIMEDOUT)
+        for (;;) {
+            if (c->stop)
                 break;
+            uint64_t now = aero_now_ns();
+            bool soon = atomic_load_explicit(&c->tend_soon, memory_order_relaxed);
+            uint64_t due = soon ? last + min_gap_ns : last + interval_ns;
+            if (now >= due)
+                break;
+            struct timespec ts = monotonic_ts(due);
+            pthread_cond_timedwait(&c->tend_cond, &c->tend_lock, &ts);
         }
         if (c->stop)
             break;
+        atomic_store_explicit(&c->tend_soon, false, memory_order_relaxed);
+        last = aero_now_ns();
         pthread_mutex_unlock(&c->tend_lock);
         aero_error err;
         aero_status st = aero_tend__round(c, &err);
@@ -120,6 +137,7 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
     }
     c->cfg.cluster_name = c->cluster_name;
     atomic_init(&c->rr, 0);
+    atomic_init(&c->tend_soon, false);
     atomic_init(&c->retries, 0);
     atomic_init(&c->errors_other, 0);
     for (size_t i = 0; i < AERO_ERR_SLOTS; i++)
@@ -152,7 +170,12 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
     aero_error_reset(&terr);
     st = aero_tend__round(c, &terr);
     if (st != AERO_OK && c->cfg.fail_if_not_connected) {
-        aero_status code = terr.code ? terr.code : AERO_ERR_CONNECTION;
+        /* Unresolvable names stay INVALID_HOST and timeouts TIMEOUT; a refused
+         * connect or a seed that is not a usable node (not joined, wrong cluster
+         * name, too old) is a CONNECTION error whose message says which. */
+        aero_status code = terr.code;
+        if (code != AERO_ERR_TIMEOUT && code != AERO_ERR_INVALID_HOST)
+            code = AERO_ERR_CONNECTION;
         aero_err__set(err, code, "no seed answered (%s)", terr.message);
         aero_cluster__free(c);
         return code;
@@ -256,6 +279,12 @@ void aero_cluster__count_error(aero_cluster *c, aero_status code)
         atomic_fetch_add_explicit(&c->errors[slot], 1, memory_order_relaxed);
     else
         atomic_fetch_add_explicit(&c->errors_other, 1, memory_order_relaxed);
+    if (code == AERO_ERR_CONNECTION && c->thread_started &&
+        !atomic_exchange_explicit(&c->tend_soon, true, memory_order_relaxed)) {
+        pthread_mutex_lock(&c->tend_lock);
+        pthread_cond_signal(&c->tend_cond);
+        pthread_mutex_unlock(&c->tend_lock);
+    }
 }
 
 static int by_count_desc(const void *a, const void *b)

@@ -23,8 +23,11 @@ typedef struct aero_node aero_node;
 /**
  * Seed from "host:port[,host:port]" and discover the cluster (peers, replicas),
  * then start the tend thread (cfg->tend_interval_ms). `cfg` is copied.
- * AERO_ERR_INVALID_HOST for a bad seed string; AERO_ERR_CONNECTION or
- * AERO_ERR_TIMEOUT when no seed answers (if cfg->fail_if_not_connected).
+ * AERO_ERR_INVALID_HOST for a bad seed string or a name that does not
+ * resolve; AERO_ERR_CONNECTION or AERO_ERR_TIMEOUT when no seed answers as a
+ * usable node (if cfg->fail_if_not_connected; the message says why, e.g.
+ * refused, not joined yet, wrong cluster name). Without
+ * fail_if_not_connected the cluster starts empty and keeps seeding.
  */
 aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, aero_cluster **out, aero_error *err);
 /** Stop tending, close all connections, free. Nodes still retained stay valid until released. */
@@ -60,8 +63,9 @@ void aero_node__conn_put(aero_node *n, aero_conn *conn);
 /** Close a connection whose state is unknown (timeout, error mid-exchange). */
 void aero_node__conn_close(aero_node *n, aero_conn *conn);
 
-/** Statistics hooks the command layer calls. */
+/** Statistics hooks the command layer calls (thread safe, lock free on the common path). */
 void aero_cluster__count_retry(aero_cluster *c);
+/** Count a failed command by code. AERO_ERR_CONNECTION also brings the next tend forward. */
 void aero_cluster__count_error(aero_cluster *c, aero_status code);
 
 /** Log through the client's callback if `level` is enabled (printf format). */

@@ -54,6 +54,7 @@ struct aero_cluster {
     pthread_cond_t tend_cond;
     bool stop;
     bool thread_started;
+    atomic_bool tend_soon; /* a command saw a connection error: tend early (at most 4 times per interval) */
     pthread_t thread;
 
     /* statistics */

@@ -140,14 +140,14 @@ static void test_seed_errors(void **state)
     /* not joined yet: partition-generation -1 */
     assert_true(fake_node_start(&fc, 0));
     fc.nodes[0].partition_gen = -1;
-    assert_int_not_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_ERR_CONNECTION);
     assert_true(strstr(err.message, "partition-generation") != NULL);
     fake_cluster_rebalance(&fc);
 
     /* wrong cluster name */
     strcpy(fc.nodes[0].cluster_name, "prod");
     cfg.cluster_name = "staging";
-    assert_int_not_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_ERR_CONNECTION);
     assert_true(strstr(err.message, "staging") != NULL);
     cfg.cluster_name = "prod";
     assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
@@ -402,6 +402,82 @@ static void test_pool(void **state)
     fake_cluster_free(&fc);
 }
 
+static void test_connection_error_tends_early(void **state)
+{
+    (void)state;
+    fake_cluster fc;
+    assert_true(fake_cluster_start(&fc, 3, 1));
+    char seed[64];
+    seed_of(&fc, 0, seed, sizeof seed);
+    aero_client_config cfg;
+    cfg_fast(&cfg);
+    cfg.tend_interval_ms = 4000; /* early tends at most every second */
+    aero_cluster *c = NULL;
+    aero_error err;
+    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_int_equal(count_nodes(c), 3);
+    sleep_ms(1100);
+    fake_node_stop(&fc, 1);
+    /* other errors do not wake the tend thread */
+    aero_cluster__count_error(c, AERO_ERR_TIMEOUT);
+    sleep_ms(300);
+    assert_int_equal(count_nodes(c), 3);
+    /* a command's connection error does: the node goes long before the 4 s tick */
+    aero_cluster__count_error(c, AERO_ERR_CONNECTION);
+    assert_true(wait_converged(c, &fc, 2, 1000));
+    aero_cluster__free(c);
+    fake_cluster_free(&fc);
+}
+
+static void test_pool_min_and_idle(void **state)
+{
+    (void)state;
+    fake_cluster fc;
+    assert_true(fake_cluster_start(&fc, 1, 1));
+    char seed[64];
+    seed_of(&fc, 0, seed, sizeof seed);
+    aero_client_config cfg;
+    cfg_fast(&cfg);
+    cfg.min_conns_per_node = 3;
+    aero_cluster *c = NULL;
+    aero_error err;
+    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    aero_node *n = aero_cluster__any_node(c);
+    uint32_t open = 0, in_use = 0, idle = 0;
+    /* the tend pass opens min_conns_per_node connections */
+    for (int i = 0; i < 100 && idle < 3; i++) {
+        aero_node__pool_counts(n, &open, &in_use, &idle);
+        if (idle < 3)
+            sleep_ms(10);
+    }
+    assert_int_equal(open, 3);
+    assert_int_equal(idle, 3);
+    aero_node__release(n);
+    aero_cluster__free(c);
+
+    /* idle sockets past max_socket_idle_ms are closed by the tend pass */
+    cfg.min_conns_per_node = 0;
+    cfg.max_socket_idle_ms = 60;
+    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    n = aero_cluster__any_node(c);
+    aero_conn *a, *b;
+    assert_int_equal(aero_node__conn_get(n, aero_deadline_after_ms(500), &a, &err), AERO_OK);
+    assert_int_equal(aero_node__conn_get(n, aero_deadline_after_ms(500), &b, &err), AERO_OK);
+    aero_node__conn_put(n, a);
+    aero_node__conn_put(n, b);
+    aero_node__pool_counts(n, &open, &in_use, &idle);
+    assert_int_equal(idle, 2);
+    for (int i = 0; i < 100 && open > 0; i++) {
+        sleep_ms(10);
+        aero_node__pool_counts(n, &open, &in_use, &idle);
+    }
+    assert_int_equal(open, 0);
+    assert_int_equal(idle, 0);
+    aero_node__release(n);
+    aero_cluster__free(c);
+    fake_cluster_free(&fc);
+}
+
 static void test_free_is_prompt(void **state)
 {
     (void)state;
@@ -431,6 +507,8 @@ int main(void)
         cmocka_unit_test(test_node_leaves_and_returns),
         cmocka_unit_test(test_node_renamed_is_replaced),
         cmocka_unit_test(test_pool),
+        cmocka_unit_test(test_connection_error_tends_early),
+        cmocka_unit_test(test_pool_min_and_idle),
         cmocka_unit_test(test_free_is_prompt),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
