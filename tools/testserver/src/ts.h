@@ -117,7 +117,7 @@ typedef struct ts_node {
     bool live;            /* protected by ts->mu */
     int listen_fd;
     pthread_t accept_thread;
-    bool accept_running;
+    volatile bool accept_running;
     pthread_mutex_t conn_mu;
     ts_conn *conns;
     /* fault injection, protected by ts->mu */
