@@ -1,0 +1,302 @@
+/*
+ * aero-bench - throughput and latency of the aero client.
+ *
+ *   aero-bench [--hosts H:P[,H:P...]|embedded] --workload W [--threads N]
+ *              [--duration S | --ops N] [--keys K] [--load]
+ *              [--namespace NS] [--set SET] [--quiet]
+ *
+ * Workloads: get, put, ru,<read%> (read-update mix), ael-compile, query,
+ * generic (get + reading every bin through aero_record_*), typed (the
+ * generated typed get of the same record). Records are
+ * {name, email, status, age, login_count} under key "user-<i>", i < K, in
+ * set "bench" of namespace "test".
+ *
+ * Without --hosts (or with --hosts embedded) an aero-testserver is started
+ * inside the process and loaded first. Progress goes to stderr once a
+ * second; the one result line goes to stdout:
+ *   workload=<w> threads=<n> ops=<n> errors=<n> ops/s=<x> p50_us=<x> p99_us=<x>
+ * Exit status 0 when every operation succeeded.
+ */
+#include "bench.h"
+
+#include <aero/testserver.h>
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: aero-bench [--hosts H:P[,H:P...]|embedded] --workload get|put|ru,<read%%>|ael-compile|query|"
+            "generic|typed\n"
+            "                  [--threads N] [--duration S | --ops N] [--keys K] [--load]\n"
+            "                  [--namespace NS] [--set SET] [--quiet]\n");
+}
+
+static int parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || s[0] == '-' || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int parse_workload(const char *s, bench_config *cfg)
+{
+    static const struct { const char *name; bench_workload w; } table[] = {
+        {"get", BENCH_GET}, {"put", BENCH_PUT}, {"ael-compile", BENCH_AEL_COMPILE},
+        {"query", BENCH_QUERY}, {"typed", BENCH_TYPED}, {"generic", BENCH_GET_GENERIC},
+    };
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        if (!strcmp(s, table[i].name)) {
+            cfg->workload = table[i].w;
+            snprintf(cfg->name, sizeof cfg->name, "%s", s);
+            return 0;
+        }
+    }
+    uint64_t pct;
+    if (!strncmp(s, "ru,", 3) && parse_u64(s + 3, 100, &pct) == 0) {
+        cfg->workload = BENCH_RU;
+        cfg->read_pct = (unsigned)pct;
+        snprintf(cfg->name, sizeof cfg->name, "ru,%u", cfg->read_pct);
+        return 0;
+    }
+    return -1;
+}
+
+static int parse_args(int argc, char **argv, bench_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->ns = "test";
+    cfg->set = "bench";
+    cfg->threads = 1;
+    cfg->duration_s = 10;
+    cfg->keys = 100000;
+    bool have_workload = false;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = (i + 1 < argc) ? argv[i + 1] : NULL;
+        uint64_t n;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            exit(0);
+        } else if (!strcmp(a, "--load")) {
+            cfg->load = true;
+            continue;
+        } else if (!strcmp(a, "--quiet")) {
+            cfg->quiet = true;
+            continue;
+        }
+        if (!v) {
+            fprintf(stderr, "aero-bench: %s needs a value\n", a);
+            return -1;
+        }
+        i++;
+        if (!strcmp(a, "--hosts")) {
+            cfg->hosts = v;
+        } else if (!strcmp(a, "--namespace")) {
+            cfg->ns = v;
+        } else if (!strcmp(a, "--set")) {
+            cfg->set = v;
+        } else if (!strcmp(a, "--workload")) {
+            if (parse_workload(v, cfg) != 0) {
+                fprintf(stderr, "aero-bench: unknown workload '%s'\n", v);
+                return -1;
+            }
+            have_workload = true;
+        } else if (!strcmp(a, "--threads") && parse_u64(v, 1024, &n) == 0 && n > 0) {
+            cfg->threads = (unsigned)n;
+        } else if (!strcmp(a, "--keys") && parse_u64(v, 100000000, &n) == 0 && n > 0) {
+            cfg->keys = (uint32_t)n;
+        } else if (!strcmp(a, "--ops") && parse_u64(v, UINT64_MAX / 2, &n) == 0 && n > 0) {
+            cfg->ops_per_thread = n;
+        } else if (!strcmp(a, "--duration")) {
+            char *end;
+            double d = strtod(v, &end);
+            if (*end || !(d > 0) || d > 86400) {
+                fprintf(stderr, "aero-bench: bad --duration '%s'\n", v);
+                return -1;
+            }
+            cfg->duration_s = d;
+        } else {
+            fprintf(stderr, "aero-bench: bad option %s %s\n", a, v);
+            return -1;
+        }
+    }
+    if (!have_workload) {
+        fprintf(stderr, "aero-bench: --workload is required\n");
+        return -1;
+    }
+#ifndef BENCH_HAVE_TYPED
+    if (cfg->workload == BENCH_TYPED) {
+        fprintf(stderr, "aero-bench: built without the generated typed API (aerogen)\n");
+        return -1;
+    }
+#endif
+    return 0;
+}
+
+static void sleep_ns(uint64_t ns)
+{
+    struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+static uint64_t sum_ops(bench_worker *w, unsigned n, uint64_t *errors)
+{
+    uint64_t ops = 0, errs = 0;
+    for (unsigned t = 0; t < n; t++) {
+        ops += atomic_load_explicit(&w[t].ops, memory_order_relaxed);
+        errs += atomic_load_explicit(&w[t].errors, memory_order_relaxed);
+    }
+    if (errors)
+        *errors = errs;
+    return ops;
+}
+
+/* Start the workers, report each second, stop them, print the result line. */
+static int run(const bench_config *cfg, aero_client *client, const bench_data *data)
+{
+    bench_worker *w = aligned_alloc(64, sizeof *w * cfg->threads);
+    pthread_t *tids = calloc(cfg->threads, sizeof *tids);
+    _Atomic bool stop = false;
+    if (!w || !tids) {
+        free(w);
+        free(tids);
+        fprintf(stderr, "aero-bench: out of memory\n");
+        return 2;
+    }
+    memset(w, 0, sizeof *w * cfg->threads);
+    unsigned started = 0;
+    for (unsigned t = 0; t < cfg->threads; t++) {
+        w[t].id = t;
+        w[t].rng = 0x9E3779B97F4A7C15ULL * (t + 1) ^ (uint64_t)bench_now_ns();
+        w[t].cfg = cfg;
+        w[t].data = data;
+        w[t].stop = &stop;
+        aero_record_init(&w[t].rec);
+        w[t].session = aero_client_create_session(client, NULL);
+        if (!w[t].session)
+            break;
+    }
+    uint64_t t_start = bench_now_ns();
+    for (unsigned t = 0; t < cfg->threads; t++) {
+        if (!w[t].session || pthread_create(&tids[t], NULL, bench_worker_main, &w[t]) != 0)
+            break;
+        started++;
+    }
+    if (started < cfg->threads) {
+        fprintf(stderr, "aero-bench: could only start %u of %u threads\n", started, cfg->threads);
+        atomic_store(&stop, true);
+    }
+
+    uint64_t t_end = cfg->ops_per_thread ? UINT64_MAX : t_start + (uint64_t)(cfg->duration_s * 1e9);
+    uint64_t next = t_start + 1000000000u, last_ops = 0, target = cfg->ops_per_thread * started;
+    while (!atomic_load(&stop)) {
+        uint64_t now = bench_now_ns();
+        uint64_t wake = next < t_end ? next : t_end;
+        sleep_ns(wake > now ? (wake - now < 50000000u ? wake - now : 50000000u) : 0);
+        now = bench_now_ns();
+        uint64_t errs, ops = sum_ops(w, started, &errs);
+        if (now >= next) {
+            if (!cfg->quiet)
+                fprintf(stderr, "%5.0fs ops/s=%llu total=%llu errors=%llu\n", (double)(now - t_start) / 1e9,
+                        (unsigned long long)(ops - last_ops), (unsigned long long)ops, (unsigned long long)errs);
+            last_ops = ops;
+            next += 1000000000u;
+        }
+        if (now >= t_end || (target && ops >= target))
+            atomic_store(&stop, true);
+    }
+    for (unsigned t = 0; t < started; t++)
+        pthread_join(tids[t], NULL);
+    double secs = (double)(bench_now_ns() - t_start) / 1e9;
+
+    bench_hist *all = calloc(1, sizeof *all);
+    uint64_t ops = 0, errors = 0, rows = 0;
+    const char *first_msg = NULL;
+    for (unsigned t = 0; t < started; t++) {
+        ops += w[t].ops;
+        errors += w[t].errors;
+        rows += w[t].rows;
+        if (all)
+            bench_hist_merge(all, &w[t].hist);
+        if (w[t].first_error != AERO_OK && !first_msg)
+            first_msg = w[t].first_error_msg;
+    }
+    if (first_msg)
+        fprintf(stderr, "first error: %s\n", first_msg);
+    printf("workload=%s threads=%u ops=%llu errors=%llu ops/s=%.0f p50_us=%.1f p99_us=%.1f", cfg->name, started,
+           (unsigned long long)ops, (unsigned long long)errors, secs > 0 ? (double)ops / secs : 0.0,
+           all ? (double)bench_hist_quantile(all, 0.50) / 1e3 : 0.0,
+           all ? (double)bench_hist_quantile(all, 0.99) / 1e3 : 0.0);
+    if (cfg->workload == BENCH_QUERY)
+        printf(" rows=%llu rows/s=%.0f", (unsigned long long)rows, secs > 0 ? (double)rows / secs : 0.0);
+    printf("\n");
+    fflush(stdout);
+
+    for (unsigned t = 0; t < cfg->threads; t++) {
+        aero_record_dispose(&w[t].rec);
+        aero_session_free(w[t].session);
+    }
+    free(all);
+    free(w);
+    free(tids);
+    return (errors == 0 && started == cfg->threads && ops > 0) ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    bench_config cfg;
+    if (parse_args(argc, argv, &cfg) != 0) {
+        usage(stderr);
+        return 2;
+    }
+    if (cfg.workload == BENCH_AEL_COMPILE)
+        return bench_ael_compile(&cfg);
+
+    aero_error err;
+    aero_testserver *ts = NULL;
+    const char *seeds = cfg.hosts;
+    bool embedded = !seeds || !strcmp(seeds, "embedded");
+    if (embedded) {
+        aero_testserver_config tcfg;
+        aero_testserver_config_init(&tcfg);
+        tcfg.namespaces = cfg.ns;
+        ts = aero_testserver_start(&tcfg, &err);
+        if (!ts) {
+            fprintf(stderr, "aero-bench: cannot start the embedded server: %s\n", err.message);
+            return 2;
+        }
+        seeds = aero_testserver_seeds(ts);
+        if (cfg.workload != BENCH_PUT)
+            cfg.load = true; /* an empty server has nothing to read */
+        fprintf(stderr, "embedded aero-testserver at %s\n", seeds);
+    }
+    aero_client *client = aero_client_connect(seeds, NULL, &err);
+    if (!client) {
+        fprintf(stderr, "aero-bench: cannot connect to %s: %s\n", seeds, err.message);
+        aero_testserver_stop(ts);
+        return 2;
+    }
+    bench_data data;
+    int rc = 2;
+    if (bench_data_init(&data, cfg.ns, cfg.set, cfg.keys) == 0) {
+        if (!cfg.load || bench_load(client, &data, cfg.threads) == 0)
+            rc = run(&cfg, client, &data);
+        bench_data_free(&data);
+    }
+    aero_client_close(client);
+    aero_testserver_stop(ts);
+    return rc;
+}
