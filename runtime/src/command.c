@@ -137,9 +137,10 @@ aero_status aero_cmd__execute(aero_cmd *cmd, aero_error *err) {
             aero_err__set(err, AERO_ERR_INVALID_NODE, "no node serves partition %u of namespace '%s'", pid, cmd->key->ns);
             return AERO_ERR_INVALID_NODE;
         }
-        snprintf(node_name, sizeof node_name, "%s", aero_node__name(node));
         bool sent = false;
         st = exchange(cmd, node, total_deadline, &sent, err);
+        if (st != AERO_OK) /* only failures name the node: no formatting on the hot path */
+            snprintf(node_name, sizeof node_name, "%s", aero_node__name(node));
         aero_node__release(node);
         if (st == AERO_OK) {
             int rc = cmd->msg.h.result_code;
