@@ -233,12 +233,41 @@ static void test_exp_ops_and_cdt_read(void **state) {
     tc_answer_free(&a);
 }
 
+/* Random and mutated expression / CDT bytes: answered (0, 4, 26, 27...), never a crash. */
+static void test_hostile_expressions(void **state) {
+    (void)state;
+    uint64_t seed = 99;
+    uint8_t base[256];
+    for (int i = 0; i < 400; i++) {
+        const char *src = examples[i % 13][0];
+        size_t n = hex(src, base);
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        size_t at = (size_t)(seed >> 33) % n;
+        base[at] = (uint8_t)(seed >> 20);
+        if (i % 4 == 0)
+            n = at + 1; /* truncate */
+        tc_msg m;
+        tc_begin(&m, 1, 0, 0, 0, 0);
+        tc_key_str(&m, "test", "exp", "abc", false);
+        tc_field(&m, 43, base, n);
+        size_t skip = (size_t)(i % 3) < n ? (size_t)(i % 3) : 0;
+        tc_op(&m, 3, 4, i % 2 ? "tags" : "m", base + skip, n - skip);
+        tc_end(&m);
+        tc_answer a = tc_call(port, &m);
+        tc_free(&m);
+        assert_false(a.closed);
+        tc_answer_free(&a);
+    }
+    assert_int_equal(get_filtered("abc", examples[0][0]), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_worked_examples),
         cmocka_unit_test(test_unknown_and_logic),
         cmocka_unit_test(test_filtered_writes),
         cmocka_unit_test(test_exp_ops_and_cdt_read),
+        cmocka_unit_test(test_hostile_expressions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

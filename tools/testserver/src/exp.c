@@ -67,6 +67,21 @@ static uint8_t *keep(ctx *c, const void *p, size_t n) {
     return b->data;
 }
 
+/* NUL-terminated copy of n bytes */
+static char *keep_str(ctx *c, const uint8_t *p, size_t n) {
+    blk *b = malloc(sizeof *b + n + 1);
+    if (!b) {
+        c->err = true;
+        return NULL;
+    }
+    if (n)
+        memcpy(b->data, p, n);
+    b->data[n] = 0;
+    b->next = c->mem;
+    c->mem = b;
+    return (char *)b->data;
+}
+
 static val ev(ctx *c, mp_reader *r);
 
 static val fail(ctx *c) {
@@ -357,12 +372,10 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         a = ev(c, r);
         if (a.t != V_STR)
             return UNKNOWN;
-        char *ps = (char *)keep(c, pat, pl + 1);
-        char *s = (char *)keep(c, a.p, a.n + 1);
+        char *ps = keep_str(c, pat, pl);
+        char *s = keep_str(c, a.p, a.n);
         if (!ps || !s)
             return UNKNOWN;
-        ps[pl] = 0;
-        s[a.n] = 0;
         regex_t re;
         if (regcomp(&re, ps, (int)(flags & (REG_EXTENDED | REG_ICASE | REG_NEWLINE)) | REG_NOSUB) != 0)
             return fail(c);
