@@ -176,23 +176,29 @@ static void print_quote(const ag_diags *d, const ag_diag_item *it, FILE *out)
     size_t n;
     if (!find_line(d, it->loc.line, &line, &n))
         return;
-    fprintf(out, "%5d | ", it->loc.line);
+    /* Both lines are built in memory and written at once (stderr is unbuffered). */
+    size_t col = it->loc.col > 0 ? (size_t)it->loc.col - 1 : 0;
+    if (col > n)
+        col = n;
+    size_t len = it->loc.len > 1 ? (size_t)it->loc.len : 1;
+    char *buf = malloc(2 * n + len + 64);
+    if (!buf)
+        return;
+    size_t o = (size_t)snprintf(buf, 32, "%5d | ", it->loc.line);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)line[i];
-        fputc(c == '\t' || c >= 0x20 ? c : ' ', out);
+        buf[o++] = (char)(c == '\t' || c >= 0x20 ? c : ' ');
     }
-    fputc('\n', out);
-    fputs("      | ", out);
-    size_t col = it->loc.col > 0 ? (size_t)it->loc.col - 1 : 0;
-    for (size_t i = 0; i < col && i < n; i++)
-        fputc(line[i] == '\t' ? '\t' : ' ', out);
-    for (size_t i = n; i < col; i++)
-        fputc(' ', out);
-    fputc('^', out);
-    size_t len = it->loc.len > 1 ? (size_t)it->loc.len : 1;
+    memcpy(buf + o, "\n      | ", 9);
+    o += 9;
+    for (size_t i = 0; i < col; i++)
+        buf[o++] = line[i] == '\t' ? '\t' : ' ';
+    buf[o++] = '^';
     for (size_t i = 1; i < len && col + i < n; i++)
-        fputc('~', out);
-    fputc('\n', out);
+        buf[o++] = '~';
+    buf[o++] = '\n';
+    fwrite(buf, 1, o, out);
+    free(buf);
 }
 
 void ag_diags_flush(ag_diags *d, FILE *out)
