@@ -96,13 +96,19 @@ static void *tend_main(void *arg)
             break;
         atomic_store_explicit(&c->tend_soon, false, memory_order_relaxed);
         last = aero_now_ns();
+        c->round_running = true;
         pthread_mutex_unlock(&c->tend_lock);
         aero_error err;
         aero_status st = aero_tend__round(c, &err);
         if (st != AERO_OK)
             aero_cluster__log(c, AERO_LOG_WARN, "tend: no node reachable: %s", err.message);
         pthread_mutex_lock(&c->tend_lock);
+        c->round_running = false;
+        c->rounds_done++;
+        pthread_cond_broadcast(&c->round_cond);
     }
+    /* wake any waiter: no more passes will come */
+    pthread_cond_broadcast(&c->round_cond);
     pthread_mutex_unlock(&c->tend_lock);
     return NULL;
 }
@@ -153,6 +159,7 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
     bool locks_ok = pthread_rwlock_init(&c->pub_lock, NULL) == 0;
     locks_ok = pthread_mutex_init(&c->tend_lock, NULL) == 0 && locks_ok;
     locks_ok = pthread_cond_init(&c->tend_cond, &ca) == 0 && locks_ok;
+    locks_ok = pthread_cond_init(&c->round_cond, &ca) == 0 && locks_ok;
     pthread_condattr_destroy(&ca);
     c->work = calloc(1, sizeof *c->work);
     if (!locks_ok || !c->work) {
@@ -214,6 +221,7 @@ void aero_cluster__free(aero_cluster *c)
     pthread_rwlock_destroy(&c->pub_lock);
     pthread_mutex_destroy(&c->tend_lock);
     pthread_cond_destroy(&c->tend_cond);
+    pthread_cond_destroy(&c->round_cond);
     free(c);
 }
 
@@ -285,6 +293,30 @@ void aero_cluster__count_error(aero_cluster *c, aero_status code)
         pthread_cond_signal(&c->tend_cond);
         pthread_mutex_unlock(&c->tend_lock);
     }
+}
+
+bool aero_cluster__wait_for_tend(aero_cluster *c, uint64_t deadline_ns)
+{
+    if (!c || !c->thread_started)
+        return false;
+    pthread_mutex_lock(&c->tend_lock);
+    /* a pass already under way may have looked at the node before the failure: wait for the next one */
+    uint64_t target = c->rounds_done + (c->round_running ? 2 : 1);
+    atomic_store_explicit(&c->tend_soon, true, memory_order_relaxed);
+    pthread_cond_signal(&c->tend_cond);
+    while (c->rounds_done < target && !c->stop) {
+        if (deadline_ns != UINT64_MAX && aero_now_ns() >= deadline_ns)
+            break;
+        if (deadline_ns == UINT64_MAX) {
+            pthread_cond_wait(&c->round_cond, &c->tend_lock);
+        } else {
+            struct timespec ts = monotonic_ts(deadline_ns);
+            pthread_cond_timedwait(&c->round_cond, &c->tend_lock, &ts);
+        }
+    }
+    bool done = c->rounds_done >= target;
+    pthread_mutex_unlock(&c->tend_lock);
+    return done;
 }
 
 static int by_count_desc(const void *a, const void *b)

@@ -68,6 +68,17 @@ void aero_cluster__count_retry(aero_cluster *c);
 /** Count a failed command by code. AERO_ERR_CONNECTION also brings the next tend forward. */
 void aero_cluster__count_error(aero_cluster *c, aero_status code);
 
+/**
+ * Ask for a tend pass now (rate limited to 4 per tend interval) and wait
+ * until one that started after this call has finished and published its
+ * view, or until `deadline_ns` (UINT64_MAX: no limit). For retry loops after
+ * AERO_ERR_CONNECTION / AERO_ERR_INVALID_NODE: the next node_for() then sees
+ * the partition map without the node that went away, instead of retrying
+ * the same dead node. Returns true if such a pass finished in time. Thread
+ * safe; returns false at once while the cluster is being freed.
+ */
+bool aero_cluster__wait_for_tend(aero_cluster *c, uint64_t deadline_ns);
+
 /** Log through the client's callback if `level` is enabled (printf format). */
 void aero_cluster__log(aero_cluster *c, aero_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

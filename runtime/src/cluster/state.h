@@ -55,6 +55,9 @@ struct aero_cluster {
     bool stop;
     bool thread_started;
     atomic_bool tend_soon; /* a command saw a connection error: tend early (at most 4 times per interval) */
+    pthread_cond_t round_cond; /* broadcast (under tend_lock) after every tend pass */
+    uint64_t rounds_done;      /* tend passes finished by the thread (tend_lock) */
+    bool round_running;        /* a tend pass is under way (tend_lock) */
     pthread_t thread;
 
     /* statistics */

@@ -429,6 +429,35 @@ static void test_connection_error_tends_early(void **state)
     fake_cluster_free(&fc);
 }
 
+static void test_wait_for_tend(void **state)
+{
+    (void)state;
+    fake_cluster fc;
+    assert_true(fake_cluster_start(&fc, 3, 1));
+    char seed[64];
+    seed_of(&fc, 0, seed, sizeof seed);
+    aero_client_config cfg;
+    cfg_fast(&cfg);
+    cfg.tend_interval_ms = 4000;
+    aero_cluster *c = NULL;
+    aero_error err;
+    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    fake_node_stop(&fc, 2);
+    uint64_t t0 = aero_now_ns();
+    /* the pass runs early (one second after the first: a quarter interval) and the view is fresh on return */
+    assert_true(aero_cluster__wait_for_tend(c, aero_deadline_after_ms(3000)));
+    assert_true((aero_now_ns() - t0) / 1000000u < 2000);
+    assert_int_equal(count_nodes(c), 2);
+    assert_true(routing_matches(c, &fc));
+    /* a deadline that passes first: false, in time */
+    t0 = aero_now_ns();
+    assert_false(aero_cluster__wait_for_tend(c, aero_deadline_after_ms(50)));
+    uint64_t took = (aero_now_ns() - t0) / 1000000u;
+    assert_true(took >= 45 && took < 500);
+    aero_cluster__free(c);
+    fake_cluster_free(&fc);
+}
+
 static void test_pool_min_and_idle(void **state)
 {
     (void)state;
@@ -508,6 +537,7 @@ int main(void)
         cmocka_unit_test(test_node_renamed_is_replaced),
         cmocka_unit_test(test_pool),
         cmocka_unit_test(test_connection_error_tends_early),
+        cmocka_unit_test(test_wait_for_tend),
         cmocka_unit_test(test_pool_min_and_idle),
         cmocka_unit_test(test_free_is_prompt),
     };
