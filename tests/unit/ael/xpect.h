@@ -24,17 +24,17 @@ typedef struct xbuf {
     size_t n;
 } xbuf;
 
-static void x_put(xbuf *x, uint8_t v) {
+static inline void x_put(xbuf *x, uint8_t v) {
     if (x->n < sizeof x->b)
         x->b[x->n++] = v;
 }
 
-static void x_be(xbuf *x, uint64_t v, int bytes) {
+static inline void x_be(xbuf *x, uint64_t v, int bytes) {
     for (int i = bytes - 1; i >= 0; i--)
         x_put(x, (uint8_t)(v >> (8 * i)));
 }
 
-static void x_int(xbuf *x, int64_t v) {
+static inline void x_int(xbuf *x, int64_t v) {
     if (v >= 0) {
         if (v < 128) x_put(x, (uint8_t)v);
         else if (v < 256) { x_put(x, 0xcc); x_be(x, (uint64_t)v, 1); }
@@ -50,20 +50,20 @@ static void x_int(xbuf *x, int64_t v) {
     }
 }
 
-static void x_hdr(xbuf *x, size_t n, uint8_t fix, size_t fixmax, uint8_t c8, uint8_t c16, uint8_t c32) {
+static inline void x_hdr(xbuf *x, size_t n, uint8_t fix, size_t fixmax, uint8_t c8, uint8_t c16, uint8_t c32) {
     if (n <= fixmax) x_put(x, (uint8_t)(fix | n));
     else if (c8 && n < 256) { x_put(x, c8); x_be(x, n, 1); }
     else if (n < 65536) { x_put(x, c16); x_be(x, n, 2); }
     else { x_put(x, c32); x_be(x, n, 4); }
 }
 
-static size_t x_text(const char *t, size_t n, char *out) {
+static inline size_t x_text(const char *t, size_t n, char *out) {
     for (size_t i = 0; i < n; i++)
         out[i] = t[i] == '~' ? ' ' : t[i];
     return n;
 }
 
-static size_t x_hex(const char *t, size_t n, uint8_t *out) {
+static inline size_t x_hex(const char *t, size_t n, uint8_t *out) {
     size_t o = 0;
     for (size_t i = 0; i + 1 < n + 1 && i < n; i += 2) {
         char tmp[3] = {t[i], t[i + 1], 0};
@@ -73,7 +73,7 @@ static size_t x_hex(const char *t, size_t n, uint8_t *out) {
 }
 
 /* Build bytes from a spec; aborts the test program on a bad spec. */
-static xbuf xpect(const char *spec) {
+static inline xbuf xpect(const char *spec) {
     xbuf x;
     x.n = 0;
     const char *p = spec;
@@ -125,7 +125,7 @@ static xbuf xpect(const char *spec) {
 }
 
 /* Hex text "93 03 ..." (spaces ignored) to bytes. */
-static xbuf xhex(const char *hex) {
+static inline xbuf xhex(const char *hex) {
     xbuf x;
     x.n = 0;
     char d[3] = {0};
@@ -141,7 +141,7 @@ static xbuf xhex(const char *hex) {
     return x;
 }
 
-static void xdump(const char *label, const uint8_t *b, size_t n) {
+static inline void xdump(const char *label, const uint8_t *b, size_t n) {
     fprintf(stderr, "%s (%zu):", label, n);
     for (size_t i = 0; i < n; i++) fprintf(stderr, " %02x", b[i]);
     fprintf(stderr, "\n");
