@@ -97,11 +97,19 @@ void aero_msg__op(aero_buf *b, aero_msg_header *h, uint8_t op, uint8_t ptype, co
         b->failed = true;
         return;
     }
+    /* one reservation for the whole op: header, name and value */
+    if (name_len > 255 || !aero_buf__reserve(b, OP_HEADER_SIZE + name_len + value_len)) {
+        b->failed = true;
+        return;
+    }
     uint8_t *d = op_header(b, h, op, ptype, name, name_len);
     if (!d)
         return;
     aero_set_u32be(d, (uint32_t)(4 + name_len + value_len));
-    aero_buf__put(b, value, value_len);
+    if (value_len) {
+        memcpy(b->data + b->len, value, value_len);
+        b->len += value_len;
+    }
     h->n_ops++;
 }
 

@@ -122,9 +122,14 @@ void aero_mp__pack_particle_str(aero_buf *b, uint8_t ptype, const void *p, size_
         b->failed = true;
         return;
     }
+    if (!aero_buf__reserve(b, 5 + 1 + n)) /* largest header, type byte, bytes */
+        return;
     aero_mp__pack_str_header(b, (uint32_t)n + 1);
-    aero_buf__put_u8(b, ptype);
-    aero_buf__put(b, p, n);
+    b->data[b->len++] = ptype;
+    if (n) {
+        memcpy(b->data + b->len, p, n);
+        b->len += n;
+    }
 }
 
 static void pack_ext1(aero_buf *b, uint8_t type, uint8_t data) {
