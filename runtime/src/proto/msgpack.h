@@ -43,13 +43,26 @@ typedef struct aero_mp_reader {
     const uint8_t *end;
 } aero_mp_reader;
 
-/** Skip one complete value (nested included). AERO_ERR_PROTOCOL if truncated or too deep. */
+/**
+ * Skip one complete value (nested included). Iterative, so any nesting depth
+ * is fine; AERO_ERR_PROTOCOL if truncated or malformed.
+ */
 aero_status aero_mp__skip(aero_mp_reader *r);
 /**
  * Decode one value into `out`. Nested items and NUL-terminated copies of
  * strings go into `arena`. Leading ext entries of ordered lists/maps are
  * skipped and reflected in list.ordered / map.order. AERO_ERR_PROTOCOL for
- * malformed or truncated input.
+ * malformed or truncated input or nesting deeper than AERO_MP_MAX_DEPTH;
+ * AERO_ERR_NO_MEMORY if the arena cannot grow. On failure the reader does not
+ * move and `out` is nil.
+ *
+ * String-family (and bin-family) items: the first byte is the particle type,
+ * 0x03 -> AERO_STR, 0x17 -> AERO_GEOJSON, 0x12 -> AERO_HLL, anything else
+ * (0x04 and the language blob subtypes) -> AERO_BLOB; length 0 is an empty
+ * blob. Strings, geojson, blobs and HLLs are all copied into the arena, so
+ * the value does not depend on the input buffer. d4 ff 00 / d4 ff 01 decode
+ * to AERO_WILDCARD / AERO_INFINITY; any other ext that does not lead a
+ * collection reads as nil. Unsigned values above INT64_MAX wrap to negative.
  */
 aero_status aero_mp__unpack_value(aero_mp_reader *r, aero_arena *arena, aero_value *out);
 /** Read an int (any int encoding). */
