@@ -233,6 +233,95 @@ static void test_exp_ops_and_cdt_read(void **state) {
     tc_answer_free(&a);
 }
 
+/* Send one operate with CDT modify ops (hex payloads) on bin, respond-all-ops; returns the answer. */
+static tc_answer cdt_ops(const char *key, const char *bin, const char *const *payloads, size_t n) {
+    tc_msg m;
+    tc_begin(&m, 0, 0x81, 0, 0, 0);
+    tc_key_str(&m, "test", "exp", key, false);
+    for (size_t i = 0; i < n; i++) {
+        uint8_t v[64];
+        size_t l = hex(payloads[i], v);
+        tc_op(&m, 4, 4, bin, v, l);
+    }
+    tc_end(&m);
+    tc_answer a = tc_call(port, &m);
+    tc_free(&m);
+    return a;
+}
+
+/* the i-th op of an answer: particle type and value */
+static const uint8_t *nth_op(const tc_answer *a, unsigned i, uint8_t *pt, uint32_t *len) {
+    const uint8_t *p = a->ops;
+    for (unsigned k = 0; k < i; k++)
+        p += 4 + aero_get_u32be(p);
+    *pt = p[5];
+    *len = aero_get_u32be(p) - 4 - p[7];
+    return p + 8 + p[7];
+}
+
+static int64_t nth_int(const tc_answer *a, unsigned i) {
+    uint8_t pt;
+    uint32_t len;
+    const uint8_t *v = nth_op(a, i, &pt, &len);
+    assert_int_equal(pt, 1);
+    return (int64_t)aero_get_u64be(v);
+}
+
+static void test_cdt_modify(void **state) {
+    (void)state;
+    static const char *const list_ops[] = {"92 01 05", "92 02 92 06 07", "93 03 00 04", "93 0c 01 0a",
+                                           "93 21 05 06", "92 05 00"};
+    tc_answer a = cdt_ops("cdt", "l", list_ops, 6);
+    assert_int_equal(a.result, 0);
+    assert_int_equal(a.n_ops, 6);
+    assert_int_equal(nth_int(&a, 0), 1);
+    assert_int_equal(nth_int(&a, 1), 3);
+    assert_int_equal(nth_int(&a, 2), 4);
+    assert_int_equal(nth_int(&a, 3), 15);
+    assert_int_equal(nth_int(&a, 4), 1);
+    assert_int_equal(nth_int(&a, 5), 4);
+    tc_answer_free(&a);
+    static const char *const map_ops[] = {"93 43 a2 03 61 01", "92 44 82 a2 03 62 02 a2 03 63 03",
+                                          "93 49 a2 03 61 05", "93 4c 07 a2 03 62"};
+    a = cdt_ops("cdt", "m2", map_ops, 4);
+    assert_int_equal(a.result, 0);
+    assert_int_equal(nth_int(&a, 0), 1);
+    assert_int_equal(nth_int(&a, 1), 3);
+    assert_int_equal(nth_int(&a, 2), 6);
+    assert_int_equal(nth_int(&a, 3), 2);
+    tc_answer_free(&a);
+    static const char *const add_existing[] = {"93 41 a2 03 61 09"};
+    a = cdt_ops("cdt", "m2", add_existing, 1);
+    assert_int_equal(a.result, 24);
+    tc_answer_free(&a);
+    static const char *const wrong_type[] = {"92 01 05"};
+    a = cdt_ops("cdt", "m2", wrong_type, 1);
+    assert_int_equal(a.result, 12);
+    tc_answer_free(&a);
+    /* stored values */
+    tc_msg m;
+    tc_begin(&m, 3, 0, 0, 0, 0);
+    tc_key_str(&m, "test", "exp", "cdt", false);
+    tc_end(&m);
+    a = tc_call(port, &m);
+    tc_free(&m);
+    uint8_t pt, exp[32];
+    uint32_t len;
+    const uint8_t *v = tc_bin(&a, "l", &pt, &len);
+    assert_non_null(v);
+    assert_int_equal(pt, 20);
+    size_t n = hex("92 0f 07", exp);
+    assert_int_equal(len, n);
+    assert_memory_equal(v, exp, n);
+    v = tc_bin(&a, "m2", &pt, &len);
+    assert_non_null(v);
+    assert_int_equal(pt, 19);
+    n = hex("82 a2 03 61 06 a2 03 63 03", exp);
+    assert_int_equal(len, n);
+    assert_memory_equal(v, exp, n);
+    tc_answer_free(&a);
+}
+
 /* Random and mutated expression / CDT bytes: answered (0, 4, 26, 27...), never a crash. */
 static void test_hostile_expressions(void **state) {
     (void)state;
@@ -247,11 +336,13 @@ static void test_hostile_expressions(void **state) {
         if (i % 4 == 0)
             n = at + 1; /* truncate */
         tc_msg m;
-        tc_begin(&m, 1, 0, 0, 0, 0);
-        tc_key_str(&m, "test", "exp", "abc", false);
-        tc_field(&m, 43, base, n);
+        bool modify = i % 4 == 1;
+        tc_begin(&m, 1, modify ? 1 : 0, 0, 0, 0xFFFFFFFE);
+        tc_key_str(&m, "test", "exp", modify ? "hostile" : "abc", false);
+        if (!modify)
+            tc_field(&m, 43, base, n);
         size_t skip = (size_t)(i % 3) < n ? (size_t)(i % 3) : 0;
-        tc_op(&m, 3, 4, i % 2 ? "tags" : "m", base + skip, n - skip);
+        tc_op(&m, modify ? 4 : 3, 4, i % 2 ? "tags" : "m", base + skip, n - skip);
         tc_end(&m);
         tc_answer a = tc_call(port, &m);
         tc_free(&m);
@@ -267,6 +358,7 @@ int main(void) {
         cmocka_unit_test(test_unknown_and_logic),
         cmocka_unit_test(test_filtered_writes),
         cmocka_unit_test(test_exp_ops_and_cdt_read),
+        cmocka_unit_test(test_cdt_modify),
         cmocka_unit_test(test_hostile_expressions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

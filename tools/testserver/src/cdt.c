@@ -11,29 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cdt_int.h"
 #include "mp.h"
 
-enum { RT_NONE = 0, RT_INDEX = 1, RT_REV_INDEX = 2, RT_RANK = 3, RT_REV_RANK = 4, RT_COUNT = 5, RT_KEY = 6,
-       RT_VALUE = 7, RT_KEY_VALUE = 8, RT_EXISTS = 13, RT_UMAP = 16, RT_OMAP = 17 };
-#define RT_INVERTED 0x10000
 
-typedef struct span {
-    const uint8_t *p;
-    size_t n;
-} span;
-
-typedef struct coll {
-    bool is_map;
-    uint32_t n;
-    span *k; /* keys (maps) */
-    span *v; /* values */
-    uint32_t *by_rank; /* element indices sorted by value */
-} coll;
-
-static void coll_free(coll *c) {
+void cdt_coll_free(coll *c) {
     free(c->k);
     free(c->v);
     free(c->by_rank);
+    free(c->pos);
     memset(c, 0, sizeof *c);
 }
 
@@ -48,6 +34,7 @@ static int by_value(const void *a, const void *b) {
 
 typedef struct kv_pair {
     span k, v;
+    uint32_t pos;
 } kv_pair;
 
 static int by_key(const void *a, const void *b) {
@@ -57,8 +44,7 @@ static int by_key(const void *a, const void *b) {
     return c ? c : (x->k.p < y->k.p ? -1 : x->k.p > y->k.p);
 }
 
-/* Parse a msgpack list or map into c. 0, 4 (malformed) or 12 (not a collection). */
-static int coll_parse(const uint8_t *p, size_t n, coll *c) {
+int cdt_coll_parse(const uint8_t *p, size_t n, coll *c) {
     memset(c, 0, sizeof *c);
     mp_reader r = {p, p + n};
     mp_obj o;
@@ -73,8 +59,9 @@ static int coll_parse(const uint8_t *p, size_t n, coll *c) {
     c->v = calloc(cnt ? cnt : 1, sizeof *c->v);
     c->k = c->is_map ? calloc(cnt ? cnt : 1, sizeof *c->k) : NULL;
     c->by_rank = calloc(cnt ? cnt : 1, sizeof *c->by_rank);
-    if (!c->v || !c->by_rank || (c->is_map && !c->k)) {
-        coll_free(c);
+    c->pos = calloc(cnt ? cnt : 1, sizeof *c->pos);
+    if (!c->v || !c->by_rank || !c->pos || (c->is_map && !c->k)) {
+        cdt_coll_free(c);
         return AERO_ERR_SERVER;
     }
     for (uint32_t i = 0; i < cnt; i++) {
@@ -88,12 +75,16 @@ static int coll_parse(const uint8_t *p, size_t n, coll *c) {
         if (i == 0 && (first[0] == 0xc7 || first[0] == 0xd4) && ((c->is_map && first[0] == 0xc7) || !c->is_map)) {
             mp_reader t = {first, first + (c->is_map ? k.n : v.n)};
             mp_obj e;
-            if (mp_read(&t, &e) && e.type == MP_EXT && e.ext_type != -1)
+            if (mp_read(&t, &e) && e.type == MP_EXT && e.ext_type != -1) {
+                c->flags = (uint8_t)e.ext_type;
+                c->has_ext = true;
                 continue;
+            }
         }
         if (c->is_map)
             c->k[c->n] = k;
         c->v[c->n] = v;
+        c->pos[c->n] = c->n;
         c->n++;
     }
     if (c->is_map && c->n > 1) {
@@ -103,11 +94,13 @@ static int coll_parse(const uint8_t *p, size_t n, coll *c) {
         for (uint32_t i = 0; i < c->n; i++) {
             kv[i].k = c->k[i];
             kv[i].v = c->v[i];
+            kv[i].pos = c->pos[i];
         }
         qsort(kv, c->n, sizeof *kv, by_key);
         for (uint32_t i = 0; i < c->n; i++) {
             c->k[i] = kv[i].k;
             c->v[i] = kv[i].v;
+            c->pos[i] = kv[i].pos;
         }
         free(kv);
     }
@@ -117,7 +110,7 @@ static int coll_parse(const uint8_t *p, size_t n, coll *c) {
     qsort(c->by_rank, c->n, sizeof *c->by_rank, by_value);
     return 0;
 bad:
-    coll_free(c);
+    cdt_coll_free(c);
     return AERO_ERR_PARAMETER;
 }
 
@@ -144,13 +137,13 @@ static void range(int64_t index, bool has_count, int64_t count, uint32_t n, uint
     *end = (uint32_t)e;
 }
 
-static int cmpv(const span *a, const uint8_t *b, size_t bn) {
+int cdt_cmpv(const span *a, const uint8_t *b, size_t bn) {
     bool ok;
     return mp_cmp(a->p, a->n, b, bn, &ok);
 }
 
 /* Write the result for selected elements (sel[i] true) in index order. */
-static int emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *out) {
+int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *out) {
     bool inv = (rt & RT_INVERTED) != 0;
     int base = (int)(rt & ~(int64_t)RT_INVERTED);
     uint32_t m = 0;
@@ -232,7 +225,7 @@ static int emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_bu
 }
 
 /* Read up to max args of the op as spans; returns the count. */
-static int args(mp_reader *r, uint32_t n, span *a, int max) {
+int cdt_args(mp_reader *r, uint32_t n, span *a, int max) {
     int k = 0;
     for (uint32_t i = 0; i < n; i++) {
         span s;
@@ -244,7 +237,7 @@ static int args(mp_reader *r, uint32_t n, span *a, int max) {
     return k;
 }
 
-static bool as_int(const span *s, int64_t *v) {
+bool cdt_as_int(const span *s, int64_t *v) {
     mp_reader r = {s->p, s->p + s->n};
     mp_obj o;
     if (!mp_read(&r, &o) || o.type != MP_INT)
@@ -253,39 +246,21 @@ static bool as_int(const span *s, int64_t *v) {
     return true;
 }
 
-static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
-    mp_reader r = {op, op + opn};
-    mp_obj o, code;
-    if (!mp_read(&r, &o) || o.type != MP_ARRAY || o.len < 1 || !mp_read(&r, &code) || code.type != MP_INT)
-        return AERO_ERR_PARAMETER;
-    span a[4];
-    int na = args(&r, o.len - 1, a, 4);
-    if (na < 0)
-        return AERO_ERR_PARAMETER;
-    int64_t opc = code.i, rt = RT_VALUE, i1 = 0, i2 = 0;
-    bool is_map_op = opc >= 64;
-    if (is_map_op != c->is_map)
-        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
-    if (opc == 16 || opc == 96) {
-        mp_put_int(out, c->n);
-        return 0;
-    }
+int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rtp, bool *singlep) {
+    int64_t rt = RT_VALUE, i1 = 0, i2 = 0;
     bool legacy_get = opc == 17 || opc == 18; /* list get / get_range: [index(, count)] */
     int ai = 0;
     if (!legacy_get) {
-        if (na < 1 || !as_int(&a[0], &rt))
+        if (na < 1 || !cdt_as_int(&a[0], &rt))
             return AERO_ERR_PARAMETER;
         ai = 1;
     }
-    bool *sel = calloc(c->n ? c->n : 1, sizeof *sel);
-    if (!sel)
-        return AERO_ERR_SERVER;
     bool single = false;
     int rc = 0;
     uint32_t s, e;
     switch (opc) {
     case 17: case 19: case 98: /* by index */
-        if (na <= ai || !as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+        if (na <= ai || !cdt_as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
         single = true;
         range(i1, true, 1, c->n, &s, &e);
         if (i1 < -(int64_t)c->n || i1 >= (int64_t)c->n)
@@ -294,14 +269,14 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
             sel[i] = true;
         break;
     case 21: case 100: /* by rank */
-        if (na <= ai || !as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+        if (na <= ai || !cdt_as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
         single = true;
         if (i1 >= -(int64_t)c->n && i1 < (int64_t)c->n)
             sel[c->by_rank[i1 < 0 ? c->n + i1 : i1]] = true;
         break;
     case 18: case 24: case 104: case 26: case 106: { /* index or rank range */
-        if (na <= ai || !as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
-        bool hc = na > ai + 1 && as_int(&a[ai + 1], &i2);
+        if (na <= ai || !cdt_as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+        bool hc = na > ai + 1 && cdt_as_int(&a[ai + 1], &i2);
         range(i1, hc, i2, c->n, &s, &e);
         bool by_rank = opc == 26 || opc == 106;
         for (uint32_t i = s; i < e; i++)
@@ -312,7 +287,7 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
         if (na <= ai) { rc = AERO_ERR_PARAMETER; break; }
         single = true;
         for (uint32_t i = 0; i < c->n; i++)
-            if (cmpv(&c->k[i], a[ai].p, a[ai].n) == 0) {
+            if (cdt_cmpv(&c->k[i], a[ai].p, a[ai].n) == 0) {
                 sel[i] = true;
                 break;
             }
@@ -320,7 +295,7 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
     case 20: case 22: case 99: case 102: /* all by value */
         if (na <= ai) { rc = AERO_ERR_PARAMETER; break; }
         for (uint32_t i = 0; i < c->n; i++)
-            sel[i] = cmpv(&c->v[i], a[ai].p, a[ai].n) == 0;
+            sel[i] = cdt_cmpv(&c->v[i], a[ai].p, a[ai].n) == 0;
         break;
     case 23: case 107: case 108: { /* by value list or key list */
         if (na <= ai) { rc = AERO_ERR_PARAMETER; break; }
@@ -331,7 +306,7 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
             span x;
             if (!mp_span(&lr, &x.p, &x.n)) { rc = AERO_ERR_PARAMETER; break; }
             for (uint32_t i = 0; i < c->n; i++)
-                if (cmpv(opc == 107 ? &c->k[i] : &c->v[i], x.p, x.n) == 0)
+                if (cdt_cmpv(opc == 107 ? &c->k[i] : &c->v[i], x.p, x.n) == 0)
                     sel[i] = true;
         }
         break;
@@ -341,17 +316,17 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
         bool has_end = na > ai + 1;
         for (uint32_t i = 0; i < c->n; i++) {
             const span *x = opc == 103 ? &c->k[i] : &c->v[i];
-            sel[i] = cmpv(x, a[ai].p, a[ai].n) >= 0 && (!has_end || cmpv(x, a[ai + 1].p, a[ai + 1].n) < 0);
+            sel[i] = cdt_cmpv(x, a[ai].p, a[ai].n) >= 0 && (!has_end || cdt_cmpv(x, a[ai + 1].p, a[ai + 1].n) < 0);
         }
         break;
     }
     case 27: case 110: case 109: { /* relative rank or index range */
-        if (na <= ai + 1 || !as_int(&a[ai + 1], &i1)) { rc = AERO_ERR_PARAMETER; break; }
-        bool hc = na > ai + 2 && as_int(&a[ai + 2], &i2);
+        if (na <= ai + 1 || !cdt_as_int(&a[ai + 1], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+        bool hc = na > ai + 2 && cdt_as_int(&a[ai + 2], &i2);
         uint32_t origin = 0;
         for (uint32_t k = 0; k < c->n; k++) {
             const span *x = opc == 109 ? &c->k[k] : &c->v[c->by_rank[k]];
-            if (cmpv(x, a[ai].p, a[ai].n) < 0)
+            if (cdt_cmpv(x, a[ai].p, a[ai].n) < 0)
                 origin++;
         }
         int64_t st = (int64_t)origin + i1;
@@ -367,13 +342,39 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
     default:
         rc = AERO_ERR_OP_NOT_APPLICABLE;
     }
-    if (rc == 0) {
-        if (legacy_get)
-            rt = RT_VALUE;
-        if (opc == 18)
-            single = false;
-        rc = emit(c, sel, rt, single, out);
+    if (legacy_get)
+        rt = RT_VALUE;
+    if (opc == 18)
+        single = false;
+    *rtp = rt;
+    *singlep = single;
+    return rc;
+}
+
+static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
+    mp_reader r = {op, op + opn};
+    mp_obj o, code;
+    if (!mp_read(&r, &o) || o.type != MP_ARRAY || o.len < 1 || !mp_read(&r, &code) || code.type != MP_INT)
+        return AERO_ERR_PARAMETER;
+    span a[4];
+    int na = cdt_args(&r, o.len - 1, a, 4);
+    if (na < 0)
+        return AERO_ERR_PARAMETER;
+    int64_t opc = code.i;
+    if ((opc >= 64) != c->is_map)
+        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+    if (opc == 16 || opc == 96) {
+        mp_put_int(out, c->n);
+        return 0;
     }
+    bool *sel = calloc(c->n ? c->n : 1, sizeof *sel);
+    if (!sel)
+        return AERO_ERR_SERVER;
+    int64_t rt;
+    bool single;
+    int rc = cdt_select(c, opc, a, na, sel, &rt, &single);
+    if (rc == 0)
+        rc = cdt_emit(c, sel, rt, single, out);
     free(sel);
     return rc;
 }
@@ -391,20 +392,20 @@ static int navigate(const uint8_t **p, size_t *n, const uint8_t *ctx, size_t ctx
             return AERO_ERR_PARAMETER;
         int type = (int)(t.i & 0x3f);
         coll c;
-        int rc = coll_parse(*p, *n, &c);
+        int rc = cdt_coll_parse(*p, *n, &c);
         if (rc)
             return rc;
         bool want_map = type >= 0x20;
         int64_t idx = 0;
         int found = -1;
         if (want_map != c.is_map) {
-            coll_free(&c);
+            cdt_coll_free(&c);
             return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
         }
         switch (type) {
         case 0x10: case 0x20: case 0x11: case 0x21:
-            if (!as_int(&v, &idx)) {
-                coll_free(&c);
+            if (!cdt_as_int(&v, &idx)) {
+                cdt_coll_free(&c);
                 return AERO_ERR_PARAMETER;
             }
             if (idx < 0)
@@ -414,25 +415,25 @@ static int navigate(const uint8_t **p, size_t *n, const uint8_t *ctx, size_t ctx
             break;
         case 0x13: case 0x23:
             for (uint32_t k = 0; k < c.n && found < 0; k++)
-                if (cmpv(&c.v[k], v.p, v.n) == 0)
+                if (cdt_cmpv(&c.v[k], v.p, v.n) == 0)
                     found = (int)k;
             break;
         case 0x22:
             for (uint32_t k = 0; k < c.n && found < 0; k++)
-                if (cmpv(&c.k[k], v.p, v.n) == 0)
+                if (cdt_cmpv(&c.k[k], v.p, v.n) == 0)
                     found = (int)k;
             break;
         default:
-            coll_free(&c);
+            cdt_coll_free(&c);
             return AERO_ERR_PARAMETER;
         }
         if (found < 0) {
-            coll_free(&c);
+            cdt_coll_free(&c);
             return AERO_ERR_ELEMENT_NOT_FOUND;
         }
         *p = c.v[found].p;
         *n = c.v[found].n;
-        coll_free(&c);
+        cdt_coll_free(&c);
     }
     return 0;
 }
@@ -453,11 +454,11 @@ int ts_cdt_eval(const uint8_t *collb, size_t n, const uint8_t *payload, size_t p
             return rc;
     }
     coll c;
-    int rc = coll_parse(collb, n, &c);
+    int rc = cdt_coll_parse(collb, n, &c);
     if (rc)
         return rc;
     rc = run_op(&c, op, opn, out);
-    coll_free(&c);
+    cdt_coll_free(&c);
     return rc;
 }
 
@@ -553,13 +554,4 @@ int ts_cdt_read_op(const ts_bin *b, const uint8_t *payload, size_t len, uint8_t 
         rc = out.failed ? AERO_ERR_SERVER : ts_cdt_to_particle(out.data, out.len, ptype, data, dlen);
     aero_buf__free(&out);
     return rc;
-}
-
-int ts_cdt_modify_op(ts_record *w, const char *name, size_t name_len, const uint8_t *payload, size_t len) {
-    (void)w;
-    (void)name;
-    (void)name_len;
-    (void)payload;
-    (void)len;
-    return AERO_ERR_PARAMETER; /* CDT modify ops are not implemented by the test server yet */
 }

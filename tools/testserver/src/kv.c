@@ -128,8 +128,9 @@ static int read_op(const ts_op *o, const ts_record *r, const char *ns, aero_buf 
     return 0;
 }
 
-/* A write op applied to w. *touched set by TOUCH, *deleted by DELETE. */
-static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted) {
+/* A write op applied to w; *deleted set by DELETE. CDT modifies append their result op to out. */
+static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted, bool respond_all, aero_buf *out,
+                    uint16_t *n_ops) {
     switch (o->op) {
     case AERO_OP_WRITE: {
         if (o->name_len == 0)
@@ -210,7 +211,16 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted)
     case AERO_OP_CDT_MODIFY: {
         if (o->name_len == 0)
             return AERO_ERR_BIN_NAME;
-        return ts_cdt_modify_op(w, o->name, o->name_len, o->value, o->value_len);
+        uint8_t pt;
+        uint8_t *d;
+        uint32_t dl;
+        int rc = ts_cdt_modify_op(w, o->name, o->name_len, o->value, o->value_len, &pt, &d, &dl);
+        if (rc == 0 && (respond_all || pt != AERO_PT_NULL)) {
+            ts_resp_op(out, AERO_OP_READ, pt, o->name, o->name_len, d, dl);
+            (*n_ops)++;
+        }
+        free(d);
+        return rc;
     }
     case AERO_OP_EXP_MODIFY: {
         if (o->name_len == 0)
@@ -383,8 +393,8 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         if (is_read_op(o->op)) {
             rc = read_op(o, w, ns->name, out, &n_ops);
         } else {
-            rc = write_op(o, w, ns->name, &deleted);
-            if (rc == 0 && respond_all) {
+            rc = write_op(o, w, ns->name, &deleted, respond_all, out, &n_ops);
+            if (rc == 0 && respond_all && o->op != AERO_OP_CDT_MODIFY) {
                 ts_resp_op(out, AERO_OP_READ, 0, o->name, o->name_len, NULL, 0);
                 n_ops++;
             }
