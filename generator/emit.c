@@ -199,6 +199,8 @@ typedef struct names {
     char key_params[64]; /* "const char *key" */
     char key_args[32];   /* "key" */
     const char *key_fn;  /* "aero_schema_key_str" */
+    const char *many_params; /* keys of a batch */
+    const char *many_args;
 } names;
 
 static void key_names(const ag_record *r, names *n)
@@ -208,16 +210,22 @@ static void key_names(const ag_record *r, names *n)
         snprintf(n->key_params, sizeof n->key_params, "int64_t key");
         snprintf(n->key_args, sizeof n->key_args, "key");
         n->key_fn = "aero_schema_key_int";
+        n->many_params = "const int64_t *keys";
+        n->many_args = "keys, NULL";
         break;
     case AG_T_BLOB:
         snprintf(n->key_params, sizeof n->key_params, "const void *key, size_t key_len");
         snprintf(n->key_args, sizeof n->key_args, "key, key_len");
         n->key_fn = "aero_schema_key_blob";
+        n->many_params = "const void *const *keys, const size_t *key_lens";
+        n->many_args = "keys, key_lens";
         break;
     default:
         snprintf(n->key_params, sizeof n->key_params, "const char *key");
         snprintf(n->key_args, sizeof n->key_args, "key");
         n->key_fn = "aero_schema_key_str";
+        n->many_params = "const char *const *keys";
+        n->many_args = "keys, NULL";
         break;
     }
 }
@@ -354,6 +362,14 @@ static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r)
          "aero_status %s_get_bins(aero_session *session, %s, const unsigned *fields, size_t n_fields, %s *out,\n"
          "    aero_record *holder, aero_error *err);\n",
          r->name, nm.key_params, r->name);
+    putf(h, "/**\n"
+            " * Batch read: out[i], results[i] and holders[i] (n initialised records owning\n"
+            " * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND\n"
+            " * or that key's error. Returns AERO_OK when the batch itself ran.\n"
+            " */\n");
+    putf(h, "aero_status %s_get_many(aero_session *session, %s, size_t n, %s *out, aero_status *results,\n"
+            "    aero_record *holders, aero_error *err);\n",
+         r->name, nm.many_params, r->name);
     putf(h, "/** Decode a record already read (a stream row) into *out; pointers go into `rec`. */\n");
     putf(h, "aero_status %s_from_record(const aero_record *rec, %s *out, aero_error *err);\n\n", r->name, r->name);
     put(h, "/* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */\n");
@@ -486,6 +502,12 @@ static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r)
          n, nm.key_params, n);
     putf(c, "    aero_key k = %s_key(%s);\n", n, nm.key_args);
     putf(c, "    return aero_schema_get(session, &%s_schema, &k, fields, n_fields, out, holder, err);\n}\n\n", n);
+    putf(c,
+         "aero_status %s_get_many(aero_session *session, %s, size_t n, %s *out, aero_status *results,\n"
+         "    aero_record *holders, aero_error *err)\n{\n",
+         n, nm.many_params, n);
+    putf(c, "    return aero_schema_get_many(session, &%s_schema, %s, n, out, results, holders, err);\n}\n\n", n,
+         nm.many_args);
     putf(c, "aero_status %s_from_record(const aero_record *rec, %s *out, aero_error *err)\n{\n", n, n);
     putf(c, "    return aero_schema_decode(&%s_schema, rec, out, err);\n}\n\n", n);
     static const char *const meta[] = {"delete", "touch", "exists"};

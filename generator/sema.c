@@ -358,7 +358,7 @@ static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global
     /* Generated names of the record. */
     char *up = ag_upper(a, r->name);
     static const char *const funcs[] = {"%s", "%s_schema", "%s_key", "%s_upsert", "%s_insert", "%s_update",
-                                        "%s_replace", "%s_replace_if_exists", "%s_get", "%s_get_bins",
+                                        "%s_replace", "%s_replace_if_exists", "%s_get", "%s_get_bins", "%s_get_many",
                                         "%s_delete", "%s_exists", "%s_touch", "%s_from_record", "%s_field"};
     bool ok = true; /* one report per construct: stop at its first clash */
     for (size_t i = 0; ok && i < sizeof funcs / sizeof funcs[0]; i++)

@@ -159,6 +159,21 @@ AERO_API aero_status aero_schema_get(aero_session *s, const aero_schema_record *
                                      const unsigned *fields, size_t n_fields, void *obj, aero_record *holder,
                                      aero_error *err);
 
+/**
+ * Batch read of n keys (one round trip per node). `keys` is what the
+ * generated <record>_get_many() passes for the record's key type: for
+ * AERO_KEY_STR a `const char *const *`, for AERO_KEY_INT a `const int64_t *`,
+ * for AERO_KEY_BLOB a `const void *const *` with `key_lens[i]` bytes each
+ * (key_lens is NULL otherwise). For each i, results[i] is AERO_OK with the
+ * struct at objs + i * r->size filled from holders[i] (n initialised records
+ * that own what the struct points to), AERO_ERR_KEY_NOT_FOUND (struct reset to
+ * INIT), or the key's error or decode error. Returns AERO_OK when the batch
+ * ran (look at results), else the error that stopped it.
+ */
+AERO_API aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, const void *keys,
+                                          const size_t *key_lens, size_t n, void *objs, aero_status *results,
+                                          aero_record *holders, aero_error *err);
+
 /** Fill the struct at `obj` from a record already read (e.g. a stream row); pointers go into `rec`. */
 AERO_API aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj,
                                         aero_error *err);

@@ -340,6 +340,65 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
     return decode(r, holder, fields, n_fields, obj, err);
 }
 
+/* ---- batch ---- */
+
+static aero_key nth_key(const aero_schema_record *r, const aero_dataset *ds, const void *keys,
+                        const size_t *lens, size_t i)
+{
+    switch (r->key_type) {
+    case AERO_KEY_INT: return aero_dataset_id_int(ds, ((const int64_t *)keys)[i]);
+    case AERO_KEY_BLOB: return aero_dataset_id_blob(ds, ((const void *const *)keys)[i], lens ? lens[i] : 0);
+    default: return aero_dataset_id_str(ds, ((const char *const *)keys)[i]);
+    }
+}
+
+aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, const void *keys,
+                                 const size_t *key_lens, size_t n, void *objs, aero_status *results,
+                                 aero_record *holders, aero_error *err)
+{
+    aero_status rc = check_abi(r, err);
+    if (rc != AERO_OK)
+        return rc;
+    if (n == 0) {
+        aero_error_reset(err);
+        return AERO_OK;
+    }
+    if (!s || !keys || !objs || !results || !holders || (r->key_type == AERO_KEY_BLOB && !key_lens))
+        return aero_err__set(err, AERO_ERR_PARAM, "NULL session, keys, structs, results or holders");
+    aero_key *ks = malloc(n * sizeof *ks);
+    if (!ks)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
+    aero_dataset ds = aero_dataset_of(r->ns, r->set);
+    for (size_t i = 0; i < n; i++) {
+        ks[i] = nth_key(r, &ds, keys, key_lens, i);
+        results[i] = AERO_ERR_KEY_NOT_FOUND;
+        memcpy((char *)objs + i * r->size, r->init, r->size);
+    }
+    aero_query *q = aero_session_query_keys(s, ks, n);
+    free(ks);
+    if (!q)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a batch");
+    aero_query_respond_all_keys(q);
+    aero_stream *st = aero_query_execute(q, err);
+    if (!st)
+        return err ? err->code : AERO_ERR_CLIENT;
+    aero_error row_err;
+    for (const aero_record *row; (row = aero_stream_next(st, err));) {
+        if (row->index < 0 || (size_t)row->index >= n)
+            continue;
+        size_t i = (size_t)row->index;
+        results[i] = row->result;
+        if (row->result != AERO_OK)
+            continue;
+        results[i] = aero_record_copy(&holders[i], row);
+        if (results[i] == AERO_OK)
+            results[i] = decode(r, &holders[i], NULL, 0, (char *)objs + i * r->size, &row_err);
+    }
+    rc = err ? err->code : AERO_OK;
+    aero_stream_close(st);
+    return rc;
+}
+
 /* ---- delete, touch, exists ---- */
 
 static aero_status meta_write(aero_write *w, bool *existed, aero_error *err)

@@ -100,6 +100,12 @@ aero_status sample_get_bins(aero_session *session, const char *key, const unsign
     return aero_schema_get(session, &sample_schema, &k, fields, n_fields, out, holder, err);
 }
 
+aero_status sample_get_many(aero_session *session, const char *const *keys, size_t n, sample *out, aero_status *results,
+    aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &sample_schema, keys, NULL, n, out, results, holders, err);
+}
+
 aero_status sample_from_record(const aero_record *rec, sample *out, aero_error *err)
 {
     return aero_schema_decode(&sample_schema, rec, out, err);
@@ -245,6 +251,12 @@ aero_status counter_get_bins(aero_session *session, int64_t key, const unsigned 
     return aero_schema_get(session, &counter_schema, &k, fields, n_fields, out, holder, err);
 }
 
+aero_status counter_get_many(aero_session *session, const int64_t *keys, size_t n, counter *out, aero_status *results,
+    aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &counter_schema, keys, NULL, n, out, results, holders, err);
+}
+
 aero_status counter_from_record(const aero_record *rec, counter *out, aero_error *err)
 {
     return aero_schema_decode(&counter_schema, rec, out, err);
@@ -351,6 +363,12 @@ aero_status file_chunk_get_bins(aero_session *session, const void *key, size_t k
 {
     aero_key k = file_chunk_key(key, key_len);
     return aero_schema_get(session, &file_chunk_schema, &k, fields, n_fields, out, holder, err);
+}
+
+aero_status file_chunk_get_many(aero_session *session, const void *const *keys, const size_t *key_lens, size_t n, file_chunk *out, aero_status *results,
+    aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &file_chunk_schema, keys, key_lens, n, out, results, holders, err);
 }
 
 aero_status file_chunk_from_record(const aero_record *rec, file_chunk *out, aero_error *err)

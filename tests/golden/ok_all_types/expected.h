@@ -129,6 +129,13 @@ aero_status sample_replace_if_exists(aero_session *session, const char *key, con
 aero_status sample_get(aero_session *session, const char *key, sample *out, aero_record *holder, aero_error *err);
 aero_status sample_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields, sample *out,
     aero_record *holder, aero_error *err);
+/**
+ * Batch read: out[i], results[i] and holders[i] (n initialised records owning
+ * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
+ * or that key's error. Returns AERO_OK when the batch itself ran.
+ */
+aero_status sample_get_many(aero_session *session, const char *const *keys, size_t n, sample *out, aero_status *results,
+    aero_record *holders, aero_error *err);
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
 aero_status sample_from_record(const aero_record *rec, sample *out, aero_error *err);
 
@@ -199,6 +206,13 @@ aero_status counter_replace_if_exists(aero_session *session, int64_t key, const 
 aero_status counter_get(aero_session *session, int64_t key, counter *out, aero_record *holder, aero_error *err);
 aero_status counter_get_bins(aero_session *session, int64_t key, const unsigned *fields, size_t n_fields, counter *out,
     aero_record *holder, aero_error *err);
+/**
+ * Batch read: out[i], results[i] and holders[i] (n initialised records owning
+ * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
+ * or that key's error. Returns AERO_OK when the batch itself ran.
+ */
+aero_status counter_get_many(aero_session *session, const int64_t *keys, size_t n, counter *out, aero_status *results,
+    aero_record *holders, aero_error *err);
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
 aero_status counter_from_record(const aero_record *rec, counter *out, aero_error *err);
 
@@ -264,6 +278,13 @@ aero_status file_chunk_replace_if_exists(aero_session *session, const void *key,
 aero_status file_chunk_get(aero_session *session, const void *key, size_t key_len, file_chunk *out, aero_record *holder, aero_error *err);
 aero_status file_chunk_get_bins(aero_session *session, const void *key, size_t key_len, const unsigned *fields, size_t n_fields, file_chunk *out,
     aero_record *holder, aero_error *err);
+/**
+ * Batch read: out[i], results[i] and holders[i] (n initialised records owning
+ * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
+ * or that key's error. Returns AERO_OK when the batch itself ran.
+ */
+aero_status file_chunk_get_many(aero_session *session, const void *const *keys, const size_t *key_lens, size_t n, file_chunk *out, aero_status *results,
+    aero_record *holders, aero_error *err);
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
 aero_status file_chunk_from_record(const aero_record *rec, file_chunk *out, aero_error *err);
 

@@ -83,6 +83,12 @@ aero_status kv_get_bins(aero_session *session, const char *key, const unsigned *
     return aero_schema_get(session, &kv_schema, &k, fields, n_fields, out, holder, err);
 }
 
+aero_status kv_get_many(aero_session *session, const char *const *keys, size_t n, kv *out, aero_status *results,
+    aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &kv_schema, keys, NULL, n, out, results, holders, err);
+}
+
 aero_status kv_from_record(const aero_record *rec, kv *out, aero_error *err)
 {
     return aero_schema_decode(&kv_schema, rec, out, err);

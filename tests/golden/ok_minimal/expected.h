@@ -60,6 +60,13 @@ aero_status kv_replace_if_exists(aero_session *session, const char *key, const k
 aero_status kv_get(aero_session *session, const char *key, kv *out, aero_record *holder, aero_error *err);
 aero_status kv_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields, kv *out,
     aero_record *holder, aero_error *err);
+/**
+ * Batch read: out[i], results[i] and holders[i] (n initialised records owning
+ * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
+ * or that key's error. Returns AERO_OK when the batch itself ran.
+ */
+aero_status kv_get_many(aero_session *session, const char *const *keys, size_t n, kv *out, aero_status *results,
+    aero_record *holders, aero_error *err);
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
 aero_status kv_from_record(const aero_record *rec, kv *out, aero_error *err);
 

@@ -84,6 +84,12 @@ aero_status a_get_bins(aero_session *session, const char *key, const unsigned *f
     return aero_schema_get(session, &a_schema, &k, fields, n_fields, out, holder, err);
 }
 
+aero_status a_get_many(aero_session *session, const char *const *keys, size_t n, a *out, aero_status *results,
+    aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &a_schema, keys, NULL, n, out, results, holders, err);
+}
+
 aero_status a_from_record(const aero_record *rec, a *out, aero_error *err)
 {
     return aero_schema_decode(&a_schema, rec, out, err);
@@ -191,6 +197,12 @@ aero_status b_get_bins(aero_session *session, int64_t key, const unsigned *field
 {
     aero_key k = b_key(key);
     return aero_schema_get(session, &b_schema, &k, fields, n_fields, out, holder, err);
+}
+
+aero_status b_get_many(aero_session *session, const int64_t *keys, size_t n, b *out, aero_status *results,
+    aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &b_schema, keys, NULL, n, out, results, holders, err);
 }
 
 aero_status b_from_record(const aero_record *rec, b *out, aero_error *err)

@@ -65,6 +65,13 @@ aero_status a_replace_if_exists(aero_session *session, const char *key, const a 
 aero_status a_get(aero_session *session, const char *key, a *out, aero_record *holder, aero_error *err);
 aero_status a_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields, a *out,
     aero_record *holder, aero_error *err);
+/**
+ * Batch read: out[i], results[i] and holders[i] (n initialised records owning
+ * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
+ * or that key's error. Returns AERO_OK when the batch itself ran.
+ */
+aero_status a_get_many(aero_session *session, const char *const *keys, size_t n, a *out, aero_status *results,
+    aero_record *holders, aero_error *err);
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
 aero_status a_from_record(const aero_record *rec, a *out, aero_error *err);
 
@@ -127,6 +134,13 @@ aero_status b_replace_if_exists(aero_session *session, int64_t key, const b *obj
 aero_status b_get(aero_session *session, int64_t key, b *out, aero_record *holder, aero_error *err);
 aero_status b_get_bins(aero_session *session, int64_t key, const unsigned *fields, size_t n_fields, b *out,
     aero_record *holder, aero_error *err);
+/**
+ * Batch read: out[i], results[i] and holders[i] (n initialised records owning
+ * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
+ * or that key's error. Returns AERO_OK when the batch itself ran.
+ */
+aero_status b_get_many(aero_session *session, const int64_t *keys, size_t n, b *out, aero_status *results,
+    aero_record *holders, aero_error *err);
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
 aero_status b_from_record(const aero_record *rec, b *out, aero_error *err);
 

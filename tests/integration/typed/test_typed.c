@@ -430,6 +430,47 @@ static void test_named_queries(void **state)
         drop(state, keys[i]);
 }
 
+static void test_get_many(void **state)
+{
+    aero_error err;
+    const char *keys[4];
+    char names[4][96];
+    for (int i = 0; i < 4; i++) {
+        snprintf(names[i], sizeof names[i], "%s", key(state, "many"));
+        size_t l = strlen(names[i]);
+        snprintf(names[i] + l, sizeof names[i] - l, "%d", i);
+        keys[i] = names[i];
+        drop(state, keys[i]);
+    }
+    for (int i = 0; i < 4; i += 2) { /* 0 and 2 exist, 1 and 3 do not */
+        item in = ITEM_INIT;
+        in.name = keys[i];
+        in.has_count = true;
+        in.count = 100 + i;
+        assert_int_equal(item_upsert(S, keys[i], &in, &err), AERO_OK);
+    }
+    item out[4];
+    aero_status results[4];
+    aero_record holders[4];
+    for (int i = 0; i < 4; i++)
+        aero_record_init(&holders[i]);
+    assert_int_equal(item_get_many(S, keys, 4, out, results, holders, &err), AERO_OK);
+    assert_int_equal(results[0], AERO_OK);
+    assert_int_equal(results[1], AERO_ERR_KEY_NOT_FOUND);
+    assert_int_equal(results[2], AERO_OK);
+    assert_int_equal(results[3], AERO_ERR_KEY_NOT_FOUND);
+    assert_string_equal(out[0].name, keys[0]);
+    assert_int_equal(out[0].count, 100);
+    assert_string_equal(out[2].name, keys[2]);
+    assert_int_equal(out[2].count, 102);
+    assert_null(out[1].name);
+    assert_false(out[3].has_count);
+    for (int i = 0; i < 4; i++) {
+        aero_record_dispose(&holders[i]);
+        drop(state, keys[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_write_validation),
         cmocka_unit_test(test_int_and_blob_keys),
         cmocka_unit_test(test_named_queries),
+        cmocka_unit_test(test_get_many),
     };
     return cmocka_run_group_tests(tests, it_setup, it_teardown);
 }
