@@ -356,7 +356,8 @@ aero_status aero_ael__compile_typed(const char *text, const aero_ael_env *env,
         ael__oom(&c);
         goto done;
     }
-    memcpy(out->bytes, buf.data, buf.len);
+    if (buf.len)
+        memcpy(out->bytes, buf.data, buf.len);
     out->len = buf.len;
     out->slots = o.slots;
     out->n_slots = o.n_slots;
@@ -451,12 +452,14 @@ AERO_API aero_expr *aero_ael_template_fill(const uint8_t *bytes, size_t len,
             aero_err__set(err, AERO_ERR_PARAM, "Missing value for placeholder ?%u", s->param);
             goto out;
         }
-        aero_buf__put(&b, bytes + at, s->offset - at);
+        if (s->offset > at)
+            aero_buf__put(&b, bytes + at, s->offset - at);
         at = s->offset;
         if (ael__pack_slot(&b, s->type, &args[s->param], s->param, err) != AERO_OK)
             goto out;
     }
-    aero_buf__put(&b, bytes + at, len - at);
+    if (len > at)
+        aero_buf__put(&b, bytes + at, len - at);
     if (b.failed || !(e = aero_expr_from_bytes(b.data, b.len))) {
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory filling an expression template");
         goto out;

@@ -1,0 +1,61 @@
+/*
+ * libFuzzer target for the AEL front end: arbitrary text through the public
+ * compiler (with placeholder values) and the typed/template compiler (with a
+ * bin environment), then template fill. Must never crash, leak or read out
+ * of bounds; errors must carry a message.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <aero/ael.h>
+
+#include "ael/ael_typed.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    char *text = malloc(size + 1);
+    if (!text)
+        return 0;
+    memcpy(text, data, size);
+    text[size] = '\0';
+
+    static const aero_value items[] = {{.type = AERO_STR, .v.str = {"a", 1}}, {.type = AERO_STR, .v.str = {"b", 1}}};
+    aero_value args[4];
+    args[0] = aero_int(5);
+    args[1] = aero_str("x");
+    args[2] = aero_list(items, 2);
+    args[3] = aero_double(1.5);
+    aero_error err;
+    aero_expr *e = aero_ael_compile(text, args, 4, &err);
+    if (e) {
+        size_t n;
+        if (!aero_expr_bytes(e, &n) || n == 0)
+            abort();
+        aero_expr_free(e);
+    } else if (err.message[0] == '\0') {
+        abort();
+    }
+
+    static const aero_ael_bin bins[] = {
+        {"a", AERO_AEL_INT}, {"s", AERO_AEL_STRING}, {"l", AERO_AEL_LIST}, {"m", AERO_AEL_MAP},
+        {"f", AERO_AEL_FLOAT}, {"b", AERO_AEL_BOOL}, {"x", AERO_AEL_ANY},
+    };
+    static const aero_ael_env env = {bins, sizeof bins / sizeof bins[0]};
+    static const aero_ael_type pt[] = {AERO_AEL_INT, AERO_AEL_ANY, AERO_AEL_LIST};
+    aero_ael_template t;
+    aero_ael_diag d;
+    if (aero_ael__compile_typed(text, &env, pt, 3, &t, &d) == AERO_OK) {
+        aero_value targs[8];
+        for (size_t i = 0; i < 8; i++)
+            targs[i] = aero_int((int64_t)i);
+        aero_expr *x = aero_ael_template_fill(t.bytes, t.len, t.slots, t.n_slots, targs, 8, &err);
+        aero_expr_free(x);
+        aero_ael__template_free(&t);
+    } else if (d.message[0] == '\0') {
+        abort();
+    }
+    free(text);
+    return 0;
+}
