@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 static void usage(FILE *f)
@@ -145,6 +146,16 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
     return 0;
 }
 
+/* User + system CPU time of the whole process, in microseconds. */
+static double cpu_us(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0)
+        return 0;
+    return (double)ru.ru_utime.tv_sec * 1e6 + (double)ru.ru_utime.tv_usec + (double)ru.ru_stime.tv_sec * 1e6 +
+           (double)ru.ru_stime.tv_usec;
+}
+
 static void sleep_ns(uint64_t ns)
 {
     struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
@@ -190,6 +201,7 @@ static int run(const bench_config *cfg, aero_client *client, const bench_data *d
             break;
     }
     uint64_t t_start = bench_now_ns();
+    double cpu_start = cpu_us();
     for (unsigned t = 0; t < cfg->threads; t++) {
         if (!w[t].session || pthread_create(&tids[t], NULL, bench_worker_main, &w[t]) != 0)
             break;
@@ -221,6 +233,7 @@ static int run(const bench_config *cfg, aero_client *client, const bench_data *d
     for (unsigned t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
     double secs = (double)(bench_now_ns() - t_start) / 1e9;
+    double cpu = cpu_us() - cpu_start;
 
     bench_hist *all = calloc(1, sizeof *all);
     uint64_t ops = 0, errors = 0, rows = 0;
@@ -240,6 +253,8 @@ static int run(const bench_config *cfg, aero_client *client, const bench_data *d
            (unsigned long long)ops, (unsigned long long)errors, secs > 0 ? (double)ops / secs : 0.0,
            all ? (double)bench_hist_quantile(all, 0.50) / 1e3 : 0.0,
            all ? (double)bench_hist_quantile(all, 0.99) / 1e3 : 0.0);
+    /* Process CPU per operation: includes the server when it is embedded. */
+    printf(" cpu_us_per_op=%.2f", ops ? cpu / (double)ops : 0.0);
     if (cfg->workload == BENCH_QUERY)
         printf(" rows=%llu rows/s=%.0f", (unsigned long long)rows, secs > 0 ? (double)rows / secs : 0.0);
     printf("\n");
