@@ -60,6 +60,45 @@ static void walk_info(const uint8_t *data, size_t size) {
     aero_info__find((const char *)data, size, "node", &value);
 }
 
+/* Structural equality of decoded trees, order flags included. */
+static bool same(const aero_value *a, const aero_value *b) {
+    if (a->type != b->type)
+        return false;
+    switch (a->type) {
+    case AERO_BOOL:
+        return a->v.b == b->v.b;
+    case AERO_INT:
+        return a->v.i == b->v.i;
+    case AERO_DOUBLE:
+        return memcmp(&a->v.d, &b->v.d, sizeof(double)) == 0;
+    case AERO_STR:
+    case AERO_GEOJSON:
+        return a->v.str.len == b->v.str.len && memcmp(a->v.str.ptr, b->v.str.ptr, a->v.str.len) == 0 &&
+               a->v.str.ptr[a->v.str.len] == '\0' && b->v.str.ptr[b->v.str.len] == '\0';
+    case AERO_BLOB:
+    case AERO_HLL:
+        return a->v.bytes.len == b->v.bytes.len &&
+               (a->v.bytes.len == 0 || memcmp(a->v.bytes.ptr, b->v.bytes.ptr, a->v.bytes.len) == 0);
+    case AERO_LIST:
+        if (a->v.list.count != b->v.list.count || a->v.list.ordered != b->v.list.ordered)
+            return false;
+        for (uint32_t i = 0; i < a->v.list.count; i++)
+            if (!same(&a->v.list.items[i], &b->v.list.items[i]))
+                return false;
+        return true;
+    case AERO_MAP:
+        if (a->v.map.count != b->v.map.count || a->v.map.order != b->v.map.order)
+            return false;
+        for (uint32_t i = 0; i < a->v.map.count; i++)
+            if (!same(&a->v.map.entries[i].key, &b->v.map.entries[i].key) ||
+                !same(&a->v.map.entries[i].value, &b->v.map.entries[i].value))
+                return false;
+        return true;
+    default:
+        return true;
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -94,12 +133,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     aero_status st2 = aero_mp__skip(&s);
     if (st == AERO_OK && (st2 != AERO_OK || s.p != r.p))
         __builtin_trap();
-    /* re-pack what was decoded: must not fail for a decoded tree */
+    /* re-pack what was decoded (must not fail) and decode it again: the two
+     * trees must be the same */
     if (st == AERO_OK) {
         uint8_t stack[256];
         aero_buf b;
         aero_buf__init(&b, stack, sizeof stack);
         if (aero_mp__pack_value(&b, &v) != AERO_OK)
+            __builtin_trap();
+        aero_mp_reader r2 = {b.data, b.data + b.len};
+        aero_value v2;
+        aero_status st3 = aero_mp__unpack_value(&r2, arena, &v2);
+        if (st3 != AERO_ERR_NO_MEMORY && (st3 != AERO_OK || r2.p != r2.end || !same(&v, &v2)))
             __builtin_trap();
         aero_buf__free(&b);
     }
