@@ -213,6 +213,28 @@ static void test_incr_append_types(void **state) {
     bool found;
     assert_int_equal(tc_bin_int(&a, "i", &found), 0); /* first "i" entry is the nil one */
     tc_answer_free(&a);
+    /* respond-all-ops read of a missing bin: a nil entry */
+    tc_begin(&m, 1, 0x80, 0, 0, 0);
+    tc_key_str(&m, "test", "kv", "t1", false);
+    tc_op(&m, 1, 0, "nobin", NULL, 0);
+    tc_end(&m);
+    a = tc_call(port, &m);
+    tc_free(&m);
+    assert_int_equal(a.result, 0);
+    assert_int_equal(a.n_ops, 1);
+    tc_answer_free(&a);
+    /* record UDF: no module is registered, 100 with a FAILURE bin */
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_key_str(&m, "test", "kv", "t1", false);
+    tc_field(&m, 30, "mod", 3);
+    tc_field(&m, 31, "fn", 2);
+    tc_field(&m, 32, "\x90", 1);
+    tc_end(&m);
+    a = tc_call(port, &m);
+    tc_free(&m);
+    assert_int_equal(a.result, 100);
+    assert_non_null(tc_bin(&a, "FAILURE", &pt, &len));
+    tc_answer_free(&a);
     /* touch on a missing record: 2 */
     tc_begin(&m, 0, 1, 0, 0, 100);
     tc_key_str(&m, "test", "kv", "t-missing", false);

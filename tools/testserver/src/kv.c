@@ -90,7 +90,8 @@ static bool is_read_op(uint8_t op) {
 }
 
 /* A read op evaluated against record r (which exists). Appends result ops. */
-static int read_op(const ts_op *o, const ts_record *r, const char *ns, aero_buf *out, uint16_t *n_ops) {
+static int read_op(const ts_op *o, const ts_record *r, const char *ns, bool respond_all, aero_buf *out,
+                   uint16_t *n_ops) {
     if (o->op == AERO_OP_READ) {
         if (o->name_len == 0) {
             put_bins(out, r, n_ops);
@@ -99,6 +100,9 @@ static int read_op(const ts_op *o, const ts_record *r, const char *ns, aero_buf 
         const ts_bin *b = ts_record_bin((ts_record *)r, o->name, o->name_len);
         if (b) {
             ts_resp_op(out, AERO_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
+            (*n_ops)++;
+        } else if (respond_all) {
+            ts_resp_op(out, AERO_OP_READ, AERO_PT_NULL, o->name, o->name_len, NULL, 0);
             (*n_ops)++;
         }
         return 0;
@@ -272,6 +276,14 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         if (!is_write && !is_read_op(m->ops[i].op))
             return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
     }
+    if (m->fields_by_type[AERO_FIELD_UDF_PACKAGE] || m->fields_by_type[AERO_FIELD_UDF_FUNCTION]) {
+        /* no UDF module is ever registered on the test server */
+        static const char msg[] = "UDF: module not found";
+        size_t h = ts_resp_begin(out);
+        ts_resp_op(out, AERO_OP_READ, AERO_PT_STRING, "FAILURE", 7, msg, sizeof msg - 1);
+        ts_resp_end(out, h, 0, 0, AERO_ERR_UDF, 0, 0, txn_ttl, 0, 1);
+        return AERO_ERR_UDF;
+    }
     uint32_t ttl = m->record_ttl;
     if (is_write && !is_delete && ttl != AERO_TTL_NEVER_EXPIRE && ttl != AERO_TTL_DONT_UPDATE && ttl > AERO_TTL_MAX)
         return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
@@ -301,8 +313,9 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
             if ((m->info1 & AERO_INFO1_GET_ALL) || m->n_ops == 0) {
                 put_bins(out, rec, &n_ops);
             } else {
+                bool all = (m->info2 & AERO_INFO2_RESPOND_ALL_OPS) != 0;
                 for (uint16_t i = 0; i < m->n_ops && rc == 0; i++)
-                    rc = read_op(&m->ops[i], rec, ns->name, out, &n_ops);
+                    rc = read_op(&m->ops[i], rec, ns->name, all, out, &n_ops);
                 if (rc) {
                     out->len = h;
                     answer(out, rc, 0, 0, txn_ttl);
@@ -391,7 +404,7 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
     for (uint16_t i = 0; i < m->n_ops && rc == 0; i++) {
         const ts_op *o = &m->ops[i];
         if (is_read_op(o->op)) {
-            rc = read_op(o, w, ns->name, out, &n_ops);
+            rc = read_op(o, w, ns->name, respond_all, out, &n_ops);
         } else {
             rc = write_op(o, w, ns->name, &deleted, respond_all, out, &n_ops);
             if (rc == 0 && respond_all && o->op != AERO_OP_CDT_MODIFY) {
