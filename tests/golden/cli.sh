@@ -1,0 +1,63 @@
+#!/bin/sh
+# aerogen command line: options, exit statuses, no partial output.
+#   cli.sh AEROGEN GOLDEN_SOURCE_DIR WORK_DIR
+set -u
+aerogen=$1
+src=$2
+work=$3
+case $aerogen in /*) ;; *) aerogen=$PWD/$aerogen ;; esac
+rm -rf "$work"
+mkdir -p "$work"
+n=0
+fail() { echo "FAIL: $*"; exit 1; }
+expect() { # expect STATUS DESCRIPTION -- command...
+    want=$1; what=$2; shift 3
+    "$@" >"$work/out" 2>"$work/err"
+    got=$?
+    n=$((n + 1))
+    [ "$got" = "$want" ] || { cat "$work/out" "$work/err"; fail "$what: exit $got, expected $want"; }
+}
+
+expect 0 "--version" -- "$aerogen" --version
+grep -q '^aerogen [0-9][0-9.]* (schema ABI 1)$' "$work/out" || fail "--version output: $(cat "$work/out")"
+expect 0 "--help" -- "$aerogen" --help
+grep -q 'usage: aerogen' "$work/out" || fail "--help output"
+expect 2 "no arguments" -- "$aerogen"
+expect 2 "unknown option" -- "$aerogen" --frobnicate "$src/ok_minimal/schema.aero"
+expect 2 "no output given" -- "$aerogen" "$src/ok_minimal/schema.aero"
+expect 2 "two schemas" -- "$aerogen" --check "$src/ok_minimal/schema.aero" "$src/warn_only/schema.aero"
+expect 2 "-o without a value" -- "$aerogen" "$src/ok_minimal/schema.aero" -o
+expect 2 "-o with --header" -- "$aerogen" -o "$work" --header "$work/x.h" "$src/ok_minimal/schema.aero"
+expect 3 "missing schema" -- "$aerogen" --check "$work/does-not-exist.aero"
+grep -q 'cannot read' "$work/err" || fail "missing schema message"
+
+expect 0 "--check good" -- "$aerogen" --check "$src/ok_minimal/schema.aero"
+[ -s "$work/err" ] && fail "--check good printed: $(cat "$work/err")"
+ls "$work" | grep -q '\.aero\.' && fail "--check wrote files"
+expect 1 "--check bad" -- "$aerogen" --check "$src/err_limits/schema.aero"
+grep -q ' errors, nothing written$' "$work/err" || fail "error summary line"
+
+# Warnings: printed but success; -Werror makes them errors; -w hides them.
+expect 0 "warnings" -- "$aerogen" --check "$src/warn_only/schema.aero"
+grep -q 'warning:' "$work/err" || fail "warnings not printed"
+expect 1 "-Werror" -- "$aerogen" -Werror -o "$work" "$src/warn_only/schema.aero"
+grep -q 'warning:' "$work/err" && fail "-Werror still says warning"
+[ -e "$work/schema.aero.h" ] && fail "-Werror failure wrote output"
+expect 0 "-w" -- "$aerogen" -w --check "$src/warn_only/schema.aero"
+[ -s "$work/err" ] && fail "-w printed: $(cat "$work/err")"
+
+# -o writes NAME.h / NAME.c; an unwritable directory is an I/O error with nothing left behind.
+expect 0 "-o" -- "$aerogen" -o "$work" "$src/ok_minimal/schema.aero"
+[ -s "$work/schema.aero.h" ] && [ -s "$work/schema.aero.c" ] || fail "-o outputs missing"
+grep -q '#include "schema.aero.h"' "$work/schema.aero.c" || fail "source does not include its header"
+expect 3 "unwritable output" -- "$aerogen" -o "$work/no/such/dir" "$src/ok_minimal/schema.aero"
+[ -e "$work/no" ] && fail "partial output in missing dir"
+expect 0 "--include" -- "$aerogen" --header "$work/a.h" --source "$work/a.c" --include "gen/a.h" "$src/ok_minimal/schema.aero"
+grep -q '#include "gen/a.h"' "$work/a.c" || fail "--include not used"
+
+# A failing run never replaces good output.
+cp "$work/schema.aero.h" "$work/keep.h"
+cp "$src/err_limits/schema.aero" "$work/schema.aero"
+expect 1 "failed regeneration" -- "$aerogen" -o "$work" "$work/schema.aero"
+cmp -s "$work/keep.h" "$work/schema.aero.h" || fail "failed run modified previous output"
+echo "ok: $n aerogen command lines"
