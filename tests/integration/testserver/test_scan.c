@@ -226,11 +226,50 @@ static void test_digest_resume(void **state) {
     tc_stream_free(s);
 }
 
+/* Background query: write ops over set s2 with a filter, then query-show. */
+static void test_background_ops(void **state) {
+    (void)state;
+    tc_msg m;
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_field(&m, 0, "test", 4);
+    tc_field(&m, 1, "s2", 2);
+    uint8_t t[8];
+    aero_set_u64be(t, 777777);
+    tc_field(&m, 7, t, 8);
+    /* a >= 305 (5 of the 10 records of s2) */
+    uint8_t f[] = {0x93, 0x04, 0x93, 0x51, 0x02, 0xa1, 0x61, 0xcd, 0x01, 0x31};
+    tc_field(&m, 43, f, sizeof f);
+    tc_op_str(&m, 2, "bg", "done");
+    tc_end(&m);
+    tc_stream *s = tc_call_stream(port, &m);
+    assert_int_equal(s->n, 1);
+    assert_true(s->msgs[0].info3 & 1);
+    assert_int_equal(s->msgs[0].result, 0);
+    tc_stream_free(s);
+    /* the same task id again: 4 */
+    s = tc_call_stream(port, &m);
+    assert_int_equal(s->msgs[0].result, 4);
+    tc_stream_free(s);
+    tc_free(&m);
+    char *ans = tc_info(port, "query-show:trid=777777\n");
+    assert_non_null(ans);
+    assert_non_null(strstr(ans, "status=done"));
+    assert_non_null(strstr(ans, "records_read=5"));
+    free(ans);
+    /* exactly the matching records got the bin */
+    uint8_t nb[] = {0x93, 0x01, 0x93, 0x51, 0x03, 0xa2, 0x62, 0x67, 0xa5, 0x03, 'd', 'o', 'n', 'e'};
+    scan_req q = {.set = "s2", .pids = all_pids, .n_pids = 4096, .filter = nb, .filter_len = sizeof nb};
+    s = scan(&q);
+    assert_int_equal(s->n, 6);
+    tc_stream_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan_set),
         cmocka_unit_test(test_max_projection_filter),
         cmocka_unit_test(test_digest_resume),
+        cmocka_unit_test(test_background_ops),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -143,6 +143,88 @@ static bool trid_reused(aero_testserver *ts, const ts_msg *m) {
     return seen;
 }
 
+/*
+ * Background query with write ops: apply the ops (and the filter) to every
+ * record of the requested partitions this node masters, as single-record
+ * writes, and answer once. The job is recorded for query-show.
+ */
+static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_namespace *ns, aero_buf *out) {
+    for (uint16_t i = 0; i < m->n_ops; i++) {
+        uint8_t op = m->ops[i].op;
+        if (op == AERO_OP_READ || op == AERO_OP_CDT_READ || op == AERO_OP_EXP_READ || op == AERO_OP_BIT_READ ||
+            op == AERO_OP_HLL_READ || m->ops[i].name_len > 15) {
+            last(out, AERO_ERR_PARAMETER);
+            return;
+        }
+    }
+    const ts_field *pids = m->fields_by_type[AERO_FIELD_PID_ARRAY];
+    const ts_field *setf = m->fields_by_type[AERO_FIELD_SETNAME];
+    uint8_t *want = calloc(TS_PARTITIONS, 1);
+    if (!want) {
+        last(out, AERO_ERR_SERVER);
+        return;
+    }
+    pthread_mutex_lock(&ts->mu);
+    for (unsigned p = 0; p < TS_PARTITIONS; p++)
+        want[p] = ts_cluster_owner(ts, p, 0) == (int)node->index && !pids;
+    for (uint32_t i = 0; pids && i + 1 < pids->len; i += 2) {
+        unsigned p = (unsigned)(pids->data[i] | (pids->data[i + 1] << 8)) & 0x0FFF;
+        want[p] = ts_cluster_owner(ts, p, 0) == (int)node->index;
+    }
+    pthread_mutex_unlock(&ts->mu);
+    /* collect the digests first: each write takes the store lock itself */
+    uint8_t (*digs)[20] = NULL;
+    size_t n = 0, cap = 0;
+    uint32_t now = ts_now2010();
+    pthread_mutex_lock(&ts->store.mu);
+    for (unsigned p = 0; p < TS_PARTITIONS; p++) {
+        if (!want[p])
+            continue;
+        const ts_partition *part = &ns->parts[p];
+        for (uint32_t i = 0; i < part->n; i++) {
+            const ts_record *r = part->recs[i];
+            if ((r->void_time && r->void_time <= now) ||
+                (setf && setf->len && (r->set_len != setf->len || memcmp(r->set, setf->data, setf->len) != 0)))
+                continue;
+            if (n == cap) {
+                size_t nc = cap ? cap * 2 : 64;
+                void *nd = realloc(digs, nc * 20);
+                if (!nd)
+                    break;
+                digs = nd;
+                cap = nc;
+            }
+            memcpy(digs[n++], r->digest, 20);
+        }
+    }
+    pthread_mutex_unlock(&ts->store.mu);
+    free(want);
+    ts_msg row = *m;
+    ts_field dig = {.type = AERO_FIELD_DIGEST, .len = 20};
+    row.fields_by_type[AERO_FIELD_DIGEST] = &dig;
+    row.fields_by_type[AERO_FIELD_KEY] = NULL;
+    row.info3 &= (uint8_t)~AERO_INFO3_PARTITION_DONE;
+    row.info3 |= AERO_INFO3_UPDATE_ONLY; /* a record deleted meanwhile is not recreated */
+    aero_buf scratch;
+    aero_buf__init(&scratch, NULL, 0);
+    uint64_t done = 0;
+    for (size_t i = 0; i < n; i++) {
+        dig.data = digs[i];
+        aero_buf__reset(&scratch);
+        if (ts_kv_row(ts, &row, 0, &scratch) == 0)
+            done++;
+    }
+    aero_buf__free(&scratch);
+    free(digs);
+    const ts_field *tf = m->fields_by_type[AERO_FIELD_TASK_ID];
+    pthread_mutex_lock(&ts->mu);
+    ts->job_trid[ts->job_pos] = tf && tf->len == 8 ? aero_get_u64be(tf->data) : 0;
+    ts->job_recs[ts->job_pos] = done;
+    ts->job_pos = (ts->job_pos + 1) % 64;
+    pthread_mutex_unlock(&ts->mu);
+    last(out, 0);
+}
+
 void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_buf *out) {
     const ts_field *nsf = m->fields_by_type[AERO_FIELD_NAMESPACE];
     ts_namespace *ns = nsf ? ts_store_ns(&ts->store, (const char *)nsf->data, nsf->len) : NULL;
@@ -155,8 +237,15 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         last(out, AERO_ERR_INDEX_NOT_FOUND); /* the test server has no secondary indexes */
         return;
     }
-    if (m->fields_by_type[AERO_FIELD_UDF_OP] || (m->info2 & AERO_INFO2_WRITE)) {
-        last(out, AERO_ERR_UNSUPPORTED_FEATURE);
+    if (m->fields_by_type[AERO_FIELD_UDF_OP] || m->fields_by_type[AERO_FIELD_UDF_PACKAGE]) {
+        last(out, AERO_ERR_PARAMETER); /* no UDF module is ever registered */
+        return;
+    }
+    if (m->info2 & AERO_INFO2_WRITE) {
+        if (trid_reused(ts, m))
+            last(out, AERO_ERR_PARAMETER);
+        else
+            background(ts, node, m, ns, out);
         return;
     }
     if (!(m->info3 & AERO_INFO3_PARTITION_DONE)) {

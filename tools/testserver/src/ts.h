@@ -139,6 +139,9 @@ struct aero_testserver {
     char seeds[TS_MAX_NODES * 24];
     uint64_t trid_seen[64]; /* recently used task ids */
     unsigned trid_pos;
+    uint64_t job_trid[64];  /* finished background jobs (query-show) */
+    uint64_t job_recs[64];
+    unsigned job_pos;
 };
 
 /** Effective replication factor (min(rf, live nodes)); caller holds ts->mu. */
