@@ -165,14 +165,21 @@ int main(int argc, char **argv)
         return 3;
     }
 
+    /* A UTF-8 byte order mark is not part of the text (columns start after it). */
+    const char *text = src;
+    if (len >= 3 && memcmp(src, "\xef\xbb\xbf", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
+
     ag_arena *arena = ag_arena_new();
     ag_schema schema;
     ag_schema_init(&schema, input, arena);
-    ag_diags *diags = ag_diags_new(input, src, len);
+    ag_diags *diags = ag_diags_new(input, text, len);
     ag_diags_set_werror(diags, werror);
     ag_diags_set_quiet(diags, quiet);
 
-    ag_parse(&schema, diags, src, len);
+    ag_parse(&schema, diags, text, len);
     /* Semantic checks run even after syntax errors: what parsed is still checked. */
     ag_sema(&schema, diags);
     int errors = ag_diags_errors(diags);

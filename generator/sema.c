@@ -329,6 +329,8 @@ static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global
     ag_arena *a = s->arena;
     const char *rwhat = fmt(a, "record '%s'", r->name, NULL);
     check_ident(d, "record name", r->name, r->loc);
+    if (strncmp(r->name, "aero_", 5) == 0 || strncmp(r->name, "AERO_", 5) == 0)
+        ag_error(d, r->loc, "record name '%s' uses the prefix reserved for the aero runtime", r->name);
 
     /* The set. */
     if (r->set) {
@@ -464,6 +466,10 @@ int ag_sema(ag_schema *s, ag_diags *d)
             ag_error(d, q->record_loc, "query '%s' is on unknown record '%s'", q->name, q->record_name);
         } else {
             st_add(&global, d, fmt(a, "%s_%s", q->record->name, q->name), qwhat, q->loc);
+            if (!q->record->set)
+                ag_warning(d, q->record_loc,
+                           "record '%s' has no set: query '%s' scans every record of namespace '%s'",
+                           q->record->name, q->name, s->ns ? s->ns : "?");
         }
         for (ag_param *p = q->params; p; p = p->next) {
             check_ident(d, "parameter name", p->name, p->loc);
