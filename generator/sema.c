@@ -473,12 +473,21 @@ int ag_sema(ag_schema *s, ag_diags *d)
         }
         for (ag_param *p = q->params; p; p = p->next) {
             check_ident(d, "parameter name", p->name, p->loc);
-            if (strcmp(p->name, "session") == 0 || strcmp(p->name, "err") == 0)
+            if (strcmp(p->name, "session") == 0 || strcmp(p->name, "err") == 0 || strcmp(p->name, "args") == 0)
                 ag_error(d, p->loc, "parameter name '%s' is used by the generated function; pick another", p->name);
             for (ag_param *o = q->params; o != p; o = o->next)
                 if (strcmp(o->name, p->name) == 0)
                     ag_error(d, p->loc, "parameter '%s' declared twice", p->name);
             resolve(p->type, d);
+            /* a blob parameter x becomes (x, x_len) */
+            for (ag_param *o = q->params; o; o = o->next) {
+                if (o == p || o->type->kind != AG_T_BLOB)
+                    continue;
+                size_t n = strlen(o->name);
+                if (strncmp(p->name, o->name, n) == 0 && strcmp(p->name + n, "_len") == 0)
+                    ag_error(d, p->loc, "parameter '%s' clashes with the length parameter of blob '%s'", p->name,
+                             o->name);
+            }
             if (p->type->kind == AG_T_GEOJSON || p->type->kind == AG_T_MAP) {
                 ag_error(d, p->type->loc, "query parameters are int, double, bool, string, blob or list<T>, not %s",
                          p->type->name);
