@@ -70,6 +70,8 @@ typedef struct scan_req {
     bool no_pdone;
     const uint8_t *filter;
     size_t filter_len;
+    const uint8_t *range; /* INDEX_RANGE field data */
+    size_t range_len;
 } scan_req;
 
 static uint64_t trid = 1000;
@@ -83,6 +85,8 @@ static tc_stream *scan(const scan_req *q) {
     uint8_t t[8];
     aero_set_u64be(t, ++trid);
     tc_field(&m, 7, t, 8);
+    if (q->range)
+        tc_field(&m, 22, q->range, q->range_len);
     if (q->filter)
         tc_field(&m, 43, q->filter, q->filter_len);
     if (q->n_pids) {
@@ -264,12 +268,66 @@ static void test_background_ops(void **state) {
     tc_stream_free(s);
 }
 
+static size_t int_range(uint8_t *f, const char *bin, int64_t lo, int64_t hi) {
+    size_t n = 0, bl = strlen(bin);
+    f[n++] = 1;
+    f[n++] = (uint8_t)bl;
+    memcpy(f + n, bin, bl);
+    n += bl;
+    f[n++] = 1;
+    aero_set_u32be(f + n, 8);
+    aero_set_u64be(f + n + 4, (uint64_t)lo);
+    aero_set_u32be(f + n + 12, 8);
+    aero_set_u64be(f + n + 16, (uint64_t)hi);
+    return n + 24;
+}
+
+static void test_secondary_index(void **state) {
+    (void)state;
+    uint8_t f[64];
+    size_t fl = int_range(f, "a", 10, 19);
+    scan_req q = {.set = "s1", .pids = all_pids, .n_pids = 4096, .range = f, .range_len = fl};
+    tc_stream *s = scan(&q);
+    assert_int_equal(s->n, 1);
+    assert_int_equal(s->msgs[0].result, 201); /* no index yet */
+    tc_stream_free(s);
+    char *ans = tc_info(port, "sindex-create:namespace=test;set=s1;indexname=idx_a;bin=a;type=numeric\n");
+    assert_non_null(strstr(ans, "\tOK"));
+    free(ans);
+    ans = tc_info(port, "sindex-create:namespace=test;set=s1;indexname=idx_a;bin=a;type=numeric\n");
+    assert_non_null(strstr(ans, "ERROR:200"));
+    free(ans);
+    ans = tc_info(port, "sindex-list:namespace=test\n");
+    assert_non_null(strstr(ans, "ns=test:indexname=idx_a:set=s1:bin=a:type=numeric:indextype=default"));
+    free(ans);
+    s = scan(&q);
+    assert_int_equal(s->n, 11);
+    for (size_t i = 0; i < 10; i++) {
+        bool found;
+        int64_t a = tc_bin_int(&s->msgs[i], "a", &found);
+        assert_true(found && a >= 10 && a <= 19);
+        uint32_t l;
+        const uint8_t *bv = field(&s->msgs[i], 15, &l);
+        assert_non_null(bv);
+        assert_int_equal(l, 8);
+        assert_int_equal(bv[0], (uint8_t)a); /* little-endian */
+    }
+    tc_stream_free(s);
+    ans = tc_info(port, "sindex-delete:namespace=test;indexname=idx_a\n");
+    assert_non_null(strstr(ans, "\tOK"));
+    free(ans);
+    s = scan(&q);
+    assert_int_equal(s->msgs[0].result, 201);
+    tc_stream_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan_set),
         cmocka_unit_test(test_max_projection_filter),
         cmocka_unit_test(test_digest_resume),
         cmocka_unit_test(test_background_ops),
+        cmocka_unit_test(test_secondary_index),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

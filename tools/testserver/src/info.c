@@ -6,6 +6,8 @@
  */
 #include "ts.h"
 
+#include "sindex.h"
+
 #include <inttypes.h>
 #include <openssl/evp.h>
 #include <stdarg.h>
@@ -261,8 +263,9 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
             puts_(o, "ERROR::namespace not found");
         else
             sets_info(ts, ns, set, o);
-    } else if (!strcmp(cmd, "sindex-list") || !strcmp(cmd, "sindex")) {
-        /* no secondary indexes */
+    } else if (!strcmp(cmd, "sindex-list") || !strcmp(cmd, "sindex-create") || !strcmp(cmd, "sindex-delete") ||
+               !strcmp(cmd, "sindex-stat")) {
+        ts_sindex_info(ts, cmd, params, o);
     } else if (!strcmp(cmd, "truncate") || !strcmp(cmd, "truncate-namespace")) {
         truncate_cmd(ts, params, o);
     } else if (!strcmp(cmd, "query-show") || !strcmp(cmd, "scan-show")) {

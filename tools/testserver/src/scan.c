@@ -11,6 +11,8 @@
  */
 #include "ts.h"
 
+#include "sindex.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,12 +37,16 @@ typedef struct scan_ctx {
     uint64_t sent;
     size_t frame;   /* offset of the open frame */
     uint32_t now;
+    const ts_sindex_query *idx; /* secondary-index query, NULL for a scan */
 } scan_ctx;
 
 static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
     if (r->void_time && r->void_time <= c->now)
         return true;
     if (c->set_len && (r->set_len != c->set_len || memcmp(r->set, c->set, c->set_len) != 0))
+        return true;
+    int64_t bval = 0;
+    if (c->idx && !ts_sindex_match(c->idx, r, &bval))
         return true;
     if (c->filter) {
         int e = ts_exp_filter(c->filter->data, c->filter->len, r, c->ns);
@@ -55,6 +61,13 @@ static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
     ts_resp_field(out, AERO_FIELD_DIGEST, r->digest, 20);
     if (r->set_len) {
         ts_resp_field(out, AERO_FIELD_SETNAME, r->set, r->set_len);
+        nf++;
+    }
+    if (c->idx) {
+        uint8_t le[8];
+        for (int k = 0; k < 8; k++)
+            le[k] = (uint8_t)((uint64_t)bval >> (8 * k));
+        ts_resp_field(out, AERO_FIELD_BVAL_ARRAY, le, 8);
         nf++;
     }
     if (r->has_key) {
@@ -232,10 +245,15 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         last(out, AERO_ERR_NAMESPACE_NOT_FOUND);
         return;
     }
-    if (m->fields_by_type[AERO_FIELD_INDEX_RANGE] || m->fields_by_type[AERO_FIELD_INDEX_NAME] ||
-        m->fields_by_type[AERO_FIELD_INDEX_EXPRESSION]) {
-        last(out, AERO_ERR_INDEX_NOT_FOUND); /* the test server has no secondary indexes */
-        return;
+    ts_sindex_query idx;
+    bool is_index = m->fields_by_type[AERO_FIELD_INDEX_RANGE] || m->fields_by_type[AERO_FIELD_INDEX_NAME] ||
+                    m->fields_by_type[AERO_FIELD_INDEX_EXPRESSION];
+    if (is_index) {
+        int rc = ts_sindex_parse(ts, m, ns->name, &idx);
+        if (rc) {
+            last(out, (uint8_t)rc);
+            return;
+        }
     }
     if (m->fields_by_type[AERO_FIELD_UDF_OP] || m->fields_by_type[AERO_FIELD_UDF_PACKAGE]) {
         last(out, AERO_ERR_PARAMETER); /* no UDF module is ever registered */
@@ -292,6 +310,7 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
     c.nobins = (m->info1 & AERO_INFO1_NOBINDATA) != 0;
     c.max = maxf ? aero_get_u64be(maxf->data) : 0;
     c.now = ts_now2010();
+    c.idx = is_index ? &idx : NULL;
 
     /* ownership snapshot: partitions this node masters */
     uint8_t *owned = malloc(TS_PARTITIONS);

@@ -126,6 +126,15 @@ typedef struct ts_node {
     uint32_t fault_count; /* 0 = unlimited */
 } ts_node;
 
+/** A secondary index definition (the data itself is not indexed: queries test each record). */
+typedef struct ts_sindex {
+    char ns[32], set[64], name[64], bin[16];
+    uint8_t ptype; /* 1 numeric, 3 string, 4 blob, 23 geo2dsphere */
+    uint8_t itype; /* 0 default, 1 list, 2 mapkeys, 3 mapvalues */
+} ts_sindex;
+
+#define TS_MAX_SINDEX 64
+
 struct aero_testserver {
     pthread_mutex_t mu;     /* cluster state: live flags, generations, faults, seeds */
     ts_store store;
@@ -142,6 +151,8 @@ struct aero_testserver {
     uint64_t job_trid[64];  /* finished background jobs (query-show) */
     uint64_t job_recs[64];
     unsigned job_pos;
+    ts_sindex sindex[TS_MAX_SINDEX]; /* protected by mu */
+    unsigned n_sindex;
 };
 
 /** Effective replication factor (min(rf, live nodes)); caller holds ts->mu. */
