@@ -145,6 +145,9 @@ static void test_unknown_and_logic(void **state) {
     /* map size == 2, list get_by_value_interval count ["a","c") == 2 */
     assert_int_equal(get_filtered("abc", "93 01 95 7f 02 00 91 60 93 51 05 a1 6d 02"), 0);
     assert_int_equal(get_filtered("abc", "93 01 95 7f 02 00 94 19 05 a2 03 61 a2 03 63 93 51 04 a4 74 61 67 73 02"), 0);
+    /* size(list_append(tags, "d")) == 4 (a modify call works on a copy) and tags is unchanged */
+    assert_int_equal(get_filtered("abc", "93 01 95 7f 02 00 91 10 95 7f 04 40 92 01 a2 03 64 93 51 04 a4 74 61 67 73 04"), 0);
+    assert_int_equal(get_filtered("abc", "93 01 95 7f 02 00 91 10 93 51 04 a4 74 61 67 73 03"), 0);
     /* list get_by_value EXISTS "b" */
     assert_int_equal(get_filtered("abc", "95 7f 01 00 93 16 0d a2 03 62 93 51 04 a4 74 61 67 73"), 0);
     /* malformed: truncated, and a call that is not an array of opcode */

@@ -372,6 +372,28 @@ static void test_info(void **state) {
     free(ans);
 }
 
+static void test_truncate(void **state) {
+    (void)state;
+    assert_int_equal(rc_of(put_int("tr1", 1, 0, 0, 0, "a", 1)), 0);
+    struct timespec t = {0, 20000000};
+    nanosleep(&t, NULL);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    unsigned long long lut = (unsigned long long)now.tv_sec * 1000000000ull + (unsigned long long)now.tv_nsec;
+    nanosleep(&t, NULL);
+    assert_int_equal(rc_of(put_int("tr2", 1, 0, 0, 0, "a", 1)), 0);
+    char req[128];
+    snprintf(req, sizeof req, "truncate:namespace=test;set=kv;lut=%llu\n", lut);
+    char *ans = tc_info(port, req);
+    assert_non_null(strstr(ans, "\tok"));
+    free(ans);
+    assert_int_equal(rc_of(get("tr1", 0x21)), 2);
+    assert_int_equal(rc_of(get("tr2", 0x21)), 0);
+    ans = tc_info(port, "truncate:namespace=nope\n");
+    assert_non_null(strstr(ans, "ERROR:20"));
+    free(ans);
+}
+
 static void test_admin_and_compressed(void **state) {
     (void)state;
     int fd = tc_connect(port);
@@ -446,6 +468,7 @@ int main(void) {
         cmocka_unit_test(test_expiry),
         cmocka_unit_test(test_batch),
         cmocka_unit_test(test_info),
+        cmocka_unit_test(test_truncate),
         cmocka_unit_test(test_admin_and_compressed),
         cmocka_unit_test(test_hostile_bytes),
     };

@@ -316,8 +316,31 @@ static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
 }
 
 static val call_cdt(ctx *c, int rtype, int64_t system, const uint8_t *payload, size_t pn, val target) {
-    if (system & 0x40)
-        return UNKNOWN; /* modify calls are not supported: the record is filtered out */
+    if (system == 0x40) { /* modify: runs on a copy, yields the modified collection */
+        if (target.t != V_LIST && target.t != V_MAP)
+            return UNKNOWN;
+        ts_record tmp;
+        memset(&tmp, 0, sizeof tmp);
+        if (!ts_record_set_bin(&tmp, "t", 1, target.t == V_LIST ? AERO_PT_LIST : AERO_PT_MAP, target.p,
+                               (uint32_t)target.n))
+            return UNKNOWN;
+        uint8_t pt;
+        uint8_t *d;
+        uint32_t dl;
+        int rc = ts_cdt_modify_op(&tmp, "t", 1, payload, pn, &pt, &d, &dl);
+        free(d);
+        val v = UNKNOWN;
+        if (rc == 0 && tmp.n_bins == 1) {
+            const uint8_t *kept = keep(c, tmp.bins[0].data, tmp.bins[0].len);
+            if (kept)
+                v = (val){.t = tmp.bins[0].ptype == AERO_PT_LIST ? V_LIST : V_MAP, .p = kept, .n = tmp.bins[0].len};
+        } else if (rc == AERO_ERR_PARAMETER) {
+            c->err = true;
+        }
+        ts_record_clear_bins(&tmp);
+        free(tmp.bins);
+        return v.t == V_UNKNOWN || exp_type_of(&v) == rtype ? v : UNKNOWN;
+    }
     if (system != 0 || (target.t != V_LIST && target.t != V_MAP))
         return UNKNOWN;
     aero_buf out;

@@ -83,7 +83,10 @@ static void peers(aero_testserver *ts, ts_node *node, aero_buf *o) {
     for (unsigned i = 0; i < ts->n_nodes; i++) {
         if (i == node->index || !ts->nodes[i].live)
             continue;
-        printf_(o, "%s[%s,,[127.0.0.1:%u]]", first ? "" : ",", ts->nodes[i].name, ts->nodes[i].port);
+        if (ts->nodes[i].port == 3000) /* the server drops the default port */
+            printf_(o, "%s[%s,,[127.0.0.1]]", first ? "" : ",", ts->nodes[i].name);
+        else
+            printf_(o, "%s[%s,,[127.0.0.1:%u]]", first ? "" : ",", ts->nodes[i].name, ts->nodes[i].port);
         first = false;
     }
     puts_(o, "]");
@@ -180,8 +183,10 @@ static void truncate_cmd(aero_testserver *ts, const char *params, aero_buf *o) {
         return;
     }
     bool has_set = param(params, "set", set, sizeof set);
+    char lut[32];
+    uint64_t before = param(params, "lut", lut, sizeof lut) ? strtoull(lut, NULL, 10) : 0;
     pthread_mutex_lock(&ts->store.mu);
-    ts_store_truncate(&ts->store, ns, has_set ? set : NULL, has_set ? strlen(set) : 0);
+    ts_store_truncate_before(&ts->store, ns, has_set ? set : NULL, has_set ? strlen(set) : 0, before);
     pthread_mutex_unlock(&ts->store.mu);
     puts_(o, "ok");
 }

@@ -151,12 +151,16 @@ uint64_t ts_store_count(ts_store *s, ts_namespace *ns, const char *set, size_t s
 }
 
 void ts_store_truncate(ts_store *s, ts_namespace *ns, const char *set, size_t set_len) {
+    ts_store_truncate_before(s, ns, set, set_len, 0);
+}
+
+void ts_store_truncate_before(ts_store *s, ts_namespace *ns, const char *set, size_t set_len, uint64_t before_ns) {
     (void)s;
     for (unsigned pi = 0; pi < TS_PARTITIONS; pi++) {
         ts_partition *p = &ns->parts[pi];
         uint32_t w = 0;
         for (uint32_t i = 0; i < p->n; i++) {
-            if (in_set(p->recs[i], set, set_len))
+            if (in_set(p->recs[i], set, set_len) && (before_ns == 0 || p->recs[i]->last_update_ns < before_ns))
                 ts_record_free(p->recs[i]);
             else
                 p->recs[w++] = p->recs[i];

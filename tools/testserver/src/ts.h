@@ -81,6 +81,8 @@ void ts_store_remove(ts_store *s, ts_namespace *ns, const uint8_t digest[20]);
 uint64_t ts_store_count(ts_store *s, ts_namespace *ns, const char *set, size_t set_len, uint32_t now2010);
 /** Delete all records (of a set if set_len > 0). Caller holds s->mu. */
 void ts_store_truncate(ts_store *s, ts_namespace *ns, const char *set, size_t set_len);
+/** Same, only records last updated before before_ns (ns since the Unix epoch; 0 = all). */
+void ts_store_truncate_before(ts_store *s, ts_namespace *ns, const char *set, size_t set_len, uint64_t before_ns);
 
 ts_record *ts_record_new(void);
 ts_record *ts_record_clone(const ts_record *r);
