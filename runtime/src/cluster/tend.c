@@ -257,6 +257,15 @@ static void refresh_node(aero_cluster *c, aero_node *n, bool *peers_changed)
         n->partition_changed = true;
 }
 
+/* Does the peer entry list the address the node is reached at? */
+static bool lists_address(const aero_peer *p, const aero_node *n)
+{
+    for (size_t h = 0; h < p->n_hosts; h++)
+        if (p->hosts[h].port == n->port && strcmp(p->hosts[h].host, n->host) == 0)
+            return true;
+    return false;
+}
+
 /* Step 3: fetch peers from every healthy node (new nodes included as they appear). */
 static bool refresh_peers(aero_cluster *c)
 {
@@ -291,9 +300,21 @@ static bool refresh_peers(aero_cluster *c)
         for (size_t k = 0; k < n_peers; k++) {
             aero_peer *p = &peers[k];
             aero_node *known = find_node(c, p->name);
+            if (known && atomic_load(&known->failures) > 0 && p->n_hosts > 0 && !lists_address(p, known)) {
+                /* The node came back on another address: drop the failing entry, the next pass adds the new one. */
+                aero_cluster__log(c, AERO_LOG_INFO, "node %s moved from %s: replacing it", known->name,
+                                  known->address);
+                atomic_store(&known->active, false);
+                all_ok = false;
+                continue;
+            }
             if (known) {
-                if (atomic_load(&known->failures) == 0 && known != n)
-                    known->friends++;
+                if (atomic_load(&known->failures) == 0) {
+                    if (known != n)
+                        known->friends++;
+                } else {
+                    all_ok = false; /* listed but failing: look again next pass */
+                }
                 continue;
             }
             aero_node *added = NULL;

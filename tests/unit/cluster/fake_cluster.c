@@ -291,6 +291,16 @@ bool fake_node_start(fake_cluster *fc, int i)
     return true;
 }
 
+bool fake_node_move(fake_cluster *fc, int i)
+{
+    node_down(&fc->nodes[i]);
+    fc->nodes[i].port = 0;
+    if (!node_up(&fc->nodes[i]))
+        return false;
+    fake_cluster_rebalance(fc);
+    return true;
+}
+
 void fake_cluster_free(fake_cluster *fc)
 {
     for (int i = 0; i < fc->n; i++) {

@@ -50,6 +50,8 @@ void fake_cluster_free(fake_cluster *fc);
 void fake_node_stop(fake_cluster *fc, int i);
 /** Start node i again on its old port; the cluster rebalances. */
 bool fake_node_start(fake_cluster *fc, int i);
+/** Restart node i at once on a new port (same name); the cluster rebalances. */
+bool fake_node_move(fake_cluster *fc, int i);
 /** Recompute peers and replicas of the nodes that are up, bumping generations. */
 void fake_cluster_rebalance(fake_cluster *fc);
 /** Index of the node (among those up) that is replica r of partition pid, or -1. */

@@ -321,6 +321,44 @@ static void test_node_renamed_is_replaced(void **state)
     fake_cluster_free(&fc);
 }
 
+static void test_node_moves_to_new_address(void **state)
+{
+    (void)state;
+    fake_cluster fc;
+    assert_true(fake_cluster_start(&fc, 3, 1));
+    char seed[64];
+    seed_of(&fc, 0, seed, sizeof seed);
+    aero_client_config cfg;
+    cfg_fast(&cfg);
+    cfg.max_node_failures = 1000; /* only the peers answer can tell */
+    aero_cluster *c = NULL;
+    aero_error err;
+    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_true(wait_converged(c, &fc, 3, 1000));
+    uint16_t old_port = fc.nodes[2].port;
+    assert_true(fake_node_move(&fc, 2));
+    assert_int_not_equal(fc.nodes[2].port, old_port);
+    /* the client follows N2 to its new address */
+    char want[64];
+    seed_of(&fc, 2, want, sizeof want);
+    bool moved = false;
+    for (int i = 0; i < 200 && !moved; i++) {
+        aero_node *nodes[8];
+        size_t n = aero_cluster__nodes(c, nodes, 8);
+        for (size_t k = 0; k < n; k++) {
+            moved = moved || (strcmp(aero_node__name(nodes[k]), "N2") == 0 &&
+                              strcmp(aero_node__address(nodes[k]), want) == 0);
+            aero_node__release(nodes[k]);
+        }
+        if (!moved)
+            sleep_ms(10);
+    }
+    assert_true(moved);
+    assert_true(wait_converged(c, &fc, 3, 1000));
+    aero_cluster__free(c);
+    fake_cluster_free(&fc);
+}
+
 static void test_pool(void **state)
 {
     (void)state;
@@ -535,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_discovery_and_routing),
         cmocka_unit_test(test_node_leaves_and_returns),
         cmocka_unit_test(test_node_renamed_is_replaced),
+        cmocka_unit_test(test_node_moves_to_new_address),
         cmocka_unit_test(test_pool),
         cmocka_unit_test(test_connection_error_tends_early),
         cmocka_unit_test(test_wait_for_tend),
