@@ -39,6 +39,21 @@ AERO_API aero_expr *aero_expr_from_bytes(const uint8_t *bytes, size_t len);
 AERO_API void aero_expr_free(aero_expr *expr);
 
 /**
+ * Parse a CDT path such as "$.listBin.[0].key" (ael.md 2.11) into its bin
+ * name and CDT context: the msgpack array [ctx_type, value, ...] that CDT
+ * operations put in front of their op (protocol.md 9.3). Parts map to
+ * list_index 0x10, list_rank 0x11, list_value 0x13, map_index 0x20,
+ * map_rank 0x21, map_key 0x22, map_value 0x23. `bin` receives the bin name
+ * (NUL-terminated, truncated to bin_size - 1). On success *ctx is a malloc'd
+ * buffer the caller frees with free(). Errors (AERO_ERR_AEL): "Path must not
+ * be null or empty", "CDT context is not provided" (a bare bin), "Unsupported
+ * input expression type 'EXPRESSION_CONTAINER'" (not a path), "Path function
+ * is unsupported", "Unsupported CDT part type" (ranges and lists).
+ */
+AERO_API aero_status aero_ael_parse_ctx(const char *path, char *bin, size_t bin_size,
+                                        uint8_t **ctx, size_t *ctx_len, aero_error *err);
+
+/**
  * Types of AEL values and template slots: the server's expression result
  * types (protocol.md 8.1), plus AERO_AEL_ANY for "not declared / unknown".
  */

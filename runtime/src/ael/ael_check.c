@@ -442,6 +442,8 @@ static bool chk_kids(ael_ctx *c, ael_node *n) {
 
 static bool numeric_kids(ael_ctx *c, ael_node *n) {
     for (uint32_t i = 0; i < n->n; i++) {
+        if ((n->op == 40 || n->op == 41) && i == 1)
+            continue; /* findBit*: the second argument is the bit value (bool) */
         uint8_t t = n->kids[i]->type;
         if (is_known(t) && !is_num(t))
             return ael__error(c, n->line, n->col, "Arithmetic requires numeric operands, got %s", ael__type_upper(t));
