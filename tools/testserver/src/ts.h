@@ -239,6 +239,14 @@ enum { TS_EXP_FALSE = 0, TS_EXP_TRUE = 1, TS_EXP_UNKNOWN = 2, TS_EXP_ERROR = 3 }
 int ts_exp_filter(const uint8_t *exp, size_t len, const ts_record *r, const char *ns);
 
 /**
+ * Evaluate an exp op value `[<exp>, flags]` against r: 0 with *flags and a
+ * malloc'd particle (*unknown set, no particle, when the value is unknown),
+ * or 4 when malformed.
+ */
+int ts_exp_op_value(const uint8_t *v, size_t len, const ts_record *r, const char *ns, int64_t *flags,
+                    uint8_t *ptype, uint8_t **data, uint32_t *dlen, bool *unknown);
+
+/**
  * Expression read op (op 7) value `[<exp>, flags]`: evaluates against r and
  * returns 0 with a particle (*ptype, malloc'd *data / *dlen; nil = type 0,
  * NULL). Result codes: 4 malformed, 26 evaluation failed (unless
