@@ -118,7 +118,7 @@ aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **
             aero_conn *c = n->idle[--n->n_idle];
             n->in_use++;
             pthread_mutex_unlock(&n->lock);
-            bool too_old = n->max_idle_ns && aero_now_ns() - c->last_used_ns > n->max_idle_ns;
+            bool too_old = n->max_idle_ns && aero_now_coarse_ns() - c->last_used_ns > n->max_idle_ns;
             if (too_old || aero_conn__is_stale(c)) {
                 drop_lent(n, c);
                 continue;
@@ -175,7 +175,7 @@ void aero_node__conn_put(aero_node *n, aero_conn *conn)
         aero_node__conn_close(n, conn);
         return;
     }
-    conn->last_used_ns = aero_now_ns();
+    conn->last_used_ns = aero_now_coarse_ns();
     pthread_mutex_lock(&n->lock);
     if (n->n_idle < n->max_conns) {
         n->idle[n->n_idle++] = conn;
@@ -223,7 +223,7 @@ void aero_node__balance_pool(aero_node *n)
 {
     /* Trim: the bottom of the stack holds the least recently used sockets. */
     if (n->max_idle_ns) {
-        uint64_t now = aero_now_ns();
+        uint64_t now = aero_now_coarse_ns();
         aero_conn *tmp[64];
         uint32_t m = 0;
         pthread_mutex_lock(&n->lock);

@@ -27,6 +27,13 @@ uint64_t aero_now_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t aero_now_coarse_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 uint64_t aero_deadline_after_ms(uint32_t ms)
 {
     if (ms == 0)
@@ -93,7 +100,7 @@ aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, sockle
         }
     }
     c->fd = fd;
-    c->last_used_ns = aero_now_ns();
+    c->last_used_ns = aero_now_coarse_ns();
     return AERO_OK;
 }
 

@@ -15,7 +15,7 @@
 
 typedef struct aero_conn {
     int fd;
-    uint64_t last_used_ns; /* monotonic time it was last returned to a pool */
+    uint64_t last_used_ns; /* aero_now_coarse_ns() when it was last returned to a pool */
     void *owner;           /* pool bookkeeping (cluster/) */
     uint8_t *rbuf;         /* reusable receive buffer for the command layer (malloc'd, freed on close) */
     size_t rbuf_cap;       /* bytes allocated at rbuf */
@@ -26,6 +26,8 @@ typedef struct aero_conn {
 
 /** Monotonic clock in nanoseconds. */
 uint64_t aero_now_ns(void);
+/** Cheap monotonic clock (a few ms resolution) for idle bookkeeping, not deadlines. */
+uint64_t aero_now_coarse_ns(void);
 /** Deadline `ms` from now; 0 ms means no deadline (UINT64_MAX). */
 uint64_t aero_deadline_after_ms(uint32_t ms);
 
