@@ -11,6 +11,23 @@
  *
  * Ownership: aero_ael_compile() returns a new expression; free it with
  * aero_expr_free(). Builders that take an aero_expr copy its bytes.
+ *
+ * The language is the SDK's (see ael.md); the bytes match the SDK's for the
+ * same text, including its type inference (an untyped `$.x` takes its type
+ * from the other side of a comparison, INT by default). Deliberate choices
+ * where the SDK is quirky (ael.md 2.13):
+ *   - kept for byte compatibility: memorySize()/recordSize() compile to
+ *     device_size(); `$.x.asInt()` reads x as a float bin; `$.m.count()`
+ *     without `{}` is list_size; a CDT path right of `in` reads a STRING;
+ *     `.get(return: RANK)` on a list falls back to VALUE;
+ *   - mutation path functions (remove(), insert(), set(), ...) are rejected
+ *     with an error instead of being silently ignored;
+ *   - open-ended value and key ranges (`[=5:]`, `{a-}`) omit the end
+ *     argument (the server's "up to infinity"), as the Java and Rust clients
+ *     encode them;
+ *   - a multi-value read with return EXISTS (e.g. `in`) has result type BOOL.
+ * Messages start with "line:col: "; syntax errors read "mismatched input 'x'".
+ * Reentrant: no global state; safe to call from many threads.
  */
 #ifndef AERO_AEL_H
 #define AERO_AEL_H
