@@ -38,6 +38,7 @@ typedef struct bench_config {
     uint32_t keys;
     bool load;
     bool quiet;           /* no progress lines */
+    bool fresh_keys;      /* build the key (digest) per operation instead of using the pre-built one */
     char name[32];        /* workload name as printed */
 } bench_config;
 

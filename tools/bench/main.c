@@ -3,13 +3,15 @@
  *
  *   aero-bench [--hosts H:P[,H:P...]|embedded] --workload W [--threads N]
  *              [--duration S | --ops N] [--keys K] [--load]
- *              [--namespace NS] [--set SET] [--quiet]
+ *              [--namespace NS] [--set SET] [--fresh-keys] [--quiet]
  *
  * Workloads: get, put, ru,<read%> (read-update mix), ael-compile, query,
  * generic (get + reading every bin through aero_record_*), typed (the
  * generated typed get of the same record). Records are
  * {name, email, status, age, login_count} under key "user-<i>", i < K, in
- * set "bench" of namespace "test".
+ * set "bench" of namespace "test". Keys and their digests are built once;
+ * --fresh-keys builds the key of every get and put anew, as an application
+ * that has only the id string would.
  *
  * Without --hosts (or with --hosts embedded) an aero-testserver is started
  * inside the process and loaded first. Progress goes to stderr once a
@@ -35,7 +37,7 @@ static void usage(FILE *f)
             "usage: aero-bench [--hosts H:P[,H:P...]|embedded] --workload get|put|ru,<read%%>|ael-compile|query|"
             "generic|typed\n"
             "                  [--threads N] [--duration S | --ops N] [--keys K] [--load]\n"
-            "                  [--namespace NS] [--set SET] [--quiet]\n");
+            "                  [--namespace NS] [--set SET] [--fresh-keys] [--quiet]\n");
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -95,6 +97,9 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
             continue;
         } else if (!strcmp(a, "--quiet")) {
             cfg->quiet = true;
+            continue;
+        } else if (!strcmp(a, "--fresh-keys")) {
+            cfg->fresh_keys = true;
             continue;
         }
         if (!v) {

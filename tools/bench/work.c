@@ -202,16 +202,28 @@ int bench_load(aero_client *c, const bench_data *d, unsigned threads)
 
 /* ---- one operation of each kind ---- */
 
+/* Key i: the pre-built one, or (--fresh-keys) built now from its text, as an application would. */
+static inline const aero_key *key_for(bench_worker *w, uint32_t i, aero_key *tmp)
+{
+    if (!w->cfg->fresh_keys)
+        return &w->data->keys[i];
+    const aero_key *k = &w->data->keys[i];
+    *tmp = aero_dataset_id_strn(&w->data->ds, k->ptr, k->len);
+    return tmp;
+}
+
 static aero_status op_get(bench_worker *w, uint32_t i, aero_error *err)
 {
-    return aero_session_get(w->session, &w->data->keys[i], NULL, 0, &w->rec, err);
+    aero_key tmp;
+    return aero_session_get(w->session, key_for(w, i, &tmp), NULL, 0, &w->rec, err);
 }
 
 static aero_status op_put(bench_worker *w, uint32_t i, aero_error *err)
 {
     aero_bin_value bins[5];
+    aero_key tmp;
     bench_bins_for(w, i, bins);
-    return aero_session_put(w->session, &w->data->keys[i], bins, 5, err);
+    return aero_session_put(w->session, key_for(w, i, &tmp), bins, 5, err);
 }
 
 /* Generic get, then read every bin the way an application would. */
