@@ -244,6 +244,73 @@ static void test_incr_append_types(void **state) {
     tc_free(&m);
 }
 
+/* Rules of the server's write path (write_master / write_master_policies). */
+static void test_write_rules(void **state) {
+    (void)state;
+    /* generation EQ applies to a new record too (its generation is 0) */
+    tc_answer a = put_int("w1", 0x05, 0, 5, 0, "a", 1);
+    assert_int_equal(a.result, 3);
+    assert_int_equal(a.gen, 0);
+    tc_answer_free(&a);
+    assert_int_equal(rc_of(put_int("w1", 0x05, 0, 0, 0, "a", 1)), 0);
+    /* only nil bins on a missing record: 2 */
+    tc_msg m;
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_key_str(&m, "test", "kv", "w-none", false);
+    tc_op(&m, 2, 0, "a", NULL, 0);
+    tc_end(&m);
+    assert_int_equal(rc_of(tc_call(port, &m)), 2);
+    tc_free(&m);
+    /* durable flag: fine on a write, 25 when the write deletes the record */
+    assert_int_equal(rc_of(put_int("w1", 0x11, 0, 0, 0, "b", 2)), 0);
+    tc_begin(&m, 0, 0x11, 0, 0, 0);
+    tc_key_str(&m, "test", "kv", "w1", false);
+    tc_op(&m, 14, 0, "", NULL, 0);
+    tc_end(&m);
+    a = tc_call(port, &m);
+    tc_free(&m);
+    assert_int_equal(a.result, 25);
+    assert_int_equal(a.gen, 2); /* errors on an existing record carry its generation */
+    tc_answer_free(&a);
+    /* no ops, GET_ALL without a read-all op, replace with an increment: 4 */
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_key_str(&m, "test", "kv", "w1", false);
+    tc_end(&m);
+    assert_int_equal(rc_of(tc_call(port, &m)), 4);
+    tc_free(&m);
+    tc_begin(&m, 3, 1, 0, 0, 0);
+    tc_key_str(&m, "test", "kv", "w1", false);
+    tc_op_int(&m, 2, "a", 1);
+    tc_end(&m);
+    assert_int_equal(rc_of(tc_call(port, &m)), 4);
+    tc_free(&m);
+    tc_begin(&m, 0, 1, 0x10, 0, 0);
+    tc_key_str(&m, "test", "kv", "w1", false);
+    tc_op_int(&m, 5, "a", 1);
+    tc_end(&m);
+    assert_int_equal(rc_of(tc_call(port, &m)), 4);
+    tc_free(&m);
+    /* a read of the record through another set name: 4 */
+    tc_begin(&m, 3, 0, 0, 0, 0);
+    uint8_t d[20];
+    aero_digest__compute("kv", 2, 3, "w1", 2, d);
+    tc_field(&m, 0, "test", 4);
+    tc_field(&m, 1, "zz", 2);
+    tc_field(&m, 4, d, 20);
+    tc_end(&m);
+    assert_int_equal(rc_of(tc_call(port, &m)), 4);
+    tc_free(&m);
+    /* a delete answer never carries a generation */
+    tc_begin(&m, 0, 0x07, 0, 99, 0);
+    tc_key_str(&m, "test", "kv", "w1", false);
+    tc_end(&m);
+    a = tc_call(port, &m);
+    tc_free(&m);
+    assert_int_equal(a.result, 3);
+    assert_int_equal(a.gen, 0);
+    tc_answer_free(&a);
+}
+
 static void test_send_key_and_mismatch(void **state) {
     (void)state;
     tc_msg m;
@@ -464,6 +531,7 @@ int main(void) {
         cmocka_unit_test(test_bad_requests),
         cmocka_unit_test(test_exists_policies_and_generation),
         cmocka_unit_test(test_incr_append_types),
+        cmocka_unit_test(test_write_rules),
         cmocka_unit_test(test_send_key_and_mismatch),
         cmocka_unit_test(test_expiry),
         cmocka_unit_test(test_batch),

@@ -253,6 +253,75 @@ static int answer(aero_buf *out, int rc, uint32_t gen, uint32_t vt, uint32_t txn
     return rc;
 }
 
+static bool is_modify_op(uint8_t op) {
+    return op == AERO_OP_INCR || op == AERO_OP_APPEND || op == AERO_OP_PREPEND || op == AERO_OP_CDT_MODIFY ||
+           op == AERO_OP_BIT_MODIFY || op == AERO_OP_HLL_MODIFY || op == AERO_OP_DELETE;
+}
+
+/*
+ * The server's checks of a write's op list (write_master_policies): returns
+ * 0 or a result code, and whether the record must already exist.
+ */
+static int write_policies(const ts_msg *m, bool *must_exist) {
+    bool respond_all = (m->info2 & AERO_INFO2_RESPOND_ALL_OPS) != 0;
+    bool replace = (m->info3 & (AERO_INFO3_CREATE_OR_REPLACE | AERO_INFO3_REPLACE_ONLY)) != 0;
+    bool has_read = false, has_read_all = false, response_bin = false;
+    *must_exist = (m->info3 & (AERO_INFO3_UPDATE_ONLY | AERO_INFO3_REPLACE_ONLY)) != 0;
+    if (m->n_ops == 0)
+        return AERO_ERR_PARAMETER;
+    for (uint16_t i = 0; i < m->n_ops; i++) {
+        const ts_op *o = &m->ops[i];
+        if (o->op == AERO_OP_TOUCH) {
+            if (replace)
+                return AERO_ERR_PARAMETER;
+            *must_exist = true;
+            continue;
+        }
+        if (o->name_len > 15)
+            return AERO_ERR_BIN_NAME;
+        if (o->op == AERO_OP_WRITE) {
+            if (o->ptype == AERO_PT_NULL && replace)
+                return AERO_ERR_PARAMETER;
+        } else if (is_modify_op(o->op)) {
+            if (replace)
+                return AERO_ERR_PARAMETER;
+            if (o->op == AERO_OP_CDT_MODIFY || o->op == AERO_OP_HLL_MODIFY)
+                response_bin = true;
+        } else if (o->op == AERO_OP_READ && (o->name_len == 0 || (m->info1 & AERO_INFO1_GET_ALL))) {
+            if (respond_all || has_read_all)
+                return AERO_ERR_PARAMETER;
+            has_read = has_read_all = true;
+        } else if (is_read_op(o->op)) {
+            has_read = response_bin = true;
+        } else if (o->op != AERO_OP_EXP_MODIFY) {
+            return AERO_ERR_PARAMETER;
+        }
+    }
+    if (has_read && !(m->info1 & AERO_INFO1_READ))
+        return AERO_ERR_PARAMETER;
+    if (has_read_all && response_bin)
+        return AERO_ERR_PARAMETER;
+    if ((m->info1 & AERO_INFO1_GET_ALL) && !has_read_all)
+        return AERO_ERR_PARAMETER;
+    return 0;
+}
+
+/* Set name of the request against a stored record (set_name_check / _on_update). */
+static bool set_ok(const ts_record *r, const ts_field *fset, bool update) {
+    size_t n = fset ? fset->len : 0;
+    if (n == 0)
+        return !update || r->set_len == 0;
+    return r->set_len == n && memcmp(r->set, fset->data, n) == 0;
+}
+
+static bool gen_ok(const ts_msg *m, uint32_t gen) {
+    if (m->info2 & AERO_INFO2_GENERATION)
+        return m->generation == gen;
+    if (m->info2 & AERO_INFO2_GENERATION_GT)
+        return m->generation > gen;
+    return true;
+}
+
 int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *out) {
     const ts_field *fns = m->fields_by_type[AERO_FIELD_NAMESPACE];
     const ts_field *fset = m->fields_by_type[AERO_FIELD_SETNAME];
@@ -268,14 +337,6 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         return answer(out, AERO_ERR_NAMESPACE_NOT_FOUND, 0, 0, txn_ttl);
     if (!fdig || fdig->len != 20 || (fset && fset->len > 63) || !valid_key(fkey))
         return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
-    if (is_write && (m->info2 & AERO_INFO2_DURABLE_DELETE))
-        return answer(out, AERO_ERR_ENTERPRISE_ONLY, 0, 0, txn_ttl);
-    for (uint16_t i = 0; i < m->n_ops; i++) {
-        if (m->ops[i].name_len > 15)
-            return answer(out, AERO_ERR_BIN_NAME, 0, 0, txn_ttl);
-        if (!is_write && !is_read_op(m->ops[i].op))
-            return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
-    }
     if (m->fields_by_type[AERO_FIELD_UDF_PACKAGE] || m->fields_by_type[AERO_FIELD_UDF_FUNCTION]) {
         /* no UDF module is ever registered on the test server */
         static const char msg[] = "UDF: module not found";
@@ -284,33 +345,51 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         ts_resp_end(out, h, 0, 0, AERO_ERR_UDF, 0, 0, txn_ttl, 0, 1);
         return AERO_ERR_UDF;
     }
-    uint32_t ttl = m->record_ttl;
-    if (is_write && !is_delete && ttl != AERO_TTL_NEVER_EXPIRE && ttl != AERO_TTL_DONT_UPDATE && ttl > AERO_TTL_MAX)
-        return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
+    bool must_exist = false;
+    if (is_delete) {
+        if (m->info2 & AERO_INFO2_DURABLE_DELETE)
+            return answer(out, AERO_ERR_ENTERPRISE_ONLY, 0, 0, txn_ttl);
+    } else if (is_write) {
+        int prc = write_policies(m, &must_exist);
+        if (prc)
+            return answer(out, prc, 0, 0, txn_ttl);
+    } else {
+        for (uint16_t i = 0; i < m->n_ops; i++) {
+            if (m->ops[i].name_len > 15)
+                return answer(out, AERO_ERR_BIN_NAME, 0, 0, txn_ttl);
+            if (!is_read_op(m->ops[i].op))
+                return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
+        }
+    }
 
     ts_store *s = &ts->store;
     uint32_t now = ts_now2010();
     pthread_mutex_lock(&s->mu);
     ts_record *rec = ts_store_get(s, ns, fdig->data, now);
+    uint32_t rgen = rec ? rec->generation : 0, rvt = rec ? rec->void_time : 0;
     int rc = 0;
-    if (rec && !key_matches(rec, fkey)) {
-        rc = answer(out, AERO_ERR_KEY_MISMATCH, 0, 0, txn_ttl);
-        goto done;
-    }
 
     if (!is_write) {
         if (!rec) {
             rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
             goto done;
         }
+        if (!set_ok(rec, fset, false)) {
+            rc = answer(out, AERO_ERR_PARAMETER, rgen, rvt, txn_ttl);
+            goto done;
+        }
         if ((rc = filter_check(m, rec, ns->name)) != 0) {
-            answer(out, rc, rec->generation, rec->void_time, txn_ttl);
+            answer(out, rc, rgen, rvt, txn_ttl);
+            goto done;
+        }
+        if (!key_matches(rec, fkey)) {
+            rc = answer(out, AERO_ERR_KEY_MISMATCH, rgen, rvt, txn_ttl);
             goto done;
         }
         size_t h = ts_resp_begin(out);
         uint16_t n_ops = 0;
         if (!(m->info1 & AERO_INFO1_NOBINDATA)) {
-            if ((m->info1 & AERO_INFO1_GET_ALL) || m->n_ops == 0) {
+            if (m->info1 & AERO_INFO1_GET_ALL) {
                 put_bins(out, rec, &n_ops);
             } else {
                 bool all = (m->info2 & AERO_INFO2_RESPOND_ALL_OPS) != 0;
@@ -318,64 +397,69 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
                     rc = read_op(&m->ops[i], rec, ns->name, all, out, &n_ops);
                 if (rc) {
                     out->len = h;
-                    answer(out, rc, 0, 0, txn_ttl);
+                    answer(out, rc, rgen, rvt, txn_ttl);
                     goto done;
                 }
             }
         }
-        ts_resp_end(out, h, 0, 0, 0, rec->generation, rec->void_time, txn_ttl, 0, n_ops);
+        ts_resp_end(out, h, 0, 0, 0, rgen, rvt, txn_ttl, 0, n_ops);
         goto done;
     }
 
-    if (is_delete) {
+    if (is_delete) { /* delete answers never carry generation or void time */
         if (!rec) {
             rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
-            goto done;
+        } else if (!set_ok(rec, fset, false)) {
+            rc = answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
+        } else if (!gen_ok(m, rec->generation)) {
+            rc = answer(out, AERO_ERR_GENERATION, 0, 0, txn_ttl);
+        } else if ((rc = filter_check(m, rec, ns->name)) != 0) {
+            answer(out, rc, 0, 0, txn_ttl);
+        } else if (!key_matches(rec, fkey)) {
+            rc = answer(out, AERO_ERR_KEY_MISMATCH, 0, 0, txn_ttl);
+        } else {
+            ts_store_remove(s, ns, fdig->data);
+            rc = answer(out, 0, 0, 0, txn_ttl);
         }
-        if (((m->info2 & AERO_INFO2_GENERATION) && m->generation != rec->generation) ||
-            ((m->info2 & AERO_INFO2_GENERATION_GT) && m->generation <= rec->generation)) {
-            rc = answer(out, AERO_ERR_GENERATION, rec->generation, rec->void_time, txn_ttl);
-            goto done;
-        }
-        if ((rc = filter_check(m, rec, ns->name)) != 0) {
-            answer(out, rc, rec->generation, rec->void_time, txn_ttl);
-            goto done;
-        }
-        ts_store_remove(s, ns, fdig->data);
-        rc = answer(out, 0, 0, 0, txn_ttl);
         goto done;
     }
 
-    /* write / operate */
-    if (rec && (m->info2 & AERO_INFO2_CREATE_ONLY)) {
-        rc = answer(out, AERO_ERR_KEY_EXISTS, rec->generation, rec->void_time, txn_ttl);
-        goto done;
-    }
-    if (!rec && (m->info3 & (AERO_INFO3_UPDATE_ONLY | AERO_INFO3_REPLACE_ONLY))) {
+    /* write / operate, in the order of the server's write_master */
+    if (!rec && must_exist) {
         rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
         goto done;
     }
-    if (rec && (((m->info2 & AERO_INFO2_GENERATION) && m->generation != rec->generation) ||
-                ((m->info2 & AERO_INFO2_GENERATION_GT) && m->generation <= rec->generation))) {
-        rc = answer(out, AERO_ERR_GENERATION, rec->generation, rec->void_time, txn_ttl);
+    if (rec && (m->info2 & AERO_INFO2_CREATE_ONLY)) {
+        rc = answer(out, AERO_ERR_KEY_EXISTS, rgen, rvt, txn_ttl);
+        goto done;
+    }
+    if (!gen_ok(m, rgen)) {
+        rc = answer(out, AERO_ERR_GENERATION, rgen, rvt, txn_ttl);
+        goto done;
+    }
+    if (rec && !set_ok(rec, fset, true)) {
+        rc = answer(out, AERO_ERR_PARAMETER, rgen, rvt, txn_ttl);
         goto done;
     }
     if ((rc = filter_check(m, rec, ns->name)) != 0) {
-        answer(out, rc, rec->generation, rec->void_time, txn_ttl);
+        answer(out, rc, rgen, rvt, txn_ttl);
         goto done;
     }
-    bool has_touch = false;
-    for (uint16_t i = 0; i < m->n_ops; i++)
-        if (m->ops[i].op == AERO_OP_TOUCH)
-            has_touch = true;
-    if (!rec && has_touch) {
-        rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
+    if (rec && !key_matches(rec, fkey)) {
+        rc = answer(out, AERO_ERR_KEY_MISMATCH, rgen, rvt, txn_ttl);
+        goto done;
+    }
+    uint32_t ttl = m->record_ttl;
+    if (ttl == AERO_TTL_DONT_UPDATE && !rec)
+        ttl = AERO_TTL_SERVER_DEFAULT;
+    if (ttl != AERO_TTL_NEVER_EXPIRE && ttl != AERO_TTL_DONT_UPDATE && ttl > AERO_TTL_MAX) {
+        rc = answer(out, AERO_ERR_PARAMETER, rgen, rvt, txn_ttl);
         goto done;
     }
 
     ts_record *w = rec ? ts_record_clone(rec) : ts_record_new();
     if (!w) {
-        rc = answer(out, AERO_ERR_SERVER, 0, 0, txn_ttl);
+        rc = answer(out, AERO_ERR_SERVER, rgen, rvt, txn_ttl);
         goto done;
     }
     if (!rec) {
@@ -413,30 +497,23 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
             }
         }
     }
-    if (rc == 0 && (m->info1 & AERO_INFO1_GET_ALL) && (m->info1 & AERO_INFO1_READ)) {
-        bool any_read = false;
-        for (uint16_t i = 0; i < m->n_ops; i++)
-            any_read |= is_read_op(m->ops[i].op);
-        if (!any_read)
-            put_bins(out, w, &n_ops);
+    if (rc == 0 && w->n_bins == 0) {
+        /* the write leaves no bins: it deletes the record */
+        if (!rec)
+            rc = AERO_ERR_KEY_NOT_FOUND;
+        else if (m->info2 & AERO_INFO2_DURABLE_DELETE)
+            rc = AERO_ERR_ENTERPRISE_ONLY;
     }
     if (rc != 0) {
         out->len = h;
         ts_record_free(w);
-        answer(out, rc, 0, 0, txn_ttl);
+        answer(out, rc, rgen, rvt, txn_ttl);
         goto done;
     }
     if (w->n_bins == 0) {
         ts_record_free(w);
-        if (rec) {
-            ts_store_remove(s, ns, fdig->data);
-            ts_resp_end(out, h, 0, 0, 0, 0, 0, txn_ttl, 0, n_ops);
-        } else if (deleted) {
-            ts_resp_end(out, h, 0, 0, 0, 0, 0, txn_ttl, 0, n_ops);
-        } else {
-            out->len = h;
-            rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
-        }
+        ts_store_remove(s, ns, fdig->data);
+        ts_resp_end(out, h, 0, 0, 0, 0, 0, txn_ttl, 0, n_ops);
         goto done;
     }
     w->generation = rec ? next_gen(rec->generation) : 1;
@@ -444,19 +521,17 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
     if (ttl == AERO_TTL_NEVER_EXPIRE)
         w->void_time = 0;
     else if (ttl == AERO_TTL_DONT_UPDATE)
-        w->void_time = rec ? rec->void_time : (def ? now + def : 0);
+        w->void_time = rec->void_time;
     else if (ttl == 0)
         w->void_time = def ? now + def : 0;
     else
         w->void_time = now + ttl;
-    if (deleted && !rec)
-        w->generation = 1;
     w->last_update_ns = ts_now_ns();
     uint32_t gen = w->generation, vt = w->void_time;
     if (!ts_store_put(s, ns, w)) {
         ts_record_free(w);
         out->len = h;
-        rc = answer(out, AERO_ERR_SERVER, 0, 0, txn_ttl);
+        rc = answer(out, AERO_ERR_SERVER, rgen, rvt, txn_ttl);
         goto done;
     }
     ts_resp_end(out, h, 0, 0, 0, gen, vt, txn_ttl, 0, n_ops);
