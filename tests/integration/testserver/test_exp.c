@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/digest.h"
 #include "tsclient.h"
 
 static uint16_t port;
@@ -137,6 +138,18 @@ static void test_unknown_and_logic(void **state) {
     assert_int_equal(get_filtered("abc", "93 01 93 1a 93 51 02 a3 61 67 65 07 02"), 0);
     /* cond: age > 40 ? 1 : age > 20 ? 2 : 3 == 2 */
     assert_int_equal(get_filtered("abc", "93 01 96 7b 93 03 93 51 02 a3 61 67 65 28 01 93 03 93 51 02 a3 61 67 65 14 02 03 02"), 0);
+    /* digest_modulo(1000) == (digest bytes 16..19 as a little-endian u32) % 1000; modulo 0 is malformed */
+    {
+        uint8_t d[20];
+        aero_digest__compute("exp", 3, 3, "abc", 3, d);
+        uint32_t x = (uint32_t)d[16] | (uint32_t)d[17] << 8 | (uint32_t)d[18] << 16 | (uint32_t)d[19] << 24;
+        char e[64];
+        snprintf(e, sizeof e, "93 01 92 40 cd 03 e8 cd %02x %02x", (x % 1000) >> 8, (x % 1000) & 0xff);
+        assert_int_equal(get_filtered("abc", e), 0);
+        snprintf(e, sizeof e, "93 01 92 40 cd 03 e8 cd %02x %02x", ((x + 1) % 1000) >> 8, ((x + 1) % 1000) & 0xff);
+        assert_int_equal(get_filtered("abc", e), 27);
+        assert_int_equal(get_filtered("abc", "93 01 92 40 00 00"), 4);
+    }
     /* set_name() == "exp", key_exists() */
     assert_int_equal(get_filtered("abc", "93 01 91 46 a4 03 65 78 70"), 0);
     assert_int_equal(get_filtered("abc", "91 47"), 0);

@@ -532,15 +532,15 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
             return mkint(-1);
         return mkint(op == 40 ? __builtin_clzll(x) : 63 - __builtin_ctzll(x));
     }
-    case 64: {
-        if (na != 1)
+    case 64: { /* digest_modulo: the literal modulus is fixed when the expression is built */
+        int64_t mod;
+        if (na != 1 || !read_int(r, &mod) || (int32_t)mod == 0)
             return fail(c);
-        a = ev(c, r);
-        if (a.t != V_INT || a.i <= 0 || !c->r)
+        if (!c->r)
             return UNKNOWN;
         const uint8_t *d = c->r->digest;
-        uint32_t x = (uint32_t)d[8] | (uint32_t)d[9] << 8 | (uint32_t)d[10] << 16 | (uint32_t)d[11] << 24;
-        return mkint((int64_t)(x % (uint64_t)a.i));
+        uint32_t x = (uint32_t)d[16] | (uint32_t)d[17] << 8 | (uint32_t)d[18] << 16 | (uint32_t)d[19] << 24;
+        return mkint((int64_t)x % (int32_t)mod);
     }
     case 65: case 73: case 74:
         return c->r ? mkint((int64_t)ts_record_size(c->r)) : UNKNOWN;
