@@ -379,11 +379,13 @@ aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, c
     if (!q)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a batch");
     aero_query_respond_all_keys(q);
-    aero_stream *st = aero_query_execute(q, err);
+    aero_error local;
+    aero_error *e = err ? err : &local; /* err may be NULL; the status must not be lost */
+    aero_stream *st = aero_query_execute(q, e);
     if (!st)
-        return err ? err->code : AERO_ERR_CLIENT;
+        return e->code;
     aero_error row_err;
-    for (const aero_record *row; (row = aero_stream_next(st, err));) {
+    for (const aero_record *row; (row = aero_stream_next(st, e));) {
         if (row->index < 0 || (size_t)row->index >= n)
             continue;
         size_t i = (size_t)row->index;
@@ -394,7 +396,7 @@ aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, c
         if (results[i] == AERO_OK)
             results[i] = decode(r, &holders[i], NULL, 0, (char *)objs + i * r->size, &row_err);
     }
-    rc = err ? err->code : AERO_OK;
+    rc = e->code;
     aero_stream_close(st);
     return rc;
 }
