@@ -412,8 +412,11 @@ static void emit_query_h(ag_buf *h, const ag_query *q)
     put(h, "/**\n * Named query: the ");
     putf(h, "%s records where \"", q->record->name);
     put_comment(h, q->where, q->where_len);
-    putf(h, "\".\n * Rows decode with %s_from_record(). NULL with err filled on failure.\n */\n",
-         q->record->name);
+    put(h, "\".\n");
+    int i = 0;
+    for (const ag_param *p = q->params; p; p = p->next, i++)
+        putf(h, " * ?%d is %s.\n", i, p->name);
+    putf(h, " * Rows decode with %s_from_record(). NULL with err filled on failure.\n */\n", q->record->name);
     putf(h, "aero_stream *%s_%s(", q->record->name, q->name);
     put_params(h, q);
     put(h, ");\n\n");

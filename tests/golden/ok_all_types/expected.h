@@ -149,12 +149,20 @@ aero_status sample_exists(aero_session *session, const char *key, bool *exists, 
  */
 /**
  * Named query: the sample records where "$.title == ?0".
+ * ?0 is t.
  * Rows decode with sample_from_record(). NULL with err filled on failure.
  */
 aero_stream *sample_by_title(aero_session *session, const char *t, aero_error *err);
 
 /**
  * Named query: the sample records where "$.count >= ?0 and $.count < ?1 and $.title == ?2 and $.data == ?3 and $.ratio > ?4 and $.flag == ?5 and $.count in ?6".
+ * ?0 is lo.
+ * ?1 is hi.
+ * ?2 is tag.
+ * ?3 is raw.
+ * ?4 is f.
+ * ?5 is b.
+ * ?6 is l.
  * Rows decode with sample_from_record(). NULL with err filled on failure.
  */
 aero_stream *sample_multi(aero_session *session, int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l, aero_error *err);

@@ -82,6 +82,7 @@ aero_status a_exists(aero_session *session, const char *key, bool *exists, aero_
 
 /**
  * Named query: the a records where "$.x > 1".
+ * ?0 is unused.
  * Rows decode with a_from_record(). NULL with err filled on failure.
  */
 aero_stream *a_q(aero_session *session, int64_t unused, aero_error *err);
