@@ -206,6 +206,20 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
         puts_(o, TS_BUILD);
     } else if (!strcmp(cmd, "version")) {
         puts_(o, "Aerospike Community Edition build " TS_BUILD);
+    } else if (!strcmp(cmd, "release")) {
+        puts_(o, "edition=Aerospike Community Edition;version=" TS_BUILD ";os=debian12;arch=x86_64;sha=05b91c64");
+    } else if (!strcmp(cmd, "compatibility-id")) {
+        puts_(o, "15");
+    } else if (!strcmp(cmd, "build_sha")) {
+        puts_(o, "05b91c64");
+    } else if (!strcmp(cmd, "build_ee_sha")) {
+        /* empty on CE */
+    } else if (!strcmp(cmd, "build_arch")) {
+        puts_(o, "x86_64");
+    } else if (!strcmp(cmd, "build_os")) {
+        puts_(o, "debian12");
+    } else if (!strcmp(cmd, "build_time")) {
+        puts_(o, "Thu Nov 20 00:00:00 UTC 2025");
     } else if (!strcmp(cmd, "edition")) {
         puts_(o, "Aerospike Community Edition");
     } else if (!strcmp(cmd, "features")) {
@@ -248,8 +262,8 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
             first = false;
         }
     } else if (!strcmp(cmd, "peers-tls-std") || !strcmp(cmd, "peers-tls-alt") || !strcmp(cmd, "service-tls-std") ||
-               !strcmp(cmd, "service-tls-alt") || !strcmp(cmd, "rack-ids")) {
-        puts_(o, "ERROR::enterprise only");
+               !strcmp(cmd, "service-tls-alt") || !strcmp(cmd, "rack-ids") || !strcmp(cmd, "racks")) {
+        puts_(o, "ERROR:25:enterprise only");
     } else if (!strcmp(cmd, "statistics")) {
         uint64_t objects = 0;
         pthread_mutex_lock(&ts->store.mu);
@@ -302,8 +316,11 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
 void ts_info_answer(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out) {
     size_t f = out->len;
     aero_buf__append(out, 8);
-    static const char *const summary[] = {"build", "edition", "features", "node", "partition-generation",
-                                          "services", "statistics", "version"};
+    /* the server's summary list, in its order */
+    static const char *const summary[] = {"features",   "node",       "compatibility-id", "edition",
+                                          "build_ee_sha", "build_sha", "build_arch",       "build_time",
+                                          "build_os",   "build",      "version",          "statistics",
+                                          "services-alumni", "services", "partition-generation"};
     if (len == 0) {
         for (size_t i = 0; i < sizeof summary / sizeof summary[0]; i++) {
             char line[64];
