@@ -185,6 +185,12 @@ static void test_max_projection_filter(void **state) {
     s = scan(&fq);
     assert_int_equal(s->n, 11);
     tc_stream_free(s);
+    /* without any PID_ARRAY or DIGEST_ARRAY: 16 */
+    scan_req nopids = {.set = "s1"};
+    s = scan(&nopids);
+    assert_int_equal(s->n, 1);
+    assert_int_equal(s->msgs[0].result, 16);
+    tc_stream_free(s);
     /* without PARTITION_DONE: 16 */
     scan_req bad = {.set = "s1", .pids = all_pids, .n_pids = 4096, .no_pdone = true};
     s = scan(&bad);
@@ -253,6 +259,16 @@ static void test_background_ops(void **state) {
     /* the same task id again: 4 */
     s = tc_call_stream(port, &m);
     assert_int_equal(s->msgs[0].result, 4);
+    tc_stream_free(s);
+    tc_free(&m);
+    /* a background job on a set that does not exist: 2 */
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_field(&m, 0, "test", 4);
+    tc_field(&m, 1, "nosuchset", 9);
+    tc_op_str(&m, 2, "bg", "x");
+    tc_end(&m);
+    s = tc_call_stream(port, &m);
+    assert_int_equal(s->msgs[0].result, 2);
     tc_stream_free(s);
     tc_free(&m);
     char *ans = tc_info(port, "query-show:trid=777777\n");

@@ -3,7 +3,7 @@
  *
  * The request names partitions (PID_ARRAY), resume points (DIGEST_ARRAY: the
  * partition is implied by the digest and the scan restarts after it) or
- * neither (every partition). Records stream in digest order within each
+ * (neither: 16, as the server answers). Records stream in digest order within each
  * partition, one AS_MSG per record (fields namespace, digest, set, key if
  * stored), then a LAST message. As on a real CE 8.1 server, a partition that
  * completes normally is not reported; a partition this node does not own is
@@ -210,8 +210,15 @@ static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_n
             memcpy(digs[n++], r->digest, 20);
         }
     }
+    bool set_known = !setf || setf->len == 0 ||
+                     ts_store_count(&ts->store, ns, (const char *)setf->data, setf->len, 0) > 0;
     pthread_mutex_unlock(&ts->store.mu);
     free(want);
+    if (!set_known) {
+        free(digs);
+        last(out, AERO_ERR_KEY_NOT_FOUND); /* the set does not exist */
+        return;
+    }
     ts_msg row = *m;
     ts_field dig = {.type = AERO_FIELD_DIGEST, .len = 20};
     row.fields_by_type[AERO_FIELD_DIGEST] = &dig;
@@ -279,6 +286,10 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         last(out, AERO_ERR_PARAMETER);
         return;
     }
+    if (!pids && !digs) {
+        last(out, AERO_ERR_UNSUPPORTED_FEATURE); /* a foreground query must name its partitions */
+        return;
+    }
     if (pids) {
         for (uint32_t i = 0; i < pids->len; i += 2)
             if ((pids->data[i] | (pids->data[i + 1] << 8)) >= TS_PARTITIONS) {
@@ -335,11 +346,7 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         return;
     }
     pthread_mutex_lock(&ts->store.mu);
-    if (!pids && !digs) {
-        for (unsigned p = 0; ok && p < TS_PARTITIONS; p++)
-            if (owned[p])
-                ok = scan_partition(&c, ns, p, NULL, out);
-    } else {
+    {
         for (uint32_t i = 0; pids && ok && i < pids->len; i += 2) {
             unsigned p = (unsigned)(pids->data[i] | (pids->data[i + 1] << 8));
             if (!owned[p])
