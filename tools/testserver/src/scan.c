@@ -1,9 +1,10 @@
 /*
  * scan.c - partition scans and queries (protocol.md 7).
  *
- * The request names partitions (PID_ARRAY), resume points (DIGEST_ARRAY: the
- * partition is implied by the digest and the scan restarts after it) or
- * (neither: 16, as the server answers). Records stream in digest order within each
+ * The request names partitions (PID_ARRAY) and/or resume points
+ * (DIGEST_ARRAY: the partition is implied by the digest and the scan restarts
+ * after it); neither is answered 16, as the server does. Records stream in
+ * digest order within each
  * partition, one AS_MSG per record (fields namespace, digest, set, key if
  * stored), then a LAST message. As on a real CE 8.1 server, a partition that
  * completes normally is not reported; a partition this node does not own is
