@@ -11,14 +11,6 @@
 
 #include "example_env.h"
 
-#define CHECK(call)                                                                                                    \
-    do {                                                                                                               \
-        if ((call) != AERO_OK) {                                                                                       \
-            fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, aero_status_str(err.code), err.message);          \
-            goto out;                                                                                                  \
-        }                                                                                                              \
-    } while (0)
-
 static void show(const char *label, const aero_record *r) {
     char bins[512];
     aero_record_format_bins(r, bins, sizeof bins);

@@ -11,14 +11,6 @@
 
 #include "example_env.h"
 
-#define CHECK(call)                                                                                                    \
-    do {                                                                                                               \
-        if ((call) != AERO_OK) {                                                                                       \
-            fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, aero_status_str(err.code), err.message);          \
-            goto out;                                                                                                  \
-        }                                                                                                              \
-    } while (0)
-
 int main(void) {
     aero_testserver *server;
     aero_client *client = example_connect(&server);

@@ -33,7 +33,7 @@ static aero_query *qnew(aero_session *s, enum aero_query_kind kind) {
     q->kind = kind;
     q->pbegin = 0;
     q->pend = AERO_PARTITIONS;
-    aero_buf__init(&q->filter, NULL, 0);
+    aero_filter__init(&q->filter, NULL, 0);
     return q;
 }
 
@@ -121,60 +121,23 @@ AERO_API aero_query *aero_query_with_no_bins(aero_query *q) {
     return q;
 }
 
-static void qfilter_copy(aero_query *q, const uint8_t *b, size_t len) {
-    aero_buf__reset(&q->filter);
-    aero_buf__put(&q->filter, b, len);
-    if (q->filter.failed) {
-        qmisuse(q, AERO_ERR_NO_MEMORY, "out of memory copying a filter");
-        return;
-    }
-    q->filter_ptr = q->filter.data;
-    q->filter_len = q->filter.len;
+static aero_query *qfiltered(aero_query *q, aero_status st, const char *msg) {
+    if (st != AERO_OK)
+        qmisuse(q, st, "%s", msg);
+    return q;
 }
 
 AERO_API aero_query *aero_query_where(aero_query *q, const char *ael) {
-    if (!q)
-        return q;
-    if (!ael) {
-        qmisuse(q, AERO_ERR_PARAM, "where: AEL text is NULL");
-        return q;
-    }
-    aero_error e;
-    aero_expr *x = aero_ael_compile(ael, NULL, 0, &e);
-    if (!x) {
-        qmisuse(q, AERO_ERR_AEL, "where: %s", e.message);
-        return q;
-    }
-    size_t len;
-    const uint8_t *b = aero_expr_bytes(x, &len);
-    qfilter_copy(q, b, len);
-    aero_expr_free(x);
-    return q;
+    char msg[160];
+    return q ? qfiltered(q, aero_filter__set_ael(&q->filter, ael, msg, sizeof msg), msg) : q;
 }
-
 AERO_API aero_query *aero_query_where_expr(aero_query *q, const aero_expr *e) {
-    if (!q)
-        return q;
-    if (!e) {
-        qmisuse(q, AERO_ERR_PARAM, "where: expression is NULL");
-        return q;
-    }
-    size_t len;
-    const uint8_t *b = aero_expr_bytes(e, &len);
-    qfilter_copy(q, b, len);
-    return q;
+    char msg[160];
+    return q ? qfiltered(q, aero_filter__set_expr(&q->filter, e, msg, sizeof msg), msg) : q;
 }
-
 AERO_API aero_query *aero_query_where_bytes(aero_query *q, const uint8_t *bytes, size_t len) {
-    if (!q)
-        return q;
-    if (!bytes || !len) {
-        qmisuse(q, AERO_ERR_PARAM, "where: expression bytes are empty");
-        return q;
-    }
-    q->filter_ptr = bytes;
-    q->filter_len = len;
-    return q;
+    char msg[160];
+    return q ? qfiltered(q, aero_filter__set_bytes(&q->filter, bytes, len, msg, sizeof msg), msg) : q;
 }
 
 AERO_API aero_query *aero_query_fail_on_filtered_out(aero_query *q) {
@@ -221,7 +184,7 @@ AERO_API void aero_query_abandon(aero_query *q) {
     free(q->keys);
     free(q->bins);
     free(q->bin_ptrs);
-    aero_buf__free(&q->filter);
+    aero_filter__free(&q->filter);
     free(q);
 }
 
@@ -254,7 +217,7 @@ static aero_stream *run_keys(aero_query *q, const aero_key *keys, size_t n, bool
     }
     for (size_t i = 0; i < n; i++)
         aero_record_init(&rows[i]);
-    aero_read_spec spec = {(const char *const *)q->bin_ptrs, q->n_bins, q->no_bins, q->filter_ptr, q->filter_len};
+    aero_read_spec spec = {(const char *const *)q->bin_ptrs, q->n_bins, q->no_bins, q->filter.ptr, q->filter.len};
     aero_status st;
     if (single) {
         st = aero_read__one(q->s, &q->s->read_point, &keys[0], &spec, &rows[0], err);

@@ -5,6 +5,7 @@
 #include <aero/query.h>
 
 #include "client.h"
+#include "filter.h"
 #include "proto/buf.h"
 
 enum aero_query_kind { AERO_Q_DATASET, AERO_Q_KEY, AERO_Q_KEYS };
@@ -20,9 +21,7 @@ struct aero_query {
     const char **bin_ptrs;
     size_t n_bins;
     bool no_bins, fail_on_filtered, respond_all;
-    aero_buf filter;
-    const uint8_t *filter_ptr;
-    size_t filter_len;
+    aero_filter filter;
     uint64_t max_records;
     uint32_t rps;
     uint32_t chunk;

@@ -91,8 +91,8 @@ aero_stream *aero_scan__start(struct aero_query *q, aero_error *err) {
         memcpy(sc->bins, q->bins, q->n_bins * sizeof *sc->bins);
         sc->n_bins = q->n_bins;
     }
-    if (q->filter_ptr) {
-        aero_buf__put(&sc->filter, q->filter_ptr, q->filter_len);
+    if (q->filter.ptr) {
+        aero_buf__put(&sc->filter, q->filter.ptr, q->filter.len);
         if (sc->filter.failed) goto oom;
     }
     sc->no_bins = q->no_bins;

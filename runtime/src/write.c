@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "filter.h"
 #include "internal.h"
 #include "proto/msgpack.h"
 #include "proto/wire.h"
@@ -36,9 +37,7 @@ struct aero_write {
     bool ttl_set, gen_set, fail_on_filtered;
     int8_t durable;              /* -1: behavior decides */
     uint32_t ttl, gen;
-    aero_buf filter;             /* owned copy of a where() expression */
-    const uint8_t *filter_ptr;   /* bytes to send (into filter, or static) */
-    size_t filter_len;
+    aero_filter filter;          /* where() */
     aero_buf req;
     struct aero_write *next_free;
     uint8_t ops_store[OPS_INLINE];
@@ -72,11 +71,11 @@ static aero_write *acquire(aero_session *s) {
         if (!w)
             return NULL;
         aero_buf__init(&w->ops, w->ops_store, sizeof w->ops_store);
-        aero_buf__init(&w->filter, w->filter_store, sizeof w->filter_store);
+        aero_filter__init(&w->filter, w->filter_store, sizeof w->filter_store);
         aero_buf__init(&w->req, w->req_store, sizeof w->req_store);
     }
     aero_buf__reset(&w->ops);
-    aero_buf__reset(&w->filter);
+    aero_filter__clear(&w->filter);
     aero_buf__reset(&w->req);
     w->s = s;
     w->bad = AERO_OK;
@@ -86,8 +85,6 @@ static aero_write *acquire(aero_session *s) {
     w->ttl_set = w->gen_set = w->fail_on_filtered = false;
     w->durable = -1;
     w->ttl = w->gen = 0;
-    w->filter_ptr = NULL;
-    w->filter_len = 0;
     w->next_free = NULL;
     return w;
 }
@@ -105,7 +102,7 @@ static void release(aero_write *w) {
     pthread_mutex_unlock(&c->free_lock);
     if (w) {
         aero_buf__free(&w->ops);
-        aero_buf__free(&w->filter);
+        aero_filter__free(&w->filter);
         aero_buf__free(&w->req);
         free(w);
     }
@@ -116,7 +113,7 @@ void aero_write__free_list(aero_client *c) {
     while (w) {
         aero_write *next = w->next_free;
         aero_buf__free(&w->ops);
-        aero_buf__free(&w->filter);
+        aero_filter__free(&w->filter);
         aero_buf__free(&w->req);
         free(w);
         w = next;
@@ -352,55 +349,24 @@ AERO_API aero_write *aero_write_upsert_from(aero_write *w, const char *bin, cons
     return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, flags);
 }
 
-static void set_filter_copy(aero_write *w, const uint8_t *bytes, size_t len) {
-    aero_buf__reset(&w->filter);
-    aero_buf__put(&w->filter, bytes, len);
-    if (w->filter.failed) {
-        misuse(w, AERO_ERR_NO_MEMORY, "out of memory copying a filter");
-        return;
-    }
-    w->filter_ptr = w->filter.data;
-    w->filter_len = w->filter.len;
+/* Record a where() failure as the builder's misuse. */
+static aero_write *filtered(aero_write *w, aero_status st, const char *msg) {
+    if (st != AERO_OK)
+        misuse(w, st, "%s", msg);
+    return w;
 }
 
 AERO_API aero_write *aero_write_where(aero_write *w, const char *ael) {
-    if (!w) return w;
-    if (!ael) {
-        misuse(w, AERO_ERR_PARAM, "where: AEL text is NULL");
-        return w;
-    }
-    aero_error e;
-    aero_expr *x = aero_ael_compile(ael, NULL, 0, &e);
-    if (!x) {
-        misuse(w, AERO_ERR_AEL, "where: %s", e.message);
-        return w;
-    }
-    size_t len;
-    const uint8_t *b = aero_expr_bytes(x, &len);
-    set_filter_copy(w, b, len);
-    aero_expr_free(x);
-    return w;
+    char msg[160];
+    return w ? filtered(w, aero_filter__set_ael(&w->filter, ael, msg, sizeof msg), msg) : w;
 }
 AERO_API aero_write *aero_write_where_expr(aero_write *w, const aero_expr *e) {
-    if (!w) return w;
-    if (!e) {
-        misuse(w, AERO_ERR_PARAM, "where: expression is NULL");
-        return w;
-    }
-    size_t len;
-    const uint8_t *b = aero_expr_bytes(e, &len);
-    set_filter_copy(w, b, len);
-    return w;
+    char msg[160];
+    return w ? filtered(w, aero_filter__set_expr(&w->filter, e, msg, sizeof msg), msg) : w;
 }
 AERO_API aero_write *aero_write_where_bytes(aero_write *w, const uint8_t *bytes, size_t len) {
-    if (!w) return w;
-    if (!bytes || !len) {
-        misuse(w, AERO_ERR_PARAM, "where: expression bytes are empty");
-        return w;
-    }
-    w->filter_ptr = bytes;
-    w->filter_len = len;
-    return w;
+    char msg[160];
+    return w ? filtered(w, aero_filter__set_bytes(&w->filter, bytes, len, msg, sizeof msg), msg) : w;
 }
 AERO_API aero_write *aero_write_fail_on_filtered_out(aero_write *w) {
     if (w) w->fail_on_filtered = true;
@@ -490,8 +456,8 @@ static aero_status build(aero_write *w, const aero_policy *p, aero_error *err) {
     size_t start = aero_msg__begin(&w->req);
     bool send_key = p->send_key && w->verb != V_DELETE;
     aero_cmd__key_fields(&w->req, &h, &w->key, send_key);
-    if (w->filter_ptr)
-        aero_msg__field(&w->req, &h, AERO_FIELD_FILTER, w->filter_ptr, w->filter_len);
+    if (w->filter.ptr)
+        aero_msg__field(&w->req, &h, AERO_FIELD_FILTER, w->filter.ptr, w->filter.len);
     aero_buf__put(&w->req, w->ops.data, w->ops.len);
     h.n_ops = w->oph.n_ops;
     aero_status st = aero_msg__end(&w->req, start, &h);

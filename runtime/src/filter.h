@@ -1,0 +1,35 @@
+/*
+ * filter.h - the where() filter a builder carries: compiled from AEL, copied
+ * from an aero_expr, or borrowed static bytes (generated code). Shared by the
+ * write and query builders. Not installed.
+ */
+#ifndef AERO_FILTER_H
+#define AERO_FILTER_H
+
+#include <aero/ael.h>
+
+#include "proto/buf.h"
+
+typedef struct aero_filter {
+    aero_buf copy;        /* owned bytes for where(AEL) and where_expr() */
+    const uint8_t *ptr;   /* bytes to send; NULL = no filter */
+    size_t len;
+} aero_filter;
+
+/** Start empty, with `storage` (may be NULL) as the copy's first buffer. */
+void aero_filter__init(aero_filter *f, void *storage, size_t cap);
+/** Drop the filter, keep the storage. */
+void aero_filter__clear(aero_filter *f);
+void aero_filter__free(aero_filter *f);
+
+/*
+ * Set the filter. On failure the previous filter is kept, the status is
+ * returned (AERO_ERR_PARAM, AERO_ERR_AEL, AERO_ERR_NO_MEMORY) and `msg`
+ * receives "where: <why>".
+ */
+aero_status aero_filter__set_ael(aero_filter *f, const char *ael, char *msg, size_t cap);
+aero_status aero_filter__set_expr(aero_filter *f, const aero_expr *e, char *msg, size_t cap);
+/** Borrow static bytes (not copied). */
+aero_status aero_filter__set_bytes(aero_filter *f, const uint8_t *bytes, size_t len, char *msg, size_t cap);
+
+#endif
