@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include "proto/digest.h"
@@ -526,6 +527,59 @@ static void test_hostile_bytes(void **state) {
     assert_int_equal(rc_of(get("alive", 3)), 0);
 }
 
+/* Many client connections at once: 32 threads, each keeps one connection and runs 200 commands. */
+static void *load_worker(void *arg) {
+    intptr_t id = (intptr_t)arg;
+    int fd = tc_connect(port);
+    int ok = 0;
+    for (int i = 0; fd >= 0 && i < 200; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "load-%d-%d", (int)id, i % 20);
+        tc_msg m;
+        tc_begin(&m, 0, 1, 0, 0, 0);
+        tc_key_str(&m, "test", "load", key, false);
+        tc_op_int(&m, 5, "n", 1);
+        tc_end(&m);
+        uint8_t type;
+        uint8_t *body;
+        size_t len;
+        if (tc_send(fd, m.b.data, m.b.len) && tc_read_frame(fd, &type, &body, &len)) {
+            ok += len >= 22 && body[5] == 0;
+            free(body);
+        }
+        tc_free(&m);
+    }
+    if (fd >= 0)
+        close(fd);
+    return (void *)(intptr_t)ok;
+}
+
+static void test_concurrent_clients(void **state) {
+    (void)state;
+    pthread_t t[32];
+    for (intptr_t i = 0; i < 32; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, load_worker, (void *)i), 0);
+    long total = 0;
+    for (int i = 0; i < 32; i++) {
+        void *r;
+        pthread_join(t[i], &r);
+        total += (intptr_t)r;
+    }
+    assert_int_equal(total, 32 * 200);
+    /* every counter reached 10 (200 increments over 20 keys) */
+    tc_msg m;
+    tc_begin(&m, 3, 0, 0, 0, 0);
+    tc_key_str(&m, "test", "load", "load-7-3", false);
+    tc_end(&m);
+    tc_answer b = tc_call(port, &m);
+    tc_free(&m);
+    bool found;
+    assert_int_equal(tc_bin_int(&b, "n", &found), 10);
+    assert_true(found);
+    assert_int_equal(b.gen, 10);
+    tc_answer_free(&b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bad_requests),
@@ -539,6 +593,7 @@ int main(void) {
         cmocka_unit_test(test_truncate),
         cmocka_unit_test(test_admin_and_compressed),
         cmocka_unit_test(test_hostile_bytes),
+        cmocka_unit_test(test_concurrent_clients),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
