@@ -54,6 +54,10 @@
  *
  * For writes the struct's pointers are only read during the call.
  *
+ * THREADS. Descriptors are const data and every function here is reentrant:
+ * any number of threads may use the same record type at once (each with its
+ * own struct and holder).
+ *
  * VERSIONS. The descriptor records the AERO_SCHEMA_ABI and AERO_VERSION_NUMBER
  * the generated code was compiled with. Generated files refuse to compile
  * against headers of another schema ABI, and every entry point here returns
