@@ -10,6 +10,7 @@
 #include <aero/error.h>
 #include <aero/value.h>
 
+#include <setjmp.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -185,6 +186,7 @@ typedef struct ael_ctx {
     size_t loff;
     int pline, pcol;    /* before the last token, for rewinds */
     size_t poff;
+    jmp_buf lex_fatal;  /* flex's fatal errors (out of memory) land here */
 } ael_ctx;
 
 /* Errors: record the first error at (line, col). Returns false for chaining. */
