@@ -13,6 +13,7 @@
 #include <aero/testserver.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -105,7 +106,7 @@ uint32_t ts_now2010(void);
 typedef struct ts_conn {
     int fd;
     pthread_t thread;
-    volatile bool done;
+    _Atomic bool done;
     struct ts_node *node;
     struct ts_conn *next;
 } ts_conn;
@@ -119,7 +120,7 @@ typedef struct ts_node {
     bool live;            /* protected by ts->mu */
     int listen_fd;
     pthread_t accept_thread;
-    volatile bool accept_running;
+    _Atomic bool accept_running;
     pthread_mutex_t conn_mu;
     ts_conn *conns;
     /* fault injection, protected by ts->mu */
@@ -146,7 +147,7 @@ struct aero_testserver {
     char cluster_name[64];
     uint32_t partition_gen;
     uint32_t peers_gen;
-    volatile bool stopping;
+    _Atomic bool stopping;
     char seeds[TS_MAX_NODES * 24];
     uint64_t trid_seen[64]; /* recently used task ids */
     unsigned trid_pos;
