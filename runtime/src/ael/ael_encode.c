@@ -22,6 +22,11 @@ static void num(ael_out *o, int64_t v) { aero_mp__pack_int(o->buf, v); }
 static bool add_slot(ael_ctx *c, ael_out *o, const ael_node *n, uint8_t type) {
     if (o->buf->len > UINT32_MAX)
         return ael__oom(c);
+    for (size_t i = 0; i < o->n_slots; i++)
+        if (o->slots[i].param == n->v.ph.index && o->slots[i].type != type)
+            return ael__error(c, n->line, n->col, "placeholder ?%u is used both as %s and as %s; declare its type",
+                              n->v.ph.index, aero_ael__type_name((aero_ael_type)o->slots[i].type),
+                              aero_ael__type_name((aero_ael_type)type));
     if (o->n_slots == o->cap_slots) {
         size_t cap = o->cap_slots ? o->cap_slots * 2 : 4;
         aero_ael_slot *s = realloc(o->slots, cap * sizeof *s);

@@ -109,6 +109,13 @@ static void test_env_errors(void **s) {
     expect_diag("$.status in [1, 2]", NULL, 0, 1, 10, "bin 'status' is string, compared with int");
 }
 
+static void test_conflicting_placeholder_use(void **s) {
+    expect_diag("$.age == ?0 or $.status == ?0", NULL, 0, 1, 28, "placeholder ?0 is used both as int and as string");
+    /* Declaring it turns the conflict into a plain type error. */
+    const aero_ael_type pt[] = {AERO_AEL_INT};
+    expect_diag("$.age == ?0 or $.status == ?0", pt, 1, 1, 25, "bin 'status' is string, compared with int");
+}
+
 static void test_declared_params(void **s) {
     aero_ael_template t;
     aero_ael_diag d;
@@ -169,6 +176,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_template_roundtrip), cmocka_unit_test(test_env_types_bins),
         cmocka_unit_test(test_env_errors), cmocka_unit_test(test_declared_params),
+        cmocka_unit_test(test_conflicting_placeholder_use),
         cmocka_unit_test(test_fill_rejects_bad_slots), cmocka_unit_test(test_no_env_is_plain_ael),
     };
     return cmocka_run_group_tests_name("ael-typed", tests, NULL, NULL);
