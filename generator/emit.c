@@ -394,15 +394,16 @@ static const char *param_c(ag_kind k)
     }
 }
 
-static void put_params(ag_buf *b, const ag_query *q)
+static void put_params(ag_buf *b, const ag_query *q, bool session)
 {
-    put(b, "aero_session *session");
+    if (session)
+        put(b, "aero_session *session");
     for (const ag_param *p = q->params; p; p = p->next) {
-        putf(b, ", %s%s", param_c(p->type->kind), p->name);
+        putf(b, "%s%s%s", session || p != q->params ? ", " : "", param_c(p->type->kind), p->name);
         if (p->type->kind == AG_T_BLOB)
             putf(b, ", size_t %s_len", p->name);
     }
-    put(b, ", aero_error *err");
+    put(b, session || q->params ? ", aero_error *err" : "aero_error *err");
 }
 
 static void emit_query_h(ag_buf *h, const ag_query *q)
@@ -418,7 +419,11 @@ static void emit_query_h(ag_buf *h, const ag_query *q)
         putf(h, " * ?%d is %s.\n", i, p->name);
     putf(h, " * Rows decode with %s_from_record(). NULL with err filled on failure.\n */\n", q->record->name);
     putf(h, "aero_stream *%s_%s(", q->record->name, q->name);
-    put_params(h, q);
+    put_params(h, q, true);
+    put(h, ");\n");
+    putf(h, "/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */\n");
+    putf(h, "aero_expr *%s_%s_filter(", q->record->name, q->name);
+    put_params(h, q, false);
     put(h, ");\n\n");
 }
 
@@ -550,35 +555,43 @@ static void emit_query_c(ag_buf *c, const ag_query *q)
         put_cstr(c, q->where, q->where_len);
         put(c, ";\n");
     }
-    put(c, "\naero_stream *");
-    putf(c, "%s(", fn);
-    put_params(c, q);
-    put(c, ")\n{\n");
-    if (q->n_params) {
-        putf(c, "    aero_value args[%d];\n", q->n_params);
-        int i = 0;
-        for (const ag_param *p = q->params; p; p = p->next, i++) {
-            switch (p->type->kind) {
-            case AG_T_INT: putf(c, "    args[%d] = aero_int(%s);\n", i, p->name); break;
-            case AG_T_DOUBLE: putf(c, "    args[%d] = aero_double(%s);\n", i, p->name); break;
-            case AG_T_BOOL: putf(c, "    args[%d] = aero_bool(%s);\n", i, p->name); break;
-            case AG_T_STRING: putf(c, "    args[%d] = aero_str(%s);\n", i, p->name); break;
-            case AG_T_BLOB: putf(c, "    args[%d] = aero_blob(%s, %s_len);\n", i, p->name, p->name); break;
-            default: putf(c, "    args[%d] = %s ? *%s : aero_nil();\n", i, p->name, p->name); break;
+    for (int variant = 0; variant < 2; variant++) {
+        bool stream = variant == 0;
+        putf(c, "\n%s%s%s(", stream ? "aero_stream *" : "aero_expr *", fn, stream ? "" : "_filter");
+        put_params(c, q, stream);
+        put(c, ")\n{\n");
+        if (q->n_params) {
+            putf(c, "    aero_value args[%d];\n", q->n_params);
+            int i = 0;
+            for (const ag_param *p = q->params; p; p = p->next, i++) {
+                switch (p->type->kind) {
+                case AG_T_INT: putf(c, "    args[%d] = aero_int(%s);\n", i, p->name); break;
+                case AG_T_DOUBLE: putf(c, "    args[%d] = aero_double(%s);\n", i, p->name); break;
+                case AG_T_BOOL: putf(c, "    args[%d] = aero_bool(%s);\n", i, p->name); break;
+                case AG_T_STRING: putf(c, "    args[%d] = aero_str(%s);\n", i, p->name); break;
+                case AG_T_BLOB: putf(c, "    args[%d] = aero_blob(%s, %s_len);\n", i, p->name, p->name); break;
+                default: putf(c, "    args[%d] = %s ? *%s : aero_nil();\n", i, p->name, p->name); break;
+                }
             }
         }
+        const char *args = q->n_params ? "args" : "NULL";
+        if (q->compiled) {
+            if (stream)
+                putf(c, "    return aero_schema_query(session, &%s_schema, %s_expr_, sizeof %s_expr_,\n", r, fn, fn);
+            else
+                putf(c, "    return aero_schema_filter(%s_expr_, sizeof %s_expr_,\n", fn, fn);
+            if (q->n_slots)
+                putf(c, "        %s_slots_, %zu, %s, %d, err);\n}\n", fn, q->n_slots, args, q->n_params);
+            else
+                putf(c, "        NULL, 0, %s, %d, err);\n}\n", args, q->n_params);
+        } else if (stream) {
+            putf(c, "    return aero_schema_query_ael(session, &%s_schema, %s_ael_, %s, %d, err);\n}\n", r, fn, args,
+                 q->n_params);
+        } else {
+            putf(c, "    return aero_ael_compile(%s_ael_, %s, %d, err);\n}\n", fn, args, q->n_params);
+        }
     }
-    const char *args = q->n_params ? "args" : "NULL";
-    if (q->compiled) {
-        putf(c, "    return aero_schema_query(session, &%s_schema, %s_expr_, sizeof %s_expr_,\n", r, fn, fn);
-        if (q->n_slots)
-            putf(c, "        %s_slots_, %zu, %s, %d, err);\n}\n\n", fn, q->n_slots, args, q->n_params);
-        else
-            putf(c, "        NULL, 0, %s, %d, err);\n}\n\n", args, q->n_params);
-    } else {
-        putf(c, "    return aero_schema_query_ael(session, &%s_schema, %s_ael_, %s, %d, err);\n}\n\n", r, fn, args,
-             q->n_params);
-    }
+    put(c, "\n");
 }
 
 /* ---- files ---- */

@@ -465,7 +465,8 @@ int ag_sema(ag_schema *s, ag_diags *d)
         if (!q->record) {
             ag_error(d, q->record_loc, "query '%s' is on unknown record '%s'", q->name, q->record_name);
         } else {
-            st_add(&global, d, fmt(a, "%s_%s", q->record->name, q->name), qwhat, q->loc);
+            if (st_add(&global, d, fmt(a, "%s_%s", q->record->name, q->name), qwhat, q->loc))
+                st_add(&global, d, fmt(a, "%s_%s_filter", q->record->name, q->name), qwhat, q->loc);
             if (!q->record->set)
                 ag_warning(d, q->record_loc,
                            "record '%s' has no set: query '%s' scans every record of namespace '%s'",

@@ -204,7 +204,15 @@ AERO_API aero_stream *aero_schema_query(aero_session *s, const aero_schema_recor
                                         const aero_value *args, size_t n_args, aero_error *err);
 
 /**
- * Same, from AEL text compiled at run time (used by code generated without the
+ * The filter of a named query as a new expression (free with aero_expr_free),
+ * for a query with other settings or a write's where. NULL with err filled on
+ * a bad argument (AERO_ERR_PARAM) or out of memory.
+ */
+AERO_API aero_expr *aero_schema_filter(const uint8_t *bytes, size_t len, const aero_ael_slot *slots, size_t n_slots,
+                                       const aero_value *args, size_t n_args, aero_error *err);
+
+/**
+ * Same as aero_schema_query(), from AEL text compiled at run time (used by code generated without the
  * AEL front end).
  */
 AERO_API aero_stream *aero_schema_query_ael(aero_session *s, const aero_schema_record *r, const char *ael,

@@ -481,6 +481,21 @@ aero_stream *aero_schema_query(aero_session *s, const aero_schema_record *r, con
     return aero_query_execute(q, err);
 }
 
+aero_expr *aero_schema_filter(const uint8_t *bytes, size_t len, const aero_ael_slot *slots, size_t n_slots,
+                              const aero_value *args, size_t n_args, aero_error *err)
+{
+    if (!bytes || !len) {
+        aero_err__set(err, AERO_ERR_PARAM, "empty filter");
+        return NULL;
+    }
+    if (n_slots)
+        return aero_ael_template_fill(bytes, len, slots, n_slots, args, n_args, err);
+    aero_expr *e = aero_expr_from_bytes(bytes, len);
+    if (!e)
+        aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
+    return e;
+}
+
 aero_stream *aero_schema_query_ael(aero_session *s, const aero_schema_record *r, const char *ael,
                                    const aero_value *args, size_t n_args, aero_error *err)
 {

@@ -144,6 +144,14 @@ aero_stream *sample_by_title(aero_session *session, const char *t, aero_error *e
         sample_by_title_slots_, 1, args, 1, err);
 }
 
+aero_expr *sample_by_title_filter(const char *t, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(t);
+    return aero_schema_filter(sample_by_title_expr_, sizeof sample_by_title_expr_,
+        sample_by_title_slots_, 1, args, 1, err);
+}
+
 static const uint8_t sample_multi_expr_[] = {
     0x98, 0x10, 0x93, 0x04, 0x93, 0x51, 0x02, 0xa5, 0x63, 0x6f, 0x75, 0x6e,
     0x74, 0x93, 0x05, 0x93, 0x51, 0x02, 0xa5, 0x63, 0x6f, 0x75, 0x6e, 0x74,
@@ -174,6 +182,20 @@ aero_stream *sample_multi(aero_session *session, int64_t lo, int64_t hi, const c
     args[5] = aero_bool(b);
     args[6] = l ? *l : aero_nil();
     return aero_schema_query(session, &sample_schema, sample_multi_expr_, sizeof sample_multi_expr_,
+        sample_multi_slots_, 7, args, 7, err);
+}
+
+aero_expr *sample_multi_filter(int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l, aero_error *err)
+{
+    aero_value args[7];
+    args[0] = aero_int(lo);
+    args[1] = aero_int(hi);
+    args[2] = aero_str(tag);
+    args[3] = aero_blob(raw, raw_len);
+    args[4] = aero_double(f);
+    args[5] = aero_bool(b);
+    args[6] = l ? *l : aero_nil();
+    return aero_schema_filter(sample_multi_expr_, sizeof sample_multi_expr_,
         sample_multi_slots_, 7, args, 7, err);
 }
 
@@ -287,6 +309,12 @@ static const uint8_t counter_hot_expr_[] = {
 aero_stream *counter_hot(aero_session *session, aero_error *err)
 {
     return aero_schema_query(session, &counter_schema, counter_hot_expr_, sizeof counter_hot_expr_,
+        NULL, 0, NULL, 0, err);
+}
+
+aero_expr *counter_hot_filter(aero_error *err)
+{
+    return aero_schema_filter(counter_hot_expr_, sizeof counter_hot_expr_,
         NULL, 0, NULL, 0, err);
 }
 

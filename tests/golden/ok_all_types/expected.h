@@ -153,6 +153,8 @@ aero_status sample_exists(aero_session *session, const char *key, bool *exists, 
  * Rows decode with sample_from_record(). NULL with err filled on failure.
  */
 aero_stream *sample_by_title(aero_session *session, const char *t, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *sample_by_title_filter(const char *t, aero_error *err);
 
 /**
  * Named query: the sample records where "$.count >= ?0 and $.count < ?1 and $.title == ?2 and $.data == ?3 and $.ratio > ?4 and $.flag == ?5 and $.count in ?6".
@@ -166,6 +168,8 @@ aero_stream *sample_by_title(aero_session *session, const char *t, aero_error *e
  * Rows decode with sample_from_record(). NULL with err filled on failure.
  */
 aero_stream *sample_multi(aero_session *session, int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *sample_multi_filter(int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l, aero_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* record counter: namespace "test", no set, key int */
@@ -234,6 +238,8 @@ aero_status counter_exists(aero_session *session, int64_t key, bool *exists, aer
  * Rows decode with counter_from_record(). NULL with err filled on failure.
  */
 aero_stream *counter_hot(aero_session *session, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *counter_hot_filter(aero_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* record file_chunk: namespace "test", set "chunks", key blob */

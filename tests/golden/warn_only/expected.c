@@ -125,6 +125,14 @@ aero_stream *a_q(aero_session *session, int64_t unused, aero_error *err)
         NULL, 0, args, 1, err);
 }
 
+aero_expr *a_q_filter(int64_t unused, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(unused);
+    return aero_schema_filter(a_q_expr_, sizeof a_q_expr_,
+        NULL, 0, args, 1, err);
+}
+
 /* ---- record b ---- */
 
 static const b b_init_ = B_INIT;

@@ -86,6 +86,8 @@ aero_status a_exists(aero_session *session, const char *key, bool *exists, aero_
  * Rows decode with a_from_record(). NULL with err filled on failure.
  */
 aero_stream *a_q(aero_session *session, int64_t unused, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *a_q_filter(int64_t unused, aero_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* record b: namespace "test", set "shared", key int */

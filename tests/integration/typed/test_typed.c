@@ -426,6 +426,32 @@ static void test_named_queries(void **state)
     }
     aero_stream_close(st);
     assert_int_equal(flagged_mine, 3);
+
+    /* The same filter as an expression: a write condition. */
+    aero_expr *f = item_ranked_filter(base, base + 1, &err); /* matches keys[0] only */
+    assert_non_null(f);
+    aero_key k0 = item_key(keys[0]), k1 = item_key(keys[1]);
+    aero_write *w = aero_session_update(S, &k1);
+    aero_write_where_expr(w, f);
+    aero_write_fail_on_filtered_out(w);
+    aero_write_bin_set_int(w, ITEM_BIN_COUNT, 11);
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_ERR_FILTERED_OUT);
+    w = aero_session_update(S, &k0);
+    aero_write_where_expr(w, f);
+    aero_write_bin_set_int(w, ITEM_BIN_COUNT, 10);
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    aero_expr_free(f);
+    aero_record holder;
+    aero_record_init(&holder);
+    item row;
+    assert_int_equal(item_get(S, keys[0], &row, &holder, &err), AERO_OK);
+    assert_true(row.has_count && row.count == 10);
+    assert_int_equal(item_get(S, keys[1], &row, &holder, &err), AERO_OK);
+    assert_false(row.has_count);
+    aero_record_dispose(&holder);
+    /* A placeholder of the wrong type is refused at run time. */
+    assert_null(item_named_filter(NULL, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
     for (int i = 0; i < 5; i++)
         drop(state, keys[i]);
 }
