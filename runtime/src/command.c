@@ -70,48 +70,42 @@ static void sleep_ms(uint32_t ms, uint64_t deadline) {
     nanosleep(&ts, NULL);
 }
 
-/* One exchange on one connection. *sent tells whether request bytes left. */
+/*
+ * One exchange on one connection. *sent tells whether request bytes left.
+ * The socket timeout bounds the borrow+send and then the wait for the answer;
+ * the clock is read twice per exchange, not once per syscall.
+ */
 static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t total_deadline, bool *sent, aero_error *err) {
     const aero_policy *p = cmd->policy;
-    uint64_t sock = p->socket_timeout_ms ? (uint64_t)p->socket_timeout_ms * 1000000u : UINT64_MAX;
-    uint64_t now = aero_now_ns();
+    uint64_t sock = p->socket_timeout_ms ? (uint64_t)p->socket_timeout_ms * 1000000u : 0;
+    uint64_t deadline = sock ? min_u64(aero_now_ns() + sock, total_deadline) : total_deadline;
     aero_conn *conn = NULL;
-    aero_status st = aero_node__conn_get(node, min_u64(sock == UINT64_MAX ? UINT64_MAX : now + sock, total_deadline),
-                                         &conn, err);
+    aero_status st = aero_node__conn_get(node, deadline, &conn, err);
     if (st != AERO_OK)
         return st;
-    now = aero_now_ns();
     *sent = true;
-    st = aero_conn__write(conn, cmd->req, cmd->req_len, min_u64(sock == UINT64_MAX ? UINT64_MAX : now + sock, total_deadline), err);
+    st = aero_conn__write(conn, cmd->req, cmd->req_len, deadline, err);
+    if (sock)
+        deadline = min_u64(aero_now_ns() + sock, total_deadline);
     uint8_t hdr[8];
-    if (st == AERO_OK) {
-        now = aero_now_ns();
-        st = aero_conn__read(conn, hdr, sizeof hdr, min_u64(sock == UINT64_MAX ? UINT64_MAX : now + sock, total_deadline), err);
-    }
+    if (st == AERO_OK)
+        st = aero_conn__read(conn, hdr, sizeof hdr, deadline, err);
     uint8_t type = 0;
     uint64_t size = 0;
-    if (st == AERO_OK) {
-        st = aero_proto__read_header(hdr, &type, &size);
-        if (st == AERO_OK && type != AERO_PROTO_MSG)
-            st = AERO_ERR_PROTOCOL; /* compression is never requested */
-        if (st != AERO_OK)
-            aero_err__set(err, AERO_ERR_PROTOCOL, "bad response header from %s", aero_node__address(node));
-    }
+    if (st == AERO_OK && (aero_proto__read_header(hdr, &type, &size) != AERO_OK || type != AERO_PROTO_MSG))
+        st = aero_err__set(err, AERO_ERR_PROTOCOL, "bad response header from %s", aero_node__address(node));
     if (st == AERO_OK) {
         aero_buf__reset(cmd->resp);
         uint8_t *dst = aero_buf__append(cmd->resp, (size_t)size);
         if (!dst)
             st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a %llu-byte response",
                                (unsigned long long)size);
-        else {
-            now = aero_now_ns();
-            st = aero_conn__read(conn, dst, (size_t)size, min_u64(sock == UINT64_MAX ? UINT64_MAX : now + sock, total_deadline), err);
-        }
+        else
+            st = aero_conn__read(conn, dst, (size_t)size, deadline, err);
     }
     if (st == AERO_OK) {
         size_t used = 0;
-        st = aero_msg__parse(cmd->resp->data, cmd->resp->len, &cmd->msg, &used);
-        if (st != AERO_OK || used != cmd->resp->len)
+        if (aero_msg__parse(cmd->resp->data, cmd->resp->len, &cmd->msg, &used) != AERO_OK || used != cmd->resp->len)
             st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed response from %s", aero_node__address(node));
     }
     if (st == AERO_OK)

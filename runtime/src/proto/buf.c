@@ -69,40 +69,10 @@ bool aero_buf__reserve(aero_buf *b, size_t n) {
     return true;
 }
 
-uint8_t *aero_buf__append(aero_buf *b, size_t n) {
+uint8_t *aero_buf__append_slow(aero_buf *b, size_t n) {
     if (!aero_buf__reserve(b, n))
         return NULL;
     uint8_t *p = b->data + b->len;
     b->len += n;
     return p;
-}
-
-void aero_buf__put(aero_buf *b, const void *p, size_t n) {
-    uint8_t *d = aero_buf__append(b, n);
-    if (d && n)
-        memcpy(d, p, n);
-}
-
-void aero_buf__put_u8(aero_buf *b, uint8_t v) {
-    uint8_t *d = aero_buf__append(b, 1);
-    if (d)
-        d[0] = v;
-}
-
-void aero_buf__put_u16be(aero_buf *b, uint16_t v) {
-    uint8_t *d = aero_buf__append(b, 2);
-    if (d)
-        aero_set_u16be(d, v);
-}
-
-void aero_buf__put_u32be(aero_buf *b, uint32_t v) {
-    uint8_t *d = aero_buf__append(b, 4);
-    if (d)
-        aero_set_u32be(d, v);
-}
-
-void aero_buf__put_u64be(aero_buf *b, uint64_t v) {
-    uint8_t *d = aero_buf__append(b, 8);
-    if (d)
-        aero_set_u64be(d, v);
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /**
  * Largest size a buffer may reach: one maximal proto body plus its 8-byte
@@ -35,13 +36,9 @@ void aero_buf__free(aero_buf *b);
 void aero_buf__reset(aero_buf *b);
 /** Make room for n more bytes; false (and failed set) if impossible. */
 bool aero_buf__reserve(aero_buf *b, size_t n);
-/** Append n uninitialised bytes and return them, or NULL on failure. */
-uint8_t *aero_buf__append(aero_buf *b, size_t n);
-void aero_buf__put(aero_buf *b, const void *p, size_t n);
-void aero_buf__put_u8(aero_buf *b, uint8_t v);
-void aero_buf__put_u16be(aero_buf *b, uint16_t v);
-void aero_buf__put_u32be(aero_buf *b, uint32_t v);
-void aero_buf__put_u64be(aero_buf *b, uint64_t v);
+/** Growth path of aero_buf__append (out of line). */
+uint8_t *aero_buf__append_slow(aero_buf *b, size_t n);
+
 
 /* Big-endian loads and stores on raw memory. */
 static inline uint16_t aero_get_u16be(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
@@ -50,5 +47,45 @@ static inline uint64_t aero_get_u64be(const uint8_t *p) { return ((uint64_t)aero
 static inline void aero_set_u16be(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 static inline void aero_set_u32be(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
 static inline void aero_set_u64be(uint8_t *p, uint64_t v) { aero_set_u32be(p, (uint32_t)(v >> 32)); aero_set_u32be(p + 4, (uint32_t)v); }
+
+/*
+ * Appending is on every request's path, so the common case (room left, not
+ * failed) is inline; growth and failure go through aero_buf__append_slow.
+ */
+
+/** Append n uninitialised bytes and return them, or NULL on failure. */
+static inline uint8_t *aero_buf__append(aero_buf *b, size_t n) {
+    if (__builtin_expect(!b->failed && n <= b->cap - b->len, 1)) {
+        uint8_t *p = b->data + b->len;
+        b->len += n;
+        return p;
+    }
+    return aero_buf__append_slow(b, n);
+}
+static inline void aero_buf__put(aero_buf *b, const void *p, size_t n) {
+    uint8_t *d = aero_buf__append(b, n);
+    if (d && n)
+        memcpy(d, p, n);
+}
+static inline void aero_buf__put_u8(aero_buf *b, uint8_t v) {
+    uint8_t *d = aero_buf__append(b, 1);
+    if (d)
+        d[0] = v;
+}
+static inline void aero_buf__put_u16be(aero_buf *b, uint16_t v) {
+    uint8_t *d = aero_buf__append(b, 2);
+    if (d)
+        aero_set_u16be(d, v);
+}
+static inline void aero_buf__put_u32be(aero_buf *b, uint32_t v) {
+    uint8_t *d = aero_buf__append(b, 4);
+    if (d)
+        aero_set_u32be(d, v);
+}
+static inline void aero_buf__put_u64be(aero_buf *b, uint64_t v) {
+    uint8_t *d = aero_buf__append(b, 8);
+    if (d)
+        aero_set_u64be(d, v);
+}
 
 #endif
