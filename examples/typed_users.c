@@ -108,8 +108,13 @@ int main(void)
     aero_key k1 = user_key("user-1");
     aero_write *w = aero_session_update(session, &k1);
     CHECK(aero_write_execute(aero_write_bin_increment_int(w, USER_BIN_LOGIN_COUNT, 1), NULL, &err));
+    /* A named query's filter, checked by aerogen, as the condition of a write. */
+    aero_expr *adult = user_adults_filter(18, &err);
+    if (!adult)
+        goto out;
     w = aero_session_update(session, &k1);
-    aero_write_where(w, "$.age >= 18");
+    aero_write_where_expr(w, adult);
+    aero_expr_free(adult); /* the builder copied it */
     CHECK(aero_write_execute(aero_write_bin_set_bool(w, USER_BIN_VERIFIED, true), NULL, &err));
 
     /* Read back selected bins. */
