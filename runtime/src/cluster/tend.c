@@ -309,12 +309,12 @@ static bool refresh_peers(aero_cluster *c)
                 continue;
             }
             if (known) {
-                if (atomic_load(&known->failures) == 0) {
-                    if (known != n)
-                        known->friends++;
-                } else {
+                /* Listed by a peer: kept even while failing, until max_node_failures
+                 * or until its peers stop listing it. */
+                if (known != n)
+                    known->friends++;
+                if (atomic_load(&known->failures) > 0)
                     all_ok = false; /* listed but failing: look again next pass */
-                }
                 continue;
             }
             aero_node *added = NULL;
@@ -331,8 +331,9 @@ static bool refresh_peers(aero_cluster *c)
             }
         }
         free(peers);
-        if (all_ok)
-            n->peers_gen = gen;
+        /* Record the generation only when every peer was accounted for, so a
+         * peer that failed (or is failing) is looked at again next pass. */
+        n->peers_gen = all_ok ? gen : -1;
     }
     return any_ok;
 }

@@ -292,6 +292,46 @@ static void test_node_leaves_and_returns(void **state)
     fake_cluster_free(&fc);
 }
 
+static void test_silent_node_dropped_after_failures(void **state)
+{
+    (void)state;
+    fake_cluster fc;
+    assert_true(fake_cluster_start(&fc, 3, 1));
+    char seed[64];
+    seed_of(&fc, 0, seed, sizeof seed);
+    aero_client_config cfg;
+    cfg_fast(&cfg);
+    cfg.connect_timeout_ms = 100; /* also bounds each tend request */
+    cfg.max_node_failures = 3;
+    log_capture lc = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0};
+    cfg.log = capture;
+    cfg.log_udata = &lc;
+    aero_cluster *c = NULL;
+    aero_error err;
+    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_true(wait_converged(c, &fc, 3, 1000));
+    /* N2 still listed by its peers, but it stops answering */
+    atomic_store(&fc.nodes[2].silent, true);
+    uint64_t t0 = aero_now_ns();
+    size_t n = 3;
+    for (int i = 0; i < 300 && n == 3; i++) {
+        sleep_ms(10);
+        n = count_nodes(c);
+    }
+    uint64_t took_ms = (aero_now_ns() - t0) / 1000000u;
+    assert_int_equal(n, 2);
+    /* not before max_node_failures failed passes (each waits 100 ms for the answer) */
+    assert_true(took_ms >= 250);
+    pthread_mutex_lock(&lc.mu);
+    assert_int_equal(lc.removed, 1);
+    pthread_mutex_unlock(&lc.mu);
+    /* it answers again: listed by its peers, it joins again */
+    atomic_store(&fc.nodes[2].silent, false);
+    assert_true(wait_converged(c, &fc, 3, 2000));
+    aero_cluster__free(c);
+    fake_cluster_free(&fc);
+}
+
 static void test_node_renamed_is_replaced(void **state)
 {
     (void)state;
@@ -572,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_seed_errors),
         cmocka_unit_test(test_discovery_and_routing),
         cmocka_unit_test(test_node_leaves_and_returns),
+        cmocka_unit_test(test_silent_node_dropped_after_failures),
         cmocka_unit_test(test_node_renamed_is_replaced),
         cmocka_unit_test(test_node_moves_to_new_address),
         cmocka_unit_test(test_pool),
