@@ -163,6 +163,8 @@ static void test_unknown_and_logic(void **state) {
     assert_int_equal(get_filtered("abc", "93 01 95 7f 02 00 91 10 93 51 04 a4 74 61 67 73 03"), 0);
     /* list get_by_value EXISTS "b" */
     assert_int_equal(get_filtered("abc", "95 7f 01 00 93 16 0d a2 03 62 93 51 04 a4 74 61 67 73"), 0);
+    /* comparing an int bin with a string literal cannot be built: 4 (not 27) */
+    assert_int_equal(get_filtered("abc", "93 03 93 51 02 a3 61 67 65 a2 03 78"), 4);
     /* malformed: truncated, and a call that is not an array of opcode */
     assert_int_equal(get_filtered("abc", "93 03 93 51"), 4);
     assert_int_equal(get_filtered("abc", "93 03 93 51 02 a3 61 67 65 15 ff"), 4);

@@ -362,6 +362,65 @@ static val call_cdt(ctx *c, int rtype, int64_t system, const uint8_t *payload, s
     return v;
 }
 
+/*
+ * Static result type of an expression (what the server's build step knows
+ * before running it), -1 when it cannot be told without evaluating. Used to
+ * refuse comparisons of different types as the server does (4), instead of
+ * evaluating them to unknown.
+ */
+static int static_type(const uint8_t *p, size_t n, int depth) {
+    mp_reader r = {p, p + n};
+    mp_obj o, code;
+    if (depth > 16 || !mp_read(&r, &o))
+        return -1;
+    switch (o.type) {
+    case MP_NIL: return AERO_EXP_TYPE_NIL;
+    case MP_BOOL: return AERO_EXP_TYPE_BOOL;
+    case MP_INT: return AERO_EXP_TYPE_INT;
+    case MP_FLOAT: return AERO_EXP_TYPE_FLOAT;
+    case MP_MAP: return AERO_EXP_TYPE_MAP;
+    case MP_STR: case MP_BIN:
+        if (o.len == 0)
+            return AERO_EXP_TYPE_BLOB;
+        return o.p[0] == 3 ? AERO_EXP_TYPE_STR : o.p[0] == 0x17 ? AERO_EXP_TYPE_GEO : AERO_EXP_TYPE_BLOB;
+    case MP_ARRAY: break;
+    default: return -1;
+    }
+    if (o.len < 1 || !mp_read(&r, &code) || code.type != MP_INT)
+        return -1;
+    int64_t t;
+    switch (code.i) {
+    case 1: case 2: case 3: case 4: case 5: case 6: case 7: case 8: case 9:
+    case 16: case 17: case 18: case 19: case 71: case 72:
+        return AERO_EXP_TYPE_BOOL;
+    case 24: case 25: case 28: case 29: case 31:
+        return AERO_EXP_TYPE_FLOAT;
+    case 26: case 30: case 32: case 33: case 34: case 35: case 36: case 37: case 38: case 39: case 40: case 41:
+    case 64: case 65: case 66: case 67: case 68: case 69: case 73: case 74: case 82:
+        return AERO_EXP_TYPE_INT;
+    case 70:
+        return AERO_EXP_TYPE_STR;
+    case 80: case 81: case 127: /* key / bin / call declare their type */
+        return read_int(&r, &t) ? (int)t : -1;
+    case 20: case 21: case 22: case 23: case 27: case 50: case 51: { /* type of the first operand */
+        const uint8_t *a;
+        size_t an;
+        return o.len >= 2 && mp_span(&r, &a, &an) ? static_type(a, an, depth + 1) : -1;
+    }
+    case 126: {
+        const uint8_t *a;
+        size_t an;
+        if (o.len != 2 || !mp_span(&r, &a, &an))
+            return -1;
+        mp_reader q = {a, a + an};
+        mp_obj x;
+        return mp_read(&q, &x) && x.type == MP_ARRAY ? AERO_EXP_TYPE_LIST : static_type(a, an, depth + 1);
+    }
+    default:
+        return -1;
+    }
+}
+
 static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
     int64_t op;
     if (n == 0 || !read_int(r, &op))
@@ -372,6 +431,16 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
     case 1: case 2: case 3: case 4: case 5: case 6: {
         if (na != 2)
             return fail(c);
+        {
+            mp_reader peek = *r;
+            const uint8_t *p0, *p1;
+            size_t n0, n1;
+            if (!mp_span(&peek, &p0, &n0) || !mp_span(&peek, &p1, &n1))
+                return fail(c);
+            int t0 = static_type(p0, n0, 0), t1 = static_type(p1, n1, 0);
+            if (t0 >= 0 && t1 >= 0 && t0 != t1)
+                return fail(c); /* the server refuses to build it: 4 */
+        }
         a = ev(c, r);
         b = ev(c, r);
         int k = compare(&a, &b);
