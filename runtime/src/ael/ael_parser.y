@@ -259,15 +259,20 @@ static ael_node *call(ael_ctx *c, const char *name, ael_node *args, AEL_YYLTYPE 
 }
 
 %token T_END 0 "end of input"
-%token <u> T_INT T_PH T_DIGEST
-%token <d> T_FLOAT
-%token <s> T_STR T_IDENT T_VAR T_BINNAME T_PKEY T_PKEYQ T_FN_MUTATE
-%token <i> T_PINT T_META T_FN_HLL1
-%token T_PATH T_DOT T_ASINT T_ASFLOAT T_EMPTY_LIST T_EMPTY_MAP
-%token T_AND T_OR T_NOT T_EXCLUSIVE T_LET T_THEN T_WHEN T_DEFAULT T_UNKNOWN T_ERROR
-%token T_TRUE T_FALSE T_IN T_EQ T_NE T_GE T_LE T_POW T_USHR T_SHR T_SHL T_ARROW
-%token T_LIST_DESIG T_MAP_DESIG T_FN_GET T_FN_EXISTS T_FN_COUNT T_FN_ASINT T_FN_ASFLOAT
-%token T_FN_HLLCOUNT T_FN_HLLDESCRIBE T_KW_TYPE T_KW_RETURN T_BAD
+%token <u> T_INT "integer" T_PH "placeholder" T_DIGEST "digestModulo(N)"
+%token <d> T_FLOAT "float"
+%token <s> T_STR "string" T_IDENT "identifier" T_VAR "variable" T_BINNAME "bin name"
+%token <s> T_PKEY "map key" T_PKEYQ "quoted map key" T_FN_MUTATE "mutation function"
+%token <i> T_PINT "integer key" T_META "metadata function" T_FN_HLL1 "HLL function"
+%token T_PATH "$." T_DOT "." T_ASINT ".asInt()" T_ASFLOAT ".asFloat()" T_EMPTY_LIST "[]" T_EMPTY_MAP "{}"
+%token T_AND "and" T_OR "or" T_NOT "not" T_EXCLUSIVE "exclusive" T_LET "let" T_THEN "then"
+%token T_WHEN "when" T_DEFAULT "default" T_UNKNOWN "unknown" T_ERROR "error"
+%token T_TRUE "true" T_FALSE "false" T_IN "in" T_EQ "==" T_NE "!=" T_GE ">=" T_LE "<="
+%token T_POW "**" T_USHR ">>>" T_SHR ">>" T_SHL "<<" T_ARROW "=>"
+%token T_LIST_DESIG "[] designator" T_MAP_DESIG "{} designator" T_FN_GET "get(" T_FN_EXISTS "exists()"
+%token T_FN_COUNT "count()" T_FN_ASINT "asInt()" T_FN_ASFLOAT "asFloat()"
+%token T_FN_HLLCOUNT "hllCount()" T_FN_HLLDESCRIBE "hllDescribe()" T_KW_TYPE "type" T_KW_RETURN "return"
+%token T_BAD "invalid character"
 
 %type <node> expr or_expr and_expr cmp_expr bit_expr shift_expr add_expr mul_expr pow_expr
 %type <node> unary operand args list_items map_items let_defs when_list path pval kval vlist klist
