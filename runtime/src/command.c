@@ -52,6 +52,9 @@ void aero_cmd__key_fields(aero_buf *b, aero_msg_header *h, const aero_key *key, 
     }
 }
 
+/* First read of an answer into a buffer that has no room yet: enough for a typical record. */
+#define RESP_FIRST_READ 1024
+
 static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
 static bool retryable_server_code(int rc) {
@@ -87,25 +90,34 @@ static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t total_deadl
     st = aero_conn__write(conn, cmd->req, cmd->req_len, deadline, err);
     if (sock)
         deadline = min_u64(aero_now_ns() + sock, total_deadline);
-    uint8_t hdr[8];
-    if (st == AERO_OK)
-        st = aero_conn__read(conn, hdr, sizeof hdr, deadline, err);
-    uint8_t type = 0;
+    /* One poll and one recv bring a typical answer whole: header and body land in resp together. */
+    aero_buf *r = cmd->resp;
+    aero_buf__reset(r);
+    size_t got = 0;
     uint64_t size = 0;
-    if (st == AERO_OK && (aero_proto__read_header(hdr, &type, &size) != AERO_OK || type != AERO_PROTO_MSG))
-        st = aero_err__set(err, AERO_ERR_PROTOCOL, "bad response header from %s", aero_node__address(node));
+    if (st == AERO_OK && r->cap < 64 && !aero_buf__reserve(r, RESP_FIRST_READ))
+        st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a response");
+    if (st == AERO_OK)
+        st = aero_conn__read_atleast(conn, r->data, 8, r->cap, &got, deadline, err);
     if (st == AERO_OK) {
-        aero_buf__reset(cmd->resp);
-        uint8_t *dst = aero_buf__append(cmd->resp, (size_t)size);
-        if (!dst)
-            st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a %llu-byte response",
-                               (unsigned long long)size);
-        else
-            st = aero_conn__read(conn, dst, (size_t)size, deadline, err);
+        uint8_t type = 0;
+        if (aero_proto__read_header(r->data, &type, &size) != AERO_OK || type != AERO_PROTO_MSG || got > 8 + size)
+            st = aero_err__set(err, AERO_ERR_PROTOCOL, "bad response header from %s", aero_node__address(node));
+    }
+    if (st == AERO_OK) {
+        r->len = got;
+        if (got < 8 + size) {
+            uint8_t *rest = aero_buf__append(r, (size_t)(8 + size - got));
+            if (!rest)
+                st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a %llu-byte response",
+                                   (unsigned long long)size);
+            else
+                st = aero_conn__read(conn, rest, (size_t)(8 + size - got), deadline, err);
+        }
     }
     if (st == AERO_OK) {
         size_t used = 0;
-        if (aero_msg__parse(cmd->resp->data, cmd->resp->len, &cmd->msg, &used) != AERO_OK || used != cmd->resp->len)
+        if (aero_msg__parse(r->data + 8, r->len - 8, &cmd->msg, &used) != AERO_OK || used != r->len - 8)
             st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed response from %s", aero_node__address(node));
     }
     if (st == AERO_OK)

@@ -38,6 +38,13 @@ aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, sockle
 aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t deadline_ns, aero_error *err);
 /** Read exactly n bytes before the deadline. */
 aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_ns, aero_error *err);
+/**
+ * Read at least `min` and at most `cap` bytes into p before the deadline;
+ * *got receives how many. Polls before each recv, so a small answer that
+ * arrives whole costs one poll and one recv.
+ */
+aero_status aero_conn__read_atleast(aero_conn *c, void *p, size_t min, size_t cap, size_t *got,
+                                    uint64_t deadline_ns, aero_error *err);
 /** True if the socket has unread bytes or was closed by the peer (not reusable). */
 bool aero_conn__is_stale(const aero_conn *c);
 /** Close the socket (fd = -1 afterwards) and free rbuf (NULL, cap 0 afterwards). */
