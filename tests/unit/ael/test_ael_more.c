@@ -12,6 +12,8 @@
 
 #include <aero/ael.h>
 
+#include <pthread.h>
+
 #include "xpect.h"
 
 typedef struct cvec {
@@ -193,11 +195,53 @@ static void test_deep_nesting_is_an_error(void **s) {
     assert_non_null(strstr(err.message, "nested too deeply"));
 }
 
+/* Reentrancy: threads compiling at once get the single-threaded bytes. */
+#define MT_TEXT "$.status == 'active' and $.age > 21 or $.m.a.[0] in [1, 2] and when($.x > 1 => 'a', default => 'b') == 'a'"
+
+static void *mt_worker(void *arg) {
+    const aero_expr *ref = arg;
+    size_t rn;
+    const uint8_t *rb = aero_expr_bytes(ref, &rn);
+    for (int i = 0; i < 2000; i++) {
+        aero_error err;
+        aero_expr *e = aero_ael_compile(i % 2 ? MT_TEXT : "$.a ==", NULL, 0, &err);
+        if (i % 2) {
+            size_t n;
+            const uint8_t *b = e ? aero_expr_bytes(e, &n) : NULL;
+            if (!b || n != rn || memcmp(b, rb, n) != 0) {
+                aero_expr_free(e);
+                return (void *)1;
+            }
+        } else if (e || strstr(err.message, "1:7:") != err.message) {
+            aero_expr_free(e);
+            return (void *)1;
+        }
+        aero_expr_free(e);
+    }
+    return NULL;
+}
+
+static void test_threads(void **s) {
+    aero_error err;
+    aero_expr *ref = aero_ael_compile(MT_TEXT, NULL, 0, &err);
+    assert_non_null(ref);
+    pthread_t th[4];
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, mt_worker, ref), 0);
+    for (int i = 0; i < 4; i++) {
+        void *r;
+        assert_int_equal(pthread_join(th[i], &r), 0);
+        assert_null(r);
+    }
+    aero_expr_free(ref);
+}
+
 int main(void) {
     size_t nv = sizeof C / sizeof C[0];
     static const struct CMUnitTest fixed[] = {
         cmocka_unit_test(test_placeholder_kinds), cmocka_unit_test(test_parse_ctx),
         cmocka_unit_test(test_expr_bytes_api), cmocka_unit_test(test_deep_nesting_is_an_error),
+        cmocka_unit_test(test_threads),
     };
     size_t nf = sizeof fixed / sizeof fixed[0];
     struct CMUnitTest *t = calloc(nv + nf, sizeof *t);
