@@ -274,8 +274,11 @@ size_t aero_cluster__nodes(aero_cluster *c, aero_node **out, size_t cap)
 
 void aero_cluster__count_retry(aero_cluster *c)
 {
-    if (c)
-        atomic_fetch_add_explicit(&c->retries, 1, memory_order_relaxed);
+    if (!c)
+        return;
+    uint64_t n = atomic_fetch_add_explicit(&c->retries, 1, memory_order_relaxed) + 1;
+    if (c->cfg.log && c->cfg.log_level >= AERO_LOG_DEBUG)
+        aero_cluster__log(c, AERO_LOG_DEBUG, "command retry (%llu since connect)", (unsigned long long)n);
 }
 
 void aero_cluster__count_error(aero_cluster *c, aero_status code)
@@ -287,6 +290,8 @@ void aero_cluster__count_error(aero_cluster *c, aero_status code)
         atomic_fetch_add_explicit(&c->errors[slot], 1, memory_order_relaxed);
     else
         atomic_fetch_add_explicit(&c->errors_other, 1, memory_order_relaxed);
+    if (c->cfg.log && c->cfg.log_level >= AERO_LOG_DEBUG)
+        aero_cluster__log(c, AERO_LOG_DEBUG, "command failed: %s (%d)", aero_status_str(code), code);
     if (code == AERO_ERR_CONNECTION && c->thread_started &&
         !atomic_exchange_explicit(&c->tend_soon, true, memory_order_relaxed)) {
         pthread_mutex_lock(&c->tend_lock);

@@ -111,6 +111,15 @@ static void test_single_node(void **state)
     assert_non_null(n);
     aero_node__release(n);
     aero_cluster__free(c);
+
+    /* a host name resolves (from /etc/hosts; every address is tried) */
+    char named[64];
+    snprintf(named, sizeof named, "localhost:%u", (unsigned)fc.nodes[0].port);
+    assert_int_equal(aero_cluster__new(named, &cfg, &c, &err), AERO_OK);
+    n = aero_cluster__any_node(c);
+    assert_string_equal(aero_node__name(n), "N0");
+    aero_node__release(n);
+    aero_cluster__free(c);
     fake_cluster_free(&fc);
 }
 
@@ -213,7 +222,7 @@ static void test_discovery_and_routing(void **state)
 
 typedef struct log_capture {
     pthread_mutex_t mu;
-    int added, removed, warnings;
+    int added, removed, warnings, retries, failed;
 } log_capture;
 
 static void capture(aero_log_level level, const char *msg, void *udata)
@@ -226,6 +235,10 @@ static void capture(aero_log_level level, const char *msg, void *udata)
         lc->removed++;
     if (level == AERO_LOG_WARN)
         lc->warnings++;
+    if (level == AERO_LOG_DEBUG && strstr(msg, "command retry"))
+        lc->retries++;
+    if (level == AERO_LOG_DEBUG && strstr(msg, "command failed: TIMEOUT"))
+        lc->failed++;
     pthread_mutex_unlock(&lc->mu);
 }
 
@@ -238,7 +251,7 @@ static void test_node_leaves_and_returns(void **state)
     seed_of(&fc, 0, seed, sizeof seed);
     aero_client_config cfg;
     cfg_fast(&cfg);
-    log_capture lc = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0};
+    log_capture lc = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0};
     cfg.log = capture;
     cfg.log_udata = &lc;
     aero_cluster *c = NULL;
@@ -288,6 +301,13 @@ static void test_node_leaves_and_returns(void **state)
     for (uint32_t i = 0; i < st.n_node_stats; i++)
         parts += st.nodes[i].partitions;
     assert_int_equal(parts, 4096);
+    /* retries and command errors reach the log at DEBUG, and only when enabled */
+    aero_cluster__count_retry(c);
+    aero_cluster__count_error(c, AERO_ERR_TIMEOUT);
+    pthread_mutex_lock(&lc.mu);
+    assert_int_equal(lc.retries, 1);
+    assert_int_equal(lc.failed, 1);
+    pthread_mutex_unlock(&lc.mu);
     aero_cluster__free(c);
     fake_cluster_free(&fc);
 }
@@ -303,7 +323,7 @@ static void test_silent_node_dropped_after_failures(void **state)
     cfg_fast(&cfg);
     cfg.connect_timeout_ms = 100; /* also bounds each tend request */
     cfg.max_node_failures = 3;
-    log_capture lc = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0};
+    log_capture lc = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0};
     cfg.log = capture;
     cfg.log_udata = &lc;
     aero_cluster *c = NULL;
