@@ -236,3 +236,130 @@ aero_status b_exists(aero_session *session, int64_t key, bool *exists, aero_erro
     return aero_schema_exists(session, &b_schema, &k, exists, err);
 }
 
+/* ---- record c ---- */
+
+static const c c_init_ = C_INIT;
+
+static const aero_schema_bin c_bins_[] = {
+    { "first-name", "first_name", offsetof(c, first_name), offsetof(c, has_first_name), AERO_SCHEMA_STR, 0, NULL },
+};
+
+static const uint32_t c_by_name_[] = {
+    0
+};
+
+const aero_schema_record c_schema = {
+    AERO_SCHEMA_ABI,
+    AERO_VERSION_NUMBER,
+    "c",
+    "test",
+    "dashes",
+    AERO_KEY_STR,
+    sizeof(c),
+    &c_init_,
+    c_bins_,
+    1,
+    c_by_name_,
+};
+
+aero_key c_key(const char *key)
+{
+    return aero_schema_key_str(&c_schema, key);
+}
+
+aero_status c_upsert(aero_session *session, const char *key, const c *obj, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write(session, &c_schema, AERO_SCHEMA_UPSERT, &k, obj, err);
+}
+
+aero_status c_insert(aero_session *session, const char *key, const c *obj, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write(session, &c_schema, AERO_SCHEMA_INSERT, &k, obj, err);
+}
+
+aero_status c_update(aero_session *session, const char *key, const c *obj, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write(session, &c_schema, AERO_SCHEMA_UPDATE, &k, obj, err);
+}
+
+aero_status c_replace(aero_session *session, const char *key, const c *obj, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write(session, &c_schema, AERO_SCHEMA_REPLACE, &k, obj, err);
+}
+
+aero_status c_replace_if_exists(aero_session *session, const char *key, const c *obj, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write(session, &c_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, err);
+}
+
+aero_status c_get(aero_session *session, const char *key, c *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_get(session, &c_schema, &k, NULL, 0, out, holder, err);
+}
+
+aero_status c_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields, c *out,
+    aero_record *holder, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_get(session, &c_schema, &k, fields, n_fields, out, holder, err);
+}
+
+aero_status c_get_many(aero_session *session, const char *const *keys, size_t n, c *out, aero_status *results,
+    aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &c_schema, keys, NULL, n, out, results, holders, err);
+}
+
+aero_status c_from_record(const aero_record *rec, c *out, aero_error *err)
+{
+    return aero_schema_decode(&c_schema, rec, out, err);
+}
+
+aero_status c_delete(aero_session *session, const char *key, bool *existed, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_delete(session, &c_schema, &k, existed, err);
+}
+
+aero_status c_touch(aero_session *session, const char *key, bool *existed, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_touch(session, &c_schema, &k, existed, err);
+}
+
+aero_status c_exists(aero_session *session, const char *key, bool *exists, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_exists(session, &c_schema, &k, exists, err);
+}
+
+static const uint8_t c_dashed_expr_[] = {
+    0x93, 0x01, 0x93, 0x51, 0x03, 0xaa, 0x66, 0x69, 0x72, 0x73, 0x74, 0x2d,
+    0x6e, 0x61, 0x6d, 0x65
+};
+static const aero_ael_slot c_dashed_slots_[] = {
+    { 16u, 0u, 3u },
+};
+
+aero_stream *c_dashed(aero_session *session, const char *n, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(n);
+    return aero_schema_query(session, &c_schema, c_dashed_expr_, sizeof c_dashed_expr_,
+        c_dashed_slots_, 1, args, 1, err);
+}
+
+aero_expr *c_dashed_filter(const char *n, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(n);
+    return aero_schema_filter(c_dashed_expr_, sizeof c_dashed_expr_,
+        c_dashed_slots_, 1, args, 1, err);
+}
+

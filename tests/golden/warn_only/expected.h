@@ -152,6 +152,78 @@ aero_status b_delete(aero_session *session, int64_t key, bool *existed, aero_err
 aero_status b_touch(aero_session *session, int64_t key, bool *existed, aero_error *err);
 aero_status b_exists(aero_session *session, int64_t key, bool *exists, aero_error *err);
 
+/* ------------------------------------------------------------------------- */
+/* record c: namespace "test", set "dashes", key string */
+
+#define C_NAMESPACE "test"
+#define C_SET "dashes"
+
+/* Bin names. */
+#define C_BIN_FIRST_NAME "first-name"
+
+/** Field numbers, for c_get_bins(). */
+enum c_field {
+    C_F_FIRST_NAME = 0,
+};
+#define C_FIELD_COUNT 1
+
+/** One record of set dashes. Strings, blobs, lists and maps read by c_get() point into its holder. */
+typedef struct c {
+    bool has_first_name; /**< first_name is set (to write) / was read */
+    const char *first_name; /**< bin "first-name": string */
+} c;
+
+/** A c with every field at its default and no optional bin present. */
+#define C_INIT { false, NULL }
+
+/** Descriptor of c for the generic entry points of aero/schema.h. */
+extern const aero_schema_record c_schema;
+
+/** The key of one c (a string or blob key is not copied). */
+aero_key c_key(const char *key);
+
+/*
+ * Writes: required bins are always written, optional ones when has_<field> is
+ * set. See aero/schema.h for what each verb requires of the record.
+ */
+aero_status c_upsert(aero_session *session, const char *key, const c *obj, aero_error *err);
+aero_status c_insert(aero_session *session, const char *key, const c *obj, aero_error *err);
+aero_status c_update(aero_session *session, const char *key, const c *obj, aero_error *err);
+aero_status c_replace(aero_session *session, const char *key, const c *obj, aero_error *err);
+aero_status c_replace_if_exists(aero_session *session, const char *key, const c *obj, aero_error *err);
+
+/*
+ * Reads. Strings, blobs, lists and maps in *out point into `holder` (an
+ * aero_record initialised by the caller) and stay valid until the holder is
+ * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.
+ */
+aero_status c_get(aero_session *session, const char *key, c *out, aero_record *holder, aero_error *err);
+aero_status c_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields, c *out,
+    aero_record *holder, aero_error *err);
+/**
+ * Batch read: out[i], results[i] and holders[i] (n initialised records owning
+ * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
+ * or that key's error. Returns AERO_OK when the batch itself ran.
+ */
+aero_status c_get_many(aero_session *session, const char *const *keys, size_t n, c *out, aero_status *results,
+    aero_record *holders, aero_error *err);
+/** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
+aero_status c_from_record(const aero_record *rec, c *out, aero_error *err);
+
+/* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */
+aero_status c_delete(aero_session *session, const char *key, bool *existed, aero_error *err);
+aero_status c_touch(aero_session *session, const char *key, bool *existed, aero_error *err);
+aero_status c_exists(aero_session *session, const char *key, bool *exists, aero_error *err);
+
+/**
+ * Named query: the c records where "$.'first-name' == ?0".
+ * ?0 is n.
+ * Rows decode with c_from_record(). NULL with err filled on failure.
+ */
+aero_stream *c_dashed(aero_session *session, const char *n, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *c_dashed_filter(const char *n, aero_error *err);
+
 AERO_END_DECLS
 
 #endif /* AEROGEN_SCHEMA_AERO_H_ */
