@@ -19,6 +19,8 @@
 #define FIELD(obj, off, T) ((T *)(void *)((char *)(obj) + (off)))
 #define CFIELD(obj, off, T) ((const T *)(const void *)((const char *)(obj) + (off)))
 
+typedef const char *cstr; /* so CFIELD(obj, off, cstr) is a const char *const * */
+
 static aero_status check_abi(const aero_schema_record *r, aero_error *err)
 {
     if (!r)
@@ -85,7 +87,7 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
         return AERO_OK;
     case AERO_SCHEMA_STR:
     case AERO_SCHEMA_GEOJSON: {
-        const char *v = *CFIELD(obj, b->offset, const char *);
+        const char *v = *CFIELD(obj, b->offset, cstr);
         if (!v) {
             if (required)
                 return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but NULL", r->name, b->field);
