@@ -195,7 +195,32 @@ static size_t distance(const char *a, const char *b)
     return row[m];
 }
 
+#define TYPE_DEPTH_MAX 32 /* the runtime checks values against signatures up to 64 levels */
+
+static int type_depth(const ag_type *t)
+{
+    int d = 0;
+    for (int i = 0; i < t->n_args && i < 2; i++) {
+        int c = type_depth(t->args[i]);
+        if (c > d)
+            d = c;
+    }
+    return d + 1;
+}
+
+static void resolve_rec(ag_type *t, ag_diags *d);
+
 static void resolve(ag_type *t, ag_diags *d)
+{
+    if (type_depth(t) > TYPE_DEPTH_MAX) {
+        ag_error(d, t->loc, "type nests deeper than %d levels", TYPE_DEPTH_MAX);
+        t->kind = AG_T_INVALID;
+        return;
+    }
+    resolve_rec(t, d);
+}
+
+static void resolve_rec(ag_type *t, ag_diags *d)
 {
     t->kind = AG_T_INVALID;
     int want = -1;
@@ -206,7 +231,7 @@ static void resolve(ag_type *t, ag_diags *d)
         }
     }
     for (int i = 0; i < t->n_args && i < 2; i++)
-        resolve(t->args[i], d);
+        resolve_rec(t->args[i], d);
     if (t->kind == AG_T_INVALID) {
         ag_error(d, t->loc, "unknown type '%s'", t->name);
         const char *hint = NULL;
