@@ -212,7 +212,7 @@ static void resolve_rec(ag_type *t, ag_diags *d);
 
 static void resolve(ag_type *t, ag_diags *d)
 {
-    if (type_depth(t) > TYPE_DEPTH_MAX) {
+    if (type_depth(t) > TYPE_DEPTH_MAX + 1) { /* the leaf type is not a level */
         ag_error(d, t->loc, "type nests deeper than %d levels", TYPE_DEPTH_MAX);
         t->kind = AG_T_INVALID;
         return;
