@@ -184,7 +184,7 @@ AERO_API void aero_expr_free(aero_expr *expr) { free(expr); }
 
 /* ---- compile core ---- */
 
-static void ctx_init(ael_ctx *c, const char *text) {
+void ael__ctx_init(ael_ctx *c, const char *text) {
     c->text = text;
     c->failed = false;
     c->code = AERO_OK;
@@ -203,7 +203,7 @@ static void ctx_init(ael_ctx *c, const char *text) {
 }
 
 /* Parse, check and encode into `o`. The caller owns c->arena. */
-static bool compile_core(ael_ctx *c, ael_out *o) {
+static bool ael__compile_core(ael_ctx *c, ael_out *o) {
     if (!c->text)
         return ael__error(c, 1, 1, "AEL text is NULL");
     if (!ael__parse(c))
@@ -213,7 +213,7 @@ static bool compile_core(ael_ctx *c, ael_out *o) {
     return ael__encode(c, o);
 }
 
-static void ctx_to_error(const ael_ctx *c, aero_error *err) {
+void ael__ctx_to_error(const ael_ctx *c, aero_error *err) {
     if (c->code == AERO_ERR_NO_MEMORY)
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory compiling AEL");
     else
@@ -262,9 +262,27 @@ static bool param_from_value(const aero_value *v, ael_param *p) {
     }
 }
 
+/* Placeholder values of aero_ael_compile(): types from the values (ael.md 2.8). */
+bool ael__setup_values(ael_ctx *c, const aero_value *args, size_t n_args) {
+    c->values_mode = true;
+    c->n_values = (args || n_args == 0) ? n_args : 0;
+    if (n_args > 0 && args) {
+        size_t np = n_args > 65536 ? 65536 : n_args;
+        ael_param *ps = ael__alloc(c, np * sizeof *ps);
+        if (!ps)
+            return false;
+        for (size_t i = 0; i < np; i++)
+            if (!param_from_value(&args[i], &ps[i]))
+                return ael__error(c, 1, 1, "placeholder ?%zu: unsupported value type %s", i, aero_type_str(args[i].type));
+        c->params = ps;
+        c->n_params = np;
+    }
+    return true;
+}
+
 AERO_API aero_expr *aero_ael_compile(const char *text, const aero_value *args, size_t n_args, aero_error *err) {
     ael_ctx c;
-    ctx_init(&c, text);
+    ael__ctx_init(&c, text);
     c.arena = aero_arena__new();
     if (!c.arena) {
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory compiling AEL");
@@ -276,23 +294,9 @@ AERO_API aero_expr *aero_ael_compile(const char *text, const aero_value *args, s
     aero_buf__init(&buf, stack, sizeof stack);
     ael_out o = {.buf = &buf, .values = args, .n_values = n_args};
 
-    c.values_mode = true;
-    c.n_values = (args || n_args == 0) ? n_args : 0;
-    if (n_args > 0 && args) {
-        size_t np = n_args > 65536 ? 65536 : n_args;
-        ael_param *ps = ael__alloc(&c, np * sizeof *ps);
-        if (!ps)
-            goto done;
-        for (size_t i = 0; i < np; i++) {
-            if (!param_from_value(&args[i], &ps[i])) {
-                ael__error(&c, 1, 1, "placeholder ?%zu: unsupported value type %s", i, aero_type_str(args[i].type));
-                goto done;
-            }
-        }
-        c.params = ps;
-        c.n_params = np;
-    }
-    if (compile_core(&c, &o)) {
+    if (!ael__setup_values(&c, args, n_args))
+        goto done;
+    if (ael__compile_core(&c, &o)) {
         if (buf.failed || o.oom)
             ael__oom(&c);
         else if (!(result = aero_expr_from_bytes(buf.data, buf.len)))
@@ -300,7 +304,7 @@ AERO_API aero_expr *aero_ael_compile(const char *text, const aero_value *args, s
     }
 done:
     if (!result)
-        ctx_to_error(&c, err);
+        ael__ctx_to_error(&c, err);
     else if (err)
         aero_error_reset(err);
     aero_buf__free(&buf);
@@ -313,7 +317,7 @@ aero_status aero_ael__compile_typed(const char *text, const aero_ael_env *env,
                                     const aero_ael_type *param_types, size_t n_params,
                                     aero_ael_template *out, aero_ael_diag *diag) {
     ael_ctx c;
-    ctx_init(&c, text);
+    ael__ctx_init(&c, text);
     memset(out, 0, sizeof *out);
     c.env = env;
     c.arena = aero_arena__new();
@@ -345,7 +349,7 @@ aero_status aero_ael__compile_typed(const char *text, const aero_ael_env *env,
         c.params = ps;
         c.n_params = np;
     }
-    if (!compile_core(&c, &o))
+    if (!ael__compile_core(&c, &o))
         goto done;
     if (buf.failed || o.oom) {
         ael__oom(&c);
@@ -504,7 +508,7 @@ AERO_API aero_status aero_ael_parse_ctx(const char *path, char *bin, size_t bin_
     if (!path || !*path)
         return aero_err__set(err, AERO_ERR_AEL, "1:1: Path must not be null or empty");
     ael_ctx c;
-    ctx_init(&c, path);
+    ael__ctx_init(&c, path);
     c.arena = aero_arena__new();
     if (!c.arena)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory parsing a CDT path");
@@ -562,7 +566,7 @@ AERO_API aero_status aero_ael_parse_ctx(const char *path, char *bin, size_t bin_
         aero_error_reset(err);
     return AERO_OK;
 fail:
-    ctx_to_error(&c, err);
+    ael__ctx_to_error(&c, err);
     aero_buf__free(&b);
     aero_arena__free(c.arena);
     return c.code;

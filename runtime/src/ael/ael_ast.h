@@ -198,6 +198,11 @@ ael_node *ael__node(ael_ctx *c, ael_kind kind, int line, int col);
 bool ael__add_kid(ael_ctx *c, ael_node *parent, ael_node *kid);
 void *ael__alloc(ael_ctx *c, size_t n);
 
+/* Compile driver pieces (ael.c). */
+void ael__ctx_init(ael_ctx *c, const char *text);
+void ael__ctx_to_error(const ael_ctx *c, aero_error *err);
+bool ael__setup_values(ael_ctx *c, const aero_value *args, size_t n_args);
+
 /* Parse text into c->root. false on error (c->msg filled). */
 bool ael__parse(ael_ctx *c);
 /* Type-check and resolve c->root. */

@@ -10,6 +10,7 @@
 
 #include <aero/ael.h>
 
+#include "ael/ael_index.h"
 #include "ael/ael_typed.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -55,6 +56,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         aero_ael__template_free(&t);
     } else if (d.message[0] == '\0') {
         abort();
+    }
+    static const uint8_t lctx[] = {0x92, 0x10, 0x00};
+    static const aero_ael_index idx[] = {
+        {"ia", "a", AERO_AEL_INT, NULL, 0, 1}, {"is", "s", AERO_AEL_STRING, NULL, 0, 2},
+        {"il", "l", AERO_AEL_INT, lctx, sizeof lctx, 3}, {"ib", "b", AERO_AEL_BLOB, NULL, 0, -1},
+    };
+    aero_ael_filter f;
+    aero_expr *rest;
+    if (aero_ael__compile_with_index(text, args, 4, idx, 4, NULL, NULL, &f, &rest, &err) == AERO_OK) {
+        if (!f.set && !rest)
+            abort(); /* without a filter the whole expression remains */
+        aero_ael__filter_free(&f);
+        aero_expr_free(rest);
     }
     free(text);
     return 0;

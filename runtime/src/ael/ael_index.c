@@ -1,0 +1,465 @@
+/*
+ * ael/ael_index.c - secondary-index filter selection for an AEL where
+ * (ael.md 2.12). Works on the checked tree: the filter tree is the and/or
+ * skeleton whose leaves must all be simple comparisons; candidates are the
+ * leaves reachable through AND only; the remaining AND parts are flattened
+ * into the filter expression.
+ *
+ * Range solving is exact over the integers: GT/GE/LT/LE of `bin + c`,
+ * `bin - c`, `c - bin` and `bin * c` become inclusive ranges; anything that
+ * cannot be solved exactly (division, inexact EQ, overflow, empty range)
+ * gives no filter for that leaf, which is always correct because the leaf
+ * then stays in the expression.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ael/ael_ast.h"
+#include "ael/ael_index.h"
+#include "internal.h"
+#include "proto/msgpack.h"
+
+typedef struct leaf {
+    ael_node *cmp;
+    ael_node *bin;      /* N_BIN or N_PATH */
+    ael_node *cst;      /* the compared constant */
+    int op;             /* 1..6 with the bin on the left */
+    int arith;          /* 0, or 20 add / 21 sub / 22 mul / 23 div */
+    bool c_first;       /* arith: c (op) bin */
+    int64_t c;          /* arith constant */
+} leaf;
+
+typedef struct cval {
+    uint8_t t;          /* AERO_AEL_INT / FLOAT / STRING / BLOB / BOOL, 0: not a constant */
+    int64_t i;
+    double d;
+    const void *p;
+    size_t n;
+} cval;
+
+typedef struct sel {
+    ael_ctx *c;
+    const aero_value *args;
+    size_t n_args;
+} sel;
+
+static cval const_of(const sel *s, const ael_node *n) {
+    cval v;
+    memset(&v, 0, sizeof v);
+    switch (n->kind) {
+    case N_INT:
+        if (!n->big) { v.t = AERO_AEL_INT; v.i = n->v.i; }
+        return v;
+    case N_FLOAT: v.t = AERO_AEL_FLOAT; v.d = n->v.d; return v;
+    case N_BOOL: v.t = AERO_AEL_BOOL; return v;
+    case N_STR: v.t = AERO_AEL_STRING; v.p = n->v.s.p; v.n = n->v.s.len; return v;
+    case N_BLOB: v.t = AERO_AEL_BLOB; v.p = n->v.s.p; v.n = n->v.s.len; return v;
+    case N_PH: {
+        if (!s->args || n->v.ph.index >= s->n_args)
+            return v;
+        const aero_value *a = &s->args[n->v.ph.index];
+        switch (a->type) {
+        case AERO_INT: v.t = AERO_AEL_INT; v.i = a->v.i; break;
+        case AERO_DOUBLE: v.t = AERO_AEL_FLOAT; v.d = a->v.d; break;
+        case AERO_BOOL: v.t = AERO_AEL_BOOL; break;
+        case AERO_STR: v.t = AERO_AEL_STRING; v.p = a->v.str.ptr; v.n = a->v.str.len; break;
+        case AERO_BLOB: v.t = AERO_AEL_BLOB; v.p = a->v.bytes.ptr; v.n = a->v.bytes.len; break;
+        default: break;
+        }
+        return v;
+    }
+    default:
+        return v;
+    }
+}
+
+/* A bin reference usable by an index: a bare bin, or a path of list parts only. */
+static bool is_bin(const ael_node *n) {
+    if (n->kind == N_BIN)
+        return true;
+    if (n->kind != N_PATH)
+        return false;
+    const ael_path *p = n->v.path;
+    if (p->fn != PF_NONE && !(p->fn == PF_GET && p->get_return < 0))
+        return false;
+    for (uint32_t i = 0; i < p->n_parts; i++) {
+        uint8_t k = p->parts[i].kind;
+        if (k != P_LIST_INDEX && k != P_LIST_RANK && k != P_LIST_VALUE && k != P_LIST_DESIG)
+            return false;
+    }
+    return true;
+}
+
+static int flip(int op) {
+    switch (op) {
+    case 3: return 5;
+    case 4: return 6;
+    case 5: return 3;
+    case 6: return 4;
+    default: return op;
+    }
+}
+
+static bool leaf_of(const sel *s, ael_node *n, leaf *out) {
+    memset(out, 0, sizeof *out);
+    if (n->kind != N_CMP)
+        return false;
+    ael_node *l = n->kids[0], *r = n->kids[1];
+    out->cmp = n;
+    out->op = n->op;
+    if (is_bin(l) && const_of(s, r).t) {
+        out->bin = l;
+        out->cst = r;
+        return true;
+    }
+    if (const_of(s, l).t && is_bin(r)) {
+        out->bin = r;
+        out->cst = l;
+        out->op = flip(n->op);
+        return true;
+    }
+    if (l->kind == N_ARITH && l->n == 2 && const_of(s, r).t == AERO_AEL_INT) {
+        ael_node *a = l->kids[0], *b = l->kids[1];
+        cval ca = const_of(s, a), cb = const_of(s, b);
+        out->arith = l->op;
+        out->cst = r;
+        if (is_bin(a) && cb.t == AERO_AEL_INT) {
+            out->bin = a;
+            out->c = cb.i;
+            return true;
+        }
+        if (ca.t == AERO_AEL_INT && is_bin(b)) {
+            out->bin = b;
+            out->c = ca.i;
+            out->c_first = true;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Step 1: every comparison must be a leaf form, under and/or only. */
+static bool tree_ok(const sel *s, ael_node *n) {
+    if (n->kind == N_AND || n->kind == N_OR) {
+        for (uint32_t i = 0; i < n->n; i++)
+            if (!tree_ok(s, n->kids[i]))
+                return false;
+        return true;
+    }
+    leaf lf;
+    return leaf_of(s, n, &lf);
+}
+
+/* Packed CDT context of a leaf's path (list parts), into b. */
+static void leaf_ctx(const ael_node *bin, aero_buf *b) {
+    if (bin->kind != N_PATH)
+        return;
+    const ael_path *p = bin->v.path;
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < p->n_parts; i++)
+        n += p->parts[i].kind != P_LIST_DESIG;
+    if (!n)
+        return;
+    aero_mp__pack_array_header(b, n * 2);
+    for (uint32_t i = 0; i < p->n_parts; i++) {
+        const ael_part *pt = &p->parts[i];
+        if (pt->kind == P_LIST_DESIG)
+            continue;
+        aero_mp__pack_int(b, pt->kind == P_LIST_INDEX ? 0x10 : pt->kind == P_LIST_RANK ? 0x11 : 0x13);
+        if (pt->a->kind == N_INT)
+            aero_mp__pack_int(b, pt->a->v.i);
+        else
+            aero_mp__pack_particle_str(b, 0x03, pt->a->v.s.p, pt->a->v.s.len);
+    }
+}
+
+static const char *bin_name(const ael_node *bin, size_t *len) {
+    if (bin->kind == N_BIN) {
+        *len = bin->v.s.len;
+        return bin->v.s.p;
+    }
+    *len = bin->v.path->bin_len;
+    return bin->v.path->bin;
+}
+
+/* floor / ceil division for d > 0. */
+static int64_t fdiv(int64_t a, int64_t d) { return a / d - ((a % d != 0) && (a < 0)); }
+static int64_t cdiv(int64_t a, int64_t d) { return a / d + ((a % d != 0) && (a > 0)); }
+
+/* bin op t as an inclusive range; false when empty. */
+static bool simple_range(int op, int64_t t, int64_t *lo, int64_t *hi) {
+    switch (op) {
+    case 1: *lo = *hi = t; return true;
+    case 3: if (t == INT64_MAX) return false; *lo = t + 1; *hi = INT64_MAX; return true;
+    case 4: *lo = t; *hi = INT64_MAX; return true;
+    case 5: if (t == INT64_MIN) return false; *lo = INT64_MIN; *hi = t - 1; return true;
+    case 6: *lo = INT64_MIN; *hi = t; return true;
+    default: return false;
+    }
+}
+
+/* Solve a leaf into [lo, hi] over the integers. */
+static bool solve(const leaf *lf, int64_t k, int64_t *lo, int64_t *hi) {
+    int op = lf->op;
+    int64_t c = lf->c, t;
+    switch (lf->arith) {
+    case 0:
+        return simple_range(op, k, lo, hi);
+    case 20: /* bin + c op k  ->  bin op k - c */
+        if (__builtin_sub_overflow(k, c, &t))
+            return false;
+        return simple_range(op, t, lo, hi);
+    case 21:
+        if (lf->c_first) { /* c - bin op k  ->  bin flip(op) c - k */
+            if (__builtin_sub_overflow(c, k, &t))
+                return false;
+            return simple_range(flip(op), t, lo, hi);
+        }
+        if (__builtin_add_overflow(k, c, &t)) /* bin - c op k  ->  bin op k + c */
+            return false;
+        return simple_range(op, t, lo, hi);
+    case 22: /* bin * c op k */
+        if (c == 0 || c == INT64_MIN || k == INT64_MIN)
+            return false;
+        if (c < 0) {
+            c = -c;
+            k = -k;
+            op = flip(op);
+        }
+        switch (op) {
+        case 1: if (k % c) return false; return simple_range(1, k / c, lo, hi);
+        case 3: return simple_range(3, fdiv(k, c), lo, hi);          /* bin > k/c */
+        case 4: return simple_range(4, cdiv(k, c), lo, hi);          /* bin >= k/c */
+        case 5: return simple_range(5, cdiv(k, c), lo, hi);          /* bin < k/c */
+        case 6: return simple_range(6, fdiv(k, c), lo, hi);          /* bin <= k/c */
+        default: return false;
+        }
+    default: /* division truncates on the server: not solved */
+        return false;
+    }
+}
+
+typedef struct cand {
+    const leaf *lf;
+    const aero_ael_index *idx;
+    int64_t lo, hi;
+} cand;
+
+static bool qualify(const sel *s, const leaf *lf, const aero_ael_index *idx, size_t n_idx, const char *hint,
+                    const uint8_t *ctx, size_t ctx_len, cand *out) {
+    if (lf->op == 2)
+        return false;
+    size_t bl;
+    const char *bn = bin_name(lf->bin, &bl);
+    cval v = const_of(s, lf->cst);
+    for (size_t i = 0; i < n_idx; i++) {
+        const aero_ael_index *x = &idx[i];
+        if (!x->bin || strlen(x->bin) != bl || memcmp(x->bin, bn, bl) != 0)
+            continue;
+        if (hint && (!x->name || strcmp(hint, x->name) != 0))
+            continue;
+        if (x->ctx_len != ctx_len || (ctx_len && memcmp(x->ctx, ctx, ctx_len) != 0))
+            continue;
+        if (v.t == AERO_AEL_INT) {
+            /* A float constant makes the bin a float bin, which a numeric
+               index does not hold: no filter (the SDK truncates to int). */
+            if (x->type != AERO_AEL_INT || !solve(lf, v.i, &out->lo, &out->hi))
+                continue;
+        } else if (v.t == AERO_AEL_STRING || v.t == AERO_AEL_BLOB) {
+            if (lf->arith || lf->op != 1 || x->type != v.t)
+                continue;
+            out->lo = out->hi = 0;
+        } else {
+            continue;
+        }
+        out->lf = lf;
+        out->idx = x;
+        return true;
+    }
+    return false;
+}
+
+/* Collect leaves reachable through AND (Steps 4-5) and the AND parts (Step 8). */
+typedef struct walk {
+    ael_node **parts;
+    uint32_t n_parts, cap;
+    leaf *leaves;
+    uint32_t n_leaves;
+} walk;
+
+static bool walk_and(ael_ctx *c, const sel *s, ael_node *n, walk *w) {
+    if (n->kind == N_AND) {
+        for (uint32_t i = 0; i < n->n; i++)
+            if (!walk_and(c, s, n->kids[i], w))
+                return false;
+        return true;
+    }
+    if (w->n_parts == w->cap) {
+        uint32_t cap = w->cap ? w->cap * 2 : 8;
+        ael_node **np = ael__alloc(c, cap * sizeof *np);
+        leaf *nl = ael__alloc(c, cap * sizeof *nl);
+        if (!np || !nl)
+            return false;
+        if (w->n_parts) {
+            memcpy(np, w->parts, w->n_parts * sizeof *np);
+            memcpy(nl, w->leaves, w->n_leaves * sizeof *nl);
+        }
+        w->parts = np;
+        w->leaves = nl;
+        w->cap = cap;
+    }
+    w->parts[w->n_parts++] = n;
+    if (leaf_of(s, n, &w->leaves[w->n_leaves]))
+        w->n_leaves++;
+    return true;
+}
+
+void aero_ael__filter_free(aero_ael_filter *f) {
+    if (!f)
+        return;
+    free(f->value);
+    free(f->ctx);
+    memset(f, 0, sizeof *f);
+}
+
+aero_status aero_ael__compile_with_index(const char *text, const aero_value *args, size_t n_args,
+                                         const aero_ael_index *indexes, size_t n_indexes,
+                                         const char *hint_index, const char *hint_bin,
+                                         aero_ael_filter *filter, aero_expr **rest, aero_error *err) {
+    memset(filter, 0, sizeof *filter);
+    *rest = NULL;
+    ael_ctx c;
+    ael__ctx_init(&c, text);
+    c.arena = aero_arena__new();
+    if (!c.arena)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory compiling AEL");
+    uint8_t stack[512];
+    aero_buf buf, cb;
+    aero_buf__init(&buf, stack, sizeof stack);
+    aero_buf__init(&cb, NULL, 0);
+    ael_out o = {.buf = &buf, .values = args, .n_values = n_args};
+    sel s = {&c, args, n_args};
+    cand best = {NULL, NULL, 0, 0};
+    bool have = false;
+
+    if (!ael__setup_values(&c, args, n_args))
+        goto done;
+    if (!c.text) {
+        ael__error(&c, 1, 1, "AEL text is NULL");
+        goto done;
+    }
+    if (!ael__parse(&c) || !ael__check(&c))
+        goto done;
+    if (n_indexes && tree_ok(&s, c.root)) {
+        walk w = {0};
+        if (!walk_and(&c, &s, c.root, &w))
+            goto done;
+        for (uint32_t i = 0; i < w.n_leaves; i++) {
+            aero_buf__reset(&cb);
+            leaf_ctx(w.leaves[i].bin, &cb);
+            if (cb.failed) {
+                ael__oom(&c);
+                goto done;
+            }
+            cand k;
+            if (!qualify(&s, &w.leaves[i], indexes, n_indexes, hint_index, cb.data, cb.len, &k))
+                continue;
+            size_t la, lb;
+            const char *na = bin_name(k.lf->bin, &la);
+            int64_t ra = k.idx->ratio, rb = have ? best.idx->ratio : 0;
+            bool better = !have || ra > rb;
+            if (have && ra == rb) {
+                const char *nb = bin_name(best.lf->bin, &lb);
+                int cmpv = memcmp(na, nb, la < lb ? la : lb);
+                better = cmpv < 0 || (cmpv == 0 && la < lb);
+            }
+            if (better) {
+                best = k;
+                have = true;
+            }
+        }
+        if (have) {
+            const leaf *lf = best.lf;
+            size_t bl;
+            const char *bn = hint_bin ? hint_bin : bin_name(lf->bin, &bl);
+            if (hint_bin)
+                bl = strlen(hint_bin);
+            if (bl > AERO_BIN_NAME_MAX) {
+                ael__error(&c, lf->cmp->line, lf->cmp->col, "bin name '%.*s' is too long for an index filter", (int)bl, bn);
+                goto done;
+            }
+            memcpy(filter->bin, bn, bl);
+            filter->bin[bl] = '\0';
+            filter->index_name = hint_index ? hint_index : best.idx->name;
+            filter->by_index_name = hint_index != NULL;
+            cval v = const_of(&s, lf->cst);
+            filter->type = (aero_ael_type)v.t;
+            filter->equal = best.lo == best.hi && lf->op == 1;
+            filter->begin = best.lo;
+            filter->end = best.hi;
+            if (v.t == AERO_AEL_STRING || v.t == AERO_AEL_BLOB) {
+                filter->equal = true;
+                filter->value = malloc(v.n ? v.n : 1);
+                if (!filter->value) {
+                    ael__oom(&c);
+                    goto done;
+                }
+                if (v.n)
+                    memcpy(filter->value, v.p, v.n);
+                filter->value_len = v.n;
+            }
+            aero_buf__reset(&cb);
+            leaf_ctx(lf->bin, &cb);
+            if (cb.len) {
+                if (cb.failed || !(filter->ctx = malloc(cb.len))) {
+                    ael__oom(&c);
+                    goto done;
+                }
+                memcpy(filter->ctx, cb.data, cb.len);
+                filter->ctx_len = cb.len;
+            }
+            filter->set = true;
+            /* Step 8: the other AND parts, flattened. */
+            ael_node *keep = NULL;
+            uint32_t nk = 0;
+            for (uint32_t i = 0; i < w.n_parts; i++)
+                if (w.parts[i] != lf->cmp)
+                    nk++;
+            if (nk == 1) {
+                for (uint32_t i = 0; i < w.n_parts; i++)
+                    if (w.parts[i] != lf->cmp)
+                        keep = w.parts[i];
+            } else if (nk > 1) {
+                keep = ael__node(&c, N_AND, c.root->line, c.root->col);
+                if (!keep)
+                    goto done;
+                keep->type = AERO_AEL_BOOL;
+                for (uint32_t i = 0; i < w.n_parts; i++)
+                    if (w.parts[i] != lf->cmp && !ael__add_kid(&c, keep, w.parts[i]))
+                        goto done;
+            }
+            c.root = keep;
+        }
+    }
+    if (c.root) {
+        if (!ael__encode(&c, &o))
+            goto done;
+        if (buf.failed || !(*rest = aero_expr_from_bytes(buf.data, buf.len)))
+            ael__oom(&c);
+    }
+done:
+    aero_buf__free(&buf);
+    aero_buf__free(&cb);
+    free(o.slots);
+    aero_arena__free(c.arena);
+    if (c.failed) {
+        aero_ael__filter_free(filter);
+        aero_expr_free(*rest);
+        *rest = NULL;
+        ael__ctx_to_error(&c, err);
+        return c.code;
+    }
+    if (err)
+        aero_error_reset(err);
+    return AERO_OK;
+}
