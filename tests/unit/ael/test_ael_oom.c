@@ -17,6 +17,7 @@
 #include <aero/ael.h>
 #include <aero/expr.h>
 
+#include "ael/ael_index.h"
 #include "ael/ael_typed.h"
 
 void *__real_malloc(size_t n);
@@ -123,11 +124,35 @@ static void test_builder_and_ctx_oom(void **s) {
     }
 }
 
+static void test_index_oom(void **s) {
+    static const aero_ael_index idx[] = {{"i", "a", AERO_AEL_INT, NULL, 0, 1}, {"s", "status", AERO_AEL_STRING, NULL, 0, 2}};
+    aero_error err;
+    for (long n = 0; n < 10000; n++) {
+        aero_ael_filter f;
+        aero_expr *rest;
+        budget = n;
+        aero_status st = aero_ael__compile_with_index("$.status == 'x' and $.a > 1 and ($.b == 1 or $.c == 2)", NULL, 0,
+                                                      idx, 2, NULL, NULL, &f, &rest, &err);
+        budget = -1;
+        if (st == AERO_OK) {
+            assert_true(f.set);
+            assert_non_null(rest);
+            aero_ael__filter_free(&f);
+            aero_expr_free(rest);
+            break;
+        }
+        assert_int_equal(st, AERO_ERR_NO_MEMORY);
+        assert_false(f.set);
+        assert_null(rest);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_compile_oom),
         cmocka_unit_test(test_typed_and_fill_oom),
         cmocka_unit_test(test_builder_and_ctx_oom),
+        cmocka_unit_test(test_index_oom),
     };
     return cmocka_run_group_tests_name("ael-oom", tests, NULL, NULL);
 }
