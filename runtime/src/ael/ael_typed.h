@@ -47,6 +47,8 @@
  * occurrence is its own slot with the same param index. Declared param types
  * take part in inference exactly as compile-time values of that type would
  * (an INT ?0 next to a deferred bin makes the bin int_bin, and so on).
+ * An undeclared placeholder inferred with two different types is an error
+ * "placeholder ?0 is used both as int and as string; declare its type".
  *
  * SLOT ENCODING (what aero_ael_template_fill() writes into a slot):
  *   INT    int64, minimal msgpack int           (value AERO_INT)
