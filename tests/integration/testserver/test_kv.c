@@ -432,6 +432,17 @@ static void test_info(void **state) {
     assert_string_equal(v, exp);
     free(v);
     free(ans);
+    /* sets: one entry per set, properties ending with ';' */
+    assert_int_equal(rc_of(put_int("set-probe", 1, 0, 0, 0, "a", 1)), 0);
+    ans = tc_info(port, "sets/test\nsets/test/kv\n");
+    v = tc_info_value(ans, "sets/test");
+    assert_non_null(strstr(v, "ns=test:set=kv:objects="));
+    free(v);
+    v = tc_info_value(ans, "sets/test/kv");
+    assert_int_equal(strncmp(v, "objects=", 8), 0);
+    assert_non_null(strstr(v, "stop-writes-size=0;"));
+    free(v);
+    free(ans);
     /* empty request: the summary list */
     ans = tc_info(port, "");
     assert_non_null(ans);

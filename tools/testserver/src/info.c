@@ -157,15 +157,12 @@ static void sets_info(aero_testserver *ts, ts_namespace *only_ns, const char *on
             if (only_set && strcmp(only_set, names[k]) != 0)
                 continue;
             uint64_t c = ts_store_count(&ts->store, ns, names[k], strlen(names[k]), now);
-            if (only_set)
-                printf_(o, "objects=%" PRIu64 ":tombstones=0:data_used_bytes=0:truncate_lut=0:sindexes=0:"
-                           "index_populating=false:truncating=false:default-read-touch-ttl-pct=0:default-ttl=0:"
-                           "disable-eviction=false:enable-index=false:stop-writes-count=0:stop-writes-size=0",
-                        c);
-            else
-                printf_(o, "ns=%s:set=%s:objects=%" PRIu64 ":tombstones=0:data_used_bytes=0:truncate_lut=0:"
-                           "sindexes=0:index_populating=false:truncating=false;",
-                        ns->name, names[k], c);
+            if (!only_set)
+                printf_(o, "ns=%s:set=%s:", ns->name, names[k]);
+            printf_(o, "objects=%" PRIu64 ":tombstones=0:data_used_bytes=0:truncate_lut=0:sindexes=0:"
+                       "index_populating=false:truncating=false:default-read-touch-ttl-pct=0:default-ttl=0:"
+                       "disable-eviction=false:enable-index=false:stop-writes-count=0:stop-writes-size=0;",
+                    c);
         }
     }
     pthread_mutex_unlock(&ts->store.mu);
