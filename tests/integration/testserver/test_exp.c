@@ -316,8 +316,43 @@ static void test_cdt_modify(void **state) {
     a = cdt_ops("cdt", "m2", wrong_type, 1);
     assert_int_equal(a.result, 12);
     tc_answer_free(&a);
-    /* stored values */
+    /* with a context: in map bin "m" of a new record, append 8 to the list at key "a" */
     tc_msg m;
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_key_str(&m, "test", "exp", "ctxrec", false);
+    uint8_t mv[16];
+    size_t mn = hex("82 a2 03 6b a2 03 76 a2 03 61 91 07", mv);
+    tc_op(&m, 2, 19, "m", mv, mn);
+    tc_end(&m);
+    a = tc_call(port, &m);
+    tc_free(&m);
+    assert_int_equal(a.result, 0);
+    tc_answer_free(&a);
+    static const char *const ctx_ops[] = {"93 cc ff 92 22 a2 03 61 92 01 08"};
+    a = cdt_ops("ctxrec", "m", ctx_ops, 1);
+    assert_int_equal(a.result, 0);
+    assert_int_equal(nth_int(&a, 0), 2);
+    tc_answer_free(&a);
+    static const char *const ctx_missing[] = {"93 cc ff 92 22 a2 03 7a 92 01 08"};
+    a = cdt_ops("ctxrec", "m", ctx_missing, 1);
+    assert_int_equal(a.result, 23);
+    tc_answer_free(&a);
+    tc_begin(&m, 3, 0, 0, 0, 0);
+    tc_key_str(&m, "test", "exp", "ctxrec", false);
+    tc_end(&m);
+    a = tc_call(port, &m);
+    tc_free(&m);
+    {
+        uint8_t pt2, e2[32];
+        uint32_t l2;
+        const uint8_t *v2 = tc_bin(&a, "m", &pt2, &l2);
+        size_t n2 = hex("82 a2 03 6b a2 03 76 a2 03 61 92 07 08", e2);
+        assert_non_null(v2);
+        assert_int_equal(l2, n2);
+        assert_memory_equal(v2, e2, n2);
+    }
+    tc_answer_free(&a);
+    /* stored values */
     tc_begin(&m, 3, 0, 0, 0, 0);
     tc_key_str(&m, "test", "exp", "cdt", false);
     tc_end(&m);

@@ -379,6 +379,35 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
     return rc;
 }
 
+int cdt_find(const coll *c, int type, const span *v) {
+    type &= 0x3f;
+    if ((type >= 0x20) != c->is_map)
+        return -AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+    int64_t idx = 0;
+    switch (type) {
+    case 0x10: case 0x20: case 0x11: case 0x21:
+        if (!cdt_as_int(v, &idx))
+            return -AERO_ERR_PARAMETER;
+        if (idx < 0)
+            idx += c->n;
+        if (idx >= 0 && idx < (int64_t)c->n)
+            return (type & 1) ? (int)c->by_rank[idx] : (int)idx;
+        return -AERO_ERR_ELEMENT_NOT_FOUND;
+    case 0x13: case 0x23:
+        for (uint32_t k = 0; k < c->n; k++)
+            if (cdt_cmpv(&c->v[k], v->p, v->n) == 0)
+                return (int)k;
+        return -AERO_ERR_ELEMENT_NOT_FOUND;
+    case 0x22:
+        for (uint32_t k = 0; k < c->n; k++)
+            if (cdt_cmpv(&c->k[k], v->p, v->n) == 0)
+                return (int)k;
+        return -AERO_ERR_ELEMENT_NOT_FOUND;
+    default:
+        return -AERO_ERR_PARAMETER;
+    }
+}
+
 /* Follow a context list; on success (p, n) is the selected element. */
 static int navigate(const uint8_t **p, size_t *n, const uint8_t *ctx, size_t ctxn) {
     mp_reader r = {ctx, ctx + ctxn};
@@ -390,46 +419,14 @@ static int navigate(const uint8_t **p, size_t *n, const uint8_t *ctx, size_t ctx
         span v;
         if (!mp_read(&r, &t) || t.type != MP_INT || !mp_span(&r, &v.p, &v.n))
             return AERO_ERR_PARAMETER;
-        int type = (int)(t.i & 0x3f);
         coll c;
         int rc = cdt_coll_parse(*p, *n, &c);
         if (rc)
             return rc;
-        bool want_map = type >= 0x20;
-        int64_t idx = 0;
-        int found = -1;
-        if (want_map != c.is_map) {
-            cdt_coll_free(&c);
-            return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
-        }
-        switch (type) {
-        case 0x10: case 0x20: case 0x11: case 0x21:
-            if (!cdt_as_int(&v, &idx)) {
-                cdt_coll_free(&c);
-                return AERO_ERR_PARAMETER;
-            }
-            if (idx < 0)
-                idx += c.n;
-            if (idx >= 0 && idx < (int64_t)c.n)
-                found = (type & 1) ? (int)c.by_rank[idx] : (int)idx;
-            break;
-        case 0x13: case 0x23:
-            for (uint32_t k = 0; k < c.n && found < 0; k++)
-                if (cdt_cmpv(&c.v[k], v.p, v.n) == 0)
-                    found = (int)k;
-            break;
-        case 0x22:
-            for (uint32_t k = 0; k < c.n && found < 0; k++)
-                if (cdt_cmpv(&c.k[k], v.p, v.n) == 0)
-                    found = (int)k;
-            break;
-        default:
-            cdt_coll_free(&c);
-            return AERO_ERR_PARAMETER;
-        }
+        int found = cdt_find(&c, (int)t.i, &v);
         if (found < 0) {
             cdt_coll_free(&c);
-            return AERO_ERR_ELEMENT_NOT_FOUND;
+            return -found;
         }
         *p = c.v[found].p;
         *n = c.v[found].n;

@@ -30,7 +30,7 @@ int ts_cdt_read_op(const ts_bin *b, const uint8_t *payload, size_t len, uint8_t 
 
 /**
  * CDT modify op (list 0-13 and remove-by 32-40, map 64-75 and remove-by
- * 76-89, without a context) on bin `name` of w; creates the bin when
+ * 76-89, optionally inside a context) on bin `name` of w; creates the bin when
  * missing. Returns 0 with the op's result as a malloc'd particle (type 0 =
  * nil), or a result code (4 malformed or unsupported, 12 wrong bin type,
  * 24 element exists, 26 op not applicable).

@@ -42,6 +42,12 @@ int cdt_args(mp_reader *r, uint32_t n, span *a, int max);
  * whether the op yields a single value.
  */
 int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rt, bool *single);
+/**
+ * Element selected by one context item (type 0x10/0x11/0x13 list index /
+ * rank / value, 0x20-0x23 map index / rank / key / value; create flags
+ * ignored): its index in c, or minus a result code.
+ */
+int cdt_find(const coll *c, int type, const span *v);
 /** Write the result of a selection for return type rt. */
 int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *out);
 
