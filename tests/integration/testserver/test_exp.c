@@ -381,7 +381,9 @@ static void test_hostile_expressions(void **state) {
     uint64_t seed = 99;
     uint8_t base[256];
     for (int i = 0; i < 400; i++) {
-        const char *src = examples[i % 13][0];
+        static const char *const cdt_src[] = {"93 cc ff 92 22 a2 03 61 92 01 08", "93 cc ff 94 22 a2 03 61 10 00 92 0c 01",
+                                              "92 44 82 a2 03 62 02 a2 03 63 03", "93 21 05 06", "94 18 07 01 02"};
+        const char *src = i % 4 == 1 ? cdt_src[(i / 4) % 5] : examples[i % 13][0];
         size_t n = hex(src, base);
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
         size_t at = (size_t)(seed >> 33) % n;
@@ -391,11 +393,11 @@ static void test_hostile_expressions(void **state) {
         tc_msg m;
         bool modify = i % 4 == 1;
         tc_begin(&m, 1, modify ? 1 : 0, 0, 0, 0xFFFFFFFE);
-        tc_key_str(&m, "test", "exp", modify ? "hostile" : "abc", false);
+        tc_key_str(&m, "test", "exp", modify ? (i % 8 == 1 ? "ctxrec" : "hostile") : "abc", false);
         if (!modify)
             tc_field(&m, 43, base, n);
         size_t skip = (size_t)(i % 3) < n ? (size_t)(i % 3) : 0;
-        tc_op(&m, modify ? 4 : 3, 4, i % 2 ? "tags" : "m", base + skip, n - skip);
+        tc_op(&m, modify ? 4 : 3, 4, i % 2 && !modify ? "tags" : "m", base + skip, n - skip);
         tc_end(&m);
         tc_answer a = tc_call(port, &m);
         tc_free(&m);
