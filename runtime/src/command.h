@@ -11,6 +11,8 @@
 #include <aero/key.h>
 #include <aero/record.h>
 
+#include <string.h>
+
 #include "client.h"
 #include "proto/buf.h"
 #include "proto/msg.h"
@@ -59,6 +61,32 @@ void aero_cmd__key_fields(aero_buf *b, aero_msg_header *h, const aero_key *key, 
  * The response bytes must live in rec's own buffer or outlive rec's use.
  */
 aero_status aero_record__decode(aero_record *rec, const aero_msg_view *m, aero_error *err);
+
+/**
+ * Decode one bin of an answer. Strings are NUL-terminated IN PLACE by sliding
+ * them one byte into their (already consumed) bin name, so the answer buffer
+ * must be writable and owned by the caller (a record's buffer, a frame
+ * buffer) and each op may be decoded once. Other types: aero_particle__decode.
+ */
+aero_status aero_op__decode(const aero_op_view *op, aero_arena *arena, aero_value *out);
+
+/**
+ * The in-place string step of aero_op__decode: a string bin's text, made
+ * NUL-terminated by sliding it one byte into its bin name (op->name_len >= 1
+ * required, same ownership rules).
+ */
+static inline const char *aero_op__string_in_place(const aero_op_view *op) {
+    char *text = (char *)(uintptr_t)op->name + op->name_len - 1;
+    memmove(text, op->value, op->value_len);
+    text[op->value_len] = '\0';
+    return text;
+}
+
+/** Reset rec and take result, generation and TTL from the answer (no bins). */
+void aero_record__decode_header(aero_record *rec, const aero_msg_view *m);
+
+/** The record's arena (created on first use; NULL when out of memory). */
+aero_arena *aero_record__arena(aero_record *rec);
 
 /** Reset rec for a new answer (keeps its buffers). */
 void aero_record__clear(aero_record *rec);

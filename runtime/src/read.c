@@ -43,8 +43,9 @@ static aero_status build_read(aero_buf *req, const aero_key *key, const aero_pol
     return AERO_OK;
 }
 
-aero_status aero_read__one(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
-                           aero_record *rec, aero_error *err) {
+/* Shared body of both reads: decode into the record, or hand the bins to a sink. */
+static aero_status read_one(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
+                            aero_record *rec, aero_op_sink sink, void *ctx, aero_error *err) {
     aero_status st = aero_cmd__check_key(key, err);
     if (st != AERO_OK)
         return st;
@@ -60,16 +61,37 @@ aero_status aero_read__one(aero_session *s, const aero_policy *p, const aero_key
     aero_cmd cmd = {.session = s, .policy = p, .key = key, .kind = AERO_CMD_READ, .req = req.data, .req_len = req.len,
                     .resp = &resp};
     st = aero_cmd__execute(&cmd, err);
-    if (st == AERO_OK) {
+    if (st == AERO_OK && !sink) {
         st = aero_record__decode(rec, &cmd.msg, err);
-        rec->key = *key;
+    } else if (st == AERO_OK) {
+        aero_record__decode_header(rec, &cmd.msg);
+        aero_arena *arena = NULL;
+        if (rec->result == AERO_OK && cmd.msg.h.n_ops && !(arena = aero_record__arena(rec)))
+            st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding a record");
+        aero_msg_iter it;
+        aero_op_view op;
+        aero_msg__ops(&cmd.msg, &it);
+        for (uint32_t i = 0; st == AERO_OK && rec->result == AERO_OK && aero_msg__next_op(&it, &op); i++)
+            st = sink(ctx, &op, i, arena, err);
     } else {
         aero_record__clear(rec);
         rec->result = st;
     }
+    if (st == AERO_OK)
+        rec->key = *key;
     aero_record__give_buf(rec, &resp);
     aero_buf__free(&req);
     return st;
+}
+
+aero_status aero_read__one(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
+                           aero_record *rec, aero_error *err) {
+    return read_one(s, p, key, spec, rec, NULL, NULL, err);
+}
+
+aero_status aero_read__one_into(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
+                                aero_record *holder, aero_op_sink sink, void *ctx, aero_error *err) {
+    return read_one(s, p, key, spec, holder, sink, ctx, err);
 }
 
 AERO_API aero_status aero_session_get(aero_session *s, const aero_key *key, const char *const *bins, size_t n_bins,

@@ -13,6 +13,7 @@
 #include "internal.h"
 #include "proto/arena.h"
 #include "proto/msg.h"
+#include "proto/wire.h"
 
 AERO_API void aero_record_init(aero_record *rec) {
     memset(rec, 0, sizeof *rec);
@@ -81,11 +82,49 @@ static aero_status ensure_bins(aero_record *rec, uint32_t n) {
     return AERO_OK;
 }
 
-aero_status aero_record__decode(aero_record *rec, const aero_msg_view *m, aero_error *err) {
+void aero_record__decode_header(aero_record *rec, const aero_msg_view *m) {
     aero_record__clear(rec);
     rec->result = m->h.result_code;
     rec->generation = m->h.generation;
     rec->ttl = aero_msg__ttl_from_void_time(m->h.record_ttl, aero_cmd__now_2010());
+}
+
+aero_arena *aero_record__arena(aero_record *rec) {
+    if (!rec->store_.arena)
+        rec->store_.arena = aero_arena__new();
+    return rec->store_.arena;
+}
+
+aero_status aero_op__decode(const aero_op_view *op, aero_arena *arena, aero_value *out) {
+    switch (op->ptype) {
+    case AERO_PT_INTEGER:
+        if (op->value_len != 8)
+            break;
+        *out = aero_int((int64_t)aero_get_u64be(op->value));
+        return AERO_OK;
+    case AERO_PT_FLOAT:
+        if (op->value_len != 8)
+            break;
+        {
+            uint64_t bits = aero_get_u64be(op->value);
+            double d;
+            memcpy(&d, &bits, sizeof d);
+            *out = aero_double(d);
+        }
+        return AERO_OK;
+    case AERO_PT_STRING:
+        if (op->name_len == 0)
+            break;
+        *out = aero_strn(aero_op__string_in_place(op), op->value_len);
+        return AERO_OK;
+    default:
+        break;
+    }
+    return aero_particle__decode(op->ptype, op->value, op->value_len, arena, out);
+}
+
+aero_status aero_record__decode(aero_record *rec, const aero_msg_view *m, aero_error *err) {
+    aero_record__decode_header(rec, m);
     if (m->h.n_ops && !rec->store_.arena && !(rec->store_.arena = aero_arena__new()))
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding a record");
     if (m->h.n_ops && ensure_bins(rec, m->h.n_ops) != AERO_OK)
@@ -99,7 +138,7 @@ aero_status aero_record__decode(aero_record *rec, const aero_msg_view *m, aero_e
         size_t nl = op.name_len > AERO_BIN_NAME_MAX ? AERO_BIN_NAME_MAX : op.name_len;
         memcpy(b->name, op.name, nl);
         b->name[nl] = '\0';
-        if (aero_particle__decode(op.ptype, op.value, op.value_len, rec->store_.arena, &b->value) != AERO_OK)
+        if (aero_op__decode(&op, rec->store_.arena, &b->value) != AERO_OK)
             return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed value in bin '%s'", b->name);
         n++;
     }

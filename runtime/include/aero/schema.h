@@ -42,7 +42,9 @@
  * stream row you pass to <record>_from_record(). They stay valid until that
  * record is reused for another read or disposed (for a stream row: until the
  * next aero_stream_next() or the stream is closed). Copy what must live
- * longer. A holder reused across gets keeps its buffers, so a read loop stops
+ * longer. After a get, the holder carries the result, generation and TTL
+ * and owns the answer's bytes; its bins are not filled (the struct is:
+ * that is what makes a typed get cheaper than a generic one). A holder reused across gets keeps its buffers, so a read loop stops
  * allocating once warm:
  *
  *     aero_record holder;

@@ -1,13 +1,18 @@
 /*
  * typed.c - the generic entry points of aerogen-generated code (aero/schema.h).
  *
- * Built on the public API: writes go through the write builder, reads through
- * aero_session_get() into the caller's holder record, and the struct is then
- * filled from the holder's bins - scalars copied, strings, blobs, lists and
- * maps pointed at, never allocated. A faster path may later decode straight
- * from the response; the generated code would not change.
+ * Writes go through the write builder. A typed get decodes each bin of the
+ * answer straight into the struct (read.h's sink path): scalars copied,
+ * strings, blobs, lists and maps pointed at the holder record's buffer and
+ * arena, never allocated per bin. Batch gets and stream rows are decoded from
+ * a record's bins.
  */
+#include "client.h"
+#include "command.h"
 #include "internal.h"
+#include "proto/buf.h"
+#include "proto/wire.h"
+#include "read.h"
 
 #include <aero/query.h>
 #include <aero/schema.h>
@@ -248,21 +253,56 @@ static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, 
 
 #define SEEN_STACK_BITS 4096
 
+/* Which bins were stored: a bitmap on the stack, or on the heap for huge records. */
+typedef struct seen_set {
+    uint8_t stack[SEEN_STACK_BITS / 8];
+    uint8_t *bits;
+} seen_set;
+
+static aero_status seen_init(seen_set *s, const aero_schema_record *r, aero_error *err)
+{
+    size_t bytes = ((size_t)r->n_bins + 7) / 8;
+    s->bits = r->n_bins > SEEN_STACK_BITS ? malloc(bytes) : s->stack;
+    if (!s->bits)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
+    memset(s->bits, 0, bytes);
+    return AERO_OK;
+}
+
+static void seen_free(seen_set *s)
+{
+    if (s->bits != s->stack)
+        free(s->bits);
+}
+
+/* After the bins were stored: every required bin that was asked for must be there. */
+static aero_status check_required(const aero_schema_record *r, const seen_set *seen, const unsigned *fields,
+                                  size_t n_fields, aero_error *err)
+{
+    for (uint32_t i = 0; i < r->n_bins; i++) {
+        const aero_schema_bin *b = &r->bins[i];
+        if ((b->flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) != AERO_SCHEMA_REQUIRED)
+            continue;
+        if (seen->bits[i / 8] & (1u << (i % 8)))
+            continue;
+        bool asked = fields == NULL;
+        for (size_t k = 0; !asked && k < n_fields; k++)
+            asked = fields[k] == i;
+        if (asked)
+            return aero_err__set(err, AERO_ERR_BIN_NOT_FOUND, "%s.%s: required bin '%s' is missing from the record",
+                                 r->name, b->field, b->name);
+    }
+    aero_error_reset(err);
+    return AERO_OK;
+}
+
 /* Decode rec into obj; `fields` (may be NULL) limits which required bins must be present. */
 static aero_status decode(const aero_schema_record *r, const aero_record *rec, const unsigned *fields,
                           size_t n_fields, void *obj, aero_error *err)
 {
     memcpy(obj, r->init, r->size);
-    uint8_t seen_stack[SEEN_STACK_BITS / 8];
-    uint8_t *seen = seen_stack;
-    size_t seen_bytes = ((size_t)r->n_bins + 7) / 8;
-    if (r->n_bins > SEEN_STACK_BITS) {
-        seen = malloc(seen_bytes);
-        if (!seen)
-            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
-    }
-    memset(seen, 0, seen_bytes);
-    aero_status rc = AERO_OK;
+    seen_set seen;
+    aero_status rc = seen_init(&seen, r, err);
     for (uint32_t j = 0; j < rec->n_bins && rc == AERO_OK; j++) {
         const aero_bin *bin = &rec->bins[j];
         if (bin->value.type == AERO_NIL)
@@ -271,26 +311,62 @@ static aero_status decode(const aero_schema_record *r, const aero_record *rec, c
         if (idx < 0)
             continue; /* a bin this schema does not know: ignored */
         rc = store(r, &r->bins[idx], &bin->value, obj, err);
-        seen[idx / 8] |= (uint8_t)(1u << (idx % 8));
+        seen.bits[idx / 8] |= (uint8_t)(1u << (idx % 8));
     }
-    for (uint32_t i = 0; i < r->n_bins && rc == AERO_OK; i++) {
-        const aero_schema_bin *b = &r->bins[i];
-        if ((b->flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) != AERO_SCHEMA_REQUIRED)
-            continue;
-        if (seen[i / 8] & (1u << (i % 8)))
-            continue;
-        bool asked = fields == NULL;
-        for (size_t k = 0; !asked && k < n_fields; k++)
-            asked = fields[k] == i;
-        if (asked)
-            rc = aero_err__set(err, AERO_ERR_BIN_NOT_FOUND, "%s.%s: required bin '%s' is missing from the record",
-                               r->name, b->field, b->name);
-    }
-    if (seen != seen_stack)
-        free(seen);
     if (rc == AERO_OK)
-        aero_error_reset(err);
+        rc = check_required(r, &seen, fields, n_fields, err);
+    seen_free(&seen);
     return rc;
+}
+
+/*
+ * The fast path of a typed get: bins go from the answer straight into the
+ * struct (no value tree, no bin array). Bins usually come back in schema
+ * order, so the next index is tried before the binary search.
+ */
+typedef struct sink_ctx {
+    const aero_schema_record *r;
+    void *obj;
+    seen_set *seen;
+    uint32_t next;
+} sink_ctx;
+
+static int64_t find_bin_n(const aero_schema_record *r, const char *name, size_t len, uint32_t hint)
+{
+    if (hint < r->n_bins && strncmp(r->bins[hint].name, name, len) == 0 && r->bins[hint].name[len] == '\0')
+        return hint;
+    char z[AERO_BIN_NAME_MAX + 1];
+    if (len > AERO_BIN_NAME_MAX)
+        return -1;
+    memcpy(z, name, len);
+    z[len] = '\0';
+    return find_bin(r, z);
+}
+
+static aero_status sink_bin(void *ctx, const aero_op_view *op, uint32_t position, aero_arena *arena, aero_error *err)
+{
+    (void)position;
+    sink_ctx *t = ctx;
+    int64_t idx = find_bin_n(t->r, op->name, op->name_len, t->next);
+    if (idx < 0 || op->ptype == AERO_PT_NULL)
+        return AERO_OK; /* unknown to the schema, or nil: ignored */
+    t->next = (uint32_t)idx + 1;
+    const aero_schema_bin *b = &t->r->bins[idx];
+    t->seen->bits[idx / 8] |= (uint8_t)(1u << (idx % 8));
+    /* The common cases go straight from the wire into the field. */
+    if (b->type == AERO_SCHEMA_INT && op->ptype == AERO_PT_INTEGER && op->value_len == 8)
+        *FIELD(t->obj, b->offset, int64_t) = (int64_t)aero_get_u64be(op->value);
+    else if (b->type == AERO_SCHEMA_STR && op->ptype == AERO_PT_STRING && op->name_len)
+        *FIELD(t->obj, b->offset, const char *) = aero_op__string_in_place(op);
+    else {
+        aero_value v;
+        if (aero_op__decode(op, arena, &v) != AERO_OK)
+            return aero_err__set(err, AERO_ERR_PROTOCOL, "%s: malformed value in bin '%s'", t->r->name, b->name);
+        return store(t->r, b, &v, t->obj, err);
+    }
+    if (b->has_offset != AERO_SCHEMA_NO_FLAG)
+        *FIELD(t->obj, b->has_offset, bool) = true;
+    return AERO_OK;
 }
 
 aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj, aero_error *err)
@@ -332,14 +408,25 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
     } else {
         fields = NULL;
     }
-    rc = aero_session_get(s, key, names, n_fields, holder, err);
+    memcpy(obj, r->init, r->size);
+    seen_set seen;
+    rc = seen_init(&seen, r, err);
+    if (rc == AERO_OK) {
+        sink_ctx ctx = {r, obj, &seen, 0};
+        aero_read_spec spec = {names, n_fields, false, NULL, 0};
+        aero_error_reset(err);
+        rc = aero_read__one_into(s, &s->read_point, key, &spec, holder, sink_bin, &ctx, err);
+        if (rc == AERO_OK && holder->result != AERO_OK)
+            rc = aero_err__set(err, holder->result, "get: %s", aero_status_str(holder->result));
+        if (rc == AERO_OK)
+            rc = check_required(r, &seen, fields, n_fields, err);
+        seen_free(&seen);
+    }
     if (names && names != names_stack)
         free(names);
-    if (rc != AERO_OK) {
+    if (rc != AERO_OK)
         memcpy(obj, r->init, r->size);
-        return rc;
-    }
-    return decode(r, holder, fields, n_fields, obj, err);
+    return rc;
 }
 
 /* ---- batch ---- */
