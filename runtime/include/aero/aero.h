@@ -12,6 +12,9 @@
  *   record.h   records and typed getters
  *   ael.h      AEL filters and compiled expressions
  *   error.h    status codes and aero_error
+ *   expr.h     building expressions in C (no AEL text)
+ *   cluster.h  cluster statistics
+ *   schema.h   entry points of aerogen-generated code
  */
 #ifndef AERO_AERO_H
 #define AERO_AERO_H
@@ -27,5 +30,8 @@
 #include <aero/ael.h>
 #include <aero/write.h>
 #include <aero/query.h>
+#include <aero/schema.h>
+#include <aero/expr.h>
+#include <aero/cluster.h>
 
 #endif

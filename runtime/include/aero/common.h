@@ -25,6 +25,13 @@
 #define AERO_END_DECLS
 #endif
 
+/** A cast that is also clean C++ (-Wold-style-cast) when a header is compiled as C++. */
+#ifdef __cplusplus
+#define AERO_CAST(T, x) (static_cast<T>(x))
+#else
+#define AERO_CAST(T, x) ((T)(x))
+#endif
+
 /** Version of the headers. Generated code checks it against aero_version_number(). */
 #define AERO_VERSION_MAJOR 0
 #define AERO_VERSION_MINOR 1

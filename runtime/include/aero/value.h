@@ -77,7 +77,7 @@ static inline aero_value aero_str(const char *s) {
 }
 /** A string value over `len` bytes (not copied). */
 static inline aero_value aero_strn(const char *s, size_t len) { aero_value x = aero_nil(); x.type = AERO_STR; x.v.str.ptr = s; x.v.str.len = len; return x; }
-static inline aero_value aero_blob(const void *p, size_t len) { aero_value x = aero_nil(); x.type = AERO_BLOB; x.v.bytes.ptr = (const uint8_t *)p; x.v.bytes.len = len; return x; }
+static inline aero_value aero_blob(const void *p, size_t len) { aero_value x = aero_nil(); x.type = AERO_BLOB; x.v.bytes.ptr = AERO_CAST(const uint8_t *, p); x.v.bytes.len = len; return x; }
 static inline aero_value aero_geojson(const char *json) { aero_value x = aero_str(json); if (json) x.type = AERO_GEOJSON; return x; }
 static inline aero_value aero_list(const aero_value *items, uint32_t n) { aero_value x = aero_nil(); x.type = AERO_LIST; x.v.list.items = items; x.v.list.count = n; return x; }
 static inline aero_value aero_map(const aero_map_entry *e, uint32_t n) { aero_value x = aero_nil(); x.type = AERO_MAP; x.v.map.entries = e; x.v.map.count = n; return x; }
