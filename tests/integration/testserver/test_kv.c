@@ -210,7 +210,8 @@ static void test_incr_append_types(void **state) {
     tc_free(&m);
     assert_int_equal(a.result, 0);
     assert_int_equal(a.n_ops, 2);
-    assert_int_equal(a.ops[5], 0); /* first entry: nil */
+    assert_int_equal(a.ops[4], 5); /* first entry: the INCR op echoed... */
+    assert_int_equal(a.ops[5], 0); /* ...with a nil value */
     bool found;
     assert_int_equal(tc_bin_int(&a, "i", &found), 0); /* first "i" entry is the nil one */
     tc_answer_free(&a);
@@ -291,6 +292,9 @@ static void test_write_rules(void **state) {
     tc_end(&m);
     assert_int_equal(rc_of(tc_call(port, &m)), 4);
     tc_free(&m);
+    /* a read with neither GET_ALL nor ops: 4 (header-only reads need none) */
+    assert_int_equal(rc_of(get("w1", 0x01)), 4);
+    assert_int_equal(rc_of(get("w1", 0x21)), 0);
     /* a read of the record through another set name: 4 */
     tc_begin(&m, 3, 0, 0, 0, 0);
     uint8_t d[20];

@@ -99,10 +99,10 @@ static int read_op(const ts_op *o, const ts_record *r, const char *ns, bool resp
         }
         const ts_bin *b = ts_record_bin((ts_record *)r, o->name, o->name_len);
         if (b) {
-            ts_resp_op(out, AERO_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
+            ts_resp_op(out, o->op, b->ptype, b->name, b->name_len, b->data, b->len);
             (*n_ops)++;
         } else if (respond_all) {
-            ts_resp_op(out, AERO_OP_READ, AERO_PT_NULL, o->name, o->name_len, NULL, 0);
+            ts_resp_op(out, o->op, AERO_PT_NULL, o->name, o->name_len, NULL, 0);
             (*n_ops)++;
         }
         return 0;
@@ -115,7 +115,7 @@ static int read_op(const ts_op *o, const ts_record *r, const char *ns, bool resp
         const ts_bin *b = ts_record_bin((ts_record *)r, o->name, o->name_len);
         rc = ts_cdt_read_op(b, o->value, o->value_len, &pt, &d, &dl);
         if (rc == TS_CDT_NO_BIN) {
-            ts_resp_op(out, AERO_OP_READ, 0, o->name, o->name_len, NULL, 0);
+            ts_resp_op(out, o->op, 0, o->name, o->name_len, NULL, 0);
             (*n_ops)++;
             return 0;
         }
@@ -126,7 +126,8 @@ static int read_op(const ts_op *o, const ts_record *r, const char *ns, bool resp
     }
     if (rc != 0)
         return rc;
-    ts_resp_op(out, AERO_OP_READ, pt, o->name, o->name_len, d, dl);
+    /* answers to an op list echo each op's code and name (as_msg_make_response_msg) */
+    ts_resp_op(out, o->op, pt, o->name, o->name_len, d, dl);
     (*n_ops)++;
     free(d);
     return 0;
@@ -220,7 +221,7 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         uint32_t dl;
         int rc = ts_cdt_modify_op(w, o->name, o->name_len, o->value, o->value_len, &pt, &d, &dl);
         if (rc == 0 && (respond_all || pt != AERO_PT_NULL)) {
-            ts_resp_op(out, AERO_OP_READ, pt, o->name, o->name_len, d, dl);
+            ts_resp_op(out, o->op, pt, o->name, o->name_len, d, dl);
             (*n_ops)++;
         }
         free(d);
@@ -391,6 +392,10 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         if (!(m->info1 & AERO_INFO1_NOBINDATA)) {
             if (m->info1 & AERO_INFO1_GET_ALL) {
                 put_bins(out, rec, &n_ops);
+            } else if (m->n_ops == 0) {
+                out->len = h;
+                rc = answer(out, AERO_ERR_PARAMETER, rgen, rvt, txn_ttl); /* bin op(s) expected */
+                goto done;
             } else {
                 bool all = (m->info2 & AERO_INFO2_RESPOND_ALL_OPS) != 0;
                 for (uint16_t i = 0; i < m->n_ops && rc == 0; i++)
@@ -492,7 +497,7 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         } else {
             rc = write_op(o, w, ns->name, &deleted, respond_all, out, &n_ops);
             if (rc == 0 && respond_all && o->op != AERO_OP_CDT_MODIFY) {
-                ts_resp_op(out, AERO_OP_READ, 0, o->name, o->name_len, NULL, 0);
+                ts_resp_op(out, o->op, 0, o->name, o->name_len, NULL, 0);
                 n_ops++;
             }
         }
