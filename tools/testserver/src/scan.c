@@ -64,18 +64,18 @@ static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
         ts_resp_field(out, AERO_FIELD_SETNAME, r->set, r->set_len);
         nf++;
     }
-    if (c->idx) {
-        uint8_t le[8];
-        for (int k = 0; k < 8; k++)
-            le[k] = (uint8_t)((uint64_t)bval >> (8 * k));
-        ts_resp_field(out, AERO_FIELD_BVAL_ARRAY, le, 8);
-        nf++;
-    }
     if (r->has_key) {
         aero_buf__put_u32be(out, r->key_len + 2);
         aero_buf__put_u8(out, AERO_FIELD_KEY);
         aero_buf__put_u8(out, r->key_type);
         aero_buf__put(out, r->key, r->key_len);
+        nf++;
+    }
+    if (c->idx) {
+        uint8_t le[8];
+        for (int k = 0; k < 8; k++)
+            le[k] = (uint8_t)((uint64_t)bval >> (8 * k));
+        ts_resp_field(out, AERO_FIELD_BVAL_ARRAY, le, 8);
         nf++;
     }
     if (!c->nobins) {
