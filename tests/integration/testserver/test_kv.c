@@ -190,6 +190,25 @@ static void test_incr_append_types(void **state) {
     assert_int_equal(pt, 2);
     assert_true(aero_get_u64be(v) == 0x4008000000000000ull); /* 3.0 */
     tc_answer_free(&a);
+    /* narrow wire integers are zero-extended: write 0xff (1 byte), add 0x0100 (2 bytes) = 511; 3 bytes: 4 */
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_key_str(&m, "test", "kv", "narrow", false);
+    tc_op(&m, 2, 1, "v", "\xff", 1);
+    tc_op(&m, 5, 1, "v", "\x01\x00", 2);
+    tc_end(&m);
+    assert_int_equal(rc_of(tc_call(port, &m)), 0);
+    tc_free(&m);
+    a = get("narrow", 3);
+    bool nfound;
+    assert_int_equal(tc_bin_int(&a, "v", &nfound), 511);
+    assert_true(nfound);
+    tc_answer_free(&a);
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_key_str(&m, "test", "kv", "narrow", false);
+    tc_op(&m, 2, 1, "v", "\x01\x02\x03", 3);
+    tc_end(&m);
+    assert_int_equal(rc_of(tc_call(port, &m)), 4);
+    tc_free(&m);
     /* append a string to an int bin: 12; the record is unchanged (gen still 3) */
     tc_begin(&m, 0, 1, 0, 0, 0);
     tc_key_str(&m, "test", "kv", "t1", false);

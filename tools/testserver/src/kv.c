@@ -12,7 +12,6 @@
  */
 #include "ts.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,7 +42,8 @@ static bool key_matches(const ts_record *r, const ts_field *k) {
 /* Validate a particle value written into a bin; returns 0 or a result code. */
 static int check_particle(uint8_t ptype, uint32_t len) {
     switch (ptype) {
-    case AERO_PT_INTEGER:
+    case AERO_PT_INTEGER: /* 1, 2, 4 or 8 bytes, zero-extended (integer_from_wire) */
+        return len == 1 || len == 2 || len == 4 || len == 8 ? 0 : AERO_ERR_PARAMETER;
     case AERO_PT_FLOAT:
         return len == 8 ? 0 : AERO_ERR_PARAMETER;
     case AERO_PT_BOOL:
@@ -62,8 +62,9 @@ static int check_particle(uint8_t ptype, uint32_t len) {
     }
 }
 
+/* Stored integers are 8 bytes; narrower wire integers are zero-extended as the server does. */
 static int64_t int_from(const uint8_t *p, uint32_t len) {
-    uint64_t v = (len && (p[0] & 0x80)) ? UINT64_MAX : 0;
+    uint64_t v = 0;
     for (uint32_t i = 0; i < len; i++)
         v = (v << 8) | p[i];
     return (int64_t)v;
@@ -147,6 +148,11 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         int rc = check_particle(o->ptype, o->value_len);
         if (rc)
             return rc;
+        if (o->ptype == AERO_PT_INTEGER && o->value_len != 8) {
+            uint8_t v8[8];
+            aero_set_u64be(v8, (uint64_t)int_from(o->value, o->value_len));
+            return ts_record_set_bin(w, o->name, o->name_len, o->ptype, v8, 8) ? 0 : AERO_ERR_SERVER;
+        }
         return ts_record_set_bin(w, o->name, o->name_len, o->ptype, o->value, o->value_len) ? 0 : AERO_ERR_SERVER;
     }
     case AERO_OP_INCR: {
@@ -154,7 +160,7 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
             return AERO_ERR_BIN_NAME;
         if (o->ptype != AERO_PT_INTEGER && o->ptype != AERO_PT_FLOAT)
             return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
-        if (o->value_len != 8 && !(o->ptype == AERO_PT_INTEGER && o->value_len <= 8))
+        if (check_particle(o->ptype, o->value_len))
             return AERO_ERR_PARAMETER;
         ts_bin *b = ts_record_bin(w, o->name, o->name_len);
         uint8_t v[8];
@@ -169,8 +175,6 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
                 return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
             double cur = b ? dbl_from(b->data) : 0.0;
             double s = cur + dbl_from(o->value);
-            if (isnan(s) || isinf(s))
-                return AERO_ERR_PARAMETER;
             uint64_t u;
             memcpy(&u, &s, 8);
             aero_set_u64be(v, u);
