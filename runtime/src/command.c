@@ -154,6 +154,8 @@ aero_status aero_cmd__execute(aero_cmd *cmd, aero_error *err) {
                 cmd->kind == AERO_CMD_WRITE_ONCE)
                 return AERO_OK; /* the caller interprets the result code */
             aero_cluster__count_retry(cluster);
+            if (rc == AERO_ERR_PARTITION_UNAVAILABLE) /* the partition is moving: retry on the new map */
+                aero_cluster__wait_for_tend(cluster, min_u64(total_deadline, aero_deadline_after_ms(2000)));
             sleep_ms(p->retry_delay_ms, total_deadline);
             continue;
         }
@@ -166,6 +168,8 @@ aero_status aero_cmd__execute(aero_cmd *cmd, aero_error *err) {
         if (!client_retryable || !safe || attempt >= p->max_retries || aero_now_ns() >= total_deadline)
             break;
         aero_cluster__count_retry(cluster);
+        if (st == AERO_ERR_CONNECTION) /* the node may be gone: retry on a fresh partition map */
+            aero_cluster__wait_for_tend(cluster, min_u64(total_deadline, aero_deadline_after_ms(2000)));
         sleep_ms(p->retry_delay_ms, total_deadline);
     }
     if (err) {

@@ -289,6 +289,16 @@ static unsigned settle(struct aero_scan *sc) {
     return unavailable;
 }
 
+/*
+ * Before retrying after a node failed or a partition was unavailable: let
+ * the tend thread publish a fresh partition map, so the retry goes to the
+ * partitions' new owners instead of the node that just went away.
+ */
+static void await_new_map(struct aero_scan *sc) {
+    uint32_t ms = sc->p->socket_timeout_ms ? sc->p->socket_timeout_ms : 2000;
+    aero_cluster__wait_for_tend(sc->s->client->cluster, aero_deadline_after_ms(ms < 2000 ? ms : 2000));
+}
+
 /* Give up: the error is already in err. */
 static const aero_record *fail(struct aero_scan *sc) {
     end_exchange(sc, false);
@@ -319,6 +329,8 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
                 if (!retry || ++sc->failures > sc->p->max_retries)
                     return fail(sc);
                 aero_cluster__count_retry(sc->s->client->cluster);
+                aero_error_reset(err);
+                await_new_map(sc);
                 continue;
             }
         }
@@ -331,6 +343,7 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
                 return fail(sc);
             aero_cluster__count_retry(sc->s->client->cluster);
             aero_error_reset(err);
+            await_new_map(sc);
             continue;
         }
         if (m.h.info3 & AERO_INFO3_LAST) {
@@ -344,6 +357,7 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
                     aero_err__set(err, rc, "query failed on %s: %s", where, aero_status_str(rc));
                     return fail(sc);
                 }
+                await_new_map(sc);
                 continue;
             }
             unsigned unavailable = settle(sc);
@@ -352,6 +366,8 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
                 aero_err__set(err, AERO_ERR_PARTITION_UNAVAILABLE, "query: %u partitions stayed unavailable", unavailable);
                 return fail(sc);
             }
+            if (unavailable)
+                await_new_map(sc);
             if (sc->chunk && sc->chunk_delivered >= sc->chunk)
                 return NULL; /* end of this chunk */
             continue;
