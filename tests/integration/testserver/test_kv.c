@@ -209,6 +209,13 @@ static void test_incr_append_types(void **state) {
     tc_end(&m);
     assert_int_equal(rc_of(tc_call(port, &m)), 4);
     tc_free(&m);
+    /* a list particle that is not one msgpack array: 4 */
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_key_str(&m, "test", "kv", "narrow", false);
+    tc_op(&m, 2, 20, "l", "\x93\x01\x02", 3);
+    tc_end(&m);
+    assert_int_equal(rc_of(tc_call(port, &m)), 4);
+    tc_free(&m);
     /* append a string to an int bin: 12; the record is unchanged (gen still 3) */
     tc_begin(&m, 0, 1, 0, 0, 0);
     tc_key_str(&m, "test", "kv", "t1", false);

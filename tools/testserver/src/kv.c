@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cdt.h"
+#include "mp.h"
 
 static uint32_t next_gen(uint32_t g) {
     g++;
@@ -39,6 +40,16 @@ static bool key_matches(const ts_record *r, const ts_field *k) {
     return r->key_type == k->data[0] && r->key_len == k->len - 1 && memcmp(r->key, k->data + 1, r->key_len) == 0;
 }
 
+/* A list / map particle must be exactly one well-formed msgpack array / map. */
+static bool valid_collection(uint8_t ptype, const uint8_t *p, uint32_t len) {
+    mp_reader r = {p, p + len};
+    mp_obj o;
+    mp_reader peek = r;
+    if (!mp_read(&peek, &o) || o.type != (ptype == AERO_PT_LIST ? MP_ARRAY : MP_MAP))
+        return false;
+    return mp_skip(&r) && r.p == r.end;
+}
+
 /* Validate a particle value written into a bin; returns 0 or a result code. */
 static int check_particle(uint8_t ptype, uint32_t len) {
     switch (ptype) {
@@ -52,9 +63,10 @@ static int check_particle(uint8_t ptype, uint32_t len) {
     case AERO_PT_BLOB:
     case 7: case 8: case 9: case 10: case 11: case 12:
     case AERO_PT_HLL:
+        return 0;
     case AERO_PT_MAP:
     case AERO_PT_LIST:
-        return 0;
+        return 0; /* the msgpack itself is checked by valid_collection() */
     case AERO_PT_GEOJSON:
         return len >= 3 ? 0 : AERO_ERR_PARAMETER;
     default:
@@ -148,6 +160,8 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         int rc = check_particle(o->ptype, o->value_len);
         if (rc)
             return rc;
+        if ((o->ptype == AERO_PT_LIST || o->ptype == AERO_PT_MAP) && !valid_collection(o->ptype, o->value, o->value_len))
+            return AERO_ERR_PARAMETER;
         if (o->ptype == AERO_PT_INTEGER && o->value_len != 8) {
             uint8_t v8[8];
             aero_set_u64be(v8, (uint64_t)int_from(o->value, o->value_len));
