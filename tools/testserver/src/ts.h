@@ -2,10 +2,11 @@
  * ts.h - aero-testserver internals shared by its source files.
  *
  * Layout: server.c (nodes, sockets, threads, faults, public API), store.c
- * (records in memory), info.c (info protocol answers), kv.c (single-record
- * AS_MSG commands), scan.c (partition scans/queries), batch.c (batch index),
- * exp.c (filter expression evaluator), mp.c (msgpack reading), cdt.c (list
- * and map reads used by expressions and CDT read ops).
+ * (records in memory), info.c (info protocol answers), msgio.c (AS_MSG
+ * parsing, answers, dispatch), kv.c (single-record commands), batch.c (batch
+ * index), scan.c (partition scans, queries, background jobs), sindex.c
+ * (secondary indexes), exp.c / exp_ops.c (expression evaluator and
+ * expression ops), mp.c (msgpack), cdt.c / cdt_modify.c (list and map ops).
  */
 #ifndef AERO_TS_H
 #define AERO_TS_H
