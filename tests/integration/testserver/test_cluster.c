@@ -249,6 +249,10 @@ static void test_faults(void **state) {
     char *v = info1(p, "node"); /* info still answered */
     assert_string_equal(v, aero_testserver_node_name(ts, 1));
     free(v);
+    /* a stall limited to one request still stalls that request, then the next one is answered */
+    assert_int_equal(aero_testserver_inject(ts, 1, AERO_TS_FAULT_STALL, 0, 1, &err), AERO_OK);
+    assert_int_equal(get_rc(p, 300), -1);
+    assert_int_equal(get_rc(p, 2000), 2);
     assert_int_equal(aero_testserver_inject(ts, 1, AERO_TS_FAULT_DROP, 0, 1, &err), AERO_OK);
     assert_int_equal(get_rc(p, 2000), -1);
     assert_int_equal(get_rc(p, 2000), 2); /* count 1: back to normal */

@@ -130,11 +130,11 @@ static int take_fault(ts_node *n, uint32_t *arg) {
     return f;
 }
 
-static bool fault_active(ts_node *n, int f) {
+static uint32_t fault_epoch(ts_node *n) {
     pthread_mutex_lock(&n->ts->mu);
-    bool a = n->fault == f;
+    uint32_t e = n->fault_epoch;
     pthread_mutex_unlock(&n->ts->mu);
-    return a;
+    return e;
 }
 
 /* ---------------- connection thread ---------------- */
@@ -190,12 +190,13 @@ static void *conn_main(void *arg) {
             admin_answer(&out);
         } else {
             uint32_t farg = 0;
+            uint32_t epoch = fault_epoch(node);
             int fault = take_fault(node, &farg);
             switch (fault) {
             case AERO_TS_FAULT_STALL:
                 free(body);
-                /* never answer; wait for the client to give up or the fault to end */
-                while (node_running(node) && fault_active(node, AERO_TS_FAULT_STALL)) {
+                /* never answer; wait for the client to give up, the node to stop or a new inject call */
+                while (node_running(node) && fault_epoch(node) == epoch) {
                     struct pollfd pf = {.fd = c->fd, .events = POLLIN};
                     if (poll(&pf, 1, POLL_MS) > 0) {
                         uint8_t tmp[512];
@@ -498,6 +499,7 @@ aero_status aero_testserver_inject(aero_testserver *ts, unsigned node, aero_test
     ts->nodes[node].fault = fault;
     ts->nodes[node].fault_arg = arg;
     ts->nodes[node].fault_count = count;
+    ts->nodes[node].fault_epoch++;
     pthread_mutex_unlock(&ts->mu);
     if (err)
         aero_error_reset(err);

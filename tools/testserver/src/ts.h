@@ -128,6 +128,7 @@ typedef struct ts_node {
     int fault;
     uint32_t fault_arg;
     uint32_t fault_count; /* 0 = unlimited */
+    uint32_t fault_epoch; /* bumped by every inject: releases stalled requests */
 } ts_node;
 
 /** A secondary index definition (the data itself is not indexed: queries test each record). */

@@ -90,7 +90,9 @@ AERO_API aero_status aero_testserver_node_start(aero_testserver *ts, unsigned no
 /** Faults a node can be told to inject into its answers to AS_MSG (type 3) requests. */
 typedef enum aero_testserver_fault {
     AERO_TS_FAULT_NONE = 0,        /**< normal behaviour (clears any fault) */
-    AERO_TS_FAULT_STALL = 1,       /**< read requests but never answer (until the fault is cleared) */
+    AERO_TS_FAULT_STALL = 1,       /**< never answer: a stalled connection stays silent until the client
+                                        closes it, the node stops, or the next aero_testserver_inject() call
+                                        (which closes it) */
     AERO_TS_FAULT_DROP = 2,        /**< close the connection instead of answering */
     AERO_TS_FAULT_CLOSE_MID = 3,   /**< send half of the answer, then close */
     AERO_TS_FAULT_GARBAGE = 4,     /**< answer `arg` (default 32) random non-protocol bytes */
