@@ -9,8 +9,11 @@
  * filter expressions. All nodes share one in-memory store; the 4096
  * partitions of every namespace are spread over the live nodes like a real
  * cluster (replicas, peers and partition generations are answered
- * accordingly), and a command sent to a node that does not own the
- * partition is served as if the server proxied it.
+ * accordingly). A single-record or batch command sent to a node that does
+ * not own the partition is served as if the server proxied it; a scan or
+ * query answers 11 (PARTITION_DONE) for partitions the node does not master,
+ * as a real node does. Secondary indexes are created with the usual
+ * sindex-create info command. See tools/testserver/README.md for coverage.
  *
  *     aero_error err;
  *     aero_testserver *ts = aero_testserver_start(NULL, &err);   // 1 node, ns "test"
@@ -24,9 +27,9 @@
  * respect to those threads; do not call aero_testserver_stop() concurrently
  * with another call on the same handle.
  *
- * Control from another process: the aero-testserver binary accepts the info
- * command `testserver-control:<verb>[;node=N][;arg=...]` on any node's port
- * (see aero_testserver_control()).
+ * Control over the wire (e.g. from another process running the
+ * aero-testserver binary): every node accepts the info command
+ * `testserver-control:<cmd>` with the commands of aero_testserver_control().
  */
 #ifndef AERO_TESTSERVER_H
 #define AERO_TESTSERVER_H
