@@ -301,21 +301,26 @@ aero_status aero_info__exchange(aero_conn *conn, const char *const *commands, si
     if (st != AERO_OK)
         return st;
 
-    uint8_t hdr[8];
-    st = aero_conn__read(conn, hdr, sizeof hdr, deadline_ns, err);
+    /* Header and (usually all of) the body in one recv. */
+    uint8_t first[1024];
+    size_t got = 0;
+    st = aero_conn__read_some(conn, first, 8, sizeof first, &got, deadline_ns, err);
     if (st != AERO_OK)
         return st;
     uint8_t type;
     uint64_t size;
-    if (aero_proto__read_header(hdr, &type, &size) != AERO_OK || type != 1)
-        return aero_err__set(err, AERO_ERR_PROTOCOL, "bad info response header (type %u)", (unsigned)hdr[1]);
+    if (aero_proto__read_header(first, &type, &size) != AERO_OK || type != 1)
+        return aero_err__set(err, AERO_ERR_PROTOCOL, "bad info response header (type %u)", (unsigned)first[1]);
     if (size > limit)
         return aero_err__set(err, AERO_ERR_PROTOCOL, "info response of %llu bytes exceeds the %zu byte limit",
                              (unsigned long long)size, limit);
+    if (got - 8 > size)
+        return aero_err__set(err, AERO_ERR_PROTOCOL, "unexpected bytes after an info response");
     char *body = malloc((size_t)size + 1);
     if (!body)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for an info response");
-    st = aero_conn__read(conn, body, (size_t)size, deadline_ns, err);
+    memcpy(body, first + 8, got - 8);
+    st = aero_conn__read(conn, body + (got - 8), (size_t)size - (got - 8), deadline_ns, err);
     if (st != AERO_OK) {
         free(body);
         return st;

@@ -126,6 +126,7 @@ aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t dea
         }
         return aero_err__set(err, AERO_ERR_CONNECTION, "send failed: %s", w < 0 ? strerror(errno) : "no progress");
     }
+    c->awaiting = true;
     return AERO_OK;
 }
 
@@ -134,6 +135,14 @@ aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_n
     uint8_t *b = p;
     if (c->fd < 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "read on a closed connection");
+    if (c->awaiting && n > 0) {
+        /* The answer to a request just sent is rarely there yet: wait first
+         * instead of paying for a recv() that would say EAGAIN. */
+        c->awaiting = false;
+        aero_status st = wait_fd(c->fd, POLLIN, deadline_ns, "receiving", err);
+        if (st != AERO_OK)
+            return st;
+    }
     while (n > 0) {
         ssize_t r = recv(c->fd, b, n, 0);
         if (r > 0) {
@@ -178,6 +187,49 @@ aero_status aero_conn__read_atleast(aero_conn *c, void *p, size_t min, size_t ca
             return aero_err__set(err, AERO_ERR_CONNECTION, "connection closed by peer");
         if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
             continue;
+        return aero_err__set(err, AERO_ERR_CONNECTION, "recv failed: %s", strerror(errno));
+    }
+    *got = have;
+    return AERO_OK;
+}
+
+aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, size_t *got, uint64_t deadline_ns,
+                                 aero_error *err)
+{
+    uint8_t *b = p;
+    size_t have = 0;
+    *got = 0;
+    if (c->fd < 0)
+        return aero_err__set(err, AERO_ERR_CONNECTION, "read on a closed connection");
+    if (min > cap)
+        min = cap;
+    if (c->awaiting && cap > 0) {
+        c->awaiting = false;
+        aero_status st = wait_fd(c->fd, POLLIN, deadline_ns, "receiving", err);
+        if (st != AERO_OK)
+            return st;
+    }
+    while (have < min || (have == 0 && cap > 0)) {
+        ssize_t r = recv(c->fd, b + have, cap - have, 0);
+        if (r > 0) {
+            have += (size_t)r;
+            continue;
+        }
+        if (r == 0) {
+            *got = have;
+            return aero_err__set(err, AERO_ERR_CONNECTION, "connection closed by peer");
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            aero_status st = wait_fd(c->fd, POLLIN, deadline_ns, "receiving", err);
+            if (st != AERO_OK) {
+                *got = have;
+                return st;
+            }
+            continue;
+        }
+        *got = have;
         return aero_err__set(err, AERO_ERR_CONNECTION, "recv failed: %s", strerror(errno));
     }
     *got = have;

@@ -19,10 +19,11 @@ typedef struct aero_conn {
     void *owner;           /* pool bookkeeping (cluster/) */
     uint8_t *rbuf;         /* reusable receive buffer for the command layer (malloc'd, freed on close) */
     size_t rbuf_cap;       /* bytes allocated at rbuf */
+    bool awaiting;         /* a request was just written: the next read polls before recv() */
 } aero_conn;
 
 /** An unconnected connection (fd = -1, no buffer). */
-#define AERO_CONN_INIT {.fd = -1, .last_used_ns = 0, .owner = NULL, .rbuf = NULL, .rbuf_cap = 0}
+#define AERO_CONN_INIT {.fd = -1, .last_used_ns = 0, .owner = NULL, .rbuf = NULL, .rbuf_cap = 0, .awaiting = false}
 
 /** Monotonic clock in nanoseconds. */
 uint64_t aero_now_ns(void);
@@ -45,6 +46,17 @@ aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_n
  */
 aero_status aero_conn__read_atleast(aero_conn *c, void *p, size_t min, size_t cap, size_t *got,
                                     uint64_t deadline_ns, aero_error *err);
+/**
+ * Read at least `min` and at most `cap` bytes before the deadline; the count
+ * read is in *got. Lets a reader take the 8-byte proto header and a small
+ * body in one recv() (pass min = 8, cap = the buffer size), then read the
+ * rest of the body, if any, with aero_conn__read. Never reads past `cap`, so
+ * bytes of a later message are never consumed as long as cap <= the bytes
+ * the reader knows are coming (one exchange per connection: an answer is
+ * never followed by unsolicited bytes).
+ */
+aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, size_t *got, uint64_t deadline_ns,
+                                 aero_error *err);
 /** True if the socket has unread bytes or was closed by the peer (not reusable). */
 bool aero_conn__is_stale(const aero_conn *c);
 /** Close the socket (fd = -1 afterwards) and free rbuf (NULL, cap 0 afterwards). */

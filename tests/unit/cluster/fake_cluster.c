@@ -129,12 +129,15 @@ static bool serve(fake_node *f, int fd)
         p = nl + 1;
     }
     free(body);
-    uint8_t h[8];
-    h[0] = 2;
-    h[1] = 1;
+    /* header and body in one write: two small writes would meet Nagle and delayed ACKs */
+    uint8_t *msg = malloc(8 + len);
+    msg[0] = 2;
+    msg[1] = 1;
     for (int i = 0; i < 6; i++)
-        h[7 - i] = (uint8_t)(len >> (8 * i));
-    bool ok = write(fd, h, 8) == 8 && write(fd, out, len) == (ssize_t)len;
+        msg[7 - i] = (uint8_t)(len >> (8 * i));
+    memcpy(msg + 8, out, len);
+    bool ok = write(fd, msg, 8 + len) == (ssize_t)(8 + len);
+    free(msg);
     free(out);
     return ok;
 }

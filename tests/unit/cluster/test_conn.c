@@ -1,0 +1,223 @@
+/*
+ * Unit tests for net/conn.c on 127.0.0.1 sockets: connect (refused, ok),
+ * exact reads and writes, read_some, deadlines, a peer that closes, the
+ * stale check, TCP_NODELAY and the monotonic clocks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "net/conn.h"
+
+typedef struct pair {
+    int lfd;
+    struct sockaddr_in addr;
+    aero_conn client;
+    int server; /* accepted end, blocking */
+} pair;
+
+static void pair_open(pair *p)
+{
+    p->lfd = socket(AF_INET, SOCK_STREAM, 0);
+    assert_true(p->lfd >= 0);
+    memset(&p->addr, 0, sizeof p->addr);
+    p->addr.sin_family = AF_INET;
+    p->addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof p->addr;
+    assert_int_equal(bind(p->lfd, (struct sockaddr *)&p->addr, sizeof p->addr), 0);
+    assert_int_equal(listen(p->lfd, 4), 0);
+    assert_int_equal(getsockname(p->lfd, (struct sockaddr *)&p->addr, &len), 0);
+    p->client = (aero_conn)AERO_CONN_INIT;
+    aero_error err;
+    assert_int_equal(aero_conn__connect(&p->client, (struct sockaddr *)&p->addr, sizeof p->addr,
+                                        aero_deadline_after_ms(1000), &err),
+                     AERO_OK);
+    p->server = accept(p->lfd, NULL, NULL);
+    assert_true(p->server >= 0);
+}
+
+static void pair_close(pair *p)
+{
+    aero_conn__close(&p->client);
+    if (p->server >= 0)
+        close(p->server);
+    close(p->lfd);
+}
+
+static void test_clock(void **state)
+{
+    (void)state;
+    uint64_t a = aero_now_ns(), b = aero_now_ns();
+    assert_true(b >= a);
+    assert_int_equal(aero_deadline_after_ms(0), UINT64_MAX);
+    uint64_t d = aero_deadline_after_ms(100);
+    assert_true(d >= a + 100000000u && d < a + 1000000000u);
+    uint64_t c = aero_now_coarse_ns();
+    assert_true(c + 100000000u > a); /* coarse lags by a few ms at most */
+}
+
+static void test_refused(void **state)
+{
+    (void)state;
+    pair p;
+    pair_open(&p);
+    struct sockaddr_in addr = p.addr;
+    pair_close(&p); /* nobody listens there any more */
+    aero_conn c = AERO_CONN_INIT;
+    aero_error err;
+    assert_int_equal(aero_conn__connect(&c, (struct sockaddr *)&addr, sizeof addr, aero_deadline_after_ms(500), &err),
+                     AERO_ERR_CONNECTION);
+    assert_int_equal(c.fd, -1);
+    assert_int_equal(err.code, AERO_ERR_CONNECTION);
+    assert_true(err.message[0] != '\0');
+}
+
+static void test_exchange(void **state)
+{
+    (void)state;
+    pair p;
+    pair_open(&p);
+    int nodelay = 0;
+    socklen_t len = sizeof nodelay;
+    assert_int_equal(getsockopt(p.client.fd, IPPROTO_TCP, TCP_NODELAY, &nodelay, &len), 0);
+    assert_true(nodelay != 0);
+    assert_false(aero_conn__is_stale(&p.client));
+
+    aero_error err;
+    assert_int_equal(aero_conn__write(&p.client, "ping", 4, aero_deadline_after_ms(1000), &err), AERO_OK);
+    assert_true(p.client.awaiting);
+    char buf[16];
+    assert_int_equal(read(p.server, buf, 4), 4);
+    assert_memory_equal(buf, "ping", 4);
+
+    /* answer in two pieces: read() gathers exactly n bytes */
+    assert_int_equal(write(p.server, "hel", 3), 3);
+    assert_int_equal(write(p.server, "lo world", 8), 8);
+    memset(buf, 0, sizeof buf);
+    assert_int_equal(aero_conn__read(&p.client, buf, 5, aero_deadline_after_ms(1000), &err), AERO_OK);
+    assert_false(p.client.awaiting);
+    assert_memory_equal(buf, "hello", 5);
+    /* read_some: at least 2, at most 4 */
+    size_t got = 0;
+    assert_int_equal(aero_conn__read_some(&p.client, buf, 2, 4, &got, aero_deadline_after_ms(1000), &err), AERO_OK);
+    assert_true(got >= 2 && got <= 4);
+    assert_memory_equal(buf, " world", got);
+    size_t rest = 6 - got;
+    assert_int_equal(aero_conn__read(&p.client, buf, rest, aero_deadline_after_ms(1000), &err), AERO_OK);
+    assert_memory_equal(buf, " world" + got, rest);
+
+    /* unread bytes make a pooled connection stale */
+    assert_int_equal(write(p.server, "x", 1), 1);
+    for (int i = 0; i < 100 && !aero_conn__is_stale(&p.client); i++)
+        usleep(1000);
+    assert_true(aero_conn__is_stale(&p.client));
+    assert_int_equal(aero_conn__read(&p.client, buf, 1, aero_deadline_after_ms(1000), &err), AERO_OK);
+    assert_false(aero_conn__is_stale(&p.client));
+
+    /* a large write completes across many poll rounds while the peer drains */
+    size_t big = 4u << 20;
+    uint8_t *data = malloc(big);
+    memset(data, 0xAB, big);
+    pid_t child = fork();
+    if (child == 0) {
+        uint8_t sink[65536];
+        size_t total = 0;
+        while (total < big) {
+            ssize_t r = read(p.server, sink, sizeof sink);
+            if (r <= 0)
+                _exit(1);
+            total += (size_t)r;
+        }
+        _exit(0);
+    }
+    assert_int_equal(aero_conn__write(&p.client, data, big, aero_deadline_after_ms(5000), &err), AERO_OK);
+    free(data);
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* the peer closes: stale, and a read reports the connection */
+    close(p.server);
+    p.server = -1;
+    for (int i = 0; i < 100 && !aero_conn__is_stale(&p.client); i++)
+        usleep(1000);
+    assert_true(aero_conn__is_stale(&p.client));
+    assert_int_equal(aero_conn__read(&p.client, buf, 1, aero_deadline_after_ms(1000), &err), AERO_ERR_CONNECTION);
+    assert_true(strstr(err.message, "closed") != NULL);
+    pair_close(&p);
+    assert_int_equal(p.client.fd, -1);
+    assert_true(aero_conn__is_stale(&p.client));
+    assert_int_equal(aero_conn__write(&p.client, "x", 1, UINT64_MAX, &err), AERO_ERR_CONNECTION);
+}
+
+static void test_deadlines(void **state)
+{
+    (void)state;
+    pair p;
+    pair_open(&p);
+    aero_error err;
+    char buf[8];
+    /* nothing arrives: timeout near the deadline, not before */
+    uint64_t t0 = aero_now_ns();
+    assert_int_equal(aero_conn__read(&p.client, buf, 1, aero_deadline_after_ms(80), &err), AERO_ERR_TIMEOUT);
+    uint64_t ms = (aero_now_ns() - t0) / 1000000u;
+    assert_true(ms >= 79 && ms < 1000);
+    assert_int_equal(err.code, AERO_ERR_TIMEOUT);
+    /* after a write, the first read waits too */
+    assert_int_equal(aero_conn__write(&p.client, "q", 1, aero_deadline_after_ms(100), &err), AERO_OK);
+    size_t got = 99;
+    assert_int_equal(aero_conn__read_some(&p.client, buf, 1, sizeof buf, &got, aero_deadline_after_ms(50), &err),
+                     AERO_ERR_TIMEOUT);
+    assert_int_equal(got, 0);
+    /* a deadline already past fails at once without reading */
+    assert_int_equal(write(p.server, "z", 1), 1);
+    usleep(20000);
+    assert_int_equal(aero_conn__read(&p.client, buf, 2, aero_now_ns() - 1, &err), AERO_ERR_TIMEOUT);
+    /* a write that cannot drain (peer never reads) times out */
+    size_t big = 64u << 20;
+    uint8_t *data = calloc(1, big);
+    t0 = aero_now_ns();
+    assert_int_equal(aero_conn__write(&p.client, data, big, aero_deadline_after_ms(100), &err), AERO_ERR_TIMEOUT);
+    ms = (aero_now_ns() - t0) / 1000000u;
+    assert_true(ms < 2000);
+    free(data);
+    pair_close(&p);
+}
+
+static void test_rbuf_freed_on_close(void **state)
+{
+    (void)state;
+    pair p;
+    pair_open(&p);
+    p.client.rbuf = malloc(4096);
+    p.client.rbuf_cap = 4096;
+    pair_close(&p); /* ASan/LSan would report the buffer if close did not free it */
+    assert_null(p.client.rbuf);
+    assert_int_equal(p.client.rbuf_cap, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clock),
+        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_exchange),
+        cmocka_unit_test(test_deadlines),
+        cmocka_unit_test(test_rbuf_freed_on_close),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
