@@ -37,7 +37,7 @@ typedef struct aero_node_stats {
     uint32_t partitions;    /**< partition slots (master and replicas) the node holds */
 } aero_node_stats;
 
-/** How often one status code was returned by commands. */
+/** How often command attempts failed with one status code. */
 typedef struct aero_error_count {
     aero_status code;
     uint64_t count;
@@ -51,7 +51,8 @@ typedef struct aero_cluster_stats {
     uint64_t conns_open;                           /**< over all nodes */
     uint64_t conns_in_use;                         /**< over all nodes */
     uint64_t retries;                              /**< command retries since connect */
-    uint64_t errors;                               /**< failed commands since connect, all codes */
+    uint64_t errors;                               /**< failed command attempts since connect, all codes
+                                                        (a retried command counts once per failed try) */
     uint32_t n_error_codes;                        /**< entries filled in `error_codes` */
     aero_error_count error_codes[AERO_STATS_MAX_CODES];
     uint64_t nodes_added;                          /**< nodes that joined since connect (seeds included) */

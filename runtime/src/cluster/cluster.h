@@ -65,7 +65,7 @@ void aero_node__conn_close(aero_node *n, aero_conn *conn);
 
 /** Statistics hooks the command layer calls (thread safe, lock free on the common path). */
 void aero_cluster__count_retry(aero_cluster *c);
-/** Count a failed command by code. AERO_ERR_CONNECTION also brings the next tend forward. */
+/** Count a failed command attempt by code. AERO_ERR_CONNECTION also brings the next tend forward. */
 void aero_cluster__count_error(aero_cluster *c, aero_status code);
 
 /**
