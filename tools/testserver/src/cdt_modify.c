@@ -20,6 +20,8 @@
 #define CDT_PARTIAL 8
 #define MAP_CREATE_ONLY 1
 #define MAP_UPDATE_ONLY 2
+/* Padding a list past its end by more than this would exceed any record size: 13. */
+#define MAX_PAD 100000
 
 typedef struct elems {
     span *k, *v;
@@ -285,6 +287,7 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
                 changed = false;
                 break;
             }
+            if (at > (int64_t)e.n + MAX_PAD) { rc = AERO_ERR_RECORD_TOO_BIG; break; }
             while (at > (int64_t)e.n) /* unbounded insert pads with nil */
                 push(&e, (span){0}, (span){(const uint8_t *)"\xc0", 1});
             for (uint32_t k = 0; k < cnt && rc == 0; k++) {
@@ -348,6 +351,7 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
             if (na < 2 || !cdt_as_int(&a[0], &i1)) { rc = AERO_ERR_PARAMETER; break; }
             i1 = norm_index(i1, e.n);
             if (i1 < 0) { rc = AERO_ERR_OP_NOT_APPLICABLE; break; }
+            if (i1 >= (int64_t)e.n + MAX_PAD) { rc = AERO_ERR_RECORD_TOO_BIG; break; }
             while (i1 >= (int64_t)e.n)
                 push(&e, (span){0}, (span){(const uint8_t *)"\xc0", 1});
             e.v[i1] = a[1];
@@ -361,6 +365,7 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
             if (na < 1 || !cdt_as_int(&a[0], &i1)) { rc = AERO_ERR_PARAMETER; break; }
             i1 = norm_index(i1, e.n);
             if (i1 < 0) { rc = AERO_ERR_OP_NOT_APPLICABLE; break; }
+            if (i1 >= (int64_t)e.n + MAX_PAD) { rc = AERO_ERR_RECORD_TOO_BIG; break; }
             while (i1 >= (int64_t)e.n)
                 push(&e, (span){0}, (span){(const uint8_t *)"\x00", 1});
             size_t vn = 0;
