@@ -308,6 +308,10 @@ static void test_cdt_modify(void **state) {
     assert_int_equal(nth_int(&a, 2), 6);
     assert_int_equal(nth_int(&a, 3), 2);
     tc_answer_free(&a);
+    static const char *const huge_pad[] = {"92 0c d2 1f 00 00 00"}; /* increment at index 520093696 */
+    a = cdt_ops("cdt", "l", huge_pad, 1);
+    assert_int_equal(a.result, 13);
+    tc_answer_free(&a);
     static const char *const add_existing[] = {"93 41 a2 03 61 09"};
     a = cdt_ops("cdt", "m2", add_existing, 1);
     assert_int_equal(a.result, 24);
