@@ -98,7 +98,7 @@ static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t total_deadl
     if (st == AERO_OK && r->cap < 64 && !aero_buf__reserve(r, RESP_FIRST_READ))
         st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a response");
     if (st == AERO_OK)
-        st = aero_conn__read_atleast(conn, r->data, 8, r->cap, &got, deadline, err);
+        st = aero_conn__read_some(conn, r->data, 8, r->cap, &got, deadline, err);
     if (st == AERO_OK) {
         uint8_t type = 0;
         if (aero_proto__read_header(r->data, &type, &size) != AERO_OK || type != AERO_PROTO_MSG || got > 8 + size)

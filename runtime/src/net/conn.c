@@ -165,34 +165,6 @@ aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_n
     return AERO_OK;
 }
 
-aero_status aero_conn__read_atleast(aero_conn *c, void *p, size_t min, size_t cap, size_t *got,
-                                    uint64_t deadline_ns, aero_error *err)
-{
-    uint8_t *b = p;
-    size_t have = 0;
-    *got = 0;
-    if (c->fd < 0)
-        return aero_err__set(err, AERO_ERR_CONNECTION, "read on a closed connection");
-    while (have < min) {
-        /* wait first: the answer to a request just sent is rarely there yet */
-        aero_status st = wait_fd(c->fd, POLLIN, deadline_ns, "receiving", err);
-        if (st != AERO_OK)
-            return st;
-        ssize_t r = recv(c->fd, b + have, cap - have, 0);
-        if (r > 0) {
-            have += (size_t)r;
-            continue;
-        }
-        if (r == 0)
-            return aero_err__set(err, AERO_ERR_CONNECTION, "connection closed by peer");
-        if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
-            continue;
-        return aero_err__set(err, AERO_ERR_CONNECTION, "recv failed: %s", strerror(errno));
-    }
-    *got = have;
-    return AERO_OK;
-}
-
 aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, size_t *got, uint64_t deadline_ns,
                                  aero_error *err)
 {

@@ -40,13 +40,6 @@ aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t dea
 /** Read exactly n bytes before the deadline. */
 aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_ns, aero_error *err);
 /**
- * Read at least `min` and at most `cap` bytes into p before the deadline;
- * *got receives how many. Polls before each recv, so a small answer that
- * arrives whole costs one poll and one recv.
- */
-aero_status aero_conn__read_atleast(aero_conn *c, void *p, size_t min, size_t cap, size_t *got,
-                                    uint64_t deadline_ns, aero_error *err);
-/**
  * Read at least `min` and at most `cap` bytes before the deadline; the count
  * read is in *got. Lets a reader take the 8-byte proto header and a small
  * body in one recv() (pass min = 8, cap = the buffer size), then read the
