@@ -323,6 +323,24 @@ static aero_node *fake_node(const char *name)
     return aero_node__new(name, "127.0.0.1", 3000, (struct sockaddr *)&sa, sizeof sa, &cfg);
 }
 
+static void test_node_address_text(void **state)
+{
+    (void)state;
+    aero_client_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    struct sockaddr_in6 sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sin6_family = AF_INET6;
+    aero_node *n = aero_node__new("BB9", "fe80::1", 3100, (struct sockaddr *)&sa, sizeof sa, &cfg);
+    assert_non_null(n);
+    assert_string_equal(aero_node__address(n), "[fe80::1]:3100");
+    assert_string_equal(aero_node__name(n), "BB9");
+    aero_node__release(n);
+    n = fake_node("X");
+    assert_string_equal(aero_node__address(n), "127.0.0.1:3000");
+    aero_node__release(n);
+}
+
 static void all_bits(uint8_t *bm)
 {
     memset(bm, 0xFF, AERO_BITMAP_BYTES);
@@ -419,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_replicas_parse),
         cmocka_unit_test(test_replicas_more_than_three),
         cmocka_unit_test(test_replicas_malformed),
+        cmocka_unit_test(test_node_address_text),
         cmocka_unit_test(test_pmap_regime),
         cmocka_unit_test(test_route_policies),
     };
