@@ -168,6 +168,8 @@ static void test_unknown_and_logic(void **state) {
     /* malformed: truncated, and a call that is not an array of opcode */
     assert_int_equal(get_filtered("abc", "93 03 93 51"), 4);
     assert_int_equal(get_filtered("abc", "93 03 93 51 02 a3 61 67 65 15 ff"), 4);
+    /* a call claiming 2.5 billion arguments is answered at once (4), not evaluated for minutes */
+    assert_int_equal(get_filtered("abc", "dd 96 13 19 94 13 96 13 19 94 13 19 c3"), 4);
     /* missing record: 2 comes before the filter */
     assert_int_equal(get_filtered("nope", "c3"), 2);
 }
@@ -379,6 +381,53 @@ static void test_cdt_modify(void **state) {
     tc_answer_free(&a);
 }
 
+/* geo filter [8, bin_geo("loc"), <region literal>] against a point bin */
+static int geo_filter(const char *region) {
+    uint8_t e[512];
+    size_t n = 0, rl = strlen(region);
+    e[n++] = 0x93;
+    e[n++] = 0x08;
+    memcpy(e + n, "\x93\x51\x08\xa3loc", 7);
+    n += 7;
+    e[n++] = 0xd9;
+    e[n++] = (uint8_t)(rl + 1);
+    e[n++] = 0x17;
+    memcpy(e + n, region, rl);
+    n += rl;
+    tc_msg m;
+    tc_begin(&m, 0x21, 0, 0, 0, 0);
+    tc_key_str(&m, "test", "exp", "geo", false);
+    tc_field(&m, 43, e, n);
+    tc_end(&m);
+    tc_answer a = tc_call(port, &m);
+    tc_free(&m);
+    int rc = a.closed ? -1 : a.result;
+    tc_answer_free(&a);
+    return rc;
+}
+
+static void test_geo(void **state) {
+    (void)state;
+    const char *pt = "{\"type\":\"Point\",\"coordinates\":[-122.0, 37.5]}";
+    uint8_t v[128] = {0, 0, 0};
+    size_t pl = strlen(pt);
+    memcpy(v + 3, pt, pl);
+    tc_msg m;
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_key_str(&m, "test", "exp", "geo", false);
+    tc_op(&m, 2, 23, "loc", v, 3 + pl);
+    tc_end(&m);
+    tc_answer a = tc_call(port, &m);
+    tc_free(&m);
+    assert_int_equal(a.result, 0);
+    tc_answer_free(&a);
+    assert_int_equal(geo_filter("{\"type\":\"AeroCircle\",\"coordinates\":[[-122.0005,37.5],1000]}"), 0);
+    assert_int_equal(geo_filter("{\"type\":\"AeroCircle\",\"coordinates\":[[-121.0,37.5],1000]}"), 27);
+    assert_int_equal(geo_filter("{\"type\":\"Polygon\",\"coordinates\":[[[-123,37],[-121,37],[-121,38],[-123,38],[-123,37]]]}"), 0);
+    assert_int_equal(geo_filter("{\"type\":\"Polygon\",\"coordinates\":[[[-123,37],[-121,37],[-121,38],[-123,38],[-123,37]],"
+                                "[[-122.5,37.2],[-121.5,37.2],[-121.5,37.8],[-122.5,37.8],[-122.5,37.2]]]}"), 27); /* in a hole */
+}
+
 /* Random and mutated expression / CDT bytes: answered (0, 4, 26, 27...), never a crash. */
 static void test_hostile_expressions(void **state) {
     (void)state;
@@ -418,6 +467,7 @@ int main(void) {
         cmocka_unit_test(test_filtered_writes),
         cmocka_unit_test(test_exp_ops_and_cdt_read),
         cmocka_unit_test(test_cdt_modify),
+        cmocka_unit_test(test_geo),
         cmocka_unit_test(test_hostile_expressions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

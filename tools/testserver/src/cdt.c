@@ -19,6 +19,7 @@ void cdt_coll_free(coll *c) {
     free(c->k);
     free(c->v);
     free(c->by_rank);
+    free(c->rank);
     free(c->pos);
     memset(c, 0, sizeof *c);
 }
@@ -60,7 +61,8 @@ int cdt_coll_parse(const uint8_t *p, size_t n, coll *c) {
     c->k = c->is_map ? calloc(cnt ? cnt : 1, sizeof *c->k) : NULL;
     c->by_rank = calloc(cnt ? cnt : 1, sizeof *c->by_rank);
     c->pos = calloc(cnt ? cnt : 1, sizeof *c->pos);
-    if (!c->v || !c->by_rank || !c->pos || (c->is_map && !c->k)) {
+    c->rank = calloc(cnt ? cnt : 1, sizeof *c->rank);
+    if (!c->v || !c->by_rank || !c->pos || !c->rank || (c->is_map && !c->k)) {
         cdt_coll_free(c);
         return AERO_ERR_SERVER;
     }
@@ -108,18 +110,15 @@ int cdt_coll_parse(const uint8_t *p, size_t n, coll *c) {
         c->by_rank[i] = i;
     tl_base = c->v;
     qsort(c->by_rank, c->n, sizeof *c->by_rank, by_value);
+    for (uint32_t r = 0; r < c->n; r++)
+        c->rank[c->by_rank[r]] = r;
     return 0;
 bad:
     cdt_coll_free(c);
     return AERO_ERR_PARAMETER;
 }
 
-static uint32_t rank_of(const coll *c, uint32_t idx) {
-    for (uint32_t r = 0; r < c->n; r++)
-        if (c->by_rank[r] == idx)
-            return r;
-    return 0;
-}
+static uint32_t rank_of(const coll *c, uint32_t idx) { return c->rank[idx]; }
 
 /* Resolve [index, count) into a clamped range over n items. */
 static void range(int64_t index, bool has_count, int64_t count, uint32_t n, uint32_t *start, uint32_t *end) {

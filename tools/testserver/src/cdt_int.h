@@ -26,6 +26,7 @@ typedef struct coll {
     span *k;           /* keys (maps), in key order */
     span *v;           /* values (maps: in key order; lists: in list order) */
     uint32_t *by_rank; /* element indices sorted by value */
+    uint32_t *rank;    /* rank of each element (inverse of by_rank) */
     uint32_t *pos;     /* original position of each element */
 } coll;
 

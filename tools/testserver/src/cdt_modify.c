@@ -20,8 +20,8 @@
 #define CDT_PARTIAL 8
 #define MAP_CREATE_ONLY 1
 #define MAP_UPDATE_ONLY 2
-/* Padding a list past its end by more than this would exceed any record size: 13. */
-#define MAX_PAD 100000
+/* Padding a list this far past its end is refused as too big (13). */
+#define MAX_PAD 10000
 
 typedef struct elems {
     span *k, *v;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cdt.h"
+#include "geo.h"
 #include "mp.h"
 
 enum { V_UNKNOWN, V_NIL, V_BOOL, V_INT, V_FLOAT, V_STR, V_BLOB, V_LIST, V_MAP, V_GEO, V_HLL };
@@ -426,6 +427,8 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
     if (n == 0 || !read_int(r, &op))
         return fail(c);
     uint32_t na = n - 1;
+    if (na > (size_t)(r->end - r->p))
+        return fail(c); /* every argument takes at least one byte */
     val a, b;
     switch (op) {
     case 1: case 2: case 3: case 4: case 5: case 6: {
@@ -438,7 +441,7 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
             if (!mp_span(&peek, &p0, &n0) || !mp_span(&peek, &p1, &n1))
                 return fail(c);
             int t0 = static_type(p0, n0, 0), t1 = static_type(p1, n1, 0);
-            if (t0 >= 0 && t1 >= 0 && t0 != t1)
+            if (t0 >= 0 && t1 >= 0 && (t0 != t1 || t0 == AERO_EXP_TYPE_GEO || t0 == AERO_EXP_TYPE_HLL))
                 return fail(c); /* the server refuses to build it: 4 */
         }
         a = ev(c, r);
@@ -474,6 +477,16 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         int m = regexec(&re, s, 0, NULL, 0);
         regfree(&re);
         return mkbool(m == 0);
+    }
+    case 8: { /* geo_compare: a point within a region, or a region containing a point */
+        if (na != 2)
+            return fail(c);
+        a = ev(c, r);
+        b = ev(c, r);
+        if (a.t != V_GEO || b.t != V_GEO)
+            return UNKNOWN;
+        int g = ts_geo_compare((const char *)a.p, a.n, (const char *)b.p, b.n);
+        return g < 0 ? UNKNOWN : mkbool(g == 1);
     }
     case 9: { /* in_list */
         if (na != 2)
