@@ -30,6 +30,11 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
         aero_err__set(err, AERO_ERR_INVALID_HOST, "seed list is empty");
         return NULL;
     }
+    if (cfg && (cfg->user || cfg->password)) {
+        aero_err__set(err, AERO_ERR_UNSUPPORTED_FEATURE,
+                      "user/password authentication is not supported by this version of aero");
+        return NULL;
+    }
     aero_client *c = calloc(1, sizeof *c);
     if (!c) {
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory creating the client");
@@ -40,11 +45,7 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
     else
         aero_client_config_init(&c->config);
     c->cluster_name = dup_or_null(c->config.cluster_name);
-    c->user = dup_or_null(c->config.user);
-    c->password = dup_or_null(c->config.password);
     c->config.cluster_name = c->cluster_name;
-    c->config.user = c->user;
-    c->config.password = c->password;
     pthread_mutex_init(&c->free_lock, NULL);
     if (aero_cluster__new(seeds, &c->config, &c->cluster, err) != AERO_OK) {
         aero_client_close(c);
@@ -61,8 +62,6 @@ AERO_API void aero_client_close(aero_client *c) {
     aero_write__free_list(c);
     pthread_mutex_destroy(&c->free_lock);
     free(c->cluster_name);
-    free(c->user);
-    free(c->password);
     free(c);
 }
 

@@ -17,9 +17,7 @@ struct aero_query;
 struct aero_client {
     aero_cluster *cluster;
     aero_client_config config;
-    char *cluster_name; /* owned copies of config strings */
-    char *user;
-    char *password;
+    char *cluster_name; /* owned copy of the config string */
     /* Recycled builders: a steady loop of commands allocates nothing. */
     pthread_mutex_t free_lock;
     struct aero_write *free_writes;

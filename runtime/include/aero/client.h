@@ -44,8 +44,8 @@ typedef struct aero_client_config {
     uint32_t max_socket_idle_ms;   /**< idle pooled sockets are closed after this, default 55000 */
     uint32_t max_node_failures;    /**< consecutive tend failures before a node is dropped, default 5 */
     const char *cluster_name;      /**< if set, every node must report this name */
-    const char *user;              /**< internal authentication (Enterprise), or NULL */
-    const char *password;
+    const char *user;              /**< reserved: authentication is not supported yet; must be NULL */
+    const char *password;          /**< reserved; must be NULL */
     bool fail_if_not_connected;    /**< connect fails when no seed answers (default true) */
     aero_log_fn log;               /**< NULL (default) logs nothing */
     void *log_udata;
@@ -60,7 +60,10 @@ AERO_API void aero_client_config_init(aero_client_config *cfg);
  * a missing port means 3000). `cfg` may be NULL for the defaults; it is
  * copied. Discovers the cluster and starts the tend thread.
  * Returns NULL and fills `err` on failure (AERO_ERR_INVALID_HOST for a bad
- * seed string, AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers).
+ * seed string, AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers,
+ * AERO_ERR_UNSUPPORTED_FEATURE when a user or password is configured:
+ * Enterprise authentication is not implemented yet, and a client that
+ * silently ignored credentials would be worse than one that says so).
  */
 AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_config *cfg, aero_error *err);
 

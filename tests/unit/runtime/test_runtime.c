@@ -157,6 +157,13 @@ static void test_builders_tolerate_null(void **state) {
     aero_session_free(NULL);
     assert_null(aero_client_connect("", NULL, &err));
     assert_int_equal(err.code, AERO_ERR_INVALID_HOST);
+    /* credentials are refused rather than silently ignored */
+    aero_client_config cfg;
+    aero_client_config_init(&cfg);
+    cfg.user = "admin";
+    cfg.password = "admin";
+    assert_null(aero_client_connect("127.0.0.1:1", &cfg, &err));
+    assert_int_equal(err.code, AERO_ERR_UNSUPPORTED_FEATURE);
 }
 
 int main(void) {
