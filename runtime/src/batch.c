@@ -39,7 +39,7 @@ static void build_request(aero_buf *b, const aero_policy *p, const aero_key *key
     uint8_t info1 = AERO_INFO1_READ;
     if (spec->header_only)
         info1 |= AERO_INFO1_NOBINDATA;
-    else if (!spec->n_bins)
+    else if (!spec->n_bins && !spec->n_ops)
         info1 |= AERO_INFO1_GET_ALL;
     const aero_key *prev = NULL;
     for (size_t r = 0; r < n; r++) {
@@ -57,13 +57,15 @@ static void build_request(aero_buf *b, const aero_policy *p, const aero_key *key
         aero_buf__put_u8(b, 0);
         aero_buf__put_u32be(b, (uint32_t)p->read_touch_ttl_percent);
         aero_buf__put_u16be(b, 2);
-        aero_buf__put_u16be(b, spec->header_only ? 0 : (uint16_t)spec->n_bins);
+        aero_buf__put_u16be(b, spec->header_only ? 0 : (uint16_t)(spec->n_bins + spec->n_ops));
         aero_msg_header rowh; /* counts nothing that matters: the row carries its own counts */
         memset(&rowh, 0, sizeof rowh);
         aero_msg__field(b, &rowh, AERO_FIELD_NAMESPACE, k->ns, strlen(k->ns));
         aero_msg__field(b, &rowh, AERO_FIELD_SETNAME, k->set, strlen(k->set));
         for (size_t i = 0; !spec->header_only && i < spec->n_bins; i++)
             aero_msg__op(b, &rowh, AERO_OP_READ, AERO_PT_NULL, spec->bins[i], strlen(spec->bins[i]), NULL, 0);
+        if (!spec->header_only && spec->n_ops)
+            aero_buf__put(b, spec->ops, spec->ops_len);
     }
     if (!b->failed)
         aero_set_u32be(b->data + field_at, (uint32_t)(b->len - data_at + 1));

@@ -3,6 +3,9 @@
 
 #include <stdio.h>
 
+#include "proto/msgpack.h"
+#include "proto/wire.h"
+
 void aero_filter__init(aero_filter *f, void *storage, size_t cap) {
     aero_buf__init(&f->copy, storage, cap);
     f->ptr = NULL;
@@ -70,4 +73,35 @@ aero_status aero_filter__set_bytes(aero_filter *f, const uint8_t *bytes, size_t 
     f->ptr = bytes;
     f->len = len;
     return AERO_OK;
+}
+
+aero_status aero_expop__append(aero_buf *ops, aero_msg_header *h, uint8_t op, const char *bin, size_t bin_len,
+                               const char *ael, unsigned flags, char *msg, size_t cap) {
+    if (!ael) {
+        snprintf(msg, cap, "expression for bin '%s' is NULL", bin);
+        return AERO_ERR_PARAM;
+    }
+    aero_error e;
+    aero_expr *x = aero_ael_compile(ael, NULL, 0, &e);
+    if (!x) {
+        snprintf(msg, cap, "expression for bin '%s': %s", bin, e.message);
+        return e.code ? e.code : AERO_ERR_AEL;
+    }
+    size_t len;
+    const uint8_t *bytes = aero_expr_bytes(x, &len);
+    uint8_t tmp[64];
+    aero_buf v;
+    aero_buf__init(&v, tmp, sizeof tmp);
+    aero_mp__pack_array_header(&v, 2);
+    aero_buf__put(&v, bytes, len);
+    aero_mp__pack_uint(&v, flags);
+    aero_status st = AERO_OK;
+    if (v.failed) {
+        snprintf(msg, cap, "out of memory encoding an expression");
+        st = AERO_ERR_NO_MEMORY;
+    } else
+        aero_msg__op(ops, h, op, AERO_PT_BLOB, bin, bin_len, v.data, v.len);
+    aero_buf__free(&v);
+    aero_expr_free(x);
+    return st;
 }

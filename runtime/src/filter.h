@@ -1,7 +1,8 @@
 /*
- * filter.h - the where() filter a builder carries: compiled from AEL, copied
- * from an aero_expr, or borrowed static bytes (generated code). Shared by the
- * write and query builders. Not installed.
+ * filter.h - expressions in builders: the where() filter a builder carries
+ * (compiled from AEL, copied from an aero_expr, or borrowed static bytes from
+ * generated code) and expression operations (select_from, *_from). Shared by
+ * the write and query builders. Not installed.
  */
 #ifndef AERO_FILTER_H
 #define AERO_FILTER_H
@@ -9,6 +10,7 @@
 #include <aero/ael.h>
 
 #include "proto/buf.h"
+#include "proto/msg.h"
 
 typedef struct aero_filter {
     aero_buf copy;        /* owned bytes for where(AEL) and where_expr() */
@@ -31,5 +33,14 @@ aero_status aero_filter__set_ael(aero_filter *f, const char *ael, char *msg, siz
 aero_status aero_filter__set_expr(aero_filter *f, const aero_expr *e, char *msg, size_t cap);
 /** Borrow static bytes (not copied). */
 aero_status aero_filter__set_bytes(aero_filter *f, const uint8_t *bytes, size_t len, char *msg, size_t cap);
+
+/**
+ * Append an expression operation (op AERO_OP_EXP_READ or AERO_OP_EXP_MODIFY)
+ * on bin `bin` (already validated, `bin_len` bytes) computing AEL `ael`,
+ * with value [<expression bytes>, flags] (protocol.md 8.6), counted in `h`.
+ * On failure returns the status and fills msg.
+ */
+aero_status aero_expop__append(aero_buf *ops, aero_msg_header *h, uint8_t op, const char *bin, size_t bin_len,
+                               const char *ael, unsigned flags, char *msg, size_t cap);
 
 #endif

@@ -34,6 +34,7 @@ static aero_query *qnew(aero_session *s, enum aero_query_kind kind) {
     q->pbegin = 0;
     q->pend = AERO_PARTITIONS;
     aero_filter__init(&q->filter, NULL, 0);
+    aero_buf__init(&q->ops, NULL, 0);
     return q;
 }
 
@@ -87,8 +88,8 @@ AERO_API aero_query *aero_query_bins(aero_query *q, const char *const *bins, siz
         qmisuse(q, AERO_ERR_PARAM, "bins() needs at least one bin name");
         return q;
     }
-    if (q->no_bins)
-        qmisuse(q, AERO_ERR_PARAM, "bins() cannot be combined with with_no_bins()");
+    if (q->no_bins || q->oph.n_ops)
+        qmisuse(q, AERO_ERR_PARAM, "bins() cannot be combined with with_no_bins() or select_from()");
     free(q->bins);
     free(q->bin_ptrs);
     q->bins = calloc(n, sizeof *q->bins);
@@ -115,9 +116,29 @@ AERO_API aero_query *aero_query_bins(aero_query *q, const char *const *bins, siz
 AERO_API aero_query *aero_query_with_no_bins(aero_query *q) {
     if (!q)
         return q;
-    if (q->n_bins)
-        qmisuse(q, AERO_ERR_PARAM, "with_no_bins() cannot be combined with bins()");
+    if (q->n_bins || q->oph.n_ops)
+        qmisuse(q, AERO_ERR_PARAM, "with_no_bins() cannot be combined with bins() or select_from()");
     q->no_bins = true;
+    return q;
+}
+
+AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, const char *ael, unsigned flags) {
+    if (!q)
+        return q;
+    size_t n = bin ? strnlen(bin, AERO_BIN_NAME_MAX + 1) : 0;
+    if (n == 0 || n > AERO_BIN_NAME_MAX) {
+        qmisuse(q, AERO_ERR_PARAM, "select_from: result bin name is %s", !bin ? "NULL" : n ? "longer than 15 bytes" : "empty");
+        return q;
+    }
+    if (q->n_bins || q->no_bins)
+        qmisuse(q, AERO_ERR_PARAM, "select_from() cannot be combined with bins() or with_no_bins()");
+    char msg[160];
+    aero_status st = aero_expop__append(&q->ops, &q->oph, AERO_OP_EXP_READ, bin, n, ael,
+                                        flags & AERO_EXP_IGNORE_EVAL_FAILURE, msg, sizeof msg);
+    if (st != AERO_OK)
+        qmisuse(q, st, "select_from: %s", msg);
+    else if (q->ops.failed)
+        qmisuse(q, AERO_ERR_NO_MEMORY, "select_from: out of memory");
     return q;
 }
 
@@ -185,6 +206,7 @@ AERO_API void aero_query_abandon(aero_query *q) {
     free(q->bins);
     free(q->bin_ptrs);
     aero_filter__free(&q->filter);
+    aero_buf__free(&q->ops);
     free(q);
 }
 
@@ -217,7 +239,7 @@ static aero_stream *run_keys(aero_query *q, const aero_key *keys, size_t n, bool
     }
     for (size_t i = 0; i < n; i++)
         aero_record_init(&rows[i]);
-    aero_read_spec spec = {(const char *const *)q->bin_ptrs, q->n_bins, q->no_bins, q->filter.ptr, q->filter.len};
+    aero_read_spec spec = {(const char *const *)q->bin_ptrs, q->n_bins, q->no_bins, q->filter.ptr, q->filter.len, q->ops.data, q->ops.len, q->oph.n_ops};
     aero_status st;
     if (single) {
         st = aero_read__one(q->s, &q->s->read_point, &keys[0], &spec, &rows[0], err);

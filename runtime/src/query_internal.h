@@ -7,6 +7,7 @@
 #include "client.h"
 #include "filter.h"
 #include "proto/buf.h"
+#include "proto/msg.h"
 
 enum aero_query_kind { AERO_Q_DATASET, AERO_Q_KEY, AERO_Q_KEYS };
 
@@ -22,6 +23,8 @@ struct aero_query {
     size_t n_bins;
     bool no_bins, fail_on_filtered, respond_all;
     aero_filter filter;
+    aero_buf ops;            /* select_from() expression ops, encoded */
+    aero_msg_header oph;     /* counts them */
     uint64_t max_records;
     uint32_t rps;
     uint32_t chunk;

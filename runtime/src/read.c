@@ -19,6 +19,8 @@ static aero_status build_read(aero_buf *req, const aero_key *key, const aero_pol
     h.info1 = AERO_INFO1_READ;
     if (spec->header_only)
         h.info1 |= AERO_INFO1_NOBINDATA;
+    else if (spec->n_ops)
+        h.info2 |= AERO_INFO2_RESPOND_ALL_OPS;
     else if (!spec->n_bins)
         h.info1 |= AERO_INFO1_GET_ALL;
     h.record_ttl = (uint32_t)p->read_touch_ttl_percent;
@@ -36,6 +38,10 @@ static aero_status build_read(aero_buf *req, const aero_key *key, const aero_pol
                                      b ? "'" : "", !b ? "NULL" : n == 0 ? "empty" : "longer than 15 bytes");
             aero_msg__op(req, &h, AERO_OP_READ, AERO_PT_NULL, b, n, NULL, 0);
         }
+    }
+    if (spec->n_ops && !spec->header_only) {
+        aero_buf__put(req, spec->ops, spec->ops_len);
+        h.n_ops = (uint16_t)(h.n_ops + spec->n_ops);
     }
     aero_status st = aero_msg__end(req, start, &h);
     if (st != AERO_OK)
@@ -101,7 +107,7 @@ AERO_API aero_status aero_session_get(aero_session *s, const aero_key *key, cons
         return aero_err__set(err, AERO_ERR_PARAM, "get needs a session and an output record");
     if (n_bins && !bins)
         return aero_err__set(err, AERO_ERR_PARAM, "get: bins array is NULL");
-    aero_read_spec spec = {bins, n_bins, false, NULL, 0};
+    aero_read_spec spec = {bins, n_bins, false, NULL, 0, NULL, 0, 0};
     aero_status st = aero_read__one(s, &s->read_point, key, &spec, out, err);
     if (st == AERO_OK && out->result != AERO_OK)
         return aero_err__set(err, out->result, "get: %s", aero_status_str(out->result));
@@ -112,7 +118,7 @@ AERO_API aero_status aero_session_get_header(aero_session *s, const aero_key *ke
     aero_error_reset(err);
     if (!s || !out)
         return aero_err__set(err, AERO_ERR_PARAM, "get_header needs a session and an output record");
-    aero_read_spec spec = {NULL, 0, true, NULL, 0};
+    aero_read_spec spec = {NULL, 0, true, NULL, 0, NULL, 0, 0};
     aero_status st = aero_read__one(s, &s->read_point, key, &spec, out, err);
     if (st == AERO_OK && out->result != AERO_OK)
         return aero_err__set(err, out->result, "get_header: %s", aero_status_str(out->result));
@@ -125,7 +131,7 @@ AERO_API aero_status aero_session_exists(aero_session *s, const aero_key *key, b
         return aero_err__set(err, AERO_ERR_PARAM, "exists needs a session and an output flag");
     aero_record rec;
     aero_record_init(&rec);
-    aero_read_spec spec = {NULL, 0, true, NULL, 0};
+    aero_read_spec spec = {NULL, 0, true, NULL, 0, NULL, 0, 0};
     aero_status st = aero_read__one(s, &s->read_point, key, &spec, &rec, err);
     if (st == AERO_OK) {
         *exists = rec.result == AERO_OK;

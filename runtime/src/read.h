@@ -14,6 +14,9 @@ typedef struct aero_read_spec {
     bool header_only;
     const uint8_t *filter;   /* expression bytes or NULL */
     size_t filter_len;
+    const uint8_t *ops;      /* encoded projection ops (select_from), or NULL */
+    size_t ops_len;
+    uint16_t n_ops;
 } aero_read_spec;
 
 /**

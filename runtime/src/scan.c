@@ -39,6 +39,8 @@ struct aero_scan {
     size_t n_bins;
     bool no_bins;
     aero_buf filter;
+    aero_buf ops;          /* select_from() projection ops */
+    uint16_t n_ops;
     uint32_t rps;
     uint64_t limit;        /* max_records over the whole query, 0 = none */
     uint32_t chunk;        /* records per chunk, 0 = no chunking */
@@ -82,6 +84,7 @@ aero_stream *aero_scan__start(struct aero_query *q, aero_error *err) {
     memcpy(sc->ns, q->ds.ns, sizeof sc->ns);
     memcpy(sc->set, q->ds.set, sizeof sc->set);
     aero_buf__init(&sc->filter, NULL, 0);
+    aero_buf__init(&sc->ops, NULL, 0);
     aero_frames__init(&sc->frames);
     sc->frames.socket_timeout_ms = sc->p->socket_timeout_ms ? sc->p->socket_timeout_ms : sc->p->total_timeout_ms;
     aero_buf__init(&sc->req, NULL, 0);
@@ -94,6 +97,11 @@ aero_stream *aero_scan__start(struct aero_query *q, aero_error *err) {
     if (q->filter.ptr) {
         aero_buf__put(&sc->filter, q->filter.ptr, q->filter.len);
         if (sc->filter.failed) goto oom;
+    }
+    if (q->oph.n_ops) {
+        aero_buf__put(&sc->ops, q->ops.data, q->ops.len);
+        if (sc->ops.failed) goto oom;
+        sc->n_ops = q->oph.n_ops;
     }
     sc->no_bins = q->no_bins;
     sc->rps = q->rps;
@@ -135,6 +143,7 @@ void aero_scan__free(struct aero_scan *sc) {
     end_exchange(sc, false);
     free(sc->bins);
     aero_buf__free(&sc->filter);
+    aero_buf__free(&sc->ops);
     aero_frames__free(&sc->frames);
     aero_buf__free(&sc->req);
     aero_record_dispose(&sc->row);
@@ -232,6 +241,11 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
         aero_msg__field_u64(b, &h, AERO_FIELD_MAX_RECORDS, quota);
     for (size_t i = 0; !sc->no_bins && i < sc->n_bins; i++)
         aero_msg__op(b, &h, AERO_OP_READ, AERO_PT_NULL, sc->bins[i], strlen(sc->bins[i]), NULL, 0);
+    if (sc->n_ops) {
+        h.info2 |= AERO_INFO2_RESPOND_ALL_OPS;
+        aero_buf__put(b, sc->ops.data, sc->ops.len);
+        h.n_ops = (uint16_t)(h.n_ops + sc->n_ops);
+    }
     aero_status st = aero_msg__end(b, start, &h);
     if (st != AERO_OK) {
         aero_node__release(node);

@@ -305,30 +305,10 @@ static aero_write *exp_op(aero_write *w, uint8_t op, const char *bin, const char
     size_t n;
     if (!w || !bin_ok(w, bin, &n))
         return w;
-    if (!ael) {
-        misuse(w, AERO_ERR_PARAM, "expression for bin '%s' is NULL", bin);
-        return w;
-    }
-    aero_error e;
-    aero_expr *x = aero_ael_compile(ael, NULL, 0, &e);
-    if (!x) {
-        misuse(w, AERO_ERR_AEL, "expression for bin '%s': %s", bin, e.message);
-        return w;
-    }
-    size_t len;
-    const uint8_t *bytes = aero_expr_bytes(x, &len);
-    uint8_t tmp[64];
-    aero_buf v;
-    aero_buf__init(&v, tmp, sizeof tmp);
-    aero_mp__pack_array_header(&v, 2);
-    aero_buf__put(&v, bytes, len);
-    aero_mp__pack_uint(&v, flags);
-    if (v.failed)
-        misuse(w, AERO_ERR_NO_MEMORY, "out of memory encoding an expression");
-    else
-        aero_msg__op(&w->ops, &w->oph, op, AERO_PT_BLOB, bin, n, v.data, v.len);
-    aero_buf__free(&v);
-    aero_expr_free(x);
+    char msg[160];
+    aero_status st = aero_expop__append(&w->ops, &w->oph, op, bin, n, ael, flags, msg, sizeof msg);
+    if (st != AERO_OK)
+        misuse(w, st, "%s", msg);
     w->respond_all = true;
     if (op == AERO_OP_EXP_READ)
         w->has_read = true;

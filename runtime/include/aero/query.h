@@ -44,6 +44,14 @@ AERO_API aero_query *aero_session_query_keys(aero_session *s, const aero_key *ke
 AERO_API aero_query *aero_query_bins(aero_query *q, const char *const *bins, size_t n);
 /** with_no_bins(): metadata only (generation, TTL). */
 AERO_API aero_query *aero_query_with_no_bins(aero_query *q);
+/**
+ * select_from(bin, AEL): a projection computed by the server. Each record (or
+ * row) comes back with result bin `bin` holding the value of `ael` (flags:
+ * AERO_EXP_IGNORE_EVAL_FAILURE to skip records where it cannot be computed).
+ * May be called several times; cannot be combined with bins() or
+ * with_no_bins(). Needs server 8.1.2 or later for dataset queries.
+ */
+AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, const char *ael, unsigned flags);
 /** where(AEL): server-side filter. */
 AERO_API aero_query *aero_query_where(aero_query *q, const char *ael);
 /** where() with a compiled expression (bytes copied). */

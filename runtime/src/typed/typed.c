@@ -413,7 +413,7 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
     rc = seen_init(&seen, r, err);
     if (rc == AERO_OK) {
         sink_ctx ctx = {r, obj, &seen, 0};
-        aero_read_spec spec = {names, n_fields, false, NULL, 0};
+        aero_read_spec spec = {names, n_fields, false, NULL, 0, NULL, 0, 0};
         aero_error_reset(err);
         rc = aero_read__one_into(s, &s->read_point, key, &spec, holder, sink_bin, &ctx, err);
         if (rc == AERO_OK && holder->result != AERO_OK)

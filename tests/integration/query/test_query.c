@@ -288,6 +288,56 @@ static void test_expression_operations(void **state) {
     aero_record_dispose(&r);
 }
 
+static void test_select_from_projection(void **state) {
+    aero_error err;
+    /* dataset query: every matching record carries the computed bin only */
+    aero_query *q = aero_session_query(S, &g_ds);
+    aero_query_where(q, "$.age >= 50");
+    aero_query_select_from(q, "dbl", "$.age * 2", 0);
+    aero_stream *st = aero_query_execute(q, &err);
+    assert_non_null(st);
+    int n = 0;
+    for (const aero_record *r; (r = aero_stream_next(st, &err));) {
+        int64_t dbl = aero_record_int(r, "dbl", -1);
+        assert_true(dbl >= 100 && dbl % 2 == 0);
+        assert_null(aero_record_get(r, "status"));
+        n++;
+    }
+    assert_int_equal(err.code, AERO_OK);
+    assert_int_equal(n, N_RECORDS - 50);
+    aero_stream_close(st);
+    /* point read and batch read */
+    aero_key k = rec_key(12);
+    q = aero_session_query_key(S, &k);
+    aero_query_select_from(q, "next", "$.age + 1", 0);
+    st = aero_query_execute(q, &err);
+    const aero_record *r;
+    assert_int_equal(aero_stream_first_or_raise(st, &r, &err), AERO_OK);
+    assert_int_equal(aero_record_int(r, "next", 0), 13);
+    aero_stream_close(st);
+    aero_key keys[] = {rec_key(1), rec_key(2)};
+    q = aero_session_query_keys(S, keys, 2);
+    aero_query_select_from(q, "next", "$.age + 1", 0);
+    st = aero_query_execute(q, &err);
+    assert_non_null(st);
+    int64_t want = 2;
+    while ((r = aero_stream_next(st, &err)))
+        assert_int_equal(aero_record_int(r, "next", 0), want++);
+    assert_int_equal(want, 4);
+    aero_stream_close(st);
+    /* misuse is reported at execute */
+    const char *bins[] = {"age"};
+    q = aero_session_query(S, &g_ds);
+    aero_query_bins(q, bins, 1);
+    aero_query_select_from(q, "x", "$.age", 0);
+    assert_null(aero_query_execute(q, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
+    q = aero_session_query(S, &g_ds);
+    aero_query_select_from(q, "x", "$.age +", 0);
+    assert_null(aero_query_execute(q, &err));
+    assert_int_equal(err.code, AERO_ERR_AEL);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan_returns_every_record_once),
@@ -300,6 +350,7 @@ int main(void) {
         cmocka_unit_test(test_where_on_point_read),
         cmocka_unit_test(test_where_on_write),
         cmocka_unit_test(test_expression_operations),
+        cmocka_unit_test(test_select_from_projection),
     };
     return cmocka_run_group_tests_name("query", tests, setup, teardown);
 }
