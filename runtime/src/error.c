@@ -129,3 +129,13 @@ aero_status aero_err__set(aero_error *err, aero_status code, const char *fmt, ..
         snprintf(err->message, sizeof err->message, "%s", aero_status_str(code));
     return code;
 }
+
+void aero_misuse__set(aero_misuse *m, aero_status code, const char *fmt, ...) {
+    if (m->code != AERO_OK)
+        return;
+    m->code = code;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->msg, sizeof m->msg, fmt, ap);
+    va_end(ap);
+}

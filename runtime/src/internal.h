@@ -16,6 +16,18 @@
 aero_status aero_err__set(aero_error *err, aero_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/**
+ * The first misuse a builder saw: builders never fail on the spot, they keep
+ * the first problem and report it at execute (as the SDK raises at execute).
+ */
+typedef struct aero_misuse {
+    aero_status code; /* AERO_OK while nothing went wrong */
+    char msg[160];
+} aero_misuse;
+
+/** Record a misuse unless one is already recorded (printf format). */
+void aero_misuse__set(aero_misuse *m, aero_status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #define AERO_LIKELY(x) __builtin_expect(!!(x), 1)
 #define AERO_UNLIKELY(x) __builtin_expect(!!(x), 0)
 

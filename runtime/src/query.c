@@ -12,16 +12,7 @@
 #include "batch.h"
 #include "read.h"
 
-static void qmisuse(aero_query *q, aero_status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void qmisuse(aero_query *q, aero_status code, const char *fmt, ...) {
-    if (q->bad)
-        return;
-    q->bad = code;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(q->bad_msg, sizeof q->bad_msg, fmt, ap);
-    va_end(ap);
-}
+#define qmisuse(q, ...) aero_misuse__set(&(q)->bad, __VA_ARGS__)
 
 static aero_query *qnew(aero_session *s, enum aero_query_kind kind) {
     if (!s)
@@ -282,8 +273,8 @@ AERO_API aero_stream *aero_query_execute(aero_query *q, aero_error *err) {
         return NULL;
     }
     aero_stream *st = NULL;
-    if (q->bad)
-        aero_err__set(err, q->bad, "query: %s", q->bad_msg);
+    if (q->bad.code)
+        aero_err__set(err, q->bad.code, "query: %s", q->bad.msg);
     else if (q->kind == AERO_Q_KEY) {
         if (aero_cmd__check_key(&q->key, err) == AERO_OK)
             st = run_keys(q, &q->key, 1, true, err);

@@ -6,6 +6,7 @@
 
 #include "client.h"
 #include "filter.h"
+#include "internal.h"
 #include "proto/buf.h"
 #include "proto/msg.h"
 
@@ -29,8 +30,7 @@ struct aero_query {
     uint32_t rps;
     uint32_t chunk;
     uint32_t pbegin, pend;
-    aero_status bad;
-    char bad_msg[160];
+    aero_misuse bad;         /* first misuse, reported at execute */
 };
 
 struct aero_scan;

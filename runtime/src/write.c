@@ -29,8 +29,7 @@ struct aero_write {
     aero_session *s;
     aero_key key;
     enum verb verb;
-    aero_status bad;             /* first misuse, reported at execute */
-    char bad_msg[160];
+    aero_misuse bad;             /* first misuse, reported at execute */
     aero_buf ops;
     aero_msg_header oph;         /* counts ops */
     bool has_read, has_write, respond_all, write_once, record_op;
@@ -45,16 +44,7 @@ struct aero_write {
     uint8_t req_store[REQ_INLINE];
 };
 
-static void misuse(aero_write *w, aero_status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void misuse(aero_write *w, aero_status code, const char *fmt, ...) {
-    if (w->bad)
-        return;
-    w->bad = code;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(w->bad_msg, sizeof w->bad_msg, fmt, ap);
-    va_end(ap);
-}
+#define misuse(w, ...) aero_misuse__set(&(w)->bad, __VA_ARGS__)
 
 static aero_write *acquire(aero_session *s) {
     aero_client *c = s->client;
@@ -78,8 +68,8 @@ static aero_write *acquire(aero_session *s) {
     aero_filter__clear(&w->filter);
     aero_buf__reset(&w->req);
     w->s = s;
-    w->bad = AERO_OK;
-    w->bad_msg[0] = '\0';
+    w->bad.code = AERO_OK;
+    w->bad.msg[0] = '\0';
     memset(&w->oph, 0, sizeof w->oph);
     w->has_read = w->has_write = w->respond_all = w->write_once = w->record_op = false;
     w->ttl_set = w->gen_set = w->fail_on_filtered = false;
@@ -456,8 +446,8 @@ AERO_API aero_status aero_write_execute(aero_write *w, aero_record *out, aero_er
     if (!w)
         return aero_err__set(err, AERO_ERR_PARAM, "write builder is NULL (session NULL or out of memory)");
     aero_status st = aero_cmd__check_key(&w->key, err);
-    if (st == AERO_OK && w->bad)
-        st = aero_err__set(err, w->bad, "%s: %s", verb_name(w->verb), w->bad_msg);
+    if (st == AERO_OK && w->bad.code)
+        st = aero_err__set(err, w->bad.code, "%s: %s", verb_name(w->verb), w->bad.msg);
     const aero_policy *p = &w->s->write_point;
     if (st == AERO_OK)
         st = build(w, p, err);
