@@ -316,6 +316,59 @@ static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
     return acc;
 }
 
+/*
+ * Arguments of a CDT call are expressions (the server builds each one): an
+ * array is an expression call (literal lists come quoted, [126, [...]]) and
+ * scalars / maps stand for themselves. Writes the payload with every
+ * argument evaluated into out; false when an argument is unknown or the
+ * payload is malformed (c->err set for the latter). A context
+ * ([0xff, ctx, [op, args...]]) is kept as it is.
+ */
+static bool eval_payload(ctx *c, const uint8_t *payload, size_t pn, aero_buf *out, int depth) {
+    mp_reader r = {payload, payload + pn};
+    mp_obj o;
+    int64_t op;
+    if (depth > 1 || !mp_read(&r, &o) || o.type != MP_ARRAY || o.len == 0 || !read_int(&r, &op)) {
+        c->err = true;
+        return false;
+    }
+    mp_put_array(out, o.len);
+    mp_put_int(out, op);
+    if (op == 0xff && o.len == 3) {
+        const uint8_t *cp, *ip;
+        size_t cn, in;
+        if (!mp_span(&r, &cp, &cn) || !mp_span(&r, &ip, &in)) {
+            c->err = true;
+            return false;
+        }
+        aero_buf__put(out, cp, cn);
+        return eval_payload(c, ip, in, out, depth + 1);
+    }
+    for (uint32_t k = 1; k < o.len; k++) {
+        mp_reader peek = r;
+        mp_obj a;
+        if (!mp_read(&peek, &a)) {
+            c->err = true;
+            return false;
+        }
+        if (a.type == MP_ARRAY) {
+            val v = ev(c, &r);
+            if (c->err || v.t == V_UNKNOWN)
+                return false;
+            to_mp(&v, out);
+        } else {
+            const uint8_t *ap;
+            size_t an;
+            if (!mp_span(&r, &ap, &an)) {
+                c->err = true;
+                return false;
+            }
+            aero_buf__put(out, ap, an);
+        }
+    }
+    return true;
+}
+
 static val call_cdt(ctx *c, int rtype, int64_t system, const uint8_t *payload, size_t pn, val target) {
     if (system == 0x40) { /* modify: runs on a copy, yields the modified collection */
         if (target.t != V_LIST && target.t != V_MAP)
@@ -741,12 +794,20 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         size_t pn;
         if (na != 4 || !read_int(r, &rtype) || !read_int(r, &system) || !mp_span(r, &payload, &pn))
             return fail(c);
-        /* arguments inside the payload may themselves be expressions only in
-           newer servers; 8.1 CDT payload arguments are literals */
         val target = ev(c, r);
         if (c->err || target.t == V_UNKNOWN)
             return UNKNOWN;
-        return call_cdt(c, (int)rtype, system, payload, pn, target);
+        aero_buf args;
+        aero_buf__init(&args, NULL, 0);
+        val v = UNKNOWN;
+        if (eval_payload(c, payload, pn, &args, 0)) {
+            if (args.failed)
+                c->err = true;
+            else
+                v = call_cdt(c, (int)rtype, system, args.data, args.len, target);
+        }
+        aero_buf__free(&args);
+        return v;
     }
     default:
         /* geo, hll, loop variables, map_keys_in...: not evaluated */

@@ -1,0 +1,133 @@
+/*
+ * test_realdiff.c - answers where aero-testserver once disagreed with a real
+ * Aerospike CE 8.1.2.0 server; every expected value here is what the real
+ * server answered. Runs against a fresh test server, or against any server
+ * when AERO_TS_PORT names a port on 127.0.0.1 (namespace "test"), so the
+ * expectations themselves can be checked against a real one.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <aero/ael.h>
+#include <aero/testserver.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proto/buf.h"
+#include "tsclient.h"
+
+static uint16_t port;
+static const char SET[] = "rdiff";
+
+static int setup(void **state) {
+    const char *ext = getenv("AERO_TS_PORT");
+    *state = NULL;
+    if (ext && *ext) {
+        port = (uint16_t)atoi(ext);
+    } else {
+        aero_error err;
+        aero_testserver *ts = aero_testserver_start(NULL, &err);
+        if (!ts)
+            return -1;
+        *state = ts;
+        port = aero_testserver_port(ts, 0);
+    }
+    /* name "Bob", tags [a,b,c], m {a:1,b:2,c:3}, flag true, n 5 */
+    static const uint8_t tags[] = {0x93, 0xa2, 3, 'a', 0xa2, 3, 'b', 0xa2, 3, 'c'};
+    static const uint8_t map[] = {0x83, 0xa2, 3, 'a', 1, 0xa2, 3, 'b', 2, 0xa2, 3, 'c', 3};
+    static const uint8_t yes = 1;
+    tc_msg m;
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_key_str(&m, "test", SET, "rd1", false);
+    tc_op_str(&m, 2, "name", "Bob");
+    tc_op(&m, 2, 20, "tags", tags, sizeof tags);
+    tc_op(&m, 2, 19, "m", map, sizeof map);
+    tc_op(&m, 2, 17, "flag", &yes, 1);
+    tc_op_int(&m, 2, "n", 5);
+    tc_end(&m);
+    tc_answer a = tc_call(port, &m);
+    tc_free(&m);
+    int rc = a.closed || a.result != 0 ? -1 : 0;
+    tc_answer_free(&a);
+    return rc;
+}
+
+static int teardown(void **state) {
+    if (*state)
+        aero_testserver_stop(*state);
+    return 0;
+}
+
+/* read of rd1 with a filter; the result code (-1 when closed) */
+static int filtered(const uint8_t *f, size_t n) {
+    tc_msg m;
+    tc_begin(&m, 3, 0, 0, 0, 0);
+    tc_key_str(&m, "test", SET, "rd1", false);
+    tc_field(&m, 43, f, n);
+    tc_end(&m);
+    tc_answer a = tc_call(port, &m);
+    tc_free(&m);
+    int rc = a.closed ? -1 : a.result;
+    tc_answer_free(&a);
+    return rc;
+}
+
+static int ael_filtered(const char *text) {
+    aero_error err;
+    aero_expr *e = aero_ael_compile(text, NULL, 0, &err);
+    assert_non_null(e);
+    size_t n;
+    const uint8_t *b = aero_expr_bytes(e, &n);
+    int rc = filtered(b, n);
+    aero_expr_free(e);
+    return rc;
+}
+
+/* 1. CDT call arguments are expressions: a bin read as the value, a quoted list */
+static void test_cdt_arguments_are_expressions(void **state) {
+    (void)state;
+    static const struct {
+        const char *ael;
+        int rc; /* 0 = kept, 27 = filtered out */
+    } cases[] = {
+        {"$.name in ['Bob', 'Mary']", 0},
+        {"$.name in ['Bobby', 'Mary']", 27},
+        {"$.n in [1, 5]", 0},
+        {"$.n in [1, 6]", 27},
+        {"$.tags.[=a,b].count() == 2", 0},
+        {"$.tags.[=a,z].count() == 1", 0},
+        {"$.tags.[=y,z].count() > 0", 27},
+        {"$.m.{a,b}.count() == 2", 0},
+        {"$.m.{a,z}.count() == 2", 27},
+        {"'a' in $.tags", 0},
+        {"'z' in $.tags", 27},
+        {"$.flag == true", 0},
+        {"not($.flag)", 27},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int rc = ael_filtered(cases[i].ael);
+        if (rc != cases[i].rc)
+            fail_msg("%s: %d, want %d", cases[i].ael, rc, cases[i].rc);
+    }
+    /* a bool bin read as BOOL is a filter by itself: [81, 1, "flag"] */
+    static const uint8_t flag[] = {0x93, 0x51, 0x01, 0xa4, 'f', 'l', 'a', 'g'};
+    assert_int_equal(filtered(flag, sizeof flag), 0);
+    /* list_get_by_value(EXISTS, value = bin "name") over a quoted list, hand-built:
+       [127, 1, 0, [22, 13, [81, 3, "name"]], [126, ["Bob"]]] */
+    static const uint8_t in[] = {0x95, 0x7f, 0x01, 0x00, 0x93, 0x16, 0x0d, 0x93, 0x51, 0x03, 0xa4, 'n', 'a', 'm',
+                                 'e', 0x92, 0x7e, 0x91, 0xa4, 3, 'B', 'o', 'b'};
+    assert_int_equal(filtered(in, sizeof in), 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cdt_arguments_are_expressions),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
