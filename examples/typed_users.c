@@ -16,14 +16,6 @@
 #include "example_env.h"
 #include "users.aero.h"
 
-#define CHECK(call)                                                                                                    \
-    do {                                                                                                               \
-        if ((call) != AERO_OK) {                                                                                       \
-            fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, aero_status_str(err.code), err.message);          \
-            goto out;                                                                                                  \
-        }                                                                                                              \
-    } while (0)
-
 static void show(const char *label, const user *u)
 {
     printf("%s: name=%s", label, u->name);
