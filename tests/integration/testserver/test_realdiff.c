@@ -125,9 +125,96 @@ static void test_cdt_arguments_are_expressions(void **state) {
     assert_int_equal(filtered(in, sizeof in), 0);
 }
 
+/* 3. a filter whose type is not boolean is refused: 4 (not 27) */
+static void test_non_boolean_filter(void **state) {
+    (void)state;
+    static const uint8_t ff[] = {0xff};
+    static const uint8_t nil[] = {0xc0};
+    static const uint8_t int_bin[] = {0x93, 0x51, 0x02, 0xa4, 'f', 'l', 'a', 'g'}; /* [81, INT, "flag"] */
+    assert_int_equal(filtered(ff, sizeof ff), 4);
+    assert_int_equal(filtered(nil, sizeof nil), 4);
+    assert_int_equal(filtered(int_bin, sizeof int_bin), 4);
+}
+
+/* one request on fd; the first message's info3 and result (false when closed) */
+static bool first_answer(int fd, tc_msg *m, uint8_t *info3, uint8_t *result) {
+    if (!tc_send(fd, m->b.data, m->b.len))
+        return false;
+    uint8_t type, *body;
+    size_t len;
+    if (!tc_read_frame(fd, &type, &body, &len))
+        return false;
+    bool ok = type == 3 && len >= 22;
+    if (ok) {
+        *info3 = body[3];
+        *result = body[5];
+    }
+    free(body);
+    return ok;
+}
+
+enum { R_NS, R_NO_PDONE, R_PID, R_NO_PIDS, R_TRID, R_FILTER, R_BIN16 };
+
+static void refused_scan(tc_msg *m, int kind, uint64_t trid) {
+    uint8_t pids[2] = {1, 0}, big[2] = {0x00, 0x10}; /* 1, 4096 */
+    uint8_t t[8];
+    aero_set_u64be(t, trid);
+    tc_begin(m, 1, 0, kind == R_NO_PDONE ? 0 : 4, 0, 0);
+    tc_field(m, 0, kind == R_NS ? "nons" : "test", 4);
+    tc_field(m, 1, SET, strlen(SET));
+    tc_field(m, 7, t, 8);
+    if (kind == R_PID)
+        tc_field(m, 11, big, 2);
+    else if (kind != R_NO_PIDS)
+        tc_field(m, 11, pids, 2);
+    if (kind == R_FILTER)
+        tc_field(m, 43, "\xff", 1);
+    if (kind == R_BIN16)
+        tc_op(m, 1, 0, "abcdefghijklmnop", NULL, 0);
+    tc_end(m);
+}
+
+/* 2. a scan refused before it starts: ONE message, info3 = 0 (no LAST), connection kept */
+static void test_refused_scan_keeps_connection(void **state) {
+    (void)state;
+    static const struct {
+        int kind;
+        uint8_t rc;
+    } cases[] = {{R_NS, 20}, {R_NO_PDONE, 16}, {R_PID, 4}, {R_NO_PIDS, 16}, {R_TRID, 4}, {R_FILTER, 4}, {R_BIN16, 4}};
+    uint64_t base = ((uint64_t)getpid() << 24) ^ (uint64_t)(uintptr_t)&base;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int fd = tc_connect(port);
+        assert_true(fd >= 0);
+        uint64_t trid = (base + i) & 0x7fffffffffffffffull;
+        tc_msg m;
+        uint8_t info3 = 0xee, rc = 0xee;
+        if (cases[i].kind == R_TRID) { /* a first, complete scan with that task id */
+            refused_scan(&m, R_FILTER + 100, trid);
+            tc_stream_free(tc_call_stream(port, &m));
+            tc_free(&m);
+        }
+        refused_scan(&m, cases[i].kind, trid);
+        assert_true(first_answer(fd, &m, &info3, &rc));
+        tc_free(&m);
+        if (rc != cases[i].rc || info3 != 0)
+            fail_msg("case %zu: rc %u info3 %02x, want rc %u info3 00", i, rc, info3, cases[i].rc);
+        /* nothing else comes, and the connection still serves requests */
+        tc_begin(&m, 3, 0, 0, 0, 0);
+        tc_key_str(&m, "test", SET, "rd1", false);
+        tc_end(&m);
+        assert_true(first_answer(fd, &m, &info3, &rc));
+        assert_int_equal(rc, 0);
+        assert_int_equal(info3, 0);
+        tc_free(&m);
+        close(fd);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cdt_arguments_are_expressions),
+        cmocka_unit_test(test_non_boolean_filter),
+        cmocka_unit_test(test_refused_scan_keeps_connection),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

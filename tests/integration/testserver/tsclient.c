@@ -279,7 +279,9 @@ tc_stream *tc_call_stream(uint16_t port, tc_msg *m) {
                 a->body = body;
                 kept = true;
             }
-            if (a->info3 & 1)
+            /* the end: LAST, or an error that is not about one partition
+               (a refused request is one message without LAST) */
+            if ((a->info3 & 1) || (a->result != 0 && !(a->info3 & 4)))
                 last = true;
             off += used;
         }

@@ -61,7 +61,7 @@ char *tc_info(uint16_t port, const char *request);
 /** Value for `name` in an info answer, malloc'd, or NULL. */
 char *tc_info_value(const char *answer, const char *name);
 
-/** Run a stream request and collect every AS_MSG of the answer (until LAST). */
+/** Run a stream request and collect every AS_MSG of the answer (until LAST, or an error without PARTITION_DONE). */
 typedef struct tc_stream {
     size_t n;
     tc_answer msgs[4200];

@@ -862,7 +862,14 @@ static void ctx_free(ctx *c) {
     }
 }
 
+bool ts_exp_may_be_bool(const uint8_t *exp, size_t len) {
+    int st = static_type(exp, len, 0);
+    return st < 0 || st == AERO_EXP_TYPE_BOOL;
+}
+
 int ts_exp_filter(const uint8_t *exp, size_t len, const ts_record *r, const char *ns) {
+    if (!ts_exp_may_be_bool(exp, len))
+        return TS_EXP_ERROR; /* the server refuses to build a filter that is not boolean: 4 */
     ctx c = {.r = r, .ns = ns};
     mp_reader rd = {exp, exp + len};
     val v = ev(&c, &rd);

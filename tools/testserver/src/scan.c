@@ -19,10 +19,16 @@
 
 #define FRAME_TARGET (128 * 1024)
 
+/*
+ * The one message that ends a scan / query. A real 8.1 server answers a
+ * request it refuses before it starts with a single message WITHOUT the LAST
+ * bit (info3 = 0) and keeps the connection open; clients stop at the first
+ * message carrying an error that is not a PARTITION_DONE one.
+ */
 static void last(aero_buf *out, uint8_t rc) {
     size_t f = ts_frame_begin(out);
     size_t h = ts_resp_begin(out);
-    ts_resp_end(out, h, 0, AERO_INFO3_LAST, rc, 0, 0, 0, 0, 0);
+    ts_resp_end(out, h, 0, rc ? 0 : AERO_INFO3_LAST, rc, 0, 0, 0, 0, 0);
     ts_frame_end(out, f);
 }
 
@@ -299,16 +305,13 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
             }
     }
     for (uint16_t i = 0; i < m->n_ops; i++) {
-        if (m->ops[i].name_len > 15) {
-            last(out, AERO_ERR_BIN_NAME);
-            return;
-        }
-        if (m->ops[i].op != AERO_OP_READ && m->ops[i].op != AERO_OP_EXP_READ) {
+        if (m->ops[i].name_len > 15 || (m->ops[i].op != AERO_OP_READ && m->ops[i].op != AERO_OP_EXP_READ)) {
             last(out, AERO_ERR_PARAMETER);
             return;
         }
     }
-    if (trid_reused(ts, m)) {
+    const ts_field *filt = m->fields_by_type[AERO_FIELD_FILTER];
+    if ((filt && !ts_exp_may_be_bool(filt->data, filt->len)) || trid_reused(ts, m)) {
         last(out, AERO_ERR_PARAMETER);
         return;
     }

@@ -240,6 +240,8 @@ enum { TS_EXP_FALSE = 0, TS_EXP_TRUE = 1, TS_EXP_UNKNOWN = 2, TS_EXP_ERROR = 3 }
  * expression is malformed (the server answers 4).
  */
 int ts_exp_filter(const uint8_t *exp, size_t len, const ts_record *r, const char *ns);
+/** False when the expression's result type is known and not boolean (a filter the server refuses: 4). */
+bool ts_exp_may_be_bool(const uint8_t *exp, size_t len);
 
 /**
  * Evaluate an exp op value `[<exp>, flags]` against r: 0 with *flags and a
