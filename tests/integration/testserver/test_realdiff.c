@@ -210,11 +210,84 @@ static void test_refused_scan_keeps_connection(void **state) {
     }
 }
 
+/* one batch-index request (field 41) of rows in namespaces ns[i] ("" = no namespace field) */
+static tc_stream *batch(const char *const *ns, size_t n) {
+    aero_buf b;
+    aero_buf__init(&b, NULL, 0);
+    uint8_t *h = aero_buf__append(&b, 5);
+    aero_set_u32be(h, (uint32_t)n);
+    h[4] = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t row[25 + 5];
+        char key[8];
+        snprintf(key, sizeof key, "rd%zu", i + 1);
+        aero_set_u32be(row, (uint32_t)i);
+        tc_msg tmp; /* the digest of key "rdN" in SET */
+        tc_begin(&tmp, 0, 0, 0, 0, 0);
+        tc_key_str(&tmp, "test", SET, key, false);
+        memcpy(row + 4, tmp.b.data + tmp.b.len - 20, 20);
+        tc_free(&tmp);
+        row[24] = 0;             /* row flags: not a repeat */
+        row[25] = 3;             /* info1: read all */
+        size_t nsl = strlen(ns[i]);
+        aero_set_u16be(row + 26, nsl ? 2 : 1);
+        aero_set_u16be(row + 28, 0);
+        aero_buf__put(&b, row, sizeof row);
+        uint8_t f[5];
+        if (nsl) {
+            aero_set_u32be(f, (uint32_t)nsl + 1);
+            f[4] = 0;
+            aero_buf__put(&b, f, 5);
+            aero_buf__put(&b, ns[i], nsl);
+        }
+        aero_set_u32be(f, (uint32_t)strlen(SET) + 1);
+        f[4] = 1;
+        aero_buf__put(&b, f, 5);
+        aero_buf__put(&b, SET, strlen(SET));
+    }
+    assert_false(b.failed);
+    tc_msg m;
+    tc_begin(&m, 1 | 8, 0, 0, 0, 0);
+    tc_field(&m, 41, b.data, b.len);
+    tc_end(&m);
+    aero_buf__free(&b);
+    tc_stream *s = tc_call_stream(port, &m);
+    tc_free(&m);
+    return s;
+}
+
+/* 4. an empty batch, or one with a row in an unknown namespace: one LAST message with 4 */
+static void test_batch_refused(void **state) {
+    (void)state;
+    static const char *const good[] = {"test", "test"}, *const bad2[] = {"test", "nons"},
+                             *const bad1[] = {"nons", "test"}, *const none[] = {"test", ""};
+    const char *const *reqs[] = {good, bad2, bad1, none};
+    for (size_t i = 0; i < 4; i++) {
+        tc_stream *s = batch(reqs[i], 2);
+        assert_false(s->closed);
+        if (i == 0) { /* rd1 found, rd2 not, then LAST 0 */
+            assert_int_equal(s->n, 3);
+            assert_int_equal(s->msgs[2].result, 0);
+        } else {
+            assert_int_equal(s->n, 1);
+            assert_int_equal(s->msgs[0].result, 4);
+        }
+        assert_true(s->msgs[s->n - 1].info3 & 1);
+        tc_stream_free(s);
+    }
+    tc_stream *s = batch(NULL, 0);
+    assert_int_equal(s->n, 1);
+    assert_int_equal(s->msgs[0].result, 4);
+    assert_true(s->msgs[0].info3 & 1);
+    tc_stream_free(s);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cdt_arguments_are_expressions),
         cmocka_unit_test(test_non_boolean_filter),
         cmocka_unit_test(test_refused_scan_keeps_connection),
+        cmocka_unit_test(test_batch_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

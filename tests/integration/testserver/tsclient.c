@@ -259,6 +259,7 @@ tc_stream *tc_call_stream(uint16_t port, tc_msg *m) {
             close(fd);
         return s;
     }
+    bool scan = m->b.len > 9 && !(m->b.data[9] & 0x08); /* info1 without BATCH */
     for (;;) {
         uint8_t type;
         uint8_t *body;
@@ -279,9 +280,10 @@ tc_stream *tc_call_stream(uint16_t port, tc_msg *m) {
                 a->body = body;
                 kept = true;
             }
-            /* the end: LAST, or an error that is not about one partition
-               (a refused request is one message without LAST) */
-            if ((a->info3 & 1) || (a->result != 0 && !(a->info3 & 4)))
+            /* the end: LAST, or in a scan / query an error that is not
+               about one partition (a refused request is one message
+               without LAST); batch rows carry their own result codes */
+            if ((a->info3 & 1) || (scan && a->result != 0 && !(a->info3 & 4)))
                 last = true;
             off += used;
         }

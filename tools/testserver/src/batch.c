@@ -5,7 +5,9 @@
  * answer carries the row index in transaction_ttl. Rows are answered in
  * request order, several per frame, then a LAST message. Without the
  * "respond all keys" parent flag the first row error other than 0, 2 and 27
- * ends the batch with that code in the LAST message, as the server does.
+ * ends the batch with that code in the LAST message, as the server does. An
+ * empty batch, a malformed one and one with a row in an unknown namespace
+ * answer only a LAST message with 4.
  */
 #include "ts.h"
 
@@ -140,9 +142,13 @@ void ts_batch_execute(aero_testserver *ts, const ts_msg *m, aero_buf *out) {
         }
         if (!parse_row(p, len, &check, flags, r))
             bad = true;
+        /* a row in an unknown (or no) namespace refuses the whole batch */
+        const ts_field *nsf = r->m.fields_by_type[AERO_FIELD_NAMESPACE];
+        if (!bad && (!nsf || !ts_store_ns(&ts->store, (const char *)nsf->data, nsf->len)))
+            bad = true;
         r->valid = true;
     }
-    if (bad || check != len) {
+    if (bad || check != len || n_rows == 0) { /* as are an empty batch and a malformed one */
         free(r->m.ops);
         free(r);
         last(out, frame, AERO_ERR_PARAMETER);
