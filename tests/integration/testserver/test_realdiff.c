@@ -134,6 +134,16 @@ static void test_non_boolean_filter(void **state) {
     assert_int_equal(filtered(ff, sizeof ff), 4);
     assert_int_equal(filtered(nil, sizeof nil), 4);
     assert_int_equal(filtered(int_bin, sizeof int_bin), 4);
+    /* arithmetic over other or mixed types is refused too: 4 */
+    static const uint8_t pow_int[] = {0x93, 0x03, 0x93, 0x18, 0x93, 0x51, 0x07, 0xa1, 'n', 0x02, 0xcb, 0x40, 0x82,
+                                      0xc0, 0, 0, 0, 0, 0}; /* pow(float bin n, 2) > 600.0 */
+    static const uint8_t mod_float[] = {0x93, 0x01, 0x93, 0x1a, 0xcb, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x01};
+    static const uint8_t add_mixed[] = {0x93, 0x03, 0x93, 0x14, 0x02, 0xcb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0x01};
+    static const uint8_t add_ints[] = {0x93, 0x03, 0x93, 0x14, 0x02, 0x01, 0x01}; /* 2 + 1 > 1 */
+    assert_int_equal(filtered(pow_int, sizeof pow_int), 4);
+    assert_int_equal(filtered(mod_float, sizeof mod_float), 4);
+    assert_int_equal(filtered(add_mixed, sizeof add_mixed), 4);
+    assert_int_equal(filtered(add_ints, sizeof add_ints), 0);
 }
 
 /* one request on fd; the first message's info3 and result (false when closed) */

@@ -475,6 +475,29 @@ static int static_type(const uint8_t *p, size_t n, int depth) {
     }
 }
 
+/*
+ * Whether the na arguments ahead in r may have the numeric type `want` (-1:
+ * INT or FLOAT, all the same) as far as their static types tell: the server
+ * refuses to build arithmetic over other or mixed types (4).
+ */
+static bool args_typed(const mp_reader *r, uint32_t na, int want) {
+    mp_reader peek = *r;
+    for (uint32_t k = 0; k < na; k++) {
+        const uint8_t *p;
+        size_t n;
+        if (!mp_span(&peek, &p, &n))
+            return true; /* malformed: evaluation reports it */
+        int t = static_type(p, n, 0);
+        if (t < 0)
+            continue;
+        if (want < 0 && (t == AERO_EXP_TYPE_INT || t == AERO_EXP_TYPE_FLOAT))
+            want = t;
+        else if (t != want)
+            return false;
+    }
+    return true;
+}
+
 static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
     int64_t op;
     if (n == 0 || !read_int(r, &op))
@@ -605,9 +628,11 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         return unknown ? UNKNOWN : mkbool(trues == 1);
     }
     case 20: case 21: case 22: case 23: case 32: case 33: case 34: case 50: case 51:
+        if (!args_typed(r, na, op >= 32 && op <= 34 ? AERO_EXP_TYPE_INT : -1))
+            return fail(c);
         return arith(c, r, (int)op, na);
     case 24: case 25:
-        if (na != 2)
+        if (na != 2 || !args_typed(r, na, AERO_EXP_TYPE_FLOAT))
             return fail(c);
         a = ev(c, r);
         b = ev(c, r);
@@ -615,7 +640,7 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
             return UNKNOWN;
         return mkfloat(op == 24 ? pow(a.f, b.f) : log(a.f) / log(b.f));
     case 26:
-        if (na != 2)
+        if (na != 2 || !args_typed(r, na, AERO_EXP_TYPE_INT))
             return fail(c);
         a = ev(c, r);
         b = ev(c, r);
