@@ -292,12 +292,116 @@ static void test_batch_refused(void **state) {
     tc_stream_free(s);
 }
 
+/* 5. RESPOND_ALL_OPS echoes each write op's own type (touch is not echoed) */
+static void test_respond_all_ops_types(void **state) {
+    (void)state;
+    tc_msg m;
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_key_str(&m, "test", SET, "rao", false);
+    tc_op_int(&m, 2, "a", 1);
+    tc_op_str(&m, 2, "s", "x");
+    tc_end(&m);
+    tc_answer a = tc_call(port, &m);
+    tc_free(&m);
+    assert_int_equal(a.result, 0);
+    tc_answer_free(&a);
+    tc_begin(&m, 1, 1 | 0x80, 0, 0, 0);
+    tc_key_str(&m, "test", SET, "rao", false);
+    tc_op_int(&m, 5, "a", 1);    /* increment */
+    tc_op(&m, 1, 0, "a", NULL, 0); /* read */
+    tc_op_str(&m, 9, "s", "y");  /* append */
+    tc_op_str(&m, 10, "s", "z"); /* prepend */
+    tc_op_int(&m, 2, "b", 3);    /* write */
+    tc_op(&m, 11, 0, "", NULL, 0); /* touch: no answer op */
+    tc_end(&m);
+    a = tc_call(port, &m);
+    tc_free(&m);
+    assert_int_equal(a.result, 0);
+    static const uint8_t want[] = {5, 1, 9, 10, 2};
+    assert_int_equal(a.n_ops, sizeof want);
+    const uint8_t *p = a.ops;
+    for (size_t i = 0; i < sizeof want; i++) {
+        assert_true(p + 8 <= a.body + a.len);
+        uint32_t sz = aero_get_u32be(p);
+        assert_int_equal(p[4], want[i]);
+        if (want[i] == 1)
+            assert_int_equal(aero_get_u64be(p + 9), 2); /* a + 1, name "a" */
+        p += 4 + sz;
+    }
+    tc_answer_free(&a);
+}
+
+/* an answer's result and generation; *vt receives the void time */
+static int call_gen(tc_msg *m, uint32_t *gen, uint32_t *vt) {
+    tc_end(m);
+    tc_answer a = tc_call(port, m);
+    tc_free(m);
+    int rc = a.closed ? -1 : a.result;
+    *gen = a.gen;
+    *vt = a.void_time;
+    tc_answer_free(&a);
+    return rc;
+}
+
+/* 6. errors found once the record is looked up carry its generation and void time */
+static void test_errors_carry_generation(void **state) {
+    (void)state;
+    uint32_t gen, vt, gen0, vt0;
+    tc_msg m;
+    tc_begin(&m, 0, 1 | 2, 0, 0, 0); /* delete: start from generation 0 */
+    tc_key_str(&m, "test", SET, "gen", false);
+    call_gen(&m, &gen, &vt);
+    for (int i = 0; i < 2; i++) { /* generation 2, ttl 1000 */
+        tc_begin(&m, 0, 1, 0, 0, 1000);
+        tc_key_str(&m, "test", SET, "gen", false);
+        tc_op_int(&m, 2, "a", i);
+        assert_int_equal(call_gen(&m, &gen0, &vt0), 0);
+    }
+    assert_int_equal(gen0, 2);
+    assert_int_not_equal(vt0, 0);
+    static const char set64[] = "ssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssssss";
+    uint8_t d[20];
+    tc_begin(&m, 0, 0, 0, 0, 0);
+    tc_key_str(&m, "test", SET, "gen", false);
+    memcpy(d, m.b.data + m.b.len - 20, 20);
+    tc_free(&m);
+    for (int k = 0; k < 6; k++) {
+        int want = k == 2 ? 21 : 4;
+        tc_begin(&m, k >= 2 && k <= 4 ? 1 : 0, k >= 2 && k <= 4 ? 0 : 1, 0, 0, 0);
+        tc_field(&m, 0, "test", 4);
+        tc_field(&m, 1, k == 1 || k == 4 ? set64 : SET, k == 1 || k == 4 ? 64 : strlen(SET));
+        tc_field(&m, 4, d, 20);
+        switch (k) {
+        case 0: tc_op_int(&m, 99, "a", 1); break;              /* unknown op (write) */
+        case 1: tc_op_int(&m, 2, "a", 1); break;               /* 64-byte set name (write) */
+        case 2: tc_op(&m, 1, 0, "abcdefghijklmnop", NULL, 0); break; /* 16-byte bin name (read) */
+        case 3: tc_op_int(&m, 99, "a", 1); break;              /* unknown op (read) */
+        case 4: tc_op(&m, 1, 0, "a", NULL, 0); break;          /* 64-byte set name (read) */
+        default: /* generation mismatch beats the unknown op: 3 */
+            want = 3;
+            m.b.data[10] |= 4;
+            aero_set_u32be(m.b.data + 14, 77);
+            tc_op_int(&m, 99, "a", 1);
+        }
+        int rc = call_gen(&m, &gen, &vt);
+        if (rc != want || gen != gen0 || (vt == 0) != (vt0 == 0))
+            fail_msg("case %d: rc %d gen %u vt %u, want rc %d gen %u", k, rc, gen, vt, want, gen0);
+    }
+    /* on a missing record a read answers 2 first */
+    tc_begin(&m, 1, 0, 0, 0, 0);
+    tc_key_str(&m, "test", SET, "gen-missing", false);
+    tc_op_int(&m, 99, "a", 1);
+    assert_int_equal(call_gen(&m, &gen, &vt), 2);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cdt_arguments_are_expressions),
         cmocka_unit_test(test_non_boolean_filter),
         cmocka_unit_test(test_refused_scan_keeps_connection),
         cmocka_unit_test(test_batch_refused),
+        cmocka_unit_test(test_respond_all_ops_types),
+        cmocka_unit_test(test_errors_carry_generation),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

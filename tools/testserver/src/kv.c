@@ -312,9 +312,9 @@ static int write_policies(const ts_msg *m, bool *must_exist) {
             has_read = has_read_all = true;
         } else if (is_read_op(o->op)) {
             has_read = response_bin = true;
-        } else if (o->op != AERO_OP_EXP_MODIFY) {
-            return AERO_ERR_PARAMETER;
         }
+        /* an unknown op fails only when it is applied (4, with the
+           record's generation and void time) */
     }
     if (has_read && !(m->info1 & AERO_INFO1_READ))
         return AERO_ERR_PARAMETER;
@@ -354,7 +354,8 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
     ts_namespace *ns = ts_store_ns(&ts->store, (const char *)fns->data, fns->len);
     if (!ns)
         return answer(out, AERO_ERR_NAMESPACE_NOT_FOUND, 0, 0, txn_ttl);
-    if (!fdig || fdig->len != 20 || (fset && fset->len > 63) || !valid_key(fkey))
+    /* a set name over 63 bytes is refused only once the record is looked up */
+    if (!fdig || fdig->len != 20 || !valid_key(fkey))
         return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
     if (m->fields_by_type[AERO_FIELD_UDF_PACKAGE] || m->fields_by_type[AERO_FIELD_UDF_FUNCTION]) {
         /* no UDF module is ever registered on the test server */
@@ -372,13 +373,6 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         int prc = write_policies(m, &must_exist);
         if (prc)
             return answer(out, prc, 0, 0, txn_ttl);
-    } else {
-        for (uint16_t i = 0; i < m->n_ops; i++) {
-            if (m->ops[i].name_len > 15)
-                return answer(out, AERO_ERR_BIN_NAME, 0, 0, txn_ttl);
-            if (!is_read_op(m->ops[i].op))
-                return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
-        }
     }
 
     ts_store *s = &ts->store;
@@ -392,6 +386,16 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         if (!rec) {
             rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
             goto done;
+        }
+        /* the op list of a read is checked on the record found */
+        for (uint16_t i = 0; i < m->n_ops; i++) {
+            rc = m->ops[i].name_len > 15      ? AERO_ERR_BIN_NAME
+                 : !is_read_op(m->ops[i].op) ? AERO_ERR_PARAMETER
+                                             : 0;
+            if (rc) {
+                answer(out, rc, rgen, rvt, txn_ttl);
+                goto done;
+            }
         }
         if (!set_ok(rec, fset, false)) {
             rc = answer(out, AERO_ERR_PARAMETER, rgen, rvt, txn_ttl);
@@ -460,7 +464,7 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         rc = answer(out, AERO_ERR_GENERATION, rgen, rvt, txn_ttl);
         goto done;
     }
-    if (rec && !set_ok(rec, fset, true)) {
+    if ((rec && !set_ok(rec, fset, true)) || (fset && fset->len > 63)) {
         rc = answer(out, AERO_ERR_PARAMETER, rgen, rvt, txn_ttl);
         goto done;
     }
@@ -514,7 +518,7 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
             rc = read_op(o, w, ns->name, respond_all, out, &n_ops);
         } else {
             rc = write_op(o, w, ns->name, &deleted, respond_all, out, &n_ops);
-            if (rc == 0 && respond_all && o->op != AERO_OP_CDT_MODIFY) {
+            if (rc == 0 && respond_all && o->op != AERO_OP_CDT_MODIFY && o->op != AERO_OP_TOUCH) {
                 ts_resp_op(out, o->op, 0, o->name, o->name_len, NULL, 0);
                 n_ops++;
             }
