@@ -394,6 +394,29 @@ static void test_errors_carry_generation(void **state) {
     assert_int_equal(call_gen(&m, &gen, &vt), 2);
 }
 
+/* 7. replicas-master is ns:<base64> (no regime / count prefix); replicas-all ns:<count>,<base64> */
+static void test_replicas_formats(void **state) {
+    (void)state;
+    char *ans = tc_info(port, "replicas-master\nreplicas-all\nreplicas\n");
+    assert_non_null(ans);
+    char *master = tc_info_value(ans, "replicas-master");
+    char *all = tc_info_value(ans, "replicas-all");
+    char *rep = tc_info_value(ans, "replicas");
+    assert_non_null(master);
+    assert_non_null(all);
+    assert_non_null(rep);
+    assert_int_equal(strncmp(master, "test:", 5), 0);
+    assert_int_equal(strlen(master), 5 + 684); /* 4096 bits in base64 */
+    assert_null(strchr(master, ','));
+    assert_int_equal(strncmp(all, "test:1,", 7), 0);
+    assert_int_equal(strncmp(rep, "test:0,1,", 9), 0);
+    assert_string_equal(master + 5, all + 7);
+    free(master);
+    free(all);
+    free(rep);
+    free(ans);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cdt_arguments_are_expressions),
@@ -402,6 +425,7 @@ int main(void) {
         cmocka_unit_test(test_batch_refused),
         cmocka_unit_test(test_respond_all_ops_types),
         cmocka_unit_test(test_errors_carry_generation),
+        cmocka_unit_test(test_replicas_formats),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

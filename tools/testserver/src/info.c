@@ -54,7 +54,11 @@ static bool param(const char *params, const char *key, char *val, size_t cap) {
     return false;
 }
 
-static void replicas(aero_testserver *ts, ts_node *node, unsigned max, aero_buf *o) {
+/* replicas: ns:regime,n_replicas,b64,...; replicas-all (no_regime):
+   ns:n_replicas,b64,...; replicas-master (master_only): ns:b64 of the
+   partitions this node masters, no prefix (as a real 8.1 server) */
+static void replicas(aero_testserver *ts, ts_node *node, unsigned max, bool master_only, bool no_regime,
+                     aero_buf *o) {
     unsigned rf = ts_cluster_rf(ts);
     if (max && max < rf)
         rf = max;
@@ -63,14 +67,20 @@ static void replicas(aero_testserver *ts, ts_node *node, unsigned max, aero_buf 
     uint8_t bm[512];
     char b64[700];
     for (unsigned i = 0; i < ts->store.n_ns; i++) {
-        printf_(o, "%s%s:0,%u", i ? ";" : "", ts->store.ns[i]->name, rf);
+        if (master_only)
+            printf_(o, "%s%s:", i ? ";" : "", ts->store.ns[i]->name);
+        else if (no_regime)
+            printf_(o, "%s%s:%u", i ? ";" : "", ts->store.ns[i]->name, rf);
+        else
+            printf_(o, "%s%s:0,%u", i ? ";" : "", ts->store.ns[i]->name, rf);
         for (unsigned k = 0; k < rf; k++) {
             memset(bm, 0, sizeof bm);
             for (unsigned p = 0; p < TS_PARTITIONS; p++)
                 if (ts_cluster_owner(ts, p, k) == (int)node->index)
                     bm[p >> 3] |= (uint8_t)(0x80 >> (p & 7));
             int n = EVP_EncodeBlock((unsigned char *)b64, bm, sizeof bm);
-            aero_buf__put_u8(o, ',');
+            if (!master_only)
+                aero_buf__put_u8(o, ',');
             if (n > 0)
                 aero_buf__put(o, b64, (size_t)n);
         }
@@ -235,9 +245,9 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
     } else if (!strcmp(cmd, "replicas") || !strcmp(cmd, "replicas-all")) {
         char v[16];
         unsigned max = params && param(params, "max", v, sizeof v) ? (unsigned)strtoul(v, NULL, 10) : 0;
-        replicas(ts, node, max, o);
+        replicas(ts, node, max, false, !strcmp(cmd, "replicas-all"), o);
     } else if (!strcmp(cmd, "replicas-master")) {
-        replicas(ts, node, 1, o);
+        replicas(ts, node, 1, true, false, o);
     } else if (!strcmp(cmd, "peers-clear-std") || !strcmp(cmd, "peers-clear-alt")) {
         peers(ts, node, o);
     } else if (!strcmp(cmd, "peers-generation")) {
