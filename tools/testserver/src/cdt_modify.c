@@ -180,7 +180,7 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
         return AERO_ERR_PARAMETER;
     int64_t opc = code.i;
     bool is_map = opc >= 64;
-    if ((opc > 13 && opc < 32) || (opc > 40 && opc < 64) || (opc > 89) || (opc > 75 && opc < 76))
+    if ((opc > 13 && opc < 32) || (opc > 40 && opc < 64) || opc > 89)
         return AERO_ERR_PARAMETER;
     ts_bin *b = ts_record_bin(w, name, name_len);
     if (b && b->ptype != (is_map ? AERO_PT_MAP : AERO_PT_LIST))
