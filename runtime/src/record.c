@@ -56,11 +56,9 @@ void aero_record__give_buf(aero_record *rec, aero_buf *b) {
     if (b->heap) {
         rec->store_.buf = b->data;
         rec->store_.buf_cap = b->cap;
-        rec->store_.buf_len = b->len;
     } else { /* the buffer never left caller storage: nothing to keep */
         rec->store_.buf = NULL;
         rec->store_.buf_cap = 0;
-        rec->store_.buf_len = 0;
     }
     aero_buf__init(b, NULL, 0);
 }

@@ -483,8 +483,6 @@ AERO_API aero_status aero_write_execute(aero_write *w, aero_record *out, aero_er
                          (rc == AERO_ERR_FILTERED_OUT && !w->fail_on_filtered);
             if (!quiet) {
                 st = aero_err__set(err, rc, "%s failed: %s", verb_name(w->verb), aero_status_str(rc));
-                if (err)
-                    snprintf(err->node, sizeof err->node, "%s", "");
             }
         }
     } else if (out) {

@@ -38,7 +38,7 @@ typedef struct aero_bin {
 /** Private storage of a record; do not touch. */
 typedef struct aero_record_store {
     uint8_t *buf;       /* last response, values point into it or the arena */
-    size_t buf_len, buf_cap;
+    size_t buf_cap;
     void *arena;        /* decoded lists, maps, NUL-terminated strings */
     aero_bin *bins_cap_ptr;
     uint32_t bins_cap;
