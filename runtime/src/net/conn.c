@@ -1,9 +1,14 @@
 /*
- * net/conn.c - non-blocking TCP sockets driven with poll() deadlines.
+ * net/conn.c - TCP sockets with a deadline on every wait.
  *
- * Every wait (connect, write, read) is bounded by an absolute monotonic
- * deadline; the fast path tries the syscall first and only polls when the
- * socket would block, so a read whose bytes already arrived costs one recv().
+ * Connect runs non-blocking and waits with poll(); the connected socket is
+ * then blocking, writes pass MSG_DONTWAIT and poll() when the socket buffer
+ * is full, and reads block inside recv() under SO_RCVTIMEO. The timeout asked
+ * of the kernel is kept short of the deadline (it counts in jiffies and its
+ * timer wheel may fire up to 1/8 late), re-set only when the safe bound moves
+ * away from the one in effect, and the last stretch before a deadline is
+ * waited with poll(), whose timer is precise. So waiting for an answer is one
+ * recv() in the common case and never outlasts the deadline.
  */
 #include "net/conn.h"
 
@@ -17,6 +22,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -69,6 +75,75 @@ static aero_status wait_fd(int fd, short events, uint64_t deadline_ns, const cha
     }
 }
 
+/* Below this much time left, reads wait with poll(): SO_RCVTIMEO is too coarse. */
+#define RECV_POLL_BELOW_NS (20u * 1000000u)
+
+static bool set_rcvtimeo(aero_conn *c, uint32_t ms)
+{
+    struct timeval tv = {.tv_sec = (time_t)(ms / 1000u), .tv_usec = (suseconds_t)(ms % 1000u) * 1000};
+    if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
+        return false;
+    c->rcvtimeo_ms = ms;
+    return true;
+}
+
+/*
+ * Prepare the wait of one recv() before `deadline_ns`: returns the recv()
+ * flags to use (0: block under SO_RCVTIMEO; MSG_DONTWAIT: bytes are known to
+ * be ready after a poll()), or -1 with *st set (timeout, poll failure).
+ */
+static int recv_wait_mode(aero_conn *c, uint64_t deadline_ns, aero_status *st, aero_error *err)
+{
+    if (deadline_ns == UINT64_MAX) {
+        if (c->rcvtimeo_ms == 0 || set_rcvtimeo(c, 0))
+            return 0;
+    } else {
+        uint64_t now = aero_now_ns();
+        if (now >= deadline_ns) {
+            *st = aero_err__set(err, AERO_ERR_TIMEOUT, "socket timeout while receiving");
+            return -1;
+        }
+        uint64_t left = deadline_ns - now;
+        if (left >= RECV_POLL_BELOW_NS) {
+            /* the kernel may wait up to 1/8 + one jiffy longer than asked: ask for less */
+            uint64_t left_ms = left / 1000000u;
+            uint64_t safe = left_ms - left_ms / 8 - 10;
+            if (safe > UINT32_MAX)
+                safe = UINT32_MAX;
+            uint32_t cur = c->rcvtimeo_ms;
+            if ((cur != 0 && cur <= safe && cur >= safe / 2) || set_rcvtimeo(c, (uint32_t)safe))
+                return 0;
+        }
+    }
+    /* close to the deadline (or setsockopt refused): poll, then take what is there */
+    *st = wait_fd(c->fd, POLLIN, deadline_ns, "receiving", err);
+    return *st == AERO_OK ? MSG_DONTWAIT : -1;
+}
+
+/*
+ * One recv() of at most n (> 0) bytes into b, waiting until some arrive or the
+ * deadline passes. *got > 0 on success.
+ */
+static aero_status recv_some(aero_conn *c, uint8_t *b, size_t n, size_t *got, uint64_t deadline_ns, aero_error *err)
+{
+    for (;;) {
+        aero_status st = AERO_OK;
+        int flags = recv_wait_mode(c, deadline_ns, &st, err);
+        if (flags < 0)
+            return st;
+        ssize_t r = recv(c->fd, b, n, flags);
+        if (r > 0) {
+            *got = (size_t)r;
+            return AERO_OK;
+        }
+        if (r == 0)
+            return aero_err__set(err, AERO_ERR_CONNECTION, "connection closed by peer");
+        if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+            continue; /* a signal, or SO_RCVTIMEO ran out short of the deadline: check the clock again */
+        return aero_err__set(err, AERO_ERR_CONNECTION, "recv failed: %s", strerror(errno));
+    }
+}
+
 aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
                                aero_error *err)
 {
@@ -99,7 +174,15 @@ aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, sockle
             return aero_err__set(err, AERO_ERR_CONNECTION, "connect failed: %s", strerror(so_err));
         }
     }
+    /* connected: blocking from now on (writes pass MSG_DONTWAIT, reads wait in recv) */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+        int e = errno;
+        close(fd);
+        return aero_err__set(err, AERO_ERR_CONNECTION, "fcntl failed: %s", strerror(e));
+    }
     c->fd = fd;
+    c->rcvtimeo_ms = 0;
     c->last_used_ns = aero_now_coarse_ns();
     return AERO_OK;
 }
@@ -110,7 +193,7 @@ aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t dea
     if (c->fd < 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "write on a closed connection");
     while (n > 0) {
-        ssize_t w = send(c->fd, b, n, MSG_NOSIGNAL);
+        ssize_t w = send(c->fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w > 0) {
             b += w;
             n -= (size_t)w;
@@ -126,43 +209,13 @@ aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t dea
         }
         return aero_err__set(err, AERO_ERR_CONNECTION, "send failed: %s", w < 0 ? strerror(errno) : "no progress");
     }
-    c->awaiting = true;
     return AERO_OK;
 }
 
 aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_ns, aero_error *err)
 {
-    uint8_t *b = p;
-    if (c->fd < 0)
-        return aero_err__set(err, AERO_ERR_CONNECTION, "read on a closed connection");
-    if (c->awaiting && n > 0) {
-        /* The answer to a request just sent is rarely there yet: wait first
-         * instead of paying for a recv() that would say EAGAIN. */
-        c->awaiting = false;
-        aero_status st = wait_fd(c->fd, POLLIN, deadline_ns, "receiving", err);
-        if (st != AERO_OK)
-            return st;
-    }
-    while (n > 0) {
-        ssize_t r = recv(c->fd, b, n, 0);
-        if (r > 0) {
-            b += r;
-            n -= (size_t)r;
-            continue;
-        }
-        if (r == 0)
-            return aero_err__set(err, AERO_ERR_CONNECTION, "connection closed by peer");
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            aero_status st = wait_fd(c->fd, POLLIN, deadline_ns, "receiving", err);
-            if (st != AERO_OK)
-                return st;
-            continue;
-        }
-        return aero_err__set(err, AERO_ERR_CONNECTION, "recv failed: %s", strerror(errno));
-    }
-    return AERO_OK;
+    size_t got = 0;
+    return aero_conn__read_some(c, p, n, n, &got, deadline_ns, err);
 }
 
 aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, size_t *got, uint64_t deadline_ns,
@@ -175,34 +228,14 @@ aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, 
         return aero_err__set(err, AERO_ERR_CONNECTION, "read on a closed connection");
     if (min > cap)
         min = cap;
-    if (c->awaiting && cap > 0) {
-        c->awaiting = false;
-        aero_status st = wait_fd(c->fd, POLLIN, deadline_ns, "receiving", err);
-        if (st != AERO_OK)
-            return st;
-    }
     while (have < min || (have == 0 && cap > 0)) {
-        ssize_t r = recv(c->fd, b + have, cap - have, 0);
-        if (r > 0) {
-            have += (size_t)r;
-            continue;
-        }
-        if (r == 0) {
+        size_t r = 0;
+        aero_status st = recv_some(c, b + have, cap - have, &r, deadline_ns, err);
+        if (st != AERO_OK) {
             *got = have;
-            return aero_err__set(err, AERO_ERR_CONNECTION, "connection closed by peer");
+            return st;
         }
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            aero_status st = wait_fd(c->fd, POLLIN, deadline_ns, "receiving", err);
-            if (st != AERO_OK) {
-                *got = have;
-                return st;
-            }
-            continue;
-        }
-        *got = have;
-        return aero_err__set(err, AERO_ERR_CONNECTION, "recv failed: %s", strerror(errno));
+        have += r;
     }
     *got = have;
     return AERO_OK;
@@ -228,9 +261,7 @@ void aero_conn__close(aero_conn *c)
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
-    free(c->rbuf);
-    c->rbuf = NULL;
-    c->rbuf_cap = 0;
+    c->rcvtimeo_ms = 0;
 }
 
 static bool parse_port(const char *s, size_t len, uint16_t *port)

@@ -1,10 +1,13 @@
 /*
  * net/conn.h - one blocking TCP connection with a deadline on every wait.
  *
- * Sockets are non-blocking underneath; connect, write and read wait with
- * poll() until the absolute monotonic deadline passed in, then fail with
- * AERO_ERR_TIMEOUT. A peer that closes gives AERO_ERR_CONNECTION. net/ knows
- * nothing of message layouts.
+ * Every wait is bounded by the absolute monotonic deadline passed in, then
+ * fails with AERO_ERR_TIMEOUT; a peer that closes gives AERO_ERR_CONNECTION.
+ * Connect and write wait with poll(). Reads sleep inside recv() itself, bounded
+ * by SO_RCVTIMEO (set short of the deadline, re-set only when that bound
+ * changes), and poll() only for the last few milliseconds before a deadline:
+ * waiting for an answer costs one syscall, not a poll() and a recv().
+ * net/ knows nothing of message layouts.
  */
 #ifndef AERO_NET_CONN_H
 #define AERO_NET_CONN_H
@@ -17,13 +20,11 @@ typedef struct aero_conn {
     int fd;
     uint64_t last_used_ns; /* aero_now_coarse_ns() when it was last returned to a pool */
     void *owner;           /* pool bookkeeping (cluster/) */
-    uint8_t *rbuf;         /* reusable receive buffer for the command layer (malloc'd, freed on close) */
-    size_t rbuf_cap;       /* bytes allocated at rbuf */
-    bool awaiting;         /* a request was just written: the next read polls before recv() */
+    uint32_t rcvtimeo_ms;  /* SO_RCVTIMEO in effect on fd (0: none, recv() may wait forever) */
 } aero_conn;
 
-/** An unconnected connection (fd = -1, no buffer). */
-#define AERO_CONN_INIT {.fd = -1, .last_used_ns = 0, .owner = NULL, .rbuf = NULL, .rbuf_cap = 0, .awaiting = false}
+/** An unconnected connection (fd = -1). */
+#define AERO_CONN_INIT {.fd = -1, .last_used_ns = 0, .owner = NULL, .rcvtimeo_ms = 0}
 
 /** Monotonic clock in nanoseconds. */
 uint64_t aero_now_ns(void);
@@ -52,7 +53,7 @@ aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, 
                                  aero_error *err);
 /** True if the socket has unread bytes or was closed by the peer (not reusable). */
 bool aero_conn__is_stale(const aero_conn *c);
-/** Close the socket (fd = -1 afterwards) and free rbuf (NULL, cap 0 afterwards). */
+/** Close the socket (fd = -1 afterwards). */
 void aero_conn__close(aero_conn *c);
 
 /**

@@ -1,7 +1,8 @@
 /*
  * Unit tests for net/conn.c on 127.0.0.1 sockets: connect (refused, ok),
  * exact reads and writes, read_some, deadlines, a peer that closes, the
- * stale check, TCP_NODELAY and the monotonic clocks.
+ * stale check, TCP_NODELAY, the SO_RCVTIMEO bound on reads and the
+ * monotonic clocks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,10 +15,12 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -99,7 +102,6 @@ static void test_exchange(void **state)
 
     aero_error err;
     assert_int_equal(aero_conn__write(&p.client, "ping", 4, aero_deadline_after_ms(1000), &err), AERO_OK);
-    assert_true(p.client.awaiting);
     char buf[16];
     assert_int_equal(read(p.server, buf, 4), 4);
     assert_memory_equal(buf, "ping", 4);
@@ -109,7 +111,6 @@ static void test_exchange(void **state)
     assert_int_equal(write(p.server, "lo world", 8), 8);
     memset(buf, 0, sizeof buf);
     assert_int_equal(aero_conn__read(&p.client, buf, 5, aero_deadline_after_ms(1000), &err), AERO_OK);
-    assert_false(p.client.awaiting);
     assert_memory_equal(buf, "hello", 5);
     /* read_some: at least 2, at most 4 */
     size_t got = 0;
@@ -237,16 +238,57 @@ static void test_ipv6_loopback(void **state)
     aero_conn__close(&c);
 }
 
-static void test_rbuf_freed_on_close(void **state)
+/* Reads sleep in recv() under SO_RCVTIMEO: set short of the deadline, kept while it stays safe. */
+static void test_recv_timeout_bound(void **state)
 {
     (void)state;
     pair p;
     pair_open(&p);
-    p.client.rbuf = malloc(4096);
-    p.client.rbuf_cap = 4096;
-    pair_close(&p); /* ASan/LSan would report the buffer if close did not free it */
-    assert_null(p.client.rbuf);
-    assert_int_equal(p.client.rbuf_cap, 0);
+    aero_error err;
+    char buf[8];
+    /* connected sockets block: reads wait inside recv, writes pass MSG_DONTWAIT */
+    assert_int_equal(fcntl(p.client.fd, F_GETFL) & O_NONBLOCK, 0);
+    assert_int_equal(p.client.rcvtimeo_ms, 0);
+    /* an answer that is late by 30 ms arrives within a 2 s deadline */
+    pid_t child = fork();
+    if (child == 0) {
+        usleep(30000);
+        _exit(write(p.server, "late", 4) == 4 ? 0 : 1);
+    }
+    assert_int_equal(aero_conn__read(&p.client, buf, 4, aero_deadline_after_ms(2000), &err), AERO_OK);
+    assert_memory_equal(buf, "late", 4);
+    int status = 0;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    uint32_t set = p.client.rcvtimeo_ms;
+    assert_true(set > 0 && set < 2000); /* short of the deadline: the kernel may fire late */
+    struct timeval tv;
+    socklen_t len = sizeof tv;
+    assert_int_equal(getsockopt(p.client.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len), 0);
+    uint64_t kernel_ms = (uint64_t)tv.tv_sec * 1000u + (uint64_t)tv.tv_usec / 1000u;
+    assert_true(kernel_ms + 4 >= set && kernel_ms <= set + 4); /* what the kernel holds (in jiffies) */
+    /* the same deadline again: no new setsockopt */
+    assert_int_equal(write(p.server, "a", 1), 1);
+    assert_int_equal(aero_conn__read(&p.client, buf, 1, aero_deadline_after_ms(2000), &err), AERO_OK);
+    assert_int_equal(p.client.rcvtimeo_ms, set);
+    /* a much shorter deadline lowers it */
+    assert_int_equal(write(p.server, "b", 1), 1);
+    assert_int_equal(aero_conn__read(&p.client, buf, 1, aero_deadline_after_ms(200), &err), AERO_OK);
+    assert_true(p.client.rcvtimeo_ms < 200);
+    /* no deadline: no timeout */
+    assert_int_equal(write(p.server, "c", 1), 1);
+    assert_int_equal(aero_conn__read(&p.client, buf, 1, UINT64_MAX, &err), AERO_OK);
+    assert_int_equal(p.client.rcvtimeo_ms, 0);
+    assert_int_equal(getsockopt(p.client.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len), 0);
+    assert_true(tv.tv_sec == 0 && tv.tv_usec == 0);
+    /* a long silence times out at the deadline: not before it, and not long after */
+    for (int i = 0; i < 2; i++) {
+        uint64_t t0 = aero_now_ns();
+        assert_int_equal(aero_conn__read(&p.client, buf, 1, t0 + 300000000u, &err), AERO_ERR_TIMEOUT);
+        uint64_t ms = (aero_now_ns() - t0) / 1000000u;
+        assert_true(ms >= 299 && ms < 600);
+    }
+    pair_close(&p);
+    assert_int_equal(p.client.rcvtimeo_ms, 0);
 }
 
 int main(void)
@@ -257,7 +299,7 @@ int main(void)
         cmocka_unit_test(test_exchange),
         cmocka_unit_test(test_deadlines),
         cmocka_unit_test(test_ipv6_loopback),
-        cmocka_unit_test(test_rbuf_freed_on_close),
+        cmocka_unit_test(test_recv_timeout_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
