@@ -116,8 +116,7 @@ static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t total_deadl
         }
     }
     if (st == AERO_OK) {
-        size_t used = 0;
-        if (aero_msg__parse(r->data + 8, r->len - 8, &cmd->msg, &used) != AERO_OK || used != r->len - 8)
+        if (aero_msg__parse_single(r->data + 8, r->len - 8, &cmd->msg) != AERO_OK)
             st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed response from %s", aero_node__address(node));
     }
     if (st == AERO_OK)

@@ -79,6 +79,8 @@ static aero_status read_one(aero_session *s, const aero_policy *p, const aero_ke
         aero_msg__ops(&cmd.msg, &it);
         for (uint32_t i = 0; st == AERO_OK && rec->result == AERO_OK && aero_msg__next_op(&it, &op); i++)
             st = sink(ctx, &op, i, arena, err);
+        if (st == AERO_OK && rec->result == AERO_OK && !aero_msg__iter_complete(&it))
+            st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed bin in an answer");
     } else {
         aero_record__clear(rec);
         rec->result = st;

@@ -121,26 +121,44 @@ aero_status aero_op__decode(const aero_op_view *op, aero_arena *arena, aero_valu
     return aero_particle__decode(op->ptype, op->value, op->value_len, arena, out);
 }
 
+/* Copy a bin name of n <= AERO_BIN_NAME_MAX bytes and terminate it: fixed-size moves, no call. */
+static inline void copy_bin_name(char *dst, const char *src, size_t n) {
+    if (n >= 8) {
+        memcpy(dst, src, 8);
+        memcpy(dst + n - 8, src + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(dst, src, 4);
+        memcpy(dst + n - 4, src + n - 4, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    }
+    dst[n] = '\0';
+}
+
 aero_status aero_record__decode(aero_record *rec, const aero_msg_view *m, aero_error *err) {
     aero_record__decode_header(rec, m);
-    if (m->h.n_ops && !rec->store_.arena && !(rec->store_.arena = aero_arena__new()))
-        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding a record");
-    if (m->h.n_ops && ensure_bins(rec, m->h.n_ops) != AERO_OK)
-        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding %u bins", m->h.n_ops);
+    if (m->h.n_ops) {
+        if (!rec->store_.arena && !(rec->store_.arena = aero_arena__new()))
+            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding a record");
+        if (ensure_bins(rec, m->h.n_ops) != AERO_OK)
+            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding %u bins", m->h.n_ops);
+    }
+    /* one pass: each op is bounds-checked as it is read (the answer's ops were not walked before) */
     aero_msg_iter it;
     aero_op_view op;
     aero_msg__ops(m, &it);
-    uint32_t n = 0;
+    aero_bin *b = rec->bins;
     while (aero_msg__next_op(&it, &op)) {
-        aero_bin *b = &rec->bins[n];
-        size_t nl = op.name_len > AERO_BIN_NAME_MAX ? AERO_BIN_NAME_MAX : op.name_len;
-        memcpy(b->name, op.name, nl);
-        b->name[nl] = '\0';
+        copy_bin_name(b->name, op.name, op.name_len > AERO_BIN_NAME_MAX ? AERO_BIN_NAME_MAX : op.name_len);
         if (aero_op__decode(&op, rec->store_.arena, &b->value) != AERO_OK)
             return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed value in bin '%s'", b->name);
-        n++;
+        b++;
     }
-    rec->n_bins = n;
+    if (!aero_msg__iter_complete(&it))
+        return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed bin %u of %u in an answer",
+                             (unsigned)(m->h.n_ops - it.left + 1), (unsigned)m->h.n_ops);
+    rec->n_bins = (uint32_t)(b - rec->bins);
     return AERO_OK;
 }
 

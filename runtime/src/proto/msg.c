@@ -14,7 +14,7 @@
 
 #include "proto/msgpack.h"
 
-#define OP_HEADER_SIZE 8 /* size word + op, ptype, flags, name_len */
+#define OP_HEADER_SIZE AERO_OP_HEADER_SIZE
 
 /* ------------------------------------------------------------ proto header */
 
@@ -211,30 +211,45 @@ aero_status aero_msg__end(aero_buf *b, size_t start, const aero_msg_header *h) {
 
 /* ----------------------------------------------------------------- reading */
 
-aero_status aero_msg__parse(const uint8_t *p, size_t len, aero_msg_view *out, size_t *used) {
-    if (!p || len < AERO_MSG_HEADER_SIZE || p[0] != AERO_MSG_HEADER_SIZE)
-        return AERO_ERR_PROTOCOL;
-    aero_msg_header h;
-    h.info1 = p[1];
-    h.info2 = p[2];
-    h.info3 = p[3];
-    h.info4 = p[4];
-    h.result_code = p[5];
-    h.generation = aero_get_u32be(p + 6);
-    h.record_ttl = aero_get_u32be(p + 10);
-    h.transaction_ttl = aero_get_u32be(p + 14);
-    h.n_fields = aero_get_u16be(p + 18);
-    h.n_ops = aero_get_u16be(p + 20);
+/* Header of an AS_MSG at p (len >= 22 checked by the caller). */
+static bool read_msg_header(const uint8_t *p, aero_msg_header *h) {
+    if (p[0] != AERO_MSG_HEADER_SIZE)
+        return false;
+    h->info1 = p[1];
+    h->info2 = p[2];
+    h->info3 = p[3];
+    h->info4 = p[4];
+    h->result_code = p[5];
+    h->generation = aero_get_u32be(p + 6);
+    h->record_ttl = aero_get_u32be(p + 10);
+    h->transaction_ttl = aero_get_u32be(p + 14);
+    h->n_fields = aero_get_u16be(p + 18);
+    h->n_ops = aero_get_u16be(p + 20);
+    return true;
+}
 
-    size_t off = AERO_MSG_HEADER_SIZE;
-    for (uint32_t i = 0; i < h.n_fields; i++) {
-        if (len - off < 4)
-            return AERO_ERR_PROTOCOL;
-        uint32_t sz = aero_get_u32be(p + off);
-        if (sz < 1 || sz > len - off - 4)
-            return AERO_ERR_PROTOCOL;
-        off += 4 + (size_t)sz;
+/* Walk n fields from offset *off; false if one does not fit in len. */
+static bool skip_fields(const uint8_t *p, size_t len, uint32_t n, size_t *off) {
+    size_t o = *off;
+    for (uint32_t i = 0; i < n; i++) {
+        if (len - o < 4)
+            return false;
+        uint32_t sz = aero_get_u32be(p + o);
+        if (sz < 1 || sz > len - o - 4)
+            return false;
+        o += 4 + (size_t)sz;
     }
+    *off = o;
+    return true;
+}
+
+aero_status aero_msg__parse(const uint8_t *p, size_t len, aero_msg_view *out, size_t *used) {
+    aero_msg_header h;
+    if (!p || len < AERO_MSG_HEADER_SIZE || !read_msg_header(p, &h))
+        return AERO_ERR_PROTOCOL;
+    size_t off = AERO_MSG_HEADER_SIZE;
+    if (!skip_fields(p, len, h.n_fields, &off))
+        return AERO_ERR_PROTOCOL;
     size_t ops = off;
     for (uint32_t i = 0; i < h.n_ops; i++) {
         if (len - off < OP_HEADER_SIZE)
@@ -255,48 +270,19 @@ aero_status aero_msg__parse(const uint8_t *p, size_t len, aero_msg_view *out, si
     return AERO_OK;
 }
 
-void aero_msg__fields(const aero_msg_view *m, aero_msg_iter *it) {
-    it->p = m->fields;
-    it->end = m->ops;
-    it->left = m->h.n_fields;
-}
-
-bool aero_msg__next_field(aero_msg_iter *it, aero_field_view *out) {
-    if (it->left == 0 || it->end - it->p < 5)
-        return false;
-    uint32_t sz = aero_get_u32be(it->p);
-    if (sz < 1 || sz > (size_t)(it->end - it->p) - 4)
-        return false;
-    out->type = it->p[4];
-    out->data = it->p + 5;
-    out->len = sz - 1;
-    it->p += 4 + (size_t)sz;
-    it->left--;
-    return true;
-}
-
-void aero_msg__ops(const aero_msg_view *m, aero_msg_iter *it) {
-    it->p = m->ops;
-    it->end = m->end;
-    it->left = m->h.n_ops;
-}
-
-bool aero_msg__next_op(aero_msg_iter *it, aero_op_view *out) {
-    if (it->left == 0 || it->end - it->p < OP_HEADER_SIZE)
-        return false;
-    uint32_t sz = aero_get_u32be(it->p);
-    uint8_t nl = it->p[7];
-    if (sz < 4u + nl || sz > (size_t)(it->end - it->p) - 4)
-        return false;
-    out->op = it->p[4];
-    out->ptype = it->p[5];
-    out->name_len = nl;
-    out->name = (const char *)it->p + OP_HEADER_SIZE;
-    out->value = it->p + OP_HEADER_SIZE + nl;
-    out->value_len = sz - 4 - nl;
-    it->p += 4 + (size_t)sz;
-    it->left--;
-    return true;
+aero_status aero_msg__parse_single(const uint8_t *p, size_t len, aero_msg_view *out) {
+    if (!p || len < AERO_MSG_HEADER_SIZE || !read_msg_header(p, &out->h))
+        return AERO_ERR_PROTOCOL;
+    size_t off = AERO_MSG_HEADER_SIZE;
+    if (!skip_fields(p, len, out->h.n_fields, &off))
+        return AERO_ERR_PROTOCOL;
+    /* every op takes at least its 8-byte header */
+    if (out->h.n_ops == 0 ? off != len : (len - off) / OP_HEADER_SIZE < out->h.n_ops)
+        return AERO_ERR_PROTOCOL;
+    out->fields = p + AERO_MSG_HEADER_SIZE;
+    out->ops = p + off;
+    out->end = p + len;
+    return AERO_OK;
 }
 
 /* ---------------------------------------------------------------- particles */

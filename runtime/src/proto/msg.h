@@ -91,6 +91,15 @@ typedef struct aero_msg_view {
  */
 aero_status aero_msg__parse(const uint8_t *p, size_t len, aero_msg_view *out, size_t *used);
 
+/**
+ * Parse the one AS_MSG that fills exactly `len` bytes (a single-record
+ * answer): checks the header and every field, but leaves the ops to the
+ * iterator, which checks each as it is read: a reader of the ops must test
+ * aero_msg__iter_complete() after its walk. A message that counts no ops must
+ * end after its fields. AERO_ERR_PROTOCOL on any inconsistency.
+ */
+aero_status aero_msg__parse_single(const uint8_t *p, size_t len, aero_msg_view *out);
+
 typedef struct aero_field_view {
     uint8_t type;
     const uint8_t *data;
@@ -106,17 +115,68 @@ typedef struct aero_op_view {
     uint32_t value_len;
 } aero_op_view;
 
-/** Iterate fields/ops of a parsed message (already validated by aero_msg__parse). */
+/**
+ * Iterate the fields or ops of a parsed message. Each step checks that the
+ * item lies inside the region, so walking the ops of a message from
+ * aero_msg__parse_single (ops not validated up front) is safe: the walk stops
+ * at the first item that does not fit, and aero_msg__iter_complete() then says
+ * false. Inline: a record's decode runs this once per bin.
+ */
 typedef struct aero_msg_iter {
     const uint8_t *p;
     const uint8_t *end;
     uint32_t left;
 } aero_msg_iter;
 
-void aero_msg__fields(const aero_msg_view *m, aero_msg_iter *it);
-bool aero_msg__next_field(aero_msg_iter *it, aero_field_view *out);
-void aero_msg__ops(const aero_msg_view *m, aero_msg_iter *it);
-bool aero_msg__next_op(aero_msg_iter *it, aero_op_view *out);
+#define AERO_OP_HEADER_SIZE 8 /* size word + op, ptype, flags, name_len */
+
+static inline void aero_msg__fields(const aero_msg_view *m, aero_msg_iter *it) {
+    it->p = m->fields;
+    it->end = m->ops;
+    it->left = m->h.n_fields;
+}
+
+static inline bool aero_msg__next_field(aero_msg_iter *it, aero_field_view *out) {
+    if (it->left == 0 || it->end - it->p < 5)
+        return false;
+    uint32_t sz = aero_get_u32be(it->p);
+    if (sz < 1 || sz > (size_t)(it->end - it->p) - 4)
+        return false;
+    out->type = it->p[4];
+    out->data = it->p + 5;
+    out->len = sz - 1;
+    it->p += 4 + (size_t)sz;
+    it->left--;
+    return true;
+}
+
+static inline void aero_msg__ops(const aero_msg_view *m, aero_msg_iter *it) {
+    it->p = m->ops;
+    it->end = m->end;
+    it->left = m->h.n_ops;
+}
+
+static inline bool aero_msg__next_op(aero_msg_iter *it, aero_op_view *out) {
+    const uint8_t *p = it->p;
+    if (it->left == 0 || it->end - p < AERO_OP_HEADER_SIZE)
+        return false;
+    uint32_t sz = aero_get_u32be(p);
+    uint8_t nl = p[7];
+    if (sz < 4u + nl || sz > (size_t)(it->end - p) - 4)
+        return false;
+    out->op = p[4];
+    out->ptype = p[5];
+    out->name_len = nl;
+    out->name = (const char *)p + AERO_OP_HEADER_SIZE;
+    out->value = p + AERO_OP_HEADER_SIZE + nl;
+    out->value_len = sz - 4 - nl;
+    it->p = p + 4 + (size_t)sz;
+    it->left--;
+    return true;
+}
+
+/** True when a walk consumed every item the header counts and ended exactly at the region's end. */
+static inline bool aero_msg__iter_complete(const aero_msg_iter *it) { return it->left == 0 && it->p == it->end; }
 
 /**
  * Decode a particle value (from an op) into `out`. Strings and geojson are

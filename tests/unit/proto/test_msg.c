@@ -282,10 +282,10 @@ static void get_response_decoded(void **state) {
         assert_int_equal(m.h.n_fields, 0);
         assert_int_equal(m.h.n_ops, 2);
         aero_msg_iter it;
-        aero_field_view fv;
+        aero_field_view fv = {0};
         aero_msg__fields(&m, &it);
         assert_false(aero_msg__next_field(&it, &fv));
-        aero_op_view op;
+        aero_op_view op = {0};
         aero_value v;
         aero_msg__ops(&m, &it);
         assert_true(aero_msg__next_op(&it, &op));
@@ -325,7 +325,7 @@ static void fields_in_response(void **state) {
     aero_msg_view m;
     assert_int_equal(aero_msg__parse(b.data + 8, b.len - 8, &m, NULL), AERO_OK);
     aero_msg_iter it;
-    aero_field_view f;
+    aero_field_view f = {0};
     aero_msg__fields(&m, &it);
     assert_true(aero_msg__next_field(&it, &f));
     assert_int_equal(f.type, 0);
@@ -340,7 +340,7 @@ static void fields_in_response(void **state) {
     assert_true(aero_msg__next_field(&it, &f));
     assert_int_equal(aero_get_u64be(f.data), 0x0102030405060708ull);
     assert_false(aero_msg__next_field(&it, &f));
-    aero_op_view op;
+    aero_op_view op = {0};
     aero_msg__ops(&m, &it);
     assert_true(aero_msg__next_op(&it, &op));
     assert_int_equal(op.value_len, 1);
@@ -459,7 +459,43 @@ static void hostile_messages(void **state) {
         if (aero_msg__parse(p, n, &m, &used) != AERO_ERR_PROTOCOL)
             fail_msg("parse accepted case %zu", k);
         assert_int_equal(used, 12345);
+        /* the single-answer parse leaves ops to the walk: it refuses the message, or the walk ends incomplete */
+        if (aero_msg__parse_single(p, n, &m) == AERO_OK) {
+            aero_msg_iter it;
+            aero_op_view op = {0};
+            aero_msg__ops(&m, &it);
+            while (aero_msg__next_op(&it, &op))
+                assert_true(op.value + op.value_len <= p + n);
+            if (aero_msg__iter_complete(&it))
+                fail_msg("parse_single + walk accepted case %zu", k);
+        }
         free(p);
+    }
+    /* parse_single: bytes after a message that counts no ops; a complete walk of a good one */
+    {
+        uint8_t in[64];
+        size_t n = tu_unhex("16 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  00", SIZE_MAX, in,
+                            sizeof in);
+        aero_msg_view m;
+        assert_int_equal(aero_msg__parse_single(in, n, &m), AERO_ERR_PROTOCOL);
+        assert_int_equal(aero_msg__parse_single(in, n - 1, &m), AERO_OK);
+        n = tu_unhex("16 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 01  00 00 00 05 01 00 00 01 61",
+                     SIZE_MAX, in, sizeof in);
+        assert_int_equal(aero_msg__parse_single(in, n, &m), AERO_OK);
+        aero_msg_iter it;
+        aero_op_view op = {0};
+        aero_msg__ops(&m, &it);
+        assert_true(aero_msg__next_op(&it, &op));
+        assert_memory_equal(op.name, "a", 1);
+        assert_false(aero_msg__next_op(&it, &op));
+        assert_true(aero_msg__iter_complete(&it));
+        /* the same op followed by a stray byte: the walk is not complete */
+        in[n] = 0;
+        assert_int_equal(aero_msg__parse_single(in, n + 1, &m), AERO_OK);
+        aero_msg__ops(&m, &it);
+        assert_true(aero_msg__next_op(&it, &op));
+        assert_false(aero_msg__next_op(&it, &op));
+        assert_false(aero_msg__iter_complete(&it));
     }
     /* control: the last good prefix of the op cases parses */
     uint8_t ok[40];
