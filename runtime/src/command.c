@@ -34,10 +34,27 @@ aero_status aero_cmd__check_key(const aero_key *key, aero_error *err) {
     return AERO_OK;
 }
 
+/* One field (size word, type, data) at d; returns the byte after it. */
+static inline uint8_t *put_field(uint8_t *d, uint8_t type, const void *data, size_t len) {
+    aero_set_u32be(d, (uint32_t)len + 1);
+    d[4] = type;
+    memcpy(d + 5, data, len);
+    return d + 5 + len;
+}
+
 void aero_cmd__key_fields(aero_buf *b, aero_msg_header *h, const aero_key *key, bool send_key) {
-    aero_msg__field(b, h, AERO_FIELD_NAMESPACE, key->ns, strlen(key->ns));
-    aero_msg__field(b, h, AERO_FIELD_SETNAME, key->set, strlen(key->set));
-    aero_msg__field(b, h, AERO_FIELD_DIGEST, key->digest, AERO_DIGEST_SIZE);
+    /* namespace, set and digest on every command: one reservation, no per-field checks */
+    size_t ns_len = strnlen(key->ns, sizeof key->ns);
+    size_t set_len = strnlen(key->set, sizeof key->set);
+    uint8_t *d = h->n_fields <= UINT16_MAX - 4 ? aero_buf__append(b, 15 + ns_len + set_len + AERO_DIGEST_SIZE) : NULL;
+    if (!d) {
+        b->failed = true;
+        return;
+    }
+    d = put_field(d, AERO_FIELD_NAMESPACE, key->ns, ns_len);
+    d = put_field(d, AERO_FIELD_SETNAME, key->set, set_len);
+    put_field(d, AERO_FIELD_DIGEST, key->digest, AERO_DIGEST_SIZE);
+    h->n_fields = (uint16_t)(h->n_fields + 3);
     if (send_key && key->type != AERO_KEY_DIGEST) {
         if (key->type == AERO_KEY_INT) {
             uint8_t v[9];

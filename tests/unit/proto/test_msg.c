@@ -13,6 +13,7 @@
 
 #include <aero/record.h>
 
+#include "command.h"
 #include "proto/digest.h"
 #include "proto/msg.h"
 #include "proto/msgpack.h"
@@ -117,6 +118,53 @@ static void put_with_send_key(void **state) {
                       "00 00 00 06 02 03 6b 65 79 31"
                       "00 00 00 0b 02 03 00 04 6e 61 6d 65 42 6f 62"
                       "00 00 00 0f 02 01 00 03 61 67 65 00 00 00 00 00 00 00 19");
+}
+
+/* The key fields every command starts with, as aero_cmd__key_fields writes them in one go. */
+static void key_fields_of_a_key(void **state) {
+    (void)state;
+    aero_dataset ds = aero_dataset_of("test", "demo");
+    aero_key k = aero_dataset_id_str(&ds, "key1");
+    uint8_t want[128], stack[128];
+    size_t n = tu_unhex(NS_SET_DIGEST "00 00 00 06 02 03 6b 65 79 31", SIZE_MAX, want, sizeof want);
+    for (int send_key = 0; send_key < 2; send_key++) {
+        aero_buf b;
+        aero_buf__init(&b, stack, sizeof stack);
+        aero_msg_header h = {.n_fields = 0};
+        aero_cmd__key_fields(&b, &h, &k, send_key);
+        assert_false(b.failed);
+        assert_int_equal(h.n_fields, 3 + send_key);
+        assert_int_equal(b.len, send_key ? n : n - 10);
+        assert_memory_equal(b.data, want, b.len);
+    }
+    /* no set: an empty set field; an int key sent as 9 bytes */
+    aero_dataset noset = aero_dataset_of("test", NULL);
+    aero_key ki = aero_dataset_id_int(&noset, 1);
+    aero_buf b;
+    aero_buf__init(&b, stack, sizeof stack);
+    aero_msg_header h = {.n_fields = 0};
+    aero_cmd__key_fields(&b, &h, &ki, true);
+    n = tu_unhex("00 00 00 05 00 74 65 73 74 00 00 00 01 01 00 00 00 15 04", SIZE_MAX, want, sizeof want);
+    assert_int_equal(b.len, n + 20 + 14);
+    assert_memory_equal(b.data, want, n);
+    assert_memory_equal(b.data + n, ki.digest, 20);
+    n = tu_unhex("00 00 00 0a 02 01 00 00 00 00 00 00 00 01", SIZE_MAX, want, sizeof want);
+    assert_memory_equal(b.data + b.len - n, want, n);
+    assert_int_equal(h.n_fields, 4);
+    /* a failed buffer stays failed and counts nothing */
+    aero_buf__init(&b, stack, sizeof stack);
+    b.failed = true;
+    h.n_fields = 0;
+    aero_cmd__key_fields(&b, &h, &k, false);
+    assert_true(b.failed);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(h.n_fields, 0);
+    /* too many fields already: the buffer fails instead of wrapping the count */
+    aero_buf__init(&b, stack, sizeof stack);
+    h.n_fields = UINT16_MAX - 1;
+    aero_cmd__key_fields(&b, &h, &k, false);
+    assert_true(b.failed);
+    assert_int_equal(h.n_fields, UINT16_MAX - 1);
 }
 
 static void get_one_bin_exists_delete_touch(void **state) {
@@ -512,6 +560,7 @@ int main(void) {
         cmocka_unit_test(digests_and_partition_ids),
         cmocka_unit_test(get_all_bins),
         cmocka_unit_test(put_with_send_key),
+        cmocka_unit_test(key_fields_of_a_key),
         cmocka_unit_test(get_one_bin_exists_delete_touch),
         cmocka_unit_test(get_with_filter_field),
         cmocka_unit_test(op_value_particles),
