@@ -8,7 +8,10 @@
  * connection that exists for the node; reaching max_conns gives
  * AERO_ERR_NO_MORE_CONNECTIONS instead of unbounded growth. A connection is
  * checked (stale, idle time) before it is lent, so a bad one is never handed
- * out.
+ * out. The stale check costs a poll() syscall, so it is skipped for a
+ * connection back in the pool for less than AERO_POOL_STALE_CHECK_AFTER_MS: a peer that
+ * closed it that recently is found by the command itself, which retries
+ * reads and idempotent writes on a fresh connection.
  */
 #include "cluster/node.h"
 
@@ -30,11 +33,12 @@ aero_node *aero_node__new(const char *name, const char *host, uint16_t port, con
         return NULL;
     n->max_conns = cfg->max_conns_per_node ? cfg->max_conns_per_node : 100;
     n->idle = calloc(n->max_conns, sizeof *n->idle);
-    if (!n->idle || pthread_mutex_init(&n->lock, NULL) != 0) {
+    if (!n->idle) {
         free(n->idle);
         free(n);
         return NULL;
     }
+    aero_lock__init(&n->lock);
     atomic_init(&n->refs, 1);
     atomic_init(&n->active, true);
     atomic_init(&n->conns_opened, 0);
@@ -79,7 +83,6 @@ void aero_node__release(aero_node *n)
         free_conn(n->idle[i]);
     free(n->idle);
     aero_conn__close(&n->tend_conn);
-    pthread_mutex_destroy(&n->lock);
     free(n);
 }
 
@@ -103,23 +106,24 @@ static void set_node(aero_error *err, const aero_node *n)
 static void drop_lent(aero_node *n, aero_conn *c)
 {
     free_conn(c);
-    pthread_mutex_lock(&n->lock);
+    aero_lock__acquire(&n->lock);
     n->open--;
     n->in_use--;
-    pthread_mutex_unlock(&n->lock);
+    aero_lock__release(&n->lock);
 }
 
 aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **out, aero_error *err)
 {
     *out = NULL;
     for (;;) {
-        pthread_mutex_lock(&n->lock);
+        aero_lock__acquire(&n->lock);
         if (n->n_idle > 0) {
             aero_conn *c = n->idle[--n->n_idle];
             n->in_use++;
-            pthread_mutex_unlock(&n->lock);
-            bool too_old = n->max_idle_ns && aero_now_coarse_ns() - c->last_used_ns > n->max_idle_ns;
-            if (too_old || aero_conn__is_stale(c)) {
+            aero_lock__release(&n->lock);
+            uint64_t idle_ns = aero_now_coarse_ns() - c->last_used_ns;
+            bool too_old = n->max_idle_ns && idle_ns > n->max_idle_ns;
+            if (too_old || (idle_ns >= (uint64_t)AERO_POOL_STALE_CHECK_AFTER_MS * 1000000u && aero_conn__is_stale(c))) {
                 drop_lent(n, c);
                 continue;
             }
@@ -128,7 +132,7 @@ aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **
         }
         if (n->open >= n->max_conns) {
             uint32_t max = n->max_conns;
-            pthread_mutex_unlock(&n->lock);
+            aero_lock__release(&n->lock);
             aero_err__set(err, AERO_ERR_NO_MORE_CONNECTIONS, "node %s (%s): all %u connections in use", n->name,
                           n->address, (unsigned)max);
             set_node(err, n);
@@ -136,16 +140,16 @@ aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **
         }
         n->open++;
         n->in_use++;
-        pthread_mutex_unlock(&n->lock);
+        aero_lock__release(&n->lock);
         break;
     }
 
     aero_conn *c = malloc(sizeof *c);
     if (!c) {
-        pthread_mutex_lock(&n->lock);
+        aero_lock__acquire(&n->lock);
         n->open--;
         n->in_use--;
-        pthread_mutex_unlock(&n->lock);
+        aero_lock__release(&n->lock);
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a connection");
     }
     *c = (aero_conn)AERO_CONN_INIT;
@@ -176,13 +180,13 @@ void aero_node__conn_put(aero_node *n, aero_conn *conn)
         return;
     }
     conn->last_used_ns = aero_now_coarse_ns();
-    pthread_mutex_lock(&n->lock);
+    aero_lock__acquire(&n->lock);
     if (n->n_idle < n->max_conns) {
         n->idle[n->n_idle++] = conn;
         n->in_use--;
         conn = NULL;
     }
-    pthread_mutex_unlock(&n->lock);
+    aero_lock__release(&n->lock);
     if (conn)
         drop_lent(n, conn); /* cannot happen while open <= max_conns; defensive */
 }
@@ -197,7 +201,7 @@ void aero_node__conn_close(aero_node *n, aero_conn *conn)
 void aero_node__deactivate(aero_node *n)
 {
     atomic_store_explicit(&n->active, false, memory_order_release);
-    pthread_mutex_lock(&n->lock);
+    aero_lock__acquire(&n->lock);
     aero_conn **idle = n->idle;
     uint32_t k = n->n_idle;
     aero_conn *tmp[64];
@@ -209,13 +213,13 @@ void aero_node__deactivate(aero_node *n)
         k -= m;
         n->n_idle = k;
         n->open -= m;
-        pthread_mutex_unlock(&n->lock);
+        aero_lock__release(&n->lock);
         for (uint32_t i = 0; i < m; i++)
             free_conn(tmp[i]);
-        pthread_mutex_lock(&n->lock);
+        aero_lock__acquire(&n->lock);
         k = n->n_idle;
     }
-    pthread_mutex_unlock(&n->lock);
+    aero_lock__release(&n->lock);
     aero_conn__close(&n->tend_conn);
 }
 
@@ -226,7 +230,7 @@ void aero_node__balance_pool(aero_node *n)
         uint64_t now = aero_now_coarse_ns();
         aero_conn *tmp[64];
         uint32_t m = 0;
-        pthread_mutex_lock(&n->lock);
+        aero_lock__acquire(&n->lock);
         while (m < 64 && m < n->n_idle && now - n->idle[m]->last_used_ns > n->max_idle_ns)
             tmp[m] = n->idle[m], m++;
         if (m > 0) {
@@ -234,19 +238,19 @@ void aero_node__balance_pool(aero_node *n)
             n->n_idle -= m;
             n->open -= m;
         }
-        pthread_mutex_unlock(&n->lock);
+        aero_lock__release(&n->lock);
         for (uint32_t i = 0; i < m; i++)
             free_conn(tmp[i]);
     }
     /* Fill up to min_conns, a few per tend so a slow node does not stall tending. */
     for (int k = 0; k < 8 && atomic_load(&n->active); k++) {
-        pthread_mutex_lock(&n->lock);
+        aero_lock__acquire(&n->lock);
         bool need = n->open < n->min_conns;
         if (need) {
             n->open++;
             n->in_use++;
         }
-        pthread_mutex_unlock(&n->lock);
+        aero_lock__release(&n->lock);
         if (!need)
             break;
         aero_conn *c = malloc(sizeof *c);
@@ -261,10 +265,10 @@ void aero_node__balance_pool(aero_node *n)
             if (c)
                 drop_lent(n, c);
             else {
-                pthread_mutex_lock(&n->lock);
+                aero_lock__acquire(&n->lock);
                 n->open--;
                 n->in_use--;
-                pthread_mutex_unlock(&n->lock);
+                aero_lock__release(&n->lock);
             }
             break;
         }
@@ -275,11 +279,11 @@ void aero_node__balance_pool(aero_node *n)
 
 void aero_node__pool_counts(aero_node *n, uint32_t *open, uint32_t *in_use, uint32_t *idle)
 {
-    pthread_mutex_lock(&n->lock);
+    aero_lock__acquire(&n->lock);
     *open = n->open;
     *in_use = n->in_use;
     *idle = n->n_idle;
-    pthread_mutex_unlock(&n->lock);
+    aero_lock__release(&n->lock);
 }
 
 aero_status aero_info__exchange(aero_conn *conn, const char *const *commands, size_t n_commands, uint64_t deadline_ns,

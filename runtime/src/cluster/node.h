@@ -15,11 +15,17 @@
 #include <sys/socket.h>
 
 #include "cluster/cluster.h"
+#include "cluster/lock.h"
 
 #define AERO_NODE_NAME_MAX 64
 #define AERO_HOST_MAX 256
 /** Largest info answer accepted on the tend path (protocol.md 2.1). */
 #define AERO_TEND_INFO_MAX (512u * 1024u)
+/**
+ * A pooled connection idle at least this long is checked (one poll()) for a
+ * closed peer or stray bytes before it is lent; a fresher one is lent as is.
+ */
+#define AERO_POOL_STALE_CHECK_AFTER_MS 50u
 
 /** Copy a NUL-terminated string, truncated to fit cap (cap > 0). */
 static inline void aero_copy_trunc(char *dst, size_t cap, const char *src)
@@ -47,7 +53,7 @@ struct aero_node {
     uint32_t connect_timeout_ms;
 
     /* connection pool (lock) */
-    pthread_mutex_t lock;
+    aero_lock lock;
     aero_conn **idle; /* stack: idle[0] is the oldest */
     uint32_t n_idle;
     uint32_t open;   /* connections that exist (idle + in use) */

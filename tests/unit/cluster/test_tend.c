@@ -461,9 +461,9 @@ static void test_pool(void **state)
     assert_int_equal(idle, 1);
     assert_int_equal(in_use, 0);
 
-    /* the server closes every pooled socket: the stale one is never lent, info still works */
+    /* the server closes every pooled socket: once idle past the check age, the stale one is never lent */
     atomic_store(&fc.nodes[0].drop_clients, true);
-    sleep_ms(50);
+    sleep_ms(AERO_POOL_STALE_CHECK_AFTER_MS + 20);
     const char *cmds[] = {"node"};
     char *out = NULL;
     assert_int_equal(aero_node__info(n, cmds, 1, aero_deadline_after_ms(1000), &out, NULL, &err), AERO_OK);
