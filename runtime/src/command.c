@@ -91,22 +91,21 @@ static void sleep_ms(uint32_t ms, uint64_t deadline) {
 }
 
 /*
- * One exchange on one connection. *sent tells whether request bytes left.
- * The socket timeout bounds the borrow+send and then the wait for the answer;
- * the clock is read twice per exchange, not once per syscall.
+ * One exchange on one connection, started at `now`. *sent tells whether
+ * request bytes left. The socket timeout bounds the whole exchange (borrow,
+ * send, wait for the answer), the total deadline bounds the command.
  */
-static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t total_deadline, bool *sent, aero_error *err) {
+static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t now, uint64_t total_deadline, bool *sent,
+                            aero_error *err) {
     const aero_policy *p = cmd->policy;
     uint64_t sock = p->socket_timeout_ms ? (uint64_t)p->socket_timeout_ms * 1000000u : 0;
-    uint64_t deadline = sock ? min_u64(aero_now_ns() + sock, total_deadline) : total_deadline;
+    uint64_t deadline = sock ? min_u64(now + sock, total_deadline) : total_deadline;
     aero_conn *conn = NULL;
     aero_status st = aero_node__conn_get(node, deadline, &conn, err);
     if (st != AERO_OK)
         return st;
     *sent = true;
     st = aero_conn__write(conn, cmd->req, cmd->req_len, deadline, err);
-    if (sock)
-        deadline = min_u64(aero_now_ns() + sock, total_deadline);
     /* One poll and one recv bring a typical answer whole: header and body land in resp together. */
     aero_buf *r = cmd->resp;
     aero_buf__reset(r);
@@ -147,7 +146,9 @@ aero_status aero_cmd__execute(aero_cmd *cmd, aero_error *err) {
     const aero_policy *p = cmd->policy;
     aero_cluster *cluster = cmd->session->client->cluster;
     bool is_write = cmd->kind != AERO_CMD_READ;
-    uint64_t total_deadline = p->total_timeout_ms ? aero_now_ns() + (uint64_t)p->total_timeout_ms * 1000000u : UINT64_MAX;
+    /* the clock is read once per attempt */
+    uint64_t now = (p->total_timeout_ms || p->socket_timeout_ms) ? aero_now_ns() : 0;
+    uint64_t total_deadline = p->total_timeout_ms ? now + (uint64_t)p->total_timeout_ms * 1000000u : UINT64_MAX;
     uint16_t pid = aero_partition__id(cmd->key->digest);
     aero_status st = AERO_ERR_CLIENT;
     bool in_doubt = false;
@@ -160,7 +161,9 @@ aero_status aero_cmd__execute(aero_cmd *cmd, aero_error *err) {
             return AERO_ERR_INVALID_NODE;
         }
         bool sent = false;
-        st = exchange(cmd, node, total_deadline, &sent, err);
+        if (attempt && p->socket_timeout_ms)
+            now = aero_now_ns();
+        st = exchange(cmd, node, now, total_deadline, &sent, err);
         if (st != AERO_OK) /* only failures name the node: no formatting on the hot path */
             snprintf(node_name, sizeof node_name, "%s", aero_node__name(node));
         aero_node__release(node);

@@ -7,8 +7,9 @@
  * of the kernel is kept short of the deadline (it counts in jiffies and its
  * timer wheel may fire up to 1/8 late), re-set only when the safe bound moves
  * away from the one in effect, and the last stretch before a deadline is
- * waited with poll(), whose timer is precise. So waiting for an answer is one
- * recv() in the common case and never outlasts the deadline.
+ * waited with poll(), whose timer is precise. The clock read is the coarse
+ * one (a tick behind at most), which the margins allow for. So waiting for an
+ * answer is one recv() in the common case and never outlasts the deadline.
  */
 #include "net/conn.h"
 
@@ -22,9 +23,26 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
+
+/*
+ * send() and recv() without glibc's cancellation-point wrappers, which switch
+ * asynchronous cancellation on and off around every call: a command must
+ * never be cancelled half-way (its borrowed connection would leak), so the
+ * library enters the kernel directly.
+ */
+static inline ssize_t sys_send(int fd, const void *p, size_t n, int flags)
+{
+    return (ssize_t)syscall(SYS_sendto, fd, p, n, flags, NULL, 0);
+}
+
+static inline ssize_t sys_recv(int fd, void *p, size_t n, int flags)
+{
+    return (ssize_t)syscall(SYS_recvfrom, fd, p, n, flags, NULL, NULL);
+}
 
 uint64_t aero_now_ns(void)
 {
@@ -76,7 +94,7 @@ static aero_status wait_fd(int fd, short events, uint64_t deadline_ns, const cha
 }
 
 /* Below this much time left, reads wait with poll(): SO_RCVTIMEO is too coarse. */
-#define RECV_POLL_BELOW_NS (20u * 1000000u)
+#define RECV_POLL_BELOW_NS (40u * 1000000u)
 
 static bool set_rcvtimeo(aero_conn *c, uint32_t ms)
 {
@@ -98,16 +116,19 @@ static int recv_wait_mode(aero_conn *c, uint64_t deadline_ns, aero_status *st, a
         if (c->rcvtimeo_ms == 0 || set_rcvtimeo(c, 0))
             return 0;
     } else {
-        uint64_t now = aero_now_ns();
+        /* the coarse clock lags by at most a tick: it never says "past" early, and the
+         * margin below covers the tick it may add to what is left */
+        uint64_t now = aero_now_coarse_ns();
         if (now >= deadline_ns) {
             *st = aero_err__set(err, AERO_ERR_TIMEOUT, "socket timeout while receiving");
             return -1;
         }
         uint64_t left = deadline_ns - now;
         if (left >= RECV_POLL_BELOW_NS) {
-            /* the kernel may wait up to 1/8 + one jiffy longer than asked: ask for less */
+            /* The kernel may wait up to 1/8 + one jiffy longer than asked, and the coarse
+             * clock may lag a jiffy: ask for less (safe for any HZ >= 100). */
             uint64_t left_ms = left / 1000000u;
-            uint64_t safe = left_ms - left_ms / 8 - 10;
+            uint64_t safe = left_ms - left_ms / 8 - 25;
             if (safe > UINT32_MAX)
                 safe = UINT32_MAX;
             uint32_t cur = c->rcvtimeo_ms;
@@ -131,7 +152,7 @@ static aero_status recv_some(aero_conn *c, uint8_t *b, size_t n, size_t *got, ui
         int flags = recv_wait_mode(c, deadline_ns, &st, err);
         if (flags < 0)
             return st;
-        ssize_t r = recv(c->fd, b, n, flags);
+        ssize_t r = sys_recv(c->fd, b, n, flags);
         if (r > 0) {
             *got = (size_t)r;
             return AERO_OK;
@@ -193,7 +214,7 @@ aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t dea
     if (c->fd < 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "write on a closed connection");
     while (n > 0) {
-        ssize_t w = send(c->fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t w = sys_send(c->fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w > 0) {
             b += w;
             n -= (size_t)w;
