@@ -18,12 +18,6 @@ uint32_t aero_cmd__now_2010(void) {
     return now > (time_t)AERO_CITRUSLEAF_EPOCH ? (uint32_t)(now - AERO_CITRUSLEAF_EPOCH) : 0;
 }
 
-uint32_t aero_cmd__server_timeout(const aero_policy *p) {
-    if (p->socket_timeout_ms && (p->total_timeout_ms == 0 || p->socket_timeout_ms < p->total_timeout_ms))
-        return p->socket_timeout_ms;
-    return p->total_timeout_ms;
-}
-
 aero_status aero_cmd__check_key(const aero_key *key, aero_error *err) {
     if (!key)
         return aero_err__set(err, AERO_ERR_PARAM, "key is NULL");

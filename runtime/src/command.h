@@ -11,6 +11,7 @@
 #include <aero/key.h>
 #include <aero/record.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "client.h"
@@ -44,8 +45,12 @@ typedef struct aero_cmd {
  */
 aero_status aero_cmd__execute(aero_cmd *cmd, aero_error *err);
 
-/** transaction_ttl for a single-record command (protocol.md 3.1). */
-uint32_t aero_cmd__server_timeout(const aero_policy *p);
+/** transaction_ttl for a single-record command (protocol.md 3.1): the smaller set timeout. */
+static inline uint32_t aero_cmd__server_timeout(const aero_policy *p) {
+    if (p->socket_timeout_ms && (p->total_timeout_ms == 0 || p->socket_timeout_ms < p->total_timeout_ms))
+        return p->socket_timeout_ms;
+    return p->total_timeout_ms;
+}
 
 /** Reject an invalid key with AERO_ERR_PARAM; AERO_OK otherwise. */
 aero_status aero_cmd__check_key(const aero_key *key, aero_error *err);
@@ -91,9 +96,27 @@ aero_arena *aero_record__arena(aero_record *rec);
 /** Reset rec for a new answer (keeps its buffers). */
 void aero_record__clear(aero_record *rec);
 
-/** Receive buffer of a record (the command reads the answer straight into it). */
-aero_buf aero_record__take_buf(aero_record *rec);
-void aero_record__give_buf(aero_record *rec, aero_buf *b);
+/**
+ * Lend a record's receive buffer to a command (which reads the answer
+ * straight into it) and take it back, grown or not, afterwards.
+ */
+static inline aero_buf aero_record__take_buf(aero_record *rec) {
+    aero_buf b;
+    aero_buf__init(&b, NULL, 0);
+    b.data = rec->store_.buf;
+    b.cap = rec->store_.buf_cap;
+    b.heap = rec->store_.buf != NULL;
+    rec->store_.buf = NULL;
+    rec->store_.buf_cap = 0;
+    return b;
+}
+static inline void aero_record__give_buf(aero_record *rec, aero_buf *b) {
+    if (rec->store_.buf) /* a buffer left from elsewhere: the returned one wins */
+        free(rec->store_.buf);
+    rec->store_.buf = b->heap ? b->data : NULL; /* caller storage is never kept */
+    rec->store_.buf_cap = b->heap ? b->cap : 0;
+    aero_buf__init(b, NULL, 0);
+}
 
 /** Seconds since 2010-01-01 now (for void time -> TTL). */
 uint32_t aero_cmd__now_2010(void);

@@ -40,29 +40,6 @@ void aero_record__clear(aero_record *rec) {
     rec->bins = rec->store_.bins_cap_ptr;
 }
 
-aero_buf aero_record__take_buf(aero_record *rec) {
-    aero_buf b;
-    aero_buf__init(&b, NULL, 0);
-    b.data = rec->store_.buf;
-    b.cap = rec->store_.buf_cap;
-    b.heap = rec->store_.buf != NULL;
-    rec->store_.buf = NULL;
-    rec->store_.buf_cap = 0;
-    return b;
-}
-
-void aero_record__give_buf(aero_record *rec, aero_buf *b) {
-    free(rec->store_.buf);
-    if (b->heap) {
-        rec->store_.buf = b->data;
-        rec->store_.buf_cap = b->cap;
-    } else { /* the buffer never left caller storage: nothing to keep */
-        rec->store_.buf = NULL;
-        rec->store_.buf_cap = 0;
-    }
-    aero_buf__init(b, NULL, 0);
-}
-
 static aero_status ensure_bins(aero_record *rec, uint32_t n) {
     if (n <= rec->store_.bins_cap) {
         rec->bins = rec->store_.bins_cap_ptr;

@@ -131,8 +131,10 @@ static int recv_wait_mode(aero_conn *c, uint64_t deadline_ns, aero_status *st, a
             uint64_t safe = left_ms - left_ms / 8 - 25;
             if (safe > UINT32_MAX)
                 safe = UINT32_MAX;
+            /* keep the bound in effect anywhere in [safe/2, safe]; a new one is set a quarter
+             * below safe, so the jitter of the next command's clock reads does not re-set it */
             uint32_t cur = c->rcvtimeo_ms;
-            if ((cur != 0 && cur <= safe && cur >= safe / 2) || set_rcvtimeo(c, (uint32_t)safe))
+            if ((cur != 0 && cur <= safe && cur >= safe / 2) || set_rcvtimeo(c, (uint32_t)(safe - safe / 4)))
                 return 0;
         }
     }

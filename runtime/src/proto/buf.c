@@ -12,29 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void aero_buf__init(aero_buf *b, void *storage, size_t cap) {
-    b->data = storage;
-    b->len = 0;
-    b->cap = storage ? cap : 0;
-    b->heap = false;
-    b->failed = false;
-}
-
-void aero_buf__free(aero_buf *b) {
-    if (b->heap)
-        free(b->data);
-    b->data = NULL;
-    b->len = 0;
-    b->cap = 0;
-    b->heap = false;
-    b->failed = false;
-}
-
-void aero_buf__reset(aero_buf *b) {
-    b->len = 0;
-    b->failed = false;
-}
-
 static bool grow(aero_buf *b, size_t need) {
     size_t cap = b->cap < 256 ? 256 : b->cap;
     while (cap < need)

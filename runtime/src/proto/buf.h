@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /**
@@ -29,11 +30,24 @@ typedef struct aero_buf {
 } aero_buf;
 
 /** Start on `storage` (may be NULL with cap 0). */
-void aero_buf__init(aero_buf *b, void *storage, size_t cap);
+static inline void aero_buf__init(aero_buf *b, void *storage, size_t cap) {
+    b->data = storage;
+    b->len = 0;
+    b->cap = storage ? cap : 0;
+    b->heap = false;
+    b->failed = false;
+}
 /** Free heap storage (if any) and reset to empty. */
-void aero_buf__free(aero_buf *b);
+static inline void aero_buf__free(aero_buf *b) {
+    if (b->heap)
+        free(b->data);
+    aero_buf__init(b, NULL, 0);
+}
 /** Keep storage, set len = 0 and clear `failed`. */
-void aero_buf__reset(aero_buf *b);
+static inline void aero_buf__reset(aero_buf *b) {
+    b->len = 0;
+    b->failed = false;
+}
 /** Make room for n more bytes; false (and failed set) if impossible. */
 bool aero_buf__reserve(aero_buf *b, size_t n);
 /** Growth path of aero_buf__append (out of line). */

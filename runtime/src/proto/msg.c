@@ -38,9 +38,7 @@ aero_status aero_proto__read_header(const uint8_t in[8], uint8_t *type, uint64_t
 
 size_t aero_msg__begin(aero_buf *b) {
     size_t start = b->len;
-    uint8_t *d = aero_buf__append(b, AERO_PROTO_HEADER_SIZE + AERO_MSG_HEADER_SIZE);
-    if (d)
-        memset(d, 0, AERO_PROTO_HEADER_SIZE + AERO_MSG_HEADER_SIZE);
+    (void)aero_buf__append(b, AERO_PROTO_HEADER_SIZE + AERO_MSG_HEADER_SIZE); /* aero_msg__end writes all of it */
     return start;
 }
 
