@@ -46,7 +46,7 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
         aero_client_config_init(&c->config);
     c->cluster_name = dup_or_null(c->config.cluster_name);
     c->config.cluster_name = c->cluster_name;
-    pthread_mutex_init(&c->free_lock, NULL);
+    aero_lock__init(&c->free_lock);
     if (aero_cluster__new(seeds, &c->config, &c->cluster, err) != AERO_OK) {
         aero_client_close(c);
         return NULL;
@@ -60,7 +60,6 @@ AERO_API void aero_client_close(aero_client *c) {
     if (c->cluster)
         aero_cluster__free(c->cluster);
     aero_write__free_list(c);
-    pthread_mutex_destroy(&c->free_lock);
     free(c->cluster_name);
     free(c);
 }

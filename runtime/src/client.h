@@ -10,6 +10,7 @@
 #include <pthread.h>
 
 #include "cluster/cluster.h"
+#include "lock.h"
 
 struct aero_write;
 struct aero_query;
@@ -19,7 +20,7 @@ struct aero_client {
     aero_client_config config;
     char *cluster_name; /* owned copy of the config string */
     /* Recycled builders: a steady loop of commands allocates nothing. */
-    pthread_mutex_t free_lock;
+    aero_lock free_lock;
     struct aero_write *free_writes;
     unsigned n_free_writes;
 };

@@ -49,13 +49,13 @@ struct aero_write {
 static aero_write *acquire(aero_session *s) {
     aero_client *c = s->client;
     aero_write *w = NULL;
-    pthread_mutex_lock(&c->free_lock);
+    aero_lock__acquire(&c->free_lock);
     if (c->free_writes) {
         w = c->free_writes;
         c->free_writes = w->next_free;
         c->n_free_writes--;
     }
-    pthread_mutex_unlock(&c->free_lock);
+    aero_lock__release(&c->free_lock);
     if (!w) {
         w = malloc(sizeof *w);
         if (!w)
@@ -82,14 +82,14 @@ static aero_write *acquire(aero_session *s) {
 static void release(aero_write *w) {
     aero_client *c = w->s->client;
     /* Buffers that grew onto the heap keep their size: that is the point of recycling. */
-    pthread_mutex_lock(&c->free_lock);
+    aero_lock__acquire(&c->free_lock);
     if (c->n_free_writes < MAX_FREE_WRITES) {
         w->next_free = c->free_writes;
         c->free_writes = w;
         c->n_free_writes++;
         w = NULL;
     }
-    pthread_mutex_unlock(&c->free_lock);
+    aero_lock__release(&c->free_lock);
     if (w) {
         aero_buf__free(&w->ops);
         aero_filter__free(&w->filter);

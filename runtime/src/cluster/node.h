@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 
 #include "cluster/cluster.h"
-#include "cluster/lock.h"
+#include "lock.h"
 
 #define AERO_NODE_NAME_MAX 64
 #define AERO_HOST_MAX 256

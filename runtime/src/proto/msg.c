@@ -89,79 +89,101 @@ static uint8_t *op_header(aero_buf *b, const aero_msg_header *h, uint8_t op, uin
     return d;
 }
 
+/* Copy n bytes; short runs (bin names) with fixed-size moves instead of a call. */
+static inline void copy_short(uint8_t *d, const void *src, size_t n) {
+    const uint8_t *s = src;
+    if (n > 16) {
+        memcpy(d, s, n);
+    } else if (n >= 8) {
+        memcpy(d, s, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    }
+}
+
+/*
+ * Append a whole op (header, name, room for value_len value bytes) in one
+ * reservation and count it; returns where the value goes, or NULL (buffer
+ * failed: name over 255 bytes, too many ops, value over the size limit, no memory).
+ */
+static inline uint8_t *op_begin(aero_buf *b, aero_msg_header *h, uint8_t op, uint8_t ptype, const char *name,
+                                size_t name_len, size_t value_len) {
+    if (name_len > 255 || value_len >= AERO_PROTO_SIZE_MAX || h->n_ops == UINT16_MAX) {
+        b->failed = true;
+        return NULL;
+    }
+    uint8_t *d = aero_buf__append(b, OP_HEADER_SIZE + name_len + value_len);
+    if (!d)
+        return NULL;
+    aero_set_u32be(d, (uint32_t)(4 + name_len + value_len));
+    d[4] = op;
+    d[5] = ptype;
+    d[6] = 0;
+    d[7] = (uint8_t)name_len;
+    copy_short(d + OP_HEADER_SIZE, name, name_len);
+    h->n_ops++;
+    return d + OP_HEADER_SIZE + name_len;
+}
+
 void aero_msg__op(aero_buf *b, aero_msg_header *h, uint8_t op, uint8_t ptype, const char *name, size_t name_len,
                   const void *value, size_t value_len) {
-    if (value_len >= AERO_PROTO_SIZE_MAX) {
-        b->failed = true;
-        return;
-    }
-    /* one reservation for the whole op: header, name and value */
-    if (name_len > 255 || !aero_buf__reserve(b, OP_HEADER_SIZE + name_len + value_len)) {
-        b->failed = true;
-        return;
-    }
-    uint8_t *d = op_header(b, h, op, ptype, name, name_len);
-    if (!d)
-        return;
-    aero_set_u32be(d, (uint32_t)(4 + name_len + value_len));
-    if (value_len) {
-        memcpy(b->data + b->len, value, value_len);
-        b->len += value_len;
-    }
-    h->n_ops++;
+    uint8_t *d = op_begin(b, h, op, ptype, name, name_len, value_len);
+    if (d && value_len)
+        memcpy(d, value, value_len);
 }
 
 aero_status aero_msg__op_value(aero_buf *b, aero_msg_header *h, uint8_t op, const char *name, size_t name_len,
                                const aero_value *v) {
-    uint8_t tmp[8];
+    uint8_t *d;
     switch (v->type) {
     case AERO_NIL:
-        aero_msg__op(b, h, op, AERO_PT_NULL, name, name_len, NULL, 0);
+        op_begin(b, h, op, AERO_PT_NULL, name, name_len, 0);
         break;
     case AERO_BOOL:
-        tmp[0] = v->v.b ? 1 : 0;
-        aero_msg__op(b, h, op, AERO_PT_BOOL, name, name_len, tmp, 1);
+        if ((d = op_begin(b, h, op, AERO_PT_BOOL, name, name_len, 1)))
+            d[0] = v->v.b ? 1 : 0;
         break;
     case AERO_INT:
-        aero_set_u64be(tmp, (uint64_t)v->v.i);
-        aero_msg__op(b, h, op, AERO_PT_INTEGER, name, name_len, tmp, 8);
+        if ((d = op_begin(b, h, op, AERO_PT_INTEGER, name, name_len, 8)))
+            aero_set_u64be(d, (uint64_t)v->v.i);
         break;
     case AERO_DOUBLE: {
         uint64_t bits;
         memcpy(&bits, &v->v.d, sizeof bits);
-        aero_set_u64be(tmp, bits);
-        aero_msg__op(b, h, op, AERO_PT_FLOAT, name, name_len, tmp, 8);
+        if ((d = op_begin(b, h, op, AERO_PT_FLOAT, name, name_len, 8)))
+            aero_set_u64be(d, bits);
         break;
     }
     case AERO_STR:
-        aero_msg__op(b, h, op, AERO_PT_STRING, name, name_len, v->v.str.ptr, v->v.str.len);
+        if ((d = op_begin(b, h, op, AERO_PT_STRING, name, name_len, v->v.str.len)) && v->v.str.len)
+            memcpy(d, v->v.str.ptr, v->v.str.len);
         break;
     case AERO_BLOB:
-        aero_msg__op(b, h, op, AERO_PT_BLOB, name, name_len, v->v.bytes.ptr, v->v.bytes.len);
-        break;
     case AERO_HLL:
-        aero_msg__op(b, h, op, AERO_PT_HLL, name, name_len, v->v.bytes.ptr, v->v.bytes.len);
+        if ((d = op_begin(b, h, op, v->type == AERO_BLOB ? AERO_PT_BLOB : AERO_PT_HLL, name, name_len,
+                          v->v.bytes.len)) && v->v.bytes.len)
+            memcpy(d, v->v.bytes.ptr, v->v.bytes.len);
         break;
-    case AERO_GEOJSON: {
+    case AERO_GEOJSON: /* flags and ncells (u16 BE) before the text */
         if (v->v.str.len >= AERO_PROTO_SIZE_MAX) {
             b->failed = true;
             break;
         }
-        uint8_t *d = op_header(b, h, op, AERO_PT_GEOJSON, name, name_len);
-        if (!d)
-            break;
-        aero_set_u32be(d, (uint32_t)(4 + name_len + 3 + v->v.str.len));
-        uint8_t pre[3] = {0, 0, 0}; /* flags, ncells (u16 BE) */
-        aero_buf__put(b, pre, 3);
-        aero_buf__put(b, v->v.str.ptr, v->v.str.len);
-        h->n_ops++;
+        if ((d = op_begin(b, h, op, AERO_PT_GEOJSON, name, name_len, 3 + v->v.str.len))) {
+            d[0] = d[1] = d[2] = 0;
+            if (v->v.str.len)
+                memcpy(d + 3, v->v.str.ptr, v->v.str.len);
+        }
         break;
-    }
     case AERO_LIST:
     case AERO_MAP: {
         size_t at = b->len;
-        uint8_t *d = op_header(b, h, op, v->type == AERO_LIST ? AERO_PT_LIST : AERO_PT_MAP, name, name_len);
-        if (!d)
+        if (!op_header(b, h, op, v->type == AERO_LIST ? AERO_PT_LIST : AERO_PT_MAP, name, name_len))
             break;
         aero_status st = aero_mp__pack_value(b, v);
         if (st == AERO_ERR_PARAM) {

@@ -1,5 +1,5 @@
 /*
- * Unit tests for cluster/lock.h: mutual exclusion under contention (more
+ * Unit tests for lock.h: mutual exclusion under contention (more
  * threads than cores, so holders get preempted and takers sleep on the
  * futex), and a holder that keeps the lock long enough for takers to sleep.
  */
@@ -14,7 +14,7 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "cluster/lock.h"
+#include "lock.h"
 
 #define THREADS 8
 #define ROUNDS 200000

@@ -252,6 +252,23 @@ static void op_value_particles(void **state) {
     assert_int_equal(h.n_ops, 9);
     assert_false(b.failed);
     aero_buf__free(&b);
+
+    /* names of every length class the op writer copies differently (1, 5, 13, 20 bytes), and an HLL */
+    aero_buf__init(&b, stack, sizeof stack);
+    memset(&h, 0, sizeof h);
+    aero_value hll = aero_blob("\x01\x02", 2);
+    hll.type = AERO_HLL;
+    assert_int_equal(aero_msg__op_value(&b, &h, AERO_OP_WRITE, "h", 1, &hll), AERO_OK);
+    aero_msg__op(&b, &h, AERO_OP_READ, AERO_PT_NULL, "abcde", 5, NULL, 0);
+    aero_msg__op(&b, &h, AERO_OP_READ, AERO_PT_NULL, "abcdefghijklm", 13, NULL, 0);
+    aero_msg__op(&b, &h, AERO_OP_WRITE, AERO_PT_BLOB, "abcdefghijklmnopqrst", 20, "z", 1);
+    assert_int_equal(h.n_ops, 4);
+    assert_bytes_hex(b.data, b.len,
+                     "00 00 00 07 02 12 00 01 68 01 02"
+                     "00 00 00 09 01 00 00 05 61 62 63 64 65"
+                     "00 00 00 11 01 00 00 0d 61 62 63 64 65 66 67 68 69 6a 6b 6c 6d"
+                     "00 00 00 19 02 04 00 14 61 62 63 64 65 66 67 68 69 6a 6b 6c 6d 6e 6f 70 71 72 73 74 7a");
+    aero_buf__free(&b);
 }
 
 static void end_reports_failures(void **state) {

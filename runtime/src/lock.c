@@ -1,8 +1,8 @@
 /*
- * cluster/lock.c - the contended paths of aero_lock: a short spin, then
+ * lock.c - the contended paths of aero_lock: a short spin, then
  * sleep on the futex word marked "2: someone may sleep" so release wakes one.
  */
-#include "cluster/lock.h"
+#include "lock.h"
 
 #include <linux/futex.h>
 #include <sys/syscall.h>
