@@ -156,8 +156,8 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-    bool locks_ok = pthread_rwlock_init(&c->pub_lock, NULL) == 0;
-    locks_ok = pthread_mutex_init(&c->tend_lock, NULL) == 0 && locks_ok;
+    aero_lock__init(&c->pub_lock);
+    bool locks_ok = pthread_mutex_init(&c->tend_lock, NULL) == 0;
     locks_ok = pthread_cond_init(&c->tend_cond, &ca) == 0 && locks_ok;
     locks_ok = pthread_cond_init(&c->round_cond, &ca) == 0 && locks_ok;
     pthread_condattr_destroy(&ca);
@@ -218,7 +218,6 @@ void aero_cluster__free(aero_cluster *c)
     aero_pmap__free(c->work);
     free(c->seeds);
     free(c->cluster_name);
-    pthread_rwlock_destroy(&c->pub_lock);
     pthread_mutex_destroy(&c->tend_lock);
     pthread_cond_destroy(&c->tend_cond);
     pthread_cond_destroy(&c->round_cond);
@@ -231,13 +230,13 @@ aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid,
     unsigned spread = 0;
     if (replica == AERO_REPLICA_ANY && !is_write)
         spread = atomic_fetch_add_explicit(&c->rr, 1, memory_order_relaxed);
-    pthread_rwlock_rdlock(&c->pub_lock);
+    aero_lock__acquire(&c->pub_lock);
     aero_node *n = aero_pmap__route(c->pub_map, ns, pid, is_write, replica, attempt, spread);
     if (!n && c->pub_n == 1 && !aero_pmap__find(c->pub_map, ns))
         n = c->pub_nodes[0]; /* one node that has not reported this namespace: let it answer */
     if (n)
         aero_node__retain(n);
-    pthread_rwlock_unlock(&c->pub_lock);
+    aero_lock__release(&c->pub_lock);
     return n;
 }
 
@@ -245,7 +244,7 @@ aero_node *aero_cluster__any_node(aero_cluster *c)
 {
     unsigned k = atomic_fetch_add_explicit(&c->rr, 1, memory_order_relaxed);
     aero_node *n = NULL;
-    pthread_rwlock_rdlock(&c->pub_lock);
+    aero_lock__acquire(&c->pub_lock);
     for (size_t i = 0; i < c->pub_n; i++) {
         aero_node *cand = c->pub_nodes[(k + i) % c->pub_n];
         if (atomic_load_explicit(&cand->active, memory_order_relaxed)) {
@@ -254,21 +253,21 @@ aero_node *aero_cluster__any_node(aero_cluster *c)
             break;
         }
     }
-    pthread_rwlock_unlock(&c->pub_lock);
+    aero_lock__release(&c->pub_lock);
     return n;
 }
 
 size_t aero_cluster__nodes(aero_cluster *c, aero_node **out, size_t cap)
 {
     size_t k = 0;
-    pthread_rwlock_rdlock(&c->pub_lock);
+    aero_lock__acquire(&c->pub_lock);
     for (size_t i = 0; i < c->pub_n && k < cap; i++) {
         if (!atomic_load_explicit(&c->pub_nodes[i]->active, memory_order_relaxed))
             continue;
         aero_node__retain(c->pub_nodes[i]);
         out[k++] = c->pub_nodes[i];
     }
-    pthread_rwlock_unlock(&c->pub_lock);
+    aero_lock__release(&c->pub_lock);
     return k;
 }
 
@@ -335,7 +334,7 @@ static int by_count_desc(const void *a, const void *b)
 void aero_cluster__fill_stats(aero_cluster *c, struct aero_cluster_stats *out)
 {
     memset(out, 0, sizeof *out);
-    pthread_rwlock_rdlock(&c->pub_lock);
+    aero_lock__acquire(&c->pub_lock);
     for (size_t i = 0; i < c->pub_n; i++) {
         aero_node *n = c->pub_nodes[i];
         if (!atomic_load_explicit(&n->active, memory_order_relaxed))
@@ -358,7 +357,7 @@ void aero_cluster__fill_stats(aero_cluster *c, struct aero_cluster_stats *out)
             ns->conn_errors = atomic_load_explicit(&n->conn_errors, memory_order_relaxed);
         }
     }
-    pthread_rwlock_unlock(&c->pub_lock);
+    aero_lock__release(&c->pub_lock);
 
     out->retries = atomic_load_explicit(&c->retries, memory_order_relaxed);
     aero_error_count all[AERO_ERR_SLOTS];

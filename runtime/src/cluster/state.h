@@ -7,9 +7,9 @@
  *  - the tend view (`nodes`, `work`): owned by the tend thread, never read by
  *    command threads; every node in `nodes` holds one reference;
  *  - the published view (`pub_nodes`, `pub_map`): an immutable node array
- *    and partition map swapped in under the write side of `pub_lock`. Command
- *    threads take the read side only long enough to look up and retain a
- *    node. A node is removed from the published view before the tend view
+ *    and partition map swapped in under `pub_lock`. Command threads hold it
+ *    only long enough to look up and retain a node (a few dozen
+ *    instructions: an aero_lock costs less there than a rwlock's bookkeeping). A node is removed from the published view before the tend view
  *    drops its reference, so a published node is always alive.
  */
 #ifndef AERO_CLUSTER_STATE_H
@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 
 #include "cluster/parse.h"
+#include "lock.h"
 
 typedef struct aero_seed {
     char host[AERO_HOST_MAX];
@@ -43,7 +44,7 @@ struct aero_cluster {
     bool nodes_dirty;
 
     /* published view */
-    pthread_rwlock_t pub_lock;
+    aero_lock pub_lock;
     aero_node **pub_nodes;
     size_t pub_n;
     aero_pmap *pub_map;

@@ -4,7 +4,7 @@
  * Runs on one thread at a time (aero_cluster__new before the tend thread
  * starts, then the tend thread), so the tend view needs no lock. Results are
  * published to command threads by swapping the published node array and
- * partition map under the write side of pub_lock.
+ * partition map under pub_lock.
  */
 #include "cluster/state.h"
 
@@ -415,7 +415,7 @@ bool aero_tend__publish(aero_cluster *c)
     }
     aero_pmap *old_map = NULL;
     aero_node **old_nodes = NULL;
-    pthread_rwlock_wrlock(&c->pub_lock);
+    aero_lock__acquire(&c->pub_lock);
     if (map) {
         old_map = c->pub_map;
         c->pub_map = map;
@@ -425,7 +425,7 @@ bool aero_tend__publish(aero_cluster *c)
         c->pub_nodes = nodes;
         c->pub_n = c->n_nodes;
     }
-    pthread_rwlock_unlock(&c->pub_lock);
+    aero_lock__release(&c->pub_lock);
     aero_pmap__free(old_map);
     free(old_nodes);
     c->map_dirty = false;
