@@ -39,7 +39,7 @@ typedef enum aero_replica {
  */
 typedef struct aero_settings {
     int64_t total_timeout_ms;   /**< whole command, retries included; 0 = none */
-    int64_t socket_timeout_ms;  /**< each connect, send and receive; 0 = none */
+    int64_t socket_timeout_ms;  /**< each attempt of a command (connect, send, answer), each wait of a stream; 0 = none */
     int32_t max_retries;        /**< retries after the first attempt */
     int32_t retry_delay_ms;     /**< sleep between retries */
     int8_t send_key;            /**< 1: store the user key with the record */
