@@ -98,21 +98,6 @@ aero_status aero_op__decode(const aero_op_view *op, aero_arena *arena, aero_valu
     return aero_particle__decode(op->ptype, op->value, op->value_len, arena, out);
 }
 
-/* Copy a bin name of n <= AERO_BIN_NAME_MAX bytes and terminate it: fixed-size moves, no call. */
-static inline void copy_bin_name(char *dst, const char *src, size_t n) {
-    if (n >= 8) {
-        memcpy(dst, src, 8);
-        memcpy(dst + n - 8, src + n - 8, 8);
-    } else if (n >= 4) {
-        memcpy(dst, src, 4);
-        memcpy(dst + n - 4, src + n - 4, 4);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            dst[i] = src[i];
-    }
-    dst[n] = '\0';
-}
-
 aero_status aero_record__decode(aero_record *rec, const aero_msg_view *m, aero_error *err) {
     aero_record__decode_header(rec, m);
     if (m->h.n_ops) {
@@ -127,7 +112,9 @@ aero_status aero_record__decode(aero_record *rec, const aero_msg_view *m, aero_e
     aero_msg__ops(m, &it);
     aero_bin *b = rec->bins;
     while (aero_msg__next_op(&it, &op)) {
-        copy_bin_name(b->name, op.name, op.name_len > AERO_BIN_NAME_MAX ? AERO_BIN_NAME_MAX : op.name_len);
+        size_t nl = op.name_len > AERO_BIN_NAME_MAX ? AERO_BIN_NAME_MAX : op.name_len;
+        aero_copy_short(b->name, op.name, nl);
+        b->name[nl] = '\0';
         if (aero_op__decode(&op, rec->store_.arena, &b->value) != AERO_OK)
             return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed value in bin '%s'", b->name);
         b++;

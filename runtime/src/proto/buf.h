@@ -62,6 +62,24 @@ static inline void aero_set_u16be(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >
 static inline void aero_set_u32be(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
 static inline void aero_set_u64be(uint8_t *p, uint64_t v) { aero_set_u32be(p, (uint32_t)(v >> 32)); aero_set_u32be(p + 4, (uint32_t)v); }
 
+/** Copy n bytes; runs of up to 16 (bin names) with fixed-size moves instead of a call. */
+static inline void aero_copy_short(void *dst, const void *src, size_t n) {
+    uint8_t *d = dst;
+    const uint8_t *s = src;
+    if (n > 16) {
+        memcpy(d, s, n);
+    } else if (n >= 8) {
+        memcpy(d, s, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            d[i] = s[i];
+    }
+}
+
 /*
  * Appending is on every request's path, so the common case (room left, not
  * failed) is inline; growth and failure go through aero_buf__append_slow.

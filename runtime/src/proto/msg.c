@@ -89,23 +89,6 @@ static uint8_t *op_header(aero_buf *b, const aero_msg_header *h, uint8_t op, uin
     return d;
 }
 
-/* Copy n bytes; short runs (bin names) with fixed-size moves instead of a call. */
-static inline void copy_short(uint8_t *d, const void *src, size_t n) {
-    const uint8_t *s = src;
-    if (n > 16) {
-        memcpy(d, s, n);
-    } else if (n >= 8) {
-        memcpy(d, s, 8);
-        memcpy(d + n - 8, s + n - 8, 8);
-    } else if (n >= 4) {
-        memcpy(d, s, 4);
-        memcpy(d + n - 4, s + n - 4, 4);
-    } else {
-        for (size_t i = 0; i < n; i++)
-            d[i] = s[i];
-    }
-}
-
 /*
  * Append a whole op (header, name, room for value_len value bytes) in one
  * reservation and count it; returns where the value goes, or NULL (buffer
@@ -125,7 +108,7 @@ static inline uint8_t *op_begin(aero_buf *b, aero_msg_header *h, uint8_t op, uin
     d[5] = ptype;
     d[6] = 0;
     d[7] = (uint8_t)name_len;
-    copy_short(d + OP_HEADER_SIZE, name, name_len);
+    aero_copy_short(d + OP_HEADER_SIZE, name, name_len);
     h->n_ops++;
     return d + OP_HEADER_SIZE + name_len;
 }
