@@ -25,7 +25,7 @@ AERO_API void aero_client_config_init(aero_client_config *cfg) {
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_config *cfg, aero_error *err) {
-    aero_error_reset(err);
+    aero_err__reset(err);
     if (!seeds || !*seeds) {
         aero_err__set(err, AERO_ERR_INVALID_HOST, "seed list is empty");
         return NULL;
@@ -91,7 +91,7 @@ AERO_API aero_client *aero_session_client(const aero_session *s) { return s ? s-
 
 AERO_API aero_status aero_client_info(aero_client *client, const char *command, char *out, size_t cap,
                                       aero_error *err) {
-    aero_error_reset(err);
+    aero_err__reset(err);
     if (!client || !command || !*command || strchr(command, '\n') || !out || cap == 0)
         return aero_err__set(err, AERO_ERR_PARAM, "info needs a client, a one-line command and an output buffer");
     aero_node *node = aero_cluster__any_node(client->cluster);

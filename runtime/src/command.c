@@ -18,7 +18,7 @@ uint32_t aero_cmd__now_2010(void) {
     return now > (time_t)AERO_CITRUSLEAF_EPOCH ? (uint32_t)(now - AERO_CITRUSLEAF_EPOCH) : 0;
 }
 
-aero_status aero_cmd__check_key(const aero_key *key, aero_error *err) {
+aero_status aero_cmd__bad_key(const aero_key *key, aero_error *err) {
     if (!key)
         return aero_err__set(err, AERO_ERR_PARAM, "key is NULL");
     if (key->invalid)

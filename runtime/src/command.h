@@ -52,8 +52,15 @@ static inline uint32_t aero_cmd__server_timeout(const aero_policy *p) {
     return p->total_timeout_ms;
 }
 
+/** Why a key cannot be used (AERO_ERR_PARAM with err filled); out of line. */
+aero_status aero_cmd__bad_key(const aero_key *key, aero_error *err);
+
 /** Reject an invalid key with AERO_ERR_PARAM; AERO_OK otherwise. */
-aero_status aero_cmd__check_key(const aero_key *key, aero_error *err);
+static inline aero_status aero_cmd__check_key(const aero_key *key, aero_error *err) {
+    if (__builtin_expect(key && !key->invalid && key->ns[0], 1))
+        return AERO_OK;
+    return aero_cmd__bad_key(key, err);
+}
 
 /**
  * Append the namespace, set, digest and (if send_key) key fields for `key`.

@@ -107,12 +107,7 @@ AERO_API const char *aero_status_str(aero_status code) {
 }
 
 AERO_API void aero_error_reset(aero_error *err) {
-    if (!err)
-        return;
-    err->code = AERO_OK;
-    err->in_doubt = false;
-    err->node[0] = '\0';
-    err->message[0] = '\0';
+    aero_err__reset(err);
 }
 
 aero_status aero_err__set(aero_error *err, aero_status code, const char *fmt, ...) {

@@ -16,6 +16,16 @@
 aero_status aero_err__set(aero_error *err, aero_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/** aero_error_reset, inline for the entry points of the hot calls. */
+static inline void aero_err__reset(aero_error *err) {
+    if (!err)
+        return;
+    err->code = AERO_OK;
+    err->in_doubt = false;
+    err->node[0] = '\0';
+    err->message[0] = '\0';
+}
+
 /**
  * The first misuse a builder saw: builders never fail on the spot, they keep
  * the first problem and report it at execute (as the SDK raises at execute).

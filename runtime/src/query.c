@@ -267,7 +267,7 @@ static aero_stream *run_keys(aero_query *q, const aero_key *keys, size_t n, bool
 }
 
 AERO_API aero_stream *aero_query_execute(aero_query *q, aero_error *err) {
-    aero_error_reset(err);
+    aero_err__reset(err);
     if (!q) {
         aero_err__set(err, AERO_ERR_PARAM, "query builder is NULL (session NULL or out of memory)");
         return NULL;

@@ -104,7 +104,7 @@ aero_status aero_read__one_into(aero_session *s, const aero_policy *p, const aer
 
 AERO_API aero_status aero_session_get(aero_session *s, const aero_key *key, const char *const *bins, size_t n_bins,
                                       aero_record *out, aero_error *err) {
-    aero_error_reset(err);
+    aero_err__reset(err);
     if (!s || !out)
         return aero_err__set(err, AERO_ERR_PARAM, "get needs a session and an output record");
     if (n_bins && !bins)
@@ -117,7 +117,7 @@ AERO_API aero_status aero_session_get(aero_session *s, const aero_key *key, cons
 }
 
 AERO_API aero_status aero_session_get_header(aero_session *s, const aero_key *key, aero_record *out, aero_error *err) {
-    aero_error_reset(err);
+    aero_err__reset(err);
     if (!s || !out)
         return aero_err__set(err, AERO_ERR_PARAM, "get_header needs a session and an output record");
     aero_read_spec spec = {NULL, 0, true, NULL, 0, NULL, 0, 0};
@@ -128,7 +128,7 @@ AERO_API aero_status aero_session_get_header(aero_session *s, const aero_key *ke
 }
 
 AERO_API aero_status aero_session_exists(aero_session *s, const aero_key *key, bool *exists, aero_error *err) {
-    aero_error_reset(err);
+    aero_err__reset(err);
     if (!s || !exists)
         return aero_err__set(err, AERO_ERR_PARAM, "exists needs a session and an output flag");
     aero_record rec;
@@ -148,7 +148,7 @@ AERO_API aero_status aero_session_put(aero_session *s, const aero_key *key, cons
                                       aero_error *err) {
     aero_write *w = aero_session_upsert(s, key);
     if (!w) {
-        aero_error_reset(err);
+        aero_err__reset(err);
         return aero_err__set(err, s ? AERO_ERR_NO_MEMORY : AERO_ERR_PARAM, "put: %s", s ? "out of memory" : "session is NULL");
     }
     aero_write_put(w, bins, n);

@@ -321,7 +321,7 @@ static const aero_record *fail(struct aero_scan *sc) {
 }
 
 const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
-    aero_error_reset(err);
+    aero_err__reset(err);
     if (sc->chunk && sc->chunk_delivered >= sc->chunk && !sc->conn) {
         /* the previous call ended a chunk: iterating again starts the next one */
         sc->chunk_delivered = 0;
@@ -343,7 +343,7 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
                 if (!retry || ++sc->failures > sc->p->max_retries)
                     return fail(sc);
                 aero_cluster__count_retry(sc->s->client->cluster);
-                aero_error_reset(err);
+                aero_err__reset(err);
                 await_new_map(sc);
                 continue;
             }
@@ -356,7 +356,7 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
             if (!retry || ++sc->failures > sc->p->max_retries)
                 return fail(sc);
             aero_cluster__count_retry(sc->s->client->cluster);
-            aero_error_reset(err);
+            aero_err__reset(err);
             await_new_map(sc);
             continue;
         }

@@ -7,7 +7,7 @@
 #include "query_internal.h"
 
 AERO_API const aero_record *aero_stream_next(aero_stream *st, aero_error *err) {
-    aero_error_reset(err);
+    aero_err__reset(err);
     if (!st) {
         aero_err__set(err, AERO_ERR_PARAM, "stream is NULL");
         return NULL;
@@ -46,7 +46,7 @@ AERO_API void aero_records_free(aero_record *recs, size_t n) {
 }
 
 AERO_API aero_status aero_stream_collect(aero_stream *st, aero_record **out, size_t *n, aero_error *err) {
-    aero_error_reset(err);
+    aero_err__reset(err);
     if (!st || !out || !n)
         return aero_err__set(err, AERO_ERR_PARAM, "collect needs a stream and output pointers");
     *out = NULL;

@@ -442,7 +442,7 @@ static const char *verb_name(enum verb v) {
 }
 
 AERO_API aero_status aero_write_execute(aero_write *w, aero_record *out, aero_error *err) {
-    aero_error_reset(err);
+    aero_err__reset(err);
     if (!w)
         return aero_err__set(err, AERO_ERR_PARAM, "write builder is NULL (session NULL or out of memory)");
     aero_status st = aero_cmd__check_key(&w->key, err);

@@ -306,7 +306,7 @@ done:
     if (!result)
         ael__ctx_to_error(&c, err);
     else if (err)
-        aero_error_reset(err);
+        aero_err__reset(err);
     aero_buf__free(&buf);
     free(o.slots);
     aero_arena__free(c.arena);
@@ -469,7 +469,7 @@ AERO_API aero_expr *aero_ael_template_fill(const uint8_t *bytes, size_t len,
         goto out;
     }
     if (err)
-        aero_error_reset(err);
+        aero_err__reset(err);
 out:
     aero_buf__free(&b);
     return e;
@@ -563,7 +563,7 @@ AERO_API aero_status aero_ael_parse_ctx(const char *path, char *bin, size_t bin_
     aero_buf__free(&b);
     aero_arena__free(c.arena);
     if (err)
-        aero_error_reset(err);
+        aero_err__reset(err);
     return AERO_OK;
 fail:
     ael__ctx_to_error(&c, err);

@@ -460,6 +460,6 @@ done:
         return c.code;
     }
     if (err)
-        aero_error_reset(err);
+        aero_err__reset(err);
     return AERO_OK;
 }

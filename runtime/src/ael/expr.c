@@ -59,7 +59,7 @@ AERO_API aero_expr *aero_exp_build(aero_exp *root, aero_error *err) {
     if (!x)
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory building an expression");
     else if (err)
-        aero_error_reset(err);
+        aero_err__reset(err);
     return x;
 }
 

@@ -199,7 +199,7 @@ static aero_status seed(aero_cluster *c, aero_error *err)
     aero_err__set(err, AERO_ERR_CONNECTION, "no seed");
     for (size_t i = 0; i < c->n_seeds; i++) {
         if (try_host(c, c->seeds[i].host, c->seeds[i].port, NULL, err)) {
-            aero_error_reset(err);
+            aero_err__reset(err);
             return AERO_OK;
         }
         aero_cluster__log(c, AERO_LOG_WARN, "seed %s:%u failed: %s", c->seeds[i].host, (unsigned)c->seeds[i].port,
@@ -489,6 +489,6 @@ aero_status aero_tend__round(aero_cluster *c, aero_error *err)
 
     if (c->n_nodes == 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "every node was removed; seeding again next tend");
-    aero_error_reset(err);
+    aero_err__reset(err);
     return AERO_OK;
 }

@@ -292,7 +292,7 @@ static aero_status check_required(const aero_schema_record *r, const seen_set *s
             return aero_err__set(err, AERO_ERR_BIN_NOT_FOUND, "%s.%s: required bin '%s' is missing from the record",
                                  r->name, b->field, b->name);
     }
-    aero_error_reset(err);
+    aero_err__reset(err);
     return AERO_OK;
 }
 
@@ -414,7 +414,7 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
     if (rc == AERO_OK) {
         sink_ctx ctx = {r, obj, &seen, 0};
         aero_read_spec spec = {names, n_fields, false, NULL, 0, NULL, 0, 0};
-        aero_error_reset(err);
+        aero_err__reset(err);
         rc = aero_read__one_into(s, &s->read_point, key, &spec, holder, sink_bin, &ctx, err);
         if (rc == AERO_OK && holder->result != AERO_OK)
             rc = aero_err__set(err, holder->result, "get: %s", aero_status_str(holder->result));
@@ -449,7 +449,7 @@ aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, c
     if (rc != AERO_OK)
         return rc;
     if (n == 0) {
-        aero_error_reset(err);
+        aero_err__reset(err);
         return AERO_OK;
     }
     if (!s || !keys || !objs || !results || !holders || (r->key_type == AERO_KEY_BLOB && !key_lens))
