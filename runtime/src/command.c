@@ -100,7 +100,7 @@ static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t now, uint64
         return st;
     *sent = true;
     st = aero_conn__write(conn, cmd->req, cmd->req_len, deadline, err);
-    /* One poll and one recv bring a typical answer whole: header and body land in resp together. */
+    /* One recv brings a typical answer whole: header and body land in resp together. */
     aero_buf *r = cmd->resp;
     aero_buf__reset(r);
     size_t got = 0;
