@@ -28,14 +28,6 @@ aero_status aero_cmd__bad_key(const aero_key *key, aero_error *err) {
     return AERO_OK;
 }
 
-/* One field (size word, type, data) at d; returns the byte after it. */
-static inline uint8_t *put_field(uint8_t *d, uint8_t type, const void *data, size_t len) {
-    aero_set_u32be(d, (uint32_t)len + 1);
-    d[4] = type;
-    memcpy(d + 5, data, len);
-    return d + 5 + len;
-}
-
 void aero_cmd__key_fields(aero_buf *b, aero_msg_header *h, const aero_key *key, bool send_key) {
     /* namespace, set and digest on every command: one reservation, no per-field checks */
     size_t ns_len = strnlen(key->ns, sizeof key->ns);
@@ -45,9 +37,9 @@ void aero_cmd__key_fields(aero_buf *b, aero_msg_header *h, const aero_key *key, 
         b->failed = true;
         return;
     }
-    d = put_field(d, AERO_FIELD_NAMESPACE, key->ns, ns_len);
-    d = put_field(d, AERO_FIELD_SETNAME, key->set, set_len);
-    put_field(d, AERO_FIELD_DIGEST, key->digest, AERO_DIGEST_SIZE);
+    d = aero_msg__put_field(d, AERO_FIELD_NAMESPACE, key->ns, ns_len);
+    d = aero_msg__put_field(d, AERO_FIELD_SETNAME, key->set, set_len);
+    aero_msg__put_field(d, AERO_FIELD_DIGEST, key->digest, AERO_DIGEST_SIZE);
     h->n_fields = (uint16_t)(h->n_fields + 3);
     if (send_key && key->type != AERO_KEY_DIGEST) {
         if (key->type == AERO_KEY_INT) {

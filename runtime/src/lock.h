@@ -1,8 +1,9 @@
 /*
  * lock.h - a mutex for few-instruction critical sections (the connection
- * pool, the write-builder free list). Taking and releasing it uncontended is one atomic operation each,
- * inline; a contended taker spins briefly, then sleeps on a futex, so a holder
- * that was preempted costs waiters no CPU. States: 0 free, 1 held, 2 held
+ * pool, the write-builder free list, the published partition map). Taking and
+ * releasing it uncontended is one atomic operation each, inline; a contended
+ * taker spins briefly, then sleeps on a futex, so a holder that was preempted
+ * costs waiters no CPU. States: 0 free, 1 held, 2 held
  * with (possible) sleepers. Not recursive; no condition variables.
  */
 #ifndef AERO_LOCK_H

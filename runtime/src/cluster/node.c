@@ -9,9 +9,9 @@
  * AERO_ERR_NO_MORE_CONNECTIONS instead of unbounded growth. A connection is
  * checked (stale, idle time) before it is lent, so a bad one is never handed
  * out. The stale check costs a poll() syscall, so it is skipped for a
- * connection back in the pool for less than AERO_POOL_STALE_CHECK_AFTER_MS: a peer that
- * closed it that recently is found by the command itself, which retries
- * reads and idempotent writes on a fresh connection.
+ * connection back in the pool for less than AERO_POOL_STALE_CHECK_AFTER_MS:
+ * a peer that closed it that recently is found by the command itself, which
+ * retries reads and idempotent writes on a fresh connection.
  */
 #include "cluster/node.h"
 
@@ -34,7 +34,6 @@ aero_node *aero_node__new(const char *name, const char *host, uint16_t port, con
     n->max_conns = cfg->max_conns_per_node ? cfg->max_conns_per_node : 100;
     n->idle = calloc(n->max_conns, sizeof *n->idle);
     if (!n->idle) {
-        free(n->idle);
         free(n);
         return NULL;
     }
@@ -123,7 +122,8 @@ aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **
             aero_lock__release(&n->lock);
             uint64_t idle_ns = aero_now_coarse_ns() - c->last_used_ns;
             bool too_old = n->max_idle_ns && idle_ns > n->max_idle_ns;
-            if (too_old || (idle_ns >= (uint64_t)AERO_POOL_STALE_CHECK_AFTER_MS * 1000000u && aero_conn__is_stale(c))) {
+            bool check = idle_ns >= (uint64_t)AERO_POOL_STALE_CHECK_AFTER_MS * 1000000u;
+            if (too_old || (check && aero_conn__is_stale(c))) {
                 drop_lent(n, c);
                 continue;
             }

@@ -8,9 +8,9 @@
  *    command threads; every node in `nodes` holds one reference;
  *  - the published view (`pub_nodes`, `pub_map`): an immutable node array
  *    and partition map swapped in under `pub_lock`. Command threads hold it
- *    only long enough to look up and retain a node (a few dozen
- *    instructions: an aero_lock costs less there than a rwlock's bookkeeping). A node is removed from the published view before the tend view
- *    drops its reference, so a published node is always alive.
+ *    only long enough to look up and retain a node (a few dozen instructions:
+ *    an aero_lock costs less there than a rwlock's bookkeeping). A node is
+ *    removed from the published view before the tend view drops its reference, so a published node is always alive.
  */
 #ifndef AERO_CLUSTER_STATE_H
 #define AERO_CLUSTER_STATE_H

@@ -5,7 +5,7 @@
  * fails with AERO_ERR_TIMEOUT; a peer that closes gives AERO_ERR_CONNECTION.
  * Connect and write wait with poll(). Reads sleep inside recv() itself, bounded
  * by SO_RCVTIMEO (set short of the deadline, re-set only when that bound
- * changes), and poll() only for the last few milliseconds before a deadline:
+ * changes), and poll() only for the last 40 ms before a deadline:
  * waiting for an answer costs one syscall, not a poll() and a recv().
  * net/ knows nothing of message layouts.
  */

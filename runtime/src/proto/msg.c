@@ -56,8 +56,15 @@ void aero_msg__field_header(aero_buf *b, aero_msg_header *h, uint8_t type, size_
 }
 
 void aero_msg__field(aero_buf *b, aero_msg_header *h, uint8_t type, const void *data, size_t len) {
-    aero_msg__field_header(b, h, type, len);
-    aero_buf__put(b, data, len);
+    if (len >= AERO_PROTO_SIZE_MAX || h->n_fields == UINT16_MAX) {
+        b->failed = true;
+        return;
+    }
+    uint8_t *d = aero_buf__append(b, 5 + len);
+    if (!d)
+        return;
+    aero_msg__put_field(d, type, data, len);
+    h->n_fields++;
 }
 
 void aero_msg__field_u32(aero_buf *b, aero_msg_header *h, uint8_t type, uint32_t v) {
@@ -68,25 +75,6 @@ void aero_msg__field_u32(aero_buf *b, aero_msg_header *h, uint8_t type, uint32_t
 void aero_msg__field_u64(aero_buf *b, aero_msg_header *h, uint8_t type, uint64_t v) {
     aero_msg__field_header(b, h, type, 8);
     aero_buf__put_u64be(b, v);
-}
-
-/* Op header with the size word left for the caller to fill (or computed). */
-static uint8_t *op_header(aero_buf *b, const aero_msg_header *h, uint8_t op, uint8_t ptype, const char *name,
-                          size_t name_len) {
-    if (name_len > 255 || h->n_ops == UINT16_MAX) {
-        b->failed = true;
-        return NULL;
-    }
-    uint8_t *d = aero_buf__append(b, OP_HEADER_SIZE + name_len);
-    if (!d)
-        return NULL;
-    d[4] = op;
-    d[5] = ptype;
-    d[6] = 0;
-    d[7] = (uint8_t)name_len;
-    if (name_len)
-        memcpy(d + OP_HEADER_SIZE, name, name_len);
-    return d;
 }
 
 /*
@@ -165,18 +153,19 @@ aero_status aero_msg__op_value(aero_buf *b, aero_msg_header *h, uint8_t op, cons
         break;
     case AERO_LIST:
     case AERO_MAP: {
+        /* the packed size is known only afterwards: write the op empty, then patch its size word */
         size_t at = b->len;
-        if (!op_header(b, h, op, v->type == AERO_LIST ? AERO_PT_LIST : AERO_PT_MAP, name, name_len))
+        if (!op_begin(b, h, op, v->type == AERO_LIST ? AERO_PT_LIST : AERO_PT_MAP, name, name_len, 0))
             break;
         aero_status st = aero_mp__pack_value(b, v);
         if (st == AERO_ERR_PARAM) {
             b->len = at; /* drop the half-written op */
+            h->n_ops--;
             return st;
         }
         if (b->failed)
             break;
         aero_set_u32be(b->data + at, (uint32_t)(b->len - at - 4));
-        h->n_ops++;
         break;
     }
     case AERO_WILDCARD:

@@ -19,6 +19,8 @@
 #include <aero/error.h>
 #include <aero/value.h>
 
+#include <string.h>
+
 #include "proto/arena.h"
 #include "proto/buf.h"
 #include "proto/wire.h"
@@ -48,6 +50,17 @@ aero_status aero_proto__read_header(const uint8_t in[8], uint8_t *type, uint64_t
 
 /** Reserve room for the proto + AS_MSG headers at the current end of `b`; returns their offset. */
 size_t aero_msg__begin(aero_buf *b);
+/**
+ * Write one field (size word, type, `len` data bytes) into room the caller
+ * reserved at d (5 + len bytes); returns the byte after it. The caller counts it.
+ */
+static inline uint8_t *aero_msg__put_field(uint8_t *d, uint8_t type, const void *data, size_t len) {
+    aero_set_u32be(d, (uint32_t)len + 1);
+    d[4] = type;
+    if (len)
+        memcpy(d + 5, data, len);
+    return d + 5 + len;
+}
 /** Append a field and count it. */
 void aero_msg__field(aero_buf *b, aero_msg_header *h, uint8_t type, const void *data, size_t len);
 /** Append a field header for `len` data bytes the caller appends next; counts it. */
