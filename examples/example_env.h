@@ -12,12 +12,12 @@
 #include <stdlib.h>
 
 /* Run an aero call that fills a local `aero_error err`; on failure print it and `goto out`. */
-#define CHECK(call)                                                                                                    \
-    do {                                                                                                               \
-        if ((call) != AERO_OK) {                                                                                       \
-            fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, aero_status_str(err.code), err.message);          \
-            goto out;                                                                                                  \
-        }                                                                                                              \
+#define CHECK(call)                                                                                         \
+    do {                                                                                                    \
+        if ((call) != AERO_OK) {                                                                            \
+            fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, aero_status_str(err.code), err.message); \
+            goto out;                                                                                       \
+        }                                                                                                   \
     } while (0)
 
 /* Connect; *server is set when an embedded test server was started. */

@@ -70,12 +70,12 @@ int main(void) {
         printf("%-28s %s\n", "stale generation:", aero_status_str(err.code));
 
     /* projection: only some bins */
-    const char *bins[] = {"name", "verified"};
+    const char *bins[] = { "name", "verified" };
     CHECK(aero_session_get(s, &alice, bins, 2, &rec, &err));
     show("projection:", &rec);
 
     /* replace drops every bin not written */
-    aero_bin_value only[] = {{"name", aero_str("Alice Replaced")}};
+    aero_bin_value only[] = { { "name", aero_str("Alice Replaced") } };
     w = aero_session_replace(s, &alice);
     aero_write_put(w, only, 1);
     aero_write_never_expire(w);

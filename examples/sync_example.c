@@ -31,20 +31,21 @@ int main(void) {
     CHECK(aero_write_execute(aero_session_delete(session, &user2), NULL, &err));
 
     /* Create: upsert the first user. */
-    aero_bin_value alice[] = {{"name", aero_str("Alice")},
-                              {"email", aero_str("alice@example.com")},
-                              {"status", aero_str("active")},
-                              {"age", aero_int(30)},
-                              {"login_count", aero_int(0)}};
+    aero_bin_value alice[] = { { "name", aero_str("Alice") },
+                               { "email", aero_str("alice@example.com") },
+                               { "status", aero_str("active") },
+                               { "age", aero_int(30) },
+                               { "login_count", aero_int(0) } };
     CHECK(aero_write_execute(aero_write_put(aero_session_upsert(session, &user1), alice, 5), NULL, &err));
 
     /* Create: insert a second user (fails if the key already exists). */
-    aero_bin_value bob[] = {{"name", aero_str("Bob")}, {"age", aero_int(25)}, {"status", aero_str("active")}};
+    aero_bin_value bob[] = { { "name", aero_str("Bob") }, { "age", aero_int(25) }, { "status", aero_str("active") } };
     CHECK(aero_write_execute(aero_write_put(aero_session_insert(session, &user2), bob, 3), NULL, &err));
 
     /* Read: point read by key. */
     st = aero_query_execute(aero_session_query_key(session, &user1), &err);
-    if (!st) goto fail;
+    if (!st)
+        goto fail;
     CHECK(aero_stream_first_or_raise(st, &r, &err));
     aero_record_format_bins(r, bins, sizeof bins);
     printf("User 1: %s\n", bins);
@@ -55,11 +56,13 @@ int main(void) {
     aero_query *q = aero_session_query(session, &users);
     aero_query_where(q, "$.status == 'active' and $.age > 21");
     st = aero_query_execute(q, &err);
-    if (!st) goto fail;
+    if (!st)
+        goto fail;
     printf("Active users over 21:\n");
     while ((r = aero_stream_next(st, &err)))
         printf("  - %s\n", aero_record_str(r, "name"));
-    if (err.code != AERO_OK) goto fail;
+    if (err.code != AERO_OK)
+        goto fail;
     aero_stream_close(st);
     st = NULL;
 
@@ -73,10 +76,11 @@ int main(void) {
     CHECK(aero_write_execute(aero_write_bin_set_bool(w, "verified", true), NULL, &err));
 
     /* Read back selected bins. */
-    const char *selected[] = {"name", "email", "login_count", "verified"};
+    const char *selected[] = { "name", "email", "login_count", "verified" };
     q = aero_session_query_key(session, &user1);
     st = aero_query_execute(aero_query_bins(q, selected, 4), &err);
-    if (!st) goto fail;
+    if (!st)
+        goto fail;
     CHECK(aero_stream_first_or_raise(st, &r, &err));
     aero_record_format_bins(r, bins, sizeof bins);
     printf("Updated user 1: %s\n", bins);

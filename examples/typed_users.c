@@ -16,8 +16,7 @@
 #include "example_env.h"
 #include "users.aero.h"
 
-static void show(const char *label, const user *u)
-{
+static void show(const char *label, const user *u) {
     printf("%s: name=%s", label, u->name);
     if (u->has_email)
         printf(" email=%s", u->email);
@@ -29,8 +28,7 @@ static void show(const char *label, const user *u)
     printf(" verified=%s%s\n", u->verified ? "true" : "false", u->has_verified ? "" : " (default)");
 }
 
-int main(void)
-{
+int main(void) {
     aero_testserver *server;
     aero_client *client = example_connect(&server);
     if (!client)
@@ -110,7 +108,7 @@ int main(void)
     CHECK(aero_write_execute(aero_write_bin_set_bool(w, USER_BIN_VERIFIED, true), NULL, &err));
 
     /* Read back selected bins. */
-    static const unsigned selected[] = {USER_F_NAME, USER_F_EMAIL, USER_F_LOGIN_COUNT, USER_F_VERIFIED};
+    static const unsigned selected[] = { USER_F_NAME, USER_F_EMAIL, USER_F_LOGIN_COUNT, USER_F_VERIFIED };
     CHECK(user_get_bins(session, "user-1", selected, 4, &u, &holder, &err));
     show("Updated user 1", &u);
 

@@ -20,8 +20,7 @@ struct ag_arena {
 
 #define AG_BLOCK_SIZE (64 * 1024)
 
-static void *xmalloc(size_t n)
-{
+static void *xmalloc(size_t n) {
     void *p = malloc(n);
     if (!p) {
         fputs("aerogen: out of memory\n", stderr);
@@ -30,15 +29,13 @@ static void *xmalloc(size_t n)
     return p;
 }
 
-ag_arena *ag_arena_new(void)
-{
+ag_arena *ag_arena_new(void) {
     ag_arena *a = xmalloc(sizeof *a);
     a->head = NULL;
     return a;
 }
 
-void ag_arena_free(ag_arena *a)
-{
+void ag_arena_free(ag_arena *a) {
     if (!a)
         return;
     ag_block *b = a->head;
@@ -50,8 +47,7 @@ void ag_arena_free(ag_arena *a)
     free(a);
 }
 
-void *ag_arena_alloc(ag_arena *a, size_t n)
-{
+void *ag_arena_alloc(ag_arena *a, size_t n) {
     const size_t align = sizeof(max_align_t);
     n = (n + align - 1) / align * align;
     if (n == 0)
@@ -71,8 +67,7 @@ void *ag_arena_alloc(ag_arena *a, size_t n)
     return p;
 }
 
-char *ag_arena_strndup(ag_arena *a, const char *s, size_t n)
-{
+char *ag_arena_strndup(ag_arena *a, const char *s, size_t n) {
     char *p = ag_arena_alloc(a, n + 1);
     if (n)
         memcpy(p, s, n);
@@ -80,8 +75,7 @@ char *ag_arena_strndup(ag_arena *a, const char *s, size_t n)
     return p;
 }
 
-void ag_schema_init(ag_schema *s, const char *path, ag_arena *a)
-{
+void ag_schema_init(ag_schema *s, const char *path, ag_arena *a) {
     memset(s, 0, sizeof *s);
     s->path = path;
     s->arena = a;
@@ -89,17 +83,16 @@ void ag_schema_init(ag_schema *s, const char *path, ag_arena *a)
     s->queries_tail = &s->queries;
 }
 
-static size_t fmt(const ag_type *t, char *buf, size_t size, size_t at)
-{
-#define PUT(str)                                                                                   \
-    do {                                                                                           \
-        const char *p_ = (str);                                                                    \
-        while (*p_) {                                                                              \
-            if (at + 1 < size)                                                                     \
-                buf[at] = *p_;                                                                     \
-            at++;                                                                                  \
-            p_++;                                                                                  \
-        }                                                                                          \
+static size_t fmt(const ag_type *t, char *buf, size_t size, size_t at) {
+#define PUT(str)                \
+    do {                        \
+        const char *p_ = (str); \
+        while (*p_) {           \
+            if (at + 1 < size)  \
+                buf[at] = *p_;  \
+            at++;               \
+            p_++;               \
+        }                       \
     } while (0)
     PUT(t->name ? t->name : "?");
     if (t->n_args > 0) {
@@ -115,8 +108,7 @@ static size_t fmt(const ag_type *t, char *buf, size_t size, size_t at)
     return at;
 }
 
-void ag_type_format(const ag_type *t, char *buf, size_t size)
-{
+void ag_type_format(const ag_type *t, char *buf, size_t size) {
     if (size == 0)
         return;
     size_t n = fmt(t, buf, size, 0);

@@ -50,8 +50,8 @@ typedef struct ag_type {
     const char *name;
     ag_loc loc;
     struct ag_type *args[2];
-    int n_args;         /* as written, may exceed 2 (extra ones are dropped, counted) */
-    ag_kind kind;       /* set by sema */
+    int n_args;   /* as written, may exceed 2 (extra ones are dropped, counted) */
+    ag_kind kind; /* set by sema */
 } ag_type;
 
 /* ---- literals (default values) ---- */
@@ -64,42 +64,42 @@ typedef struct ag_lit {
     int64_t i;
     double d;
     bool b;
-    const char *s;      /* decoded bytes, NUL-terminated */
+    const char *s; /* decoded bytes, NUL-terminated */
     size_t s_len;
-    const char *text;   /* the number as written */
+    const char *text; /* the number as written */
 } ag_lit;
 
 /* ---- declarations ---- */
 
 typedef struct ag_bin {
-    const char *field;      /* C field name */
+    const char *field; /* C field name */
     ag_loc loc;
     ag_type *type;
-    const char *bin;        /* bin name on the server (= field unless `bin "x"`) */
+    const char *bin; /* bin name on the server (= field unless `bin "x"`) */
     ag_loc bin_loc;
     bool required, optional_kw;
     ag_loc required_loc;
     ag_lit *dflt;
-    const char *doc;        /* `///` comment lines before the bin, or NULL */
+    const char *doc; /* `///` comment lines before the bin, or NULL */
     struct ag_bin *next;
 } ag_bin;
 
 typedef struct ag_record {
     const char *name;
     ag_loc loc;
-    const char *set;        /* NULL: no set */
+    const char *set; /* NULL: no set */
     ag_loc set_loc;
-    ag_type *key;           /* NULL until `key T;` */
+    ag_type *key; /* NULL until `key T;` */
     ag_loc key_loc;
-    int n_keys;             /* `key` lines seen */
-    bool had_error;         /* a syntax error inside: skip "missing" checks */
+    int n_keys;     /* `key` lines seen */
+    bool had_error; /* a syntax error inside: skip "missing" checks */
     ag_bin *bins, **bins_tail;
     int n_bins;
     const char *doc;
     struct ag_record *next;
     /* sema results */
-    ag_bin **order;         /* bins in declaration order, n_bins entries */
-    int *by_name;           /* indexes sorted by bin name (strcmp) */
+    ag_bin **order; /* bins in declaration order, n_bins entries */
+    int *by_name;   /* indexes sorted by bin name (strcmp) */
 } ag_record;
 
 typedef struct ag_param {
@@ -116,24 +116,28 @@ typedef struct ag_query {
     ag_loc record_loc;
     ag_param *params, **params_tail;
     int n_params;
-    char *where;            /* AEL text (concatenated string pieces) */
+    char *where; /* AEL text (concatenated string pieces) */
     size_t where_len;
-    ag_loc where_loc;       /* first string piece */
+    ag_loc where_loc; /* first string piece */
     /* Where each byte of `where` came from, to map AEL positions back. */
-    ag_loc *where_map;      /* where_len + 1 entries (one per byte, then the end) */
+    ag_loc *where_map; /* where_len + 1 entries (one per byte, then the end) */
     const char *doc;
     struct ag_query *next;
     /* sema results */
     ag_record *record;
-    bool compiled;          /* the AEL front end compiled it into expr/slots */
-    uint8_t *expr;          /* template bytes */
+    bool compiled; /* the AEL front end compiled it into expr/slots */
+    uint8_t *expr; /* template bytes */
     size_t expr_len;
-    struct ag_slot { uint32_t offset; uint16_t param; uint8_t type; } *slots;
+    struct ag_slot {
+        uint32_t offset;
+        uint16_t param;
+        uint8_t type;
+    } * slots;
     size_t n_slots;
 } ag_query;
 
 typedef struct ag_schema {
-    const char *path;       /* as given on the command line */
+    const char *path; /* as given on the command line */
     const char *ns;
     ag_loc ns_loc;
     int n_ns;

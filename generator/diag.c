@@ -11,7 +11,7 @@ typedef struct ag_diag_item {
     ag_severity sev;
     ag_loc loc;
     char *msg;
-    int parent;     /* index of the diagnostic a note belongs to, -1 for others */
+    int parent; /* index of the diagnostic a note belongs to, -1 for others */
     int seq;
 } ag_diag_item;
 
@@ -22,16 +22,15 @@ struct ag_diags {
     ag_diag_item *items;
     int n, cap;
     int errors, warnings;
-    int last_main;  /* index of the last non-note, -1 if none or it was dropped */
+    int last_main; /* index of the last non-note, -1 if none or it was dropped */
     bool werror, quiet;
-    int dropped;    /* diagnostics over AG_DIAG_MAX, counted but not kept */
+    int dropped; /* diagnostics over AG_DIAG_MAX, counted but not kept */
 };
 
 /* Enough for any real schema; keeps a hostile input from printing forever. */
 #define AG_DIAG_MAX 200
 
-static void *xrealloc(void *p, size_t n)
-{
+static void *xrealloc(void *p, size_t n) {
     void *q = realloc(p, n);
     if (!q) {
         fputs("aerogen: out of memory\n", stderr);
@@ -40,8 +39,7 @@ static void *xrealloc(void *p, size_t n)
     return q;
 }
 
-ag_diags *ag_diags_new(const char *path, const char *src, size_t len)
-{
+ag_diags *ag_diags_new(const char *path, const char *src, size_t len) {
     ag_diags *d = xrealloc(NULL, sizeof *d);
     memset(d, 0, sizeof *d);
     d->path = path;
@@ -51,16 +49,14 @@ ag_diags *ag_diags_new(const char *path, const char *src, size_t len)
     return d;
 }
 
-static void clear(ag_diags *d)
-{
+static void clear(ag_diags *d) {
     for (int i = 0; i < d->n; i++)
         free(d->items[i].msg);
     d->n = 0;
     d->last_main = -1;
 }
 
-void ag_diags_free(ag_diags *d)
-{
+void ag_diags_free(ag_diags *d) {
     if (!d)
         return;
     clear(d);
@@ -73,8 +69,7 @@ void ag_diags_set_quiet(ag_diags *d, bool on) { d->quiet = on; }
 int ag_diags_errors(const ag_diags *d) { return d->errors; }
 int ag_diags_warnings(const ag_diags *d) { return d->warnings; }
 
-void ag_diag(ag_diags *d, ag_severity sev, ag_loc loc, const char *fmt, ...)
-{
+void ag_diag(ag_diags *d, ag_severity sev, ag_loc loc, const char *fmt, ...) {
     if (sev == AG_WARNING && d->werror)
         sev = AG_ERROR;
     if (sev == AG_WARNING && d->quiet) {
@@ -119,8 +114,7 @@ void ag_diag(ag_diags *d, ag_severity sev, ag_loc loc, const char *fmt, ...)
 }
 
 /* Sort key of an item: its own position, or its parent's for a note. */
-static int cmp_items(const void *pa, const void *pb, const ag_diag_item *all)
-{
+static int cmp_items(const void *pa, const void *pb, const ag_diag_item *all) {
     const ag_diag_item *a = pa, *b = pb;
     const ag_diag_item *ra = a->parent >= 0 ? &all[a->parent] : a;
     const ag_diag_item *rb = b->parent >= 0 ? &all[b->parent] : b;
@@ -134,8 +128,7 @@ static int cmp_items(const void *pa, const void *pb, const ag_diag_item *all)
 }
 
 /* Insertion sort: stable, no global for a qsort context, and n is small. */
-static void sort_items(ag_diag_item *v, int n, const ag_diag_item *all)
-{
+static void sort_items(ag_diag_item *v, int n, const ag_diag_item *all) {
     for (int i = 1; i < n; i++) {
         ag_diag_item x = v[i];
         int j = i - 1;
@@ -148,8 +141,7 @@ static void sort_items(ag_diag_item *v, int n, const ag_diag_item *all)
 }
 
 /* Start and length of line `line` (1-based) in the source, or false. */
-static bool find_line(const ag_diags *d, int line, const char **start, size_t *len)
-{
+static bool find_line(const ag_diags *d, int line, const char **start, size_t *len) {
     if (!d->src || line < 1)
         return false;
     const char *p = d->src, *end = d->src + d->len;
@@ -170,8 +162,7 @@ static bool find_line(const ag_diags *d, int line, const char **start, size_t *l
     return true;
 }
 
-static void print_quote(const ag_diags *d, const ag_diag_item *it, FILE *out)
-{
+static void print_quote(const ag_diags *d, const ag_diag_item *it, FILE *out) {
     const char *line;
     size_t n;
     if (!find_line(d, it->loc.line, &line, &n))
@@ -201,14 +192,13 @@ static void print_quote(const ag_diags *d, const ag_diag_item *it, FILE *out)
     free(buf);
 }
 
-void ag_diags_flush(ag_diags *d, FILE *out)
-{
+void ag_diags_flush(ag_diags *d, FILE *out) {
     if (d->n == 0)
         return;
     ag_diag_item *v = xrealloc(NULL, (size_t)d->n * sizeof *v);
     memcpy(v, d->items, (size_t)d->n * sizeof *v);
     sort_items(v, d->n, d->items);
-    static const char *const names[] = {"note", "warning", "error"};
+    static const char *const names[] = { "note", "warning", "error" };
     for (int i = 0; i < d->n; i++) {
         const ag_diag_item *it = &v[i];
         if (it->loc.line > 0)

@@ -27,9 +27,8 @@ ag_diags *ag_diags_new(const char *path, const char *src, size_t len);
 void ag_diags_free(ag_diags *d);
 
 /** Report at loc (loc.line 0 means "the whole file", printed without a caret). */
-void ag_diag(ag_diags *d, ag_severity sev, ag_loc loc, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-#define ag_error(d, loc, ...) ag_diag((d), AG_ERROR, (loc), __VA_ARGS__)
+void ag_diag(ag_diags *d, ag_severity sev, ag_loc loc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+#define ag_error(d, loc, ...)   ag_diag((d), AG_ERROR, (loc), __VA_ARGS__)
 #define ag_warning(d, loc, ...) ag_diag((d), AG_WARNING, (loc), __VA_ARGS__)
 /** A note attached to the diagnostic reported just before. */
 #define ag_note(d, loc, ...) ag_diag((d), AG_NOTE, (loc), __VA_ARGS__)

@@ -20,8 +20,7 @@
 
 /* ---- buffer ---- */
 
-static void reserve(ag_buf *b, size_t more)
-{
+static void reserve(ag_buf *b, size_t more) {
     if (b->len + more + 1 <= b->cap)
         return;
     size_t cap = b->cap ? b->cap : 4096;
@@ -36,8 +35,7 @@ static void reserve(ag_buf *b, size_t more)
     b->cap = cap;
 }
 
-static void put(ag_buf *b, const char *s)
-{
+static void put(ag_buf *b, const char *s) {
     size_t n = strlen(s);
     reserve(b, n);
     memcpy(b->p + b->len, s, n + 1);
@@ -45,8 +43,7 @@ static void put(ag_buf *b, const char *s)
 }
 
 static void putf(ag_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(ag_buf *b, const char *fmt, ...)
-{
+static void putf(ag_buf *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     va_list ap2;
@@ -61,16 +58,14 @@ static void putf(ag_buf *b, const char *fmt, ...)
     va_end(ap2);
 }
 
-void ag_buf_free(ag_buf *b)
-{
+void ag_buf_free(ag_buf *b) {
     free(b->p);
     b->p = NULL;
     b->len = b->cap = 0;
 }
 
 /* A C string literal of n bytes: printable ASCII as is, the rest as 3-digit octal. */
-static void put_cstr(ag_buf *b, const char *s, size_t n)
-{
+static void put_cstr(ag_buf *b, const char *s, size_t n) {
     put(b, "\"");
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -87,8 +82,7 @@ static void put_cstr(ag_buf *b, const char *s, size_t n)
 }
 
 /* Comment text: the bytes, with "*" "/" broken up and control bytes dropped. */
-static void put_comment(ag_buf *b, const char *s, size_t n)
-{
+static void put_comment(ag_buf *b, const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '*' && i + 1 < n && s[i + 1] == '/')
@@ -103,8 +97,7 @@ static void put_comment(ag_buf *b, const char *s, size_t n)
 }
 
 /* Documentation block from `///` lines, with the given indent. */
-static void put_doc(ag_buf *b, const char *doc, const char *indent)
-{
+static void put_doc(ag_buf *b, const char *doc, const char *indent) {
     if (!doc)
         return;
     putf(b, "%s/**\n", indent);
@@ -124,8 +117,7 @@ static void put_doc(ag_buf *b, const char *doc, const char *indent)
 
 /* ---- types ---- */
 
-static const char *c_type(ag_kind k)
-{
+static const char *c_type(ag_kind k) {
     switch (k) {
     case AG_T_INT: return "int64_t";
     case AG_T_DOUBLE: return "double";
@@ -137,8 +129,7 @@ static const char *c_type(ag_kind k)
     }
 }
 
-static const char *schema_type(ag_kind k)
-{
+static const char *schema_type(ag_kind k) {
     switch (k) {
     case AG_T_INT: return "AERO_SCHEMA_INT";
     case AG_T_DOUBLE: return "AERO_SCHEMA_DOUBLE";
@@ -151,8 +142,7 @@ static const char *schema_type(ag_kind k)
     }
 }
 
-static void put_double(ag_buf *b, double d)
-{
+static void put_double(ag_buf *b, double d) {
     char tmp[64];
     snprintf(tmp, sizeof tmp, "%.17g", d);
     put(b, tmp);
@@ -160,8 +150,7 @@ static void put_double(ag_buf *b, double d)
         put(b, ".0");
 }
 
-static void put_int(ag_buf *b, int64_t i)
-{
+static void put_int(ag_buf *b, int64_t i) {
     if (i == INT64_MIN)
         put(b, "(-INT64_C(9223372036854775807) - 1)");
     else
@@ -169,8 +158,7 @@ static void put_int(ag_buf *b, int64_t i)
 }
 
 /* The initial value of one field, for the INIT macro. */
-static void put_init(ag_buf *b, const ag_bin *f)
-{
+static void put_init(ag_buf *b, const ag_bin *f) {
     const ag_lit *l = f->dflt;
     switch (f->type->kind) {
     case AG_T_INT: l ? put_int(b, l->i) : put(b, "0"); break;
@@ -196,15 +184,14 @@ static void put_init(ag_buf *b, const ag_bin *f)
 /* ---- names ---- */
 
 typedef struct names {
-    char key_params[64]; /* "const char *key" */
-    char key_args[32];   /* "key" */
-    const char *key_fn;  /* "aero_schema_key_str" */
+    char key_params[64];     /* "const char *key" */
+    char key_args[32];       /* "key" */
+    const char *key_fn;      /* "aero_schema_key_str" */
     const char *many_params; /* keys of a batch */
     const char *many_args;
 } names;
 
-static void key_names(const ag_record *r, names *n)
-{
+static void key_names(const ag_record *r, names *n) {
     switch (r->key->kind) {
     case AG_T_INT:
         snprintf(n->key_params, sizeof n->key_params, "int64_t key");
@@ -230,8 +217,7 @@ static void key_names(const ag_record *r, names *n)
     }
 }
 
-static char *upper(const char *s)
-{
+static char *upper(const char *s) {
     size_t n = strlen(s);
     char *p = malloc(n + 1);
     if (!p) {
@@ -243,15 +229,11 @@ static char *upper(const char *s)
     return p;
 }
 
-static void type_text(const ag_type *t, char *buf, size_t n)
-{
-    ag_type_format(t, buf, n);
-}
+static void type_text(const ag_type *t, char *buf, size_t n) { ag_type_format(t, buf, n); }
 
 /* ---- header ---- */
 
-static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r)
-{
+static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
     char *U = upper(r->name);
     names nm;
     key_names(r, &nm);
@@ -347,7 +329,7 @@ static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r)
            " * Writes: required bins are always written, optional ones when has_<field> is\n"
            " * set. See aero/schema.h for what each verb requires of the record.\n"
            " */\n");
-    static const char *const verbs[] = {"upsert", "insert", "update", "replace", "replace_if_exists"};
+    static const char *const verbs[] = { "upsert", "insert", "update", "replace", "replace_if_exists" };
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         putf(h, "aero_status %s_%s(aero_session *session, %s, const %s *obj, aero_error *err);\n", r->name, verbs[i],
              nm.key_params, r->name);
@@ -356,8 +338,8 @@ static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r)
            " * aero_record initialised by the caller) and stay valid until the holder is\n"
            " * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.\n"
            " */\n");
-    putf(h, "aero_status %s_get(aero_session *session, %s, %s *out, aero_record *holder, aero_error *err);\n",
-         r->name, nm.key_params, r->name);
+    putf(h, "aero_status %s_get(aero_session *session, %s, %s *out, aero_record *holder, aero_error *err);\n", r->name,
+         nm.key_params, r->name);
     putf(h,
          "aero_status %s_get_bins(aero_session *session, %s, const unsigned *fields, size_t n_fields, %s *out,\n"
          "    aero_record *holder, aero_error *err);\n",
@@ -367,8 +349,9 @@ static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r)
             " * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND\n"
             " * or that key's error. Returns AERO_OK when the batch itself ran.\n"
             " */\n");
-    putf(h, "aero_status %s_get_many(aero_session *session, %s, size_t n, %s *out, aero_status *results,\n"
-            "    aero_record *holders, aero_error *err);\n",
+    putf(h,
+         "aero_status %s_get_many(aero_session *session, %s, size_t n, %s *out, aero_status *results,\n"
+         "    aero_record *holders, aero_error *err);\n",
          r->name, nm.many_params, r->name);
     putf(h, "/** Decode a record already read (a stream row) into *out; pointers go into `rec`. */\n");
     putf(h, "aero_status %s_from_record(const aero_record *rec, %s *out, aero_error *err);\n\n", r->name, r->name);
@@ -382,8 +365,7 @@ static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r)
     free(U);
 }
 
-static const char *param_c(ag_kind k)
-{
+static const char *param_c(ag_kind k) {
     switch (k) {
     case AG_T_INT: return "int64_t ";
     case AG_T_DOUBLE: return "double ";
@@ -394,8 +376,7 @@ static const char *param_c(ag_kind k)
     }
 }
 
-static void put_params(ag_buf *b, const ag_query *q, bool session)
-{
+static void put_params(ag_buf *b, const ag_query *q, bool session) {
     if (session)
         put(b, "aero_session *session");
     for (const ag_param *p = q->params; p; p = p->next) {
@@ -406,8 +387,7 @@ static void put_params(ag_buf *b, const ag_query *q, bool session)
     put(b, session || q->params ? ", aero_error *err" : "aero_error *err");
 }
 
-static void emit_query_h(ag_buf *h, const ag_query *q)
-{
+static void emit_query_h(ag_buf *h, const ag_query *q) {
     if (q->doc)
         put_doc(h, q->doc, "");
     put(h, "/**\n * Named query: the ");
@@ -429,8 +409,7 @@ static void emit_query_h(ag_buf *h, const ag_query *q)
 
 /* ---- source ---- */
 
-static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r)
-{
+static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
     names nm;
     key_names(r, &nm);
     const char *n = r->name;
@@ -482,21 +461,24 @@ static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r)
     put_cstr(c, s->ns, strlen(s->ns));
     put(c, ",\n    ");
     put_cstr(c, r->set ? r->set : "", r->set ? strlen(r->set) : 0);
-    putf(c, ",\n    %s,\n", r->key->kind == AG_T_INT ? "AERO_KEY_INT" : r->key->kind == AG_T_BLOB ? "AERO_KEY_BLOB" : "AERO_KEY_STR");
+    putf(c, ",\n    %s,\n",
+         r->key->kind == AG_T_INT    ? "AERO_KEY_INT"
+         : r->key->kind == AG_T_BLOB ? "AERO_KEY_BLOB"
+                                     : "AERO_KEY_STR");
     putf(c, "    sizeof(%s),\n    &%s_init_,\n    %s_bins_,\n    %d,\n    %s_by_name_,\n};\n\n", n, n, n, r->n_bins, n);
 
     putf(c, "aero_key %s_key(%s)\n{\n    return %s(&%s_schema, %s);\n}\n\n", n, nm.key_params, nm.key_fn, n,
          nm.key_args);
     static const struct {
         const char *verb, *op;
-    } verbs[] = {{"upsert", "AERO_SCHEMA_UPSERT"},
-                 {"insert", "AERO_SCHEMA_INSERT"},
-                 {"update", "AERO_SCHEMA_UPDATE"},
-                 {"replace", "AERO_SCHEMA_REPLACE"},
-                 {"replace_if_exists", "AERO_SCHEMA_REPLACE_IF_EXISTS"}};
+    } verbs[] = { { "upsert", "AERO_SCHEMA_UPSERT" },
+                  { "insert", "AERO_SCHEMA_INSERT" },
+                  { "update", "AERO_SCHEMA_UPDATE" },
+                  { "replace", "AERO_SCHEMA_REPLACE" },
+                  { "replace_if_exists", "AERO_SCHEMA_REPLACE_IF_EXISTS" } };
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
-        putf(c, "aero_status %s_%s(aero_session *session, %s, const %s *obj, aero_error *err)\n{\n", n,
-             verbs[i].verb, nm.key_params, n);
+        putf(c, "aero_status %s_%s(aero_session *session, %s, const %s *obj, aero_error *err)\n{\n", n, verbs[i].verb,
+             nm.key_params, n);
         putf(c, "    aero_key k = %s_key(%s);\n", n, nm.key_args);
         putf(c, "    return aero_schema_write(session, &%s_schema, %s, &k, obj, err);\n}\n\n", n, verbs[i].op);
     }
@@ -518,7 +500,7 @@ static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r)
          nm.many_args);
     putf(c, "aero_status %s_from_record(const aero_record *rec, %s *out, aero_error *err)\n{\n", n, n);
     putf(c, "    return aero_schema_decode(&%s_schema, rec, out, err);\n}\n\n", n);
-    static const char *const meta[] = {"delete", "touch", "exists"};
+    static const char *const meta[] = { "delete", "touch", "exists" };
     for (size_t i = 0; i < 3; i++) {
         const char *flag = i == 2 ? "exists" : "existed";
         putf(c, "aero_status %s_%s(aero_session *session, %s, bool *%s, aero_error *err)\n{\n", n, meta[i],
@@ -528,14 +510,12 @@ static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r)
     }
 }
 
-static void put_bytes(ag_buf *c, const uint8_t *p, size_t n)
-{
+static void put_bytes(ag_buf *c, const uint8_t *p, size_t n) {
     for (size_t i = 0; i < n; i++)
         putf(c, "%s0x%02x%s", i % 12 == 0 ? "\n    " : " ", p[i], i + 1 < n ? "," : "");
 }
 
-static void emit_query_c(ag_buf *c, const ag_query *q)
-{
+static void emit_query_c(ag_buf *c, const ag_query *q) {
     const char *r = q->record->name;
     char fn[512];
     snprintf(fn, sizeof fn, "%s_%s", r, q->name);
@@ -596,8 +576,7 @@ static void emit_query_c(ag_buf *c, const ag_query *q)
 
 /* ---- files ---- */
 
-static void stamp(ag_buf *b, const char *file, const ag_emit_opts *o)
-{
+static void stamp(ag_buf *b, const char *file, const ag_emit_opts *o) {
     put(b, "/*\n * ");
     put_comment(b, file, strlen(file));
     putf(b, " - generated by aerogen %s from ", o->version);
@@ -605,15 +584,13 @@ static void stamp(ag_buf *b, const char *file, const ag_emit_opts *o)
     put(b, " \xe2\x80\x94 do not edit.\n */\n");
 }
 
-static void abi_check(ag_buf *b, const char *file)
-{
+static void abi_check(ag_buf *b, const char *file) {
     put(b, "#if AERO_SCHEMA_ABI != 1\n#error \"");
     put_comment(b, file, strlen(file));
     put(b, " was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime\"\n#endif\n");
 }
 
-void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c)
-{
+void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
     /* Header guard from the header name. */
     char guard[256] = "AEROGEN_";
     size_t g = strlen(guard);

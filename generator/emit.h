@@ -18,9 +18,9 @@ typedef struct ag_buf {
 void ag_buf_free(ag_buf *b);
 
 typedef struct ag_emit_opts {
-    const char *source_name;  /* schema file name printed in the stamp (basename) */
-    const char *header_name;  /* how the .c includes the header, e.g. "users.aero.h" */
-    const char *version;      /* aerogen version */
+    const char *source_name; /* schema file name printed in the stamp (basename) */
+    const char *header_name; /* how the .c includes the header, e.g. "users.aero.h" */
+    const char *version;     /* aerogen version */
 } ag_emit_opts;
 
 /** Generate the header and source text of `s` (which passed ag_sema without errors). */

@@ -29,25 +29,22 @@
 #define AEROGEN_VERSION "0.0.0"
 #endif
 
-static const char usage[] =
-    "usage: aerogen [options] SCHEMA.aero\n"
-    "  -o, --output-dir DIR   write DIR/NAME.h and DIR/NAME.c (NAME = schema file name)\n"
-    "  --header PATH          header to write (use with --source)\n"
-    "  --source PATH          C source to write\n"
-    "  --include NAME         name the source uses to include the header\n"
-    "  --check                check the schema only\n"
-    "  -Werror                treat warnings as errors\n"
-    "  -w                     do not report warnings\n"
-    "  --version              print the version\n";
+static const char usage[] = "usage: aerogen [options] SCHEMA.aero\n"
+                            "  -o, --output-dir DIR   write DIR/NAME.h and DIR/NAME.c (NAME = schema file name)\n"
+                            "  --header PATH          header to write (use with --source)\n"
+                            "  --source PATH          C source to write\n"
+                            "  --include NAME         name the source uses to include the header\n"
+                            "  --check                check the schema only\n"
+                            "  -Werror                treat warnings as errors\n"
+                            "  -w                     do not report warnings\n"
+                            "  --version              print the version\n";
 
-static const char *base_name(const char *p)
-{
+static const char *base_name(const char *p) {
     const char *s = strrchr(p, '/');
     return s ? s + 1 : p;
 }
 
-static char *read_file(const char *path, size_t *len)
-{
+static char *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
@@ -78,8 +75,7 @@ static char *read_file(const char *path, size_t *len)
 }
 
 /* Write to PATH.tmp then rename, so readers never see half a file. */
-static bool write_tmp(const char *path, const ag_buf *b, char **tmp_out)
-{
+static bool write_tmp(const char *path, const ag_buf *b, char **tmp_out) {
     size_t n = strlen(path) + 8;
     char *tmp = malloc(n);
     if (!tmp)
@@ -101,8 +97,7 @@ static bool write_tmp(const char *path, const ag_buf *b, char **tmp_out)
     return true;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     const char *input = NULL, *outdir = NULL, *hpath = NULL, *cpath = NULL, *include = NULL;
     bool check = false, werror = false, quiet = false;
     for (int i = 1; i < argc; i++) {
@@ -204,8 +199,8 @@ int main(int argc, char **argv)
             hpath = hbuf;
             cpath = cbuf;
         }
-        ag_emit_opts o = {base_name(input), include ? include : base_name(hpath), AEROGEN_VERSION};
-        ag_buf h = {0}, c = {0};
+        ag_emit_opts o = { base_name(input), include ? include : base_name(hpath), AEROGEN_VERSION };
+        ag_buf h = { 0 }, c = { 0 };
         ag_emit(&schema, &o, &h, &c);
         char *ht = NULL, *ct = NULL;
         if (!write_tmp(hpath, &h, &ht) || !write_tmp(cpath, &c, &ct)) {

@@ -17,8 +17,7 @@
 #endif
 
 /* Placeholder uses ?N outside quoted strings: the highest index + 1, and a bitmap of uses. */
-static int scan_placeholders(const ag_query *q, ag_diags *d, unsigned char *used, int cap)
-{
+static int scan_placeholders(const ag_query *q, ag_diags *d, unsigned char *used, int cap) {
     int max = 0;
     char quote = 0;
     for (size_t i = 0; i < q->where_len; i++) {
@@ -44,11 +43,13 @@ static int scan_placeholders(const ag_query *q, ag_diags *d, unsigned char *used
             ag_loc loc = q->where_map[i];
             loc.len = (int)(j - i);
             if (q->n_params == 0)
-                ag_error(d, loc, "placeholder ?%ld used, but query '%s' declares no parameters; add `(name type)` after the query name",
+                ag_error(d, loc,
+                         "placeholder ?%ld used, but query '%s' declares no parameters; add `(name type)` after the "
+                         "query name",
                          n, q->name);
             else
-                ag_error(d, loc, "placeholder ?%ld used, but query '%s' declares %d parameter%s (?0..?%d)", n,
-                         q->name, q->n_params, q->n_params == 1 ? "" : "s", q->n_params - 1);
+                ag_error(d, loc, "placeholder ?%ld used, but query '%s' declares %d parameter%s (?0..?%d)", n, q->name,
+                         q->n_params, q->n_params == 1 ? "" : "s", q->n_params - 1);
         } else if (n < cap) {
             used[n] = 1;
         }
@@ -61,8 +62,7 @@ static int scan_placeholders(const ag_query *q, ag_diags *d, unsigned char *used
 
 #ifdef AEROGEN_HAVE_AEL
 /* Position in the schema of AEL line/col (1-based) of the where text. */
-static ag_loc map_pos(const ag_query *q, int line, int col)
-{
+static ag_loc map_pos(const ag_query *q, int line, int col) {
     int l = 1, c = 1;
     size_t i = 0;
     for (; i < q->where_len; i++) {
@@ -80,8 +80,7 @@ static ag_loc map_pos(const ag_query *q, int line, int col)
     return loc;
 }
 
-static aero_ael_type ael_type(ag_kind k)
-{
+static aero_ael_type ael_type(ag_kind k) {
     switch (k) {
     case AG_T_INT: return AERO_AEL_INT;
     case AG_T_DOUBLE: return AERO_AEL_FLOAT;
@@ -95,8 +94,7 @@ static aero_ael_type ael_type(ag_kind k)
     }
 }
 
-static void compile(ag_schema *s, ag_query *q, ag_diags *d)
-{
+static void compile(ag_schema *s, ag_query *q, ag_diags *d) {
     ag_record *r = q->record;
     aero_ael_bin *bins = calloc((size_t)r->n_bins + 1, sizeof *bins);
     aero_ael_type *pt = calloc((size_t)q->n_params + 1, sizeof *pt);
@@ -113,7 +111,7 @@ static void compile(ag_schema *s, ag_query *q, ag_diags *d)
     int i = 0;
     for (ag_param *p = q->params; p; p = p->next)
         pt[i++] = ael_type(p->type->kind);
-    aero_ael_env env = {bins, (size_t)r->n_bins};
+    aero_ael_env env = { bins, (size_t)r->n_bins };
     aero_ael_template t;
     aero_ael_diag diag;
     memset(&diag, 0, sizeof diag);
@@ -143,8 +141,7 @@ static void compile(ag_schema *s, ag_query *q, ag_diags *d)
 }
 #endif
 
-void ag_check_queries(ag_schema *s, ag_diags *d)
-{
+void ag_check_queries(ag_schema *s, ag_diags *d) {
     for (ag_query *q = s->queries; q; q = q->next) {
         if (q->where_len == 0)
             continue;
@@ -152,7 +149,7 @@ void ag_check_queries(ag_schema *s, ag_diags *d)
             ag_error(d, q->where_loc, "the where clause contains a NUL byte");
             continue;
         }
-        unsigned char used[256] = {0};
+        unsigned char used[256] = { 0 };
         scan_placeholders(q, d, used, (int)sizeof used);
         int i = 0;
         for (ag_param *p = q->params; p; p = p->next, i++)

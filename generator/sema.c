@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define NS_MAX 31
+#define NS_MAX  31
 #define SET_MAX 63
 #define BIN_MAX 15
 
@@ -31,16 +31,14 @@ typedef struct symtab {
     ag_arena *a;
 } symtab;
 
-static uint32_t hash(const char *s)
-{
+static uint32_t hash(const char *s) {
     uint32_t h = 2166136261u;
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 16777619u;
     return h;
 }
 
-static void st_init(symtab *t, ag_arena *a, size_t expect)
-{
+static void st_init(symtab *t, ag_arena *a, size_t expect) {
     t->cap = 64;
     while (t->cap < expect * 2)
         t->cap *= 2;
@@ -49,8 +47,7 @@ static void st_init(symtab *t, ag_arena *a, size_t expect)
     t->a = a;
 }
 
-static void st_grow(symtab *t)
-{
+static void st_grow(symtab *t) {
     symtab n;
     st_init(&n, t->a, t->cap);
     for (size_t i = 0; i < t->cap; i++) {
@@ -66,8 +63,7 @@ static void st_grow(symtab *t)
 }
 
 /* Add a name; on a clash report it (at loc) and return false. */
-static bool st_add(symtab *t, ag_diags *d, const char *name, const char *what, ag_loc loc)
-{
+static bool st_add(symtab *t, ag_diags *d, const char *name, const char *what, ag_loc loc) {
     if ((t->n + 1) * 2 > t->cap)
         st_grow(t);
     size_t j = hash(name) & (t->cap - 1);
@@ -91,16 +87,14 @@ static bool st_add(symtab *t, ag_diags *d, const char *name, const char *what, a
     return true;
 }
 
-static char *fmt(ag_arena *a, const char *f, const char *x, const char *y)
-{
+static char *fmt(ag_arena *a, const char *f, const char *x, const char *y) {
     size_t n = strlen(f) + strlen(x) + (y ? strlen(y) : 0) + 1;
     char *p = ag_arena_alloc(a, n);
     snprintf(p, n, f, x, y ? y : "");
     return p;
 }
 
-char *ag_upper(ag_arena *a, const char *s)
-{
+char *ag_upper(ag_arena *a, const char *s) {
     size_t n = strlen(s);
     char *p = ag_arena_strndup(a, s, n);
     for (size_t i = 0; i < n; i++)
@@ -112,34 +106,129 @@ char *ag_upper(ag_arena *a, const char *s)
 
 static const char *const reserved[] = {
     /* C11 */
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
-    "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
-    "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
-    "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic",
-    "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local",
+    "auto",
+    "break",
+    "case",
+    "char",
+    "const",
+    "continue",
+    "default",
+    "do",
+    "double",
+    "else",
+    "enum",
+    "extern",
+    "float",
+    "for",
+    "goto",
+    "if",
+    "inline",
+    "int",
+    "long",
+    "register",
+    "restrict",
+    "return",
+    "short",
+    "signed",
+    "sizeof",
+    "static",
+    "struct",
+    "switch",
+    "typedef",
+    "union",
+    "unsigned",
+    "void",
+    "volatile",
+    "while",
+    "_Alignas",
+    "_Alignof",
+    "_Atomic",
+    "_Bool",
+    "_Complex",
+    "_Generic",
+    "_Imaginary",
+    "_Noreturn",
+    "_Static_assert",
+    "_Thread_local",
     /* C++ (the generated header is also compiled as C++) */
-    "alignas", "alignof", "and", "and_eq", "asm", "bitand", "bitor", "catch", "char16_t",
-    "char32_t", "char8_t", "class", "compl", "concept", "consteval", "constexpr", "constinit",
-    "const_cast", "co_await", "co_return", "co_yield", "decltype", "delete", "dynamic_cast",
-    "explicit", "export", "friend", "mutable", "namespace", "new", "noexcept", "not", "not_eq",
-    "nullptr", "operator", "or", "or_eq", "private", "protected", "public", "reinterpret_cast",
-    "requires", "static_assert", "static_cast", "template", "this", "thread_local", "throw", "try",
-    "typeid", "typename", "using", "virtual", "wchar_t", "xor", "xor_eq",
+    "alignas",
+    "alignof",
+    "and",
+    "and_eq",
+    "asm",
+    "bitand",
+    "bitor",
+    "catch",
+    "char16_t",
+    "char32_t",
+    "char8_t",
+    "class",
+    "compl",
+    "concept",
+    "consteval",
+    "constexpr",
+    "constinit",
+    "const_cast",
+    "co_await",
+    "co_return",
+    "co_yield",
+    "decltype",
+    "delete",
+    "dynamic_cast",
+    "explicit",
+    "export",
+    "friend",
+    "mutable",
+    "namespace",
+    "new",
+    "noexcept",
+    "not",
+    "not_eq",
+    "nullptr",
+    "operator",
+    "or",
+    "or_eq",
+    "private",
+    "protected",
+    "public",
+    "reinterpret_cast",
+    "requires",
+    "static_assert",
+    "static_cast",
+    "template",
+    "this",
+    "thread_local",
+    "throw",
+    "try",
+    "typeid",
+    "typename",
+    "using",
+    "virtual",
+    "wchar_t",
+    "xor",
+    "xor_eq",
     /* macros and types of the standard headers the generated code includes */
-    "bool", "true", "false", "NULL", "errno", "offsetof", "size_t", "int64_t", "uint8_t", "uint32_t",
+    "bool",
+    "true",
+    "false",
+    "NULL",
+    "errno",
+    "offsetof",
+    "size_t",
+    "int64_t",
+    "uint8_t",
+    "uint32_t",
     "assert",
 };
 
-static bool is_reserved(const char *s)
-{
+static bool is_reserved(const char *s) {
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
         if (strcmp(reserved[i], s) == 0)
             return true;
     return false;
 }
 
-static void check_ident(ag_diags *d, const char *what, const char *s, ag_loc loc)
-{
+static void check_ident(ag_diags *d, const char *what, const char *s, ag_loc loc) {
     if (is_reserved(s))
         ag_error(d, loc, "%s '%s' is a reserved word in C or C++; pick another name", what, s);
     else if (s[0] == '_' && (s[1] == '_' || isupper((unsigned char)s[1])))
@@ -153,25 +242,22 @@ static const struct {
     ag_kind kind;
     int args;
 } type_names[] = {
-    {"int", AG_T_INT, 0},       {"double", AG_T_DOUBLE, 0}, {"bool", AG_T_BOOL, 0},
-    {"string", AG_T_STRING, 0}, {"blob", AG_T_BLOB, 0},     {"geojson", AG_T_GEOJSON, 0},
-    {"list", AG_T_LIST, 1},     {"map", AG_T_MAP, 2},
+    { "int", AG_T_INT, 0 },   { "double", AG_T_DOUBLE, 0 },   { "bool", AG_T_BOOL, 0 }, { "string", AG_T_STRING, 0 },
+    { "blob", AG_T_BLOB, 0 }, { "geojson", AG_T_GEOJSON, 0 }, { "list", AG_T_LIST, 1 }, { "map", AG_T_MAP, 2 },
 };
 
 static const struct {
     const char *alias, *name;
 } type_hints[] = {
-    {"integer", "int"},  {"long", "int"},      {"int64", "int"},    {"i64", "int"},
-    {"int32", "int"},    {"uint", "int"},      {"float", "double"}, {"real", "double"},
-    {"f64", "double"},   {"number", "double"}, {"boolean", "bool"}, {"str", "string"},
-    {"text", "string"},  {"varchar", "string"}, {"bytes", "blob"}, {"binary", "blob"},
-    {"geo", "geojson"},  {"array", "list"},    {"vector", "list"},  {"dict", "map"},
-    {"object", "map"},   {"hashmap", "map"},
+    { "integer", "int" },  { "long", "int" },     { "int64", "int" },   { "i64", "int" },        { "int32", "int" },
+    { "uint", "int" },     { "float", "double" }, { "real", "double" }, { "f64", "double" },     { "number", "double" },
+    { "boolean", "bool" }, { "str", "string" },   { "text", "string" }, { "varchar", "string" }, { "bytes", "blob" },
+    { "binary", "blob" },  { "geo", "geojson" },  { "array", "list" },  { "vector", "list" },    { "dict", "map" },
+    { "object", "map" },   { "hashmap", "map" },
 };
 
 /* Edit distance of two short words (for "did you mean"); long words count as far. */
-static size_t distance(const char *a, const char *b)
-{
+static size_t distance(const char *a, const char *b) {
     size_t n = strlen(a), m = strlen(b);
     if (n > 30 || m > 30)
         return 99;
@@ -197,8 +283,7 @@ static size_t distance(const char *a, const char *b)
 
 #define TYPE_DEPTH_MAX 32 /* the runtime checks values against signatures up to 64 levels */
 
-static int type_depth(const ag_type *t)
-{
+static int type_depth(const ag_type *t) {
     int d = 0;
     for (int i = 0; i < t->n_args && i < 2; i++) {
         int c = type_depth(t->args[i]);
@@ -210,8 +295,7 @@ static int type_depth(const ag_type *t)
 
 static void resolve_rec(ag_type *t, ag_diags *d);
 
-static void resolve(ag_type *t, ag_diags *d)
-{
+static void resolve(ag_type *t, ag_diags *d) {
     if (type_depth(t) > TYPE_DEPTH_MAX + 1) { /* the leaf type is not a level */
         ag_error(d, t->loc, "type nests deeper than %d levels", TYPE_DEPTH_MAX);
         t->kind = AG_T_INVALID;
@@ -220,8 +304,7 @@ static void resolve(ag_type *t, ag_diags *d)
     resolve_rec(t, d);
 }
 
-static void resolve_rec(ag_type *t, ag_diags *d)
-{
+static void resolve_rec(ag_type *t, ag_diags *d) {
     t->kind = AG_T_INVALID;
     int want = -1;
     for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++) {
@@ -249,8 +332,8 @@ static void resolve_rec(ag_type *t, ag_diags *d)
         if (want == 0)
             ag_error(d, t->loc, "type '%s' takes no type arguments", t->name);
         else
-            ag_error(d, t->loc, "type '%s' takes %d type argument%s (%s), not %d", t->name, want,
-                     want == 1 ? "" : "s", want == 1 ? "list<T>" : "map<K, V>", t->n_args);
+            ag_error(d, t->loc, "type '%s' takes %d type argument%s (%s), not %d", t->name, want, want == 1 ? "" : "s",
+                     want == 1 ? "list<T>" : "map<K, V>", t->n_args);
         t->kind = AG_T_INVALID;
         return;
     }
@@ -264,8 +347,7 @@ static void resolve_rec(ag_type *t, ag_diags *d)
     }
 }
 
-static bool type_ok(const ag_type *t)
-{
+static bool type_ok(const ag_type *t) {
     if (t->kind == AG_T_INVALID)
         return false;
     for (int i = 0; i < t->n_args && i < 2; i++)
@@ -274,11 +356,11 @@ static bool type_ok(const ag_type *t)
     return true;
 }
 
-void ag_type_sig(const ag_type *t, char *buf, size_t size)
-{
-    static const char code[] = {[AG_T_INVALID] = '?', [AG_T_INT] = 'i',    [AG_T_DOUBLE] = 'd',
-                                 [AG_T_BOOL] = 'b',    [AG_T_STRING] = 's', [AG_T_BLOB] = 'y',
-                                 [AG_T_GEOJSON] = 'g', [AG_T_LIST] = 'l',   [AG_T_MAP] = 'm'};
+void ag_type_sig(const ag_type *t, char *buf, size_t size) {
+    static const char code[] = {
+        [AG_T_INVALID] = '?', [AG_T_INT] = 'i',     [AG_T_DOUBLE] = 'd', [AG_T_BOOL] = 'b', [AG_T_STRING] = 's',
+        [AG_T_BLOB] = 'y',    [AG_T_GEOJSON] = 'g', [AG_T_LIST] = 'l',   [AG_T_MAP] = 'm'
+    };
     size_t n = strlen(buf);
     if (n + 1 < size) {
         buf[n] = code[t->kind];
@@ -290,8 +372,7 @@ void ag_type_sig(const ag_type *t, char *buf, size_t size)
 
 /* ---- defaults ---- */
 
-static const char *lit_name(ag_lit_kind k)
-{
+static const char *lit_name(ag_lit_kind k) {
     switch (k) {
     case AG_L_INT: return "an integer";
     case AG_L_DOUBLE: return "a number";
@@ -301,8 +382,7 @@ static const char *lit_name(ag_lit_kind k)
     return "a value";
 }
 
-static void check_default(const ag_bin *b, ag_diags *d)
-{
+static void check_default(const ag_bin *b, ag_diags *d) {
     const ag_lit *l = b->dflt;
     if (!l || !type_ok(b->type))
         return;
@@ -316,7 +396,9 @@ static void check_default(const ag_bin *b, ag_diags *d)
     case AG_T_STRING:
     case AG_T_GEOJSON: ok = l->kind == AG_L_STRING; break;
     default:
-        ag_error(d, l->loc, "bin '%s' is %s: default values are supported for int, double, bool, string and geojson bins", b->field, tn);
+        ag_error(d, l->loc,
+                 "bin '%s' is %s: default values are supported for int, double, bool, string and geojson bins",
+                 b->field, tn);
         return;
     }
     if (!ok) {
@@ -332,8 +414,7 @@ static void check_default(const ag_bin *b, ag_diags *d)
 /* ---- records ---- */
 
 /* Stable merge sort of bin indexes by bin name. */
-static void sort_by_name(int *v, int *tmp, int n, ag_bin **order)
-{
+static void sort_by_name(int *v, int *tmp, int n, ag_bin **order) {
     if (n < 2)
         return;
     int h = n / 2;
@@ -349,8 +430,7 @@ static void sort_by_name(int *v, int *tmp, int n, ag_bin **order)
     memcpy(v, tmp, (size_t)n * sizeof *v);
 }
 
-static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global)
-{
+static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global) {
     ag_arena *a = s->arena;
     const char *rwhat = fmt(a, "record '%s'", r->name, NULL);
     check_ident(d, "record name", r->name, r->loc);
@@ -384,13 +464,14 @@ static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global
 
     /* Generated names of the record. */
     char *up = ag_upper(a, r->name);
-    static const char *const funcs[] = {"%s", "%s_schema", "%s_key", "%s_upsert", "%s_insert", "%s_update",
-                                        "%s_replace", "%s_replace_if_exists", "%s_get", "%s_get_bins", "%s_get_many",
-                                        "%s_delete", "%s_exists", "%s_touch", "%s_from_record", "%s_field"};
+    static const char *const funcs[] = { "%s",        "%s_schema",   "%s_key",         "%s_upsert",
+                                         "%s_insert", "%s_update",   "%s_replace",     "%s_replace_if_exists",
+                                         "%s_get",    "%s_get_bins", "%s_get_many",    "%s_delete",
+                                         "%s_exists", "%s_touch",    "%s_from_record", "%s_field" };
     bool ok = true; /* one report per construct: stop at its first clash */
     for (size_t i = 0; ok && i < sizeof funcs / sizeof funcs[0]; i++)
         ok = st_add(global, d, fmt(a, funcs[i], r->name, NULL), rwhat, r->loc);
-    static const char *const macros[] = {"%s_INIT", "%s_NAMESPACE", "%s_SET", "%s_FIELD_COUNT"};
+    static const char *const macros[] = { "%s_INIT", "%s_NAMESPACE", "%s_SET", "%s_FIELD_COUNT" };
     for (size_t i = 0; ok && i < sizeof macros / sizeof macros[0]; i++)
         ok = st_add(global, d, fmt(a, macros[i], up, NULL), rwhat, r->loc);
 
@@ -418,8 +499,8 @@ static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global
         else if (n > BIN_MAX) {
             ag_error(d, b->bin_loc, "bin name '%s' is %zu bytes, the limit is %d", b->bin, n, BIN_MAX);
             if (b->bin == b->field)
-                ag_note(d, b->loc, "keep the field name and store a shorter bin: `%s ... bin \"%.*s\";`",
-                        b->field, BIN_MAX, b->field);
+                ag_note(d, b->loc, "keep the field name and store a shorter bin: `%s ... bin \"%.*s\";`", b->field,
+                        BIN_MAX, b->field);
         }
         resolve(b->type, d);
         check_default(b, d);
@@ -445,11 +526,10 @@ static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global
     }
 }
 
-int ag_sema(ag_schema *s, ag_diags *d)
-{
+int ag_sema(ag_schema *s, ag_diags *d) {
     ag_arena *a = s->arena;
     if (!s->ns) {
-        ag_error(d, ((ag_loc){0, 0, 0}), "no namespace declared; start the file with `namespace NAME;`");
+        ag_error(d, ((ag_loc){ 0, 0, 0 }), "no namespace declared; start the file with `namespace NAME;`");
     } else {
         size_t n = strlen(s->ns);
         if (n == 0)
@@ -473,7 +553,8 @@ int ag_sema(ag_schema *s, ag_diags *d)
     for (ag_record *r = s->records; r; r = r->next) {
         for (ag_record *q = s->records; q != r; q = q->next) {
             if (r->set && q->set && strcmp(r->set, q->set) == 0 && strcmp(r->name, q->name) != 0) {
-                ag_warning(d, r->set_loc, "records '%s' and '%s' are both stored in set '%s'", q->name, r->name, r->set);
+                ag_warning(d, r->set_loc, "records '%s' and '%s' are both stored in set '%s'", q->name, r->name,
+                           r->set);
                 ag_note(d, q->set_loc, "'%s' uses the set here", q->name);
                 break;
             }
@@ -493,8 +574,7 @@ int ag_sema(ag_schema *s, ag_diags *d)
             if (st_add(&global, d, fmt(a, "%s_%s", q->record->name, q->name), qwhat, q->loc))
                 st_add(&global, d, fmt(a, "%s_%s_filter", q->record->name, q->name), qwhat, q->loc);
             if (!q->record->set)
-                ag_warning(d, q->record_loc,
-                           "record '%s' has no set: query '%s' scans every record of namespace '%s'",
+                ag_warning(d, q->record_loc, "record '%s' has no set: query '%s' scans every record of namespace '%s'",
                            q->record->name, q->name, s->ns ? s->ns : "?");
         }
         for (ag_param *p = q->params; p; p = p->next) {

@@ -17,9 +17,9 @@
 #include "proto/wire.h"
 
 #define PARENT_FLAGS 0x0D /* allow inline | respond all keys | report error records */
-#define ROW_INFO 0x02
-#define ROW_TTL 0x08
-#define ROW_REPEAT 0x01
+#define ROW_INFO     0x02
+#define ROW_TTL      0x08
+#define ROW_REPEAT   0x01
 
 static void build_request(aero_buf *b, const aero_policy *p, const aero_key *keys, const size_t *idx, size_t n,
                           const aero_read_spec *spec) {
@@ -160,8 +160,8 @@ aero_status aero_batch__read(aero_session *s, const aero_policy *p, const aero_k
             owner[i] = NULL;
             if (answered[i])
                 continue;
-            owner[i] = aero_cluster__node_for(cl, keys[i].ns, aero_partition__id(keys[i].digest), false, p->replica,
-                                              attempt);
+            owner[i] =
+                aero_cluster__node_for(cl, keys[i].ns, aero_partition__id(keys[i].digest), false, p->replica, attempt);
             if (!owner[i]) {
                 rows[i].result = AERO_ERR_INVALID_NODE;
                 answered[i] = true;

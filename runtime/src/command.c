@@ -72,7 +72,7 @@ static void sleep_ms(uint32_t ms, uint64_t deadline) {
     uint64_t until = min_u64(now + (uint64_t)ms * 1000000u, deadline);
     if (until <= now)
         return;
-    struct timespec ts = {(time_t)((until - now) / 1000000000u), (long)((until - now) % 1000000000u)};
+    struct timespec ts = { (time_t)((until - now) / 1000000000u), (long)((until - now) % 1000000000u) };
     nanosleep(&ts, NULL);
 }
 
@@ -143,7 +143,8 @@ aero_status aero_cmd__execute(aero_cmd *cmd, aero_error *err) {
     for (unsigned attempt = 0;; attempt++) {
         aero_node *node = aero_cluster__node_for(cluster, cmd->key->ns, pid, is_write, p->replica, attempt);
         if (!node) {
-            aero_err__set(err, AERO_ERR_INVALID_NODE, "no node serves partition %u of namespace '%s'", pid, cmd->key->ns);
+            aero_err__set(err, AERO_ERR_INVALID_NODE, "no node serves partition %u of namespace '%s'", pid,
+                          cmd->key->ns);
             return AERO_ERR_INVALID_NODE;
         }
         bool sent = false;

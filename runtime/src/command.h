@@ -20,20 +20,20 @@
 
 /** How a command may be retried after its bytes were sent. */
 typedef enum aero_cmd_kind {
-    AERO_CMD_READ = 0,          /* retry freely */
-    AERO_CMD_WRITE_IDEMPOTENT,  /* put/replace/delete/touch: retry on a definite failure */
-    AERO_CMD_WRITE_ONCE,        /* increment/append/CDT/expression writes: never resent once sent */
+    AERO_CMD_READ = 0,         /* retry freely */
+    AERO_CMD_WRITE_IDEMPOTENT, /* put/replace/delete/touch: retry on a definite failure */
+    AERO_CMD_WRITE_ONCE,       /* increment/append/CDT/expression writes: never resent once sent */
 } aero_cmd_kind;
 
 typedef struct aero_cmd {
     aero_session *session;
     const aero_policy *policy;
-    const aero_key *key;     /* routing: namespace and partition */
+    const aero_key *key; /* routing: namespace and partition */
     aero_cmd_kind kind;
-    const uint8_t *req;      /* complete request, proto header included */
+    const uint8_t *req; /* complete request, proto header included */
     size_t req_len;
-    aero_buf *resp;          /* receives the response body (after the 8-byte header) */
-    aero_msg_view msg;       /* filled on success: the parsed response */
+    aero_buf *resp;    /* receives the response body (after the 8-byte header) */
+    aero_msg_view msg; /* filled on success: the parsed response */
 } aero_cmd;
 
 /**

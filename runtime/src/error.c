@@ -106,9 +106,7 @@ AERO_API const char *aero_status_str(aero_status code) {
     }
 }
 
-AERO_API void aero_error_reset(aero_error *err) {
-    aero_err__reset(err);
-}
+AERO_API void aero_error_reset(aero_error *err) { aero_err__reset(err); }
 
 aero_status aero_err__set(aero_error *err, aero_status code, const char *fmt, ...) {
     if (!err)

@@ -13,8 +13,8 @@
 #include "proto/msg.h"
 
 typedef struct aero_filter {
-    aero_buf copy;        /* owned bytes for where(AEL) and where_expr() */
-    const uint8_t *ptr;   /* bytes to send; NULL = no filter */
+    aero_buf copy;      /* owned bytes for where(AEL) and where_expr() */
+    const uint8_t *ptr; /* bytes to send; NULL = no filter */
     size_t len;
 } aero_filter;
 

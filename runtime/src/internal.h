@@ -38,7 +38,7 @@ typedef struct aero_misuse {
 /** Record a misuse unless one is already recorded (printf format). */
 void aero_misuse__set(aero_misuse *m, aero_status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-#define AERO_LIKELY(x) __builtin_expect(!!(x), 1)
+#define AERO_LIKELY(x)   __builtin_expect(!!(x), 1)
 #define AERO_UNLIKELY(x) __builtin_expect(!!(x), 0)
 
 #endif

@@ -61,7 +61,8 @@ AERO_API aero_key aero_dataset_id_strn(const aero_dataset *ds, const char *s, si
     aero_key k = key_base(ds);
     k.type = AERO_KEY_STR;
     if (!s) {
-        if (!k.invalid) k.invalid = "string key is NULL";
+        if (!k.invalid)
+            k.invalid = "string key is NULL";
         return k;
     }
     k.ptr = s;
@@ -92,7 +93,8 @@ AERO_API aero_key aero_dataset_id_blob(const aero_dataset *ds, const void *p, si
     aero_key k = key_base(ds);
     k.type = AERO_KEY_BLOB;
     if (!p && len) {
-        if (!k.invalid) k.invalid = "blob key is NULL";
+        if (!k.invalid)
+            k.invalid = "blob key is NULL";
         return k;
     }
     k.ptr = p;
@@ -105,7 +107,8 @@ AERO_API aero_key aero_dataset_id_digest(const aero_dataset *ds, const uint8_t d
     aero_key k = key_base(ds);
     k.type = AERO_KEY_DIGEST;
     if (!digest) {
-        if (!k.invalid) k.invalid = "digest is NULL";
+        if (!k.invalid)
+            k.invalid = "digest is NULL";
         return k;
     }
     memcpy(k.digest, digest, AERO_DIGEST_SIZE);
@@ -113,9 +116,12 @@ AERO_API aero_key aero_dataset_id_digest(const aero_dataset *ds, const uint8_t d
 }
 
 static int hexval(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
     return -1;
 }
 
@@ -123,14 +129,16 @@ AERO_API aero_key aero_dataset_id_digest_hex(const aero_dataset *ds, const char 
     uint8_t d[AERO_DIGEST_SIZE];
     if (!hex || strlen(hex) != 2 * AERO_DIGEST_SIZE) {
         aero_key k = key_base(ds);
-        if (!k.invalid) k.invalid = "digest must be 40 hex digits";
+        if (!k.invalid)
+            k.invalid = "digest must be 40 hex digits";
         return k;
     }
     for (int i = 0; i < AERO_DIGEST_SIZE; i++) {
         int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
         if (hi < 0 || lo < 0) {
             aero_key k = key_base(ds);
-            if (!k.invalid) k.invalid = "digest must be 40 hex digits";
+            if (!k.invalid)
+                k.invalid = "digest must be 40 hex digits";
             return k;
         }
         d[i] = (uint8_t)(hi << 4 | lo);

@@ -10,8 +10,7 @@
 
 #define SPINS 64
 
-static void cpu_relax(void)
-{
+static void cpu_relax(void) {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #elif defined(__aarch64__)
@@ -19,8 +18,7 @@ static void cpu_relax(void)
 #endif
 }
 
-void aero_lock__acquire_slow(aero_lock *l)
-{
+void aero_lock__acquire_slow(aero_lock *l) {
     for (int i = 0; i < SPINS; i++) {
         cpu_relax();
         unsigned c = 0;
@@ -33,7 +31,4 @@ void aero_lock__acquire_slow(aero_lock *l)
         syscall(SYS_futex, &l->state, FUTEX_WAIT_PRIVATE, 2, NULL, NULL, 0);
 }
 
-void aero_lock__wake(aero_lock *l)
-{
-    syscall(SYS_futex, &l->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
+void aero_lock__wake(aero_lock *l) { syscall(SYS_futex, &l->state, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0); }

@@ -94,7 +94,9 @@ AERO_API aero_query *aero_query_bins(aero_query *q, const char *const *bins, siz
         size_t len = bins[i] ? strnlen(bins[i], AERO_BIN_NAME_MAX + 1) : 0;
         if (len == 0 || len > AERO_BIN_NAME_MAX) {
             qmisuse(q, AERO_ERR_PARAM, "bin name %s is %s", bins[i] ? bins[i] : "NULL",
-                    !bins[i] ? "NULL" : len == 0 ? "empty" : "longer than 15 bytes");
+                    !bins[i]   ? "NULL"
+                    : len == 0 ? "empty"
+                               : "longer than 15 bytes");
             return q;
         }
         memcpy(q->bins[i], bins[i], len);
@@ -118,7 +120,10 @@ AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, cons
         return q;
     size_t n = bin ? strnlen(bin, AERO_BIN_NAME_MAX + 1) : 0;
     if (n == 0 || n > AERO_BIN_NAME_MAX) {
-        qmisuse(q, AERO_ERR_PARAM, "select_from: result bin name is %s", !bin ? "NULL" : n ? "longer than 15 bytes" : "empty");
+        qmisuse(q, AERO_ERR_PARAM, "select_from: result bin name is %s",
+                !bin ? "NULL"
+                : n  ? "longer than 15 bytes"
+                     : "empty");
         return q;
     }
     if (q->n_bins || q->no_bins)
@@ -153,11 +158,13 @@ AERO_API aero_query *aero_query_where_bytes(aero_query *q, const uint8_t *bytes,
 }
 
 AERO_API aero_query *aero_query_fail_on_filtered_out(aero_query *q) {
-    if (q) q->fail_on_filtered = true;
+    if (q)
+        q->fail_on_filtered = true;
     return q;
 }
 AERO_API aero_query *aero_query_respond_all_keys(aero_query *q) {
-    if (q) q->respond_all = true;
+    if (q)
+        q->respond_all = true;
     return q;
 }
 AERO_API aero_query *aero_query_max_records(aero_query *q, uint64_t n) {
@@ -168,7 +175,8 @@ AERO_API aero_query *aero_query_max_records(aero_query *q, uint64_t n) {
     return q;
 }
 AERO_API aero_query *aero_query_records_per_second(aero_query *q, uint32_t n) {
-    if (q) q->rps = n;
+    if (q)
+        q->rps = n;
     return q;
 }
 AERO_API aero_query *aero_query_chunk_size(aero_query *q, uint32_t n) {
@@ -230,7 +238,14 @@ static aero_stream *run_keys(aero_query *q, const aero_key *keys, size_t n, bool
     }
     for (size_t i = 0; i < n; i++)
         aero_record_init(&rows[i]);
-    aero_read_spec spec = {(const char *const *)q->bin_ptrs, q->n_bins, q->no_bins, q->filter.ptr, q->filter.len, q->ops.data, q->ops.len, q->oph.n_ops};
+    aero_read_spec spec = { (const char *const *)q->bin_ptrs,
+                            q->n_bins,
+                            q->no_bins,
+                            q->filter.ptr,
+                            q->filter.len,
+                            q->ops.data,
+                            q->ops.len,
+                            q->oph.n_ops };
     aero_status st;
     if (single) {
         st = aero_read__one(q->s, &q->s->read_point, &keys[0], &spec, &rows[0], err);

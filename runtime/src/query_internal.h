@@ -24,13 +24,13 @@ struct aero_query {
     size_t n_bins;
     bool no_bins, fail_on_filtered, respond_all;
     aero_filter filter;
-    aero_buf ops;            /* select_from() expression ops, encoded */
-    aero_msg_header oph;     /* counts them */
+    aero_buf ops;        /* select_from() expression ops, encoded */
+    aero_msg_header oph; /* counts them */
     uint64_t max_records;
     uint32_t rps;
     uint32_t chunk;
     uint32_t pbegin, pend;
-    aero_misuse bad;         /* first misuse, reported at execute */
+    aero_misuse bad; /* first misuse, reported at execute */
 };
 
 struct aero_scan;

@@ -35,7 +35,10 @@ static aero_status build_read(aero_buf *req, const aero_key *key, const aero_pol
             size_t n = b ? strnlen(b, AERO_BIN_NAME_MAX + 1) : 0;
             if (n == 0 || n > AERO_BIN_NAME_MAX)
                 return aero_err__set(err, AERO_ERR_PARAM, "bin name %s%.20s%s is %s", b ? "'" : "", b ? b : "NULL",
-                                     b ? "'" : "", !b ? "NULL" : n == 0 ? "empty" : "longer than 15 bytes");
+                                     b ? "'" : "",
+                                     !b       ? "NULL"
+                                     : n == 0 ? "empty"
+                                              : "longer than 15 bytes");
             aero_msg__op(req, &h, AERO_OP_READ, AERO_PT_NULL, b, n, NULL, 0);
         }
     }
@@ -64,8 +67,9 @@ static aero_status read_one(aero_session *s, const aero_policy *p, const aero_ke
         return st;
     }
     aero_buf resp = aero_record__take_buf(rec);
-    aero_cmd cmd = {.session = s, .policy = p, .key = key, .kind = AERO_CMD_READ, .req = req.data, .req_len = req.len,
-                    .resp = &resp};
+    aero_cmd cmd = {
+        .session = s, .policy = p, .key = key, .kind = AERO_CMD_READ, .req = req.data, .req_len = req.len, .resp = &resp
+    };
     st = aero_cmd__execute(&cmd, err);
     if (st == AERO_OK && !sink) {
         st = aero_record__decode(rec, &cmd.msg, err);
@@ -109,7 +113,7 @@ AERO_API aero_status aero_session_get(aero_session *s, const aero_key *key, cons
         return aero_err__set(err, AERO_ERR_PARAM, "get needs a session and an output record");
     if (n_bins && !bins)
         return aero_err__set(err, AERO_ERR_PARAM, "get: bins array is NULL");
-    aero_read_spec spec = {bins, n_bins, false, NULL, 0, NULL, 0, 0};
+    aero_read_spec spec = { bins, n_bins, false, NULL, 0, NULL, 0, 0 };
     aero_status st = aero_read__one(s, &s->read_point, key, &spec, out, err);
     if (st == AERO_OK && out->result != AERO_OK)
         return aero_err__set(err, out->result, "get: %s", aero_status_str(out->result));
@@ -120,7 +124,7 @@ AERO_API aero_status aero_session_get_header(aero_session *s, const aero_key *ke
     aero_err__reset(err);
     if (!s || !out)
         return aero_err__set(err, AERO_ERR_PARAM, "get_header needs a session and an output record");
-    aero_read_spec spec = {NULL, 0, true, NULL, 0, NULL, 0, 0};
+    aero_read_spec spec = { NULL, 0, true, NULL, 0, NULL, 0, 0 };
     aero_status st = aero_read__one(s, &s->read_point, key, &spec, out, err);
     if (st == AERO_OK && out->result != AERO_OK)
         return aero_err__set(err, out->result, "get_header: %s", aero_status_str(out->result));
@@ -133,7 +137,7 @@ AERO_API aero_status aero_session_exists(aero_session *s, const aero_key *key, b
         return aero_err__set(err, AERO_ERR_PARAM, "exists needs a session and an output flag");
     aero_record rec;
     aero_record_init(&rec);
-    aero_read_spec spec = {NULL, 0, true, NULL, 0, NULL, 0, 0};
+    aero_read_spec spec = { NULL, 0, true, NULL, 0, NULL, 0, 0 };
     aero_status st = aero_read__one(s, &s->read_point, key, &spec, &rec, err);
     if (st == AERO_OK) {
         *exists = rec.result == AERO_OK;
@@ -149,7 +153,8 @@ AERO_API aero_status aero_session_put(aero_session *s, const aero_key *key, cons
     aero_write *w = aero_session_upsert(s, key);
     if (!w) {
         aero_err__reset(err);
-        return aero_err__set(err, s ? AERO_ERR_NO_MEMORY : AERO_ERR_PARAM, "put: %s", s ? "out of memory" : "session is NULL");
+        return aero_err__set(err, s ? AERO_ERR_NO_MEMORY : AERO_ERR_PARAM, "put: %s",
+                             s ? "out of memory" : "session is NULL");
     }
     aero_write_put(w, bins, n);
     return aero_write_execute(w, NULL, err);

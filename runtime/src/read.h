@@ -12,9 +12,9 @@ typedef struct aero_read_spec {
     const char *const *bins; /* NULL/0: all bins */
     size_t n_bins;
     bool header_only;
-    const uint8_t *filter;   /* expression bytes or NULL */
+    const uint8_t *filter; /* expression bytes or NULL */
     size_t filter_len;
-    const uint8_t *ops;      /* encoded projection ops (select_from), or NULL */
+    const uint8_t *ops; /* encoded projection ops (select_from), or NULL */
     size_t ops_len;
     uint16_t n_ops;
 } aero_read_spec;

@@ -15,9 +15,7 @@
 #include "proto/msg.h"
 #include "proto/wire.h"
 
-AERO_API void aero_record_init(aero_record *rec) {
-    memset(rec, 0, sizeof *rec);
-}
+AERO_API void aero_record_init(aero_record *rec) { memset(rec, 0, sizeof *rec); }
 
 AERO_API void aero_record_dispose(aero_record *rec) {
     if (!rec)
@@ -92,8 +90,7 @@ aero_status aero_op__decode(const aero_op_view *op, aero_arena *arena, aero_valu
             break;
         *out = aero_strn(aero_op__string_in_place(op), op->value_len);
         return AERO_OK;
-    default:
-        break;
+    default: break;
     }
     return aero_particle__decode(op->ptype, op->value, op->value_len, arena, out);
 }
@@ -172,9 +169,13 @@ AERO_API const char *aero_record_geojson(const aero_record *rec, const char *nam
     return v ? v->v.str.ptr : NULL;
 }
 
-AERO_API const aero_value *aero_record_list(const aero_record *rec, const char *name) { return typed(rec, name, AERO_LIST); }
+AERO_API const aero_value *aero_record_list(const aero_record *rec, const char *name) {
+    return typed(rec, name, AERO_LIST);
+}
 
-AERO_API const aero_value *aero_record_map(const aero_record *rec, const char *name) { return typed(rec, name, AERO_MAP); }
+AERO_API const aero_value *aero_record_map(const aero_record *rec, const char *name) {
+    return typed(rec, name, AERO_MAP);
+}
 
 static aero_status get_typed(const aero_record *rec, const char *name, aero_type t, const aero_value **out) {
     const aero_value *v = aero_record_get(rec, name);
@@ -189,21 +190,24 @@ static aero_status get_typed(const aero_record *rec, const char *name, aero_type
 AERO_API aero_status aero_record_get_int(const aero_record *rec, const char *name, int64_t *out) {
     const aero_value *v;
     aero_status st = get_typed(rec, name, AERO_INT, &v);
-    if (st == AERO_OK) *out = v->v.i;
+    if (st == AERO_OK)
+        *out = v->v.i;
     return st;
 }
 
 AERO_API aero_status aero_record_get_double(const aero_record *rec, const char *name, double *out) {
     const aero_value *v;
     aero_status st = get_typed(rec, name, AERO_DOUBLE, &v);
-    if (st == AERO_OK) *out = v->v.d;
+    if (st == AERO_OK)
+        *out = v->v.d;
     return st;
 }
 
 AERO_API aero_status aero_record_get_bool(const aero_record *rec, const char *name, bool *out) {
     const aero_value *v;
     aero_status st = get_typed(rec, name, AERO_BOOL, &v);
-    if (st == AERO_OK) *out = v->v.b;
+    if (st == AERO_OK)
+        *out = v->v.b;
     return st;
 }
 
@@ -212,7 +216,8 @@ AERO_API aero_status aero_record_get_str(const aero_record *rec, const char *nam
     aero_status st = get_typed(rec, name, AERO_STR, &v);
     if (st == AERO_OK) {
         *out = v->v.str.ptr;
-        if (len) *len = v->v.str.len;
+        if (len)
+            *len = v->v.str.len;
     }
     return st;
 }
@@ -221,23 +226,24 @@ AERO_API size_t aero_record_format_bins(const aero_record *rec, char *buf, size_
     size_t len = 0;
     char *p = buf;
     size_t room = size;
-#define EMIT(str, n)                                                                                                   \
-    do {                                                                                                               \
-        size_t n_ = (n);                                                                                               \
-        if (room > 1) {                                                                                                \
-            size_t c_ = n_ < room - 1 ? n_ : room - 1;                                                                 \
-            memcpy(p, (str), c_);                                                                                      \
-            p += c_;                                                                                                   \
-            room -= c_;                                                                                                \
-            *p = '\0';                                                                                                 \
-        }                                                                                                              \
-        len += n_;                                                                                                     \
+#define EMIT(str, n)                                   \
+    do {                                               \
+        size_t n_ = (n);                               \
+        if (room > 1) {                                \
+            size_t c_ = n_ < room - 1 ? n_ : room - 1; \
+            memcpy(p, (str), c_);                      \
+            p += c_;                                   \
+            room -= c_;                                \
+            *p = '\0';                                 \
+        }                                              \
+        len += n_;                                     \
     } while (0)
     if (size)
         buf[0] = '\0';
     EMIT("{", 1);
     for (uint32_t i = 0; i < rec->n_bins; i++) {
-        if (i) EMIT(", ", 2);
+        if (i)
+            EMIT(", ", 2);
         EMIT("'", 1);
         EMIT(rec->bins[i].name, strlen(rec->bins[i].name));
         EMIT("': ", 3);
@@ -267,30 +273,38 @@ static aero_status copy_value(aero_arena *a, aero_value *dst, const aero_value *
     case AERO_HLL:
         if (src->v.bytes.len) {
             uint8_t *p = aero_arena__alloc(a, src->v.bytes.len);
-            if (!p) return AERO_ERR_NO_MEMORY;
+            if (!p)
+                return AERO_ERR_NO_MEMORY;
             memcpy(p, src->v.bytes.ptr, src->v.bytes.len);
             dst->v.bytes.ptr = p;
         }
         break;
     case AERO_LIST: {
-        if (!src->v.list.count) break;
+        if (!src->v.list.count)
+            break;
         aero_value *items = aero_arena__alloc(a, src->v.list.count * sizeof *items);
-        if (!items) return AERO_ERR_NO_MEMORY;
+        if (!items)
+            return AERO_ERR_NO_MEMORY;
         for (uint32_t i = 0; i < src->v.list.count; i++) {
             aero_status st = copy_value(a, &items[i], &src->v.list.items[i], depth + 1);
-            if (st) return st;
+            if (st)
+                return st;
         }
         dst->v.list.items = items;
         break;
     }
     case AERO_MAP: {
-        if (!src->v.map.count) break;
+        if (!src->v.map.count)
+            break;
         aero_map_entry *e = aero_arena__alloc(a, src->v.map.count * sizeof *e);
-        if (!e) return AERO_ERR_NO_MEMORY;
+        if (!e)
+            return AERO_ERR_NO_MEMORY;
         for (uint32_t i = 0; i < src->v.map.count; i++) {
             aero_status st = copy_value(a, &e[i].key, &src->v.map.entries[i].key, depth + 1);
-            if (!st) st = copy_value(a, &e[i].value, &src->v.map.entries[i].value, depth + 1);
-            if (st) return st;
+            if (!st)
+                st = copy_value(a, &e[i].value, &src->v.map.entries[i].value, depth + 1);
+            if (st)
+                return st;
         }
         dst->v.map.entries = e;
         break;
@@ -312,7 +326,8 @@ AERO_API aero_status aero_record_copy(aero_record *dst, const aero_record *src) 
     dst->key = src->key;
     if ((src->key.type == AERO_KEY_STR || src->key.type == AERO_KEY_BLOB) && src->key.ptr) {
         char *k = aero_arena__strndup(a, src->key.ptr, src->key.len);
-        if (!k) return AERO_ERR_NO_MEMORY;
+        if (!k)
+            return AERO_ERR_NO_MEMORY;
         dst->key.ptr = k;
     }
     dst->result = src->result;
@@ -323,7 +338,8 @@ AERO_API aero_status aero_record_copy(aero_record *dst, const aero_record *src) 
     for (uint32_t i = 0; i < src->n_bins; i++) {
         memcpy(dst->bins[i].name, src->bins[i].name, sizeof dst->bins[i].name);
         aero_status st = copy_value(a, &dst->bins[i].value, &src->bins[i].value, 0);
-        if (st) return st;
+        if (st)
+            return st;
     }
     dst->n_bins = src->n_bins;
     return AERO_OK;

@@ -39,11 +39,11 @@ struct aero_scan {
     size_t n_bins;
     bool no_bins;
     aero_buf filter;
-    aero_buf ops;          /* select_from() projection ops */
+    aero_buf ops; /* select_from() projection ops */
     uint16_t n_ops;
     uint32_t rps;
-    uint64_t limit;        /* max_records over the whole query, 0 = none */
-    uint32_t chunk;        /* records per chunk, 0 = no chunking */
+    uint64_t limit; /* max_records over the whole query, 0 = none */
+    uint32_t chunk; /* records per chunk, 0 = no chunking */
     uint32_t pbegin, pend;
     part parts[AERO_PARTITIONS];
     uint64_t delivered;
@@ -52,7 +52,7 @@ struct aero_scan {
     /* the exchange in progress */
     aero_node *node;
     aero_conn *conn;
-    uint64_t quota;        /* max records asked of this node, 0 = none */
+    uint64_t quota; /* max records asked of this node, 0 = none */
     uint64_t node_count;
     aero_frames frames;
     unsigned failures;
@@ -90,17 +90,20 @@ aero_stream *aero_scan__start(struct aero_query *q, aero_error *err) {
     aero_buf__init(&sc->req, NULL, 0);
     if (q->n_bins) {
         sc->bins = malloc(q->n_bins * sizeof *sc->bins);
-        if (!sc->bins) goto oom;
+        if (!sc->bins)
+            goto oom;
         memcpy(sc->bins, q->bins, q->n_bins * sizeof *sc->bins);
         sc->n_bins = q->n_bins;
     }
     if (q->filter.ptr) {
         aero_buf__put(&sc->filter, q->filter.ptr, q->filter.len);
-        if (sc->filter.failed) goto oom;
+        if (sc->filter.failed)
+            goto oom;
     }
     if (q->oph.n_ops) {
         aero_buf__put(&sc->ops, q->ops.data, q->ops.len);
-        if (sc->ops.failed) goto oom;
+        if (sc->ops.failed)
+            goto oom;
         sc->n_ops = q->oph.n_ops;
     }
     sc->no_bins = q->no_bins;
@@ -180,18 +183,22 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
     }
     aero_node *node = aero_cluster__node_for(cl, sc->ns, (uint16_t)first, false, sc->p->replica, sc->failures);
     if (!node)
-        return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node serves partition %u of namespace '%s'", first, sc->ns);
+        return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node serves partition %u of namespace '%s'", first,
+                             sc->ns);
     size_t n_pids = 0, n_digests = 0;
     for (uint32_t i = first; i < sc->pend; i++) {
         part *pt = &sc->parts[i];
         if (pt->done)
             continue;
-        aero_node *owner = i == first ? node : aero_cluster__node_for(cl, sc->ns, (uint16_t)i, false, sc->p->replica, sc->failures);
+        aero_node *owner =
+            i == first ? node : aero_cluster__node_for(cl, sc->ns, (uint16_t)i, false, sc->p->replica, sc->failures);
         if (owner == node) {
             pt->in_exchange = true;
             pt->unavailable = false;
-            if (pt->has_digest) n_digests++;
-            else n_pids++;
+            if (pt->has_digest)
+                n_digests++;
+            else
+                n_pids++;
         }
         if (owner && i != first)
             aero_node__release(owner);
@@ -337,8 +344,8 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
             if (sc->finished)
                 break;
             if (st != AERO_OK) {
-                bool retry = st == AERO_ERR_TIMEOUT || st == AERO_ERR_CONNECTION || st == AERO_ERR_NO_MORE_CONNECTIONS ||
-                             st == AERO_ERR_INVALID_NODE;
+                bool retry = st == AERO_ERR_TIMEOUT || st == AERO_ERR_CONNECTION ||
+                             st == AERO_ERR_NO_MORE_CONNECTIONS || st == AERO_ERR_INVALID_NODE;
                 end_exchange(sc, false);
                 if (!retry || ++sc->failures > sc->p->max_retries)
                     return fail(sc);
@@ -377,7 +384,8 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
             unsigned unavailable = settle(sc);
             end_exchange(sc, true);
             if (unavailable && ++sc->failures > sc->p->max_retries) {
-                aero_err__set(err, AERO_ERR_PARTITION_UNAVAILABLE, "query: %u partitions stayed unavailable", unavailable);
+                aero_err__set(err, AERO_ERR_PARTITION_UNAVAILABLE, "query: %u partitions stayed unavailable",
+                              unavailable);
                 return fail(sc);
             }
             if (unavailable)

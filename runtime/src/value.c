@@ -35,7 +35,8 @@ AERO_API bool aero_value_equal(const aero_value *a, const aero_value *b) {
     case AERO_DOUBLE: return memcmp(&a->v.d, &b->v.d, sizeof(double)) == 0;
     case AERO_STR:
     case AERO_GEOJSON:
-        return a->v.str.len == b->v.str.len && (a->v.str.len == 0 || memcmp(a->v.str.ptr, b->v.str.ptr, a->v.str.len) == 0);
+        return a->v.str.len == b->v.str.len &&
+               (a->v.str.len == 0 || memcmp(a->v.str.ptr, b->v.str.ptr, a->v.str.len) == 0);
     case AERO_BLOB:
     case AERO_HLL:
         return a->v.bytes.len == b->v.bytes.len &&
@@ -85,7 +86,10 @@ static void render(out *o, const aero_value *v, int depth) {
     switch (v->type) {
     case AERO_NIL: puts_(o, "None"); break;
     case AERO_BOOL: puts_(o, v->v.b ? "True" : "False"); break;
-    case AERO_INT: snprintf(tmp, sizeof tmp, "%" PRId64, v->v.i); puts_(o, tmp); break;
+    case AERO_INT:
+        snprintf(tmp, sizeof tmp, "%" PRId64, v->v.i);
+        puts_(o, tmp);
+        break;
     case AERO_DOUBLE: {
         snprintf(tmp, sizeof tmp, "%.17g", v->v.d);
         /* shortest form that round-trips, like Python's repr */
@@ -121,7 +125,8 @@ static void render(out *o, const aero_value *v, int depth) {
     case AERO_LIST:
         put(o, "[", 1);
         for (uint32_t i = 0; i < v->v.list.count; i++) {
-            if (i) put(o, ", ", 2);
+            if (i)
+                put(o, ", ", 2);
             render(o, &v->v.list.items[i], depth + 1);
         }
         put(o, "]", 1);
@@ -129,7 +134,8 @@ static void render(out *o, const aero_value *v, int depth) {
     case AERO_MAP:
         put(o, "{", 1);
         for (uint32_t i = 0; i < v->v.map.count; i++) {
-            if (i) put(o, ", ", 2);
+            if (i)
+                put(o, ", ", 2);
             render(o, &v->v.map.entries[i].key, depth + 1);
             put(o, ": ", 2);
             render(o, &v->v.map.entries[i].value, depth + 1);
@@ -142,7 +148,7 @@ static void render(out *o, const aero_value *v, int depth) {
 }
 
 AERO_API size_t aero_value_format(const aero_value *v, char *buf, size_t size) {
-    out o = {buf, size, 0};
+    out o = { buf, size, 0 };
     if (size)
         buf[0] = '\0';
     render(&o, v, 0);

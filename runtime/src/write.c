@@ -20,23 +20,23 @@
 
 enum verb { V_UPSERT, V_INSERT, V_UPDATE, V_REPLACE, V_REPLACE_IF_EXISTS, V_DELETE, V_TOUCH };
 
-#define OPS_INLINE 512
-#define REQ_INLINE 1024
-#define FILTER_INLINE 128
+#define OPS_INLINE      512
+#define REQ_INLINE      1024
+#define FILTER_INLINE   128
 #define MAX_FREE_WRITES 64
 
 struct aero_write {
     aero_session *s;
     aero_key key;
     enum verb verb;
-    aero_misuse bad;             /* first misuse, reported at execute */
+    aero_misuse bad; /* first misuse, reported at execute */
     aero_buf ops;
-    aero_msg_header oph;         /* counts ops */
+    aero_msg_header oph; /* counts ops */
     bool has_read, has_write, respond_all, write_once, record_op;
     bool ttl_set, gen_set, fail_on_filtered;
-    int8_t durable;              /* -1: behavior decides */
+    int8_t durable; /* -1: behavior decides */
     uint32_t ttl, gen;
-    aero_filter filter;          /* where() */
+    aero_filter filter; /* where() */
     aero_buf req;
     struct aero_write *next_free;
     uint8_t ops_store[OPS_INLINE];
@@ -132,7 +132,9 @@ AERO_API aero_write *aero_session_upsert(aero_session *s, const aero_key *k) { r
 AERO_API aero_write *aero_session_insert(aero_session *s, const aero_key *k) { return start(s, k, V_INSERT); }
 AERO_API aero_write *aero_session_update(aero_session *s, const aero_key *k) { return start(s, k, V_UPDATE); }
 AERO_API aero_write *aero_session_replace(aero_session *s, const aero_key *k) { return start(s, k, V_REPLACE); }
-AERO_API aero_write *aero_session_replace_if_exists(aero_session *s, const aero_key *k) { return start(s, k, V_REPLACE_IF_EXISTS); }
+AERO_API aero_write *aero_session_replace_if_exists(aero_session *s, const aero_key *k) {
+    return start(s, k, V_REPLACE_IF_EXISTS);
+}
 AERO_API aero_write *aero_session_delete(aero_session *s, const aero_key *k) { return start(s, k, V_DELETE); }
 AERO_API aero_write *aero_session_touch(aero_session *s, const aero_key *k) { return start(s, k, V_TOUCH); }
 
@@ -164,9 +166,11 @@ static aero_write *value_op(aero_write *w, uint8_t op, const char *bin, const ae
         return w;
     }
     size_t flat = v->type == AERO_STR || v->type == AERO_GEOJSON ? v->v.str.len
-                  : v->type == AERO_BLOB || v->type == AERO_HLL ? v->v.bytes.len : 0;
+                  : v->type == AERO_BLOB || v->type == AERO_HLL  ? v->v.bytes.len
+                                                                 : 0;
     if (flat > AERO_PROTO_SIZE_MAX - 1024) {
-        misuse(w, AERO_ERR_PARAM, "%s of bin '%s': value of %zu bytes is over the 128 MiB protocol limit", what, bin, flat);
+        misuse(w, AERO_ERR_PARAM, "%s of bin '%s': value of %zu bytes is over the 128 MiB protocol limit", what, bin,
+               flat);
         return w;
     }
     if (aero_msg__op_value(&w->ops, &w->oph, op, bin, n, v) != AERO_OK)
@@ -227,12 +231,14 @@ AERO_API aero_write *aero_write_bin_set_geojson(aero_write *w, const char *bin, 
 }
 AERO_API aero_write *aero_write_bin_increment_int(aero_write *w, const char *bin, int64_t by) {
     aero_value x = aero_int(by);
-    if (w) w->write_once = true;
+    if (w)
+        w->write_once = true;
     return value_op(w, AERO_OP_INCR, bin, &x, "increment");
 }
 AERO_API aero_write *aero_write_bin_increment_double(aero_write *w, const char *bin, double by) {
     aero_value x = aero_double(by);
-    if (w) w->write_once = true;
+    if (w)
+        w->write_once = true;
     return value_op(w, AERO_OP_INCR, bin, &x, "increment");
 }
 
@@ -241,7 +247,8 @@ static aero_write *concat(aero_write *w, uint8_t op, const char *bin, aero_value
         misuse(w, AERO_ERR_PARAM, "%s to bin '%s': value is NULL", what, bin ? bin : "(null)");
         return w;
     }
-    if (w) w->write_once = true;
+    if (w)
+        w->write_once = true;
     return value_op(w, op, bin, &x, what);
 }
 AERO_API aero_write *aero_write_bin_append_str(aero_write *w, const char *bin, const char *v) {
@@ -278,13 +285,15 @@ AERO_API aero_write *aero_write_put(aero_write *w, const aero_bin_value *bins, s
     return w;
 }
 AERO_API aero_write *aero_write_delete_record(aero_write *w) {
-    if (!w) return w;
+    if (!w)
+        return w;
     aero_msg__op(&w->ops, &w->oph, AERO_OP_DELETE, AERO_PT_NULL, "", 0, NULL, 0);
     w->has_write = w->record_op = true;
     return w;
 }
 AERO_API aero_write *aero_write_touch_record(aero_write *w) {
-    if (!w) return w;
+    if (!w)
+        return w;
     aero_msg__op(&w->ops, &w->oph, AERO_OP_TOUCH, AERO_PT_NULL, "", 0, NULL, 0);
     w->has_write = w->record_op = true;
     return w;
@@ -339,7 +348,8 @@ AERO_API aero_write *aero_write_where_bytes(aero_write *w, const uint8_t *bytes,
     return w ? filtered(w, aero_filter__set_bytes(&w->filter, bytes, len, msg, sizeof msg), msg) : w;
 }
 AERO_API aero_write *aero_write_fail_on_filtered_out(aero_write *w) {
-    if (w) w->fail_on_filtered = true;
+    if (w)
+        w->fail_on_filtered = true;
     return w;
 }
 static aero_write *set_ttl(aero_write *w, uint32_t ttl) {
@@ -358,7 +368,9 @@ AERO_API aero_write *aero_write_expire_after_seconds(aero_write *w, uint32_t sec
 }
 AERO_API aero_write *aero_write_never_expire(aero_write *w) { return set_ttl(w, AERO_TTL_NEVER_EXPIRE); }
 AERO_API aero_write *aero_write_with_no_change_in_expiration(aero_write *w) { return set_ttl(w, AERO_TTL_DONT_UPDATE); }
-AERO_API aero_write *aero_write_expiry_from_server_default(aero_write *w) { return set_ttl(w, AERO_TTL_SERVER_DEFAULT); }
+AERO_API aero_write *aero_write_expiry_from_server_default(aero_write *w) {
+    return set_ttl(w, AERO_TTL_SERVER_DEFAULT);
+}
 AERO_API aero_write *aero_write_ensure_generation_is(aero_write *w, uint32_t gen) {
     if (w && gen == 0) {
         misuse(w, AERO_ERR_PARAM, "ensure_generation_is: generation must be > 0");
@@ -371,7 +383,8 @@ AERO_API aero_write *aero_write_ensure_generation_is(aero_write *w, uint32_t gen
     return w;
 }
 AERO_API aero_write *aero_write_durable_delete(aero_write *w, bool on) {
-    if (w) w->durable = on ? 1 : 0;
+    if (w)
+        w->durable = on ? 1 : 0;
     return w;
 }
 
@@ -402,11 +415,16 @@ static aero_status build(aero_write *w, const aero_policy *p, aero_error *err) {
             return aero_err__set(err, AERO_ERR_PARAM, "write has no bin operations");
         if (w->has_write)
             h.info2 = AERO_INFO2_WRITE;
-        if (w->verb == V_INSERT) h.info2 |= AERO_INFO2_CREATE_ONLY;
-        if (w->verb == V_UPDATE) h.info3 |= AERO_INFO3_UPDATE_ONLY;
-        if (w->verb == V_REPLACE) h.info3 |= AERO_INFO3_CREATE_OR_REPLACE;
-        if (w->verb == V_REPLACE_IF_EXISTS) h.info3 |= AERO_INFO3_REPLACE_ONLY;
-        if (durable && w->record_op) h.info2 |= AERO_INFO2_DURABLE_DELETE;
+        if (w->verb == V_INSERT)
+            h.info2 |= AERO_INFO2_CREATE_ONLY;
+        if (w->verb == V_UPDATE)
+            h.info3 |= AERO_INFO3_UPDATE_ONLY;
+        if (w->verb == V_REPLACE)
+            h.info3 |= AERO_INFO3_CREATE_OR_REPLACE;
+        if (w->verb == V_REPLACE_IF_EXISTS)
+            h.info3 |= AERO_INFO3_REPLACE_ONLY;
+        if (durable && w->record_op)
+            h.info2 |= AERO_INFO2_DURABLE_DELETE;
         break;
     }
     if (w->has_read)
@@ -432,12 +450,13 @@ static aero_status build(aero_write *w, const aero_policy *p, aero_error *err) {
     h.n_ops = w->oph.n_ops;
     aero_status st = aero_msg__end(&w->req, start, &h);
     if (st != AERO_OK || w->ops.failed)
-        return aero_err__set(err, st ? st : AERO_ERR_NO_MEMORY, "request could not be built (too large or out of memory)");
+        return aero_err__set(err, st ? st : AERO_ERR_NO_MEMORY,
+                             "request could not be built (too large or out of memory)");
     return AERO_OK;
 }
 
 static const char *verb_name(enum verb v) {
-    static const char *names[] = {"upsert", "insert", "update", "replace", "replace_if_exists", "delete", "touch"};
+    static const char *names[] = { "upsert", "insert", "update", "replace", "replace_if_exists", "delete", "touch" };
     return names[v];
 }
 
@@ -462,13 +481,13 @@ AERO_API aero_status aero_write_execute(aero_write *w, aero_record *out, aero_er
         resp = aero_record__take_buf(out);
     else
         aero_buf__init(&resp, small, sizeof small);
-    aero_cmd cmd = {.session = w->s,
-                    .policy = p,
-                    .key = &w->key,
-                    .kind = w->write_once ? AERO_CMD_WRITE_ONCE : AERO_CMD_WRITE_IDEMPOTENT,
-                    .req = w->req.data,
-                    .req_len = w->req.len,
-                    .resp = &resp};
+    aero_cmd cmd = { .session = w->s,
+                     .policy = p,
+                     .key = &w->key,
+                     .kind = w->write_once ? AERO_CMD_WRITE_ONCE : AERO_CMD_WRITE_IDEMPOTENT,
+                     .req = w->req.data,
+                     .req_len = w->req.len,
+                     .resp = &resp };
     if (!w->has_write && w->verb != V_DELETE && w->verb != V_TOUCH)
         cmd.kind = AERO_CMD_READ;
     st = aero_cmd__execute(&cmd, err);

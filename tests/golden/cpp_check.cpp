@@ -4,8 +4,7 @@
 
 int aerogen_cpp_check();
 
-int aerogen_cpp_check()
-{
+int aerogen_cpp_check() {
     sample s = SAMPLE_INIT;
     user u = USER_INIT;
     file_chunk f = FILE_CHUNK_INIT;

@@ -5,16 +5,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     if (argc < 2)
         return 2;
     long n = argc > 2 ? strtol(argv[2], NULL, 10) : 1000;
     FILE *f = fopen(argv[1], "w");
     if (!f)
         return 1;
-    static const char *const types[] = {"int", "double", "bool", "string", "blob", "geojson",
-                                        "list<string>", "map<string, int>", "list<map<int, double>>"};
+    static const char *const types[] = { "int",
+                                         "double",
+                                         "bool",
+                                         "string",
+                                         "blob",
+                                         "geojson",
+                                         "list<string>",
+                                         "map<string, int>",
+                                         "list<map<int, double>>" };
     fprintf(f, "namespace test;\n\nrecord big in set \"big\" {\n    key string;\n");
     for (long i = 0; i < n; i++) {
         const char *t = types[i % 9];

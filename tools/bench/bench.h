@@ -27,36 +27,36 @@ typedef enum bench_workload {
 #define BENCH_FILTER "$.status == 'active' and $.age > 21"
 
 typedef struct bench_config {
-    const char *hosts;    /* NULL or "embedded": start an aero-testserver in-process */
-    const char *ns;       /* default "test" */
-    const char *set;      /* "bench" */
+    const char *hosts; /* NULL or "embedded": start an aero-testserver in-process */
+    const char *ns;    /* default "test" */
+    const char *set;   /* "bench" */
     bench_workload workload;
-    unsigned read_pct;    /* for BENCH_RU */
+    unsigned read_pct; /* for BENCH_RU */
     unsigned threads;
-    double duration_s;    /* 0 when ops_per_thread is used */
+    double duration_s;       /* 0 when ops_per_thread is used */
     uint64_t ops_per_thread; /* --ops: fixed count per thread instead of a duration */
     uint32_t keys;
     bool load;
-    bool quiet;           /* no progress lines */
-    bool fresh_keys;      /* build the key (digest) per operation instead of using the pre-built one */
-    char name[32];        /* workload name as printed */
+    bool quiet;      /* no progress lines */
+    bool fresh_keys; /* build the key (digest) per operation instead of using the pre-built one */
+    char name[32];   /* workload name as printed */
 } bench_config;
 
 /** The data set: key i is "user-<i>" in (ns, set), built once. */
 typedef struct bench_data {
     aero_dataset ds;
     uint32_t n;
-    char *key_text;   /* n * BENCH_KEY_STRIDE bytes */
-    aero_key *keys;   /* n keys, digests computed */
+    char *key_text; /* n * BENCH_KEY_STRIDE bytes */
+    aero_key *keys; /* n keys, digests computed */
 } bench_data;
 
 #define BENCH_KEY_STRIDE 24
 
 /** One worker thread. Padded so the hot counters of two threads do not share a line. */
 typedef struct bench_worker {
-    _Alignas(64) _Atomic uint64_t ops;    /* written by the worker, read by the progress loop */
+    _Alignas(64) _Atomic uint64_t ops; /* written by the worker, read by the progress loop */
     _Atomic uint64_t errors;
-    uint64_t rows;                        /* query: rows received */
+    uint64_t rows; /* query: rows received */
     unsigned id;
     uint64_t rng;
     aero_session *session;
@@ -66,8 +66,8 @@ typedef struct bench_worker {
     aero_status first_error;
     char first_error_msg[AERO_ERROR_MESSAGE_SIZE];
     bench_hist hist;
-    aero_record rec;                      /* reused by every get of this thread */
-    char name_buf[48], email_buf[64];     /* bin values of a put, rewritten per put */
+    aero_record rec;                  /* reused by every get of this thread */
+    char name_buf[48], email_buf[64]; /* bin values of a put, rewritten per put */
 } bench_worker;
 
 /* work.c */

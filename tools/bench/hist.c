@@ -3,13 +3,9 @@
 
 #include <string.h>
 
-void bench_hist_reset(bench_hist *h)
-{
-    memset(h, 0, sizeof *h);
-}
+void bench_hist_reset(bench_hist *h) { memset(h, 0, sizeof *h); }
 
-void bench_hist_merge(bench_hist *dst, const bench_hist *src)
-{
+void bench_hist_merge(bench_hist *dst, const bench_hist *src) {
     for (uint32_t i = 0; i < BENCH_HIST_BUCKETS; i++)
         dst->buckets[i] += src->buckets[i];
     dst->count += src->count;
@@ -18,8 +14,7 @@ void bench_hist_merge(bench_hist *dst, const bench_hist *src)
 }
 
 /* Smallest value that falls in bucket `idx`, and the bucket's width. */
-static void bucket_range(uint32_t idx, uint64_t *lo, uint64_t *width)
-{
+static void bucket_range(uint32_t idx, uint64_t *lo, uint64_t *width) {
     if (idx < BENCH_HIST_SUB) {
         *lo = idx;
         *width = 1;
@@ -31,8 +26,7 @@ static void bucket_range(uint32_t idx, uint64_t *lo, uint64_t *width)
     *width = (uint64_t)1 << shift;
 }
 
-uint64_t bench_hist_quantile(const bench_hist *h, double q)
-{
+uint64_t bench_hist_quantile(const bench_hist *h, double q) {
     if (h->count == 0)
         return 0;
     if (q < 0)

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 #define BENCH_HIST_SUB_BITS 6
-#define BENCH_HIST_SUB (1u << BENCH_HIST_SUB_BITS)
-#define BENCH_HIST_EXPS 41 /* up to 2^46 ns, about 19 hours */
-#define BENCH_HIST_BUCKETS (BENCH_HIST_EXPS * BENCH_HIST_SUB)
+#define BENCH_HIST_SUB      (1u << BENCH_HIST_SUB_BITS)
+#define BENCH_HIST_EXPS     41 /* up to 2^46 ns, about 19 hours */
+#define BENCH_HIST_BUCKETS  (BENCH_HIST_EXPS * BENCH_HIST_SUB)
 
 typedef struct bench_hist {
     uint64_t count;
@@ -26,8 +26,7 @@ typedef struct bench_hist {
 void bench_hist_reset(bench_hist *h);
 
 /** Bucket of a value (exposed for the unit test). */
-static inline uint32_t bench_hist_bucket(uint64_t ns)
-{
+static inline uint32_t bench_hist_bucket(uint64_t ns) {
     if (ns < BENCH_HIST_SUB)
         return (uint32_t)ns;
     unsigned top = 63u - (unsigned)__builtin_clzll(ns); /* >= SUB_BITS */
@@ -39,8 +38,7 @@ static inline uint32_t bench_hist_bucket(uint64_t ns)
 }
 
 /** Record one latency. */
-static inline void bench_hist_record(bench_hist *h, uint64_t ns)
-{
+static inline void bench_hist_record(bench_hist *h, uint64_t ns) {
     h->buckets[bench_hist_bucket(ns)]++;
     h->count++;
     if (ns > h->max_ns)

@@ -31,17 +31,14 @@
 #include <sys/resource.h>
 #include <time.h>
 
-static void usage(FILE *f)
-{
-    fprintf(f,
-            "usage: aero-bench [--hosts H:P[,H:P...]|embedded] --workload get|put|ru,<read%%>|ael-compile|query|"
-            "generic|typed\n"
-            "                  [--threads N] [--duration S | --ops N] [--keys K] [--load]\n"
-            "                  [--namespace NS] [--set SET] [--fresh-keys] [--quiet]\n");
+static void usage(FILE *f) {
+    fprintf(f, "usage: aero-bench [--hosts H:P[,H:P...]|embedded] --workload get|put|ru,<read%%>|ael-compile|query|"
+               "generic|typed\n"
+               "                  [--threads N] [--duration S | --ops N] [--keys K] [--load]\n"
+               "                  [--namespace NS] [--set SET] [--fresh-keys] [--quiet]\n");
 }
 
-static int parse_u64(const char *s, uint64_t max, uint64_t *out)
-{
+static int parse_u64(const char *s, uint64_t max, uint64_t *out) {
     if (!s || !*s)
         return -1;
     char *end;
@@ -53,11 +50,13 @@ static int parse_u64(const char *s, uint64_t max, uint64_t *out)
     return 0;
 }
 
-static int parse_workload(const char *s, bench_config *cfg)
-{
-    static const struct { const char *name; bench_workload w; } table[] = {
-        {"get", BENCH_GET}, {"put", BENCH_PUT}, {"ael-compile", BENCH_AEL_COMPILE},
-        {"query", BENCH_QUERY}, {"typed", BENCH_TYPED}, {"generic", BENCH_GET_GENERIC},
+static int parse_workload(const char *s, bench_config *cfg) {
+    static const struct {
+        const char *name;
+        bench_workload w;
+    } table[] = {
+        { "get", BENCH_GET },     { "put", BENCH_PUT },     { "ael-compile", BENCH_AEL_COMPILE },
+        { "query", BENCH_QUERY }, { "typed", BENCH_TYPED }, { "generic", BENCH_GET_GENERIC },
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (!strcmp(s, table[i].name)) {
@@ -76,8 +75,7 @@ static int parse_workload(const char *s, bench_config *cfg)
     return -1;
 }
 
-static int parse_args(int argc, char **argv, bench_config *cfg)
-{
+static int parse_args(int argc, char **argv, bench_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
     cfg->ns = "test";
     cfg->set = "bench";
@@ -152,8 +150,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg)
 }
 
 /* User + system CPU time of the whole process, in microseconds. */
-static double cpu_us(void)
-{
+static double cpu_us(void) {
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) != 0)
         return 0;
@@ -161,15 +158,13 @@ static double cpu_us(void)
            (double)ru.ru_stime.tv_usec;
 }
 
-static void sleep_ns(uint64_t ns)
-{
-    struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+static void sleep_ns(uint64_t ns) {
+    struct timespec ts = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) };
     while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
     }
 }
 
-static uint64_t sum_ops(bench_worker *w, unsigned n, uint64_t *errors)
-{
+static uint64_t sum_ops(bench_worker *w, unsigned n, uint64_t *errors) {
     uint64_t ops = 0, errs = 0;
     for (unsigned t = 0; t < n; t++) {
         ops += atomic_load_explicit(&w[t].ops, memory_order_relaxed);
@@ -181,8 +176,7 @@ static uint64_t sum_ops(bench_worker *w, unsigned n, uint64_t *errors)
 }
 
 /* Start the workers, report each second, stop them, print the result line. */
-static int run(const bench_config *cfg, aero_client *client, const bench_data *data)
-{
+static int run(const bench_config *cfg, aero_client *client, const bench_data *data) {
     bench_worker *w = aligned_alloc(64, sizeof *w * cfg->threads);
     pthread_t *tids = calloc(cfg->threads, sizeof *tids);
     _Atomic bool stop = false;
@@ -275,8 +269,7 @@ static int run(const bench_config *cfg, aero_client *client, const bench_data *d
     return (errors == 0 && started == cfg->threads && ops > 0) ? 0 : 1;
 }
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     bench_config cfg;
     if (parse_args(argc, argv, &cfg) != 0) {
         usage(stderr);

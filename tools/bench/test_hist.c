@@ -9,8 +9,7 @@
 
 #include "hist.h"
 
-static bench_hist *new_hist(void)
-{
+static bench_hist *new_hist(void) {
     bench_hist *h = malloc(sizeof *h);
     assert_non_null(h);
     bench_hist_reset(h);
@@ -18,8 +17,7 @@ static bench_hist *new_hist(void)
 }
 
 /* Bucket indexes never decrease with the value and stay in range. */
-static void test_buckets_monotonic(void **state)
-{
+static void test_buckets_monotonic(void **state) {
     (void)state;
     uint32_t prev = 0;
     for (uint64_t v = 0; v < (1ull << 50); v = v < 1000 ? v + 1 : v + v / 7) {
@@ -34,8 +32,7 @@ static void test_buckets_monotonic(void **state)
 }
 
 /* A quantile is within the 1/64 bucket resolution of the exact value. */
-static void test_quantiles(void **state)
-{
+static void test_quantiles(void **state) {
     (void)state;
     bench_hist *h = new_hist();
     for (uint64_t i = 1; i <= 10000; i++)
@@ -49,8 +46,7 @@ static void test_quantiles(void **state)
     free(h);
 }
 
-static void test_empty_and_merge(void **state)
-{
+static void test_empty_and_merge(void **state) {
     (void)state;
     bench_hist *a = new_hist(), *b = new_hist();
     assert_int_equal(bench_hist_quantile(a, 0.5), 0);
@@ -65,8 +61,7 @@ static void test_empty_and_merge(void **state)
     free(b);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buckets_monotonic),
         cmocka_unit_test(test_quantiles),

@@ -18,16 +18,14 @@
 #include "bench_user.h"
 #endif
 
-uint64_t bench_now_ns(void)
-{
+uint64_t bench_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* Decimal digits of v at p; returns the end. No locale, no snprintf. */
-static char *put_u32(char *p, uint32_t v)
-{
+static char *put_u32(char *p, uint32_t v) {
     char tmp[10];
     int n = 0;
     do {
@@ -39,15 +37,13 @@ static char *put_u32(char *p, uint32_t v)
     return p;
 }
 
-static char *put_str(char *p, const char *s)
-{
+static char *put_str(char *p, const char *s) {
     size_t n = strlen(s);
     memcpy(p, s, n);
     return p + n;
 }
 
-int bench_data_init(bench_data *d, const char *ns, const char *set, uint32_t n)
-{
+int bench_data_init(bench_data *d, const char *ns, const char *set, uint32_t n) {
     memset(d, 0, sizeof *d);
     d->ds = aero_dataset_of(ns, set);
     if (d->ds.invalid) {
@@ -70,16 +66,14 @@ int bench_data_init(bench_data *d, const char *ns, const char *set, uint32_t n)
     return 0;
 }
 
-void bench_data_free(bench_data *d)
-{
+void bench_data_free(bench_data *d) {
     free(d->key_text);
     free(d->keys);
     d->key_text = NULL;
     d->keys = NULL;
 }
 
-void bench_bins_for(bench_worker *w, uint32_t i, aero_bin_value out[5])
-{
+void bench_bins_for(bench_worker *w, uint32_t i, aero_bin_value out[5]) {
     char *e = put_u32(put_str(w->name_buf, "name-"), i);
     out[0].name = "name";
     out[0].value = aero_strn(w->name_buf, (size_t)(e - w->name_buf));
@@ -95,8 +89,7 @@ void bench_bins_for(bench_worker *w, uint32_t i, aero_bin_value out[5])
 }
 
 /* xorshift64*: a per-thread key picker without locks or libc state. */
-static inline uint32_t next_key(bench_worker *w, uint32_t n)
-{
+static inline uint32_t next_key(bench_worker *w, uint32_t n) {
     uint64_t x = w->rng;
     x ^= x >> 12;
     x ^= x << 25;
@@ -106,16 +99,14 @@ static inline uint32_t next_key(bench_worker *w, uint32_t n)
 }
 
 /* A bench-side failure (not from the library). */
-static aero_status bench_fail(aero_error *err, aero_status code, const char *msg)
-{
+static aero_status bench_fail(aero_error *err, aero_status code, const char *msg) {
     aero_error_reset(err);
     err->code = code;
     snprintf(err->message, sizeof err->message, "%s", msg);
     return code;
 }
 
-static void note_error(bench_worker *w, const aero_error *err)
-{
+static void note_error(bench_worker *w, const aero_error *err) {
     if (w->first_error == AERO_OK) {
         w->first_error = err->code;
         snprintf(w->first_error_msg, sizeof w->first_error_msg, "%s", err->message);
@@ -132,8 +123,7 @@ typedef struct load_job {
     aero_error err;
 } load_job;
 
-static void *load_main(void *arg)
-{
+static void *load_main(void *arg) {
     load_job *j = arg;
     bench_worker *w = calloc(1, sizeof *w); /* only for its string buffers */
     aero_session *s = aero_client_create_session(j->client, NULL);
@@ -157,8 +147,7 @@ static void *load_main(void *arg)
     return NULL;
 }
 
-int bench_load(aero_client *c, const bench_data *d, unsigned threads)
-{
+int bench_load(aero_client *c, const bench_data *d, unsigned threads) {
     if (threads == 0)
         threads = 1;
     load_job *jobs = calloc(threads, sizeof *jobs);
@@ -203,8 +192,7 @@ int bench_load(aero_client *c, const bench_data *d, unsigned threads)
 /* ---- one operation of each kind ---- */
 
 /* Key i: the pre-built one, or (--fresh-keys) built now from its text, as an application would. */
-static inline const aero_key *key_for(bench_worker *w, uint32_t i, aero_key *tmp)
-{
+static inline const aero_key *key_for(bench_worker *w, uint32_t i, aero_key *tmp) {
     if (!w->cfg->fresh_keys)
         return &w->data->keys[i];
     const aero_key *k = &w->data->keys[i];
@@ -212,14 +200,12 @@ static inline const aero_key *key_for(bench_worker *w, uint32_t i, aero_key *tmp
     return tmp;
 }
 
-static aero_status op_get(bench_worker *w, uint32_t i, aero_error *err)
-{
+static aero_status op_get(bench_worker *w, uint32_t i, aero_error *err) {
     aero_key tmp;
     return aero_session_get(w->session, key_for(w, i, &tmp), NULL, 0, &w->rec, err);
 }
 
-static aero_status op_put(bench_worker *w, uint32_t i, aero_error *err)
-{
+static aero_status op_put(bench_worker *w, uint32_t i, aero_error *err) {
     aero_bin_value bins[5];
     aero_key tmp;
     bench_bins_for(w, i, bins);
@@ -227,8 +213,7 @@ static aero_status op_put(bench_worker *w, uint32_t i, aero_error *err)
 }
 
 /* Generic get, then read every bin the way an application would. */
-static aero_status op_get_generic(bench_worker *w, uint32_t i, aero_error *err)
-{
+static aero_status op_get_generic(bench_worker *w, uint32_t i, aero_error *err) {
     aero_status st = aero_session_get(w->session, &w->data->keys[i], NULL, 0, &w->rec, err);
     if (st != AERO_OK)
         return st;
@@ -244,8 +229,7 @@ static aero_status op_get_generic(bench_worker *w, uint32_t i, aero_error *err)
 }
 
 #ifdef BENCH_HAVE_TYPED
-static aero_status op_typed(bench_worker *w, uint32_t i, aero_error *err)
-{
+static aero_status op_typed(bench_worker *w, uint32_t i, aero_error *err) {
     bench_user u;
     aero_status st = aero_schema_get(w->session, &bench_user_schema, &w->data->keys[i], NULL, 0, &u, &w->rec, err);
     if (st != AERO_OK)
@@ -258,8 +242,7 @@ static aero_status op_typed(bench_worker *w, uint32_t i, aero_error *err)
 #endif
 
 /* One query over the set with the compiled filter; rows counted into w->rows. */
-static aero_status op_query(bench_worker *w, const aero_expr *filter, aero_error *err)
-{
+static aero_status op_query(bench_worker *w, const aero_expr *filter, aero_error *err) {
     aero_query *q = aero_session_query(w->session, &w->data->ds);
     aero_query_where_expr(q, filter);
     aero_stream *st = aero_query_execute(q, err);
@@ -273,8 +256,7 @@ static aero_status op_query(bench_worker *w, const aero_expr *filter, aero_error
 
 /* ---- the worker loop ---- */
 
-void *bench_worker_main(void *arg)
-{
+void *bench_worker_main(void *arg) {
     bench_worker *w = arg;
     const bench_config *cfg = w->cfg;
     const uint32_t n = w->data->n;
@@ -296,29 +278,15 @@ void *bench_worker_main(void *arg)
         aero_status st;
         uint64_t t0 = bench_now_ns();
         switch (cfg->workload) {
-        case BENCH_GET:
-            st = op_get(w, i, &err);
-            break;
-        case BENCH_PUT:
-            st = op_put(w, i, &err);
-            break;
-        case BENCH_RU:
-            st = (next_key(w, 100) < cfg->read_pct) ? op_get(w, i, &err) : op_put(w, i, &err);
-            break;
-        case BENCH_GET_GENERIC:
-            st = op_get_generic(w, i, &err);
-            break;
+        case BENCH_GET: st = op_get(w, i, &err); break;
+        case BENCH_PUT: st = op_put(w, i, &err); break;
+        case BENCH_RU: st = (next_key(w, 100) < cfg->read_pct) ? op_get(w, i, &err) : op_put(w, i, &err); break;
+        case BENCH_GET_GENERIC: st = op_get_generic(w, i, &err); break;
 #ifdef BENCH_HAVE_TYPED
-        case BENCH_TYPED:
-            st = op_typed(w, i, &err);
-            break;
+        case BENCH_TYPED: st = op_typed(w, i, &err); break;
 #endif
-        case BENCH_QUERY:
-            st = op_query(w, filter, &err);
-            break;
-        default:
-            st = bench_fail(&err, AERO_ERR_PARAM, "workload not built in");
-            break;
+        case BENCH_QUERY: st = op_query(w, filter, &err); break;
+        default: st = bench_fail(&err, AERO_ERR_PARAM, "workload not built in"); break;
         }
         bench_hist_record(&w->hist, bench_now_ns() - t0);
         ops++;
@@ -335,8 +303,7 @@ void *bench_worker_main(void *arg)
 
 /* ---- ael-compile ---- */
 
-int bench_ael_compile(const bench_config *cfg)
-{
+int bench_ael_compile(const bench_config *cfg) {
     aero_error err;
     uint64_t ops = 0, errors = 0, bytes = 0;
     const uint64_t t_start = bench_now_ns();
@@ -371,8 +338,7 @@ int bench_ael_compile(const bench_config *cfg)
         bench_hist_record(&hist, (now - t0) / BATCH);
         ops += BATCH;
         if (!cfg->quiet && now >= next_report) {
-            fprintf(stderr, "%5.0fs ops/s=%llu\n", (double)(now - t_start) / 1e9,
-                    (unsigned long long)(ops - last_ops));
+            fprintf(stderr, "%5.0fs ops/s=%llu\n", (double)(now - t_start) / 1e9, (unsigned long long)(ops - last_ops));
             last_ops = ops;
             next_report += 1000000000u;
         }

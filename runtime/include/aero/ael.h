@@ -67,8 +67,8 @@ AERO_API void aero_expr_free(aero_expr *expr);
  * input expression type 'EXPRESSION_CONTAINER'" (not a path), "Path function
  * is unsupported", "Unsupported CDT part type" (ranges and lists).
  */
-AERO_API aero_status aero_ael_parse_ctx(const char *path, char *bin, size_t bin_size,
-                                        uint8_t **ctx, size_t *ctx_len, aero_error *err);
+AERO_API aero_status aero_ael_parse_ctx(const char *path, char *bin, size_t bin_size, uint8_t **ctx, size_t *ctx_len,
+                                        aero_error *err);
 
 /**
  * Types of AEL values and template slots: the server's expression result
@@ -110,10 +110,8 @@ typedef struct aero_ael_slot {
  * argument is missing or of the wrong type ("placeholder ?1 expects int, got
  * str") or a slot is malformed, AERO_ERR_NO_MEMORY.
  */
-AERO_API aero_expr *aero_ael_template_fill(const uint8_t *bytes, size_t len,
-                                           const aero_ael_slot *slots, size_t n_slots,
-                                           const aero_value *args, size_t n_args,
-                                           aero_error *err);
+AERO_API aero_expr *aero_ael_template_fill(const uint8_t *bytes, size_t len, const aero_ael_slot *slots, size_t n_slots,
+                                           const aero_value *args, size_t n_args, aero_error *err);
 
 AERO_END_DECLS
 

@@ -38,19 +38,20 @@ typedef enum aero_replica {
  * aero_settings_inherit() gives a patch that changes nothing.
  */
 typedef struct aero_settings {
-    int64_t total_timeout_ms;   /**< whole command, retries included; 0 = none */
-    int64_t socket_timeout_ms;  /**< each attempt of a command (connect, send, answer), each wait of a stream; 0 = none */
-    int32_t max_retries;        /**< retries after the first attempt */
-    int32_t retry_delay_ms;     /**< sleep between retries */
-    int8_t send_key;            /**< 1: store the user key with the record */
-    int8_t durable_delete;      /**< 1: deletes leave a tombstone (Enterprise) */
-    int8_t replica;             /**< aero_replica */
+    int64_t total_timeout_ms; /**< whole command, retries included; 0 = none */
+    int64_t
+        socket_timeout_ms;  /**< each attempt of a command (connect, send, answer), each wait of a stream; 0 = none */
+    int32_t max_retries;    /**< retries after the first attempt */
+    int32_t retry_delay_ms; /**< sleep between retries */
+    int8_t send_key;        /**< 1: store the user key with the record */
+    int8_t durable_delete;  /**< 1: deletes leave a tombstone (Enterprise) */
+    int8_t replica;         /**< aero_replica */
     int32_t read_touch_ttl_percent; /**< reads: 0 = server default, -1 = never touch, 1..100 */
 } aero_settings;
 
 /** A Behavior. Transparent so it can live on the stack or in a static. */
 typedef struct aero_behavior {
-    const char *name;                  /**< not copied; static text in practice */
+    const char *name; /**< not copied; static text in practice */
     const struct aero_behavior *parent;
     aero_settings all;
     aero_settings reads, reads_point, reads_batch, reads_query;

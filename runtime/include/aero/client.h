@@ -37,19 +37,19 @@ typedef void (*aero_log_fn)(aero_log_level level, const char *message, void *uda
 
 /** Cluster-wide settings. Initialise with aero_client_config_init(). */
 typedef struct aero_client_config {
-    uint32_t tend_interval_ms;     /**< cluster tend period, default 1000 */
-    uint32_t connect_timeout_ms;   /**< seed and tend connects, default 1000 */
-    uint32_t min_conns_per_node;   /**< kept open per node, default 0 */
-    uint32_t max_conns_per_node;   /**< hard cap per node, default 100 */
-    uint32_t max_socket_idle_ms;   /**< idle pooled sockets are closed after this, default 55000 */
-    uint32_t max_node_failures;    /**< consecutive tend failures before a node is dropped, default 5 */
-    const char *cluster_name;      /**< if set, every node must report this name */
-    const char *user;              /**< reserved: authentication is not supported yet; must be NULL */
-    const char *password;          /**< reserved; must be NULL */
-    bool fail_if_not_connected;    /**< connect fails when no seed answers (default true) */
-    aero_log_fn log;               /**< NULL (default) logs nothing */
+    uint32_t tend_interval_ms;   /**< cluster tend period, default 1000 */
+    uint32_t connect_timeout_ms; /**< seed and tend connects, default 1000 */
+    uint32_t min_conns_per_node; /**< kept open per node, default 0 */
+    uint32_t max_conns_per_node; /**< hard cap per node, default 100 */
+    uint32_t max_socket_idle_ms; /**< idle pooled sockets are closed after this, default 55000 */
+    uint32_t max_node_failures;  /**< consecutive tend failures before a node is dropped, default 5 */
+    const char *cluster_name;    /**< if set, every node must report this name */
+    const char *user;            /**< reserved: authentication is not supported yet; must be NULL */
+    const char *password;        /**< reserved; must be NULL */
+    bool fail_if_not_connected;  /**< connect fails when no seed answers (default true) */
+    aero_log_fn log;             /**< NULL (default) logs nothing */
     void *log_udata;
-    aero_log_level log_level;      /**< most verbose level passed to `log`, default INFO */
+    aero_log_level log_level; /**< most verbose level passed to `log`, default INFO */
 } aero_client_config;
 
 /** Fill `cfg` with the defaults above. */

@@ -45,20 +45,20 @@ typedef struct aero_error_count {
 
 /** Cluster statistics. Plain data, caller-owned (it is a few kilobytes). */
 typedef struct aero_cluster_stats {
-    uint32_t n_nodes;                              /**< active nodes */
-    uint32_t n_node_stats;                         /**< entries filled in `nodes` (<= AERO_STATS_MAX_NODES) */
+    uint32_t n_nodes;      /**< active nodes */
+    uint32_t n_node_stats; /**< entries filled in `nodes` (<= AERO_STATS_MAX_NODES) */
     aero_node_stats nodes[AERO_STATS_MAX_NODES];
-    uint64_t conns_open;                           /**< over all nodes */
-    uint64_t conns_in_use;                         /**< over all nodes */
-    uint64_t retries;                              /**< command retries since connect */
-    uint64_t errors;                               /**< failed command attempts since connect, all codes
+    uint64_t conns_open;    /**< over all nodes */
+    uint64_t conns_in_use;  /**< over all nodes */
+    uint64_t retries;       /**< command retries since connect */
+    uint64_t errors;        /**< failed command attempts since connect, all codes
                                                         (a retried command counts once per failed try) */
-    uint32_t n_error_codes;                        /**< entries filled in `error_codes` */
+    uint32_t n_error_codes; /**< entries filled in `error_codes` */
     aero_error_count error_codes[AERO_STATS_MAX_CODES];
-    uint64_t nodes_added;                          /**< nodes that joined since connect (seeds included) */
-    uint64_t nodes_removed;                        /**< nodes dropped since connect */
-    uint64_t tend_rounds;                          /**< tend passes made */
-    uint64_t tend_errors;                          /**< failed tend requests */
+    uint64_t nodes_added;   /**< nodes that joined since connect (seeds included) */
+    uint64_t nodes_removed; /**< nodes dropped since connect */
+    uint64_t tend_rounds;   /**< tend passes made */
+    uint64_t tend_errors;   /**< failed tend requests */
 } aero_cluster_stats;
 
 /**

@@ -19,7 +19,7 @@
 
 #ifdef __cplusplus
 #define AERO_BEGIN_DECLS extern "C" {
-#define AERO_END_DECLS }
+#define AERO_END_DECLS   }
 #else
 #define AERO_BEGIN_DECLS
 #define AERO_END_DECLS
@@ -33,9 +33,9 @@
 #endif
 
 /** Version of the headers. Generated code checks it against aero_version_number(). */
-#define AERO_VERSION_MAJOR 0
-#define AERO_VERSION_MINOR 1
-#define AERO_VERSION_PATCH 0
+#define AERO_VERSION_MAJOR  0
+#define AERO_VERSION_MINOR  1
+#define AERO_VERSION_PATCH  0
 #define AERO_VERSION_NUMBER (AERO_VERSION_MAJOR * 10000 + AERO_VERSION_MINOR * 100 + AERO_VERSION_PATCH)
 
 /** ABI level of the typed (generated-code) entry points; bumped on any change to schema.h. */
@@ -49,11 +49,11 @@ AERO_API int aero_version_number(void);
 AERO_API const char *aero_version_string(void);
 
 /* Protocol limits, checked before anything is sent. */
-#define AERO_NAMESPACE_MAX 31 /**< bytes in a namespace name */
-#define AERO_SET_MAX 63       /**< bytes in a set name */
-#define AERO_BIN_NAME_MAX 15  /**< bytes in a bin name */
-#define AERO_DIGEST_SIZE 20   /**< RIPEMD-160 digest of a key */
-#define AERO_PARTITIONS 4096  /**< partitions per namespace */
+#define AERO_NAMESPACE_MAX 31   /**< bytes in a namespace name */
+#define AERO_SET_MAX       63   /**< bytes in a set name */
+#define AERO_BIN_NAME_MAX  15   /**< bytes in a bin name */
+#define AERO_DIGEST_SIZE   20   /**< RIPEMD-160 digest of a key */
+#define AERO_PARTITIONS    4096 /**< partitions per namespace */
 
 AERO_END_DECLS
 

@@ -24,15 +24,15 @@ enum {
     AERO_OK = 0,
 
     /* Server result codes (the numbers are Aerospike's). */
-    AERO_ERR_SERVER = 1,                /**< unknown server error */
-    AERO_ERR_KEY_NOT_FOUND = 2,         /**< record does not exist */
-    AERO_ERR_GENERATION = 3,            /**< generation mismatch */
-    AERO_ERR_PARAMETER = 4,             /**< request invalid (server side) */
-    AERO_ERR_KEY_EXISTS = 5,            /**< record exists (insert) */
+    AERO_ERR_SERVER = 1,        /**< unknown server error */
+    AERO_ERR_KEY_NOT_FOUND = 2, /**< record does not exist */
+    AERO_ERR_GENERATION = 3,    /**< generation mismatch */
+    AERO_ERR_PARAMETER = 4,     /**< request invalid (server side) */
+    AERO_ERR_KEY_EXISTS = 5,    /**< record exists (insert) */
     AERO_ERR_BIN_EXISTS = 6,
     AERO_ERR_CLUSTER_KEY_MISMATCH = 7,
-    AERO_ERR_SERVER_MEM = 8,            /**< out of space */
-    AERO_ERR_TIMEOUT = 9,               /**< server or client timeout */
+    AERO_ERR_SERVER_MEM = 8, /**< out of space */
+    AERO_ERR_TIMEOUT = 9,    /**< server or client timeout */
     AERO_ERR_ALWAYS_FORBIDDEN = 10,
     AERO_ERR_PARTITION_UNAVAILABLE = 11,
     AERO_ERR_BIN_INCOMPATIBLE_TYPE = 12,
@@ -103,23 +103,23 @@ enum {
     AERO_ERR_QUERY = 213,
 
     /* Client-side codes (never on the wire). */
-    AERO_ERR_CLIENT = -1,            /**< generic client error */
-    AERO_ERR_PARAM = -2,             /**< bad input refused before sending */
-    AERO_ERR_NO_MORE_RECORDS = -3,   /**< empty stream where a record was required */
-    AERO_ERR_INVALID_HOST = -4,      /**< seed string or host could not be used */
-    AERO_ERR_ABORTED = -5,           /**< stream closed or command aborted */
+    AERO_ERR_CLIENT = -1,              /**< generic client error */
+    AERO_ERR_PARAM = -2,               /**< bad input refused before sending */
+    AERO_ERR_NO_MORE_RECORDS = -3,     /**< empty stream where a record was required */
+    AERO_ERR_INVALID_HOST = -4,        /**< seed string or host could not be used */
+    AERO_ERR_ABORTED = -5,             /**< stream closed or command aborted */
     AERO_ERR_NO_MORE_CONNECTIONS = -7, /**< connection pool exhausted */
-    AERO_ERR_INVALID_NODE = -8,      /**< no node serves the partition */
+    AERO_ERR_INVALID_NODE = -8,        /**< no node serves the partition */
     AERO_ERR_TLS = -9,
-    AERO_ERR_CONNECTION = -10,       /**< connect, send or receive failed */
-    AERO_ERR_MAX_RETRIES = -12,      /**< retries exhausted */
-    AERO_ERR_MAX_ERROR_RATE = -14,   /**< node circuit breaker open */
+    AERO_ERR_CONNECTION = -10,     /**< connect, send or receive failed */
+    AERO_ERR_MAX_RETRIES = -12,    /**< retries exhausted */
+    AERO_ERR_MAX_ERROR_RATE = -14, /**< node circuit breaker open */
     AERO_ERR_NO_RESPONSE = -15,
     AERO_ERR_BATCH_FAILED = -16,
-    AERO_ERR_PROTOCOL = -21,         /**< malformed or hostile response */
-    AERO_ERR_AEL = -22,              /**< AEL text did not parse or type-check */
-    AERO_ERR_NO_MEMORY = -23,        /**< allocation failed */
-    AERO_ERR_SCHEMA_MISMATCH = -24,  /**< generated code built for another runtime */
+    AERO_ERR_PROTOCOL = -21,        /**< malformed or hostile response */
+    AERO_ERR_AEL = -22,             /**< AEL text did not parse or type-check */
+    AERO_ERR_NO_MEMORY = -23,       /**< allocation failed */
+    AERO_ERR_SCHEMA_MISMATCH = -24, /**< generated code built for another runtime */
 };
 
 /** Room for a message in aero_error, including the terminating NUL. */
@@ -130,10 +130,10 @@ enum {
  * overwrite it completely on failure and set code = AERO_OK on success.
  */
 typedef struct aero_error {
-    aero_status code;                       /**< same value the call returned */
-    bool in_doubt;                          /**< a write may have been applied */
-    char node[40];                          /**< node name or address, "" if none */
-    char message[AERO_ERROR_MESSAGE_SIZE];  /**< never empty on failure */
+    aero_status code;                      /**< same value the call returned */
+    bool in_doubt;                         /**< a write may have been applied */
+    char node[40];                         /**< node name or address, "" if none */
+    char message[AERO_ERROR_MESSAGE_SIZE]; /**< never empty on failure */
 } aero_error;
 
 /** Name of a status code, e.g. "KEY_NOT_FOUND". Never NULL; static storage. */

@@ -118,8 +118,8 @@ AERO_API aero_exp *aero_exp_int_or(size_t n, ...);
 AERO_API aero_exp *aero_exp_int_xor(size_t n, ...);
 AERO_API aero_exp *aero_exp_int_not(aero_exp *e);
 AERO_API aero_exp *aero_exp_int_lshift(aero_exp *v, aero_exp *shift);
-AERO_API aero_exp *aero_exp_int_rshift(aero_exp *v, aero_exp *shift);   /**< logical */
-AERO_API aero_exp *aero_exp_int_arshift(aero_exp *v, aero_exp *shift);  /**< arithmetic */
+AERO_API aero_exp *aero_exp_int_rshift(aero_exp *v, aero_exp *shift);  /**< logical */
+AERO_API aero_exp *aero_exp_int_arshift(aero_exp *v, aero_exp *shift); /**< arithmetic */
 AERO_API aero_exp *aero_exp_int_count(aero_exp *e);
 
 /* ---- lists and maps (CDT reads) ---- */
@@ -130,22 +130,22 @@ typedef struct aero_exp_ctx {
     aero_value value;
 } aero_exp_ctx;
 #define AERO_CTX_LIST_INDEX 0x10
-#define AERO_CTX_LIST_RANK 0x11
+#define AERO_CTX_LIST_RANK  0x11
 #define AERO_CTX_LIST_VALUE 0x13
-#define AERO_CTX_MAP_INDEX 0x20
-#define AERO_CTX_MAP_RANK 0x21
-#define AERO_CTX_MAP_KEY 0x22
-#define AERO_CTX_MAP_VALUE 0x23
+#define AERO_CTX_MAP_INDEX  0x20
+#define AERO_CTX_MAP_RANK   0x21
+#define AERO_CTX_MAP_KEY    0x22
+#define AERO_CTX_MAP_VALUE  0x23
 
 /** CDT return types (protocol.md 9.3). OR AERO_CDT_RETURN_INVERTED for ranges. */
-#define AERO_CDT_RETURN_INDEX 1
-#define AERO_CDT_RETURN_RANK 3
-#define AERO_CDT_RETURN_COUNT 5
-#define AERO_CDT_RETURN_KEY 6
-#define AERO_CDT_RETURN_VALUE 7
+#define AERO_CDT_RETURN_INDEX     1
+#define AERO_CDT_RETURN_RANK      3
+#define AERO_CDT_RETURN_COUNT     5
+#define AERO_CDT_RETURN_KEY       6
+#define AERO_CDT_RETURN_VALUE     7
 #define AERO_CDT_RETURN_KEY_VALUE 8
-#define AERO_CDT_RETURN_EXISTS 13
-#define AERO_CDT_RETURN_INVERTED 0x10000
+#define AERO_CDT_RETURN_EXISTS    13
+#define AERO_CDT_RETURN_INVERTED  0x10000
 
 /*
  * Singular reads take the value type the element is expected to have
@@ -158,8 +158,8 @@ AERO_API aero_exp *aero_exp_list_get_by_index(int rtype, aero_ael_type vtype, ae
 AERO_API aero_exp *aero_exp_list_get_by_rank(int rtype, aero_ael_type vtype, aero_exp *rank, aero_exp *bin,
                                              const aero_exp_ctx *ctx, size_t n_ctx);
 /** All items equal to value; with AERO_CDT_RETURN_EXISTS this is AEL's `in`. */
-AERO_API aero_exp *aero_exp_list_get_by_value(int rtype, aero_exp *value, aero_exp *bin,
-                                              const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_get_by_value(int rtype, aero_exp *value, aero_exp *bin, const aero_exp_ctx *ctx,
+                                              size_t n_ctx);
 AERO_API aero_exp *aero_exp_map_size(aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
 AERO_API aero_exp *aero_exp_map_get_by_key(int rtype, aero_ael_type vtype, aero_exp *key, aero_exp *bin,
                                            const aero_exp_ctx *ctx, size_t n_ctx);
@@ -167,8 +167,8 @@ AERO_API aero_exp *aero_exp_map_get_by_index(int rtype, aero_ael_type vtype, aer
                                              const aero_exp_ctx *ctx, size_t n_ctx);
 AERO_API aero_exp *aero_exp_map_get_by_rank(int rtype, aero_ael_type vtype, aero_exp *rank, aero_exp *bin,
                                             const aero_exp_ctx *ctx, size_t n_ctx);
-AERO_API aero_exp *aero_exp_map_get_by_value(int rtype, aero_exp *value, aero_exp *bin,
-                                             const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_value(int rtype, aero_exp *value, aero_exp *bin, const aero_exp_ctx *ctx,
+                                             size_t n_ctx);
 
 /* ---- variables and control flow ---- */
 /** One `let` definition (only valid as an argument of aero_exp_let). */

@@ -27,7 +27,7 @@ AERO_BEGIN_DECLS
 typedef struct aero_dataset {
     char ns[AERO_NAMESPACE_MAX + 2]; /**< one spare byte detects overlong names */
     char set[AERO_SET_MAX + 2];
-    const char *invalid;             /**< NULL, or why the dataset cannot be used */
+    const char *invalid; /**< NULL, or why the dataset cannot be used */
 } aero_dataset;
 
 /** Kind of user key a key carries. */
@@ -43,11 +43,11 @@ typedef struct aero_key {
     char ns[AERO_NAMESPACE_MAX + 2];
     char set[AERO_SET_MAX + 2];
     aero_key_type type;
-    int64_t i;              /**< AERO_KEY_INT */
-    const void *ptr;        /**< AERO_KEY_STR / AERO_KEY_BLOB bytes, not owned */
+    int64_t i;       /**< AERO_KEY_INT */
+    const void *ptr; /**< AERO_KEY_STR / AERO_KEY_BLOB bytes, not owned */
     size_t len;
     uint8_t digest[AERO_DIGEST_SIZE];
-    const char *invalid;    /**< NULL, or why the key cannot be used (static text) */
+    const char *invalid; /**< NULL, or why the key cannot be used (static text) */
 } aero_key;
 
 /** DataSet.of(ns, set). An empty or NULL set means "no set". */

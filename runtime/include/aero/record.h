@@ -37,23 +37,23 @@ typedef struct aero_bin {
 
 /** Private storage of a record; do not touch. */
 typedef struct aero_record_store {
-    uint8_t *buf;       /* last response, values point into it or the arena */
+    uint8_t *buf; /* last response, values point into it or the arena */
     size_t buf_cap;
-    void *arena;        /* decoded lists, maps, NUL-terminated strings */
+    void *arena; /* decoded lists, maps, NUL-terminated strings */
     aero_bin *bins_cap_ptr;
     uint32_t bins_cap;
 } aero_record_store;
 
 /** A record, or one row of a stream. */
 typedef struct aero_record {
-    aero_key key;          /**< the key (user key only if stored and returned) */
-    aero_status result;    /**< the row's result code (AERO_OK for a normal record) */
-    bool in_doubt;         /**< for a failed write row: may have been applied */
-    int32_t index;         /**< position in a batch, 0 for a single key, -1 for query rows */
-    uint32_t generation;   /**< 0 when the record was not found */
-    uint32_t ttl;          /**< seconds left, AERO_TTL_NEVER for never */
+    aero_key key;        /**< the key (user key only if stored and returned) */
+    aero_status result;  /**< the row's result code (AERO_OK for a normal record) */
+    bool in_doubt;       /**< for a failed write row: may have been applied */
+    int32_t index;       /**< position in a batch, 0 for a single key, -1 for query rows */
+    uint32_t generation; /**< 0 when the record was not found */
+    uint32_t ttl;        /**< seconds left, AERO_TTL_NEVER for never */
     uint32_t n_bins;
-    aero_bin *bins;        /**< n_bins bins, in the order the server sent them */
+    aero_bin *bins; /**< n_bins bins, in the order the server sent them */
     aero_record_store store_;
 } aero_record;
 

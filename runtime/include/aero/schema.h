@@ -96,19 +96,19 @@ typedef enum aero_schema_type {
 } aero_schema_type;
 
 /** aero_schema_bin.flags */
-#define AERO_SCHEMA_REQUIRED 0x01u    /**< no presence flag; always written */
+#define AERO_SCHEMA_REQUIRED    0x01u /**< no presence flag; always written */
 #define AERO_SCHEMA_HAS_DEFAULT 0x02u /**< INIT holds a default used when the bin is absent */
 /** aero_schema_bin.has_offset of a required bin. */
 #define AERO_SCHEMA_NO_FLAG UINT32_MAX
 
 /** One bin of a record (one row of the generated const table). */
 typedef struct aero_schema_bin {
-    const char *name;     /**< bin name on the server (<= 15 bytes) */
-    const char *field;    /**< C field name, for messages */
-    uint32_t offset;      /**< offsetof the field */
-    uint32_t has_offset;  /**< offsetof the bool presence flag, or AERO_SCHEMA_NO_FLAG */
-    uint8_t type;         /**< aero_schema_type */
-    uint8_t flags;        /**< AERO_SCHEMA_REQUIRED, AERO_SCHEMA_HAS_DEFAULT */
+    const char *name;    /**< bin name on the server (<= 15 bytes) */
+    const char *field;   /**< C field name, for messages */
+    uint32_t offset;     /**< offsetof the field */
+    uint32_t has_offset; /**< offsetof the bool presence flag, or AERO_SCHEMA_NO_FLAG */
+    uint8_t type;        /**< aero_schema_type */
+    uint8_t flags;       /**< AERO_SCHEMA_REQUIRED, AERO_SCHEMA_HAS_DEFAULT */
     /**
      * Element types of a list or map, NULL otherwise: one letter per type,
      * prefix order: i int, d double, b bool, s string, y blob, g geojson,
@@ -119,14 +119,14 @@ typedef struct aero_schema_bin {
 
 /** A record type: what aerogen emits as <record>_schema. */
 typedef struct aero_schema_record {
-    uint32_t abi;          /**< AERO_SCHEMA_ABI of the generated code */
-    uint32_t version;      /**< AERO_VERSION_NUMBER it was compiled with */
-    const char *name;      /**< record name in the schema */
+    uint32_t abi;     /**< AERO_SCHEMA_ABI of the generated code */
+    uint32_t version; /**< AERO_VERSION_NUMBER it was compiled with */
+    const char *name; /**< record name in the schema */
     const char *ns;
-    const char *set;       /**< "" for no set */
+    const char *set; /**< "" for no set */
     aero_key_type key_type;
-    size_t size;           /**< sizeof the struct */
-    const void *init;      /**< the INIT value (size bytes) */
+    size_t size;      /**< sizeof the struct */
+    const void *init; /**< the INIT value (size bytes) */
     const aero_schema_bin *bins;
     uint32_t n_bins;
     const uint32_t *by_name; /**< bin indexes sorted by name (strcmp order) */
@@ -188,11 +188,11 @@ AERO_API aero_status aero_schema_decode(const aero_schema_record *r, const aero_
 AERO_API aero_status aero_schema_delete(aero_session *s, const aero_schema_record *r, const aero_key *key,
                                         bool *existed, aero_error *err);
 /** Reset the record's TTL; *existed (may be NULL) tells whether it was there. */
-AERO_API aero_status aero_schema_touch(aero_session *s, const aero_schema_record *r, const aero_key *key,
-                                       bool *existed, aero_error *err);
+AERO_API aero_status aero_schema_touch(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *existed,
+                                       aero_error *err);
 /** Does the record exist? (*exists must not be NULL; a missing record is AERO_OK.) */
-AERO_API aero_status aero_schema_exists(aero_session *s, const aero_schema_record *r, const aero_key *key,
-                                        bool *exists, aero_error *err);
+AERO_API aero_status aero_schema_exists(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *exists,
+                                        aero_error *err);
 
 /**
  * Run a named query: every record of r's set matching the precompiled filter
@@ -201,9 +201,9 @@ AERO_API aero_status aero_schema_exists(aero_session *s, const aero_schema_recor
  * be static). Returns a stream (rows decode with aero_schema_decode()), or
  * NULL with err filled.
  */
-AERO_API aero_stream *aero_schema_query(aero_session *s, const aero_schema_record *r, const uint8_t *bytes,
-                                        size_t len, const aero_ael_slot *slots, size_t n_slots,
-                                        const aero_value *args, size_t n_args, aero_error *err);
+AERO_API aero_stream *aero_schema_query(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
+                                        const aero_ael_slot *slots, size_t n_slots, const aero_value *args,
+                                        size_t n_args, aero_error *err);
 
 /**
  * The filter of a named query as a new expression (free with aero_expr_free),

@@ -21,18 +21,18 @@ AERO_BEGIN_DECLS
 
 /** Type of a value. */
 typedef enum aero_type {
-    AERO_NIL = 0,     /**< no value; writing nil to a bin removes the bin */
+    AERO_NIL = 0, /**< no value; writing nil to a bin removes the bin */
     AERO_BOOL,
-    AERO_INT,         /**< int64_t */
+    AERO_INT, /**< int64_t */
     AERO_DOUBLE,
-    AERO_STR,         /**< UTF-8 bytes, length-counted (NUL-terminated when read) */
-    AERO_BLOB,        /**< raw bytes */
+    AERO_STR,  /**< UTF-8 bytes, length-counted (NUL-terminated when read) */
+    AERO_BLOB, /**< raw bytes */
     AERO_LIST,
     AERO_MAP,
-    AERO_GEOJSON,     /**< GeoJSON text */
-    AERO_HLL,         /**< HyperLogLog bytes, opaque */
-    AERO_WILDCARD,    /**< CDT range special "any value" */
-    AERO_INFINITY,    /**< CDT range special "above every value" */
+    AERO_GEOJSON,  /**< GeoJSON text */
+    AERO_HLL,      /**< HyperLogLog bytes, opaque */
+    AERO_WILDCARD, /**< CDT range special "any value" */
+    AERO_INFINITY, /**< CDT range special "above every value" */
 } aero_type;
 
 typedef struct aero_value aero_value;
@@ -49,13 +49,27 @@ typedef enum aero_map_order {
 struct aero_value {
     aero_type type;
     union {
-        bool b;                                   /**< AERO_BOOL */
-        int64_t i;                                /**< AERO_INT */
-        double d;                                 /**< AERO_DOUBLE */
-        struct { const char *ptr; size_t len; } str; /**< STR, GEOJSON */
-        struct { const uint8_t *ptr; size_t len; } bytes; /**< BLOB, HLL */
-        struct { const aero_value *items; uint32_t count; bool ordered; } list;
-        struct { const aero_map_entry *entries; uint32_t count; aero_map_order order; } map;
+        bool b;    /**< AERO_BOOL */
+        int64_t i; /**< AERO_INT */
+        double d;  /**< AERO_DOUBLE */
+        struct {
+            const char *ptr;
+            size_t len;
+        } str; /**< STR, GEOJSON */
+        struct {
+            const uint8_t *ptr;
+            size_t len;
+        } bytes; /**< BLOB, HLL */
+        struct {
+            const aero_value *items;
+            uint32_t count;
+            bool ordered;
+        } list;
+        struct {
+            const aero_map_entry *entries;
+            uint32_t count;
+            aero_map_order order;
+        } map;
     } v;
 };
 
@@ -65,24 +79,85 @@ struct aero_map_entry {
     aero_value value;
 };
 
-static inline aero_value aero_nil(void) { aero_value x; memset(&x, 0, sizeof x); x.type = AERO_NIL; return x; }
-static inline aero_value aero_bool(bool b) { aero_value x = aero_nil(); x.type = AERO_BOOL; x.v.b = b; return x; }
-static inline aero_value aero_int(int64_t i) { aero_value x = aero_nil(); x.type = AERO_INT; x.v.i = i; return x; }
-static inline aero_value aero_double(double d) { aero_value x = aero_nil(); x.type = AERO_DOUBLE; x.v.d = d; return x; }
+static inline aero_value aero_nil(void) {
+    aero_value x;
+    memset(&x, 0, sizeof x);
+    x.type = AERO_NIL;
+    return x;
+}
+static inline aero_value aero_bool(bool b) {
+    aero_value x = aero_nil();
+    x.type = AERO_BOOL;
+    x.v.b = b;
+    return x;
+}
+static inline aero_value aero_int(int64_t i) {
+    aero_value x = aero_nil();
+    x.type = AERO_INT;
+    x.v.i = i;
+    return x;
+}
+static inline aero_value aero_double(double d) {
+    aero_value x = aero_nil();
+    x.type = AERO_DOUBLE;
+    x.v.d = d;
+    return x;
+}
 /** A string value over a NUL-terminated string (not copied). NULL gives nil. */
 static inline aero_value aero_str(const char *s) {
     aero_value x = aero_nil();
-    if (s) { x.type = AERO_STR; x.v.str.ptr = s; x.v.str.len = strlen(s); }
+    if (s) {
+        x.type = AERO_STR;
+        x.v.str.ptr = s;
+        x.v.str.len = strlen(s);
+    }
     return x;
 }
 /** A string value over `len` bytes (not copied). */
-static inline aero_value aero_strn(const char *s, size_t len) { aero_value x = aero_nil(); x.type = AERO_STR; x.v.str.ptr = s; x.v.str.len = len; return x; }
-static inline aero_value aero_blob(const void *p, size_t len) { aero_value x = aero_nil(); x.type = AERO_BLOB; x.v.bytes.ptr = AERO_CAST(const uint8_t *, p); x.v.bytes.len = len; return x; }
-static inline aero_value aero_geojson(const char *json) { aero_value x = aero_str(json); if (json) x.type = AERO_GEOJSON; return x; }
-static inline aero_value aero_list(const aero_value *items, uint32_t n) { aero_value x = aero_nil(); x.type = AERO_LIST; x.v.list.items = items; x.v.list.count = n; return x; }
-static inline aero_value aero_map(const aero_map_entry *e, uint32_t n) { aero_value x = aero_nil(); x.type = AERO_MAP; x.v.map.entries = e; x.v.map.count = n; return x; }
-static inline aero_value aero_wildcard(void) { aero_value x = aero_nil(); x.type = AERO_WILDCARD; return x; }
-static inline aero_value aero_infinity(void) { aero_value x = aero_nil(); x.type = AERO_INFINITY; return x; }
+static inline aero_value aero_strn(const char *s, size_t len) {
+    aero_value x = aero_nil();
+    x.type = AERO_STR;
+    x.v.str.ptr = s;
+    x.v.str.len = len;
+    return x;
+}
+static inline aero_value aero_blob(const void *p, size_t len) {
+    aero_value x = aero_nil();
+    x.type = AERO_BLOB;
+    x.v.bytes.ptr = AERO_CAST(const uint8_t *, p);
+    x.v.bytes.len = len;
+    return x;
+}
+static inline aero_value aero_geojson(const char *json) {
+    aero_value x = aero_str(json);
+    if (json)
+        x.type = AERO_GEOJSON;
+    return x;
+}
+static inline aero_value aero_list(const aero_value *items, uint32_t n) {
+    aero_value x = aero_nil();
+    x.type = AERO_LIST;
+    x.v.list.items = items;
+    x.v.list.count = n;
+    return x;
+}
+static inline aero_value aero_map(const aero_map_entry *e, uint32_t n) {
+    aero_value x = aero_nil();
+    x.type = AERO_MAP;
+    x.v.map.entries = e;
+    x.v.map.count = n;
+    return x;
+}
+static inline aero_value aero_wildcard(void) {
+    aero_value x = aero_nil();
+    x.type = AERO_WILDCARD;
+    return x;
+}
+static inline aero_value aero_infinity(void) {
+    aero_value x = aero_nil();
+    x.type = AERO_INFINITY;
+    return x;
+}
 
 /** Name of a type, e.g. "int". Static storage. */
 AERO_API const char *aero_type_str(aero_type t);

@@ -84,9 +84,9 @@ AERO_API aero_write *aero_write_delete_record(aero_write *w);
 AERO_API aero_write *aero_write_touch_record(aero_write *w);
 
 /* Expression operations (SDK select_from / insert_from / update_from / upsert_from). */
-#define AERO_EXP_IGNORE_OP_FAILURE 0x08u   /**< write: a failing op is skipped */
+#define AERO_EXP_IGNORE_OP_FAILURE   0x08u /**< write: a failing op is skipped */
 #define AERO_EXP_IGNORE_EVAL_FAILURE 0x10u /**< read and write: an unknown result is skipped */
-#define AERO_EXP_DELETE_IF_NULL 0x04u      /**< write: a nil result deletes the bin */
+#define AERO_EXP_DELETE_IF_NULL      0x04u /**< write: a nil result deletes the bin */
 /** Read the value of AEL `ael` into result bin `bin`. */
 AERO_API aero_write *aero_write_select_from(aero_write *w, const char *bin, const char *ael, unsigned flags);
 /** Write the value of `ael` into `bin` only if the bin does not exist. */

@@ -115,11 +115,16 @@ const char *aero_ael__type_name(aero_ael_type t) {
 }
 
 static int b64_val(unsigned char ch) {
-    if (ch >= 'A' && ch <= 'Z') return ch - 'A';
-    if (ch >= 'a' && ch <= 'z') return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9') return ch - '0' + 52;
-    if (ch == '+') return 62;
-    if (ch == '/') return 63;
+    if (ch >= 'A' && ch <= 'Z')
+        return ch - 'A';
+    if (ch >= 'a' && ch <= 'z')
+        return ch - 'a' + 26;
+    if (ch >= '0' && ch <= '9')
+        return ch - '0' + 52;
+    if (ch == '+')
+        return 62;
+    if (ch == '/')
+        return 63;
     return -1;
 }
 
@@ -243,10 +248,22 @@ static bool param_from_value(const aero_value *v, ael_param *p) {
     case AERO_DOUBLE: p->infer = p->enc = AERO_AEL_FLOAT; return true;
     case AERO_STR: p->infer = p->enc = AERO_AEL_STRING; return true;
     case AERO_GEOJSON: p->infer = p->enc = AERO_AEL_GEO; return true;
-    case AERO_BLOB: p->infer = AEL_T_ANY; p->enc = AERO_AEL_BLOB; return true;
-    case AERO_HLL: p->infer = AEL_T_ANY; p->enc = AERO_AEL_HLL; return true;
-    case AERO_MAP: p->infer = AEL_T_ANY; p->enc = AERO_AEL_MAP; return true;
-    case AERO_NIL: p->infer = AEL_T_ANY; p->enc = AERO_AEL_NIL; return true;
+    case AERO_BLOB:
+        p->infer = AEL_T_ANY;
+        p->enc = AERO_AEL_BLOB;
+        return true;
+    case AERO_HLL:
+        p->infer = AEL_T_ANY;
+        p->enc = AERO_AEL_HLL;
+        return true;
+    case AERO_MAP:
+        p->infer = AEL_T_ANY;
+        p->enc = AERO_AEL_MAP;
+        return true;
+    case AERO_NIL:
+        p->infer = AEL_T_ANY;
+        p->enc = AERO_AEL_NIL;
+        return true;
     case AERO_LIST:
         p->infer = p->enc = AERO_AEL_LIST;
         if (v->v.list.count > 0) {
@@ -257,8 +274,7 @@ static bool param_from_value(const aero_value *v, ael_param *p) {
             p->elem = t;
         }
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -273,7 +289,8 @@ bool ael__setup_values(ael_ctx *c, const aero_value *args, size_t n_args) {
             return false;
         for (size_t i = 0; i < np; i++)
             if (!param_from_value(&args[i], &ps[i]))
-                return ael__error(c, 1, 1, "placeholder ?%zu: unsupported value type %s", i, aero_type_str(args[i].type));
+                return ael__error(c, 1, 1, "placeholder ?%zu: unsupported value type %s", i,
+                                  aero_type_str(args[i].type));
         c->params = ps;
         c->n_params = np;
     }
@@ -292,7 +309,7 @@ AERO_API aero_expr *aero_ael_compile(const char *text, const aero_value *args, s
     uint8_t stack[512];
     aero_buf buf;
     aero_buf__init(&buf, stack, sizeof stack);
-    ael_out o = {.buf = &buf, .values = args, .n_values = n_args};
+    ael_out o = { .buf = &buf, .values = args, .n_values = n_args };
 
     if (!ael__setup_values(&c, args, n_args))
         goto done;
@@ -313,9 +330,8 @@ done:
     return result;
 }
 
-aero_status aero_ael__compile_typed(const char *text, const aero_ael_env *env,
-                                    const aero_ael_type *param_types, size_t n_params,
-                                    aero_ael_template *out, aero_ael_diag *diag) {
+aero_status aero_ael__compile_typed(const char *text, const aero_ael_env *env, const aero_ael_type *param_types,
+                                    size_t n_params, aero_ael_template *out, aero_ael_diag *diag) {
     ael_ctx c;
     ael__ctx_init(&c, text);
     memset(out, 0, sizeof *out);
@@ -323,7 +339,7 @@ aero_status aero_ael__compile_typed(const char *text, const aero_ael_env *env,
     c.arena = aero_arena__new();
     aero_buf buf;
     aero_buf__init(&buf, NULL, 0);
-    ael_out o = {.buf = &buf};
+    ael_out o = { .buf = &buf };
     if (!c.arena) {
         ael__oom(&c);
         goto done;
@@ -413,8 +429,7 @@ aero_status ael__pack_slot(aero_buf *b, uint8_t type, const aero_value *v, uint1
     case AERO_AEL_MAP: ok = v->type == AERO_MAP; break;
     case AERO_AEL_HLL: ok = v->type == AERO_HLL; break;
     case AERO_AEL_NIL: ok = v->type == AERO_NIL; break;
-    default:
-        return aero_err__set(err, AERO_ERR_PARAM, "placeholder ?%u: invalid slot type %u", idx, type);
+    default: return aero_err__set(err, AERO_ERR_PARAM, "placeholder ?%u: invalid slot type %u", idx, type);
     }
     if (!ok)
         return aero_err__set(err, AERO_ERR_PARAM, "placeholder ?%u expects %s, got %s", idx,
@@ -433,10 +448,8 @@ aero_status ael__pack_slot(aero_buf *b, uint8_t type, const aero_value *v, uint1
     return AERO_OK;
 }
 
-AERO_API aero_expr *aero_ael_template_fill(const uint8_t *bytes, size_t len,
-                                           const aero_ael_slot *slots, size_t n_slots,
-                                           const aero_value *args, size_t n_args,
-                                           aero_error *err) {
+AERO_API aero_expr *aero_ael_template_fill(const uint8_t *bytes, size_t len, const aero_ael_slot *slots, size_t n_slots,
+                                           const aero_value *args, size_t n_args, aero_error *err) {
     uint8_t stack[512];
     aero_buf b;
     aero_buf__init(&b, stack, sizeof stack);
@@ -497,8 +510,8 @@ static void pack_part_value(aero_buf *b, const ael_node *n) {
         aero_mp__pack_particle_str(b, 0x03, n->v.s.p, n->v.s.len);
 }
 
-AERO_API aero_status aero_ael_parse_ctx(const char *path, char *bin, size_t bin_size,
-                                        uint8_t **ctx, size_t *ctx_len, aero_error *err) {
+AERO_API aero_status aero_ael_parse_ctx(const char *path, char *bin, size_t bin_size, uint8_t **ctx, size_t *ctx_len,
+                                        aero_error *err) {
     if (ctx)
         *ctx = NULL;
     if (ctx_len)

@@ -21,84 +21,112 @@
 
 /* Inference type: the wire exp types, plus DEFERRED (decided by context). */
 #define AEL_T_DEFERRED 14
-#define AEL_T_ANY AERO_AEL_ANY
+#define AEL_T_ANY      AERO_AEL_ANY
 
 typedef enum ael_kind {
-    N_INT,      /* v.i (or v.u when big) */
-    N_FLOAT,    /* v.d */
-    N_STR,      /* v.s */
-    N_BOOL,     /* v.b */
-    N_BLOB,     /* v.s (decoded bytes) */
-    N_GEO,      /* v.s: geoJson('...') */
-    N_LIST,     /* kids = elements (constants) */
-    N_MAP,      /* kids = k0, v0, k1, v1, ... */
-    N_PH,       /* placeholder: v.ph */
-    N_BIN,      /* bare bin read: v.s = name */
-    N_PATH,     /* CDT path: path */
-    N_META,     /* metadata function: op (and kids[0] for digest_modulo) */
-    N_CMP,      /* op EQ..LE, kids[2] */
-    N_IN,       /* kids[0] in kids[1] */
-    N_AND,      /* n-ary */
-    N_OR,       /* n-ary */
-    N_NOT,      /* kids[0] */
-    N_EXCL,     /* n-ary, encoded left-nested binary */
-    N_ARITH,    /* op ADD/SUB/MUL/DIV, binary; also unary minus (MUL x -1) */
-    N_FLOATOP,  /* op POW/LOG/FLOOR/CEIL: operands resolved as FLOAT */
-    N_INTOP,    /* op MOD, INT_AND.., shifts, INT_NOT, INT_COUNT, LSCAN/RSCAN */
-    N_ABS,      /* kids[0] */
-    N_MINMAX,   /* op MIN/MAX, n-ary */
-    N_TOINT,    /* to_int(kids[0]) */
-    N_TOFLOAT,  /* to_float(kids[0]) */
-    N_GEOCMP,   /* kids[2] */
-    N_LET,      /* kids = def0, def1, ..., body; names in v.names */
-    N_VAR,      /* v.s = name */
-    N_WHEN,     /* kids = c0, a0, c1, a1, ..., default */
+    N_INT,     /* v.i (or v.u when big) */
+    N_FLOAT,   /* v.d */
+    N_STR,     /* v.s */
+    N_BOOL,    /* v.b */
+    N_BLOB,    /* v.s (decoded bytes) */
+    N_GEO,     /* v.s: geoJson('...') */
+    N_LIST,    /* kids = elements (constants) */
+    N_MAP,     /* kids = k0, v0, k1, v1, ... */
+    N_PH,      /* placeholder: v.ph */
+    N_BIN,     /* bare bin read: v.s = name */
+    N_PATH,    /* CDT path: path */
+    N_META,    /* metadata function: op (and kids[0] for digest_modulo) */
+    N_CMP,     /* op EQ..LE, kids[2] */
+    N_IN,      /* kids[0] in kids[1] */
+    N_AND,     /* n-ary */
+    N_OR,      /* n-ary */
+    N_NOT,     /* kids[0] */
+    N_EXCL,    /* n-ary, encoded left-nested binary */
+    N_ARITH,   /* op ADD/SUB/MUL/DIV, binary; also unary minus (MUL x -1) */
+    N_FLOATOP, /* op POW/LOG/FLOOR/CEIL: operands resolved as FLOAT */
+    N_INTOP,   /* op MOD, INT_AND.., shifts, INT_NOT, INT_COUNT, LSCAN/RSCAN */
+    N_ABS,     /* kids[0] */
+    N_MINMAX,  /* op MIN/MAX, n-ary */
+    N_TOINT,   /* to_int(kids[0]) */
+    N_TOFLOAT, /* to_float(kids[0]) */
+    N_GEOCMP,  /* kids[2] */
+    N_LET,     /* kids = def0, def1, ..., body; names in v.names */
+    N_VAR,     /* v.s = name */
+    N_WHEN,    /* kids = c0, a0, c1, a1, ..., default */
     N_UNKNOWN,
     /* produced by the checker from paths: */
-    N_SIZE,     /* list_size (op 16) / map_size (op 96) of kids[0]; v.i = op */
-    N_BINEXISTS,/* bin_exists(v.s) */
-    N_HLL,      /* HLL read op `op` on hll_bin(v.s), optional kids[0] */
+    N_SIZE,      /* list_size (op 16) / map_size (op 96) of kids[0]; v.i = op */
+    N_BINEXISTS, /* bin_exists(v.s) */
+    N_HLL,       /* HLL read op `op` on hll_bin(v.s), optional kids[0] */
 } ael_kind;
 
 /* Path parts. */
 typedef enum ael_part_kind {
-    P_LIST_INDEX, P_LIST_RANK, P_LIST_VALUE, P_LIST_INDEX_RANGE, P_LIST_VALUE_LIST,
-    P_LIST_VALUE_RANGE, P_LIST_RANK_RANGE, P_LIST_RANK_REL, P_LIST_DESIG,
-    P_MAP_KEY, P_MAP_INDEX, P_MAP_RANK, P_MAP_VALUE, P_MAP_KEY_RANGE, P_MAP_KEY_LIST,
-    P_MAP_INDEX_RANGE, P_MAP_VALUE_LIST, P_MAP_VALUE_RANGE, P_MAP_RANK_RANGE,
-    P_MAP_RANK_REL, P_MAP_KEY_REL, P_MAP_DESIG,
-    P_FN,       /* a path function: fn, get_type, get_return, a = argument */
+    P_LIST_INDEX,
+    P_LIST_RANK,
+    P_LIST_VALUE,
+    P_LIST_INDEX_RANGE,
+    P_LIST_VALUE_LIST,
+    P_LIST_VALUE_RANGE,
+    P_LIST_RANK_RANGE,
+    P_LIST_RANK_REL,
+    P_LIST_DESIG,
+    P_MAP_KEY,
+    P_MAP_INDEX,
+    P_MAP_RANK,
+    P_MAP_VALUE,
+    P_MAP_KEY_RANGE,
+    P_MAP_KEY_LIST,
+    P_MAP_INDEX_RANGE,
+    P_MAP_VALUE_LIST,
+    P_MAP_VALUE_RANGE,
+    P_MAP_RANK_RANGE,
+    P_MAP_RANK_REL,
+    P_MAP_KEY_REL,
+    P_MAP_DESIG,
+    P_FN, /* a path function: fn, get_type, get_return, a = argument */
 } ael_part_kind;
 
 typedef struct ael_node ael_node;
 
 typedef struct ael_part {
-    uint8_t kind;       /* ael_part_kind */
+    uint8_t kind; /* ael_part_kind */
     bool inverted;
-    bool has_count;     /* ranges: an end was given (count = end - start) */
+    bool has_count; /* ranges: an end was given (count = end - start) */
     int line, col;
-    ael_node *a;        /* index / rank / value / key / range start / begin */
-    ael_node *b;        /* range end (value and key ranges: end value) */
-    ael_node *rel;      /* relative anchor (value for rank-rel, key for key-rel) */
-    ael_node *list;     /* N_LIST of values / keys for list selectors */
-    int64_t count;      /* index and rank ranges: end - start */
-    uint8_t fn;         /* P_FN: ael_pfn */
-    uint8_t get_type;   /* P_FN get: type or AEL_T_DEFERRED */
-    int32_t get_return; /* P_FN get: return type or -1 */
-    const char *fn_name;/* P_FN mutation: its name */
+    ael_node *a;         /* index / rank / value / key / range start / begin */
+    ael_node *b;         /* range end (value and key ranges: end value) */
+    ael_node *rel;       /* relative anchor (value for rank-rel, key for key-rel) */
+    ael_node *list;      /* N_LIST of values / keys for list selectors */
+    int64_t count;       /* index and rank ranges: end - start */
+    uint8_t fn;          /* P_FN: ael_pfn */
+    uint8_t get_type;    /* P_FN get: type or AEL_T_DEFERRED */
+    int32_t get_return;  /* P_FN get: return type or -1 */
+    const char *fn_name; /* P_FN mutation: its name */
 } ael_part;
 
 /* Path functions (at most one, last). */
 typedef enum ael_pfn {
-    PF_NONE, PF_GET, PF_ASINT, PF_ASFLOAT, PF_EXISTS, PF_COUNT,
-    PF_HLL_COUNT, PF_HLL_DESCRIBE, PF_HLL_MAY_CONTAIN, PF_HLL_UNION,
-    PF_HLL_UNION_COUNT, PF_HLL_INTERSECT_COUNT, PF_HLL_SIMILARITY, PF_MUTATE,
+    PF_NONE,
+    PF_GET,
+    PF_ASINT,
+    PF_ASFLOAT,
+    PF_EXISTS,
+    PF_COUNT,
+    PF_HLL_COUNT,
+    PF_HLL_DESCRIBE,
+    PF_HLL_MAY_CONTAIN,
+    PF_HLL_UNION,
+    PF_HLL_UNION_COUNT,
+    PF_HLL_INTERSECT_COUNT,
+    PF_HLL_SIMILARITY,
+    PF_MUTATE,
 } ael_pfn;
 
 typedef struct ael_path {
     const char *bin;
     size_t bin_len;
-    ael_part *parts;    /* arena array */
+    ael_part *parts; /* arena array */
     uint32_t n_parts;
     uint8_t fn;         /* ael_pfn */
     uint8_t get_type;   /* .get(type:) or AEL_T_DEFERRED */
@@ -106,16 +134,16 @@ typedef struct ael_path {
     ael_node *fn_arg;   /* hll argument */
     uint32_t cap_parts;
     /* Filled by the checker: */
-    uint8_t vtype;      /* value type of a singular CDT read */
-    uint8_t base;       /* AERO_AEL_LIST or AERO_AEL_MAP */
-    bool singular;      /* last part is index/rank/key */
-    int32_t rt;         /* CDT return type */
-    uint32_t last;      /* index of the part that makes the operation */
+    uint8_t vtype; /* value type of a singular CDT read */
+    uint8_t base;  /* AERO_AEL_LIST or AERO_AEL_MAP */
+    bool singular; /* last part is index/rank/key */
+    int32_t rt;    /* CDT return type */
+    uint32_t last; /* index of the part that makes the operation */
 } ael_path;
 
 typedef struct ael_ph {
     uint16_t index;
-    uint8_t enc;        /* slot encoding type (aero_ael_type) */
+    uint8_t enc; /* slot encoding type (aero_ael_type) */
 } ael_ph;
 
 struct ael_node {
@@ -134,12 +162,15 @@ struct ael_node {
         uint64_t u;
         double d;
         bool b;
-        struct { const char *p; size_t len; } s;
+        struct {
+            const char *p;
+            size_t len;
+        } s;
         ael_ph ph;
         ael_path *path;
         const char **names; /* N_LET */
     } v;
-    size_t *name_lens;  /* N_LET */
+    size_t *name_lens;       /* N_LET */
     const aero_value *value; /* N_LIST / N_MAP from a placeholder value */
 };
 
@@ -154,9 +185,9 @@ typedef struct ael_scope {
 
 /* Per-placeholder information known at compile time. */
 typedef struct ael_param {
-    uint8_t infer;      /* type used for inference (AEL_T_DEFERRED: infer) */
-    uint8_t enc;        /* slot encoding (AERO_AEL_ANY: decided by inference) */
-    uint8_t elem;       /* for a LIST: element type hint, or AEL_T_DEFERRED */
+    uint8_t infer; /* type used for inference (AEL_T_DEFERRED: infer) */
+    uint8_t enc;   /* slot encoding (AERO_AEL_ANY: decided by inference) */
+    uint8_t elem;  /* for a LIST: element type hint, or AEL_T_DEFERRED */
 } ael_param;
 
 /* The compile context (parser extra, checker and encoder state). */
@@ -172,9 +203,9 @@ typedef struct ael_ctx {
     /* placeholders */
     const ael_param *params;
     size_t n_params;
-    bool values_mode;   /* aero_ael_compile(): ?N needs a value */
+    bool values_mode; /* aero_ael_compile(): ?N needs a value */
     size_t n_values;
-    int max_param;      /* highest index used, -1 when none */
+    int max_param; /* highest index used, -1 when none */
     /* environment */
     const aero_ael_env *env;
     /* let scopes during checking */
@@ -184,9 +215,9 @@ typedef struct ael_ctx {
     /* lexer position (1-based line and column, byte offset) */
     int lline, lcol;
     size_t loff;
-    int pline, pcol;    /* before the last token, for rewinds */
+    int pline, pcol; /* before the last token, for rewinds */
     size_t poff;
-    jmp_buf lex_fatal;  /* flex's fatal errors (out of memory) land here */
+    jmp_buf lex_fatal; /* flex's fatal errors (out of memory) land here */
 } ael_ctx;
 
 /* Errors: record the first error at (line, col). Returns false for chaining. */

@@ -49,9 +49,7 @@ static void resolve(ael_ctx *c, ael_node *n, uint8_t t) {
         if (n->v.ph.enc == AERO_AEL_ANY)
             n->v.ph.enc = t;
         return;
-    default:
-        n->type = t;
-        return;
+    default: n->type = t; return;
     }
 }
 
@@ -86,7 +84,8 @@ static bool compat(ael_ctx *c, ael_node *cmp, ael_node *l, ael_node *r) {
             const char *d;
             size_t dl;
             if (!ael__b64_decode(c, s->v.s.p, s->v.s.len, &d, &dl))
-                return c->failed ? false : ael__error(c, s->line, s->col, "string compared with a BLOB is not valid base64");
+                return c->failed ? false
+                                 : ael__error(c, s->line, s->col, "string compared with a BLOB is not valid base64");
             s->kind = N_BLOB;
             s->type = AERO_AEL_BLOB;
             s->v.s.p = d;
@@ -120,7 +119,9 @@ static uint8_t multi_type(bool map, int32_t rt) {
     switch (rt & ~0x10000) {
     case 5: return AERO_AEL_INT;
     case 13: return AERO_AEL_BOOL;
-    case 8: case 16: case 17: return map ? AERO_AEL_MAP : AERO_AEL_LIST;
+    case 8:
+    case 16:
+    case 17: return map ? AERO_AEL_MAP : AERO_AEL_LIST;
     default: return AERO_AEL_LIST;
     }
 }
@@ -155,11 +156,13 @@ static ael_node *bin_node(ael_ctx *c, ael_node *at, uint8_t type, bool expl) {
 }
 
 static ael_node *chk_hll(ael_ctx *c, ael_node *n, ael_path *p) {
-    static const struct { uint8_t fn, op, type; } t[] = {
-        {PF_HLL_COUNT, 50, AERO_AEL_INT}, {PF_HLL_DESCRIBE, 55, AERO_AEL_LIST},
-        {PF_HLL_MAY_CONTAIN, 56, AERO_AEL_INT}, {PF_HLL_UNION, 51, AERO_AEL_HLL},
-        {PF_HLL_UNION_COUNT, 52, AERO_AEL_INT}, {PF_HLL_INTERSECT_COUNT, 53, AERO_AEL_INT},
-        {PF_HLL_SIMILARITY, 54, AERO_AEL_FLOAT},
+    static const struct {
+        uint8_t fn, op, type;
+    } t[] = {
+        { PF_HLL_COUNT, 50, AERO_AEL_INT },        { PF_HLL_DESCRIBE, 55, AERO_AEL_LIST },
+        { PF_HLL_MAY_CONTAIN, 56, AERO_AEL_INT },  { PF_HLL_UNION, 51, AERO_AEL_HLL },
+        { PF_HLL_UNION_COUNT, 52, AERO_AEL_INT },  { PF_HLL_INTERSECT_COUNT, 53, AERO_AEL_INT },
+        { PF_HLL_SIMILARITY, 54, AERO_AEL_FLOAT },
     };
     if (p->n_parts) {
         ael__error(c, n->line, n->col, "HLL functions apply to a bin, not to a CDT path");
@@ -186,7 +189,8 @@ static ael_node *chk_hll(ael_ctx *c, ael_node *n, ael_path *p) {
             for (uint32_t i = 0; i < a->n; i++) {
                 uint8_t k = a->kids[i]->kind;
                 if (k != N_STR && k != N_INT && k != N_FLOAT && k != N_BOOL && k != N_LIST && k != N_MAP) {
-                    ael__error(c, a->kids[i]->line, a->kids[i]->col, "a list argument of an HLL function must hold constants");
+                    ael__error(c, a->kids[i]->line, a->kids[i]->col,
+                               "a list argument of an HLL function must hold constants");
                     return NULL;
                 }
             }
@@ -250,7 +254,8 @@ static ael_node *chk_path(ael_ctx *c, ael_node *n) {
         }
         if (is_known(etype)) {
             if (expl && t != etype) {
-                ael__error(c, n->line, n->col, "bin '%.*s' is %s, read as %s", (int)p->bin_len, p->bin, lower(etype), lower(t));
+                ael__error(c, n->line, n->col, "bin '%.*s' is %s, read as %s", (int)p->bin_len, p->bin, lower(etype),
+                           lower(t));
                 return NULL;
             }
         }
@@ -278,7 +283,8 @@ static ael_node *chk_path(ael_ctx *c, ael_node *n) {
             uint8_t rt = to_int ? AERO_AEL_FLOAT : AERO_AEL_INT;
             if (is_known(etype)) {
                 if (!is_num(etype)) {
-                    ael__error(c, n->line, n->col, "bin '%.*s' is %s, cannot convert it to a number", (int)p->bin_len, p->bin, lower(etype));
+                    ael__error(c, n->line, n->col, "bin '%.*s' is %s, cannot convert it to a number", (int)p->bin_len,
+                               p->bin, lower(etype));
                     return NULL;
                 }
                 if (etype != rt) /* already the wanted type */
@@ -302,13 +308,15 @@ static ael_node *chk_path(ael_ctx *c, ael_node *n) {
     /* A CDT read. */
     p->base = first_map ? AERO_AEL_MAP : AERO_AEL_LIST;
     if (is_known(etype) && etype != p->base) {
-        ael__error(c, n->line, n->col, "bin '%.*s' is %s, used as %s", (int)p->bin_len, p->bin, lower(etype), lower(p->base));
+        ael__error(c, n->line, n->col, "bin '%.*s' is %s, used as %s", (int)p->bin_len, p->bin, lower(etype),
+                   lower(p->base));
         return NULL;
     }
     for (uint32_t i = 0; i < last; i++) {
         const ael_part *pt = &p->parts[i];
         if (!part_is_desig(pt->kind) && !part_is_singular(pt->kind)) {
-            ael__error(c, pt->line, pt->col, "Failed to parse AEL expression: only index, rank and key parts can be used inside a path");
+            ael__error(c, pt->line, pt->col,
+                       "Failed to parse AEL expression: only index, rank and key parts can be used inside a path");
             return NULL;
         }
     }
@@ -372,8 +380,7 @@ static ael_node *chk_path(ael_ctx *c, ael_node *n) {
         vt = AERO_AEL_INT;
         wk = N_TOFLOAT;
         break;
-    default:
-        break;
+    default: break;
     }
     if (lp->inverted)
         rt |= 0x10000;
@@ -405,8 +412,10 @@ static bool chk_const(ael_ctx *c, ael_node *n, int depth) {
     if (depth > 32)
         return ael__error(c, n->line, n->col, "literal nested too deeply");
     switch (n->kind) {
-    case N_INT: case N_FLOAT: case N_STR: case N_BOOL:
-        return true;
+    case N_INT:
+    case N_FLOAT:
+    case N_STR:
+    case N_BOOL: return true;
     case N_LIST:
         for (uint32_t i = 0; i < n->n; i++)
             if (!chk_const(c, n->kids[i], depth + 1))
@@ -417,14 +426,14 @@ static bool chk_const(ael_ctx *c, ael_node *n, int depth) {
         for (uint32_t i = 0; i < n->n; i += 2) {
             uint8_t k = n->kids[i]->kind;
             if (k != N_INT && k != N_STR)
-                return ael__error(c, n->kids[i]->line, n->kids[i]->col, "Map literal keys must be int or string constants");
+                return ael__error(c, n->kids[i]->line, n->kids[i]->col,
+                                  "Map literal keys must be int or string constants");
             if (!chk_const(c, n->kids[i + 1], depth + 1))
                 return false;
         }
         n->type = AERO_AEL_MAP;
         return true;
-    default:
-        return ael__error(c, n->line, n->col, "List and map literals may hold only constants");
+    default: return ael__error(c, n->line, n->col, "List and map literals may hold only constants");
     }
 }
 
@@ -516,7 +525,9 @@ static ael_node *chk_in(ael_ctx *c, ael_node *n) {
                 elem = t;
             else if (t != elem)
                 return ael__error(c, r->kids[i]->line, r->kids[i]->col,
-                                  "IN list elements must all have the same type (%s and %s)", ael__type_upper(elem), ael__type_upper(t)), NULL;
+                                  "IN list elements must all have the same type (%s and %s)", ael__type_upper(elem),
+                                  ael__type_upper(t)),
+                       NULL;
         }
     } else if (r->kind == N_PH && r->type == AERO_AEL_LIST) {
         if (r->v.ph.index < c->n_params && c->params)
@@ -526,7 +537,9 @@ static ael_node *chk_in(ael_ctx *c, ael_node *n) {
     } else if (r->type == AEL_T_DEFERRED) {
         resolve(c, r, AERO_AEL_LIST);
     } else if (r->type != AERO_AEL_LIST && r->type != AEL_T_ANY && !(r->kind == N_PATH)) {
-        return ael__error(c, r->line, r->col, "IN operation requires a List as the right operand, got %s", ael__type_upper(r->type)), NULL;
+        return ael__error(c, r->line, r->col, "IN operation requires a List as the right operand, got %s",
+                          ael__type_upper(r->type)),
+               NULL;
     }
     /* Left side: explicit type, or the element type of the list. */
     if (l->type == AEL_T_DEFERRED) {
@@ -537,8 +550,12 @@ static ael_node *chk_in(ael_ctx *c, ael_node *n) {
         size_t bl;
         const char *bn = env_bin(l, &bl);
         if (bn)
-            return ael__error(c, n->line, n->col, "bin '%.*s' is %s, compared with %s", (int)bl, bn, lower(l->type), lower(elem)), NULL;
-        return ael__error(c, n->line, n->col, "Cannot compare %s to %s", ael__type_upper(l->type), ael__type_upper(elem)), NULL;
+            return ael__error(c, n->line, n->col, "bin '%.*s' is %s, compared with %s", (int)bl, bn, lower(l->type),
+                              lower(elem)),
+                   NULL;
+        return ael__error(c, n->line, n->col, "Cannot compare %s to %s", ael__type_upper(l->type),
+                          ael__type_upper(elem)),
+               NULL;
     }
     n->type = AERO_AEL_BOOL;
     return n;
@@ -546,39 +563,44 @@ static ael_node *chk_in(ael_ctx *c, ael_node *n) {
 
 static ael_node *chk_inner(ael_ctx *c, ael_node *n) {
     switch (n->kind) {
-    case N_INT: case N_FLOAT: case N_STR: case N_BOOL: case N_BLOB: case N_GEO:
-    case N_UNKNOWN: case N_PH:
-        return n;
-    case N_LIST: case N_MAP:
-        return chk_const(c, n, 0) ? n : NULL;
-    case N_META:
-        return n;
-    case N_PATH:
-        return chk_path(c, n);
-    case N_CMP:
-        return chk_cmp(c, n);
-    case N_IN:
-        return chk_in(c, n);
-    case N_AND: case N_OR: case N_NOT: case N_EXCL:
+    case N_INT:
+    case N_FLOAT:
+    case N_STR:
+    case N_BOOL:
+    case N_BLOB:
+    case N_GEO:
+    case N_UNKNOWN:
+    case N_PH: return n;
+    case N_LIST:
+    case N_MAP: return chk_const(c, n, 0) ? n : NULL;
+    case N_META: return n;
+    case N_PATH: return chk_path(c, n);
+    case N_CMP: return chk_cmp(c, n);
+    case N_IN: return chk_in(c, n);
+    case N_AND:
+    case N_OR:
+    case N_NOT:
+    case N_EXCL:
         if (!chk_kids(c, n))
             return NULL;
         for (uint32_t i = 0; i < n->n; i++)
             resolve(c, n->kids[i], AERO_AEL_BOOL);
         n->type = AERO_AEL_BOOL;
         return n;
-    case N_ARITH: case N_ABS: case N_MINMAX:
-        return chk_arith(c, n);
-    case N_FLOATOP:
-        return chk_fixed(c, n, AERO_AEL_FLOAT, AERO_AEL_FLOAT);
-    case N_INTOP:
-        return chk_fixed(c, n, AERO_AEL_INT, AERO_AEL_INT);
+    case N_ARITH:
+    case N_ABS:
+    case N_MINMAX: return chk_arith(c, n);
+    case N_FLOATOP: return chk_fixed(c, n, AERO_AEL_FLOAT, AERO_AEL_FLOAT);
+    case N_INTOP: return chk_fixed(c, n, AERO_AEL_INT, AERO_AEL_INT);
     case N_GEOCMP:
         if (!chk_kids(c, n))
             return NULL;
         for (uint32_t i = 0; i < 2; i++) {
             resolve(c, n->kids[i], AERO_AEL_GEO);
             if (is_known(n->kids[i]->type) && n->kids[i]->type != AERO_AEL_GEO)
-                return ael__error(c, n->kids[i]->line, n->kids[i]->col, "geoCompare needs GEO operands, got %s", ael__type_upper(n->kids[i]->type)), NULL;
+                return ael__error(c, n->kids[i]->line, n->kids[i]->col, "geoCompare needs GEO operands, got %s",
+                                  ael__type_upper(n->kids[i]->type)),
+                       NULL;
         }
         n->type = AERO_AEL_BOOL;
         return n;
@@ -625,8 +647,7 @@ static ael_node *chk_inner(ael_ctx *c, ael_node *n) {
         n->type = t;
         return n;
     }
-    default:
-        return n;
+    default: return n;
     }
 }
 

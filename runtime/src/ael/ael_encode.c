@@ -70,21 +70,11 @@ static bool enc_value(ael_ctx *c, ael_out *o, const ael_node *n) {
         else
             num(o, n->v.i);
         return true;
-    case N_FLOAT:
-        aero_mp__pack_double(o->buf, n->v.d);
-        return true;
-    case N_BOOL:
-        aero_mp__pack_bool(o->buf, n->v.b);
-        return true;
-    case N_STR:
-        aero_mp__pack_particle_str(o->buf, 0x03, n->v.s.p, n->v.s.len);
-        return true;
-    case N_BLOB:
-        aero_mp__pack_particle_str(o->buf, 0x04, n->v.s.p, n->v.s.len);
-        return true;
-    case N_GEO:
-        aero_mp__pack_particle_str(o->buf, 0x17, n->v.s.p, n->v.s.len);
-        return true;
+    case N_FLOAT: aero_mp__pack_double(o->buf, n->v.d); return true;
+    case N_BOOL: aero_mp__pack_bool(o->buf, n->v.b); return true;
+    case N_STR: aero_mp__pack_particle_str(o->buf, 0x03, n->v.s.p, n->v.s.len); return true;
+    case N_BLOB: aero_mp__pack_particle_str(o->buf, 0x04, n->v.s.p, n->v.s.len); return true;
+    case N_GEO: aero_mp__pack_particle_str(o->buf, 0x17, n->v.s.p, n->v.s.len); return true;
     case N_LIST:
         arr(o, n->n);
         for (uint32_t i = 0; i < n->n; i++)
@@ -97,8 +87,7 @@ static bool enc_value(ael_ctx *c, ael_out *o, const ael_node *n) {
             if (!enc_value(c, o, n->kids[i]))
                 return false;
         return true;
-    default:
-        return ael__error(c, n->line, n->col, "internal: not a constant");
+    default: return ael__error(c, n->line, n->col, "internal: not a constant");
     }
 }
 
@@ -165,45 +154,59 @@ static bool enc_list_arg(ael_ctx *c, ael_out *o, const ael_node *l) {
 static bool enc_op(ael_ctx *c, ael_out *o, const ael_path *p, const ael_part *lp) {
     uint32_t n = 2;
     switch (lp->kind) {
-    case P_LIST_INDEX: case P_LIST_RANK: case P_LIST_VALUE: case P_LIST_VALUE_LIST:
-    case P_MAP_KEY: case P_MAP_INDEX: case P_MAP_RANK: case P_MAP_VALUE: case P_MAP_KEY_LIST:
-    case P_MAP_VALUE_LIST:
-        n = 3;
-        break;
-    case P_LIST_INDEX_RANGE: case P_LIST_RANK_RANGE: case P_MAP_INDEX_RANGE: case P_MAP_RANK_RANGE:
-    case P_LIST_VALUE_RANGE: case P_MAP_VALUE_RANGE: case P_MAP_KEY_RANGE:
-        n = lp->has_count ? 4 : 3;
-        break;
-    case P_LIST_RANK_REL: case P_MAP_RANK_REL: case P_MAP_KEY_REL:
-        n = lp->has_count ? 5 : 4;
-        break;
-    default:
-        return ael__error(c, lp->line, lp->col, "internal: bad path part");
+    case P_LIST_INDEX:
+    case P_LIST_RANK:
+    case P_LIST_VALUE:
+    case P_LIST_VALUE_LIST:
+    case P_MAP_KEY:
+    case P_MAP_INDEX:
+    case P_MAP_RANK:
+    case P_MAP_VALUE:
+    case P_MAP_KEY_LIST:
+    case P_MAP_VALUE_LIST: n = 3; break;
+    case P_LIST_INDEX_RANGE:
+    case P_LIST_RANK_RANGE:
+    case P_MAP_INDEX_RANGE:
+    case P_MAP_RANK_RANGE:
+    case P_LIST_VALUE_RANGE:
+    case P_MAP_VALUE_RANGE:
+    case P_MAP_KEY_RANGE: n = lp->has_count ? 4 : 3; break;
+    case P_LIST_RANK_REL:
+    case P_MAP_RANK_REL:
+    case P_MAP_KEY_REL: n = lp->has_count ? 5 : 4; break;
+    default: return ael__error(c, lp->line, lp->col, "internal: bad path part");
     }
     arr(o, n);
     num(o, part_op(lp->kind));
     num(o, p->rt);
     switch (lp->kind) {
-    case P_LIST_VALUE_LIST: case P_MAP_KEY_LIST: case P_MAP_VALUE_LIST:
-        return enc_list_arg(c, o, lp->list);
-    case P_LIST_RANK_REL: case P_MAP_RANK_REL: case P_MAP_KEY_REL:
+    case P_LIST_VALUE_LIST:
+    case P_MAP_KEY_LIST:
+    case P_MAP_VALUE_LIST: return enc_list_arg(c, o, lp->list);
+    case P_LIST_RANK_REL:
+    case P_MAP_RANK_REL:
+    case P_MAP_KEY_REL:
         if (!enc(c, o, lp->rel) || !enc(c, o, lp->a))
             return false;
         if (lp->has_count)
             num(o, lp->count);
         return true;
-    case P_LIST_INDEX_RANGE: case P_LIST_RANK_RANGE: case P_MAP_INDEX_RANGE: case P_MAP_RANK_RANGE:
+    case P_LIST_INDEX_RANGE:
+    case P_LIST_RANK_RANGE:
+    case P_MAP_INDEX_RANGE:
+    case P_MAP_RANK_RANGE:
         if (!enc(c, o, lp->a))
             return false;
         if (lp->has_count)
             num(o, lp->count);
         return true;
-    case P_LIST_VALUE_RANGE: case P_MAP_VALUE_RANGE: case P_MAP_KEY_RANGE:
+    case P_LIST_VALUE_RANGE:
+    case P_MAP_VALUE_RANGE:
+    case P_MAP_KEY_RANGE:
         if (!enc(c, o, lp->a))
             return false;
         return lp->has_count ? enc(c, o, lp->b) : true;
-    default:
-        return enc(c, o, lp->a);
+    default: return enc(c, o, lp->a);
     }
 }
 
@@ -255,12 +258,15 @@ static bool enc_excl(ael_ctx *c, ael_out *o, const ael_node *n, uint32_t upto) {
 
 static bool enc(ael_ctx *c, ael_out *o, const ael_node *n) {
     switch (n->kind) {
-    case N_INT: case N_FLOAT: case N_BOOL: case N_STR: case N_BLOB: case N_GEO: case N_MAP:
-        return enc_value(c, o, n);
-    case N_LIST:
-        return enc_list_arg(c, o, n);
-    case N_PH:
-        return enc_ph(c, o, n);
+    case N_INT:
+    case N_FLOAT:
+    case N_BOOL:
+    case N_STR:
+    case N_BLOB:
+    case N_GEO:
+    case N_MAP: return enc_value(c, o, n);
+    case N_LIST: return enc_list_arg(c, o, n);
+    case N_PH: return enc_ph(c, o, n);
     case N_BIN: {
         uint8_t t = n->type;
         if (t == AEL_T_DEFERRED || t == AEL_T_ANY)
@@ -276,24 +282,21 @@ static bool enc(ael_ctx *c, ael_out *o, const ael_node *n) {
         aero_mp__pack_raw_str(o->buf, n->v.s.p, n->v.s.len);
         num(o, 0);
         return true;
-    case N_PATH:
-        return enc_path(c, o, n);
-    case N_META:
-        return enc_kids(c, o, n, n->op);
-    case N_CMP: case N_ARITH: case N_INTOP: case N_FLOATOP: case N_MINMAX: case N_GEOCMP: case N_NOT:
-        return enc_kids(c, o, n, n->op);
-    case N_AND:
-        return enc_kids(c, o, n, 16);
-    case N_OR:
-        return enc_kids(c, o, n, 17);
-    case N_EXCL:
-        return enc_excl(c, o, n, n->n);
-    case N_ABS:
-        return enc_kids(c, o, n, 27);
-    case N_TOINT:
-        return enc_kids(c, o, n, 30);
-    case N_TOFLOAT:
-        return enc_kids(c, o, n, 31);
+    case N_PATH: return enc_path(c, o, n);
+    case N_META: return enc_kids(c, o, n, n->op);
+    case N_CMP:
+    case N_ARITH:
+    case N_INTOP:
+    case N_FLOATOP:
+    case N_MINMAX:
+    case N_GEOCMP:
+    case N_NOT: return enc_kids(c, o, n, n->op);
+    case N_AND: return enc_kids(c, o, n, 16);
+    case N_OR: return enc_kids(c, o, n, 17);
+    case N_EXCL: return enc_excl(c, o, n, n->n);
+    case N_ABS: return enc_kids(c, o, n, 27);
+    case N_TOINT: return enc_kids(c, o, n, 30);
+    case N_TOFLOAT: return enc_kids(c, o, n, 31);
     case N_IN:
         /* [127, BOOL, 0, [22 get_all_by_value, 13 EXISTS, left], right] */
         arr(o, 5);
@@ -337,14 +340,12 @@ static bool enc(ael_ctx *c, ael_out *o, const ael_node *n) {
         num(o, 124);
         aero_mp__pack_raw_str(o->buf, n->v.s.p, n->v.s.len);
         return true;
-    case N_WHEN:
-        return enc_kids(c, o, n, 123);
+    case N_WHEN: return enc_kids(c, o, n, 123);
     case N_UNKNOWN:
         arr(o, 1);
         num(o, 0);
         return true;
-    default:
-        return ael__error(c, n->line, n->col, "internal: cannot encode node kind %d", n->kind);
+    default: return ael__error(c, n->line, n->col, "internal: cannot encode node kind %d", n->kind);
     }
 }
 

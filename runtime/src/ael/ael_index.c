@@ -21,16 +21,16 @@
 
 typedef struct leaf {
     ael_node *cmp;
-    ael_node *bin;      /* N_BIN or N_PATH */
-    ael_node *cst;      /* the compared constant */
-    int op;             /* 1..6 with the bin on the left */
-    int arith;          /* 0, or 20 add / 21 sub / 22 mul / 23 div */
-    bool c_first;       /* arith: c (op) bin */
-    int64_t c;          /* arith constant */
+    ael_node *bin; /* N_BIN or N_PATH */
+    ael_node *cst; /* the compared constant */
+    int op;        /* 1..6 with the bin on the left */
+    int arith;     /* 0, or 20 add / 21 sub / 22 mul / 23 div */
+    bool c_first;  /* arith: c (op) bin */
+    int64_t c;     /* arith constant */
 } leaf;
 
 typedef struct cval {
-    uint8_t t;          /* AERO_AEL_INT / FLOAT / STRING / BLOB / BOOL, 0: not a constant */
+    uint8_t t; /* AERO_AEL_INT / FLOAT / STRING / BLOB / BOOL, 0: not a constant */
     int64_t i;
     double d;
     const void *p;
@@ -48,28 +48,55 @@ static cval const_of(const sel *s, const ael_node *n) {
     memset(&v, 0, sizeof v);
     switch (n->kind) {
     case N_INT:
-        if (!n->big) { v.t = AERO_AEL_INT; v.i = n->v.i; }
+        if (!n->big) {
+            v.t = AERO_AEL_INT;
+            v.i = n->v.i;
+        }
         return v;
-    case N_FLOAT: v.t = AERO_AEL_FLOAT; v.d = n->v.d; return v;
+    case N_FLOAT:
+        v.t = AERO_AEL_FLOAT;
+        v.d = n->v.d;
+        return v;
     case N_BOOL: v.t = AERO_AEL_BOOL; return v;
-    case N_STR: v.t = AERO_AEL_STRING; v.p = n->v.s.p; v.n = n->v.s.len; return v;
-    case N_BLOB: v.t = AERO_AEL_BLOB; v.p = n->v.s.p; v.n = n->v.s.len; return v;
+    case N_STR:
+        v.t = AERO_AEL_STRING;
+        v.p = n->v.s.p;
+        v.n = n->v.s.len;
+        return v;
+    case N_BLOB:
+        v.t = AERO_AEL_BLOB;
+        v.p = n->v.s.p;
+        v.n = n->v.s.len;
+        return v;
     case N_PH: {
         if (!s->args || n->v.ph.index >= s->n_args)
             return v;
         const aero_value *a = &s->args[n->v.ph.index];
         switch (a->type) {
-        case AERO_INT: v.t = AERO_AEL_INT; v.i = a->v.i; break;
-        case AERO_DOUBLE: v.t = AERO_AEL_FLOAT; v.d = a->v.d; break;
+        case AERO_INT:
+            v.t = AERO_AEL_INT;
+            v.i = a->v.i;
+            break;
+        case AERO_DOUBLE:
+            v.t = AERO_AEL_FLOAT;
+            v.d = a->v.d;
+            break;
         case AERO_BOOL: v.t = AERO_AEL_BOOL; break;
-        case AERO_STR: v.t = AERO_AEL_STRING; v.p = a->v.str.ptr; v.n = a->v.str.len; break;
-        case AERO_BLOB: v.t = AERO_AEL_BLOB; v.p = a->v.bytes.ptr; v.n = a->v.bytes.len; break;
+        case AERO_STR:
+            v.t = AERO_AEL_STRING;
+            v.p = a->v.str.ptr;
+            v.n = a->v.str.len;
+            break;
+        case AERO_BLOB:
+            v.t = AERO_AEL_BLOB;
+            v.p = a->v.bytes.ptr;
+            v.n = a->v.bytes.len;
+            break;
         default: break;
         }
         return v;
     }
-    default:
-        return v;
+    default: return v;
     }
 }
 
@@ -190,10 +217,26 @@ static int64_t cdiv(int64_t a, int64_t d) { return a / d + ((a % d != 0) && (a >
 static bool simple_range(int op, int64_t t, int64_t *lo, int64_t *hi) {
     switch (op) {
     case 1: *lo = *hi = t; return true;
-    case 3: if (t == INT64_MAX) return false; *lo = t + 1; *hi = INT64_MAX; return true;
-    case 4: *lo = t; *hi = INT64_MAX; return true;
-    case 5: if (t == INT64_MIN) return false; *lo = INT64_MIN; *hi = t - 1; return true;
-    case 6: *lo = INT64_MIN; *hi = t; return true;
+    case 3:
+        if (t == INT64_MAX)
+            return false;
+        *lo = t + 1;
+        *hi = INT64_MAX;
+        return true;
+    case 4:
+        *lo = t;
+        *hi = INT64_MAX;
+        return true;
+    case 5:
+        if (t == INT64_MIN)
+            return false;
+        *lo = INT64_MIN;
+        *hi = t - 1;
+        return true;
+    case 6:
+        *lo = INT64_MIN;
+        *hi = t;
+        return true;
     default: return false;
     }
 }
@@ -203,8 +246,7 @@ static bool solve(const leaf *lf, int64_t k, int64_t *lo, int64_t *hi) {
     int op = lf->op;
     int64_t c = lf->c, t;
     switch (lf->arith) {
-    case 0:
-        return simple_range(op, k, lo, hi);
+    case 0: return simple_range(op, k, lo, hi);
     case 20: /* bin + c op k  ->  bin op k - c */
         if (__builtin_sub_overflow(k, c, &t))
             return false;
@@ -227,15 +269,17 @@ static bool solve(const leaf *lf, int64_t k, int64_t *lo, int64_t *hi) {
             op = flip(op);
         }
         switch (op) {
-        case 1: if (k % c) return false; return simple_range(1, k / c, lo, hi);
-        case 3: return simple_range(3, fdiv(k, c), lo, hi);          /* bin > k/c */
-        case 4: return simple_range(4, cdiv(k, c), lo, hi);          /* bin >= k/c */
-        case 5: return simple_range(5, cdiv(k, c), lo, hi);          /* bin < k/c */
-        case 6: return simple_range(6, fdiv(k, c), lo, hi);          /* bin <= k/c */
+        case 1:
+            if (k % c)
+                return false;
+            return simple_range(1, k / c, lo, hi);
+        case 3: return simple_range(3, fdiv(k, c), lo, hi); /* bin > k/c */
+        case 4: return simple_range(4, cdiv(k, c), lo, hi); /* bin >= k/c */
+        case 5: return simple_range(5, cdiv(k, c), lo, hi); /* bin < k/c */
+        case 6: return simple_range(6, fdiv(k, c), lo, hi); /* bin <= k/c */
         default: return false;
         }
-    default: /* division truncates on the server: not solved */
-        return false;
+    default: /* division truncates on the server: not solved */ return false;
     }
 }
 
@@ -323,9 +367,9 @@ void aero_ael__filter_free(aero_ael_filter *f) {
 }
 
 aero_status aero_ael__compile_with_index(const char *text, const aero_value *args, size_t n_args,
-                                         const aero_ael_index *indexes, size_t n_indexes,
-                                         const char *hint_index, const char *hint_bin,
-                                         aero_ael_filter *filter, aero_expr **rest, aero_error *err) {
+                                         const aero_ael_index *indexes, size_t n_indexes, const char *hint_index,
+                                         const char *hint_bin, aero_ael_filter *filter, aero_expr **rest,
+                                         aero_error *err) {
     memset(filter, 0, sizeof *filter);
     *rest = NULL;
     ael_ctx c;
@@ -337,9 +381,9 @@ aero_status aero_ael__compile_with_index(const char *text, const aero_value *arg
     aero_buf buf, cb;
     aero_buf__init(&buf, stack, sizeof stack);
     aero_buf__init(&cb, NULL, 0);
-    ael_out o = {.buf = &buf, .values = args, .n_values = n_args};
-    sel s = {&c, args, n_args};
-    cand best = {NULL, NULL, 0, 0};
+    ael_out o = { .buf = &buf, .values = args, .n_values = n_args };
+    sel s = { &c, args, n_args };
+    cand best = { NULL, NULL, 0, 0 };
     bool have = false;
 
     if (!ael__setup_values(&c, args, n_args))
@@ -351,7 +395,7 @@ aero_status aero_ael__compile_with_index(const char *text, const aero_value *arg
     if (!ael__parse(&c) || !ael__check(&c))
         goto done;
     if (n_indexes && tree_ok(&s, c.root)) {
-        walk w = {0};
+        walk w = { 0 };
         if (!walk_and(&c, &s, c.root, &w))
             goto done;
         for (uint32_t i = 0; i < w.n_leaves; i++) {
@@ -385,7 +429,8 @@ aero_status aero_ael__compile_with_index(const char *text, const aero_value *arg
             if (hint_bin)
                 bl = strlen(hint_bin);
             if (bl > AERO_BIN_NAME_MAX) {
-                ael__error(&c, lf->cmp->line, lf->cmp->col, "bin name '%.*s' is too long for an index filter", (int)bl, bn);
+                ael__error(&c, lf->cmp->line, lf->cmp->col, "bin name '%.*s' is too long for an index filter", (int)bl,
+                           bn);
                 goto done;
             }
             memcpy(filter->bin, bn, bl);

@@ -38,26 +38,26 @@
 
 /** A secondary index of the queried namespace (already filtered by set). */
 typedef struct aero_ael_index {
-    const char *name;       /**< index name */
-    const char *bin;        /**< indexed bin */
-    aero_ael_type type;     /**< AERO_AEL_INT (NUMERIC), AERO_AEL_STRING or AERO_AEL_BLOB */
-    const uint8_t *ctx;     /**< packed CDT context (as aero_ael_parse_ctx makes), NULL if none */
+    const char *name;   /**< index name */
+    const char *bin;    /**< indexed bin */
+    aero_ael_type type; /**< AERO_AEL_INT (NUMERIC), AERO_AEL_STRING or AERO_AEL_BLOB */
+    const uint8_t *ctx; /**< packed CDT context (as aero_ael_parse_ctx makes), NULL if none */
     size_t ctx_len;
-    int64_t ratio;          /**< bin_values_ratio (entries_per_bval), -1 when unknown */
+    int64_t ratio; /**< bin_values_ratio (entries_per_bval), -1 when unknown */
 } aero_ael_index;
 
 /** The chosen index filter. Owns value and ctx. */
 typedef struct aero_ael_filter {
-    bool set;               /**< false: no index is used */
+    bool set; /**< false: no index is used */
     char bin[AERO_BIN_NAME_MAX + 1];
     const char *index_name; /**< the hint when one was given (borrowed), else the index's name (borrowed) */
     bool by_index_name;     /**< a hint index name was given: use it instead of the bin */
     aero_ael_type type;     /**< AERO_AEL_INT: [begin, end]; STRING/BLOB: equal to value */
     bool equal;             /**< EQ (for INT begin == end) */
     int64_t begin, end;
-    uint8_t *value;         /**< STRING / BLOB bytes (malloc'd, not NUL-terminated) */
+    uint8_t *value; /**< STRING / BLOB bytes (malloc'd, not NUL-terminated) */
     size_t value_len;
-    uint8_t *ctx;           /**< packed CDT context of the filter, NULL if none */
+    uint8_t *ctx; /**< packed CDT context of the filter, NULL if none */
     size_t ctx_len;
 } aero_ael_filter;
 
@@ -70,9 +70,9 @@ typedef struct aero_ael_filter {
  * Errors as aero_ael_compile.
  */
 aero_status aero_ael__compile_with_index(const char *text, const aero_value *args, size_t n_args,
-                                         const aero_ael_index *indexes, size_t n_indexes,
-                                         const char *hint_index, const char *hint_bin,
-                                         aero_ael_filter *filter, aero_expr **rest, aero_error *err);
+                                         const aero_ael_index *indexes, size_t n_indexes, const char *hint_index,
+                                         const char *hint_bin, aero_ael_filter *filter, aero_expr **rest,
+                                         aero_error *err);
 
 /** Free what a filter owns and zero it. */
 void aero_ael__filter_free(aero_ael_filter *f);

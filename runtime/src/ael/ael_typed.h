@@ -99,18 +99,18 @@ typedef struct aero_ael_env {
 
 /** A compiled template. Owns `bytes` and `slots` (free with aero_ael__template_free). */
 typedef struct aero_ael_template {
-    uint8_t *bytes;          /**< constant bytes, placeholders cut out */
+    uint8_t *bytes; /**< constant bytes, placeholders cut out */
     size_t len;
-    aero_ael_slot *slots;    /**< ascending offsets; NULL when n_slots == 0 */
+    aero_ael_slot *slots; /**< ascending offsets; NULL when n_slots == 0 */
     size_t n_slots;
-    uint16_t n_params;       /**< 1 + highest placeholder index used (0: none) */
-    aero_ael_type result;    /**< type of the whole expression (BOOL for a filter) */
+    uint16_t n_params;    /**< 1 + highest placeholder index used (0: none) */
+    aero_ael_type result; /**< type of the whole expression (BOOL for a filter) */
 } aero_ael_template;
 
 /** Where and why a compile failed. */
 typedef struct aero_ael_diag {
-    int line;      /**< 1-based, relative to the AEL text */
-    int col;       /**< 1-based, in bytes */
+    int line; /**< 1-based, relative to the AEL text */
+    int col;  /**< 1-based, in bytes */
     char message[AERO_ERROR_MESSAGE_SIZE];
 } aero_ael_diag;
 
@@ -122,9 +122,8 @@ typedef struct aero_ael_diag {
  * filled (diag may be NULL) and *out zeroed. Never allocates on failure paths
  * that it does not also free.
  */
-aero_status aero_ael__compile_typed(const char *text, const aero_ael_env *env,
-                                    const aero_ael_type *param_types, size_t n_params,
-                                    aero_ael_template *out, aero_ael_diag *diag);
+aero_status aero_ael__compile_typed(const char *text, const aero_ael_env *env, const aero_ael_type *param_types,
+                                    size_t n_params, aero_ael_template *out, aero_ael_diag *diag);
 
 /** Free a template's storage and zero it. NULL is a no-op. */
 void aero_ael__template_free(aero_ael_template *t);

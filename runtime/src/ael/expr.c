@@ -87,7 +87,7 @@ static aero_exp *combine(int64_t op, size_t n, aero_exp **kids) {
 
 static aero_exp *op1(int64_t op, aero_exp *a) { return combine(op, 1, &a); }
 static aero_exp *op2(int64_t op, aero_exp *a, aero_exp *b) {
-    aero_exp *k[2] = {a, b};
+    aero_exp *k[2] = { a, b };
     return combine(op, 2, k);
 }
 
@@ -107,13 +107,13 @@ static aero_exp *opv(int64_t op, size_t n, va_list ap) {
     return e;
 }
 
-#define VARIADIC(fn, op)                          \
-    AERO_API aero_exp *fn(size_t n, ...) {        \
-        va_list ap;                               \
-        va_start(ap, n);                          \
-        aero_exp *e = opv(op, n, ap);             \
-        va_end(ap);                               \
-        return e;                                 \
+#define VARIADIC(fn, op)                   \
+    AERO_API aero_exp *fn(size_t n, ...) { \
+        va_list ap;                        \
+        va_start(ap, n);                   \
+        aero_exp *e = opv(op, n, ap);      \
+        va_end(ap);                        \
+        return e;                          \
     }
 
 /* ---- values ---- */
@@ -238,7 +238,7 @@ AERO_API aero_exp *aero_exp_regex(int flags, const char *pattern, aero_exp *str)
         aero_mp__pack_raw_str(&pat->b, pattern, strlen(pattern));
         pat = done(pat);
     }
-    aero_exp *k[3] = {aero_exp_int(flags), pat, str};
+    aero_exp *k[3] = { aero_exp_int(flags), pat, str };
     return combine(7, 3, k);
 }
 
@@ -323,22 +323,27 @@ AERO_API aero_exp *aero_exp_list_size(aero_exp *bin, const aero_exp_ctx *ctx, si
 AERO_API aero_exp *aero_exp_map_size(aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx) {
     return cdt(AERO_AEL_INT, 96, 0, false, NULL, bin, ctx, n_ctx);
 }
-AERO_API aero_exp *aero_exp_list_get_by_index(int rt, aero_ael_type vt, aero_exp *i, aero_exp *bin, const aero_exp_ctx *ctx, size_t n) {
+AERO_API aero_exp *aero_exp_list_get_by_index(int rt, aero_ael_type vt, aero_exp *i, aero_exp *bin,
+                                              const aero_exp_ctx *ctx, size_t n) {
     return cdt(vt, 19, rt, true, i, bin, ctx, n);
 }
-AERO_API aero_exp *aero_exp_list_get_by_rank(int rt, aero_ael_type vt, aero_exp *r, aero_exp *bin, const aero_exp_ctx *ctx, size_t n) {
+AERO_API aero_exp *aero_exp_list_get_by_rank(int rt, aero_ael_type vt, aero_exp *r, aero_exp *bin,
+                                             const aero_exp_ctx *ctx, size_t n) {
     return cdt(vt, 21, rt, true, r, bin, ctx, n);
 }
 AERO_API aero_exp *aero_exp_list_get_by_value(int rt, aero_exp *v, aero_exp *bin, const aero_exp_ctx *ctx, size_t n) {
     return cdt(multi_type(rt, false), 22, rt, true, v, bin, ctx, n);
 }
-AERO_API aero_exp *aero_exp_map_get_by_key(int rt, aero_ael_type vt, aero_exp *k, aero_exp *bin, const aero_exp_ctx *ctx, size_t n) {
+AERO_API aero_exp *aero_exp_map_get_by_key(int rt, aero_ael_type vt, aero_exp *k, aero_exp *bin,
+                                           const aero_exp_ctx *ctx, size_t n) {
     return cdt(vt, 97, rt, true, k, bin, ctx, n);
 }
-AERO_API aero_exp *aero_exp_map_get_by_index(int rt, aero_ael_type vt, aero_exp *i, aero_exp *bin, const aero_exp_ctx *ctx, size_t n) {
+AERO_API aero_exp *aero_exp_map_get_by_index(int rt, aero_ael_type vt, aero_exp *i, aero_exp *bin,
+                                             const aero_exp_ctx *ctx, size_t n) {
     return cdt(vt, 98, rt, true, i, bin, ctx, n);
 }
-AERO_API aero_exp *aero_exp_map_get_by_rank(int rt, aero_ael_type vt, aero_exp *r, aero_exp *bin, const aero_exp_ctx *ctx, size_t n) {
+AERO_API aero_exp *aero_exp_map_get_by_rank(int rt, aero_ael_type vt, aero_exp *r, aero_exp *bin,
+                                            const aero_exp_ctx *ctx, size_t n) {
     return cdt(vt, 100, rt, true, r, bin, ctx, n);
 }
 AERO_API aero_exp *aero_exp_map_get_by_value(int rt, aero_exp *v, aero_exp *bin, const aero_exp_ctx *ctx, size_t n) {

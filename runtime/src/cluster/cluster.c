@@ -16,8 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-void aero_cluster__log(aero_cluster *c, aero_log_level level, const char *fmt, ...)
-{
+void aero_cluster__log(aero_cluster *c, aero_log_level level, const char *fmt, ...) {
     if (!c || !c->cfg.log || level > c->cfg.log_level)
         return;
     char msg[512];
@@ -29,8 +28,7 @@ void aero_cluster__log(aero_cluster *c, aero_log_level level, const char *fmt, .
 }
 
 /* Split "h1:p1, h2 , [v6]:p3" into seeds. */
-static aero_status parse_seeds(aero_cluster *c, const char *seeds, aero_error *err)
-{
+static aero_status parse_seeds(aero_cluster *c, const char *seeds, aero_error *err) {
     if (!seeds || !*seeds)
         return aero_err__set(err, AERO_ERR_INVALID_HOST, "empty seed list");
     size_t cap = 1;
@@ -61,9 +59,8 @@ static aero_status parse_seeds(aero_cluster *c, const char *seeds, aero_error *e
     return AERO_OK;
 }
 
-static struct timespec monotonic_ts(uint64_t ns)
-{
-    struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+static struct timespec monotonic_ts(uint64_t ns) {
+    struct timespec ts = { (time_t)(ns / 1000000000u), (long)(ns % 1000000000u) };
     return ts;
 }
 
@@ -73,8 +70,7 @@ static struct timespec monotonic_ts(uint64_t ns)
  * to the previous one. Waits on a condition variable so free() stops the
  * thread at once.
  */
-static void *tend_main(void *arg)
-{
+static void *tend_main(void *arg) {
     aero_cluster *c = arg;
     uint64_t interval_ns = (uint64_t)(c->cfg.tend_interval_ms ? c->cfg.tend_interval_ms : 1000) * 1000000u;
     uint64_t min_gap_ns = interval_ns / 4;
@@ -113,8 +109,7 @@ static void *tend_main(void *arg)
     return NULL;
 }
 
-aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, aero_cluster **out, aero_error *err)
-{
+aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, aero_cluster **out, aero_error *err) {
     *out = NULL;
     aero_cluster *c = calloc(1, sizeof *c);
     if (!c)
@@ -197,8 +192,7 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
     return AERO_OK;
 }
 
-void aero_cluster__free(aero_cluster *c)
-{
+void aero_cluster__free(aero_cluster *c) {
     if (!c)
         return;
     if (c->thread_started) {
@@ -225,8 +219,7 @@ void aero_cluster__free(aero_cluster *c)
 }
 
 aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
-                                  unsigned attempt)
-{
+                                  unsigned attempt) {
     unsigned spread = 0;
     if (replica == AERO_REPLICA_ANY && !is_write)
         spread = atomic_fetch_add_explicit(&c->rr, 1, memory_order_relaxed);
@@ -240,8 +233,7 @@ aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid,
     return n;
 }
 
-aero_node *aero_cluster__any_node(aero_cluster *c)
-{
+aero_node *aero_cluster__any_node(aero_cluster *c) {
     unsigned k = atomic_fetch_add_explicit(&c->rr, 1, memory_order_relaxed);
     aero_node *n = NULL;
     aero_lock__acquire(&c->pub_lock);
@@ -257,8 +249,7 @@ aero_node *aero_cluster__any_node(aero_cluster *c)
     return n;
 }
 
-size_t aero_cluster__nodes(aero_cluster *c, aero_node **out, size_t cap)
-{
+size_t aero_cluster__nodes(aero_cluster *c, aero_node **out, size_t cap) {
     size_t k = 0;
     aero_lock__acquire(&c->pub_lock);
     for (size_t i = 0; i < c->pub_n && k < cap; i++) {
@@ -271,8 +262,7 @@ size_t aero_cluster__nodes(aero_cluster *c, aero_node **out, size_t cap)
     return k;
 }
 
-void aero_cluster__count_retry(aero_cluster *c)
-{
+void aero_cluster__count_retry(aero_cluster *c) {
     if (!c)
         return;
     uint64_t n = atomic_fetch_add_explicit(&c->retries, 1, memory_order_relaxed) + 1;
@@ -280,8 +270,7 @@ void aero_cluster__count_retry(aero_cluster *c)
         aero_cluster__log(c, AERO_LOG_DEBUG, "command retry (%llu since connect)", (unsigned long long)n);
 }
 
-void aero_cluster__count_error(aero_cluster *c, aero_status code)
-{
+void aero_cluster__count_error(aero_cluster *c, aero_status code) {
     if (!c || code == AERO_OK)
         return;
     long slot = (long)code - AERO_ERR_SLOT_MIN;
@@ -299,8 +288,7 @@ void aero_cluster__count_error(aero_cluster *c, aero_status code)
     }
 }
 
-bool aero_cluster__wait_for_tend(aero_cluster *c, uint64_t deadline_ns)
-{
+bool aero_cluster__wait_for_tend(aero_cluster *c, uint64_t deadline_ns) {
     if (!c || !c->thread_started)
         return false;
     pthread_mutex_lock(&c->tend_lock);
@@ -323,16 +311,14 @@ bool aero_cluster__wait_for_tend(aero_cluster *c, uint64_t deadline_ns)
     return done;
 }
 
-static int by_count_desc(const void *a, const void *b)
-{
+static int by_count_desc(const void *a, const void *b) {
     const aero_error_count *x = a, *y = b;
     if (x->count != y->count)
         return x->count < y->count ? 1 : -1;
     return x->code < y->code ? -1 : x->code > y->code;
 }
 
-void aero_cluster__fill_stats(aero_cluster *c, struct aero_cluster_stats *out)
-{
+void aero_cluster__fill_stats(aero_cluster *c, struct aero_cluster_stats *out) {
     memset(out, 0, sizeof *out);
     aero_lock__acquire(&c->pub_lock);
     for (size_t i = 0; i < c->pub_n; i++) {

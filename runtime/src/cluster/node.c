@@ -24,8 +24,7 @@
 #include <string.h>
 
 aero_node *aero_node__new(const char *name, const char *host, uint16_t port, const struct sockaddr *addr,
-                          socklen_t addr_len, const aero_client_config *cfg)
-{
+                          socklen_t addr_len, const aero_client_config *cfg) {
     if (addr_len > sizeof(struct sockaddr_storage))
         return NULL;
     aero_node *n = calloc(1, sizeof *n);
@@ -61,19 +60,14 @@ aero_node *aero_node__new(const char *name, const char *host, uint16_t port, con
     return n;
 }
 
-void aero_node__retain(aero_node *n)
-{
-    atomic_fetch_add_explicit(&n->refs, 1, memory_order_relaxed);
-}
+void aero_node__retain(aero_node *n) { atomic_fetch_add_explicit(&n->refs, 1, memory_order_relaxed); }
 
-static void free_conn(aero_conn *c)
-{
+static void free_conn(aero_conn *c) {
     aero_conn__close(c);
     free(c);
 }
 
-void aero_node__release(aero_node *n)
-{
+void aero_node__release(aero_node *n) {
     if (!n)
         return;
     if (atomic_fetch_sub_explicit(&n->refs, 1, memory_order_acq_rel) != 1)
@@ -85,25 +79,17 @@ void aero_node__release(aero_node *n)
     free(n);
 }
 
-const char *aero_node__name(const aero_node *n)
-{
-    return n->name;
-}
+const char *aero_node__name(const aero_node *n) { return n->name; }
 
-const char *aero_node__address(const aero_node *n)
-{
-    return n->address;
-}
+const char *aero_node__address(const aero_node *n) { return n->address; }
 
-static void set_node(aero_error *err, const aero_node *n)
-{
+static void set_node(aero_error *err, const aero_node *n) {
     if (err)
         aero_copy_trunc(err->node, sizeof err->node, n->name);
 }
 
 /* Forget one lent connection and free it. */
-static void drop_lent(aero_node *n, aero_conn *c)
-{
+static void drop_lent(aero_node *n, aero_conn *c) {
     free_conn(c);
     aero_lock__acquire(&n->lock);
     n->open--;
@@ -111,8 +97,7 @@ static void drop_lent(aero_node *n, aero_conn *c)
     aero_lock__release(&n->lock);
 }
 
-aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **out, aero_error *err)
-{
+aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **out, aero_error *err) {
     *out = NULL;
     for (;;) {
         aero_lock__acquire(&n->lock);
@@ -171,8 +156,7 @@ aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **
     return AERO_OK;
 }
 
-void aero_node__conn_put(aero_node *n, aero_conn *conn)
-{
+void aero_node__conn_put(aero_node *n, aero_conn *conn) {
     if (!conn)
         return;
     if (conn->fd < 0 || !atomic_load_explicit(&n->active, memory_order_acquire)) {
@@ -191,15 +175,13 @@ void aero_node__conn_put(aero_node *n, aero_conn *conn)
         drop_lent(n, conn); /* cannot happen while open <= max_conns; defensive */
 }
 
-void aero_node__conn_close(aero_node *n, aero_conn *conn)
-{
+void aero_node__conn_close(aero_node *n, aero_conn *conn) {
     if (!conn)
         return;
     drop_lent(n, conn);
 }
 
-void aero_node__deactivate(aero_node *n)
-{
+void aero_node__deactivate(aero_node *n) {
     atomic_store_explicit(&n->active, false, memory_order_release);
     aero_lock__acquire(&n->lock);
     aero_conn **idle = n->idle;
@@ -223,8 +205,7 @@ void aero_node__deactivate(aero_node *n)
     aero_conn__close(&n->tend_conn);
 }
 
-void aero_node__balance_pool(aero_node *n)
-{
+void aero_node__balance_pool(aero_node *n) {
     /* Trim: the bottom of the stack holds the least recently used sockets. */
     if (n->max_idle_ns) {
         uint64_t now = aero_now_coarse_ns();
@@ -277,8 +258,7 @@ void aero_node__balance_pool(aero_node *n)
     }
 }
 
-void aero_node__pool_counts(aero_node *n, uint32_t *open, uint32_t *in_use, uint32_t *idle)
-{
+void aero_node__pool_counts(aero_node *n, uint32_t *open, uint32_t *in_use, uint32_t *idle) {
     aero_lock__acquire(&n->lock);
     *open = n->open;
     *in_use = n->in_use;
@@ -287,8 +267,7 @@ void aero_node__pool_counts(aero_node *n, uint32_t *open, uint32_t *in_use, uint
 }
 
 aero_status aero_info__exchange(aero_conn *conn, const char *const *commands, size_t n_commands, uint64_t deadline_ns,
-                                size_t limit, char **out, size_t *out_len, aero_error *err)
-{
+                                size_t limit, char **out, size_t *out_len, aero_error *err) {
     *out = NULL;
     if (out_len)
         *out_len = 0;
@@ -337,8 +316,7 @@ aero_status aero_info__exchange(aero_conn *conn, const char *const *commands, si
 }
 
 aero_status aero_node__info(aero_node *n, const char *const *commands, size_t n_commands, uint64_t deadline_ns,
-                            char **out, size_t *out_len, aero_error *err)
-{
+                            char **out, size_t *out_len, aero_error *err) {
     *out = NULL;
     aero_conn *c;
     aero_status st = aero_node__conn_get(n, deadline_ns, &c, err);
@@ -355,8 +333,7 @@ aero_status aero_node__info(aero_node *n, const char *const *commands, size_t n_
 }
 
 aero_status aero_node__tend_info(aero_node *n, const char *const *commands, size_t n_commands, char **out,
-                                 size_t *out_len, aero_error *err)
-{
+                                 size_t *out_len, aero_error *err) {
     uint64_t deadline = aero_deadline_after_ms(n->connect_timeout_ms ? n->connect_timeout_ms : 1000);
     aero_status st;
     if (n->tend_conn.fd < 0 || aero_conn__is_stale(&n->tend_conn)) {

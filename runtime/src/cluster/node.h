@@ -18,7 +18,7 @@
 #include "lock.h"
 
 #define AERO_NODE_NAME_MAX 64
-#define AERO_HOST_MAX 256
+#define AERO_HOST_MAX      256
 /** Largest info answer accepted on the tend path (protocol.md 2.1). */
 #define AERO_TEND_INFO_MAX (512u * 1024u)
 /**
@@ -28,8 +28,7 @@
 #define AERO_POOL_STALE_CHECK_AFTER_MS 50u
 
 /** Copy a NUL-terminated string, truncated to fit cap (cap > 0). */
-static inline void aero_copy_trunc(char *dst, size_t cap, const char *src)
-{
+static inline void aero_copy_trunc(char *dst, size_t cap, const char *src) {
     size_t n = strnlen(src, cap - 1);
     memcpy(dst, src, n);
     dst[n] = '\0';

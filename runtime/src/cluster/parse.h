@@ -10,8 +10,8 @@
 #include "cluster/node.h"
 
 #define AERO_PEER_MAX_HOSTS 8
-#define AERO_MAX_REPLICAS 3
-#define AERO_BITMAP_BYTES 512
+#define AERO_MAX_REPLICAS   3
+#define AERO_BITMAP_BYTES   512
 #define AERO_BITMAP_B64_LEN 684
 
 typedef struct aero_peer_host {
@@ -37,8 +37,7 @@ aero_status aero_peers__parse(const char *s, size_t len, int64_t *gen, aero_peer
 long aero_base64__decode(const char *s, size_t len, uint8_t *out, size_t cap);
 
 /** True if partition `pid` is set in a 512-byte replicas bitmap (MSB first). */
-static inline bool aero_bitmap__has(const uint8_t *bitmap, uint32_t pid)
-{
+static inline bool aero_bitmap__has(const uint8_t *bitmap, uint32_t pid) {
     return (bitmap[pid >> 3] & (0x80u >> (pid & 7))) != 0;
 }
 

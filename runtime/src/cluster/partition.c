@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int b64_value(unsigned char ch)
-{
+static int b64_value(unsigned char ch) {
     if (ch >= 'A' && ch <= 'Z')
         return ch - 'A';
     if (ch >= 'a' && ch <= 'z')
@@ -24,8 +23,7 @@ static int b64_value(unsigned char ch)
     return -1;
 }
 
-long aero_base64__decode(const char *s, size_t len, uint8_t *out, size_t cap)
-{
+long aero_base64__decode(const char *s, size_t len, uint8_t *out, size_t cap) {
     if (len % 4 != 0)
         return -1;
     size_t o = 0;
@@ -61,8 +59,7 @@ long aero_base64__decode(const char *s, size_t len, uint8_t *out, size_t cap)
     return (long)o;
 }
 
-static bool parse_u32(const char *s, size_t len, uint32_t *v)
-{
+static bool parse_u32(const char *s, size_t len, uint32_t *v) {
     if (len == 0 || len > 10)
         return false;
     uint64_t x = 0;
@@ -78,8 +75,7 @@ static bool parse_u32(const char *s, size_t len, uint32_t *v)
 }
 
 /* Walk one namespace entry; with fn NULL only validates. */
-static bool one_ns(const char *s, size_t len, aero_replicas_fn fn, void *ctx)
-{
+static bool one_ns(const char *s, size_t len, aero_replicas_fn fn, void *ctx) {
     const char *colon = memchr(s, ':', len);
     if (!colon)
         return false;
@@ -123,8 +119,7 @@ static bool one_ns(const char *s, size_t len, aero_replicas_fn fn, void *ctx)
     return true;
 }
 
-aero_status aero_replicas__parse(const char *s, size_t len, aero_replicas_fn fn, void *ctx)
-{
+aero_status aero_replicas__parse(const char *s, size_t len, aero_replicas_fn fn, void *ctx) {
     if (!s)
         return AERO_ERR_PROTOCOL;
     while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == ';'))
@@ -142,8 +137,7 @@ aero_status aero_replicas__parse(const char *s, size_t len, aero_replicas_fn fn,
     return AERO_OK;
 }
 
-aero_ns_table *aero_pmap__find(const aero_pmap *m, const char *ns)
-{
+aero_ns_table *aero_pmap__find(const aero_pmap *m, const char *ns) {
     if (!m || !ns)
         return NULL;
     for (size_t i = 0; i < m->n_ns; i++)
@@ -153,8 +147,7 @@ aero_ns_table *aero_pmap__find(const aero_pmap *m, const char *ns)
 }
 
 bool aero_pmap__apply(aero_pmap *m, aero_node *node, const char *ns, uint32_t regime, uint32_t n_replicas,
-                      uint32_t replica, const uint8_t bitmap[AERO_BITMAP_BYTES])
-{
+                      uint32_t replica, const uint8_t bitmap[AERO_BITMAP_BYTES]) {
     if (replica >= AERO_MAX_REPLICAS)
         return true;
     aero_ns_table *t = aero_pmap__find(m, ns);
@@ -195,8 +188,7 @@ bool aero_pmap__apply(aero_pmap *m, aero_node *node, const char *ns, uint32_t re
     return true;
 }
 
-void aero_pmap__remove_node(aero_pmap *m, aero_node *node)
-{
+void aero_pmap__remove_node(aero_pmap *m, aero_node *node) {
     if (!m)
         return;
     for (size_t i = 0; i < m->n_ns; i++) {
@@ -209,8 +201,7 @@ void aero_pmap__remove_node(aero_pmap *m, aero_node *node)
     atomic_store(&node->partition_refs, 0);
 }
 
-aero_pmap *aero_pmap__clone(const aero_pmap *m)
-{
+aero_pmap *aero_pmap__clone(const aero_pmap *m) {
     aero_pmap *c = calloc(1, sizeof *c);
     if (!c)
         return NULL;
@@ -233,8 +224,7 @@ aero_pmap *aero_pmap__clone(const aero_pmap *m)
     return c;
 }
 
-void aero_pmap__free(aero_pmap *m)
-{
+void aero_pmap__free(aero_pmap *m) {
     if (!m)
         return;
     for (size_t i = 0; i < m->n_ns; i++)
@@ -243,14 +233,12 @@ void aero_pmap__free(aero_pmap *m)
     free(m);
 }
 
-static bool usable(const aero_node *n)
-{
+static bool usable(const aero_node *n) {
     return n && atomic_load_explicit(&((aero_node *)n)->active, memory_order_relaxed);
 }
 
 aero_node *aero_pmap__route(const aero_pmap *m, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
-                            unsigned attempt, unsigned spread)
-{
+                            unsigned attempt, unsigned spread) {
     const aero_ns_table *t = aero_pmap__find(m, ns);
     if (!t || pid >= AERO_PARTITIONS)
         return NULL;

@@ -18,8 +18,7 @@ typedef struct cursor {
     const char *end;
 } cursor;
 
-static bool eat(cursor *c, char ch)
-{
+static bool eat(cursor *c, char ch) {
     if (c->p < c->end && *c->p == ch) {
         c->p++;
         return true;
@@ -27,14 +26,10 @@ static bool eat(cursor *c, char ch)
     return false;
 }
 
-static bool peek(const cursor *c, char ch)
-{
-    return c->p < c->end && *c->p == ch;
-}
+static bool peek(const cursor *c, char ch) { return c->p < c->end && *c->p == ch; }
 
 /* Decimal integer (optional '-') up to the next ','. Empty -> *empty = true. */
-static bool number(cursor *c, int64_t *v, bool *empty)
-{
+static bool number(cursor *c, int64_t *v, bool *empty) {
     bool neg = eat(c, '-');
     int64_t x = 0;
     int digits = 0;
@@ -53,8 +48,7 @@ static bool number(cursor *c, int64_t *v, bool *empty)
 }
 
 /* Copy text up to (not including) one of the stop characters. */
-static bool token(cursor *c, const char *stops, char *out, size_t cap)
-{
+static bool token(cursor *c, const char *stops, char *out, size_t cap) {
     const char *s = c->p;
     while (c->p < c->end && !strchr(stops, *c->p))
         c->p++;
@@ -67,8 +61,7 @@ static bool token(cursor *c, const char *stops, char *out, size_t cap)
 }
 
 /* One address: "[v6]" / "[v6]:port" / "host" / "host:port", ending at ',' or ']'. */
-static bool host_entry(cursor *c, uint16_t default_port, aero_peer_host *h)
-{
+static bool host_entry(cursor *c, uint16_t default_port, aero_peer_host *h) {
     const char *s = c->p;
     if (peek(c, '[')) {
         const char *close = memchr(c->p, ']', (size_t)(c->end - c->p));
@@ -82,8 +75,7 @@ static bool host_entry(cursor *c, uint16_t default_port, aero_peer_host *h)
     return aero_net__parse_host(s, len, h->host, sizeof h->host, &h->port, default_port) == AERO_OK;
 }
 
-static bool peer_entry(cursor *c, uint16_t default_port, aero_peer *peer)
-{
+static bool peer_entry(cursor *c, uint16_t default_port, aero_peer *peer) {
     memset(peer, 0, sizeof *peer);
     if (!eat(c, '['))
         return false;
@@ -109,13 +101,12 @@ static bool peer_entry(cursor *c, uint16_t default_port, aero_peer *peer)
     return peer->name[0] != '\0';
 }
 
-aero_status aero_peers__parse(const char *s, size_t len, int64_t *gen, aero_peer **peers, size_t *n_peers)
-{
+aero_status aero_peers__parse(const char *s, size_t len, int64_t *gen, aero_peer **peers, size_t *n_peers) {
     *peers = NULL;
     *n_peers = 0;
     if (!s)
         return AERO_ERR_PROTOCOL;
-    cursor c = {s, s + len};
+    cursor c = { s, s + len };
     /* Tolerate a trailing newline or spaces from hand-written answers. */
     while (c.end > c.p && (c.end[-1] == '\n' || c.end[-1] == ' ' || c.end[-1] == '\r'))
         c.end--;

@@ -28,7 +28,7 @@ typedef struct aero_seed {
 
 /* Error counters cover codes -32..255; others land in errors_other. */
 #define AERO_ERR_SLOT_MIN (-32)
-#define AERO_ERR_SLOTS 288
+#define AERO_ERR_SLOTS    288
 
 struct aero_cluster {
     aero_client_config cfg; /* string fields point at owned copies below */
@@ -55,7 +55,7 @@ struct aero_cluster {
     pthread_cond_t tend_cond;
     bool stop;
     bool thread_started;
-    atomic_bool tend_soon; /* a command saw a connection error: tend early (at most 4 times per interval) */
+    atomic_bool tend_soon;     /* a command saw a connection error: tend early (at most 4 times per interval) */
     pthread_cond_t round_cond; /* broadcast (under tend_lock) after every tend pass */
     uint64_t rounds_done;      /* tend passes finished by the thread (tend_lock) */
     bool round_running;        /* a tend pass is under way (tend_lock) */

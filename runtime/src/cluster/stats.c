@@ -11,8 +11,7 @@
 /* Provided by the client (runtime/src/client.h). */
 aero_cluster *aero_client__cluster(const aero_client *client);
 
-AERO_API aero_status aero_client_stats(aero_client *client, aero_cluster_stats *out)
-{
+AERO_API aero_status aero_client_stats(aero_client *client, aero_cluster_stats *out) {
     if (!client || !out)
         return AERO_ERR_PARAM;
     aero_cluster *c = aero_client__cluster(client);

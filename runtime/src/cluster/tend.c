@@ -18,8 +18,7 @@
 
 /* ---- small helpers ---- */
 
-static bool view_i64(aero_strview v, int64_t *out)
-{
+static bool view_i64(aero_strview v, int64_t *out) {
     if (v.len == 0 || v.len > 20)
         return false;
     char tmp[24];
@@ -33,15 +32,11 @@ static bool view_i64(aero_strview v, int64_t *out)
     return true;
 }
 
-static bool view_eq(aero_strview v, const char *s)
-{
-    return strlen(s) == v.len && memcmp(v.p, s, v.len) == 0;
-}
+static bool view_eq(aero_strview v, const char *s) { return strlen(s) == v.len && memcmp(v.p, s, v.len) == 0; }
 
 /* Build versions before 4.9.0.3 lack partition scans (protocol.md 2.5). */
-static bool build_ok(aero_strview v)
-{
-    unsigned part[4] = {0, 0, 0, 0};
+static bool build_ok(aero_strview v) {
+    unsigned part[4] = { 0, 0, 0, 0 };
     size_t k = 0;
     bool digit = false;
     for (size_t i = 0; i < v.len && k < 4; i++) {
@@ -59,7 +54,7 @@ static bool build_ok(aero_strview v)
     }
     if (!digit)
         return true; /* unparsable build string: do not refuse the node for it */
-    unsigned want[4] = {4, 9, 0, 3};
+    unsigned want[4] = { 4, 9, 0, 3 };
     for (int i = 0; i < 4; i++) {
         if (part[i] != want[i])
             return part[i] > want[i];
@@ -74,14 +69,13 @@ static bool build_ok(aero_strview v)
  * and the node name in name.
  */
 static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, socklen_t sa_len, const char *expect,
-                                 aero_conn *conn, char *name, size_t name_cap, aero_error *err)
-{
+                                 aero_conn *conn, char *name, size_t name_cap, aero_error *err) {
     uint64_t deadline = aero_deadline_after_ms(c->cfg.connect_timeout_ms ? c->cfg.connect_timeout_ms : 1000);
     *conn = (aero_conn)AERO_CONN_INIT;
     aero_status st = aero_conn__connect(conn, sa, sa_len, deadline, err);
     if (st != AERO_OK)
         return st;
-    const char *cmds[4] = {"node", "partition-generation", "build", "cluster-name"};
+    const char *cmds[4] = { "node", "partition-generation", "build", "cluster-name" };
     size_t n_cmds = c->cluster_name ? 4 : 3;
     char *body = NULL;
     size_t len = 0;
@@ -120,16 +114,14 @@ static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, soc
     return st;
 }
 
-static aero_node *find_node(aero_cluster *c, const char *name)
-{
+static aero_node *find_node(aero_cluster *c, const char *name) {
     for (size_t i = 0; i < c->n_nodes; i++)
         if (strcmp(c->nodes[i]->name, name) == 0)
             return c->nodes[i];
     return NULL;
 }
 
-static bool add_node(aero_cluster *c, aero_node *n)
-{
+static bool add_node(aero_cluster *c, aero_node *n) {
     if (c->n_nodes == c->cap_nodes) {
         size_t cap = c->cap_nodes ? c->cap_nodes * 2 : 8;
         aero_node **arr = realloc(c->nodes, cap * sizeof *arr);
@@ -150,8 +142,7 @@ static bool add_node(aero_cluster *c, aero_node *n)
  * node (named `expect` if given) is added. Returns the new node (owned by the
  * cluster list) or NULL with err set.
  */
-static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, const char *expect, aero_error *err)
-{
+static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, const char *expect, aero_error *err) {
     char port_s[8];
     snprintf(port_s, sizeof port_s, "%u", (unsigned)port);
     struct addrinfo hints, *res = NULL;
@@ -194,8 +185,7 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
     return added;
 }
 
-static aero_status seed(aero_cluster *c, aero_error *err)
-{
+static aero_status seed(aero_cluster *c, aero_error *err) {
     aero_err__set(err, AERO_ERR_CONNECTION, "no seed");
     for (size_t i = 0; i < c->n_seeds; i++) {
         if (try_host(c, c->seeds[i].host, c->seeds[i].port, NULL, err)) {
@@ -208,8 +198,7 @@ static aero_status seed(aero_cluster *c, aero_error *err)
     return err ? err->code : AERO_ERR_CONNECTION;
 }
 
-static void tend_failed(aero_cluster *c, aero_node *n, const char *what, const aero_error *e)
-{
+static void tend_failed(aero_cluster *c, aero_node *n, const char *what, const aero_error *e) {
     unsigned f = atomic_fetch_add_explicit(&n->failures, 1, memory_order_relaxed) + 1;
     atomic_fetch_add_explicit(&c->tend_errors, 1, memory_order_relaxed);
     aero_cluster__log(c, f == 1 ? AERO_LOG_WARN : AERO_LOG_DEBUG, "node %s (%s): %s failed (%u in a row): %s", n->name,
@@ -217,18 +206,17 @@ static void tend_failed(aero_cluster *c, aero_node *n, const char *what, const a
 }
 
 /* Step 2: node, peers-generation, partition-generation. */
-static void refresh_node(aero_cluster *c, aero_node *n, bool *peers_changed)
-{
-    static const char *const cmds[] = {"node", "peers-generation", "partition-generation"};
+static void refresh_node(aero_cluster *c, aero_node *n, bool *peers_changed) {
+    static const char *const cmds[] = { "node", "peers-generation", "partition-generation" };
     char *body = NULL;
     size_t len = 0;
     aero_error e;
     aero_status st = aero_node__tend_info(n, cmds, 3, &body, &len, &e);
     aero_strview name, pgen, pagen;
     int64_t pg = 0, pa = 0;
-    if (st == AERO_OK && (!aero_info__find(body, len, "node", &name) ||
-                          !aero_info__find(body, len, "peers-generation", &pgen) || !view_i64(pgen, &pg) ||
-                          !aero_info__find(body, len, "partition-generation", &pagen) || !view_i64(pagen, &pa)))
+    if (st == AERO_OK &&
+        (!aero_info__find(body, len, "node", &name) || !aero_info__find(body, len, "peers-generation", &pgen) ||
+         !view_i64(pgen, &pg) || !aero_info__find(body, len, "partition-generation", &pagen) || !view_i64(pagen, &pa)))
         st = aero_err__set(&e, AERO_ERR_PROTOCOL, "malformed tend answer");
     if (st != AERO_OK) {
         free(body);
@@ -258,8 +246,7 @@ static void refresh_node(aero_cluster *c, aero_node *n, bool *peers_changed)
 }
 
 /* Does the peer entry list the address the node is reached at? */
-static bool lists_address(const aero_peer *p, const aero_node *n)
-{
+static bool lists_address(const aero_peer *p, const aero_node *n) {
     for (size_t h = 0; h < p->n_hosts; h++)
         if (p->hosts[h].port == n->port && strcmp(p->hosts[h].host, n->host) == 0)
             return true;
@@ -267,8 +254,7 @@ static bool lists_address(const aero_peer *p, const aero_node *n)
 }
 
 /* Step 3: fetch peers from every healthy node (new nodes included as they appear). */
-static bool refresh_peers(aero_cluster *c)
-{
+static bool refresh_peers(aero_cluster *c) {
     bool any_ok = false;
     for (size_t i = 0; i < c->n_nodes; i++)
         c->nodes[i]->friends = 0;
@@ -276,7 +262,7 @@ static bool refresh_peers(aero_cluster *c)
         aero_node *n = c->nodes[i];
         if (atomic_load(&n->failures) > 0 || !atomic_load(&n->active))
             continue;
-        static const char *const cmds[] = {"peers-clear-std"};
+        static const char *const cmds[] = { "peers-clear-std" };
         char *body = NULL;
         size_t len = 0;
         aero_error e;
@@ -302,8 +288,7 @@ static bool refresh_peers(aero_cluster *c)
             aero_node *known = find_node(c, p->name);
             if (known && atomic_load(&known->failures) > 0 && p->n_hosts > 0 && !lists_address(p, known)) {
                 /* The node came back on another address: drop the failing entry, the next pass adds the new one. */
-                aero_cluster__log(c, AERO_LOG_INFO, "node %s moved from %s: replacing it", known->name,
-                                  known->address);
+                aero_cluster__log(c, AERO_LOG_INFO, "node %s moved from %s: replacing it", known->name, known->address);
                 atomic_store(&known->active, false);
                 all_ok = false;
                 continue;
@@ -338,8 +323,7 @@ static bool refresh_peers(aero_cluster *c)
     return any_ok;
 }
 
-static void remove_at(aero_cluster *c, size_t i, aero_node **removed, size_t *n_removed, const char *why)
-{
+static void remove_at(aero_cluster *c, size_t i, aero_node **removed, size_t *n_removed, const char *why) {
     aero_node *n = c->nodes[i];
     aero_cluster__log(c, AERO_LOG_INFO, "node %s (%s) removed: %s", n->name, n->address, why);
     aero_pmap__remove_node(c->work, n);
@@ -359,16 +343,14 @@ typedef struct apply_ctx {
 } apply_ctx;
 
 static void apply_cb(void *ctx, const char *ns, uint32_t regime, uint32_t n_replicas, uint32_t replica,
-                     const uint8_t bitmap[AERO_BITMAP_BYTES])
-{
+                     const uint8_t bitmap[AERO_BITMAP_BYTES]) {
     apply_ctx *a = ctx;
     if (!aero_pmap__apply(a->c->work, a->n, ns, regime, n_replicas, replica, bitmap))
         a->ok = false;
 }
 
-static void refresh_partitions(aero_cluster *c, aero_node *n)
-{
-    static const char *const cmds[] = {"partition-generation", "replicas"};
+static void refresh_partitions(aero_cluster *c, aero_node *n) {
+    static const char *const cmds[] = { "partition-generation", "replicas" };
     char *body = NULL;
     size_t len = 0;
     aero_error e;
@@ -379,7 +361,7 @@ static void refresh_partitions(aero_cluster *c, aero_node *n)
                           !aero_info__find(body, len, "replicas", &rep)))
         st = aero_err__set(&e, AERO_ERR_PROTOCOL, "malformed replicas answer");
     if (st == AERO_OK) {
-        apply_ctx a = {c, n, true};
+        apply_ctx a = { c, n, true };
         st = aero_replicas__parse(rep.p, rep.len, apply_cb, &a);
         if (st != AERO_OK)
             aero_err__set(&e, st, "malformed replicas value");
@@ -396,8 +378,7 @@ static void refresh_partitions(aero_cluster *c, aero_node *n)
     n->partition_changed = false;
 }
 
-bool aero_tend__publish(aero_cluster *c)
-{
+bool aero_tend__publish(aero_cluster *c) {
     aero_pmap *map = NULL;
     aero_node **nodes = NULL;
     if (c->map_dirty) {
@@ -433,8 +414,7 @@ bool aero_tend__publish(aero_cluster *c)
     return true;
 }
 
-aero_status aero_tend__round(aero_cluster *c, aero_error *err)
-{
+aero_status aero_tend__round(aero_cluster *c, aero_error *err) {
     atomic_fetch_add_explicit(&c->tend_rounds, 1, memory_order_relaxed);
     bool peers_changed = false;
     if (c->n_nodes == 0) {

@@ -34,32 +34,27 @@
  * never be cancelled half-way (its borrowed connection would leak), so the
  * library enters the kernel directly.
  */
-static inline ssize_t sys_send(int fd, const void *p, size_t n, int flags)
-{
+static inline ssize_t sys_send(int fd, const void *p, size_t n, int flags) {
     return (ssize_t)syscall(SYS_sendto, fd, p, n, flags, NULL, 0);
 }
 
-static inline ssize_t sys_recv(int fd, void *p, size_t n, int flags)
-{
+static inline ssize_t sys_recv(int fd, void *p, size_t n, int flags) {
     return (ssize_t)syscall(SYS_recvfrom, fd, p, n, flags, NULL, NULL);
 }
 
-uint64_t aero_now_ns(void)
-{
+uint64_t aero_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t aero_now_coarse_ns(void)
-{
+uint64_t aero_now_coarse_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t aero_deadline_after_ms(uint32_t ms)
-{
+uint64_t aero_deadline_after_ms(uint32_t ms) {
     if (ms == 0)
         return UINT64_MAX;
     return aero_now_ns() + (uint64_t)ms * 1000000u;
@@ -70,8 +65,7 @@ uint64_t aero_deadline_after_ms(uint32_t ms)
  * when ready (or when the peer hung up: the next syscall reports it),
  * AERO_ERR_TIMEOUT after the deadline, AERO_ERR_CONNECTION on poll failure.
  */
-static aero_status wait_fd(int fd, short events, uint64_t deadline_ns, const char *what, aero_error *err)
-{
+static aero_status wait_fd(int fd, short events, uint64_t deadline_ns, const char *what, aero_error *err) {
     for (;;) {
         int timeout_ms = -1;
         if (deadline_ns != UINT64_MAX) {
@@ -81,7 +75,7 @@ static aero_status wait_fd(int fd, short events, uint64_t deadline_ns, const cha
             uint64_t left_ms = (deadline_ns - now + 999999u) / 1000000u;
             timeout_ms = left_ms > INT_MAX ? INT_MAX : (int)left_ms;
         }
-        struct pollfd p = {.fd = fd, .events = events, .revents = 0};
+        struct pollfd p = { .fd = fd, .events = events, .revents = 0 };
         int r = poll(&p, 1, timeout_ms);
         if (r > 0)
             return AERO_OK;
@@ -96,9 +90,8 @@ static aero_status wait_fd(int fd, short events, uint64_t deadline_ns, const cha
 /* Below this much time left, reads wait with poll(): SO_RCVTIMEO is too coarse. */
 #define RECV_POLL_BELOW_NS (40u * 1000000u)
 
-static bool set_rcvtimeo(aero_conn *c, uint32_t ms)
-{
-    struct timeval tv = {.tv_sec = (time_t)(ms / 1000u), .tv_usec = (suseconds_t)(ms % 1000u) * 1000};
+static bool set_rcvtimeo(aero_conn *c, uint32_t ms) {
+    struct timeval tv = { .tv_sec = (time_t)(ms / 1000u), .tv_usec = (suseconds_t)(ms % 1000u) * 1000 };
     if (setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0)
         return false;
     c->rcvtimeo_ms = ms;
@@ -110,8 +103,7 @@ static bool set_rcvtimeo(aero_conn *c, uint32_t ms)
  * flags to use (0: block under SO_RCVTIMEO; MSG_DONTWAIT: bytes are known to
  * be ready after a poll()), or -1 with *st set (timeout, poll failure).
  */
-static int recv_wait_mode(aero_conn *c, uint64_t deadline_ns, aero_status *st, aero_error *err)
-{
+static int recv_wait_mode(aero_conn *c, uint64_t deadline_ns, aero_status *st, aero_error *err) {
     if (deadline_ns == UINT64_MAX) {
         if (c->rcvtimeo_ms == 0 || set_rcvtimeo(c, 0))
             return 0;
@@ -147,8 +139,7 @@ static int recv_wait_mode(aero_conn *c, uint64_t deadline_ns, aero_status *st, a
  * One recv() of at most n (> 0) bytes into b, waiting until some arrive or the
  * deadline passes. *got > 0 on success.
  */
-static aero_status recv_some(aero_conn *c, uint8_t *b, size_t n, size_t *got, uint64_t deadline_ns, aero_error *err)
-{
+static aero_status recv_some(aero_conn *c, uint8_t *b, size_t n, size_t *got, uint64_t deadline_ns, aero_error *err) {
     for (;;) {
         aero_status st = AERO_OK;
         int flags = recv_wait_mode(c, deadline_ns, &st, err);
@@ -168,8 +159,7 @@ static aero_status recv_some(aero_conn *c, uint8_t *b, size_t n, size_t *got, ui
 }
 
 aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
-                               aero_error *err)
-{
+                               aero_error *err) {
     c->fd = -1;
     int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -210,8 +200,7 @@ aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, sockle
     return AERO_OK;
 }
 
-aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t deadline_ns, aero_error *err)
-{
+aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t deadline_ns, aero_error *err) {
     const uint8_t *b = p;
     if (c->fd < 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "write on a closed connection");
@@ -235,15 +224,13 @@ aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t dea
     return AERO_OK;
 }
 
-aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_ns, aero_error *err)
-{
+aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_ns, aero_error *err) {
     size_t got = 0;
     return aero_conn__read_some(c, p, n, n, &got, deadline_ns, err);
 }
 
 aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, size_t *got, uint64_t deadline_ns,
-                                 aero_error *err)
-{
+                                 aero_error *err) {
     uint8_t *b = p;
     size_t have = 0;
     *got = 0;
@@ -264,11 +251,10 @@ aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, 
     return AERO_OK;
 }
 
-bool aero_conn__is_stale(const aero_conn *c)
-{
+bool aero_conn__is_stale(const aero_conn *c) {
     if (c->fd < 0)
         return true;
-    struct pollfd p = {.fd = c->fd, .events = POLLIN, .revents = 0};
+    struct pollfd p = { .fd = c->fd, .events = POLLIN, .revents = 0 };
     int r;
     do {
         r = poll(&p, 1, 0);
@@ -279,16 +265,14 @@ bool aero_conn__is_stale(const aero_conn *c)
     return r > 0 && (p.revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) != 0;
 }
 
-void aero_conn__close(aero_conn *c)
-{
+void aero_conn__close(aero_conn *c) {
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
     c->rcvtimeo_ms = 0;
 }
 
-static bool parse_port(const char *s, size_t len, uint16_t *port)
-{
+static bool parse_port(const char *s, size_t len, uint16_t *port) {
     if (len == 0 || len > 5)
         return false;
     uint32_t v = 0;
@@ -304,8 +288,7 @@ static bool parse_port(const char *s, size_t len, uint16_t *port)
 }
 
 aero_status aero_net__parse_host(const char *s, size_t len, char *host, size_t host_cap, uint16_t *port,
-                                 uint16_t default_port)
-{
+                                 uint16_t default_port) {
     if (!s || !host || host_cap == 0 || !port)
         return AERO_ERR_INVALID_HOST;
     host[0] = '\0';

@@ -24,7 +24,8 @@ typedef struct aero_conn {
 } aero_conn;
 
 /** An unconnected connection (fd = -1). */
-#define AERO_CONN_INIT {.fd = -1, .last_used_ns = 0, .owner = NULL, .rcvtimeo_ms = 0}
+#define AERO_CONN_INIT \
+    { .fd = -1, .last_used_ns = 0, .owner = NULL, .rcvtimeo_ms = 0 }
 
 /** Monotonic clock in nanoseconds. */
 uint64_t aero_now_ns(void);

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ARENA_ALIGN (alignof(max_align_t))
+#define ARENA_ALIGN       (alignof(max_align_t))
 #define ARENA_FIRST_BLOCK 4096u
 
 typedef struct block {

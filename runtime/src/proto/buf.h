@@ -25,8 +25,8 @@ typedef struct aero_buf {
     uint8_t *data;
     size_t len;
     size_t cap;
-    bool heap;    /* data was allocated by the buffer */
-    bool failed;  /* sticky: an append could not be made */
+    bool heap;   /* data was allocated by the buffer */
+    bool failed; /* sticky: an append could not be made */
 } aero_buf;
 
 /** Start on `storage` (may be NULL with cap 0). */
@@ -53,14 +53,28 @@ bool aero_buf__reserve(aero_buf *b, size_t n);
 /** Growth path of aero_buf__append (out of line). */
 uint8_t *aero_buf__append_slow(aero_buf *b, size_t n);
 
-
 /* Big-endian loads and stores on raw memory. */
 static inline uint16_t aero_get_u16be(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
-static inline uint32_t aero_get_u32be(const uint8_t *p) { return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3]; }
-static inline uint64_t aero_get_u64be(const uint8_t *p) { return ((uint64_t)aero_get_u32be(p) << 32) | aero_get_u32be(p + 4); }
-static inline void aero_set_u16be(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static inline void aero_set_u32be(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
-static inline void aero_set_u64be(uint8_t *p, uint64_t v) { aero_set_u32be(p, (uint32_t)(v >> 32)); aero_set_u32be(p + 4, (uint32_t)v); }
+static inline uint32_t aero_get_u32be(const uint8_t *p) {
+    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
+}
+static inline uint64_t aero_get_u64be(const uint8_t *p) {
+    return ((uint64_t)aero_get_u32be(p) << 32) | aero_get_u32be(p + 4);
+}
+static inline void aero_set_u16be(uint8_t *p, uint16_t v) {
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+static inline void aero_set_u32be(uint8_t *p, uint32_t v) {
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+static inline void aero_set_u64be(uint8_t *p, uint64_t v) {
+    aero_set_u32be(p, (uint32_t)(v >> 32));
+    aero_set_u32be(p + 4, (uint32_t)v);
+}
 
 /** Copy n bytes; runs of up to 16 (bin names) with fixed-size moves instead of a call. */
 static inline void aero_copy_short(void *dst, const void *src, size_t n) {

@@ -112,9 +112,7 @@ aero_status aero_msg__op_value(aero_buf *b, aero_msg_header *h, uint8_t op, cons
                                const aero_value *v) {
     uint8_t *d;
     switch (v->type) {
-    case AERO_NIL:
-        op_begin(b, h, op, AERO_PT_NULL, name, name_len, 0);
-        break;
+    case AERO_NIL: op_begin(b, h, op, AERO_PT_NULL, name, name_len, 0); break;
     case AERO_BOOL:
         if ((d = op_begin(b, h, op, AERO_PT_BOOL, name, name_len, 1)))
             d[0] = v->v.b ? 1 : 0;
@@ -137,7 +135,8 @@ aero_status aero_msg__op_value(aero_buf *b, aero_msg_header *h, uint8_t op, cons
     case AERO_BLOB:
     case AERO_HLL:
         if ((d = op_begin(b, h, op, v->type == AERO_BLOB ? AERO_PT_BLOB : AERO_PT_HLL, name, name_len,
-                          v->v.bytes.len)) && v->v.bytes.len)
+                          v->v.bytes.len)) &&
+            v->v.bytes.len)
             memcpy(d, v->v.bytes.ptr, v->v.bytes.len);
         break;
     case AERO_GEOJSON: /* flags and ncells (u16 BE) before the text */
@@ -170,8 +169,7 @@ aero_status aero_msg__op_value(aero_buf *b, aero_msg_header *h, uint8_t op, cons
     }
     case AERO_WILDCARD:
     case AERO_INFINITY:
-    default:
-        return AERO_ERR_PARAM;
+    default: return AERO_ERR_PARAM;
     }
     return b->failed ? AERO_ERR_NO_MEMORY : AERO_OK;
 }
@@ -281,9 +279,7 @@ aero_status aero_msg__parse_single(const uint8_t *p, size_t len, aero_msg_view *
 
 aero_status aero_particle__decode(uint8_t ptype, const uint8_t *p, size_t len, aero_arena *arena, aero_value *out) {
     switch (ptype) {
-    case AERO_PT_NULL:
-        *out = aero_nil();
-        return AERO_OK;
+    case AERO_PT_NULL: *out = aero_nil(); return AERO_OK;
     case AERO_PT_INTEGER: {
         if (len > 8)
             return AERO_ERR_PROTOCOL;
@@ -330,7 +326,7 @@ aero_status aero_particle__decode(uint8_t ptype, const uint8_t *p, size_t len, a
     }
     case AERO_PT_LIST:
     case AERO_PT_MAP: {
-        aero_mp_reader r = {p, p + len};
+        aero_mp_reader r = { p, p + len };
         aero_status st = aero_mp__unpack_value(&r, arena, out);
         if (st != AERO_OK)
             return st;

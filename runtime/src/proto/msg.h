@@ -91,9 +91,9 @@ aero_status aero_msg__end(aero_buf *b, size_t start, const aero_msg_header *h);
 /** A validated AS_MSG: header plus the field and op regions. */
 typedef struct aero_msg_view {
     aero_msg_header h;
-    const uint8_t *fields;  /* first field */
-    const uint8_t *ops;     /* first op */
-    const uint8_t *end;     /* one past the last op */
+    const uint8_t *fields; /* first field */
+    const uint8_t *ops;    /* first op */
+    const uint8_t *end;    /* one past the last op */
 } aero_msg_view;
 
 /**
@@ -123,7 +123,7 @@ typedef struct aero_op_view {
     uint8_t op;
     uint8_t ptype;
     uint8_t name_len;
-    const char *name;        /* not NUL-terminated */
+    const char *name; /* not NUL-terminated */
     const uint8_t *value;
     uint32_t value_len;
 } aero_op_view;

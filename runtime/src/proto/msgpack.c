@@ -81,8 +81,7 @@ void aero_mp__pack_double(aero_buf *b, double v) {
     }
 }
 
-static void pack_header(aero_buf *b, uint32_t n, uint8_t fix, uint32_t fixmax, uint8_t c8, uint8_t c16,
-                        uint8_t c32) {
+static void pack_header(aero_buf *b, uint32_t n, uint8_t fix, uint32_t fixmax, uint8_t c8, uint8_t c16, uint8_t c32) {
     uint8_t *d;
     if (n <= fixmax) {
         aero_buf__put_u8(b, (uint8_t)(fix | n));
@@ -155,30 +154,14 @@ static aero_status pack_value(aero_buf *b, const aero_value *v, int depth) {
     if (depth > AERO_MP_MAX_DEPTH)
         return AERO_ERR_PARAM;
     switch (v->type) {
-    case AERO_NIL:
-        aero_mp__pack_nil(b);
-        return AERO_OK;
-    case AERO_BOOL:
-        aero_mp__pack_bool(b, v->v.b);
-        return AERO_OK;
-    case AERO_INT:
-        aero_mp__pack_int(b, v->v.i);
-        return AERO_OK;
-    case AERO_DOUBLE:
-        aero_mp__pack_double(b, v->v.d);
-        return AERO_OK;
-    case AERO_STR:
-        aero_mp__pack_particle_str(b, AERO_PT_STRING, v->v.str.ptr, v->v.str.len);
-        return AERO_OK;
-    case AERO_GEOJSON:
-        aero_mp__pack_particle_str(b, AERO_PT_GEOJSON, v->v.str.ptr, v->v.str.len);
-        return AERO_OK;
-    case AERO_BLOB:
-        aero_mp__pack_particle_str(b, AERO_PT_BLOB, v->v.bytes.ptr, v->v.bytes.len);
-        return AERO_OK;
-    case AERO_HLL:
-        aero_mp__pack_particle_str(b, AERO_PT_HLL, v->v.bytes.ptr, v->v.bytes.len);
-        return AERO_OK;
+    case AERO_NIL: aero_mp__pack_nil(b); return AERO_OK;
+    case AERO_BOOL: aero_mp__pack_bool(b, v->v.b); return AERO_OK;
+    case AERO_INT: aero_mp__pack_int(b, v->v.i); return AERO_OK;
+    case AERO_DOUBLE: aero_mp__pack_double(b, v->v.d); return AERO_OK;
+    case AERO_STR: aero_mp__pack_particle_str(b, AERO_PT_STRING, v->v.str.ptr, v->v.str.len); return AERO_OK;
+    case AERO_GEOJSON: aero_mp__pack_particle_str(b, AERO_PT_GEOJSON, v->v.str.ptr, v->v.str.len); return AERO_OK;
+    case AERO_BLOB: aero_mp__pack_particle_str(b, AERO_PT_BLOB, v->v.bytes.ptr, v->v.bytes.len); return AERO_OK;
+    case AERO_HLL: aero_mp__pack_particle_str(b, AERO_PT_HLL, v->v.bytes.ptr, v->v.bytes.len); return AERO_OK;
     case AERO_LIST: {
         uint32_t n = v->v.list.count;
         if (v->v.list.ordered) {
@@ -216,12 +199,8 @@ static aero_status pack_value(aero_buf *b, const aero_value *v, int depth) {
         }
         return AERO_OK;
     }
-    case AERO_WILDCARD:
-        pack_ext1(b, 0xff, 0x00);
-        return AERO_OK;
-    case AERO_INFINITY:
-        pack_ext1(b, 0xff, 0x01);
-        return AERO_OK;
+    case AERO_WILDCARD: pack_ext1(b, 0xff, 0x00); return AERO_OK;
+    case AERO_INFINITY: pack_ext1(b, 0xff, 0x01); return AERO_OK;
     }
     return AERO_ERR_PARAM;
 }
@@ -288,32 +267,29 @@ static bool read_head(aero_mp_reader *r, enum kind *k, uint64_t *n, uint8_t *ext
     }
     uint64_t v;
     switch (c) {
-    case 0xc0:
-        *k = K_NIL;
-        return true;
+    case 0xc0: *k = K_NIL; return true;
     case 0xc2:
     case 0xc3:
         *k = K_BOOL;
         *n = c & 1;
         return true;
-    case 0xc4: case 0xc5: case 0xc6:
-        *k = K_BIN;
-        return take_be(r, (size_t)1 << (c - 0xc4), n);
-    case 0xc7: case 0xc8: case 0xc9:
+    case 0xc4:
+    case 0xc5:
+    case 0xc6: *k = K_BIN; return take_be(r, (size_t)1 << (c - 0xc4), n);
+    case 0xc7:
+    case 0xc8:
+    case 0xc9:
         *k = K_EXT;
         if (!take_be(r, (size_t)1 << (c - 0xc7), n) || left(r) < 1)
             return false;
         *ext_type = *r->p++;
         return true;
-    case 0xca:
-        *k = K_F32;
-        return take_be(r, 4, n);
-    case 0xcb:
-        *k = K_F64;
-        return take_be(r, 8, n);
-    case 0xcc: case 0xcd: case 0xce: case 0xcf:
-        *k = K_UINT;
-        return take_be(r, (size_t)1 << (c - 0xcc), n);
+    case 0xca: *k = K_F32; return take_be(r, 4, n);
+    case 0xcb: *k = K_F64; return take_be(r, 8, n);
+    case 0xcc:
+    case 0xcd:
+    case 0xce:
+    case 0xcf: *k = K_UINT; return take_be(r, (size_t)1 << (c - 0xcc), n);
     case 0xd0:
         *k = K_INT;
         if (!take_be(r, 1, &v))
@@ -332,28 +308,26 @@ static bool read_head(aero_mp_reader *r, enum kind *k, uint64_t *n, uint8_t *ext
             return false;
         *n = (uint64_t)(int64_t)(int32_t)v;
         return true;
-    case 0xd3:
-        *k = K_INT;
-        return take_be(r, 8, n);
-    case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8:
+    case 0xd3: *k = K_INT; return take_be(r, 8, n);
+    case 0xd4:
+    case 0xd5:
+    case 0xd6:
+    case 0xd7:
+    case 0xd8:
         *k = K_EXT;
         *n = (uint64_t)1 << (c - 0xd4);
         if (left(r) < 1)
             return false;
         *ext_type = *r->p++;
         return true;
-    case 0xd9: case 0xda: case 0xdb:
-        *k = K_STR;
-        return take_be(r, (size_t)1 << (c - 0xd9), n);
-    case 0xdc: case 0xdd:
-        *k = K_ARRAY;
-        return take_be(r, c == 0xdc ? 2 : 4, n);
-    case 0xde: case 0xdf:
-        *k = K_MAP;
-        return take_be(r, c == 0xde ? 2 : 4, n);
-    default: /* 0xc1 is never used */
-        *k = K_BAD;
-        return false;
+    case 0xd9:
+    case 0xda:
+    case 0xdb: *k = K_STR; return take_be(r, (size_t)1 << (c - 0xd9), n);
+    case 0xdc:
+    case 0xdd: *k = K_ARRAY; return take_be(r, c == 0xdc ? 2 : 4, n);
+    case 0xde:
+    case 0xdf: *k = K_MAP; return take_be(r, c == 0xde ? 2 : 4, n);
+    default: /* 0xc1 is never used */ *k = K_BAD; return false;
     }
 }
 
@@ -383,8 +357,7 @@ aero_status aero_mp__skip(aero_mp_reader *r) {
                 return AERO_ERR_PROTOCOL;
             owed += k == K_MAP ? 2 * n : n;
             break;
-        default:
-            break;
+        default: break;
         }
     }
     return AERO_OK;
@@ -578,16 +551,10 @@ static aero_status unpack(aero_mp_reader *r, unpack_ctx *c, aero_value *out, int
     if (!read_head(r, &k, &n, &et))
         return AERO_ERR_PROTOCOL;
     switch (k) {
-    case K_NIL:
-        *out = aero_nil();
-        return AERO_OK;
-    case K_BOOL:
-        *out = aero_bool(n != 0);
-        return AERO_OK;
+    case K_NIL: *out = aero_nil(); return AERO_OK;
+    case K_BOOL: *out = aero_bool(n != 0); return AERO_OK;
     case K_UINT:
-    case K_INT:
-        *out = aero_int((int64_t)n);
-        return AERO_OK;
+    case K_INT: *out = aero_int((int64_t)n); return AERO_OK;
     case K_F32: {
         uint32_t bits = (uint32_t)n;
         float f;
@@ -609,10 +576,8 @@ static aero_status unpack(aero_mp_reader *r, unpack_ctx *c, aero_value *out, int
         r->p += n;
         return unpack_bytes(p, (size_t)n, c->arena, out);
     }
-    case K_ARRAY:
-        return unpack_list(r, c, out, n, depth);
-    case K_MAP:
-        return unpack_map(r, c, out, n, depth);
+    case K_ARRAY: return unpack_list(r, c, out, n, depth);
+    case K_MAP: return unpack_map(r, c, out, n, depth);
     case K_EXT:
         if (n > left(r))
             return AERO_ERR_PROTOCOL;
@@ -624,15 +589,14 @@ static aero_status unpack(aero_mp_reader *r, unpack_ctx *c, aero_value *out, int
             *out = aero_nil();
         r->p += n;
         return AERO_OK;
-    case K_BAD:
-        break;
+    case K_BAD: break;
     }
     return AERO_ERR_PROTOCOL;
 }
 
 aero_status aero_mp__unpack_value(aero_mp_reader *r, aero_arena *arena, aero_value *out) {
     aero_mp_reader save = *r;
-    unpack_ctx c = {arena, 0};
+    unpack_ctx c = { arena, 0 };
     aero_status st = unpack(r, &c, out, 0);
     if (st != AERO_OK) {
         *r = save;

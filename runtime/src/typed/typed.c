@@ -21,13 +21,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FIELD(obj, off, T) ((T *)(void *)((char *)(obj) + (off)))
+#define FIELD(obj, off, T)  ((T *)(void *)((char *)(obj) + (off)))
 #define CFIELD(obj, off, T) ((const T *)(const void *)((const char *)(obj) + (off)))
 
 typedef const char *cstr; /* so CFIELD(obj, off, cstr) is a const char *const * */
 
-static aero_status check_abi(const aero_schema_record *r, aero_error *err)
-{
+static aero_status check_abi(const aero_schema_record *r, aero_error *err) {
     if (!r)
         return aero_err__set(err, AERO_ERR_PARAM, "NULL schema descriptor");
     if (AERO_UNLIKELY(r->abi != AERO_SCHEMA_ABI))
@@ -43,28 +42,24 @@ static aero_status check_abi(const aero_schema_record *r, aero_error *err)
 
 /* ---- keys ---- */
 
-aero_key aero_schema_key_str(const aero_schema_record *r, const char *key)
-{
+aero_key aero_schema_key_str(const aero_schema_record *r, const char *key) {
     aero_dataset ds = aero_dataset_of(r->ns, r->set);
     return aero_dataset_id_str(&ds, key);
 }
 
-aero_key aero_schema_key_int(const aero_schema_record *r, int64_t key)
-{
+aero_key aero_schema_key_int(const aero_schema_record *r, int64_t key) {
     aero_dataset ds = aero_dataset_of(r->ns, r->set);
     return aero_dataset_id_int(&ds, key);
 }
 
-aero_key aero_schema_key_blob(const aero_schema_record *r, const void *key, size_t len)
-{
+aero_key aero_schema_key_blob(const aero_schema_record *r, const void *key, size_t len) {
     aero_dataset ds = aero_dataset_of(r->ns, r->set);
     return aero_dataset_id_blob(&ds, key, len);
 }
 
 /* ---- writes ---- */
 
-static aero_write *start(aero_session *s, aero_schema_op op, const aero_key *key)
-{
+static aero_write *start(aero_session *s, aero_schema_op op, const aero_key *key) {
     switch (op) {
     case AERO_SCHEMA_UPSERT: return aero_session_upsert(s, key);
     case AERO_SCHEMA_INSERT: return aero_session_insert(s, key);
@@ -77,19 +72,12 @@ static aero_write *start(aero_session *s, aero_schema_op op, const aero_key *key
 
 /* Add one bin to the write, or return an error status (the caller abandons). */
 static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aero_schema_bin *b, const void *obj,
-                           aero_error *err)
-{
+                           aero_error *err) {
     bool required = (b->flags & AERO_SCHEMA_REQUIRED) != 0;
     switch ((aero_schema_type)b->type) {
-    case AERO_SCHEMA_INT:
-        aero_write_bin_set_int(w, b->name, *CFIELD(obj, b->offset, int64_t));
-        return AERO_OK;
-    case AERO_SCHEMA_DOUBLE:
-        aero_write_bin_set_double(w, b->name, *CFIELD(obj, b->offset, double));
-        return AERO_OK;
-    case AERO_SCHEMA_BOOL:
-        aero_write_bin_set_bool(w, b->name, *CFIELD(obj, b->offset, bool));
-        return AERO_OK;
+    case AERO_SCHEMA_INT: aero_write_bin_set_int(w, b->name, *CFIELD(obj, b->offset, int64_t)); return AERO_OK;
+    case AERO_SCHEMA_DOUBLE: aero_write_bin_set_double(w, b->name, *CFIELD(obj, b->offset, double)); return AERO_OK;
+    case AERO_SCHEMA_BOOL: aero_write_bin_set_bool(w, b->name, *CFIELD(obj, b->offset, bool)); return AERO_OK;
     case AERO_SCHEMA_STR:
     case AERO_SCHEMA_GEOJSON: {
         const char *v = *CFIELD(obj, b->offset, cstr);
@@ -128,8 +116,8 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
         }
         char why[128];
         if (b->sig && !aero_schema_value_matches(v, b->sig, why, sizeof why))
-            return aero_err__set(err, AERO_ERR_PARAM, "%s.%s does not match its declared type: %s", r->name,
-                                 b->field, why);
+            return aero_err__set(err, AERO_ERR_PARAM, "%s.%s does not match its declared type: %s", r->name, b->field,
+                                 why);
         aero_write_bin_set(w, b->name, v);
         return AERO_OK;
     }
@@ -138,8 +126,7 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
 }
 
 aero_status aero_schema_write(aero_session *s, const aero_schema_record *r, aero_schema_op op, const aero_key *key,
-                              const void *obj, aero_error *err)
-{
+                              const void *obj, aero_error *err) {
     aero_status rc = check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
@@ -164,8 +151,7 @@ aero_status aero_schema_write(aero_session *s, const aero_schema_record *r, aero
 /* ---- reads ---- */
 
 /* Index of the bin named `name`, or -1 (binary search over by_name). */
-static int64_t find_bin(const aero_schema_record *r, const char *name)
-{
+static int64_t find_bin(const aero_schema_record *r, const char *name) {
     size_t lo = 0, hi = r->n_bins;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -181,17 +167,15 @@ static int64_t find_bin(const aero_schema_record *r, const char *name)
     return -1;
 }
 
-static aero_status mismatch(aero_error *err, const aero_schema_record *r, const aero_schema_bin *b,
-                            const aero_value *v, const char *want, const char *why)
-{
+static aero_status mismatch(aero_error *err, const aero_schema_record *r, const aero_schema_bin *b, const aero_value *v,
+                            const char *want, const char *why) {
     return aero_err__set(err, AERO_ERR_BIN_INCOMPATIBLE_TYPE, "%s.%s: bin '%s' is %s, declared %s%s%s", r->name,
                          b->field, b->name, aero_type_str(v->type), want, why ? ": " : "", why ? why : "");
 }
 
 /* Store one value into its field; no allocation. */
 static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, const aero_value *v, void *obj,
-                         aero_error *err)
-{
+                         aero_error *err) {
     switch ((aero_schema_type)b->type) {
     case AERO_SCHEMA_INT:
         if (v->type != AERO_INT)
@@ -243,8 +227,7 @@ static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, 
         break;
     }
     default:
-        return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has an unknown type %u", r->name, b->field,
-                             (unsigned)b->type);
+        return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has an unknown type %u", r->name, b->field, (unsigned)b->type);
     }
     if (b->has_offset != AERO_SCHEMA_NO_FLAG)
         *FIELD(obj, b->has_offset, bool) = true;
@@ -259,8 +242,7 @@ typedef struct seen_set {
     uint8_t *bits;
 } seen_set;
 
-static aero_status seen_init(seen_set *s, const aero_schema_record *r, aero_error *err)
-{
+static aero_status seen_init(seen_set *s, const aero_schema_record *r, aero_error *err) {
     size_t bytes = ((size_t)r->n_bins + 7) / 8;
     s->bits = r->n_bins > SEEN_STACK_BITS ? malloc(bytes) : s->stack;
     if (!s->bits)
@@ -269,16 +251,14 @@ static aero_status seen_init(seen_set *s, const aero_schema_record *r, aero_erro
     return AERO_OK;
 }
 
-static void seen_free(seen_set *s)
-{
+static void seen_free(seen_set *s) {
     if (s->bits != s->stack)
         free(s->bits);
 }
 
 /* After the bins were stored: every required bin that was asked for must be there. */
 static aero_status check_required(const aero_schema_record *r, const seen_set *seen, const unsigned *fields,
-                                  size_t n_fields, aero_error *err)
-{
+                                  size_t n_fields, aero_error *err) {
     for (uint32_t i = 0; i < r->n_bins; i++) {
         const aero_schema_bin *b = &r->bins[i];
         if ((b->flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) != AERO_SCHEMA_REQUIRED)
@@ -297,9 +277,8 @@ static aero_status check_required(const aero_schema_record *r, const seen_set *s
 }
 
 /* Decode rec into obj; `fields` (may be NULL) limits which required bins must be present. */
-static aero_status decode(const aero_schema_record *r, const aero_record *rec, const unsigned *fields,
-                          size_t n_fields, void *obj, aero_error *err)
-{
+static aero_status decode(const aero_schema_record *r, const aero_record *rec, const unsigned *fields, size_t n_fields,
+                          void *obj, aero_error *err) {
     memcpy(obj, r->init, r->size);
     seen_set seen;
     aero_status rc = seen_init(&seen, r, err);
@@ -331,8 +310,7 @@ typedef struct sink_ctx {
     uint32_t next;
 } sink_ctx;
 
-static int64_t find_bin_n(const aero_schema_record *r, const char *name, size_t len, uint32_t hint)
-{
+static int64_t find_bin_n(const aero_schema_record *r, const char *name, size_t len, uint32_t hint) {
     if (hint < r->n_bins && strncmp(r->bins[hint].name, name, len) == 0 && r->bins[hint].name[len] == '\0')
         return hint;
     char z[AERO_BIN_NAME_MAX + 1];
@@ -343,8 +321,7 @@ static int64_t find_bin_n(const aero_schema_record *r, const char *name, size_t 
     return find_bin(r, z);
 }
 
-static aero_status sink_bin(void *ctx, const aero_op_view *op, uint32_t position, aero_arena *arena, aero_error *err)
-{
+static aero_status sink_bin(void *ctx, const aero_op_view *op, uint32_t position, aero_arena *arena, aero_error *err) {
     (void)position;
     sink_ctx *t = ctx;
     int64_t idx = find_bin_n(t->r, op->name, op->name_len, t->next);
@@ -369,8 +346,7 @@ static aero_status sink_bin(void *ctx, const aero_op_view *op, uint32_t position
     return AERO_OK;
 }
 
-aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj, aero_error *err)
-{
+aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj, aero_error *err) {
     aero_status rc = check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
@@ -381,10 +357,8 @@ aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *r
 
 #define NAMES_STACK 64
 
-aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const aero_key *key,
-                            const unsigned *fields, size_t n_fields, void *obj, aero_record *holder,
-                            aero_error *err)
-{
+aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const aero_key *key, const unsigned *fields,
+                            size_t n_fields, void *obj, aero_record *holder, aero_error *err) {
     aero_status rc = check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
@@ -412,8 +386,8 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
     seen_set seen;
     rc = seen_init(&seen, r, err);
     if (rc == AERO_OK) {
-        sink_ctx ctx = {r, obj, &seen, 0};
-        aero_read_spec spec = {names, n_fields, false, NULL, 0, NULL, 0, 0};
+        sink_ctx ctx = { r, obj, &seen, 0 };
+        aero_read_spec spec = { names, n_fields, false, NULL, 0, NULL, 0, 0 };
         aero_err__reset(err);
         rc = aero_read__one_into(s, &s->read_point, key, &spec, holder, sink_bin, &ctx, err);
         if (rc == AERO_OK && holder->result != AERO_OK)
@@ -431,9 +405,8 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
 
 /* ---- batch ---- */
 
-static aero_key nth_key(const aero_schema_record *r, const aero_dataset *ds, const void *keys,
-                        const size_t *lens, size_t i)
-{
+static aero_key nth_key(const aero_schema_record *r, const aero_dataset *ds, const void *keys, const size_t *lens,
+                        size_t i) {
     switch (r->key_type) {
     case AERO_KEY_INT: return aero_dataset_id_int(ds, ((const int64_t *)keys)[i]);
     case AERO_KEY_BLOB: return aero_dataset_id_blob(ds, ((const void *const *)keys)[i], lens ? lens[i] : 0);
@@ -441,10 +414,8 @@ static aero_key nth_key(const aero_schema_record *r, const aero_dataset *ds, con
     }
 }
 
-aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, const void *keys,
-                                 const size_t *key_lens, size_t n, void *objs, aero_status *results,
-                                 aero_record *holders, aero_error *err)
-{
+aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, const void *keys, const size_t *key_lens,
+                                 size_t n, void *objs, aero_status *results, aero_record *holders, aero_error *err) {
     aero_status rc = check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
@@ -492,8 +463,7 @@ aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, c
 
 /* ---- delete, touch, exists ---- */
 
-static aero_status meta_write(aero_write *w, bool *existed, aero_error *err)
-{
+static aero_status meta_write(aero_write *w, bool *existed, aero_error *err) {
     if (!w)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a write");
     aero_record out;
@@ -506,8 +476,7 @@ static aero_status meta_write(aero_write *w, bool *existed, aero_error *err)
 }
 
 aero_status aero_schema_delete(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *existed,
-                               aero_error *err)
-{
+                               aero_error *err) {
     aero_status rc = check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
@@ -517,8 +486,7 @@ aero_status aero_schema_delete(aero_session *s, const aero_schema_record *r, con
 }
 
 aero_status aero_schema_touch(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *existed,
-                              aero_error *err)
-{
+                              aero_error *err) {
     aero_status rc = check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
@@ -528,8 +496,7 @@ aero_status aero_schema_touch(aero_session *s, const aero_schema_record *r, cons
 }
 
 aero_status aero_schema_exists(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *exists,
-                               aero_error *err)
-{
+                               aero_error *err) {
     aero_status rc = check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
@@ -542,8 +509,7 @@ aero_status aero_schema_exists(aero_session *s, const aero_schema_record *r, con
 
 aero_stream *aero_schema_query(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
                                const aero_ael_slot *slots, size_t n_slots, const aero_value *args, size_t n_args,
-                               aero_error *err)
-{
+                               aero_error *err) {
     if (check_abi(r, err) != AERO_OK)
         return NULL;
     if (!s || !bytes || !len) {
@@ -571,8 +537,7 @@ aero_stream *aero_schema_query(aero_session *s, const aero_schema_record *r, con
 }
 
 aero_expr *aero_schema_filter(const uint8_t *bytes, size_t len, const aero_ael_slot *slots, size_t n_slots,
-                              const aero_value *args, size_t n_args, aero_error *err)
-{
+                              const aero_value *args, size_t n_args, aero_error *err) {
     if (!bytes || !len) {
         aero_err__set(err, AERO_ERR_PARAM, "empty filter");
         return NULL;
@@ -586,8 +551,7 @@ aero_expr *aero_schema_filter(const uint8_t *bytes, size_t len, const aero_ael_s
 }
 
 aero_stream *aero_schema_query_ael(aero_session *s, const aero_schema_record *r, const char *ael,
-                                   const aero_value *args, size_t n_args, aero_error *err)
-{
+                                   const aero_value *args, size_t n_args, aero_error *err) {
     if (check_abi(r, err) != AERO_OK)
         return NULL;
     if (!s || !ael) {

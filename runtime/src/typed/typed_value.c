@@ -12,24 +12,23 @@
 #include <string.h>
 
 /* The signature right after the type that starts at sig (NULL if malformed). */
-static const char *sig_skip(const char *sig, int depth)
-{
+static const char *sig_skip(const char *sig, int depth) {
     if (!sig || depth > 64)
         return NULL;
     switch (*sig) {
-    case 'i': case 'd': case 'b': case 's': case 'y': case 'g':
-        return sig + 1;
-    case 'l':
-        return sig_skip(sig + 1, depth + 1);
-    case 'm':
-        return sig_skip(sig_skip(sig + 1, depth + 1), depth + 1);
-    default:
-        return NULL;
+    case 'i':
+    case 'd':
+    case 'b':
+    case 's':
+    case 'y':
+    case 'g': return sig + 1;
+    case 'l': return sig_skip(sig + 1, depth + 1);
+    case 'm': return sig_skip(sig_skip(sig + 1, depth + 1), depth + 1);
+    default: return NULL;
     }
 }
 
-static const char *sig_name(char c)
-{
+static const char *sig_name(char c) {
     switch (c) {
     case 'i': return "int";
     case 'd': return "double";
@@ -48,8 +47,7 @@ typedef struct path {
     size_t size, len;
 } path;
 
-static void path_push(path *p, size_t *mark, const char *fmt, const aero_value *k, uint32_t i)
-{
+static void path_push(path *p, size_t *mark, const char *fmt, const aero_value *k, uint32_t i) {
     *mark = p->len;
     if (!p->buf || p->len >= p->size)
         return;
@@ -65,15 +63,13 @@ static void path_push(path *p, size_t *mark, const char *fmt, const aero_value *
         p->len += (size_t)n < p->size - p->len ? (size_t)n : p->size - p->len - 1;
 }
 
-static void path_pop(path *p, size_t mark)
-{
+static void path_pop(path *p, size_t mark) {
     p->len = mark;
     if (p->buf && p->size)
         p->buf[mark < p->size ? mark : p->size - 1] = '\0';
 }
 
-static bool fail(path *p, char want, aero_type got)
-{
+static bool fail(path *p, char want, aero_type got) {
     if (p->buf && p->size) {
         size_t n = p->len < p->size ? p->len : p->size - 1;
         snprintf(p->buf + n, p->size - n, "%sexpected %s, got %s", n ? ": " : "", sig_name(want), aero_type_str(got));
@@ -81,8 +77,7 @@ static bool fail(path *p, char want, aero_type got)
     return false;
 }
 
-static bool match(const aero_value *v, const char *sig, path *p, int depth)
-{
+static bool match(const aero_value *v, const char *sig, path *p, int depth) {
     if (depth > 64)
         return fail(p, *sig, v->type);
     switch (*sig) {
@@ -127,14 +122,12 @@ static bool match(const aero_value *v, const char *sig, path *p, int depth)
         }
         return true;
     }
-    default:
-        return fail(p, '?', v->type);
+    default: return fail(p, '?', v->type);
     }
 }
 
-bool aero_schema_value_matches(const aero_value *v, const char *sig, char *why, size_t why_size)
-{
-    path p = {why, why_size, 0};
+bool aero_schema_value_matches(const aero_value *v, const char *sig, char *why, size_t why_size) {
+    path p = { why, why_size, 0 };
     if (why && why_size)
         why[0] = '\0';
     if (!v || !sig || !sig_skip(sig, 0)) {

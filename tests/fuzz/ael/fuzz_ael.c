@@ -22,7 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memcpy(text, data, size);
     text[size] = '\0';
 
-    static const aero_value items[] = {{.type = AERO_STR, .v.str = {"a", 1}}, {.type = AERO_STR, .v.str = {"b", 1}}};
+    static const aero_value items[] = { { .type = AERO_STR, .v.str = { "a", 1 } },
+                                        { .type = AERO_STR, .v.str = { "b", 1 } } };
     aero_value args[4];
     args[0] = aero_int(5);
     args[1] = aero_str("x");
@@ -40,11 +41,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
 
     static const aero_ael_bin bins[] = {
-        {"a", AERO_AEL_INT}, {"s", AERO_AEL_STRING}, {"l", AERO_AEL_LIST}, {"m", AERO_AEL_MAP},
-        {"f", AERO_AEL_FLOAT}, {"b", AERO_AEL_BOOL}, {"x", AERO_AEL_ANY},
+        { "a", AERO_AEL_INT },   { "s", AERO_AEL_STRING }, { "l", AERO_AEL_LIST }, { "m", AERO_AEL_MAP },
+        { "f", AERO_AEL_FLOAT }, { "b", AERO_AEL_BOOL },   { "x", AERO_AEL_ANY },
     };
-    static const aero_ael_env env = {bins, sizeof bins / sizeof bins[0]};
-    static const aero_ael_type pt[] = {AERO_AEL_INT, AERO_AEL_ANY, AERO_AEL_LIST};
+    static const aero_ael_env env = { bins, sizeof bins / sizeof bins[0] };
+    static const aero_ael_type pt[] = { AERO_AEL_INT, AERO_AEL_ANY, AERO_AEL_LIST };
     aero_ael_template t;
     aero_ael_diag d;
     if (aero_ael__compile_typed(text, &env, pt, 3, &t, &d) == AERO_OK) {
@@ -57,10 +58,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     } else if (d.message[0] == '\0') {
         abort();
     }
-    static const uint8_t lctx[] = {0x92, 0x10, 0x00};
+    static const uint8_t lctx[] = { 0x92, 0x10, 0x00 };
     static const aero_ael_index idx[] = {
-        {"ia", "a", AERO_AEL_INT, NULL, 0, 1}, {"is", "s", AERO_AEL_STRING, NULL, 0, 2},
-        {"il", "l", AERO_AEL_INT, lctx, sizeof lctx, 3}, {"ib", "b", AERO_AEL_BLOB, NULL, 0, -1},
+        { "ia", "a", AERO_AEL_INT, NULL, 0, 1 },
+        { "is", "s", AERO_AEL_STRING, NULL, 0, 2 },
+        { "il", "l", AERO_AEL_INT, lctx, sizeof lctx, 3 },
+        { "ib", "b", AERO_AEL_BLOB, NULL, 0, -1 },
     };
     aero_ael_filter f;
     aero_expr *rest;

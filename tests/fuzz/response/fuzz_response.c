@@ -39,7 +39,7 @@ static void walk_messages(const uint8_t *data, size_t size, aero_arena *arena) {
         while (aero_msg__next_op(&it, &op)) {
             aero_value v;
             aero_particle__decode(op.ptype, op.value, op.value_len, arena, &v);
-            aero_mp_reader r = {op.value, op.value + op.value_len};
+            aero_mp_reader r = { op.value, op.value + op.value_len };
             aero_mp__skip(&r);
             n++;
         }
@@ -65,12 +65,9 @@ static bool same(const aero_value *a, const aero_value *b) {
     if (a->type != b->type)
         return false;
     switch (a->type) {
-    case AERO_BOOL:
-        return a->v.b == b->v.b;
-    case AERO_INT:
-        return a->v.i == b->v.i;
-    case AERO_DOUBLE:
-        return memcmp(&a->v.d, &b->v.d, sizeof(double)) == 0;
+    case AERO_BOOL: return a->v.b == b->v.b;
+    case AERO_INT: return a->v.i == b->v.i;
+    case AERO_DOUBLE: return memcmp(&a->v.d, &b->v.d, sizeof(double)) == 0;
     case AERO_STR:
     case AERO_GEOJSON:
         return a->v.str.len == b->v.str.len && memcmp(a->v.str.ptr, b->v.str.ptr, a->v.str.len) == 0 &&
@@ -94,8 +91,7 @@ static bool same(const aero_value *a, const aero_value *b) {
                 !same(&a->v.map.entries[i].value, &b->v.map.entries[i].value))
                 return false;
         return true;
-    default:
-        return true;
+    default: return true;
     }
 }
 
@@ -126,10 +122,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
     /* as one msgpack value; skip and unpack must agree on well-formedness
      * except where unpack's depth limit applies */
-    aero_mp_reader r = {data, data + size};
+    aero_mp_reader r = { data, data + size };
     aero_value v;
     aero_status st = aero_mp__unpack_value(&r, arena, &v);
-    aero_mp_reader s = {data, data + size};
+    aero_mp_reader s = { data, data + size };
     aero_status st2 = aero_mp__skip(&s);
     if (st == AERO_OK && (st2 != AERO_OK || s.p != r.p))
         __builtin_trap();
@@ -141,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         aero_buf__init(&b, stack, sizeof stack);
         if (aero_mp__pack_value(&b, &v) != AERO_OK)
             __builtin_trap();
-        aero_mp_reader r2 = {b.data, b.data + b.len};
+        aero_mp_reader r2 = { b.data, b.data + b.len };
         aero_value v2;
         aero_status st3 = aero_mp__unpack_value(&r2, arena, &v2);
         if (st3 != AERO_ERR_NO_MEMORY && (st3 != AERO_OK || r2.p != r2.end || !same(&v, &v2)))

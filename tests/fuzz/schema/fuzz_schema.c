@@ -18,8 +18,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
-{
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size > 65536)
         return 0;
     /* A private copy, so reads past the end are caught by ASan. */
@@ -42,8 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fclose(sink);
     }
     if (errors == 0) {
-        ag_emit_opts o = {"fuzz.aero", "fuzz.aero.h", "fuzz"};
-        ag_buf h = {0}, c = {0};
+        ag_emit_opts o = { "fuzz.aero", "fuzz.aero.h", "fuzz" };
+        ag_buf h = { 0 }, c = { 0 };
         ag_emit(&schema, &o, &h, &c);
         ag_buf_free(&h);
         ag_buf_free(&c);

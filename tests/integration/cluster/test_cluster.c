@@ -29,26 +29,23 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TEND_MS 100
-#define N_NODES 3
-#define N_THREADS 4
+#define TEND_MS             100
+#define N_NODES             3
+#define N_THREADS           4
 #define MAX_KEYS_PER_THREAD 20000
 
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+static void sleep_ms(unsigned ms) {
+    struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
 }
 
-static uint64_t now_ms(void)
-{
+static uint64_t now_ms(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-static int count_dir(const char *path)
-{
+static int count_dir(const char *path) {
     DIR *d = opendir(path);
     if (!d)
         return -1;
@@ -61,15 +58,13 @@ static int count_dir(const char *path)
     return n;
 }
 
-static void client_cfg(aero_client_config *cfg)
-{
+static void client_cfg(aero_client_config *cfg) {
     aero_client_config_init(cfg);
     cfg->tend_interval_ms = TEND_MS;
     cfg->max_node_failures = 3;
 }
 
-static aero_testserver *start_cluster(unsigned rf)
-{
+static aero_testserver *start_cluster(unsigned rf) {
     aero_testserver_config tc;
     aero_testserver_config_init(&tc);
     tc.nodes = N_NODES;
@@ -82,8 +77,7 @@ static aero_testserver *start_cluster(unsigned rf)
 }
 
 /* Wait (bounded) until the client sees `nodes` nodes that hold every partition `rf` times. */
-static bool wait_nodes(aero_client *c, uint32_t nodes, uint32_t rf, unsigned max_ms, unsigned *took_ms)
-{
+static bool wait_nodes(aero_client *c, uint32_t nodes, uint32_t rf, unsigned max_ms, unsigned *took_ms) {
     uint64_t t0 = now_ms();
     aero_cluster_stats *st = malloc(sizeof *st);
     bool ok = false;
@@ -106,8 +100,7 @@ static bool wait_nodes(aero_client *c, uint32_t nodes, uint32_t rf, unsigned max
     return ok;
 }
 
-static void test_discovery_from_one_seed(void **state)
-{
+static void test_discovery_from_one_seed(void **state) {
     (void)state;
     const char *hosts = getenv("AERO_TEST_HOSTS");
     aero_testserver *ts = NULL;
@@ -146,8 +139,7 @@ static void test_discovery_from_one_seed(void **state)
     aero_testserver_stop(ts);
 }
 
-static void test_load_reaches_every_node(void **state)
-{
+static void test_load_reaches_every_node(void **state) {
     (void)state;
     if (getenv("AERO_TEST_HOSTS") && *getenv("AERO_TEST_HOSTS"))
         skip();
@@ -187,7 +179,7 @@ typedef struct load_thread {
     aero_session *session;
     int id;
     atomic_bool *stop;
-    int64_t *acked;  /* acked[i] = value written for key (id, i), or -1 */
+    int64_t *acked; /* acked[i] = value written for key (id, i), or -1 */
     int n_written;
     int n_failed;
     int n_reads, n_read_failed;
@@ -196,16 +188,14 @@ typedef struct load_thread {
     char last_message[AERO_ERROR_MESSAGE_SIZE];
 } load_thread;
 
-static bool clear_error(const aero_error *err, aero_status st)
-{
+static bool clear_error(const aero_error *err, aero_status st) {
     if (err->code != st || err->message[0] == '\0')
         return false;
     const char *name = aero_status_str(st);
     return name && *name && strstr(name, "UNKNOWN") == NULL;
 }
 
-static void *load_main(void *arg)
-{
+static void *load_main(void *arg) {
     load_thread *t = arg;
     aero_dataset ds = aero_dataset_of("test", "load");
     char name[48];
@@ -250,8 +240,7 @@ static void *load_main(void *arg)
     return NULL;
 }
 
-static void test_node_stop_start_under_load(void **state)
-{
+static void test_node_stop_start_under_load(void **state) {
     (void)state;
     if (getenv("AERO_TEST_HOSTS") && *getenv("AERO_TEST_HOSTS"))
         skip();
@@ -351,8 +340,7 @@ static void test_node_stop_start_under_load(void **state)
 
 #define Q_RECORDS 5000
 
-static void test_query_survives_node_leaving(void **state)
-{
+static void test_query_survives_node_leaving(void **state) {
     (void)state;
     if (getenv("AERO_TEST_HOSTS") && *getenv("AERO_TEST_HOSTS"))
         skip();
@@ -369,7 +357,7 @@ static void test_query_survives_node_leaving(void **state)
     for (int i = 0; i < Q_RECORDS; i++) {
         snprintf(name, sizeof name, "q%d", i);
         aero_key k = aero_dataset_id_str(&ds, name);
-        aero_bin_value bins[] = {{"i", aero_int(i)}};
+        aero_bin_value bins[] = { { "i", aero_int(i) } };
         assert_int_equal(aero_session_put(s, &k, bins, 1, &err), AERO_OK);
     }
     unsigned char *seen = calloc(Q_RECORDS, 1);
@@ -407,8 +395,7 @@ static void test_query_survives_node_leaving(void **state)
  * No argument: the cluster view tests. "query": the query-across-a-node-stop
  * test alone (its own meson test: it depends on the scan's retry path).
  */
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_discovery_from_one_seed),
         cmocka_unit_test(test_load_reaches_every_node),

@@ -10,12 +10,12 @@
 #include <aero/aero.h>
 
 typedef struct it_env {
-    void *server;            /* aero_testserver, NULL when AERO_TEST_HOSTS is used */
+    void *server; /* aero_testserver, NULL when AERO_TEST_HOSTS is used */
     aero_client *client;
     aero_session *session;
-    aero_dataset ds;         /* test namespace, set "aero_it" */
-    char prefix[48];         /* unique per run: keys are "<prefix>-<name>" */
-    bool real;               /* running against AERO_TEST_HOSTS */
+    aero_dataset ds; /* test namespace, set "aero_it" */
+    char prefix[48]; /* unique per run: keys are "<prefix>-<name>" */
+    bool real;       /* running against AERO_TEST_HOSTS */
 } it_env;
 
 /** cmocka group setup/teardown: *state becomes an it_env. */

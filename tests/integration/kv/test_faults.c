@@ -204,7 +204,7 @@ static void test_many_threads_share_one_client(void **state) {
     pthread_t t[N];
     worker wk[N];
     for (int i = 0; i < N; i++) {
-        wk[i] = (worker){ENV, i, 0};
+        wk[i] = (worker){ ENV, i, 0 };
         assert_int_equal(pthread_create(&t[i], NULL, work, &wk[i]), 0);
     }
     int failures = 0;

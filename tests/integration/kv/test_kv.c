@@ -16,7 +16,7 @@
 #include "../common/harness.h"
 
 #define ENV ((it_env *)*state)
-#define S (ENV->session)
+#define S   (ENV->session)
 
 static void del(void **state, const aero_key *k) {
     aero_error err;
@@ -25,8 +25,9 @@ static void del(void **state, const aero_key *k) {
 
 static void put_alice(void **state, const aero_key *k) {
     aero_error err;
-    aero_bin_value bins[] = {
-        {"name", aero_str("Alice")}, {"age", aero_int(30)}, {"status", aero_str("active")}};
+    aero_bin_value bins[] = { { "name", aero_str("Alice") },
+                              { "age", aero_int(30) },
+                              { "status", aero_str("active") } };
     aero_write *w = aero_session_upsert(S, k);
     aero_write_put(w, bins, 3);
     assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
@@ -100,7 +101,7 @@ static void test_replace_drops_other_bins(void **state) {
     del(state, &k);
     put_alice(state, &k);
     aero_error err;
-    aero_bin_value b[] = {{"name", aero_str("Alice Updated")}};
+    aero_bin_value b[] = { { "name", aero_str("Alice Updated") } };
     aero_write *w = aero_session_replace(S, &k);
     aero_write_put(w, b, 1);
     assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
@@ -262,11 +263,11 @@ static void test_every_type_round_trips(void **state) {
     aero_key k = it_key(ENV, "types");
     del(state, &k);
     aero_error err;
-    const uint8_t blob[] = {0, 1, 2, 0xfe, 0xff};
-    aero_value inner[] = {aero_int(1), aero_str("two")};
-    aero_value items[] = {aero_int(-5), aero_double(2.5), aero_str("x"), aero_blob(blob, 2), aero_bool(true),
-                          aero_list(inner, 2)};
-    aero_map_entry entries[] = {{aero_str("a"), aero_int(1)}, {aero_int(7), aero_str("seven")}};
+    const uint8_t blob[] = { 0, 1, 2, 0xfe, 0xff };
+    aero_value inner[] = { aero_int(1), aero_str("two") };
+    aero_value items[] = { aero_int(-5),       aero_double(2.5), aero_str("x"),
+                           aero_blob(blob, 2), aero_bool(true),  aero_list(inner, 2) };
+    aero_map_entry entries[] = { { aero_str("a"), aero_int(1) }, { aero_int(7), aero_str("seven") } };
     const char *geo = "{\"type\":\"Point\",\"coordinates\":[-122.0,37.5]}";
     aero_write *w = aero_session_upsert(S, &k);
     aero_write_bin_set_int(w, "i", INT64_MIN);
@@ -312,7 +313,7 @@ static void test_projection_and_header(void **state) {
     aero_error err;
     aero_record r;
     aero_record_init(&r);
-    const char *bins[] = {"name", "missing"};
+    const char *bins[] = { "name", "missing" };
     assert_int_equal(aero_session_get(S, &k, bins, 2, &r, &err), AERO_OK);
     assert_int_equal(r.n_bins, 1);
     assert_string_equal(aero_record_str(&r, "name"), "Alice");
@@ -395,7 +396,7 @@ static void test_point_read_stream_semantics(void **state) {
     aero_stream_close(st);
     put_alice(state, &k);
     q = aero_session_query_key(S, &k);
-    const char *bins[] = {"name"};
+    const char *bins[] = { "name" };
     aero_query_bins(q, bins, 1);
     st = aero_query_execute(q, &err);
     assert_int_equal(aero_stream_first_or_raise(st, &r, &err), AERO_OK);
@@ -412,7 +413,7 @@ static void test_point_read_stream_semantics(void **state) {
 
 static void test_batch_keys_in_order(void **state) {
     aero_error err;
-    aero_key keys[3] = {it_key(ENV, "b0"), it_key(ENV, "b1"), it_key(ENV, "b2")};
+    aero_key keys[3] = { it_key(ENV, "b0"), it_key(ENV, "b1"), it_key(ENV, "b2") };
     for (int i = 0; i < 3; i++)
         del(state, &keys[i]);
     put_alice(state, &keys[0]);
@@ -438,9 +439,9 @@ static void test_batch_keys_in_order(void **state) {
 static void test_int_and_blob_keys(void **state) {
     aero_error err;
     aero_key ik = aero_dataset_id_int(&ENV->ds, (int64_t)getpid() * 1000 + 7);
-    const uint8_t kb[] = {1, 2, 3, (uint8_t)getpid()};
+    const uint8_t kb[] = { 1, 2, 3, (uint8_t)getpid() };
     aero_key bk = aero_dataset_id_blob(&ENV->ds, kb, sizeof kb);
-    aero_key keys[] = {ik, bk};
+    aero_key keys[] = { ik, bk };
     for (int i = 0; i < 2; i++) {
         aero_write *w = aero_session_upsert(S, &keys[i]);
         aero_write_bin_set_int(w, "v", i + 1);

@@ -17,7 +17,7 @@
 #include "../common/harness.h"
 
 #define ENV ((it_env *)*state)
-#define S (ENV->session)
+#define S   (ENV->session)
 
 typedef struct filter_case {
     const char *ael;
@@ -25,46 +25,46 @@ typedef struct filter_case {
 } filter_case;
 
 static const filter_case cases[] = {
-    {"$.age > 21", true},
-    {"$.age > 25", false},
-    {"$.age == 25 and $.name == 'Bob'", true},
-    {"$.age == 25 and $.name == 'Alice'", false},
-    {"$.age < 18 or $.status == 'active'", true},
-    {"not($.age < 18)", true},
-    {"$.score >= 2.5", true},
-    {"$.score > 2.5", false},
-    {"$.flag == true", true},
-    {"$.flag", 4},                       /* a bare path is an int read at top level: not a boolean filter */
-    {"$.flag and $.age > 1", true},      /* as an operand of and, the same path is a bool read */
-    {"$.name in ['Bob', 'Mary']", true},
-    {"$.name in ['Ann', 'Mary']", false},
-    {"'a' in $.tags", true},
-    {"'z' in $.tags", false},
-    {"$.tags.[0] == 'a'", true},
-    {"$.tags.[1] == 'a'", false},
-    {"$.tags.count() == 3", true},
-    {"$.tags.[=a,b].count() == 2", true},
-    {"$.m.k == 5", true},
-    {"$.m.k > 5", false},
-    {"$.m.{}.count() == 2", true},
-    {"$.nosuchbin > 1", false},
-    {"$.name > 1", false},               /* type mismatch: unknown, filtered out */
-    {"$.age.exists()", true},
-    {"$.nosuchbin.exists()", false},
-    {"($.age + 5) * 2 == 60", true},
-    {"$.age % 10 == 5", true},
-    {"$.age ** 2 > 600.0", 4},           /* pow takes floats: the int literal 2 is refused by the server */
-    {"$.age.asFloat() ** 2.0 > 600.0", true},
-    {"abs(-$.age) == 25", true},
-    {"max($.age, 30) == 30", true},
-    {"when($.age > 20 => 'adult', default => 'minor') == 'adult'", true},
-    {"let (x = $.age * 2) then (${x} == 50)", true},
-    {"exclusive($.age > 20, $.age > 30)", true},
-    {"exclusive($.age > 20, $.age > 10)", false},
-    {"$.ttl() == -1", true},
-    {"$.setName() == 'aero_it'", true},
-    {"$.keyExists()", true},
-    {"(1 << 4) == 16 and $.age & 1 == 1", true},
+    { "$.age > 21", true },
+    { "$.age > 25", false },
+    { "$.age == 25 and $.name == 'Bob'", true },
+    { "$.age == 25 and $.name == 'Alice'", false },
+    { "$.age < 18 or $.status == 'active'", true },
+    { "not($.age < 18)", true },
+    { "$.score >= 2.5", true },
+    { "$.score > 2.5", false },
+    { "$.flag == true", true },
+    { "$.flag", 4 },                  /* a bare path is an int read at top level: not a boolean filter */
+    { "$.flag and $.age > 1", true }, /* as an operand of and, the same path is a bool read */
+    { "$.name in ['Bob', 'Mary']", true },
+    { "$.name in ['Ann', 'Mary']", false },
+    { "'a' in $.tags", true },
+    { "'z' in $.tags", false },
+    { "$.tags.[0] == 'a'", true },
+    { "$.tags.[1] == 'a'", false },
+    { "$.tags.count() == 3", true },
+    { "$.tags.[=a,b].count() == 2", true },
+    { "$.m.k == 5", true },
+    { "$.m.k > 5", false },
+    { "$.m.{}.count() == 2", true },
+    { "$.nosuchbin > 1", false },
+    { "$.name > 1", false }, /* type mismatch: unknown, filtered out */
+    { "$.age.exists()", true },
+    { "$.nosuchbin.exists()", false },
+    { "($.age + 5) * 2 == 60", true },
+    { "$.age % 10 == 5", true },
+    { "$.age ** 2 > 600.0", 4 }, /* pow takes floats: the int literal 2 is refused by the server */
+    { "$.age.asFloat() ** 2.0 > 600.0", true },
+    { "abs(-$.age) == 25", true },
+    { "max($.age, 30) == 30", true },
+    { "when($.age > 20 => 'adult', default => 'minor') == 'adult'", true },
+    { "let (x = $.age * 2) then (${x} == 50)", true },
+    { "exclusive($.age > 20, $.age > 30)", true },
+    { "exclusive($.age > 20, $.age > 10)", false },
+    { "$.ttl() == -1", true },
+    { "$.setName() == 'aero_it'", true },
+    { "$.keyExists()", true },
+    { "(1 << 4) == 16 and $.age & 1 == 1", true },
 };
 
 static aero_key g_key;
@@ -72,8 +72,8 @@ static aero_key g_key;
 static void test_filters_on_a_seeded_record(void **state) {
     aero_error err;
     g_key = it_key(ENV, "ael-e2e");
-    aero_value tags[] = {aero_str("a"), aero_str("b"), aero_str("c")};
-    aero_map_entry m[] = {{aero_str("k"), aero_int(5)}, {aero_str("j"), aero_int(1)}};
+    aero_value tags[] = { aero_str("a"), aero_str("b"), aero_str("c") };
+    aero_map_entry m[] = { { aero_str("k"), aero_int(5) }, { aero_str("j"), aero_int(1) } };
     aero_value tv = aero_list(tags, 3), mv = aero_map(m, 2);
     aero_write *w = aero_session_upsert(S, &g_key);
     aero_write_bin_set_str(w, "name", "Bob");

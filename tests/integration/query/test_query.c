@@ -18,11 +18,11 @@
 
 #include "../common/harness.h"
 
-#define ENV ((it_env *)*state)
-#define S (ENV->session)
+#define ENV       ((it_env *)*state)
+#define S         (ENV->session)
 #define N_RECORDS 60
 
-static aero_dataset g_ds;  /* a set of its own, so scans see only these records */
+static aero_dataset g_ds; /* a set of its own, so scans see only these records */
 static char g_set[40];
 
 static aero_key rec_key(int i) {
@@ -81,14 +81,14 @@ static void test_scan_returns_every_record_once(void **state) {
     aero_error err;
     aero_stream *st = aero_query_execute(aero_session_query(S, &g_ds), &err);
     assert_non_null(st);
-    bool seen[N_RECORDS] = {0};
+    bool seen[N_RECORDS] = { 0 };
     assert_int_equal(drain(st, seen), N_RECORDS);
     aero_stream_close(st);
 }
 
 static void test_scan_projection_and_no_bins(void **state) {
     aero_error err;
-    const char *bins[] = {"idx"};
+    const char *bins[] = { "idx" };
     aero_query *q = aero_session_query(S, &g_ds);
     aero_query_bins(q, bins, 1);
     aero_stream *st = aero_query_execute(q, &err);
@@ -119,7 +119,7 @@ static void test_max_records_caps_the_stream(void **state) {
     aero_query *q = aero_session_query(S, &g_ds);
     aero_query_max_records(q, 10);
     aero_stream *st = aero_query_execute(q, &err);
-    bool seen[N_RECORDS] = {0};
+    bool seen[N_RECORDS] = { 0 };
     assert_int_equal(drain(st, seen), 10);
     aero_stream_close(st);
 }
@@ -130,7 +130,7 @@ static void test_chunks_resume_without_skip_or_repeat(void **state) {
     aero_query_chunk_size(q, 7);
     aero_stream *st = aero_query_execute(q, &err);
     assert_non_null(st);
-    bool seen[N_RECORDS] = {0};
+    bool seen[N_RECORDS] = { 0 };
     int total = 0, chunks = 0;
     while (aero_stream_has_more_chunks(st) && chunks < 100) {
         int n = drain(st, seen);
@@ -154,7 +154,7 @@ static void test_partition_range(void **state) {
     aero_query *q = aero_session_query(S, &g_ds);
     aero_query_on_partition_range(q, 0, 2048);
     aero_stream *st = aero_query_execute(q, &err);
-    bool seen[N_RECORDS] = {0};
+    bool seen[N_RECORDS] = { 0 };
     assert_int_equal(drain(st, seen), expect);
     aero_stream_close(st);
     q = aero_session_query(S, &g_ds);
@@ -173,7 +173,7 @@ static void test_close_early_leaves_client_healthy(void **state) {
         aero_stream_close(st);
     }
     aero_stream *st = aero_query_execute(aero_session_query(S, &g_ds), &err);
-    bool seen[N_RECORDS] = {0};
+    bool seen[N_RECORDS] = { 0 };
     assert_int_equal(drain(st, seen), N_RECORDS);
     aero_stream_close(st);
 }
@@ -184,7 +184,7 @@ static void test_where_on_query(void **state) {
     aero_query_where(q, "$.status == 'active' and $.age > 21");
     aero_stream *st = aero_query_execute(q, &err);
     assert_non_null(st);
-    bool seen[N_RECORDS] = {0};
+    bool seen[N_RECORDS] = { 0 };
     int n = drain(st, seen);
     int expect = 0;
     for (int i = 0; i < N_RECORDS; i++) {
@@ -315,7 +315,7 @@ static void test_select_from_projection(void **state) {
     assert_int_equal(aero_stream_first_or_raise(st, &r, &err), AERO_OK);
     assert_int_equal(aero_record_int(r, "next", 0), 13);
     aero_stream_close(st);
-    aero_key keys[] = {rec_key(1), rec_key(2)};
+    aero_key keys[] = { rec_key(1), rec_key(2) };
     q = aero_session_query_keys(S, keys, 2);
     aero_query_select_from(q, "next", "$.age + 1", 0);
     st = aero_query_execute(q, &err);
@@ -326,7 +326,7 @@ static void test_select_from_projection(void **state) {
     assert_int_equal(want, 4);
     aero_stream_close(st);
     /* misuse is reported at execute */
-    const char *bins[] = {"age"};
+    const char *bins[] = { "age" };
     q = aero_session_query(S, &g_ds);
     aero_query_bins(q, bins, 1);
     aero_query_select_from(q, "x", "$.age", 0);

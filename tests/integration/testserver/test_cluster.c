@@ -185,7 +185,7 @@ static void test_stop_start_and_proxy(void **state) {
     tc_msg s;
     tc_begin(&s, 1, 0, 4, 0, 0xFFFFFFFF);
     tc_field(&s, 0, "test", 4);
-    uint8_t pid[2] = {(uint8_t)other, (uint8_t)(other >> 8)};
+    uint8_t pid[2] = { (uint8_t)other, (uint8_t)(other >> 8) };
     tc_field(&s, 11, pid, 2);
     tc_end(&s);
     tc_stream *st = tc_call_stream(p0, &s);
@@ -202,7 +202,7 @@ static void test_stop_start_and_proxy(void **state) {
 
 static int connect_short(uint16_t port, int ms) {
     int fd = tc_connect(port);
-    struct timeval tv = {.tv_sec = 0, .tv_usec = ms * 1000};
+    struct timeval tv = { .tv_sec = 0, .tv_usec = ms * 1000 };
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     return fd;
 }
@@ -246,7 +246,7 @@ static void test_faults(void **state) {
     assert_int_equal(aero_testserver_inject(ts, 1, AERO_TS_FAULT_STALL, 0, 0, &err), AERO_OK);
     assert_int_equal(get_rc(p, 300), -1);
     assert_int_equal(get_rc(aero_testserver_port(ts, 0), 2000), 2); /* other nodes unaffected */
-    char *v = info1(p, "node"); /* info still answered */
+    char *v = info1(p, "node");                                     /* info still answered */
     assert_string_equal(v, aero_testserver_node_name(ts, 1));
     free(v);
     /* a stall limited to one request still stalls that request, then the next one is answered */
@@ -319,7 +319,7 @@ static void test_binary(void **state) {
     close(out[1]);
     FILE *f = fdopen(out[0], "r");
     char line[256];
-    unsigned ports[2] = {0, 0};
+    unsigned ports[2] = { 0, 0 };
     for (int i = 0; i < 2; i++) {
         assert_non_null(fgets(line, sizeof line, f));
         assert_int_equal(sscanf(line, "aero-testserver listening on 127.0.0.1:%u", &ports[i]), 1);

@@ -176,8 +176,10 @@ static void compare_info(const char *exp_hex, const char *got_hex) {
     uint8_t *g = unhex(got_hex + 3, &n2);
     e[n1] = 0;
     g[n2] = 0;
-    static const char *const skip[] = {"node", "build", "service", "services", "peers-clear-std", "replicas",
-                                       "cluster-name", "partition-generation", "version"};
+    static const char *const skip[] = {
+        "node",   "build", "service", "services", "peers-clear-std", "replicas", "cluster-name", "partition-generation",
+        "version"
+    };
     char *save = NULL;
     for (char *line = strtok_r((char *)e, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *tab = strchr(line, '\t');
@@ -265,6 +267,6 @@ static void test_replay(void **state) {
 }
 
 int main(void) {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_replay)};
+    const struct CMUnitTest tests[] = { cmocka_unit_test(test_replay) };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -94,22 +94,22 @@ static int get_filtered(const char *key, const char *exp_hex) {
 }
 
 static const char *const examples[][2] = {
-    {"93 03 93 51 02 a3 61 67 65 15", "93 03 93 51 02 a3 61 67 65 1e"},
-    {"93 10 93 01 93 51 03 a4 6e 61 6d 65 a2 03 78 93 03 93 51 02 a1 6e 05",
-     "93 10 93 01 93 51 03 a4 6e 61 6d 65 a2 03 78 93 03 93 51 02 a1 6e 06"},
-    {"93 03 95 7f 02 00 91 10 93 51 04 a4 74 61 67 73 02", "93 03 95 7f 02 00 91 10 93 51 04 a4 74 61 67 73 03"},
-    {"93 01 95 7f 03 00 93 61 07 a2 03 6b 93 51 05 a1 6d a2 03 76",
-     "93 01 95 7f 03 00 93 61 07 a2 03 6b 93 51 05 a1 6d a2 03 77"},
-    {"94 7d a1 78 93 51 02 a1 61 93 03 92 7c a1 78 0a", "94 7d a1 78 93 51 02 a1 61 93 03 92 7c a1 78 0b"},
-    {"93 09 93 51 02 a1 78 92 7e 93 01 02 03", "93 09 93 51 02 a1 78 92 7e 93 01 04 03"},
-    {"93 05 91 45 cd 0e 10", "93 05 91 45 32"},
-    {"92 12 93 02 92 52 a1 64 00", "92 12 93 02 92 52 a1 78 00"},
-    {"93 01 92 50 03 a4 03 61 62 63", "93 01 92 50 03 a4 03 61 62 64"},
-    {"93 04 93 51 07 a1 66 cb 3f f8 00 00 00 00 00 00", "93 04 93 51 07 a1 66 cb 3f f9 00 00 00 00 00 00"},
-    {"93 01 93 51 06 a1 62 a3 04 01 02", "93 01 93 51 06 a1 62 a3 04 01 03"},
-    {"94 07 02 a4 5e 70 72 65 93 51 03 a1 73", "94 07 02 a4 5e 70 72 66 93 51 03 a1 73"},
-    {"93 01 95 7f 02 00 93 cc ff 92 22 a2 03 61 93 13 07 00 93 51 05 a1 6d 07",
-     "93 01 95 7f 02 00 93 cc ff 92 22 a2 03 61 93 13 07 00 93 51 05 a1 6d 08"},
+    { "93 03 93 51 02 a3 61 67 65 15", "93 03 93 51 02 a3 61 67 65 1e" },
+    { "93 10 93 01 93 51 03 a4 6e 61 6d 65 a2 03 78 93 03 93 51 02 a1 6e 05",
+      "93 10 93 01 93 51 03 a4 6e 61 6d 65 a2 03 78 93 03 93 51 02 a1 6e 06" },
+    { "93 03 95 7f 02 00 91 10 93 51 04 a4 74 61 67 73 02", "93 03 95 7f 02 00 91 10 93 51 04 a4 74 61 67 73 03" },
+    { "93 01 95 7f 03 00 93 61 07 a2 03 6b 93 51 05 a1 6d a2 03 76",
+      "93 01 95 7f 03 00 93 61 07 a2 03 6b 93 51 05 a1 6d a2 03 77" },
+    { "94 7d a1 78 93 51 02 a1 61 93 03 92 7c a1 78 0a", "94 7d a1 78 93 51 02 a1 61 93 03 92 7c a1 78 0b" },
+    { "93 09 93 51 02 a1 78 92 7e 93 01 02 03", "93 09 93 51 02 a1 78 92 7e 93 01 04 03" },
+    { "93 05 91 45 cd 0e 10", "93 05 91 45 32" },
+    { "92 12 93 02 92 52 a1 64 00", "92 12 93 02 92 52 a1 78 00" },
+    { "93 01 92 50 03 a4 03 61 62 63", "93 01 92 50 03 a4 03 61 62 64" },
+    { "93 04 93 51 07 a1 66 cb 3f f8 00 00 00 00 00 00", "93 04 93 51 07 a1 66 cb 3f f9 00 00 00 00 00 00" },
+    { "93 01 93 51 06 a1 62 a3 04 01 02", "93 01 93 51 06 a1 62 a3 04 01 03" },
+    { "94 07 02 a4 5e 70 72 65 93 51 03 a1 73", "94 07 02 a4 5e 70 72 66 93 51 03 a1 73" },
+    { "93 01 95 7f 02 00 93 cc ff 92 22 a2 03 61 93 13 07 00 93 51 05 a1 6d 07",
+      "93 01 95 7f 02 00 93 cc ff 92 22 a2 03 61 93 13 07 00 93 51 05 a1 6d 08" },
 };
 
 static void test_worked_examples(void **state) {
@@ -137,7 +137,8 @@ static void test_unknown_and_logic(void **state) {
     assert_int_equal(get_filtered("abc", "93 01 93 17 93 51 02 a3 61 67 65 04 07"), 0);
     assert_int_equal(get_filtered("abc", "93 01 93 1a 93 51 02 a3 61 67 65 07 02"), 0);
     /* cond: age > 40 ? 1 : age > 20 ? 2 : 3 == 2 */
-    assert_int_equal(get_filtered("abc", "93 01 96 7b 93 03 93 51 02 a3 61 67 65 28 01 93 03 93 51 02 a3 61 67 65 14 02 03 02"), 0);
+    assert_int_equal(
+        get_filtered("abc", "93 01 96 7b 93 03 93 51 02 a3 61 67 65 28 01 93 03 93 51 02 a3 61 67 65 14 02 03 02"), 0);
     /* digest_modulo(1000) == (digest bytes 16..19 as a little-endian u32) % 1000; modulo 0 is malformed */
     {
         uint8_t d[20];
@@ -159,7 +160,8 @@ static void test_unknown_and_logic(void **state) {
     assert_int_equal(get_filtered("abc", "93 01 95 7f 02 00 91 60 93 51 05 a1 6d 02"), 0);
     assert_int_equal(get_filtered("abc", "93 01 95 7f 02 00 94 19 05 a2 03 61 a2 03 63 93 51 04 a4 74 61 67 73 02"), 0);
     /* size(list_append(tags, "d")) == 4 (a modify call works on a copy) and tags is unchanged */
-    assert_int_equal(get_filtered("abc", "93 01 95 7f 02 00 91 10 95 7f 04 40 92 01 a2 03 64 93 51 04 a4 74 61 67 73 04"), 0);
+    assert_int_equal(
+        get_filtered("abc", "93 01 95 7f 02 00 91 10 95 7f 04 40 92 01 a2 03 64 93 51 04 a4 74 61 67 73 04"), 0);
     assert_int_equal(get_filtered("abc", "93 01 95 7f 02 00 91 10 93 51 04 a4 74 61 67 73 03"), 0);
     /* list get_by_value EXISTS "b" */
     assert_int_equal(get_filtered("abc", "95 7f 01 00 93 16 0d a2 03 62 93 51 04 a4 74 61 67 73"), 0);
@@ -289,8 +291,8 @@ static int64_t nth_int(const tc_answer *a, unsigned i) {
 
 static void test_cdt_modify(void **state) {
     (void)state;
-    static const char *const list_ops[] = {"92 01 05", "92 02 92 06 07", "93 03 00 04", "93 0c 01 0a",
-                                           "93 21 05 06", "92 05 00"};
+    static const char *const list_ops[] = { "92 01 05",    "92 02 92 06 07", "93 03 00 04",
+                                            "93 0c 01 0a", "93 21 05 06",    "92 05 00" };
     tc_answer a = cdt_ops("cdt", "l", list_ops, 6);
     assert_int_equal(a.result, 0);
     assert_int_equal(a.n_ops, 6);
@@ -301,8 +303,8 @@ static void test_cdt_modify(void **state) {
     assert_int_equal(nth_int(&a, 4), 1);
     assert_int_equal(nth_int(&a, 5), 4);
     tc_answer_free(&a);
-    static const char *const map_ops[] = {"93 43 a2 03 61 01", "92 44 82 a2 03 62 02 a2 03 63 03",
-                                          "93 49 a2 03 61 05", "93 4c 07 a2 03 62"};
+    static const char *const map_ops[] = { "93 43 a2 03 61 01", "92 44 82 a2 03 62 02 a2 03 63 03", "93 49 a2 03 61 05",
+                                           "93 4c 07 a2 03 62" };
     a = cdt_ops("cdt", "m2", map_ops, 4);
     assert_int_equal(a.result, 0);
     assert_int_equal(nth_int(&a, 0), 1);
@@ -310,15 +312,15 @@ static void test_cdt_modify(void **state) {
     assert_int_equal(nth_int(&a, 2), 6);
     assert_int_equal(nth_int(&a, 3), 2);
     tc_answer_free(&a);
-    static const char *const huge_pad[] = {"92 0c d2 1f 00 00 00"}; /* increment at index 520093696 */
+    static const char *const huge_pad[] = { "92 0c d2 1f 00 00 00" }; /* increment at index 520093696 */
     a = cdt_ops("cdt", "l", huge_pad, 1);
     assert_int_equal(a.result, 13);
     tc_answer_free(&a);
-    static const char *const add_existing[] = {"93 41 a2 03 61 09"};
+    static const char *const add_existing[] = { "93 41 a2 03 61 09" };
     a = cdt_ops("cdt", "m2", add_existing, 1);
     assert_int_equal(a.result, 24);
     tc_answer_free(&a);
-    static const char *const wrong_type[] = {"92 01 05"};
+    static const char *const wrong_type[] = { "92 01 05" };
     a = cdt_ops("cdt", "m2", wrong_type, 1);
     assert_int_equal(a.result, 12);
     tc_answer_free(&a);
@@ -334,12 +336,12 @@ static void test_cdt_modify(void **state) {
     tc_free(&m);
     assert_int_equal(a.result, 0);
     tc_answer_free(&a);
-    static const char *const ctx_ops[] = {"93 cc ff 92 22 a2 03 61 92 01 08"};
+    static const char *const ctx_ops[] = { "93 cc ff 92 22 a2 03 61 92 01 08" };
     a = cdt_ops("ctxrec", "m", ctx_ops, 1);
     assert_int_equal(a.result, 0);
     assert_int_equal(nth_int(&a, 0), 2);
     tc_answer_free(&a);
-    static const char *const ctx_missing[] = {"93 cc ff 92 22 a2 03 7a 92 01 08"};
+    static const char *const ctx_missing[] = { "93 cc ff 92 22 a2 03 7a 92 01 08" };
     a = cdt_ops("ctxrec", "m", ctx_missing, 1);
     assert_int_equal(a.result, 23);
     tc_answer_free(&a);
@@ -409,7 +411,7 @@ static int geo_filter(const char *region) {
 static void test_geo(void **state) {
     (void)state;
     const char *pt = "{\"type\":\"Point\",\"coordinates\":[-122.0, 37.5]}";
-    uint8_t v[128] = {0, 0, 0};
+    uint8_t v[128] = { 0, 0, 0 };
     size_t pl = strlen(pt);
     memcpy(v + 3, pt, pl);
     tc_msg m;
@@ -423,9 +425,12 @@ static void test_geo(void **state) {
     tc_answer_free(&a);
     assert_int_equal(geo_filter("{\"type\":\"AeroCircle\",\"coordinates\":[[-122.0005,37.5],1000]}"), 0);
     assert_int_equal(geo_filter("{\"type\":\"AeroCircle\",\"coordinates\":[[-121.0,37.5],1000]}"), 27);
-    assert_int_equal(geo_filter("{\"type\":\"Polygon\",\"coordinates\":[[[-123,37],[-121,37],[-121,38],[-123,38],[-123,37]]]}"), 0);
-    assert_int_equal(geo_filter("{\"type\":\"Polygon\",\"coordinates\":[[[-123,37],[-121,37],[-121,38],[-123,38],[-123,37]],"
-                                "[[-122.5,37.2],[-121.5,37.2],[-121.5,37.8],[-122.5,37.8],[-122.5,37.2]]]}"), 27); /* in a hole */
+    assert_int_equal(
+        geo_filter("{\"type\":\"Polygon\",\"coordinates\":[[[-123,37],[-121,37],[-121,38],[-123,38],[-123,37]]]}"), 0);
+    assert_int_equal(
+        geo_filter("{\"type\":\"Polygon\",\"coordinates\":[[[-123,37],[-121,37],[-121,38],[-123,38],[-123,37]],"
+                   "[[-122.5,37.2],[-121.5,37.2],[-121.5,37.8],[-122.5,37.8],[-122.5,37.2]]]}"),
+        27); /* in a hole */
 }
 
 /* Random and mutated expression / CDT bytes: answered (0, 4, 26, 27...), never a crash. */
@@ -434,8 +439,9 @@ static void test_hostile_expressions(void **state) {
     uint64_t seed = 99;
     uint8_t base[256];
     for (int i = 0; i < 400; i++) {
-        static const char *const cdt_src[] = {"93 cc ff 92 22 a2 03 61 92 01 08", "93 cc ff 94 22 a2 03 61 10 00 92 0c 01",
-                                              "92 44 82 a2 03 62 02 a2 03 63 03", "93 21 05 06", "94 18 07 01 02"};
+        static const char *const cdt_src[] = { "93 cc ff 92 22 a2 03 61 92 01 08",
+                                               "93 cc ff 94 22 a2 03 61 10 00 92 0c 01",
+                                               "92 44 82 a2 03 62 02 a2 03 63 03", "93 21 05 06", "94 18 07 01 02" };
         const char *src = i % 4 == 1 ? cdt_src[(i / 4) % 5] : examples[i % 13][0];
         size_t n = hex(src, base);
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
@@ -462,12 +468,9 @@ static void test_hostile_expressions(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_worked_examples),
-        cmocka_unit_test(test_unknown_and_logic),
-        cmocka_unit_test(test_filtered_writes),
-        cmocka_unit_test(test_exp_ops_and_cdt_read),
-        cmocka_unit_test(test_cdt_modify),
-        cmocka_unit_test(test_geo),
+        cmocka_unit_test(test_worked_examples),     cmocka_unit_test(test_unknown_and_logic),
+        cmocka_unit_test(test_filtered_writes),     cmocka_unit_test(test_exp_ops_and_cdt_read),
+        cmocka_unit_test(test_cdt_modify),          cmocka_unit_test(test_geo),
         cmocka_unit_test(test_hostile_expressions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -115,9 +115,9 @@ static void test_bad_requests(void **state) {
 
 static void test_exists_policies_and_generation(void **state) {
     (void)state;
-    assert_int_equal(rc_of(put_int("p1", 1, 0x08, 0, 0, "a", 1)), 2);  /* update-only, missing */
-    assert_int_equal(rc_of(put_int("p1", 1, 0x20, 0, 0, "a", 1)), 2);  /* replace-only, missing */
-    tc_answer a = put_int("p1", 0x21, 0, 0, 0, "a", 1);                /* create-only */
+    assert_int_equal(rc_of(put_int("p1", 1, 0x08, 0, 0, "a", 1)), 2); /* update-only, missing */
+    assert_int_equal(rc_of(put_int("p1", 1, 0x20, 0, 0, "a", 1)), 2); /* replace-only, missing */
+    tc_answer a = put_int("p1", 0x21, 0, 0, 0, "a", 1);               /* create-only */
     assert_int_equal(a.result, 0);
     assert_int_equal(a.gen, 1);
     tc_answer_free(&a);
@@ -370,7 +370,7 @@ static void test_expiry(void **state) {
     assert_int_equal(a.result, 0);
     assert_true(a.void_time != 0);
     tc_answer_free(&a);
-    struct timespec t = {2, 100000000};
+    struct timespec t = { 2, 100000000 };
     nanosleep(&t, NULL);
     assert_int_equal(rc_of(get("e1", 3)), 2);
 }
@@ -484,7 +484,7 @@ static void test_info(void **state) {
 static void test_truncate(void **state) {
     (void)state;
     assert_int_equal(rc_of(put_int("tr1", 1, 0, 0, 0, "a", 1)), 0);
-    struct timespec t = {0, 20000000};
+    struct timespec t = { 0, 20000000 };
     nanosleep(&t, NULL);
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -506,7 +506,7 @@ static void test_truncate(void **state) {
 static void test_admin_and_compressed(void **state) {
     (void)state;
     int fd = tc_connect(port);
-    uint8_t msg[24] = {2, 2, 0, 0, 0, 0, 0, 16};
+    uint8_t msg[24] = { 2, 2, 0, 0, 0, 0, 0, 16 };
     assert_true(tc_send(fd, msg, 24));
     uint8_t type;
     uint8_t *body;
@@ -517,7 +517,7 @@ static void test_admin_and_compressed(void **state) {
     free(body);
     close(fd);
     fd = tc_connect(port);
-    uint8_t comp[20] = {2, 4, 0, 0, 0, 0, 0, 12};
+    uint8_t comp[20] = { 2, 4, 0, 0, 0, 0, 0, 12 };
     assert_true(tc_send(fd, comp, 20));
     assert_true(tc_read_frame(fd, &type, &body, &len));
     assert_int_equal(type, 3);
@@ -562,7 +562,7 @@ static void test_hostile_bytes(void **state) {
     tc_answer_free(&a);
     /* a connection that sends half a header and goes away */
     int fd = tc_connect(port);
-    uint8_t half[4] = {2, 3, 0, 0};
+    uint8_t half[4] = { 2, 3, 0, 0 };
     tc_send(fd, half, 4);
     close(fd);
     assert_int_equal(rc_of(get("alive", 3)), 0);

@@ -39,8 +39,8 @@ static int setup(void **state) {
         port = aero_testserver_port(ts, 0);
     }
     /* name "Bob", tags [a,b,c], m {a:1,b:2,c:3}, flag true, n 5 */
-    static const uint8_t tags[] = {0x93, 0xa2, 3, 'a', 0xa2, 3, 'b', 0xa2, 3, 'c'};
-    static const uint8_t map[] = {0x83, 0xa2, 3, 'a', 1, 0xa2, 3, 'b', 2, 0xa2, 3, 'c', 3};
+    static const uint8_t tags[] = { 0x93, 0xa2, 3, 'a', 0xa2, 3, 'b', 0xa2, 3, 'c' };
+    static const uint8_t map[] = { 0x83, 0xa2, 3, 'a', 1, 0xa2, 3, 'b', 2, 0xa2, 3, 'c', 3 };
     static const uint8_t yes = 1;
     tc_msg m;
     tc_begin(&m, 0, 1, 0, 0, 0);
@@ -96,19 +96,19 @@ static void test_cdt_arguments_are_expressions(void **state) {
         const char *ael;
         int rc; /* 0 = kept, 27 = filtered out */
     } cases[] = {
-        {"$.name in ['Bob', 'Mary']", 0},
-        {"$.name in ['Bobby', 'Mary']", 27},
-        {"$.n in [1, 5]", 0},
-        {"$.n in [1, 6]", 27},
-        {"$.tags.[=a,b].count() == 2", 0},
-        {"$.tags.[=a,z].count() == 1", 0},
-        {"$.tags.[=y,z].count() > 0", 27},
-        {"$.m.{a,b}.count() == 2", 0},
-        {"$.m.{a,z}.count() == 2", 27},
-        {"'a' in $.tags", 0},
-        {"'z' in $.tags", 27},
-        {"$.flag == true", 0},
-        {"not($.flag)", 27},
+        { "$.name in ['Bob', 'Mary']", 0 },
+        { "$.name in ['Bobby', 'Mary']", 27 },
+        { "$.n in [1, 5]", 0 },
+        { "$.n in [1, 6]", 27 },
+        { "$.tags.[=a,b].count() == 2", 0 },
+        { "$.tags.[=a,z].count() == 1", 0 },
+        { "$.tags.[=y,z].count() > 0", 27 },
+        { "$.m.{a,b}.count() == 2", 0 },
+        { "$.m.{a,z}.count() == 2", 27 },
+        { "'a' in $.tags", 0 },
+        { "'z' in $.tags", 27 },
+        { "$.flag == true", 0 },
+        { "not($.flag)", 27 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int rc = ael_filtered(cases[i].ael);
@@ -116,30 +116,31 @@ static void test_cdt_arguments_are_expressions(void **state) {
             fail_msg("%s: %d, want %d", cases[i].ael, rc, cases[i].rc);
     }
     /* a bool bin read as BOOL is a filter by itself: [81, 1, "flag"] */
-    static const uint8_t flag[] = {0x93, 0x51, 0x01, 0xa4, 'f', 'l', 'a', 'g'};
+    static const uint8_t flag[] = { 0x93, 0x51, 0x01, 0xa4, 'f', 'l', 'a', 'g' };
     assert_int_equal(filtered(flag, sizeof flag), 0);
     /* list_get_by_value(EXISTS, value = bin "name") over a quoted list, hand-built:
        [127, 1, 0, [22, 13, [81, 3, "name"]], [126, ["Bob"]]] */
-    static const uint8_t in[] = {0x95, 0x7f, 0x01, 0x00, 0x93, 0x16, 0x0d, 0x93, 0x51, 0x03, 0xa4, 'n', 'a', 'm',
-                                 'e', 0x92, 0x7e, 0x91, 0xa4, 3, 'B', 'o', 'b'};
+    static const uint8_t in[] = { 0x95, 0x7f, 0x01, 0x00, 0x93, 0x16, 0x0d, 0x93, 0x51, 0x03, 0xa4, 'n',
+                                  'a',  'm',  'e',  0x92, 0x7e, 0x91, 0xa4, 3,    'B',  'o',  'b' };
     assert_int_equal(filtered(in, sizeof in), 0);
 }
 
 /* 3. a filter whose type is not boolean is refused: 4 (not 27) */
 static void test_non_boolean_filter(void **state) {
     (void)state;
-    static const uint8_t ff[] = {0xff};
-    static const uint8_t nil[] = {0xc0};
-    static const uint8_t int_bin[] = {0x93, 0x51, 0x02, 0xa4, 'f', 'l', 'a', 'g'}; /* [81, INT, "flag"] */
+    static const uint8_t ff[] = { 0xff };
+    static const uint8_t nil[] = { 0xc0 };
+    static const uint8_t int_bin[] = { 0x93, 0x51, 0x02, 0xa4, 'f', 'l', 'a', 'g' }; /* [81, INT, "flag"] */
     assert_int_equal(filtered(ff, sizeof ff), 4);
     assert_int_equal(filtered(nil, sizeof nil), 4);
     assert_int_equal(filtered(int_bin, sizeof int_bin), 4);
     /* arithmetic over other or mixed types is refused too: 4 */
-    static const uint8_t pow_int[] = {0x93, 0x03, 0x93, 0x18, 0x93, 0x51, 0x07, 0xa1, 'n', 0x02, 0xcb, 0x40, 0x82,
-                                      0xc0, 0, 0, 0, 0, 0}; /* pow(float bin n, 2) > 600.0 */
-    static const uint8_t mod_float[] = {0x93, 0x01, 0x93, 0x1a, 0xcb, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x01};
-    static const uint8_t add_mixed[] = {0x93, 0x03, 0x93, 0x14, 0x02, 0xcb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0x01};
-    static const uint8_t add_ints[] = {0x93, 0x03, 0x93, 0x14, 0x02, 0x01, 0x01}; /* 2 + 1 > 1 */
+    static const uint8_t pow_int[] = {
+        0x93, 0x03, 0x93, 0x18, 0x93, 0x51, 0x07, 0xa1, 'n', 0x02, 0xcb, 0x40, 0x82, 0xc0, 0, 0, 0, 0, 0
+    }; /* pow(float bin n, 2) > 600.0 */
+    static const uint8_t mod_float[] = { 0x93, 0x01, 0x93, 0x1a, 0xcb, 0x40, 0, 0, 0, 0, 0, 0, 0, 0x01, 0x01 };
+    static const uint8_t add_mixed[] = { 0x93, 0x03, 0x93, 0x14, 0x02, 0xcb, 0x3f, 0xf0, 0, 0, 0, 0, 0, 0, 0x01 };
+    static const uint8_t add_ints[] = { 0x93, 0x03, 0x93, 0x14, 0x02, 0x01, 0x01 }; /* 2 + 1 > 1 */
     assert_int_equal(filtered(pow_int, sizeof pow_int), 4);
     assert_int_equal(filtered(mod_float, sizeof mod_float), 4);
     assert_int_equal(filtered(add_mixed, sizeof add_mixed), 4);
@@ -166,7 +167,7 @@ static bool first_answer(int fd, tc_msg *m, uint8_t *info3, uint8_t *result) {
 enum { R_NS, R_NO_PDONE, R_PID, R_NO_PIDS, R_TRID, R_FILTER, R_BIN16 };
 
 static void refused_scan(tc_msg *m, int kind, uint64_t trid) {
-    uint8_t pids[2] = {1, 0}, big[2] = {0x00, 0x10}; /* 1, 4096 */
+    uint8_t pids[2] = { 1, 0 }, big[2] = { 0x00, 0x10 }; /* 1, 4096 */
     uint8_t t[8];
     aero_set_u64be(t, trid);
     tc_begin(m, 1, 0, kind == R_NO_PDONE ? 0 : 4, 0, 0);
@@ -190,7 +191,8 @@ static void test_refused_scan_keeps_connection(void **state) {
     static const struct {
         int kind;
         uint8_t rc;
-    } cases[] = {{R_NS, 20}, {R_NO_PDONE, 16}, {R_PID, 4}, {R_NO_PIDS, 16}, {R_TRID, 4}, {R_FILTER, 4}, {R_BIN16, 4}};
+    } cases[] = { { R_NS, 20 },  { R_NO_PDONE, 16 }, { R_PID, 4 },  { R_NO_PIDS, 16 },
+                  { R_TRID, 4 }, { R_FILTER, 4 },    { R_BIN16, 4 } };
     uint64_t base = ((uint64_t)getpid() << 24) ^ (uint64_t)(uintptr_t)&base;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         int fd = tc_connect(port);
@@ -237,8 +239,8 @@ static tc_stream *batch(const char *const *ns, size_t n) {
         tc_key_str(&tmp, "test", SET, key, false);
         memcpy(row + 4, tmp.b.data + tmp.b.len - 20, 20);
         tc_free(&tmp);
-        row[24] = 0;             /* row flags: not a repeat */
-        row[25] = 3;             /* info1: read all */
+        row[24] = 0; /* row flags: not a repeat */
+        row[25] = 3; /* info1: read all */
         size_t nsl = strlen(ns[i]);
         aero_set_u16be(row + 26, nsl ? 2 : 1);
         aero_set_u16be(row + 28, 0);
@@ -269,9 +271,9 @@ static tc_stream *batch(const char *const *ns, size_t n) {
 /* 4. an empty batch, or one with a row in an unknown namespace: one LAST message with 4 */
 static void test_batch_refused(void **state) {
     (void)state;
-    static const char *const good[] = {"test", "test"}, *const bad2[] = {"test", "nons"},
-                             *const bad1[] = {"nons", "test"}, *const none[] = {"test", ""};
-    const char *const *reqs[] = {good, bad2, bad1, none};
+    static const char *const good[] = { "test", "test" }, *const bad2[] = { "test", "nons" },
+                             *const bad1[] = { "nons", "test" }, *const none[] = { "test", "" };
+    const char *const *reqs[] = { good, bad2, bad1, none };
     for (size_t i = 0; i < 4; i++) {
         tc_stream *s = batch(reqs[i], 2);
         assert_false(s->closed);
@@ -307,17 +309,17 @@ static void test_respond_all_ops_types(void **state) {
     tc_answer_free(&a);
     tc_begin(&m, 1, 1 | 0x80, 0, 0, 0);
     tc_key_str(&m, "test", SET, "rao", false);
-    tc_op_int(&m, 5, "a", 1);    /* increment */
+    tc_op_int(&m, 5, "a", 1);      /* increment */
     tc_op(&m, 1, 0, "a", NULL, 0); /* read */
-    tc_op_str(&m, 9, "s", "y");  /* append */
-    tc_op_str(&m, 10, "s", "z"); /* prepend */
-    tc_op_int(&m, 2, "b", 3);    /* write */
+    tc_op_str(&m, 9, "s", "y");    /* append */
+    tc_op_str(&m, 10, "s", "z");   /* prepend */
+    tc_op_int(&m, 2, "b", 3);      /* write */
     tc_op(&m, 11, 0, "", NULL, 0); /* touch: no answer op */
     tc_end(&m);
     a = tc_call(port, &m);
     tc_free(&m);
     assert_int_equal(a.result, 0);
-    static const uint8_t want[] = {5, 1, 9, 10, 2};
+    static const uint8_t want[] = { 5, 1, 9, 10, 2 };
     assert_int_equal(a.n_ops, sizeof want);
     const uint8_t *p = a.ops;
     for (size_t i = 0; i < sizeof want; i++) {
@@ -372,12 +374,12 @@ static void test_errors_carry_generation(void **state) {
         tc_field(&m, 1, k == 1 || k == 4 ? set64 : SET, k == 1 || k == 4 ? 64 : strlen(SET));
         tc_field(&m, 4, d, 20);
         switch (k) {
-        case 0: tc_op_int(&m, 99, "a", 1); break;              /* unknown op (write) */
-        case 1: tc_op_int(&m, 2, "a", 1); break;               /* 64-byte set name (write) */
+        case 0: tc_op_int(&m, 99, "a", 1); break;                    /* unknown op (write) */
+        case 1: tc_op_int(&m, 2, "a", 1); break;                     /* 64-byte set name (write) */
         case 2: tc_op(&m, 1, 0, "abcdefghijklmnop", NULL, 0); break; /* 16-byte bin name (read) */
-        case 3: tc_op_int(&m, 99, "a", 1); break;              /* unknown op (read) */
-        case 4: tc_op(&m, 1, 0, "a", NULL, 0); break;          /* 64-byte set name (read) */
-        default: /* generation mismatch beats the unknown op: 3 */
+        case 3: tc_op_int(&m, 99, "a", 1); break;                    /* unknown op (read) */
+        case 4: tc_op(&m, 1, 0, "a", NULL, 0); break;                /* 64-byte set name (read) */
+        default:                                                     /* generation mismatch beats the unknown op: 3 */
             want = 3;
             m.b.data[10] |= 4;
             aero_set_u32be(m.b.data + 14, 77);

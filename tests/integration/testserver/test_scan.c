@@ -132,7 +132,7 @@ static void test_scan_set(void **state) {
     (void)state;
     for (int i = 0; i < 4096; i++)
         all_pids[i] = (uint16_t)i;
-    scan_req q = {.set = "s1", .pids = all_pids, .n_pids = 4096};
+    scan_req q = { .set = "s1", .pids = all_pids, .n_pids = 4096 };
     tc_stream *s = scan(&q);
     assert_false(s->closed);
     assert_int_equal(s->n, N1 + 1);
@@ -159,7 +159,7 @@ static void test_scan_set(void **state) {
     tc_stream_free(s);
 
     /* the whole namespace (no set) */
-    scan_req all = {.pids = all_pids, .n_pids = 4096, .nobins = true};
+    scan_req all = { .pids = all_pids, .n_pids = 4096, .nobins = true };
     s = scan(&all);
     assert_int_equal(s->n, N1 + N2 + 1);
     assert_int_equal(s->msgs[0].info1, 0x20);
@@ -169,7 +169,7 @@ static void test_scan_set(void **state) {
 
 static void test_max_projection_filter(void **state) {
     (void)state;
-    scan_req q = {.set = "s1", .pids = all_pids, .n_pids = 4096, .max = 10, .bin = "a"};
+    scan_req q = { .set = "s1", .pids = all_pids, .n_pids = 4096, .max = 10, .bin = "a" };
     tc_stream *s = scan(&q);
     assert_int_equal(s->n, 11);
     for (size_t i = 0; i < 10; i++) {
@@ -180,19 +180,19 @@ static void test_max_projection_filter(void **state) {
     }
     tc_stream_free(s);
     /* a >= 290 */
-    uint8_t f[] = {0x93, 0x04, 0x93, 0x51, 0x02, 0xa1, 0x61, 0xcd, 0x01, 0x22};
-    scan_req fq = {.set = "s1", .pids = all_pids, .n_pids = 4096, .filter = f, .filter_len = sizeof f};
+    uint8_t f[] = { 0x93, 0x04, 0x93, 0x51, 0x02, 0xa1, 0x61, 0xcd, 0x01, 0x22 };
+    scan_req fq = { .set = "s1", .pids = all_pids, .n_pids = 4096, .filter = f, .filter_len = sizeof f };
     s = scan(&fq);
     assert_int_equal(s->n, 11);
     tc_stream_free(s);
     /* without any PID_ARRAY or DIGEST_ARRAY: 16 */
-    scan_req nopids = {.set = "s1"};
+    scan_req nopids = { .set = "s1" };
     s = scan(&nopids);
     assert_int_equal(s->n, 1);
     assert_int_equal(s->msgs[0].result, 16);
     tc_stream_free(s);
     /* without PARTITION_DONE: 16 */
-    scan_req bad = {.set = "s1", .pids = all_pids, .n_pids = 4096, .no_pdone = true};
+    scan_req bad = { .set = "s1", .pids = all_pids, .n_pids = 4096, .no_pdone = true };
     s = scan(&bad);
     assert_int_equal(s->n, 1);
     assert_int_equal(s->msgs[0].result, 16);
@@ -203,7 +203,7 @@ static void test_max_projection_filter(void **state) {
 static void test_digest_resume(void **state) {
     (void)state;
     /* find a partition with at least two records */
-    int cnt[4096] = {0};
+    int cnt[4096] = { 0 };
     int best = -1;
     for (int i = 0; i < N1; i++) {
         uint16_t p = aero_partition__id(digests[i]);
@@ -212,7 +212,7 @@ static void test_digest_resume(void **state) {
     }
     assert_true(best >= 0);
     uint16_t pid = (uint16_t)best;
-    scan_req q = {.set = "s1", .pids = &pid, .n_pids = 1};
+    scan_req q = { .set = "s1", .pids = &pid, .n_pids = 1 };
     tc_stream *s = scan(&q);
     size_t n = s->n - 1;
     assert_int_equal(n, (size_t)cnt[best]);
@@ -228,7 +228,7 @@ static void test_digest_resume(void **state) {
     }
     memcpy(first, field(&s->msgs[0], 4, &l), 20);
     tc_stream_free(s);
-    scan_req r = {.set = "s1", .digs = first, .n_digs = 1};
+    scan_req r = { .set = "s1", .digs = first, .n_digs = 1 };
     s = scan(&r);
     assert_int_equal(s->n - 1, n - 1);
     for (size_t i = 0; i + 1 < s->n; i++)
@@ -247,7 +247,7 @@ static void test_background_ops(void **state) {
     aero_set_u64be(t, 777777);
     tc_field(&m, 7, t, 8);
     /* a >= 305 (5 of the 10 records of s2) */
-    uint8_t f[] = {0x93, 0x04, 0x93, 0x51, 0x02, 0xa1, 0x61, 0xcd, 0x01, 0x31};
+    uint8_t f[] = { 0x93, 0x04, 0x93, 0x51, 0x02, 0xa1, 0x61, 0xcd, 0x01, 0x31 };
     tc_field(&m, 43, f, sizeof f);
     tc_op_str(&m, 2, "bg", "done");
     tc_end(&m);
@@ -277,8 +277,8 @@ static void test_background_ops(void **state) {
     assert_non_null(strstr(ans, "records_read=5"));
     free(ans);
     /* exactly the matching records got the bin */
-    uint8_t nb[] = {0x93, 0x01, 0x93, 0x51, 0x03, 0xa2, 0x62, 0x67, 0xa5, 0x03, 'd', 'o', 'n', 'e'};
-    scan_req q = {.set = "s2", .pids = all_pids, .n_pids = 4096, .filter = nb, .filter_len = sizeof nb};
+    uint8_t nb[] = { 0x93, 0x01, 0x93, 0x51, 0x03, 0xa2, 0x62, 0x67, 0xa5, 0x03, 'd', 'o', 'n', 'e' };
+    scan_req q = { .set = "s2", .pids = all_pids, .n_pids = 4096, .filter = nb, .filter_len = sizeof nb };
     s = scan(&q);
     assert_int_equal(s->n, 6);
     tc_stream_free(s);
@@ -302,7 +302,7 @@ static void test_secondary_index(void **state) {
     (void)state;
     uint8_t f[64];
     size_t fl = int_range(f, "a", 10, 19);
-    scan_req q = {.set = "s1", .pids = all_pids, .n_pids = 4096, .range = f, .range_len = fl};
+    scan_req q = { .set = "s1", .pids = all_pids, .n_pids = 4096, .range = f, .range_len = fl };
     tc_stream *s = scan(&q);
     assert_int_equal(s->n, 1);
     assert_int_equal(s->msgs[0].result, 201); /* no index yet */
@@ -339,10 +339,8 @@ static void test_secondary_index(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scan_set),
-        cmocka_unit_test(test_max_projection_filter),
-        cmocka_unit_test(test_digest_resume),
-        cmocka_unit_test(test_background_ops),
+        cmocka_unit_test(test_scan_set),        cmocka_unit_test(test_max_projection_filter),
+        cmocka_unit_test(test_digest_resume),   cmocka_unit_test(test_background_ops),
         cmocka_unit_test(test_secondary_index),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

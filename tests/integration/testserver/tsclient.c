@@ -16,7 +16,7 @@ int tc_connect(uint16_t port) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return -1;
-    struct timeval tv = {.tv_sec = 5, .tv_usec = 0};
+    struct timeval tv = { .tv_sec = 5, .tv_usec = 0 };
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     struct sockaddr_in a;
     memset(&a, 0, sizeof a);

@@ -18,11 +18,10 @@
 #include "typed.aero.h"
 
 #define ENV ((it_env *)*state)
-#define S (ENV->session)
+#define S   (ENV->session)
 
 /* A key unique to this run. */
-static const char *key(void **state, const char *name)
-{
+static const char *key(void **state, const char *name) {
     static char ring[8][96];
     static int at;
     char *k = ring[at++ % 8];
@@ -30,8 +29,7 @@ static const char *key(void **state, const char *name)
     return k;
 }
 
-static void drop(void **state, const char *k)
-{
+static void drop(void **state, const char *k) {
     aero_error err;
     assert_int_equal(item_delete(S, k, NULL, &err), AERO_OK);
 }
@@ -42,8 +40,7 @@ static void drop(void **state, const char *k)
  * holds string `want` (want NULL: the bin is only looked up), -1 when the bin
  * is absent.
  */
-static int stored_bin_count(void **state, const char *k, const char *name, const char *want)
-{
+static int stored_bin_count(void **state, const char *k, const char *name, const char *want) {
     aero_error err;
     aero_record raw;
     aero_record_init(&raw);
@@ -56,12 +53,11 @@ static int stored_bin_count(void **state, const char *k, const char *name, const
     return n;
 }
 
-static const uint8_t blob_bytes[] = {0x00, 0xff, 0x10, 0x7f, 0x80};
+static const uint8_t blob_bytes[] = { 0x00, 0xff, 0x10, 0x7f, 0x80 };
 static const char *const area_json = "{\"type\":\"Point\",\"coordinates\":[-122.0,37.5]}";
 
 static void fill_all(item *it, aero_value *tags, aero_map_entry *counts, aero_value *nested_items,
-                     aero_map_entry *nested_entries, aero_value *nested_lists)
-{
+                     aero_map_entry *nested_entries, aero_value *nested_lists) {
     *it = (item)ITEM_INIT;
     it->name = "widget";
     it->has_count = true;
@@ -97,8 +93,7 @@ static void fill_all(item *it, aero_value *tags, aero_map_entry *counts, aero_va
     it->description_text = "long field, short bin";
 }
 
-static void test_round_trip_every_type(void **state)
-{
+static void test_round_trip_every_type(void **state) {
     const char *k = key(state, "all");
     drop(state, k);
     item in;
@@ -148,8 +143,7 @@ static void test_round_trip_every_type(void **state)
     drop(state, k);
 }
 
-static void test_optional_bins_and_defaults(void **state)
-{
+static void test_optional_bins_and_defaults(void **state) {
     const char *k = key(state, "opt");
     drop(state, k);
     aero_error err;
@@ -184,8 +178,7 @@ static void test_optional_bins_and_defaults(void **state)
     drop(state, k);
 }
 
-static void test_write_verbs(void **state)
-{
+static void test_write_verbs(void **state) {
     const char *k = key(state, "verbs");
     drop(state, k);
     aero_error err;
@@ -227,8 +220,7 @@ static void test_write_verbs(void **state)
     drop(state, k);
 }
 
-static void test_projection(void **state)
-{
+static void test_projection(void **state) {
     const char *k = key(state, "proj");
     drop(state, k);
     item in;
@@ -240,21 +232,20 @@ static void test_projection(void **state)
     aero_record holder;
     aero_record_init(&holder);
     item out;
-    const unsigned fields[] = {ITEM_F_COUNT, ITEM_F_TAGS};
+    const unsigned fields[] = { ITEM_F_COUNT, ITEM_F_TAGS };
     assert_int_equal(item_get_bins(S, k, fields, 2, &out, &holder, &err), AERO_OK);
     assert_true(holder.generation >= 1);
     assert_true(out.has_count);
     assert_true(out.has_tags);
     assert_false(out.has_flag);
     assert_null(out.name); /* required, but not asked for: no error */
-    const unsigned bad[] = {ITEM_FIELD_COUNT};
+    const unsigned bad[] = { ITEM_FIELD_COUNT };
     assert_int_equal(item_get_bins(S, k, bad, 1, &out, &holder, &err), AERO_ERR_PARAM);
     aero_record_dispose(&holder);
     drop(state, k);
 }
 
-static void test_delete_touch_exists(void **state)
-{
+static void test_delete_touch_exists(void **state) {
     const char *k = key(state, "meta");
     drop(state, k);
     aero_error err;
@@ -286,8 +277,7 @@ static void test_delete_touch_exists(void **state)
     aero_record_dispose(&holder);
 }
 
-static void test_decode_errors(void **state)
-{
+static void test_decode_errors(void **state) {
     const char *k = key(state, "bad");
     drop(state, k);
     aero_error err;
@@ -304,7 +294,7 @@ static void test_decode_errors(void **state)
     assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
     assert_non_null(strstr(err.message, "count"));
     /* Projection without the bad bin works; unknown bins are ignored. */
-    const unsigned f[] = {ITEM_F_NAME};
+    const unsigned f[] = { ITEM_F_NAME };
     assert_int_equal(item_get_bins(S, k, f, 1, &out, &holder, &err), AERO_OK);
     assert_string_equal(out.name, "n");
 
@@ -318,7 +308,7 @@ static void test_decode_errors(void **state)
 
     /* A list element of the wrong type is refused on read. */
     drop(state, k);
-    aero_value bad_tags[] = {aero_str("ok"), aero_int(1)};
+    aero_value bad_tags[] = { aero_str("ok"), aero_int(1) };
     aero_value tl = aero_list(bad_tags, 2);
     w = aero_session_upsert(S, &ak);
     aero_write_bin_set_str(w, "name", "n");
@@ -330,8 +320,7 @@ static void test_decode_errors(void **state)
     drop(state, k);
 }
 
-static void test_write_validation(void **state)
-{
+static void test_write_validation(void **state) {
     const char *k = key(state, "val");
     drop(state, k);
     aero_error err;
@@ -339,7 +328,7 @@ static void test_write_validation(void **state)
     assert_int_equal(item_upsert(S, k, &in, &err), AERO_ERR_PARAM);
     assert_non_null(strstr(err.message, "name"));
     in.name = "x";
-    aero_value bad_tags[] = {aero_str("ok"), aero_double(1.5)};
+    aero_value bad_tags[] = { aero_str("ok"), aero_double(1.5) };
     in.has_tags = true;
     in.tags = aero_list(bad_tags, 2);
     assert_int_equal(item_upsert(S, k, &in, &err), AERO_ERR_PARAM);
@@ -358,8 +347,7 @@ static void test_write_validation(void **state)
     assert_int_equal(aero_schema_write(S, &other, AERO_SCHEMA_UPSERT, &ak, &in, &err), AERO_ERR_SCHEMA_MISMATCH);
 }
 
-static void test_int_and_blob_keys(void **state)
-{
+static void test_int_and_blob_keys(void **state) {
     aero_error err;
     int64_t ik = (int64_t)(strlen(ENV->prefix) * 1000003u) ^ 0x5eed;
     counter c = COUNTER_INIT;
@@ -386,8 +374,7 @@ static void test_int_and_blob_keys(void **state)
     aero_record_dispose(&holder);
 }
 
-static void test_named_queries(void **state)
-{
+static void test_named_queries(void **state) {
     aero_error err;
     char keys[5][96];
     for (int i = 0; i < 5; i++) {
@@ -408,7 +395,7 @@ static void test_named_queries(void **state)
     aero_stream *st = item_ranked(S, base + 1, base + 4, &err);
     assert_non_null(st);
     int rows = 0;
-    bool seen[5] = {false};
+    bool seen[5] = { false };
     for (const aero_record *r; (r = aero_stream_next(st, &err));) {
         item row;
         assert_int_equal(item_from_record(r, &row, &err), AERO_OK);
@@ -476,8 +463,7 @@ static void test_named_queries(void **state)
         drop(state, keys[i]);
 }
 
-static void test_get_many(void **state)
-{
+static void test_get_many(void **state) {
     aero_error err;
     const char *keys[4];
     char names[4][96];
@@ -517,19 +503,13 @@ static void test_get_many(void **state)
     }
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip_every_type),
-        cmocka_unit_test(test_optional_bins_and_defaults),
-        cmocka_unit_test(test_write_verbs),
-        cmocka_unit_test(test_projection),
-        cmocka_unit_test(test_delete_touch_exists),
-        cmocka_unit_test(test_decode_errors),
-        cmocka_unit_test(test_write_validation),
-        cmocka_unit_test(test_int_and_blob_keys),
-        cmocka_unit_test(test_named_queries),
-        cmocka_unit_test(test_get_many),
+        cmocka_unit_test(test_round_trip_every_type), cmocka_unit_test(test_optional_bins_and_defaults),
+        cmocka_unit_test(test_write_verbs),           cmocka_unit_test(test_projection),
+        cmocka_unit_test(test_delete_touch_exists),   cmocka_unit_test(test_decode_errors),
+        cmocka_unit_test(test_write_validation),      cmocka_unit_test(test_int_and_blob_keys),
+        cmocka_unit_test(test_named_queries),         cmocka_unit_test(test_get_many),
     };
     return cmocka_run_group_tests(tests, it_setup, it_teardown);
 }

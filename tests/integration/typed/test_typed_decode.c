@@ -14,8 +14,7 @@
 #include "typed.aero.h"
 
 /* A record over caller-provided bins (transparent struct; no server involved). */
-static aero_record rec_of(aero_bin *bins, uint32_t n)
-{
+static aero_record rec_of(aero_bin *bins, uint32_t n) {
     aero_record r;
     memset(&r, 0, sizeof r);
     r.bins = bins;
@@ -23,8 +22,7 @@ static aero_record rec_of(aero_bin *bins, uint32_t n)
     return r;
 }
 
-static aero_bin bin(const char *name, aero_value v)
-{
+static aero_bin bin(const char *name, aero_value v) {
     aero_bin b;
     memset(&b, 0, sizeof b);
     strncpy(b.name, name, AERO_BIN_NAME_MAX);
@@ -32,17 +30,19 @@ static aero_bin bin(const char *name, aero_value v)
     return b;
 }
 
-static void test_decode_fills_fields_and_flags(void **state)
-{
+static void test_decode_fills_fields_and_flags(void **state) {
     (void)state;
-    static const uint8_t bytes[] = {1, 2, 3};
-    aero_value tag_items[] = {aero_str("a")};
+    static const uint8_t bytes[] = { 1, 2, 3 };
+    aero_value tag_items[] = { aero_str("a") };
     aero_bin bins[] = {
-        bin("name", aero_str("n")),       bin("count", aero_int(5)),
-        bin("ratio", aero_int(2)),        /* int accepted for double */
-        bin("flag", aero_int(1)),         /* 0/1 accepted for bool */
-        bin("data", aero_blob(bytes, 3)), bin("area", aero_geojson("{}")),
-        bin("tags", aero_list(tag_items, 1)), bin("desc", aero_str("d")),
+        bin("name", aero_str("n")),
+        bin("count", aero_int(5)),
+        bin("ratio", aero_int(2)), /* int accepted for double */
+        bin("flag", aero_int(1)),  /* 0/1 accepted for bool */
+        bin("data", aero_blob(bytes, 3)),
+        bin("area", aero_geojson("{}")),
+        bin("tags", aero_list(tag_items, 1)),
+        bin("desc", aero_str("d")),
         bin("not_in_schema", aero_int(1)),
     };
     aero_record r = rec_of(bins, sizeof bins / sizeof bins[0]);
@@ -73,51 +73,49 @@ static void test_decode_fills_fields_and_flags(void **state)
     assert_int_equal(it.query_rank, 0);
 }
 
-static void test_decode_errors(void **state)
-{
+static void test_decode_errors(void **state) {
     (void)state;
     aero_error err;
     item it;
     /* required bin missing */
-    aero_bin b1[] = {bin("count", aero_int(1))};
+    aero_bin b1[] = { bin("count", aero_int(1)) };
     aero_record r = rec_of(b1, 1);
     assert_int_equal(item_from_record(&r, &it, &err), AERO_ERR_BIN_NOT_FOUND);
     assert_non_null(strstr(err.message, "name"));
     /* wrong scalar type */
-    aero_bin b2[] = {bin("name", aero_str("n")), bin("count", aero_double(1.5))};
+    aero_bin b2[] = { bin("name", aero_str("n")), bin("count", aero_double(1.5)) };
     r = rec_of(b2, 2);
     assert_int_equal(item_from_record(&r, &it, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
     assert_non_null(strstr(err.message, "count"));
     /* bool from an int other than 0/1 */
-    aero_bin b3[] = {bin("name", aero_str("n")), bin("flag", aero_int(2))};
+    aero_bin b3[] = { bin("name", aero_str("n")), bin("flag", aero_int(2)) };
     r = rec_of(b3, 2);
     assert_int_equal(item_from_record(&r, &it, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
     /* nested element of the wrong type, with its path */
-    aero_value xs[] = {aero_int(1), aero_str("two")};
-    aero_map_entry e[] = {{aero_str("xs"), aero_list(xs, 2)}};
-    aero_value outer[] = {aero_map(e, 1)};
-    aero_bin b4[] = {bin("name", aero_str("n")), bin("nested", aero_list(outer, 1))};
+    aero_value xs[] = { aero_int(1), aero_str("two") };
+    aero_map_entry e[] = { { aero_str("xs"), aero_list(xs, 2) } };
+    aero_value outer[] = { aero_map(e, 1) };
+    aero_bin b4[] = { bin("name", aero_str("n")), bin("nested", aero_list(outer, 1)) };
     r = rec_of(b4, 2);
     assert_int_equal(item_from_record(&r, &it, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
     assert_non_null(strstr(err.message, "[0]['xs'][1]"));
     /* a map where a list is declared */
-    aero_bin b5[] = {bin("name", aero_str("n")), bin("tags", aero_map(e, 1))};
+    aero_bin b5[] = { bin("name", aero_str("n")), bin("tags", aero_map(e, 1)) };
     r = rec_of(b5, 2);
     assert_int_equal(item_from_record(&r, &it, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
     /* another ABI */
     aero_schema_record other = item_schema;
     other.abi = 999;
-    aero_bin b6[] = {bin("name", aero_str("n"))};
+    aero_bin b6[] = { bin("name", aero_str("n")) };
     r = rec_of(b6, 1);
     assert_int_equal(aero_schema_decode(&other, &r, &it, &err), AERO_ERR_SCHEMA_MISMATCH);
     assert_int_equal(aero_schema_decode(&item_schema, NULL, &it, &err), AERO_ERR_PARAM);
 }
 
-static void test_signatures(void **state)
-{
+static void test_signatures(void **state) {
     (void)state;
     char why[128];
-    aero_value ints[] = {aero_int(1), aero_int(2)};
+    aero_value ints[] = { aero_int(1), aero_int(2) };
     aero_value l = aero_list(ints, 2);
     assert_true(aero_schema_value_matches(&l, "li", why, sizeof why));
     assert_true(aero_schema_value_matches(&l, "ld", why, sizeof why)); /* ints are doubles too */
@@ -128,7 +126,7 @@ static void test_signatures(void **state)
     assert_false(aero_schema_value_matches(&l, "lq", why, sizeof why));
     assert_false(aero_schema_value_matches(NULL, "li", NULL, 0));
 
-    aero_map_entry ents[] = {{aero_int(7), aero_list(ints, 2)}, {aero_str("k"), aero_list(ints, 2)}};
+    aero_map_entry ents[] = { { aero_int(7), aero_list(ints, 2) }, { aero_str("k"), aero_list(ints, 2) } };
     aero_value m = aero_map(ents, 2);
     assert_true(aero_schema_value_matches(&m, "myli", why, sizeof why) == false);
     assert_false(aero_schema_value_matches(&m, "msli", why, sizeof why));
@@ -144,8 +142,7 @@ static void test_signatures(void **state)
     assert_int_equal(strlen(why), 2);
 }
 
-static void test_write_refused_before_sending(void **state)
-{
+static void test_write_refused_before_sending(void **state) {
     (void)state;
     /* Validation happens before any I/O: a NULL session is never reached. */
     aero_error err;
@@ -172,8 +169,7 @@ static void test_write_refused_before_sending(void **state)
     assert_string_equal(ITEM_BIN_DESCRIPTION_TEXT, "desc");
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_fills_fields_and_flags),
         cmocka_unit_test(test_decode_errors),

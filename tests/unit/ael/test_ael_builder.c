@@ -53,19 +53,20 @@ static void test_p4_map_key(void **s) {
 }
 
 static void test_p5_let(void **s) {
-    expect_hex(aero_exp_let(2, aero_exp_def("x", aero_exp_bin_int("a")),
-                            aero_exp_gt(aero_exp_var("x"), aero_exp_int(10))),
-               "94 7d a1 78 93 51 02 a1 61 93 03 92 7c a1 78 0a");
+    expect_hex(
+        aero_exp_let(2, aero_exp_def("x", aero_exp_bin_int("a")), aero_exp_gt(aero_exp_var("x"), aero_exp_int(10))),
+        "94 7d a1 78 93 51 02 a1 61 93 03 92 7c a1 78 0a");
 }
 
 static void test_p6_in_list(void **s) {
-    aero_value items[] = {aero_int(1), aero_int(2), aero_int(3)};
+    aero_value items[] = { aero_int(1), aero_int(2), aero_int(3) };
     aero_value l = aero_list(items, 3);
-    expect_hex(aero_exp_in_list(aero_exp_bin_int("x"), aero_exp_value(&l)),
-               "93 09 93 51 02 a1 78 92 7e 93 01 02 03");
+    expect_hex(aero_exp_in_list(aero_exp_bin_int("x"), aero_exp_value(&l)), "93 09 93 51 02 a1 78 92 7e 93 01 02 03");
 }
 
-static void test_p7_ttl(void **s) { expect_hex(aero_exp_lt(aero_exp_ttl(), aero_exp_int(3600)), "93 05 91 45 cd 0e 10"); }
+static void test_p7_ttl(void **s) {
+    expect_hex(aero_exp_lt(aero_exp_ttl(), aero_exp_int(3600)), "93 05 91 45 cd 0e 10");
+}
 
 static void test_p8_not_exists(void **s) {
     expect_hex(aero_exp_not(aero_exp_bin_exists("d")), "92 12 93 02 92 52 a1 64 00");
@@ -81,7 +82,7 @@ static void test_p10_float(void **s) {
 }
 
 static void test_p11_blob(void **s) {
-    static const uint8_t b[] = {1, 2};
+    static const uint8_t b[] = { 1, 2 };
     expect_hex(aero_exp_eq(aero_exp_bin_blob("b"), aero_exp_blob(b, 2)), "93 01 93 51 06 a1 62 a3 04 01 02");
 }
 
@@ -90,7 +91,7 @@ static void test_p12_regex(void **s) {
 }
 
 static void test_p13_ctx(void **s) {
-    aero_exp_ctx ctx[] = {{AERO_CTX_MAP_KEY, aero_str("a")}};
+    aero_exp_ctx ctx[] = { { AERO_CTX_MAP_KEY, aero_str("a") } };
     expect_hex(aero_exp_eq(aero_exp_list_get_by_index(AERO_CDT_RETURN_VALUE, AERO_AEL_INT, aero_exp_int(0),
                                                       aero_exp_bin_map("m"), ctx, 1),
                            aero_exp_int(7)),
@@ -128,7 +129,7 @@ static void test_agrees_with_ael(void **s) {
     same(aero_exp_exclusive(2, aero_exp_exclusive(2, aero_exp_bin_bool("a"), aero_exp_bin_bool("b")),
                             aero_exp_bin_bool("c")),
          "exclusive($.a, $.b, $.c)");
-    aero_value tags[] = {aero_str("x"), aero_str("y")};
+    aero_value tags[] = { aero_str("x"), aero_str("y") };
     aero_value tl = aero_list(tags, 2);
     same(aero_exp_list_get_by_value(AERO_CDT_RETURN_EXISTS, aero_exp_bin_str("t"), aero_exp_value(&tl), NULL, 0),
          "$.t in ['x', 'y']");
@@ -163,12 +164,22 @@ static void test_null_propagates(void **s) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_p1_gt), cmocka_unit_test(test_p2_and), cmocka_unit_test(test_p3_list_size),
-        cmocka_unit_test(test_p4_map_key), cmocka_unit_test(test_p5_let), cmocka_unit_test(test_p6_in_list),
-        cmocka_unit_test(test_p7_ttl), cmocka_unit_test(test_p8_not_exists), cmocka_unit_test(test_p9_key),
-        cmocka_unit_test(test_p10_float), cmocka_unit_test(test_p11_blob), cmocka_unit_test(test_p12_regex),
-        cmocka_unit_test(test_p13_ctx), cmocka_unit_test(test_agrees_with_ael),
-        cmocka_unit_test(test_exclusive_nesting), cmocka_unit_test(test_null_propagates),
+        cmocka_unit_test(test_p1_gt),
+        cmocka_unit_test(test_p2_and),
+        cmocka_unit_test(test_p3_list_size),
+        cmocka_unit_test(test_p4_map_key),
+        cmocka_unit_test(test_p5_let),
+        cmocka_unit_test(test_p6_in_list),
+        cmocka_unit_test(test_p7_ttl),
+        cmocka_unit_test(test_p8_not_exists),
+        cmocka_unit_test(test_p9_key),
+        cmocka_unit_test(test_p10_float),
+        cmocka_unit_test(test_p11_blob),
+        cmocka_unit_test(test_p12_regex),
+        cmocka_unit_test(test_p13_ctx),
+        cmocka_unit_test(test_agrees_with_ael),
+        cmocka_unit_test(test_exclusive_nesting),
+        cmocka_unit_test(test_null_propagates),
     };
     return cmocka_run_group_tests_name("ael-builder", tests, NULL, NULL);
 }

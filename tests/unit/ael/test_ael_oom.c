@@ -41,11 +41,12 @@ void *__wrap_malloc(size_t n) { return take() ? __real_malloc(n) : NULL; }
 void *__wrap_calloc(size_t a, size_t b) { return take() ? __real_calloc(a, b) : NULL; }
 void *__wrap_realloc(void *p, size_t n) { return take() ? __real_realloc(p, n) : NULL; }
 
-#define TEXT "$.status == ?1 and $.m.a.[0] > ?0 or $.name in ['Bob', 'Mary'] and " \
-             "let (x = $.a + 1) then (${x} * 2 > 10) and geoCompare($.loc, geoJson('{}'))"
+#define TEXT                                                              \
+    "$.status == ?1 and $.m.a.[0] > ?0 or $.name in ['Bob', 'Mary'] and " \
+    "let (x = $.a + 1) then (${x} * 2 > 10) and geoCompare($.loc, geoJson('{}'))"
 
 static void test_compile_oom(void **s) {
-    aero_value args[] = {aero_int(7), aero_str("active")};
+    aero_value args[] = { aero_int(7), aero_str("active") };
     aero_error err;
     int failures = 0;
     for (long n = 0; n < 10000; n++) {
@@ -63,9 +64,12 @@ static void test_compile_oom(void **s) {
 }
 
 static void test_typed_and_fill_oom(void **s) {
-    static const aero_ael_bin bins[] = {{"status", AERO_AEL_STRING}, {"m", AERO_AEL_MAP}, {"name", AERO_AEL_STRING},
-                                        {"a", AERO_AEL_INT}, {"loc", AERO_AEL_GEO}};
-    aero_ael_env env = {bins, 5};
+    static const aero_ael_bin bins[] = { { "status", AERO_AEL_STRING },
+                                         { "m", AERO_AEL_MAP },
+                                         { "name", AERO_AEL_STRING },
+                                         { "a", AERO_AEL_INT },
+                                         { "loc", AERO_AEL_GEO } };
+    aero_ael_env env = { bins, 5 };
     aero_ael_template t;
     aero_ael_diag d;
     int failures = 0;
@@ -80,7 +84,7 @@ static void test_typed_and_fill_oom(void **s) {
         failures++;
     }
     assert_true(failures > 0);
-    aero_value args[] = {aero_int(7), aero_str("active")};
+    aero_value args[] = { aero_int(7), aero_str("active") };
     aero_error err;
     for (long n = 0; n < 100; n++) {
         budget = n;
@@ -125,7 +129,8 @@ static void test_builder_and_ctx_oom(void **s) {
 }
 
 static void test_index_oom(void **s) {
-    static const aero_ael_index idx[] = {{"i", "a", AERO_AEL_INT, NULL, 0, 1}, {"s", "status", AERO_AEL_STRING, NULL, 0, 2}};
+    static const aero_ael_index idx[] = { { "i", "a", AERO_AEL_INT, NULL, 0, 1 },
+                                          { "s", "status", AERO_AEL_STRING, NULL, 0, 2 } };
     aero_error err;
     for (long n = 0; n < 10000; n++) {
         aero_ael_filter f;

@@ -14,11 +14,10 @@
 #include "xpect.h"
 
 static const aero_ael_bin bins[] = {
-    {"status", AERO_AEL_STRING}, {"age", AERO_AEL_INT}, {"score", AERO_AEL_FLOAT},
-    {"tags", AERO_AEL_LIST}, {"prefs", AERO_AEL_MAP}, {"flag", AERO_AEL_BOOL}, {"free", AERO_AEL_ANY},
-    {"photo", AERO_AEL_BLOB},
+    { "status", AERO_AEL_STRING }, { "age", AERO_AEL_INT },   { "score", AERO_AEL_FLOAT }, { "tags", AERO_AEL_LIST },
+    { "prefs", AERO_AEL_MAP },     { "flag", AERO_AEL_BOOL }, { "free", AERO_AEL_ANY },    { "photo", AERO_AEL_BLOB },
 };
-static const aero_ael_env env = {bins, sizeof bins / sizeof bins[0]};
+static const aero_ael_env env = { bins, sizeof bins / sizeof bins[0] };
 
 static aero_expr *fill(const aero_ael_template *t, const aero_value *args, size_t n, aero_error *err) {
     return aero_ael_template_fill(t->bytes, t->len, t->slots, t->n_slots, args, n, err);
@@ -53,7 +52,7 @@ static void test_template_roundtrip(void **s) {
     assert_int_equal(t.len, c.n);
     assert_memory_equal(t.bytes, c.b, c.n);
 
-    aero_value args[] = {aero_str("active"), aero_int(21)};
+    aero_value args[] = { aero_str("active"), aero_int(21) };
     aero_error err;
     aero_expr *e = fill(&t, args, 2, &err);
     assert_non_null(e);
@@ -112,20 +111,20 @@ static void test_env_errors(void **s) {
 static void test_conflicting_placeholder_use(void **s) {
     expect_diag("$.age == ?0 or $.status == ?0", NULL, 0, 1, 28, "placeholder ?0 is used both as int and as string");
     /* Declaring it turns the conflict into a plain type error. */
-    const aero_ael_type pt[] = {AERO_AEL_INT};
+    const aero_ael_type pt[] = { AERO_AEL_INT };
     expect_diag("$.age == ?0 or $.status == ?0", pt, 1, 1, 25, "bin 'status' is string, compared with int");
 }
 
 static void test_declared_params(void **s) {
     aero_ael_template t;
     aero_ael_diag d;
-    const aero_ael_type pt[] = {AERO_AEL_FLOAT, AERO_AEL_LIST};
+    const aero_ael_type pt[] = { AERO_AEL_FLOAT, AERO_AEL_LIST };
     assert_int_equal(aero_ael__compile_typed("$.free > ?0 and $.status in ?1", &env, pt, 2, &t, &d), AERO_OK);
     assert_int_equal(t.n_slots, 2);
     assert_int_equal(t.slots[0].type, AERO_AEL_FLOAT);
     assert_int_equal(t.slots[1].type, AERO_AEL_LIST);
-    aero_value items[] = {aero_str("a"), aero_str("b")};
-    aero_value args[] = {aero_int(3), aero_list(items, 2)};
+    aero_value items[] = { aero_str("a"), aero_str("b") };
+    aero_value args[] = { aero_int(3), aero_list(items, 2) };
     aero_error err;
     aero_expr *e = fill(&t, args, 2, &err);
     assert_non_null(e);
@@ -134,7 +133,7 @@ static void test_declared_params(void **s) {
     aero_expr_free(e);
 
     /* Wrong argument types and missing arguments are refused. */
-    aero_value bad[] = {aero_str("x"), aero_list(items, 2)};
+    aero_value bad[] = { aero_str("x"), aero_list(items, 2) };
     assert_null(fill(&t, bad, 2, &err));
     assert_int_equal(err.code, AERO_ERR_PARAM);
     assert_non_null(strstr(err.message, "placeholder ?0 expects float"));
@@ -145,8 +144,8 @@ static void test_declared_params(void **s) {
 }
 
 static void test_fill_rejects_bad_slots(void **s) {
-    static const uint8_t bytes[] = {0x93, 0x03, 0x93, 0x51, 0x02, 0xa1, 0x61};
-    aero_ael_slot slots[] = {{8, 0, AERO_AEL_INT}};
+    static const uint8_t bytes[] = { 0x93, 0x03, 0x93, 0x51, 0x02, 0xa1, 0x61 };
+    aero_ael_slot slots[] = { { 8, 0, AERO_AEL_INT } };
     aero_value a = aero_int(1);
     aero_error err;
     assert_null(aero_ael_template_fill(bytes, sizeof bytes, slots, 1, &a, 1, &err));
@@ -174,10 +173,13 @@ static void test_no_env_is_plain_ael(void **s) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_template_roundtrip), cmocka_unit_test(test_env_types_bins),
-        cmocka_unit_test(test_env_errors), cmocka_unit_test(test_declared_params),
+        cmocka_unit_test(test_template_roundtrip),
+        cmocka_unit_test(test_env_types_bins),
+        cmocka_unit_test(test_env_errors),
+        cmocka_unit_test(test_declared_params),
         cmocka_unit_test(test_conflicting_placeholder_use),
-        cmocka_unit_test(test_fill_rejects_bad_slots), cmocka_unit_test(test_no_env_is_plain_ael),
+        cmocka_unit_test(test_fill_rejects_bad_slots),
+        cmocka_unit_test(test_no_env_is_plain_ael),
     };
     return cmocka_run_group_tests_name("ael-typed", tests, NULL, NULL);
 }

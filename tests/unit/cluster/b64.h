@@ -6,8 +6,7 @@
 #include <stdint.h>
 
 /* Encode n bytes into out (4 * ceil(n / 3) characters plus a NUL); returns the text length. */
-static inline size_t b64_encode(const uint8_t *in, size_t n, char *out)
-{
+static inline size_t b64_encode(const uint8_t *in, size_t n, char *out) {
     static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t o = 0;
     for (size_t i = 0; i < n; i += 3) {

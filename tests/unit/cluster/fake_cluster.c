@@ -17,8 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static int listen_on(uint16_t *port)
-{
+static int listen_on(uint16_t *port) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
@@ -39,8 +38,7 @@ static int listen_on(uint16_t *port)
     return fd;
 }
 
-static bool read_all(int fd, void *p, size_t n)
-{
+static bool read_all(int fd, void *p, size_t n) {
     uint8_t *b = p;
     while (n > 0) {
         ssize_t r = read(fd, b, n);
@@ -55,8 +53,7 @@ static bool read_all(int fd, void *p, size_t n)
     return true;
 }
 
-static void append(char **out, size_t *len, size_t *cap, const char *s, size_t n)
-{
+static void append(char **out, size_t *len, size_t *cap, const char *s, size_t n) {
     if (*len + n + 1 > *cap) {
         *cap = (*len + n + 1) * 2;
         *out = realloc(*out, *cap);
@@ -66,8 +63,7 @@ static void append(char **out, size_t *len, size_t *cap, const char *s, size_t n
     (*out)[*len] = '\0';
 }
 
-static void answer_line(fake_node *f, const char *name, size_t nlen, char **out, size_t *len, size_t *cap)
-{
+static void answer_line(fake_node *f, const char *name, size_t nlen, char **out, size_t *len, size_t *cap) {
     char tmp[64];
     const char *v = NULL;
     append(out, len, cap, name, nlen);
@@ -97,8 +93,7 @@ static void answer_line(fake_node *f, const char *name, size_t nlen, char **out,
 }
 
 /* Serve one request on fd; false when the client is gone. */
-static bool serve(fake_node *f, int fd)
-{
+static bool serve(fake_node *f, int fd) {
     uint8_t hdr[8];
     if (!read_all(fd, hdr, 8))
         return false;
@@ -142,8 +137,7 @@ static bool serve(fake_node *f, int fd)
     return ok;
 }
 
-static void *node_main(void *arg)
-{
+static void *node_main(void *arg) {
     fake_node *f = arg;
     while (!atomic_load(&f->stop)) {
         if (atomic_exchange(&f->drop_clients, false)) {
@@ -185,8 +179,7 @@ static void *node_main(void *arg)
     return NULL;
 }
 
-static bool node_up(fake_node *f)
-{
+static bool node_up(fake_node *f) {
     f->lfd = listen_on(&f->port);
     if (f->lfd < 0)
         return false;
@@ -199,8 +192,7 @@ static bool node_up(fake_node *f)
     return true;
 }
 
-static void node_down(fake_node *f)
-{
+static void node_down(fake_node *f) {
     if (!f->up)
         return;
     atomic_store(&f->stop, true);
@@ -210,8 +202,7 @@ static void node_down(fake_node *f)
     f->up = false;
 }
 
-int fake_owner(const fake_cluster *fc, uint32_t pid, int r)
-{
+int fake_owner(const fake_cluster *fc, uint32_t pid, int r) {
     int up[FAKE_MAX_NODES], n_up = 0;
     for (int i = 0; i < fc->n; i++)
         if (fc->nodes[i].up)
@@ -221,8 +212,7 @@ int fake_owner(const fake_cluster *fc, uint32_t pid, int r)
     return up[(pid + (uint32_t)r) % (uint32_t)n_up];
 }
 
-void fake_cluster_rebalance(fake_cluster *fc)
-{
+void fake_cluster_rebalance(fake_cluster *fc) {
     for (int i = 0; i < fc->n; i++) {
         fake_node *f = &fc->nodes[i];
         if (!f->up)
@@ -249,7 +239,7 @@ void fake_cluster_rebalance(fake_cluster *fc)
         char *rep = malloc(64 + (size_t)nr * 700);
         size_t rl = (size_t)sprintf(rep, "test:0,%d", nr);
         for (int r = 0; r < nr; r++) {
-            uint8_t bm[512] = {0};
+            uint8_t bm[512] = { 0 };
             for (uint32_t pid = 0; pid < 4096; pid++)
                 if (fake_owner(fc, pid, r) == i)
                     bm[pid >> 3] |= (uint8_t)(0x80u >> (pid & 7));
@@ -262,8 +252,7 @@ void fake_cluster_rebalance(fake_cluster *fc)
     }
 }
 
-bool fake_cluster_start(fake_cluster *fc, int n, int replication)
-{
+bool fake_cluster_start(fake_cluster *fc, int n, int replication) {
     memset(fc, 0, sizeof *fc);
     fc->n = n;
     fc->replication = replication;
@@ -280,22 +269,19 @@ bool fake_cluster_start(fake_cluster *fc, int n, int replication)
     return true;
 }
 
-void fake_node_stop(fake_cluster *fc, int i)
-{
+void fake_node_stop(fake_cluster *fc, int i) {
     node_down(&fc->nodes[i]);
     fake_cluster_rebalance(fc);
 }
 
-bool fake_node_start(fake_cluster *fc, int i)
-{
+bool fake_node_start(fake_cluster *fc, int i) {
     if (!node_up(&fc->nodes[i]))
         return false;
     fake_cluster_rebalance(fc);
     return true;
 }
 
-bool fake_node_move(fake_cluster *fc, int i)
-{
+bool fake_node_move(fake_cluster *fc, int i) {
     node_down(&fc->nodes[i]);
     fc->nodes[i].port = 0;
     if (!node_up(&fc->nodes[i]))
@@ -304,8 +290,7 @@ bool fake_node_move(fake_cluster *fc, int i)
     return true;
 }
 
-void fake_cluster_free(fake_cluster *fc)
-{
+void fake_cluster_free(fake_cluster *fc) {
     for (int i = 0; i < fc->n; i++) {
         node_down(&fc->nodes[i]);
         free(fc->nodes[i].peers);

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define FAKE_MAX_NODES 4
+#define FAKE_MAX_NODES   4
 #define FAKE_MAX_CLIENTS 64
 
 typedef struct fake_node {

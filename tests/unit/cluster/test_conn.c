@@ -33,8 +33,7 @@ typedef struct pair {
     int server; /* accepted end, blocking */
 } pair;
 
-static void pair_open(pair *p)
-{
+static void pair_open(pair *p) {
     p->lfd = socket(AF_INET, SOCK_STREAM, 0);
     assert_true(p->lfd >= 0);
     memset(&p->addr, 0, sizeof p->addr);
@@ -46,23 +45,21 @@ static void pair_open(pair *p)
     assert_int_equal(getsockname(p->lfd, (struct sockaddr *)&p->addr, &len), 0);
     p->client = (aero_conn)AERO_CONN_INIT;
     aero_error err;
-    assert_int_equal(aero_conn__connect(&p->client, (struct sockaddr *)&p->addr, sizeof p->addr,
-                                        aero_deadline_after_ms(1000), &err),
-                     AERO_OK);
+    assert_int_equal(
+        aero_conn__connect(&p->client, (struct sockaddr *)&p->addr, sizeof p->addr, aero_deadline_after_ms(1000), &err),
+        AERO_OK);
     p->server = accept(p->lfd, NULL, NULL);
     assert_true(p->server >= 0);
 }
 
-static void pair_close(pair *p)
-{
+static void pair_close(pair *p) {
     aero_conn__close(&p->client);
     if (p->server >= 0)
         close(p->server);
     close(p->lfd);
 }
 
-static void test_clock(void **state)
-{
+static void test_clock(void **state) {
     (void)state;
     uint64_t a = aero_now_ns(), b = aero_now_ns();
     assert_true(b >= a);
@@ -73,8 +70,7 @@ static void test_clock(void **state)
     assert_true(c + 100000000u > a); /* coarse lags by a few ms at most */
 }
 
-static void test_refused(void **state)
-{
+static void test_refused(void **state) {
     (void)state;
     pair p;
     pair_open(&p);
@@ -89,8 +85,7 @@ static void test_refused(void **state)
     assert_true(err.message[0] != '\0');
 }
 
-static void test_exchange(void **state)
-{
+static void test_exchange(void **state) {
     (void)state;
     pair p;
     pair_open(&p);
@@ -166,8 +161,7 @@ static void test_exchange(void **state)
     assert_int_equal(aero_conn__write(&p.client, "x", 1, UINT64_MAX, &err), AERO_ERR_CONNECTION);
 }
 
-static void test_deadlines(void **state)
-{
+static void test_deadlines(void **state) {
     (void)state;
     pair p;
     pair_open(&p);
@@ -200,8 +194,7 @@ static void test_deadlines(void **state)
     pair_close(&p);
 }
 
-static void test_ipv6_loopback(void **state)
-{
+static void test_ipv6_loopback(void **state) {
     (void)state;
     int lfd = socket(AF_INET6, SOCK_STREAM, 0);
     struct sockaddr_in6 a;
@@ -239,8 +232,7 @@ static void test_ipv6_loopback(void **state)
 }
 
 /* Reads sleep in recv() under SO_RCVTIMEO: set short of the deadline, kept while it stays safe. */
-static void test_recv_timeout_bound(void **state)
-{
+static void test_recv_timeout_bound(void **state) {
     (void)state;
     pair p;
     pair_open(&p);
@@ -291,15 +283,11 @@ static void test_recv_timeout_bound(void **state)
     assert_int_equal(p.client.rcvtimeo_ms, 0);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_clock),
-        cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_exchange),
-        cmocka_unit_test(test_deadlines),
-        cmocka_unit_test(test_ipv6_loopback),
-        cmocka_unit_test(test_recv_timeout_bound),
+        cmocka_unit_test(test_clock),         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_exchange),      cmocka_unit_test(test_deadlines),
+        cmocka_unit_test(test_ipv6_loopback), cmocka_unit_test(test_recv_timeout_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

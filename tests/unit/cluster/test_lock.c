@@ -17,7 +17,7 @@
 #include "lock.h"
 
 #define THREADS 8
-#define ROUNDS 200000
+#define ROUNDS  200000
 
 typedef struct shared {
     aero_lock lock;
@@ -26,8 +26,7 @@ typedef struct shared {
     uint64_t overlap; /* times a taker saw another holder */
 } shared;
 
-static void *hammer(void *arg)
-{
+static void *hammer(void *arg) {
     shared *s = arg;
     for (int i = 0; i < ROUNDS; i++) {
         aero_lock__acquire(&s->lock);
@@ -40,10 +39,9 @@ static void *hammer(void *arg)
     return NULL;
 }
 
-static void test_exclusion_under_contention(void **state)
-{
+static void test_exclusion_under_contention(void **state) {
     (void)state;
-    shared s = {.lock = AERO_LOCK_INIT};
+    shared s = { .lock = AERO_LOCK_INIT };
     pthread_t t[THREADS];
     for (int i = 0; i < THREADS; i++)
         assert_int_equal(pthread_create(&t[i], NULL, hammer, &s), 0);
@@ -54,8 +52,7 @@ static void test_exclusion_under_contention(void **state)
     assert_int_equal(atomic_load(&s.lock.state), 0);
 }
 
-static void *take_once(void *arg)
-{
+static void *take_once(void *arg) {
     shared *s = arg;
     aero_lock__acquire(&s->lock);
     s->counter++;
@@ -63,16 +60,15 @@ static void *take_once(void *arg)
     return NULL;
 }
 
-static void test_sleepers_are_woken(void **state)
-{
+static void test_sleepers_are_woken(void **state) {
     (void)state;
-    shared s = {.lock = AERO_LOCK_INIT};
+    shared s = { .lock = AERO_LOCK_INIT };
     aero_lock__acquire(&s.lock);
     pthread_t t[4];
     for (int i = 0; i < 4; i++)
         assert_int_equal(pthread_create(&t[i], NULL, take_once, &s), 0);
     /* a taker that ran out of spins marks the lock "sleepers" and sleeps (allow a loaded machine 2 s) */
-    struct timespec ts = {0, 10 * 1000000};
+    struct timespec ts = { 0, 10 * 1000000 };
     for (int i = 0; i < 200 && atomic_load(&s.lock.state) != 2; i++)
         nanosleep(&ts, NULL);
     assert_int_equal(atomic_load(&s.lock.state), 2);
@@ -85,8 +81,7 @@ static void test_sleepers_are_woken(void **state)
     assert_int_equal(atomic_load(&s.lock.state), 0);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exclusion_under_contention),
         cmocka_unit_test(test_sleepers_are_woken),

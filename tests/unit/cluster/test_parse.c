@@ -22,13 +22,11 @@
 
 /* ---- host parsing ---- */
 
-static aero_status ph(const char *s, char *host, uint16_t *port)
-{
+static aero_status ph(const char *s, char *host, uint16_t *port) {
     return aero_net__parse_host(s, strlen(s), host, AERO_HOST_MAX, port, 3000);
 }
 
-static void test_host_forms(void **state)
-{
+static void test_host_forms(void **state) {
     (void)state;
     char host[AERO_HOST_MAX];
     uint16_t port = 0;
@@ -51,13 +49,12 @@ static void test_host_forms(void **state)
     assert_int_equal(port, 65535);
 }
 
-static void test_host_bad(void **state)
-{
+static void test_host_bad(void **state) {
     (void)state;
     char host[AERO_HOST_MAX];
     uint16_t port = 7;
-    const char *bad[] = {"", ":3000", "h:", "h:0", "h:65536", "h:12x", "[::1", "[::1]x", "[::1]:", "[]:3000",
-                         "[abc]:3000", "a b:3000", "h:-1", "h:123456"};
+    const char *bad[] = { "",       ":3000",  "h:",      "h:0",        "h:65536",  "h:12x", "[::1",
+                          "[::1]x", "[::1]:", "[]:3000", "[abc]:3000", "a b:3000", "h:-1",  "h:123456" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(ph(bad[i], host, &port), AERO_ERR_INVALID_HOST);
     }
@@ -70,8 +67,7 @@ static void test_host_bad(void **state)
 
 /* ---- peers ---- */
 
-static void test_peers_example(void **state)
-{
+static void test_peers_example(void **state) {
     (void)state;
     const char *s = "3,3000,[[BB9030011AC4202,,[172.17.0.4]],[BB9040011AC4202,,[172.17.0.5:3100]]]";
     int64_t gen = 0;
@@ -90,8 +86,7 @@ static void test_peers_example(void **state)
     free(p);
 }
 
-static void test_peers_ipv6_tls_multi(void **state)
-{
+static void test_peers_ipv6_tls_multi(void **state) {
     (void)state;
     const char *s = "12,4333,[[A1,tls.name,[[fe80::1]:4333,[2001:db8::7],10.0.0.1:4000]]]";
     int64_t gen = 0;
@@ -111,8 +106,7 @@ static void test_peers_ipv6_tls_multi(void **state)
     free(p);
 }
 
-static void test_peers_empty_and_missing_port(void **state)
-{
+static void test_peers_empty_and_missing_port(void **state) {
     (void)state;
     int64_t gen = 0;
     aero_peer *p = (aero_peer *)1;
@@ -134,21 +128,20 @@ static void test_peers_empty_and_missing_port(void **state)
     free(p);
 }
 
-static void test_peers_malformed(void **state)
-{
+static void test_peers_malformed(void **state) {
     (void)state;
-    const char *bad[] = {"",
-                         "x,3000,[]",
-                         "1,3000",
-                         "1,3000,[",
-                         "1,3000,[[N1,,[h1]]",
-                         "1,3000,[[N1,,[h1]]]]",
-                         "1,3000,[[,,[h1]]]",
-                         "1,3000,[[N1,,[h1:0]]]",
-                         "1,3000,[[N1,,[[::1]]]",
-                         "1,99999,[]",
-                         "1,3000,[[N1,,[h1]],]",
-                         "1,3000,[]junk"};
+    const char *bad[] = { "",
+                          "x,3000,[]",
+                          "1,3000",
+                          "1,3000,[",
+                          "1,3000,[[N1,,[h1]]",
+                          "1,3000,[[N1,,[h1]]]]",
+                          "1,3000,[[,,[h1]]]",
+                          "1,3000,[[N1,,[h1:0]]]",
+                          "1,3000,[[N1,,[[::1]]]",
+                          "1,99999,[]",
+                          "1,3000,[[N1,,[h1]],]",
+                          "1,3000,[]junk" };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int64_t gen;
         aero_peer *p = NULL;
@@ -173,8 +166,7 @@ static void test_peers_malformed(void **state)
 
 /* ---- base64 and bitmaps ---- */
 
-static void test_base64(void **state)
-{
+static void test_base64(void **state) {
     (void)state;
     uint8_t out[8];
     assert_int_equal(aero_base64__decode("TWFu", 4, out, sizeof out), 3);
@@ -199,12 +191,11 @@ static void test_base64(void **state)
     assert_memory_equal(raw, back, 512);
 }
 
-static void test_bit_order(void **state)
-{
+static void test_bit_order(void **state) {
     (void)state;
-    uint8_t bm[AERO_BITMAP_BYTES] = {0};
-    bm[0] = 0x80; /* partition 0 */
-    bm[1] = 0x01; /* partition 15 */
+    uint8_t bm[AERO_BITMAP_BYTES] = { 0 };
+    bm[0] = 0x80;   /* partition 0 */
+    bm[1] = 0x01;   /* partition 15 */
     bm[511] = 0x01; /* partition 4095 */
     assert_true(aero_bitmap__has(bm, 0));
     assert_false(aero_bitmap__has(bm, 7));
@@ -225,8 +216,7 @@ typedef struct seen {
 } seen;
 
 static void record_cb(void *ctx, const char *ns, uint32_t regime, uint32_t n_replicas, uint32_t replica,
-                      const uint8_t bitmap[AERO_BITMAP_BYTES])
-{
+                      const uint8_t bitmap[AERO_BITMAP_BYTES]) {
     seen *s = ctx;
     if (s->calls < 4) {
         strcpy(s->ns[s->calls], ns);
@@ -239,18 +229,17 @@ static void record_cb(void *ctx, const char *ns, uint32_t regime, uint32_t n_rep
     s->calls++;
 }
 
-static void test_replicas_parse(void **state)
-{
+static void test_replicas_parse(void **state) {
     (void)state;
-    uint8_t a[512] = {0}, b[512] = {0};
-    a[0] = 0xC0; /* partitions 0 and 1 */
+    uint8_t a[512] = { 0 }, b[512] = { 0 };
+    a[0] = 0xC0;   /* partitions 0 and 1 */
     b[511] = 0x01; /* partition 4095 */
     char ta[700], tb[700];
     b64_encode(a, 512, ta);
     b64_encode(b, 512, tb);
     char s[3000];
     snprintf(s, sizeof s, "test:0,2,%s,%s;bar:7,1,%s", ta, tb, tb);
-    seen sn = {0};
+    seen sn = { 0 };
     assert_int_equal(aero_replicas__parse(s, strlen(s), record_cb, &sn), AERO_OK);
     assert_int_equal(sn.calls, 3);
     assert_string_equal(sn.ns[0], "test");
@@ -263,28 +252,26 @@ static void test_replicas_parse(void **state)
     assert_int_equal(sn.n_replicas[2], 1);
 }
 
-static void test_replicas_more_than_three(void **state)
-{
+static void test_replicas_more_than_three(void **state) {
     (void)state;
-    uint8_t a[512] = {0};
+    uint8_t a[512] = { 0 };
     char t[700];
     b64_encode(a, 512, t);
     char s[5000];
     snprintf(s, sizeof s, "ns:0,5,%s,%s,%s,%s,%s", t, t, t, t, t);
-    seen sn = {0};
+    seen sn = { 0 };
     assert_int_equal(aero_replicas__parse(s, strlen(s), record_cb, &sn), AERO_OK);
     assert_int_equal(sn.calls, 3); /* replicas 3 and 4 parsed but skipped */
     assert_int_equal(sn.n_replicas[0], 5);
 }
 
-static void test_replicas_malformed(void **state)
-{
+static void test_replicas_malformed(void **state) {
     (void)state;
-    uint8_t a[512] = {0};
+    uint8_t a[512] = { 0 };
     char t[700];
     b64_encode(a, 512, t);
     char s[3000];
-    seen sn = {0};
+    seen sn = { 0 };
     /* fewer bitmaps than announced */
     snprintf(s, sizeof s, "ns:0,2,%s", t);
     assert_int_equal(aero_replicas__parse(s, strlen(s), record_cb, &sn), AERO_ERR_PROTOCOL);
@@ -312,8 +299,7 @@ static void test_replicas_malformed(void **state)
 
 /* ---- partition table and routing ---- */
 
-static aero_node *fake_node(const char *name)
-{
+static aero_node *fake_node(const char *name) {
     aero_client_config cfg;
     memset(&cfg, 0, sizeof cfg);
     cfg.max_conns_per_node = 4;
@@ -323,8 +309,7 @@ static aero_node *fake_node(const char *name)
     return aero_node__new(name, "127.0.0.1", 3000, (struct sockaddr *)&sa, sizeof sa, &cfg);
 }
 
-static void test_node_address_text(void **state)
-{
+static void test_node_address_text(void **state) {
     (void)state;
     aero_client_config cfg;
     memset(&cfg, 0, sizeof cfg);
@@ -341,15 +326,11 @@ static void test_node_address_text(void **state)
     aero_node__release(n);
 }
 
-static void all_bits(uint8_t *bm)
-{
-    memset(bm, 0xFF, AERO_BITMAP_BYTES);
-}
+static void all_bits(uint8_t *bm) { memset(bm, 0xFF, AERO_BITMAP_BYTES); }
 
-static void test_pmap_regime(void **state)
-{
+static void test_pmap_regime(void **state) {
     (void)state;
-    aero_pmap m = {0};
+    aero_pmap m = { 0 };
     aero_node *x = fake_node("X"), *y = fake_node("Y");
     uint8_t bm[512];
     all_bits(bm);
@@ -383,8 +364,7 @@ static void test_pmap_regime(void **state)
     aero_node__release(y);
 }
 
-static void test_route_policies(void **state)
-{
+static void test_route_policies(void **state) {
     (void)state;
     aero_pmap *m = calloc(1, sizeof *m);
     aero_node *a = fake_node("A"), *b = fake_node("B");
@@ -423,8 +403,7 @@ static void test_route_policies(void **state)
     aero_node__release(b);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_host_forms),
         cmocka_unit_test(test_host_bad),

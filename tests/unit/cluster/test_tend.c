@@ -21,8 +21,7 @@
 #include "cluster/node.h"
 #include "fake_cluster.h"
 
-static void cfg_fast(aero_client_config *cfg)
-{
+static void cfg_fast(aero_client_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
     cfg->tend_interval_ms = 50;
     cfg->connect_timeout_ms = 500;
@@ -33,19 +32,16 @@ static void cfg_fast(aero_client_config *cfg)
     cfg->log_level = AERO_LOG_DEBUG;
 }
 
-static void seed_of(const fake_cluster *fc, int i, char *out, size_t cap)
-{
+static void seed_of(const fake_cluster *fc, int i, char *out, size_t cap) {
     snprintf(out, cap, "127.0.0.1:%u", (unsigned)fc->nodes[i].port);
 }
 
-static void sleep_ms(unsigned ms)
-{
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+static void sleep_ms(unsigned ms) {
+    struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
     nanosleep(&ts, NULL);
 }
 
-static size_t count_nodes(aero_cluster *c)
-{
+static size_t count_nodes(aero_cluster *c) {
     aero_node *nodes[8];
     size_t n = aero_cluster__nodes(c, nodes, 8);
     for (size_t i = 0; i < n; i++)
@@ -54,8 +50,7 @@ static size_t count_nodes(aero_cluster *c)
 }
 
 /* True if every partition of "test" routes (write) to the node the fake cluster says owns it. */
-static bool routing_matches(aero_cluster *c, const fake_cluster *fc)
-{
+static bool routing_matches(aero_cluster *c, const fake_cluster *fc) {
     for (uint32_t pid = 0; pid < 4096; pid++) {
         aero_node *n = aero_cluster__node_for(c, "test", (uint16_t)pid, true, AERO_REPLICA_SEQUENCE, 0);
         int want = fake_owner(fc, pid, 0);
@@ -68,8 +63,7 @@ static bool routing_matches(aero_cluster *c, const fake_cluster *fc)
 }
 
 /* Wait (bounded) until the cluster has `n` nodes and routes as the fake cluster does. */
-static bool wait_converged(aero_cluster *c, const fake_cluster *fc, size_t n, unsigned max_ms)
-{
+static bool wait_converged(aero_cluster *c, const fake_cluster *fc, size_t n, unsigned max_ms) {
     for (unsigned waited = 0; waited <= max_ms; waited += 10) {
         if (count_nodes(c) == n && routing_matches(c, fc))
             return true;
@@ -78,8 +72,7 @@ static bool wait_converged(aero_cluster *c, const fake_cluster *fc, size_t n, un
     return false;
 }
 
-static void test_single_node(void **state)
-{
+static void test_single_node(void **state) {
     (void)state;
     fake_cluster fc;
     assert_true(fake_cluster_start(&fc, 1, 1));
@@ -95,7 +88,7 @@ static void test_single_node(void **state)
     assert_non_null(n);
     assert_string_equal(aero_node__name(n), "N0");
     assert_string_equal(aero_node__address(n), seed);
-    const char *cmds[] = {"build", "node"};
+    const char *cmds[] = { "build", "node" };
     char *out = NULL;
     size_t len = 0;
     assert_int_equal(aero_node__info(n, cmds, 2, aero_deadline_after_ms(1000), &out, &len, &err), AERO_OK);
@@ -123,8 +116,7 @@ static void test_single_node(void **state)
     fake_cluster_free(&fc);
 }
 
-static void test_seed_errors(void **state)
-{
+static void test_seed_errors(void **state) {
     (void)state;
     aero_client_config cfg;
     cfg_fast(&cfg);
@@ -182,8 +174,7 @@ static void test_seed_errors(void **state)
     fake_cluster_free(&fc);
 }
 
-static void test_discovery_and_routing(void **state)
-{
+static void test_discovery_and_routing(void **state) {
     (void)state;
     fake_cluster fc;
     assert_true(fake_cluster_start(&fc, 3, 2));
@@ -208,7 +199,7 @@ static void test_discovery_and_routing(void **state)
         aero_node__release(n);
     }
     /* ANY spreads reads of one partition over both replicas */
-    bool seen[FAKE_MAX_NODES] = {false};
+    bool seen[FAKE_MAX_NODES] = { false };
     for (int k = 0; k < 8; k++) {
         aero_node *n = aero_cluster__node_for(c, "test", 5, false, AERO_REPLICA_ANY, 0);
         seen[aero_node__name(n)[1] - '0'] = true;
@@ -225,8 +216,7 @@ typedef struct log_capture {
     int added, removed, warnings, retries, failed;
 } log_capture;
 
-static void capture(aero_log_level level, const char *msg, void *udata)
-{
+static void capture(aero_log_level level, const char *msg, void *udata) {
     log_capture *lc = udata;
     pthread_mutex_lock(&lc->mu);
     if (strstr(msg, " added"))
@@ -242,8 +232,7 @@ static void capture(aero_log_level level, const char *msg, void *udata)
     pthread_mutex_unlock(&lc->mu);
 }
 
-static void test_node_leaves_and_returns(void **state)
-{
+static void test_node_leaves_and_returns(void **state) {
     (void)state;
     fake_cluster fc;
     assert_true(fake_cluster_start(&fc, 3, 1));
@@ -251,7 +240,7 @@ static void test_node_leaves_and_returns(void **state)
     seed_of(&fc, 0, seed, sizeof seed);
     aero_client_config cfg;
     cfg_fast(&cfg);
-    log_capture lc = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0};
+    log_capture lc = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0 };
     cfg.log = capture;
     cfg.log_udata = &lc;
     aero_cluster *c = NULL;
@@ -312,8 +301,7 @@ static void test_node_leaves_and_returns(void **state)
     fake_cluster_free(&fc);
 }
 
-static void test_silent_node_dropped_after_failures(void **state)
-{
+static void test_silent_node_dropped_after_failures(void **state) {
     (void)state;
     fake_cluster fc;
     assert_true(fake_cluster_start(&fc, 3, 1));
@@ -323,7 +311,7 @@ static void test_silent_node_dropped_after_failures(void **state)
     cfg_fast(&cfg);
     cfg.connect_timeout_ms = 100; /* also bounds each tend request */
     cfg.max_node_failures = 3;
-    log_capture lc = {PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0};
+    log_capture lc = { PTHREAD_MUTEX_INITIALIZER, 0, 0, 0, 0, 0 };
     cfg.log = capture;
     cfg.log_udata = &lc;
     aero_cluster *c = NULL;
@@ -352,8 +340,7 @@ static void test_silent_node_dropped_after_failures(void **state)
     fake_cluster_free(&fc);
 }
 
-static void test_node_renamed_is_replaced(void **state)
-{
+static void test_node_renamed_is_replaced(void **state) {
     (void)state;
     fake_cluster fc;
     assert_true(fake_cluster_start(&fc, 1, 1));
@@ -381,8 +368,7 @@ static void test_node_renamed_is_replaced(void **state)
     fake_cluster_free(&fc);
 }
 
-static void test_node_moves_to_new_address(void **state)
-{
+static void test_node_moves_to_new_address(void **state) {
     (void)state;
     fake_cluster fc;
     assert_true(fake_cluster_start(&fc, 3, 1));
@@ -406,8 +392,8 @@ static void test_node_moves_to_new_address(void **state)
         aero_node *nodes[8];
         size_t n = aero_cluster__nodes(c, nodes, 8);
         for (size_t k = 0; k < n; k++) {
-            moved = moved || (strcmp(aero_node__name(nodes[k]), "N2") == 0 &&
-                              strcmp(aero_node__address(nodes[k]), want) == 0);
+            moved = moved ||
+                    (strcmp(aero_node__name(nodes[k]), "N2") == 0 && strcmp(aero_node__address(nodes[k]), want) == 0);
             aero_node__release(nodes[k]);
         }
         if (!moved)
@@ -419,8 +405,7 @@ static void test_node_moves_to_new_address(void **state)
     fake_cluster_free(&fc);
 }
 
-static void test_pool(void **state)
-{
+static void test_pool(void **state) {
     (void)state;
     fake_cluster fc;
     assert_true(fake_cluster_start(&fc, 1, 1));
@@ -464,7 +449,7 @@ static void test_pool(void **state)
     /* the server closes every pooled socket: once idle past the check age, the stale one is never lent */
     atomic_store(&fc.nodes[0].drop_clients, true);
     sleep_ms(AERO_POOL_STALE_CHECK_AFTER_MS + 20);
-    const char *cmds[] = {"node"};
+    const char *cmds[] = { "node" };
     char *out = NULL;
     assert_int_equal(aero_node__info(n, cmds, 1, aero_deadline_after_ms(1000), &out, NULL, &err), AERO_OK);
     assert_string_equal(out, "node\tN0\n");
@@ -500,8 +485,7 @@ static void test_pool(void **state)
     fake_cluster_free(&fc);
 }
 
-static void test_connection_error_tends_early(void **state)
-{
+static void test_connection_error_tends_early(void **state) {
     (void)state;
     fake_cluster fc;
     assert_true(fake_cluster_start(&fc, 3, 1));
@@ -527,8 +511,7 @@ static void test_connection_error_tends_early(void **state)
     fake_cluster_free(&fc);
 }
 
-static void test_wait_for_tend(void **state)
-{
+static void test_wait_for_tend(void **state) {
     (void)state;
     fake_cluster fc;
     assert_true(fake_cluster_start(&fc, 3, 1));
@@ -556,8 +539,7 @@ static void test_wait_for_tend(void **state)
     fake_cluster_free(&fc);
 }
 
-static void test_pool_min_and_idle(void **state)
-{
+static void test_pool_min_and_idle(void **state) {
     (void)state;
     fake_cluster fc;
     assert_true(fake_cluster_start(&fc, 1, 1));
@@ -605,8 +587,7 @@ static void test_pool_min_and_idle(void **state)
     fake_cluster_free(&fc);
 }
 
-static void test_free_is_prompt(void **state)
-{
+static void test_free_is_prompt(void **state) {
     (void)state;
     fake_cluster fc;
     assert_true(fake_cluster_start(&fc, 1, 1));
@@ -625,8 +606,7 @@ static void test_free_is_prompt(void **state)
     fake_cluster_free(&fc);
 }
 
-int main(void)
-{
+int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_single_node),
         cmocka_unit_test(test_seed_errors),

@@ -17,11 +17,12 @@ static void request_framing(void **state) {
     uint8_t stack[16];
     aero_buf b;
     aero_buf__init(&b, stack, sizeof stack);
-    const char *cmds[] = {"node", "partition-generation"};
+    const char *cmds[] = { "node", "partition-generation" };
     aero_info__request(&b, cmds, 2);
     assert_false(b.failed);
-    assert_bytes_hex(b.data, b.len, "02 01 00 00 00 00 00 1a 6e 6f 64 65 0a"
-                                    "70 61 72 74 69 74 69 6f 6e 2d 67 65 6e 65 72 61 74 69 6f 6e 0a");
+    assert_bytes_hex(b.data, b.len,
+                     "02 01 00 00 00 00 00 1a 6e 6f 64 65 0a"
+                     "70 61 72 74 69 74 69 6f 6e 2d 67 65 6e 65 72 61 74 69 6f 6e 0a");
     aero_buf__reset(&b);
     aero_info__request(&b, NULL, 0); /* empty request: the summary */
     assert_bytes_hex(b.data, b.len, "02 01 00 00 00 00 00 00");
@@ -67,7 +68,7 @@ static void iterate_lines(void **state) {
 }
 
 static aero_status err_of(const char *s, char *msg, size_t cap) {
-    aero_strview v = {s, strlen(s)};
+    aero_strview v = { s, strlen(s) };
     return aero_info__value_error(v, msg, cap);
 }
 
@@ -101,7 +102,7 @@ static void error_values(void **state) {
     assert_string_equal(small, "unr");
     assert_int_equal(err_of("ERROR:4:x", NULL, 0), 4);
     /* a value that is not NUL-terminated is read only within its length */
-    aero_strview cut = {"ERROR:4:abcdef", 10};
+    aero_strview cut = { "ERROR:4:abcdef", 10 };
     assert_int_equal(aero_info__value_error(cut, msg, sizeof msg), 4);
     assert_string_equal(msg, "ab");
 }

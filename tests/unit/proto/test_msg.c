@@ -31,14 +31,14 @@ typedef struct digest_row {
 static void digests_and_partition_ids(void **state) {
     (void)state;
     static const digest_row rows[] = {
-        {"demo", 3, "6b657931", "ec91192d4b7f8ce35d5d78d34bca65cbaaaac960", 492},
-        {"demo", 1, "0000000000000001", "b7f4b83889e2da67de683e1df6919a1eacc446c8", 1207},
-        {"demo", 1, "ffffffffffffffff", "e9d49a24c3debdc5a6d551d3e7087999a263bb97", 1257},
-        {"", 4, "010203", "140e190b92781152349a3c6f2270ff3fb61a297b", 3604},
-        {"test", 3, "68656c6c6f", "adc03a48e7969ecb3674b4065b35b9fe0ea3bd50", 173},
-        {"set", 1, "ffffffffffffffff", "22116d253745e29fc63fdf760b6e26f7e197e01d", 290},
-        {"set", 3, "", "2819b1ff6e346a43b4f5f6b77a88bc3eaac22a83", 2344},
-        {"set", 4, "", "327e2877b8815c7aeede0d5a8620d4ef8df4a4b4", 3634},
+        { "demo", 3, "6b657931", "ec91192d4b7f8ce35d5d78d34bca65cbaaaac960", 492 },
+        { "demo", 1, "0000000000000001", "b7f4b83889e2da67de683e1df6919a1eacc446c8", 1207 },
+        { "demo", 1, "ffffffffffffffff", "e9d49a24c3debdc5a6d551d3e7087999a263bb97", 1257 },
+        { "", 4, "010203", "140e190b92781152349a3c6f2270ff3fb61a297b", 3604 },
+        { "test", 3, "68656c6c6f", "adc03a48e7969ecb3674b4065b35b9fe0ea3bd50", 173 },
+        { "set", 1, "ffffffffffffffff", "22116d253745e29fc63fdf760b6e26f7e197e01d", 290 },
+        { "set", 3, "", "2819b1ff6e346a43b4f5f6b77a88bc3eaac22a83", 2344 },
+        { "set", 4, "", "327e2877b8815c7aeede0d5a8620d4ef8df4a4b4", 3634 },
     };
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
         uint8_t key[16], d[20];
@@ -52,9 +52,9 @@ static void digests_and_partition_ids(void **state) {
 
 /* -------------------------------------------------- worked requests (§5.4) */
 
-#define NS_SET_DIGEST                                                                                                  \
-    "00 00 00 05 00 74 65 73 74"                                                                                       \
-    "00 00 00 05 01 64 65 6d 6f"                                                                                       \
+#define NS_SET_DIGEST            \
+    "00 00 00 05 00 74 65 73 74" \
+    "00 00 00 05 01 64 65 6d 6f" \
     "00 00 00 15 04 ec 91 19 2d 4b 7f 8c e3 5d 5d 78 d3 4b ca 65 cb aa aa c9 60"
 
 typedef struct req {
@@ -130,7 +130,7 @@ static void key_fields_of_a_key(void **state) {
     for (int send_key = 0; send_key < 2; send_key++) {
         aero_buf b;
         aero_buf__init(&b, stack, sizeof stack);
-        aero_msg_header h = {.n_fields = 0};
+        aero_msg_header h = { .n_fields = 0 };
         aero_cmd__key_fields(&b, &h, &k, send_key);
         assert_false(b.failed);
         assert_int_equal(h.n_fields, 3 + send_key);
@@ -142,7 +142,7 @@ static void key_fields_of_a_key(void **state) {
     aero_key ki = aero_dataset_id_int(&noset, 1);
     aero_buf b;
     aero_buf__init(&b, stack, sizeof stack);
-    aero_msg_header h = {.n_fields = 0};
+    aero_msg_header h = { .n_fields = 0 };
     aero_cmd__key_fields(&b, &h, &ki, true);
     n = tu_unhex("00 00 00 05 00 74 65 73 74 00 00 00 01 01 00 00 00 15 04", SIZE_MAX, want, sizeof want);
     assert_int_equal(b.len, n + 20 + 14);
@@ -218,14 +218,15 @@ static void op_value_particles(void **state) {
     uint8_t stack[16];
     aero_buf b;
     aero_buf__init(&b, stack, sizeof stack); /* small on purpose: forces growth mid-op */
-    aero_msg_header h = {0};
-    aero_value items[] = {aero_int(1), aero_str("x"), aero_int(-3)};
-    aero_map_entry me[] = {{aero_str("k"), aero_int(1)}};
+    aero_msg_header h = { 0 };
+    aero_value items[] = { aero_int(1), aero_str("x"), aero_int(-3) };
+    aero_map_entry me[] = { { aero_str("k"), aero_int(1) } };
     aero_value vals[] = {
-        aero_bool(true), aero_blob("\x00\x01\xff", 3), aero_double(-0.5), aero_int(-7),
-        aero_list(items, 3), aero_map(me, 1), aero_str(""), aero_geojson("{}"), aero_nil(),
+        aero_bool(true), aero_blob("\x00\x01\xff", 3), aero_double(-0.5),
+        aero_int(-7),    aero_list(items, 3),          aero_map(me, 1),
+        aero_str(""),    aero_geojson("{}"),           aero_nil(),
     };
-    const char *names[] = {"b", "blob", "d", "neg", "l", "m", "empty", "g", "gone"};
+    const char *names[] = { "b", "blob", "d", "neg", "l", "m", "empty", "g", "gone" };
     for (size_t i = 0; i < 9; i++)
         assert_int_equal(aero_msg__op_value(&b, &h, AERO_OP_WRITE, names[i], strlen(names[i]), &vals[i]), AERO_OK);
     assert_int_equal(h.n_ops, 9);
@@ -276,7 +277,7 @@ static void end_reports_failures(void **state) {
     uint8_t stack[64];
     aero_buf b;
     aero_buf__init(&b, stack, sizeof stack);
-    aero_msg_header h = {0};
+    aero_msg_header h = { 0 };
     size_t s = aero_msg__begin(&b);
     aero_msg__op(&b, &h, AERO_OP_READ, 0, "x", 300, NULL, 0); /* name too long */
     assert_int_equal(aero_msg__end(&b, s, &h), AERO_ERR_NO_MEMORY);
@@ -315,11 +316,11 @@ static void proto_header(void **state) {
     assert_int_equal(size, AERO_PROTO_SIZE_MAX);
     aero_proto__write_header(hdr, AERO_PROTO_INFO, AERO_PROTO_SIZE_MAX + 1ull);
     assert_int_equal(aero_proto__read_header(hdr, &type, &size), AERO_ERR_PROTOCOL);
-    static const uint8_t huge[8] = {2, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+    static const uint8_t huge[8] = { 2, 3, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
     assert_int_equal(aero_proto__read_header(huge, &type, &size), AERO_ERR_PROTOCOL);
-    static const uint8_t v1[8] = {1, 3, 0, 0, 0, 0, 0, 0x16};
+    static const uint8_t v1[8] = { 1, 3, 0, 0, 0, 0, 0, 0x16 };
     assert_int_equal(aero_proto__read_header(v1, &type, &size), AERO_ERR_PROTOCOL);
-    static const uint8_t v0[8] = {0, 2, 0, 0, 0, 0, 0, 0x16};
+    static const uint8_t v0[8] = { 0, 2, 0, 0, 0, 0, 0, 0x16 };
     assert_int_equal(aero_proto__read_header(v0, &type, &size), AERO_ERR_PROTOCOL);
 }
 
@@ -328,8 +329,9 @@ static void proto_header(void **state) {
 static void get_response_decoded(void **state) {
     (void)state;
     /* upsert-then-get answer from kv-basics.jsonl, two copies back to back as in a stream */
-    static const char *one = "160000000000000000010000000000000000000000020000000d010300046e616d65416c6963650000000f01010003616765"
-                             "000000000000001e";
+    static const char *one =
+        "160000000000000000010000000000000000000000020000000d010300046e616d65416c6963650000000f01010003616765"
+        "000000000000001e";
     uint8_t in[256];
     size_t n = tu_unhex(one, strlen(one), in, sizeof in);
     memcpy(in + n, in, n);
@@ -347,10 +349,10 @@ static void get_response_decoded(void **state) {
         assert_int_equal(m.h.n_fields, 0);
         assert_int_equal(m.h.n_ops, 2);
         aero_msg_iter it;
-        aero_field_view fv = {0};
+        aero_field_view fv = { 0 };
         aero_msg__fields(&m, &it);
         assert_false(aero_msg__next_field(&it, &fv));
-        aero_op_view op = {0};
+        aero_op_view op = { 0 };
         aero_value v;
         aero_msg__ops(&m, &it);
         assert_true(aero_msg__next_op(&it, &op));
@@ -379,7 +381,7 @@ static void fields_in_response(void **state) {
     uint8_t stack[128];
     aero_buf b;
     aero_buf__init(&b, stack, sizeof stack);
-    aero_msg_header h = {.info3 = 0, .generation = 4, .record_ttl = 100};
+    aero_msg_header h = { .info3 = 0, .generation = 4, .record_ttl = 100 };
     size_t s = aero_msg__begin(&b);
     aero_msg__field(&b, &h, AERO_FIELD_NAMESPACE, "test", 4);
     aero_msg__field(&b, &h, AERO_FIELD_SETNAME, "", 0);
@@ -390,7 +392,7 @@ static void fields_in_response(void **state) {
     aero_msg_view m;
     assert_int_equal(aero_msg__parse(b.data + 8, b.len - 8, &m, NULL), AERO_OK);
     aero_msg_iter it;
-    aero_field_view f = {0};
+    aero_field_view f = { 0 };
     aero_msg__fields(&m, &it);
     assert_true(aero_msg__next_field(&it, &f));
     assert_int_equal(f.type, 0);
@@ -405,7 +407,7 @@ static void fields_in_response(void **state) {
     assert_true(aero_msg__next_field(&it, &f));
     assert_int_equal(aero_get_u64be(f.data), 0x0102030405060708ull);
     assert_false(aero_msg__next_field(&it, &f));
-    aero_op_view op = {0};
+    aero_op_view op = { 0 };
     aero_msg__ops(&m, &it);
     assert_true(aero_msg__next_op(&it, &op));
     assert_int_equal(op.value_len, 1);
@@ -426,8 +428,15 @@ static void particles(void **state) {
         const char *hex;
         int64_t want;
     } ints[] = {
-        {"", 0}, {"ff", -1}, {"7f", 127}, {"80 00", -32768}, {"00 80", 128}, {"ff ff ff", -1},
-        {"00 00 00 00 00 00 00 19", 25}, {"80 00 00 00 00 00 00 00", INT64_MIN}, {"ff ff ff ff ff ff f9", -7},
+        { "", 0 },
+        { "ff", -1 },
+        { "7f", 127 },
+        { "80 00", -32768 },
+        { "00 80", 128 },
+        { "ff ff ff", -1 },
+        { "00 00 00 00 00 00 00 19", 25 },
+        { "80 00 00 00 00 00 00 00", INT64_MIN },
+        { "ff ff ff ff ff ff f9", -7 },
     };
     for (size_t i = 0; i < sizeof ints / sizeof *ints; i++) {
         uint8_t p[8];
@@ -436,7 +445,7 @@ static void particles(void **state) {
         assert_int_equal(v.type, AERO_INT);
         assert_true(v.v.i == ints[i].want);
     }
-    uint8_t nine[9] = {0};
+    uint8_t nine[9] = { 0 };
     assert_int_equal(aero_particle__decode(AERO_PT_INTEGER, nine, 9, a, &v), AERO_ERR_PROTOCOL);
     assert_int_equal(aero_particle__decode(AERO_PT_FLOAT, nine, 7, a, &v), AERO_ERR_PROTOCOL);
     assert_int_equal(aero_particle__decode(AERO_PT_BOOL, nine, 0, a, &v), AERO_ERR_PROTOCOL);
@@ -455,7 +464,7 @@ static void particles(void **state) {
     assert_int_equal(aero_particle__decode(AERO_PT_GEOJSON, geo, gn, a, &v), AERO_ERR_PROTOCOL);
 
     /* unknown and language blob types are blobs over the input */
-    static const uint8_t raw[] = {9, 8, 7};
+    static const uint8_t raw[] = { 9, 8, 7 };
     assert_int_equal(aero_particle__decode(16, raw, 3, a, &v), AERO_OK);
     assert_int_equal(v.type, AERO_BLOB);
     assert_ptr_equal(v.v.bytes.ptr, raw);
@@ -465,11 +474,11 @@ static void particles(void **state) {
     assert_int_equal(v.type, AERO_HLL);
 
     /* list and map particles must be exactly one value of their kind */
-    static const uint8_t list[] = {0x92, 0x01, 0x02};
+    static const uint8_t list[] = { 0x92, 0x01, 0x02 };
     assert_int_equal(aero_particle__decode(AERO_PT_LIST, list, 3, a, &v), AERO_OK);
     assert_int_equal(v.v.list.count, 2);
     assert_int_equal(aero_particle__decode(AERO_PT_MAP, list, 3, a, &v), AERO_ERR_PROTOCOL);
-    static const uint8_t trailing[] = {0x91, 0x01, 0x02};
+    static const uint8_t trailing[] = { 0x91, 0x01, 0x02 };
     assert_int_equal(aero_particle__decode(AERO_PT_LIST, trailing, 3, a, &v), AERO_ERR_PROTOCOL);
     assert_int_equal(aero_particle__decode(AERO_PT_LIST, trailing, 1, a, &v), AERO_ERR_PROTOCOL);
     aero_arena__free(a);
@@ -527,7 +536,7 @@ static void hostile_messages(void **state) {
         /* the single-answer parse leaves ops to the walk: it refuses the message, or the walk ends incomplete */
         if (aero_msg__parse_single(p, n, &m) == AERO_OK) {
             aero_msg_iter it;
-            aero_op_view op = {0};
+            aero_op_view op = { 0 };
             aero_msg__ops(&m, &it);
             while (aero_msg__next_op(&it, &op))
                 assert_true(op.value + op.value_len <= p + n);
@@ -539,8 +548,8 @@ static void hostile_messages(void **state) {
     /* parse_single: bytes after a message that counts no ops; a complete walk of a good one */
     {
         uint8_t in[64];
-        size_t n = tu_unhex("16 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  00", SIZE_MAX, in,
-                            sizeof in);
+        size_t n =
+            tu_unhex("16 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00  00", SIZE_MAX, in, sizeof in);
         aero_msg_view m;
         assert_int_equal(aero_msg__parse_single(in, n, &m), AERO_ERR_PROTOCOL);
         assert_int_equal(aero_msg__parse_single(in, n - 1, &m), AERO_OK);
@@ -548,7 +557,7 @@ static void hostile_messages(void **state) {
                      SIZE_MAX, in, sizeof in);
         assert_int_equal(aero_msg__parse_single(in, n, &m), AERO_OK);
         aero_msg_iter it;
-        aero_op_view op = {0};
+        aero_op_view op = { 0 };
         aero_msg__ops(&m, &it);
         assert_true(aero_msg__next_op(&it, &op));
         assert_memory_equal(op.name, "a", 1);

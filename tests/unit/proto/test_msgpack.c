@@ -34,16 +34,16 @@ static int teardown(void **state) {
     return 0;
 }
 
-#define PACKS_INT(f, v, hex)                                                                                           \
-    do {                                                                                                               \
-        aero_buf__reset(&(f)->b);                                                                                      \
-        aero_mp__pack_int(&(f)->b, (v));                                                                               \
-        assert_bytes_hex((f)->b.data, (f)->b.len, hex);                                                                \
-        aero_mp_reader r_ = {(f)->b.data, (f)->b.data + (f)->b.len};                                                   \
-        int64_t back_ = 0;                                                                                             \
-        assert_int_equal(aero_mp__read_int(&r_, &back_), AERO_OK);                                                     \
-        assert_true(back_ == (int64_t)(v));                                                                            \
-        assert_ptr_equal(r_.p, r_.end);                                                                                \
+#define PACKS_INT(f, v, hex)                                           \
+    do {                                                               \
+        aero_buf__reset(&(f)->b);                                      \
+        aero_mp__pack_int(&(f)->b, (v));                               \
+        assert_bytes_hex((f)->b.data, (f)->b.len, hex);                \
+        aero_mp_reader r_ = { (f)->b.data, (f)->b.data + (f)->b.len }; \
+        int64_t back_ = 0;                                             \
+        assert_int_equal(aero_mp__read_int(&r_, &back_), AERO_OK);     \
+        assert_true(back_ == (int64_t)(v));                            \
+        assert_ptr_equal(r_.p, r_.end);                                \
     } while (0)
 
 static void int_encodings_are_minimal(void **state) {
@@ -126,13 +126,13 @@ static void value_encodings_of_protocol_8_2(void **state) {
     assert_bytes_hex(b->data, b->len, "a3 04 01 02");
 
     aero_buf__reset(b);
-    aero_value items[] = {aero_int(1), aero_int(2), aero_int(3)};
+    aero_value items[] = { aero_int(1), aero_int(2), aero_int(3) };
     v = aero_list(items, 3);
     assert_int_equal(aero_mp__pack_value(b, &v), AERO_OK);
     assert_bytes_hex(b->data, b->len, "93 01 02 03");
 
     aero_buf__reset(b);
-    aero_map_entry e[] = {{aero_str("a"), aero_int(1)}};
+    aero_map_entry e[] = { { aero_str("a"), aero_int(1) } };
     v = aero_map(e, 1);
     assert_int_equal(aero_mp__pack_value(b, &v), AERO_OK);
     assert_bytes_hex(b->data, b->len, "81 a2 03 61 01");
@@ -150,13 +150,13 @@ static void value_encodings_of_protocol_8_2(void **state) {
 static void ordered_collections_carry_the_ext_prefix(void **state) {
     fx *f = *state;
     aero_buf *b = &f->b;
-    aero_map_entry e[] = {{aero_str("a"), aero_int(1)}};
+    aero_map_entry e[] = { { aero_str("a"), aero_int(1) } };
     aero_value m = aero_map(e, 1);
     m.v.map.order = AERO_MAP_KEY_ORDERED;
     assert_int_equal(aero_mp__pack_value(b, &m), AERO_OK);
     assert_bytes_hex(b->data, b->len, "82 c7 00 01 c0 a2 03 61 01");
 
-    aero_mp_reader r = {b->data, b->data + b->len};
+    aero_mp_reader r = { b->data, b->data + b->len };
     aero_value out;
     assert_int_equal(aero_mp__unpack_value(&r, f->arena, &out), AERO_OK);
     assert_int_equal(out.type, AERO_MAP);
@@ -165,12 +165,12 @@ static void ordered_collections_carry_the_ext_prefix(void **state) {
     assert_true(aero_value_equal(&out, &m));
 
     aero_buf__reset(b);
-    aero_value items[] = {aero_int(1), aero_int(2)};
+    aero_value items[] = { aero_int(1), aero_int(2) };
     aero_value l = aero_list(items, 2);
     l.v.list.ordered = true;
     assert_int_equal(aero_mp__pack_value(b, &l), AERO_OK);
     assert_bytes_hex(b->data, b->len, "93 c7 00 01 01 02");
-    r = (aero_mp_reader){b->data, b->data + b->len};
+    r = (aero_mp_reader){ b->data, b->data + b->len };
     assert_int_equal(aero_mp__unpack_value(&r, f->arena, &out), AERO_OK);
     assert_int_equal(out.type, AERO_LIST);
     assert_int_equal(out.v.list.count, 2);
@@ -184,16 +184,16 @@ static void decode_server_forms(void **state) {
     /* kv-ordered map with persisted-index flag, an ext carrying data, float32,
      * str of length 0 (empty blob), a string, a geojson, bin-family blob,
      * and unsigned 64-bit */
-    size_t n = tu_unhex("87 c7 00 13 c0"           /* ext key (flags 0x13) + nil value */
-                        "a2 03 6b ca 3f c0 00 00"   /* "k": 1.5f */
-                        "01 a0"                     /* 1: empty blob */
-                        "02 a4 17 7b 7d 00"         /* 2: geojson, 3 bytes after 0x17 */
-                        "03 c4 02 04 ff"            /* 3: bin8 blob ff */
+    size_t n = tu_unhex("87 c7 00 13 c0"                /* ext key (flags 0x13) + nil value */
+                        "a2 03 6b ca 3f c0 00 00"       /* "k": 1.5f */
+                        "01 a0"                         /* 1: empty blob */
+                        "02 a4 17 7b 7d 00"             /* 2: geojson, 3 bytes after 0x17 */
+                        "03 c4 02 04 ff"                /* 3: bin8 blob ff */
                         "04 cf ff ff ff ff ff ff ff ff" /* 4: uint64 max (wraps to -1) */
-                        "05 92 d4 ff 00 d4 ff 01",  /* 5: [wildcard, infinity] */
+                        "05 92 d4 ff 00 d4 ff 01",      /* 5: [wildcard, infinity] */
                         SIZE_MAX, in, sizeof in);
     assert_true(n != (size_t)-1);
-    aero_mp_reader r = {in, in + n};
+    aero_mp_reader r = { in, in + n };
     aero_value out;
     assert_int_equal(aero_mp__unpack_value(&r, f->arena, &out), AERO_OK);
     assert_ptr_equal(r.p, in + n);
@@ -225,26 +225,26 @@ static void decode_server_forms(void **state) {
 
 static void round_trip_nested(void **state) {
     fx *f = *state;
-    aero_value inner[] = {aero_str("x"), aero_double(-0.25), aero_bool(true), aero_nil(),
-                          aero_blob("\x00\x01", 2), aero_int(-70000)};
-    aero_map_entry me[] = {{aero_int(7), aero_list(inner, 6)}, {aero_str("s"), aero_str("")}};
-    aero_value top[] = {aero_map(me, 2), aero_int(INT64_MIN), aero_geojson("{\"type\":\"Point\"}")};
+    aero_value inner[] = { aero_str("x"), aero_double(-0.25),       aero_bool(true),
+                           aero_nil(),    aero_blob("\x00\x01", 2), aero_int(-70000) };
+    aero_map_entry me[] = { { aero_int(7), aero_list(inner, 6) }, { aero_str("s"), aero_str("") } };
+    aero_value top[] = { aero_map(me, 2), aero_int(INT64_MIN), aero_geojson("{\"type\":\"Point\"}") };
     aero_value v = aero_list(top, 3);
     assert_int_equal(aero_mp__pack_value(&f->b, &v), AERO_OK);
-    aero_mp_reader r = {f->b.data, f->b.data + f->b.len};
+    aero_mp_reader r = { f->b.data, f->b.data + f->b.len };
     aero_value out;
     assert_int_equal(aero_mp__unpack_value(&r, f->arena, &out), AERO_OK);
     assert_true(aero_value_equal(&out, &v));
     /* skip walks the same bytes */
-    r = (aero_mp_reader){f->b.data, f->b.data + f->b.len};
+    r = (aero_mp_reader){ f->b.data, f->b.data + f->b.len };
     assert_int_equal(aero_mp__skip(&r), AERO_OK);
     assert_ptr_equal(r.p, f->b.data + f->b.len);
 }
 
 static void reader_helpers(void **state) {
     (void)state;
-    uint8_t in[] = {0x93, 0x81, 0xa3, 'a', 'b', 'c', 0xc4, 0x01, 0x09, 0xc0};
-    aero_mp_reader r = {in, in + sizeof in};
+    uint8_t in[] = { 0x93, 0x81, 0xa3, 'a', 'b', 'c', 0xc4, 0x01, 0x09, 0xc0 };
+    aero_mp_reader r = { in, in + sizeof in };
     uint32_t n;
     const uint8_t *p;
     int64_t i;
@@ -289,12 +289,12 @@ static void hostile_input(void **state) {
         uint8_t in[64];
         size_t n = tu_unhex(bad[k], strlen(bad[k]), in, sizeof in);
         assert_true(n != (size_t)-1);
-        aero_mp_reader r = {in, in + n};
+        aero_mp_reader r = { in, in + n };
         aero_value out;
         if (aero_mp__unpack_value(&r, f->arena, &out) != AERO_ERR_PROTOCOL)
             fail_msg("unpack accepted case %zu (%s)", k, bad[k]);
         assert_ptr_equal(r.p, in);
-        r = (aero_mp_reader){in, in + n};
+        r = (aero_mp_reader){ in, in + n };
         if (aero_mp__skip(&r) != AERO_ERR_PROTOCOL)
             fail_msg("skip accepted case %zu (%s)", k, bad[k]);
     }
@@ -306,18 +306,18 @@ static void deep_nesting(void **state) {
     uint8_t *in = malloc(DEEP + 1);
     memset(in, 0x91, DEEP); /* [[[[...]]]] */
     in[DEEP] = 0x01;
-    aero_mp_reader r = {in, in + DEEP + 1};
+    aero_mp_reader r = { in, in + DEEP + 1 };
     aero_value out;
     assert_int_equal(aero_mp__unpack_value(&r, f->arena, &out), AERO_ERR_PROTOCOL);
     /* just inside the limit decodes */
-    r = (aero_mp_reader){in + DEEP - AERO_MP_MAX_DEPTH, in + DEEP + 1};
+    r = (aero_mp_reader){ in + DEEP - AERO_MP_MAX_DEPTH, in + DEEP + 1 };
     assert_int_equal(aero_mp__unpack_value(&r, f->arena, &out), AERO_OK);
-    r = (aero_mp_reader){in + DEEP - AERO_MP_MAX_DEPTH - 1, in + DEEP + 1};
+    r = (aero_mp_reader){ in + DEEP - AERO_MP_MAX_DEPTH - 1, in + DEEP + 1 };
     assert_int_equal(aero_mp__unpack_value(&r, f->arena, &out), AERO_ERR_PROTOCOL);
     /* the skipper is iterative: deep but well-formed input is fine */
-    r = (aero_mp_reader){in, in + DEEP + 1};
+    r = (aero_mp_reader){ in, in + DEEP + 1 };
     assert_int_equal(aero_mp__skip(&r), AERO_OK);
-    r = (aero_mp_reader){in, in + DEEP};
+    r = (aero_mp_reader){ in, in + DEEP };
     assert_int_equal(aero_mp__skip(&r), AERO_ERR_PROTOCOL);
     free(in);
 

@@ -274,7 +274,7 @@ static void every_request_and_answer(void **state) {
     size_t cap = 0;
     ssize_t got;
     int lines = 0, requests = 0, info_answers = 0, messages = 0, rejected_requests = 0;
-    int seen[11] = {0};
+    int seen[11] = { 0 };
     aero_arena *arena = aero_arena__new();
     while ((got = getline(&buf, &cap, fp)) > 0 && lines < 100000) {
         line *l = calloc(1, sizeof *l);
@@ -396,7 +396,7 @@ static void every_request_and_answer(void **state) {
     assert_int_equal(info_answers, 1);
     assert_true(messages > lines);
     /* every scenario we check specifically was present */
-    static const int want[11] = {1, 1, 1, 1, 1, 1, 3, 1, 21, 3, 1};
+    static const int want[11] = { 1, 1, 1, 1, 1, 1, 3, 1, 21, 3, 1 };
     for (int i = 0; i < 11; i++)
         if (seen[i] != want[i])
             fail_msg("check %d ran %d times, expected %d", i, seen[i], want[i]);

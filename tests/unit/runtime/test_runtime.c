@@ -79,7 +79,7 @@ static void test_key_digests_match_protocol_vectors(void **state) {
     hex(k.digest, 20, h);
     assert_string_equal(h, "e9d49a24c3debdc5a6d551d3e7087999a263bb97");
     aero_dataset none = aero_dataset_of("test", NULL);
-    const uint8_t b[] = {1, 2, 3};
+    const uint8_t b[] = { 1, 2, 3 };
     k = aero_dataset_id_blob(&none, b, 3);
     hex(k.digest, 20, h);
     assert_string_equal(h, "140e190b92781152349a3c6f2270ff3fb61a297b");
@@ -110,14 +110,14 @@ static void test_invalid_keys_carry_a_reason(void **state) {
 static void test_value_rendering_like_the_sdk(void **state) {
     (void)state;
     char buf[128];
-    aero_value items[] = {aero_int(1), aero_str("a"), aero_bool(true), aero_double(2.5), aero_nil()};
+    aero_value items[] = { aero_int(1), aero_str("a"), aero_bool(true), aero_double(2.5), aero_nil() };
     aero_value l = aero_list(items, 5);
     aero_value_format(&l, buf, sizeof buf);
     assert_string_equal(buf, "[1, 'a', True, 2.5, None]");
     aero_value d = aero_double(3.0);
     aero_value_format(&d, buf, sizeof buf);
     assert_string_equal(buf, "3.0");
-    aero_map_entry e[] = {{aero_str("k"), aero_int(-2)}};
+    aero_map_entry e[] = { { aero_str("k"), aero_int(-2) } };
     aero_value m = aero_map(e, 1);
     assert_int_equal(aero_value_format(&m, buf, 4), strlen("{'k': -2}"));
     assert_string_equal(buf, "{'k");

@@ -14,13 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ROW_INFO 0x02
-#define ROW_GEN 0x04
-#define ROW_TTL 0x08
-#define ROW_INFO4 0x10
-#define ROW_REPEAT 0x01
+#define ROW_INFO        0x02
+#define ROW_GEN         0x04
+#define ROW_TTL         0x08
+#define ROW_INFO4       0x10
+#define ROW_REPEAT      0x01
 #define PARENT_ALL_KEYS 0x04
-#define MAX_ROW_FIELDS 32
+#define MAX_ROW_FIELDS  32
 
 typedef struct row {
     ts_msg m;
@@ -40,9 +40,9 @@ static bool parse_row(const uint8_t *p, size_t len, size_t *off, uint8_t flags, 
     size_t o = *off;
     free(r->m.ops);
     memset(&r->m, 0, sizeof r->m);
-#define NEED(n) \
+#define NEED(n)        \
     if (len - o < (n)) \
-        return false
+    return false
     NEED(1);
     r->m.info1 = p[o++];
     if (flags & ROW_INFO) {

@@ -14,7 +14,6 @@
 #include "cdt_int.h"
 #include "mp.h"
 
-
 void cdt_coll_free(coll *c) {
     free(c->k);
     free(c->v);
@@ -47,7 +46,7 @@ static int by_key(const void *a, const void *b) {
 
 int cdt_coll_parse(const uint8_t *p, size_t n, coll *c) {
     memset(c, 0, sizeof *c);
-    mp_reader r = {p, p + n};
+    mp_reader r = { p, p + n };
     mp_obj o;
     if (!mp_read(&r, &o))
         return AERO_ERR_PARAMETER;
@@ -67,7 +66,7 @@ int cdt_coll_parse(const uint8_t *p, size_t n, coll *c) {
         return AERO_ERR_SERVER;
     }
     for (uint32_t i = 0; i < cnt; i++) {
-        span k = {0}, v;
+        span k = { 0 }, v;
         if (c->is_map && !mp_span(&r, &k.p, &k.n))
             goto bad;
         if (!mp_span(&r, &v.p, &v.n))
@@ -75,7 +74,7 @@ int cdt_coll_parse(const uint8_t *p, size_t n, coll *c) {
         /* skip the ext header of ordered collections */
         const uint8_t *first = c->is_map ? k.p : v.p;
         if (i == 0 && (first[0] == 0xc7 || first[0] == 0xd4) && ((c->is_map && first[0] == 0xc7) || !c->is_map)) {
-            mp_reader t = {first, first + (c->is_map ? k.n : v.n)};
+            mp_reader t = { first, first + (c->is_map ? k.n : v.n) };
             mp_obj e;
             if (mp_read(&t, &e) && e.type == MP_EXT && e.ext_type != -1) {
                 c->flags = (uint8_t)e.ext_type;
@@ -152,16 +151,13 @@ int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *
         single = false;
 #define SEL(i) (sel[i] != inv)
     switch (base) {
-    case RT_NONE:
-        mp_put_nil(out);
-        return 0;
-    case RT_COUNT:
-        mp_put_int(out, m);
-        return 0;
-    case RT_EXISTS:
-        mp_put_bool(out, m > 0);
-        return 0;
-    case RT_INDEX: case RT_REV_INDEX: case RT_RANK: case RT_REV_RANK: {
+    case RT_NONE: mp_put_nil(out); return 0;
+    case RT_COUNT: mp_put_int(out, m); return 0;
+    case RT_EXISTS: mp_put_bool(out, m > 0); return 0;
+    case RT_INDEX:
+    case RT_REV_INDEX:
+    case RT_RANK:
+    case RT_REV_RANK: {
         if (single && m == 0) {
             mp_put_nil(out);
             return 0;
@@ -171,15 +167,18 @@ int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *
         for (uint32_t i = 0; i < c->n; i++) {
             if (!SEL(i))
                 continue;
-            int64_t v = base == RT_INDEX ? i : base == RT_REV_INDEX ? (int64_t)c->n - 1 - i
-                        : base == RT_RANK ? rank_of(c, i) : (int64_t)c->n - 1 - rank_of(c, i);
+            int64_t v = base == RT_INDEX       ? i
+                        : base == RT_REV_INDEX ? (int64_t)c->n - 1 - i
+                        : base == RT_RANK      ? rank_of(c, i)
+                                               : (int64_t)c->n - 1 - rank_of(c, i);
             mp_put_int(out, v);
             if (single)
                 break;
         }
         return 0;
     }
-    case RT_KEY: case RT_VALUE: {
+    case RT_KEY:
+    case RT_VALUE: {
         if (base == RT_KEY && !c->is_map)
             return AERO_ERR_PARAMETER;
         if (single && m == 0) {
@@ -198,7 +197,9 @@ int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *
         }
         return 0;
     }
-    case RT_KEY_VALUE: case RT_UMAP: case RT_OMAP: {
+    case RT_KEY_VALUE:
+    case RT_UMAP:
+    case RT_OMAP: {
         if (!c->is_map) {
             if (base != RT_KEY_VALUE)
                 return AERO_ERR_PARAMETER;
@@ -217,8 +218,7 @@ int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *
         }
         return 0;
     }
-    default:
-        return AERO_ERR_PARAMETER;
+    default: return AERO_ERR_PARAMETER;
     }
 #undef SEL
 }
@@ -237,7 +237,7 @@ int cdt_args(mp_reader *r, uint32_t n, span *a, int max) {
 }
 
 bool cdt_as_int(const span *s, int64_t *v) {
-    mp_reader r = {s->p, s->p + s->n};
+    mp_reader r = { s->p, s->p + s->n };
     mp_obj o;
     if (!mp_read(&r, &o) || o.type != MP_INT)
         return false;
@@ -258,8 +258,13 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
     int rc = 0;
     uint32_t s, e;
     switch (opc) {
-    case 17: case 19: case 98: /* by index */
-        if (na <= ai || !cdt_as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+    case 17:
+    case 19:
+    case 98: /* by index */
+        if (na <= ai || !cdt_as_int(&a[ai], &i1)) {
+            rc = AERO_ERR_PARAMETER;
+            break;
+        }
         single = true;
         range(i1, true, 1, c->n, &s, &e);
         if (i1 < -(int64_t)c->n || i1 >= (int64_t)c->n)
@@ -267,14 +272,25 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
         for (uint32_t i = s; i < e; i++)
             sel[i] = true;
         break;
-    case 21: case 100: /* by rank */
-        if (na <= ai || !cdt_as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+    case 21:
+    case 100: /* by rank */
+        if (na <= ai || !cdt_as_int(&a[ai], &i1)) {
+            rc = AERO_ERR_PARAMETER;
+            break;
+        }
         single = true;
         if (i1 >= -(int64_t)c->n && i1 < (int64_t)c->n)
             sel[c->by_rank[i1 < 0 ? c->n + i1 : i1]] = true;
         break;
-    case 18: case 24: case 104: case 26: case 106: { /* index or rank range */
-        if (na <= ai || !cdt_as_int(&a[ai], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+    case 18:
+    case 24:
+    case 104:
+    case 26:
+    case 106: { /* index or rank range */
+        if (na <= ai || !cdt_as_int(&a[ai], &i1)) {
+            rc = AERO_ERR_PARAMETER;
+            break;
+        }
         bool hc = na > ai + 1 && cdt_as_int(&a[ai + 1], &i2);
         range(i1, hc, i2, c->n, &s, &e);
         bool by_rank = opc == 26 || opc == 106;
@@ -283,7 +299,10 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
         break;
     }
     case 97: /* map by key */
-        if (na <= ai) { rc = AERO_ERR_PARAMETER; break; }
+        if (na <= ai) {
+            rc = AERO_ERR_PARAMETER;
+            break;
+        }
         single = true;
         for (uint32_t i = 0; i < c->n; i++)
             if (cdt_cmpv(&c->k[i], a[ai].p, a[ai].n) == 0) {
@@ -291,27 +310,49 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
                 break;
             }
         break;
-    case 20: case 22: case 99: case 102: /* all by value */
-        if (na <= ai) { rc = AERO_ERR_PARAMETER; break; }
+    case 20:
+    case 22:
+    case 99:
+    case 102: /* all by value */
+        if (na <= ai) {
+            rc = AERO_ERR_PARAMETER;
+            break;
+        }
         for (uint32_t i = 0; i < c->n; i++)
             sel[i] = cdt_cmpv(&c->v[i], a[ai].p, a[ai].n) == 0;
         break;
-    case 23: case 107: case 108: { /* by value list or key list */
-        if (na <= ai) { rc = AERO_ERR_PARAMETER; break; }
-        mp_reader lr = {a[ai].p, a[ai].p + a[ai].n};
+    case 23:
+    case 107:
+    case 108: { /* by value list or key list */
+        if (na <= ai) {
+            rc = AERO_ERR_PARAMETER;
+            break;
+        }
+        mp_reader lr = { a[ai].p, a[ai].p + a[ai].n };
         mp_obj lo;
-        if (!mp_read(&lr, &lo) || lo.type != MP_ARRAY) { rc = AERO_ERR_PARAMETER; break; }
+        if (!mp_read(&lr, &lo) || lo.type != MP_ARRAY) {
+            rc = AERO_ERR_PARAMETER;
+            break;
+        }
         for (uint32_t k = 0; k < lo.len && rc == 0; k++) {
             span x;
-            if (!mp_span(&lr, &x.p, &x.n)) { rc = AERO_ERR_PARAMETER; break; }
+            if (!mp_span(&lr, &x.p, &x.n)) {
+                rc = AERO_ERR_PARAMETER;
+                break;
+            }
             for (uint32_t i = 0; i < c->n; i++)
                 if (cdt_cmpv(opc == 107 ? &c->k[i] : &c->v[i], x.p, x.n) == 0)
                     sel[i] = true;
         }
         break;
     }
-    case 25: case 103: case 105: { /* interval [begin, end) */
-        if (na <= ai) { rc = AERO_ERR_PARAMETER; break; }
+    case 25:
+    case 103:
+    case 105: { /* interval [begin, end) */
+        if (na <= ai) {
+            rc = AERO_ERR_PARAMETER;
+            break;
+        }
         bool has_end = na > ai + 1;
         for (uint32_t i = 0; i < c->n; i++) {
             const span *x = opc == 103 ? &c->k[i] : &c->v[i];
@@ -319,8 +360,13 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
         }
         break;
     }
-    case 27: case 110: case 109: { /* relative rank or index range */
-        if (na <= ai + 1 || !cdt_as_int(&a[ai + 1], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+    case 27:
+    case 110:
+    case 109: { /* relative rank or index range */
+        if (na <= ai + 1 || !cdt_as_int(&a[ai + 1], &i1)) {
+            rc = AERO_ERR_PARAMETER;
+            break;
+        }
         bool hc = na > ai + 2 && cdt_as_int(&a[ai + 2], &i2);
         uint32_t origin = 0;
         for (uint32_t k = 0; k < c->n; k++) {
@@ -338,8 +384,7 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
             sel[opc == 109 ? (uint32_t)k : c->by_rank[k]] = true;
         break;
     }
-    default:
-        rc = AERO_ERR_OP_NOT_APPLICABLE;
+    default: rc = AERO_ERR_OP_NOT_APPLICABLE;
     }
     if (legacy_get)
         rt = RT_VALUE;
@@ -351,7 +396,7 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
 }
 
 static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
-    mp_reader r = {op, op + opn};
+    mp_reader r = { op, op + opn };
     mp_obj o, code;
     if (!mp_read(&r, &o) || o.type != MP_ARRAY || o.len < 1 || !mp_read(&r, &code) || code.type != MP_INT)
         return AERO_ERR_PARAMETER;
@@ -384,7 +429,10 @@ int cdt_find(const coll *c, int type, const span *v) {
         return -AERO_ERR_BIN_INCOMPATIBLE_TYPE;
     int64_t idx = 0;
     switch (type) {
-    case 0x10: case 0x20: case 0x11: case 0x21:
+    case 0x10:
+    case 0x20:
+    case 0x11:
+    case 0x21:
         if (!cdt_as_int(v, &idx))
             return -AERO_ERR_PARAMETER;
         if (idx < 0)
@@ -392,7 +440,8 @@ int cdt_find(const coll *c, int type, const span *v) {
         if (idx >= 0 && idx < (int64_t)c->n)
             return (type & 1) ? (int)c->by_rank[idx] : (int)idx;
         return -AERO_ERR_ELEMENT_NOT_FOUND;
-    case 0x13: case 0x23:
+    case 0x13:
+    case 0x23:
         for (uint32_t k = 0; k < c->n; k++)
             if (cdt_cmpv(&c->v[k], v->p, v->n) == 0)
                 return (int)k;
@@ -402,14 +451,13 @@ int cdt_find(const coll *c, int type, const span *v) {
             if (cdt_cmpv(&c->k[k], v->p, v->n) == 0)
                 return (int)k;
         return -AERO_ERR_ELEMENT_NOT_FOUND;
-    default:
-        return -AERO_ERR_PARAMETER;
+    default: return -AERO_ERR_PARAMETER;
     }
 }
 
 /* Follow a context list; on success (p, n) is the selected element. */
 static int navigate(const uint8_t **p, size_t *n, const uint8_t *ctx, size_t ctxn) {
-    mp_reader r = {ctx, ctx + ctxn};
+    mp_reader r = { ctx, ctx + ctxn };
     mp_obj o;
     if (!mp_read(&r, &o) || o.type != MP_ARRAY || o.len % 2)
         return AERO_ERR_PARAMETER;
@@ -435,7 +483,7 @@ static int navigate(const uint8_t **p, size_t *n, const uint8_t *ctx, size_t ctx
 }
 
 int ts_cdt_eval(const uint8_t *collb, size_t n, const uint8_t *payload, size_t plen, aero_buf *out) {
-    mp_reader r = {payload, payload + plen};
+    mp_reader r = { payload, payload + plen };
     mp_obj o, first;
     const uint8_t *op = payload;
     size_t opn = plen;
@@ -459,7 +507,7 @@ int ts_cdt_eval(const uint8_t *collb, size_t n, const uint8_t *payload, size_t p
 }
 
 int ts_cdt_to_particle(const uint8_t *mpb, size_t n, uint8_t *ptype, uint8_t **data, uint32_t *dlen) {
-    mp_reader r = {mpb, mpb + n};
+    mp_reader r = { mpb, mpb + n };
     mp_obj o;
     *data = NULL;
     *dlen = 0;
@@ -469,9 +517,7 @@ int ts_cdt_to_particle(const uint8_t *mpb, size_t n, uint8_t *ptype, uint8_t **d
     const uint8_t *src = NULL;
     size_t len = 0;
     switch (o.type) {
-    case MP_NIL:
-        *ptype = AERO_PT_NULL;
-        return 0;
+    case MP_NIL: *ptype = AERO_PT_NULL; return 0;
     case MP_BOOL:
         *ptype = AERO_PT_BOOL;
         tmp[0] = o.b;
@@ -524,8 +570,7 @@ int ts_cdt_to_particle(const uint8_t *mpb, size_t n, uint8_t *ptype, uint8_t **d
         src = mpb;
         len = n;
         break;
-    default:
-        return AERO_ERR_PARAMETER;
+    default: return AERO_ERR_PARAMETER;
     }
     if (len) {
         *data = malloc(len);

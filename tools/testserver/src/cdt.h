@@ -25,8 +25,7 @@ int ts_cdt_to_particle(const uint8_t *mp, size_t n, uint8_t *ptype, uint8_t **da
  * CDT read op on bin b (NULL if missing). Returns 0 with a malloc'd particle
  * result, a result code, or TS_CDT_NO_BIN.
  */
-int ts_cdt_read_op(const ts_bin *b, const uint8_t *payload, size_t len, uint8_t *ptype, uint8_t **data,
-                   uint32_t *dlen);
+int ts_cdt_read_op(const ts_bin *b, const uint8_t *payload, size_t len, uint8_t *ptype, uint8_t **data, uint32_t *dlen);
 
 /**
  * CDT modify op (list 0-13 and remove-by 32-40, map 64-75 and remove-by

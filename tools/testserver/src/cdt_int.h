@@ -9,8 +9,20 @@
 #include "cdt.h"
 #include "mp.h"
 
-enum { RT_NONE = 0, RT_INDEX = 1, RT_REV_INDEX = 2, RT_RANK = 3, RT_REV_RANK = 4, RT_COUNT = 5, RT_KEY = 6,
-       RT_VALUE = 7, RT_KEY_VALUE = 8, RT_EXISTS = 13, RT_UMAP = 16, RT_OMAP = 17 };
+enum {
+    RT_NONE = 0,
+    RT_INDEX = 1,
+    RT_REV_INDEX = 2,
+    RT_RANK = 3,
+    RT_REV_RANK = 4,
+    RT_COUNT = 5,
+    RT_KEY = 6,
+    RT_VALUE = 7,
+    RT_KEY_VALUE = 8,
+    RT_EXISTS = 13,
+    RT_UMAP = 16,
+    RT_OMAP = 17
+};
 #define RT_INVERTED 0x10000
 
 typedef struct span {
@@ -20,8 +32,8 @@ typedef struct span {
 
 typedef struct coll {
     bool is_map;
-    bool has_ext;      /* ordered collection header present */
-    uint8_t flags;     /* its flags (1 = ordered list / key-ordered map, 3 = kv-ordered) */
+    bool has_ext;  /* ordered collection header present */
+    uint8_t flags; /* its flags (1 = ordered list / key-ordered map, 3 = kv-ordered) */
     uint32_t n;
     span *k;           /* keys (maps), in key order */
     span *v;           /* values (maps: in key order; lists: in list order) */

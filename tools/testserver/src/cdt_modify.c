@@ -14,12 +14,12 @@
 
 #include "cdt_int.h"
 
-#define LIST_ADD_UNIQUE 1
+#define LIST_ADD_UNIQUE     1
 #define LIST_INSERT_BOUNDED 2
-#define CDT_NO_FAIL 4
-#define CDT_PARTIAL 8
-#define MAP_CREATE_ONLY 1
-#define MAP_UPDATE_ONLY 2
+#define CDT_NO_FAIL         4
+#define CDT_PARTIAL         8
+#define MAP_CREATE_ONLY     1
+#define MAP_UPDATE_ONLY     2
 /* Padding a list this far past its end is refused as too big (13). */
 #define MAX_PAD 10000
 
@@ -74,7 +74,7 @@ static bool write_coll(aero_buf *out, bool is_map, bool has_ext, uint8_t flags, 
     if (is_map) {
         mp_put_map(out, e->n + (has_ext ? 1 : 0));
         if (has_ext) {
-            uint8_t h[4] = {0xc7, 0x00, flags, 0xc0};
+            uint8_t h[4] = { 0xc7, 0x00, flags, 0xc0 };
             aero_buf__put(out, h, 4);
         }
         for (uint32_t i = 0; i < e->n; i++) {
@@ -84,7 +84,7 @@ static bool write_coll(aero_buf *out, bool is_map, bool has_ext, uint8_t flags, 
     } else {
         mp_put_array(out, e->n + (has_ext ? 1 : 0));
         if (has_ext) {
-            uint8_t h[3] = {0xc7, 0x00, flags};
+            uint8_t h[3] = { 0xc7, 0x00, flags };
             aero_buf__put(out, h, 3);
         }
         for (uint32_t i = 0; i < e->n; i++)
@@ -105,7 +105,7 @@ static bool load(const coll *c, elems *e) {
     bool ok = true;
     for (uint32_t j = 0; j < c->n && ok; j++) {
         uint32_t i = inv[j];
-        ok = push(e, c->is_map ? c->k[i] : (span){0}, c->v[i]);
+        ok = push(e, c->is_map ? c->k[i] : (span){ 0 }, c->v[i]);
     }
     free(inv);
     return ok;
@@ -114,9 +114,9 @@ static bool load(const coll *c, elems *e) {
 static int64_t norm_index(int64_t i, uint32_t n) { return i < 0 ? (int64_t)n + i : i; }
 
 static bool num_add(const span *cur, const span *delta, aero_buf *out) {
-    mp_reader a = {cur ? cur->p : NULL, cur ? cur->p + cur->n : NULL};
-    mp_reader b = {delta ? delta->p : NULL, delta ? delta->p + delta->n : NULL};
-    mp_obj x = {.type = MP_INT}, y = {.type = MP_INT, .i = 1};
+    mp_reader a = { cur ? cur->p : NULL, cur ? cur->p + cur->n : NULL };
+    mp_reader b = { delta ? delta->p : NULL, delta ? delta->p + delta->n : NULL };
+    mp_obj x = { .type = MP_INT }, y = { .type = MP_INT, .i = 1 };
     if (cur && !mp_read(&a, &x))
         return false;
     if (delta && !mp_read(&b, &y))
@@ -137,12 +137,12 @@ static bool num_add(const span *cur, const span *delta, aero_buf *out) {
 /* cur + delta (delta NULL = 1, negate for decrement) into a malloc'd msgpack value. */
 static uint8_t *sum(const span *cur, const span *delta, bool negate, size_t *n) {
     uint8_t one = 1;
-    span d = delta ? *delta : (span){&one, 1};
+    span d = delta ? *delta : (span){ &one, 1 };
     aero_buf nd, out;
     aero_buf__init(&nd, NULL, 0);
     aero_buf__init(&out, NULL, 0);
     if (negate) {
-        mp_reader r = {d.p, d.p + d.n};
+        mp_reader r = { d.p, d.p + d.n };
         mp_obj o;
         if (!mp_read(&r, &o) || (o.type != MP_INT && o.type != MP_FLOAT))
             return NULL;
@@ -150,7 +150,7 @@ static uint8_t *sum(const span *cur, const span *delta, bool negate, size_t *n) 
             mp_put_int(&nd, (int64_t)(0 - (uint64_t)o.i));
         else
             mp_put_double(&nd, -o.f);
-        d = (span){nd.data, nd.len};
+        d = (span){ nd.data, nd.len };
     }
     uint8_t *res = NULL;
     if (!nd.failed && num_add(cur, &d, &out) && !out.failed) {
@@ -170,7 +170,7 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
     *ptype = AERO_PT_NULL;
     *data = NULL;
     *dlen = 0;
-    mp_reader r = {payload, payload + len};
+    mp_reader r = { payload, payload + len };
     mp_obj o, code;
     if (!mp_read(&r, &o) || o.type != MP_ARRAY || o.len < 1 || !mp_read(&r, &code) || code.type != MP_INT)
         return AERO_ERR_PARAMETER;
@@ -185,7 +185,7 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
     ts_bin *b = ts_record_bin(w, name, name_len);
     if (b && b->ptype != (is_map ? AERO_PT_MAP : AERO_PT_LIST))
         return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
-    static const uint8_t empty_list[1] = {0x90}, empty_map[1] = {0x80};
+    static const uint8_t empty_list[1] = { 0x90 }, empty_map[1] = { 0x80 };
     const uint8_t *cur = b ? b->data : (is_map ? empty_map : empty_list);
     size_t curn = b ? b->len : 1;
     coll c;
@@ -208,8 +208,8 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
     rc = 0;
 
     if ((opc >= 32 && opc <= 40) || (opc >= 76 && opc <= 89)) {
-        static const int16_t list_map[] = {19, 22, 21, 22, 23, 24, 25, 26, 27};
-        static const int16_t map_map[] = {97, 98, 99, 100, -1, 107, 102, 108, 103, 104, 105, 106, 109, 110};
+        static const int16_t list_map[] = { 19, 22, 21, 22, 23, 24, 25, 26, 27 };
+        static const int16_t map_map[] = { 97, 98, 99, 100, -1, 107, 102, 108, 103, 104, 105, 106, 109, 110 };
         int64_t ropc = opc <= 40 ? list_map[opc - 32] : map_map[opc - 76];
         bool *sel = calloc(c.n ? c.n : 1, sizeof *sel);
         int64_t rt = 0;
@@ -222,7 +222,7 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
             rc = cdt_emit(&c, sel, rt, single, &res);
         if (rc == 0) {
             bool inv = (rt & RT_INVERTED) != 0;
-            elems keep = {0};
+            elems keep = { 0 };
             uint32_t *order = malloc((c.n ? c.n : 1) * sizeof *order);
             if (!order) {
                 rc = AERO_ERR_SERVER;
@@ -232,7 +232,7 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
                 for (uint32_t j = 0; j < c.n; j++) {
                     uint32_t i = order[j];
                     if (sel[i] == inv)
-                        push(&keep, is_map ? c.k[i] : (span){0}, c.v[i]);
+                        push(&keep, is_map ? c.k[i] : (span){ 0 }, c.v[i]);
                 }
                 free(order);
                 free(e.k);
@@ -244,23 +244,38 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
     } else {
         switch (opc) {
         case 0: /* set_type [order] */
-            if (na < 1 || !cdt_as_int(&a[0], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+            if (na < 1 || !cdt_as_int(&a[0], &i1)) {
+                rc = AERO_ERR_PARAMETER;
+                break;
+            }
             has_ext = i1 != 0;
             flags = (uint8_t)(i1 & 1);
             mp_put_nil(&res);
             break;
         case 64: /* map set_type [attr] */
-            if (na < 1 || !cdt_as_int(&a[0], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+            if (na < 1 || !cdt_as_int(&a[0], &i1)) {
+                rc = AERO_ERR_PARAMETER;
+                break;
+            }
             has_ext = (i1 & 3) != 0;
             flags = (uint8_t)(i1 & 3);
             mp_put_nil(&res);
             break;
-        case 1: case 2: case 3: case 4: { /* append(_items), insert(_items) */
+        case 1:
+        case 2:
+        case 3:
+        case 4: { /* append(_items), insert(_items) */
             bool items = opc == 2 || opc == 4, insert = opc >= 3;
             int vi = insert ? 1 : 0;
             int64_t pflags = 0;
-            if (na <= vi) { rc = AERO_ERR_PARAMETER; break; }
-            if (insert && !cdt_as_int(&a[0], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+            if (na <= vi) {
+                rc = AERO_ERR_PARAMETER;
+                break;
+            }
+            if (insert && !cdt_as_int(&a[0], &i1)) {
+                rc = AERO_ERR_PARAMETER;
+                break;
+            }
             if (!insert && na > vi + 1) {
                 int64_t ord;
                 if (cdt_as_int(&a[vi + 1], &ord) && ord && !b) {
@@ -272,12 +287,15 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
                 cdt_as_int(&a[vi + 2], &pflags);
             else if (insert && na > vi + 1)
                 cdt_as_int(&a[vi + 1], &pflags);
-            span vals[1] = {a[vi]};
-            mp_reader lr = {a[vi].p, a[vi].p + a[vi].n};
+            span vals[1] = { a[vi] };
+            mp_reader lr = { a[vi].p, a[vi].p + a[vi].n };
             mp_obj lo;
             uint32_t cnt = 1;
             if (items) {
-                if (!mp_read(&lr, &lo) || lo.type != MP_ARRAY) { rc = AERO_ERR_PARAMETER; break; }
+                if (!mp_read(&lr, &lo) || lo.type != MP_ARRAY) {
+                    rc = AERO_ERR_PARAMETER;
+                    break;
+                }
                 cnt = lo.len;
             }
             int64_t at = insert ? norm_index(i1, e.n) : (int64_t)e.n;
@@ -287,12 +305,18 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
                 changed = false;
                 break;
             }
-            if (at > (int64_t)e.n + MAX_PAD) { rc = AERO_ERR_RECORD_TOO_BIG; break; }
+            if (at > (int64_t)e.n + MAX_PAD) {
+                rc = AERO_ERR_RECORD_TOO_BIG;
+                break;
+            }
             while (at > (int64_t)e.n) /* unbounded insert pads with nil */
-                push(&e, (span){0}, (span){(const uint8_t *)"\xc0", 1});
+                push(&e, (span){ 0 }, (span){ (const uint8_t *)"\xc0", 1 });
             for (uint32_t k = 0; k < cnt && rc == 0; k++) {
                 span v = vals[0];
-                if (items && !mp_span(&lr, &v.p, &v.n)) { rc = AERO_ERR_PARAMETER; break; }
+                if (items && !mp_span(&lr, &v.p, &v.n)) {
+                    rc = AERO_ERR_PARAMETER;
+                    break;
+                }
                 if (pflags & LIST_ADD_UNIQUE) {
                     bool dup = false;
                     for (uint32_t j = 0; j < e.n && !dup; j++)
@@ -303,15 +327,25 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
                         continue;
                     }
                 }
-                if (!push(&e, (span){0}, v)) { rc = AERO_ERR_SERVER; break; }
+                if (!push(&e, (span){ 0 }, v)) {
+                    rc = AERO_ERR_SERVER;
+                    break;
+                }
                 memmove(&e.v[at + 1], &e.v[at], (e.n - 1 - (size_t)at) * sizeof(span));
                 e.v[at++] = v;
             }
             mp_put_int(&res, e.n);
             break;
         }
-        case 5: case 6: case 7: case 8: case 10: { /* pop(_range), remove(_range), trim */
-            if (na < 1 || !cdt_as_int(&a[0], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+        case 5:
+        case 6:
+        case 7:
+        case 8:
+        case 10: { /* pop(_range), remove(_range), trim */
+            if (na < 1 || !cdt_as_int(&a[0], &i1)) {
+                rc = AERO_ERR_PARAMETER;
+                break;
+            }
             bool ranged = opc == 6 || opc == 8 || opc == 10;
             bool hc = na > 1 && cdt_as_int(&a[1], &i2);
             int64_t s = norm_index(i1, e.n), en = ranged ? (hc ? s + i2 : (int64_t)e.n) : s + 1;
@@ -321,7 +355,7 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
                 en = e.n;
             if (en < s)
                 en = s;
-            elems keep = {0};
+            elems keep = { 0 };
             uint32_t removed = 0;
             if (opc == 5 || opc == 6) {
                 if (opc == 6)
@@ -337,7 +371,7 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
                     if (opc == 5 || opc == 6)
                         aero_buf__put(&res, e.v[j].p, e.v[j].n);
                 } else {
-                    push(&keep, (span){0}, e.v[j]);
+                    push(&keep, (span){ 0 }, e.v[j]);
                 }
             }
             if (opc == 7 || opc == 8 || opc == 10)
@@ -348,30 +382,52 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
             break;
         }
         case 9: /* set [index, value] */
-            if (na < 2 || !cdt_as_int(&a[0], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+            if (na < 2 || !cdt_as_int(&a[0], &i1)) {
+                rc = AERO_ERR_PARAMETER;
+                break;
+            }
             i1 = norm_index(i1, e.n);
-            if (i1 < 0) { rc = AERO_ERR_OP_NOT_APPLICABLE; break; }
-            if (i1 >= (int64_t)e.n + MAX_PAD) { rc = AERO_ERR_RECORD_TOO_BIG; break; }
+            if (i1 < 0) {
+                rc = AERO_ERR_OP_NOT_APPLICABLE;
+                break;
+            }
+            if (i1 >= (int64_t)e.n + MAX_PAD) {
+                rc = AERO_ERR_RECORD_TOO_BIG;
+                break;
+            }
             while (i1 >= (int64_t)e.n)
-                push(&e, (span){0}, (span){(const uint8_t *)"\xc0", 1});
+                push(&e, (span){ 0 }, (span){ (const uint8_t *)"\xc0", 1 });
             e.v[i1] = a[1];
             mp_put_nil(&res);
             break;
-        case 11: case 75: /* clear */
+        case 11:
+        case 75: /* clear */
             e.n = 0;
             mp_put_nil(&res);
             break;
         case 12: { /* list increment [index, delta?] */
-            if (na < 1 || !cdt_as_int(&a[0], &i1)) { rc = AERO_ERR_PARAMETER; break; }
+            if (na < 1 || !cdt_as_int(&a[0], &i1)) {
+                rc = AERO_ERR_PARAMETER;
+                break;
+            }
             i1 = norm_index(i1, e.n);
-            if (i1 < 0) { rc = AERO_ERR_OP_NOT_APPLICABLE; break; }
-            if (i1 >= (int64_t)e.n + MAX_PAD) { rc = AERO_ERR_RECORD_TOO_BIG; break; }
+            if (i1 < 0) {
+                rc = AERO_ERR_OP_NOT_APPLICABLE;
+                break;
+            }
+            if (i1 >= (int64_t)e.n + MAX_PAD) {
+                rc = AERO_ERR_RECORD_TOO_BIG;
+                break;
+            }
             while (i1 >= (int64_t)e.n)
-                push(&e, (span){0}, (span){(const uint8_t *)"\x00", 1});
+                push(&e, (span){ 0 }, (span){ (const uint8_t *)"\x00", 1 });
             size_t vn = 0;
             computed = sum(&e.v[i1], na > 1 ? &a[1] : NULL, false, &vn);
-            if (!computed) { rc = AERO_ERR_BIN_INCOMPATIBLE_TYPE; break; }
-            e.v[i1] = (span){computed, vn};
+            if (!computed) {
+                rc = AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+                break;
+            }
+            e.v[i1] = (span){ computed, vn };
             aero_buf__put(&res, computed, vn);
             break;
         }
@@ -399,7 +455,12 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
             }
             mp_put_nil(&res);
             break;
-        case 65: case 66: case 67: case 68: case 69: case 70: { /* add, put, replace (items) */
+        case 65:
+        case 66:
+        case 67:
+        case 68:
+        case 69:
+        case 70: { /* add, put, replace (items) */
             bool items = opc == 66 || opc == 68 || opc == 70;
             int64_t wflags = 0;
             if (opc == 65 || opc == 66)
@@ -407,7 +468,10 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
             if (opc == 69 || opc == 70)
                 wflags = MAP_UPDATE_ONLY;
             int ai = items ? 1 : 2;
-            if (na < ai) { rc = AERO_ERR_PARAMETER; break; }
+            if (na < ai) {
+                rc = AERO_ERR_PARAMETER;
+                break;
+            }
             if (na > ai) {
                 int64_t attr;
                 if (cdt_as_int(&a[ai], &attr) && !b && (attr & 3)) {
@@ -420,11 +484,14 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
                 if (cdt_as_int(&a[ai + 1], &f))
                     wflags |= f;
             }
-            mp_reader mr = {a[0].p, a[0].p + a[0].n};
+            mp_reader mr = { a[0].p, a[0].p + a[0].n };
             mp_obj mo;
             uint32_t cnt = 1;
             if (items) {
-                if (!mp_read(&mr, &mo) || mo.type != MP_MAP) { rc = AERO_ERR_PARAMETER; break; }
+                if (!mp_read(&mr, &mo) || mo.type != MP_MAP) {
+                    rc = AERO_ERR_PARAMETER;
+                    break;
+                }
                 cnt = mo.len;
             }
             for (uint32_t k = 0; k < cnt && rc == 0; k++) {
@@ -450,25 +517,34 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
             mp_put_int(&res, e.n);
             break;
         }
-        case 73: case 74: { /* map increment / decrement [key, delta?] */
-            if (na < 1) { rc = AERO_ERR_PARAMETER; break; }
+        case 73:
+        case 74: { /* map increment / decrement [key, delta?] */
+            if (na < 1) {
+                rc = AERO_ERR_PARAMETER;
+                break;
+            }
             int found = -1;
             for (uint32_t j = 0; j < e.n && found < 0; j++)
                 if (cdt_cmpv(&e.k[j], a[0].p, a[0].n) == 0)
                     found = (int)j;
             size_t vn = 0;
             computed = sum(found >= 0 ? &e.v[found] : NULL, na > 1 ? &a[1] : NULL, opc == 74, &vn);
-            if (!computed) { rc = AERO_ERR_BIN_INCOMPATIBLE_TYPE; break; }
+            if (!computed) {
+                rc = AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+                break;
+            }
             if (found < 0) {
-                if (!push(&e, a[0], (span){computed, vn})) { rc = AERO_ERR_SERVER; break; }
+                if (!push(&e, a[0], (span){ computed, vn })) {
+                    rc = AERO_ERR_SERVER;
+                    break;
+                }
             } else {
-                e.v[found] = (span){computed, vn};
+                e.v[found] = (span){ computed, vn };
             }
             aero_buf__put(&res, computed, vn);
             break;
         }
-        default:
-            rc = AERO_ERR_PARAMETER;
+        default: rc = AERO_ERR_PARAMETER;
         }
     }
     if (rc == 0 && changed && (out.failed || !write_coll(&out, is_map, has_ext, flags, &e)))
@@ -497,7 +573,7 @@ static int modify_in(const uint8_t *cur, size_t curn, const span *items, uint32_
     if (depth > 32)
         return AERO_ERR_PARAMETER;
     if (k == n) { /* the target collection itself: run the op on a scratch bin */
-        mp_reader r = {cur, cur + curn};
+        mp_reader r = { cur, cur + curn };
         mp_obj o;
         if (!mp_read(&r, &o) || (o.type != MP_ARRAY && o.type != MP_MAP))
             return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
@@ -532,7 +608,7 @@ static int modify_in(const uint8_t *cur, size_t curn, const span *items, uint32_
         rc = AERO_ERR_SERVER;
     if (rc == 0) {
         uint32_t at = c.pos[found]; /* position in original order */
-        e.v[at] = (span){sub.data, sub.len};
+        e.v[at] = (span){ sub.data, sub.len };
         if (sub.failed || !write_coll(out, c.is_map, c.has_ext, c.flags, &e))
             rc = AERO_ERR_SERVER;
         free(e.k);
@@ -552,7 +628,7 @@ int ts_cdt_modify_op(ts_record *w, const char *name, size_t name_len, const uint
     *ptype = AERO_PT_NULL;
     *data = NULL;
     *dlen = 0;
-    mp_reader r = {payload, payload + len};
+    mp_reader r = { payload, payload + len };
     mp_obj o, code, ctx;
     if (!mp_read(&r, &o) || o.type != MP_ARRAY || o.len < 1 || !mp_read(&r, &code) || code.type != MP_INT)
         return AERO_ERR_PARAMETER;

@@ -53,7 +53,7 @@ typedef struct ctx {
     blk *mem;
 } ctx;
 
-static const val UNKNOWN = {.t = V_UNKNOWN};
+static const val UNKNOWN = { .t = V_UNKNOWN };
 
 static uint8_t *keep(ctx *c, const void *p, size_t n) {
     blk *b = malloc(sizeof *b + (n ? n : 1));
@@ -90,13 +90,13 @@ static val fail(ctx *c) {
     return UNKNOWN;
 }
 
-static val mkint(int64_t i) { return (val){.t = V_INT, .i = i}; }
-static val mkbool(bool b) { return (val){.t = V_BOOL, .b = b}; }
-static val mkfloat(double f) { return (val){.t = V_FLOAT, .f = f}; }
+static val mkint(int64_t i) { return (val){ .t = V_INT, .i = i }; }
+static val mkbool(bool b) { return (val){ .t = V_BOOL, .b = b }; }
+static val mkfloat(double f) { return (val){ .t = V_FLOAT, .f = f }; }
 
 /* A bin's particle as a value. */
 static val from_particle(uint8_t pt, const uint8_t *d, uint32_t n) {
-    val v = {0};
+    val v = { 0 };
     switch (pt) {
     case AERO_PT_INTEGER: {
         uint64_t u = (n && (d[0] & 0x80)) ? UINT64_MAX : 0;
@@ -154,22 +154,22 @@ static int exp_type_of(const val *v) {
 
 /* Decode one msgpack value (CDT result, literal) into a value. */
 static val from_mp(ctx *c, const uint8_t *p, size_t n) {
-    mp_reader r = {p, p + n};
+    mp_reader r = { p, p + n };
     mp_obj o;
     if (!mp_read(&r, &o))
         return fail(c);
     switch (o.type) {
-    case MP_NIL: return (val){.t = V_NIL};
+    case MP_NIL: return (val){ .t = V_NIL };
     case MP_BOOL: return mkbool(o.b);
     case MP_INT: return mkint(o.i);
     case MP_FLOAT: return mkfloat(o.f);
     case MP_STR:
         if (o.len == 0)
-            return (val){.t = V_BLOB, .p = o.p, .n = 0};
-        return (val){.t = o.p[0] == 3 ? V_STR : o.p[0] == 0x17 ? V_GEO : V_BLOB, .p = o.p + 1, .n = o.len - 1};
-    case MP_BIN: return (val){.t = V_BLOB, .p = o.p, .n = o.len};
-    case MP_ARRAY: return (val){.t = V_LIST, .p = p, .n = n};
-    case MP_MAP: return (val){.t = V_MAP, .p = p, .n = n};
+            return (val){ .t = V_BLOB, .p = o.p, .n = 0 };
+        return (val){ .t = o.p[0] == 3 ? V_STR : o.p[0] == 0x17 ? V_GEO : V_BLOB, .p = o.p + 1, .n = o.len - 1 };
+    case MP_BIN: return (val){ .t = V_BLOB, .p = o.p, .n = o.len };
+    case MP_ARRAY: return (val){ .t = V_LIST, .p = p, .n = n };
+    case MP_MAP: return (val){ .t = V_MAP, .p = p, .n = n };
     default: return UNKNOWN;
     }
 }
@@ -182,9 +182,11 @@ static void to_mp(const val *v, aero_buf *b) {
     case V_INT: mp_put_int(b, v->i); break;
     case V_FLOAT: mp_put_double(b, v->f); break;
     case V_STR: mp_put_pstr(b, 3, v->p, v->n); break;
-    case V_BLOB: case V_HLL: mp_put_pstr(b, 4, v->p, v->n); break;
+    case V_BLOB:
+    case V_HLL: mp_put_pstr(b, 4, v->p, v->n); break;
     case V_GEO: mp_put_pstr(b, 0x17, v->p, v->n); break;
-    case V_LIST: case V_MAP: aero_buf__put(b, v->p, v->n); break;
+    case V_LIST:
+    case V_MAP: aero_buf__put(b, v->p, v->n); break;
     default: mp_put_nil(b); break;
     }
 }
@@ -198,7 +200,10 @@ static int compare(const val *a, const val *b) {
     case V_BOOL: return a->b == b->b ? 0 : a->b ? 1 : -1;
     case V_INT: return a->i == b->i ? 0 : a->i < b->i ? -1 : 1;
     case V_FLOAT: return a->f == b->f ? 0 : a->f < b->f ? -1 : 1;
-    case V_STR: case V_BLOB: case V_GEO: case V_HLL: {
+    case V_STR:
+    case V_BLOB:
+    case V_GEO:
+    case V_HLL: {
         size_t n = a->n < b->n ? a->n : b->n;
         int c = n ? memcmp(a->p, b->p, n) : 0;
         if (c)
@@ -294,8 +299,14 @@ static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
             case 32: acc.i &= v.i; break;
             case 33: acc.i |= v.i; break;
             case 34: acc.i ^= v.i; break;
-            case 50: if (v.i < acc.i) acc.i = v.i; break;
-            case 51: if (v.i > acc.i) acc.i = v.i; break;
+            case 50:
+                if (v.i < acc.i)
+                    acc.i = v.i;
+                break;
+            case 51:
+                if (v.i > acc.i)
+                    acc.i = v.i;
+                break;
             }
         } else {
             switch (op) {
@@ -303,8 +314,14 @@ static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
             case 21: acc.f -= v.f; break;
             case 22: acc.f *= v.f; break;
             case 23: acc.f /= v.f; break;
-            case 50: if (v.f < acc.f) acc.f = v.f; break;
-            case 51: if (v.f > acc.f) acc.f = v.f; break;
+            case 50:
+                if (v.f < acc.f)
+                    acc.f = v.f;
+                break;
+            case 51:
+                if (v.f > acc.f)
+                    acc.f = v.f;
+                break;
             default: unknown = true;
             }
         }
@@ -325,7 +342,7 @@ static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
  * ([0xff, ctx, [op, args...]]) is kept as it is.
  */
 static bool eval_payload(ctx *c, const uint8_t *payload, size_t pn, aero_buf *out, int depth) {
-    mp_reader r = {payload, payload + pn};
+    mp_reader r = { payload, payload + pn };
     mp_obj o;
     int64_t op;
     if (depth > 1 || !mp_read(&r, &o) || o.type != MP_ARRAY || o.len == 0 || !read_int(&r, &op)) {
@@ -387,7 +404,7 @@ static val call_cdt(ctx *c, int rtype, int64_t system, const uint8_t *payload, s
         if (rc == 0 && tmp.n_bins == 1) {
             const uint8_t *kept = keep(c, tmp.bins[0].data, tmp.bins[0].len);
             if (kept)
-                v = (val){.t = tmp.bins[0].ptype == AERO_PT_LIST ? V_LIST : V_MAP, .p = kept, .n = tmp.bins[0].len};
+                v = (val){ .t = tmp.bins[0].ptype == AERO_PT_LIST ? V_LIST : V_MAP, .p = kept, .n = tmp.bins[0].len };
         } else if (rc == AERO_ERR_PARAMETER) {
             c->err = true;
         }
@@ -423,7 +440,7 @@ static val call_cdt(ctx *c, int rtype, int64_t system, const uint8_t *payload, s
  * evaluating them to unknown.
  */
 static int static_type(const uint8_t *p, size_t n, int depth) {
-    mp_reader r = {p, p + n};
+    mp_reader r = { p, p + n };
     mp_obj o, code;
     if (depth > 16 || !mp_read(&r, &o))
         return -1;
@@ -433,7 +450,8 @@ static int static_type(const uint8_t *p, size_t n, int depth) {
     case MP_INT: return AERO_EXP_TYPE_INT;
     case MP_FLOAT: return AERO_EXP_TYPE_FLOAT;
     case MP_MAP: return AERO_EXP_TYPE_MAP;
-    case MP_STR: case MP_BIN:
+    case MP_STR:
+    case MP_BIN:
         if (o.len == 0)
             return AERO_EXP_TYPE_BLOB;
         return o.p[0] == 3 ? AERO_EXP_TYPE_STR : o.p[0] == 0x17 ? AERO_EXP_TYPE_GEO : AERO_EXP_TYPE_BLOB;
@@ -444,19 +462,58 @@ static int static_type(const uint8_t *p, size_t n, int depth) {
         return -1;
     int64_t t;
     switch (code.i) {
-    case 1: case 2: case 3: case 4: case 5: case 6: case 7: case 8: case 9:
-    case 16: case 17: case 18: case 19: case 71: case 72:
-        return AERO_EXP_TYPE_BOOL;
-    case 24: case 25: case 28: case 29: case 31:
-        return AERO_EXP_TYPE_FLOAT;
-    case 26: case 30: case 32: case 33: case 34: case 35: case 36: case 37: case 38: case 39: case 40: case 41:
-    case 64: case 65: case 66: case 67: case 68: case 69: case 73: case 74: case 82:
-        return AERO_EXP_TYPE_INT;
-    case 70:
-        return AERO_EXP_TYPE_STR;
-    case 80: case 81: case 127: /* key / bin / call declare their type */
-        return read_int(&r, &t) ? (int)t : -1;
-    case 20: case 21: case 22: case 23: case 27: case 50: case 51: { /* type of the first operand */
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+    case 6:
+    case 7:
+    case 8:
+    case 9:
+    case 16:
+    case 17:
+    case 18:
+    case 19:
+    case 71:
+    case 72: return AERO_EXP_TYPE_BOOL;
+    case 24:
+    case 25:
+    case 28:
+    case 29:
+    case 31: return AERO_EXP_TYPE_FLOAT;
+    case 26:
+    case 30:
+    case 32:
+    case 33:
+    case 34:
+    case 35:
+    case 36:
+    case 37:
+    case 38:
+    case 39:
+    case 40:
+    case 41:
+    case 64:
+    case 65:
+    case 66:
+    case 67:
+    case 68:
+    case 69:
+    case 73:
+    case 74:
+    case 82: return AERO_EXP_TYPE_INT;
+    case 70: return AERO_EXP_TYPE_STR;
+    case 80:
+    case 81:
+    case 127: /* key / bin / call declare their type */ return read_int(&r, &t) ? (int)t : -1;
+    case 20:
+    case 21:
+    case 22:
+    case 23:
+    case 27:
+    case 50:
+    case 51: { /* type of the first operand */
         const uint8_t *a;
         size_t an;
         return o.len >= 2 && mp_span(&r, &a, &an) ? static_type(a, an, depth + 1) : -1;
@@ -466,12 +523,11 @@ static int static_type(const uint8_t *p, size_t n, int depth) {
         size_t an;
         if (o.len != 2 || !mp_span(&r, &a, &an))
             return -1;
-        mp_reader q = {a, a + an};
+        mp_reader q = { a, a + an };
         mp_obj x;
         return mp_read(&q, &x) && x.type == MP_ARRAY ? AERO_EXP_TYPE_LIST : static_type(a, an, depth + 1);
     }
-    default:
-        return -1;
+    default: return -1;
     }
 }
 
@@ -507,7 +563,12 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         return fail(c); /* every argument takes at least one byte */
     val a, b;
     switch (op) {
-    case 1: case 2: case 3: case 4: case 5: case 6: {
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 5:
+    case 6: {
         if (na != 2)
             return fail(c);
         {
@@ -574,7 +635,7 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         aero_buf x;
         aero_buf__init(&x, NULL, 0);
         to_mp(&a, &x);
-        mp_reader lr = {b.p, b.p + b.n};
+        mp_reader lr = { b.p, b.p + b.n };
         mp_obj lo;
         bool found = false;
         if (mp_read(&lr, &lo) && lo.type == MP_ARRAY) {
@@ -590,7 +651,8 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         aero_buf__free(&x);
         return mkbool(found);
     }
-    case 16: case 17: { /* and / or */
+    case 16:
+    case 17: { /* and / or */
         bool unknown = false, decided = false;
         for (uint32_t k = 0; k < na; k++) {
             if (decided) {
@@ -627,11 +689,20 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         }
         return unknown ? UNKNOWN : mkbool(trues == 1);
     }
-    case 20: case 21: case 22: case 23: case 32: case 33: case 34: case 50: case 51:
+    case 20:
+    case 21:
+    case 22:
+    case 23:
+    case 32:
+    case 33:
+    case 34:
+    case 50:
+    case 51:
         if (!args_typed(r, na, op >= 32 && op <= 34 ? AERO_EXP_TYPE_INT : -1))
             return fail(c);
         return arith(c, r, (int)op, na);
-    case 24: case 25:
+    case 24:
+    case 25:
         if (na != 2 || !args_typed(r, na, AERO_EXP_TYPE_FLOAT))
             return fail(c);
         a = ev(c, r);
@@ -647,7 +718,13 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         if (a.t != V_INT || b.t != V_INT || b.i == 0 || (a.i == INT64_MIN && b.i == -1))
             return UNKNOWN;
         return mkint(a.i % b.i);
-    case 27: case 28: case 29: case 30: case 31: case 35: case 39:
+    case 27:
+    case 28:
+    case 29:
+    case 30:
+    case 31:
+    case 35:
+    case 39:
         if (na != 1)
             return fail(c);
         a = ev(c, r);
@@ -666,7 +743,9 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         case 35: return a.t == V_INT ? mkint(~a.i) : UNKNOWN;
         default: return a.t == V_INT ? mkint(__builtin_popcountll((uint64_t)a.i)) : UNKNOWN;
         }
-    case 36: case 37: case 38:
+    case 36:
+    case 37:
+    case 38:
         if (na != 2)
             return fail(c);
         a = ev(c, r);
@@ -680,7 +759,8 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         if (op == 37)
             return mkint((int64_t)((uint64_t)a.i >> b.i));
         return mkint(a.i >> b.i);
-    case 40: case 41: {
+    case 40:
+    case 41: {
         if (na != 2)
             return fail(c);
         a = ev(c, r);
@@ -702,12 +782,11 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
         uint32_t x = (uint32_t)d[16] | (uint32_t)d[17] << 8 | (uint32_t)d[18] << 16 | (uint32_t)d[19] << 24;
         return mkint((int64_t)x % (int32_t)mod);
     }
-    case 65: case 73: case 74:
-        return c->r ? mkint((int64_t)ts_record_size(c->r)) : UNKNOWN;
-    case 66:
-        return c->r ? mkint((int64_t)c->r->last_update_ns) : UNKNOWN;
-    case 67:
-        return c->r ? mkint((int64_t)((ts_now_ns() - c->r->last_update_ns) / 1000000u)) : UNKNOWN;
+    case 65:
+    case 73:
+    case 74: return c->r ? mkint((int64_t)ts_record_size(c->r)) : UNKNOWN;
+    case 66: return c->r ? mkint((int64_t)c->r->last_update_ns) : UNKNOWN;
+    case 67: return c->r ? mkint((int64_t)((ts_now_ns() - c->r->last_update_ns) / 1000000u)) : UNKNOWN;
     case 68:
         if (!c->r)
             return UNKNOWN;
@@ -723,11 +802,9 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
     case 70:
         if (!c->r)
             return UNKNOWN;
-        return (val){.t = V_STR, .p = (const uint8_t *)c->r->set, .n = c->r->set_len};
-    case 71:
-        return c->r ? mkbool(c->r->has_key) : UNKNOWN;
-    case 72:
-        return mkbool(false);
+        return (val){ .t = V_STR, .p = (const uint8_t *)c->r->set, .n = c->r->set_len };
+    case 71: return c->r ? mkbool(c->r->has_key) : UNKNOWN;
+    case 72: return mkbool(false);
     case 80: { /* key */
         int64_t t;
         if (na != 1 || !read_int(r, &t))
@@ -800,7 +877,7 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
             val v = ev(c, r);
             if (c->err)
                 return UNKNOWN;
-            c->vars[c->n_vars++] = (var){name, nl, v};
+            c->vars[c->n_vars++] = (var){ name, nl, v };
         }
         val v = ev(c, r);
         c->n_vars = saved;
@@ -858,18 +935,19 @@ static val ev(ctx *c, mp_reader *r) {
         return fail(c);
     }
     switch (o.type) {
-    case MP_NIL: v = (val){.t = V_NIL}; break;
+    case MP_NIL: v = (val){ .t = V_NIL }; break;
     case MP_BOOL: v = mkbool(o.b); break;
     case MP_INT: v = mkint(o.i); break;
     case MP_FLOAT: v = mkfloat(o.f); break;
-    case MP_STR: case MP_BIN: v = from_mp(c, start, (size_t)(r->p - start)); break;
+    case MP_STR:
+    case MP_BIN: v = from_mp(c, start, (size_t)(r->p - start)); break;
     case MP_MAP: {
         for (uint32_t k = 0; k < 2 * o.len; k++)
             if (!mp_skip(r)) {
                 c->depth--;
                 return fail(c);
             }
-        v = (val){.t = V_MAP, .p = start, .n = (size_t)(r->p - start)};
+        v = (val){ .t = V_MAP, .p = start, .n = (size_t)(r->p - start) };
         break;
     }
     case MP_ARRAY: v = ev_call(c, r, o.len); break;
@@ -895,8 +973,8 @@ bool ts_exp_may_be_bool(const uint8_t *exp, size_t len) {
 int ts_exp_filter(const uint8_t *exp, size_t len, const ts_record *r, const char *ns) {
     if (!ts_exp_may_be_bool(exp, len))
         return TS_EXP_ERROR; /* the server refuses to build a filter that is not boolean: 4 */
-    ctx c = {.r = r, .ns = ns};
-    mp_reader rd = {exp, exp + len};
+    ctx c = { .r = r, .ns = ns };
+    mp_reader rd = { exp, exp + len };
     val v = ev(&c, &rd);
     int res;
     if (c.err || rd.p != rd.end)
@@ -909,10 +987,10 @@ int ts_exp_filter(const uint8_t *exp, size_t len, const ts_record *r, const char
     return res;
 }
 
-int ts_exp_op_value(const uint8_t *v, size_t len, const ts_record *r, const char *ns, int64_t *flags,
-                       uint8_t *ptype, uint8_t **data, uint32_t *dlen, bool *unknown) {
-    ctx c = {.r = r, .ns = ns};
-    mp_reader rd = {v, v + len};
+int ts_exp_op_value(const uint8_t *v, size_t len, const ts_record *r, const char *ns, int64_t *flags, uint8_t *ptype,
+                    uint8_t **data, uint32_t *dlen, bool *unknown) {
+    ctx c = { .r = r, .ns = ns };
+    mp_reader rd = { v, v + len };
     mp_obj o;
     *data = NULL;
     *dlen = 0;

@@ -7,12 +7,12 @@
 
 #include "ts.h"
 
-#define EXP_READ_EVAL_NO_FAIL 16
-#define EXP_WRITE_CREATE_ONLY 1
-#define EXP_WRITE_UPDATE_ONLY 2
-#define EXP_WRITE_ALLOW_DELETE 4
+#define EXP_READ_EVAL_NO_FAIL    16
+#define EXP_WRITE_CREATE_ONLY    1
+#define EXP_WRITE_UPDATE_ONLY    2
+#define EXP_WRITE_ALLOW_DELETE   4
 #define EXP_WRITE_POLICY_NO_FAIL 8
-#define EXP_WRITE_EVAL_NO_FAIL 16
+#define EXP_WRITE_EVAL_NO_FAIL   16
 
 int ts_exp_op(const uint8_t *v, size_t len, const ts_record *r, const char *ns, bool modify, uint8_t *ptype,
               uint8_t **data, uint32_t *dlen) {

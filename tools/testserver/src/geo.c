@@ -161,8 +161,7 @@ static bool in_polygon(const jparse *j, int poly, double px, double py) {
 
 static bool contains(const jparse *j, gtype g, int root, double px, double py) {
     switch (g) {
-    case G_POLYGON:
-        return in_polygon(j, root, px, py);
+    case G_POLYGON: return in_polygon(j, root, px, py);
     case G_MULTIPOLYGON:
         for (int p = j->pool[root].first_child; p >= 0; p = j->pool[p].next)
             if (!j->pool[p].is_num && in_polygon(j, p, px, py))
@@ -181,8 +180,7 @@ static bool contains(const jparse *j, gtype g, int root, double px, double py) {
         double d = 2 * 6371000.0 * asin(sqrt(h < 1 ? h : 1));
         return d <= r;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 

@@ -57,8 +57,7 @@ static bool param(const char *params, const char *key, char *val, size_t cap) {
 /* replicas: ns:regime,n_replicas,b64,...; replicas-all (no_regime):
    ns:n_replicas,b64,...; replicas-master (master_only): ns:b64 of the
    partitions this node masters, no prefix (as a real 8.1 server) */
-static void replicas(aero_testserver *ts, ts_node *node, unsigned max, bool master_only, bool no_regime,
-                     aero_buf *o) {
+static void replicas(aero_testserver *ts, ts_node *node, unsigned max, bool master_only, bool no_regime, aero_buf *o) {
     unsigned rf = ts_cluster_rf(ts);
     if (max && max < rf)
         rf = max;
@@ -169,9 +168,10 @@ static void sets_info(aero_testserver *ts, ts_namespace *only_ns, const char *on
             uint64_t c = ts_store_count(&ts->store, ns, names[k], strlen(names[k]), now);
             if (!only_set)
                 printf_(o, "ns=%s:set=%s:", ns->name, names[k]);
-            printf_(o, "objects=%" PRIu64 ":tombstones=0:data_used_bytes=0:truncate_lut=0:sindexes=0:"
-                       "index_populating=false:truncating=false:default-read-touch-ttl-pct=0:default-ttl=0:"
-                       "disable-eviction=false:enable-index=false:stop-writes-count=0:stop-writes-size=0;",
+            printf_(o,
+                    "objects=%" PRIu64 ":tombstones=0:data_used_bytes=0:truncate_lut=0:sindexes=0:"
+                    "index_populating=false:truncating=false:default-read-touch-ttl-pct=0:default-ttl=0:"
+                    "disable-eviction=false:enable-index=false:stop-writes-count=0:stop-writes-size=0;",
                     c);
         }
     }
@@ -277,8 +277,9 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
         for (unsigned i = 0; i < ts->store.n_ns; i++)
             objects += ts_store_count(&ts->store, ts->store.ns[i], NULL, 0, ts_now2010());
         pthread_mutex_unlock(&ts->store.mu);
-        printf_(o, "cluster_size=%u;cluster_key=%" PRIX64 ";cluster_integrity=true;cluster_is_member=true;"
-                   "uptime=1;objects=%" PRIu64 ";client_connections=1",
+        printf_(o,
+                "cluster_size=%u;cluster_key=%" PRIX64 ";cluster_integrity=true;cluster_is_member=true;"
+                "uptime=1;objects=%" PRIu64 ";client_connections=1",
                 live_count(ts), ts->nodes[0].id ^ ts->partition_gen, objects);
     } else if (!strcmp(cmd, "sets")) {
         char *set = args ? strchr(args, '/') : NULL;
@@ -300,9 +301,10 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
         bool found = false;
         for (unsigned i = 0; i < 64 && !found; i++) {
             if (trid && ts->job_trid[i] == trid) {
-                printf_(o, "trid=%llu:job-type=query:status=done(ok):active-threads=0:recs-throttled=0:"
-                           "recs-filtered-meta=0:recs-filtered-bins=0:recs-succeeded=%" PRIu64
-                           ":recs-failed=0:records_read=%" PRIu64,
+                printf_(o,
+                        "trid=%llu:job-type=query:status=done(ok):active-threads=0:recs-throttled=0:"
+                        "recs-filtered-meta=0:recs-filtered-bins=0:recs-succeeded=%" PRIu64
+                        ":recs-failed=0:records_read=%" PRIu64,
                         trid, ts->job_recs[i], ts->job_recs[i]);
                 found = true;
             }
@@ -324,10 +326,11 @@ void ts_info_answer(aero_testserver *ts, ts_node *node, const uint8_t *body, siz
     size_t f = out->len;
     aero_buf__append(out, 8);
     /* the server's summary list, in its order */
-    static const char *const summary[] = {"features",   "node",       "compatibility-id", "edition",
-                                          "build_ee_sha", "build_sha", "build_arch",       "build_time",
-                                          "build_os",   "build",      "version",          "statistics",
-                                          "services-alumni", "services", "partition-generation"};
+    static const char *const summary[] = { "features",        "node",         "compatibility-id",
+                                           "edition",         "build_ee_sha", "build_sha",
+                                           "build_arch",      "build_time",   "build_os",
+                                           "build",           "version",      "statistics",
+                                           "services-alumni", "services",     "partition-generation" };
     if (len == 0) {
         for (size_t i = 0; i < sizeof summary / sizeof summary[0]; i++) {
             char line[64];

@@ -42,7 +42,7 @@ static bool key_matches(const ts_record *r, const ts_field *k) {
 
 /* A list / map particle must be exactly one well-formed msgpack array / map. */
 static bool valid_collection(uint8_t ptype, const uint8_t *p, uint32_t len) {
-    mp_reader r = {p, p + len};
+    mp_reader r = { p, p + len };
     mp_obj o;
     mp_reader peek = r;
     if (!mp_read(&peek, &o) || o.type != (ptype == AERO_PT_LIST ? MP_ARRAY : MP_MAP))
@@ -55,22 +55,21 @@ static int check_particle(uint8_t ptype, uint32_t len) {
     switch (ptype) {
     case AERO_PT_INTEGER: /* 1, 2, 4 or 8 bytes, zero-extended (integer_from_wire) */
         return len == 1 || len == 2 || len == 4 || len == 8 ? 0 : AERO_ERR_PARAMETER;
-    case AERO_PT_FLOAT:
-        return len == 8 ? 0 : AERO_ERR_PARAMETER;
-    case AERO_PT_BOOL:
-        return len == 1 ? 0 : AERO_ERR_PARAMETER;
+    case AERO_PT_FLOAT: return len == 8 ? 0 : AERO_ERR_PARAMETER;
+    case AERO_PT_BOOL: return len == 1 ? 0 : AERO_ERR_PARAMETER;
     case AERO_PT_STRING:
     case AERO_PT_BLOB:
-    case 7: case 8: case 9: case 10: case 11: case 12:
-    case AERO_PT_HLL:
-        return 0;
+    case 7:
+    case 8:
+    case 9:
+    case 10:
+    case 11:
+    case 12:
+    case AERO_PT_HLL: return 0;
     case AERO_PT_MAP:
-    case AERO_PT_LIST:
-        return 0; /* the msgpack itself is checked by valid_collection() */
-    case AERO_PT_GEOJSON:
-        return len >= 3 ? 0 : AERO_ERR_PARAMETER;
-    default:
-        return AERO_ERR_PARAMETER;
+    case AERO_PT_LIST: return 0; /* the msgpack itself is checked by valid_collection() */
+    case AERO_PT_GEOJSON: return len >= 3 ? 0 : AERO_ERR_PARAMETER;
+    default: return AERO_ERR_PARAMETER;
     }
 }
 
@@ -160,7 +159,8 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         int rc = check_particle(o->ptype, o->value_len);
         if (rc)
             return rc;
-        if ((o->ptype == AERO_PT_LIST || o->ptype == AERO_PT_MAP) && !valid_collection(o->ptype, o->value, o->value_len))
+        if ((o->ptype == AERO_PT_LIST || o->ptype == AERO_PT_MAP) &&
+            !valid_collection(o->ptype, o->value, o->value_len))
             return AERO_ERR_PARAMETER;
         if (o->ptype == AERO_PT_INTEGER && o->value_len != 8) {
             uint8_t v8[8];
@@ -203,8 +203,7 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
             return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
         ts_bin *b = ts_record_bin(w, o->name, o->name_len);
         if (!b)
-            return ts_record_set_bin(w, o->name, o->name_len, o->ptype, o->value, o->value_len) ? 0
-                                                                                             : AERO_ERR_SERVER;
+            return ts_record_set_bin(w, o->name, o->name_len, o->ptype, o->value, o->value_len) ? 0 : AERO_ERR_SERVER;
         if (b->ptype != o->ptype)
             return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
         uint32_t n = b->len + o->value_len;
@@ -225,8 +224,7 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         b->len = n;
         return 0;
     }
-    case AERO_OP_TOUCH:
-        return 0;
+    case AERO_OP_TOUCH: return 0;
     case AERO_OP_DELETE:
         ts_record_clear_bins(w);
         *deleted = true;
@@ -250,8 +248,7 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
             return AERO_ERR_BIN_NAME;
         return ts_exp_write_op(w, o->name, o->name_len, o->value, o->value_len, ns);
     }
-    default:
-        return AERO_ERR_PARAMETER;
+    default: return AERO_ERR_PARAMETER;
     }
 }
 
@@ -389,9 +386,7 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         }
         /* the op list of a read is checked on the record found */
         for (uint16_t i = 0; i < m->n_ops; i++) {
-            rc = m->ops[i].name_len > 15      ? AERO_ERR_BIN_NAME
-                 : !is_read_op(m->ops[i].op) ? AERO_ERR_PARAMETER
-                                             : 0;
+            rc = m->ops[i].name_len > 15 ? AERO_ERR_BIN_NAME : !is_read_op(m->ops[i].op) ? AERO_ERR_PARAMETER : 0;
             if (rc) {
                 answer(out, rc, rgen, rvt, txn_ttl);
                 goto done;

@@ -69,15 +69,23 @@ bool mp_read(mp_reader *r, mp_obj *o) {
     }
     switch (c) {
     case 0xc0: o->type = MP_NIL; return true;
-    case 0xc2: o->type = MP_BOOL; o->b = false; return true;
-    case 0xc3: o->type = MP_BOOL; o->b = true; return true;
+    case 0xc2:
+        o->type = MP_BOOL;
+        o->b = false;
+        return true;
+    case 0xc3:
+        o->type = MP_BOOL;
+        o->b = true;
+        return true;
     case 0xc4: return bytes(r, o, MP_BIN, 1);
     case 0xc5: return bytes(r, o, MP_BIN, 2);
     case 0xc6: return bytes(r, o, MP_BIN, 4);
     case 0xd9: return bytes(r, o, MP_STR, 1);
     case 0xda: return bytes(r, o, MP_STR, 2);
     case 0xdb: return bytes(r, o, MP_STR, 4);
-    case 0xc7: case 0xc8: case 0xc9: {
+    case 0xc7:
+    case 0xc8:
+    case 0xc9: {
         int lb = c == 0xc7 ? 1 : c == 0xc8 ? 2 : 4;
         if (!need(r, (size_t)lb + 1))
             return false;
@@ -92,7 +100,11 @@ bool mp_read(mp_reader *r, mp_obj *o) {
         r->p += n;
         return true;
     }
-    case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: {
+    case 0xd4:
+    case 0xd5:
+    case 0xd6:
+    case 0xd7:
+    case 0xd8: {
         uint32_t n = 1u << (c - 0xd4);
         if (!need(r, n + 1))
             return false;
@@ -123,7 +135,10 @@ bool mp_read(mp_reader *r, mp_obj *o) {
         o->type = MP_FLOAT;
         return true;
     }
-    case 0xcc: case 0xcd: case 0xce: case 0xcf: {
+    case 0xcc:
+    case 0xcd:
+    case 0xce:
+    case 0xcf: {
         int n = 1 << (c - 0xcc);
         if (!need(r, (size_t)n))
             return false;
@@ -132,7 +147,10 @@ bool mp_read(mp_reader *r, mp_obj *o) {
         r->p += n;
         return true;
     }
-    case 0xd0: case 0xd1: case 0xd2: case 0xd3: {
+    case 0xd0:
+    case 0xd1:
+    case 0xd2:
+    case 0xd3: {
         int n = 1 << (c - 0xd0);
         if (!need(r, (size_t)n))
             return false;
@@ -144,7 +162,8 @@ bool mp_read(mp_reader *r, mp_obj *o) {
         r->p += n;
         return true;
     }
-    case 0xdc: case 0xde: {
+    case 0xdc:
+    case 0xde: {
         if (!need(r, 2))
             return false;
         o->type = c == 0xdc ? MP_ARRAY : MP_MAP;
@@ -152,7 +171,8 @@ bool mp_read(mp_reader *r, mp_obj *o) {
         r->p += 2;
         return true;
     }
-    case 0xdd: case 0xdf: {
+    case 0xdd:
+    case 0xdf: {
         if (!need(r, 4))
             return false;
         o->type = c == 0xdd ? MP_ARRAY : MP_MAP;
@@ -160,8 +180,7 @@ bool mp_read(mp_reader *r, mp_obj *o) {
         r->p += 4;
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -242,18 +261,22 @@ static int cmp_obj(mp_reader *a, mp_obj *oa, mp_reader *b, mp_obj *ob, int depth
         return c;
     }
     switch (ra) {
-    case R_NIL: case R_INF: return 0;
+    case R_NIL:
+    case R_INF: return 0;
     case R_BOOL: return oa->b == ob->b ? 0 : oa->b ? 1 : -1;
     case R_INT: return oa->i == ob->i ? 0 : oa->i < ob->i ? -1 : 1;
     case R_DOUBLE: return oa->f == ob->f ? 0 : oa->f < ob->f ? -1 : 1;
-    case R_STR: case R_BYTES: case R_GEO: {
+    case R_STR:
+    case R_BYTES:
+    case R_GEO: {
         uint32_t n = oa->len < ob->len ? oa->len : ob->len;
         int c = n ? memcmp(oa->p, ob->p, n) : 0;
         if (c)
             return c < 0 ? -1 : 1;
         return oa->len == ob->len ? 0 : oa->len < ob->len ? -1 : 1;
     }
-    case R_LIST: case R_MAP: {
+    case R_LIST:
+    case R_MAP: {
         uint64_t na = (ra == R_MAP ? 2ull : 1ull) * oa->len, nb = (ra == R_MAP ? 2ull : 1ull) * ob->len;
         if (ra == R_MAP && oa->len != ob->len) {
             for (uint64_t i = 0; i < na && *ok; i++)
@@ -292,7 +315,7 @@ static int cmp_depth(mp_reader *a, mp_reader *b, int depth, bool *ok) {
 }
 
 int mp_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn, bool *ok) {
-    mp_reader ra = {a, a + an}, rb = {b, b + bn};
+    mp_reader ra = { a, a + an }, rb = { b, b + bn };
     *ok = true;
     return cmp_depth(&ra, &rb, 0, ok);
 }

@@ -20,7 +20,7 @@ typedef struct mp_reader {
 typedef struct mp_obj {
     int type;
     bool b;
-    int64_t i;        /* MP_INT (uint64 above INT64_MAX wraps) */
+    int64_t i; /* MP_INT (uint64 above INT64_MAX wraps) */
     double f;
     const uint8_t *p; /* STR/BIN/EXT payload */
     uint32_t len;     /* STR/BIN/EXT bytes; ARRAY/MAP element count */

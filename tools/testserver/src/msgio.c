@@ -117,8 +117,7 @@ void ts_resp_field(aero_buf *b, uint8_t type, const void *data, size_t len) {
         aero_buf__put(b, data, len);
 }
 
-void ts_resp_op(aero_buf *b, uint8_t op, uint8_t ptype, const char *name, size_t name_len, const void *v,
-                size_t vlen) {
+void ts_resp_op(aero_buf *b, uint8_t op, uint8_t ptype, const char *name, size_t name_len, const void *v, size_t vlen) {
     aero_buf__put_u32be(b, (uint32_t)(4 + name_len + vlen));
     aero_buf__put_u8(b, op);
     aero_buf__put_u8(b, ptype);

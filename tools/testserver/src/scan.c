@@ -40,9 +40,9 @@ typedef struct scan_ctx {
     const char *set;
     size_t set_len;
     bool nobins;
-    uint64_t max;   /* 0 = unlimited */
+    uint64_t max; /* 0 = unlimited */
     uint64_t sent;
-    size_t frame;   /* offset of the open frame */
+    size_t frame; /* offset of the open frame */
     uint32_t now;
     const ts_sindex_query *idx; /* secondary-index query, NULL for a scan */
 } scan_ctx;
@@ -193,7 +193,7 @@ static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_n
     }
     pthread_mutex_unlock(&ts->mu);
     /* collect the digests first: each write takes the store lock itself */
-    uint8_t (*digs)[20] = NULL;
+    uint8_t(*digs)[20] = NULL;
     size_t n = 0, cap = 0;
     uint32_t now = ts_now2010();
     pthread_mutex_lock(&ts->store.mu);
@@ -217,8 +217,8 @@ static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_n
             memcpy(digs[n++], r->digest, 20);
         }
     }
-    bool set_known = !setf || setf->len == 0 ||
-                     ts_store_count(&ts->store, ns, (const char *)setf->data, setf->len, 0) > 0;
+    bool set_known =
+        !setf || setf->len == 0 || ts_store_count(&ts->store, ns, (const char *)setf->data, setf->len, 0) > 0;
     pthread_mutex_unlock(&ts->store.mu);
     free(want);
     if (!set_known) {
@@ -227,7 +227,7 @@ static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_n
         return;
     }
     ts_msg row = *m;
-    ts_field dig = {.type = AERO_FIELD_DIGEST, .len = 20};
+    ts_field dig = { .type = AERO_FIELD_DIGEST, .len = 20 };
     row.fields_by_type[AERO_FIELD_DIGEST] = &dig;
     row.fields_by_type[AERO_FIELD_KEY] = NULL;
     row.info3 &= (uint8_t)~AERO_INFO3_PARTITION_DONE;
@@ -288,8 +288,7 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
     const ts_field *digs = m->fields_by_type[AERO_FIELD_DIGEST_ARRAY];
     const ts_field *maxf = m->fields_by_type[AERO_FIELD_MAX_RECORDS];
     const ts_field *setf = m->fields_by_type[AERO_FIELD_SETNAME];
-    if ((pids && pids->len % 2) || (digs && digs->len % 20) || (maxf && maxf->len != 8) ||
-        (setf && setf->len > 63)) {
+    if ((pids && pids->len % 2) || (digs && digs->len % 20) || (maxf && maxf->len != 8) || (setf && setf->len > 63)) {
         last(out, AERO_ERR_PARAMETER);
         return;
     }
@@ -315,7 +314,7 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         last(out, AERO_ERR_PARAMETER);
         return;
     }
-    scan_ctx c = {0};
+    scan_ctx c = { 0 };
     c.m = m;
     c.ns = ns->name;
     c.nsf = nsf;

@@ -71,7 +71,7 @@ static bool node_running(const ts_node *n) { return n->accept_running && !n->ts-
 /* Read exactly n bytes; false on EOF, error, or node/server stop. */
 static bool read_full(ts_conn *c, uint8_t *p, size_t n) {
     while (n > 0) {
-        struct pollfd pf = {.fd = c->fd, .events = POLLIN};
+        struct pollfd pf = { .fd = c->fd, .events = POLLIN };
         int r = poll(&pf, 1, POLL_MS);
         if (!node_running(c->node))
             return false;
@@ -110,7 +110,7 @@ static bool write_full(int fd, const uint8_t *p, size_t n) {
 static void sleep_ms(const ts_node *n, uint32_t ms) {
     while (ms > 0 && node_running(n)) {
         uint32_t step = ms > 20 ? 20 : ms;
-        struct timespec t = {.tv_sec = 0, .tv_nsec = (long)step * 1000000L};
+        struct timespec t = { .tv_sec = 0, .tv_nsec = (long)step * 1000000L };
         nanosleep(&t, NULL);
         ms -= step;
     }
@@ -197,7 +197,7 @@ static void *conn_main(void *arg) {
                 free(body);
                 /* never answer; wait for the client to give up, the node to stop or a new inject call */
                 while (node_running(node) && fault_epoch(node) == epoch) {
-                    struct pollfd pf = {.fd = c->fd, .events = POLLIN};
+                    struct pollfd pf = { .fd = c->fd, .events = POLLIN };
                     if (poll(&pf, 1, POLL_MS) > 0) {
                         uint8_t tmp[512];
                         ssize_t k = recv(c->fd, tmp, sizeof tmp, 0);
@@ -206,9 +206,7 @@ static void *conn_main(void *arg) {
                     }
                 }
                 goto out;
-            case AERO_TS_FAULT_DROP:
-                free(body);
-                goto out;
+            case AERO_TS_FAULT_DROP: free(body); goto out;
             case AERO_TS_FAULT_GARBAGE: {
                 uint32_t n = farg ? farg : 32;
                 if (n > 65536)
@@ -223,9 +221,7 @@ static void *conn_main(void *arg) {
                 close_after = true;
                 break;
             }
-            case AERO_TS_FAULT_RESULT_CODE:
-                result_answer(body, size, (uint8_t)farg, &out);
-                break;
+            case AERO_TS_FAULT_RESULT_CODE: result_answer(body, size, (uint8_t)farg, &out); break;
             default:
                 if (fault == AERO_TS_FAULT_DELAY)
                     sleep_ms(node, farg);
@@ -278,7 +274,7 @@ static void reap(ts_node *n, bool all) {
 static void *accept_main(void *arg) {
     ts_node *n = arg;
     while (node_running(n)) {
-        struct pollfd pf = {.fd = n->listen_fd, .events = POLLIN};
+        struct pollfd pf = { .fd = n->listen_fd, .events = POLLIN };
         int r = poll(&pf, 1, POLL_MS);
         reap(n, false);
         if (r <= 0)
@@ -544,7 +540,7 @@ aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *
             ts_store_truncate(&ts->store, ts->store.ns[i], NULL, 0);
         pthread_mutex_unlock(&ts->store.mu);
     } else if (vl == 5 && strncmp(cmd, "fault", 5) == 0) {
-        static const char *const names[] = {"none", "stall", "drop", "close-mid", "garbage", "delay", "result"};
+        static const char *const names[] = { "none", "stall", "drop", "close-mid", "garbage", "delay", "result" };
         int f = -1;
         if (param(cmd, "type", v, sizeof v))
             for (int i = 0; i < 7; i++)

@@ -38,7 +38,7 @@ static const char *type_name(uint8_t t) {
 }
 
 static const char *itype_name(uint8_t t) {
-    static const char *const n[] = {"default", "list", "mapkeys", "mapvalues"};
+    static const char *const n[] = { "default", "list", "mapkeys", "mapvalues" };
     return n[t & 3];
 }
 
@@ -128,10 +128,10 @@ void ts_sindex_info(aero_testserver *ts, const char *cmd, const char *params, ae
             if (only && strcmp(x->ns, ns))
                 continue;
             char line[320];
-            int n = snprintf(line, sizeof line,
-                             "ns=%s:indexname=%s:set=%s:bin=%s:type=%s:indextype=%s:context=null:exp=null:state=RW;",
-                             x->ns, x->name, x->set[0] ? x->set : "null", x->bin, type_name(x->ptype),
-                             itype_name(x->itype));
+            int n =
+                snprintf(line, sizeof line,
+                         "ns=%s:indexname=%s:set=%s:bin=%s:type=%s:indextype=%s:context=null:exp=null:state=RW;", x->ns,
+                         x->name, x->set[0] ? x->set : "null", x->bin, type_name(x->ptype), itype_name(x->itype));
             if (n > 0)
                 aero_buf__put(o, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
         }
@@ -187,7 +187,8 @@ int ts_sindex_parse(aero_testserver *ts, const ts_msg *m, const char *ns, ts_sin
         const ts_sindex *x = &ts->sindex[i];
         if (strcmp(x->ns, ns))
             continue;
-        if (name[0] ? strcmp(x->name, name) == 0 : (strcmp(x->bin, bin) == 0 && x->itype == itype && x->ptype == q->ptype)) {
+        if (name[0] ? strcmp(x->name, name) == 0
+                    : (strcmp(x->bin, bin) == 0 && x->itype == itype && x->ptype == q->ptype)) {
             memcpy(q->bin, x->bin, sizeof q->bin);
             q->itype = x->itype;
             if (x->ptype != q->ptype)
@@ -203,7 +204,7 @@ int ts_sindex_parse(aero_testserver *ts, const ts_msg *m, const char *ns, ts_sin
 
 /* Does one msgpack element match? *bval receives its index value. */
 static bool match_mp(const ts_sindex_query *q, const uint8_t *p, size_t n, int64_t *bval) {
-    mp_reader r = {p, p + n};
+    mp_reader r = { p, p + n };
     mp_obj o;
     if (!mp_read(&r, &o))
         return false;
@@ -232,7 +233,7 @@ bool ts_sindex_match(const ts_sindex_query *q, const ts_record *r, int64_t *bval
     }
     if (b->ptype != (q->itype == 1 ? AERO_PT_LIST : AERO_PT_MAP))
         return false;
-    mp_reader rd = {b->data, b->data + b->len};
+    mp_reader rd = { b->data, b->data + b->len };
     mp_obj o;
     if (!mp_read(&rd, &o) || (o.type != MP_ARRAY && o.type != MP_MAP))
         return false;

@@ -13,8 +13,8 @@ void ts_sindex_info(aero_testserver *ts, const char *cmd, const char *params, ae
 typedef struct ts_sindex_query {
     char bin[16];
     uint8_t ptype, itype;
-    int64_t lo, hi;               /* numeric range, inclusive */
-    const uint8_t *begin, *end;   /* string / blob equality */
+    int64_t lo, hi;             /* numeric range, inclusive */
+    const uint8_t *begin, *end; /* string / blob equality */
     uint32_t begin_len, end_len;
 } ts_sindex_query;
 

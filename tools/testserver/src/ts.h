@@ -23,9 +23,9 @@
 #include "proto/wire.h"
 
 #define TS_PARTITIONS 4096
-#define TS_MAX_NODES 64
-#define TS_MAX_NS 8
-#define TS_BUILD "8.1.2.0"
+#define TS_MAX_NODES  64
+#define TS_MAX_NS     8
+#define TS_BUILD      "8.1.2.0"
 
 /* ---------------- records and store ---------------- */
 
@@ -46,8 +46,8 @@ typedef struct ts_record {
     uint8_t *key;
     uint32_t key_len;
     uint32_t generation;
-    uint32_t void_time;       /* seconds since 2010-01-01, 0 = never */
-    uint64_t last_update_ns;  /* ns since the Unix epoch */
+    uint32_t void_time;      /* seconds since 2010-01-01, 0 = never */
+    uint64_t last_update_ns; /* ns since the Unix epoch */
     ts_bin *bins;
     uint32_t n_bins, cap_bins;
 } ts_record;
@@ -118,7 +118,7 @@ typedef struct ts_node {
     uint16_t port;
     uint64_t id;
     char name[24];
-    bool live;            /* protected by ts->mu */
+    bool live; /* protected by ts->mu */
     int listen_fd;
     pthread_t accept_thread;
     _Atomic bool accept_running;
@@ -141,7 +141,7 @@ typedef struct ts_sindex {
 #define TS_MAX_SINDEX 64
 
 struct aero_testserver {
-    pthread_mutex_t mu;     /* cluster state: live flags, generations, faults, seeds */
+    pthread_mutex_t mu; /* cluster state: live flags, generations, faults, seeds */
     ts_store store;
     ts_node nodes[TS_MAX_NODES];
     unsigned n_nodes;
@@ -153,7 +153,7 @@ struct aero_testserver {
     char seeds[TS_MAX_NODES * 24];
     uint64_t trid_seen[64]; /* recently used task ids */
     unsigned trid_pos;
-    uint64_t job_trid[64];  /* finished background jobs (query-show) */
+    uint64_t job_trid[64]; /* finished background jobs (query-show) */
     uint64_t job_recs[64];
     unsigned job_pos;
     ts_sindex sindex[TS_MAX_SINDEX]; /* protected by mu */
@@ -189,7 +189,7 @@ typedef struct ts_msg {
     uint32_t generation, record_ttl, transaction_ttl;
     uint16_t n_fields, n_ops;
     const ts_field *fields_by_type[256]; /* last field of each type, NULL if absent */
-    ts_op *ops;                         /* n_ops entries (malloc'd by ts_msg_parse) */
+    ts_op *ops;                          /* n_ops entries (malloc'd by ts_msg_parse) */
 } ts_msg;
 
 /**
@@ -248,8 +248,8 @@ bool ts_exp_may_be_bool(const uint8_t *exp, size_t len);
  * malloc'd particle (*unknown set, no particle, when the value is unknown),
  * or 4 when malformed.
  */
-int ts_exp_op_value(const uint8_t *v, size_t len, const ts_record *r, const char *ns, int64_t *flags,
-                    uint8_t *ptype, uint8_t **data, uint32_t *dlen, bool *unknown);
+int ts_exp_op_value(const uint8_t *v, size_t len, const ts_record *r, const char *ns, int64_t *flags, uint8_t *ptype,
+                    uint8_t **data, uint32_t *dlen, bool *unknown);
 
 /**
  * Expression read op (op 7) value `[<exp>, flags]`: evaluates against r and
@@ -260,7 +260,6 @@ int ts_exp_op_value(const uint8_t *v, size_t len, const ts_record *r, const char
 int ts_exp_op(const uint8_t *v, size_t len, const ts_record *r, const char *ns, bool modify, uint8_t *ptype,
               uint8_t **data, uint32_t *dlen);
 /** Expression write op (op 8): computes and stores/deletes bin `name` of w per the op flags. */
-int ts_exp_write_op(ts_record *w, const char *name, size_t name_len, const uint8_t *v, size_t len,
-                    const char *ns);
+int ts_exp_write_op(ts_record *w, const char *name, size_t name_len, const uint8_t *v, size_t len, const char *ns);
 
 #endif
