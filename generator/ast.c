@@ -3,6 +3,7 @@
  */
 #include "ast.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,10 +76,34 @@ char *ag_arena_strndup(ag_arena *a, const char *s, size_t n) {
     return p;
 }
 
+char *ag_vformat(const char *fmt, va_list ap) {
+    va_list ap2;
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
+    size_t size = n > 0 ? (size_t)n + 1 : 1;
+    char *p = xmalloc(size);
+    p[0] = '\0';
+    if (n > 0)
+        vsnprintf(p, size, fmt, ap);
+    return p;
+}
+
+char *ag_arena_printf(ag_arena *a, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *tmp = ag_vformat(fmt, ap);
+    va_end(ap);
+    char *p = ag_arena_strndup(a, tmp, strlen(tmp));
+    free(tmp);
+    return p;
+}
+
 void ag_schema_init(ag_schema *s, const char *path, ag_arena *a) {
     memset(s, 0, sizeof *s);
     s->path = path;
     s->arena = a;
+    s->prefix = "";
     s->records_tail = &s->records;
     s->queries_tail = &s->queries;
 }

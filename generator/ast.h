@@ -8,6 +8,7 @@
 #ifndef AEROGEN_AST_H
 #define AEROGEN_AST_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,10 @@ void ag_arena_free(ag_arena *a);
 void *ag_arena_alloc(ag_arena *a, size_t n);
 /** A NUL-terminated copy of n bytes. */
 char *ag_arena_strndup(ag_arena *a, const char *s, size_t n);
+/** vprintf into a new malloc'd string, which the caller frees; aborts when out of memory. */
+char *ag_vformat(const char *fmt, va_list ap);
+/** printf into the arena: a NUL-terminated string that lives as long as the arena. */
+char *ag_arena_printf(ag_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- locations ---- */
 
@@ -125,7 +130,6 @@ typedef struct ag_query {
     struct ag_query *next;
     /* sema results */
     ag_record *record;
-    bool compiled; /* the AEL front end compiled it into expr/slots */
     uint8_t *expr; /* template bytes */
     size_t expr_len;
     struct ag_slot {
@@ -146,6 +150,9 @@ typedef struct ag_schema {
     ag_query *queries, **queries_tail;
     int n_queries;
     ag_arena *arena;
+    /* Prepended to every generated C name (--prefix); "" by default. Lower/mixed case as given for types and
+     * functions, upper-cased for macros and constants. */
+    const char *prefix;
 } ag_schema;
 
 void ag_schema_init(ag_schema *s, const char *path, ag_arena *a);

@@ -90,13 +90,8 @@ void ag_diag(ag_diags *d, ag_severity sev, ag_loc loc, const char *fmt, ...) {
     }
     va_list ap;
     va_start(ap, fmt);
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *msg = ag_vformat(fmt, ap);
     va_end(ap);
-    char *msg = xrealloc(NULL, (size_t)(n < 0 ? 0 : n) + 1);
-    vsnprintf(msg, (size_t)(n < 0 ? 0 : n) + 1, fmt, ap2);
-    va_end(ap2);
 
     if (d->n == d->cap) {
         d->cap = d->cap ? d->cap * 2 : 16;

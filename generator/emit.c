@@ -1,13 +1,19 @@
 /*
  * emit.c - the generated .h/.c pair.
  *
- * Generated code is data plus one-line wrappers: a struct, an INIT macro,
- * bin-name macros, a const bin table built with offsetof, and functions
- * that call the generic entry points of aero/schema.h. All the logic lives
- * in the runtime, so a runtime fix never needs a regeneration.
+ * Generated code is data plus one-line wrappers. The header has the struct,
+ * the INIT macro, bin-name macros and the wrappers themselves, as `static
+ * inline` functions that call only the public entry points of aero/schema.h
+ * (so a typed get costs the caller no extra call). The .c has what must
+ * exist once: the const bin table built with offsetof, the descriptor, the
+ * precompiled filter bytes of the named queries and their functions. All the
+ * logic lives in the runtime, so a runtime fix never needs a regeneration.
  *
- * Output depends only on the schema text and the file names passed in, so
- * it is byte-for-byte reproducible (golden tests diff it).
+ * Every generated C name starts with the schema's prefix (--prefix, "" by
+ * default); macros and constants with its upper-case form.
+ *
+ * Output depends only on the schema text, the prefix and the file names
+ * passed in, so it is byte-for-byte reproducible (golden tests diff it).
  */
 #include "emit.h"
 #include "sema.h"
@@ -46,16 +52,10 @@ static void putf(ag_buf *b, const char *fmt, ...) __attribute__((format(printf, 
 static void putf(ag_buf *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    va_list ap2;
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *text = ag_vformat(fmt, ap);
     va_end(ap);
-    if (n > 0) {
-        reserve(b, (size_t)n);
-        vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap2);
-        b->len += (size_t)n;
-    }
-    va_end(ap2);
+    put(b, text);
+    free(text);
 }
 
 void ag_buf_free(ag_buf *b) {
@@ -183,63 +183,48 @@ static void put_init(ag_buf *b, const ag_bin *f) {
 
 /* ---- names ---- */
 
+/* The C names of one record, and how its key is spelled in signatures. */
 typedef struct names {
-    char key_params[64];     /* "const char *key" */
-    char key_args[32];       /* "key" */
+    const char *c;           /* the C name: prefix + record name, e.g. "app_user" */
+    const char *U;           /* its macro stem, e.g. "APP_USER" */
+    const char *key_params;  /* "const char *key" */
+    const char *key_args;    /* "key" */
     const char *key_fn;      /* "aero_schema_key_str" */
     const char *many_params; /* keys of a batch */
     const char *many_args;
 } names;
 
-static void key_names(const ag_record *r, names *n) {
+static void record_names(const ag_schema *s, const ag_record *r, names *n) {
+    n->c = ag_arena_printf(s->arena, "%s%s", s->prefix, r->name);
+    n->U = ag_upper(s->arena, n->c);
+    n->key_args = "key";
+    n->many_args = "keys, NULL";
     switch (r->key->kind) {
     case AG_T_INT:
-        snprintf(n->key_params, sizeof n->key_params, "int64_t key");
-        snprintf(n->key_args, sizeof n->key_args, "key");
+        n->key_params = "int64_t key";
         n->key_fn = "aero_schema_key_int";
         n->many_params = "const int64_t *keys";
-        n->many_args = "keys, NULL";
         break;
     case AG_T_BLOB:
-        snprintf(n->key_params, sizeof n->key_params, "const void *key, size_t key_len");
-        snprintf(n->key_args, sizeof n->key_args, "key, key_len");
+        n->key_params = "const void *key, size_t key_len";
+        n->key_args = "key, key_len";
         n->key_fn = "aero_schema_key_blob";
         n->many_params = "const void *const *keys, const size_t *key_lens";
         n->many_args = "keys, key_lens";
         break;
     default:
-        snprintf(n->key_params, sizeof n->key_params, "const char *key");
-        snprintf(n->key_args, sizeof n->key_args, "key");
+        n->key_params = "const char *key";
         n->key_fn = "aero_schema_key_str";
         n->many_params = "const char *const *keys";
-        n->many_args = "keys, NULL";
         break;
     }
 }
 
-static char *upper(const char *s) {
-    size_t n = strlen(s);
-    char *p = malloc(n + 1);
-    if (!p) {
-        fputs("aerogen: out of memory\n", stderr);
-        exit(70);
-    }
-    for (size_t i = 0; i <= n; i++)
-        p[i] = (char)toupper((unsigned char)s[i]);
-    return p;
-}
+/* ---- header: one record ---- */
 
-static void type_text(const ag_type *t, char *buf, size_t n) { ag_type_format(t, buf, n); }
-
-/* ---- header ---- */
-
-static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
-    char *U = upper(r->name);
-    names nm;
-    key_names(r, &nm);
+static void emit_banner_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
     char kt[32];
-    type_text(r->key, kt, sizeof kt);
-
+    ag_type_format(r->key, kt, sizeof kt);
     put(h, "/* ------------------------------------------------------------------------- */\n");
     putf(h, "/* record %s: namespace \"", r->name);
     put_comment(h, s->ns, strlen(s->ns));
@@ -251,119 +236,231 @@ static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
         put(h, "\", no set");
     }
     putf(h, ", key %s */\n\n", kt);
+}
 
-    putf(h, "#define %s_NAMESPACE ", U);
+/* Namespace, set and bin-name macros, and the field numbers. */
+static void emit_constants_h(ag_buf *h, const ag_schema *s, const ag_record *r, const names *nm) {
+    putf(h, "#define %s_NAMESPACE ", nm->U);
     put_cstr(h, s->ns, strlen(s->ns));
-    putf(h, "\n#define %s_SET ", U);
+    putf(h, "\n#define %s_SET ", nm->U);
     put_cstr(h, r->set ? r->set : "", r->set ? strlen(r->set) : 0);
     put(h, "\n\n/* Bin names. */\n");
     for (int i = 0; i < r->n_bins; i++) {
         const ag_bin *b = r->order[i];
-        char *F = upper(b->field);
-        putf(h, "#define %s_BIN_%s ", U, F);
+        putf(h, "#define %s_BIN_%s ", nm->U, ag_upper(s->arena, b->field));
         put_cstr(h, b->bin, strlen(b->bin));
         put(h, "\n");
-        free(F);
     }
-    putf(h, "\n/** Field numbers, for %s_get_bins(). */\nenum %s_field {\n", r->name, r->name);
-    for (int i = 0; i < r->n_bins; i++) {
-        char *F = upper(r->order[i]->field);
-        putf(h, "    %s_F_%s = %d,\n", U, F, i);
-        free(F);
-    }
-    putf(h, "};\n#define %s_FIELD_COUNT %d\n\n", U, r->n_bins);
+    putf(h, "\n/** Field numbers, for %s_get_bins(). */\nenum %s_field {\n", nm->c, nm->c);
+    for (int i = 0; i < r->n_bins; i++)
+        putf(h, "    %s_F_%s = %d,\n", nm->U, ag_upper(s->arena, r->order[i]->field), i);
+    putf(h, "};\n#define %s_FIELD_COUNT %d\n\n", nm->U, r->n_bins);
+}
 
+/* The schema type of a field, its flags and its default, in the field's comment. */
+static void put_field_comment(ag_buf *h, const ag_bin *b) {
+    char tn[256];
+    ag_type_format(b->type, tn, sizeof tn);
+    put(h, " /**< bin \"");
+    put_comment(h, b->bin, strlen(b->bin));
+    putf(h, "\": %s%s", tn, b->required ? ", required" : "");
+    if (b->dflt) {
+        put(h, ", default ");
+        if (b->dflt->kind == AG_L_STRING) {
+            put(h, "'");
+            put_comment(h, b->dflt->s, b->dflt->s_len);
+            put(h, "'");
+        } else if (b->dflt->kind == AG_L_BOOL) {
+            put(h, b->dflt->b ? "true" : "false");
+        } else if (b->dflt->kind == AG_L_INT) {
+            putf(h, "%lld", (long long)b->dflt->i);
+        } else {
+            put_double(h, b->dflt->d);
+        }
+    }
+    put(h, " */\n");
+}
+
+static void emit_struct_h(ag_buf *h, const ag_record *r, const names *nm) {
     if (r->doc)
         put_doc(h, r->doc, "");
     else
         putf(h, "/** One record of set %s. Strings, blobs, lists and maps read by %s_get() point into its holder. */\n",
-             r->set ? r->set : "(none)", r->name);
-    putf(h, "typedef struct %s {\n", r->name);
+             r->set ? r->set : "(none)", nm->c);
+    putf(h, "typedef struct %s {\n", nm->c);
     for (int i = 0; i < r->n_bins; i++) {
         const ag_bin *b = r->order[i];
-        char tn[256];
-        type_text(b->type, tn, sizeof tn);
         if (b->doc)
             put_doc(h, b->doc, "    ");
         if (!b->required)
             putf(h, "    bool has_%s; /**< %s is set (to write) / was read */\n", b->field, b->field);
         const char *ct = c_type(b->type->kind);
-        putf(h, "    %s%s%s; /**< bin \"", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", b->field);
-        put_comment(h, b->bin, strlen(b->bin));
-        putf(h, "\": %s%s", tn, b->required ? ", required" : "");
-        if (b->dflt) {
-            put(h, ", default ");
-            if (b->dflt->kind == AG_L_STRING) {
-                put(h, "'");
-                put_comment(h, b->dflt->s, b->dflt->s_len);
-                put(h, "'");
-            } else if (b->dflt->kind == AG_L_BOOL) {
-                put(h, b->dflt->b ? "true" : "false");
-            } else if (b->dflt->kind == AG_L_INT) {
-                putf(h, "%lld", (long long)b->dflt->i);
-            } else {
-                put_double(h, b->dflt->d);
-            }
-        }
-        put(h, " */\n");
+        putf(h, "    %s%s%s;", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", b->field);
+        put_field_comment(h, b);
     }
-    putf(h, "} %s;\n\n", r->name);
+    putf(h, "} %s;\n\n", nm->c);
+}
 
-    putf(h, "/** A %s with every field at its default and no optional bin present. */\n", r->name);
-    putf(h, "#define %s_INIT { ", U);
+/*
+ * The INIT macro, one field a line: designated initialisers for C and C++20,
+ * positional ones for older C++ (which has none; same values, same order).
+ */
+static void emit_init_h(ag_buf *h, const ag_record *r, const names *nm) {
+    putf(h, "/** A %s with every field at its default and no optional bin present. */\n", nm->c);
+    put(h, "#if !defined(__cplusplus) || __cplusplus >= 202002L\n");
+    putf(h, "#define %s_INIT { \\\n", nm->U);
     for (int i = 0; i < r->n_bins; i++) {
         const ag_bin *b = r->order[i];
-        if (i)
-            put(h, ", ");
         if (!b->required)
-            put(h, "false, ");
+            putf(h, "    .has_%s = false, \\\n", b->field);
+        putf(h, "    .%s = ", b->field);
         put_init(h, b);
+        put(h, ", \\\n");
     }
-    put(h, " }\n\n");
+    put(h, "}\n#else /* C++ before C++20: no designated initialisers */\n");
+    putf(h, "#define %s_INIT { \\\n", nm->U);
+    for (int i = 0; i < r->n_bins; i++) {
+        const ag_bin *b = r->order[i];
+        if (!b->required)
+            putf(h, "    false, /* has_%s */ \\\n", b->field);
+        put(h, "    ");
+        put_init(h, b);
+        putf(h, ", /* %s */ \\\n", b->field);
+    }
+    put(h, "}\n#endif\n\n");
+}
 
-    putf(h, "/** Descriptor of %s for the generic entry points of aero/schema.h. */\n", r->name);
-    putf(h, "extern const aero_schema_record %s_schema;\n\n", r->name);
-    putf(h, "/** The key of one %s (a string or blob key is not copied). */\n", r->name);
-    putf(h, "aero_key %s_key(%s);\n\n", r->name, nm.key_params);
+#define LINE_MAX_COLS 120
+
+/* Text of one line, broken after ", " where it would pass LINE_MAX_COLS; continuation lines indented by 4. */
+static void put_wrapped(ag_buf *b, const char *text) {
+    size_t col = 0;
+    const char *p = text;
+    while (*p) {
+        const char *comma = strstr(p, ", ");
+        size_t n = comma ? (size_t)(comma - p) + 1 : strlen(p); /* up to and including the comma */
+        if (col > 4 && col + 1 + n > LINE_MAX_COLS) {
+            put(b, "\n    ");
+            col = 4;
+        } else if (p != text) {
+            put(b, " ");
+            col++;
+        }
+        putf(b, "%.*s", (int)n, p);
+        col += n;
+        p += n;
+        if (*p == ' ')
+            p++;
+    }
+}
+
+/*
+ * One `static inline` wrapper: signature (wrapped), then an optional key line, then `return CALL;`. Generated
+ * functions keep the brace on a line of its own (as they always had), so a diff of regenerated code stays small.
+ */
+static void put_inline(ag_buf *h, const ag_schema *s, const names *nm, const char *ret, const char *signature, bool key,
+                       const char *call) {
+    put_wrapped(
+        h, ag_arena_printf(s->arena, "static inline %s%s%s)", ret, ret[strlen(ret) - 1] == '*' ? "" : " ", signature));
+    put(h, "\n{\n");
+    if (key)
+        putf(h, "    aero_key k = %s_key(%s);\n", nm->c, nm->key_args);
+    putf(h, "    return %s;\n}\n\n", call);
+}
+
+/* Writes: one wrapper per verb. */
+static void emit_writes_h(ag_buf *h, const ag_schema *s, const names *nm) {
+    static const struct {
+        const char *verb, *op;
+    } verbs[] = { { "upsert", "AERO_SCHEMA_UPSERT" },
+                  { "insert", "AERO_SCHEMA_INSERT" },
+                  { "update", "AERO_SCHEMA_UPDATE" },
+                  { "replace", "AERO_SCHEMA_REPLACE" },
+                  { "replace_if_exists", "AERO_SCHEMA_REPLACE_IF_EXISTS" } };
+    ag_arena *a = s->arena;
     put(h, "/*\n"
            " * Writes: required bins are always written, optional ones when has_<field> is\n"
            " * set. See aero/schema.h for what each verb requires of the record.\n"
            " */\n");
-    static const char *const verbs[] = { "upsert", "insert", "update", "replace", "replace_if_exists" };
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        putf(h, "aero_status %s_%s(aero_session *session, %s, const %s *obj, aero_error *err);\n", r->name, verbs[i],
-             nm.key_params, r->name);
-    put(h, "\n/*\n"
+        put_inline(h, s, nm, "aero_status",
+                   ag_arena_printf(a, "%s_%s(aero_session *session, %s, const %s *obj, aero_error *err", nm->c,
+                                   verbs[i].verb, nm->key_params, nm->c),
+                   true,
+                   ag_arena_printf(a, "aero_schema_write(session, &%s_schema, %s, &k, obj, err)", nm->c, verbs[i].op));
+}
+
+/* Reads: get, get_bins, get_many, from_record. */
+static void emit_reads_h(ag_buf *h, const ag_schema *s, const names *nm) {
+    ag_arena *a = s->arena;
+    const char *c = nm->c;
+    put(h, "/*\n"
            " * Reads. Strings, blobs, lists and maps in *out point into `holder` (an\n"
            " * aero_record initialised by the caller) and stay valid until the holder is\n"
            " * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.\n"
            " */\n");
-    putf(h, "aero_status %s_get(aero_session *session, %s, %s *out, aero_record *holder, aero_error *err);\n", r->name,
-         nm.key_params, r->name);
-    putf(h,
-         "aero_status %s_get_bins(aero_session *session, %s, const unsigned *fields, size_t n_fields, %s *out,\n"
-         "    aero_record *holder, aero_error *err);\n",
-         r->name, nm.key_params, r->name);
-    putf(h, "/**\n"
-            " * Batch read: out[i], results[i] and holders[i] (n initialised records owning\n"
-            " * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND\n"
-            " * or that key's error. Returns AERO_OK when the batch itself ran.\n"
-            " */\n");
-    putf(h,
-         "aero_status %s_get_many(aero_session *session, %s, size_t n, %s *out, aero_status *results,\n"
-         "    aero_record *holders, aero_error *err);\n",
-         r->name, nm.many_params, r->name);
-    putf(h, "/** Decode a record already read (a stream row) into *out; pointers go into `rec`. */\n");
-    putf(h, "aero_status %s_from_record(const aero_record *rec, %s *out, aero_error *err);\n\n", r->name, r->name);
-    put(h, "/* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */\n");
-    putf(h, "aero_status %s_delete(aero_session *session, %s, bool *existed, aero_error *err);\n", r->name,
-         nm.key_params);
-    putf(h, "aero_status %s_touch(aero_session *session, %s, bool *existed, aero_error *err);\n", r->name,
-         nm.key_params);
-    putf(h, "aero_status %s_exists(aero_session *session, %s, bool *exists, aero_error *err);\n\n", r->name,
-         nm.key_params);
-    free(U);
+    put_inline(h, s, nm, "aero_status",
+               ag_arena_printf(a, "%s_get(aero_session *session, %s, %s *out, aero_record *holder, aero_error *err", c,
+                               nm->key_params, c),
+               true, ag_arena_printf(a, "aero_schema_get(session, &%s_schema, &k, NULL, 0, out, holder, err)", c));
+    put_inline(
+        h, s, nm, "aero_status",
+        ag_arena_printf(a,
+                        "%s_get_bins(aero_session *session, %s, const unsigned *fields, size_t n_fields, %s *out, "
+                        "aero_record *holder, aero_error *err",
+                        c, nm->key_params, c),
+        true, ag_arena_printf(a, "aero_schema_get(session, &%s_schema, &k, fields, n_fields, out, holder, err)", c));
+    put(h, "/**\n"
+           " * Batch read: out[i], results[i] and holders[i] (n initialised records owning\n"
+           " * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND\n"
+           " * or that key's error. Returns AERO_OK when the batch itself ran.\n"
+           " */\n");
+    put_inline(h, s, nm, "aero_status",
+               ag_arena_printf(a,
+                               "%s_get_many(aero_session *session, %s, size_t n, %s *out, aero_status *results, "
+                               "aero_record *holders, aero_error *err",
+                               c, nm->many_params, c),
+               false,
+               ag_arena_printf(a, "aero_schema_get_many(session, &%s_schema, %s, n, out, results, holders, err)", c,
+                               nm->many_args));
+    put(h, "/** Decode a record already read (a stream row) into *out; pointers go into `rec`. */\n");
+    put_inline(h, s, nm, "aero_status",
+               ag_arena_printf(a, "%s_from_record(const aero_record *rec, %s *out, aero_error *err", c, c), false,
+               ag_arena_printf(a, "aero_schema_decode(&%s_schema, rec, out, err)", c));
 }
+
+/* Delete, touch, exists. */
+static void emit_meta_h(ag_buf *h, const ag_schema *s, const names *nm) {
+    static const char *const meta[] = { "delete", "touch", "exists" };
+    put(h, "/* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */\n");
+    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++) {
+        const char *flag = i == 2 ? "exists" : "existed";
+        put_inline(h, s, nm, "aero_status",
+                   ag_arena_printf(s->arena, "%s_%s(aero_session *session, %s, bool *%s, aero_error *err", nm->c,
+                                   meta[i], nm->key_params, flag),
+                   true,
+                   ag_arena_printf(s->arena, "aero_schema_%s(session, &%s_schema, &k, %s, err)", meta[i], nm->c, flag));
+    }
+}
+
+static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
+    names nm;
+    record_names(s, r, &nm);
+    emit_banner_h(h, s, r);
+    emit_constants_h(h, s, r, &nm);
+    emit_struct_h(h, r, &nm);
+    emit_init_h(h, r, &nm);
+    putf(h, "/** Descriptor of %s for the generic entry points of aero/schema.h. */\n", nm.c);
+    putf(h, "extern const aero_schema_record %s_schema;\n\n", nm.c);
+    putf(h, "/** The key of one %s (a string or blob key is not copied). */\n", nm.c);
+    put_inline(h, s, &nm, "aero_key", ag_arena_printf(s->arena, "%s_key(%s", nm.c, nm.key_params), false,
+               ag_arena_printf(s->arena, "%s(&%s_schema, %s)", nm.key_fn, nm.c, nm.key_args));
+    emit_writes_h(h, s, &nm);
+    emit_reads_h(h, s, &nm);
+    emit_meta_h(h, s, &nm);
+}
+
+/* ---- header: one query ---- */
 
 static const char *param_c(ag_kind k) {
     switch (k) {
@@ -387,67 +484,75 @@ static void put_params(ag_buf *b, const ag_query *q, bool session) {
     put(b, session || q->params ? ", aero_error *err" : "aero_error *err");
 }
 
-static void emit_query_h(ag_buf *h, const ag_query *q) {
+/* The C name of a query's function: prefix + record + "_" + query. */
+static const char *query_name(const ag_schema *s, const ag_query *q) {
+    return ag_arena_printf(s->arena, "%s%s_%s", s->prefix, q->record->name, q->name);
+}
+
+static void emit_query_h(ag_buf *h, const ag_schema *s, const ag_query *q) {
+    const char *fn = query_name(s, q);
     if (q->doc)
         put_doc(h, q->doc, "");
     put(h, "/**\n * Named query: the ");
-    putf(h, "%s records where \"", q->record->name);
+    putf(h, "%s%s records where \"", s->prefix, q->record->name);
     put_comment(h, q->where, q->where_len);
     put(h, "\".\n");
     int i = 0;
     for (const ag_param *p = q->params; p; p = p->next, i++)
         putf(h, " * ?%d is %s.\n", i, p->name);
-    putf(h, " * Rows decode with %s_from_record(). NULL with err filled on failure.\n */\n", q->record->name);
-    putf(h, "aero_stream *%s_%s(", q->record->name, q->name);
+    putf(h, " * Rows decode with %s%s_from_record(). NULL with err filled on failure.\n */\n", s->prefix,
+         q->record->name);
+    putf(h, "aero_stream *%s(", fn);
     put_params(h, q, true);
     put(h, ");\n");
     putf(h, "/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */\n");
-    putf(h, "aero_expr *%s_%s_filter(", q->record->name, q->name);
+    putf(h, "aero_expr *%s_filter(", fn);
     put_params(h, q, false);
     put(h, ");\n\n");
 }
 
-/* ---- source ---- */
+/* ---- source: the tables of one record ---- */
+
+/* One row of the bin table: name, field, offsets, type, flags, signature. */
+static void put_bin_row(ag_buf *c, const char *cn, const ag_bin *b) {
+    put(c, "    { ");
+    put_cstr(c, b->bin, strlen(b->bin));
+    put(c, ", ");
+    put_cstr(c, b->field, strlen(b->field));
+    putf(c, ", offsetof(%s, %s), ", cn, b->field);
+    if (b->required)
+        put(c, "AERO_SCHEMA_NO_FLAG, ");
+    else
+        putf(c, "offsetof(%s, has_%s), ", cn, b->field);
+    putf(c, "%s, ", schema_type(b->type->kind));
+    if (b->required && b->dflt)
+        put(c, "AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT, ");
+    else if (b->required)
+        put(c, "AERO_SCHEMA_REQUIRED, ");
+    else if (b->dflt)
+        put(c, "AERO_SCHEMA_HAS_DEFAULT, ");
+    else
+        put(c, "0, ");
+    if (b->type->kind == AG_T_LIST || b->type->kind == AG_T_MAP) {
+        char sig[256] = "";
+        ag_type_sig(b->type, sig, sizeof sig);
+        put_cstr(c, sig, strlen(sig));
+    } else {
+        put(c, "NULL");
+    }
+    put(c, " },\n");
+}
 
 static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
     names nm;
-    key_names(r, &nm);
-    const char *n = r->name;
+    record_names(s, r, &nm);
+    const char *n = nm.c;
 
-    putf(c, "/* ---- record %s ---- */\n\n", n);
-    char *U = upper(n);
-    putf(c, "static const %s %s_init_ = %s_INIT;\n\n", n, n, U);
-    free(U);
+    putf(c, "/* ---- record %s ---- */\n\n", r->name);
+    putf(c, "static const %s %s_init_ = %s_INIT;\n\n", n, n, nm.U);
     putf(c, "static const aero_schema_bin %s_bins_[] = {\n", n);
-    for (int i = 0; i < r->n_bins; i++) {
-        const ag_bin *b = r->order[i];
-        put(c, "    { ");
-        put_cstr(c, b->bin, strlen(b->bin));
-        put(c, ", ");
-        put_cstr(c, b->field, strlen(b->field));
-        putf(c, ", offsetof(%s, %s), ", n, b->field);
-        if (b->required)
-            put(c, "AERO_SCHEMA_NO_FLAG, ");
-        else
-            putf(c, "offsetof(%s, has_%s), ", n, b->field);
-        putf(c, "%s, ", schema_type(b->type->kind));
-        if (b->required && b->dflt)
-            put(c, "AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT, ");
-        else if (b->required)
-            put(c, "AERO_SCHEMA_REQUIRED, ");
-        else if (b->dflt)
-            put(c, "AERO_SCHEMA_HAS_DEFAULT, ");
-        else
-            put(c, "0, ");
-        if (b->type->kind == AG_T_LIST || b->type->kind == AG_T_MAP) {
-            char sig[256] = "";
-            ag_type_sig(b->type, sig, sizeof sig);
-            put_cstr(c, sig, strlen(sig));
-        } else {
-            put(c, "NULL");
-        }
-        put(c, " },\n");
-    }
+    for (int i = 0; i < r->n_bins; i++)
+        put_bin_row(c, n, r->order[i]);
     put(c, "};\n\n");
     putf(c, "static const uint32_t %s_by_name_[] = {", n);
     for (int i = 0; i < r->n_bins; i++)
@@ -456,7 +561,7 @@ static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
 
     putf(c, "const aero_schema_record %s_schema = {\n", n);
     put(c, "    AERO_SCHEMA_ABI,\n    AERO_VERSION_NUMBER,\n    ");
-    put_cstr(c, n, strlen(n));
+    put_cstr(c, r->name, strlen(r->name));
     put(c, ",\n    ");
     put_cstr(c, s->ns, strlen(s->ns));
     put(c, ",\n    ");
@@ -466,110 +571,60 @@ static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
          : r->key->kind == AG_T_BLOB ? "AERO_KEY_BLOB"
                                      : "AERO_KEY_STR");
     putf(c, "    sizeof(%s),\n    &%s_init_,\n    %s_bins_,\n    %d,\n    %s_by_name_,\n};\n\n", n, n, n, r->n_bins, n);
-
-    putf(c, "aero_key %s_key(%s)\n{\n    return %s(&%s_schema, %s);\n}\n\n", n, nm.key_params, nm.key_fn, n,
-         nm.key_args);
-    static const struct {
-        const char *verb, *op;
-    } verbs[] = { { "upsert", "AERO_SCHEMA_UPSERT" },
-                  { "insert", "AERO_SCHEMA_INSERT" },
-                  { "update", "AERO_SCHEMA_UPDATE" },
-                  { "replace", "AERO_SCHEMA_REPLACE" },
-                  { "replace_if_exists", "AERO_SCHEMA_REPLACE_IF_EXISTS" } };
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
-        putf(c, "aero_status %s_%s(aero_session *session, %s, const %s *obj, aero_error *err)\n{\n", n, verbs[i].verb,
-             nm.key_params, n);
-        putf(c, "    aero_key k = %s_key(%s);\n", n, nm.key_args);
-        putf(c, "    return aero_schema_write(session, &%s_schema, %s, &k, obj, err);\n}\n\n", n, verbs[i].op);
-    }
-    putf(c, "aero_status %s_get(aero_session *session, %s, %s *out, aero_record *holder, aero_error *err)\n{\n", n,
-         nm.key_params, n);
-    putf(c, "    aero_key k = %s_key(%s);\n", n, nm.key_args);
-    putf(c, "    return aero_schema_get(session, &%s_schema, &k, NULL, 0, out, holder, err);\n}\n\n", n);
-    putf(c,
-         "aero_status %s_get_bins(aero_session *session, %s, const unsigned *fields, size_t n_fields, %s *out,\n"
-         "    aero_record *holder, aero_error *err)\n{\n",
-         n, nm.key_params, n);
-    putf(c, "    aero_key k = %s_key(%s);\n", n, nm.key_args);
-    putf(c, "    return aero_schema_get(session, &%s_schema, &k, fields, n_fields, out, holder, err);\n}\n\n", n);
-    putf(c,
-         "aero_status %s_get_many(aero_session *session, %s, size_t n, %s *out, aero_status *results,\n"
-         "    aero_record *holders, aero_error *err)\n{\n",
-         n, nm.many_params, n);
-    putf(c, "    return aero_schema_get_many(session, &%s_schema, %s, n, out, results, holders, err);\n}\n\n", n,
-         nm.many_args);
-    putf(c, "aero_status %s_from_record(const aero_record *rec, %s *out, aero_error *err)\n{\n", n, n);
-    putf(c, "    return aero_schema_decode(&%s_schema, rec, out, err);\n}\n\n", n);
-    static const char *const meta[] = { "delete", "touch", "exists" };
-    for (size_t i = 0; i < 3; i++) {
-        const char *flag = i == 2 ? "exists" : "existed";
-        putf(c, "aero_status %s_%s(aero_session *session, %s, bool *%s, aero_error *err)\n{\n", n, meta[i],
-             nm.key_params, flag);
-        putf(c, "    aero_key k = %s_key(%s);\n", n, nm.key_args);
-        putf(c, "    return aero_schema_%s(session, &%s_schema, &k, %s, err);\n}\n\n", meta[i], n, flag);
-    }
 }
+
+/* ---- source: one query ---- */
 
 static void put_bytes(ag_buf *c, const uint8_t *p, size_t n) {
     for (size_t i = 0; i < n; i++)
         putf(c, "%s0x%02x%s", i % 12 == 0 ? "\n    " : " ", p[i], i + 1 < n ? "," : "");
 }
 
-static void emit_query_c(ag_buf *c, const ag_query *q) {
-    const char *r = q->record->name;
-    char fn[512];
-    snprintf(fn, sizeof fn, "%s_%s", r, q->name);
-    if (q->compiled) {
-        putf(c, "static const uint8_t %s_expr_[] = {", fn);
-        put_bytes(c, q->expr, q->expr_len);
-        put(c, "\n};\n");
-        if (q->n_slots) {
-            putf(c, "static const aero_ael_slot %s_slots_[] = {\n", fn);
-            for (size_t i = 0; i < q->n_slots; i++)
-                putf(c, "    { %uu, %uu, %uu },\n", (unsigned)q->slots[i].offset, (unsigned)q->slots[i].param,
-                     (unsigned)q->slots[i].type);
-            put(c, "};\n");
+/* `aero_value args[N];` filled from the parameters, in placeholder order. */
+static void put_args(ag_buf *c, const ag_query *q) {
+    if (!q->n_params)
+        return;
+    putf(c, "    aero_value args[%d];\n", q->n_params);
+    int i = 0;
+    for (const ag_param *p = q->params; p; p = p->next, i++) {
+        switch (p->type->kind) {
+        case AG_T_INT: putf(c, "    args[%d] = aero_int(%s);\n", i, p->name); break;
+        case AG_T_DOUBLE: putf(c, "    args[%d] = aero_double(%s);\n", i, p->name); break;
+        case AG_T_BOOL: putf(c, "    args[%d] = aero_bool(%s);\n", i, p->name); break;
+        case AG_T_STRING: putf(c, "    args[%d] = aero_str(%s);\n", i, p->name); break;
+        case AG_T_BLOB: putf(c, "    args[%d] = aero_blob(%s, %s_len);\n", i, p->name, p->name); break;
+        default: putf(c, "    args[%d] = %s ? *%s : aero_nil();\n", i, p->name, p->name); break;
         }
-    } else {
-        putf(c, "static const char %s_ael_[] = ", fn);
-        put_cstr(c, q->where, q->where_len);
-        put(c, ";\n");
     }
+}
+
+/* The query's filter was compiled by the AEL front end at generate time (query.c): bytes and slots. */
+static void emit_query_c(ag_buf *c, const ag_schema *s, const ag_query *q) {
+    const char *fn = query_name(s, q);
+    putf(c, "static const uint8_t %s_expr_[] = {", fn);
+    put_bytes(c, q->expr, q->expr_len);
+    put(c, "\n};\n");
+    if (q->n_slots) {
+        putf(c, "static const aero_ael_slot %s_slots_[] = {\n", fn);
+        for (size_t i = 0; i < q->n_slots; i++)
+            putf(c, "    { %uu, %uu, %uu },\n", (unsigned)q->slots[i].offset, (unsigned)q->slots[i].param,
+                 (unsigned)q->slots[i].type);
+        put(c, "};\n");
+    }
+    const char *slots = q->n_slots ? ag_arena_printf(s->arena, "%s_slots_, %zu", fn, q->n_slots) : "NULL, 0";
+    const char *args = q->n_params ? "args" : "NULL";
     for (int variant = 0; variant < 2; variant++) {
         bool stream = variant == 0;
         putf(c, "\n%s%s%s(", stream ? "aero_stream *" : "aero_expr *", fn, stream ? "" : "_filter");
         put_params(c, q, stream);
         put(c, ")\n{\n");
-        if (q->n_params) {
-            putf(c, "    aero_value args[%d];\n", q->n_params);
-            int i = 0;
-            for (const ag_param *p = q->params; p; p = p->next, i++) {
-                switch (p->type->kind) {
-                case AG_T_INT: putf(c, "    args[%d] = aero_int(%s);\n", i, p->name); break;
-                case AG_T_DOUBLE: putf(c, "    args[%d] = aero_double(%s);\n", i, p->name); break;
-                case AG_T_BOOL: putf(c, "    args[%d] = aero_bool(%s);\n", i, p->name); break;
-                case AG_T_STRING: putf(c, "    args[%d] = aero_str(%s);\n", i, p->name); break;
-                case AG_T_BLOB: putf(c, "    args[%d] = aero_blob(%s, %s_len);\n", i, p->name, p->name); break;
-                default: putf(c, "    args[%d] = %s ? *%s : aero_nil();\n", i, p->name, p->name); break;
-                }
-            }
-        }
-        const char *args = q->n_params ? "args" : "NULL";
-        if (q->compiled) {
-            if (stream)
-                putf(c, "    return aero_schema_query(session, &%s_schema, %s_expr_, sizeof %s_expr_,\n", r, fn, fn);
-            else
-                putf(c, "    return aero_schema_filter(%s_expr_, sizeof %s_expr_,\n", fn, fn);
-            if (q->n_slots)
-                putf(c, "        %s_slots_, %zu, %s, %d, err);\n}\n", fn, q->n_slots, args, q->n_params);
-            else
-                putf(c, "        NULL, 0, %s, %d, err);\n}\n", args, q->n_params);
-        } else if (stream) {
-            putf(c, "    return aero_schema_query_ael(session, &%s_schema, %s_ael_, %s, %d, err);\n}\n", r, fn, args,
-                 q->n_params);
-        } else {
-            putf(c, "    return aero_ael_compile(%s_ael_, %s, %d, err);\n}\n", fn, args, q->n_params);
-        }
+        put_args(c, q);
+        if (stream)
+            putf(c, "    return aero_schema_query(session, &%s%s_schema, %s_expr_, sizeof %s_expr_,\n", s->prefix,
+                 q->record->name, fn, fn);
+        else
+            putf(c, "    return aero_schema_filter(%s_expr_, sizeof %s_expr_,\n", fn, fn);
+        putf(c, "        %s, %s, %d, err);\n}\n", slots, args, q->n_params);
     }
     put(c, "\n");
 }
@@ -608,7 +663,7 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
         emit_record_h(h, s, r);
         for (const ag_query *q = s->queries; q; q = q->next)
             if (q->record == r)
-                emit_query_h(h, q);
+                emit_query_h(h, s, q);
     }
     putf(h, "AERO_END_DECLS\n\n#endif /* %s */\n", guard);
 
@@ -627,6 +682,8 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
         emit_record_c(c, s, r);
         for (const ag_query *q = s->queries; q; q = q->next)
             if (q->record == r)
-                emit_query_c(c, q);
+                emit_query_c(c, s, q);
     }
+    while (c->len > 1 && c->p[c->len - 1] == '\n' && c->p[c->len - 2] == '\n')
+        c->p[--c->len] = '\0'; /* one newline at the end, not a blank line */
 }

@@ -1,10 +1,10 @@
 /*
  * query.c - named queries: placeholders and the AEL where clause.
  *
- * With the runtime's AEL front end (AEROGEN_HAVE_AEL) each where clause is
- * compiled against the record's bin types, errors are mapped back to the
- * schema file, and the template bytes are kept for the emitter. Without it,
- * only the placeholders are checked and the text is compiled at run time.
+ * Each where clause is compiled by the runtime's typed AEL front end against
+ * the record's bin types, errors are mapped back to the schema file, and the
+ * template bytes are kept for the emitter: every query of a schema that
+ * passes is precompiled, nothing is compiled at run time.
  */
 #include "sema.h"
 
@@ -12,9 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef AEROGEN_HAVE_AEL
 #include "ael/ael_typed.h"
-#endif
 
 /* Placeholder uses ?N outside quoted strings: the highest index + 1, and a bitmap of uses. */
 static int scan_placeholders(const ag_query *q, ag_diags *d, unsigned char *used, int cap) {
@@ -60,7 +58,6 @@ static int scan_placeholders(const ag_query *q, ag_diags *d, unsigned char *used
     return max;
 }
 
-#ifdef AEROGEN_HAVE_AEL
 /* Position in the schema of AEL line/col (1-based) of the where text. */
 static ag_loc map_pos(const ag_query *q, int line, int col) {
     int l = 1, c = 1;
@@ -133,13 +130,11 @@ static void compile(ag_schema *s, ag_query *q, ag_diags *d) {
             q->slots[k].param = t.slots[k].param;
             q->slots[k].type = t.slots[k].type;
         }
-        q->compiled = true;
         aero_ael__template_free(&t);
     }
     free(bins);
     free(pt);
 }
-#endif
 
 void ag_check_queries(ag_schema *s, ag_diags *d) {
     for (ag_query *q = s->queries; q; q = q->next) {
@@ -155,7 +150,6 @@ void ag_check_queries(ag_schema *s, ag_diags *d) {
         for (ag_param *p = q->params; p; p = p->next, i++)
             if (i < (int)sizeof used && !used[i])
                 ag_warning(d, p->loc, "parameter '%s' (?%d) is not used in the where clause", p->name, i);
-#ifdef AEROGEN_HAVE_AEL
         bool types_ok = q->record != NULL;
         for (ag_param *p = q->params; p; p = p->next)
             if (p->type->kind == AG_T_INVALID)
@@ -167,6 +161,5 @@ void ag_check_queries(ag_schema *s, ag_diags *d) {
         }
         if (types_ok)
             compile(s, q, d);
-#endif
     }
 }

@@ -87,13 +87,6 @@ static bool st_add(symtab *t, ag_diags *d, const char *name, const char *what, a
     return true;
 }
 
-static char *fmt(ag_arena *a, const char *f, const char *x, const char *y) {
-    size_t n = strlen(f) + strlen(x) + (y ? strlen(y) : 0) + 1;
-    char *p = ag_arena_alloc(a, n);
-    snprintf(p, n, f, x, y ? y : "");
-    return p;
-}
-
 char *ag_upper(ag_arena *a, const char *s) {
     size_t n = strlen(s);
     char *p = ag_arena_strndup(a, s, n);
@@ -430,14 +423,8 @@ static void sort_by_name(int *v, int *tmp, int n, ag_bin **order) {
     memcpy(v, tmp, (size_t)n * sizeof *v);
 }
 
-static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global) {
-    ag_arena *a = s->arena;
-    const char *rwhat = fmt(a, "record '%s'", r->name, NULL);
-    check_ident(d, "record name", r->name, r->loc);
-    if (strncmp(r->name, "aero_", 5) == 0 || strncmp(r->name, "AERO_", 5) == 0)
-        ag_error(d, r->loc, "record name '%s' uses the prefix reserved for the aero runtime", r->name);
-
-    /* The set. */
+/* The set name and the key type of a record. */
+static void check_set_and_key(ag_record *r, ag_diags *d) {
     if (r->set) {
         size_t n = strlen(r->set);
         if (n == 0)
@@ -445,8 +432,6 @@ static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global
         else if (n > SET_MAX)
             ag_error(d, r->set_loc, "set name '%s' is %zu bytes, the limit is %d", r->set, n, SET_MAX);
     }
-
-    /* The key. */
     if (!r->key && !r->had_error) {
         ag_error(d, r->loc, "record '%s' has no key; add `key string;`, `key int;` or `key blob;`", r->name);
     } else if (r->key) {
@@ -458,55 +443,68 @@ static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global
             ag_error(d, r->key->loc, "key type %s cannot be used: Aerospike user keys are string, int or blob", tn);
         }
     }
+}
 
-    if (r->n_bins == 0 && !r->had_error)
-        ag_error(d, r->loc, "record '%s' has no bins; Aerospike cannot store a record without bins", r->name);
+/* The record name, and with a prefix the C name it becomes (prefix + name). */
+static void check_record_name(const ag_schema *s, const ag_record *r, ag_diags *d, const char *cname) {
+    check_ident(d, "record name", r->name, r->loc);
+    if (strncmp(r->name, "aero_", 5) == 0 || strncmp(r->name, "AERO_", 5) == 0)
+        ag_error(d, r->loc, "record name '%s' uses the prefix reserved for the aero runtime", r->name);
+    if (!*s->prefix)
+        return;
+    if (is_reserved(cname))
+        ag_error(d, r->loc, "with prefix '%s', record '%s' becomes the C name '%s', a reserved word in C or C++",
+                 s->prefix, r->name, cname);
+    else if (strncmp(cname, "aero_", 5) == 0 || strncmp(cname, "AERO_", 5) == 0)
+        ag_error(d, r->loc, "with prefix '%s', record '%s' becomes '%s', in the prefix reserved for the aero runtime",
+                 s->prefix, r->name, cname);
+}
 
-    /* Generated names of the record. */
-    char *up = ag_upper(a, r->name);
-    static const char *const funcs[] = { "%s",        "%s_schema",   "%s_key",         "%s_upsert",
-                                         "%s_insert", "%s_update",   "%s_replace",     "%s_replace_if_exists",
-                                         "%s_get",    "%s_get_bins", "%s_get_many",    "%s_delete",
-                                         "%s_exists", "%s_touch",    "%s_from_record", "%s_field" };
-    bool ok = true; /* one report per construct: stop at its first clash */
-    for (size_t i = 0; ok && i < sizeof funcs / sizeof funcs[0]; i++)
-        ok = st_add(global, d, fmt(a, funcs[i], r->name, NULL), rwhat, r->loc);
-    static const char *const macros[] = { "%s_INIT", "%s_NAMESPACE", "%s_SET", "%s_FIELD_COUNT" };
-    for (size_t i = 0; ok && i < sizeof macros / sizeof macros[0]; i++)
-        ok = st_add(global, d, fmt(a, macros[i], up, NULL), rwhat, r->loc);
+/* The names a record generates at file scope (see emit.c); false after the first clash. */
+static bool add_record_names(ag_arena *a, symtab *global, ag_diags *d, const ag_record *r, const char *cname,
+                             const char *up, const char *rwhat) {
+    static const char *const funcs[] = { "",        "_schema",   "_key",         "_upsert",
+                                         "_insert", "_update",   "_replace",     "_replace_if_exists",
+                                         "_get",    "_get_bins", "_get_many",    "_delete",
+                                         "_exists", "_touch",    "_from_record", "_field" };
+    static const char *const macros[] = { "_INIT", "_NAMESPACE", "_SET", "_FIELD_COUNT" };
+    for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++)
+        if (!st_add(global, d, ag_arena_printf(a, "%s%s", cname, funcs[i]), rwhat, r->loc))
+            return false; /* one report per construct: stop at its first clash */
+    for (size_t i = 0; i < sizeof macros / sizeof macros[0]; i++)
+        if (!st_add(global, d, ag_arena_printf(a, "%s%s", up, macros[i]), rwhat, r->loc))
+            return false;
+    return true;
+}
 
-    /* Bins. */
-    symtab fields;
-    st_init(&fields, a, (size_t)r->n_bins * 2);
-    r->order = ag_arena_alloc(a, (size_t)(r->n_bins + 1) * sizeof *r->order);
-    int i = 0;
-    for (ag_bin *b = r->bins; b; b = b->next, i++) {
-        r->order[i] = b;
-        const char *bwhat = fmt(a, "bin '%s'", b->field, NULL);
-        check_ident(d, "field name", b->field, b->loc);
-        bool fok = st_add(&fields, d, b->field, bwhat, b->loc);
-        if (fok && !b->required)
-            fok = st_add(&fields, d, fmt(a, "has_%s", b->field, NULL), bwhat, b->loc);
-        char *bu = ag_upper(a, b->field);
-        if (fok)
-            fok = st_add(global, d, fmt(a, "%s_BIN_%s", up, bu), bwhat, b->loc);
-        if (fok)
-            st_add(global, d, fmt(a, "%s_F_%s", up, bu), bwhat, b->loc);
+/* One bin: its field names (struct scope), its macros (file scope), its bin name, type and default. */
+static void check_bin(ag_arena *a, symtab *fields, symtab *global, ag_diags *d, ag_bin *b, const char *up) {
+    const char *bwhat = ag_arena_printf(a, "bin '%s'", b->field);
+    check_ident(d, "field name", b->field, b->loc);
+    bool fok = st_add(fields, d, b->field, bwhat, b->loc);
+    if (fok && !b->required)
+        fok = st_add(fields, d, ag_arena_printf(a, "has_%s", b->field), bwhat, b->loc);
+    char *bu = ag_upper(a, b->field);
+    if (fok)
+        fok = st_add(global, d, ag_arena_printf(a, "%s_BIN_%s", up, bu), bwhat, b->loc);
+    if (fok)
+        st_add(global, d, ag_arena_printf(a, "%s_F_%s", up, bu), bwhat, b->loc);
 
-        size_t n = strlen(b->bin);
-        if (n == 0)
-            ag_error(d, b->bin_loc, "bin name is empty");
-        else if (n > BIN_MAX) {
-            ag_error(d, b->bin_loc, "bin name '%s' is %zu bytes, the limit is %d", b->bin, n, BIN_MAX);
-            if (b->bin == b->field)
-                ag_note(d, b->loc, "keep the field name and store a shorter bin: `%s ... bin \"%.*s\";`", b->field,
-                        BIN_MAX, b->field);
-        }
-        resolve(b->type, d);
-        check_default(b, d);
+    size_t n = strlen(b->bin);
+    if (n == 0)
+        ag_error(d, b->bin_loc, "bin name is empty");
+    else if (n > BIN_MAX) {
+        ag_error(d, b->bin_loc, "bin name '%s' is %zu bytes, the limit is %d", b->bin, n, BIN_MAX);
+        if (b->bin == b->field)
+            ag_note(d, b->loc, "keep the field name and store a shorter bin: `%s ... bin \"%.*s\";`", b->field, BIN_MAX,
+                    b->field);
     }
+    resolve(b->type, d);
+    check_default(b, d);
+}
 
-    /* Duplicate bin names (two fields stored in the same bin). */
+/* Fills r->by_name and reports two fields stored in the same bin. */
+static void check_bin_names(ag_arena *a, ag_record *r, ag_diags *d) {
     r->by_name = ag_arena_alloc(a, (size_t)(r->n_bins + 1) * sizeof *r->by_name);
     int *tmp = ag_arena_alloc(a, (size_t)(r->n_bins + 1) * sizeof *tmp);
     for (int j = 0; j < r->n_bins; j++)
@@ -526,8 +524,89 @@ static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global
     }
 }
 
-int ag_sema(ag_schema *s, ag_diags *d) {
+static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global) {
     ag_arena *a = s->arena;
+    const char *rwhat = ag_arena_printf(a, "record '%s'", r->name);
+    const char *cname = ag_arena_printf(a, "%s%s", s->prefix, r->name);
+    char *up = ag_upper(a, cname);
+    check_record_name(s, r, d, cname);
+    check_set_and_key(r, d);
+    if (r->n_bins == 0 && !r->had_error)
+        ag_error(d, r->loc, "record '%s' has no bins; Aerospike cannot store a record without bins", r->name);
+    add_record_names(a, global, d, r, cname, up, rwhat);
+
+    symtab fields;
+    st_init(&fields, a, (size_t)r->n_bins * 2);
+    r->order = ag_arena_alloc(a, (size_t)(r->n_bins + 1) * sizeof *r->order);
+    int i = 0;
+    for (ag_bin *b = r->bins; b; b = b->next, i++) {
+        r->order[i] = b;
+        check_bin(a, &fields, global, d, b, up);
+    }
+    check_bin_names(a, r, d);
+}
+
+/* Records sharing a set (a warning: their scans see each other's records). */
+static void check_shared_sets(const ag_schema *s, ag_diags *d) {
+    for (ag_record *r = s->records; r; r = r->next) {
+        for (ag_record *q = s->records; q != r; q = q->next) {
+            if (r->set && q->set && strcmp(r->set, q->set) == 0 && strcmp(r->name, q->name) != 0) {
+                ag_warning(d, r->set_loc, "records '%s' and '%s' are both stored in set '%s'", q->name, r->name,
+                           r->set);
+                ag_note(d, q->set_loc, "'%s' uses the set here", q->name);
+                break;
+            }
+        }
+    }
+}
+
+/* One query parameter: its name against the generated signature and the other parameters, its type. */
+static void check_param(const ag_query *q, ag_param *p, ag_diags *d) {
+    check_ident(d, "parameter name", p->name, p->loc);
+    if (strcmp(p->name, "session") == 0 || strcmp(p->name, "err") == 0 || strcmp(p->name, "args") == 0)
+        ag_error(d, p->loc, "parameter name '%s' is used by the generated function; pick another", p->name);
+    for (ag_param *o = q->params; o != p; o = o->next)
+        if (strcmp(o->name, p->name) == 0)
+            ag_error(d, p->loc, "parameter '%s' declared twice", p->name);
+    resolve(p->type, d);
+    /* a blob parameter x becomes (x, x_len) */
+    for (ag_param *o = q->params; o; o = o->next) {
+        if (o == p || o->type->kind != AG_T_BLOB)
+            continue;
+        size_t n = strlen(o->name);
+        if (strncmp(p->name, o->name, n) == 0 && strcmp(p->name + n, "_len") == 0)
+            ag_error(d, p->loc, "parameter '%s' clashes with the length parameter of blob '%s'", p->name, o->name);
+    }
+    if (p->type->kind == AG_T_GEOJSON || p->type->kind == AG_T_MAP)
+        ag_error(d, p->type->loc, "query parameters are int, double, bool, string, blob or list<T>, not %s",
+                 p->type->name);
+}
+
+/* A query's binding to its record, its generated names and its parameters; the AEL is checked in query.c. */
+static void check_query(ag_schema *s, ag_query *q, ag_diags *d, symtab *global) {
+    ag_arena *a = s->arena;
+    const char *qwhat = ag_arena_printf(a, "query '%s'", q->name);
+    check_ident(d, "query name", q->name, q->loc);
+    for (ag_record *r = s->records; r; r = r->next)
+        if (strcmp(r->name, q->record_name) == 0)
+            q->record = r;
+    if (!q->record) {
+        ag_error(d, q->record_loc, "query '%s' is on unknown record '%s'", q->name, q->record_name);
+    } else {
+        const char *fn = ag_arena_printf(a, "%s%s_%s", s->prefix, q->record->name, q->name);
+        if (st_add(global, d, fn, qwhat, q->loc))
+            st_add(global, d, ag_arena_printf(a, "%s_filter", fn), qwhat, q->loc);
+        if (!q->record->set)
+            ag_warning(d, q->record_loc, "record '%s' has no set: query '%s' scans every record of namespace '%s'",
+                       q->record->name, q->name, s->ns ? s->ns : "?");
+    }
+    for (ag_param *p = q->params; p; p = p->next)
+        check_param(q, p, d);
+    if (q->where_len == 0)
+        ag_error(d, q->where_loc, "the where clause of query '%s' is empty", q->name);
+}
+
+int ag_sema(ag_schema *s, ag_diags *d) {
     if (!s->ns) {
         ag_error(d, ((ag_loc){ 0, 0, 0 }), "no namespace declared; start the file with `namespace NAME;`");
     } else {
@@ -544,64 +623,13 @@ int ag_sema(ag_schema *s, ag_diags *d) {
     for (ag_record *r = s->records; r; r = r->next)
         expect += 20 + 2 * (size_t)r->n_bins;
     symtab global;
-    st_init(&global, a, expect + (size_t)s->n_queries);
+    st_init(&global, s->arena, expect + (size_t)s->n_queries);
 
     for (ag_record *r = s->records; r; r = r->next)
         check_record(s, r, d, &global);
-
-    /* Records sharing a set. */
-    for (ag_record *r = s->records; r; r = r->next) {
-        for (ag_record *q = s->records; q != r; q = q->next) {
-            if (r->set && q->set && strcmp(r->set, q->set) == 0 && strcmp(r->name, q->name) != 0) {
-                ag_warning(d, r->set_loc, "records '%s' and '%s' are both stored in set '%s'", q->name, r->name,
-                           r->set);
-                ag_note(d, q->set_loc, "'%s' uses the set here", q->name);
-                break;
-            }
-        }
-    }
-
-    /* Queries: binding and names; the AEL itself is checked in query.c. */
-    for (ag_query *q = s->queries; q; q = q->next) {
-        const char *qwhat = fmt(a, "query '%s'", q->name, NULL);
-        check_ident(d, "query name", q->name, q->loc);
-        for (ag_record *r = s->records; r; r = r->next)
-            if (strcmp(r->name, q->record_name) == 0)
-                q->record = r;
-        if (!q->record) {
-            ag_error(d, q->record_loc, "query '%s' is on unknown record '%s'", q->name, q->record_name);
-        } else {
-            if (st_add(&global, d, fmt(a, "%s_%s", q->record->name, q->name), qwhat, q->loc))
-                st_add(&global, d, fmt(a, "%s_%s_filter", q->record->name, q->name), qwhat, q->loc);
-            if (!q->record->set)
-                ag_warning(d, q->record_loc, "record '%s' has no set: query '%s' scans every record of namespace '%s'",
-                           q->record->name, q->name, s->ns ? s->ns : "?");
-        }
-        for (ag_param *p = q->params; p; p = p->next) {
-            check_ident(d, "parameter name", p->name, p->loc);
-            if (strcmp(p->name, "session") == 0 || strcmp(p->name, "err") == 0 || strcmp(p->name, "args") == 0)
-                ag_error(d, p->loc, "parameter name '%s' is used by the generated function; pick another", p->name);
-            for (ag_param *o = q->params; o != p; o = o->next)
-                if (strcmp(o->name, p->name) == 0)
-                    ag_error(d, p->loc, "parameter '%s' declared twice", p->name);
-            resolve(p->type, d);
-            /* a blob parameter x becomes (x, x_len) */
-            for (ag_param *o = q->params; o; o = o->next) {
-                if (o == p || o->type->kind != AG_T_BLOB)
-                    continue;
-                size_t n = strlen(o->name);
-                if (strncmp(p->name, o->name, n) == 0 && strcmp(p->name + n, "_len") == 0)
-                    ag_error(d, p->loc, "parameter '%s' clashes with the length parameter of blob '%s'", p->name,
-                             o->name);
-            }
-            if (p->type->kind == AG_T_GEOJSON || p->type->kind == AG_T_MAP) {
-                ag_error(d, p->type->loc, "query parameters are int, double, bool, string, blob or list<T>, not %s",
-                         p->type->name);
-            }
-        }
-        if (q->where_len == 0)
-            ag_error(d, q->where_loc, "the where clause of query '%s' is empty", q->name);
-    }
+    check_shared_sets(s, d);
+    for (ag_query *q = s->queries; q; q = q->next)
+        check_query(s, q, d, &global);
     ag_check_queries(s, d);
     return ag_diags_errors(d);
 }

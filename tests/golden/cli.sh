@@ -55,6 +55,21 @@ expect 3 "unwritable output" -- "$aerogen" -o "$work/no/such/dir" "$src/ok_minim
 expect 0 "--include" -- "$aerogen" --header "$work/a.h" --source "$work/a.c" --include "gen/a.h" "$src/ok_minimal/schema.aero"
 grep -q '#include "gen/a.h"' "$work/a.c" || fail "--include not used"
 
+# --prefix: checked like the start of a C identifier; empty is no prefix.
+mkdir -p "$work/p"
+expect 0 "--prefix" -- "$aerogen" --prefix app_ -o "$work/p" "$src/ok_minimal/schema.aero"
+grep -q '^typedef struct app_kv {' "$work/p/schema.aero.h" || fail "--prefix: no struct app_kv"
+grep -q '^#define APP_KV_INIT' "$work/p/schema.aero.h" || fail "--prefix: no APP_KV_INIT"
+grep -q 'aero_status app_kv_get(' "$work/p/schema.aero.h" || fail "--prefix: no app_kv_get"
+grep -Eq '(^|[^_A-Za-z])(kv|KV)_' "$work/p/schema.aero.h" "$work/p/schema.aero.c" && fail "--prefix: unprefixed names left"
+expect 0 "--prefix ''" -- "$aerogen" --prefix '' -o "$work/p" "$src/ok_minimal/schema.aero"
+grep -q '^typedef struct kv {' "$work/p/schema.aero.h" || fail "--prefix '': not the default names"
+for bad in 9app _app __ aero_ AERO_x app-x 'a b' abcdefghijklmnopqrstuvwxyzabcdefg; do
+    expect 2 "--prefix '$bad'" -- "$aerogen" --prefix "$bad" --check "$src/ok_minimal/schema.aero"
+    grep -q "prefix '$bad' is not" "$work/err" || fail "--prefix '$bad' message: $(cat "$work/err")"
+done
+expect 2 "--prefix without a value" -- "$aerogen" "$src/ok_minimal/schema.aero" --check --prefix
+
 # A failing run never replaces good output.
 cp "$work/schema.aero.h" "$work/keep.h"
 cp "$src/err_limits/schema.aero" "$work/schema.aero"

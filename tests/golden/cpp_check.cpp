@@ -1,14 +1,25 @@
-// The generated headers compile as C++ (-Wall -Wextra -Werror -pedantic).
+// The generated headers compile as C++ (-Wall -Wextra -Werror -pedantic), INIT
+// macros and static inline wrappers included.
 #include "ok_all_types.aero.h"
+#include "ok_prefix.aero.h"
 #include "users.aero.h"
 
-int aerogen_cpp_check();
+int aerogen_cpp_check(aero_session *session);
 
-int aerogen_cpp_check() {
+int aerogen_cpp_check(aero_session *session) {
     sample s = SAMPLE_INIT;
     user u = USER_INIT;
+    app_user pu = APP_USER_INIT;
     file_chunk f = FILE_CHUNK_INIT;
     s.has_ratio = true;
     u.name = "x";
-    return (int)(s.has_ratio + (u.name != nullptr) + (f.n == 0) + SAMPLE_FIELD_COUNT);
+    pu.name = "y";
+    aero_error err;
+    aero_record holder;
+    aero_record_init(&holder);
+    int rc = (int)app_user_get(session, "k", &pu, &holder, &err) + (int)user_upsert(session, "k", &u, &err) +
+             (int)file_chunk_exists(session, "k", 1, nullptr, &err);
+    aero_record_dispose(&holder);
+    return rc + (int)(s.has_ratio + (u.name != nullptr) + (f.n == 0) + (pu.age == 18) + SAMPLE_FIELD_COUNT +
+                      APP_USER_FIELD_COUNT);
 }

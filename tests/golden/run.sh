@@ -3,7 +3,8 @@
 #
 #   run.sh AEROGEN CASE_DIR WORK_DIR
 #
-# CASE_DIR holds schema.aero and either
+# CASE_DIR holds schema.aero, optionally `args` (extra aerogen options, e.g.
+# --prefix app_, on one line), and either
 #   expected.h + expected.c (+ expected.err for warnings): aerogen must succeed
 #     and produce exactly these files (and exactly these diagnostics), or
 #   expected.err only: aerogen must fail with exit status 1, print exactly
@@ -22,7 +23,10 @@ mkdir -p "$work"
 fail() { echo "FAIL [$name]: $*"; exit 1; }
 
 cd "$case_dir" || fail "no case directory"
-"$aerogen" --header "$work/out.h" --source "$work/out.c" --include schema.aero.h schema.aero \
+extra=
+[ -f args ] && extra=$(cat args)
+# shellcheck disable=SC2086 # $extra is a list of options
+"$aerogen" $extra --header "$work/out.h" --source "$work/out.c" --include schema.aero.h schema.aero \
     >"$work/stdout" 2>"$work/stderr"
 rc=$?
 
@@ -45,7 +49,7 @@ if [ -f expected.h ]; then
         [ -s "$work/stderr" ] && { cat "$work/stderr"; fail "unexpected diagnostics"; }
     fi
     # Same input, same bytes: run again and compare.
-    "$aerogen" -o "$work" schema.aero 2>/dev/null || fail "second run failed"
+    "$aerogen" $extra -o "$work" schema.aero 2>/dev/null || fail "second run failed"
     cmp -s "$work/out.h" "$work/schema.aero.h" || fail "output is not deterministic (header)"
     cmp -s "$work/out.c" "$work/schema.aero.c" || fail "output is not deterministic (source)"
 else
@@ -55,7 +59,7 @@ else
     [ -e "$work/out.h" ] || [ -e "$work/out.c" ] && fail "partial output written on failure"
     ls "$work" | grep -q '\.tmp$' && fail "temporary file left behind"
     # --check agrees.
-    "$aerogen" --check schema.aero >/dev/null 2>&1
+    "$aerogen" $extra --check schema.aero >/dev/null 2>&1
     [ $? = 1 ] || fail "--check did not fail"
 fi
 echo "ok [$name]"

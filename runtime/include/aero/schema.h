@@ -214,8 +214,8 @@ AERO_API aero_expr *aero_schema_filter(const uint8_t *bytes, size_t len, const a
                                        const aero_value *args, size_t n_args, aero_error *err);
 
 /**
- * Same as aero_schema_query(), from AEL text compiled at run time (used by code generated without the
- * AEL front end).
+ * Same as aero_schema_query(), from AEL text compiled at run time (aerogen precompiles every named
+ * query, so generated code never calls this).
  */
 AERO_API aero_stream *aero_schema_query_ael(aero_session *s, const aero_schema_record *r, const char *ael,
                                             const aero_value *args, size_t n_args, aero_error *err);

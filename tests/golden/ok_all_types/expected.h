@@ -103,46 +103,176 @@ typedef struct sample {
 } sample;
 
 /** A sample with every field at its default and no optional bin present. */
-#define SAMPLE_INIT { NULL, INT64_C(-42), false, 0.5, false, INT64_C(9223372036854775807), false, (-INT64_C(9223372036854775807) - 1), false, 3.0, false, true, false, "say \"hi\"\011now\\ A ?\?=", false, { NULL, 0 }, false, "{\"type\":\"Point\",\"coordinates\":[1,2]}", false, { AERO_NIL, { false } }, false, { AERO_NIL, { false } }, false, { AERO_NIL, { false } }, false, { AERO_NIL, { false } }, false, { AERO_NIL, { false } }, false, 0, false, 0 }
+#if !defined(__cplusplus) || __cplusplus >= 202002L
+#define SAMPLE_INIT { \
+    .title = NULL, \
+    .count = INT64_C(-42), \
+    .has_ratio = false, \
+    .ratio = 0.5, \
+    .has_big = false, \
+    .big = INT64_C(9223372036854775807), \
+    .has_small = false, \
+    .small = (-INT64_C(9223372036854775807) - 1), \
+    .has_whole = false, \
+    .whole = 3.0, \
+    .has_flag = false, \
+    .flag = true, \
+    .has_label = false, \
+    .label = "say \"hi\"\011now\\ A ?\?=", \
+    .has_data = false, \
+    .data = { NULL, 0 }, \
+    .has_area = false, \
+    .area = "{\"type\":\"Point\",\"coordinates\":[1,2]}", \
+    .has_tags = false, \
+    .tags = { AERO_NIL, { false } }, \
+    .has_scores = false, \
+    .scores = { AERO_NIL, { false } }, \
+    .has_matrix = false, \
+    .matrix = { AERO_NIL, { false } }, \
+    .has_by_id = false, \
+    .by_id = { AERO_NIL, { false } }, \
+    .has_keys = false, \
+    .keys = { AERO_NIL, { false } }, \
+    .has_renamed_long_field_name = false, \
+    .renamed_long_field_name = 0, \
+    .has_opt_kw = false, \
+    .opt_kw = 0, \
+}
+#else /* C++ before C++20: no designated initialisers */
+#define SAMPLE_INIT { \
+    NULL, /* title */ \
+    INT64_C(-42), /* count */ \
+    false, /* has_ratio */ \
+    0.5, /* ratio */ \
+    false, /* has_big */ \
+    INT64_C(9223372036854775807), /* big */ \
+    false, /* has_small */ \
+    (-INT64_C(9223372036854775807) - 1), /* small */ \
+    false, /* has_whole */ \
+    3.0, /* whole */ \
+    false, /* has_flag */ \
+    true, /* flag */ \
+    false, /* has_label */ \
+    "say \"hi\"\011now\\ A ?\?=", /* label */ \
+    false, /* has_data */ \
+    { NULL, 0 }, /* data */ \
+    false, /* has_area */ \
+    "{\"type\":\"Point\",\"coordinates\":[1,2]}", /* area */ \
+    false, /* has_tags */ \
+    { AERO_NIL, { false } }, /* tags */ \
+    false, /* has_scores */ \
+    { AERO_NIL, { false } }, /* scores */ \
+    false, /* has_matrix */ \
+    { AERO_NIL, { false } }, /* matrix */ \
+    false, /* has_by_id */ \
+    { AERO_NIL, { false } }, /* by_id */ \
+    false, /* has_keys */ \
+    { AERO_NIL, { false } }, /* keys */ \
+    false, /* has_renamed_long_field_name */ \
+    0, /* renamed_long_field_name */ \
+    false, /* has_opt_kw */ \
+    0, /* opt_kw */ \
+}
+#endif
 
 /** Descriptor of sample for the generic entry points of aero/schema.h. */
 extern const aero_schema_record sample_schema;
 
 /** The key of one sample (a string or blob key is not copied). */
-aero_key sample_key(const char *key);
+static inline aero_key sample_key(const char *key)
+{
+    return aero_schema_key_str(&sample_schema, key);
+}
 
 /*
  * Writes: required bins are always written, optional ones when has_<field> is
  * set. See aero/schema.h for what each verb requires of the record.
  */
-aero_status sample_upsert(aero_session *session, const char *key, const sample *obj, aero_error *err);
-aero_status sample_insert(aero_session *session, const char *key, const sample *obj, aero_error *err);
-aero_status sample_update(aero_session *session, const char *key, const sample *obj, aero_error *err);
-aero_status sample_replace(aero_session *session, const char *key, const sample *obj, aero_error *err);
-aero_status sample_replace_if_exists(aero_session *session, const char *key, const sample *obj, aero_error *err);
+static inline aero_status sample_upsert(aero_session *session, const char *key, const sample *obj, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_write(session, &sample_schema, AERO_SCHEMA_UPSERT, &k, obj, err);
+}
+
+static inline aero_status sample_insert(aero_session *session, const char *key, const sample *obj, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_write(session, &sample_schema, AERO_SCHEMA_INSERT, &k, obj, err);
+}
+
+static inline aero_status sample_update(aero_session *session, const char *key, const sample *obj, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_write(session, &sample_schema, AERO_SCHEMA_UPDATE, &k, obj, err);
+}
+
+static inline aero_status sample_replace(aero_session *session, const char *key, const sample *obj, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_write(session, &sample_schema, AERO_SCHEMA_REPLACE, &k, obj, err);
+}
+
+static inline aero_status sample_replace_if_exists(aero_session *session, const char *key, const sample *obj,
+    aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_write(session, &sample_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, err);
+}
 
 /*
  * Reads. Strings, blobs, lists and maps in *out point into `holder` (an
  * aero_record initialised by the caller) and stay valid until the holder is
  * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.
  */
-aero_status sample_get(aero_session *session, const char *key, sample *out, aero_record *holder, aero_error *err);
-aero_status sample_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields, sample *out,
-    aero_record *holder, aero_error *err);
+static inline aero_status sample_get(aero_session *session, const char *key, sample *out, aero_record *holder,
+    aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_get(session, &sample_schema, &k, NULL, 0, out, holder, err);
+}
+
+static inline aero_status sample_get_bins(aero_session *session, const char *key, const unsigned *fields,
+    size_t n_fields, sample *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_get(session, &sample_schema, &k, fields, n_fields, out, holder, err);
+}
+
 /**
  * Batch read: out[i], results[i] and holders[i] (n initialised records owning
  * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
  * or that key's error. Returns AERO_OK when the batch itself ran.
  */
-aero_status sample_get_many(aero_session *session, const char *const *keys, size_t n, sample *out, aero_status *results,
-    aero_record *holders, aero_error *err);
+static inline aero_status sample_get_many(aero_session *session, const char *const *keys, size_t n, sample *out,
+    aero_status *results, aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &sample_schema, keys, NULL, n, out, results, holders, err);
+}
+
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
-aero_status sample_from_record(const aero_record *rec, sample *out, aero_error *err);
+static inline aero_status sample_from_record(const aero_record *rec, sample *out, aero_error *err)
+{
+    return aero_schema_decode(&sample_schema, rec, out, err);
+}
 
 /* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */
-aero_status sample_delete(aero_session *session, const char *key, bool *existed, aero_error *err);
-aero_status sample_touch(aero_session *session, const char *key, bool *existed, aero_error *err);
-aero_status sample_exists(aero_session *session, const char *key, bool *exists, aero_error *err);
+static inline aero_status sample_delete(aero_session *session, const char *key, bool *existed, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_delete(session, &sample_schema, &k, existed, err);
+}
+
+static inline aero_status sample_touch(aero_session *session, const char *key, bool *existed, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_touch(session, &sample_schema, &k, existed, err);
+}
+
+static inline aero_status sample_exists(aero_session *session, const char *key, bool *exists, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_exists(session, &sample_schema, &k, exists, err);
+}
 
 /**
  * Documented query.
@@ -192,46 +322,114 @@ typedef struct counter {
 } counter;
 
 /** A counter with every field at its default and no optional bin present. */
-#define COUNTER_INIT { 0 }
+#if !defined(__cplusplus) || __cplusplus >= 202002L
+#define COUNTER_INIT { \
+    .hits = 0, \
+}
+#else /* C++ before C++20: no designated initialisers */
+#define COUNTER_INIT { \
+    0, /* hits */ \
+}
+#endif
 
 /** Descriptor of counter for the generic entry points of aero/schema.h. */
 extern const aero_schema_record counter_schema;
 
 /** The key of one counter (a string or blob key is not copied). */
-aero_key counter_key(int64_t key);
+static inline aero_key counter_key(int64_t key)
+{
+    return aero_schema_key_int(&counter_schema, key);
+}
 
 /*
  * Writes: required bins are always written, optional ones when has_<field> is
  * set. See aero/schema.h for what each verb requires of the record.
  */
-aero_status counter_upsert(aero_session *session, int64_t key, const counter *obj, aero_error *err);
-aero_status counter_insert(aero_session *session, int64_t key, const counter *obj, aero_error *err);
-aero_status counter_update(aero_session *session, int64_t key, const counter *obj, aero_error *err);
-aero_status counter_replace(aero_session *session, int64_t key, const counter *obj, aero_error *err);
-aero_status counter_replace_if_exists(aero_session *session, int64_t key, const counter *obj, aero_error *err);
+static inline aero_status counter_upsert(aero_session *session, int64_t key, const counter *obj, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_write(session, &counter_schema, AERO_SCHEMA_UPSERT, &k, obj, err);
+}
+
+static inline aero_status counter_insert(aero_session *session, int64_t key, const counter *obj, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_write(session, &counter_schema, AERO_SCHEMA_INSERT, &k, obj, err);
+}
+
+static inline aero_status counter_update(aero_session *session, int64_t key, const counter *obj, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_write(session, &counter_schema, AERO_SCHEMA_UPDATE, &k, obj, err);
+}
+
+static inline aero_status counter_replace(aero_session *session, int64_t key, const counter *obj, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_write(session, &counter_schema, AERO_SCHEMA_REPLACE, &k, obj, err);
+}
+
+static inline aero_status counter_replace_if_exists(aero_session *session, int64_t key, const counter *obj,
+    aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_write(session, &counter_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, err);
+}
 
 /*
  * Reads. Strings, blobs, lists and maps in *out point into `holder` (an
  * aero_record initialised by the caller) and stay valid until the holder is
  * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.
  */
-aero_status counter_get(aero_session *session, int64_t key, counter *out, aero_record *holder, aero_error *err);
-aero_status counter_get_bins(aero_session *session, int64_t key, const unsigned *fields, size_t n_fields, counter *out,
-    aero_record *holder, aero_error *err);
+static inline aero_status counter_get(aero_session *session, int64_t key, counter *out, aero_record *holder,
+    aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_get(session, &counter_schema, &k, NULL, 0, out, holder, err);
+}
+
+static inline aero_status counter_get_bins(aero_session *session, int64_t key, const unsigned *fields, size_t n_fields,
+    counter *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_get(session, &counter_schema, &k, fields, n_fields, out, holder, err);
+}
+
 /**
  * Batch read: out[i], results[i] and holders[i] (n initialised records owning
  * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
  * or that key's error. Returns AERO_OK when the batch itself ran.
  */
-aero_status counter_get_many(aero_session *session, const int64_t *keys, size_t n, counter *out, aero_status *results,
-    aero_record *holders, aero_error *err);
+static inline aero_status counter_get_many(aero_session *session, const int64_t *keys, size_t n, counter *out,
+    aero_status *results, aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &counter_schema, keys, NULL, n, out, results, holders, err);
+}
+
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
-aero_status counter_from_record(const aero_record *rec, counter *out, aero_error *err);
+static inline aero_status counter_from_record(const aero_record *rec, counter *out, aero_error *err)
+{
+    return aero_schema_decode(&counter_schema, rec, out, err);
+}
 
 /* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */
-aero_status counter_delete(aero_session *session, int64_t key, bool *existed, aero_error *err);
-aero_status counter_touch(aero_session *session, int64_t key, bool *existed, aero_error *err);
-aero_status counter_exists(aero_session *session, int64_t key, bool *exists, aero_error *err);
+static inline aero_status counter_delete(aero_session *session, int64_t key, bool *existed, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_delete(session, &counter_schema, &k, existed, err);
+}
+
+static inline aero_status counter_touch(aero_session *session, int64_t key, bool *existed, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_touch(session, &counter_schema, &k, existed, err);
+}
+
+static inline aero_status counter_exists(aero_session *session, int64_t key, bool *exists, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_exists(session, &counter_schema, &k, exists, err);
+}
 
 /**
  * Named query: the counter records where "$.hits > 100".
@@ -266,46 +464,125 @@ typedef struct file_chunk {
 } file_chunk;
 
 /** A file_chunk with every field at its default and no optional bin present. */
-#define FILE_CHUNK_INIT { { NULL, 0 }, false, 0 }
+#if !defined(__cplusplus) || __cplusplus >= 202002L
+#define FILE_CHUNK_INIT { \
+    .body = { NULL, 0 }, \
+    .has_n = false, \
+    .n = 0, \
+}
+#else /* C++ before C++20: no designated initialisers */
+#define FILE_CHUNK_INIT { \
+    { NULL, 0 }, /* body */ \
+    false, /* has_n */ \
+    0, /* n */ \
+}
+#endif
 
 /** Descriptor of file_chunk for the generic entry points of aero/schema.h. */
 extern const aero_schema_record file_chunk_schema;
 
 /** The key of one file_chunk (a string or blob key is not copied). */
-aero_key file_chunk_key(const void *key, size_t key_len);
+static inline aero_key file_chunk_key(const void *key, size_t key_len)
+{
+    return aero_schema_key_blob(&file_chunk_schema, key, key_len);
+}
 
 /*
  * Writes: required bins are always written, optional ones when has_<field> is
  * set. See aero/schema.h for what each verb requires of the record.
  */
-aero_status file_chunk_upsert(aero_session *session, const void *key, size_t key_len, const file_chunk *obj, aero_error *err);
-aero_status file_chunk_insert(aero_session *session, const void *key, size_t key_len, const file_chunk *obj, aero_error *err);
-aero_status file_chunk_update(aero_session *session, const void *key, size_t key_len, const file_chunk *obj, aero_error *err);
-aero_status file_chunk_replace(aero_session *session, const void *key, size_t key_len, const file_chunk *obj, aero_error *err);
-aero_status file_chunk_replace_if_exists(aero_session *session, const void *key, size_t key_len, const file_chunk *obj, aero_error *err);
+static inline aero_status file_chunk_upsert(aero_session *session, const void *key, size_t key_len,
+    const file_chunk *obj, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_write(session, &file_chunk_schema, AERO_SCHEMA_UPSERT, &k, obj, err);
+}
+
+static inline aero_status file_chunk_insert(aero_session *session, const void *key, size_t key_len,
+    const file_chunk *obj, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_write(session, &file_chunk_schema, AERO_SCHEMA_INSERT, &k, obj, err);
+}
+
+static inline aero_status file_chunk_update(aero_session *session, const void *key, size_t key_len,
+    const file_chunk *obj, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_write(session, &file_chunk_schema, AERO_SCHEMA_UPDATE, &k, obj, err);
+}
+
+static inline aero_status file_chunk_replace(aero_session *session, const void *key, size_t key_len,
+    const file_chunk *obj, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_write(session, &file_chunk_schema, AERO_SCHEMA_REPLACE, &k, obj, err);
+}
+
+static inline aero_status file_chunk_replace_if_exists(aero_session *session, const void *key, size_t key_len,
+    const file_chunk *obj, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_write(session, &file_chunk_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, err);
+}
 
 /*
  * Reads. Strings, blobs, lists and maps in *out point into `holder` (an
  * aero_record initialised by the caller) and stay valid until the holder is
  * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.
  */
-aero_status file_chunk_get(aero_session *session, const void *key, size_t key_len, file_chunk *out, aero_record *holder, aero_error *err);
-aero_status file_chunk_get_bins(aero_session *session, const void *key, size_t key_len, const unsigned *fields, size_t n_fields, file_chunk *out,
-    aero_record *holder, aero_error *err);
+static inline aero_status file_chunk_get(aero_session *session, const void *key, size_t key_len, file_chunk *out,
+    aero_record *holder, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_get(session, &file_chunk_schema, &k, NULL, 0, out, holder, err);
+}
+
+static inline aero_status file_chunk_get_bins(aero_session *session, const void *key, size_t key_len,
+    const unsigned *fields, size_t n_fields, file_chunk *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_get(session, &file_chunk_schema, &k, fields, n_fields, out, holder, err);
+}
+
 /**
  * Batch read: out[i], results[i] and holders[i] (n initialised records owning
  * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
  * or that key's error. Returns AERO_OK when the batch itself ran.
  */
-aero_status file_chunk_get_many(aero_session *session, const void *const *keys, const size_t *key_lens, size_t n, file_chunk *out, aero_status *results,
-    aero_record *holders, aero_error *err);
+static inline aero_status file_chunk_get_many(aero_session *session, const void *const *keys, const size_t *key_lens,
+    size_t n, file_chunk *out, aero_status *results, aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &file_chunk_schema, keys, key_lens, n, out, results, holders, err);
+}
+
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
-aero_status file_chunk_from_record(const aero_record *rec, file_chunk *out, aero_error *err);
+static inline aero_status file_chunk_from_record(const aero_record *rec, file_chunk *out, aero_error *err)
+{
+    return aero_schema_decode(&file_chunk_schema, rec, out, err);
+}
 
 /* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */
-aero_status file_chunk_delete(aero_session *session, const void *key, size_t key_len, bool *existed, aero_error *err);
-aero_status file_chunk_touch(aero_session *session, const void *key, size_t key_len, bool *existed, aero_error *err);
-aero_status file_chunk_exists(aero_session *session, const void *key, size_t key_len, bool *exists, aero_error *err);
+static inline aero_status file_chunk_delete(aero_session *session, const void *key, size_t key_len, bool *existed,
+    aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_delete(session, &file_chunk_schema, &k, existed, err);
+}
+
+static inline aero_status file_chunk_touch(aero_session *session, const void *key, size_t key_len, bool *existed,
+    aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_touch(session, &file_chunk_schema, &k, existed, err);
+}
+
+static inline aero_status file_chunk_exists(aero_session *session, const void *key, size_t key_len, bool *exists,
+    aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_exists(session, &file_chunk_schema, &k, exists, err);
+}
 
 AERO_END_DECLS
 

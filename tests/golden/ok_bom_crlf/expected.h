@@ -38,46 +38,116 @@ typedef struct crlf {
 } crlf;
 
 /** A crlf with every field at its default and no optional bin present. */
-#define CRLF_INIT { NULL, false, INT64_C(3) }
+#if !defined(__cplusplus) || __cplusplus >= 202002L
+#define CRLF_INIT { \
+    .v = NULL, \
+    .has_w = false, \
+    .w = INT64_C(3), \
+}
+#else /* C++ before C++20: no designated initialisers */
+#define CRLF_INIT { \
+    NULL, /* v */ \
+    false, /* has_w */ \
+    INT64_C(3), /* w */ \
+}
+#endif
 
 /** Descriptor of crlf for the generic entry points of aero/schema.h. */
 extern const aero_schema_record crlf_schema;
 
 /** The key of one crlf (a string or blob key is not copied). */
-aero_key crlf_key(int64_t key);
+static inline aero_key crlf_key(int64_t key)
+{
+    return aero_schema_key_int(&crlf_schema, key);
+}
 
 /*
  * Writes: required bins are always written, optional ones when has_<field> is
  * set. See aero/schema.h for what each verb requires of the record.
  */
-aero_status crlf_upsert(aero_session *session, int64_t key, const crlf *obj, aero_error *err);
-aero_status crlf_insert(aero_session *session, int64_t key, const crlf *obj, aero_error *err);
-aero_status crlf_update(aero_session *session, int64_t key, const crlf *obj, aero_error *err);
-aero_status crlf_replace(aero_session *session, int64_t key, const crlf *obj, aero_error *err);
-aero_status crlf_replace_if_exists(aero_session *session, int64_t key, const crlf *obj, aero_error *err);
+static inline aero_status crlf_upsert(aero_session *session, int64_t key, const crlf *obj, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_write(session, &crlf_schema, AERO_SCHEMA_UPSERT, &k, obj, err);
+}
+
+static inline aero_status crlf_insert(aero_session *session, int64_t key, const crlf *obj, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_write(session, &crlf_schema, AERO_SCHEMA_INSERT, &k, obj, err);
+}
+
+static inline aero_status crlf_update(aero_session *session, int64_t key, const crlf *obj, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_write(session, &crlf_schema, AERO_SCHEMA_UPDATE, &k, obj, err);
+}
+
+static inline aero_status crlf_replace(aero_session *session, int64_t key, const crlf *obj, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_write(session, &crlf_schema, AERO_SCHEMA_REPLACE, &k, obj, err);
+}
+
+static inline aero_status crlf_replace_if_exists(aero_session *session, int64_t key, const crlf *obj, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_write(session, &crlf_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, err);
+}
 
 /*
  * Reads. Strings, blobs, lists and maps in *out point into `holder` (an
  * aero_record initialised by the caller) and stay valid until the holder is
  * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.
  */
-aero_status crlf_get(aero_session *session, int64_t key, crlf *out, aero_record *holder, aero_error *err);
-aero_status crlf_get_bins(aero_session *session, int64_t key, const unsigned *fields, size_t n_fields, crlf *out,
-    aero_record *holder, aero_error *err);
+static inline aero_status crlf_get(aero_session *session, int64_t key, crlf *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_get(session, &crlf_schema, &k, NULL, 0, out, holder, err);
+}
+
+static inline aero_status crlf_get_bins(aero_session *session, int64_t key, const unsigned *fields, size_t n_fields,
+    crlf *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_get(session, &crlf_schema, &k, fields, n_fields, out, holder, err);
+}
+
 /**
  * Batch read: out[i], results[i] and holders[i] (n initialised records owning
  * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
  * or that key's error. Returns AERO_OK when the batch itself ran.
  */
-aero_status crlf_get_many(aero_session *session, const int64_t *keys, size_t n, crlf *out, aero_status *results,
-    aero_record *holders, aero_error *err);
+static inline aero_status crlf_get_many(aero_session *session, const int64_t *keys, size_t n, crlf *out,
+    aero_status *results, aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &crlf_schema, keys, NULL, n, out, results, holders, err);
+}
+
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
-aero_status crlf_from_record(const aero_record *rec, crlf *out, aero_error *err);
+static inline aero_status crlf_from_record(const aero_record *rec, crlf *out, aero_error *err)
+{
+    return aero_schema_decode(&crlf_schema, rec, out, err);
+}
 
 /* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */
-aero_status crlf_delete(aero_session *session, int64_t key, bool *existed, aero_error *err);
-aero_status crlf_touch(aero_session *session, int64_t key, bool *existed, aero_error *err);
-aero_status crlf_exists(aero_session *session, int64_t key, bool *exists, aero_error *err);
+static inline aero_status crlf_delete(aero_session *session, int64_t key, bool *existed, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_delete(session, &crlf_schema, &k, existed, err);
+}
+
+static inline aero_status crlf_touch(aero_session *session, int64_t key, bool *existed, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_touch(session, &crlf_schema, &k, existed, err);
+}
+
+static inline aero_status crlf_exists(aero_session *session, int64_t key, bool *exists, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_exists(session, &crlf_schema, &k, exists, err);
+}
 
 AERO_END_DECLS
 

@@ -34,46 +34,112 @@ typedef struct kv {
 } kv;
 
 /** A kv with every field at its default and no optional bin present. */
-#define KV_INIT { NULL }
+#if !defined(__cplusplus) || __cplusplus >= 202002L
+#define KV_INIT { \
+    .v = NULL, \
+}
+#else /* C++ before C++20: no designated initialisers */
+#define KV_INIT { \
+    NULL, /* v */ \
+}
+#endif
 
 /** Descriptor of kv for the generic entry points of aero/schema.h. */
 extern const aero_schema_record kv_schema;
 
 /** The key of one kv (a string or blob key is not copied). */
-aero_key kv_key(const char *key);
+static inline aero_key kv_key(const char *key)
+{
+    return aero_schema_key_str(&kv_schema, key);
+}
 
 /*
  * Writes: required bins are always written, optional ones when has_<field> is
  * set. See aero/schema.h for what each verb requires of the record.
  */
-aero_status kv_upsert(aero_session *session, const char *key, const kv *obj, aero_error *err);
-aero_status kv_insert(aero_session *session, const char *key, const kv *obj, aero_error *err);
-aero_status kv_update(aero_session *session, const char *key, const kv *obj, aero_error *err);
-aero_status kv_replace(aero_session *session, const char *key, const kv *obj, aero_error *err);
-aero_status kv_replace_if_exists(aero_session *session, const char *key, const kv *obj, aero_error *err);
+static inline aero_status kv_upsert(aero_session *session, const char *key, const kv *obj, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_write(session, &kv_schema, AERO_SCHEMA_UPSERT, &k, obj, err);
+}
+
+static inline aero_status kv_insert(aero_session *session, const char *key, const kv *obj, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_write(session, &kv_schema, AERO_SCHEMA_INSERT, &k, obj, err);
+}
+
+static inline aero_status kv_update(aero_session *session, const char *key, const kv *obj, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_write(session, &kv_schema, AERO_SCHEMA_UPDATE, &k, obj, err);
+}
+
+static inline aero_status kv_replace(aero_session *session, const char *key, const kv *obj, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_write(session, &kv_schema, AERO_SCHEMA_REPLACE, &k, obj, err);
+}
+
+static inline aero_status kv_replace_if_exists(aero_session *session, const char *key, const kv *obj, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_write(session, &kv_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, err);
+}
 
 /*
  * Reads. Strings, blobs, lists and maps in *out point into `holder` (an
  * aero_record initialised by the caller) and stay valid until the holder is
  * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.
  */
-aero_status kv_get(aero_session *session, const char *key, kv *out, aero_record *holder, aero_error *err);
-aero_status kv_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields, kv *out,
-    aero_record *holder, aero_error *err);
+static inline aero_status kv_get(aero_session *session, const char *key, kv *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_get(session, &kv_schema, &k, NULL, 0, out, holder, err);
+}
+
+static inline aero_status kv_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields,
+    kv *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_get(session, &kv_schema, &k, fields, n_fields, out, holder, err);
+}
+
 /**
  * Batch read: out[i], results[i] and holders[i] (n initialised records owning
  * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
  * or that key's error. Returns AERO_OK when the batch itself ran.
  */
-aero_status kv_get_many(aero_session *session, const char *const *keys, size_t n, kv *out, aero_status *results,
-    aero_record *holders, aero_error *err);
+static inline aero_status kv_get_many(aero_session *session, const char *const *keys, size_t n, kv *out,
+    aero_status *results, aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &kv_schema, keys, NULL, n, out, results, holders, err);
+}
+
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
-aero_status kv_from_record(const aero_record *rec, kv *out, aero_error *err);
+static inline aero_status kv_from_record(const aero_record *rec, kv *out, aero_error *err)
+{
+    return aero_schema_decode(&kv_schema, rec, out, err);
+}
 
 /* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */
-aero_status kv_delete(aero_session *session, const char *key, bool *existed, aero_error *err);
-aero_status kv_touch(aero_session *session, const char *key, bool *existed, aero_error *err);
-aero_status kv_exists(aero_session *session, const char *key, bool *exists, aero_error *err);
+static inline aero_status kv_delete(aero_session *session, const char *key, bool *existed, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_delete(session, &kv_schema, &k, existed, err);
+}
+
+static inline aero_status kv_touch(aero_session *session, const char *key, bool *existed, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_touch(session, &kv_schema, &k, existed, err);
+}
+
+static inline aero_status kv_exists(aero_session *session, const char *key, bool *exists, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_exists(session, &kv_schema, &k, exists, err);
+}
 
 AERO_END_DECLS
 

@@ -39,46 +39,118 @@ typedef struct a {
 } a;
 
 /** A a with every field at its default and no optional bin present. */
-#define A_INIT { false, 0, false, "not json" }
+#if !defined(__cplusplus) || __cplusplus >= 202002L
+#define A_INIT { \
+    .has_x = false, \
+    .x = 0, \
+    .has_home = false, \
+    .home = "not json", \
+}
+#else /* C++ before C++20: no designated initialisers */
+#define A_INIT { \
+    false, /* has_x */ \
+    0, /* x */ \
+    false, /* has_home */ \
+    "not json", /* home */ \
+}
+#endif
 
 /** Descriptor of a for the generic entry points of aero/schema.h. */
 extern const aero_schema_record a_schema;
 
 /** The key of one a (a string or blob key is not copied). */
-aero_key a_key(const char *key);
+static inline aero_key a_key(const char *key)
+{
+    return aero_schema_key_str(&a_schema, key);
+}
 
 /*
  * Writes: required bins are always written, optional ones when has_<field> is
  * set. See aero/schema.h for what each verb requires of the record.
  */
-aero_status a_upsert(aero_session *session, const char *key, const a *obj, aero_error *err);
-aero_status a_insert(aero_session *session, const char *key, const a *obj, aero_error *err);
-aero_status a_update(aero_session *session, const char *key, const a *obj, aero_error *err);
-aero_status a_replace(aero_session *session, const char *key, const a *obj, aero_error *err);
-aero_status a_replace_if_exists(aero_session *session, const char *key, const a *obj, aero_error *err);
+static inline aero_status a_upsert(aero_session *session, const char *key, const a *obj, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_write(session, &a_schema, AERO_SCHEMA_UPSERT, &k, obj, err);
+}
+
+static inline aero_status a_insert(aero_session *session, const char *key, const a *obj, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_write(session, &a_schema, AERO_SCHEMA_INSERT, &k, obj, err);
+}
+
+static inline aero_status a_update(aero_session *session, const char *key, const a *obj, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_write(session, &a_schema, AERO_SCHEMA_UPDATE, &k, obj, err);
+}
+
+static inline aero_status a_replace(aero_session *session, const char *key, const a *obj, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_write(session, &a_schema, AERO_SCHEMA_REPLACE, &k, obj, err);
+}
+
+static inline aero_status a_replace_if_exists(aero_session *session, const char *key, const a *obj, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_write(session, &a_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, err);
+}
 
 /*
  * Reads. Strings, blobs, lists and maps in *out point into `holder` (an
  * aero_record initialised by the caller) and stay valid until the holder is
  * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.
  */
-aero_status a_get(aero_session *session, const char *key, a *out, aero_record *holder, aero_error *err);
-aero_status a_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields, a *out,
-    aero_record *holder, aero_error *err);
+static inline aero_status a_get(aero_session *session, const char *key, a *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_get(session, &a_schema, &k, NULL, 0, out, holder, err);
+}
+
+static inline aero_status a_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields,
+    a *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_get(session, &a_schema, &k, fields, n_fields, out, holder, err);
+}
+
 /**
  * Batch read: out[i], results[i] and holders[i] (n initialised records owning
  * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
  * or that key's error. Returns AERO_OK when the batch itself ran.
  */
-aero_status a_get_many(aero_session *session, const char *const *keys, size_t n, a *out, aero_status *results,
-    aero_record *holders, aero_error *err);
+static inline aero_status a_get_many(aero_session *session, const char *const *keys, size_t n, a *out,
+    aero_status *results, aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &a_schema, keys, NULL, n, out, results, holders, err);
+}
+
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
-aero_status a_from_record(const aero_record *rec, a *out, aero_error *err);
+static inline aero_status a_from_record(const aero_record *rec, a *out, aero_error *err)
+{
+    return aero_schema_decode(&a_schema, rec, out, err);
+}
 
 /* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */
-aero_status a_delete(aero_session *session, const char *key, bool *existed, aero_error *err);
-aero_status a_touch(aero_session *session, const char *key, bool *existed, aero_error *err);
-aero_status a_exists(aero_session *session, const char *key, bool *exists, aero_error *err);
+static inline aero_status a_delete(aero_session *session, const char *key, bool *existed, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_delete(session, &a_schema, &k, existed, err);
+}
+
+static inline aero_status a_touch(aero_session *session, const char *key, bool *existed, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_touch(session, &a_schema, &k, existed, err);
+}
+
+static inline aero_status a_exists(aero_session *session, const char *key, bool *exists, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_exists(session, &a_schema, &k, exists, err);
+}
 
 /**
  * Named query: the a records where "$.x > 1".
@@ -111,46 +183,114 @@ typedef struct b {
 } b;
 
 /** A b with every field at its default and no optional bin present. */
-#define B_INIT { false, 0 }
+#if !defined(__cplusplus) || __cplusplus >= 202002L
+#define B_INIT { \
+    .has_y = false, \
+    .y = 0, \
+}
+#else /* C++ before C++20: no designated initialisers */
+#define B_INIT { \
+    false, /* has_y */ \
+    0, /* y */ \
+}
+#endif
 
 /** Descriptor of b for the generic entry points of aero/schema.h. */
 extern const aero_schema_record b_schema;
 
 /** The key of one b (a string or blob key is not copied). */
-aero_key b_key(int64_t key);
+static inline aero_key b_key(int64_t key)
+{
+    return aero_schema_key_int(&b_schema, key);
+}
 
 /*
  * Writes: required bins are always written, optional ones when has_<field> is
  * set. See aero/schema.h for what each verb requires of the record.
  */
-aero_status b_upsert(aero_session *session, int64_t key, const b *obj, aero_error *err);
-aero_status b_insert(aero_session *session, int64_t key, const b *obj, aero_error *err);
-aero_status b_update(aero_session *session, int64_t key, const b *obj, aero_error *err);
-aero_status b_replace(aero_session *session, int64_t key, const b *obj, aero_error *err);
-aero_status b_replace_if_exists(aero_session *session, int64_t key, const b *obj, aero_error *err);
+static inline aero_status b_upsert(aero_session *session, int64_t key, const b *obj, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_write(session, &b_schema, AERO_SCHEMA_UPSERT, &k, obj, err);
+}
+
+static inline aero_status b_insert(aero_session *session, int64_t key, const b *obj, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_write(session, &b_schema, AERO_SCHEMA_INSERT, &k, obj, err);
+}
+
+static inline aero_status b_update(aero_session *session, int64_t key, const b *obj, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_write(session, &b_schema, AERO_SCHEMA_UPDATE, &k, obj, err);
+}
+
+static inline aero_status b_replace(aero_session *session, int64_t key, const b *obj, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_write(session, &b_schema, AERO_SCHEMA_REPLACE, &k, obj, err);
+}
+
+static inline aero_status b_replace_if_exists(aero_session *session, int64_t key, const b *obj, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_write(session, &b_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, err);
+}
 
 /*
  * Reads. Strings, blobs, lists and maps in *out point into `holder` (an
  * aero_record initialised by the caller) and stay valid until the holder is
  * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.
  */
-aero_status b_get(aero_session *session, int64_t key, b *out, aero_record *holder, aero_error *err);
-aero_status b_get_bins(aero_session *session, int64_t key, const unsigned *fields, size_t n_fields, b *out,
-    aero_record *holder, aero_error *err);
+static inline aero_status b_get(aero_session *session, int64_t key, b *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_get(session, &b_schema, &k, NULL, 0, out, holder, err);
+}
+
+static inline aero_status b_get_bins(aero_session *session, int64_t key, const unsigned *fields, size_t n_fields,
+    b *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_get(session, &b_schema, &k, fields, n_fields, out, holder, err);
+}
+
 /**
  * Batch read: out[i], results[i] and holders[i] (n initialised records owning
  * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
  * or that key's error. Returns AERO_OK when the batch itself ran.
  */
-aero_status b_get_many(aero_session *session, const int64_t *keys, size_t n, b *out, aero_status *results,
-    aero_record *holders, aero_error *err);
+static inline aero_status b_get_many(aero_session *session, const int64_t *keys, size_t n, b *out, aero_status *results,
+    aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &b_schema, keys, NULL, n, out, results, holders, err);
+}
+
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
-aero_status b_from_record(const aero_record *rec, b *out, aero_error *err);
+static inline aero_status b_from_record(const aero_record *rec, b *out, aero_error *err)
+{
+    return aero_schema_decode(&b_schema, rec, out, err);
+}
 
 /* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */
-aero_status b_delete(aero_session *session, int64_t key, bool *existed, aero_error *err);
-aero_status b_touch(aero_session *session, int64_t key, bool *existed, aero_error *err);
-aero_status b_exists(aero_session *session, int64_t key, bool *exists, aero_error *err);
+static inline aero_status b_delete(aero_session *session, int64_t key, bool *existed, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_delete(session, &b_schema, &k, existed, err);
+}
+
+static inline aero_status b_touch(aero_session *session, int64_t key, bool *existed, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_touch(session, &b_schema, &k, existed, err);
+}
+
+static inline aero_status b_exists(aero_session *session, int64_t key, bool *exists, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_exists(session, &b_schema, &k, exists, err);
+}
 
 /* ------------------------------------------------------------------------- */
 /* record c: namespace "test", set "dashes", key string */
@@ -174,46 +314,114 @@ typedef struct c {
 } c;
 
 /** A c with every field at its default and no optional bin present. */
-#define C_INIT { false, NULL }
+#if !defined(__cplusplus) || __cplusplus >= 202002L
+#define C_INIT { \
+    .has_first_name = false, \
+    .first_name = NULL, \
+}
+#else /* C++ before C++20: no designated initialisers */
+#define C_INIT { \
+    false, /* has_first_name */ \
+    NULL, /* first_name */ \
+}
+#endif
 
 /** Descriptor of c for the generic entry points of aero/schema.h. */
 extern const aero_schema_record c_schema;
 
 /** The key of one c (a string or blob key is not copied). */
-aero_key c_key(const char *key);
+static inline aero_key c_key(const char *key)
+{
+    return aero_schema_key_str(&c_schema, key);
+}
 
 /*
  * Writes: required bins are always written, optional ones when has_<field> is
  * set. See aero/schema.h for what each verb requires of the record.
  */
-aero_status c_upsert(aero_session *session, const char *key, const c *obj, aero_error *err);
-aero_status c_insert(aero_session *session, const char *key, const c *obj, aero_error *err);
-aero_status c_update(aero_session *session, const char *key, const c *obj, aero_error *err);
-aero_status c_replace(aero_session *session, const char *key, const c *obj, aero_error *err);
-aero_status c_replace_if_exists(aero_session *session, const char *key, const c *obj, aero_error *err);
+static inline aero_status c_upsert(aero_session *session, const char *key, const c *obj, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write(session, &c_schema, AERO_SCHEMA_UPSERT, &k, obj, err);
+}
+
+static inline aero_status c_insert(aero_session *session, const char *key, const c *obj, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write(session, &c_schema, AERO_SCHEMA_INSERT, &k, obj, err);
+}
+
+static inline aero_status c_update(aero_session *session, const char *key, const c *obj, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write(session, &c_schema, AERO_SCHEMA_UPDATE, &k, obj, err);
+}
+
+static inline aero_status c_replace(aero_session *session, const char *key, const c *obj, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write(session, &c_schema, AERO_SCHEMA_REPLACE, &k, obj, err);
+}
+
+static inline aero_status c_replace_if_exists(aero_session *session, const char *key, const c *obj, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write(session, &c_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, err);
+}
 
 /*
  * Reads. Strings, blobs, lists and maps in *out point into `holder` (an
  * aero_record initialised by the caller) and stay valid until the holder is
  * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.
  */
-aero_status c_get(aero_session *session, const char *key, c *out, aero_record *holder, aero_error *err);
-aero_status c_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields, c *out,
-    aero_record *holder, aero_error *err);
+static inline aero_status c_get(aero_session *session, const char *key, c *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_get(session, &c_schema, &k, NULL, 0, out, holder, err);
+}
+
+static inline aero_status c_get_bins(aero_session *session, const char *key, const unsigned *fields, size_t n_fields,
+    c *out, aero_record *holder, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_get(session, &c_schema, &k, fields, n_fields, out, holder, err);
+}
+
 /**
  * Batch read: out[i], results[i] and holders[i] (n initialised records owning
  * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND
  * or that key's error. Returns AERO_OK when the batch itself ran.
  */
-aero_status c_get_many(aero_session *session, const char *const *keys, size_t n, c *out, aero_status *results,
-    aero_record *holders, aero_error *err);
+static inline aero_status c_get_many(aero_session *session, const char *const *keys, size_t n, c *out,
+    aero_status *results, aero_record *holders, aero_error *err)
+{
+    return aero_schema_get_many(session, &c_schema, keys, NULL, n, out, results, holders, err);
+}
+
 /** Decode a record already read (a stream row) into *out; pointers go into `rec`. */
-aero_status c_from_record(const aero_record *rec, c *out, aero_error *err);
+static inline aero_status c_from_record(const aero_record *rec, c *out, aero_error *err)
+{
+    return aero_schema_decode(&c_schema, rec, out, err);
+}
 
 /* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */
-aero_status c_delete(aero_session *session, const char *key, bool *existed, aero_error *err);
-aero_status c_touch(aero_session *session, const char *key, bool *existed, aero_error *err);
-aero_status c_exists(aero_session *session, const char *key, bool *exists, aero_error *err);
+static inline aero_status c_delete(aero_session *session, const char *key, bool *existed, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_delete(session, &c_schema, &k, existed, err);
+}
+
+static inline aero_status c_touch(aero_session *session, const char *key, bool *existed, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_touch(session, &c_schema, &k, existed, err);
+}
+
+static inline aero_status c_exists(aero_session *session, const char *key, bool *exists, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_exists(session, &c_schema, &k, exists, err);
+}
 
 /**
  * Named query: the c records where "$.'first-name' == ?0".
