@@ -43,6 +43,8 @@ if [ -f expected.h ]; then
     [ $rc = 0 ] || { cat "$work/stderr"; fail "aerogen exited $rc, expected success"; }
     diff -u expected.h "$work/out.h" || fail "header differs"
     diff -u expected.c "$work/out.c" || fail "source differs"
+    # The header is the users' code: it may call only public runtime API (no aero_<module>__<verb>).
+    grep -n 'aero_[a-z0-9_]*__' "$work/out.h" && fail "header uses an internal runtime symbol"
     if [ -f expected.err ]; then
         diff -u expected.err "$work/stderr" || fail "diagnostics differ"
     else
