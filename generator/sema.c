@@ -594,7 +594,10 @@ static void check_query(ag_schema *s, ag_query *q, ag_diags *d, symtab *global) 
         ag_error(d, q->record_loc, "query '%s' is on unknown record '%s'", q->name, q->record_name);
     } else {
         const char *fn = ag_arena_printf(a, "%s%s_%s", s->prefix, q->record->name, q->name);
-        if (st_add(global, d, fn, qwhat, q->loc))
+        if (is_reserved(fn))
+            ag_error(d, q->loc, "query '%s' on record '%s' generates the C name '%s', a reserved word in C or C++",
+                     q->name, q->record->name, fn);
+        else if (st_add(global, d, fn, qwhat, q->loc))
             st_add(global, d, ag_arena_printf(a, "%s_filter", fn), qwhat, q->loc);
         if (!q->record->set)
             ag_warning(d, q->record_loc, "record '%s' has no set: query '%s' scans every record of namespace '%s'",
