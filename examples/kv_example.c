@@ -24,7 +24,7 @@ int main(void) {
         return 1;
     int rc = 1;
     aero_error err;
-    aero_session *s = aero_client_create_session(client, NULL);
+    aero_session *s = aero_client_create_session(client, NULL, &err);
     aero_dataset users = aero_dataset_of("test", "kv_example");
     aero_key alice = aero_dataset_id_str(&users, "alice");
     aero_record rec;

@@ -21,7 +21,7 @@ int main(void) {
     char bins[512];
     const aero_record *r;
     aero_stream *st = NULL;
-    aero_session *session = aero_client_create_session(client, &AERO_BEHAVIOR_DEFAULT);
+    aero_session *session = aero_client_create_session(client, &AERO_BEHAVIOR_DEFAULT, &err);
     aero_dataset users = aero_dataset_of("test", "users");
     aero_key user1 = aero_dataset_id_str(&users, "user-1");
     aero_key user2 = aero_dataset_id_str(&users, "user-2");

@@ -35,7 +35,7 @@ int main(void) {
         return 1;
     int rc = 1;
     aero_error err;
-    aero_session *session = aero_client_create_session(client, &AERO_BEHAVIOR_DEFAULT);
+    aero_session *session = aero_client_create_session(client, &AERO_BEHAVIOR_DEFAULT, &err);
     aero_stream *st = NULL;
     aero_record holder;
     aero_record_init(&holder);

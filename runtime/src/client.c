@@ -66,12 +66,17 @@ AERO_API void aero_client_close(aero_client *c) {
 
 aero_cluster *aero_client__cluster(const aero_client *client) { return client->cluster; }
 
-AERO_API aero_session *aero_client_create_session(aero_client *client, const aero_behavior *b) {
-    if (!client)
+AERO_API aero_session *aero_client_create_session(aero_client *client, const aero_behavior *b, aero_error *err) {
+    aero_err__reset(err);
+    if (!client) {
+        aero_err__set(err, AERO_ERR_PARAM, "create_session needs a client");
         return NULL;
+    }
     aero_session *s = calloc(1, sizeof *s);
-    if (!s)
+    if (!s) {
+        aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory creating a session");
         return NULL;
+    }
     if (!b)
         b = &AERO_BEHAVIOR_DEFAULT;
     s->client = client;

@@ -195,7 +195,7 @@ static int run(const bench_config *cfg, aero_client *client, const bench_data *d
         w[t].data = data;
         w[t].stop = &stop;
         aero_record_init(&w[t].rec);
-        w[t].session = aero_client_create_session(client, NULL);
+        w[t].session = aero_client_create_session(client, NULL, NULL);
         if (!w[t].session)
             break;
     }

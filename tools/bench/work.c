@@ -126,7 +126,7 @@ typedef struct load_job {
 static void *load_main(void *arg) {
     load_job *j = arg;
     bench_worker *w = calloc(1, sizeof *w); /* only for its string buffers */
-    aero_session *s = aero_client_create_session(j->client, NULL);
+    aero_session *s = aero_client_create_session(j->client, NULL, NULL);
     if (!w || !s) {
         j->errors = j->end - j->begin;
         free(w);

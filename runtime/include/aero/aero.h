@@ -2,7 +2,8 @@
  * aero/aero.h - umbrella header for libaero, the aero runtime.
  *
  * Include this one header to use the client directly:
- *   client.h   SyncClient: connect, sessions, close
+ *   client.h   SyncClient: connect, info, close
+ *   session.h  SyncSession: every aero_session_* call (writes, reads, get/put)
  *   behavior.h Behavior: timeouts, retries, write settings
  *   key.h      DataSet and keys
  *   value.h    values (bins, lists, maps)
@@ -15,16 +16,21 @@
  *   expr.h     building expressions in C (no AEL text)
  *   cluster.h  cluster statistics
  *   schema.h   entry points of aerogen-generated code
+ *   types.h    the opaque handles (client, session, write, query, stream)
+ *
+ * The project's own documentation is in docs/ (docs/README.md indexes it).
  */
 #ifndef AERO_AERO_H
 #define AERO_AERO_H
 
 #include <aero/common.h>
+#include <aero/types.h>
 #include <aero/error.h>
 #include <aero/value.h>
 #include <aero/key.h>
 #include <aero/behavior.h>
 #include <aero/client.h>
+#include <aero/session.h>
 #include <aero/record.h>
 #include <aero/stream.h>
 #include <aero/ael.h>

@@ -3,12 +3,13 @@
  *
  * A client owns the cluster view (nodes, partition map, tend thread) and the
  * connection pools. It is safe to share one client, and the sessions made
- * from it, between any number of threads.
+ * from it, between any number of threads. Commands run through sessions,
+ * declared in session.h (included here).
  *
  *     aero_error err;
  *     aero_client *c = aero_client_connect("127.0.0.1:3000", NULL, &err);
  *     if (!c) { fprintf(stderr, "%s\n", err.message); return 1; }
- *     aero_session *s = aero_client_create_session(c, &AERO_BEHAVIOR_DEFAULT);
+ *     aero_session *s = aero_client_create_session(c, &AERO_BEHAVIOR_DEFAULT, &err);
  *     ...
  *     aero_session_free(s);
  *     aero_client_close(c);
@@ -18,11 +19,10 @@
 
 #include <aero/behavior.h>
 #include <aero/error.h>
+#include <aero/session.h>
+#include <aero/types.h>
 
 AERO_BEGIN_DECLS
-
-typedef struct aero_client aero_client;
-typedef struct aero_session aero_session;
 
 /** Log levels for the optional log callback. */
 typedef enum aero_log_level {
@@ -72,18 +72,6 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
  * from it must not be used afterwards (free them first). NULL is a no-op.
  */
 AERO_API void aero_client_close(aero_client *client);
-
-/**
- * create_session(behavior): NULL means AERO_BEHAVIOR_DEFAULT. The behavior is
- * resolved now and copied. Returns NULL only when out of memory.
- */
-AERO_API aero_session *aero_client_create_session(aero_client *client, const aero_behavior *behavior);
-
-/** Free a session. NULL is a no-op. */
-AERO_API void aero_session_free(aero_session *session);
-
-/** The client a session belongs to. */
-AERO_API aero_client *aero_session_client(const aero_session *session);
 
 /**
  * Send one info command (e.g. "build", "namespaces") to one node and copy the

@@ -1,6 +1,6 @@
 /*
  * aero/query.h - reads: point reads, batch reads and dataset queries
- * (SDK SyncQueryBuilder), plus the direct fast paths get/put/exists.
+ * (SDK SyncQueryBuilder).
  *
  *     // point read
  *     aero_stream *st = aero_query_execute(aero_session_query_key(s, &key), &err);
@@ -23,22 +23,20 @@
 #define AERO_QUERY_H
 
 #include <aero/ael.h>
-#include <aero/client.h>
 #include <aero/key.h>
 #include <aero/record.h>
+#include <aero/session.h>
 #include <aero/stream.h>
+#include <aero/types.h>
 #include <aero/write.h>
 
 AERO_BEGIN_DECLS
 
-typedef struct aero_query aero_query;
-
-/** query(dataset): every record of the set (a scan, filtered by where()). */
-AERO_API aero_query *aero_session_query(aero_session *s, const aero_dataset *ds);
-/** query(key): a point read. The key is copied. */
-AERO_API aero_query *aero_session_query_key(aero_session *s, const aero_key *key);
-/** query([keys]): a batch read, rows in input order. Keys are copied. */
-AERO_API aero_query *aero_session_query_keys(aero_session *s, const aero_key *keys, size_t n);
+/*
+ * The verbs that start a query (aero_session_query(), _query_key(),
+ * _query_keys()) and the fast paths aero_session_get(), _get_header(),
+ * _exists() and _put() are in session.h.
+ */
 
 /** bins([...]): read only these bins. Names are copied. */
 AERO_API aero_query *aero_query_bins(aero_query *q, const char *const *bins, size_t n);
@@ -79,23 +77,6 @@ AERO_API aero_query *aero_query_on_partition_range(aero_query *q, uint32_t begin
 AERO_API aero_stream *aero_query_execute(aero_query *q, aero_error *err);
 /** Drop a builder without running it. NULL is a no-op. */
 AERO_API void aero_query_abandon(aero_query *q);
-
-/* Fast paths (SDK session.get / session.put): no builder, no stream. */
-
-/**
- * Read one record into `out` (an initialised record, reused across calls).
- * `bins`/`n_bins` select bins (NULL/0 = all). A missing record returns
- * AERO_ERR_KEY_NOT_FOUND.
- */
-AERO_API aero_status aero_session_get(aero_session *s, const aero_key *key, const char *const *bins, size_t n_bins,
-                                      aero_record *out, aero_error *err);
-/** Read generation and TTL only. A missing record returns AERO_ERR_KEY_NOT_FOUND. */
-AERO_API aero_status aero_session_get_header(aero_session *s, const aero_key *key, aero_record *out, aero_error *err);
-/** Does the record exist? A missing record is AERO_OK with *exists = false. */
-AERO_API aero_status aero_session_exists(aero_session *s, const aero_key *key, bool *exists, aero_error *err);
-/** Upsert the given bins. */
-AERO_API aero_status aero_session_put(aero_session *s, const aero_key *key, const aero_bin_value *bins, size_t n,
-                                      aero_error *err);
 
 AERO_END_DECLS
 

@@ -70,7 +70,7 @@
 #define AERO_SCHEMA_H
 
 #include <aero/ael.h>
-#include <aero/client.h>
+#include <aero/session.h>
 #include <aero/key.h>
 #include <aero/record.h>
 #include <aero/stream.h>

@@ -15,10 +15,9 @@
 
 #include <aero/error.h>
 #include <aero/record.h>
+#include <aero/types.h>
 
 AERO_BEGIN_DECLS
-
-typedef struct aero_stream aero_stream;
 
 /**
  * Next row, or NULL at the end. At a normal end err->code is AERO_OK; if the

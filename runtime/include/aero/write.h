@@ -2,16 +2,9 @@
  * aero/write.h - the write builder (SDK WriteSegmentBuilder), one key.
  *
  * Start a write from a session with the verb that states what must be true of
- * the record, chain bin operations, then execute:
- *
- *   verb                          record must...          else
- *   aero_session_upsert            (anything)              -
- *   aero_session_insert            not exist               AERO_ERR_KEY_EXISTS
- *   aero_session_update            exist (bins merged)     AERO_ERR_KEY_NOT_FOUND
- *   aero_session_replace           (anything; all bins replaced)
- *   aero_session_replace_if_exists exist (all bins replaced) AERO_ERR_KEY_NOT_FOUND
- *   aero_session_delete            (missing key is not an error)
- *   aero_session_touch             (missing key is not an error)
+ * the record (aero_session_upsert(), _insert(), _update(), _replace(),
+ * _replace_if_exists(), _delete(), _touch(); see session.h for what each
+ * requires), chain bin operations, then execute:
  *
  *     aero_write *w = aero_session_update(s, &key);
  *     aero_write_where(w, "$.age >= 18");
@@ -32,28 +25,14 @@
 #define AERO_WRITE_H
 
 #include <aero/ael.h>
-#include <aero/client.h>
 #include <aero/key.h>
 #include <aero/record.h>
+#include <aero/session.h>
+#include <aero/types.h>
 
 AERO_BEGIN_DECLS
 
-typedef struct aero_write aero_write;
-
-/** A bin name and value pair, for put. The name is not copied. */
-typedef struct aero_bin_value {
-    const char *name;
-    aero_value value;
-} aero_bin_value;
-
-/* Verbs. The key is copied (its user-key bytes are used during this call). */
-AERO_API aero_write *aero_session_upsert(aero_session *s, const aero_key *key);
-AERO_API aero_write *aero_session_insert(aero_session *s, const aero_key *key);
-AERO_API aero_write *aero_session_update(aero_session *s, const aero_key *key);
-AERO_API aero_write *aero_session_replace(aero_session *s, const aero_key *key);
-AERO_API aero_write *aero_session_replace_if_exists(aero_session *s, const aero_key *key);
-AERO_API aero_write *aero_session_delete(aero_session *s, const aero_key *key);
-AERO_API aero_write *aero_session_touch(aero_session *s, const aero_key *key);
+/* The verbs that start a write (aero_session_upsert() ...) are in session.h. */
 
 /* Bin operations (bin(name).set_to(v) and friends). */
 AERO_API aero_write *aero_write_bin_set(aero_write *w, const char *bin, const aero_value *v);

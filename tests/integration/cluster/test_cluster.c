@@ -150,7 +150,7 @@ static void test_load_reaches_every_node(void **state) {
     aero_error err;
     aero_client *c = aero_client_connect(aero_testserver_seeds(ts), &cfg, &err);
     assert_non_null(c);
-    aero_session *s = aero_client_create_session(c, NULL);
+    aero_session *s = aero_client_create_session(c, NULL, &err);
     aero_dataset ds = aero_dataset_of("test", "spread");
     char name[32];
     for (int i = 0; i < 300; i++) {
@@ -261,7 +261,7 @@ static void test_node_stop_start_under_load(void **state) {
     pthread_t th[N_THREADS];
     for (int i = 0; i < N_THREADS; i++) {
         memset(&t[i], 0, sizeof t[i]);
-        t[i].session = aero_client_create_session(c, NULL);
+        t[i].session = aero_client_create_session(c, NULL, &err);
         t[i].id = i;
         t[i].stop = &stop;
         t[i].acked = malloc(MAX_KEYS_PER_THREAD * sizeof(int64_t));
@@ -285,7 +285,7 @@ static void test_node_stop_start_under_load(void **state) {
         pthread_join(th[i], NULL);
 
     /* every acknowledged write is readable with its value */
-    aero_session *s = aero_client_create_session(c, NULL);
+    aero_session *s = aero_client_create_session(c, NULL, &err);
     aero_dataset ds = aero_dataset_of("test", "load");
     int acked = 0, writes = 0, failed = 0, bad = 0;
     for (int i = 0; i < N_THREADS; i++) {
@@ -351,7 +351,7 @@ static void test_query_survives_node_leaving(void **state) {
     aero_error err;
     aero_client *c = aero_client_connect(aero_testserver_seeds(ts), &cfg, &err);
     assert_non_null(c);
-    aero_session *s = aero_client_create_session(c, NULL);
+    aero_session *s = aero_client_create_session(c, NULL, &err);
     aero_dataset ds = aero_dataset_of("test", "qleave");
     char name[32];
     for (int i = 0; i < Q_RECORDS; i++) {

@@ -37,7 +37,15 @@ int it_setup(void **state) {
         free(env);
         return -1;
     }
-    env->session = aero_client_create_session(env->client, NULL);
+    env->session = aero_client_create_session(env->client, NULL, &err);
+    if (!env->session) {
+        fprintf(stderr, "cannot create a session: %s\n", err.message);
+        aero_client_close(env->client);
+        if (env->server)
+            aero_testserver_stop(env->server);
+        free(env);
+        return -1;
+    }
     const char *ns = getenv("AERO_TEST_NAMESPACE");
     env->ds = aero_dataset_of(ns && *ns ? ns : "test", "aero_it");
     snprintf(env->prefix, sizeof env->prefix, "it%ld-%d", (long)time(NULL), (int)getpid());

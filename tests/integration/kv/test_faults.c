@@ -44,10 +44,10 @@ static void test_stalled_server_times_out_with_in_doubt(void **state) {
     if (!ENV->server)
         skip();
     aero_behavior b = fast_behavior();
-    aero_session *s = aero_client_create_session(ENV->client, &b);
+    aero_error err;
+    aero_session *s = aero_client_create_session(ENV->client, &b, &err);
     aero_key k = it_key(ENV, "stall");
     put_one(s, &k, 1);
-    aero_error err;
     aero_record r;
     aero_record_init(&r);
 
@@ -72,10 +72,10 @@ static void test_connection_closed_mid_response(void **state) {
     if (!ENV->server)
         skip();
     aero_behavior b = fast_behavior();
-    aero_session *s = aero_client_create_session(ENV->client, &b);
+    aero_error err;
+    aero_session *s = aero_client_create_session(ENV->client, &b, &err);
     aero_key k = it_key(ENV, "closemid");
     put_one(s, &k, 7);
-    aero_error err;
     aero_record r;
     aero_record_init(&r);
     /* one broken answer: the read retries on a fresh connection and succeeds */
@@ -105,10 +105,10 @@ static void test_garbage_and_drop_are_clear_errors(void **state) {
         skip();
     aero_behavior b = fast_behavior();
     b.reads.max_retries = 0;
-    aero_session *s = aero_client_create_session(ENV->client, &b);
+    aero_error err;
+    aero_session *s = aero_client_create_session(ENV->client, &b, &err);
     aero_key k = it_key(ENV, "garbage");
     put_one(s, &k, 1);
-    aero_error err;
     aero_record r;
     aero_record_init(&r);
     inject(state, AERO_TS_FAULT_GARBAGE, 64, 1);
@@ -124,10 +124,10 @@ static void test_retry_on_partition_unavailable(void **state) {
     if (!ENV->server)
         skip();
     aero_behavior b = fast_behavior();
-    aero_session *s = aero_client_create_session(ENV->client, &b);
+    aero_error err;
+    aero_session *s = aero_client_create_session(ENV->client, &b, &err);
     aero_key k = it_key(ENV, "retry11");
     put_one(s, &k, 3);
-    aero_error err;
     aero_record r;
     aero_record_init(&r);
     inject(state, AERO_TS_FAULT_RESULT_CODE, AERO_ERR_PARTITION_UNAVAILABLE, 2);
@@ -145,10 +145,10 @@ static void test_slow_answer_within_and_past_timeout(void **state) {
         skip();
     aero_behavior b = fast_behavior();
     b.reads.max_retries = 0;
-    aero_session *s = aero_client_create_session(ENV->client, &b);
+    aero_error err;
+    aero_session *s = aero_client_create_session(ENV->client, &b, &err);
     aero_key k = it_key(ENV, "slow");
     put_one(s, &k, 1);
-    aero_error err;
     aero_record r;
     aero_record_init(&r);
     inject(state, AERO_TS_FAULT_DELAY, 50, 1);
@@ -169,7 +169,7 @@ typedef struct worker {
 
 static void *work(void *arg) {
     worker *wk = arg;
-    aero_session *s = aero_client_create_session(wk->env->client, NULL);
+    aero_session *s = aero_client_create_session(wk->env->client, NULL, NULL);
     aero_record r;
     aero_record_init(&r);
     char name[64];
