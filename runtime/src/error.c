@@ -132,3 +132,30 @@ void aero_misuse__set(aero_misuse *m, aero_status code, const char *fmt, ...) {
     vsnprintf(m->msg, sizeof m->msg, fmt, ap);
     va_end(ap);
 }
+
+AERO_API bool aero_status_is_timeout(aero_status code) {
+    return code == AERO_ERR_TIMEOUT || code == AERO_ERR_QUERY_TIMEOUT;
+}
+
+/* The command layer's retry loop (command.c) retries these; keep the two in step. */
+AERO_API bool aero_status_is_retryable(aero_status code) {
+    switch (code) {
+    case AERO_ERR_TIMEOUT:
+    case AERO_ERR_PARTITION_UNAVAILABLE:
+    case AERO_ERR_KEY_BUSY:
+    case AERO_ERR_DEVICE_OVERLOAD:
+    case AERO_ERR_CONNECTION:
+    case AERO_ERR_NO_MORE_CONNECTIONS:
+    case AERO_ERR_MAX_ERROR_RATE: return true;
+    default: return false;
+    }
+}
+
+AERO_API bool aero_status_is_security(aero_status code) {
+    return (code >= AERO_ERR_SECURITY_NOT_SUPPORTED && code <= AERO_ERR_ILLEGAL_STATE) ||
+           (code >= AERO_ERR_INVALID_USER && code <= AERO_ERR_EXPIRED_SESSION) ||
+           (code >= AERO_ERR_INVALID_ROLE && code <= AERO_ERR_INVALID_QUOTA) ||
+           (code >= AERO_ERR_NOT_AUTHENTICATED && code <= AERO_ERR_NOT_WHITELISTED);
+}
+
+AERO_API bool aero_status_is_client_side(aero_status code) { return code < 0; }
