@@ -5,16 +5,13 @@
  */
 #include <aero/behavior.h>
 
-#define INH AERO_INHERIT
-#define NOCHANGE \
-    { INH, INH, INH, INH, INH, INH, INH, INH }
+#include "internal.h"
 
-AERO_API aero_settings aero_settings_inherit(void) {
-    aero_settings s = NOCHANGE;
-    return s;
-}
+#define INH      AERO_INHERIT
+#define NOCHANGE AERO_SETTINGS_INHERIT
 
 AERO_API const aero_behavior AERO_BEHAVIOR_DEFAULT = {
+    .version = AERO_BEHAVIOR_VERSION,
     .name = "default",
     .parent = NULL,
     .all = { .total_timeout_ms = 30000,
@@ -37,6 +34,7 @@ AERO_API const aero_behavior AERO_BEHAVIOR_DEFAULT = {
 };
 
 AERO_API const aero_behavior AERO_BEHAVIOR_READ_FAST = {
+    .version = AERO_BEHAVIOR_VERSION,
     .name = "read_fast",
     .parent = &AERO_BEHAVIOR_DEFAULT,
     .all = NOCHANGE,
@@ -49,15 +47,6 @@ AERO_API const aero_behavior AERO_BEHAVIOR_READ_FAST = {
     .writes_batch = NOCHANGE,
     .writes_query = NOCHANGE,
 };
-
-AERO_API aero_behavior aero_behavior_derive(const aero_behavior *parent, const char *name) {
-    aero_behavior b;
-    b.name = name;
-    b.parent = parent;
-    b.all = b.reads = b.reads_point = b.reads_batch = b.reads_query = aero_settings_inherit();
-    b.writes = b.writes_point = b.writes_batch = b.writes_query = aero_settings_inherit();
-    return b;
-}
 
 static void apply(aero_settings *acc, const aero_settings *p) {
     if (p->total_timeout_ms >= 0)
@@ -97,18 +86,36 @@ static void resolve_into(aero_settings *acc, const aero_behavior *b, aero_op_kin
     }
 }
 
-AERO_API aero_policy aero_behavior_resolve(const aero_behavior *b, aero_op_kind kind, aero_op_shape shape) {
+/* Every behavior of the chain must be of a version this library knows (common.h). */
+static aero_status check_chain(const aero_behavior *b, aero_error *err) {
+    for (int depth = 0; b && depth <= 32; b = b->parent, depth++)
+        if (aero_err__check_version(err, "aero_behavior", b->version, AERO_BEHAVIOR_VERSION) != AERO_OK)
+            return AERO_ERR_PARAM;
+    return AERO_OK;
+}
+
+AERO_API aero_status aero_behavior_resolve(const aero_behavior *b, aero_op_kind kind, aero_op_shape shape,
+                                           aero_policy *out, aero_error *err) {
+    aero_err__reset(err);
+    if (!out)
+        return aero_err__set(err, AERO_ERR_PARAM, "resolve needs an output policy");
+    if (aero_err__check_version(err, "aero_policy", out->version, AERO_POLICY_VERSION) != AERO_OK)
+        return AERO_ERR_PARAM;
+    if (!b)
+        b = &AERO_BEHAVIOR_DEFAULT;
+    if (check_chain(b, err) != AERO_OK)
+        return AERO_ERR_PARAM;
     /* Library defaults, used for anything no behavior in the chain sets. */
     aero_settings acc = { 30000, 5000, 0, 0, 1, 0, AERO_REPLICA_SEQUENCE, 0 };
-    resolve_into(&acc, b ? b : &AERO_BEHAVIOR_DEFAULT, kind, shape, 0);
-    aero_policy p;
-    p.total_timeout_ms = (uint32_t)(acc.total_timeout_ms > UINT32_MAX ? UINT32_MAX : acc.total_timeout_ms);
-    p.socket_timeout_ms = (uint32_t)(acc.socket_timeout_ms > UINT32_MAX ? UINT32_MAX : acc.socket_timeout_ms);
-    p.max_retries = (uint32_t)acc.max_retries;
-    p.retry_delay_ms = (uint32_t)acc.retry_delay_ms;
-    p.send_key = acc.send_key > 0;
-    p.durable_delete = acc.durable_delete > 0;
-    p.replica = (aero_replica)acc.replica;
-    p.read_touch_ttl_percent = acc.read_touch_ttl_percent;
-    return p;
+    resolve_into(&acc, b, kind, shape, 0);
+    aero_policy *p = out;
+    p->total_timeout_ms = (uint32_t)(acc.total_timeout_ms > UINT32_MAX ? UINT32_MAX : acc.total_timeout_ms);
+    p->socket_timeout_ms = (uint32_t)(acc.socket_timeout_ms > UINT32_MAX ? UINT32_MAX : acc.socket_timeout_ms);
+    p->max_retries = (uint32_t)acc.max_retries;
+    p->retry_delay_ms = (uint32_t)acc.retry_delay_ms;
+    p->send_key = acc.send_key > 0;
+    p->durable_delete = acc.durable_delete > 0;
+    p->replica = (aero_replica)acc.replica;
+    p->read_touch_ttl_percent = acc.read_touch_ttl_percent;
+    return AERO_OK;
 }

@@ -10,18 +10,6 @@
 #include "proto/info.h"
 #include "write_internal.h"
 
-AERO_API void aero_client_config_init(aero_client_config *cfg) {
-    memset(cfg, 0, sizeof *cfg);
-    cfg->tend_interval_ms = 1000;
-    cfg->connect_timeout_ms = 1000;
-    cfg->min_conns_per_node = 0;
-    cfg->max_conns_per_node = 100;
-    cfg->max_socket_idle_ms = 55000;
-    cfg->max_node_failures = 5;
-    cfg->fail_if_not_connected = true;
-    cfg->log_level = AERO_LOG_INFO;
-}
-
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
 AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_config *cfg, aero_error *err) {
@@ -30,6 +18,8 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
         aero_err__set(err, AERO_ERR_INVALID_HOST, "seed list is empty");
         return NULL;
     }
+    if (cfg && aero_err__check_version(err, "aero_client_config", cfg->version, AERO_CLIENT_CONFIG_VERSION) != AERO_OK)
+        return NULL;
     if (cfg && (cfg->user || cfg->password)) {
         aero_err__set(err, AERO_ERR_UNSUPPORTED_FEATURE,
                       "user/password authentication is not supported by this version of aero");
@@ -81,12 +71,22 @@ AERO_API aero_session *aero_client_create_session(aero_client *client, const aer
         b = &AERO_BEHAVIOR_DEFAULT;
     s->client = client;
     s->behavior_name = b->name;
-    s->read_point = aero_behavior_resolve(b, AERO_OP_READ, AERO_SHAPE_POINT);
-    s->read_batch = aero_behavior_resolve(b, AERO_OP_READ, AERO_SHAPE_BATCH);
-    s->read_query = aero_behavior_resolve(b, AERO_OP_READ, AERO_SHAPE_QUERY);
-    s->write_point = aero_behavior_resolve(b, AERO_OP_WRITE, AERO_SHAPE_POINT);
-    s->write_batch = aero_behavior_resolve(b, AERO_OP_WRITE, AERO_SHAPE_BATCH);
-    s->write_query = aero_behavior_resolve(b, AERO_OP_WRITE, AERO_SHAPE_QUERY);
+    struct {
+        aero_policy *p;
+        aero_op_kind kind;
+        aero_op_shape shape;
+    } slots[] = {
+        { &s->read_point, AERO_OP_READ, AERO_SHAPE_POINT },   { &s->read_batch, AERO_OP_READ, AERO_SHAPE_BATCH },
+        { &s->read_query, AERO_OP_READ, AERO_SHAPE_QUERY },   { &s->write_point, AERO_OP_WRITE, AERO_SHAPE_POINT },
+        { &s->write_batch, AERO_OP_WRITE, AERO_SHAPE_BATCH }, { &s->write_query, AERO_OP_WRITE, AERO_SHAPE_QUERY },
+    };
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+        aero_policy_init(slots[i].p);
+        if (aero_behavior_resolve(b, slots[i].kind, slots[i].shape, slots[i].p, err) != AERO_OK) {
+            free(s); /* the only failure is a behavior of an unknown version, reported by the first resolve */
+            return NULL;
+        }
+    }
     return s;
 }
 

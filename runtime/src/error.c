@@ -1,6 +1,7 @@
 /* error.c - names of status codes and error-report helpers. */
 #include <aero/error.h>
 
+#include <ctype.h>
 #include <string.h>
 
 #include "internal.h"
@@ -121,6 +122,20 @@ aero_status aero_err__set(aero_error *err, aero_status code, const char *fmt, ..
     if (n <= 0)
         snprintf(err->message, sizeof err->message, "%s", aero_status_str(code));
     return code;
+}
+
+aero_status aero_err__check_version(aero_error *err, const char *what, uint32_t version, uint32_t known) {
+    if (version >= 1 && version <= known)
+        return AERO_OK;
+    char macro[64];
+    size_t i = 0;
+    for (; what[i] && i < sizeof macro - 1; i++)
+        macro[i] = (char)toupper((unsigned char)what[i]);
+    macro[i] = '\0';
+    return aero_err__set(err, AERO_ERR_PARAM,
+                         "%s version %u is not supported (this library knows 1 to %u); initialise it with %s_INIT or "
+                         "%s_init()",
+                         what, (unsigned)version, (unsigned)known, macro, what);
 }
 
 void aero_misuse__set(aero_misuse *m, aero_status code, const char *fmt, ...) {

@@ -16,6 +16,13 @@
 aero_status aero_err__set(aero_error *err, aero_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/**
+ * The library side of the versioned-struct rule (aero/common.h): AERO_OK
+ * when 1 <= version <= known, else AERO_ERR_PARAM with the message the rule
+ * gives, naming struct `what` (e.g. "aero_client_config") and both versions.
+ */
+aero_status aero_err__check_version(aero_error *err, const char *what, uint32_t version, uint32_t known);
+
 /** aero_error_reset, inline for the entry points of the hot calls. */
 static inline void aero_err__reset(aero_error *err) {
     if (!err)

@@ -15,11 +15,16 @@
  *
  * A behavior must outlive the sessions created from it only if it is a
  * parent of another behavior still in use; sessions copy what they resolve.
+ *
+ * aero_behavior and aero_policy are versioned structs (the rule is in
+ * common.h): make a behavior with aero_behavior_derive(), AERO_BEHAVIOR_INIT
+ * or aero_behavior_init(), never from a bare `{ ... }` of your own.
  */
 #ifndef AERO_BEHAVIOR_H
 #define AERO_BEHAVIOR_H
 
 #include <aero/common.h>
+#include <aero/error.h>
 
 AERO_BEGIN_DECLS
 
@@ -49,21 +54,38 @@ typedef struct aero_settings {
     int32_t read_touch_ttl_percent; /**< reads: 0 = server default, -1 = never touch, 1..100 */
 } aero_settings;
 
+/** The settings patch that changes nothing, as an initialiser. */
+#define AERO_SETTINGS_INHERIT \
+    { AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT }
+
 /** A Behavior. Transparent so it can live on the stack or in a static. */
 typedef struct aero_behavior {
-    const char *name; /**< not copied; static text in practice */
-    const struct aero_behavior *parent;
+    uint32_t version;                   /**< AERO_BEHAVIOR_VERSION: set by the INIT macro and the functions below */
+    const char *name;                   /**< not copied; static text in practice */
+    const struct aero_behavior *parent; /**< inherited from; NULL for none (the library defaults) */
     aero_settings all;
     aero_settings reads, reads_point, reads_batch, reads_query;
     aero_settings writes, writes_point, writes_batch, writes_query;
 } aero_behavior;
 
+/** Version of aero_behavior these headers describe. */
+#define AERO_BEHAVIOR_VERSION 1
+
+/** A behavior with no name and no parent that changes nothing (every setting inherits). */
+#define AERO_BEHAVIOR_INIT                                                                                      \
+    {                                                                                                           \
+        AERO_BEHAVIOR_VERSION, NULL, NULL, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, \
+            AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT,         \
+            AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT                                                        \
+    }
+
 /** Kinds and shapes of commands, for resolution. */
 typedef enum aero_op_kind { AERO_OP_READ = 0, AERO_OP_WRITE = 1 } aero_op_kind;
 typedef enum aero_op_shape { AERO_SHAPE_POINT = 0, AERO_SHAPE_BATCH = 1, AERO_SHAPE_QUERY = 2 } aero_op_shape;
 
-/** Resolved settings: no field inherits any more. */
+/** Resolved settings: no field inherits any more. A versioned struct the library fills. */
 typedef struct aero_policy {
+    uint32_t version; /**< AERO_POLICY_VERSION: set by the caller (INIT macro / init function) */
     uint32_t total_timeout_ms;
     uint32_t socket_timeout_ms;
     uint32_t max_retries;
@@ -74,6 +96,12 @@ typedef struct aero_policy {
     int32_t read_touch_ttl_percent;
 } aero_policy;
 
+/** Version of aero_policy these headers describe. */
+#define AERO_POLICY_VERSION 1
+/** An empty policy to pass to aero_behavior_resolve(). */
+#define AERO_POLICY_INIT \
+    { AERO_POLICY_VERSION, 0, 0, 0, 0, false, false, AERO_REPLICA_SEQUENCE, 0 }
+
 /**
  * The SDK's Behavior.DEFAULT: total 30 s, socket 5 s, 2 retries for point and
  * batch reads, 5 for queries, 0 for writes (writes are not retried), no
@@ -83,21 +111,45 @@ AERO_API extern const aero_behavior AERO_BEHAVIOR_DEFAULT;
 /** READ_FAST: reads get socket 50 ms, total 200 ms, 3 retries. Child of DEFAULT. */
 AERO_API extern const aero_behavior AERO_BEHAVIOR_READ_FAST;
 
-/** A settings patch that changes nothing. */
-AERO_API aero_settings aero_settings_inherit(void);
+/** A settings patch that changes nothing (AERO_SETTINGS_INHERIT). */
+static inline aero_settings aero_settings_inherit(void) {
+    const aero_settings s = AERO_SETTINGS_INHERIT;
+    return s;
+}
+
+/** Fill `b` with AERO_BEHAVIOR_INIT (compiled into the caller, see common.h). */
+static inline void aero_behavior_init(aero_behavior *b) {
+    const aero_behavior init = AERO_BEHAVIOR_INIT;
+    *b = init;
+}
 
 /**
  * derive_with_changes: a child of `parent` named `name` that changes nothing
  * yet; set the fields you want on the returned struct. `parent` must outlive
  * the child.
  */
-AERO_API aero_behavior aero_behavior_derive(const aero_behavior *parent, const char *name);
+static inline aero_behavior aero_behavior_derive(const aero_behavior *parent, const char *name) {
+    aero_behavior b = AERO_BEHAVIOR_INIT;
+    b.name = name;
+    b.parent = parent;
+    return b;
+}
+
+/** Fill `p` with AERO_POLICY_INIT. */
+static inline void aero_policy_init(aero_policy *p) {
+    const aero_policy init = AERO_POLICY_INIT;
+    *p = init;
+}
 
 /**
- * Resolve the settings for one kind and shape: the parent chain first, then
- * all -> reads|writes -> the shape, most specific last.
+ * Resolve the settings for one kind and shape into `out` (whose version the
+ * caller set, see aero_policy_init()): the parent chain first, then
+ * all -> reads|writes -> the shape, most specific last. `b` NULL means
+ * AERO_BEHAVIOR_DEFAULT. AERO_ERR_PARAM when `out` is NULL or of an unknown
+ * version, or when `b` or one of its parents is of an unknown version.
  */
-AERO_API aero_policy aero_behavior_resolve(const aero_behavior *b, aero_op_kind kind, aero_op_shape shape);
+AERO_API aero_status aero_behavior_resolve(const aero_behavior *b, aero_op_kind kind, aero_op_shape shape,
+                                           aero_policy *out, aero_error *err);
 
 AERO_END_DECLS
 

@@ -35,32 +35,47 @@ typedef enum aero_log_level {
 /** Log callback: called from the tend thread or command threads. */
 typedef void (*aero_log_fn)(aero_log_level level, const char *message, void *udata);
 
-/** Cluster-wide settings. Initialise with aero_client_config_init(). */
+/**
+ * Cluster-wide settings. A versioned struct (the rule is in common.h):
+ * initialise it with AERO_CLIENT_CONFIG_INIT or aero_client_config_init(),
+ * then change the members you need.
+ */
 typedef struct aero_client_config {
+    uint32_t version;            /**< AERO_CLIENT_CONFIG_VERSION: set by the INIT macro / init function */
     uint32_t tend_interval_ms;   /**< cluster tend period, default 1000 */
     uint32_t connect_timeout_ms; /**< seed and tend connects, default 1000 */
     uint32_t min_conns_per_node; /**< kept open per node, default 0 */
     uint32_t max_conns_per_node; /**< hard cap per node, default 100 */
     uint32_t max_socket_idle_ms; /**< idle pooled sockets are closed after this, default 55000 */
     uint32_t max_node_failures;  /**< consecutive tend failures before a node is dropped, default 5 */
-    const char *cluster_name;    /**< if set, every node must report this name */
+    const char *cluster_name;    /**< if set, every node must report this name (default NULL) */
     const char *user;            /**< reserved: authentication is not supported yet; must be NULL */
     const char *password;        /**< reserved; must be NULL */
     bool fail_if_not_connected;  /**< connect fails when no seed answers (default true) */
     aero_log_fn log;             /**< NULL (default) logs nothing */
-    void *log_udata;
-    aero_log_level log_level; /**< most verbose level passed to `log`, default INFO */
+    void *log_udata;             /**< passed to `log`, default NULL */
+    aero_log_level log_level;    /**< most verbose level passed to `log`, default INFO */
 } aero_client_config;
 
-/** Fill `cfg` with the defaults above. */
-AERO_API void aero_client_config_init(aero_client_config *cfg);
+/** Version of aero_client_config these headers describe. */
+#define AERO_CLIENT_CONFIG_VERSION 1
+
+/** The defaults above, as an initialiser: `aero_client_config cfg = AERO_CLIENT_CONFIG_INIT;` */
+#define AERO_CLIENT_CONFIG_INIT \
+    { AERO_CLIENT_CONFIG_VERSION, 1000, 1000, 0, 100, 55000, 5, NULL, NULL, NULL, true, NULL, NULL, AERO_LOG_INFO }
+
+/** Fill `cfg` with AERO_CLIENT_CONFIG_INIT (compiled into the caller, see common.h). */
+static inline void aero_client_config_init(aero_client_config *cfg) {
+    const aero_client_config defaults = AERO_CLIENT_CONFIG_INIT;
+    *cfg = defaults;
+}
 
 /**
  * Connect from a seed list "host:port[,host:port...]" (IPv6 as [addr]:port;
  * a missing port means 3000). `cfg` may be NULL for the defaults; it is
  * copied. Discovers the cluster and starts the tend thread.
- * Returns NULL and fills `err` on failure (AERO_ERR_INVALID_HOST for a bad
- * seed string, AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers,
+ * Returns NULL and fills `err` on failure (AERO_ERR_PARAM for a config of
+ * an unknown version, AERO_ERR_INVALID_HOST for a bad seed string, AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers,
  * AERO_ERR_UNSUPPORTED_FEATURE when a user or password is configured:
  * Enterprise authentication is not implemented yet, and a client that
  * silently ignored credentials would be worse than one that says so).

@@ -6,8 +6,8 @@
  * errors it returned. Cheap enough to call every second from a monitoring
  * thread; safe to call from any thread while commands run.
  *
- *     aero_cluster_stats st;
- *     if (aero_client_stats(client, &st) == AERO_OK)
+ *     aero_cluster_stats st = AERO_CLUSTER_STATS_INIT;
+ *     if (aero_client_stats(client, &st, &err) == AERO_OK)
  *         printf("%u nodes, %llu connections in use\n", st.n_nodes,
  *                (unsigned long long)st.conns_in_use);
  */
@@ -43,8 +43,13 @@ typedef struct aero_error_count {
     uint64_t count;
 } aero_error_count;
 
-/** Cluster statistics. Plain data, caller-owned (it is a few kilobytes). */
+/**
+ * Cluster statistics. Plain data, caller-owned (it is a few kilobytes). A
+ * versioned struct the library fills (the rule is in common.h): set it up
+ * with AERO_CLUSTER_STATS_INIT or aero_cluster_stats_init() before the call.
+ */
 typedef struct aero_cluster_stats {
+    uint32_t version;      /**< AERO_CLUSTER_STATS_VERSION: set by the caller, kept by the call */
     uint32_t n_nodes;      /**< active nodes */
     uint32_t n_node_stats; /**< entries filled in `nodes` (<= AERO_STATS_MAX_NODES) */
     aero_node_stats nodes[AERO_STATS_MAX_NODES];
@@ -61,11 +66,25 @@ typedef struct aero_cluster_stats {
     uint64_t tend_errors;   /**< failed tend requests */
 } aero_cluster_stats;
 
+/** Version of aero_cluster_stats these headers describe. */
+#define AERO_CLUSTER_STATS_VERSION 1
+
+/** Empty statistics of this version, ready for aero_client_stats(). */
+#define AERO_CLUSTER_STATS_INIT \
+    { AERO_CLUSTER_STATS_VERSION, 0, 0, { { "", "", 0, 0, 0, 0, 0, 0, 0 } }, 0, 0, 0, 0, 0, { { 0, 0 } }, 0, 0, 0, 0 }
+
+/** Fill `st` with AERO_CLUSTER_STATS_INIT (compiled into the caller, see common.h). */
+static inline void aero_cluster_stats_init(aero_cluster_stats *st) {
+    static const aero_cluster_stats init = AERO_CLUSTER_STATS_INIT;
+    *st = init;
+}
+
 /**
- * Fill `out` with a snapshot of the client's cluster statistics.
- * AERO_ERR_PARAM if client or out is NULL.
+ * Fill `out` (whose version the caller set) with a snapshot of the client's
+ * cluster statistics. AERO_ERR_PARAM if client or out is NULL or out is of
+ * an unknown version.
  */
-AERO_API aero_status aero_client_stats(aero_client *client, aero_cluster_stats *out);
+AERO_API aero_status aero_client_stats(aero_client *client, aero_cluster_stats *out, aero_error *err);
 
 AERO_END_DECLS
 

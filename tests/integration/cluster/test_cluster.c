@@ -80,9 +80,10 @@ static aero_testserver *start_cluster(unsigned rf) {
 static bool wait_nodes(aero_client *c, uint32_t nodes, uint32_t rf, unsigned max_ms, unsigned *took_ms) {
     uint64_t t0 = now_ms();
     aero_cluster_stats *st = malloc(sizeof *st);
+    aero_cluster_stats_init(st);
     bool ok = false;
     while (!ok && now_ms() - t0 <= max_ms) {
-        if (aero_client_stats(c, st) == AERO_OK && st->n_nodes == nodes) {
+        if (aero_client_stats(c, st, NULL) == AERO_OK && st->n_nodes == nodes) {
             uint32_t parts = 0;
             bool each = true;
             for (uint32_t i = 0; i < st->n_node_stats; i++) {
@@ -118,7 +119,8 @@ static void test_discovery_from_one_seed(void **state) {
     aero_client *c = aero_client_connect(seed, &cfg, &err);
     assert_non_null(c);
     aero_cluster_stats *st = calloc(1, sizeof *st);
-    assert_int_equal(aero_client_stats(c, st), AERO_OK);
+    aero_cluster_stats_init(st);
+    assert_int_equal(aero_client_stats(c, st, &err), AERO_OK);
     if (ts) {
         /* one seed is enough: the other two came from peers, with the whole map */
         assert_int_equal(st->n_nodes, N_NODES);
@@ -132,8 +134,11 @@ static void test_discovery_from_one_seed(void **state) {
     } else {
         assert_true(st->n_nodes >= 1);
     }
-    assert_int_equal(aero_client_stats(NULL, st), AERO_ERR_PARAM);
-    assert_int_equal(aero_client_stats(c, NULL), AERO_ERR_PARAM);
+    assert_int_equal(aero_client_stats(NULL, st, &err), AERO_ERR_PARAM);
+    assert_int_equal(aero_client_stats(c, NULL, &err), AERO_ERR_PARAM);
+    st->version = AERO_CLUSTER_STATS_VERSION + 1; /* from newer headers: refused, not overrun */
+    assert_int_equal(aero_client_stats(c, st, &err), AERO_ERR_PARAM);
+    assert_non_null(strstr(err.message, "aero_cluster_stats version 2 is not supported"));
     free(st);
     aero_client_close(c);
     aero_testserver_stop(ts);
@@ -161,7 +166,8 @@ static void test_load_reaches_every_node(void **state) {
         assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
     }
     aero_cluster_stats *st = calloc(1, sizeof *st);
-    assert_int_equal(aero_client_stats(c, st), AERO_OK);
+    aero_cluster_stats_init(st);
+    assert_int_equal(aero_client_stats(c, st, &err), AERO_OK);
     assert_int_equal(st->n_nodes, N_NODES);
     /* keys hash over all partitions: each node got commands on its own connections */
     for (uint32_t i = 0; i < st->n_node_stats; i++) {
@@ -316,7 +322,8 @@ static void test_node_stop_start_under_load(void **state) {
     assert_true(acked > 100);
 
     aero_cluster_stats *st = calloc(1, sizeof *st);
-    assert_int_equal(aero_client_stats(c, st), AERO_OK);
+    aero_cluster_stats_init(st);
+    assert_int_equal(aero_client_stats(c, st, &err), AERO_OK);
     assert_int_equal(st->n_nodes, N_NODES);
     assert_true(st->nodes_removed >= 1);
     assert_true(st->nodes_added >= N_NODES + 1);

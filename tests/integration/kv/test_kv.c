@@ -306,6 +306,20 @@ static void test_every_type_round_trips(void **state) {
     del(state, &k);
 }
 
+/* A session from a behavior of an unknown version (common.h) is refused; a derived one works. */
+static void test_session_refuses_unknown_behavior_version(void **state) {
+    aero_error err;
+    aero_behavior b = aero_behavior_derive(&AERO_BEHAVIOR_DEFAULT, "versioned");
+    aero_session *s = aero_client_create_session(ENV->client, &b, &err);
+    assert_non_null(s);
+    assert_int_equal(err.code, AERO_OK);
+    aero_session_free(s);
+    b.version = AERO_BEHAVIOR_VERSION + 1;
+    assert_null(aero_client_create_session(ENV->client, &b, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
+    assert_non_null(strstr(err.message, "aero_behavior version 2 is not supported"));
+}
+
 static void test_projection_and_header(void **state) {
     aero_key k = it_key(ENV, "proj");
     del(state, &k);
@@ -473,6 +487,7 @@ int main(void) {
         cmocka_unit_test(test_point_read_stream_semantics),
         cmocka_unit_test(test_batch_keys_in_order),
         cmocka_unit_test(test_int_and_blob_keys),
+        cmocka_unit_test(test_session_refuses_unknown_behavior_version),
     };
     return cmocka_run_group_tests_name("kv", tests, it_setup, it_teardown);
 }

@@ -17,24 +17,33 @@ static void hex(const uint8_t *d, size_t n, char *out) {
         sprintf(out + 2 * i, "%02x", d[i]);
 }
 
+/* aero_behavior_resolve() into a fresh policy, which must succeed. */
+static aero_policy resolve(const aero_behavior *b, aero_op_kind kind, aero_op_shape shape) {
+    aero_policy p = AERO_POLICY_INIT;
+    aero_error err;
+    assert_int_equal(aero_behavior_resolve(b, kind, shape, &p, &err), AERO_OK);
+    assert_int_equal(p.version, AERO_POLICY_VERSION);
+    return p;
+}
+
 static void test_default_behavior_matches_sdk(void **state) {
     (void)state;
-    aero_policy rp = aero_behavior_resolve(&AERO_BEHAVIOR_DEFAULT, AERO_OP_READ, AERO_SHAPE_POINT);
+    aero_policy rp = resolve(&AERO_BEHAVIOR_DEFAULT, AERO_OP_READ, AERO_SHAPE_POINT);
     assert_int_equal(rp.total_timeout_ms, 30000);
     assert_int_equal(rp.socket_timeout_ms, 5000);
     assert_int_equal(rp.max_retries, 2);
     assert_true(rp.send_key);
     assert_false(rp.durable_delete);
     assert_int_equal(rp.replica, AERO_REPLICA_SEQUENCE);
-    aero_policy qp = aero_behavior_resolve(&AERO_BEHAVIOR_DEFAULT, AERO_OP_READ, AERO_SHAPE_QUERY);
+    aero_policy qp = resolve(&AERO_BEHAVIOR_DEFAULT, AERO_OP_READ, AERO_SHAPE_QUERY);
     assert_int_equal(qp.max_retries, 5);
-    aero_policy wp = aero_behavior_resolve(&AERO_BEHAVIOR_DEFAULT, AERO_OP_WRITE, AERO_SHAPE_POINT);
+    aero_policy wp = resolve(&AERO_BEHAVIOR_DEFAULT, AERO_OP_WRITE, AERO_SHAPE_POINT);
     assert_int_equal(wp.max_retries, 0); /* writes are not retried */
-    aero_policy fast = aero_behavior_resolve(&AERO_BEHAVIOR_READ_FAST, AERO_OP_READ, AERO_SHAPE_POINT);
+    aero_policy fast = resolve(&AERO_BEHAVIOR_READ_FAST, AERO_OP_READ, AERO_SHAPE_POINT);
     assert_int_equal(fast.total_timeout_ms, 200);
     assert_int_equal(fast.socket_timeout_ms, 50);
     assert_int_equal(fast.max_retries, 3);
-    aero_policy fast_w = aero_behavior_resolve(&AERO_BEHAVIOR_READ_FAST, AERO_OP_WRITE, AERO_SHAPE_POINT);
+    aero_policy fast_w = resolve(&AERO_BEHAVIOR_READ_FAST, AERO_OP_WRITE, AERO_SHAPE_POINT);
     assert_int_equal(fast_w.total_timeout_ms, 30000); /* only reads changed */
 }
 
@@ -48,17 +57,17 @@ static void test_derive_layers_most_specific_last(void **state) {
     b.writes.durable_delete = 1;
     aero_behavior child = aero_behavior_derive(&b, "child");
     child.writes_point.max_retries = 4;
-    aero_policy p = aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT);
+    aero_policy p = resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT);
     assert_int_equal(p.total_timeout_ms, 500);
     assert_false(p.send_key);
-    p = aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_BATCH);
+    p = resolve(&child, AERO_OP_READ, AERO_SHAPE_BATCH);
     assert_int_equal(p.total_timeout_ms, 800);
-    p = aero_behavior_resolve(&child, AERO_OP_WRITE, AERO_SHAPE_POINT);
+    p = resolve(&child, AERO_OP_WRITE, AERO_SHAPE_POINT);
     assert_int_equal(p.total_timeout_ms, 1000);
     assert_true(p.durable_delete);
     assert_int_equal(p.max_retries, 4);
     /* the parent's writes_non_retryable setting (0 retries) still applies to other shapes */
-    p = aero_behavior_resolve(&child, AERO_OP_WRITE, AERO_SHAPE_BATCH);
+    p = resolve(&child, AERO_OP_WRITE, AERO_SHAPE_BATCH);
     assert_int_equal(p.max_retries, 0);
 }
 
@@ -166,6 +175,46 @@ static void test_builders_tolerate_null(void **state) {
     assert_int_equal(err.code, AERO_ERR_UNSUPPORTED_FEATURE);
 }
 
+/* The versioned-struct rule (common.h): unknown versions are refused by name, known ones work. */
+static void test_unknown_struct_versions_are_refused(void **state) {
+    (void)state;
+    aero_error err;
+    aero_client_config cfg = AERO_CLIENT_CONFIG_INIT;
+    assert_int_equal(cfg.version, AERO_CLIENT_CONFIG_VERSION);
+    assert_int_equal(cfg.max_conns_per_node, 100);
+    assert_true(cfg.fail_if_not_connected);
+    cfg.version = AERO_CLIENT_CONFIG_VERSION + 1;
+    assert_null(aero_client_connect("127.0.0.1:1", &cfg, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
+    assert_non_null(strstr(err.message, "aero_client_config version 2 is not supported"));
+    assert_non_null(strstr(err.message, "AERO_CLIENT_CONFIG_INIT"));
+    cfg.version = 0; /* a struct filled by hand, without INIT */
+    assert_null(aero_client_connect("127.0.0.1:1", &cfg, &err));
+    assert_non_null(strstr(err.message, "aero_client_config version 0"));
+
+    aero_behavior parent = aero_behavior_derive(&AERO_BEHAVIOR_DEFAULT, "parent");
+    aero_behavior child = aero_behavior_derive(&parent, "child");
+    aero_policy p;
+    aero_policy_init(&p);
+    assert_int_equal(aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT, &p, &err), AERO_OK);
+    assert_int_equal(p.max_retries, 2);
+    parent.version = 99; /* a parent anywhere in the chain is checked */
+    assert_int_equal(aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT, &p, &err), AERO_ERR_PARAM);
+    assert_non_null(strstr(err.message, "aero_behavior version 99 is not supported (this library knows 1 to 1)"));
+    parent.version = AERO_BEHAVIOR_VERSION;
+    p.version = 0;
+    assert_int_equal(aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT, &p, &err), AERO_ERR_PARAM);
+    assert_non_null(strstr(err.message, "aero_policy version 0"));
+    assert_int_equal(aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT, NULL, &err), AERO_ERR_PARAM);
+
+    aero_behavior blank;
+    aero_behavior_init(&blank);
+    assert_null(blank.parent);
+    assert_int_equal(blank.reads.max_retries, AERO_INHERIT);
+    assert_null(aero_client_create_session(NULL, &blank, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_behavior_matches_sdk),
@@ -175,6 +224,7 @@ int main(void) {
         cmocka_unit_test(test_value_rendering_like_the_sdk),
         cmocka_unit_test(test_status_names),
         cmocka_unit_test(test_builders_tolerate_null),
+        cmocka_unit_test(test_unknown_struct_versions_are_refused),
     };
     return cmocka_run_group_tests_name("runtime", tests, NULL, NULL);
 }
