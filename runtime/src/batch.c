@@ -117,7 +117,7 @@ static aero_status run_node(aero_session *s, const aero_policy *p, aero_node *no
         }
         st = aero_record__decode(scratch, &m, err);
         if (st == AERO_OK)
-            st = aero_record_copy(&rows[i], scratch);
+            st = aero_record_copy(&rows[i], scratch, err);
         if (st != AERO_OK)
             break;
         rows[i].key = keys[i];

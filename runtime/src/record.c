@@ -177,43 +177,49 @@ AERO_API const aero_value *aero_record_map(const aero_record *rec, const char *n
     return typed(rec, name, AERO_MAP);
 }
 
-static aero_status get_typed(const aero_record *rec, const char *name, aero_type t, const aero_value **out) {
+static aero_status get_typed(const aero_record *rec, const char *name, aero_type t, const aero_value **out,
+                             aero_error *err) {
+    aero_err__reset(err);
+    if (!out)
+        return aero_err__set(err, AERO_ERR_PARAM, "typed getter needs an output");
     const aero_value *v = aero_record_get(rec, name);
     if (!v)
-        return AERO_ERR_BIN_NOT_FOUND;
+        return aero_err__set(err, AERO_ERR_BIN_NOT_FOUND, "bin '%s' not found", name ? name : "(null)");
     if (v->type != t)
-        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+        return aero_err__set(err, AERO_ERR_BIN_INCOMPATIBLE_TYPE, "bin '%s' is %s, not %s", name,
+                             aero_type_str(v->type), aero_type_str(t));
     *out = v;
     return AERO_OK;
 }
 
-AERO_API aero_status aero_record_get_int(const aero_record *rec, const char *name, int64_t *out) {
+AERO_API aero_status aero_record_get_int(const aero_record *rec, const char *name, int64_t *out, aero_error *err) {
     const aero_value *v;
-    aero_status st = get_typed(rec, name, AERO_INT, &v);
+    aero_status st = get_typed(rec, name, AERO_INT, out ? &v : NULL, err);
     if (st == AERO_OK)
         *out = v->v.i;
     return st;
 }
 
-AERO_API aero_status aero_record_get_double(const aero_record *rec, const char *name, double *out) {
+AERO_API aero_status aero_record_get_double(const aero_record *rec, const char *name, double *out, aero_error *err) {
     const aero_value *v;
-    aero_status st = get_typed(rec, name, AERO_DOUBLE, &v);
+    aero_status st = get_typed(rec, name, AERO_DOUBLE, out ? &v : NULL, err);
     if (st == AERO_OK)
         *out = v->v.d;
     return st;
 }
 
-AERO_API aero_status aero_record_get_bool(const aero_record *rec, const char *name, bool *out) {
+AERO_API aero_status aero_record_get_bool(const aero_record *rec, const char *name, bool *out, aero_error *err) {
     const aero_value *v;
-    aero_status st = get_typed(rec, name, AERO_BOOL, &v);
+    aero_status st = get_typed(rec, name, AERO_BOOL, out ? &v : NULL, err);
     if (st == AERO_OK)
         *out = v->v.b;
     return st;
 }
 
-AERO_API aero_status aero_record_get_str(const aero_record *rec, const char *name, const char **out, size_t *len) {
+AERO_API aero_status aero_record_get_str(const aero_record *rec, const char *name, const char **out, size_t *len,
+                                         aero_error *err) {
     const aero_value *v;
-    aero_status st = get_typed(rec, name, AERO_STR, &v);
+    aero_status st = get_typed(rec, name, AERO_STR, out ? &v : NULL, err);
     if (st == AERO_OK) {
         *out = v->v.str.ptr;
         if (len)
@@ -314,9 +320,7 @@ static aero_status copy_value(aero_arena *a, aero_value *dst, const aero_value *
     return AERO_OK;
 }
 
-AERO_API aero_status aero_record_copy(aero_record *dst, const aero_record *src) {
-    if (!dst || !src || dst == src)
-        return AERO_ERR_PARAM;
+static aero_status copy_record(aero_record *dst, const aero_record *src) {
     aero_record__clear(dst);
     if (!dst->store_.arena && !(dst->store_.arena = aero_arena__new()))
         return AERO_ERR_NO_MEMORY;
@@ -342,5 +346,17 @@ AERO_API aero_status aero_record_copy(aero_record *dst, const aero_record *src) 
             return st;
     }
     dst->n_bins = src->n_bins;
+    return AERO_OK;
+}
+
+AERO_API aero_status aero_record_copy(aero_record *dst, const aero_record *src, aero_error *err) {
+    aero_err__reset(err);
+    if (!dst || !src || dst == src)
+        return aero_err__set(err, AERO_ERR_PARAM, "record copy needs two distinct records");
+    aero_status st = copy_record(dst, src);
+    if (st != AERO_OK)
+        return aero_err__set(err, st,
+                             st == AERO_ERR_NO_MEMORY ? "out of memory copying a record"
+                                                      : "record values nest deeper than 64 levels");
     return AERO_OK;
 }

@@ -65,7 +65,7 @@ AERO_API aero_status aero_stream_collect(aero_stream *st, aero_record **out, siz
             cap = nc;
         }
         aero_record_init(&arr[len]);
-        if (aero_record_copy(&arr[len], r) != AERO_OK) {
+        if (aero_record_copy(&arr[len], r, NULL) != AERO_OK) {
             aero_records_free(arr, len + 1);
             return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory collecting rows");
         }

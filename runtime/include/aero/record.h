@@ -83,13 +83,16 @@ AERO_API const aero_value *aero_record_list(const aero_record *rec, const char *
 AERO_API const aero_value *aero_record_map(const aero_record *rec, const char *name);
 
 /**
- * Typed getters that tell a missing bin from a wrong type:
- * AERO_OK, AERO_ERR_BIN_NOT_FOUND, or AERO_ERR_BIN_INCOMPATIBLE_TYPE.
+ * Typed getters that tell a missing bin from a wrong type: AERO_OK,
+ * AERO_ERR_BIN_NOT_FOUND ("bin 'x' not found"), AERO_ERR_BIN_INCOMPATIBLE_TYPE
+ * ("bin 'x' is string, not int") or AERO_ERR_PARAM (NULL out). `*out` is left
+ * alone on failure; `err` may be NULL. A string is owned by the record.
  */
-AERO_API aero_status aero_record_get_int(const aero_record *rec, const char *name, int64_t *out);
-AERO_API aero_status aero_record_get_double(const aero_record *rec, const char *name, double *out);
-AERO_API aero_status aero_record_get_bool(const aero_record *rec, const char *name, bool *out);
-AERO_API aero_status aero_record_get_str(const aero_record *rec, const char *name, const char **out, size_t *len);
+AERO_API aero_status aero_record_get_int(const aero_record *rec, const char *name, int64_t *out, aero_error *err);
+AERO_API aero_status aero_record_get_double(const aero_record *rec, const char *name, double *out, aero_error *err);
+AERO_API aero_status aero_record_get_bool(const aero_record *rec, const char *name, bool *out, aero_error *err);
+AERO_API aero_status aero_record_get_str(const aero_record *rec, const char *name, const char **out, size_t *len,
+                                         aero_error *err);
 
 /**
  * Render the bins like the SDK prints record.bins:
@@ -99,9 +102,10 @@ AERO_API size_t aero_record_format_bins(const aero_record *rec, char *buf, size_
 
 /**
  * Deep-copy `src` into `dst` (an initialised record), so the copy outlives the
- * stream or buffer `src` came from.
+ * stream or buffer `src` came from. Errors: AERO_ERR_PARAM (NULL or the same
+ * record twice, values nested deeper than 64 levels), AERO_ERR_NO_MEMORY.
  */
-AERO_API aero_status aero_record_copy(aero_record *dst, const aero_record *src);
+AERO_API aero_status aero_record_copy(aero_record *dst, const aero_record *src, aero_error *err);
 
 AERO_END_DECLS
 

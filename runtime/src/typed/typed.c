@@ -452,7 +452,7 @@ aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, c
         results[i] = row->result;
         if (row->result != AERO_OK)
             continue;
-        results[i] = aero_record_copy(&holders[i], row);
+        results[i] = aero_record_copy(&holders[i], row, NULL);
         if (results[i] == AERO_OK)
             results[i] = decode(r, &holders[i], NULL, 0, (char *)objs + i * r->size, &row_err);
     }

@@ -300,8 +300,9 @@ static void test_every_type_round_trips(void **state) {
     assert_int_equal(mv->v.map.count, 2);
     assert_string_equal(aero_record_geojson(&r, "g"), geo);
     int64_t iv;
-    assert_int_equal(aero_record_get_int(&r, "s", &iv), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
-    assert_int_equal(aero_record_get_int(&r, "nope", &iv), AERO_ERR_BIN_NOT_FOUND);
+    assert_int_equal(aero_record_get_int(&r, "s", &iv, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
+    assert_string_equal(err.message, "bin 's' is string, not int");
+    assert_int_equal(aero_record_get_int(&r, "nope", &iv, NULL), AERO_ERR_BIN_NOT_FOUND);
     aero_record_dispose(&r);
     del(state, &k);
 }

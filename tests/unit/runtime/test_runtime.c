@@ -215,6 +215,28 @@ static void test_unknown_struct_versions_are_refused(void **state) {
     assert_int_equal(err.code, AERO_ERR_PARAM);
 }
 
+static void test_record_calls_fill_the_error(void **state) {
+    (void)state;
+    aero_error err;
+    aero_record r, copy;
+    aero_record_init(&r);
+    aero_record_init(&copy);
+    int64_t iv = 7;
+    assert_int_equal(aero_record_get_int(&r, "age", &iv, &err), AERO_ERR_BIN_NOT_FOUND);
+    assert_int_equal(err.code, AERO_ERR_BIN_NOT_FOUND);
+    assert_string_equal(err.message, "bin 'age' not found");
+    assert_int_equal(iv, 7);
+    assert_int_equal(aero_record_get_int(&r, "age", NULL, &err), AERO_ERR_PARAM);
+    assert_int_equal(aero_record_copy(&r, &r, &err), AERO_ERR_PARAM);
+    assert_int_equal(err.code, AERO_ERR_PARAM);
+    r.generation = 3;
+    assert_int_equal(aero_record_copy(&copy, &r, &err), AERO_OK);
+    assert_int_equal(err.code, AERO_OK);
+    assert_int_equal(copy.generation, 3);
+    aero_record_dispose(&copy);
+    aero_record_dispose(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_behavior_matches_sdk),
@@ -225,6 +247,7 @@ int main(void) {
         cmocka_unit_test(test_status_names),
         cmocka_unit_test(test_builders_tolerate_null),
         cmocka_unit_test(test_unknown_struct_versions_are_refused),
+        cmocka_unit_test(test_record_calls_fill_the_error),
     };
     return cmocka_run_group_tests_name("runtime", tests, NULL, NULL);
 }
