@@ -12,10 +12,11 @@
  * Ownership: aero_ael_compile() returns a new expression; free it with
  * aero_expr_free(). Builders that take an aero_expr copy its bytes.
  *
- * The language is the SDK's (see ael.md); the bytes match the SDK's for the
- * same text, including its type inference (an untyped `$.x` takes its type
- * from the other side of a comparison, INT by default). Deliberate choices
- * where the SDK is quirky (ael.md 2.13):
+ * The language is the SDK's, described as aero implements it in docs/ael.md;
+ * the bytes match the SDK's for the same text, including its type inference
+ * (an untyped `$.x` takes its type from the other side of a comparison, INT
+ * by default; docs/ael.md section 3). Deliberate choices where the SDK is
+ * quirky (docs/ael.md section 10):
  *   - kept for byte compatibility: memorySize()/recordSize() compile to
  *     device_size(); `$.x.asInt()` reads x as a float bin; `$.m.count()`
  *     without `{}` is list_size; a CDT path right of `in` reads a STRING;
@@ -26,7 +27,8 @@
  *     argument (the server's "up to infinity"), as the Java and Rust clients
  *     encode them;
  *   - a multi-value read with return EXISTS (e.g. `in`) has result type BOOL.
- * Messages start with "line:col: "; syntax errors read "mismatched input 'x'".
+ * Messages start with "line:col: "; syntax errors read "mismatched input 'x'"
+ * (docs/ael.md section 9 lists what is refused).
  * Reentrant: no global state; safe to call from many threads.
  */
 #ifndef AERO_AEL_H
@@ -41,8 +43,10 @@ typedef struct aero_expr aero_expr;
 
 /**
  * Parse, type-check and encode AEL `text`. Placeholders ?0..?N-1 take the
- * values in `args` (may be NULL when n_args is 0). On failure returns NULL and
- * fills err with AERO_ERR_AEL and a message "line:col: what is wrong".
+ * values in `args`, which may be NULL when n_args is 0 (docs/ael.md
+ * section 8). Returns a new expression (free with aero_expr_free()); on
+ * failure NULL, with err filled: AERO_ERR_AEL and a message
+ * "line:col: what is wrong", or AERO_ERR_NO_MEMORY.
  */
 AERO_API aero_expr *aero_ael_compile(const char *text, const aero_value *args, size_t n_args, aero_error *err);
 
@@ -56,9 +60,9 @@ AERO_API aero_expr *aero_expr_from_bytes(const uint8_t *bytes, size_t len);
 AERO_API void aero_expr_free(aero_expr *expr);
 
 /**
- * Parse a CDT path such as "$.listBin.[0].key" (ael.md 2.11) into its bin
- * name and CDT context: the msgpack array [ctx_type, value, ...] that CDT
- * operations put in front of their op (protocol.md 9.3). Parts map to
+ * Parse a CDT path such as "$.listBin.[0].key" (docs/ael.md section 5.3)
+ * into its bin name and CDT context: the msgpack array [ctx_type, value, ...]
+ * that list and map operations put in front of their op. Parts map to
  * list_index 0x10, list_rank 0x11, list_value 0x13, map_index 0x20,
  * map_rank 0x21, map_key 0x22, map_value 0x23. `bin` receives the bin name
  * (NUL-terminated, truncated to bin_size - 1). On success *ctx is a malloc'd
@@ -72,7 +76,8 @@ AERO_API aero_status aero_ael_parse_ctx(const char *path, char *bin, size_t bin_
 
 /**
  * Types of AEL values and template slots: the server's expression result
- * types (protocol.md 8.1), plus AERO_AEL_ANY for "not declared / unknown".
+ * types (docs/ael.md section 3), plus AERO_AEL_ANY for "not declared /
+ * unknown".
  */
 typedef enum aero_ael_type {
     AERO_AEL_NIL = 0,

@@ -16,7 +16,7 @@
  *     aero_expr_free(e);
  *
  * The result is the same wire expression aero_ael_compile() produces for the
- * equivalent AEL (protocol.md 8). Nothing is type-checked here: the server
+ * equivalent AEL (docs/ael.md). Nothing is type-checked here: the server
  * rejects ill-typed expressions with PARAMETER_ERROR. Variadic constructors
  * take the number of arguments first. Strings are copied.
  */

@@ -13,7 +13,8 @@
  * not own the partition is served as if the server proxied it; a scan or
  * query answers 11 (PARTITION_DONE) for partitions the node does not master,
  * as a real node does. Secondary indexes are created with the usual
- * sindex-create info command. See tools/testserver/README.md for coverage.
+ * sindex-create info command. docs/testserver.md describes what it
+ * simulates, its fault injection and its limits.
  *
  *     aero_error err;
  *     aero_testserver *ts = aero_testserver_start(NULL, &err);   // 1 node, ns "test"
