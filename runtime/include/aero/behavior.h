@@ -11,7 +11,7 @@
  *     fast.reads.total_timeout_ms = 200;
  *     fast.reads.socket_timeout_ms = 50;
  *     fast.reads.max_retries = 3;
- *     aero_session *s = aero_client_create_session(client, &fast);
+ *     aero_session *s = aero_client_create_session(client, &fast, &err);
  *
  * A behavior must outlive the sessions created from it only if it is a
  * parent of another behavior still in use; sessions copy what they resolve.
