@@ -75,7 +75,8 @@ static inline void aero_client_config_init(aero_client_config *cfg) {
  * a missing port means 3000). `cfg` may be NULL for the defaults; it is
  * copied. Discovers the cluster and starts the tend thread.
  * Returns NULL and fills `err` on failure (AERO_ERR_PARAM for a config of
- * an unknown version, AERO_ERR_INVALID_HOST for a bad seed string, AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers,
+ * an unknown version, AERO_ERR_INVALID_HOST for a bad seed string,
+ * AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers,
  * AERO_ERR_UNSUPPORTED_FEATURE when a user or password is configured:
  * Enterprise authentication is not implemented yet, and a client that
  * silently ignored credentials would be worse than one that says so).
