@@ -17,7 +17,9 @@
 #include "ael/ael_ast.h"
 #include "ael/ael_typed.h"
 #include "internal.h"
+#include "proto/cdt_ops.h"
 #include "proto/msgpack.h"
+#include "proto/wire.h"
 
 /* ---- context helpers (used by the parser, checker and encoder) ---- */
 
@@ -439,7 +441,7 @@ aero_status ael__pack_slot(aero_buf *b, uint8_t type, const aero_value *v, uint1
         return AERO_OK;
     }
     if (type == AERO_AEL_GEO) {
-        aero_mp__pack_particle_str(b, 0x17, v->v.str.ptr, v->v.str.len);
+        aero_mp__pack_particle_str(b, AERO_PT_GEOJSON, v->v.str.ptr, v->v.str.len);
         return AERO_OK;
     }
     aero_status st = aero_mp__pack_value(b, v);
@@ -492,13 +494,13 @@ out:
 
 static uint8_t ctx_code(uint8_t kind) {
     switch (kind) {
-    case P_LIST_INDEX: return 0x10;
-    case P_LIST_RANK: return 0x11;
-    case P_LIST_VALUE: return 0x13;
-    case P_MAP_INDEX: return 0x20;
-    case P_MAP_RANK: return 0x21;
-    case P_MAP_KEY: return 0x22;
-    case P_MAP_VALUE: return 0x23;
+    case P_LIST_INDEX: return AERO_CDT_CTX_LIST_INDEX;
+    case P_LIST_RANK: return AERO_CDT_CTX_LIST_RANK;
+    case P_LIST_VALUE: return AERO_CDT_CTX_LIST_VALUE;
+    case P_MAP_INDEX: return AERO_CDT_CTX_MAP_INDEX;
+    case P_MAP_RANK: return AERO_CDT_CTX_MAP_RANK;
+    case P_MAP_KEY: return AERO_CDT_CTX_MAP_KEY;
+    case P_MAP_VALUE: return AERO_CDT_CTX_MAP_VALUE;
     default: return 0;
     }
 }
@@ -507,7 +509,7 @@ static void pack_part_value(aero_buf *b, const ael_node *n) {
     if (n->kind == N_INT)
         aero_mp__pack_int(b, n->v.i);
     else
-        aero_mp__pack_particle_str(b, 0x03, n->v.s.p, n->v.s.len);
+        aero_mp__pack_particle_str(b, AERO_PT_STRING, n->v.s.p, n->v.s.len);
 }
 
 AERO_API aero_status aero_ael_parse_ctx(const char *path, char *bin, size_t bin_size, uint8_t **ctx, size_t *ctx_len,

@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "ael/ael_ast.h"
+#include "proto/cdt_ops.h"
+#include "proto/exp_ops.h"
+#include "proto/hll_ops.h"
 
 #define MAX_DEPTH 200
 
@@ -116,12 +119,12 @@ static bool part_is_singular(uint8_t k) {
 
 /* Result type of a multi-value CDT read for return type rt (Java getValueType). */
 static uint8_t multi_type(bool map, int32_t rt) {
-    switch (rt & ~0x10000) {
-    case 5: return AERO_AEL_INT;
-    case 13: return AERO_AEL_BOOL;
-    case 8:
-    case 16:
-    case 17: return map ? AERO_AEL_MAP : AERO_AEL_LIST;
+    switch (rt & ~AERO_CDT_RT_INVERTED) {
+    case AERO_CDT_RT_COUNT: return AERO_AEL_INT;
+    case AERO_CDT_RT_EXISTS: return AERO_AEL_BOOL;
+    case AERO_CDT_RT_KEY_VALUE:
+    case AERO_CDT_RT_UNORDERED_MAP:
+    case AERO_CDT_RT_ORDERED_MAP: return map ? AERO_AEL_MAP : AERO_AEL_LIST;
     default: return AERO_AEL_LIST;
     }
 }
@@ -159,10 +162,13 @@ static ael_node *chk_hll(ael_ctx *c, ael_node *n, ael_path *p) {
     static const struct {
         uint8_t fn, op, type;
     } t[] = {
-        { PF_HLL_COUNT, 50, AERO_AEL_INT },        { PF_HLL_DESCRIBE, 55, AERO_AEL_LIST },
-        { PF_HLL_MAY_CONTAIN, 56, AERO_AEL_INT },  { PF_HLL_UNION, 51, AERO_AEL_HLL },
-        { PF_HLL_UNION_COUNT, 52, AERO_AEL_INT },  { PF_HLL_INTERSECT_COUNT, 53, AERO_AEL_INT },
-        { PF_HLL_SIMILARITY, 54, AERO_AEL_FLOAT },
+        { PF_HLL_COUNT, AERO_HLL_OP_COUNT, AERO_AEL_INT },
+        { PF_HLL_DESCRIBE, AERO_HLL_OP_DESCRIBE, AERO_AEL_LIST },
+        { PF_HLL_MAY_CONTAIN, AERO_HLL_OP_MAY_CONTAIN, AERO_AEL_INT },
+        { PF_HLL_UNION, AERO_HLL_OP_UNION, AERO_AEL_HLL },
+        { PF_HLL_UNION_COUNT, AERO_HLL_OP_UNION_COUNT, AERO_AEL_INT },
+        { PF_HLL_INTERSECT_COUNT, AERO_HLL_OP_INTERSECT_COUNT, AERO_AEL_INT },
+        { PF_HLL_SIMILARITY, AERO_HLL_OP_SIMILARITY, AERO_AEL_FLOAT },
     };
     if (p->n_parts) {
         ael__error(c, n->line, n->col, "HLL functions apply to a bin, not to a CDT path");
@@ -274,7 +280,7 @@ static ael_node *chk_path(ael_ctx *c, ael_node *n) {
             ael_node *b = bin_node(c, n, map ? AERO_AEL_MAP : AERO_AEL_LIST, true);
             ael_node *s = b ? wrap(c, N_SIZE, b, AERO_AEL_INT) : NULL;
             if (s)
-                s->v.i = map ? 96 : 16;
+                s->v.i = map ? AERO_MAP_OP_SIZE : AERO_LIST_OP_SIZE;
             return s;
         }
         case PF_ASINT:
@@ -324,7 +330,7 @@ static ael_node *chk_path(ael_ctx *c, ael_node *n) {
     ael_part *lp = &p->parts[last];
     p->singular = part_is_singular(lp->kind);
     bool map = part_is_map(lp->kind);
-    int32_t rt = 7; /* VALUE */
+    int32_t rt = AERO_CDT_RT_VALUE;
     uint8_t vt = AEL_T_DEFERRED;
     if (desig == P_LIST_DESIG)
         vt = AERO_AEL_LIST;
@@ -333,23 +339,23 @@ static ael_node *chk_path(ael_ctx *c, ael_node *n) {
     if (p->fn == PF_GET) {
         if (p->get_return >= 0) {
             rt = p->get_return;
-            if (rt == 3 && !map)
-                rt = 7; /* RANK: maps only */
+            if (rt == AERO_CDT_RT_RANK && !map)
+                rt = AERO_CDT_RT_VALUE; /* RANK: maps only */
         }
         if (p->get_type != AEL_T_DEFERRED)
             vt = p->get_type;
-        else if (rt == 13)
+        else if (rt == AERO_CDT_RT_EXISTS)
             vt = AERO_AEL_BOOL;
-        else if (rt == 1 || rt == 3)
+        else if (rt == AERO_CDT_RT_INDEX || rt == AERO_CDT_RT_RANK)
             vt = AERO_AEL_INT;
-        else if (rt == 16 || rt == 17)
+        else if (rt == AERO_CDT_RT_UNORDERED_MAP || rt == AERO_CDT_RT_ORDERED_MAP)
             vt = AERO_AEL_STRING;
     }
     ael_node *wrapper = NULL;
     ael_kind wk = N_UNKNOWN;
     switch (p->fn) {
     case PF_EXISTS:
-        rt = 13;
+        rt = AERO_CDT_RT_EXISTS;
         vt = AERO_AEL_BOOL;
         break;
     case PF_COUNT:
@@ -369,7 +375,7 @@ static ael_node *chk_path(ael_ctx *c, ael_node *n) {
                 lp->a->v.s.len = (size_t)len;
             }
         } else {
-            rt = 5;
+            rt = AERO_CDT_RT_COUNT;
         }
         break;
     case PF_ASINT:
@@ -383,7 +389,7 @@ static ael_node *chk_path(ael_ctx *c, ael_node *n) {
     default: break;
     }
     if (lp->inverted)
-        rt |= 0x10000;
+        rt |= AERO_CDT_RT_INVERTED;
     p->rt = rt;
     if (p->singular) {
         p->vtype = vt;
@@ -398,7 +404,7 @@ static ael_node *chk_path(ael_ctx *c, ael_node *n) {
     if (wk == N_SIZE) {
         wrapper = wrap(c, N_SIZE, n, AERO_AEL_INT);
         if (wrapper)
-            wrapper->v.i = vt == AERO_AEL_MAP ? 96 : 16;
+            wrapper->v.i = vt == AERO_AEL_MAP ? AERO_MAP_OP_SIZE : AERO_LIST_OP_SIZE;
         return wrapper;
     }
     if (wk == N_TOINT || wk == N_TOFLOAT)
@@ -451,7 +457,7 @@ static bool chk_kids(ael_ctx *c, ael_node *n) {
 
 static bool numeric_kids(ael_ctx *c, ael_node *n) {
     for (uint32_t i = 0; i < n->n; i++) {
-        if ((n->op == 40 || n->op == 41) && i == 1)
+        if ((n->op == AERO_EXP_OP_INT_LSCAN || n->op == AERO_EXP_OP_INT_RSCAN) && i == 1)
             continue; /* findBit*: the second argument is the bit value (bool) */
         uint8_t t = n->kids[i]->type;
         if (is_known(t) && !is_num(t))
@@ -482,7 +488,8 @@ static ael_node *chk_fixed(ael_ctx *c, ael_node *n, uint8_t operand, uint8_t res
     if (!chk_kids(c, n) || !numeric_kids(c, n))
         return NULL;
     for (uint32_t i = 0; i < n->n; i++)
-        resolve(c, n->kids[i], (n->op == 40 || n->op == 41) && i == 1 ? AERO_AEL_BOOL : operand);
+        resolve(c, n->kids[i],
+                (n->op == AERO_EXP_OP_INT_LSCAN || n->op == AERO_EXP_OP_INT_RSCAN) && i == 1 ? AERO_AEL_BOOL : operand);
     n->type = result;
     return n;
 }

@@ -3,16 +3,21 @@
  * (protocol.md 8, ael.md 2.10).
  *
  * Calls are msgpack arrays [op, args...]; values are msgpack with particle
- * strings; list literals are wrapped in [126, list]; CDT reads are
- * [127, result_type, 0, payload, bin] with the context wrapped as
- * [0xff, [ctx...], [op, return_type, args...]]. Placeholders either pack
+ * strings; list literals are wrapped in [QUOTE, list]; CDT reads are
+ * [CALL, result_type, CDT, payload, bin] with the context wrapped as
+ * [CONTEXT_EVAL, [ctx...], [op, return_type, args...]]. Every number comes
+ * from the tables in proto/ (exp_ops.h, cdt_ops.h, hll_ops.h). Placeholders either pack
  * their value inline (aero_ael_compile) or leave a slot (templates).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ael/ael_ast.h"
+#include "proto/cdt_ops.h"
+#include "proto/exp_ops.h"
+#include "proto/hll_ops.h"
 #include "proto/msgpack.h"
+#include "proto/wire.h"
 
 static bool enc(ael_ctx *c, ael_out *o, const ael_node *n);
 
@@ -48,7 +53,7 @@ static bool enc_ph(ael_ctx *c, ael_out *o, const ael_node *n) {
         t = (n->type == AEL_T_DEFERRED || n->type == AEL_T_ANY) ? AERO_AEL_INT : n->type;
     if (t == AERO_AEL_LIST) {
         arr(o, 2);
-        num(o, 126);
+        num(o, AERO_EXP_OP_QUOTE);
     }
     if (o->values) {
         aero_error err;
@@ -72,9 +77,9 @@ static bool enc_value(ael_ctx *c, ael_out *o, const ael_node *n) {
         return true;
     case N_FLOAT: aero_mp__pack_double(o->buf, n->v.d); return true;
     case N_BOOL: aero_mp__pack_bool(o->buf, n->v.b); return true;
-    case N_STR: aero_mp__pack_particle_str(o->buf, 0x03, n->v.s.p, n->v.s.len); return true;
-    case N_BLOB: aero_mp__pack_particle_str(o->buf, 0x04, n->v.s.p, n->v.s.len); return true;
-    case N_GEO: aero_mp__pack_particle_str(o->buf, 0x17, n->v.s.p, n->v.s.len); return true;
+    case N_STR: aero_mp__pack_particle_str(o->buf, AERO_PT_STRING, n->v.s.p, n->v.s.len); return true;
+    case N_BLOB: aero_mp__pack_particle_str(o->buf, AERO_PT_BLOB, n->v.s.p, n->v.s.len); return true;
+    case N_GEO: aero_mp__pack_particle_str(o->buf, AERO_PT_GEOJSON, n->v.s.p, n->v.s.len); return true;
     case N_LIST:
         arr(o, n->n);
         for (uint32_t i = 0; i < n->n; i++)
@@ -102,7 +107,7 @@ static bool enc_kids(ael_ctx *c, ael_out *o, const ael_node *n, uint8_t op) {
 
 static void bin_read(ael_out *o, uint8_t type, const char *name, size_t len) {
     arr(o, 3);
-    num(o, 81);
+    num(o, AERO_EXP_OP_BIN);
     num(o, type);
     aero_mp__pack_raw_str(o->buf, name, len);
 }
@@ -110,44 +115,44 @@ static void bin_read(ael_out *o, uint8_t type, const char *name, size_t len) {
 /* CDT op codes per part kind (protocol.md 9.3). */
 static uint8_t part_op(uint8_t k) {
     switch (k) {
-    case P_LIST_INDEX: return 19;
-    case P_LIST_RANK: return 21;
-    case P_LIST_VALUE: return 22;
-    case P_LIST_VALUE_LIST: return 23;
-    case P_LIST_INDEX_RANGE: return 24;
-    case P_LIST_VALUE_RANGE: return 25;
-    case P_LIST_RANK_RANGE: return 26;
-    case P_LIST_RANK_REL: return 27;
-    case P_MAP_KEY: return 97;
-    case P_MAP_INDEX: return 98;
-    case P_MAP_RANK: return 100;
-    case P_MAP_VALUE: return 102;
-    case P_MAP_KEY_RANGE: return 103;
-    case P_MAP_INDEX_RANGE: return 104;
-    case P_MAP_VALUE_RANGE: return 105;
-    case P_MAP_RANK_RANGE: return 106;
-    case P_MAP_KEY_LIST: return 107;
-    case P_MAP_VALUE_LIST: return 108;
-    case P_MAP_KEY_REL: return 109;
-    case P_MAP_RANK_REL: return 110;
+    case P_LIST_INDEX: return AERO_LIST_OP_GET_BY_INDEX;
+    case P_LIST_RANK: return AERO_LIST_OP_GET_BY_RANK;
+    case P_LIST_VALUE: return AERO_LIST_OP_GET_ALL_BY_VALUE;
+    case P_LIST_VALUE_LIST: return AERO_LIST_OP_GET_ALL_BY_VALUE_LIST;
+    case P_LIST_INDEX_RANGE: return AERO_LIST_OP_GET_BY_INDEX_RANGE;
+    case P_LIST_VALUE_RANGE: return AERO_LIST_OP_GET_BY_VALUE_INTERVAL;
+    case P_LIST_RANK_RANGE: return AERO_LIST_OP_GET_BY_RANK_RANGE;
+    case P_LIST_RANK_REL: return AERO_LIST_OP_GET_BY_VALUE_REL_RANK_RANGE;
+    case P_MAP_KEY: return AERO_MAP_OP_GET_BY_KEY;
+    case P_MAP_INDEX: return AERO_MAP_OP_GET_BY_INDEX;
+    case P_MAP_RANK: return AERO_MAP_OP_GET_BY_RANK;
+    case P_MAP_VALUE: return AERO_MAP_OP_GET_ALL_BY_VALUE;
+    case P_MAP_KEY_RANGE: return AERO_MAP_OP_GET_BY_KEY_INTERVAL;
+    case P_MAP_INDEX_RANGE: return AERO_MAP_OP_GET_BY_INDEX_RANGE;
+    case P_MAP_VALUE_RANGE: return AERO_MAP_OP_GET_BY_VALUE_INTERVAL;
+    case P_MAP_RANK_RANGE: return AERO_MAP_OP_GET_BY_RANK_RANGE;
+    case P_MAP_KEY_LIST: return AERO_MAP_OP_GET_BY_KEY_LIST;
+    case P_MAP_VALUE_LIST: return AERO_MAP_OP_GET_BY_VALUE_LIST;
+    case P_MAP_KEY_REL: return AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE;
+    case P_MAP_RANK_REL: return AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE;
     default: return 0;
     }
 }
 
 static uint8_t ctx_type(uint8_t k) {
     switch (k) {
-    case P_LIST_INDEX: return 0x10;
-    case P_LIST_RANK: return 0x11;
-    case P_MAP_INDEX: return 0x20;
-    case P_MAP_RANK: return 0x21;
-    default: return 0x22; /* P_MAP_KEY */
+    case P_LIST_INDEX: return AERO_CDT_CTX_LIST_INDEX;
+    case P_LIST_RANK: return AERO_CDT_CTX_LIST_RANK;
+    case P_MAP_INDEX: return AERO_CDT_CTX_MAP_INDEX;
+    case P_MAP_RANK: return AERO_CDT_CTX_MAP_RANK;
+    default: return AERO_CDT_CTX_MAP_KEY;
     }
 }
 
-/* Quoted list argument ([126, list]). */
+/* Quoted list argument ([QUOTE, list]). */
 static bool enc_list_arg(ael_ctx *c, ael_out *o, const ael_node *l) {
     arr(o, 2);
-    num(o, 126);
+    num(o, AERO_EXP_OP_QUOTE);
     return enc_value(c, o, l);
 }
 
@@ -217,16 +222,16 @@ static bool enc_path(ael_ctx *c, ael_out *o, const ael_node *n) {
     if (rtype == AEL_T_DEFERRED || rtype == AEL_T_ANY)
         rtype = AERO_AEL_INT;
     arr(o, 5);
-    num(o, 127);
+    num(o, AERO_EXP_OP_CALL);
     num(o, rtype);
-    num(o, 0);
+    num(o, AERO_EXP_CALL_CDT);
     uint32_t nctx = 0;
     for (uint32_t i = 0; i < p->last; i++)
         if (p->parts[i].kind != P_LIST_DESIG && p->parts[i].kind != P_MAP_DESIG)
             nctx++;
     if (nctx) {
         arr(o, 3);
-        num(o, 0xff);
+        num(o, AERO_CDT_OP_CONTEXT_EVAL);
         arr(o, nctx * 2);
         for (uint32_t i = 0; i < p->last; i++) {
             const ael_part *pt = &p->parts[i];
@@ -243,10 +248,10 @@ static bool enc_path(ael_ctx *c, ael_out *o, const ael_node *n) {
     return true;
 }
 
-/* exclusive(a, b, c) is encoded left-nested: [19, [19, a, b], c]. */
+/* exclusive(a, b, c) is encoded left-nested: [EXCLUSIVE, [EXCLUSIVE, a, b], c]. */
 static bool enc_excl(ael_ctx *c, ael_out *o, const ael_node *n, uint32_t upto) {
     arr(o, 3);
-    num(o, 19);
+    num(o, AERO_EXP_OP_EXCLUSIVE);
     if (upto == 2) {
         if (!enc(c, o, n->kids[0]))
             return false;
@@ -276,11 +281,11 @@ static bool enc(ael_ctx *c, ael_out *o, const ael_node *n) {
     }
     case N_BINEXISTS:
         arr(o, 3);
-        num(o, 2);
+        num(o, AERO_EXP_OP_NE);
         arr(o, 2);
-        num(o, 82);
+        num(o, AERO_EXP_OP_BIN_TYPE);
         aero_mp__pack_raw_str(o->buf, n->v.s.p, n->v.s.len);
-        num(o, 0);
+        num(o, AERO_PT_NULL);
         return true;
     case N_PATH: return enc_path(c, o, n);
     case N_META: return enc_kids(c, o, n, n->op);
@@ -291,35 +296,35 @@ static bool enc(ael_ctx *c, ael_out *o, const ael_node *n) {
     case N_MINMAX:
     case N_GEOCMP:
     case N_NOT: return enc_kids(c, o, n, n->op);
-    case N_AND: return enc_kids(c, o, n, 16);
-    case N_OR: return enc_kids(c, o, n, 17);
+    case N_AND: return enc_kids(c, o, n, AERO_EXP_OP_AND);
+    case N_OR: return enc_kids(c, o, n, AERO_EXP_OP_OR);
     case N_EXCL: return enc_excl(c, o, n, n->n);
-    case N_ABS: return enc_kids(c, o, n, 27);
-    case N_TOINT: return enc_kids(c, o, n, 30);
-    case N_TOFLOAT: return enc_kids(c, o, n, 31);
+    case N_ABS: return enc_kids(c, o, n, AERO_EXP_OP_ABS);
+    case N_TOINT: return enc_kids(c, o, n, AERO_EXP_OP_TO_INT);
+    case N_TOFLOAT: return enc_kids(c, o, n, AERO_EXP_OP_TO_FLOAT);
     case N_IN:
-        /* [127, BOOL, 0, [22 get_all_by_value, 13 EXISTS, left], right] */
+        /* [CALL, BOOL, CDT, [GET_ALL_BY_VALUE, EXISTS, left], right] */
         arr(o, 5);
-        num(o, 127);
+        num(o, AERO_EXP_OP_CALL);
         num(o, AERO_AEL_BOOL);
-        num(o, 0);
+        num(o, AERO_EXP_CALL_CDT);
         arr(o, 3);
-        num(o, 22);
-        num(o, 13);
+        num(o, AERO_LIST_OP_GET_ALL_BY_VALUE);
+        num(o, AERO_CDT_RT_EXISTS);
         return enc(c, o, n->kids[0]) && enc(c, o, n->kids[1]);
     case N_SIZE:
         arr(o, 5);
-        num(o, 127);
+        num(o, AERO_EXP_OP_CALL);
         num(o, AERO_AEL_INT);
-        num(o, 0);
+        num(o, AERO_EXP_CALL_CDT);
         arr(o, 1);
         num(o, n->v.i);
         return enc(c, o, n->kids[0]);
     case N_HLL:
         arr(o, 5);
-        num(o, 127);
+        num(o, AERO_EXP_OP_CALL);
         num(o, n->type);
-        num(o, 2);
+        num(o, AERO_EXP_CALL_HLL);
         arr(o, n->n + 1);
         num(o, n->op);
         if (n->n && !enc(c, o, n->kids[0]))
@@ -328,7 +333,7 @@ static bool enc(ael_ctx *c, ael_out *o, const ael_node *n) {
         return true;
     case N_LET:
         arr(o, 2 * (n->n - 1) + 2);
-        num(o, 125);
+        num(o, AERO_EXP_OP_LET);
         for (uint32_t i = 0; i + 1 < n->n; i++) {
             aero_mp__pack_raw_str(o->buf, n->v.names[i], n->name_lens[i]);
             if (!enc(c, o, n->kids[i]))
@@ -337,13 +342,13 @@ static bool enc(ael_ctx *c, ael_out *o, const ael_node *n) {
         return enc(c, o, n->kids[n->n - 1]);
     case N_VAR:
         arr(o, 2);
-        num(o, 124);
+        num(o, AERO_EXP_OP_VAR);
         aero_mp__pack_raw_str(o->buf, n->v.s.p, n->v.s.len);
         return true;
-    case N_WHEN: return enc_kids(c, o, n, 123);
+    case N_WHEN: return enc_kids(c, o, n, AERO_EXP_OP_COND);
     case N_UNKNOWN:
         arr(o, 1);
-        num(o, 0);
+        num(o, AERO_EXP_OP_UNKNOWN);
         return true;
     default: return ael__error(c, n->line, n->col, "internal: cannot encode node kind %d", n->kind);
     }

@@ -17,13 +17,16 @@
 #include "ael/ael_ast.h"
 #include "ael/ael_index.h"
 #include "internal.h"
+#include "proto/cdt_ops.h"
+#include "proto/exp_ops.h"
+#include "proto/wire.h"
 #include "proto/msgpack.h"
 
 typedef struct leaf {
     ael_node *cmp;
     ael_node *bin; /* N_BIN or N_PATH */
     ael_node *cst; /* the compared constant */
-    int op;        /* 1..6 with the bin on the left */
+    int op;        /* AERO_EXP_OP_EQ..LE with the bin on the left */
     int arith;     /* 0, or 20 add / 21 sub / 22 mul / 23 div */
     bool c_first;  /* arith: c (op) bin */
     int64_t c;     /* arith constant */
@@ -119,10 +122,10 @@ static bool is_bin(const ael_node *n) {
 
 static int flip(int op) {
     switch (op) {
-    case 3: return 5;
-    case 4: return 6;
-    case 5: return 3;
-    case 6: return 4;
+    case AERO_EXP_OP_GT: return AERO_EXP_OP_LT;
+    case AERO_EXP_OP_GE: return AERO_EXP_OP_LE;
+    case AERO_EXP_OP_LT: return AERO_EXP_OP_GT;
+    case AERO_EXP_OP_LE: return AERO_EXP_OP_GE;
     default: return op;
     }
 }
@@ -192,11 +195,13 @@ static void leaf_ctx(const ael_node *bin, aero_buf *b) {
         const ael_part *pt = &p->parts[i];
         if (pt->kind == P_LIST_DESIG)
             continue;
-        aero_mp__pack_int(b, pt->kind == P_LIST_INDEX ? 0x10 : pt->kind == P_LIST_RANK ? 0x11 : 0x13);
+        aero_mp__pack_int(b, pt->kind == P_LIST_INDEX  ? AERO_CDT_CTX_LIST_INDEX
+                             : pt->kind == P_LIST_RANK ? AERO_CDT_CTX_LIST_RANK
+                                                       : AERO_CDT_CTX_LIST_VALUE);
         if (pt->a->kind == N_INT)
             aero_mp__pack_int(b, pt->a->v.i);
         else
-            aero_mp__pack_particle_str(b, 0x03, pt->a->v.s.p, pt->a->v.s.len);
+            aero_mp__pack_particle_str(b, AERO_PT_STRING, pt->a->v.s.p, pt->a->v.s.len);
     }
 }
 
@@ -216,24 +221,24 @@ static int64_t cdiv(int64_t a, int64_t d) { return a / d + ((a % d != 0) && (a >
 /* bin op t as an inclusive range; false when empty. */
 static bool simple_range(int op, int64_t t, int64_t *lo, int64_t *hi) {
     switch (op) {
-    case 1: *lo = *hi = t; return true;
-    case 3:
+    case AERO_EXP_OP_EQ: *lo = *hi = t; return true;
+    case AERO_EXP_OP_GT:
         if (t == INT64_MAX)
             return false;
         *lo = t + 1;
         *hi = INT64_MAX;
         return true;
-    case 4:
+    case AERO_EXP_OP_GE:
         *lo = t;
         *hi = INT64_MAX;
         return true;
-    case 5:
+    case AERO_EXP_OP_LT:
         if (t == INT64_MIN)
             return false;
         *lo = INT64_MIN;
         *hi = t - 1;
         return true;
-    case 6:
+    case AERO_EXP_OP_LE:
         *lo = INT64_MIN;
         *hi = t;
         return true;
@@ -247,11 +252,11 @@ static bool solve(const leaf *lf, int64_t k, int64_t *lo, int64_t *hi) {
     int64_t c = lf->c, t;
     switch (lf->arith) {
     case 0: return simple_range(op, k, lo, hi);
-    case 20: /* bin + c op k  ->  bin op k - c */
+    case AERO_EXP_OP_ADD: /* bin + c op k  ->  bin op k - c */
         if (__builtin_sub_overflow(k, c, &t))
             return false;
         return simple_range(op, t, lo, hi);
-    case 21:
+    case AERO_EXP_OP_SUB:
         if (lf->c_first) { /* c - bin op k  ->  bin flip(op) c - k */
             if (__builtin_sub_overflow(c, k, &t))
                 return false;
@@ -260,7 +265,7 @@ static bool solve(const leaf *lf, int64_t k, int64_t *lo, int64_t *hi) {
         if (__builtin_add_overflow(k, c, &t)) /* bin - c op k  ->  bin op k + c */
             return false;
         return simple_range(op, t, lo, hi);
-    case 22: /* bin * c op k */
+    case AERO_EXP_OP_MUL: /* bin * c op k */
         if (c == 0 || c == INT64_MIN || k == INT64_MIN)
             return false;
         if (c < 0) {
@@ -269,14 +274,14 @@ static bool solve(const leaf *lf, int64_t k, int64_t *lo, int64_t *hi) {
             op = flip(op);
         }
         switch (op) {
-        case 1:
+        case AERO_EXP_OP_EQ:
             if (k % c)
                 return false;
-            return simple_range(1, k / c, lo, hi);
-        case 3: return simple_range(3, fdiv(k, c), lo, hi); /* bin > k/c */
-        case 4: return simple_range(4, cdiv(k, c), lo, hi); /* bin >= k/c */
-        case 5: return simple_range(5, cdiv(k, c), lo, hi); /* bin < k/c */
-        case 6: return simple_range(6, fdiv(k, c), lo, hi); /* bin <= k/c */
+            return simple_range(op, k / c, lo, hi);
+        case AERO_EXP_OP_GT: return simple_range(op, fdiv(k, c), lo, hi); /* bin > k/c */
+        case AERO_EXP_OP_GE: return simple_range(op, cdiv(k, c), lo, hi); /* bin >= k/c */
+        case AERO_EXP_OP_LT: return simple_range(op, cdiv(k, c), lo, hi); /* bin < k/c */
+        case AERO_EXP_OP_LE: return simple_range(op, fdiv(k, c), lo, hi); /* bin <= k/c */
         default: return false;
         }
     default: /* division truncates on the server: not solved */ return false;
@@ -291,7 +296,7 @@ typedef struct cand {
 
 static bool qualify(const sel *s, const leaf *lf, const aero_ael_index *idx, size_t n_idx, const char *hint,
                     const uint8_t *ctx, size_t ctx_len, cand *out) {
-    if (lf->op == 2)
+    if (lf->op == AERO_EXP_OP_NE)
         return false;
     size_t bl;
     const char *bn = bin_name(lf->bin, &bl);
@@ -310,7 +315,7 @@ static bool qualify(const sel *s, const leaf *lf, const aero_ael_index *idx, siz
             if (x->type != AERO_AEL_INT || !solve(lf, v.i, &out->lo, &out->hi))
                 continue;
         } else if (v.t == AERO_AEL_STRING || v.t == AERO_AEL_BLOB) {
-            if (lf->arith || lf->op != 1 || x->type != v.t)
+            if (lf->arith || lf->op != AERO_EXP_OP_EQ || x->type != v.t)
                 continue;
             out->lo = out->hi = 0;
         } else {
@@ -439,7 +444,7 @@ aero_status aero_ael__compile_with_index(const char *text, const aero_value *arg
             filter->by_index_name = hint_index != NULL;
             cval v = const_of(&s, lf->cst);
             filter->type = (aero_ael_type)v.t;
-            filter->equal = best.lo == best.hi && lf->op == 1;
+            filter->equal = best.lo == best.hi && lf->op == AERO_EXP_OP_EQ;
             filter->begin = best.lo;
             filter->end = best.hi;
             if (v.t == AERO_AEL_STRING || v.t == AERO_AEL_BLOB) {

@@ -50,6 +50,9 @@ typedef struct AEL_YYLTYPE {
 #include <stdio.h>
 #include <string.h>
 
+#include "proto/cdt_ops.h"
+#include "proto/exp_ops.h"
+
 int ael_yylex(AEL_YYSTYPE *lval, AEL_YYLTYPE *lloc, yyscan_t scanner);
 
 #define L(loc) (loc).first_line, (loc).first_column
@@ -132,7 +135,7 @@ static ael_node *negate(ael_ctx *c, ael_node *x, AEL_YYLTYPE loc) {
         return x;
     }
     ael_node *m1 = sint_node(c, -1, loc);
-    return m1 ? mk2(c, N_ARITH, 22, x, m1, loc) : NULL;
+    return m1 ? mk2(c, N_ARITH, AERO_EXP_OP_MUL, x, m1, loc) : NULL;
 }
 
 /* N.asInt() / N.asFloat() on a literal fold at parse time. */
@@ -237,12 +240,14 @@ static int type_by_name(const char *s) {
     return -1;
 }
 
-/* CDT return types; no-effect names map to VALUE (7); RANK is sorted out later. */
+/* CDT return types; no-effect names map to VALUE; RANK is sorted out later. */
 static int32_t return_by_name(const char *s) {
     static const struct { const char *n; int32_t r; } tab[] = {
-        {"VALUE", 7}, {"COUNT", 5}, {"EXISTS", 13}, {"INDEX", 1}, {"RANK", 3},
-        {"ORDERED_MAP", 17}, {"UNORDERED_MAP", 16}, {"KEY", 7}, {"KEY_VALUE", 7},
-        {"NONE", 7}, {"REVERSE_INDEX", 7}, {"REVERSE_RANK", 7},
+        {"VALUE", AERO_CDT_RT_VALUE}, {"COUNT", AERO_CDT_RT_COUNT}, {"EXISTS", AERO_CDT_RT_EXISTS},
+        {"INDEX", AERO_CDT_RT_INDEX}, {"RANK", AERO_CDT_RT_RANK},
+        {"ORDERED_MAP", AERO_CDT_RT_ORDERED_MAP}, {"UNORDERED_MAP", AERO_CDT_RT_UNORDERED_MAP},
+        {"KEY", AERO_CDT_RT_VALUE}, {"KEY_VALUE", AERO_CDT_RT_VALUE},
+        {"NONE", AERO_CDT_RT_VALUE}, {"REVERSE_INDEX", AERO_CDT_RT_VALUE}, {"REVERSE_RANK", AERO_CDT_RT_VALUE},
     };
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
         if (strcmp(s, tab[i].n) == 0)
@@ -300,41 +305,41 @@ cmp_expr: bit_expr
     | bit_expr T_IN bit_expr { CHK($$ = mk2(c, N_IN, 0, $1, $3, @2)); }
     ;
 
-cmp_op: T_EQ { $$ = 1; } | T_NE { $$ = 2; } | '>' { $$ = 3; } | T_GE { $$ = 4; }
-    | '<' { $$ = 5; } | T_LE { $$ = 6; }
+cmp_op: T_EQ { $$ = AERO_EXP_OP_EQ; } | T_NE { $$ = AERO_EXP_OP_NE; } | '>' { $$ = AERO_EXP_OP_GT; }
+    | T_GE { $$ = AERO_EXP_OP_GE; } | '<' { $$ = AERO_EXP_OP_LT; } | T_LE { $$ = AERO_EXP_OP_LE; }
     ;
 
 bit_expr: shift_expr
-    | bit_expr '&' shift_expr { CHK($$ = mk2(c, N_INTOP, 32, $1, $3, @2)); }
-    | bit_expr '|' shift_expr { CHK($$ = mk2(c, N_INTOP, 33, $1, $3, @2)); }
-    | bit_expr '^' shift_expr { CHK($$ = mk2(c, N_INTOP, 34, $1, $3, @2)); }
+    | bit_expr '&' shift_expr { CHK($$ = mk2(c, N_INTOP, AERO_EXP_OP_INT_AND, $1, $3, @2)); }
+    | bit_expr '|' shift_expr { CHK($$ = mk2(c, N_INTOP, AERO_EXP_OP_INT_OR, $1, $3, @2)); }
+    | bit_expr '^' shift_expr { CHK($$ = mk2(c, N_INTOP, AERO_EXP_OP_INT_XOR, $1, $3, @2)); }
     ;
 
 shift_expr: add_expr
-    | shift_expr T_SHL add_expr { CHK($$ = mk2(c, N_INTOP, 36, $1, $3, @2)); }
-    | shift_expr T_SHR add_expr { CHK($$ = mk2(c, N_INTOP, 38, $1, $3, @2)); }
-    | shift_expr T_USHR add_expr { CHK($$ = mk2(c, N_INTOP, 37, $1, $3, @2)); }
+    | shift_expr T_SHL add_expr { CHK($$ = mk2(c, N_INTOP, AERO_EXP_OP_INT_LSHIFT, $1, $3, @2)); }
+    | shift_expr T_SHR add_expr { CHK($$ = mk2(c, N_INTOP, AERO_EXP_OP_INT_ARSHIFT, $1, $3, @2)); }
+    | shift_expr T_USHR add_expr { CHK($$ = mk2(c, N_INTOP, AERO_EXP_OP_INT_RSHIFT, $1, $3, @2)); }
     ;
 
 add_expr: mul_expr
-    | add_expr '+' mul_expr { CHK($$ = mk2(c, N_ARITH, 20, $1, $3, @2)); }
-    | add_expr '-' mul_expr { CHK($$ = mk2(c, N_ARITH, 21, $1, $3, @2)); }
+    | add_expr '+' mul_expr { CHK($$ = mk2(c, N_ARITH, AERO_EXP_OP_ADD, $1, $3, @2)); }
+    | add_expr '-' mul_expr { CHK($$ = mk2(c, N_ARITH, AERO_EXP_OP_SUB, $1, $3, @2)); }
     ;
 
 mul_expr: pow_expr
-    | mul_expr '*' pow_expr { CHK($$ = mk2(c, N_ARITH, 22, $1, $3, @2)); }
-    | mul_expr '/' pow_expr { CHK($$ = mk2(c, N_ARITH, 23, $1, $3, @2)); }
-    | mul_expr '%' pow_expr { CHK($$ = mk2(c, N_INTOP, 26, $1, $3, @2)); }
+    | mul_expr '*' pow_expr { CHK($$ = mk2(c, N_ARITH, AERO_EXP_OP_MUL, $1, $3, @2)); }
+    | mul_expr '/' pow_expr { CHK($$ = mk2(c, N_ARITH, AERO_EXP_OP_DIV, $1, $3, @2)); }
+    | mul_expr '%' pow_expr { CHK($$ = mk2(c, N_INTOP, AERO_EXP_OP_MOD, $1, $3, @2)); }
     ;
 
 pow_expr: unary
-    | unary T_POW pow_expr { CHK($$ = mk2(c, N_FLOATOP, 24, $1, $3, @2)); }
+    | unary T_POW pow_expr { CHK($$ = mk2(c, N_FLOATOP, AERO_EXP_OP_POW, $1, $3, @2)); }
     ;
 
 unary: operand
     | '-' unary { CHK($$ = negate(c, $2, @1)); }
     | '+' unary { $$ = $2; }
-    | '~' unary { CHK($$ = mk2(c, N_INTOP, 35, $2, NULL, @1)); }
+    | '~' unary { CHK($$ = mk2(c, N_INTOP, AERO_EXP_OP_INT_NOT, $2, NULL, @1)); }
     ;
 
 operand: T_INT { CHK($$ = int_node(c, $1, @1)); }
@@ -352,16 +357,17 @@ operand: T_INT { CHK($$ = int_node(c, $1, @1)); }
     | T_EMPTY_MAP { CHK($$ = mk(c, N_MAP, @1)); $$->type = AERO_AEL_MAP; }
     | path
     | T_PATH T_META { CHK($$ = mk(c, N_META, @1)); $$->op = (uint8_t)$2;
-                      $$->type = ($2 == 70) ? AERO_AEL_STRING : ($2 == 71 || $2 == 72) ? AERO_AEL_BOOL : AERO_AEL_INT; }
+                      $$->type = ($2 == AERO_EXP_OP_SET_NAME) ? AERO_AEL_STRING
+                          : ($2 == AERO_EXP_OP_KEY_EXISTS || $2 == AERO_EXP_OP_IS_TOMBSTONE) ? AERO_AEL_BOOL : AERO_AEL_INT; }
     | T_PATH T_DIGEST { ael_node *m; CHK(m = int_node(c, $2, @2));
-                        CHK($$ = mk2(c, N_META, 64, m, NULL, @1)); $$->type = AERO_AEL_INT; }
+                        CHK($$ = mk2(c, N_META, AERO_EXP_OP_DIGEST_MODULO, m, NULL, @1)); $$->type = AERO_AEL_INT; }
     | T_IDENT '(' args ')' { CHK($$ = call(c, $1.p, $3, @1)); }
     | T_IDENT {
           ael__error(c, L(@1), "mismatched input '%s': a bare word is not a value (quote strings: '%s')", $1.p, $1.p);
           YYABORT; }
     | T_IDENT '(' ')' { ael_node *a; CHK(a = mk(c, N_LIST, @2)); CHK($$ = call(c, $1.p, a, @1)); }
     | '(' expr ')' { $$ = $2; $$->paren = true; }
-    | T_NOT '(' expr ')' { CHK($$ = mk2(c, N_NOT, 18, $3, NULL, @1)); }
+    | T_NOT '(' expr ')' { CHK($$ = mk2(c, N_NOT, AERO_EXP_OP_NOT, $3, NULL, @1)); }
     | T_EXCLUSIVE '(' args ')' {
           if ($3->n < 2) { ael__error(c, L(@1), "exclusive() needs at least 2 arguments"); YYABORT; }
           $$ = $3; $$->kind = N_EXCL; $$->line = @1.first_line; $$->col = @1.first_column; }
@@ -553,18 +559,18 @@ static ael_node *placeholder(ael_ctx *c, uint64_t idx, AEL_YYLTYPE loc) {
 /* Named functions (ael.md 2.7). `args` is an N_LIST holding the arguments. */
 static ael_node *call(ael_ctx *c, const char *name, ael_node *args, AEL_YYLTYPE loc) {
     static const struct { const char *name; uint8_t kind, op; int8_t arity; } fns[] = {
-        {"abs", N_ABS, 27, 1},
-        {"ceil", N_FLOATOP, 29, 1},
-        {"floor", N_FLOATOP, 28, 1},
-        {"log", N_FLOATOP, 25, 2},
-        {"pow", N_FLOATOP, 24, 2},
-        {"max", N_MINMAX, 51, -2},
-        {"min", N_MINMAX, 50, -2},
-        {"countOneBits", N_INTOP, 39, 1},
-        {"findBitLeft", N_INTOP, 40, 2},
-        {"findBitRight", N_INTOP, 41, 2},
+        {"abs", N_ABS, AERO_EXP_OP_ABS, 1},
+        {"ceil", N_FLOATOP, AERO_EXP_OP_CEIL, 1},
+        {"floor", N_FLOATOP, AERO_EXP_OP_FLOOR, 1},
+        {"log", N_FLOATOP, AERO_EXP_OP_LOG, 2},
+        {"pow", N_FLOATOP, AERO_EXP_OP_POW, 2},
+        {"max", N_MINMAX, AERO_EXP_OP_MAX, -2},
+        {"min", N_MINMAX, AERO_EXP_OP_MIN, -2},
+        {"countOneBits", N_INTOP, AERO_EXP_OP_INT_COUNT, 1},
+        {"findBitLeft", N_INTOP, AERO_EXP_OP_INT_LSCAN, 2},
+        {"findBitRight", N_INTOP, AERO_EXP_OP_INT_RSCAN, 2},
         {"geoJson", N_GEO, 0, 1},
-        {"geoCompare", N_GEOCMP, 8, 2},
+        {"geoCompare", N_GEOCMP, AERO_EXP_OP_GEO_COMPARE, 2},
     };
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
         if (strcmp(name, fns[i].name) != 0)

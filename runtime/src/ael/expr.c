@@ -13,7 +13,10 @@
 #include <string.h>
 
 #include "internal.h"
+#include "proto/cdt_ops.h"
+#include "proto/exp_ops.h"
 #include "proto/msgpack.h"
+#include "proto/wire.h"
 
 struct aero_exp {
     aero_buf b;
@@ -155,9 +158,9 @@ static aero_exp *particle(uint8_t pt, const void *p, size_t n) {
     return done(e);
 }
 
-AERO_API aero_exp *aero_exp_str(const char *s) { return s ? particle(0x03, s, strlen(s)) : NULL; }
-AERO_API aero_exp *aero_exp_blob(const void *p, size_t len) { return particle(0x04, p, len); }
-AERO_API aero_exp *aero_exp_geo(const char *j) { return j ? particle(0x17, j, strlen(j)) : NULL; }
+AERO_API aero_exp *aero_exp_str(const char *s) { return s ? particle(AERO_PT_STRING, s, strlen(s)) : NULL; }
+AERO_API aero_exp *aero_exp_blob(const void *p, size_t len) { return particle(AERO_PT_BLOB, p, len); }
+AERO_API aero_exp *aero_exp_geo(const char *j) { return j ? particle(AERO_PT_GEOJSON, j, strlen(j)) : NULL; }
 
 AERO_API aero_exp *aero_exp_value(const aero_value *v) {
     if (!v)
@@ -167,7 +170,7 @@ AERO_API aero_exp *aero_exp_value(const aero_value *v) {
         return NULL;
     if (v->type == AERO_LIST) {
         aero_mp__pack_array_header(&e->b, 2);
-        aero_mp__pack_int(&e->b, 126);
+        aero_mp__pack_int(&e->b, AERO_EXP_OP_QUOTE);
     }
     if (aero_mp__pack_value(&e->b, v) != AERO_OK) {
         aero_exp_free(e);
@@ -192,7 +195,9 @@ static aero_exp *named(int64_t op, int64_t type, bool with_type, const char *nam
     return done(e);
 }
 
-AERO_API aero_exp *aero_exp_bin(const char *name, aero_ael_type type) { return named(81, type, true, name); }
+AERO_API aero_exp *aero_exp_bin(const char *name, aero_ael_type type) {
+    return named(AERO_EXP_OP_BIN, type, true, name);
+}
 AERO_API aero_exp *aero_exp_bin_int(const char *n) { return aero_exp_bin(n, AERO_AEL_INT); }
 AERO_API aero_exp *aero_exp_bin_float(const char *n) { return aero_exp_bin(n, AERO_AEL_FLOAT); }
 AERO_API aero_exp *aero_exp_bin_str(const char *n) { return aero_exp_bin(n, AERO_AEL_STRING); }
@@ -202,35 +207,37 @@ AERO_API aero_exp *aero_exp_bin_list(const char *n) { return aero_exp_bin(n, AER
 AERO_API aero_exp *aero_exp_bin_map(const char *n) { return aero_exp_bin(n, AERO_AEL_MAP); }
 AERO_API aero_exp *aero_exp_bin_geo(const char *n) { return aero_exp_bin(n, AERO_AEL_GEO); }
 AERO_API aero_exp *aero_exp_bin_hll(const char *n) { return aero_exp_bin(n, AERO_AEL_HLL); }
-AERO_API aero_exp *aero_exp_bin_type(const char *n) { return named(82, 0, false, n); }
-AERO_API aero_exp *aero_exp_bin_exists(const char *n) { return aero_exp_ne(aero_exp_bin_type(n), aero_exp_int(0)); }
-AERO_API aero_exp *aero_exp_key(aero_ael_type type) { return op1(80, aero_exp_int(type)); }
+AERO_API aero_exp *aero_exp_bin_type(const char *n) { return named(AERO_EXP_OP_BIN_TYPE, 0, false, n); }
+AERO_API aero_exp *aero_exp_bin_exists(const char *n) {
+    return aero_exp_ne(aero_exp_bin_type(n), aero_exp_int(AERO_PT_NULL));
+}
+AERO_API aero_exp *aero_exp_key(aero_ael_type type) { return op1(AERO_EXP_OP_KEY, aero_exp_int(type)); }
 
 /* ---- metadata ---- */
 
 static aero_exp *op0(int64_t op) { return combine(op, 0, NULL); }
-AERO_API aero_exp *aero_exp_ttl(void) { return op0(69); }
-AERO_API aero_exp *aero_exp_void_time(void) { return op0(68); }
-AERO_API aero_exp *aero_exp_last_update(void) { return op0(66); }
-AERO_API aero_exp *aero_exp_since_update(void) { return op0(67); }
-AERO_API aero_exp *aero_exp_set_name(void) { return op0(70); }
-AERO_API aero_exp *aero_exp_key_exists(void) { return op0(71); }
-AERO_API aero_exp *aero_exp_is_tombstone(void) { return op0(72); }
-AERO_API aero_exp *aero_exp_device_size(void) { return op0(65); }
-AERO_API aero_exp *aero_exp_record_size(void) { return op0(74); }
-AERO_API aero_exp *aero_exp_digest_modulo(int64_t mod) { return op1(64, aero_exp_int(mod)); }
-AERO_API aero_exp *aero_exp_unknown(void) { return op0(0); }
+AERO_API aero_exp *aero_exp_ttl(void) { return op0(AERO_EXP_OP_TTL); }
+AERO_API aero_exp *aero_exp_void_time(void) { return op0(AERO_EXP_OP_VOID_TIME); }
+AERO_API aero_exp *aero_exp_last_update(void) { return op0(AERO_EXP_OP_LAST_UPDATE); }
+AERO_API aero_exp *aero_exp_since_update(void) { return op0(AERO_EXP_OP_SINCE_UPDATE); }
+AERO_API aero_exp *aero_exp_set_name(void) { return op0(AERO_EXP_OP_SET_NAME); }
+AERO_API aero_exp *aero_exp_key_exists(void) { return op0(AERO_EXP_OP_KEY_EXISTS); }
+AERO_API aero_exp *aero_exp_is_tombstone(void) { return op0(AERO_EXP_OP_IS_TOMBSTONE); }
+AERO_API aero_exp *aero_exp_device_size(void) { return op0(AERO_EXP_OP_DEVICE_SIZE); }
+AERO_API aero_exp *aero_exp_record_size(void) { return op0(AERO_EXP_OP_RECORD_SIZE); }
+AERO_API aero_exp *aero_exp_digest_modulo(int64_t mod) { return op1(AERO_EXP_OP_DIGEST_MODULO, aero_exp_int(mod)); }
+AERO_API aero_exp *aero_exp_unknown(void) { return op0(AERO_EXP_OP_UNKNOWN); }
 
 /* ---- comparisons and logic ---- */
 
-AERO_API aero_exp *aero_exp_eq(aero_exp *a, aero_exp *b) { return op2(1, a, b); }
-AERO_API aero_exp *aero_exp_ne(aero_exp *a, aero_exp *b) { return op2(2, a, b); }
-AERO_API aero_exp *aero_exp_gt(aero_exp *a, aero_exp *b) { return op2(3, a, b); }
-AERO_API aero_exp *aero_exp_ge(aero_exp *a, aero_exp *b) { return op2(4, a, b); }
-AERO_API aero_exp *aero_exp_lt(aero_exp *a, aero_exp *b) { return op2(5, a, b); }
-AERO_API aero_exp *aero_exp_le(aero_exp *a, aero_exp *b) { return op2(6, a, b); }
-AERO_API aero_exp *aero_exp_geo_compare(aero_exp *a, aero_exp *b) { return op2(8, a, b); }
-AERO_API aero_exp *aero_exp_in_list(aero_exp *v, aero_exp *l) { return op2(9, v, l); }
+AERO_API aero_exp *aero_exp_eq(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_EQ, a, b); }
+AERO_API aero_exp *aero_exp_ne(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_NE, a, b); }
+AERO_API aero_exp *aero_exp_gt(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_GT, a, b); }
+AERO_API aero_exp *aero_exp_ge(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_GE, a, b); }
+AERO_API aero_exp *aero_exp_lt(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_LT, a, b); }
+AERO_API aero_exp *aero_exp_le(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_LE, a, b); }
+AERO_API aero_exp *aero_exp_geo_compare(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_GEO_COMPARE, a, b); }
+AERO_API aero_exp *aero_exp_in_list(aero_exp *v, aero_exp *l) { return op2(AERO_EXP_OP_IN_LIST, v, l); }
 
 AERO_API aero_exp *aero_exp_regex(int flags, const char *pattern, aero_exp *str) {
     aero_exp *pat = NULL;
@@ -239,40 +246,40 @@ AERO_API aero_exp *aero_exp_regex(int flags, const char *pattern, aero_exp *str)
         pat = done(pat);
     }
     aero_exp *k[3] = { aero_exp_int(flags), pat, str };
-    return combine(7, 3, k);
+    return combine(AERO_EXP_OP_REGEX, 3, k);
 }
 
-VARIADIC(aero_exp_and, 16)
-VARIADIC(aero_exp_or, 17)
-VARIADIC(aero_exp_exclusive, 19)
-AERO_API aero_exp *aero_exp_not(aero_exp *e) { return op1(18, e); }
+VARIADIC(aero_exp_and, AERO_EXP_OP_AND)
+VARIADIC(aero_exp_or, AERO_EXP_OP_OR)
+VARIADIC(aero_exp_exclusive, AERO_EXP_OP_EXCLUSIVE)
+AERO_API aero_exp *aero_exp_not(aero_exp *e) { return op1(AERO_EXP_OP_NOT, e); }
 
 /* ---- numbers ---- */
 
-VARIADIC(aero_exp_add, 20)
-VARIADIC(aero_exp_sub, 21)
-VARIADIC(aero_exp_mul, 22)
-VARIADIC(aero_exp_div, 23)
-VARIADIC(aero_exp_min, 50)
-VARIADIC(aero_exp_max, 51)
-VARIADIC(aero_exp_int_and, 32)
-VARIADIC(aero_exp_int_or, 33)
-VARIADIC(aero_exp_int_xor, 34)
-AERO_API aero_exp *aero_exp_pow(aero_exp *a, aero_exp *b) { return op2(24, a, b); }
-AERO_API aero_exp *aero_exp_log(aero_exp *a, aero_exp *b) { return op2(25, a, b); }
-AERO_API aero_exp *aero_exp_mod(aero_exp *a, aero_exp *b) { return op2(26, a, b); }
-AERO_API aero_exp *aero_exp_abs(aero_exp *e) { return op1(27, e); }
-AERO_API aero_exp *aero_exp_floor(aero_exp *e) { return op1(28, e); }
-AERO_API aero_exp *aero_exp_ceil(aero_exp *e) { return op1(29, e); }
-AERO_API aero_exp *aero_exp_to_int(aero_exp *e) { return op1(30, e); }
-AERO_API aero_exp *aero_exp_to_float(aero_exp *e) { return op1(31, e); }
-AERO_API aero_exp *aero_exp_int_not(aero_exp *e) { return op1(35, e); }
-AERO_API aero_exp *aero_exp_int_lshift(aero_exp *a, aero_exp *b) { return op2(36, a, b); }
-AERO_API aero_exp *aero_exp_int_rshift(aero_exp *a, aero_exp *b) { return op2(37, a, b); }
-AERO_API aero_exp *aero_exp_int_arshift(aero_exp *a, aero_exp *b) { return op2(38, a, b); }
-AERO_API aero_exp *aero_exp_int_count(aero_exp *e) { return op1(39, e); }
+VARIADIC(aero_exp_add, AERO_EXP_OP_ADD)
+VARIADIC(aero_exp_sub, AERO_EXP_OP_SUB)
+VARIADIC(aero_exp_mul, AERO_EXP_OP_MUL)
+VARIADIC(aero_exp_div, AERO_EXP_OP_DIV)
+VARIADIC(aero_exp_min, AERO_EXP_OP_MIN)
+VARIADIC(aero_exp_max, AERO_EXP_OP_MAX)
+VARIADIC(aero_exp_int_and, AERO_EXP_OP_INT_AND)
+VARIADIC(aero_exp_int_or, AERO_EXP_OP_INT_OR)
+VARIADIC(aero_exp_int_xor, AERO_EXP_OP_INT_XOR)
+AERO_API aero_exp *aero_exp_pow(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_POW, a, b); }
+AERO_API aero_exp *aero_exp_log(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_LOG, a, b); }
+AERO_API aero_exp *aero_exp_mod(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_MOD, a, b); }
+AERO_API aero_exp *aero_exp_abs(aero_exp *e) { return op1(AERO_EXP_OP_ABS, e); }
+AERO_API aero_exp *aero_exp_floor(aero_exp *e) { return op1(AERO_EXP_OP_FLOOR, e); }
+AERO_API aero_exp *aero_exp_ceil(aero_exp *e) { return op1(AERO_EXP_OP_CEIL, e); }
+AERO_API aero_exp *aero_exp_to_int(aero_exp *e) { return op1(AERO_EXP_OP_TO_INT, e); }
+AERO_API aero_exp *aero_exp_to_float(aero_exp *e) { return op1(AERO_EXP_OP_TO_FLOAT, e); }
+AERO_API aero_exp *aero_exp_int_not(aero_exp *e) { return op1(AERO_EXP_OP_INT_NOT, e); }
+AERO_API aero_exp *aero_exp_int_lshift(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_INT_LSHIFT, a, b); }
+AERO_API aero_exp *aero_exp_int_rshift(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_INT_RSHIFT, a, b); }
+AERO_API aero_exp *aero_exp_int_arshift(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_INT_ARSHIFT, a, b); }
+AERO_API aero_exp *aero_exp_int_count(aero_exp *e) { return op1(AERO_EXP_OP_INT_COUNT, e); }
 
-/* ---- CDT reads: [127, type, 0, payload, bin] ---- */
+/* ---- CDT reads: [CALL, type, CDT, payload, bin] ---- */
 
 static aero_exp *cdt(int64_t rtype_code, int64_t op, int64_t rt, bool with_rt, aero_exp *arg, aero_exp *bin,
                      const aero_exp_ctx *ctx, size_t n_ctx) {
@@ -281,12 +288,12 @@ static aero_exp *cdt(int64_t rtype_code, int64_t op, int64_t rt, bool with_rt, a
     if (ok && (e = node())) {
         aero_buf *b = &e->b;
         aero_mp__pack_array_header(b, 5);
-        aero_mp__pack_int(b, 127);
+        aero_mp__pack_int(b, AERO_EXP_OP_CALL);
         aero_mp__pack_int(b, rtype_code);
-        aero_mp__pack_int(b, 0);
+        aero_mp__pack_int(b, AERO_EXP_CALL_CDT);
         if (n_ctx) {
             aero_mp__pack_array_header(b, 3);
-            aero_mp__pack_int(b, 0xff);
+            aero_mp__pack_int(b, AERO_CDT_OP_CONTEXT_EVAL);
             aero_mp__pack_array_header(b, (uint32_t)(n_ctx * 2));
             for (size_t i = 0; i < n_ctx; i++) {
                 aero_mp__pack_int(b, ctx[i].type);
@@ -318,36 +325,36 @@ static int64_t multi_type(int rtype, bool map) {
 }
 
 AERO_API aero_exp *aero_exp_list_size(aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx) {
-    return cdt(AERO_AEL_INT, 16, 0, false, NULL, bin, ctx, n_ctx);
+    return cdt(AERO_AEL_INT, AERO_LIST_OP_SIZE, 0, false, NULL, bin, ctx, n_ctx);
 }
 AERO_API aero_exp *aero_exp_map_size(aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx) {
-    return cdt(AERO_AEL_INT, 96, 0, false, NULL, bin, ctx, n_ctx);
+    return cdt(AERO_AEL_INT, AERO_MAP_OP_SIZE, 0, false, NULL, bin, ctx, n_ctx);
 }
 AERO_API aero_exp *aero_exp_list_get_by_index(int rt, aero_ael_type vt, aero_exp *i, aero_exp *bin,
                                               const aero_exp_ctx *ctx, size_t n) {
-    return cdt(vt, 19, rt, true, i, bin, ctx, n);
+    return cdt(vt, AERO_LIST_OP_GET_BY_INDEX, rt, true, i, bin, ctx, n);
 }
 AERO_API aero_exp *aero_exp_list_get_by_rank(int rt, aero_ael_type vt, aero_exp *r, aero_exp *bin,
                                              const aero_exp_ctx *ctx, size_t n) {
-    return cdt(vt, 21, rt, true, r, bin, ctx, n);
+    return cdt(vt, AERO_LIST_OP_GET_BY_RANK, rt, true, r, bin, ctx, n);
 }
 AERO_API aero_exp *aero_exp_list_get_by_value(int rt, aero_exp *v, aero_exp *bin, const aero_exp_ctx *ctx, size_t n) {
-    return cdt(multi_type(rt, false), 22, rt, true, v, bin, ctx, n);
+    return cdt(multi_type(rt, false), AERO_LIST_OP_GET_ALL_BY_VALUE, rt, true, v, bin, ctx, n);
 }
 AERO_API aero_exp *aero_exp_map_get_by_key(int rt, aero_ael_type vt, aero_exp *k, aero_exp *bin,
                                            const aero_exp_ctx *ctx, size_t n) {
-    return cdt(vt, 97, rt, true, k, bin, ctx, n);
+    return cdt(vt, AERO_MAP_OP_GET_BY_KEY, rt, true, k, bin, ctx, n);
 }
 AERO_API aero_exp *aero_exp_map_get_by_index(int rt, aero_ael_type vt, aero_exp *i, aero_exp *bin,
                                              const aero_exp_ctx *ctx, size_t n) {
-    return cdt(vt, 98, rt, true, i, bin, ctx, n);
+    return cdt(vt, AERO_MAP_OP_GET_BY_INDEX, rt, true, i, bin, ctx, n);
 }
 AERO_API aero_exp *aero_exp_map_get_by_rank(int rt, aero_ael_type vt, aero_exp *r, aero_exp *bin,
                                             const aero_exp_ctx *ctx, size_t n) {
-    return cdt(vt, 100, rt, true, r, bin, ctx, n);
+    return cdt(vt, AERO_MAP_OP_GET_BY_RANK, rt, true, r, bin, ctx, n);
 }
 AERO_API aero_exp *aero_exp_map_get_by_value(int rt, aero_exp *v, aero_exp *bin, const aero_exp_ctx *ctx, size_t n) {
-    return cdt(multi_type(rt, true), 102, rt, true, v, bin, ctx, n);
+    return cdt(multi_type(rt, true), AERO_MAP_OP_GET_ALL_BY_VALUE, rt, true, v, bin, ctx, n);
 }
 
 /* ---- variables and control flow ---- */
@@ -367,11 +374,11 @@ AERO_API aero_exp *aero_exp_def(const char *name, aero_exp *value) {
 AERO_API aero_exp *aero_exp_let(size_t n, ...) {
     va_list ap;
     va_start(ap, n);
-    aero_exp *e = opv(125, n, ap);
+    aero_exp *e = opv(AERO_EXP_OP_LET, n, ap);
     va_end(ap);
     return e;
 }
 
-AERO_API aero_exp *aero_exp_var(const char *name) { return named(124, 0, false, name); }
+AERO_API aero_exp *aero_exp_var(const char *name) { return named(AERO_EXP_OP_VAR, 0, false, name); }
 
-VARIADIC(aero_exp_cond, 123)
+VARIADIC(aero_exp_cond, AERO_EXP_OP_COND)
