@@ -14,6 +14,7 @@
 #include "command.h"
 #include "filter.h"
 #include "internal.h"
+#include "proto/exp_ops.h"
 #include "proto/msgpack.h"
 #include "proto/wire.h"
 #include "write_internal.h"
@@ -319,10 +320,10 @@ AERO_API aero_write *aero_write_select_from(aero_write *w, const char *bin, cons
     return exp_op(w, AERO_OP_EXP_READ, bin, ael, flags & AERO_EXP_IGNORE_EVAL_FAILURE);
 }
 AERO_API aero_write *aero_write_insert_from(aero_write *w, const char *bin, const char *ael, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, 1u | flags);
+    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, AERO_EXP_WRITE_CREATE_ONLY | flags);
 }
 AERO_API aero_write *aero_write_update_from(aero_write *w, const char *bin, const char *ael, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, 2u | flags);
+    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, AERO_EXP_WRITE_UPDATE_ONLY | flags);
 }
 AERO_API aero_write *aero_write_upsert_from(aero_write *w, const char *bin, const char *ael, unsigned flags) {
     return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, flags);

@@ -1,10 +1,18 @@
 /*
  * proto/wire.h - protocol constants: proto types, AS_MSG flag bits, field ids,
- * op types, particle types, expression result types. Numbers from
- * shared/protocol.md (sections 1, 3, 8).
+ * op types, particle types, expression result types (those are the public
+ * aero_ael_type values). Opcodes inside operations live in exp_ops.h,
+ * cdt_ops.h, bit_ops.h and hll_ops.h.
  */
 #ifndef AERO_PROTO_WIRE_H
 #define AERO_PROTO_WIRE_H
+
+#include <aero/ael.h>
+/* aero/behavior.h names its aero_op_kind enumerators AERO_OP_READ and
+ * AERO_OP_WRITE, as the AS_MSG op types below are named: it is included
+ * first so that its enum stays well-formed wherever this header comes
+ * earlier; after this point the names are the wire numbers. */
+#include <aero/behavior.h>
 
 #define AERO_PROTO_VERSION     2
 #define AERO_PROTO_INFO        1
@@ -98,17 +106,17 @@
 #define AERO_PT_LIST    20
 #define AERO_PT_GEOJSON 23
 
-/* expression result types (exp_type) */
-#define AERO_EXP_TYPE_NIL   0
-#define AERO_EXP_TYPE_BOOL  1
-#define AERO_EXP_TYPE_INT   2
-#define AERO_EXP_TYPE_STR   3
-#define AERO_EXP_TYPE_LIST  4
-#define AERO_EXP_TYPE_MAP   5
-#define AERO_EXP_TYPE_BLOB  6
-#define AERO_EXP_TYPE_FLOAT 7
-#define AERO_EXP_TYPE_GEO   8
-#define AERO_EXP_TYPE_HLL   9
+/* expression result types (exp_type): the public aero_ael_type numbers */
+#define AERO_EXP_TYPE_NIL   AERO_AEL_NIL
+#define AERO_EXP_TYPE_BOOL  AERO_AEL_BOOL
+#define AERO_EXP_TYPE_INT   AERO_AEL_INT
+#define AERO_EXP_TYPE_STR   AERO_AEL_STRING
+#define AERO_EXP_TYPE_LIST  AERO_AEL_LIST
+#define AERO_EXP_TYPE_MAP   AERO_AEL_MAP
+#define AERO_EXP_TYPE_BLOB  AERO_AEL_BLOB
+#define AERO_EXP_TYPE_FLOAT AERO_AEL_FLOAT
+#define AERO_EXP_TYPE_GEO   AERO_AEL_GEO
+#define AERO_EXP_TYPE_HLL   AERO_AEL_HLL
 
 /* TTL conventions on writes */
 #define AERO_TTL_SERVER_DEFAULT 0u
