@@ -20,6 +20,8 @@
 #include "cdt.h"
 #include "geo.h"
 #include "mp.h"
+#include "proto/cdt_ops.h"
+#include "proto/exp_ops.h"
 
 enum { V_UNKNOWN, V_NIL, V_BOOL, V_INT, V_FLOAT, V_STR, V_BLOB, V_LIST, V_MAP, V_GEO, V_HLL };
 
@@ -166,7 +168,11 @@ static val from_mp(ctx *c, const uint8_t *p, size_t n) {
     case MP_STR:
         if (o.len == 0)
             return (val){ .t = V_BLOB, .p = o.p, .n = 0 };
-        return (val){ .t = o.p[0] == 3 ? V_STR : o.p[0] == 0x17 ? V_GEO : V_BLOB, .p = o.p + 1, .n = o.len - 1 };
+        return (val){ .t = o.p[0] == AERO_PT_STRING    ? V_STR
+                           : o.p[0] == AERO_PT_GEOJSON ? V_GEO
+                                                       : V_BLOB,
+                      .p = o.p + 1,
+                      .n = o.len - 1 };
     case MP_BIN: return (val){ .t = V_BLOB, .p = o.p, .n = o.len };
     case MP_ARRAY: return (val){ .t = V_LIST, .p = p, .n = n };
     case MP_MAP: return (val){ .t = V_MAP, .p = p, .n = n };
@@ -181,10 +187,10 @@ static void to_mp(const val *v, aero_buf *b) {
     case V_BOOL: mp_put_bool(b, v->b); break;
     case V_INT: mp_put_int(b, v->i); break;
     case V_FLOAT: mp_put_double(b, v->f); break;
-    case V_STR: mp_put_pstr(b, 3, v->p, v->n); break;
+    case V_STR: mp_put_pstr(b, AERO_PT_STRING, v->p, v->n); break;
     case V_BLOB:
-    case V_HLL: mp_put_pstr(b, 4, v->p, v->n); break;
-    case V_GEO: mp_put_pstr(b, 0x17, v->p, v->n); break;
+    case V_HLL: mp_put_pstr(b, AERO_PT_BLOB, v->p, v->n); break;
+    case V_GEO: mp_put_pstr(b, AERO_PT_GEOJSON, v->p, v->n); break;
     case V_LIST:
     case V_MAP: aero_buf__put(b, v->p, v->n); break;
     default: mp_put_nil(b); break;
@@ -248,6 +254,8 @@ static val bin_value(ctx *c, int type, const uint8_t *name, uint32_t nl) {
     return v;
 }
 
+static bool is_int_bitwise(int64_t op) { return op >= AERO_EXP_OP_INT_AND && op <= AERO_EXP_OP_INT_XOR; }
+
 static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
     val acc = UNKNOWN;
     bool unknown = false;
@@ -262,12 +270,12 @@ static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
         if (k == 0) {
             acc = v;
             if (nargs == 1) {
-                if (op == 21) { /* negate */
+                if (op == AERO_EXP_OP_SUB) { /* negate */
                     if (v.t == V_INT)
                         acc.i = (int64_t)(0 - (uint64_t)v.i);
                     else
                         acc.f = -v.f;
-                } else if (op == 23) { /* reciprocal */
+                } else if (op == AERO_EXP_OP_DIV) { /* reciprocal */
                     if (v.t == V_INT) {
                         if (v.i == 0)
                             unknown = true;
@@ -287,38 +295,38 @@ static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
         if (acc.t == V_INT) {
             uint64_t x = (uint64_t)acc.i, y = (uint64_t)v.i;
             switch (op) {
-            case 20: acc.i = (int64_t)(x + y); break;
-            case 21: acc.i = (int64_t)(x - y); break;
-            case 22: acc.i = (int64_t)(x * y); break;
-            case 23:
+            case AERO_EXP_OP_ADD: acc.i = (int64_t)(x + y); break;
+            case AERO_EXP_OP_SUB: acc.i = (int64_t)(x - y); break;
+            case AERO_EXP_OP_MUL: acc.i = (int64_t)(x * y); break;
+            case AERO_EXP_OP_DIV:
                 if (v.i == 0 || (acc.i == INT64_MIN && v.i == -1))
                     unknown = true;
                 else
                     acc.i /= v.i;
                 break;
-            case 32: acc.i &= v.i; break;
-            case 33: acc.i |= v.i; break;
-            case 34: acc.i ^= v.i; break;
-            case 50:
+            case AERO_EXP_OP_INT_AND: acc.i &= v.i; break;
+            case AERO_EXP_OP_INT_OR: acc.i |= v.i; break;
+            case AERO_EXP_OP_INT_XOR: acc.i ^= v.i; break;
+            case AERO_EXP_OP_MIN:
                 if (v.i < acc.i)
                     acc.i = v.i;
                 break;
-            case 51:
+            case AERO_EXP_OP_MAX:
                 if (v.i > acc.i)
                     acc.i = v.i;
                 break;
             }
         } else {
             switch (op) {
-            case 20: acc.f += v.f; break;
-            case 21: acc.f -= v.f; break;
-            case 22: acc.f *= v.f; break;
-            case 23: acc.f /= v.f; break;
-            case 50:
+            case AERO_EXP_OP_ADD: acc.f += v.f; break;
+            case AERO_EXP_OP_SUB: acc.f -= v.f; break;
+            case AERO_EXP_OP_MUL: acc.f *= v.f; break;
+            case AERO_EXP_OP_DIV: acc.f /= v.f; break;
+            case AERO_EXP_OP_MIN:
                 if (v.f < acc.f)
                     acc.f = v.f;
                 break;
-            case 51:
+            case AERO_EXP_OP_MAX:
                 if (v.f > acc.f)
                     acc.f = v.f;
                 break;
@@ -328,7 +336,7 @@ static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
     }
     if (unknown || nargs == 0)
         return UNKNOWN;
-    if ((op >= 32 && op <= 34) && acc.t != V_INT)
+    if (is_int_bitwise(op) && acc.t != V_INT)
         return UNKNOWN;
     return acc;
 }
@@ -339,7 +347,7 @@ static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
  * scalars / maps stand for themselves. Writes the payload with every
  * argument evaluated into out; false when an argument is unknown or the
  * payload is malformed (c->err set for the latter). A context
- * ([0xff, ctx, [op, args...]]) is kept as it is.
+ * ([CONTEXT_EVAL, ctx, [op, args...]]) is kept as it is.
  */
 static bool eval_payload(ctx *c, const uint8_t *payload, size_t pn, aero_buf *out, int depth) {
     mp_reader r = { payload, payload + pn };
@@ -351,7 +359,7 @@ static bool eval_payload(ctx *c, const uint8_t *payload, size_t pn, aero_buf *ou
     }
     mp_put_array(out, o.len);
     mp_put_int(out, op);
-    if (op == 0xff && o.len == 3) {
+    if (op == AERO_CDT_OP_CONTEXT_EVAL && o.len == 3) {
         const uint8_t *cp, *ip;
         size_t cn, in;
         if (!mp_span(&r, &cp, &cn) || !mp_span(&r, &ip, &in)) {
@@ -387,7 +395,7 @@ static bool eval_payload(ctx *c, const uint8_t *payload, size_t pn, aero_buf *ou
 }
 
 static val call_cdt(ctx *c, int rtype, int64_t system, const uint8_t *payload, size_t pn, val target) {
-    if (system == 0x40) { /* modify: runs on a copy, yields the modified collection */
+    if (system == AERO_EXP_CALL_MODIFY_LOCAL) { /* modify: runs on a copy, yields the modified collection */
         if (target.t != V_LIST && target.t != V_MAP)
             return UNKNOWN;
         ts_record tmp;
@@ -412,7 +420,7 @@ static val call_cdt(ctx *c, int rtype, int64_t system, const uint8_t *payload, s
         free(tmp.bins);
         return v.t == V_UNKNOWN || exp_type_of(&v) == rtype ? v : UNKNOWN;
     }
-    if (system != 0 || (target.t != V_LIST && target.t != V_MAP))
+    if (system != AERO_EXP_CALL_CDT || (target.t != V_LIST && target.t != V_MAP))
         return UNKNOWN;
     aero_buf out;
     aero_buf__init(&out, NULL, 0);
@@ -437,99 +445,9 @@ static val call_cdt(ctx *c, int rtype, int64_t system, const uint8_t *payload, s
  * Static result type of an expression (what the server's build step knows
  * before running it), -1 when it cannot be told without evaluating. Used to
  * refuse comparisons of different types as the server does (4), instead of
- * evaluating them to unknown.
+ * evaluating them to unknown. Calls take their type from the op table below.
  */
-static int static_type(const uint8_t *p, size_t n, int depth) {
-    mp_reader r = { p, p + n };
-    mp_obj o, code;
-    if (depth > 16 || !mp_read(&r, &o))
-        return -1;
-    switch (o.type) {
-    case MP_NIL: return AERO_EXP_TYPE_NIL;
-    case MP_BOOL: return AERO_EXP_TYPE_BOOL;
-    case MP_INT: return AERO_EXP_TYPE_INT;
-    case MP_FLOAT: return AERO_EXP_TYPE_FLOAT;
-    case MP_MAP: return AERO_EXP_TYPE_MAP;
-    case MP_STR:
-    case MP_BIN:
-        if (o.len == 0)
-            return AERO_EXP_TYPE_BLOB;
-        return o.p[0] == 3 ? AERO_EXP_TYPE_STR : o.p[0] == 0x17 ? AERO_EXP_TYPE_GEO : AERO_EXP_TYPE_BLOB;
-    case MP_ARRAY: break;
-    default: return -1;
-    }
-    if (o.len < 1 || !mp_read(&r, &code) || code.type != MP_INT)
-        return -1;
-    int64_t t;
-    switch (code.i) {
-    case 1:
-    case 2:
-    case 3:
-    case 4:
-    case 5:
-    case 6:
-    case 7:
-    case 8:
-    case 9:
-    case 16:
-    case 17:
-    case 18:
-    case 19:
-    case 71:
-    case 72: return AERO_EXP_TYPE_BOOL;
-    case 24:
-    case 25:
-    case 28:
-    case 29:
-    case 31: return AERO_EXP_TYPE_FLOAT;
-    case 26:
-    case 30:
-    case 32:
-    case 33:
-    case 34:
-    case 35:
-    case 36:
-    case 37:
-    case 38:
-    case 39:
-    case 40:
-    case 41:
-    case 64:
-    case 65:
-    case 66:
-    case 67:
-    case 68:
-    case 69:
-    case 73:
-    case 74:
-    case 82: return AERO_EXP_TYPE_INT;
-    case 70: return AERO_EXP_TYPE_STR;
-    case 80:
-    case 81:
-    case 127: /* key / bin / call declare their type */ return read_int(&r, &t) ? (int)t : -1;
-    case 20:
-    case 21:
-    case 22:
-    case 23:
-    case 27:
-    case 50:
-    case 51: { /* type of the first operand */
-        const uint8_t *a;
-        size_t an;
-        return o.len >= 2 && mp_span(&r, &a, &an) ? static_type(a, an, depth + 1) : -1;
-    }
-    case 126: {
-        const uint8_t *a;
-        size_t an;
-        if (o.len != 2 || !mp_span(&r, &a, &an))
-            return -1;
-        mp_reader q = { a, a + an };
-        mp_obj x;
-        return mp_read(&q, &x) && x.type == MP_ARRAY ? AERO_EXP_TYPE_LIST : static_type(a, an, depth + 1);
-    }
-    default: return -1;
-    }
-}
+static int static_type(const uint8_t *p, size_t n, int depth);
 
 /*
  * Whether the na arguments ahead in r may have the numeric type `want` (-1:
@@ -554,6 +472,516 @@ static bool args_typed(const mp_reader *r, uint32_t na, int want) {
     return true;
 }
 
+/*
+ * One handler per operation (or family of operations sharing a shape). A
+ * handler gets the op code and the argument count, already checked against
+ * the op table's bounds, with r at the first argument.
+ */
+typedef val (*op_fn)(ctx *c, mp_reader *r, int64_t op, uint32_t na);
+
+static val op_cmp(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)na;
+    mp_reader peek = *r;
+    const uint8_t *p0, *p1;
+    size_t n0, n1;
+    if (!mp_span(&peek, &p0, &n0) || !mp_span(&peek, &p1, &n1))
+        return fail(c);
+    int t0 = static_type(p0, n0, 0), t1 = static_type(p1, n1, 0);
+    if (t0 >= 0 && t1 >= 0 && (t0 != t1 || t0 == AERO_EXP_TYPE_GEO || t0 == AERO_EXP_TYPE_HLL))
+        return fail(c); /* the server refuses to build it: 4 */
+    val a = ev(c, r);
+    val b = ev(c, r);
+    int k = compare(&a, &b);
+    if (k == -2)
+        return UNKNOWN;
+    switch (op) {
+    case AERO_EXP_OP_EQ: return mkbool(k == 0);
+    case AERO_EXP_OP_NE: return mkbool(k != 0);
+    case AERO_EXP_OP_GT: return mkbool(k > 0);
+    case AERO_EXP_OP_GE: return mkbool(k >= 0);
+    case AERO_EXP_OP_LT: return mkbool(k < 0);
+    default: return mkbool(k <= 0);
+    }
+}
+
+static val op_regex(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op, (void)na;
+    int64_t flags;
+    const uint8_t *pat;
+    uint32_t pl;
+    if (!read_int(r, &flags) || !read_name(r, &pat, &pl))
+        return fail(c);
+    val a = ev(c, r);
+    if (a.t != V_STR)
+        return UNKNOWN;
+    char *ps = keep_str(c, pat, pl);
+    char *s = keep_str(c, a.p, a.n);
+    if (!ps || !s)
+        return UNKNOWN;
+    regex_t re;
+    if (regcomp(&re, ps, (int)(flags & (REG_EXTENDED | REG_ICASE | REG_NEWLINE)) | REG_NOSUB) != 0)
+        return fail(c);
+    int m = regexec(&re, s, 0, NULL, 0);
+    regfree(&re);
+    return mkbool(m == 0);
+}
+
+/* geo_compare: a point within a region, or a region containing a point */
+static val op_geo(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op, (void)na;
+    val a = ev(c, r);
+    val b = ev(c, r);
+    if (a.t != V_GEO || b.t != V_GEO)
+        return UNKNOWN;
+    int g = ts_geo_compare((const char *)a.p, a.n, (const char *)b.p, b.n);
+    return g < 0 ? UNKNOWN : mkbool(g == 1);
+}
+
+static val op_in_list(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op, (void)na;
+    val a = ev(c, r);
+    val b = ev(c, r);
+    if (a.t == V_UNKNOWN || b.t != V_LIST)
+        return UNKNOWN;
+    aero_buf x;
+    aero_buf__init(&x, NULL, 0);
+    to_mp(&a, &x);
+    mp_reader lr = { b.p, b.p + b.n };
+    mp_obj lo;
+    bool found = false;
+    if (mp_read(&lr, &lo) && lo.type == MP_ARRAY) {
+        for (uint32_t k = 0; k < lo.len && !found; k++) {
+            const uint8_t *ep;
+            size_t en;
+            bool ok;
+            if (!mp_span(&lr, &ep, &en))
+                break;
+            found = mp_cmp(ep, en, x.data, x.len, &ok) == 0 && ok;
+        }
+    }
+    aero_buf__free(&x);
+    return mkbool(found);
+}
+
+static val op_and_or(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    bool unknown = false, decided = false, is_or = op == AERO_EXP_OP_OR;
+    for (uint32_t k = 0; k < na; k++) {
+        if (decided) {
+            if (!mp_skip(r))
+                return fail(c);
+            continue;
+        }
+        val a = ev(c, r);
+        if (c->err)
+            return UNKNOWN;
+        if (a.t != V_BOOL)
+            unknown = true;
+        else if (a.b == is_or)
+            decided = true;
+    }
+    if (decided)
+        return mkbool(is_or);
+    return unknown ? UNKNOWN : mkbool(!is_or);
+}
+
+static val op_not(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op, (void)na;
+    val a = ev(c, r);
+    return a.t == V_BOOL ? mkbool(!a.b) : UNKNOWN;
+}
+
+static val op_exclusive(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op;
+    int trues = 0;
+    bool unknown = false;
+    for (uint32_t k = 0; k < na; k++) {
+        val a = ev(c, r);
+        if (a.t != V_BOOL)
+            unknown = true;
+        else
+            trues += a.b;
+    }
+    return unknown ? UNKNOWN : mkbool(trues == 1);
+}
+
+/* add, sub, mul, div, min, max and the n-ary bitwise and / or / xor */
+static val op_arith(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    if (!args_typed(r, na, is_int_bitwise(op) ? AERO_EXP_TYPE_INT : -1))
+        return fail(c);
+    return arith(c, r, (int)op, na);
+}
+
+/* pow, log */
+static val op_float2(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    if (!args_typed(r, na, AERO_EXP_TYPE_FLOAT))
+        return fail(c);
+    val a = ev(c, r);
+    val b = ev(c, r);
+    if (a.t != V_FLOAT || b.t != V_FLOAT)
+        return UNKNOWN;
+    return mkfloat(op == AERO_EXP_OP_POW ? pow(a.f, b.f) : log(a.f) / log(b.f));
+}
+
+static val op_mod(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op;
+    if (!args_typed(r, na, AERO_EXP_TYPE_INT))
+        return fail(c);
+    val a = ev(c, r);
+    val b = ev(c, r);
+    if (a.t != V_INT || b.t != V_INT || b.i == 0 || (a.i == INT64_MIN && b.i == -1))
+        return UNKNOWN;
+    return mkint(a.i % b.i);
+}
+
+/* abs, floor, ceil, to_int, to_float, int_not, int_count */
+static val op_unary(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)na;
+    val a = ev(c, r);
+    switch (op) {
+    case AERO_EXP_OP_ABS:
+        if (a.t == V_INT)
+            return a.i == INT64_MIN ? UNKNOWN : mkint(a.i < 0 ? -a.i : a.i);
+        return a.t == V_FLOAT ? mkfloat(fabs(a.f)) : UNKNOWN;
+    case AERO_EXP_OP_FLOOR: return a.t == V_FLOAT ? mkfloat(floor(a.f)) : UNKNOWN;
+    case AERO_EXP_OP_CEIL: return a.t == V_FLOAT ? mkfloat(ceil(a.f)) : UNKNOWN;
+    case AERO_EXP_OP_TO_INT:
+        if (a.t != V_FLOAT || isnan(a.f) || a.f >= 9.2233720368547758e18 || a.f < -9.2233720368547758e18)
+            return UNKNOWN;
+        return mkint((int64_t)a.f);
+    case AERO_EXP_OP_TO_FLOAT: return a.t == V_INT ? mkfloat((double)a.i) : UNKNOWN;
+    case AERO_EXP_OP_INT_NOT: return a.t == V_INT ? mkint(~a.i) : UNKNOWN;
+    default: return a.t == V_INT ? mkint(__builtin_popcountll((uint64_t)a.i)) : UNKNOWN;
+    }
+}
+
+/* lshift, rshift (logical), arshift */
+static val op_shift(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)na;
+    val a = ev(c, r);
+    val b = ev(c, r);
+    if (a.t != V_INT || b.t != V_INT)
+        return UNKNOWN;
+    if (b.i < 0 || b.i > 63)
+        return mkint(op == AERO_EXP_OP_INT_ARSHIFT && a.i < 0 ? -1 : 0);
+    if (op == AERO_EXP_OP_INT_LSHIFT)
+        return mkint((int64_t)((uint64_t)a.i << b.i));
+    if (op == AERO_EXP_OP_INT_RSHIFT)
+        return mkint((int64_t)((uint64_t)a.i >> b.i));
+    return mkint(a.i >> b.i);
+}
+
+/* lscan / rscan: position of the first bit equal to the bool, -1 if none */
+static val op_scan(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)na;
+    val a = ev(c, r);
+    val b = ev(c, r);
+    if (a.t != V_INT || b.t != V_BOOL)
+        return UNKNOWN;
+    uint64_t x = b.b ? (uint64_t)a.i : ~(uint64_t)a.i;
+    if (x == 0)
+        return mkint(-1);
+    return mkint(op == AERO_EXP_OP_INT_LSCAN ? __builtin_clzll(x) : 63 - __builtin_ctzll(x));
+}
+
+/* digest_modulo: the literal modulus is fixed when the expression is built */
+static val op_digest_modulo(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op, (void)na;
+    int64_t mod;
+    if (!read_int(r, &mod) || (int32_t)mod == 0)
+        return fail(c);
+    if (!c->r)
+        return UNKNOWN;
+    const uint8_t *d = c->r->digest;
+    uint32_t x = (uint32_t)d[16] | (uint32_t)d[17] << 8 | (uint32_t)d[18] << 16 | (uint32_t)d[19] << 24;
+    return mkint((int64_t)x % (int32_t)mod);
+}
+
+/* Record metadata. Arguments are not read (their count is not checked). */
+static val op_meta(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)r, (void)na;
+    if (op == AERO_EXP_OP_IS_TOMBSTONE)
+        return mkbool(false);
+    if (!c->r)
+        return UNKNOWN;
+    switch (op) {
+    case AERO_EXP_OP_LAST_UPDATE: return mkint((int64_t)c->r->last_update_ns);
+    case AERO_EXP_OP_SINCE_UPDATE: return mkint((int64_t)((ts_now_ns() - c->r->last_update_ns) / 1000000u));
+    case AERO_EXP_OP_VOID_TIME:
+        return mkint(c->r->void_time ? (int64_t)(c->r->void_time + (uint64_t)AERO_CITRUSLEAF_EPOCH) * 1000000000 : -1);
+    case AERO_EXP_OP_TTL: {
+        if (!c->r->void_time)
+            return mkint(-1);
+        uint32_t now = ts_now2010();
+        return mkint(c->r->void_time > now ? c->r->void_time - now : 0);
+    }
+    case AERO_EXP_OP_SET_NAME: return (val){ .t = V_STR, .p = (const uint8_t *)c->r->set, .n = c->r->set_len };
+    case AERO_EXP_OP_KEY_EXISTS: return mkbool(c->r->has_key);
+    default: /* device_size, memory_size, record_size */ return mkint((int64_t)ts_record_size(c->r));
+    }
+}
+
+static val op_key(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op, (void)na;
+    int64_t t;
+    if (!read_int(r, &t))
+        return fail(c);
+    if (!c->r || !c->r->has_key)
+        return UNKNOWN;
+    val v = from_particle(c->r->key_type, c->r->key, c->r->key_len);
+    return exp_type_of(&v) == t ? v : UNKNOWN;
+}
+
+static val op_bin(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op, (void)na;
+    int64_t t;
+    const uint8_t *name;
+    uint32_t nl;
+    if (!read_int(r, &t) || !read_name(r, &name, &nl))
+        return fail(c);
+    return bin_value(c, (int)t, name, nl);
+}
+
+static val op_bin_type(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op, (void)na;
+    const uint8_t *name;
+    uint32_t nl;
+    if (!read_name(r, &name, &nl))
+        return fail(c);
+    if (!c->r)
+        return UNKNOWN;
+    const ts_bin *bn = nl <= 15 ? ts_record_bin((ts_record *)c->r, (const char *)name, nl) : NULL;
+    return mkint(bn ? bn->ptype : AERO_PT_NULL);
+}
+
+/* cond: condition / value pairs and a default; branches not taken are skipped */
+static val op_cond(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op;
+    if (na % 2 == 0)
+        return fail(c);
+    uint32_t pairs = na / 2;
+    for (uint32_t k = 0; k < pairs; k++) {
+        val a = ev(c, r);
+        if (c->err)
+            return UNKNOWN;
+        if (a.t != V_BOOL)
+            return UNKNOWN;
+        if (a.b) {
+            val v = ev(c, r);
+            for (uint32_t s = 2 * k + 2; s < na; s++)
+                if (!mp_skip(r))
+                    return fail(c);
+            return v;
+        }
+        if (!mp_skip(r))
+            return fail(c);
+    }
+    return ev(c, r);
+}
+
+static val op_var(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op, (void)na;
+    const uint8_t *name;
+    uint32_t nl;
+    if (!read_name(r, &name, &nl))
+        return fail(c);
+    for (int k = c->n_vars - 1; k >= 0; k--)
+        if (c->vars[k].len == nl && memcmp(c->vars[k].name, name, nl) == 0)
+            return c->vars[k].v;
+    return fail(c);
+}
+
+static val op_let(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op;
+    if (na % 2 == 0)
+        return fail(c);
+    int saved = c->n_vars;
+    for (uint32_t k = 0; k < na / 2; k++) {
+        const uint8_t *name;
+        uint32_t nl;
+        if (!read_name(r, &name, &nl) || c->n_vars == 32)
+            return fail(c);
+        val v = ev(c, r);
+        if (c->err)
+            return UNKNOWN;
+        c->vars[c->n_vars++] = (var){ name, nl, v };
+    }
+    val v = ev(c, r);
+    c->n_vars = saved;
+    return v;
+}
+
+static val op_quote(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op, (void)na;
+    const uint8_t *p;
+    size_t pn;
+    if (!mp_span(r, &p, &pn))
+        return fail(c);
+    return from_mp(c, p, pn);
+}
+
+/* call: [CALL, result type, system, payload, target] */
+static val op_call(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op, (void)na;
+    int64_t rtype, system;
+    const uint8_t *payload;
+    size_t pn;
+    if (!read_int(r, &rtype) || !read_int(r, &system) || !mp_span(r, &payload, &pn))
+        return fail(c);
+    val target = ev(c, r);
+    if (c->err || target.t == V_UNKNOWN)
+        return UNKNOWN;
+    aero_buf args;
+    aero_buf__init(&args, NULL, 0);
+    val v = UNKNOWN;
+    if (eval_payload(c, payload, pn, &args, 0)) {
+        if (args.failed)
+            c->err = true;
+        else
+            v = call_cdt(c, (int)rtype, system, args.data, args.len, target);
+    }
+    aero_buf__free(&args);
+    return v;
+}
+
+/* Not evaluated (unknown, geo, hll, loop variables, map_keys_in ...): arguments skipped. */
+static val op_skip(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
+    (void)op;
+    for (uint32_t k = 0; k < na; k++)
+        if (!mp_skip(r))
+            return fail(c);
+    return UNKNOWN;
+}
+
+/* Static result types that are not an exp_type. */
+enum {
+    ST_NONE = -1,     /* told only by evaluating */
+    ST_DECLARED = -2, /* the first argument is the type (key, bin, call) */
+    ST_FIRST = -3,    /* the type of the first argument */
+    ST_QUOTE = -4,    /* LIST for a quoted list, else the quoted value's */
+};
+#define ANY UINT32_MAX
+
+typedef struct op_def {
+    op_fn fn;
+    uint32_t min_args, max_args;
+    int type; /* static result type: an AERO_EXP_TYPE_* or an ST_* */
+} op_def;
+
+#define BOOL_OP(fn, lo, hi) \
+    { fn, lo, hi, AERO_EXP_TYPE_BOOL }
+#define INT_OP(fn, lo, hi) \
+    { fn, lo, hi, AERO_EXP_TYPE_INT }
+#define FLOAT_OP(fn, lo, hi) \
+    { fn, lo, hi, AERO_EXP_TYPE_FLOAT }
+
+static const op_def OPS[AERO_EXP_OP_CALL + 1] = {
+    [AERO_EXP_OP_EQ] = BOOL_OP(op_cmp, 2, 2),
+    [AERO_EXP_OP_NE] = BOOL_OP(op_cmp, 2, 2),
+    [AERO_EXP_OP_GT] = BOOL_OP(op_cmp, 2, 2),
+    [AERO_EXP_OP_GE] = BOOL_OP(op_cmp, 2, 2),
+    [AERO_EXP_OP_LT] = BOOL_OP(op_cmp, 2, 2),
+    [AERO_EXP_OP_LE] = BOOL_OP(op_cmp, 2, 2),
+    [AERO_EXP_OP_REGEX] = BOOL_OP(op_regex, 3, 3),
+    [AERO_EXP_OP_GEO_COMPARE] = BOOL_OP(op_geo, 2, 2),
+    [AERO_EXP_OP_IN_LIST] = BOOL_OP(op_in_list, 2, 2),
+    [AERO_EXP_OP_AND] = BOOL_OP(op_and_or, 0, ANY),
+    [AERO_EXP_OP_OR] = BOOL_OP(op_and_or, 0, ANY),
+    [AERO_EXP_OP_NOT] = BOOL_OP(op_not, 1, 1),
+    [AERO_EXP_OP_EXCLUSIVE] = BOOL_OP(op_exclusive, 0, ANY),
+    [AERO_EXP_OP_ADD] = { op_arith, 0, ANY, ST_FIRST },
+    [AERO_EXP_OP_SUB] = { op_arith, 0, ANY, ST_FIRST },
+    [AERO_EXP_OP_MUL] = { op_arith, 0, ANY, ST_FIRST },
+    [AERO_EXP_OP_DIV] = { op_arith, 0, ANY, ST_FIRST },
+    [AERO_EXP_OP_POW] = FLOAT_OP(op_float2, 2, 2),
+    [AERO_EXP_OP_LOG] = FLOAT_OP(op_float2, 2, 2),
+    [AERO_EXP_OP_MOD] = INT_OP(op_mod, 2, 2),
+    [AERO_EXP_OP_ABS] = { op_unary, 1, 1, ST_FIRST },
+    [AERO_EXP_OP_FLOOR] = FLOAT_OP(op_unary, 1, 1),
+    [AERO_EXP_OP_CEIL] = FLOAT_OP(op_unary, 1, 1),
+    [AERO_EXP_OP_TO_INT] = INT_OP(op_unary, 1, 1),
+    [AERO_EXP_OP_TO_FLOAT] = FLOAT_OP(op_unary, 1, 1),
+    [AERO_EXP_OP_INT_AND] = INT_OP(op_arith, 0, ANY),
+    [AERO_EXP_OP_INT_OR] = INT_OP(op_arith, 0, ANY),
+    [AERO_EXP_OP_INT_XOR] = INT_OP(op_arith, 0, ANY),
+    [AERO_EXP_OP_INT_NOT] = INT_OP(op_unary, 1, 1),
+    [AERO_EXP_OP_INT_LSHIFT] = INT_OP(op_shift, 2, 2),
+    [AERO_EXP_OP_INT_RSHIFT] = INT_OP(op_shift, 2, 2),
+    [AERO_EXP_OP_INT_ARSHIFT] = INT_OP(op_shift, 2, 2),
+    [AERO_EXP_OP_INT_COUNT] = INT_OP(op_unary, 1, 1),
+    [AERO_EXP_OP_INT_LSCAN] = INT_OP(op_scan, 2, 2),
+    [AERO_EXP_OP_INT_RSCAN] = INT_OP(op_scan, 2, 2),
+    [AERO_EXP_OP_MIN] = { op_arith, 0, ANY, ST_FIRST },
+    [AERO_EXP_OP_MAX] = { op_arith, 0, ANY, ST_FIRST },
+    [AERO_EXP_OP_DIGEST_MODULO] = INT_OP(op_digest_modulo, 1, 1),
+    [AERO_EXP_OP_DEVICE_SIZE] = INT_OP(op_meta, 0, ANY),
+    [AERO_EXP_OP_LAST_UPDATE] = INT_OP(op_meta, 0, ANY),
+    [AERO_EXP_OP_SINCE_UPDATE] = INT_OP(op_meta, 0, ANY),
+    [AERO_EXP_OP_VOID_TIME] = INT_OP(op_meta, 0, ANY),
+    [AERO_EXP_OP_TTL] = INT_OP(op_meta, 0, ANY),
+    [AERO_EXP_OP_SET_NAME] = { op_meta, 0, ANY, AERO_EXP_TYPE_STR },
+    [AERO_EXP_OP_KEY_EXISTS] = BOOL_OP(op_meta, 0, ANY),
+    [AERO_EXP_OP_IS_TOMBSTONE] = BOOL_OP(op_meta, 0, ANY),
+    [AERO_EXP_OP_MEMORY_SIZE] = INT_OP(op_meta, 0, ANY),
+    [AERO_EXP_OP_RECORD_SIZE] = INT_OP(op_meta, 0, ANY),
+    [AERO_EXP_OP_KEY] = { op_key, 1, 1, ST_DECLARED },
+    [AERO_EXP_OP_BIN] = { op_bin, 2, 2, ST_DECLARED },
+    [AERO_EXP_OP_BIN_TYPE] = INT_OP(op_bin_type, 1, 1),
+    [AERO_EXP_OP_COND] = { op_cond, 3, ANY, ST_NONE },
+    [AERO_EXP_OP_VAR] = { op_var, 1, 1, ST_NONE },
+    [AERO_EXP_OP_LET] = { op_let, 1, ANY, ST_NONE },
+    [AERO_EXP_OP_QUOTE] = { op_quote, 1, 1, ST_QUOTE },
+    [AERO_EXP_OP_CALL] = { op_call, 4, 4, ST_DECLARED },
+};
+
+/* The table entry of op; ops without one are skipped, unevaluated. */
+static const op_def *op_find(int64_t op) {
+    static const op_def skip = { op_skip, 0, ANY, ST_NONE };
+    if (op < 0 || op > AERO_EXP_OP_CALL || !OPS[op].fn)
+        return &skip;
+    return &OPS[op];
+}
+
+static int static_type(const uint8_t *p, size_t n, int depth) {
+    mp_reader r = { p, p + n };
+    mp_obj o, code;
+    if (depth > 16 || !mp_read(&r, &o))
+        return -1;
+    switch (o.type) {
+    case MP_NIL: return AERO_EXP_TYPE_NIL;
+    case MP_BOOL: return AERO_EXP_TYPE_BOOL;
+    case MP_INT: return AERO_EXP_TYPE_INT;
+    case MP_FLOAT: return AERO_EXP_TYPE_FLOAT;
+    case MP_MAP: return AERO_EXP_TYPE_MAP;
+    case MP_STR:
+    case MP_BIN:
+        if (o.len == 0)
+            return AERO_EXP_TYPE_BLOB;
+        return o.p[0] == AERO_PT_STRING    ? AERO_EXP_TYPE_STR
+               : o.p[0] == AERO_PT_GEOJSON ? AERO_EXP_TYPE_GEO
+                                           : AERO_EXP_TYPE_BLOB;
+    case MP_ARRAY: break;
+    default: return -1;
+    }
+    if (o.len < 1 || !mp_read(&r, &code) || code.type != MP_INT)
+        return -1;
+    int64_t t;
+    const uint8_t *a;
+    size_t an;
+    switch (op_find(code.i)->type) {
+    case ST_NONE: return -1;
+    case ST_DECLARED: return read_int(&r, &t) ? (int)t : -1;
+    case ST_FIRST: return o.len >= 2 && mp_span(&r, &a, &an) ? static_type(a, an, depth + 1) : -1;
+    case ST_QUOTE: {
+        if (o.len != 2 || !mp_span(&r, &a, &an))
+            return -1;
+        mp_reader q = { a, a + an };
+        mp_obj x;
+        return mp_read(&q, &x) && x.type == MP_ARRAY ? AERO_EXP_TYPE_LIST : static_type(a, an, depth + 1);
+    }
+    default: return op_find(code.i)->type;
+    }
+}
+
 static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
     int64_t op;
     if (n == 0 || !read_int(r, &op))
@@ -561,363 +989,10 @@ static val ev_call(ctx *c, mp_reader *r, uint32_t n) {
     uint32_t na = n - 1;
     if (na > (size_t)(r->end - r->p))
         return fail(c); /* every argument takes at least one byte */
-    val a, b;
-    switch (op) {
-    case 1:
-    case 2:
-    case 3:
-    case 4:
-    case 5:
-    case 6: {
-        if (na != 2)
-            return fail(c);
-        {
-            mp_reader peek = *r;
-            const uint8_t *p0, *p1;
-            size_t n0, n1;
-            if (!mp_span(&peek, &p0, &n0) || !mp_span(&peek, &p1, &n1))
-                return fail(c);
-            int t0 = static_type(p0, n0, 0), t1 = static_type(p1, n1, 0);
-            if (t0 >= 0 && t1 >= 0 && (t0 != t1 || t0 == AERO_EXP_TYPE_GEO || t0 == AERO_EXP_TYPE_HLL))
-                return fail(c); /* the server refuses to build it: 4 */
-        }
-        a = ev(c, r);
-        b = ev(c, r);
-        int k = compare(&a, &b);
-        if (k == -2)
-            return UNKNOWN;
-        switch (op) {
-        case 1: return mkbool(k == 0);
-        case 2: return mkbool(k != 0);
-        case 3: return mkbool(k > 0);
-        case 4: return mkbool(k >= 0);
-        case 5: return mkbool(k < 0);
-        default: return mkbool(k <= 0);
-        }
-    }
-    case 7: { /* regex */
-        int64_t flags;
-        const uint8_t *pat;
-        uint32_t pl;
-        if (na != 3 || !read_int(r, &flags) || !read_name(r, &pat, &pl))
-            return fail(c);
-        a = ev(c, r);
-        if (a.t != V_STR)
-            return UNKNOWN;
-        char *ps = keep_str(c, pat, pl);
-        char *s = keep_str(c, a.p, a.n);
-        if (!ps || !s)
-            return UNKNOWN;
-        regex_t re;
-        if (regcomp(&re, ps, (int)(flags & (REG_EXTENDED | REG_ICASE | REG_NEWLINE)) | REG_NOSUB) != 0)
-            return fail(c);
-        int m = regexec(&re, s, 0, NULL, 0);
-        regfree(&re);
-        return mkbool(m == 0);
-    }
-    case 8: { /* geo_compare: a point within a region, or a region containing a point */
-        if (na != 2)
-            return fail(c);
-        a = ev(c, r);
-        b = ev(c, r);
-        if (a.t != V_GEO || b.t != V_GEO)
-            return UNKNOWN;
-        int g = ts_geo_compare((const char *)a.p, a.n, (const char *)b.p, b.n);
-        return g < 0 ? UNKNOWN : mkbool(g == 1);
-    }
-    case 9: { /* in_list */
-        if (na != 2)
-            return fail(c);
-        a = ev(c, r);
-        b = ev(c, r);
-        if (a.t == V_UNKNOWN || b.t != V_LIST)
-            return UNKNOWN;
-        aero_buf x;
-        aero_buf__init(&x, NULL, 0);
-        to_mp(&a, &x);
-        mp_reader lr = { b.p, b.p + b.n };
-        mp_obj lo;
-        bool found = false;
-        if (mp_read(&lr, &lo) && lo.type == MP_ARRAY) {
-            for (uint32_t k = 0; k < lo.len && !found; k++) {
-                const uint8_t *ep;
-                size_t en;
-                bool ok;
-                if (!mp_span(&lr, &ep, &en))
-                    break;
-                found = mp_cmp(ep, en, x.data, x.len, &ok) == 0 && ok;
-            }
-        }
-        aero_buf__free(&x);
-        return mkbool(found);
-    }
-    case 16:
-    case 17: { /* and / or */
-        bool unknown = false, decided = false;
-        for (uint32_t k = 0; k < na; k++) {
-            if (decided) {
-                if (!mp_skip(r))
-                    return fail(c);
-                continue;
-            }
-            a = ev(c, r);
-            if (c->err)
-                return UNKNOWN;
-            if (a.t != V_BOOL)
-                unknown = true;
-            else if (a.b == (op == 17))
-                decided = true;
-        }
-        if (decided)
-            return mkbool(op == 17);
-        return unknown ? UNKNOWN : mkbool(op == 16);
-    }
-    case 18:
-        if (na != 1)
-            return fail(c);
-        a = ev(c, r);
-        return a.t == V_BOOL ? mkbool(!a.b) : UNKNOWN;
-    case 19: { /* exclusive */
-        int trues = 0;
-        bool unknown = false;
-        for (uint32_t k = 0; k < na; k++) {
-            a = ev(c, r);
-            if (a.t != V_BOOL)
-                unknown = true;
-            else
-                trues += a.b;
-        }
-        return unknown ? UNKNOWN : mkbool(trues == 1);
-    }
-    case 20:
-    case 21:
-    case 22:
-    case 23:
-    case 32:
-    case 33:
-    case 34:
-    case 50:
-    case 51:
-        if (!args_typed(r, na, op >= 32 && op <= 34 ? AERO_EXP_TYPE_INT : -1))
-            return fail(c);
-        return arith(c, r, (int)op, na);
-    case 24:
-    case 25:
-        if (na != 2 || !args_typed(r, na, AERO_EXP_TYPE_FLOAT))
-            return fail(c);
-        a = ev(c, r);
-        b = ev(c, r);
-        if (a.t != V_FLOAT || b.t != V_FLOAT)
-            return UNKNOWN;
-        return mkfloat(op == 24 ? pow(a.f, b.f) : log(a.f) / log(b.f));
-    case 26:
-        if (na != 2 || !args_typed(r, na, AERO_EXP_TYPE_INT))
-            return fail(c);
-        a = ev(c, r);
-        b = ev(c, r);
-        if (a.t != V_INT || b.t != V_INT || b.i == 0 || (a.i == INT64_MIN && b.i == -1))
-            return UNKNOWN;
-        return mkint(a.i % b.i);
-    case 27:
-    case 28:
-    case 29:
-    case 30:
-    case 31:
-    case 35:
-    case 39:
-        if (na != 1)
-            return fail(c);
-        a = ev(c, r);
-        switch (op) {
-        case 27:
-            if (a.t == V_INT)
-                return a.i == INT64_MIN ? UNKNOWN : mkint(a.i < 0 ? -a.i : a.i);
-            return a.t == V_FLOAT ? mkfloat(fabs(a.f)) : UNKNOWN;
-        case 28: return a.t == V_FLOAT ? mkfloat(floor(a.f)) : UNKNOWN;
-        case 29: return a.t == V_FLOAT ? mkfloat(ceil(a.f)) : UNKNOWN;
-        case 30:
-            if (a.t != V_FLOAT || isnan(a.f) || a.f >= 9.2233720368547758e18 || a.f < -9.2233720368547758e18)
-                return UNKNOWN;
-            return mkint((int64_t)a.f);
-        case 31: return a.t == V_INT ? mkfloat((double)a.i) : UNKNOWN;
-        case 35: return a.t == V_INT ? mkint(~a.i) : UNKNOWN;
-        default: return a.t == V_INT ? mkint(__builtin_popcountll((uint64_t)a.i)) : UNKNOWN;
-        }
-    case 36:
-    case 37:
-    case 38:
-        if (na != 2)
-            return fail(c);
-        a = ev(c, r);
-        b = ev(c, r);
-        if (a.t != V_INT || b.t != V_INT)
-            return UNKNOWN;
-        if (b.i < 0 || b.i > 63)
-            return mkint(op == 38 && a.i < 0 ? -1 : 0);
-        if (op == 36)
-            return mkint((int64_t)((uint64_t)a.i << b.i));
-        if (op == 37)
-            return mkint((int64_t)((uint64_t)a.i >> b.i));
-        return mkint(a.i >> b.i);
-    case 40:
-    case 41: {
-        if (na != 2)
-            return fail(c);
-        a = ev(c, r);
-        b = ev(c, r);
-        if (a.t != V_INT || b.t != V_BOOL)
-            return UNKNOWN;
-        uint64_t x = b.b ? (uint64_t)a.i : ~(uint64_t)a.i;
-        if (x == 0)
-            return mkint(-1);
-        return mkint(op == 40 ? __builtin_clzll(x) : 63 - __builtin_ctzll(x));
-    }
-    case 64: { /* digest_modulo: the literal modulus is fixed when the expression is built */
-        int64_t mod;
-        if (na != 1 || !read_int(r, &mod) || (int32_t)mod == 0)
-            return fail(c);
-        if (!c->r)
-            return UNKNOWN;
-        const uint8_t *d = c->r->digest;
-        uint32_t x = (uint32_t)d[16] | (uint32_t)d[17] << 8 | (uint32_t)d[18] << 16 | (uint32_t)d[19] << 24;
-        return mkint((int64_t)x % (int32_t)mod);
-    }
-    case 65:
-    case 73:
-    case 74: return c->r ? mkint((int64_t)ts_record_size(c->r)) : UNKNOWN;
-    case 66: return c->r ? mkint((int64_t)c->r->last_update_ns) : UNKNOWN;
-    case 67: return c->r ? mkint((int64_t)((ts_now_ns() - c->r->last_update_ns) / 1000000u)) : UNKNOWN;
-    case 68:
-        if (!c->r)
-            return UNKNOWN;
-        return mkint(c->r->void_time ? (int64_t)(c->r->void_time + (uint64_t)AERO_CITRUSLEAF_EPOCH) * 1000000000 : -1);
-    case 69: {
-        if (!c->r)
-            return UNKNOWN;
-        if (!c->r->void_time)
-            return mkint(-1);
-        uint32_t now = ts_now2010();
-        return mkint(c->r->void_time > now ? c->r->void_time - now : 0);
-    }
-    case 70:
-        if (!c->r)
-            return UNKNOWN;
-        return (val){ .t = V_STR, .p = (const uint8_t *)c->r->set, .n = c->r->set_len };
-    case 71: return c->r ? mkbool(c->r->has_key) : UNKNOWN;
-    case 72: return mkbool(false);
-    case 80: { /* key */
-        int64_t t;
-        if (na != 1 || !read_int(r, &t))
-            return fail(c);
-        if (!c->r || !c->r->has_key)
-            return UNKNOWN;
-        val v = from_particle(c->r->key_type, c->r->key, c->r->key_len);
-        return exp_type_of(&v) == t ? v : UNKNOWN;
-    }
-    case 81: { /* bin */
-        int64_t t;
-        const uint8_t *name;
-        uint32_t nl;
-        if (na != 2 || !read_int(r, &t) || !read_name(r, &name, &nl))
-            return fail(c);
-        return bin_value(c, (int)t, name, nl);
-    }
-    case 82: { /* bin_type */
-        const uint8_t *name;
-        uint32_t nl;
-        if (na != 1 || !read_name(r, &name, &nl))
-            return fail(c);
-        if (!c->r)
-            return UNKNOWN;
-        const ts_bin *bn = nl <= 15 ? ts_record_bin((ts_record *)c->r, (const char *)name, nl) : NULL;
-        return mkint(bn ? bn->ptype : 0);
-    }
-    case 123: { /* cond */
-        if (na < 3 || na % 2 == 0)
-            return fail(c);
-        uint32_t pairs = na / 2;
-        for (uint32_t k = 0; k < pairs; k++) {
-            a = ev(c, r);
-            if (c->err)
-                return UNKNOWN;
-            if (a.t != V_BOOL) {
-                return UNKNOWN;
-            }
-            if (a.b) {
-                val v = ev(c, r);
-                for (uint32_t s = 2 * k + 2; s < na; s++)
-                    if (!mp_skip(r))
-                        return fail(c);
-                return v;
-            }
-            if (!mp_skip(r))
-                return fail(c);
-        }
-        return ev(c, r);
-    }
-    case 124: { /* var */
-        const uint8_t *name;
-        uint32_t nl;
-        if (na != 1 || !read_name(r, &name, &nl))
-            return fail(c);
-        for (int k = c->n_vars - 1; k >= 0; k--)
-            if (c->vars[k].len == nl && memcmp(c->vars[k].name, name, nl) == 0)
-                return c->vars[k].v;
+    const op_def *d = op_find(op);
+    if (na < d->min_args || na > d->max_args)
         return fail(c);
-    }
-    case 125: { /* let */
-        if (na < 1 || na % 2 == 0)
-            return fail(c);
-        int saved = c->n_vars;
-        for (uint32_t k = 0; k < na / 2; k++) {
-            const uint8_t *name;
-            uint32_t nl;
-            if (!read_name(r, &name, &nl) || c->n_vars == 32)
-                return fail(c);
-            val v = ev(c, r);
-            if (c->err)
-                return UNKNOWN;
-            c->vars[c->n_vars++] = (var){ name, nl, v };
-        }
-        val v = ev(c, r);
-        c->n_vars = saved;
-        return v;
-    }
-    case 126: { /* quote */
-        const uint8_t *p;
-        size_t pn;
-        if (na != 1 || !mp_span(r, &p, &pn))
-            return fail(c);
-        return from_mp(c, p, pn);
-    }
-    case 127: { /* call */
-        int64_t rtype, system;
-        const uint8_t *payload;
-        size_t pn;
-        if (na != 4 || !read_int(r, &rtype) || !read_int(r, &system) || !mp_span(r, &payload, &pn))
-            return fail(c);
-        val target = ev(c, r);
-        if (c->err || target.t == V_UNKNOWN)
-            return UNKNOWN;
-        aero_buf args;
-        aero_buf__init(&args, NULL, 0);
-        val v = UNKNOWN;
-        if (eval_payload(c, payload, pn, &args, 0)) {
-            if (args.failed)
-                c->err = true;
-            else
-                v = call_cdt(c, (int)rtype, system, args.data, args.len, target);
-        }
-        aero_buf__free(&args);
-        return v;
-    }
-    default:
-        /* geo, hll, loop variables, map_keys_in...: not evaluated */
-        for (uint32_t k = 0; k < na; k++)
-            if (!mp_skip(r))
-                return fail(c);
-        return UNKNOWN;
-    }
+    return d->fn(c, r, op, na);
 }
 
 static val ev(ctx *c, mp_reader *r) {

@@ -1,5 +1,5 @@
 /*
- * exp_ops.c - expression operations (protocol.md 8.6): op 7 reads a
+ * exp_ops.c - expression operations: op 7 (EXP_READ) reads a
  * computed value under a result name, op 8 writes it into a bin with the
  * create-only / update-only / allow-delete / no-fail flags.
  */
@@ -7,12 +7,7 @@
 
 #include "ts.h"
 
-#define EXP_READ_EVAL_NO_FAIL    16
-#define EXP_WRITE_CREATE_ONLY    1
-#define EXP_WRITE_UPDATE_ONLY    2
-#define EXP_WRITE_ALLOW_DELETE   4
-#define EXP_WRITE_POLICY_NO_FAIL 8
-#define EXP_WRITE_EVAL_NO_FAIL   16
+#include "proto/exp_ops.h"
 
 int ts_exp_op(const uint8_t *v, size_t len, const ts_record *r, const char *ns, bool modify, uint8_t *ptype,
               uint8_t **data, uint32_t *dlen) {
@@ -20,7 +15,7 @@ int ts_exp_op(const uint8_t *v, size_t len, const ts_record *r, const char *ns, 
     int64_t flags;
     bool unknown;
     int rc = ts_exp_op_value(v, len, r, ns, &flags, ptype, data, dlen, &unknown);
-    if (rc == 0 && unknown && !(flags & EXP_READ_EVAL_NO_FAIL))
+    if (rc == 0 && unknown && !(flags & AERO_EXP_WRITE_EVAL_NO_FAIL))
         rc = AERO_ERR_OP_NOT_APPLICABLE;
     return rc;
 }
@@ -35,19 +30,19 @@ int ts_exp_write_op(ts_record *w, const char *name, size_t name_len, const uint8
     if (rc)
         return rc;
     if (unknown) {
-        return (flags & EXP_WRITE_EVAL_NO_FAIL) ? 0 : AERO_ERR_OP_NOT_APPLICABLE;
+        return (flags & AERO_EXP_WRITE_EVAL_NO_FAIL) ? 0 : AERO_ERR_OP_NOT_APPLICABLE;
     }
     bool exists = ts_record_bin(w, name, name_len) != NULL;
-    if (((flags & EXP_WRITE_CREATE_ONLY) && exists) || ((flags & EXP_WRITE_UPDATE_ONLY) && !exists)) {
+    if (((flags & AERO_EXP_WRITE_CREATE_ONLY) && exists) || ((flags & AERO_EXP_WRITE_UPDATE_ONLY) && !exists)) {
         free(d);
-        if (flags & EXP_WRITE_POLICY_NO_FAIL)
+        if (flags & AERO_EXP_WRITE_POLICY_NO_FAIL)
             return 0;
-        return (flags & EXP_WRITE_CREATE_ONLY) ? AERO_ERR_BIN_EXISTS : AERO_ERR_BIN_NOT_FOUND;
+        return (flags & AERO_EXP_WRITE_CREATE_ONLY) ? AERO_ERR_BIN_EXISTS : AERO_ERR_BIN_NOT_FOUND;
     }
     if (pt == AERO_PT_NULL) {
         free(d);
-        if (!(flags & EXP_WRITE_ALLOW_DELETE))
-            return (flags & EXP_WRITE_POLICY_NO_FAIL) ? 0 : AERO_ERR_OP_NOT_APPLICABLE;
+        if (!(flags & AERO_EXP_WRITE_ALLOW_DELETE))
+            return (flags & AERO_EXP_WRITE_POLICY_NO_FAIL) ? 0 : AERO_ERR_OP_NOT_APPLICABLE;
         ts_record_remove_bin(w, name, name_len);
         return 0;
     }
