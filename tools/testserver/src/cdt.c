@@ -142,8 +142,8 @@ int cdt_cmpv(const span *a, const uint8_t *b, size_t bn) {
 
 /* Write the result for selected elements (sel[i] true) in index order. */
 int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *out) {
-    bool inv = (rt & RT_INVERTED) != 0;
-    int base = (int)(rt & ~(int64_t)RT_INVERTED);
+    bool inv = (rt & AERO_CDT_RT_INVERTED) != 0;
+    int base = (int)(rt & ~(int64_t)AERO_CDT_RT_INVERTED);
     uint32_t m = 0;
     for (uint32_t i = 0; i < c->n; i++)
         m += (sel[i] != inv);
@@ -151,13 +151,13 @@ int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *
         single = false;
 #define SEL(i) (sel[i] != inv)
     switch (base) {
-    case RT_NONE: mp_put_nil(out); return 0;
-    case RT_COUNT: mp_put_int(out, m); return 0;
-    case RT_EXISTS: mp_put_bool(out, m > 0); return 0;
-    case RT_INDEX:
-    case RT_REV_INDEX:
-    case RT_RANK:
-    case RT_REV_RANK: {
+    case AERO_CDT_RT_NONE: mp_put_nil(out); return 0;
+    case AERO_CDT_RT_COUNT: mp_put_int(out, m); return 0;
+    case AERO_CDT_RT_EXISTS: mp_put_bool(out, m > 0); return 0;
+    case AERO_CDT_RT_INDEX:
+    case AERO_CDT_RT_REVERSE_INDEX:
+    case AERO_CDT_RT_RANK:
+    case AERO_CDT_RT_REVERSE_RANK: {
         if (single && m == 0) {
             mp_put_nil(out);
             return 0;
@@ -167,19 +167,19 @@ int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *
         for (uint32_t i = 0; i < c->n; i++) {
             if (!SEL(i))
                 continue;
-            int64_t v = base == RT_INDEX       ? i
-                        : base == RT_REV_INDEX ? (int64_t)c->n - 1 - i
-                        : base == RT_RANK      ? rank_of(c, i)
-                                               : (int64_t)c->n - 1 - rank_of(c, i);
+            int64_t v = base == AERO_CDT_RT_INDEX           ? i
+                        : base == AERO_CDT_RT_REVERSE_INDEX ? (int64_t)c->n - 1 - i
+                        : base == AERO_CDT_RT_RANK          ? rank_of(c, i)
+                                                            : (int64_t)c->n - 1 - rank_of(c, i);
             mp_put_int(out, v);
             if (single)
                 break;
         }
         return 0;
     }
-    case RT_KEY:
-    case RT_VALUE: {
-        if (base == RT_KEY && !c->is_map)
+    case AERO_CDT_RT_KEY:
+    case AERO_CDT_RT_VALUE: {
+        if (base == AERO_CDT_RT_KEY && !c->is_map)
             return AERO_ERR_PARAMETER;
         if (single && m == 0) {
             mp_put_nil(out);
@@ -190,18 +190,18 @@ int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *
         for (uint32_t i = 0; i < c->n; i++) {
             if (!SEL(i))
                 continue;
-            const span *s = base == RT_KEY ? &c->k[i] : &c->v[i];
+            const span *s = base == AERO_CDT_RT_KEY ? &c->k[i] : &c->v[i];
             aero_buf__put(out, s->p, s->n);
             if (single)
                 break;
         }
         return 0;
     }
-    case RT_KEY_VALUE:
-    case RT_UMAP:
-    case RT_OMAP: {
+    case AERO_CDT_RT_KEY_VALUE:
+    case AERO_CDT_RT_UNORDERED_MAP:
+    case AERO_CDT_RT_ORDERED_MAP: {
         if (!c->is_map) {
-            if (base != RT_KEY_VALUE)
+            if (base != AERO_CDT_RT_KEY_VALUE)
                 return AERO_ERR_PARAMETER;
             mp_put_array(out, m);
             for (uint32_t i = 0; i < c->n; i++)
@@ -246,8 +246,8 @@ bool cdt_as_int(const span *s, int64_t *v) {
 }
 
 int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rtp, bool *singlep) {
-    int64_t rt = RT_VALUE, i1 = 0, i2 = 0;
-    bool legacy_get = opc == 17 || opc == 18; /* list get / get_range: [index(, count)] */
+    int64_t rt = AERO_CDT_RT_VALUE, i1 = 0, i2 = 0;
+    bool legacy_get = opc == AERO_LIST_OP_GET || opc == AERO_LIST_OP_GET_RANGE; /* [index(, count)], no return type */
     int ai = 0;
     if (!legacy_get) {
         if (na < 1 || !cdt_as_int(&a[0], &rt))
@@ -258,9 +258,9 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
     int rc = 0;
     uint32_t s, e;
     switch (opc) {
-    case 17:
-    case 19:
-    case 98: /* by index */
+    case AERO_LIST_OP_GET:
+    case AERO_LIST_OP_GET_BY_INDEX:
+    case AERO_MAP_OP_GET_BY_INDEX: /* by index */
         if (na <= ai || !cdt_as_int(&a[ai], &i1)) {
             rc = AERO_ERR_PARAMETER;
             break;
@@ -272,8 +272,8 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
         for (uint32_t i = s; i < e; i++)
             sel[i] = true;
         break;
-    case 21:
-    case 100: /* by rank */
+    case AERO_LIST_OP_GET_BY_RANK:
+    case AERO_MAP_OP_GET_BY_RANK: /* by rank */
         if (na <= ai || !cdt_as_int(&a[ai], &i1)) {
             rc = AERO_ERR_PARAMETER;
             break;
@@ -282,23 +282,23 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
         if (i1 >= -(int64_t)c->n && i1 < (int64_t)c->n)
             sel[c->by_rank[i1 < 0 ? c->n + i1 : i1]] = true;
         break;
-    case 18:
-    case 24:
-    case 104:
-    case 26:
-    case 106: { /* index or rank range */
+    case AERO_LIST_OP_GET_RANGE:
+    case AERO_LIST_OP_GET_BY_INDEX_RANGE:
+    case AERO_MAP_OP_GET_BY_INDEX_RANGE:
+    case AERO_LIST_OP_GET_BY_RANK_RANGE:
+    case AERO_MAP_OP_GET_BY_RANK_RANGE: { /* index or rank range */
         if (na <= ai || !cdt_as_int(&a[ai], &i1)) {
             rc = AERO_ERR_PARAMETER;
             break;
         }
         bool hc = na > ai + 1 && cdt_as_int(&a[ai + 1], &i2);
         range(i1, hc, i2, c->n, &s, &e);
-        bool by_rank = opc == 26 || opc == 106;
+        bool by_rank = opc == AERO_LIST_OP_GET_BY_RANK_RANGE || opc == AERO_MAP_OP_GET_BY_RANK_RANGE;
         for (uint32_t i = s; i < e; i++)
             sel[by_rank ? c->by_rank[i] : i] = true;
         break;
     }
-    case 97: /* map by key */
+    case AERO_MAP_OP_GET_BY_KEY: /* map by key */
         if (na <= ai) {
             rc = AERO_ERR_PARAMETER;
             break;
@@ -310,10 +310,10 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
                 break;
             }
         break;
-    case 20:
-    case 22:
-    case 99:
-    case 102: /* all by value */
+    case AERO_LIST_OP_GET_BY_VALUE:
+    case AERO_LIST_OP_GET_ALL_BY_VALUE:
+    case AERO_MAP_OP_GET_BY_VALUE:
+    case AERO_MAP_OP_GET_ALL_BY_VALUE: /* all by value */
         if (na <= ai) {
             rc = AERO_ERR_PARAMETER;
             break;
@@ -321,9 +321,9 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
         for (uint32_t i = 0; i < c->n; i++)
             sel[i] = cdt_cmpv(&c->v[i], a[ai].p, a[ai].n) == 0;
         break;
-    case 23:
-    case 107:
-    case 108: { /* by value list or key list */
+    case AERO_LIST_OP_GET_ALL_BY_VALUE_LIST:
+    case AERO_MAP_OP_GET_BY_KEY_LIST:
+    case AERO_MAP_OP_GET_BY_VALUE_LIST: { /* by value list or key list */
         if (na <= ai) {
             rc = AERO_ERR_PARAMETER;
             break;
@@ -341,28 +341,28 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
                 break;
             }
             for (uint32_t i = 0; i < c->n; i++)
-                if (cdt_cmpv(opc == 107 ? &c->k[i] : &c->v[i], x.p, x.n) == 0)
+                if (cdt_cmpv(opc == AERO_MAP_OP_GET_BY_KEY_LIST ? &c->k[i] : &c->v[i], x.p, x.n) == 0)
                     sel[i] = true;
         }
         break;
     }
-    case 25:
-    case 103:
-    case 105: { /* interval [begin, end) */
+    case AERO_LIST_OP_GET_BY_VALUE_INTERVAL:
+    case AERO_MAP_OP_GET_BY_KEY_INTERVAL:
+    case AERO_MAP_OP_GET_BY_VALUE_INTERVAL: { /* interval [begin, end) */
         if (na <= ai) {
             rc = AERO_ERR_PARAMETER;
             break;
         }
         bool has_end = na > ai + 1;
         for (uint32_t i = 0; i < c->n; i++) {
-            const span *x = opc == 103 ? &c->k[i] : &c->v[i];
+            const span *x = opc == AERO_MAP_OP_GET_BY_KEY_INTERVAL ? &c->k[i] : &c->v[i];
             sel[i] = cdt_cmpv(x, a[ai].p, a[ai].n) >= 0 && (!has_end || cdt_cmpv(x, a[ai + 1].p, a[ai + 1].n) < 0);
         }
         break;
     }
-    case 27:
-    case 110:
-    case 109: { /* relative rank or index range */
+    case AERO_LIST_OP_GET_BY_VALUE_REL_RANK_RANGE:
+    case AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE:
+    case AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE: { /* relative rank or index range */
         if (na <= ai + 1 || !cdt_as_int(&a[ai + 1], &i1)) {
             rc = AERO_ERR_PARAMETER;
             break;
@@ -370,7 +370,7 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
         bool hc = na > ai + 2 && cdt_as_int(&a[ai + 2], &i2);
         uint32_t origin = 0;
         for (uint32_t k = 0; k < c->n; k++) {
-            const span *x = opc == 109 ? &c->k[k] : &c->v[c->by_rank[k]];
+            const span *x = opc == AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE ? &c->k[k] : &c->v[c->by_rank[k]];
             if (cdt_cmpv(x, a[ai].p, a[ai].n) < 0)
                 origin++;
         }
@@ -381,14 +381,14 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
         if (en > (int64_t)c->n)
             en = c->n;
         for (int64_t k = st; k < en; k++)
-            sel[opc == 109 ? (uint32_t)k : c->by_rank[k]] = true;
+            sel[opc == AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE ? (uint32_t)k : c->by_rank[k]] = true;
         break;
     }
     default: rc = AERO_ERR_OP_NOT_APPLICABLE;
     }
     if (legacy_get)
-        rt = RT_VALUE;
-    if (opc == 18)
+        rt = AERO_CDT_RT_VALUE;
+    if (opc == AERO_LIST_OP_GET_RANGE)
         single = false;
     *rtp = rt;
     *singlep = single;
@@ -405,9 +405,9 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
     if (na < 0)
         return AERO_ERR_PARAMETER;
     int64_t opc = code.i;
-    if ((opc >= 64) != c->is_map)
+    if ((opc >= AERO_MAP_OP_SET_TYPE) != c->is_map)
         return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
-    if (opc == 16 || opc == 96) {
+    if (opc == AERO_LIST_OP_SIZE || opc == AERO_MAP_OP_SIZE) {
         mp_put_int(out, c->n);
         return 0;
     }
@@ -424,29 +424,29 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
 }
 
 int cdt_find(const coll *c, int type, const span *v) {
-    type &= 0x3f;
-    if ((type >= 0x20) != c->is_map)
+    type &= AERO_CDT_CTX_TYPE_MASK;
+    if ((type >= AERO_CDT_CTX_MAP) != c->is_map)
         return -AERO_ERR_BIN_INCOMPATIBLE_TYPE;
     int64_t idx = 0;
     switch (type) {
-    case 0x10:
-    case 0x20:
-    case 0x11:
-    case 0x21:
+    case AERO_CDT_CTX_LIST_INDEX:
+    case AERO_CDT_CTX_MAP_INDEX:
+    case AERO_CDT_CTX_LIST_RANK:
+    case AERO_CDT_CTX_MAP_RANK:
         if (!cdt_as_int(v, &idx))
             return -AERO_ERR_PARAMETER;
         if (idx < 0)
             idx += c->n;
         if (idx >= 0 && idx < (int64_t)c->n)
-            return (type & 1) ? (int)c->by_rank[idx] : (int)idx;
+            return (type & AERO_CDT_CTX_RANK) ? (int)c->by_rank[idx] : (int)idx;
         return -AERO_ERR_ELEMENT_NOT_FOUND;
-    case 0x13:
-    case 0x23:
+    case AERO_CDT_CTX_LIST_VALUE:
+    case AERO_CDT_CTX_MAP_VALUE:
         for (uint32_t k = 0; k < c->n; k++)
             if (cdt_cmpv(&c->v[k], v->p, v->n) == 0)
                 return (int)k;
         return -AERO_ERR_ELEMENT_NOT_FOUND;
-    case 0x22:
+    case AERO_CDT_CTX_MAP_KEY:
         for (uint32_t k = 0; k < c->n; k++)
             if (cdt_cmpv(&c->k[k], v->p, v->n) == 0)
                 return (int)k;
@@ -489,7 +489,7 @@ int ts_cdt_eval(const uint8_t *collb, size_t n, const uint8_t *payload, size_t p
     size_t opn = plen;
     if (!mp_read(&r, &o) || o.type != MP_ARRAY || o.len < 1 || !mp_read(&r, &first) || first.type != MP_INT)
         return AERO_ERR_PARAMETER;
-    if (first.i == 0xff) {
+    if (first.i == AERO_CDT_OP_CONTEXT_EVAL) {
         span ctx;
         if (o.len != 3 || !mp_span(&r, &ctx.p, &ctx.n) || !mp_span(&r, &op, &opn))
             return AERO_ERR_PARAMETER;

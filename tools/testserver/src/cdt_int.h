@@ -8,22 +8,7 @@
 
 #include "cdt.h"
 #include "mp.h"
-
-enum {
-    RT_NONE = 0,
-    RT_INDEX = 1,
-    RT_REV_INDEX = 2,
-    RT_RANK = 3,
-    RT_REV_RANK = 4,
-    RT_COUNT = 5,
-    RT_KEY = 6,
-    RT_VALUE = 7,
-    RT_KEY_VALUE = 8,
-    RT_EXISTS = 13,
-    RT_UMAP = 16,
-    RT_OMAP = 17
-};
-#define RT_INVERTED 0x10000
+#include "proto/cdt_ops.h"
 
 typedef struct span {
     const uint8_t *p;
@@ -33,7 +18,7 @@ typedef struct span {
 typedef struct coll {
     bool is_map;
     bool has_ext;  /* ordered collection header present */
-    uint8_t flags; /* its flags (1 = ordered list / key-ordered map, 3 = kv-ordered) */
+    uint8_t flags; /* its AERO_CDT_ORDER_* flags */
     uint32_t n;
     span *k;           /* keys (maps), in key order */
     span *v;           /* values (maps: in key order; lists: in list order) */
@@ -50,15 +35,16 @@ bool cdt_as_int(const span *s, int64_t *v);
 /** Read n op arguments as spans (at most max kept); -1 if malformed. */
 int cdt_args(mp_reader *r, uint32_t n, span *a, int max);
 /**
- * Select elements for a read op code (list 17-27, map 97-110) with its
+ * Select elements for a read op code (list GET..GET_BY_VALUE_REL_RANK_RANGE,
+ * map GET_BY_KEY..GET_BY_VALUE_REL_RANK_RANGE) with its
  * arguments a[0..na) (return type first). Fills sel, the return type and
  * whether the op yields a single value.
  */
 int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rt, bool *single);
 /**
- * Element selected by one context item (type 0x10/0x11/0x13 list index /
- * rank / value, 0x20-0x23 map index / rank / key / value; create flags
- * ignored): its index in c, or minus a result code.
+ * Element selected by one context item (type AERO_CDT_CTX_LIST_INDEX /
+ * _RANK / _VALUE or AERO_CDT_CTX_MAP_INDEX / _RANK / _KEY / _VALUE; create
+ * flags ignored): its index in c, or minus a result code.
  */
 int cdt_find(const coll *c, int type, const span *v);
 /** Write the result of a selection for return type rt. */

@@ -8,18 +8,13 @@
  * order; key-ordered maps and ordered lists keep their header and order.
  * With a context the op runs on the selected nested collection and every
  * enclosing collection is rebuilt; a context never creates missing elements.
+ * Each op code has its handler in the MODS table, indexed by op code.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cdt_int.h"
 
-#define LIST_ADD_UNIQUE     1
-#define LIST_INSERT_BOUNDED 2
-#define CDT_NO_FAIL         4
-#define CDT_PARTIAL         8
-#define MAP_CREATE_ONLY     1
-#define MAP_UPDATE_ONLY     2
 /* Padding a list this far past its end is refused as too big (13). */
 #define MAX_PAD 10000
 
@@ -65,7 +60,7 @@ static bool write_coll(aero_buf *out, bool is_map, bool has_ext, uint8_t flags, 
         return false;
     for (uint32_t i = 0; i < e->n; i++)
         ord[i] = i;
-    bool sorted = has_ext && (flags & 1);
+    bool sorted = has_ext && (flags & AERO_CDT_ORDER_ORDERED);
     if (sorted) {
         tl_keys = is_map;
         tl_e = e;
@@ -165,6 +160,409 @@ static uint8_t *sum(const span *cur, const span *delta, bool negate, size_t *n) 
     return res;
 }
 
+/* The state of one modify op on a flat collection, shared by the op handlers. */
+typedef struct mod {
+    int64_t opc;
+    const span *a; /* the op's arguments */
+    int na;
+    const ts_bin *b; /* the bin before the op; NULL when it is created */
+    const coll *c;   /* its collection */
+    elems e;         /* the elements after the op, in stored order */
+    bool is_map, has_ext, changed;
+    uint8_t flags;     /* AERO_CDT_ORDER_* of the result */
+    aero_buf res;      /* the op's result (msgpack) */
+    uint8_t *computed; /* a value computed by increment, owned here */
+} mod;
+
+typedef int (*mod_fn)(mod *m);
+
+static bool arg_int(const mod *m, int i, int64_t *v) { return m->na > i && cdt_as_int(&m->a[i], v); }
+
+/* list set_type [order] */
+static int mod_list_set_type(mod *m) {
+    int64_t order;
+    if (!arg_int(m, 0, &order))
+        return AERO_ERR_PARAMETER;
+    m->has_ext = order != 0;
+    m->flags = (uint8_t)(order & AERO_CDT_ORDER_ORDERED);
+    mp_put_nil(&m->res);
+    return 0;
+}
+
+/* map set_type [attributes] */
+static int mod_map_set_type(mod *m) {
+    int64_t attr;
+    if (!arg_int(m, 0, &attr))
+        return AERO_ERR_PARAMETER;
+    m->has_ext = (attr & AERO_CDT_ORDER_MAP_KV_ORDERED) != 0;
+    m->flags = (uint8_t)(attr & AERO_CDT_ORDER_MAP_KV_ORDERED);
+    mp_put_nil(&m->res);
+    return 0;
+}
+
+/* Add v at position at (shifting the rest); false when out of memory. */
+static bool insert_at(elems *e, int64_t at, span v) {
+    if (!push(e, (span){ 0 }, v))
+        return false;
+    memmove(&e->v[at + 1], &e->v[at], (e->n - 1 - (size_t)at) * sizeof(span));
+    e->v[at] = v;
+    return true;
+}
+
+static bool is_dup(const elems *e, span v) {
+    for (uint32_t j = 0; j < e->n; j++)
+        if (cdt_cmpv(&e->v[j], v.p, v.n) == 0)
+            return true;
+    return false;
+}
+
+/* append [value, order?, flags?], append_items [list, ...], insert [index, value, flags?], insert_items */
+static int mod_list_add(mod *m) {
+    bool items = m->opc == AERO_LIST_OP_APPEND_ITEMS || m->opc == AERO_LIST_OP_INSERT_ITEMS;
+    bool insert = m->opc == AERO_LIST_OP_INSERT || m->opc == AERO_LIST_OP_INSERT_ITEMS;
+    int vi = insert ? 1 : 0;
+    int64_t index = 0, pflags = 0, order;
+    if (m->na <= vi || (insert && !cdt_as_int(&m->a[0], &index)))
+        return AERO_ERR_PARAMETER;
+    if (!insert && arg_int(m, vi + 1, &order) && order && !m->b) {
+        m->has_ext = true;
+        m->flags = AERO_CDT_ORDER_ORDERED;
+    }
+    if (m->na > vi + 2)
+        cdt_as_int(&m->a[vi + 2], &pflags);
+    else if (insert && m->na > vi + 1)
+        cdt_as_int(&m->a[vi + 1], &pflags);
+    mp_reader lr = { m->a[vi].p, m->a[vi].p + m->a[vi].n };
+    mp_obj lo;
+    uint32_t cnt = 1;
+    if (items) {
+        if (!mp_read(&lr, &lo) || lo.type != MP_ARRAY)
+            return AERO_ERR_PARAMETER;
+        cnt = lo.len;
+    }
+    elems *e = &m->e;
+    int64_t at = insert ? norm_index(index, e->n) : (int64_t)e->n;
+    if (at < 0 || (at > (int64_t)e->n && (pflags & AERO_LIST_WRITE_INSERT_BOUNDED))) {
+        mp_put_int(&m->res, e->n);
+        m->changed = false;
+        return (pflags & AERO_LIST_WRITE_NO_FAIL) ? 0 : AERO_ERR_OP_NOT_APPLICABLE;
+    }
+    if (at > (int64_t)e->n + MAX_PAD)
+        return AERO_ERR_RECORD_TOO_BIG;
+    while (at > (int64_t)e->n) /* unbounded insert pads with nil */
+        push(e, (span){ 0 }, (span){ (const uint8_t *)"\xc0", 1 });
+    for (uint32_t k = 0; k < cnt; k++) {
+        span v = m->a[vi];
+        if (items && !mp_span(&lr, &v.p, &v.n))
+            return AERO_ERR_PARAMETER;
+        if ((pflags & AERO_LIST_WRITE_ADD_UNIQUE) && is_dup(e, v)) {
+            if (!(pflags & AERO_LIST_WRITE_NO_FAIL))
+                return AERO_ERR_ELEMENT_EXISTS;
+            continue;
+        }
+        if (!insert_at(e, at++, v))
+            return AERO_ERR_SERVER;
+    }
+    mp_put_int(&m->res, e->n);
+    return 0;
+}
+
+/* pop [index], pop_range [index, count?], remove, remove_range, trim [index, count?] */
+static int mod_list_cut(mod *m) {
+    int64_t opc = m->opc, i1, i2 = 0;
+    if (!arg_int(m, 0, &i1))
+        return AERO_ERR_PARAMETER;
+    bool ranged = opc == AERO_LIST_OP_POP_RANGE || opc == AERO_LIST_OP_REMOVE_RANGE || opc == AERO_LIST_OP_TRIM;
+    bool pop = opc == AERO_LIST_OP_POP || opc == AERO_LIST_OP_POP_RANGE;
+    bool hc = arg_int(m, 1, &i2);
+    elems *e = &m->e;
+    int64_t s = norm_index(i1, e->n), en = ranged ? (hc ? s + i2 : (int64_t)e->n) : s + 1;
+    if (s < 0)
+        s = 0;
+    if (en > (int64_t)e->n)
+        en = e->n;
+    if (en < s)
+        en = s;
+    elems keep = { 0 };
+    uint32_t removed = 0;
+    if (opc == AERO_LIST_OP_POP_RANGE)
+        mp_put_array(&m->res, (uint32_t)(en - s));
+    else if (opc == AERO_LIST_OP_POP && en == s)
+        mp_put_nil(&m->res);
+    for (uint32_t j = 0; j < e->n; j++) {
+        bool in = (int64_t)j >= s && (int64_t)j < en;
+        if (opc == AERO_LIST_OP_TRIM ? !in : in) {
+            removed++;
+            if (pop)
+                aero_buf__put(&m->res, e->v[j].p, e->v[j].n);
+        } else {
+            push(&keep, (span){ 0 }, e->v[j]);
+        }
+    }
+    if (!pop)
+        mp_put_int(&m->res, removed);
+    free(e->k);
+    free(e->v);
+    *e = keep;
+    return 0;
+}
+
+/* Normalise a list index for set / increment, padding the list up to it with `pad`. */
+static int pad_to(elems *e, int64_t *index, const char *pad) {
+    *index = norm_index(*index, e->n);
+    if (*index < 0)
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    if (*index >= (int64_t)e->n + MAX_PAD)
+        return AERO_ERR_RECORD_TOO_BIG;
+    while (*index >= (int64_t)e->n)
+        push(e, (span){ 0 }, (span){ (const uint8_t *)pad, 1 });
+    return 0;
+}
+
+/* set [index, value] */
+static int mod_list_set(mod *m) {
+    int64_t i1;
+    if (m->na < 2 || !cdt_as_int(&m->a[0], &i1))
+        return AERO_ERR_PARAMETER;
+    int rc = pad_to(&m->e, &i1, "\xc0");
+    if (rc)
+        return rc;
+    m->e.v[i1] = m->a[1];
+    mp_put_nil(&m->res);
+    return 0;
+}
+
+/* list clear, map clear */
+static int mod_clear(mod *m) {
+    m->e.n = 0;
+    mp_put_nil(&m->res);
+    return 0;
+}
+
+/* list increment [index, delta?] */
+static int mod_list_increment(mod *m) {
+    int64_t i1;
+    if (!arg_int(m, 0, &i1))
+        return AERO_ERR_PARAMETER;
+    int rc = pad_to(&m->e, &i1, "\x00");
+    if (rc)
+        return rc;
+    size_t vn = 0;
+    m->computed = sum(&m->e.v[i1], m->na > 1 ? &m->a[1] : NULL, false, &vn);
+    if (!m->computed)
+        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+    m->e.v[i1] = (span){ m->computed, vn };
+    aero_buf__put(&m->res, m->computed, vn);
+    return 0;
+}
+
+/* sort [flags] (sorted ascending; the flags are not applied) */
+static int mod_list_sort(mod *m) {
+    elems *e = &m->e;
+    m->has_ext = false;
+    tl_keys = false;
+    tl_e = e;
+    uint32_t *ord = malloc((e->n ? e->n : 1) * sizeof *ord);
+    span *nv = malloc((e->n ? e->n : 1) * sizeof *nv);
+    if (!ord || !nv) {
+        free(ord);
+        free(nv);
+        return AERO_ERR_SERVER;
+    }
+    for (uint32_t j = 0; j < e->n; j++)
+        ord[j] = j;
+    qsort(ord, e->n, sizeof *ord, cmp_idx);
+    for (uint32_t j = 0; j < e->n; j++)
+        nv[j] = e->v[ord[j]];
+    memcpy(e->v, nv, e->n * sizeof *nv);
+    free(ord);
+    free(nv);
+    mp_put_nil(&m->res);
+    return 0;
+}
+
+static int find_key(const elems *e, span key) {
+    for (uint32_t j = 0; j < e->n; j++)
+        if (cdt_cmpv(&e->k[j], key.p, key.n) == 0)
+            return (int)j;
+    return -1;
+}
+
+/* Write flags an op implies: add is create-only, replace update-only. */
+static int64_t map_op_flags(int64_t opc) {
+    if (opc == AERO_MAP_OP_ADD || opc == AERO_MAP_OP_ADD_ITEMS)
+        return AERO_MAP_WRITE_CREATE_ONLY;
+    if (opc == AERO_MAP_OP_REPLACE || opc == AERO_MAP_OP_REPLACE_ITEMS)
+        return AERO_MAP_WRITE_UPDATE_ONLY;
+    return 0;
+}
+
+/* add / put / replace [key, value, attr?, flags?] and their _items [map, attr?, flags?] */
+static int mod_map_put(mod *m) {
+    int64_t opc = m->opc, attr, f;
+    bool items = opc == AERO_MAP_OP_ADD_ITEMS || opc == AERO_MAP_OP_PUT_ITEMS || opc == AERO_MAP_OP_REPLACE_ITEMS;
+    int64_t wflags = map_op_flags(opc);
+    int ai = items ? 1 : 2;
+    if (m->na < ai)
+        return AERO_ERR_PARAMETER;
+    if (arg_int(m, ai, &attr) && !m->b && (attr & AERO_CDT_ORDER_MAP_KV_ORDERED)) {
+        m->has_ext = true;
+        m->flags = (uint8_t)(attr & AERO_CDT_ORDER_MAP_KV_ORDERED);
+    }
+    if (arg_int(m, ai + 1, &f))
+        wflags |= f;
+    mp_reader mr = { m->a[0].p, m->a[0].p + m->a[0].n };
+    mp_obj mo;
+    uint32_t cnt = 1;
+    if (items) {
+        if (!mp_read(&mr, &mo) || mo.type != MP_MAP)
+            return AERO_ERR_PARAMETER;
+        cnt = mo.len;
+    }
+    for (uint32_t k = 0; k < cnt; k++) {
+        span key = m->a[0], v = m->a[1];
+        if (items && (!mp_span(&mr, &key.p, &key.n) || !mp_span(&mr, &v.p, &v.n)))
+            return AERO_ERR_PARAMETER;
+        int found = find_key(&m->e, key);
+        if ((found >= 0 && (wflags & AERO_MAP_WRITE_CREATE_ONLY)) ||
+            (found < 0 && (wflags & AERO_MAP_WRITE_UPDATE_ONLY))) {
+            if (!(wflags & AERO_MAP_WRITE_NO_FAIL))
+                return found >= 0 ? AERO_ERR_ELEMENT_EXISTS : AERO_ERR_ELEMENT_NOT_FOUND;
+            continue;
+        }
+        if (found >= 0)
+            m->e.v[found] = v;
+        else if (!push(&m->e, key, v))
+            return AERO_ERR_SERVER;
+    }
+    mp_put_int(&m->res, m->e.n);
+    return 0;
+}
+
+/* map increment / decrement [key, delta?] */
+static int mod_map_increment(mod *m) {
+    if (m->na < 1)
+        return AERO_ERR_PARAMETER;
+    int found = find_key(&m->e, m->a[0]);
+    size_t vn = 0;
+    m->computed =
+        sum(found >= 0 ? &m->e.v[found] : NULL, m->na > 1 ? &m->a[1] : NULL, m->opc == AERO_MAP_OP_DECREMENT, &vn);
+    if (!m->computed)
+        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+    if (found < 0) {
+        if (!push(&m->e, m->a[0], (span){ m->computed, vn }))
+            return AERO_ERR_SERVER;
+    } else {
+        m->e.v[found] = (span){ m->computed, vn };
+    }
+    aero_buf__put(&m->res, m->computed, vn);
+    return 0;
+}
+
+/* remove_by_*: select as the matching read op does, keep the rest (or, inverted, the selection) */
+static int mod_remove_by(mod *m, int64_t read_op) {
+    const coll *c = m->c;
+    bool *sel = calloc(c->n ? c->n : 1, sizeof *sel);
+    int64_t rt = 0;
+    bool single = false;
+    int rc = sel ? cdt_select(c, read_op, m->a, m->na, sel, &rt, &single) : AERO_ERR_SERVER;
+    if (rc == 0)
+        rc = cdt_emit(c, sel, rt, single, &m->res);
+    uint32_t *order = rc == 0 ? malloc((c->n ? c->n : 1) * sizeof *order) : NULL;
+    if (rc == 0 && !order)
+        rc = AERO_ERR_SERVER;
+    if (rc == 0) {
+        bool inv = (rt & AERO_CDT_RT_INVERTED) != 0;
+        elems keep = { 0 };
+        for (uint32_t i = 0; i < c->n; i++)
+            order[c->pos[i]] = i;
+        for (uint32_t j = 0; j < c->n; j++) {
+            uint32_t i = order[j];
+            if (sel[i] == inv)
+                push(&keep, m->is_map ? c->k[i] : (span){ 0 }, c->v[i]);
+        }
+        free(m->e.k);
+        free(m->e.v);
+        m->e = keep;
+    }
+    free(order);
+    free(sel);
+    return rc;
+}
+
+typedef struct mod_def {
+    mod_fn fn;
+    int64_t read_op; /* remove_by_*: the read op selecting what goes */
+} mod_def;
+
+static const mod_def MODS[AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE + 1] = {
+    [AERO_LIST_OP_SET_TYPE] = { mod_list_set_type, 0 },
+    [AERO_LIST_OP_APPEND] = { mod_list_add, 0 },
+    [AERO_LIST_OP_APPEND_ITEMS] = { mod_list_add, 0 },
+    [AERO_LIST_OP_INSERT] = { mod_list_add, 0 },
+    [AERO_LIST_OP_INSERT_ITEMS] = { mod_list_add, 0 },
+    [AERO_LIST_OP_POP] = { mod_list_cut, 0 },
+    [AERO_LIST_OP_POP_RANGE] = { mod_list_cut, 0 },
+    [AERO_LIST_OP_REMOVE] = { mod_list_cut, 0 },
+    [AERO_LIST_OP_REMOVE_RANGE] = { mod_list_cut, 0 },
+    [AERO_LIST_OP_SET] = { mod_list_set, 0 },
+    [AERO_LIST_OP_TRIM] = { mod_list_cut, 0 },
+    [AERO_LIST_OP_CLEAR] = { mod_clear, 0 },
+    [AERO_LIST_OP_INCREMENT] = { mod_list_increment, 0 },
+    [AERO_LIST_OP_SORT] = { mod_list_sort, 0 },
+    [AERO_LIST_OP_REMOVE_BY_INDEX] = { NULL, AERO_LIST_OP_GET_BY_INDEX },
+    [AERO_LIST_OP_REMOVE_BY_VALUE] = { NULL, AERO_LIST_OP_GET_ALL_BY_VALUE },
+    [AERO_LIST_OP_REMOVE_BY_RANK] = { NULL, AERO_LIST_OP_GET_BY_RANK },
+    [AERO_LIST_OP_REMOVE_ALL_BY_VALUE] = { NULL, AERO_LIST_OP_GET_ALL_BY_VALUE },
+    [AERO_LIST_OP_REMOVE_ALL_BY_VALUE_LIST] = { NULL, AERO_LIST_OP_GET_ALL_BY_VALUE_LIST },
+    [AERO_LIST_OP_REMOVE_BY_INDEX_RANGE] = { NULL, AERO_LIST_OP_GET_BY_INDEX_RANGE },
+    [AERO_LIST_OP_REMOVE_BY_VALUE_INTERVAL] = { NULL, AERO_LIST_OP_GET_BY_VALUE_INTERVAL },
+    [AERO_LIST_OP_REMOVE_BY_RANK_RANGE] = { NULL, AERO_LIST_OP_GET_BY_RANK_RANGE },
+    [AERO_LIST_OP_REMOVE_BY_VALUE_REL_RANK_RANGE] = { NULL, AERO_LIST_OP_GET_BY_VALUE_REL_RANK_RANGE },
+    [AERO_MAP_OP_SET_TYPE] = { mod_map_set_type, 0 },
+    [AERO_MAP_OP_ADD] = { mod_map_put, 0 },
+    [AERO_MAP_OP_ADD_ITEMS] = { mod_map_put, 0 },
+    [AERO_MAP_OP_PUT] = { mod_map_put, 0 },
+    [AERO_MAP_OP_PUT_ITEMS] = { mod_map_put, 0 },
+    [AERO_MAP_OP_REPLACE] = { mod_map_put, 0 },
+    [AERO_MAP_OP_REPLACE_ITEMS] = { mod_map_put, 0 },
+    [AERO_MAP_OP_INCREMENT] = { mod_map_increment, 0 },
+    [AERO_MAP_OP_DECREMENT] = { mod_map_increment, 0 },
+    [AERO_MAP_OP_CLEAR] = { mod_clear, 0 },
+    [AERO_MAP_OP_REMOVE_BY_KEY] = { NULL, AERO_MAP_OP_GET_BY_KEY },
+    [AERO_MAP_OP_REMOVE_BY_INDEX] = { NULL, AERO_MAP_OP_GET_BY_INDEX },
+    [AERO_MAP_OP_REMOVE_BY_VALUE] = { NULL, AERO_MAP_OP_GET_BY_VALUE },
+    [AERO_MAP_OP_REMOVE_BY_RANK] = { NULL, AERO_MAP_OP_GET_BY_RANK },
+    [AERO_MAP_OP_REMOVE_BY_KEY_LIST] = { NULL, AERO_MAP_OP_GET_BY_KEY_LIST },
+    [AERO_MAP_OP_REMOVE_ALL_BY_VALUE] = { NULL, AERO_MAP_OP_GET_ALL_BY_VALUE },
+    [AERO_MAP_OP_REMOVE_BY_VALUE_LIST] = { NULL, AERO_MAP_OP_GET_BY_VALUE_LIST },
+    [AERO_MAP_OP_REMOVE_BY_KEY_INTERVAL] = { NULL, AERO_MAP_OP_GET_BY_KEY_INTERVAL },
+    [AERO_MAP_OP_REMOVE_BY_INDEX_RANGE] = { NULL, AERO_MAP_OP_GET_BY_INDEX_RANGE },
+    [AERO_MAP_OP_REMOVE_BY_VALUE_INTERVAL] = { NULL, AERO_MAP_OP_GET_BY_VALUE_INTERVAL },
+    [AERO_MAP_OP_REMOVE_BY_RANK_RANGE] = { NULL, AERO_MAP_OP_GET_BY_RANK_RANGE },
+    [AERO_MAP_OP_REMOVE_BY_KEY_REL_INDEX_RANGE] = { NULL, AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE },
+    [AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE] = { NULL, AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE },
+};
+
+/*
+ * Codes outside the list and map modify ranges are refused before the bin is
+ * looked at; unassigned codes inside them (and negative ones) only after.
+ */
+static bool in_modify_ranges(int64_t opc) {
+    return opc <= AERO_LIST_OP_SORT ||
+           (opc >= AERO_LIST_OP_REMOVE_BY_INDEX && opc <= AERO_LIST_OP_REMOVE_BY_VALUE_REL_RANK_RANGE) ||
+           (opc >= AERO_MAP_OP_SET_TYPE && opc <= AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE);
+}
+
+static int run_mod(mod *m) {
+    if (m->opc < 0 || m->opc > AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE)
+        return AERO_ERR_PARAMETER;
+    const mod_def *d = &MODS[m->opc];
+    if (d->fn)
+        return d->fn(m);
+    return d->read_op ? mod_remove_by(m, d->read_op) : AERO_ERR_PARAMETER;
+}
+
 static int modify_flat(ts_record *w, const char *name, size_t name_len, const uint8_t *payload, size_t len,
                        uint8_t *ptype, uint8_t **data, uint32_t *dlen) {
     *ptype = AERO_PT_NULL;
@@ -176,391 +574,42 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
         return AERO_ERR_PARAMETER;
     span a[6];
     int na = cdt_args(&r, o.len - 1, a, 6);
-    if (na < 0 || r.p != r.end)
+    if (na < 0 || r.p != r.end || !in_modify_ranges(code.i))
         return AERO_ERR_PARAMETER;
-    int64_t opc = code.i;
-    bool is_map = opc >= 64;
-    if ((opc > 13 && opc < 32) || (opc > 40 && opc < 64) || opc > 89)
-        return AERO_ERR_PARAMETER;
+    mod m = { .opc = code.i, .a = a, .na = na, .is_map = code.i >= AERO_MAP_OP_SET_TYPE, .changed = true };
     ts_bin *b = ts_record_bin(w, name, name_len);
-    if (b && b->ptype != (is_map ? AERO_PT_MAP : AERO_PT_LIST))
+    if (b && b->ptype != (m.is_map ? AERO_PT_MAP : AERO_PT_LIST))
         return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
     static const uint8_t empty_list[1] = { 0x90 }, empty_map[1] = { 0x80 };
-    const uint8_t *cur = b ? b->data : (is_map ? empty_map : empty_list);
-    size_t curn = b ? b->len : 1;
     coll c;
-    int rc = cdt_coll_parse(cur, curn, &c);
+    int rc = cdt_coll_parse(b ? b->data : (m.is_map ? empty_map : empty_list), b ? b->len : 1, &c);
     if (rc)
         return rc;
-    elems e;
-    if (!load(&c, &e)) {
+    if (!load(&c, &m.e)) {
         cdt_coll_free(&c);
         return AERO_ERR_SERVER;
     }
-    bool has_ext = c.has_ext;
-    uint8_t flags = c.flags;
-    aero_buf res, out;
-    aero_buf__init(&res, NULL, 0);
+    m.b = b;
+    m.c = &c;
+    m.has_ext = c.has_ext;
+    m.flags = c.flags;
+    aero_buf out;
+    aero_buf__init(&m.res, NULL, 0);
     aero_buf__init(&out, NULL, 0);
-    uint8_t *computed = NULL; /* a value computed by increment, owned here */
-    bool changed = true;
-    int64_t i1 = 0, i2 = 0;
-    rc = 0;
-
-    if ((opc >= 32 && opc <= 40) || (opc >= 76 && opc <= 89)) {
-        static const int16_t list_map[] = { 19, 22, 21, 22, 23, 24, 25, 26, 27 };
-        static const int16_t map_map[] = { 97, 98, 99, 100, -1, 107, 102, 108, 103, 104, 105, 106, 109, 110 };
-        int64_t ropc = opc <= 40 ? list_map[opc - 32] : map_map[opc - 76];
-        bool *sel = calloc(c.n ? c.n : 1, sizeof *sel);
-        int64_t rt = 0;
-        bool single = false;
-        if (!sel || ropc < 0)
-            rc = sel ? AERO_ERR_PARAMETER : AERO_ERR_SERVER;
-        else
-            rc = cdt_select(&c, ropc, a, na, sel, &rt, &single);
-        if (rc == 0)
-            rc = cdt_emit(&c, sel, rt, single, &res);
-        if (rc == 0) {
-            bool inv = (rt & RT_INVERTED) != 0;
-            elems keep = { 0 };
-            uint32_t *order = malloc((c.n ? c.n : 1) * sizeof *order);
-            if (!order) {
-                rc = AERO_ERR_SERVER;
-            } else {
-                for (uint32_t i = 0; i < c.n; i++)
-                    order[c.pos[i]] = i;
-                for (uint32_t j = 0; j < c.n; j++) {
-                    uint32_t i = order[j];
-                    if (sel[i] == inv)
-                        push(&keep, is_map ? c.k[i] : (span){ 0 }, c.v[i]);
-                }
-                free(order);
-                free(e.k);
-                free(e.v);
-                e = keep;
-            }
-        }
-        free(sel);
-    } else {
-        switch (opc) {
-        case 0: /* set_type [order] */
-            if (na < 1 || !cdt_as_int(&a[0], &i1)) {
-                rc = AERO_ERR_PARAMETER;
-                break;
-            }
-            has_ext = i1 != 0;
-            flags = (uint8_t)(i1 & 1);
-            mp_put_nil(&res);
-            break;
-        case 64: /* map set_type [attr] */
-            if (na < 1 || !cdt_as_int(&a[0], &i1)) {
-                rc = AERO_ERR_PARAMETER;
-                break;
-            }
-            has_ext = (i1 & 3) != 0;
-            flags = (uint8_t)(i1 & 3);
-            mp_put_nil(&res);
-            break;
-        case 1:
-        case 2:
-        case 3:
-        case 4: { /* append(_items), insert(_items) */
-            bool items = opc == 2 || opc == 4, insert = opc >= 3;
-            int vi = insert ? 1 : 0;
-            int64_t pflags = 0;
-            if (na <= vi) {
-                rc = AERO_ERR_PARAMETER;
-                break;
-            }
-            if (insert && !cdt_as_int(&a[0], &i1)) {
-                rc = AERO_ERR_PARAMETER;
-                break;
-            }
-            if (!insert && na > vi + 1) {
-                int64_t ord;
-                if (cdt_as_int(&a[vi + 1], &ord) && ord && !b) {
-                    has_ext = true;
-                    flags = 1;
-                }
-            }
-            if (na > vi + 2)
-                cdt_as_int(&a[vi + 2], &pflags);
-            else if (insert && na > vi + 1)
-                cdt_as_int(&a[vi + 1], &pflags);
-            span vals[1] = { a[vi] };
-            mp_reader lr = { a[vi].p, a[vi].p + a[vi].n };
-            mp_obj lo;
-            uint32_t cnt = 1;
-            if (items) {
-                if (!mp_read(&lr, &lo) || lo.type != MP_ARRAY) {
-                    rc = AERO_ERR_PARAMETER;
-                    break;
-                }
-                cnt = lo.len;
-            }
-            int64_t at = insert ? norm_index(i1, e.n) : (int64_t)e.n;
-            if (at < 0 || (at > (int64_t)e.n && (pflags & LIST_INSERT_BOUNDED))) {
-                rc = (pflags & CDT_NO_FAIL) ? 0 : AERO_ERR_OP_NOT_APPLICABLE;
-                mp_put_int(&res, e.n);
-                changed = false;
-                break;
-            }
-            if (at > (int64_t)e.n + MAX_PAD) {
-                rc = AERO_ERR_RECORD_TOO_BIG;
-                break;
-            }
-            while (at > (int64_t)e.n) /* unbounded insert pads with nil */
-                push(&e, (span){ 0 }, (span){ (const uint8_t *)"\xc0", 1 });
-            for (uint32_t k = 0; k < cnt && rc == 0; k++) {
-                span v = vals[0];
-                if (items && !mp_span(&lr, &v.p, &v.n)) {
-                    rc = AERO_ERR_PARAMETER;
-                    break;
-                }
-                if (pflags & LIST_ADD_UNIQUE) {
-                    bool dup = false;
-                    for (uint32_t j = 0; j < e.n && !dup; j++)
-                        dup = cdt_cmpv(&e.v[j], v.p, v.n) == 0;
-                    if (dup) {
-                        if (!(pflags & CDT_NO_FAIL))
-                            rc = AERO_ERR_ELEMENT_EXISTS;
-                        continue;
-                    }
-                }
-                if (!push(&e, (span){ 0 }, v)) {
-                    rc = AERO_ERR_SERVER;
-                    break;
-                }
-                memmove(&e.v[at + 1], &e.v[at], (e.n - 1 - (size_t)at) * sizeof(span));
-                e.v[at++] = v;
-            }
-            mp_put_int(&res, e.n);
-            break;
-        }
-        case 5:
-        case 6:
-        case 7:
-        case 8:
-        case 10: { /* pop(_range), remove(_range), trim */
-            if (na < 1 || !cdt_as_int(&a[0], &i1)) {
-                rc = AERO_ERR_PARAMETER;
-                break;
-            }
-            bool ranged = opc == 6 || opc == 8 || opc == 10;
-            bool hc = na > 1 && cdt_as_int(&a[1], &i2);
-            int64_t s = norm_index(i1, e.n), en = ranged ? (hc ? s + i2 : (int64_t)e.n) : s + 1;
-            if (s < 0)
-                s = 0;
-            if (en > (int64_t)e.n)
-                en = e.n;
-            if (en < s)
-                en = s;
-            elems keep = { 0 };
-            uint32_t removed = 0;
-            if (opc == 5 || opc == 6) {
-                if (opc == 6)
-                    mp_put_array(&res, (uint32_t)(en - s));
-                else if (en == s)
-                    mp_put_nil(&res);
-            }
-            for (uint32_t j = 0; j < e.n; j++) {
-                bool in = (int64_t)j >= s && (int64_t)j < en;
-                bool drop = opc == 10 ? !in : in;
-                if (drop) {
-                    removed++;
-                    if (opc == 5 || opc == 6)
-                        aero_buf__put(&res, e.v[j].p, e.v[j].n);
-                } else {
-                    push(&keep, (span){ 0 }, e.v[j]);
-                }
-            }
-            if (opc == 7 || opc == 8 || opc == 10)
-                mp_put_int(&res, removed);
-            free(e.k);
-            free(e.v);
-            e = keep;
-            break;
-        }
-        case 9: /* set [index, value] */
-            if (na < 2 || !cdt_as_int(&a[0], &i1)) {
-                rc = AERO_ERR_PARAMETER;
-                break;
-            }
-            i1 = norm_index(i1, e.n);
-            if (i1 < 0) {
-                rc = AERO_ERR_OP_NOT_APPLICABLE;
-                break;
-            }
-            if (i1 >= (int64_t)e.n + MAX_PAD) {
-                rc = AERO_ERR_RECORD_TOO_BIG;
-                break;
-            }
-            while (i1 >= (int64_t)e.n)
-                push(&e, (span){ 0 }, (span){ (const uint8_t *)"\xc0", 1 });
-            e.v[i1] = a[1];
-            mp_put_nil(&res);
-            break;
-        case 11:
-        case 75: /* clear */
-            e.n = 0;
-            mp_put_nil(&res);
-            break;
-        case 12: { /* list increment [index, delta?] */
-            if (na < 1 || !cdt_as_int(&a[0], &i1)) {
-                rc = AERO_ERR_PARAMETER;
-                break;
-            }
-            i1 = norm_index(i1, e.n);
-            if (i1 < 0) {
-                rc = AERO_ERR_OP_NOT_APPLICABLE;
-                break;
-            }
-            if (i1 >= (int64_t)e.n + MAX_PAD) {
-                rc = AERO_ERR_RECORD_TOO_BIG;
-                break;
-            }
-            while (i1 >= (int64_t)e.n)
-                push(&e, (span){ 0 }, (span){ (const uint8_t *)"\x00", 1 });
-            size_t vn = 0;
-            computed = sum(&e.v[i1], na > 1 ? &a[1] : NULL, false, &vn);
-            if (!computed) {
-                rc = AERO_ERR_BIN_INCOMPATIBLE_TYPE;
-                break;
-            }
-            e.v[i1] = (span){ computed, vn };
-            aero_buf__put(&res, computed, vn);
-            break;
-        }
-        case 13: /* sort */
-            has_ext = false;
-            tl_keys = false;
-            tl_e = &e;
-            {
-                uint32_t *ord = malloc((e.n ? e.n : 1) * sizeof *ord);
-                span *nv = malloc((e.n ? e.n : 1) * sizeof *nv);
-                if (!ord || !nv) {
-                    free(ord);
-                    free(nv);
-                    rc = AERO_ERR_SERVER;
-                    break;
-                }
-                for (uint32_t j = 0; j < e.n; j++)
-                    ord[j] = j;
-                qsort(ord, e.n, sizeof *ord, cmp_idx);
-                for (uint32_t j = 0; j < e.n; j++)
-                    nv[j] = e.v[ord[j]];
-                memcpy(e.v, nv, e.n * sizeof *nv);
-                free(ord);
-                free(nv);
-            }
-            mp_put_nil(&res);
-            break;
-        case 65:
-        case 66:
-        case 67:
-        case 68:
-        case 69:
-        case 70: { /* add, put, replace (items) */
-            bool items = opc == 66 || opc == 68 || opc == 70;
-            int64_t wflags = 0;
-            if (opc == 65 || opc == 66)
-                wflags = MAP_CREATE_ONLY;
-            if (opc == 69 || opc == 70)
-                wflags = MAP_UPDATE_ONLY;
-            int ai = items ? 1 : 2;
-            if (na < ai) {
-                rc = AERO_ERR_PARAMETER;
-                break;
-            }
-            if (na > ai) {
-                int64_t attr;
-                if (cdt_as_int(&a[ai], &attr) && !b && (attr & 3)) {
-                    has_ext = true;
-                    flags = (uint8_t)(attr & 3);
-                }
-            }
-            if (na > ai + 1) {
-                int64_t f;
-                if (cdt_as_int(&a[ai + 1], &f))
-                    wflags |= f;
-            }
-            mp_reader mr = { a[0].p, a[0].p + a[0].n };
-            mp_obj mo;
-            uint32_t cnt = 1;
-            if (items) {
-                if (!mp_read(&mr, &mo) || mo.type != MP_MAP) {
-                    rc = AERO_ERR_PARAMETER;
-                    break;
-                }
-                cnt = mo.len;
-            }
-            for (uint32_t k = 0; k < cnt && rc == 0; k++) {
-                span key = a[0], v = a[1];
-                if (items && (!mp_span(&mr, &key.p, &key.n) || !mp_span(&mr, &v.p, &v.n))) {
-                    rc = AERO_ERR_PARAMETER;
-                    break;
-                }
-                int found = -1;
-                for (uint32_t j = 0; j < e.n && found < 0; j++)
-                    if (cdt_cmpv(&e.k[j], key.p, key.n) == 0)
-                        found = (int)j;
-                if ((found >= 0 && (wflags & MAP_CREATE_ONLY)) || (found < 0 && (wflags & MAP_UPDATE_ONLY))) {
-                    if (!(wflags & CDT_NO_FAIL))
-                        rc = found >= 0 ? AERO_ERR_ELEMENT_EXISTS : AERO_ERR_ELEMENT_NOT_FOUND;
-                    continue;
-                }
-                if (found >= 0)
-                    e.v[found] = v;
-                else if (!push(&e, key, v))
-                    rc = AERO_ERR_SERVER;
-            }
-            mp_put_int(&res, e.n);
-            break;
-        }
-        case 73:
-        case 74: { /* map increment / decrement [key, delta?] */
-            if (na < 1) {
-                rc = AERO_ERR_PARAMETER;
-                break;
-            }
-            int found = -1;
-            for (uint32_t j = 0; j < e.n && found < 0; j++)
-                if (cdt_cmpv(&e.k[j], a[0].p, a[0].n) == 0)
-                    found = (int)j;
-            size_t vn = 0;
-            computed = sum(found >= 0 ? &e.v[found] : NULL, na > 1 ? &a[1] : NULL, opc == 74, &vn);
-            if (!computed) {
-                rc = AERO_ERR_BIN_INCOMPATIBLE_TYPE;
-                break;
-            }
-            if (found < 0) {
-                if (!push(&e, a[0], (span){ computed, vn })) {
-                    rc = AERO_ERR_SERVER;
-                    break;
-                }
-            } else {
-                e.v[found] = (span){ computed, vn };
-            }
-            aero_buf__put(&res, computed, vn);
-            break;
-        }
-        default: rc = AERO_ERR_PARAMETER;
-        }
-    }
-    if (rc == 0 && changed && (out.failed || !write_coll(&out, is_map, has_ext, flags, &e)))
+    rc = run_mod(&m);
+    if (rc == 0 && m.changed && (out.failed || !write_coll(&out, m.is_map, m.has_ext, m.flags, &m.e)))
         rc = AERO_ERR_SERVER;
-    if (rc == 0 && changed) {
-        if (!ts_record_set_bin(w, name, name_len, is_map ? AERO_PT_MAP : AERO_PT_LIST, out.data, (uint32_t)out.len))
-            rc = AERO_ERR_SERVER;
-    }
-    if (rc == 0 && res.len && !res.failed)
-        rc = ts_cdt_to_particle(res.data, res.len, ptype, data, dlen);
-    free(e.k);
-    free(e.v);
+    if (rc == 0 && m.changed &&
+        !ts_record_set_bin(w, name, name_len, m.is_map ? AERO_PT_MAP : AERO_PT_LIST, out.data, (uint32_t)out.len))
+        rc = AERO_ERR_SERVER;
+    if (rc == 0 && m.res.len && !m.res.failed)
+        rc = ts_cdt_to_particle(m.res.data, m.res.len, ptype, data, dlen);
+    free(m.e.k);
+    free(m.e.v);
     cdt_coll_free(&c);
-    aero_buf__free(&res);
+    aero_buf__free(&m.res);
     aero_buf__free(&out);
-    free(computed);
+    free(m.computed);
     return rc;
 }
 
@@ -632,9 +681,9 @@ int ts_cdt_modify_op(ts_record *w, const char *name, size_t name_len, const uint
     mp_obj o, code, ctx;
     if (!mp_read(&r, &o) || o.type != MP_ARRAY || o.len < 1 || !mp_read(&r, &code) || code.type != MP_INT)
         return AERO_ERR_PARAMETER;
-    if (code.i != 0xff)
+    if (code.i != AERO_CDT_OP_CONTEXT_EVAL)
         return modify_flat(w, name, name_len, payload, len, ptype, data, dlen);
-    /* [0xff, [ctx_type, ctx_value, ...], [op, args...]] */
+    /* [CONTEXT_EVAL, [ctx_type, ctx_value, ...], [op, args...]] */
     if (o.len != 3 || !mp_read(&r, &ctx) || ctx.type != MP_ARRAY || ctx.len % 2 || ctx.len == 0 || ctx.len > 64)
         return AERO_ERR_PARAMETER;
     span items[64];
