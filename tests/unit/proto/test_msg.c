@@ -15,6 +15,7 @@
 
 #include "command.h"
 #include "proto/digest.h"
+#include "proto/exp_ops.h"
 #include "proto/msg.h"
 #include "proto/msgpack.h"
 
@@ -200,12 +201,12 @@ static void get_with_filter_field(void **state) {
     aero_buf e;
     aero_buf__init(&e, tmp, sizeof tmp);
     aero_mp__pack_array_header(&e, 3);
-    aero_mp__pack_int(&e, 3); /* GT */
+    aero_mp__pack_int(&e, AERO_EXP_OP_GT);
     aero_mp__pack_array_header(&e, 3);
-    aero_mp__pack_int(&e, 81); /* BIN */
+    aero_mp__pack_int(&e, AERO_EXP_OP_BIN);
     aero_mp__pack_int(&e, AERO_EXP_TYPE_INT);
     aero_mp__pack_raw_str(&e, "age", 3);
-    aero_mp__pack_int(&e, 21);
+    aero_mp__pack_int(&e, 21); /* opcode-lint: the value 21 */
     assert_false(e.failed);
     aero_msg__field(&r.b, &r.h, AERO_FIELD_FILTER, e.data, e.len);
     end_and_check(&r, "02 03 00 00 00 00 00 50"

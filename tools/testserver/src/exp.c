@@ -343,7 +343,7 @@ static val arith(ctx *c, mp_reader *r, int op, uint32_t nargs) {
 
 /*
  * Arguments of a CDT call are expressions (the server builds each one): an
- * array is an expression call (literal lists come quoted, [126, [...]]) and
+ * array is an expression call (literal lists come quoted, [QUOTE, [...]]) and
  * scalars / maps stand for themselves. Writes the payload with every
  * argument evaluated into out; false when an argument is unknown or the
  * payload is malformed (c->err set for the latter). A context
