@@ -245,8 +245,165 @@ bool cdt_as_int(const span *s, int64_t *v) {
     return true;
 }
 
+/* One read op's selection: its arguments after the return type, and what it selects. */
+typedef struct pick {
+    const coll *c;
+    int64_t opc;
+    const span *a;
+    int na;
+    bool *sel;
+    bool single;
+} pick;
+
+typedef int (*pick_fn)(pick *p);
+
+/* get [index], get_by_index [rt, index] */
+static int pick_index(pick *p) {
+    int64_t i1;
+    uint32_t s, e, n = p->c->n;
+    if (p->na < 1 || !cdt_as_int(&p->a[0], &i1))
+        return AERO_ERR_PARAMETER;
+    p->single = true;
+    range(i1, true, 1, n, &s, &e);
+    if (i1 < -(int64_t)n || i1 >= (int64_t)n)
+        s = e = 0;
+    for (uint32_t i = s; i < e; i++)
+        p->sel[i] = true;
+    return 0;
+}
+
+static int pick_rank(pick *p) {
+    int64_t i1;
+    const coll *c = p->c;
+    if (p->na < 1 || !cdt_as_int(&p->a[0], &i1))
+        return AERO_ERR_PARAMETER;
+    p->single = true;
+    if (i1 >= -(int64_t)c->n && i1 < (int64_t)c->n)
+        p->sel[c->by_rank[i1 < 0 ? c->n + i1 : i1]] = true;
+    return 0;
+}
+
+/* get_range [index, count?], index or rank range [rt, index, count?] */
+static int pick_range(pick *p) {
+    int64_t i1, i2 = 0;
+    uint32_t s, e;
+    if (p->na < 1 || !cdt_as_int(&p->a[0], &i1))
+        return AERO_ERR_PARAMETER;
+    bool hc = p->na > 1 && cdt_as_int(&p->a[1], &i2);
+    range(i1, hc, i2, p->c->n, &s, &e);
+    bool by_rank = p->opc == AERO_LIST_OP_GET_BY_RANK_RANGE || p->opc == AERO_MAP_OP_GET_BY_RANK_RANGE;
+    for (uint32_t i = s; i < e; i++)
+        p->sel[by_rank ? p->c->by_rank[i] : i] = true;
+    return 0;
+}
+
+static int pick_key(pick *p) {
+    if (p->na < 1)
+        return AERO_ERR_PARAMETER;
+    p->single = true;
+    for (uint32_t i = 0; i < p->c->n; i++)
+        if (cdt_cmpv(&p->c->k[i], p->a[0].p, p->a[0].n) == 0) {
+            p->sel[i] = true;
+            break;
+        }
+    return 0;
+}
+
+/* every element equal to the value */
+static int pick_value(pick *p) {
+    if (p->na < 1)
+        return AERO_ERR_PARAMETER;
+    for (uint32_t i = 0; i < p->c->n; i++)
+        p->sel[i] = cdt_cmpv(&p->c->v[i], p->a[0].p, p->a[0].n) == 0;
+    return 0;
+}
+
+/* by value list, or (maps) by key list */
+static int pick_list(pick *p) {
+    if (p->na < 1)
+        return AERO_ERR_PARAMETER;
+    mp_reader lr = { p->a[0].p, p->a[0].p + p->a[0].n };
+    mp_obj lo;
+    if (!mp_read(&lr, &lo) || lo.type != MP_ARRAY)
+        return AERO_ERR_PARAMETER;
+    bool keys = p->opc == AERO_MAP_OP_GET_BY_KEY_LIST;
+    for (uint32_t k = 0; k < lo.len; k++) {
+        span x;
+        if (!mp_span(&lr, &x.p, &x.n))
+            return AERO_ERR_PARAMETER;
+        for (uint32_t i = 0; i < p->c->n; i++)
+            if (cdt_cmpv(keys ? &p->c->k[i] : &p->c->v[i], x.p, x.n) == 0)
+                p->sel[i] = true;
+    }
+    return 0;
+}
+
+/* value or key interval [begin, end) */
+static int pick_interval(pick *p) {
+    if (p->na < 1)
+        return AERO_ERR_PARAMETER;
+    bool has_end = p->na > 1, keys = p->opc == AERO_MAP_OP_GET_BY_KEY_INTERVAL;
+    for (uint32_t i = 0; i < p->c->n; i++) {
+        const span *x = keys ? &p->c->k[i] : &p->c->v[i];
+        p->sel[i] = cdt_cmpv(x, p->a[0].p, p->a[0].n) >= 0 && (!has_end || cdt_cmpv(x, p->a[1].p, p->a[1].n) < 0);
+    }
+    return 0;
+}
+
+/* relative rank range [value, rank, count?], or (maps) relative index range [key, index, count?] */
+static int pick_relative(pick *p) {
+    int64_t i1, i2 = 0;
+    const coll *c = p->c;
+    if (p->na < 2 || !cdt_as_int(&p->a[1], &i1))
+        return AERO_ERR_PARAMETER;
+    bool hc = p->na > 2 && cdt_as_int(&p->a[2], &i2);
+    bool keys = p->opc == AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE;
+    uint32_t origin = 0;
+    for (uint32_t k = 0; k < c->n; k++) {
+        const span *x = keys ? &c->k[k] : &c->v[c->by_rank[k]];
+        if (cdt_cmpv(x, p->a[0].p, p->a[0].n) < 0)
+            origin++;
+    }
+    int64_t st = (int64_t)origin + i1;
+    int64_t en = hc ? st + i2 : (int64_t)c->n;
+    if (st < 0)
+        st = 0;
+    if (en > (int64_t)c->n)
+        en = c->n;
+    for (int64_t k = st; k < en; k++)
+        p->sel[keys ? (uint32_t)k : c->by_rank[k]] = true;
+    return 0;
+}
+
+static const pick_fn PICKS[AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE + 1] = {
+    [AERO_LIST_OP_GET] = pick_index,
+    [AERO_LIST_OP_GET_RANGE] = pick_range,
+    [AERO_LIST_OP_GET_BY_INDEX] = pick_index,
+    [AERO_LIST_OP_GET_BY_VALUE] = pick_value,
+    [AERO_LIST_OP_GET_BY_RANK] = pick_rank,
+    [AERO_LIST_OP_GET_ALL_BY_VALUE] = pick_value,
+    [AERO_LIST_OP_GET_ALL_BY_VALUE_LIST] = pick_list,
+    [AERO_LIST_OP_GET_BY_INDEX_RANGE] = pick_range,
+    [AERO_LIST_OP_GET_BY_VALUE_INTERVAL] = pick_interval,
+    [AERO_LIST_OP_GET_BY_RANK_RANGE] = pick_range,
+    [AERO_LIST_OP_GET_BY_VALUE_REL_RANK_RANGE] = pick_relative,
+    [AERO_MAP_OP_GET_BY_KEY] = pick_key,
+    [AERO_MAP_OP_GET_BY_INDEX] = pick_index,
+    [AERO_MAP_OP_GET_BY_VALUE] = pick_value,
+    [AERO_MAP_OP_GET_BY_RANK] = pick_rank,
+    [AERO_MAP_OP_GET_ALL_BY_VALUE] = pick_value,
+    [AERO_MAP_OP_GET_BY_KEY_INTERVAL] = pick_interval,
+    [AERO_MAP_OP_GET_BY_INDEX_RANGE] = pick_range,
+    [AERO_MAP_OP_GET_BY_VALUE_INTERVAL] = pick_interval,
+    [AERO_MAP_OP_GET_BY_RANK_RANGE] = pick_range,
+    [AERO_MAP_OP_GET_BY_KEY_LIST] = pick_list,
+    [AERO_MAP_OP_GET_BY_VALUE_LIST] = pick_list,
+    [AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE] = pick_relative,
+    [AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE] = pick_relative,
+};
+
 int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rtp, bool *singlep) {
-    int64_t rt = AERO_CDT_RT_VALUE, i1 = 0, i2 = 0;
+    int64_t rt = AERO_CDT_RT_VALUE;
     bool legacy_get = opc == AERO_LIST_OP_GET || opc == AERO_LIST_OP_GET_RANGE; /* [index(, count)], no return type */
     int ai = 0;
     if (!legacy_get) {
@@ -254,144 +411,13 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
             return AERO_ERR_PARAMETER;
         ai = 1;
     }
-    bool single = false;
-    int rc = 0;
-    uint32_t s, e;
-    switch (opc) {
-    case AERO_LIST_OP_GET:
-    case AERO_LIST_OP_GET_BY_INDEX:
-    case AERO_MAP_OP_GET_BY_INDEX: /* by index */
-        if (na <= ai || !cdt_as_int(&a[ai], &i1)) {
-            rc = AERO_ERR_PARAMETER;
-            break;
-        }
-        single = true;
-        range(i1, true, 1, c->n, &s, &e);
-        if (i1 < -(int64_t)c->n || i1 >= (int64_t)c->n)
-            s = e = 0;
-        for (uint32_t i = s; i < e; i++)
-            sel[i] = true;
-        break;
-    case AERO_LIST_OP_GET_BY_RANK:
-    case AERO_MAP_OP_GET_BY_RANK: /* by rank */
-        if (na <= ai || !cdt_as_int(&a[ai], &i1)) {
-            rc = AERO_ERR_PARAMETER;
-            break;
-        }
-        single = true;
-        if (i1 >= -(int64_t)c->n && i1 < (int64_t)c->n)
-            sel[c->by_rank[i1 < 0 ? c->n + i1 : i1]] = true;
-        break;
-    case AERO_LIST_OP_GET_RANGE:
-    case AERO_LIST_OP_GET_BY_INDEX_RANGE:
-    case AERO_MAP_OP_GET_BY_INDEX_RANGE:
-    case AERO_LIST_OP_GET_BY_RANK_RANGE:
-    case AERO_MAP_OP_GET_BY_RANK_RANGE: { /* index or rank range */
-        if (na <= ai || !cdt_as_int(&a[ai], &i1)) {
-            rc = AERO_ERR_PARAMETER;
-            break;
-        }
-        bool hc = na > ai + 1 && cdt_as_int(&a[ai + 1], &i2);
-        range(i1, hc, i2, c->n, &s, &e);
-        bool by_rank = opc == AERO_LIST_OP_GET_BY_RANK_RANGE || opc == AERO_MAP_OP_GET_BY_RANK_RANGE;
-        for (uint32_t i = s; i < e; i++)
-            sel[by_rank ? c->by_rank[i] : i] = true;
-        break;
-    }
-    case AERO_MAP_OP_GET_BY_KEY: /* map by key */
-        if (na <= ai) {
-            rc = AERO_ERR_PARAMETER;
-            break;
-        }
-        single = true;
-        for (uint32_t i = 0; i < c->n; i++)
-            if (cdt_cmpv(&c->k[i], a[ai].p, a[ai].n) == 0) {
-                sel[i] = true;
-                break;
-            }
-        break;
-    case AERO_LIST_OP_GET_BY_VALUE:
-    case AERO_LIST_OP_GET_ALL_BY_VALUE:
-    case AERO_MAP_OP_GET_BY_VALUE:
-    case AERO_MAP_OP_GET_ALL_BY_VALUE: /* all by value */
-        if (na <= ai) {
-            rc = AERO_ERR_PARAMETER;
-            break;
-        }
-        for (uint32_t i = 0; i < c->n; i++)
-            sel[i] = cdt_cmpv(&c->v[i], a[ai].p, a[ai].n) == 0;
-        break;
-    case AERO_LIST_OP_GET_ALL_BY_VALUE_LIST:
-    case AERO_MAP_OP_GET_BY_KEY_LIST:
-    case AERO_MAP_OP_GET_BY_VALUE_LIST: { /* by value list or key list */
-        if (na <= ai) {
-            rc = AERO_ERR_PARAMETER;
-            break;
-        }
-        mp_reader lr = { a[ai].p, a[ai].p + a[ai].n };
-        mp_obj lo;
-        if (!mp_read(&lr, &lo) || lo.type != MP_ARRAY) {
-            rc = AERO_ERR_PARAMETER;
-            break;
-        }
-        for (uint32_t k = 0; k < lo.len && rc == 0; k++) {
-            span x;
-            if (!mp_span(&lr, &x.p, &x.n)) {
-                rc = AERO_ERR_PARAMETER;
-                break;
-            }
-            for (uint32_t i = 0; i < c->n; i++)
-                if (cdt_cmpv(opc == AERO_MAP_OP_GET_BY_KEY_LIST ? &c->k[i] : &c->v[i], x.p, x.n) == 0)
-                    sel[i] = true;
-        }
-        break;
-    }
-    case AERO_LIST_OP_GET_BY_VALUE_INTERVAL:
-    case AERO_MAP_OP_GET_BY_KEY_INTERVAL:
-    case AERO_MAP_OP_GET_BY_VALUE_INTERVAL: { /* interval [begin, end) */
-        if (na <= ai) {
-            rc = AERO_ERR_PARAMETER;
-            break;
-        }
-        bool has_end = na > ai + 1;
-        for (uint32_t i = 0; i < c->n; i++) {
-            const span *x = opc == AERO_MAP_OP_GET_BY_KEY_INTERVAL ? &c->k[i] : &c->v[i];
-            sel[i] = cdt_cmpv(x, a[ai].p, a[ai].n) >= 0 && (!has_end || cdt_cmpv(x, a[ai + 1].p, a[ai + 1].n) < 0);
-        }
-        break;
-    }
-    case AERO_LIST_OP_GET_BY_VALUE_REL_RANK_RANGE:
-    case AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE:
-    case AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE: { /* relative rank or index range */
-        if (na <= ai + 1 || !cdt_as_int(&a[ai + 1], &i1)) {
-            rc = AERO_ERR_PARAMETER;
-            break;
-        }
-        bool hc = na > ai + 2 && cdt_as_int(&a[ai + 2], &i2);
-        uint32_t origin = 0;
-        for (uint32_t k = 0; k < c->n; k++) {
-            const span *x = opc == AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE ? &c->k[k] : &c->v[c->by_rank[k]];
-            if (cdt_cmpv(x, a[ai].p, a[ai].n) < 0)
-                origin++;
-        }
-        int64_t st = (int64_t)origin + i1;
-        int64_t en = hc ? st + i2 : (int64_t)c->n;
-        if (st < 0)
-            st = 0;
-        if (en > (int64_t)c->n)
-            en = c->n;
-        for (int64_t k = st; k < en; k++)
-            sel[opc == AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE ? (uint32_t)k : c->by_rank[k]] = true;
-        break;
-    }
-    default: rc = AERO_ERR_OP_NOT_APPLICABLE;
-    }
+    pick p = { .c = c, .opc = opc, .a = a + ai, .na = na - ai, .sel = sel };
+    pick_fn fn = opc >= 0 && opc <= AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE ? PICKS[opc] : NULL;
+    int rc = fn ? fn(&p) : AERO_ERR_OP_NOT_APPLICABLE;
     if (legacy_get)
         rt = AERO_CDT_RT_VALUE;
-    if (opc == AERO_LIST_OP_GET_RANGE)
-        single = false;
     *rtp = rt;
-    *singlep = single;
+    *singlep = p.single && opc != AERO_LIST_OP_GET_RANGE;
     return rc;
 }
 
