@@ -99,29 +99,46 @@
 
 /* Context item types ([0xff, [type, value, ...], op]): a collection bit OR'ed
  * with a subcontext, plus create flags on the last item. */
-#define AERO_CDT_CTX_TYPES(X)          \
-    X(INDEX, 0x00)                     \
-    X(RANK, 0x01)                      \
-    X(KEY, 0x02)                       \
-    X(VALUE, 0x03)                     \
-    X(EXP, 0x04)                       \
-    X(LIST, 0x10)                      \
-    X(MAP, 0x20)                       \
-    X(LIST_INDEX, AERO_CTX_LIST_INDEX) \
-    X(LIST_RANK, AERO_CTX_LIST_RANK)   \
-    X(LIST_VALUE, AERO_CTX_LIST_VALUE) \
-    X(MAP_INDEX, AERO_CTX_MAP_INDEX)   \
-    X(MAP_RANK, AERO_CTX_MAP_RANK)     \
-    X(MAP_KEY, AERO_CTX_MAP_KEY)       \
-    X(MAP_VALUE, AERO_CTX_MAP_VALUE)   \
-    X(BASE_MASK, 0x0f)                 \
-    X(TYPE_MASK, 0x3f)                 \
-    X(CREATE_MASK, 0x1c0)              \
-    X(CREATE_UNORDERED, 0x40)          \
-    X(CREATE_LIST_UNBOUND, 0x80)       \
-    X(CREATE_MAP_K_ORDERED, 0x80)      \
-    X(CREATE_ORDERED, 0xc0)            \
-    X(CREATE_PERSIST_INDEX, 0x100)
+#define AERO_CDT_CTX_TYPES(X)              \
+    X(INDEX, 0x00)                         \
+    X(RANK, 0x01)                          \
+    X(KEY, 0x02)                           \
+    X(VALUE, 0x03)                         \
+    X(EXP, 0x04)                           \
+    X(INDEX_LIST, 0x08)                    \
+    X(RANK_LIST, 0x09)                     \
+    X(KEY_LIST, 0x0a)                      \
+    X(VALUE_LIST, 0x0b)                    \
+    X(LIST, 0x10)                          \
+    X(MAP, 0x20)                           \
+    X(LIST_INDEX, AERO_CTX_LIST_INDEX)     \
+    X(LIST_RANK, AERO_CTX_LIST_RANK)       \
+    X(LIST_VALUE, AERO_CTX_LIST_VALUE)     \
+    X(MAP_INDEX, AERO_CTX_MAP_INDEX)       \
+    X(MAP_RANK, AERO_CTX_MAP_RANK)         \
+    X(MAP_KEY, AERO_CTX_MAP_KEY)           \
+    X(MAP_VALUE, AERO_CTX_MAP_VALUE)       \
+    X(BASE_MASK, 0x0f)                     \
+    X(COLLECTION_MASK, 0x30)               \
+    X(TYPE_MASK, 0x3f)                     \
+    X(CREATE_MASK, 0x1c0)                  \
+    X(CREATE_LIST_UNORDERED, 0x40)         \
+    X(CREATE_LIST_UNORDERED_UNBOUND, 0x80) \
+    X(CREATE_LIST_ORDERED, 0xc0)           \
+    X(CREATE_MAP_UNORDERED, 0x40)          \
+    X(CREATE_MAP_K_ORDERED, 0x80)          \
+    X(CREATE_MAP_KV_ORDERED, 0xc0)         \
+    X(CREATE_PERSIST_INDEX, 0x100)         \
+    X(AND, 0x200)
+
+/* SELECT (payload op 0xfe) modes, and its flag. */
+#define AERO_CDT_SELECT_FLAGS(X) \
+    X(TREE, 0x00)                \
+    X(LEAF_LIST, 0x01)           \
+    X(LEAF_MAP_KEY, 0x02)        \
+    X(LEAF_MAP_KEY_VALUE, 0x03)  \
+    X(APPLY, 0x04)               \
+    X(NO_FAIL, 0x10)
 
 /* Return types (the first argument of selecting ops); INVERTED is OR'ed in. */
 #define AERO_CDT_RETURN_TYPES(X)            \
@@ -180,6 +197,7 @@
 #define AERO_X_MAP_OP(n, v)     AERO_MAP_OP_##n = (v),
 #define AERO_X_CDT_OP(n, v)     AERO_CDT_OP_##n = (v),
 #define AERO_X_CDT_CTX(n, v)    AERO_CDT_CTX_##n = (v),
+#define AERO_X_CDT_SELECT(n, v) AERO_CDT_SELECT_##n = (v),
 #define AERO_X_CDT_RT(n, v)     AERO_CDT_RT_##n = (v),
 #define AERO_X_CDT_ORDER(n, v)  AERO_CDT_ORDER_##n = (v),
 #define AERO_X_LIST_WFLAG(n, v) AERO_LIST_WRITE_##n = (v),
@@ -190,6 +208,7 @@ enum aero_list_op { AERO_LIST_OPS(AERO_X_LIST_OP) };
 enum aero_map_op { AERO_MAP_OPS(AERO_X_MAP_OP) };
 enum aero_cdt_op { AERO_CDT_OPS(AERO_X_CDT_OP) };
 enum aero_cdt_ctx_type { AERO_CDT_CTX_TYPES(AERO_X_CDT_CTX) };
+enum aero_cdt_select_flag { AERO_CDT_SELECT_FLAGS(AERO_X_CDT_SELECT) };
 enum aero_cdt_return_type { AERO_CDT_RETURN_TYPES(AERO_X_CDT_RT) };
 enum aero_cdt_order { AERO_CDT_ORDER_FLAGS(AERO_X_CDT_ORDER) };
 enum aero_list_write_flag { AERO_LIST_WRITE_FLAGS(AERO_X_LIST_WFLAG) };

@@ -83,6 +83,12 @@
     X(HLL, 2)                    \
     X(MODIFY_LOCAL, 0x40)
 
+/* Built-in variables of VAR_BUILTIN ([122, id]) inside a SELECT apply. */
+#define AERO_EXP_BUILTINS(X) \
+    X(KEY, 0)                \
+    X(VALUE, 1)              \
+    X(INDEX, 2)
+
 /* Flags of expression read / write operations ([expr, flags], protocol.md 8.6). The
  * three a caller may pass are the public AERO_EXP_* flags of aero/write.h. */
 #define AERO_EXP_WRITE_FLAGS(X)                   \
@@ -92,12 +98,14 @@
     X(POLICY_NO_FAIL, AERO_EXP_IGNORE_OP_FAILURE) \
     X(EVAL_NO_FAIL, AERO_EXP_IGNORE_EVAL_FAILURE)
 
-#define AERO_X_EXP_OP(n, v)    AERO_EXP_OP_##n = (v),
-#define AERO_X_EXP_CALL(n, v)  AERO_EXP_CALL_##n = (v),
-#define AERO_X_EXP_WFLAG(n, v) AERO_EXP_WRITE_##n = (v),
+#define AERO_X_EXP_OP(n, v)      AERO_EXP_OP_##n = (v),
+#define AERO_X_EXP_CALL(n, v)    AERO_EXP_CALL_##n = (v),
+#define AERO_X_EXP_BUILTIN(n, v) AERO_EXP_BUILTIN_##n = (v),
+#define AERO_X_EXP_WFLAG(n, v)   AERO_EXP_WRITE_##n = (v),
 
 enum aero_exp_op { AERO_EXP_OPS(AERO_X_EXP_OP) };
 enum aero_exp_call_system { AERO_EXP_CALL_SYSTEMS(AERO_X_EXP_CALL) };
+enum aero_exp_builtin { AERO_EXP_BUILTINS(AERO_X_EXP_BUILTIN) };
 enum aero_exp_write_flag { AERO_EXP_WRITE_FLAGS(AERO_X_EXP_WFLAG) };
 
 /** Name of an expression opcode ("EQ", "CALL"), NULL when the number is not one. */
