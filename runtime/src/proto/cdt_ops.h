@@ -1,8 +1,8 @@
 /*
- * proto/cdt_ops.h - the list and map (CDT) protocol vocabulary (protocol.md
- * 9): list and map operation codes, context types, return types, collection
- * order flags and write flags, each written once as an X-macro list of
- * (NAME, number). Numbers as Aerospike server 8.1 defines them.
+ * proto/cdt_ops.h - the list and map (CDT) protocol vocabulary: list and
+ * map operation codes, context types, return types, SELECT modes,
+ * collection order flags and write flags, each written once as an X-macro
+ * list of (NAME, number). Numbers as Aerospike server 8.1 defines them.
  *
  * The constants the public API exposes (AERO_CTX_*, AERO_CDT_RETURN_* in
  * aero/expr.h) are the source of truth for their numbers: the lists below

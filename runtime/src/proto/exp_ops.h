@@ -1,8 +1,9 @@
 /*
- * proto/exp_ops.h - the expression protocol vocabulary (protocol.md 8):
- * operation codes, CALL systems and expression-op flags, each written once
- * as an X-macro list of (NAME, number). Numbers as Aerospike server 8.1
- * defines them.
+ * proto/exp_ops.h - the expression protocol vocabulary: operation codes,
+ * CALL systems, built-in variables and expression-op flags, each written
+ * once as an X-macro list of (NAME, number). Numbers as Aerospike server
+ * 8.1 defines them. The flags a caller may pass are the public AERO_EXP_*
+ * of aero/write.h, which the flag list names instead of repeating.
  *
  * Each list expands to an enum (AERO_EXP_OP_EQ ...) and, through
  * proto/ops.c, to a name table for diagnostics (aero_proto__exp_op_name).
@@ -89,7 +90,7 @@
     X(VALUE, 1)              \
     X(INDEX, 2)
 
-/* Flags of expression read / write operations ([expr, flags], protocol.md 8.6). The
+/* Flags of expression read / write operations ([expr, flags]). The
  * three a caller may pass are the public AERO_EXP_* flags of aero/write.h. */
 #define AERO_EXP_WRITE_FLAGS(X)                   \
     X(CREATE_ONLY, 0x01)                          \
