@@ -374,7 +374,8 @@ static int mod_list_sort(mod *m) {
     qsort(ord, e->n, sizeof *ord, cmp_idx);
     for (uint32_t j = 0; j < e->n; j++)
         nv[j] = e->v[ord[j]];
-    memcpy(e->v, nv, e->n * sizeof *nv);
+    if (e->n) /* an empty list has no element array */
+        memcpy(e->v, nv, e->n * sizeof *nv);
     free(ord);
     free(nv);
     mp_put_nil(&m->res);
