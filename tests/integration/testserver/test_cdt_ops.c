@@ -2,8 +2,8 @@
  * test_cdt_ops.c - list and map modify ops (op 4) through the wire: every
  * op family the test server dispatches (trim, pop_range, remove_range, set,
  * increment, clear, sort, insert, the remove_by_* selectors with plain and
- * inverted return types, map replace / decrement / put_items / add), and the
- * list and map write flags (add-unique, insert-bounded, no-fail, create-only).
+ * inverted return types, map replace / decrement / put_items), and the list
+ * and map write flags (add-unique, insert-bounded, no-fail, create-only).
  * Payloads are built with the opcode names of proto/cdt_ops.h. Runs against
  * a fresh test server, or against any server when AERO_TS_PORT names a port
  * on 127.0.0.1 (namespace "test"), so the expectations can be checked
@@ -162,14 +162,15 @@ static void test_list_ops(void **state) {
     const pay ops[] = {
         P(AERO_LIST_OP_TRIM, "ii", (int64_t)1, (int64_t)3),      /* [5,1,4,2,3] -> [1,4,2], 2 removed */
         P(AERO_LIST_OP_POP_RANGE, "ii", (int64_t)0, (int64_t)2), /* -> [2], popped [1,4] */
-        P(AERO_LIST_OP_APPEND_ITEMS, "l", 3, (int64_t)7, (int64_t)7, (int64_t)9),      /* -> [2,7,7,9] */
-        P(AERO_LIST_OP_REMOVE_BY_VALUE, "ii", (int64_t)AERO_CDT_RT_COUNT, (int64_t)7), /* -> [2,9] */
-        P(AERO_LIST_OP_INSERT, "ii", (int64_t)1, (int64_t)8),                          /* -> [2,8,9] */
-        P(AERO_LIST_OP_SET, "ii", (int64_t)0, (int64_t)6),                             /* -> [6,8,9] */
+        P(AERO_LIST_OP_APPEND_ITEMS, "l", 3, (int64_t)7, (int64_t)7, (int64_t)9),          /* -> [2,7,7,9] */
+        P(AERO_LIST_OP_REMOVE_ALL_BY_VALUE, "ii", (int64_t)AERO_CDT_RT_COUNT, (int64_t)7), /* -> [2,9] */
+        P(AERO_LIST_OP_INSERT, "ii", (int64_t)1, (int64_t)8),                              /* -> [2,8,9] */
+        P(AERO_LIST_OP_SET, "ii", (int64_t)0, (int64_t)6),                                 /* -> [6,8,9] */
         P(AERO_LIST_OP_REMOVE_BY_RANK_RANGE, "iii", (int64_t)AERO_CDT_RT_VALUE, (int64_t)0, (int64_t)1), /* -> [8,9] */
         P(AERO_LIST_OP_INCREMENT, "ii", (int64_t)1, (int64_t)5),                                         /* -> [8,14] */
         P(AERO_LIST_OP_REMOVE_RANGE, "ii", (int64_t)5, (int64_t)1),                                      /* nothing */
-        P(AERO_LIST_OP_REMOVE_BY_INDEX, "ii", (int64_t)(AERO_CDT_RT_VALUE | AERO_CDT_RT_INVERTED), (int64_t)0),
+        P(AERO_LIST_OP_REMOVE_BY_INDEX_RANGE, "iii", (int64_t)(AERO_CDT_RT_VALUE | AERO_CDT_RT_INVERTED), (int64_t)0,
+          (int64_t)1),                                                            /* keeps [8], returns the rest */
         P(AERO_LIST_OP_APPEND_ITEMS, "l", 3, (int64_t)3, (int64_t)1, (int64_t)2), /* -> [8,3,1,2] */
         P(AERO_LIST_OP_SORT, "i", (int64_t)AERO_LIST_SORT_ASCENDING),             /* -> [1,2,3,8] */
     };
@@ -216,7 +217,8 @@ static void test_map_ops(void **state) {
         P(AERO_MAP_OP_PUT_ITEMS, "m", 2, "c", (int64_t)3, "d", (int64_t)4), /* 4 entries */
         P(AERO_MAP_OP_REMOVE_BY_KEY_LIST, "ik", (int64_t)AERO_CDT_RT_KEY, 2, "a", "c"),
         P(AERO_MAP_OP_REMOVE_BY_VALUE_INTERVAL, "iii", (int64_t)AERO_CDT_RT_COUNT, (int64_t)0, (int64_t)5),
-        P(AERO_MAP_OP_ADD, "siii", "b", (int64_t)7, (int64_t)AERO_CDT_ORDER_UNORDERED, (int64_t)AERO_MAP_WRITE_NO_FAIL),
+        P(AERO_MAP_OP_PUT, "siii", "b", (int64_t)7, (int64_t)AERO_CDT_ORDER_UNORDERED,
+          (int64_t)(AERO_MAP_WRITE_CREATE_ONLY | AERO_MAP_WRITE_NO_FAIL)), /* b exists: left as it is */
     };
     static const char *const want[] = {
         INT("02"),
