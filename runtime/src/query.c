@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "command.h"
+#include "batch.h"
+#include "cmd_key.h"
 #include "internal.h"
 #include "query_internal.h"
-#include "batch.h"
 #include "read.h"
 
 #define qmisuse(q, ...) aero_misuse__set(&(q)->bad, __VA_ARGS__)

@@ -10,17 +10,19 @@
  * partitions unfinished; the next visit resumes after the last digest, so no
  * record is skipped or repeated.
  */
+#include <aero/query.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
-#include "command.h"
+#include "frames.h"
 #include "internal.h"
 #include "proto/digest.h"
 #include "proto/wire.h"
-#include "frames.h"
 #include "query_internal.h"
+#include "record_decode.h"
 
 typedef struct part {
     uint8_t digest[AERO_DIGEST_SIZE];

@@ -11,12 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_key.h"
 #include "command.h"
 #include "filter.h"
 #include "internal.h"
 #include "proto/exp_ops.h"
 #include "proto/msgpack.h"
 #include "proto/wire.h"
+#include "record_buf.h"
+#include "record_decode.h"
 #include "write_internal.h"
 
 enum verb { V_UPSERT, V_INSERT, V_UPDATE, V_REPLACE, V_REPLACE_IF_EXISTS, V_DELETE, V_TOUCH };

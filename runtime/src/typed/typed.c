@@ -8,8 +8,8 @@
  * a record's bins.
  */
 #include "client.h"
-#include "command.h"
 #include "internal.h"
+#include "op_decode.h"
 #include "proto/buf.h"
 #include "proto/wire.h"
 #include "read.h"
