@@ -254,7 +254,7 @@ bool ael__b64_decode(ael_ctx *c, const char *s, size_t n, const char **out, size
 /* Placeholder types of aero_ael_compile() taken from its values (ael.md 2.8); false on error. */
 bool ael__setup_values(ael_ctx *c, const aero_value *args, size_t n_args);
 
-/* ---- ael_lexer.l / ael_parser.y ---- */
+/* ---- ael_parser.y (with the scanner of ael_lexer.l) ---- */
 
 /* Parse text into c->root. false on error (c->msg filled). */
 bool ael__parse(ael_ctx *c);

@@ -1,5 +1,6 @@
 /*
- * ael/ael_parser.y - AEL grammar (ael.md 2.3 - 2.8). Pure parser; builds the
+ * ael/ael_parser.y - AEL grammar (ael.md 2.3 - 2.8) and ael__parse(), which
+ * runs the scanner and the parser over a text. Pure parser; builds the
  * syntax tree in the compile arena. Precedence is spelled out as one rule per
  * level so comparisons are non-associative (a < b < c is a syntax error).
  */
@@ -53,7 +54,12 @@ typedef struct AEL_YYLTYPE {
 #include "proto/cdt_ops.h"
 #include "proto/exp_ops.h"
 
+/* The scanner's entry points (ael_lexer.l; flex writes no header for them). */
+struct yy_buffer_state;
 int ael_yylex(AEL_YYSTYPE *lval, AEL_YYLTYPE *lloc, yyscan_t scanner);
+int ael_yylex_init_extra(struct ael_ctx *extra, yyscan_t *scanner);
+struct yy_buffer_state *ael_yy_scan_bytes(const char *bytes, int len, yyscan_t scanner);
+int ael_yylex_destroy(yyscan_t scanner);
 
 #define L(loc) (loc).first_line, (loc).first_column
 #define CHK(x) do { if (!(x)) YYABORT; } while (0)
@@ -626,4 +632,29 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, ael_
     else
         ael__error(c, loc->first_line, loc->first_column, "mismatched input '%.*s'", (int)n, t);
     return 0;
+}
+
+/* Parse c->text into c->root. */
+bool ael__parse(ael_ctx *c) {
+    yyscan_t sc;
+    size_t len = strlen(c->text);
+    if (len > (size_t)1 << 30)
+        return ael__error(c, 1, 1, "AEL text is too long");
+    if (ael_yylex_init_extra(c, &sc) != 0)
+        return ael__oom(c);
+    volatile bool ok = false;
+    if (setjmp(c->lex_fatal) != 0) {
+        ael__oom(c);
+    } else if (!ael_yy_scan_bytes(c->text, (int)len, sc)) {
+        ael__oom(c);
+    } else {
+        int r = ael_yyparse(sc, c);
+        if (r == 2)
+            ael__oom(c);
+        else if (r != 0 && !c->failed)
+            ael__error(c, c->lline, c->lcol, "syntax error");
+        ok = r == 0 && !c->failed && c->root;
+    }
+    ael_yylex_destroy(sc);
+    return ok;
 }
