@@ -1,7 +1,7 @@
 /*
  * cluster/cluster.c - cluster lifecycle (seeds, tend thread start and stop),
- * routing lookups on the published view, logging and statistics counters.
- * The tend pass itself lives in tend.c.
+ * routing lookups on the published view and statistics counters. The tend
+ * pass itself lives in tend.c, logging in log.c.
  */
 #include "cluster/state.h"
 
@@ -10,22 +10,10 @@
 #include <aero/cluster.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-void aero_cluster__log(aero_cluster *c, aero_log_level level, const char *fmt, ...) {
-    if (!c || !c->cfg.log || level > c->cfg.log_level)
-        return;
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    c->cfg.log(level, msg, c->cfg.log_udata);
-}
 
 /* Split "h1:p1, h2 , [v6]:p3" into seeds. */
 static aero_status parse_seeds(aero_cluster *c, const char *seeds, aero_error *err) {
