@@ -50,6 +50,47 @@ static bool valid_collection(uint8_t ptype, const uint8_t *p, uint32_t len) {
     return mp_skip(&r) && r.p == r.end;
 }
 
+/*
+ * Ordered lists must be sorted and key-ordered maps strictly sorted by key, at
+ * every level: the server refuses anything else ("list/map not ordered as
+ * expected") with result 1 rather than sorting it. Consumes one value.
+ */
+static bool sorted_collections(mp_reader *r, int depth) {
+    mp_obj o, e;
+    if (depth > MP_MAX_DEPTH || !mp_read(r, &o))
+        return false;
+    if (o.type != MP_ARRAY && o.type != MP_MAP)
+        return true;
+    bool is_map = o.type == MP_MAP, ordered = false;
+    uint32_t n = o.len;
+    mp_reader peek = *r;
+    if (n && mp_read(&peek, &e) && e.type == MP_EXT && e.ext_type != -1) {
+        ordered = (e.ext_type & 1) != 0;
+        *r = peek;
+        if (is_map && !mp_skip(r))
+            return false;
+        n--;
+    }
+    const uint8_t *prev = NULL;
+    size_t prev_n = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *at = r->p;
+        if (!sorted_collections(r, depth + 1))
+            return false;
+        if (ordered && prev) {
+            bool ok;
+            int c = mp_cmp(prev, prev_n, at, (size_t)(r->p - at), &ok);
+            if (!ok || c > 0 || (is_map && c == 0))
+                return false;
+        }
+        prev = at;
+        prev_n = (size_t)(r->p - at);
+        if (is_map && !sorted_collections(r, depth + 1))
+            return false;
+    }
+    return true;
+}
+
 /* Validate a particle value written into a bin; returns 0 or a result code. */
 static int check_particle(uint8_t ptype, uint32_t len) {
     switch (ptype) {
@@ -162,6 +203,11 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         if ((o->ptype == AERO_PT_LIST || o->ptype == AERO_PT_MAP) &&
             !valid_collection(o->ptype, o->value, o->value_len))
             return AERO_ERR_PARAMETER;
+        if (o->ptype == AERO_PT_LIST || o->ptype == AERO_PT_MAP) {
+            mp_reader r = { o->value, o->value + o->value_len };
+            if (!sorted_collections(&r, 0))
+                return AERO_ERR_SERVER;
+        }
         if (o->ptype == AERO_PT_INTEGER && o->value_len != 8) {
             uint8_t v8[8];
             aero_set_u64be(v8, (uint64_t)int_from(o->value, o->value_len));
