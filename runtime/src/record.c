@@ -24,13 +24,37 @@ AERO_API void aero_record_dispose(aero_record *rec) {
     memset(rec, 0, sizeof *rec);
 }
 
+/* The last result for a bin: an operate answers every op in order, and the read
+   that follows a write of the same bin is the value the caller wants. */
 AERO_API const aero_value *aero_record_get(const aero_record *rec, const char *name) {
     if (!rec || !name)
         return NULL;
-    for (uint32_t i = 0; i < rec->n_bins; i++)
+    for (uint32_t i = rec->n_bins; i-- > 0;)
         if (strcmp(rec->bins[i].name, name) == 0)
             return &rec->bins[i].value;
     return NULL;
+}
+
+AERO_API uint32_t aero_record_count(const aero_record *rec, const char *name) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; rec && name && i < rec->n_bins; i++)
+        n += strcmp(rec->bins[i].name, name) == 0;
+    return n;
+}
+
+AERO_API const aero_value *aero_record_get_nth(const aero_record *rec, const char *name, uint32_t nth) {
+    for (uint32_t i = 0; rec && name && i < rec->n_bins; i++)
+        if (strcmp(rec->bins[i].name, name) == 0 && nth-- == 0)
+            return &rec->bins[i].value;
+    return NULL;
+}
+
+/* Whether bins[i] repeats the name of an earlier bin. */
+static bool repeated_name(const aero_record *rec, uint32_t i) {
+    for (uint32_t j = 0; j < i; j++)
+        if (strcmp(rec->bins[j].name, rec->bins[i].name) == 0)
+            return true;
+    return false;
 }
 
 static const aero_value *typed(const aero_record *rec, const char *name, aero_type t) {
@@ -148,13 +172,17 @@ AERO_API size_t aero_record_format_bins(const aero_record *rec, char *buf, size_
     if (size)
         buf[0] = '\0';
     EMIT("{", 1);
+    bool first = true;
     for (uint32_t i = 0; i < rec->n_bins; i++) {
-        if (i)
+        if (repeated_name(rec, i))
+            continue; /* a dict: each name once, where it first came, with its last value */
+        if (!first)
             EMIT(", ", 2);
+        first = false;
         EMIT("'", 1);
         EMIT(rec->bins[i].name, strlen(rec->bins[i].name));
         EMIT("': ", 3);
-        size_t need = aero_value_format(&rec->bins[i].value, p, room);
+        size_t need = aero_value_format(aero_record_get(rec, rec->bins[i].name), p, room);
         size_t wrote = room ? (need < room - 1 ? need : room - 1) : 0;
         p += wrote;
         room -= wrote;
