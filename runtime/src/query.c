@@ -115,7 +115,7 @@ AERO_API aero_query *aero_query_with_no_bins(aero_query *q) {
     return q;
 }
 
-AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, const char *ael, unsigned flags) {
+static aero_query *select_from(aero_query *q, const char *bin, const char *ael, const aero_expr *e, unsigned flags) {
     if (!q)
         return q;
     size_t n = bin ? strnlen(bin, AERO_BIN_NAME_MAX + 1) : 0;
@@ -129,13 +129,20 @@ AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, cons
     if (q->n_bins || q->no_bins)
         qmisuse(q, AERO_ERR_PARAM, "select_from() cannot be combined with bins() or with_no_bins()");
     char msg[160];
-    aero_status st = aero_expop__append(&q->ops, &q->oph, AERO_OP_EXP_READ, bin, n, ael,
+    aero_status st = aero_expop__append(&q->ops, &q->oph, AERO_OP_EXP_READ, bin, n, ael, e,
                                         flags & AERO_EXP_IGNORE_EVAL_FAILURE, msg, sizeof msg);
     if (st != AERO_OK)
         qmisuse(q, st, "select_from: %s", msg);
     else if (q->ops.failed)
         qmisuse(q, AERO_ERR_NO_MEMORY, "select_from: out of memory");
     return q;
+}
+
+AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, const char *ael, unsigned flags) {
+    return select_from(q, bin, ael, NULL, flags);
+}
+AERO_API aero_query *aero_query_select_from_expr(aero_query *q, const char *bin, const aero_expr *e, unsigned flags) {
+    return select_from(q, bin, NULL, e, flags);
 }
 
 static aero_query *qfiltered(aero_query *q, aero_status st, const char *msg) {

@@ -50,6 +50,8 @@ AERO_API aero_query *aero_query_with_no_bins(aero_query *q);
  * with_no_bins(). Needs server 8.1.2 or later for dataset queries.
  */
 AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, const char *ael, unsigned flags);
+/** select_from() with a built expression (aero/expr.h); its bytes are copied, `e` stays the caller's. */
+AERO_API aero_query *aero_query_select_from_expr(aero_query *q, const char *bin, const aero_expr *e, unsigned flags);
 /** where(AEL): server-side filter. */
 AERO_API aero_query *aero_query_where(aero_query *q, const char *ael);
 /** where() with a compiled expression (bytes copied). */

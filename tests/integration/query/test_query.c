@@ -288,6 +288,54 @@ static void test_expression_operations(void **state) {
     aero_record_dispose(&r);
 }
 
+/* An operate with an expression write of a bin and then a read of it: the
+   server answers both ops (nil, then the value); the read's value is the bin's. */
+static void test_write_and_read_of_one_bin(void **state) {
+    aero_error err;
+    aero_key k = rec_key(41); /* age 41 */
+    aero_exp *t = aero_exp_add(2, aero_exp_bin_int("age"), aero_exp_int(1));
+    aero_expr *plus1 = aero_exp_build(t, &err);
+    assert_non_null(plus1);
+    aero_record r;
+    aero_record_init(&r);
+    aero_write *w = aero_session_update(S, &k);
+    aero_write_upsert_from_expr(w, "c", plus1, 0);
+    aero_write_bin_get(w, "c");
+    aero_write_select_from_expr(w, "c2", plus1, 0);
+    assert_int_equal(aero_write_execute(w, &r, &err), AERO_OK);
+    assert_int_equal(aero_record_int(&r, "c", 0), 42);
+    assert_int_equal(aero_record_count(&r, "c"), 2);
+    assert_int_equal(aero_record_get_nth(&r, "c", 0)->type, AERO_NIL);
+    assert_int_equal(aero_record_get_nth(&r, "c", 1)->v.i, 42);
+    assert_int_equal(aero_record_int(&r, "c2", 0), 42);
+    /* update_from_expr / insert_from_expr: the bin exists now */
+    w = aero_session_update(S, &k);
+    aero_write_update_from_expr(w, "c", plus1, 0);
+    aero_write_insert_from_expr(w, "c3", plus1, 0);
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_int_equal(aero_record_int(&r, "c3", 0), 42);
+    /* a projection with a built expression, point read */
+    aero_query *q = aero_session_query_key(S, &k);
+    aero_query_select_from_expr(q, "next", plus1, 0);
+    aero_stream *st = aero_query_execute(q, &err);
+    const aero_record *row;
+    assert_int_equal(aero_stream_first_or_raise(st, &row, &err), AERO_OK);
+    assert_int_equal(aero_record_int(row, "next", 0), 42);
+    aero_stream_close(st);
+    /* a NULL expression is refused at execute */
+    w = aero_session_update(S, &k);
+    aero_write_upsert_from_expr(w, "c", NULL, 0);
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_ERR_PARAM);
+    /* clean up the extra bins */
+    w = aero_session_update(S, &k);
+    aero_write_bin_remove(w, "c");
+    aero_write_bin_remove(w, "c3");
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    aero_expr_free(plus1);
+    aero_record_dispose(&r);
+}
+
 static void test_select_from_projection(void **state) {
     aero_error err;
     /* dataset query: every matching record carries the computed bin only */
@@ -350,6 +398,7 @@ int main(void) {
         cmocka_unit_test(test_where_on_point_read),
         cmocka_unit_test(test_where_on_write),
         cmocka_unit_test(test_expression_operations),
+        cmocka_unit_test(test_write_and_read_of_one_bin),
         cmocka_unit_test(test_select_from_projection),
     };
     return cmocka_run_group_tests_name("query", tests, setup, teardown);
