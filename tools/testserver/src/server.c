@@ -373,6 +373,10 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
         aero_err__set(err, AERO_ERR_PARAM, "testserver: cluster name too long");
         return NULL;
     }
+    if (cfg->default_read_touch_ttl_pct > 100) {
+        aero_err__set(err, AERO_ERR_PARAM, "testserver: default-read-touch-ttl-pct must be 0..100");
+        return NULL;
+    }
     aero_testserver *ts = calloc(1, sizeof *ts);
     if (!ts) {
         aero_err__set(err, AERO_ERR_NO_MEMORY, "testserver: out of memory");
@@ -385,6 +389,7 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
                       cfg->namespaces ? cfg->namespaces : "");
         return NULL;
     }
+    ts->store.default_read_touch_pct = cfg->default_read_touch_ttl_pct;
     pthread_mutex_init(&ts->mu, NULL);
     ts->n_nodes = nodes;
     ts->rf = cfg->replication_factor ? cfg->replication_factor : 1;

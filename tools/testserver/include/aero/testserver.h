@@ -50,6 +50,8 @@ typedef struct aero_testserver_config {
     const char *namespaces;      /**< ";"-separated namespace names, default "test" (copied) */
     uint32_t default_ttl;        /**< namespace default-ttl in seconds, default 0 (never expire) */
     const char *cluster_name;    /**< cluster-name answer, default "" (copied) */
+    /** namespace default-read-touch-ttl-pct (0..100), used by reads that send 0; default 0 (no touch) */
+    uint32_t default_read_touch_ttl_pct;
 } aero_testserver_config;
 
 /** Fill `cfg` with the defaults listed above. */
