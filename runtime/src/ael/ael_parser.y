@@ -246,19 +246,29 @@ static int type_by_name(const char *s) {
     return -1;
 }
 
-/* CDT return types; no-effect names map to VALUE; RANK is sorted out later. */
+/*
+ * CDT return types; RANK is sorted out later. -2: names the SDK's grammar
+ * accepts but ignores (it reads values instead), refused here rather than
+ * compiled to a read of something else.
+ */
 static int32_t return_by_name(const char *s) {
     static const struct { const char *n; int32_t r; } tab[] = {
         {"VALUE", AERO_CDT_RT_VALUE}, {"COUNT", AERO_CDT_RT_COUNT}, {"EXISTS", AERO_CDT_RT_EXISTS},
         {"INDEX", AERO_CDT_RT_INDEX}, {"RANK", AERO_CDT_RT_RANK},
         {"ORDERED_MAP", AERO_CDT_RT_ORDERED_MAP}, {"UNORDERED_MAP", AERO_CDT_RT_UNORDERED_MAP},
-        {"KEY", AERO_CDT_RT_VALUE}, {"KEY_VALUE", AERO_CDT_RT_VALUE},
-        {"NONE", AERO_CDT_RT_VALUE}, {"REVERSE_INDEX", AERO_CDT_RT_VALUE}, {"REVERSE_RANK", AERO_CDT_RT_VALUE},
+        {"KEY", -2}, {"KEY_VALUE", -2}, {"NONE", -2}, {"REVERSE_INDEX", -2}, {"REVERSE_RANK", -2},
     };
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
         if (strcmp(s, tab[i].n) == 0)
             return tab[i].r;
     return -1;
+}
+
+static void return_error(ael_ctx *c, const char *name, int32_t r, AEL_YYLTYPE loc) {
+    if (r == -2)
+        ael__error(c, L(loc), "get(return: %s) is not supported: the SDK ignores it and would return values", name);
+    else
+        ael__error(c, L(loc), "Unknown return type '%s' in get(return: ...)", name);
 }
 
 static ael_node *placeholder(ael_ctx *c, uint64_t idx, AEL_YYLTYPE loc);
@@ -461,7 +471,7 @@ get_args: T_KW_TYPE ':' T_IDENT {
           CHK($$ = fnpart(c, PF_GET, @1)); $$->get_type = (uint8_t)t; }
     | T_KW_RETURN ':' T_IDENT {
           int32_t r = return_by_name($3.p);
-          if (r < 0) { ael__error(c, L(@3), "Unknown return type '%s' in get(return: ...)", $3.p); YYABORT; }
+          if (r < 0) { return_error(c, $3.p, r, @3); YYABORT; }
           CHK($$ = fnpart(c, PF_GET, @1)); $$->get_return = r; }
     | get_args ',' T_KW_TYPE ':' T_IDENT {
           int t = type_by_name($5.p);
@@ -469,7 +479,7 @@ get_args: T_KW_TYPE ':' T_IDENT {
           $$ = $1; $$->get_type = (uint8_t)t; }
     | get_args ',' T_KW_RETURN ':' T_IDENT {
           int32_t r = return_by_name($5.p);
-          if (r < 0) { ael__error(c, L(@5), "Unknown return type '%s' in get(return: ...)", $5.p); YYABORT; }
+          if (r < 0) { return_error(c, $5.p, r, @5); YYABORT; }
           $$ = $1; $$->get_return = r; }
     ;
 
