@@ -237,6 +237,18 @@ aero_node *aero_cluster__any_node(aero_cluster *c) {
     return n;
 }
 
+aero_status aero_cluster__require_build(aero_cluster *c, uint32_t min, const char *what, aero_error *err) {
+    aero_status st = AERO_OK;
+    aero_lock__acquire(&c->pub_lock);
+    for (size_t i = 0; i < c->pub_n && st == AERO_OK; i++) {
+        const aero_node *n = c->pub_nodes[i];
+        if (atomic_load_explicit(&n->active, memory_order_relaxed) && n->build && n->build < min)
+            st = aero_node__too_old(n, min, what, err);
+    }
+    aero_lock__release(&c->pub_lock);
+    return st;
+}
+
 size_t aero_cluster__nodes(aero_cluster *c, aero_node **out, size_t cap) {
     size_t k = 0;
     aero_lock__acquire(&c->pub_lock);

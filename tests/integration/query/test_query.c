@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <aero/testserver.h>
+
 #include "../common/harness.h"
 
 #define ENV       ((it_env *)*state)
@@ -336,24 +338,51 @@ static void test_write_and_read_of_one_bin(void **state) {
     aero_record_dispose(&r);
 }
 
+/* Whether the server the client talks to is older than 8.1.2 (info build). */
+static bool server_before_8_1_2(aero_client *c) {
+    char build[64];
+    aero_error err;
+    assert_int_equal(aero_client_info(c, "build", build, sizeof build, &err), AERO_OK);
+    unsigned v[3] = { 0, 0, 0 };
+    assert_true(sscanf(build, "%u.%u.%u", &v[0], &v[1], &v[2]) == 3);
+    return v[0] != 8 ? v[0] < 8 : v[1] != 1 ? v[1] < 1 : v[2] < 2;
+}
+
+/* A dataset query with select_from() refused up front (no rows, no request): older servers cannot run it. */
+static void assert_projection_refused(aero_session *s) {
+    aero_error err;
+    aero_query *q = aero_session_query(s, &g_ds);
+    aero_query_select_from(q, "dbl", "$.age * 2", 0);
+    assert_null(aero_query_execute(q, &err));
+    assert_int_equal(err.code, AERO_ERR_UNSUPPORTED_FEATURE);
+    assert_non_null(strstr(err.message, "needs server 8.1.2 or later"));
+}
+
 static void test_select_from_projection(void **state) {
     aero_error err;
-    /* dataset query: every matching record carries the computed bin only */
-    aero_query *q = aero_session_query(S, &g_ds);
-    aero_query_where(q, "$.age >= 50");
-    aero_query_select_from(q, "dbl", "$.age * 2", 0);
-    aero_stream *st = aero_query_execute(q, &err);
-    assert_non_null(st);
-    int n = 0;
-    for (const aero_record *r; (r = aero_stream_next(st, &err));) {
-        int64_t dbl = aero_record_int(r, "dbl", -1);
-        assert_true(dbl >= 100 && dbl % 2 == 0);
-        assert_null(aero_record_get(r, "status"));
-        n++;
+    /* dataset query: every matching record carries the computed bin only
+       (servers before 8.1.2 would stream nothing: refused instead) */
+    if (server_before_8_1_2(ENV->client)) {
+        assert_projection_refused(S);
+    } else {
+        aero_query *q = aero_session_query(S, &g_ds);
+        aero_query_where(q, "$.age >= 50");
+        aero_query_select_from(q, "dbl", "$.age * 2", 0);
+        aero_stream *st = aero_query_execute(q, &err);
+        assert_non_null(st);
+        int n = 0;
+        for (const aero_record *r; (r = aero_stream_next(st, &err));) {
+            int64_t dbl = aero_record_int(r, "dbl", -1);
+            assert_true(dbl >= 100 && dbl % 2 == 0);
+            assert_null(aero_record_get(r, "status"));
+            n++;
+        }
+        assert_int_equal(err.code, AERO_OK);
+        assert_int_equal(n, N_RECORDS - 50);
+        aero_stream_close(st);
     }
-    assert_int_equal(err.code, AERO_OK);
-    assert_int_equal(n, N_RECORDS - 50);
-    aero_stream_close(st);
+    aero_query *q;
+    aero_stream *st;
     /* point read and batch read */
     aero_key k = rec_key(12);
     q = aero_session_query_key(S, &k);
@@ -386,6 +415,35 @@ static void test_select_from_projection(void **state) {
     assert_int_equal(err.code, AERO_ERR_AEL);
 }
 
+/* A cluster whose node reports build 8.1.1.2: the projection is refused, plain queries still run. */
+static void test_select_from_refused_before_8_1_2(void **state) {
+    if (ENV->real) {
+        skip(); /* test_select_from_projection covers a real server of either version */
+        return;
+    }
+    aero_testserver_config cfg;
+    aero_testserver_config_init(&cfg);
+    cfg.build = "8.1.1.2";
+    aero_error err;
+    aero_testserver *ts = aero_testserver_start(&cfg, &err);
+    assert_non_null(ts);
+    aero_client *c = aero_client_connect(aero_testserver_seeds(ts), NULL, &err);
+    assert_non_null(c);
+    aero_session *s = aero_client_create_session(c, &AERO_BEHAVIOR_DEFAULT, &err);
+    assert_non_null(s);
+    assert_true(server_before_8_1_2(c));
+    assert_projection_refused(s);
+    aero_query *q = aero_session_query(s, &g_ds);
+    aero_stream *st = aero_query_execute(q, &err);
+    assert_non_null(st);
+    assert_null(aero_stream_next(st, &err));
+    assert_int_equal(err.code, AERO_OK);
+    aero_stream_close(st);
+    aero_session_free(s);
+    aero_client_close(c);
+    aero_testserver_stop(ts);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan_returns_every_record_once),
@@ -400,6 +458,7 @@ int main(void) {
         cmocka_unit_test(test_expression_operations),
         cmocka_unit_test(test_write_and_read_of_one_bin),
         cmocka_unit_test(test_select_from_projection),
+        cmocka_unit_test(test_select_from_refused_before_8_1_2),
     };
     return cmocka_run_group_tests_name("query", tests, setup, teardown);
 }

@@ -210,11 +210,11 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
     if (!strcmp(cmd, "node")) {
         puts_(o, node->name);
     } else if (!strcmp(cmd, "build")) {
-        puts_(o, TS_BUILD);
+        puts_(o, ts->build);
     } else if (!strcmp(cmd, "version")) {
-        puts_(o, "Aerospike Community Edition build " TS_BUILD);
+        printf_(o, "Aerospike Community Edition build %s", ts->build);
     } else if (!strcmp(cmd, "release")) {
-        puts_(o, "edition=Aerospike Community Edition;version=" TS_BUILD ";os=debian12;arch=x86_64;sha=05b91c64");
+        printf_(o, "edition=Aerospike Community Edition;version=%s;os=debian12;arch=x86_64;sha=05b91c64", ts->build);
     } else if (!strcmp(cmd, "compatibility-id")) {
         puts_(o, "15");
     } else if (!strcmp(cmd, "build_sha")) {

@@ -373,6 +373,10 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
         aero_err__set(err, AERO_ERR_PARAM, "testserver: cluster name too long");
         return NULL;
     }
+    if (cfg->build && (!*cfg->build || strlen(cfg->build) >= 32)) {
+        aero_err__set(err, AERO_ERR_PARAM, "testserver: build must be 1..31 bytes");
+        return NULL;
+    }
     if (cfg->default_read_touch_ttl_pct > 100) {
         aero_err__set(err, AERO_ERR_PARAM, "testserver: default-read-touch-ttl-pct must be 0..100");
         return NULL;
@@ -396,6 +400,7 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
     if (ts->rf > nodes)
         ts->rf = nodes;
     snprintf(ts->cluster_name, sizeof ts->cluster_name, "%s", cfg->cluster_name ? cfg->cluster_name : "");
+    snprintf(ts->build, sizeof ts->build, "%s", cfg->build ? cfg->build : TS_BUILD);
     ts->partition_gen = 1;
     ts->peers_gen = 1;
     for (unsigned i = 0; i < nodes; i++) {

@@ -148,6 +148,7 @@ struct aero_testserver {
     unsigned n_nodes;
     unsigned rf;
     char cluster_name[64];
+    char build[32]; /* info `build` answer, TS_BUILD unless configured */
     uint32_t partition_gen;
     uint32_t peers_gen;
     _Atomic bool stopping;
