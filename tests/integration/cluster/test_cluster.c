@@ -7,7 +7,7 @@
  * no thread or descriptor leak.
  *
  * Node stop/start needs control over the servers, so these tests run only
- * against the in-process test server; with AERO_TEST_HOSTS set, the
+ * against the in-process test server; with AERO_HOSTS set, the
  * discovery test runs against the real cluster and the others are skipped.
  */
 #include <setjmp.h>
@@ -16,9 +16,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <aero/aero.h>
 #include <aero/cluster.h>
-#include <aero/testserver.h>
 
 #include <dirent.h>
 #include <pthread.h>
@@ -28,6 +26,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "harness.h"
 
 #define TEND_MS             100
 #define N_NODES             3
@@ -103,10 +103,10 @@ static bool wait_nodes(aero_client *c, uint32_t nodes, uint32_t rf, unsigned max
 
 static void test_discovery_from_one_seed(void **state) {
     (void)state;
-    const char *hosts = getenv("AERO_TEST_HOSTS");
+    const char *hosts = it_hosts();
     aero_testserver *ts = NULL;
     char seed[256];
-    if (hosts && *hosts) {
+    if (hosts) {
         snprintf(seed, sizeof seed, "%s", hosts);
     } else {
         ts = start_cluster(2);
@@ -146,7 +146,7 @@ static void test_discovery_from_one_seed(void **state) {
 
 static void test_load_reaches_every_node(void **state) {
     (void)state;
-    if (getenv("AERO_TEST_HOSTS") && *getenv("AERO_TEST_HOSTS"))
+    if (it_hosts())
         skip();
     aero_testserver *ts = start_cluster(1);
     assert_non_null(ts);
@@ -248,7 +248,7 @@ static void *load_main(void *arg) {
 
 static void test_node_stop_start_under_load(void **state) {
     (void)state;
-    if (getenv("AERO_TEST_HOSTS") && *getenv("AERO_TEST_HOSTS"))
+    if (it_hosts())
         skip();
     int fds_before = count_dir("/proc/self/fd");
     int threads_before = count_dir("/proc/self/task");
@@ -349,7 +349,7 @@ static void test_node_stop_start_under_load(void **state) {
 
 static void test_query_survives_node_leaving(void **state) {
     (void)state;
-    if (getenv("AERO_TEST_HOSTS") && *getenv("AERO_TEST_HOSTS"))
+    if (it_hosts())
         skip();
     aero_testserver *ts = start_cluster(1);
     assert_non_null(ts);

@@ -1,7 +1,7 @@
 /*
  * test_faults.c - timeouts, broken connections, retries and many threads,
  * against aero-testserver with fault injection. The fault tests are skipped
- * with AERO_TEST_HOSTS (a real cluster cannot be told to misbehave); the
+ * with AERO_HOSTS (a real cluster cannot be told to misbehave); the
  * thread test runs everywhere.
  */
 #include <setjmp.h>
@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../common/harness.h"
+#include "harness.h"
 
 #define ENV ((it_env *)*state)
 

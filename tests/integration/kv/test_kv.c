@@ -1,6 +1,6 @@
 /*
  * test_kv.c - key-value commands through the public API, against
- * aero-testserver or a real cluster (AERO_TEST_HOSTS). Each test states the
+ * aero-testserver or a real cluster (AERO_HOSTS). Each test states the
  * Aerospike behaviour it checks (sdk-surface.md 1.17, protocol.md 5).
  */
 #include <setjmp.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/harness.h"
+#include "harness.h"
 
 #define ENV ((it_env *)*state)
 #define S   (ENV->session)

@@ -1,7 +1,7 @@
 /*
  * test_ael_e2e.c - AEL filters end to end: one seeded record, many filters,
  * each expected to match or not. The expectations were checked against a
- * real Aerospike 8.1 server (AERO_TEST_HOSTS) and must hold unchanged against
+ * real Aerospike 8.1 server (AERO_HOSTS) and must hold unchanged against
  * aero-testserver: a missing bin or a type mismatch makes the filter
  * "unknown", which filters the record out rather than failing.
  */
@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../common/harness.h"
+#include "harness.h"
 
 #define ENV ((it_env *)*state)
 #define S   (ENV->session)

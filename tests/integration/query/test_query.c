@@ -16,9 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <aero/testserver.h>
-
-#include "../common/harness.h"
+#include "harness.h"
 
 #define ENV       ((it_env *)*state)
 #define S         (ENV->session)

@@ -1,6 +1,6 @@
 /*
  * test_typed.c - every bin type through the aerogen-generated typed API
- * (typed.aero), against aero-testserver or AERO_TEST_HOSTS. Also the write
+ * (typed.aero), against aero-testserver or AERO_HOSTS. Also the write
  * verbs' conditions, projections, presence flags and defaults, decode errors
  * (wrong type, missing required bin), delete/touch/exists and named queries.
  */
@@ -14,20 +14,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/harness.h"
+#include "harness.h"
 #include "typed.aero.h"
 
 #define ENV ((it_env *)*state)
 #define S   (ENV->session)
-
-/* A key unique to this run. */
-static const char *key(void **state, const char *name) {
-    static char ring[8][96];
-    static int at;
-    char *k = ring[at++ % 8];
-    snprintf(k, sizeof ring[0], "%s-typed-%s", ENV->prefix, name);
-    return k;
-}
 
 static void drop(void **state, const char *k) {
     aero_error err;
@@ -94,7 +85,7 @@ static void fill_all(item *it, aero_value *tags, aero_map_entry *counts, aero_va
 }
 
 static void test_round_trip_every_type(void **state) {
-    const char *k = key(state, "all");
+    const char *k = it_name(ENV, "all");
     drop(state, k);
     item in;
     aero_value tags[3], nested_items[1], nested_lists[2];
@@ -144,7 +135,7 @@ static void test_round_trip_every_type(void **state) {
 }
 
 static void test_optional_bins_and_defaults(void **state) {
-    const char *k = key(state, "opt");
+    const char *k = it_name(ENV, "opt");
     drop(state, k);
     aero_error err;
     item in = ITEM_INIT;
@@ -179,7 +170,7 @@ static void test_optional_bins_and_defaults(void **state) {
 }
 
 static void test_write_verbs(void **state) {
-    const char *k = key(state, "verbs");
+    const char *k = it_name(ENV, "verbs");
     drop(state, k);
     aero_error err;
     item in = ITEM_INIT;
@@ -221,7 +212,7 @@ static void test_write_verbs(void **state) {
 }
 
 static void test_projection(void **state) {
-    const char *k = key(state, "proj");
+    const char *k = it_name(ENV, "proj");
     drop(state, k);
     item in;
     aero_value tags[3], nested_items[1], nested_lists[2];
@@ -246,7 +237,7 @@ static void test_projection(void **state) {
 }
 
 static void test_delete_touch_exists(void **state) {
-    const char *k = key(state, "meta");
+    const char *k = it_name(ENV, "meta");
     drop(state, k);
     aero_error err;
     bool flag = true;
@@ -278,7 +269,7 @@ static void test_delete_touch_exists(void **state) {
 }
 
 static void test_decode_errors(void **state) {
-    const char *k = key(state, "bad");
+    const char *k = it_name(ENV, "bad");
     drop(state, k);
     aero_error err;
     aero_key ak = item_key(k);
@@ -321,7 +312,7 @@ static void test_decode_errors(void **state) {
 }
 
 static void test_write_validation(void **state) {
-    const char *k = key(state, "val");
+    const char *k = it_name(ENV, "val");
     drop(state, k);
     aero_error err;
     item in = ITEM_INIT; /* name NULL */
@@ -378,7 +369,7 @@ static void test_named_queries(void **state) {
     aero_error err;
     char keys[5][96];
     for (int i = 0; i < 5; i++) {
-        snprintf(keys[i], sizeof keys[i], "%s", key(state, "q"));
+        snprintf(keys[i], sizeof keys[i], "%s", it_name(ENV, "q"));
         size_t l = strlen(keys[i]);
         snprintf(keys[i] + l, sizeof keys[i] - l, "%d", i);
         item in = ITEM_INIT;
@@ -468,7 +459,7 @@ static void test_get_many(void **state) {
     const char *keys[4];
     char names[4][96];
     for (int i = 0; i < 4; i++) {
-        snprintf(names[i], sizeof names[i], "%s", key(state, "many"));
+        snprintf(names[i], sizeof names[i], "%s", it_name(ENV, "many"));
         size_t l = strlen(names[i]);
         snprintf(names[i] + l, sizeof names[i] - l, "%d", i);
         keys[i] = names[i];
