@@ -19,18 +19,18 @@
  * aero_error the call filled (NULL when the call takes none); it is read only
  * on failure.
  */
-#define assert_aero_ok(call, errp)                                                                     \
-    do {                                                                                               \
-        const aero_status aero_assert_st_ = (call);                                                    \
-        if (aero_assert_st_ != AERO_OK) {                                                              \
-            const aero_error *aero_assert_err_ = (errp);                                               \
-            print_error("%s\n    returned %s (%d)%s%s%s%s\n", #call, aero_status_str(aero_assert_st_), \
-                        (int)aero_assert_st_, aero_assert_err_ ? ": " : "",                            \
-                        aero_assert_err_ ? aero_assert_err_->message : "",                             \
-                        aero_assert_err_ && aero_assert_err_->node[0] ? " at node " : "",              \
-                        aero_assert_err_ ? aero_assert_err_->node : "");                               \
-            fail();                                                                                    \
-        }                                                                                              \
+#define assert_aero_ok(call, errp)                                                                \
+    do {                                                                                          \
+        const aero_status aero_assert_st_ = (call);                                               \
+        if (aero_assert_st_ != AERO_OK) {                                                         \
+            const aero_error *aero_assert_err_ = (errp);                                          \
+            print_error("%s returned %s (%d)%s%s%s%s\n", #call, aero_status_str(aero_assert_st_), \
+                        (int)aero_assert_st_, aero_assert_err_ ? ": " : "",                       \
+                        aero_assert_err_ ? aero_assert_err_->message : "",                        \
+                        aero_assert_err_ && aero_assert_err_->node[0] ? " at node " : "",         \
+                        aero_assert_err_ ? aero_assert_err_->node : "");                          \
+            fail();                                                                               \
+        }                                                                                         \
     } while (0)
 
 #endif
