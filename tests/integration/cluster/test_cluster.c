@@ -120,7 +120,7 @@ static void test_discovery_from_one_seed(void **state) {
     assert_non_null(c);
     aero_cluster_stats *st = calloc(1, sizeof *st);
     aero_cluster_stats_init(st);
-    assert_int_equal(aero_client_stats(c, st, &err), AERO_OK);
+    assert_aero_ok(aero_client_stats(c, st, &err), &err);
     if (ts) {
         /* one seed is enough: the other two came from peers, with the whole map */
         assert_int_equal(st->n_nodes, N_NODES);
@@ -163,11 +163,11 @@ static void test_load_reaches_every_node(void **state) {
         aero_key k = aero_dataset_id_str(&ds, name);
         aero_write *w = aero_session_upsert(s, &k);
         aero_write_bin_set_int(w, "v", i);
-        assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+        assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     }
     aero_cluster_stats *st = calloc(1, sizeof *st);
     aero_cluster_stats_init(st);
-    assert_int_equal(aero_client_stats(c, st, &err), AERO_OK);
+    assert_aero_ok(aero_client_stats(c, st, &err), &err);
     assert_int_equal(st->n_nodes, N_NODES);
     /* keys hash over all partitions: each node got commands on its own connections */
     for (uint32_t i = 0; i < st->n_node_stats; i++) {
@@ -277,12 +277,12 @@ static void test_node_stop_start_under_load(void **state) {
     }
 
     sleep_ms(300);
-    assert_int_equal(aero_testserver_node_stop(ts, 1, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_node_stop(ts, 1, &err), &err);
     unsigned took = 0;
     /* the stopped node leaves, the two others take its partitions */
     assert_true(wait_nodes(c, N_NODES - 1, 2, 2 * TEND_MS + 3 * TEND_MS, &took));
     sleep_ms(300);
-    assert_int_equal(aero_testserver_node_start(ts, 1, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_node_start(ts, 1, &err), &err);
     /* routing is complete again within two tend intervals (plus scheduling slack) */
     assert_true(wait_nodes(c, N_NODES, 2, 2 * TEND_MS + TEND_MS / 2, &took));
     sleep_ms(300);
@@ -310,7 +310,7 @@ static void test_node_stop_start_under_load(void **state) {
             aero_key key = aero_dataset_id_str(&ds, name);
             aero_record r;
             aero_record_init(&r);
-            assert_int_equal(aero_session_get(s, &key, NULL, 0, &r, &err), AERO_OK);
+            assert_aero_ok(aero_session_get(s, &key, NULL, 0, &r, &err), &err);
             assert_int_equal(aero_record_int(&r, "v", -1), t[i].acked[k]);
             aero_record_dispose(&r);
         }
@@ -323,7 +323,7 @@ static void test_node_stop_start_under_load(void **state) {
 
     aero_cluster_stats *st = calloc(1, sizeof *st);
     aero_cluster_stats_init(st);
-    assert_int_equal(aero_client_stats(c, st, &err), AERO_OK);
+    assert_aero_ok(aero_client_stats(c, st, &err), &err);
     assert_int_equal(st->n_nodes, N_NODES);
     assert_true(st->nodes_removed >= 1);
     assert_true(st->nodes_added >= N_NODES + 1);
@@ -365,7 +365,7 @@ static void test_query_survives_node_leaving(void **state) {
         snprintf(name, sizeof name, "q%d", i);
         aero_key k = aero_dataset_id_str(&ds, name);
         aero_bin_value bins[] = { { "i", aero_int(i) } };
-        assert_int_equal(aero_session_put(s, &k, bins, 1, &err), AERO_OK);
+        assert_aero_ok(aero_session_put(s, &k, bins, 1, &err), &err);
     }
     unsigned char *seen = calloc(Q_RECORDS, 1);
     aero_stream *st = aero_query_execute(aero_session_query(s, &ds), &err);
@@ -379,7 +379,7 @@ static void test_query_survives_node_leaving(void **state) {
         else if (seen[i]++)
             dup++;
         if (++n == 100)
-            assert_int_equal(aero_testserver_node_stop(ts, 1, &err), AERO_OK);
+            assert_aero_ok(aero_testserver_node_stop(ts, 1, &err), &err);
     }
     aero_status end = err.code;
     aero_stream_close(st);

@@ -30,14 +30,14 @@ static aero_behavior fast_behavior(void) {
 
 static void inject(void **state, aero_testserver_fault f, uint32_t arg, uint32_t count) {
     aero_error err;
-    assert_int_equal(aero_testserver_inject(ENV->server, 0, f, arg, count, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_inject(ENV->server, 0, f, arg, count, &err), &err);
 }
 
 static void put_one(aero_session *s, const aero_key *k, int64_t v) {
     aero_error err;
     aero_write *w = aero_session_upsert(s, k);
     aero_write_bin_set_int(w, "v", v);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
 }
 
 static void test_stalled_server_times_out_with_in_doubt(void **state) {
@@ -63,7 +63,7 @@ static void test_stalled_server_times_out_with_in_doubt(void **state) {
     inject(state, AERO_TS_FAULT_NONE, 0, 0);
 
     /* the stalled connections were closed, not pooled: the client works again */
-    assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(s, &k, NULL, 0, &r, &err), &err);
     aero_record_dispose(&r);
     aero_session_free(s);
 }
@@ -80,7 +80,7 @@ static void test_connection_closed_mid_response(void **state) {
     aero_record_init(&r);
     /* one broken answer: the read retries on a fresh connection and succeeds */
     inject(state, AERO_TS_FAULT_CLOSE_MID, 0, 1);
-    assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(s, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(aero_record_int(&r, "v", 0), 7);
     /* always broken: the read fails with a clear error once retries are used up */
     inject(state, AERO_TS_FAULT_CLOSE_MID, 0, 0);
@@ -94,7 +94,7 @@ static void test_connection_closed_mid_response(void **state) {
     assert_true(st == AERO_ERR_CONNECTION || st == AERO_ERR_PROTOCOL);
     assert_true(err.in_doubt);
     inject(state, AERO_TS_FAULT_NONE, 0, 0);
-    assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(s, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(aero_record_int(&r, "v", 0), 8); /* applied once, never twice */
     aero_record_dispose(&r);
     aero_session_free(s);
@@ -115,7 +115,7 @@ static void test_garbage_and_drop_are_clear_errors(void **state) {
     assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_ERR_PROTOCOL);
     inject(state, AERO_TS_FAULT_DROP, 0, 1);
     assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_ERR_CONNECTION);
-    assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(s, &k, NULL, 0, &r, &err), &err);
     aero_record_dispose(&r);
     aero_session_free(s);
 }
@@ -131,7 +131,7 @@ static void test_retry_on_partition_unavailable(void **state) {
     aero_record r;
     aero_record_init(&r);
     inject(state, AERO_TS_FAULT_RESULT_CODE, AERO_ERR_PARTITION_UNAVAILABLE, 2);
-    assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_OK); /* third attempt */
+    assert_aero_ok(aero_session_get(s, &k, NULL, 0, &r, &err), &err); /* third attempt */
     assert_int_equal(aero_record_int(&r, "v", 0), 3);
     inject(state, AERO_TS_FAULT_RESULT_CODE, AERO_ERR_PARTITION_UNAVAILABLE, 0);
     assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_ERR_PARTITION_UNAVAILABLE);
@@ -152,11 +152,11 @@ static void test_slow_answer_within_and_past_timeout(void **state) {
     aero_record r;
     aero_record_init(&r);
     inject(state, AERO_TS_FAULT_DELAY, 50, 1);
-    assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(s, &k, NULL, 0, &r, &err), &err);
     inject(state, AERO_TS_FAULT_DELAY, 400, 1);
     assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_ERR_TIMEOUT);
     inject(state, AERO_TS_FAULT_NONE, 0, 0);
-    assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(s, &k, NULL, 0, &r, &err), &err);
     aero_record_dispose(&r);
     aero_session_free(s);
 }

@@ -20,7 +20,7 @@
 
 static void del(void **state, const aero_key *k) {
     aero_error err;
-    assert_int_equal(aero_write_execute(aero_session_delete(S, k), NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(aero_session_delete(S, k), NULL, &err), &err);
 }
 
 static void put_alice(void **state, const aero_key *k) {
@@ -30,7 +30,7 @@ static void put_alice(void **state, const aero_key *k) {
                               { "status", aero_str("active") } };
     aero_write *w = aero_session_upsert(S, k);
     aero_write_put(w, bins, 3);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
 }
 
 static void test_upsert_then_get(void **state) {
@@ -40,7 +40,7 @@ static void test_upsert_then_get(void **state) {
     aero_record r;
     aero_record_init(&r);
     aero_error err;
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(r.n_bins, 3);
     assert_string_equal(aero_record_str(&r, "name"), "Alice");
     assert_int_equal(aero_record_int(&r, "age", -1), 30);
@@ -49,8 +49,8 @@ static void test_upsert_then_get(void **state) {
     /* upsert merges: a second upsert of one bin keeps the others */
     aero_write *w = aero_session_upsert(S, &k);
     aero_write_bin_set_int(w, "age", 31);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(r.n_bins, 3);
     assert_int_equal(aero_record_int(&r, "age", -1), 31);
     assert_int_equal(r.generation, 2);
@@ -67,7 +67,7 @@ static void test_insert_existing_is_key_exists(void **state) {
     aero_error err;
     aero_write *w = aero_session_insert(S, &k);
     aero_write_bin_set_int(w, "a", 1);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     w = aero_session_insert(S, &k);
     aero_write_bin_set_int(w, "a", 2);
     assert_int_equal(aero_write_execute(w, NULL, &err), AERO_ERR_KEY_EXISTS);
@@ -75,7 +75,7 @@ static void test_insert_existing_is_key_exists(void **state) {
     assert_false(err.in_doubt);
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(aero_record_int(&r, "a", -1), 1);
     aero_record_dispose(&r);
     del(state, &k);
@@ -92,7 +92,7 @@ static void test_update_missing_is_key_not_found(void **state) {
     aero_write_bin_set_str(w, "email", "x@example.com");
     assert_int_equal(aero_write_execute(w, NULL, &err), AERO_ERR_KEY_NOT_FOUND);
     bool exists = true;
-    assert_int_equal(aero_session_exists(S, &k, &exists, &err), AERO_OK);
+    assert_aero_ok(aero_session_exists(S, &k, &exists, &err), &err);
     assert_false(exists);
 }
 
@@ -104,10 +104,10 @@ static void test_replace_drops_other_bins(void **state) {
     aero_bin_value b[] = { { "name", aero_str("Alice Updated") } };
     aero_write *w = aero_session_replace(S, &k);
     aero_write_put(w, b, 1);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(r.n_bins, 1);
     assert_string_equal(aero_record_str(&r, "name"), "Alice Updated");
     assert_null(aero_record_get(&r, "age"));
@@ -115,11 +115,11 @@ static void test_replace_drops_other_bins(void **state) {
     del(state, &k);
     w = aero_session_replace(S, &k);
     aero_write_put(w, b, 1);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     w = aero_session_replace_if_exists(S, &k);
     aero_write_bin_set_int(w, "only", 7);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(r.n_bins, 1);
     assert_int_equal(aero_record_int(&r, "only", 0), 7);
     aero_record_dispose(&r);
@@ -132,12 +132,12 @@ static void test_delete_and_touch_missing_are_quiet(void **state) {
     aero_error err;
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_write_execute(aero_session_delete(S, &k), &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(aero_session_delete(S, &k), &r, &err), &err);
     assert_int_equal(r.result, AERO_ERR_KEY_NOT_FOUND);
-    assert_int_equal(aero_write_execute(aero_session_touch(S, &k), &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(aero_session_touch(S, &k), &r, &err), &err);
     assert_int_equal(r.result, AERO_ERR_KEY_NOT_FOUND);
     put_alice(state, &k);
-    assert_int_equal(aero_write_execute(aero_session_delete(S, &k), &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(aero_session_delete(S, &k), &r, &err), &err);
     assert_int_equal(r.result, AERO_OK);
     assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_ERR_KEY_NOT_FOUND);
     aero_record_dispose(&r);
@@ -150,10 +150,10 @@ static void test_touch_bumps_generation_and_ttl(void **state) {
     aero_error err;
     aero_write *w = aero_session_touch(S, &k);
     aero_write_expire_after_seconds(w, 3600);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_session_get_header(S, &k, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get_header(S, &k, &r, &err), &err);
     assert_int_equal(r.generation, 2);
     assert_in_range(r.ttl, 3590, 3600);
     assert_int_equal(r.n_bins, 0);
@@ -169,14 +169,14 @@ static void test_generation_check(void **state) {
     aero_write *w = aero_session_update(S, &k);
     aero_write_ensure_generation_is(w, 1);
     aero_write_bin_set_int(w, "age", 40);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     w = aero_session_update(S, &k);
     aero_write_ensure_generation_is(w, 1); /* now 2 */
     aero_write_bin_set_int(w, "age", 50);
     assert_int_equal(aero_write_execute(w, NULL, &err), AERO_ERR_GENERATION);
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(aero_record_int(&r, "age", 0), 40);
     aero_record_dispose(&r);
     del(state, &k);
@@ -191,26 +191,26 @@ static void test_ttl_choices_and_expiry(void **state) {
     aero_write *w = aero_session_upsert(S, &k);
     aero_write_bin_set_int(w, "a", 1);
     aero_write_expire_after_seconds(w, 100);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
-    assert_int_equal(aero_session_get_header(S, &k, &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
+    assert_aero_ok(aero_session_get_header(S, &k, &r, &err), &err);
     assert_in_range(r.ttl, 95, 100);
     w = aero_session_upsert(S, &k);
     aero_write_bin_set_int(w, "a", 2);
     aero_write_with_no_change_in_expiration(w);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
-    assert_int_equal(aero_session_get_header(S, &k, &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
+    assert_aero_ok(aero_session_get_header(S, &k, &r, &err), &err);
     assert_in_range(r.ttl, 95, 100);
     w = aero_session_upsert(S, &k);
     aero_write_bin_set_int(w, "a", 3);
     aero_write_never_expire(w);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
-    assert_int_equal(aero_session_get_header(S, &k, &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
+    assert_aero_ok(aero_session_get_header(S, &k, &r, &err), &err);
     assert_int_equal(r.ttl, AERO_TTL_NEVER);
     /* expiry: a 1-second record is gone 2 seconds later */
     w = aero_session_upsert(S, &k);
     aero_write_bin_set_int(w, "a", 4);
     aero_write_expire_after_seconds(w, 1);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     usleep(2200 * 1000);
     assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_ERR_KEY_NOT_FOUND);
     aero_record_dispose(&r);
@@ -240,19 +240,19 @@ static void test_read_touch_resets_ttl(void **state) {
     aero_write *w = aero_session_upsert(S, &k);
     aero_write_bin_set_int(w, "a", 1);
     aero_write_expire_after_seconds(w, 10);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     assert_int_equal(get_touching(state, 101, &k, &r), AERO_ERR_PARAMETER);
     usleep(2200 * 1000); /* 7 or 8 s left: past 80%, not past 50% */
     assert_int_equal(get_touching(state, 50, &k, &r), AERO_OK);
     assert_int_equal(get_touching(state, 0, &k, &r), AERO_OK);
     assert_int_equal(get_touching(state, -1, &k, &r), AERO_OK);
-    assert_int_equal(aero_session_get_header(S, &k, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get_header(S, &k, &r, &err), &err);
     assert_in_range(r.ttl, 6, 8);
     assert_int_equal(get_touching(state, 80, &k, &r), AERO_OK);
     assert_in_range(r.ttl, 6, 8); /* the touching read answers with the record as it was */
     assert_int_equal(aero_record_int(&r, "a", 0), 1);
     usleep(200 * 1000); /* a real server touches right after the read */
-    assert_int_equal(aero_session_get_header(S, &k, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get_header(S, &k, &r, &err), &err);
     assert_in_range(r.ttl, 9, 10);
     assert_int_equal(r.generation, 1);
     aero_record_dispose(&r);
@@ -268,7 +268,7 @@ static void test_increment_append_prepend_remove(void **state) {
     aero_write_bin_set_double(w, "f", 1.5);
     aero_write_bin_set_str(w, "s", "mid");
     aero_write_bin_set_int(w, "gone", 1);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     w = aero_session_update(S, &k);
     aero_write_bin_increment_int(w, "n", 5);
     aero_write_bin_increment_int(w, "fresh", 3); /* increment creates a missing bin */
@@ -279,9 +279,9 @@ static void test_increment_append_prepend_remove(void **state) {
     aero_write_bin_get(w, "n");
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_write_execute(w, &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, &r, &err), &err);
     assert_int_equal(aero_record_int(&r, "n", 0), 15); /* read back in the same round trip */
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(aero_record_int(&r, "n", 0), 15);
     assert_int_equal(aero_record_int(&r, "fresh", 0), 3);
     assert_true(aero_record_double(&r, "f", 0) == 1.75);
@@ -297,7 +297,7 @@ static void test_increment_append_prepend_remove(void **state) {
     aero_write_bin_remove(w, "fresh");
     aero_write_bin_remove(w, "f");
     aero_write_bin_remove(w, "s");
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_ERR_KEY_NOT_FOUND);
     aero_record_dispose(&r);
 }
@@ -322,10 +322,10 @@ static void test_every_type_round_trips(void **state) {
     aero_write_bin_set(w, "l", &l);
     aero_write_bin_set(w, "m", &m);
     aero_write_bin_set_geojson(w, "g", geo);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(r.n_bins, 8);
     assert_int_equal(aero_record_int(&r, "i", 0), INT64_MIN);
     assert_true(aero_record_double(&r, "d", 0) == -0.125);
@@ -382,11 +382,11 @@ static void test_ordered_collections_out_of_order(void **state) {
     aero_write *w = aero_session_upsert(S, &k);
     aero_write_bin_set(w, "om", &m);
     aero_write_bin_set(w, "ol", &l);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     assert_int_equal(entries[0].key.v.str.ptr[0], 'b');
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     const aero_value *mv = aero_record_map(&r, "om");
     assert_non_null(mv);
     assert_int_equal(mv->v.map.order, AERO_MAP_KEY_ORDERED);
@@ -417,10 +417,10 @@ static void test_projection_and_header(void **state) {
     aero_record r;
     aero_record_init(&r);
     const char *bins[] = { "name", "missing" };
-    assert_int_equal(aero_session_get(S, &k, bins, 2, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(S, &k, bins, 2, &r, &err), &err);
     assert_int_equal(r.n_bins, 1);
     assert_string_equal(aero_record_str(&r, "name"), "Alice");
-    assert_int_equal(aero_session_get_header(S, &k, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get_header(S, &k, &r, &err), &err);
     assert_int_equal(r.n_bins, 0);
     assert_int_equal(r.generation, 1);
     aero_record_dispose(&r);
@@ -463,7 +463,7 @@ static void test_bad_input_refused_before_sending(void **state) {
     assert_non_null(strstr(err.message, "128 MiB"));
     free(huge);
     bool exists = true;
-    assert_int_equal(aero_session_exists(S, &k, &exists, &err), AERO_OK);
+    assert_aero_ok(aero_session_exists(S, &k, &exists, &err), &err);
     assert_false(exists); /* nothing above reached the server */
 }
 
@@ -502,7 +502,7 @@ static void test_point_read_stream_semantics(void **state) {
     const char *bins[] = { "name" };
     aero_query_bins(q, bins, 1);
     st = aero_query_execute(q, &err);
-    assert_int_equal(aero_stream_first_or_raise(st, &r, &err), AERO_OK);
+    assert_aero_ok(aero_stream_first_or_raise(st, &r, &err), &err);
     assert_int_equal(r->n_bins, 1);
     assert_string_equal(aero_record_str(r, "name"), "Alice");
     aero_stream_close(st);
@@ -527,7 +527,7 @@ static void test_batch_keys_in_order(void **state) {
     assert_non_null(st);
     aero_record *rows = NULL;
     size_t n = 0;
-    assert_int_equal(aero_stream_collect(st, &rows, &n, &err), AERO_OK);
+    assert_aero_ok(aero_stream_collect(st, &rows, &n, &err), &err);
     aero_stream_close(st);
     assert_int_equal(n, 3);
     assert_int_equal(rows[0].result, AERO_OK);
@@ -548,10 +548,10 @@ static void test_int_and_blob_keys(void **state) {
     for (int i = 0; i < 2; i++) {
         aero_write *w = aero_session_upsert(S, &keys[i]);
         aero_write_bin_set_int(w, "v", i + 1);
-        assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+        assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
         aero_record r;
         aero_record_init(&r);
-        assert_int_equal(aero_session_get(S, &keys[i], NULL, 0, &r, &err), AERO_OK);
+        assert_aero_ok(aero_session_get(S, &keys[i], NULL, 0, &r, &err), &err);
         assert_int_equal(aero_record_int(&r, "v", 0), i + 1);
         aero_record_dispose(&r);
         del(state, &keys[i]);

@@ -84,7 +84,7 @@ static void test_filters_on_a_seeded_record(void **state) {
     aero_write_bin_set(w, "tags", &tv);
     aero_write_bin_set(w, "m", &mv);
     aero_write_never_expire(w);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     int wrong = 0;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         aero_query *q = aero_session_query_key(S, &g_key);
@@ -106,7 +106,7 @@ static void test_filters_on_a_seeded_record(void **state) {
         aero_stream_close(st);
     }
     assert_int_equal(wrong, 0);
-    assert_int_equal(aero_write_execute(aero_session_delete(S, &g_key), NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(aero_session_delete(S, &g_key), NULL, &err), &err);
 }
 
 int main(void) {

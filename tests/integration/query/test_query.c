@@ -228,7 +228,7 @@ static void test_where_on_point_read(void **state) {
     aero_query_where(q, "$.age == 30");
     st = aero_query_execute(q, &err);
     const aero_record *r;
-    assert_int_equal(aero_stream_first_or_raise(st, &r, &err), AERO_OK);
+    assert_aero_ok(aero_stream_first_or_raise(st, &r, &err), &err);
     assert_int_equal(aero_record_int(r, "age", 0), 30);
     aero_stream_close(st);
 }
@@ -241,9 +241,9 @@ static void test_where_on_write(void **state) {
     aero_write *w = aero_session_update(S, &k);
     aero_write_where(w, "$.age >= 18");
     aero_write_bin_set_bool(w, "verified", true);
-    assert_int_equal(aero_write_execute(w, &r, &err), AERO_OK); /* skipped quietly */
+    assert_aero_ok(aero_write_execute(w, &r, &err), &err); /* skipped quietly */
     assert_int_equal(r.result, AERO_ERR_FILTERED_OUT);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_null(aero_record_get(&r, "verified"));
     w = aero_session_update(S, &k);
     aero_write_where(w, "$.age >= 18");
@@ -253,8 +253,8 @@ static void test_where_on_write(void **state) {
     w = aero_session_update(S, &k);
     aero_write_where(w, "$.age < 18");
     aero_write_bin_set_bool(w, "verified", true);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_true(aero_record_bool(&r, "verified", false));
     /* a bad filter is refused before sending */
     w = aero_session_update(S, &k);
@@ -272,9 +272,9 @@ static void test_expression_operations(void **state) {
     aero_write *w = aero_session_update(S, &k);
     aero_write_upsert_from(w, "double_age", "$.age * 2", 0);
     aero_write_select_from(w, "older", "$.age + 1", 0);
-    assert_int_equal(aero_write_execute(w, &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, &r, &err), &err);
     assert_int_equal(aero_record_int(&r, "older", 0), 41);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(aero_record_int(&r, "double_age", 0), 80);
     /* insert_from fails on an existing bin unless told to ignore the failure */
     w = aero_session_update(S, &k);
@@ -282,8 +282,8 @@ static void test_expression_operations(void **state) {
     assert_int_not_equal(aero_write_execute(w, NULL, &err), AERO_OK);
     w = aero_session_update(S, &k);
     aero_write_insert_from(w, "double_age", "$.age * 3", AERO_EXP_IGNORE_OP_FAILURE);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(aero_record_int(&r, "double_age", 0), 80);
     aero_record_dispose(&r);
 }
@@ -302,7 +302,7 @@ static void test_write_and_read_of_one_bin(void **state) {
     aero_write_upsert_from_expr(w, "c", plus1, 0);
     aero_write_bin_get(w, "c");
     aero_write_select_from_expr(w, "c2", plus1, 0);
-    assert_int_equal(aero_write_execute(w, &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, &r, &err), &err);
     assert_int_equal(aero_record_int(&r, "c", 0), 42);
     assert_int_equal(aero_record_count(&r, "c"), 2);
     assert_int_equal(aero_record_get_nth(&r, "c", 0)->type, AERO_NIL);
@@ -312,15 +312,15 @@ static void test_write_and_read_of_one_bin(void **state) {
     w = aero_session_update(S, &k);
     aero_write_update_from_expr(w, "c", plus1, 0);
     aero_write_insert_from_expr(w, "c3", plus1, 0);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
-    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
+    assert_aero_ok(aero_session_get(S, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(aero_record_int(&r, "c3", 0), 42);
     /* a projection with a built expression, point read */
     aero_query *q = aero_session_query_key(S, &k);
     aero_query_select_from_expr(q, "next", plus1, 0);
     aero_stream *st = aero_query_execute(q, &err);
     const aero_record *row;
-    assert_int_equal(aero_stream_first_or_raise(st, &row, &err), AERO_OK);
+    assert_aero_ok(aero_stream_first_or_raise(st, &row, &err), &err);
     assert_int_equal(aero_record_int(row, "next", 0), 42);
     aero_stream_close(st);
     /* a NULL expression is refused at execute */
@@ -331,7 +331,7 @@ static void test_write_and_read_of_one_bin(void **state) {
     w = aero_session_update(S, &k);
     aero_write_bin_remove(w, "c");
     aero_write_bin_remove(w, "c3");
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     aero_expr_free(plus1);
     aero_record_dispose(&r);
 }
@@ -340,7 +340,7 @@ static void test_write_and_read_of_one_bin(void **state) {
 static bool server_before_8_1_2(aero_client *c) {
     char build[64];
     aero_error err;
-    assert_int_equal(aero_client_info(c, "build", build, sizeof build, &err), AERO_OK);
+    assert_aero_ok(aero_client_info(c, "build", build, sizeof build, &err), &err);
     unsigned v[3] = { 0, 0, 0 };
     assert_true(sscanf(build, "%u.%u.%u", &v[0], &v[1], &v[2]) == 3);
     return v[0] != 8 ? v[0] < 8 : v[1] != 1 ? v[1] < 1 : v[2] < 2;
@@ -387,7 +387,7 @@ static void test_select_from_projection(void **state) {
     aero_query_select_from(q, "next", "$.age + 1", 0);
     st = aero_query_execute(q, &err);
     const aero_record *r;
-    assert_int_equal(aero_stream_first_or_raise(st, &r, &err), AERO_OK);
+    assert_aero_ok(aero_stream_first_or_raise(st, &r, &err), &err);
     assert_int_equal(aero_record_int(r, "next", 0), 13);
     aero_stream_close(st);
     aero_key keys[] = { rec_key(1), rec_key(2) };

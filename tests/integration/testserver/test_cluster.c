@@ -27,6 +27,7 @@
 
 #include "proto/digest.h"
 #include "tsclient.h"
+#include "aero_assert.h"
 
 static aero_testserver *start3(void) {
     aero_testserver_config cfg;
@@ -140,7 +141,7 @@ static void test_stop_start_and_proxy(void **state) {
     char *g0 = info1(p0, "partition-generation");
     char *pg0 = info1(p0, "peers-generation");
     aero_error err;
-    assert_int_equal(aero_testserver_node_stop(ts, 1, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_node_stop(ts, 1, &err), &err);
     assert_int_equal(tc_connect(p1), -1);
     char *g1 = info1(p0, "partition-generation");
     char *pg1 = info1(p0, "peers-generation");
@@ -167,10 +168,10 @@ static void test_stop_start_and_proxy(void **state) {
     a = tc_call(p2, &m);
     assert_int_equal(tc_bin_int(&a, "a", &found), 42);
     tc_answer_free(&a);
-    assert_int_equal(aero_testserver_node_stop(ts, 0, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_node_stop(ts, 0, &err), &err);
     assert_int_not_equal(aero_testserver_node_stop(ts, 2, &err), AERO_OK);
-    assert_int_equal(aero_testserver_node_start(ts, 1, &err), AERO_OK);
-    assert_int_equal(aero_testserver_node_start(ts, 0, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_node_start(ts, 1, &err), &err);
+    assert_aero_ok(aero_testserver_node_start(ts, 0, &err), &err);
     a = tc_call(p1, &m);
     assert_int_equal(tc_bin_int(&a, "a", &found), 42);
     tc_answer_free(&a);
@@ -243,28 +244,28 @@ static void test_faults(void **state) {
     uint16_t p = aero_testserver_port(ts, 1);
     aero_error err;
     assert_int_equal(get_rc(p, 2000), 2);
-    assert_int_equal(aero_testserver_inject(ts, 1, AERO_TS_FAULT_STALL, 0, 0, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_inject(ts, 1, AERO_TS_FAULT_STALL, 0, 0, &err), &err);
     assert_int_equal(get_rc(p, 300), -1);
     assert_int_equal(get_rc(aero_testserver_port(ts, 0), 2000), 2); /* other nodes unaffected */
     char *v = info1(p, "node");                                     /* info still answered */
     assert_string_equal(v, aero_testserver_node_name(ts, 1));
     free(v);
     /* a stall limited to one request still stalls that request, then the next one is answered */
-    assert_int_equal(aero_testserver_inject(ts, 1, AERO_TS_FAULT_STALL, 0, 1, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_inject(ts, 1, AERO_TS_FAULT_STALL, 0, 1, &err), &err);
     assert_int_equal(get_rc(p, 300), -1);
     assert_int_equal(get_rc(p, 2000), 2);
-    assert_int_equal(aero_testserver_inject(ts, 1, AERO_TS_FAULT_DROP, 0, 1, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_inject(ts, 1, AERO_TS_FAULT_DROP, 0, 1, &err), &err);
     assert_int_equal(get_rc(p, 2000), -1);
     assert_int_equal(get_rc(p, 2000), 2); /* count 1: back to normal */
-    assert_int_equal(aero_testserver_inject(ts, 1, AERO_TS_FAULT_CLOSE_MID, 0, 1, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_inject(ts, 1, AERO_TS_FAULT_CLOSE_MID, 0, 1, &err), &err);
     assert_int_equal(get_rc(p, 2000), -1);
-    assert_int_equal(aero_testserver_inject(ts, 1, AERO_TS_FAULT_GARBAGE, 16, 1, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_inject(ts, 1, AERO_TS_FAULT_GARBAGE, 16, 1, &err), &err);
     assert_int_equal(get_rc(p, 2000), -2);
-    assert_int_equal(aero_testserver_inject(ts, 1, AERO_TS_FAULT_RESULT_CODE, 11, 2, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_inject(ts, 1, AERO_TS_FAULT_RESULT_CODE, 11, 2, &err), &err);
     assert_int_equal(get_rc(p, 2000), 11);
     assert_int_equal(get_rc(p, 2000), 11);
     assert_int_equal(get_rc(p, 2000), 2);
-    assert_int_equal(aero_testserver_inject(ts, 1, AERO_TS_FAULT_DELAY, 250, 1, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_inject(ts, 1, AERO_TS_FAULT_DELAY, 250, 1, &err), &err);
     int64_t t0 = now_ms();
     assert_int_equal(get_rc(p, 3000), 2);
     assert_true(now_ms() - t0 >= 240);
@@ -288,7 +289,7 @@ static void test_faults(void **state) {
     free(v);
     assert_int_equal(get_rc(p, 2000), 2);
     /* stop while a stalled connection is open must not hang */
-    assert_int_equal(aero_testserver_inject(ts, 2, AERO_TS_FAULT_STALL, 0, 0, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_inject(ts, 2, AERO_TS_FAULT_STALL, 0, 0, &err), &err);
     int fd = tc_connect(aero_testserver_port(ts, 2));
     tc_msg m;
     tc_begin(&m, 3, 0, 0, 0, 0);

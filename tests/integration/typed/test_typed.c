@@ -22,7 +22,7 @@
 
 static void drop(void **state, const char *k) {
     aero_error err;
-    assert_int_equal(item_delete(S, k, NULL, &err), AERO_OK);
+    assert_aero_ok(item_delete(S, k, NULL, &err), &err);
 }
 
 /* Values used by the round trip. */
@@ -36,7 +36,7 @@ static int stored_bin_count(void **state, const char *k, const char *name, const
     aero_record raw;
     aero_record_init(&raw);
     aero_key ak = item_key(k);
-    assert_int_equal(aero_session_get(S, &ak, NULL, 0, &raw, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(S, &ak, NULL, 0, &raw, &err), &err);
     int n = aero_record_get(&raw, name) ? (int)raw.n_bins : -1;
     if (n >= 0 && want)
         assert_string_equal(aero_record_str(&raw, name), want);
@@ -92,12 +92,12 @@ static void test_round_trip_every_type(void **state) {
     aero_map_entry counts[2], nested_entries[1];
     fill_all(&in, tags, counts, nested_items, nested_entries, nested_lists);
     aero_error err;
-    assert_int_equal(item_upsert(S, k, &in, &err), AERO_OK);
+    assert_aero_ok(item_upsert(S, k, &in, &err), &err);
 
     aero_record holder;
     aero_record_init(&holder);
     item out;
-    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_aero_ok(item_get(S, k, &out, &holder, &err), &err);
     assert_string_equal(out.name, "widget");
     assert_true(out.has_count);
     assert_true(out.count == -9007199254740993LL);
@@ -141,11 +141,11 @@ static void test_optional_bins_and_defaults(void **state) {
     item in = ITEM_INIT;
     in.name = "only name";
     in.level = 99; /* has_level not set: not written */
-    assert_int_equal(item_insert(S, k, &in, &err), AERO_OK);
+    assert_aero_ok(item_insert(S, k, &in, &err), &err);
     aero_record holder;
     aero_record_init(&holder);
     item out;
-    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_aero_ok(item_get(S, k, &out, &holder, &err), &err);
     assert_int_equal(stored_bin_count(state, k, "name", "only name"), 1);
     assert_string_equal(out.name, "only name");
     assert_false(out.has_level);
@@ -156,13 +156,13 @@ static void test_optional_bins_and_defaults(void **state) {
     /* has_ set with a NULL string removes the bin. */
     in.has_status = true;
     in.status = "set";
-    assert_int_equal(item_update(S, k, &in, &err), AERO_OK);
-    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_aero_ok(item_update(S, k, &in, &err), &err);
+    assert_aero_ok(item_get(S, k, &out, &holder, &err), &err);
     assert_true(out.has_status);
     assert_string_equal(out.status, "set");
     in.status = NULL;
-    assert_int_equal(item_update(S, k, &in, &err), AERO_OK);
-    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_aero_ok(item_update(S, k, &in, &err), &err);
+    assert_aero_ok(item_get(S, k, &out, &holder, &err), &err);
     assert_false(out.has_status);
     assert_string_equal(out.status, "new");
     aero_record_dispose(&holder);
@@ -181,30 +181,30 @@ static void test_write_verbs(void **state) {
     assert_int_equal(item_update(S, k, &in, &err), AERO_ERR_KEY_NOT_FOUND);
     assert_int_equal(err.code, AERO_ERR_KEY_NOT_FOUND);
     assert_int_equal(item_replace_if_exists(S, k, &in, &err), AERO_ERR_KEY_NOT_FOUND);
-    assert_int_equal(item_insert(S, k, &in, &err), AERO_OK);
+    assert_aero_ok(item_insert(S, k, &in, &err), &err);
     assert_int_equal(item_insert(S, k, &in, &err), AERO_ERR_KEY_EXISTS);
 
     /* update merges: count stays. */
     item upd = ITEM_INIT;
     upd.name = "v2";
-    assert_int_equal(item_update(S, k, &upd, &err), AERO_OK);
+    assert_aero_ok(item_update(S, k, &upd, &err), &err);
     aero_record holder;
     aero_record_init(&holder);
     item out;
-    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_aero_ok(item_get(S, k, &out, &holder, &err), &err);
     assert_string_equal(out.name, "v2");
     assert_true(out.has_count);
     assert_int_equal(out.count, 1);
 
     /* replace drops the bins not written. */
     upd.name = "v3";
-    assert_int_equal(item_replace_if_exists(S, k, &upd, &err), AERO_OK);
-    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_aero_ok(item_replace_if_exists(S, k, &upd, &err), &err);
+    assert_aero_ok(item_get(S, k, &out, &holder, &err), &err);
     assert_string_equal(out.name, "v3");
     assert_false(out.has_count);
     in.name = "v4";
-    assert_int_equal(item_replace(S, k, &in, &err), AERO_OK);
-    assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_OK);
+    assert_aero_ok(item_replace(S, k, &in, &err), &err);
+    assert_aero_ok(item_get(S, k, &out, &holder, &err), &err);
     assert_string_equal(out.name, "v4");
     assert_true(out.has_count);
     aero_record_dispose(&holder);
@@ -219,12 +219,12 @@ static void test_projection(void **state) {
     aero_map_entry counts[2], nested_entries[1];
     fill_all(&in, tags, counts, nested_items, nested_entries, nested_lists);
     aero_error err;
-    assert_int_equal(item_upsert(S, k, &in, &err), AERO_OK);
+    assert_aero_ok(item_upsert(S, k, &in, &err), &err);
     aero_record holder;
     aero_record_init(&holder);
     item out;
     const unsigned fields[] = { ITEM_F_COUNT, ITEM_F_TAGS };
-    assert_int_equal(item_get_bins(S, k, fields, 2, &out, &holder, &err), AERO_OK);
+    assert_aero_ok(item_get_bins(S, k, fields, 2, &out, &holder, &err), &err);
     assert_true(holder.generation >= 1);
     assert_true(out.has_count);
     assert_true(out.has_tags);
@@ -241,25 +241,25 @@ static void test_delete_touch_exists(void **state) {
     drop(state, k);
     aero_error err;
     bool flag = true;
-    assert_int_equal(item_exists(S, k, &flag, &err), AERO_OK);
+    assert_aero_ok(item_exists(S, k, &flag, &err), &err);
     assert_false(flag);
     flag = true;
-    assert_int_equal(item_touch(S, k, &flag, &err), AERO_OK);
+    assert_aero_ok(item_touch(S, k, &flag, &err), &err);
     assert_false(flag);
     item in = ITEM_INIT;
     in.name = "m";
-    assert_int_equal(item_upsert(S, k, &in, &err), AERO_OK);
-    assert_int_equal(item_exists(S, k, &flag, &err), AERO_OK);
+    assert_aero_ok(item_upsert(S, k, &in, &err), &err);
+    assert_aero_ok(item_exists(S, k, &flag, &err), &err);
     assert_true(flag);
     flag = false;
-    assert_int_equal(item_touch(S, k, &flag, &err), AERO_OK);
+    assert_aero_ok(item_touch(S, k, &flag, &err), &err);
     assert_true(flag);
     flag = false;
-    assert_int_equal(item_delete(S, k, &flag, &err), AERO_OK);
+    assert_aero_ok(item_delete(S, k, &flag, &err), &err);
     assert_true(flag);
-    assert_int_equal(item_delete(S, k, &flag, &err), AERO_OK);
+    assert_aero_ok(item_delete(S, k, &flag, &err), &err);
     assert_false(flag);
-    assert_int_equal(item_exists(S, k, &flag, &err), AERO_OK);
+    assert_aero_ok(item_exists(S, k, &flag, &err), &err);
     assert_false(flag);
     aero_record holder;
     aero_record_init(&holder);
@@ -278,7 +278,7 @@ static void test_decode_errors(void **state) {
     aero_write_bin_set_str(w, "name", "n");
     aero_write_bin_set_str(w, "count", "seven");
     aero_write_bin_set_int(w, "unknown_bin", 5);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     aero_record holder;
     aero_record_init(&holder);
     item out;
@@ -286,14 +286,14 @@ static void test_decode_errors(void **state) {
     assert_non_null(strstr(err.message, "count"));
     /* Projection without the bad bin works; unknown bins are ignored. */
     const unsigned f[] = { ITEM_F_NAME };
-    assert_int_equal(item_get_bins(S, k, f, 1, &out, &holder, &err), AERO_OK);
+    assert_aero_ok(item_get_bins(S, k, f, 1, &out, &holder, &err), &err);
     assert_string_equal(out.name, "n");
 
     /* Required bin missing. */
     drop(state, k);
     w = aero_session_upsert(S, &ak);
     aero_write_bin_set_int(w, "count", 3);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_ERR_BIN_NOT_FOUND);
     assert_non_null(strstr(err.message, "name"));
 
@@ -304,7 +304,7 @@ static void test_decode_errors(void **state) {
     w = aero_session_upsert(S, &ak);
     aero_write_bin_set_str(w, "name", "n");
     aero_write_bin_set(w, "tags", &tl);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     assert_int_equal(item_get(S, k, &out, &holder, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
     assert_non_null(strstr(err.message, "[1]"));
     aero_record_dispose(&holder);
@@ -327,7 +327,7 @@ static void test_write_validation(void **state) {
     in.tags = aero_int(3);
     assert_int_equal(item_upsert(S, k, &in, &err), AERO_ERR_PARAM);
     bool exists = true;
-    assert_int_equal(item_exists(S, k, &exists, &err), AERO_OK);
+    assert_aero_ok(item_exists(S, k, &exists, &err), &err);
     assert_false(exists); /* nothing was sent */
 
     /* A descriptor of another ABI is refused. */
@@ -343,25 +343,25 @@ static void test_int_and_blob_keys(void **state) {
     int64_t ik = (int64_t)(strlen(ENV->prefix) * 1000003u) ^ 0x5eed;
     counter c = COUNTER_INIT;
     c.hits = 41;
-    assert_int_equal(counter_upsert(S, ik, &c, &err), AERO_OK);
+    assert_aero_ok(counter_upsert(S, ik, &c, &err), &err);
     aero_record holder;
     aero_record_init(&holder);
     counter cout;
-    assert_int_equal(counter_get(S, ik, &cout, &holder, &err), AERO_OK);
+    assert_aero_ok(counter_get(S, ik, &cout, &holder, &err), &err);
     assert_int_equal(cout.hits, 41);
-    assert_int_equal(counter_delete(S, ik, NULL, &err), AERO_OK);
+    assert_aero_ok(counter_delete(S, ik, NULL, &err), &err);
 
     char bk[64];
     int n = snprintf(bk, sizeof bk, "%s\x01\x02", ENV->prefix);
     chunk ch = CHUNK_INIT;
     ch.body.ptr = (const uint8_t *)"\x00payload";
     ch.body.len = 8;
-    assert_int_equal(chunk_insert(S, bk, (size_t)n, &ch, &err), AERO_OK);
+    assert_aero_ok(chunk_insert(S, bk, (size_t)n, &ch, &err), &err);
     chunk chout;
-    assert_int_equal(chunk_get(S, bk, (size_t)n, &chout, &holder, &err), AERO_OK);
+    assert_aero_ok(chunk_get(S, bk, (size_t)n, &chout, &holder, &err), &err);
     assert_int_equal(chout.body.len, 8);
     assert_memory_equal(chout.body.ptr, "\x00payload", 8);
-    assert_int_equal(chunk_delete(S, bk, (size_t)n, NULL, &err), AERO_OK);
+    assert_aero_ok(chunk_delete(S, bk, (size_t)n, NULL, &err), &err);
     aero_record_dispose(&holder);
 }
 
@@ -379,7 +379,7 @@ static void test_named_queries(void **state) {
         in.query_rank = 1000000 + (int64_t)(getpid() % 1000) * 10 + i;
         in.has_flag = true;
         in.flag = i % 2 == 0;
-        assert_int_equal(item_upsert(S, keys[i], &in, &err), AERO_OK);
+        assert_aero_ok(item_upsert(S, keys[i], &in, &err), &err);
     }
     int64_t base = 1000000 + (int64_t)(getpid() % 1000) * 10;
 
@@ -389,7 +389,7 @@ static void test_named_queries(void **state) {
     bool seen[5] = { false };
     for (const aero_record *r; (r = aero_stream_next(st, &err));) {
         item row;
-        assert_int_equal(item_from_record(r, &row, &err), AERO_OK);
+        assert_aero_ok(item_from_record(r, &row, &err), &err);
         assert_true(row.has_query_rank);
         assert_true(row.query_rank >= base + 1 && row.query_rank < base + 4);
         seen[row.query_rank - base] = true;
@@ -405,7 +405,7 @@ static void test_named_queries(void **state) {
     rows = 0;
     for (const aero_record *r; (r = aero_stream_next(st, &err));) {
         item row;
-        assert_int_equal(item_from_record(r, &row, &err), AERO_OK);
+        assert_aero_ok(item_from_record(r, &row, &err), &err);
         assert_string_equal(row.name, keys[2]);
         rows++;
     }
@@ -417,7 +417,7 @@ static void test_named_queries(void **state) {
     int flagged_mine = 0;
     for (const aero_record *r; (r = aero_stream_next(st, &err));) {
         item row;
-        assert_int_equal(item_from_record(r, &row, &err), AERO_OK);
+        assert_aero_ok(item_from_record(r, &row, &err), &err);
         assert_true(row.flag);
         if (row.query_rank >= base && row.query_rank < base + 5)
             flagged_mine++;
@@ -437,14 +437,14 @@ static void test_named_queries(void **state) {
     w = aero_session_update(S, &k0);
     aero_write_where_expr(w, f);
     aero_write_bin_set_int(w, ITEM_BIN_COUNT, 10);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     aero_expr_free(f);
     aero_record holder;
     aero_record_init(&holder);
     item row;
-    assert_int_equal(item_get(S, keys[0], &row, &holder, &err), AERO_OK);
+    assert_aero_ok(item_get(S, keys[0], &row, &holder, &err), &err);
     assert_true(row.has_count && row.count == 10);
-    assert_int_equal(item_get(S, keys[1], &row, &holder, &err), AERO_OK);
+    assert_aero_ok(item_get(S, keys[1], &row, &holder, &err), &err);
     assert_false(row.has_count);
     aero_record_dispose(&holder);
     /* A placeholder of the wrong type is refused at run time. */
@@ -470,14 +470,14 @@ static void test_get_many(void **state) {
         in.name = keys[i];
         in.has_count = true;
         in.count = 100 + i;
-        assert_int_equal(item_upsert(S, keys[i], &in, &err), AERO_OK);
+        assert_aero_ok(item_upsert(S, keys[i], &in, &err), &err);
     }
     item out[4];
     aero_status results[4];
     aero_record holders[4];
     for (int i = 0; i < 4; i++)
         aero_record_init(&holders[i]);
-    assert_int_equal(item_get_many(S, keys, 4, out, results, holders, &err), AERO_OK);
+    assert_aero_ok(item_get_many(S, keys, 4, out, results, holders, &err), &err);
     assert_int_equal(results[0], AERO_OK);
     assert_int_equal(results[1], AERO_ERR_KEY_NOT_FOUND);
     assert_int_equal(results[2], AERO_OK);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "typed.aero.h"
+#include "aero_assert.h"
 
 /* A record over caller-provided bins (transparent struct; no server involved). */
 static aero_record rec_of(aero_bin *bins, uint32_t n) {
@@ -49,7 +50,7 @@ static void test_decode_fills_fields_and_flags(void **state) {
     item it;
     memset(&it, 0xab, sizeof it);
     aero_error err;
-    assert_int_equal(item_from_record(&r, &it, &err), AERO_OK);
+    assert_aero_ok(item_from_record(&r, &it, &err), &err);
     assert_int_equal(err.code, AERO_OK);
     assert_ptr_equal(it.name, bins[0].value.v.str.ptr); /* points into the record, no copy */
     assert_true(it.has_count && it.count == 5);
@@ -84,7 +85,7 @@ static void test_decode_takes_the_last_result_of_a_bin(void **state) {
     aero_record r = rec_of(bins, sizeof bins / sizeof bins[0]);
     item it;
     aero_error err;
-    assert_int_equal(item_from_record(&r, &it, &err), AERO_OK);
+    assert_aero_ok(item_from_record(&r, &it, &err), &err);
     assert_true(it.has_count && it.count == 5);
     assert_false(it.has_level); /* the last result is nil: absent, the default stays */
     assert_int_equal(it.level, 7);

@@ -15,6 +15,7 @@
 #include <pthread.h>
 
 #include "xpect.h"
+#include "aero_assert.h"
 
 typedef struct cvec {
     const char *id;
@@ -135,8 +136,8 @@ static void test_parse_ctx(void **s) {
     uint8_t *ctx;
     size_t n;
     aero_error err;
-    assert_int_equal(aero_ael_parse_ctx("$.listBin1.[0].a.{#-1}.[=100].{=x}.{2}.[#3]", bin, sizeof bin, &ctx, &n, &err),
-                     AERO_OK);
+    assert_aero_ok(aero_ael_parse_ctx("$.listBin1.[0].a.{#-1}.[=100].{=x}.{2}.[#3]", bin, sizeof bin, &ctx, &n, &err),
+                   &err);
     assert_string_equal(bin, "listBin1");
     xbuf w = xpect("[14 i16 i0 i34 s:a i33 i-1 i19 i100 i35 s:x i32 i2 i17 i3");
     assert_int_equal(n, w.n);

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "net/conn.h"
+#include "aero_assert.h"
 
 typedef struct pair {
     int lfd;
@@ -45,9 +46,9 @@ static void pair_open(pair *p) {
     assert_int_equal(getsockname(p->lfd, (struct sockaddr *)&p->addr, &len), 0);
     p->client = (aero_conn)AERO_CONN_INIT;
     aero_error err;
-    assert_int_equal(
+    assert_aero_ok(
         aero_conn__connect(&p->client, (struct sockaddr *)&p->addr, sizeof p->addr, aero_deadline_after_ms(1000), &err),
-        AERO_OK);
+        &err);
     p->server = accept(p->lfd, NULL, NULL);
     assert_true(p->server >= 0);
 }
@@ -96,7 +97,7 @@ static void test_exchange(void **state) {
     assert_false(aero_conn__is_stale(&p.client));
 
     aero_error err;
-    assert_int_equal(aero_conn__write(&p.client, "ping", 4, aero_deadline_after_ms(1000), &err), AERO_OK);
+    assert_aero_ok(aero_conn__write(&p.client, "ping", 4, aero_deadline_after_ms(1000), &err), &err);
     char buf[16];
     assert_int_equal(read(p.server, buf, 4), 4);
     assert_memory_equal(buf, "ping", 4);
@@ -105,16 +106,16 @@ static void test_exchange(void **state) {
     assert_int_equal(write(p.server, "hel", 3), 3);
     assert_int_equal(write(p.server, "lo world", 8), 8);
     memset(buf, 0, sizeof buf);
-    assert_int_equal(aero_conn__read(&p.client, buf, 5, aero_deadline_after_ms(1000), &err), AERO_OK);
+    assert_aero_ok(aero_conn__read(&p.client, buf, 5, aero_deadline_after_ms(1000), &err), &err);
     assert_memory_equal(buf, "hello", 5);
     /* read_some: at least 2, at most 4 */
     size_t got = 0;
-    assert_int_equal(aero_conn__read_some(&p.client, buf, 2, 4, &got, aero_deadline_after_ms(1000), &err), AERO_OK);
+    assert_aero_ok(aero_conn__read_some(&p.client, buf, 2, 4, &got, aero_deadline_after_ms(1000), &err), &err);
     assert_true(got >= 2 && got <= 4);
     const char *tail = " world";
     assert_memory_equal(buf, tail, got);
     size_t rest = 6 - got;
-    assert_int_equal(aero_conn__read(&p.client, buf, rest, aero_deadline_after_ms(1000), &err), AERO_OK);
+    assert_aero_ok(aero_conn__read(&p.client, buf, rest, aero_deadline_after_ms(1000), &err), &err);
     assert_memory_equal(buf, tail + got, rest);
 
     /* unread bytes make a pooled connection stale */
@@ -122,7 +123,7 @@ static void test_exchange(void **state) {
     for (int i = 0; i < 100 && !aero_conn__is_stale(&p.client); i++)
         usleep(1000);
     assert_true(aero_conn__is_stale(&p.client));
-    assert_int_equal(aero_conn__read(&p.client, buf, 1, aero_deadline_after_ms(1000), &err), AERO_OK);
+    assert_aero_ok(aero_conn__read(&p.client, buf, 1, aero_deadline_after_ms(1000), &err), &err);
     assert_false(aero_conn__is_stale(&p.client));
 
     /* a large write completes across many poll rounds while the peer drains */
@@ -141,7 +142,7 @@ static void test_exchange(void **state) {
         }
         _exit(0);
     }
-    assert_int_equal(aero_conn__write(&p.client, data, big, aero_deadline_after_ms(5000), &err), AERO_OK);
+    assert_aero_ok(aero_conn__write(&p.client, data, big, aero_deadline_after_ms(5000), &err), &err);
     free(data);
     int status = 0;
     assert_int_equal(waitpid(child, &status, 0), child);
@@ -174,7 +175,7 @@ static void test_deadlines(void **state) {
     assert_true(ms >= 79 && ms < 1000);
     assert_int_equal(err.code, AERO_ERR_TIMEOUT);
     /* after a write, the first read waits too */
-    assert_int_equal(aero_conn__write(&p.client, "q", 1, aero_deadline_after_ms(100), &err), AERO_OK);
+    assert_aero_ok(aero_conn__write(&p.client, "q", 1, aero_deadline_after_ms(100), &err), &err);
     size_t got = 99;
     assert_int_equal(aero_conn__read_some(&p.client, buf, 1, sizeof buf, &got, aero_deadline_after_ms(50), &err),
                      AERO_ERR_TIMEOUT);
@@ -218,11 +219,10 @@ static void test_ipv6_loopback(void **state) {
     assert_int_equal(port, ntohs(a.sin6_port));
     aero_conn c = AERO_CONN_INIT;
     aero_error err;
-    assert_int_equal(aero_conn__connect(&c, (struct sockaddr *)&a, sizeof a, aero_deadline_after_ms(1000), &err),
-                     AERO_OK);
+    assert_aero_ok(aero_conn__connect(&c, (struct sockaddr *)&a, sizeof a, aero_deadline_after_ms(1000), &err), &err);
     int s = accept(lfd, NULL, NULL);
     assert_true(s >= 0);
-    assert_int_equal(aero_conn__write(&c, "v6", 2, aero_deadline_after_ms(1000), &err), AERO_OK);
+    assert_aero_ok(aero_conn__write(&c, "v6", 2, aero_deadline_after_ms(1000), &err), &err);
     char buf[2];
     assert_int_equal(read(s, buf, 2), 2);
     assert_memory_equal(buf, "v6", 2);
@@ -247,7 +247,7 @@ static void test_recv_timeout_bound(void **state) {
         usleep(30000);
         _exit(write(p.server, "late", 4) == 4 ? 0 : 1);
     }
-    assert_int_equal(aero_conn__read(&p.client, buf, 4, aero_deadline_after_ms(2000), &err), AERO_OK);
+    assert_aero_ok(aero_conn__read(&p.client, buf, 4, aero_deadline_after_ms(2000), &err), &err);
     assert_memory_equal(buf, "late", 4);
     int status = 0;
     assert_int_equal(waitpid(child, &status, 0), child);
@@ -260,15 +260,15 @@ static void test_recv_timeout_bound(void **state) {
     assert_true(kernel_ms + 4 >= set && kernel_ms <= set + 4); /* what the kernel holds (in jiffies) */
     /* the same deadline again: no new setsockopt */
     assert_int_equal(write(p.server, "a", 1), 1);
-    assert_int_equal(aero_conn__read(&p.client, buf, 1, aero_deadline_after_ms(2000), &err), AERO_OK);
+    assert_aero_ok(aero_conn__read(&p.client, buf, 1, aero_deadline_after_ms(2000), &err), &err);
     assert_int_equal(p.client.rcvtimeo_ms, set);
     /* a much shorter deadline lowers it */
     assert_int_equal(write(p.server, "b", 1), 1);
-    assert_int_equal(aero_conn__read(&p.client, buf, 1, aero_deadline_after_ms(200), &err), AERO_OK);
+    assert_aero_ok(aero_conn__read(&p.client, buf, 1, aero_deadline_after_ms(200), &err), &err);
     assert_true(p.client.rcvtimeo_ms < 200);
     /* no deadline: no timeout */
     assert_int_equal(write(p.server, "c", 1), 1);
-    assert_int_equal(aero_conn__read(&p.client, buf, 1, UINT64_MAX, &err), AERO_OK);
+    assert_aero_ok(aero_conn__read(&p.client, buf, 1, UINT64_MAX, &err), &err);
     assert_int_equal(p.client.rcvtimeo_ms, 0);
     assert_int_equal(getsockopt(p.client.fd, SOL_SOCKET, SO_RCVTIMEO, &tv, &len), 0);
     assert_true(tv.tv_sec == 0 && tv.tv_usec == 0);

@@ -20,6 +20,7 @@
 #include "cluster/cluster.h"
 #include "cluster/node.h"
 #include "fake_cluster.h"
+#include "aero_assert.h"
 
 static void cfg_fast(aero_client_config *cfg) {
     memset(cfg, 0, sizeof *cfg);
@@ -82,7 +83,7 @@ static void test_single_node(void **state) {
     cfg_fast(&cfg);
     aero_cluster *c = NULL;
     aero_error err;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     assert_int_equal(count_nodes(c), 1);
     aero_node *n = aero_cluster__node_for(c, "test", 123, false, AERO_REPLICA_SEQUENCE, 0);
     assert_non_null(n);
@@ -91,7 +92,7 @@ static void test_single_node(void **state) {
     const char *cmds[] = { "build", "node" };
     char *out = NULL;
     size_t len = 0;
-    assert_int_equal(aero_node__info(n, cmds, 2, aero_deadline_after_ms(1000), &out, &len, &err), AERO_OK);
+    assert_aero_ok(aero_node__info(n, cmds, 2, aero_deadline_after_ms(1000), &out, &len, &err), &err);
     assert_string_equal(out, "build\t8.1.2.0\nnode\tN0\n");
     assert_int_equal(len, strlen(out));
     free(out);
@@ -108,7 +109,7 @@ static void test_single_node(void **state) {
     /* a host name resolves (from /etc/hosts; every address is tried) */
     char named[64];
     snprintf(named, sizeof named, "localhost:%u", (unsigned)fc.nodes[0].port);
-    assert_int_equal(aero_cluster__new(named, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(named, &cfg, &c, &err), &err);
     n = aero_cluster__any_node(c);
     assert_string_equal(aero_node__name(n), "N0");
     aero_node__release(n);
@@ -151,21 +152,21 @@ static void test_seed_errors(void **state) {
     assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_ERR_CONNECTION);
     assert_true(strstr(err.message, "staging") != NULL);
     cfg.cluster_name = "prod";
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     aero_cluster__free(c);
 
     /* a bad seed first, a good one second */
     char two[160];
     snprintf(two, sizeof two, "127.0.0.1:1, %s", seed);
     cfg.cluster_name = NULL;
-    assert_int_equal(aero_cluster__new(two, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(two, &cfg, &c, &err), &err);
     assert_int_equal(count_nodes(c), 1);
     aero_cluster__free(c);
 
     /* fail_if_not_connected = false: connect succeeds empty, nodes appear later */
     fake_node_stop(&fc, 0);
     cfg.fail_if_not_connected = false;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     assert_int_equal(count_nodes(c), 0);
     assert_null(aero_cluster__node_for(c, "test", 1, true, AERO_REPLICA_SEQUENCE, 0));
     assert_true(fake_node_start(&fc, 0));
@@ -184,7 +185,7 @@ static void test_discovery_and_routing(void **state) {
     cfg_fast(&cfg);
     aero_cluster *c = NULL;
     aero_error err;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     /* the first tend already found every node and the whole map */
     assert_int_equal(count_nodes(c), 3);
     assert_true(routing_matches(c, &fc));
@@ -245,7 +246,7 @@ static void test_node_leaves_and_returns(void **state) {
     cfg.log_udata = &lc;
     aero_cluster *c = NULL;
     aero_error err;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     assert_true(wait_converged(c, &fc, 3, 1000));
     pthread_mutex_lock(&lc.mu);
     assert_int_equal(lc.added, 3);
@@ -316,7 +317,7 @@ static void test_silent_node_dropped_after_failures(void **state) {
     cfg.log_udata = &lc;
     aero_cluster *c = NULL;
     aero_error err;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     assert_true(wait_converged(c, &fc, 3, 1000));
     /* N2 still listed by its peers, but it stops answering */
     atomic_store(&fc.nodes[2].silent, true);
@@ -350,7 +351,7 @@ static void test_node_renamed_is_replaced(void **state) {
     cfg_fast(&cfg);
     aero_cluster *c = NULL;
     aero_error err;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     /* the address now answers as another node: the old one goes, the new one is seeded */
     pthread_mutex_lock(&fc.nodes[0].mu);
     strcpy(fc.nodes[0].node_answer, "M0");
@@ -379,7 +380,7 @@ static void test_node_moves_to_new_address(void **state) {
     cfg.max_node_failures = 1000; /* only the peers answer can tell */
     aero_cluster *c = NULL;
     aero_error err;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     assert_true(wait_converged(c, &fc, 3, 1000));
     uint16_t old_port = fc.nodes[2].port;
     assert_true(fake_node_move(&fc, 2));
@@ -416,13 +417,13 @@ static void test_pool(void **state) {
     cfg.max_conns_per_node = 2;
     aero_cluster *c = NULL;
     aero_error err;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     aero_node *n = aero_cluster__any_node(c);
     assert_non_null(n);
     uint64_t dl = aero_deadline_after_ms(1000);
     aero_conn *a = NULL, *b = NULL, *x = NULL;
-    assert_int_equal(aero_node__conn_get(n, dl, &a, &err), AERO_OK);
-    assert_int_equal(aero_node__conn_get(n, dl, &b, &err), AERO_OK);
+    assert_aero_ok(aero_node__conn_get(n, dl, &a, &err), &err);
+    assert_aero_ok(aero_node__conn_get(n, dl, &b, &err), &err);
     assert_ptr_not_equal(a, b);
     /* back-pressure at max_conns_per_node */
     assert_int_equal(aero_node__conn_get(n, dl, &x, &err), AERO_ERR_NO_MORE_CONNECTIONS);
@@ -435,7 +436,7 @@ static void test_pool(void **state) {
     assert_int_equal(in_use, 2);
     /* a returned connection is reused; a closed one frees its slot */
     aero_node__conn_put(n, a);
-    assert_int_equal(aero_node__conn_get(n, dl, &x, &err), AERO_OK);
+    assert_aero_ok(aero_node__conn_get(n, dl, &x, &err), &err);
     assert_ptr_equal(x, a);
     aero_node__conn_close(n, x);
     aero_node__pool_counts(n, &open, &in_use, &idle);
@@ -451,7 +452,7 @@ static void test_pool(void **state) {
     sleep_ms(AERO_POOL_STALE_CHECK_AFTER_MS + 20);
     const char *cmds[] = { "node" };
     char *out = NULL;
-    assert_int_equal(aero_node__info(n, cmds, 1, aero_deadline_after_ms(1000), &out, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_node__info(n, cmds, 1, aero_deadline_after_ms(1000), &out, NULL, &err), &err);
     assert_string_equal(out, "node\tN0\n");
     free(out);
 
@@ -496,7 +497,7 @@ static void test_connection_error_tends_early(void **state) {
     cfg.tend_interval_ms = 4000; /* early tends at most every second */
     aero_cluster *c = NULL;
     aero_error err;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     assert_int_equal(count_nodes(c), 3);
     sleep_ms(1100);
     fake_node_stop(&fc, 1);
@@ -522,7 +523,7 @@ static void test_wait_for_tend(void **state) {
     cfg.tend_interval_ms = 4000;
     aero_cluster *c = NULL;
     aero_error err;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     fake_node_stop(&fc, 2);
     uint64_t t0 = aero_now_ns();
     /* the pass runs early (one second after the first: a quarter interval) and the view is fresh on return */
@@ -550,7 +551,7 @@ static void test_pool_min_and_idle(void **state) {
     cfg.min_conns_per_node = 3;
     aero_cluster *c = NULL;
     aero_error err;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     aero_node *n = aero_cluster__any_node(c);
     uint32_t open = 0, in_use = 0, idle = 0;
     /* the tend pass opens min_conns_per_node connections */
@@ -567,11 +568,11 @@ static void test_pool_min_and_idle(void **state) {
     /* idle sockets past max_socket_idle_ms are closed by the tend pass */
     cfg.min_conns_per_node = 0;
     cfg.max_socket_idle_ms = 60;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     n = aero_cluster__any_node(c);
     aero_conn *a, *b;
-    assert_int_equal(aero_node__conn_get(n, aero_deadline_after_ms(500), &a, &err), AERO_OK);
-    assert_int_equal(aero_node__conn_get(n, aero_deadline_after_ms(500), &b, &err), AERO_OK);
+    assert_aero_ok(aero_node__conn_get(n, aero_deadline_after_ms(500), &a, &err), &err);
+    assert_aero_ok(aero_node__conn_get(n, aero_deadline_after_ms(500), &b, &err), &err);
     aero_node__conn_put(n, a);
     aero_node__conn_put(n, b);
     aero_node__pool_counts(n, &open, &in_use, &idle);
@@ -598,7 +599,7 @@ static void test_free_is_prompt(void **state) {
     cfg.tend_interval_ms = 60000;
     aero_cluster *c = NULL;
     aero_error err;
-    assert_int_equal(aero_cluster__new(seed, &cfg, &c, &err), AERO_OK);
+    assert_aero_ok(aero_cluster__new(seed, &cfg, &c, &err), &err);
     sleep_ms(20);
     uint64_t t0 = aero_now_ns();
     aero_cluster__free(c);

@@ -11,6 +11,7 @@
 #include <aero/aero.h>
 #include <stdio.h>
 #include <string.h>
+#include "aero_assert.h"
 
 static void hex(const uint8_t *d, size_t n, char *out) {
     for (size_t i = 0; i < n; i++)
@@ -21,7 +22,7 @@ static void hex(const uint8_t *d, size_t n, char *out) {
 static aero_policy resolve(const aero_behavior *b, aero_op_kind kind, aero_op_shape shape) {
     aero_policy p = AERO_POLICY_INIT;
     aero_error err;
-    assert_int_equal(aero_behavior_resolve(b, kind, shape, &p, &err), AERO_OK);
+    assert_aero_ok(aero_behavior_resolve(b, kind, shape, &p, &err), &err);
     assert_int_equal(p.version, AERO_POLICY_VERSION);
     return p;
 }
@@ -196,7 +197,7 @@ static void test_unknown_struct_versions_are_refused(void **state) {
     aero_behavior child = aero_behavior_derive(&parent, "child");
     aero_policy p;
     aero_policy_init(&p);
-    assert_int_equal(aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT, &p, &err), AERO_OK);
+    assert_aero_ok(aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT, &p, &err), &err);
     assert_int_equal(p.max_retries, 2);
     parent.version = 99; /* a parent anywhere in the chain is checked */
     assert_int_equal(aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT, &p, &err), AERO_ERR_PARAM);
@@ -230,7 +231,7 @@ static void test_record_calls_fill_the_error(void **state) {
     assert_int_equal(aero_record_copy(&r, &r, &err), AERO_ERR_PARAM);
     assert_int_equal(err.code, AERO_ERR_PARAM);
     r.generation = 3;
-    assert_int_equal(aero_record_copy(&copy, &r, &err), AERO_OK);
+    assert_aero_ok(aero_record_copy(&copy, &r, &err), &err);
     assert_int_equal(err.code, AERO_OK);
     assert_int_equal(copy.generation, 3);
     aero_record_dispose(&copy);
