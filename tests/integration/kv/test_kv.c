@@ -541,9 +541,9 @@ static void test_batch_keys_in_order(void **state) {
 
 static void test_int_and_blob_keys(void **state) {
     aero_error err;
-    aero_key ik = aero_dataset_id_int(&ENV->ds, (int64_t)getpid() * 1000 + 7);
-    const uint8_t kb[] = { 1, 2, 3, (uint8_t)getpid() };
-    aero_key bk = aero_dataset_id_blob(&ENV->ds, kb, sizeof kb);
+    aero_key ik = aero_dataset_id_int(&ENV->ds, it_unique_int(ENV, "int-key"));
+    const char *kb = it_name(ENV, "blob-key");
+    aero_key bk = aero_dataset_id_blob(&ENV->ds, (const uint8_t *)kb, strlen(kb));
     aero_key keys[] = { ik, bk };
     for (int i = 0; i < 2; i++) {
         aero_write *w = aero_session_upsert(S, &keys[i]);

@@ -13,8 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "harness.h"
 
@@ -34,7 +32,7 @@ static aero_key rec_key(int i) {
 static int setup(void **state) {
     if (it_setup(state) != 0)
         return -1;
-    snprintf(g_set, sizeof g_set, "q%ld%d", (long)time(NULL) % 100000, (int)getpid());
+    snprintf(g_set, sizeof g_set, "%s", it_name(ENV, "q"));
     g_ds = aero_dataset_of(ENV->ds.ns, g_set);
     aero_error err;
     for (int i = 0; i < N_RECORDS; i++) {

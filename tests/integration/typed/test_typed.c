@@ -12,7 +12,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "harness.h"
 #include "typed.aero.h"
@@ -340,7 +339,7 @@ static void test_write_validation(void **state) {
 
 static void test_int_and_blob_keys(void **state) {
     aero_error err;
-    int64_t ik = (int64_t)(strlen(ENV->prefix) * 1000003u) ^ 0x5eed;
+    int64_t ik = it_unique_int(ENV, "counter");
     counter c = COUNTER_INIT;
     c.hits = 41;
     assert_aero_ok(counter_upsert(S, ik, &c, &err), &err);
@@ -368,6 +367,8 @@ static void test_int_and_blob_keys(void **state) {
 static void test_named_queries(void **state) {
     aero_error err;
     char keys[5][96];
+    /* Ranks unique to this run, so a shared cluster does not interfere: base .. base + 4. */
+    const int64_t base = it_unique_int(ENV, "ranks") & ~(int64_t)7;
     for (int i = 0; i < 5; i++) {
         snprintf(keys[i], sizeof keys[i], "%s", it_name(ENV, "q"));
         size_t l = strlen(keys[i]);
@@ -375,13 +376,11 @@ static void test_named_queries(void **state) {
         item in = ITEM_INIT;
         in.name = keys[i];
         in.has_query_rank = true;
-        /* Ranks unique to this run so a shared cluster does not interfere. */
-        in.query_rank = 1000000 + (int64_t)(getpid() % 1000) * 10 + i;
+        in.query_rank = base + i;
         in.has_flag = true;
         in.flag = i % 2 == 0;
         assert_aero_ok(item_upsert(S, keys[i], &in, &err), &err);
     }
-    int64_t base = 1000000 + (int64_t)(getpid() % 1000) * 10;
 
     aero_stream *st = item_ranked(S, base + 1, base + 4, &err);
     assert_non_null(st);
