@@ -140,12 +140,6 @@ static int parse_args(int argc, char **argv, bench_config *cfg) {
         fprintf(stderr, "aero-bench: --workload is required\n");
         return -1;
     }
-#ifndef BENCH_HAVE_TYPED
-    if (cfg->workload == BENCH_TYPED) {
-        fprintf(stderr, "aero-bench: built without the generated typed API (aerogen)\n");
-        return -1;
-    }
-#endif
     return 0;
 }
 

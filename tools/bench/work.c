@@ -14,9 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#ifdef BENCH_HAVE_TYPED
-#include "bench_user.h"
-#endif
+#include "bench_user.aero.h"
 
 uint64_t bench_now_ns(void) {
     struct timespec ts;
@@ -228,7 +226,6 @@ static aero_status op_get_generic(bench_worker *w, uint32_t i, aero_error *err) 
     return AERO_OK;
 }
 
-#ifdef BENCH_HAVE_TYPED
 static aero_status op_typed(bench_worker *w, uint32_t i, aero_error *err) {
     bench_user u;
     aero_status st = aero_schema_get(w->session, &bench_user_schema, &w->data->keys[i], NULL, 0, &u, &w->rec, err);
@@ -239,7 +236,6 @@ static aero_status op_typed(bench_worker *w, uint32_t i, aero_error *err) {
     }
     return AERO_OK;
 }
-#endif
 
 /* One query over the set with the compiled filter; rows counted into w->rows. */
 static aero_status op_query(bench_worker *w, const aero_expr *filter, aero_error *err) {
@@ -282,9 +278,7 @@ void *bench_worker_main(void *arg) {
         case BENCH_PUT: st = op_put(w, i, &err); break;
         case BENCH_RU: st = (next_key(w, 100) < cfg->read_pct) ? op_get(w, i, &err) : op_put(w, i, &err); break;
         case BENCH_GET_GENERIC: st = op_get_generic(w, i, &err); break;
-#ifdef BENCH_HAVE_TYPED
         case BENCH_TYPED: st = op_typed(w, i, &err); break;
-#endif
         case BENCH_QUERY: st = op_query(w, filter, &err); break;
         default: st = bench_fail(&err, AERO_ERR_PARAM, "workload not built in"); break;
         }
