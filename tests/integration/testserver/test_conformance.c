@@ -1,5 +1,5 @@
 /*
- * test_conformance.c - replay every request of kv-basics.jsonl (real
+ * test_conformance.c - replay every request of tests/data/wire/kv-basics.jsonl (real
  * Aerospike 8.1 CE answers) against aero-testserver, in order, one
  * connection each, and compare the answers as the transcripts README says:
  * void time only as zero / non-zero, info values naming the node / build /
