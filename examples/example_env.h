@@ -1,6 +1,7 @@
 /*
  * example_env.h - how the examples find a cluster: AERO_HOSTS=host:port
- * names a real one; otherwise an aero-testserver is started in-process on a
+ * names a real one (AERO_TEST_HOSTS, the test suite's older name, is
+ * accepted too); otherwise an aero-testserver is started in-process on a
  * free loopback port, so every example runs anywhere with nothing installed.
  */
 #ifndef AERO_EXAMPLE_ENV_H
@@ -24,6 +25,8 @@
 static inline aero_client *example_connect(aero_testserver **server) {
     aero_error err;
     const char *hosts = getenv("AERO_HOSTS");
+    if (!hosts || !*hosts)
+        hosts = getenv("AERO_TEST_HOSTS");
     *server = NULL;
     if (!hosts || !*hosts) {
         *server = aero_testserver_start(NULL, &err);
