@@ -1,10 +1,4 @@
 /* harness.c - see harness.h. */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <cmocka.h>
-
 #include "harness.h"
 
 #include <stdio.h>

@@ -48,7 +48,8 @@ int it_teardown(void **state);
 
 /**
  * "<prefix>-<name>", unique to this run. The string lives in a ring of 64
- * static buffers (valid for the next 63 calls); at most 40 bytes of name are kept.
+ * static buffers (valid for the next 63 calls; not for concurrent threads);
+ * at most 40 bytes of name are kept.
  */
 const char *it_name(const it_env *env, const char *name);
 
