@@ -24,8 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
-
 #define POLL_MS 100
 
 /* ---------------- cluster view ---------------- */
@@ -366,31 +364,30 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
     }
     unsigned nodes = cfg->nodes ? cfg->nodes : 1;
     if (nodes > TS_MAX_NODES || (cfg->port && (unsigned)cfg->port + nodes - 1 > 65535)) {
-        aero_err__set(err, AERO_ERR_PARAM, "testserver: nodes must be 1..%d", TS_MAX_NODES);
+        ts_err(err, AERO_ERR_PARAM, "testserver: nodes must be 1..%d", TS_MAX_NODES);
         return NULL;
     }
     if (cfg->cluster_name && strlen(cfg->cluster_name) >= 64) {
-        aero_err__set(err, AERO_ERR_PARAM, "testserver: cluster name too long");
+        ts_err(err, AERO_ERR_PARAM, "testserver: cluster name too long");
         return NULL;
     }
     if (cfg->build && (!*cfg->build || strlen(cfg->build) >= 32)) {
-        aero_err__set(err, AERO_ERR_PARAM, "testserver: build must be 1..31 bytes");
+        ts_err(err, AERO_ERR_PARAM, "testserver: build must be 1..31 bytes");
         return NULL;
     }
     if (cfg->default_read_touch_ttl_pct > 100) {
-        aero_err__set(err, AERO_ERR_PARAM, "testserver: default-read-touch-ttl-pct must be 0..100");
+        ts_err(err, AERO_ERR_PARAM, "testserver: default-read-touch-ttl-pct must be 0..100");
         return NULL;
     }
     aero_testserver *ts = calloc(1, sizeof *ts);
     if (!ts) {
-        aero_err__set(err, AERO_ERR_NO_MEMORY, "testserver: out of memory");
+        ts_err(err, AERO_ERR_NO_MEMORY, "testserver: out of memory");
         return NULL;
     }
     if (ts_store_init(&ts->store, cfg->namespaces, cfg->default_ttl) != 0) {
         ts_store_dispose(&ts->store);
         free(ts);
-        aero_err__set(err, AERO_ERR_PARAM, "testserver: bad namespace list \"%s\"",
-                      cfg->namespaces ? cfg->namespaces : "");
+        ts_err(err, AERO_ERR_PARAM, "testserver: bad namespace list \"%s\"", cfg->namespaces ? cfg->namespaces : "");
         return NULL;
     }
     ts->store.default_read_touch_pct = cfg->default_read_touch_ttl_pct;
@@ -413,8 +410,8 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
     for (unsigned i = 0; i < nodes; i++) {
         ts_node *n = &ts->nodes[i];
         if (bind_node(n, cfg->port ? (uint16_t)(cfg->port + i) : 0) != 0) {
-            aero_err__set(err, AERO_ERR_CONNECTION, "testserver: cannot bind 127.0.0.1:%u: %s",
-                          cfg->port ? cfg->port + i : 0, strerror(errno));
+            ts_err(err, AERO_ERR_CONNECTION, "testserver: cannot bind 127.0.0.1:%u: %s", cfg->port ? cfg->port + i : 0,
+                   strerror(errno));
             aero_testserver_stop(ts);
             return NULL;
         }
@@ -425,7 +422,7 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
     rebuild_seeds(ts);
     for (unsigned i = 0; i < nodes; i++) {
         if (run_node(&ts->nodes[i]) != 0) {
-            aero_err__set(err, AERO_ERR_NO_MEMORY, "testserver: cannot start a thread");
+            ts_err(err, AERO_ERR_NO_MEMORY, "testserver: cannot start a thread");
             aero_testserver_stop(ts);
             return NULL;
         }
@@ -449,13 +446,13 @@ const char *aero_testserver_node_name(const aero_testserver *ts, unsigned node) 
 
 aero_status aero_testserver_node_stop(aero_testserver *ts, unsigned node, aero_error *err) {
     if (!ts || node >= ts->n_nodes)
-        return aero_err__set(err, AERO_ERR_PARAM, "testserver: no node %u", node);
+        return ts_err(err, AERO_ERR_PARAM, "testserver: no node %u", node);
     pthread_mutex_lock(&ts->mu);
     ts_node *n = &ts->nodes[node];
     unsigned l[TS_MAX_NODES];
     if (!n->live || live_list(ts, l) < 2) {
         pthread_mutex_unlock(&ts->mu);
-        return aero_err__set(err, AERO_ERR_PARAM, "testserver: node %u is not running or is the last one", node);
+        return ts_err(err, AERO_ERR_PARAM, "testserver: node %u is not running or is the last one", node);
     }
     n->live = false;
     ts->partition_gen++;
@@ -470,18 +467,18 @@ aero_status aero_testserver_node_stop(aero_testserver *ts, unsigned node, aero_e
 
 aero_status aero_testserver_node_start(aero_testserver *ts, unsigned node, aero_error *err) {
     if (!ts || node >= ts->n_nodes)
-        return aero_err__set(err, AERO_ERR_PARAM, "testserver: no node %u", node);
+        return ts_err(err, AERO_ERR_PARAM, "testserver: no node %u", node);
     ts_node *n = &ts->nodes[node];
     pthread_mutex_lock(&ts->mu);
     bool live = n->live;
     pthread_mutex_unlock(&ts->mu);
     if (live)
-        return aero_err__set(err, AERO_ERR_PARAM, "testserver: node %u is running", node);
+        return ts_err(err, AERO_ERR_PARAM, "testserver: node %u is running", node);
     reap(n, true); /* a node stopped from its own connection leaves that thread behind */
     if (bind_node(n, n->port) != 0)
-        return aero_err__set(err, AERO_ERR_CONNECTION, "testserver: cannot bind 127.0.0.1:%u again", n->port);
+        return ts_err(err, AERO_ERR_CONNECTION, "testserver: cannot bind 127.0.0.1:%u again", n->port);
     if (run_node(n) != 0)
-        return aero_err__set(err, AERO_ERR_NO_MEMORY, "testserver: cannot start a thread");
+        return ts_err(err, AERO_ERR_NO_MEMORY, "testserver: cannot start a thread");
     pthread_mutex_lock(&ts->mu);
     n->live = true;
     ts->partition_gen++;
@@ -496,11 +493,11 @@ aero_status aero_testserver_node_start(aero_testserver *ts, unsigned node, aero_
 aero_status aero_testserver_inject(aero_testserver *ts, unsigned node, aero_testserver_fault fault, uint32_t arg,
                                    uint32_t count, aero_error *err) {
     if (!ts || node >= ts->n_nodes)
-        return aero_err__set(err, AERO_ERR_PARAM, "testserver: no node %u", node);
+        return ts_err(err, AERO_ERR_PARAM, "testserver: no node %u", node);
     if ((int)fault < AERO_TS_FAULT_NONE || fault > AERO_TS_FAULT_RESULT_CODE)
-        return aero_err__set(err, AERO_ERR_PARAM, "testserver: unknown fault %d", (int)fault);
+        return ts_err(err, AERO_ERR_PARAM, "testserver: unknown fault %d", (int)fault);
     if (fault == AERO_TS_FAULT_RESULT_CODE && arg > 255)
-        return aero_err__set(err, AERO_ERR_PARAM, "testserver: result code %u out of range", arg);
+        return ts_err(err, AERO_ERR_PARAM, "testserver: result code %u out of range", arg);
     pthread_mutex_lock(&ts->mu);
     ts->nodes[node].fault = fault;
     ts->nodes[node].fault_arg = arg;
@@ -559,11 +556,11 @@ aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *
         uint32_t arg = param(cmd, "arg", v, sizeof v) ? (uint32_t)strtoul(v, NULL, 10) : 0;
         uint32_t count = param(cmd, "count", v, sizeof v) ? (uint32_t)strtoul(v, NULL, 10) : 0;
         if (f < 0)
-            st = aero_err__set(&e, AERO_ERR_PARAM, "unknown fault type");
+            st = ts_err(&e, AERO_ERR_PARAM, "unknown fault type");
         else
             st = aero_testserver_inject(ts, node, (aero_testserver_fault)f, arg, count, &e);
     } else {
-        st = aero_err__set(&e, AERO_ERR_PARAM, "unknown control command");
+        st = ts_err(&e, AERO_ERR_PARAM, "unknown control command");
     }
     if (out && cap) {
         if (st == AERO_OK)

@@ -103,6 +103,13 @@ uint64_t ts_record_size(const ts_record *r);
 uint64_t ts_now_ns(void);
 uint32_t ts_now2010(void);
 
+/* ---------------- errors (error.c) ---------------- */
+
+/** Fill `err` (may be NULL) with `code` and a printf-style message; returns `code`. */
+aero_status ts_err(aero_error *err, aero_status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/** Reset `err` (may be NULL) to AERO_OK; returns AERO_OK. */
+aero_status ts_ok(aero_error *err);
+
 /* ---------------- server ---------------- */
 
 typedef struct ts_conn {

@@ -37,6 +37,16 @@
 
 #include <aero/error.h>
 
+/*
+ * Every public function of the test server library carries this mark; the
+ * library is built with hidden visibility, so nothing else is exported.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define AERO_TESTSERVER_API __attribute__((visibility("default")))
+#else
+#define AERO_TESTSERVER_API
+#endif
+
 AERO_BEGIN_DECLS
 
 /** A running test cluster (opaque). Owned by the caller; free with aero_testserver_stop(). */
@@ -61,29 +71,29 @@ typedef struct aero_testserver_config {
 } aero_testserver_config;
 
 /** Fill `cfg` with the defaults listed above. */
-AERO_API void aero_testserver_config_init(aero_testserver_config *cfg);
+AERO_TESTSERVER_API void aero_testserver_config_init(aero_testserver_config *cfg);
 
 /**
  * Start the server (cfg NULL = defaults). Returns a new handle, or NULL with
  * `err` filled (AERO_ERR_PARAM for a bad config, AERO_ERR_CONNECTION when a
  * port cannot be bound, AERO_ERR_NO_MEMORY).
  */
-AERO_API aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_error *err);
+AERO_TESTSERVER_API aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_error *err);
 
 /**
  * Seed list of the live nodes, "127.0.0.1:p1,127.0.0.1:p2". The string is
  * owned by `ts` and stays valid until the next node stop/start or stop.
  */
-AERO_API const char *aero_testserver_seeds(const aero_testserver *ts);
+AERO_TESTSERVER_API const char *aero_testserver_seeds(const aero_testserver *ts);
 
 /** Port of node `node` (0-based), or 0 if there is no such node. */
-AERO_API uint16_t aero_testserver_port(const aero_testserver *ts, unsigned node);
+AERO_TESTSERVER_API uint16_t aero_testserver_port(const aero_testserver *ts, unsigned node);
 
 /** Number of nodes configured (live or stopped). */
-AERO_API unsigned aero_testserver_node_count(const aero_testserver *ts);
+AERO_TESTSERVER_API unsigned aero_testserver_node_count(const aero_testserver *ts);
 
 /** Node name (the `node` info answer, e.g. "BB9A1B20000AE01") of `node`; owned by `ts`. NULL if none. */
-AERO_API const char *aero_testserver_node_name(const aero_testserver *ts, unsigned node);
+AERO_TESTSERVER_API const char *aero_testserver_node_name(const aero_testserver *ts, unsigned node);
 
 /**
  * Stop node `node`: its port closes, its connections are cut, and its
@@ -91,13 +101,13 @@ AERO_API const char *aero_testserver_node_name(const aero_testserver *ts, unsign
  * peers-generation advance everywhere). The data stays (it is shared).
  * AERO_ERR_PARAM for an unknown node or when it is the last live node.
  */
-AERO_API aero_status aero_testserver_node_stop(aero_testserver *ts, unsigned node, aero_error *err);
+AERO_TESTSERVER_API aero_status aero_testserver_node_stop(aero_testserver *ts, unsigned node, aero_error *err);
 
 /**
  * Start a stopped node again on the same port and rebalance.
  * AERO_ERR_CONNECTION if the port cannot be bound again.
  */
-AERO_API aero_status aero_testserver_node_start(aero_testserver *ts, unsigned node, aero_error *err);
+AERO_TESTSERVER_API aero_status aero_testserver_node_start(aero_testserver *ts, unsigned node, aero_error *err);
 
 /** Faults a node can be told to inject into its answers to AS_MSG (type 3) requests. */
 typedef enum aero_testserver_fault {
@@ -118,8 +128,8 @@ typedef enum aero_testserver_fault {
  * never affected, so cluster tending keeps working. AERO_ERR_PARAM for an
  * unknown node or fault.
  */
-AERO_API aero_status aero_testserver_inject(aero_testserver *ts, unsigned node, aero_testserver_fault fault,
-                                            uint32_t arg, uint32_t count, aero_error *err);
+AERO_TESTSERVER_API aero_status aero_testserver_inject(aero_testserver *ts, unsigned node, aero_testserver_fault fault,
+                                                       uint32_t arg, uint32_t count, aero_error *err);
 
 /**
  * Run a control command given as text, the same one the info command
@@ -129,10 +139,10 @@ AERO_API aero_status aero_testserver_inject(aero_testserver *ts, unsigned node, 
  *   "truncate" (delete every record of every namespace)
  * Writes "ok" or "ERROR:<code>:<message>" into out (NUL-terminated).
  */
-AERO_API aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *out, size_t cap);
+AERO_TESTSERVER_API aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *out, size_t cap);
 
 /** Stop every node, join every thread, free everything. NULL is a no-op. */
-AERO_API void aero_testserver_stop(aero_testserver *ts);
+AERO_TESTSERVER_API void aero_testserver_stop(aero_testserver *ts);
 
 AERO_END_DECLS
 
