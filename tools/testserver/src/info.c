@@ -191,7 +191,7 @@ static void truncate_cmd(aero_testserver *ts, const char *params, aero_buf *o) {
     }
     bool has_set = param(params, "set", set, sizeof set);
     char lut[32];
-    uint64_t before = param(params, "lut", lut, sizeof lut) ? strtoull(lut, NULL, 10) : 0;
+    uint64_t before = param(params, "lut", lut, sizeof lut) ? ts_clock_from_client_ns(strtoull(lut, NULL, 10)) : 0;
     pthread_mutex_lock(&ts->store.mu);
     ts_store_truncate_before(&ts->store, ns, has_set ? set : NULL, has_set ? strlen(set) : 0, before);
     pthread_mutex_unlock(&ts->store.mu);

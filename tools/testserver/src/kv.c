@@ -627,10 +627,11 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         w->void_time = now + ttl;
     w->last_update_ns = ts_now_ns();
     uint32_t gen = w->generation, vt = w->void_time;
-    if (!ts_store_put(s, ns, w)) {
+    int prc = ts_store_put(s, ns, w);
+    if (prc != 0) {
         ts_record_free(w);
         out->len = h;
-        rc = answer(out, AERO_ERR_SERVER, rgen, rvt, txn_ttl);
+        rc = answer(out, prc, rgen, rvt, txn_ttl);
         goto done;
     }
     ts_resp_end(out, h, 0, 0, 0, gen, vt, txn_ttl, 0, n_ops);

@@ -36,6 +36,9 @@
 #define AERO_TESTSERVER_H
 
 #include <aero/error.h>
+#include <aero/key.h>
+#include <aero/record.h>
+#include <aero/write.h>
 
 /*
  * Every public function of the test server library carries this mark; the
@@ -52,8 +55,39 @@ AERO_BEGIN_DECLS
 /** A running test cluster (opaque). Owned by the caller; free with aero_testserver_stop(). */
 typedef struct aero_testserver aero_testserver;
 
-/** Start-up settings. Initialise with aero_testserver_config_init(). */
+/** Version of aero_testserver_config this header describes (libgit2's rule: the struct's first member). */
+#define AERO_TESTSERVER_CONFIG_VERSION 1
+
+/**
+ * Limits, as a real server enforces them (0 = the default shown). Exceeding
+ * one gives the server's own answer:
+ *   max_namespaces   default 8, at most 32: more namespaces in the config
+ *                    fail aero_testserver_start() with AERO_ERR_PARAM (a real
+ *                    server refuses to start; Community Edition allows 2)
+ *   max_sindexes     secondary indexes per namespace, default 256
+ *                    (Aerospike's limit): sindex-create answers ERROR:206
+ *   max_record_size  bytes, default 1048576 (namespace max-record-size): a
+ *                    write that would make a record larger answers 13
+ *                    (RECORD_TOO_BIG) and leaves the record as it was; the
+ *                    size is the one the record_size() expression reports
+ *   max_connections  client connections per node, default 15000 (proto-fd-max):
+ *                    a connection beyond it is accepted and closed at once
+ */
+typedef struct aero_testserver_limits {
+    unsigned max_namespaces;
+    unsigned max_sindexes;
+    uint32_t max_record_size;
+    unsigned max_connections;
+} aero_testserver_limits;
+
+/**
+ * Start-up settings. Initialise with aero_testserver_config_init() or
+ * AERO_TESTSERVER_CONFIG_INIT, then set what you need; a zero member means
+ * its default. aero_testserver_start() refuses a config whose `version` it
+ * does not know.
+ */
 typedef struct aero_testserver_config {
+    unsigned version;            /**< AERO_TESTSERVER_CONFIG_VERSION */
     uint16_t port;               /**< port of node 0; 0 = pick free ports. Node i uses port+i when port != 0. */
     unsigned nodes;              /**< number of nodes, default 1 (1..64) */
     unsigned replication_factor; /**< default 1; capped at the number of live nodes */
@@ -68,15 +102,24 @@ typedef struct aero_testserver_config {
      * the test server implements. Only those answers change (copied, < 32 bytes).
      */
     const char *build;
+    bool virtual_clock; /**< start with the clock stopped: it moves only by aero_testserver_clock_advance() */
+    aero_testserver_limits limits;
 } aero_testserver_config;
 
-/** Fill `cfg` with the defaults listed above. */
+/** Static initialiser with the defaults, e.g. `aero_testserver_config cfg = AERO_TESTSERVER_CONFIG_INIT;`. */
+#define AERO_TESTSERVER_CONFIG_INIT                                                            \
+    {                                                                                          \
+        AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0 } \
+    }
+
+/** Fill `cfg` with the defaults listed above (the same as AERO_TESTSERVER_CONFIG_INIT). */
 AERO_TESTSERVER_API void aero_testserver_config_init(aero_testserver_config *cfg);
 
 /**
  * Start the server (cfg NULL = defaults). Returns a new handle, or NULL with
- * `err` filled (AERO_ERR_PARAM for a bad config, AERO_ERR_CONNECTION when a
- * port cannot be bound, AERO_ERR_NO_MEMORY).
+ * `err` filled: AERO_ERR_PARAM for a bad config (including a `version` other
+ * than AERO_TESTSERVER_CONFIG_VERSION, e.g. a config never initialised),
+ * AERO_ERR_CONNECTION when a port cannot be bound, AERO_ERR_NO_MEMORY.
  */
 AERO_TESTSERVER_API aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_error *err);
 
@@ -137,9 +180,95 @@ AERO_TESTSERVER_API aero_status aero_testserver_inject(aero_testserver *ts, unsi
  *   "stop;node=N"  "start;node=N"
  *   "fault;node=N;type=stall|drop|close-mid|garbage|delay|result|none[;arg=A][;count=C]"
  *   "truncate" (delete every record of every namespace)
+ *   "advance;seconds=S" (aero_testserver_clock_advance())
  * Writes "ok" or "ERROR:<code>:<message>" into out (NUL-terminated).
  */
 AERO_TESTSERVER_API aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *out, size_t cap);
+
+/* ---------------- the clock ---------------- */
+
+/**
+ * Move the server's clock forward by `seconds`, whether it runs on real
+ * time or is virtual (config virtual_clock: stopped, moving only by this
+ * call). Everything time-based in the server follows: TTLs left and void
+ * times, expiry, since-update and last-update times, truncate cut-offs.
+ * Records whose void time has passed are removed at once, as the server's
+ * nsup would, so counts and scans no longer see them.
+ *
+ * Clients keep their own clock, so answers carry void times moved onto it:
+ * the TTL a client computes is the TTL left on the server's clock. (The
+ * void_time() and last_update() expressions answer on the server's clock.)
+ *
+ *     cfg.virtual_clock = true;                // write with a 10 s TTL, then:
+ *     aero_testserver_clock_advance(ts, 11);   // the record is gone, no sleep
+ */
+AERO_TESTSERVER_API void aero_testserver_clock_advance(aero_testserver *ts, uint32_t seconds);
+
+/** The server's current time in ns since the Unix epoch (0 for NULL). */
+AERO_TESTSERVER_API uint64_t aero_testserver_clock_now(const aero_testserver *ts);
+
+/* ---------------- the store, in process ---------------- */
+
+/*
+ * Seed and inspect the data without the wire. A record is named by a client
+ * key (aero/key.h: namespace, set and digest; aero_dataset_id_str() and
+ * friends compute the digest). These calls take the store lock, so they are
+ * safe while clients talk to the server, and they see the server's clock.
+ * Errors: AERO_ERR_PARAM for a NULL or invalid argument,
+ * AERO_ERR_NAMESPACE_NOT_FOUND (20) for a namespace the server does not
+ * have, AERO_ERR_KEY_NOT_FOUND (2) for a record that does not exist (or has
+ * expired), AERO_ERR_NO_MEMORY.
+ */
+
+/**
+ * Store a record with exactly these bins (replacing any record with this
+ * key, as a REPLACE write does: generation + 1, or 1 for a new record).
+ * Values are copied; a nil value is skipped; WILDCARD and INFINITY are
+ * refused (AERO_ERR_PARAM). `ttl` in seconds: 0 = the namespace default,
+ * AERO_TTL_NEVER (0xFFFFFFFF) = never expire. The user key is stored with
+ * the record (as with send-key), so scans return it. No bins at all (or
+ * only nil values) removes the record, as a write leaving no bins does.
+ * Limits apply:
+ * AERO_ERR_RECORD_TOO_BIG (13) over max_record_size, AERO_ERR_BIN_NAME (21)
+ * for an empty name or one over 15 bytes.
+ */
+AERO_TESTSERVER_API aero_status aero_testserver_put(aero_testserver *ts, const aero_key *key,
+                                                    const aero_bin_value *bins, size_t n_bins, uint32_t ttl,
+                                                    aero_error *err);
+
+/** A record read with aero_testserver_get(). Caller storage; release with aero_testserver_record_dispose(). */
+typedef struct aero_testserver_record {
+    uint32_t generation;
+    uint32_t ttl;         /**< seconds left on the server's clock, AERO_TTL_NEVER for never */
+    uint64_t last_update; /**< ns since the Unix epoch, on the server's clock */
+    uint32_t n_bins;
+    aero_bin *bins; /**< in stored order; names and values point into storage the record owns */
+    void *mem_;     /**< private */
+} aero_testserver_record;
+
+/** Prepare caller storage (all zero). */
+AERO_TESTSERVER_API void aero_testserver_record_init(aero_testserver_record *rec);
+/** Free what `rec` owns; it may be used again. NULL is a no-op. */
+AERO_TESTSERVER_API void aero_testserver_record_dispose(aero_testserver_record *rec);
+
+/**
+ * Read a record into `rec` (its previous contents are disposed of first).
+ * Lists and maps come back as aero_value trees (map order kept), strings
+ * NUL-terminated. AERO_ERR_KEY_NOT_FOUND if there is none.
+ */
+AERO_TESTSERVER_API aero_status aero_testserver_get(aero_testserver *ts, const aero_key *key,
+                                                    aero_testserver_record *rec, aero_error *err);
+
+/** Number of live records of namespace `ns` in `set` (NULL or "" = every record of the namespace) into *count. */
+AERO_TESTSERVER_API aero_status aero_testserver_count(aero_testserver *ts, const char *ns, const char *set,
+                                                      uint64_t *count, aero_error *err);
+
+/** Remove one record. AERO_ERR_KEY_NOT_FOUND if there is none. */
+AERO_TESTSERVER_API aero_status aero_testserver_remove(aero_testserver *ts, const aero_key *key, aero_error *err);
+
+/** Remove every record of `set` in `ns` (set NULL or "" = the whole namespace; ns NULL = every namespace). */
+AERO_TESTSERVER_API aero_status aero_testserver_clear(aero_testserver *ts, const char *ns, const char *set,
+                                                      aero_error *err);
 
 /** Stop every node, join every thread, free everything. NULL is a no-op. */
 AERO_TESTSERVER_API void aero_testserver_stop(aero_testserver *ts);
