@@ -9,23 +9,7 @@
 #include <string.h>
 
 static bool param(const char *cmd, const char *key, char *val, size_t cap) {
-    size_t kl = strlen(key);
-    const char *p = cmd;
-    while (p && *p) {
-        if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            const char *v = p + kl + 1;
-            size_t n = strcspn(v, ";");
-            if (n >= cap)
-                n = cap - 1;
-            memcpy(val, v, n);
-            val[n] = 0;
-            return true;
-        }
-        p = strchr(p, ';');
-        if (p)
-            p++;
-    }
-    return false;
+    return ts_info_param(cmd, key, val, cap) != 0;
 }
 
 static aero_status fault_cmd(aero_testserver *ts, const char *cmd, unsigned node, aero_error *e) {

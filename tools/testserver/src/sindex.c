@@ -13,24 +13,9 @@
 
 #include "mp.h"
 
+/* key=... found and fits in val */
 static bool param(const char *params, const char *key, char *val, size_t cap) {
-    size_t kl = strlen(key);
-    const char *p = params;
-    while (p && *p) {
-        if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            const char *v = p + kl + 1;
-            size_t n = strcspn(v, ";");
-            if (n >= cap)
-                return false;
-            memcpy(val, v, n);
-            val[n] = 0;
-            return true;
-        }
-        p = strchr(p, ';');
-        if (p)
-            p++;
-    }
-    return false;
+    return ts_info_param(params, key, val, cap) == 1;
 }
 
 static const char *type_name(uint8_t t) {

@@ -247,6 +247,12 @@ int ts_cluster_owner(const aero_testserver *ts, unsigned pid, unsigned k);
 
 /* ---------------- protocol handlers ---------------- */
 
+/**
+ * Value of key=... in a ";"-separated parameter list, copied NUL-terminated
+ * into val: 1 found, -1 found but cut short to cap - 1 bytes, 0 absent.
+ */
+int ts_info_param(const char *params, const char *key, char *val, size_t cap);
+
 /** Answer an info request body into out (a complete type-1 frame). */
 void ts_info_answer(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out);
 
