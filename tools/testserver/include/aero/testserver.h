@@ -31,6 +31,11 @@
  * Control over the wire (e.g. from another process running the
  * aero-testserver binary): every node accepts the info command
  * `testserver-control:<cmd>` with the commands of aero_testserver_control().
+ *
+ * Linking: pkg-config aero-testserver (static or shared library; it needs
+ * only libaero's public API and exports only the functions below). Tests
+ * expire records with the virtual clock instead of sleeping, and seed or
+ * inspect data with the in-process store API (aero_testserver_put() ...).
  */
 #ifndef AERO_TESTSERVER_H
 #define AERO_TESTSERVER_H
