@@ -4,6 +4,7 @@
  *   aero-testserver [--port N] [--nodes N] [--namespace NAME]... [--rf N]
  *                   [--default-ttl S] [--default-read-touch-ttl-pct P] [--cluster-name NAME] [--virtual-clock]
  *                   [--max-record-size BYTES] [--max-sindexes N] [--max-connections N]
+ *                   [--max-batch-requests N]
  *
  * Binds 127.0.0.1 only. With --port 0 (the default) free ports are picked.
  * Prints one line per node, "aero-testserver listening on 127.0.0.1:PORT",
@@ -25,7 +26,8 @@ static void usage(FILE *f) {
     fprintf(f, "usage: aero-testserver [--port N] [--nodes N] [--namespace NAME]... [--rf N]\n"
                "                       [--default-ttl SECONDS] [--default-read-touch-ttl-pct P]\n"
                "                       [--cluster-name NAME] [--virtual-clock]\n"
-               "                       [--max-record-size BYTES] [--max-sindexes N] [--max-connections N]\n");
+               "                       [--max-record-size BYTES] [--max-sindexes N] [--max-connections N]\n"
+               "                       [--max-batch-requests N]\n");
 }
 
 static bool num(const char *s, unsigned long max, unsigned long *out) {
@@ -74,6 +76,8 @@ int main(int argc, char **argv) {
             cfg.limits.max_sindexes = (unsigned)n;
         else if (!strcmp(a, "--max-connections") && num(v, UINT_MAX, &n))
             cfg.limits.max_connections = (unsigned)n;
+        else if (!strcmp(a, "--max-batch-requests") && num(v, UINT32_MAX, &n))
+            cfg.limits.max_batch_requests = (uint32_t)n;
         else if (!strcmp(a, "--cluster-name"))
             cfg.cluster_name = v;
         else if (!strcmp(a, "--namespace") && strlen(namespaces) + strlen(v) + 2 < sizeof namespaces) {

@@ -387,6 +387,38 @@ static void test_limit_connections(void **state) {
     aero_testserver_stop(ts);
 }
 
+/* rows of a batch read of n keys, or the result code of the rows that failed */
+static int batch_rows(env *e, const aero_key *keys, size_t n) {
+    aero_error err;
+    aero_stream *s = aero_query_execute(aero_session_query_keys(e->session, keys, n), &err);
+    if (!s)
+        return err.code;
+    int rows = 0, failed = 0;
+    for (const aero_record *r; (r = aero_stream_next(s, &err));)
+        if (r->result == AERO_OK)
+            rows++;
+        else
+            failed = r->result; /* the client reports a refused batch on every row */
+    aero_stream_close(s);
+    return failed ? failed : rows;
+}
+
+static void test_limit_batch(void **state) {
+    (void)state;
+    aero_testserver_config cfg = AERO_TESTSERVER_CONFIG_INIT;
+    cfg.limits.max_batch_requests = 2;
+    env e = start(&cfg);
+    aero_dataset ds = aero_dataset_of("test", "batch");
+    aero_key keys[3] = { aero_dataset_id_str(&ds, "a"), aero_dataset_id_str(&ds, "b"), aero_dataset_id_str(&ds, "c") };
+    aero_bin_value bin[] = { { "x", aero_int(1) } };
+    aero_error err;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(aero_testserver_put(e.ts, &keys[i], bin, 1, 0, &err), AERO_OK);
+    assert_int_equal(batch_rows(&e, keys, 2), 2);
+    assert_int_equal(batch_rows(&e, keys, 3), AERO_ERR_BATCH_MAX_REQUESTS);
+    finish(&e);
+}
+
 static void test_limit_namespaces(void **state) {
     (void)state;
     aero_testserver_config cfg = AERO_TESTSERVER_CONFIG_INIT;
@@ -415,6 +447,7 @@ int main(void) {
         cmocka_unit_test(test_limit_record_size),
         cmocka_unit_test(test_limit_sindexes),
         cmocka_unit_test(test_limit_connections),
+        cmocka_unit_test(test_limit_batch),
         cmocka_unit_test(test_limit_namespaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

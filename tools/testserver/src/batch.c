@@ -119,6 +119,10 @@ void ts_batch_execute(aero_testserver *ts, const ts_msg *m, aero_buf *out) {
     size_t len = bf->len;
     uint32_t n_rows = aero_get_u32be(p);
     uint8_t pflags = p[4];
+    if (n_rows != 0 && ts->limits.max_batch_requests != 0 && n_rows > ts->limits.max_batch_requests) {
+        last(out, frame, AERO_ERR_BATCH_MAX_REQUESTS); /* checked before any row is parsed */
+        return;
+    }
     size_t off = 5;
     row *r = calloc(1, sizeof *r);
     if (!r) {

@@ -47,6 +47,7 @@ static aero_status check_config(const aero_testserver_config *cfg, ts_limits *li
     lim->max_sindexes = or_default(l->max_sindexes, DEFAULT_MAX_SINDEXES);
     lim->max_record_size = l->max_record_size ? l->max_record_size : DEFAULT_MAX_RECORD_SIZE;
     lim->max_connections = or_default(l->max_connections, DEFAULT_MAX_CONNECTIONS);
+    lim->max_batch_requests = l->max_batch_requests; /* batch-max-requests: 0 = no limit, the default */
     if (lim->max_namespaces > TS_MAX_NS)
         return ts_err(err, AERO_ERR_PARAM, "testserver: max_namespaces %u is over %d", lim->max_namespaces, TS_MAX_NS);
     return AERO_OK;

@@ -71,7 +71,8 @@ typedef struct ts_limits {
     unsigned max_namespaces;
     unsigned max_sindexes; /* per namespace */
     uint32_t max_record_size;
-    unsigned max_connections; /* per node */
+    unsigned max_connections;    /* per node */
+    uint32_t max_batch_requests; /* 0 = no limit */
 } ts_limits;
 
 typedef struct ts_store {

@@ -77,12 +77,15 @@ typedef struct aero_testserver aero_testserver;
  *                    size is the one the record_size() expression reports
  *   max_connections  client connections per node, default 15000 (proto-fd-max):
  *                    a connection beyond it is accepted and closed at once
+ *   max_batch_requests  keys in one batch, default 0 = no limit (batch-max-requests):
+ *                    a larger batch answers 151 (BATCH_MAX_REQUESTS) alone
  */
 typedef struct aero_testserver_limits {
     unsigned max_namespaces;
     unsigned max_sindexes;
     uint32_t max_record_size;
     unsigned max_connections;
+    uint32_t max_batch_requests;
 } aero_testserver_limits;
 
 /**
@@ -112,9 +115,9 @@ typedef struct aero_testserver_config {
 } aero_testserver_config;
 
 /** Static initialiser with the defaults, e.g. `aero_testserver_config cfg = AERO_TESTSERVER_CONFIG_INIT;`. */
-#define AERO_TESTSERVER_CONFIG_INIT                                                            \
-    {                                                                                          \
-        AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0 } \
+#define AERO_TESTSERVER_CONFIG_INIT                                                               \
+    {                                                                                             \
+        AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0, 0 } \
     }
 
 /** Fill `cfg` with the defaults listed above (the same as AERO_TESTSERVER_CONFIG_INIT). */
