@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -290,6 +291,19 @@ static void test_advance_on_real_time(void **state) {
     assert_in_range(r.ttl, 595, 600);
     aero_testserver_clock_advance(e.ts, 600);
     assert_int_equal(aero_session_get_header(e.session, &k, &r, &err), AERO_ERR_KEY_NOT_FOUND);
+    /* a truncate cut-off is on the client's clock: "before now" covers a record written just now,
+       though its last-update time is an hour ahead on the server's clock */
+    aero_bin_value bin[] = { { "x", aero_int(1) } };
+    assert_int_equal(aero_testserver_put(e.ts, &k, bin, 1, 0, &err), AERO_OK);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    char cmd[128], out[64];
+    snprintf(cmd, sizeof cmd, "truncate:namespace=test;set=clock;lut=%llu",
+             (unsigned long long)now.tv_sec * 1000000000ull + (unsigned long long)now.tv_nsec);
+    assert_int_equal(aero_client_info(e.client, cmd, out, sizeof out, &err), AERO_OK);
+    bool exists = true;
+    assert_int_equal(aero_session_exists(e.session, &k, &exists, &err), AERO_OK);
+    assert_false(exists);
     aero_record_dispose(&r);
     finish(&e);
 }
