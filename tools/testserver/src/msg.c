@@ -24,7 +24,10 @@ int ts_msg_parse(const uint8_t *p, size_t len, ts_msg *m, ts_field *fields, size
     m->transaction_ttl = aero_get_u32be(p + 14);
     m->n_fields = aero_get_u16be(p + 18);
     m->n_ops = aero_get_u16be(p + 20);
-    size_t off = AERO_MSG_HEADER_SIZE;
+    return ts_msg_parse_body(p, len, AERO_MSG_HEADER_SIZE, m, fields, cap, used);
+}
+
+int ts_msg_parse_body(const uint8_t *p, size_t len, size_t off, ts_msg *m, ts_field *fields, size_t cap, size_t *used) {
     if (m->n_fields > cap)
         return AERO_ERR_PARAMETER;
     for (uint16_t i = 0; i < m->n_fields; i++) {

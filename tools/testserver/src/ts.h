@@ -285,6 +285,12 @@ typedef struct ts_msg {
  * `used` receives the bytes consumed. Free m->ops with free().
  */
 int ts_msg_parse(const uint8_t *p, size_t len, ts_msg *m, ts_field *fields, size_t cap, size_t *used);
+/**
+ * The fields and ops part of ts_msg_parse(), from p + off, for m->n_fields
+ * and m->n_ops already set (batch rows have their own header). m->ops is
+ * NULL unless it returns 0.
+ */
+int ts_msg_parse_body(const uint8_t *p, size_t len, size_t off, ts_msg *m, ts_field *fields, size_t cap, size_t *used);
 
 /** Begin a response AS_MSG inside an existing frame (no proto header); returns its offset. */
 size_t ts_resp_begin(aero_buf *b);
