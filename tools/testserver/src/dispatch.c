@@ -63,6 +63,11 @@ static void result_answer(const uint8_t *body, size_t len, uint8_t rc, aero_buf 
     ts_frame_end(out, f);
 }
 
+bool ts_dispatch_knows(uint8_t type) {
+    return type == AERO_PROTO_INFO || type == AERO_PROTO_ADMIN || type == AERO_PROTO_MSG ||
+           type == AERO_PROTO_COMPRESSED;
+}
+
 ts_action ts_dispatch(ts_node *node, uint8_t type, const uint8_t *body, size_t len, ts_request *req, aero_buf *out) {
     aero_testserver *ts = node->ts;
     if (type == AERO_PROTO_INFO) {

@@ -93,7 +93,7 @@ static bool read_request(ts_conn *c, uint8_t *type, uint8_t **body, size_t *size
         return false;
     uint64_t sz = aero_get_u64be(hdr) & 0xFFFFFFFFFFFFull;
     *type = hdr[1];
-    if (hdr[0] != AERO_PROTO_VERSION || sz > AERO_PROTO_SIZE_MAX || *type < 1 || *type > 4)
+    if (hdr[0] != AERO_PROTO_VERSION || sz > AERO_PROTO_SIZE_MAX || !ts_dispatch_knows(*type))
         return false;
     *body = malloc(sz ? sz : 1);
     if (!*body)

@@ -321,6 +321,8 @@ typedef struct ts_request {
     uint32_t stall_epoch; /* fault epoch of a stalled request */
 } ts_request;
 
+/** Is `type` a proto type the server answers (else the connection closes before the body is read)? */
+bool ts_dispatch_knows(uint8_t type);
 /** Answer one request of proto type `type` into out (complete frames), applying the node's fault. */
 ts_action ts_dispatch(ts_node *node, uint8_t type, const uint8_t *body, size_t len, ts_request *req, aero_buf *out);
 
