@@ -335,22 +335,12 @@ static aero_status add_bins(ts_record *w, const aero_bin_value *bins, size_t n, 
     return st;
 }
 
-static uint32_t void_time_for(const ts_store *s, uint32_t ttl, const ts_record *old, uint32_t now) {
-    if (ttl == AERO_TTL_NEVER_EXPIRE)
-        return 0;
-    if (ttl == AERO_TTL_DONT_UPDATE && old)
-        return old->void_time;
-    if (ttl == 0 || ttl == AERO_TTL_DONT_UPDATE)
-        return s->default_ttl ? now + s->default_ttl : 0;
-    return now + ttl;
-}
-
 static aero_status put_locked(aero_testserver *ts, ts_namespace *ns, ts_record *w, uint32_t ttl, aero_error *err) {
     ts_store *s = &ts->store;
     uint32_t now = ts_now2010();
     ts_record *old = ts_store_get(s, ns, w->digest, now);
-    w->generation = old ? (old->generation >= 0xFFFF ? 1 : old->generation + 1) : 1;
-    w->void_time = void_time_for(s, ttl, old, now);
+    w->generation = old ? ts_record_next_generation(old->generation) : 1;
+    w->void_time = ts_store_void_time(s, ttl, old, now);
     w->last_update_ns = ts_now_ns();
     int rc = ts_store_put(s, ns, w);
     if (rc == AERO_ERR_RECORD_TOO_BIG)

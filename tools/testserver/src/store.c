@@ -174,7 +174,19 @@ void ts_store_truncate_before(ts_store *s, ts_namespace *ns, const char *set, si
     }
 }
 
+uint32_t ts_store_void_time(const ts_store *s, uint32_t ttl, const ts_record *old, uint32_t now) {
+    if (ttl == AERO_TTL_NEVER_EXPIRE)
+        return 0;
+    if (ttl == AERO_TTL_DONT_UPDATE && old)
+        return old->void_time;
+    if (ttl == AERO_TTL_SERVER_DEFAULT || ttl == AERO_TTL_DONT_UPDATE)
+        return s->default_ttl ? now + s->default_ttl : 0;
+    return now + ttl;
+}
+
 /* ---------------- records ---------------- */
+
+uint32_t ts_record_next_generation(uint32_t g) { return g >= 0xFFFF ? 1 : g + 1; }
 
 ts_record *ts_record_new(void) { return calloc(1, sizeof(ts_record)); }
 

@@ -108,6 +108,14 @@ void ts_store_truncate(ts_store *s, ts_namespace *ns, const char *set, size_t se
 /** Same, only records last updated before before_ns (ns since the Unix epoch; 0 = all). */
 void ts_store_truncate_before(ts_store *s, ts_namespace *ns, const char *set, size_t set_len, uint64_t before_ns);
 
+/**
+ * Void time of a record written at `now` with the wire TTL `ttl` (0 the
+ * namespace default, -1 never, -2 keep old's, else seconds); old may be NULL.
+ */
+uint32_t ts_store_void_time(const ts_store *s, uint32_t ttl, const ts_record *old, uint32_t now2010);
+
+/** Generation after a write of a record at generation g (wraps from 65535 to 1). */
+uint32_t ts_record_next_generation(uint32_t g);
 ts_record *ts_record_new(void);
 ts_record *ts_record_clone(const ts_record *r);
 void ts_record_free(ts_record *r);
