@@ -20,19 +20,14 @@
 #define DEFAULT_MAX_RECORD_SIZE 1048576 /* namespace max-record-size default */
 #define DEFAULT_MAX_CONNECTIONS 15000   /* proto-fd-max default */
 
-void aero_testserver_config_init(aero_testserver_config *cfg) {
-    static const aero_testserver_config def = AERO_TESTSERVER_CONFIG_INIT;
-    *cfg = def;
-}
-
 static unsigned or_default(unsigned v, unsigned def) { return v ? v : def; }
 
 static aero_status check_config(const aero_testserver_config *cfg, ts_limits *lim, aero_error *err) {
     if (cfg->version != AERO_TESTSERVER_CONFIG_VERSION)
         return ts_err(err, AERO_ERR_PARAM,
-                      "testserver: config version %u unknown (this library knows %d); initialise the config with "
-                      "aero_testserver_config_init() or AERO_TESTSERVER_CONFIG_INIT",
-                      cfg->version, AERO_TESTSERVER_CONFIG_VERSION);
+                      "aero_testserver_config version %u is not supported (this library knows %d to %d); initialise "
+                      "it with AERO_TESTSERVER_CONFIG_INIT or aero_testserver_config_init()",
+                      (unsigned)cfg->version, AERO_TESTSERVER_CONFIG_VERSION, AERO_TESTSERVER_CONFIG_VERSION);
     unsigned nodes = or_default(cfg->nodes, 1);
     if (nodes > TS_MAX_NODES || (cfg->port && (unsigned)cfg->port + nodes - 1 > 65535))
         return ts_err(err, AERO_ERR_PARAM, "testserver: nodes must be 1..%d", TS_MAX_NODES);

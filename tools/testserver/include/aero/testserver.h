@@ -60,7 +60,7 @@ AERO_BEGIN_DECLS
 /** A running test cluster (opaque). Owned by the caller; free with aero_testserver_stop(). */
 typedef struct aero_testserver aero_testserver;
 
-/** Version of aero_testserver_config this header describes (libgit2's rule: the struct's first member). */
+/** Version of aero_testserver_config this header describes (the versioned-struct rule of aero/common.h). */
 #define AERO_TESTSERVER_CONFIG_VERSION 1
 
 /**
@@ -89,13 +89,13 @@ typedef struct aero_testserver_limits {
 } aero_testserver_limits;
 
 /**
- * Start-up settings. Initialise with aero_testserver_config_init() or
- * AERO_TESTSERVER_CONFIG_INIT, then set what you need; a zero member means
+ * Start-up settings. Initialise with AERO_TESTSERVER_CONFIG_INIT or
+ * aero_testserver_config_init(), then set what you need; a zero member means
  * its default. aero_testserver_start() refuses a config whose `version` it
- * does not know.
+ * does not know. Members are only ever appended (each bumps the version).
  */
 typedef struct aero_testserver_config {
-    unsigned version;            /**< AERO_TESTSERVER_CONFIG_VERSION */
+    uint32_t version;            /**< AERO_TESTSERVER_CONFIG_VERSION: set by the INIT macro / init function */
     uint16_t port;               /**< port of node 0; 0 = pick free ports. Node i uses port+i when port != 0. */
     unsigned nodes;              /**< number of nodes, default 1 (1..64) */
     unsigned replication_factor; /**< default 1; capped at the number of live nodes */
@@ -120,8 +120,11 @@ typedef struct aero_testserver_config {
         AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0, 0 } \
     }
 
-/** Fill `cfg` with the defaults listed above (the same as AERO_TESTSERVER_CONFIG_INIT). */
-AERO_TESTSERVER_API void aero_testserver_config_init(aero_testserver_config *cfg);
+/** Fill `cfg` with AERO_TESTSERVER_CONFIG_INIT (compiled into the caller, see aero/common.h). */
+static inline void aero_testserver_config_init(aero_testserver_config *cfg) {
+    const aero_testserver_config defaults = AERO_TESTSERVER_CONFIG_INIT;
+    *cfg = defaults;
+}
 
 /**
  * Start the server (cfg NULL = defaults). Returns a new handle, or NULL with
