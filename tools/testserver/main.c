@@ -2,16 +2,20 @@
  * aero-testserver - run the in-memory Aerospike test server as a process.
  *
  *   aero-testserver [--port N] [--nodes N] [--namespace NAME]... [--rf N]
- *                   [--default-ttl S] [--default-read-touch-ttl-pct P] [--cluster-name NAME]
+ *                   [--default-ttl S] [--default-read-touch-ttl-pct P] [--cluster-name NAME] [--virtual-clock]
+ *                   [--max-record-size BYTES] [--max-sindexes N] [--max-connections N]
+ *                   [--max-batch-requests N]
  *
  * Binds 127.0.0.1 only. With --port 0 (the default) free ports are picked.
  * Prints one line per node, "aero-testserver listening on 127.0.0.1:PORT",
  * then "aero-testserver seeds <list>", and runs until SIGINT or SIGTERM.
  * Control it with the info command testserver-control:<cmd> on any port
- * (see aero/testserver.h, aero_testserver_control()).
+ * (see aero/testserver.h, aero_testserver_control()); with --virtual-clock
+ * the clock stands still until testserver-control:advance;seconds=N.
  */
 #include <aero/testserver.h>
 
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -21,7 +25,9 @@
 static void usage(FILE *f) {
     fprintf(f, "usage: aero-testserver [--port N] [--nodes N] [--namespace NAME]... [--rf N]\n"
                "                       [--default-ttl SECONDS] [--default-read-touch-ttl-pct P]\n"
-               "                       [--cluster-name NAME]\n");
+               "                       [--cluster-name NAME] [--virtual-clock]\n"
+               "                       [--max-record-size BYTES] [--max-sindexes N] [--max-connections N]\n"
+               "                       [--max-batch-requests N]\n");
 }
 
 static bool num(const char *s, unsigned long max, unsigned long *out) {
@@ -45,6 +51,10 @@ int main(int argc, char **argv) {
             usage(stdout);
             return 0;
         }
+        if (!strcmp(a, "--virtual-clock")) {
+            cfg.virtual_clock = true;
+            continue;
+        }
         if (!v) {
             usage(stderr);
             return 2;
@@ -60,6 +70,14 @@ int main(int argc, char **argv) {
             cfg.default_ttl = (uint32_t)n;
         else if (!strcmp(a, "--default-read-touch-ttl-pct") && num(v, 100, &n))
             cfg.default_read_touch_ttl_pct = (uint32_t)n;
+        else if (!strcmp(a, "--max-record-size") && num(v, UINT32_MAX, &n))
+            cfg.limits.max_record_size = (uint32_t)n;
+        else if (!strcmp(a, "--max-sindexes") && num(v, UINT_MAX, &n))
+            cfg.limits.max_sindexes = (unsigned)n;
+        else if (!strcmp(a, "--max-connections") && num(v, UINT_MAX, &n))
+            cfg.limits.max_connections = (unsigned)n;
+        else if (!strcmp(a, "--max-batch-requests") && num(v, UINT32_MAX, &n))
+            cfg.limits.max_batch_requests = (uint32_t)n;
         else if (!strcmp(a, "--cluster-name"))
             cfg.cluster_name = v;
         else if (!strcmp(a, "--namespace") && strlen(namespaces) + strlen(v) + 2 < sizeof namespaces) {

@@ -314,7 +314,7 @@ static void test_binary(void **state) {
         dup2(out[1], 1);
         close(out[0]);
         execl(TESTSERVER_BIN, TESTSERVER_BIN, "--port", "0", "--nodes", "2", "--namespace", "alpha", "--namespace",
-              "beta", (char *)NULL);
+              "beta", "--virtual-clock", "--max-sindexes", "1", (char *)NULL);
         _exit(127);
     }
     close(out[1]);
@@ -327,6 +327,16 @@ static void test_binary(void **state) {
     }
     char *v = info1((uint16_t)ports[1], "namespaces");
     assert_string_equal(v, "alpha;beta");
+    free(v);
+    /* the limit from the command line: a second index in a namespace is refused */
+    v = info1((uint16_t)ports[0], "sindex-create:namespace=alpha;set=s;indexname=i1;bin=a;type=numeric");
+    assert_string_equal(v, "OK");
+    free(v);
+    v = info1((uint16_t)ports[0], "sindex-create:namespace=alpha;set=s;indexname=i2;bin=b;type=numeric");
+    assert_int_equal(strncmp(v, "ERROR:206", 9), 0);
+    free(v);
+    v = info1((uint16_t)ports[1], "testserver-control:advance;seconds=10");
+    assert_string_equal(v, "ok");
     free(v);
     kill(pid, SIGTERM);
     int status = 0;

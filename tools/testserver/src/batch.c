@@ -67,44 +67,8 @@ static bool parse_row(const uint8_t *p, size_t len, size_t *off, uint8_t flags, 
     NEED(4);
     r->m.n_fields = aero_get_u16be(p + o);
     r->m.n_ops = aero_get_u16be(p + o + 2);
-    o += 4;
-    if (r->m.n_fields > MAX_ROW_FIELDS)
-        return false;
-    for (uint16_t i = 0; i < r->m.n_fields; i++) {
-        NEED(5);
-        uint32_t sz = aero_get_u32be(p + o);
-        if (sz < 1 || sz > len - o - 4)
-            return false;
-        r->fields[i].type = p[o + 4];
-        r->fields[i].data = p + o + 5;
-        r->fields[i].len = sz - 1;
-        r->m.fields_by_type[r->fields[i].type] = &r->fields[i];
-        o += 4 + (size_t)sz;
-    }
-    if (r->m.n_ops) {
-        r->m.ops = calloc(r->m.n_ops, sizeof *r->m.ops);
-        if (!r->m.ops)
-            return false;
-    }
-    for (uint16_t i = 0; i < r->m.n_ops; i++) {
-        NEED(8);
-        uint32_t sz = aero_get_u32be(p + o);
-        if (sz < 4 || sz > len - o - 4)
-            return false;
-        ts_op *op = &r->m.ops[i];
-        op->op = p[o + 4];
-        op->ptype = p[o + 5];
-        op->name_len = p[o + 7];
-        if (op->name_len > sz - 4)
-            return false;
-        op->name = (const char *)p + o + 8;
-        op->value = p + o + 8 + op->name_len;
-        op->value_len = sz - 4 - op->name_len;
-        o += 4 + (size_t)sz;
-    }
 #undef NEED
-    *off = o;
-    return true;
+    return ts_msg_parse_body(p, len, o + 4, &r->m, r->fields, MAX_ROW_FIELDS, off) == 0;
 }
 
 void ts_batch_execute(aero_testserver *ts, const ts_msg *m, aero_buf *out) {
@@ -119,6 +83,10 @@ void ts_batch_execute(aero_testserver *ts, const ts_msg *m, aero_buf *out) {
     size_t len = bf->len;
     uint32_t n_rows = aero_get_u32be(p);
     uint8_t pflags = p[4];
+    if (n_rows != 0 && ts->limits.max_batch_requests != 0 && n_rows > ts->limits.max_batch_requests) {
+        last(out, frame, AERO_ERR_BATCH_MAX_REQUESTS); /* checked before any row is parsed */
+        return;
+    }
     size_t off = 5;
     row *r = calloc(1, sizeof *r);
     if (!r) {

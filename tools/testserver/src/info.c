@@ -33,25 +33,30 @@ static void printf_(aero_buf *o, const char *fmt, ...) {
         aero_buf__put(o, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-/* value of key=... in a ";"-separated parameter list (NUL-terminated copy) */
-static bool param(const char *params, const char *key, char *val, size_t cap) {
+int ts_info_param(const char *params, const char *key, char *val, size_t cap) {
     size_t kl = strlen(key);
     const char *p = params;
     while (p && *p) {
         if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
             const char *v = p + kl + 1;
             size_t n = strcspn(v, ";");
+            int found = n < cap ? 1 : -1;
             if (n >= cap)
                 n = cap - 1;
             memcpy(val, v, n);
             val[n] = 0;
-            return true;
+            return found;
         }
         p = strchr(p, ';');
         if (p)
             p++;
     }
-    return false;
+    return 0;
+}
+
+/* key=... found (a value too long for val is cut short) */
+static bool param(const char *params, const char *key, char *val, size_t cap) {
+    return ts_info_param(params, key, val, cap) != 0;
 }
 
 /* replicas: ns:regime,n_replicas,b64,...; replicas-all (no_regime):
@@ -191,7 +196,7 @@ static void truncate_cmd(aero_testserver *ts, const char *params, aero_buf *o) {
     }
     bool has_set = param(params, "set", set, sizeof set);
     char lut[32];
-    uint64_t before = param(params, "lut", lut, sizeof lut) ? strtoull(lut, NULL, 10) : 0;
+    uint64_t before = param(params, "lut", lut, sizeof lut) ? ts_clock_from_client_ns(strtoull(lut, NULL, 10)) : 0;
     pthread_mutex_lock(&ts->store.mu);
     ts_store_truncate_before(&ts->store, ns, has_set ? set : NULL, has_set ? strlen(set) : 0, before);
     pthread_mutex_unlock(&ts->store.mu);

@@ -18,10 +18,12 @@
 #include "cdt.h"
 #include "mp.h"
 
-static uint32_t next_gen(uint32_t g) {
-    g++;
-    return g > 0xFFFF ? 1 : g;
-}
+/* The parts of a write, defined after ts_kv_row(). */
+static int kv_delete(ts_store *s, ts_namespace *ns, const ts_msg *m, const ts_record *rec, uint32_t txn_ttl,
+                     aero_buf *out);
+static int write_checks(const ts_msg *m, const ts_record *rec, bool must_exist, const char *ns, uint32_t *ttl);
+static ts_record *new_version(const ts_msg *m, const ts_record *rec);
+static int apply_ops(const ts_msg *m, ts_record *w, const char *ns, aero_buf *out, uint16_t *n_ops);
 
 static bool valid_key(const ts_field *k) {
     if (!k)
@@ -505,97 +507,25 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         goto done;
     }
 
-    if (is_delete) { /* delete answers never carry generation or void time */
-        if (!rec) {
-            rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
-        } else if (!set_ok(rec, fset, false)) {
-            rc = answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
-        } else if (!gen_ok(m, rec->generation)) {
-            rc = answer(out, AERO_ERR_GENERATION, 0, 0, txn_ttl);
-        } else if ((rc = filter_check(m, rec, ns->name)) != 0) {
-            answer(out, rc, 0, 0, txn_ttl);
-        } else if (!key_matches(rec, fkey)) {
-            rc = answer(out, AERO_ERR_KEY_MISMATCH, 0, 0, txn_ttl);
-        } else {
-            ts_store_remove(s, ns, fdig->data);
-            rc = answer(out, 0, 0, 0, txn_ttl);
-        }
+    if (is_delete) {
+        rc = kv_delete(s, ns, m, rec, txn_ttl, out);
         goto done;
     }
 
     /* write / operate, in the order of the server's write_master */
-    if (!rec && must_exist) {
-        rc = answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
+    uint32_t ttl;
+    if ((rc = write_checks(m, rec, must_exist, ns->name, &ttl)) != 0) {
+        answer(out, rc, rgen, rvt, txn_ttl); /* 2 only when there is no record: 0, 0 */
         goto done;
     }
-    if (rec && (m->info2 & AERO_INFO2_CREATE_ONLY)) {
-        rc = answer(out, AERO_ERR_KEY_EXISTS, rgen, rvt, txn_ttl);
-        goto done;
-    }
-    if (!gen_ok(m, rgen)) {
-        rc = answer(out, AERO_ERR_GENERATION, rgen, rvt, txn_ttl);
-        goto done;
-    }
-    if ((rec && !set_ok(rec, fset, true)) || (fset && fset->len > 63)) {
-        rc = answer(out, AERO_ERR_PARAMETER, rgen, rvt, txn_ttl);
-        goto done;
-    }
-    if ((rc = filter_check(m, rec, ns->name)) != 0) {
-        answer(out, rc, rgen, rvt, txn_ttl);
-        goto done;
-    }
-    if (rec && !key_matches(rec, fkey)) {
-        rc = answer(out, AERO_ERR_KEY_MISMATCH, rgen, rvt, txn_ttl);
-        goto done;
-    }
-    uint32_t ttl = m->record_ttl;
-    if (ttl == AERO_TTL_DONT_UPDATE && !rec)
-        ttl = AERO_TTL_SERVER_DEFAULT;
-    if (ttl != AERO_TTL_NEVER_EXPIRE && ttl != AERO_TTL_DONT_UPDATE && ttl > AERO_TTL_MAX) {
-        rc = answer(out, AERO_ERR_PARAMETER, rgen, rvt, txn_ttl);
-        goto done;
-    }
-
-    ts_record *w = rec ? ts_record_clone(rec) : ts_record_new();
+    ts_record *w = new_version(m, rec);
     if (!w) {
         rc = answer(out, AERO_ERR_SERVER, rgen, rvt, txn_ttl);
         goto done;
     }
-    if (!rec) {
-        memcpy(w->digest, fdig->data, 20);
-        if (fset) {
-            memcpy(w->set, fset->data, fset->len);
-            w->set_len = (uint8_t)fset->len;
-        }
-    }
-    if (fkey && !w->has_key) {
-        w->key = malloc(fkey->len);
-        if (w->key) {
-            memcpy(w->key, fkey->data + 1, fkey->len - 1);
-            w->key_len = fkey->len - 1;
-            w->key_type = fkey->data[0];
-            w->has_key = true;
-        }
-    }
-    if (rec && (m->info3 & (AERO_INFO3_CREATE_OR_REPLACE | AERO_INFO3_REPLACE_ONLY)))
-        ts_record_clear_bins(w);
-
-    bool respond_all = (m->info2 & AERO_INFO2_RESPOND_ALL_OPS) != 0;
-    bool deleted = false;
     size_t h = ts_resp_begin(out);
     uint16_t n_ops = 0;
-    for (uint16_t i = 0; i < m->n_ops && rc == 0; i++) {
-        const ts_op *o = &m->ops[i];
-        if (is_read_op(o->op)) {
-            rc = read_op(o, w, ns->name, respond_all, out, &n_ops);
-        } else {
-            rc = write_op(o, w, ns->name, &deleted, respond_all, out, &n_ops);
-            if (rc == 0 && respond_all && o->op != AERO_OP_CDT_MODIFY && o->op != AERO_OP_TOUCH) {
-                ts_resp_op(out, o->op, 0, o->name, o->name_len, NULL, 0);
-                n_ops++;
-            }
-        }
-    }
+    rc = apply_ops(m, w, ns->name, out, &n_ops);
     if (rc == 0 && w->n_bins == 0) {
         /* the write leaves no bins: it deletes the record */
         if (!rec)
@@ -615,22 +545,15 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         ts_resp_end(out, h, 0, 0, 0, 0, 0, txn_ttl, 0, n_ops);
         goto done;
     }
-    w->generation = rec ? next_gen(rec->generation) : 1;
-    uint32_t def = s->default_ttl;
-    if (ttl == AERO_TTL_NEVER_EXPIRE)
-        w->void_time = 0;
-    else if (ttl == AERO_TTL_DONT_UPDATE)
-        w->void_time = rec->void_time;
-    else if (ttl == 0)
-        w->void_time = def ? now + def : 0;
-    else
-        w->void_time = now + ttl;
+    w->generation = rec ? ts_record_next_generation(rec->generation) : 1;
+    w->void_time = ts_store_void_time(s, ttl, rec, now);
     w->last_update_ns = ts_now_ns();
     uint32_t gen = w->generation, vt = w->void_time;
-    if (!ts_store_put(s, ns, w)) {
+    int prc = ts_store_put(s, ns, w);
+    if (prc != 0) {
         ts_record_free(w);
         out->len = h;
-        rc = answer(out, AERO_ERR_SERVER, rgen, rvt, txn_ttl);
+        rc = answer(out, prc, rgen, rvt, txn_ttl);
         goto done;
     }
     ts_resp_end(out, h, 0, 0, 0, gen, vt, txn_ttl, 0, n_ops);
@@ -640,6 +563,104 @@ done:
         rec->last_update_ns = ts_now_ns();
     }
     pthread_mutex_unlock(&s->mu);
+    return rc;
+}
+
+/* A delete: answers never carry generation or void time. Returns the result code. */
+static int kv_delete(ts_store *s, ts_namespace *ns, const ts_msg *m, const ts_record *rec, uint32_t txn_ttl,
+                     aero_buf *out) {
+    const ts_field *fset = m->fields_by_type[AERO_FIELD_SETNAME];
+    const ts_field *fkey = m->fields_by_type[AERO_FIELD_KEY];
+    int rc;
+    if (!rec)
+        return answer(out, AERO_ERR_KEY_NOT_FOUND, 0, 0, txn_ttl);
+    if (!set_ok(rec, fset, false))
+        return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
+    if (!gen_ok(m, rec->generation))
+        return answer(out, AERO_ERR_GENERATION, 0, 0, txn_ttl);
+    if ((rc = filter_check(m, rec, ns->name)) != 0)
+        return answer(out, rc, 0, 0, txn_ttl);
+    if (!key_matches(rec, fkey))
+        return answer(out, AERO_ERR_KEY_MISMATCH, 0, 0, txn_ttl);
+    ts_store_remove(s, ns, rec->digest);
+    return answer(out, 0, 0, 0, txn_ttl);
+}
+
+/*
+ * A write's checks against the stored record (NULL if none), in the order of
+ * the server's write_master: 0 with the TTL to apply in *ttl, or the result
+ * code to answer (with the record's generation and void time, except 2).
+ */
+static int write_checks(const ts_msg *m, const ts_record *rec, bool must_exist, const char *ns, uint32_t *ttl) {
+    const ts_field *fset = m->fields_by_type[AERO_FIELD_SETNAME];
+    const ts_field *fkey = m->fields_by_type[AERO_FIELD_KEY];
+    if (!rec && must_exist)
+        return AERO_ERR_KEY_NOT_FOUND;
+    if (rec && (m->info2 & AERO_INFO2_CREATE_ONLY))
+        return AERO_ERR_KEY_EXISTS;
+    if (!gen_ok(m, rec ? rec->generation : 0))
+        return AERO_ERR_GENERATION;
+    if ((rec && !set_ok(rec, fset, true)) || (fset && fset->len > 63))
+        return AERO_ERR_PARAMETER;
+    int rc = filter_check(m, rec, ns);
+    if (rc != 0)
+        return rc;
+    if (rec && !key_matches(rec, fkey))
+        return AERO_ERR_KEY_MISMATCH;
+    *ttl = m->record_ttl;
+    if (*ttl == AERO_TTL_DONT_UPDATE && !rec)
+        *ttl = AERO_TTL_SERVER_DEFAULT;
+    if (*ttl != AERO_TTL_NEVER_EXPIRE && *ttl != AERO_TTL_DONT_UPDATE && *ttl > AERO_TTL_MAX)
+        return AERO_ERR_PARAMETER;
+    return 0;
+}
+
+/* The record a write works on: a copy of rec, or a new one named by the request. NULL when out of memory. */
+static ts_record *new_version(const ts_msg *m, const ts_record *rec) {
+    const ts_field *fset = m->fields_by_type[AERO_FIELD_SETNAME];
+    const ts_field *fdig = m->fields_by_type[AERO_FIELD_DIGEST];
+    const ts_field *fkey = m->fields_by_type[AERO_FIELD_KEY];
+    ts_record *w = rec ? ts_record_clone(rec) : ts_record_new();
+    if (!w)
+        return NULL;
+    if (!rec) {
+        memcpy(w->digest, fdig->data, 20);
+        if (fset) {
+            memcpy(w->set, fset->data, fset->len);
+            w->set_len = (uint8_t)fset->len;
+        }
+    }
+    if (fkey && !w->has_key) {
+        w->key = malloc(fkey->len);
+        if (w->key) {
+            memcpy(w->key, fkey->data + 1, fkey->len - 1);
+            w->key_len = fkey->len - 1;
+            w->key_type = fkey->data[0];
+            w->has_key = true;
+        }
+    }
+    if (rec && (m->info3 & (AERO_INFO3_CREATE_OR_REPLACE | AERO_INFO3_REPLACE_ONLY)))
+        ts_record_clear_bins(w);
+    return w;
+}
+
+/* Apply a write's op list to w in request order, appending result ops to out: 0 or a result code. */
+static int apply_ops(const ts_msg *m, ts_record *w, const char *ns, aero_buf *out, uint16_t *n_ops) {
+    bool respond_all = (m->info2 & AERO_INFO2_RESPOND_ALL_OPS) != 0;
+    bool deleted = false;
+    int rc = 0;
+    for (uint16_t i = 0; i < m->n_ops && rc == 0; i++) {
+        const ts_op *o = &m->ops[i];
+        if (is_read_op(o->op)) {
+            rc = read_op(o, w, ns, respond_all, out, n_ops);
+        } else {
+            rc = write_op(o, w, ns, &deleted, respond_all, out, n_ops);
+            if (rc == 0 && respond_all && o->op != AERO_OP_CDT_MODIFY && o->op != AERO_OP_TOUCH) {
+                ts_resp_op(out, o->op, 0, o->name, o->name_len, NULL, 0);
+                (*n_ops)++;
+            }
+        }
+    }
     return rc;
 }
 

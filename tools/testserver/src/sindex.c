@@ -13,24 +13,9 @@
 
 #include "mp.h"
 
+/* key=... found and fits in val */
 static bool param(const char *params, const char *key, char *val, size_t cap) {
-    size_t kl = strlen(key);
-    const char *p = params;
-    while (p && *p) {
-        if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            const char *v = p + kl + 1;
-            size_t n = strcspn(v, ";");
-            if (n >= cap)
-                return false;
-            memcpy(val, v, n);
-            val[n] = 0;
-            return true;
-        }
-        p = strchr(p, ';');
-        if (p)
-            p++;
-    }
-    return false;
+    return ts_info_param(params, key, val, cap) == 1;
 }
 
 static const char *type_name(uint8_t t) {
@@ -40,6 +25,26 @@ static const char *type_name(uint8_t t) {
 static const char *itype_name(uint8_t t) {
     static const char *const n[] = { "default", "list", "mapkeys", "mapvalues" };
     return n[t & 3];
+}
+
+static unsigned count_in_ns(const aero_testserver *ts, const char *ns) {
+    unsigned n = 0;
+    for (unsigned i = 0; i < ts->n_sindex; i++)
+        n += !strcmp(ts->sindex[i].ns, ns);
+    return n;
+}
+
+/* Room for one more definition in ts->sindex. */
+static bool room(aero_testserver *ts) {
+    if (ts->n_sindex < ts->cap_sindex)
+        return true;
+    unsigned cap = ts->cap_sindex ? ts->cap_sindex * 2 : 8;
+    ts_sindex *n = realloc(ts->sindex, cap * sizeof *n);
+    if (!n)
+        return false;
+    ts->sindex = n;
+    ts->cap_sindex = cap;
+    return true;
 }
 
 void ts_sindex_info(aero_testserver *ts, const char *cmd, const char *params, aero_buf *o) {
@@ -92,8 +97,12 @@ void ts_sindex_info(aero_testserver *ts, const char *cmd, const char *params, ae
                 return;
             }
         }
-        if (ts->n_sindex == TS_MAX_SINDEX) {
+        if (count_in_ns(ts, x.ns) >= ts->limits.max_sindexes) {
             aero_buf__put(o, "ERROR:206:too many indexes", 26);
+            return;
+        }
+        if (!room(ts)) {
+            aero_buf__put(o, "ERROR:1:out of memory", 21);
             return;
         }
         ts->sindex[ts->n_sindex++] = x;

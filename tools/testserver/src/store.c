@@ -11,30 +11,18 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-uint64_t ts_now_ns(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
-}
-
-uint32_t ts_now2010(void) {
-    struct timespec t;
-    clock_gettime(CLOCK_REALTIME, &t);
-    return (uint32_t)((uint64_t)t.tv_sec - AERO_CITRUSLEAF_EPOCH);
-}
-
-int ts_store_init(ts_store *s, const char *namespaces, uint32_t default_ttl) {
+int ts_store_init(ts_store *s, const char *namespaces, uint32_t default_ttl, const ts_limits *limits) {
     memset(s, 0, sizeof *s);
     pthread_mutex_init(&s->mu, NULL);
     s->default_ttl = default_ttl;
+    s->limits = limits;
     const char *p = namespaces && *namespaces ? namespaces : "test";
     while (*p) {
         const char *e = strchr(p, ';');
         size_t n = e ? (size_t)(e - p) : strlen(p);
         if (n > 0) {
-            if (n > 31 || s->n_ns == TS_MAX_NS || ts_store_ns(s, p, n))
+            if (n > 31 || s->n_ns == limits->max_namespaces || ts_store_ns(s, p, n))
                 return -1;
             ts_namespace *ns = calloc(1, sizeof *ns);
             if (!ns)
@@ -99,28 +87,29 @@ ts_record *ts_store_get(ts_store *s, ts_namespace *ns, const uint8_t digest[20],
     return p->recs[i];
 }
 
-bool ts_store_put(ts_store *s, ts_namespace *ns, ts_record *rec) {
-    (void)s;
+int ts_store_put(ts_store *s, ts_namespace *ns, ts_record *rec) {
+    if (ts_record_size(rec) > s->limits->max_record_size)
+        return AERO_ERR_RECORD_TOO_BIG;
     ts_partition *p = &ns->parts[pid_of(rec->digest)];
     uint32_t i = lower_bound(p, rec->digest);
     if (i < p->n && memcmp(p->recs[i]->digest, rec->digest, 20) == 0) {
         if (p->recs[i] != rec)
             ts_record_free(p->recs[i]);
         p->recs[i] = rec;
-        return true;
+        return 0;
     }
     if (p->n == p->cap) {
         uint32_t cap = p->cap ? p->cap * 2 : 8;
         ts_record **nr = realloc(p->recs, cap * sizeof *nr);
         if (!nr)
-            return false;
+            return AERO_ERR_SERVER;
         p->recs = nr;
         p->cap = cap;
     }
     memmove(&p->recs[i + 1], &p->recs[i], (p->n - i) * sizeof *p->recs);
     p->recs[i] = rec;
     p->n++;
-    return true;
+    return 0;
 }
 
 void ts_store_remove(ts_store *s, ts_namespace *ns, const uint8_t digest[20]) {
@@ -150,6 +139,22 @@ uint64_t ts_store_count(ts_store *s, ts_namespace *ns, const char *set, size_t s
     return n;
 }
 
+void ts_store_expire(ts_store *s, uint32_t now) {
+    for (unsigned i = 0; i < s->n_ns; i++) {
+        for (unsigned pi = 0; pi < TS_PARTITIONS; pi++) {
+            ts_partition *p = &s->ns[i]->parts[pi];
+            uint32_t w = 0;
+            for (uint32_t r = 0; r < p->n; r++) {
+                if (expired(p->recs[r], now))
+                    ts_record_free(p->recs[r]);
+                else
+                    p->recs[w++] = p->recs[r];
+            }
+            p->n = w;
+        }
+    }
+}
+
 void ts_store_truncate(ts_store *s, ts_namespace *ns, const char *set, size_t set_len) {
     ts_store_truncate_before(s, ns, set, set_len, 0);
 }
@@ -169,7 +174,19 @@ void ts_store_truncate_before(ts_store *s, ts_namespace *ns, const char *set, si
     }
 }
 
+uint32_t ts_store_void_time(const ts_store *s, uint32_t ttl, const ts_record *old, uint32_t now) {
+    if (ttl == AERO_TTL_NEVER_EXPIRE)
+        return 0;
+    if (ttl == AERO_TTL_DONT_UPDATE && old)
+        return old->void_time;
+    if (ttl == AERO_TTL_SERVER_DEFAULT || ttl == AERO_TTL_DONT_UPDATE)
+        return s->default_ttl ? now + s->default_ttl : 0;
+    return now + ttl;
+}
+
 /* ---------------- records ---------------- */
+
+uint32_t ts_record_next_generation(uint32_t g) { return g >= 0xFFFF ? 1 : g + 1; }
 
 ts_record *ts_record_new(void) { return calloc(1, sizeof(ts_record)); }
 

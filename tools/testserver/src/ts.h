@@ -1,9 +1,13 @@
 /*
  * ts.h - aero-testserver internals shared by its source files.
  *
- * Layout: server.c (nodes, sockets, threads, faults, public API), store.c
- * (records in memory), info.c (info protocol answers), msgio.c (AS_MSG
- * parsing, answers, dispatch), kv.c (single-record commands), batch.c (batch
+ * Layout: server.c (public life cycle, config, clock API), node.c (sockets
+ * and threads), cluster.c (live nodes, partition owners, rebalance),
+ * fault.c (fault injection), control.c (control commands), clock.c (real
+ * or virtual time), seed.c (in-process store API), error.c (aero_error),
+ * dispatch.c (the only place that knows every request kind), msg.c (AS_MSG
+ * parser), resp.c (answer builders), store.c (records in memory), info.c
+ * (info protocol answers), kv.c (single-record commands), batch.c (batch
  * index), scan.c (partition scans, queries, background jobs), sindex.c
  * (secondary indexes), exp.c / exp_ops.c (expression evaluator and
  * expression ops), mp.c (msgpack), cdt.c / cdt_modify.c (list and map ops).
@@ -24,7 +28,7 @@
 
 #define TS_PARTITIONS 4096
 #define TS_MAX_NODES  64
-#define TS_MAX_NS     8
+#define TS_MAX_NS     32 /* namespaces (Enterprise Edition's limit) */
 #define TS_BUILD      "8.1.2.0"
 
 /* ---------------- records and store ---------------- */
@@ -62,31 +66,56 @@ typedef struct ts_namespace {
     ts_partition parts[TS_PARTITIONS];
 } ts_namespace;
 
+/** Limits in force (aero_testserver_limits with the defaults filled in). */
+typedef struct ts_limits {
+    unsigned max_namespaces;
+    unsigned max_sindexes; /* per namespace */
+    uint32_t max_record_size;
+    unsigned max_connections;    /* per node */
+    uint32_t max_batch_requests; /* 0 = no limit */
+} ts_limits;
+
 typedef struct ts_store {
     pthread_mutex_t mu;
     ts_namespace *ns[TS_MAX_NS];
     unsigned n_ns;
     uint32_t default_ttl;
     uint32_t default_read_touch_pct; /* default-read-touch-ttl-pct, 0 = no touch */
+    const ts_limits *limits;
 } ts_store;
 
-int ts_store_init(ts_store *s, const char *namespaces, uint32_t default_ttl);
+/** Create the namespaces of a ";"-separated list (NULL/"" = "test"); -1 if bad or over the limit. */
+int ts_store_init(ts_store *s, const char *namespaces, uint32_t default_ttl, const ts_limits *limits);
 void ts_store_dispose(ts_store *s);
 /** Namespace by name (len bytes), NULL if unknown. */
 ts_namespace *ts_store_ns(ts_store *s, const char *name, size_t len);
 /** Live record (expired ones are removed on the way); caller holds s->mu. */
 ts_record *ts_store_get(ts_store *s, ts_namespace *ns, const uint8_t digest[20], uint32_t now2010);
-/** Insert or replace (takes ownership of rec; frees the old one). Caller holds s->mu. */
-bool ts_store_put(ts_store *s, ts_namespace *ns, ts_record *rec);
+/**
+ * Insert or replace: 0 and takes ownership of rec (frees the old one), or a
+ * result code and rec stays the caller's: 13 (RECORD_TOO_BIG) over the
+ * max_record_size limit, 1 out of memory. Caller holds s->mu.
+ */
+int ts_store_put(ts_store *s, ts_namespace *ns, ts_record *rec);
 /** Remove and free; caller holds s->mu. */
 void ts_store_remove(ts_store *s, ts_namespace *ns, const uint8_t digest[20]);
 /** Count live records (optionally only in set). Caller holds s->mu. */
 uint64_t ts_store_count(ts_store *s, ts_namespace *ns, const char *set, size_t set_len, uint32_t now2010);
+/** Remove every record expired at `now` (what nsup does). Caller holds s->mu. */
+void ts_store_expire(ts_store *s, uint32_t now2010);
 /** Delete all records (of a set if set_len > 0). Caller holds s->mu. */
 void ts_store_truncate(ts_store *s, ts_namespace *ns, const char *set, size_t set_len);
 /** Same, only records last updated before before_ns (ns since the Unix epoch; 0 = all). */
 void ts_store_truncate_before(ts_store *s, ts_namespace *ns, const char *set, size_t set_len, uint64_t before_ns);
 
+/**
+ * Void time of a record written at `now` with the wire TTL `ttl` (0 the
+ * namespace default, -1 never, -2 keep old's, else seconds); old may be NULL.
+ */
+uint32_t ts_store_void_time(const ts_store *s, uint32_t ttl, const ts_record *old, uint32_t now2010);
+
+/** Generation after a write of a record at generation g (wraps from 65535 to 1). */
+uint32_t ts_record_next_generation(uint32_t g);
 ts_record *ts_record_new(void);
 ts_record *ts_record_clone(const ts_record *r);
 void ts_record_free(ts_record *r);
@@ -98,10 +127,39 @@ void ts_record_clear_bins(ts_record *r);
 /** In-memory size estimate (record_size / device_size expressions). */
 uint64_t ts_record_size(const ts_record *r);
 
-/* ---------------- time ---------------- */
+/* ---------------- time (clock.c) ---------------- */
 
+/** A server's clock: real time, or stopped (virtual), plus what tests advanced. */
+typedef struct ts_clock {
+    _Atomic bool stopped;
+    _Atomic uint64_t stopped_at_ns; /* ns since the Unix epoch */
+    _Atomic uint64_t advanced_ns;
+} ts_clock;
+
+/** Start a clock on real time, or stopped at the current (whole) second. */
+void ts_clock_init(ts_clock *c, bool stopped);
+/** Move the clock forward by `ns`. */
+void ts_clock_advance(ts_clock *c, uint64_t ns);
+/** Server time of `c` in ns since the Unix epoch. */
+uint64_t ts_clock_now_ns(const ts_clock *c);
+/** Make `c` the clock the calling thread reads (NULL: real time); returns the previous one. */
+const ts_clock *ts_clock_bind(const ts_clock *c);
+
+/** Now on the calling thread's clock: ns since the Unix epoch. */
 uint64_t ts_now_ns(void);
+/** Now on the calling thread's clock: seconds since 2010-01-01 (void times). */
 uint32_t ts_now2010(void);
+/** A stored void time as an answer carries it: moved onto the client's (real) clock. */
+uint32_t ts_clock_wire_void_time(uint32_t void_time);
+/** A time a client sent (ns since the Unix epoch, its real clock) moved onto the server's clock. */
+uint64_t ts_clock_from_client_ns(uint64_t client_ns);
+
+/* ---------------- errors (error.c) ---------------- */
+
+/** Fill `err` (may be NULL) with `code` and a printf-style message; returns `code`. */
+aero_status ts_err(aero_error *err, aero_status code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/** Reset `err` (may be NULL) to AERO_OK; returns AERO_OK. */
+aero_status ts_ok(aero_error *err);
 
 /* ---------------- server ---------------- */
 
@@ -124,7 +182,8 @@ typedef struct ts_node {
     pthread_t accept_thread;
     _Atomic bool accept_running;
     pthread_mutex_t conn_mu;
-    ts_conn *conns;
+    ts_conn *conns;   /* protected by conn_mu */
+    unsigned n_conns; /* protected by conn_mu */
     /* fault injection, protected by ts->mu */
     int fault;
     uint32_t fault_arg;
@@ -138,8 +197,6 @@ typedef struct ts_sindex {
     uint8_t ptype; /* 1 numeric, 3 string, 4 blob, 23 geo2dsphere */
     uint8_t itype; /* 0 default, 1 list, 2 mapkeys, 3 mapvalues */
 } ts_sindex;
-
-#define TS_MAX_SINDEX 64
 
 struct aero_testserver {
     pthread_mutex_t mu; /* cluster state: live flags, generations, faults, seeds */
@@ -158,16 +215,52 @@ struct aero_testserver {
     uint64_t job_trid[64]; /* finished background jobs (query-show) */
     uint64_t job_recs[64];
     unsigned job_pos;
-    ts_sindex sindex[TS_MAX_SINDEX]; /* protected by mu */
-    unsigned n_sindex;
+    ts_sindex *sindex; /* protected by mu */
+    unsigned n_sindex, cap_sindex;
+    ts_limits limits;
+    ts_clock clock;
 };
 
+/* ---------------- nodes (node.c) ---------------- */
+
+/** Bind node n to 127.0.0.1:port (0 = any free port); 0 or -1. */
+int ts_node_bind(ts_node *n, uint16_t port);
+/** Start the accept thread of a bound node; 0 or -1. */
+int ts_node_run(ts_node *n);
+/** Stop accepting, cut and join every connection of node n. */
+void ts_node_halt(ts_node *n);
+/** Join and free finished connections (all of them when `all`), never the calling thread. */
+void ts_node_reap(ts_node *n, bool all);
+/** False once the node or the server is stopping. */
+bool ts_node_running(const ts_node *n);
+/** Sleep ms milliseconds, less if the node stops. */
+void ts_node_sleep_ms(const ts_node *n, uint32_t ms);
+
+/* ---------------- faults (fault.c) ---------------- */
+
+/** Take one use of node n's fault: the fault, its argument and the fault epoch. */
+int ts_fault_take(ts_node *n, uint32_t *arg, uint32_t *epoch);
+/** Current fault epoch of n (bumped by every inject). */
+uint32_t ts_fault_epoch(ts_node *n);
+/** Append n (0 = 32, at most 65536) random non-protocol bytes. */
+void ts_fault_garbage(aero_buf *out, uint32_t n, uint64_t *seed);
+
+/* ---------------- cluster view (cluster.c) ---------------- */
+
+/** Rebuild ts->seeds from the live nodes; caller holds ts->mu (or is starting). */
+void ts_cluster_rebuild_seeds(aero_testserver *ts);
 /** Effective replication factor (min(rf, live nodes)); caller holds ts->mu. */
 unsigned ts_cluster_rf(const aero_testserver *ts);
 /** Node index holding replica `k` of partition `pid`, -1 if none; caller holds ts->mu. */
 int ts_cluster_owner(const aero_testserver *ts, unsigned pid, unsigned k);
 
 /* ---------------- protocol handlers ---------------- */
+
+/**
+ * Value of key=... in a ";"-separated parameter list, copied NUL-terminated
+ * into val: 1 found, -1 found but cut short to cap - 1 bytes, 0 absent.
+ */
+int ts_info_param(const char *params, const char *key, char *val, size_t cap);
 
 /** Answer an info request body into out (a complete type-1 frame). */
 void ts_info_answer(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out);
@@ -200,6 +293,12 @@ typedef struct ts_msg {
  * `used` receives the bytes consumed. Free m->ops with free().
  */
 int ts_msg_parse(const uint8_t *p, size_t len, ts_msg *m, ts_field *fields, size_t cap, size_t *used);
+/**
+ * The fields and ops part of ts_msg_parse(), from p + off, for m->n_fields
+ * and m->n_ops already set (batch rows have their own header). m->ops is
+ * NULL unless it returns 0.
+ */
+int ts_msg_parse_body(const uint8_t *p, size_t len, size_t off, ts_msg *m, ts_field *fields, size_t cap, size_t *used);
 
 /** Begin a response AS_MSG inside an existing frame (no proto header); returns its offset. */
 size_t ts_resp_begin(aero_buf *b);
@@ -213,6 +312,27 @@ void ts_resp_simple(aero_buf *b, uint8_t result, uint32_t gen, uint32_t void_tim
 /** Begin / end a type-3 proto frame. */
 size_t ts_frame_begin(aero_buf *b);
 void ts_frame_end(aero_buf *b, size_t off);
+
+/* ---------------- dispatch (dispatch.c) ---------------- */
+
+/** What the connection does after a request. */
+typedef enum ts_action {
+    TS_SEND,       /* send out, read the next request */
+    TS_SEND_CLOSE, /* send out, then close */
+    TS_CLOSE,      /* close without answering */
+    TS_STALL,      /* never answer: wait until the fault epoch moves past req->stall_epoch */
+} ts_action;
+
+/** Per-connection state the dispatcher keeps between requests. */
+typedef struct ts_request {
+    uint64_t seed;        /* garbage fault bytes */
+    uint32_t stall_epoch; /* fault epoch of a stalled request */
+} ts_request;
+
+/** Is `type` a proto type the server answers (else the connection closes before the body is read)? */
+bool ts_dispatch_knows(uint8_t type);
+/** Answer one request of proto type `type` into out (complete frames), applying the node's fault. */
+ts_action ts_dispatch(ts_node *node, uint8_t type, const uint8_t *body, size_t len, ts_request *req, aero_buf *out);
 
 /** Handle one AS_MSG request body; appends complete frames to out. */
 void ts_handle_msg(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out);

@@ -31,19 +31,71 @@
  * Control over the wire (e.g. from another process running the
  * aero-testserver binary): every node accepts the info command
  * `testserver-control:<cmd>` with the commands of aero_testserver_control().
+ *
+ * Linking: pkg-config aero-testserver (static or shared library; it needs
+ * only libaero's public API and exports only the functions below). Tests
+ * expire records with the virtual clock instead of sleeping, and seed or
+ * inspect data with the in-process store API (aero_testserver_put() ...).
  */
 #ifndef AERO_TESTSERVER_H
 #define AERO_TESTSERVER_H
 
 #include <aero/error.h>
+#include <aero/key.h>
+#include <aero/record.h>
+#include <aero/write.h>
+
+/*
+ * Every public function of the test server library carries this mark; the
+ * library is built with hidden visibility, so nothing else is exported.
+ */
+#if defined(__GNUC__) || defined(__clang__)
+#define AERO_TESTSERVER_API __attribute__((visibility("default")))
+#else
+#define AERO_TESTSERVER_API
+#endif
 
 AERO_BEGIN_DECLS
 
 /** A running test cluster (opaque). Owned by the caller; free with aero_testserver_stop(). */
 typedef struct aero_testserver aero_testserver;
 
-/** Start-up settings. Initialise with aero_testserver_config_init(). */
+/** Version of aero_testserver_config this header describes (the versioned-struct rule of aero/common.h). */
+#define AERO_TESTSERVER_CONFIG_VERSION 1
+
+/**
+ * Limits, as a real server enforces them (0 = the default shown). Exceeding
+ * one gives the server's own answer:
+ *   max_namespaces   default 8, at most 32: more namespaces in the config
+ *                    fail aero_testserver_start() with AERO_ERR_PARAM (a real
+ *                    server refuses to start; Community Edition allows 2)
+ *   max_sindexes     secondary indexes per namespace, default 256
+ *                    (Aerospike's limit): sindex-create answers ERROR:206
+ *   max_record_size  bytes, default 1048576 (namespace max-record-size): a
+ *                    write that would make a record larger answers 13
+ *                    (RECORD_TOO_BIG) and leaves the record as it was; the
+ *                    size is the one the record_size() expression reports
+ *   max_connections  client connections per node, default 15000 (proto-fd-max):
+ *                    a connection beyond it is accepted and closed at once
+ *   max_batch_requests  keys in one batch, default 0 = no limit (batch-max-requests):
+ *                    a larger batch answers 151 (BATCH_MAX_REQUESTS) alone
+ */
+typedef struct aero_testserver_limits {
+    unsigned max_namespaces;
+    unsigned max_sindexes;
+    uint32_t max_record_size;
+    unsigned max_connections;
+    uint32_t max_batch_requests;
+} aero_testserver_limits;
+
+/**
+ * Start-up settings. Initialise with AERO_TESTSERVER_CONFIG_INIT or
+ * aero_testserver_config_init(), then set what you need; a zero member means
+ * its default. aero_testserver_start() refuses a config whose `version` it
+ * does not know. Members are only ever appended (each bumps the version).
+ */
 typedef struct aero_testserver_config {
+    uint32_t version;            /**< AERO_TESTSERVER_CONFIG_VERSION: set by the INIT macro / init function */
     uint16_t port;               /**< port of node 0; 0 = pick free ports. Node i uses port+i when port != 0. */
     unsigned nodes;              /**< number of nodes, default 1 (1..64) */
     unsigned replication_factor; /**< default 1; capped at the number of live nodes */
@@ -58,32 +110,44 @@ typedef struct aero_testserver_config {
      * the test server implements. Only those answers change (copied, < 32 bytes).
      */
     const char *build;
+    bool virtual_clock; /**< start with the clock stopped: it moves only by aero_testserver_clock_advance() */
+    aero_testserver_limits limits;
 } aero_testserver_config;
 
-/** Fill `cfg` with the defaults listed above. */
-AERO_API void aero_testserver_config_init(aero_testserver_config *cfg);
+/** Static initialiser with the defaults, e.g. `aero_testserver_config cfg = AERO_TESTSERVER_CONFIG_INIT;`. */
+#define AERO_TESTSERVER_CONFIG_INIT                                                               \
+    {                                                                                             \
+        AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0, 0 } \
+    }
+
+/** Fill `cfg` with AERO_TESTSERVER_CONFIG_INIT (compiled into the caller, see aero/common.h). */
+static inline void aero_testserver_config_init(aero_testserver_config *cfg) {
+    const aero_testserver_config defaults = AERO_TESTSERVER_CONFIG_INIT;
+    *cfg = defaults;
+}
 
 /**
  * Start the server (cfg NULL = defaults). Returns a new handle, or NULL with
- * `err` filled (AERO_ERR_PARAM for a bad config, AERO_ERR_CONNECTION when a
- * port cannot be bound, AERO_ERR_NO_MEMORY).
+ * `err` filled: AERO_ERR_PARAM for a bad config (including a `version` other
+ * than AERO_TESTSERVER_CONFIG_VERSION, e.g. a config never initialised),
+ * AERO_ERR_CONNECTION when a port cannot be bound, AERO_ERR_NO_MEMORY.
  */
-AERO_API aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_error *err);
+AERO_TESTSERVER_API aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_error *err);
 
 /**
  * Seed list of the live nodes, "127.0.0.1:p1,127.0.0.1:p2". The string is
  * owned by `ts` and stays valid until the next node stop/start or stop.
  */
-AERO_API const char *aero_testserver_seeds(const aero_testserver *ts);
+AERO_TESTSERVER_API const char *aero_testserver_seeds(const aero_testserver *ts);
 
 /** Port of node `node` (0-based), or 0 if there is no such node. */
-AERO_API uint16_t aero_testserver_port(const aero_testserver *ts, unsigned node);
+AERO_TESTSERVER_API uint16_t aero_testserver_port(const aero_testserver *ts, unsigned node);
 
 /** Number of nodes configured (live or stopped). */
-AERO_API unsigned aero_testserver_node_count(const aero_testserver *ts);
+AERO_TESTSERVER_API unsigned aero_testserver_node_count(const aero_testserver *ts);
 
 /** Node name (the `node` info answer, e.g. "BB9A1B20000AE01") of `node`; owned by `ts`. NULL if none. */
-AERO_API const char *aero_testserver_node_name(const aero_testserver *ts, unsigned node);
+AERO_TESTSERVER_API const char *aero_testserver_node_name(const aero_testserver *ts, unsigned node);
 
 /**
  * Stop node `node`: its port closes, its connections are cut, and its
@@ -91,13 +155,13 @@ AERO_API const char *aero_testserver_node_name(const aero_testserver *ts, unsign
  * peers-generation advance everywhere). The data stays (it is shared).
  * AERO_ERR_PARAM for an unknown node or when it is the last live node.
  */
-AERO_API aero_status aero_testserver_node_stop(aero_testserver *ts, unsigned node, aero_error *err);
+AERO_TESTSERVER_API aero_status aero_testserver_node_stop(aero_testserver *ts, unsigned node, aero_error *err);
 
 /**
  * Start a stopped node again on the same port and rebalance.
  * AERO_ERR_CONNECTION if the port cannot be bound again.
  */
-AERO_API aero_status aero_testserver_node_start(aero_testserver *ts, unsigned node, aero_error *err);
+AERO_TESTSERVER_API aero_status aero_testserver_node_start(aero_testserver *ts, unsigned node, aero_error *err);
 
 /** Faults a node can be told to inject into its answers to AS_MSG (type 3) requests. */
 typedef enum aero_testserver_fault {
@@ -118,8 +182,8 @@ typedef enum aero_testserver_fault {
  * never affected, so cluster tending keeps working. AERO_ERR_PARAM for an
  * unknown node or fault.
  */
-AERO_API aero_status aero_testserver_inject(aero_testserver *ts, unsigned node, aero_testserver_fault fault,
-                                            uint32_t arg, uint32_t count, aero_error *err);
+AERO_TESTSERVER_API aero_status aero_testserver_inject(aero_testserver *ts, unsigned node, aero_testserver_fault fault,
+                                                       uint32_t arg, uint32_t count, aero_error *err);
 
 /**
  * Run a control command given as text, the same one the info command
@@ -127,12 +191,98 @@ AERO_API aero_status aero_testserver_inject(aero_testserver *ts, unsigned node, 
  *   "stop;node=N"  "start;node=N"
  *   "fault;node=N;type=stall|drop|close-mid|garbage|delay|result|none[;arg=A][;count=C]"
  *   "truncate" (delete every record of every namespace)
+ *   "advance;seconds=S" (aero_testserver_clock_advance())
  * Writes "ok" or "ERROR:<code>:<message>" into out (NUL-terminated).
  */
-AERO_API aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *out, size_t cap);
+AERO_TESTSERVER_API aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *out, size_t cap);
+
+/* ---------------- the clock ---------------- */
+
+/**
+ * Move the server's clock forward by `seconds`, whether it runs on real
+ * time or is virtual (config virtual_clock: stopped, moving only by this
+ * call). Everything time-based in the server follows: TTLs left and void
+ * times, expiry, since-update and last-update times, truncate cut-offs.
+ * Records whose void time has passed are removed at once, as the server's
+ * nsup would, so counts and scans no longer see them.
+ *
+ * Clients keep their own clock, so answers carry void times moved onto it:
+ * the TTL a client computes is the TTL left on the server's clock. (The
+ * void_time() and last_update() expressions answer on the server's clock.)
+ *
+ *     cfg.virtual_clock = true;                // write with a 10 s TTL, then:
+ *     aero_testserver_clock_advance(ts, 11);   // the record is gone, no sleep
+ */
+AERO_TESTSERVER_API void aero_testserver_clock_advance(aero_testserver *ts, uint32_t seconds);
+
+/** The server's current time in ns since the Unix epoch (0 for NULL). */
+AERO_TESTSERVER_API uint64_t aero_testserver_clock_now(const aero_testserver *ts);
+
+/* ---------------- the store, in process ---------------- */
+
+/*
+ * Seed and inspect the data without the wire. A record is named by a client
+ * key (aero/key.h: namespace, set and digest; aero_dataset_id_str() and
+ * friends compute the digest). These calls take the store lock, so they are
+ * safe while clients talk to the server, and they see the server's clock.
+ * Errors: AERO_ERR_PARAM for a NULL or invalid argument,
+ * AERO_ERR_NAMESPACE_NOT_FOUND (20) for a namespace the server does not
+ * have, AERO_ERR_KEY_NOT_FOUND (2) for a record that does not exist (or has
+ * expired), AERO_ERR_NO_MEMORY.
+ */
+
+/**
+ * Store a record with exactly these bins (replacing any record with this
+ * key, as a REPLACE write does: generation + 1, or 1 for a new record).
+ * Values are copied; a nil value is skipped; WILDCARD and INFINITY are
+ * refused (AERO_ERR_PARAM). `ttl` in seconds: 0 = the namespace default,
+ * AERO_TTL_NEVER (0xFFFFFFFF) = never expire. The user key is stored with
+ * the record (as with send-key), so scans return it. No bins at all (or
+ * only nil values) removes the record, as a write leaving no bins does.
+ * Limits apply:
+ * AERO_ERR_RECORD_TOO_BIG (13) over max_record_size, AERO_ERR_BIN_NAME (21)
+ * for an empty name or one over 15 bytes.
+ */
+AERO_TESTSERVER_API aero_status aero_testserver_put(aero_testserver *ts, const aero_key *key,
+                                                    const aero_bin_value *bins, size_t n_bins, uint32_t ttl,
+                                                    aero_error *err);
+
+/** A record read with aero_testserver_get(). Caller storage; release with aero_testserver_record_dispose(). */
+typedef struct aero_testserver_record {
+    uint32_t generation;
+    uint32_t ttl;         /**< seconds left on the server's clock, AERO_TTL_NEVER for never */
+    uint64_t last_update; /**< ns since the Unix epoch, on the server's clock */
+    uint32_t n_bins;
+    aero_bin *bins; /**< in stored order; names and values point into storage the record owns */
+    void *mem_;     /**< private */
+} aero_testserver_record;
+
+/** Prepare caller storage (all zero). */
+AERO_TESTSERVER_API void aero_testserver_record_init(aero_testserver_record *rec);
+/** Free what `rec` owns; it may be used again. NULL is a no-op. */
+AERO_TESTSERVER_API void aero_testserver_record_dispose(aero_testserver_record *rec);
+
+/**
+ * Read a record into `rec` (its previous contents are disposed of first).
+ * Lists and maps come back as aero_value trees (map order kept), strings
+ * NUL-terminated. AERO_ERR_KEY_NOT_FOUND if there is none.
+ */
+AERO_TESTSERVER_API aero_status aero_testserver_get(aero_testserver *ts, const aero_key *key,
+                                                    aero_testserver_record *rec, aero_error *err);
+
+/** Number of live records of namespace `ns` in `set` (NULL or "" = every record of the namespace) into *count. */
+AERO_TESTSERVER_API aero_status aero_testserver_count(aero_testserver *ts, const char *ns, const char *set,
+                                                      uint64_t *count, aero_error *err);
+
+/** Remove one record. AERO_ERR_KEY_NOT_FOUND if there is none. */
+AERO_TESTSERVER_API aero_status aero_testserver_remove(aero_testserver *ts, const aero_key *key, aero_error *err);
+
+/** Remove every record of `set` in `ns` (set NULL or "" = the whole namespace; ns NULL = every namespace). */
+AERO_TESTSERVER_API aero_status aero_testserver_clear(aero_testserver *ts, const char *ns, const char *set,
+                                                      aero_error *err);
 
 /** Stop every node, join every thread, free everything. NULL is a no-op. */
-AERO_API void aero_testserver_stop(aero_testserver *ts);
+AERO_TESTSERVER_API void aero_testserver_stop(aero_testserver *ts);
 
 AERO_END_DECLS
 

@@ -1,0 +1,90 @@
+/*
+ * cluster.c - the cluster view: which nodes are live, who owns each
+ * partition, the seed list, and stopping / starting nodes (a rebalance).
+ *
+ * Replica k of partition p is live[(p + k) % n] over the n live nodes in
+ * index order. Every change of the live set bumps the partition and peers
+ * generations, as a real cluster's rebalance does.
+ */
+#include "ts.h"
+
+#include <stdio.h>
+
+static unsigned live_list(const aero_testserver *ts, unsigned *out) {
+    unsigned n = 0;
+    for (unsigned i = 0; i < ts->n_nodes; i++)
+        if (ts->nodes[i].live)
+            out[n++] = i;
+    return n;
+}
+
+unsigned ts_cluster_rf(const aero_testserver *ts) {
+    unsigned l[TS_MAX_NODES];
+    unsigned n = live_list(ts, l);
+    return ts->rf < n ? ts->rf : n;
+}
+
+int ts_cluster_owner(const aero_testserver *ts, unsigned pid, unsigned k) {
+    unsigned l[TS_MAX_NODES];
+    unsigned n = live_list(ts, l);
+    unsigned rf = ts->rf < n ? ts->rf : n;
+    if (n == 0 || k >= rf)
+        return -1;
+    return (int)l[(pid + k) % n];
+}
+
+void ts_cluster_rebuild_seeds(aero_testserver *ts) {
+    size_t off = 0;
+    ts->seeds[0] = 0;
+    for (unsigned i = 0; i < ts->n_nodes; i++) {
+        if (!ts->nodes[i].live)
+            continue;
+        off += (size_t)snprintf(ts->seeds + off, sizeof ts->seeds - off, "%s127.0.0.1:%u", off ? "," : "",
+                                ts->nodes[i].port);
+    }
+}
+
+/* The live set changed: caller holds ts->mu. */
+static void rebalance(aero_testserver *ts) {
+    ts->partition_gen++;
+    ts->peers_gen++;
+    ts_cluster_rebuild_seeds(ts);
+}
+
+aero_status aero_testserver_node_stop(aero_testserver *ts, unsigned node, aero_error *err) {
+    if (!ts || node >= ts->n_nodes)
+        return ts_err(err, AERO_ERR_PARAM, "testserver: no node %u", node);
+    pthread_mutex_lock(&ts->mu);
+    ts_node *n = &ts->nodes[node];
+    unsigned l[TS_MAX_NODES];
+    if (!n->live || live_list(ts, l) < 2) {
+        pthread_mutex_unlock(&ts->mu);
+        return ts_err(err, AERO_ERR_PARAM, "testserver: node %u is not running or is the last one", node);
+    }
+    n->live = false;
+    rebalance(ts);
+    pthread_mutex_unlock(&ts->mu);
+    ts_node_halt(n);
+    return ts_ok(err);
+}
+
+aero_status aero_testserver_node_start(aero_testserver *ts, unsigned node, aero_error *err) {
+    if (!ts || node >= ts->n_nodes)
+        return ts_err(err, AERO_ERR_PARAM, "testserver: no node %u", node);
+    ts_node *n = &ts->nodes[node];
+    pthread_mutex_lock(&ts->mu);
+    bool live = n->live;
+    pthread_mutex_unlock(&ts->mu);
+    if (live)
+        return ts_err(err, AERO_ERR_PARAM, "testserver: node %u is running", node);
+    ts_node_reap(n, true); /* a node stopped from its own connection leaves that thread behind */
+    if (ts_node_bind(n, n->port) != 0)
+        return ts_err(err, AERO_ERR_CONNECTION, "testserver: cannot bind 127.0.0.1:%u again", n->port);
+    if (ts_node_run(n) != 0)
+        return ts_err(err, AERO_ERR_NO_MEMORY, "testserver: cannot start a thread");
+    pthread_mutex_lock(&ts->mu);
+    n->live = true;
+    rebalance(ts);
+    pthread_mutex_unlock(&ts->mu);
+    return ts_ok(err);
+}
