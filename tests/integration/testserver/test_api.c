@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "tsclient.h"
+#include "aero_assert.h"
 
 typedef struct env {
     aero_testserver *ts;
@@ -98,11 +99,11 @@ static void test_put_get_roundtrip(void **state) {
         { "g", aero_geojson("{\"type\":\"Point\",\"coordinates\":[1,2]}") },
     };
     size_t nb = sizeof bins / sizeof bins[0];
-    assert_int_equal(aero_testserver_put(e.ts, &k, bins, nb, 0, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_put(e.ts, &k, bins, nb, 0, &err), &err);
 
     aero_testserver_record tr;
     aero_testserver_record_init(&tr);
-    assert_int_equal(aero_testserver_get(e.ts, &k, &tr, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_get(e.ts, &k, &tr, &err), &err);
     assert_int_equal(tr.generation, 1);
     assert_int_equal(tr.ttl, AERO_TTL_NEVER);
     assert_int_equal(tr.n_bins, nb - 1); /* the nil bin is not stored */
@@ -110,7 +111,7 @@ static void test_put_get_roundtrip(void **state) {
     /* what a client reads over the wire is the same */
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_session_get(e.session, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(e.session, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(r.n_bins, nb - 1);
     for (uint32_t i = 0; i < tr.n_bins; i++) {
         const aero_value *w = aero_record_get(&r, tr.bins[i].name);
@@ -129,15 +130,15 @@ static void test_put_get_roundtrip(void **state) {
     aero_write *w = aero_session_upsert(e.session, &k2);
     aero_write_bin_set_str(w, "name", "Alice");
     aero_write_bin_set_int(w, "age", 30);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
-    assert_int_equal(aero_testserver_get(e.ts, &k2, &tr, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
+    assert_aero_ok(aero_testserver_get(e.ts, &k2, &tr, &err), &err);
     assert_int_equal(tr.n_bins, 2);
     assert_string_equal(tr.bins[0].name, "name");
     assert_string_equal(tr.bins[0].value.v.str.ptr, "Alice");
     assert_int_equal(tr.bins[1].value.v.i, 30);
     aero_bin_value one[] = { { "age", aero_int(31) } };
-    assert_int_equal(aero_testserver_put(e.ts, &k2, one, 1, 100, &err), AERO_OK);
-    assert_int_equal(aero_session_get(e.session, &k2, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_put(e.ts, &k2, one, 1, 100, &err), &err);
+    assert_aero_ok(aero_session_get(e.session, &k2, NULL, 0, &r, &err), &err);
     assert_int_equal(r.n_bins, 1);
     assert_int_equal(aero_record_int(&r, "age", 0), 31);
     assert_int_equal(r.generation, 2);
@@ -160,37 +161,37 @@ static void test_count_remove_clear(void **state) {
         snprintf(name, sizeof name, "k%d", i);
         aero_key ka = aero_dataset_id_str(&a, name), kb = aero_dataset_id_str(&b, name);
         aero_key ko = aero_dataset_id_str(&o, name);
-        assert_int_equal(aero_testserver_put(e.ts, &ka, bin, 1, 0, &err), AERO_OK);
+        assert_aero_ok(aero_testserver_put(e.ts, &ka, bin, 1, 0, &err), &err);
         if (i < 3)
-            assert_int_equal(aero_testserver_put(e.ts, &kb, bin, 1, 0, &err), AERO_OK);
-        assert_int_equal(aero_testserver_put(e.ts, &ko, bin, 1, 0, &err), AERO_OK);
+            assert_aero_ok(aero_testserver_put(e.ts, &kb, bin, 1, 0, &err), &err);
+        assert_aero_ok(aero_testserver_put(e.ts, &ko, bin, 1, 0, &err), &err);
     }
     uint64_t n = 99;
-    assert_int_equal(aero_testserver_count(e.ts, "test", "a", &n, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_count(e.ts, "test", "a", &n, &err), &err);
     assert_int_equal(n, 5);
-    assert_int_equal(aero_testserver_count(e.ts, "test", "b", &n, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_count(e.ts, "test", "b", &n, &err), &err);
     assert_int_equal(n, 3);
-    assert_int_equal(aero_testserver_count(e.ts, "test", NULL, &n, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_count(e.ts, "test", NULL, &n, &err), &err);
     assert_int_equal(n, 8);
     /* a record removed in process is gone for clients too */
     aero_key k0 = aero_dataset_id_str(&a, "k0");
-    assert_int_equal(aero_testserver_remove(e.ts, &k0, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_remove(e.ts, &k0, &err), &err);
     assert_int_equal(aero_testserver_remove(e.ts, &k0, &err), AERO_ERR_KEY_NOT_FOUND);
     bool exists = true;
-    assert_int_equal(aero_session_exists(e.session, &k0, &exists, &err), AERO_OK);
+    assert_aero_ok(aero_session_exists(e.session, &k0, &exists, &err), &err);
     assert_false(exists);
     /* a client delete shows in the count */
     aero_key k1 = aero_dataset_id_str(&a, "k1");
-    assert_int_equal(aero_write_execute(aero_session_delete(e.session, &k1), NULL, &err), AERO_OK);
-    assert_int_equal(aero_testserver_count(e.ts, "test", "a", &n, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(aero_session_delete(e.session, &k1), NULL, &err), &err);
+    assert_aero_ok(aero_testserver_count(e.ts, "test", "a", &n, &err), &err);
     assert_int_equal(n, 3);
-    assert_int_equal(aero_testserver_clear(e.ts, "test", "b", &err), AERO_OK);
-    assert_int_equal(aero_testserver_count(e.ts, "test", NULL, &n, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_clear(e.ts, "test", "b", &err), &err);
+    assert_aero_ok(aero_testserver_count(e.ts, "test", NULL, &n, &err), &err);
     assert_int_equal(n, 3);
-    assert_int_equal(aero_testserver_count(e.ts, "other", "a", &n, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_count(e.ts, "other", "a", &n, &err), &err);
     assert_int_equal(n, 5);
-    assert_int_equal(aero_testserver_clear(e.ts, NULL, NULL, &err), AERO_OK);
-    assert_int_equal(aero_testserver_count(e.ts, "other", NULL, &n, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_clear(e.ts, NULL, NULL, &err), &err);
+    assert_aero_ok(aero_testserver_count(e.ts, "other", NULL, &n, &err), &err);
     assert_int_equal(n, 0);
     finish(&e);
 }
@@ -218,8 +219,8 @@ static void test_store_api_errors(void **state) {
     assert_int_equal(aero_testserver_count(e.ts, "nope", NULL, &n, &err), AERO_ERR_NAMESPACE_NOT_FOUND);
     assert_int_equal(aero_testserver_clear(e.ts, "nope", NULL, &err), AERO_ERR_NAMESPACE_NOT_FOUND);
     /* no bins: the record is removed */
-    assert_int_equal(aero_testserver_put(e.ts, &k, ok, 1, 0, &err), AERO_OK);
-    assert_int_equal(aero_testserver_put(e.ts, &k, NULL, 0, 0, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_put(e.ts, &k, ok, 1, 0, &err), &err);
+    assert_aero_ok(aero_testserver_put(e.ts, &k, NULL, 0, 0, &err), &err);
     assert_int_equal(aero_testserver_get(e.ts, &k, &tr, &err), AERO_ERR_KEY_NOT_FOUND);
     aero_testserver_record_dispose(&tr);
     finish(&e);
@@ -237,31 +238,31 @@ static void test_virtual_clock_expires_records(void **state) {
     aero_key k = aero_dataset_id_str(&ds, "ttl"), kc = aero_dataset_id_str(&ds, "client");
     aero_bin_value bin[] = { { "x", aero_int(1) } };
     uint64_t t0 = aero_testserver_clock_now(e.ts);
-    assert_int_equal(aero_testserver_put(e.ts, &k, bin, 1, 10, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_put(e.ts, &k, bin, 1, 10, &err), &err);
     aero_write *w = aero_session_upsert(e.session, &kc);
     aero_write_bin_set_int(w, "x", 1);
     aero_write_expire_after_seconds(w, 100);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
 
     aero_testserver_record tr;
     aero_testserver_record_init(&tr);
-    assert_int_equal(aero_testserver_get(e.ts, &k, &tr, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_get(e.ts, &k, &tr, &err), &err);
     assert_int_equal(tr.ttl, 10); /* the clock stands still */
     assert_int_equal(tr.last_update, t0);
     aero_testserver_clock_advance(e.ts, 9);
     assert_true(aero_testserver_clock_now(e.ts) == t0 + 9000000000ull);
-    assert_int_equal(aero_testserver_get(e.ts, &k, &tr, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_get(e.ts, &k, &tr, &err), &err);
     assert_int_equal(tr.ttl, 1);
     aero_testserver_clock_advance(e.ts, 1);
     assert_int_equal(aero_testserver_get(e.ts, &k, &tr, &err), AERO_ERR_KEY_NOT_FOUND);
     uint64_t n = 9;
-    assert_int_equal(aero_testserver_count(e.ts, "test", "clock", &n, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_count(e.ts, "test", "clock", &n, &err), &err);
     assert_int_equal(n, 1); /* removed at once, as nsup would */
 
     /* a client computes TTLs on its own clock: answers carry void times moved onto it */
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_session_get_header(e.session, &kc, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get_header(e.session, &kc, &r, &err), &err);
     assert_in_range(r.ttl, 88, 90);
     /* over the wire too: the control command */
     char out[64];
@@ -283,26 +284,26 @@ static void test_advance_on_real_time(void **state) {
     aero_write *w = aero_session_upsert(e.session, &k);
     aero_write_bin_set_int(w, "x", 1);
     aero_write_expire_after_seconds(w, 3600);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     aero_testserver_clock_advance(e.ts, 3000);
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_session_get_header(e.session, &k, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get_header(e.session, &k, &r, &err), &err);
     assert_in_range(r.ttl, 595, 600);
     aero_testserver_clock_advance(e.ts, 600);
     assert_int_equal(aero_session_get_header(e.session, &k, &r, &err), AERO_ERR_KEY_NOT_FOUND);
     /* a truncate cut-off is on the client's clock: "before now" covers a record written just now,
        though its last-update time is an hour ahead on the server's clock */
     aero_bin_value bin[] = { { "x", aero_int(1) } };
-    assert_int_equal(aero_testserver_put(e.ts, &k, bin, 1, 0, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_put(e.ts, &k, bin, 1, 0, &err), &err);
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     char cmd[128], out[64];
     snprintf(cmd, sizeof cmd, "truncate:namespace=test;set=clock;lut=%llu",
              (unsigned long long)now.tv_sec * 1000000000ull + (unsigned long long)now.tv_nsec);
-    assert_int_equal(aero_client_info(e.client, cmd, out, sizeof out, &err), AERO_OK);
+    assert_aero_ok(aero_client_info(e.client, cmd, out, sizeof out, &err), &err);
     bool exists = true;
-    assert_int_equal(aero_session_exists(e.session, &k, &exists, &err), AERO_OK);
+    assert_aero_ok(aero_session_exists(e.session, &k, &exists, &err), &err);
     assert_false(exists);
     aero_record_dispose(&r);
     finish(&e);
@@ -321,20 +322,20 @@ static void test_limit_record_size(void **state) {
     static uint8_t big[2000];
     aero_write *w = aero_session_upsert(e.session, &k);
     aero_write_bin_set_int(w, "small", 1);
-    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_aero_ok(aero_write_execute(w, NULL, &err), &err);
     w = aero_session_upsert(e.session, &k);
     aero_write_bin_set_blob(w, "big", big, sizeof big);
     assert_int_equal(aero_write_execute(w, NULL, &err), AERO_ERR_RECORD_TOO_BIG);
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_session_get(e.session, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(e.session, &k, NULL, 0, &r, &err), &err);
     assert_int_equal(r.n_bins, 1); /* left as it was */
     assert_int_equal(r.generation, 1);
     aero_record_dispose(&r);
     aero_bin_value bins[] = { { "big", aero_blob(big, sizeof big) } };
     assert_int_equal(aero_testserver_put(e.ts, &k, bins, 1, 0, &err), AERO_ERR_RECORD_TOO_BIG);
     bins[0].value = aero_blob(big, 500);
-    assert_int_equal(aero_testserver_put(e.ts, &k, bins, 1, 0, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_put(e.ts, &k, bins, 1, 0, &err), &err);
     finish(&e);
 }
 
@@ -427,7 +428,7 @@ static void test_limit_batch(void **state) {
     aero_bin_value bin[] = { { "x", aero_int(1) } };
     aero_error err;
     for (int i = 0; i < 3; i++)
-        assert_int_equal(aero_testserver_put(e.ts, &keys[i], bin, 1, 0, &err), AERO_OK);
+        assert_aero_ok(aero_testserver_put(e.ts, &keys[i], bin, 1, 0, &err), &err);
     assert_int_equal(batch_rows(&e, keys, 2), 2);
     assert_int_equal(batch_rows(&e, keys, 3), AERO_ERR_BATCH_MAX_REQUESTS);
     finish(&e);

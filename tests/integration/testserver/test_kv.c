@@ -24,6 +24,7 @@
 #include "proto/digest.h"
 #include "proto/wire.h"
 #include "tsclient.h"
+#include "aero_assert.h"
 
 static uint16_t port;
 
@@ -402,7 +403,7 @@ static void test_read_touch_namespace_default(void **state) {
     aero_testserver_record_init(&r);
     tc_answer a = get("rt1", 0x21); /* 10 s left: more than 80%, no touch */
     tc_answer_free(&a);
-    assert_int_equal(aero_testserver_get(ts, &k, &r, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_get(ts, &k, &r, &err), &err);
     assert_int_equal(r.ttl, 10);
     aero_testserver_clock_advance(ts, 2);
     a = get("rt1", 3); /* record_ttl 0: the default, 80; 8 s left */
@@ -411,7 +412,7 @@ static void test_read_touch_namespace_default(void **state) {
     assert_in_range(left, 7, 8); /* answered before the touch */
     assert_int_equal(a.gen, 1);
     tc_answer_free(&a);
-    assert_int_equal(aero_testserver_get(ts, &k, &r, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_get(ts, &k, &r, &err), &err);
     assert_int_equal(r.ttl, 10); /* touched: the TTL it was written with, from now */
     assert_int_equal(r.generation, 1);
     aero_testserver_record_dispose(&r);

@@ -11,6 +11,7 @@
 
 #include <aero/aero.h>
 #include <aero/testserver.h>
+#include "aero_assert.h"
 
 static void test_shared_libraries(void **state) {
     (void)state;
@@ -26,10 +27,10 @@ static void test_shared_libraries(void **state) {
     aero_dataset ds = aero_dataset_of("test", "shared");
     aero_key k = aero_dataset_id_str(&ds, "k");
     aero_bin_value bins[] = { { "name", aero_str("Alice") } };
-    assert_int_equal(aero_testserver_put(ts, &k, bins, 1, 5, &err), AERO_OK);
+    assert_aero_ok(aero_testserver_put(ts, &k, bins, 1, 5, &err), &err);
     aero_record r;
     aero_record_init(&r);
-    assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_aero_ok(aero_session_get(s, &k, NULL, 0, &r, &err), &err);
     assert_string_equal(aero_record_str(&r, "name"), "Alice");
     aero_testserver_clock_advance(ts, 5);
     assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_ERR_KEY_NOT_FOUND);
