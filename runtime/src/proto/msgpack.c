@@ -195,6 +195,70 @@ static int cmp_bytes(uint8_t ta, const void *a, size_t an, uint8_t tb, const voi
     return an == bn ? 0 : an < bn ? -1 : 1;
 }
 
+static int value_cmp(const aero_value *a, const aero_value *b, int depth);
+static bool canon_order(const aero_value *v, uint32_t n, int depth, uint32_t *local, uint32_t **idx);
+
+/* Element i of a collection in the order it is packed in (see canon_order). */
+static inline const aero_value *item_at(const aero_value *v, const uint32_t *idx, uint32_t i) {
+    return &v->v.list.items[idx ? idx[i] : i];
+}
+static inline const aero_map_entry *entry_at(const aero_value *v, const uint32_t *idx, uint32_t i) {
+    return &v->v.map.entries[idx ? idx[i] : i];
+}
+
+static int cmp_lists(const aero_value *a, const aero_value *b, int depth) {
+    uint32_t na = a->v.list.count, nb = b->v.list.count, la[32], lb[32], *ia = NULL, *ib = NULL;
+    int c = 0;
+    if (a->v.list.ordered && !canon_order(a, na, depth, la, &ia))
+        ia = NULL;
+    if (b->v.list.ordered && !canon_order(b, nb, depth, lb, &ib))
+        ib = NULL;
+    for (uint32_t i = 0; !c && i < na && i < nb; i++)
+        c = value_cmp(item_at(a, ia, i), item_at(b, ib, i), depth + 1);
+    if (!c)
+        c = na == nb ? 0 : na < nb ? -1 : 1;
+    if (ia && ia != la)
+        free(ia);
+    if (ib && ib != lb)
+        free(ib);
+    return c;
+}
+
+static int cmp_maps(const aero_value *a, const aero_value *b, int depth) {
+    uint32_t n = a->v.map.count, la[32], lb[32], *ia = NULL, *ib = NULL;
+    if (n != b->v.map.count)
+        return n < b->v.map.count ? -1 : 1;
+    if (a->v.map.order != AERO_MAP_UNORDERED && !canon_order(a, n, depth, la, &ia))
+        ia = NULL;
+    if (b->v.map.order != AERO_MAP_UNORDERED && !canon_order(b, n, depth, lb, &ib))
+        ib = NULL;
+    int c = 0;
+    for (uint32_t i = 0; !c && i < n; i++) {
+        const aero_map_entry *ea = entry_at(a, ia, i), *eb = entry_at(b, ib, i);
+        c = value_cmp(&ea->key, &eb->key, depth + 1);
+        if (!c)
+            c = value_cmp(&ea->value, &eb->value, depth + 1);
+    }
+    if (ia && ia != la)
+        free(ia);
+    if (ib && ib != lb)
+        free(ib);
+    return c;
+}
+
+/* Doubles in a total order: by value, then (equal values such as 0.0 and
+ * -0.0, and NaNs) by bit pattern, so that sorting is deterministic. */
+static int cmp_doubles(double a, double b) {
+    if (a < b)
+        return -1;
+    if (a > b)
+        return 1;
+    uint64_t x, y;
+    memcpy(&x, &a, sizeof x);
+    memcpy(&y, &b, sizeof y);
+    return x == y ? 0 : x < y ? -1 : 1;
+}
+
 static int value_cmp(const aero_value *a, const aero_value *b, int depth) {
     int ra = value_rank(a), rb = value_rank(b);
     if (ra != rb)
@@ -204,7 +268,7 @@ static int value_cmp(const aero_value *a, const aero_value *b, int depth) {
     switch (a->type) {
     case AERO_BOOL: return a->v.b == b->v.b ? 0 : a->v.b ? 1 : -1;
     case AERO_INT: return a->v.i == b->v.i ? 0 : a->v.i < b->v.i ? -1 : 1;
-    case AERO_DOUBLE: return a->v.d < b->v.d ? -1 : a->v.d > b->v.d ? 1 : 0;
+    case AERO_DOUBLE: return cmp_doubles(a->v.d, b->v.d);
     case AERO_STR:
     case AERO_GEOJSON:
         return cmp_bytes(particle_byte(a->type), a->v.str.ptr, a->v.str.len, particle_byte(b->type), b->v.str.ptr,
@@ -213,28 +277,8 @@ static int value_cmp(const aero_value *a, const aero_value *b, int depth) {
     case AERO_HLL:
         return cmp_bytes(particle_byte(a->type), a->v.bytes.ptr, a->v.bytes.len, particle_byte(b->type), b->v.bytes.ptr,
                          b->v.bytes.len);
-    case AERO_LIST: {
-        uint32_t na = a->v.list.count, nb = b->v.list.count;
-        for (uint32_t i = 0; i < na && i < nb; i++) {
-            int c = value_cmp(&a->v.list.items[i], &b->v.list.items[i], depth + 1);
-            if (c)
-                return c;
-        }
-        return na == nb ? 0 : na < nb ? -1 : 1;
-    }
-    case AERO_MAP: {
-        uint32_t n = a->v.map.count;
-        if (n != b->v.map.count)
-            return n < b->v.map.count ? -1 : 1;
-        for (uint32_t i = 0; i < n; i++) {
-            int c = value_cmp(&a->v.map.entries[i].key, &b->v.map.entries[i].key, depth + 1);
-            if (!c)
-                c = value_cmp(&a->v.map.entries[i].value, &b->v.map.entries[i].value, depth + 1);
-            if (c)
-                return c;
-        }
-        return 0;
-    }
+    case AERO_LIST: return cmp_lists(a, b, depth);
+    case AERO_MAP: return cmp_maps(a, b, depth);
     default: return 0;
     }
 }
@@ -252,7 +296,8 @@ static bool in_order(const aero_value *v, uint32_t n, int depth) {
 }
 
 static inline int idx_cmp(const aero_value *v, const uint32_t *idx, uint32_t i, uint32_t j, int depth) {
-    return value_cmp(sort_key(v, idx[i]), sort_key(v, idx[j]), depth);
+    int c = value_cmp(sort_key(v, idx[i]), sort_key(v, idx[j]), depth);
+    return c ? c : idx[i] < idx[j] ? -1 : idx[i] > idx[j] ? 1 : 0; /* stable: equal keys keep their order */
 }
 
 /* Heap sort of an index permutation: in place, O(n log n), no recursion. */
@@ -291,26 +336,35 @@ static aero_status pack_element(aero_buf *b, const aero_value *v, uint32_t i, in
 }
 
 /*
- * The elements of an ordered list or a key-ordered map, in the server's order
- * whatever order the caller gave them in (the server refuses an ordered
- * collection that is not sorted). Already sorted input, the usual case, is
- * packed as it is; otherwise an index permutation is sorted, on the stack for
- * small collections.
+ * The order an ordered list or a key-ordered map is packed in: the server's
+ * order whatever order the caller gave (the server refuses an ordered
+ * collection that is not sorted), equal keys in the caller's order. Already
+ * sorted input, the usual case, needs no permutation (*idx = NULL); otherwise
+ * an index permutation is sorted, in `local` (32 entries) for small
+ * collections. False only when a larger permutation cannot be allocated.
+ * Comparisons use the same order for nested ordered collections, so packing
+ * what was packed gives the same bytes again.
  */
+static bool canon_order(const aero_value *v, uint32_t n, int depth, uint32_t *local, uint32_t **idx) {
+    *idx = NULL;
+    if (in_order(v, n, depth))
+        return true;
+    uint32_t *p = local;
+    if (n > 32 && !(p = malloc((size_t)n * sizeof *p)))
+        return false;
+    sort_indexes(v, p, n, depth);
+    *idx = p;
+    return true;
+}
+
 static aero_status pack_sorted(aero_buf *b, const aero_value *v, uint32_t n, int depth) {
-    uint32_t local[32], *idx = local;
+    uint32_t local[32], *idx;
     aero_status st = AERO_OK;
-    if (in_order(v, n, depth)) {
-        for (uint32_t i = 0; i < n && st == AERO_OK; i++)
-            st = pack_element(b, v, i, depth);
-        return st;
-    }
-    if (n > sizeof local / sizeof local[0] && !(idx = malloc((size_t)n * sizeof *idx)))
+    if (!canon_order(v, n, depth, local, &idx))
         return AERO_ERR_NO_MEMORY;
-    sort_indexes(v, idx, n, depth);
     for (uint32_t i = 0; i < n && st == AERO_OK; i++)
-        st = pack_element(b, v, idx[i], depth);
-    if (idx != local)
+        st = pack_element(b, v, idx ? idx[i] : i, depth);
+    if (idx && idx != local)
         free(idx);
     return st;
 }

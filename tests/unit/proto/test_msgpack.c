@@ -230,6 +230,43 @@ static void ordered_collections_are_sorted(void **state) {
     assert_bytes_hex(b->data, b->len, "82 a2 03 62 01 a2 03 61 02");
 }
 
+/* Packing is canonical: nested ordered maps are compared in the order they are
+ * packed in (not the caller's), equal keys keep the caller's order, and packing
+ * what was decoded gives the same bytes again. */
+static void ordered_packing_is_canonical(void **state) {
+    fx *f = *state;
+    aero_buf *b = &f->b;
+    /* two key-ordered maps given unsorted: {b:1, a:0} packs as {a:0, b:1} and {a:5, b:2} stays; in an
+     * ordered list they compare by their first packed entry (a:0 < a:5), not by the caller's (b > a) */
+    aero_map_entry m1[] = { { aero_str("b"), aero_int(1) }, { aero_str("a"), aero_int(0) } };
+    aero_map_entry m2[] = { { aero_str("a"), aero_int(5) }, { aero_str("b"), aero_int(2) } };
+    aero_value items[] = { aero_map(m1, 2), aero_map(m2, 2) };
+    items[0].v.map.order = items[1].v.map.order = AERO_MAP_KEY_ORDERED;
+    aero_value l = aero_list(items, 2);
+    l.v.list.ordered = true;
+    assert_int_equal(aero_mp__pack_value(b, &l), AERO_OK);
+    assert_bytes_hex(b->data, b->len,
+                     "93 c7 00 01 83 c7 00 01 c0 a2 03 61 00 a2 03 62 01 83 c7 00 01 c0 a2 03 61 05 a2 03 62 02");
+    /* decode and pack again: the same bytes */
+    aero_mp_reader r = { b->data, b->data + b->len };
+    aero_value back;
+    assert_int_equal(aero_mp__unpack_value(&r, f->arena, &back), AERO_OK);
+    aero_buf again;
+    aero_buf__init(&again, NULL, 0);
+    assert_int_equal(aero_mp__pack_value(&again, &back), AERO_OK);
+    assert_int_equal(again.len, b->len);
+    assert_memory_equal(again.data, b->data, b->len);
+    aero_buf__free(&again);
+
+    /* equal keys (a duplicate, 0.0 and -0.0) keep a deterministic order */
+    aero_buf__reset(b);
+    aero_value d[] = { aero_int(2), aero_double(-0.0), aero_int(1), aero_double(0.0), aero_int(1) };
+    aero_value dl = aero_list(d, 5);
+    dl.v.list.ordered = true;
+    assert_int_equal(aero_mp__pack_value(b, &dl), AERO_OK);
+    assert_bytes_hex(b->data, b->len, "96 c7 00 01 01 01 02 cb 00 00 00 00 00 00 00 00 cb 80 00 00 00 00 00 00 00");
+}
+
 static void decode_server_forms(void **state) {
     fx *f = *state;
     uint8_t in[256];
@@ -391,6 +428,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(value_encodings_of_protocol_8_2, setup, teardown),
         cmocka_unit_test_setup_teardown(ordered_collections_carry_the_ext_prefix, setup, teardown),
         cmocka_unit_test_setup_teardown(ordered_collections_are_sorted, setup, teardown),
+        cmocka_unit_test_setup_teardown(ordered_packing_is_canonical, setup, teardown),
         cmocka_unit_test_setup_teardown(decode_server_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(round_trip_nested, setup, teardown),
         cmocka_unit_test_setup_teardown(reader_helpers, setup, teardown),
