@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "command.h"
+#include "client.h"
+#include "cmd_key.h"
 #include "frames.h"
 #include "internal.h"
 #include "proto/digest.h"
 #include "proto/wire.h"
+#include "record_decode.h"
 
 #define PARENT_FLAGS 0x0D /* allow inline | respond all keys | report error records */
 #define ROW_INFO     0x02

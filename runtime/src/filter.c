@@ -76,19 +76,19 @@ aero_status aero_filter__set_bytes(aero_filter *f, const uint8_t *bytes, size_t 
 }
 
 aero_status aero_expop__append(aero_buf *ops, aero_msg_header *h, uint8_t op, const char *bin, size_t bin_len,
-                               const char *ael, unsigned flags, char *msg, size_t cap) {
-    if (!ael) {
+                               const char *ael, const aero_expr *expr, unsigned flags, char *msg, size_t cap) {
+    if (!ael && !expr) {
         snprintf(msg, cap, "expression for bin '%s' is NULL", bin);
         return AERO_ERR_PARAM;
     }
     aero_error e;
-    aero_expr *x = aero_ael_compile(ael, NULL, 0, &e);
-    if (!x) {
+    aero_expr *x = NULL;
+    if (!expr && !(expr = x = aero_ael_compile(ael, NULL, 0, &e))) {
         snprintf(msg, cap, "expression for bin '%s': %s", bin, e.message);
         return e.code ? e.code : AERO_ERR_AEL;
     }
     size_t len;
-    const uint8_t *bytes = aero_expr_bytes(x, &len);
+    const uint8_t *bytes = aero_expr_bytes(expr, &len);
     uint8_t tmp[64];
     aero_buf v;
     aero_buf__init(&v, tmp, sizeof tmp);

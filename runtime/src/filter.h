@@ -36,11 +36,12 @@ aero_status aero_filter__set_bytes(aero_filter *f, const uint8_t *bytes, size_t 
 
 /**
  * Append an expression operation (op AERO_OP_EXP_READ or AERO_OP_EXP_MODIFY)
- * on bin `bin` (already validated, `bin_len` bytes) computing AEL `ael`,
- * with value [<expression bytes>, flags] (protocol.md 8.6), counted in `h`.
- * On failure returns the status and fills msg.
+ * on bin `bin` (already validated, `bin_len` bytes) computing AEL `ael`, or
+ * when `ael` is NULL the built expression `expr` (bytes copied), with value
+ * [<expression bytes>, flags] (protocol.md 8.6), counted in `h`. Both NULL is
+ * AERO_ERR_PARAM. On failure returns the status and fills msg.
  */
 aero_status aero_expop__append(aero_buf *ops, aero_msg_header *h, uint8_t op, const char *bin, size_t bin_len,
-                               const char *ael, unsigned flags, char *msg, size_t cap);
+                               const char *ael, const aero_expr *expr, unsigned flags, char *msg, size_t cap);
 
 #endif

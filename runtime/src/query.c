@@ -6,11 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "command.h"
+#include "batch.h"
+#include "cmd_key.h"
 #include "internal.h"
 #include "op_internal.h"
 #include "query_internal.h"
-#include "batch.h"
 #include "read.h"
 
 #define qmisuse(q, ...) aero_misuse__set(&(q)->bad, __VA_ARGS__)
@@ -116,7 +116,7 @@ AERO_API aero_query *aero_query_with_no_bins(aero_query *q) {
     return q;
 }
 
-AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, const char *ael, unsigned flags) {
+static aero_query *select_from(aero_query *q, const char *bin, const char *ael, const aero_expr *e, unsigned flags) {
     if (!q)
         return q;
     size_t n = bin ? strnlen(bin, AERO_BIN_NAME_MAX + 1) : 0;
@@ -130,13 +130,20 @@ AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, cons
     if (q->n_bins || q->no_bins)
         qmisuse(q, AERO_ERR_PARAM, "select_from() cannot be combined with bins() or with_no_bins()");
     char msg[160];
-    aero_status st = aero_expop__append(&q->ops, &q->oph, AERO_OP_EXP_READ, bin, n, ael,
+    aero_status st = aero_expop__append(&q->ops, &q->oph, AERO_OP_EXP_READ, bin, n, ael, e,
                                         flags & AERO_EXP_IGNORE_EVAL_FAILURE, msg, sizeof msg);
     if (st != AERO_OK)
         qmisuse(q, st, "select_from: %s", msg);
     else if (q->ops.failed)
         qmisuse(q, AERO_ERR_NO_MEMORY, "select_from: out of memory");
     return q;
+}
+
+AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, const char *ael, unsigned flags) {
+    return select_from(q, bin, ael, NULL, flags);
+}
+AERO_API aero_query *aero_query_select_from_expr(aero_query *q, const char *bin, const aero_expr *e, unsigned flags) {
+    return select_from(q, bin, NULL, e, flags);
 }
 
 AERO_API aero_query *aero_query_op(aero_query *q, aero_op op) {

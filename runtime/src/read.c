@@ -8,9 +8,12 @@
 
 #include <string.h>
 
+#include "cmd_key.h"
 #include "command.h"
 #include "internal.h"
 #include "proto/wire.h"
+#include "record_buf.h"
+#include "record_decode.h"
 
 static aero_status build_read(aero_buf *req, const aero_key *key, const aero_policy *p, const aero_read_spec *spec,
                               aero_error *err) {

@@ -1,15 +1,13 @@
 /*
- * record.c - records: storage that survives reuse, decoding an answer into
- * bins, and the typed getters. A record keeps its receive buffer, its bin
- * array and its arena between reads, so reading into the same record again
- * does not allocate once it has grown to the working size.
+ * record.c - records: their lifetime, the typed getters and copies. Decoding
+ * an answer into a record is record_decode.c.
  */
 #include <aero/record.h>
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "command.h"
+#include "record_decode.h"
 #include "internal.h"
 #include "proto/arena.h"
 #include "proto/msg.h"
@@ -26,110 +24,37 @@ AERO_API void aero_record_dispose(aero_record *rec) {
     memset(rec, 0, sizeof *rec);
 }
 
-void aero_record__clear(aero_record *rec) {
-    if (rec->store_.arena)
-        aero_arena__reset(rec->store_.arena);
-    rec->result = AERO_OK;
-    rec->in_doubt = false;
-    rec->index = 0;
-    rec->generation = 0;
-    rec->ttl = 0;
-    rec->n_bins = 0;
-    rec->bins = rec->store_.bins_cap_ptr;
-}
-
-static aero_status ensure_bins(aero_record *rec, uint32_t n) {
-    if (n <= rec->store_.bins_cap) {
-        rec->bins = rec->store_.bins_cap_ptr;
-        return AERO_OK;
-    }
-    uint32_t cap = rec->store_.bins_cap ? rec->store_.bins_cap : 8;
-    while (cap < n)
-        cap *= 2;
-    aero_bin *nb = realloc(rec->store_.bins_cap_ptr, (size_t)cap * sizeof *nb);
-    if (!nb)
-        return AERO_ERR_NO_MEMORY;
-    rec->store_.bins_cap_ptr = nb;
-    rec->store_.bins_cap = cap;
-    rec->bins = nb;
-    return AERO_OK;
-}
-
-void aero_record__decode_header(aero_record *rec, const aero_msg_view *m) {
-    aero_record__clear(rec);
-    rec->result = m->h.result_code;
-    rec->generation = m->h.generation;
-    rec->ttl = aero_msg__ttl_from_void_time(m->h.record_ttl, aero_cmd__now_2010());
-}
-
-aero_arena *aero_record__arena(aero_record *rec) {
-    if (!rec->store_.arena)
-        rec->store_.arena = aero_arena__new();
-    return rec->store_.arena;
-}
-
-aero_status aero_op__decode(const aero_op_view *op, aero_arena *arena, aero_value *out) {
-    switch (op->ptype) {
-    case AERO_PT_INTEGER:
-        if (op->value_len != 8)
-            break;
-        *out = aero_int((int64_t)aero_get_u64be(op->value));
-        return AERO_OK;
-    case AERO_PT_FLOAT:
-        if (op->value_len != 8)
-            break;
-        {
-            uint64_t bits = aero_get_u64be(op->value);
-            double d;
-            memcpy(&d, &bits, sizeof d);
-            *out = aero_double(d);
-        }
-        return AERO_OK;
-    case AERO_PT_STRING:
-        if (op->name_len == 0)
-            break;
-        *out = aero_strn(aero_op__string_in_place(op), op->value_len);
-        return AERO_OK;
-    default: break;
-    }
-    return aero_particle__decode(op->ptype, op->value, op->value_len, arena, out);
-}
-
-aero_status aero_record__decode(aero_record *rec, const aero_msg_view *m, aero_error *err) {
-    aero_record__decode_header(rec, m);
-    if (m->h.n_ops) {
-        if (!rec->store_.arena && !(rec->store_.arena = aero_arena__new()))
-            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding a record");
-        if (ensure_bins(rec, m->h.n_ops) != AERO_OK)
-            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding %u bins", m->h.n_ops);
-    }
-    /* one pass: each op is bounds-checked as it is read (the answer's ops were not walked before) */
-    aero_msg_iter it;
-    aero_op_view op;
-    aero_msg__ops(m, &it);
-    aero_bin *b = rec->bins;
-    while (aero_msg__next_op(&it, &op)) {
-        size_t nl = op.name_len > AERO_BIN_NAME_MAX ? AERO_BIN_NAME_MAX : op.name_len;
-        aero_copy_short(b->name, op.name, nl);
-        b->name[nl] = '\0';
-        if (aero_op__decode(&op, rec->store_.arena, &b->value) != AERO_OK)
-            return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed value in bin '%s'", b->name);
-        b++;
-    }
-    if (!aero_msg__iter_complete(&it))
-        return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed bin %u of %u in an answer",
-                             (unsigned)(m->h.n_ops - it.left + 1), (unsigned)m->h.n_ops);
-    rec->n_bins = (uint32_t)(b - rec->bins);
-    return AERO_OK;
-}
-
+/* The last result for a bin: an operate answers every op in order, and the read
+   that follows a write of the same bin is the value the caller wants. */
 AERO_API const aero_value *aero_record_get(const aero_record *rec, const char *name) {
     if (!rec || !name)
         return NULL;
-    for (uint32_t i = 0; i < rec->n_bins; i++)
+    for (uint32_t i = rec->n_bins; i-- > 0;)
         if (strcmp(rec->bins[i].name, name) == 0)
             return &rec->bins[i].value;
     return NULL;
+}
+
+AERO_API uint32_t aero_record_count(const aero_record *rec, const char *name) {
+    uint32_t n = 0;
+    for (uint32_t i = 0; rec && name && i < rec->n_bins; i++)
+        n += strcmp(rec->bins[i].name, name) == 0;
+    return n;
+}
+
+AERO_API const aero_value *aero_record_get_nth(const aero_record *rec, const char *name, uint32_t nth) {
+    for (uint32_t i = 0; rec && name && i < rec->n_bins; i++)
+        if (strcmp(rec->bins[i].name, name) == 0 && nth-- == 0)
+            return &rec->bins[i].value;
+    return NULL;
+}
+
+/* Whether bins[i] repeats the name of an earlier bin. */
+static bool repeated_name(const aero_record *rec, uint32_t i) {
+    for (uint32_t j = 0; j < i; j++)
+        if (strcmp(rec->bins[j].name, rec->bins[i].name) == 0)
+            return true;
+    return false;
 }
 
 static const aero_value *typed(const aero_record *rec, const char *name, aero_type t) {
@@ -247,13 +172,17 @@ AERO_API size_t aero_record_format_bins(const aero_record *rec, char *buf, size_
     if (size)
         buf[0] = '\0';
     EMIT("{", 1);
+    bool first = true;
     for (uint32_t i = 0; i < rec->n_bins; i++) {
-        if (i)
+        if (repeated_name(rec, i))
+            continue; /* a dict: each name once, where it first came, with its last value */
+        if (!first)
             EMIT(", ", 2);
+        first = false;
         EMIT("'", 1);
         EMIT(rec->bins[i].name, strlen(rec->bins[i].name));
         EMIT("': ", 3);
-        size_t need = aero_value_format(&rec->bins[i].value, p, room);
+        size_t need = aero_value_format(aero_record_get(rec, rec->bins[i].name), p, room);
         size_t wrote = room ? (need < room - 1 ? need : room - 1) : 0;
         p += wrote;
         room -= wrote;
@@ -324,7 +253,7 @@ static aero_status copy_record(aero_record *dst, const aero_record *src) {
     aero_record__clear(dst);
     if (!dst->store_.arena && !(dst->store_.arena = aero_arena__new()))
         return AERO_ERR_NO_MEMORY;
-    if (src->n_bins && ensure_bins(dst, src->n_bins) != AERO_OK)
+    if (src->n_bins && aero_record__reserve_bins(dst, src->n_bins) != AERO_OK)
         return AERO_ERR_NO_MEMORY;
     aero_arena *a = dst->store_.arena;
     dst->key = src->key;

@@ -10,17 +10,19 @@
  * partitions unfinished; the next visit resumes after the last digest, so no
  * record is skipped or repeated.
  */
+#include <aero/query.h>
+
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
 
-#include "command.h"
+#include "frames.h"
 #include "internal.h"
 #include "proto/digest.h"
 #include "proto/wire.h"
-#include "frames.h"
 #include "query_internal.h"
+#include "record_decode.h"
 
 typedef struct part {
     uint8_t digest[AERO_DIGEST_SIZE];
@@ -61,6 +63,15 @@ struct aero_scan {
     aero_record row;
 };
 
+/*
+ * Servers before 8.1.2 take a dataset query's ops as the names of bins to
+ * read (basic_query_get_bin_names): an expression read op is not run, its
+ * result bin exists on no record, and the query streams no rows and no error.
+ * A query with select_from() is refused on such nodes instead.
+ */
+#define QUERY_OPS_BUILD AERO_BUILD(8, 1, 2, 0)
+static const char QUERY_OPS_WHAT[] = "select_from() or aero_query_op() on a dataset query";
+
 static uint64_t task_id(void) {
     uint64_t id = 0;
     while (id == 0) {
@@ -71,6 +82,9 @@ static uint64_t task_id(void) {
 }
 
 aero_stream *aero_scan__start(struct aero_query *q, aero_error *err) {
+    if (q->oph.n_ops &&
+        aero_cluster__require_build(q->s->client->cluster, QUERY_OPS_BUILD, QUERY_OPS_WHAT, err) != AERO_OK)
+        return NULL;
     struct aero_scan *sc = calloc(1, sizeof *sc);
     aero_stream *st = calloc(1, sizeof *st);
     if (!sc || !st) {
@@ -185,6 +199,11 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
     if (!node)
         return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node serves partition %u of namespace '%s'", first,
                              sc->ns);
+    if (sc->n_ops && aero_node__build(node) && aero_node__build(node) < QUERY_OPS_BUILD) { /* joined since start */
+        aero_status st = aero_node__too_old(node, QUERY_OPS_BUILD, QUERY_OPS_WHAT, err);
+        aero_node__release(node);
+        return st;
+    }
     size_t n_pids = 0, n_digests = 0;
     for (uint32_t i = first; i < sc->pend; i++) {
         part *pt = &sc->parts[i];

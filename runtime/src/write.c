@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd_key.h"
 #include "command.h"
 #include "filter.h"
 #include "internal.h"
@@ -18,6 +19,8 @@
 #include "proto/exp_ops.h"
 #include "proto/msgpack.h"
 #include "proto/wire.h"
+#include "record_buf.h"
+#include "record_decode.h"
 #include "write_internal.h"
 
 enum verb { V_UPSERT, V_INSERT, V_UPDATE, V_REPLACE, V_REPLACE_IF_EXISTS, V_DELETE, V_TOUCH };
@@ -320,12 +323,13 @@ AERO_API aero_write *aero_write_op(aero_write *w, aero_op op) {
 }
 
 /* Expression ops: value is [<expr bytes>, flags] (protocol.md 8.6). */
-static aero_write *exp_op(aero_write *w, uint8_t op, const char *bin, const char *ael, unsigned flags) {
+static aero_write *exp_op(aero_write *w, uint8_t op, const char *bin, const char *ael, const aero_expr *e,
+                          unsigned flags) {
     size_t n;
     if (!w || !bin_ok(w, bin, &n))
         return w;
     char msg[160];
-    aero_status st = aero_expop__append(&w->ops, &w->oph, op, bin, n, ael, flags, msg, sizeof msg);
+    aero_status st = aero_expop__append(&w->ops, &w->oph, op, bin, n, ael, e, flags, msg, sizeof msg);
     if (st != AERO_OK)
         misuse(w, st, "%s", msg);
     w->respond_all = true;
@@ -336,16 +340,28 @@ static aero_write *exp_op(aero_write *w, uint8_t op, const char *bin, const char
     return w;
 }
 AERO_API aero_write *aero_write_select_from(aero_write *w, const char *bin, const char *ael, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_READ, bin, ael, flags & AERO_EXP_IGNORE_EVAL_FAILURE);
+    return exp_op(w, AERO_OP_EXP_READ, bin, ael, NULL, flags & AERO_EXP_IGNORE_EVAL_FAILURE);
 }
 AERO_API aero_write *aero_write_insert_from(aero_write *w, const char *bin, const char *ael, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, AERO_EXP_WRITE_CREATE_ONLY | flags);
+    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, NULL, AERO_EXP_WRITE_CREATE_ONLY | flags);
 }
 AERO_API aero_write *aero_write_update_from(aero_write *w, const char *bin, const char *ael, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, AERO_EXP_WRITE_UPDATE_ONLY | flags);
+    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, NULL, AERO_EXP_WRITE_UPDATE_ONLY | flags);
 }
 AERO_API aero_write *aero_write_upsert_from(aero_write *w, const char *bin, const char *ael, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, flags);
+    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, NULL, flags);
+}
+AERO_API aero_write *aero_write_select_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags) {
+    return exp_op(w, AERO_OP_EXP_READ, bin, NULL, e, flags & AERO_EXP_IGNORE_EVAL_FAILURE);
+}
+AERO_API aero_write *aero_write_insert_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags) {
+    return exp_op(w, AERO_OP_EXP_MODIFY, bin, NULL, e, AERO_EXP_WRITE_CREATE_ONLY | flags);
+}
+AERO_API aero_write *aero_write_update_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags) {
+    return exp_op(w, AERO_OP_EXP_MODIFY, bin, NULL, e, AERO_EXP_WRITE_UPDATE_ONLY | flags);
+}
+AERO_API aero_write *aero_write_upsert_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags) {
+    return exp_op(w, AERO_OP_EXP_MODIFY, bin, NULL, e, flags);
 }
 
 /* Record a where() failure as the builder's misuse. */

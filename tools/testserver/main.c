@@ -2,7 +2,7 @@
  * aero-testserver - run the in-memory Aerospike test server as a process.
  *
  *   aero-testserver [--port N] [--nodes N] [--namespace NAME]... [--rf N]
- *                   [--default-ttl S] [--cluster-name NAME]
+ *                   [--default-ttl S] [--default-read-touch-ttl-pct P] [--cluster-name NAME]
  *
  * Binds 127.0.0.1 only. With --port 0 (the default) free ports are picked.
  * Prints one line per node, "aero-testserver listening on 127.0.0.1:PORT",
@@ -20,7 +20,8 @@
 
 static void usage(FILE *f) {
     fprintf(f, "usage: aero-testserver [--port N] [--nodes N] [--namespace NAME]... [--rf N]\n"
-               "                       [--default-ttl SECONDS] [--cluster-name NAME]\n");
+               "                       [--default-ttl SECONDS] [--default-read-touch-ttl-pct P]\n"
+               "                       [--cluster-name NAME]\n");
 }
 
 static bool num(const char *s, unsigned long max, unsigned long *out) {
@@ -57,6 +58,8 @@ int main(int argc, char **argv) {
             cfg.replication_factor = (unsigned)n;
         else if (!strcmp(a, "--default-ttl") && num(v, 315360000, &n))
             cfg.default_ttl = (uint32_t)n;
+        else if (!strcmp(a, "--default-read-touch-ttl-pct") && num(v, 100, &n))
+            cfg.default_read_touch_ttl_pct = (uint32_t)n;
         else if (!strcmp(a, "--cluster-name"))
             cfg.cluster_name = v;
         else if (!strcmp(a, "--namespace") && strlen(namespaces) + strlen(v) + 2 < sizeof namespaces) {

@@ -23,6 +23,8 @@
  *     `.get(return: RANK)` on a list falls back to VALUE;
  *   - mutation path functions (remove(), insert(), set(), ...) are rejected
  *     with an error instead of being silently ignored;
+ *   - so are `.get(return: R)` for R = KEY, KEY_VALUE, NONE, REVERSE_INDEX
+ *     and REVERSE_RANK, which the SDK accepts but ignores (it reads values);
  *   - open-ended value and key ranges (`[=5:]`, `{a-}`) omit the end
  *     argument (the server's "up to infinity"), as the Java and Rust clients
  *     encode them;

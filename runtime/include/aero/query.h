@@ -47,9 +47,14 @@ AERO_API aero_query *aero_query_with_no_bins(aero_query *q);
  * row) comes back with result bin `bin` holding the value of `ael` (flags:
  * AERO_EXP_IGNORE_EVAL_FAILURE to skip records where it cannot be computed).
  * May be called several times; cannot be combined with bins() or
- * with_no_bins(). Needs server 8.1.2 or later for dataset queries.
+ * with_no_bins(). Dataset queries need server 8.1.2 or later (older servers
+ * take the result bin for a bin to read and return nothing): when a node of
+ * the cluster runs an older build, execute fails with
+ * AERO_ERR_UNSUPPORTED_FEATURE naming it. Point and batch reads work on any.
  */
 AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, const char *ael, unsigned flags);
+/** select_from() with a built expression (aero/expr.h); its bytes are copied, `e` stays the caller's. */
+AERO_API aero_query *aero_query_select_from_expr(aero_query *q, const char *bin, const aero_expr *e, unsigned flags);
 /**
  * A read operation (aero/op.h) as a projection: each record (or row) comes
  * back with the op's result under the op's bin name, one result per op in op

@@ -53,7 +53,7 @@ typedef struct aero_record {
     uint32_t generation; /**< 0 when the record was not found */
     uint32_t ttl;        /**< seconds left, AERO_TTL_NEVER for never */
     uint32_t n_bins;
-    aero_bin *bins; /**< n_bins bins, in the order the server sent them */
+    aero_bin *bins; /**< n_bins results, in the order the server sent them (see aero_record_get_nth) */
     aero_record_store store_;
 } aero_record;
 
@@ -62,8 +62,26 @@ AERO_API void aero_record_init(aero_record *rec);
 /** Release what the record owns. The record may be initialised again. NULL is a no-op. */
 AERO_API void aero_record_dispose(aero_record *rec);
 
-/** The bin named `name`, or NULL if the record has no such bin. */
+/**
+ * The bin named `name`, or NULL if the record has no such bin.
+ *
+ * A bin can come back more than once: the server answers each op of an
+ * operate in order, so an operate with several ops on one bin (a write and
+ * then a read of it, two reads) returns one result per op, all named after
+ * the bin, in `bins` in op order (a write op's result is nil). This function,
+ * every getter below and aero_record_format_bins() use the LAST result for
+ * the name, as the SDK's record.bins does. To reach every result, walk
+ * `bins[0 .. n_bins)` (all results in op order) or use aero_record_count() and
+ * aero_record_get_nth(). Typed decoding (aero/schema.h) follows the same rule.
+ */
 AERO_API const aero_value *aero_record_get(const aero_record *rec, const char *name);
+/** How many results the record holds for bin `name` (0 if none; NULL arguments give 0). */
+AERO_API uint32_t aero_record_count(const aero_record *rec, const char *name);
+/**
+ * The nth result (from 0, in op order) for bin `name`, or NULL when the record
+ * holds fewer. Points into the record: valid until it is reused or disposed.
+ */
+AERO_API const aero_value *aero_record_get_nth(const aero_record *rec, const char *name, uint32_t nth);
 
 /** Integer bin, or `dflt` if absent or not an integer. */
 AERO_API int64_t aero_record_int(const aero_record *rec, const char *name, int64_t dflt);

@@ -30,7 +30,8 @@
  *
  * READS (aero_schema_get / aero_schema_decode). The struct is first reset to
  * the record's INIT value (defaults, no has_ flag set), then every bin the
- * server returned is stored in its field and its has_ flag set. Bins the
+ * server returned is stored in its field and its has_ flag set (of several
+ * results for one bin, from an operate, the last, as aero_record_get()). Bins the
  * schema does not know are ignored. A bin of another type than declared is
  * AERO_ERR_BIN_INCOMPATIBLE_TYPE (an int 0/1 is accepted for a bool bin, and
  * an int for a double bin). A required bin that is missing is

@@ -86,6 +86,16 @@ AERO_API aero_write *aero_write_insert_from(aero_write *w, const char *bin, cons
 AERO_API aero_write *aero_write_update_from(aero_write *w, const char *bin, const char *ael, unsigned flags);
 /** Write the value of `ael` into `bin`. */
 AERO_API aero_write *aero_write_upsert_from(aero_write *w, const char *bin, const char *ael, unsigned flags);
+/*
+ * The same four with a built expression (aero_exp_build() or
+ * aero_ael_compile()) instead of AEL text. `e` stays the caller's: its bytes
+ * are copied, so it may be freed right after the call. A NULL `e` is
+ * AERO_ERR_PARAM at execute.
+ */
+AERO_API aero_write *aero_write_select_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags);
+AERO_API aero_write *aero_write_insert_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags);
+AERO_API aero_write *aero_write_update_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags);
+AERO_API aero_write *aero_write_upsert_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags);
 
 /* Conditions and settings. */
 /** where(AEL): a record that does not match is skipped (or fails, see below). */

@@ -1,7 +1,9 @@
 /*
- * ael/ael_ast.h - AEL syntax tree, shared by the parser, the type checker and
- * the encoder. All nodes live in one arena owned by the compile context, so
- * error paths free everything at once.
+ * ael/ael_ast.h - AEL syntax tree and compile context, shared by the parser,
+ * the type checker, the path lowering and the encoder, with the internal
+ * functions each file of the front end offers the others. All nodes live in
+ * one arena owned by the compile context, so error paths free everything at
+ * once.
  */
 #ifndef AERO_AEL_AST_H
 #define AERO_AEL_AST_H
@@ -220,6 +222,13 @@ typedef struct ael_ctx {
     jmp_buf lex_fatal; /* flex's fatal errors (out of memory) land here */
 } ael_ctx;
 
+/* ---- ael_ast.c: the compile context, tree nodes, type names, BLOB literals ---- */
+
+/* Reset c for compiling `text` (c->arena is the caller's to set). */
+void ael__ctx_init(ael_ctx *c, const char *text);
+/* Report c's first error into err (AERO_ERR_AEL with "line:col: message", or out of memory). */
+void ael__ctx_to_error(const ael_ctx *c, aero_error *err);
+
 /* Errors: record the first error at (line, col). Returns false for chaining. */
 bool ael__error(ael_ctx *c, int line, int col, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 bool ael__oom(ael_ctx *c);
@@ -229,17 +238,38 @@ ael_node *ael__node(ael_ctx *c, ael_kind kind, int line, int col);
 bool ael__add_kid(ael_ctx *c, ael_node *parent, ael_node *kid);
 void *ael__alloc(ael_ctx *c, size_t n);
 
-/* Compile driver pieces (ael.c). */
-void ael__ctx_init(ael_ctx *c, const char *text);
-void ael__ctx_to_error(const ael_ctx *c, aero_error *err);
+/* Upper-case name of a type ("INT", ...), as the SDK's messages spell it. Static storage. */
+const char *ael__type_upper(uint8_t t);
+/* Lower-case name of a type ("int", ...): aero_ael__type_name. Static storage. */
+static inline const char *ael__type_lower(uint8_t t) { return aero_ael__type_name((aero_ael_type)t); }
+static inline bool ael__is_num(uint8_t t) { return t == AERO_AEL_INT || t == AERO_AEL_FLOAT; }
+/* Neither DEFERRED nor ANY. */
+static inline bool ael__is_known(uint8_t t) { return t != AEL_T_DEFERRED && t != AEL_T_ANY; }
+
+/* Base64 decode (standard alphabet, '=' padding optional) into the arena. false if invalid. */
+bool ael__b64_decode(ael_ctx *c, const char *s, size_t n, const char **out, size_t *out_len);
+
+/* ---- ael.c: the compile driver ---- */
+
+/* Placeholder types of aero_ael_compile() taken from its values (ael.md 2.8); false on error. */
 bool ael__setup_values(ael_ctx *c, const aero_value *args, size_t n_args);
+
+/* ---- ael_parser.y (with the scanner of ael_lexer.l) ---- */
 
 /* Parse text into c->root. false on error (c->msg filled). */
 bool ael__parse(ael_ctx *c);
-/* Type-check and resolve c->root. */
-bool ael__check(ael_ctx *c);
 
-/* Encoding into a template. */
+/* ---- ael_check.c, ael_lower.c, ael_infer.c: typing ---- */
+
+/* Type-check and resolve c->root (paths lowered). false on error. */
+bool ael__check(ael_ctx *c);
+/* Lower the N_PATH node n to what it reads as (ael_lower.c); NULL on error (c failed). */
+ael_node *ael__lower_path(ael_ctx *c, ael_node *n);
+/* Push type t into the deferred parts of n (DEFERRED or ANY: INT). */
+void ael__resolve(ael_ctx *c, ael_node *n, uint8_t t);
+
+/* ---- ael_encode.c: encoding into a template ---- */
+
 typedef struct ael_out {
     aero_buf *buf;
     const aero_value *values; /* values mode: placeholders are packed inline */
@@ -250,10 +280,9 @@ typedef struct ael_out {
 } ael_out;
 bool ael__encode(ael_ctx *c, ael_out *o);
 
-const char *ael__type_upper(uint8_t t);
+/* ---- ael_template.c: the expression object, template fill ---- */
+
 /* Pack a placeholder value for a slot type (type-checked). */
 aero_status ael__pack_slot(aero_buf *b, uint8_t type, const aero_value *v, uint16_t idx, aero_error *err);
-/* Base64 decode (standard alphabet, '=' padding optional). false if invalid. */
-bool ael__b64_decode(ael_ctx *c, const char *s, size_t n, const char **out, size_t *out_len);
 
 #endif

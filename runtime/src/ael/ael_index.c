@@ -371,6 +371,100 @@ void aero_ael__filter_free(aero_ael_filter *f) {
     memset(f, 0, sizeof *f);
 }
 
+/* The index an AND leaf can use best: highest ratio, then the smallest bin name. false when out of memory. */
+static bool pick_index(const sel *s, const walk *w, const aero_ael_index *indexes, size_t n_indexes,
+                       const char *hint_index, aero_buf *cb, cand *best, bool *have) {
+    for (uint32_t i = 0; i < w->n_leaves; i++) {
+        aero_buf__reset(cb);
+        leaf_ctx(w->leaves[i].bin, cb);
+        if (cb->failed)
+            return ael__oom(s->c);
+        cand k;
+        if (!qualify(s, &w->leaves[i], indexes, n_indexes, hint_index, cb->data, cb->len, &k))
+            continue;
+        size_t la, lb;
+        const char *na = bin_name(k.lf->bin, &la);
+        int64_t ra = k.idx->ratio, rb = *have ? best->idx->ratio : 0;
+        bool better = !*have || ra > rb;
+        if (*have && ra == rb) {
+            const char *nb = bin_name(best->lf->bin, &lb);
+            int cmpv = memcmp(na, nb, la < lb ? la : lb);
+            better = cmpv < 0 || (cmpv == 0 && la < lb);
+        }
+        if (better) {
+            *best = k;
+            *have = true;
+        }
+    }
+    return true;
+}
+
+/* The index filter of the chosen candidate (bin, index, range or value, context). false on error (c failed). */
+static bool fill_filter(const sel *s, const cand *best, const char *hint_index, const char *hint_bin, aero_buf *cb,
+                        aero_ael_filter *filter) {
+    ael_ctx *c = s->c;
+    const leaf *lf = best->lf;
+    size_t bl;
+    const char *bn = hint_bin ? hint_bin : bin_name(lf->bin, &bl);
+    if (hint_bin)
+        bl = strlen(hint_bin);
+    if (bl > AERO_BIN_NAME_MAX)
+        return ael__error(c, lf->cmp->line, lf->cmp->col, "bin name '%.*s' is too long for an index filter", (int)bl,
+                          bn);
+    memcpy(filter->bin, bn, bl);
+    filter->bin[bl] = '\0';
+    filter->index_name = hint_index ? hint_index : best->idx->name;
+    filter->by_index_name = hint_index != NULL;
+    cval v = const_of(s, lf->cst);
+    filter->type = (aero_ael_type)v.t;
+    filter->equal = best->lo == best->hi && lf->op == AERO_EXP_OP_EQ;
+    filter->begin = best->lo;
+    filter->end = best->hi;
+    if (v.t == AERO_AEL_STRING || v.t == AERO_AEL_BLOB) {
+        filter->equal = true;
+        filter->value = malloc(v.n ? v.n : 1);
+        if (!filter->value)
+            return ael__oom(c);
+        if (v.n)
+            memcpy(filter->value, v.p, v.n);
+        filter->value_len = v.n;
+    }
+    aero_buf__reset(cb);
+    leaf_ctx(lf->bin, cb);
+    if (cb->len) {
+        if (cb->failed || !(filter->ctx = malloc(cb->len)))
+            return ael__oom(c);
+        memcpy(filter->ctx, cb->data, cb->len);
+        filter->ctx_len = cb->len;
+    }
+    filter->set = true;
+    return true;
+}
+
+/* Step 8: the AND parts other than `taken`, flattened, into *keep (NULL: none left). false when out of memory. */
+static bool rest_of_and(ael_ctx *c, const walk *w, const ael_node *taken, ael_node **keep) {
+    *keep = NULL;
+    uint32_t nk = 0;
+    for (uint32_t i = 0; i < w->n_parts; i++)
+        if (w->parts[i] != taken)
+            nk++;
+    if (nk == 1) {
+        for (uint32_t i = 0; i < w->n_parts; i++)
+            if (w->parts[i] != taken)
+                *keep = w->parts[i];
+    } else if (nk > 1) {
+        ael_node *conj = ael__node(c, N_AND, c->root->line, c->root->col);
+        if (!conj)
+            return false;
+        conj->type = AERO_AEL_BOOL;
+        for (uint32_t i = 0; i < w->n_parts; i++)
+            if (w->parts[i] != taken && !ael__add_kid(c, conj, w->parts[i]))
+                return false;
+        *keep = conj;
+    }
+    return true;
+}
+
 aero_status aero_ael__compile_with_index(const char *text, const aero_value *args, size_t n_args,
                                          const aero_ael_index *indexes, size_t n_indexes, const char *hint_index,
                                          const char *hint_bin, aero_ael_filter *filter, aero_expr **rest,
@@ -401,93 +495,12 @@ aero_status aero_ael__compile_with_index(const char *text, const aero_value *arg
         goto done;
     if (n_indexes && tree_ok(&s, c.root)) {
         walk w = { 0 };
-        if (!walk_and(&c, &s, c.root, &w))
+        if (!walk_and(&c, &s, c.root, &w) || !pick_index(&s, &w, indexes, n_indexes, hint_index, &cb, &best, &have))
             goto done;
-        for (uint32_t i = 0; i < w.n_leaves; i++) {
-            aero_buf__reset(&cb);
-            leaf_ctx(w.leaves[i].bin, &cb);
-            if (cb.failed) {
-                ael__oom(&c);
-                goto done;
-            }
-            cand k;
-            if (!qualify(&s, &w.leaves[i], indexes, n_indexes, hint_index, cb.data, cb.len, &k))
-                continue;
-            size_t la, lb;
-            const char *na = bin_name(k.lf->bin, &la);
-            int64_t ra = k.idx->ratio, rb = have ? best.idx->ratio : 0;
-            bool better = !have || ra > rb;
-            if (have && ra == rb) {
-                const char *nb = bin_name(best.lf->bin, &lb);
-                int cmpv = memcmp(na, nb, la < lb ? la : lb);
-                better = cmpv < 0 || (cmpv == 0 && la < lb);
-            }
-            if (better) {
-                best = k;
-                have = true;
-            }
-        }
         if (have) {
-            const leaf *lf = best.lf;
-            size_t bl;
-            const char *bn = hint_bin ? hint_bin : bin_name(lf->bin, &bl);
-            if (hint_bin)
-                bl = strlen(hint_bin);
-            if (bl > AERO_BIN_NAME_MAX) {
-                ael__error(&c, lf->cmp->line, lf->cmp->col, "bin name '%.*s' is too long for an index filter", (int)bl,
-                           bn);
+            ael_node *keep;
+            if (!fill_filter(&s, &best, hint_index, hint_bin, &cb, filter) || !rest_of_and(&c, &w, best.lf->cmp, &keep))
                 goto done;
-            }
-            memcpy(filter->bin, bn, bl);
-            filter->bin[bl] = '\0';
-            filter->index_name = hint_index ? hint_index : best.idx->name;
-            filter->by_index_name = hint_index != NULL;
-            cval v = const_of(&s, lf->cst);
-            filter->type = (aero_ael_type)v.t;
-            filter->equal = best.lo == best.hi && lf->op == AERO_EXP_OP_EQ;
-            filter->begin = best.lo;
-            filter->end = best.hi;
-            if (v.t == AERO_AEL_STRING || v.t == AERO_AEL_BLOB) {
-                filter->equal = true;
-                filter->value = malloc(v.n ? v.n : 1);
-                if (!filter->value) {
-                    ael__oom(&c);
-                    goto done;
-                }
-                if (v.n)
-                    memcpy(filter->value, v.p, v.n);
-                filter->value_len = v.n;
-            }
-            aero_buf__reset(&cb);
-            leaf_ctx(lf->bin, &cb);
-            if (cb.len) {
-                if (cb.failed || !(filter->ctx = malloc(cb.len))) {
-                    ael__oom(&c);
-                    goto done;
-                }
-                memcpy(filter->ctx, cb.data, cb.len);
-                filter->ctx_len = cb.len;
-            }
-            filter->set = true;
-            /* Step 8: the other AND parts, flattened. */
-            ael_node *keep = NULL;
-            uint32_t nk = 0;
-            for (uint32_t i = 0; i < w.n_parts; i++)
-                if (w.parts[i] != lf->cmp)
-                    nk++;
-            if (nk == 1) {
-                for (uint32_t i = 0; i < w.n_parts; i++)
-                    if (w.parts[i] != lf->cmp)
-                        keep = w.parts[i];
-            } else if (nk > 1) {
-                keep = ael__node(&c, N_AND, c.root->line, c.root->col);
-                if (!keep)
-                    goto done;
-                keep->type = AERO_AEL_BOOL;
-                for (uint32_t i = 0; i < w.n_parts; i++)
-                    if (w.parts[i] != lf->cmp && !ael__add_kid(&c, keep, w.parts[i]))
-                        goto done;
-            }
             c.root = keep;
         }
     }

@@ -1,5 +1,6 @@
 /*
- * ael/ael_parser.y - AEL grammar (ael.md 2.3 - 2.8). Pure parser; builds the
+ * ael/ael_parser.y - AEL grammar (ael.md 2.3 - 2.8) and ael__parse(), which
+ * runs the scanner and the parser over a text. Pure parser; builds the
  * syntax tree in the compile arena. Precedence is spelled out as one rule per
  * level so comparisons are non-associative (a < b < c is a syntax error).
  */
@@ -53,7 +54,12 @@ typedef struct AEL_YYLTYPE {
 #include "proto/cdt_ops.h"
 #include "proto/exp_ops.h"
 
+/* The scanner's entry points (ael_lexer.l; flex writes no header for them). */
+struct yy_buffer_state;
 int ael_yylex(AEL_YYSTYPE *lval, AEL_YYLTYPE *lloc, yyscan_t scanner);
+int ael_yylex_init_extra(struct ael_ctx *extra, yyscan_t *scanner);
+struct yy_buffer_state *ael_yy_scan_bytes(const char *bytes, int len, yyscan_t scanner);
+int ael_yylex_destroy(yyscan_t scanner);
 
 #define L(loc) (loc).first_line, (loc).first_column
 #define CHK(x) do { if (!(x)) YYABORT; } while (0)
@@ -240,19 +246,29 @@ static int type_by_name(const char *s) {
     return -1;
 }
 
-/* CDT return types; no-effect names map to VALUE; RANK is sorted out later. */
+/*
+ * CDT return types; RANK is sorted out later. -2: names the SDK's grammar
+ * accepts but ignores (it reads values instead), refused here rather than
+ * compiled to a read of something else.
+ */
 static int32_t return_by_name(const char *s) {
     static const struct { const char *n; int32_t r; } tab[] = {
         {"VALUE", AERO_CDT_RT_VALUE}, {"COUNT", AERO_CDT_RT_COUNT}, {"EXISTS", AERO_CDT_RT_EXISTS},
         {"INDEX", AERO_CDT_RT_INDEX}, {"RANK", AERO_CDT_RT_RANK},
         {"ORDERED_MAP", AERO_CDT_RT_ORDERED_MAP}, {"UNORDERED_MAP", AERO_CDT_RT_UNORDERED_MAP},
-        {"KEY", AERO_CDT_RT_VALUE}, {"KEY_VALUE", AERO_CDT_RT_VALUE},
-        {"NONE", AERO_CDT_RT_VALUE}, {"REVERSE_INDEX", AERO_CDT_RT_VALUE}, {"REVERSE_RANK", AERO_CDT_RT_VALUE},
+        {"KEY", -2}, {"KEY_VALUE", -2}, {"NONE", -2}, {"REVERSE_INDEX", -2}, {"REVERSE_RANK", -2},
     };
     for (size_t i = 0; i < sizeof tab / sizeof tab[0]; i++)
         if (strcmp(s, tab[i].n) == 0)
             return tab[i].r;
     return -1;
+}
+
+static void return_error(ael_ctx *c, const char *name, int32_t r, AEL_YYLTYPE loc) {
+    if (r == -2)
+        ael__error(c, L(loc), "get(return: %s) is not supported: the SDK ignores it and would return values", name);
+    else
+        ael__error(c, L(loc), "Unknown return type '%s' in get(return: ...)", name);
 }
 
 static ael_node *placeholder(ael_ctx *c, uint64_t idx, AEL_YYLTYPE loc);
@@ -455,7 +471,7 @@ get_args: T_KW_TYPE ':' T_IDENT {
           CHK($$ = fnpart(c, PF_GET, @1)); $$->get_type = (uint8_t)t; }
     | T_KW_RETURN ':' T_IDENT {
           int32_t r = return_by_name($3.p);
-          if (r < 0) { ael__error(c, L(@3), "Unknown return type '%s' in get(return: ...)", $3.p); YYABORT; }
+          if (r < 0) { return_error(c, $3.p, r, @3); YYABORT; }
           CHK($$ = fnpart(c, PF_GET, @1)); $$->get_return = r; }
     | get_args ',' T_KW_TYPE ':' T_IDENT {
           int t = type_by_name($5.p);
@@ -463,7 +479,7 @@ get_args: T_KW_TYPE ':' T_IDENT {
           $$ = $1; $$->get_type = (uint8_t)t; }
     | get_args ',' T_KW_RETURN ':' T_IDENT {
           int32_t r = return_by_name($5.p);
-          if (r < 0) { ael__error(c, L(@5), "Unknown return type '%s' in get(return: ...)", $5.p); YYABORT; }
+          if (r < 0) { return_error(c, $5.p, r, @5); YYABORT; }
           $$ = $1; $$->get_return = r; }
     ;
 
@@ -626,4 +642,29 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner, ael_
     else
         ael__error(c, loc->first_line, loc->first_column, "mismatched input '%.*s'", (int)n, t);
     return 0;
+}
+
+/* Parse c->text into c->root. */
+bool ael__parse(ael_ctx *c) {
+    yyscan_t sc;
+    size_t len = strlen(c->text);
+    if (len > (size_t)1 << 30)
+        return ael__error(c, 1, 1, "AEL text is too long");
+    if (ael_yylex_init_extra(c, &sc) != 0)
+        return ael__oom(c);
+    volatile bool ok = false;
+    if (setjmp(c->lex_fatal) != 0) {
+        ael__oom(c);
+    } else if (!ael_yy_scan_bytes(c->text, (int)len, sc)) {
+        ael__oom(c);
+    } else {
+        int r = ael_yyparse(sc, c);
+        if (r == 2)
+            ael__oom(c);
+        else if (r != 0 && !c->failed)
+            ael__error(c, c->lline, c->lcol, "syntax error");
+        ok = r == 0 && !c->failed && c->root;
+    }
+    ael_yylex_destroy(sc);
+    return ok;
 }

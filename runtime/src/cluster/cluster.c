@@ -1,7 +1,7 @@
 /*
  * cluster/cluster.c - cluster lifecycle (seeds, tend thread start and stop),
- * routing lookups on the published view, logging and statistics counters.
- * The tend pass itself lives in tend.c.
+ * routing lookups on the published view and statistics counters. The tend
+ * pass itself lives in tend.c, logging in log.c.
  */
 #include "cluster/state.h"
 
@@ -10,22 +10,10 @@
 #include <aero/cluster.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-void aero_cluster__log(aero_cluster *c, aero_log_level level, const char *fmt, ...) {
-    if (!c || !c->cfg.log || level > c->cfg.log_level)
-        return;
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    c->cfg.log(level, msg, c->cfg.log_udata);
-}
 
 /* Split "h1:p1, h2 , [v6]:p3" into seeds. */
 static aero_status parse_seeds(aero_cluster *c, const char *seeds, aero_error *err) {
@@ -247,6 +235,18 @@ aero_node *aero_cluster__any_node(aero_cluster *c) {
     }
     aero_lock__release(&c->pub_lock);
     return n;
+}
+
+aero_status aero_cluster__require_build(aero_cluster *c, uint32_t min, const char *what, aero_error *err) {
+    aero_status st = AERO_OK;
+    aero_lock__acquire(&c->pub_lock);
+    for (size_t i = 0; i < c->pub_n && st == AERO_OK; i++) {
+        const aero_node *n = c->pub_nodes[i];
+        if (atomic_load_explicit(&n->active, memory_order_relaxed) && n->build && n->build < min)
+            st = aero_node__too_old(n, min, what, err);
+    }
+    aero_lock__release(&c->pub_lock);
+    return st;
 }
 
 size_t aero_cluster__nodes(aero_cluster *c, aero_node **out, size_t cap) {

@@ -53,6 +53,19 @@ const char *aero_node__name(const aero_node *n);
 /** "host:port" the node is reached at. */
 const char *aero_node__address(const aero_node *n);
 
+/** A server build major.minor.patch.build as one number, 8 bits each: AERO_BUILD(8, 1, 2, 0). */
+#define AERO_BUILD(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (uint32_t)(d))
+/** The node's build (info `build`, read when the node was validated); 0 when it was not understood. */
+uint32_t aero_node__build(const aero_node *n);
+/**
+ * AERO_OK when every active node runs build `min` or later (a node of unknown
+ * build passes); otherwise AERO_ERR_UNSUPPORTED_FEATURE, with err saying that
+ * `what` needs that server version and naming the first node that is older.
+ */
+aero_status aero_cluster__require_build(aero_cluster *c, uint32_t min, const char *what, aero_error *err);
+/** err for `what` not running on node `n` (older than `min`); returns AERO_ERR_UNSUPPORTED_FEATURE. */
+aero_status aero_node__too_old(const aero_node *n, uint32_t min, const char *what, aero_error *err);
+
 /**
  * Borrow a connection: a pooled idle one, or a new one connected before
  * `deadline_ns`. AERO_ERR_NO_MORE_CONNECTIONS when max_conns_per_node are in use.

@@ -83,6 +83,16 @@ const char *aero_node__name(const aero_node *n) { return n->name; }
 
 const char *aero_node__address(const aero_node *n) { return n->address; }
 
+uint32_t aero_node__build(const aero_node *n) { return n->build; }
+
+aero_status aero_node__too_old(const aero_node *n, uint32_t min, const char *what, aero_error *err) {
+    uint32_t b = n->build;
+    return aero_err__set(err, AERO_ERR_UNSUPPORTED_FEATURE,
+                         "%s needs server %u.%u.%u or later: node %s (%s) runs %u.%u.%u.%u", what, min >> 24,
+                         (min >> 16) & 0xff, (min >> 8) & 0xff, n->name, n->address, b >> 24, (b >> 16) & 0xff,
+                         (b >> 8) & 0xff, b & 0xff);
+}
+
 static void set_node(aero_error *err, const aero_node *n) {
     if (err)
         aero_copy_trunc(err->node, sizeof err->node, n->name);

@@ -50,6 +50,7 @@ struct aero_node {
     uint32_t min_conns;
     uint64_t max_idle_ns; /* 0 = never trimmed */
     uint32_t connect_timeout_ms;
+    uint32_t build; /* AERO_BUILD of info `build`, 0 = unknown; set before the node is published */
 
     /* connection pool (lock) */
     aero_lock lock;

@@ -34,8 +34,12 @@ static bool view_i64(aero_strview v, int64_t *out) {
 
 static bool view_eq(aero_strview v, const char *s) { return strlen(s) == v.len && memcmp(v.p, s, v.len) == 0; }
 
-/* Build versions before 4.9.0.3 lack partition scans (protocol.md 2.5). */
-static bool build_ok(aero_strview v) {
+/*
+ * The info `build` answer "8.1.2.0" as AERO_BUILD(8, 1, 2, 0); 0 when it is
+ * not understood (no digits, or a part above 255), so an odd build string
+ * never gets a node refused.
+ */
+static uint32_t parse_build(aero_strview v) {
     unsigned part[4] = { 0, 0, 0, 0 };
     size_t k = 0;
     bool digit = false;
@@ -44,23 +48,19 @@ static bool build_ok(aero_strview v) {
         if (ch >= '0' && ch <= '9') {
             part[k] = part[k] * 10 + (unsigned)(ch - '0');
             digit = true;
-            if (part[k] > 100000)
-                return true; /* odd but not old */
+            if (part[k] > 255)
+                return 0;
         } else if (ch == '.') {
             k++;
         } else {
             break;
         }
     }
-    if (!digit)
-        return true; /* unparsable build string: do not refuse the node for it */
-    unsigned want[4] = { 4, 9, 0, 3 };
-    for (int i = 0; i < 4; i++) {
-        if (part[i] != want[i])
-            return part[i] > want[i];
-    }
-    return true;
+    return digit ? AERO_BUILD(part[0], part[1], part[2], part[3]) : 0;
 }
+
+/* Build versions before 4.9.0.3 lack partition scans (protocol.md 2.5). */
+static bool build_ok(uint32_t build) { return build == 0 || build >= AERO_BUILD(4, 9, 0, 3); }
 
 /*
  * Connect to addr and check it is a usable node: node name present (equal to
@@ -69,7 +69,7 @@ static bool build_ok(aero_strview v) {
  * and the node name in name.
  */
 static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, socklen_t sa_len, const char *expect,
-                                 aero_conn *conn, char *name, size_t name_cap, aero_error *err) {
+                                 aero_conn *conn, char *name, size_t name_cap, uint32_t *build_out, aero_error *err) {
     uint64_t deadline = aero_deadline_after_ms(c->cfg.connect_timeout_ms ? c->cfg.connect_timeout_ms : 1000);
     *conn = (aero_conn)AERO_CONN_INIT;
     aero_status st = aero_conn__connect(conn, sa, sa_len, deadline, err);
@@ -86,6 +86,7 @@ static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, soc
     }
     aero_strview node, pgen, build, cname;
     int64_t pg = -1;
+    *build_out = aero_info__find(body, len, "build", &build) ? parse_build(build) : 0;
     if (!aero_info__find(body, len, "node", &node) || node.len == 0 || node.len >= name_cap ||
         aero_info__value_error(node, NULL, 0) != AERO_OK) {
         st = aero_err__set(err, AERO_ERR_INVALID_NODE, "seed answered no node name");
@@ -93,7 +94,7 @@ static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, soc
                pg == 0xFFFFFFFFll) {
         st = aero_err__set(err, AERO_ERR_INVALID_NODE, "node %.*s has not joined a cluster (partition-generation -1)",
                            (int)node.len, node.p);
-    } else if (aero_info__find(body, len, "build", &build) && !build_ok(build)) {
+    } else if (!build_ok(*build_out)) {
         st = aero_err__set(err, AERO_ERR_INVALID_NODE, "node %.*s runs build %.*s, 4.9.0.3 or later is required",
                            (int)node.len, node.p, (int)build.len, build.p);
     } else if (c->cluster_name &&
@@ -159,7 +160,8 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
     for (struct addrinfo *ai = res; ai && !added; ai = ai->ai_next) {
         aero_conn conn;
         char name[AERO_NODE_NAME_MAX];
-        aero_status st = validate_addr(c, ai->ai_addr, ai->ai_addrlen, expect, &conn, name, sizeof name, err);
+        uint32_t build = 0;
+        aero_status st = validate_addr(c, ai->ai_addr, ai->ai_addrlen, expect, &conn, name, sizeof name, &build, err);
         if (st != AERO_OK) {
             char msg[AERO_ERROR_MESSAGE_SIZE];
             snprintf(msg, sizeof msg, "%s", err ? err->message : "");
@@ -172,6 +174,8 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
             break;
         }
         aero_node *n = aero_node__new(name, host, port, ai->ai_addr, ai->ai_addrlen, &c->cfg);
+        if (n)
+            n->build = build;
         if (!n || !add_node(c, n)) {
             aero_conn__close(&conn);
             aero_node__release(n);

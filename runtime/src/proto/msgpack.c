@@ -11,6 +11,7 @@
 #include "proto/msgpack.h"
 #include "proto/wire.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ packing */
@@ -150,6 +151,170 @@ static void pack_order_ext(aero_buf *b, uint8_t flags) {
     }
 }
 
+/*
+ * The server's order of values (its msgpack comparison): first by type, nil <
+ * bool < int < string < list < map < bytes < double < geojson, then within the
+ * type: false < true, ints and doubles numerically, strings, blobs and geojson
+ * by their bytes with the particle-type byte first (so blobs before HLLs) and
+ * the shorter first on a common prefix, lists element by element and then the
+ * shorter first, maps by entry count and then entry by entry in packed order.
+ * Wildcard and infinity only occur in range operands; they rank last.
+ */
+static int value_rank(const aero_value *v) {
+    switch (v->type) {
+    case AERO_NIL: return 1;
+    case AERO_BOOL: return 2;
+    case AERO_INT: return 3;
+    case AERO_STR: return 4;
+    case AERO_LIST: return 5;
+    case AERO_MAP: return 6;
+    case AERO_BLOB:
+    case AERO_HLL: return 9;
+    case AERO_DOUBLE: return 10;
+    case AERO_GEOJSON: return 11;
+    case AERO_WILDCARD: return 12;
+    case AERO_INFINITY: return 13;
+    }
+    return 0;
+}
+
+static uint8_t particle_byte(aero_type t) {
+    return t == AERO_STR       ? AERO_PT_STRING
+           : t == AERO_GEOJSON ? AERO_PT_GEOJSON
+           : t == AERO_HLL     ? AERO_PT_HLL
+                               : AERO_PT_BLOB;
+}
+
+static int cmp_bytes(uint8_t ta, const void *a, size_t an, uint8_t tb, const void *b, size_t bn) {
+    if (ta != tb)
+        return ta < tb ? -1 : 1;
+    size_t n = an < bn ? an : bn;
+    int c = n ? memcmp(a, b, n) : 0;
+    if (c)
+        return c < 0 ? -1 : 1;
+    return an == bn ? 0 : an < bn ? -1 : 1;
+}
+
+static int value_cmp(const aero_value *a, const aero_value *b, int depth) {
+    int ra = value_rank(a), rb = value_rank(b);
+    if (ra != rb)
+        return ra < rb ? -1 : 1;
+    if (depth > AERO_MP_MAX_DEPTH)
+        return 0; /* pack_value refuses such a value anyway */
+    switch (a->type) {
+    case AERO_BOOL: return a->v.b == b->v.b ? 0 : a->v.b ? 1 : -1;
+    case AERO_INT: return a->v.i == b->v.i ? 0 : a->v.i < b->v.i ? -1 : 1;
+    case AERO_DOUBLE: return a->v.d < b->v.d ? -1 : a->v.d > b->v.d ? 1 : 0;
+    case AERO_STR:
+    case AERO_GEOJSON:
+        return cmp_bytes(particle_byte(a->type), a->v.str.ptr, a->v.str.len, particle_byte(b->type), b->v.str.ptr,
+                         b->v.str.len);
+    case AERO_BLOB:
+    case AERO_HLL:
+        return cmp_bytes(particle_byte(a->type), a->v.bytes.ptr, a->v.bytes.len, particle_byte(b->type), b->v.bytes.ptr,
+                         b->v.bytes.len);
+    case AERO_LIST: {
+        uint32_t na = a->v.list.count, nb = b->v.list.count;
+        for (uint32_t i = 0; i < na && i < nb; i++) {
+            int c = value_cmp(&a->v.list.items[i], &b->v.list.items[i], depth + 1);
+            if (c)
+                return c;
+        }
+        return na == nb ? 0 : na < nb ? -1 : 1;
+    }
+    case AERO_MAP: {
+        uint32_t n = a->v.map.count;
+        if (n != b->v.map.count)
+            return n < b->v.map.count ? -1 : 1;
+        for (uint32_t i = 0; i < n; i++) {
+            int c = value_cmp(&a->v.map.entries[i].key, &b->v.map.entries[i].key, depth + 1);
+            if (!c)
+                c = value_cmp(&a->v.map.entries[i].value, &b->v.map.entries[i].value, depth + 1);
+            if (c)
+                return c;
+        }
+        return 0;
+    }
+    default: return 0;
+    }
+}
+
+/* The i-th sort key of an ordered collection: a list item or a map key. */
+static inline const aero_value *sort_key(const aero_value *v, uint32_t i) {
+    return v->type == AERO_LIST ? &v->v.list.items[i] : &v->v.map.entries[i].key;
+}
+
+static bool in_order(const aero_value *v, uint32_t n, int depth) {
+    for (uint32_t i = 1; i < n; i++)
+        if (value_cmp(sort_key(v, i - 1), sort_key(v, i), depth) > 0)
+            return false;
+    return true;
+}
+
+static inline int idx_cmp(const aero_value *v, const uint32_t *idx, uint32_t i, uint32_t j, int depth) {
+    return value_cmp(sort_key(v, idx[i]), sort_key(v, idx[j]), depth);
+}
+
+/* Heap sort of an index permutation: in place, O(n log n), no recursion. */
+static void sift_down(const aero_value *v, uint32_t *idx, uint32_t root, uint32_t n, int depth) {
+    for (uint32_t child; (child = 2 * root + 1) < n; root = child) {
+        if (child + 1 < n && idx_cmp(v, idx, child, child + 1, depth) < 0)
+            child++;
+        if (idx_cmp(v, idx, root, child, depth) >= 0)
+            return;
+        uint32_t t = idx[root];
+        idx[root] = idx[child];
+        idx[child] = t;
+    }
+}
+
+static void sort_indexes(const aero_value *v, uint32_t *idx, uint32_t n, int depth) {
+    for (uint32_t i = 0; i < n; i++)
+        idx[i] = i;
+    for (uint32_t i = n / 2; i-- > 0;)
+        sift_down(v, idx, i, n, depth);
+    for (uint32_t end = n; end-- > 1;) {
+        uint32_t t = idx[0];
+        idx[0] = idx[end];
+        idx[end] = t;
+        sift_down(v, idx, 0, end, depth);
+    }
+}
+
+static aero_status pack_value(aero_buf *b, const aero_value *v, int depth);
+
+static aero_status pack_element(aero_buf *b, const aero_value *v, uint32_t i, int depth) {
+    if (v->type == AERO_LIST)
+        return pack_value(b, &v->v.list.items[i], depth + 1);
+    aero_status st = pack_value(b, &v->v.map.entries[i].key, depth + 1);
+    return st == AERO_OK ? pack_value(b, &v->v.map.entries[i].value, depth + 1) : st;
+}
+
+/*
+ * The elements of an ordered list or a key-ordered map, in the server's order
+ * whatever order the caller gave them in (the server refuses an ordered
+ * collection that is not sorted). Already sorted input, the usual case, is
+ * packed as it is; otherwise an index permutation is sorted, on the stack for
+ * small collections.
+ */
+static aero_status pack_sorted(aero_buf *b, const aero_value *v, uint32_t n, int depth) {
+    uint32_t local[32], *idx = local;
+    aero_status st = AERO_OK;
+    if (in_order(v, n, depth)) {
+        for (uint32_t i = 0; i < n && st == AERO_OK; i++)
+            st = pack_element(b, v, i, depth);
+        return st;
+    }
+    if (n > sizeof local / sizeof local[0] && !(idx = malloc((size_t)n * sizeof *idx)))
+        return AERO_ERR_NO_MEMORY;
+    sort_indexes(v, idx, n, depth);
+    for (uint32_t i = 0; i < n && st == AERO_OK; i++)
+        st = pack_element(b, v, idx[i], depth);
+    if (idx != local)
+        free(idx);
+    return st;
+}
+
 static aero_status pack_value(aero_buf *b, const aero_value *v, int depth) {
     if (depth > AERO_MP_MAX_DEPTH)
         return AERO_ERR_PARAM;
@@ -169,9 +334,9 @@ static aero_status pack_value(aero_buf *b, const aero_value *v, int depth) {
                 return AERO_ERR_PARAM;
             aero_mp__pack_array_header(b, n + 1);
             pack_order_ext(b, 0x01);
-        } else {
-            aero_mp__pack_array_header(b, n);
+            return pack_sorted(b, v, n, depth);
         }
+        aero_mp__pack_array_header(b, n);
         for (uint32_t i = 0; i < n; i++) {
             aero_status st = pack_value(b, &v->v.list.items[i], depth + 1);
             if (st != AERO_OK)
@@ -187,13 +352,11 @@ static aero_status pack_value(aero_buf *b, const aero_value *v, int depth) {
             aero_mp__pack_map_header(b, n + 1);
             pack_order_ext(b, (uint8_t)v->v.map.order);
             aero_mp__pack_nil(b);
-        } else {
-            aero_mp__pack_map_header(b, n);
+            return pack_sorted(b, v, n, depth);
         }
+        aero_mp__pack_map_header(b, n);
         for (uint32_t i = 0; i < n; i++) {
-            aero_status st = pack_value(b, &v->v.map.entries[i].key, depth + 1);
-            if (st == AERO_OK)
-                st = pack_value(b, &v->v.map.entries[i].value, depth + 1);
+            aero_status st = pack_element(b, v, i, depth);
             if (st != AERO_OK)
                 return st;
         }

@@ -32,7 +32,9 @@ void aero_mp__pack_raw_str(aero_buf *b, const void *p, size_t n);
 void aero_mp__pack_particle_str(aero_buf *b, uint8_t ptype, const void *p, size_t n);
 /**
  * Pack any value with Aerospike's rules (collection items included).
- * AERO_WILDCARD/AERO_INFINITY become d4 ff 00 / d4 ff 01.
+ * AERO_WILDCARD/AERO_INFINITY become d4 ff 00 / d4 ff 01. Ordered lists and
+ * key-ordered maps are packed in the server's value order (by item, by key),
+ * whatever order their items or entries are in; the value is not modified.
  * Returns AERO_ERR_PARAM for a value nested deeper than AERO_MP_MAX_DEPTH.
  */
 aero_status aero_mp__pack_value(aero_buf *b, const aero_value *v);

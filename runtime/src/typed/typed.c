@@ -8,8 +8,8 @@
  * a record's bins.
  */
 #include "client.h"
-#include "command.h"
 #include "internal.h"
+#include "op_decode.h"
 #include "proto/buf.h"
 #include "proto/wire.h"
 #include "read.h"
@@ -236,18 +236,24 @@ static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, 
 
 #define SEEN_STACK_BITS 4096
 
-/* Which bins were stored: a bitmap on the stack, or on the heap for huge records. */
+/*
+ * Which bins were stored (bits) and which were looked at (decided, for
+ * decode's last-result rule): bitmaps on the stack, or on the heap for huge
+ * records.
+ */
 typedef struct seen_set {
-    uint8_t stack[SEEN_STACK_BITS / 8];
+    uint8_t stack[2 * SEEN_STACK_BITS / 8];
     uint8_t *bits;
+    uint8_t *decided;
 } seen_set;
 
 static aero_status seen_init(seen_set *s, const aero_schema_record *r, aero_error *err) {
     size_t bytes = ((size_t)r->n_bins + 7) / 8;
-    s->bits = r->n_bins > SEEN_STACK_BITS ? malloc(bytes) : s->stack;
+    s->bits = r->n_bins > SEEN_STACK_BITS ? malloc(2 * bytes) : s->stack;
     if (!s->bits)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
-    memset(s->bits, 0, bytes);
+    memset(s->bits, 0, 2 * bytes);
+    s->decided = s->bits + bytes;
     return AERO_OK;
 }
 
@@ -282,13 +288,16 @@ static aero_status decode(const aero_schema_record *r, const aero_record *rec, c
     memcpy(obj, r->init, r->size);
     seen_set seen;
     aero_status rc = seen_init(&seen, r, err);
-    for (uint32_t j = 0; j < rec->n_bins && rc == AERO_OK; j++) {
+    /* Backwards: of several results for one bin (an operate with a write and a
+       read of it) the last one counts, as in aero_record_get(). */
+    for (uint32_t j = rec->n_bins; j-- > 0 && rc == AERO_OK;) {
         const aero_bin *bin = &rec->bins[j];
+        int64_t idx = find_bin(r, bin->name);
+        if (idx < 0 || (seen.decided[idx / 8] & (1u << (idx % 8))))
+            continue; /* a bin this schema does not know, or an earlier result of one decided */
+        seen.decided[idx / 8] |= (uint8_t)(1u << (idx % 8));
         if (bin->value.type == AERO_NIL)
             continue;
-        int64_t idx = find_bin(r, bin->name);
-        if (idx < 0)
-            continue; /* a bin this schema does not know: ignored */
         rc = store(r, &r->bins[idx], &bin->value, obj, err);
         seen.bits[idx / 8] |= (uint8_t)(1u << (idx % 8));
     }

@@ -216,6 +216,49 @@ static void test_ttl_choices_and_expiry(void **state) {
     aero_record_dispose(&r);
 }
 
+/* A get in a session whose reads send read-touch percent `pct`; the record's TTL after it. */
+static aero_status get_touching(void **state, int32_t pct, const aero_key *k, aero_record *r) {
+    aero_behavior b = aero_behavior_derive(&AERO_BEHAVIOR_DEFAULT, "read-touch");
+    b.reads.read_touch_ttl_percent = pct;
+    aero_error err;
+    aero_session *s = aero_client_create_session(ENV->client, &b, &err);
+    assert_non_null(s);
+    aero_status st = aero_session_get(s, k, NULL, 0, r, &err);
+    aero_session_free(s);
+    return st;
+}
+
+/* Read-touch: a read with read_touch_ttl_percent P rewrites the record with its
+   TTL from now once at most P% of that TTL is left (the answer still carries
+   the old TTL; the generation stays). 0 is the namespace default (0 = never). */
+static void test_read_touch_resets_ttl(void **state) {
+    aero_key k = it_key(ENV, "rtouch");
+    del(state, &k);
+    aero_error err;
+    aero_record r;
+    aero_record_init(&r);
+    aero_write *w = aero_session_upsert(S, &k);
+    aero_write_bin_set_int(w, "a", 1);
+    aero_write_expire_after_seconds(w, 10);
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_int_equal(get_touching(state, 101, &k, &r), AERO_ERR_PARAMETER);
+    usleep(2200 * 1000); /* 7 or 8 s left: past 80%, not past 50% */
+    assert_int_equal(get_touching(state, 50, &k, &r), AERO_OK);
+    assert_int_equal(get_touching(state, 0, &k, &r), AERO_OK);
+    assert_int_equal(get_touching(state, -1, &k, &r), AERO_OK);
+    assert_int_equal(aero_session_get_header(S, &k, &r, &err), AERO_OK);
+    assert_in_range(r.ttl, 6, 8);
+    assert_int_equal(get_touching(state, 80, &k, &r), AERO_OK);
+    assert_in_range(r.ttl, 6, 8); /* the touching read answers with the record as it was */
+    assert_int_equal(aero_record_int(&r, "a", 0), 1);
+    usleep(200 * 1000); /* a real server touches right after the read */
+    assert_int_equal(aero_session_get_header(S, &k, &r, &err), AERO_OK);
+    assert_in_range(r.ttl, 9, 10);
+    assert_int_equal(r.generation, 1);
+    aero_record_dispose(&r);
+    del(state, &k);
+}
+
 static void test_increment_append_prepend_remove(void **state) {
     aero_key k = it_key(ENV, "ops");
     del(state, &k);
@@ -319,6 +362,51 @@ static void test_session_refuses_unknown_behavior_version(void **state) {
     assert_null(aero_client_create_session(ENV->client, &b, &err));
     assert_int_equal(err.code, AERO_ERR_PARAM);
     assert_non_null(strstr(err.message, "aero_behavior version 2 is not supported"));
+}
+
+/* Ordered lists and key-ordered maps given out of order are stored sorted (the
+   server refuses them unsorted), nested ones too; the caller's value is untouched. */
+static void test_ordered_collections_out_of_order(void **state) {
+    aero_key k = it_key(ENV, "ordered");
+    del(state, &k);
+    aero_error err;
+    aero_map_entry inner[] = { { aero_str("y"), aero_int(1) }, { aero_str("x"), aero_int(2) } };
+    aero_value in = aero_map(inner, 2);
+    in.v.map.order = AERO_MAP_KEY_ORDERED;
+    aero_map_entry entries[] = { { aero_str("b"), aero_int(1) }, { aero_str("a"), in }, { aero_int(7), aero_int(3) } };
+    aero_value m = aero_map(entries, 3);
+    m.v.map.order = AERO_MAP_KEY_ORDERED;
+    aero_value items[] = { aero_int(3), aero_str("z"), aero_int(1), aero_int(2) };
+    aero_value l = aero_list(items, 4);
+    l.v.list.ordered = true;
+    aero_write *w = aero_session_upsert(S, &k);
+    aero_write_bin_set(w, "om", &m);
+    aero_write_bin_set(w, "ol", &l);
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_int_equal(entries[0].key.v.str.ptr[0], 'b');
+    aero_record r;
+    aero_record_init(&r);
+    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    const aero_value *mv = aero_record_map(&r, "om");
+    assert_non_null(mv);
+    assert_int_equal(mv->v.map.order, AERO_MAP_KEY_ORDERED);
+    assert_int_equal(mv->v.map.count, 3);
+    assert_int_equal(mv->v.map.entries[0].key.v.i, 7);
+    assert_string_equal(mv->v.map.entries[1].key.v.str.ptr, "a");
+    assert_string_equal(mv->v.map.entries[2].key.v.str.ptr, "b");
+    const aero_value *nv = &mv->v.map.entries[1].value;
+    assert_int_equal(nv->type, AERO_MAP);
+    assert_string_equal(nv->v.map.entries[0].key.v.str.ptr, "x");
+    assert_int_equal(nv->v.map.entries[0].value.v.i, 2);
+    const aero_value *lv = aero_record_list(&r, "ol");
+    assert_non_null(lv);
+    assert_true(lv->v.list.ordered);
+    assert_int_equal(lv->v.list.count, 4);
+    assert_int_equal(lv->v.list.items[0].v.i, 1);
+    assert_int_equal(lv->v.list.items[2].v.i, 3);
+    assert_string_equal(lv->v.list.items[3].v.str.ptr, "z");
+    aero_record_dispose(&r);
+    del(state, &k);
 }
 
 static void test_projection_and_header(void **state) {
@@ -480,8 +568,10 @@ int main(void) {
         cmocka_unit_test(test_touch_bumps_generation_and_ttl),
         cmocka_unit_test(test_generation_check),
         cmocka_unit_test(test_ttl_choices_and_expiry),
+        cmocka_unit_test(test_read_touch_resets_ttl),
         cmocka_unit_test(test_increment_append_prepend_remove),
         cmocka_unit_test(test_every_type_round_trips),
+        cmocka_unit_test(test_ordered_collections_out_of_order),
         cmocka_unit_test(test_projection_and_header),
         cmocka_unit_test(test_bad_input_refused_before_sending),
         cmocka_unit_test(test_unknown_namespace),

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <aero/testserver.h>
+
 #include "../common/harness.h"
 
 #define ENV       ((it_env *)*state)
@@ -288,24 +290,99 @@ static void test_expression_operations(void **state) {
     aero_record_dispose(&r);
 }
 
+/* An operate with an expression write of a bin and then a read of it: the
+   server answers both ops (nil, then the value); the read's value is the bin's. */
+static void test_write_and_read_of_one_bin(void **state) {
+    aero_error err;
+    aero_key k = rec_key(41); /* age 41 */
+    aero_exp *t = aero_exp_add(2, aero_exp_bin_int("age"), aero_exp_int(1));
+    aero_expr *plus1 = aero_exp_build(t, &err);
+    assert_non_null(plus1);
+    aero_record r;
+    aero_record_init(&r);
+    aero_write *w = aero_session_update(S, &k);
+    aero_write_upsert_from_expr(w, "c", plus1, 0);
+    aero_write_bin_get(w, "c");
+    aero_write_select_from_expr(w, "c2", plus1, 0);
+    assert_int_equal(aero_write_execute(w, &r, &err), AERO_OK);
+    assert_int_equal(aero_record_int(&r, "c", 0), 42);
+    assert_int_equal(aero_record_count(&r, "c"), 2);
+    assert_int_equal(aero_record_get_nth(&r, "c", 0)->type, AERO_NIL);
+    assert_int_equal(aero_record_get_nth(&r, "c", 1)->v.i, 42);
+    assert_int_equal(aero_record_int(&r, "c2", 0), 42);
+    /* update_from_expr / insert_from_expr: the bin exists now */
+    w = aero_session_update(S, &k);
+    aero_write_update_from_expr(w, "c", plus1, 0);
+    aero_write_insert_from_expr(w, "c3", plus1, 0);
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    assert_int_equal(aero_session_get(S, &k, NULL, 0, &r, &err), AERO_OK);
+    assert_int_equal(aero_record_int(&r, "c3", 0), 42);
+    /* a projection with a built expression, point read */
+    aero_query *q = aero_session_query_key(S, &k);
+    aero_query_select_from_expr(q, "next", plus1, 0);
+    aero_stream *st = aero_query_execute(q, &err);
+    const aero_record *row;
+    assert_int_equal(aero_stream_first_or_raise(st, &row, &err), AERO_OK);
+    assert_int_equal(aero_record_int(row, "next", 0), 42);
+    aero_stream_close(st);
+    /* a NULL expression is refused at execute */
+    w = aero_session_update(S, &k);
+    aero_write_upsert_from_expr(w, "c", NULL, 0);
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_ERR_PARAM);
+    /* clean up the extra bins */
+    w = aero_session_update(S, &k);
+    aero_write_bin_remove(w, "c");
+    aero_write_bin_remove(w, "c3");
+    assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    aero_expr_free(plus1);
+    aero_record_dispose(&r);
+}
+
+/* Whether the server the client talks to is older than 8.1.2 (info build). */
+static bool server_before_8_1_2(aero_client *c) {
+    char build[64];
+    aero_error err;
+    assert_int_equal(aero_client_info(c, "build", build, sizeof build, &err), AERO_OK);
+    unsigned v[3] = { 0, 0, 0 };
+    assert_true(sscanf(build, "%u.%u.%u", &v[0], &v[1], &v[2]) == 3);
+    return v[0] != 8 ? v[0] < 8 : v[1] != 1 ? v[1] < 1 : v[2] < 2;
+}
+
+/* A dataset query with select_from() refused up front (no rows, no request): older servers cannot run it. */
+static void assert_projection_refused(aero_session *s) {
+    aero_error err;
+    aero_query *q = aero_session_query(s, &g_ds);
+    aero_query_select_from(q, "dbl", "$.age * 2", 0);
+    assert_null(aero_query_execute(q, &err));
+    assert_int_equal(err.code, AERO_ERR_UNSUPPORTED_FEATURE);
+    assert_non_null(strstr(err.message, "needs server 8.1.2 or later"));
+}
+
 static void test_select_from_projection(void **state) {
     aero_error err;
-    /* dataset query: every matching record carries the computed bin only */
-    aero_query *q = aero_session_query(S, &g_ds);
-    aero_query_where(q, "$.age >= 50");
-    aero_query_select_from(q, "dbl", "$.age * 2", 0);
-    aero_stream *st = aero_query_execute(q, &err);
-    assert_non_null(st);
-    int n = 0;
-    for (const aero_record *r; (r = aero_stream_next(st, &err));) {
-        int64_t dbl = aero_record_int(r, "dbl", -1);
-        assert_true(dbl >= 100 && dbl % 2 == 0);
-        assert_null(aero_record_get(r, "status"));
-        n++;
+    /* dataset query: every matching record carries the computed bin only
+       (servers before 8.1.2 would stream nothing: refused instead) */
+    if (server_before_8_1_2(ENV->client)) {
+        assert_projection_refused(S);
+    } else {
+        aero_query *q = aero_session_query(S, &g_ds);
+        aero_query_where(q, "$.age >= 50");
+        aero_query_select_from(q, "dbl", "$.age * 2", 0);
+        aero_stream *st = aero_query_execute(q, &err);
+        assert_non_null(st);
+        int n = 0;
+        for (const aero_record *r; (r = aero_stream_next(st, &err));) {
+            int64_t dbl = aero_record_int(r, "dbl", -1);
+            assert_true(dbl >= 100 && dbl % 2 == 0);
+            assert_null(aero_record_get(r, "status"));
+            n++;
+        }
+        assert_int_equal(err.code, AERO_OK);
+        assert_int_equal(n, N_RECORDS - 50);
+        aero_stream_close(st);
     }
-    assert_int_equal(err.code, AERO_OK);
-    assert_int_equal(n, N_RECORDS - 50);
-    aero_stream_close(st);
+    aero_query *q;
+    aero_stream *st;
     /* point read and batch read */
     aero_key k = rec_key(12);
     q = aero_session_query_key(S, &k);
@@ -338,6 +415,35 @@ static void test_select_from_projection(void **state) {
     assert_int_equal(err.code, AERO_ERR_AEL);
 }
 
+/* A cluster whose node reports build 8.1.1.2: the projection is refused, plain queries still run. */
+static void test_select_from_refused_before_8_1_2(void **state) {
+    if (ENV->real) {
+        skip(); /* test_select_from_projection covers a real server of either version */
+        return;
+    }
+    aero_testserver_config cfg;
+    aero_testserver_config_init(&cfg);
+    cfg.build = "8.1.1.2";
+    aero_error err;
+    aero_testserver *ts = aero_testserver_start(&cfg, &err);
+    assert_non_null(ts);
+    aero_client *c = aero_client_connect(aero_testserver_seeds(ts), NULL, &err);
+    assert_non_null(c);
+    aero_session *s = aero_client_create_session(c, &AERO_BEHAVIOR_DEFAULT, &err);
+    assert_non_null(s);
+    assert_true(server_before_8_1_2(c));
+    assert_projection_refused(s);
+    aero_query *q = aero_session_query(s, &g_ds);
+    aero_stream *st = aero_query_execute(q, &err);
+    assert_non_null(st);
+    assert_null(aero_stream_next(st, &err));
+    assert_int_equal(err.code, AERO_OK);
+    aero_stream_close(st);
+    aero_session_free(s);
+    aero_client_close(c);
+    aero_testserver_stop(ts);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan_returns_every_record_once),
@@ -350,7 +456,9 @@ int main(void) {
         cmocka_unit_test(test_where_on_point_read),
         cmocka_unit_test(test_where_on_write),
         cmocka_unit_test(test_expression_operations),
+        cmocka_unit_test(test_write_and_read_of_one_bin),
         cmocka_unit_test(test_select_from_projection),
+        cmocka_unit_test(test_select_from_refused_before_8_1_2),
     };
     return cmocka_run_group_tests_name("query", tests, setup, teardown);
 }

@@ -375,6 +375,42 @@ static void test_expiry(void **state) {
     assert_int_equal(rc_of(get("e1", 3)), 2);
 }
 
+/* The namespace's default-read-touch-ttl-pct applies to reads that send 0. */
+static void test_read_touch_namespace_default(void **state) {
+    (void)state;
+    aero_testserver_config cfg;
+    aero_testserver_config_init(&cfg);
+    cfg.default_read_touch_ttl_pct = 101;
+    aero_error err;
+    assert_null(aero_testserver_start(&cfg, &err));
+    cfg.default_read_touch_ttl_pct = 80;
+    aero_testserver *ts = aero_testserver_start(&cfg, &err);
+    assert_non_null(ts);
+    uint16_t main_port = port;
+    port = aero_testserver_port(ts, 0);
+    char *info = tc_info(port, "namespace/test\n");
+    assert_non_null(info);
+    assert_non_null(strstr(info, "default-read-touch-ttl-pct=80;"));
+    free(info);
+    assert_int_equal(rc_of(put_int("rt1", 1, 0, 0, 10, "a", 1)), 0);
+    tc_answer a = get("rt1", 0x21);
+    uint32_t vt = a.void_time;
+    tc_answer_free(&a);
+    struct timespec t = { 2, 200000000 };
+    nanosleep(&t, NULL);
+    a = get("rt1", 3); /* record_ttl 0: the default, 80 */
+    assert_int_equal(a.result, 0);
+    assert_int_equal(a.void_time, vt); /* answered before the touch */
+    assert_int_equal(a.gen, 1);
+    tc_answer_free(&a);
+    a = get("rt1", 0x21);
+    assert_true(a.void_time >= vt + 2);
+    assert_int_equal(a.gen, 1);
+    tc_answer_free(&a);
+    port = main_port;
+    aero_testserver_stop(ts);
+}
+
 static void test_batch(void **state) {
     (void)state;
     assert_int_equal(rc_of(put_int("b1", 1, 0, 0, 0, "a", 7)), 0);
@@ -629,6 +665,7 @@ int main(void) {
         cmocka_unit_test(test_write_rules),
         cmocka_unit_test(test_send_key_and_mismatch),
         cmocka_unit_test(test_expiry),
+        cmocka_unit_test(test_read_touch_namespace_default),
         cmocka_unit_test(test_batch),
         cmocka_unit_test(test_info),
         cmocka_unit_test(test_truncate),

@@ -397,6 +397,41 @@ static void test_errors_carry_generation(void **state) {
 }
 
 /* 7. replicas-master is ns:<base64> (no regime / count prefix); replicas-all ns:<count>,<base64> */
+/* one-op write of a list (20) or map (19) particle to bin "o" of record rd-ord; the result code */
+static int write_collection(uint8_t ptype, const uint8_t *v, size_t n) {
+    tc_msg m;
+    tc_begin(&m, 0, 1, 0, 0, 0);
+    tc_key_str(&m, "test", SET, "rd-ord", false);
+    tc_op(&m, 2, ptype, "o", v, n);
+    uint32_t gen, vt;
+    return call_gen(&m, &gen, &vt);
+}
+
+/* 8. an ordered collection that is not sorted is refused with 1, not stored or sorted */
+static void test_unsorted_ordered_collections(void **state) {
+    (void)state;
+    /* key-ordered {"b": 1, "a": 2}, then sorted {"a": 2, "b": 1} */
+    static const uint8_t kb_a[] = { 0x83, 0xc7, 0, 1, 0xc0, 0xa2, 3, 'b', 1, 0xa2, 3, 'a', 2 };
+    static const uint8_t ka_b[] = { 0x83, 0xc7, 0, 1, 0xc0, 0xa2, 3, 'a', 2, 0xa2, 3, 'b', 1 };
+    /* kv-ordered with a duplicate key, an unordered {"b": 1, "a": 2} (fine) */
+    static const uint8_t dup[] = { 0x83, 0xc7, 0, 3, 0xc0, 0xa2, 3, 'a', 1, 0xa2, 3, 'a', 2 };
+    static const uint8_t unord[] = { 0x82, 0xa2, 3, 'b', 1, 0xa2, 3, 'a', 2 };
+    /* ordered list [2, 1]; [1, 1, 2] is fine; an unordered list holding the unsorted map */
+    static const uint8_t l21[] = { 0x93, 0xc7, 0, 1, 2, 1 };
+    static const uint8_t l112[] = { 0x94, 0xc7, 0, 1, 1, 1, 2 };
+    static const uint8_t nested[] = { 0x91, 0x83, 0xc7, 0, 1, 0xc0, 0xa2, 3, 'b', 1, 0xa2, 3, 'a', 2 };
+    /* int keys sort before string keys: {"a": 1, 5: 2} is out of order */
+    static const uint8_t mixed[] = { 0x83, 0xc7, 0, 1, 0xc0, 0xa2, 3, 'a', 1, 5, 2 };
+    assert_int_equal(write_collection(19, kb_a, sizeof kb_a), 1);
+    assert_int_equal(write_collection(19, ka_b, sizeof ka_b), 0);
+    assert_int_equal(write_collection(19, dup, sizeof dup), 1);
+    assert_int_equal(write_collection(19, unord, sizeof unord), 0);
+    assert_int_equal(write_collection(20, l21, sizeof l21), 1);
+    assert_int_equal(write_collection(20, l112, sizeof l112), 0);
+    assert_int_equal(write_collection(20, nested, sizeof nested), 1);
+    assert_int_equal(write_collection(19, mixed, sizeof mixed), 1);
+}
+
 static void test_replicas_formats(void **state) {
     (void)state;
     char *ans = tc_info(port, "replicas-master\nreplicas-all\nreplicas\n");
@@ -428,6 +463,7 @@ int main(void) {
         cmocka_unit_test(test_respond_all_ops_types),
         cmocka_unit_test(test_errors_carry_generation),
         cmocka_unit_test(test_replicas_formats),
+        cmocka_unit_test(test_unsorted_ordered_collections),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

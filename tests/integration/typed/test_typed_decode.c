@@ -73,6 +73,31 @@ static void test_decode_fills_fields_and_flags(void **state) {
     assert_int_equal(it.query_rank, 0);
 }
 
+/* Several results for one bin (an operate's write then read of it): the last counts. */
+static void test_decode_takes_the_last_result_of_a_bin(void **state) {
+    (void)state;
+    aero_bin bins[] = {
+        bin("name", aero_str("n")), bin("count", aero_nil()), bin("level", aero_int(1)),
+        bin("count", aero_int(5)),  bin("level", aero_nil()), bin("ratio", aero_double(1.5)),
+        bin("ratio", aero_int(3)),
+    };
+    aero_record r = rec_of(bins, sizeof bins / sizeof bins[0]);
+    item it;
+    aero_error err;
+    assert_int_equal(item_from_record(&r, &it, &err), AERO_OK);
+    assert_true(it.has_count && it.count == 5);
+    assert_false(it.has_level); /* the last result is nil: absent, the default stays */
+    assert_int_equal(it.level, 7);
+    assert_true(it.has_ratio && it.ratio == 3.0);
+    assert_ptr_equal(aero_record_get(&r, "count"), &bins[3].value);
+    assert_int_equal(aero_record_count(&r, "count"), 2);
+    assert_ptr_equal(aero_record_get_nth(&r, "count", 0), &bins[1].value);
+    assert_null(aero_record_get_nth(&r, "count", 2));
+    char text[160];
+    aero_record_format_bins(&r, text, sizeof text);
+    assert_string_equal(text, "{'name': 'n', 'count': 5, 'level': None, 'ratio': 3}");
+}
+
 static void test_decode_errors(void **state) {
     (void)state;
     aero_error err;
@@ -172,6 +197,7 @@ static void test_write_refused_before_sending(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_fills_fields_and_flags),
+        cmocka_unit_test(test_decode_takes_the_last_result_of_a_bin),
         cmocka_unit_test(test_decode_errors),
         cmocka_unit_test(test_signatures),
         cmocka_unit_test(test_write_refused_before_sending),

@@ -80,6 +80,9 @@ static const cvec C[] = {
     { "C47", "$.l.[1].get(return: EXISTS)", "[5 i127 i1 i0 [3 i19 i13 i1 " LB("l") "" },
     { "C48", "$.m.{#0}.get(return: RANK) == 0", "[3 i1 [5 i127 i2 i0 [3 i100 i3 i0 " MB("m") " i0" },
     { "C49", "$.l.[0].get(return: RANK) == 0", "[3 i1 [5 i127 i2 i0 [3 i19 i7 i0 " LB("l") " i0" },
+    /* a key range read: VALUE is the default return, COUNT changes only the return type */
+    { "C50", "$.m.{a-c}.get(return: VALUE)", "[5 i127 i4 i0 [4 i103 i7 s:a s:c " MB("m") "" },
+    { "C51", "$.m.{a-c}.get(return: COUNT) > 1", "[3 i3 [5 i127 i2 i0 [4 i103 i5 s:a s:c " MB("m") " i1" },
     { "C50", "$.x.get(type: GEO)", "" GB("x") "" },
     { "C51", "$.x", "" IB("x") "" },
 };
@@ -177,6 +180,36 @@ static void test_expr_bytes_api(void **s) {
     assert_int_equal(err.code, AERO_ERR_AEL);
 }
 
+/*
+ * Return types the SDK's grammar accepts but ignores (it reads values): refused
+ * at the name, never compiled to a read of values.
+ */
+static void test_get_return_without_effect_is_refused(void **s) {
+    (void)s;
+    static const struct {
+        const char *ael, *msg;
+    } cases[] = {
+        { "$.m.{a-c}.get(return: KEY)",
+          "1:23: get(return: KEY) is not supported: the SDK ignores it and would return values" },
+        { "$.m.{a-c}.get(type: LIST, return: KEY_VALUE)",
+          "1:35: get(return: KEY_VALUE) is not supported: the SDK ignores it and would return values" },
+        { "$.m.{#0:2}.get(return: NONE)",
+          "1:24: get(return: NONE) is not supported: the SDK ignores it and would return values" },
+        { "$.l.[0].get(return: REVERSE_INDEX) == 1",
+          "1:21: get(return: REVERSE_INDEX) is not supported: the SDK ignores it and would return values" },
+        { "$.m.a.get(return: REVERSE_RANK) == 1",
+          "1:19: get(return: REVERSE_RANK) is not supported: the SDK ignores it and would return values" },
+        { "$.m.{a-c}.get(return: FOO)", "1:23: Unknown return type 'FOO' in get(return: ...)" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        aero_error err;
+        aero_expr *e = aero_ael_compile(cases[i].ael, NULL, 0, &err);
+        assert_null(e);
+        assert_int_equal(err.code, AERO_ERR_AEL);
+        assert_string_equal(err.message, cases[i].msg);
+    }
+}
+
 static void test_deep_nesting_is_an_error(void **s) {
     static char text[65536];
     size_t k = 0;
@@ -259,9 +292,9 @@ static void test_threads(void **s) {
 int main(void) {
     size_t nv = sizeof C / sizeof C[0];
     static const struct CMUnitTest fixed[] = {
-        cmocka_unit_test(test_placeholder_kinds), cmocka_unit_test(test_parse_ctx),
-        cmocka_unit_test(test_expr_bytes_api),    cmocka_unit_test(test_deep_nesting_is_an_error),
-        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_placeholder_kinds),        cmocka_unit_test(test_parse_ctx),
+        cmocka_unit_test(test_expr_bytes_api),           cmocka_unit_test(test_get_return_without_effect_is_refused),
+        cmocka_unit_test(test_deep_nesting_is_an_error), cmocka_unit_test(test_threads),
     };
     size_t nf = sizeof fixed / sizeof fixed[0];
     struct CMUnitTest *t = calloc(nv + nf, sizeof *t);

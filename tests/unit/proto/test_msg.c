@@ -13,7 +13,7 @@
 
 #include <aero/record.h>
 
-#include "command.h"
+#include "cmd_key.h"
 #include "proto/digest.h"
 #include "proto/exp_ops.h"
 #include "proto/msg.h"

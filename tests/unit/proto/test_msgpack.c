@@ -178,6 +178,58 @@ static void ordered_collections_carry_the_ext_prefix(void **state) {
     assert_int_equal(out.v.list.items[1].v.i, 2);
 }
 
+/* Ordered collections go out in the server's value order, whatever the caller's order. */
+static void ordered_collections_are_sorted(void **state) {
+    fx *f = *state;
+    aero_buf *b = &f->b;
+    /* keys across types: int < string < blob; strings bytewise, shorter first */
+    aero_map_entry inner[] = { { aero_str("z"), aero_int(1) }, { aero_str("y"), aero_int(2) } };
+    aero_value in = aero_map(inner, 2);
+    in.v.map.order = AERO_MAP_KEY_ORDERED;
+    aero_map_entry e[] = {
+        { aero_str("b"), aero_int(1) }, { aero_blob("x", 1), aero_int(4) }, { aero_str("ab"), in },
+        { aero_str("a"), aero_int(3) }, { aero_int(5), aero_int(2) },       { aero_int(-1), aero_nil() },
+    };
+    aero_value m = aero_map(e, 6);
+    m.v.map.order = AERO_MAP_KEY_VALUE_ORDERED;
+    assert_int_equal(aero_mp__pack_value(b, &m), AERO_OK);
+    assert_bytes_hex(b->data, b->len,
+                     "87 c7 00 03 c0 ff c0 05 02 a2 03 61 03 a3 03 61 62 83 c7 00 01 c0 a2 03 79 02 a2 03 7a 01"
+                     " a2 03 62 01 a2 04 78 04");
+    assert_int_equal(e[0].key.v.str.ptr[0], 'b'); /* the caller's value is left as it was */
+
+    /* an ordered list: nil < bool < int < string < list < map < blob < double < geojson */
+    aero_buf__reset(b);
+    aero_value one = aero_int(1);
+    aero_value items[] = { aero_geojson("{}"), aero_double(0.5), aero_blob("", 0), aero_map(NULL, 0),
+                           aero_list(&one, 1), aero_str("s"),    aero_int(7),      aero_int(-7),
+                           aero_bool(true),    aero_bool(false), aero_nil() };
+    aero_value l = aero_list(items, 11);
+    l.v.list.ordered = true;
+    assert_int_equal(aero_mp__pack_value(b, &l), AERO_OK);
+    assert_bytes_hex(b->data, b->len,
+                     "9c c7 00 01 c0 c2 c3 f9 07 a2 03 73 91 01 80 a1 04 cb 3f e0 00 00 00 00 00 00 a3 17 7b 7d");
+
+    /* more entries than the on-stack index holds, in reverse order; an unordered map is left alone */
+    aero_buf__reset(b);
+    aero_map_entry big[40];
+    for (int i = 0; i < 40; i++)
+        big[i] = (aero_map_entry){ aero_int(39 - i), aero_int(i) };
+    aero_value bm = aero_map(big, 40);
+    bm.v.map.order = AERO_MAP_KEY_ORDERED;
+    assert_int_equal(aero_mp__pack_value(b, &bm), AERO_OK);
+    assert_bytes_hex(b->data, 8, "de 00 29 c7 00 01 c0 00");
+    for (int i = 0; i < 40; i++) {
+        assert_int_equal(b->data[7 + 2 * i], i);
+        assert_int_equal(b->data[8 + 2 * i], 39 - i);
+    }
+    aero_buf__reset(b);
+    aero_map_entry two[] = { { aero_str("b"), aero_int(1) }, { aero_str("a"), aero_int(2) } };
+    aero_value um = aero_map(two, 2);
+    assert_int_equal(aero_mp__pack_value(b, &um), AERO_OK);
+    assert_bytes_hex(b->data, b->len, "82 a2 03 62 01 a2 03 61 02");
+}
+
 static void decode_server_forms(void **state) {
     fx *f = *state;
     uint8_t in[256];
@@ -338,6 +390,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(header_boundaries, setup, teardown),
         cmocka_unit_test_setup_teardown(value_encodings_of_protocol_8_2, setup, teardown),
         cmocka_unit_test_setup_teardown(ordered_collections_carry_the_ext_prefix, setup, teardown),
+        cmocka_unit_test_setup_teardown(ordered_collections_are_sorted, setup, teardown),
         cmocka_unit_test_setup_teardown(decode_server_forms, setup, teardown),
         cmocka_unit_test_setup_teardown(round_trip_nested, setup, teardown),
         cmocka_unit_test_setup_teardown(reader_helpers, setup, teardown),

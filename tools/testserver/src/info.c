@@ -121,7 +121,7 @@ static void ns_info(aero_testserver *ts, ts_namespace *ns, aero_buf *o) {
             "stop_writes=false;hwm_breached=false;",
             live_count(ts), rf, objects, objects);
     printf_(o,
-            "allow-ttl-without-nsup=false;default-read-touch-ttl-pct=0;default-ttl=%u;disable-cold-start-eviction="
+            "allow-ttl-without-nsup=false;default-read-touch-ttl-pct=%u;default-ttl=%u;disable-cold-start-eviction="
             "false;disallow-expunge=false;disallow-null-setname=false;enable-benchmarks-batch-sub=false;"
             "enable-benchmarks-read=false;enable-benchmarks-udf=false;enable-benchmarks-write=false;"
             "enable-hist-proxy=false;evict-hist-buckets=10000;evict-indexes-memory-pct=0;evict-tenths-pct=5;"
@@ -134,7 +134,7 @@ static void ns_info(aero_testserver *ts, ts_namespace *ns, aero_buf *o) {
             "strong-consistency-allow-expunge=false;tomb-raider-eligible-age=86400;tomb-raider-period=86400;"
             "transaction-pending-limit=20;truncate-threads=4;write-commit-level-override=off;"
             "storage-engine=memory",
-            ts->store.default_ttl, ts->rf);
+            ts->store.default_read_touch_pct, ts->store.default_ttl, ts->rf);
 }
 
 static void sets_info(aero_testserver *ts, ts_namespace *only_ns, const char *only_set, aero_buf *o) {
@@ -210,11 +210,11 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
     if (!strcmp(cmd, "node")) {
         puts_(o, node->name);
     } else if (!strcmp(cmd, "build")) {
-        puts_(o, TS_BUILD);
+        puts_(o, ts->build);
     } else if (!strcmp(cmd, "version")) {
-        puts_(o, "Aerospike Community Edition build " TS_BUILD);
+        printf_(o, "Aerospike Community Edition build %s", ts->build);
     } else if (!strcmp(cmd, "release")) {
-        puts_(o, "edition=Aerospike Community Edition;version=" TS_BUILD ";os=debian12;arch=x86_64;sha=05b91c64");
+        printf_(o, "edition=Aerospike Community Edition;version=%s;os=debian12;arch=x86_64;sha=05b91c64", ts->build);
     } else if (!strcmp(cmd, "compatibility-id")) {
         puts_(o, "15");
     } else if (!strcmp(cmd, "build_sha")) {

@@ -50,6 +50,47 @@ static bool valid_collection(uint8_t ptype, const uint8_t *p, uint32_t len) {
     return mp_skip(&r) && r.p == r.end;
 }
 
+/*
+ * Ordered lists must be sorted and key-ordered maps strictly sorted by key, at
+ * every level: the server refuses anything else ("list/map not ordered as
+ * expected") with result 1 rather than sorting it. Consumes one value.
+ */
+static bool sorted_collections(mp_reader *r, int depth) {
+    mp_obj o, e;
+    if (depth > MP_MAX_DEPTH || !mp_read(r, &o))
+        return false;
+    if (o.type != MP_ARRAY && o.type != MP_MAP)
+        return true;
+    bool is_map = o.type == MP_MAP, ordered = false;
+    uint32_t n = o.len;
+    mp_reader peek = *r;
+    if (n && mp_read(&peek, &e) && e.type == MP_EXT && e.ext_type != -1) {
+        ordered = (e.ext_type & 1) != 0;
+        *r = peek;
+        if (is_map && !mp_skip(r))
+            return false;
+        n--;
+    }
+    const uint8_t *prev = NULL;
+    size_t prev_n = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *at = r->p;
+        if (!sorted_collections(r, depth + 1))
+            return false;
+        if (ordered && prev) {
+            bool ok;
+            int c = mp_cmp(prev, prev_n, at, (size_t)(r->p - at), &ok);
+            if (!ok || c > 0 || (is_map && c == 0))
+                return false;
+        }
+        prev = at;
+        prev_n = (size_t)(r->p - at);
+        if (is_map && !sorted_collections(r, depth + 1))
+            return false;
+    }
+    return true;
+}
+
 /* Validate a particle value written into a bin; returns 0 or a result code. */
 static int check_particle(uint8_t ptype, uint32_t len) {
     switch (ptype) {
@@ -162,6 +203,11 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         if ((o->ptype == AERO_PT_LIST || o->ptype == AERO_PT_MAP) &&
             !valid_collection(o->ptype, o->value, o->value_len))
             return AERO_ERR_PARAMETER;
+        if (o->ptype == AERO_PT_LIST || o->ptype == AERO_PT_MAP) {
+            mp_reader r = { o->value, o->value + o->value_len };
+            if (!sorted_collections(&r, 0))
+                return AERO_ERR_SERVER;
+        }
         if (o->ptype == AERO_PT_INTEGER && o->value_len != 8) {
             uint8_t v8[8];
             aero_set_u64be(v8, (uint64_t)int_from(o->value, o->value_len));
@@ -338,6 +384,31 @@ static bool gen_ok(const ts_msg *m, uint32_t gen) {
     return true;
 }
 
+/*
+ * Read-touch (the server's as_read_touch_check): a read's record_ttl carries
+ * the percent (0 = the namespace's default-read-touch-ttl-pct, -1 = never,
+ * above 100 = PARAMETER). A record with a TTL is touched once the time left
+ * is at most that share of the TTL it was last written with; the touch
+ * rewrites it with that TTL from now and a new last-update time, keeping the
+ * generation, and runs after the read, whose answer still carries the old
+ * void time. Returns -1 for a bad percent, else the new void time or 0.
+ */
+static int64_t read_touch_void_time(const ts_store *s, const ts_msg *m, const ts_record *rec, uint32_t now) {
+    uint32_t pct = m->record_ttl;
+    if (rec->void_time == 0 || pct == UINT32_MAX)
+        return 0;
+    if (pct == 0 && (pct = s->default_read_touch_pct) == 0)
+        return 0;
+    if (pct > 100)
+        return -1;
+    uint64_t lut = rec->last_update_ns / 1000000000u - AERO_CITRUSLEAF_EPOCH;
+    uint32_t write_ttl = rec->void_time - (uint32_t)lut;
+    uint32_t threshold = (uint32_t)((uint64_t)write_ttl * pct / 100);
+    if (now < rec->void_time - threshold || now + write_ttl <= rec->void_time)
+        return 0;
+    return (int64_t)now + write_ttl;
+}
+
 int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *out) {
     const ts_field *fns = m->fields_by_type[AERO_FIELD_NAMESPACE];
     const ts_field *fset = m->fields_by_type[AERO_FIELD_SETNAME];
@@ -378,6 +449,7 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
     ts_record *rec = ts_store_get(s, ns, fdig->data, now);
     uint32_t rgen = rec ? rec->generation : 0, rvt = rec ? rec->void_time : 0;
     int rc = 0;
+    int64_t touch_vt = 0; /* a read-touch, applied once the read is answered */
 
     if (!is_write) {
         if (!rec) {
@@ -393,6 +465,11 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
             }
         }
         if (!set_ok(rec, fset, false)) {
+            rc = answer(out, AERO_ERR_PARAMETER, rgen, rvt, txn_ttl);
+            goto done;
+        }
+        if ((touch_vt = read_touch_void_time(s, m, rec, now)) < 0) {
+            touch_vt = 0;
             rc = answer(out, AERO_ERR_PARAMETER, rgen, rvt, txn_ttl);
             goto done;
         }
@@ -558,6 +635,10 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
     }
     ts_resp_end(out, h, 0, 0, 0, gen, vt, txn_ttl, 0, n_ops);
 done:
+    if (touch_vt) {
+        rec->void_time = (uint32_t)touch_vt;
+        rec->last_update_ns = ts_now_ns();
+    }
     pthread_mutex_unlock(&s->mu);
     return rc;
 }

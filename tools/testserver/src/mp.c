@@ -7,8 +7,6 @@
 
 #include <string.h>
 
-#define MP_MAX_DEPTH 64
-
 static bool need(const mp_reader *r, size_t n) { return (size_t)(r->end - r->p) >= n; }
 
 static uint64_t be(const uint8_t *p, int n) {

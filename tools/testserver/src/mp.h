@@ -11,6 +11,9 @@
 
 #include "proto/buf.h"
 
+/** Deepest nesting the reader and the comparison accept. */
+#define MP_MAX_DEPTH 64
+
 enum { MP_NIL, MP_BOOL, MP_INT, MP_FLOAT, MP_STR, MP_BIN, MP_ARRAY, MP_MAP, MP_EXT };
 
 typedef struct mp_reader {

@@ -373,6 +373,14 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
         aero_err__set(err, AERO_ERR_PARAM, "testserver: cluster name too long");
         return NULL;
     }
+    if (cfg->build && (!*cfg->build || strlen(cfg->build) >= 32)) {
+        aero_err__set(err, AERO_ERR_PARAM, "testserver: build must be 1..31 bytes");
+        return NULL;
+    }
+    if (cfg->default_read_touch_ttl_pct > 100) {
+        aero_err__set(err, AERO_ERR_PARAM, "testserver: default-read-touch-ttl-pct must be 0..100");
+        return NULL;
+    }
     aero_testserver *ts = calloc(1, sizeof *ts);
     if (!ts) {
         aero_err__set(err, AERO_ERR_NO_MEMORY, "testserver: out of memory");
@@ -385,12 +393,14 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
                       cfg->namespaces ? cfg->namespaces : "");
         return NULL;
     }
+    ts->store.default_read_touch_pct = cfg->default_read_touch_ttl_pct;
     pthread_mutex_init(&ts->mu, NULL);
     ts->n_nodes = nodes;
     ts->rf = cfg->replication_factor ? cfg->replication_factor : 1;
     if (ts->rf > nodes)
         ts->rf = nodes;
     snprintf(ts->cluster_name, sizeof ts->cluster_name, "%s", cfg->cluster_name ? cfg->cluster_name : "");
+    snprintf(ts->build, sizeof ts->build, "%s", cfg->build ? cfg->build : TS_BUILD);
     ts->partition_gen = 1;
     ts->peers_gen = 1;
     for (unsigned i = 0; i < nodes; i++) {

@@ -67,6 +67,7 @@ typedef struct ts_store {
     ts_namespace *ns[TS_MAX_NS];
     unsigned n_ns;
     uint32_t default_ttl;
+    uint32_t default_read_touch_pct; /* default-read-touch-ttl-pct, 0 = no touch */
 } ts_store;
 
 int ts_store_init(ts_store *s, const char *namespaces, uint32_t default_ttl);
@@ -147,6 +148,7 @@ struct aero_testserver {
     unsigned n_nodes;
     unsigned rf;
     char cluster_name[64];
+    char build[32]; /* info `build` answer, TS_BUILD unless configured */
     uint32_t partition_gen;
     uint32_t peers_gen;
     _Atomic bool stopping;

@@ -50,6 +50,14 @@ typedef struct aero_testserver_config {
     const char *namespaces;      /**< ";"-separated namespace names, default "test" (copied) */
     uint32_t default_ttl;        /**< namespace default-ttl in seconds, default 0 (never expire) */
     const char *cluster_name;    /**< cluster-name answer, default "" (copied) */
+    /** namespace default-read-touch-ttl-pct (0..100), used by reads that send 0; default 0 (no touch) */
+    uint32_t default_read_touch_ttl_pct;
+    /**
+     * Server version the info answers report (build, version, release), e.g.
+     * "8.1.1.2", to test how a client treats older servers; NULL = the version
+     * the test server implements. Only those answers change (copied, < 32 bytes).
+     */
+    const char *build;
 } aero_testserver_config;
 
 /** Fill `cfg` with the defaults listed above. */
