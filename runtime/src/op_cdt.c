@@ -84,11 +84,19 @@ static bool selects_one(bool map, int code) {
            code == AERO_LIST_OP_REMOVE_BY_INDEX || code == AERO_LIST_OP_REMOVE_BY_RANK;
 }
 
+/* The server answers OP_NOT_APPLICABLE to rank return types on some selectors. */
+static void check_not_rank(aero_op *o, int rtype, const char *msg) {
+    int base = rtype & AERO_CDT_RT_TYPE_MASK;
+    if (base == AERO_CDT_RETURN_RANK || base == AERO_CDT_RETURN_REVERSE_RANK)
+        bad(o, msg);
+}
+
 static aero_op select_op(const aero_path *at, bool map, bool modify, int code, int rtype, const aero_value *a, int n) {
     aero_op o = op_new(at, modify, code);
     check_rtype(&o, rtype, map);
     if ((rtype & AERO_CDT_RETURN_INVERTED) && selects_one(map, code))
-        bad(&o, "INVERTED applies to selectors of several items (ranges, values, lists), not to one index, rank or key");
+        bad(&o,
+            "INVERTED applies to selectors of several items (ranges, values, lists), not to one index, rank or key");
     put(&o, aero_int(rtype));
     for (int i = 0; i < n; i++)
         put(&o, a[i]);
@@ -460,6 +468,7 @@ AERO_API aero_op aero_map_get_by_key_list(const aero_path *at, aero_value keys, 
     aero_value a[] = { keys };
     aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_KEY_LIST, rtype, a, 1);
     check_type(&o, keys, AERO_LIST, "keys must be a list value");
+    check_not_rank(&o, rtype, "RANK and REVERSE_RANK are not available for a key list");
     return o;
 }
 AERO_API aero_op aero_map_get_by_key_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
@@ -549,6 +558,7 @@ AERO_API aero_op aero_map_remove_by_key_list(const aero_path *at, aero_value key
     aero_value a[] = { keys };
     aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_KEY_LIST, rtype, a, 1);
     check_type(&o, keys, AERO_LIST, "keys must be a list value");
+    check_not_rank(&o, rtype, "RANK and REVERSE_RANK are not available for a key list");
     return o;
 }
 AERO_API aero_op aero_map_remove_by_key_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
