@@ -37,4 +37,15 @@ int ts_cdt_read_op(const ts_bin *b, const uint8_t *payload, size_t len, uint8_t 
 int ts_cdt_modify_op(ts_record *w, const char *name, size_t name_len, const uint8_t *payload, size_t len,
                      uint8_t *ptype, uint8_t **data, uint32_t *dlen);
 
+/** Deepest nesting of collections the test server accepts in a value or a context. */
+#define TS_CDT_MAX_DEPTH 64
+
+/**
+ * A list or map bin value as the server stores it: every map (at any depth)
+ * key-sorted, the rest as it came. Appends to out; 0, 4 (malformed or nested
+ * deeper than TS_CDT_MAX_DEPTH), or 1 (an ordered list or map that is not in
+ * order, as the server answers).
+ */
+int ts_cdt_normalize(const uint8_t *p, size_t n, aero_buf *out);
+
 #endif

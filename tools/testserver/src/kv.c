@@ -186,6 +186,17 @@ static int read_op(const ts_op *o, const ts_record *r, const char *ns, bool resp
     return 0;
 }
 
+/* Bin = a list or map value, normalized as the server stores it (ts_cdt_normalize). */
+static int write_collection(ts_record *w, const ts_op *o) {
+    aero_buf v;
+    aero_buf__init(&v, NULL, 0);
+    int rc = ts_cdt_normalize(o->value, o->value_len, &v);
+    if (rc == 0 && (v.failed || !ts_record_set_bin(w, o->name, o->name_len, o->ptype, v.data, (uint32_t)v.len)))
+        rc = AERO_ERR_SERVER;
+    aero_buf__free(&v);
+    return rc;
+}
+
 /* A write op applied to w; *deleted set by DELETE. CDT modifies append their result op to out. */
 static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted, bool respond_all, aero_buf *out,
                     uint16_t *n_ops) {
@@ -213,6 +224,8 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
             aero_set_u64be(v8, (uint64_t)int_from(o->value, o->value_len));
             return ts_record_set_bin(w, o->name, o->name_len, o->ptype, v8, 8) ? 0 : AERO_ERR_SERVER;
         }
+        if (o->ptype == AERO_PT_LIST || o->ptype == AERO_PT_MAP) /* stored as the server stores it */
+            return write_collection(w, o);
         return ts_record_set_bin(w, o->name, o->name_len, o->ptype, o->value, o->value_len) ? 0 : AERO_ERR_SERVER;
     }
     case AERO_OP_INCR: {
