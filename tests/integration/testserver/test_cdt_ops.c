@@ -1,13 +1,20 @@
 /*
- * test_cdt_ops.c - list and map modify ops (op 4) through the wire: every
- * op family the test server dispatches (trim, pop_range, remove_range, set,
- * increment, clear, sort, insert, the remove_by_* selectors with plain and
- * inverted return types, map replace / decrement / put_items), and the list
- * and map write flags (add-unique, insert-bounded, no-fail, create-only).
- * Payloads are built with the opcode names of proto/cdt_ops.h. Runs against
- * a fresh test server, or against any server when AERO_TS_PORT names a port
- * on 127.0.0.1 (namespace "test"), so the expectations can be checked
- * against a real one.
+ * test_cdt_ops.c - list and map ops (op 3 reads, op 4 modifies) through the
+ * wire: every list and map op code of proto/cdt_ops.h, every return type
+ * and INVERTED, the list and map write flags, sort flags, ordered storage,
+ * cross-type ordering, contexts (with the create variants), misuse result
+ * codes and hostile payloads (huge pads and indexes, deep values and
+ * contexts, huge counts).
+ *
+ * Most cases are rows of a table written as text: the bin before, the ops
+ * ("L_APPEND 5, ORD_ORDERED", names from proto/cdt_ops.h) and the answer
+ * (each op's result, then the bin after; or the result code). The answers
+ * were recorded from an 8.1.2.0 server and agree with 8.1.1.2.
+ *
+ * Runs against a fresh test server, or against any server when AERO_TS_PORT
+ * names a port on 127.0.0.1 (namespace "test"). With AERO_CDT_RECORD set the
+ * table's answers are printed instead of checked (to record them from a real
+ * server); AERO_CDT_SPLIT also runs each op of a case alone.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -408,59 +415,64 @@ static void show_str(const uint8_t *p, uint32_t n, bool bin, char *o, size_t cap
         put(o, cap, at, "%02x", p[i]);
 }
 
+/* msgpack families the printer tells apart */
+enum { K_ARRAY = 1, K_MAP, K_STR, K_BIN, K_EXT, K_FIXEXT };
+
 static void show(aero_mp_reader *r, char *o, size_t cap, size_t *at) {
     assert_true(r->p < r->end);
     uint8_t c = *r->p++;
     uint32_t n = 0, len = 0;
-    int kind = 0; /* 1 array, 2 map, 3 str, 4 bin, 5 ext */
+    int kind = 0;
     if (c <= 0x7f || c >= 0xe0) {
         put(o, cap, at, "%d", (int)(int8_t)c < 0 ? (int)(int8_t)c : (int)c);
         return;
     }
     if ((c & 0xf0) == 0x90 || (c & 0xf0) == 0x80) {
-        kind = (c & 0xf0) == 0x90 ? 1 : 2;
+        kind = (c & 0xf0) == 0x90 ? K_ARRAY : K_MAP;
         n = c & 0x0f;
     } else if ((c & 0xe0) == 0xa0) {
-        kind = 3;
+        kind = K_STR;
         len = c & 0x1f;
     } else {
         static const struct {
             uint8_t c;
             int kind, w;
-        } T[] = { { 0xdc, 1, 2 }, { 0xdd, 1, 4 }, { 0xde, 2, 2 }, { 0xdf, 2, 4 }, { 0xd9, 3, 1 }, { 0xda, 3, 2 },
-                  { 0xdb, 3, 4 }, { 0xc4, 4, 1 }, { 0xc5, 4, 2 }, { 0xc6, 4, 4 }, { 0xc7, 5, 1 }, { 0xc8, 5, 2 },
-                  { 0xc9, 5, 4 }, { 0xd4, 6, 1 }, { 0xd5, 6, 2 }, { 0xd6, 6, 4 }, { 0xd7, 6, 8 }, { 0xd8, 6, 16 } };
+        } T[] = { { 0xdc, K_ARRAY, 2 },  { 0xdd, K_ARRAY, 4 },  { 0xde, K_MAP, 2 },    { 0xdf, K_MAP, 4 },
+                  { 0xd9, K_STR, 1 },    { 0xda, K_STR, 2 },    { 0xdb, K_STR, 4 },    { 0xc4, K_BIN, 1 },
+                  { 0xc5, K_BIN, 2 },    { 0xc6, K_BIN, 4 },    { 0xc7, K_EXT, 1 },    { 0xc8, K_EXT, 2 },
+                  { 0xc9, K_EXT, 4 },    { 0xd4, K_FIXEXT, 1 }, { 0xd5, K_FIXEXT, 2 }, { 0xd6, K_FIXEXT, 4 },
+                  { 0xd7, K_FIXEXT, 8 }, { 0xd8, K_FIXEXT, 16 } };
         for (size_t i = 0; i < sizeof T / sizeof T[0] && !kind; i++)
             if (T[i].c == c) {
                 kind = T[i].kind;
-                len = kind == 6 ? (uint32_t)T[i].w : (uint32_t)be(r->p, T[i].w);
-                r->p += kind == 6 ? 0 : T[i].w;
-                if (kind == 6)
-                    kind = 5;
+                len = kind == K_FIXEXT ? (uint32_t)T[i].w : (uint32_t)be(r->p, T[i].w);
+                r->p += kind == K_FIXEXT ? 0 : T[i].w;
+                if (kind == K_FIXEXT)
+                    kind = K_EXT;
                 n = len;
             }
     }
     switch (kind) {
-    case 1:
-    case 2:
-        put(o, cap, at, kind == 1 ? "[" : "{");
+    case K_ARRAY:
+    case K_MAP:
+        put(o, cap, at, kind == K_ARRAY ? "[" : "{");
         for (uint32_t i = 0; i < n; i++) {
             if (i)
                 put(o, cap, at, ", ");
             show(r, o, cap, at);
-            if (kind == 2) {
+            if (kind == K_MAP) {
                 put(o, cap, at, ": ");
                 show(r, o, cap, at);
             }
         }
-        put(o, cap, at, kind == 1 ? "]" : "}");
+        put(o, cap, at, kind == K_ARRAY ? "]" : "}");
         return;
-    case 3:
-    case 4:
-        show_str(r->p, len, kind == 4, o, cap, at);
+    case K_STR:
+    case K_BIN:
+        show_str(r->p, len, kind == K_BIN, o, cap, at);
         r->p += len;
         return;
-    case 5: {
+    case K_EXT: {
         int8_t t = (int8_t)*r->p++;
         if (len == 0)
             put(o, cap, at, "ext%d", t);
@@ -473,36 +485,38 @@ static void show(aero_mp_reader *r, char *o, size_t cap, size_t *at) {
     }
     default: break;
     }
-    switch (c) {
-    case 0xc0: put(o, cap, at, "nil"); return;
-    case 0xc2: put(o, cap, at, "false"); return;
-    case 0xc3: put(o, cap, at, "true"); return;
-    case 0xcc: put(o, cap, at, "%llu", (unsigned long long)be(r->p, 1)), r->p += 1; return;
-    case 0xcd: put(o, cap, at, "%llu", (unsigned long long)be(r->p, 2)), r->p += 2; return;
-    case 0xce: put(o, cap, at, "%llu", (unsigned long long)be(r->p, 4)), r->p += 4; return;
-    case 0xcf: put(o, cap, at, "%llu", (unsigned long long)be(r->p, 8)), r->p += 8; return;
-    case 0xd0: put(o, cap, at, "%d", (int)(int8_t)be(r->p, 1)), r->p += 1; return;
-    case 0xd1: put(o, cap, at, "%d", (int)(int16_t)be(r->p, 2)), r->p += 2; return;
-    case 0xd2: put(o, cap, at, "%d", (int)(int32_t)be(r->p, 4)), r->p += 4; return;
-    case 0xd3: put(o, cap, at, "%lld", (long long)(int64_t)be(r->p, 8)), r->p += 8; return;
-    case 0xca: {
-        uint32_t u = (uint32_t)be(r->p, 4);
-        float f;
-        memcpy(&f, &u, 4);
-        show_double(f, o, cap, at);
-        r->p += 4;
+    static const struct {
+        uint8_t c;
+        int w;
+        char kind; /* u unsigned, s signed, f float, d double, n nil / false / true */
+    } N[] = { { 0xc0, 0, 'n' }, { 0xc2, 0, 'n' }, { 0xc3, 0, 'n' }, { 0xcc, 1, 'u' }, { 0xcd, 2, 'u' },
+              { 0xce, 4, 'u' }, { 0xcf, 8, 'u' }, { 0xd0, 1, 's' }, { 0xd1, 2, 's' }, { 0xd2, 4, 's' },
+              { 0xd3, 8, 's' }, { 0xca, 4, 'f' }, { 0xcb, 8, 'd' } };
+    for (size_t i = 0; i < sizeof N / sizeof N[0]; i++) {
+        if (N[i].c != c)
+            continue;
+        uint64_t u = be(r->p, N[i].w);
+        r->p += N[i].w;
+        if (N[i].kind == 'n') {
+            put(o, cap, at, c == 0xc0 ? "nil" : c == 0xc2 ? "false" : "true");
+        } else if (N[i].kind == 'u') {
+            put(o, cap, at, "%llu", (unsigned long long)u);
+        } else if (N[i].kind == 's') {
+            int sh = 64 - 8 * N[i].w;
+            put(o, cap, at, "%lld", (long long)((int64_t)(u << sh) >> sh));
+        } else if (N[i].kind == 'f') {
+            uint32_t u32 = (uint32_t)u;
+            float f;
+            memcpy(&f, &u32, 4);
+            show_double(f, o, cap, at);
+        } else {
+            double d;
+            memcpy(&d, &u, 8);
+            show_double(d, o, cap, at);
+        }
         return;
     }
-    case 0xcb: {
-        uint64_t u = be(r->p, 8);
-        double d;
-        memcpy(&d, &u, 8);
-        show_double(d, o, cap, at);
-        r->p += 8;
-        return;
-    }
-    default: put(o, cap, at, "?%02x", c); return;
-    }
+    put(o, cap, at, "?%02x", c);
 }
 
 /* One op of an answer in the case notation. */
@@ -1276,10 +1290,53 @@ static void test_ctx_cases(void **state) {
     run_cases(CTX_CASES, sizeof CTX_CASES / sizeof CTX_CASES[0]);
 }
 
+/* s repeated n times into a malloc'd string, between head and tail. */
+static char *repeat(const char *head, const char *s, int n, const char *mid, const char *s2, int n2) {
+    size_t len = strlen(head) + strlen(s) * (size_t)n + strlen(mid) + strlen(s2) * (size_t)n2 + 1;
+    char *o = malloc(len), *p = o;
+    assert_non_null(o);
+    p += sprintf(p, "%s", head);
+    for (int i = 0; i < n; i++)
+        p += sprintf(p, "%s", s);
+    p += sprintf(p, "%s", mid);
+    for (int i = 0; i < n2; i++)
+        p += sprintf(p, "%s", s2);
+    return o;
+}
+
+/* Deep values and contexts: the real servers take them (20000 levels, 1000 context items). */
+static void test_deep(void **state) {
+    (void)state;
+    static const struct {
+        const char *name;
+        int depth, ctx;
+        bool map;
+        const char *op, *want; /* the answer's start */
+    } D[] = {
+        { "d.list20000", 20000, 0, false, "L_SIZE", "1; [[[[" },
+        { "d.map300", 300, 0, true, "M_SIZE", "1; {\"a\": {\"a\": {" },
+        { "d.ctx1000", 1001, 1000, false, "L_APPEND 1", "1; [[[[" },
+        { "d.ctx100.read", 101, 100, false, "L_SIZE", "0; [[[[" },
+    };
+    for (size_t i = 0; i < sizeof D / sizeof D[0]; i++) {
+        char *bin = D[i].map ? repeat("", "{\"a\": ", D[i].depth, "1", "}", D[i].depth)
+                             : repeat("", "[", D[i].depth, "", "]", D[i].depth);
+        char *op = D[i].ctx ? repeat("CTX [", "CTX_LIST_INDEX, 0, ", D[i].ctx, "] ", D[i].op, 1) : strdup(D[i].op);
+        cdt_case c = { D[i].name, bin, "", { op } };
+        char got[1024];
+        run_case(&c, got, sizeof got);
+        if (strncmp(got, D[i].want, strlen(D[i].want)) != 0)
+            fail_msg("%s: got \"%.60s\", want \"%s...\"", D[i].name, got, D[i].want);
+        free(bin);
+        free(op);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list_ops),   cmocka_unit_test(test_list_write_flags), cmocka_unit_test(test_map_ops),
         cmocka_unit_test(test_list_cases), cmocka_unit_test(test_map_cases),        cmocka_unit_test(test_ctx_cases),
+        cmocka_unit_test(test_deep),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

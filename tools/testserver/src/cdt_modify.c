@@ -838,6 +838,34 @@ static int modify_in(const ctx_run *x, const uint8_t *cur, size_t curn, uint32_t
     return rc;
 }
 
+/* The op of x inside the context x->items on bin `name` of w. */
+static int modify_ctx(ts_record *w, const char *name, size_t name_len, ctx_run *x) {
+    ts_bin *b = ts_record_bin(w, name, name_len);
+    int64_t t0 = 0;
+    cdt_as_int(&x->items[0], &t0);
+    if (!b && !(t0 & AERO_CDT_CTX_CREATE_MASK))
+        return AERO_ERR_ELEMENT_NOT_FOUND;
+    if (b && b->ptype != AERO_PT_LIST && b->ptype != AERO_PT_MAP)
+        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+    /* a missing bin is created by a creating first item, of that item's kind */
+    bool map = b ? b->ptype == AERO_PT_MAP : (t0 & AERO_CDT_CTX_COLLECTION_MASK) == AERO_CDT_CTX_MAP;
+    const uint8_t *cur = b ? b->data : (const uint8_t *)(map ? "\x80" : "\x90");
+    aero_buf out;
+    aero_buf__init(&out, NULL, 0);
+    int rc = modify_in(x, cur, b ? b->len : 1, 0, false, &out);
+    if (rc == 0 && out.len > MAX_BIN)
+        rc = AERO_ERR_RECORD_TOO_BIG;
+    if (rc == 0 && (out.failed || !ts_record_set_bin(w, name, name_len, map ? AERO_PT_MAP : AERO_PT_LIST, out.data,
+                                                     (uint32_t)out.len)))
+        rc = AERO_ERR_SERVER;
+    if (rc != 0) {
+        free(*x->data);
+        *x->data = NULL;
+    }
+    aero_buf__free(&out);
+    return rc;
+}
+
 int ts_cdt_modify_op(ts_record *w, const char *name, size_t name_len, const uint8_t *payload, size_t len,
                      uint8_t *ptype, uint8_t **data, uint32_t *dlen) {
     *ptype = AERO_PT_NULL;
@@ -853,41 +881,40 @@ int ts_cdt_modify_op(ts_record *w, const char *name, size_t name_len, const uint
     if (o.len != 3 || !mp_read(&r, &ctx) || ctx.type != MP_ARRAY || ctx.len % 2 || ctx.len == 0 ||
         ctx.len > 2 * TS_CDT_MAX_DEPTH)
         return AERO_ERR_PARAMETER;
-    span items[2 * TS_CDT_MAX_DEPTH];
-    for (uint32_t i = 0; i < ctx.len; i++)
-        if (!mp_span(&r, &items[i].p, &items[i].n))
-            return AERO_ERR_PARAMETER;
+    span *items = malloc(ctx.len * sizeof *items);
+    if (!items)
+        return AERO_ERR_SERVER;
     ctx_run x = { .items = items, .n = ctx.len, .ptype = ptype, .data = data, .dlen = dlen };
-    if (!mp_span(&r, &x.op, &x.opn) || r.p != r.end)
-        return AERO_ERR_PARAMETER;
-    ts_bin *b = ts_record_bin(w, name, name_len);
-    int64_t t0 = 0;
-    cdt_as_int(&items[0], &t0);
-    if (!b && !(t0 & AERO_CDT_CTX_CREATE_MASK))
-        return AERO_ERR_ELEMENT_NOT_FOUND;
-    if (b && b->ptype != AERO_PT_LIST && b->ptype != AERO_PT_MAP)
-        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
-    /* a missing bin is created by a creating first item, of that item's kind */
-    bool map = b ? b->ptype == AERO_PT_MAP : (t0 & AERO_CDT_CTX_COLLECTION_MASK) == AERO_CDT_CTX_MAP;
-    const uint8_t *cur = b ? b->data : (const uint8_t *)(map ? "\x80" : "\x90");
-    aero_buf out;
-    aero_buf__init(&out, NULL, 0);
-    int rc = modify_in(&x, cur, b ? b->len : 1, 0, false, &out);
-    if (rc == 0 && (out.failed || !ts_record_set_bin(w, name, name_len, map ? AERO_PT_MAP : AERO_PT_LIST, out.data,
-                                                     (uint32_t)out.len))) {
-        free(*data);
-        *data = NULL;
-        rc = AERO_ERR_SERVER;
-    }
-    aero_buf__free(&out);
+    int rc = 0;
+    for (uint32_t i = 0; i < ctx.len && rc == 0; i++)
+        if (!mp_span(&r, &items[i].p, &items[i].n))
+            rc = AERO_ERR_PARAMETER;
+    if (rc == 0 && (!mp_span(&r, &x.op, &x.opn) || r.p != r.end))
+        rc = AERO_ERR_PARAMETER;
+    if (rc == 0)
+        rc = modify_ctx(w, name, name_len, &x);
+    free(items);
     return rc;
 }
 
 /* One value normalized as the server stores it (see ts_cdt_normalize). */
+static bool has_map(const uint8_t *p, size_t n) {
+    mp_reader r = { p, p + n };
+    mp_obj o;
+    while (r.p < r.end)
+        if (!mp_read(&r, &o) || o.type == MP_MAP)
+            return true; /* malformed bytes are left to the parse to refuse */
+    return false;
+}
+
 static int normalize(const uint8_t *p, size_t n, aero_buf *out, int depth) {
-    if (n == 0 || ((p[0] & 0xf0) != 0x80 && (p[0] & 0xf0) != 0x90 && p[0] != 0xdc && p[0] != 0xdd && p[0] != 0xde &&
-                   p[0] != 0xdf)) {
-        aero_buf__put(out, p, n);
+    mp_reader r = { p, p + n };
+    mp_obj o;
+    if (!mp_read(&r, &o))
+        return AERO_ERR_PARAMETER;
+    bool ordered_list = o.type == MP_ARRAY && r.p < r.end && (*r.p == 0xc7 || *r.p == 0xd4);
+    if (o.type != MP_MAP && !(o.type == MP_ARRAY && (ordered_list || has_map(r.p, (size_t)(r.end - r.p))))) {
+        aero_buf__put(out, p, n); /* nothing in it to sort */
         return 0;
     }
     if (depth > TS_CDT_MAX_DEPTH)
