@@ -335,308 +335,314 @@ AERO_API aero_op aero_map_clear(const aero_path *at) { return op_new(at, true, A
 AERO_API aero_op aero_map_size(const aero_path *at) { return op_new(at, false, AERO_MAP_OP_SIZE); }
 
 /* ---- selectors: [code, rtype, args...]; a range's end of nil is left off (no upper bound) ---- */
+/* Each selector once, for the list and map get_by_* (read) and remove_by_* (modify) constructors. */
 
-AERO_API aero_op aero_list_get_by_index(const aero_path *at, int64_t index, int rtype) {
-    aero_value a[] = { aero_int(index) };
-    aero_op o = select_op(at, false, false, AERO_LIST_OP_GET_BY_INDEX, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_list_get_by_index_range(const aero_path *at, int64_t index, uint64_t count, int rtype) {
-    aero_value a[] = { aero_int(index), aero_int((int64_t)count) };
-    aero_op o = select_op(at, false, false, AERO_LIST_OP_GET_BY_INDEX_RANGE, rtype, a, 2);
-    check_count(&o, count);
-    return o;
-}
-AERO_API aero_op aero_list_get_by_index_range_from(const aero_path *at, int64_t index, int rtype) {
-    aero_value a[] = { aero_int(index) };
-    aero_op o = select_op(at, false, false, AERO_LIST_OP_GET_BY_INDEX_RANGE, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_list_get_by_value(const aero_path *at, aero_value v, int rtype) {
-    aero_value a[] = { v };
-    aero_op o = select_op(at, false, false, AERO_LIST_OP_GET_ALL_BY_VALUE, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_list_get_by_value_list(const aero_path *at, aero_value values, int rtype) {
-    aero_value a[] = { values };
-    aero_op o = select_op(at, false, false, AERO_LIST_OP_GET_ALL_BY_VALUE_LIST, rtype, a, 1);
-    check_type(&o, values, AERO_LIST, "values must be a list value");
-    return o;
-}
-AERO_API aero_op aero_list_get_by_value_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
-    aero_value a[] = { begin, end };
-    aero_op o = select_op(at, false, false, AERO_LIST_OP_GET_BY_VALUE_INTERVAL, rtype, a, end.type == AERO_NIL ? 1 : 2);
-    return o;
-}
-AERO_API aero_op aero_list_get_by_value_rel_rank_range(const aero_path *at, aero_value v, int64_t rank, uint64_t count,
-                                                       int rtype) {
-    aero_value a[] = { v, aero_int(rank), aero_int((int64_t)count) };
-    aero_op o = select_op(at, false, false, AERO_LIST_OP_GET_BY_VALUE_REL_RANK_RANGE, rtype, a, 3);
-    check_count(&o, count);
-    return o;
-}
-AERO_API aero_op aero_list_get_by_value_rel_rank_range_from(const aero_path *at, aero_value v, int64_t rank,
-                                                            int rtype) {
-    aero_value a[] = { v, aero_int(rank) };
-    aero_op o = select_op(at, false, false, AERO_LIST_OP_GET_BY_VALUE_REL_RANK_RANGE, rtype, a, 2);
-    return o;
-}
-AERO_API aero_op aero_list_get_by_rank(const aero_path *at, int64_t rank, int rtype) {
-    aero_value a[] = { aero_int(rank) };
-    aero_op o = select_op(at, false, false, AERO_LIST_OP_GET_BY_RANK, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_list_get_by_rank_range(const aero_path *at, int64_t rank, uint64_t count, int rtype) {
-    aero_value a[] = { aero_int(rank), aero_int((int64_t)count) };
-    aero_op o = select_op(at, false, false, AERO_LIST_OP_GET_BY_RANK_RANGE, rtype, a, 2);
-    check_count(&o, count);
-    return o;
-}
-AERO_API aero_op aero_list_get_by_rank_range_from(const aero_path *at, int64_t rank, int rtype) {
-    aero_value a[] = { aero_int(rank) };
-    aero_op o = select_op(at, false, false, AERO_LIST_OP_GET_BY_RANK_RANGE, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_list_remove_by_index(const aero_path *at, int64_t index, int rtype) {
-    aero_value a[] = { aero_int(index) };
-    aero_op o = select_op(at, false, true, AERO_LIST_OP_REMOVE_BY_INDEX, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_list_remove_by_index_range(const aero_path *at, int64_t index, uint64_t count, int rtype) {
-    aero_value a[] = { aero_int(index), aero_int((int64_t)count) };
-    aero_op o = select_op(at, false, true, AERO_LIST_OP_REMOVE_BY_INDEX_RANGE, rtype, a, 2);
-    check_count(&o, count);
-    return o;
-}
-AERO_API aero_op aero_list_remove_by_index_range_from(const aero_path *at, int64_t index, int rtype) {
-    aero_value a[] = { aero_int(index) };
-    aero_op o = select_op(at, false, true, AERO_LIST_OP_REMOVE_BY_INDEX_RANGE, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_list_remove_by_value(const aero_path *at, aero_value v, int rtype) {
-    aero_value a[] = { v };
-    aero_op o = select_op(at, false, true, AERO_LIST_OP_REMOVE_ALL_BY_VALUE, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_list_remove_by_value_list(const aero_path *at, aero_value values, int rtype) {
-    aero_value a[] = { values };
-    aero_op o = select_op(at, false, true, AERO_LIST_OP_REMOVE_ALL_BY_VALUE_LIST, rtype, a, 1);
-    check_type(&o, values, AERO_LIST, "values must be a list value");
-    return o;
-}
-AERO_API aero_op aero_list_remove_by_value_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
-    aero_value a[] = { begin, end };
-    aero_op o =
-        select_op(at, false, true, AERO_LIST_OP_REMOVE_BY_VALUE_INTERVAL, rtype, a, end.type == AERO_NIL ? 1 : 2);
-    return o;
-}
-AERO_API aero_op aero_list_remove_by_value_rel_rank_range(const aero_path *at, aero_value v, int64_t rank,
-                                                          uint64_t count, int rtype) {
-    aero_value a[] = { v, aero_int(rank), aero_int((int64_t)count) };
-    aero_op o = select_op(at, false, true, AERO_LIST_OP_REMOVE_BY_VALUE_REL_RANK_RANGE, rtype, a, 3);
-    check_count(&o, count);
-    return o;
-}
-AERO_API aero_op aero_list_remove_by_value_rel_rank_range_from(const aero_path *at, aero_value v, int64_t rank,
-                                                               int rtype) {
-    aero_value a[] = { v, aero_int(rank) };
-    aero_op o = select_op(at, false, true, AERO_LIST_OP_REMOVE_BY_VALUE_REL_RANK_RANGE, rtype, a, 2);
-    return o;
-}
-AERO_API aero_op aero_list_remove_by_rank(const aero_path *at, int64_t rank, int rtype) {
-    aero_value a[] = { aero_int(rank) };
-    aero_op o = select_op(at, false, true, AERO_LIST_OP_REMOVE_BY_RANK, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_list_remove_by_rank_range(const aero_path *at, int64_t rank, uint64_t count, int rtype) {
-    aero_value a[] = { aero_int(rank), aero_int((int64_t)count) };
-    aero_op o = select_op(at, false, true, AERO_LIST_OP_REMOVE_BY_RANK_RANGE, rtype, a, 2);
-    check_count(&o, count);
-    return o;
-}
-AERO_API aero_op aero_list_remove_by_rank_range_from(const aero_path *at, int64_t rank, int rtype) {
-    aero_value a[] = { aero_int(rank) };
-    aero_op o = select_op(at, false, true, AERO_LIST_OP_REMOVE_BY_RANK_RANGE, rtype, a, 1);
+static aero_op map_by_key(const aero_path *at, bool rm, aero_value key, int rtype) {
+    aero_value a[] = { key };
+    aero_op o = select_op(at, true, rm, rm ? AERO_MAP_OP_REMOVE_BY_KEY : AERO_MAP_OP_GET_BY_KEY, rtype, a, 1);
     return o;
 }
 AERO_API aero_op aero_map_get_by_key(const aero_path *at, aero_value key, int rtype) {
-    aero_value a[] = { key };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_KEY, rtype, a, 1);
-    return o;
+    return map_by_key(at, false, key, rtype);
 }
-AERO_API aero_op aero_map_get_by_key_list(const aero_path *at, aero_value keys, int rtype) {
+AERO_API aero_op aero_map_remove_by_key(const aero_path *at, aero_value key, int rtype) {
+    return map_by_key(at, true, key, rtype);
+}
+
+static aero_op map_by_key_list(const aero_path *at, bool rm, aero_value keys, int rtype) {
     aero_value a[] = { keys };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_KEY_LIST, rtype, a, 1);
+    aero_op o = select_op(at, true, rm, rm ? AERO_MAP_OP_REMOVE_BY_KEY_LIST : AERO_MAP_OP_GET_BY_KEY_LIST, rtype, a, 1);
     check_type(&o, keys, AERO_LIST, "keys must be a list value");
     check_not_rank(&o, rtype, "RANK and REVERSE_RANK are not available for a key list");
     return o;
 }
-AERO_API aero_op aero_map_get_by_key_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
+AERO_API aero_op aero_map_get_by_key_list(const aero_path *at, aero_value keys, int rtype) {
+    return map_by_key_list(at, false, keys, rtype);
+}
+AERO_API aero_op aero_map_remove_by_key_list(const aero_path *at, aero_value keys, int rtype) {
+    return map_by_key_list(at, true, keys, rtype);
+}
+
+static aero_op map_by_key_range(const aero_path *at, bool rm, aero_value begin, aero_value end, int rtype) {
     aero_value a[] = { begin, end };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_KEY_INTERVAL, rtype, a, end.type == AERO_NIL ? 1 : 2);
+    aero_op o = select_op(at, true, rm, rm ? AERO_MAP_OP_REMOVE_BY_KEY_INTERVAL : AERO_MAP_OP_GET_BY_KEY_INTERVAL,
+                          rtype, a, end.type == AERO_NIL ? 1 : 2);
+    return o;
+}
+AERO_API aero_op aero_map_get_by_key_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
+    return map_by_key_range(at, false, begin, end, rtype);
+}
+AERO_API aero_op aero_map_remove_by_key_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
+    return map_by_key_range(at, true, begin, end, rtype);
+}
+
+static aero_op map_by_key_rel_index_range(const aero_path *at, bool rm, aero_value key, int64_t index, uint64_t count,
+                                          int rtype) {
+    aero_value a[] = { key, aero_int(index), aero_int((int64_t)count) };
+    aero_op o =
+        select_op(at, true, rm, rm ? AERO_MAP_OP_REMOVE_BY_KEY_REL_INDEX_RANGE : AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE,
+                  rtype, a, 3);
+    check_count(&o, count);
     return o;
 }
 AERO_API aero_op aero_map_get_by_key_rel_index_range(const aero_path *at, aero_value key, int64_t index, uint64_t count,
                                                      int rtype) {
-    aero_value a[] = { key, aero_int(index), aero_int((int64_t)count) };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE, rtype, a, 3);
-    check_count(&o, count);
+    return map_by_key_rel_index_range(at, false, key, index, count, rtype);
+}
+AERO_API aero_op aero_map_remove_by_key_rel_index_range(const aero_path *at, aero_value key, int64_t index,
+                                                        uint64_t count, int rtype) {
+    return map_by_key_rel_index_range(at, true, key, index, count, rtype);
+}
+
+static aero_op map_by_key_rel_index_range_from(const aero_path *at, bool rm, aero_value key, int64_t index, int rtype) {
+    aero_value a[] = { key, aero_int(index) };
+    aero_op o =
+        select_op(at, true, rm, rm ? AERO_MAP_OP_REMOVE_BY_KEY_REL_INDEX_RANGE : AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE,
+                  rtype, a, 2);
     return o;
 }
 AERO_API aero_op aero_map_get_by_key_rel_index_range_from(const aero_path *at, aero_value key, int64_t index,
                                                           int rtype) {
-    aero_value a[] = { key, aero_int(index) };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE, rtype, a, 2);
-    return o;
-}
-AERO_API aero_op aero_map_get_by_index(const aero_path *at, int64_t index, int rtype) {
-    aero_value a[] = { aero_int(index) };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_INDEX, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_map_get_by_index_range(const aero_path *at, int64_t index, uint64_t count, int rtype) {
-    aero_value a[] = { aero_int(index), aero_int((int64_t)count) };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_INDEX_RANGE, rtype, a, 2);
-    check_count(&o, count);
-    return o;
-}
-AERO_API aero_op aero_map_get_by_index_range_from(const aero_path *at, int64_t index, int rtype) {
-    aero_value a[] = { aero_int(index) };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_INDEX_RANGE, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_map_get_by_value(const aero_path *at, aero_value v, int rtype) {
-    aero_value a[] = { v };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_ALL_BY_VALUE, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_map_get_by_value_list(const aero_path *at, aero_value values, int rtype) {
-    aero_value a[] = { values };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_VALUE_LIST, rtype, a, 1);
-    check_type(&o, values, AERO_LIST, "values must be a list value");
-    return o;
-}
-AERO_API aero_op aero_map_get_by_value_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
-    aero_value a[] = { begin, end };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_VALUE_INTERVAL, rtype, a, end.type == AERO_NIL ? 1 : 2);
-    return o;
-}
-AERO_API aero_op aero_map_get_by_value_rel_rank_range(const aero_path *at, aero_value v, int64_t rank, uint64_t count,
-                                                      int rtype) {
-    aero_value a[] = { v, aero_int(rank), aero_int((int64_t)count) };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE, rtype, a, 3);
-    check_count(&o, count);
-    return o;
-}
-AERO_API aero_op aero_map_get_by_value_rel_rank_range_from(const aero_path *at, aero_value v, int64_t rank, int rtype) {
-    aero_value a[] = { v, aero_int(rank) };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE, rtype, a, 2);
-    return o;
-}
-AERO_API aero_op aero_map_get_by_rank(const aero_path *at, int64_t rank, int rtype) {
-    aero_value a[] = { aero_int(rank) };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_RANK, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_map_get_by_rank_range(const aero_path *at, int64_t rank, uint64_t count, int rtype) {
-    aero_value a[] = { aero_int(rank), aero_int((int64_t)count) };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_RANK_RANGE, rtype, a, 2);
-    check_count(&o, count);
-    return o;
-}
-AERO_API aero_op aero_map_get_by_rank_range_from(const aero_path *at, int64_t rank, int rtype) {
-    aero_value a[] = { aero_int(rank) };
-    aero_op o = select_op(at, true, false, AERO_MAP_OP_GET_BY_RANK_RANGE, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_map_remove_by_key(const aero_path *at, aero_value key, int rtype) {
-    aero_value a[] = { key };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_KEY, rtype, a, 1);
-    return o;
-}
-AERO_API aero_op aero_map_remove_by_key_list(const aero_path *at, aero_value keys, int rtype) {
-    aero_value a[] = { keys };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_KEY_LIST, rtype, a, 1);
-    check_type(&o, keys, AERO_LIST, "keys must be a list value");
-    check_not_rank(&o, rtype, "RANK and REVERSE_RANK are not available for a key list");
-    return o;
-}
-AERO_API aero_op aero_map_remove_by_key_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
-    aero_value a[] = { begin, end };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_KEY_INTERVAL, rtype, a, end.type == AERO_NIL ? 1 : 2);
-    return o;
-}
-AERO_API aero_op aero_map_remove_by_key_rel_index_range(const aero_path *at, aero_value key, int64_t index,
-                                                        uint64_t count, int rtype) {
-    aero_value a[] = { key, aero_int(index), aero_int((int64_t)count) };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_KEY_REL_INDEX_RANGE, rtype, a, 3);
-    check_count(&o, count);
-    return o;
+    return map_by_key_rel_index_range_from(at, false, key, index, rtype);
 }
 AERO_API aero_op aero_map_remove_by_key_rel_index_range_from(const aero_path *at, aero_value key, int64_t index,
                                                              int rtype) {
-    aero_value a[] = { key, aero_int(index) };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_KEY_REL_INDEX_RANGE, rtype, a, 2);
+    return map_by_key_rel_index_range_from(at, true, key, index, rtype);
+}
+
+static aero_op by_index(const aero_path *at, bool map, bool rm, int64_t index, int rtype) {
+    static const uint8_t code[2][2] = { { AERO_LIST_OP_GET_BY_INDEX, AERO_LIST_OP_REMOVE_BY_INDEX },
+                                        { AERO_MAP_OP_GET_BY_INDEX, AERO_MAP_OP_REMOVE_BY_INDEX } };
+    aero_value a[] = { aero_int(index) };
+    aero_op o = select_op(at, map, rm, code[map][rm], rtype, a, 1);
     return o;
+}
+AERO_API aero_op aero_list_get_by_index(const aero_path *at, int64_t index, int rtype) {
+    return by_index(at, false, false, index, rtype);
+}
+AERO_API aero_op aero_list_remove_by_index(const aero_path *at, int64_t index, int rtype) {
+    return by_index(at, false, true, index, rtype);
+}
+AERO_API aero_op aero_map_get_by_index(const aero_path *at, int64_t index, int rtype) {
+    return by_index(at, true, false, index, rtype);
 }
 AERO_API aero_op aero_map_remove_by_index(const aero_path *at, int64_t index, int rtype) {
-    aero_value a[] = { aero_int(index) };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_INDEX, rtype, a, 1);
-    return o;
+    return by_index(at, true, true, index, rtype);
 }
-AERO_API aero_op aero_map_remove_by_index_range(const aero_path *at, int64_t index, uint64_t count, int rtype) {
+
+static aero_op by_index_range(const aero_path *at, bool map, bool rm, int64_t index, uint64_t count, int rtype) {
+    static const uint8_t code[2][2] = { { AERO_LIST_OP_GET_BY_INDEX_RANGE, AERO_LIST_OP_REMOVE_BY_INDEX_RANGE },
+                                        { AERO_MAP_OP_GET_BY_INDEX_RANGE, AERO_MAP_OP_REMOVE_BY_INDEX_RANGE } };
     aero_value a[] = { aero_int(index), aero_int((int64_t)count) };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_INDEX_RANGE, rtype, a, 2);
+    aero_op o = select_op(at, map, rm, code[map][rm], rtype, a, 2);
     check_count(&o, count);
     return o;
 }
-AERO_API aero_op aero_map_remove_by_index_range_from(const aero_path *at, int64_t index, int rtype) {
+AERO_API aero_op aero_list_get_by_index_range(const aero_path *at, int64_t index, uint64_t count, int rtype) {
+    return by_index_range(at, false, false, index, count, rtype);
+}
+AERO_API aero_op aero_list_remove_by_index_range(const aero_path *at, int64_t index, uint64_t count, int rtype) {
+    return by_index_range(at, false, true, index, count, rtype);
+}
+AERO_API aero_op aero_map_get_by_index_range(const aero_path *at, int64_t index, uint64_t count, int rtype) {
+    return by_index_range(at, true, false, index, count, rtype);
+}
+AERO_API aero_op aero_map_remove_by_index_range(const aero_path *at, int64_t index, uint64_t count, int rtype) {
+    return by_index_range(at, true, true, index, count, rtype);
+}
+
+static aero_op by_index_range_from(const aero_path *at, bool map, bool rm, int64_t index, int rtype) {
+    static const uint8_t code[2][2] = { { AERO_LIST_OP_GET_BY_INDEX_RANGE, AERO_LIST_OP_REMOVE_BY_INDEX_RANGE },
+                                        { AERO_MAP_OP_GET_BY_INDEX_RANGE, AERO_MAP_OP_REMOVE_BY_INDEX_RANGE } };
     aero_value a[] = { aero_int(index) };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_INDEX_RANGE, rtype, a, 1);
+    aero_op o = select_op(at, map, rm, code[map][rm], rtype, a, 1);
     return o;
+}
+AERO_API aero_op aero_list_get_by_index_range_from(const aero_path *at, int64_t index, int rtype) {
+    return by_index_range_from(at, false, false, index, rtype);
+}
+AERO_API aero_op aero_list_remove_by_index_range_from(const aero_path *at, int64_t index, int rtype) {
+    return by_index_range_from(at, false, true, index, rtype);
+}
+AERO_API aero_op aero_map_get_by_index_range_from(const aero_path *at, int64_t index, int rtype) {
+    return by_index_range_from(at, true, false, index, rtype);
+}
+AERO_API aero_op aero_map_remove_by_index_range_from(const aero_path *at, int64_t index, int rtype) {
+    return by_index_range_from(at, true, true, index, rtype);
+}
+
+static aero_op by_value(const aero_path *at, bool map, bool rm, aero_value v, int rtype) {
+    static const uint8_t code[2][2] = { { AERO_LIST_OP_GET_ALL_BY_VALUE, AERO_LIST_OP_REMOVE_ALL_BY_VALUE },
+                                        { AERO_MAP_OP_GET_ALL_BY_VALUE, AERO_MAP_OP_REMOVE_ALL_BY_VALUE } };
+    aero_value a[] = { v };
+    aero_op o = select_op(at, map, rm, code[map][rm], rtype, a, 1);
+    return o;
+}
+AERO_API aero_op aero_list_get_by_value(const aero_path *at, aero_value v, int rtype) {
+    return by_value(at, false, false, v, rtype);
+}
+AERO_API aero_op aero_list_remove_by_value(const aero_path *at, aero_value v, int rtype) {
+    return by_value(at, false, true, v, rtype);
+}
+AERO_API aero_op aero_map_get_by_value(const aero_path *at, aero_value v, int rtype) {
+    return by_value(at, true, false, v, rtype);
 }
 AERO_API aero_op aero_map_remove_by_value(const aero_path *at, aero_value v, int rtype) {
-    aero_value a[] = { v };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_ALL_BY_VALUE, rtype, a, 1);
-    return o;
+    return by_value(at, true, true, v, rtype);
 }
-AERO_API aero_op aero_map_remove_by_value_list(const aero_path *at, aero_value values, int rtype) {
+
+static aero_op by_value_list(const aero_path *at, bool map, bool rm, aero_value values, int rtype) {
+    static const uint8_t code[2][2] = { { AERO_LIST_OP_GET_ALL_BY_VALUE_LIST, AERO_LIST_OP_REMOVE_ALL_BY_VALUE_LIST },
+                                        { AERO_MAP_OP_GET_BY_VALUE_LIST, AERO_MAP_OP_REMOVE_BY_VALUE_LIST } };
     aero_value a[] = { values };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_VALUE_LIST, rtype, a, 1);
+    aero_op o = select_op(at, map, rm, code[map][rm], rtype, a, 1);
     check_type(&o, values, AERO_LIST, "values must be a list value");
     return o;
 }
-AERO_API aero_op aero_map_remove_by_value_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
+AERO_API aero_op aero_list_get_by_value_list(const aero_path *at, aero_value values, int rtype) {
+    return by_value_list(at, false, false, values, rtype);
+}
+AERO_API aero_op aero_list_remove_by_value_list(const aero_path *at, aero_value values, int rtype) {
+    return by_value_list(at, false, true, values, rtype);
+}
+AERO_API aero_op aero_map_get_by_value_list(const aero_path *at, aero_value values, int rtype) {
+    return by_value_list(at, true, false, values, rtype);
+}
+AERO_API aero_op aero_map_remove_by_value_list(const aero_path *at, aero_value values, int rtype) {
+    return by_value_list(at, true, true, values, rtype);
+}
+
+static aero_op by_value_range(const aero_path *at, bool map, bool rm, aero_value begin, aero_value end, int rtype) {
+    static const uint8_t code[2][2] = { { AERO_LIST_OP_GET_BY_VALUE_INTERVAL, AERO_LIST_OP_REMOVE_BY_VALUE_INTERVAL },
+                                        { AERO_MAP_OP_GET_BY_VALUE_INTERVAL, AERO_MAP_OP_REMOVE_BY_VALUE_INTERVAL } };
     aero_value a[] = { begin, end };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_VALUE_INTERVAL, rtype, a, end.type == AERO_NIL ? 1 : 2);
+    aero_op o = select_op(at, map, rm, code[map][rm], rtype, a, end.type == AERO_NIL ? 1 : 2);
     return o;
+}
+AERO_API aero_op aero_list_get_by_value_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
+    return by_value_range(at, false, false, begin, end, rtype);
+}
+AERO_API aero_op aero_list_remove_by_value_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
+    return by_value_range(at, false, true, begin, end, rtype);
+}
+AERO_API aero_op aero_map_get_by_value_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
+    return by_value_range(at, true, false, begin, end, rtype);
+}
+AERO_API aero_op aero_map_remove_by_value_range(const aero_path *at, aero_value begin, aero_value end, int rtype) {
+    return by_value_range(at, true, true, begin, end, rtype);
+}
+
+static aero_op by_value_rel_rank_range(const aero_path *at, bool map, bool rm, aero_value v, int64_t rank,
+                                       uint64_t count, int rtype) {
+    static const uint8_t code[2][2] = {
+        { AERO_LIST_OP_GET_BY_VALUE_REL_RANK_RANGE, AERO_LIST_OP_REMOVE_BY_VALUE_REL_RANK_RANGE },
+        { AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE, AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE }
+    };
+    aero_value a[] = { v, aero_int(rank), aero_int((int64_t)count) };
+    aero_op o = select_op(at, map, rm, code[map][rm], rtype, a, 3);
+    check_count(&o, count);
+    return o;
+}
+AERO_API aero_op aero_list_get_by_value_rel_rank_range(const aero_path *at, aero_value v, int64_t rank, uint64_t count,
+                                                       int rtype) {
+    return by_value_rel_rank_range(at, false, false, v, rank, count, rtype);
+}
+AERO_API aero_op aero_list_remove_by_value_rel_rank_range(const aero_path *at, aero_value v, int64_t rank,
+                                                          uint64_t count, int rtype) {
+    return by_value_rel_rank_range(at, false, true, v, rank, count, rtype);
+}
+AERO_API aero_op aero_map_get_by_value_rel_rank_range(const aero_path *at, aero_value v, int64_t rank, uint64_t count,
+                                                      int rtype) {
+    return by_value_rel_rank_range(at, true, false, v, rank, count, rtype);
 }
 AERO_API aero_op aero_map_remove_by_value_rel_rank_range(const aero_path *at, aero_value v, int64_t rank,
                                                          uint64_t count, int rtype) {
-    aero_value a[] = { v, aero_int(rank), aero_int((int64_t)count) };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE, rtype, a, 3);
-    check_count(&o, count);
+    return by_value_rel_rank_range(at, true, true, v, rank, count, rtype);
+}
+
+static aero_op by_value_rel_rank_range_from(const aero_path *at, bool map, bool rm, aero_value v, int64_t rank,
+                                            int rtype) {
+    static const uint8_t code[2][2] = {
+        { AERO_LIST_OP_GET_BY_VALUE_REL_RANK_RANGE, AERO_LIST_OP_REMOVE_BY_VALUE_REL_RANK_RANGE },
+        { AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE, AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE }
+    };
+    aero_value a[] = { v, aero_int(rank) };
+    aero_op o = select_op(at, map, rm, code[map][rm], rtype, a, 2);
     return o;
+}
+AERO_API aero_op aero_list_get_by_value_rel_rank_range_from(const aero_path *at, aero_value v, int64_t rank,
+                                                            int rtype) {
+    return by_value_rel_rank_range_from(at, false, false, v, rank, rtype);
+}
+AERO_API aero_op aero_list_remove_by_value_rel_rank_range_from(const aero_path *at, aero_value v, int64_t rank,
+                                                               int rtype) {
+    return by_value_rel_rank_range_from(at, false, true, v, rank, rtype);
+}
+AERO_API aero_op aero_map_get_by_value_rel_rank_range_from(const aero_path *at, aero_value v, int64_t rank, int rtype) {
+    return by_value_rel_rank_range_from(at, true, false, v, rank, rtype);
 }
 AERO_API aero_op aero_map_remove_by_value_rel_rank_range_from(const aero_path *at, aero_value v, int64_t rank,
                                                               int rtype) {
-    aero_value a[] = { v, aero_int(rank) };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE, rtype, a, 2);
+    return by_value_rel_rank_range_from(at, true, true, v, rank, rtype);
+}
+
+static aero_op by_rank(const aero_path *at, bool map, bool rm, int64_t rank, int rtype) {
+    static const uint8_t code[2][2] = { { AERO_LIST_OP_GET_BY_RANK, AERO_LIST_OP_REMOVE_BY_RANK },
+                                        { AERO_MAP_OP_GET_BY_RANK, AERO_MAP_OP_REMOVE_BY_RANK } };
+    aero_value a[] = { aero_int(rank) };
+    aero_op o = select_op(at, map, rm, code[map][rm], rtype, a, 1);
     return o;
+}
+AERO_API aero_op aero_list_get_by_rank(const aero_path *at, int64_t rank, int rtype) {
+    return by_rank(at, false, false, rank, rtype);
+}
+AERO_API aero_op aero_list_remove_by_rank(const aero_path *at, int64_t rank, int rtype) {
+    return by_rank(at, false, true, rank, rtype);
+}
+AERO_API aero_op aero_map_get_by_rank(const aero_path *at, int64_t rank, int rtype) {
+    return by_rank(at, true, false, rank, rtype);
 }
 AERO_API aero_op aero_map_remove_by_rank(const aero_path *at, int64_t rank, int rtype) {
-    aero_value a[] = { aero_int(rank) };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_RANK, rtype, a, 1);
-    return o;
+    return by_rank(at, true, true, rank, rtype);
 }
-AERO_API aero_op aero_map_remove_by_rank_range(const aero_path *at, int64_t rank, uint64_t count, int rtype) {
+
+static aero_op by_rank_range(const aero_path *at, bool map, bool rm, int64_t rank, uint64_t count, int rtype) {
+    static const uint8_t code[2][2] = { { AERO_LIST_OP_GET_BY_RANK_RANGE, AERO_LIST_OP_REMOVE_BY_RANK_RANGE },
+                                        { AERO_MAP_OP_GET_BY_RANK_RANGE, AERO_MAP_OP_REMOVE_BY_RANK_RANGE } };
     aero_value a[] = { aero_int(rank), aero_int((int64_t)count) };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_RANK_RANGE, rtype, a, 2);
+    aero_op o = select_op(at, map, rm, code[map][rm], rtype, a, 2);
     check_count(&o, count);
     return o;
 }
-AERO_API aero_op aero_map_remove_by_rank_range_from(const aero_path *at, int64_t rank, int rtype) {
+AERO_API aero_op aero_list_get_by_rank_range(const aero_path *at, int64_t rank, uint64_t count, int rtype) {
+    return by_rank_range(at, false, false, rank, count, rtype);
+}
+AERO_API aero_op aero_list_remove_by_rank_range(const aero_path *at, int64_t rank, uint64_t count, int rtype) {
+    return by_rank_range(at, false, true, rank, count, rtype);
+}
+AERO_API aero_op aero_map_get_by_rank_range(const aero_path *at, int64_t rank, uint64_t count, int rtype) {
+    return by_rank_range(at, true, false, rank, count, rtype);
+}
+AERO_API aero_op aero_map_remove_by_rank_range(const aero_path *at, int64_t rank, uint64_t count, int rtype) {
+    return by_rank_range(at, true, true, rank, count, rtype);
+}
+
+static aero_op by_rank_range_from(const aero_path *at, bool map, bool rm, int64_t rank, int rtype) {
+    static const uint8_t code[2][2] = { { AERO_LIST_OP_GET_BY_RANK_RANGE, AERO_LIST_OP_REMOVE_BY_RANK_RANGE },
+                                        { AERO_MAP_OP_GET_BY_RANK_RANGE, AERO_MAP_OP_REMOVE_BY_RANK_RANGE } };
     aero_value a[] = { aero_int(rank) };
-    aero_op o = select_op(at, true, true, AERO_MAP_OP_REMOVE_BY_RANK_RANGE, rtype, a, 1);
+    aero_op o = select_op(at, map, rm, code[map][rm], rtype, a, 1);
     return o;
+}
+AERO_API aero_op aero_list_get_by_rank_range_from(const aero_path *at, int64_t rank, int rtype) {
+    return by_rank_range_from(at, false, false, rank, rtype);
+}
+AERO_API aero_op aero_list_remove_by_rank_range_from(const aero_path *at, int64_t rank, int rtype) {
+    return by_rank_range_from(at, false, true, rank, rtype);
+}
+AERO_API aero_op aero_map_get_by_rank_range_from(const aero_path *at, int64_t rank, int rtype) {
+    return by_rank_range_from(at, true, false, rank, rtype);
+}
+AERO_API aero_op aero_map_remove_by_rank_range_from(const aero_path *at, int64_t rank, int rtype) {
+    return by_rank_range_from(at, true, true, rank, rtype);
 }
