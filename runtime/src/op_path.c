@@ -111,7 +111,7 @@ static bool bare_bin(const char *ael, aero_path *out) {
 }
 
 /* One packed step value back into an aero_value; strings point into the AEL text. */
-static aero_status read_step_value(aero_mp_reader *r, const char *ael, const char **cursor, aero_value *v) {
+static aero_status read_step_value(aero_mp_reader *r, const char **cursor, aero_value *v) {
     if (r->p < r->end && (*r->p & 0xe0) != 0xa0 && *r->p != 0xd9 && *r->p != 0xda && *r->p != 0xdb) {
         int64_t i;
         if (aero_mp__read_int(r, &i) != AERO_OK)
@@ -133,7 +133,6 @@ static aero_status read_step_value(aero_mp_reader *r, const char *ael, const cha
         return AERO_ERR_AEL; /* escaped in the text: not a substring of it */
     *v = aero_strn(hit, n - 1);
     *cursor = hit + (n - 1);
-    (void)ael;
     return AERO_OK;
 }
 
@@ -148,7 +147,7 @@ static aero_status unpack_steps(aero_path *out, const uint8_t *ctx, size_t len, 
     for (uint32_t i = 0; i < n / 2; i++) {
         int64_t type;
         aero_value v;
-        if (aero_mp__read_int(&r, &type) != AERO_OK || read_step_value(&r, ael, &cursor, &v) != AERO_OK)
+        if (aero_mp__read_int(&r, &type) != AERO_OK || read_step_value(&r, &cursor, &v) != AERO_OK)
             return aero_err__set(err, AERO_ERR_AEL, "1:1: path step %u: a key with escapes cannot be a path step",
                                  i + 1);
         out->step[out->n++] = step((uint16_t)type, v);

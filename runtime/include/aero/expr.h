@@ -157,7 +157,7 @@ typedef aero_ctx aero_exp_ctx;
 #define AERO_CDT_RETURN_COUNT         5  /**< how many items were selected */
 #define AERO_CDT_RETURN_KEY           6  /**< map keys */
 #define AERO_CDT_RETURN_VALUE         7  /**< values */
-#define AERO_CDT_RETURN_KEY_VALUE     8  /**< map entries, as a flat [k, v, k, v...] list */
+#define AERO_CDT_RETURN_KEY_VALUE     8  /**< map entries (a map, in the map's order) */
 #define AERO_CDT_RETURN_EXISTS        13 /**< a bool: was anything selected */
 #define AERO_CDT_RETURN_UNORDERED_MAP 16 /**< map entries as a map */
 #define AERO_CDT_RETURN_ORDERED_MAP   17 /**< map entries as a key-ordered map */

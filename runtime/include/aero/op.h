@@ -42,11 +42,14 @@
  * execute as the server's code (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
  * AERO_ERR_OP_NOT_APPLICABLE, AERO_ERR_PARAM...).
  *
- * Results: a read op gives the selected value(s) as the bin's value; list
- * modify ops that grow the list (append, insert, ...) give the new size;
- * remove ops give what their return type asks; set/clear/sort/set-order give
- * nil. With several ops on one bin the record holds one result per op, in op
- * order (record.h: aero_record_get gives the last, bins[] all of them).
+ * Results (as the server answers): a read op gives what it selects, shaped
+ * by its return type; list append / insert / put-style writes give the
+ * collection's new size; increment gives the new number; pop gives the
+ * removed item(s); remove / remove_range / trim give how many were removed;
+ * remove_by_* give what their return type asks; set, clear, sort and the
+ * order / policy ops give nil. With several ops on one bin the record holds
+ * one result per op, in op order (record.h: aero_record_get() gives the
+ * last, aero_record_get_nth() each one).
  *
  * Ownership: nothing here allocates. Values are the caller's (value.h).
  */
