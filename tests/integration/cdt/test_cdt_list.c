@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cdt_run.h"
@@ -242,6 +243,54 @@ static void test_list_query_ops(void **state) {
     aero_stream_close(s);
 }
 
+/* Read ops as the projection of a dataset query (servers from 8.1.2; older ones are refused by the client). */
+static void test_list_dataset_query(void **state) {
+    aero_path l = aero_path_of("l");
+    aero_error err;
+    char tag[64];
+    snprintf(tag, sizeof tag, "%s-dq", ENV->prefix);
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "dq-%d", i);
+        aero_key k = it_key(ENV, name);
+        aero_value items[] = { aero_int(i), aero_int(10 * i) };
+        aero_bin_value bins[] = { { "l", aero_list(items, 2) }, { "tag", aero_str(tag) } };
+        aero_write *w = aero_session_upsert(ENV->session, &k);
+        aero_write_put(w, bins, 2);
+        assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    }
+    char where[128];
+    snprintf(where, sizeof where, "$.tag == '%s'", tag);
+    aero_query *q = aero_session_query(ENV->session, &ENV->ds);
+    aero_query_where(q, where);
+    aero_query_op(q, aero_list_get_by_index(&l, -1, AERO_CDT_RETURN_VALUE));
+    aero_query_op(q, aero_list_size(&l));
+    aero_stream *s = aero_query_execute(q, &err);
+    if (!s) { /* 8.1.1.2: the client refuses before sending */
+        assert_int_equal(err.code, AERO_ERR_UNSUPPORTED_FEATURE);
+        assert_non_null(strstr(err.message, "aero_query_op() on a dataset query"));
+        return;
+    }
+    int64_t seen = 0;
+    int rows = 0;
+    for (const aero_record *r; (r = aero_stream_next(s, &err)); rows++) {
+        assert_int_equal(r->n_bins, 2);
+        assert_string_equal(r->bins[0].name, "l");
+        seen += r->bins[0].value.v.i; /* 0 + 10 + 20 */
+        assert_int_equal(r->bins[1].value.v.i, 2);
+    }
+    aero_stream_close(s);
+    if (!ENV->real && err.code == AERO_ERR_PARAMETER && rows == 0) {
+        /* known test-server gap: its dataset query takes only READ and EXP_READ ops and answers PARAMETER_ERROR
+         * to a CDT read (scan.c); 8.1.2.0 answers the rows asserted below */
+        printf("known test-server disagreement dataset-query: CDT read ops refused with 4\n");
+        return;
+    }
+    assert_int_equal(err.code, AERO_OK);
+    assert_int_equal(rows, 3);
+    assert_int_equal(seen, 30);
+}
+
 /* The client refuses what cannot be right, before sending. */
 static void test_list_misuse(void **state) {
     aero_path l = aero_path_of("l");
@@ -307,7 +356,8 @@ int main(void) {
         cmocka_unit_test(test_list_writes),    cmocka_unit_test(test_list_order),
         cmocka_unit_test(test_list_get_by),    cmocka_unit_test(test_list_inverted),
         cmocka_unit_test(test_list_remove_by), cmocka_unit_test(test_list_context),
-        cmocka_unit_test(test_list_query_ops), cmocka_unit_test(test_list_misuse),
+        cmocka_unit_test(test_list_query_ops), cmocka_unit_test(test_list_dataset_query),
+        cmocka_unit_test(test_list_misuse),
     };
     return cmocka_run_group_tests(tests, it_setup, it_teardown);
 }

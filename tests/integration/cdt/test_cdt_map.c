@@ -281,6 +281,7 @@ static void test_map_operate_mix(void **state) {
     w = aero_session_update(ENV->session, &k);
     aero_write_where(w, "$.m.a == 1");
     aero_write_ensure_generation_is(w, 1);
+    aero_write_expire_after_seconds(w, 1000);
     aero_write_bin_set_int(w, "count", 1);
     aero_write_op(w, aero_map_put(&m, aero_str("e"), aero_int(4), NULL));
     aero_write_op(w, aero_map_get_by_key(&m, aero_str("e"), AERO_CDT_RETURN_VALUE));
@@ -290,6 +291,7 @@ static void test_map_operate_mix(void **state) {
     aero_record_init(&r);
     assert_int_equal(aero_write_execute(w, &r, &err), AERO_OK);
     assert_int_equal(r.generation, 2);
+    assert_true(r.ttl > 990 && r.ttl <= 1000);
     assert_int_equal(r.n_bins, 5);
     assert_string_equal(r.bins[0].name, "count");
     assert_int_equal(r.bins[0].value.type, AERO_NIL);
@@ -299,7 +301,7 @@ static void test_map_operate_mix(void **state) {
     assert_int_equal(r.bins[3].value.v.i, 1);
     assert_int_equal(r.bins[4].value.v.i, 5);
     assert_int_equal(aero_record_get(&r, "m")->v.i, 5); /* the last result for the bin */
-    assert_int_equal(aero_record_count(&r, "m"), 3);      /* one per op on it, in op order */
+    assert_int_equal(aero_record_count(&r, "m"), 3);    /* one per op on it, in op order */
     assert_int_equal(aero_record_get_nth(&r, "m", 0)->v.i, 5);
     assert_int_equal(aero_record_get_nth(&r, "m", 1)->v.i, 4);
     assert_null(aero_record_get_nth(&r, "m", 3));
