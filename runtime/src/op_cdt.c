@@ -78,10 +78,12 @@ static void check_rtype(aero_op *o, int rtype, bool map) {
 static bool selects_one(bool map, int code) {
     if (map)
         return code == AERO_MAP_OP_GET_BY_KEY || code == AERO_MAP_OP_GET_BY_INDEX || code == AERO_MAP_OP_GET_BY_RANK ||
-               code == AERO_MAP_OP_REMOVE_BY_KEY || code == AERO_MAP_OP_REMOVE_BY_INDEX ||
-               code == AERO_MAP_OP_REMOVE_BY_RANK;
-    return code == AERO_LIST_OP_GET_BY_INDEX || code == AERO_LIST_OP_GET_BY_RANK ||
-           code == AERO_LIST_OP_REMOVE_BY_INDEX || code == AERO_LIST_OP_REMOVE_BY_RANK;
+               code == AERO_MAP_OP_GET_BY_VALUE || code == AERO_MAP_OP_REMOVE_BY_KEY ||
+               code == AERO_MAP_OP_REMOVE_BY_INDEX || code == AERO_MAP_OP_REMOVE_BY_RANK ||
+               code == AERO_MAP_OP_REMOVE_BY_VALUE;
+    return code == AERO_LIST_OP_GET_BY_INDEX || code == AERO_LIST_OP_GET_BY_RANK || code == AERO_LIST_OP_GET_BY_VALUE ||
+           code == AERO_LIST_OP_REMOVE_BY_INDEX || code == AERO_LIST_OP_REMOVE_BY_RANK ||
+           code == AERO_LIST_OP_REMOVE_BY_VALUE;
 }
 
 /* The server answers OP_NOT_APPLICABLE to rank return types on some selectors. */
@@ -313,6 +315,38 @@ AERO_API aero_op aero_map_put_items(const aero_path *at, aero_value items, const
     check_type(&o, items, AERO_MAP, "items must be a map value");
     put(&o, items);
     map_policy_args(&o, pol, true);
+    return o;
+}
+
+/* The older write codes: ADD (create only) and REPLACE (update only) send no flags; REPLACE no attributes. */
+static aero_op map_write_code(const aero_path *at, int code, const aero_value *a, int n, const aero_map_policy *pol,
+                              bool with_attr) {
+    aero_op o = op_new(at, true, code);
+    for (int i = 0; i < n; i++)
+        put(&o, a[i]);
+    if (with_attr)
+        map_policy_args(&o, pol, false);
+    else if (pol)
+        bad(&o, "replace takes no policy (it never creates the map)");
+    return o;
+}
+
+AERO_API aero_op aero_map_add(const aero_path *at, aero_value key, aero_value v, const aero_map_policy *pol) {
+    aero_value a[] = { key, v };
+    return map_write_code(at, AERO_MAP_OP_ADD, a, 2, pol, true);
+}
+AERO_API aero_op aero_map_add_items(const aero_path *at, aero_value items, const aero_map_policy *pol) {
+    aero_op o = map_write_code(at, AERO_MAP_OP_ADD_ITEMS, &items, 1, pol, true);
+    check_type(&o, items, AERO_MAP, "items must be a map value");
+    return o;
+}
+AERO_API aero_op aero_map_replace(const aero_path *at, aero_value key, aero_value v) {
+    aero_value a[] = { key, v };
+    return map_write_code(at, AERO_MAP_OP_REPLACE, a, 2, NULL, false);
+}
+AERO_API aero_op aero_map_replace_items(const aero_path *at, aero_value items) {
+    aero_op o = map_write_code(at, AERO_MAP_OP_REPLACE_ITEMS, &items, 1, NULL, false);
+    check_type(&o, items, AERO_MAP, "items must be a map value");
     return o;
 }
 
@@ -645,4 +679,23 @@ AERO_API aero_op aero_map_get_by_rank_range_from(const aero_path *at, int64_t ra
 }
 AERO_API aero_op aero_map_remove_by_rank_range_from(const aero_path *at, int64_t rank, int rtype) {
     return by_rank_range_from(at, true, true, rank, rtype);
+}
+
+/* The first item equal to v (the server's single-value selectors; INVERTED does not apply). */
+static aero_op by_first_value(const aero_path *at, bool map, bool rm, aero_value v, int rtype) {
+    static const uint8_t code[2][2] = { { AERO_LIST_OP_GET_BY_VALUE, AERO_LIST_OP_REMOVE_BY_VALUE },
+                                        { AERO_MAP_OP_GET_BY_VALUE, AERO_MAP_OP_REMOVE_BY_VALUE } };
+    return select_op(at, map, rm, code[map][rm], rtype, &v, 1);
+}
+AERO_API aero_op aero_list_get_first_by_value(const aero_path *at, aero_value v, int rtype) {
+    return by_first_value(at, false, false, v, rtype);
+}
+AERO_API aero_op aero_list_remove_first_by_value(const aero_path *at, aero_value v, int rtype) {
+    return by_first_value(at, false, true, v, rtype);
+}
+AERO_API aero_op aero_map_get_first_by_value(const aero_path *at, aero_value v, int rtype) {
+    return by_first_value(at, true, false, v, rtype);
+}
+AERO_API aero_op aero_map_remove_first_by_value(const aero_path *at, aero_value v, int rtype) {
+    return by_first_value(at, true, true, v, rtype);
 }

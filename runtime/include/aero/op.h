@@ -237,6 +237,8 @@ AERO_API aero_op aero_list_get_by_index_range(const aero_path *at, int64_t index
 AERO_API aero_op aero_list_get_by_index_range_from(const aero_path *at, int64_t index, int rtype);
 /** Every item equal to v. */
 AERO_API aero_op aero_list_get_by_value(const aero_path *at, aero_value v, int rtype);
+/** The first item equal to v (one item: INVERTED does not apply). */
+AERO_API aero_op aero_list_get_first_by_value(const aero_path *at, aero_value v, int rtype);
 /** Every item equal to one of `values` (an AERO_LIST value). */
 AERO_API aero_op aero_list_get_by_value_list(const aero_path *at, aero_value values, int rtype);
 /** Items with begin <= value < end; aero_nil() for begin means the lowest, for end the highest. */
@@ -252,6 +254,7 @@ AERO_API aero_op aero_list_remove_by_index(const aero_path *at, int64_t index, i
 AERO_API aero_op aero_list_remove_by_index_range(const aero_path *at, int64_t index, uint64_t count, int rtype);
 AERO_API aero_op aero_list_remove_by_index_range_from(const aero_path *at, int64_t index, int rtype);
 AERO_API aero_op aero_list_remove_by_value(const aero_path *at, aero_value v, int rtype);
+AERO_API aero_op aero_list_remove_first_by_value(const aero_path *at, aero_value v, int rtype);
 AERO_API aero_op aero_list_remove_by_value_list(const aero_path *at, aero_value values, int rtype);
 AERO_API aero_op aero_list_remove_by_value_range(const aero_path *at, aero_value begin, aero_value end, int rtype);
 AERO_API aero_op aero_list_remove_by_value_rel_rank_range(const aero_path *at, aero_value v, int64_t rank,
@@ -271,6 +274,12 @@ AERO_API aero_op aero_map_create(const aero_path *at, aero_map_order order);
 AERO_API aero_op aero_map_put(const aero_path *at, aero_value key, aero_value v, const aero_map_policy *pol);
 /** `items` is an AERO_MAP value. */
 AERO_API aero_op aero_map_put_items(const aero_path *at, aero_value items, const aero_map_policy *pol);
+/** The older spellings of put with CREATE_ONLY (add) and UPDATE_ONLY (replace): their own op codes,
+ *  no flags; replace takes no policy as it never creates the map. */
+AERO_API aero_op aero_map_add(const aero_path *at, aero_value key, aero_value v, const aero_map_policy *pol);
+AERO_API aero_op aero_map_add_items(const aero_path *at, aero_value items, const aero_map_policy *pol);
+AERO_API aero_op aero_map_replace(const aero_path *at, aero_value key, aero_value v);
+AERO_API aero_op aero_map_replace_items(const aero_path *at, aero_value items);
 /** Add `by` (int or double) to the number at key (created from 0); the result is the new number. */
 AERO_API aero_op aero_map_increment(const aero_path *at, aero_value key, aero_value by, const aero_map_policy *pol);
 AERO_API aero_op aero_map_decrement(const aero_path *at, aero_value key, aero_value by, const aero_map_policy *pol);
@@ -288,6 +297,8 @@ AERO_API aero_op aero_map_get_by_key_rel_index_range(const aero_path *at, aero_v
 AERO_API aero_op aero_map_get_by_key_rel_index_range_from(const aero_path *at, aero_value key, int64_t index,
                                                           int rtype);
 AERO_API aero_op aero_map_get_by_value(const aero_path *at, aero_value v, int rtype);
+/** The first entry (in key order) whose value is v (one entry: INVERTED does not apply). */
+AERO_API aero_op aero_map_get_first_by_value(const aero_path *at, aero_value v, int rtype);
 AERO_API aero_op aero_map_get_by_value_list(const aero_path *at, aero_value values, int rtype);
 AERO_API aero_op aero_map_get_by_value_range(const aero_path *at, aero_value begin, aero_value end, int rtype);
 AERO_API aero_op aero_map_get_by_value_rel_rank_range(const aero_path *at, aero_value v, int64_t rank, uint64_t count,
@@ -308,6 +319,7 @@ AERO_API aero_op aero_map_remove_by_key_rel_index_range(const aero_path *at, aer
 AERO_API aero_op aero_map_remove_by_key_rel_index_range_from(const aero_path *at, aero_value key, int64_t index,
                                                              int rtype);
 AERO_API aero_op aero_map_remove_by_value(const aero_path *at, aero_value v, int rtype);
+AERO_API aero_op aero_map_remove_first_by_value(const aero_path *at, aero_value v, int rtype);
 AERO_API aero_op aero_map_remove_by_value_list(const aero_path *at, aero_value values, int rtype);
 AERO_API aero_op aero_map_remove_by_value_range(const aero_path *at, aero_value begin, aero_value end, int rtype);
 AERO_API aero_op aero_map_remove_by_value_rel_rank_range(const aero_path *at, aero_value v, int64_t rank,

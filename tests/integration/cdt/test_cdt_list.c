@@ -98,6 +98,14 @@ static void test_list_get_by(void **state) {
           ALL_RT(aero_list_get_by_index_range_from, &l, -2));
     CHECK("get-by-value", "None | [1, 3] | [3, 1] | [1, 2] | [2, 3] | 2 | [3, 3] | True => {'l': [7, 3, 9, 3, 1]}",
           ALL_RT(aero_list_get_by_value, &l, aero_int(3)));
+    CHECK("get-first-by-value", "None | 1 | 3 | 1 | 3 | 1 | 3 | True => {'l': [7, 3, 9, 3, 1]}",
+          ALL_RT(aero_list_get_first_by_value, &l, aero_int(3)));
+    CHECK("remove-first-by-value", "1 => {'l': [7, 9, 3, 1]}",
+          aero_list_remove_first_by_value(&l, aero_int(3), AERO_CDT_RETURN_INDEX));
+    CHECK("misuse-inverted-first",
+          "error -2: upsert: list GET_BY_VALUE of bin 'l': INVERTED applies to selectors of several items (ranges, "
+          "values, lists), not to one index, rank or key => {'l': [7, 3, 9, 3, 1]}",
+          aero_list_get_first_by_value(&l, aero_int(3), INV(AERO_CDT_RETURN_VALUE)));
     CHECK("get-by-value-list",
           "None | [1, 2, 3] | [3, 2, 1] | [1, 2, 4] | [3, 2, 0] | 3 | [3, 9, 3] | True => {'l': [7, 3, 9, 3, 1]}",
           ALL_RT(aero_list_get_by_value_list, &l, aero_list(v39, 2)));

@@ -59,6 +59,22 @@ static void test_map_writes(void **state) {
           aero_map_put_items(&m, aero_map(two, 2), &co_partial));
     CHECK("put-items-create-only", "error 24: upsert failed: ELEMENT_EXISTS => {'m': {'a': 1, 'b': 2, 'c': 3, 'd': 2}}",
           aero_map_put_items(&m, aero_map(two, 2), &create_only));
+    CHECK("add", "error 24: upsert failed: ELEMENT_EXISTS => {'m': {'a': 1, 'b': 2, 'c': 3, 'd': 2}}",
+          aero_map_add(&m, aero_str("e"), aero_int(5), NULL), aero_map_add(&m, aero_str("a"), aero_int(0), NULL));
+    CHECK("add-new", "5 => {'m': {'a': 1, 'b': 2, 'c': 3, 'd': 2, 'e': 5}}",
+          aero_map_add(&m, aero_str("e"), aero_int(5), NULL));
+    CHECK("add-items", "5 => {'m': {'a': 1, 'b': 2, 'c': 3, 'd': 2, 'e': 5}}",
+          aero_map_add_items(&m, aero_map(two, 1), &kord));
+    CHECK("add-items-exists", "error 24: upsert failed: ELEMENT_EXISTS => {'m': {'a': 1, 'b': 2, 'c': 3, 'd': 2}}",
+          aero_map_add_items(&m, aero_map(two, 2), NULL));
+    CHECK("replace", "4 => {'m': {'a': 7, 'b': 2, 'c': 3, 'd': 2}}", aero_map_replace(&m, aero_str("a"), aero_int(7)));
+    CHECK("replace-missing", "error 23: upsert failed: ELEMENT_NOT_FOUND => {'m': {'a': 1, 'b': 2, 'c': 3, 'd': 2}}",
+          aero_map_replace(&m, aero_str("e"), aero_int(7)));
+    CHECK("replace-items", "4 => {'m': {'a': 9, 'b': 2, 'c': 3, 'd': 2}}",
+          aero_map_replace_items(&m, aero_map(two + 1, 1)));
+    CHECK("replace-items-missing",
+          "error 23: upsert failed: ELEMENT_NOT_FOUND => {'m': {'a': 1, 'b': 2, 'c': 3, 'd': 2}}",
+          aero_map_replace_items(&m, aero_map(two, 2)));
     CHECK("increment", "11 | 3 | -3 | 4 => {'m': {'a': 11, 'b': -3, 'c': 4, 'd': 2, 'new': 3}}",
           aero_map_increment(&m, aero_str("a"), aero_int(10), NULL),
           aero_map_increment(&m, aero_str("new"), aero_int(3), NULL),
@@ -125,6 +141,12 @@ static void test_map_get_by(void **state) {
           "None | [1, 3] | [2, 0] | [1, 2] | [1, 2] | 2 | [2, 2] | True | ['b', 'd'] | {'b': 2, 'd': 2} | {'b': 2, "
           "'d': 2} | {'b': 2, 'd': 2} => {'m': {'a': 1, 'b': 2, 'c': 3, 'd': 2}}",
           ALL_RT(aero_map_get_by_value, &m, aero_int(2)), MAP_RT(aero_map_get_by_value, &m, aero_int(2)));
+    CHECK("get-first-by-value",
+          "None | 1 | 2 | 1 | 2 | 1 | 2 | True | 'b' | {'b': 2} | {'b': 2} | {'b': 2} => {'m': {'a': 1, 'b': 2, 'c': "
+          "3, 'd': 2}}",
+          ALL_RT(aero_map_get_first_by_value, &m, aero_int(2)), MAP_RT(aero_map_get_first_by_value, &m, aero_int(2)));
+    CHECK("remove-first-by-value", "'b' => {'m': {'a': 1, 'c': 3, 'd': 2}}",
+          aero_map_remove_first_by_value(&m, aero_int(2), AERO_CDT_RETURN_KEY));
     CHECK(
         "get-by-value-list",
         "None | [1, 2, 3] | [2, 1, 0] | [1, 2, 3] | [2, 1, 0] | 3 | [2, 3, 2] | True | ['b', 'c', 'd'] | {'b': 2, 'c': "

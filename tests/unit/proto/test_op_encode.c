@@ -144,6 +144,16 @@ static void test_map_ops(void **state) {
     EXPECT(aero_map_put(&m, aero_str("a"), aero_int(1), &create_only), "04 04 00 01 6d  95 43 a2 03 61 01 01 01");
     EXPECT(aero_map_put(&m, aero_str("a"), aero_int(1), &persist), "04 04 00 01 6d  94 43 a2 03 61 01 11");
     EXPECT(aero_map_put_items(&m, aero_map(e, 1), NULL), "04 04 00 01 6d  93 44 81 a2 03 61 01 00");
+    EXPECT(aero_map_add(&m, aero_str("a"), aero_int(1), NULL), "04 04 00 01 6d  94 41 a2 03 61 01 00");
+    EXPECT(aero_map_add_items(&m, aero_map(e, 1), &persist), "04 04 00 01 6d  93 42 81 a2 03 61 01 11");
+    EXPECT(aero_map_replace(&m, aero_str("a"), aero_int(1)), "04 04 00 01 6d  93 45 a2 03 61 01");
+    EXPECT(aero_map_replace_items(&m, aero_map(e, 1)), "04 04 00 01 6d  92 46 81 a2 03 61 01");
+    EXPECT(aero_list_get_first_by_value(AERO_BIN("l"), aero_int(3), AERO_CDT_RETURN_INDEX),
+           "03 04 00 01 6c  93 14 01 03");
+    EXPECT(aero_list_remove_first_by_value(AERO_BIN("l"), aero_int(3), AERO_CDT_RETURN_NONE),
+           "04 04 00 01 6c  93 21 00 03");
+    EXPECT(aero_map_get_first_by_value(&m, aero_int(3), AERO_CDT_RETURN_KEY), "03 04 00 01 6d  93 63 06 03");
+    EXPECT(aero_map_remove_first_by_value(&m, aero_int(3), AERO_CDT_RETURN_KEY), "04 04 00 01 6d  93 4e 06 03");
     EXPECT(aero_map_increment(&m, aero_str("a"), aero_int(2), NULL), "04 04 00 01 6d  94 49 a2 03 61 02 00");
     EXPECT(aero_map_decrement(&m, aero_int(7), aero_int(2), NULL), "04 04 00 01 6d  94 4a 07 02 00");
     EXPECT(aero_map_clear(&m), "04 04 00 01 6d  91 4b");
@@ -266,6 +276,8 @@ static void test_refused(void **state) {
     REFUSED(aero_map_get_by_key_list(AERO_BIN("m"), aero_list(NULL, 0), AERO_CDT_RETURN_RANK), "key list");
     REFUSED(aero_map_get_by_key_list(AERO_BIN("m"), aero_int(1), AERO_CDT_RETURN_KEY), "must be a list");
     REFUSED(aero_list_pop_range(&l, 0, UINT64_MAX), "INT64_MAX");
+    REFUSED(aero_map_get_first_by_value(AERO_BIN("m"), aero_int(1), AERO_CDT_RETURN_KEY | AERO_CDT_RETURN_INVERTED),
+            "INVERTED");
 }
 
 int main(void) {
