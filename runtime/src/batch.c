@@ -55,7 +55,7 @@ static void build_request(aero_buf *b, const aero_policy *p, const aero_key *key
         prev = k;
         aero_buf__put_u8(b, ROW_INFO | ROW_TTL);
         aero_buf__put_u8(b, info1);
-        aero_buf__put_u8(b, 0);
+        aero_buf__put_u8(b, spec->n_ops ? AERO_INFO2_RESPOND_ALL_OPS : 0); /* one result per op */
         aero_buf__put_u8(b, 0);
         aero_buf__put_u32be(b, (uint32_t)p->read_touch_ttl_percent);
         aero_buf__put_u16be(b, 2);

@@ -9,6 +9,7 @@
 #include "batch.h"
 #include "cmd_key.h"
 #include "internal.h"
+#include "op_internal.h"
 #include "query_internal.h"
 #include "read.h"
 
@@ -143,6 +144,25 @@ AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, cons
 }
 AERO_API aero_query *aero_query_select_from_expr(aero_query *q, const char *bin, const aero_expr *e, unsigned flags) {
     return select_from(q, bin, NULL, e, flags);
+}
+
+AERO_API aero_query *aero_query_op(aero_query *q, aero_op op) {
+    if (!q)
+        return q;
+    char what[48];
+    aero_op__describe(&op, what, sizeof what);
+    if (aero_op_is_write(op)) {
+        qmisuse(q, AERO_ERR_PARAM, "%s modifies the record: a query takes read operations only (use aero_write_op)",
+                what);
+        return q;
+    }
+    if (q->n_bins || q->no_bins)
+        qmisuse(q, AERO_ERR_PARAM, "%s cannot be combined with bins() or with_no_bins()", what);
+    char msg[160];
+    aero_status st = aero_op__encode(&q->ops, &q->oph, &op, msg, sizeof msg);
+    if (st != AERO_OK)
+        qmisuse(q, st, "%s", msg);
+    return q;
 }
 
 static aero_query *qfiltered(aero_query *q, aero_status st, const char *msg) {

@@ -70,7 +70,7 @@ struct aero_scan {
  * A query with select_from() is refused on such nodes instead.
  */
 #define QUERY_OPS_BUILD AERO_BUILD(8, 1, 2, 0)
-static const char QUERY_OPS_WHAT[] = "select_from() on a dataset query";
+static const char QUERY_OPS_WHAT[] = "select_from() or aero_query_op() on a dataset query";
 
 static uint64_t task_id(void) {
     uint64_t id = 0;

@@ -15,6 +15,7 @@
 #include "command.h"
 #include "filter.h"
 #include "internal.h"
+#include "op_internal.h"
 #include "proto/exp_ops.h"
 #include "proto/msgpack.h"
 #include "proto/wire.h"
@@ -300,6 +301,24 @@ AERO_API aero_write *aero_write_touch_record(aero_write *w) {
         return w;
     aero_msg__op(&w->ops, &w->oph, AERO_OP_TOUCH, AERO_PT_NULL, "", 0, NULL, 0);
     w->has_write = w->record_op = true;
+    return w;
+}
+
+AERO_API aero_write *aero_write_op(aero_write *w, aero_op op) {
+    if (!w)
+        return w;
+    char msg[160];
+    aero_status st = aero_op__encode(&w->ops, &w->oph, &op, msg, sizeof msg);
+    if (st != AERO_OK) {
+        misuse(w, st, "%s", msg);
+        return w;
+    }
+    /* one result per op, so several ops on one bin each answer in order */
+    w->respond_all = true;
+    if (aero_op_is_write(op))
+        w->has_write = w->write_once = true;
+    else
+        w->has_read = true;
     return w;
 }
 

@@ -14,6 +14,7 @@
  *   ael.h      AEL filters and compiled expressions
  *   error.h    status codes and aero_error
  *   expr.h     building expressions in C (no AEL text)
+ *   op.h       list and map operations as values (paths, return types, policies)
  *   cluster.h  cluster statistics
  *   schema.h   entry points of aerogen-generated code
  *   types.h    the opaque handles (client, session, write, query, stream)
@@ -38,6 +39,7 @@
 #include <aero/query.h>
 #include <aero/schema.h>
 #include <aero/expr.h>
+#include <aero/op.h>
 #include <aero/cluster.h>
 
 #endif

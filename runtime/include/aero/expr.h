@@ -124,11 +124,18 @@ AERO_API aero_exp *aero_exp_int_count(aero_exp *e);
 
 /* ---- lists and maps (CDT reads) ---- */
 
-/** One step of a CDT context: type AERO_CTX_* and its index/rank (int) or key/value. */
-typedef struct aero_exp_ctx {
-    uint8_t type;
+/**
+ * One step of a CDT context path (outermost first): `type` is an AERO_CTX_*
+ * value, with a create flag OR'ed in on a step made by aero/op.h's *_create
+ * constructors (hence 16 bits); `value` is the index or rank (an int) or the
+ * key or value. Expressions and operations (aero/op.h) share this one type.
+ */
+typedef struct aero_ctx {
+    uint16_t type;
     aero_value value;
-} aero_exp_ctx;
+} aero_ctx;
+/** The expression builder's name for aero_ctx. */
+typedef aero_ctx aero_exp_ctx;
 #define AERO_CTX_LIST_INDEX 0x10
 #define AERO_CTX_LIST_RANK  0x11
 #define AERO_CTX_LIST_VALUE 0x13
@@ -137,15 +144,24 @@ typedef struct aero_exp_ctx {
 #define AERO_CTX_MAP_KEY    0x22
 #define AERO_CTX_MAP_VALUE  0x23
 
-/** CDT return types (protocol.md 9.3). OR AERO_CDT_RETURN_INVERTED for ranges. */
-#define AERO_CDT_RETURN_INDEX     1
-#define AERO_CDT_RETURN_RANK      3
-#define AERO_CDT_RETURN_COUNT     5
-#define AERO_CDT_RETURN_KEY       6
-#define AERO_CDT_RETURN_VALUE     7
-#define AERO_CDT_RETURN_KEY_VALUE 8
-#define AERO_CDT_RETURN_EXISTS    13
-#define AERO_CDT_RETURN_INVERTED  0x10000
+/**
+ * CDT return types: what a selecting list/map operation or expression gives
+ * back. OR AERO_CDT_RETURN_INVERTED to select everything the selector does
+ * NOT match. KEY, KEY_VALUE, UNORDERED_MAP and ORDERED_MAP are for maps.
+ */
+#define AERO_CDT_RETURN_NONE          0  /**< nothing (a remove that only removes) */
+#define AERO_CDT_RETURN_INDEX         1  /**< index (or list of indexes) from the start */
+#define AERO_CDT_RETURN_REVERSE_INDEX 2  /**< index counted from the end */
+#define AERO_CDT_RETURN_RANK          3  /**< rank (value order), from the lowest */
+#define AERO_CDT_RETURN_REVERSE_RANK  4  /**< rank from the highest */
+#define AERO_CDT_RETURN_COUNT         5  /**< how many items were selected */
+#define AERO_CDT_RETURN_KEY           6  /**< map keys */
+#define AERO_CDT_RETURN_VALUE         7  /**< values */
+#define AERO_CDT_RETURN_KEY_VALUE     8  /**< map entries (a map, in the map's order) */
+#define AERO_CDT_RETURN_EXISTS        13 /**< a bool: was anything selected */
+#define AERO_CDT_RETURN_UNORDERED_MAP 16 /**< map entries as a map */
+#define AERO_CDT_RETURN_ORDERED_MAP   17 /**< map entries as a key-ordered map */
+#define AERO_CDT_RETURN_INVERTED      0x10000
 
 /*
  * Singular reads take the value type the element is expected to have

@@ -55,6 +55,15 @@ AERO_API aero_query *aero_query_with_no_bins(aero_query *q);
 AERO_API aero_query *aero_query_select_from(aero_query *q, const char *bin, const char *ael, unsigned flags);
 /** select_from() with a built expression (aero/expr.h); its bytes are copied, `e` stays the caller's. */
 AERO_API aero_query *aero_query_select_from_expr(aero_query *q, const char *bin, const aero_expr *e, unsigned flags);
+/**
+ * A read operation (aero/op.h) as a projection: each record (or row) comes
+ * back with the op's result under the op's bin name, one result per op in op
+ * order. May be called several times and mixed with select_from(); cannot be
+ * combined with bins() or with_no_bins(). An op that modifies the record
+ * (list append, map put, any remove...) is refused: execute reports
+ * AERO_ERR_PARAM. Dataset queries with ops need server 8.1.2 or later.
+ */
+AERO_API aero_query *aero_query_op(aero_query *q, aero_op op);
 /** where(AEL): server-side filter. */
 AERO_API aero_query *aero_query_where(aero_query *q, const char *ael);
 /** where() with a compiled expression (bytes copied). */

@@ -26,6 +26,7 @@
 
 #include <aero/ael.h>
 #include <aero/key.h>
+#include <aero/op.h>
 #include <aero/record.h>
 #include <aero/session.h>
 #include <aero/types.h>
@@ -61,6 +62,17 @@ AERO_API aero_write *aero_write_put(aero_write *w, const aero_bin_value *bins, s
 AERO_API aero_write *aero_write_delete_record(aero_write *w);
 /** touch_record(): reset the TTL as part of this operate. */
 AERO_API aero_write *aero_write_touch_record(aero_write *w);
+
+/**
+ * Attach a list or map (or HLL, bit) operation (aero/op.h), encoded now:
+ * the op's path and values may be reused as soon as this returns. Ops on
+ * one bin or many mix freely with the bin operations above, where(), TTL
+ * and generation; each op's result comes back in execute's record, in op
+ * order (one result per op: a bin with several ops holds several results,
+ * see aero_record_get()). An op carrying a misuse, or one that cannot be
+ * encoded, is reported by execute (AERO_ERR_PARAM) before anything is sent.
+ */
+AERO_API aero_write *aero_write_op(aero_write *w, aero_op op);
 
 /* Expression operations (SDK select_from / insert_from / update_from / upsert_from). */
 #define AERO_EXP_IGNORE_OP_FAILURE   0x08u /**< write: a failing op is skipped */

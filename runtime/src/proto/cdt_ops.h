@@ -5,14 +5,16 @@
  * list of (NAME, number). Numbers as Aerospike server 8.1 defines them.
  *
  * The constants the public API exposes (AERO_CTX_*, AERO_CDT_RETURN_* in
- * aero/expr.h) are the source of truth for their numbers: the lists below
- * name them instead of repeating the numbers, and add the protocol's
- * other values. Name tables for diagnostics live in proto/ops.c.
+ * aero/expr.h; the list and map write and sort flags in aero/op.h) are the
+ * source of truth for their numbers: the lists below name them instead of
+ * repeating the numbers, and add the protocol's other values. The public
+ * header defines the flag enumerators themselves (AERO_LIST_WRITE_*,
+ * AERO_LIST_SORT_*, AERO_MAP_WRITE_*), so no enum is generated for those. Name tables for diagnostics live in proto/ops.c.
  */
 #ifndef AERO_PROTO_CDT_OPS_H
 #define AERO_PROTO_CDT_OPS_H
 
-#include <aero/expr.h>
+#include <aero/op.h>
 
 /* List operation codes (op 3 CDT read / op 4 CDT modify payload [op, args...]). */
 #define AERO_LIST_OPS(X)               \
@@ -141,24 +143,24 @@
     X(NO_FAIL, 0x10)
 
 /* Return types (the first argument of selecting ops); INVERTED is OR'ed in. */
-#define AERO_CDT_RETURN_TYPES(X)            \
-    X(NONE, 0)                              \
-    X(INDEX, AERO_CDT_RETURN_INDEX)         \
-    X(REVERSE_INDEX, 2)                     \
-    X(RANK, AERO_CDT_RETURN_RANK)           \
-    X(REVERSE_RANK, 4)                      \
-    X(COUNT, AERO_CDT_RETURN_COUNT)         \
-    X(KEY, AERO_CDT_RETURN_KEY)             \
-    X(VALUE, AERO_CDT_RETURN_VALUE)         \
-    X(KEY_VALUE, AERO_CDT_RETURN_KEY_VALUE) \
-    X(INDEX_RANGE, 9)                       \
-    X(REVERSE_INDEX_RANGE, 10)              \
-    X(RANK_RANGE, 11)                       \
-    X(REVERSE_RANK_RANGE, 12)               \
-    X(EXISTS, AERO_CDT_RETURN_EXISTS)       \
-    X(UNORDERED_MAP, 16)                    \
-    X(ORDERED_MAP, 17)                      \
-    X(TYPE_MASK, 0xffff)                    \
+#define AERO_CDT_RETURN_TYPES(X)                    \
+    X(NONE, AERO_CDT_RETURN_NONE)                   \
+    X(INDEX, AERO_CDT_RETURN_INDEX)                 \
+    X(REVERSE_INDEX, AERO_CDT_RETURN_REVERSE_INDEX) \
+    X(RANK, AERO_CDT_RETURN_RANK)                   \
+    X(REVERSE_RANK, AERO_CDT_RETURN_REVERSE_RANK)   \
+    X(COUNT, AERO_CDT_RETURN_COUNT)                 \
+    X(KEY, AERO_CDT_RETURN_KEY)                     \
+    X(VALUE, AERO_CDT_RETURN_VALUE)                 \
+    X(KEY_VALUE, AERO_CDT_RETURN_KEY_VALUE)         \
+    X(INDEX_RANGE, 9)                               \
+    X(REVERSE_INDEX_RANGE, 10)                      \
+    X(RANK_RANGE, 11)                               \
+    X(REVERSE_RANK_RANGE, 12)                       \
+    X(EXISTS, AERO_CDT_RETURN_EXISTS)               \
+    X(UNORDERED_MAP, AERO_CDT_RETURN_UNORDERED_MAP) \
+    X(ORDERED_MAP, AERO_CDT_RETURN_ORDERED_MAP)     \
+    X(TYPE_MASK, 0xffff)                            \
     X(INVERTED, AERO_CDT_RETURN_INVERTED)
 
 /* Collection order flags (set_type argument, list/map write policy `order`,
@@ -172,26 +174,26 @@
     X(PERSIST_INDEX, 0x10)
 
 /* List write flags (list write policy). */
-#define AERO_LIST_WRITE_FLAGS(X) \
-    X(DEFAULT, 0x00)             \
-    X(ADD_UNIQUE, 0x01)          \
-    X(INSERT_BOUNDED, 0x02)      \
-    X(NO_FAIL, 0x04)             \
-    X(PARTIAL, 0x08)
+#define AERO_LIST_WRITE_FLAGS(X)                      \
+    X(DEFAULT, AERO_LIST_WRITE_DEFAULT)               \
+    X(ADD_UNIQUE, AERO_LIST_WRITE_ADD_UNIQUE)         \
+    X(INSERT_BOUNDED, AERO_LIST_WRITE_INSERT_BOUNDED) \
+    X(NO_FAIL, AERO_LIST_WRITE_NO_FAIL)               \
+    X(PARTIAL, AERO_LIST_WRITE_PARTIAL)
 
 /* List sort flags (list sort argument). */
-#define AERO_LIST_SORT_FLAGS(X) \
-    X(ASCENDING, 0x00)          \
-    X(DESCENDING, 0x01)         \
-    X(DROP_DUPLICATES, 0x02)
+#define AERO_LIST_SORT_FLAGS(X)              \
+    X(ASCENDING, AERO_LIST_SORT_ASCENDING)   \
+    X(DESCENDING, AERO_LIST_SORT_DESCENDING) \
+    X(DROP_DUPLICATES, AERO_LIST_SORT_DROP_DUPLICATES)
 
 /* Map write flags (map write policy). */
-#define AERO_MAP_WRITE_FLAGS(X) \
-    X(DEFAULT, 0x00)            \
-    X(CREATE_ONLY, 0x01)        \
-    X(UPDATE_ONLY, 0x02)        \
-    X(NO_FAIL, 0x04)            \
-    X(PARTIAL, 0x08)
+#define AERO_MAP_WRITE_FLAGS(X)                \
+    X(DEFAULT, AERO_MAP_WRITE_DEFAULT)         \
+    X(CREATE_ONLY, AERO_MAP_WRITE_CREATE_ONLY) \
+    X(UPDATE_ONLY, AERO_MAP_WRITE_UPDATE_ONLY) \
+    X(NO_FAIL, AERO_MAP_WRITE_NO_FAIL)         \
+    X(PARTIAL, AERO_MAP_WRITE_PARTIAL)
 
 #define AERO_X_LIST_OP(n, v)    AERO_LIST_OP_##n = (v),
 #define AERO_X_MAP_OP(n, v)     AERO_MAP_OP_##n = (v),
@@ -200,9 +202,6 @@
 #define AERO_X_CDT_SELECT(n, v) AERO_CDT_SELECT_##n = (v),
 #define AERO_X_CDT_RT(n, v)     AERO_CDT_RT_##n = (v),
 #define AERO_X_CDT_ORDER(n, v)  AERO_CDT_ORDER_##n = (v),
-#define AERO_X_LIST_WFLAG(n, v) AERO_LIST_WRITE_##n = (v),
-#define AERO_X_LIST_SORT(n, v)  AERO_LIST_SORT_##n = (v),
-#define AERO_X_MAP_WFLAG(n, v)  AERO_MAP_WRITE_##n = (v),
 
 enum aero_list_op { AERO_LIST_OPS(AERO_X_LIST_OP) };
 enum aero_map_op { AERO_MAP_OPS(AERO_X_MAP_OP) };
@@ -211,9 +210,6 @@ enum aero_cdt_ctx_type { AERO_CDT_CTX_TYPES(AERO_X_CDT_CTX) };
 enum aero_cdt_select_flag { AERO_CDT_SELECT_FLAGS(AERO_X_CDT_SELECT) };
 enum aero_cdt_return_type { AERO_CDT_RETURN_TYPES(AERO_X_CDT_RT) };
 enum aero_cdt_order { AERO_CDT_ORDER_FLAGS(AERO_X_CDT_ORDER) };
-enum aero_list_write_flag { AERO_LIST_WRITE_FLAGS(AERO_X_LIST_WFLAG) };
-enum aero_list_sort_flag { AERO_LIST_SORT_FLAGS(AERO_X_LIST_SORT) };
-enum aero_map_write_flag { AERO_MAP_WRITE_FLAGS(AERO_X_MAP_WFLAG) };
 
 /** Name of a list op code ("APPEND"), NULL when the number is not one. */
 const char *aero_proto__list_op_name(int op);

@@ -119,20 +119,26 @@ bad:
 
 static uint32_t rank_of(const coll *c, uint32_t idx) { return c->rank[idx]; }
 
-/* Resolve [index, count) into a clamped range over n items. */
-static void range(int64_t index, bool has_count, int64_t count, uint32_t n, uint32_t *start, uint32_t *end) {
-    int64_t s = index < 0 ? (int64_t)n + index : index;
-    int64_t e = has_count ? (count < 0 ? s : s + count) : (int64_t)n;
-    if (s < 0)
-        s = 0;
-    if (e > (int64_t)n)
-        e = n;
-    if (s > (int64_t)n)
-        s = n;
-    if (e < s)
-        e = s;
-    *start = (uint32_t)s;
-    *end = (uint32_t)e;
+/*
+ * Resolve a ranged selection as the server does: the count is unsigned (a
+ * negative count reaches the end), a negative index counts from the end,
+ * and a range starting before the first element loses what lies before it.
+ */
+void cdt_range(int64_t index, bool has_count, int64_t count, uint32_t n, uint32_t *start, uint32_t *end) {
+    uint64_t cnt = has_count ? (uint64_t)count : UINT64_MAX;
+    if (index >= (int64_t)n) {
+        *start = *end = n;
+        return;
+    }
+    if (index < 0)
+        index += n;
+    if (index < 0) {
+        uint64_t before = (uint64_t)0 - (uint64_t)index;
+        cnt = before < cnt ? cnt - before : 0;
+        index = 0;
+    }
+    *start = (uint32_t)index;
+    *end = cnt >= (uint64_t)(n - *start) ? n : *start + (uint32_t)cnt;
 }
 
 int cdt_cmpv(const span *a, const uint8_t *b, size_t bn) {
@@ -140,87 +146,197 @@ int cdt_cmpv(const span *a, const uint8_t *b, size_t bn) {
     return mp_cmp(a->p, a->n, b, bn, &ok);
 }
 
-/* Write the result for selected elements (sel[i] true) in index order. */
-int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *out) {
-    bool inv = (rt & AERO_CDT_RT_INVERTED) != 0;
-    int base = (int)(rt & ~(int64_t)AERO_CDT_RT_INVERTED);
-    uint32_t m = 0;
-    for (uint32_t i = 0; i < c->n; i++)
-        m += (sel[i] != inv);
-    if (inv)
-        single = false;
-#define SEL(i) (sel[i] != inv)
+/* Whether a return type applies to the collection kind (the server answers 26 otherwise). */
+static bool rt_valid(const coll *c, int base) {
     switch (base) {
-    case AERO_CDT_RT_NONE: mp_put_nil(out); return 0;
-    case AERO_CDT_RT_COUNT: mp_put_int(out, m); return 0;
-    case AERO_CDT_RT_EXISTS: mp_put_bool(out, m > 0); return 0;
+    case AERO_CDT_RT_NONE:
     case AERO_CDT_RT_INDEX:
     case AERO_CDT_RT_REVERSE_INDEX:
     case AERO_CDT_RT_RANK:
-    case AERO_CDT_RT_REVERSE_RANK: {
-        if (single && m == 0) {
-            mp_put_nil(out);
-            return 0;
-        }
-        if (!single)
-            mp_put_array(out, m);
-        for (uint32_t i = 0; i < c->n; i++) {
-            if (!SEL(i))
-                continue;
-            int64_t v = base == AERO_CDT_RT_INDEX           ? i
-                        : base == AERO_CDT_RT_REVERSE_INDEX ? (int64_t)c->n - 1 - i
-                        : base == AERO_CDT_RT_RANK          ? rank_of(c, i)
-                                                            : (int64_t)c->n - 1 - rank_of(c, i);
-            mp_put_int(out, v);
-            if (single)
-                break;
-        }
-        return 0;
-    }
+    case AERO_CDT_RT_REVERSE_RANK:
+    case AERO_CDT_RT_COUNT:
+    case AERO_CDT_RT_VALUE:
+    case AERO_CDT_RT_EXISTS: return true;
     case AERO_CDT_RT_KEY:
-    case AERO_CDT_RT_VALUE: {
-        if (base == AERO_CDT_RT_KEY && !c->is_map)
-            return AERO_ERR_PARAMETER;
-        if (single && m == 0) {
-            mp_put_nil(out);
-            return 0;
-        }
-        if (!single)
-            mp_put_array(out, m);
-        for (uint32_t i = 0; i < c->n; i++) {
-            if (!SEL(i))
-                continue;
-            const span *s = base == AERO_CDT_RT_KEY ? &c->k[i] : &c->v[i];
-            aero_buf__put(out, s->p, s->n);
-            if (single)
-                break;
-        }
-        return 0;
-    }
     case AERO_CDT_RT_KEY_VALUE:
     case AERO_CDT_RT_UNORDERED_MAP:
-    case AERO_CDT_RT_ORDERED_MAP: {
-        if (!c->is_map) {
-            if (base != AERO_CDT_RT_KEY_VALUE)
-                return AERO_ERR_PARAMETER;
+    case AERO_CDT_RT_ORDERED_MAP: return c->is_map;
+    default: return false;
+    }
+}
+
+/* A map result: KEY_VALUE keeps the selection's order (flag 8), ORDERED_MAP is key-ordered (flag 1). */
+static void emit_map(const coll *c, const uint32_t *ord, uint32_t m, int base, aero_buf *out) {
+    uint8_t flags = base == AERO_CDT_RT_KEY_VALUE     ? AERO_CDT_ORDER_MAP_PRESERVE
+                    : base == AERO_CDT_RT_ORDERED_MAP ? AERO_CDT_ORDER_ORDERED
+                                                      : 0;
+    mp_put_map(out, m + (flags ? 1 : 0));
+    if (flags) {
+        uint8_t h[4] = { 0xc7, 0x00, flags, 0xc0 };
+        aero_buf__put(out, h, 4);
+    }
+    for (uint32_t j = 0; j < m; j++) {
+        uint32_t i = base == AERO_CDT_RT_ORDERED_MAP || base == AERO_CDT_RT_UNORDERED_MAP ? ord[m + j] : ord[j];
+        aero_buf__put(out, c->k[i].p, c->k[i].n);
+        aero_buf__put(out, c->v[i].p, c->v[i].n);
+    }
+}
+
+static int64_t rt_number(const coll *c, int base, uint32_t i) {
+    switch (base) {
+    case AERO_CDT_RT_INDEX: return i;
+    case AERO_CDT_RT_REVERSE_INDEX: return (int64_t)c->n - 1 - i;
+    case AERO_CDT_RT_RANK: return rank_of(c, i);
+    default: return (int64_t)c->n - 1 - rank_of(c, i);
+    }
+}
+
+static int heap_cmp(const coll *c, uint32_t a, uint32_t b) {
+    int r = cdt_cmpv(&c->v[a], c->v[b].p, c->v[b].n);
+    return r < 0 ? -1 : r > 0;
+}
+
+/* Sift h[i] down a binary heap of `filled` entries ordered by `want` (-1 min-heap, 1 max-heap). */
+static void heap_sift(const coll *c, uint32_t *h, uint32_t filled, uint32_t i, int want) {
+    for (;;) {
+        uint32_t c1 = 2 * i + 1, c2 = 2 * i + 2, ch;
+        if (c1 >= filled)
+            return;
+        if (c2 >= filled) {
+            ch = c1;
+        } else {
+            int r = heap_cmp(c, h[c1], h[c2]);
+            ch = r == want || r == 0 ? c1 : c2;
+        }
+        if (heap_cmp(c, h[ch], h[i]) != want)
+            return;
+        uint32_t t = h[i];
+        h[i] = h[ch];
+        h[ch] = t;
+        i = ch;
+    }
+}
+
+/*
+ * The order in which the server writes the values of an unordered list's
+ * rank range [idx, idx + count): it takes the nearer end of the value order
+ * off a heap, and answers the last `count` taken in reverse (so ranks come
+ * descending when taken from the low end, ascending from the high end).
+ * Fills out[0..count).
+ */
+static bool heap_order(const coll *c, uint32_t idx, uint32_t count, uint32_t *out) {
+    uint32_t n = c->n, tail = n - idx - count, discard = idx <= tail ? idx : tail;
+    int want = idx <= tail ? -1 : 1;
+    uint32_t *h = malloc((n ? n : 1) * sizeof *h);
+    if (!h)
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        h[i] = i;
+    for (int64_t i = (int64_t)n / 2 - 1; i >= 0; i--)
+        heap_sift(c, h, n, (uint32_t)i, want);
+    uint32_t filled = n, end = n - 1;
+    for (uint32_t k = 0; k < count + discard; k++) {
+        uint32_t top = h[0];
+        h[0] = h[--filled];
+        heap_sift(c, h, filled, 0, want);
+        h[end--] = top;
+    }
+    memcpy(out, h + filled, count * sizeof *out);
+    free(h);
+    return true;
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Rank numbers of the selection, ascending as the server answers them. */
+static void emit_ranks(const coll *c, const uint32_t *ord, uint32_t m, int base, aero_buf *out) {
+    int64_t *v = malloc((m ? m : 1) * sizeof *v);
+    mp_put_array(out, m);
+    if (!v) {
+        out->failed = true;
+        return;
+    }
+    for (uint32_t j = 0; j < m; j++)
+        v[j] = rt_number(c, base, ord[j]);
+    qsort(v, m, sizeof *v, cmp_i64);
+    for (uint32_t j = 0; j < m; j++)
+        mp_put_int(out, v[j]);
+    free(v);
+}
+
+/*
+ * Write the result for the selected elements (sel[i] true, or false when
+ * inverted): in rank order when by_rank (or for rank return types), else in
+ * index order. A single-result op that selected nothing answers the
+ * server's not-found value (-1 for indexes and ranks, nil for values).
+ */
+int cdt_emit_sel(const coll *c, const bool *sel, int64_t rt, bool single, bool by_rank, aero_buf *out) {
+    bool inv = (rt & AERO_CDT_RT_INVERTED) != 0;
+    int base = (int)(rt & ~(int64_t)AERO_CDT_RT_INVERTED);
+    if (!rt_valid(c, base))
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    /* ord[0..m): the selection in result order; ord[m..2m): the same in index order */
+    uint32_t *ord = malloc((c->n ? c->n : 1) * 2 * sizeof *ord);
+    if (!ord)
+        return AERO_ERR_SERVER;
+    uint32_t m = 0, low = c->n;
+    for (uint32_t r = 0; r < c->n; r++) {
+        uint32_t i = by_rank && c->is_map ? c->by_rank[r] : r;
+        if (sel[i] != inv) {
+            ord[m++] = i;
+            low = c->rank[i] < low ? c->rank[i] : low;
+        }
+    }
+    for (uint32_t i = 0, k = m; i < c->n; i++)
+        if (sel[i] != inv)
+            ord[k++] = i;
+    bool ordered_list = !c->is_map && c->has_ext && (c->flags & AERO_CDT_ORDER_ORDERED);
+    if (by_rank && !c->is_map && !ordered_list && base == AERO_CDT_RT_VALUE && m && !heap_order(c, low, m, ord)) {
+        free(ord);
+        return AERO_ERR_SERVER;
+    }
+    switch (base) {
+    case AERO_CDT_RT_NONE: mp_put_nil(out); break;
+    case AERO_CDT_RT_COUNT: mp_put_int(out, m); break;
+    case AERO_CDT_RT_EXISTS: mp_put_bool(out, m > 0); break;
+    case AERO_CDT_RT_INDEX:
+    case AERO_CDT_RT_REVERSE_INDEX:
+    case AERO_CDT_RT_RANK:
+    case AERO_CDT_RT_REVERSE_RANK:
+        if (single) {
+            mp_put_int(out, m ? rt_number(c, base, ord[0]) : -1);
+            break;
+        }
+        if (base == AERO_CDT_RT_RANK || base == AERO_CDT_RT_REVERSE_RANK) {
+            emit_ranks(c, ord, m, base, out);
+            break;
+        }
+        mp_put_array(out, m);
+        for (uint32_t j = 0; j < m; j++)
+            mp_put_int(out, rt_number(c, base, ord[j]));
+        break;
+    case AERO_CDT_RT_KEY:
+    case AERO_CDT_RT_VALUE:
+        if (single && m == 0)
+            mp_put_nil(out);
+        if (!single)
             mp_put_array(out, m);
-            for (uint32_t i = 0; i < c->n; i++)
-                if (SEL(i))
-                    aero_buf__put(out, c->v[i].p, c->v[i].n);
-            return 0;
+        for (uint32_t j = 0; j < m && (!single || j == 0); j++) {
+            const span *s = base == AERO_CDT_RT_KEY ? &c->k[ord[j]] : &c->v[ord[j]];
+            aero_buf__put(out, s->p, s->n);
         }
-        mp_put_map(out, m);
-        for (uint32_t i = 0; i < c->n; i++) {
-            if (!SEL(i))
-                continue;
-            aero_buf__put(out, c->k[i].p, c->k[i].n);
-            aero_buf__put(out, c->v[i].p, c->v[i].n);
-        }
-        return 0;
+        break;
+    default: emit_map(c, ord, m, base, out); break;
     }
-    default: return AERO_ERR_PARAMETER;
-    }
-#undef SEL
+    free(ord);
+    return 0;
+}
+
+int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *out) {
+    return cdt_emit_sel(c, sel, rt, single, false, out);
 }
 
 /* Read up to max args of the op as spans; returns the count. */
@@ -253,6 +369,7 @@ typedef struct pick {
     int na;
     bool *sel;
     bool single;
+    bool by_rank; /* the result is written in rank order */
 } pick;
 
 typedef int (*pick_fn)(pick *p);
@@ -264,9 +381,9 @@ static int pick_index(pick *p) {
     if (p->na < 1 || !cdt_as_int(&p->a[0], &i1))
         return AERO_ERR_PARAMETER;
     p->single = true;
-    range(i1, true, 1, n, &s, &e);
     if (i1 < -(int64_t)n || i1 >= (int64_t)n)
-        s = e = 0;
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    cdt_range(i1, true, 1, n, &s, &e);
     for (uint32_t i = s; i < e; i++)
         p->sel[i] = true;
     return 0;
@@ -278,8 +395,9 @@ static int pick_rank(pick *p) {
     if (p->na < 1 || !cdt_as_int(&p->a[0], &i1))
         return AERO_ERR_PARAMETER;
     p->single = true;
-    if (i1 >= -(int64_t)c->n && i1 < (int64_t)c->n)
-        p->sel[c->by_rank[i1 < 0 ? c->n + i1 : i1]] = true;
+    if (i1 < -(int64_t)c->n || i1 >= (int64_t)c->n)
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    p->sel[c->by_rank[i1 < 0 ? c->n + i1 : i1]] = true;
     return 0;
 }
 
@@ -290,8 +408,9 @@ static int pick_range(pick *p) {
     if (p->na < 1 || !cdt_as_int(&p->a[0], &i1))
         return AERO_ERR_PARAMETER;
     bool hc = p->na > 1 && cdt_as_int(&p->a[1], &i2);
-    range(i1, hc, i2, p->c->n, &s, &e);
+    cdt_range(i1, hc, i2, p->c->n, &s, &e);
     bool by_rank = p->opc == AERO_LIST_OP_GET_BY_RANK_RANGE || p->opc == AERO_MAP_OP_GET_BY_RANK_RANGE;
+    p->by_rank = by_rank;
     for (uint32_t i = s; i < e; i++)
         p->sel[by_rank ? p->c->by_rank[i] : i] = true;
     return 0;
@@ -309,12 +428,16 @@ static int pick_key(pick *p) {
     return 0;
 }
 
-/* every element equal to the value */
+/* every element equal to the value; get_by_value (list 20, map 99): the first one */
 static int pick_value(pick *p) {
     if (p->na < 1)
         return AERO_ERR_PARAMETER;
-    for (uint32_t i = 0; i < p->c->n; i++)
-        p->sel[i] = cdt_cmpv(&p->c->v[i], p->a[0].p, p->a[0].n) == 0;
+    p->single = p->opc == AERO_LIST_OP_GET_BY_VALUE || p->opc == AERO_MAP_OP_GET_BY_VALUE;
+    bool found = false;
+    for (uint32_t i = 0; i < p->c->n; i++) {
+        p->sel[i] = !(p->single && found) && cdt_cmpv(&p->c->v[i], p->a[0].p, p->a[0].n) == 0;
+        found = found || p->sel[i];
+    }
     return 0;
 }
 
@@ -364,13 +487,16 @@ static int pick_relative(pick *p) {
         if (cdt_cmpv(x, p->a[0].p, p->a[0].n) < 0)
             origin++;
     }
-    int64_t st = (int64_t)origin + i1;
-    int64_t en = hc ? st + i2 : (int64_t)c->n;
-    if (st < 0)
+    /* the server's relative range: origin + offset, an unsigned count, nothing before 0 */
+    uint64_t cnt = hc ? (uint64_t)i2 : UINT64_MAX;
+    int64_t st = i1 > INT64_MAX - (int64_t)origin ? INT64_MAX : (int64_t)origin + i1;
+    if (st < 0) {
+        uint64_t before = (uint64_t)0 - (uint64_t)st;
+        cnt = cnt > before ? cnt - before : 0;
         st = 0;
-    if (en > (int64_t)c->n)
-        en = c->n;
-    for (int64_t k = st; k < en; k++)
+    }
+    p->by_rank = !keys;
+    for (uint64_t k = (uint64_t)st; k < c->n && k - (uint64_t)st < cnt; k++)
         p->sel[keys ? (uint32_t)k : c->by_rank[k]] = true;
     return 0;
 }
@@ -402,7 +528,8 @@ static const pick_fn PICKS[AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE + 1] = {
     [AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE] = pick_relative,
 };
 
-int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rtp, bool *singlep) {
+int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rtp, bool *singlep,
+               bool *by_rankp) {
     int64_t rt = AERO_CDT_RT_VALUE;
     bool legacy_get = opc == AERO_LIST_OP_GET || opc == AERO_LIST_OP_GET_RANGE; /* [index(, count)], no return type */
     int ai = 0;
@@ -418,6 +545,9 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
         rt = AERO_CDT_RT_VALUE;
     *rtp = rt;
     *singlep = p.single && opc != AERO_LIST_OP_GET_RANGE;
+    *by_rankp = p.by_rank && !(rt & AERO_CDT_RT_INVERTED);
+    if (rc == 0 && *singlep && (rt & AERO_CDT_RT_INVERTED)) /* one element cannot be inverted */
+        rc = AERO_ERR_OP_NOT_APPLICABLE;
     return rc;
 }
 
@@ -441,10 +571,10 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
     if (!sel)
         return AERO_ERR_SERVER;
     int64_t rt;
-    bool single;
-    int rc = cdt_select(c, opc, a, na, sel, &rt, &single);
+    bool single, by_rank;
+    int rc = cdt_select(c, opc, a, na, sel, &rt, &single, &by_rank);
     if (rc == 0)
-        rc = cdt_emit(c, sel, rt, single, out);
+        rc = cdt_emit_sel(c, sel, rt, single, by_rank, out);
     free(sel);
     return rc;
 }
@@ -477,7 +607,7 @@ int cdt_find(const coll *c, int type, const span *v) {
             if (cdt_cmpv(&c->k[k], v->p, v->n) == 0)
                 return (int)k;
         return -AERO_ERR_ELEMENT_NOT_FOUND;
-    default: return -AERO_ERR_PARAMETER;
+    default: return -AERO_ERR_OP_NOT_APPLICABLE;
     }
 }
 
@@ -497,9 +627,9 @@ static int navigate(const uint8_t **p, size_t *n, const uint8_t *ctx, size_t ctx
         if (rc)
             return rc;
         int found = cdt_find(&c, (int)t.i, &v);
-        if (found < 0) {
+        if (found < 0) { /* missing, or of the other collection kind: not applicable */
             cdt_coll_free(&c);
-            return -found;
+            return found == -AERO_ERR_PARAMETER ? AERO_ERR_PARAMETER : AERO_ERR_OP_NOT_APPLICABLE;
         }
         *p = c.v[found].p;
         *n = c.v[found].n;

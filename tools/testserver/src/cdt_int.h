@@ -32,22 +32,32 @@ int cdt_coll_parse(const uint8_t *p, size_t n, coll *c);
 void cdt_coll_free(coll *c);
 int cdt_cmpv(const span *a, const uint8_t *b, size_t bn);
 bool cdt_as_int(const span *s, int64_t *v);
+/**
+ * Resolve an index range as the server does (the count unsigned, so a
+ * negative one reaches the end; a negative index counts from the end) into
+ * [*start, *end) over n elements. Without has_count the range reaches the end.
+ */
+void cdt_range(int64_t index, bool has_count, int64_t count, uint32_t n, uint32_t *start, uint32_t *end);
 /** Read n op arguments as spans (at most max kept); -1 if malformed. */
 int cdt_args(mp_reader *r, uint32_t n, span *a, int max);
 /**
  * Select elements for a read op code (list GET..GET_BY_VALUE_REL_RANK_RANGE,
  * map GET_BY_KEY..GET_BY_VALUE_REL_RANK_RANGE) with its
  * arguments a[0..na) (return type first). Fills sel, the return type and
- * whether the op yields a single value.
+ * whether the op yields a single value, and whether its result is written
+ * in rank order. 26 for an out-of-range single index or rank, and for an
+ * inverted single-result op.
  */
-int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rt, bool *single);
+int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rt, bool *single, bool *by_rank);
 /**
  * Element selected by one context item (type AERO_CDT_CTX_LIST_INDEX /
  * _RANK / _VALUE or AERO_CDT_CTX_MAP_INDEX / _RANK / _KEY / _VALUE; create
  * flags ignored): its index in c, or minus a result code.
  */
 int cdt_find(const coll *c, int type, const span *v);
-/** Write the result of a selection for return type rt. */
+/** Write the result of a selection for return type rt, in index order. 26 for a return type the collection has not. */
 int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *out);
+/** cdt_emit, in rank order when by_rank. */
+int cdt_emit_sel(const coll *c, const bool *sel, int64_t rt, bool single, bool by_rank, aero_buf *out);
 
 #endif

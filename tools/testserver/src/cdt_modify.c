@@ -15,8 +15,12 @@
 
 #include "cdt_int.h"
 
-/* Padding a list this far past its end is refused as too big (13). */
-#define MAX_PAD 10000
+/*
+ * A bin value past 1 MiB (the server's record size limit) is refused as too
+ * big (13); padding a list that far past its end is refused before it is made.
+ */
+#define MAX_BIN (1024 * 1024)
+#define MAX_PAD MAX_BIN
 
 typedef struct elems {
     span *k, *v;
@@ -60,7 +64,7 @@ static bool write_coll(aero_buf *out, bool is_map, bool has_ext, uint8_t flags, 
         return false;
     for (uint32_t i = 0; i < e->n; i++)
         ord[i] = i;
-    bool sorted = has_ext && (flags & AERO_CDT_ORDER_ORDERED);
+    bool sorted = is_map || (has_ext && (flags & AERO_CDT_ORDER_ORDERED)); /* the server keeps every map key-sorted */
     if (sorted) {
         tl_keys = is_map;
         tl_e = e;
@@ -118,11 +122,14 @@ static bool num_add(const span *cur, const span *delta, aero_buf *out) {
         return false;
     if (!cur)
         x.type = y.type;
-    if (x.type == MP_INT && y.type == MP_INT) {
-        mp_put_int(out, (int64_t)((uint64_t)x.i + (uint64_t)y.i));
+    if (y.type != MP_INT && y.type != MP_FLOAT)
+        return false;
+    if (x.type == MP_INT) { /* the delta takes the current value's type */
+        int64_t d = y.type == MP_INT ? y.i : (int64_t)y.f;
+        mp_put_int(out, (int64_t)((uint64_t)x.i + (uint64_t)d));
         return true;
     }
-    if (x.type == MP_FLOAT && (y.type == MP_FLOAT || y.type == MP_INT)) {
+    if (x.type == MP_FLOAT) {
         mp_put_double(out, x.f + (y.type == MP_FLOAT ? y.f : (double)y.i));
         return true;
     }
@@ -183,6 +190,8 @@ static int mod_list_set_type(mod *m) {
     int64_t order;
     if (!arg_int(m, 0, &order))
         return AERO_ERR_PARAMETER;
+    if (order & ~(int64_t)(AERO_CDT_ORDER_ORDERED | AERO_CDT_ORDER_PERSIST_INDEX))
+        return AERO_ERR_OP_NOT_APPLICABLE;
     m->has_ext = order != 0;
     m->flags = (uint8_t)(order & AERO_CDT_ORDER_ORDERED);
     mp_put_nil(&m->res);
@@ -241,6 +250,8 @@ static int mod_list_add(mod *m) {
         cnt = lo.len;
     }
     elems *e = &m->e;
+    if (insert && m->has_ext && (m->flags & AERO_CDT_ORDER_ORDERED))
+        return AERO_ERR_OP_NOT_APPLICABLE; /* an ordered list has no positions to insert at */
     int64_t at = insert ? norm_index(index, e->n) : (int64_t)e->n;
     if (at < 0 || (at > (int64_t)e->n && (pflags & AERO_LIST_WRITE_INSERT_BOUNDED))) {
         mp_put_int(&m->res, e->n);
@@ -249,22 +260,37 @@ static int mod_list_add(mod *m) {
     }
     if (at > (int64_t)e->n + MAX_PAD)
         return AERO_ERR_RECORD_TOO_BIG;
+    uint32_t before = e->n;
     while (at > (int64_t)e->n) /* unbounded insert pads with nil */
-        push(e, (span){ 0 }, (span){ (const uint8_t *)"\xc0", 1 });
-    for (uint32_t k = 0; k < cnt; k++) {
+        if (!push(e, (span){ 0 }, (span){ (const uint8_t *)"\xc0", 1 }))
+            return AERO_ERR_SERVER;
+    elems add = { 0 };
+    int rc = 0;
+    for (uint32_t k = 0; k < cnt && rc == 0; k++) {
         span v = m->a[vi];
         if (items && !mp_span(&lr, &v.p, &v.n))
-            return AERO_ERR_PARAMETER;
-        if ((pflags & AERO_LIST_WRITE_ADD_UNIQUE) && is_dup(e, v)) {
-            if (!(pflags & AERO_LIST_WRITE_NO_FAIL))
-                return AERO_ERR_ELEMENT_EXISTS;
-            continue;
-        }
-        if (!insert_at(e, at++, v))
-            return AERO_ERR_SERVER;
+            rc = AERO_ERR_PARAMETER;
+        else if (!(pflags & AERO_LIST_WRITE_ADD_UNIQUE))
+            rc = push(&add, (span){ 0 }, v) ? 0 : AERO_ERR_SERVER;
+        else if (is_dup(&add, v)) /* the items repeat themselves */
+            rc = AERO_ERR_OP_NOT_APPLICABLE;
+        else if (!is_dup(e, v))
+            rc = push(&add, (span){ 0 }, v) ? 0 : AERO_ERR_SERVER;
+        else if (!(pflags & AERO_LIST_WRITE_NO_FAIL))
+            rc = AERO_ERR_ELEMENT_EXISTS;
+        else if (!(pflags & AERO_LIST_WRITE_PARTIAL))
+            add.n = cnt = 0; /* no-fail without partial: nothing is added */
     }
-    mp_put_int(&m->res, e->n);
-    return 0;
+    for (uint32_t k = 0; k < add.n && rc == 0; k++)
+        if (!insert_at(e, at++, add.v[k]))
+            rc = AERO_ERR_SERVER;
+    if (rc == 0 && cnt == 0 && items && (pflags & AERO_LIST_WRITE_ADD_UNIQUE))
+        e->n = before;
+    free(add.k);
+    free(add.v);
+    if (rc == 0)
+        mp_put_int(&m->res, e->n);
+    return rc;
 }
 
 /* pop [index], pop_range [index, count?], remove, remove_range, trim [index, count?] */
@@ -275,14 +301,14 @@ static int mod_list_cut(mod *m) {
     bool ranged = opc == AERO_LIST_OP_POP_RANGE || opc == AERO_LIST_OP_REMOVE_RANGE || opc == AERO_LIST_OP_TRIM;
     bool pop = opc == AERO_LIST_OP_POP || opc == AERO_LIST_OP_POP_RANGE;
     bool hc = arg_int(m, 1, &i2);
+    if (opc == AERO_LIST_OP_TRIM && !hc)
+        return AERO_ERR_PARAMETER;
     elems *e = &m->e;
-    int64_t s = norm_index(i1, e->n), en = ranged ? (hc ? s + i2 : (int64_t)e->n) : s + 1;
-    if (s < 0)
-        s = 0;
-    if (en > (int64_t)e->n)
-        en = e->n;
-    if (en < s)
-        en = s;
+    if (!ranged && (i1 >= (int64_t)e->n || i1 < -(int64_t)e->n))
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    uint32_t s32, en32;
+    cdt_range(i1, ranged ? hc : true, ranged ? i2 : 1, e->n, &s32, &en32);
+    int64_t s = s32, en = en32;
     elems keep = { 0 };
     uint32_t removed = 0;
     if (opc == AERO_LIST_OP_POP_RANGE)
@@ -322,8 +348,15 @@ static int pad_to(elems *e, int64_t *index, const char *pad) {
 /* set [index, value] */
 static int mod_list_set(mod *m) {
     int64_t i1;
-    if (m->na < 2 || !cdt_as_int(&m->a[0], &i1))
+    int64_t pflags = 0;
+    if (m->na < 2 || !cdt_as_int(&m->a[0], &i1) || (m->na > 2 && !cdt_as_int(&m->a[2], &pflags)))
         return AERO_ERR_PARAMETER;
+    if (m->has_ext && (m->flags & AERO_CDT_ORDER_ORDERED))
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    if ((pflags & AERO_LIST_WRITE_INSERT_BOUNDED) && (i1 >= (int64_t)m->e.n || i1 < -(int64_t)m->e.n))
+        return (pflags & AERO_LIST_WRITE_NO_FAIL) ? 0 : AERO_ERR_OP_NOT_APPLICABLE;
+    if ((pflags & AERO_LIST_WRITE_ADD_UNIQUE) && is_dup(&m->e, m->a[1]))
+        return (pflags & AERO_LIST_WRITE_NO_FAIL) ? 0 : AERO_ERR_ELEMENT_EXISTS;
     int rc = pad_to(&m->e, &i1, "\xc0");
     if (rc)
         return rc;
@@ -344,22 +377,29 @@ static int mod_list_increment(mod *m) {
     int64_t i1;
     if (!arg_int(m, 0, &i1))
         return AERO_ERR_PARAMETER;
-    int rc = pad_to(&m->e, &i1, "\x00");
+    int rc = pad_to(&m->e, &i1, "\xc0");
     if (rc)
         return rc;
     size_t vn = 0;
-    m->computed = sum(&m->e.v[i1], m->na > 1 ? &m->a[1] : NULL, false, &vn);
+    bool padded = m->e.v[i1].n == 1 && m->e.v[i1].p[0] == 0xc0;
+    m->computed = sum(padded ? NULL : &m->e.v[i1], m->na > 1 ? &m->a[1] : NULL, false, &vn);
     if (!m->computed)
-        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+        return AERO_ERR_PARAMETER;
     m->e.v[i1] = (span){ m->computed, vn };
     aero_buf__put(&m->res, m->computed, vn);
     return 0;
 }
 
-/* sort [flags] (sorted ascending; the flags are not applied) */
+/* sort [flags]: ascending or descending, optionally without duplicates; an ordered list stays ordered */
 static int mod_list_sort(mod *m) {
+    int64_t fl = 0;
+    if (m->na > 1 || (m->na == 1 && !cdt_as_int(&m->a[0], &fl)))
+        return AERO_ERR_PARAMETER;
+    if (fl & ~(int64_t)(AERO_LIST_SORT_DESCENDING | AERO_LIST_SORT_DROP_DUPLICATES) ||
+        fl == (AERO_LIST_SORT_DESCENDING | AERO_LIST_SORT_DROP_DUPLICATES))
+        return AERO_ERR_PARAMETER; /* as the server answers */
     elems *e = &m->e;
-    m->has_ext = false;
+    bool ordered = m->has_ext && (m->flags & AERO_CDT_ORDER_ORDERED);
     tl_keys = false;
     tl_e = e;
     uint32_t *ord = malloc((e->n ? e->n : 1) * sizeof *ord);
@@ -372,10 +412,16 @@ static int mod_list_sort(mod *m) {
     for (uint32_t j = 0; j < e->n; j++)
         ord[j] = j;
     qsort(ord, e->n, sizeof *ord, cmp_idx);
-    for (uint32_t j = 0; j < e->n; j++)
-        nv[j] = e->v[ord[j]];
-    if (e->n) /* an empty list has no element array */
-        memcpy(e->v, nv, e->n * sizeof *nv);
+    uint32_t k = 0;
+    for (uint32_t j = 0; j < e->n; j++) {
+        span v = e->v[ord[(fl & AERO_LIST_SORT_DESCENDING) && !ordered ? e->n - 1 - j : j]];
+        if ((fl & AERO_LIST_SORT_DROP_DUPLICATES) && k && cdt_cmpv(&nv[k - 1], v.p, v.n) == 0)
+            continue;
+        nv[k++] = v;
+    }
+    if (k) /* an empty list has no element array */
+        memcpy(e->v, nv, k * sizeof *nv);
+    e->n = k;
     free(ord);
     free(nv);
     mp_put_nil(&m->res);
@@ -387,6 +433,13 @@ static int find_key(const elems *e, span key) {
         if (cdt_cmpv(&e->k[j], key.p, key.n) == 0)
             return (int)j;
     return -1;
+}
+
+/* A map key the server accepts: not nil, a double, a list or a map. */
+static bool key_ok(span key) {
+    uint8_t c = key.p[0];
+    return c != 0xc0 && c != 0xca && c != 0xcb && (c & 0xf0) != 0x80 && (c & 0xf0) != 0x90 && c != 0xdc && c != 0xdd &&
+           c != 0xde && c != 0xdf;
 }
 
 /* Write flags an op implies: add is create-only, replace update-only. */
@@ -424,11 +477,20 @@ static int mod_map_put(mod *m) {
         span key = m->a[0], v = m->a[1];
         if (items && (!mp_span(&mr, &key.p, &key.n) || !mp_span(&mr, &v.p, &v.n)))
             return AERO_ERR_PARAMETER;
+        if (!key_ok(key))
+            return AERO_ERR_PARAMETER;
         int found = find_key(&m->e, key);
         if ((found >= 0 && (wflags & AERO_MAP_WRITE_CREATE_ONLY)) ||
             (found < 0 && (wflags & AERO_MAP_WRITE_UPDATE_ONLY))) {
             if (!(wflags & AERO_MAP_WRITE_NO_FAIL))
                 return found >= 0 ? AERO_ERR_ELEMENT_EXISTS : AERO_ERR_ELEMENT_NOT_FOUND;
+            if (!(wflags & AERO_MAP_WRITE_PARTIAL)) { /* no-fail without partial: the op does nothing */
+                free(m->e.k);
+                free(m->e.v);
+                if (!load(m->c, &m->e))
+                    return AERO_ERR_SERVER;
+                break;
+            }
             continue;
         }
         if (found >= 0)
@@ -442,14 +504,14 @@ static int mod_map_put(mod *m) {
 
 /* map increment / decrement [key, delta?] */
 static int mod_map_increment(mod *m) {
-    if (m->na < 1)
+    if (m->na < 1 || !key_ok(m->a[0]))
         return AERO_ERR_PARAMETER;
     int found = find_key(&m->e, m->a[0]);
     size_t vn = 0;
     m->computed =
         sum(found >= 0 ? &m->e.v[found] : NULL, m->na > 1 ? &m->a[1] : NULL, m->opc == AERO_MAP_OP_DECREMENT, &vn);
     if (!m->computed)
-        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+        return AERO_ERR_PARAMETER;
     if (found < 0) {
         if (!push(&m->e, m->a[0], (span){ m->computed, vn }))
             return AERO_ERR_SERVER;
@@ -465,10 +527,10 @@ static int mod_remove_by(mod *m, int64_t read_op) {
     const coll *c = m->c;
     bool *sel = calloc(c->n ? c->n : 1, sizeof *sel);
     int64_t rt = 0;
-    bool single = false;
-    int rc = sel ? cdt_select(c, read_op, m->a, m->na, sel, &rt, &single) : AERO_ERR_SERVER;
+    bool single = false, by_rank = false;
+    int rc = sel ? cdt_select(c, read_op, m->a, m->na, sel, &rt, &single, &by_rank) : AERO_ERR_SERVER;
     if (rc == 0)
-        rc = cdt_emit(c, sel, rt, single, &m->res);
+        rc = cdt_emit_sel(c, sel, rt, single, by_rank, &m->res);
     uint32_t *order = rc == 0 ? malloc((c->n ? c->n : 1) * sizeof *order) : NULL;
     if (rc == 0 && !order)
         rc = AERO_ERR_SERVER;
@@ -512,7 +574,7 @@ static const mod_def MODS[AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE + 1] = {
     [AERO_LIST_OP_INCREMENT] = { mod_list_increment, 0 },
     [AERO_LIST_OP_SORT] = { mod_list_sort, 0 },
     [AERO_LIST_OP_REMOVE_BY_INDEX] = { NULL, AERO_LIST_OP_GET_BY_INDEX },
-    [AERO_LIST_OP_REMOVE_BY_VALUE] = { NULL, AERO_LIST_OP_GET_ALL_BY_VALUE },
+    [AERO_LIST_OP_REMOVE_BY_VALUE] = { NULL, AERO_LIST_OP_GET_BY_VALUE },
     [AERO_LIST_OP_REMOVE_BY_RANK] = { NULL, AERO_LIST_OP_GET_BY_RANK },
     [AERO_LIST_OP_REMOVE_ALL_BY_VALUE] = { NULL, AERO_LIST_OP_GET_ALL_BY_VALUE },
     [AERO_LIST_OP_REMOVE_ALL_BY_VALUE_LIST] = { NULL, AERO_LIST_OP_GET_ALL_BY_VALUE_LIST },
@@ -555,9 +617,48 @@ static bool in_modify_ranges(int64_t opc) {
            (opc >= AERO_MAP_OP_SET_TYPE && opc <= AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE);
 }
 
+/* The most arguments a modify op takes (the server answers 4 past them); 0: not checked. */
+static int max_args(int64_t opc) {
+    switch (opc) {
+    case AERO_LIST_OP_POP:
+    case AERO_LIST_OP_REMOVE:
+    case AERO_LIST_OP_SORT:
+    case AERO_MAP_OP_SET_TYPE: return 1;
+    case AERO_LIST_OP_POP_RANGE:
+    case AERO_LIST_OP_REMOVE_RANGE:
+    case AERO_LIST_OP_TRIM:
+    case AERO_MAP_OP_ADD_ITEMS:
+    case AERO_MAP_OP_REPLACE_ITEMS: return 2;
+    case AERO_MAP_OP_ADD:
+    case AERO_MAP_OP_REPLACE:
+    case AERO_MAP_OP_PUT_ITEMS:
+    case AERO_LIST_OP_APPEND:
+    case AERO_LIST_OP_APPEND_ITEMS:
+    case AERO_LIST_OP_INSERT:
+    case AERO_LIST_OP_INSERT_ITEMS:
+    case AERO_LIST_OP_SET: return 3;
+    case AERO_MAP_OP_PUT: return 4;
+    default: return 0;
+    }
+}
+
+/* Ops that only take elements away: on a missing bin they answer nil and create nothing. */
+static bool removes_only(int64_t opc) {
+    return (opc >= AERO_LIST_OP_POP && opc <= AERO_LIST_OP_REMOVE_RANGE) || opc == AERO_LIST_OP_TRIM ||
+           (opc >= AERO_LIST_OP_REMOVE_BY_INDEX && opc <= AERO_LIST_OP_REMOVE_BY_VALUE_REL_RANK_RANGE) ||
+           (opc >= AERO_MAP_OP_REMOVE_BY_KEY && opc <= AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE);
+}
+
 static int run_mod(mod *m) {
     if (m->opc < 0 || m->opc > AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE)
         return AERO_ERR_PARAMETER;
+    if (max_args(m->opc) && m->na > max_args(m->opc))
+        return AERO_ERR_PARAMETER;
+    if (!m->b && removes_only(m->opc)) {
+        m->changed = false;
+        mp_put_nil(&m->res);
+        return 0;
+    }
     const mod_def *d = &MODS[m->opc];
     if (d->fn)
         return d->fn(m);
@@ -600,6 +701,8 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
     rc = run_mod(&m);
     if (rc == 0 && m.changed && (out.failed || !write_coll(&out, m.is_map, m.has_ext, m.flags, &m.e)))
         rc = AERO_ERR_SERVER;
+    if (rc == 0 && out.len > MAX_BIN)
+        rc = AERO_ERR_RECORD_TOO_BIG;
     if (rc == 0 && m.changed &&
         !ts_record_set_bin(w, name, name_len, m.is_map ? AERO_PT_MAP : AERO_PT_LIST, out.data, (uint32_t)out.len))
         rc = AERO_ERR_SERVER;
@@ -614,62 +717,152 @@ static int modify_flat(ts_record *w, const char *name, size_t name_len, const ui
     return rc;
 }
 
+/* Whether the collection a context creates at item k is a map: the next item's kind, or the op's. */
+static bool creates_map(const span *items, uint32_t k, uint32_t n, const uint8_t *op, size_t opn) {
+    int64_t t;
+    if (k + 2 < n && cdt_as_int(&items[k + 2], &t))
+        return (t & AERO_CDT_CTX_COLLECTION_MASK) == AERO_CDT_CTX_MAP;
+    mp_reader r = { op, op + opn };
+    mp_obj o, code;
+    return mp_read(&r, &o) && mp_read(&r, &code) && code.type == MP_INT && code.i >= AERO_MAP_OP_SET_TYPE;
+}
+
 /*
- * Apply op at the element selected by ctx items [k, n) inside the
- * collection cur; the rebuilt collection goes to out.
+ * A context item that creates what it does not find: a map key, or a list
+ * index at the end (or past it, padded with nil, when unbounded). Adds the
+ * new element (value set later) to e and sets *at to its position.
  */
-static int modify_in(const uint8_t *cur, size_t curn, const span *items, uint32_t k, uint32_t n, const uint8_t *op,
-                     size_t opn, aero_buf *out, uint8_t *ptype, uint8_t **data, uint32_t *dlen, int depth) {
-    if (depth > 32)
-        return AERO_ERR_PARAMETER;
-    if (k == n) { /* the target collection itself: run the op on a scratch bin */
-        mp_reader r = { cur, cur + curn };
-        mp_obj o;
-        if (!mp_read(&r, &o) || (o.type != MP_ARRAY && o.type != MP_MAP))
-            return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
-        ts_record tmp;
-        memset(&tmp, 0, sizeof tmp);
-        if (!ts_record_set_bin(&tmp, "t", 1, o.type == MP_ARRAY ? AERO_PT_LIST : AERO_PT_MAP, cur, (uint32_t)curn))
-            return AERO_ERR_SERVER;
-        int rc = modify_flat(&tmp, "t", 1, op, opn, ptype, data, dlen);
-        if (rc == 0 && tmp.n_bins == 1)
-            aero_buf__put(out, tmp.bins[0].data, tmp.bins[0].len);
-        ts_record_clear_bins(&tmp);
-        free(tmp.bins);
-        return rc;
+static int ctx_create(elems *e, const coll *c, int64_t type, span key, uint32_t *at) {
+    int base = (int)(type & AERO_CDT_CTX_TYPE_MASK);
+    static const uint8_t nil = 0xc0;
+    if (base == AERO_CDT_CTX_MAP_KEY && c->is_map) {
+        if (!key_ok(key))
+            return AERO_ERR_PARAMETER;
+        *at = e->n;
+        return push(e, key, (span){ &nil, 1 }) ? 0 : AERO_ERR_SERVER;
     }
+    int64_t idx;
+    if (base != AERO_CDT_CTX_LIST_INDEX || c->is_map || !cdt_as_int(&key, &idx) || idx < (int64_t)e->n)
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    bool unbound = (type & AERO_CDT_CTX_CREATE_MASK) == AERO_CDT_CTX_CREATE_LIST_UNORDERED_UNBOUND;
+    if (idx > (int64_t)e->n && !unbound)
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    if (idx > (int64_t)e->n + MAX_PAD)
+        return AERO_ERR_RECORD_TOO_BIG;
+    while ((int64_t)e->n <= idx)
+        if (!push(e, (span){ 0 }, (span){ &nil, 1 }))
+            return AERO_ERR_SERVER;
+    *at = (uint32_t)idx;
+    return 0;
+}
+
+/* Where an op runs inside a context, and what it answers. */
+typedef struct ctx_run {
+    const span *items;
+    uint32_t n;
+    const uint8_t *op;
+    size_t opn;
+    uint8_t *ptype, **data;
+    uint32_t *dlen;
+} ctx_run;
+
+/* The op on the target collection itself, through a scratch bin. */
+static int modify_target(const ctx_run *x, const uint8_t *cur, size_t curn, aero_buf *out) {
+    mp_reader r = { cur, cur + curn };
+    mp_obj o;
+    if (!mp_read(&r, &o) || (o.type != MP_ARRAY && o.type != MP_MAP))
+        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+    ts_record tmp;
+    memset(&tmp, 0, sizeof tmp);
+    if (!ts_record_set_bin(&tmp, "t", 1, o.type == MP_ARRAY ? AERO_PT_LIST : AERO_PT_MAP, cur, (uint32_t)curn))
+        return AERO_ERR_SERVER;
+    int rc = modify_flat(&tmp, "t", 1, x->op, x->opn, x->ptype, x->data, x->dlen);
+    if (rc == 0 && tmp.n_bins == 1)
+        aero_buf__put(out, tmp.bins[0].data, tmp.bins[0].len);
+    ts_record_clear_bins(&tmp);
+    free(tmp.bins);
+    return rc;
+}
+
+/*
+ * Apply the op at the element selected by ctx items [k, n) inside the
+ * collection cur; the rebuilt collection goes to out. A missing element is
+ * created when its item has create flags, and so is everything under it.
+ */
+static int modify_in(const ctx_run *x, const uint8_t *cur, size_t curn, uint32_t k, bool creating, aero_buf *out) {
+    if (k == x->n)
+        return modify_target(x, cur, curn, out);
     int64_t type;
-    if (!cdt_as_int(&items[k], &type))
+    if (!cdt_as_int(&x->items[k], &type))
         return AERO_ERR_PARAMETER;
     coll c;
     int rc = cdt_coll_parse(cur, curn, &c);
     if (rc)
         return rc;
-    int found = cdt_find(&c, (int)type, &items[k + 1]);
-    if (found < 0) {
+    int found = cdt_find(&c, (int)type, &x->items[k + 1]);
+    elems e;
+    if (!load(&c, &e)) {
         cdt_coll_free(&c);
-        return -found;
+        return AERO_ERR_SERVER;
+    }
+    uint32_t at = 0;
+    span child = { 0 };
+    if (found >= 0) {
+        at = c.pos[found];
+        child = c.v[found];
+    } else if (found == -AERO_ERR_ELEMENT_NOT_FOUND && (creating || (type & AERO_CDT_CTX_CREATE_MASK))) {
+        rc = ctx_create(&e, &c, type, x->items[k + 1], &at);
+        child = creates_map(x->items, k, x->n, x->op, x->opn) ? (span){ (const uint8_t *)"\x80", 1 }
+                                                              : (span){ (const uint8_t *)"\x90", 1 };
+        creating = true;
+    } else {
+        rc = found == -AERO_ERR_PARAMETER ? AERO_ERR_PARAMETER : AERO_ERR_OP_NOT_APPLICABLE;
     }
     aero_buf sub;
     aero_buf__init(&sub, NULL, 0);
-    rc = modify_in(c.v[found].p, c.v[found].n, items, k + 2, n, op, opn, &sub, ptype, data, dlen, depth + 1);
-    elems e;
-    if (rc == 0 && !load(&c, &e))
-        rc = AERO_ERR_SERVER;
+    if (rc == 0)
+        rc = modify_in(x, child.p, child.n, k + 2, creating, &sub);
     if (rc == 0) {
-        uint32_t at = c.pos[found]; /* position in original order */
         e.v[at] = (span){ sub.data, sub.len };
         if (sub.failed || !write_coll(out, c.is_map, c.has_ext, c.flags, &e))
             rc = AERO_ERR_SERVER;
-        free(e.k);
-        free(e.v);
     }
     if (rc != 0) {
-        free(*data);
-        *data = NULL;
+        free(*x->data);
+        *x->data = NULL;
     }
+    free(e.k);
+    free(e.v);
     aero_buf__free(&sub);
     cdt_coll_free(&c);
+    return rc;
+}
+
+/* The op of x inside the context x->items on bin `name` of w. */
+static int modify_ctx(ts_record *w, const char *name, size_t name_len, ctx_run *x) {
+    ts_bin *b = ts_record_bin(w, name, name_len);
+    int64_t t0 = 0;
+    cdt_as_int(&x->items[0], &t0);
+    if (!b && !(t0 & AERO_CDT_CTX_CREATE_MASK))
+        return AERO_ERR_ELEMENT_NOT_FOUND;
+    if (b && b->ptype != AERO_PT_LIST && b->ptype != AERO_PT_MAP)
+        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
+    /* a missing bin is created by a creating first item, of that item's kind */
+    bool map = b ? b->ptype == AERO_PT_MAP : (t0 & AERO_CDT_CTX_COLLECTION_MASK) == AERO_CDT_CTX_MAP;
+    const uint8_t *cur = b ? b->data : (const uint8_t *)(map ? "\x80" : "\x90");
+    aero_buf out;
+    aero_buf__init(&out, NULL, 0);
+    int rc = modify_in(x, cur, b ? b->len : 1, 0, false, &out);
+    if (rc == 0 && out.len > MAX_BIN)
+        rc = AERO_ERR_RECORD_TOO_BIG;
+    if (rc == 0 && (out.failed || !ts_record_set_bin(w, name, name_len, map ? AERO_PT_MAP : AERO_PT_LIST, out.data,
+                                                     (uint32_t)out.len)))
+        rc = AERO_ERR_SERVER;
+    if (rc != 0) {
+        free(*x->data);
+        *x->data = NULL;
+    }
+    aero_buf__free(&out);
     return rc;
 }
 
@@ -685,29 +878,79 @@ int ts_cdt_modify_op(ts_record *w, const char *name, size_t name_len, const uint
     if (code.i != AERO_CDT_OP_CONTEXT_EVAL)
         return modify_flat(w, name, name_len, payload, len, ptype, data, dlen);
     /* [CONTEXT_EVAL, [ctx_type, ctx_value, ...], [op, args...]] */
-    if (o.len != 3 || !mp_read(&r, &ctx) || ctx.type != MP_ARRAY || ctx.len % 2 || ctx.len == 0 || ctx.len > 64)
+    if (o.len != 3 || !mp_read(&r, &ctx) || ctx.type != MP_ARRAY || ctx.len % 2 || ctx.len == 0 ||
+        ctx.len > 2 * TS_CDT_MAX_DEPTH)
         return AERO_ERR_PARAMETER;
-    span items[64];
-    for (uint32_t i = 0; i < ctx.len; i++)
+    span *items = malloc(ctx.len * sizeof *items);
+    if (!items)
+        return AERO_ERR_SERVER;
+    ctx_run x = { .items = items, .n = ctx.len, .ptype = ptype, .data = data, .dlen = dlen };
+    int rc = 0;
+    for (uint32_t i = 0; i < ctx.len && rc == 0; i++)
         if (!mp_span(&r, &items[i].p, &items[i].n))
-            return AERO_ERR_PARAMETER;
-    const uint8_t *op;
-    size_t opn;
-    if (!mp_span(&r, &op, &opn) || r.p != r.end)
-        return AERO_ERR_PARAMETER;
-    ts_bin *b = ts_record_bin(w, name, name_len);
-    if (!b)
-        return AERO_ERR_ELEMENT_NOT_FOUND; /* creating the path is not supported */
-    if (b->ptype != AERO_PT_LIST && b->ptype != AERO_PT_MAP)
-        return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
-    aero_buf out;
-    aero_buf__init(&out, NULL, 0);
-    int rc = modify_in(b->data, b->len, items, 0, ctx.len, op, opn, &out, ptype, data, dlen, 0);
-    if (rc == 0 && (out.failed || !ts_record_set_bin(w, name, name_len, b->ptype, out.data, (uint32_t)out.len))) {
-        free(*data);
-        *data = NULL;
-        rc = AERO_ERR_SERVER;
-    }
-    aero_buf__free(&out);
+            rc = AERO_ERR_PARAMETER;
+    if (rc == 0 && (!mp_span(&r, &x.op, &x.opn) || r.p != r.end))
+        rc = AERO_ERR_PARAMETER;
+    if (rc == 0)
+        rc = modify_ctx(w, name, name_len, &x);
+    free(items);
     return rc;
 }
+
+/* One value normalized as the server stores it (see ts_cdt_normalize). */
+static bool has_map(const uint8_t *p, size_t n) {
+    mp_reader r = { p, p + n };
+    mp_obj o;
+    while (r.p < r.end)
+        if (!mp_read(&r, &o) || o.type == MP_MAP)
+            return true; /* malformed bytes are left to the parse to refuse */
+    return false;
+}
+
+static int normalize(const uint8_t *p, size_t n, aero_buf *out, int depth) {
+    mp_reader r = { p, p + n };
+    mp_obj o;
+    if (!mp_read(&r, &o))
+        return AERO_ERR_PARAMETER;
+    bool ordered_list = o.type == MP_ARRAY && r.p < r.end && (*r.p == 0xc7 || *r.p == 0xd4);
+    if (o.type != MP_MAP && !(o.type == MP_ARRAY && (ordered_list || has_map(r.p, (size_t)(r.end - r.p))))) {
+        aero_buf__put(out, p, n); /* nothing in it to sort */
+        return 0;
+    }
+    if (depth > TS_CDT_MAX_DEPTH)
+        return AERO_ERR_PARAMETER;
+    coll c;
+    int rc = cdt_coll_parse(p, n, &c);
+    if (rc)
+        return rc;
+    bool ordered = c.has_ext && (c.flags & AERO_CDT_ORDER_ORDERED);
+    for (uint32_t i = 0; i < c.n && ordered && rc == 0; i++) /* an ordered collection must come sorted */
+        if ((c.is_map ? c.pos[i] : c.by_rank[i]) != i)
+            rc = AERO_ERR_SERVER;
+    elems e = { 0 };
+    aero_buf vals;
+    aero_buf__init(&vals, NULL, 0);
+    size_t *off = rc == 0 ? malloc((c.n + 1) * sizeof *off) : NULL;
+    if (rc == 0 && !off)
+        rc = AERO_ERR_SERVER;
+    for (uint32_t i = 0; i < c.n && rc == 0; i++) { /* maps: key order; lists: their order */
+        off[i] = vals.len;
+        rc = normalize(c.v[i].p, c.v[i].n, &vals, depth + 1);
+    }
+    if (rc == 0) {
+        off[c.n] = vals.len;
+        for (uint32_t i = 0; i < c.n && rc == 0; i++)
+            if (!push(&e, c.is_map ? c.k[i] : (span){ 0 }, (span){ vals.data + off[i], off[i + 1] - off[i] }))
+                rc = AERO_ERR_SERVER;
+    }
+    if (rc == 0 && (vals.failed || !write_coll(out, c.is_map, c.has_ext, c.flags, &e)))
+        rc = AERO_ERR_SERVER;
+    free(off);
+    free(e.k);
+    free(e.v);
+    aero_buf__free(&vals);
+    cdt_coll_free(&c);
+    return rc;
+}
+
+int ts_cdt_normalize(const uint8_t *p, size_t n, aero_buf *out) { return normalize(p, n, out, 0); }

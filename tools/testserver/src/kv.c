@@ -55,42 +55,101 @@ static bool valid_collection(uint8_t ptype, const uint8_t *p, uint32_t len) {
 /*
  * Ordered lists must be sorted and key-ordered maps strictly sorted by key, at
  * every level: the server refuses anything else ("list/map not ordered as
- * expected") with result 1 rather than sorting it. Consumes one value.
+ * expected") with result 1 rather than sorting it. Consumes one value. The
+ * walk keeps its own stack of open collections (any nesting depth is stored,
+ * as the server does), so it uses no recursion; each level costs one frame.
  */
-static bool sorted_collections(mp_reader *r, int depth) {
-    mp_obj o, e;
-    if (depth > MP_MAX_DEPTH || !mp_read(r, &o))
-        return false;
-    if (o.type != MP_ARRAY && o.type != MP_MAP)
-        return true;
-    bool is_map = o.type == MP_MAP, ordered = false;
-    uint32_t n = o.len;
+typedef struct sc_frame {
+    uint32_t left; /* elements (items or entries) still to read */
+    bool is_map, ordered, at_value;
+    const uint8_t *prev, *cur; /* previous and current item / key */
+    size_t prev_n;
+} sc_frame;
+
+/* Open a collection whose header was just read: consume an order ext. */
+static bool sc_open(mp_reader *r, const mp_obj *o, sc_frame *f) {
+    mp_obj e;
     mp_reader peek = *r;
-    if (n && mp_read(&peek, &e) && e.type == MP_EXT && e.ext_type != -1) {
-        ordered = (e.ext_type & 1) != 0;
+    *f = (sc_frame){ .left = o->len, .is_map = o->type == MP_MAP };
+    if (f->left && mp_read(&peek, &e) && e.type == MP_EXT && e.ext_type != -1) {
+        f->ordered = (e.ext_type & 1) != 0;
         *r = peek;
-        if (is_map && !mp_skip(r))
+        if (f->is_map && !mp_skip(r))
             return false;
-        n--;
-    }
-    const uint8_t *prev = NULL;
-    size_t prev_n = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        const uint8_t *at = r->p;
-        if (!sorted_collections(r, depth + 1))
-            return false;
-        if (ordered && prev) {
-            bool ok;
-            int c = mp_cmp(prev, prev_n, at, (size_t)(r->p - at), &ok);
-            if (!ok || c > 0 || (is_map && c == 0))
-                return false;
-        }
-        prev = at;
-        prev_n = (size_t)(r->p - at);
-        if (is_map && !sorted_collections(r, depth + 1))
-            return false;
+        f->left--;
     }
     return true;
+}
+
+/* One value of the top frame is complete (ending at r->p): check its order. */
+static bool sc_done(sc_frame *f, const uint8_t *end) {
+    if (f->is_map && f->at_value) {
+        f->at_value = false;
+        f->left--;
+        return true;
+    }
+    if (f->ordered && f->prev) {
+        bool ok;
+        int c = mp_cmp(f->prev, f->prev_n, f->cur, (size_t)(end - f->cur), &ok);
+        if (!ok || c > 0 || (f->is_map && c == 0))
+            return false;
+    }
+    f->prev = f->cur;
+    f->prev_n = (size_t)(end - f->cur);
+    if (f->is_map)
+        f->at_value = true;
+    else
+        f->left--;
+    return true;
+}
+
+static bool sorted_collections(mp_reader *r) {
+    sc_frame local[16], *st = local;
+    size_t cap = 16, top = 0;
+    bool ok = true;
+    for (;;) {
+        if (top && !st[top - 1].at_value)
+            st[top - 1].cur = r->p;
+        mp_obj o;
+        if (!mp_read(r, &o)) {
+            ok = false;
+            break;
+        }
+        if (o.type == MP_ARRAY || o.type == MP_MAP) {
+            if (top == cap) {
+                sc_frame *bigger = malloc(2 * cap * sizeof *bigger);
+                if (!bigger) {
+                    ok = false;
+                    break;
+                }
+                memcpy(bigger, st, top * sizeof *st);
+                if (st != local)
+                    free(st);
+                st = bigger;
+                cap *= 2;
+            }
+            if (!sc_open(r, &o, &st[top])) {
+                ok = false;
+                break;
+            }
+            if (st[top++].left)
+                continue; /* read its first element */
+            top--;        /* empty: complete at once */
+        }
+        /* a value is complete: close every collection it completes */
+        while (top && ok) {
+            sc_frame *f = &st[top - 1];
+            ok = sc_done(f, r->p);
+            if (f->left || f->at_value)
+                break;
+            top--;
+        }
+        if (!ok || !top)
+            break;
+    }
+    if (st != local)
+        free(st);
+    return ok;
 }
 
 /* Validate a particle value written into a bin; returns 0 or a result code. */
@@ -188,6 +247,17 @@ static int read_op(const ts_op *o, const ts_record *r, const char *ns, bool resp
     return 0;
 }
 
+/* Bin = a list or map value, normalized as the server stores it (ts_cdt_normalize). */
+static int write_collection(ts_record *w, const ts_op *o) {
+    aero_buf v;
+    aero_buf__init(&v, NULL, 0);
+    int rc = ts_cdt_normalize(o->value, o->value_len, &v);
+    if (rc == 0 && (v.failed || !ts_record_set_bin(w, o->name, o->name_len, o->ptype, v.data, (uint32_t)v.len)))
+        rc = AERO_ERR_SERVER;
+    aero_buf__free(&v);
+    return rc;
+}
+
 /* A write op applied to w; *deleted set by DELETE. CDT modifies append their result op to out. */
 static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted, bool respond_all, aero_buf *out,
                     uint16_t *n_ops) {
@@ -207,7 +277,7 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
             return AERO_ERR_PARAMETER;
         if (o->ptype == AERO_PT_LIST || o->ptype == AERO_PT_MAP) {
             mp_reader r = { o->value, o->value + o->value_len };
-            if (!sorted_collections(&r, 0))
+            if (!sorted_collections(&r))
                 return AERO_ERR_SERVER;
         }
         if (o->ptype == AERO_PT_INTEGER && o->value_len != 8) {
@@ -215,6 +285,8 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
             aero_set_u64be(v8, (uint64_t)int_from(o->value, o->value_len));
             return ts_record_set_bin(w, o->name, o->name_len, o->ptype, v8, 8) ? 0 : AERO_ERR_SERVER;
         }
+        if (o->ptype == AERO_PT_LIST || o->ptype == AERO_PT_MAP) /* stored as the server stores it */
+            return write_collection(w, o);
         return ts_record_set_bin(w, o->name, o->name_len, o->ptype, o->value, o->value_len) ? 0 : AERO_ERR_SERVER;
     }
     case AERO_OP_INCR: {

@@ -1,7 +1,8 @@
 /*
  * mp.c - msgpack reading and ordering for the test server. Every read is
- * checked against the end of the buffer and nesting is limited, so hostile
- * expression or bin bytes can never read out of bounds or recurse forever.
+ * checked against the end of the buffer; skipping is iterative and
+ * comparison nesting is limited, so hostile expression or bin bytes can
+ * never read out of bounds or recurse forever.
  */
 #include "mp.h"
 
@@ -182,24 +183,23 @@ bool mp_read(mp_reader *r, mp_obj *o) {
     }
 }
 
-static bool skip_depth(mp_reader *r, int depth) {
-    if (depth > MP_MAX_DEPTH)
-        return false;
-    mp_obj o;
-    if (!mp_read(r, &o))
-        return false;
-    if (o.type == MP_ARRAY || o.type == MP_MAP) {
-        uint64_t n = o.type == MP_MAP ? 2ull * o.len : o.len;
-        if (n > (uint64_t)(r->end - r->p))
-            return false; /* every element takes at least one byte */
-        for (uint64_t i = 0; i < n; i++)
-            if (!skip_depth(r, depth + 1))
-                return false;
+/* Iterative: any nesting depth (as the server stores it) costs no stack. */
+bool mp_skip(mp_reader *r) {
+    uint64_t pending = 1; /* values still to read */
+    while (pending) {
+        mp_obj o;
+        if (!mp_read(r, &o))
+            return false;
+        pending--;
+        if (o.type == MP_ARRAY || o.type == MP_MAP) {
+            uint64_t n = o.type == MP_MAP ? 2ull * o.len : o.len;
+            if (n > (uint64_t)(r->end - r->p))
+                return false; /* every element takes at least one byte */
+            pending += n;
+        }
     }
     return true;
 }
-
-bool mp_skip(mp_reader *r) { return skip_depth(r, 0); }
 
 bool mp_span(mp_reader *r, const uint8_t **p, size_t *n) {
     const uint8_t *s = r->p;

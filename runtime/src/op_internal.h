@@ -1,0 +1,30 @@
+/* op_internal.h - the op encoder and path markers shared by op_*.c, write.c and query.c. Not installed. */
+#ifndef AERO_OP_INTERNAL_H
+#define AERO_OP_INTERNAL_H
+
+#include <aero/op.h>
+
+#include "proto/buf.h"
+#include "proto/msg.h"
+
+/* aero_path.n values past AERO_PATH_MAX that mark a bad path, and why. */
+#define AERO_OP__PATH_TOO_DEEP (AERO_PATH_MAX + 1)
+#define AERO_OP__PATH_BAD_BIN  (AERO_PATH_MAX + 2)
+
+/** The context create flag for a map of this order. */
+uint16_t aero_op__map_create_flag(aero_map_order order);
+
+/** "list append", "map get_by_key", "hll add"...: the op's family and name, for messages. */
+void aero_op__describe(const aero_op *op, char *buf, size_t size);
+
+/**
+ * Append `op` to an op region: one AS_MSG op (type, particle blob, bin name)
+ * whose value is the msgpack payload [code, args...], wrapped as
+ * [0xff, [ctx type, ctx value, ...], payload] when the path has steps.
+ * Counts it in h. Checks the op first (its misuse, the path, the values) and
+ * appends nothing when it is refused: AERO_ERR_PARAM with a message in msg.
+ * AERO_ERR_NO_MEMORY when the buffer failed.
+ */
+aero_status aero_op__encode(aero_buf *b, aero_msg_header *h, const aero_op *op, char *msg, size_t cap);
+
+#endif
