@@ -36,6 +36,7 @@
 #include <aero/ael.h>
 #include <aero/write.h>
 #include <aero/query.h>
+#include <aero/batch.h>
 #include <aero/schema.h>
 #include <aero/expr.h>
 #include <aero/cluster.h>
