@@ -14,7 +14,9 @@
  * grouped again - after a fresh partition map - and sent to their new
  * owner. Rows answered are never resent. A write row that was sent and got
  * no answer may have been applied: it is reported in doubt and resent only
- * while the write policy's retries allow and it is idempotent.
+ * while the write policy's retries allow and it is idempotent. Rows that
+ * never left (their node could not be reached) are not in doubt and get one
+ * more try on the new owner even when the policy allows no retries.
  */
 #include "batch.h"
 
@@ -356,7 +358,9 @@ static bool settle(run *r, unsigned attempt, aero_status *fatal, aero_error *err
             aero_status st = g->st != AERO_OK ? g->st : AERO_ERR_NO_RESPONSE;
             bool doubt = c->is_write && g->sent;
             const aero_policy *p = c->is_write ? job->write_policy : job->read_policy;
-            bool retry = !g->refused && attempt < p->max_retries && !(doubt && c->write_once);
+            /* a row that never left may always go once more to the new owner; a sent write only if idempotent */
+            unsigned allowed = doubt ? p->max_retries : (p->max_retries > 1 ? p->max_retries : 1);
+            bool retry = !g->refused && attempt < allowed && !(doubt && c->write_once);
             row->in_doubt = row->in_doubt || doubt;
             if (retry) {
                 row->result = st; /* kept if no retry answers it */
@@ -409,6 +413,8 @@ aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
     unsigned max_retries = job->read_policy->max_retries > job->write_policy->max_retries
                                ? job->read_policy->max_retries
                                : job->write_policy->max_retries;
+    if (max_retries < 1)
+        max_retries = 1; /* rows whose node could not be reached (see settle) */
     aero_cluster *cl = job->s->client->cluster;
     aero_status fatal = AERO_OK;
     worker self;

@@ -52,7 +52,8 @@
  * retries allow; answered rows are never resent. A write row sent but not
  * answered may have been applied: it is in_doubt, and resent only if the
  * behavior allows write retries and it is idempotent (no increment, append
- * or expression write).
+ * or expression write). Rows that never reached their node (it could not
+ * be connected to) are not in doubt and get one more try on the new owner.
  *
  * OWNERSHIP AND THREADS. The batch is the session's until aero_batch_execute(),
  * aero_batch_execute_each() or aero_batch_abandon() consumes it (all three

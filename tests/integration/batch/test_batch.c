@@ -16,7 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <aero/cluster.h>
 #include <aero/testserver.h>
+
+#include <stdio.h>
 
 #include "harness.h"
 
@@ -269,9 +272,226 @@ static void test_misuse_is_reported_before_sending(void **state) {
     assert_int_equal(aero_batch_where(aero_session_batch(NULL), "$.a == 1") == NULL, 1);
 }
 
+/* ---- a 3-node test cluster with a node failing mid-batch (test server only) ---- */
+
+typedef struct cl_env {
+    aero_testserver *ts;
+    aero_client *client;
+    aero_session *session;
+    aero_dataset ds;
+    aero_key keys[600];
+} cl_env;
+
+#define CL   ((cl_env *)*state)
+#define CL_N 600
+
+static void sleep_ms(unsigned ms) { usleep(ms * 1000u); }
+
+/* Wait until the client sees `nodes` nodes holding every partition twice. */
+static bool wait_nodes(aero_client *c, uint32_t nodes) {
+    aero_cluster_stats *st = malloc(sizeof *st);
+    aero_cluster_stats_init(st);
+    bool ok = false;
+    for (int t = 0; t < 1000 && !ok; t++) {
+        if (aero_client_stats(c, st, NULL) == AERO_OK && st->n_nodes == nodes) {
+            uint32_t parts = 0;
+            for (uint32_t i = 0; i < st->n_node_stats; i++)
+                parts += st->nodes[i].partitions;
+            ok = parts == 4096u * 2;
+        }
+        if (!ok)
+            sleep_ms(5);
+    }
+    free(st);
+    return ok;
+}
+
+static int cl_setup(void **state) {
+    cl_env *e = calloc(1, sizeof *e);
+    aero_testserver_config tc;
+    aero_testserver_config_init(&tc);
+    tc.nodes = 3;
+    tc.replication_factor = 2;
+    aero_error err;
+    e->ts = aero_testserver_start(&tc, &err);
+    if (!e->ts)
+        return -1;
+    aero_client_config cfg;
+    aero_client_config_init(&cfg);
+    cfg.tend_interval_ms = 1000; /* the client only learns of a change when a retry asks for a tend */
+    e->client = aero_client_connect(aero_testserver_seeds(e->ts), &cfg, &err);
+    if (!e->client || !wait_nodes(e->client, 3))
+        return -1;
+    e->session = aero_client_create_session(e->client, NULL, &err);
+    e->ds = aero_dataset_of("test", "batch_cluster");
+    aero_dataset_ids_int_range(&e->ds, 1, CL_N, e->keys);
+    *state = e;
+    return e->session ? 0 : -1;
+}
+
+static int cl_teardown(void **state) {
+    cl_env *e = *state;
+    aero_session_free(e->session);
+    aero_client_close(e->client);
+    aero_testserver_stop(e->ts);
+    free(e);
+    return 0;
+}
+
+static uint64_t retries(aero_client *c) {
+    aero_cluster_stats *st = malloc(sizeof *st);
+    aero_cluster_stats_init(st);
+    assert_int_equal(aero_client_stats(c, st, NULL), AERO_OK);
+    uint64_t r = st->retries;
+    free(st);
+    return r;
+}
+
+/* Write every key with v = value; the rows answered OK and in doubt are counted. */
+static void write_all(void **state, int64_t value, size_t *ok, size_t *doubt) {
+    aero_error err;
+    aero_batch *b = aero_session_batch(CL->session);
+    aero_write_bin_set_int(aero_batch_upsert_keys(b, CL->keys, CL_N), "v", value);
+    size_t n;
+    aero_record *rows = collect(aero_batch_execute(b, &err), &n);
+    assert_int_equal(n, CL_N);
+    *ok = *doubt = 0;
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(rows[i].index, (int32_t)i);
+        if (rows[i].result == AERO_OK) {
+            assert_false(rows[i].in_doubt);
+            (*ok)++;
+        } else if (rows[i].in_doubt)
+            (*doubt)++;
+        else if (getenv("BATCH_DEBUG"))
+            fprintf(stderr, "row %zu: %s\n", i, aero_status_str(rows[i].result));
+    }
+    aero_records_free(rows, n);
+}
+
+static void read_all(void **state, int64_t value) {
+    aero_error err;
+    aero_batch *b = aero_session_batch(CL->session);
+    aero_batch_read_keys(b, CL->keys, CL_N);
+    size_t n;
+    aero_record *rows = collect(aero_batch_execute(b, &err), &n);
+    assert_int_equal(n, CL_N);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(rows[i].result, AERO_OK);
+        assert_int_equal(aero_record_int(&rows[i], "v", 0), value);
+    }
+    aero_records_free(rows, n);
+}
+
+static void test_cluster_node_fails_mid_batch(void **state) {
+    aero_error err;
+    size_t ok, doubt;
+    write_all(state, 1, &ok, &doubt);
+    assert_int_equal(ok, CL_N);
+    read_all(state, 1);
+
+    /* node 1 drops a read batch half-way: its rows are asked again, nothing is lost or repeated */
+    uint64_t r0 = retries(CL->client);
+    assert_int_equal(aero_testserver_inject(CL->ts, 1, AERO_TS_FAULT_CLOSE_MID, 0, 1, &err), AERO_OK);
+    read_all(state, 1);
+    assert_true(retries(CL->client) > r0);
+
+    /* a write batch that node 1 drops half-way: its rows are in doubt (writes are not retried), the others are done */
+    assert_int_equal(aero_testserver_inject(CL->ts, 1, AERO_TS_FAULT_CLOSE_MID, 0, 1, &err), AERO_OK);
+    write_all(state, 2, &ok, &doubt);
+    assert_true(doubt > 0 && doubt < CL_N / 2);
+    assert_int_equal(ok + doubt, CL_N);
+
+    /*
+     * node 2 stops: the client still routes to it. Rows that could not be
+     * sent go to the new owners after a fresh map; rows sent on a pooled
+     * connection the stop cut are in doubt. A read then finds every row.
+     */
+    assert_int_equal(aero_testserver_node_stop(CL->ts, 2, &err), AERO_OK);
+    write_all(state, 3, &ok, &doubt);
+    assert_int_equal(ok + doubt, CL_N);
+    assert_true(ok >= CL_N / 2);
+    write_all(state, 4, &ok, &doubt);
+    assert_int_equal(ok, CL_N);
+    read_all(state, 4);
+    assert_int_equal(aero_testserver_node_start(CL->ts, 2, &err), AERO_OK);
+}
+
+/* With write retries allowed, a dropped idempotent write row is resent; an increment never is. */
+static void test_cluster_write_retries(void **state) {
+    aero_error err;
+    aero_behavior bh = aero_behavior_derive(&AERO_BEHAVIOR_DEFAULT, "batch-write-retries");
+    bh.writes_batch.max_retries = 2;
+    aero_session *rs = aero_client_create_session(CL->client, &bh, &err);
+    assert_non_null(rs);
+    aero_session *plain = CL->session;
+    CL->session = rs;
+    size_t ok, doubt;
+    write_all(state, 10, &ok, &doubt);
+    assert_int_equal(ok, CL_N);
+    assert_int_equal(aero_testserver_inject(CL->ts, 0, AERO_TS_FAULT_CLOSE_MID, 0, 1, &err), AERO_OK);
+    write_all(state, 11, &ok, &doubt); /* the dropped rows went again */
+    assert_int_equal(ok, CL_N);
+    read_all(state, 11);
+
+    assert_int_equal(aero_testserver_inject(CL->ts, 0, AERO_TS_FAULT_CLOSE_MID, 0, 1, &err), AERO_OK);
+    aero_batch *b = aero_session_batch(rs);
+    aero_write_bin_increment_int(aero_batch_update_keys(b, CL->keys, CL_N), "v", 1);
+    size_t n;
+    aero_record *rows = collect(aero_batch_execute(b, &err), &n);
+    assert_int_equal(n, CL_N);
+    bool *sure = calloc(CL_N, sizeof *sure);
+    size_t dropped = 0;
+    for (size_t i = 0; i < n; i++) {
+        sure[i] = rows[i].result == AERO_OK;
+        dropped += rows[i].in_doubt;
+        assert_true(sure[i] != rows[i].in_doubt);
+    }
+    assert_true(dropped > 0);
+    aero_records_free(rows, n);
+    b = aero_session_batch(rs);
+    aero_batch_read_keys(b, CL->keys, CL_N);
+    rows = collect(aero_batch_execute(b, &err), &n);
+    for (size_t i = 0; i < n; i++) {
+        int64_t v = aero_record_int(&rows[i], "v", 0);
+        if (sure[i])
+            assert_int_equal(v, 12); /* applied once: never resent */
+        else
+            assert_true(v == 11 || v == 12);
+    }
+    aero_records_free(rows, n);
+    free(sure);
+    CL->session = plain;
+    aero_session_free(rs);
+}
+
+static void test_cluster_concurrency_bound(void **state) {
+    aero_error err;
+    /* one node at a time gives the same rows as all at once */
+    aero_batch *b = aero_session_batch(CL->session);
+    aero_batch_max_concurrent_nodes(b, 1);
+    aero_batch_read_keys(b, CL->keys, CL_N);
+    size_t n;
+    aero_record *rows = collect(aero_batch_execute(b, &err), &n);
+    assert_int_equal(n, CL_N);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(rows[i].index, (int32_t)i);
+    aero_records_free(rows, n);
+}
+
 int main(int argc, char **argv) {
-    (void)argc;
-    (void)argv;
+    if (argc > 1 && strcmp(argv[1], "cluster") == 0) {
+        if (it_hosts()) {
+            fprintf(stderr, "the cluster batch tests need the test server (skipped)\n");
+            return 77;
+        }
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(test_cluster_node_fails_mid_batch),
+            cmocka_unit_test(test_cluster_write_retries),
+            cmocka_unit_test(test_cluster_concurrency_bound),
+        };
+        return cmocka_run_group_tests_name("integration-batch-cluster", tests, cl_setup, cl_teardown);
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mixed_rows_and_outcomes),
         cmocka_unit_test(test_where_generation_ttl_per_row),
