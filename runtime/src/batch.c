@@ -175,9 +175,9 @@ static void run_group(run *r, worker *w, size_t gi) {
     const aero_policy *p = r->job->read_policy;
     const char *peer = aero_node__address(g->node);
     aero_error *err = &g->err;
-    uint32_t left = 0;
+    uint32_t left = 0; /* the server's deadline for the batch: what is left of the total timeout */
     if (r->total_deadline != UINT64_MAX) {
-        uint64_t now = aero_deadline_after_ms(0);
+        uint64_t now = aero_now_ns();
         left = now >= r->total_deadline ? 1 : (uint32_t)((r->total_deadline - now) / 1000000u) + 1;
     }
     aero_batch__encode(&w->req, r->job, r->idx + g->first, g->count, left);
