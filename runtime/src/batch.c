@@ -31,6 +31,7 @@
 #include "internal.h"
 #include "proto/digest.h"
 #include "proto/wire.h"
+#include "record_buf.h"
 #include "record_decode.h"
 
 #define ROW_REPEAT 0x01
@@ -127,7 +128,6 @@ typedef struct group {
 typedef struct worker {
     aero_buf req;
     aero_frames fr;
-    aero_record scratch;
 } worker;
 
 typedef struct run {
@@ -152,14 +152,26 @@ static void finish_row(run *r, uint32_t i) {
     }
 }
 
+/* m is w->fr's last message. */
 static aero_status answer_row(run *r, worker *w, size_t gi, const aero_msg_view *m, const char *peer, aero_error *err) {
     uint32_t i = m->h.transaction_ttl;
     if (i >= r->job->n || r->grp[i] != gi || r->state[i] != ROW_PENDING)
         return aero_err__set(err, AERO_ERR_PROTOCOL, "batch answer from %s for row %u that was not asked", peer, i);
+    /* the frame buffer is reused: the row keeps its own copy of its message and decodes in place */
     aero_record *row = &r->job->rows[i];
-    aero_status st = aero_record__decode(&w->scratch, m, err);
+    aero_buf b = aero_record__take_buf(row);
+    aero_buf__reset(&b);
+    uint8_t *dst = aero_buf__append(&b, w->fr.msg_len);
+    aero_status st = dst ? AERO_OK : aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a batch row");
+    aero_msg_view own;
+    if (st == AERO_OK) {
+        memcpy(dst, w->fr.msg, w->fr.msg_len);
+        if (aero_msg__parse_single(b.data, w->fr.msg_len, &own) != AERO_OK)
+            st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed batch row from %s", peer);
+    }
+    aero_record__give_buf(row, &b);
     if (st == AERO_OK)
-        st = aero_record_copy(row, &w->scratch, err);
+        st = aero_record__decode(row, &own, err);
     if (st != AERO_OK)
         return st;
     row->key = r->job->keys[i];
@@ -241,13 +253,11 @@ static void *thread_main(void *arg) {
 static void worker_init(worker *w) {
     aero_buf__init(&w->req, NULL, 0);
     aero_frames__init(&w->fr);
-    aero_record_init(&w->scratch);
 }
 
 static void worker_free(worker *w) {
     aero_buf__free(&w->req);
     aero_frames__free(&w->fr);
-    aero_record_dispose(&w->scratch);
 }
 
 /* Run every group: on the caller's thread plus up to max_nodes-1 others. */
