@@ -1,12 +1,27 @@
 /*
- * batch.c - batch reads (batch-index protocol, field 41). Keys are grouped by
- * the node that serves their partition; each node gets one request listing
- * its rows by their position in the caller's array, and answers one message
- * per row (row index in transaction_ttl) followed by a LAST message. Rows of
- * a node that fails are re-routed and sent again while retries remain.
+ * batch.c - the batch-index engine (field 41, protocol.md 6).
+ *
+ * Rows are grouped by the node that serves their partition (the master for
+ * write rows); each node gets one request listing its rows by their position
+ * in the caller's array and answers one message per row (row index in
+ * transaction_ttl), then a LAST message. The nodes' requests run at the same
+ * time on worker threads (the caller's thread is one of them), at most
+ * max_nodes at once: the network code is blocking, and a thread per node
+ * keeps every node's round trip overlapping without a second I/O path. A
+ * batch served by one node runs on the caller's thread, with no thread.
+ *
+ * Split retry: after a node fails, only its rows that got no answer are
+ * grouped again - after a fresh partition map - and sent to their new
+ * owner. Rows answered are never resent. A write row that was sent and got
+ * no answer may have been applied: it is reported in doubt and resent only
+ * while the write policy's retries allow and it is idempotent. Rows that
+ * never left (their node could not be reached) are not in doubt and get one
+ * more try on the new owner even when the policy allows no retries.
  */
 #include "batch.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,198 +31,480 @@
 #include "internal.h"
 #include "proto/digest.h"
 #include "proto/wire.h"
+#include "record_buf.h"
 #include "record_decode.h"
 
-#define PARENT_FLAGS 0x0D /* allow inline | respond all keys | report error records */
-#define ROW_INFO     0x02
-#define ROW_TTL      0x08
-#define ROW_REPEAT   0x01
+#define ROW_REPEAT 0x01
+#define ROW_INFO   0x02
+#define ROW_GEN    0x04
+#define ROW_TTL    0x08
 
-static void build_request(aero_buf *b, const aero_policy *p, const aero_key *keys, const size_t *idx, size_t n,
-                          const aero_read_spec *spec) {
+static inline const aero_batch_cmd *cmd_of(const aero_batch_job *job, uint32_t i) {
+    return &job->cmds[job->cmd_of ? job->cmd_of[i] : 0];
+}
+
+/* May row `k` reuse everything of the previous full row `prev` (REPEAT)? */
+static bool same_row(const aero_batch_cmd *a, const aero_key *ka, const aero_batch_cmd *b, const aero_key *kb) {
+    if (b->send_key || strcmp(ka->ns, kb->ns) != 0 || strcmp(ka->set, kb->set) != 0)
+        return false;
+    if (a == b)
+        return true;
+    return a->info1 == b->info1 && a->info2 == b->info2 && a->info3 == b->info3 && a->gen == b->gen &&
+           a->ttl == b->ttl && a->n_ops == b->n_ops && a->ops_len == b->ops_len && a->filter_len == b->filter_len &&
+           (a->ops == b->ops || memcmp(a->ops, b->ops, a->ops_len) == 0) &&
+           (a->filter == b->filter || memcmp(a->filter, b->filter, a->filter_len) == 0);
+}
+
+static void encode_row(aero_buf *b, const aero_batch_cmd *c, const aero_key *k) {
+    bool gen = c->info2 & AERO_INFO2_GENERATION;
+    aero_buf__put_u8(b, ROW_INFO | ROW_TTL | (gen ? ROW_GEN : 0));
+    aero_buf__put_u8(b, c->info1);
+    aero_buf__put_u8(b, c->info2);
+    aero_buf__put_u8(b, c->info3);
+    if (gen)
+        aero_buf__put_u16be(b, c->gen);
+    aero_buf__put_u32be(b, c->ttl);
+    aero_msg_header rowh; /* the row carries its own counts */
+    memset(&rowh, 0, sizeof rowh);
+    size_t counts_at = b->len;
+    aero_buf__put_u16be(b, 0);
+    aero_buf__put_u16be(b, c->n_ops);
+    aero_msg__field(b, &rowh, AERO_FIELD_NAMESPACE, k->ns, strlen(k->ns));
+    aero_msg__field(b, &rowh, AERO_FIELD_SETNAME, k->set, strlen(k->set));
+    if (c->filter)
+        aero_msg__field(b, &rowh, AERO_FIELD_FILTER, c->filter, c->filter_len);
+    if (c->send_key)
+        aero_cmd__user_key_field(b, &rowh, k);
+    aero_buf__put(b, c->ops, c->ops_len);
+    if (!b->failed)
+        aero_set_u16be(b->data + counts_at, rowh.n_fields);
+}
+
+void aero_batch__encode(aero_buf *b, const aero_batch_job *job, const uint32_t *idx, size_t n, uint32_t timeout_ms) {
+    aero_buf__reset(b);
     aero_msg_header h;
     memset(&h, 0, sizeof h);
     h.info1 = AERO_INFO1_BATCH;
-    h.transaction_ttl = p->total_timeout_ms;
+    h.transaction_ttl = timeout_ms;
     size_t start = aero_msg__begin(b);
-    if (spec->filter)
-        aero_msg__field(b, &h, AERO_FIELD_FILTER, spec->filter, spec->filter_len);
-    /* field 41: size is patched once the rows are written */
-    size_t field_at = b->len;
+    size_t field_at = b->len; /* field 41: size is patched once the rows are written */
     aero_msg__field_header(b, &h, AERO_FIELD_BATCH_INDEX, 0);
     size_t data_at = b->len;
     aero_buf__put_u32be(b, (uint32_t)n);
-    aero_buf__put_u8(b, PARENT_FLAGS);
-    uint8_t info1 = AERO_INFO1_READ;
-    if (spec->header_only)
-        info1 |= AERO_INFO1_NOBINDATA;
-    else if (!spec->n_bins && !spec->n_ops)
-        info1 |= AERO_INFO1_GET_ALL;
-    const aero_key *prev = NULL;
+    aero_buf__put_u8(b, job->parent_flags);
+    const aero_batch_cmd *prev = NULL;
+    const aero_key *prev_key = NULL;
     for (size_t r = 0; r < n; r++) {
-        const aero_key *k = &keys[idx[r]];
-        aero_buf__put_u32be(b, (uint32_t)idx[r]);
+        const aero_key *k = &job->keys[idx[r]];
+        const aero_batch_cmd *c = cmd_of(job, idx[r]);
+        aero_buf__put_u32be(b, idx[r]);
         aero_buf__put(b, k->digest, AERO_DIGEST_SIZE);
-        if (prev && strcmp(prev->ns, k->ns) == 0 && strcmp(prev->set, k->set) == 0) {
+        if (prev && !prev->send_key && same_row(prev, prev_key, c, k)) {
             aero_buf__put_u8(b, ROW_REPEAT);
             continue;
         }
-        prev = k;
-        aero_buf__put_u8(b, ROW_INFO | ROW_TTL);
-        aero_buf__put_u8(b, info1);
-        aero_buf__put_u8(b, spec->n_ops ? AERO_INFO2_RESPOND_ALL_OPS : 0); /* one result per op */
-        aero_buf__put_u8(b, 0);
-        aero_buf__put_u32be(b, (uint32_t)p->read_touch_ttl_percent);
-        aero_buf__put_u16be(b, 2);
-        aero_buf__put_u16be(b, spec->header_only ? 0 : (uint16_t)(spec->n_bins + spec->n_ops));
-        aero_msg_header rowh; /* counts nothing that matters: the row carries its own counts */
-        memset(&rowh, 0, sizeof rowh);
-        aero_msg__field(b, &rowh, AERO_FIELD_NAMESPACE, k->ns, strlen(k->ns));
-        aero_msg__field(b, &rowh, AERO_FIELD_SETNAME, k->set, strlen(k->set));
-        for (size_t i = 0; !spec->header_only && i < spec->n_bins; i++)
-            aero_msg__op(b, &rowh, AERO_OP_READ, AERO_PT_NULL, spec->bins[i], strlen(spec->bins[i]), NULL, 0);
-        if (!spec->header_only && spec->n_ops)
-            aero_buf__put(b, spec->ops, spec->ops_len);
+        prev = c;
+        prev_key = k;
+        encode_row(b, c, k);
     }
     if (!b->failed)
         aero_set_u32be(b->data + field_at, (uint32_t)(b->len - data_at + 1));
     aero_msg__end(b, start, &h);
 }
 
-/* One node's exchange: send its rows, decode the answers into rows[]. */
-static aero_status run_node(aero_session *s, const aero_policy *p, aero_node *node, const aero_key *keys,
-                            const size_t *idx, size_t n, const aero_read_spec *spec, aero_record *rows, bool *answered,
-                            aero_buf *req, aero_frames *fr, aero_record *scratch, aero_error *err) {
-    aero_buf__reset(req);
-    build_request(req, p, keys, idx, n, spec);
-    if (req->failed)
-        return aero_err__set(err, AERO_ERR_NO_MEMORY, "batch request could not be built");
-    uint64_t total = p->total_timeout_ms ? aero_deadline_after_ms(p->total_timeout_ms) : UINT64_MAX;
-    uint64_t sock = p->socket_timeout_ms ? aero_deadline_after_ms(p->socket_timeout_ms) : UINT64_MAX;
-    aero_conn *conn = NULL;
-    aero_status st = aero_node__conn_get(node, sock < total ? sock : total, &conn, err);
+/* ---- running ---- */
+
+enum { ROW_PENDING = 0, ROW_DONE = 1 };
+
+typedef struct group {
+    aero_node *node;
+    size_t first, count; /* rows idx[first .. first+count) */
+    aero_status st;      /* AERO_OK, a client error, or the LAST message's code */
+    bool sent;           /* the request left (rows without answer may have run) */
+    bool refused;        /* LAST carried a batch-level error */
+    aero_error err;
+} group;
+
+typedef struct worker {
+    aero_buf req;
+    aero_frames fr;
+} worker;
+
+typedef struct run {
+    const aero_batch_job *job;
+    uint32_t *idx;   /* rows grouped by node */
+    uint16_t *grp;   /* group of each row in this attempt */
+    uint8_t *state;  /* ROW_PENDING / ROW_DONE */
+    aero_node **own; /* owner of each pending row in this attempt */
+    group *g;
+    size_t n_groups, cap_groups;
+    atomic_size_t next; /* next group to take */
+    pthread_mutex_t mu; /* serialises on_row */
+    uint64_t total_deadline;
+} run;
+
+static void finish_row(run *r, uint32_t i) {
+    r->state[i] = ROW_DONE;
+    if (r->job->on_row) {
+        pthread_mutex_lock(&r->mu);
+        r->job->on_row(r->job->ctx, &r->job->rows[i]);
+        pthread_mutex_unlock(&r->mu);
+    }
+}
+
+/* m is w->fr's last message. */
+static aero_status answer_row(run *r, worker *w, size_t gi, const aero_msg_view *m, const char *peer, aero_error *err) {
+    uint32_t i = m->h.transaction_ttl;
+    if (i >= r->job->n || r->grp[i] != gi || r->state[i] != ROW_PENDING)
+        return aero_err__set(err, AERO_ERR_PROTOCOL, "batch answer from %s for row %u that was not asked", peer, i);
+    /* the frame buffer is reused: the row keeps its own copy of its message and decodes in place */
+    aero_record *row = &r->job->rows[i];
+    aero_buf b = aero_record__take_buf(row);
+    aero_buf__reset(&b);
+    uint8_t *dst = aero_buf__append(&b, w->fr.msg_len);
+    aero_status st = dst ? AERO_OK : aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a batch row");
+    aero_msg_view own;
+    if (st == AERO_OK) {
+        memcpy(dst, w->fr.msg, w->fr.msg_len);
+        if (aero_msg__parse_single(b.data, w->fr.msg_len, &own) != AERO_OK)
+            st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed batch row from %s", peer);
+    }
+    aero_record__give_buf(row, &b);
+    if (st == AERO_OK)
+        st = aero_record__decode(row, &own, err);
     if (st != AERO_OK)
         return st;
-    sock = p->socket_timeout_ms ? aero_deadline_after_ms(p->socket_timeout_ms) : UINT64_MAX;
-    st = aero_conn__write(conn, req->data, req->len, sock < total ? sock : total, err);
-    fr->socket_timeout_ms = p->socket_timeout_ms;
-    fr->total_deadline = total;
-    aero_frames__reset(fr, conn);
+    row->key = r->job->keys[i];
+    row->index = (int32_t)i;
+    row->in_doubt = false;
+    finish_row(r, i);
+    return AERO_OK;
+}
+
+/* One node's exchange: send its rows, decode the answers. */
+static void run_group(run *r, worker *w, size_t gi) {
+    group *g = &r->g[gi];
+    const aero_policy *p = r->job->read_policy;
+    const char *peer = aero_node__address(g->node);
+    aero_error *err = &g->err;
+    uint32_t left = 0; /* the server's deadline for the batch: what is left of the total timeout */
+    if (r->total_deadline != UINT64_MAX) {
+        uint64_t now = aero_now_ns();
+        left = now >= r->total_deadline ? 1 : (uint32_t)((r->total_deadline - now) / 1000000u) + 1;
+    }
+    aero_batch__encode(&w->req, r->job, r->idx + g->first, g->count, left);
+    if (w->req.failed) {
+        g->st = aero_err__set(err, AERO_ERR_NO_MEMORY, "batch request could not be built");
+        return;
+    }
+    uint64_t sock = p->socket_timeout_ms ? aero_deadline_after_ms(p->socket_timeout_ms) : UINT64_MAX;
+    uint64_t dl = sock < r->total_deadline ? sock : r->total_deadline;
+    aero_conn *conn = NULL;
+    aero_status st = aero_node__conn_get(g->node, dl, &conn, err);
+    if (st != AERO_OK) {
+        g->st = st;
+        return;
+    }
+    g->sent = true;
+    st = aero_conn__write(conn, w->req.data, w->req.len, dl, err);
+    w->fr.socket_timeout_ms = p->socket_timeout_ms;
+    w->fr.total_deadline = r->total_deadline;
+    aero_frames__reset(&w->fr, conn);
     while (st == AERO_OK) {
         aero_msg_view m;
-        st = aero_frames__next(fr, &m, aero_node__address(node), err);
+        st = aero_frames__next(&w->fr, &m, peer, err);
         if (st != AERO_OK)
             break;
         if (m.h.info3 & AERO_INFO3_LAST) {
-            if (m.h.result_code != AERO_OK)
-                st = aero_err__set(err, m.h.result_code, "batch failed on %s: %s", aero_node__address(node),
-                                   aero_status_str(m.h.result_code));
-            else
-                aero_node__conn_put(node, conn);
-            if (m.h.result_code == AERO_OK)
-                return AERO_OK;
-            break;
+            aero_node__conn_put(g->node, conn);
+            if (m.h.result_code != AERO_OK) {
+                g->refused = true;
+                g->st = aero_err__set(err, m.h.result_code, "batch failed on %s: %s", peer,
+                                      aero_status_str(m.h.result_code));
+            }
+            return;
         }
-        uint32_t i = m.h.transaction_ttl;
-        /* the caller's array is indexed by original position; check it was asked of this node */
-        bool mine = false;
-        for (size_t r = 0; r < n && !mine; r++)
-            mine = idx[r] == i;
-        if (!mine) {
-            st = aero_err__set(err, AERO_ERR_PROTOCOL, "batch answer for row %u that was not asked", i);
-            break;
-        }
-        st = aero_record__decode(scratch, &m, err);
-        if (st == AERO_OK)
-            st = aero_record_copy(&rows[i], scratch, err);
-        if (st != AERO_OK)
-            break;
-        rows[i].key = keys[i];
-        rows[i].index = (int32_t)i;
-        answered[i] = true;
+        st = answer_row(r, w, gi, &m, peer, err);
     }
-    aero_node__conn_close(node, conn);
-    return st;
+    aero_node__conn_close(g->node, conn);
+    g->st = st;
+}
+
+typedef struct thread_arg {
+    run *r;
+    worker w;
+} thread_arg;
+
+static void work(run *r, worker *w) {
+    for (;;) {
+        size_t gi = atomic_fetch_add(&r->next, 1);
+        if (gi >= r->n_groups)
+            return;
+        run_group(r, w, gi);
+    }
+}
+
+static void *thread_main(void *arg) {
+    thread_arg *t = arg;
+    work(t->r, &t->w);
+    return NULL;
+}
+
+static void worker_init(worker *w) {
+    aero_buf__init(&w->req, NULL, 0);
+    aero_frames__init(&w->fr);
+}
+
+static void worker_free(worker *w) {
+    aero_buf__free(&w->req);
+    aero_frames__free(&w->fr);
+}
+
+/* Run every group: on the caller's thread plus up to max_nodes-1 others. */
+static void run_groups(run *r, worker *self) {
+    atomic_store(&r->next, 0);
+    size_t want = r->job->max_nodes ? r->job->max_nodes : r->n_groups;
+    if (want > r->n_groups)
+        want = r->n_groups;
+    size_t extra = want > 1 ? want - 1 : 0;
+    thread_arg *t = extra ? calloc(extra, sizeof *t) : NULL;
+    pthread_t *tid = extra ? calloc(extra, sizeof *tid) : NULL;
+    size_t started = 0;
+    for (size_t k = 0; t && tid && k < extra; k++) {
+        t[k].r = r;
+        worker_init(&t[k].w);
+        if (pthread_create(&tid[k], NULL, thread_main, &t[k]) != 0) {
+            worker_free(&t[k].w);
+            break;
+        }
+        started++;
+    }
+    work(r, self); /* too few threads (or none) just means more groups for this one */
+    for (size_t k = 0; k < started; k++) {
+        pthread_join(tid[k], NULL);
+        worker_free(&t[k].w);
+    }
+    free(t);
+    free(tid);
+}
+
+/* Route the pending rows and group them by node. Returns false when out of memory. */
+static bool route(run *r, unsigned attempt) {
+    const aero_batch_job *job = r->job;
+    aero_cluster *cl = job->s->client->cluster;
+    r->n_groups = 0;
+    for (size_t i = 0; i < job->n; i++) {
+        r->own[i] = NULL;
+        if (r->state[i] != ROW_PENDING)
+            continue;
+        const aero_batch_cmd *c = cmd_of(job, (uint32_t)i);
+        const aero_key *k = &job->keys[i];
+        aero_node *node = aero_cluster__node_for(cl, k->ns, aero_partition__id(k->digest), c->is_write,
+                                                 job->read_policy->replica, attempt);
+        if (!node) {
+            job->rows[i].result = AERO_ERR_INVALID_NODE;
+            finish_row(r, (uint32_t)i);
+            continue;
+        }
+        size_t gi = 0;
+        while (gi < r->n_groups && r->g[gi].node != node)
+            gi++;
+        if (gi == r->n_groups) {
+            if (gi == r->cap_groups) {
+                size_t cap = r->cap_groups ? r->cap_groups * 2 : 8;
+                group *ng = realloc(r->g, cap * sizeof *ng);
+                if (!ng) {
+                    aero_node__release(node);
+                    return false;
+                }
+                r->g = ng;
+                r->cap_groups = cap;
+            }
+            memset(&r->g[gi], 0, sizeof r->g[gi]);
+            r->g[gi].node = node;
+            r->n_groups++;
+        } else
+            aero_node__release(node);
+        r->own[i] = r->g[gi].node;
+        r->grp[i] = (uint16_t)gi;
+        r->g[gi].count++;
+    }
+    size_t at = 0; /* counting sort of the rows into idx, keeping input order per node */
+    for (size_t gi = 0; gi < r->n_groups; gi++) {
+        r->g[gi].first = at;
+        at += r->g[gi].count;
+        r->g[gi].count = 0;
+    }
+    for (size_t i = 0; i < job->n; i++)
+        if (r->own[i]) {
+            group *g = &r->g[r->grp[i]];
+            r->idx[g->first + g->count++] = (uint32_t)i;
+        }
+    return true;
+}
+
+/*
+ * After an attempt: decide, for each unanswered row of a failed node, whether
+ * it is final (its error, in doubt for a write that was sent) or retried.
+ * Returns true if some row is to be retried; *fatal receives a batch-level
+ * refusal.
+ */
+static bool settle(run *r, unsigned attempt, aero_status *fatal, aero_error *err) {
+    const aero_batch_job *job = r->job;
+    bool again = false;
+    for (size_t gi = 0; gi < r->n_groups; gi++) {
+        group *g = &r->g[gi];
+        if (g->refused && *fatal == AERO_OK) {
+            *fatal = g->st;
+            if (err)
+                *err = g->err;
+        }
+        for (size_t k = 0; k < g->count; k++) {
+            uint32_t i = r->idx[g->first + k];
+            if (r->state[i] != ROW_PENDING)
+                continue;
+            const aero_batch_cmd *c = cmd_of(job, i);
+            aero_record *row = &job->rows[i];
+            aero_status st = g->st != AERO_OK ? g->st : AERO_ERR_NO_RESPONSE;
+            bool doubt = c->is_write && g->sent;
+            const aero_policy *p = c->is_write ? job->write_policy : job->read_policy;
+            /* a row that never left may always go once more to the new owner; a sent write only if idempotent */
+            unsigned allowed = doubt ? p->max_retries : (p->max_retries > 1 ? p->max_retries : 1);
+            bool retry = !g->refused && attempt < allowed && !(doubt && c->write_once);
+            row->in_doubt = row->in_doubt || doubt;
+            if (retry) {
+                row->result = st; /* kept if no retry answers it */
+                again = true;
+                continue;
+            }
+            row->result = st;
+            row->index = (int32_t)i;
+            row->key = job->keys[i];
+            finish_row(r, i);
+        }
+        aero_node__release(g->node);
+        g->node = NULL;
+    }
+    return again;
+}
+
+static void run_free(run *r) {
+    free(r->idx);
+    free(r->grp);
+    free(r->state);
+    free(r->own);
+    free(r->g);
+    pthread_mutex_destroy(&r->mu);
+}
+
+aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
+    run r;
+    memset(&r, 0, sizeof r);
+    r.job = job;
+    pthread_mutex_init(&r.mu, NULL);
+    r.idx = malloc(job->n * sizeof *r.idx);
+    r.grp = malloc(job->n * sizeof *r.grp);
+    r.state = calloc(job->n, sizeof *r.state);
+    r.own = malloc(job->n * sizeof *r.own);
+    if (!r.idx || !r.grp || !r.state || !r.own) {
+        run_free(&r);
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a batch of %zu rows", job->n);
+    }
+    for (size_t i = 0; i < job->n; i++) {
+        job->rows[i].index = (int32_t)i;
+        job->rows[i].key = job->keys[i];
+        if (aero_cmd__check_key(&job->keys[i], NULL) != AERO_OK) {
+            job->rows[i].result = AERO_ERR_PARAM;
+            finish_row(&r, (uint32_t)i);
+        }
+    }
+    const aero_policy *p = job->read_policy;
+    r.total_deadline = p->total_timeout_ms ? aero_deadline_after_ms(p->total_timeout_ms) : UINT64_MAX;
+    unsigned max_retries = job->read_policy->max_retries > job->write_policy->max_retries
+                               ? job->read_policy->max_retries
+                               : job->write_policy->max_retries;
+    if (max_retries < 1)
+        max_retries = 1; /* rows whose node could not be reached (see settle) */
+    aero_cluster *cl = job->s->client->cluster;
+    aero_status fatal = AERO_OK;
+    worker self;
+    worker_init(&self);
+    for (unsigned attempt = 0; attempt <= max_retries; attempt++) {
+        if (!route(&r, attempt)) {
+            fatal = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory routing a batch");
+            break;
+        }
+        if (!r.n_groups)
+            break;
+        run_groups(&r, &self);
+        if (!settle(&r, attempt, &fatal, err))
+            break;
+        aero_cluster__count_retry(cl);
+        uint64_t wait = aero_deadline_after_ms(2000);
+        aero_cluster__wait_for_tend(cl, wait < r.total_deadline ? wait : r.total_deadline);
+    }
+    for (size_t gi = 0; gi < r.n_groups; gi++)
+        if (r.g[gi].node)
+            aero_node__release(r.g[gi].node);
+    for (size_t i = 0; i < job->n; i++) /* out of memory mid-way: nothing may stay unreported */
+        if (r.state[i] == ROW_PENDING) {
+            if (job->rows[i].result == AERO_OK)
+                job->rows[i].result = AERO_ERR_NO_RESPONSE;
+            finish_row(&r, (uint32_t)i);
+        }
+    worker_free(&self);
+    run_free(&r);
+    return fatal;
+}
+
+/* ---- batch reads with one spec ---- */
+
+void aero_batch__read_cmd(aero_batch_cmd *cmd, const aero_policy *p, const aero_read_spec *spec, aero_buf *ops) {
+    memset(cmd, 0, sizeof *cmd);
+    cmd->info1 = AERO_INFO1_READ;
+    if (spec->header_only)
+        cmd->info1 |= AERO_INFO1_NOBINDATA;
+    else if (!spec->n_bins && !spec->n_ops)
+        cmd->info1 |= AERO_INFO1_GET_ALL;
+    cmd->ttl = (uint32_t)p->read_touch_ttl_percent;
+    aero_msg_header oph;
+    memset(&oph, 0, sizeof oph);
+    for (size_t i = 0; !spec->header_only && i < spec->n_bins; i++)
+        aero_msg__op(ops, &oph, AERO_OP_READ, AERO_PT_NULL, spec->bins[i], strlen(spec->bins[i]), NULL, 0);
+    if (!spec->header_only && spec->n_ops) {
+        aero_buf__put(ops, spec->ops, spec->ops_len);
+        oph.n_ops = (uint16_t)(oph.n_ops + spec->n_ops);
+    }
+    if (!spec->header_only && spec->n_ops)
+        cmd->info2 = AERO_INFO2_RESPOND_ALL_OPS; /* one result per op, in order */
+    cmd->n_ops = oph.n_ops;
+    cmd->ops = ops->data;
+    cmd->ops_len = ops->len;
+    cmd->filter = spec->filter;
+    cmd->filter_len = spec->filter_len;
 }
 
 aero_status aero_batch__read(aero_session *s, const aero_policy *p, const aero_key *keys, size_t n,
                              const aero_read_spec *spec, aero_record *rows, aero_error *err) {
-    aero_cluster *cl = s->client->cluster;
-    size_t *idx = malloc(n * sizeof *idx);
-    bool *answered = calloc(n, sizeof *answered);
-    aero_node **owner = calloc(n, sizeof *owner);
-    if (!idx || !answered || !owner) {
-        free(idx);
-        free(answered);
-        free(owner);
-        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a batch of %zu keys", n);
+    uint8_t store[512];
+    aero_buf ops;
+    aero_buf__init(&ops, store, sizeof store);
+    aero_batch_cmd cmd;
+    aero_batch__read_cmd(&cmd, p, spec, &ops);
+    if (ops.failed) {
+        aero_buf__free(&ops);
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "batch read operations could not be encoded");
     }
-    for (size_t i = 0; i < n; i++) {
-        rows[i].index = (int32_t)i;
-        rows[i].key = keys[i];
-        if (aero_cmd__check_key(&keys[i], NULL) != AERO_OK) {
-            rows[i].result = AERO_ERR_PARAM;
-            answered[i] = true;
-        }
-    }
-    aero_buf req;
-    aero_buf__init(&req, NULL, 0);
-    aero_frames fr;
-    aero_frames__init(&fr);
-    aero_record scratch;
-    aero_record_init(&scratch);
-    for (unsigned attempt = 0; attempt <= p->max_retries; attempt++) {
-        size_t pending = 0;
-        for (size_t i = 0; i < n; i++) {
-            owner[i] = NULL;
-            if (answered[i])
-                continue;
-            owner[i] =
-                aero_cluster__node_for(cl, keys[i].ns, aero_partition__id(keys[i].digest), false, p->replica, attempt);
-            if (!owner[i]) {
-                rows[i].result = AERO_ERR_INVALID_NODE;
-                answered[i] = true;
-                continue;
-            }
-            pending++;
-        }
-        if (!pending)
-            break;
-        bool any_failed = false;
-        for (size_t i = 0; i < n; i++) {
-            if (!owner[i])
-                continue;
-            aero_node *node = owner[i];
-            size_t m = 0;
-            for (size_t j = i; j < n; j++)
-                if (owner[j] == node)
-                    idx[m++] = j;
-            aero_error e;
-            aero_status st = run_node(s, p, node, keys, idx, m, spec, rows, answered, &req, &fr, &scratch, &e);
-            for (size_t r = 0; r < m; r++) {
-                size_t j = idx[r];
-                if (st != AERO_OK && !answered[j])
-                    rows[j].result = st; /* kept if no retry answers it */
-                if (j != i)
-                    aero_node__release(owner[j]);
-                owner[j] = NULL;
-            }
-            aero_node__release(node);
-            if (st != AERO_OK)
-                any_failed = true;
-        }
-        if (!any_failed)
-            break;
-        aero_cluster__count_retry(cl);
-    }
-    for (size_t i = 0; i < n; i++)
-        if (!answered[i] && rows[i].result == AERO_OK)
-            rows[i].result = AERO_ERR_NO_RESPONSE;
-    aero_record_dispose(&scratch);
-    aero_frames__free(&fr);
-    aero_buf__free(&req);
-    free(idx);
-    free(answered);
-    free(owner);
-    return AERO_OK;
+    aero_batch_job job = { .s = s,
+                           .read_policy = p,
+                           .write_policy = p,
+                           .keys = keys,
+                           .n = n,
+                           .cmds = &cmd,
+                           .parent_flags =
+                               AERO_BATCH_ALLOW_INLINE | AERO_BATCH_RESPOND_ALL_KEYS | AERO_BATCH_REPORT_ERRORS,
+                           .rows = rows };
+    aero_status st = aero_batch__run(&job, err);
+    aero_buf__free(&ops);
+    return st;
 }

@@ -34,16 +34,21 @@ void aero_cmd__key_fields(aero_buf *b, aero_msg_header *h, const aero_key *key, 
     d = aero_msg__put_field(d, AERO_FIELD_SETNAME, key->set, set_len);
     aero_msg__put_field(d, AERO_FIELD_DIGEST, key->digest, AERO_DIGEST_SIZE);
     h->n_fields = (uint16_t)(h->n_fields + 3);
-    if (send_key && key->type != AERO_KEY_DIGEST) {
-        if (key->type == AERO_KEY_INT) {
-            uint8_t v[9];
-            v[0] = AERO_PT_INTEGER;
-            aero_set_u64be(v + 1, (uint64_t)key->i);
-            aero_msg__field(b, h, AERO_FIELD_KEY, v, sizeof v);
-        } else {
-            aero_msg__field_header(b, h, AERO_FIELD_KEY, key->len + 1);
-            aero_buf__put_u8(b, key->type == AERO_KEY_STR ? AERO_PT_STRING : AERO_PT_BLOB);
-            aero_buf__put(b, key->ptr, key->len);
-        }
+    if (send_key)
+        aero_cmd__user_key_field(b, h, key);
+}
+
+void aero_cmd__user_key_field(aero_buf *b, aero_msg_header *h, const aero_key *key) {
+    if (key->type == AERO_KEY_DIGEST)
+        return;
+    if (key->type == AERO_KEY_INT) {
+        uint8_t v[9];
+        v[0] = AERO_PT_INTEGER;
+        aero_set_u64be(v + 1, (uint64_t)key->i);
+        aero_msg__field(b, h, AERO_FIELD_KEY, v, sizeof v);
+    } else {
+        aero_msg__field_header(b, h, AERO_FIELD_KEY, key->len + 1);
+        aero_buf__put_u8(b, key->type == AERO_KEY_STR ? AERO_PT_STRING : AERO_PT_BLOB);
+        aero_buf__put(b, key->ptr, key->len);
     }
 }

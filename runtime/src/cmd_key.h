@@ -29,4 +29,7 @@ static inline aero_status aero_cmd__check_key(const aero_key *key, aero_error *e
  */
 void aero_cmd__key_fields(aero_buf *b, aero_msg_header *h, const aero_key *key, bool send_key);
 
+/** Append the KEY field (the user key) alone; nothing for a digest-only key. */
+void aero_cmd__user_key_field(aero_buf *b, aero_msg_header *h, const aero_key *key);
+
 #endif

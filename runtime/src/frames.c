@@ -10,6 +10,8 @@ void aero_frames__init(aero_frames *f) {
     f->total_deadline = UINT64_MAX;
     aero_buf__init(&f->buf, NULL, 0);
     f->pos = 0;
+    f->msg = NULL;
+    f->msg_len = 0;
 }
 
 void aero_frames__reset(aero_frames *f, aero_conn *conn) {
@@ -50,6 +52,8 @@ aero_status aero_frames__next(aero_frames *f, aero_msg_view *m, const char *peer
     size_t used = 0;
     if (aero_msg__parse(f->buf.data + f->pos, f->buf.len - f->pos, m, &used) != AERO_OK)
         return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed message in an answer from %s", peer);
+    f->msg = f->buf.data + f->pos;
+    f->msg_len = used;
     f->pos += used;
     return AERO_OK;
 }

@@ -16,6 +16,8 @@ typedef struct aero_frames {
     uint64_t total_deadline;    /* absolute, UINT64_MAX = none */
     aero_buf buf;
     size_t pos;
+    const uint8_t *msg; /* bytes of the message aero_frames__next() gave last */
+    size_t msg_len;
 } aero_frames;
 
 void aero_frames__init(aero_frames *f);

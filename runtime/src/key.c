@@ -147,3 +147,13 @@ AERO_API aero_key aero_dataset_id_digest_hex(const aero_dataset *ds, const char 
 }
 
 AERO_API uint16_t aero_key_partition(const aero_key *key) { return aero_partition__id(key->digest); }
+
+AERO_API void aero_dataset_ids_int_range(const aero_dataset *ds, int64_t first, size_t n, aero_key *out) {
+    for (size_t i = 0; ds && out && i < n; i++)
+        out[i] = aero_dataset_id_int(ds, first + (int64_t)i);
+}
+
+AERO_API void aero_dataset_ids_str(const aero_dataset *ds, const char *const *strs, size_t n, aero_key *out) {
+    for (size_t i = 0; ds && out && strs && i < n; i++)
+        out[i] = aero_dataset_id_str(ds, strs[i]);
+}

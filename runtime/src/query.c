@@ -247,16 +247,6 @@ static bool keep_row(const aero_query *q, aero_status rc) {
     return true;
 }
 
-static aero_stream *list_stream(aero_record *rows, size_t n) {
-    aero_stream *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
-    st->kind = AERO_STREAM_LIST;
-    st->rows = rows;
-    st->n_rows = n;
-    return st;
-}
-
 static aero_stream *run_keys(aero_query *q, const aero_key *keys, size_t n, bool single, aero_error *err) {
     aero_record *rows = calloc(n, sizeof *rows);
     if (!rows) {
@@ -300,12 +290,7 @@ static aero_stream *run_keys(aero_query *q, const aero_key *keys, size_t n, bool
     }
     for (size_t i = kept; i < n; i++)
         aero_record_dispose(&rows[i]);
-    aero_stream *stm = list_stream(rows, kept);
-    if (!stm) {
-        aero_records_free(rows, kept);
-        aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a stream");
-    }
-    return stm;
+    return aero_stream__list(rows, kept, err);
 }
 
 AERO_API aero_stream *aero_query_execute(aero_query *q, aero_error *err) {

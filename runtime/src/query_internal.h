@@ -46,6 +46,9 @@ struct aero_stream {
     struct aero_scan *scan;
 };
 
+/** A stream over rows[0..n) (malloc'd, initialised records it takes over, even on failure: NULL + err). */
+aero_stream *aero_stream__list(aero_record *rows, size_t n, aero_error *err);
+
 /** Start a dataset query; takes ownership of nothing in q (copies what it needs). */
 aero_stream *aero_scan__start(struct aero_query *q, aero_error *err);
 /** Next record of a scan stream, NULL at the end or on error (err says which). */

@@ -37,6 +37,19 @@ AERO_API aero_status aero_stream_first_or_raise(aero_stream *st, const aero_reco
     return AERO_OK;
 }
 
+aero_stream *aero_stream__list(aero_record *rows, size_t n, aero_error *err) {
+    aero_stream *st = calloc(1, sizeof *st);
+    if (!st) {
+        aero_records_free(rows, n);
+        aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a stream");
+        return NULL;
+    }
+    st->kind = AERO_STREAM_LIST;
+    st->rows = rows;
+    st->n_rows = n;
+    return st;
+}
+
 AERO_API void aero_records_free(aero_record *recs, size_t n) {
     if (!recs)
         return;

@@ -22,6 +22,7 @@
 #include "record_buf.h"
 #include "record_decode.h"
 #include "write_internal.h"
+#include "write_row.h"
 
 enum verb { V_UPSERT, V_INSERT, V_UPDATE, V_REPLACE, V_REPLACE_IF_EXISTS, V_DELETE, V_TOUCH };
 
@@ -39,6 +40,7 @@ struct aero_write {
     aero_msg_header oph; /* counts ops */
     bool has_read, has_write, respond_all, write_once, record_op;
     bool ttl_set, gen_set, fail_on_filtered;
+    bool in_batch;  /* a row of a batch builder: the batch runs it */
     int8_t durable; /* -1: behavior decides */
     uint32_t ttl, gen;
     aero_filter filter; /* where() */
@@ -77,7 +79,7 @@ static aero_write *acquire(aero_session *s) {
     w->bad.msg[0] = '\0';
     memset(&w->oph, 0, sizeof w->oph);
     w->has_read = w->has_write = w->respond_all = w->write_once = w->record_op = false;
-    w->ttl_set = w->gen_set = w->fail_on_filtered = false;
+    w->ttl_set = w->gen_set = w->fail_on_filtered = w->in_batch = false;
     w->durable = -1;
     w->ttl = w->gen = 0;
     w->next_free = NULL;
@@ -429,8 +431,8 @@ AERO_API void aero_write_abandon(aero_write *w) {
         release(w);
 }
 
-/* Compose the AS_MSG header and assemble the request. */
-static aero_status build(aero_write *w, const aero_policy *p, aero_error *err) {
+/* Compose the AS_MSG header: flags, generation, TTL (shared by single-key writes and batch rows). */
+static aero_status header(aero_write *w, const aero_policy *p, aero_msg_header *hp, aero_error *err) {
     aero_msg_header h;
     memset(&h, 0, sizeof h);
     bool durable = w->durable < 0 ? p->durable_delete : w->durable > 0;
@@ -475,7 +477,16 @@ static aero_status build(aero_write *w, const aero_policy *p, aero_error *err) {
     if (!w->has_write && w->verb != V_DELETE && w->verb != V_TOUCH)
         h.record_ttl = (uint32_t)p->read_touch_ttl_percent; /* read-only operate */
     h.transaction_ttl = aero_cmd__server_timeout(p);
+    *hp = h;
+    return AERO_OK;
+}
 
+/* Assemble the request. */
+static aero_status build(aero_write *w, const aero_policy *p, aero_error *err) {
+    aero_msg_header h;
+    aero_status hs = header(w, p, &h, err);
+    if (hs != AERO_OK)
+        return hs;
     aero_buf__reset(&w->req);
     size_t start = aero_msg__begin(&w->req);
     bool send_key = p->send_key && w->verb != V_DELETE;
@@ -491,6 +502,30 @@ static aero_status build(aero_write *w, const aero_policy *p, aero_error *err) {
     return AERO_OK;
 }
 
+aero_status aero_write__row(aero_write *w, const aero_policy *p, aero_write_row *out, aero_error *err) {
+    aero_status st = aero_cmd__check_key(&w->key, err);
+    if (st == AERO_OK && w->bad.code)
+        st = aero_err__set(err, w->bad.code, "%s", w->bad.msg);
+    if (st == AERO_OK)
+        st = header(w, p, &out->h, err);
+    if (st != AERO_OK)
+        return st;
+    out->h.n_ops = w->oph.n_ops;
+    out->key = &w->key;
+    out->ops = w->ops.data;
+    out->ops_len = w->ops.len;
+    out->filter = w->filter.ptr;
+    out->filter_len = w->filter.ptr ? w->filter.len : 0;
+    out->send_key = p->send_key && w->verb != V_DELETE;
+    out->is_write = w->has_write || w->verb == V_DELETE || w->verb == V_TOUCH;
+    out->write_once = w->write_once;
+    out->fail_on_filtered = w->fail_on_filtered;
+    out->quiet_not_found = w->verb == V_DELETE || w->verb == V_TOUCH;
+    return w->ops.failed ? aero_err__set(err, AERO_ERR_NO_MEMORY, "operations could not be encoded") : AERO_OK;
+}
+
+void aero_write__mark_batch_row(aero_write *w) { w->in_batch = true; }
+
 static const char *verb_name(enum verb v) {
     static const char *names[] = { "upsert", "insert", "update", "replace", "replace_if_exists", "delete", "touch" };
     return names[v];
@@ -500,6 +535,8 @@ AERO_API aero_status aero_write_execute(aero_write *w, aero_record *out, aero_er
     aero_err__reset(err);
     if (!w)
         return aero_err__set(err, AERO_ERR_PARAM, "write builder is NULL (session NULL or out of memory)");
+    if (w->in_batch)
+        return aero_err__set(err, AERO_ERR_PARAM, "this write is a row of a batch: run it with aero_batch_execute()");
     aero_status st = aero_cmd__check_key(&w->key, err);
     if (st == AERO_OK && w->bad.code)
         st = aero_err__set(err, w->bad.code, "%s: %s", verb_name(w->verb), w->bad.msg);

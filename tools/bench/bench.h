@@ -21,6 +21,8 @@ typedef enum bench_workload {
     BENCH_QUERY,       /* filtered query over the set, rows/s */
     BENCH_TYPED,       /* generated typed get (user_get-like) */
     BENCH_GET_GENERIC, /* generic get + aero_record_* lookups of every bin (compare with typed) */
+    BENCH_BATCH_GET,   /* batch read of --batch-size consecutive keys, rows/s */
+    BENCH_BATCH_PUT,   /* batch upsert of the five bins to --batch-size consecutive keys, rows/s */
 } bench_workload;
 
 /** The AEL filter used by ael-compile and query. */
@@ -37,9 +39,10 @@ typedef struct bench_config {
     uint64_t ops_per_thread; /* --ops: fixed count per thread instead of a duration */
     uint32_t keys;
     bool load;
-    bool quiet;      /* no progress lines */
-    bool fresh_keys; /* build the key (digest) per operation instead of using the pre-built one */
-    char name[32];   /* workload name as printed */
+    bool quiet;          /* no progress lines */
+    bool fresh_keys;     /* build the key (digest) per operation instead of using the pre-built one */
+    uint32_t batch_size; /* batch-get / batch-put: keys per batch (default 100) */
+    char name[32];       /* workload name as printed */
 } bench_config;
 
 /** The data set: key i is "user-<i>" in (ns, set), built once. */

@@ -6,6 +6,7 @@
  *              [--namespace NS] [--set SET] [--fresh-keys] [--quiet]
  *
  * Workloads: get, put, ru,<read%> (read-update mix), ael-compile, query,
+ * batch-get, batch-put (--batch-size keys per batch, default 100),
  * generic (get + reading every bin through aero_record_*), typed (the
  * generated typed get of the same record). Records are
  * {name, email, status, age, login_count} under key "user-<i>", i < K, in
@@ -33,8 +34,8 @@
 
 static void usage(FILE *f) {
     fprintf(f, "usage: aero-bench [--hosts H:P[,H:P...]|embedded] --workload get|put|ru,<read%%>|ael-compile|query|"
-               "generic|typed\n"
-               "                  [--threads N] [--duration S | --ops N] [--keys K] [--load]\n"
+               "generic|typed|batch-get|batch-put\n"
+               "                  [--threads N] [--duration S | --ops N] [--keys K] [--load] [--batch-size N]\n"
                "                  [--namespace NS] [--set SET] [--fresh-keys] [--quiet]\n");
 }
 
@@ -55,8 +56,14 @@ static int parse_workload(const char *s, bench_config *cfg) {
         const char *name;
         bench_workload w;
     } table[] = {
-        { "get", BENCH_GET },     { "put", BENCH_PUT },     { "ael-compile", BENCH_AEL_COMPILE },
-        { "query", BENCH_QUERY }, { "typed", BENCH_TYPED }, { "generic", BENCH_GET_GENERIC },
+        { "get", BENCH_GET },
+        { "put", BENCH_PUT },
+        { "ael-compile", BENCH_AEL_COMPILE },
+        { "query", BENCH_QUERY },
+        { "typed", BENCH_TYPED },
+        { "generic", BENCH_GET_GENERIC },
+        { "batch-get", BENCH_BATCH_GET },
+        { "batch-put", BENCH_BATCH_PUT },
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (!strcmp(s, table[i].name)) {
@@ -82,6 +89,7 @@ static int parse_args(int argc, char **argv, bench_config *cfg) {
     cfg->threads = 1;
     cfg->duration_s = 10;
     cfg->keys = 100000;
+    cfg->batch_size = 100;
     bool have_workload = false;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -121,6 +129,8 @@ static int parse_args(int argc, char **argv, bench_config *cfg) {
             cfg->threads = (unsigned)n;
         } else if (!strcmp(a, "--keys") && parse_u64(v, 100000000, &n) == 0 && n > 0) {
             cfg->keys = (uint32_t)n;
+        } else if (!strcmp(a, "--batch-size") && parse_u64(v, 100000, &n) == 0 && n > 0) {
+            cfg->batch_size = (uint32_t)n;
         } else if (!strcmp(a, "--ops") && parse_u64(v, UINT64_MAX / 2, &n) == 0 && n > 0) {
             cfg->ops_per_thread = n;
         } else if (!strcmp(a, "--duration")) {
@@ -248,7 +258,7 @@ static int run(const bench_config *cfg, aero_client *client, const bench_data *d
            all ? (double)bench_hist_quantile(all, 0.99) / 1e3 : 0.0);
     /* Process CPU per operation: includes the server when it is embedded. */
     printf(" cpu_us_per_op=%.2f", ops ? cpu / (double)ops : 0.0);
-    if (cfg->workload == BENCH_QUERY)
+    if (cfg->workload == BENCH_QUERY || cfg->workload == BENCH_BATCH_GET || cfg->workload == BENCH_BATCH_PUT)
         printf(" rows=%llu rows/s=%.0f", (unsigned long long)rows, secs > 0 ? (double)rows / secs : 0.0);
     printf("\n");
     fflush(stdout);
@@ -286,7 +296,7 @@ int main(int argc, char **argv) {
             return 2;
         }
         seeds = aero_testserver_seeds(ts);
-        if (cfg.workload != BENCH_PUT)
+        if (cfg.workload != BENCH_PUT && cfg.workload != BENCH_BATCH_PUT)
             cfg.load = true; /* an empty server has nothing to read */
         fprintf(stderr, "embedded aero-testserver at %s\n", seeds);
     }

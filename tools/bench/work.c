@@ -250,6 +250,48 @@ static aero_status op_query(bench_worker *w, const aero_expr *filter, aero_error
     return err->code;
 }
 
+/* Batch read of batch_size consecutive keys from i (wrapping); rows counted into w->rows. */
+static aero_status op_batch_get(bench_worker *w, uint32_t i, aero_error *err) {
+    const bench_data *d = w->data;
+    uint32_t n = w->cfg->batch_size < d->n ? w->cfg->batch_size : d->n;
+    if (i > d->n - n)
+        i = d->n - n;
+    aero_batch *b = aero_session_batch(w->session);
+    aero_batch_read_keys(b, &d->keys[i], n);
+    aero_stream *st = aero_batch_execute(b, err);
+    if (!st)
+        return err->code;
+    for (const aero_record *r; (r = aero_stream_next(st, err));)
+        w->rows += r->result == AERO_OK;
+    aero_stream_close(st);
+    return err->code;
+}
+
+/* Batch upsert of the five bins (those of key i) to batch_size consecutive keys: one command, repeated rows. */
+static aero_status op_batch_put(bench_worker *w, uint32_t i, aero_error *err) {
+    const bench_data *d = w->data;
+    uint32_t n = w->cfg->batch_size < d->n ? w->cfg->batch_size : d->n;
+    if (i > d->n - n)
+        i = d->n - n;
+    aero_bin_value bins[5];
+    bench_bins_for(w, i, bins);
+    aero_batch *b = aero_session_batch(w->session);
+    aero_write_put(aero_batch_upsert_keys(b, &d->keys[i], n), bins, 5);
+    aero_stream *st = aero_batch_execute(b, err);
+    if (!st)
+        return err->code;
+    aero_status rc = AERO_OK;
+    for (const aero_record *r; (r = aero_stream_next(st, err));) {
+        w->rows += r->result == AERO_OK;
+        if (r->result != AERO_OK && rc == AERO_OK)
+            rc = r->result;
+    }
+    aero_stream_close(st);
+    if (rc != AERO_OK)
+        return bench_fail(err, rc, "a batch put row failed");
+    return err->code;
+}
+
 /* ---- the worker loop ---- */
 
 void *bench_worker_main(void *arg) {
@@ -280,6 +322,8 @@ void *bench_worker_main(void *arg) {
         case BENCH_GET_GENERIC: st = op_get_generic(w, i, &err); break;
         case BENCH_TYPED: st = op_typed(w, i, &err); break;
         case BENCH_QUERY: st = op_query(w, filter, &err); break;
+        case BENCH_BATCH_GET: st = op_batch_get(w, i, &err); break;
+        case BENCH_BATCH_PUT: st = op_batch_put(w, i, &err); break;
         default: st = bench_fail(&err, AERO_ERR_PARAM, "workload not built in"); break;
         }
         bench_hist_record(&w->hist, bench_now_ns() - t0);

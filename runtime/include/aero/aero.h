@@ -37,6 +37,7 @@
 #include <aero/ael.h>
 #include <aero/write.h>
 #include <aero/query.h>
+#include <aero/batch.h>
 #include <aero/schema.h>
 #include <aero/expr.h>
 #include <aero/op.h>

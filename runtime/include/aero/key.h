@@ -69,6 +69,17 @@ AERO_API aero_key aero_dataset_id_digest(const aero_dataset *ds, const uint8_t d
  */
 AERO_API aero_key aero_dataset_id_digest_hex(const aero_dataset *ds, const char *hex);
 
+/**
+ * Keys for a batch: out[i] = aero_dataset_id_int(ds, first + i) for i < n.
+ * `out` has room for n keys. A NULL ds or out does nothing.
+ */
+AERO_API void aero_dataset_ids_int_range(const aero_dataset *ds, int64_t first, size_t n, aero_key *out);
+/**
+ * Keys for a batch: out[i] = aero_dataset_id_str(ds, strs[i]) for i < n
+ * (the strings are not copied). A NULL string gives an invalid key.
+ */
+AERO_API void aero_dataset_ids_str(const aero_dataset *ds, const char *const *strs, size_t n, aero_key *out);
+
 /** Partition id (0..4095) of a key, from its digest. */
 AERO_API uint16_t aero_key_partition(const aero_key *key);
 

@@ -100,6 +100,15 @@ AERO_API aero_query *aero_session_query_key(aero_session *s, const aero_key *key
 /** query([keys]): a batch read, rows in input order. The keys are copied (n >= 1). */
 AERO_API aero_query *aero_session_query_keys(aero_session *s, const aero_key *keys, size_t n);
 
+/* ---- batches: reads and writes of many keys in one round trip per node (batch.h) ---- */
+
+/**
+ * batch(): a new, empty batch builder, owned by the session until
+ * aero_batch_execute(), aero_batch_execute_each() or aero_batch_abandon().
+ * NULL for a NULL session or no memory (execute reports it).
+ */
+AERO_API aero_batch *aero_session_batch(aero_session *s);
+
 /* ---- fast paths (SDK session.get / session.put): no builder, no stream ---- */
 
 /** A bin name and value pair, for aero_session_put() and aero_write_put(). The name is not copied. */

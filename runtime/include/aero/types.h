@@ -23,6 +23,7 @@ typedef struct aero_session aero_session;
 typedef struct aero_write aero_write;
 typedef struct aero_query aero_query;
 typedef struct aero_stream aero_stream;
+typedef struct aero_batch aero_batch;
 
 AERO_END_DECLS
 

@@ -1,0 +1,38 @@
+/*
+ * write_row.h - a write builder's command as a batch row needs it (write.c
+ * and batch_build.c). Kept apart from write_internal.h: the wire headers it
+ * needs name ops AERO_OP_READ / AERO_OP_WRITE, which must not reach files
+ * that use behavior.h's enum constants of the same names. Not installed.
+ */
+#ifndef AERO_WRITE_ROW_H
+#define AERO_WRITE_ROW_H
+
+#include <aero/write.h>
+
+#include "proto/msg.h"
+
+/** A write builder's command, as one batch row needs it (pointers into the builder). */
+typedef struct aero_write_row {
+    aero_msg_header h; /* info1..3, generation (with INFO2_GENERATION), record_ttl, n_ops */
+    const aero_key *key;
+    const uint8_t *ops;
+    size_t ops_len;
+    const uint8_t *filter; /* where(), or NULL */
+    size_t filter_len;
+    bool send_key;         /* the policy's send_key, off for deletes */
+    bool is_write;         /* changes the record (false: a read-only operate) */
+    bool write_once;       /* not idempotent (increment, append, expression writes) */
+    bool fail_on_filtered; /* a FILTERED_OUT row is an error row, not a silent skip */
+    bool quiet_not_found;  /* delete/touch: a missing record is not an error */
+} aero_write_row;
+
+/**
+ * Check the builder (key, recorded misuse, verb rules) and describe its
+ * command in *out, valid until the builder is released. Errors as
+ * aero_write_execute() reports them before sending.
+ */
+aero_status aero_write__row(aero_write *w, const aero_policy *p, aero_write_row *out, aero_error *err);
+/** Make aero_write_execute() refuse the builder (it belongs to a batch). */
+void aero_write__mark_batch_row(aero_write *w);
+
+#endif
