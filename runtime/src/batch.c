@@ -470,7 +470,7 @@ void aero_batch__read_cmd(aero_batch_cmd *cmd, const aero_policy *p, const aero_
     aero_msg_header oph;
     memset(&oph, 0, sizeof oph);
     for (size_t i = 0; !spec->header_only && i < spec->n_bins; i++)
-        aero_msg__op(ops, &oph, AERO_OP_READ, AERO_PT_NULL, spec->bins[i], strlen(spec->bins[i]), NULL, 0);
+        aero_msg__op(ops, &oph, AERO_MSG_OP_READ, AERO_PT_NULL, spec->bins[i], strlen(spec->bins[i]), NULL, 0);
     if (!spec->header_only && spec->n_ops) {
         aero_buf__put(ops, spec->ops, spec->ops_len);
         oph.n_ops = (uint16_t)(oph.n_ops + spec->n_ops);

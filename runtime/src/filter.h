@@ -35,7 +35,7 @@ aero_status aero_filter__set_expr(aero_filter *f, const aero_expr *e, char *msg,
 aero_status aero_filter__set_bytes(aero_filter *f, const uint8_t *bytes, size_t len, char *msg, size_t cap);
 
 /**
- * Append an expression operation (op AERO_OP_EXP_READ or AERO_OP_EXP_MODIFY)
+ * Append an expression operation (op AERO_MSG_OP_EXP_READ or AERO_MSG_OP_EXP_MODIFY)
  * on bin `bin` (already validated, `bin_len` bytes) computing AEL `ael`, or
  * when `ael` is NULL the built expression `expr` (bytes copied), with value
  * [<expression bytes>, flags] (protocol.md 8.6), counted in `h`. Both NULL is

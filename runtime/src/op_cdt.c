@@ -22,7 +22,7 @@ static void bad(aero_op *o, const char *msg) {
 static aero_op op_new(const aero_path *at, bool modify, int code) {
     aero_op o;
     memset(&o, 0, sizeof o);
-    o.type = modify ? AERO_OP_CDT_MODIFY : AERO_OP_CDT_READ;
+    o.type = modify ? AERO_MSG_OP_CDT_MODIFY : AERO_MSG_OP_CDT_READ;
     o.code = (uint8_t)code;
     o.at = at;
     return o;

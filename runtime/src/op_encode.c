@@ -18,27 +18,27 @@
 #include "proto/wire.h"
 
 AERO_API bool aero_op_is_write(aero_op op) {
-    return op.type == AERO_OP_CDT_MODIFY || op.type == AERO_OP_BIT_MODIFY || op.type == AERO_OP_HLL_MODIFY ||
-           op.type == AERO_OP_EXP_MODIFY;
+    return op.type == AERO_MSG_OP_CDT_MODIFY || op.type == AERO_MSG_OP_BIT_MODIFY ||
+           op.type == AERO_MSG_OP_HLL_MODIFY || op.type == AERO_MSG_OP_EXP_MODIFY;
 }
 
 void aero_op__describe(const aero_op *op, char *buf, size_t size) {
     const char *family = "op", *name = NULL;
     switch (op->type) {
-    case AERO_OP_CDT_READ:
-    case AERO_OP_CDT_MODIFY:
+    case AERO_MSG_OP_CDT_READ:
+    case AERO_MSG_OP_CDT_MODIFY:
         if ((name = aero_proto__list_op_name(op->code)) && op->code < AERO_MAP_OP_SET_TYPE)
             family = "list";
         else if ((name = aero_proto__map_op_name(op->code)))
             family = "map";
         break;
-    case AERO_OP_BIT_READ:
-    case AERO_OP_BIT_MODIFY:
+    case AERO_MSG_OP_BIT_READ:
+    case AERO_MSG_OP_BIT_MODIFY:
         family = "bit";
         name = aero_proto__bit_op_name(op->code);
         break;
-    case AERO_OP_HLL_READ:
-    case AERO_OP_HLL_MODIFY:
+    case AERO_MSG_OP_HLL_READ:
+    case AERO_MSG_OP_HLL_MODIFY:
         family = "hll";
         name = aero_proto__hll_op_name(op->code);
         break;

@@ -130,7 +130,7 @@ static aero_query *select_from(aero_query *q, const char *bin, const char *ael, 
     if (q->n_bins || q->no_bins)
         qmisuse(q, AERO_ERR_PARAM, "select_from() cannot be combined with bins() or with_no_bins()");
     char msg[160];
-    aero_status st = aero_expop__append(&q->ops, &q->oph, AERO_OP_EXP_READ, bin, n, ael, e,
+    aero_status st = aero_expop__append(&q->ops, &q->oph, AERO_MSG_OP_EXP_READ, bin, n, ael, e,
                                         flags & AERO_EXP_IGNORE_EVAL_FAILURE, msg, sizeof msg);
     if (st != AERO_OK)
         qmisuse(q, st, "select_from: %s", msg);

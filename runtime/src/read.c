@@ -42,7 +42,7 @@ static aero_status build_read(aero_buf *req, const aero_key *key, const aero_pol
                                      !b       ? "NULL"
                                      : n == 0 ? "empty"
                                               : "longer than 15 bytes");
-            aero_msg__op(req, &h, AERO_OP_READ, AERO_PT_NULL, b, n, NULL, 0);
+            aero_msg__op(req, &h, AERO_MSG_OP_READ, AERO_PT_NULL, b, n, NULL, 0);
         }
     }
     if (spec->n_ops && !spec->header_only) {

@@ -266,7 +266,7 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
     if (quota)
         aero_msg__field_u64(b, &h, AERO_FIELD_MAX_RECORDS, quota);
     for (size_t i = 0; !sc->no_bins && i < sc->n_bins; i++)
-        aero_msg__op(b, &h, AERO_OP_READ, AERO_PT_NULL, sc->bins[i], strlen(sc->bins[i]), NULL, 0);
+        aero_msg__op(b, &h, AERO_MSG_OP_READ, AERO_PT_NULL, sc->bins[i], strlen(sc->bins[i]), NULL, 0);
     if (sc->n_ops) {
         h.info2 |= AERO_INFO2_RESPOND_ALL_OPS;
         aero_buf__put(b, sc->ops.data, sc->ops.len);

@@ -189,15 +189,15 @@ static aero_write *value_op(aero_write *w, uint8_t op, const char *bin, const ae
 }
 
 AERO_API aero_write *aero_write_bin_set(aero_write *w, const char *bin, const aero_value *v) {
-    return value_op(w, AERO_OP_WRITE, bin, v, "set");
+    return value_op(w, AERO_MSG_OP_WRITE, bin, v, "set");
 }
 AERO_API aero_write *aero_write_bin_set_int(aero_write *w, const char *bin, int64_t v) {
     aero_value x = aero_int(v);
-    return value_op(w, AERO_OP_WRITE, bin, &x, "set");
+    return value_op(w, AERO_MSG_OP_WRITE, bin, &x, "set");
 }
 AERO_API aero_write *aero_write_bin_set_double(aero_write *w, const char *bin, double v) {
     aero_value x = aero_double(v);
-    return value_op(w, AERO_OP_WRITE, bin, &x, "set");
+    return value_op(w, AERO_MSG_OP_WRITE, bin, &x, "set");
 }
 AERO_API aero_write *aero_write_bin_set_str(aero_write *w, const char *bin, const char *v) {
     if (w && !v) {
@@ -206,7 +206,7 @@ AERO_API aero_write *aero_write_bin_set_str(aero_write *w, const char *bin, cons
         return w;
     }
     aero_value x = aero_str(v);
-    return value_op(w, AERO_OP_WRITE, bin, &x, "set");
+    return value_op(w, AERO_MSG_OP_WRITE, bin, &x, "set");
 }
 AERO_API aero_write *aero_write_bin_set_strn(aero_write *w, const char *bin, const char *v, size_t len) {
     if (w && !v && len) {
@@ -214,7 +214,7 @@ AERO_API aero_write *aero_write_bin_set_strn(aero_write *w, const char *bin, con
         return w;
     }
     aero_value x = aero_strn(v ? v : "", len);
-    return value_op(w, AERO_OP_WRITE, bin, &x, "set");
+    return value_op(w, AERO_MSG_OP_WRITE, bin, &x, "set");
 }
 AERO_API aero_write *aero_write_bin_set_blob(aero_write *w, const char *bin, const void *v, size_t len) {
     if (w && !v && len) {
@@ -222,11 +222,11 @@ AERO_API aero_write *aero_write_bin_set_blob(aero_write *w, const char *bin, con
         return w;
     }
     aero_value x = aero_blob(v, len);
-    return value_op(w, AERO_OP_WRITE, bin, &x, "set");
+    return value_op(w, AERO_MSG_OP_WRITE, bin, &x, "set");
 }
 AERO_API aero_write *aero_write_bin_set_bool(aero_write *w, const char *bin, bool v) {
     aero_value x = aero_bool(v);
-    return value_op(w, AERO_OP_WRITE, bin, &x, "set");
+    return value_op(w, AERO_MSG_OP_WRITE, bin, &x, "set");
 }
 AERO_API aero_write *aero_write_bin_set_geojson(aero_write *w, const char *bin, const char *json) {
     if (w && !json) {
@@ -234,19 +234,19 @@ AERO_API aero_write *aero_write_bin_set_geojson(aero_write *w, const char *bin, 
         return w;
     }
     aero_value x = aero_geojson(json);
-    return value_op(w, AERO_OP_WRITE, bin, &x, "set");
+    return value_op(w, AERO_MSG_OP_WRITE, bin, &x, "set");
 }
 AERO_API aero_write *aero_write_bin_increment_int(aero_write *w, const char *bin, int64_t by) {
     aero_value x = aero_int(by);
     if (w)
         w->write_once = true;
-    return value_op(w, AERO_OP_INCR, bin, &x, "increment");
+    return value_op(w, AERO_MSG_OP_INCR, bin, &x, "increment");
 }
 AERO_API aero_write *aero_write_bin_increment_double(aero_write *w, const char *bin, double by) {
     aero_value x = aero_double(by);
     if (w)
         w->write_once = true;
-    return value_op(w, AERO_OP_INCR, bin, &x, "increment");
+    return value_op(w, AERO_MSG_OP_INCR, bin, &x, "increment");
 }
 
 static aero_write *concat(aero_write *w, uint8_t op, const char *bin, aero_value x, bool null, const char *what) {
@@ -259,26 +259,26 @@ static aero_write *concat(aero_write *w, uint8_t op, const char *bin, aero_value
     return value_op(w, op, bin, &x, what);
 }
 AERO_API aero_write *aero_write_bin_append_str(aero_write *w, const char *bin, const char *v) {
-    return concat(w, AERO_OP_APPEND, bin, aero_str(v), !v, "append");
+    return concat(w, AERO_MSG_OP_APPEND, bin, aero_str(v), !v, "append");
 }
 AERO_API aero_write *aero_write_bin_prepend_str(aero_write *w, const char *bin, const char *v) {
-    return concat(w, AERO_OP_PREPEND, bin, aero_str(v), !v, "prepend");
+    return concat(w, AERO_MSG_OP_PREPEND, bin, aero_str(v), !v, "prepend");
 }
 AERO_API aero_write *aero_write_bin_append_blob(aero_write *w, const char *bin, const void *v, size_t len) {
-    return concat(w, AERO_OP_APPEND, bin, aero_blob(v, len), !v && len, "append");
+    return concat(w, AERO_MSG_OP_APPEND, bin, aero_blob(v, len), !v && len, "append");
 }
 AERO_API aero_write *aero_write_bin_prepend_blob(aero_write *w, const char *bin, const void *v, size_t len) {
-    return concat(w, AERO_OP_PREPEND, bin, aero_blob(v, len), !v && len, "prepend");
+    return concat(w, AERO_MSG_OP_PREPEND, bin, aero_blob(v, len), !v && len, "prepend");
 }
 AERO_API aero_write *aero_write_bin_remove(aero_write *w, const char *bin) {
     aero_value x = aero_nil();
-    return value_op(w, AERO_OP_WRITE, bin, &x, "remove");
+    return value_op(w, AERO_MSG_OP_WRITE, bin, &x, "remove");
 }
 AERO_API aero_write *aero_write_bin_get(aero_write *w, const char *bin) {
     size_t n;
     if (!w || !bin_ok(w, bin, &n))
         return w;
-    aero_msg__op(&w->ops, &w->oph, AERO_OP_READ, AERO_PT_NULL, bin, n, NULL, 0);
+    aero_msg__op(&w->ops, &w->oph, AERO_MSG_OP_READ, AERO_PT_NULL, bin, n, NULL, 0);
     w->has_read = true;
     return w;
 }
@@ -288,20 +288,20 @@ AERO_API aero_write *aero_write_put(aero_write *w, const aero_bin_value *bins, s
         return w;
     }
     for (size_t i = 0; w && i < n; i++)
-        value_op(w, AERO_OP_WRITE, bins[i].name, &bins[i].value, "put");
+        value_op(w, AERO_MSG_OP_WRITE, bins[i].name, &bins[i].value, "put");
     return w;
 }
 AERO_API aero_write *aero_write_delete_record(aero_write *w) {
     if (!w)
         return w;
-    aero_msg__op(&w->ops, &w->oph, AERO_OP_DELETE, AERO_PT_NULL, "", 0, NULL, 0);
+    aero_msg__op(&w->ops, &w->oph, AERO_MSG_OP_DELETE, AERO_PT_NULL, "", 0, NULL, 0);
     w->has_write = w->record_op = true;
     return w;
 }
 AERO_API aero_write *aero_write_touch_record(aero_write *w) {
     if (!w)
         return w;
-    aero_msg__op(&w->ops, &w->oph, AERO_OP_TOUCH, AERO_PT_NULL, "", 0, NULL, 0);
+    aero_msg__op(&w->ops, &w->oph, AERO_MSG_OP_TOUCH, AERO_PT_NULL, "", 0, NULL, 0);
     w->has_write = w->record_op = true;
     return w;
 }
@@ -335,35 +335,35 @@ static aero_write *exp_op(aero_write *w, uint8_t op, const char *bin, const char
     if (st != AERO_OK)
         misuse(w, st, "%s", msg);
     w->respond_all = true;
-    if (op == AERO_OP_EXP_READ)
+    if (op == AERO_MSG_OP_EXP_READ)
         w->has_read = true;
     else
         w->has_write = w->write_once = true;
     return w;
 }
 AERO_API aero_write *aero_write_select_from(aero_write *w, const char *bin, const char *ael, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_READ, bin, ael, NULL, flags & AERO_EXP_IGNORE_EVAL_FAILURE);
+    return exp_op(w, AERO_MSG_OP_EXP_READ, bin, ael, NULL, flags & AERO_EXP_IGNORE_EVAL_FAILURE);
 }
 AERO_API aero_write *aero_write_insert_from(aero_write *w, const char *bin, const char *ael, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, NULL, AERO_EXP_WRITE_CREATE_ONLY | flags);
+    return exp_op(w, AERO_MSG_OP_EXP_MODIFY, bin, ael, NULL, AERO_EXP_WRITE_CREATE_ONLY | flags);
 }
 AERO_API aero_write *aero_write_update_from(aero_write *w, const char *bin, const char *ael, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, NULL, AERO_EXP_WRITE_UPDATE_ONLY | flags);
+    return exp_op(w, AERO_MSG_OP_EXP_MODIFY, bin, ael, NULL, AERO_EXP_WRITE_UPDATE_ONLY | flags);
 }
 AERO_API aero_write *aero_write_upsert_from(aero_write *w, const char *bin, const char *ael, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_MODIFY, bin, ael, NULL, flags);
+    return exp_op(w, AERO_MSG_OP_EXP_MODIFY, bin, ael, NULL, flags);
 }
 AERO_API aero_write *aero_write_select_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_READ, bin, NULL, e, flags & AERO_EXP_IGNORE_EVAL_FAILURE);
+    return exp_op(w, AERO_MSG_OP_EXP_READ, bin, NULL, e, flags & AERO_EXP_IGNORE_EVAL_FAILURE);
 }
 AERO_API aero_write *aero_write_insert_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_MODIFY, bin, NULL, e, AERO_EXP_WRITE_CREATE_ONLY | flags);
+    return exp_op(w, AERO_MSG_OP_EXP_MODIFY, bin, NULL, e, AERO_EXP_WRITE_CREATE_ONLY | flags);
 }
 AERO_API aero_write *aero_write_update_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_MODIFY, bin, NULL, e, AERO_EXP_WRITE_UPDATE_ONLY | flags);
+    return exp_op(w, AERO_MSG_OP_EXP_MODIFY, bin, NULL, e, AERO_EXP_WRITE_UPDATE_ONLY | flags);
 }
 AERO_API aero_write *aero_write_upsert_from_expr(aero_write *w, const char *bin, const aero_expr *e, unsigned flags) {
-    return exp_op(w, AERO_OP_EXP_MODIFY, bin, NULL, e, flags);
+    return exp_op(w, AERO_MSG_OP_EXP_MODIFY, bin, NULL, e, flags);
 }
 
 /* Record a where() failure as the builder's misuse. */
@@ -445,7 +445,7 @@ static aero_status header(aero_write *w, const aero_policy *p, aero_msg_header *
     case V_TOUCH:
         if (w->oph.n_ops)
             return aero_err__set(err, AERO_ERR_PARAM, "touch takes no bin operations (use touch_record() in a write)");
-        aero_msg__op(&w->ops, &w->oph, AERO_OP_TOUCH, AERO_PT_NULL, "", 0, NULL, 0);
+        aero_msg__op(&w->ops, &w->oph, AERO_MSG_OP_TOUCH, AERO_PT_NULL, "", 0, NULL, 0);
         h.info2 = AERO_INFO2_WRITE;
         break;
     default:

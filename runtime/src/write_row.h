@@ -1,8 +1,6 @@
 /*
  * write_row.h - a write builder's command as a batch row needs it (write.c
- * and batch_build.c). Kept apart from write_internal.h: the wire headers it
- * needs name ops AERO_OP_READ / AERO_OP_WRITE, which must not reach files
- * that use behavior.h's enum constants of the same names. Not installed.
+ * and batch_build.c). Not installed.
  */
 #ifndef AERO_WRITE_ROW_H
 #define AERO_WRITE_ROW_H

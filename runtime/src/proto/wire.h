@@ -8,11 +8,6 @@
 #define AERO_PROTO_WIRE_H
 
 #include <aero/ael.h>
-/* aero/behavior.h names its aero_op_kind enumerators AERO_OP_READ and
- * AERO_OP_WRITE, as the AS_MSG op types below are named: it is included
- * first so that its enum stays well-formed wherever this header comes
- * earlier; after this point the names are the wire numbers. */
-#include <aero/behavior.h>
 
 #define AERO_PROTO_VERSION     2
 #define AERO_PROTO_INFO        1
@@ -77,22 +72,22 @@
 #define AERO_FIELD_BATCH_INDEX      41
 #define AERO_FIELD_FILTER           43
 
-/* op types */
-#define AERO_OP_READ       1
-#define AERO_OP_WRITE      2
-#define AERO_OP_CDT_READ   3
-#define AERO_OP_CDT_MODIFY 4
-#define AERO_OP_INCR       5
-#define AERO_OP_EXP_READ   7
-#define AERO_OP_EXP_MODIFY 8
-#define AERO_OP_APPEND     9
-#define AERO_OP_PREPEND    10
-#define AERO_OP_TOUCH      11
-#define AERO_OP_BIT_READ   12
-#define AERO_OP_BIT_MODIFY 13
-#define AERO_OP_DELETE     14
-#define AERO_OP_HLL_READ   15
-#define AERO_OP_HLL_MODIFY 16
+/* AS_MSG op types (AERO_MSG_OP_*: aero/behavior.h has AERO_OP_READ / AERO_OP_WRITE for the policy kinds) */
+#define AERO_MSG_OP_READ       1
+#define AERO_MSG_OP_WRITE      2
+#define AERO_MSG_OP_CDT_READ   3
+#define AERO_MSG_OP_CDT_MODIFY 4
+#define AERO_MSG_OP_INCR       5
+#define AERO_MSG_OP_EXP_READ   7
+#define AERO_MSG_OP_EXP_MODIFY 8
+#define AERO_MSG_OP_APPEND     9
+#define AERO_MSG_OP_PREPEND    10
+#define AERO_MSG_OP_TOUCH      11
+#define AERO_MSG_OP_BIT_READ   12
+#define AERO_MSG_OP_BIT_MODIFY 13
+#define AERO_MSG_OP_DELETE     14
+#define AERO_MSG_OP_HLL_READ   15
+#define AERO_MSG_OP_HLL_MODIFY 16
 
 /* particle types */
 #define AERO_PT_NULL    0

@@ -119,7 +119,7 @@ static tc_answer run(const char *key, const char *bin, uint8_t ptype, const char
         }
     tc_begin(&m, 0, AERO_INFO2_WRITE, AERO_INFO3_CREATE_OR_REPLACE, 0, 0);
     tc_key_str(&m, "test", SET, key, false);
-    tc_op(&m, AERO_OP_WRITE, ptype, bin, v, vn);
+    tc_op(&m, AERO_MSG_OP_WRITE, ptype, bin, v, vn);
     tc_end(&m);
     tc_answer a = tc_call(port, &m);
     tc_free(&m);
@@ -129,8 +129,8 @@ static tc_answer run(const char *key, const char *bin, uint8_t ptype, const char
     tc_begin(&m, AERO_INFO1_READ, AERO_INFO2_WRITE | AERO_INFO2_RESPOND_ALL_OPS, 0, 0, 0);
     tc_key_str(&m, "test", SET, key, false);
     for (size_t i = 0; i < n; i++)
-        tc_op(&m, AERO_OP_CDT_MODIFY, AERO_PT_BLOB, bin, ops[i].b, ops[i].n);
-    tc_op(&m, AERO_OP_READ, AERO_PT_NULL, bin, NULL, 0);
+        tc_op(&m, AERO_MSG_OP_CDT_MODIFY, AERO_PT_BLOB, bin, ops[i].b, ops[i].n);
+    tc_op(&m, AERO_MSG_OP_READ, AERO_PT_NULL, bin, NULL, 0);
     tc_end(&m);
     a = tc_call(port, &m);
     tc_free(&m);
@@ -597,9 +597,9 @@ static void run_case(const cdt_case *c, char *got, size_t cap) {
     if (c->bin) {
         const char *s = c->bin;
         value(&s, &v);
-        tc_op(&m, AERO_OP_WRITE, *c->bin == '{' ? AERO_PT_MAP : AERO_PT_LIST, "b", v.data, v.len);
+        tc_op(&m, AERO_MSG_OP_WRITE, *c->bin == '{' ? AERO_PT_MAP : AERO_PT_LIST, "b", v.data, v.len);
     } else {
-        tc_op_int(&m, AERO_OP_WRITE, "x", 1);
+        tc_op_int(&m, AERO_MSG_OP_WRITE, "x", 1);
     }
     tc_end(&m);
     tc_answer a = tc_call(port, &m);
@@ -619,10 +619,10 @@ static void run_case(const cdt_case *c, char *got, size_t cap) {
         aero_buf__init(&p, NULL, 0);
         bool modify;
         op_payload(c->ops[i], &p, &modify);
-        tc_op(&m, modify ? AERO_OP_CDT_MODIFY : AERO_OP_CDT_READ, AERO_PT_BLOB, "b", p.data, p.len);
+        tc_op(&m, modify ? AERO_MSG_OP_CDT_MODIFY : AERO_MSG_OP_CDT_READ, AERO_PT_BLOB, "b", p.data, p.len);
         aero_buf__free(&p);
     }
-    tc_op(&m, AERO_OP_READ, AERO_PT_NULL, "b", NULL, 0);
+    tc_op(&m, AERO_MSG_OP_READ, AERO_PT_NULL, "b", NULL, 0);
     tc_end(&m);
     a = tc_call(port, &m);
     tc_free(&m);

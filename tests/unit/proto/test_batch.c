@@ -61,7 +61,7 @@ static void write_rows_repeat_and_send_key(void **state) {
     aero_msg_header oph;
     memset(&oph, 0, sizeof oph);
     aero_value one = aero_int(1);
-    assert_int_equal(aero_msg__op_value(&ops, &oph, AERO_OP_WRITE, "a", 1, &one), AERO_OK);
+    assert_int_equal(aero_msg__op_value(&ops, &oph, AERO_MSG_OP_WRITE, "a", 1, &one), AERO_OK);
     aero_batch_cmd cmds[2];
     memset(cmds, 0, sizeof cmds);
     cmds[0].info2 = AERO_INFO2_WRITE;

@@ -110,8 +110,8 @@ static void put_with_send_key(void **state) {
     aero_buf__put_u8(&r.b, AERO_PT_STRING);
     aero_buf__put(&r.b, "key1", 4);
     aero_value name = aero_str("Bob"), age = aero_int(25);
-    assert_int_equal(aero_msg__op_value(&r.b, &r.h, AERO_OP_WRITE, "name", 4, &name), AERO_OK);
-    assert_int_equal(aero_msg__op_value(&r.b, &r.h, AERO_OP_WRITE, "age", 3, &age), AERO_OK);
+    assert_int_equal(aero_msg__op_value(&r.b, &r.h, AERO_MSG_OP_WRITE, "name", 4, &name), AERO_OK);
+    assert_int_equal(aero_msg__op_value(&r.b, &r.h, AERO_MSG_OP_WRITE, "age", 3, &age), AERO_OK);
     assert_int_equal(r.b.len, 117);
     assert_ptr_equal(r.b.data, r.stack); /* fits the caller's storage: no allocation */
     end_and_check(&r, "02 03 00 00 00 00 00 6d"
@@ -172,7 +172,7 @@ static void get_one_bin_exists_delete_touch(void **state) {
     (void)state;
     req r;
     begin_key1(&r, AERO_INFO1_READ, 0, 0);
-    aero_msg__op(&r.b, &r.h, AERO_OP_READ, 0, "name", 4, NULL, 0);
+    aero_msg__op(&r.b, &r.h, AERO_MSG_OP_READ, 0, "name", 4, NULL, 0);
     end_and_check(&r, "02 03 00 00 00 00 00 4d"
                       "16 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 03 e8 00 03 00 01" NS_SET_DIGEST
                       "00 00 00 08 01 00 00 04 6e 61 6d 65");
@@ -186,7 +186,7 @@ static void get_one_bin_exists_delete_touch(void **state) {
                       "16 00 13 00 00 00 00 00 00 00 00 00 00 00 00 00 03 e8 00 03 00 00" NS_SET_DIGEST);
 
     begin_key1(&r, 0, AERO_INFO2_WRITE, 3600);
-    aero_msg__op(&r.b, &r.h, AERO_OP_TOUCH, 0, "", 0, NULL, 0);
+    aero_msg__op(&r.b, &r.h, AERO_MSG_OP_TOUCH, 0, "", 0, NULL, 0);
     end_and_check(&r, "02 03 00 00 00 00 00 49"
                       "16 00 01 00 00 00 00 00 00 00 00 00 0e 10 00 00 03 e8 00 03 00 01" NS_SET_DIGEST
                       "00 00 00 04 0b 00 00 00");
@@ -229,7 +229,7 @@ static void op_value_particles(void **state) {
     };
     const char *names[] = { "b", "blob", "d", "neg", "l", "m", "empty", "g", "gone" };
     for (size_t i = 0; i < 9; i++)
-        assert_int_equal(aero_msg__op_value(&b, &h, AERO_OP_WRITE, names[i], strlen(names[i]), &vals[i]), AERO_OK);
+        assert_int_equal(aero_msg__op_value(&b, &h, AERO_MSG_OP_WRITE, names[i], strlen(names[i]), &vals[i]), AERO_OK);
     assert_int_equal(h.n_ops, 9);
     /* the first seven are the ops of the types-roundtrip put of kv-basics.jsonl */
     assert_bytes_hex(b.data, b.len,
@@ -242,13 +242,13 @@ static void op_value_particles(void **state) {
     /* values that cannot be bins leave the buffer and the count untouched */
     size_t len = b.len;
     aero_value w = aero_wildcard(), inf = aero_infinity();
-    assert_int_equal(aero_msg__op_value(&b, &h, AERO_OP_WRITE, "w", 1, &w), AERO_ERR_PARAM);
-    assert_int_equal(aero_msg__op_value(&b, &h, AERO_OP_WRITE, "w", 1, &inf), AERO_ERR_PARAM);
+    assert_int_equal(aero_msg__op_value(&b, &h, AERO_MSG_OP_WRITE, "w", 1, &w), AERO_ERR_PARAM);
+    assert_int_equal(aero_msg__op_value(&b, &h, AERO_MSG_OP_WRITE, "w", 1, &inf), AERO_ERR_PARAM);
     aero_value chain[AERO_MP_MAX_DEPTH + 2];
     chain[0] = aero_int(1);
     for (int i = 1; i < AERO_MP_MAX_DEPTH + 2; i++)
         chain[i] = aero_list(&chain[i - 1], 1);
-    assert_int_equal(aero_msg__op_value(&b, &h, AERO_OP_WRITE, "deep", 4, &chain[AERO_MP_MAX_DEPTH + 1]),
+    assert_int_equal(aero_msg__op_value(&b, &h, AERO_MSG_OP_WRITE, "deep", 4, &chain[AERO_MP_MAX_DEPTH + 1]),
                      AERO_ERR_PARAM);
     assert_int_equal(b.len, len);
     assert_int_equal(h.n_ops, 9);
@@ -260,10 +260,10 @@ static void op_value_particles(void **state) {
     memset(&h, 0, sizeof h);
     aero_value hll = aero_blob("\x01\x02", 2);
     hll.type = AERO_HLL;
-    assert_int_equal(aero_msg__op_value(&b, &h, AERO_OP_WRITE, "h", 1, &hll), AERO_OK);
-    aero_msg__op(&b, &h, AERO_OP_READ, AERO_PT_NULL, "abcde", 5, NULL, 0);
-    aero_msg__op(&b, &h, AERO_OP_READ, AERO_PT_NULL, "abcdefghijklm", 13, NULL, 0);
-    aero_msg__op(&b, &h, AERO_OP_WRITE, AERO_PT_BLOB, "abcdefghijklmnopqrst", 20, "z", 1);
+    assert_int_equal(aero_msg__op_value(&b, &h, AERO_MSG_OP_WRITE, "h", 1, &hll), AERO_OK);
+    aero_msg__op(&b, &h, AERO_MSG_OP_READ, AERO_PT_NULL, "abcde", 5, NULL, 0);
+    aero_msg__op(&b, &h, AERO_MSG_OP_READ, AERO_PT_NULL, "abcdefghijklm", 13, NULL, 0);
+    aero_msg__op(&b, &h, AERO_MSG_OP_WRITE, AERO_PT_BLOB, "abcdefghijklmnopqrst", 20, "z", 1);
     assert_int_equal(h.n_ops, 4);
     assert_bytes_hex(b.data, b.len,
                      "00 00 00 07 02 12 00 01 68 01 02"
@@ -280,7 +280,7 @@ static void end_reports_failures(void **state) {
     aero_buf__init(&b, stack, sizeof stack);
     aero_msg_header h = { 0 };
     size_t s = aero_msg__begin(&b);
-    aero_msg__op(&b, &h, AERO_OP_READ, 0, "x", 300, NULL, 0); /* name too long */
+    aero_msg__op(&b, &h, AERO_MSG_OP_READ, 0, "x", 300, NULL, 0); /* name too long */
     assert_int_equal(aero_msg__end(&b, s, &h), AERO_ERR_NO_MEMORY);
     aero_buf__reset(&b);
     s = aero_msg__begin(&b);
@@ -292,10 +292,10 @@ static void end_reports_failures(void **state) {
     memset(&h, 0, sizeof h);
     s = aero_msg__begin(&b);
     for (int i = 0; i < UINT16_MAX; i++)
-        aero_msg__op(&b, &h, AERO_OP_READ, 0, "", 0, NULL, 0);
+        aero_msg__op(&b, &h, AERO_MSG_OP_READ, 0, "", 0, NULL, 0);
     assert_int_equal(h.n_ops, UINT16_MAX);
     assert_int_equal(aero_msg__end(&b, s, &h), AERO_OK);
-    aero_msg__op(&b, &h, AERO_OP_READ, 0, "", 0, NULL, 0);
+    aero_msg__op(&b, &h, AERO_MSG_OP_READ, 0, "", 0, NULL, 0);
     assert_int_equal(h.n_ops, UINT16_MAX);
     assert_int_equal(aero_msg__end(&b, s, &h), AERO_ERR_NO_MEMORY);
     aero_buf__free(&b);
@@ -357,7 +357,7 @@ static void get_response_decoded(void **state) {
         aero_value v;
         aero_msg__ops(&m, &it);
         assert_true(aero_msg__next_op(&it, &op));
-        assert_int_equal(op.op, AERO_OP_READ);
+        assert_int_equal(op.op, AERO_MSG_OP_READ);
         assert_int_equal(op.name_len, 4);
         assert_memory_equal(op.name, "name", 4);
         assert_int_equal(aero_particle__decode(op.ptype, op.value, op.value_len, arena, &v), AERO_OK);
@@ -388,7 +388,7 @@ static void fields_in_response(void **state) {
     aero_msg__field(&b, &h, AERO_FIELD_SETNAME, "", 0);
     aero_msg__field_u32(&b, &h, AERO_FIELD_SOCKET_TIMEOUT, 0xdeadbeef);
     aero_msg__field_u64(&b, &h, AERO_FIELD_TASK_ID, 0x0102030405060708ull);
-    aero_msg__op(&b, &h, AERO_OP_READ, AERO_PT_INTEGER, "n", 1, "\x05", 1);
+    aero_msg__op(&b, &h, AERO_MSG_OP_READ, AERO_PT_INTEGER, "n", 1, "\x05", 1);
     assert_int_equal(aero_msg__end(&b, s, &h), AERO_OK);
     aero_msg_view m;
     assert_int_equal(aero_msg__parse(b.data + 8, b.len - 8, &m, NULL), AERO_OK);

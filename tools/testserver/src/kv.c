@@ -193,20 +193,20 @@ static double dbl_from(const uint8_t *p) {
 static void put_bins(aero_buf *out, const ts_record *r, uint16_t *n_ops) {
     for (uint32_t i = 0; i < r->n_bins; i++) {
         const ts_bin *b = &r->bins[i];
-        ts_resp_op(out, AERO_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
+        ts_resp_op(out, AERO_MSG_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
         (*n_ops)++;
     }
 }
 
 static bool is_read_op(uint8_t op) {
-    return op == AERO_OP_READ || op == AERO_OP_CDT_READ || op == AERO_OP_EXP_READ || op == AERO_OP_BIT_READ ||
-           op == AERO_OP_HLL_READ;
+    return op == AERO_MSG_OP_READ || op == AERO_MSG_OP_CDT_READ || op == AERO_MSG_OP_EXP_READ ||
+           op == AERO_MSG_OP_BIT_READ || op == AERO_MSG_OP_HLL_READ;
 }
 
 /* A read op evaluated against record r (which exists). Appends result ops. */
 static int read_op(const ts_op *o, const ts_record *r, const char *ns, bool respond_all, aero_buf *out,
                    uint16_t *n_ops) {
-    if (o->op == AERO_OP_READ) {
+    if (o->op == AERO_MSG_OP_READ) {
         if (o->name_len == 0) {
             put_bins(out, r, n_ops);
             return 0;
@@ -225,7 +225,7 @@ static int read_op(const ts_op *o, const ts_record *r, const char *ns, bool resp
     uint8_t *d = NULL;
     uint32_t dl = 0;
     int rc;
-    if (o->op == AERO_OP_CDT_READ) {
+    if (o->op == AERO_MSG_OP_CDT_READ) {
         const ts_bin *b = ts_record_bin((ts_record *)r, o->name, o->name_len);
         rc = ts_cdt_read_op(b, o->value, o->value_len, &pt, &d, &dl);
         if (rc == TS_CDT_NO_BIN) {
@@ -233,7 +233,7 @@ static int read_op(const ts_op *o, const ts_record *r, const char *ns, bool resp
             (*n_ops)++;
             return 0;
         }
-    } else if (o->op == AERO_OP_EXP_READ) {
+    } else if (o->op == AERO_MSG_OP_EXP_READ) {
         rc = ts_exp_op(o->value, o->value_len, r, ns, false, &pt, &d, &dl);
     } else {
         return AERO_ERR_PARAMETER; /* bit / HLL reads not supported */
@@ -262,7 +262,7 @@ static int write_collection(ts_record *w, const ts_op *o) {
 static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted, bool respond_all, aero_buf *out,
                     uint16_t *n_ops) {
     switch (o->op) {
-    case AERO_OP_WRITE: {
+    case AERO_MSG_OP_WRITE: {
         if (o->name_len == 0)
             return AERO_ERR_BIN_NAME;
         if (o->ptype == AERO_PT_NULL) {
@@ -289,7 +289,7 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
             return write_collection(w, o);
         return ts_record_set_bin(w, o->name, o->name_len, o->ptype, o->value, o->value_len) ? 0 : AERO_ERR_SERVER;
     }
-    case AERO_OP_INCR: {
+    case AERO_MSG_OP_INCR: {
         if (o->name_len == 0)
             return AERO_ERR_BIN_NAME;
         if (o->ptype != AERO_PT_INTEGER && o->ptype != AERO_PT_FLOAT)
@@ -315,8 +315,8 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         }
         return ts_record_set_bin(w, o->name, o->name_len, o->ptype, v, 8) ? 0 : AERO_ERR_SERVER;
     }
-    case AERO_OP_APPEND:
-    case AERO_OP_PREPEND: {
+    case AERO_MSG_OP_APPEND:
+    case AERO_MSG_OP_PREPEND: {
         if (o->name_len == 0)
             return AERO_ERR_BIN_NAME;
         if (o->ptype != AERO_PT_STRING && o->ptype != AERO_PT_BLOB && !(o->ptype >= 7 && o->ptype <= 12))
@@ -330,7 +330,7 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         uint8_t *d = malloc(n ? n : 1);
         if (!d)
             return AERO_ERR_SERVER;
-        if (o->op == AERO_OP_APPEND) {
+        if (o->op == AERO_MSG_OP_APPEND) {
             if (b->len)
                 memcpy(d, b->data, b->len);
             memcpy(d + b->len, o->value, o->value_len);
@@ -344,12 +344,12 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         b->len = n;
         return 0;
     }
-    case AERO_OP_TOUCH: return 0;
-    case AERO_OP_DELETE:
+    case AERO_MSG_OP_TOUCH: return 0;
+    case AERO_MSG_OP_DELETE:
         ts_record_clear_bins(w);
         *deleted = true;
         return 0;
-    case AERO_OP_CDT_MODIFY: {
+    case AERO_MSG_OP_CDT_MODIFY: {
         if (o->name_len == 0)
             return AERO_ERR_BIN_NAME;
         uint8_t pt;
@@ -363,7 +363,7 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         free(d);
         return rc;
     }
-    case AERO_OP_EXP_MODIFY: {
+    case AERO_MSG_OP_EXP_MODIFY: {
         if (o->name_len == 0)
             return AERO_ERR_BIN_NAME;
         return ts_exp_write_op(w, o->name, o->name_len, o->value, o->value_len, ns);
@@ -390,8 +390,9 @@ static int answer(aero_buf *out, int rc, uint32_t gen, uint32_t vt, uint32_t txn
 }
 
 static bool is_modify_op(uint8_t op) {
-    return op == AERO_OP_INCR || op == AERO_OP_APPEND || op == AERO_OP_PREPEND || op == AERO_OP_CDT_MODIFY ||
-           op == AERO_OP_BIT_MODIFY || op == AERO_OP_HLL_MODIFY || op == AERO_OP_DELETE;
+    return op == AERO_MSG_OP_INCR || op == AERO_MSG_OP_APPEND || op == AERO_MSG_OP_PREPEND ||
+           op == AERO_MSG_OP_CDT_MODIFY || op == AERO_MSG_OP_BIT_MODIFY || op == AERO_MSG_OP_HLL_MODIFY ||
+           op == AERO_MSG_OP_DELETE;
 }
 
 /*
@@ -407,7 +408,7 @@ static int write_policies(const ts_msg *m, bool *must_exist) {
         return AERO_ERR_PARAMETER;
     for (uint16_t i = 0; i < m->n_ops; i++) {
         const ts_op *o = &m->ops[i];
-        if (o->op == AERO_OP_TOUCH) {
+        if (o->op == AERO_MSG_OP_TOUCH) {
             if (replace)
                 return AERO_ERR_PARAMETER;
             *must_exist = true;
@@ -415,15 +416,15 @@ static int write_policies(const ts_msg *m, bool *must_exist) {
         }
         if (o->name_len > 15)
             return AERO_ERR_BIN_NAME;
-        if (o->op == AERO_OP_WRITE) {
+        if (o->op == AERO_MSG_OP_WRITE) {
             if (o->ptype == AERO_PT_NULL && replace)
                 return AERO_ERR_PARAMETER;
         } else if (is_modify_op(o->op)) {
             if (replace)
                 return AERO_ERR_PARAMETER;
-            if (o->op == AERO_OP_CDT_MODIFY || o->op == AERO_OP_HLL_MODIFY)
+            if (o->op == AERO_MSG_OP_CDT_MODIFY || o->op == AERO_MSG_OP_HLL_MODIFY)
                 response_bin = true;
-        } else if (o->op == AERO_OP_READ && (o->name_len == 0 || (m->info1 & AERO_INFO1_GET_ALL))) {
+        } else if (o->op == AERO_MSG_OP_READ && (o->name_len == 0 || (m->info1 & AERO_INFO1_GET_ALL))) {
             if (respond_all || has_read_all)
                 return AERO_ERR_PARAMETER;
             has_read = has_read_all = true;
@@ -503,7 +504,7 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         /* no UDF module is ever registered on the test server */
         static const char msg[] = "UDF: module not found";
         size_t h = ts_resp_begin(out);
-        ts_resp_op(out, AERO_OP_READ, AERO_PT_STRING, "FAILURE", 7, msg, sizeof msg - 1);
+        ts_resp_op(out, AERO_MSG_OP_READ, AERO_PT_STRING, "FAILURE", 7, msg, sizeof msg - 1);
         ts_resp_end(out, h, 0, 0, AERO_ERR_UDF, 0, 0, txn_ttl, 0, 1);
         return AERO_ERR_UDF;
     }
@@ -727,7 +728,7 @@ static int apply_ops(const ts_msg *m, ts_record *w, const char *ns, aero_buf *ou
             rc = read_op(o, w, ns, respond_all, out, n_ops);
         } else {
             rc = write_op(o, w, ns, &deleted, respond_all, out, n_ops);
-            if (rc == 0 && respond_all && o->op != AERO_OP_CDT_MODIFY && o->op != AERO_OP_TOUCH) {
+            if (rc == 0 && respond_all && o->op != AERO_MSG_OP_CDT_MODIFY && o->op != AERO_MSG_OP_TOUCH) {
                 ts_resp_op(out, o->op, 0, o->name, o->name_len, NULL, 0);
                 (*n_ops)++;
             }

@@ -89,30 +89,30 @@ static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
         if (m->n_ops == 0) {
             for (uint32_t i = 0; i < r->n_bins; i++) {
                 const ts_bin *b = &r->bins[i];
-                ts_resp_op(out, AERO_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
+                ts_resp_op(out, AERO_MSG_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
                 nops++;
             }
         } else {
             for (uint16_t i = 0; i < m->n_ops; i++) {
                 const ts_op *o = &m->ops[i];
-                if (o->op == AERO_OP_READ && o->name_len == 0) {
+                if (o->op == AERO_MSG_OP_READ && o->name_len == 0) {
                     for (uint32_t k = 0; k < r->n_bins; k++) {
                         const ts_bin *b = &r->bins[k];
-                        ts_resp_op(out, AERO_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
+                        ts_resp_op(out, AERO_MSG_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
                         nops++;
                     }
-                } else if (o->op == AERO_OP_READ) {
+                } else if (o->op == AERO_MSG_OP_READ) {
                     const ts_bin *b = ts_record_bin((ts_record *)r, o->name, o->name_len);
                     if (b) {
-                        ts_resp_op(out, AERO_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
+                        ts_resp_op(out, AERO_MSG_OP_READ, b->ptype, b->name, b->name_len, b->data, b->len);
                         nops++;
                     }
-                } else if (o->op == AERO_OP_EXP_READ) {
+                } else if (o->op == AERO_MSG_OP_EXP_READ) {
                     uint8_t pt = 0;
                     uint8_t *d = NULL;
                     uint32_t dl = 0;
                     if (ts_exp_op(o->value, o->value_len, r, c->ns, false, &pt, &d, &dl) == 0) {
-                        ts_resp_op(out, AERO_OP_READ, pt, o->name, o->name_len, d, dl);
+                        ts_resp_op(out, AERO_MSG_OP_READ, pt, o->name, o->name_len, d, dl);
                         nops++;
                     }
                     free(d);
@@ -171,8 +171,8 @@ static bool trid_reused(aero_testserver *ts, const ts_msg *m) {
 static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_namespace *ns, aero_buf *out) {
     for (uint16_t i = 0; i < m->n_ops; i++) {
         uint8_t op = m->ops[i].op;
-        if (op == AERO_OP_READ || op == AERO_OP_CDT_READ || op == AERO_OP_EXP_READ || op == AERO_OP_BIT_READ ||
-            op == AERO_OP_HLL_READ || m->ops[i].name_len > 15) {
+        if (op == AERO_MSG_OP_READ || op == AERO_MSG_OP_CDT_READ || op == AERO_MSG_OP_EXP_READ ||
+            op == AERO_MSG_OP_BIT_READ || op == AERO_MSG_OP_HLL_READ || m->ops[i].name_len > 15) {
             last(out, AERO_ERR_PARAMETER);
             return;
         }
@@ -304,7 +304,7 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
             }
     }
     for (uint16_t i = 0; i < m->n_ops; i++) {
-        if (m->ops[i].name_len > 15 || (m->ops[i].op != AERO_OP_READ && m->ops[i].op != AERO_OP_EXP_READ)) {
+        if (m->ops[i].name_len > 15 || (m->ops[i].op != AERO_MSG_OP_READ && m->ops[i].op != AERO_MSG_OP_EXP_READ)) {
             last(out, AERO_ERR_PARAMETER);
             return;
         }
