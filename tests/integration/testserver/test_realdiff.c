@@ -25,6 +25,21 @@
 static uint16_t port;
 static const char SET[] = "rdiff";
 
+/* True when the server's build is older than major.minor.patch (the test
+ * server reports the newest line it follows). */
+static bool build_before(int major, int minor, int patch) {
+    char *ans = tc_info(port, "build\n");
+    char *v = ans ? tc_info_value(ans, "build") : NULL;
+    int a = 0, b = 0, c = 0;
+    bool older = v && sscanf(v, "%d.%d.%d", &a, &b, &c) == 3 &&
+                 (a != major   ? a < major
+                  : b != minor ? b < minor
+                               : c < patch);
+    free(v);
+    free(ans);
+    return older;
+}
+
 static int setup(void **state) {
     const char *ext = getenv("AERO_TS_PORT");
     *state = NULL;
@@ -194,7 +209,12 @@ static void test_refused_scan_keeps_connection(void **state) {
     } cases[] = { { R_NS, 20 },  { R_NO_PDONE, 16 }, { R_PID, 4 },  { R_NO_PIDS, 16 },
                   { R_TRID, 4 }, { R_FILTER, 4 },    { R_BIN16, 4 } };
     uint64_t base = ((uint64_t)getpid() << 24) ^ (uint64_t)(uintptr_t)&base;
+    /* servers before 8.1.2 take a 16-byte bin name in a scan: it runs, and its
+     * first answer is the last (rc 0, info3 LAST) */
+    bool before_812 = build_before(8, 1, 2);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool runs = cases[i].kind == R_BIN16 && before_812;
+        uint8_t want = runs ? 0 : cases[i].rc, want_info3 = runs ? 1 : 0;
         int fd = tc_connect(port);
         assert_true(fd >= 0);
         uint64_t trid = (base + i) & 0x7fffffffffffffffull;
@@ -208,8 +228,8 @@ static void test_refused_scan_keeps_connection(void **state) {
         refused_scan(&m, cases[i].kind, trid);
         assert_true(first_answer(fd, &m, &info3, &rc));
         tc_free(&m);
-        if (rc != cases[i].rc || info3 != 0)
-            fail_msg("case %zu: rc %u info3 %02x, want rc %u info3 00", i, rc, info3, cases[i].rc);
+        if (rc != want || info3 != want_info3)
+            fail_msg("case %zu: rc %u info3 %02x, want rc %u info3 %02x", i, rc, info3, want, want_info3);
         /* nothing else comes, and the connection still serves requests */
         tc_begin(&m, 3, 0, 0, 0, 0);
         tc_key_str(&m, "test", SET, "rd1", false);
