@@ -229,14 +229,7 @@ static void test_map_ops(void **state) {
           (int64_t)(AERO_MAP_WRITE_CREATE_ONLY | AERO_MAP_WRITE_NO_FAIL)), /* b exists: left as it is */
     };
     static const char *const want[] = {
-        INT("02"),
-        "1:fffffffffffffffd",
-        INT("04"),
-        "20:92a20361a20363",
-        INT("01"),
-        INT("01"),
-        "19:81a2036"
-        "2fd",
+        INT("02"), "1:fffffffffffffffd", INT("04"), "20:92a20361a20363", INT("01"), INT("01"), "19:81a20362fd",
     };
     tc_answer a = run("map", "m", AERO_PT_MAP, "82 a2 03 61 01 a2 03 62 02", ops, sizeof ops / sizeof ops[0]);
     expect(&a, want, sizeof want / sizeof want[0]);
