@@ -293,17 +293,25 @@ static unsigned hexbyte(const char *h) {
     return x;
 }
 
-/* An int: decimal, or symbols OR'ed with '|'. */
+/* One int term: decimal or a symbol. */
+static int64_t int_one(const char **s) {
+    if (**s >= 'A' && **s <= 'Z')
+        return symbol(s);
+    const char *b = *s;
+    int64_t v = strtoll(b, (char **)s, 10);
+    if (*s == b)
+        fail_msg("not a value: %.20s", b);
+    return v;
+}
+
+/* An int: terms OR'ed with '|'. */
 static int64_t int_term(const char **s) {
-    if (**s >= 'A' && **s <= 'Z') {
-        int64_t v = symbol(s);
-        while (**s == '|') {
-            (*s)++;
-            v |= symbol(s);
-        }
-        return v;
+    int64_t v = int_one(s);
+    while (**s == '|') {
+        (*s)++;
+        v |= int_one(s);
     }
-    return strtoll(*s, (char **)s, 10);
+    return v;
 }
 
 /*
@@ -1248,6 +1256,90 @@ static const cdt_case CTX_CASES[] = {
       "3; [[1, 2], [3]]",
       { "CTX [CTX_LIST_INDEX, 1] L_GET_BY_INDEX RT_VALUE, 0" } },
     /* hostile payloads */
+    { "q.m.rank.low",
+      "{\"a\": 3, \"b\": 1, \"c\": 2, \"d\": 4, \"e\": 9}",
+      "[1, 2]; [\"b\", \"c\", \"a\"]; {ext8: nil, \"c\": 2, \"a\": 3}; [1, 2]; [1, 2]; [4, 9]; {\"a\": 3, \"b\": 1, "
+      "\"c\": 2, \"d\": 4, \"e\": 9}",
+      { "M_GET_BY_RANK_RANGE RT_VALUE, 0, 2", "M_GET_BY_RANK_RANGE RT_KEY, 0, 3",
+        "M_GET_BY_RANK_RANGE RT_KEY_VALUE, 1, 2", "M_GET_BY_VALUE_REL_RANK_RANGE RT_VALUE, 3, -2, 2",
+        "M_GET_BY_RANK_RANGE RT_INDEX, 0, 2", "M_GET_BY_RANK_RANGE RT_VALUE, 3" } },
+    { "q.m.kv.rank.low",
+      "{ext3: nil, \"a\": 3, \"b\": 1, \"c\": 2, \"d\": 4, \"e\": 9}",
+      "[1, 2]; [\"b\", \"c\", \"a\"]; [3, 2, 4]; [1, 2]; {ext3: nil, \"a\": 3, \"b\": 1, \"c\": 2, \"d\": 4, \"e\": 9}",
+      { "M_GET_BY_RANK_RANGE RT_VALUE, 0, 2", "M_GET_BY_RANK_RANGE RT_KEY, 0, 3",
+        "M_GET_BY_VALUE_INTERVAL RT_VALUE, 2, 5", "M_GET_BY_VALUE_REL_RANK_RANGE RT_VALUE, 3, -2, 2" } },
+    { "q.m.k.rank.low",
+      "{ext1: nil, \"a\": 3, \"b\": 1, \"c\": 2, \"d\": 4, \"e\": 9}",
+      "[1, 2]; [\"b\", \"c\", \"a\"]; [3, 2, 4]; {ext1: nil, \"a\": 3, \"b\": 1, \"c\": 2, \"d\": 4, \"e\": 9}",
+      { "M_GET_BY_RANK_RANGE RT_VALUE, 0, 2", "M_GET_BY_RANK_RANGE RT_KEY, 0, 3",
+        "M_GET_BY_VALUE_INTERVAL RT_VALUE, 2, 5" } },
+    { "q.m.interval.order",
+      "{\"a\": 3, \"b\": 1, \"c\": 2}",
+      "[3, 1, 2]; [3, 1]; {ext8: nil, \"c\": 2}; {\"a\": 3, \"b\": 1, \"c\": 2}",
+      { "M_GET_BY_VALUE_INTERVAL RT_VALUE, 1, 5", "M_GET_BY_VALUE_LIST RT_VALUE, [3, 1]",
+        "M_GET_ALL_BY_VALUE RT_KEY_VALUE, 2" } },
+    { "q.l.rank.ties",
+      "[2, 1, 2, 1, 2]",
+      "[0, 3]; 3; 4; [2, 4]; [0, 1, 3]; [2, 1, 2, 1, 2]",
+      { "L_GET_BY_RANK_RANGE RT_INDEX, 1, 2", "L_GET_BY_RANK RT_INDEX, 1", "L_GET_BY_RANK RT_INDEX, 3",
+        "L_GET_BY_VALUE_REL_RANK_RANGE RT_INDEX, 2, 0, 2", "L_GET_BY_RANK_RANGE RT_INDEX, 0, 3" } },
+    { "q.l.ord.rank",
+      "[ext1, 1, 2, 3, 4, 5]",
+      "[1, 2]; [1, 2]; [4, 5]; [ext1, 1, 2, 3, 4, 5]",
+      { "L_GET_BY_RANK_RANGE RT_VALUE, 0, 2", "L_GET_BY_VALUE_REL_RANK_RANGE RT_VALUE, 3, -2, 2",
+        "L_GET_BY_RANK_RANGE RT_VALUE, 3" } },
+    { "q.l.interval.wild",
+      "[[1, 2], [1, 3], [2, 1]]",
+      "0; [0, 1]; [0, 1]; [[1, 2], [1, 3], [2, 1]]",
+      { "L_GET_BY_VALUE RT_INDEX, [1, *]", "L_GET_ALL_BY_VALUE RT_INDEX, [1, *]",
+        "L_GET_BY_VALUE_INTERVAL RT_INDEX, [1, nil], [1, inf]" } },
+    { "q.m.ord.put",
+      "{ext3: nil, \"b\": 2}",
+      "2; 3; \"c\"; {ext3: nil, \"a\": 5, \"b\": 2}",
+      { "M_PUT \"a\", 5", "M_PUT_ITEMS {\"c\": 0}", "M_REMOVE_BY_RANK RT_KEY, 0" } },
+    { "q.l.persist.append",
+      "[]",
+      "nil; 1; 2; [ext1, 1, 3]",
+      { "L_SET_TYPE ORD_ORDERED|ORD_PERSIST_INDEX", "L_APPEND 3", "L_APPEND 1" } },
+    { "q.m.persist",
+      "{}",
+      "nil; 1; 2; {ext1: nil, 1: 1, 2: 1}",
+      { "M_SET_TYPE ORD_ORDERED|ORD_PERSIST_INDEX", "M_PUT 2, 1", "M_PUT 1, 1" } },
+    { "q.m.settype.list", "[1]", "12", { "M_SET_TYPE ORD_ORDERED" } },
+    { "q.l.incr.nil", "[nil]", "4", { "L_INCREMENT 0, 1" } },
+    { "q.m.incr.nil", "{\"a\": nil}", "4", { "M_INCREMENT \"a\", 1" } },
+    { "q.l.incr.hugefloat", "[1]", "-9223372036854775807; [-9223372036854775807]", { "L_INCREMENT 0, 1.0e300" } },
+    { "q.l.insert.items.unique.partial",
+      "[1, 2]",
+      "4; [1, 3, 4, 2]",
+      { "L_INSERT_ITEMS 1, [3, 1, 4], LW_ADD_UNIQUE|LW_NO_FAIL|LW_PARTIAL" } },
+    { "q.l.append.ord.unique",
+      "[ext1, 1, 5]",
+      "3; [ext1, 1, 2, 5]",
+      { "L_APPEND_ITEMS [5, 2], 1, LW_ADD_UNIQUE|LW_NO_FAIL|LW_PARTIAL" } },
+    { "q.m.kv.incr",
+      "{ext3: nil, \"a\": 1, \"b\": 2}",
+      "6; \"b\"; {ext3: nil, \"a\": 6, \"b\": 2}",
+      { "M_INCREMENT \"a\", 5", "M_GET_BY_RANK RT_KEY, 0" } },
+    { "q.l.sort.nobin", NULL, "12", { "L_SORT 0" } },
+    { "q.l.clear.nobin", NULL, "nil; nil", { "L_CLEAR" } },
+    { "q.m.clear.nobin", NULL, "nil; nil", { "M_CLEAR" } },
+    { "q.l.setrt.exists", "[1, 2]", "true; [2]", { "L_REMOVE_BY_INDEX RT_EXISTS, 0" } },
+    { "q.c.nobin.nocreate", NULL, "26", { "CTX [CTX_LIST_INDEX, 0] L_APPEND 1" } },
+    { "q.c.nobin.read", NULL, "nil; nil", { "CTX [CTX_LIST_INDEX, 0] L_SIZE" } },
+    { "q.c.rank.create", "[[1]]", "26", { "CTX [CTX_LIST_RANK|CTX_CREATE_LIST_UNORDERED, 5] L_APPEND 1" } },
+    { "q.c.value.create", "[[1]]", "26", { "CTX [CTX_LIST_VALUE|CTX_CREATE_LIST_UNORDERED, [9]] L_APPEND 1" } },
+    { "q.c.mapindex.create", "{\"a\": [1]}", "26", { "CTX [CTX_MAP_INDEX|CTX_CREATE_MAP_UNORDERED, 5] L_APPEND 1" } },
+    { "q.c.neg.create", "[[1]]", "26", { "CTX [CTX_LIST_INDEX|CTX_CREATE_LIST_UNORDERED, -5] L_APPEND 1" } },
+    { "q.c.ordered.create",
+      "[ext1, [1]]",
+      "1; [ext1, [1], [1]]",
+      { "CTX [CTX_LIST_INDEX|CTX_CREATE_LIST_UNORDERED, 1] L_APPEND 1" } },
+    { "q.c.create.wrongop",
+      "{\"a\": 1}",
+      "1; {\"a\": 1, \"z\": [{1: 1}]}",
+      { "CTX [CTX_MAP_KEY|CTX_CREATE_LIST_UNORDERED, \"z\", CTX_LIST_INDEX, 0] M_PUT 1, 1" } },
+    { "q.incr.padded", "[1]", "2; [1, 2]", { "L_INCREMENT 1, 2" } },
     { "h.pad.huge", "[]", "13", { "L_INSERT 2000000000, 1" } },
     { "h.pad.past1m", "[]", "13", { "L_INSERT 1050000, 1" } },
     { "h.set.huge", "[]", "13", { "L_SET 2000000000, 1" } },

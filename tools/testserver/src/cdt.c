@@ -269,11 +269,14 @@ static void emit_ranks(const coll *c, const uint32_t *ord, uint32_t m, int base,
 
 /*
  * Write the result for the selected elements (sel[i] true, or false when
- * inverted): in rank order when by_rank (or for rank return types), else in
+ * inverted): in rank order when rank_start >= 0 (the first rank of a rank
+ * range; an unordered list's values then come in the server's heap order),
+ * else in
  * index order. A single-result op that selected nothing answers the
  * server's not-found value (-1 for indexes and ranks, nil for values).
  */
-int cdt_emit_sel(const coll *c, const bool *sel, int64_t rt, bool single, bool by_rank, aero_buf *out) {
+int cdt_emit_sel(const coll *c, const bool *sel, int64_t rt, bool single, int64_t rank_start, aero_buf *out) {
+    bool by_rank = rank_start >= 0;
     bool inv = (rt & AERO_CDT_RT_INVERTED) != 0;
     int base = (int)(rt & ~(int64_t)AERO_CDT_RT_INVERTED);
     if (!rt_valid(c, base))
@@ -282,19 +285,18 @@ int cdt_emit_sel(const coll *c, const bool *sel, int64_t rt, bool single, bool b
     uint32_t *ord = malloc((c->n ? c->n : 1) * 2 * sizeof *ord);
     if (!ord)
         return AERO_ERR_SERVER;
-    uint32_t m = 0, low = c->n;
+    uint32_t m = 0;
     for (uint32_t r = 0; r < c->n; r++) {
         uint32_t i = by_rank && c->is_map ? c->by_rank[r] : r;
-        if (sel[i] != inv) {
+        if (sel[i] != inv)
             ord[m++] = i;
-            low = c->rank[i] < low ? c->rank[i] : low;
-        }
     }
     for (uint32_t i = 0, k = m; i < c->n; i++)
         if (sel[i] != inv)
             ord[k++] = i;
     bool ordered_list = !c->is_map && c->has_ext && (c->flags & AERO_CDT_ORDER_ORDERED);
-    if (by_rank && !c->is_map && !ordered_list && base == AERO_CDT_RT_VALUE && m && !heap_order(c, low, m, ord)) {
+    if (by_rank && !c->is_map && !ordered_list && base == AERO_CDT_RT_VALUE && m &&
+        !heap_order(c, (uint32_t)rank_start, m, ord)) {
         free(ord);
         return AERO_ERR_SERVER;
     }
@@ -336,7 +338,7 @@ int cdt_emit_sel(const coll *c, const bool *sel, int64_t rt, bool single, bool b
 }
 
 int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *out) {
-    return cdt_emit_sel(c, sel, rt, single, false, out);
+    return cdt_emit_sel(c, sel, rt, single, -1, out);
 }
 
 /* Read up to max args of the op as spans; returns the count. */
@@ -369,10 +371,35 @@ typedef struct pick {
     int na;
     bool *sel;
     bool single;
-    bool by_rank; /* the result is written in rank order */
+    bool by_rank;        /* the result is written in rank order */
+    uint32_t rank_start; /* then: the first rank selected */
 } pick;
 
 typedef int (*pick_fn)(pick *p);
+
+/*
+ * Select ranks [start, start + count). An unordered list takes them as the
+ * server does, off a heap, so which of equal values is taken matches it.
+ */
+static int select_ranks(pick *p, uint32_t start, uint32_t count) {
+    const coll *c = p->c;
+    p->by_rank = true;
+    p->rank_start = start;
+    if (c->is_map || (c->has_ext && (c->flags & AERO_CDT_ORDER_ORDERED)) || count == 0) {
+        for (uint32_t k = start; k < start + count; k++)
+            p->sel[c->by_rank[k]] = true;
+        return 0;
+    }
+    uint32_t *o = malloc(count * sizeof *o);
+    if (!o || !heap_order(c, start, count, o)) {
+        free(o);
+        return AERO_ERR_SERVER;
+    }
+    for (uint32_t j = 0; j < count; j++)
+        p->sel[o[j]] = true;
+    free(o);
+    return 0;
+}
 
 /* get [index], get_by_index [rt, index] */
 static int pick_index(pick *p) {
@@ -397,8 +424,7 @@ static int pick_rank(pick *p) {
     p->single = true;
     if (i1 < -(int64_t)c->n || i1 >= (int64_t)c->n)
         return AERO_ERR_OP_NOT_APPLICABLE;
-    p->sel[c->by_rank[i1 < 0 ? c->n + i1 : i1]] = true;
-    return 0;
+    return select_ranks(p, (uint32_t)(i1 < 0 ? c->n + i1 : i1), 1);
 }
 
 /* get_range [index, count?], index or rank range [rt, index, count?] */
@@ -409,10 +435,10 @@ static int pick_range(pick *p) {
         return AERO_ERR_PARAMETER;
     bool hc = p->na > 1 && cdt_as_int(&p->a[1], &i2);
     cdt_range(i1, hc, i2, p->c->n, &s, &e);
-    bool by_rank = p->opc == AERO_LIST_OP_GET_BY_RANK_RANGE || p->opc == AERO_MAP_OP_GET_BY_RANK_RANGE;
-    p->by_rank = by_rank;
+    if (p->opc == AERO_LIST_OP_GET_BY_RANK_RANGE || p->opc == AERO_MAP_OP_GET_BY_RANK_RANGE)
+        return select_ranks(p, s, e - s);
     for (uint32_t i = s; i < e; i++)
-        p->sel[by_rank ? p->c->by_rank[i] : i] = true;
+        p->sel[i] = true;
     return 0;
 }
 
@@ -495,9 +521,12 @@ static int pick_relative(pick *p) {
         cnt = cnt > before ? cnt - before : 0;
         st = 0;
     }
-    p->by_rank = !keys;
+    if (!keys) {
+        uint64_t s = (uint64_t)st < c->n ? (uint64_t)st : c->n;
+        return select_ranks(p, (uint32_t)s, (uint32_t)(cnt < c->n - s ? cnt : c->n - s));
+    }
     for (uint64_t k = (uint64_t)st; k < c->n && k - (uint64_t)st < cnt; k++)
-        p->sel[keys ? (uint32_t)k : c->by_rank[k]] = true;
+        p->sel[k] = true;
     return 0;
 }
 
@@ -529,7 +558,7 @@ static const pick_fn PICKS[AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE + 1] = {
 };
 
 int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rtp, bool *singlep,
-               bool *by_rankp) {
+               int64_t *rank_startp) {
     int64_t rt = AERO_CDT_RT_VALUE;
     bool legacy_get = opc == AERO_LIST_OP_GET || opc == AERO_LIST_OP_GET_RANGE; /* [index(, count)], no return type */
     int ai = 0;
@@ -545,7 +574,7 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
         rt = AERO_CDT_RT_VALUE;
     *rtp = rt;
     *singlep = p.single && opc != AERO_LIST_OP_GET_RANGE;
-    *by_rankp = p.by_rank && !(rt & AERO_CDT_RT_INVERTED);
+    *rank_startp = p.by_rank && !(rt & AERO_CDT_RT_INVERTED) ? (int64_t)p.rank_start : -1;
     if (rc == 0 && *singlep && (rt & AERO_CDT_RT_INVERTED)) /* one element cannot be inverted */
         rc = AERO_ERR_OP_NOT_APPLICABLE;
     return rc;
@@ -571,10 +600,11 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
     if (!sel)
         return AERO_ERR_SERVER;
     int64_t rt;
-    bool single, by_rank;
-    int rc = cdt_select(c, opc, a, na, sel, &rt, &single, &by_rank);
+    bool single;
+    int64_t rank_start;
+    int rc = cdt_select(c, opc, a, na, sel, &rt, &single, &rank_start);
     if (rc == 0)
-        rc = cdt_emit_sel(c, sel, rt, single, by_rank, out);
+        rc = cdt_emit_sel(c, sel, rt, single, rank_start, out);
     free(sel);
     return rc;
 }

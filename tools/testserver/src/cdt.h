@@ -36,8 +36,8 @@ int ts_cdt_read_op(const ts_bin *b, const uint8_t *payload, size_t len, uint8_t 
  * ops that only remove). Returns 0 with the op's result as a malloc'd
  * particle (type 0 = nil), or a result code as server 8.1 answers: 4
  * malformed or unsupported, 12 wrong bin type, 13 the bin would pass 1 MiB,
- * 23 a missing bin under a context without create flags, 24 element exists,
- * 26 op not applicable (missing context element, out-of-range single
+ * 24 element exists, 26 op not applicable (missing context element or bin
+ * under a context without create flags, out-of-range single
  * index, inverted single result, return type the collection has not).
  */
 int ts_cdt_modify_op(ts_record *w, const char *name, size_t name_len, const uint8_t *payload, size_t len,

@@ -44,11 +44,12 @@ int cdt_args(mp_reader *r, uint32_t n, span *a, int max);
  * Select elements for a read op code (list GET..GET_BY_VALUE_REL_RANK_RANGE,
  * map GET_BY_KEY..GET_BY_VALUE_REL_RANK_RANGE) with its
  * arguments a[0..na) (return type first). Fills sel, the return type and
- * whether the op yields a single value, and whether its result is written
- * in rank order. 26 for an out-of-range single index or rank, and for an
+ * whether the op yields a single value, and (when the result is written in
+ * rank order) the first rank selected, else -1. 26 for an out-of-range single index or rank, and for an
  * inverted single-result op.
  */
-int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rt, bool *single, bool *by_rank);
+int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rt, bool *single,
+               int64_t *rank_start);
 /**
  * Element selected by one context item (type AERO_CDT_CTX_LIST_INDEX /
  * _RANK / _VALUE or AERO_CDT_CTX_MAP_INDEX / _RANK / _KEY / _VALUE; create
@@ -57,7 +58,7 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
 int cdt_find(const coll *c, int type, const span *v);
 /** Write the result of a selection for return type rt, in index order. 26 for a return type the collection has not. */
 int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *out);
-/** cdt_emit, in rank order when by_rank. */
-int cdt_emit_sel(const coll *c, const bool *sel, int64_t rt, bool single, bool by_rank, aero_buf *out);
+/** cdt_emit, in rank order from rank_start when it is not -1 (see cdt_select). */
+int cdt_emit_sel(const coll *c, const bool *sel, int64_t rt, bool single, int64_t rank_start, aero_buf *out);
 
 #endif

@@ -381,7 +381,7 @@ static int mod_list_increment(mod *m) {
     if (rc)
         return rc;
     size_t vn = 0;
-    bool padded = m->e.v[i1].n == 1 && m->e.v[i1].p[0] == 0xc0;
+    bool padded = i1 >= (int64_t)m->c->n; /* a new element, not an existing nil (which is 4) */
     m->computed = sum(padded ? NULL : &m->e.v[i1], m->na > 1 ? &m->a[1] : NULL, false, &vn);
     if (!m->computed)
         return AERO_ERR_PARAMETER;
@@ -527,10 +527,11 @@ static int mod_remove_by(mod *m, int64_t read_op) {
     const coll *c = m->c;
     bool *sel = calloc(c->n ? c->n : 1, sizeof *sel);
     int64_t rt = 0;
-    bool single = false, by_rank = false;
-    int rc = sel ? cdt_select(c, read_op, m->a, m->na, sel, &rt, &single, &by_rank) : AERO_ERR_SERVER;
+    bool single = false;
+    int64_t rank_start = -1;
+    int rc = sel ? cdt_select(c, read_op, m->a, m->na, sel, &rt, &single, &rank_start) : AERO_ERR_SERVER;
     if (rc == 0)
-        rc = cdt_emit_sel(c, sel, rt, single, by_rank, &m->res);
+        rc = cdt_emit_sel(c, sel, rt, single, rank_start, &m->res);
     uint32_t *order = rc == 0 ? malloc((c->n ? c->n : 1) * sizeof *order) : NULL;
     if (rc == 0 && !order)
         rc = AERO_ERR_SERVER;
@@ -642,9 +643,10 @@ static int max_args(int64_t opc) {
     }
 }
 
-/* Ops that only take elements away: on a missing bin they answer nil and create nothing. */
+/* Ops that only take elements away (or clear): on a missing bin they answer nil and create nothing. */
 static bool removes_only(int64_t opc) {
     return (opc >= AERO_LIST_OP_POP && opc <= AERO_LIST_OP_REMOVE_RANGE) || opc == AERO_LIST_OP_TRIM ||
+           opc == AERO_LIST_OP_CLEAR || opc == AERO_MAP_OP_CLEAR ||
            (opc >= AERO_LIST_OP_REMOVE_BY_INDEX && opc <= AERO_LIST_OP_REMOVE_BY_VALUE_REL_RANK_RANGE) ||
            (opc >= AERO_MAP_OP_REMOVE_BY_KEY && opc <= AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE);
 }
@@ -654,6 +656,8 @@ static int run_mod(mod *m) {
         return AERO_ERR_PARAMETER;
     if (max_args(m->opc) && m->na > max_args(m->opc))
         return AERO_ERR_PARAMETER;
+    if (!m->b && m->opc == AERO_LIST_OP_SORT)
+        return AERO_ERR_BIN_INCOMPATIBLE_TYPE; /* as the server answers */
     if (!m->b && removes_only(m->opc)) {
         m->changed = false;
         mp_put_nil(&m->res);
@@ -844,7 +848,7 @@ static int modify_ctx(ts_record *w, const char *name, size_t name_len, ctx_run *
     int64_t t0 = 0;
     cdt_as_int(&x->items[0], &t0);
     if (!b && !(t0 & AERO_CDT_CTX_CREATE_MASK))
-        return AERO_ERR_ELEMENT_NOT_FOUND;
+        return AERO_ERR_OP_NOT_APPLICABLE; /* nothing to find the element in */
     if (b && b->ptype != AERO_PT_LIST && b->ptype != AERO_PT_MAP)
         return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
     /* a missing bin is created by a creating first item, of that item's kind */
