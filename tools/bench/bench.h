@@ -23,6 +23,8 @@ typedef enum bench_workload {
     BENCH_GET_GENERIC, /* generic get + aero_record_* lookups of every bin (compare with typed) */
     BENCH_BATCH_GET,   /* batch read of --batch-size consecutive keys, rows/s */
     BENCH_BATCH_PUT,   /* batch upsert of the five bins to --batch-size consecutive keys, rows/s */
+    BENCH_LIST_APPEND, /* operate: append an int to list bin "events" of a random key */
+    BENCH_MAP_GET,     /* operate: get key "theme" of map bin "prefs" (written by the load) */
 } bench_workload;
 
 /** The AEL filter used by ael-compile and query. */
@@ -76,8 +78,9 @@ typedef struct bench_worker {
 /* work.c */
 int bench_data_init(bench_data *d, const char *ns, const char *set, uint32_t n);
 void bench_data_free(bench_data *d);
-/** Write every key once (bins of key i), split over `threads` sessions. Returns 0 or -1 (message printed). */
-int bench_load(aero_client *c, const bench_data *d, unsigned threads);
+/** Write every key once (bins of key i; with `prefs` also a 4-entry map bin "prefs"), split over `threads`
+ *  sessions. Returns 0 or -1 (message printed). */
+int bench_load(aero_client *c, const bench_data *d, unsigned threads, bool prefs);
 /** The body of a worker thread for get / put / ru / query / typed workloads. */
 void *bench_worker_main(void *arg);
 /** ael-compile: compile BENCH_FILTER for `seconds`, print progress and the final line. Returns exit code. */

@@ -6,7 +6,8 @@
  *              [--namespace NS] [--set SET] [--fresh-keys] [--quiet]
  *
  * Workloads: get, put, ru,<read%> (read-update mix), ael-compile, query,
- * batch-get, batch-put (--batch-size keys per batch, default 100),
+ * batch-get, batch-put (--batch-size keys per batch, default 100), list-append (one list append per op),
+ * map-get (one map get-by-key per op; the load writes the map),
  * generic (get + reading every bin through aero_record_*), typed (the
  * generated typed get of the same record). Records are
  * {name, email, status, age, login_count} under key "user-<i>", i < K, in
@@ -34,7 +35,7 @@
 
 static void usage(FILE *f) {
     fprintf(f, "usage: aero-bench [--hosts H:P[,H:P...]|embedded] --workload get|put|ru,<read%%>|ael-compile|query|"
-               "generic|typed|batch-get|batch-put\n"
+               "generic|typed|batch-get|batch-put|list-append|map-get\n"
                "                  [--threads N] [--duration S | --ops N] [--keys K] [--load] [--batch-size N]\n"
                "                  [--namespace NS] [--set SET] [--fresh-keys] [--quiet]\n");
 }
@@ -64,6 +65,8 @@ static int parse_workload(const char *s, bench_config *cfg) {
         { "generic", BENCH_GET_GENERIC },
         { "batch-get", BENCH_BATCH_GET },
         { "batch-put", BENCH_BATCH_PUT },
+        { "list-append", BENCH_LIST_APPEND },
+        { "map-get", BENCH_MAP_GET },
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (!strcmp(s, table[i].name)) {
@@ -296,7 +299,7 @@ int main(int argc, char **argv) {
             return 2;
         }
         seeds = aero_testserver_seeds(ts);
-        if (cfg.workload != BENCH_PUT && cfg.workload != BENCH_BATCH_PUT)
+        if (cfg.workload != BENCH_PUT && cfg.workload != BENCH_BATCH_PUT && cfg.workload != BENCH_LIST_APPEND)
             cfg.load = true; /* an empty server has nothing to read */
         fprintf(stderr, "embedded aero-testserver at %s\n", seeds);
     }
@@ -309,7 +312,7 @@ int main(int argc, char **argv) {
     bench_data data;
     int rc = 2;
     if (bench_data_init(&data, cfg.ns, cfg.set, cfg.keys) == 0) {
-        if (!cfg.load || bench_load(client, &data, cfg.threads) == 0)
+        if (!cfg.load || bench_load(client, &data, cfg.threads, cfg.workload == BENCH_MAP_GET) == 0)
             rc = run(&cfg, client, &data);
         bench_data_free(&data);
     }

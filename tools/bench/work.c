@@ -117,9 +117,22 @@ typedef struct load_job {
     aero_client *client;
     const bench_data *data;
     uint32_t begin, end;
+    bool prefs;
     uint64_t errors;
     aero_error err;
 } load_job;
+
+/* The map bin of the map-get workload: {"font": 12, "lang": "en", "theme": "dark", "zoom": 100}. */
+static aero_status put_prefs(aero_session *s, const aero_key *k, aero_error *err) {
+    static const aero_map_policy ordered = { .order = AERO_MAP_KEY_ORDERED };
+    aero_map_entry e[4] = { { aero_str("font"), aero_int(12) },
+                            { aero_str("lang"), aero_str("en") },
+                            { aero_str("theme"), aero_str("dark") },
+                            { aero_str("zoom"), aero_int(100) } };
+    aero_write *w = aero_session_upsert(s, k);
+    aero_write_op(w, aero_map_put_items(AERO_BIN("prefs"), aero_map(e, 4), &ordered));
+    return aero_write_execute(w, NULL, err);
+}
 
 static void *load_main(void *arg) {
     load_job *j = arg;
@@ -135,7 +148,10 @@ static void *load_main(void *arg) {
         aero_bin_value bins[5];
         aero_error err;
         bench_bins_for(w, i, bins);
-        if (aero_session_put(s, &j->data->keys[i], bins, 5, &err) != AERO_OK) {
+        aero_status st = aero_session_put(s, &j->data->keys[i], bins, 5, &err);
+        if (st == AERO_OK && j->prefs)
+            st = put_prefs(s, &j->data->keys[i], &err);
+        if (st != AERO_OK) {
             if (j->errors++ == 0)
                 j->err = err;
         }
@@ -145,7 +161,7 @@ static void *load_main(void *arg) {
     return NULL;
 }
 
-int bench_load(aero_client *c, const bench_data *d, unsigned threads) {
+int bench_load(aero_client *c, const bench_data *d, unsigned threads, bool prefs) {
     if (threads == 0)
         threads = 1;
     load_job *jobs = calloc(threads, sizeof *jobs);
@@ -161,6 +177,7 @@ int bench_load(aero_client *c, const bench_data *d, unsigned threads) {
     for (unsigned t = 0; t < threads; t++) {
         jobs[t].client = c;
         jobs[t].data = d;
+        jobs[t].prefs = prefs;
         jobs[t].begin = (uint32_t)((uint64_t)d->n * t / threads);
         jobs[t].end = (uint32_t)((uint64_t)d->n * (t + 1) / threads);
         if (pthread_create(&tids[t], NULL, load_main, &jobs[t]) != 0)
@@ -292,6 +309,23 @@ static aero_status op_batch_put(bench_worker *w, uint32_t i, aero_error *err) {
     return err->code;
 }
 
+/* Append an int to the list bin "events" of key i (one op, one result: the new size). */
+static aero_status op_list_append(bench_worker *w, uint32_t i, aero_error *err) {
+    aero_write *wr = aero_session_upsert(w->session, &w->data->keys[i]);
+    aero_write_op(wr, aero_list_append(AERO_BIN("events"), aero_int((int64_t)w->rows++), NULL));
+    return aero_write_execute(wr, &w->rec, err);
+}
+
+/* Read the value of key "theme" in the map bin "prefs" of key i. */
+static aero_status op_map_get(bench_worker *w, uint32_t i, aero_error *err) {
+    aero_write *wr = aero_session_upsert(w->session, &w->data->keys[i]);
+    aero_write_op(wr, aero_map_get_by_key(AERO_BIN("prefs"), aero_str("theme"), AERO_CDT_RETURN_VALUE));
+    aero_status st = aero_write_execute(wr, &w->rec, err);
+    if (st == AERO_OK && !aero_record_str(&w->rec, "prefs"))
+        return bench_fail(err, AERO_ERR_BIN_NOT_FOUND, "map bin 'prefs' has no 'theme' (load with --load)");
+    return st;
+}
+
 /* ---- the worker loop ---- */
 
 void *bench_worker_main(void *arg) {
@@ -324,6 +358,8 @@ void *bench_worker_main(void *arg) {
         case BENCH_QUERY: st = op_query(w, filter, &err); break;
         case BENCH_BATCH_GET: st = op_batch_get(w, i, &err); break;
         case BENCH_BATCH_PUT: st = op_batch_put(w, i, &err); break;
+        case BENCH_LIST_APPEND: st = op_list_append(w, i, &err); break;
+        case BENCH_MAP_GET: st = op_map_get(w, i, &err); break;
         default: st = bench_fail(&err, AERO_ERR_PARAM, "workload not built in"); break;
         }
         bench_hist_record(&w->hist, bench_now_ns() - t0);
