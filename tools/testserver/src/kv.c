@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blobop.h"
 #include "cdt.h"
 #include "mp.h"
 
@@ -236,7 +237,13 @@ static int read_op(const ts_op *o, const ts_record *r, const char *ns, bool resp
     } else if (o->op == AERO_MSG_OP_EXP_READ) {
         rc = ts_exp_op(o->value, o->value_len, r, ns, false, &pt, &d, &dl);
     } else {
-        return AERO_ERR_PARAMETER; /* bit / HLL reads not supported */
+        ts_particle res;
+        rc = ts_blob_read_op(o, r, &res); /* bit / HLL read */
+        if (rc == 0 && res.ptype == AERO_PT_NULL && !respond_all)
+            return 0; /* a missing bin: no answer op */
+        pt = res.ptype;
+        d = res.data;
+        dl = res.len;
     }
     if (rc != 0)
         return rc;
@@ -361,6 +368,18 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
             (*n_ops)++;
         }
         free(d);
+        return rc;
+    }
+    case AERO_MSG_OP_BIT_MODIFY:
+    case AERO_MSG_OP_HLL_MODIFY: {
+        ts_particle res;
+        int rc = ts_blob_modify_op(o, w, &res);
+        /* bit modifies answer nothing (nil with respond-all, added by the caller) */
+        if (rc == 0 && o->op == AERO_MSG_OP_HLL_MODIFY && (respond_all || res.ptype != AERO_PT_NULL)) {
+            ts_resp_op(out, o->op, res.ptype, o->name, o->name_len, res.data, res.len);
+            (*n_ops)++;
+        }
+        free(res.data);
         return rc;
     }
     case AERO_MSG_OP_EXP_MODIFY: {
@@ -728,7 +747,8 @@ static int apply_ops(const ts_msg *m, ts_record *w, const char *ns, aero_buf *ou
             rc = read_op(o, w, ns, respond_all, out, n_ops);
         } else {
             rc = write_op(o, w, ns, &deleted, respond_all, out, n_ops);
-            if (rc == 0 && respond_all && o->op != AERO_MSG_OP_CDT_MODIFY && o->op != AERO_MSG_OP_TOUCH) {
+            if (rc == 0 && respond_all && o->op != AERO_MSG_OP_CDT_MODIFY && o->op != AERO_MSG_OP_HLL_MODIFY &&
+                o->op != AERO_MSG_OP_TOUCH) {
                 ts_resp_op(out, o->op, 0, o->name, o->name_len, NULL, 0);
                 (*n_ops)++;
             }
