@@ -193,15 +193,6 @@ static void expect(const tc_answer *a, const char *const *want, size_t n) {
     }
 }
 
-static inline int64_t nth_int(const tc_answer *a, unsigned i) {
-    uint8_t pt;
-    uint32_t len;
-    const uint8_t *v = nth_val(a, i, &pt, &len);
-    assert_int_equal(pt, AERO_PT_INTEGER);
-    assert_int_equal(len, 8);
-    return (int64_t)aero_get_u64be(v);
-}
-
 /* The result code of one op on a fresh bin (ptype 0: no record). */
 static int code_of(uint8_t ptype, const char *hex, pay op) {
     tc_answer a = run("codes", ptype, hex, &op, 1, false);
@@ -401,12 +392,210 @@ static void test_bit_codes(void **state) {
     assert_int_equal(code_of(AERO_PT_BLOB, "00", BITR(COUNT, "ii", I(1) << 40, I(8))), AERO_ERR_PARAMETER);
 }
 
+/* FNV-1a of the i-th op's value, with its particle type and length: "pt:len:hash". */
+static void nth_digest(const tc_answer *a, unsigned i, char *out, size_t cap) {
+    uint8_t pt;
+    uint32_t len;
+    const uint8_t *v = nth_val(a, i, &pt, &len);
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (uint32_t k = 0; k < len; k++)
+        h = (h ^ v[k]) * 0x100000001b3ULL;
+    snprintf(out, cap, "%u:%u:%016llx", pt, len, (unsigned long long)h);
+}
+
+/* Like expect(), but entries starting with '#' are compared as digests ("#pt:len:hash"). */
+static void expect_d(const tc_answer *a, const char *const *want, size_t n) {
+    assert_int_equal(a->result, 0);
+    assert_int_equal(a->n_ops, n);
+    for (size_t i = 0; i < n; i++) {
+        char got[1024];
+        if (want[i][0] == '#') {
+            nth_digest(a, (unsigned)i, got, sizeof got);
+            if (strcmp(got, want[i] + 1) != 0)
+                fail_msg("op %zu: #%s, want %s", i, got, want[i]);
+        } else {
+            nth(a, (unsigned)i, got, sizeof got);
+            if (strcmp(got, want[i]) != 0)
+                fail_msg("op %zu: %s, want %s", i, got, want[i]);
+        }
+    }
+}
+
+/* The HLL bin of record `key` (malloc'd copy). */
+static uint8_t *hll_bin(const char *key, size_t *len) {
+    tc_msg m;
+    tc_begin(&m, AERO_INFO1_READ, 0, 0, 0, 0);
+    tc_key_str(&m, "test", SET, key, false);
+    tc_op(&m, AERO_MSG_OP_READ, AERO_PT_NULL, "b", NULL, 0);
+    tc_end(&m);
+    tc_answer a = tc_call(port, &m);
+    tc_free(&m);
+    uint8_t pt;
+    uint32_t n;
+    const uint8_t *v = nth_val(&a, 0, &pt, &n);
+    assert_int_equal(pt, AERO_PT_HLL);
+    uint8_t *c = malloc(n);
+    memcpy(c, v, n);
+    *len = n;
+    tc_answer_free(&a);
+    return c;
+}
+
+static void test_hll_small(void **state) {
+    (void)state;
+    const pay ops[] = {
+        HLL(INIT, "ii", I(4), I(4)),
+        HLL(ADD, "k", 5, "a", "b", "c", "d", "e"),
+        HLLR(COUNT, ""),
+        HLL(REFRESH_COUNT, ""),
+        HLLR(DESCRIBE, ""),
+        HLLR(MAY_CONTAIN, "k", 2, "a", "e"),
+        HLLR(MAY_CONTAIN, "k", 1, "zz"),
+    };
+    static const char *const want[] = {
+        NIL,
+        INT("0000000000000005"),
+        INT("0000000000000006"),
+        INT("0000000000000006"),
+        "20:920404",
+        INT("0000000000000001"),
+        INT("0000000000000001"), /* "zz" collides with a register: "may" contain */
+        "18:00040406000000000000000000009800000470bc0000035000000000013c00", /* cached count 6 */
+    };
+    tc_answer a = run("hll", 0, "", ops, sizeof ops / sizeof ops[0], true);
+    expect_d(&a, want, sizeof want / sizeof want[0]);
+    tc_answer_free(&a);
+}
+
+/* Two overlapping sets (0..599 and 300..899: 900 in the union, 300 in common, similarity 1/3)
+ * in sketches of `ib` index and `mb` minhash bits: counts, union, intersection, similarity. */
+static void sets(int64_t ib, int64_t mb, const char *const *want, size_t n_want) {
+    const pay b_ops[] = { HLL(ADD, "nii", I(300), 600, ib, mb) };
+    tc_answer a = run("hll-b", 0, "", b_ops, 1, false);
+    assert_int_equal(a.result, 0);
+    tc_answer_free(&a);
+    size_t bn;
+    uint8_t *b = hll_bin("hll-b", &bn);
+    const pay ops[] = {
+        HLL(ADD, "nii", I(0), 600, ib, mb), HLLR(COUNT, ""),
+        HLLR(UNION_COUNT, "h", b, bn),      HLLR(INTERSECT_COUNT, "h", b, bn),
+        HLLR(SIMILARITY, "H", 1, b, bn),    HLLR(UNION, "h", b, bn),
+        HLL(SET_UNION, "h", b, bn),         HLLR(COUNT, ""),
+    };
+    a = run("hll-a", 0, "", ops, sizeof ops / sizeof ops[0], true);
+    expect_d(&a, want, n_want);
+    tc_answer_free(&a);
+    free(b);
+}
+
+static void test_hll_sets(void **state) {
+    (void)state;
+    static const char *const plain[] = {
+        INT("00000000000001e6"),
+        INT("0000000000000248"),
+        INT("0000000000000377"),
+        INT("000000000000011c"),
+        "2:3fd47dd5dcca0781",
+        "#18:779:cc88c6ea96515573",
+        NIL,
+        INT("0000000000000377"),
+        "#18:779:cc88c6ea96515573",
+    };
+    sets(10, 0, plain, sizeof plain / sizeof plain[0]);
+    static const char *const minhash[] = {
+        INT("0000000000000170"),
+        INT("000000000000025a"),
+        INT("00000000000003a1"),
+        INT("0000000000000125"),
+        "2:3fd42e9ed894acc3",
+        "#18:459:4f45082994a8fb55",
+        NIL,
+        INT("00000000000003a1"),
+        "#18:459:4f45082994a8fb55",
+    };
+    sets(8, 8, minhash, sizeof minhash / sizeof minhash[0]);
+}
+
+static void test_hll_codes(void **state) {
+    (void)state;
+    const char *hll44 = "00040400000000000000000000000000000000000000000000000000000000";
+    /* index / minhash bits out of range, alone and together */
+    assert_int_equal(code_of(0, "", HLL(INIT, "ii", I(3), I(0))), AERO_ERR_PARAMETER);
+    assert_int_equal(code_of(0, "", HLL(INIT, "ii", I(17), I(0))), AERO_ERR_PARAMETER);
+    assert_int_equal(code_of(0, "", HLL(INIT, "ii", I(8), I(3))), AERO_ERR_PARAMETER);
+    assert_int_equal(code_of(0, "", HLL(INIT, "ii", I(8), I(52))), AERO_ERR_PARAMETER);
+    assert_int_equal(code_of(0, "", HLL(INIT, "ii", I(16), I(49))), AERO_ERR_PARAMETER);
+    assert_int_equal(code_of(0, "", HLL(INIT, "ii", I(16), I(48))), 0);
+    /* flags: allow-fold only for set_union, create-only with update-only never */
+    assert_int_equal(code_of(0, "", HLL(INIT, "iii", I(8), I(0), I(AERO_HLL_WRITE_ALLOW_FOLD))), AERO_ERR_PARAMETER);
+    assert_int_equal(
+        code_of(0, "", HLL(INIT, "iii", I(8), I(0), I(AERO_HLL_WRITE_CREATE_ONLY | AERO_HLL_WRITE_UPDATE_ONLY))),
+        AERO_ERR_PARAMETER);
+    assert_int_equal(code_of(0, "", HLL(ADD, "kiii", 1, "a", I(8), I(0), I(AERO_HLL_WRITE_UPDATE_ONLY))),
+                     AERO_ERR_PARAMETER);
+    /* a missing bin: creating needs the index bits; refresh / fold / update-only need the bin */
+    assert_int_equal(code_of(0, "", HLL(INIT, "")), AERO_ERR_OP_NOT_APPLICABLE);
+    assert_int_equal(code_of(0, "", HLL(ADD, "k", 1, "a")), AERO_ERR_OP_NOT_APPLICABLE);
+    assert_int_equal(code_of(0, "", HLL(REFRESH_COUNT, "")), AERO_ERR_BIN_NOT_FOUND);
+    assert_int_equal(code_of(0, "", HLL(FOLD, "i", I(4))), AERO_ERR_BIN_NOT_FOUND);
+    assert_int_equal(code_of(0, "", HLL(INIT, "iii", I(8), I(0), I(AERO_HLL_WRITE_UPDATE_ONLY))),
+                     AERO_ERR_BIN_NOT_FOUND);
+    /* an existing bin */
+    assert_int_equal(code_of(AERO_PT_HLL, hll44, HLL(INIT, "iii", I(8), I(0), I(AERO_HLL_WRITE_CREATE_ONLY))),
+                     AERO_ERR_BIN_EXISTS);
+    assert_int_equal(code_of(AERO_PT_HLL, hll44,
+                             HLL(INIT, "iii", I(8), I(0), I(AERO_HLL_WRITE_CREATE_ONLY | AERO_HLL_WRITE_NO_FAIL))),
+                     0);
+    assert_int_equal(code_of(AERO_PT_HLL, hll44, HLL(FOLD, "i", I(4))), AERO_ERR_OP_NOT_APPLICABLE);
+    assert_int_equal(code_of(AERO_PT_HLL, hll44, HLL(INIT, "ii", I(-1), I(-1))), 0);
+    assert_int_equal(code_of(AERO_PT_HLL, hll44, HLL(INIT, "ii", I(16), I(-1))), 0);
+    assert_int_equal(code_of(AERO_PT_STRING, "0341", HLL(ADD, "k", 1, "a")), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
+    assert_int_equal(code_of(AERO_PT_BLOB, "00", HLLR(COUNT, "")), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
+    assert_int_equal(code_of(AERO_PT_HLL, hll44, BITR(COUNT, "ii", I(0), I(8))), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
+    /* bad arguments: an empty element list, a list element, a short HLL, a read code for a write */
+    assert_int_equal(code_of(AERO_PT_HLL, hll44, HLL(ADD, "k", 0)), AERO_ERR_PARAMETER);
+    assert_int_equal(code_of(AERO_PT_HLL, hll44, HLL(ADD, "n", I(0), 0)), AERO_ERR_PARAMETER);
+    assert_int_equal(code_of(AERO_PT_HLL, hll44, HLLR(UNION_COUNT, "x", "000404")), AERO_ERR_PARAMETER);
+    assert_int_equal(code_of(AERO_PT_HLL, hll44, P(AERO_MSG_OP_HLL_MODIFY, AERO_HLL_OP_COUNT, "")), AERO_ERR_PARAMETER);
+    assert_int_equal(code_of(AERO_PT_HLL, hll44, HLL(REFRESH_COUNT, "i", I(1))), AERO_ERR_PARAMETER);
+}
+
+static void test_hll_fold(void **state) {
+    (void)state;
+    const pay mk[] = { HLL(ADD, "nii", I(1000), 300, I(10), I(0)) };
+    tc_answer a = run("hll-b", 0, "", mk, 1, false);
+    assert_int_equal(a.result, 0);
+    tc_answer_free(&a);
+    size_t bn;
+    uint8_t *b = hll_bin("hll-b", &bn);
+    /* a union into a bin of more index bits needs allow-fold */
+    const pay wide[] = { HLL(INIT, "ii", I(12), I(0)), HLL(SET_UNION, "h", b, bn) };
+    a = run("hll-w", 0, "", wide, 2, false);
+    assert_int_equal(a.result, AERO_ERR_OP_NOT_APPLICABLE);
+    tc_answer_free(&a);
+    const pay ops[] = {
+        HLL(ADD, "nii", I(0), 200, I(12), I(0)),
+        HLL(FOLD, "i", I(6)),
+        HLLR(DESCRIBE, ""),
+        HLLR(COUNT, ""),
+        HLL(SET_UNION, "hi", b, bn, I(AERO_HLL_WRITE_ALLOW_FOLD)),
+        HLLR(COUNT, ""),
+    };
+    static const char *const want[] = {
+        INT("00000000000000c3"),   NIL, "20:920600", INT("00000000000000c1"), NIL, INT("00000000000001c3"),
+        "#18:59:25b4c890d2348306",
+    };
+    a = run("hll-w", 0, "", ops, sizeof ops / sizeof ops[0], true);
+    expect_d(&a, want, sizeof want / sizeof want[0]);
+    tc_answer_free(&a);
+    free(b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bit_modify),
-        cmocka_unit_test(test_bit_integers),
-        cmocka_unit_test(test_bit_reads),
-        cmocka_unit_test(test_bit_codes),
+        cmocka_unit_test(test_bit_modify), cmocka_unit_test(test_bit_integers), cmocka_unit_test(test_bit_reads),
+        cmocka_unit_test(test_bit_codes),  cmocka_unit_test(test_hll_small),    cmocka_unit_test(test_hll_sets),
+        cmocka_unit_test(test_hll_codes),  cmocka_unit_test(test_hll_fold),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
