@@ -17,6 +17,7 @@
 
 #include "blobop.h"
 #include "cdt.h"
+#include "hll.h"
 #include "mp.h"
 
 /* The parts of a write, defined after ts_kv_row(). */
@@ -279,6 +280,8 @@ static int write_op(const ts_op *o, ts_record *w, const char *ns, bool *deleted,
         int rc = check_particle(o->ptype, o->value_len);
         if (rc)
             return rc;
+        if (o->ptype == AERO_PT_HLL && !ts_hll_valid(o->value, o->value_len))
+            return AERO_ERR_PARAMETER; /* hll_from_wire: flags, bit counts and size */
         if ((o->ptype == AERO_PT_LIST || o->ptype == AERO_PT_MAP) &&
             !valid_collection(o->ptype, o->value, o->value_len))
             return AERO_ERR_PARAMETER;
