@@ -387,7 +387,10 @@ static void test_bit_codes(void **state) {
     assert_int_equal(code_of(AERO_PT_BLOB, "00", P(AERO_MSG_OP_BIT_MODIFY, 14, "")), AERO_ERR_PARAMETER);
     assert_int_equal(code_of(AERO_PT_BLOB, "00", P(AERO_MSG_OP_BIT_READ, AERO_BIT_OP_SET, "iix", I(0), I(8), "ff")),
                      AERO_ERR_PARAMETER);
-    /* hostile sizes are refused before anything is allocated */
+    /* a blob over the record size limit (1 MiB), hostile sizes refused before anything is allocated */
+    assert_int_equal(code_of(AERO_PT_BLOB, "00", BIT(RESIZE, "i", I(1023) * 1024)), 0);
+    assert_int_equal(code_of(AERO_PT_BLOB, "00", BIT(RESIZE, "i", I(2) * 1024 * 1024)), AERO_ERR_RECORD_TOO_BIG);
+    assert_int_equal(code_of(AERO_PT_BLOB, "00", BIT(RESIZE, "i", I(100) * 1024 * 1024)), AERO_ERR_RECORD_TOO_BIG);
     assert_int_equal(code_of(AERO_PT_BLOB, "00", BIT(RESIZE, "i", I(1) << 40)), AERO_ERR_PARAMETER);
     assert_int_equal(code_of(AERO_PT_BLOB, "00", BIT(RESIZE, "i", I(128) * 1024 * 1024)), AERO_ERR_PARAMETER);
     assert_int_equal(code_of(AERO_PT_BLOB, "00", BIT(INSERT, "ix", I(1) << 30, "ff")), AERO_ERR_PARAMETER);

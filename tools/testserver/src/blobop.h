@@ -9,7 +9,7 @@
 #include "ts.h"
 
 /** Largest blob a bit op may leave in a bin (bytes). */
-#define TS_BLOB_MAX_BIN ((uint32_t)8 * 1024 * 1024)
+#define TS_BLOB_MAX_BIN ((uint32_t)1024 * 1024) /* the servers' 1 MiB record limit */
 
 /**
  * A bit or HLL read op on record r. Returns 0 with *res (malloc'd, ptype 0
