@@ -41,6 +41,8 @@
 #include <aero/schema.h>
 #include <aero/expr.h>
 #include <aero/op.h>
+#include <aero/hll.h>
+#include <aero/bit.h>
 #include <aero/cluster.h>
 
 #endif
