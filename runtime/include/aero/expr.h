@@ -163,10 +163,25 @@ typedef aero_ctx aero_exp_ctx;
 #define AERO_CDT_RETURN_ORDERED_MAP   17 /**< map entries as a key-ordered map */
 #define AERO_CDT_RETURN_INVERTED      0x10000
 
+/** The CDT range bounds: wildcard (matches any value in a value list /
+ *  rel-rank value) and infinity (above every value: an open range end). */
+AERO_API aero_exp *aero_exp_wildcard(void);
+AERO_API aero_exp *aero_exp_infinity(void);
+
 /*
+ * Every CDT expression takes the collection last (`bin`: a list/map bin read,
+ * or another CDT expression, e.g. a modify expression's result), then an
+ * optional context path (`ctx` may be NULL with n_ctx 0) into it.
+ *
  * Singular reads take the value type the element is expected to have
- * (`vtype`, e.g. AERO_AEL_INT); `ctx` may be NULL with n_ctx 0. `bin` is the
- * collection (a list/map bin read or another CDT read).
+ * (`vtype`, e.g. AERO_AEL_INT). Multi-value reads (ranges, lists of values,
+ * relative ranges) derive their result type from `rtype`: INT for COUNT,
+ * BOOL for EXISTS, MAP for KEY_VALUE / UNORDERED_MAP / ORDERED_MAP of a map,
+ * LIST otherwise. OR AERO_CDT_RETURN_INVERTED into rtype to select the
+ * complement. Ranges without a count run to the end (`_to_end`); value and
+ * key ranges include `begin` and exclude `end` (aero_exp_infinity() for no
+ * upper bound, aero_exp_nil() for no lower bound). Relative ranges select
+ * by rank (index for map keys) relative to where `value` (`key`) would sort.
  */
 AERO_API aero_exp *aero_exp_list_size(aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
 AERO_API aero_exp *aero_exp_list_get_by_index(int rtype, aero_ael_type vtype, aero_exp *index, aero_exp *bin,
@@ -176,6 +191,24 @@ AERO_API aero_exp *aero_exp_list_get_by_rank(int rtype, aero_ael_type vtype, aer
 /** All items equal to value; with AERO_CDT_RETURN_EXISTS this is AEL's `in`. */
 AERO_API aero_exp *aero_exp_list_get_by_value(int rtype, aero_exp *value, aero_exp *bin, const aero_exp_ctx *ctx,
                                               size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_get_by_value_range(int rtype, aero_exp *begin, aero_exp *end, aero_exp *bin,
+                                                    const aero_exp_ctx *ctx, size_t n_ctx);
+/** Items equal to any of `values` (a list expression). */
+AERO_API aero_exp *aero_exp_list_get_by_value_list(int rtype, aero_exp *values, aero_exp *bin, const aero_exp_ctx *ctx,
+                                                   size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_get_by_rel_rank_range(int rtype, aero_exp *value, aero_exp *rank, aero_exp *count,
+                                                       aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_get_by_rel_rank_range_to_end(int rtype, aero_exp *value, aero_exp *rank, aero_exp *bin,
+                                                              const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_get_by_index_range(int rtype, aero_exp *index, aero_exp *count, aero_exp *bin,
+                                                    const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_get_by_index_range_to_end(int rtype, aero_exp *index, aero_exp *bin,
+                                                           const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_get_by_rank_range(int rtype, aero_exp *rank, aero_exp *count, aero_exp *bin,
+                                                   const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_get_by_rank_range_to_end(int rtype, aero_exp *rank, aero_exp *bin,
+                                                          const aero_exp_ctx *ctx, size_t n_ctx);
+
 AERO_API aero_exp *aero_exp_map_size(aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
 AERO_API aero_exp *aero_exp_map_get_by_key(int rtype, aero_ael_type vtype, aero_exp *key, aero_exp *bin,
                                            const aero_exp_ctx *ctx, size_t n_ctx);
@@ -185,6 +218,214 @@ AERO_API aero_exp *aero_exp_map_get_by_rank(int rtype, aero_ael_type vtype, aero
                                             const aero_exp_ctx *ctx, size_t n_ctx);
 AERO_API aero_exp *aero_exp_map_get_by_value(int rtype, aero_exp *value, aero_exp *bin, const aero_exp_ctx *ctx,
                                              size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_key_range(int rtype, aero_exp *begin, aero_exp *end, aero_exp *bin,
+                                                 const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_key_list(int rtype, aero_exp *keys, aero_exp *bin, const aero_exp_ctx *ctx,
+                                                size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_key_rel_index_range(int rtype, aero_exp *key, aero_exp *index, aero_exp *count,
+                                                           aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_key_rel_index_range_to_end(int rtype, aero_exp *key, aero_exp *index,
+                                                                  aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_value_range(int rtype, aero_exp *begin, aero_exp *end, aero_exp *bin,
+                                                   const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_value_list(int rtype, aero_exp *values, aero_exp *bin, const aero_exp_ctx *ctx,
+                                                  size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_rel_rank_range(int rtype, aero_exp *value, aero_exp *rank, aero_exp *count,
+                                                      aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_rel_rank_range_to_end(int rtype, aero_exp *value, aero_exp *rank, aero_exp *bin,
+                                                             const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_index_range(int rtype, aero_exp *index, aero_exp *count, aero_exp *bin,
+                                                   const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_index_range_to_end(int rtype, aero_exp *index, aero_exp *bin,
+                                                          const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_rank_range(int rtype, aero_exp *rank, aero_exp *count, aero_exp *bin,
+                                                  const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_get_by_rank_range_to_end(int rtype, aero_exp *rank, aero_exp *bin,
+                                                         const aero_exp_ctx *ctx, size_t n_ctx);
+
+/* ---- lists and maps (CDT modify) ---- */
+
+/*
+ * A modify expression changes a copy of the collection (the record is not
+ * written) and returns the whole modified bin - a LIST or MAP, the type of
+ * the top-level bin when a context names the part changed - so modify
+ * expressions compose: aero_exp_list_size(aero_exp_list_append(NULL, v,
+ * aero_exp_bin_list("l"), NULL, 0), NULL, 0). Write the result with
+ * aero_write_upsert_from_expr() to store it.
+ *
+ * Policies may be NULL (the server's defaults: unordered, no flags).
+ * `inverted` removes everything except what is selected.
+ */
+/** List write policy: order 0 unordered / 1 ordered (for a list the op creates);
+ *  flags: add-unique 1, insert-bounded 2, no-fail 4, partial 8 (OR'ed). */
+typedef struct aero_exp_list_policy {
+    unsigned order;
+    unsigned flags;
+} aero_exp_list_policy;
+/** Map write policy: order 0 unordered / 1 key-ordered / 3 key-value-ordered (for
+ *  a map the op creates); flags: create-only 1, update-only 2, no-fail 4, partial 8. */
+typedef struct aero_exp_map_policy {
+    unsigned order;
+    unsigned flags;
+} aero_exp_map_policy;
+
+AERO_API aero_exp *aero_exp_list_append(const aero_exp_list_policy *pol, aero_exp *value, aero_exp *bin,
+                                        const aero_exp_ctx *ctx, size_t n_ctx);
+/** Append every item of `items` (a list expression). */
+AERO_API aero_exp *aero_exp_list_append_items(const aero_exp_list_policy *pol, aero_exp *items, aero_exp *bin,
+                                              const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_insert(const aero_exp_list_policy *pol, aero_exp *index, aero_exp *value,
+                                        aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_insert_items(const aero_exp_list_policy *pol, aero_exp *index, aero_exp *items,
+                                              aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_set(const aero_exp_list_policy *pol, aero_exp *index, aero_exp *value, aero_exp *bin,
+                                     const aero_exp_ctx *ctx, size_t n_ctx);
+/** Add `delta` (int or float) to the item at index. */
+AERO_API aero_exp *aero_exp_list_increment(const aero_exp_list_policy *pol, aero_exp *index, aero_exp *delta,
+                                           aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_clear(aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+/** Sort; flags: descending 1, drop duplicates 2. */
+AERO_API aero_exp *aero_exp_list_sort(unsigned flags, aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_remove_by_value(bool inverted, aero_exp *value, aero_exp *bin, const aero_exp_ctx *ctx,
+                                                 size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_remove_by_value_list(bool inverted, aero_exp *values, aero_exp *bin,
+                                                      const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_remove_by_value_range(bool inverted, aero_exp *begin, aero_exp *end, aero_exp *bin,
+                                                       const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_remove_by_rel_rank_range(bool inverted, aero_exp *value, aero_exp *rank,
+                                                          aero_exp *count, aero_exp *bin, const aero_exp_ctx *ctx,
+                                                          size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_remove_by_rel_rank_range_to_end(bool inverted, aero_exp *value, aero_exp *rank,
+                                                                 aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_remove_by_index(aero_exp *index, aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_remove_by_index_range(bool inverted, aero_exp *index, aero_exp *count, aero_exp *bin,
+                                                       const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_remove_by_index_range_to_end(bool inverted, aero_exp *index, aero_exp *bin,
+                                                              const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_remove_by_rank(aero_exp *rank, aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_remove_by_rank_range(bool inverted, aero_exp *rank, aero_exp *count, aero_exp *bin,
+                                                      const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_list_remove_by_rank_range_to_end(bool inverted, aero_exp *rank, aero_exp *bin,
+                                                             const aero_exp_ctx *ctx, size_t n_ctx);
+
+/** Write key -> value (create-only / update-only per the policy's flags). */
+AERO_API aero_exp *aero_exp_map_put(const aero_exp_map_policy *pol, aero_exp *key, aero_exp *value, aero_exp *bin,
+                                    const aero_exp_ctx *ctx, size_t n_ctx);
+/** Write every entry of `items` (a map expression). */
+AERO_API aero_exp *aero_exp_map_put_items(const aero_exp_map_policy *pol, aero_exp *items, aero_exp *bin,
+                                          const aero_exp_ctx *ctx, size_t n_ctx);
+/** Add `delta` to the value at key (created as delta when missing). Only
+ *  the policy's order is used (the server's increment takes no write flags). */
+AERO_API aero_exp *aero_exp_map_increment(const aero_exp_map_policy *pol, aero_exp *key, aero_exp *delta, aero_exp *bin,
+                                          const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_clear(aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_key(aero_exp *key, aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_key_list(bool inverted, aero_exp *keys, aero_exp *bin,
+                                                   const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_key_range(bool inverted, aero_exp *begin, aero_exp *end, aero_exp *bin,
+                                                    const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_key_rel_index_range(bool inverted, aero_exp *key, aero_exp *index,
+                                                              aero_exp *count, aero_exp *bin, const aero_exp_ctx *ctx,
+                                                              size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_key_rel_index_range_to_end(bool inverted, aero_exp *key, aero_exp *index,
+                                                                     aero_exp *bin, const aero_exp_ctx *ctx,
+                                                                     size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_value(bool inverted, aero_exp *value, aero_exp *bin, const aero_exp_ctx *ctx,
+                                                size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_value_list(bool inverted, aero_exp *values, aero_exp *bin,
+                                                     const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_value_range(bool inverted, aero_exp *begin, aero_exp *end, aero_exp *bin,
+                                                      const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_rel_rank_range(bool inverted, aero_exp *value, aero_exp *rank,
+                                                         aero_exp *count, aero_exp *bin, const aero_exp_ctx *ctx,
+                                                         size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_rel_rank_range_to_end(bool inverted, aero_exp *value, aero_exp *rank,
+                                                                aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_index(aero_exp *index, aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_index_range(bool inverted, aero_exp *index, aero_exp *count, aero_exp *bin,
+                                                      const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_index_range_to_end(bool inverted, aero_exp *index, aero_exp *bin,
+                                                             const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_rank(aero_exp *rank, aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_rank_range(bool inverted, aero_exp *rank, aero_exp *count, aero_exp *bin,
+                                                     const aero_exp_ctx *ctx, size_t n_ctx);
+AERO_API aero_exp *aero_exp_map_remove_by_rank_range_to_end(bool inverted, aero_exp *rank, aero_exp *bin,
+                                                            const aero_exp_ctx *ctx, size_t n_ctx);
+
+/* ---- blobs, bitwise (CALL system BITS) ---- */
+
+/*
+ * `bin` is a blob bin read (aero_exp_bin_blob) or another blob expression.
+ * Offsets and sizes are int expressions, in bits (bit_offset, bit_size) or
+ * bytes (byte_offset, byte_size); negative offsets count from the end.
+ * Reads: get -> BLOB, the others -> INT. Modify expressions return the
+ * modified blob. `flags` is the bit write policy: create-only 1,
+ * update-only 2, no-fail 4, partial 8 (0 = default).
+ */
+AERO_API aero_exp *aero_exp_bit_get(aero_exp *bit_offset, aero_exp *bit_size, aero_exp *bin);
+/** Number of bits set. */
+AERO_API aero_exp *aero_exp_bit_count(aero_exp *bit_offset, aero_exp *bit_size, aero_exp *bin);
+/** Offset (relative to bit_offset) of the first bit equal to `value` (a bool
+ *  expression) from the left / right, -1 when there is none. */
+AERO_API aero_exp *aero_exp_bit_lscan(aero_exp *bit_offset, aero_exp *bit_size, aero_exp *value, aero_exp *bin);
+AERO_API aero_exp *aero_exp_bit_rscan(aero_exp *bit_offset, aero_exp *bit_size, aero_exp *value, aero_exp *bin);
+/** The bits as a big-endian integer (bit_size <= 64), sign-extended when is_signed. */
+AERO_API aero_exp *aero_exp_bit_get_int(aero_exp *bit_offset, aero_exp *bit_size, bool is_signed, aero_exp *bin);
+
+/** Resize to byte_size; resize_flags: from-front 1, grow-only 2, shrink-only 4. */
+AERO_API aero_exp *aero_exp_bit_resize(unsigned flags, aero_exp *byte_size, unsigned resize_flags, aero_exp *bin);
+AERO_API aero_exp *aero_exp_bit_insert(unsigned flags, aero_exp *byte_offset, aero_exp *value, aero_exp *bin);
+AERO_API aero_exp *aero_exp_bit_remove(unsigned flags, aero_exp *byte_offset, aero_exp *byte_size, aero_exp *bin);
+/** Overwrite / OR / XOR / AND the bits with those of `value` (a blob expression). */
+AERO_API aero_exp *aero_exp_bit_set(unsigned flags, aero_exp *bit_offset, aero_exp *bit_size, aero_exp *value,
+                                    aero_exp *bin);
+AERO_API aero_exp *aero_exp_bit_or(unsigned flags, aero_exp *bit_offset, aero_exp *bit_size, aero_exp *value,
+                                   aero_exp *bin);
+AERO_API aero_exp *aero_exp_bit_xor(unsigned flags, aero_exp *bit_offset, aero_exp *bit_size, aero_exp *value,
+                                    aero_exp *bin);
+AERO_API aero_exp *aero_exp_bit_and(unsigned flags, aero_exp *bit_offset, aero_exp *bit_size, aero_exp *value,
+                                    aero_exp *bin);
+AERO_API aero_exp *aero_exp_bit_not(unsigned flags, aero_exp *bit_offset, aero_exp *bit_size, aero_exp *bin);
+AERO_API aero_exp *aero_exp_bit_lshift(unsigned flags, aero_exp *bit_offset, aero_exp *bit_size, aero_exp *shift,
+                                       aero_exp *bin);
+AERO_API aero_exp *aero_exp_bit_rshift(unsigned flags, aero_exp *bit_offset, aero_exp *bit_size, aero_exp *shift,
+                                       aero_exp *bin);
+/**
+ * Add / subtract the int `value` to the bit_size-bit integer at bit_offset.
+ * int_flags: signed 1, and on overflow: 0 fail, saturate 2, wrap 4.
+ */
+AERO_API aero_exp *aero_exp_bit_add(unsigned flags, aero_exp *bit_offset, aero_exp *bit_size, aero_exp *value,
+                                    unsigned int_flags, aero_exp *bin);
+AERO_API aero_exp *aero_exp_bit_subtract(unsigned flags, aero_exp *bit_offset, aero_exp *bit_size, aero_exp *value,
+                                         unsigned int_flags, aero_exp *bin);
+/** Write the int `value` as a bit_size-bit big-endian integer at bit_offset. */
+AERO_API aero_exp *aero_exp_bit_set_int(unsigned flags, aero_exp *bit_offset, aero_exp *bit_size, aero_exp *value,
+                                        aero_exp *bin);
+
+/* ---- HyperLogLog (CALL system HLL) ---- */
+
+/*
+ * `bin` is an HLL bin read (aero_exp_bin_hll) or another HLL expression;
+ * `hlls` a list expression of HLL values. `flags` is the HLL write policy:
+ * create-only 1, update-only 2, no-fail 4, allow-fold 8 (0 = default).
+ */
+/** Estimated number of distinct elements (INT). */
+AERO_API aero_exp *aero_exp_hll_get_count(aero_exp *bin);
+/** The union of bin and `hlls` (HLL). */
+AERO_API aero_exp *aero_exp_hll_get_union(aero_exp *hlls, aero_exp *bin);
+AERO_API aero_exp *aero_exp_hll_get_union_count(aero_exp *hlls, aero_exp *bin);
+AERO_API aero_exp *aero_exp_hll_get_intersect_count(aero_exp *hlls, aero_exp *bin);
+/** Estimated Jaccard similarity (FLOAT). */
+AERO_API aero_exp *aero_exp_hll_get_similarity(aero_exp *hlls, aero_exp *bin);
+/** [index_bits, minhash_bits] (LIST). */
+AERO_API aero_exp *aero_exp_hll_describe(aero_exp *bin);
+/** 1 when every element of `values` (a list expression) may be in the HLL, else 0 (INT). */
+AERO_API aero_exp *aero_exp_hll_may_contain(aero_exp *values, aero_exp *bin);
+/** A new empty HLL with index_bits (4..16) and minhash_bits (0 or 4..51). */
+AERO_API aero_exp *aero_exp_hll_init(unsigned flags, int index_bits, int minhash_bits, aero_exp *bin);
+/** Add the elements of `values` (a list expression); creates the HLL with
+ *  index_bits / minhash_bits when the bin has none (-1: the bin's own). */
+AERO_API aero_exp *aero_exp_hll_add(unsigned flags, aero_exp *values, int index_bits, int minhash_bits, aero_exp *bin);
 
 /* ---- variables and control flow ---- */
 /** One `let` definition (only valid as an argument of aero_exp_let). */

@@ -13,7 +13,9 @@
 #include <string.h>
 
 #include "internal.h"
+#include "proto/bit_ops.h"
 #include "proto/cdt_ops.h"
+#include "proto/hll_ops.h"
 #include "proto/exp_ops.h"
 #include "proto/msgpack.h"
 #include "proto/wire.h"
@@ -279,82 +281,355 @@ AERO_API aero_exp *aero_exp_int_rshift(aero_exp *a, aero_exp *b) { return op2(AE
 AERO_API aero_exp *aero_exp_int_arshift(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_INT_ARSHIFT, a, b); }
 AERO_API aero_exp *aero_exp_int_count(aero_exp *e) { return op1(AERO_EXP_OP_INT_COUNT, e); }
 
-/* ---- CDT reads: [CALL, type, CDT, payload, bin] ---- */
+/* ---- calls: [CALL, result type, system, payload, target] ---- */
 
-static aero_exp *cdt(int64_t rtype_code, int64_t op, int64_t rt, bool with_rt, aero_exp *arg, aero_exp *bin,
-                     const aero_exp_ctx *ctx, size_t n_ctx) {
+AERO_API aero_exp *aero_exp_wildcard(void) {
+    aero_value v = aero_wildcard();
+    return aero_exp_value(&v);
+}
+AERO_API aero_exp *aero_exp_infinity(void) {
+    aero_value v = aero_infinity();
+    return aero_exp_value(&v);
+}
+
+/* A context path [CONTEXT_EVAL, [type, value, ...], payload] opens the payload. */
+static void pack_ctx(aero_buf *b, const aero_exp_ctx *ctx, size_t n_ctx) {
+    aero_mp__pack_array_header(b, 3);
+    aero_mp__pack_int(b, AERO_CDT_OP_CONTEXT_EVAL);
+    aero_mp__pack_array_header(b, (uint32_t)(n_ctx * 2));
+    for (size_t i = 0; i < n_ctx; i++) {
+        aero_mp__pack_int(b, ctx[i].type);
+        if (aero_mp__pack_value(b, &ctx[i].value) != AERO_OK)
+            b->failed = true;
+    }
+}
+
+/*
+ * The payload is [op, args...]: each argument is an expression node (ints
+ * of return types and policies too), written as it is. Takes ownership of
+ * args and bin in every case.
+ */
+static aero_exp *call(int64_t rtype, int64_t sys, int64_t op, size_t n, aero_exp **args, aero_exp *bin,
+                      const aero_exp_ctx *ctx, size_t n_ctx) {
     aero_exp *e = NULL;
-    bool ok = bin && (arg || !with_rt) && (ctx || !n_ctx) && n_ctx <= UINT32_MAX / 2;
+    bool ok = bin && (ctx || !n_ctx) && n_ctx <= UINT32_MAX / 2;
+    for (size_t i = 0; i < n; i++)
+        ok = ok && args[i] && !args[i]->is_def;
     if (ok && (e = node())) {
         aero_buf *b = &e->b;
         aero_mp__pack_array_header(b, 5);
         aero_mp__pack_int(b, AERO_EXP_OP_CALL);
-        aero_mp__pack_int(b, rtype_code);
-        aero_mp__pack_int(b, AERO_EXP_CALL_CDT);
-        if (n_ctx) {
-            aero_mp__pack_array_header(b, 3);
-            aero_mp__pack_int(b, AERO_CDT_OP_CONTEXT_EVAL);
-            aero_mp__pack_array_header(b, (uint32_t)(n_ctx * 2));
-            for (size_t i = 0; i < n_ctx; i++) {
-                aero_mp__pack_int(b, ctx[i].type);
-                if (aero_mp__pack_value(b, &ctx[i].value) != AERO_OK)
-                    b->failed = true;
-            }
-        }
-        aero_mp__pack_array_header(b, with_rt ? 3 : 1);
+        aero_mp__pack_int(b, rtype);
+        aero_mp__pack_int(b, sys);
+        if (n_ctx)
+            pack_ctx(b, ctx, n_ctx);
+        aero_mp__pack_array_header(b, (uint32_t)(n + 1));
         aero_mp__pack_int(b, op);
-        if (with_rt) {
-            aero_mp__pack_int(b, rt);
-            aero_buf__put(b, arg->b.data, arg->b.len);
-        }
+        for (size_t i = 0; i < n; i++)
+            aero_buf__put(b, args[i]->b.data, args[i]->b.len);
         aero_buf__put(b, bin->b.data, bin->b.len);
     }
-    aero_exp_free(arg);
+    for (size_t i = 0; i < n; i++)
+        aero_exp_free(args[i]);
     aero_exp_free(bin);
     return done(e);
 }
 
-/* Result type of a multi-value read (protocol.md 8.3). */
+/* Argument arrays written in place: ARGS(a, b) is (2, (aero_exp *[]){a, b}). */
+#define ARGS(...) \
+    sizeof((aero_exp *[]){ __VA_ARGS__ }) / sizeof(aero_exp *), (aero_exp *[]) { __VA_ARGS__ }
+#define I(v) aero_exp_int(v)
+
+/* Result type of a multi-value read. */
 static int64_t multi_type(int rtype, bool map) {
     switch (rtype & ~AERO_CDT_RETURN_INVERTED) {
     case AERO_CDT_RETURN_COUNT: return AERO_AEL_INT;
     case AERO_CDT_RETURN_EXISTS: return AERO_AEL_BOOL;
-    case AERO_CDT_RETURN_KEY_VALUE: return map ? AERO_AEL_MAP : AERO_AEL_LIST;
+    case AERO_CDT_RETURN_KEY_VALUE:
+    case AERO_CDT_RETURN_UNORDERED_MAP:
+    case AERO_CDT_RETURN_ORDERED_MAP: return map ? AERO_AEL_MAP : AERO_AEL_LIST;
     default: return AERO_AEL_LIST;
     }
 }
 
-AERO_API aero_exp *aero_exp_list_size(aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx) {
-    return cdt(AERO_AEL_INT, AERO_LIST_OP_SIZE, 0, false, NULL, bin, ctx, n_ctx);
+/* Result type of a modify: the top-level bin's, which a context's first step tells. */
+static int64_t mod_type(const aero_exp_ctx *ctx, size_t n_ctx, bool map) {
+    if (ctx && n_ctx)
+        return (ctx[0].type & AERO_CDT_CTX_LIST) ? AERO_AEL_LIST : AERO_AEL_MAP;
+    return map ? AERO_AEL_MAP : AERO_AEL_LIST;
 }
-AERO_API aero_exp *aero_exp_map_size(aero_exp *bin, const aero_exp_ctx *ctx, size_t n_ctx) {
-    return cdt(AERO_AEL_INT, AERO_MAP_OP_SIZE, 0, false, NULL, bin, ctx, n_ctx);
+
+#define CDT_SYS     AERO_EXP_CALL_CDT
+#define CDT_MOD_SYS (AERO_EXP_CALL_CDT | AERO_EXP_CALL_MODIFY_LOCAL)
+#define CTXP        const aero_exp_ctx *ctx, size_t n_ctx
+#define LREAD(rt)   call(multi_type(rt, false), CDT_SYS,
+#define MREAD(rt)   call(multi_type(rt, true), CDT_SYS,
+#define LMOD        call(mod_type(ctx, n_ctx, false), CDT_MOD_SYS,
+#define MMOD        call(mod_type(ctx, n_ctx, true), CDT_MOD_SYS,
+#define INV(inv) I((inv) ? AERO_CDT_RETURN_INVERTED : AERO_CDT_RETURN_NONE)
+
+/* ---- CDT reads ---- */
+
+AERO_API aero_exp *aero_exp_list_size(aero_exp *bin, CTXP) {
+    return call(AERO_AEL_INT, CDT_SYS, AERO_LIST_OP_SIZE, 0, NULL, bin, ctx, n_ctx);
 }
-AERO_API aero_exp *aero_exp_list_get_by_index(int rt, aero_ael_type vt, aero_exp *i, aero_exp *bin,
-                                              const aero_exp_ctx *ctx, size_t n) {
-    return cdt(vt, AERO_LIST_OP_GET_BY_INDEX, rt, true, i, bin, ctx, n);
+AERO_API aero_exp *aero_exp_map_size(aero_exp *bin, CTXP) {
+    return call(AERO_AEL_INT, CDT_SYS, AERO_MAP_OP_SIZE, 0, NULL, bin, ctx, n_ctx);
 }
-AERO_API aero_exp *aero_exp_list_get_by_rank(int rt, aero_ael_type vt, aero_exp *r, aero_exp *bin,
-                                             const aero_exp_ctx *ctx, size_t n) {
-    return cdt(vt, AERO_LIST_OP_GET_BY_RANK, rt, true, r, bin, ctx, n);
+
+/* Singular reads: the caller declares the value type. */
+#define SINGLE(fn, OP)                                                                  \
+    AERO_API aero_exp *fn(int rt, aero_ael_type vt, aero_exp *a, aero_exp *bin, CTXP) { \
+        return call(vt, CDT_SYS, OP, ARGS(I(rt), a), bin, ctx, n_ctx);                  \
+    }
+SINGLE(aero_exp_list_get_by_index, AERO_LIST_OP_GET_BY_INDEX)
+SINGLE(aero_exp_list_get_by_rank, AERO_LIST_OP_GET_BY_RANK)
+SINGLE(aero_exp_map_get_by_key, AERO_MAP_OP_GET_BY_KEY)
+SINGLE(aero_exp_map_get_by_index, AERO_MAP_OP_GET_BY_INDEX)
+SINGLE(aero_exp_map_get_by_rank, AERO_MAP_OP_GET_BY_RANK)
+
+/* Multi-value reads with one, two or three operands (R = LREAD or MREAD). */
+#define READ1(fn, R, OP)                                              \
+    AERO_API aero_exp *fn(int rt, aero_exp *a, aero_exp *bin, CTXP) { \
+        return R(rt) OP, ARGS(I(rt), a), bin, ctx, n_ctx);            \
+    }
+#define READ2(fn, R, OP)                                                           \
+    AERO_API aero_exp *fn(int rt, aero_exp *a, aero_exp *b, aero_exp *bin, CTXP) { \
+        return R(rt) OP, ARGS(I(rt), a, b), bin, ctx, n_ctx);                      \
+    }
+#define READ3(fn, R, OP)                                                                        \
+    AERO_API aero_exp *fn(int rt, aero_exp *a, aero_exp *b, aero_exp *c, aero_exp *bin, CTXP) { \
+        return R(rt) OP, ARGS(I(rt), a, b, c), bin, ctx, n_ctx);                                \
+    }
+READ1(aero_exp_list_get_by_value, LREAD, AERO_LIST_OP_GET_ALL_BY_VALUE)
+READ2(aero_exp_list_get_by_value_range, LREAD, AERO_LIST_OP_GET_BY_VALUE_INTERVAL)
+READ1(aero_exp_list_get_by_value_list, LREAD, AERO_LIST_OP_GET_ALL_BY_VALUE_LIST)
+READ3(aero_exp_list_get_by_rel_rank_range, LREAD, AERO_LIST_OP_GET_BY_VALUE_REL_RANK_RANGE)
+READ2(aero_exp_list_get_by_rel_rank_range_to_end, LREAD, AERO_LIST_OP_GET_BY_VALUE_REL_RANK_RANGE)
+READ2(aero_exp_list_get_by_index_range, LREAD, AERO_LIST_OP_GET_BY_INDEX_RANGE)
+READ1(aero_exp_list_get_by_index_range_to_end, LREAD, AERO_LIST_OP_GET_BY_INDEX_RANGE)
+READ2(aero_exp_list_get_by_rank_range, LREAD, AERO_LIST_OP_GET_BY_RANK_RANGE)
+READ1(aero_exp_list_get_by_rank_range_to_end, LREAD, AERO_LIST_OP_GET_BY_RANK_RANGE)
+READ1(aero_exp_map_get_by_value, MREAD, AERO_MAP_OP_GET_ALL_BY_VALUE)
+READ2(aero_exp_map_get_by_key_range, MREAD, AERO_MAP_OP_GET_BY_KEY_INTERVAL)
+READ1(aero_exp_map_get_by_key_list, MREAD, AERO_MAP_OP_GET_BY_KEY_LIST)
+READ3(aero_exp_map_get_by_key_rel_index_range, MREAD, AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE)
+READ2(aero_exp_map_get_by_key_rel_index_range_to_end, MREAD, AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE)
+READ2(aero_exp_map_get_by_value_range, MREAD, AERO_MAP_OP_GET_BY_VALUE_INTERVAL)
+READ1(aero_exp_map_get_by_value_list, MREAD, AERO_MAP_OP_GET_BY_VALUE_LIST)
+READ3(aero_exp_map_get_by_rel_rank_range, MREAD, AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE)
+READ2(aero_exp_map_get_by_rel_rank_range_to_end, MREAD, AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE)
+READ2(aero_exp_map_get_by_index_range, MREAD, AERO_MAP_OP_GET_BY_INDEX_RANGE)
+READ1(aero_exp_map_get_by_index_range_to_end, MREAD, AERO_MAP_OP_GET_BY_INDEX_RANGE)
+READ2(aero_exp_map_get_by_rank_range, MREAD, AERO_MAP_OP_GET_BY_RANK_RANGE)
+READ1(aero_exp_map_get_by_rank_range_to_end, MREAD, AERO_MAP_OP_GET_BY_RANK_RANGE)
+
+/* ---- CDT modify ---- */
+
+/*
+ * Writes with a policy: operands, then the policy's order and/or flags
+ * when a policy is given (what the server's op reads after the operands).
+ */
+static aero_exp *with_policy(int64_t rtype, int64_t op, aero_exp *a, aero_exp *b, bool has_pol, bool order,
+                             unsigned ord, bool flags, unsigned fl, aero_exp *bin, CTXP) {
+    aero_exp *k[4];
+    size_t n = 0;
+    k[n++] = a;
+    if (b)
+        k[n++] = b;
+    if (has_pol && order)
+        k[n++] = aero_exp_int(ord);
+    if (has_pol && flags)
+        k[n++] = aero_exp_int(fl);
+    return call(rtype, CDT_MOD_SYS, op, n, k, bin, ctx, n_ctx);
 }
-AERO_API aero_exp *aero_exp_list_get_by_value(int rt, aero_exp *v, aero_exp *bin, const aero_exp_ctx *ctx, size_t n) {
-    return cdt(multi_type(rt, false), AERO_LIST_OP_GET_ALL_BY_VALUE, rt, true, v, bin, ctx, n);
+
+/* List writes: O = the op takes the order (it may create the list). */
+#define LWRITE1(fn, OP, O)                                                                               \
+    AERO_API aero_exp *fn(const aero_exp_list_policy *pol, aero_exp *a, aero_exp *bin, CTXP) {           \
+        return with_policy(mod_type(ctx, n_ctx, false), OP, a, NULL, pol, O, pol ? pol->order : 0, true, \
+                           pol ? pol->flags : 0, bin, ctx, n_ctx);                                       \
+    }
+#define LWRITE2(fn, OP, O)                                                                                  \
+    AERO_API aero_exp *fn(const aero_exp_list_policy *pol, aero_exp *a, aero_exp *b, aero_exp *bin, CTXP) { \
+        if (!b) {                                                                                           \
+            aero_exp_free(a);                                                                               \
+            aero_exp_free(bin);                                                                             \
+            return NULL;                                                                                    \
+        }                                                                                                   \
+        return with_policy(mod_type(ctx, n_ctx, false), OP, a, b, pol, O, pol ? pol->order : 0, true,       \
+                           pol ? pol->flags : 0, bin, ctx, n_ctx);                                          \
+    }
+LWRITE1(aero_exp_list_append, AERO_LIST_OP_APPEND, true)
+LWRITE1(aero_exp_list_append_items, AERO_LIST_OP_APPEND_ITEMS, true)
+LWRITE2(aero_exp_list_insert, AERO_LIST_OP_INSERT, false)
+LWRITE2(aero_exp_list_insert_items, AERO_LIST_OP_INSERT_ITEMS, false)
+LWRITE2(aero_exp_list_set, AERO_LIST_OP_SET, false)
+LWRITE2(aero_exp_list_increment, AERO_LIST_OP_INCREMENT, true)
+
+AERO_API aero_exp *aero_exp_list_clear(aero_exp *bin, CTXP) {
+    return LMOD AERO_LIST_OP_CLEAR, 0, NULL, bin, ctx, n_ctx);
 }
-AERO_API aero_exp *aero_exp_map_get_by_key(int rt, aero_ael_type vt, aero_exp *k, aero_exp *bin,
-                                           const aero_exp_ctx *ctx, size_t n) {
-    return cdt(vt, AERO_MAP_OP_GET_BY_KEY, rt, true, k, bin, ctx, n);
+AERO_API aero_exp *aero_exp_list_sort(unsigned flags, aero_exp *bin, CTXP) {
+    return LMOD AERO_LIST_OP_SORT, ARGS(I(flags)), bin, ctx, n_ctx);
 }
-AERO_API aero_exp *aero_exp_map_get_by_index(int rt, aero_ael_type vt, aero_exp *i, aero_exp *bin,
-                                             const aero_exp_ctx *ctx, size_t n) {
-    return cdt(vt, AERO_MAP_OP_GET_BY_INDEX, rt, true, i, bin, ctx, n);
+
+AERO_API aero_exp *aero_exp_map_put(const aero_exp_map_policy *pol, aero_exp *key, aero_exp *value, aero_exp *bin,
+                                    CTXP) {
+    if (!value) {
+        aero_exp_free(key);
+        aero_exp_free(bin);
+        return NULL;
+    }
+    return with_policy(mod_type(ctx, n_ctx, true), AERO_MAP_OP_PUT, key, value, pol, true, pol ? pol->order : 0, true,
+                       pol ? pol->flags : 0, bin, ctx, n_ctx);
 }
-AERO_API aero_exp *aero_exp_map_get_by_rank(int rt, aero_ael_type vt, aero_exp *r, aero_exp *bin,
-                                            const aero_exp_ctx *ctx, size_t n) {
-    return cdt(vt, AERO_MAP_OP_GET_BY_RANK, rt, true, r, bin, ctx, n);
+AERO_API aero_exp *aero_exp_map_put_items(const aero_exp_map_policy *pol, aero_exp *items, aero_exp *bin, CTXP) {
+    return with_policy(mod_type(ctx, n_ctx, true), AERO_MAP_OP_PUT_ITEMS, items, NULL, pol, true, pol ? pol->order : 0,
+                       true, pol ? pol->flags : 0, bin, ctx, n_ctx);
 }
-AERO_API aero_exp *aero_exp_map_get_by_value(int rt, aero_exp *v, aero_exp *bin, const aero_exp_ctx *ctx, size_t n) {
-    return cdt(multi_type(rt, true), AERO_MAP_OP_GET_ALL_BY_VALUE, rt, true, v, bin, ctx, n);
+AERO_API aero_exp *aero_exp_map_increment(const aero_exp_map_policy *pol, aero_exp *key, aero_exp *delta, aero_exp *bin,
+                                          CTXP) {
+    if (!delta) {
+        aero_exp_free(key);
+        aero_exp_free(bin);
+        return NULL;
+    }
+    return with_policy(mod_type(ctx, n_ctx, true), AERO_MAP_OP_INCREMENT, key, delta, pol, true, pol ? pol->order : 0,
+                       false, 0, bin, ctx, n_ctx);
+}
+AERO_API aero_exp *aero_exp_map_clear(aero_exp *bin, CTXP) {
+    return MMOD AERO_MAP_OP_CLEAR, 0, NULL, bin, ctx, n_ctx);
+}
+
+/* Removes: [op, return type NONE (| INVERTED), operands...] (M = LMOD or MMOD). */
+#define REMOVE0(fn, M, OP)                                               \
+    AERO_API aero_exp *fn(aero_exp *a, aero_exp *bin, CTXP) {            \
+        return M OP, ARGS(I(AERO_CDT_RETURN_NONE), a), bin, ctx, n_ctx); \
+    }
+#define REMOVE1(fn, M, OP)                                              \
+    AERO_API aero_exp *fn(bool inv, aero_exp *a, aero_exp *bin, CTXP) { \
+        return M OP, ARGS(INV(inv), a), bin, ctx, n_ctx);               \
+    }
+#define REMOVE2(fn, M, OP)                                                           \
+    AERO_API aero_exp *fn(bool inv, aero_exp *a, aero_exp *b, aero_exp *bin, CTXP) { \
+        return M OP, ARGS(INV(inv), a, b), bin, ctx, n_ctx);                         \
+    }
+#define REMOVE3(fn, M, OP)                                                                        \
+    AERO_API aero_exp *fn(bool inv, aero_exp *a, aero_exp *b, aero_exp *c, aero_exp *bin, CTXP) { \
+        return M OP, ARGS(INV(inv), a, b, c), bin, ctx, n_ctx);                                   \
+    }
+REMOVE1(aero_exp_list_remove_by_value, LMOD, AERO_LIST_OP_REMOVE_ALL_BY_VALUE)
+REMOVE1(aero_exp_list_remove_by_value_list, LMOD, AERO_LIST_OP_REMOVE_ALL_BY_VALUE_LIST)
+REMOVE2(aero_exp_list_remove_by_value_range, LMOD, AERO_LIST_OP_REMOVE_BY_VALUE_INTERVAL)
+REMOVE3(aero_exp_list_remove_by_rel_rank_range, LMOD, AERO_LIST_OP_REMOVE_BY_VALUE_REL_RANK_RANGE)
+REMOVE2(aero_exp_list_remove_by_rel_rank_range_to_end, LMOD, AERO_LIST_OP_REMOVE_BY_VALUE_REL_RANK_RANGE)
+REMOVE0(aero_exp_list_remove_by_index, LMOD, AERO_LIST_OP_REMOVE_BY_INDEX)
+REMOVE2(aero_exp_list_remove_by_index_range, LMOD, AERO_LIST_OP_REMOVE_BY_INDEX_RANGE)
+REMOVE1(aero_exp_list_remove_by_index_range_to_end, LMOD, AERO_LIST_OP_REMOVE_BY_INDEX_RANGE)
+REMOVE0(aero_exp_list_remove_by_rank, LMOD, AERO_LIST_OP_REMOVE_BY_RANK)
+REMOVE2(aero_exp_list_remove_by_rank_range, LMOD, AERO_LIST_OP_REMOVE_BY_RANK_RANGE)
+REMOVE1(aero_exp_list_remove_by_rank_range_to_end, LMOD, AERO_LIST_OP_REMOVE_BY_RANK_RANGE)
+REMOVE0(aero_exp_map_remove_by_key, MMOD, AERO_MAP_OP_REMOVE_BY_KEY)
+REMOVE1(aero_exp_map_remove_by_key_list, MMOD, AERO_MAP_OP_REMOVE_BY_KEY_LIST)
+REMOVE2(aero_exp_map_remove_by_key_range, MMOD, AERO_MAP_OP_REMOVE_BY_KEY_INTERVAL)
+REMOVE3(aero_exp_map_remove_by_key_rel_index_range, MMOD, AERO_MAP_OP_REMOVE_BY_KEY_REL_INDEX_RANGE)
+REMOVE2(aero_exp_map_remove_by_key_rel_index_range_to_end, MMOD, AERO_MAP_OP_REMOVE_BY_KEY_REL_INDEX_RANGE)
+REMOVE1(aero_exp_map_remove_by_value, MMOD, AERO_MAP_OP_REMOVE_ALL_BY_VALUE)
+REMOVE1(aero_exp_map_remove_by_value_list, MMOD, AERO_MAP_OP_REMOVE_BY_VALUE_LIST)
+REMOVE2(aero_exp_map_remove_by_value_range, MMOD, AERO_MAP_OP_REMOVE_BY_VALUE_INTERVAL)
+REMOVE3(aero_exp_map_remove_by_rel_rank_range, MMOD, AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE)
+REMOVE2(aero_exp_map_remove_by_rel_rank_range_to_end, MMOD, AERO_MAP_OP_REMOVE_BY_VALUE_REL_RANK_RANGE)
+REMOVE0(aero_exp_map_remove_by_index, MMOD, AERO_MAP_OP_REMOVE_BY_INDEX)
+REMOVE2(aero_exp_map_remove_by_index_range, MMOD, AERO_MAP_OP_REMOVE_BY_INDEX_RANGE)
+REMOVE1(aero_exp_map_remove_by_index_range_to_end, MMOD, AERO_MAP_OP_REMOVE_BY_INDEX_RANGE)
+REMOVE0(aero_exp_map_remove_by_rank, MMOD, AERO_MAP_OP_REMOVE_BY_RANK)
+REMOVE2(aero_exp_map_remove_by_rank_range, MMOD, AERO_MAP_OP_REMOVE_BY_RANK_RANGE)
+REMOVE1(aero_exp_map_remove_by_rank_range_to_end, MMOD, AERO_MAP_OP_REMOVE_BY_RANK_RANGE)
+
+/* ---- bits: the write policy flags follow the operands (protocol.md 9.3) ---- */
+
+#define BIT_SYS     AERO_EXP_CALL_BITS
+#define BIT_MOD_SYS (AERO_EXP_CALL_BITS | AERO_EXP_CALL_MODIFY_LOCAL)
+#define NOCTX       NULL, 0
+#define U(v)        aero_exp_int((int64_t)(v))
+
+AERO_API aero_exp *aero_exp_bit_get(aero_exp *off, aero_exp *size, aero_exp *bin) {
+    return call(AERO_AEL_BLOB, BIT_SYS, AERO_BIT_OP_GET, ARGS(off, size), bin, NOCTX);
+}
+AERO_API aero_exp *aero_exp_bit_count(aero_exp *off, aero_exp *size, aero_exp *bin) {
+    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_COUNT, ARGS(off, size), bin, NOCTX);
+}
+AERO_API aero_exp *aero_exp_bit_lscan(aero_exp *off, aero_exp *size, aero_exp *value, aero_exp *bin) {
+    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_LSCAN, ARGS(off, size, value), bin, NOCTX);
+}
+AERO_API aero_exp *aero_exp_bit_rscan(aero_exp *off, aero_exp *size, aero_exp *value, aero_exp *bin) {
+    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_RSCAN, ARGS(off, size, value), bin, NOCTX);
+}
+AERO_API aero_exp *aero_exp_bit_get_int(aero_exp *off, aero_exp *size, bool is_signed, aero_exp *bin) {
+    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_GET_INT, ARGS(off, size, I(is_signed ? 1 : 0)), bin, NOCTX);
+}
+AERO_API aero_exp *aero_exp_bit_resize(unsigned flags, aero_exp *byte_size, unsigned resize_flags, aero_exp *bin) {
+    return call(AERO_AEL_BLOB, BIT_MOD_SYS, AERO_BIT_OP_RESIZE, ARGS(byte_size, U(flags), U(resize_flags)), bin, NOCTX);
+}
+AERO_API aero_exp *aero_exp_bit_insert(unsigned flags, aero_exp *byte_offset, aero_exp *value, aero_exp *bin) {
+    return call(AERO_AEL_BLOB, BIT_MOD_SYS, AERO_BIT_OP_INSERT, ARGS(byte_offset, value, U(flags)), bin, NOCTX);
+}
+AERO_API aero_exp *aero_exp_bit_remove(unsigned flags, aero_exp *byte_offset, aero_exp *byte_size, aero_exp *bin) {
+    return call(AERO_AEL_BLOB, BIT_MOD_SYS, AERO_BIT_OP_REMOVE, ARGS(byte_offset, byte_size, U(flags)), bin, NOCTX);
+}
+AERO_API aero_exp *aero_exp_bit_not(unsigned flags, aero_exp *off, aero_exp *size, aero_exp *bin) {
+    return call(AERO_AEL_BLOB, BIT_MOD_SYS, AERO_BIT_OP_NOT, ARGS(off, size, U(flags)), bin, NOCTX);
+}
+
+/* [op, bit_offset, bit_size, operand, flags]: set, or, xor, and, shifts, set_int. */
+#define BITW(fn, OP)                                                                                   \
+    AERO_API aero_exp *fn(unsigned flags, aero_exp *off, aero_exp *size, aero_exp *v, aero_exp *bin) { \
+        return call(AERO_AEL_BLOB, BIT_MOD_SYS, OP, ARGS(off, size, v, U(flags)), bin, NOCTX);         \
+    }
+BITW(aero_exp_bit_set, AERO_BIT_OP_SET)
+BITW(aero_exp_bit_or, AERO_BIT_OP_OR)
+BITW(aero_exp_bit_xor, AERO_BIT_OP_XOR)
+BITW(aero_exp_bit_and, AERO_BIT_OP_AND)
+BITW(aero_exp_bit_lshift, AERO_BIT_OP_LSHIFT)
+BITW(aero_exp_bit_rshift, AERO_BIT_OP_RSHIFT)
+BITW(aero_exp_bit_set_int, AERO_BIT_OP_SET_INT)
+
+/* [op, bit_offset, bit_size, value, flags, int flags]: add, subtract. */
+#define BITARITH(fn, OP)                                                                                     \
+    AERO_API aero_exp *fn(unsigned flags, aero_exp *off, aero_exp *size, aero_exp *v, unsigned int_flags,    \
+                          aero_exp *bin) {                                                                   \
+        return call(AERO_AEL_BLOB, BIT_MOD_SYS, OP, ARGS(off, size, v, U(flags), U(int_flags)), bin, NOCTX); \
+    }
+BITARITH(aero_exp_bit_add, AERO_BIT_OP_ADD)
+BITARITH(aero_exp_bit_subtract, AERO_BIT_OP_SUBTRACT)
+
+/* ---- HLL ---- */
+
+#define HLL_SYS     AERO_EXP_CALL_HLL
+#define HLL_MOD_SYS (AERO_EXP_CALL_HLL | AERO_EXP_CALL_MODIFY_LOCAL)
+
+AERO_API aero_exp *aero_exp_hll_get_count(aero_exp *bin) {
+    return call(AERO_AEL_INT, HLL_SYS, AERO_HLL_OP_COUNT, 0, NULL, bin, NOCTX);
+}
+AERO_API aero_exp *aero_exp_hll_describe(aero_exp *bin) {
+    return call(AERO_AEL_LIST, HLL_SYS, AERO_HLL_OP_DESCRIBE, 0, NULL, bin, NOCTX);
+}
+#define HLLREAD(fn, T, OP) \
+    AERO_API aero_exp *fn(aero_exp *a, aero_exp *bin) { return call(T, HLL_SYS, OP, ARGS(a), bin, NOCTX); }
+HLLREAD(aero_exp_hll_get_union, AERO_AEL_HLL, AERO_HLL_OP_UNION)
+HLLREAD(aero_exp_hll_get_union_count, AERO_AEL_INT, AERO_HLL_OP_UNION_COUNT)
+HLLREAD(aero_exp_hll_get_intersect_count, AERO_AEL_INT, AERO_HLL_OP_INTERSECT_COUNT)
+HLLREAD(aero_exp_hll_get_similarity, AERO_AEL_FLOAT, AERO_HLL_OP_SIMILARITY)
+HLLREAD(aero_exp_hll_may_contain, AERO_AEL_INT, AERO_HLL_OP_MAY_CONTAIN)
+
+AERO_API aero_exp *aero_exp_hll_init(unsigned flags, int index_bits, int minhash_bits, aero_exp *bin) {
+    return call(AERO_AEL_HLL, HLL_MOD_SYS, AERO_HLL_OP_INIT, ARGS(I(index_bits), I(minhash_bits), U(flags)), bin,
+                NOCTX);
+}
+AERO_API aero_exp *aero_exp_hll_add(unsigned flags, aero_exp *values, int index_bits, int minhash_bits, aero_exp *bin) {
+    return call(AERO_AEL_HLL, HLL_MOD_SYS, AERO_HLL_OP_ADD, ARGS(values, I(index_bits), I(minhash_bits), U(flags)), bin,
+                NOCTX);
 }
 
 /* ---- variables and control flow ---- */
