@@ -253,6 +253,9 @@ AERO_API aero_exp *aero_exp_map_get_by_rank_range_to_end(int rtype, aero_exp *ra
  * aero_exp_bin_list("l"), NULL, 0), NULL, 0). Write the result with
  * aero_write_upsert_from_expr() to store it.
  *
+ * `bin` may be aero_exp_nil(): the modify starts from an empty collection
+ * (a missing bin reads as unknown, which fails the expression).
+ *
  * Policies may be NULL (the server's defaults: unordered, no flags).
  * `inverted` removes everything except what is selected.
  */
@@ -359,8 +362,11 @@ AERO_API aero_exp *aero_exp_map_remove_by_rank_range_to_end(bool inverted, aero_
  * Offsets and sizes are int expressions, in bits (bit_offset, bit_size) or
  * bytes (byte_offset, byte_size); negative offsets count from the end.
  * Reads: get -> BLOB, the others -> INT. Modify expressions return the
- * modified blob. `flags` is the bit write policy: create-only 1,
- * update-only 2, no-fail 4, partial 8 (0 = default).
+ * modified blob; their `bin` may be aero_exp_nil() (an empty blob: resize
+ * and insert create one). A read's `bin` may not be nil: Aerospike 8.1
+ * servers abort on that, so the read constructors refuse it (NULL).
+ * `flags` is the bit write policy: create-only 1, update-only 2, no-fail 4,
+ * partial 8 (0 = default).
  */
 AERO_API aero_exp *aero_exp_bit_get(aero_exp *bit_offset, aero_exp *bit_size, aero_exp *bin);
 /** Number of bits set. */
@@ -406,8 +412,10 @@ AERO_API aero_exp *aero_exp_bit_set_int(unsigned flags, aero_exp *bit_offset, ae
 
 /*
  * `bin` is an HLL bin read (aero_exp_bin_hll) or another HLL expression;
- * `hlls` a list expression of HLL values. `flags` is the HLL write policy:
- * create-only 1, update-only 2, no-fail 4, allow-fold 8 (0 = default).
+ * modify expressions also take aero_exp_nil() (init and add create the
+ * HLL). `hlls`, the other operand of the set reads, is an HLL expression
+ * (e.g. another HLL bin). `flags` is the HLL write policy: create-only 1,
+ * update-only 2, no-fail 4, allow-fold 8 (0 = default).
  */
 /** Estimated number of distinct elements (INT). */
 AERO_API aero_exp *aero_exp_hll_get_count(aero_exp *bin);

@@ -554,20 +554,29 @@ REMOVE1(aero_exp_map_remove_by_rank_range_to_end, MMOD, AERO_MAP_OP_REMOVE_BY_RA
 #define NOCTX       NULL, 0
 #define U(v)        aero_exp_int((int64_t)(v))
 
+/* A bit read on a literal nil aborts Aerospike 8.1 servers: refused here. */
+static aero_exp *not_nil(aero_exp *bin) {
+    if (bin && bin->b.len == 1 && bin->b.data[0] == 0xc0) {
+        aero_exp_free(bin);
+        return NULL;
+    }
+    return bin;
+}
+
 AERO_API aero_exp *aero_exp_bit_get(aero_exp *off, aero_exp *size, aero_exp *bin) {
-    return call(AERO_AEL_BLOB, BIT_SYS, AERO_BIT_OP_GET, ARGS(off, size), bin, NOCTX);
+    return call(AERO_AEL_BLOB, BIT_SYS, AERO_BIT_OP_GET, ARGS(off, size), not_nil(bin), NOCTX);
 }
 AERO_API aero_exp *aero_exp_bit_count(aero_exp *off, aero_exp *size, aero_exp *bin) {
-    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_COUNT, ARGS(off, size), bin, NOCTX);
+    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_COUNT, ARGS(off, size), not_nil(bin), NOCTX);
 }
 AERO_API aero_exp *aero_exp_bit_lscan(aero_exp *off, aero_exp *size, aero_exp *value, aero_exp *bin) {
-    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_LSCAN, ARGS(off, size, value), bin, NOCTX);
+    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_LSCAN, ARGS(off, size, value), not_nil(bin), NOCTX);
 }
 AERO_API aero_exp *aero_exp_bit_rscan(aero_exp *off, aero_exp *size, aero_exp *value, aero_exp *bin) {
-    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_RSCAN, ARGS(off, size, value), bin, NOCTX);
+    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_RSCAN, ARGS(off, size, value), not_nil(bin), NOCTX);
 }
 AERO_API aero_exp *aero_exp_bit_get_int(aero_exp *off, aero_exp *size, bool is_signed, aero_exp *bin) {
-    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_GET_INT, ARGS(off, size, I(is_signed ? 1 : 0)), bin, NOCTX);
+    return call(AERO_AEL_INT, BIT_SYS, AERO_BIT_OP_GET_INT, ARGS(off, size, I(is_signed ? 1 : 0)), not_nil(bin), NOCTX);
 }
 AERO_API aero_exp *aero_exp_bit_resize(unsigned flags, aero_exp *byte_size, unsigned resize_flags, aero_exp *bin) {
     return call(AERO_AEL_BLOB, BIT_MOD_SYS, AERO_BIT_OP_RESIZE, ARGS(byte_size, U(flags), U(resize_flags)), bin, NOCTX);

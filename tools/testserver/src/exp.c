@@ -17,8 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bits.h"
+#include "blobop.h"
 #include "cdt.h"
 #include "geo.h"
+#include "hll.h"
 #include "mp.h"
 #include "proto/cdt_ops.h"
 #include "proto/exp_ops.h"
@@ -170,6 +173,7 @@ static val from_mp(ctx *c, const uint8_t *p, size_t n) {
             return (val){ .t = V_BLOB, .p = o.p, .n = 0 };
         return (val){ .t = o.p[0] == AERO_PT_STRING    ? V_STR
                            : o.p[0] == AERO_PT_GEOJSON ? V_GEO
+                           : o.p[0] == AERO_PT_HLL     ? V_HLL
                                                        : V_BLOB,
                       .p = o.p + 1,
                       .n = o.len - 1 };
@@ -188,8 +192,8 @@ static void to_mp(const val *v, aero_buf *b) {
     case V_INT: mp_put_int(b, v->i); break;
     case V_FLOAT: mp_put_double(b, v->f); break;
     case V_STR: mp_put_pstr(b, AERO_PT_STRING, v->p, v->n); break;
-    case V_BLOB:
-    case V_HLL: mp_put_pstr(b, AERO_PT_BLOB, v->p, v->n); break;
+    case V_BLOB: mp_put_pstr(b, AERO_PT_BLOB, v->p, v->n); break;
+    case V_HLL: mp_put_pstr(b, AERO_PT_HLL, v->p, v->n); break;
     case V_GEO: mp_put_pstr(b, AERO_PT_GEOJSON, v->p, v->n); break;
     case V_LIST:
     case V_MAP: aero_buf__put(b, v->p, v->n); break;
@@ -394,33 +398,41 @@ static bool eval_payload(ctx *c, const uint8_t *payload, size_t pn, aero_buf *ou
     return true;
 }
 
-static val call_cdt(ctx *c, int rtype, int64_t system, const uint8_t *payload, size_t pn, val target) {
-    if (system == AERO_EXP_CALL_MODIFY_LOCAL) { /* modify: runs on a copy, yields the modified collection */
-        if (target.t != V_LIST && target.t != V_MAP)
-            return UNKNOWN;
-        ts_record tmp;
-        memset(&tmp, 0, sizeof tmp);
-        if (!ts_record_set_bin(&tmp, "t", 1, target.t == V_LIST ? AERO_PT_LIST : AERO_PT_MAP, target.p,
-                               (uint32_t)target.n))
-            return UNKNOWN;
-        uint8_t pt;
-        uint8_t *d;
-        uint32_t dl;
-        int rc = ts_cdt_modify_op(&tmp, "t", 1, payload, pn, &pt, &d, &dl);
-        free(d);
-        val v = UNKNOWN;
-        if (rc == 0 && tmp.n_bins == 1) {
-            const uint8_t *kept = keep(c, tmp.bins[0].data, tmp.bins[0].len);
-            if (kept)
-                v = (val){ .t = tmp.bins[0].ptype == AERO_PT_LIST ? V_LIST : V_MAP, .p = kept, .n = tmp.bins[0].len };
-        } else if (rc == AERO_ERR_PARAMETER) {
-            c->err = true;
-        }
-        ts_record_clear_bins(&tmp);
-        free(tmp.bins);
-        return v.t == V_UNKNOWN || exp_type_of(&v) == rtype ? v : UNKNOWN;
+/* The value of a result particle (bytes kept for the evaluation). */
+static val kept_particle(ctx *c, const ts_particle *p) {
+    const uint8_t *d = keep(c, p->data, p->len);
+    return d ? from_particle(p->ptype, d, p->len) : UNKNOWN;
+}
+
+/* A CDT modify on a copy of the collection (nil: an empty bin); yields the modified collection. */
+static val cdt_modify(ctx *c, const uint8_t *payload, size_t pn, val target) {
+    ts_record tmp;
+    memset(&tmp, 0, sizeof tmp);
+    if (target.t != V_NIL &&
+        !ts_record_set_bin(&tmp, "t", 1, target.t == V_LIST ? AERO_PT_LIST : AERO_PT_MAP, target.p, (uint32_t)target.n))
+        return UNKNOWN;
+    uint8_t pt;
+    uint8_t *d;
+    uint32_t dl;
+    int rc = ts_cdt_modify_op(&tmp, "t", 1, payload, pn, &pt, &d, &dl);
+    free(d);
+    val v = UNKNOWN;
+    if (rc == 0 && tmp.n_bins == 1) {
+        ts_particle p = { tmp.bins[0].ptype, tmp.bins[0].data, tmp.bins[0].len };
+        v = kept_particle(c, &p);
+    } else if (rc == AERO_ERR_PARAMETER) {
+        c->err = true;
     }
-    if (system != AERO_EXP_CALL_CDT || (target.t != V_LIST && target.t != V_MAP))
+    ts_record_clear_bins(&tmp);
+    free(tmp.bins);
+    return v;
+}
+
+static val call_cdt(ctx *c, bool modify, const uint8_t *payload, size_t pn, val target) {
+    if (modify)
+        return target.t == V_LIST || target.t == V_MAP || target.t == V_NIL ? cdt_modify(c, payload, pn, target)
+                                                                            : UNKNOWN;
+    if (target.t != V_LIST && target.t != V_MAP)
         return UNKNOWN;
     aero_buf out;
     aero_buf__init(&out, NULL, 0);
@@ -434,11 +446,47 @@ static val call_cdt(ctx *c, int rtype, int64_t system, const uint8_t *payload, s
         c->err = true;
     }
     aero_buf__free(&out);
-    if (v.t != V_UNKNOWN && rtype != exp_type_of(&v) && !(v.t == V_NIL))
+    return v.t == V_NIL ? UNKNOWN : v;
+}
+
+/*
+ * Bit (system BITS) and HLL calls through the op engines of bits.c / hll.c:
+ * a read yields the op's result, a modify the new blob / HLL (nil target:
+ * an empty bin, which only the creating ops accept).
+ */
+static val call_blob(ctx *c, bool hll, bool modify, const uint8_t *payload, size_t pn, val target) {
+    if (target.t != (hll ? V_HLL : V_BLOB) && target.t != V_NIL)
         return UNKNOWN;
-    if (v.t == V_NIL)
+    if (target.t == V_NIL && !modify)
         return UNKNOWN;
-    return v;
+    ts_particle bin = { hll ? AERO_PT_HLL : AERO_PT_BLOB, (uint8_t *)target.p, (uint32_t)target.n };
+    const ts_particle *b = target.t == V_NIL ? NULL : &bin;
+    ts_particle out = { 0 }, res = { 0 };
+    int rc = !modify ? (hll ? ts_hll_read(payload, pn, b, &res) : ts_bits_read(payload, pn, b, &res))
+             : hll   ? ts_hll_modify(payload, pn, b, &out, &res)
+                     : ts_bits_modify(payload, pn, b, TS_BLOB_MAX_BIN, &out);
+    val v = UNKNOWN;
+    if (rc == AERO_ERR_PARAMETER)
+        c->err = true;
+    else if (rc == 0 && !modify)
+        v = kept_particle(c, &res);
+    else if (rc == 0)
+        v = out.ptype ? kept_particle(c, &out) : target;
+    free(out.data);
+    free(res.data);
+    return v.t == V_NIL ? UNKNOWN : v;
+}
+
+static val call_system(ctx *c, int rtype, int64_t system, const uint8_t *payload, size_t pn, val target) {
+    bool modify = (system & AERO_EXP_CALL_MODIFY_LOCAL) != 0;
+    val v;
+    switch (system & ~(int64_t)AERO_EXP_CALL_MODIFY_LOCAL) {
+    case AERO_EXP_CALL_CDT: v = call_cdt(c, modify, payload, pn, target); break;
+    case AERO_EXP_CALL_BITS: v = call_blob(c, false, modify, payload, pn, target); break;
+    case AERO_EXP_CALL_HLL: v = call_blob(c, true, modify, payload, pn, target); break;
+    default: return UNKNOWN;
+    }
+    return v.t == V_UNKNOWN || exp_type_of(&v) == rtype ? v : UNKNOWN;
 }
 
 /*
@@ -837,7 +885,7 @@ static val op_call(ctx *c, mp_reader *r, int64_t op, uint32_t na) {
         if (args.failed)
             c->err = true;
         else
-            v = call_cdt(c, (int)rtype, system, args.data, args.len, target);
+            v = call_system(c, (int)rtype, system, args.data, args.len, target);
     }
     aero_buf__free(&args);
     return v;
