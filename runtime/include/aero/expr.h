@@ -121,6 +121,10 @@ AERO_API aero_exp *aero_exp_int_lshift(aero_exp *v, aero_exp *shift);
 AERO_API aero_exp *aero_exp_int_rshift(aero_exp *v, aero_exp *shift);  /**< logical */
 AERO_API aero_exp *aero_exp_int_arshift(aero_exp *v, aero_exp *shift); /**< arithmetic */
 AERO_API aero_exp *aero_exp_int_count(aero_exp *e);
+/** Position (0 = most significant) of the first bit equal to `search` (a bool
+ *  expression) from the left / right of the 64-bit int `v`, -1 when none (AEL findBitLeft / findBitRight). */
+AERO_API aero_exp *aero_exp_int_lscan(aero_exp *v, aero_exp *search);
+AERO_API aero_exp *aero_exp_int_rscan(aero_exp *v, aero_exp *search);
 
 /* ---- lists and maps (CDT reads) ---- */
 

@@ -280,6 +280,8 @@ AERO_API aero_exp *aero_exp_int_lshift(aero_exp *a, aero_exp *b) { return op2(AE
 AERO_API aero_exp *aero_exp_int_rshift(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_INT_RSHIFT, a, b); }
 AERO_API aero_exp *aero_exp_int_arshift(aero_exp *a, aero_exp *b) { return op2(AERO_EXP_OP_INT_ARSHIFT, a, b); }
 AERO_API aero_exp *aero_exp_int_count(aero_exp *e) { return op1(AERO_EXP_OP_INT_COUNT, e); }
+AERO_API aero_exp *aero_exp_int_lscan(aero_exp *v, aero_exp *b) { return op2(AERO_EXP_OP_INT_LSCAN, v, b); }
+AERO_API aero_exp *aero_exp_int_rscan(aero_exp *v, aero_exp *b) { return op2(AERO_EXP_OP_INT_RSCAN, v, b); }
 
 /* ---- calls: [CALL, result type, system, payload, target] ---- */
 

@@ -164,6 +164,40 @@ static void test_hll(void **s) {
     expect_hex(aero_exp_hll_add(0, str1("a"), -1, -1, H), "95 7f 09 42 95 01 92 7e 91 a2 03 61 ff ff 00" BHLL);
 }
 
+/* The builder says what AEL says: the same bytes for the same reads. */
+static void same(aero_exp *t, const char *ael) {
+    aero_error err;
+    aero_expr *a = aero_ael_compile(ael, NULL, 0, &err);
+    assert_non_null(a);
+    size_t n;
+    const uint8_t *b = aero_expr_bytes(a, &n);
+    char hex[512];
+    size_t k = 0;
+    for (size_t i = 0; i < n && k + 4 < sizeof hex; i++)
+        k += (size_t)snprintf(hex + k, sizeof hex - k, "%02x ", b[i]);
+    expect_hex(t, hex);
+    aero_expr_free(a);
+}
+
+static void test_agrees_with_ael(void **s) {
+    const int C = AERO_CDT_RETURN_COUNT;
+    same(aero_exp_eq(aero_exp_list_get_by_index_range(C, I(1), I(2), L, NC), I(2)), "$.l.[1:3].count() == 2");
+    same(aero_exp_eq(aero_exp_list_get_by_index_range(C | AERO_CDT_RETURN_INVERTED, I(1), I(2), L, NC), I(3)),
+         "$.l.[!1:3].count() == 3");
+    same(aero_exp_eq(aero_exp_list_get_by_rank_range(C, I(0), I(2), L, NC), I(2)), "$.l.[#0:2].count() == 2");
+    same(aero_exp_eq(aero_exp_list_get_by_value_list(C, ints2(1, 5), L, NC), I(3)), "$.l.[=1,5].count() == 3");
+    same(aero_exp_eq(aero_exp_list_get_by_rel_rank_range(C, I(3), I(1), I(2), L, NC), I(2)),
+         "$.l.[#1:3~3].count() == 2");
+    same(aero_exp_eq(aero_exp_map_get_by_key_range(C, aero_exp_str("b"), aero_exp_str("d"), M, NC), I(2)),
+         "$.m.{b-d}.count() == 2");
+    same(aero_exp_eq(aero_exp_map_get_by_key_rel_index_range(C, aero_exp_str("b"), I(1), I(1), M, NC), I(2)),
+         "$.m.{1:2~b}.count() == 2");
+    same(aero_exp_eq(aero_exp_int_lscan(aero_exp_bin_int("x"), aero_exp_bool(true)), I(3)),
+         "findBitLeft($.x, true) == 3");
+    same(aero_exp_eq(aero_exp_hll_get_count(H), I(3)), "$.h.hllCount() == 3");
+    same(aero_exp_eq(aero_exp_hll_get_union_count(aero_exp_bin_hll("g"), H), I(4)), "$.h.hllUnionCount($.g) == 4");
+}
+
 /* Children are owned and freed in every case; a NULL child makes the call NULL. */
 static void test_null_children(void **s) {
     aero_error err;
@@ -181,8 +215,13 @@ static void test_null_children(void **s) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_list_reads),    cmocka_unit_test(test_map_reads), cmocka_unit_test(test_list_modify),
-        cmocka_unit_test(test_map_modify),    cmocka_unit_test(test_bits),      cmocka_unit_test(test_hll),
+        cmocka_unit_test(test_list_reads),
+        cmocka_unit_test(test_map_reads),
+        cmocka_unit_test(test_list_modify),
+        cmocka_unit_test(test_map_modify),
+        cmocka_unit_test(test_bits),
+        cmocka_unit_test(test_hll),
+        cmocka_unit_test(test_agrees_with_ael),
         cmocka_unit_test(test_null_children),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
