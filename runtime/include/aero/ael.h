@@ -55,8 +55,13 @@ AERO_API aero_expr *aero_ael_compile(const char *text, const aero_value *args, s
 /** The wire bytes of an expression (a msgpack value); `*len` receives the size. */
 AERO_API const uint8_t *aero_expr_bytes(const aero_expr *expr, size_t *len);
 
-/** An expression over a copy of existing wire bytes. NULL when out of memory. */
-AERO_API aero_expr *aero_expr_from_bytes(const uint8_t *bytes, size_t len);
+/**
+ * An expression over a copy of existing wire bytes (the caller's bytes are not
+ * kept; free the result with aero_expr_free()). The bytes are not checked: the
+ * server refuses a malformed expression. NULL with err filled: AERO_ERR_PARAM
+ * for NULL bytes with a non-zero length, AERO_ERR_NO_MEMORY.
+ */
+AERO_API aero_expr *aero_expr_from_bytes(const uint8_t *bytes, size_t len, aero_error *err);
 
 /** Free an expression. NULL is a no-op. */
 AERO_API void aero_expr_free(aero_expr *expr);

@@ -117,7 +117,7 @@ AERO_API aero_expr *aero_ael_compile(const char *text, const aero_value *args, s
     if (ael__compile_core(&c, &o)) {
         if (buf.failed || o.oom)
             ael__oom(&c);
-        else if (!(result = aero_expr_from_bytes(buf.data, buf.len)))
+        else if (!(result = aero_expr_from_bytes(buf.data, buf.len, NULL)))
             ael__oom(&c);
     }
 done:

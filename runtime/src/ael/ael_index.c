@@ -507,7 +507,7 @@ aero_status aero_ael__compile_with_index(const char *text, const aero_value *arg
     if (c.root) {
         if (!ael__encode(&c, &o))
             goto done;
-        if (buf.failed || !(*rest = aero_expr_from_bytes(buf.data, buf.len)))
+        if (buf.failed || !(*rest = aero_expr_from_bytes(buf.data, buf.len, NULL)))
             ael__oom(&c);
     }
 done:

@@ -23,12 +23,16 @@ struct aero_expr {
     uint8_t bytes[];
 };
 
-AERO_API aero_expr *aero_expr_from_bytes(const uint8_t *bytes, size_t len) {
-    if (!bytes && len)
+AERO_API aero_expr *aero_expr_from_bytes(const uint8_t *bytes, size_t len, aero_error *err) {
+    if (!bytes && len) {
+        aero_err__set(err, AERO_ERR_PARAM, "expression bytes are NULL (length %zu)", len);
         return NULL;
+    }
     aero_expr *e = malloc(sizeof *e + (len ? len : 1));
-    if (!e)
+    if (!e) {
+        aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for an expression of %zu bytes", len);
         return NULL;
+    }
     e->len = len;
     if (len)
         memcpy(e->bytes, bytes, len);
@@ -120,7 +124,7 @@ AERO_API aero_expr *aero_ael_template_fill(const uint8_t *bytes, size_t len, con
     }
     if (len > at)
         aero_buf__put(&b, bytes + at, len - at);
-    if (b.failed || !(e = aero_expr_from_bytes(b.data, b.len))) {
+    if (b.failed || !(e = aero_expr_from_bytes(b.data, b.len, NULL))) {
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory filling an expression template");
         goto out;
     }

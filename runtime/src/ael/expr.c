@@ -59,11 +59,9 @@ AERO_API aero_expr *aero_exp_build(aero_exp *root, aero_error *err) {
                       root ? "a let definition is not an expression" : "expression tree incomplete (out of memory)");
         return NULL;
     }
-    aero_expr *x = aero_expr_from_bytes(root->b.data, root->b.len);
+    aero_expr *x = aero_expr_from_bytes(root->b.data, root->b.len, err);
     aero_exp_free(root);
-    if (!x)
-        aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory building an expression");
-    else if (err)
+    if (x && err)
         aero_err__reset(err);
     return x;
 }

@@ -553,10 +553,7 @@ aero_expr *aero_schema_filter(const uint8_t *bytes, size_t len, const aero_ael_s
     }
     if (n_slots)
         return aero_ael_template_fill(bytes, len, slots, n_slots, args, n_args, err);
-    aero_expr *e = aero_expr_from_bytes(bytes, len);
-    if (!e)
-        aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
-    return e;
+    return aero_expr_from_bytes(bytes, len, err);
 }
 
 aero_stream *aero_schema_query_ael(aero_session *s, const aero_schema_record *r, const char *ael,

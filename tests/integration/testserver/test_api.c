@@ -266,10 +266,12 @@ static void test_virtual_clock_expires_records(void **state) {
     assert_in_range(r.ttl, 88, 90);
     /* over the wire too: the control command */
     char out[64];
-    assert_int_equal(aero_testserver_control(e.ts, "advance;seconds=90", out, sizeof out), AERO_OK);
+    assert_int_equal(aero_testserver_control(e.ts, "advance;seconds=90", out, sizeof out, NULL), AERO_OK);
     assert_string_equal(out, "ok");
     assert_int_equal(aero_session_get_header(e.session, &kc, &r, &err), AERO_ERR_KEY_NOT_FOUND);
-    assert_int_not_equal(aero_testserver_control(e.ts, "advance;seconds=x", out, sizeof out), AERO_OK);
+    aero_error cerr;
+    assert_int_equal(aero_testserver_control(e.ts, "advance;seconds=x", out, sizeof out, &cerr), AERO_ERR_PARAM);
+    assert_int_equal(cerr.code, AERO_ERR_PARAM);
     aero_record_dispose(&r);
     aero_testserver_record_dispose(&tr);
     finish(&e);

@@ -165,7 +165,10 @@ static void test_parse_ctx(void **s) {
 
 static void test_expr_bytes_api(void **s) {
     static const uint8_t raw[] = { 0x93, 0x03, 0x93, 0x51, 0x02, 0xa1, 0x61, 0x01 };
-    aero_expr *e = aero_expr_from_bytes(raw, sizeof raw);
+    aero_error err;
+    assert_null(aero_expr_from_bytes(NULL, 3, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
+    aero_expr *e = aero_expr_from_bytes(raw, sizeof raw, &err);
     assert_non_null(e);
     size_t n;
     const uint8_t *b = aero_expr_bytes(e, &n);
@@ -176,7 +179,6 @@ static void test_expr_bytes_api(void **s) {
     aero_expr_free(NULL);
     assert_null(aero_expr_bytes(NULL, &n));
     assert_int_equal(n, 0);
-    aero_error err;
     assert_null(aero_ael_compile(NULL, NULL, 0, &err));
     assert_int_equal(err.code, AERO_ERR_AEL);
 }

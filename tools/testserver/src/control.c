@@ -43,7 +43,7 @@ static bool is(const char *cmd, const char *name) {
     return strncmp(cmd, name, n) == 0 && (cmd[n] == 0 || cmd[n] == ';');
 }
 
-aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *out, size_t cap) {
+aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *out, size_t cap, aero_error *err) {
     aero_error e;
     aero_status st = AERO_OK;
     char v[32];
@@ -66,5 +66,7 @@ aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *
         else
             snprintf(out, cap, "ERROR:4:%s", e.message);
     }
+    if (st != AERO_OK && err)
+        *err = e;
     return st;
 }

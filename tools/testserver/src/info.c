@@ -320,7 +320,7 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
         puts_(o, "ok");
     } else if (!strcmp(cmd, "testserver-control")) {
         char res[256];
-        aero_testserver_control(ts, params ? params : "", res, sizeof res);
+        aero_testserver_control(ts, params ? params : "", res, sizeof res, NULL);
         puts_(o, res);
     } else {
         puts_(o, "ERROR:4:unrecognized command");

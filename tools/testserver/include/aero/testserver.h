@@ -192,9 +192,12 @@ AERO_TESTSERVER_API aero_status aero_testserver_inject(aero_testserver *ts, unsi
  *   "fault;node=N;type=stall|drop|close-mid|garbage|delay|result|none[;arg=A][;count=C]"
  *   "truncate" (delete every record of every namespace)
  *   "advance;seconds=S" (aero_testserver_clock_advance())
- * Writes "ok" or "ERROR:<code>:<message>" into out (NUL-terminated).
+ * Writes "ok" or "ERROR:<code>:<message>" into out (NUL-terminated) when out
+ * is not NULL, and on failure fills err (may be NULL): AERO_ERR_PARAM for an
+ * unknown command or a bad parameter, or the failing call's status.
  */
-AERO_TESTSERVER_API aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *out, size_t cap);
+AERO_TESTSERVER_API aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *out, size_t cap,
+                                                        aero_error *err);
 
 /* ---------------- the clock ---------------- */
 
