@@ -5,6 +5,8 @@
  * affects), protected by the server mutex. Every inject bumps the node's
  * fault epoch, which releases requests stalled by an earlier STALL.
  */
+#include <time.h>
+
 #include "ts.h"
 
 int ts_fault_take(ts_node *n, uint32_t *arg, uint32_t *epoch) {
@@ -56,4 +58,14 @@ aero_status aero_testserver_inject(aero_testserver *ts, unsigned node, aero_test
     ts->nodes[node].fault_epoch++;
     pthread_mutex_unlock(&ts->mu);
     return ts_ok(err);
+}
+
+/* The delay fault's wait: ms milliseconds in 20 ms steps, less if the node stops. */
+void ts_node_sleep_ms(const ts_node *n, uint32_t ms) {
+    while (ms > 0 && ts_node_running(n)) {
+        uint32_t step = ms > 20 ? 20 : ms;
+        struct timespec t = { .tv_sec = 0, .tv_nsec = (long)step * 1000000L };
+        nanosleep(&t, NULL);
+        ms -= step;
+    }
 }

@@ -33,27 +33,6 @@ static void printf_(aero_buf *o, const char *fmt, ...) {
         aero_buf__put(o, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
 }
 
-int ts_info_param(const char *params, const char *key, char *val, size_t cap) {
-    size_t kl = strlen(key);
-    const char *p = params;
-    while (p && *p) {
-        if (strncmp(p, key, kl) == 0 && p[kl] == '=') {
-            const char *v = p + kl + 1;
-            size_t n = strcspn(v, ";");
-            int found = n < cap ? 1 : -1;
-            if (n >= cap)
-                n = cap - 1;
-            memcpy(val, v, n);
-            val[n] = 0;
-            return found;
-        }
-        p = strchr(p, ';');
-        if (p)
-            p++;
-    }
-    return 0;
-}
-
 /* key=... found (a value too long for val is cut short) */
 static bool param(const char *params, const char *key, char *val, size_t cap) {
     return ts_info_param(params, key, val, cap) != 0;

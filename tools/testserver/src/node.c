@@ -19,21 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #define POLL_MS 100
 
-bool ts_node_running(const ts_node *n) { return n->accept_running && !n->ts->stopping; }
-
-void ts_node_sleep_ms(const ts_node *n, uint32_t ms) {
-    while (ms > 0 && ts_node_running(n)) {
-        uint32_t step = ms > 20 ? 20 : ms;
-        struct timespec t = { .tv_sec = 0, .tv_nsec = (long)step * 1000000L };
-        nanosleep(&t, NULL);
-        ms -= step;
-    }
-}
 
 /* Read exactly n bytes; false on EOF, error, or node/server stop. */
 static bool read_full(ts_conn *c, uint8_t *p, size_t n) {

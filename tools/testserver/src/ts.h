@@ -232,7 +232,7 @@ void ts_node_halt(ts_node *n);
 /** Join and free finished connections (all of them when `all`), never the calling thread. */
 void ts_node_reap(ts_node *n, bool all);
 /** False once the node or the server is stopping. */
-bool ts_node_running(const ts_node *n);
+static inline bool ts_node_running(const ts_node *n) { return n->accept_running && !n->ts->stopping; }
 /** Sleep ms milliseconds, less if the node stops. */
 void ts_node_sleep_ms(const ts_node *n, uint32_t ms);
 
