@@ -13,37 +13,23 @@
 
 #include <string.h>
 
+#include "op_internal.h"
 #include "proto/bit_ops.h"
 #include "proto/wire.h"
 
 #define MAX_BYTES ((int64_t)128 * 1024 * 1024) /* the server's message size limit */
 
 static aero_op bit_op(const aero_path *at, bool modify, int code) {
-    aero_op o;
-    memset(&o, 0, sizeof o);
-    o.type = modify ? AERO_MSG_OP_BIT_MODIFY : AERO_MSG_OP_BIT_READ;
-    o.code = (uint8_t)code;
-    o.at = at;
-    return o;
-}
-
-static void bad(aero_op *o, const char *msg) {
-    if (!o->misuse)
-        o->misuse = msg;
-}
-
-static void put(aero_op *o, aero_value v) {
-    if (o->n_args < AERO_OP_MAX_ARGS)
-        o->arg[o->n_args++] = v;
+    return aero_op__new(at, modify ? AERO_MSG_OP_BIT_MODIFY : AERO_MSG_OP_BIT_READ, code);
 }
 
 static void put_flags(aero_op *o, const aero_bit_policy *pol, unsigned allowed) {
     unsigned f = pol ? pol->flags : 0;
     if (f & ~allowed)
-        bad(o, "bit policy flag the operation does not take");
+        aero_op__bad(o, "bit policy flag the operation does not take");
     if ((f & AERO_BIT_FLAG_CREATE_ONLY) && (f & AERO_BIT_FLAG_UPDATE_ONLY))
-        bad(o, "bit create-only and update-only exclude each other");
-    put(o, aero_int((int64_t)f));
+        aero_op__bad(o, "bit create-only and update-only exclude each other");
+    aero_op__put(o, aero_int((int64_t)f));
 }
 
 #define RANGE_FLAGS (AERO_BIT_FLAG_UPDATE_ONLY | AERO_BIT_FLAG_NO_FAIL | AERO_BIT_FLAG_PARTIAL)
@@ -52,39 +38,39 @@ static void put_flags(aero_op *o, const aero_bit_policy *pol, unsigned allowed) 
 /* A bit range: offset within +-2^30 bits, size 1..2^30 bits. */
 static void put_range(aero_op *o, int64_t bit_offset, uint32_t bit_size) {
     if (bit_offset > MAX_BYTES * 8 || bit_offset < -MAX_BYTES * 8)
-        bad(o, "bit offset is out of range");
+        aero_op__bad(o, "bit offset is out of range");
     if (bit_size == 0 || bit_size > MAX_BYTES * 8)
-        bad(o, "bit size must be 1..2^30");
-    put(o, aero_int(bit_offset));
-    put(o, aero_int((int64_t)bit_size));
+        aero_op__bad(o, "bit size must be 1..2^30");
+    aero_op__put(o, aero_int(bit_offset));
+    aero_op__put(o, aero_int((int64_t)bit_size));
 }
 
 /* An integer range: 1..64 bits. */
 static void put_int_range(aero_op *o, int64_t bit_offset, uint32_t bit_size) {
     put_range(o, bit_offset, bit_size ? bit_size : 1);
     if (bit_size == 0 || bit_size > 64)
-        bad(o, "integer bit size must be 1..64");
+        aero_op__bad(o, "integer bit size must be 1..64");
 }
 
 static void put_bytes(aero_op *o, const void *bytes, size_t len, uint64_t need_bits) {
     if (!bytes || len == 0)
-        bad(o, "bit operation bytes are NULL or empty");
+        aero_op__bad(o, "bit operation bytes are NULL or empty");
     else if ((uint64_t)len * 8 < need_bits)
-        bad(o, "fewer bytes than bit_size bits");
-    put(o, aero_blob(bytes, len));
+        aero_op__bad(o, "fewer bytes than bit_size bits");
+    aero_op__put(o, aero_blob(bytes, len));
 }
 
 aero_op aero_bit_resize(const aero_path *at, uint32_t byte_size, unsigned resize_flags, const aero_bit_policy *pol) {
     aero_op o = bit_op(at, true, AERO_BIT_OP_RESIZE);
     if (byte_size >= MAX_BYTES)
-        bad(&o, "bit resize byte_size is too large");
+        aero_op__bad(&o, "bit resize byte_size is too large");
     if (resize_flags & ~(unsigned)(AERO_BIT_FROM_FRONT | AERO_BIT_GROW_ONLY | AERO_BIT_SHRINK_ONLY))
-        bad(&o, "unknown bit resize flags");
+        aero_op__bad(&o, "unknown bit resize flags");
     if ((resize_flags & AERO_BIT_GROW_ONLY) && (resize_flags & AERO_BIT_SHRINK_ONLY))
-        bad(&o, "bit resize grow-only and shrink-only exclude each other");
-    put(&o, aero_int(byte_size));
+        aero_op__bad(&o, "bit resize grow-only and shrink-only exclude each other");
+    aero_op__put(&o, aero_int(byte_size));
     put_flags(&o, pol, AERO_BIT_FLAG_CREATE_ONLY | INT_FLAGS);
-    put(&o, aero_int((int64_t)resize_flags));
+    aero_op__put(&o, aero_int((int64_t)resize_flags));
     return o;
 }
 
@@ -92,8 +78,8 @@ aero_op aero_bit_insert(const aero_path *at, int64_t byte_offset, const void *by
                         const aero_bit_policy *pol) {
     aero_op o = bit_op(at, true, AERO_BIT_OP_INSERT);
     if (byte_offset > MAX_BYTES || byte_offset < -MAX_BYTES)
-        bad(&o, "bit insert byte_offset is out of range");
-    put(&o, aero_int(byte_offset));
+        aero_op__bad(&o, "bit insert byte_offset is out of range");
+    aero_op__put(&o, aero_int(byte_offset));
     put_bytes(&o, bytes, len, 0);
     put_flags(&o, pol, AERO_BIT_FLAG_CREATE_ONLY | INT_FLAGS);
     return o;
@@ -102,11 +88,11 @@ aero_op aero_bit_insert(const aero_path *at, int64_t byte_offset, const void *by
 aero_op aero_bit_remove(const aero_path *at, int64_t byte_offset, uint32_t byte_size, const aero_bit_policy *pol) {
     aero_op o = bit_op(at, true, AERO_BIT_OP_REMOVE);
     if (byte_offset > MAX_BYTES || byte_offset < -MAX_BYTES)
-        bad(&o, "bit remove byte_offset is out of range");
+        aero_op__bad(&o, "bit remove byte_offset is out of range");
     if (byte_size == 0 || byte_size > MAX_BYTES)
-        bad(&o, "bit remove byte_size must be 1..2^27");
-    put(&o, aero_int(byte_offset));
-    put(&o, aero_int(byte_size));
+        aero_op__bad(&o, "bit remove byte_size must be 1..2^27");
+    aero_op__put(&o, aero_int(byte_offset));
+    aero_op__put(&o, aero_int(byte_size));
     put_flags(&o, pol, RANGE_FLAGS);
     return o;
 }
@@ -152,8 +138,8 @@ static aero_op shift(const aero_path *at, int code, int64_t off, uint32_t size, 
     aero_op o = bit_op(at, true, code);
     put_range(&o, off, size);
     if (n > MAX_BYTES * 8)
-        bad(&o, "bit shift is too large");
-    put(&o, aero_int(n));
+        aero_op__bad(&o, "bit shift is too large");
+    aero_op__put(&o, aero_int(n));
     put_flags(&o, pol, RANGE_FLAGS);
     return o;
 }
@@ -172,11 +158,11 @@ static aero_op math(const aero_path *at, int code, int64_t off, uint32_t size, u
                     aero_bit_overflow action, const aero_bit_policy *pol) {
     aero_op o = bit_op(at, true, code);
     put_int_range(&o, off, size);
-    put(&o, aero_int((int64_t)value));
+    aero_op__put(&o, aero_int((int64_t)value));
     put_flags(&o, pol, INT_FLAGS);
     if (action != AERO_BIT_OVERFLOW_FAIL && action != AERO_BIT_OVERFLOW_SATURATE && action != AERO_BIT_OVERFLOW_WRAP)
-        bad(&o, "unknown bit overflow action");
-    put(&o, aero_int((int64_t)action | (is_signed ? AERO_BIT_INT_SIGNED : 0)));
+        aero_op__bad(&o, "unknown bit overflow action");
+    aero_op__put(&o, aero_int((int64_t)action | (is_signed ? AERO_BIT_INT_SIGNED : 0)));
     return o;
 }
 
@@ -194,7 +180,7 @@ aero_op aero_bit_set_int(const aero_path *at, int64_t bit_offset, uint32_t bit_s
                          const aero_bit_policy *pol) {
     aero_op o = bit_op(at, true, AERO_BIT_OP_SET_INT);
     put_int_range(&o, bit_offset, bit_size);
-    put(&o, aero_int(value));
+    aero_op__put(&o, aero_int(value));
     put_flags(&o, pol, INT_FLAGS);
     return o;
 }
@@ -214,7 +200,7 @@ aero_op aero_bit_count(const aero_path *at, int64_t bit_offset, uint32_t bit_siz
 static aero_op scan(const aero_path *at, int code, int64_t off, uint32_t size, bool value) {
     aero_op o = bit_op(at, false, code);
     put_range(&o, off, size);
-    put(&o, aero_bool(value));
+    aero_op__put(&o, aero_bool(value));
     return o;
 }
 
@@ -230,6 +216,6 @@ aero_op aero_bit_get_int(const aero_path *at, int64_t bit_offset, uint32_t bit_s
     aero_op o = bit_op(at, false, AERO_BIT_OP_GET_INT);
     put_int_range(&o, bit_offset, bit_size);
     if (is_signed)
-        put(&o, aero_int(AERO_BIT_INT_SIGNED));
+        aero_op__put(&o, aero_int(AERO_BIT_INT_SIGNED));
     return o;
 }

@@ -14,44 +14,29 @@
 #include "proto/cdt_ops.h"
 #include "proto/wire.h"
 
-static void bad(aero_op *o, const char *msg) {
-    if (!o->misuse)
-        o->misuse = msg;
-}
-
 static aero_op op_new(const aero_path *at, bool modify, int code) {
-    aero_op o;
-    memset(&o, 0, sizeof o);
-    o.type = modify ? AERO_MSG_OP_CDT_MODIFY : AERO_MSG_OP_CDT_READ;
-    o.code = (uint8_t)code;
-    o.at = at;
-    return o;
-}
-
-static void put(aero_op *o, aero_value v) {
-    if (o->n_args < AERO_OP_MAX_ARGS)
-        o->arg[o->n_args++] = v;
+    return aero_op__new(at, modify ? AERO_MSG_OP_CDT_MODIFY : AERO_MSG_OP_CDT_READ, code);
 }
 
 static void check_count(aero_op *o, uint64_t count) {
     if (count > INT64_MAX)
-        bad(o, "count is larger than INT64_MAX");
+        aero_op__bad(o, "count is larger than INT64_MAX");
 }
 
 static void check_type(aero_op *o, aero_value v, aero_type t, const char *msg) {
     if (v.type != t)
-        bad(o, msg);
+        aero_op__bad(o, msg);
 }
 
 static void check_number(aero_op *o, aero_value v) {
     if (v.type != AERO_INT && v.type != AERO_DOUBLE)
-        bad(o, "the increment must be an int or a double");
+        aero_op__bad(o, "the increment must be an int or a double");
 }
 
 /* A return type a list (map = false) or map selector can take. */
 static void check_rtype(aero_op *o, int rtype, bool map) {
     if (rtype & ~(AERO_CDT_RT_TYPE_MASK | AERO_CDT_RETURN_INVERTED)) {
-        bad(o, "unknown return type bits");
+        aero_op__bad(o, "unknown return type bits");
         return;
     }
     switch (rtype & AERO_CDT_RT_TYPE_MASK) {
@@ -68,9 +53,9 @@ static void check_rtype(aero_op *o, int rtype, bool map) {
     case AERO_CDT_RETURN_UNORDERED_MAP:
     case AERO_CDT_RETURN_ORDERED_MAP:
         if (!map)
-            bad(o, "return types KEY, KEY_VALUE, UNORDERED_MAP and ORDERED_MAP are for maps");
+            aero_op__bad(o, "return types KEY, KEY_VALUE, UNORDERED_MAP and ORDERED_MAP are for maps");
         return;
-    default: bad(o, "unknown return type");
+    default: aero_op__bad(o, "unknown return type");
     }
 }
 
@@ -90,18 +75,19 @@ static bool selects_one(bool map, int code) {
 static void check_not_rank(aero_op *o, int rtype, const char *msg) {
     int base = rtype & AERO_CDT_RT_TYPE_MASK;
     if (base == AERO_CDT_RETURN_RANK || base == AERO_CDT_RETURN_REVERSE_RANK)
-        bad(o, msg);
+        aero_op__bad(o, msg);
 }
 
 static aero_op select_op(const aero_path *at, bool map, bool modify, int code, int rtype, const aero_value *a, int n) {
     aero_op o = op_new(at, modify, code);
     check_rtype(&o, rtype, map);
     if ((rtype & AERO_CDT_RETURN_INVERTED) && selects_one(map, code))
-        bad(&o,
+        aero_op__bad(
+            &o,
             "INVERTED applies to selectors of several items (ranges, values, lists), not to one index, rank or key");
-    put(&o, aero_int(rtype));
+    aero_op__put(&o, aero_int(rtype));
     for (int i = 0; i < n; i++)
-        put(&o, a[i]);
+        aero_op__put(&o, a[i]);
     return o;
 }
 
@@ -109,12 +95,12 @@ static void check_list_policy(aero_op *o, const aero_list_policy *pol) {
     if (!pol)
         return;
     if (pol->order != AERO_LIST_UNORDERED && pol->order != AERO_LIST_ORDERED)
-        bad(o, "list order must be AERO_LIST_UNORDERED or AERO_LIST_ORDERED");
+        aero_op__bad(o, "list order must be AERO_LIST_UNORDERED or AERO_LIST_ORDERED");
     if (pol->flags & ~(AERO_LIST_WRITE_ADD_UNIQUE | AERO_LIST_WRITE_INSERT_BOUNDED | AERO_LIST_WRITE_NO_FAIL |
                        AERO_LIST_WRITE_PARTIAL))
-        bad(o, "unknown list write flags");
+        aero_op__bad(o, "unknown list write flags");
     if ((pol->flags & AERO_LIST_WRITE_PARTIAL) && !(pol->flags & AERO_LIST_WRITE_NO_FAIL))
-        bad(o, "AERO_LIST_WRITE_PARTIAL needs AERO_LIST_WRITE_NO_FAIL");
+        aero_op__bad(o, "AERO_LIST_WRITE_PARTIAL needs AERO_LIST_WRITE_NO_FAIL");
 }
 
 /* Appends and increments send order and flags; index writes send flags only. */
@@ -123,10 +109,10 @@ static void list_policy_args(aero_op *o, const aero_list_policy *pol, bool with_
     if (!pol)
         return;
     if (with_order)
-        put(o, aero_int(pol->order));
+        aero_op__put(o, aero_int(pol->order));
     else if (pol->order == AERO_LIST_ORDERED)
-        bad(o, "a write at an index needs an unordered list (the policy says ordered)");
-    put(o, aero_int(pol->flags));
+        aero_op__bad(o, "a write at an index needs an unordered list (the policy says ordered)");
+    aero_op__put(o, aero_int(pol->flags));
 }
 
 /* ---- list: order, writes ---- */
@@ -134,10 +120,10 @@ static void list_policy_args(aero_op *o, const aero_list_policy *pol, bool with_
 AERO_API aero_op aero_list_set_order(const aero_path *at, int order, bool persist_index) {
     aero_op o = op_new(at, true, AERO_LIST_OP_SET_TYPE);
     if (order != AERO_LIST_UNORDERED && order != AERO_LIST_ORDERED)
-        bad(&o, "list order must be AERO_LIST_UNORDERED or AERO_LIST_ORDERED");
+        aero_op__bad(&o, "list order must be AERO_LIST_UNORDERED or AERO_LIST_ORDERED");
     if (persist_index && at && at->n)
-        bad(&o, "persist_index applies to a top-level list only");
-    put(&o, aero_int(order | (persist_index ? AERO_CDT_ORDER_PERSIST_INDEX : 0)));
+        aero_op__bad(&o, "persist_index applies to a top-level list only");
+    aero_op__put(&o, aero_int(order | (persist_index ? AERO_CDT_ORDER_PERSIST_INDEX : 0)));
     return o;
 }
 
@@ -145,12 +131,12 @@ AERO_API aero_op aero_list_create(const aero_path *at, int order, bool pad, bool
     if (!at || at->n == 0) {
         aero_op o = aero_list_set_order(at, order, persist_index);
         if (pad)
-            bad(&o, "pad needs a context step (the list is created inside another collection)");
+            aero_op__bad(&o, "pad needs a context step (the list is created inside another collection)");
         return o;
     }
     aero_op o = aero_list_set_order(at, order, persist_index);
     if (pad && order == AERO_LIST_ORDERED)
-        bad(&o, "pad applies to unordered lists only");
+        aero_op__bad(&o, "pad applies to unordered lists only");
     o.ctx_flag = order == AERO_LIST_ORDERED ? AERO_CDT_CTX_CREATE_LIST_ORDERED
                  : pad                      ? AERO_CDT_CTX_CREATE_LIST_UNORDERED_UNBOUND
                                             : AERO_CDT_CTX_CREATE_LIST_UNORDERED;
@@ -159,7 +145,7 @@ AERO_API aero_op aero_list_create(const aero_path *at, int order, bool pad, bool
 
 AERO_API aero_op aero_list_append(const aero_path *at, aero_value v, const aero_list_policy *pol) {
     aero_op o = op_new(at, true, AERO_LIST_OP_APPEND);
-    put(&o, v);
+    aero_op__put(&o, v);
     list_policy_args(&o, pol, true);
     return o;
 }
@@ -167,15 +153,15 @@ AERO_API aero_op aero_list_append(const aero_path *at, aero_value v, const aero_
 AERO_API aero_op aero_list_append_items(const aero_path *at, aero_value items, const aero_list_policy *pol) {
     aero_op o = op_new(at, true, AERO_LIST_OP_APPEND_ITEMS);
     check_type(&o, items, AERO_LIST, "items must be a list value");
-    put(&o, items);
+    aero_op__put(&o, items);
     list_policy_args(&o, pol, true);
     return o;
 }
 
 static aero_op index_write(const aero_path *at, int code, int64_t index, aero_value v, const aero_list_policy *pol) {
     aero_op o = op_new(at, true, code);
-    put(&o, aero_int(index));
-    put(&o, v);
+    aero_op__put(&o, aero_int(index));
+    aero_op__put(&o, v);
     list_policy_args(&o, pol, false);
     return o;
 }
@@ -198,8 +184,8 @@ AERO_API aero_op aero_list_set(const aero_path *at, int64_t index, aero_value v,
 AERO_API aero_op aero_list_increment(const aero_path *at, int64_t index, aero_value by, const aero_list_policy *pol) {
     aero_op o = op_new(at, true, AERO_LIST_OP_INCREMENT);
     check_number(&o, by);
-    put(&o, aero_int(index));
-    put(&o, by);
+    aero_op__put(&o, aero_int(index));
+    aero_op__put(&o, by);
     list_policy_args(&o, pol, true);
     return o;
 }
@@ -207,10 +193,10 @@ AERO_API aero_op aero_list_increment(const aero_path *at, int64_t index, aero_va
 /* [code, index] or [code, index, count]. */
 static aero_op index_op(const aero_path *at, bool modify, int code, int64_t index, const uint64_t *count) {
     aero_op o = op_new(at, modify, code);
-    put(&o, aero_int(index));
+    aero_op__put(&o, aero_int(index));
     if (count) {
         check_count(&o, *count);
-        put(&o, aero_int((int64_t)*count));
+        aero_op__put(&o, aero_int((int64_t)*count));
     }
     return o;
 }
@@ -250,8 +236,8 @@ AERO_API aero_op aero_list_size(const aero_path *at) { return op_new(at, false, 
 AERO_API aero_op aero_list_sort(const aero_path *at, unsigned flags) {
     aero_op o = op_new(at, true, AERO_LIST_OP_SORT);
     if (flags & ~(unsigned)(AERO_LIST_SORT_DESCENDING | AERO_LIST_SORT_DROP_DUPLICATES))
-        bad(&o, "unknown sort flags");
-    put(&o, aero_int(flags));
+        aero_op__bad(&o, "unknown sort flags");
+    aero_op__put(&o, aero_int(flags));
     return o;
 }
 
@@ -264,10 +250,10 @@ static bool order_ok(aero_map_order order) {
 AERO_API aero_op aero_map_set_policy(const aero_path *at, aero_map_order order, bool persist_index) {
     aero_op o = op_new(at, true, AERO_MAP_OP_SET_TYPE);
     if (!order_ok(order))
-        bad(&o, "map order must be an aero_map_order");
+        aero_op__bad(&o, "map order must be an aero_map_order");
     if (persist_index && at && at->n)
-        bad(&o, "persist_index applies to a top-level map only");
-    put(&o, aero_int((int64_t)order | (persist_index ? AERO_CDT_ORDER_PERSIST_INDEX : 0)));
+        aero_op__bad(&o, "persist_index applies to a top-level map only");
+    aero_op__put(&o, aero_int((int64_t)order | (persist_index ? AERO_CDT_ORDER_PERSIST_INDEX : 0)));
     return o;
 }
 
@@ -281,31 +267,31 @@ AERO_API aero_op aero_map_create(const aero_path *at, aero_map_order order) {
 /* The attributes argument (order and persist_index) and, when set, the flags. */
 static void map_policy_args(aero_op *o, const aero_map_policy *pol, bool with_flags) {
     if (!pol) {
-        put(o, aero_int(0));
+        aero_op__put(o, aero_int(0));
         return;
     }
     if (!order_ok(pol->order))
-        bad(o, "map order must be an aero_map_order");
+        aero_op__bad(o, "map order must be an aero_map_order");
     if (pol->persist_index && o->at && o->at->n)
-        bad(o, "persist_index applies to a top-level map only");
+        aero_op__bad(o, "persist_index applies to a top-level map only");
     if (pol->flags &
         ~(AERO_MAP_WRITE_CREATE_ONLY | AERO_MAP_WRITE_UPDATE_ONLY | AERO_MAP_WRITE_NO_FAIL | AERO_MAP_WRITE_PARTIAL))
-        bad(o, "unknown map write flags");
+        aero_op__bad(o, "unknown map write flags");
     if ((pol->flags & AERO_MAP_WRITE_CREATE_ONLY) && (pol->flags & AERO_MAP_WRITE_UPDATE_ONLY))
-        bad(o, "AERO_MAP_WRITE_CREATE_ONLY and AERO_MAP_WRITE_UPDATE_ONLY contradict each other");
+        aero_op__bad(o, "AERO_MAP_WRITE_CREATE_ONLY and AERO_MAP_WRITE_UPDATE_ONLY contradict each other");
     if ((pol->flags & AERO_MAP_WRITE_PARTIAL) && !(pol->flags & AERO_MAP_WRITE_NO_FAIL))
-        bad(o, "AERO_MAP_WRITE_PARTIAL needs AERO_MAP_WRITE_NO_FAIL");
-    put(o, aero_int((int64_t)pol->order | (pol->persist_index ? AERO_CDT_ORDER_PERSIST_INDEX : 0)));
+        aero_op__bad(o, "AERO_MAP_WRITE_PARTIAL needs AERO_MAP_WRITE_NO_FAIL");
+    aero_op__put(o, aero_int((int64_t)pol->order | (pol->persist_index ? AERO_CDT_ORDER_PERSIST_INDEX : 0)));
     if (with_flags && pol->flags)
-        put(o, aero_int(pol->flags));
+        aero_op__put(o, aero_int(pol->flags));
     else if (pol->flags)
-        bad(o, "write flags do not apply to increment and decrement");
+        aero_op__bad(o, "write flags do not apply to increment and decrement");
 }
 
 AERO_API aero_op aero_map_put(const aero_path *at, aero_value key, aero_value v, const aero_map_policy *pol) {
     aero_op o = op_new(at, true, AERO_MAP_OP_PUT);
-    put(&o, key);
-    put(&o, v);
+    aero_op__put(&o, key);
+    aero_op__put(&o, v);
     map_policy_args(&o, pol, true);
     return o;
 }
@@ -313,7 +299,7 @@ AERO_API aero_op aero_map_put(const aero_path *at, aero_value key, aero_value v,
 AERO_API aero_op aero_map_put_items(const aero_path *at, aero_value items, const aero_map_policy *pol) {
     aero_op o = op_new(at, true, AERO_MAP_OP_PUT_ITEMS);
     check_type(&o, items, AERO_MAP, "items must be a map value");
-    put(&o, items);
+    aero_op__put(&o, items);
     map_policy_args(&o, pol, true);
     return o;
 }
@@ -323,11 +309,11 @@ static aero_op map_write_code(const aero_path *at, int code, const aero_value *a
                               bool with_attr) {
     aero_op o = op_new(at, true, code);
     for (int i = 0; i < n; i++)
-        put(&o, a[i]);
+        aero_op__put(&o, a[i]);
     if (with_attr)
         map_policy_args(&o, pol, false);
     else if (pol)
-        bad(&o, "replace takes no policy (it never creates the map)");
+        aero_op__bad(&o, "replace takes no policy (it never creates the map)");
     return o;
 }
 
@@ -353,8 +339,8 @@ AERO_API aero_op aero_map_replace_items(const aero_path *at, aero_value items) {
 static aero_op map_add(const aero_path *at, int code, aero_value key, aero_value by, const aero_map_policy *pol) {
     aero_op o = op_new(at, true, code);
     check_number(&o, by);
-    put(&o, key);
-    put(&o, by);
+    aero_op__put(&o, key);
+    aero_op__put(&o, by);
     map_policy_args(&o, pol, false);
     return o;
 }

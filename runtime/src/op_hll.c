@@ -11,69 +11,55 @@
 
 #include <string.h>
 
+#include "op_internal.h"
 #include "proto/hll_ops.h"
 #include "proto/wire.h"
 
 static aero_op hll_op(const aero_path *at, bool modify, int code) {
-    aero_op o;
-    memset(&o, 0, sizeof o);
-    o.type = modify ? AERO_MSG_OP_HLL_MODIFY : AERO_MSG_OP_HLL_READ;
-    o.code = (uint8_t)code;
-    o.at = at;
-    return o;
-}
-
-static void bad(aero_op *o, const char *msg) {
-    if (!o->misuse)
-        o->misuse = msg;
-}
-
-static void put(aero_op *o, aero_value v) {
-    if (o->n_args < AERO_OP_MAX_ARGS)
-        o->arg[o->n_args++] = v;
+    return aero_op__new(at, modify ? AERO_MSG_OP_HLL_MODIFY : AERO_MSG_OP_HLL_READ, code);
 }
 
 static void check_bits(aero_op *o, int index_bits, int minhash_bits) {
     if (index_bits != AERO_HLL_KEEP && (index_bits < 4 || index_bits > 16))
-        bad(o, "hll index_bits must be 4..16 (or AERO_HLL_KEEP)");
+        aero_op__bad(o, "hll index_bits must be 4..16 (or AERO_HLL_KEEP)");
     if (minhash_bits != AERO_HLL_KEEP && minhash_bits != 0 && (minhash_bits < 4 || minhash_bits > 51))
-        bad(o, "hll minhash_bits must be 0 or 4..51 (or AERO_HLL_KEEP)");
+        aero_op__bad(o, "hll minhash_bits must be 0 or 4..51 (or AERO_HLL_KEEP)");
     if (index_bits != AERO_HLL_KEEP && minhash_bits != AERO_HLL_KEEP && index_bits + minhash_bits > 64)
-        bad(o, "hll index_bits + minhash_bits must be at most 64");
+        aero_op__bad(o, "hll index_bits + minhash_bits must be at most 64");
 }
 
 static void put_flags(aero_op *o, const aero_hll_policy *pol, unsigned allowed) {
     unsigned f = pol ? pol->flags : 0;
     if (f & ~allowed)
-        bad(o, "hll policy flag the operation does not take");
+        aero_op__bad(o, "hll policy flag the operation does not take");
     if ((f & AERO_HLL_FLAG_CREATE_ONLY) && (f & AERO_HLL_FLAG_UPDATE_ONLY))
-        bad(o, "hll create-only and update-only exclude each other");
-    put(o, aero_int((int64_t)f));
+        aero_op__bad(o, "hll create-only and update-only exclude each other");
+    aero_op__put(o, aero_int((int64_t)f));
 }
 
 /* A non-empty list of scalars (add, may_contain) or of HLL values (union ops). */
 static void put_list(aero_op *o, aero_value list, bool hlls) {
     if (list.type != AERO_LIST || list.v.list.count == 0) {
-        bad(o, hlls ? "hll values must be a non-empty list of HLLs" : "hll elements must be a non-empty list");
+        aero_op__bad(o, hlls ? "hll values must be a non-empty list of HLLs" : "hll elements must be a non-empty list");
     } else if (!list.v.list.items) {
-        bad(o, "a list value's items are NULL");
+        aero_op__bad(o, "a list value's items are NULL");
     } else {
         for (uint32_t i = 0; i < list.v.list.count; i++) {
             aero_type t = list.v.list.items[i].type;
             if (hlls ? t != AERO_HLL : (t == AERO_LIST || t == AERO_MAP)) {
-                bad(o, hlls ? "hll values must be AERO_HLL values" : "hll elements cannot be lists or maps");
+                aero_op__bad(o, hlls ? "hll values must be AERO_HLL values" : "hll elements cannot be lists or maps");
                 break;
             }
         }
     }
-    put(o, list);
+    aero_op__put(o, list);
 }
 
 aero_op aero_hll_init(const aero_path *at, int index_bits, int minhash_bits, const aero_hll_policy *pol) {
     aero_op o = hll_op(at, true, AERO_HLL_OP_INIT);
     check_bits(&o, index_bits, minhash_bits);
-    put(&o, aero_int(index_bits));
-    put(&o, aero_int(minhash_bits));
+    aero_op__put(&o, aero_int(index_bits));
+    aero_op__put(&o, aero_int(minhash_bits));
     put_flags(&o, pol, AERO_HLL_FLAG_CREATE_ONLY | AERO_HLL_FLAG_UPDATE_ONLY | AERO_HLL_FLAG_NO_FAIL);
     return o;
 }
@@ -83,8 +69,8 @@ aero_op aero_hll_add(const aero_path *at, aero_value list, int index_bits, int m
     aero_op o = hll_op(at, true, AERO_HLL_OP_ADD);
     put_list(&o, list, false);
     check_bits(&o, index_bits, minhash_bits);
-    put(&o, aero_int(index_bits));
-    put(&o, aero_int(minhash_bits));
+    aero_op__put(&o, aero_int(index_bits));
+    aero_op__put(&o, aero_int(minhash_bits));
     put_flags(&o, pol, AERO_HLL_FLAG_CREATE_ONLY | AERO_HLL_FLAG_NO_FAIL);
     return o;
 }
@@ -102,8 +88,8 @@ aero_op aero_hll_refresh_count(const aero_path *at) { return hll_op(at, true, AE
 aero_op aero_hll_fold(const aero_path *at, int index_bits) {
     aero_op o = hll_op(at, true, AERO_HLL_OP_FOLD);
     if (index_bits < 4 || index_bits > 16)
-        bad(&o, "hll index_bits must be 4..16");
-    put(&o, aero_int(index_bits));
+        aero_op__bad(&o, "hll index_bits must be 4..16");
+    aero_op__put(&o, aero_int(index_bits));
     return o;
 }
 
