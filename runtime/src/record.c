@@ -118,7 +118,7 @@ static aero_status get_typed(const aero_record *rec, const char *name, aero_type
 }
 
 AERO_API aero_status aero_record_get_int(const aero_record *rec, const char *name, int64_t *out, aero_error *err) {
-    const aero_value *v;
+    const aero_value *v = NULL;
     aero_status st = get_typed(rec, name, AERO_INT, out ? &v : NULL, err);
     if (st == AERO_OK)
         *out = v->v.i;
@@ -126,7 +126,7 @@ AERO_API aero_status aero_record_get_int(const aero_record *rec, const char *nam
 }
 
 AERO_API aero_status aero_record_get_double(const aero_record *rec, const char *name, double *out, aero_error *err) {
-    const aero_value *v;
+    const aero_value *v = NULL;
     aero_status st = get_typed(rec, name, AERO_DOUBLE, out ? &v : NULL, err);
     if (st == AERO_OK)
         *out = v->v.d;
@@ -134,7 +134,7 @@ AERO_API aero_status aero_record_get_double(const aero_record *rec, const char *
 }
 
 AERO_API aero_status aero_record_get_bool(const aero_record *rec, const char *name, bool *out, aero_error *err) {
-    const aero_value *v;
+    const aero_value *v = NULL;
     aero_status st = get_typed(rec, name, AERO_BOOL, out ? &v : NULL, err);
     if (st == AERO_OK)
         *out = v->v.b;
@@ -143,7 +143,7 @@ AERO_API aero_status aero_record_get_bool(const aero_record *rec, const char *na
 
 AERO_API aero_status aero_record_get_str(const aero_record *rec, const char *name, const char **out, size_t *len,
                                          aero_error *err) {
-    const aero_value *v;
+    const aero_value *v = NULL;
     aero_status st = get_typed(rec, name, AERO_STR, out ? &v : NULL, err);
     if (st == AERO_OK) {
         *out = v->v.str.ptr;
