@@ -432,7 +432,9 @@ AERO_API void aero_write_abandon(aero_write *w) {
 }
 
 /* Compose the AS_MSG header: flags, generation, TTL (shared by single-key writes and batch rows). */
-static aero_status header(aero_write *w, const aero_policy *p, aero_msg_header *hp, aero_error *err) {
+/* Inlined into execute (the put path) and write__row (batch rows). */
+static inline __attribute__((always_inline)) aero_status header(aero_write *w, const aero_policy *p,
+                                                                aero_msg_header *hp, aero_error *err) {
     aero_msg_header h;
     memset(&h, 0, sizeof h);
     bool durable = w->durable < 0 ? p->durable_delete : w->durable > 0;
