@@ -246,13 +246,19 @@ static int cmp_maps(const aero_value *a, const aero_value *b, int depth) {
     return c;
 }
 
-/* Doubles in a total order: by value, then (equal values such as 0.0 and
- * -0.0, and NaNs) by bit pattern, so that sorting is deterministic. */
+/* Doubles in a total order, so that sorting is deterministic: numbers by
+ * value, NaNs after every number; equal values (0.0 and -0.0) and NaNs among
+ * themselves by bit pattern. */
 static int cmp_doubles(double a, double b) {
-    if (a < b)
-        return -1;
-    if (a > b)
-        return 1;
+    bool an = a != a, bn = b != b;
+    if (an != bn)
+        return an ? 1 : -1;
+    if (!an) {
+        if (a < b)
+            return -1;
+        if (a > b)
+            return 1;
+    }
     uint64_t x, y;
     memcpy(&x, &a, sizeof x);
     memcpy(&y, &b, sizeof y);

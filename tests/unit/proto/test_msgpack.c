@@ -258,6 +258,15 @@ static void ordered_packing_is_canonical(void **state) {
     assert_memory_equal(again.data, b->data, b->len);
     aero_buf__free(&again);
 
+    /* NaN sorts after every number (a total order: a NaN between numbers made the sort depend on the input order) */
+    aero_buf__reset(b);
+    aero_value nan_items[] = { aero_double(__builtin_nan("")), aero_double(1.0), aero_double(-1.0) };
+    aero_value nl = aero_list(nan_items, 3);
+    nl.v.list.ordered = true;
+    assert_int_equal(aero_mp__pack_value(b, &nl), AERO_OK);
+    assert_bytes_hex(b->data, b->len,
+                     "94 c7 00 01 cb bf f0 00 00 00 00 00 00 cb 3f f0 00 00 00 00 00 00 cb 7f f8 00 00 00 00 00 00");
+
     /* equal keys (a duplicate, 0.0 and -0.0) keep a deterministic order */
     aero_buf__reset(b);
     aero_value d[] = { aero_int(2), aero_double(-0.0), aero_int(1), aero_double(0.0), aero_int(1) };
