@@ -116,6 +116,8 @@ void aero_batch__encode(aero_buf *b, const aero_batch_job *job, const uint32_t *
 
 enum { ROW_PENDING = 0, ROW_DONE = 1 };
 
+#define GROUPS_INLINE 8 /* nodes of a batch without a heap allocation */
+
 typedef struct group {
     aero_node *node;
     size_t first, count; /* rows idx[first .. first+count) */
@@ -136,11 +138,14 @@ typedef struct run {
     uint16_t *grp;   /* group of each row in this attempt */
     uint8_t *state;  /* ROW_PENDING / ROW_DONE */
     aero_node **own; /* owner of each pending row in this attempt */
-    group *g;
+    group *g;        /* g_store, or the heap past GROUPS_INLINE nodes */
     size_t n_groups, cap_groups;
     atomic_size_t next; /* next group to take */
     pthread_mutex_t mu; /* serialises on_row */
     uint64_t total_deadline;
+    void *rows_mem; /* idx, own, grp and state in one block (the scratch's, or this run's own) */
+    bool own_mem;
+    group g_store[GROUPS_INLINE];
 } run;
 
 static void finish_row(run *r, uint32_t i) {
@@ -311,12 +316,14 @@ static bool route(run *r, unsigned attempt) {
             gi++;
         if (gi == r->n_groups) {
             if (gi == r->cap_groups) {
-                size_t cap = r->cap_groups ? r->cap_groups * 2 : 8;
-                group *ng = realloc(r->g, cap * sizeof *ng);
+                size_t cap = r->cap_groups * 2;
+                group *ng = r->g == r->g_store ? malloc(cap * sizeof *ng) : realloc(r->g, cap * sizeof *ng);
                 if (!ng) {
                     aero_node__release(node);
                     return false;
                 }
+                if (r->g == r->g_store)
+                    memcpy(ng, r->g_store, sizeof r->g_store);
                 r->g = ng;
                 r->cap_groups = cap;
             }
@@ -389,12 +396,58 @@ static bool settle(run *r, unsigned attempt, aero_status *fatal, aero_error *err
 }
 
 static void run_free(run *r) {
-    free(r->idx);
-    free(r->grp);
-    free(r->state);
-    free(r->own);
-    free(r->g);
+    if (r->own_mem)
+        free(r->rows_mem);
+    if (r->g != r->g_store)
+        free(r->g);
     pthread_mutex_destroy(&r->mu);
+}
+
+/* Per-row state of n rows in one block, the widest arrays first so each stays aligned. */
+static size_t rows_mem_size(size_t n) {
+    return n * (sizeof(aero_node *) + sizeof(uint32_t) + sizeof(uint16_t) + sizeof(uint8_t));
+}
+
+static bool run_alloc(run *r, aero_batch_scratch *sc, size_t n) {
+    size_t size = rows_mem_size(n);
+    if (sc && sc->cap_rows >= n)
+        r->rows_mem = sc->rows_mem;
+    else if (sc) {
+        void *m = realloc(sc->rows_mem, size ? size : 1);
+        if (!m)
+            return false;
+        sc->rows_mem = r->rows_mem = m;
+        sc->cap_rows = n;
+    } else {
+        r->rows_mem = malloc(size ? size : 1);
+        r->own_mem = true;
+        if (!r->rows_mem)
+            return false;
+    }
+    uint8_t *p = r->rows_mem;
+    r->own = (aero_node **)(void *)p;
+    p += n * sizeof(aero_node *);
+    r->idx = (uint32_t *)(void *)p;
+    p += n * sizeof(uint32_t);
+    r->grp = (uint16_t *)(void *)p;
+    p += n * sizeof(uint16_t);
+    r->state = p;
+    memset(r->state, ROW_PENDING, n);
+    return true;
+}
+
+void aero_batch__scratch_init(aero_batch_scratch *sc) {
+    sc->rows_mem = NULL;
+    sc->cap_rows = 0;
+    aero_buf__init(&sc->req, NULL, 0);
+    aero_frames__init(&sc->fr);
+}
+
+void aero_batch__scratch_free(aero_batch_scratch *sc) {
+    free(sc->rows_mem);
+    aero_buf__free(&sc->req);
+    aero_frames__free(&sc->fr);
+    aero_batch__scratch_init(sc);
 }
 
 aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
@@ -402,11 +455,9 @@ aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
     memset(&r, 0, sizeof r);
     r.job = job;
     pthread_mutex_init(&r.mu, NULL);
-    r.idx = malloc(job->n * sizeof *r.idx);
-    r.grp = malloc(job->n * sizeof *r.grp);
-    r.state = calloc(job->n, sizeof *r.state);
-    r.own = malloc(job->n * sizeof *r.own);
-    if (!r.idx || !r.grp || !r.state || !r.own) {
+    r.g = r.g_store;
+    r.cap_groups = GROUPS_INLINE;
+    if (!run_alloc(&r, job->scratch, job->n)) {
         run_free(&r);
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a batch of %zu rows", job->n);
     }
@@ -427,8 +478,12 @@ aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
         max_retries = 1; /* rows whose node could not be reached (see settle) */
     aero_cluster *cl = job->s->client->cluster;
     aero_status fatal = AERO_OK;
-    worker self;
-    worker_init(&self);
+    worker self; /* the caller thread's buffers: the scratch's when there is one */
+    if (job->scratch) {
+        self.req = job->scratch->req;
+        self.fr = job->scratch->fr;
+    } else
+        worker_init(&self);
     for (unsigned attempt = 0; attempt <= max_retries; attempt++) {
         if (!route(&r, attempt)) {
             fatal = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory routing a batch");
@@ -452,7 +507,11 @@ aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
                 job->rows[i].result = AERO_ERR_NO_RESPONSE;
             finish_row(&r, (uint32_t)i);
         }
-    worker_free(&self);
+    if (job->scratch) { /* the buffers may have grown: the scratch keeps them */
+        job->scratch->req = self.req;
+        job->scratch->fr = self.fr;
+    } else
+        worker_free(&self);
     run_free(&r);
     return fatal;
 }

@@ -35,7 +35,7 @@ struct aero_query {
 
 struct aero_scan;
 
-enum aero_stream_kind { AERO_STREAM_LIST, AERO_STREAM_SCAN };
+enum aero_stream_kind { AERO_STREAM_LIST, AERO_STREAM_SCAN, AERO_STREAM_BATCH };
 
 struct aero_stream {
     enum aero_stream_kind kind;
@@ -44,7 +44,12 @@ struct aero_stream {
     size_t n_rows, pos;
     /* SCAN: records pulled from the network as the caller iterates */
     struct aero_scan *scan;
+    /* BATCH: rows owned by the batch builder this stream is part of; closing recycles it */
+    struct aero_batch *batch;
 };
+
+/** Give a batch builder whose stream was closed back to its client (batch_build.c). */
+void aero_batch__recycle(struct aero_batch *b);
 
 /** A stream over rows[0..n) (malloc'd, initialised records it takes over, even on failure: NULL + err). */
 aero_stream *aero_stream__list(aero_record *rows, size_t n, aero_error *err);

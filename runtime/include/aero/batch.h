@@ -62,6 +62,15 @@
  * keep them valid until execute. Bin names and values, filters and
  * expressions are copied or encoded when they are added. One thread at a
  * time per batch.
+ *
+ * MEMORY. The rows of a batch live in its builder: the stream that
+ * aero_batch_execute() returns is part of it, and aero_stream_close() gives
+ * the builder, rows and buffers back to the client, which recycles up to 16
+ * of them. A warm loop of batches of the same shape therefore allocates
+ * nothing on the calling thread (a batch spanning several nodes starts a
+ * thread per extra node). A builder that held more than 4096 rows or 1 MiB
+ * of operations or answers is freed instead of kept, and so is any row
+ * buffer over 64 KiB, so one huge batch does not pin its memory.
  */
 #ifndef AERO_BATCH_H
 #define AERO_BATCH_H
@@ -144,7 +153,9 @@ AERO_API aero_batch *aero_batch_max_concurrent_nodes(aero_batch *b, unsigned n);
 
 /**
  * Run the batch and consume the builder. Returns a stream of the rows (see
- * RESULTS) in input order, or NULL with err filled (see FAILURES).
+ * RESULTS) in input order, or NULL with err filled (see FAILURES). The rows
+ * stay valid until aero_stream_close(), which must come before the
+ * session is freed.
  */
 AERO_API aero_stream *aero_batch_execute(aero_batch *b, aero_error *err);
 
