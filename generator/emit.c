@@ -332,16 +332,18 @@ static void emit_init_h(ag_buf *h, const ag_record *r, const names *nm) {
 
 #define LINE_MAX_COLS 120
 
-/* Text of one line, broken after ", " where it would pass LINE_MAX_COLS; continuation lines indented by 4. */
-static void put_wrapped(ag_buf *b, const char *text) {
-    size_t col = 0;
+/*
+ * Text of one line that starts at column `col`, broken after ", " where it would pass LINE_MAX_COLS; continuation
+ * lines indented by `cont` spaces.
+ */
+static void put_wrapped_at(ag_buf *b, const char *text, size_t col, size_t cont) {
     const char *p = text;
     while (*p) {
         const char *comma = strstr(p, ", ");
         size_t n = comma ? (size_t)(comma - p) + 1 : strlen(p); /* up to and including the comma */
-        if (col > 4 && col + 1 + n > LINE_MAX_COLS) {
-            put(b, "\n    ");
-            col = 4;
+        if (col > cont && col + 1 + n > LINE_MAX_COLS) {
+            putf(b, "\n%*s", (int)cont, "");
+            col = cont;
         } else if (p != text) {
             put(b, " ");
             col++;
@@ -354,6 +356,8 @@ static void put_wrapped(ag_buf *b, const char *text) {
     }
 }
 
+static void put_wrapped(ag_buf *b, const char *text) { put_wrapped_at(b, text, 0, 4); }
+
 /*
  * One `static inline` wrapper: signature (wrapped), then an optional key line, then `return CALL;`. Generated
  * functions keep the brace on a line of its own (as they always had), so a diff of regenerated code stays small.
@@ -365,29 +369,34 @@ static void put_inline(ag_buf *h, const ag_schema *s, const names *nm, const cha
     put(h, "\n{\n");
     if (key)
         putf(h, "    aero_key k = %s_key(%s);\n", nm->c, nm->key_args);
-    putf(h, "    return %s;\n}\n\n", call);
+    put(h, "    ");
+    put_wrapped_at(h, ag_arena_printf(s->arena, "return %s;", call), 4, 8);
+    put(h, "\n}\n\n");
 }
+
+/* The write verbs and their aero_schema_op. */
+static const struct {
+    const char *verb, *op;
+} write_verbs[] = { { "upsert", "AERO_SCHEMA_UPSERT" },
+                    { "insert", "AERO_SCHEMA_INSERT" },
+                    { "update", "AERO_SCHEMA_UPDATE" },
+                    { "replace", "AERO_SCHEMA_REPLACE" },
+                    { "replace_if_exists", "AERO_SCHEMA_REPLACE_IF_EXISTS" } };
 
 /* Writes: one wrapper per verb. */
 static void emit_writes_h(ag_buf *h, const ag_schema *s, const names *nm) {
-    static const struct {
-        const char *verb, *op;
-    } verbs[] = { { "upsert", "AERO_SCHEMA_UPSERT" },
-                  { "insert", "AERO_SCHEMA_INSERT" },
-                  { "update", "AERO_SCHEMA_UPDATE" },
-                  { "replace", "AERO_SCHEMA_REPLACE" },
-                  { "replace_if_exists", "AERO_SCHEMA_REPLACE_IF_EXISTS" } };
     ag_arena *a = s->arena;
     put(h, "/*\n"
            " * Writes: required bins are always written, optional ones when has_<field> is\n"
            " * set. See aero/schema.h for what each verb requires of the record.\n"
            " */\n");
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        put_inline(h, s, nm, "aero_status",
-                   ag_arena_printf(a, "%s_%s(aero_session *session, %s, const %s *obj, aero_error *err", nm->c,
-                                   verbs[i].verb, nm->key_params, nm->c),
-                   true,
-                   ag_arena_printf(a, "aero_schema_write(session, &%s_schema, %s, &k, obj, err)", nm->c, verbs[i].op));
+    for (size_t i = 0; i < sizeof write_verbs / sizeof write_verbs[0]; i++)
+        put_inline(
+            h, s, nm, "aero_status",
+            ag_arena_printf(a, "%s_%s(aero_session *session, %s, const %s *obj, aero_error *err", nm->c,
+                            write_verbs[i].verb, nm->key_params, nm->c),
+            true,
+            ag_arena_printf(a, "aero_schema_write(session, &%s_schema, %s, &k, obj, err)", nm->c, write_verbs[i].op));
 }
 
 /* Reads: get, get_bins, get_many, from_record. */
@@ -443,6 +452,78 @@ static void emit_meta_h(ag_buf *h, const ag_schema *s, const names *nm) {
     }
 }
 
+/* Many keys in one batch: every write verb, delete, touch, exists; outcomes per row. */
+static void emit_many_h(ag_buf *h, const ag_schema *s, const names *nm) {
+    ag_arena *a = s->arena;
+    const char *c = nm->c;
+    put(h, "/*\n"
+           " * Many keys, one batch (one request per node): row i is keys[i]. results[i]\n"
+           " * is AERO_OK or that row's error (AERO_ERR_NO_RESPONSE: not answered),\n"
+           " * in_doubt[i] (may be NULL) whether a failed write may have been applied.\n"
+           " * Returns AERO_OK when the batch ran (look at results), else what stopped\n"
+           " * it (a struct refused as by the single-key write: nothing is sent).\n"
+           " */\n");
+    for (size_t i = 0; i < sizeof write_verbs / sizeof write_verbs[0]; i++)
+        put_inline(
+            h, s, nm, "aero_status",
+            ag_arena_printf(a,
+                            "%s_%s_many(aero_session *session, %s, size_t n, const %s *objs, "
+                            "aero_status *results, bool *in_doubt, aero_error *err",
+                            c, write_verbs[i].verb, nm->many_params, c),
+            false,
+            ag_arena_printf(a, "aero_schema_write_many(session, &%s_schema, %s, %s, n, objs, results, in_doubt, err)",
+                            c, write_verbs[i].op, nm->many_args));
+    put(h, "/* existed[i] (may be NULL): the record was there; a missing one is AERO_OK. */\n");
+    static const char *const meta[] = { "delete", "touch" };
+    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++)
+        put_inline(h, s, nm, "aero_status",
+                   ag_arena_printf(a,
+                                   "%s_%s_many(aero_session *session, %s, size_t n, bool *existed, "
+                                   "aero_status *results, bool *in_doubt, aero_error *err",
+                                   c, meta[i], nm->many_params),
+                   false,
+                   ag_arena_printf(a,
+                                   "aero_schema_%s_many(session, &%s_schema, %s, n, existed, results, in_doubt, err)",
+                                   meta[i], c, nm->many_args));
+    put(h, "/* exists[i] (not NULL) for each key; results[i] is AERO_OK when that answer is known. */\n");
+    put_inline(h, s, nm, "aero_status",
+               ag_arena_printf(a,
+                               "%s_exists_many(aero_session *session, %s, size_t n, bool *exists, "
+                               "aero_status *results, aero_error *err",
+                               c, nm->many_params),
+               false,
+               ag_arena_printf(a, "aero_schema_exists_many(session, &%s_schema, %s, n, exists, results, err)", c,
+                               nm->many_args));
+}
+
+/* Typed rows of a mixed batch (aero/batch.h). */
+static void emit_batch_h(ag_buf *h, const ag_schema *s, const names *nm) {
+    ag_arena *a = s->arena;
+    const char *c = nm->c;
+    put(h, "/*\n"
+           " * Rows of a mixed batch (aero_session_batch(), aero/batch.h): any records and\n"
+           " * untyped rows in one batch. A write row gives back its builder (TTL,\n"
+           " * generation, where() for that row); a struct refused as by the single-key\n"
+           " * write fails the batch at execute. Decode a read row with\n");
+    putf(h, " * %s_from_record(). A string or blob key must stay valid until execute.\n */\n", c);
+    for (size_t i = 0; i < sizeof write_verbs / sizeof write_verbs[0]; i++)
+        put_inline(h, s, nm, "aero_write *",
+                   ag_arena_printf(a, "%s_batch_%s(aero_batch *batch, %s, const %s *obj", c, write_verbs[i].verb,
+                                   nm->key_params, c),
+                   true,
+                   ag_arena_printf(a, "aero_schema_batch_write(batch, &%s_schema, %s, &k, obj)", c, write_verbs[i].op));
+    static const struct {
+        const char *verb, *ret, *call;
+    } rows[] = { { "get", "aero_batch *", "aero_batch_read" },
+                 { "delete", "aero_write *", "aero_batch_delete" },
+                 { "touch", "aero_write *", "aero_batch_touch" },
+                 { "exists", "aero_batch *", "aero_batch_exists" } };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        put_inline(h, s, nm, rows[i].ret,
+                   ag_arena_printf(a, "%s_batch_%s(aero_batch *batch, %s", c, rows[i].verb, nm->key_params), true,
+                   ag_arena_printf(a, "%s(batch, &k)", rows[i].call));
+}
+
 static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
     names nm;
     record_names(s, r, &nm);
@@ -458,6 +539,8 @@ static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
     emit_writes_h(h, s, &nm);
     emit_reads_h(h, s, &nm);
     emit_meta_h(h, s, &nm);
+    emit_many_h(h, s, &nm);
+    emit_batch_h(h, s, &nm);
 }
 
 /* ---- header: one query ---- */

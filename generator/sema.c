@@ -463,10 +463,39 @@ static void check_record_name(const ag_schema *s, const ag_record *r, ag_diags *
 /* The names a record generates at file scope (see emit.c); false after the first clash. */
 static bool add_record_names(ag_arena *a, symtab *global, ag_diags *d, const ag_record *r, const char *cname,
                              const char *up, const char *rwhat) {
-    static const char *const funcs[] = { "",        "_schema",   "_key",         "_upsert",
-                                         "_insert", "_update",   "_replace",     "_replace_if_exists",
-                                         "_get",    "_get_bins", "_get_many",    "_delete",
-                                         "_exists", "_touch",    "_from_record", "_field" };
+    static const char *const funcs[] = { "",
+                                         "_schema",
+                                         "_key",
+                                         "_upsert",
+                                         "_insert",
+                                         "_update",
+                                         "_replace",
+                                         "_replace_if_exists",
+                                         "_get",
+                                         "_get_bins",
+                                         "_get_many",
+                                         "_delete",
+                                         "_exists",
+                                         "_touch",
+                                         "_from_record",
+                                         "_field",
+                                         "_upsert_many",
+                                         "_insert_many",
+                                         "_update_many",
+                                         "_replace_many",
+                                         "_replace_if_exists_many",
+                                         "_delete_many",
+                                         "_touch_many",
+                                         "_exists_many",
+                                         "_batch_upsert",
+                                         "_batch_insert",
+                                         "_batch_update",
+                                         "_batch_replace",
+                                         "_batch_replace_if_exists",
+                                         "_batch_get",
+                                         "_batch_delete",
+                                         "_batch_touch",
+                                         "_batch_exists" };
     static const char *const macros[] = { "_INIT", "_NAMESPACE", "_SET", "_FIELD_COUNT" };
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++)
         if (!st_add(global, d, ag_arena_printf(a, "%s%s", cname, funcs[i]), rwhat, r->loc))
