@@ -712,6 +712,104 @@ static void emit_query_c(ag_buf *c, const ag_schema *s, const ag_query *q) {
     put(c, "\n");
 }
 
+/* ---- indexes ---- */
+
+static const char *const index_type_c[] = { "0", "AERO_INDEX_NUMERIC", "AERO_INDEX_STRING", "AERO_INDEX_BLOB",
+                                            "AERO_INDEX_GEO2DSPHERE" };
+static const char *const index_coll_c[] = { "AERO_INDEX_COLLECTION_NONE", "AERO_INDEX_COLLECTION_LIST",
+                                            "AERO_INDEX_COLLECTION_MAPKEYS", "AERO_INDEX_COLLECTION_MAPVALUES" };
+static const char *const index_type_word[] = { "?", "numeric", "string", "blob", "geo2dsphere" };
+
+/* One index as a line of the header's comment: "name": numeric list on user.tags (bin "tags") context "...". */
+static void put_index_comment(ag_buf *h, const ag_index *x) {
+    put(h, " *   \"");
+    put_comment(h, x->name, strlen(x->name));
+    putf(h, "\": %s%s%s on %s.%s", index_type_word[x->type], x->coll_word ? " " : "", x->coll_word ? x->coll_word : "",
+         x->record->name, x->bin->field);
+    if (strcmp(x->bin->field, x->bin->bin) != 0) {
+        put(h, " (bin \"");
+        put_comment(h, x->bin->bin, strlen(x->bin->bin));
+        put(h, "\")");
+    }
+    if (x->ctx) {
+        put(h, ", context ");
+        put_comment(h, x->ctx, x->ctx_len);
+    }
+    if (x->doc) {
+        put(h, " - ");
+        put_comment(h, x->doc, strlen(x->doc)); /* lines joined by spaces */
+    }
+    put(h, "\n");
+}
+
+/* The table of the declared indexes (in the .c) and <stem>_create_indexes() over aero/index.h. */
+static void emit_indexes_h(ag_buf *h, const ag_schema *s, const ag_emit_opts *o) {
+    const char *st = s->stem, *U = ag_upper(s->arena, s->stem);
+    put(h, "/* ------------------------------------------------------------------------- */\n");
+    put(h, "/* secondary indexes */\n\n");
+    putf(h, "#define %s_INDEX_COUNT %d\n", U, s->n_indexes);
+    putf(h,
+         "/** How long %s_create_indexes() waits for each index (define it before including this header to change "
+         "it). */\n",
+         st);
+    putf(h, "#ifndef %s_INDEX_WAIT_MS\n#define %s_INDEX_WAIT_MS 60000u\n#endif\n\n", U, U);
+    put(h, "/**\n * The indexes declared in ");
+    put_comment(h, o->source_name, strlen(o->source_name));
+    put(h, ", as aero_index_create() takes them:\n");
+    for (const ag_index *x = s->indexes; x; x = x->next)
+        put_index_comment(h, x);
+    putf(h, " */\nextern const aero_index_def %s_indexes[%s_INDEX_COUNT];\n\n", st, U);
+    put(h, "/**\n"
+           " * Create every declared index (an index already there with the same\n"
+           " * definition is fine), then wait until each is ready on every node, at\n");
+    putf(h,
+         " * most %s_INDEX_WAIT_MS each. Returns AERO_OK, or the first error of\n"
+         " * aero_index_create() / aero_index_wait() (AERO_ERR_INDEX_FOUND: another\n"
+         " * index has that name or those values; AERO_ERR_TIMEOUT).\n */\n",
+         U);
+    putf(h, "static inline aero_status %s_create_indexes(aero_session *session, aero_error *err)\n{\n", st);
+    putf(h,
+         "    size_t i;\n"
+         "    for (i = 0; i < %s_INDEX_COUNT; i++) {\n"
+         "        aero_status rc = aero_index_create(session, &%s_indexes[i], err);\n"
+         "        if (rc != AERO_OK)\n"
+         "            return rc;\n"
+         "    }\n"
+         "    for (i = 0; i < %s_INDEX_COUNT; i++) {\n"
+         "        aero_status rc = aero_index_wait(session, %s_indexes[i].ns, %s_indexes[i].name, %s_INDEX_WAIT_MS, "
+         "err);\n"
+         "        if (rc != AERO_OK)\n"
+         "            return rc;\n"
+         "    }\n"
+         "    return AERO_OK;\n}\n\n",
+         U, st, U, st, st, U);
+}
+
+static void emit_indexes_c(ag_buf *c, const ag_schema *s) {
+    put(c, "/* ---- indexes ---- */\n\n");
+    putf(c, "const aero_index_def %s_indexes[%s_INDEX_COUNT] = {\n", s->stem, ag_upper(s->arena, s->stem));
+    for (const ag_index *x = s->indexes; x; x = x->next) {
+        put(c, "    { AERO_INDEX_DEF_VERSION, ");
+        put_cstr(c, s->ns, strlen(s->ns));
+        put(c, ", ");
+        if (x->record->set)
+            put_cstr(c, x->record->set, strlen(x->record->set));
+        else
+            put(c, "NULL");
+        put(c, ", ");
+        put_cstr(c, x->name, strlen(x->name));
+        put(c, ", ");
+        put_cstr(c, x->bin->bin, strlen(x->bin->bin));
+        putf(c, ",\n      %s, %s, ", index_type_c[x->type], index_coll_c[x->coll]);
+        if (x->ctx)
+            put_cstr(c, x->ctx, x->ctx_len);
+        else
+            put(c, "NULL");
+        put(c, ", NULL },\n");
+    }
+    put(c, "};\n\n");
+}
+
 /* ---- files ---- */
 
 static void stamp(ag_buf *b, const char *file, const ag_emit_opts *o) {
@@ -739,7 +837,10 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
 
     stamp(h, o->header_name, o);
     putf(h, "#ifndef %s\n#define %s\n\n", guard, guard);
-    put(h, "#include <aero/aero.h>\n#include <aero/schema.h>\n\n");
+    put(h, "#include <aero/aero.h>\n");
+    if (s->indexes)
+        put(h, "#include <aero/index.h>\n");
+    put(h, "#include <aero/schema.h>\n\n");
     abi_check(h, o->header_name);
     put(h, "\nAERO_BEGIN_DECLS\n\n");
     for (const ag_record *r = s->records; r; r = r->next) {
@@ -748,6 +849,8 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
             if (q->record == r)
                 emit_query_h(h, s, q);
     }
+    if (s->indexes)
+        emit_indexes_h(h, s, o);
     putf(h, "AERO_END_DECLS\n\n#endif /* %s */\n", guard);
 
     char cname[512];
@@ -767,6 +870,8 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
             if (q->record == r)
                 emit_query_c(c, s, q);
     }
+    if (s->indexes)
+        emit_indexes_c(c, s);
     while (c->len > 1 && c->p[c->len - 1] == '\n' && c->p[c->len - 2] == '\n')
         c->p[--c->len] = '\0'; /* one newline at the end, not a blank line */
 }

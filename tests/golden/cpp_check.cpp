@@ -1,6 +1,7 @@
 // The generated headers compile as C++ (-Wall -Wextra -Werror -pedantic), INIT
 // macros and static inline wrappers included.
 #include "ok_all_types.aero.h"
+#include "ok_indexes.aero.h"
 #include "ok_prefix.aero.h"
 #include "users.aero.h"
 
@@ -28,6 +29,8 @@ int aerogen_cpp_check(aero_session *session) {
     user_batch_upsert(b, "k", &u);
     app_user_batch_get(b, "k");
     aero_batch_abandon(b);
+    rc += (int)ix_ok_indexes_create_indexes(session, &err) + (int)ix_ok_indexes_indexes[0].type +
+          IX_OK_INDEXES_INDEX_COUNT;
     aero_record_dispose(&holder);
     return rc + (int)(s.has_ratio + (u.name != nullptr) + (f.n == 0) + (pu.age == 18) + SAMPLE_FIELD_COUNT +
                       APP_USER_FIELD_COUNT);
