@@ -43,14 +43,17 @@ static size_t count_rows(void **state, const aero_index_filter *f) {
     assert_non_null(st);
     size_t n = 0;
     const char *prefix = it_name(ENV, "");
-    for (const aero_record *r; (r = aero_stream_next(st, &err));) {
+    aero_status rc = AERO_OK;
+    for (const aero_record *r; rc == AERO_OK && (r = aero_stream_next(st, &err));) {
         member m;
-        assert_aero_ok(member_from_record(r, &m, &err), &err);
-        if (strncmp(m.name, prefix, strlen(prefix)) == 0)
+        rc = member_from_record(r, &m, &err);
+        if (rc == AERO_OK && strncmp(m.name, prefix, strlen(prefix)) == 0)
             n++;
     }
-    assert_aero_ok(err.code, &err);
-    aero_stream_close(st);
+    if (rc == AERO_OK)
+        rc = err.code;
+    aero_stream_close(st); /* before asserting: a failed assertion leaves nothing open */
+    assert_aero_ok(rc, &err);
     return n;
 }
 
@@ -79,7 +82,7 @@ static void test_create_indexes(void **state) {
     assert_string_equal(indexed_indexes[1].name, "aero_it_typed_ix_tags");
     assert_int_equal(indexed_indexes[1].type, AERO_INDEX_STRING);
     assert_int_equal(indexed_indexes[1].collection, AERO_INDEX_COLLECTION_LIST);
-    
+
     assert_string_equal(indexed_indexes[3].ctx, "$.prefs.theme");
     assert_null(indexed_indexes[0].ctx);
 
