@@ -47,21 +47,8 @@ typedef struct scan_ctx {
     const ts_sindex_query *idx; /* secondary-index query, NULL for a scan */
 } scan_ctx;
 
-static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
-    if (r->void_time && r->void_time <= c->now)
-        return true;
-    if (c->set_len && (r->set_len != c->set_len || memcmp(r->set, c->set, c->set_len) != 0))
-        return true;
-    int64_t bval = 0;
-    if (c->idx && !ts_sindex_match(c->idx, r, &bval))
-        return true;
-    if (c->filter) {
-        int e = ts_exp_filter(c->filter->data, c->filter->len, r, c->ns);
-        if (e == TS_EXP_ERROR)
-            return false;
-        if (e != TS_EXP_TRUE)
-            return true;
-    }
+/* One record message (bval: the index value of this entry, index queries only). */
+static void emit_one(scan_ctx *c, const ts_record *r, int64_t bval, aero_buf *out) {
     size_t h = ts_resp_begin(out);
     uint16_t nf = 2, nops = 0;
     ts_resp_field(out, AERO_FIELD_NAMESPACE, c->nsf->data, c->nsf->len);
@@ -126,6 +113,33 @@ static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
         ts_frame_end(out, c->frame);
         c->frame = ts_frame_begin(out);
     }
+}
+
+/*
+ * A record of the partition: skipped when expired, of another set, not
+ * selected by the index or rejected by the filter. An index query sends it
+ * once per index entry (distinct matching value), as the server's index
+ * tree yields it. false on a filter error.
+ */
+static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
+    if (r->void_time && r->void_time <= c->now)
+        return true;
+    if (c->set_len && (r->set_len != c->set_len || memcmp(r->set, c->set, c->set_len) != 0))
+        return true;
+    int64_t bvals[TS_SINDEX_MAX_HITS];
+    int hits = 1;
+    bvals[0] = 0;
+    if (c->idx && (hits = ts_sindex_match(c->idx, r, bvals)) == 0)
+        return true;
+    if (c->filter) {
+        int e = ts_exp_filter(c->filter->data, c->filter->len, r, c->ns);
+        if (e == TS_EXP_ERROR)
+            return false;
+        if (e != TS_EXP_TRUE)
+            return true;
+    }
+    for (int i = 0; i < hits && !(c->max && c->sent >= c->max); i++)
+        emit_one(c, r, bvals[i], out);
     return true;
 }
 
@@ -259,11 +273,12 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         last(out, AERO_ERR_NAMESPACE_NOT_FOUND);
         return;
     }
-    ts_sindex_query idx;
+    static _Thread_local ts_sindex_query idx; /* large: kept off the stack */
     bool is_index = m->fields_by_type[AERO_FIELD_INDEX_RANGE] || m->fields_by_type[AERO_FIELD_INDEX_NAME] ||
                     m->fields_by_type[AERO_FIELD_INDEX_EXPRESSION];
     if (is_index) {
-        int rc = ts_sindex_parse(ts, m, ns->name, &idx);
+        const ts_field *sf = m->fields_by_type[AERO_FIELD_SETNAME];
+        int rc = ts_sindex_parse(ts, m, ns->name, sf ? (const char *)sf->data : "", sf ? sf->len : 0, &idx);
         if (rc) {
             last(out, (uint8_t)rc);
             return;
