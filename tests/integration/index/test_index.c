@@ -223,18 +223,16 @@ static void test_collections(void **state) {
     n = run_ids(filtered(state, &f), got, 2 * N);
     assert_ids(got, n, want, expect_ids(value_4, want));
     /*
-     * A range over a list index: the server yields a record once per distinct
-     * matching element, so [2, 3] with range 2..3 comes back twice.
+     * A range over a list index: [2, 3] has two entries in 2..3, but the
+     * server drops a record it already sent within the same burst of 100
+     * index entries of a partition, so at this size each record comes once.
      */
     f = aero_index_contains_range("tags", AERO_INDEX_COLLECTION_LIST, 2, 3);
     n = run_ids(filtered(state, &f), got, 2 * N);
     size_t nw = 0;
-    for (int i = 0; i < N; i++) {
-        int a = i % 5, b = a + 1;
-        for (int v = a; v <= b; v++)
-            if (v >= 2 && v <= 3)
-                want[nw++] = i;
-    }
+    for (int i = 0; i < N; i++)
+        if (i % 5 >= 1 && i % 5 <= 3)
+            want[nw++] = i;
     assert_ids(got, n, want, nw);
 }
 
@@ -324,10 +322,10 @@ static void test_geo(void **state) {
     aero_write_execute(aero_session_delete(S, &k), NULL, &err);
 }
 
-static bool auto_rows(int i) { return i > 25 && i % 4 == 0; }
+static bool auto_rows(int i) { return i > 25 && i < 36; }
 
 static void test_automatic_choice(void **state) {
-    const char *where = "$.age > 25 and $.color == 'red'";
+    const char *where = "$.age > 25 and $.id < 36"; /* id has no index */
     aero_index_def d = bin_index(state, "auto_age", "age", AERO_INDEX_NUMERIC, AERO_INDEX_COLLECTION_NONE);
     create_ready(state, &d);
     aero_error err;
@@ -355,7 +353,7 @@ static void test_automatic_choice(void **state) {
     assert_ids(plain, np, want, nw);
 
     /* a hint to an index no comparison fits: no index, and explain says why */
-    q = aero_query_index_hint(aero_query_where(aero_session_query(S, &g_ds), "$.color == 'red'"), d.name);
+    q = aero_query_index_hint(aero_query_where(aero_session_query(S, &g_ds), "$.id == 3"), d.name);
     aero_query_plan_init(&plan);
     assert_aero_ok(aero_query_explain(q, &plan, &err), &err);
     assert_false(plan.uses_index);
@@ -372,7 +370,7 @@ static void test_automatic_choice(void **state) {
     assert_ids(got, n, want, nw);
 
     /* or: no index */
-    q = aero_query_where(aero_session_query(S, &g_ds), "$.age > 25 or $.color == 'red'");
+    q = aero_query_where(aero_session_query(S, &g_ds), "$.age > 25 or $.id < 3");
     aero_query_plan_init(&plan);
     assert_aero_ok(aero_query_explain(q, &plan, &err), &err);
     assert_false(plan.uses_index);

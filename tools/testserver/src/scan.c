@@ -126,11 +126,6 @@ static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
         return true;
     if (c->set_len && (r->set_len != c->set_len || memcmp(r->set, c->set, c->set_len) != 0))
         return true;
-    int64_t bvals[TS_SINDEX_MAX_HITS];
-    int hits = 1;
-    bvals[0] = 0;
-    if (c->idx && (hits = ts_sindex_match(c->idx, r, bvals)) == 0)
-        return true;
     if (c->filter) {
         int e = ts_exp_filter(c->filter->data, c->filter->len, r, c->ns);
         if (e == TS_EXP_ERROR)
@@ -138,9 +133,87 @@ static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
         if (e != TS_EXP_TRUE)
             return true;
     }
-    for (int i = 0; i < hits && !(c->max && c->sent >= c->max); i++)
-        emit_one(c, r, bvals[i], out);
+    emit_one(c, r, 0, out);
     return true;
+}
+
+/* An entry of a partition's index tree: (index value, record). */
+typedef struct ientry {
+    int64_t bval;
+    const ts_record *r;
+} ientry;
+
+static int ientry_cmp(const void *a, const void *b) {
+    const ientry *x = a, *y = b;
+    if (x->bval != y->bval)
+        return x->bval < y->bval ? -1 : 1;
+    return memcmp(x->r->digest, y->r->digest, 20);
+}
+
+#define QUERY_BURST 100 /* the server reads its index tree 100 entries at a time (sindex_tree.c) */
+
+/*
+ * An index query of partition pid, as the server walks its index tree: the
+ * entries (index value, record) in order, resuming after (after_bval,
+ * after); a record appears once per entry, except that a range over a
+ * collection index drops a record seen earlier in the same burst of 100
+ * entries. false on a filter error.
+ */
+static bool index_partition(scan_ctx *c, ts_namespace *ns, unsigned pid, const uint8_t *after, int64_t after_bval,
+                            aero_buf *out) {
+    const ts_partition *p = &ns->parts[pid];
+    size_t n = 0, cap = 0;
+    ientry *e = NULL;
+    for (uint32_t i = 0; i < p->n; i++) {
+        const ts_record *r = p->recs[i];
+        if (r->void_time && r->void_time <= c->now)
+            continue;
+        if (c->set_len && (r->set_len != c->set_len || memcmp(r->set, c->set, c->set_len) != 0))
+            continue;
+        int64_t bvals[TS_SINDEX_MAX_HITS];
+        int hits = ts_sindex_match(c->idx, r, bvals);
+        for (int k = 0; k < hits; k++) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                ientry *g = realloc(e, cap * sizeof *e);
+                if (!g) {
+                    free(e);
+                    return false;
+                }
+                e = g;
+            }
+            e[n].bval = bvals[k];
+            e[n++].r = r;
+        }
+    }
+    if (n > 1)
+        qsort(e, n, sizeof *e, ientry_cmp);
+    bool de_dup = c->idx->def.itype != 0 && (c->idx->ptype == 23 || c->idx->lo != c->idx->hi);
+    bool ok = true;
+    size_t burst_start = 0;
+    for (size_t i = 0; i < n && ok; i++) {
+        if (c->max && c->sent >= c->max)
+            break;
+        if (after && (e[i].bval < after_bval || (e[i].bval == after_bval && memcmp(e[i].r->digest, after, 20) <= 0)))
+            continue;
+        if (i - burst_start >= QUERY_BURST)
+            burst_start = i;
+        bool dup = false;
+        for (size_t k = burst_start; de_dup && k < i && !dup; k++)
+            dup = e[k].r == e[i].r;
+        if (dup)
+            continue;
+        if (c->filter) {
+            int x = ts_exp_filter(c->filter->data, c->filter->len, e[i].r, c->ns);
+            if (x == TS_EXP_ERROR)
+                ok = false;
+            if (x != TS_EXP_TRUE)
+                continue;
+        }
+        emit_one(c, e[i].r, e[i].bval, out);
+    }
+    free(e);
+    return ok;
 }
 
 /* Scan partition pid starting after `after` (NULL = from the start). false on a filter error. */
@@ -311,6 +384,12 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         last(out, AERO_ERR_UNSUPPORTED_FEATURE); /* a foreground query must name its partitions */
         return;
     }
+    /* an index query resuming after digests sends the index value of each (LE i64) */
+    const ts_field *bvf = m->fields_by_type[AERO_FIELD_BVAL_ARRAY];
+    if (is_index && digs && (!bvf || bvf->len != digs->len / 20 * 8)) {
+        last(out, AERO_ERR_PARAMETER);
+        return;
+    }
     if (pids) {
         for (uint32_t i = 0; i < pids->len; i += 2)
             if ((pids->data[i] | (pids->data[i + 1] << 8)) >= TS_PARTITIONS) {
@@ -369,6 +448,8 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
             unsigned p = (unsigned)(pids->data[i] | (pids->data[i + 1] << 8));
             if (!owned[p])
                 unavail[n_unavail++ % TS_PARTITIONS] = p;
+            else if (c.idx)
+                ok = index_partition(&c, ns, p, NULL, 0, out);
             else
                 ok = scan_partition(&c, ns, p, NULL, out);
         }
@@ -377,7 +458,12 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
             unsigned p = (unsigned)((d[0] | (d[1] << 8)) & 0x0FFF);
             if (!owned[p])
                 unavail[n_unavail++ % TS_PARTITIONS] = p;
-            else
+            else if (c.idx) {
+                int64_t bv = 0;
+                for (int k = 7; bvf && k >= 0; k--)
+                    bv = (int64_t)((uint64_t)bv << 8 | bvf->data[i / 20 * 8 + (unsigned)k]);
+                ok = index_partition(&c, ns, p, d, bv, out);
+            } else
                 ok = scan_partition(&c, ns, p, d, out);
         }
     }

@@ -250,6 +250,76 @@ static void put_ctx_text(aero_buf *o, const char *b64) {
     put_str(o, "]");
 }
 
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* sindex-stat of an index: its entries counted over the store (the server's figures, computed now). */
+static void put_stat(aero_testserver *ts, const ts_sindex *x, aero_buf *o) {
+    static _Thread_local ts_sindex_query q;
+    memset(&q, 0, sizeof q);
+    snprintf(q.ns, sizeof q.ns, "%s", x->ns);
+    q.def = *x;
+    q.ptype = x->ptype;
+    q.all = true;
+    if (x->ctx_b64[0]) {
+        long n = b64_decode(x->ctx_b64, q.ctx, sizeof q.ctx);
+        q.ctx_len = n > 0 ? (size_t)n : 0;
+    }
+    if (x->exp_b64[0]) {
+        long n = b64_decode(x->exp_b64, q.exp, sizeof q.exp);
+        q.exp_len = n > 0 ? (size_t)n : 0;
+    }
+    uint64_t entries = 0, recs = 0;
+    size_t nb = 0, cap = 0;
+    int64_t *bv = NULL;
+    pthread_mutex_lock(&ts->store.mu);
+    ts_namespace *ns = ts_store_ns(&ts->store, x->ns, strlen(x->ns));
+    size_t sl = strlen(x->set);
+    for (unsigned p = 0; ns && p < TS_PARTITIONS; p++) {
+        const ts_partition *part = &ns->parts[p];
+        for (uint32_t i = 0; i < part->n; i++) {
+            const ts_record *r = part->recs[i];
+            if (sl && (r->set_len != sl || memcmp(r->set, x->set, sl)))
+                continue;
+            int64_t hits[TS_SINDEX_MAX_HITS];
+            int h = ts_sindex_match(&q, r, hits);
+            if (h == 0)
+                continue;
+            recs++;
+            entries += (uint64_t)h;
+            for (int k = 0; k < h; k++) {
+                if (nb == cap) {
+                    cap = cap ? cap * 2 : 256;
+                    int64_t *g = realloc(bv, cap * sizeof *bv);
+                    if (!g)
+                        break;
+                    bv = g;
+                }
+                bv[nb++] = hits[k];
+            }
+        }
+    }
+    pthread_mutex_unlock(&ts->store.mu);
+    size_t distinct = 0;
+    if (nb) {
+        qsort(bv, nb, sizeof *bv, cmp_i64);
+        distinct = 1;
+        for (size_t i = 1; i < nb; i++)
+            distinct += bv[i] != bv[i - 1];
+    }
+    free(bv);
+    char buf[320];
+    int n = snprintf(buf, sizeof buf,
+                     "entries=%llu;used_bytes=%llu;entries_per_bval=%llu;entries_per_rec=%llu;load_pct=100;"
+                     "load_time=0;stat_gc_recs=0",
+                     (unsigned long long)entries, (unsigned long long)entries * 32,
+                     (unsigned long long)(distinct ? entries / distinct : 0),
+                     (unsigned long long)(recs ? entries / recs : 0));
+    aero_buf__put(o, buf, (size_t)n);
+}
+
 void ts_sindex_info(aero_testserver *ts, const char *cmd, const char *params, aero_buf *o) {
     char ns[64] = "", name[64] = "", v[16] = "";
     if (!strcmp(cmd, "sindex-create")) {
@@ -282,8 +352,7 @@ void ts_sindex_info(aero_testserver *ts, const char *cmd, const char *params, ae
         else if (i < 0)
             put_str(o, "ERROR:201:no index");
         else
-            put_str(o, "entries=0;used_bytes=0;entries_per_bval=0;entries_per_rec=0;load_pct=100;load_time=0;"
-                       "stat_gc_recs=0");
+            put_stat(ts, &ts->sindex[i], o);
     } else { /* sindex-list */
         bool only = ns_param(params, ns, sizeof ns);
         bool b64 = false;
@@ -506,9 +575,16 @@ static bool match_one(const ts_sindex_query *q, const uint8_t *p, size_t n, int6
         return false;
     *bval = 0;
     if (q->def.ptype == 1)
-        return o.type == MP_INT && o.i >= q->lo && o.i <= q->hi && ((*bval = o.i), true);
+        return o.type == MP_INT && ((o.i >= q->lo && o.i <= q->hi) || q->all) && ((*bval = o.i), true);
     if ((o.type != MP_STR && o.type != MP_BIN) || o.len == 0 || o.p[0] != q->def.ptype)
         return false;
+    if (q->all) { /* the value's hash as its index value (FNV-1a) */
+        uint64_t h = 14695981039346656037ull;
+        for (uint32_t i = 1; i < o.len; i++)
+            h = (h ^ o.p[i]) * 1099511628211ull;
+        *bval = (int64_t)h;
+        return true;
+    }
     if (q->def.ptype == 23)
         return ts_geo_compare((const char *)o.p + 1, o.len - 1, (const char *)q->value, q->value_len) == 1;
     return o.len - 1 == q->value_len && memcmp(o.p + 1, q->value, q->value_len) == 0;

@@ -17,6 +17,7 @@ typedef struct ts_sindex_query {
     char ns[32];
     ts_sindex def;       /* the index answering the query */
     uint8_t ptype;       /* range particle type */
+    bool all;            /* match every value of the key type (sindex-stat counts) */
     int64_t lo, hi;      /* numeric range, inclusive */
     uint8_t value[2048]; /* string / blob / GeoJSON value of the range */
     uint32_t value_len;
