@@ -261,6 +261,19 @@ static void test_context_index(void **state) {
         }
     assert_true(seen);
     aero_index_list_free(list, nl);
+    /* without b64 the server displays the context */
+    char *raw = malloc(1 << 20);
+    assert_non_null(raw);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "sindex-list:namespace=%s", ENV->ds.ns);
+    assert_aero_ok(aero_client_info(ENV->client, cmd, raw, 1 << 20, &err), &err);
+    char line[320];
+    snprintf(line, sizeof line,
+             "indexname=%s:set=%s:bin=prefs:type=string:indextype=default:"
+             "context=[map_key(<string#5>)]:exp=null:state=RW",
+             d.name, g_set);
+    assert_non_null(strstr(raw, line));
+    free(raw);
 }
 
 static bool age_times_2_eq_30(int i) { return i * 2 == 30; }

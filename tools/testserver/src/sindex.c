@@ -220,16 +220,16 @@ static int find(const aero_testserver *ts, const char *ns, const char *name) {
     return -1;
 }
 
-/* The context as the server displays it without b64 ("[[map_key(a), list_index(0)]"). */
+/* The context as 8.1 displays it without b64: "[map_key(<string#5>), list_index(-1)]". */
 static void put_ctx_text(aero_buf *o, const char *b64) {
     uint8_t ctx[768];
     long n = b64_decode(b64, ctx, sizeof ctx);
     mp_reader r = { ctx, ctx + (n > 0 ? n : 0) };
     mp_obj a;
-    put_str(o, "[[");
+    put_str(o, "[");
     if (n > 0 && mp_read(&r, &a) && a.type == MP_ARRAY) {
         static const char *const names[] = { "index", "rank", "key", "value" };
-        for (uint32_t i = 0; i + 1 < a.len + 1 && i < a.len / 2; i++) {
+        for (uint32_t i = 0; i < a.len / 2; i++) {
             mp_obj t, v;
             if (!mp_read(&r, &t) || !mp_read(&r, &v))
                 break;
@@ -239,8 +239,8 @@ static void put_ctx_text(aero_buf *o, const char *b64) {
             aero_buf__put(o, buf, (size_t)k);
             if (v.type == MP_INT)
                 k = snprintf(buf, sizeof buf, "%lld", (long long)v.i);
-            else if (v.type == MP_STR && v.len > 0)
-                k = snprintf(buf, sizeof buf, "%.*s", (int)(v.len - 1 < 100 ? v.len - 1 : 100), (const char *)v.p + 1);
+            else if (v.type == MP_STR && v.len > 0 && v.p[0] == AERO_PT_STRING)
+                k = snprintf(buf, sizeof buf, "<string#%u>", v.len - 1);
             else
                 k = snprintf(buf, sizeof buf, "?");
             aero_buf__put(o, buf, (size_t)k);
