@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 
@@ -390,6 +391,92 @@ static void test_automatic_choice(void **state) {
     aero_query_abandon(q);
 }
 
+/* The rows of q read chunk by chunk (chunk_size), sorted; *chunks receives how many chunks. */
+static size_t run_chunked(aero_query *q, uint32_t chunk, int64_t *ids, size_t cap, size_t *chunks) {
+    aero_error err;
+    aero_stream *st = aero_query_execute(aero_query_chunk_size(q, chunk), &err);
+    assert_non_null(st);
+    size_t n = 0;
+    *chunks = 0;
+    do {
+        size_t in_chunk = 0;
+        for (const aero_record *r; (r = aero_stream_next(st, &err));) {
+            assert_true(n < cap);
+            ids[n++] = aero_record_int(r, "id", -1);
+            in_chunk++;
+        }
+        assert_int_equal(err.code, AERO_OK);
+        assert_true(in_chunk <= chunk);
+        (*chunks)++;
+    } while (aero_stream_has_more_chunks(st) && *chunks < 100);
+    aero_stream_close(st);
+    qsort(ids, n, sizeof *ids, cmp_int);
+    return n;
+}
+
+/*
+ * Chunks of an index query resume after (index value, digest): on a bin
+ * index they are exactly the whole answer. On a collection range the server
+ * drops a record already sent only within one pass over a partition, so a
+ * record with two matching elements may come once per chunk that reads the
+ * partition again: every record at least once, at most twice.
+ */
+static void test_chunks(void **state) {
+    aero_index_def a = bin_index(state, "chunk_age", "age", AERO_INDEX_NUMERIC, AERO_INDEX_COLLECTION_NONE);
+    create_ready(state, &a);
+    aero_index_def d = bin_index(state, "chunk_tags", "tags", AERO_INDEX_NUMERIC, AERO_INDEX_COLLECTION_LIST);
+    create_ready(state, &d);
+    int64_t whole[4 * N], got[4 * N];
+    size_t chunks;
+    aero_index_filter f = aero_index_range("age", 3, 36);
+    size_t nw = run_ids(filtered(state, &f), whole, 4 * N);
+    assert_int_equal(nw, 34);
+    size_t n = run_chunked(filtered(state, &f), 5, got, 4 * N, &chunks);
+    assert_true(chunks >= 7);
+    assert_ids(got, n, whole, nw);
+
+    f = aero_index_contains_range("tags", AERO_INDEX_COLLECTION_LIST, 0, 5);
+    n = run_chunked(filtered(state, &f), 7, got, 4 * N, &chunks);
+    assert_true(chunks >= 6);
+    int seen[N] = { 0 };
+    for (size_t i = 0; i < n; i++) {
+        assert_true(got[i] >= 0 && got[i] < N);
+        seen[got[i]]++;
+    }
+    for (int i = 0; i < N; i++)
+        assert_true(seen[i] >= 1 && seen[i] <= 2);
+}
+
+/* An index created behind the client's back (raw info) is found by tending and then used. */
+static void test_discovered_by_tending(void **state) {
+    aero_error err;
+    const char *name = iname(ENV, "raw_id");
+    char cmd[256], ans[256];
+    snprintf(cmd, sizeof cmd, "sindex-create:namespace=%s;set=%s;indexname=%s;bin=id;type=numeric", ENV->ds.ns, g_set,
+             name);
+    /* an explain first, so the client has loaded (and keeps refreshing) the index list */
+    aero_query_plan plan = AERO_QUERY_PLAN_INIT;
+    aero_query *q = aero_query_where(aero_session_query(S, &g_ds), "$.id == 3");
+    assert_aero_ok(aero_query_explain(q, &plan, &err), &err);
+    aero_query_abandon(q);
+    assert_false(plan.uses_index); /* no index on id yet */
+    assert_aero_ok(aero_client_info(ENV->client, cmd, ans, sizeof ans, &err), &err);
+    /* not aero_index_wait(): it tells the client the index is there; here only tending may find it */
+    bool used = false;
+    for (int i = 0; i < 200 && !used; i++) { /* tending refreshes every 5 passes (5 s by default) */
+        q = aero_query_where(aero_session_query(S, &g_ds), "$.id == 3");
+        aero_query_plan_init(&plan);
+        assert_aero_ok(aero_query_explain(q, &plan, &err), &err);
+        aero_query_abandon(q);
+        used = plan.uses_index && !strcmp(plan.bin, "id");
+        if (!used) {
+            struct timespec ts = { 0, 100000000 };
+            nanosleep(&ts, NULL);
+        }
+    }
+    assert_true(used);
+}
+
 static void test_admin(void **state) {
     aero_error err;
     aero_index_def d = bin_index(state, "adm", "age", AERO_INDEX_STRING, AERO_INDEX_COLLECTION_NONE);
@@ -469,6 +556,8 @@ int main(void) {
         cmocka_unit_test(test_expression_index),
         cmocka_unit_test(test_geo),
         cmocka_unit_test(test_automatic_choice),
+        cmocka_unit_test(test_chunks),
+        cmocka_unit_test(test_discovered_by_tending),
         cmocka_unit_test(test_admin),
         cmocka_unit_test(test_bad_input),
     };

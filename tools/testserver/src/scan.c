@@ -190,12 +190,14 @@ static bool index_partition(scan_ctx *c, ts_namespace *ns, unsigned pid, const u
         qsort(e, n, sizeof *e, ientry_cmp);
     bool de_dup = c->idx->def.itype != 0 && (c->idx->ptype == 23 || c->idx->lo != c->idx->hi);
     bool ok = true;
-    size_t burst_start = 0;
-    for (size_t i = 0; i < n && ok; i++) {
+    size_t first = 0; /* the walk starts after the resume point; so do its bursts */
+    while (after && first < n &&
+           (e[first].bval < after_bval || (e[first].bval == after_bval && memcmp(e[first].r->digest, after, 20) <= 0)))
+        first++;
+    size_t burst_start = first;
+    for (size_t i = first; i < n && ok; i++) {
         if (c->max && c->sent >= c->max)
             break;
-        if (after && (e[i].bval < after_bval || (e[i].bval == after_bval && memcmp(e[i].r->digest, after, 20) <= 0)))
-            continue;
         if (i - burst_start >= QUERY_BURST)
             burst_start = i;
         bool dup = false;
