@@ -17,8 +17,7 @@
 #include "internal.h"
 #include "proto/info.h"
 
-#define MAX_NODES 256
-#define CMD_MAX   8192
+#define CMD_MAX 8192
 
 /* Expression indexes came with server 8.1. */
 #define EXP_INDEX_BUILD AERO_BUILD(8, 1, 0, 0)
@@ -49,44 +48,11 @@ uint64_t aero_index__info_deadline(const aero_session *s) {
     return aero_deadline_after_ms(t);
 }
 
-/*
- * Send `cmd` to every active node; each answer goes through value_error.
- * With `each`, called per node with its answer value (an error stops).
- * `ok_codes` lists server codes treated as success.
- */
+/* Send `cmd` to every active node; answers with a code in ok_codes count as success. */
 static aero_status info_all(aero_session *s, const char *cmd, const aero_status *ok_codes, size_t n_ok,
                             aero_error *err) {
-    aero_node *nodes[MAX_NODES];
-    size_t nn = aero_cluster__nodes(s->client->cluster, nodes, MAX_NODES);
-    if (nn == 0)
-        return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node is available");
-    uint64_t deadline = aero_index__info_deadline(s);
-    aero_status st = AERO_OK;
-    for (size_t i = 0; i < nn && st == AERO_OK; i++) {
-        char *body = NULL;
-        size_t len = 0;
-        st = aero_node__info(nodes[i], &cmd, 1, deadline, &body, &len, err);
-        if (st == AERO_OK) {
-            aero_strview v;
-            char msg[AERO_ERROR_MESSAGE_SIZE - 64];
-            if (!aero_info__find(body, len, cmd, &v))
-                st = aero_err__set(err, AERO_ERR_PROTOCOL, "no answer to '%.40s' from %s", cmd,
-                                   aero_node__address(nodes[i]));
-            else if ((st = aero_info__value_error(v, msg, sizeof msg)) != AERO_OK) {
-                bool ok = false;
-                for (size_t k = 0; k < n_ok; k++)
-                    ok = ok || ok_codes[k] == st;
-                if (ok)
-                    st = AERO_OK;
-                else
-                    aero_err__set(err, st, "%s: %s", aero_node__address(nodes[i]), msg);
-            }
-        }
-        free(body);
-    }
-    for (size_t i = 0; i < nn; i++)
-        aero_node__release(nodes[i]);
-    return st;
+    return aero_index__info_each(s->client->cluster, cmd, aero_index__info_deadline(s), ok_codes, n_ok, NULL, NULL,
+                                 NULL, err);
 }
 
 static aero_status check_name(const char *what, const char *v, size_t max, aero_error *err) {
@@ -237,47 +203,25 @@ static void sleep_ms(uint32_t ms) {
     nanosleep(&ts, NULL);
 }
 
+/* The smallest load_pct over the nodes' sindex-stat answers. */
+static aero_status min_load_pct(void *ctx, const aero_node *node, const char *v, size_t len, aero_error *err) {
+    int *min_pct = ctx;
+    static const char k[] = "load_pct=";
+    for (size_t j = 0; j + sizeof k - 1 <= len; j++)
+        if ((j == 0 || v[j - 1] == ';') && memcmp(v + j, k, sizeof k - 1) == 0) {
+            int pct = atoi(v + j + sizeof k - 1);
+            if (pct < *min_pct)
+                *min_pct = pct;
+            return AERO_OK;
+        }
+    return aero_err__set(err, AERO_ERR_PROTOCOL, "sindex-stat of %s has no load_pct", aero_node__address(node));
+}
+
 /* load_pct of the index on every node: *min_pct is the smallest; AERO_ERR_INDEX_NOT_FOUND if a node lacks it. */
 static aero_status load_pct(aero_session *s, const char *cmd, int *min_pct, aero_error *err) {
-    aero_node *nodes[MAX_NODES];
-    size_t nn = aero_cluster__nodes(s->client->cluster, nodes, MAX_NODES);
-    if (nn == 0)
-        return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node is available");
-    uint64_t deadline = aero_index__info_deadline(s);
-    aero_status st = AERO_OK;
     *min_pct = 100;
-    for (size_t i = 0; i < nn && st == AERO_OK; i++) {
-        char *body = NULL;
-        size_t len = 0;
-        st = aero_node__info(nodes[i], &cmd, 1, deadline, &body, &len, err);
-        if (st == AERO_OK) {
-            aero_strview v;
-            char msg[160];
-            if (!aero_info__find(body, len, cmd, &v))
-                st = aero_err__set(err, AERO_ERR_PROTOCOL, "no sindex-stat answer from %s",
-                                   aero_node__address(nodes[i]));
-            else if ((st = aero_info__value_error(v, msg, sizeof msg)) != AERO_OK)
-                aero_err__set(err, st, "%s: %s", aero_node__address(nodes[i]), msg);
-            else {
-                int pct = -1;
-                static const char k[] = "load_pct=";
-                for (size_t j = 0; j + sizeof k - 1 <= v.len; j++)
-                    if ((j == 0 || v.p[j - 1] == ';') && memcmp(v.p + j, k, sizeof k - 1) == 0) {
-                        pct = atoi(v.p + j + sizeof k - 1);
-                        break;
-                    }
-                if (pct < 0)
-                    st = aero_err__set(err, AERO_ERR_PROTOCOL, "sindex-stat of %s has no load_pct",
-                                       aero_node__address(nodes[i]));
-                else if (pct < *min_pct)
-                    *min_pct = pct;
-            }
-        }
-        free(body);
-    }
-    for (size_t i = 0; i < nn; i++)
-        aero_node__release(nodes[i]);
-    return st;
+    return aero_index__info_each(s->client->cluster, cmd, aero_index__info_deadline(s), NULL, 0, min_load_pct, min_pct,
+                                 NULL, err);
 }
 
 AERO_API aero_status aero_index_wait(aero_session *s, const char *ns, const char *name, uint32_t timeout_ms,

@@ -254,10 +254,8 @@ static aero_status op_typed(bench_worker *w, uint32_t i, aero_error *err) {
     return AERO_OK;
 }
 
-/* One query over the set with the compiled filter; rows counted into w->rows. */
-static aero_status op_query(bench_worker *w, const aero_expr *filter, aero_error *err) {
-    aero_query *q = aero_session_query(w->session, &w->data->ds);
-    aero_query_where_expr(q, filter);
+/* Run a dataset query; its rows counted into w->rows. */
+static aero_status count_rows(bench_worker *w, aero_query *q, aero_error *err) {
     aero_stream *st = aero_query_execute(q, err);
     if (!st)
         return err->code;
@@ -265,6 +263,11 @@ static aero_status op_query(bench_worker *w, const aero_expr *filter, aero_error
         w->rows++;
     aero_stream_close(st);
     return err->code;
+}
+
+/* One query over the set with the compiled filter; rows counted into w->rows. */
+static aero_status op_query(bench_worker *w, const aero_expr *filter, aero_error *err) {
+    return count_rows(w, aero_query_where_expr(aero_session_query(w->session, &w->data->ds), filter), err);
 }
 
 /*
@@ -277,13 +280,7 @@ static aero_status op_eq_query(bench_worker *w, uint32_t i, bool scan, aero_erro
     aero_query *q = aero_query_where(aero_session_query(w->session, &w->data->ds), ael);
     if (scan)
         aero_query_no_index(q);
-    aero_stream *st = aero_query_execute(q, err);
-    if (!st)
-        return err->code;
-    while (aero_stream_next(st, err))
-        w->rows++;
-    aero_stream_close(st);
-    return err->code;
+    return count_rows(w, q, err);
 }
 
 int bench_index_create(aero_client *c, const bench_config *cfg) {

@@ -5,8 +5,6 @@
  */
 #include "cluster/state.h"
 
-#include "cluster/indexes.h"
-
 #include "internal.h"
 
 #include <aero/cluster.h>
@@ -206,7 +204,7 @@ void aero_cluster__free(aero_cluster *c) {
     aero_pmap__free(c->work);
     free(c->seeds);
     free(c->cluster_name);
-    aero_cluster__free_indexes(c);
+    aero_tend__free_indexes(c);
     pthread_mutex_destroy(&c->tend_lock);
     pthread_cond_destroy(&c->tend_cond);
     pthread_cond_destroy(&c->round_cond);

@@ -171,37 +171,64 @@ aero_status aero_index__merge_list(const char *s, size_t len, aero_index_info **
     return AERO_OK;
 }
 
-aero_status aero_index__fetch(aero_cluster *c, uint64_t deadline_ns, aero_index_info **list, size_t *n,
-                              uint32_t *n_nodes, aero_error *err) {
-    *list = NULL;
-    *n = 0;
-    *n_nodes = 0;
+aero_status aero_index__info_each(aero_cluster *c, const char *cmd, uint64_t deadline_ns, const aero_status *ok_codes,
+                                  size_t n_ok, aero_index_answer_fn fn, void *ctx, size_t *n_nodes, aero_error *err) {
     aero_node *nodes[MAX_NODES];
     size_t nn = aero_cluster__nodes(c, nodes, MAX_NODES);
+    if (n_nodes)
+        *n_nodes = nn;
     if (nn == 0)
-        return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node is available to list the indexes");
-    static const char cmd[] = "sindex-list:b64=true";
-    const char *cmds[] = { cmd };
+        return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node is available for '%.60s'", cmd);
     aero_status st = AERO_OK;
     for (size_t i = 0; i < nn && st == AERO_OK; i++) {
         char *body = NULL;
         size_t blen = 0;
-        st = aero_node__info(nodes[i], cmds, 1, deadline_ns, &body, &blen, err);
+        st = aero_node__info(nodes[i], &cmd, 1, deadline_ns, &body, &blen, err);
         if (st == AERO_OK) {
             aero_strview v;
-            char msg[160];
+            char msg[AERO_ERROR_MESSAGE_SIZE - 96];
             if (!aero_info__find(body, blen, cmd, &v))
-                st = aero_err__set(err, AERO_ERR_PROTOCOL, "sindex-list: no answer from %s",
+                st = aero_err__set(err, AERO_ERR_PROTOCOL, "no answer to '%.60s' from %s", cmd,
                                    aero_node__address(nodes[i]));
-            else if ((st = aero_info__value_error(v, msg, sizeof msg)) != AERO_OK)
-                aero_err__set(err, st, "sindex-list on %s: %s", aero_node__address(nodes[i]), msg);
-            else if ((st = aero_index__merge_list(v.p, v.len, list, n)) != AERO_OK)
-                aero_err__set(err, st, "sindex-list answer of %s could not be parsed", aero_node__address(nodes[i]));
+            else if ((st = aero_info__value_error(v, msg, sizeof msg)) != AERO_OK) {
+                bool ok = false;
+                for (size_t k = 0; k < n_ok; k++)
+                    ok = ok || ok_codes[k] == st;
+                if (ok)
+                    st = AERO_OK;
+                else
+                    aero_err__set(err, st, "%s: %s", aero_node__address(nodes[i]), msg);
+            } else if (fn)
+                st = fn(ctx, nodes[i], v.p, v.len, err);
         }
         free(body);
     }
     for (size_t i = 0; i < nn; i++)
         aero_node__release(nodes[i]);
+    return st;
+}
+
+typedef struct merge_ctx {
+    aero_index_info **list;
+    size_t *n;
+} merge_ctx;
+
+static aero_status merge_answer(void *ctx, const aero_node *node, const char *value, size_t len, aero_error *err) {
+    merge_ctx *m = ctx;
+    aero_status st = aero_index__merge_list(value, len, m->list, m->n);
+    if (st != AERO_OK)
+        aero_err__set(err, st, "sindex-list answer of %s could not be parsed", aero_node__address(node));
+    return st;
+}
+
+aero_status aero_index__fetch(aero_cluster *c, uint64_t deadline_ns, aero_index_info **list, size_t *n,
+                              uint32_t *n_nodes, aero_error *err) {
+    *list = NULL;
+    *n = 0;
+    *n_nodes = 0;
+    merge_ctx m = { list, n };
+    size_t nn = 0;
+    aero_status st = aero_index__info_each(c, "sindex-list:b64=true", deadline_ns, NULL, 0, merge_answer, &m, &nn, err);
     if (st != AERO_OK) {
         aero_index_list_free(*list, *n);
         *list = NULL;

@@ -38,6 +38,24 @@ typedef struct aero_index_set {
 aero_status aero_index__merge_list(const char *s, size_t len, aero_index_info **list, size_t *n);
 
 /**
+ * Called with each node's answer to an info command (an error answer is
+ * already reported and `value` is then not given). Returns AERO_OK to go on,
+ * or a status (with err filled) that stops the walk.
+ */
+typedef aero_status (*aero_index_answer_fn)(void *ctx, const aero_node *node, const char *value, size_t len,
+                                            aero_error *err);
+
+/**
+ * Send `cmd` to every active node in turn; each answer in ERROR form becomes
+ * its status (with the node's address and the server's message), unless its
+ * code is one of ok_codes (then the node is skipped); the other answers go
+ * to fn (may be NULL). *n_nodes (may be NULL) receives how many nodes there
+ * were. AERO_ERR_INVALID_NODE when there is none; network errors.
+ */
+aero_status aero_index__info_each(aero_cluster *c, const char *cmd, uint64_t deadline_ns, const aero_status *ok_codes,
+                                  size_t n_ok, aero_index_answer_fn fn, void *ctx, size_t *n_nodes, aero_error *err);
+
+/**
  * Ask every active node for sindex-list (b64) and merge the answers. Fills
  * *list / *n (aero_index_list_free) and *n_nodes. Network errors as info.
  */

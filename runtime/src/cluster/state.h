@@ -86,6 +86,9 @@ struct aero_cluster {
  */
 aero_status aero_tend__round(aero_cluster *c, aero_error *err);
 
+/** Free the index list tending keeps (cluster/indexes.c), at cluster teardown. */
+void aero_tend__free_indexes(aero_cluster *c);
+
 /** Publish the tend view (nodes and map) to command threads. False on allocation failure. */
 bool aero_tend__publish(aero_cluster *c);
 

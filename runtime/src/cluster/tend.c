@@ -478,3 +478,5 @@ aero_status aero_tend__round(aero_cluster *c, aero_error *err) {
     aero_err__reset(err);
     return AERO_OK;
 }
+
+void aero_tend__free_indexes(aero_cluster *c) { aero_cluster__free_indexes(c); }
