@@ -6,6 +6,7 @@
 
 #include "client.h"
 #include "filter.h"
+#include "index_internal.h"
 #include "internal.h"
 #include "proto/buf.h"
 #include "proto/msg.h"
@@ -31,6 +32,12 @@ struct aero_query {
     uint32_t chunk;
     uint32_t pbegin, pend;
     aero_misuse bad; /* first misuse, reported at execute */
+    /* secondary index (index_query.c) */
+    char *where_ael;       /* the where() text, for the automatic index choice (NULL: none) */
+    aero_index_cond icond; /* the index condition: filter() or the automatic choice */
+    bool explicit_index;   /* filter() was called */
+    bool no_index;         /* no_index() */
+    char hint[64];         /* index_hint(), "" when none */
 };
 
 struct aero_scan;

@@ -30,6 +30,7 @@ typedef struct part {
     bool done;
     bool in_exchange;
     bool unavailable;
+    int64_t bval; /* index queries: the index value of the last record delivered */
 } part;
 
 struct aero_scan {
@@ -41,7 +42,8 @@ struct aero_scan {
     size_t n_bins;
     bool no_bins;
     aero_buf filter;
-    aero_buf ops; /* select_from() projection ops */
+    aero_index_cond icond; /* secondary-index condition, icond.set false for a scan */
+    aero_buf ops;          /* select_from() projection ops */
     uint16_t n_ops;
     uint32_t rps;
     uint64_t limit; /* max_records over the whole query, 0 = none */
@@ -114,6 +116,8 @@ aero_stream *aero_scan__start(struct aero_query *q, aero_error *err) {
         if (sc->filter.failed)
             goto oom;
     }
+    if (q->icond.set && !aero_index__cond_copy(&sc->icond, &q->icond))
+        goto oom;
     if (q->oph.n_ops) {
         aero_buf__put(&sc->ops, q->ops.data, q->ops.len);
         if (sc->ops.failed)
@@ -160,6 +164,7 @@ void aero_scan__free(struct aero_scan *sc) {
     end_exchange(sc, false);
     free(sc->bins);
     aero_buf__free(&sc->filter);
+    aero_index__cond_free(&sc->icond);
     aero_buf__free(&sc->ops);
     aero_frames__free(&sc->frames);
     aero_buf__free(&sc->req);
@@ -247,6 +252,8 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
         aero_msg__field_u32(b, &h, AERO_FIELD_RPS, sc->rps);
     aero_msg__field_u32(b, &h, AERO_FIELD_SOCKET_TIMEOUT, sc->p->socket_timeout_ms);
     aero_msg__field_u64(b, &h, AERO_FIELD_TASK_ID, task_id());
+    if (sc->icond.set)
+        aero_index__cond_encode(b, &h, &sc->icond);
     if (sc->filter.len)
         aero_msg__field(b, &h, AERO_FIELD_FILTER, sc->filter.data, sc->filter.len);
     if (n_pids) {
@@ -262,6 +269,13 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
         for (uint32_t i = first; i < sc->pend; i++)
             if (sc->parts[i].in_exchange && sc->parts[i].has_digest)
                 aero_buf__put(b, sc->parts[i].digest, AERO_DIGEST_SIZE);
+        if (sc->icond.set) { /* the index value each resumed partition stopped at, LE i64 */
+            aero_msg__field_header(b, &h, AERO_FIELD_BVAL_ARRAY, n_digests * 8);
+            for (uint32_t i = first; i < sc->pend; i++)
+                if (sc->parts[i].in_exchange && sc->parts[i].has_digest)
+                    for (int k = 0; k < 8; k++)
+                        aero_buf__put_u8(b, (uint8_t)((uint64_t)sc->parts[i].bval >> (8 * k)));
+        }
     }
     if (quota)
         aero_msg__field_u64(b, &h, AERO_FIELD_MAX_RECORDS, quota);
@@ -285,7 +299,7 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
     return st;
 }
 
-static void set_row_key(struct aero_scan *sc, const aero_msg_view *m, int *pid) {
+static void set_row_key(struct aero_scan *sc, const aero_msg_view *m, int *pid, int64_t *bval) {
     aero_key *k = &sc->row.key;
     memset(k, 0, sizeof *k);
     memcpy(k->ns, sc->ns, sizeof k->ns);
@@ -295,7 +309,12 @@ static void set_row_key(struct aero_scan *sc, const aero_msg_view *m, int *pid) 
     aero_field_view f;
     aero_msg__fields(m, &it);
     while (aero_msg__next_field(&it, &f)) {
-        if (f.type == AERO_FIELD_DIGEST && f.len == AERO_DIGEST_SIZE) {
+        if (f.type == AERO_FIELD_BVAL_ARRAY && f.len == 8) {
+            uint64_t v = 0;
+            for (int i = 7; i >= 0; i--)
+                v = v << 8 | f.data[i];
+            *bval = (int64_t)v;
+        } else if (f.type == AERO_FIELD_DIGEST && f.len == AERO_DIGEST_SIZE) {
             memcpy(k->digest, f.data, AERO_DIGEST_SIZE);
             *pid = aero_partition__id(f.data);
         } else if (f.type == AERO_FIELD_SETNAME && f.len <= AERO_SET_MAX) {
@@ -432,9 +451,11 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
         if (sc->quota && sc->node_count >= sc->quota)
             continue; /* more than asked for: drop it, the next chunk resumes before it */
         int pid;
-        set_row_key(sc, &m, &pid);
+        int64_t bval = 0;
+        set_row_key(sc, &m, &pid, &bval);
         sc->row.index = -1;
         if (pid >= 0) {
+            sc->parts[pid].bval = bval;
             memcpy(sc->parts[pid].digest, sc->row.key.digest, AERO_DIGEST_SIZE);
             sc->parts[pid].has_digest = true;
         }
