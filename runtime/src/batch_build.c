@@ -122,7 +122,9 @@ static void destroy(aero_batch *b) {
     free(b->cmds);
     aero_buf__free(&b->bytes);
     aero_filter__free(&b->filter);
-    aero_records_free(b->rows, b->rows_cap);
+    for (size_t i = 0; i < b->rows_cap; i++)
+        aero_record_dispose(&b->rows[i]);
+    free(b->rows);
     free(b->run_cmds);
     aero_batch__scratch_free(&b->scratch);
     free(b);
