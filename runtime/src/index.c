@@ -181,16 +181,25 @@ AERO_API aero_status aero_index_create(aero_session *s, const aero_index_def *de
     return st;
 }
 
-AERO_API aero_status aero_index_drop(aero_session *s, const char *ns, const char *name, aero_error *err) {
+/* Check the arguments of a call on one index and build "<verb>:namespace=<ns>;indexname=<name>". */
+static aero_status index_command(const aero_session *s, const char *fn, const char *verb, const char *ns,
+                                 const char *name, char *cmd, size_t cap, aero_error *err) {
     aero_err__reset(err);
     if (!s)
-        return aero_err__set(err, AERO_ERR_PARAM, "aero_index_drop needs a session");
+        return aero_err__set(err, AERO_ERR_PARAM, "%s needs a session", fn);
     aero_status st;
     if ((st = check_name("namespace", ns, AERO_NAMESPACE_MAX, err)) != AERO_OK ||
         (st = check_name("index name", name, 63, err)) != AERO_OK)
         return st;
+    snprintf(cmd, cap, "%s:namespace=%s;indexname=%s", verb, ns, name);
+    return AERO_OK;
+}
+
+AERO_API aero_status aero_index_drop(aero_session *s, const char *ns, const char *name, aero_error *err) {
     char cmd[160];
-    snprintf(cmd, sizeof cmd, "sindex-delete:namespace=%s;indexname=%s", ns, name);
+    aero_status st = index_command(s, "aero_index_drop", "sindex-delete", ns, name, cmd, sizeof cmd, err);
+    if (st != AERO_OK)
+        return st;
     /* Servers before 8.1 answer 201 for an index that is not there; 8.1 answers ok. */
     static const aero_status ok[] = { AERO_ERR_INDEX_NOT_FOUND };
     st = info_all(s, cmd, ok, 1, err);
@@ -226,15 +235,10 @@ static aero_status load_pct(aero_session *s, const char *cmd, int *min_pct, aero
 
 AERO_API aero_status aero_index_wait(aero_session *s, const char *ns, const char *name, uint32_t timeout_ms,
                                      aero_error *err) {
-    aero_err__reset(err);
-    if (!s)
-        return aero_err__set(err, AERO_ERR_PARAM, "aero_index_wait needs a session");
-    aero_status st;
-    if ((st = check_name("namespace", ns, AERO_NAMESPACE_MAX, err)) != AERO_OK ||
-        (st = check_name("index name", name, 63, err)) != AERO_OK)
-        return st;
     char cmd[160];
-    snprintf(cmd, sizeof cmd, "sindex-stat:namespace=%s;indexname=%s", ns, name);
+    aero_status st = index_command(s, "aero_index_wait", "sindex-stat", ns, name, cmd, sizeof cmd, err);
+    if (st != AERO_OK)
+        return st;
     uint64_t start = aero_now_ns();
     uint64_t end = start + (uint64_t)timeout_ms * 1000000u;
     uint32_t pause = 20;

@@ -333,12 +333,16 @@ aero_status aero_index__choose(struct aero_query *q, bool apply, aero_query_plan
                 char msg[160];
                 aero_index__cond_free(&q->icond);
                 q->icond = c;
-                if (rest)
+                aero_buf__reset(&q->full_filter);
+                aero_buf__put(&q->full_filter, q->filter.ptr, q->filter.len);
+                if (q->full_filter.failed)
+                    st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory choosing an index");
+                if (st == AERO_OK && rest) {
                     st = aero_filter__set_expr(&q->filter, rest, msg, sizeof msg);
-                else
+                    if (st != AERO_OK)
+                        aero_err__set(err, st, "query: %s", msg);
+                } else if (st == AERO_OK)
                     aero_filter__clear(&q->filter);
-                if (st != AERO_OK)
-                    aero_err__set(err, st, "query: %s", msg);
             } else
                 aero_index__cond_free(&c);
         }

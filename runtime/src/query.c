@@ -27,6 +27,7 @@ static aero_query *qnew(aero_session *s, enum aero_query_kind kind) {
     q->pend = AERO_PARTITIONS;
     aero_filter__init(&q->filter, NULL, 0);
     aero_buf__init(&q->ops, NULL, 0);
+    aero_buf__init(&q->full_filter, NULL, 0);
     return q;
 }
 
@@ -315,6 +316,7 @@ AERO_API void aero_query_abandon(aero_query *q) {
     aero_buf__free(&q->ops);
     free(q->where_ael);
     aero_index__cond_free(&q->icond);
+    aero_buf__free(&q->full_filter);
     free(q);
 }
 

@@ -36,6 +36,7 @@ struct aero_query {
     char *where_ael;       /* the where() text, for the automatic index choice (NULL: none) */
     aero_index_cond icond; /* the index condition: filter() or the automatic choice */
     bool explicit_index;   /* filter() was called */
+    aero_buf full_filter;  /* the automatic choice: the whole where(), to scan with if the index goes away */
     bool no_index;         /* no_index() */
     char hint[64];         /* index_hint(), "" when none */
 };

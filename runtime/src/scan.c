@@ -17,6 +17,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "cluster/indexes.h"
 #include "frames.h"
 #include "internal.h"
 #include "proto/digest.h"
@@ -43,6 +44,8 @@ struct aero_scan {
     bool no_bins;
     aero_buf filter;
     aero_index_cond icond; /* secondary-index condition, icond.set false for a scan */
+    bool explicit_index_q; /* the index condition came from aero_query_filter() */
+    aero_buf fallback;     /* automatic index choice: the whole where(), for a scan if the index is gone */
     aero_buf ops;          /* select_from() projection ops */
     uint16_t n_ops;
     uint32_t rps;
@@ -118,6 +121,13 @@ aero_stream *aero_scan__start(struct aero_query *q, aero_error *err) {
     }
     if (q->icond.set && !aero_index__cond_copy(&sc->icond, &q->icond))
         goto oom;
+    aero_buf__init(&sc->fallback, NULL, 0);
+    sc->explicit_index_q = q->explicit_index;
+    if (q->icond.set && !q->explicit_index) {
+        aero_buf__put(&sc->fallback, q->full_filter.data, q->full_filter.len);
+        if (sc->fallback.failed)
+            goto oom;
+    }
     if (q->oph.n_ops) {
         aero_buf__put(&sc->ops, q->ops.data, q->ops.len);
         if (sc->ops.failed)
@@ -165,6 +175,7 @@ void aero_scan__free(struct aero_scan *sc) {
     free(sc->bins);
     aero_buf__free(&sc->filter);
     aero_index__cond_free(&sc->icond);
+    aero_buf__free(&sc->fallback);
     aero_buf__free(&sc->ops);
     aero_frames__free(&sc->frames);
     aero_buf__free(&sc->req);
@@ -358,6 +369,25 @@ static void await_new_map(struct aero_scan *sc) {
     aero_cluster__wait_for_tend(sc->s->client->cluster, aero_deadline_after_ms(ms < 2000 ? ms : 2000));
 }
 
+/*
+ * The index the client chose from the where() is not (or no longer, or not
+ * yet) readable on a node: when no row was delivered yet, run the query
+ * again as a scan with the whole where(), so it yields the same rows; the
+ * index list is refreshed before the next query. False when that is not
+ * possible (an explicit filter, or rows already delivered).
+ */
+static bool index_gone(struct aero_scan *sc) {
+    if (!sc->icond.set || sc->explicit_index_q || sc->delivered)
+        return false;
+    aero_index__cond_free(&sc->icond);
+    aero_buf__reset(&sc->filter);
+    aero_buf__put(&sc->filter, sc->fallback.data, sc->fallback.len);
+    for (uint32_t i = sc->pbegin; i < sc->pend; i++)
+        memset(&sc->parts[i], 0, sizeof sc->parts[i]);
+    aero_cluster__indexes_changed(sc->s->client->cluster);
+    return !sc->filter.failed;
+}
+
 /* Give up: the error is already in err. */
 static const aero_record *fail(struct aero_scan *sc) {
     end_exchange(sc, false);
@@ -407,6 +437,10 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
         }
         if (m.h.info3 & AERO_INFO3_LAST) {
             int rc = m.h.result_code;
+            if ((rc == AERO_ERR_INDEX_NOT_FOUND || rc == AERO_ERR_INDEX_NOT_READABLE) && index_gone(sc)) {
+                end_exchange(sc, true);
+                continue; /* the automatically chosen index went away: the same rows from a scan */
+            }
             if (rc != AERO_OK && rc != AERO_ERR_KEY_NOT_FOUND) {
                 bool retry = rc == AERO_ERR_PARTITION_UNAVAILABLE || rc == AERO_ERR_TIMEOUT;
                 char where[64];
@@ -441,6 +475,8 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
         if (m.h.result_code != AERO_OK) {
             int rc = m.h.result_code;
             end_exchange(sc, false);
+            if ((rc == AERO_ERR_INDEX_NOT_FOUND || rc == AERO_ERR_INDEX_NOT_READABLE) && index_gone(sc))
+                continue; /* the automatically chosen index went away: the same rows from a scan */
             aero_err__set(err, rc, "query record error: %s", aero_status_str(rc));
             return fail(sc);
         }

@@ -108,9 +108,17 @@ AERO_API aero_query *aero_query_filter(aero_query *q, const aero_index_filter *f
  * (numeric, string or blob, on a bin or a list context, readable on every
  * node, in the query's set or in the whole namespace) for one comparison the
  * index answers exactly; the rest of the where() stays an expression. The
- * rows are the same as without the index. index_hint(name) forces that index
- * (it is used even if not discovered yet; when no comparison fits it, no
- * index is used); no_index() forbids any. The name is copied.
+ * rows are the same as without the index (if a node answers that the chosen
+ * index is not there or not readable before any row arrived, the query runs
+ * again as a scan with the whole where(), and the client refreshes its index
+ * list). Indexes are discovered from every node's sindex-list when the
+ * first such query runs, then refreshed by tending every 5 tend passes, and
+ * at once after aero_index_create / _drop / _wait through this client.
+ *
+ * index_hint(name) restricts the choice to that index and sends it by name
+ * (it must be among the discovered ones; when it is not, or no comparison
+ * fits it, no index is used and explain says why); no_index() forbids any.
+ * The name is copied.
  */
 AERO_API aero_query *aero_query_index_hint(aero_query *q, const char *index_name);
 /** Never use a secondary index for this query (a full scan with the where() expression). */

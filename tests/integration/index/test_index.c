@@ -477,6 +477,38 @@ static void test_discovered_by_tending(void **state) {
     assert_true(used);
 }
 
+static bool login_lt_5(int i) { return i < 5; }
+
+/* The chosen index is dropped behind the client's back: the query still yields the rows, from a scan. */
+static void test_index_dropped_behind_client(void **state) {
+    aero_error err;
+    aero_index_def d = AERO_INDEX_DEF_INIT;
+    d.ns = ENV->ds.ns;
+    d.set = g_set;
+    d.name = iname(ENV, "gone_id");
+    d.bin = "id";
+    d.type = AERO_INDEX_NUMERIC;
+    /* the same definition as raw_id (if that one is there) renames it: either way one index on id */
+    create_ready(state, &d);
+    aero_query_plan plan = AERO_QUERY_PLAN_INIT;
+    aero_query *q = aero_query_where(aero_session_query(S, &g_ds), "$.id < 5");
+    assert_aero_ok(aero_query_explain(q, &plan, &err), &err);
+    aero_query_abandon(q);
+    assert_true(plan.uses_index);
+    char cmd[160], ans[64];
+    snprintf(cmd, sizeof cmd, "sindex-delete:namespace=%s;indexname=%s", ENV->ds.ns, d.name);
+    assert_aero_ok(aero_client_info(ENV->client, cmd, ans, sizeof ans, &err), &err);
+    int64_t got[2 * N], want[2 * N];
+    size_t n = run_ids(aero_query_where(aero_session_query(S, &g_ds), "$.id < 5"), got, 2 * N);
+    assert_ids(got, n, want, expect_ids(login_lt_5, want));
+    /* and the client has noticed: no index any more */
+    q = aero_query_where(aero_session_query(S, &g_ds), "$.id < 5");
+    aero_query_plan_init(&plan);
+    assert_aero_ok(aero_query_explain(q, &plan, &err), &err);
+    aero_query_abandon(q);
+    assert_false(plan.uses_index);
+}
+
 static void test_admin(void **state) {
     aero_error err;
     aero_index_def d = bin_index(state, "adm", "age", AERO_INDEX_STRING, AERO_INDEX_COLLECTION_NONE);
@@ -558,6 +590,7 @@ int main(void) {
         cmocka_unit_test(test_automatic_choice),
         cmocka_unit_test(test_chunks),
         cmocka_unit_test(test_discovered_by_tending),
+        cmocka_unit_test(test_index_dropped_behind_client),
         cmocka_unit_test(test_admin),
         cmocka_unit_test(test_bad_input),
     };
