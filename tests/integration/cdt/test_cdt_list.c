@@ -344,22 +344,7 @@ static void test_list_misuse(void **state) {
           aero_list_create(AERO_PATH("l", aero_at_list_index(0)), AERO_LIST_ORDERED, true, false));
 }
 
-/*
- * Where aero-testserver still answers differently from 8.1.2.0 / 8.1.1.2
- * (the test server is wrong):
- *   get-by-index-range, get-by-index-range-from: REVERSE_INDEX of an index
- *     range comes back as the range of reverse indexes in ascending order
- *     ([2, 3], not [3, 2]); RANK / REVERSE_RANK in index order, equal values
- *     taking the lowest rank of their run ([1, 0] and [3, 4] for [3, 1]).
- *   get-by-value-list: REVERSE_RANK in the order of the RANK answer ([3, 2, 0]).
- *   inverted: EXISTS | INVERTED on a rank range answers "nothing outside the
- *     range" as the server computes it (false), not true.
- */
-static const char *const TS_BUGS[] = { "get-by-index-range", "get-by-index-range-from", "get-by-value-list", "inverted",
-                                       NULL };
-
 int main(void) {
-    cdt_known_testserver_bugs(TS_BUGS);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list_writes),    cmocka_unit_test(test_list_order),
         cmocka_unit_test(test_list_get_by),    cmocka_unit_test(test_list_inverted),

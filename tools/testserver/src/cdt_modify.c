@@ -525,24 +525,20 @@ static int mod_map_increment(mod *m) {
 /* remove_by_*: select as the matching read op does, keep the rest (or, inverted, the selection) */
 static int mod_remove_by(mod *m, int64_t read_op) {
     const coll *c = m->c;
-    bool *sel = calloc(c->n ? c->n : 1, sizeof *sel);
-    int64_t rt = 0;
-    bool single = false;
-    int64_t rank_start = -1;
-    int rc = sel ? cdt_select(c, read_op, m->a, m->na, sel, &rt, &single, &rank_start) : AERO_ERR_SERVER;
+    cdt_sel s;
+    int rc = cdt_select(c, read_op, m->a, m->na, &s);
     if (rc == 0)
-        rc = cdt_emit_sel(c, sel, rt, single, rank_start, &m->res);
+        rc = cdt_emit_sel(c, &s, &m->res);
     uint32_t *order = rc == 0 ? malloc((c->n ? c->n : 1) * sizeof *order) : NULL;
     if (rc == 0 && !order)
         rc = AERO_ERR_SERVER;
     if (rc == 0) {
-        bool inv = (rt & AERO_CDT_RT_INVERTED) != 0;
         elems keep = { 0 };
         for (uint32_t i = 0; i < c->n; i++)
             order[c->pos[i]] = i;
         for (uint32_t j = 0; j < c->n; j++) {
             uint32_t i = order[j];
-            if (sel[i] == inv)
+            if (!s.rm[i])
                 push(&keep, m->is_map ? c->k[i] : (span){ 0 }, c->v[i]);
         }
         free(m->e.k);
@@ -550,7 +546,7 @@ static int mod_remove_by(mod *m, int64_t read_op) {
         m->e = keep;
     }
     free(order);
-    free(sel);
+    cdt_sel_free(&s);
     return rc;
 }
 
