@@ -263,12 +263,48 @@ static void test_hll_refusals(void **state) {
     aero_record_dispose(&r);
 }
 
+/*
+ * A bit or HLL op given a context path (a blob inside a list): server 8.1
+ * takes bit and HLL ops on a whole bin only (its bit and HLL parsers read
+ * the op code first, and the context marker is none of theirs), so it
+ * answers PARAMETER_ERROR and changes nothing; a read op on a missing bin
+ * answers no value before the op is parsed.
+ */
+static void test_context_refused(void **state) {
+    it_env *env = *state;
+    static const uint8_t ff = 0xff, zero = 0x00;
+    aero_value inner[] = { aero_blob(&zero, 1) };
+    aero_value list = aero_list(inner, 1);
+    const aero_path *in_list = AERO_PATH("b", aero_at_list_index(0));
+    aero_value one = aero_str("x");
+    aero_record r;
+    aero_error err;
+    const aero_op refused[] = {
+        aero_bit_set(in_list, 0, 8, &ff, 1, NULL),
+        aero_bit_get(in_list, 0, 8),
+        aero_bit_count(in_list, 0, 8),
+        aero_hll_add(in_list, aero_list(&one, 1), 8, 0, NULL),
+        aero_hll_get_count(in_list),
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        assert_int_equal(run(env, "bit-ctx", list, &refused[i], 1, &r, &err), AERO_ERR_PARAMETER);
+        aero_record_dispose(&r);
+    }
+    aero_key k = it_key(env, "bit-ctx");
+    assert_int_equal(aero_session_get(env->session, &k, NULL, 0, &r, &err), AERO_OK);
+    const aero_value *v = aero_record_get(&r, "b");
+    assert_non_null(v);
+    assert_int_equal(v->type, AERO_LIST);
+    assert_int_equal(v->v.list.count, 1);
+    assert_int_equal(v->v.list.items[0].type, AERO_BLOB);
+    assert_int_equal(v->v.list.items[0].v.bytes.ptr[0], 0x00); /* unchanged */
+    aero_record_dispose(&r);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bit_ops),
-        cmocka_unit_test(test_bit_refusals),
-        cmocka_unit_test(test_hll_sets),
-        cmocka_unit_test(test_hll_refusals),
+        cmocka_unit_test(test_bit_ops),      cmocka_unit_test(test_bit_refusals),    cmocka_unit_test(test_hll_sets),
+        cmocka_unit_test(test_hll_refusals), cmocka_unit_test(test_context_refused),
     };
     return cmocka_run_group_tests(tests, it_setup, it_teardown);
 }
