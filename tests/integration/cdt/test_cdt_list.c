@@ -338,13 +338,35 @@ static void test_list_misuse(void **state) {
           aero_list_create(AERO_PATH("l", aero_at_list_index(0)), AERO_LIST_ORDERED, true, false));
 }
 
+/*
+ * Hostile sizes: a pad to a huge index, a huge set, a context index creating
+ * a huge pad (the servers refuse each with RECORD_TOO_BIG, 13, without
+ * building it), a pad past INT32_MAX (26), and a huge range (clamped).
+ */
+static void test_list_hostile(void **state) {
+    aero_path l = aero_path_of("l");
+    CHECK("hostile-pad", "error 13: upsert failed: RECORD_TOO_BIG => {'l': [7, 3, 9, 3, 1]}",
+          aero_list_insert(&l, 2000000000, aero_int(1), NULL));
+    CHECK("hostile-pad-past-1m", "error 13: upsert failed: RECORD_TOO_BIG => {'l': [7, 3, 9, 3, 1]}",
+          aero_list_insert(&l, 1050000, aero_int(1), NULL));
+    CHECK("hostile-set", "error 13: upsert failed: RECORD_TOO_BIG => {'l': [7, 3, 9, 3, 1]}",
+          aero_list_set(&l, 2000000000, aero_int(1), NULL));
+    CHECK("hostile-pad-int32", "error 26: upsert failed: OP_NOT_APPLICABLE => {'l': [7, 3, 9, 3, 1]}",
+          aero_list_insert(&l, (int64_t)1 << 32, aero_int(1), NULL));
+    CHECK("hostile-ctx-pad", "error 13: upsert failed: RECORD_TOO_BIG => {'l': [7, 3, 9, 3, 1]}",
+          aero_list_append(AERO_PATH("l", aero_at_list_index_create(2000000000, false, true)), aero_int(1), NULL));
+    CHECK("hostile-range", "[7, 3, 9, 3, 1] | [3, 9, 3, 1] => {'l': [7, 3, 9, 3, 1]}",
+          aero_list_get_by_index_range(&l, -INT64_MAX, INT64_MAX, AERO_CDT_RETURN_VALUE),
+          aero_list_get_by_index_range(&l, 1, INT64_MAX, AERO_CDT_RETURN_VALUE));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list_writes),    cmocka_unit_test(test_list_order),
         cmocka_unit_test(test_list_get_by),    cmocka_unit_test(test_list_inverted),
         cmocka_unit_test(test_list_remove_by), cmocka_unit_test(test_list_context),
         cmocka_unit_test(test_list_query_ops), cmocka_unit_test(test_list_dataset_query),
-        cmocka_unit_test(test_list_misuse),
+        cmocka_unit_test(test_list_misuse),    cmocka_unit_test(test_list_hostile),
     };
     return cmocka_run_group_tests(tests, it_setup, it_teardown);
 }

@@ -138,6 +138,14 @@ static void test_bit_refusals(void **state) {
     op = aero_bit_resize(b, 4, 0, &create);
     assert_int_equal(run(env, "bit-exists", aero_blob(&one, 1), &op, 1, &r, &err), AERO_ERR_BIN_EXISTS);
     aero_record_dispose(&r);
+    /* a giant resize: refused with RECORD_TOO_BIG (13) past the 1 MiB record, nothing built */
+    const uint32_t giant[] = { 2u * 1024 * 1024, 100u * 1024 * 1024, 128u * 1024 * 1024 - 1 };
+    for (size_t i = 0; i < sizeof giant / sizeof giant[0]; i++) {
+        op = aero_bit_resize(b, giant[i], 0, NULL);
+        assert_int_equal(run(env, "bit-giant", aero_blob(&one, 1), &op, 1, &r, &err), AERO_ERR_RECORD_TOO_BIG);
+        aero_record_dispose(&r);
+        bin_is(env, "bit-giant", "00");
+    }
     /* the client's checks: AERO_ERR_PARAM at execute, nothing sent (the bin is unchanged) */
     const aero_op bad[] = {
         aero_bit_set(b, 0, 8, NULL, 1, NULL),

@@ -252,6 +252,8 @@ static int mod_list_add(mod *m) {
     elems *e = &m->e;
     if (insert && m->has_ext && (m->flags & AERO_CDT_ORDER_ORDERED))
         return AERO_ERR_OP_NOT_APPLICABLE; /* an ordered list has no positions to insert at */
+    if (insert && index > INT32_MAX) /* the server's bound on a list index, before any padding */
+        return AERO_ERR_OP_NOT_APPLICABLE;
     int64_t at = insert ? norm_index(index, e->n) : (int64_t)e->n;
     if (at < 0 || (at > (int64_t)e->n && (pflags & AERO_LIST_WRITE_INSERT_BOUNDED))) {
         mp_put_int(&m->res, e->n);
@@ -335,6 +337,8 @@ static int mod_list_cut(mod *m) {
 
 /* Normalise a list index for set / increment, padding the list up to it with `pad`. */
 static int pad_to(elems *e, int64_t *index, const char *pad) {
+    if (*index > INT32_MAX) /* the server's bound on a list index, before any padding */
+        return AERO_ERR_OP_NOT_APPLICABLE;
     *index = norm_index(*index, e->n);
     if (*index < 0)
         return AERO_ERR_OP_NOT_APPLICABLE;
