@@ -1417,11 +1417,69 @@ static void test_deep(void **state) {
     }
 }
 
+/*
+ * The range return types (9-12: [start, count] answers), as server 8.1
+ * computes them (particle_list.c / particle_map.c of 8.1.2.0): index
+ * ranges of index selections, rank ranges of rank and value selections,
+ * of an unordered list's index range none (26), never inverted (26).
+ */
+static const cdt_case RANGE_RT_CASES[] = {
+    { "r.l.index",
+      "[5, 2, 3, 2]",
+      "[0, 1]; [3, 1]; [4, 0]; [5, 2, 3, 2]",
+      { "L_GET_BY_INDEX_RANGE RT_INDEX_RANGE, 0, 1", "L_GET_BY_INDEX_RANGE RT_REVERSE_INDEX_RANGE, 0, 1",
+        "L_GET_BY_INDEX_RANGE RT_INDEX_RANGE, 9, 1" } },
+    { "r.l.index.rank", "[5, 2, 3, 2]", "26", { "L_GET_BY_INDEX_RANGE RT_RANK_RANGE, 0, 1" } },
+    { "r.l.index.inv", "[5, 2, 3, 2]", "26", { "L_GET_BY_INDEX_RANGE RT_INDEX_RANGE|RT_INVERTED, 0, 1" } },
+    { "r.l.rank",
+      "[5, 2, 3, 2]",
+      "[0, 1]; [3, 1]; [1, 3]; [5, 2, 3, 2]",
+      { "L_GET_BY_RANK_RANGE RT_RANK_RANGE, 0, 1", "L_GET_BY_RANK_RANGE RT_REVERSE_RANK_RANGE, 0, 1",
+        "L_GET_BY_VALUE_REL_RANK_RANGE RT_RANK_RANGE, 3, -1" } },
+    { "r.l.rank.index", "[5, 2, 3, 2]", "26", { "L_GET_BY_RANK_RANGE RT_INDEX_RANGE, 0, 1" } },
+    { "r.l.value",
+      "[5, 2, 3, 2]",
+      "[0, 3]; [1, 3]; [5, 2, 3, 2]",
+      { "L_GET_BY_VALUE_INTERVAL RT_RANK_RANGE, 2, 4", "L_GET_BY_VALUE_INTERVAL RT_REVERSE_RANK_RANGE, 2, 4" } },
+    { "r.l.value.index", "[5, 2, 3, 2]", "26", { "L_GET_BY_VALUE_INTERVAL RT_INDEX_RANGE, 2, 4" } },
+    { "r.l.valuelist", "[5, 2, 3, 2]", "26", { "L_GET_ALL_BY_VALUE_LIST RT_RANK_RANGE, [2]" } },
+    { "r.l.ordered",
+      "[ext1, 2, 2, 3, 5]",
+      "[1, 2]; [1, 2]; [0, 2]; [ext1, 2, 2, 3, 5]",
+      { "L_GET_BY_INDEX_RANGE RT_RANK_RANGE, 1, 2", "L_GET_BY_RANK_RANGE RT_INDEX_RANGE, 1, 2",
+        "L_GET_BY_VALUE_INTERVAL RT_REVERSE_INDEX_RANGE, 3, 9" } },
+    { "r.m.index",
+      "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 2}",
+      "[0, 1]; [3, 1]; [0, 4]; [1, 1]; [2, 1]; [1, 2]; {\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 2}",
+      { "M_GET_BY_INDEX_RANGE RT_INDEX_RANGE, 0, 1", "M_GET_BY_INDEX_RANGE RT_REVERSE_INDEX_RANGE, 0, 1",
+        "M_GET_BY_INDEX_RANGE RT_INDEX_RANGE, 0", "M_GET_BY_KEY RT_INDEX_RANGE, \"b\"",
+        "M_GET_BY_KEY RT_REVERSE_INDEX_RANGE, \"b\"", "M_GET_BY_KEY_INTERVAL RT_INDEX_RANGE, \"b\", \"d\"" } },
+    { "r.m.key.missing",
+      "{\"a\": 1, \"b\": 2}",
+      "[-1, 0]; {\"a\": 1, \"b\": 2}",
+      { "M_GET_BY_KEY RT_INDEX_RANGE, \"z\"" } },
+    { "r.m.index.rank", "{\"a\": 1, \"b\": 2}", "26", { "M_GET_BY_INDEX_RANGE RT_RANK_RANGE, 0, 1" } },
+    { "r.m.key.rank", "{\"a\": 1, \"b\": 2}", "26", { "M_GET_BY_KEY RT_RANK_RANGE, \"a\"" } },
+    { "r.m.keylist", "{\"a\": 1, \"b\": 2}", "26", { "M_GET_BY_KEY_LIST RT_INDEX_RANGE, [\"a\"]" } },
+    { "r.m.rank",
+      "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 2}",
+      "[0, 1]; [3, 1]; [1, 2]; [4, 0]; {\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 2}",
+      { "M_GET_BY_RANK_RANGE RT_RANK_RANGE, 0, 1", "M_GET_BY_RANK_RANGE RT_REVERSE_RANK_RANGE, 0, 1",
+        "M_GET_BY_VALUE_INTERVAL RT_RANK_RANGE, 2, 3", "M_GET_BY_VALUE RT_RANK_RANGE, 9" } },
+    { "r.m.rank.index", "{\"a\": 1, \"b\": 2}", "26", { "M_GET_BY_RANK_RANGE RT_INDEX_RANGE, 0, 1" } },
+    { "r.m.value.index", "{\"a\": 1, \"b\": 2}", "26", { "M_GET_BY_VALUE_INTERVAL RT_INDEX_RANGE, 1, 2" } },
+};
+
+static void test_range_rt_cases(void **state) {
+    (void)state;
+    run_cases(RANGE_RT_CASES, sizeof RANGE_RT_CASES / sizeof RANGE_RT_CASES[0]);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list_ops),   cmocka_unit_test(test_list_write_flags), cmocka_unit_test(test_map_ops),
         cmocka_unit_test(test_list_cases), cmocka_unit_test(test_map_cases),        cmocka_unit_test(test_ctx_cases),
-        cmocka_unit_test(test_deep),
+        cmocka_unit_test(test_deep),       cmocka_unit_test(test_range_rt_cases),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
