@@ -1415,6 +1415,19 @@ static void test_deep(void **state) {
         free(bin);
         free(op);
     }
+    /* values differing 200 levels down compare by what lies there (the servers compare to any depth) */
+    char *x = repeat("[", "[", 200, "2", "]", 200), *y = repeat("", "[", 200, "1", "]", 200);
+    char *bin = malloc(strlen(x) + strlen(y) + 8);
+    assert_non_null(bin);
+    sprintf(bin, "%s, %s]", x, y);
+    cdt_case c = { "d.cmp200", bin, "", { "L_GET_BY_RANK RT_INDEX, 0", "L_GET_BY_RANK RT_INDEX, -1" } };
+    char got[1024];
+    run_case(&c, got, sizeof got);
+    if (strncmp(got, "1; 0; [[[[", 10) != 0)
+        fail_msg("d.cmp200: got \"%.60s\", want \"1; 0; [[[[...\"", got);
+    free(x);
+    free(y);
+    free(bin);
 }
 
 /*
