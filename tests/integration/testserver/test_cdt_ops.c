@@ -1488,11 +1488,65 @@ static void test_range_rt_cases(void **state) {
     run_cases(RANGE_RT_CASES, sizeof RANGE_RT_CASES / sizeof RANGE_RT_CASES[0]);
 }
 
+/*
+ * Answer orders and inverted forms as server 8.1 computes them (from the
+ * 8.1.2.0 source): value lists item by item (an unordered collection
+ * counts equal items once, for the last given), an ordered list's runs,
+ * EXISTS of an inverted interval (whether the interval is empty), an
+ * inverted middle range as the server's trim.
+ */
+static const cdt_case ORDER_CASES[] = {
+    { "o.l.vlist",
+      "[5, 2, 3, 2]",
+      "[3, 0, 1]; [0, 3, 2]; [2, 3]; [0, 1, 3]; [5, 2, 3, 2]",
+      { "L_GET_ALL_BY_VALUE_LIST RT_RANK, [2, 5, 2]", "L_GET_ALL_BY_VALUE_LIST RT_REVERSE_RANK, [2, 5, 2]",
+        "L_GET_ALL_BY_VALUE_LIST RT_RANK|RT_INVERTED, [2]", "L_GET_ALL_BY_VALUE_LIST RT_INDEX, [2, 5, 2]" } },
+    { "o.ol.vlist",
+      "[ext1, 2, 2, 3, 5]",
+      "[3, 0, 1, 0, 1]; [5, 2, 2, 2, 2]; 3; [0, 2, 3]; [ext1, 2, 2, 3, 5]",
+      { "L_GET_ALL_BY_VALUE_LIST RT_INDEX, [5, 2, 2]", "L_GET_ALL_BY_VALUE_LIST RT_VALUE, [5, 2, 2]",
+        "L_GET_ALL_BY_VALUE_LIST RT_COUNT, [5, 2, 2]", "L_GET_ALL_BY_VALUE_LIST RT_REVERSE_RANK, [5, 2]" } },
+    { "o.m.klist",
+      "{\"a\": 1, \"b\": 2}",
+      "[0, 1]; [1, 0]; {\"a\": 1, \"b\": 2}",
+      { "M_GET_BY_KEY_LIST RT_INDEX, [\"b\", \"a\", \"b\"]",
+        "M_GET_BY_KEY_LIST RT_REVERSE_INDEX, [\"b\", \"a\", \"b\"]" } },
+    { "o.km.klist",
+      "{ext1: nil, \"a\": 1, \"b\": 2}",
+      "[1, 0, 1]; {ext1: nil, \"a\": 1, \"b\": 2}",
+      { "M_GET_BY_KEY_LIST RT_INDEX, [\"b\", \"a\", \"b\"]" } },
+    { "o.l.exists.inv",
+      "[5, 2, 3, 2]",
+      "false; true; false; [5, 2, 3, 2]",
+      { "L_GET_BY_VALUE_INTERVAL RT_EXISTS|RT_INVERTED, 2, 4", "L_GET_BY_VALUE_INTERVAL RT_EXISTS|RT_INVERTED, 9, 10",
+        "L_GET_BY_RANK_RANGE RT_EXISTS|RT_INVERTED, 1, 2" } },
+    { "o.l.trim",
+      "[5, 2, 3, 2]",
+      "[3, 0]; [3, 0]; [5, 2]; 2; true; [5, 2, 3, 2]",
+      { "L_GET_BY_INDEX_RANGE RT_RANK|RT_INVERTED, 1, 2", "L_GET_BY_INDEX_RANGE RT_REVERSE_INDEX|RT_INVERTED, 1, 2",
+        "L_GET_BY_INDEX_RANGE RT_VALUE|RT_INVERTED, 1, 2", "L_GET_BY_INDEX_RANGE RT_COUNT|RT_INVERTED, 1, 2",
+        "L_GET_BY_INDEX_RANGE RT_EXISTS|RT_INVERTED, 1, 2" } },
+    { "o.m.mid.inv",
+      "{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 2}",
+      "false; 2; [3, 0]; [0, 2]; {\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 2}",
+      { "M_GET_BY_INDEX_RANGE RT_EXISTS|RT_INVERTED, 1, 2", "M_GET_BY_INDEX_RANGE RT_COUNT|RT_INVERTED, 1, 2",
+        "M_GET_BY_INDEX_RANGE RT_REVERSE_INDEX|RT_INVERTED, 1, 2", "M_GET_BY_INDEX_RANGE RT_RANK|RT_INVERTED, 1, 2" } },
+    { "o.km.mid.inv",
+      "{ext1: nil, \"a\": 1, \"b\": 2, \"c\": 3, \"d\": 2}",
+      "true; 2; {ext1: nil, \"a\": 1, \"b\": 2, \"c\": 3, \"d\": 2}",
+      { "M_GET_BY_INDEX_RANGE RT_EXISTS|RT_INVERTED, 1, 2", "M_GET_BY_INDEX_RANGE RT_COUNT|RT_INVERTED, 1, 2" } },
+};
+
+static void test_order_cases(void **state) {
+    (void)state;
+    run_cases(ORDER_CASES, sizeof ORDER_CASES / sizeof ORDER_CASES[0]);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list_ops),   cmocka_unit_test(test_list_write_flags), cmocka_unit_test(test_map_ops),
         cmocka_unit_test(test_list_cases), cmocka_unit_test(test_map_cases),        cmocka_unit_test(test_ctx_cases),
-        cmocka_unit_test(test_deep),       cmocka_unit_test(test_range_rt_cases),
+        cmocka_unit_test(test_deep),       cmocka_unit_test(test_range_rt_cases),   cmocka_unit_test(test_order_cases),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

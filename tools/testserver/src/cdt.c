@@ -654,20 +654,35 @@ static int emit_rank(em *e, uint32_t start, uint32_t count) {
     return rc;
 }
 
-/* The server's rank (value lists) or index (key lists) answer per item: each item's matches in item order, or inverted the gaps between them. */
-static void put_items(em *e, uint32_t rmc) {
+/*
+ * The server's rank (value lists) or index (key lists) answer per item:
+ * each item's matches in item order (an unordered collection: of equal
+ * items only the last given, reversed numbering per element; an ordered
+ * one: every item, reversed numbering per run), or inverted the gaps
+ * between the matches, in value order.
+ */
+static void put_items(em *e, uint32_t rmc, bool ordered) {
     const cdt_sel *s = e->s;
-    mp_put_array(e->out, rmc);
     if (!e->inv) {
+        uint32_t total = 0;
         for (uint32_t i = 0; i < s->n_items; i++)
-            for (uint32_t j = 0; j < s->item_cnt[i]; j++)
+            total += ordered || s->item_last[i] ? s->item_cnt[i] : 0;
+        mp_put_array(e->out, total);
+        for (uint32_t i = 0; i < s->n_items; i++) {
+            if (ordered) {
+                put_range(e, s->item_at[i], s->item_cnt[i]);
+                continue;
+            }
+            for (uint32_t j = 0; j < (s->item_last[i] ? s->item_cnt[i] : 0); j++)
                 mp_put_int(e->out, e->rev ? (int64_t)e->n - 1 - (s->item_at[i] + j) : s->item_at[i] + j);
+        }
         return;
     }
+    mp_put_array(e->out, rmc);
     uint32_t prev = 0;
     for (uint32_t k = 0; k < s->n_items; k++) {
         uint32_t i = s->item_sorted[k];
-        if (s->item_cnt[i] == 0)
+        if (s->item_cnt[i] == 0 || !s->item_last[i])
             continue;
         put_range(e, prev, s->item_at[i] - prev);
         prev = s->item_at[i] + s->item_cnt[i];
@@ -690,14 +705,15 @@ static int emit_items(em *e, bool keys) {
     }
     mark_sel(e, e->s->sel, e->inv);
     uint32_t m = by_mask(e);
+    bool ordered = keys ? key_ordered(c) : ordered_list(c);
     switch (b) {
     case AERO_CDT_RT_NONE: mp_put_nil(e->out); return 0;
     case AERO_CDT_RT_COUNT: mp_put_int(e->out, m); return 0;
     case AERO_CDT_RT_EXISTS: mp_put_bool(e->out, m != 0); return 0;
     case AERO_CDT_RT_INDEX:
     case AERO_CDT_RT_REVERSE_INDEX:
-        if (keys)
-            put_items(e, m);
+        if (keys || (ordered && !e->inv))
+            put_items(e, m, ordered);
         else
             put_numbers(e, e->idx, m, false);
         return 0;
@@ -705,9 +721,25 @@ static int emit_items(em *e, bool keys) {
     case AERO_CDT_RT_REVERSE_RANK:
         if (keys)
             return AERO_ERR_OP_NOT_APPLICABLE;
-        put_items(e, m);
+        if (ordered && e->inv)
+            put_numbers(e, e->idx, m, false); /* an ordered list's ranks are its indexes */
+        else
+            put_items(e, m, ordered);
         return 0;
-    default: put_elems(e, e->idx, m); return 0;
+    default:
+        if (ordered && !keys && !e->inv) { /* an ordered list: each item's run, in item order */
+            const cdt_sel *s = e->s;
+            uint32_t total = 0;
+            for (uint32_t i = 0; i < s->n_items; i++)
+                total += s->item_cnt[i];
+            mp_put_array(e->out, total);
+            for (uint32_t i = 0; i < s->n_items; i++)
+                for (uint32_t j = 0; j < s->item_cnt[i]; j++)
+                    aero_buf__put(e->out, c->v[s->item_at[i] + j].p, c->v[s->item_at[i] + j].n);
+            return 0;
+        }
+        put_elems(e, e->idx, m);
+        return 0;
     }
 }
 
@@ -777,6 +809,7 @@ void cdt_sel_free(cdt_sel *s) {
     free(s->item_at);
     free(s->item_cnt);
     free(s->item_sorted);
+    free(s->item_last);
     memset(s, 0, sizeof *s);
 }
 /* Read up to max args of the op as spans; returns the count. */
@@ -906,8 +939,9 @@ static int by_item(const void *a, const void *b) {
 
 /*
  * by value list, or (maps) by key list: the elements equal to an item, and
- * per item how many elements are smaller and how many equal (of equal items
- * the last one given counts them, as the server finds them).
+ * per item how many elements are smaller and how many equal, and whether it
+ * is the last given of equal items (an unordered collection's answer counts
+ * the matches for that one only, as the server finds them).
  */
 static int pick_list(pick *p) {
     if (p->na < 1)
@@ -924,7 +958,8 @@ static int pick_list(pick *p) {
     s->item_at = calloc(lo.len ? lo.len : 1, sizeof *s->item_at);
     s->item_cnt = calloc(lo.len ? lo.len : 1, sizeof *s->item_cnt);
     s->item_sorted = malloc((lo.len ? lo.len : 1) * sizeof *s->item_sorted);
-    if (!items || !s->item_at || !s->item_cnt || !s->item_sorted) {
+    s->item_last = calloc(lo.len ? lo.len : 1, sizeof *s->item_last);
+    if (!items || !s->item_at || !s->item_cnt || !s->item_sorted || !s->item_last) {
         free(items);
         return AERO_ERR_SERVER;
     }
@@ -942,10 +977,11 @@ static int pick_list(pick *p) {
         bool last_equal =
             j + 1 == lo.len || cdt_cmpv(&items[k], items[s->item_sorted[j + 1]].p, items[s->item_sorted[j + 1]].n) != 0;
         s->item_at[k] = below(p->c, &items[k], keys);
+        s->item_last[k] = last_equal;
         for (uint32_t i = 0; i < p->c->n; i++)
             if (cdt_cmpv(keys ? &p->c->k[i] : &p->c->v[i], items[k].p, items[k].n) == 0) {
                 s->sel[i] = true;
-                s->item_cnt[k] += last_equal;
+                s->item_cnt[k]++;
             }
     }
     free(items);

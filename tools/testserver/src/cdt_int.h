@@ -60,6 +60,7 @@ typedef struct cdt_sel {
     bool *sel;                                  /* [n] VALUE, KEY, lists: elements matched (not inverted) */
     uint32_t n_items;                           /* VLIST, KLIST: items given */
     uint32_t *item_at, *item_cnt, *item_sorted; /* per item: smaller elements, equal ones; items in value order */
+    bool *item_last;                            /* per item: the last given of equal items */
     bool *rm; /* after cdt_emit_sel: the elements answered (a remove_by removes them) */
 } cdt_sel;
 
