@@ -420,6 +420,8 @@ static void show_str(const uint8_t *p, uint32_t n, bool bin, char *o, size_t cap
 enum { K_ARRAY = 1, K_MAP, K_STR, K_BIN, K_EXT, K_FIXEXT };
 
 static void show(aero_mp_reader *r, char *o, size_t cap, size_t *at) {
+    if (*at >= cap) /* the line is full: what is left is not shown (nor walked, however deep) */
+        return;
     assert_true(r->p < r->end);
     uint8_t c = *r->p++;
     uint32_t n = 0, len = 0;
