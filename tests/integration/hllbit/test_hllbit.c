@@ -309,10 +309,58 @@ static void test_context_refused(void **state) {
     aero_record_dispose(&r);
 }
 
+/* Bit and HLL reads as the projection of a dataset query (servers from 8.1.2; older ones are refused by the client). */
+static void test_dataset_query(void **state) {
+    it_env *env = *state;
+    aero_error err;
+    char tag[64];
+    snprintf(tag, sizeof tag, "%s-hbq", env->prefix);
+    static const uint8_t bytes[3] = { 0x01, 0x03, 0x07 }; /* record i: bytes[i], i + 1 bits set */
+    aero_value names[] = { aero_str("a"), aero_str("b"), aero_str("c") };
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "hbq-%d", i);
+        aero_key k = it_key(env, name);
+        aero_bin_value bins[] = { { "b", aero_blob(&bytes[i], 1) }, { "tag", aero_str(tag) } };
+        aero_write *w = aero_session_upsert(env->session, &k);
+        aero_write_put(w, bins, 2);
+        aero_write_op(w, aero_hll_add(AERO_BIN("h"), aero_list(names, (uint32_t)i + 1), 8, 0, NULL));
+        assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    }
+    char where[128];
+    snprintf(where, sizeof where, "$.tag == '%s'", tag);
+    aero_query *q = aero_session_query(env->session, &env->ds);
+    aero_query_where(q, where);
+    aero_query_op(q, aero_bit_count(AERO_BIN("b"), 0, 8));
+    aero_query_op(q, aero_hll_get_count(AERO_BIN("h")));
+    aero_stream *s = aero_query_execute(q, &err);
+    if (!s) { /* 8.1.1.2: the client refuses before sending */
+        assert_int_equal(err.code, AERO_ERR_UNSUPPORTED_FEATURE);
+        return;
+    }
+    int rows = 0;
+    int64_t bits = 0, counts = 0;
+    for (const aero_record *r; (r = aero_stream_next(s, &err)); rows++) {
+        assert_int_equal(r->n_bins, 2);
+        assert_string_equal(r->bins[0].name, "b");
+        assert_int_equal(r->bins[0].value.type, AERO_INT);
+        assert_int_equal(r->bins[1].value.type, AERO_INT);
+        assert_int_equal(r->bins[1].value.v.i, r->bins[0].value.v.i); /* i + 1 names, i + 1 bits */
+        bits += r->bins[0].value.v.i;
+        counts += r->bins[1].value.v.i;
+    }
+    aero_stream_close(s);
+    assert_int_equal(err.code, AERO_OK);
+    assert_int_equal(rows, 3);
+    assert_int_equal(bits, 6);
+    assert_int_equal(counts, 6);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bit_ops),      cmocka_unit_test(test_bit_refusals),    cmocka_unit_test(test_hll_sets),
-        cmocka_unit_test(test_hll_refusals), cmocka_unit_test(test_context_refused),
+        cmocka_unit_test(test_bit_ops),         cmocka_unit_test(test_bit_refusals),
+        cmocka_unit_test(test_hll_sets),        cmocka_unit_test(test_hll_refusals),
+        cmocka_unit_test(test_context_refused), cmocka_unit_test(test_dataset_query),
     };
     return cmocka_run_group_tests(tests, it_setup, it_teardown);
 }
