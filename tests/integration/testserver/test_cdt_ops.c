@@ -1537,6 +1537,16 @@ static const cdt_case ORDER_CASES[] = {
       "{ext1: nil, \"a\": 1, \"b\": 2, \"c\": 3, \"d\": 2}",
       "true; 2; {ext1: nil, \"a\": 1, \"b\": 2, \"c\": 3, \"d\": 2}",
       { "M_GET_BY_INDEX_RANGE RT_EXISTS|RT_INVERTED, 1, 2", "M_GET_BY_INDEX_RANGE RT_COUNT|RT_INVERTED, 1, 2" } },
+    { "o.ol.revrank",
+      "[ext1, 0, 1, 2, 3, 3]",
+      "[2, 3, 4]; 0; [ext1, 0, 1, 2, 3, 3]",
+      { "L_GET_BY_VALUE_INTERVAL RT_REVERSE_RANK, 0, 3", "L_GET_BY_RANK RT_RANK, 0" } },
+    { "o.km.key.inv.missing",
+      "{ext1: nil, \"a\": 2}",
+      "nil; -1; {ext1: nil, \"a\": 2}",
+      { "M_GET_BY_KEY RT_KEY|RT_INVERTED, \"g\"", "M_GET_BY_KEY RT_REVERSE_INDEX|RT_INVERTED, \"f\"" } },
+    { "o.km.key.inv", "{ext1: nil, \"a\": 2}", "26", { "M_GET_BY_KEY RT_KEY|RT_INVERTED, \"a\"" } },
+    { "o.m.key.inv.missing", "{\"a\": 2}", "26", { "M_GET_BY_KEY RT_KEY|RT_INVERTED, \"g\"" } },
 };
 
 static void test_order_cases(void **state) {

@@ -525,13 +525,11 @@ static int emit_index(em *e, uint32_t start, uint32_t count) {
     switch (e->base) {
     case AERO_CDT_RT_RANK:
     case AERO_CDT_RT_REVERSE_RANK:
-        if (!c->is_map && count == n) { /* the whole list: 0 .. n-1 whichever way */
-            mp_put_array(e->out, n);
-            for (uint32_t j = 0; j < n; j++)
-                mp_put_int(e->out, j);
-        } else {
-            put_numbers(e, e->idx, m, true);
-        }
+        if (!c->is_map && count == n) /* the whole list: 0 .. n-1 whichever way */
+            return index_rank_count(e, 0, n, false);
+        if (ordered_list(c)) /* ranks are indexes: one run */
+            return index_rank_count(e, start, count, false);
+        put_numbers(e, e->idx, m, true);
         return 0;
     case AERO_CDT_RT_RANK_RANGE:
     case AERO_CDT_RT_REVERSE_RANK_RANGE:
@@ -1073,7 +1071,8 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, cdt_sel *s) {
     int rc = fn ? fn(&p) : AERO_ERR_OP_NOT_APPLICABLE;
     s->rt = legacy_get ? AERO_CDT_RT_VALUE : rt;
     s->single = s->single && opc != AERO_LIST_OP_GET_RANGE;
-    if (rc == 0 && s->single && (s->rt & AERO_CDT_RT_INVERTED)) /* one element cannot be inverted */
+    /* one element cannot be inverted (a key-ordered map looks its key up first: a missing one is not found) */
+    if (rc == 0 && s->single && (s->rt & AERO_CDT_RT_INVERTED) && !(s->fam == CDT_FAM_KEY1 && key_ordered(c)))
         rc = AERO_ERR_OP_NOT_APPLICABLE;
     return rc;
 }
