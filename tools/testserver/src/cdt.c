@@ -1145,8 +1145,8 @@ static int navigate(const uint8_t **p, size_t *n, const uint8_t *ctx, size_t ctx
             return AERO_ERR_PARAMETER;
         coll c;
         int rc = cdt_coll_parse(*p, *n, &c);
-        if (rc)
-            return rc;
+        if (rc) /* a context step into a value that is no list or map is not applicable */
+            return rc == AERO_ERR_BIN_INCOMPATIBLE_TYPE ? AERO_ERR_OP_NOT_APPLICABLE : rc;
         int found = cdt_find(&c, (int)t.i, &v);
         if (found < 0) { /* missing, or of the other collection kind: not applicable */
             cdt_coll_free(&c);

@@ -242,6 +242,30 @@ static void skip_children(mp_reader *r, const mp_obj *o, bool *ok) {
 }
 
 /*
+ * Skip the ordered-collection header (an ext element, with a nil value in a
+ * map) that may open a container of n elements: the server's comparison
+ * passes over it. The wildcard and infinity (ext type -1) are values.
+ */
+static void skip_header(mp_reader *r, uint64_t *n, bool map, bool *ok) {
+    if (*n == 0 || r->p >= r->end)
+        return;
+    uint8_t b = *r->p;
+    if (!(b == 0xc7 || b == 0xc8 || b == 0xc9 || (b >= 0xd4 && b <= 0xd8)))
+        return;
+    mp_reader t = *r;
+    mp_obj e;
+    if (!mp_read(&t, &e) || e.type != MP_EXT || e.ext_type == -1)
+        return;
+    *r = t;
+    if (map && *n >= 2) {
+        *ok = mp_skip(r);
+        *n -= 2;
+    } else {
+        *n -= 1;
+    }
+}
+
+/*
  * Compare two values whose headers are read. Containers of the same kind
  * (lists, maps of equal size) are not compared here: *descend is set with
  * their element counts, for the caller to compare element by element.
@@ -272,13 +296,17 @@ static int cmp_head(mp_reader *a, const mp_obj *oa, mp_reader *b, const mp_obj *
     }
     case R_LIST:
     case R_MAP:
-        if (ra == R_MAP && oa->len != ob->len) { /* maps order by size first */
-            skip_children(a, oa, ok);
-            skip_children(b, ob, ok);
-            return oa->len < ob->len ? -1 : 1;
-        }
         *na = (ra == R_MAP ? 2ull : 1ull) * oa->len;
         *nb = (ra == R_MAP ? 2ull : 1ull) * ob->len;
+        skip_header(a, na, ra == R_MAP, ok);
+        skip_header(b, nb, ra == R_MAP, ok);
+        if (ra == R_MAP && *na != *nb) { /* maps order by size first */
+            for (uint64_t i = 0; i < *na && *ok; i++)
+                *ok = mp_skip(a);
+            for (uint64_t i = 0; i < *nb && *ok; i++)
+                *ok = mp_skip(b);
+            return *na < *nb ? -1 : 1;
+        }
         *descend = true;
         return 0;
     default: return 0;
