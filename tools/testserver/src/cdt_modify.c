@@ -783,9 +783,17 @@ static int ctx_create(elems *e, const coll *c, int64_t type, span key, uint32_t 
         return push(e, key, (span){ &nil, 1 }) ? 0 : AERO_ERR_SERVER;
     }
     int64_t idx;
-    if (base != AERO_CDT_CTX_LIST_INDEX || c->is_map || !cdt_as_int(&key, &idx) || idx < (int64_t)e->n)
+    if (base != AERO_CDT_CTX_LIST_INDEX || c->is_map || !cdt_as_int(&key, &idx))
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    if (idx == -1 && e->n == 0) /* the last of an empty list: its first */
+        idx = 0;
+    if (idx < (int64_t)e->n)
         return AERO_ERR_OP_NOT_APPLICABLE;
     bool unbound = (type & AERO_CDT_CTX_CREATE_MASK) == AERO_CDT_CTX_CREATE_LIST_UNORDERED_UNBOUND;
+    bool ordered = (c->has_ext && (c->flags & AERO_CDT_ORDER_ORDERED)) ||
+                   (type & AERO_CDT_CTX_CREATE_MASK) == AERO_CDT_CTX_CREATE_LIST_ORDERED;
+    if (idx > (int64_t)e->n && ordered) /* an ordered list takes it at its end */
+        idx = e->n;
     if (idx > (int64_t)e->n && !unbound)
         return AERO_ERR_OP_NOT_APPLICABLE;
     if (idx > (int64_t)e->n + MAX_PAD)
@@ -810,27 +818,34 @@ typedef struct ctx_run {
 /* modify_in: the op changes nothing and creates nothing (a removing op under a created context) */
 #define CTX_NOOP (-100)
 
-/* Whether the op of x only takes elements away. */
+/* Whether the op of x only takes elements away (or sorts: nothing to do in a new collection either). */
 static bool op_removes(const ctx_run *x) {
     mp_reader opr = { x->op, x->op + x->opn };
     mp_obj ol, code;
     return mp_read(&opr, &ol) && ol.type == MP_ARRAY && ol.len && mp_read(&opr, &code) && code.type == MP_INT &&
-           removes_only(code.i);
+           (removes_only(code.i) || code.i == AERO_LIST_OP_SORT);
 }
 
-/* The op on the target collection itself, through a scratch bin. */
-static int modify_target(const ctx_run *x, const uint8_t *cur, size_t curn, aero_buf *out) {
+/*
+ * The op on the target collection itself, through a scratch bin. A target
+ * the context just created is a missing bin to the op (its policy's order
+ * then applies, as on the server).
+ */
+static int modify_target(const ctx_run *x, const uint8_t *cur, size_t curn, bool created, aero_buf *out) {
     mp_reader r = { cur, cur + curn };
     mp_obj o;
     if (!mp_read(&r, &o) || (o.type != MP_ARRAY && o.type != MP_MAP))
         return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
     ts_record tmp;
     memset(&tmp, 0, sizeof tmp);
-    if (!ts_record_set_bin(&tmp, "t", 1, o.type == MP_ARRAY ? AERO_PT_LIST : AERO_PT_MAP, cur, (uint32_t)curn))
+    if (!created &&
+        !ts_record_set_bin(&tmp, "t", 1, o.type == MP_ARRAY ? AERO_PT_LIST : AERO_PT_MAP, cur, (uint32_t)curn))
         return AERO_ERR_SERVER;
     int rc = modify_flat(&tmp, "t", 1, x->op, x->opn, x->ptype, x->data, x->dlen);
     if (rc == 0 && tmp.n_bins == 1)
         aero_buf__put(out, tmp.bins[0].data, tmp.bins[0].len);
+    else if (rc == 0 && created) /* nothing written: the created collection stays empty */
+        aero_buf__put(out, cur, curn);
     ts_record_clear_bins(&tmp);
     free(tmp.bins);
     return rc;
@@ -845,7 +860,7 @@ static int modify_in(const ctx_run *x, const uint8_t *cur, size_t curn, uint32_t
     if (creating && op_removes(x)) /* under a created context the server answers a removing op with nothing */
         return CTX_NOOP;
     if (k == x->n)
-        return modify_target(x, cur, curn, out);
+        return modify_target(x, cur, curn, creating, out);
     int64_t type;
     if (!cdt_as_int(&x->items[k], &type))
         return AERO_ERR_PARAMETER;
