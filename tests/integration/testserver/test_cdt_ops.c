@@ -1576,6 +1576,15 @@ static const cdt_case ORDER_CASES[] = {
       "[[1]]",
       "nil; [[1]]",
       { "CTX [CTX_LIST_INDEX|CTX_CREATE_LIST_UNORDERED_UNBOUND, 3] L_TRIM 2, 1" } },
+    { "o.ctx.create.policy",
+      "{\"c\": 1}",
+      "2; {\"c\": 1, \"d\": [{ext3: nil, \"a\": 4, \"e\": 0}]}",
+      { "CTX [CTX_MAP_KEY|CTX_CREATE_LIST_UNORDERED, \"d\", CTX_LIST_INDEX|CTX_CREATE_LIST_UNORDERED, -1] M_PUT_ITEMS "
+        "{\"e\": 0, \"a\": 4}, ORD_MAP_KV_ORDERED, 0" } },
+    { "o.ctx.create.sort",
+      "{\"c\": 1}",
+      "nil; {\"c\": 1}",
+      { "CTX [CTX_MAP_KEY|CTX_CREATE_MAP_K_ORDERED, \"d\"] L_SORT SORT_DROP_DUPLICATES" } },
 };
 
 static void test_order_cases(void **state) {
