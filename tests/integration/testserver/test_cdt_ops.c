@@ -15,6 +15,10 @@
  * names a port on 127.0.0.1 (namespace "test"). With AERO_CDT_RECORD set the
  * table's answers are printed instead of checked (to record them from a real
  * server); AERO_CDT_SPLIT also runs each op of a case alone.
+ *
+ * Mind a shared real server: the h.* cases pad lists to two billion
+ * elements, which a real server builds (gigabytes, seconds) before it
+ * answers 13.
  */
 #include <setjmp.h>
 #include <stdarg.h>
