@@ -390,33 +390,7 @@ static void test_map_misuse(void **state) {
           aero_map_get_by_key(&m, aero_strn(NULL, 3), AERO_CDT_RETURN_VALUE));
 }
 
-/*
- * Where aero-testserver still answers differently from 8.1.2.0 / 8.1.1.2
- * (the test server is wrong):
- *   get-by-key-range, get-by-index-range, remove-by-index-range: REVERSE_INDEX
- *     ascending ([1, 2]); REVERSE_RANK in key order ([2, 0]).
- *   get-by-key-rel-index-range(-from), get-by-index-range-from: REVERSE_INDEX
- *     ascending; RANK and REVERSE_RANK in key order ([1, 3, 2], [2, 0, 1]).
- *   get-by-value-list: REVERSE_RANK in the order of the RANK answer ([2, 1, 0]).
- *   get-by-value-rel-rank-range, remove-by-value-rel-rank-range-from: an
- *     UNORDERED_MAP result lists the entries in value (rank) order
- *     ({'d': 2, 'c': 3}).
- *   inverted: KEY of an inverted rank range in rank order (['d', 'c']).
- */
-static const char *const TS_BUGS[] = { "get-by-key-range",
-                                       "get-by-key-rel-index-range",
-                                       "get-by-key-rel-index-range-from",
-                                       "get-by-value-list",
-                                       "get-by-value-rel-rank-range",
-                                       "get-by-index-range",
-                                       "get-by-index-range-from",
-                                       "inverted",
-                                       "remove-by-value-rel-rank-range-from",
-                                       "remove-by-index-range",
-                                       NULL };
-
 int main(void) {
-    cdt_known_testserver_bugs(TS_BUGS);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_map_writes),    cmocka_unit_test(test_map_get_by),
         cmocka_unit_test(test_map_inverted),  cmocka_unit_test(test_map_remove_by),

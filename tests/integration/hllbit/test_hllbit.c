@@ -138,6 +138,14 @@ static void test_bit_refusals(void **state) {
     op = aero_bit_resize(b, 4, 0, &create);
     assert_int_equal(run(env, "bit-exists", aero_blob(&one, 1), &op, 1, &r, &err), AERO_ERR_BIN_EXISTS);
     aero_record_dispose(&r);
+    /* a giant resize: refused with RECORD_TOO_BIG (13) past the 1 MiB record, nothing built */
+    const uint32_t giant[] = { 2u * 1024 * 1024, 100u * 1024 * 1024, 128u * 1024 * 1024 - 1 };
+    for (size_t i = 0; i < sizeof giant / sizeof giant[0]; i++) {
+        op = aero_bit_resize(b, giant[i], 0, NULL);
+        assert_int_equal(run(env, "bit-giant", aero_blob(&one, 1), &op, 1, &r, &err), AERO_ERR_RECORD_TOO_BIG);
+        aero_record_dispose(&r);
+        bin_is(env, "bit-giant", "00");
+    }
     /* the client's checks: AERO_ERR_PARAM at execute, nothing sent (the bin is unchanged) */
     const aero_op bad[] = {
         aero_bit_set(b, 0, 8, NULL, 1, NULL),
@@ -263,12 +271,96 @@ static void test_hll_refusals(void **state) {
     aero_record_dispose(&r);
 }
 
+/*
+ * A bit or HLL op given a context path (a blob inside a list): server 8.1
+ * takes bit and HLL ops on a whole bin only (its bit and HLL parsers read
+ * the op code first, and the context marker is none of theirs), so it
+ * answers PARAMETER_ERROR and changes nothing; a read op on a missing bin
+ * answers no value before the op is parsed.
+ */
+static void test_context_refused(void **state) {
+    it_env *env = *state;
+    static const uint8_t ff = 0xff, zero = 0x00;
+    aero_value inner[] = { aero_blob(&zero, 1) };
+    aero_value list = aero_list(inner, 1);
+    const aero_path *in_list = AERO_PATH("b", aero_at_list_index(0));
+    aero_value one = aero_str("x");
+    aero_record r;
+    aero_error err;
+    const aero_op refused[] = {
+        aero_bit_set(in_list, 0, 8, &ff, 1, NULL),
+        aero_bit_get(in_list, 0, 8),
+        aero_bit_count(in_list, 0, 8),
+        aero_hll_add(in_list, aero_list(&one, 1), 8, 0, NULL),
+        aero_hll_get_count(in_list),
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        assert_int_equal(run(env, "bit-ctx", list, &refused[i], 1, &r, &err), AERO_ERR_PARAMETER);
+        aero_record_dispose(&r);
+    }
+    aero_key k = it_key(env, "bit-ctx");
+    assert_int_equal(aero_session_get(env->session, &k, NULL, 0, &r, &err), AERO_OK);
+    const aero_value *v = aero_record_get(&r, "b");
+    assert_non_null(v);
+    assert_int_equal(v->type, AERO_LIST);
+    assert_int_equal(v->v.list.count, 1);
+    assert_int_equal(v->v.list.items[0].type, AERO_BLOB);
+    assert_int_equal(v->v.list.items[0].v.bytes.ptr[0], 0x00); /* unchanged */
+    aero_record_dispose(&r);
+}
+
+/* Bit and HLL reads as the projection of a dataset query (servers from 8.1.2; older ones are refused by the client). */
+static void test_dataset_query(void **state) {
+    it_env *env = *state;
+    aero_error err;
+    char tag[64];
+    snprintf(tag, sizeof tag, "%s-hbq", env->prefix);
+    static const uint8_t bytes[3] = { 0x01, 0x03, 0x07 }; /* record i: bytes[i], i + 1 bits set */
+    aero_value names[] = { aero_str("a"), aero_str("b"), aero_str("c") };
+    for (int i = 0; i < 3; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "hbq-%d", i);
+        aero_key k = it_key(env, name);
+        aero_bin_value bins[] = { { "b", aero_blob(&bytes[i], 1) }, { "tag", aero_str(tag) } };
+        aero_write *w = aero_session_upsert(env->session, &k);
+        aero_write_put(w, bins, 2);
+        aero_write_op(w, aero_hll_add(AERO_BIN("h"), aero_list(names, (uint32_t)i + 1), 8, 0, NULL));
+        assert_int_equal(aero_write_execute(w, NULL, &err), AERO_OK);
+    }
+    char where[128];
+    snprintf(where, sizeof where, "$.tag == '%s'", tag);
+    aero_query *q = aero_session_query(env->session, &env->ds);
+    aero_query_where(q, where);
+    aero_query_op(q, aero_bit_count(AERO_BIN("b"), 0, 8));
+    aero_query_op(q, aero_hll_get_count(AERO_BIN("h")));
+    aero_stream *s = aero_query_execute(q, &err);
+    if (!s) { /* 8.1.1.2: the client refuses before sending */
+        assert_int_equal(err.code, AERO_ERR_UNSUPPORTED_FEATURE);
+        return;
+    }
+    int rows = 0;
+    int64_t bits = 0, counts = 0;
+    for (const aero_record *r; (r = aero_stream_next(s, &err)); rows++) {
+        assert_int_equal(r->n_bins, 2);
+        assert_string_equal(r->bins[0].name, "b");
+        assert_int_equal(r->bins[0].value.type, AERO_INT);
+        assert_int_equal(r->bins[1].value.type, AERO_INT);
+        assert_int_equal(r->bins[1].value.v.i, r->bins[0].value.v.i); /* i + 1 names, i + 1 bits */
+        bits += r->bins[0].value.v.i;
+        counts += r->bins[1].value.v.i;
+    }
+    aero_stream_close(s);
+    assert_int_equal(err.code, AERO_OK);
+    assert_int_equal(rows, 3);
+    assert_int_equal(bits, 6);
+    assert_int_equal(counts, 6);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bit_ops),
-        cmocka_unit_test(test_bit_refusals),
-        cmocka_unit_test(test_hll_sets),
-        cmocka_unit_test(test_hll_refusals),
+        cmocka_unit_test(test_bit_ops),         cmocka_unit_test(test_bit_refusals),
+        cmocka_unit_test(test_hll_sets),        cmocka_unit_test(test_hll_refusals),
+        cmocka_unit_test(test_context_refused), cmocka_unit_test(test_dataset_query),
     };
     return cmocka_run_group_tests(tests, it_setup, it_teardown);
 }

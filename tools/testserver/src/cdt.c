@@ -117,8 +117,6 @@ bad:
     return AERO_ERR_PARAMETER;
 }
 
-static uint32_t rank_of(const coll *c, uint32_t idx) { return c->rank[idx]; }
-
 /*
  * Resolve a ranged selection as the server does: the count is unsigned (a
  * negative count reaches the end), a negative index counts from the end,
@@ -156,7 +154,11 @@ static bool rt_valid(const coll *c, int base) {
     case AERO_CDT_RT_REVERSE_RANK:
     case AERO_CDT_RT_COUNT:
     case AERO_CDT_RT_VALUE:
-    case AERO_CDT_RT_EXISTS: return true;
+    case AERO_CDT_RT_EXISTS:
+    case AERO_CDT_RT_INDEX_RANGE:
+    case AERO_CDT_RT_REVERSE_INDEX_RANGE:
+    case AERO_CDT_RT_RANK_RANGE:
+    case AERO_CDT_RT_REVERSE_RANK_RANGE: return true;
     case AERO_CDT_RT_KEY:
     case AERO_CDT_RT_KEY_VALUE:
     case AERO_CDT_RT_UNORDERED_MAP:
@@ -165,30 +167,13 @@ static bool rt_valid(const coll *c, int base) {
     }
 }
 
-/* A map result: KEY_VALUE keeps the selection's order (flag 8), ORDERED_MAP is key-ordered (flag 1). */
-static void emit_map(const coll *c, const uint32_t *ord, uint32_t m, int base, aero_buf *out) {
-    uint8_t flags = base == AERO_CDT_RT_KEY_VALUE     ? AERO_CDT_ORDER_MAP_PRESERVE
-                    : base == AERO_CDT_RT_ORDERED_MAP ? AERO_CDT_ORDER_ORDERED
-                                                      : 0;
-    mp_put_map(out, m + (flags ? 1 : 0));
-    if (flags) {
-        uint8_t h[4] = { 0xc7, 0x00, flags, 0xc0 };
-        aero_buf__put(out, h, 4);
-    }
-    for (uint32_t j = 0; j < m; j++) {
-        uint32_t i = base == AERO_CDT_RT_ORDERED_MAP || base == AERO_CDT_RT_UNORDERED_MAP ? ord[m + j] : ord[j];
-        aero_buf__put(out, c->k[i].p, c->k[i].n);
-        aero_buf__put(out, c->v[i].p, c->v[i].n);
-    }
-}
-
-static int64_t rt_number(const coll *c, int base, uint32_t i) {
-    switch (base) {
-    case AERO_CDT_RT_INDEX: return i;
-    case AERO_CDT_RT_REVERSE_INDEX: return (int64_t)c->n - 1 - i;
-    case AERO_CDT_RT_RANK: return rank_of(c, i);
-    default: return (int64_t)c->n - 1 - rank_of(c, i);
-    }
+static bool ordered_list(const coll *c) { return !c->is_map && c->has_ext && (c->flags & AERO_CDT_ORDER_ORDERED); }
+static bool key_ordered(const coll *c) { return c->is_map && c->has_ext && (c->flags & AERO_CDT_ORDER_ORDERED); }
+static bool rt_is_index_range(int b) { return b == AERO_CDT_RT_INDEX_RANGE || b == AERO_CDT_RT_REVERSE_INDEX_RANGE; }
+static bool rt_is_rank_range(int b) { return b == AERO_CDT_RT_RANK_RANGE || b == AERO_CDT_RT_REVERSE_RANK_RANGE; }
+static bool rt_is_elements(int b) {
+    return b == AERO_CDT_RT_KEY || b == AERO_CDT_RT_VALUE || b == AERO_CDT_RT_KEY_VALUE ||
+           b == AERO_CDT_RT_UNORDERED_MAP || b == AERO_CDT_RT_ORDERED_MAP;
 }
 
 static int heap_cmp(const coll *c, uint32_t a, uint32_t b) {
@@ -218,10 +203,11 @@ static void heap_sift(const coll *c, uint32_t *h, uint32_t filled, uint32_t i, i
 }
 
 /*
- * The order in which the server writes the values of an unordered list's
- * rank range [idx, idx + count): it takes the nearer end of the value order
- * off a heap, and answers the last `count` taken in reverse (so ranks come
- * descending when taken from the low end, ascending from the high end).
+ * The elements of rank range [idx, idx + count) as the server takes them
+ * from an unordered collection: the nearer end of the value order comes off
+ * a heap, and the last `count` taken are the range (which of equal values is
+ * taken follows the heap), answered in the heap's order (descending when
+ * taken from the low end, ascending from the high end).
  * Fills out[0..count).
  */
 static bool heap_order(const coll *c, uint32_t idx, uint32_t count, uint32_t *out) {
@@ -241,106 +227,589 @@ static bool heap_order(const coll *c, uint32_t idx, uint32_t count, uint32_t *ou
         heap_sift(c, h, filled, 0, want);
         h[end--] = top;
     }
-    memcpy(out, h + filled, count * sizeof *out);
+    for (uint32_t j = 0; j < count; j++)
+        out[j] = h[filled + j];
     free(h);
     return true;
 }
 
-static int cmp_i64(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return x < y ? -1 : x > y;
-}
+/* The answer being written: the collection, the selection and its return type. */
+typedef struct em {
+    const coll *c;
+    cdt_sel *s;
+    int base;
+    bool inv, single, rev;
+    uint32_t n;
+    uint32_t *idx; /* scratch: n element indices */
+    aero_buf *out;
+} em;
 
-/* Rank numbers of the selection, ascending as the server answers them. */
-static void emit_ranks(const coll *c, const uint32_t *ord, uint32_t m, int base, aero_buf *out) {
-    int64_t *v = malloc((m ? m : 1) * sizeof *v);
-    mp_put_array(out, m);
-    if (!v) {
-        out->failed = true;
-        return;
-    }
-    for (uint32_t j = 0; j < m; j++)
-        v[j] = rt_number(c, base, ord[j]);
-    qsort(v, m, sizeof *v, cmp_i64);
-    for (uint32_t j = 0; j < m; j++)
-        mp_put_int(out, v[j]);
-    free(v);
+/* A list element's rank as the server answers it one at a time: how many values are smaller. */
+static uint32_t rank_low(const coll *c, uint32_t i) {
+    uint32_t r = c->rank[i];
+    while (r > 0 && heap_cmp(c, c->by_rank[r - 1], i) == 0)
+        r--;
+    return r;
 }
 
 /*
- * Write the result for the selected elements (sel[i] true, or false when
- * inverted): in rank order when rank_start >= 0 (the first rank of a rank
- * range; an unordered list's values then come in the server's heap order),
- * else in
- * index order. A single-result op that selected nothing answers the
- * server's not-found value (-1 for indexes and ranks, nil for values).
+ * The rank of element i as the server writes it: a list's counts the
+ * smaller values (equal ones share the lowest rank); a map's is its place
+ * in (value, key) order, the server breaking value ties by key.
  */
-int cdt_emit_sel(const coll *c, const bool *sel, int64_t rt, bool single, int64_t rank_start, aero_buf *out) {
-    bool by_rank = rank_start >= 0;
-    bool inv = (rt & AERO_CDT_RT_INVERTED) != 0;
-    int base = (int)(rt & ~(int64_t)AERO_CDT_RT_INVERTED);
-    if (!rt_valid(c, base))
-        return AERO_ERR_OP_NOT_APPLICABLE;
-    /* ord[0..m): the selection in result order; ord[m..2m): the same in index order */
-    uint32_t *ord = malloc((c->n ? c->n : 1) * 2 * sizeof *ord);
-    if (!ord)
-        return AERO_ERR_SERVER;
+static uint32_t elem_rank(const em *e, uint32_t i) {
+    const coll *c = e->c;
+    if (ordered_list(c))
+        return i;
+    return c->is_map ? c->rank[i] : rank_low(c, i);
+}
+
+/* `count` numbers from start, ascending; reversed numbering counts from the end. */
+static void put_range(em *e, uint32_t start, uint32_t count) {
+    if (e->rev)
+        start = e->n - start - count;
+    for (uint32_t j = 0; j < count; j++)
+        mp_put_int(e->out, (int64_t)start + j);
+}
+
+static void put_int2(aero_buf *out, int64_t a, int64_t b) {
+    mp_put_array(out, 2);
+    mp_put_int(out, a);
+    mp_put_int(out, b);
+}
+
+/* A map result: KEY_VALUE keeps the selection's order (flag 8), ORDERED_MAP is key-ordered (flag 1). */
+static void emit_map(const coll *c, const uint32_t *idx, uint32_t m, int base, aero_buf *out) {
+    uint8_t flags = base == AERO_CDT_RT_KEY_VALUE     ? AERO_CDT_ORDER_MAP_PRESERVE
+                    : base == AERO_CDT_RT_ORDERED_MAP ? AERO_CDT_ORDER_ORDERED
+                                                      : 0;
+    mp_put_map(out, m + (flags ? 1 : 0));
+    if (flags) {
+        uint8_t h[4] = { 0xc7, 0x00, flags, 0xc0 };
+        aero_buf__put(out, h, 4);
+    }
+    for (uint32_t j = 0; j < m; j++) {
+        aero_buf__put(out, c->k[idx[j]].p, c->k[idx[j]].n);
+        aero_buf__put(out, c->v[idx[j]].p, c->v[idx[j]].n);
+    }
+}
+
+static int cmp_u32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Elements idx[0..m) (in answer order) as keys, values or a map. */
+static void put_elems(em *e, uint32_t *idx, uint32_t m) {
+    const coll *c = e->c;
+    if (e->base == AERO_CDT_RT_KEY || e->base == AERO_CDT_RT_VALUE) {
+        if (e->single && m == 0) {
+            mp_put_nil(e->out);
+            return;
+        }
+        if (!e->single)
+            mp_put_array(e->out, m);
+        for (uint32_t j = 0; j < m && (!e->single || j == 0); j++) {
+            const span *s = e->base == AERO_CDT_RT_KEY ? &c->k[idx[j]] : &c->v[idx[j]];
+            aero_buf__put(e->out, s->p, s->n);
+        }
+        return;
+    }
+    if (e->base == AERO_CDT_RT_ORDERED_MAP) /* key order: maps are held key-sorted */
+        qsort(idx, m, sizeof *idx, cmp_u32);
+    emit_map(c, idx, m, e->base, e->out);
+}
+
+/* Index (rank = false) or rank numbers of elements idx[0..m), in that order. */
+static void put_numbers(em *e, const uint32_t *idx, uint32_t m, bool rank) {
+    if (e->single) {
+        mp_put_int(e->out, m == 0 ? -1
+                                  : (int64_t)(e->rev ? e->n - 1 - (rank ? elem_rank(e, idx[0]) : idx[0])
+                                                     : (rank ? elem_rank(e, idx[0]) : idx[0])));
+        return;
+    }
+    mp_put_array(e->out, m);
+    for (uint32_t j = 0; j < m; j++) {
+        uint32_t v = rank ? elem_rank(e, idx[j]) : idx[j];
+        mp_put_int(e->out, e->rev ? (int64_t)e->n - 1 - v : v);
+    }
+}
+
+/* The elements marked in rm, in index order, into e->idx; their count. */
+static uint32_t by_mask(em *e) {
     uint32_t m = 0;
-    for (uint32_t r = 0; r < c->n; r++) {
-        uint32_t i = by_rank && c->is_map ? c->by_rank[r] : r;
-        if (sel[i] != inv)
-            ord[m++] = i;
-    }
-    for (uint32_t i = 0, k = m; i < c->n; i++)
-        if (sel[i] != inv)
-            ord[k++] = i;
-    bool ordered_list = !c->is_map && c->has_ext && (c->flags & AERO_CDT_ORDER_ORDERED);
-    if (by_rank && !c->is_map && !ordered_list && base == AERO_CDT_RT_VALUE && m &&
-        !heap_order(c, (uint32_t)rank_start, m, ord)) {
-        free(ord);
-        return AERO_ERR_SERVER;
-    }
-    switch (base) {
-    case AERO_CDT_RT_NONE: mp_put_nil(out); break;
-    case AERO_CDT_RT_COUNT: mp_put_int(out, m); break;
-    case AERO_CDT_RT_EXISTS: mp_put_bool(out, m > 0); break;
+    for (uint32_t i = 0; i < e->n; i++)
+        if (e->s->rm[i])
+            e->idx[m++] = i;
+    return m;
+}
+
+/* rm = the selection, or (inverted) the rest. */
+static void mark_sel(em *e, const bool *sel, bool inv) {
+    for (uint32_t i = 0; i < e->n; i++)
+        e->s->rm[i] = sel[i] != inv;
+}
+
+static void mark_range(em *e, uint32_t start, uint32_t count, bool inv) {
+    for (uint32_t i = 0; i < e->n; i++)
+        e->s->rm[i] = (i >= start && i < start + count) != inv;
+}
+
+/* What the server answers when nothing is selected. */
+static int not_found(em *e, int64_t index) {
+    memset(e->s->rm, 0, e->n * sizeof *e->s->rm);
+    switch (e->base) {
+    case AERO_CDT_RT_NONE: mp_put_nil(e->out); break;
+    case AERO_CDT_RT_INDEX_RANGE:
+    case AERO_CDT_RT_REVERSE_INDEX_RANGE:
+    case AERO_CDT_RT_RANK_RANGE:
+    case AERO_CDT_RT_REVERSE_RANK_RANGE: put_int2(e->out, index, 0); break;
     case AERO_CDT_RT_INDEX:
     case AERO_CDT_RT_REVERSE_INDEX:
     case AERO_CDT_RT_RANK:
     case AERO_CDT_RT_REVERSE_RANK:
-        if (single) {
-            mp_put_int(out, m ? rt_number(c, base, ord[0]) : -1);
-            break;
-        }
-        if (base == AERO_CDT_RT_RANK || base == AERO_CDT_RT_REVERSE_RANK) {
-            emit_ranks(c, ord, m, base, out);
-            break;
-        }
-        mp_put_array(out, m);
-        for (uint32_t j = 0; j < m; j++)
-            mp_put_int(out, rt_number(c, base, ord[j]));
+        if (e->single)
+            mp_put_int(e->out, -1);
+        else
+            mp_put_array(e->out, 0);
         break;
+    case AERO_CDT_RT_COUNT: mp_put_int(e->out, 0); break;
+    case AERO_CDT_RT_EXISTS: mp_put_bool(e->out, false); break;
     case AERO_CDT_RT_KEY:
     case AERO_CDT_RT_VALUE:
-        if (single && m == 0)
-            mp_put_nil(out);
-        if (!single)
-            mp_put_array(out, m);
-        for (uint32_t j = 0; j < m && (!single || j == 0); j++) {
-            const span *s = base == AERO_CDT_RT_KEY ? &c->k[ord[j]] : &c->v[ord[j]];
-            aero_buf__put(out, s->p, s->n);
-        }
+        if (e->single)
+            mp_put_nil(e->out);
+        else
+            mp_put_array(e->out, 0);
         break;
-    default: emit_map(c, ord, m, base, out); break;
+    default: emit_map(e->c, NULL, 0, e->base, e->out); break;
     }
-    free(ord);
     return 0;
 }
 
-int cdt_emit(const coll *c, const bool *sel, int64_t rt, bool single, aero_buf *out) {
-    return cdt_emit_sel(c, sel, rt, single, -1, out);
+/*
+ * Numbers of a contiguous index or rank range [start, start + count) (or,
+ * inverted, of everything else), and COUNT / EXISTS from that range as the
+ * server computes them: inverted, EXISTS answers whether the range is empty.
+ */
+static int index_rank_count(em *e, uint32_t start, uint32_t count, bool inv) {
+    uint32_t n = e->n;
+    switch (e->base) {
+    case AERO_CDT_RT_NONE: mp_put_nil(e->out); return 0;
+    case AERO_CDT_RT_COUNT: mp_put_int(e->out, inv ? n - count : count); return 0;
+    case AERO_CDT_RT_EXISTS: mp_put_bool(e->out, inv ? count == 0 : count != 0); return 0;
+    case AERO_CDT_RT_INDEX:
+    case AERO_CDT_RT_REVERSE_INDEX:
+    case AERO_CDT_RT_RANK:
+    case AERO_CDT_RT_REVERSE_RANK:
+        if (e->single) {
+            mp_put_int(e->out, count == 0 ? -1 : (int64_t)(e->rev ? n - start - 1 : start));
+        } else if (inv) {
+            mp_put_array(e->out, n - count);
+            put_range(e, 0, start);
+            put_range(e, start + count, n - start - count);
+        } else {
+            mp_put_array(e->out, count);
+            put_range(e, start, count);
+        }
+        return 0;
+    default: return AERO_ERR_OP_NOT_APPLICABLE;
+    }
 }
 
+/* index_rank_count, and the [start, count] answers of the range return types. */
+static int set_range(em *e, uint32_t start, uint32_t count, bool inv) {
+    switch (e->base) {
+    case AERO_CDT_RT_REVERSE_INDEX_RANGE:
+    case AERO_CDT_RT_REVERSE_RANK_RANGE: start = e->n - start - count; /* fall through */
+    case AERO_CDT_RT_INDEX_RANGE:
+    case AERO_CDT_RT_RANK_RANGE:
+        if (inv)
+            return AERO_ERR_OP_NOT_APPLICABLE;
+        put_int2(e->out, start, count);
+        return 0;
+    default: return index_rank_count(e, start, count, inv);
+    }
+}
+
+/* Every element of a map selected (the server's remove-all answer). */
+static int emit_all(em *e) {
+    uint32_t n = e->n;
+    mark_range(e, 0, n, false);
+    switch (e->base) {
+    case AERO_CDT_RT_NONE: mp_put_nil(e->out); return 0;
+    case AERO_CDT_RT_INDEX:
+    case AERO_CDT_RT_REVERSE_INDEX:
+    case AERO_CDT_RT_RANK:
+    case AERO_CDT_RT_REVERSE_RANK:
+        if (e->single) {
+            mp_put_int(e->out, 0);
+        } else {
+            mp_put_array(e->out, n);
+            put_range(e, 0, n);
+        }
+        return 0;
+    case AERO_CDT_RT_COUNT: mp_put_int(e->out, n); return 0;
+    case AERO_CDT_RT_EXISTS: mp_put_bool(e->out, n != 0); return 0;
+    case AERO_CDT_RT_INDEX_RANGE:
+    case AERO_CDT_RT_REVERSE_INDEX_RANGE:
+    case AERO_CDT_RT_RANK_RANGE:
+    case AERO_CDT_RT_REVERSE_RANK_RANGE: put_int2(e->out, 0, n); return 0;
+    default: put_elems(e, e->idx, by_mask(e)); return 0;
+    }
+}
+
+/* Everything outside index range [start, start + count), 0 < start, start + count < n (the server's trim). */
+static int emit_trim(em *e, uint32_t start, uint32_t count) {
+    uint32_t n = e->n, rmc = n - count;
+    mark_range(e, start, count, true);
+    switch (e->base) {
+    case AERO_CDT_RT_NONE: mp_put_nil(e->out); return 0;
+    case AERO_CDT_RT_COUNT: mp_put_int(e->out, rmc); return 0;
+    case AERO_CDT_RT_EXISTS: mp_put_bool(e->out, rmc != 0); return 0;
+    case AERO_CDT_RT_INDEX:
+    case AERO_CDT_RT_REVERSE_INDEX:
+        mp_put_array(e->out, rmc);
+        put_range(e, 0, start);
+        put_range(e, start + count, n - start - count);
+        return 0;
+    case AERO_CDT_RT_RANK:
+    case AERO_CDT_RT_REVERSE_RANK:
+        if (ordered_list(e->c)) {
+            mp_put_array(e->out, rmc);
+            put_range(e, 0, start);
+            put_range(e, start + count, n - start - count);
+        } else {
+            put_numbers(e, e->idx, by_mask(e), true);
+        }
+        return 0;
+    default:
+        if (!rt_is_elements(e->base))
+            return AERO_ERR_OP_NOT_APPLICABLE;
+        put_elems(e, e->idx, by_mask(e));
+        return 0;
+    }
+}
+
+/* Index range [start, start + count) (by index, index range, relative index range, and the ordered forms of the others). */
+static int emit_index(em *e, uint32_t start, uint32_t count) {
+    const coll *c = e->c;
+    uint32_t n = e->n;
+    if (c->is_map && rt_is_rank_range(e->base))
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    if (e->inv) {
+        if (e->single || (!c->is_map && (rt_is_index_range(e->base) || rt_is_rank_range(e->base))))
+            return AERO_ERR_OP_NOT_APPLICABLE;
+        e->inv = false;
+        if (count == 0) { /* everything */
+            start = 0;
+            count = n;
+        } else if (start == 0) { /* the tail */
+            start = count;
+            count = n - count;
+        } else if (start + count >= n) { /* the head */
+            count = start;
+            start = 0;
+        } else if (!c->is_map || key_ordered(c)) {
+            return emit_trim(e, start, count);
+        } else {
+            e->inv = true; /* an unordered map answers the inverted range as it is */
+        }
+    }
+    if (count == 0)
+        return not_found(e, start);
+    if (c->is_map && count == n)
+        return emit_all(e);
+    mark_range(e, start, count, e->inv);
+    uint32_t m = by_mask(e);
+    switch (e->base) {
+    case AERO_CDT_RT_RANK:
+    case AERO_CDT_RT_REVERSE_RANK:
+        if (!c->is_map && count == n) /* the whole list: 0 .. n-1 whichever way */
+            return index_rank_count(e, 0, n, false);
+        if (ordered_list(c)) /* ranks are indexes: one run */
+            return index_rank_count(e, start, count, false);
+        put_numbers(e, e->idx, m, true);
+        return 0;
+    case AERO_CDT_RT_RANK_RANGE:
+    case AERO_CDT_RT_REVERSE_RANK_RANGE:
+        return ordered_list(c) ? set_range(e, start, count, false) : AERO_ERR_OP_NOT_APPLICABLE;
+    default:
+        if (rt_is_elements(e->base)) {
+            put_elems(e, e->idx, m);
+            return 0;
+        }
+        return set_range(e, start, count, e->inv);
+    }
+}
+
+/* Elements matched by value (a value, every equal value, a value interval); start: how many values are smaller. */
+static int emit_value(em *e, uint32_t start, uint32_t count) {
+    const coll *c = e->c;
+    uint32_t n = e->n;
+    if (ordered_list(c)) {
+        if (count == 0 && e->single)
+            return not_found(e, 0);
+        return emit_index(e, start, count);
+    }
+    if (c->is_map) {
+        if (rt_is_index_range(e->base))
+            return AERO_ERR_OP_NOT_APPLICABLE;
+        if (n == 0)
+            return not_found(e, -1);
+        if (count == 0) {
+            if (!e->inv)
+                return not_found(e, start);
+            e->inv = false;
+            return emit_all(e);
+        }
+    }
+    mark_sel(e, e->s->sel, e->inv);
+    uint32_t m = by_mask(e);
+    switch (e->base) {
+    case AERO_CDT_RT_INDEX:
+    case AERO_CDT_RT_REVERSE_INDEX: put_numbers(e, e->idx, m, false); return 0;
+    case AERO_CDT_RT_INDEX_RANGE:
+    case AERO_CDT_RT_REVERSE_INDEX_RANGE: return AERO_ERR_OP_NOT_APPLICABLE;
+    default:
+        if (rt_is_elements(e->base)) {
+            put_elems(e, e->idx, m);
+            return 0;
+        }
+        return set_range(e, start, count, e->inv);
+    }
+}
+
+/* Rank range [start, start + count) (by rank, rank range, relative rank range). */
+static int emit_rank(em *e, uint32_t start, uint32_t count) {
+    const coll *c = e->c;
+    uint32_t n = e->n;
+    if (ordered_list(c))
+        return emit_index(e, start, count);
+    if (c->is_map) {
+        if (rt_is_index_range(e->base))
+            return AERO_ERR_OP_NOT_APPLICABLE;
+        if (e->inv) {
+            if (e->single)
+                return AERO_ERR_OP_NOT_APPLICABLE;
+            e->inv = false;
+            if (count == 0) {
+                start = 0;
+                count = n;
+            } else if (start == 0) {
+                start = count;
+                count = n - count;
+            } else if (start + count >= n) {
+                count = start;
+                start = 0;
+            } else {
+                e->inv = true;
+            }
+        }
+        if (count == 0)
+            return not_found(e, start);
+    } else if ((e->inv ? n - count : count) == 0) {
+        return not_found(e, start);
+    }
+    /* the range's elements in the order the server takes them */
+    uint32_t *ord = malloc((count ? count : 1) * sizeof *ord);
+    if (!ord)
+        return AERO_ERR_SERVER;
+    if (c->is_map) { /* the server orders map values by (value, key): exactly the rank order */
+        for (uint32_t j = 0; j < count; j++)
+            ord[j] = c->by_rank[start + j];
+    } else if (!heap_order(c, start, count, ord)) {
+        free(ord);
+        return AERO_ERR_SERVER;
+    }
+    memset(e->s->rm, 0, n * sizeof *e->s->rm);
+    for (uint32_t j = 0; j < count; j++)
+        e->s->rm[ord[j]] = true;
+    if (e->inv)
+        for (uint32_t i = 0; i < n; i++)
+            e->s->rm[i] = !e->s->rm[i];
+    int rc = 0;
+    if (!c->is_map && e->inv && (e->single || rt_is_rank_range(e->base)))
+        rc = AERO_ERR_OP_NOT_APPLICABLE;
+    else if (e->base == AERO_CDT_RT_INDEX || e->base == AERO_CDT_RT_REVERSE_INDEX) {
+        if (e->inv || !c->is_map)
+            put_numbers(e, e->idx, by_mask(e), false);
+        else
+            put_numbers(e, ord, count, false);
+    } else if (rt_is_elements(e->base)) {
+        if (e->inv || e->base == AERO_CDT_RT_ORDERED_MAP)
+            put_elems(e, e->idx, by_mask(e));
+        else
+            put_elems(e, ord, count);
+    } else if (rt_is_index_range(e->base)) {
+        rc = AERO_ERR_OP_NOT_APPLICABLE;
+    } else if (c->is_map && rt_is_rank_range(e->base)) {
+        rc = set_range(e, start, e->inv ? n - count : count, e->inv);
+    } else {
+        rc = c->is_map ? index_rank_count(e, start, count, e->inv) : set_range(e, start, count, e->inv);
+    }
+    free(ord);
+    return rc;
+}
+
+/*
+ * The server's rank (value lists) or index (key lists) answer per item:
+ * each item's matches in item order (an unordered collection: of equal
+ * items only the last given, reversed numbering per element; an ordered
+ * one: every item, reversed numbering per run), or inverted the gaps
+ * between the matches, in value order.
+ */
+static void put_items(em *e, uint32_t rmc, bool ordered) {
+    const cdt_sel *s = e->s;
+    if (!e->inv) {
+        uint32_t total = 0;
+        for (uint32_t i = 0; i < s->n_items; i++)
+            total += ordered || s->item_last[i] ? s->item_cnt[i] : 0;
+        mp_put_array(e->out, total);
+        for (uint32_t i = 0; i < s->n_items; i++) {
+            if (ordered) {
+                put_range(e, s->item_at[i], s->item_cnt[i]);
+                continue;
+            }
+            for (uint32_t j = 0; j < (s->item_last[i] ? s->item_cnt[i] : 0); j++)
+                mp_put_int(e->out, e->rev ? (int64_t)e->n - 1 - (s->item_at[i] + j) : s->item_at[i] + j);
+        }
+        return;
+    }
+    mp_put_array(e->out, rmc);
+    uint32_t prev = 0;
+    for (uint32_t k = 0; k < s->n_items; k++) {
+        uint32_t i = s->item_sorted[k];
+        if (s->item_cnt[i] == 0 || !s->item_last[i])
+            continue;
+        put_range(e, prev, s->item_at[i] - prev);
+        prev = s->item_at[i] + s->item_cnt[i];
+    }
+    put_range(e, prev, e->n - prev);
+}
+
+/* Elements matched by a value list (keys: a key list). */
+static int emit_items(em *e, bool keys) {
+    const coll *c = e->c;
+    int b = e->base;
+    if (rt_is_index_range(b) || rt_is_rank_range(b) ||
+        (keys && (b == AERO_CDT_RT_RANK || b == AERO_CDT_RT_REVERSE_RANK) && e->s->n_items == 0))
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    if (e->s->n_items == 0) {
+        if (!e->inv)
+            return not_found(e, 0);
+        e->inv = false;
+        return c->is_map ? emit_all(e) : emit_index(e, 0, e->n);
+    }
+    mark_sel(e, e->s->sel, e->inv);
+    uint32_t m = by_mask(e);
+    bool ordered = keys ? key_ordered(c) : ordered_list(c);
+    switch (b) {
+    case AERO_CDT_RT_NONE: mp_put_nil(e->out); return 0;
+    case AERO_CDT_RT_COUNT: mp_put_int(e->out, m); return 0;
+    case AERO_CDT_RT_EXISTS: mp_put_bool(e->out, m != 0); return 0;
+    case AERO_CDT_RT_INDEX:
+    case AERO_CDT_RT_REVERSE_INDEX:
+        if (keys || (ordered && !e->inv))
+            put_items(e, m, ordered);
+        else
+            put_numbers(e, e->idx, m, false);
+        return 0;
+    case AERO_CDT_RT_RANK:
+    case AERO_CDT_RT_REVERSE_RANK:
+        if (keys)
+            return AERO_ERR_OP_NOT_APPLICABLE;
+        if (ordered && e->inv)
+            put_numbers(e, e->idx, m, false); /* an ordered list's ranks are its indexes */
+        else
+            put_items(e, m, ordered);
+        return 0;
+    default:
+        if (ordered && !keys && !e->inv) { /* an ordered list: each item's run, in item order */
+            const cdt_sel *s = e->s;
+            uint32_t total = 0;
+            for (uint32_t i = 0; i < s->n_items; i++)
+                total += s->item_cnt[i];
+            mp_put_array(e->out, total);
+            for (uint32_t i = 0; i < s->n_items; i++)
+                for (uint32_t j = 0; j < s->item_cnt[i]; j++)
+                    aero_buf__put(e->out, c->v[s->item_at[i] + j].p, c->v[s->item_at[i] + j].n);
+            return 0;
+        }
+        put_elems(e, e->idx, m);
+        return 0;
+    }
+}
+
+/*
+ * Write the answer to a selection as server 8.1 writes it for its op and
+ * return type (the order of indexes, ranks and elements follows the
+ * server's way of computing each op), and mark in s->rm the elements it is
+ * about (what a remove_by removes).
+ */
+int cdt_emit_sel(const coll *c, cdt_sel *s, aero_buf *out) {
+    int base = (int)(s->rt & ~(int64_t)AERO_CDT_RT_INVERTED);
+    if (!rt_valid(c, base))
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    free(s->rm);
+    s->rm = calloc(c->n ? c->n : 1, sizeof *s->rm);
+    uint32_t *idx = malloc((c->n ? c->n : 1) * sizeof *idx);
+    if (!s->rm || !idx) {
+        free(idx);
+        return AERO_ERR_SERVER;
+    }
+    em e = { .c = c,
+             .s = s,
+             .base = base,
+             .inv = (s->rt & AERO_CDT_RT_INVERTED) != 0,
+             .single = s->single,
+             .rev = base == AERO_CDT_RT_REVERSE_INDEX || base == AERO_CDT_RT_REVERSE_RANK,
+             .n = c->n,
+             .idx = idx,
+             .out = out };
+    int rc;
+    switch (s->fam) {
+    case CDT_FAM_INDEX: rc = emit_index(&e, s->start, s->count); break;
+    case CDT_FAM_RANK: rc = emit_rank(&e, s->start, s->count); break;
+    case CDT_FAM_VALUE: rc = emit_value(&e, s->start, s->count); break;
+    case CDT_FAM_KEY1: /* one key: answered as the index range of that key */
+        if (s->count == 0)
+            rc = rt_is_rank_range(base) ? AERO_ERR_OP_NOT_APPLICABLE : not_found(&e, -1);
+        else
+            rc = emit_index(&e, s->start, 1);
+        break;
+    case CDT_FAM_KEY: /* a key interval */
+        if (rt_is_rank_range(base)) {
+            rc = AERO_ERR_OP_NOT_APPLICABLE;
+        } else if (key_ordered(c)) {
+            rc = emit_index(&e, s->start, s->count);
+        } else {
+            mark_sel(&e, s->sel, e.inv);
+            uint32_t m = by_mask(&e);
+            if (rt_is_elements(base))
+                put_elems(&e, idx, m), rc = 0;
+            else if (base == AERO_CDT_RT_RANK || base == AERO_CDT_RT_REVERSE_RANK)
+                put_numbers(&e, idx, m, true), rc = 0;
+            else
+                rc = set_range(&e, s->start, s->count, e.inv);
+        }
+        break;
+    case CDT_FAM_VLIST: rc = emit_items(&e, false); break;
+    default: rc = emit_items(&e, true); break;
+    }
+    free(idx);
+    return rc;
+}
+
+void cdt_sel_free(cdt_sel *s) {
+    free(s->sel);
+    free(s->rm);
+    free(s->item_at);
+    free(s->item_cnt);
+    free(s->item_sorted);
+    free(s->item_last);
+    memset(s, 0, sizeof *s);
+}
 /* Read up to max args of the op as spans; returns the count. */
 int cdt_args(mp_reader *r, uint32_t n, span *a, int max) {
     int k = 0;
@@ -369,37 +838,10 @@ typedef struct pick {
     int64_t opc;
     const span *a;
     int na;
-    bool *sel;
-    bool single;
-    bool by_rank;        /* the result is written in rank order */
-    uint32_t rank_start; /* then: the first rank selected */
+    cdt_sel *s;
 } pick;
 
 typedef int (*pick_fn)(pick *p);
-
-/*
- * Select ranks [start, start + count). An unordered list takes them as the
- * server does, off a heap, so which of equal values is taken matches it.
- */
-static int select_ranks(pick *p, uint32_t start, uint32_t count) {
-    const coll *c = p->c;
-    p->by_rank = true;
-    p->rank_start = start;
-    if (c->is_map || (c->has_ext && (c->flags & AERO_CDT_ORDER_ORDERED)) || count == 0) {
-        for (uint32_t k = start; k < start + count; k++)
-            p->sel[c->by_rank[k]] = true;
-        return 0;
-    }
-    uint32_t *o = malloc(count * sizeof *o);
-    if (!o || !heap_order(c, start, count, o)) {
-        free(o);
-        return AERO_ERR_SERVER;
-    }
-    for (uint32_t j = 0; j < count; j++)
-        p->sel[o[j]] = true;
-    free(o);
-    return 0;
-}
 
 /* get [index], get_by_index [rt, index] */
 static int pick_index(pick *p) {
@@ -407,12 +849,13 @@ static int pick_index(pick *p) {
     uint32_t s, e, n = p->c->n;
     if (p->na < 1 || !cdt_as_int(&p->a[0], &i1))
         return AERO_ERR_PARAMETER;
-    p->single = true;
+    p->s->single = true;
     if (i1 < -(int64_t)n || i1 >= (int64_t)n)
         return AERO_ERR_OP_NOT_APPLICABLE;
     cdt_range(i1, true, 1, n, &s, &e);
-    for (uint32_t i = s; i < e; i++)
-        p->sel[i] = true;
+    p->s->fam = CDT_FAM_INDEX;
+    p->s->start = s;
+    p->s->count = e - s;
     return 0;
 }
 
@@ -421,10 +864,13 @@ static int pick_rank(pick *p) {
     const coll *c = p->c;
     if (p->na < 1 || !cdt_as_int(&p->a[0], &i1))
         return AERO_ERR_PARAMETER;
-    p->single = true;
+    p->s->single = true;
     if (i1 < -(int64_t)c->n || i1 >= (int64_t)c->n)
         return AERO_ERR_OP_NOT_APPLICABLE;
-    return select_ranks(p, (uint32_t)(i1 < 0 ? c->n + i1 : i1), 1);
+    p->s->fam = CDT_FAM_RANK;
+    p->s->start = (uint32_t)(i1 < 0 ? c->n + i1 : i1);
+    p->s->count = 1;
+    return 0;
 }
 
 /* get_range [index, count?], index or rank range [rt, index, count?] */
@@ -435,55 +881,108 @@ static int pick_range(pick *p) {
         return AERO_ERR_PARAMETER;
     bool hc = p->na > 1 && cdt_as_int(&p->a[1], &i2);
     cdt_range(i1, hc, i2, p->c->n, &s, &e);
-    if (p->opc == AERO_LIST_OP_GET_BY_RANK_RANGE || p->opc == AERO_MAP_OP_GET_BY_RANK_RANGE)
-        return select_ranks(p, s, e - s);
-    for (uint32_t i = s; i < e; i++)
-        p->sel[i] = true;
+    bool rank = p->opc == AERO_LIST_OP_GET_BY_RANK_RANGE || p->opc == AERO_MAP_OP_GET_BY_RANK_RANGE;
+    p->s->fam = rank ? CDT_FAM_RANK : CDT_FAM_INDEX;
+    p->s->start = s;
+    p->s->count = e - s;
     return 0;
 }
 
 static int pick_key(pick *p) {
     if (p->na < 1)
         return AERO_ERR_PARAMETER;
-    p->single = true;
+    p->s->single = true;
+    p->s->fam = CDT_FAM_KEY1;
     for (uint32_t i = 0; i < p->c->n; i++)
         if (cdt_cmpv(&p->c->k[i], p->a[0].p, p->a[0].n) == 0) {
-            p->sel[i] = true;
+            p->s->start = i;
+            p->s->count = 1;
             break;
         }
     return 0;
+}
+
+/* How many values (keys) are smaller than x. */
+static uint32_t below(const coll *c, const span *x, bool keys) {
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < c->n; i++)
+        if (cdt_cmpv(keys ? &c->k[i] : &c->v[i], x->p, x->n) < 0)
+            k++;
+    return k;
 }
 
 /* every element equal to the value; get_by_value (list 20, map 99): the first one */
 static int pick_value(pick *p) {
     if (p->na < 1)
         return AERO_ERR_PARAMETER;
-    p->single = p->opc == AERO_LIST_OP_GET_BY_VALUE || p->opc == AERO_MAP_OP_GET_BY_VALUE;
-    bool found = false;
+    cdt_sel *s = p->s;
+    s->single = p->opc == AERO_LIST_OP_GET_BY_VALUE || p->opc == AERO_MAP_OP_GET_BY_VALUE;
+    s->fam = CDT_FAM_VALUE;
+    s->start = below(p->c, &p->a[0], false);
     for (uint32_t i = 0; i < p->c->n; i++) {
-        p->sel[i] = !(p->single && found) && cdt_cmpv(&p->c->v[i], p->a[0].p, p->a[0].n) == 0;
-        found = found || p->sel[i];
+        s->sel[i] = !(s->single && s->count) && cdt_cmpv(&p->c->v[i], p->a[0].p, p->a[0].n) == 0;
+        s->count += s->sel[i];
     }
     return 0;
 }
 
-/* by value list, or (maps) by key list */
+/* items sorted by value, equal items in the order given */
+static _Thread_local const span *tl_items;
+static int by_item(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    bool ok;
+    int c = mp_cmp(tl_items[x].p, tl_items[x].n, tl_items[y].p, tl_items[y].n, &ok);
+    return c ? c : (x < y ? -1 : x > y);
+}
+
+/*
+ * by value list, or (maps) by key list: the elements equal to an item, and
+ * per item how many elements are smaller and how many equal, and whether it
+ * is the last given of equal items (an unordered collection's answer counts
+ * the matches for that one only, as the server finds them).
+ */
 static int pick_list(pick *p) {
     if (p->na < 1)
         return AERO_ERR_PARAMETER;
     mp_reader lr = { p->a[0].p, p->a[0].p + p->a[0].n };
     mp_obj lo;
-    if (!mp_read(&lr, &lo) || lo.type != MP_ARRAY)
+    if (!mp_read(&lr, &lo) || lo.type != MP_ARRAY || lo.len > (size_t)(lr.end - lr.p))
         return AERO_ERR_PARAMETER;
+    cdt_sel *s = p->s;
     bool keys = p->opc == AERO_MAP_OP_GET_BY_KEY_LIST;
-    for (uint32_t k = 0; k < lo.len; k++) {
-        span x;
-        if (!mp_span(&lr, &x.p, &x.n))
-            return AERO_ERR_PARAMETER;
-        for (uint32_t i = 0; i < p->c->n; i++)
-            if (cdt_cmpv(keys ? &p->c->k[i] : &p->c->v[i], x.p, x.n) == 0)
-                p->sel[i] = true;
+    s->fam = keys ? CDT_FAM_KLIST : CDT_FAM_VLIST;
+    s->n_items = lo.len;
+    span *items = malloc((lo.len ? lo.len : 1) * sizeof *items);
+    s->item_at = calloc(lo.len ? lo.len : 1, sizeof *s->item_at);
+    s->item_cnt = calloc(lo.len ? lo.len : 1, sizeof *s->item_cnt);
+    s->item_sorted = malloc((lo.len ? lo.len : 1) * sizeof *s->item_sorted);
+    s->item_last = calloc(lo.len ? lo.len : 1, sizeof *s->item_last);
+    if (!items || !s->item_at || !s->item_cnt || !s->item_sorted || !s->item_last) {
+        free(items);
+        return AERO_ERR_SERVER;
     }
+    for (uint32_t k = 0; k < lo.len; k++) {
+        if (!mp_span(&lr, &items[k].p, &items[k].n)) {
+            free(items);
+            return AERO_ERR_PARAMETER;
+        }
+        s->item_sorted[k] = k;
+    }
+    tl_items = items;
+    qsort(s->item_sorted, lo.len, sizeof *s->item_sorted, by_item);
+    for (uint32_t j = 0; j < lo.len; j++) {
+        uint32_t k = s->item_sorted[j];
+        bool last_equal =
+            j + 1 == lo.len || cdt_cmpv(&items[k], items[s->item_sorted[j + 1]].p, items[s->item_sorted[j + 1]].n) != 0;
+        s->item_at[k] = below(p->c, &items[k], keys);
+        s->item_last[k] = last_equal;
+        for (uint32_t i = 0; i < p->c->n; i++)
+            if (cdt_cmpv(keys ? &p->c->k[i] : &p->c->v[i], items[k].p, items[k].n) == 0) {
+                s->sel[i] = true;
+                s->item_cnt[k]++;
+            }
+    }
+    free(items);
     return 0;
 }
 
@@ -491,10 +990,14 @@ static int pick_list(pick *p) {
 static int pick_interval(pick *p) {
     if (p->na < 1)
         return AERO_ERR_PARAMETER;
+    cdt_sel *s = p->s;
     bool has_end = p->na > 1, keys = p->opc == AERO_MAP_OP_GET_BY_KEY_INTERVAL;
+    s->fam = keys ? CDT_FAM_KEY : CDT_FAM_VALUE;
+    s->start = below(p->c, &p->a[0], keys);
     for (uint32_t i = 0; i < p->c->n; i++) {
         const span *x = keys ? &p->c->k[i] : &p->c->v[i];
-        p->sel[i] = cdt_cmpv(x, p->a[0].p, p->a[0].n) >= 0 && (!has_end || cdt_cmpv(x, p->a[1].p, p->a[1].n) < 0);
+        s->sel[i] = cdt_cmpv(x, p->a[0].p, p->a[0].n) >= 0 && (!has_end || cdt_cmpv(x, p->a[1].p, p->a[1].n) < 0);
+        s->count += s->sel[i];
     }
     return 0;
 }
@@ -507,12 +1010,7 @@ static int pick_relative(pick *p) {
         return AERO_ERR_PARAMETER;
     bool hc = p->na > 2 && cdt_as_int(&p->a[2], &i2);
     bool keys = p->opc == AERO_MAP_OP_GET_BY_KEY_REL_INDEX_RANGE;
-    uint32_t origin = 0;
-    for (uint32_t k = 0; k < c->n; k++) {
-        const span *x = keys ? &c->k[k] : &c->v[c->by_rank[k]];
-        if (cdt_cmpv(x, p->a[0].p, p->a[0].n) < 0)
-            origin++;
-    }
+    uint32_t origin = below(c, &p->a[0], keys);
     /* the server's relative range: origin + offset, an unsigned count, nothing before 0 */
     uint64_t cnt = hc ? (uint64_t)i2 : UINT64_MAX;
     int64_t st = i1 > INT64_MAX - (int64_t)origin ? INT64_MAX : (int64_t)origin + i1;
@@ -521,12 +1019,10 @@ static int pick_relative(pick *p) {
         cnt = cnt > before ? cnt - before : 0;
         st = 0;
     }
-    if (!keys) {
-        uint64_t s = (uint64_t)st < c->n ? (uint64_t)st : c->n;
-        return select_ranks(p, (uint32_t)s, (uint32_t)(cnt < c->n - s ? cnt : c->n - s));
-    }
-    for (uint64_t k = (uint64_t)st; k < c->n && k - (uint64_t)st < cnt; k++)
-        p->sel[k] = true;
+    uint64_t s = (uint64_t)st < c->n ? (uint64_t)st : c->n;
+    p->s->fam = keys ? CDT_FAM_INDEX : CDT_FAM_RANK;
+    p->s->start = (uint32_t)s;
+    p->s->count = (uint32_t)(cnt < c->n - s ? cnt : c->n - s);
     return 0;
 }
 
@@ -557,8 +1053,11 @@ static const pick_fn PICKS[AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE + 1] = {
     [AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE] = pick_relative,
 };
 
-int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int64_t *rtp, bool *singlep,
-               int64_t *rank_startp) {
+int cdt_select(const coll *c, int64_t opc, const span *a, int na, cdt_sel *s) {
+    memset(s, 0, sizeof *s);
+    s->sel = calloc(c->n ? c->n : 1, sizeof *s->sel);
+    if (!s->sel)
+        return AERO_ERR_SERVER;
     int64_t rt = AERO_CDT_RT_VALUE;
     bool legacy_get = opc == AERO_LIST_OP_GET || opc == AERO_LIST_OP_GET_RANGE; /* [index(, count)], no return type */
     int ai = 0;
@@ -567,15 +1066,13 @@ int cdt_select(const coll *c, int64_t opc, const span *a, int na, bool *sel, int
             return AERO_ERR_PARAMETER;
         ai = 1;
     }
-    pick p = { .c = c, .opc = opc, .a = a + ai, .na = na - ai, .sel = sel };
+    pick p = { .c = c, .opc = opc, .a = a + ai, .na = na - ai, .s = s };
     pick_fn fn = opc >= 0 && opc <= AERO_MAP_OP_GET_BY_VALUE_REL_RANK_RANGE ? PICKS[opc] : NULL;
     int rc = fn ? fn(&p) : AERO_ERR_OP_NOT_APPLICABLE;
-    if (legacy_get)
-        rt = AERO_CDT_RT_VALUE;
-    *rtp = rt;
-    *singlep = p.single && opc != AERO_LIST_OP_GET_RANGE;
-    *rank_startp = p.by_rank && !(rt & AERO_CDT_RT_INVERTED) ? (int64_t)p.rank_start : -1;
-    if (rc == 0 && *singlep && (rt & AERO_CDT_RT_INVERTED)) /* one element cannot be inverted */
+    s->rt = legacy_get ? AERO_CDT_RT_VALUE : rt;
+    s->single = s->single && opc != AERO_LIST_OP_GET_RANGE;
+    /* one element cannot be inverted (a key-ordered map looks its key up first: a missing one is not found) */
+    if (rc == 0 && s->single && (s->rt & AERO_CDT_RT_INVERTED) && !(s->fam == CDT_FAM_KEY1 && key_ordered(c)))
         rc = AERO_ERR_OP_NOT_APPLICABLE;
     return rc;
 }
@@ -596,19 +1093,13 @@ static int run_op(const coll *c, const uint8_t *op, size_t opn, aero_buf *out) {
         mp_put_int(out, c->n);
         return 0;
     }
-    bool *sel = calloc(c->n ? c->n : 1, sizeof *sel);
-    if (!sel)
-        return AERO_ERR_SERVER;
-    int64_t rt;
-    bool single;
-    int64_t rank_start;
-    int rc = cdt_select(c, opc, a, na, sel, &rt, &single, &rank_start);
+    cdt_sel s;
+    int rc = cdt_select(c, opc, a, na, &s);
     if (rc == 0)
-        rc = cdt_emit_sel(c, sel, rt, single, rank_start, out);
-    free(sel);
+        rc = cdt_emit_sel(c, &s, out);
+    cdt_sel_free(&s);
     return rc;
 }
-
 int cdt_find(const coll *c, int type, const span *v) {
     type &= AERO_CDT_CTX_TYPE_MASK;
     if ((type >= AERO_CDT_CTX_MAP) != c->is_map)
@@ -654,8 +1145,8 @@ static int navigate(const uint8_t **p, size_t *n, const uint8_t *ctx, size_t ctx
             return AERO_ERR_PARAMETER;
         coll c;
         int rc = cdt_coll_parse(*p, *n, &c);
-        if (rc)
-            return rc;
+        if (rc) /* a context step into a value that is no list or map is not applicable */
+            return rc == AERO_ERR_BIN_INCOMPATIBLE_TYPE ? AERO_ERR_OP_NOT_APPLICABLE : rc;
         int found = cdt_find(&c, (int)t.i, &v);
         if (found < 0) { /* missing, or of the other collection kind: not applicable */
             cdt_coll_free(&c);

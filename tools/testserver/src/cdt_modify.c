@@ -252,8 +252,12 @@ static int mod_list_add(mod *m) {
     elems *e = &m->e;
     if (insert && m->has_ext && (m->flags & AERO_CDT_ORDER_ORDERED))
         return AERO_ERR_OP_NOT_APPLICABLE; /* an ordered list has no positions to insert at */
+    if (insert && index > INT32_MAX)       /* the server's bound on a list index, before any padding */
+        return AERO_ERR_OP_NOT_APPLICABLE;
     int64_t at = insert ? norm_index(index, e->n) : (int64_t)e->n;
-    if (at < 0 || (at > (int64_t)e->n && (pflags & AERO_LIST_WRITE_INSERT_BOUNDED))) {
+    if (at < 0) /* before the start: not applicable, whatever the flags */
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    if (at > (int64_t)e->n && (pflags & AERO_LIST_WRITE_INSERT_BOUNDED)) {
         mp_put_int(&m->res, e->n);
         m->changed = false;
         return (pflags & AERO_LIST_WRITE_NO_FAIL) ? 0 : AERO_ERR_OP_NOT_APPLICABLE;
@@ -266,26 +270,47 @@ static int mod_list_add(mod *m) {
             return AERO_ERR_SERVER;
     elems add = { 0 };
     int rc = 0;
-    for (uint32_t k = 0; k < cnt && rc == 0; k++) {
+    bool noop = false; /* the server adds nothing (and pads nothing) */
+    elems orig = *e;
+    orig.n = before; /* the list as it was, without the padding */
+    uint32_t skipped = 0;
+    for (uint32_t k = 0; k < cnt && rc == 0 && !noop; k++) {
         span v = m->a[vi];
         if (items && !mp_span(&lr, &v.p, &v.n))
             rc = AERO_ERR_PARAMETER;
         else if (!(pflags & AERO_LIST_WRITE_ADD_UNIQUE))
             rc = push(&add, (span){ 0 }, v) ? 0 : AERO_ERR_SERVER;
-        else if (is_dup(&add, v)) /* the items repeat themselves */
-            rc = AERO_ERR_OP_NOT_APPLICABLE;
-        else if (!is_dup(e, v))
+        else if (is_dup(&orig, v)) { /* already in the list: partial skips it, else the op adds nothing */
+            if (pflags & AERO_LIST_WRITE_PARTIAL)
+                skipped++;
+            else if (pflags & AERO_LIST_WRITE_NO_FAIL)
+                noop = true;
+            else
+                rc = AERO_ERR_ELEMENT_EXISTS;
+        } else if (is_dup(&add, v)) { /* the items repeat themselves */
+            if (!(pflags & AERO_LIST_WRITE_NO_FAIL))
+                rc = AERO_ERR_OP_NOT_APPLICABLE;
+            else if (pflags & AERO_LIST_WRITE_PARTIAL)
+                skipped++;
+            else
+                noop = true;
+        } else {
             rc = push(&add, (span){ 0 }, v) ? 0 : AERO_ERR_SERVER;
-        else if (!(pflags & AERO_LIST_WRITE_NO_FAIL))
+        }
+    }
+    if (rc == 0 && !noop && cnt && skipped == cnt) { /* every item skipped: as an existing element */
+        if (pflags & AERO_LIST_WRITE_NO_FAIL)
+            noop = true;
+        else
             rc = AERO_ERR_ELEMENT_EXISTS;
-        else if (!(pflags & AERO_LIST_WRITE_PARTIAL))
-            add.n = cnt = 0; /* no-fail without partial: nothing is added */
+    }
+    if (noop) {
+        add.n = 0;
+        e->n = before;
     }
     for (uint32_t k = 0; k < add.n && rc == 0; k++)
         if (!insert_at(e, at++, add.v[k]))
             rc = AERO_ERR_SERVER;
-    if (rc == 0 && cnt == 0 && items && (pflags & AERO_LIST_WRITE_ADD_UNIQUE))
-        e->n = before;
     free(add.k);
     free(add.v);
     if (rc == 0)
@@ -335,6 +360,8 @@ static int mod_list_cut(mod *m) {
 
 /* Normalise a list index for set / increment, padding the list up to it with `pad`. */
 static int pad_to(elems *e, int64_t *index, const char *pad) {
+    if (*index > INT32_MAX) /* the server's bound on a list index, before any padding */
+        return AERO_ERR_OP_NOT_APPLICABLE;
     *index = norm_index(*index, e->n);
     if (*index < 0)
         return AERO_ERR_OP_NOT_APPLICABLE;
@@ -353,7 +380,7 @@ static int mod_list_set(mod *m) {
         return AERO_ERR_PARAMETER;
     if (m->has_ext && (m->flags & AERO_CDT_ORDER_ORDERED))
         return AERO_ERR_OP_NOT_APPLICABLE;
-    if ((pflags & AERO_LIST_WRITE_INSERT_BOUNDED) && (i1 >= (int64_t)m->e.n || i1 < -(int64_t)m->e.n))
+    if ((pflags & AERO_LIST_WRITE_INSERT_BOUNDED) && i1 > (int64_t)m->e.n) /* setting at the end appends */
         return (pflags & AERO_LIST_WRITE_NO_FAIL) ? 0 : AERO_ERR_OP_NOT_APPLICABLE;
     if ((pflags & AERO_LIST_WRITE_ADD_UNIQUE) && is_dup(&m->e, m->a[1]))
         return (pflags & AERO_LIST_WRITE_NO_FAIL) ? 0 : AERO_ERR_ELEMENT_EXISTS;
@@ -377,6 +404,9 @@ static int mod_list_increment(mod *m) {
     int64_t i1;
     if (!arg_int(m, 0, &i1))
         return AERO_ERR_PARAMETER;
+    if (m->has_ext && (m->flags & AERO_CDT_ORDER_ORDERED) && i1 <= INT32_MAX &&
+        norm_index(i1, m->e.n) > (int64_t)m->e.n)
+        return AERO_ERR_OP_NOT_APPLICABLE; /* an ordered list is not padded */
     int rc = pad_to(&m->e, &i1, "\xc0");
     if (rc)
         return rc;
@@ -390,16 +420,21 @@ static int mod_list_increment(mod *m) {
     return 0;
 }
 
-/* sort [flags]: ascending or descending, optionally without duplicates; an ordered list stays ordered */
+/*
+ * sort [flags]: ascending or descending, optionally without duplicates; an
+ * ordered list stays ordered; flag bits the server does not know are ignored
+ * as it ignores them.
+ */
 static int mod_list_sort(mod *m) {
     int64_t fl = 0;
     if (m->na > 1 || (m->na == 1 && !cdt_as_int(&m->a[0], &fl)))
         return AERO_ERR_PARAMETER;
-    if (fl & ~(int64_t)(AERO_LIST_SORT_DESCENDING | AERO_LIST_SORT_DROP_DUPLICATES) ||
-        fl == (AERO_LIST_SORT_DESCENDING | AERO_LIST_SORT_DROP_DUPLICATES))
-        return AERO_ERR_PARAMETER; /* as the server answers */
     elems *e = &m->e;
     bool ordered = m->has_ext && (m->flags & AERO_CDT_ORDER_ORDERED);
+    if (e->n <= 1) { /* nothing to sort (the server looks at no flag then) */
+        mp_put_nil(&m->res);
+        return 0;
+    }
     tl_keys = false;
     tl_e = e;
     uint32_t *ord = malloc((e->n ? e->n : 1) * sizeof *ord);
@@ -415,7 +450,13 @@ static int mod_list_sort(mod *m) {
     uint32_t k = 0;
     for (uint32_t j = 0; j < e->n; j++) {
         span v = e->v[ord[(fl & AERO_LIST_SORT_DESCENDING) && !ordered ? e->n - 1 - j : j]];
-        if ((fl & AERO_LIST_SORT_DROP_DUPLICATES) && k && cdt_cmpv(&nv[k - 1], v.p, v.n) == 0)
+        int c = k && (fl & AERO_LIST_SORT_DROP_DUPLICATES) ? cdt_cmpv(&nv[k - 1], v.p, v.n) : -1;
+        if (c > 0) { /* the server drops duplicates from an ascending run only: descending, two values are 4 */
+            free(ord);
+            free(nv);
+            return AERO_ERR_PARAMETER;
+        }
+        if (c == 0)
             continue;
         nv[k++] = v;
     }
@@ -525,24 +566,20 @@ static int mod_map_increment(mod *m) {
 /* remove_by_*: select as the matching read op does, keep the rest (or, inverted, the selection) */
 static int mod_remove_by(mod *m, int64_t read_op) {
     const coll *c = m->c;
-    bool *sel = calloc(c->n ? c->n : 1, sizeof *sel);
-    int64_t rt = 0;
-    bool single = false;
-    int64_t rank_start = -1;
-    int rc = sel ? cdt_select(c, read_op, m->a, m->na, sel, &rt, &single, &rank_start) : AERO_ERR_SERVER;
+    cdt_sel s;
+    int rc = cdt_select(c, read_op, m->a, m->na, &s);
     if (rc == 0)
-        rc = cdt_emit_sel(c, sel, rt, single, rank_start, &m->res);
+        rc = cdt_emit_sel(c, &s, &m->res);
     uint32_t *order = rc == 0 ? malloc((c->n ? c->n : 1) * sizeof *order) : NULL;
     if (rc == 0 && !order)
         rc = AERO_ERR_SERVER;
     if (rc == 0) {
-        bool inv = (rt & AERO_CDT_RT_INVERTED) != 0;
         elems keep = { 0 };
         for (uint32_t i = 0; i < c->n; i++)
             order[c->pos[i]] = i;
         for (uint32_t j = 0; j < c->n; j++) {
             uint32_t i = order[j];
-            if (sel[i] == inv)
+            if (!s.rm[i])
                 push(&keep, m->is_map ? c->k[i] : (span){ 0 }, c->v[i]);
         }
         free(m->e.k);
@@ -550,7 +587,7 @@ static int mod_remove_by(mod *m, int64_t read_op) {
         m->e = keep;
     }
     free(order);
-    free(sel);
+    cdt_sel_free(&s);
     return rc;
 }
 
@@ -746,9 +783,17 @@ static int ctx_create(elems *e, const coll *c, int64_t type, span key, uint32_t 
         return push(e, key, (span){ &nil, 1 }) ? 0 : AERO_ERR_SERVER;
     }
     int64_t idx;
-    if (base != AERO_CDT_CTX_LIST_INDEX || c->is_map || !cdt_as_int(&key, &idx) || idx < (int64_t)e->n)
+    if (base != AERO_CDT_CTX_LIST_INDEX || c->is_map || !cdt_as_int(&key, &idx))
+        return AERO_ERR_OP_NOT_APPLICABLE;
+    if (idx == -1 && e->n == 0) /* the last of an empty list: its first */
+        idx = 0;
+    if (idx < (int64_t)e->n)
         return AERO_ERR_OP_NOT_APPLICABLE;
     bool unbound = (type & AERO_CDT_CTX_CREATE_MASK) == AERO_CDT_CTX_CREATE_LIST_UNORDERED_UNBOUND;
+    bool ordered = (c->has_ext && (c->flags & AERO_CDT_ORDER_ORDERED)) ||
+                   (type & AERO_CDT_CTX_CREATE_MASK) == AERO_CDT_CTX_CREATE_LIST_ORDERED;
+    if (idx > (int64_t)e->n && ordered) /* an ordered list takes it at its end */
+        idx = e->n;
     if (idx > (int64_t)e->n && !unbound)
         return AERO_ERR_OP_NOT_APPLICABLE;
     if (idx > (int64_t)e->n + MAX_PAD)
@@ -770,19 +815,37 @@ typedef struct ctx_run {
     uint32_t *dlen;
 } ctx_run;
 
-/* The op on the target collection itself, through a scratch bin. */
-static int modify_target(const ctx_run *x, const uint8_t *cur, size_t curn, aero_buf *out) {
+/* modify_in: the op changes nothing and creates nothing (a removing op under a created context) */
+#define CTX_NOOP (-100)
+
+/* Whether the op of x only takes elements away (or sorts: nothing to do in a new collection either). */
+static bool op_removes(const ctx_run *x) {
+    mp_reader opr = { x->op, x->op + x->opn };
+    mp_obj ol, code;
+    return mp_read(&opr, &ol) && ol.type == MP_ARRAY && ol.len && mp_read(&opr, &code) && code.type == MP_INT &&
+           (removes_only(code.i) || code.i == AERO_LIST_OP_SORT);
+}
+
+/*
+ * The op on the target collection itself, through a scratch bin. A target
+ * the context just created is a missing bin to the op (its policy's order
+ * then applies, as on the server).
+ */
+static int modify_target(const ctx_run *x, const uint8_t *cur, size_t curn, bool created, aero_buf *out) {
     mp_reader r = { cur, cur + curn };
     mp_obj o;
     if (!mp_read(&r, &o) || (o.type != MP_ARRAY && o.type != MP_MAP))
         return AERO_ERR_BIN_INCOMPATIBLE_TYPE;
     ts_record tmp;
     memset(&tmp, 0, sizeof tmp);
-    if (!ts_record_set_bin(&tmp, "t", 1, o.type == MP_ARRAY ? AERO_PT_LIST : AERO_PT_MAP, cur, (uint32_t)curn))
+    if (!created &&
+        !ts_record_set_bin(&tmp, "t", 1, o.type == MP_ARRAY ? AERO_PT_LIST : AERO_PT_MAP, cur, (uint32_t)curn))
         return AERO_ERR_SERVER;
     int rc = modify_flat(&tmp, "t", 1, x->op, x->opn, x->ptype, x->data, x->dlen);
     if (rc == 0 && tmp.n_bins == 1)
         aero_buf__put(out, tmp.bins[0].data, tmp.bins[0].len);
+    else if (rc == 0 && created) /* nothing written: the created collection stays empty */
+        aero_buf__put(out, cur, curn);
     ts_record_clear_bins(&tmp);
     free(tmp.bins);
     return rc;
@@ -794,15 +857,17 @@ static int modify_target(const ctx_run *x, const uint8_t *cur, size_t curn, aero
  * created when its item has create flags, and so is everything under it.
  */
 static int modify_in(const ctx_run *x, const uint8_t *cur, size_t curn, uint32_t k, bool creating, aero_buf *out) {
+    if (creating && op_removes(x)) /* under a created context the server answers a removing op with nothing */
+        return CTX_NOOP;
     if (k == x->n)
-        return modify_target(x, cur, curn, out);
+        return modify_target(x, cur, curn, creating, out);
     int64_t type;
     if (!cdt_as_int(&x->items[k], &type))
         return AERO_ERR_PARAMETER;
     coll c;
     int rc = cdt_coll_parse(cur, curn, &c);
-    if (rc)
-        return rc;
+    if (rc) /* a context step into a value that is no list or map is not applicable */
+        return rc == AERO_ERR_BIN_INCOMPATIBLE_TYPE ? AERO_ERR_OP_NOT_APPLICABLE : rc;
     int found = cdt_find(&c, (int)type, &x->items[k + 1]);
     elems e;
     if (!load(&c, &e)) {
@@ -857,6 +922,10 @@ static int modify_ctx(ts_record *w, const char *name, size_t name_len, ctx_run *
     aero_buf out;
     aero_buf__init(&out, NULL, 0);
     int rc = modify_in(x, cur, b ? b->len : 1, 0, false, &out);
+    if (rc == CTX_NOOP) {
+        aero_buf__free(&out);
+        return 0; /* nil, nothing created */
+    }
     if (rc == 0 && out.len > MAX_BIN)
         rc = AERO_ERR_RECORD_TOO_BIG;
     if (rc == 0 && (out.failed || !ts_record_set_bin(w, name, name_len, map ? AERO_PT_MAP : AERO_PT_LIST, out.data,

@@ -511,6 +511,21 @@ static bool parse_op(const uint8_t *payload, size_t plen, bool read, hop *o) {
     return true;
 }
 
+/*
+ * The op header as the server reads it before looking at the bin: a
+ * non-empty list starting with a read (or modify) op code. A list/map
+ * context marker (0xff) is not one: HLL ops take a whole bin only.
+ */
+static bool header_ok(const uint8_t *payload, size_t plen, bool read) {
+    mp_reader r = { payload, payload + plen };
+    mp_obj l;
+    int64_t code;
+    if (!mp_read(&r, &l) || l.type != MP_ARRAY || l.len == 0 || !read_int(&r, &code))
+        return false;
+    return read ? code >= AERO_HLL_OP_COUNT && code <= AERO_HLL_OP_MAY_CONTAIN
+                : code >= AERO_HLL_OP_INIT && code <= AERO_HLL_OP_FOLD;
+}
+
 /* ---- modify ---- */
 
 static int check_bin(const ts_particle *bin) {
@@ -622,6 +637,8 @@ static int execute_modify(hop *o, const sketch *old, ts_particle *out, ts_partic
 int ts_hll_modify(const uint8_t *payload, size_t plen, const ts_particle *bin, ts_particle *out, ts_particle *res) {
     *out = (ts_particle){ 0 };
     *res = (ts_particle){ 0 };
+    if (!header_ok(payload, plen, false))
+        return AERO_ERR_PARAMETER;
     int rc = check_bin(bin);
     if (rc)
         return rc;
@@ -699,6 +716,8 @@ static int execute_read(hop *o, const sketch *bin, ts_particle *res) {
 
 int ts_hll_read(const uint8_t *payload, size_t plen, const ts_particle *bin, ts_particle *res) {
     *res = (ts_particle){ 0 };
+    if (!header_ok(payload, plen, true))
+        return AERO_ERR_PARAMETER;
     int rc = check_bin(bin);
     if (rc)
         return rc;

@@ -234,29 +234,50 @@ static int rank_of(const mp_obj *o) {
     }
 }
 
-static int cmp_depth(mp_reader *a, mp_reader *b, int depth, bool *ok);
+/* Skip the elements of container o (already read) in r. */
+static void skip_children(mp_reader *r, const mp_obj *o, bool *ok) {
+    if (o->type == MP_ARRAY || o->type == MP_MAP)
+        for (uint64_t i = 0; i < (o->type == MP_MAP ? 2ull : 1ull) * o->len && *ok; i++)
+            *ok = mp_skip(r);
+}
 
-static int cmp_obj(mp_reader *a, mp_obj *oa, mp_reader *b, mp_obj *ob, int depth, bool *ok) {
-    int ra = rank_of(oa), rb = rank_of(ob);
-    if (ra == R_WILD || rb == R_WILD) {
-        /* the other side is consumed by the caller's skip */
-        if (oa->type == MP_ARRAY || oa->type == MP_MAP)
-            for (uint64_t i = 0; i < (oa->type == MP_MAP ? 2ull : 1ull) * oa->len && *ok; i++)
-                *ok = mp_skip(a);
-        if (ob->type == MP_ARRAY || ob->type == MP_MAP)
-            for (uint64_t i = 0; i < (ob->type == MP_MAP ? 2ull : 1ull) * ob->len && *ok; i++)
-                *ok = mp_skip(b);
-        return 0;
+/*
+ * Skip the ordered-collection header (an ext element, with a nil value in a
+ * map) that may open a container of n elements: the server's comparison
+ * passes over it. The wildcard and infinity (ext type -1) are values.
+ */
+static void skip_header(mp_reader *r, uint64_t *n, bool map, bool *ok) {
+    if (*n == 0 || r->p >= r->end)
+        return;
+    uint8_t b = *r->p;
+    if (!(b == 0xc7 || b == 0xc8 || b == 0xc9 || (b >= 0xd4 && b <= 0xd8)))
+        return;
+    mp_reader t = *r;
+    mp_obj e;
+    if (!mp_read(&t, &e) || e.type != MP_EXT || e.ext_type == -1)
+        return;
+    *r = t;
+    if (map && *n >= 2) {
+        *ok = mp_skip(r);
+        *n -= 2;
+    } else {
+        *n -= 1;
     }
-    if (ra != rb) {
-        int c = ra < rb ? -1 : 1;
-        if (oa->type == MP_ARRAY || oa->type == MP_MAP)
-            for (uint64_t i = 0; i < (oa->type == MP_MAP ? 2ull : 1ull) * oa->len && *ok; i++)
-                *ok = mp_skip(a);
-        if (ob->type == MP_ARRAY || ob->type == MP_MAP)
-            for (uint64_t i = 0; i < (ob->type == MP_MAP ? 2ull : 1ull) * ob->len && *ok; i++)
-                *ok = mp_skip(b);
-        return c;
+}
+
+/*
+ * Compare two values whose headers are read. Containers of the same kind
+ * (lists, maps of equal size) are not compared here: *descend is set with
+ * their element counts, for the caller to compare element by element.
+ */
+static int cmp_head(mp_reader *a, const mp_obj *oa, mp_reader *b, const mp_obj *ob, bool *ok, bool *descend,
+                    uint64_t *na, uint64_t *nb) {
+    int ra = rank_of(oa), rb = rank_of(ob);
+    *descend = false;
+    if (ra == R_WILD || rb == R_WILD || ra != rb) { /* the wildcard equals anything */
+        skip_children(a, oa, ok);
+        skip_children(b, ob, ok);
+        return ra == R_WILD || rb == R_WILD ? 0 : ra < rb ? -1 : 1;
     }
     switch (ra) {
     case R_NIL:
@@ -274,48 +295,95 @@ static int cmp_obj(mp_reader *a, mp_obj *oa, mp_reader *b, mp_obj *ob, int depth
         return oa->len == ob->len ? 0 : oa->len < ob->len ? -1 : 1;
     }
     case R_LIST:
-    case R_MAP: {
-        uint64_t na = (ra == R_MAP ? 2ull : 1ull) * oa->len, nb = (ra == R_MAP ? 2ull : 1ull) * ob->len;
-        if (ra == R_MAP && oa->len != ob->len) {
-            for (uint64_t i = 0; i < na && *ok; i++)
+    case R_MAP:
+        *na = (ra == R_MAP ? 2ull : 1ull) * oa->len;
+        *nb = (ra == R_MAP ? 2ull : 1ull) * ob->len;
+        skip_header(a, na, ra == R_MAP, ok);
+        skip_header(b, nb, ra == R_MAP, ok);
+        if (ra == R_MAP && *na != *nb) { /* maps order by size first */
+            for (uint64_t i = 0; i < *na && *ok; i++)
                 *ok = mp_skip(a);
-            for (uint64_t i = 0; i < nb && *ok; i++)
+            for (uint64_t i = 0; i < *nb && *ok; i++)
                 *ok = mp_skip(b);
-            return oa->len < ob->len ? -1 : 1;
+            return *na < *nb ? -1 : 1;
         }
-        uint64_t n = na < nb ? na : nb, i = 0;
-        int c = 0;
-        for (; i < n && *ok && c == 0; i++)
-            c = cmp_depth(a, b, depth + 1, ok);
-        for (uint64_t k = i; k < na && *ok; k++)
-            *ok = mp_skip(a);
-        for (uint64_t k = i; k < nb && *ok; k++)
-            *ok = mp_skip(b);
-        if (c)
-            return c;
-        return na == nb ? 0 : na < nb ? -1 : 1;
-    }
+        *descend = true;
+        return 0;
     default: return 0;
     }
 }
 
-static int cmp_depth(mp_reader *a, mp_reader *b, int depth, bool *ok) {
-    if (depth > MP_MAX_DEPTH) {
-        *ok = false;
-        return 0;
-    }
-    mp_obj oa, ob;
-    if (!mp_read(a, &oa) || !mp_read(b, &ob)) {
-        *ok = false;
-        return 0;
-    }
-    return cmp_obj(a, &oa, b, &ob, depth, ok);
-}
+/* One container being compared: its element counts, and how many elements compared equal so far. */
+typedef struct cmp_frame {
+    uint64_t na, nb, i;
+} cmp_frame;
 
+/*
+ * Iterative, like the server's comparison: any nesting depth costs no
+ * stack (the frames live on the heap past a few levels).
+ */
 int mp_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn, bool *ok) {
     mp_reader ra = { a, a + an }, rb = { b, b + bn };
+    cmp_frame local[MP_MAX_DEPTH], *st = local;
+    size_t sp = 0, cap = MP_MAX_DEPTH;
+    int c = 0;
     *ok = true;
-    return cmp_depth(&ra, &rb, 0, ok);
+    for (;;) {
+        mp_obj oa, ob;
+        bool descend;
+        uint64_t na = 0, nb = 0;
+        if (!mp_read(&ra, &oa) || !mp_read(&rb, &ob)) {
+            *ok = false;
+            break;
+        }
+        c = cmp_head(&ra, &oa, &rb, &ob, ok, &descend, &na, &nb);
+        if (!*ok)
+            break;
+        if (descend) {
+            if (sp == cap) {
+                cmp_frame *g = malloc(2 * cap * sizeof *g);
+                if (!g) {
+                    *ok = false;
+                    break;
+                }
+                memcpy(g, st, sp * sizeof *st);
+                if (st != local)
+                    free(st);
+                st = g;
+                cap *= 2;
+            }
+            st[sp++] = (cmp_frame){ na, nb, 0 };
+            if (na && nb)
+                continue; /* compare the first elements */
+        }
+        /* a result for the current value: finish every container it completes */
+        bool next = false;
+        while (sp > 0 && !next) {
+            cmp_frame *f = &st[sp - 1];
+            uint64_t n = f->na < f->nb ? f->na : f->nb;
+            if (c == 0 && !(descend && f->i == 0 && n == 0)) {
+                f->i++;
+                if (f->i < n) {
+                    next = true;
+                    break;
+                }
+            }
+            descend = false;
+            uint64_t used = f->i + (c != 0);
+            for (uint64_t k = used; k < f->na && *ok; k++)
+                *ok = mp_skip(&ra);
+            for (uint64_t k = used; k < f->nb && *ok; k++)
+                *ok = mp_skip(&rb);
+            if (c == 0)
+                c = f->na == f->nb ? 0 : f->na < f->nb ? -1 : 1;
+            sp--;
+        }
+        if (!next || !*ok)
+            break;
+    }
+    if (st != local)
+        free(st);
+    return *ok ? c : 0;
 }
 
 void mp_put_nil(aero_buf *b) { aero_buf__put_u8(b, 0xc0); }

@@ -11,7 +11,7 @@
 
 #include "proto/buf.h"
 
-/** Deepest nesting the reader and the comparison accept. */
+/** Nesting levels mp_cmp follows without allocating (it follows any depth). */
 #define MP_MAX_DEPTH 64
 
 enum { MP_NIL, MP_BOOL, MP_INT, MP_FLOAT, MP_STR, MP_BIN, MP_ARRAY, MP_MAP, MP_EXT };
@@ -40,7 +40,8 @@ bool mp_span(mp_reader *r, const uint8_t **p, size_t *n);
 /**
  * Compare two complete msgpack values with Aerospike's ordering (nil < bool
  * < int < string < list < map < blob < double < geojson; wildcard equals
- * anything; infinity is greatest). Sets *ok false when malformed.
+ * anything; infinity is greatest), to any nesting depth (iteratively, as
+ * the server compares). Sets *ok false when malformed or out of memory.
  */
 int mp_cmp(const uint8_t *a, size_t an, const uint8_t *b, size_t bn, bool *ok);
 

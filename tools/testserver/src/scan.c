@@ -12,6 +12,8 @@
  */
 #include "ts.h"
 
+#include "blobop.h"
+#include "cdt.h"
 #include "sindex.h"
 
 #include <stdlib.h>
@@ -46,6 +48,34 @@ typedef struct scan_ctx {
     uint32_t now;
     const ts_sindex_query *idx; /* secondary-index query, NULL for a scan */
 } scan_ctx;
+
+/*
+ * A list/map, bit or HLL read op as a query's projection of record r: its
+ * answer op (the op's code and bin name), nothing for a missing bin unless
+ * every op must answer (then nil); false when the op fails.
+ */
+static bool bin_read_op(const ts_op *o, const ts_record *r, bool respond_all, aero_buf *out, uint16_t *nops) {
+    const ts_bin *b = ts_record_bin((ts_record *)r, o->name, o->name_len);
+    ts_particle res = { 0 };
+    int rc = 0;
+    if (!b) {
+        if (respond_all) {
+            ts_resp_op(out, o->op, AERO_PT_NULL, o->name, o->name_len, NULL, 0);
+            (*nops)++;
+        }
+        return true;
+    }
+    if (o->op == AERO_MSG_OP_CDT_READ)
+        rc = ts_cdt_read_op(b, o->value, o->value_len, &res.ptype, &res.data, &res.len);
+    else
+        rc = ts_blob_read_op(o, r, &res);
+    if (rc == 0 && (res.ptype != AERO_PT_NULL || respond_all)) {
+        ts_resp_op(out, o->op, res.ptype, o->name, o->name_len, res.data, res.len);
+        (*nops)++;
+    }
+    free(res.data);
+    return rc == 0;
+}
 
 /* One record message (bval: the index value of this entry, index queries only). */
 static void emit_one(scan_ctx *c, const ts_record *r, int64_t bval, aero_buf *out) {
@@ -103,6 +133,9 @@ static void emit_one(scan_ctx *c, const ts_record *r, int64_t bval, aero_buf *ou
                         nops++;
                     }
                     free(d);
+                } else if (!bin_read_op(o, r, (m->info2 & AERO_INFO2_RESPOND_ALL_OPS) != 0, out, &nops)) {
+                    out->len = h; /* a failing op drops the record, as the server's apply_ops_make_response */
+                    return;
                 }
             }
         }
@@ -400,7 +433,10 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
             }
     }
     for (uint16_t i = 0; i < m->n_ops; i++) {
-        if (m->ops[i].name_len > 15 || (m->ops[i].op != AERO_MSG_OP_READ && m->ops[i].op != AERO_MSG_OP_EXP_READ)) {
+        uint8_t op = m->ops[i].op;
+        if (m->ops[i].name_len > 15 ||
+            (op != AERO_MSG_OP_READ && op != AERO_MSG_OP_EXP_READ && op != AERO_MSG_OP_CDT_READ &&
+             op != AERO_MSG_OP_BIT_READ && op != AERO_MSG_OP_HLL_READ)) {
             last(out, AERO_ERR_PARAMETER);
             return;
         }
