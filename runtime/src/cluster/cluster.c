@@ -221,6 +221,14 @@ aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid,
     return n;
 }
 
+uint32_t aero_cluster__replication(aero_cluster *c, const char *ns) {
+    aero_lock__acquire(&c->pub_lock);
+    const aero_ns_table *t = aero_pmap__find(c->pub_map, ns);
+    uint32_t rf = t && t->n_replicas ? t->n_replicas : 1;
+    aero_lock__release(&c->pub_lock);
+    return rf;
+}
+
 aero_node *aero_cluster__any_node(aero_cluster *c) {
     unsigned k = atomic_fetch_add_explicit(&c->rr, 1, memory_order_relaxed);
     aero_node *n = NULL;
