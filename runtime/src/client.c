@@ -2,6 +2,7 @@
  * client.c - SyncClient and SyncSession: lifetime, configuration, sessions
  * with their behavior resolved once, and raw info commands.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,10 +31,18 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory creating the client");
         return NULL;
     }
-    if (cfg)
+    aero_client_config_init(&c->config);
+    if (cfg && cfg->version == 1) /* a caller of the older headers: its struct ends before rack_aware */
+        memcpy(&c->config, cfg, offsetof(aero_client_config, rack_aware));
+    else if (cfg)
         c->config = *cfg;
-    else
-        aero_client_config_init(&c->config);
+    c->config.version = AERO_CLIENT_CONFIG_VERSION;
+    if (c->config.n_rack_ids > AERO_MAX_RACK_IDS || (c->config.n_rack_ids && !c->config.rack_ids)) {
+        aero_err__set(err, AERO_ERR_PARAM, "rack_ids: %u entries given, 1 to %d with a non-NULL array are accepted",
+                      (unsigned)c->config.n_rack_ids, AERO_MAX_RACK_IDS);
+        free(c);
+        return NULL;
+    }
     c->cluster_name = dup_or_null(c->config.cluster_name);
     c->config.cluster_name = c->cluster_name;
     aero_lock__init(&c->free_lock);

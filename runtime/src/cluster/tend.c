@@ -211,11 +211,11 @@ static void tend_failed(aero_cluster *c, aero_node *n, const char *what, const a
 
 /* Step 2: node, peers-generation, partition-generation. */
 static void refresh_node(aero_cluster *c, aero_node *n, bool *peers_changed) {
-    static const char *const cmds[] = { "node", "peers-generation", "partition-generation" };
+    static const char *const cmds[] = { "node", "peers-generation", "partition-generation", "rebalance-generation" };
     char *body = NULL;
     size_t len = 0;
     aero_error e;
-    aero_status st = aero_node__tend_info(n, cmds, 3, &body, &len, &e);
+    aero_status st = aero_node__tend_info(n, cmds, c->cfg.rack_aware ? 4 : 3, &body, &len, &e);
     aero_strview name, pgen, pagen;
     int64_t pg = 0, pa = 0;
     if (st == AERO_OK &&
@@ -228,6 +228,11 @@ static void refresh_node(aero_cluster *c, aero_node *n, bool *peers_changed) {
         *peers_changed = true;
         return;
     }
+    aero_strview rgen;
+    int64_t rg = 0;
+    if (st == AERO_OK && c->cfg.rack_aware && aero_info__find(body, len, "rebalance-generation", &rgen) &&
+        view_i64(rgen, &rg) && rg != n->rebalance_gen)
+        n->racks_changed = true;
     if (!view_eq(name, n->name)) {
         aero_cluster__log(c, AERO_LOG_WARN, "node %s (%s) now answers as %.*s: marking it inactive", n->name,
                           n->address, (int)name.len, name.p);
@@ -241,6 +246,7 @@ static void refresh_node(aero_cluster *c, aero_node *n, bool *peers_changed) {
         aero_cluster__log(c, AERO_LOG_INFO, "node %s (%s) answers again", n->name, n->address);
         n->peers_gen = -1; /* force every refresh */
         n->partition_changed = true;
+        n->racks_changed = c->cfg.rack_aware;
         *peers_changed = true;
     }
     if (pg != n->peers_gen)
@@ -382,6 +388,75 @@ static void refresh_partitions(aero_cluster *c, aero_node *n) {
     n->partition_changed = false;
 }
 
+/*
+ * Step 6: rebalance-generation + rack-ids ("<ns>:<rack>;...", Enterprise)
+ * for a node whose racks may have changed. An ERROR answer (Community
+ * Edition: enterprise only) leaves the node rackless until its
+ * rebalance-generation moves again.
+ */
+typedef struct rack_acc {
+    aero_node *n;
+    bool ok;
+} rack_acc;
+
+static bool one_rack(rack_acc *a, const char *p, size_t len) {
+    const char *colon = memchr(p, ':', len);
+    int64_t rack;
+    aero_strview num = { colon ? colon + 1 : p, colon ? (size_t)(p + len - colon - 1) : 0 };
+    size_t ns_len = colon ? (size_t)(colon - p) : 0;
+    if (!colon || ns_len == 0 || ns_len > AERO_NAMESPACE_MAX || !view_i64(num, &rack) || rack < 0 || rack > INT32_MAX)
+        return false;
+    if (a->n->n_racks < AERO_NODE_RACK_NS) {
+        memcpy(a->n->racks[a->n->n_racks].ns, p, ns_len);
+        a->n->racks[a->n->n_racks].ns[ns_len] = '\0';
+        a->n->racks[a->n->n_racks].rack = (int32_t)rack;
+        a->n->n_racks++;
+    }
+    return true;
+}
+
+static void refresh_racks(aero_cluster *c, aero_node *n) {
+    static const char *const cmds[] = { "rebalance-generation", "rack-ids" };
+    char *body = NULL;
+    size_t len = 0;
+    aero_error e;
+    aero_strview gen, ids;
+    int64_t g = 0;
+    aero_status st = aero_node__tend_info(n, cmds, 2, &body, &len, &e);
+    if (st == AERO_OK && (!aero_info__find(body, len, "rebalance-generation", &gen) || !view_i64(gen, &g) ||
+                          !aero_info__find(body, len, "rack-ids", &ids)))
+        st = aero_err__set(&e, AERO_ERR_PROTOCOL, "malformed rack-ids answer");
+    if (st != AERO_OK) {
+        free(body);
+        tend_failed(c, n, "rack refresh", &e);
+        return;
+    }
+    char msg[AERO_ERROR_MESSAGE_SIZE];
+    rack_acc a = { n, true };
+    n->n_racks = 0;
+    if (aero_info__value_error(ids, msg, sizeof msg) != AERO_OK) {
+        aero_cluster__log(c, AERO_LOG_INFO, "node %s (%s) reports no racks (rack-ids: %s)", n->name, n->address, msg);
+    } else {
+        const char *p = ids.p, *end = ids.p + ids.len;
+        while (p < end && a.ok) {
+            const char *semi = memchr(p, ';', (size_t)(end - p));
+            const char *e2 = semi ? semi : end;
+            if (e2 > p)
+                a.ok = one_rack(&a, p, (size_t)(e2 - p));
+            p = semi ? semi + 1 : end;
+        }
+        if (!a.ok) {
+            n->n_racks = 0;
+            aero_cluster__log(c, AERO_LOG_WARN, "node %s (%s): malformed rack-ids \"%.*s\"", n->name, n->address,
+                              (int)(ids.len > 80 ? 80 : ids.len), ids.p);
+        }
+    }
+    free(body);
+    n->rebalance_gen = g;
+    n->racks_changed = false;
+    c->map_dirty = true; /* the published map carries each slot's rack */
+}
+
 bool aero_tend__publish(aero_cluster *c) {
     aero_pmap *map = NULL;
     aero_node **nodes = NULL;
@@ -389,6 +464,8 @@ bool aero_tend__publish(aero_cluster *c) {
         map = aero_pmap__clone(c->work);
         if (!map)
             return false;
+        if (c->cfg.rack_aware)
+            aero_pmap__set_racks(map);
     }
     if (c->nodes_dirty) {
         nodes = malloc((c->n_nodes ? c->n_nodes : 1) * sizeof *nodes);
@@ -459,6 +536,13 @@ aero_status aero_tend__round(aero_cluster *c, aero_error *err) {
             refresh_partitions(c, n);
     }
 
+    /* Step 6: racks. */
+    for (size_t i = 0; c->cfg.rack_aware && i < c->n_nodes; i++) {
+        aero_node *n = c->nodes[i];
+        if (n->racks_changed && atomic_load(&n->failures) == 0 && atomic_load(&n->active))
+            refresh_racks(c, n);
+    }
+
     if (!aero_tend__publish(c))
         aero_cluster__log(c, AERO_LOG_ERROR, "tend: out of memory publishing the cluster view");
     /* Removed nodes are no longer published: drop the tend view's reference. */
@@ -470,6 +554,12 @@ aero_status aero_tend__round(aero_cluster *c, aero_error *err) {
 
     for (size_t i = 0; i < c->n_nodes; i++)
         aero_node__balance_pool(c->nodes[i]);
+
+    /* Step 7: a new circuit-breaker window every error_rate_window passes. */
+    if (c->cfg.max_error_rate &&
+        atomic_load_explicit(&c->tend_rounds, memory_order_relaxed) % c->cfg.error_rate_window == 0)
+        for (size_t i = 0; i < c->n_nodes; i++)
+            atomic_store_explicit(&c->nodes[i]->error_count, 0, memory_order_relaxed);
 
     if (c->n_nodes == 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "every node was removed; seeding again next tend");

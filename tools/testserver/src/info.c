@@ -144,14 +144,13 @@ static void ns_info(aero_testserver *ts, ts_node *node, ts_namespace *ns, aero_b
             "ignore-migrate-fill-delay=false;index-stage-size=1073741824;indexes-memory-budget=0;"
             "inline-short-queries=false;max-record-size=0;migrate-order=5;migrate-retransmit-ms=5000;"
             "migrate-skip-unreadable=false;migrate-sleep=1;nsup-hist-period=3600;nsup-period=120;nsup-threads=1;"
-            "partition-tree-sprigs=256;prefer-uniform-balance=true;rack-id=0;read-consistency-level-override=off;"
+            "partition-tree-sprigs=256;prefer-uniform-balance=true;rack-id=%u;read-consistency-level-override=off;"
             "reject-non-xdr-writes=false;reject-xdr-writes=false;replication-factor=%u;sindex-stage-size=1073741824;"
             "single-query-threads=4;stop-writes-sys-memory-pct=90;strong-consistency=false;"
             "strong-consistency-allow-expunge=false;tomb-raider-eligible-age=86400;tomb-raider-period=86400;"
             "transaction-pending-limit=20;truncate-threads=4;write-commit-level-override=off;"
             "storage-engine=memory",
-            ts->store.default_read_touch_pct, ts->store.default_ttl, ts->rf);
-    (void)node;
+            ts->store.default_read_touch_pct, ts->store.default_ttl, ts->racks ? (unsigned)node->rack : 0u, ts->rf);
 }
 
 static void sets_info(aero_testserver *ts, ts_node *node, ts_namespace *only_ns, const char *only_set, aero_buf *o) {
@@ -312,6 +311,51 @@ static void cluster_stable(aero_testserver *ts, const char *params, aero_buf *o)
     printf_(o, "%" PRIX64, ts->nodes[0].id ^ ts->partition_gen);
 }
 
+/*
+ * racks[:namespace=<ns>] (thr_info.c cmd_racks, namespace_rack_info): per
+ * namespace "rack_<id>=<node>,<node>:rack_<id>=..." over the live nodes in
+ * rack order, with "ns=<ns>:" in front and ";" between namespaces when no
+ * namespace is named (no trailing ";").
+ */
+static void racks_info(aero_testserver *ts, const char *params, aero_buf *o) {
+    char nsname[32];
+    int r = checked_param(params, "namespace", false, nsname, sizeof nsname, o);
+    if (r < 0)
+        return;
+    if (r > 0 && !ts_store_ns(&ts->store, nsname, strlen(nsname))) {
+        puts_(o, "ERROR:20:namespace not found on node");
+        return;
+    }
+    unsigned order[TS_MAX_NODES], n = 0;
+    for (unsigned i = 0; i < ts->n_nodes; i++)
+        if (ts->nodes[i].live)
+            order[n++] = i;
+    for (unsigned i = 1; i < n; i++) /* by rack, then node id (a small insertion sort) */
+        for (unsigned j = i; j > 0; j--) {
+            const ts_node *a = &ts->nodes[order[j - 1]], *b = &ts->nodes[order[j]];
+            if (a->rack < b->rack || (a->rack == b->rack && a->id <= b->id))
+                break;
+            unsigned t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (unsigned k = 0; k < ts->store.n_ns; k++) {
+        const char *ns = ts->store.ns[k]->name;
+        if (r > 0 && strcmp(ns, nsname) != 0)
+            continue;
+        if (r == 0)
+            printf_(o, "%sns=%s:", k ? ";" : "", ns);
+        for (unsigned i = 0; i < n; i++) {
+            const ts_node *nd = &ts->nodes[order[i]];
+            bool same = i > 0 && ts->nodes[order[i - 1]].rack == nd->rack;
+            if (same)
+                printf_(o, ",%" PRIX64, nd->id);
+            else
+                printf_(o, "%srack_%u=%" PRIX64, i ? ":" : "", (unsigned)nd->rack, nd->id);
+        }
+    }
+}
+
 /* Answer one command line (name[/args][:params]) into o (value only). */
 static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf *o) {
     char *params = strchr(line, ':');
@@ -382,6 +426,11 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
             printf_(o, "%s127.0.0.1:%u", first ? "" : ";", ts->nodes[i].port);
             first = false;
         }
+    } else if (ts->racks && !strcmp(cmd, "rack-ids")) {
+        for (unsigned i = 0; i < ts->store.n_ns; i++)
+            printf_(o, "%s%s:%u", i ? ";" : "", ts->store.ns[i]->name, (unsigned)node->rack);
+    } else if (ts->racks && !strcmp(cmd, "racks")) {
+        racks_info(ts, params, o);
     } else if (!strcmp(cmd, "peers-tls-std") || !strcmp(cmd, "peers-tls-alt") || !strcmp(cmd, "service-tls-std") ||
                !strcmp(cmd, "service-tls-alt") || !strcmp(cmd, "rack-ids") || !strcmp(cmd, "racks")) {
         puts_(o, "ERROR:25:enterprise only");

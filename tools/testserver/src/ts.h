@@ -189,6 +189,7 @@ typedef struct ts_node {
     uint32_t fault_arg;
     uint32_t fault_count; /* 0 = unlimited */
     uint32_t fault_epoch; /* bumped by every inject: releases stalled requests */
+    uint32_t rack;        /* rack-id (when ts->racks) */
 } ts_node;
 
 /** A secondary index definition (the data itself is not indexed: queries test each record). */
@@ -206,6 +207,7 @@ struct aero_testserver {
     unsigned rf;
     char cluster_name[64];
     char build[32]; /* info `build` answer, TS_BUILD unless configured */
+    bool racks;     /* nodes have rack ids (an Enterprise rack-aware cluster) */
     uint32_t partition_gen;
     uint32_t peers_gen;
     _Atomic bool stopping;
