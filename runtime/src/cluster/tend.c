@@ -555,11 +555,21 @@ aero_status aero_tend__round(aero_cluster *c, aero_error *err) {
     for (size_t i = 0; i < c->n_nodes; i++)
         aero_node__balance_pool(c->nodes[i]);
 
-    /* Step 7: a new circuit-breaker window every error_rate_window passes. */
-    if (c->cfg.max_error_rate &&
-        atomic_load_explicit(&c->tend_rounds, memory_order_relaxed) % c->cfg.error_rate_window == 0)
-        for (size_t i = 0; i < c->n_nodes; i++)
-            atomic_store_explicit(&c->nodes[i]->error_count, 0, memory_order_relaxed);
+    /*
+     * Step 7: a new circuit-breaker window every error_rate_window tend
+     * intervals. Measured in time, not passes: connection errors bring
+     * passes forward, which must not shorten the window.
+     */
+    if (c->cfg.max_error_rate) {
+        uint64_t now = aero_now_ns();
+        uint64_t window =
+            (uint64_t)c->cfg.error_rate_window * (c->cfg.tend_interval_ms ? c->cfg.tend_interval_ms : 1000) * 1000000u;
+        if (now - c->window_start_ns >= window - window / 8) { /* a pass may run a little early */
+            c->window_start_ns = now;
+            for (size_t i = 0; i < c->n_nodes; i++)
+                atomic_store_explicit(&c->nodes[i]->error_count, 0, memory_order_relaxed);
+        }
+    }
 
     if (c->n_nodes == 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "every node was removed; seeding again next tend");
