@@ -396,6 +396,7 @@ typedef struct load {
     atomic_bool stop;
     atomic_int ok, fail;
     atomic_int by_code[4]; /* CONNECTION, MAX_ERROR_RATE, TIMEOUT, other */
+    _Atomic uint64_t first_fail_us, last_fail_us;
     unsigned seed;
 } load;
 
@@ -422,12 +423,17 @@ static void *load_main(void *arg) {
         atomic_fetch_add(&l->fail, 1);
         int slot = st == AERO_ERR_CONNECTION ? 0 : st == AERO_ERR_MAX_ERROR_RATE ? 1 : st == AERO_ERR_TIMEOUT ? 2 : 3;
         atomic_fetch_add(&l->by_code[slot], 1);
+        uint64_t t = now_us();
+        uint64_t zero = 0;
+        atomic_compare_exchange_strong(&l->first_fail_us, &zero, t);
+        atomic_store(&l->last_fail_us, t);
     }
     aero_record_dispose(&rec);
     return NULL;
 }
 
-static void kill_under_load(uint32_t max_error_rate, int *failed_out) {
+/* stall: node 1 stops answering commands (a paused process) for 2 s instead of being killed */
+static void kill_under_load(uint32_t max_error_rate, bool stall, int *failed_out) {
     aero_testserver *ts = start(3, 2, NULL);
     aero_client *c = connect_to(ts, false, NULL, 0, max_error_rate);
     wait_map(c, 3, 2);
@@ -444,11 +450,21 @@ static void kill_under_load(uint32_t max_error_rate, int *failed_out) {
     }
     aero_error err;
     sleep_ms(500);
-    assert_aero_ok(aero_testserver_node_stop(ts, 1, &err), &err); /* killed: port closed, connections cut */
-    sleep_ms(1000);
-    assert_aero_ok(aero_testserver_node_start(ts, 1, &err), &err); /* restarted */
-    sleep_ms(1000);
+    /* killed: port closed, connections cut; the other nodes notice after a heartbeat timeout of 1.5 s */
+    uint64_t t_kill = now_us();
+    if (stall) {
+        assert_aero_ok(aero_testserver_inject(ts, 1, AERO_TS_FAULT_STALL, 0, 0, &err), &err);
+        sleep_ms(2000);
+        assert_aero_ok(aero_testserver_inject(ts, 1, AERO_TS_FAULT_NONE, 0, 0, &err), &err);
+        sleep_ms(2500);
+    } else {
+        assert_aero_ok(aero_testserver_node_kill(ts, 1, 1500, &err), &err);
+        sleep_ms(3000);
+        assert_aero_ok(aero_testserver_node_start(ts, 1, &err), &err); /* restarted 3 s after the kill */
+        sleep_ms(1500);
+    }
     int ok = 0, fail = 0, codes[4] = { 0, 0, 0, 0 };
+    uint64_t first = 0, lastf = 0;
     for (int i = 0; i < THREADS; i++) {
         atomic_store(&l[i].stop, true);
         pthread_join(th[i], NULL);
@@ -456,11 +472,20 @@ static void kill_under_load(uint32_t max_error_rate, int *failed_out) {
         fail += atomic_load(&l[i].fail);
         for (int k = 0; k < 4; k++)
             codes[k] += atomic_load(&l[i].by_code[k]);
+        uint64_t f = atomic_load(&l[i].first_fail_us), e = atomic_load(&l[i].last_fail_us);
+        if (f && (!first || f < first))
+            first = f;
+        if (e > lastf)
+            lastf = e;
     }
-    print_message("node kill + restart, 4 threads, 2.5 s, breaker %s: %d ok, %d failed (connection %d, "
-                  "max-error-rate %d, timeout %d, other %d)\n",
-                  max_error_rate ? "max_error_rate=100/window 1 tend" : "off", ok, fail, codes[0], codes[1], codes[2],
-                  codes[3]);
+    print_message("%s, 4 threads, 5 s, breaker %s: "
+                  "%d ok, %d failed (connection %d, max-error-rate %d, timeout %d, other %d); failures from +%lld "
+                  "ms to +%lld ms after the kill\n",
+                  stall ? "node stalled for 2 s (socket timeout 1 s)"
+                        : "node kill (noticed by the cluster after 1.5 s) + restart after 3 s",
+                  max_error_rate ? "max_error_rate per tend interval on" : "off", ok, fail, codes[0], codes[1],
+                  codes[2], codes[3], first ? (long long)(first - t_kill) / 1000 : -1LL,
+                  lastf ? (long long)(lastf - t_kill) / 1000 : -1LL);
     assert_true(ok > 1000);
     *failed_out = fail;
     aero_session_free(s);
@@ -473,11 +498,17 @@ static void test_node_kill_under_load(void **state) {
     if (it_hosts())
         skip();
     int off, on;
-    kill_under_load(0, &off);
-    kill_under_load(100, &on);
+    kill_under_load(0, false, &off);
+    kill_under_load(100, false, &on);
     /* a kill and a restart cost tens of failed calls, not thousands, with or without the breaker */
     assert_true(off < 200);
     assert_true(on < 200);
+    /* a stalled node: every command to it waits for the socket timeout unless the breaker refuses it */
+    int stall_off, stall_on;
+    kill_under_load(0, true, &stall_off);
+    kill_under_load(2, true, &stall_on);
+    assert_true(stall_off < 200);
+    assert_true(stall_on < 1000);
 }
 
 int main(void) {

@@ -487,6 +487,9 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
 
 void ts_info_answer(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out) {
     size_t f = out->len;
+    pthread_mutex_lock(&ts->mu);
+    ts_cluster_tick(ts);
+    pthread_mutex_unlock(&ts->mu);
     aero_buf__append(out, 8);
     /* the server's summary list, in its order */
     static const char *const summary[] = { "features",        "node",         "compatibility-id",

@@ -165,6 +165,19 @@ AERO_TESTSERVER_API const char *aero_testserver_node_name(const aero_testserver 
 AERO_TESTSERVER_API aero_status aero_testserver_node_stop(aero_testserver *ts, unsigned node, aero_error *err);
 
 /**
+ * Kill node `node` as a process dies: its port closes and its connections
+ * are cut at once, but the other nodes keep it in the cluster (their
+ * replicas and peers answers still name it) until `detect_ms` later, when
+ * they notice and rebalance as aero_testserver_node_stop() does (a real
+ * cluster notices after its heartbeat timeout, 1.5 s by default). The
+ * change is applied by the first info request after that time.
+ * aero_testserver_node_start() brings it back (at once noticed as gone
+ * first, if it was not yet). AERO_ERR_PARAM as for node_stop.
+ */
+AERO_TESTSERVER_API aero_status aero_testserver_node_kill(aero_testserver *ts, unsigned node, uint32_t detect_ms,
+                                                          aero_error *err);
+
+/**
  * Start a stopped node again on the same port and rebalance.
  * AERO_ERR_CONNECTION if the port cannot be bound again.
  */
