@@ -25,6 +25,7 @@
 #include <aero/aero.h>
 
 #include "aero_assert.h"
+#include "batch.h"
 #include "cluster/parse.h"
 #include "fake_cluster.h"
 
@@ -166,6 +167,30 @@ static void test_commit_level_bits(void **state) {
         assert_int_equal(got[9], 0x00);                  /* no read bits */
         aero_session_free(s);
     }
+}
+
+/* Batch read rows carry the read-mode bits in their own info1 / info3. */
+static void test_batch_row_bits(void **state) {
+    (void)state;
+    aero_policy p;
+    aero_policy_init(&p);
+    p.read_mode_ap = AERO_READ_MODE_AP_ALL;
+    p.read_mode_sc = AERO_READ_MODE_SC_ALLOW_UNAVAILABLE;
+    aero_read_spec spec;
+    memset(&spec, 0, sizeof spec);
+    aero_buf ops;
+    aero_buf__init(&ops, NULL, 0);
+    aero_batch_cmd cmd;
+    aero_batch__read_cmd(&cmd, &p, &spec, &ops);
+    assert_int_equal(cmd.info1, 0x43); /* READ | GET_ALL | READ_MODE_AP_ALL */
+    assert_int_equal(cmd.info3, 0xc0); /* SC allow-unavailable */
+    p.read_mode_ap = AERO_READ_MODE_AP_ONE;
+    p.read_mode_sc = AERO_READ_MODE_SC_SESSION;
+    spec.header_only = true;
+    aero_batch__read_cmd(&cmd, &p, &spec, &ops);
+    assert_int_equal(cmd.info1, 0x21);
+    assert_int_equal(cmd.info3, 0x00);
+    aero_buf__free(&ops);
 }
 
 /* version 1 of aero_settings / aero_behavior / aero_policy, as older headers lay them out */
@@ -328,6 +353,7 @@ int main(void) {
         cmocka_unit_test(test_commit_level_bits),
     };
     const struct CMUnitTest pure[] = {
+        cmocka_unit_test(test_batch_row_bits),
         cmocka_unit_test(test_version_1_structs),
         cmocka_unit_test(test_prefer_rack_and_sc_rules),
     };
