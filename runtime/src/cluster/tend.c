@@ -359,26 +359,44 @@ static void apply_cb(void *ctx, const char *ns, uint32_t regime, uint32_t n_repl
         a->ok = false;
 }
 
-static void refresh_partitions(aero_cluster *c, aero_node *n) {
-    static const char *const cmds[] = { "partition-generation", "replicas" };
-    char *body = NULL;
+/*
+ * Ask n for a generation and a value ("partition-generation\nreplicas",
+ * "rebalance-generation\nrack-ids"). On success *body (free it) holds the
+ * answer; on failure the node's tend failure is counted and false returned.
+ */
+static bool gen_and_value(aero_cluster *c, aero_node *n, const char *const cmds[2], char **body, int64_t *gen,
+                          aero_strview *value) {
     size_t len = 0;
     aero_error e;
-    aero_strview gen, rep;
-    int64_t g = 0;
-    aero_status st = aero_node__tend_info(n, cmds, 2, &body, &len, &e);
-    if (st == AERO_OK && (!aero_info__find(body, len, "partition-generation", &gen) || !view_i64(gen, &g) ||
-                          !aero_info__find(body, len, "replicas", &rep)))
-        st = aero_err__set(&e, AERO_ERR_PROTOCOL, "malformed replicas answer");
-    if (st == AERO_OK) {
-        apply_ctx a = { c, n, true };
-        st = aero_replicas__parse(rep.p, rep.len, apply_cb, &a);
-        if (st != AERO_OK)
-            aero_err__set(&e, st, "malformed replicas value");
-        else if (!a.ok)
-            st = aero_err__set(&e, AERO_ERR_NO_MEMORY, "out of memory for the partition map");
-        c->map_dirty = true;
+    aero_strview g;
+    *body = NULL;
+    aero_status st = aero_node__tend_info(n, cmds, 2, body, &len, &e);
+    if (st == AERO_OK && (!aero_info__find(*body, len, cmds[0], &g) || !view_i64(g, gen) ||
+                          !aero_info__find(*body, len, cmds[1], value)))
+        st = aero_err__set(&e, AERO_ERR_PROTOCOL, "malformed %s answer", cmds[1]);
+    if (st != AERO_OK) {
+        free(*body);
+        *body = NULL;
+        tend_failed(c, n, cmds[1], &e);
     }
+    return st == AERO_OK;
+}
+
+static void refresh_partitions(aero_cluster *c, aero_node *n) {
+    static const char *const cmds[] = { "partition-generation", "replicas" };
+    char *body;
+    aero_strview rep;
+    int64_t g = 0;
+    if (!gen_and_value(c, n, cmds, &body, &g, &rep))
+        return;
+    apply_ctx a = { c, n, true };
+    aero_error e;
+    aero_status st = aero_replicas__parse(rep.p, rep.len, apply_cb, &a);
+    if (st != AERO_OK)
+        aero_err__set(&e, st, "malformed replicas value");
+    else if (!a.ok)
+        st = aero_err__set(&e, AERO_ERR_NO_MEMORY, "out of memory for the partition map");
+    c->map_dirty = true;
     free(body);
     if (st != AERO_OK) {
         tend_failed(c, n, "replicas refresh", &e);
@@ -417,20 +435,11 @@ static bool one_rack(rack_acc *a, const char *p, size_t len) {
 
 static void refresh_racks(aero_cluster *c, aero_node *n) {
     static const char *const cmds[] = { "rebalance-generation", "rack-ids" };
-    char *body = NULL;
-    size_t len = 0;
-    aero_error e;
-    aero_strview gen, ids;
+    char *body;
+    aero_strview ids;
     int64_t g = 0;
-    aero_status st = aero_node__tend_info(n, cmds, 2, &body, &len, &e);
-    if (st == AERO_OK && (!aero_info__find(body, len, "rebalance-generation", &gen) || !view_i64(gen, &g) ||
-                          !aero_info__find(body, len, "rack-ids", &ids)))
-        st = aero_err__set(&e, AERO_ERR_PROTOCOL, "malformed rack-ids answer");
-    if (st != AERO_OK) {
-        free(body);
-        tend_failed(c, n, "rack refresh", &e);
+    if (!gen_and_value(c, n, cmds, &body, &g, &ids))
         return;
-    }
     char msg[AERO_ERROR_MESSAGE_SIZE];
     rack_acc a = { n, true };
     n->n_racks = 0;
