@@ -400,9 +400,9 @@ AERO_API aero_status aero_client_cluster_size(aero_client *client, uint32_t *siz
     uint64_t best = 0;
     for (size_t i = 0; st == AERO_OK && i < aero_info_answers_count(a); i++) {
         const aero_info_answer *r = aero_info_answers_get(a, i);
-        const char *p = strstr(r->value, "cluster_size=");
-        if (p && p != r->value && p[-1] != ';')
-            p = NULL; /* only a whole key */
+        const char *p = r->value;
+        while ((p = strstr(p, "cluster_size=")) != NULL && p != r->value && p[-1] != ';')
+            p++; /* only a whole key, not ns_cluster_size= and the like */
         uint64_t v = 0;
         size_t n = p ? strcspn(p + 13, ";") : 0;
         if (!p || !parse_u64(p + 13, n, &v) || v > UINT32_MAX) {

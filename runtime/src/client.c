@@ -37,6 +37,14 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
     else if (cfg)
         c->config = *cfg;
     c->config.version = AERO_CLIENT_CONFIG_VERSION;
+    bool racks_ok = c->config.rack_id >= 0;
+    for (uint32_t i = 0; racks_ok && c->config.rack_ids && i < c->config.n_rack_ids && i < AERO_MAX_RACK_IDS; i++)
+        racks_ok = c->config.rack_ids[i] >= 0;
+    if (!racks_ok) {
+        aero_err__set(err, AERO_ERR_PARAM, "rack ids are 0 or more");
+        free(c);
+        return NULL;
+    }
     if (c->config.n_rack_ids > AERO_MAX_RACK_IDS || (c->config.n_rack_ids && !c->config.rack_ids)) {
         aero_err__set(err, AERO_ERR_PARAM, "rack_ids: %u entries given, 1 to %d with a non-NULL array are accepted",
                       (unsigned)c->config.n_rack_ids, AERO_MAX_RACK_IDS);

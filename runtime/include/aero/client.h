@@ -65,7 +65,7 @@ typedef struct aero_client_config {
      * Default false.
      */
     bool rack_aware;
-    int32_t rack_id;         /**< the client's rack when n_rack_ids is 0, default 0 */
+    int32_t rack_id;         /**< the client's rack when n_rack_ids is 0, default 0 (negative: AERO_ERR_PARAM) */
     const int32_t *rack_ids; /**< racks in order of preference (copied at connect), default NULL */
     uint32_t
         n_rack_ids; /**< entries of rack_ids, at most AERO_MAX_RACK_IDS (else connect fails: AERO_ERR_PARAM); default 0 */

@@ -269,6 +269,23 @@ static void test_rack_aware_without_racks(void **state) {
     assert_int_equal(read_keys(prefer, NULL), N_KEYS);
     aero_session_free(prefer);
     aero_client_close(c);
+
+    /* rack settings refused at connect */
+    aero_client_config cfg;
+    aero_client_config_init(&cfg);
+    cfg.rack_aware = true;
+    cfg.rack_id = -1;
+    assert_null(aero_client_connect(aero_testserver_seeds(ts), &cfg, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
+    cfg.rack_id = 0;
+    cfg.n_rack_ids = 1; /* and no array */
+    assert_null(aero_client_connect(aero_testserver_seeds(ts), &cfg, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
+    int32_t many[AERO_MAX_RACK_IDS + 1] = { 0 };
+    cfg.rack_ids = many;
+    cfg.n_rack_ids = AERO_MAX_RACK_IDS + 1;
+    assert_null(aero_client_connect(aero_testserver_seeds(ts), &cfg, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
     aero_testserver_stop(ts);
 }
 

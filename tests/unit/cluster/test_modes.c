@@ -277,6 +277,28 @@ static void test_version_1_structs(void **state) {
     assert_int_equal(p.replica, AERO_REPLICA_PREFER_RACK);
 }
 
+/* A client config of version 1 (older headers: it ends before rack_aware) is read only that far. */
+static void test_client_config_version_1(void **state) {
+    env *e = *state;
+    size_t v1_size = offsetof(aero_client_config, rack_aware);
+    aero_client_config full;
+    aero_client_config_init(&full);
+    full.version = 1;
+    full.tend_interval_ms = 200;
+    aero_client_config *small = malloc(v1_size); /* exactly its size: ASan sees any read past it */
+    assert_non_null(small);
+    memcpy(small, &full, v1_size);
+    char seed[32];
+    snprintf(seed, sizeof seed, "127.0.0.1:%u", (unsigned)e->fc.nodes[0].port);
+    aero_error err;
+    aero_client *c = aero_client_connect(seed, small, &err);
+    if (!c)
+        print_error("connect: %s\n", err.message);
+    assert_non_null(c);
+    aero_client_close(c);
+    free(small);
+}
+
 /* ---- routing rules on a partition table (no I/O) ---- */
 
 static aero_node *fake(const char *name) {
@@ -351,6 +373,7 @@ int main(void) {
     const struct CMUnitTest wire[] = {
         cmocka_unit_test(test_read_mode_bits),
         cmocka_unit_test(test_commit_level_bits),
+        cmocka_unit_test(test_client_config_version_1),
     };
     const struct CMUnitTest pure[] = {
         cmocka_unit_test(test_batch_row_bits),
