@@ -58,6 +58,13 @@ static void write_set(aero_session *s, const char *ns, const char *set, int n) {
     }
 }
 
+/*
+ * A truncate removes records last updated before its cut-off, at millisecond
+ * resolution on the server's clock: a record written in the same millisecond
+ * as a truncate "to now" survives it. Tests leave a few ms between them.
+ */
+static void settle(void) { sleep_ms(5); }
+
 static void test_truncate_set(void **state) {
     it_env *env = *state;
     char a[64], b[64];
@@ -65,12 +72,14 @@ static void test_truncate_set(void **state) {
     snprintf(b, sizeof b, "%s", it_name(env, "adm-b"));
     write_set(env->session, it_namespace(), a, 5);
     write_set(env->session, it_namespace(), b, 3);
+    settle();
     aero_error err;
     assert_aero_ok(aero_client_truncate(env->client, it_namespace(), a, 0, &err), &err);
     aero_dataset da = aero_dataset_of(it_namespace(), a), db = aero_dataset_of(it_namespace(), b);
     aero_key ka = aero_dataset_id_str(&da, "r0"), kb = aero_dataset_id_str(&db, "r0");
     assert_false(exists(env->session, &ka));
     assert_true(exists(env->session, &kb));
+    settle();
     assert_aero_ok(aero_client_truncate(env->client, it_namespace(), b, 0, &err), &err);
     assert_false(exists(env->session, &kb));
 }
@@ -120,6 +129,7 @@ static void test_truncate_namespace(void **state) {
         skip();
     aero_key k = it_key(env, "adm-ns");
     put(env->session, &k, 1);
+    settle();
     aero_error err;
     assert_aero_ok(aero_client_truncate(env->client, it_namespace(), NULL, 0, &err), &err);
     assert_false(exists(env->session, &k));
@@ -363,6 +373,7 @@ static void test_three_nodes(void **state) {
     assert_int_equal(masters, 30);
 
     assert_aero_ok(aero_client_cluster_stable(c, 3, "test", NULL, 0, &err), &err);
+    settle();
     assert_aero_ok(aero_client_truncate(c, "test", "three", 0, &err), &err);
     assert_aero_ok(aero_client_sets(c, "test", &sets, &err), &err);
     const aero_set_entry *e = aero_set_list_find(sets, "test", "three");

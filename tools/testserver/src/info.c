@@ -241,7 +241,8 @@ static void truncate_cmd(aero_testserver *ts, bool whole_ns, const char *params,
     int has_lut = checked_param(params, "lut", false, lut, sizeof lut, o);
     if (has_lut < 0)
         return;
-    uint64_t before = 0;
+    /* last-update times are kept in ms: a record updated in the cut-off's millisecond survives */
+    uint64_t before = ts_now_ns() / 1000000u * 1000000u;
     if (has_lut) {
         uint64_t utc_ns = strtoull(lut, NULL, 0);
         uint64_t ms = utc_ns / 1000000u;
@@ -249,11 +250,12 @@ static void truncate_cmd(aero_testserver *ts, bool whole_ns, const char *params,
             puts_(o, "ERROR:4:would truncate to 0");
             return;
         }
-        before = ts_clock_from_client_ns(utc_ns);
-        if (before / 1000000u > ts_now_ns() / 1000000u) {
+        uint64_t cut = ts_clock_from_client_ns(utc_ns) / 1000000u * 1000000u;
+        if (cut > before) {
             puts_(o, "ERROR:4:would truncate in the future");
             return;
         }
+        before = cut;
     }
     ts_namespace *ns = ts_store_ns(&ts->store, nsname, strlen(nsname));
     if (ns) {
