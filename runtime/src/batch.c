@@ -26,6 +26,7 @@
 
 #include "client.h"
 #include "cmd_key.h"
+#include "command.h"
 #include "frames.h"
 #include "internal.h"
 #include "proto/digest.h"
@@ -549,7 +550,8 @@ aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
 
 void aero_batch__read_cmd(aero_batch_cmd *cmd, const aero_policy *p, const aero_read_spec *spec, aero_buf *ops) {
     memset(cmd, 0, sizeof *cmd);
-    cmd->info1 = AERO_INFO1_READ;
+    cmd->info1 = AERO_INFO1_READ | aero_cmd__read_info1(p);
+    cmd->info3 = aero_cmd__read_info3(p);
     if (spec->header_only)
         cmd->info1 |= AERO_INFO1_NOBINDATA;
     else if (!spec->n_bins && !spec->n_ops)

@@ -2,13 +2,15 @@
  * client.c - SyncClient and SyncSession: lifetime, configuration, sessions
  * with their behavior resolved once, and raw info commands.
  */
+#include <aero/admin.h>
+
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "batch.h"
 #include "client.h"
 #include "internal.h"
-#include "proto/info.h"
 #include "write_internal.h"
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
@@ -31,10 +33,26 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory creating the client");
         return NULL;
     }
-    if (cfg)
+    aero_client_config_init(&c->config);
+    if (cfg && cfg->version == 1) /* a caller of the older headers: its struct ends before rack_aware */
+        memcpy(&c->config, cfg, offsetof(aero_client_config, rack_aware));
+    else if (cfg)
         c->config = *cfg;
-    else
-        aero_client_config_init(&c->config);
+    c->config.version = AERO_CLIENT_CONFIG_VERSION;
+    bool racks_ok = c->config.rack_id >= 0;
+    for (uint32_t i = 0; racks_ok && c->config.rack_ids && i < c->config.n_rack_ids && i < AERO_MAX_RACK_IDS; i++)
+        racks_ok = c->config.rack_ids[i] >= 0;
+    if (!racks_ok) {
+        aero_err__set(err, AERO_ERR_PARAM, "rack ids are 0 or more");
+        free(c);
+        return NULL;
+    }
+    if (c->config.n_rack_ids > AERO_MAX_RACK_IDS || (c->config.n_rack_ids && !c->config.rack_ids)) {
+        aero_err__set(err, AERO_ERR_PARAM, "rack_ids: %u entries given, 1 to %d with a non-NULL array are accepted",
+                      (unsigned)c->config.n_rack_ids, AERO_MAX_RACK_IDS);
+        free(c);
+        return NULL;
+    }
     c->cluster_name = dup_or_null(c->config.cluster_name);
     c->config.cluster_name = c->cluster_name;
     aero_lock__init(&c->free_lock);
@@ -98,36 +116,5 @@ AERO_API aero_client *aero_session_client(const aero_session *s) { return s ? s-
 
 AERO_API aero_status aero_client_info(aero_client *client, const char *command, char *out, size_t cap,
                                       aero_error *err) {
-    aero_err__reset(err);
-    if (!client || !command || !*command || strchr(command, '\n') || !out || cap == 0)
-        return aero_err__set(err, AERO_ERR_PARAM, "info needs a client, a one-line command and an output buffer");
-    aero_node *node = aero_cluster__any_node(client->cluster);
-    if (!node)
-        return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node is available for info");
-    char *body = NULL;
-    size_t len = 0;
-    uint32_t timeout = client->config.connect_timeout_ms ? client->config.connect_timeout_ms * 5 : 5000;
-    aero_status st = aero_node__info(node, &command, 1, aero_deadline_after_ms(timeout), &body, &len, err);
-    aero_node__release(node);
-    if (st != AERO_OK)
-        return st;
-    aero_strview v;
-    if (!aero_info__find(body, len, command, &v)) {
-        free(body);
-        return aero_err__set(err, AERO_ERR_PROTOCOL, "info answer does not contain '%s'", command);
-    }
-    char msg[AERO_ERROR_MESSAGE_SIZE];
-    st = aero_info__value_error(v, msg, sizeof msg);
-    if (st != AERO_OK) {
-        free(body);
-        return aero_err__set(err, st, "info '%s': %s", command, msg);
-    }
-    if (v.len + 1 > cap) {
-        free(body);
-        return aero_err__set(err, AERO_ERR_PARAM, "info answer of %zu bytes does not fit in %zu", v.len, cap);
-    }
-    memcpy(out, v.p, v.len);
-    out[v.len] = '\0';
-    free(body);
-    return AERO_OK;
+    return aero_client_info_node(client, NULL, command, out, cap, err); /* admin.c */
 }

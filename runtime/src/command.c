@@ -99,7 +99,7 @@ aero_status aero_cmd__execute(aero_cmd *cmd, aero_error *err) {
     char node_name[40] = "";
 
     for (unsigned attempt = 0;; attempt++) {
-        aero_node *node = aero_cluster__node_for(cluster, cmd->key->ns, pid, is_write, p->replica, attempt);
+        aero_node *node = aero_cluster__node_for_policy(cluster, cmd->key->ns, pid, is_write, p, attempt);
         if (!node) {
             aero_err__set(err, AERO_ERR_INVALID_NODE, "no node serves partition %u of namespace '%s'", pid,
                           cmd->key->ns);

@@ -13,6 +13,7 @@
 #include "client.h"
 #include "proto/buf.h"
 #include "proto/msg.h"
+#include "proto/wire.h"
 
 /** How a command may be retried after its bytes were sent. */
 typedef enum aero_cmd_kind {
@@ -46,6 +47,26 @@ static inline uint32_t aero_cmd__server_timeout(const aero_policy *p) {
     if (p->socket_timeout_ms && (p->total_timeout_ms == 0 || p->socket_timeout_ms < p->total_timeout_ms))
         return p->socket_timeout_ms;
     return p->total_timeout_ms;
+}
+
+/** info1 bits of a read by policy: READ_MODE_AP_ALL (protocol.md 3.2). */
+static inline uint8_t aero_cmd__read_info1(const aero_policy *p) {
+    return p->read_mode_ap == AERO_READ_MODE_AP_ALL ? AERO_INFO1_READ_MODE_AP_ALL : 0;
+}
+
+/** info3 bits of a read by policy: the SC read mode (RELAX, TYPE): session 00, linearize 01, replica 10, unavailable 11. */
+static inline uint8_t aero_cmd__read_info3(const aero_policy *p) {
+    switch (p->read_mode_sc) {
+    case AERO_READ_MODE_SC_LINEARIZE: return AERO_INFO3_SC_READ_TYPE;
+    case AERO_READ_MODE_SC_ALLOW_REPLICA: return AERO_INFO3_SC_READ_RELAX;
+    case AERO_READ_MODE_SC_ALLOW_UNAVAILABLE: return AERO_INFO3_SC_READ_RELAX | AERO_INFO3_SC_READ_TYPE;
+    default: return 0;
+    }
+}
+
+/** info3 bits of a write by policy: COMMIT_MASTER. */
+static inline uint8_t aero_cmd__write_info3(const aero_policy *p) {
+    return p->commit_level == AERO_COMMIT_MASTER ? AERO_INFO3_COMMIT_MASTER : 0;
 }
 
 #endif

@@ -19,7 +19,8 @@ static aero_status build_read(aero_buf *req, const aero_key *key, const aero_pol
                               aero_error *err) {
     aero_msg_header h;
     memset(&h, 0, sizeof h);
-    h.info1 = AERO_INFO1_READ;
+    h.info1 = AERO_INFO1_READ | aero_cmd__read_info1(p);
+    h.info3 = aero_cmd__read_info3(p);
     if (spec->header_only)
         h.info1 |= AERO_INFO1_NOBINDATA;
     else if (spec->n_ops)

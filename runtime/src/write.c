@@ -469,6 +469,12 @@ static inline __attribute__((always_inline)) aero_status header(aero_write *w, c
     }
     if (w->has_read)
         h.info1 |= AERO_INFO1_READ;
+    if (w->has_write || w->verb == V_DELETE || w->verb == V_TOUCH) {
+        h.info3 |= aero_cmd__write_info3(p);
+    } else { /* a read-only operate reads as a read does */
+        h.info1 |= aero_cmd__read_info1(p);
+        h.info3 |= aero_cmd__read_info3(p);
+    }
     if (w->respond_all)
         h.info2 |= AERO_INFO2_RESPOND_ALL_OPS;
     if (w->gen_set) {

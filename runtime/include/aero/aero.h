@@ -16,6 +16,7 @@
  *   expr.h     building expressions in C (no AEL text)
  *   op.h       list and map operations as values (paths, return types, policies)
  *   cluster.h  cluster statistics
+ *   admin.h    truncate, info to one node or all, nodes, namespaces, sets
  *   schema.h   entry points of aerogen-generated code
  *   types.h    the opaque handles (client, session, write, query, stream)
  *
@@ -45,5 +46,6 @@
 #include <aero/bit.h>
 #include <aero/cluster.h>
 #include <aero/index.h>
+#include <aero/admin.h>
 
 #endif

@@ -36,7 +36,41 @@ typedef enum aero_replica {
     AERO_REPLICA_SEQUENCE = 0, /**< master first, then the next replica on retry (default) */
     AERO_REPLICA_MASTER = 1,   /**< always the master */
     AERO_REPLICA_ANY = 2,      /**< spread reads over replicas */
+    /**
+     * Reads go to a replica on one of the client's racks
+     * (aero_client_config rack_id / rack_ids, in that order of preference)
+     * when the partition has one there, else as SEQUENCE; a retry prefers
+     * another node. Needs rack_aware in the client config (otherwise it is
+     * SEQUENCE). Writes always go to the master.
+     */
+    AERO_REPLICA_PREFER_RACK = 3,
 } aero_replica;
+
+/**
+ * How an AP (non strong-consistency) namespace answers a read while its
+ * partitions migrate (protocol.md 3.2, info1 READ_MODE_AP_ALL).
+ */
+typedef enum aero_read_mode_ap {
+    AERO_READ_MODE_AP_ONE = 0, /**< the node asked answers from its copy (default) */
+    AERO_READ_MODE_AP_ALL = 1, /**< the server resolves duplicates over every copy: the latest write wins */
+} aero_read_mode_ap;
+
+/**
+ * Consistency of a read in a strong-consistency namespace (info3 SC bits;
+ * Enterprise). Ignored by AP namespaces.
+ */
+typedef enum aero_read_mode_sc {
+    AERO_READ_MODE_SC_SESSION = 0,           /**< reads your own writes; always the master (default) */
+    AERO_READ_MODE_SC_LINEARIZE = 1,         /**< linearizable over every client; PREFER_RACK acts as SEQUENCE */
+    AERO_READ_MODE_SC_ALLOW_REPLICA = 2,     /**< any replica may answer, possibly stale */
+    AERO_READ_MODE_SC_ALLOW_UNAVAILABLE = 3, /**< also from an unavailable partition, possibly stale */
+} aero_read_mode_sc;
+
+/** When a write is acknowledged (info3 COMMIT_MASTER). */
+typedef enum aero_commit_level {
+    AERO_COMMIT_ALL = 0,    /**< after every replica applied it (default) */
+    AERO_COMMIT_MASTER = 1, /**< after the master applied it */
+} aero_commit_level;
 
 /**
  * One patch of settings. Every field set to AERO_INHERIT (-1) inherits;
@@ -52,11 +86,18 @@ typedef struct aero_settings {
     int8_t durable_delete;  /**< 1: deletes leave a tombstone (Enterprise) */
     int8_t replica;         /**< aero_replica */
     int32_t read_touch_ttl_percent; /**< reads: 0 = server default, -1 = never touch, 1..100 */
+    /* aero_behavior version 2: */
+    int8_t read_mode_ap; /**< reads: aero_read_mode_ap */
+    int8_t read_mode_sc; /**< reads: aero_read_mode_sc */
+    int8_t commit_level; /**< writes: aero_commit_level */
 } aero_settings;
 
 /** The settings patch that changes nothing, as an initialiser. */
-#define AERO_SETTINGS_INHERIT \
-    { AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT }
+#define AERO_SETTINGS_INHERIT                                                                             \
+    {                                                                                                     \
+        AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, \
+            AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT                                        \
+    }
 
 /** A Behavior. Transparent so it can live on the stack or in a static. */
 typedef struct aero_behavior {
@@ -68,8 +109,12 @@ typedef struct aero_behavior {
     aero_settings writes, writes_point, writes_batch, writes_query;
 } aero_behavior;
 
-/** Version of aero_behavior these headers describe. */
-#define AERO_BEHAVIOR_VERSION 1
+/**
+ * Version of aero_behavior these headers describe. 2 appended read_mode_ap,
+ * read_mode_sc and commit_level to aero_settings; behaviors of version 1
+ * (compiled against older headers) are still accepted and inherit those.
+ */
+#define AERO_BEHAVIOR_VERSION 2
 
 /** A behavior with no name and no parent that changes nothing (every setting inherits). */
 #define AERO_BEHAVIOR_INIT                                                                                      \
@@ -94,18 +139,26 @@ typedef struct aero_policy {
     bool durable_delete;
     aero_replica replica;
     int32_t read_touch_ttl_percent;
+    /* version 2: */
+    aero_read_mode_ap read_mode_ap;
+    aero_read_mode_sc read_mode_sc;
+    aero_commit_level commit_level;
 } aero_policy;
 
-/** Version of aero_policy these headers describe. */
-#define AERO_POLICY_VERSION 1
+/** Version of aero_policy these headers describe (2 appended the read modes and the commit level). */
+#define AERO_POLICY_VERSION 2
 /** An empty policy to pass to aero_behavior_resolve(). */
-#define AERO_POLICY_INIT \
-    { AERO_POLICY_VERSION, 0, 0, 0, 0, false, false, AERO_REPLICA_SEQUENCE, 0 }
+#define AERO_POLICY_INIT                                                                                \
+    {                                                                                                   \
+        AERO_POLICY_VERSION, 0, 0, 0, 0, false, false, AERO_REPLICA_SEQUENCE, 0, AERO_READ_MODE_AP_ONE, \
+            AERO_READ_MODE_SC_SESSION, AERO_COMMIT_ALL                                                  \
+    }
 
 /**
  * The SDK's Behavior.DEFAULT: total 30 s, socket 5 s, 2 retries for point and
  * batch reads, 5 for queries, 0 for writes (writes are not retried), no
- * retry delay, send_key on, durable delete off, replica SEQUENCE.
+ * retry delay, send_key on, durable delete off, replica SEQUENCE, read
+ * modes AP ONE and SC SESSION, commit level ALL.
  */
 AERO_API extern const aero_behavior AERO_BEHAVIOR_DEFAULT;
 /** READ_FAST: reads get socket 50 ms, total 200 ms, 3 retries. Child of DEFAULT. */
@@ -146,7 +199,10 @@ static inline void aero_policy_init(aero_policy *p) {
  * caller set, see aero_policy_init()): the parent chain first, then
  * all -> reads|writes -> the shape, most specific last. `b` NULL means
  * AERO_BEHAVIOR_DEFAULT. AERO_ERR_PARAM when `out` is NULL or of an unknown
- * version, or when `b` or one of its parents is of an unknown version.
+ * version, or when `b` or one of its parents is of an unknown version;
+ * AERO_ERR_PARAM too for a replica, read mode or commit level out of its
+ * enum's range (naming the behavior). A policy of version 1 gets only the
+ * members version 1 has.
  */
 AERO_API aero_status aero_behavior_resolve(const aero_behavior *b, aero_op_kind kind, aero_op_shape shape,
                                            aero_policy *out, aero_error *err);

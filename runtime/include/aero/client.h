@@ -55,14 +55,43 @@ typedef struct aero_client_config {
     aero_log_fn log;             /**< NULL (default) logs nothing */
     void *log_udata;             /**< passed to `log`, default NULL */
     aero_log_level log_level;    /**< most verbose level passed to `log`, default INFO */
+    /* version 2: racks and the per-node circuit breaker */
+    /**
+     * Learn each node's rack per namespace (info `rack-ids`, refreshed when
+     * a node's rebalance-generation moves), so reads with replica
+     * AERO_REPLICA_PREFER_RACK go to a replica on the client's rack. A
+     * server without racks (Community Edition answers rack-ids "enterprise
+     * only") leaves every node rackless: PREFER_RACK then acts as SEQUENCE.
+     * Default false.
+     */
+    bool rack_aware;
+    int32_t rack_id;         /**< the client's rack when n_rack_ids is 0, default 0 (negative: AERO_ERR_PARAM) */
+    const int32_t *rack_ids; /**< racks in order of preference (copied at connect), default NULL */
+    uint32_t
+        n_rack_ids; /**< entries of rack_ids, at most AERO_MAX_RACK_IDS (else connect fails: AERO_ERR_PARAM); default 0 */
+    /**
+     * Circuit breaker: once a node has had more than this many failed
+     * exchanges (connect failures, timeouts, broken connections) in the
+     * current window, commands to it fail at once with
+     * AERO_ERR_MAX_ERROR_RATE (not sent; reads retry on another replica)
+     * until the window ends. 0 = off (default).
+     */
+    uint32_t max_error_rate;
+    uint32_t error_rate_window; /**< window length in tend intervals, default 1 (0 means 1) */
 } aero_client_config;
 
-/** Version of aero_client_config these headers describe. */
-#define AERO_CLIENT_CONFIG_VERSION 1
+/** Most rack ids a client config may list. */
+#define AERO_MAX_RACK_IDS 16
+
+/** Version of aero_client_config these headers describe (2 appended racks and the circuit breaker). */
+#define AERO_CLIENT_CONFIG_VERSION 2
 
 /** The defaults above, as an initialiser: `aero_client_config cfg = AERO_CLIENT_CONFIG_INIT;` */
-#define AERO_CLIENT_CONFIG_INIT \
-    { AERO_CLIENT_CONFIG_VERSION, 1000, 1000, 0, 100, 55000, 5, NULL, NULL, NULL, true, NULL, NULL, AERO_LOG_INFO }
+#define AERO_CLIENT_CONFIG_INIT                                                                                      \
+    {                                                                                                                \
+        AERO_CLIENT_CONFIG_VERSION, 1000, 1000, 0, 100, 55000, 5, NULL, NULL, NULL, true, NULL, NULL, AERO_LOG_INFO, \
+            false, 0, NULL, 0, 0, 1                                                                                  \
+    }
 
 /** Fill `cfg` with AERO_CLIENT_CONFIG_INIT (compiled into the caller, see common.h). */
 static inline void aero_client_config_init(aero_client_config *cfg) {

@@ -113,7 +113,7 @@ enum {
     AERO_ERR_TLS = -9,                 /**< TLS setup or handshake failed (reserved: TLS is not wired yet) */
     AERO_ERR_CONNECTION = -10,         /**< connect, send or receive failed */
     AERO_ERR_MAX_RETRIES = -12,        /**< retries exhausted (reserved: the last attempt's code is returned) */
-    AERO_ERR_MAX_ERROR_RATE = -14,     /**< node circuit breaker open (reserved: not raised yet) */
+    AERO_ERR_MAX_ERROR_RATE = -14,     /**< the node's circuit breaker is open (max_error_rate), not sent */
     AERO_ERR_NO_RESPONSE = -15,        /**< a batch row got no answer from its node */
     AERO_ERR_BATCH_FAILED = -16,       /**< a batch failed as a whole (reserved: rows carry their codes) */
     AERO_ERR_PROTOCOL = -21,           /**< malformed or hostile response */

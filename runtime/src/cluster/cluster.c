@@ -125,6 +125,16 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
         }
     }
     c->cfg.cluster_name = c->cluster_name;
+    if (c->cfg.rack_aware) {
+        c->n_racks = c->cfg.n_rack_ids && c->cfg.rack_ids ? c->cfg.n_rack_ids : 1;
+        if (c->n_racks > AERO_MAX_RACK_IDS)
+            c->n_racks = AERO_MAX_RACK_IDS;
+        for (uint32_t i = 0; i < c->n_racks; i++)
+            c->racks[i] = c->cfg.n_rack_ids ? c->cfg.rack_ids[i] : c->cfg.rack_id;
+    }
+    c->cfg.rack_ids = NULL; /* copied above */
+    if (c->cfg.error_rate_window == 0)
+        c->cfg.error_rate_window = 1;
     atomic_init(&c->rr, 0);
     atomic_init(&c->tend_soon, false);
     atomic_init(&c->retries, 0);
@@ -211,19 +221,38 @@ void aero_cluster__free(aero_cluster *c) {
     free(c);
 }
 
-aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
-                                  unsigned attempt) {
+static aero_node *node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
+                           unsigned attempt, int read_mode_sc) {
     unsigned spread = 0;
     if (replica == AERO_REPLICA_ANY && !is_write)
         spread = atomic_fetch_add_explicit(&c->rr, 1, memory_order_relaxed);
+    aero_route r = { read_mode_sc, c->racks, c->n_racks };
     aero_lock__acquire(&c->pub_lock);
-    aero_node *n = aero_pmap__route(c->pub_map, ns, pid, is_write, replica, attempt, spread);
+    aero_node *n = aero_pmap__route_ex(c->pub_map, ns, pid, is_write, replica, attempt, spread, &r);
     if (!n && c->pub_n == 1 && !aero_pmap__find(c->pub_map, ns))
         n = c->pub_nodes[0]; /* one node that has not reported this namespace: let it answer */
     if (n)
         aero_node__retain(n);
     aero_lock__release(&c->pub_lock);
     return n;
+}
+
+aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
+                                  unsigned attempt) {
+    return node_for(c, ns, pid, is_write, replica, attempt, AERO_READ_MODE_SC_ALLOW_REPLICA);
+}
+
+aero_node *aero_cluster__node_for_policy(aero_cluster *c, const char *ns, uint16_t pid, bool is_write,
+                                         const aero_policy *p, unsigned attempt) {
+    return node_for(c, ns, pid, is_write, p->replica, attempt, p->read_mode_sc);
+}
+
+uint32_t aero_cluster__replication(aero_cluster *c, const char *ns) {
+    aero_lock__acquire(&c->pub_lock);
+    const aero_ns_table *t = aero_pmap__find(c->pub_map, ns);
+    uint32_t rf = t && t->n_replicas ? t->n_replicas : 1;
+    aero_lock__release(&c->pub_lock);
+    return rf;
 }
 
 aero_node *aero_cluster__any_node(aero_cluster *c) {

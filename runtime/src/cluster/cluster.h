@@ -41,6 +41,16 @@ void aero_cluster__free(aero_cluster *c);
  */
 aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
                                   unsigned attempt);
+/**
+ * aero_cluster__node_for() by a resolved policy: its replica, and in a
+ * strong-consistency namespace its SC read mode (SESSION reads go to the
+ * master, LINEARIZE reads do not prefer a rack). aero_cluster__node_for()
+ * applies no SC rule.
+ */
+aero_node *aero_cluster__node_for_policy(aero_cluster *c, const char *ns, uint16_t pid, bool is_write,
+                                         const aero_policy *p, unsigned attempt);
+/** Replication factor of namespace `ns` in the partition map (1..3; 1 when unknown). */
+uint32_t aero_cluster__replication(aero_cluster *c, const char *ns);
 /** Some active node (info commands), retained; NULL if none. */
 aero_node *aero_cluster__any_node(aero_cluster *c);
 /** Up to `cap` active nodes, each retained; returns how many. */

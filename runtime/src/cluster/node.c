@@ -57,7 +57,18 @@ aero_node *aero_node__new(const char *name, const char *host, uint16_t port, con
     n->peers_gen = -1;
     n->partition_gen = -1;
     n->partition_changed = true;
+    n->rebalance_gen = -1;
+    n->racks_changed = cfg->rack_aware;
+    n->max_error_rate = cfg->max_error_rate;
+    atomic_init(&n->error_count, 0);
     return n;
+}
+
+int32_t aero_node__rack(const aero_node *n, const char *ns) {
+    for (uint32_t i = 0; i < n->n_racks; i++)
+        if (strcmp(n->racks[i].ns, ns) == 0)
+            return n->racks[i].rack;
+    return AERO_NO_RACK;
 }
 
 void aero_node__retain(aero_node *n) { atomic_fetch_add_explicit(&n->refs, 1, memory_order_relaxed); }
@@ -109,6 +120,13 @@ static void drop_lent(aero_node *n, aero_conn *c) {
 
 aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **out, aero_error *err) {
     *out = NULL;
+    if (n->max_error_rate && atomic_load_explicit(&n->error_count, memory_order_relaxed) > n->max_error_rate) {
+        aero_err__set(err, AERO_ERR_MAX_ERROR_RATE,
+                      "node %s (%s): more than %u errors in this window, commands refused until it ends", n->name,
+                      n->address, (unsigned)n->max_error_rate);
+        set_node(err, n);
+        return AERO_ERR_MAX_ERROR_RATE;
+    }
     for (;;) {
         aero_lock__acquire(&n->lock);
         if (n->n_idle > 0) {
@@ -152,6 +170,7 @@ aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **
     aero_status st = aero_conn__connect(c, (const struct sockaddr *)&n->addr, n->addr_len, deadline_ns, err);
     if (st != AERO_OK) {
         atomic_fetch_add_explicit(&n->conn_errors, 1, memory_order_relaxed);
+        aero_node__count_error(n);
         drop_lent(n, c);
         if (err) {
             char msg[AERO_ERROR_MESSAGE_SIZE];
@@ -188,6 +207,7 @@ void aero_node__conn_put(aero_node *n, aero_conn *conn) {
 void aero_node__conn_close(aero_node *n, aero_conn *conn) {
     if (!conn)
         return;
+    aero_node__count_error(n);
     drop_lent(n, conn);
 }
 

@@ -26,6 +26,10 @@
  * closed peer or stray bytes before it is lent; a fresher one is lent as is.
  */
 #define AERO_POOL_STALE_CHECK_AFTER_MS 50u
+/** Namespaces whose rack a node remembers (more are rackless). */
+#define AERO_NODE_RACK_NS 32
+/** "No rack known" in rack tables. */
+#define AERO_NO_RACK (-1)
 
 /** Copy a NUL-terminated string, truncated to fit cap (cap > 0). */
 static inline void aero_copy_trunc(char *dst, size_t cap, const char *src) {
@@ -70,7 +74,29 @@ struct aero_node {
     uint32_t peers_count;
     uint32_t friends;
     atomic_uint partition_refs; /* partition slots this node holds in the tend map */
+
+    /* racks (tend thread only): the node's rack per namespace, from info rack-ids */
+    int64_t rebalance_gen;
+    bool racks_changed;
+    uint32_t n_racks;
+    struct {
+        char ns[AERO_NAMESPACE_MAX + 1];
+        int32_t rack;
+    } racks[AERO_NODE_RACK_NS];
+
+    /* circuit breaker: failed exchanges in the current window (any thread; reset by the tend thread) */
+    uint32_t max_error_rate; /* 0 = off */
+    atomic_uint error_count;
 };
+
+/** The node's rack for namespace ns (tend thread only), AERO_NO_RACK when unknown. */
+int32_t aero_node__rack(const aero_node *n, const char *ns);
+
+/** Count a failed exchange for the circuit breaker. */
+static inline void aero_node__count_error(aero_node *n) {
+    if (n->max_error_rate)
+        atomic_fetch_add_explicit(&n->error_count, 1, memory_order_relaxed);
+}
 
 /** A new node (refs = 1, active) for a resolved address and a known name. */
 aero_node *aero_node__new(const char *name, const char *host, uint16_t port, const struct sockaddr *addr,

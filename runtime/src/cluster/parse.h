@@ -58,6 +58,7 @@ aero_status aero_replicas__parse(const char *s, size_t len, aero_replicas_fn fn,
 typedef struct aero_partition {
     aero_node *nodes[AERO_MAX_REPLICAS];
     uint32_t regime;
+    int32_t racks[AERO_MAX_REPLICAS]; /* rack of nodes[r] for this namespace, AERO_NO_RACK unknown (published maps) */
 } aero_partition;
 
 typedef struct aero_ns_table {
@@ -100,5 +101,27 @@ void aero_pmap__free(aero_pmap *m);
  */
 aero_node *aero_pmap__route(const aero_pmap *m, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
                             unsigned attempt, unsigned spread);
+
+/** What a command asks of routing beyond aero_pmap__route(). */
+typedef struct aero_route {
+    int read_mode_sc;     /* aero_read_mode_sc: SC namespaces send SESSION reads to the master */
+    const int32_t *racks; /* the client's racks in order of preference, for PREFER_RACK */
+    uint32_t n_racks;
+} aero_route;
+
+/**
+ * aero_pmap__route() with the SC and rack rules (protocol.md 2.5): in an SC
+ * namespace a SESSION read goes to the master and a LINEARIZE read uses
+ * SEQUENCE instead of PREFER_RACK. PREFER_RACK walks the replicas in
+ * sequence order (from `attempt`) for an active node on the first of
+ * `racks` that has one, then the next rack; on a retry (attempt > 0) the
+ * node the first attempt chose is skipped when another is active; with no
+ * node on any rack it is SEQUENCE.
+ */
+aero_node *aero_pmap__route_ex(const aero_pmap *m, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
+                               unsigned attempt, unsigned spread, const aero_route *r);
+
+/** Fill every partition's racks[] from its nodes' rack tables (tend thread, before publishing a map). */
+void aero_pmap__set_racks(aero_pmap *m);
 
 #endif

@@ -188,6 +188,16 @@ bool aero_pmap__apply(aero_pmap *m, aero_node *node, const char *ns, uint32_t re
     return true;
 }
 
+void aero_pmap__set_racks(aero_pmap *m) {
+    for (size_t i = 0; m && i < m->n_ns; i++) {
+        aero_ns_table *t = m->ns[i];
+        for (uint32_t pid = 0; pid < AERO_PARTITIONS; pid++)
+            for (int r = 0; r < AERO_MAX_REPLICAS; r++)
+                t->parts[pid].racks[r] =
+                    t->parts[pid].nodes[r] ? aero_node__rack(t->parts[pid].nodes[r], t->name) : AERO_NO_RACK;
+    }
+}
+
 void aero_pmap__remove_node(aero_pmap *m, aero_node *node) {
     if (!m)
         return;
@@ -239,11 +249,56 @@ static bool usable(const aero_node *n) {
 
 aero_node *aero_pmap__route(const aero_pmap *m, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
                             unsigned attempt, unsigned spread) {
+    return aero_pmap__route_ex(m, ns, pid, is_write, replica, attempt, spread, NULL);
+}
+
+/* The first active replica on `rack`, walking from `start`, other than `skip`. */
+static aero_node *on_rack(const aero_partition *p, uint32_t nr, uint32_t start, int32_t rack, const aero_node *skip) {
+    for (uint32_t k = 0; k < nr; k++) {
+        uint32_t i = (start + k) % nr;
+        if (p->racks[i] == rack && p->nodes[i] != skip && usable(p->nodes[i]))
+            return p->nodes[i];
+    }
+    return NULL;
+}
+
+static aero_node *prefer_rack(const aero_partition *p, uint32_t nr, unsigned attempt, const aero_route *r) {
+    const aero_node *skip = NULL;
+    if (attempt > 0) { /* the node the first attempt went to (it failed): another one if there is one */
+        for (uint32_t k = 0; k < r->n_racks && !skip; k++)
+            skip = on_rack(p, nr, 0, r->racks[k], NULL);
+    }
+    for (uint32_t k = 0; k < r->n_racks; k++) {
+        aero_node *n = on_rack(p, nr, attempt % nr, r->racks[k], skip);
+        if (n)
+            return n;
+    }
+    aero_node *fallback = NULL;
+    for (uint32_t k = 0; k < nr; k++) {
+        aero_node *n = p->nodes[(attempt + k) % nr];
+        if (usable(n) && n != skip)
+            return n;
+        if (usable(n) && !fallback)
+            fallback = n;
+    }
+    return fallback; /* only the node that failed is left */
+}
+
+aero_node *aero_pmap__route_ex(const aero_pmap *m, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
+                               unsigned attempt, unsigned spread, const aero_route *r) {
     const aero_ns_table *t = aero_pmap__find(m, ns);
     if (!t || pid >= AERO_PARTITIONS)
         return NULL;
     const aero_partition *p = &t->parts[pid];
     uint32_t nr = t->n_replicas ? t->n_replicas : 1;
+    if (t->sc && !is_write && r) {
+        if (r->read_mode_sc == AERO_READ_MODE_SC_SESSION)
+            replica = AERO_REPLICA_MASTER;
+        else if (r->read_mode_sc == AERO_READ_MODE_SC_LINEARIZE && replica == AERO_REPLICA_PREFER_RACK)
+            replica = AERO_REPLICA_SEQUENCE;
+    }
+    if (replica == AERO_REPLICA_PREFER_RACK && !is_write && r && r->n_racks)
+        return prefer_rack(p, nr, attempt, r);
     if (replica == AERO_REPLICA_MASTER)
         return usable(p->nodes[0]) ? p->nodes[0] : NULL;
     uint32_t start;

@@ -35,6 +35,9 @@ struct aero_cluster {
     char *cluster_name;
     aero_seed *seeds;
     size_t n_seeds;
+    int32_t racks[AERO_MAX_RACK_IDS]; /* the client's racks in order of preference (rack_aware) */
+    uint32_t n_racks;
+    uint64_t window_start_ns; /* circuit breaker: start of the current error window (tend thread) */
 
     /* tend view (tend thread only) */
     aero_node **nodes;

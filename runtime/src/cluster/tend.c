@@ -212,11 +212,11 @@ static void tend_failed(aero_cluster *c, aero_node *n, const char *what, const a
 
 /* Step 2: node, peers-generation, partition-generation. */
 static void refresh_node(aero_cluster *c, aero_node *n, bool *peers_changed) {
-    static const char *const cmds[] = { "node", "peers-generation", "partition-generation" };
+    static const char *const cmds[] = { "node", "peers-generation", "partition-generation", "rebalance-generation" };
     char *body = NULL;
     size_t len = 0;
     aero_error e;
-    aero_status st = aero_node__tend_info(n, cmds, 3, &body, &len, &e);
+    aero_status st = aero_node__tend_info(n, cmds, c->cfg.rack_aware ? 4 : 3, &body, &len, &e);
     aero_strview name, pgen, pagen;
     int64_t pg = 0, pa = 0;
     if (st == AERO_OK &&
@@ -229,6 +229,11 @@ static void refresh_node(aero_cluster *c, aero_node *n, bool *peers_changed) {
         *peers_changed = true;
         return;
     }
+    aero_strview rgen;
+    int64_t rg = 0;
+    if (st == AERO_OK && c->cfg.rack_aware && aero_info__find(body, len, "rebalance-generation", &rgen) &&
+        view_i64(rgen, &rg) && rg != n->rebalance_gen)
+        n->racks_changed = true;
     if (!view_eq(name, n->name)) {
         aero_cluster__log(c, AERO_LOG_WARN, "node %s (%s) now answers as %.*s: marking it inactive", n->name,
                           n->address, (int)name.len, name.p);
@@ -242,6 +247,7 @@ static void refresh_node(aero_cluster *c, aero_node *n, bool *peers_changed) {
         aero_cluster__log(c, AERO_LOG_INFO, "node %s (%s) answers again", n->name, n->address);
         n->peers_gen = -1; /* force every refresh */
         n->partition_changed = true;
+        n->racks_changed = c->cfg.rack_aware;
         *peers_changed = true;
     }
     if (pg != n->peers_gen)
@@ -354,26 +360,44 @@ static void apply_cb(void *ctx, const char *ns, uint32_t regime, uint32_t n_repl
         a->ok = false;
 }
 
-static void refresh_partitions(aero_cluster *c, aero_node *n) {
-    static const char *const cmds[] = { "partition-generation", "replicas" };
-    char *body = NULL;
+/*
+ * Ask n for a generation and a value ("partition-generation\nreplicas",
+ * "rebalance-generation\nrack-ids"). On success *body (free it) holds the
+ * answer; on failure the node's tend failure is counted and false returned.
+ */
+static bool gen_and_value(aero_cluster *c, aero_node *n, const char *const cmds[2], char **body, int64_t *gen,
+                          aero_strview *value) {
     size_t len = 0;
     aero_error e;
-    aero_strview gen, rep;
-    int64_t g = 0;
-    aero_status st = aero_node__tend_info(n, cmds, 2, &body, &len, &e);
-    if (st == AERO_OK && (!aero_info__find(body, len, "partition-generation", &gen) || !view_i64(gen, &g) ||
-                          !aero_info__find(body, len, "replicas", &rep)))
-        st = aero_err__set(&e, AERO_ERR_PROTOCOL, "malformed replicas answer");
-    if (st == AERO_OK) {
-        apply_ctx a = { c, n, true };
-        st = aero_replicas__parse(rep.p, rep.len, apply_cb, &a);
-        if (st != AERO_OK)
-            aero_err__set(&e, st, "malformed replicas value");
-        else if (!a.ok)
-            st = aero_err__set(&e, AERO_ERR_NO_MEMORY, "out of memory for the partition map");
-        c->map_dirty = true;
+    aero_strview g;
+    *body = NULL;
+    aero_status st = aero_node__tend_info(n, cmds, 2, body, &len, &e);
+    if (st == AERO_OK && (!aero_info__find(*body, len, cmds[0], &g) || !view_i64(g, gen) ||
+                          !aero_info__find(*body, len, cmds[1], value)))
+        st = aero_err__set(&e, AERO_ERR_PROTOCOL, "malformed %s answer", cmds[1]);
+    if (st != AERO_OK) {
+        free(*body);
+        *body = NULL;
+        tend_failed(c, n, cmds[1], &e);
     }
+    return st == AERO_OK;
+}
+
+static void refresh_partitions(aero_cluster *c, aero_node *n) {
+    static const char *const cmds[] = { "partition-generation", "replicas" };
+    char *body;
+    aero_strview rep;
+    int64_t g = 0;
+    if (!gen_and_value(c, n, cmds, &body, &g, &rep))
+        return;
+    apply_ctx a = { c, n, true };
+    aero_error e;
+    aero_status st = aero_replicas__parse(rep.p, rep.len, apply_cb, &a);
+    if (st != AERO_OK)
+        aero_err__set(&e, st, "malformed replicas value");
+    else if (!a.ok)
+        st = aero_err__set(&e, AERO_ERR_NO_MEMORY, "out of memory for the partition map");
+    c->map_dirty = true;
     free(body);
     if (st != AERO_OK) {
         tend_failed(c, n, "replicas refresh", &e);
@@ -383,6 +407,66 @@ static void refresh_partitions(aero_cluster *c, aero_node *n) {
     n->partition_changed = false;
 }
 
+/*
+ * Step 6: rebalance-generation + rack-ids ("<ns>:<rack>;...", Enterprise)
+ * for a node whose racks may have changed. An ERROR answer (Community
+ * Edition: enterprise only) leaves the node rackless until its
+ * rebalance-generation moves again.
+ */
+typedef struct rack_acc {
+    aero_node *n;
+    bool ok;
+} rack_acc;
+
+static bool one_rack(rack_acc *a, const char *p, size_t len) {
+    const char *colon = memchr(p, ':', len);
+    int64_t rack;
+    aero_strview num = { colon ? colon + 1 : p, colon ? (size_t)(p + len - colon - 1) : 0 };
+    size_t ns_len = colon ? (size_t)(colon - p) : 0;
+    if (!colon || ns_len == 0 || ns_len > AERO_NAMESPACE_MAX || !view_i64(num, &rack) || rack < 0 || rack > INT32_MAX)
+        return false;
+    if (a->n->n_racks < AERO_NODE_RACK_NS) {
+        memcpy(a->n->racks[a->n->n_racks].ns, p, ns_len);
+        a->n->racks[a->n->n_racks].ns[ns_len] = '\0';
+        a->n->racks[a->n->n_racks].rack = (int32_t)rack;
+        a->n->n_racks++;
+    }
+    return true;
+}
+
+static void refresh_racks(aero_cluster *c, aero_node *n) {
+    static const char *const cmds[] = { "rebalance-generation", "rack-ids" };
+    char *body;
+    aero_strview ids;
+    int64_t g = 0;
+    if (!gen_and_value(c, n, cmds, &body, &g, &ids))
+        return;
+    char msg[AERO_ERROR_MESSAGE_SIZE];
+    rack_acc a = { n, true };
+    n->n_racks = 0;
+    if (aero_info__value_error(ids, msg, sizeof msg) != AERO_OK) {
+        aero_cluster__log(c, AERO_LOG_INFO, "node %s (%s) reports no racks (rack-ids: %s)", n->name, n->address, msg);
+    } else {
+        const char *p = ids.p, *end = ids.p + ids.len;
+        while (p < end && a.ok) {
+            const char *semi = memchr(p, ';', (size_t)(end - p));
+            const char *e2 = semi ? semi : end;
+            if (e2 > p)
+                a.ok = one_rack(&a, p, (size_t)(e2 - p));
+            p = semi ? semi + 1 : end;
+        }
+        if (!a.ok) {
+            n->n_racks = 0;
+            aero_cluster__log(c, AERO_LOG_WARN, "node %s (%s): malformed rack-ids \"%.*s\"", n->name, n->address,
+                              (int)(ids.len > 80 ? 80 : ids.len), ids.p);
+        }
+    }
+    free(body);
+    n->rebalance_gen = g;
+    n->racks_changed = false;
+    c->map_dirty = true; /* the published map carries each slot's rack */
+}
+
 bool aero_tend__publish(aero_cluster *c) {
     aero_pmap *map = NULL;
     aero_node **nodes = NULL;
@@ -390,6 +474,8 @@ bool aero_tend__publish(aero_cluster *c) {
         map = aero_pmap__clone(c->work);
         if (!map)
             return false;
+        if (c->cfg.rack_aware)
+            aero_pmap__set_racks(map);
     }
     if (c->nodes_dirty) {
         nodes = malloc((c->n_nodes ? c->n_nodes : 1) * sizeof *nodes);
@@ -460,6 +546,13 @@ aero_status aero_tend__round(aero_cluster *c, aero_error *err) {
             refresh_partitions(c, n);
     }
 
+    /* Step 6: racks. */
+    for (size_t i = 0; c->cfg.rack_aware && i < c->n_nodes; i++) {
+        aero_node *n = c->nodes[i];
+        if (n->racks_changed && atomic_load(&n->failures) == 0 && atomic_load(&n->active))
+            refresh_racks(c, n);
+    }
+
     if (!aero_tend__publish(c))
         aero_cluster__log(c, AERO_LOG_ERROR, "tend: out of memory publishing the cluster view");
     /* Removed nodes are no longer published: drop the tend view's reference. */
@@ -472,6 +565,22 @@ aero_status aero_tend__round(aero_cluster *c, aero_error *err) {
     for (size_t i = 0; i < c->n_nodes; i++)
         aero_node__balance_pool(c->nodes[i]);
     aero_cluster__tend_indexes(c); /* published view is in place: info goes to the current nodes */
+
+    /*
+     * Step 7: a new circuit-breaker window every error_rate_window tend
+     * intervals. Measured in time, not passes: connection errors bring
+     * passes forward, which must not shorten the window.
+     */
+    if (c->cfg.max_error_rate) {
+        uint64_t now = aero_now_ns();
+        uint64_t window =
+            (uint64_t)c->cfg.error_rate_window * (c->cfg.tend_interval_ms ? c->cfg.tend_interval_ms : 1000) * 1000000u;
+        if (now - c->window_start_ns >= window - window / 8) { /* a pass may run a little early */
+            c->window_start_ns = now;
+            for (size_t i = 0; i < c->n_nodes; i++)
+                atomic_store_explicit(&c->nodes[i]->error_count, 0, memory_order_relaxed);
+        }
+    }
 
     if (c->n_nodes == 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "every node was removed; seeding again next tend");

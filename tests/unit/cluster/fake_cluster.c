@@ -84,12 +84,34 @@ static void answer_line(fake_node *f, const char *name, size_t nlen, char **out,
         v = f->replicas ? f->replicas : "";
     else if (IS("cluster-name"))
         v = f->cluster_name;
+    else if (IS("rebalance-generation"))
+        snprintf(tmp, sizeof tmp, "%lld", (long long)f->rebalance_gen), v = tmp;
+    else if (IS("rack-ids"))
+        v = f->rack_ids[0] ? f->rack_ids : "ERROR:25:enterprise only";
     else
         v = "ERROR:4:unrecognized command";
     append(out, len, cap, v, strlen(v));
     pthread_mutex_unlock(&f->mu);
 #undef IS
     append(out, len, cap, "\n", 1);
+}
+
+/* An AS_MSG request: keep its bytes, answer result 0 with no bins. */
+static bool serve_msg(fake_node *f, int fd, const uint8_t hdr[8], uint64_t size) {
+    uint8_t *body = malloc(size ? size : 1);
+    if (!body || !read_all(fd, body, size)) {
+        free(body);
+        return false;
+    }
+    pthread_mutex_lock(&f->mu);
+    f->last_msg_len = 8 + size <= sizeof f->last_msg ? 8 + size : sizeof f->last_msg;
+    memcpy(f->last_msg, hdr, 8);
+    memcpy(f->last_msg + 8, body, f->last_msg_len - 8);
+    pthread_mutex_unlock(&f->mu);
+    free(body);
+    atomic_fetch_add(&f->msgs, 1);
+    uint8_t ans[30] = { 2, 3, 0, 0, 0, 0, 0, 22, 22 };
+    return write(fd, ans, sizeof ans) == (ssize_t)sizeof ans;
 }
 
 /* Serve one request on fd; false when the client is gone. */
@@ -100,6 +122,8 @@ static bool serve(fake_node *f, int fd) {
     uint64_t size = 0;
     for (int i = 2; i < 8; i++)
         size = (size << 8) | hdr[i];
+    if (hdr[0] == 2 && hdr[1] == 3 && size <= 65536)
+        return serve_msg(f, fd, hdr, size);
     if (hdr[0] != 2 || hdr[1] != 1 || size > 65536)
         return false;
     char *body = malloc(size + 1);

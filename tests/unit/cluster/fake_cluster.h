@@ -32,6 +32,13 @@ typedef struct fake_node {
     char *replicas; /* replicas value */
     char cluster_name[32];
     char node_answer[32]; /* normally == name */
+    /* AS_MSG (type 3) requests: kept (the last one, whole) and answered OK with no bins */
+    uint8_t last_msg[2048];
+    size_t last_msg_len;
+    atomic_int msgs;
+    /* rack-ids answer ("test:<rack>"); empty = "ERROR:25:enterprise only" */
+    char rack_ids[64];
+    int64_t rebalance_gen;
     int clients[FAKE_MAX_CLIENTS];
     int n_clients;
 } fake_node;

@@ -9,6 +9,13 @@
 #include "ts.h"
 
 #include <stdio.h>
+#include <time.h>
+
+static uint64_t mono_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
 
 static unsigned live_list(const aero_testserver *ts, unsigned *out) {
     unsigned n = 0;
@@ -68,11 +75,49 @@ aero_status aero_testserver_node_stop(aero_testserver *ts, unsigned node, aero_e
     return ts_ok(err);
 }
 
+/* A killed node the others have not noticed yet counts as live; the first look after detect_at drops it. */
+void ts_cluster_tick(aero_testserver *ts) {
+    uint64_t now = 0;
+    for (unsigned i = 0; i < ts->n_nodes; i++) {
+        ts_node *n = &ts->nodes[i];
+        if (!n->detect_at_ns)
+            continue;
+        if (!now)
+            now = mono_ns();
+        if (now >= n->detect_at_ns) {
+            n->detect_at_ns = 0;
+            n->live = false;
+            rebalance(ts);
+        }
+    }
+}
+
+aero_status aero_testserver_node_kill(aero_testserver *ts, unsigned node, uint32_t detect_ms, aero_error *err) {
+    if (!ts || node >= ts->n_nodes)
+        return ts_err(err, AERO_ERR_PARAM, "testserver: no node %u", node);
+    pthread_mutex_lock(&ts->mu);
+    ts_node *n = &ts->nodes[node];
+    unsigned l[TS_MAX_NODES];
+    if (!n->live || n->detect_at_ns || live_list(ts, l) < 2) {
+        pthread_mutex_unlock(&ts->mu);
+        return ts_err(err, AERO_ERR_PARAM, "testserver: node %u is not running or is the last one", node);
+    }
+    n->detect_at_ns = mono_ns() + (uint64_t)(detect_ms ? detect_ms : 1) * 1000000u;
+    pthread_mutex_unlock(&ts->mu);
+    ts_node_halt(n);
+    return ts_ok(err);
+}
+
 aero_status aero_testserver_node_start(aero_testserver *ts, unsigned node, aero_error *err) {
     if (!ts || node >= ts->n_nodes)
         return ts_err(err, AERO_ERR_PARAM, "testserver: no node %u", node);
     ts_node *n = &ts->nodes[node];
     pthread_mutex_lock(&ts->mu);
+    if (n->detect_at_ns) { /* killed and back before the others noticed: they notice now */
+        n->detect_at_ns = 0;
+        n->live = false;
+        rebalance(ts);
+    }
     bool live = n->live;
     pthread_mutex_unlock(&ts->mu);
     if (live)

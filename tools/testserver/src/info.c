@@ -92,18 +92,50 @@ static unsigned live_count(const aero_testserver *ts) {
     return n;
 }
 
-static void ns_info(aero_testserver *ts, ts_namespace *ns, aero_buf *o) {
+/*
+ * Records of ns (of `set` when set_len > 0) that node holds, as a real node
+ * counts them: `objects` over the partitions it holds as master or replica,
+ * `master` over those it masters. Caller holds ts->mu and the store lock.
+ */
+static void node_counts(aero_testserver *ts, const ts_node *node, ts_namespace *ns, const char *set, size_t set_len,
+                        uint64_t *objects, uint64_t *master) {
+    uint32_t now = ts_now2010();
+    unsigned rf = ts_cluster_rf(ts);
+    *objects = *master = 0;
+    for (unsigned p = 0; p < TS_PARTITIONS; p++) {
+        int role = -1;
+        for (unsigned k = 0; k < rf && role < 0; k++)
+            if (ts_cluster_owner(ts, p, k) == (int)node->index)
+                role = (int)k;
+        if (role < 0)
+            continue;
+        const ts_partition *part = &ns->parts[p];
+        for (uint32_t r = 0; r < part->n; r++) {
+            const ts_record *rec = part->recs[r];
+            if (rec->void_time != 0 && rec->void_time <= now)
+                continue; /* expired, not yet removed */
+            if (set_len && (rec->set_len != set_len || memcmp(rec->set, set, set_len) != 0))
+                continue;
+            (*objects)++;
+            *master += role == 0;
+        }
+    }
+}
+
+static void ns_info(aero_testserver *ts, ts_node *node, ts_namespace *ns, aero_buf *o) {
+    uint64_t objects, master;
     pthread_mutex_lock(&ts->store.mu);
-    uint64_t objects = ts_store_count(&ts->store, ns, NULL, 0, ts_now2010());
+    node_counts(ts, node, ns, NULL, 0, &objects, &master);
     pthread_mutex_unlock(&ts->store.mu);
     unsigned rf = ts_cluster_rf(ts);
     printf_(o,
             "ns_cluster_size=%u;effective_replication_factor=%u;effective_is_quiesced=false;objects=%" PRIu64
             ";tombstones=0;xdr_tombstones=0;xdr_bin_cemeteries=0;master_objects=%" PRIu64
-            ";master_tombstones=0;prole_objects=0;prole_tombstones=0;non_replica_objects=0;non_replica_tombstones=0;"
+            ";master_tombstones=0;prole_objects=%" PRIu64
+            ";prole_tombstones=0;non_replica_objects=0;non_replica_tombstones=0;"
             "unreplicated_records=0;dead_partitions=0;unavailable_partitions=0;clock_skew_stop_writes=false;"
             "stop_writes=false;hwm_breached=false;",
-            live_count(ts), rf, objects, objects);
+            live_count(ts), rf, objects, master, objects - master);
     printf_(o,
             "allow-ttl-without-nsup=false;default-read-touch-ttl-pct=%u;default-ttl=%u;disable-cold-start-eviction="
             "false;disallow-expunge=false;disallow-null-setname=false;enable-benchmarks-batch-sub=false;"
@@ -112,18 +144,17 @@ static void ns_info(aero_testserver *ts, ts_namespace *ns, aero_buf *o) {
             "ignore-migrate-fill-delay=false;index-stage-size=1073741824;indexes-memory-budget=0;"
             "inline-short-queries=false;max-record-size=0;migrate-order=5;migrate-retransmit-ms=5000;"
             "migrate-skip-unreadable=false;migrate-sleep=1;nsup-hist-period=3600;nsup-period=120;nsup-threads=1;"
-            "partition-tree-sprigs=256;prefer-uniform-balance=true;rack-id=0;read-consistency-level-override=off;"
+            "partition-tree-sprigs=256;prefer-uniform-balance=true;rack-id=%u;read-consistency-level-override=off;"
             "reject-non-xdr-writes=false;reject-xdr-writes=false;replication-factor=%u;sindex-stage-size=1073741824;"
             "single-query-threads=4;stop-writes-sys-memory-pct=90;strong-consistency=false;"
             "strong-consistency-allow-expunge=false;tomb-raider-eligible-age=86400;tomb-raider-period=86400;"
             "transaction-pending-limit=20;truncate-threads=4;write-commit-level-override=off;"
             "storage-engine=memory",
-            ts->store.default_read_touch_pct, ts->store.default_ttl, ts->rf);
+            ts->store.default_read_touch_pct, ts->store.default_ttl, ts->racks ? (unsigned)node->rack : 0u, ts->rf);
 }
 
-static void sets_info(aero_testserver *ts, ts_namespace *only_ns, const char *only_set, aero_buf *o) {
+static void sets_info(aero_testserver *ts, ts_node *node, ts_namespace *only_ns, const char *only_set, aero_buf *o) {
     pthread_mutex_lock(&ts->store.mu);
-    uint32_t now = ts_now2010();
     for (unsigned i = 0; i < ts->store.n_ns; i++) {
         ts_namespace *ns = ts->store.ns[i];
         if (only_ns && ns != only_ns)
@@ -149,7 +180,8 @@ static void sets_info(aero_testserver *ts, ts_namespace *only_ns, const char *on
         for (unsigned k = 0; k < n; k++) {
             if (only_set && strcmp(only_set, names[k]) != 0)
                 continue;
-            uint64_t c = ts_store_count(&ts->store, ns, names[k], strlen(names[k]), now);
+            uint64_t c, master;
+            node_counts(ts, node, ns, names[k], strlen(names[k]), &c, &master);
             if (!only_set)
                 printf_(o, "ns=%s:set=%s:", ns->name, names[k]);
             printf_(o,
@@ -162,24 +194,168 @@ static void sets_info(aero_testserver *ts, ts_namespace *only_ns, const char *on
     pthread_mutex_unlock(&ts->store.mu);
 }
 
-static void truncate_cmd(aero_testserver *ts, const char *params, aero_buf *o) {
-    char nsname[64], set[64];
-    if (!param(params, "namespace", nsname, sizeof nsname)) {
-        puts_(o, "ERROR:4:missing namespace");
+/*
+ * A required or optional parameter as the server checks it
+ * (as_info_required_param_is_ok / as_info_optional_param_is_ok): absent,
+ * present but empty, or too long each answer their own error (code 20 for
+ * namespace, 4 otherwise). Returns 1 with the value, 0 absent (optional
+ * only), -1 answered.
+ */
+static int checked_param(const char *params, const char *key, bool required, char *val, size_t cap, aero_buf *o) {
+    int r = params ? ts_info_param(params, key, val, cap) : 0;
+    int code = strcmp(key, "namespace") == 0 ? 20 : 4;
+    if (r == 0 && !required)
+        return 0;
+    if (r == 0)
+        printf_(o, "ERROR:%d:missing '%s'", code, key);
+    else if (r < 0)
+        printf_(o, "ERROR:%d:'%s' value too long", code, key);
+    else if (!val[0])
+        printf_(o, "ERROR:%d:missing '%s' value", code, key);
+    else
+        return 1;
+    return -1;
+}
+
+/*
+ * truncate:namespace=<ns>;set=<set>[;lut=<ns since the epoch>] and
+ * truncate-namespace:namespace=<ns>[;lut=...], answered as 8.1 does
+ * (thr_info.c cmd_truncate*, truncate.c as_truncate_cmd): the set is
+ * required by one and refused by the other; a lut before 2010 or after the
+ * server's clock is refused; a namespace the node does not have is not
+ * checked (the server only broadcasts the command), so it answers "ok".
+ */
+static void truncate_cmd(aero_testserver *ts, bool whole_ns, const char *params, aero_buf *o) {
+    char nsname[32], set[64], lut[24];
+    if (checked_param(params, "namespace", true, nsname, sizeof nsname, o) < 0)
         return;
+    if (whole_ns) {
+        char one[2];
+        if (params && ts_info_param(params, "set", one, sizeof one) != 0) {
+            puts_(o, "ERROR:4:unexpected set name");
+            return;
+        }
+    } else if (checked_param(params, "set", true, set, sizeof set, o) < 0) {
+        return;
+    }
+    int has_lut = checked_param(params, "lut", false, lut, sizeof lut, o);
+    if (has_lut < 0)
+        return;
+    /* last-update times are kept in ms: a record updated in the cut-off's millisecond survives */
+    uint64_t before = ts_now_ns() / 1000000u * 1000000u;
+    if (has_lut) {
+        uint64_t utc_ns = strtoull(lut, NULL, 0);
+        uint64_t ms = utc_ns / 1000000u;
+        if (ms <= 1262304000000ull) { /* ms since 2010 would be 0 */
+            puts_(o, "ERROR:4:would truncate to 0");
+            return;
+        }
+        uint64_t cut = ts_clock_from_client_ns(utc_ns) / 1000000u * 1000000u;
+        if (cut > before) {
+            puts_(o, "ERROR:4:would truncate in the future");
+            return;
+        }
+        before = cut;
     }
     ts_namespace *ns = ts_store_ns(&ts->store, nsname, strlen(nsname));
-    if (!ns) {
-        puts_(o, "ERROR:20:namespace not found");
+    if (ns) {
+        pthread_mutex_lock(&ts->store.mu);
+        ts_store_truncate_before(&ts->store, ns, whole_ns ? NULL : set, whole_ns ? 0 : strlen(set), before);
+        pthread_mutex_unlock(&ts->store.mu);
+    }
+    puts_(o, "ok");
+}
+
+/*
+ * cluster-stable[:size=N;ignore-migrations=bool;namespace=ns]
+ * (thr_info.c cmd_cluster_stable): the cluster key in hex, or code 7 when
+ * the size differs. The test server has no migrations, so it is otherwise
+ * always stable.
+ */
+static void cluster_stable(aero_testserver *ts, const char *params, aero_buf *o) {
+    char v[32];
+    int r = checked_param(params, "size", false, v, 4, o);
+    if (r < 0)
+        return;
+    if (r > 0) {
+        char *end;
+        unsigned long size = strtoul(v, &end, 10);
+        if (*end || v[0] == '-') {
+            puts_(o, "ERROR:4:bad size");
+            return;
+        }
+        if (size != live_count(ts)) {
+            puts_(o, "ERROR:7:cluster not specified size");
+            return;
+        }
+    }
+    r = checked_param(params, "ignore-migrations", false, v, 6, o);
+    if (r < 0)
+        return;
+    bool ignore = false;
+    if (r > 0) {
+        if (strcmp(v, "true") == 0) {
+            ignore = true;
+        } else if (strcmp(v, "false") != 0) {
+            puts_(o, "ERROR:4:bad ignore migrations");
+            return;
+        }
+    }
+    if (!ignore) {
+        r = checked_param(params, "namespace", false, v, 32, o);
+        if (r < 0)
+            return;
+        if (r > 0 && !ts_store_ns(&ts->store, v, strlen(v))) {
+            puts_(o, "ERROR:20:namespace not found on node");
+            return;
+        }
+    }
+    printf_(o, "%" PRIX64, ts->nodes[0].id ^ ts->partition_gen);
+}
+
+/*
+ * racks[:namespace=<ns>] (thr_info.c cmd_racks, namespace_rack_info): per
+ * namespace "rack_<id>=<node>,<node>:rack_<id>=..." over the live nodes in
+ * rack order, with "ns=<ns>:" in front and ";" between namespaces when no
+ * namespace is named (no trailing ";").
+ */
+static void racks_info(aero_testserver *ts, const char *params, aero_buf *o) {
+    char nsname[32];
+    int r = checked_param(params, "namespace", false, nsname, sizeof nsname, o);
+    if (r < 0)
+        return;
+    if (r > 0 && !ts_store_ns(&ts->store, nsname, strlen(nsname))) {
+        puts_(o, "ERROR:20:namespace not found on node");
         return;
     }
-    bool has_set = param(params, "set", set, sizeof set);
-    char lut[32];
-    uint64_t before = param(params, "lut", lut, sizeof lut) ? ts_clock_from_client_ns(strtoull(lut, NULL, 10)) : 0;
-    pthread_mutex_lock(&ts->store.mu);
-    ts_store_truncate_before(&ts->store, ns, has_set ? set : NULL, has_set ? strlen(set) : 0, before);
-    pthread_mutex_unlock(&ts->store.mu);
-    puts_(o, "ok");
+    unsigned order[TS_MAX_NODES], n = 0;
+    for (unsigned i = 0; i < ts->n_nodes; i++)
+        if (ts->nodes[i].live)
+            order[n++] = i;
+    for (unsigned i = 1; i < n; i++) /* by rack, then node id (a small insertion sort) */
+        for (unsigned j = i; j > 0; j--) {
+            const ts_node *a = &ts->nodes[order[j - 1]], *b = &ts->nodes[order[j]];
+            if (a->rack < b->rack || (a->rack == b->rack && a->id <= b->id))
+                break;
+            unsigned t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    for (unsigned k = 0; k < ts->store.n_ns; k++) {
+        const char *ns = ts->store.ns[k]->name;
+        if (r > 0 && strcmp(ns, nsname) != 0)
+            continue;
+        if (r == 0)
+            printf_(o, "%sns=%s:", k ? ";" : "", ns);
+        for (unsigned i = 0; i < n; i++) {
+            const ts_node *nd = &ts->nodes[order[i]];
+            bool same = i > 0 && ts->nodes[order[i - 1]].rack == nd->rack;
+            if (same)
+                printf_(o, ",%" PRIX64, nd->id);
+            else
+                printf_(o, "%srack_%u=%" PRIX64, i ? ":" : "", (unsigned)nd->rack, nd->id);
+        }
+    }
 }
 
 /* Answer one command line (name[/args][:params]) into o (value only). */
@@ -221,7 +397,7 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
     } else if (!strcmp(cmd, "namespace")) {
         ts_namespace *ns = args ? ts_store_ns(&ts->store, args, strlen(args)) : NULL;
         if (ns)
-            ns_info(ts, ns, o);
+            ns_info(ts, node, ns, o);
         else
             puts_(o, "type=unknown");
     } else if (!strcmp(cmd, "partitions")) {
@@ -241,7 +417,7 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
     } else if (!strcmp(cmd, "cluster-name")) {
         puts_(o, ts->cluster_name);
     } else if (!strcmp(cmd, "cluster-stable")) {
-        printf_(o, "%" PRIX64, ts->nodes[0].id ^ ts->partition_gen);
+        cluster_stable(ts, params, o);
     } else if (!strcmp(cmd, "service-clear-std") || !strcmp(cmd, "service-clear-alt") || !strcmp(cmd, "service")) {
         printf_(o, "127.0.0.1:%u", node->port);
     } else if (!strcmp(cmd, "services") || !strcmp(cmd, "services-alumni")) {
@@ -252,6 +428,11 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
             printf_(o, "%s127.0.0.1:%u", first ? "" : ";", ts->nodes[i].port);
             first = false;
         }
+    } else if (ts->racks && !strcmp(cmd, "rack-ids")) {
+        for (unsigned i = 0; i < ts->store.n_ns; i++)
+            printf_(o, "%s%s:%u", i ? ";" : "", ts->store.ns[i]->name, (unsigned)node->rack);
+    } else if (ts->racks && !strcmp(cmd, "racks")) {
+        racks_info(ts, params, o);
     } else if (!strcmp(cmd, "peers-tls-std") || !strcmp(cmd, "peers-tls-alt") || !strcmp(cmd, "service-tls-std") ||
                !strcmp(cmd, "service-tls-alt") || !strcmp(cmd, "rack-ids") || !strcmp(cmd, "racks")) {
         puts_(o, "ERROR:25:enterprise only");
@@ -271,14 +452,14 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
             *set++ = 0;
         ts_namespace *ns = args ? ts_store_ns(&ts->store, args, strlen(args)) : NULL;
         if (args && !ns)
-            puts_(o, "ERROR::namespace not found");
+            puts_(o, "ns_type=unknown"); /* what 8.1 answers (no ERROR form) */
         else
-            sets_info(ts, ns, set, o);
+            sets_info(ts, node, ns, set, o);
     } else if (!strcmp(cmd, "sindex-list") || !strcmp(cmd, "sindex-create") || !strcmp(cmd, "sindex-delete") ||
                !strcmp(cmd, "sindex-stat") || !strcmp(cmd, "sindex-exists")) {
         ts_sindex_info(ts, cmd, params, o);
     } else if (!strcmp(cmd, "truncate") || !strcmp(cmd, "truncate-namespace")) {
-        truncate_cmd(ts, params, o);
+        truncate_cmd(ts, !strcmp(cmd, "truncate-namespace"), params, o);
     } else if (!strcmp(cmd, "query-show") || !strcmp(cmd, "scan-show")) {
         char v[32];
         unsigned long long trid = params && param(params, "trid", v, sizeof v) ? strtoull(v, NULL, 10) : 0;
@@ -308,6 +489,9 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
 
 void ts_info_answer(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out) {
     size_t f = out->len;
+    pthread_mutex_lock(&ts->mu);
+    ts_cluster_tick(ts);
+    pthread_mutex_unlock(&ts->mu);
     aero_buf__append(out, 8);
     /* the server's summary list, in its order */
     static const char *const summary[] = { "features",        "node",         "compatibility-id",

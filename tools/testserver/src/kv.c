@@ -530,6 +530,11 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
         ts_resp_end(out, h, 0, 0, AERO_ERR_UDF, 0, 0, txn_ttl, 0, 1);
         return AERO_ERR_UDF;
     }
+    /* read.c as_read_start -> replica_ping_ce.c: Community Edition refuses a linearized read (info3 TYPE
+       without RELAX) in any namespace. READ_MODE_AP_ALL needs nothing here: every node reads the one store,
+       so replicas never hold duplicates to resolve. */
+    if (!is_write && (m->info3 & (AERO_INFO3_SC_READ_RELAX | AERO_INFO3_SC_READ_TYPE)) == AERO_INFO3_SC_READ_TYPE)
+        return answer(out, AERO_ERR_ENTERPRISE_ONLY, 0, 0, txn_ttl);
     bool must_exist = false;
     if (is_delete) {
         if (m->info2 & AERO_INFO2_DURABLE_DELETE)

@@ -23,11 +23,15 @@
 static unsigned or_default(unsigned v, unsigned def) { return v ? v : def; }
 
 static aero_status check_config(const aero_testserver_config *cfg, ts_limits *lim, aero_error *err) {
-    if (cfg->version != AERO_TESTSERVER_CONFIG_VERSION)
+    if (cfg->version < 1 || cfg->version > AERO_TESTSERVER_CONFIG_VERSION)
         return ts_err(err, AERO_ERR_PARAM,
-                      "aero_testserver_config version %u is not supported (this library knows %d to %d); initialise "
+                      "aero_testserver_config version %u is not supported (this library knows 1 to %d); initialise "
                       "it with AERO_TESTSERVER_CONFIG_INIT or aero_testserver_config_init()",
-                      (unsigned)cfg->version, AERO_TESTSERVER_CONFIG_VERSION, AERO_TESTSERVER_CONFIG_VERSION);
+                      (unsigned)cfg->version, AERO_TESTSERVER_CONFIG_VERSION);
+    for (unsigned i = 0; cfg->version >= 2 && cfg->rack_ids && i < or_default(cfg->nodes, 1); i++)
+        if (cfg->rack_ids[i] > 1000000)
+            return ts_err(err, AERO_ERR_PARAM, "testserver: rack id %u of node %u is over 1000000",
+                          (unsigned)cfg->rack_ids[i], i);
     unsigned nodes = or_default(cfg->nodes, 1);
     if (nodes > TS_MAX_NODES || (cfg->port && (unsigned)cfg->port + nodes - 1 > 65535))
         return ts_err(err, AERO_ERR_PARAM, "testserver: nodes must be 1..%d", TS_MAX_NODES);
@@ -97,6 +101,9 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
         ts->rf = ts->n_nodes;
     snprintf(ts->cluster_name, sizeof ts->cluster_name, "%s", cfg->cluster_name ? cfg->cluster_name : "");
     snprintf(ts->build, sizeof ts->build, "%s", cfg->build ? cfg->build : TS_BUILD);
+    ts->racks = cfg->version >= 2 && cfg->rack_ids;
+    for (unsigned i = 0; ts->racks && i < ts->n_nodes; i++)
+        ts->nodes[i].rack = cfg->rack_ids[i];
     ts->partition_gen = 1;
     ts->peers_gen = 1;
     for (unsigned i = 0; i < ts->n_nodes; i++) {

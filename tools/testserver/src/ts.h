@@ -187,8 +187,10 @@ typedef struct ts_node {
     /* fault injection, protected by ts->mu */
     int fault;
     uint32_t fault_arg;
-    uint32_t fault_count; /* 0 = unlimited */
-    uint32_t fault_epoch; /* bumped by every inject: releases stalled requests */
+    uint32_t fault_count;  /* 0 = unlimited */
+    uint32_t fault_epoch;  /* bumped by every inject: releases stalled requests */
+    uint32_t rack;         /* rack-id (when ts->racks) */
+    uint64_t detect_at_ns; /* killed (aero_testserver_node_kill): dropped from the cluster at this time */
 } ts_node;
 
 /** A secondary index definition (the data itself is not indexed: queries test each record). */
@@ -208,6 +210,7 @@ struct aero_testserver {
     unsigned rf;
     char cluster_name[64];
     char build[32]; /* info `build` answer, TS_BUILD unless configured */
+    bool racks;     /* nodes have rack ids (an Enterprise rack-aware cluster) */
     uint32_t partition_gen;
     uint32_t peers_gen;
     _Atomic bool stopping;
@@ -253,6 +256,8 @@ void ts_fault_garbage(aero_buf *out, uint32_t n, uint64_t *seed);
 void ts_cluster_rebuild_seeds(aero_testserver *ts);
 /** Effective replication factor (min(rf, live nodes)); caller holds ts->mu. */
 unsigned ts_cluster_rf(const aero_testserver *ts);
+/** Drop killed nodes whose detection time has come (a rebalance); caller holds ts->mu. */
+void ts_cluster_tick(aero_testserver *ts);
 /** Node index holding replica `k` of partition `pid`, -1 if none; caller holds ts->mu. */
 int ts_cluster_owner(const aero_testserver *ts, unsigned pid, unsigned k);
 

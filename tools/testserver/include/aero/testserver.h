@@ -61,7 +61,7 @@ AERO_BEGIN_DECLS
 typedef struct aero_testserver aero_testserver;
 
 /** Version of aero_testserver_config this header describes (the versioned-struct rule of aero/common.h). */
-#define AERO_TESTSERVER_CONFIG_VERSION 1
+#define AERO_TESTSERVER_CONFIG_VERSION 2
 
 /**
  * Limits, as a real server enforces them (0 = the default shown). Exceeding
@@ -112,13 +112,20 @@ typedef struct aero_testserver_config {
     const char *build;
     bool virtual_clock; /**< start with the clock stopped: it moves only by aero_testserver_clock_advance() */
     aero_testserver_limits limits;
+    /* version 2: */
+    /**
+     * Rack of each node (`nodes` entries, each 0..1000000), as an Enterprise
+     * cluster configured with rack-id answers them: info `rack-ids` gives
+     * "<ns>:<rack>" per namespace, `racks` the nodes of each rack, and
+     * namespace/<ns> rack-id. NULL (default): no racks, and rack-ids /
+     * racks answer "enterprise only" as Community Edition does. Copied.
+     */
+    const uint32_t *rack_ids;
 } aero_testserver_config;
 
 /** Static initialiser with the defaults, e.g. `aero_testserver_config cfg = AERO_TESTSERVER_CONFIG_INIT;`. */
-#define AERO_TESTSERVER_CONFIG_INIT                                                               \
-    {                                                                                             \
-        AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0, 0 } \
-    }
+#define AERO_TESTSERVER_CONFIG_INIT \
+    { AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0, 0 }, NULL }
 
 /** Fill `cfg` with AERO_TESTSERVER_CONFIG_INIT (compiled into the caller, see aero/common.h). */
 static inline void aero_testserver_config_init(aero_testserver_config *cfg) {
@@ -156,6 +163,19 @@ AERO_TESTSERVER_API const char *aero_testserver_node_name(const aero_testserver 
  * AERO_ERR_PARAM for an unknown node or when it is the last live node.
  */
 AERO_TESTSERVER_API aero_status aero_testserver_node_stop(aero_testserver *ts, unsigned node, aero_error *err);
+
+/**
+ * Kill node `node` as a process dies: its port closes and its connections
+ * are cut at once, but the other nodes keep it in the cluster (their
+ * replicas and peers answers still name it) until `detect_ms` later, when
+ * they notice and rebalance as aero_testserver_node_stop() does (a real
+ * cluster notices after its heartbeat timeout, 1.5 s by default). The
+ * change is applied by the first info request after that time.
+ * aero_testserver_node_start() brings it back (at once noticed as gone
+ * first, if it was not yet). AERO_ERR_PARAM as for node_stop.
+ */
+AERO_TESTSERVER_API aero_status aero_testserver_node_kill(aero_testserver *ts, unsigned node, uint32_t detect_ms,
+                                                          aero_error *err);
 
 /**
  * Start a stopped node again on the same port and rebalance.
