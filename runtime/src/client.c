@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "client.h"
+#include "cluster/auth.h"
 #include "internal.h"
 #include "proto/info.h"
 #include "write_internal.h"
@@ -20,20 +21,19 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
     }
     if (cfg && aero_err__check_version(err, "aero_client_config", cfg->version, AERO_CLIENT_CONFIG_VERSION) != AERO_OK)
         return NULL;
-    if (cfg && (cfg->user || cfg->password)) {
-        aero_err__set(err, AERO_ERR_UNSUPPORTED_FEATURE,
-                      "user/password authentication is not supported by this version of aero");
+    if (aero_auth__check_config(cfg, err) != AERO_OK)
         return NULL;
-    }
     aero_client *c = calloc(1, sizeof *c);
     if (!c) {
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory creating the client");
         return NULL;
     }
-    if (cfg)
+    aero_client_config_init(&c->config);
+    if (cfg && cfg->version < 2) /* a version 1 struct ends before auth_mode */
+        memcpy(&c->config, cfg, offsetof(aero_client_config, auth_mode));
+    else if (cfg)
         c->config = *cfg;
-    else
-        aero_client_config_init(&c->config);
+    c->config.version = AERO_CLIENT_CONFIG_VERSION;
     c->cluster_name = dup_or_null(c->config.cluster_name);
     c->config.cluster_name = c->cluster_name;
     aero_lock__init(&c->free_lock);
@@ -41,6 +41,8 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
         aero_client_close(c);
         return NULL;
     }
+    c->config.user = NULL; /* the cluster keeps its own copy; these point into the caller's memory */
+    c->config.password = NULL;
     return c;
 }
 

@@ -44,5 +44,6 @@
 #include <aero/hll.h>
 #include <aero/bit.h>
 #include <aero/cluster.h>
+#include <aero/security.h>
 
 #endif

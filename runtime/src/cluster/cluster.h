@@ -41,6 +41,8 @@ void aero_cluster__free(aero_cluster *c);
  */
 aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
                                   unsigned attempt);
+/** The identity connections log in with (cluster/auth.h), NULL when no security is configured. */
+struct aero_auth *aero_cluster__auth(aero_cluster *c);
 /** Some active node (info commands), retained; NULL if none. */
 aero_node *aero_cluster__any_node(aero_cluster *c);
 /** Up to `cap` active nodes, each retained; returns how many. */

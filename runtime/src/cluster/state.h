@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "cluster/auth.h"
 #include "cluster/parse.h"
 #include "lock.h"
 
@@ -35,6 +36,7 @@ struct aero_cluster {
     char *cluster_name;
     aero_seed *seeds;
     size_t n_seeds;
+    aero_auth *auth; /* the identity every connection logs in with (cluster/auth.h); NULL = no security */
 
     /* tend view (tend thread only) */
     aero_node **nodes;
