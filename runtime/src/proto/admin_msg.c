@@ -183,27 +183,6 @@ AERO_API const char *aero_privilege_code_str(aero_privilege_code code) {
 
 /* ---------------- decoder ---------------- */
 
-size_t aero_admin__split(const uint8_t *p, size_t len, aero_admin_msg *m) {
-    if (len < AERO_ADMIN_HEADER_SIZE)
-        return 0;
-    m->result = p[1];
-    m->command = p[2];
-    m->n_fields = p[3];
-    size_t o = AERO_ADMIN_HEADER_SIZE;
-    for (unsigned i = 0; i < m->n_fields; i++) {
-        if (len - o < 5)
-            return 0;
-        uint32_t flen = aero_get_u32be(p + o);
-        if (flen == 0 || flen - 1 > len - o - 5)
-            return 0;
-        m->fields[i].id = p[o + 4];
-        m->fields[i].data = p + o + 5;
-        m->fields[i].len = flen - 1;
-        o += 4 + (size_t)flen;
-    }
-    return o;
-}
-
 aero_status aero_admin__parse_login(const uint8_t *body, size_t len, const uint8_t **token, size_t *token_len,
                                     uint32_t *ttl_s, aero_error *err) {
     *token = NULL;
