@@ -281,8 +281,6 @@ static char *copy_str(char **at, const uint8_t *p, size_t n) {
     return s;
 }
 
-static void *align_ptr(void *p) { return (void *)(((uintptr_t)p + 7u) & ~(uintptr_t)7u); }
-
 aero_status aero_admin__parse_users(const uint8_t *body, size_t len, aero_user_list *list, bool *done,
                                     aero_error *err) {
     *done = false;
@@ -320,14 +318,14 @@ aero_status aero_admin__parse_users(const uint8_t *body, size_t len, aero_user_l
                                  (const char *)name->data);
         if (!grow((void **)&list->users, &list->n, &list->mem_, sizeof *list->users))
             return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a user list");
-        size_t size = n_roles * sizeof(char *) + (n_r + n_w) * sizeof(uint32_t) + 8 + name->len + 1 + role_bytes;
+        size_t size = n_roles * sizeof(char *) + (n_r + n_w) * sizeof(uint32_t) + name->len + 1 + role_bytes;
         uint8_t *block = malloc(size);
         if (!block)
             return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a user list");
         const char **role_ptrs = (const char **)block;
         uint32_t *ri = (uint32_t *)(block + n_roles * sizeof(char *));
         uint32_t *wi = ri + n_r;
-        char *strs = align_ptr(wi + n_w);
+        char *strs = (char *)(wi + n_w); /* pointers, then u32s, then the strings: each part stays aligned */
         aero_user_info *u = &list->users[list->n];
         ((list_mem *)list->mem_)->blocks[list->n] = block;
         list->n++;
@@ -423,14 +421,14 @@ aero_status aero_admin__parse_roles(const uint8_t *body, size_t len, aero_role_l
         }
         if (!grow((void **)&list->roles, &list->n, &list->mem_, sizeof *list->roles))
             return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a role list");
-        size_t size =
-            n_priv * sizeof(aero_privilege) + n_wl * sizeof(char *) + 8 + name->len + 1 + (wl ? wl->len + 1 : 0);
+        size_t size = n_wl * sizeof(char *) + n_priv * sizeof(aero_privilege) + name->len + 1 + (wl ? wl->len + 1 : 0);
         uint8_t *block = malloc(size);
         if (!block)
             return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a role list");
-        aero_privilege *pv = (aero_privilege *)block;
-        const char **wl_ptrs = (const char **)(block + n_priv * sizeof(aero_privilege));
-        char *strs = align_ptr(wl_ptrs + n_wl);
+        /* pointers first (8-aligned), then the privileges (4-aligned), then the strings */
+        const char **wl_ptrs = (const char **)block;
+        aero_privilege *pv = (aero_privilege *)(block + n_wl * sizeof(char *));
+        char *strs = (char *)(pv + n_priv);
         aero_role_info *r = &list->roles[list->n];
         ((list_mem *)list->mem_)->blocks[list->n] = block;
         list->n++;
