@@ -73,6 +73,8 @@ aero_status aero_node__too_old(const aero_node *n, uint32_t min, const char *wha
  * `deadline_ns`. AERO_ERR_NO_MORE_CONNECTIONS when max_conns_per_node are in use.
  */
 aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **out, aero_error *err);
+/** The server answered NOT_AUTHENTICATED: forget the node's session token (cluster/auth.h). */
+void aero_node__auth_lost(aero_node *n);
 /** Return a healthy connection (the exchange completed) to the pool. */
 void aero_node__conn_put(aero_node *n, aero_conn *conn);
 /** Close a connection whose state is unknown (timeout, error mid-exchange). */

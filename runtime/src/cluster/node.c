@@ -189,6 +189,8 @@ void aero_node__conn_put(aero_node *n, aero_conn *conn) {
         drop_lent(n, conn); /* cannot happen while open <= max_conns; defensive */
 }
 
+void aero_node__auth_lost(aero_node *n) { aero_auth__session_reset(&n->session); }
+
 void aero_node__conn_close(aero_node *n, aero_conn *conn) {
     if (!conn)
         return;

@@ -393,6 +393,27 @@ static void test_admin_roles(void **state) {
     aero_user_list_free(ul);
 }
 
+/* A user dropped while its client is connected: NOT_AUTHENTICATED, then the client logs in anew when it is back. */
+static void test_dropped_user(void **state) {
+    env *e = *state;
+    NEED_TESTSERVER(e);
+    make_user(e, "gina", "pw", "read-write");
+    aero_error err;
+    aero_client *c = connect_as(aero_testserver_seeds(e->ts), "gina", "pw", &err);
+    assert_non_null(c);
+    assert_aero_ok(put_int(c, "auth", "g", 1, &err), &err);
+    assert_aero_ok(aero_admin_drop_user(e->admin, NULL, "gina", &err), &err);
+    assert_int_equal(put_int(c, "auth", "g", 2, &err), AERO_ERR_NOT_AUTHENTICATED);
+    /* the next connection presents the old token, is refused, and the login finds no such user */
+    assert_int_equal(put_int(c, "auth", "g", 3, &err), AERO_ERR_INVALID_USER);
+    make_user(e, "gina", "pw", "read-write");
+    assert_aero_ok(put_int(c, "auth", "g", 4, &err), &err);
+    int64_t v = 0;
+    assert_aero_ok(get_int(c, "auth", "g", &v, &err), &err);
+    assert_int_equal(v, 4);
+    aero_client_close(c);
+}
+
 /* No security on the server: a login attempt is answered 51, with a message that says what to do. */
 static void test_community_refuses_login(void **state) {
     (void)state;
@@ -418,13 +439,10 @@ static void test_community_refuses_login(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_login_success),
-        cmocka_unit_test(test_login_failures),
-        cmocka_unit_test(test_role_violation),
-        cmocka_unit_test(test_token_reused_then_renewed),
-        cmocka_unit_test(test_admin_users),
-        cmocka_unit_test(test_admin_roles),
-        cmocka_unit_test(test_community_refuses_login),
+        cmocka_unit_test(test_login_success),  cmocka_unit_test(test_login_failures),
+        cmocka_unit_test(test_role_violation), cmocka_unit_test(test_token_reused_then_renewed),
+        cmocka_unit_test(test_admin_users),    cmocka_unit_test(test_admin_roles),
+        cmocka_unit_test(test_dropped_user),   cmocka_unit_test(test_community_refuses_login),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
