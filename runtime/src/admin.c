@@ -335,58 +335,57 @@ static aero_status roles_block(const uint8_t *body, size_t len, void *list, bool
     return aero_admin__parse_roles(body, len, list, done, err);
 }
 
+/*
+ * QUERY_USERS / QUERY_ROLES for one name (field `field`) or all (name NULL):
+ * the entries go into `list` through `parse`.
+ */
+static aero_status query(aero_client *client, const aero_admin_policy *policy, uint8_t cmd, uint8_t field,
+                         const char *name, const char *what, bool has_out, block_fn parse, void *list,
+                         aero_error *err) {
+    uint64_t deadline;
+    aero_status st = start(client, policy, &deadline, err);
+    if (st == AERO_OK && !has_out)
+        st = aero_err__set(err, AERO_ERR_PARAM, "a query needs an output pointer");
+    if (st == AERO_OK && name)
+        st = aero_admin__check_name(name, what, err);
+    if (st != AERO_OK)
+        return st;
+    BEGIN(cmd);
+    if (name)
+        aero_admin__field_str(&b_, field, name);
+    st = run(client, &b_, deadline, parse, list, err);
+    aero_buf__free(&b_);
+    return st;
+}
+
 AERO_API aero_status aero_admin_query_users(aero_client *client, const aero_admin_policy *policy, const char *user,
                                             aero_user_list **out, aero_error *err) {
     if (out)
         *out = NULL;
-    uint64_t deadline;
-    aero_status st = start(client, policy, &deadline, err);
-    if (st == AERO_OK && !out)
-        st = aero_err__set(err, AERO_ERR_PARAM, "query_users needs an output pointer");
-    if (st == AERO_OK && user)
-        st = aero_admin__check_name(user, "user name", err);
-    if (st != AERO_OK)
-        return st;
     aero_user_list *list = calloc(1, sizeof *list);
     if (!list)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a user list");
-    BEGIN(AERO_ADMIN_QUERY_USERS);
-    if (user)
-        aero_admin__field_str(&b_, AERO_ADMIN_FIELD_USER, user);
-    st = run(client, &b_, deadline, users_block, list, err);
-    aero_buf__free(&b_);
-    if (st != AERO_OK) {
+    aero_status st = query(client, policy, AERO_ADMIN_QUERY_USERS, AERO_ADMIN_FIELD_USER, user, "user name",
+                           out != NULL, users_block, list, err);
+    if (st != AERO_OK)
         aero_user_list_free(list);
-        return st;
-    }
-    *out = list;
-    return AERO_OK;
+    else
+        *out = list;
+    return st;
 }
 
 AERO_API aero_status aero_admin_query_roles(aero_client *client, const aero_admin_policy *policy, const char *role,
                                             aero_role_list **out, aero_error *err) {
     if (out)
         *out = NULL;
-    uint64_t deadline;
-    aero_status st = start(client, policy, &deadline, err);
-    if (st == AERO_OK && !out)
-        st = aero_err__set(err, AERO_ERR_PARAM, "query_roles needs an output pointer");
-    if (st == AERO_OK && role)
-        st = aero_admin__check_name(role, "role name", err);
-    if (st != AERO_OK)
-        return st;
     aero_role_list *list = calloc(1, sizeof *list);
     if (!list)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a role list");
-    BEGIN(AERO_ADMIN_QUERY_ROLES);
-    if (role)
-        aero_admin__field_str(&b_, AERO_ADMIN_FIELD_ROLE, role);
-    st = run(client, &b_, deadline, roles_block, list, err);
-    aero_buf__free(&b_);
-    if (st != AERO_OK) {
+    aero_status st = query(client, policy, AERO_ADMIN_QUERY_ROLES, AERO_ADMIN_FIELD_ROLE, role, "role name",
+                           out != NULL, roles_block, list, err);
+    if (st != AERO_OK)
         aero_role_list_free(list);
-        return st;
-    }
-    *out = list;
-    return AERO_OK;
+    else
+        *out = list;
+    return st;
 }

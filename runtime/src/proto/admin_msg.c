@@ -281,76 +281,94 @@ static char *copy_str(char **at, const uint8_t *p, size_t n) {
     return s;
 }
 
-aero_status aero_admin__parse_users(const uint8_t *body, size_t len, aero_user_list *list, bool *done,
-                                    aero_error *err) {
+/*
+ * The messages of one query answer block: each entry to `fn`, QUERY_END
+ * sets *done, another non-zero result is the server's refusal.
+ */
+static aero_status each_message(const uint8_t *body, size_t len, const char *what,
+                                aero_status (*fn)(const aero_admin_msg *m, void *list, aero_error *err), void *list,
+                                bool *done, aero_error *err) {
     *done = false;
     aero_admin_msg m;
     size_t o = 0;
     while (o < len) {
         size_t used = aero_admin__split(body + o, len - o, &m);
         if (used == 0)
-            return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed user query answer at byte %zu", o);
+            return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed %s query answer at byte %zu", what, o);
         o += used;
         if (m.result == AERO_ERR_QUERY_END) {
             *done = true;
             return AERO_OK;
         }
         if (m.result != AERO_OK)
-            return aero_err__set(err, m.result, "user query: %s", aero_status_str(m.result));
-        const aero_admin_field *name = NULL, *roles = NULL, *rinfo = NULL, *winfo = NULL, *conns = NULL;
-        for (unsigned i = 0; i < m.n_fields; i++) {
-            const aero_admin_field *f = &m.fields[i];
-            switch (f->id) {
-            case AERO_ADMIN_FIELD_USER: name = f; break;
-            case AERO_ADMIN_FIELD_ROLES: roles = f; break;
-            case AERO_ADMIN_FIELD_READ_INFO: rinfo = f; break;
-            case AERO_ADMIN_FIELD_WRITE_INFO: winfo = f; break;
-            case AERO_ADMIN_FIELD_CONNECTIONS: conns = f; break;
-            default: break;
-            }
-        }
-        if (!name || name->len == 0)
-            continue; /* the C client skips an entry without a name too */
-        size_t n_roles = 0, role_bytes = 0, n_r = 0, n_w = 0;
-        if ((roles && !scan_str8_list(roles->data, roles->len, &n_roles, &role_bytes)) || !scan_info(rinfo, &n_r) ||
-            !scan_info(winfo, &n_w) || (conns && conns->len != 4))
-            return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed fields for user %.*s", (int)name->len,
-                                 (const char *)name->data);
-        if (!grow((void **)&list->users, &list->n, &list->mem_, sizeof *list->users))
-            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a user list");
-        size_t size = n_roles * sizeof(char *) + (n_r + n_w) * sizeof(uint32_t) + name->len + 1 + role_bytes;
-        uint8_t *block = malloc(size);
-        if (!block)
-            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a user list");
-        const char **role_ptrs = (const char **)block;
-        uint32_t *ri = (uint32_t *)(block + n_roles * sizeof(char *));
-        uint32_t *wi = ri + n_r;
-        char *strs = (char *)(wi + n_w); /* pointers, then u32s, then the strings: each part stays aligned */
-        aero_user_info *u = &list->users[list->n];
-        ((list_mem *)list->mem_)->blocks[list->n] = block;
-        list->n++;
-        memset(u, 0, sizeof *u);
-        u->name = copy_str(&strs, name->data, name->len);
-        if (roles) {
-            const uint8_t *p = roles->data + 1;
-            for (size_t i = 0; i < n_roles; i++) {
-                role_ptrs[i] = copy_str(&strs, p + 1, p[0]);
-                p += 1u + p[0];
-            }
-        }
-        for (size_t i = 0; i < n_r; i++)
-            ri[i] = aero_get_u32be(rinfo->data + 1 + 4 * i);
-        for (size_t i = 0; i < n_w; i++)
-            wi[i] = aero_get_u32be(winfo->data + 1 + 4 * i);
-        u->roles = role_ptrs;
-        u->n_roles = n_roles;
-        u->read_info = ri;
-        u->n_read_info = n_r;
-        u->write_info = wi;
-        u->n_write_info = n_w;
-        u->connections = conns ? aero_get_u32be(conns->data) : 0;
+            return aero_err__set(err, m.result, "%s query: %s", what, aero_status_str(m.result));
+        aero_status st = fn(&m, list, err);
+        if (st != AERO_OK)
+            return st;
     }
     return AERO_OK;
+}
+
+static aero_status user_entry(const aero_admin_msg *m, void *vlist, aero_error *err) {
+    aero_user_list *list = vlist;
+    const aero_admin_field *name = NULL, *roles = NULL, *rinfo = NULL, *winfo = NULL, *conns = NULL;
+    for (unsigned i = 0; i < m->n_fields; i++) {
+        const aero_admin_field *f = &m->fields[i];
+        switch (f->id) {
+        case AERO_ADMIN_FIELD_USER: name = f; break;
+        case AERO_ADMIN_FIELD_ROLES: roles = f; break;
+        case AERO_ADMIN_FIELD_READ_INFO: rinfo = f; break;
+        case AERO_ADMIN_FIELD_WRITE_INFO: winfo = f; break;
+        case AERO_ADMIN_FIELD_CONNECTIONS: conns = f; break;
+        default: break;
+        }
+    }
+    if (!name || name->len == 0)
+        return AERO_OK; /* the C client skips an entry without a name too */
+    size_t n_roles = 0, role_bytes = 0, n_r = 0, n_w = 0;
+    if ((roles && !scan_str8_list(roles->data, roles->len, &n_roles, &role_bytes)) || !scan_info(rinfo, &n_r) ||
+        !scan_info(winfo, &n_w) || (conns && conns->len != 4))
+        return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed fields for user %.*s", (int)name->len,
+                             (const char *)name->data);
+    if (!grow((void **)&list->users, &list->n, &list->mem_, sizeof *list->users))
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a user list");
+    size_t size = n_roles * sizeof(char *) + (n_r + n_w) * sizeof(uint32_t) + name->len + 1 + role_bytes;
+    uint8_t *block = malloc(size);
+    if (!block)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a user list");
+    const char **role_ptrs = (const char **)block;
+    uint32_t *ri = (uint32_t *)(block + n_roles * sizeof(char *));
+    uint32_t *wi = ri + n_r;
+    char *strs = (char *)(wi + n_w); /* pointers, then u32s, then the strings: each part stays aligned */
+    aero_user_info *u = &list->users[list->n];
+    ((list_mem *)list->mem_)->blocks[list->n] = block;
+    list->n++;
+    memset(u, 0, sizeof *u);
+    u->name = copy_str(&strs, name->data, name->len);
+    if (roles) {
+        const uint8_t *p = roles->data + 1;
+        for (size_t i = 0; i < n_roles; i++) {
+            role_ptrs[i] = copy_str(&strs, p + 1, p[0]);
+            p += 1u + p[0];
+        }
+    }
+    for (size_t i = 0; i < n_r; i++)
+        ri[i] = aero_get_u32be(rinfo->data + 1 + 4 * i);
+    for (size_t i = 0; i < n_w; i++)
+        wi[i] = aero_get_u32be(winfo->data + 1 + 4 * i);
+    u->roles = role_ptrs;
+    u->n_roles = n_roles;
+    u->read_info = ri;
+    u->n_read_info = n_r;
+    u->write_info = wi;
+    u->n_write_info = n_w;
+    u->connections = conns ? aero_get_u32be(conns->data) : 0;
+    return AERO_OK;
+}
+
+aero_status aero_admin__parse_users(const uint8_t *body, size_t len, aero_user_list *list, bool *done,
+                                    aero_error *err) {
+    return each_message(body, len, "user", user_entry, list, done, err);
 }
 
 /* Check a PRIVILEGES field; count the entries. */
@@ -380,91 +398,81 @@ static bool scan_privileges(const aero_admin_field *f, size_t *count) {
     return o == f->len;
 }
 
+static aero_status role_entry(const aero_admin_msg *m, void *vlist, aero_error *err) {
+    aero_role_list *list = vlist;
+    const aero_admin_field *name = NULL, *privs = NULL, *wl = NULL, *rq = NULL, *wq = NULL;
+    for (unsigned i = 0; i < m->n_fields; i++) {
+        const aero_admin_field *f = &m->fields[i];
+        switch (f->id) {
+        case AERO_ADMIN_FIELD_ROLE: name = f; break;
+        case AERO_ADMIN_FIELD_PRIVILEGES: privs = f; break;
+        case AERO_ADMIN_FIELD_WHITELIST: wl = f; break;
+        case AERO_ADMIN_FIELD_READ_QUOTA: rq = f; break;
+        case AERO_ADMIN_FIELD_WRITE_QUOTA: wq = f; break;
+        default: break;
+        }
+    }
+    if (!name || name->len == 0)
+        return AERO_OK;
+    size_t n_priv = 0, n_wl = 0;
+    if (!scan_privileges(privs, &n_priv) || (rq && rq->len != 4) || (wq && wq->len != 4))
+        return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed fields for role %.*s", (int)name->len,
+                             (const char *)name->data);
+    if (wl && wl->len) {
+        n_wl = 1;
+        for (uint32_t i = 0; i < wl->len; i++)
+            n_wl += wl->data[i] == ',';
+    }
+    if (!grow((void **)&list->roles, &list->n, &list->mem_, sizeof *list->roles))
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a role list");
+    size_t size = n_wl * sizeof(char *) + n_priv * sizeof(aero_privilege) + name->len + 1 + (wl ? wl->len + 1 : 0);
+    uint8_t *block = malloc(size);
+    if (!block)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a role list");
+    /* pointers first (8-aligned), then the privileges (4-aligned), then the strings */
+    const char **wl_ptrs = (const char **)block;
+    aero_privilege *pv = (aero_privilege *)(block + n_wl * sizeof(char *));
+    char *strs = (char *)(pv + n_priv);
+    aero_role_info *r = &list->roles[list->n];
+    ((list_mem *)list->mem_)->blocks[list->n] = block;
+    list->n++;
+    memset(r, 0, sizeof *r);
+    r->name = copy_str(&strs, name->data, name->len);
+    if (privs) {
+        const uint8_t *p = privs->data + 1;
+        for (size_t i = 0; i < n_priv; i++) {
+            memset(&pv[i], 0, sizeof pv[i]);
+            pv[i].code = (aero_privilege_code)*p++;
+            if (pv[i].code >= AERO_PRIV_READ) {
+                memcpy(pv[i].ns, p + 1, p[0]);
+                p += 1u + p[0];
+                memcpy(pv[i].set, p + 1, p[0]);
+                p += 1u + p[0];
+            }
+        }
+    }
+    if (n_wl) {
+        char *all = copy_str(&strs, wl->data, wl->len);
+        size_t k = 0;
+        wl_ptrs[k++] = all;
+        for (uint32_t i = 0; i < wl->len; i++) /* by length: a NUL inside must not shorten the count */
+            if (all[i] == ',') {
+                all[i] = '\0';
+                wl_ptrs[k++] = all + i + 1;
+            }
+    }
+    r->privileges = pv;
+    r->n_privileges = n_priv;
+    r->whitelist = wl_ptrs;
+    r->n_whitelist = n_wl;
+    r->read_quota = rq ? aero_get_u32be(rq->data) : 0;
+    r->write_quota = wq ? aero_get_u32be(wq->data) : 0;
+    return AERO_OK;
+}
+
 aero_status aero_admin__parse_roles(const uint8_t *body, size_t len, aero_role_list *list, bool *done,
                                     aero_error *err) {
-    *done = false;
-    aero_admin_msg m;
-    size_t o = 0;
-    while (o < len) {
-        size_t used = aero_admin__split(body + o, len - o, &m);
-        if (used == 0)
-            return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed role query answer at byte %zu", o);
-        o += used;
-        if (m.result == AERO_ERR_QUERY_END) {
-            *done = true;
-            return AERO_OK;
-        }
-        if (m.result != AERO_OK)
-            return aero_err__set(err, m.result, "role query: %s", aero_status_str(m.result));
-        const aero_admin_field *name = NULL, *privs = NULL, *wl = NULL, *rq = NULL, *wq = NULL;
-        for (unsigned i = 0; i < m.n_fields; i++) {
-            const aero_admin_field *f = &m.fields[i];
-            switch (f->id) {
-            case AERO_ADMIN_FIELD_ROLE: name = f; break;
-            case AERO_ADMIN_FIELD_PRIVILEGES: privs = f; break;
-            case AERO_ADMIN_FIELD_WHITELIST: wl = f; break;
-            case AERO_ADMIN_FIELD_READ_QUOTA: rq = f; break;
-            case AERO_ADMIN_FIELD_WRITE_QUOTA: wq = f; break;
-            default: break;
-            }
-        }
-        if (!name || name->len == 0)
-            continue;
-        size_t n_priv = 0, n_wl = 0;
-        if (!scan_privileges(privs, &n_priv) || (rq && rq->len != 4) || (wq && wq->len != 4))
-            return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed fields for role %.*s", (int)name->len,
-                                 (const char *)name->data);
-        if (wl && wl->len) {
-            n_wl = 1;
-            for (uint32_t i = 0; i < wl->len; i++)
-                n_wl += wl->data[i] == ',';
-        }
-        if (!grow((void **)&list->roles, &list->n, &list->mem_, sizeof *list->roles))
-            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a role list");
-        size_t size = n_wl * sizeof(char *) + n_priv * sizeof(aero_privilege) + name->len + 1 + (wl ? wl->len + 1 : 0);
-        uint8_t *block = malloc(size);
-        if (!block)
-            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a role list");
-        /* pointers first (8-aligned), then the privileges (4-aligned), then the strings */
-        const char **wl_ptrs = (const char **)block;
-        aero_privilege *pv = (aero_privilege *)(block + n_wl * sizeof(char *));
-        char *strs = (char *)(pv + n_priv);
-        aero_role_info *r = &list->roles[list->n];
-        ((list_mem *)list->mem_)->blocks[list->n] = block;
-        list->n++;
-        memset(r, 0, sizeof *r);
-        r->name = copy_str(&strs, name->data, name->len);
-        if (privs) {
-            const uint8_t *p = privs->data + 1;
-            for (size_t i = 0; i < n_priv; i++) {
-                memset(&pv[i], 0, sizeof pv[i]);
-                pv[i].code = (aero_privilege_code)*p++;
-                if (pv[i].code >= AERO_PRIV_READ) {
-                    memcpy(pv[i].ns, p + 1, p[0]);
-                    p += 1u + p[0];
-                    memcpy(pv[i].set, p + 1, p[0]);
-                    p += 1u + p[0];
-                }
-            }
-        }
-        if (n_wl) {
-            char *all = copy_str(&strs, wl->data, wl->len);
-            size_t k = 0;
-            wl_ptrs[k++] = all;
-            for (uint32_t i = 0; i < wl->len; i++) /* by length: a NUL inside must not shorten the count */
-                if (all[i] == ',') {
-                    all[i] = '\0';
-                    wl_ptrs[k++] = all + i + 1;
-                }
-        }
-        r->privileges = pv;
-        r->n_privileges = n_priv;
-        r->whitelist = wl_ptrs;
-        r->n_whitelist = n_wl;
-        r->read_quota = rq ? aero_get_u32be(rq->data) : 0;
-        r->write_quota = wq ? aero_get_u32be(wq->data) : 0;
-    }
-    return AERO_OK;
+    return each_message(body, len, "role", role_entry, list, done, err);
 }
 
 static void free_blocks(void *mem, size_t n) {
