@@ -414,6 +414,38 @@ static void test_dropped_user(void **state) {
     aero_client_close(c);
 }
 
+/* Every node of a cluster is logged in once (seed and peers), then serves records on reused tokens. */
+static void test_cluster_login(void **state) {
+    (void)state;
+    if (it_hosts()) {
+        NEED_TESTSERVER(NULL);
+    }
+    aero_testserver_config tc;
+    aero_testserver_config_init(&tc);
+    tc.security = true;
+    tc.nodes = 3;
+    aero_error err;
+    env e = { aero_testserver_start(&tc, &err), NULL };
+    assert_non_null(e.ts);
+    e.admin = connect_as(aero_testserver_seeds(e.ts), "admin", "admin", &err);
+    assert_non_null(e.admin);
+    make_user(&e, "hank", "pw", "read-write");
+    aero_client *c = connect_as(aero_testserver_seeds(e.ts), "hank", "pw", &err);
+    assert_non_null(c);
+    for (int i = 0; i < 60; i++) { /* keys over every node */
+        char id[16];
+        snprintf(id, sizeof id, "c%d", i);
+        assert_aero_ok(put_int(c, "auth", id, i, &err), &err);
+    }
+    unsigned long logins, auths;
+    stats(&e, &logins, &auths);
+    assert_int_equal(logins, 6); /* 3 nodes for admin, 3 for hank */
+    assert_int_equal(auths, 4);  /* admin's one command connection, and one per node for hank: all on tokens */
+    aero_client_close(c);
+    aero_client_close(e.admin);
+    aero_testserver_stop(e.ts);
+}
+
 /* No security on the server: a login attempt is answered 51, with a message that says what to do. */
 static void test_community_refuses_login(void **state) {
     (void)state;
@@ -439,10 +471,15 @@ static void test_community_refuses_login(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_login_success),  cmocka_unit_test(test_login_failures),
-        cmocka_unit_test(test_role_violation), cmocka_unit_test(test_token_reused_then_renewed),
-        cmocka_unit_test(test_admin_users),    cmocka_unit_test(test_admin_roles),
-        cmocka_unit_test(test_dropped_user),   cmocka_unit_test(test_community_refuses_login),
+        cmocka_unit_test(test_login_success),
+        cmocka_unit_test(test_login_failures),
+        cmocka_unit_test(test_role_violation),
+        cmocka_unit_test(test_token_reused_then_renewed),
+        cmocka_unit_test(test_admin_users),
+        cmocka_unit_test(test_admin_roles),
+        cmocka_unit_test(test_dropped_user),
+        cmocka_unit_test(test_cluster_login),
+        cmocka_unit_test(test_community_refuses_login),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
