@@ -73,8 +73,10 @@ int main(void) {
     aero_user_list_free(users);
 
     /* a wrong password is refused with the server's code */
-    if (!login(seeds, "shop", "guess", &err))
+    aero_client *wrong = login(seeds, "shop", "guess", &err);
+    if (!wrong)
         printf("login with a wrong password: %s\n", aero_status_str(err.code));
+    aero_client_close(wrong);
 
     app = login(seeds, "shop", "s3cret", &err);
     if (!app) {
