@@ -446,6 +446,40 @@ static void test_cluster_login(void **state) {
     aero_testserver_stop(e.ts);
 }
 
+/*
+ * A version 1 config has no `security` member (it is never read), and the
+ * control command switches access control on while the server runs.
+ */
+static void test_config_v1_and_control(void **state) {
+    (void)state;
+    if (it_hosts()) {
+        NEED_TESTSERVER(NULL);
+    }
+    aero_testserver_config tc;
+    aero_testserver_config_init(&tc);
+    tc.version = 1;
+    tc.security = true; /* past the end of a version 1 struct: ignored */
+    aero_error err;
+    aero_testserver *ts = aero_testserver_start(&tc, &err);
+    assert_non_null(ts);
+    assert_null(connect_as(aero_testserver_seeds(ts), "admin", "admin", &err));
+    assert_int_equal(err.code, AERO_ERR_SECURITY_NOT_SUPPORTED);
+    char out[32];
+    assert_aero_ok(aero_testserver_control(ts, "security;enabled=true;session-ttl=3600", out, sizeof out, &err), &err);
+    assert_string_equal(out, "ok");
+    aero_client *c = connect_as(aero_testserver_seeds(ts), "admin", "admin", &err);
+    assert_non_null(c);
+    aero_client_close(c);
+    assert_int_equal(aero_testserver_control(ts, "security-expire-password;user=nobody", out, sizeof out, &err),
+                     AERO_ERR_PARAM);
+    assert_aero_ok(aero_testserver_control(ts, "security;enabled=false", NULL, 0, &err), &err);
+    c = aero_client_connect(aero_testserver_seeds(ts), NULL, &err);
+    assert_non_null(c);
+    assert_aero_ok(put_int(c, "auth", "v1", 1, &err), &err); /* no login needed any more */
+    aero_client_close(c);
+    aero_testserver_stop(ts);
+}
+
 /* No security on the server: a login attempt is answered 51, with a message that says what to do. */
 static void test_community_refuses_login(void **state) {
     (void)state;
@@ -471,15 +505,11 @@ static void test_community_refuses_login(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_login_success),
-        cmocka_unit_test(test_login_failures),
-        cmocka_unit_test(test_role_violation),
-        cmocka_unit_test(test_token_reused_then_renewed),
-        cmocka_unit_test(test_admin_users),
-        cmocka_unit_test(test_admin_roles),
-        cmocka_unit_test(test_dropped_user),
-        cmocka_unit_test(test_cluster_login),
-        cmocka_unit_test(test_community_refuses_login),
+        cmocka_unit_test(test_login_success),         cmocka_unit_test(test_login_failures),
+        cmocka_unit_test(test_role_violation),        cmocka_unit_test(test_token_reused_then_renewed),
+        cmocka_unit_test(test_admin_users),           cmocka_unit_test(test_admin_roles),
+        cmocka_unit_test(test_dropped_user),          cmocka_unit_test(test_cluster_login),
+        cmocka_unit_test(test_config_v1_and_control), cmocka_unit_test(test_community_refuses_login),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
