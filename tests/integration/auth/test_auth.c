@@ -480,6 +480,35 @@ static void test_config_v1_and_control(void **state) {
     aero_testserver_stop(ts);
 }
 
+/*
+ * The client counts a token as expired a minute before the server's TTL: with
+ * a TTL under a minute no token is ever reused and each new connection logs in.
+ */
+static void test_short_session_ttl(void **state) {
+    (void)state;
+    if (it_hosts()) {
+        NEED_TESTSERVER(NULL);
+    }
+    aero_testserver_config tc;
+    aero_testserver_config_init(&tc);
+    tc.security = true;
+    tc.session_ttl = 30;
+    aero_error err;
+    env e = { aero_testserver_start(&tc, &err), NULL };
+    assert_non_null(e.ts);
+    e.admin = connect_as(aero_testserver_seeds(e.ts), "admin", "admin", &err);
+    assert_non_null(e.admin);
+    aero_user_list *ul = NULL;
+    assert_aero_ok(aero_admin_query_users(e.admin, NULL, NULL, &ul, &err), &err); /* a second connection */
+    aero_user_list_free(ul);
+    unsigned long logins, auths;
+    stats(&e, &logins, &auths);
+    assert_int_equal(logins, 2);
+    assert_int_equal(auths, 0);
+    aero_client_close(e.admin);
+    aero_testserver_stop(e.ts);
+}
+
 /* No security on the server: a login attempt is answered 51, with a message that says what to do. */
 static void test_community_refuses_login(void **state) {
     (void)state;
@@ -505,11 +534,17 @@ static void test_community_refuses_login(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_login_success),         cmocka_unit_test(test_login_failures),
-        cmocka_unit_test(test_role_violation),        cmocka_unit_test(test_token_reused_then_renewed),
-        cmocka_unit_test(test_admin_users),           cmocka_unit_test(test_admin_roles),
-        cmocka_unit_test(test_dropped_user),          cmocka_unit_test(test_cluster_login),
-        cmocka_unit_test(test_config_v1_and_control), cmocka_unit_test(test_community_refuses_login),
+        cmocka_unit_test(test_login_success),
+        cmocka_unit_test(test_login_failures),
+        cmocka_unit_test(test_role_violation),
+        cmocka_unit_test(test_token_reused_then_renewed),
+        cmocka_unit_test(test_admin_users),
+        cmocka_unit_test(test_admin_roles),
+        cmocka_unit_test(test_dropped_user),
+        cmocka_unit_test(test_cluster_login),
+        cmocka_unit_test(test_short_session_ttl),
+        cmocka_unit_test(test_config_v1_and_control),
+        cmocka_unit_test(test_community_refuses_login),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
