@@ -168,8 +168,6 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
         uint32_t build = 0;
         aero_status st =
             validate_addr(c, ai->ai_addr, ai->ai_addrlen, expect, &conn, &session, name, sizeof name, &build, err);
-        if (st == AERO_OK && find_node(c, name))
-            aero_auth__session_dispose(&session);
         if (st != AERO_OK) {
             aero_auth__session_dispose(&session);
             char msg[AERO_ERROR_MESSAGE_SIZE];
@@ -178,14 +176,14 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
             continue;
         }
         if (find_node(c, name)) { /* another address of a node we have */
+            aero_auth__session_dispose(&session);
             aero_conn__close(&conn);
             aero_err__set(err, AERO_ERR_INVALID_NODE, "%s:%u is node %s, already known", host, (unsigned)port, name);
             break;
         }
         aero_node *n = aero_node__new(name, host, port, ai->ai_addr, ai->ai_addrlen, &c->cfg);
-        if (n)
-            n->build = build;
         if (n) {
+            n->build = build;
             n->auth = c->auth;
             aero_auth__session_move(&n->session, &session);
         }
