@@ -290,7 +290,7 @@ static aero_status do_login(aero_conn *conn, aero_auth *a, aero_auth_session *s,
  */
 static aero_status authenticate(aero_conn *conn, aero_auth *a, aero_auth_session *s, uint64_t deadline_ns,
                                 bool *had_token, aero_error *err) {
-    uint8_t stack[512], rstack[64];
+    uint8_t stack[AERO_ADMIN_TOKEN_MAX + 512], rstack[64]; /* room for any token: no allocation under the lock */
     aero_buf b, r;
     aero_buf__init(&b, stack, sizeof stack);
     aero_buf__init(&r, rstack, sizeof rstack);
