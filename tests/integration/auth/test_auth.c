@@ -476,6 +476,16 @@ static void test_config_v1_and_control(void **state) {
     c = aero_client_connect(aero_testserver_seeds(ts), NULL, &err);
     assert_non_null(c);
     assert_aero_ok(put_int(c, "auth", "v1", 1, &err), &err); /* no login needed any more */
+    /* refused before anything is sent */
+    assert_int_equal(aero_admin_change_password(c, NULL, "new", &err), AERO_ERR_PARAM);
+    assert_non_null(strstr(err.message, "logged in with a user"));
+    aero_admin_policy bad = { 99, 0 };
+    assert_int_equal(aero_admin_drop_user(c, &bad, "u", &err), AERO_ERR_PARAM);
+    assert_non_null(strstr(err.message, "aero_admin_policy version 99"));
+    assert_int_equal(aero_admin_drop_user(NULL, NULL, "u", &err), AERO_ERR_PARAM);
+    assert_int_equal(aero_admin_query_roles(c, NULL, NULL, NULL, &err), AERO_ERR_PARAM);
+    aero_privilege none[1];
+    assert_int_equal(aero_admin_grant_privileges(c, NULL, "r", none, 0, &err), AERO_ERR_PARAM);
     aero_client_close(c);
     aero_testserver_stop(ts);
 }
