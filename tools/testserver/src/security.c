@@ -194,15 +194,6 @@ static sec_user *current_user(ts_security *s, int *rc) {
     return u;
 }
 
-bool ts_security_enabled(ts_security *s) {
-    if (!s)
-        return false;
-    pthread_mutex_lock(&s->mu);
-    bool on = s->enabled;
-    pthread_mutex_unlock(&s->mu);
-    return on;
-}
-
 int ts_security_check_authed(ts_security *s) {
     if (!s || !s->enabled) /* security off: no lock on the request path */
         return 0;
