@@ -123,6 +123,36 @@ static aero_status get_int(aero_client *c, const char *set, const char *id, int6
     return st;
 }
 
+/*
+ * OK rows of a scan of `set` (keys NULL) or of a batch read of keys; the
+ * stream's final code, or else the first row's own non-OK result (a batch
+ * row carries its node's failure).
+ */
+static aero_status query_rows(aero_client *c, const char *set, const aero_key *keys, size_t n, size_t *rows,
+                              aero_error *err) {
+    *rows = 0;
+    aero_session *s = aero_client_create_session(c, NULL, err);
+    if (!s)
+        return err->code;
+    aero_dataset ds = aero_dataset_of("test", set);
+    aero_query *q = keys ? aero_session_query_keys(s, keys, n) : aero_session_query(s, &ds);
+    aero_stream *st = aero_query_execute(q, err);
+    aero_status code = err->code;
+    aero_status row_code = AERO_OK;
+    if (st) {
+        for (const aero_record *r; (r = aero_stream_next(st, err));) {
+            if (r->result == AERO_OK)
+                (*rows)++;
+            else if (row_code == AERO_OK)
+                row_code = r->result;
+        }
+        code = err->code != AERO_OK ? err->code : row_code;
+        aero_stream_close(st);
+    }
+    aero_session_free(s);
+    return code;
+}
+
 static void make_user(env *e, const char *user, const char *password, const char *role) {
     aero_error err;
     const char *roles[] = { role };
@@ -402,15 +432,39 @@ static void test_dropped_user(void **state) {
     aero_client *c = connect_as(aero_testserver_seeds(e->ts), "gina", "pw", &err);
     assert_non_null(c);
     assert_aero_ok(put_int(c, "auth", "g", 1, &err), &err);
+    aero_dataset ds = aero_dataset_of("test", "auth-gina");
+    aero_key keys[2] = { aero_dataset_id_str(&ds, "a"), aero_dataset_id_str(&ds, "b") };
+    assert_aero_ok(put_int(c, "auth-gina", "a", 1, &err), &err);
+    assert_aero_ok(put_int(c, "auth-gina", "b", 2, &err), &err);
+    size_t rows = 0;
+    assert_aero_ok(query_rows(c, "auth-gina", NULL, 0, &rows, &err), &err);
+    assert_int_equal(rows, 2);
     assert_aero_ok(aero_admin_drop_user(e->admin, NULL, "gina", &err), &err);
     assert_int_equal(put_int(c, "auth", "g", 2, &err), AERO_ERR_NOT_AUTHENTICATED);
     /* the next connection presents the old token, is refused, and the login finds no such user */
     assert_int_equal(put_int(c, "auth", "g", 3, &err), AERO_ERR_INVALID_USER);
+    assert_int_equal(query_rows(c, "auth-gina", keys, 2, &rows, &err), AERO_ERR_INVALID_USER);
     make_user(e, "gina", "pw", "read-write");
     assert_aero_ok(put_int(c, "auth", "g", 4, &err), &err);
     int64_t v = 0;
     assert_aero_ok(get_int(c, "auth", "g", &v, &err), &err);
     assert_int_equal(v, 4);
+    /*
+     * A scan, then a batch, on the connection the drop left unauthenticated:
+     * the same answer, the connection closed and the token dropped, so the
+     * next command logs in (and finds no such user) until the user is back.
+     */
+    for (int batch_first = 0; batch_first < 2; batch_first++) {
+        assert_aero_ok(query_rows(c, "auth-gina", keys, 2, &rows, &err), &err);
+        assert_int_equal(rows, 2);
+        assert_aero_ok(aero_admin_drop_user(e->admin, NULL, "gina", &err), &err);
+        assert_int_equal(query_rows(c, "auth-gina", batch_first ? keys : NULL, 2, &rows, &err),
+                         AERO_ERR_NOT_AUTHENTICATED);
+        assert_int_equal(query_rows(c, "auth-gina", batch_first ? NULL : keys, 2, &rows, &err), AERO_ERR_INVALID_USER);
+        make_user(e, "gina", "pw", "read-write");
+        assert_aero_ok(query_rows(c, "auth-gina", NULL, 0, &rows, &err), &err);
+        assert_int_equal(rows, 2);
+    }
     aero_client_close(c);
 }
 
