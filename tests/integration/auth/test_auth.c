@@ -29,11 +29,12 @@ typedef struct env {
     aero_client *admin; /* logged in as admin/admin */
 } env;
 
-static aero_testserver *start_server(bool security) {
+static aero_testserver *start_server(bool security, unsigned nodes, uint32_t session_ttl) {
     aero_testserver_config tc;
     aero_testserver_config_init(&tc);
     tc.security = security;
-    tc.session_ttl = SESSION_TTL;
+    tc.nodes = nodes;
+    tc.session_ttl = session_ttl;
     tc.virtual_clock = true;
     aero_error err;
     aero_testserver *ts = aero_testserver_start(&tc, &err);
@@ -51,13 +52,28 @@ static aero_client *connect_as(const char *seeds, const char *user, const char *
     return aero_client_connect(seeds, &cfg, err);
 }
 
+/* A server of its own with security on, and admin logged in (for tests that count logins from zero). */
+static env secured(unsigned nodes, uint32_t session_ttl) {
+    env e = { start_server(true, nodes, session_ttl), NULL };
+    assert_non_null(e.ts);
+    aero_error err;
+    e.admin = connect_as(aero_testserver_seeds(e.ts), "admin", "admin", &err);
+    assert_non_null(e.admin);
+    return e;
+}
+
+static void secured_end(env *e) {
+    aero_client_close(e->admin);
+    aero_testserver_stop(e->ts);
+}
+
 static int setup(void **state) {
     if (it_hosts()) {
         *state = NULL;
         return 0;
     }
     env *e = calloc(1, sizeof *e);
-    if (!e || !(e->ts = start_server(true)))
+    if (!e || !(e->ts = start_server(true, 1, SESSION_TTL)))
         return -1;
     aero_error err;
     e->admin = connect_as(aero_testserver_seeds(e->ts), "admin", "admin", &err);
@@ -239,12 +255,9 @@ static void test_token_reused_then_renewed(void **state) {
     if (it_hosts()) {
         NEED_TESTSERVER(NULL);
     }
-    env fresh = { start_server(true), NULL };
-    assert_non_null(fresh.ts);
+    env fresh = secured(1, SESSION_TTL);
     env *e = &fresh;
     aero_error err;
-    e->admin = connect_as(aero_testserver_seeds(e->ts), "admin", "admin", &err);
-    assert_non_null(e->admin);
     unsigned long logins, auths;
     stats(e, &logins, &auths);
     assert_int_equal(logins, 1); /* the seed connection logged in */
@@ -278,8 +291,7 @@ static void test_token_reused_then_renewed(void **state) {
     assert_int_equal(logins, 3);
     assert_int_equal(auths, 3);
     aero_client_close(c);
-    aero_client_close(e->admin);
-    aero_testserver_stop(e->ts);
+    secured_end(e);
 }
 
 static void test_admin_users(void **state) {
@@ -474,15 +486,8 @@ static void test_cluster_login(void **state) {
     if (it_hosts()) {
         NEED_TESTSERVER(NULL);
     }
-    aero_testserver_config tc;
-    aero_testserver_config_init(&tc);
-    tc.security = true;
-    tc.nodes = 3;
+    env e = secured(3, SESSION_TTL);
     aero_error err;
-    env e = { aero_testserver_start(&tc, &err), NULL };
-    assert_non_null(e.ts);
-    e.admin = connect_as(aero_testserver_seeds(e.ts), "admin", "admin", &err);
-    assert_non_null(e.admin);
     make_user(&e, "hank", "pw", "read-write");
     aero_client *c = connect_as(aero_testserver_seeds(e.ts), "hank", "pw", &err);
     assert_non_null(c);
@@ -496,8 +501,7 @@ static void test_cluster_login(void **state) {
     assert_int_equal(logins, 6); /* 3 nodes for admin, 3 for hank */
     assert_int_equal(auths, 4);  /* admin's one command connection, and one per node for hank: all on tokens */
     aero_client_close(c);
-    aero_client_close(e.admin);
-    aero_testserver_stop(e.ts);
+    secured_end(&e);
 }
 
 /*
@@ -553,15 +557,8 @@ static void test_short_session_ttl(void **state) {
     if (it_hosts()) {
         NEED_TESTSERVER(NULL);
     }
-    aero_testserver_config tc;
-    aero_testserver_config_init(&tc);
-    tc.security = true;
-    tc.session_ttl = 30;
+    env e = secured(1, 30);
     aero_error err;
-    env e = { aero_testserver_start(&tc, &err), NULL };
-    assert_non_null(e.ts);
-    e.admin = connect_as(aero_testserver_seeds(e.ts), "admin", "admin", &err);
-    assert_non_null(e.admin);
     aero_user_list *ul = NULL;
     assert_aero_ok(aero_admin_query_users(e.admin, NULL, NULL, &ul, &err), &err); /* a second connection */
     aero_user_list_free(ul);
@@ -569,8 +566,7 @@ static void test_short_session_ttl(void **state) {
     stats(&e, &logins, &auths);
     assert_int_equal(logins, 2);
     assert_int_equal(auths, 0);
-    aero_client_close(e.admin);
-    aero_testserver_stop(e.ts);
+    secured_end(&e);
 }
 
 /* No security on the server: a login attempt is answered 51, with a message that says what to do. */
@@ -579,7 +575,7 @@ static void test_community_refuses_login(void **state) {
     aero_testserver *ts = NULL;
     const char *seeds = it_hosts();
     if (!seeds) {
-        ts = start_server(false);
+        ts = start_server(false, 1, SESSION_TTL);
         assert_non_null(ts);
         seeds = aero_testserver_seeds(ts);
     }
