@@ -232,7 +232,12 @@ static void recv_group(run *r, worker *w, size_t gi) {
         if (st != AERO_OK)
             break;
         if (m.h.info3 & AERO_INFO3_LAST) {
-            aero_node__conn_put(g->node, conn);
+            if (m.h.result_code == AERO_ERR_NOT_AUTHENTICATED) { /* the login is gone: log in anew (cluster/auth.h) */
+                aero_node__auth_lost(g->node);
+                aero_node__conn_close(g->node, conn);
+            } else {
+                aero_node__conn_put(g->node, conn);
+            }
             if (m.h.result_code != AERO_OK) {
                 g->refused = true;
                 g->st = aero_err__set(err, m.h.result_code, "batch failed on %s: %s", peer,

@@ -10,6 +10,7 @@
 
 #include "batch.h"
 #include "client.h"
+#include "cluster/auth.h"
 #include "internal.h"
 #include "write_internal.h"
 
@@ -23,11 +24,8 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
     }
     if (cfg && aero_err__check_version(err, "aero_client_config", cfg->version, AERO_CLIENT_CONFIG_VERSION) != AERO_OK)
         return NULL;
-    if (cfg && (cfg->user || cfg->password)) {
-        aero_err__set(err, AERO_ERR_UNSUPPORTED_FEATURE,
-                      "user/password authentication is not supported by this version of aero");
+    if (aero_auth__check_config(cfg, err) != AERO_OK)
         return NULL;
-    }
     aero_client *c = calloc(1, sizeof *c);
     if (!c) {
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory creating the client");
@@ -60,6 +58,8 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
         aero_client_close(c);
         return NULL;
     }
+    c->config.user = NULL; /* the cluster keeps its own copy; these point into the caller's memory */
+    c->config.password = NULL;
     return c;
 }
 

@@ -79,6 +79,11 @@ static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t now, uint64
         if (aero_msg__parse_single(r->data + 8, r->len - 8, &cmd->msg) != AERO_OK)
             st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed response from %s", aero_node__address(node));
     }
+    if (st == AERO_OK && cmd->msg.h.result_code == AERO_ERR_NOT_AUTHENTICATED) {
+        aero_node__auth_lost(node); /* the server no longer knows this login: the next connection logs in anew */
+        aero_node__conn_close(node, conn);
+        return AERO_OK; /* the answer stands: the caller reports NOT_AUTHENTICATED */
+    }
     if (st == AERO_OK)
         aero_node__conn_put(node, conn);
     else

@@ -445,7 +445,9 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
                 bool retry = rc == AERO_ERR_PARTITION_UNAVAILABLE || rc == AERO_ERR_TIMEOUT;
                 char where[64];
                 snprintf(where, sizeof where, "%s", aero_node__address(sc->node));
-                end_exchange(sc, true);
+                if (rc == AERO_ERR_NOT_AUTHENTICATED) /* the login is gone: log in anew (cluster/auth.h) */
+                    aero_node__auth_lost(sc->node);
+                end_exchange(sc, rc != AERO_ERR_NOT_AUTHENTICATED);
                 if (!retry || ++sc->failures > sc->p->max_retries) {
                     aero_err__set(err, rc, "query failed on %s: %s", where, aero_status_str(rc));
                     return fail(sc);

@@ -47,5 +47,6 @@
 #include <aero/cluster.h>
 #include <aero/index.h>
 #include <aero/admin.h>
+#include <aero/security.h>
 
 #endif

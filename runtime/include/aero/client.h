@@ -19,6 +19,7 @@
 
 #include <aero/behavior.h>
 #include <aero/error.h>
+#include <aero/security.h>
 #include <aero/session.h>
 #include <aero/types.h>
 
@@ -49,8 +50,8 @@ typedef struct aero_client_config {
     uint32_t max_socket_idle_ms; /**< idle pooled sockets are closed after this, default 55000 */
     uint32_t max_node_failures;  /**< consecutive tend failures before a node is dropped, default 5 */
     const char *cluster_name;    /**< if set, every node must report this name (default NULL) */
-    const char *user;            /**< reserved: authentication is not supported yet; must be NULL */
-    const char *password;        /**< reserved; must be NULL */
+    const char *user;            /**< user to log in as (Enterprise security), NULL = no login; copied */
+    const char *password;        /**< its password (hashed before it is sent, see auth_mode); copied */
     bool fail_if_not_connected;  /**< connect fails when no seed answers (default true) */
     aero_log_fn log;             /**< NULL (default) logs nothing */
     void *log_udata;             /**< passed to `log`, default NULL */
@@ -78,19 +79,21 @@ typedef struct aero_client_config {
      */
     uint32_t max_error_rate;
     uint32_t error_rate_window; /**< window length in tend intervals, default 1 (0 means 1) */
+    /* -- authentication (version 2; user and password above) -- */
+    aero_auth_mode auth_mode; /**< how user/password are used (security.h), default AERO_AUTH_INTERNAL */
 } aero_client_config;
 
 /** Most rack ids a client config may list. */
 #define AERO_MAX_RACK_IDS 16
 
-/** Version of aero_client_config these headers describe (2 appended racks and the circuit breaker). */
+/** Version of aero_client_config these headers describe (2 appended racks, the circuit breaker and the authentication mode). */
 #define AERO_CLIENT_CONFIG_VERSION 2
 
 /** The defaults above, as an initialiser: `aero_client_config cfg = AERO_CLIENT_CONFIG_INIT;` */
 #define AERO_CLIENT_CONFIG_INIT                                                                                      \
     {                                                                                                                \
         AERO_CLIENT_CONFIG_VERSION, 1000, 1000, 0, 100, 55000, 5, NULL, NULL, NULL, true, NULL, NULL, AERO_LOG_INFO, \
-            false, 0, NULL, 0, 0, 1                                                                                  \
+            false, 0, NULL, 0, 0, 1, AERO_AUTH_INTERNAL                                                              \
     }
 
 /** Fill `cfg` with AERO_CLIENT_CONFIG_INIT (compiled into the caller, see common.h). */
@@ -105,10 +108,14 @@ static inline void aero_client_config_init(aero_client_config *cfg) {
  * copied. Discovers the cluster and starts the tend thread.
  * Returns NULL and fills `err` on failure (AERO_ERR_PARAM for a config of
  * an unknown version, AERO_ERR_INVALID_HOST for a bad seed string,
- * AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers,
- * AERO_ERR_UNSUPPORTED_FEATURE when a user or password is configured:
- * Enterprise authentication is not implemented yet, and a client that
- * silently ignored credentials would be worse than one that says so).
+ * AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers).
+ * With a user configured every connection logs in (security.h); then the
+ * seed's login errors come back with the server's codes:
+ * AERO_ERR_INVALID_USER, AERO_ERR_INVALID_PASSWORD, AERO_ERR_EXPIRED_PASSWORD,
+ * AERO_ERR_NOT_WHITELISTED..., and AERO_ERR_SECURITY_NOT_SUPPORTED from a
+ * Community Edition server, which has no security (connect without
+ * credentials there). AERO_ERR_PARAM for a user without a password (or the
+ * reverse), and for EXTERNAL or PKI mode without TLS.
  */
 AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_config *cfg, aero_error *err);
 

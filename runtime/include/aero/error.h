@@ -54,7 +54,7 @@ enum {
     AERO_ERR_LOST_CONFLICT = 28,          /**< the write lost cross-datacenter conflict resolution */
     AERO_ERR_XDR_KEY_BUSY = 32,           /**< cross-datacenter replication is writing the record; retry later */
     AERO_ERR_QUERY_END = 50,              /**< the query has no more records (end marker) */
-    AERO_ERR_SECURITY_NOT_SUPPORTED = 51, /**< the server has no security support */
+    AERO_ERR_SECURITY_NOT_SUPPORTED = 51, /**< the server has no security support (Community Edition: login, admin) */
     AERO_ERR_SECURITY_NOT_ENABLED = 52,   /**< security is not enabled on the server */
     AERO_ERR_SECURITY_SCHEME_NOT_SUPPORTED = 53, /**< the authentication scheme is not supported */
     AERO_ERR_INVALID_COMMAND = 54,               /**< unknown administration command */
@@ -66,7 +66,7 @@ enum {
     AERO_ERR_EXPIRED_PASSWORD = 63,              /**< the password has expired */
     AERO_ERR_FORBIDDEN_PASSWORD = 64,            /**< the password is not allowed (e.g. used recently) */
     AERO_ERR_INVALID_CREDENTIAL = 65,            /**< the security credential is invalid */
-    AERO_ERR_EXPIRED_SESSION = 66,               /**< the login session has expired */
+    AERO_ERR_EXPIRED_SESSION = 66,               /**< the login session has expired (the client logs in anew) */
     AERO_ERR_INVALID_ROLE = 70,                  /**< unknown or invalid role */
     AERO_ERR_ROLE_ALREADY_EXISTS = 71,           /**< the role already exists */
     AERO_ERR_INVALID_PRIVILEGE = 72,             /**< invalid privilege */

@@ -113,8 +113,13 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
         c->cfg.fail_if_not_connected = true;
         c->cfg.log_level = AERO_LOG_INFO;
     }
-    c->cfg.user = NULL; /* authentication is not handled by cluster/ */
+    aero_status ast = aero_auth__new(cfg, &c->auth, err); /* the credentials live in c->auth only */
+    c->cfg.user = NULL;
     c->cfg.password = NULL;
+    if (ast != AERO_OK) {
+        free(c);
+        return ast;
+    }
     if (c->cfg.max_node_failures == 0)
         c->cfg.max_node_failures = 1;
     if (c->cfg.cluster_name && c->cfg.cluster_name[0]) {
@@ -178,7 +183,7 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
          * connect or a seed that is not a usable node (not joined, wrong cluster
          * name, too old) is a CONNECTION error whose message says which. */
         aero_status code = terr.code;
-        if (code != AERO_ERR_TIMEOUT && code != AERO_ERR_INVALID_HOST)
+        if (code != AERO_ERR_TIMEOUT && code != AERO_ERR_INVALID_HOST && !aero_status_is_security(code))
             code = AERO_ERR_CONNECTION;
         aero_err__set(err, code, "no seed answered (%s)", terr.message);
         aero_cluster__free(c);
@@ -213,6 +218,7 @@ void aero_cluster__free(aero_cluster *c) {
     aero_pmap__free(c->pub_map);
     aero_pmap__free(c->work);
     free(c->seeds);
+    aero_auth__free(c->auth);
     free(c->cluster_name);
     aero_tend__free_indexes(c);
     pthread_mutex_destroy(&c->tend_lock);
@@ -220,6 +226,8 @@ void aero_cluster__free(aero_cluster *c) {
     pthread_cond_destroy(&c->round_cond);
     free(c);
 }
+
+struct aero_auth *aero_cluster__auth(aero_cluster *c) { return c->auth; }
 
 static aero_node *node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
                            unsigned attempt, int read_mode_sc) {

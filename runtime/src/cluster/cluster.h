@@ -51,6 +51,8 @@ aero_node *aero_cluster__node_for_policy(aero_cluster *c, const char *ns, uint16
                                          const aero_policy *p, unsigned attempt);
 /** Replication factor of namespace `ns` in the partition map (1..3; 1 when unknown). */
 uint32_t aero_cluster__replication(aero_cluster *c, const char *ns);
+/** The identity connections log in with (cluster/auth.h), NULL when no security is configured. */
+struct aero_auth *aero_cluster__auth(aero_cluster *c);
 /** Some active node (info commands), retained; NULL if none. */
 aero_node *aero_cluster__any_node(aero_cluster *c);
 /** Up to `cap` active nodes, each retained; returns how many. */
@@ -81,6 +83,8 @@ aero_status aero_node__too_old(const aero_node *n, uint32_t min, const char *wha
  * `deadline_ns`. AERO_ERR_NO_MORE_CONNECTIONS when max_conns_per_node are in use.
  */
 aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **out, aero_error *err);
+/** The server answered NOT_AUTHENTICATED: forget the node's session token (cluster/auth.h). */
+void aero_node__auth_lost(aero_node *n);
 /** Return a healthy connection (the exchange completed) to the pool. */
 void aero_node__conn_put(aero_node *n, aero_conn *conn);
 /** Close a connection whose state is unknown (timeout, error mid-exchange). */

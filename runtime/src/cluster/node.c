@@ -54,6 +54,7 @@ aero_node *aero_node__new(const char *name, const char *host, uint16_t port, con
     n->max_idle_ns = (uint64_t)cfg->max_socket_idle_ms * 1000000u;
     n->connect_timeout_ms = cfg->connect_timeout_ms;
     n->tend_conn = (aero_conn)AERO_CONN_INIT;
+    aero_auth__session_init(&n->session);
     n->peers_gen = -1;
     n->partition_gen = -1;
     n->partition_changed = true;
@@ -87,6 +88,7 @@ void aero_node__release(aero_node *n) {
         free_conn(n->idle[i]);
     free(n->idle);
     aero_conn__close(&n->tend_conn);
+    aero_auth__session_dispose(&n->session);
     free(n);
 }
 
@@ -168,6 +170,8 @@ aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **
     *c = (aero_conn)AERO_CONN_INIT;
     c->owner = n;
     aero_status st = aero_conn__connect(c, (const struct sockaddr *)&n->addr, n->addr_len, deadline_ns, err);
+    if (st == AERO_OK)
+        st = aero_auth__login(c, n->auth, &n->session, deadline_ns, err);
     if (st != AERO_OK) {
         atomic_fetch_add_explicit(&n->conn_errors, 1, memory_order_relaxed);
         aero_node__count_error(n);
@@ -203,6 +207,8 @@ void aero_node__conn_put(aero_node *n, aero_conn *conn) {
     if (conn)
         drop_lent(n, conn); /* cannot happen while open <= max_conns; defensive */
 }
+
+void aero_node__auth_lost(aero_node *n) { aero_auth__session_reset(&n->session); }
 
 void aero_node__conn_close(aero_node *n, aero_conn *conn) {
     if (!conn)
@@ -269,8 +275,10 @@ void aero_node__balance_pool(aero_node *n) {
         if (c) {
             *c = (aero_conn)AERO_CONN_INIT;
             c->owner = n;
-            st = aero_conn__connect(c, (const struct sockaddr *)&n->addr, n->addr_len,
-                                    aero_deadline_after_ms(n->connect_timeout_ms), NULL);
+            uint64_t deadline = aero_deadline_after_ms(n->connect_timeout_ms);
+            st = aero_conn__connect(c, (const struct sockaddr *)&n->addr, n->addr_len, deadline, NULL);
+            if (st == AERO_OK)
+                st = aero_auth__login(c, n->auth, &n->session, deadline, NULL);
         }
         if (st != AERO_OK) {
             if (c)
@@ -369,6 +377,8 @@ aero_status aero_node__tend_info(aero_node *n, const char *const *commands, size
     if (n->tend_conn.fd < 0 || aero_conn__is_stale(&n->tend_conn)) {
         aero_conn__close(&n->tend_conn);
         st = aero_conn__connect(&n->tend_conn, (const struct sockaddr *)&n->addr, n->addr_len, deadline, err);
+        if (st == AERO_OK && (st = aero_auth__login(&n->tend_conn, n->auth, &n->session, deadline, err)) != AERO_OK)
+            aero_conn__close(&n->tend_conn);
         if (st != AERO_OK)
             return st;
     }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "cluster/auth.h"
 #include "cluster/cluster.h"
 #include "lock.h"
 
@@ -64,6 +65,10 @@ struct aero_node {
     uint32_t in_use; /* connections lent out */
     atomic_uint_fast64_t conns_opened;
     atomic_uint_fast64_t conn_errors;
+
+    /* login (cluster/auth.h): the cluster's identity, and this node's session token */
+    aero_auth *auth;
+    aero_auth_session session;
 
     /* tend state (tend thread only) */
     aero_conn tend_conn;

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "cluster/auth.h"
 #include "cluster/parse.h"
 #include "lock.h"
 
@@ -38,6 +39,7 @@ struct aero_cluster {
     int32_t racks[AERO_MAX_RACK_IDS]; /* the client's racks in order of preference (rack_aware) */
     uint32_t n_racks;
     uint64_t window_start_ns; /* circuit breaker: start of the current error window (tend thread) */
+    aero_auth *auth; /* the identity every connection logs in with (cluster/auth.h); NULL = no security */
 
     /* tend view (tend thread only) */
     aero_node **nodes;

@@ -70,10 +70,13 @@ static bool build_ok(uint32_t build) { return build == 0 || build >= AERO_BUILD(
  * and the node name in name.
  */
 static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, socklen_t sa_len, const char *expect,
-                                 aero_conn *conn, char *name, size_t name_cap, uint32_t *build_out, aero_error *err) {
+                                 aero_conn *conn, aero_auth_session *session, char *name, size_t name_cap,
+                                 uint32_t *build_out, aero_error *err) {
     uint64_t deadline = aero_deadline_after_ms(c->cfg.connect_timeout_ms ? c->cfg.connect_timeout_ms : 1000);
     *conn = (aero_conn)AERO_CONN_INIT;
     aero_status st = aero_conn__connect(conn, sa, sa_len, deadline, err);
+    if (st == AERO_OK && (st = aero_auth__login(conn, c->auth, session, deadline, err)) != AERO_OK)
+        aero_conn__close(conn);
     if (st != AERO_OK)
         return st;
     const char *cmds[4] = { "node", "partition-generation", "build", "cluster-name" };
@@ -160,23 +163,32 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
     aero_node *added = NULL;
     for (struct addrinfo *ai = res; ai && !added; ai = ai->ai_next) {
         aero_conn conn;
+        aero_auth_session session; /* the login of the probe, handed to the node */
+        aero_auth__session_init(&session);
         char name[AERO_NODE_NAME_MAX];
         uint32_t build = 0;
-        aero_status st = validate_addr(c, ai->ai_addr, ai->ai_addrlen, expect, &conn, name, sizeof name, &build, err);
+        aero_status st =
+            validate_addr(c, ai->ai_addr, ai->ai_addrlen, expect, &conn, &session, name, sizeof name, &build, err);
         if (st != AERO_OK) {
+            aero_auth__session_dispose(&session);
             char msg[AERO_ERROR_MESSAGE_SIZE];
             snprintf(msg, sizeof msg, "%s", err ? err->message : "");
             aero_err__set(err, st, "%s:%u: %s", host, (unsigned)port, msg);
             continue;
         }
         if (find_node(c, name)) { /* another address of a node we have */
+            aero_auth__session_dispose(&session);
             aero_conn__close(&conn);
             aero_err__set(err, AERO_ERR_INVALID_NODE, "%s:%u is node %s, already known", host, (unsigned)port, name);
             break;
         }
         aero_node *n = aero_node__new(name, host, port, ai->ai_addr, ai->ai_addrlen, &c->cfg);
-        if (n)
+        if (n) {
             n->build = build;
+            n->auth = c->auth;
+            aero_auth__session_move(&n->session, &session);
+        }
+        aero_auth__session_dispose(&session);
         if (!n || !add_node(c, n)) {
             aero_conn__close(&conn);
             aero_node__release(n);

@@ -58,7 +58,13 @@ aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *
         st = fault_cmd(ts, cmd, node, &e);
     else if (is(cmd, "advance"))
         st = advance_cmd(ts, cmd, &e);
-    else
+    else if (ts_security_control(ts->security, cmd, out, cap, &st, &e)) {
+        if (st != AERO_OK && out && cap)
+            snprintf(out, cap, "ERROR:4:%s", e.message);
+        if (st != AERO_OK && err)
+            *err = e;
+        return st;
+    } else
         st = ts_err(&e, AERO_ERR_PARAM, "unknown control command");
     if (out && cap) {
         if (st == AERO_OK)

@@ -41,16 +41,6 @@ void ts_handle_msg(aero_testserver *ts, ts_node *node, const uint8_t *body, size
     free(m.ops);
 }
 
-static void admin_answer(aero_buf *out) {
-    uint8_t *p = aero_buf__append(out, 24);
-    if (!p)
-        return;
-    memset(p, 0, 24);
-    uint64_t h = ((uint64_t)AERO_PROTO_VERSION << 56) | ((uint64_t)AERO_PROTO_ADMIN << 48) | 16u;
-    aero_set_u64be(p, h);
-    p[9] = AERO_ERR_SECURITY_NOT_SUPPORTED;
-}
-
 /* Answer an AS_MSG request as if every command failed with rc (a single-record answer has no LAST bit). */
 static void result_answer(const uint8_t *body, size_t len, uint8_t rc, aero_buf *out) {
     ts_field fields[64];
@@ -70,12 +60,18 @@ bool ts_dispatch_knows(uint8_t type) {
 
 ts_action ts_dispatch(ts_node *node, uint8_t type, const uint8_t *body, size_t len, ts_request *req, aero_buf *out) {
     aero_testserver *ts = node->ts;
+    ts_security_bind(&req->sec);
     if (type == AERO_PROTO_INFO) {
         ts_info_answer(ts, node, body, len, out);
         return TS_SEND;
     }
     if (type == AERO_PROTO_ADMIN) {
-        admin_answer(out);
+        ts_security_admin(ts->security, &req->sec, body, len, out);
+        return TS_SEND;
+    }
+    int auth_rc = ts_security_check_authed(ts->security);
+    if (auth_rc) { /* not logged in: nothing is served (faults do not apply either) */
+        result_answer(body, len, (uint8_t)auth_rc, out);
         return TS_SEND;
     }
     uint32_t arg = 0;

@@ -367,7 +367,10 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
     if (args)
         *args++ = 0;
     const char *cmd = line;
-    if (!strcmp(cmd, "node")) {
+    const char *denied = ts_security_info_denied(ts->security, cmd);
+    if (denied) {
+        puts_(o, denied);
+    } else if (!strcmp(cmd, "node")) {
         puts_(o, node->name);
     } else if (!strcmp(cmd, "build")) {
         puts_(o, ts->build);

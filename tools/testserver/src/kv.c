@@ -519,6 +519,9 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
     ts_namespace *ns = ts_store_ns(&ts->store, (const char *)fns->data, fns->len);
     if (!ns)
         return answer(out, AERO_ERR_NAMESPACE_NOT_FOUND, 0, 0, txn_ttl);
+    int sec_rc = ts_security_check(ts->security, m, is_write);
+    if (sec_rc)
+        return answer(out, sec_rc, 0, 0, txn_ttl);
     /* a set name over 63 bytes is refused only once the record is looked up */
     if (!fdig || fdig->len != 20 || !valid_key(fkey))
         return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);

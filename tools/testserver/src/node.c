@@ -119,6 +119,7 @@ static void *conn_main(void *arg) {
             break;
     }
     aero_buf__free(&out);
+    ts_security_conn_end(c->node->ts->security, &req.sec);
     shutdown(c->fd, SHUT_RDWR);
     c->done = true;
     return NULL;

@@ -381,6 +381,11 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         last(out, AERO_ERR_NAMESPACE_NOT_FOUND);
         return;
     }
+    int sec_rc = ts_security_check(ts->security, m, m->info2 & AERO_INFO2_WRITE);
+    if (sec_rc) {
+        last(out, (uint8_t)sec_rc);
+        return;
+    }
     static _Thread_local ts_sindex_query idx; /* large: kept off the stack */
     bool is_index = m->fields_by_type[AERO_FIELD_INDEX_RANGE] || m->fields_by_type[AERO_FIELD_INDEX_NAME] ||
                     m->fields_by_type[AERO_FIELD_INDEX_EXPRESSION];

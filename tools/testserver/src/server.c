@@ -25,9 +25,9 @@ static unsigned or_default(unsigned v, unsigned def) { return v ? v : def; }
 static aero_status check_config(const aero_testserver_config *cfg, ts_limits *lim, aero_error *err) {
     if (cfg->version < 1 || cfg->version > AERO_TESTSERVER_CONFIG_VERSION)
         return ts_err(err, AERO_ERR_PARAM,
-                      "aero_testserver_config version %u is not supported (this library knows 1 to %d); initialise "
+                      "aero_testserver_config version %u is not supported (this library knows %d to %d); initialise "
                       "it with AERO_TESTSERVER_CONFIG_INIT or aero_testserver_config_init()",
-                      (unsigned)cfg->version, AERO_TESTSERVER_CONFIG_VERSION);
+                      (unsigned)cfg->version, 1, AERO_TESTSERVER_CONFIG_VERSION);
     for (unsigned i = 0; cfg->version >= 2 && cfg->rack_ids && i < or_default(cfg->nodes, 1); i++)
         if (cfg->rack_ids[i] > 1000000)
             return ts_err(err, AERO_ERR_PARAM, "testserver: rack id %u of node %u is over 1000000",
@@ -93,6 +93,14 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
         return NULL;
     }
     ts->store.default_read_touch_pct = cfg->default_read_touch_ttl_pct;
+    /* a version 1 config ends before `security` */
+    ts->security = ts_security_new(cfg->version >= 2 && cfg->security, cfg->version >= 2 ? cfg->session_ttl : 0);
+    if (!ts->security) {
+        ts_store_dispose(&ts->store);
+        free(ts);
+        ts_err(err, AERO_ERR_NO_MEMORY, "testserver: out of memory");
+        return NULL;
+    }
     ts_clock_init(&ts->clock, cfg->virtual_clock);
     pthread_mutex_init(&ts->mu, NULL);
     ts->n_nodes = or_default(cfg->nodes, 1);
@@ -159,6 +167,7 @@ void aero_testserver_stop(aero_testserver *ts) {
     }
     ts_store_dispose(&ts->store);
     free(ts->sindex);
+    ts_security_free(ts->security);
     pthread_mutex_destroy(&ts->mu);
     free(ts);
 }

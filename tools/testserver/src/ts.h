@@ -161,6 +161,35 @@ aero_status ts_err(aero_error *err, aero_status code, const char *fmt, ...) __at
 /** Reset `err` (may be NULL) to AERO_OK; returns AERO_OK. */
 aero_status ts_ok(aero_error *err);
 
+/* ---------------- access control (security.c) ---------------- */
+
+typedef struct ts_security ts_security;
+struct ts_msg;
+
+/** Who a connection has logged in as. */
+typedef struct ts_sec_conn {
+    bool authed;
+    char user[64];
+} ts_sec_conn;
+
+/** Users, roles and sessions; `enabled` false answers like Community Edition. NULL on OOM. */
+ts_security *ts_security_new(bool enabled, uint32_t session_ttl);
+void ts_security_free(ts_security *s);
+/** Make c the identity the calling (connection) thread's commands are checked against. */
+void ts_security_bind(ts_sec_conn *c);
+/** The connection closed: forget its login. */
+void ts_security_conn_end(ts_security *s, ts_sec_conn *c);
+/** Answer one security (type 2) request into out (complete frames). */
+void ts_security_admin(ts_security *s, ts_sec_conn *c, const uint8_t *body, size_t len, aero_buf *out);
+/** 0, or 80 when security is on and the bound connection has not logged in. */
+int ts_security_check_authed(ts_security *s);
+/** 0, 80 or 81 (ROLE_VIOLATION) for a record command on the bound connection. */
+int ts_security_check(ts_security *s, const struct ts_msg *m, bool is_write);
+/** An "ERROR:80:..." / "ERROR:81:..." answer for an info command the bound connection may not run, else NULL. */
+const char *ts_security_info_denied(ts_security *s, const char *cmd);
+/** Run a "security..." control command; false when cmd is not one (out, *st and e as aero_testserver_control). */
+bool ts_security_control(ts_security *s, const char *cmd, char *out, size_t cap, aero_status *st, aero_error *e);
+
 /* ---------------- server ---------------- */
 
 typedef struct ts_conn {
@@ -224,6 +253,7 @@ struct aero_testserver {
     unsigned n_sindex, cap_sindex;
     ts_limits limits;
     ts_clock clock;
+    ts_security *security; /* access control (security.c), its own lock */
 };
 
 /* ---------------- nodes (node.c) ---------------- */
@@ -334,6 +364,7 @@ typedef enum ts_action {
 typedef struct ts_request {
     uint64_t seed;        /* garbage fault bytes */
     uint32_t stall_epoch; /* fault epoch of a stalled request */
+    ts_sec_conn sec;      /* the connection's login (security.c) */
 } ts_request;
 
 /** Is `type` a proto type the server answers (else the connection closes before the body is read)? */

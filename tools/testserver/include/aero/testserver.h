@@ -121,11 +121,22 @@ typedef struct aero_testserver_config {
      * racks answer "enterprise only" as Community Edition does. Copied.
      */
     const uint32_t *rack_ids;
+    /* -- access control (version 2) -- */
+    /**
+     * Enterprise Edition access control: every connection must log in
+     * (LOGIN / AUTHENTICATE), commands are checked against the user's roles,
+     * and user / role admin commands work. One user exists at start, "admin"
+     * with password "admin" and the role user-admin, as on a new Enterprise
+     * server. false (default): no security, as Community Edition (every
+     * security message answers 51, SECURITY_NOT_SUPPORTED).
+     */
+    bool security;
+    uint32_t session_ttl; /**< seconds a login's session token lives on the server clock; default 86400 */
 } aero_testserver_config;
 
 /** Static initialiser with the defaults, e.g. `aero_testserver_config cfg = AERO_TESTSERVER_CONFIG_INIT;`. */
 #define AERO_TESTSERVER_CONFIG_INIT \
-    { AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0, 0 }, NULL }
+    { AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0, 0 }, NULL, false, 0 }
 
 /** Fill `cfg` with AERO_TESTSERVER_CONFIG_INIT (compiled into the caller, see aero/common.h). */
 static inline void aero_testserver_config_init(aero_testserver_config *cfg) {
@@ -212,6 +223,13 @@ AERO_TESTSERVER_API aero_status aero_testserver_inject(aero_testserver *ts, unsi
  *   "fault;node=N;type=stall|drop|close-mid|garbage|delay|result|none[;arg=A][;count=C]"
  *   "truncate" (delete every record of every namespace)
  *   "advance;seconds=S" (aero_testserver_clock_advance())
+ *   "security;enabled=true|false[;session-ttl=S][;quotas=true|false]" (access
+ *       control on or off, as config `security`; quotas lets roles carry
+ *       read/write quotas, refused with 74 QUOTAS_NOT_ENABLED otherwise)
+ *   "security-expire-password;user=U" (U's next login answers 63, EXPIRED_PASSWORD,
+ *       until a new password is set)
+ *   "security-stats" (writes "logins=N;authentications=M" into out: LOGIN and
+ *       successful token AUTHENTICATE exchanges so far)
  * Writes "ok" or "ERROR:<code>:<message>" into out (NUL-terminated) when out
  * is not NULL, and on failure fills err (may be NULL): AERO_ERR_PARAM for an
  * unknown command or a bad parameter, or the failing call's status.
