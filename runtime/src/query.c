@@ -233,6 +233,7 @@ AERO_API void aero_query_abandon(aero_query *q) {
     free(q->bin_ptrs);
     aero_filter__free(&q->filter);
     aero_buf__free(&q->ops);
+    aero_job__spec_free(q->job);
     free(q);
 }
 
@@ -302,6 +303,8 @@ AERO_API aero_stream *aero_query_execute(aero_query *q, aero_error *err) {
     aero_stream *st = NULL;
     if (q->bad.code)
         aero_err__set(err, q->bad.code, "query: %s", q->bad.msg);
+    else if (q->job)
+        aero_err__set(err, AERO_ERR_PARAM, "query has a background verb: run it with aero_query_execute_background()");
     else if (q->kind == AERO_Q_KEY) {
         if (aero_cmd__check_key(&q->key, err) == AERO_OK)
             st = run_keys(q, &q->key, 1, true, err);

@@ -30,7 +30,8 @@ struct aero_query {
     uint32_t rps;
     uint32_t chunk;
     uint32_t pbegin, pend;
-    aero_misuse bad; /* first misuse, reported at execute */
+    aero_misuse bad;           /* first misuse, reported at execute */
+    struct aero_job_spec *job; /* background verb (job.c), NULL for a foreground query */
 };
 
 struct aero_scan;
@@ -55,5 +56,8 @@ aero_stream *aero_scan__start(struct aero_query *q, aero_error *err);
 const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err);
 bool aero_scan__has_more(const struct aero_scan *sc);
 void aero_scan__free(struct aero_scan *sc);
+
+/** Free a query's background job spec (job.c); NULL is a no-op. */
+void aero_job__spec_free(struct aero_job_spec *j);
 
 #endif
