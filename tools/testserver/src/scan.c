@@ -13,6 +13,7 @@
 #include "ts.h"
 
 #include "sindex.h"
+#include "udf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -164,11 +165,15 @@ static bool trid_reused(aero_testserver *ts, const ts_msg *m) {
 }
 
 /*
- * Background query with write ops: apply the ops (and the filter) to every
- * record of the requested partitions this node masters, as single-record
- * writes, and answer once. The job is recorded for query-show.
+ * Background query with write ops or a UDF: the job (udf.c) applies them
+ * (and the filter) to every record of the requested partitions this node
+ * masters, as single-record commands; the answer says it started.
  */
 static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_namespace *ns, aero_buf *out) {
+    if (m->n_ops == 0 && !m->fields_by_type[AERO_FIELD_UDF_PACKAGE]) {
+        last(out, AERO_ERR_PARAMETER); /* a background job with nothing to do */
+        return;
+    }
     for (uint16_t i = 0; i < m->n_ops; i++) {
         uint8_t op = m->ops[i].op;
         if (op == AERO_MSG_OP_READ || op == AERO_MSG_OP_CDT_READ || op == AERO_MSG_OP_EXP_READ ||
@@ -226,29 +231,8 @@ static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_n
         last(out, AERO_ERR_KEY_NOT_FOUND); /* the set does not exist */
         return;
     }
-    ts_msg row = *m;
-    ts_field dig = { .type = AERO_FIELD_DIGEST, .len = 20 };
-    row.fields_by_type[AERO_FIELD_DIGEST] = &dig;
-    row.fields_by_type[AERO_FIELD_KEY] = NULL;
-    row.info3 &= (uint8_t)~AERO_INFO3_PARTITION_DONE;
-    row.info3 |= AERO_INFO3_UPDATE_ONLY; /* a record deleted meanwhile is not recreated */
-    aero_buf scratch;
-    aero_buf__init(&scratch, NULL, 0);
-    uint64_t done = 0;
-    for (size_t i = 0; i < n; i++) {
-        dig.data = digs[i];
-        aero_buf__reset(&scratch);
-        if (ts_kv_row(ts, &row, 0, &scratch) == 0)
-            done++;
-    }
-    aero_buf__free(&scratch);
-    free(digs);
     const ts_field *tf = m->fields_by_type[AERO_FIELD_TASK_ID];
-    pthread_mutex_lock(&ts->mu);
-    ts->job_trid[ts->job_pos] = tf && tf->len == 8 ? aero_get_u64be(tf->data) : 0;
-    ts->job_recs[ts->job_pos] = done;
-    ts->job_pos = (ts->job_pos + 1) % 64;
-    pthread_mutex_unlock(&ts->mu);
+    ts_job_start(ts, node, m, digs, n, tf && tf->len == 8 ? aero_get_u64be(tf->data) : 0); /* udf.c */
     last(out, 0);
 }
 
@@ -270,8 +254,13 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         }
     }
     if (m->fields_by_type[AERO_FIELD_UDF_OP] || m->fields_by_type[AERO_FIELD_UDF_PACKAGE]) {
-        last(out, AERO_ERR_PARAMETER); /* no UDF module is ever registered */
-        return;
+        /* a background UDF (UDF_OP 2) runs as a job; aggregation (1) is not supported */
+        const ts_field *uop = m->fields_by_type[AERO_FIELD_UDF_OP];
+        if (!(m->info2 & AERO_INFO2_WRITE) || !uop || uop->len != 1 || uop->data[0] != 2 || m->n_ops ||
+            !m->fields_by_type[AERO_FIELD_UDF_PACKAGE] || !m->fields_by_type[AERO_FIELD_UDF_FUNCTION]) {
+            last(out, AERO_ERR_PARAMETER);
+            return;
+        }
     }
     if (m->info2 & AERO_INFO2_WRITE) {
         if (trid_reused(ts, m))

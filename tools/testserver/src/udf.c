@@ -1,0 +1,620 @@
+/*
+ * udf.c - the test server's UDF modules (info udf-put / udf-get / udf-remove
+ * / udf-list, with the answers a real 8.1 server gives), record UDF calls
+ * (single record, batch rows, background jobs: the Lua side is udf_lua.c),
+ * and background jobs with their query-show status.
+ *
+ * Modules live in the cluster (one copy for every node, as the server's
+ * system metadata makes them). A background job is one per node: the node
+ * that got the request runs it over the records of the partitions it
+ * masters. Without records_per_second it runs before the answer is sent (a
+ * real server is that fast on a few records); with it, on a thread at that
+ * pace, so query-show shows it active with its progress, as a real one.
+ */
+#include "udf.h"
+
+#include <inttypes.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define MAX_CONTENT   (1024 * 1024)
+#define JOBS_FINISHED 100 /* finished jobs query-show remembers */
+
+typedef struct ts_module {
+    char name[128];
+    char *src; /* decoded Lua source */
+    size_t len;
+    char *b64; /* as registered */
+    size_t b64_len;
+} ts_module;
+
+typedef struct ts_job {
+    aero_testserver *ts;
+    uint64_t trid;
+    unsigned node;
+    uint16_t port;
+    char ns[32], set[64];
+    bool is_udf;
+    char udf_file[136], udf_fn[128];
+    uint32_t rps;
+    uint64_t start_ns, finish_ns;
+    bool done;
+    /* counters: ts->mu */
+    uint64_t succeeded, failed, filtered, throttled;
+    size_t n, pos;
+    /* what to run: a private copy of the request */
+    ts_msg m;
+    ts_field *fields;
+    uint8_t *blob;
+    uint8_t (*digs)[20];
+    pthread_t thread;
+    bool has_thread;
+} ts_job;
+
+typedef struct ts_udf_state {
+    ts_module *mods;
+    size_t n_mods, cap_mods;
+    ts_job **jobs;
+    size_t n_jobs, cap_jobs;
+} ts_udf_state;
+
+/* The server's UDF state, made on first use; caller holds ts->mu. NULL when out of memory. */
+static ts_udf_state *state(aero_testserver *ts) {
+    if (!ts->udf)
+        ts->udf = calloc(1, sizeof *ts->udf);
+    return ts->udf;
+}
+
+static ts_module *find_module(ts_udf_state *st, const char *name, size_t len) {
+    for (size_t i = 0; st && i < st->n_mods; i++)
+        if (strlen(st->mods[i].name) == len && !memcmp(st->mods[i].name, name, len))
+            return &st->mods[i];
+    return NULL;
+}
+
+/* key=value in a ';'-separated list, without copying (content can be megabytes). */
+static bool pget(const char *params, const char *key, const char **v, size_t *n) {
+    size_t kl = strlen(key);
+    for (const char *p = params; p && *p;) {
+        const char *e = strchr(p, ';');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len > kl && !memcmp(p, key, kl) && p[kl] == '=') {
+            *v = p + kl + 1;
+            *n = len - kl - 1;
+            return true;
+        }
+        p = e ? e + 1 : NULL;
+    }
+    return false;
+}
+
+static void puts_(aero_buf *o, const char *s) { aero_buf__put(o, s, strlen(s)); }
+
+static void put_module(aero_testserver *ts, const char *params, aero_buf *o) {
+    const char *v, *clen, *type, *content;
+    size_t n, cl, tl, ctl;
+    if (!pget(params, "filename", &v, &n) || n == 0 || n >= sizeof((ts_module *)0)->name) {
+        puts_(o, "error=invalid_filename");
+        return;
+    }
+    const char *dot = memchr(v, '.', n);
+    if (!dot || dot == v || dot == v + n - 1) {
+        puts_(o, "error=invalid_filename");
+        return;
+    }
+    char num[16];
+    if (!pget(params, "content-len", &clen, &cl) || cl == 0 || cl >= sizeof num) {
+        puts_(o, "error=invalid_content_len");
+        return;
+    }
+    if (pget(params, "udf-type", &type, &tl) && !(tl == 3 && !memcmp(type, "LUA", 3))) {
+        puts_(o, "error=invalid_udf_type");
+        return;
+    }
+    memcpy(num, clen, cl);
+    num[cl] = 0;
+    char *end;
+    unsigned long want = strtoul(num, &end, 10);
+    if (*end || want % 4) {
+        puts_(o, "error=invalid_content_len");
+        return;
+    }
+    if (!pget(params, "content", &content, &ctl) || ctl != want) {
+        puts_(o, "error=invalid_content");
+        return;
+    }
+    if (ctl / 4 * 3 > MAX_CONTENT) {
+        puts_(o, "error=invalid_udf_content_len,>1M");
+        return;
+    }
+    char *src = malloc(ctl / 4 * 3 + 1), *b64 = malloc(ctl + 1);
+    int dl = src && b64 ? EVP_DecodeBlock((unsigned char *)src, (const unsigned char *)content, (int)ctl) : -1;
+    if (dl < 0) {
+        free(src);
+        free(b64);
+        puts_(o, src && b64 ? "error=invalid_base64_content" : "error=json_error");
+        return;
+    }
+    for (size_t k = ctl; k > 0 && content[k - 1] == '='; k--) /* padding decodes to NULs */
+        dl--;
+    src[dl] = 0;
+    memcpy(b64, content, ctl);
+    b64[ctl] = 0;
+    char file[128];
+    memcpy(file, v, n);
+    file[n] = 0;
+    char msg[512];
+    int line = 0;
+    if (ts_lua_validate(file, src, (size_t)dl, msg, sizeof msg, &line) != 0) {
+        char enc[700];
+        int el = EVP_EncodeBlock((unsigned char *)enc, (const unsigned char *)msg, (int)strlen(msg));
+        char head[256];
+        snprintf(head, sizeof head, "error=compile_error;file=%s;line=%d;message=", file, line);
+        puts_(o, head);
+        aero_buf__put(o, enc, (size_t)(el > 0 ? el : 0));
+        free(src);
+        free(b64);
+        return;
+    }
+    ts_udf_state *st = state(ts);
+    ts_module *m = find_module(st, file, n);
+    if (!m && st && st->n_mods == st->cap_mods) {
+        size_t cap = st->cap_mods ? st->cap_mods * 2 : 8;
+        ts_module *nm = realloc(st->mods, cap * sizeof *nm);
+        if (nm) {
+            st->mods = nm;
+            st->cap_mods = cap;
+        }
+    }
+    if (!m && st && st->n_mods < st->cap_mods) {
+        m = &st->mods[st->n_mods++];
+        memset(m, 0, sizeof *m);
+        snprintf(m->name, sizeof m->name, "%s", file);
+    }
+    if (!m) {
+        free(src);
+        free(b64);
+        puts_(o, "error=json_error");
+        return;
+    }
+    free(m->src);
+    free(m->b64);
+    m->src = src;
+    m->len = (size_t)dl;
+    m->b64 = b64;
+    m->b64_len = ctl;
+    puts_(o, "ok");
+}
+
+void ts_udf_info(aero_testserver *ts, const char *cmd, const char *params, aero_buf *o) {
+    ts_udf_state *st = state(ts);
+    const char *v;
+    size_t n;
+    if (!strcmp(cmd, "udf-put")) {
+        put_module(ts, params, o);
+    } else if (!strcmp(cmd, "udf-get")) {
+        if (!pget(params, "filename", &v, &n) || n == 0) {
+            puts_(o, "error=invalid_filename");
+            return;
+        }
+        ts_module *m = find_module(st, v, n);
+        if (!m) {
+            puts_(o, "error=not_found");
+            return;
+        }
+        puts_(o, "type=LUA;content=");
+        aero_buf__put(o, m->b64, m->b64_len);
+        puts_(o, ";");
+    } else if (!strcmp(cmd, "udf-remove")) {
+        if (!pget(params, "filename", &v, &n) || n == 0) {
+            puts_(o, "error=invalid_filename");
+            return;
+        }
+        ts_module *m = find_module(st, v, n);
+        if (m) {
+            free(m->src);
+            free(m->b64);
+            *m = st->mods[--st->n_mods];
+        }
+        puts_(o, "ok");
+    } else { /* udf-list */
+        for (size_t i = 0; st && i < st->n_mods; i++) {
+            unsigned char md[EVP_MAX_MD_SIZE];
+            unsigned int ml = 0;
+            EVP_Digest(st->mods[i].b64, st->mods[i].b64_len, md, &ml, EVP_sha1(), NULL);
+            char line[256];
+            int k = snprintf(line, sizeof line, "filename=%s,hash=", st->mods[i].name);
+            for (unsigned j = 0; j < ml && k + 3 < (int)sizeof line; j++)
+                k += snprintf(line + k, sizeof line - (size_t)k, "%02x", md[j]);
+            snprintf(line + k, sizeof line - (size_t)k, ",type=LUA;");
+            puts_(o, line);
+        }
+    }
+}
+
+/* ---- record UDF ---- */
+
+static int answer_code(aero_buf *out, int rc, uint32_t txn_ttl) {
+    size_t h = ts_resp_begin(out);
+    ts_resp_end(out, h, 0, 0, (uint8_t)rc, 0, 0, txn_ttl, 0, 0);
+    return rc;
+}
+
+static int answer_failure(aero_buf *out, const char *msg, uint32_t txn_ttl) {
+    size_t h = ts_resp_begin(out);
+    ts_resp_op(out, AERO_MSG_OP_READ, AERO_PT_STRING, "FAILURE", 7, msg, strlen(msg));
+    ts_resp_end(out, h, 0, 0, AERO_ERR_UDF, 0, 0, txn_ttl, 0, 1);
+    return AERO_ERR_UDF;
+}
+
+/* A new record named by the request (digest, set, key). */
+static ts_record *fresh(const ts_msg *m) {
+    const ts_field *fset = m->fields_by_type[AERO_FIELD_SETNAME];
+    const ts_field *fdig = m->fields_by_type[AERO_FIELD_DIGEST];
+    const ts_field *fkey = m->fields_by_type[AERO_FIELD_KEY];
+    ts_record *w = ts_record_new();
+    if (!w)
+        return NULL;
+    memcpy(w->digest, fdig->data, 20);
+    if (fset && fset->len < sizeof w->set) {
+        memcpy(w->set, fset->data, fset->len);
+        w->set_len = (uint8_t)fset->len;
+    }
+    if (fkey && fkey->len >= 1 && (w->key = malloc(fkey->len))) {
+        memcpy(w->key, fkey->data + 1, fkey->len - 1);
+        w->key_len = fkey->len - 1;
+        w->key_type = fkey->data[0];
+        w->has_key = true;
+    }
+    return w;
+}
+
+int ts_udf_row(aero_testserver *ts, const ts_msg *m, ts_namespace *ns, uint32_t txn_ttl, aero_buf *out) {
+    const ts_field *fpkg = m->fields_by_type[AERO_FIELD_UDF_PACKAGE];
+    const ts_field *ffn = m->fields_by_type[AERO_FIELD_UDF_FUNCTION];
+    const ts_field *fargs = m->fields_by_type[AERO_FIELD_UDF_ARGLIST];
+    const ts_field *fset = m->fields_by_type[AERO_FIELD_SETNAME];
+    if (!fpkg || !ffn || fpkg->len == 0 || fpkg->len > 120 || ffn->len == 0 || ffn->len > 127 ||
+        (fset && fset->len > 63))
+        return answer_code(out, AERO_ERR_PARAMETER, txn_ttl);
+    char file[136], fn[128];
+    snprintf(file, sizeof file, "%.*s.lua", (int)fpkg->len, (const char *)fpkg->data);
+    snprintf(fn, sizeof fn, "%.*s", (int)ffn->len, (const char *)ffn->data);
+    pthread_mutex_lock(&ts->mu);
+    ts_module *mod = find_module(state(ts), file, strlen(file));
+    size_t len = mod ? mod->len : 0;
+    char *src = mod ? malloc(len + 1) : NULL;
+    if (src)
+        memcpy(src, mod->src, len + 1);
+    pthread_mutex_unlock(&ts->mu);
+    if (!src) /* what mod-lua answers when it cannot load the module */
+        return answer_failure(out, "UDF: Execution Error 1", txn_ttl);
+
+    ts_store *s = &ts->store;
+    uint32_t now = ts_now2010();
+    pthread_mutex_lock(&s->mu);
+    ts_record *rec = ts_store_get(s, ns, m->fields_by_type[AERO_FIELD_DIGEST]->data, now);
+    int rc = 0;
+    const ts_field *filt = m->fields_by_type[AERO_FIELD_FILTER];
+    if (rec && fset && (rec->set_len != fset->len || memcmp(rec->set, fset->data, fset->len) != 0))
+        rc = AERO_ERR_PARAMETER;
+    else if (rec && filt) {
+        int e = ts_exp_filter(filt->data, filt->len, rec, ns->name);
+        rc = e == TS_EXP_ERROR ? AERO_ERR_PARAMETER : e != TS_EXP_TRUE ? AERO_ERR_FILTERED_OUT : 0;
+    }
+    ts_udf_rec r = { 0 };
+    r.w = rc ? NULL : rec ? ts_record_clone(rec) : fresh(m);
+    r.exists = rec != NULL;
+    r.ttl_left = rec && rec->void_time > now ? rec->void_time - now : 0;
+    if (rc == 0 && !r.w)
+        rc = AERO_ERR_SERVER;
+    if (rc) {
+        pthread_mutex_unlock(&s->mu);
+        free(src);
+        return answer_code(out, rc, txn_ttl);
+    }
+    uint8_t pt = 0, *data = NULL;
+    uint32_t dl = 0;
+    char msg[1024];
+    int lrc = ts_lua_apply(file, src, len, fn, fargs ? fargs->data : (const uint8_t *)"\x90", fargs ? fargs->len : 1,
+                           &r, &pt, &data, &dl, msg, sizeof msg);
+    free(src);
+    uint32_t gen = rec ? rec->generation : 0, vt = rec ? rec->void_time : 0;
+    if (lrc != 0) {
+        rc = answer_failure(out, msg, txn_ttl);
+    } else if (r.has_updates && (r.removed || !r.committed || r.committed->n_bins == 0)) {
+        if (rec)
+            ts_store_remove(s, ns, rec->digest);
+        gen = vt = 0;
+    } else if (r.has_updates) {
+        ts_record *c = r.committed;
+        c->generation = rec ? ts_record_next_generation(rec->generation) : 1;
+        c->void_time = ts_store_void_time(s, m->record_ttl, rec, now);
+        c->last_update_ns = ts_now_ns();
+        gen = c->generation;
+        vt = c->void_time;
+        int prc = ts_store_put(s, ns, c);
+        if (prc == 0)
+            r.committed = NULL; /* the store has it */
+        else
+            rc = answer_code(out, prc, txn_ttl);
+    }
+    if (lrc == 0 && rc == 0) {
+        size_t h = ts_resp_begin(out);
+        ts_resp_op(out, AERO_MSG_OP_READ, pt, "SUCCESS", 7, data, dl);
+        ts_resp_end(out, h, 0, 0, 0, gen, vt, txn_ttl, 0, 1);
+    }
+    pthread_mutex_unlock(&s->mu);
+    free(data);
+    ts_record_free(r.w);
+    ts_record_free(r.committed);
+    return rc;
+}
+
+/* ---- background jobs ---- */
+
+static void job_free(ts_job *j) {
+    if (!j)
+        return;
+    free(j->fields);
+    free(j->blob);
+    free(j->m.ops);
+    free(j->digs);
+    free(j);
+}
+
+/* Copy the request's fields and ops into j (the request buffer goes when the answer is sent). */
+static bool copy_msg(ts_job *j, const ts_msg *m) {
+    size_t total = 0, nf = 0;
+    for (int t = 0; t < 256; t++)
+        if (m->fields_by_type[t]) {
+            total += m->fields_by_type[t]->len;
+            nf++;
+        }
+    for (uint16_t i = 0; i < m->n_ops; i++)
+        total += m->ops[i].name_len + m->ops[i].value_len;
+    j->m = *m;
+    j->m.ops = NULL;
+    j->blob = malloc(total + 1);
+    j->fields = calloc(nf + 1, sizeof *j->fields);
+    ts_op *ops = m->n_ops ? calloc(m->n_ops, sizeof *ops) : NULL;
+    if (!j->blob || !j->fields || (m->n_ops && !ops)) {
+        free(ops);
+        return false;
+    }
+    j->m.ops = ops;
+    uint8_t *p = j->blob;
+    size_t k = 0;
+    for (int t = 0; t < 256; t++) {
+        const ts_field *f = m->fields_by_type[t];
+        if (!f)
+            continue;
+        j->fields[k] = *f;
+        memcpy(p, f->data, f->len);
+        j->fields[k].data = p;
+        p += f->len;
+        j->m.fields_by_type[t] = &j->fields[k++];
+    }
+    for (uint16_t i = 0; i < m->n_ops; i++) {
+        ops[i] = m->ops[i];
+        memcpy(p, m->ops[i].name, m->ops[i].name_len);
+        ops[i].name = (const char *)p;
+        p += m->ops[i].name_len;
+        memcpy(p, m->ops[i].value, m->ops[i].value_len);
+        ops[i].value = p;
+        p += m->ops[i].value_len;
+    }
+    return true;
+}
+
+static void *run_job(void *arg) {
+    ts_job *j = arg;
+    aero_testserver *ts = j->ts;
+    const ts_clock *prev = ts_clock_bind(&ts->clock);
+    ts_msg row = j->m;
+    ts_field dig = { .type = AERO_FIELD_DIGEST, .len = 20 };
+    row.fields_by_type[AERO_FIELD_DIGEST] = &dig;
+    row.fields_by_type[AERO_FIELD_KEY] = NULL;
+    row.info3 &= (uint8_t)~AERO_INFO3_PARTITION_DONE;
+    row.info3 |= AERO_INFO3_UPDATE_ONLY; /* a record deleted meanwhile is not recreated by write ops */
+    aero_buf scratch;
+    aero_buf__init(&scratch, NULL, 0);
+    uint64_t t0 = ts_now_ns();
+    for (size_t i = 0; i < j->n && !ts->stopping; i++) {
+        bool waited = false;
+        if (j->rps) { /* pace: record i starts no earlier than i / rps seconds in */
+            uint64_t due = t0 + (uint64_t)i * 1000000000ull / j->rps;
+            for (uint64_t now = ts_now_ns(); now < due && !ts->stopping; now = ts_now_ns()) {
+                uint64_t d = due - now > 20000000ull ? 20000000ull : due - now;
+                struct timespec sl = { 0, (long)d };
+                nanosleep(&sl, NULL);
+                waited = true;
+            }
+        }
+        dig.data = j->digs[i];
+        aero_buf__reset(&scratch);
+        int rc = ts_kv_row(ts, &row, 0, &scratch);
+        pthread_mutex_lock(&ts->mu);
+        if (rc == 0)
+            j->succeeded++;
+        else if (rc == AERO_ERR_FILTERED_OUT)
+            j->filtered++;
+        else if (rc != AERO_ERR_KEY_NOT_FOUND) /* gone since the job started: nothing to do */
+            j->failed++;
+        j->throttled += waited;
+        j->pos = i + 1;
+        pthread_mutex_unlock(&ts->mu);
+    }
+    aero_buf__free(&scratch);
+    pthread_mutex_lock(&ts->mu);
+    j->done = true;
+    j->finish_ns = ts_now_ns();
+    pthread_mutex_unlock(&ts->mu);
+    ts_clock_bind(prev);
+    return NULL;
+}
+
+/* Forget the oldest finished jobs beyond JOBS_FINISHED; caller holds ts->mu. */
+static void evict(ts_udf_state *st) {
+    size_t finished = 0;
+    for (size_t i = 0; i < st->n_jobs; i++)
+        finished += st->jobs[i]->done;
+    for (size_t i = 0; i < st->n_jobs && finished > JOBS_FINISHED;) {
+        ts_job *j = st->jobs[i];
+        if (j->done && !j->has_thread) { /* threaded jobs are joined at stop */
+            job_free(j);
+            memmove(&st->jobs[i], &st->jobs[i + 1], (st->n_jobs - i - 1) * sizeof *st->jobs);
+            st->n_jobs--;
+            finished--;
+        } else
+            i++;
+    }
+}
+
+void ts_job_start(aero_testserver *ts, ts_node *node, const ts_msg *m, uint8_t (*digs)[20], size_t n, uint64_t trid) {
+    ts_job *j = calloc(1, sizeof *j);
+    if (!j || !copy_msg(j, m)) {
+        free(digs);
+        job_free(j);
+        return;
+    }
+    j->ts = ts;
+    j->trid = trid;
+    j->node = node->index;
+    j->port = node->port;
+    j->digs = digs;
+    j->n = n;
+    const ts_field *f = m->fields_by_type[AERO_FIELD_NAMESPACE];
+    snprintf(j->ns, sizeof j->ns, "%.*s", f ? (int)f->len : 0, f ? (const char *)f->data : "");
+    f = m->fields_by_type[AERO_FIELD_SETNAME];
+    snprintf(j->set, sizeof j->set, "%.*s", f ? (int)f->len : 0, f ? (const char *)f->data : "");
+    f = m->fields_by_type[AERO_FIELD_RPS];
+    j->rps = f && f->len == 4 ? aero_get_u32be(f->data) : 0;
+    f = m->fields_by_type[AERO_FIELD_UDF_PACKAGE];
+    j->is_udf = f != NULL;
+    if (f) {
+        const ts_field *fn = m->fields_by_type[AERO_FIELD_UDF_FUNCTION];
+        snprintf(j->udf_file, sizeof j->udf_file, "%.*s.lua", (int)f->len, (const char *)f->data);
+        snprintf(j->udf_fn, sizeof j->udf_fn, "%.*s", fn ? (int)fn->len : 0, fn ? (const char *)fn->data : "");
+    }
+    j->start_ns = ts_now_ns();
+    pthread_mutex_lock(&ts->mu);
+    ts_udf_state *st = state(ts);
+    if (st && st->n_jobs == st->cap_jobs) {
+        size_t cap = st->cap_jobs ? st->cap_jobs * 2 : 16;
+        ts_job **nj = realloc(st->jobs, cap * sizeof *nj);
+        if (nj) {
+            st->jobs = nj;
+            st->cap_jobs = cap;
+        }
+    }
+    bool kept = st && st->n_jobs < st->cap_jobs;
+    if (kept) {
+        st->jobs[st->n_jobs++] = j;
+        evict(st);
+    }
+    pthread_mutex_unlock(&ts->mu);
+    if (!kept) {
+        job_free(j);
+        return;
+    }
+    /* has_thread is set before the thread exists: eviction never frees a job a thread may still run */
+    pthread_mutex_lock(&ts->mu);
+    j->has_thread = j->rps != 0;
+    pthread_mutex_unlock(&ts->mu);
+    if (j->has_thread && pthread_create(&j->thread, NULL, run_job, j) == 0)
+        return;
+    pthread_mutex_lock(&ts->mu);
+    j->has_thread = false;
+    pthread_mutex_unlock(&ts->mu);
+    run_job(j);
+}
+
+static void show(const ts_job *j, aero_buf *o) {
+    uint64_t now = ts_now_ns();
+    uint64_t run = (j->done ? j->finish_ns : now) - j->start_ns;
+    double pct = j->done ? 100.0 : j->n ? 100.0 * (double)j->pos / (double)j->n : 0.0;
+    char line[1024];
+    int k = snprintf(line, sizeof line, "trid=%" PRIu64 ":ns=%s", j->trid, j->ns);
+    if (j->set[0])
+        k += snprintf(line + k, sizeof line - (size_t)k, ":set=%s", j->set);
+    k += snprintf(line + k, sizeof line - (size_t)k,
+                  ":rps=%u:active-threads=%u:status=%s(ok):job-progress=%.2f:run-time=%" PRIu64
+                  ":time-since-done=%" PRIu64 ":recs-throttled=%" PRIu64
+                  ":recs-filtered-meta=0:recs-filtered-bins=%" PRIu64 ":recs-succeeded=%" PRIu64 ":recs-failed=%" PRIu64
+                  ":from=127.0.0.1+%u",
+                  j->rps, j->done ? 0u : 1u, j->done ? "done" : "active", pct, run / 1000000,
+                  j->done ? (now - j->finish_ns) / 1000000 : 0, j->throttled, j->filtered, j->succeeded, j->failed,
+                  (unsigned)j->port);
+    if (j->is_udf)
+        snprintf(line + k, sizeof line - (size_t)k,
+                 ":job-type=background-udf:net-io-bytes=30:socket-timeout=10000:udf-filename=%s:udf-function=%s:"
+                 "udf-active=0",
+                 j->udf_file, j->udf_fn);
+    else
+        snprintf(line + k, sizeof line - (size_t)k,
+                 ":job-type=background-ops:net-io-bytes=30:socket-timeout=10000:"
+                 "ops-active=0");
+    puts_(o, line);
+}
+
+void ts_job_show(aero_testserver *ts, ts_node *node, const char *params, aero_buf *o) {
+    ts_udf_state *st = state(ts);
+    const char *v;
+    size_t n;
+    if (!params || !(pget(params, "id", &v, &n) || pget(params, "trid", &v, &n))) {
+        bool first = true;
+        for (size_t i = st ? st->n_jobs : 0; i-- > 0;) { /* newest first */
+            if (st->jobs[i]->node != node->index)
+                continue;
+            if (!first)
+                puts_(o, ";");
+            show(st->jobs[i], o);
+            first = false;
+        }
+        return;
+    }
+    char num[32];
+    uint64_t id = 0;
+    if (n > 0 && n < sizeof num) {
+        memcpy(num, v, n);
+        num[n] = 0;
+        char *end;
+        id = strtoull(num, &end, 0);
+        if (*end)
+            id = 0;
+    }
+    if (id == 0) {
+        puts_(o, "ERROR:4:bad id");
+        return;
+    }
+    for (size_t i = st ? st->n_jobs : 0; i-- > 0;)
+        if (st->jobs[i]->trid == id && st->jobs[i]->node == node->index) {
+            show(st->jobs[i], o);
+            return;
+        }
+    puts_(o, "ERROR:2:job not found");
+}
+
+void ts_udf_free(aero_testserver *ts) {
+    ts_udf_state *st = ts->udf;
+    if (!st)
+        return;
+    ts->stopping = true;
+    for (size_t i = 0; i < st->n_jobs; i++)
+        if (st->jobs[i]->has_thread)
+            pthread_join(st->jobs[i]->thread, NULL);
+    for (size_t i = 0; i < st->n_jobs; i++)
+        job_free(st->jobs[i]);
+    for (size_t i = 0; i < st->n_mods; i++) {
+        free(st->mods[i].src);
+        free(st->mods[i].b64);
+    }
+    free(st->mods);
+    free(st->jobs);
+    free(st);
+    ts->udf = NULL;
+}
