@@ -144,10 +144,10 @@ static aero_status build(aero_query *q, uint64_t trid, aero_buf *b, aero_error *
     aero_write_row row;
     memset(&row, 0, sizeof row);
     if (j->w) {
-        aero_status st = aero_write__row(j->w, p, &row, err);
+        aero_error e;
+        aero_status st = aero_write__row(j->w, p, &row, &e);
         if (st != AERO_OK)
-            return aero_err__set(err, st, "background %s: %s", j->kind == J_TOUCH ? "touch" : "update",
-                                 err ? err->message : "");
+            return aero_err__set(err, st, "background %s: %s", j->kind == J_TOUCH ? "touch" : "update", e.message);
         if (j->kind == J_UPDATE && ((row.h.info1 & AERO_INFO1_READ) || has_read_op(row.ops, row.ops_len, row.h.n_ops)))
             return aero_err__set(err, AERO_ERR_PARAM, "background update: read operations do not run in a job");
         if (row.filter)
