@@ -15,7 +15,12 @@ end
 function describe(rec)
     local m = map()
     m['gen'] = record.gen(rec)
-    m['bins'] = record.bin_names(rec)
+    -- bin_names() is a plain Lua table: copy it into a list to return it
+    local names = list()
+    for _, name in ipairs(record.bin_names(rec)) do
+        list.append(names, name)
+    end
+    m['bins'] = names
     return m
 end
 

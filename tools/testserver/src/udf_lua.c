@@ -53,10 +53,16 @@ int ts_lua_apply(const char *file, const char *src, size_t len, const char *func
 #define MAX_INSTRUCTIONS 200000000 /* a runaway loop ends as the server's timeout does */
 
 static const char PRELUDE[] =
+    /* what mod-lua cannot turn into a value (a plain table, a function, the record) is dropped */
+    "local function val(v)\n"
+    "  local t = type(v)\n"
+    "  if t == 'table' and rawget(v, '_t') == nil then return nil end\n"
+    "  if t == 'function' or t == 'thread' or t == 'userdata' then return nil end\n"
+    "  return v end\n"
     "local L = {}\n"
     "L.__index = function(t, k) return t._v[k] end\n"
     "L.__newindex = function(t, k, v)\n"
-    "  if math.type(k) ~= 'integer' then error('list index must be an integer', 2) end\n"
+    "  v = val(v); if math.type(k) ~= 'integer' or k < 1 or v == nil then return end\n"
     "  t._v[k] = v; if k > t._n then t._n = k end\n"
     "end\n"
     "L.__len = function(t) return t._n end\n"
@@ -66,14 +72,15 @@ static const char PRELUDE[] =
     "  if t then for i, v in ipairs(t) do l._v[i] = v; l._n = i end end\n"
     "  return l end })\n"
     "function list.size(l) return l._n end\n"
-    "function list.append(l, v) l._n = l._n + 1; l._v[l._n] = v end\n"
-    "function list.prepend(l, v) table.insert(l._v, 1, v); l._n = l._n + 1 end\n"
+    "function list.append(l, v) v = val(v); if v ~= nil then l._n = l._n + 1; l._v[l._n] = v end end\n"
+    "function list.prepend(l, v) v = val(v); if v ~= nil then table.insert(l._v, 1, v); l._n = l._n + 1 end end\n"
     "function list.iterator(l) local i = 0\n"
     "  return function() i = i + 1; if i <= l._n then return l._v[i] end end end\n"
     "local M = {}\n"
     "M.__index = function(t, k) return t._v[k] end\n"
     "M.__newindex = function(t, k, v)\n"
-    "  local old = t._v[k]\n"
+    "  k = val(k); if k == nil then return end\n"
+    "  v = val(v); local old = t._v[k]\n"
     "  if old == nil and v ~= nil then t._n = t._n + 1 elseif old ~= nil and v == nil then t._n = t._n - 1 end\n"
     "  t._v[k] = v end\n"
     "M.__len = function(t) return t._n end\n"
@@ -434,7 +441,7 @@ static int rec_newindex(lua_State *L) {
     uint32_t dl;
     const char *why = NULL;
     if (!to_particle(L, 3, &pt, &data, &dl, &why))
-        return luaL_error(L, "bin '%s': %s", name, why);
+        return luaL_error(L, "can't set bin %s to unsupported type", name); /* mod-lua's words */
     bool ok = true;
     if (pt == AERO_PT_NULL)
         ts_record_remove_bin(r->w, name, n);
@@ -481,18 +488,14 @@ static int r_numbins(lua_State *L) {
     lua_pushinteger(L, check_rec(L, 1)->w->n_bins);
     return 1;
 }
+/* A plain Lua table of the names, as mod-lua gives it (not a list value). */
 static int r_bin_names(lua_State *L) {
     ts_udf_rec *r = check_rec(L, 1);
-    lua_getglobal(L, "list");
-    lua_call(L, 0, 1);
-    lua_getfield(L, -1, "_v");
+    lua_createtable(L, (int)r->w->n_bins, 0);
     for (uint32_t i = 0; i < r->w->n_bins; i++) {
         lua_pushlstring(L, r->w->bins[i].name, r->w->bins[i].name_len);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
-    lua_pop(L, 1);
-    lua_pushinteger(L, r->w->n_bins);
-    lua_setfield(L, -2, "_n");
     return 1;
 }
 
