@@ -180,6 +180,30 @@ static aero_status wait_modules(aero_client *c, const char *file, bool present, 
     }
 }
 
+/*
+ * Send udf-put / udf-remove `cmd` to some node and check its answer; then,
+ * with wait_ms, wait until every node has (present) or lacks the module.
+ */
+static aero_status module_cmd(aero_client *client, const char *cmd, const char *verb, const char *file, bool present,
+                              uint32_t wait_ms, uint64_t deadline, aero_error *err) {
+    aero_node *node = aero_cluster__any_node(client->cluster);
+    if (!node)
+        return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node is available to %s UDF module %s", verb, file);
+    char *body = NULL;
+    aero_strview v;
+    aero_status st = aero_udf__node_info(node, cmd, aero_deadline_after_ms(info_timeout(client)), &body, &v, err);
+    aero_node__release(node);
+    if (st == AERO_OK) {
+        char what[AERO_UDF_NAME_MAX + 32];
+        snprintf(what, sizeof what, "%s UDF module %s", verb, file);
+        st = answer_error(v, what, err);
+    }
+    free(body);
+    if (st == AERO_OK && wait_ms)
+        st = wait_modules(client, file, present, deadline, err);
+    return st;
+}
+
 AERO_API aero_status aero_udf_register(aero_client *client, const char *name, const char *content, size_t len,
                                        uint32_t wait_ms, aero_error *err) {
     aero_err__reset(err);
@@ -202,24 +226,8 @@ AERO_API aero_status aero_udf_register(aero_client *client, const char *name, co
     memcpy(cmd, head, (size_t)hl);
     EVP_EncodeBlock((unsigned char *)cmd + hl, (const unsigned char *)content, (int)len);
     memcpy(cmd + hl + b64_len, ";", 2);
-    aero_node *node = aero_cluster__any_node(client->cluster);
-    if (!node) {
-        free(cmd);
-        return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node is available to register UDF module %s", file);
-    }
-    char *body = NULL;
-    aero_strview v;
-    st = aero_udf__node_info(node, cmd, aero_deadline_after_ms(info_timeout(client)), &body, &v, err);
-    aero_node__release(node);
+    st = module_cmd(client, cmd, "register", file, true, wait_ms, deadline, err);
     free(cmd);
-    if (st == AERO_OK) {
-        char what[AERO_UDF_NAME_MAX + 32];
-        snprintf(what, sizeof what, "register UDF module %s", file);
-        st = answer_error(v, what, err);
-    }
-    free(body);
-    if (st == AERO_OK && wait_ms)
-        st = wait_modules(client, file, true, deadline, err);
     return st;
 }
 
@@ -267,22 +275,7 @@ AERO_API aero_status aero_udf_remove(aero_client *client, const char *name, uint
     uint64_t deadline = aero_deadline_after_ms(wait_ms);
     char cmd[AERO_UDF_NAME_MAX + 32];
     snprintf(cmd, sizeof cmd, "udf-remove:filename=%s;", file);
-    aero_node *node = aero_cluster__any_node(client->cluster);
-    if (!node)
-        return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node is available to remove UDF module %s", file);
-    char *body = NULL;
-    aero_strview v;
-    st = aero_udf__node_info(node, cmd, aero_deadline_after_ms(info_timeout(client)), &body, &v, err);
-    aero_node__release(node);
-    if (st == AERO_OK) {
-        char what[AERO_UDF_NAME_MAX + 32];
-        snprintf(what, sizeof what, "remove UDF module %s", file);
-        st = answer_error(v, what, err);
-    }
-    free(body);
-    if (st == AERO_OK && wait_ms)
-        st = wait_modules(client, file, false, deadline, err);
-    return st;
+    return module_cmd(client, cmd, "remove", file, false, wait_ms, deadline, err);
 }
 
 /* One "filename=..,hash=..,type=.." entry into m; false if it names no file. */
