@@ -169,7 +169,8 @@ static bool trid_reused(aero_testserver *ts, const ts_msg *m) {
  * (and the filter) to every record of the requested partitions this node
  * masters, as single-record commands; the answer says it started.
  */
-static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_namespace *ns, aero_buf *out) {
+static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_namespace *ns,
+                       const ts_sindex_query *idx, aero_buf *out) {
     if (m->n_ops == 0 && !m->fields_by_type[AERO_FIELD_UDF_PACKAGE]) {
         last(out, AERO_ERR_PARAMETER); /* a background job with nothing to do */
         return;
@@ -210,6 +211,9 @@ static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_n
             const ts_record *r = part->recs[i];
             if ((r->void_time && r->void_time <= now) ||
                 (setf && setf->len && (r->set_len != setf->len || memcmp(r->set, setf->data, setf->len) != 0)))
+                continue;
+            int64_t bval;
+            if (idx && !ts_sindex_match(idx, r, &bval)) /* a job over an index query: only what it matches */
                 continue;
             if (n == cap) {
                 size_t nc = cap ? cap * 2 : 64;
@@ -266,7 +270,7 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         if (trid_reused(ts, m))
             last(out, AERO_ERR_PARAMETER);
         else
-            background(ts, node, m, ns, out);
+            background(ts, node, m, ns, is_index ? &idx : NULL, out);
         return;
     }
     if (!(m->info3 & AERO_INFO3_PARTITION_DONE)) {

@@ -406,7 +406,8 @@ static bool to_particle(lua_State *L, int idx, uint8_t *pt, uint8_t **data, uint
         *why = "out of memory";
         return false;
     }
-    memcpy(*data, b.data, b.len);
+    if (b.len)
+        memcpy(*data, b.data, b.len);
     *dlen = (uint32_t)b.len;
     aero_buf__free(&b);
     return true;
