@@ -27,15 +27,6 @@
 #define NODES_MAX 128
 #define POLL_MS   100
 
-enum job_kind { J_NONE, J_UPDATE, J_TOUCH, J_DELETE, J_UDF };
-
-struct aero_job_spec {
-    enum job_kind kind;
-    aero_write *w;       /* J_UPDATE, J_TOUCH */
-    aero_buf udf;        /* J_UDF: the encoded UDF fields */
-    aero_msg_header udh; /* counts them */
-};
-
 struct aero_job {
     aero_client *client;
     uint64_t trid;
@@ -44,17 +35,8 @@ struct aero_job {
     char (*nodes)[64]; /* names of the nodes that started it */
 };
 
-void aero_job__spec_free(struct aero_job_spec *j) {
-    if (!j)
-        return;
-    if (j->w)
-        aero_write_abandon(j->w);
-    aero_buf__free(&j->udf);
-    free(j);
-}
-
 /* The query's job spec, created on first use; NULL (misuse recorded) when q cannot run a job. */
-static struct aero_job_spec *spec(aero_query *q, enum job_kind kind) {
+static struct aero_job_spec *spec(aero_query *q, enum aero_job_kind kind) {
     if (q->kind != AERO_Q_DATASET) {
         aero_misuse__set(&q->bad, AERO_ERR_PARAM, "a background job runs over a dataset query, not a query of keys");
         return NULL;
@@ -73,7 +55,8 @@ static struct aero_job_spec *spec(aero_query *q, enum job_kind kind) {
     return q->job;
 }
 
-static aero_write *writer(aero_query *q, enum job_kind kind, aero_write *(*verb)(aero_session *, const aero_key *)) {
+static aero_write *writer(aero_query *q, enum aero_job_kind kind,
+                          aero_write *(*verb)(aero_session *, const aero_key *)) {
     if (!q)
         return NULL;
     struct aero_job_spec *j = spec(q, kind);
@@ -90,12 +73,16 @@ static aero_write *writer(aero_query *q, enum job_kind kind, aero_write *(*verb)
     return j->w;
 }
 
-AERO_API aero_write *aero_query_background_update(aero_query *q) { return writer(q, J_UPDATE, aero_session_update); }
-AERO_API aero_write *aero_query_background_touch(aero_query *q) { return writer(q, J_TOUCH, aero_session_touch); }
+AERO_API aero_write *aero_query_background_update(aero_query *q) {
+    return writer(q, AERO_JOB_UPDATE, aero_session_update);
+}
+AERO_API aero_write *aero_query_background_touch(aero_query *q) {
+    return writer(q, AERO_JOB_TOUCH, aero_session_touch);
+}
 
 AERO_API aero_query *aero_query_background_delete(aero_query *q) {
     if (q)
-        spec(q, J_DELETE);
+        spec(q, AERO_JOB_DELETE);
     return q;
 }
 
@@ -103,7 +90,7 @@ AERO_API aero_query *aero_query_background_udf(aero_query *q, const char *module
                                                const aero_value *args, size_t n_args) {
     if (!q)
         return q;
-    struct aero_job_spec *j = spec(q, J_UDF);
+    struct aero_job_spec *j = spec(q, AERO_JOB_UDF);
     if (!j)
         return q;
     char msg[160];
@@ -147,18 +134,20 @@ static aero_status build(aero_query *q, uint64_t trid, aero_buf *b, aero_error *
         aero_error e;
         aero_status st = aero_write__row(j->w, p, &row, &e);
         if (st != AERO_OK)
-            return aero_err__set(err, st, "background %s: %s", j->kind == J_TOUCH ? "touch" : "update", e.message);
-        if (j->kind == J_UPDATE && ((row.h.info1 & AERO_INFO1_READ) || has_read_op(row.ops, row.ops_len, row.h.n_ops)))
+            return aero_err__set(err, st, "background %s: %s", j->kind == AERO_JOB_TOUCH ? "touch" : "update",
+                                 e.message);
+        if (j->kind == AERO_JOB_UPDATE &&
+            ((row.h.info1 & AERO_INFO1_READ) || has_read_op(row.ops, row.ops_len, row.h.n_ops)))
             return aero_err__set(err, AERO_ERR_PARAM, "background update: read operations do not run in a job");
         if (row.filter)
             return aero_err__set(err, AERO_ERR_PARAM,
                                  "background %s: put where() on the query, not on the write builder",
-                                 j->kind == J_TOUCH ? "touch" : "update");
+                                 j->kind == AERO_JOB_TOUCH ? "touch" : "update");
     }
     aero_msg_header h;
     memset(&h, 0, sizeof h);
     h.info2 = AERO_INFO2_WRITE;
-    if ((j->kind == J_DELETE && p->durable_delete) || (row.h.info2 & AERO_INFO2_DURABLE_DELETE))
+    if ((j->kind == AERO_JOB_DELETE && p->durable_delete) || (row.h.info2 & AERO_INFO2_DURABLE_DELETE))
         h.info2 |= AERO_INFO2_DURABLE_DELETE;
     h.record_ttl = j->w ? row.h.record_ttl : 0;
     h.transaction_ttl = p->total_timeout_ms;
@@ -172,13 +161,13 @@ static aero_status build(aero_query *q, uint64_t trid, aero_buf *b, aero_error *
     aero_msg__field_u32(b, &h, AERO_FIELD_SOCKET_TIMEOUT, p->socket_timeout_ms);
     aero_msg__field_u64(b, &h, AERO_FIELD_TASK_ID, trid);
     /* index filter fields of the query go here, in protocol.md 7.1 order, once queries carry one */
-    if (j->kind == J_UDF) {
+    if (j->kind == AERO_JOB_UDF) {
         aero_buf__put(b, j->udf.data, j->udf.len);
         h.n_fields = (uint16_t)(h.n_fields + j->udh.n_fields);
     }
     if (q->filter.ptr)
         aero_msg__field(b, &h, AERO_FIELD_FILTER, q->filter.ptr, q->filter.len);
-    if (j->kind == J_DELETE)
+    if (j->kind == AERO_JOB_DELETE)
         aero_msg__op(b, &h, AERO_MSG_OP_DELETE, AERO_PT_NULL, "", 0, NULL, 0);
     else if (j->w) {
         aero_buf__put(b, row.ops, row.ops_len);

@@ -233,7 +233,11 @@ AERO_API void aero_query_abandon(aero_query *q) {
     free(q->bin_ptrs);
     aero_filter__free(&q->filter);
     aero_buf__free(&q->ops);
-    aero_job__spec_free(q->job);
+    if (q->job) {
+        aero_write_abandon(q->job->w);
+        aero_buf__free(&q->job->udf);
+        free(q->job);
+    }
     free(q);
 }
 

@@ -12,6 +12,15 @@
 
 enum aero_query_kind { AERO_Q_DATASET, AERO_Q_KEY, AERO_Q_KEYS };
 
+/* A background verb on a dataset query (aero/job.h): set by job.c, freed with the query. */
+enum aero_job_kind { AERO_JOB_UPDATE = 1, AERO_JOB_TOUCH, AERO_JOB_DELETE, AERO_JOB_UDF };
+struct aero_job_spec {
+    enum aero_job_kind kind;
+    aero_write *w;       /* UPDATE, TOUCH: the builder of the ops / TTL */
+    aero_buf udf;        /* UDF: the encoded UDF fields */
+    aero_msg_header udh; /* counts them */
+};
+
 struct aero_query {
     aero_session *s;
     enum aero_query_kind kind;
@@ -56,8 +65,5 @@ aero_stream *aero_scan__start(struct aero_query *q, aero_error *err);
 const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err);
 bool aero_scan__has_more(const struct aero_scan *sc);
 void aero_scan__free(struct aero_scan *sc);
-
-/** Free a query's background job spec (job.c); NULL is a no-op. */
-void aero_job__spec_free(struct aero_job_spec *j);
 
 #endif

@@ -151,7 +151,8 @@ void aero_testserver_stop(aero_testserver *ts) {
         ts_node_reap(&ts->nodes[i], true);
         pthread_mutex_destroy(&ts->nodes[i].conn_mu);
     }
-    ts_udf_free(ts); /* joins running background jobs before the store goes */
+    ts_jobs_free(ts); /* joins running background jobs before the store goes */
+    ts_udf_free(ts);
     ts_store_dispose(&ts->store);
     free(ts->sindex);
     pthread_mutex_destroy(&ts->mu);

@@ -212,7 +212,8 @@ struct aero_testserver {
     char seeds[TS_MAX_NODES * 24];
     uint64_t trid_seen[64]; /* recently used task ids */
     unsigned trid_pos;
-    struct ts_udf_state *udf; /* UDF modules and background jobs (udf.c), protected by mu */
+    struct ts_udf_state *udf; /* UDF modules (udf.c), protected by mu */
+    struct ts_jobs *jobs;     /* background jobs (udf_job.c), protected by mu */
     ts_sindex *sindex;        /* protected by mu */
     unsigned n_sindex, cap_sindex;
     ts_limits limits;

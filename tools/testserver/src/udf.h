@@ -1,7 +1,7 @@
 /*
- * udf.h - aero-testserver UDF modules, record UDF execution and background
- * jobs (udf.c), and the Lua 5.4 engine behind them (udf_lua.c, built only
- * when meson finds lua5.4: TS_HAVE_LUA).
+ * udf.h - aero-testserver UDF modules and record UDF execution (udf.c),
+ * background jobs (udf_job.c), and the Lua 5.4 engine behind UDFs
+ * (udf_lua.c, which runs Lua only when meson finds lua5.4: TS_HAVE_LUA).
  */
 #ifndef AERO_TS_UDF_H
 #define AERO_TS_UDF_H
@@ -15,9 +15,7 @@
 
 /** Answer udf-put / udf-get / udf-remove / udf-list into o; caller holds ts->mu. */
 void ts_udf_info(aero_testserver *ts, const char *cmd, const char *params, aero_buf *o);
-/** Answer query-show[:trid=N] for node into o; caller holds ts->mu. */
-void ts_job_show(aero_testserver *ts, ts_node *node, const char *params, aero_buf *o);
-/** Stop and join running jobs, free modules and job history (server stop, before the store goes). */
+/** Free the modules (server stop). */
 void ts_udf_free(aero_testserver *ts);
 
 /**
@@ -27,6 +25,13 @@ void ts_udf_free(aero_testserver *ts);
  * Takes the store lock itself. Returns the result code.
  */
 int ts_udf_row(aero_testserver *ts, const ts_msg *m, ts_namespace *ns, uint32_t txn_ttl, aero_buf *out);
+
+/* ---- background jobs (udf_job.c) ---- */
+
+/** Answer query-show[:trid=N] for node into o; caller holds ts->mu. */
+void ts_job_show(aero_testserver *ts, ts_node *node, const char *params, aero_buf *o);
+/** Stop and join running jobs, free the job history (server stop, before the store goes). */
+void ts_jobs_free(aero_testserver *ts);
 
 /**
  * Start background job `trid` of node: apply m (write ops, or a UDF with
