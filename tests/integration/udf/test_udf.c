@@ -7,7 +7,8 @@
  * background update / delete / touch / UDF jobs over a dataset query with
  * where(), throttling and their status.
  *
- * argv[1] is the Lua module (udf_test.lua). When the test server was built
+ * argv[1] is the Lua module (udf_test.lua); argv[2] "cluster" runs the
+ * tests on a 3-node aero-testserver of their own. When the test server was built
  * without Lua (meson -Dlua=disabled or no liblua5.4-dev), the tests that run
  * Lua skip with a message; against a real server they always run.
  */
@@ -33,11 +34,12 @@
 #define C   (ENV->client)
 
 static const char *g_module_path;
-static char g_mod[96];   /* module name without .lua */
-static char g_file[104]; /* with */
+static aero_testserver *g_cluster; /* the 3-node test server of the "cluster" run */
+static char g_mod[96];             /* module name without .lua */
+static char g_file[104];           /* with */
 
 static bool lua_runs(void **state) {
-    if (ENV->real || AERO_TS_LUA)
+    if ((ENV->real && !g_cluster) || AERO_TS_LUA)
         return true;
     print_message("[  SKIPPED ] aero-testserver was built without Lua 5.4 (liblua5.4-dev missing or -Dlua=disabled): "
                   "UDF execution is not available\n");
@@ -576,6 +578,19 @@ int main(int argc, char **argv) {
         return 2;
     }
     g_module_path = argv[1];
+    if (argc > 2 && !strcmp(argv[2], "cluster") && !it_hosts()) {
+        /* the same tests on a 3-node test server: jobs run on every node, modules reach every node */
+        aero_testserver_config cfg = AERO_TESTSERVER_CONFIG_INIT;
+        cfg.nodes = 3;
+        cfg.replication_factor = 2;
+        aero_error err;
+        g_cluster = aero_testserver_start(&cfg, &err);
+        if (!g_cluster) {
+            fprintf(stderr, "cannot start a 3-node aero-testserver: %s\n", err.message);
+            return 1;
+        }
+        setenv("AERO_HOSTS", aero_testserver_seeds(g_cluster), 1);
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_register_list_remove),
         cmocka_unit_test(test_register_bad_input),
@@ -591,5 +606,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_background_throttled_progress),
         cmocka_unit_test(test_background_missing_set),
     };
-    return cmocka_run_group_tests_name("udf", tests, setup, teardown);
+    int rc = cmocka_run_group_tests_name(g_cluster ? "udf-cluster" : "udf", tests, setup, teardown);
+    aero_testserver_stop(g_cluster);
+    return rc;
 }

@@ -144,7 +144,8 @@ static bool scan_partition(scan_ctx *c, ts_namespace *ns, unsigned pid, const ui
     return true;
 }
 
-static bool trid_reused(aero_testserver *ts, const ts_msg *m) {
+/* Task ids are per node: the one job id of a cluster-wide job reaches every node once. */
+static bool trid_reused(aero_testserver *ts, const ts_node *node, const ts_msg *m) {
     const ts_field *f = m->fields_by_type[AERO_FIELD_TASK_ID];
     if (!f || f->len != 8)
         return false;
@@ -154,10 +155,11 @@ static bool trid_reused(aero_testserver *ts, const ts_msg *m) {
     bool seen = false;
     pthread_mutex_lock(&ts->mu);
     for (unsigned i = 0; i < 64; i++)
-        if (ts->trid_seen[i] == id)
+        if (ts->trid_seen[i] == id && ts->trid_node[i] == node->index)
             seen = true;
     if (!seen) {
         ts->trid_seen[ts->trid_pos] = id;
+        ts->trid_node[ts->trid_pos] = node->index;
         ts->trid_pos = (ts->trid_pos + 1) % 64;
     }
     pthread_mutex_unlock(&ts->mu);
@@ -267,7 +269,7 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         }
     }
     if (m->info2 & AERO_INFO2_WRITE) {
-        if (trid_reused(ts, m))
+        if (trid_reused(ts, node, m))
             last(out, AERO_ERR_PARAMETER);
         else
             background(ts, node, m, ns, is_index ? &idx : NULL, out);
@@ -303,7 +305,7 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         }
     }
     const ts_field *filt = m->fields_by_type[AERO_FIELD_FILTER];
-    if ((filt && !ts_exp_may_be_bool(filt->data, filt->len)) || trid_reused(ts, m)) {
+    if ((filt && !ts_exp_may_be_bool(filt->data, filt->len)) || trid_reused(ts, node, m)) {
         last(out, AERO_ERR_PARAMETER);
         return;
     }

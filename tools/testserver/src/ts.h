@@ -211,6 +211,7 @@ struct aero_testserver {
     _Atomic bool stopping;
     char seeds[TS_MAX_NODES * 24];
     uint64_t trid_seen[64]; /* recently used task ids */
+    unsigned trid_node[64]; /* ... and the node each was used on */
     unsigned trid_pos;
     struct ts_udf_state *udf; /* UDF modules (udf.c), protected by mu */
     struct ts_jobs *jobs;     /* background jobs (udf_job.c), protected by mu */
