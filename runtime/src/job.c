@@ -228,10 +228,10 @@ AERO_API aero_job *aero_query_execute_background(aero_query *q, aero_error *err)
                       "background job: the query has no background verb (update, touch, "
                       "delete or udf)");
     else if (q->n_bins || q->no_bins || q->oph.n_ops || q->max_records || q->chunk || q->pbegin != 0 ||
-             q->pend != AERO_PARTITIONS)
+             q->pend != AERO_PARTITIONS || q->fail_on_filtered || q->respond_all)
         aero_err__set(err, AERO_ERR_PARAM,
-                      "background job: bins, select_from, max_records, chunk_size and "
-                      "partition ranges do not apply to a job");
+                      "background job: bins, select_from, max_records, chunk_size, partition ranges, "
+                      "fail_on_filtered_out and respond_all_keys do not apply to a job");
     else {
         uint64_t trid = task_id();
         if (build(q, trid, &req, err) == AERO_OK) {

@@ -31,7 +31,10 @@
  *   aero_query_background_delete(q)  delete every matching record.
  *   aero_query_background_udf(q, module, function, args, n)  call a record
  *       UDF on every matching record (its return value is dropped).
- * A query of keys (aero_session_query_key / _keys) cannot run a job.
+ * A query of keys (aero_session_query_key / _keys) cannot run a job, nor
+ * one with bins, select_from, max_records, chunk_size, a partition range,
+ * fail_on_filtered_out or respond_all_keys (the SDK refuses the last two
+ * too): execute reports them as AERO_ERR_PARAM.
  *
  * WIRE. The same request (task id drawn at random) goes to every node, each
  * node runs the job over the partitions it masters and answers once the job

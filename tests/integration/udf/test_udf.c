@@ -509,6 +509,16 @@ static void test_background_misuse(void **state) {
     assert_int_equal(err.code, AERO_ERR_PARAM);
 
     q = aero_session_query(S, &ENV->ds);
+    aero_query_fail_on_filtered_out(aero_query_background_delete(q)); /* not for a job (the SDK raises) */
+    assert_null(aero_query_execute_background(q, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
+
+    q = aero_session_query(S, &ENV->ds);
+    aero_query_max_records(aero_query_background_delete(q), 5);
+    assert_null(aero_query_execute_background(q, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
+
+    q = aero_session_query(S, &ENV->ds);
     aero_query_background_delete(q);
     assert_null(aero_query_execute(q, &err)); /* a job is not a foreground query */
     assert_int_equal(err.code, AERO_ERR_PARAM);
