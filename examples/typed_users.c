@@ -1,7 +1,10 @@
 /*
  * typed_users.c - the seed's operations through the typed API that aerogen
  * generates from schemas/users.aero (users.aero.h): create, read, query,
- * modify, read back, delete - with plain C structs instead of bin names.
+ * modify, read back, delete - with plain C structs instead of bin names;
+ * then many keys in one call (user_upsert_many, user_exists_many,
+ * user_delete_many), typed rows of a mixed batch (user_batch_*), and the
+ * secondary indexes users.aero declares (users_create_indexes()).
  *
  * Strings in a struct read from the server point into the aero_record
  * "holder" passed to the read, valid until that holder is reused or
@@ -44,6 +47,9 @@ int main(void) {
     /* Cleanup from prior runs so the program is repeatable. */
     CHECK(user_delete(session, "user-1", NULL, &err));
     CHECK(user_delete(session, "user-2", NULL, &err));
+    static const char *const earlier[] = { "user-10", "user-11", "user-12", "user-13" };
+    aero_status cleared[4];
+    CHECK(user_delete_many(session, earlier, 4, NULL, cleared, NULL, &err));
 
     /* Create: upsert the first user. Optional bins are written when has_* is set. */
     user alice = USER_INIT;
@@ -116,10 +122,78 @@ int main(void) {
     if (user_get(session, "nobody", &u, &holder, &err) == AERO_ERR_KEY_NOT_FOUND)
         printf("Get missing: %s\n", aero_status_str(err.code));
 
+    /* Many keys in one call (one batch: one request per node), a result per row. */
+    static const char *const team_keys[] = { "user-10", "user-11", "user-12" };
+    static const char *const team_names[] = { "Carol", "Dan", "Erin" };
+    user team[3];
+    for (int i = 0; i < 3; i++) {
+        team[i] = (user)USER_INIT;
+        team[i].name = team_names[i];
+        team[i].has_age = true;
+        team[i].age = 40 + i;
+    }
+    aero_status results[3];
+    bool in_doubt[3];
+    CHECK(user_upsert_many(session, team_keys, 3, team, results, in_doubt, &err));
+    for (int i = 0; i < 3; i++)
+        printf("Upsert %s: %s%s\n", team_keys[i], aero_status_str(results[i]), in_doubt[i] ? " (in doubt)" : "");
+    /* The indexes users.aero declares, created once and ready on every node; then a query through one. */
+    CHECK(users_create_indexes(session, &err));
+    aero_dataset users = aero_dataset_of(USER_NAMESPACE, USER_SET);
+    aero_query *q = aero_session_query(session, &users);
+    aero_index_filter in_forties = aero_index_range(USER_BIN_AGE, 40, 49);
+    aero_query_filter(q, &in_forties);
+    st = aero_query_execute(q, &err);
+    if (!st)
+        goto out;
+    int forties = 0;
+    for (const aero_record *r; (r = aero_stream_next(st, &err));)
+        forties++;
+    CHECK(err.code);
+    aero_stream_close(st);
+    st = NULL;
+    printf("Users aged 40-49 (index %s): %d\n", users_indexes[0].name, forties);
+    static const char *const probe[] = { "user-10", "user-404", "user-12" };
+    bool exists[3];
+    CHECK(user_exists_many(session, probe, 3, exists, results, &err));
+    for (int i = 0; i < 3; i++)
+        printf("Exists %s: %s\n", probe[i], exists[i] ? "yes" : "no");
+
+    /* A mixed batch: typed rows of different verbs (and untyped rows) in one round trip per node. */
+    aero_batch *batch = aero_session_batch(session);
+    user frank = USER_INIT;
+    frank.name = "Frank";
+    user_batch_insert(batch, "user-13", &frank); /* row 0 */
+    team[0].age = 41;
+    user_batch_update(batch, "user-10", &team[0]); /* row 1: Carol turns 41 */
+    user_batch_get(batch, "user-11");              /* row 2 */
+    user_batch_delete(batch, "user-12");           /* row 3 */
+    st = aero_batch_execute(batch, &err);
+    if (!st)
+        goto out;
+    for (const aero_record *r; (r = aero_stream_next(st, &err));) {
+        printf("Batch row %d: %s", r->index, aero_status_str(r->result));
+        user row;
+        if (r->index == 2 && user_from_record(r, &row, &err) == AERO_OK)
+            printf(" name=%s", row.name);
+        printf("\n");
+    }
+    CHECK(err.code);
+    aero_stream_close(st);
+    st = NULL;
+
+    static const char *const gone[] = { "user-10", "user-11", "user-12", "user-13" };
+    bool was_there[4];
+    aero_status del[4];
+    CHECK(user_delete_many(session, gone, 4, was_there, del, NULL, &err));
+    printf("Deleted many: %d %d %d %d\n", was_there[0], was_there[1], was_there[2], was_there[3]);
+
     /* Cleanup. */
     bool existed = false;
     CHECK(user_delete(session, "user-1", &existed, &err));
     CHECK(user_delete(session, "user-2", NULL, &err));
+    for (size_t i = 0; i < USERS_INDEX_COUNT; i++)
+        CHECK(aero_index_drop(session, users_indexes[i].ns, users_indexes[i].name, &err));
     printf("Deleted user 1: %s\nDone.\n", existed ? "yes" : "no");
     rc = 0;
 out:

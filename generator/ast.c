@@ -106,6 +106,7 @@ void ag_schema_init(ag_schema *s, const char *path, ag_arena *a) {
     s->prefix = "";
     s->records_tail = &s->records;
     s->queries_tail = &s->queries;
+    s->indexes_tail = &s->indexes;
 }
 
 static size_t fmt(const ag_type *t, char *buf, size_t size, size_t at) {

@@ -140,6 +140,49 @@ typedef struct ag_query {
     size_t n_slots;
 } ag_query;
 
+/* Index type and collection kind; the values are aero_index_type / aero_index_collection (aero/index.h). */
+typedef enum ag_index_type {
+    AG_IX_INVALID = 0, /* unknown word: already reported */
+    AG_IX_NUMERIC = 1,
+    AG_IX_STRING = 2,
+    AG_IX_BLOB = 3,
+    AG_IX_GEO2DSPHERE = 4,
+} ag_index_type;
+
+typedef enum ag_index_coll {
+    AG_IC_NONE = 0,
+    AG_IC_LIST = 1,
+    AG_IC_MAPKEYS = 2,
+    AG_IC_MAPVALUES = 3,
+    AG_IC_INVALID = 99, /* unknown word: already reported */
+} ag_index_coll;
+
+/* `index NAME on RECORD(FIELD) TYPE [COLLECTION] [context "PATH"];` */
+typedef struct ag_index {
+    const char *name; /* index name on the server */
+    ag_loc loc;
+    const char *record_name;
+    ag_loc record_loc;
+    const char *field; /* field (or bin) name */
+    ag_loc field_loc;
+    const char *type_word; /* numeric, string, blob, geo2dsphere */
+    ag_loc type_loc;
+    const char *coll_word; /* list, mapkeys, mapvalues; NULL: none */
+    ag_loc coll_loc;
+    char *ctx; /* AEL path of the CDT context, NULL: none */
+    size_t ctx_len;
+    ag_loc ctx_loc;
+    ag_loc *ctx_map; /* ctx_len + 1 entries: each byte's source position */
+    const char *doc;
+    bool had_error; /* a syntax error in it: only its names are checked */
+    struct ag_index *next;
+    /* sema results */
+    ag_record *record;
+    ag_bin *bin;
+    ag_index_type type;
+    ag_index_coll coll;
+} ag_index;
+
 typedef struct ag_schema {
     const char *path; /* as given on the command line */
     const char *ns;
@@ -149,6 +192,10 @@ typedef struct ag_schema {
     int n_records;
     ag_query *queries, **queries_tail;
     int n_queries;
+    ag_index *indexes, **indexes_tail;
+    int n_indexes;
+    /* The C stem of schema-level names (<stem>_create_indexes): prefix + the file's base name; set by sema. */
+    const char *stem;
     ag_arena *arena;
     /* Prepended to every generated C name (--prefix); "" by default. Lower/mixed case as given for types and
      * functions, upper-cased for macros and constants. */

@@ -24,97 +24,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- buffer ---- */
-
-static void reserve(ag_buf *b, size_t more) {
-    if (b->len + more + 1 <= b->cap)
-        return;
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap < b->len + more + 1)
-        cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
-        fputs("aerogen: out of memory\n", stderr);
-        exit(70);
-    }
-    b->p = p;
-    b->cap = cap;
-}
-
-static void put(ag_buf *b, const char *s) {
-    size_t n = strlen(s);
-    reserve(b, n);
-    memcpy(b->p + b->len, s, n + 1);
-    b->len += n;
-}
-
-static void putf(ag_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void putf(ag_buf *b, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char *text = ag_vformat(fmt, ap);
-    va_end(ap);
-    put(b, text);
-    free(text);
-}
-
-void ag_buf_free(ag_buf *b) {
-    free(b->p);
-    b->p = NULL;
-    b->len = b->cap = 0;
-}
-
-/* A C string literal of n bytes: printable ASCII as is, the rest as 3-digit octal. */
-static void put_cstr(ag_buf *b, const char *s, size_t n) {
-    put(b, "\"");
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\')
-            putf(b, "\\%c", c);
-        else if (c == '?' && i > 0 && s[i - 1] == '?')
-            put(b, "\\?"); /* never a trigraph */
-        else if (c >= 0x20 && c < 0x7f)
-            putf(b, "%c", c);
-        else
-            putf(b, "\\%03o", c);
-    }
-    put(b, "\"");
-}
-
-/* Comment text: the bytes, with "*" "/" broken up and control bytes dropped. */
-static void put_comment(ag_buf *b, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '*' && i + 1 < n && s[i + 1] == '/')
-            put(b, "* ");
-        else if (c == '?' && i > 0 && s[i - 1] == '?')
-            put(b, " ?"); /* never a trigraph */
-        else if (c == '\n' || c == '\t')
-            put(b, " ");
-        else if (c >= 0x20 && c != 0x7f)
-            putf(b, "%c", c);
-    }
-}
-
-/* Documentation block from `///` lines, with the given indent. */
-static void put_doc(ag_buf *b, const char *doc, const char *indent) {
-    if (!doc)
-        return;
-    putf(b, "%s/**\n", indent);
-    const char *p = doc;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        putf(b, "%s *%s", indent, n ? " " : "");
-        put_comment(b, p, n);
-        put(b, "\n");
-        p += n;
-        if (*p == '\n')
-            p++;
-    }
-    putf(b, "%s */\n", indent);
-}
-
 /* ---- types ---- */
 
 static const char *c_type(ag_kind k) {
@@ -145,39 +54,39 @@ static const char *schema_type(ag_kind k) {
 static void put_double(ag_buf *b, double d) {
     char tmp[64];
     snprintf(tmp, sizeof tmp, "%.17g", d);
-    put(b, tmp);
+    ag_put(b, tmp);
     if (!strpbrk(tmp, ".eEn"))
-        put(b, ".0");
+        ag_put(b, ".0");
 }
 
 static void put_int(ag_buf *b, int64_t i) {
     if (i == INT64_MIN)
-        put(b, "(-INT64_C(9223372036854775807) - 1)");
+        ag_put(b, "(-INT64_C(9223372036854775807) - 1)");
     else
-        putf(b, "INT64_C(%lld)", (long long)i);
+        ag_putf(b, "INT64_C(%lld)", (long long)i);
 }
 
 /* The initial value of one field, for the INIT macro. */
 static void put_init(ag_buf *b, const ag_bin *f) {
     const ag_lit *l = f->dflt;
     switch (f->type->kind) {
-    case AG_T_INT: l ? put_int(b, l->i) : put(b, "0"); break;
+    case AG_T_INT: l ? put_int(b, l->i) : ag_put(b, "0"); break;
     case AG_T_DOUBLE:
         if (!l)
-            put(b, "0.0");
+            ag_put(b, "0.0");
         else
             put_double(b, l->kind == AG_L_INT ? (double)l->i : l->d);
         break;
-    case AG_T_BOOL: put(b, l && l->b ? "true" : "false"); break;
+    case AG_T_BOOL: ag_put(b, l && l->b ? "true" : "false"); break;
     case AG_T_STRING:
     case AG_T_GEOJSON:
         if (l)
-            put_cstr(b, l->s, l->s_len);
+            ag_put_cstr(b, l->s, l->s_len);
         else
-            put(b, "NULL");
+            ag_put(b, "NULL");
         break;
-    case AG_T_BLOB: put(b, "{ NULL, 0 }"); break;
-    default: put(b, "{ AERO_NIL, { false } }"); break;
+    case AG_T_BLOB: ag_put(b, "{ NULL, 0 }"); break;
+    default: ag_put(b, "{ AERO_NIL, { false } }"); break;
     }
 }
 
@@ -225,80 +134,81 @@ static void record_names(const ag_schema *s, const ag_record *r, names *n) {
 static void emit_banner_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
     char kt[32];
     ag_type_format(r->key, kt, sizeof kt);
-    put(h, "/* ------------------------------------------------------------------------- */\n");
-    putf(h, "/* record %s: namespace \"", r->name);
-    put_comment(h, s->ns, strlen(s->ns));
+    ag_put(h, "/* ------------------------------------------------------------------------- */\n");
+    ag_putf(h, "/* record %s: namespace \"", r->name);
+    ag_put_comment(h, s->ns, strlen(s->ns));
     if (r->set) {
-        put(h, "\", set \"");
-        put_comment(h, r->set, strlen(r->set));
-        put(h, "\"");
+        ag_put(h, "\", set \"");
+        ag_put_comment(h, r->set, strlen(r->set));
+        ag_put(h, "\"");
     } else {
-        put(h, "\", no set");
+        ag_put(h, "\", no set");
     }
-    putf(h, ", key %s */\n\n", kt);
+    ag_putf(h, ", key %s */\n\n", kt);
 }
 
 /* Namespace, set and bin-name macros, and the field numbers. */
 static void emit_constants_h(ag_buf *h, const ag_schema *s, const ag_record *r, const names *nm) {
-    putf(h, "#define %s_NAMESPACE ", nm->U);
-    put_cstr(h, s->ns, strlen(s->ns));
-    putf(h, "\n#define %s_SET ", nm->U);
-    put_cstr(h, r->set ? r->set : "", r->set ? strlen(r->set) : 0);
-    put(h, "\n\n/* Bin names. */\n");
+    ag_putf(h, "#define %s_NAMESPACE ", nm->U);
+    ag_put_cstr(h, s->ns, strlen(s->ns));
+    ag_putf(h, "\n#define %s_SET ", nm->U);
+    ag_put_cstr(h, r->set ? r->set : "", r->set ? strlen(r->set) : 0);
+    ag_put(h, "\n\n/* Bin names. */\n");
     for (int i = 0; i < r->n_bins; i++) {
         const ag_bin *b = r->order[i];
-        putf(h, "#define %s_BIN_%s ", nm->U, ag_upper(s->arena, b->field));
-        put_cstr(h, b->bin, strlen(b->bin));
-        put(h, "\n");
+        ag_putf(h, "#define %s_BIN_%s ", nm->U, ag_upper(s->arena, b->field));
+        ag_put_cstr(h, b->bin, strlen(b->bin));
+        ag_put(h, "\n");
     }
-    putf(h, "\n/** Field numbers, for %s_get_bins(). */\nenum %s_field {\n", nm->c, nm->c);
+    ag_putf(h, "\n/** Field numbers, for %s_get_bins(). */\nenum %s_field {\n", nm->c, nm->c);
     for (int i = 0; i < r->n_bins; i++)
-        putf(h, "    %s_F_%s = %d,\n", nm->U, ag_upper(s->arena, r->order[i]->field), i);
-    putf(h, "};\n#define %s_FIELD_COUNT %d\n\n", nm->U, r->n_bins);
+        ag_putf(h, "    %s_F_%s = %d,\n", nm->U, ag_upper(s->arena, r->order[i]->field), i);
+    ag_putf(h, "};\n#define %s_FIELD_COUNT %d\n\n", nm->U, r->n_bins);
 }
 
 /* The schema type of a field, its flags and its default, in the field's comment. */
 static void put_field_comment(ag_buf *h, const ag_bin *b) {
     char tn[256];
     ag_type_format(b->type, tn, sizeof tn);
-    put(h, " /**< bin \"");
-    put_comment(h, b->bin, strlen(b->bin));
-    putf(h, "\": %s%s", tn, b->required ? ", required" : "");
+    ag_put(h, " /**< bin \"");
+    ag_put_comment(h, b->bin, strlen(b->bin));
+    ag_putf(h, "\": %s%s", tn, b->required ? ", required" : "");
     if (b->dflt) {
-        put(h, ", default ");
+        ag_put(h, ", default ");
         if (b->dflt->kind == AG_L_STRING) {
-            put(h, "'");
-            put_comment(h, b->dflt->s, b->dflt->s_len);
-            put(h, "'");
+            ag_put(h, "'");
+            ag_put_comment(h, b->dflt->s, b->dflt->s_len);
+            ag_put(h, "'");
         } else if (b->dflt->kind == AG_L_BOOL) {
-            put(h, b->dflt->b ? "true" : "false");
+            ag_put(h, b->dflt->b ? "true" : "false");
         } else if (b->dflt->kind == AG_L_INT) {
-            putf(h, "%lld", (long long)b->dflt->i);
+            ag_putf(h, "%lld", (long long)b->dflt->i);
         } else {
             put_double(h, b->dflt->d);
         }
     }
-    put(h, " */\n");
+    ag_put(h, " */\n");
 }
 
 static void emit_struct_h(ag_buf *h, const ag_record *r, const names *nm) {
     if (r->doc)
-        put_doc(h, r->doc, "");
+        ag_put_doc(h, r->doc, "");
     else
-        putf(h, "/** One record of set %s. Strings, blobs, lists and maps read by %s_get() point into its holder. */\n",
-             r->set ? r->set : "(none)", nm->c);
-    putf(h, "typedef struct %s {\n", nm->c);
+        ag_putf(h,
+                "/** One record of set %s. Strings, blobs, lists and maps read by %s_get() point into its holder. */\n",
+                r->set ? r->set : "(none)", nm->c);
+    ag_putf(h, "typedef struct %s {\n", nm->c);
     for (int i = 0; i < r->n_bins; i++) {
         const ag_bin *b = r->order[i];
         if (b->doc)
-            put_doc(h, b->doc, "    ");
+            ag_put_doc(h, b->doc, "    ");
         if (!b->required)
-            putf(h, "    bool has_%s; /**< %s is set (to write) / was read */\n", b->field, b->field);
+            ag_putf(h, "    bool has_%s; /**< %s is set (to write) / was read */\n", b->field, b->field);
         const char *ct = c_type(b->type->kind);
-        putf(h, "    %s%s%s;", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", b->field);
+        ag_putf(h, "    %s%s%s;", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", b->field);
         put_field_comment(h, b);
     }
-    putf(h, "} %s;\n\n", nm->c);
+    ag_putf(h, "} %s;\n\n", nm->c);
 }
 
 /*
@@ -306,53 +216,57 @@ static void emit_struct_h(ag_buf *h, const ag_record *r, const names *nm) {
  * positional ones for older C++ (which has none; same values, same order).
  */
 static void emit_init_h(ag_buf *h, const ag_record *r, const names *nm) {
-    putf(h, "/** A %s with every field at its default and no optional bin present. */\n", nm->c);
-    put(h, "#if !defined(__cplusplus) || __cplusplus >= 202002L\n");
-    putf(h, "#define %s_INIT { \\\n", nm->U);
+    ag_putf(h, "/** A %s with every field at its default and no optional bin present. */\n", nm->c);
+    ag_put(h, "#if !defined(__cplusplus) || __cplusplus >= 202002L\n");
+    ag_putf(h, "#define %s_INIT { \\\n", nm->U);
     for (int i = 0; i < r->n_bins; i++) {
         const ag_bin *b = r->order[i];
         if (!b->required)
-            putf(h, "    .has_%s = false, \\\n", b->field);
-        putf(h, "    .%s = ", b->field);
+            ag_putf(h, "    .has_%s = false, \\\n", b->field);
+        ag_putf(h, "    .%s = ", b->field);
         put_init(h, b);
-        put(h, ", \\\n");
+        ag_put(h, ", \\\n");
     }
-    put(h, "}\n#else /* C++ before C++20: no designated initialisers */\n");
-    putf(h, "#define %s_INIT { \\\n", nm->U);
+    ag_put(h, "}\n#else /* C++ before C++20: no designated initialisers */\n");
+    ag_putf(h, "#define %s_INIT { \\\n", nm->U);
     for (int i = 0; i < r->n_bins; i++) {
         const ag_bin *b = r->order[i];
         if (!b->required)
-            putf(h, "    false, /* has_%s */ \\\n", b->field);
-        put(h, "    ");
+            ag_putf(h, "    false, /* has_%s */ \\\n", b->field);
+        ag_put(h, "    ");
         put_init(h, b);
-        putf(h, ", /* %s */ \\\n", b->field);
+        ag_putf(h, ", /* %s */ \\\n", b->field);
     }
-    put(h, "}\n#endif\n\n");
+    ag_put(h, "}\n#endif\n\n");
 }
 
 #define LINE_MAX_COLS 120
 
-/* Text of one line, broken after ", " where it would pass LINE_MAX_COLS; continuation lines indented by 4. */
-static void put_wrapped(ag_buf *b, const char *text) {
-    size_t col = 0;
+/*
+ * Text of one line that starts at column `col`, broken after ", " where it would pass LINE_MAX_COLS; continuation
+ * lines indented by `cont` spaces.
+ */
+static void put_wrapped_at(ag_buf *b, const char *text, size_t col, size_t cont) {
     const char *p = text;
     while (*p) {
         const char *comma = strstr(p, ", ");
         size_t n = comma ? (size_t)(comma - p) + 1 : strlen(p); /* up to and including the comma */
-        if (col > 4 && col + 1 + n > LINE_MAX_COLS) {
-            put(b, "\n    ");
-            col = 4;
+        if (col > cont && col + 1 + n > LINE_MAX_COLS) {
+            ag_putf(b, "\n%*s", (int)cont, "");
+            col = cont;
         } else if (p != text) {
-            put(b, " ");
+            ag_put(b, " ");
             col++;
         }
-        putf(b, "%.*s", (int)n, p);
+        ag_putf(b, "%.*s", (int)n, p);
         col += n;
         p += n;
         if (*p == ' ')
             p++;
     }
 }
+
+static void put_wrapped(ag_buf *b, const char *text) { put_wrapped_at(b, text, 0, 4); }
 
 /*
  * One `static inline` wrapper: signature (wrapped), then an optional key line, then `return CALL;`. Generated
@@ -362,43 +276,48 @@ static void put_inline(ag_buf *h, const ag_schema *s, const names *nm, const cha
                        const char *call) {
     put_wrapped(
         h, ag_arena_printf(s->arena, "static inline %s%s%s)", ret, ret[strlen(ret) - 1] == '*' ? "" : " ", signature));
-    put(h, "\n{\n");
+    ag_put(h, "\n{\n");
     if (key)
-        putf(h, "    aero_key k = %s_key(%s);\n", nm->c, nm->key_args);
-    putf(h, "    return %s;\n}\n\n", call);
+        ag_putf(h, "    aero_key k = %s_key(%s);\n", nm->c, nm->key_args);
+    ag_put(h, "    ");
+    put_wrapped_at(h, ag_arena_printf(s->arena, "return %s;", call), 4, 8);
+    ag_put(h, "\n}\n\n");
 }
+
+/* The write verbs and their aero_schema_op. */
+static const struct {
+    const char *verb, *op;
+} write_verbs[] = { { "upsert", "AERO_SCHEMA_UPSERT" },
+                    { "insert", "AERO_SCHEMA_INSERT" },
+                    { "update", "AERO_SCHEMA_UPDATE" },
+                    { "replace", "AERO_SCHEMA_REPLACE" },
+                    { "replace_if_exists", "AERO_SCHEMA_REPLACE_IF_EXISTS" } };
 
 /* Writes: one wrapper per verb. */
 static void emit_writes_h(ag_buf *h, const ag_schema *s, const names *nm) {
-    static const struct {
-        const char *verb, *op;
-    } verbs[] = { { "upsert", "AERO_SCHEMA_UPSERT" },
-                  { "insert", "AERO_SCHEMA_INSERT" },
-                  { "update", "AERO_SCHEMA_UPDATE" },
-                  { "replace", "AERO_SCHEMA_REPLACE" },
-                  { "replace_if_exists", "AERO_SCHEMA_REPLACE_IF_EXISTS" } };
     ag_arena *a = s->arena;
-    put(h, "/*\n"
-           " * Writes: required bins are always written, optional ones when has_<field> is\n"
-           " * set. See aero/schema.h for what each verb requires of the record.\n"
-           " */\n");
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        put_inline(h, s, nm, "aero_status",
-                   ag_arena_printf(a, "%s_%s(aero_session *session, %s, const %s *obj, aero_error *err", nm->c,
-                                   verbs[i].verb, nm->key_params, nm->c),
-                   true,
-                   ag_arena_printf(a, "aero_schema_write(session, &%s_schema, %s, &k, obj, err)", nm->c, verbs[i].op));
+    ag_put(h, "/*\n"
+              " * Writes: required bins are always written, optional ones when has_<field> is\n"
+              " * set. See aero/schema.h for what each verb requires of the record.\n"
+              " */\n");
+    for (size_t i = 0; i < sizeof write_verbs / sizeof write_verbs[0]; i++)
+        put_inline(
+            h, s, nm, "aero_status",
+            ag_arena_printf(a, "%s_%s(aero_session *session, %s, const %s *obj, aero_error *err", nm->c,
+                            write_verbs[i].verb, nm->key_params, nm->c),
+            true,
+            ag_arena_printf(a, "aero_schema_write(session, &%s_schema, %s, &k, obj, err)", nm->c, write_verbs[i].op));
 }
 
 /* Reads: get, get_bins, get_many, from_record. */
 static void emit_reads_h(ag_buf *h, const ag_schema *s, const names *nm) {
     ag_arena *a = s->arena;
     const char *c = nm->c;
-    put(h, "/*\n"
-           " * Reads. Strings, blobs, lists and maps in *out point into `holder` (an\n"
-           " * aero_record initialised by the caller) and stay valid until the holder is\n"
-           " * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.\n"
-           " */\n");
+    ag_put(h, "/*\n"
+              " * Reads. Strings, blobs, lists and maps in *out point into `holder` (an\n"
+              " * aero_record initialised by the caller) and stay valid until the holder is\n"
+              " * reused or disposed. A missing record is AERO_ERR_KEY_NOT_FOUND.\n"
+              " */\n");
     put_inline(h, s, nm, "aero_status",
                ag_arena_printf(a, "%s_get(aero_session *session, %s, %s *out, aero_record *holder, aero_error *err", c,
                                nm->key_params, c),
@@ -410,11 +329,11 @@ static void emit_reads_h(ag_buf *h, const ag_schema *s, const names *nm) {
                         "aero_record *holder, aero_error *err",
                         c, nm->key_params, c),
         true, ag_arena_printf(a, "aero_schema_get(session, &%s_schema, &k, fields, n_fields, out, holder, err)", c));
-    put(h, "/**\n"
-           " * Batch read: out[i], results[i] and holders[i] (n initialised records owning\n"
-           " * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND\n"
-           " * or that key's error. Returns AERO_OK when the batch itself ran.\n"
-           " */\n");
+    ag_put(h, "/**\n"
+              " * Batch read: out[i], results[i] and holders[i] (n initialised records owning\n"
+              " * what out[i] points to) for each key; results[i] is AERO_OK or AERO_ERR_KEY_NOT_FOUND\n"
+              " * or that key's error. Returns AERO_OK when the batch itself ran.\n"
+              " */\n");
     put_inline(h, s, nm, "aero_status",
                ag_arena_printf(a,
                                "%s_get_many(aero_session *session, %s, size_t n, %s *out, aero_status *results, "
@@ -423,7 +342,7 @@ static void emit_reads_h(ag_buf *h, const ag_schema *s, const names *nm) {
                false,
                ag_arena_printf(a, "aero_schema_get_many(session, &%s_schema, %s, n, out, results, holders, err)", c,
                                nm->many_args));
-    put(h, "/** Decode a record already read (a stream row) into *out; pointers go into `rec`. */\n");
+    ag_put(h, "/** Decode a record already read (a stream row) into *out; pointers go into `rec`. */\n");
     put_inline(h, s, nm, "aero_status",
                ag_arena_printf(a, "%s_from_record(const aero_record *rec, %s *out, aero_error *err", c, c), false,
                ag_arena_printf(a, "aero_schema_decode(&%s_schema, rec, out, err)", c));
@@ -432,7 +351,7 @@ static void emit_reads_h(ag_buf *h, const ag_schema *s, const names *nm) {
 /* Delete, touch, exists. */
 static void emit_meta_h(ag_buf *h, const ag_schema *s, const names *nm) {
     static const char *const meta[] = { "delete", "touch", "exists" };
-    put(h, "/* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */\n");
+    ag_put(h, "/* Delete, touch (reset TTL) and exists; *existed / *exists may be NULL. */\n");
     for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++) {
         const char *flag = i == 2 ? "exists" : "existed";
         put_inline(h, s, nm, "aero_status",
@@ -443,6 +362,78 @@ static void emit_meta_h(ag_buf *h, const ag_schema *s, const names *nm) {
     }
 }
 
+/* Many keys in one batch: every write verb, delete, touch, exists; outcomes per row. */
+static void emit_many_h(ag_buf *h, const ag_schema *s, const names *nm) {
+    ag_arena *a = s->arena;
+    const char *c = nm->c;
+    ag_put(h, "/*\n"
+              " * Many keys, one batch (one request per node): row i is keys[i]. results[i]\n"
+              " * is AERO_OK or that row's error (AERO_ERR_NO_RESPONSE: not answered),\n"
+              " * in_doubt[i] (may be NULL) whether a failed write may have been applied.\n"
+              " * Returns AERO_OK when the batch ran (look at results), else what stopped\n"
+              " * it (a struct refused as by the single-key write: nothing is sent).\n"
+              " */\n");
+    for (size_t i = 0; i < sizeof write_verbs / sizeof write_verbs[0]; i++)
+        put_inline(
+            h, s, nm, "aero_status",
+            ag_arena_printf(a,
+                            "%s_%s_many(aero_session *session, %s, size_t n, const %s *objs, "
+                            "aero_status *results, bool *in_doubt, aero_error *err",
+                            c, write_verbs[i].verb, nm->many_params, c),
+            false,
+            ag_arena_printf(a, "aero_schema_write_many(session, &%s_schema, %s, %s, n, objs, results, in_doubt, err)",
+                            c, write_verbs[i].op, nm->many_args));
+    ag_put(h, "/* existed[i] (may be NULL): the record was there; a missing one is AERO_OK. */\n");
+    static const char *const meta[] = { "delete", "touch" };
+    for (size_t i = 0; i < sizeof meta / sizeof meta[0]; i++)
+        put_inline(h, s, nm, "aero_status",
+                   ag_arena_printf(a,
+                                   "%s_%s_many(aero_session *session, %s, size_t n, bool *existed, "
+                                   "aero_status *results, bool *in_doubt, aero_error *err",
+                                   c, meta[i], nm->many_params),
+                   false,
+                   ag_arena_printf(a,
+                                   "aero_schema_%s_many(session, &%s_schema, %s, n, existed, results, in_doubt, err)",
+                                   meta[i], c, nm->many_args));
+    ag_put(h, "/* exists[i] (not NULL) for each key; results[i] is AERO_OK when that answer is known. */\n");
+    put_inline(h, s, nm, "aero_status",
+               ag_arena_printf(a,
+                               "%s_exists_many(aero_session *session, %s, size_t n, bool *exists, "
+                               "aero_status *results, aero_error *err",
+                               c, nm->many_params),
+               false,
+               ag_arena_printf(a, "aero_schema_exists_many(session, &%s_schema, %s, n, exists, results, err)", c,
+                               nm->many_args));
+}
+
+/* Typed rows of a mixed batch (aero/batch.h). */
+static void emit_batch_h(ag_buf *h, const ag_schema *s, const names *nm) {
+    ag_arena *a = s->arena;
+    const char *c = nm->c;
+    ag_put(h, "/*\n"
+              " * Rows of a mixed batch (aero_session_batch(), aero/batch.h): any records and\n"
+              " * untyped rows in one batch. A write row gives back its builder (TTL,\n"
+              " * generation, where() for that row); a struct refused as by the single-key\n"
+              " * write fails the batch at execute. Decode a read row with\n");
+    ag_putf(h, " * %s_from_record(). A string or blob key must stay valid until execute.\n */\n", c);
+    for (size_t i = 0; i < sizeof write_verbs / sizeof write_verbs[0]; i++)
+        put_inline(h, s, nm, "aero_write *",
+                   ag_arena_printf(a, "%s_batch_%s(aero_batch *batch, %s, const %s *obj", c, write_verbs[i].verb,
+                                   nm->key_params, c),
+                   true,
+                   ag_arena_printf(a, "aero_schema_batch_write(batch, &%s_schema, %s, &k, obj)", c, write_verbs[i].op));
+    static const struct {
+        const char *verb, *ret, *call;
+    } rows[] = { { "get", "aero_batch *", "aero_batch_read" },
+                 { "delete", "aero_write *", "aero_batch_delete" },
+                 { "touch", "aero_write *", "aero_batch_touch" },
+                 { "exists", "aero_batch *", "aero_batch_exists" } };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        put_inline(h, s, nm, rows[i].ret,
+                   ag_arena_printf(a, "%s_batch_%s(aero_batch *batch, %s", c, rows[i].verb, nm->key_params), true,
+                   ag_arena_printf(a, "%s(batch, &k)", rows[i].call));
+}
+
 static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
     names nm;
     record_names(s, r, &nm);
@@ -450,14 +441,16 @@ static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
     emit_constants_h(h, s, r, &nm);
     emit_struct_h(h, r, &nm);
     emit_init_h(h, r, &nm);
-    putf(h, "/** Descriptor of %s for the generic entry points of aero/schema.h. */\n", nm.c);
-    putf(h, "extern const aero_schema_record %s_schema;\n\n", nm.c);
-    putf(h, "/** The key of one %s (a string or blob key is not copied). */\n", nm.c);
+    ag_putf(h, "/** Descriptor of %s for the generic entry points of aero/schema.h. */\n", nm.c);
+    ag_putf(h, "extern const aero_schema_record %s_schema;\n\n", nm.c);
+    ag_putf(h, "/** The key of one %s (a string or blob key is not copied). */\n", nm.c);
     put_inline(h, s, &nm, "aero_key", ag_arena_printf(s->arena, "%s_key(%s", nm.c, nm.key_params), false,
                ag_arena_printf(s->arena, "%s(&%s_schema, %s)", nm.key_fn, nm.c, nm.key_args));
     emit_writes_h(h, s, &nm);
     emit_reads_h(h, s, &nm);
     emit_meta_h(h, s, &nm);
+    emit_many_h(h, s, &nm);
+    emit_batch_h(h, s, &nm);
 }
 
 /* ---- header: one query ---- */
@@ -475,13 +468,13 @@ static const char *param_c(ag_kind k) {
 
 static void put_params(ag_buf *b, const ag_query *q, bool session) {
     if (session)
-        put(b, "aero_session *session");
+        ag_put(b, "aero_session *session");
     for (const ag_param *p = q->params; p; p = p->next) {
-        putf(b, "%s%s%s", session || p != q->params ? ", " : "", param_c(p->type->kind), p->name);
+        ag_putf(b, "%s%s%s", session || p != q->params ? ", " : "", param_c(p->type->kind), p->name);
         if (p->type->kind == AG_T_BLOB)
-            putf(b, ", size_t %s_len", p->name);
+            ag_putf(b, ", size_t %s_len", p->name);
     }
-    put(b, session || q->params ? ", aero_error *err" : "aero_error *err");
+    ag_put(b, session || q->params ? ", aero_error *err" : "aero_error *err");
 }
 
 /* The C name of a query's function: prefix + record + "_" + query. */
@@ -492,55 +485,55 @@ static const char *query_name(const ag_schema *s, const ag_query *q) {
 static void emit_query_h(ag_buf *h, const ag_schema *s, const ag_query *q) {
     const char *fn = query_name(s, q);
     if (q->doc)
-        put_doc(h, q->doc, "");
-    put(h, "/**\n * Named query: the ");
-    putf(h, "%s%s records where \"", s->prefix, q->record->name);
-    put_comment(h, q->where, q->where_len);
-    put(h, "\".\n");
+        ag_put_doc(h, q->doc, "");
+    ag_put(h, "/**\n * Named query: the ");
+    ag_putf(h, "%s%s records where \"", s->prefix, q->record->name);
+    ag_put_comment(h, q->where, q->where_len);
+    ag_put(h, "\".\n");
     int i = 0;
     for (const ag_param *p = q->params; p; p = p->next, i++)
-        putf(h, " * ?%d is %s.\n", i, p->name);
-    putf(h, " * Rows decode with %s%s_from_record(). NULL with err filled on failure.\n */\n", s->prefix,
-         q->record->name);
-    putf(h, "aero_stream *%s(", fn);
+        ag_putf(h, " * ?%d is %s.\n", i, p->name);
+    ag_putf(h, " * Rows decode with %s%s_from_record(). NULL with err filled on failure.\n */\n", s->prefix,
+            q->record->name);
+    ag_putf(h, "aero_stream *%s(", fn);
     put_params(h, q, true);
-    put(h, ");\n");
-    putf(h, "/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */\n");
-    putf(h, "aero_expr *%s_filter(", fn);
+    ag_put(h, ");\n");
+    ag_putf(h, "/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */\n");
+    ag_putf(h, "aero_expr *%s_filter(", fn);
     put_params(h, q, false);
-    put(h, ");\n\n");
+    ag_put(h, ");\n\n");
 }
 
 /* ---- source: the tables of one record ---- */
 
 /* One row of the bin table: name, field, offsets, type, flags, signature. */
 static void put_bin_row(ag_buf *c, const char *cn, const ag_bin *b) {
-    put(c, "    { ");
-    put_cstr(c, b->bin, strlen(b->bin));
-    put(c, ", ");
-    put_cstr(c, b->field, strlen(b->field));
-    putf(c, ", offsetof(%s, %s), ", cn, b->field);
+    ag_put(c, "    { ");
+    ag_put_cstr(c, b->bin, strlen(b->bin));
+    ag_put(c, ", ");
+    ag_put_cstr(c, b->field, strlen(b->field));
+    ag_putf(c, ", offsetof(%s, %s), ", cn, b->field);
     if (b->required)
-        put(c, "AERO_SCHEMA_NO_FLAG, ");
+        ag_put(c, "AERO_SCHEMA_NO_FLAG, ");
     else
-        putf(c, "offsetof(%s, has_%s), ", cn, b->field);
-    putf(c, "%s, ", schema_type(b->type->kind));
+        ag_putf(c, "offsetof(%s, has_%s), ", cn, b->field);
+    ag_putf(c, "%s, ", schema_type(b->type->kind));
     if (b->required && b->dflt)
-        put(c, "AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT, ");
+        ag_put(c, "AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT, ");
     else if (b->required)
-        put(c, "AERO_SCHEMA_REQUIRED, ");
+        ag_put(c, "AERO_SCHEMA_REQUIRED, ");
     else if (b->dflt)
-        put(c, "AERO_SCHEMA_HAS_DEFAULT, ");
+        ag_put(c, "AERO_SCHEMA_HAS_DEFAULT, ");
     else
-        put(c, "0, ");
+        ag_put(c, "0, ");
     if (b->type->kind == AG_T_LIST || b->type->kind == AG_T_MAP) {
         char sig[256] = "";
         ag_type_sig(b->type, sig, sizeof sig);
-        put_cstr(c, sig, strlen(sig));
+        ag_put_cstr(c, sig, strlen(sig));
     } else {
-        put(c, "NULL");
+        ag_put(c, "NULL");
     }
-    put(c, " },\n");
+    ag_put(c, " },\n");
 }
 
 static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
@@ -548,52 +541,53 @@ static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
     record_names(s, r, &nm);
     const char *n = nm.c;
 
-    putf(c, "/* ---- record %s ---- */\n\n", r->name);
-    putf(c, "static const %s %s_init_ = %s_INIT;\n\n", n, n, nm.U);
-    putf(c, "static const aero_schema_bin %s_bins_[] = {\n", n);
+    ag_putf(c, "/* ---- record %s ---- */\n\n", r->name);
+    ag_putf(c, "static const %s %s_init_ = %s_INIT;\n\n", n, n, nm.U);
+    ag_putf(c, "static const aero_schema_bin %s_bins_[] = {\n", n);
     for (int i = 0; i < r->n_bins; i++)
         put_bin_row(c, n, r->order[i]);
-    put(c, "};\n\n");
-    putf(c, "static const uint32_t %s_by_name_[] = {", n);
+    ag_put(c, "};\n\n");
+    ag_putf(c, "static const uint32_t %s_by_name_[] = {", n);
     for (int i = 0; i < r->n_bins; i++)
-        putf(c, "%s%s%d", i ? "," : "", i % 16 == 0 ? "\n    " : " ", r->by_name[i]);
-    put(c, "\n};\n\n");
+        ag_putf(c, "%s%s%d", i ? "," : "", i % 16 == 0 ? "\n    " : " ", r->by_name[i]);
+    ag_put(c, "\n};\n\n");
 
-    putf(c, "const aero_schema_record %s_schema = {\n", n);
-    put(c, "    AERO_SCHEMA_ABI,\n    AERO_VERSION_NUMBER,\n    ");
-    put_cstr(c, r->name, strlen(r->name));
-    put(c, ",\n    ");
-    put_cstr(c, s->ns, strlen(s->ns));
-    put(c, ",\n    ");
-    put_cstr(c, r->set ? r->set : "", r->set ? strlen(r->set) : 0);
-    putf(c, ",\n    %s,\n",
-         r->key->kind == AG_T_INT    ? "AERO_KEY_INT"
-         : r->key->kind == AG_T_BLOB ? "AERO_KEY_BLOB"
-                                     : "AERO_KEY_STR");
-    putf(c, "    sizeof(%s),\n    &%s_init_,\n    %s_bins_,\n    %d,\n    %s_by_name_,\n};\n\n", n, n, n, r->n_bins, n);
+    ag_putf(c, "const aero_schema_record %s_schema = {\n", n);
+    ag_put(c, "    AERO_SCHEMA_ABI,\n    AERO_VERSION_NUMBER,\n    ");
+    ag_put_cstr(c, r->name, strlen(r->name));
+    ag_put(c, ",\n    ");
+    ag_put_cstr(c, s->ns, strlen(s->ns));
+    ag_put(c, ",\n    ");
+    ag_put_cstr(c, r->set ? r->set : "", r->set ? strlen(r->set) : 0);
+    ag_putf(c, ",\n    %s,\n",
+            r->key->kind == AG_T_INT    ? "AERO_KEY_INT"
+            : r->key->kind == AG_T_BLOB ? "AERO_KEY_BLOB"
+                                        : "AERO_KEY_STR");
+    ag_putf(c, "    sizeof(%s),\n    &%s_init_,\n    %s_bins_,\n    %d,\n    %s_by_name_,\n};\n\n", n, n, n, r->n_bins,
+            n);
 }
 
 /* ---- source: one query ---- */
 
 static void put_bytes(ag_buf *c, const uint8_t *p, size_t n) {
     for (size_t i = 0; i < n; i++)
-        putf(c, "%s0x%02x%s", i % 12 == 0 ? "\n    " : " ", p[i], i + 1 < n ? "," : "");
+        ag_putf(c, "%s0x%02x%s", i % 12 == 0 ? "\n    " : " ", p[i], i + 1 < n ? "," : "");
 }
 
 /* `aero_value args[N];` filled from the parameters, in placeholder order. */
 static void put_args(ag_buf *c, const ag_query *q) {
     if (!q->n_params)
         return;
-    putf(c, "    aero_value args[%d];\n", q->n_params);
+    ag_putf(c, "    aero_value args[%d];\n", q->n_params);
     int i = 0;
     for (const ag_param *p = q->params; p; p = p->next, i++) {
         switch (p->type->kind) {
-        case AG_T_INT: putf(c, "    args[%d] = aero_int(%s);\n", i, p->name); break;
-        case AG_T_DOUBLE: putf(c, "    args[%d] = aero_double(%s);\n", i, p->name); break;
-        case AG_T_BOOL: putf(c, "    args[%d] = aero_bool(%s);\n", i, p->name); break;
-        case AG_T_STRING: putf(c, "    args[%d] = aero_str(%s);\n", i, p->name); break;
-        case AG_T_BLOB: putf(c, "    args[%d] = aero_blob(%s, %s_len);\n", i, p->name, p->name); break;
-        default: putf(c, "    args[%d] = %s ? *%s : aero_nil();\n", i, p->name, p->name); break;
+        case AG_T_INT: ag_putf(c, "    args[%d] = aero_int(%s);\n", i, p->name); break;
+        case AG_T_DOUBLE: ag_putf(c, "    args[%d] = aero_double(%s);\n", i, p->name); break;
+        case AG_T_BOOL: ag_putf(c, "    args[%d] = aero_bool(%s);\n", i, p->name); break;
+        case AG_T_STRING: ag_putf(c, "    args[%d] = aero_str(%s);\n", i, p->name); break;
+        case AG_T_BLOB: ag_putf(c, "    args[%d] = aero_blob(%s, %s_len);\n", i, p->name, p->name); break;
+        default: ag_putf(c, "    args[%d] = %s ? *%s : aero_nil();\n", i, p->name, p->name); break;
         }
     }
 }
@@ -601,48 +595,48 @@ static void put_args(ag_buf *c, const ag_query *q) {
 /* The query's filter was compiled by the AEL front end at generate time (query.c): bytes and slots. */
 static void emit_query_c(ag_buf *c, const ag_schema *s, const ag_query *q) {
     const char *fn = query_name(s, q);
-    putf(c, "static const uint8_t %s_expr_[] = {", fn);
+    ag_putf(c, "static const uint8_t %s_expr_[] = {", fn);
     put_bytes(c, q->expr, q->expr_len);
-    put(c, "\n};\n");
+    ag_put(c, "\n};\n");
     if (q->n_slots) {
-        putf(c, "static const aero_ael_slot %s_slots_[] = {\n", fn);
+        ag_putf(c, "static const aero_ael_slot %s_slots_[] = {\n", fn);
         for (size_t i = 0; i < q->n_slots; i++)
-            putf(c, "    { %uu, %uu, %uu },\n", (unsigned)q->slots[i].offset, (unsigned)q->slots[i].param,
-                 (unsigned)q->slots[i].type);
-        put(c, "};\n");
+            ag_putf(c, "    { %uu, %uu, %uu },\n", (unsigned)q->slots[i].offset, (unsigned)q->slots[i].param,
+                    (unsigned)q->slots[i].type);
+        ag_put(c, "};\n");
     }
     const char *slots = q->n_slots ? ag_arena_printf(s->arena, "%s_slots_, %zu", fn, q->n_slots) : "NULL, 0";
     const char *args = q->n_params ? "args" : "NULL";
     for (int variant = 0; variant < 2; variant++) {
         bool stream = variant == 0;
-        putf(c, "\n%s%s%s(", stream ? "aero_stream *" : "aero_expr *", fn, stream ? "" : "_filter");
+        ag_putf(c, "\n%s%s%s(", stream ? "aero_stream *" : "aero_expr *", fn, stream ? "" : "_filter");
         put_params(c, q, stream);
-        put(c, ")\n{\n");
+        ag_put(c, ")\n{\n");
         put_args(c, q);
         if (stream)
-            putf(c, "    return aero_schema_query(session, &%s%s_schema, %s_expr_, sizeof %s_expr_,\n", s->prefix,
-                 q->record->name, fn, fn);
+            ag_putf(c, "    return aero_schema_query(session, &%s%s_schema, %s_expr_, sizeof %s_expr_,\n", s->prefix,
+                    q->record->name, fn, fn);
         else
-            putf(c, "    return aero_schema_filter(%s_expr_, sizeof %s_expr_,\n", fn, fn);
-        putf(c, "        %s, %s, %d, err);\n}\n", slots, args, q->n_params);
+            ag_putf(c, "    return aero_schema_filter(%s_expr_, sizeof %s_expr_,\n", fn, fn);
+        ag_putf(c, "        %s, %s, %d, err);\n}\n", slots, args, q->n_params);
     }
-    put(c, "\n");
+    ag_put(c, "\n");
 }
 
 /* ---- files ---- */
 
 static void stamp(ag_buf *b, const char *file, const ag_emit_opts *o) {
-    put(b, "/*\n * ");
-    put_comment(b, file, strlen(file));
-    putf(b, " - generated by aerogen %s from ", o->version);
-    put_comment(b, o->source_name, strlen(o->source_name));
-    put(b, " \xe2\x80\x94 do not edit.\n */\n");
+    ag_put(b, "/*\n * ");
+    ag_put_comment(b, file, strlen(file));
+    ag_putf(b, " - generated by aerogen %s from ", o->version);
+    ag_put_comment(b, o->source_name, strlen(o->source_name));
+    ag_put(b, " \xe2\x80\x94 do not edit.\n */\n");
 }
 
 static void abi_check(ag_buf *b, const char *file) {
-    put(b, "#if AERO_SCHEMA_ABI != 1\n#error \"");
-    put_comment(b, file, strlen(file));
-    put(b, " was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime\"\n#endif\n");
+    ag_put(b, "#if AERO_SCHEMA_ABI != 1\n#error \"");
+    ag_put_comment(b, file, strlen(file));
+    ag_put(b, " was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime\"\n#endif\n");
 }
 
 void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
@@ -655,17 +649,22 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
     guard[g] = '\0';
 
     stamp(h, o->header_name, o);
-    putf(h, "#ifndef %s\n#define %s\n\n", guard, guard);
-    put(h, "#include <aero/aero.h>\n#include <aero/schema.h>\n\n");
+    ag_putf(h, "#ifndef %s\n#define %s\n\n", guard, guard);
+    ag_put(h, "#include <aero/aero.h>\n");
+    if (s->indexes)
+        ag_put(h, "#include <aero/index.h>\n");
+    ag_put(h, "#include <aero/schema.h>\n\n");
     abi_check(h, o->header_name);
-    put(h, "\nAERO_BEGIN_DECLS\n\n");
+    ag_put(h, "\nAERO_BEGIN_DECLS\n\n");
     for (const ag_record *r = s->records; r; r = r->next) {
         emit_record_h(h, s, r);
         for (const ag_query *q = s->queries; q; q = q->next)
             if (q->record == r)
                 emit_query_h(h, s, q);
     }
-    putf(h, "AERO_END_DECLS\n\n#endif /* %s */\n", guard);
+    if (s->indexes)
+        ag_emit_indexes_h(h, s, o);
+    ag_putf(h, "AERO_END_DECLS\n\n#endif /* %s */\n", guard);
 
     char cname[512];
     snprintf(cname, sizeof cname, "%s", o->header_name);
@@ -673,17 +672,19 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
     if (cl > 2 && strcmp(cname + cl - 2, ".h") == 0)
         cname[cl - 1] = 'c';
     stamp(c, cname, o);
-    put(c, "#include ");
-    put_cstr(c, o->header_name, strlen(o->header_name));
-    put(c, "\n\n#include <stddef.h>\n\n");
+    ag_put(c, "#include ");
+    ag_put_cstr(c, o->header_name, strlen(o->header_name));
+    ag_put(c, "\n\n#include <stddef.h>\n\n");
     abi_check(c, cname);
-    put(c, "\n");
+    ag_put(c, "\n");
     for (const ag_record *r = s->records; r; r = r->next) {
         emit_record_c(c, s, r);
         for (const ag_query *q = s->queries; q; q = q->next)
             if (q->record == r)
                 emit_query_c(c, s, q);
     }
+    if (s->indexes)
+        ag_emit_indexes_c(c, s);
     while (c->len > 1 && c->p[c->len - 1] == '\n' && c->p[c->len - 2] == '\n')
         c->p[--c->len] = '\0'; /* one newline at the end, not a blank line */
 }

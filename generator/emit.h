@@ -26,4 +26,24 @@ typedef struct ag_emit_opts {
 /** Generate the header and source text of `s` (which passed ag_sema without errors). */
 void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c);
 
+/* ---- shared by the emitter's files (emit_text.c) ---- */
+
+/** Append text. */
+void ag_put(ag_buf *b, const char *s);
+/** Append printf text. */
+void ag_putf(ag_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/** A C string literal of n bytes: printable ASCII as is, the rest as 3-digit octal, never a trigraph. */
+void ag_put_cstr(ag_buf *b, const char *s, size_t n);
+/** Comment text: the bytes, with star-slash broken up, control bytes dropped, newlines and tabs as spaces. */
+void ag_put_comment(ag_buf *b, const char *s, size_t n);
+/** A documentation block from `///` lines, with the given indent. */
+void ag_put_doc(ag_buf *b, const char *doc, const char *indent);
+
+/* ---- index declarations (emit_index.c) ---- */
+
+/** The header's index section: count, wait time, the table's declaration, <stem>_create_indexes(). */
+void ag_emit_indexes_h(ag_buf *h, const ag_schema *s, const ag_emit_opts *o);
+/** The source's table of aero_index_def. */
+void ag_emit_indexes_c(ag_buf *c, const ag_schema *s);
+
 #endif

@@ -53,7 +53,7 @@ int ag_yylex(AG_YYSTYPE *yylval, AG_YYLTYPE *yylloc, yyscan_t scanner)
     else if (st->lex_error_recent)
         st->lex_error_recent--;
     st->cur_end = (ag_loc){yylloc->last_line, yylloc->last_column, 1};
-    if (tok == IDENT || (tok >= NAMESPACE && tok <= BIN))
+    if (tok == IDENT || (tok >= NAMESPACE && tok <= INDEX))
         snprintf(st->cur_what, sizeof st->cur_what, "'%.40s'", yylval->tok.text);
     else if (tok == STRING)
         snprintf(st->cur_what, sizeof st->cur_what, "string");
@@ -132,6 +132,7 @@ static ag_loc join(AG_YYLTYPE a, AG_YYLTYPE b)
     ag_bin *bin;
     ag_record *rec;
     ag_query *query;
+    ag_index *index;
 }
 
 %token <tok> IDENT "identifier"
@@ -141,6 +142,7 @@ static ag_loc join(AG_YYLTYPE a, AG_YYLTYPE b)
 %token <tok> NAMESPACE "namespace" RECORD "record" IN "in" SET "set" KEY "key"
 %token <tok> REQUIRED "required" OPTIONAL "optional" QUERY "query" ON "on" WHERE "where"
 %token <tok> TRUE_ "true" FALSE_ "false" BIN "bin"
+%token <tok> INDEX "index"
 
 %type <type> type type_args
 %type <lit> literal
@@ -148,7 +150,8 @@ static ag_loc join(AG_YYLTYPE a, AG_YYLTYPE b)
 %type <rec> members
 %type <query> query_head params param_list
 %type <str> strings
-%type <tok> name
+%type <tok> name ident
+%type <index> index_opts
 
 %%
 
@@ -168,7 +171,7 @@ item
                 ag_note(st->diags, st->schema->ns_loc, "first declared here");
             }
         }
-    | RECORD IDENT set_clause '{' members '}'
+    | RECORD ident set_clause '{' members '}'
         {
             ag_record *r = $5;
             r->name = $2.text;
@@ -178,7 +181,7 @@ item
             st->schema->records_tail = &r->next;
             st->schema->n_records++;
         }
-    | RECORD IDENT set_clause '{' members error '}'
+    | RECORD ident set_clause '{' members error '}'
         {
             ag_record *r = $5;
             r->name = $2.text;
@@ -188,7 +191,7 @@ item
             st->schema->records_tail = &r->next;
             st->schema->n_records++;
         }
-    | query_head ON IDENT WHERE strings ';'
+    | query_head ON ident WHERE strings ';'
         {
             ag_query *q = $1;
             q->record_name = $3.text;
@@ -201,13 +204,69 @@ item
             st->schema->queries_tail = &q->next;
             st->schema->n_queries++;
         }
+    | INDEX name ON ident '(' ident ')' index_opts ';'
+        {
+            ag_index *x = $8;
+            x->name = $2.text;
+            x->loc = AG_LOC(@2);
+            x->doc = $1.doc;
+            x->record_name = $4.text;
+            x->record_loc = AG_LOC(@4);
+            x->field = $6.text;
+            x->field_loc = AG_LOC(@6);
+            *st->schema->indexes_tail = x;
+            st->schema->indexes_tail = &x->next;
+            st->schema->n_indexes++;
+        }
     | ';'
     | error ';'
     | error '}'
     ;
 
-name
+/* A name that may also be a keyword added after the language's first version (so `index` stays a valid field). */
+ident
     : IDENT
+    | INDEX
+    ;
+
+/* TYPE, then the collection kind and `context "PATH"` (their words are checked by sema). */
+index_opts
+    : IDENT
+        {
+            $$ = A(ag_index);
+            $$->type_word = $1.text;
+            $$->type_loc = AG_LOC(@1);
+        }
+    | index_opts IDENT
+        {
+            $$ = $1;
+            if ($$->ctx)
+                { $$->had_error = true; ag_error(st->diags, AG_LOC(@2), "'%s' after the context; write the collection kind before `context`", $2.text); }
+            else if ($$->coll_word)
+                { $$->had_error = true; ag_error(st->diags, AG_LOC(@2), "collection kind given twice ('%s', then '%s')", $$->coll_word, $2.text); }
+            else {
+                $$->coll_word = $2.text;
+                $$->coll_loc = AG_LOC(@2);
+            }
+        }
+    | index_opts IDENT strings
+        {
+            $$ = $1;
+            if (strcmp($2.text, "context") != 0)
+                { $$->had_error = true; ag_error(st->diags, AG_LOC(@2), "unexpected '%s' before a string, expected `context \"PATH\"`", $2.text); }
+            else if ($$->ctx)
+                { $$->had_error = true; ag_error(st->diags, AG_LOC(@2), "context given twice"); }
+            else {
+                $$->ctx = $3.s;
+                $$->ctx_len = $3.len;
+                $$->ctx_map = $3.map;
+                $$->ctx_loc = AG_LOC(@3);
+            }
+        }
+    ;
+
+name
+    : ident
     | STRING { $$.text = $1.s; $$.doc = NULL; if (strlen($1.s) != $1.len) ag_error(st->diags, AG_LOC(@1), "name contains a NUL byte"); }
     ;
 
@@ -235,7 +294,7 @@ members
                 ag_note(st->diags, $$->key_loc, "first declared here");
             }
         }
-    | members IDENT type modifiers ';'
+    | members ident type modifiers ';'
         {
             $$ = $1;
             ag_bin *b = $4;
@@ -336,7 +395,7 @@ literal
     ;
 
 query_head
-    : QUERY IDENT params
+    : QUERY ident params
         {
             $$ = $3;
             $$->name = $2.text;
@@ -352,7 +411,7 @@ params
     ;
 
 param_list
-    : IDENT type
+    : ident type
         {
             $$ = A(ag_query);
             $$->params_tail = &$$->params;
@@ -364,7 +423,7 @@ param_list
             $$->params_tail = &p->next;
             $$->n_params = 1;
         }
-    | param_list ',' IDENT type
+    | param_list ',' ident type
         {
             $$ = $1;
             ag_param *p = A(ag_param);
@@ -398,7 +457,7 @@ static const char *sym_name(yysymbol_kind_t k, char *buf, size_t n)
         len -= 2;
     }
     /* keywords are quoted like punctuation; "identifier", "string" are not */
-    bool keyword = k >= YYSYMBOL_NAMESPACE && k <= YYSYMBOL_BIN;
+    bool keyword = k >= YYSYMBOL_NAMESPACE && k <= YYSYMBOL_INDEX;
     snprintf(buf, n, keyword ? "'%.*s'" : "%.*s", (int)len, s);
     return buf;
 }

@@ -214,7 +214,7 @@ static const char *const reserved[] = {
     "assert",
 };
 
-static bool is_reserved(const char *s) {
+bool ag_is_reserved(const char *s) {
     for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
         if (strcmp(reserved[i], s) == 0)
             return true;
@@ -222,7 +222,7 @@ static bool is_reserved(const char *s) {
 }
 
 static void check_ident(ag_diags *d, const char *what, const char *s, ag_loc loc) {
-    if (is_reserved(s))
+    if (ag_is_reserved(s))
         ag_error(d, loc, "%s '%s' is a reserved word in C or C++; pick another name", what, s);
     else if (s[0] == '_' && (s[1] == '_' || isupper((unsigned char)s[1])))
         ag_error(d, loc, "%s '%s' is reserved for the C implementation (leading '_' and a capital or '_')", what, s);
@@ -250,7 +250,7 @@ static const struct {
 };
 
 /* Edit distance of two short words (for "did you mean"); long words count as far. */
-static size_t distance(const char *a, const char *b) {
+size_t ag_distance(const char *a, const char *b) {
     size_t n = strlen(a), m = strlen(b);
     if (n > 30 || m > 30)
         return 99;
@@ -315,7 +315,7 @@ static void resolve_rec(ag_type *t, ag_diags *d) {
             if (strcmp(type_hints[i].alias, t->name) == 0)
                 hint = type_hints[i].name;
         for (size_t i = 0; !hint && i < sizeof type_names / sizeof type_names[0]; i++)
-            if (distance(t->name, type_names[i].name) <= 2)
+            if (ag_distance(t->name, type_names[i].name) <= 2)
                 hint = type_names[i].name;
         if (hint)
             ag_note(d, t->loc, "did you mean '%s'?", hint);
@@ -452,7 +452,7 @@ static void check_record_name(const ag_schema *s, const ag_record *r, ag_diags *
         ag_error(d, r->loc, "record name '%s' uses the prefix reserved for the aero runtime", r->name);
     if (!*s->prefix)
         return;
-    if (is_reserved(cname))
+    if (ag_is_reserved(cname))
         ag_error(d, r->loc, "with prefix '%s', record '%s' becomes the C name '%s', a reserved word in C or C++",
                  s->prefix, r->name, cname);
     else if (strncmp(cname, "aero_", 5) == 0 || strncmp(cname, "AERO_", 5) == 0)
@@ -463,10 +463,39 @@ static void check_record_name(const ag_schema *s, const ag_record *r, ag_diags *
 /* The names a record generates at file scope (see emit.c); false after the first clash. */
 static bool add_record_names(ag_arena *a, symtab *global, ag_diags *d, const ag_record *r, const char *cname,
                              const char *up, const char *rwhat) {
-    static const char *const funcs[] = { "",        "_schema",   "_key",         "_upsert",
-                                         "_insert", "_update",   "_replace",     "_replace_if_exists",
-                                         "_get",    "_get_bins", "_get_many",    "_delete",
-                                         "_exists", "_touch",    "_from_record", "_field" };
+    static const char *const funcs[] = { "",
+                                         "_schema",
+                                         "_key",
+                                         "_upsert",
+                                         "_insert",
+                                         "_update",
+                                         "_replace",
+                                         "_replace_if_exists",
+                                         "_get",
+                                         "_get_bins",
+                                         "_get_many",
+                                         "_delete",
+                                         "_exists",
+                                         "_touch",
+                                         "_from_record",
+                                         "_field",
+                                         "_upsert_many",
+                                         "_insert_many",
+                                         "_update_many",
+                                         "_replace_many",
+                                         "_replace_if_exists_many",
+                                         "_delete_many",
+                                         "_touch_many",
+                                         "_exists_many",
+                                         "_batch_upsert",
+                                         "_batch_insert",
+                                         "_batch_update",
+                                         "_batch_replace",
+                                         "_batch_replace_if_exists",
+                                         "_batch_get",
+                                         "_batch_delete",
+                                         "_batch_touch",
+                                         "_batch_exists" };
     static const char *const macros[] = { "_INIT", "_NAMESPACE", "_SET", "_FIELD_COUNT" };
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++)
         if (!st_add(global, d, ag_arena_printf(a, "%s%s", cname, funcs[i]), rwhat, r->loc))
@@ -594,7 +623,7 @@ static void check_query(ag_schema *s, ag_query *q, ag_diags *d, symtab *global) 
         ag_error(d, q->record_loc, "query '%s' is on unknown record '%s'", q->name, q->record_name);
     } else {
         const char *fn = ag_arena_printf(a, "%s%s_%s", s->prefix, q->record->name, q->name);
-        if (is_reserved(fn))
+        if (ag_is_reserved(fn))
             ag_error(d, q->loc, "query '%s' on record '%s' generates the C name '%s', a reserved word in C or C++",
                      q->name, q->record->name, fn);
         else if (st_add(global, d, fn, qwhat, q->loc))
@@ -607,6 +636,45 @@ static void check_query(ag_schema *s, ag_query *q, ag_diags *d, symtab *global) 
         check_param(q, p, d);
     if (q->where_len == 0)
         ag_error(d, q->where_loc, "the where clause of query '%s' is empty", q->name);
+}
+
+/*
+ * The schema-level names (<stem>_create_indexes, <stem>_indexes, <STEM>_INDEX_COUNT, <STEM>_INDEX_WAIT_MS), made
+ * only when the schema declares indexes. The stem is the prefix plus the file's base name up to its first '.',
+ * other characters than letters, digits and '_' becoming '_': users.aero gives users_create_indexes().
+ */
+static void check_schema_names(ag_schema *s, ag_diags *d, symtab *global) {
+    if (!s->indexes)
+        return;
+    ag_arena *a = s->arena;
+    const char *base = strrchr(s->path, '/');
+    base = base ? base + 1 : s->path;
+    size_t n = strcspn(base, ".");
+    char *stem = ag_arena_printf(a, "%s%.*s", s->prefix, (int)n, base);
+    for (char *p = stem + strlen(s->prefix); *p; p++)
+        if (!isalnum((unsigned char)*p) && *p != '_')
+            *p = '_';
+    s->stem = stem;
+    ag_loc at = s->indexes->loc;
+    if (!*stem || isdigit((unsigned char)stem[0]) || stem[0] == '_') {
+        ag_error(d, at,
+                 "the functions of the indexes are named after the file: '%.*s' gives '%s', not a usable C name; "
+                 "rename the file or use --prefix",
+                 (int)n, base, stem);
+        return;
+    }
+    if (ag_is_reserved(stem)) {
+        ag_error(d, at, "the functions of the indexes are named after the file: '%s' is a reserved word in C or C++",
+                 stem);
+        return;
+    }
+    const char *what = ag_arena_printf(a, "index '%s'", s->indexes->name); /* the first: where they start */
+    char *up = ag_upper(a, stem);
+    const char *names[] = { ag_arena_printf(a, "%s_create_indexes", stem), ag_arena_printf(a, "%s_indexes", stem),
+                            ag_arena_printf(a, "%s_INDEX_COUNT", up), ag_arena_printf(a, "%s_INDEX_WAIT_MS", up) };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!st_add(global, d, names[i], what, at))
+            return;
 }
 
 int ag_sema(ag_schema *s, ag_diags *d) {
@@ -631,8 +699,10 @@ int ag_sema(ag_schema *s, ag_diags *d) {
     for (ag_record *r = s->records; r; r = r->next)
         check_record(s, r, d, &global);
     check_shared_sets(s, d);
+    check_schema_names(s, d, &global);
     for (ag_query *q = s->queries; q; q = q->next)
         check_query(s, q, d, &global);
     ag_check_queries(s, d);
+    ag_check_indexes(s, d);
     return ag_diags_errors(d);
 }

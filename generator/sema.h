@@ -24,4 +24,13 @@ char *ag_upper(ag_arena *a, const char *s);
 /** Check the named queries (AEL). Implemented in query.c. */
 void ag_check_queries(ag_schema *s, ag_diags *d);
 
+/** Check the index declarations (records, bins, types, contexts, duplicates). Implemented in index.c. */
+void ag_check_indexes(ag_schema *s, ag_diags *d);
+
+/** Edit distance of two short words, for "did you mean" (99 for long words). */
+size_t ag_distance(const char *a, const char *b);
+
+/** A C or C++ keyword (or a name the generated code cannot use at file scope)? */
+bool ag_is_reserved(const char *s);
+
 #endif

@@ -4,11 +4,10 @@
  * Rows are grouped by the node that serves their partition (the master for
  * write rows); each node gets one request listing its rows by their position
  * in the caller's array and answers one message per row (row index in
- * transaction_ttl), then a LAST message. The nodes' requests run at the same
- * time on worker threads (the caller's thread is one of them), at most
- * max_nodes at once: the network code is blocking, and a thread per node
- * keeps every node's round trip overlapping without a second I/O path. A
- * batch served by one node runs on the caller's thread, with no thread.
+ * transaction_ttl), then a LAST message. Every node's request is sent
+ * before any answer is read, so the nodes work at the same time (at most
+ * max_nodes at once); the answers are read on the caller's thread as they
+ * arrive (run_groups).
  *
  * Split retry: after a node fails, only its rows that got no answer are
  * grouped again - after a fresh partition map - and sent to their new
@@ -20,8 +19,8 @@
  */
 #include "batch.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -121,12 +120,15 @@ void aero_batch__encode(aero_buf *b, const aero_batch_job *job, const uint32_t *
 
 enum { ROW_PENDING = 0, ROW_DONE = 1 };
 
+#define GROUPS_INLINE 8 /* nodes of a batch without a heap allocation */
+
 typedef struct group {
     aero_node *node;
     size_t first, count; /* rows idx[first .. first+count) */
     aero_status st;      /* AERO_OK, a client error, or the LAST message's code */
     bool sent;           /* the request left (rows without answer may have run) */
     bool refused;        /* LAST carried a batch-level error */
+    aero_conn *conn;     /* between sending and reading the answer */
     aero_error err;
 } group;
 
@@ -141,20 +143,18 @@ typedef struct run {
     uint16_t *grp;   /* group of each row in this attempt */
     uint8_t *state;  /* ROW_PENDING / ROW_DONE */
     aero_node **own; /* owner of each pending row in this attempt */
-    group *g;
+    group *g;        /* g_store, or the heap past GROUPS_INLINE nodes */
     size_t n_groups, cap_groups;
-    atomic_size_t next; /* next group to take */
-    pthread_mutex_t mu; /* serialises on_row */
     uint64_t total_deadline;
+    void *rows_mem; /* idx, own, grp and state in one block (the scratch's, or this run's own) */
+    bool own_mem;
+    group g_store[GROUPS_INLINE];
 } run;
 
 static void finish_row(run *r, uint32_t i) {
     r->state[i] = ROW_DONE;
-    if (r->job->on_row) {
-        pthread_mutex_lock(&r->mu);
+    if (r->job->on_row)
         r->job->on_row(r->job->ctx, &r->job->rows[i]);
-        pthread_mutex_unlock(&r->mu);
-    }
 }
 
 /* m is w->fr's last message. */
@@ -186,11 +186,10 @@ static aero_status answer_row(run *r, worker *w, size_t gi, const aero_msg_view 
     return AERO_OK;
 }
 
-/* One node's exchange: send its rows, decode the answers. */
-static void run_group(run *r, worker *w, size_t gi) {
+/* Send group gi's request on a connection of its node (g->conn); on failure g->st says why. */
+static void send_group(run *r, worker *w, size_t gi) {
     group *g = &r->g[gi];
     const aero_policy *p = r->job->read_policy;
-    const char *peer = aero_node__address(g->node);
     aero_error *err = &g->err;
     uint32_t left = 0; /* the server's deadline for the batch: what is left of the total timeout */
     if (r->total_deadline != UINT64_MAX) {
@@ -204,17 +203,33 @@ static void run_group(run *r, worker *w, size_t gi) {
     }
     uint64_t sock = p->socket_timeout_ms ? aero_deadline_after_ms(p->socket_timeout_ms) : UINT64_MAX;
     uint64_t dl = sock < r->total_deadline ? sock : r->total_deadline;
-    aero_conn *conn = NULL;
-    aero_status st = aero_node__conn_get(g->node, dl, &conn, err);
+    aero_status st = aero_node__conn_get(g->node, dl, &g->conn, err);
     if (st != AERO_OK) {
         g->st = st;
         return;
     }
     g->sent = true;
-    st = aero_conn__write(conn, w->req.data, w->req.len, dl, err);
-    w->fr.socket_timeout_ms = p->socket_timeout_ms;
+    st = aero_conn__write(g->conn, w->req.data, w->req.len, dl, err);
+    if (st != AERO_OK) {
+        aero_node__conn_close(g->node, g->conn);
+        g->conn = NULL;
+        g->st = st;
+    }
+}
+
+/* Read and decode the answers of a group whose request went out. */
+static void recv_group(run *r, worker *w, size_t gi) {
+    group *g = &r->g[gi];
+    if (!g->conn)
+        return;
+    const char *peer = aero_node__address(g->node);
+    aero_error *err = &g->err;
+    aero_conn *conn = g->conn;
+    g->conn = NULL;
+    w->fr.socket_timeout_ms = r->job->read_policy->socket_timeout_ms;
     w->fr.total_deadline = r->total_deadline;
     aero_frames__reset(&w->fr, conn);
+    aero_status st = AERO_OK;
     while (st == AERO_OK) {
         aero_msg_view m;
         st = aero_frames__next(&w->fr, &m, peer, err);
@@ -235,26 +250,6 @@ static void run_group(run *r, worker *w, size_t gi) {
     g->st = st;
 }
 
-typedef struct thread_arg {
-    run *r;
-    worker w;
-} thread_arg;
-
-static void work(run *r, worker *w) {
-    for (;;) {
-        size_t gi = atomic_fetch_add(&r->next, 1);
-        if (gi >= r->n_groups)
-            return;
-        run_group(r, w, gi);
-    }
-}
-
-static void *thread_main(void *arg) {
-    thread_arg *t = arg;
-    work(t->r, &t->w);
-    return NULL;
-}
-
 static void worker_init(worker *w) {
     aero_buf__init(&w->req, NULL, 0);
     aero_frames__init(&w->fr);
@@ -265,32 +260,73 @@ static void worker_free(worker *w) {
     aero_frames__free(&w->fr);
 }
 
-/* Run every group: on the caller's thread plus up to max_nodes-1 others. */
+/* Fail a group whose answer did not start before the deadline. */
+static void time_out(run *r, size_t gi) {
+    group *g = &r->g[gi];
+    aero_node__conn_close(g->node, g->conn);
+    g->conn = NULL;
+    g->st = aero_err__set(&g->err, AERO_ERR_TIMEOUT, "timeout waiting for the batch answer of %s",
+                          aero_node__address(g->node));
+}
+
+/*
+ * Every node's request goes out before any answer is read (at most
+ * max_nodes, and MAX_IN_FLIGHT, in flight); the sockets are then waited on
+ * together and each answer is read, whole, as soon as it starts to arrive,
+ * on the caller's thread. The nodes work at the same time with no thread
+ * and no allocation; measured against a thread per node in
+ * tools/bench/README.md ("Threads or one thread").
+ */
+#define MAX_IN_FLIGHT 64
+
 static void run_groups(run *r, worker *self) {
-    atomic_store(&r->next, 0);
-    size_t want = r->job->max_nodes ? r->job->max_nodes : r->n_groups;
-    if (want > r->n_groups)
-        want = r->n_groups;
-    size_t extra = want > 1 ? want - 1 : 0;
-    thread_arg *t = extra ? calloc(extra, sizeof *t) : NULL;
-    pthread_t *tid = extra ? calloc(extra, sizeof *tid) : NULL;
-    size_t started = 0;
-    for (size_t k = 0; t && tid && k < extra; k++) {
-        t[k].r = r;
-        worker_init(&t[k].w);
-        if (pthread_create(&tid[k], NULL, thread_main, &t[k]) != 0) {
-            worker_free(&t[k].w);
-            break;
+    size_t window = r->job->max_nodes ? r->job->max_nodes : r->n_groups;
+    if (window > MAX_IN_FLIGHT)
+        window = MAX_IN_FLIGHT;
+    size_t flying[MAX_IN_FLIGHT];
+    struct pollfd pf[MAX_IN_FLIGHT];
+    size_t sent = 0, n_fly = 0;
+    unsigned socket_ms = r->job->read_policy->socket_timeout_ms;
+    for (;;) {
+        while (sent < r->n_groups && n_fly < window) {
+            send_group(r, self, sent);
+            if (r->g[sent].conn)
+                flying[n_fly++] = sent;
+            sent++;
         }
-        started++;
+        if (n_fly == 0) {
+            if (sent == r->n_groups)
+                return;
+            continue;
+        }
+        uint64_t dl = socket_ms ? aero_deadline_after_ms(socket_ms) : UINT64_MAX;
+        if (r->total_deadline < dl)
+            dl = r->total_deadline;
+        int wait_ms = -1;
+        if (dl != UINT64_MAX) {
+            uint64_t now = aero_now_ns();
+            uint64_t left = dl > now ? dl - now : 0;
+            wait_ms = left / 1000000u > INT32_MAX ? INT32_MAX : (int)((left + 999999u) / 1000000u);
+        }
+        for (size_t k = 0; k < n_fly; k++) {
+            pf[k].fd = r->g[flying[k]].conn->fd;
+            pf[k].events = POLLIN;
+            pf[k].revents = 0;
+        }
+        int ready = poll(pf, (nfds_t)n_fly, wait_ms);
+        if (ready < 0 && errno == EINTR)
+            continue;
+        size_t keep = 0;
+        for (size_t k = 0; k < n_fly; k++) {
+            if (ready <= 0)
+                time_out(r, flying[k]); /* nothing came before the deadline (or poll failed) */
+            else if (pf[k].revents)
+                recv_group(r, self, flying[k]); /* data, hang-up or error: the read says which */
+            else
+                flying[keep++] = flying[k];
+        }
+        n_fly = keep;
     }
-    work(r, self); /* too few threads (or none) just means more groups for this one */
-    for (size_t k = 0; k < started; k++) {
-        pthread_join(tid[k], NULL);
-        worker_free(&t[k].w);
-    }
-    free(t);
-    free(tid);
 }
 
 /* Route the pending rows and group them by node. Returns false when out of memory. */
@@ -316,12 +352,14 @@ static bool route(run *r, unsigned attempt) {
             gi++;
         if (gi == r->n_groups) {
             if (gi == r->cap_groups) {
-                size_t cap = r->cap_groups ? r->cap_groups * 2 : 8;
-                group *ng = realloc(r->g, cap * sizeof *ng);
+                size_t cap = r->cap_groups * 2;
+                group *ng = r->g == r->g_store ? malloc(cap * sizeof *ng) : realloc(r->g, cap * sizeof *ng);
                 if (!ng) {
                     aero_node__release(node);
                     return false;
                 }
+                if (r->g == r->g_store)
+                    memcpy(ng, r->g_store, sizeof r->g_store);
                 r->g = ng;
                 r->cap_groups = cap;
             }
@@ -394,24 +432,66 @@ static bool settle(run *r, unsigned attempt, aero_status *fatal, aero_error *err
 }
 
 static void run_free(run *r) {
-    free(r->idx);
-    free(r->grp);
-    free(r->state);
-    free(r->own);
-    free(r->g);
-    pthread_mutex_destroy(&r->mu);
+    if (r->own_mem)
+        free(r->rows_mem);
+    if (r->g != r->g_store)
+        free(r->g);
+}
+
+/* Per-row state of n rows in one block, the widest arrays first so each stays aligned. */
+static size_t rows_mem_size(size_t n) {
+    return n * (sizeof(aero_node *) + sizeof(uint32_t) + sizeof(uint16_t) + sizeof(uint8_t));
+}
+
+static bool run_alloc(run *r, aero_batch_scratch *sc, size_t n) {
+    size_t size = rows_mem_size(n);
+    if (sc && sc->cap_rows >= n)
+        r->rows_mem = sc->rows_mem;
+    else if (sc) {
+        void *m = realloc(sc->rows_mem, size ? size : 1);
+        if (!m)
+            return false;
+        sc->rows_mem = r->rows_mem = m;
+        sc->cap_rows = n;
+    } else {
+        r->rows_mem = malloc(size ? size : 1);
+        r->own_mem = true;
+        if (!r->rows_mem)
+            return false;
+    }
+    uint8_t *p = r->rows_mem;
+    r->own = (aero_node **)(void *)p;
+    p += n * sizeof(aero_node *);
+    r->idx = (uint32_t *)(void *)p;
+    p += n * sizeof(uint32_t);
+    r->grp = (uint16_t *)(void *)p;
+    p += n * sizeof(uint16_t);
+    r->state = p;
+    memset(r->state, ROW_PENDING, n);
+    return true;
+}
+
+void aero_batch__scratch_init(aero_batch_scratch *sc) {
+    sc->rows_mem = NULL;
+    sc->cap_rows = 0;
+    aero_buf__init(&sc->req, NULL, 0);
+    aero_frames__init(&sc->fr);
+}
+
+void aero_batch__scratch_free(aero_batch_scratch *sc) {
+    free(sc->rows_mem);
+    aero_buf__free(&sc->req);
+    aero_frames__free(&sc->fr);
+    aero_batch__scratch_init(sc);
 }
 
 aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
     run r;
     memset(&r, 0, sizeof r);
     r.job = job;
-    pthread_mutex_init(&r.mu, NULL);
-    r.idx = malloc(job->n * sizeof *r.idx);
-    r.grp = malloc(job->n * sizeof *r.grp);
-    r.state = calloc(job->n, sizeof *r.state);
-    r.own = malloc(job->n * sizeof *r.own);
-    if (!r.idx || !r.grp || !r.state || !r.own) {
+    r.g = r.g_store;
+    r.cap_groups = GROUPS_INLINE;
+    if (!run_alloc(&r, job->scratch, job->n)) {
         run_free(&r);
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a batch of %zu rows", job->n);
     }
@@ -432,8 +512,12 @@ aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
         max_retries = 1; /* rows whose node could not be reached (see settle) */
     aero_cluster *cl = job->s->client->cluster;
     aero_status fatal = AERO_OK;
-    worker self;
-    worker_init(&self);
+    worker self; /* the caller thread's buffers: the scratch's when there is one */
+    if (job->scratch) {
+        self.req = job->scratch->req;
+        self.fr = job->scratch->fr;
+    } else
+        worker_init(&self);
     for (unsigned attempt = 0; attempt <= max_retries; attempt++) {
         if (!route(&r, attempt)) {
             fatal = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory routing a batch");
@@ -457,7 +541,11 @@ aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
                 job->rows[i].result = AERO_ERR_NO_RESPONSE;
             finish_row(&r, (uint32_t)i);
         }
-    worker_free(&self);
+    if (job->scratch) { /* the buffers may have grown: the scratch keeps them */
+        job->scratch->req = self.req;
+        job->scratch->fr = self.fr;
+    } else
+        worker_free(&self);
     run_free(&r);
     return fatal;
 }

@@ -7,6 +7,7 @@
 #ifndef AERO_BATCH_INTERNAL_H
 #define AERO_BATCH_INTERNAL_H
 
+#include "frames.h"
 #include "proto/buf.h"
 #include "read.h"
 
@@ -40,6 +41,22 @@ typedef struct aero_batch_cmd {
 /** Called once per row when its result is final (rows of one batch: one call at a time). */
 typedef void (*aero_batch_row_fn)(void *ctx, aero_record *row);
 
+/**
+ * Memory the engine keeps between runs so a warm batch allocates nothing:
+ * the per-row routing arrays and the caller thread's request and answer
+ * buffers. Owned by whoever runs batches repeatedly (the batch builder);
+ * aero_batch__scratch_init() before first use, _free() at the end.
+ */
+typedef struct aero_batch_scratch {
+    void *rows_mem; /* per-row routing state, cap_rows rows */
+    size_t cap_rows;
+    aero_buf req;   /* the request of the node the caller's thread serves */
+    aero_frames fr; /* its answer */
+} aero_batch_scratch;
+
+void aero_batch__scratch_init(aero_batch_scratch *sc);
+void aero_batch__scratch_free(aero_batch_scratch *sc);
+
 typedef struct aero_batch_job {
     aero_session *s;
     const aero_policy *read_policy, *write_policy; /* timeouts from read_policy, retries per row kind */
@@ -52,6 +69,7 @@ typedef struct aero_batch_job {
     aero_record *rows;  /* n initialised records: rows[i] is key i's result */
     aero_batch_row_fn on_row;
     void *ctx;
+    aero_batch_scratch *scratch; /* reused between runs; NULL: the run allocates its own */
 } aero_batch_job;
 
 /**
@@ -79,5 +97,8 @@ aero_status aero_batch__read(aero_session *s, const aero_policy *p, const aero_k
 
 /** Fill *cmd for a read spec; bin read ops are encoded into ops (kept by the caller). */
 void aero_batch__read_cmd(aero_batch_cmd *cmd, const aero_policy *p, const aero_read_spec *spec, aero_buf *ops);
+
+/** Free the client's recycled batch builders (aero_client_close). */
+void aero_batch__free_list(aero_client *c);
 
 #endif

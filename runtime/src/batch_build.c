@@ -20,6 +20,7 @@
 #include "internal.h"
 #include "proto/wire.h"
 #include "query_internal.h"
+#include "record_decode.h"
 #include "udf_internal.h"
 #include "write_row.h"
 
@@ -54,35 +55,127 @@ struct aero_batch {
     bool respond_all;
     uint8_t parent_flags;
     unsigned max_nodes;
+    /* kept across uses, so a warm batch allocates nothing (the client recycles builders) */
+    aero_record *rows; /* rows_cap initialised records, their buffers kept */
+    size_t rows_cap;
+    aero_batch_cmd *run_cmds; /* the engine's view of cmds */
+    size_t run_cmds_cap;
+    aero_batch_scratch scratch;
+    struct aero_stream stream; /* what aero_batch_execute returns */
+    struct aero_batch *next_free;
 };
 
+/* Recycled builders per client, and the most one keeps: beyond these a builder is freed, so a
+   single huge batch does not pin its memory. */
+#define MAX_FREE_BATCHES 16
+#define MAX_KEPT_ROWS    4096
+#define MAX_KEPT_BYTES   (1u << 20)
+#define MAX_KEPT_ROW_BUF (64u << 10)
+
 #define misuse(b, ...) aero_misuse__set(&(b)->bad, __VA_ARGS__)
+
+/* Reset a builder for a new batch; capacities stay. */
+static void reset(aero_batch *b, aero_session *s) {
+    b->s = s;
+    b->bad.code = AERO_OK;
+    b->bad.msg[0] = '\0';
+    b->n = 0;
+    b->n_cmds = 0;
+    aero_buf__reset(&b->bytes);
+    b->kind = K_NONE;
+    b->first = b->count = 0;
+    b->w = NULL;
+    aero_filter__clear(&b->filter);
+    b->send_key = -1;
+    b->fail_on_filtered = false;
+    b->respond_all = false;
+    b->parent_flags = AERO_BATCH_ALLOW_INLINE | AERO_BATCH_RESPOND_ALL_KEYS | AERO_BATCH_REPORT_ERRORS;
+    b->max_nodes = 0;
+    b->next_free = NULL;
+}
 
 AERO_API aero_batch *aero_session_batch(aero_session *s) {
     if (!s)
         return NULL;
-    aero_batch *b = calloc(1, sizeof *b);
-    if (!b)
-        return NULL;
-    b->s = s;
-    aero_buf__init(&b->bytes, NULL, 0);
-    aero_filter__init(&b->filter, NULL, 0);
-    b->send_key = -1;
-    b->parent_flags = AERO_BATCH_ALLOW_INLINE | AERO_BATCH_RESPOND_ALL_KEYS | AERO_BATCH_REPORT_ERRORS;
+    aero_client *c = s->client;
+    aero_batch *b = NULL;
+    aero_lock__acquire(&c->free_lock);
+    if (c->free_batches) {
+        b = c->free_batches;
+        c->free_batches = b->next_free;
+        c->n_free_batches--;
+    }
+    aero_lock__release(&c->free_lock);
+    if (!b) {
+        b = calloc(1, sizeof *b);
+        if (!b)
+            return NULL;
+        aero_buf__init(&b->bytes, NULL, 0);
+        aero_filter__init(&b->filter, NULL, 0);
+        aero_batch__scratch_init(&b->scratch);
+    }
+    reset(b, s);
     return b;
 }
 
-AERO_API void aero_batch_abandon(aero_batch *b) {
-    if (!b)
-        return;
-    if (b->w)
-        aero_write_abandon(b->w);
+static void destroy(aero_batch *b) {
     free(b->keys);
     free(b->cmd_of);
     free(b->cmds);
     aero_buf__free(&b->bytes);
     aero_filter__free(&b->filter);
+    for (size_t i = 0; i < b->rows_cap; i++)
+        aero_record_dispose(&b->rows[i]);
+    free(b->rows);
+    free(b->run_cmds);
+    aero_batch__scratch_free(&b->scratch);
     free(b);
+}
+
+/* Keep b for the next batch of its client, unless it holds too much. */
+static void recycle(aero_batch *b) {
+    if (b->w)
+        aero_write_abandon(b->w);
+    b->w = NULL;
+    aero_client *c = b->s->client;
+    if (b->cap > MAX_KEPT_ROWS || b->rows_cap > MAX_KEPT_ROWS || b->bytes.cap > MAX_KEPT_BYTES ||
+        b->scratch.req.cap > MAX_KEPT_BYTES || b->scratch.fr.buf.cap > MAX_KEPT_BYTES) {
+        destroy(b);
+        return;
+    }
+    for (size_t i = 0; i < b->rows_cap; i++) /* a row that held a huge record gives its buffers up */
+        if (b->rows[i].store_.buf_cap > MAX_KEPT_ROW_BUF) {
+            aero_record_dispose(&b->rows[i]);
+            aero_record_init(&b->rows[i]);
+        }
+    aero_lock__acquire(&c->free_lock);
+    if (c->n_free_batches < MAX_FREE_BATCHES) {
+        b->next_free = c->free_batches;
+        c->free_batches = b;
+        c->n_free_batches++;
+        b = NULL;
+    }
+    aero_lock__release(&c->free_lock);
+    if (b)
+        destroy(b);
+}
+
+AERO_API void aero_batch_abandon(aero_batch *b) {
+    if (b)
+        recycle(b);
+}
+
+void aero_batch__recycle(aero_batch *b) { recycle(b); }
+
+void aero_batch__free_list(aero_client *c) {
+    aero_batch *b = c->free_batches;
+    while (b) {
+        aero_batch *next = b->next_free;
+        destroy(b);
+        b = next;
+    }
+    c->free_batches = NULL;
+    c->n_free_batches = 0;
 }
 
 static bool same_cmd(const aero_batch *b, const bcmd *x, const bcmd *y) {
@@ -92,10 +185,11 @@ static bool same_cmd(const aero_batch *b, const bcmd *x, const bcmd *y) {
            p->write_once == q->write_once && x->has_filter == y->has_filter &&
            x->fail_on_filtered == y->fail_on_filtered && x->quiet_not_found == y->quiet_not_found &&
            x->missing_is_error == y->missing_is_error && p->ops_len == q->ops_len && p->filter_len == q->filter_len &&
-           memcmp(b->bytes.data + x->ops_off, b->bytes.data + y->ops_off, p->ops_len) == 0 &&
-           memcmp(b->bytes.data + x->filter_off, b->bytes.data + y->filter_off, p->filter_len) == 0 &&
+           (p->ops_len == 0 || memcmp(b->bytes.data + x->ops_off, b->bytes.data + y->ops_off, p->ops_len) == 0) &&
+           (p->filter_len == 0 ||
+            memcmp(b->bytes.data + x->filter_off, b->bytes.data + y->filter_off, p->filter_len) == 0) &&
            x->has_udf == y->has_udf && p->udf_len == q->udf_len && p->n_udf_fields == q->n_udf_fields &&
-           memcmp(b->bytes.data + x->udf_off, b->bytes.data + y->udf_off, p->udf_len) == 0;
+           (p->udf_len == 0 || memcmp(b->bytes.data + x->udf_off, b->bytes.data + y->udf_off, p->udf_len) == 0);
 }
 
 /* Store command c for the open rows; the bytes it appended since `mark` go if it repeats the last one. */
@@ -230,8 +324,9 @@ static aero_batch *read_rows(aero_batch *b, const aero_key *keys, size_t n, cons
     aero_read_spec spec = { bins, n_bins, header, NULL, 0, NULL, 0, 0 };
     memset(&b->cur, 0, sizeof b->cur);
     b->cur.ops_off = b->bytes.len;
+    uint8_t store[256];
     aero_buf ops;
-    aero_buf__init(&ops, NULL, 0);
+    aero_buf__init(&ops, store, sizeof store);
     aero_batch__read_cmd(&b->cur.c, &b->s->read_batch, &spec, &ops);
     aero_buf__put(&b->bytes, ops.data, ops.len);
     aero_buf__free(&ops);
@@ -427,27 +522,49 @@ static void each_row(void *ctx, aero_record *row) {
         e->cb(e->ctx, row);
 }
 
-/* Close the last row, check the batch and run it into rows[]. */
-static aero_status run(aero_batch *b, aero_record *rows, aero_batch_row_fn on_row, void *ctx, aero_error *err) {
+/* Rows 0..n of the builder, ready for a run: records kept from earlier batches keep their buffers. */
+static aero_record *rows_for(aero_batch *b) {
+    if (b->n > b->rows_cap) {
+        aero_record *nr = realloc(b->rows, b->n * sizeof *nr);
+        if (!nr)
+            return NULL;
+        for (size_t i = b->rows_cap; i < b->n; i++)
+            aero_record_init(&nr[i]);
+        b->rows = nr;
+        b->rows_cap = b->n;
+    }
+    for (size_t i = 0; i < b->n; i++)
+        aero_record__clear(&b->rows[i]);
+    return b->rows;
+}
+
+/* Close the last row, check the batch and run it into the builder's rows. */
+static aero_status run(aero_batch *b, aero_batch_row_fn on_row, void *ctx, aero_error *err) {
     close_row(b);
     if (b->bad.code)
         return aero_err__set(err, b->bad.code, "batch: %s", b->bad.msg);
     if (b->n == 0)
         return aero_err__set(err, AERO_ERR_PARAM, "batch: no rows");
-    aero_batch_cmd *cmds = malloc(b->n_cmds * sizeof *cmds);
-    if (!cmds)
-        return aero_err__set(err, AERO_ERR_NO_MEMORY, "batch: out of memory");
-    bool writes = false;
+    aero_record *rows = rows_for(b);
+    if (!rows)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for %zu rows", b->n);
+    if (b->n_cmds > b->run_cmds_cap) {
+        aero_batch_cmd *nc = realloc(b->run_cmds, b->n_cmds * sizeof *nc);
+        if (!nc)
+            return aero_err__set(err, AERO_ERR_NO_MEMORY, "batch: out of memory");
+        b->run_cmds = nc;
+        b->run_cmds_cap = b->n_cmds;
+    }
+    aero_batch_cmd *cmds = b->run_cmds;
+    bool writes = false, reads = false;
     for (size_t i = 0; i < b->n_cmds; i++) {
         cmds[i] = b->cmds[i].c;
         cmds[i].ops = b->bytes.data + b->cmds[i].ops_off;
         cmds[i].filter = b->cmds[i].has_filter ? b->bytes.data + b->cmds[i].filter_off : NULL;
         cmds[i].udf = b->cmds[i].has_udf ? b->bytes.data + b->cmds[i].udf_off : NULL;
         writes = writes || cmds[i].is_write;
-    }
-    bool reads = false;
-    for (size_t i = 0; i < b->n_cmds; i++)
         reads = reads || !cmds[i].is_write;
+    }
     aero_batch_job job = { .s = b->s,
                            .read_policy = reads || !writes ? &b->s->read_batch : &b->s->write_batch,
                            .write_policy = &b->s->write_batch,
@@ -459,10 +576,9 @@ static aero_status run(aero_batch *b, aero_record *rows, aero_batch_row_fn on_ro
                            .max_nodes = b->max_nodes,
                            .rows = rows,
                            .on_row = on_row,
-                           .ctx = ctx };
-    aero_status st = aero_batch__run(&job, err);
-    free(cmds);
-    return st;
+                           .ctx = ctx,
+                           .scratch = &b->scratch };
+    return aero_batch__run(&job, err);
 }
 
 AERO_API aero_stream *aero_batch_execute(aero_batch *b, aero_error *err) {
@@ -471,31 +587,26 @@ AERO_API aero_stream *aero_batch_execute(aero_batch *b, aero_error *err) {
         aero_err__set(err, AERO_ERR_PARAM, "batch builder is NULL (session NULL or out of memory)");
         return NULL;
     }
-    close_row(b);
-    aero_record *rows = b->n && !b->bad.code ? calloc(b->n, sizeof *rows) : NULL;
-    if (b->n && !b->bad.code && !rows)
-        misuse(b, AERO_ERR_NO_MEMORY, "out of memory for %zu rows", b->n);
-    for (size_t i = 0; rows && i < b->n; i++)
-        aero_record_init(&rows[i]);
-    aero_stream *st = NULL;
-    if (run(b, rows, NULL, NULL, err) == AERO_OK) {
-        size_t kept = 0;
-        for (size_t i = 0; i < b->n; i++) {
-            if (keep(b, &rows[i])) {
-                if (kept != i) {
-                    rows[kept] = rows[i];
-                    aero_record_init(&rows[i]);
-                }
-                kept++;
-            } else
-                aero_record_dispose(&rows[i]);
-        }
-        st = aero_stream__list(rows, kept, err);
-        rows = NULL;
+    if (run(b, NULL, NULL, err) != AERO_OK) {
+        recycle(b);
+        return NULL;
     }
-    if (rows)
-        aero_records_free(rows, b->n);
-    aero_batch_abandon(b);
+    size_t kept = 0; /* the stream's rows first, in input order; the others stay behind them for reuse */
+    for (size_t i = 0; i < b->n; i++)
+        if (keep(b, &b->rows[i])) {
+            if (kept != i) {
+                aero_record t = b->rows[kept];
+                b->rows[kept] = b->rows[i];
+                b->rows[i] = t;
+            }
+            kept++;
+        }
+    struct aero_stream *st = &b->stream;
+    memset(st, 0, sizeof *st);
+    st->kind = AERO_STREAM_BATCH;
+    st->rows = b->rows;
+    st->n_rows = kept;
+    st->batch = b;
     return st;
 }
 
@@ -507,18 +618,9 @@ AERO_API aero_status aero_batch_execute_each(aero_batch *b, aero_batch_row_cb cb
     if (!cb)
         st = aero_err__set(err, AERO_ERR_PARAM, "batch: callback is NULL");
     else {
-        close_row(b);
-        aero_record *rows = b->n ? calloc(b->n, sizeof *rows) : NULL;
-        for (size_t i = 0; rows && i < b->n; i++)
-            aero_record_init(&rows[i]);
         each_ctx e = { b, cb, ctx };
-        if (b->n && !rows)
-            st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for %zu rows", b->n);
-        else
-            st = run(b, rows, each_row, &e, err);
-        if (rows)
-            aero_records_free(rows, b->n);
+        st = run(b, each_row, &e, err);
     }
-    aero_batch_abandon(b);
+    recycle(b);
     return st;
 }

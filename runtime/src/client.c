@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "client.h"
 #include "internal.h"
 #include "proto/info.h"
@@ -50,6 +51,7 @@ AERO_API void aero_client_close(aero_client *c) {
     if (c->cluster)
         aero_cluster__free(c->cluster);
     aero_write__free_list(c);
+    aero_batch__free_list(c);
     free(c->cluster_name);
     free(c);
 }

@@ -14,6 +14,7 @@
 
 struct aero_write;
 struct aero_query;
+struct aero_batch;
 
 struct aero_client {
     aero_cluster *cluster;
@@ -23,6 +24,8 @@ struct aero_client {
     aero_lock free_lock;
     struct aero_write *free_writes;
     unsigned n_free_writes;
+    struct aero_batch *free_batches; /* with their rows and engine scratch */
+    unsigned n_free_batches;
 };
 
 struct aero_session {

@@ -160,7 +160,8 @@ static aero_status build(aero_query *q, uint64_t trid, aero_buf *b, aero_error *
         aero_msg__field_u32(b, &h, AERO_FIELD_RPS, q->rps);
     aero_msg__field_u32(b, &h, AERO_FIELD_SOCKET_TIMEOUT, p->socket_timeout_ms);
     aero_msg__field_u64(b, &h, AERO_FIELD_TASK_ID, trid);
-    /* index filter fields of the query go here, in protocol.md 7.1 order, once queries carry one */
+    if (q->icond.set) /* the query's index filter (filter() or the automatic choice): the job gets it too */
+        aero_index__cond_encode(b, &h, &q->icond);
     if (j->kind == AERO_JOB_UDF) {
         aero_buf__put(b, j->udf.data, j->udf.len);
         h.n_fields = (uint16_t)(h.n_fields + j->udh.n_fields);
@@ -234,7 +235,7 @@ AERO_API aero_job *aero_query_execute_background(aero_query *q, aero_error *err)
                       "fail_on_filtered_out and respond_all_keys do not apply to a job");
     else {
         uint64_t trid = task_id();
-        if (build(q, trid, &req, err) == AERO_OK) {
+        if (aero_index__choose(q, true, NULL, err) == AERO_OK && build(q, trid, &req, err) == AERO_OK) {
             n = aero_cluster__nodes(q->s->client->cluster, nodes, NODES_MAX);
             job = n ? calloc(1, sizeof *job) : NULL;
             if (job)

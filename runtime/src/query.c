@@ -27,6 +27,7 @@ static aero_query *qnew(aero_session *s, enum aero_query_kind kind) {
     q->pend = AERO_PARTITIONS;
     aero_filter__init(&q->filter, NULL, 0);
     aero_buf__init(&q->ops, NULL, 0);
+    aero_buf__init(&q->full_filter, NULL, 0);
     return q;
 }
 
@@ -171,17 +172,97 @@ static aero_query *qfiltered(aero_query *q, aero_status st, const char *msg) {
     return q;
 }
 
+/* The where() text is kept for the automatic index choice of a dataset query. */
+static void keep_where_text(aero_query *q, const char *ael) {
+    free(q->where_ael);
+    q->where_ael = NULL;
+    if (ael && q->kind == AERO_Q_DATASET && !(q->where_ael = strdup(ael)))
+        qmisuse(q, AERO_ERR_NO_MEMORY, "where: out of memory");
+}
+
 AERO_API aero_query *aero_query_where(aero_query *q, const char *ael) {
     char msg[160];
-    return q ? qfiltered(q, aero_filter__set_ael(&q->filter, ael, msg, sizeof msg), msg) : q;
+    if (!q)
+        return q;
+    aero_status st = aero_filter__set_ael(&q->filter, ael, msg, sizeof msg);
+    if (st == AERO_OK)
+        keep_where_text(q, ael);
+    return qfiltered(q, st, msg);
 }
 AERO_API aero_query *aero_query_where_expr(aero_query *q, const aero_expr *e) {
     char msg[160];
-    return q ? qfiltered(q, aero_filter__set_expr(&q->filter, e, msg, sizeof msg), msg) : q;
+    if (!q)
+        return q;
+    aero_status st = aero_filter__set_expr(&q->filter, e, msg, sizeof msg);
+    if (st == AERO_OK)
+        keep_where_text(q, NULL);
+    return qfiltered(q, st, msg);
 }
 AERO_API aero_query *aero_query_where_bytes(aero_query *q, const uint8_t *bytes, size_t len) {
     char msg[160];
-    return q ? qfiltered(q, aero_filter__set_bytes(&q->filter, bytes, len, msg, sizeof msg), msg) : q;
+    if (!q)
+        return q;
+    aero_status st = aero_filter__set_bytes(&q->filter, bytes, len, msg, sizeof msg);
+    if (st == AERO_OK)
+        keep_where_text(q, NULL);
+    return qfiltered(q, st, msg);
+}
+
+AERO_API aero_query *aero_query_filter(aero_query *q, const aero_index_filter *f) {
+    if (!q)
+        return q;
+    if (q->kind != AERO_Q_DATASET) {
+        qmisuse(q, AERO_ERR_PARAM, "filter(): an index filter needs a dataset query, not a point or batch read");
+        return q;
+    }
+    char msg[160];
+    aero_index_cond c;
+    aero_status st = aero_index__cond_from_filter(f, &c, msg, sizeof msg);
+    if (st != AERO_OK)
+        return qfiltered(q, st, msg);
+    aero_index__cond_free(&q->icond);
+    q->icond = c;
+    q->explicit_index = true;
+    return q;
+}
+
+AERO_API aero_query *aero_query_index_hint(aero_query *q, const char *index_name) {
+    if (!q)
+        return q;
+    size_t n = index_name ? strlen(index_name) : 0;
+    if (n == 0 || n >= sizeof q->hint)
+        qmisuse(q, AERO_ERR_PARAM, "index_hint: index name is %s",
+                !index_name ? "NULL"
+                : n         ? "longer than 63 bytes"
+                            : "empty");
+    else if (q->no_index)
+        qmisuse(q, AERO_ERR_PARAM, "index_hint() cannot be combined with no_index()");
+    else
+        memcpy(q->hint, index_name, n + 1);
+    return q;
+}
+
+AERO_API aero_query *aero_query_no_index(aero_query *q) {
+    if (q && q->hint[0])
+        qmisuse(q, AERO_ERR_PARAM, "no_index() cannot be combined with index_hint()");
+    else if (q)
+        q->no_index = true;
+    return q;
+}
+
+AERO_API aero_status aero_query_explain(aero_query *q, aero_query_plan *out, aero_error *err) {
+    aero_err__reset(err);
+    if (!q || !out)
+        return aero_err__set(err, AERO_ERR_PARAM, "explain needs a query and a plan");
+    if (out->version != AERO_QUERY_PLAN_VERSION)
+        return aero_err__set(err, AERO_ERR_PARAM,
+                             "aero_query_plan version %u is not supported (this library knows 1 to 1); initialise it "
+                             "with AERO_QUERY_PLAN_INIT or aero_query_plan_init()",
+                             out->version);
+    if (q->bad.code)
+        return aero_err__set(err, q->bad.code, "query: %s", q->bad.msg);
+    aero_query_plan_init(out);
+    return aero_index__choose(q, false, out, err);
 }
 
 AERO_API aero_query *aero_query_fail_on_filtered_out(aero_query *q) {
@@ -233,6 +314,9 @@ AERO_API void aero_query_abandon(aero_query *q) {
     free(q->bin_ptrs);
     aero_filter__free(&q->filter);
     aero_buf__free(&q->ops);
+    free(q->where_ael);
+    aero_index__cond_free(&q->icond);
+    aero_buf__free(&q->full_filter);
     if (q->job) {
         aero_write_abandon(q->job->w);
         aero_buf__free(&q->job->udf);
@@ -314,7 +398,7 @@ AERO_API aero_stream *aero_query_execute(aero_query *q, aero_error *err) {
             st = run_keys(q, &q->key, 1, true, err);
     } else if (q->kind == AERO_Q_KEYS)
         st = run_keys(q, q->keys, q->n_keys, false, err);
-    else
+    else if (aero_index__choose(q, true, NULL, err) == AERO_OK)
         st = aero_scan__start(q, err);
     aero_query_abandon(q);
     return st;

@@ -6,6 +6,7 @@
 
 #include "client.h"
 #include "filter.h"
+#include "index_internal.h"
 #include "internal.h"
 #include "proto/buf.h"
 #include "proto/msg.h"
@@ -41,11 +42,18 @@ struct aero_query {
     uint32_t pbegin, pend;
     aero_misuse bad;           /* first misuse, reported at execute */
     struct aero_job_spec *job; /* background verb (job.c), NULL for a foreground query */
+    /* secondary index (index_query.c) */
+    char *where_ael;       /* the where() text, for the automatic index choice (NULL: none) */
+    aero_index_cond icond; /* the index condition: filter() or the automatic choice */
+    bool explicit_index;   /* filter() was called */
+    aero_buf full_filter;  /* the automatic choice: the whole where(), to scan with if the index goes away */
+    bool no_index;         /* no_index() */
+    char hint[64];         /* index_hint(), "" when none */
 };
 
 struct aero_scan;
 
-enum aero_stream_kind { AERO_STREAM_LIST, AERO_STREAM_SCAN };
+enum aero_stream_kind { AERO_STREAM_LIST, AERO_STREAM_SCAN, AERO_STREAM_BATCH };
 
 struct aero_stream {
     enum aero_stream_kind kind;
@@ -54,7 +62,12 @@ struct aero_stream {
     size_t n_rows, pos;
     /* SCAN: records pulled from the network as the caller iterates */
     struct aero_scan *scan;
+    /* BATCH: rows owned by the batch builder this stream is part of; closing recycles it */
+    struct aero_batch *batch;
 };
+
+/** Give a batch builder whose stream was closed back to its client (batch_build.c). */
+void aero_batch__recycle(struct aero_batch *b);
 
 /** A stream over rows[0..n) (malloc'd, initialised records it takes over, even on failure: NULL + err). */
 aero_stream *aero_stream__list(aero_record *rows, size_t n, aero_error *err);

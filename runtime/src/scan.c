@@ -17,6 +17,7 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "cluster/indexes.h"
 #include "frames.h"
 #include "internal.h"
 #include "proto/digest.h"
@@ -30,6 +31,7 @@ typedef struct part {
     bool done;
     bool in_exchange;
     bool unavailable;
+    int64_t bval; /* index queries: the index value of the last record delivered */
 } part;
 
 struct aero_scan {
@@ -41,7 +43,10 @@ struct aero_scan {
     size_t n_bins;
     bool no_bins;
     aero_buf filter;
-    aero_buf ops; /* select_from() projection ops */
+    aero_index_cond icond; /* secondary-index condition, icond.set false for a scan */
+    bool explicit_index_q; /* the index condition came from aero_query_filter() */
+    aero_buf fallback;     /* automatic index choice: the whole where(), for a scan if the index is gone */
+    aero_buf ops;          /* select_from() projection ops */
     uint16_t n_ops;
     uint32_t rps;
     uint64_t limit; /* max_records over the whole query, 0 = none */
@@ -114,6 +119,15 @@ aero_stream *aero_scan__start(struct aero_query *q, aero_error *err) {
         if (sc->filter.failed)
             goto oom;
     }
+    if (q->icond.set && !aero_index__cond_copy(&sc->icond, &q->icond))
+        goto oom;
+    aero_buf__init(&sc->fallback, NULL, 0);
+    sc->explicit_index_q = q->explicit_index;
+    if (q->icond.set && !q->explicit_index) {
+        aero_buf__put(&sc->fallback, q->full_filter.data, q->full_filter.len);
+        if (sc->fallback.failed)
+            goto oom;
+    }
     if (q->oph.n_ops) {
         aero_buf__put(&sc->ops, q->ops.data, q->ops.len);
         if (sc->ops.failed)
@@ -160,6 +174,8 @@ void aero_scan__free(struct aero_scan *sc) {
     end_exchange(sc, false);
     free(sc->bins);
     aero_buf__free(&sc->filter);
+    aero_index__cond_free(&sc->icond);
+    aero_buf__free(&sc->fallback);
     aero_buf__free(&sc->ops);
     aero_frames__free(&sc->frames);
     aero_buf__free(&sc->req);
@@ -247,6 +263,8 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
         aero_msg__field_u32(b, &h, AERO_FIELD_RPS, sc->rps);
     aero_msg__field_u32(b, &h, AERO_FIELD_SOCKET_TIMEOUT, sc->p->socket_timeout_ms);
     aero_msg__field_u64(b, &h, AERO_FIELD_TASK_ID, task_id());
+    if (sc->icond.set)
+        aero_index__cond_encode(b, &h, &sc->icond);
     if (sc->filter.len)
         aero_msg__field(b, &h, AERO_FIELD_FILTER, sc->filter.data, sc->filter.len);
     if (n_pids) {
@@ -262,6 +280,13 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
         for (uint32_t i = first; i < sc->pend; i++)
             if (sc->parts[i].in_exchange && sc->parts[i].has_digest)
                 aero_buf__put(b, sc->parts[i].digest, AERO_DIGEST_SIZE);
+        if (sc->icond.set) { /* the index value each resumed partition stopped at, LE i64 */
+            aero_msg__field_header(b, &h, AERO_FIELD_BVAL_ARRAY, n_digests * 8);
+            for (uint32_t i = first; i < sc->pend; i++)
+                if (sc->parts[i].in_exchange && sc->parts[i].has_digest)
+                    for (int k = 0; k < 8; k++)
+                        aero_buf__put_u8(b, (uint8_t)((uint64_t)sc->parts[i].bval >> (8 * k)));
+        }
     }
     if (quota)
         aero_msg__field_u64(b, &h, AERO_FIELD_MAX_RECORDS, quota);
@@ -285,7 +310,7 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
     return st;
 }
 
-static void set_row_key(struct aero_scan *sc, const aero_msg_view *m, int *pid) {
+static void set_row_key(struct aero_scan *sc, const aero_msg_view *m, int *pid, int64_t *bval) {
     aero_key *k = &sc->row.key;
     memset(k, 0, sizeof *k);
     memcpy(k->ns, sc->ns, sizeof k->ns);
@@ -295,7 +320,12 @@ static void set_row_key(struct aero_scan *sc, const aero_msg_view *m, int *pid) 
     aero_field_view f;
     aero_msg__fields(m, &it);
     while (aero_msg__next_field(&it, &f)) {
-        if (f.type == AERO_FIELD_DIGEST && f.len == AERO_DIGEST_SIZE) {
+        if (f.type == AERO_FIELD_BVAL_ARRAY && f.len == 8) {
+            uint64_t v = 0;
+            for (int i = 7; i >= 0; i--)
+                v = v << 8 | f.data[i];
+            *bval = (int64_t)v;
+        } else if (f.type == AERO_FIELD_DIGEST && f.len == AERO_DIGEST_SIZE) {
             memcpy(k->digest, f.data, AERO_DIGEST_SIZE);
             *pid = aero_partition__id(f.data);
         } else if (f.type == AERO_FIELD_SETNAME && f.len <= AERO_SET_MAX) {
@@ -337,6 +367,25 @@ static unsigned settle(struct aero_scan *sc) {
 static void await_new_map(struct aero_scan *sc) {
     uint32_t ms = sc->p->socket_timeout_ms ? sc->p->socket_timeout_ms : 2000;
     aero_cluster__wait_for_tend(sc->s->client->cluster, aero_deadline_after_ms(ms < 2000 ? ms : 2000));
+}
+
+/*
+ * The index the client chose from the where() is not (or no longer, or not
+ * yet) readable on a node: when no row was delivered yet, run the query
+ * again as a scan with the whole where(), so it yields the same rows; the
+ * index list is refreshed before the next query. False when that is not
+ * possible (an explicit filter, or rows already delivered).
+ */
+static bool index_gone(struct aero_scan *sc) {
+    if (!sc->icond.set || sc->explicit_index_q || sc->delivered)
+        return false;
+    aero_index__cond_free(&sc->icond);
+    aero_buf__reset(&sc->filter);
+    aero_buf__put(&sc->filter, sc->fallback.data, sc->fallback.len);
+    for (uint32_t i = sc->pbegin; i < sc->pend; i++)
+        memset(&sc->parts[i], 0, sizeof sc->parts[i]);
+    aero_cluster__indexes_changed(sc->s->client->cluster);
+    return !sc->filter.failed;
 }
 
 /* Give up: the error is already in err. */
@@ -388,6 +437,10 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
         }
         if (m.h.info3 & AERO_INFO3_LAST) {
             int rc = m.h.result_code;
+            if ((rc == AERO_ERR_INDEX_NOT_FOUND || rc == AERO_ERR_INDEX_NOT_READABLE) && index_gone(sc)) {
+                end_exchange(sc, true);
+                continue; /* the automatically chosen index went away: the same rows from a scan */
+            }
             if (rc != AERO_OK && rc != AERO_ERR_KEY_NOT_FOUND) {
                 bool retry = rc == AERO_ERR_PARTITION_UNAVAILABLE || rc == AERO_ERR_TIMEOUT;
                 char where[64];
@@ -422,6 +475,8 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
         if (m.h.result_code != AERO_OK) {
             int rc = m.h.result_code;
             end_exchange(sc, false);
+            if ((rc == AERO_ERR_INDEX_NOT_FOUND || rc == AERO_ERR_INDEX_NOT_READABLE) && index_gone(sc))
+                continue; /* the automatically chosen index went away: the same rows from a scan */
             aero_err__set(err, rc, "query record error: %s", aero_status_str(rc));
             return fail(sc);
         }
@@ -432,9 +487,11 @@ const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err) {
         if (sc->quota && sc->node_count >= sc->quota)
             continue; /* more than asked for: drop it, the next chunk resumes before it */
         int pid;
-        set_row_key(sc, &m, &pid);
+        int64_t bval = 0;
+        set_row_key(sc, &m, &pid, &bval);
         sc->row.index = -1;
         if (pid >= 0) {
+            sc->parts[pid].bval = bval;
             memcpy(sc->parts[pid].digest, sc->row.key.digest, AERO_DIGEST_SIZE);
             sc->parts[pid].has_digest = true;
         }

@@ -104,6 +104,10 @@ AERO_API bool aero_stream_has_more_chunks(const aero_stream *st) {
 AERO_API void aero_stream_close(aero_stream *st) {
     if (!st)
         return;
+    if (st->kind == AERO_STREAM_BATCH) {
+        aero_batch__recycle(st->batch); /* the stream lives inside the builder */
+        return;
+    }
     if (st->kind == AERO_STREAM_SCAN)
         aero_scan__free(st->scan);
     else

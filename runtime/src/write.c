@@ -528,6 +528,11 @@ aero_status aero_write__row(aero_write *w, const aero_policy *p, aero_write_row 
 
 void aero_write__mark_batch_row(aero_write *w) { w->in_batch = true; }
 
+void aero_write__fail(aero_write *w, aero_status code, const char *msg) {
+    if (w)
+        misuse(w, code, "%s", msg);
+}
+
 static const char *verb_name(enum verb v) {
     static const char *names[] = { "upsert", "insert", "update", "replace", "replace_if_exists", "delete", "touch" };
     return names[v];

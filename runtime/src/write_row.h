@@ -32,5 +32,7 @@ typedef struct aero_write_row {
 aero_status aero_write__row(aero_write *w, const aero_policy *p, aero_write_row *out, aero_error *err);
 /** Make aero_write_execute() refuse the builder (it belongs to a batch). */
 void aero_write__mark_batch_row(aero_write *w);
+/** Record a misuse found by a layer above (the typed layer's struct checks): execute reports it. */
+void aero_write__fail(aero_write *w, aero_status code, const char *msg);
 
 #endif

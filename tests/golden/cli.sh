@@ -70,6 +70,22 @@ for bad in 9app _app __ aero_ AERO_x app-x 'a b' abcdefghijklmnopqrstuvwxyzabcde
 done
 expect 2 "--prefix without a value" -- "$aerogen" "$src/ok_minimal/schema.aero" --check --prefix
 
+# The index functions are named after the schema file: users.aero gives users_create_indexes(); a file
+# name that gives no C name is an error unless --prefix makes one; other characters become '_'.
+mkdir -p "$work/ix"
+cp "$src/ok_indexes/schema.aero" "$work/ix/my-users.v2.aero"
+expect 0 "index stem" -- "$aerogen" -w -o "$work/ix" "$work/ix/my-users.v2.aero"
+grep -q '^static inline aero_status my_users_create_indexes(aero_session \*session, aero_error \*err)$' \
+    "$work/ix/my-users.v2.aero.h" || fail "index stem: no my_users_create_indexes()"
+grep -q '^const aero_index_def my_users_indexes\[MY_USERS_INDEX_COUNT\] = {$' "$work/ix/my-users.v2.aero.c" ||
+    fail "index stem: no my_users_indexes table"
+cp "$src/ok_indexes/schema.aero" "$work/ix/9lives.aero"
+expect 1 "index stem from a digit" -- "$aerogen" -w --check "$work/ix/9lives.aero"
+grep -q "the functions of the indexes are named after the file: '9lives' gives '9lives'" "$work/err" ||
+    fail "index stem message: $(cat "$work/err")"
+expect 0 "index stem with --prefix" -- "$aerogen" -w --prefix app_ -o "$work/ix" "$work/ix/9lives.aero"
+grep -q 'app_9lives_create_indexes' "$work/ix/9lives.aero.h" || fail "index stem with --prefix"
+
 # A failing run never replaces good output.
 cp "$work/schema.aero.h" "$work/keep.h"
 cp "$src/err_limits/schema.aero" "$work/schema.aero"

@@ -1,6 +1,7 @@
 // The generated headers compile as C++ (-Wall -Wextra -Werror -pedantic), INIT
 // macros and static inline wrappers included.
 #include "ok_all_types.aero.h"
+#include "ok_indexes.aero.h"
 #include "ok_prefix.aero.h"
 #include "users.aero.h"
 
@@ -19,6 +20,17 @@ int aerogen_cpp_check(aero_session *session) {
     aero_record_init(&holder);
     int rc = (int)app_user_get(session, "k", &pu, &holder, &err) + (int)user_upsert(session, "k", &u, &err) +
              (int)file_chunk_exists(session, "k", 1, nullptr, &err);
+    const char *keys[1] = { "k" };
+    aero_status results[1];
+    bool flags[1];
+    rc += (int)user_upsert_many(session, keys, 1, &u, results, flags, &err) +
+          (int)app_user_exists_many(session, keys, 1, flags, results, &err);
+    aero_batch *b = aero_session_batch(session);
+    user_batch_upsert(b, "k", &u);
+    app_user_batch_get(b, "k");
+    aero_batch_abandon(b);
+    rc += (int)ix_ok_indexes_create_indexes(session, &err) + (int)ix_ok_indexes_indexes[0].type +
+          IX_OK_INDEXES_INDEX_COUNT;
     aero_record_dispose(&holder);
     return rc + (int)(s.has_ratio + (u.name != nullptr) + (f.n == 0) + (pu.age == 18) + SAMPLE_FIELD_COUNT +
                       APP_USER_FIELD_COUNT);

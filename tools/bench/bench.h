@@ -25,7 +25,12 @@ typedef enum bench_workload {
     BENCH_BATCH_PUT,   /* batch upsert of the five bins to --batch-size consecutive keys, rows/s */
     BENCH_LIST_APPEND, /* operate: append an int to list bin "events" of a random key */
     BENCH_MAP_GET,     /* operate: get key "theme" of map bin "prefs" (written by the load) */
+    BENCH_INDEX_EQ,    /* where($.login_count == k) answered by the secondary index on login_count, rows/s */
+    BENCH_SCAN_EQ,     /* the same where() with no_index(): a scan with the expression filter, rows/s */
 } bench_workload;
+
+/** The index index-eq creates (and drops at the end) on bin login_count of the bench set. */
+#define BENCH_INDEX_NAME "aero_bench_login_count"
 
 /** The AEL filter used by ael-compile and query. */
 #define BENCH_FILTER "$.status == 'active' and $.age > 21"
@@ -87,6 +92,10 @@ void *bench_worker_main(void *arg);
 int bench_ael_compile(const bench_config *cfg);
 /** Fill the five bins of key i into w's buffers and `out[5]`. */
 void bench_bins_for(bench_worker *w, uint32_t i, aero_bin_value out[5]);
+/** index-eq: create BENCH_INDEX_NAME and wait until it is readable. Returns 0 or -1 (message printed). */
+int bench_index_create(aero_client *c, const bench_config *cfg);
+/** Drop BENCH_INDEX_NAME (best effort). */
+void bench_index_drop(aero_client *c, const bench_config *cfg);
 /** Monotonic clock in ns. */
 uint64_t bench_now_ns(void);
 

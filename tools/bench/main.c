@@ -5,7 +5,7 @@
  *              [--duration S | --ops N] [--keys K] [--load]
  *              [--namespace NS] [--set SET] [--fresh-keys] [--quiet]
  *
- * Workloads: get, put, ru,<read%> (read-update mix), ael-compile, query,
+ * Workloads: get, put, ru,<read%> (read-update mix), ael-compile, query, index-eq, scan-eq,
  * batch-get, batch-put (--batch-size keys per batch, default 100), list-append (one list append per op),
  * map-get (one map get-by-key per op; the load writes the map),
  * generic (get + reading every bin through aero_record_*), typed (the
@@ -35,7 +35,7 @@
 
 static void usage(FILE *f) {
     fprintf(f, "usage: aero-bench [--hosts H:P[,H:P...]|embedded] --workload get|put|ru,<read%%>|ael-compile|query|"
-               "generic|typed|batch-get|batch-put|list-append|map-get\n"
+               "generic|typed|batch-get|batch-put|list-append|map-get|index-eq|scan-eq\n"
                "                  [--threads N] [--duration S | --ops N] [--keys K] [--load] [--batch-size N]\n"
                "                  [--namespace NS] [--set SET] [--fresh-keys] [--quiet]\n");
 }
@@ -67,6 +67,8 @@ static int parse_workload(const char *s, bench_config *cfg) {
         { "batch-put", BENCH_BATCH_PUT },
         { "list-append", BENCH_LIST_APPEND },
         { "map-get", BENCH_MAP_GET },
+        { "index-eq", BENCH_INDEX_EQ },
+        { "scan-eq", BENCH_SCAN_EQ },
     };
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
         if (!strcmp(s, table[i].name)) {
@@ -261,7 +263,8 @@ static int run(const bench_config *cfg, aero_client *client, const bench_data *d
            all ? (double)bench_hist_quantile(all, 0.99) / 1e3 : 0.0);
     /* Process CPU per operation: includes the server when it is embedded. */
     printf(" cpu_us_per_op=%.2f", ops ? cpu / (double)ops : 0.0);
-    if (cfg->workload == BENCH_QUERY || cfg->workload == BENCH_BATCH_GET || cfg->workload == BENCH_BATCH_PUT)
+    if (cfg->workload == BENCH_QUERY || cfg->workload == BENCH_BATCH_GET || cfg->workload == BENCH_BATCH_PUT ||
+        cfg->workload == BENCH_INDEX_EQ || cfg->workload == BENCH_SCAN_EQ)
         printf(" rows=%llu rows/s=%.0f", (unsigned long long)rows, secs > 0 ? (double)rows / secs : 0.0);
     printf("\n");
     fflush(stdout);
@@ -312,8 +315,12 @@ int main(int argc, char **argv) {
     bench_data data;
     int rc = 2;
     if (bench_data_init(&data, cfg.ns, cfg.set, cfg.keys) == 0) {
-        if (!cfg.load || bench_load(client, &data, cfg.threads, cfg.workload == BENCH_MAP_GET) == 0)
-            rc = run(&cfg, client, &data);
+        if (!cfg.load || bench_load(client, &data, cfg.threads, cfg.workload == BENCH_MAP_GET) == 0) {
+            if (cfg.workload != BENCH_INDEX_EQ || bench_index_create(client, &cfg) == 0)
+                rc = run(&cfg, client, &data);
+            if (cfg.workload == BENCH_INDEX_EQ)
+                bench_index_drop(client, &cfg);
+        }
         bench_data_free(&data);
     }
     aero_client_close(client);

@@ -44,6 +44,7 @@
 #include <aero/hll.h>
 #include <aero/bit.h>
 #include <aero/cluster.h>
+#include <aero/index.h>
 #include <aero/udf.h>
 #include <aero/job.h>
 

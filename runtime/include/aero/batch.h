@@ -27,7 +27,9 @@
  * to batch rows the same way, through the builder a write verb returns.
  *
  * WIRE. One batch-index request per node, the nodes asked at the same time
- * (at most aero_batch_max_concurrent_nodes() at once). A row whose command
+ * (at most aero_batch_max_concurrent_nodes() at once): every request is
+ * sent before any answer is read, and the answers are read on the calling
+ * thread as they arrive, so a slow node does not hold up the others. A row whose command
  * is the same as the previous row's, key aside, is sent as a repeat (its
  * key digest only), so a batch of 1,000 identical writes costs one command
  * plus 1,000 digests.
@@ -62,6 +64,14 @@
  * keep them valid until execute. Bin names and values, filters and
  * expressions are copied or encoded when they are added. One thread at a
  * time per batch.
+ *
+ * MEMORY. The rows of a batch live in its builder: the stream that
+ * aero_batch_execute() returns is part of it, and aero_stream_close() gives
+ * the builder, rows and buffers back to the client, which recycles up to 16
+ * of them. A warm loop of batches of the same shape therefore allocates
+ * nothing. A builder that held more than 4096 rows or 1 MiB
+ * of operations or answers is freed instead of kept, and so is any row
+ * buffer over 64 KiB, so one huge batch does not pin its memory.
  */
 #ifndef AERO_BATCH_H
 #define AERO_BATCH_H
@@ -161,14 +171,17 @@ AERO_API aero_batch *aero_batch_max_concurrent_nodes(aero_batch *b, unsigned n);
 
 /**
  * Run the batch and consume the builder. Returns a stream of the rows (see
- * RESULTS) in input order, or NULL with err filled (see FAILURES).
+ * RESULTS) in input order, or NULL with err filled (see FAILURES). The rows
+ * stay valid until aero_stream_close(), which must come before the
+ * session is freed.
  */
 AERO_API aero_stream *aero_batch_execute(aero_batch *b, aero_error *err);
 
 /**
  * Called for a row as soon as its node has answered it (rows of one node
- * in the order it answers, nodes interleaved), one call at a time, possibly
- * from a thread of the library. `row` is valid during the call only.
+ * in the order it answers, the nodes in the order their answers arrive),
+ * on the thread that called aero_batch_execute_each(). `row` is valid
+ * during the call only.
  */
 typedef void (*aero_batch_row_cb)(void *ctx, const aero_record *row);
 

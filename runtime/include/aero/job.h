@@ -5,8 +5,9 @@
  *
  * A job is a dataset query (query.h) given a background verb, then run with
  * aero_query_execute_background(): everything the query narrows by - its
- * set, where() filter, records_per_second(), and any index filter the query
- * carries - narrows the job the same way.
+ * set, where() filter, records_per_second(), and its index filter
+ * (aero_query_filter(), or the index the automatic choice takes from
+ * where(), with index_hint / no_index) - narrows the job the same way.
  *
  *     aero_query *q = aero_session_query(s, &users);
  *     aero_query_where(q, "$.status == 'trial' and $.age > 60");

@@ -23,6 +23,7 @@
 #define AERO_QUERY_H
 
 #include <aero/ael.h>
+#include <aero/index.h>
 #include <aero/key.h>
 #include <aero/record.h>
 #include <aero/session.h>
@@ -86,6 +87,69 @@ AERO_API aero_query *aero_query_records_per_second(aero_query *q, uint32_t n);
 AERO_API aero_query *aero_query_chunk_size(aero_query *q, uint32_t n);
 /** Only partitions begin..end-1 (0 <= begin < end <= 4096). */
 AERO_API aero_query *aero_query_on_partition_range(aero_query *q, uint32_t begin, uint32_t end);
+
+/* ---- secondary indexes (aero/index.h) ---- */
+
+/**
+ * filter(Filter): answer this dataset query from a secondary index (the
+ * filter is copied). A where() as well filters what the index returns. An
+ * explicit filter turns the automatic choice off. Each record the index
+ * yields is returned; for a collection index (list, map keys, map values)
+ * that is once per distinct matching element, as the server does. When no
+ * such index exists, execute succeeds and iterating reports
+ * AERO_ERR_INDEX_NOT_FOUND (AERO_ERR_INDEX_NOT_READABLE while it is built).
+ * Misuse (point or batch query, bad filter, bad ctx path) is reported by
+ * execute as AERO_ERR_PARAM.
+ */
+AERO_API aero_query *aero_query_filter(aero_query *q, const aero_index_filter *f);
+/**
+ * Automatic index choice: by default a dataset query with an AEL where()
+ * (aero_query_where) uses at most one secondary index the client discovered
+ * (numeric, string or blob, on a bin or a list context, readable on every
+ * node, in the query's set or in the whole namespace) for one comparison the
+ * index answers exactly; the rest of the where() stays an expression. The
+ * rows are the same as without the index (if a node answers that the chosen
+ * index is not there or not readable before any row arrived, the query runs
+ * again as a scan with the whole where(), and the client refreshes its index
+ * list). Indexes are discovered from every node's sindex-list when the
+ * first such query runs, then refreshed by tending every 5 tend passes, and
+ * at once after aero_index_create / _drop / _wait through this client.
+ *
+ * index_hint(name) restricts the choice to that index and sends it by name
+ * (it must be among the discovered ones; when it is not, or no comparison
+ * fits it, no index is used and explain says why); no_index() forbids any.
+ * The name is copied.
+ */
+AERO_API aero_query *aero_query_index_hint(aero_query *q, const char *index_name);
+/** Never use a secondary index for this query (a full scan with the where() expression). */
+AERO_API aero_query *aero_query_no_index(aero_query *q);
+
+#define AERO_QUERY_PLAN_VERSION 1
+/** What aero_query_explain() reports. Caller storage. */
+typedef struct aero_query_plan {
+    uint32_t version;    /**< AERO_QUERY_PLAN_VERSION */
+    bool uses_index;     /**< an index filter is sent */
+    bool automatic;      /**< it was chosen from the where() (false: aero_query_filter() or none) */
+    bool has_expression; /**< an expression filter is sent as well */
+    char index_name[64]; /**< the chosen index ("" if none or unnamed) */
+    char bin[16];        /**< its bin ("" for index_name / expression targets) */
+    char filter[192];    /**< the index condition, e.g. "age in [22, 9223372036854775807]" */
+    char reason[256];    /**< why this index, or why none */
+} aero_query_plan;
+#define AERO_QUERY_PLAN_INIT \
+    { AERO_QUERY_PLAN_VERSION, false, false, false, "", "", "", "" }
+/** Set *p to AERO_QUERY_PLAN_INIT. */
+static inline void aero_query_plan_init(aero_query_plan *p) {
+    aero_query_plan init = AERO_QUERY_PLAN_INIT;
+    *p = init;
+}
+/**
+ * explain(): which index the query would use and why (or why none), without
+ * running it; the builder is not consumed. Index discovery happens as for
+ * execute (the first call may wait for the first index refresh). Errors:
+ * AERO_ERR_PARAM (NULL, unknown plan version, builder misuse), AERO_ERR_AEL.
+ */
+AERO_API aero_status aero_query_explain(aero_query *q, aero_query_plan *out, aero_error *err);
 
 /** Run. Returns a stream, or NULL with err filled (bad input, connection failure). */
 AERO_API aero_stream *aero_query_execute(aero_query *q, aero_error *err);

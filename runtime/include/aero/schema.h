@@ -57,6 +57,19 @@
  *
  * For writes the struct's pointers are only read during the call.
  *
+ * BATCHES. Typed rows join any batch of aero/batch.h (the generated
+ * <record>_batch_upsert() ... call aero_schema_batch_write()), so one batch
+ * can mix records of several types with untyped rows; a row read this way
+ * decodes with aero_schema_decode() (<record>_from_record()). The many-key
+ * verbs (<record>_upsert_many(), _delete_many(), _exists_many() ...) run
+ * one batch of n rows and write each row's outcome into the caller's
+ * arrays: results[i] (always), in_doubt[i] (a write row sent but not
+ * answered: it may have been applied), and for delete/touch/exists a bool
+ * per row. They allocate nothing per row beyond what a batch does.
+ * A struct the checks of WRITES refuse (a NULL required string, a list of
+ * the wrong type) fails the batch at execute with AERO_ERR_PARAM naming
+ * the row, and nothing is sent.
+ *
  * THREADS. Descriptors are const data and every function here is reentrant:
  * any number of threads may use the same record type at once (each with its
  * own struct and holder).
@@ -194,6 +207,61 @@ AERO_API aero_status aero_schema_touch(aero_session *s, const aero_schema_record
 /** Does the record exist? (*exists must not be NULL; a missing record is AERO_OK.) */
 AERO_API aero_status aero_schema_exists(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *exists,
                                         aero_error *err);
+
+/* ---- batches (see BATCHES above) ---- */
+
+/**
+ * Add a row to batch `b` that writes the struct at `obj` to `key` with verb
+ * `op`, as aero_schema_write() would. Returns the row's write builder
+ * (batch.h: valid until the next verb on the batch; settings such as TTL,
+ * generation or where() apply to this row), or NULL when b is NULL or the
+ * batch could not add the row (the batch reports why at execute). A bad
+ * descriptor or struct is reported by execute, naming the row. The
+ * struct's values are encoded now; a string or blob key's bytes must stay
+ * valid until execute (batch.h).
+ */
+AERO_API aero_write *aero_schema_batch_write(aero_batch *b, const aero_schema_record *r, aero_schema_op op,
+                                             const aero_key *key, const void *obj);
+
+/**
+ * Write n structs (objs, r->size bytes apart) to n keys with verb `op`, in
+ * one batch (one request per node). `keys` / `key_lens` as for
+ * aero_schema_get_many(). For each i: results[i] is AERO_OK or the row's
+ * error (AERO_ERR_KEY_EXISTS for an insert, AERO_ERR_KEY_NOT_FOUND for an
+ * update, a node's error ...; AERO_ERR_NO_RESPONSE while the row got no
+ * answer, e.g. when the batch failed as a whole), in_doubt[i] (may be NULL)
+ * whether a failed row may have been applied. Returns AERO_OK when the
+ * batch ran (look at results), else the error that stopped it: a NULL
+ * argument or a struct refused by the checks of WRITES (AERO_ERR_PARAM,
+ * nothing sent), or a failure of the whole batch. n = 0 is AERO_OK.
+ */
+AERO_API aero_status aero_schema_write_many(aero_session *s, const aero_schema_record *r, aero_schema_op op,
+                                            const void *keys, const size_t *key_lens, size_t n, const void *objs,
+                                            aero_status *results, bool *in_doubt, aero_error *err);
+
+/**
+ * Delete n records in one batch. results[i] is AERO_OK whether or not the
+ * record existed (existed[i], may be NULL, tells which), else the row's
+ * error with in_doubt[i] (may be NULL). Return value as
+ * aero_schema_write_many().
+ */
+AERO_API aero_status aero_schema_delete_many(aero_session *s, const aero_schema_record *r, const void *keys,
+                                             const size_t *key_lens, size_t n, bool *existed, aero_status *results,
+                                             bool *in_doubt, aero_error *err);
+
+/** Reset the TTL of n records in one batch; outcomes as aero_schema_delete_many(). */
+AERO_API aero_status aero_schema_touch_many(aero_session *s, const aero_schema_record *r, const void *keys,
+                                            const size_t *key_lens, size_t n, bool *existed, aero_status *results,
+                                            bool *in_doubt, aero_error *err);
+
+/**
+ * Do n records exist? One batch. exists[i] (must not be NULL) tells; results[i]
+ * is AERO_OK when the answer is known (a missing record included), else the
+ * row's error (exists[i] false). Return value as aero_schema_write_many().
+ */
+AERO_API aero_status aero_schema_exists_many(aero_session *s, const aero_schema_record *r, const void *keys,
+                                             const size_t *key_lens, size_t n, bool *exists, aero_status *results,
+                                             aero_error *err);
 
 /**
  * Run a named query: every record of r's set matching the precompiled filter

@@ -140,7 +140,11 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     aero_lock__init(&c->pub_lock);
+    aero_lock__init(&c->index_lock);
+    atomic_init(&c->indexes_stale, true);
+    atomic_init(&c->indexes_wanted, false);
     bool locks_ok = pthread_mutex_init(&c->tend_lock, NULL) == 0;
+    locks_ok = pthread_mutex_init(&c->index_mu, NULL) == 0 && locks_ok;
     locks_ok = pthread_cond_init(&c->tend_cond, &ca) == 0 && locks_ok;
     locks_ok = pthread_cond_init(&c->round_cond, &ca) == 0 && locks_ok;
     pthread_condattr_destroy(&ca);
@@ -200,6 +204,7 @@ void aero_cluster__free(aero_cluster *c) {
     aero_pmap__free(c->work);
     free(c->seeds);
     free(c->cluster_name);
+    aero_tend__free_indexes(c);
     pthread_mutex_destroy(&c->tend_lock);
     pthread_cond_destroy(&c->tend_cond);
     pthread_cond_destroy(&c->round_cond);

@@ -61,6 +61,14 @@ struct aero_cluster {
     bool round_running;        /* a tend pass is under way (tend_lock) */
     pthread_t thread;
 
+    /* secondary indexes (cluster/indexes.c) */
+    pthread_mutex_t index_mu; /* serialises refreshes */
+    aero_lock index_lock;     /* guards the published list pointer */
+    struct aero_index_set *indexes;
+    atomic_bool indexes_stale;  /* never loaded, or changed through this client */
+    atomic_bool indexes_wanted; /* a query asked for them: tending keeps them fresh */
+    uint64_t index_rounds;      /* tend thread only */
+
     /* statistics */
     atomic_uint_fast64_t retries;
     atomic_uint_fast64_t errors[AERO_ERR_SLOTS];
@@ -77,6 +85,9 @@ struct aero_cluster {
  * one node afterwards; otherwise the last seeding error, also in err.
  */
 aero_status aero_tend__round(aero_cluster *c, aero_error *err);
+
+/** Free the index list tending keeps (cluster/indexes.c), at cluster teardown. */
+void aero_tend__free_indexes(aero_cluster *c);
 
 /** Publish the tend view (nodes and map) to command threads. False on allocation failure. */
 bool aero_tend__publish(aero_cluster *c);

@@ -7,6 +7,7 @@
  * partition map under pub_lock.
  */
 #include "cluster/state.h"
+#include "cluster/indexes.h"
 
 #include "internal.h"
 #include "proto/info.h"
@@ -470,9 +471,12 @@ aero_status aero_tend__round(aero_cluster *c, aero_error *err) {
 
     for (size_t i = 0; i < c->n_nodes; i++)
         aero_node__balance_pool(c->nodes[i]);
+    aero_cluster__tend_indexes(c); /* published view is in place: info goes to the current nodes */
 
     if (c->n_nodes == 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "every node was removed; seeding again next tend");
     aero_err__reset(err);
     return AERO_OK;
 }
+
+void aero_tend__free_indexes(aero_cluster *c) { aero_cluster__free_indexes(c); }

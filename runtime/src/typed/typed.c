@@ -13,6 +13,7 @@
 #include "proto/buf.h"
 #include "proto/wire.h"
 #include "read.h"
+#include "typed_internal.h"
 
 #include <aero/query.h>
 #include <aero/schema.h>
@@ -26,7 +27,7 @@
 
 typedef const char *cstr; /* so CFIELD(obj, off, cstr) is a const char *const * */
 
-static aero_status check_abi(const aero_schema_record *r, aero_error *err) {
+aero_status aero_schema__check_abi(const aero_schema_record *r, aero_error *err) {
     if (!r)
         return aero_err__set(err, AERO_ERR_PARAM, "NULL schema descriptor");
     if (AERO_UNLIKELY(r->abi != AERO_SCHEMA_ABI))
@@ -125,9 +126,21 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
     return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has an unknown type %u", r->name, b->field, (unsigned)b->type);
 }
 
+aero_status aero_schema__put_bins(aero_write *w, const aero_schema_record *r, const void *obj, aero_error *err) {
+    for (uint32_t i = 0; i < r->n_bins; i++) {
+        const aero_schema_bin *b = &r->bins[i];
+        if (b->has_offset != AERO_SCHEMA_NO_FLAG && !*CFIELD(obj, b->has_offset, bool))
+            continue;
+        aero_status rc = put_bin(w, r, b, obj, err);
+        if (rc != AERO_OK)
+            return rc;
+    }
+    return AERO_OK;
+}
+
 aero_status aero_schema_write(aero_session *s, const aero_schema_record *r, aero_schema_op op, const aero_key *key,
                               const void *obj, aero_error *err) {
-    aero_status rc = check_abi(r, err);
+    aero_status rc = aero_schema__check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
     if (!s || !key || !obj)
@@ -135,15 +148,10 @@ aero_status aero_schema_write(aero_session *s, const aero_schema_record *r, aero
     aero_write *w = start(s, op, key);
     if (!w)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a write");
-    for (uint32_t i = 0; i < r->n_bins; i++) {
-        const aero_schema_bin *b = &r->bins[i];
-        if (b->has_offset != AERO_SCHEMA_NO_FLAG && !*CFIELD(obj, b->has_offset, bool))
-            continue;
-        rc = put_bin(w, r, b, obj, err);
-        if (rc != AERO_OK) {
-            aero_write_abandon(w);
-            return rc;
-        }
+    rc = aero_schema__put_bins(w, r, obj, err);
+    if (rc != AERO_OK) {
+        aero_write_abandon(w);
+        return rc;
     }
     return aero_write_execute(w, NULL, err);
 }
@@ -356,7 +364,7 @@ static aero_status sink_bin(void *ctx, const aero_op_view *op, uint32_t position
 }
 
 aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj, aero_error *err) {
-    aero_status rc = check_abi(r, err);
+    aero_status rc = aero_schema__check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
     if (!rec || !obj)
@@ -368,7 +376,7 @@ aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *r
 
 aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const aero_key *key, const unsigned *fields,
                             size_t n_fields, void *obj, aero_record *holder, aero_error *err) {
-    aero_status rc = check_abi(r, err);
+    aero_status rc = aero_schema__check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
     if (!s || !key || !obj || !holder || (n_fields && !fields))
@@ -414,8 +422,8 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
 
 /* ---- batch ---- */
 
-static aero_key nth_key(const aero_schema_record *r, const aero_dataset *ds, const void *keys, const size_t *lens,
-                        size_t i) {
+aero_key aero_schema__nth_key(const aero_schema_record *r, const aero_dataset *ds, const void *keys, const size_t *lens,
+                              size_t i) {
     switch (r->key_type) {
     case AERO_KEY_INT: return aero_dataset_id_int(ds, ((const int64_t *)keys)[i]);
     case AERO_KEY_BLOB: return aero_dataset_id_blob(ds, ((const void *const *)keys)[i], lens ? lens[i] : 0);
@@ -425,7 +433,7 @@ static aero_key nth_key(const aero_schema_record *r, const aero_dataset *ds, con
 
 aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, const void *keys, const size_t *key_lens,
                                  size_t n, void *objs, aero_status *results, aero_record *holders, aero_error *err) {
-    aero_status rc = check_abi(r, err);
+    aero_status rc = aero_schema__check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
     if (n == 0) {
@@ -439,7 +447,7 @@ aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, c
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
     aero_dataset ds = aero_dataset_of(r->ns, r->set);
     for (size_t i = 0; i < n; i++) {
-        ks[i] = nth_key(r, &ds, keys, key_lens, i);
+        ks[i] = aero_schema__nth_key(r, &ds, keys, key_lens, i);
         results[i] = AERO_ERR_KEY_NOT_FOUND;
         memcpy((char *)objs + i * r->size, r->init, r->size);
     }
@@ -486,7 +494,7 @@ static aero_status meta_write(aero_write *w, bool *existed, aero_error *err) {
 
 aero_status aero_schema_delete(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *existed,
                                aero_error *err) {
-    aero_status rc = check_abi(r, err);
+    aero_status rc = aero_schema__check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
     if (!s || !key)
@@ -496,7 +504,7 @@ aero_status aero_schema_delete(aero_session *s, const aero_schema_record *r, con
 
 aero_status aero_schema_touch(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *existed,
                               aero_error *err) {
-    aero_status rc = check_abi(r, err);
+    aero_status rc = aero_schema__check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
     if (!s || !key)
@@ -506,7 +514,7 @@ aero_status aero_schema_touch(aero_session *s, const aero_schema_record *r, cons
 
 aero_status aero_schema_exists(aero_session *s, const aero_schema_record *r, const aero_key *key, bool *exists,
                                aero_error *err) {
-    aero_status rc = check_abi(r, err);
+    aero_status rc = aero_schema__check_abi(r, err);
     if (rc != AERO_OK)
         return rc;
     if (!s || !key || !exists)
@@ -519,7 +527,7 @@ aero_status aero_schema_exists(aero_session *s, const aero_schema_record *r, con
 aero_stream *aero_schema_query(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
                                const aero_ael_slot *slots, size_t n_slots, const aero_value *args, size_t n_args,
                                aero_error *err) {
-    if (check_abi(r, err) != AERO_OK)
+    if (aero_schema__check_abi(r, err) != AERO_OK)
         return NULL;
     if (!s || !bytes || !len) {
         aero_err__set(err, AERO_ERR_PARAM, "NULL session or empty filter");
@@ -558,7 +566,7 @@ aero_expr *aero_schema_filter(const uint8_t *bytes, size_t len, const aero_ael_s
 
 aero_stream *aero_schema_query_ael(aero_session *s, const aero_schema_record *r, const char *ael,
                                    const aero_value *args, size_t n_args, aero_error *err) {
-    if (check_abi(r, err) != AERO_OK)
+    if (aero_schema__check_abi(r, err) != AERO_OK)
         return NULL;
     if (!s || !ael) {
         aero_err__set(err, AERO_ERR_PARAM, "NULL session or filter");

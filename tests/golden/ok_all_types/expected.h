@@ -274,6 +274,129 @@ static inline aero_status sample_exists(aero_session *session, const char *key, 
     return aero_schema_exists(session, &sample_schema, &k, exists, err);
 }
 
+/*
+ * Many keys, one batch (one request per node): row i is keys[i]. results[i]
+ * is AERO_OK or that row's error (AERO_ERR_NO_RESPONSE: not answered),
+ * in_doubt[i] (may be NULL) whether a failed write may have been applied.
+ * Returns AERO_OK when the batch ran (look at results), else what stopped
+ * it (a struct refused as by the single-key write: nothing is sent).
+ */
+static inline aero_status sample_upsert_many(aero_session *session, const char *const *keys, size_t n,
+    const sample *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &sample_schema, AERO_SCHEMA_UPSERT, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status sample_insert_many(aero_session *session, const char *const *keys, size_t n,
+    const sample *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &sample_schema, AERO_SCHEMA_INSERT, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status sample_update_many(aero_session *session, const char *const *keys, size_t n,
+    const sample *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &sample_schema, AERO_SCHEMA_UPDATE, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status sample_replace_many(aero_session *session, const char *const *keys, size_t n,
+    const sample *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &sample_schema, AERO_SCHEMA_REPLACE, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status sample_replace_if_exists_many(aero_session *session, const char *const *keys, size_t n,
+    const sample *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &sample_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, keys, NULL, n, objs, results,
+        in_doubt, err);
+}
+
+/* existed[i] (may be NULL): the record was there; a missing one is AERO_OK. */
+static inline aero_status sample_delete_many(aero_session *session, const char *const *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_delete_many(session, &sample_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+static inline aero_status sample_touch_many(aero_session *session, const char *const *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_touch_many(session, &sample_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+/* exists[i] (not NULL) for each key; results[i] is AERO_OK when that answer is known. */
+static inline aero_status sample_exists_many(aero_session *session, const char *const *keys, size_t n, bool *exists,
+    aero_status *results, aero_error *err)
+{
+    return aero_schema_exists_many(session, &sample_schema, keys, NULL, n, exists, results, err);
+}
+
+/*
+ * Rows of a mixed batch (aero_session_batch(), aero/batch.h): any records and
+ * untyped rows in one batch. A write row gives back its builder (TTL,
+ * generation, where() for that row); a struct refused as by the single-key
+ * write fails the batch at execute. Decode a read row with
+ * sample_from_record(). A string or blob key must stay valid until execute.
+ */
+static inline aero_write *sample_batch_upsert(aero_batch *batch, const char *key, const sample *obj)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_batch_write(batch, &sample_schema, AERO_SCHEMA_UPSERT, &k, obj);
+}
+
+static inline aero_write *sample_batch_insert(aero_batch *batch, const char *key, const sample *obj)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_batch_write(batch, &sample_schema, AERO_SCHEMA_INSERT, &k, obj);
+}
+
+static inline aero_write *sample_batch_update(aero_batch *batch, const char *key, const sample *obj)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_batch_write(batch, &sample_schema, AERO_SCHEMA_UPDATE, &k, obj);
+}
+
+static inline aero_write *sample_batch_replace(aero_batch *batch, const char *key, const sample *obj)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_batch_write(batch, &sample_schema, AERO_SCHEMA_REPLACE, &k, obj);
+}
+
+static inline aero_write *sample_batch_replace_if_exists(aero_batch *batch, const char *key, const sample *obj)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_batch_write(batch, &sample_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj);
+}
+
+static inline aero_batch *sample_batch_get(aero_batch *batch, const char *key)
+{
+    aero_key k = sample_key(key);
+    return aero_batch_read(batch, &k);
+}
+
+static inline aero_write *sample_batch_delete(aero_batch *batch, const char *key)
+{
+    aero_key k = sample_key(key);
+    return aero_batch_delete(batch, &k);
+}
+
+static inline aero_write *sample_batch_touch(aero_batch *batch, const char *key)
+{
+    aero_key k = sample_key(key);
+    return aero_batch_touch(batch, &k);
+}
+
+static inline aero_batch *sample_batch_exists(aero_batch *batch, const char *key)
+{
+    aero_key k = sample_key(key);
+    return aero_batch_exists(batch, &k);
+}
+
 /**
  * Documented query.
  */
@@ -431,6 +554,129 @@ static inline aero_status counter_exists(aero_session *session, int64_t key, boo
     return aero_schema_exists(session, &counter_schema, &k, exists, err);
 }
 
+/*
+ * Many keys, one batch (one request per node): row i is keys[i]. results[i]
+ * is AERO_OK or that row's error (AERO_ERR_NO_RESPONSE: not answered),
+ * in_doubt[i] (may be NULL) whether a failed write may have been applied.
+ * Returns AERO_OK when the batch ran (look at results), else what stopped
+ * it (a struct refused as by the single-key write: nothing is sent).
+ */
+static inline aero_status counter_upsert_many(aero_session *session, const int64_t *keys, size_t n, const counter *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &counter_schema, AERO_SCHEMA_UPSERT, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status counter_insert_many(aero_session *session, const int64_t *keys, size_t n, const counter *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &counter_schema, AERO_SCHEMA_INSERT, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status counter_update_many(aero_session *session, const int64_t *keys, size_t n, const counter *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &counter_schema, AERO_SCHEMA_UPDATE, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status counter_replace_many(aero_session *session, const int64_t *keys, size_t n,
+    const counter *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &counter_schema, AERO_SCHEMA_REPLACE, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status counter_replace_if_exists_many(aero_session *session, const int64_t *keys, size_t n,
+    const counter *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &counter_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, keys, NULL, n, objs, results,
+        in_doubt, err);
+}
+
+/* existed[i] (may be NULL): the record was there; a missing one is AERO_OK. */
+static inline aero_status counter_delete_many(aero_session *session, const int64_t *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_delete_many(session, &counter_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+static inline aero_status counter_touch_many(aero_session *session, const int64_t *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_touch_many(session, &counter_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+/* exists[i] (not NULL) for each key; results[i] is AERO_OK when that answer is known. */
+static inline aero_status counter_exists_many(aero_session *session, const int64_t *keys, size_t n, bool *exists,
+    aero_status *results, aero_error *err)
+{
+    return aero_schema_exists_many(session, &counter_schema, keys, NULL, n, exists, results, err);
+}
+
+/*
+ * Rows of a mixed batch (aero_session_batch(), aero/batch.h): any records and
+ * untyped rows in one batch. A write row gives back its builder (TTL,
+ * generation, where() for that row); a struct refused as by the single-key
+ * write fails the batch at execute. Decode a read row with
+ * counter_from_record(). A string or blob key must stay valid until execute.
+ */
+static inline aero_write *counter_batch_upsert(aero_batch *batch, int64_t key, const counter *obj)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_batch_write(batch, &counter_schema, AERO_SCHEMA_UPSERT, &k, obj);
+}
+
+static inline aero_write *counter_batch_insert(aero_batch *batch, int64_t key, const counter *obj)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_batch_write(batch, &counter_schema, AERO_SCHEMA_INSERT, &k, obj);
+}
+
+static inline aero_write *counter_batch_update(aero_batch *batch, int64_t key, const counter *obj)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_batch_write(batch, &counter_schema, AERO_SCHEMA_UPDATE, &k, obj);
+}
+
+static inline aero_write *counter_batch_replace(aero_batch *batch, int64_t key, const counter *obj)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_batch_write(batch, &counter_schema, AERO_SCHEMA_REPLACE, &k, obj);
+}
+
+static inline aero_write *counter_batch_replace_if_exists(aero_batch *batch, int64_t key, const counter *obj)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_batch_write(batch, &counter_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj);
+}
+
+static inline aero_batch *counter_batch_get(aero_batch *batch, int64_t key)
+{
+    aero_key k = counter_key(key);
+    return aero_batch_read(batch, &k);
+}
+
+static inline aero_write *counter_batch_delete(aero_batch *batch, int64_t key)
+{
+    aero_key k = counter_key(key);
+    return aero_batch_delete(batch, &k);
+}
+
+static inline aero_write *counter_batch_touch(aero_batch *batch, int64_t key)
+{
+    aero_key k = counter_key(key);
+    return aero_batch_touch(batch, &k);
+}
+
+static inline aero_batch *counter_batch_exists(aero_batch *batch, int64_t key)
+{
+    aero_key k = counter_key(key);
+    return aero_batch_exists(batch, &k);
+}
+
 /**
  * Named query: the counter records where "$.hits > 100".
  * Rows decode with counter_from_record(). NULL with err filled on failure.
@@ -582,6 +828,134 @@ static inline aero_status file_chunk_exists(aero_session *session, const void *k
 {
     aero_key k = file_chunk_key(key, key_len);
     return aero_schema_exists(session, &file_chunk_schema, &k, exists, err);
+}
+
+/*
+ * Many keys, one batch (one request per node): row i is keys[i]. results[i]
+ * is AERO_OK or that row's error (AERO_ERR_NO_RESPONSE: not answered),
+ * in_doubt[i] (may be NULL) whether a failed write may have been applied.
+ * Returns AERO_OK when the batch ran (look at results), else what stopped
+ * it (a struct refused as by the single-key write: nothing is sent).
+ */
+static inline aero_status file_chunk_upsert_many(aero_session *session, const void *const *keys, const size_t *key_lens,
+    size_t n, const file_chunk *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &file_chunk_schema, AERO_SCHEMA_UPSERT, keys, key_lens, n, objs, results,
+        in_doubt, err);
+}
+
+static inline aero_status file_chunk_insert_many(aero_session *session, const void *const *keys, const size_t *key_lens,
+    size_t n, const file_chunk *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &file_chunk_schema, AERO_SCHEMA_INSERT, keys, key_lens, n, objs, results,
+        in_doubt, err);
+}
+
+static inline aero_status file_chunk_update_many(aero_session *session, const void *const *keys, const size_t *key_lens,
+    size_t n, const file_chunk *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &file_chunk_schema, AERO_SCHEMA_UPDATE, keys, key_lens, n, objs, results,
+        in_doubt, err);
+}
+
+static inline aero_status file_chunk_replace_many(aero_session *session, const void *const *keys,
+    const size_t *key_lens, size_t n, const file_chunk *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &file_chunk_schema, AERO_SCHEMA_REPLACE, keys, key_lens, n, objs, results,
+        in_doubt, err);
+}
+
+static inline aero_status file_chunk_replace_if_exists_many(aero_session *session, const void *const *keys,
+    const size_t *key_lens, size_t n, const file_chunk *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &file_chunk_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, keys, key_lens, n, objs,
+        results, in_doubt, err);
+}
+
+/* existed[i] (may be NULL): the record was there; a missing one is AERO_OK. */
+static inline aero_status file_chunk_delete_many(aero_session *session, const void *const *keys, const size_t *key_lens,
+    size_t n, bool *existed, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_delete_many(session, &file_chunk_schema, keys, key_lens, n, existed, results, in_doubt, err);
+}
+
+static inline aero_status file_chunk_touch_many(aero_session *session, const void *const *keys, const size_t *key_lens,
+    size_t n, bool *existed, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_touch_many(session, &file_chunk_schema, keys, key_lens, n, existed, results, in_doubt, err);
+}
+
+/* exists[i] (not NULL) for each key; results[i] is AERO_OK when that answer is known. */
+static inline aero_status file_chunk_exists_many(aero_session *session, const void *const *keys, const size_t *key_lens,
+    size_t n, bool *exists, aero_status *results, aero_error *err)
+{
+    return aero_schema_exists_many(session, &file_chunk_schema, keys, key_lens, n, exists, results, err);
+}
+
+/*
+ * Rows of a mixed batch (aero_session_batch(), aero/batch.h): any records and
+ * untyped rows in one batch. A write row gives back its builder (TTL,
+ * generation, where() for that row); a struct refused as by the single-key
+ * write fails the batch at execute. Decode a read row with
+ * file_chunk_from_record(). A string or blob key must stay valid until execute.
+ */
+static inline aero_write *file_chunk_batch_upsert(aero_batch *batch, const void *key, size_t key_len,
+    const file_chunk *obj)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_batch_write(batch, &file_chunk_schema, AERO_SCHEMA_UPSERT, &k, obj);
+}
+
+static inline aero_write *file_chunk_batch_insert(aero_batch *batch, const void *key, size_t key_len,
+    const file_chunk *obj)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_batch_write(batch, &file_chunk_schema, AERO_SCHEMA_INSERT, &k, obj);
+}
+
+static inline aero_write *file_chunk_batch_update(aero_batch *batch, const void *key, size_t key_len,
+    const file_chunk *obj)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_batch_write(batch, &file_chunk_schema, AERO_SCHEMA_UPDATE, &k, obj);
+}
+
+static inline aero_write *file_chunk_batch_replace(aero_batch *batch, const void *key, size_t key_len,
+    const file_chunk *obj)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_batch_write(batch, &file_chunk_schema, AERO_SCHEMA_REPLACE, &k, obj);
+}
+
+static inline aero_write *file_chunk_batch_replace_if_exists(aero_batch *batch, const void *key, size_t key_len,
+    const file_chunk *obj)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_batch_write(batch, &file_chunk_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj);
+}
+
+static inline aero_batch *file_chunk_batch_get(aero_batch *batch, const void *key, size_t key_len)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_batch_read(batch, &k);
+}
+
+static inline aero_write *file_chunk_batch_delete(aero_batch *batch, const void *key, size_t key_len)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_batch_delete(batch, &k);
+}
+
+static inline aero_write *file_chunk_batch_touch(aero_batch *batch, const void *key, size_t key_len)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_batch_touch(batch, &k);
+}
+
+static inline aero_batch *file_chunk_batch_exists(aero_batch *batch, const void *key, size_t key_len)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_batch_exists(batch, &k);
 }
 
 AERO_END_DECLS

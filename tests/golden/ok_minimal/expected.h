@@ -141,6 +141,126 @@ static inline aero_status kv_exists(aero_session *session, const char *key, bool
     return aero_schema_exists(session, &kv_schema, &k, exists, err);
 }
 
+/*
+ * Many keys, one batch (one request per node): row i is keys[i]. results[i]
+ * is AERO_OK or that row's error (AERO_ERR_NO_RESPONSE: not answered),
+ * in_doubt[i] (may be NULL) whether a failed write may have been applied.
+ * Returns AERO_OK when the batch ran (look at results), else what stopped
+ * it (a struct refused as by the single-key write: nothing is sent).
+ */
+static inline aero_status kv_upsert_many(aero_session *session, const char *const *keys, size_t n, const kv *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &kv_schema, AERO_SCHEMA_UPSERT, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status kv_insert_many(aero_session *session, const char *const *keys, size_t n, const kv *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &kv_schema, AERO_SCHEMA_INSERT, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status kv_update_many(aero_session *session, const char *const *keys, size_t n, const kv *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &kv_schema, AERO_SCHEMA_UPDATE, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status kv_replace_many(aero_session *session, const char *const *keys, size_t n, const kv *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &kv_schema, AERO_SCHEMA_REPLACE, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status kv_replace_if_exists_many(aero_session *session, const char *const *keys, size_t n,
+    const kv *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &kv_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, keys, NULL, n, objs, results,
+        in_doubt, err);
+}
+
+/* existed[i] (may be NULL): the record was there; a missing one is AERO_OK. */
+static inline aero_status kv_delete_many(aero_session *session, const char *const *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_delete_many(session, &kv_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+static inline aero_status kv_touch_many(aero_session *session, const char *const *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_touch_many(session, &kv_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+/* exists[i] (not NULL) for each key; results[i] is AERO_OK when that answer is known. */
+static inline aero_status kv_exists_many(aero_session *session, const char *const *keys, size_t n, bool *exists,
+    aero_status *results, aero_error *err)
+{
+    return aero_schema_exists_many(session, &kv_schema, keys, NULL, n, exists, results, err);
+}
+
+/*
+ * Rows of a mixed batch (aero_session_batch(), aero/batch.h): any records and
+ * untyped rows in one batch. A write row gives back its builder (TTL,
+ * generation, where() for that row); a struct refused as by the single-key
+ * write fails the batch at execute. Decode a read row with
+ * kv_from_record(). A string or blob key must stay valid until execute.
+ */
+static inline aero_write *kv_batch_upsert(aero_batch *batch, const char *key, const kv *obj)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_batch_write(batch, &kv_schema, AERO_SCHEMA_UPSERT, &k, obj);
+}
+
+static inline aero_write *kv_batch_insert(aero_batch *batch, const char *key, const kv *obj)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_batch_write(batch, &kv_schema, AERO_SCHEMA_INSERT, &k, obj);
+}
+
+static inline aero_write *kv_batch_update(aero_batch *batch, const char *key, const kv *obj)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_batch_write(batch, &kv_schema, AERO_SCHEMA_UPDATE, &k, obj);
+}
+
+static inline aero_write *kv_batch_replace(aero_batch *batch, const char *key, const kv *obj)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_batch_write(batch, &kv_schema, AERO_SCHEMA_REPLACE, &k, obj);
+}
+
+static inline aero_write *kv_batch_replace_if_exists(aero_batch *batch, const char *key, const kv *obj)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_batch_write(batch, &kv_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj);
+}
+
+static inline aero_batch *kv_batch_get(aero_batch *batch, const char *key)
+{
+    aero_key k = kv_key(key);
+    return aero_batch_read(batch, &k);
+}
+
+static inline aero_write *kv_batch_delete(aero_batch *batch, const char *key)
+{
+    aero_key k = kv_key(key);
+    return aero_batch_delete(batch, &k);
+}
+
+static inline aero_write *kv_batch_touch(aero_batch *batch, const char *key)
+{
+    aero_key k = kv_key(key);
+    return aero_batch_touch(batch, &k);
+}
+
+static inline aero_batch *kv_batch_exists(aero_batch *batch, const char *key)
+{
+    aero_key k = kv_key(key);
+    return aero_batch_exists(batch, &k);
+}
+
 AERO_END_DECLS
 
 #endif /* AEROGEN_SCHEMA_AERO_H_ */

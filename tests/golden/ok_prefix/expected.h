@@ -161,6 +161,129 @@ static inline aero_status app_user_exists(aero_session *session, const char *key
     return aero_schema_exists(session, &app_user_schema, &k, exists, err);
 }
 
+/*
+ * Many keys, one batch (one request per node): row i is keys[i]. results[i]
+ * is AERO_OK or that row's error (AERO_ERR_NO_RESPONSE: not answered),
+ * in_doubt[i] (may be NULL) whether a failed write may have been applied.
+ * Returns AERO_OK when the batch ran (look at results), else what stopped
+ * it (a struct refused as by the single-key write: nothing is sent).
+ */
+static inline aero_status app_user_upsert_many(aero_session *session, const char *const *keys, size_t n,
+    const app_user *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &app_user_schema, AERO_SCHEMA_UPSERT, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status app_user_insert_many(aero_session *session, const char *const *keys, size_t n,
+    const app_user *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &app_user_schema, AERO_SCHEMA_INSERT, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status app_user_update_many(aero_session *session, const char *const *keys, size_t n,
+    const app_user *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &app_user_schema, AERO_SCHEMA_UPDATE, keys, NULL, n, objs, results, in_doubt,
+        err);
+}
+
+static inline aero_status app_user_replace_many(aero_session *session, const char *const *keys, size_t n,
+    const app_user *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &app_user_schema, AERO_SCHEMA_REPLACE, keys, NULL, n, objs, results,
+        in_doubt, err);
+}
+
+static inline aero_status app_user_replace_if_exists_many(aero_session *session, const char *const *keys, size_t n,
+    const app_user *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &app_user_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, keys, NULL, n, objs,
+        results, in_doubt, err);
+}
+
+/* existed[i] (may be NULL): the record was there; a missing one is AERO_OK. */
+static inline aero_status app_user_delete_many(aero_session *session, const char *const *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_delete_many(session, &app_user_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+static inline aero_status app_user_touch_many(aero_session *session, const char *const *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_touch_many(session, &app_user_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+/* exists[i] (not NULL) for each key; results[i] is AERO_OK when that answer is known. */
+static inline aero_status app_user_exists_many(aero_session *session, const char *const *keys, size_t n, bool *exists,
+    aero_status *results, aero_error *err)
+{
+    return aero_schema_exists_many(session, &app_user_schema, keys, NULL, n, exists, results, err);
+}
+
+/*
+ * Rows of a mixed batch (aero_session_batch(), aero/batch.h): any records and
+ * untyped rows in one batch. A write row gives back its builder (TTL,
+ * generation, where() for that row); a struct refused as by the single-key
+ * write fails the batch at execute. Decode a read row with
+ * app_user_from_record(). A string or blob key must stay valid until execute.
+ */
+static inline aero_write *app_user_batch_upsert(aero_batch *batch, const char *key, const app_user *obj)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_batch_write(batch, &app_user_schema, AERO_SCHEMA_UPSERT, &k, obj);
+}
+
+static inline aero_write *app_user_batch_insert(aero_batch *batch, const char *key, const app_user *obj)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_batch_write(batch, &app_user_schema, AERO_SCHEMA_INSERT, &k, obj);
+}
+
+static inline aero_write *app_user_batch_update(aero_batch *batch, const char *key, const app_user *obj)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_batch_write(batch, &app_user_schema, AERO_SCHEMA_UPDATE, &k, obj);
+}
+
+static inline aero_write *app_user_batch_replace(aero_batch *batch, const char *key, const app_user *obj)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_batch_write(batch, &app_user_schema, AERO_SCHEMA_REPLACE, &k, obj);
+}
+
+static inline aero_write *app_user_batch_replace_if_exists(aero_batch *batch, const char *key, const app_user *obj)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_batch_write(batch, &app_user_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj);
+}
+
+static inline aero_batch *app_user_batch_get(aero_batch *batch, const char *key)
+{
+    aero_key k = app_user_key(key);
+    return aero_batch_read(batch, &k);
+}
+
+static inline aero_write *app_user_batch_delete(aero_batch *batch, const char *key)
+{
+    aero_key k = app_user_key(key);
+    return aero_batch_delete(batch, &k);
+}
+
+static inline aero_write *app_user_batch_touch(aero_batch *batch, const char *key)
+{
+    aero_key k = app_user_key(key);
+    return aero_batch_touch(batch, &k);
+}
+
+static inline aero_batch *app_user_batch_exists(aero_batch *batch, const char *key)
+{
+    aero_key k = app_user_key(key);
+    return aero_batch_exists(batch, &k);
+}
+
 /**
  * Named query: the app_user records where "$.age >= ?0".
  * ?0 is min_age.
@@ -302,6 +425,129 @@ static inline aero_status app_counter_exists(aero_session *session, int64_t key,
 {
     aero_key k = app_counter_key(key);
     return aero_schema_exists(session, &app_counter_schema, &k, exists, err);
+}
+
+/*
+ * Many keys, one batch (one request per node): row i is keys[i]. results[i]
+ * is AERO_OK or that row's error (AERO_ERR_NO_RESPONSE: not answered),
+ * in_doubt[i] (may be NULL) whether a failed write may have been applied.
+ * Returns AERO_OK when the batch ran (look at results), else what stopped
+ * it (a struct refused as by the single-key write: nothing is sent).
+ */
+static inline aero_status app_counter_upsert_many(aero_session *session, const int64_t *keys, size_t n,
+    const app_counter *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &app_counter_schema, AERO_SCHEMA_UPSERT, keys, NULL, n, objs, results,
+        in_doubt, err);
+}
+
+static inline aero_status app_counter_insert_many(aero_session *session, const int64_t *keys, size_t n,
+    const app_counter *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &app_counter_schema, AERO_SCHEMA_INSERT, keys, NULL, n, objs, results,
+        in_doubt, err);
+}
+
+static inline aero_status app_counter_update_many(aero_session *session, const int64_t *keys, size_t n,
+    const app_counter *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &app_counter_schema, AERO_SCHEMA_UPDATE, keys, NULL, n, objs, results,
+        in_doubt, err);
+}
+
+static inline aero_status app_counter_replace_many(aero_session *session, const int64_t *keys, size_t n,
+    const app_counter *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &app_counter_schema, AERO_SCHEMA_REPLACE, keys, NULL, n, objs, results,
+        in_doubt, err);
+}
+
+static inline aero_status app_counter_replace_if_exists_many(aero_session *session, const int64_t *keys, size_t n,
+    const app_counter *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &app_counter_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, keys, NULL, n, objs,
+        results, in_doubt, err);
+}
+
+/* existed[i] (may be NULL): the record was there; a missing one is AERO_OK. */
+static inline aero_status app_counter_delete_many(aero_session *session, const int64_t *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_delete_many(session, &app_counter_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+static inline aero_status app_counter_touch_many(aero_session *session, const int64_t *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_touch_many(session, &app_counter_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+/* exists[i] (not NULL) for each key; results[i] is AERO_OK when that answer is known. */
+static inline aero_status app_counter_exists_many(aero_session *session, const int64_t *keys, size_t n, bool *exists,
+    aero_status *results, aero_error *err)
+{
+    return aero_schema_exists_many(session, &app_counter_schema, keys, NULL, n, exists, results, err);
+}
+
+/*
+ * Rows of a mixed batch (aero_session_batch(), aero/batch.h): any records and
+ * untyped rows in one batch. A write row gives back its builder (TTL,
+ * generation, where() for that row); a struct refused as by the single-key
+ * write fails the batch at execute. Decode a read row with
+ * app_counter_from_record(). A string or blob key must stay valid until execute.
+ */
+static inline aero_write *app_counter_batch_upsert(aero_batch *batch, int64_t key, const app_counter *obj)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_batch_write(batch, &app_counter_schema, AERO_SCHEMA_UPSERT, &k, obj);
+}
+
+static inline aero_write *app_counter_batch_insert(aero_batch *batch, int64_t key, const app_counter *obj)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_batch_write(batch, &app_counter_schema, AERO_SCHEMA_INSERT, &k, obj);
+}
+
+static inline aero_write *app_counter_batch_update(aero_batch *batch, int64_t key, const app_counter *obj)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_batch_write(batch, &app_counter_schema, AERO_SCHEMA_UPDATE, &k, obj);
+}
+
+static inline aero_write *app_counter_batch_replace(aero_batch *batch, int64_t key, const app_counter *obj)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_batch_write(batch, &app_counter_schema, AERO_SCHEMA_REPLACE, &k, obj);
+}
+
+static inline aero_write *app_counter_batch_replace_if_exists(aero_batch *batch, int64_t key, const app_counter *obj)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_batch_write(batch, &app_counter_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj);
+}
+
+static inline aero_batch *app_counter_batch_get(aero_batch *batch, int64_t key)
+{
+    aero_key k = app_counter_key(key);
+    return aero_batch_read(batch, &k);
+}
+
+static inline aero_write *app_counter_batch_delete(aero_batch *batch, int64_t key)
+{
+    aero_key k = app_counter_key(key);
+    return aero_batch_delete(batch, &k);
+}
+
+static inline aero_write *app_counter_batch_touch(aero_batch *batch, int64_t key)
+{
+    aero_key k = app_counter_key(key);
+    return aero_batch_touch(batch, &k);
+}
+
+static inline aero_batch *app_counter_batch_exists(aero_batch *batch, int64_t key)
+{
+    aero_key k = app_counter_key(key);
+    return aero_batch_exists(batch, &k);
 }
 
 /**

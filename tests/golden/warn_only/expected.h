@@ -152,6 +152,125 @@ static inline aero_status a_exists(aero_session *session, const char *key, bool 
     return aero_schema_exists(session, &a_schema, &k, exists, err);
 }
 
+/*
+ * Many keys, one batch (one request per node): row i is keys[i]. results[i]
+ * is AERO_OK or that row's error (AERO_ERR_NO_RESPONSE: not answered),
+ * in_doubt[i] (may be NULL) whether a failed write may have been applied.
+ * Returns AERO_OK when the batch ran (look at results), else what stopped
+ * it (a struct refused as by the single-key write: nothing is sent).
+ */
+static inline aero_status a_upsert_many(aero_session *session, const char *const *keys, size_t n, const a *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &a_schema, AERO_SCHEMA_UPSERT, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status a_insert_many(aero_session *session, const char *const *keys, size_t n, const a *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &a_schema, AERO_SCHEMA_INSERT, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status a_update_many(aero_session *session, const char *const *keys, size_t n, const a *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &a_schema, AERO_SCHEMA_UPDATE, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status a_replace_many(aero_session *session, const char *const *keys, size_t n, const a *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &a_schema, AERO_SCHEMA_REPLACE, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status a_replace_if_exists_many(aero_session *session, const char *const *keys, size_t n,
+    const a *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &a_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, keys, NULL, n, objs, results,
+        in_doubt, err);
+}
+
+/* existed[i] (may be NULL): the record was there; a missing one is AERO_OK. */
+static inline aero_status a_delete_many(aero_session *session, const char *const *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_delete_many(session, &a_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+static inline aero_status a_touch_many(aero_session *session, const char *const *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_touch_many(session, &a_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+/* exists[i] (not NULL) for each key; results[i] is AERO_OK when that answer is known. */
+static inline aero_status a_exists_many(aero_session *session, const char *const *keys, size_t n, bool *exists,
+    aero_status *results, aero_error *err)
+{
+    return aero_schema_exists_many(session, &a_schema, keys, NULL, n, exists, results, err);
+}
+
+/*
+ * Rows of a mixed batch (aero_session_batch(), aero/batch.h): any records and
+ * untyped rows in one batch. A write row gives back its builder (TTL,
+ * generation, where() for that row); a struct refused as by the single-key
+ * write fails the batch at execute. Decode a read row with
+ * a_from_record(). A string or blob key must stay valid until execute.
+ */
+static inline aero_write *a_batch_upsert(aero_batch *batch, const char *key, const a *obj)
+{
+    aero_key k = a_key(key);
+    return aero_schema_batch_write(batch, &a_schema, AERO_SCHEMA_UPSERT, &k, obj);
+}
+
+static inline aero_write *a_batch_insert(aero_batch *batch, const char *key, const a *obj)
+{
+    aero_key k = a_key(key);
+    return aero_schema_batch_write(batch, &a_schema, AERO_SCHEMA_INSERT, &k, obj);
+}
+
+static inline aero_write *a_batch_update(aero_batch *batch, const char *key, const a *obj)
+{
+    aero_key k = a_key(key);
+    return aero_schema_batch_write(batch, &a_schema, AERO_SCHEMA_UPDATE, &k, obj);
+}
+
+static inline aero_write *a_batch_replace(aero_batch *batch, const char *key, const a *obj)
+{
+    aero_key k = a_key(key);
+    return aero_schema_batch_write(batch, &a_schema, AERO_SCHEMA_REPLACE, &k, obj);
+}
+
+static inline aero_write *a_batch_replace_if_exists(aero_batch *batch, const char *key, const a *obj)
+{
+    aero_key k = a_key(key);
+    return aero_schema_batch_write(batch, &a_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj);
+}
+
+static inline aero_batch *a_batch_get(aero_batch *batch, const char *key)
+{
+    aero_key k = a_key(key);
+    return aero_batch_read(batch, &k);
+}
+
+static inline aero_write *a_batch_delete(aero_batch *batch, const char *key)
+{
+    aero_key k = a_key(key);
+    return aero_batch_delete(batch, &k);
+}
+
+static inline aero_write *a_batch_touch(aero_batch *batch, const char *key)
+{
+    aero_key k = a_key(key);
+    return aero_batch_touch(batch, &k);
+}
+
+static inline aero_batch *a_batch_exists(aero_batch *batch, const char *key)
+{
+    aero_key k = a_key(key);
+    return aero_batch_exists(batch, &k);
+}
+
 /**
  * Named query: the a records where "$.x > 1".
  * ?0 is unused.
@@ -292,6 +411,125 @@ static inline aero_status b_exists(aero_session *session, int64_t key, bool *exi
     return aero_schema_exists(session, &b_schema, &k, exists, err);
 }
 
+/*
+ * Many keys, one batch (one request per node): row i is keys[i]. results[i]
+ * is AERO_OK or that row's error (AERO_ERR_NO_RESPONSE: not answered),
+ * in_doubt[i] (may be NULL) whether a failed write may have been applied.
+ * Returns AERO_OK when the batch ran (look at results), else what stopped
+ * it (a struct refused as by the single-key write: nothing is sent).
+ */
+static inline aero_status b_upsert_many(aero_session *session, const int64_t *keys, size_t n, const b *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &b_schema, AERO_SCHEMA_UPSERT, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status b_insert_many(aero_session *session, const int64_t *keys, size_t n, const b *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &b_schema, AERO_SCHEMA_INSERT, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status b_update_many(aero_session *session, const int64_t *keys, size_t n, const b *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &b_schema, AERO_SCHEMA_UPDATE, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status b_replace_many(aero_session *session, const int64_t *keys, size_t n, const b *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &b_schema, AERO_SCHEMA_REPLACE, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status b_replace_if_exists_many(aero_session *session, const int64_t *keys, size_t n, const b *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &b_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, keys, NULL, n, objs, results,
+        in_doubt, err);
+}
+
+/* existed[i] (may be NULL): the record was there; a missing one is AERO_OK. */
+static inline aero_status b_delete_many(aero_session *session, const int64_t *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_delete_many(session, &b_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+static inline aero_status b_touch_many(aero_session *session, const int64_t *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_touch_many(session, &b_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+/* exists[i] (not NULL) for each key; results[i] is AERO_OK when that answer is known. */
+static inline aero_status b_exists_many(aero_session *session, const int64_t *keys, size_t n, bool *exists,
+    aero_status *results, aero_error *err)
+{
+    return aero_schema_exists_many(session, &b_schema, keys, NULL, n, exists, results, err);
+}
+
+/*
+ * Rows of a mixed batch (aero_session_batch(), aero/batch.h): any records and
+ * untyped rows in one batch. A write row gives back its builder (TTL,
+ * generation, where() for that row); a struct refused as by the single-key
+ * write fails the batch at execute. Decode a read row with
+ * b_from_record(). A string or blob key must stay valid until execute.
+ */
+static inline aero_write *b_batch_upsert(aero_batch *batch, int64_t key, const b *obj)
+{
+    aero_key k = b_key(key);
+    return aero_schema_batch_write(batch, &b_schema, AERO_SCHEMA_UPSERT, &k, obj);
+}
+
+static inline aero_write *b_batch_insert(aero_batch *batch, int64_t key, const b *obj)
+{
+    aero_key k = b_key(key);
+    return aero_schema_batch_write(batch, &b_schema, AERO_SCHEMA_INSERT, &k, obj);
+}
+
+static inline aero_write *b_batch_update(aero_batch *batch, int64_t key, const b *obj)
+{
+    aero_key k = b_key(key);
+    return aero_schema_batch_write(batch, &b_schema, AERO_SCHEMA_UPDATE, &k, obj);
+}
+
+static inline aero_write *b_batch_replace(aero_batch *batch, int64_t key, const b *obj)
+{
+    aero_key k = b_key(key);
+    return aero_schema_batch_write(batch, &b_schema, AERO_SCHEMA_REPLACE, &k, obj);
+}
+
+static inline aero_write *b_batch_replace_if_exists(aero_batch *batch, int64_t key, const b *obj)
+{
+    aero_key k = b_key(key);
+    return aero_schema_batch_write(batch, &b_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj);
+}
+
+static inline aero_batch *b_batch_get(aero_batch *batch, int64_t key)
+{
+    aero_key k = b_key(key);
+    return aero_batch_read(batch, &k);
+}
+
+static inline aero_write *b_batch_delete(aero_batch *batch, int64_t key)
+{
+    aero_key k = b_key(key);
+    return aero_batch_delete(batch, &k);
+}
+
+static inline aero_write *b_batch_touch(aero_batch *batch, int64_t key)
+{
+    aero_key k = b_key(key);
+    return aero_batch_touch(batch, &k);
+}
+
+static inline aero_batch *b_batch_exists(aero_batch *batch, int64_t key)
+{
+    aero_key k = b_key(key);
+    return aero_batch_exists(batch, &k);
+}
+
 /* ------------------------------------------------------------------------- */
 /* record c: namespace "test", set "dashes", key string */
 
@@ -421,6 +659,125 @@ static inline aero_status c_exists(aero_session *session, const char *key, bool 
 {
     aero_key k = c_key(key);
     return aero_schema_exists(session, &c_schema, &k, exists, err);
+}
+
+/*
+ * Many keys, one batch (one request per node): row i is keys[i]. results[i]
+ * is AERO_OK or that row's error (AERO_ERR_NO_RESPONSE: not answered),
+ * in_doubt[i] (may be NULL) whether a failed write may have been applied.
+ * Returns AERO_OK when the batch ran (look at results), else what stopped
+ * it (a struct refused as by the single-key write: nothing is sent).
+ */
+static inline aero_status c_upsert_many(aero_session *session, const char *const *keys, size_t n, const c *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &c_schema, AERO_SCHEMA_UPSERT, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status c_insert_many(aero_session *session, const char *const *keys, size_t n, const c *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &c_schema, AERO_SCHEMA_INSERT, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status c_update_many(aero_session *session, const char *const *keys, size_t n, const c *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &c_schema, AERO_SCHEMA_UPDATE, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status c_replace_many(aero_session *session, const char *const *keys, size_t n, const c *objs,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &c_schema, AERO_SCHEMA_REPLACE, keys, NULL, n, objs, results, in_doubt, err);
+}
+
+static inline aero_status c_replace_if_exists_many(aero_session *session, const char *const *keys, size_t n,
+    const c *objs, aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_write_many(session, &c_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, keys, NULL, n, objs, results,
+        in_doubt, err);
+}
+
+/* existed[i] (may be NULL): the record was there; a missing one is AERO_OK. */
+static inline aero_status c_delete_many(aero_session *session, const char *const *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_delete_many(session, &c_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+static inline aero_status c_touch_many(aero_session *session, const char *const *keys, size_t n, bool *existed,
+    aero_status *results, bool *in_doubt, aero_error *err)
+{
+    return aero_schema_touch_many(session, &c_schema, keys, NULL, n, existed, results, in_doubt, err);
+}
+
+/* exists[i] (not NULL) for each key; results[i] is AERO_OK when that answer is known. */
+static inline aero_status c_exists_many(aero_session *session, const char *const *keys, size_t n, bool *exists,
+    aero_status *results, aero_error *err)
+{
+    return aero_schema_exists_many(session, &c_schema, keys, NULL, n, exists, results, err);
+}
+
+/*
+ * Rows of a mixed batch (aero_session_batch(), aero/batch.h): any records and
+ * untyped rows in one batch. A write row gives back its builder (TTL,
+ * generation, where() for that row); a struct refused as by the single-key
+ * write fails the batch at execute. Decode a read row with
+ * c_from_record(). A string or blob key must stay valid until execute.
+ */
+static inline aero_write *c_batch_upsert(aero_batch *batch, const char *key, const c *obj)
+{
+    aero_key k = c_key(key);
+    return aero_schema_batch_write(batch, &c_schema, AERO_SCHEMA_UPSERT, &k, obj);
+}
+
+static inline aero_write *c_batch_insert(aero_batch *batch, const char *key, const c *obj)
+{
+    aero_key k = c_key(key);
+    return aero_schema_batch_write(batch, &c_schema, AERO_SCHEMA_INSERT, &k, obj);
+}
+
+static inline aero_write *c_batch_update(aero_batch *batch, const char *key, const c *obj)
+{
+    aero_key k = c_key(key);
+    return aero_schema_batch_write(batch, &c_schema, AERO_SCHEMA_UPDATE, &k, obj);
+}
+
+static inline aero_write *c_batch_replace(aero_batch *batch, const char *key, const c *obj)
+{
+    aero_key k = c_key(key);
+    return aero_schema_batch_write(batch, &c_schema, AERO_SCHEMA_REPLACE, &k, obj);
+}
+
+static inline aero_write *c_batch_replace_if_exists(aero_batch *batch, const char *key, const c *obj)
+{
+    aero_key k = c_key(key);
+    return aero_schema_batch_write(batch, &c_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj);
+}
+
+static inline aero_batch *c_batch_get(aero_batch *batch, const char *key)
+{
+    aero_key k = c_key(key);
+    return aero_batch_read(batch, &k);
+}
+
+static inline aero_write *c_batch_delete(aero_batch *batch, const char *key)
+{
+    aero_key k = c_key(key);
+    return aero_batch_delete(batch, &k);
+}
+
+static inline aero_write *c_batch_touch(aero_batch *batch, const char *key)
+{
+    aero_key k = c_key(key);
+    return aero_batch_touch(batch, &k);
+}
+
+static inline aero_batch *c_batch_exists(aero_batch *batch, const char *key)
+{
+    aero_key k = c_key(key);
+    return aero_batch_exists(batch, &k);
 }
 
 /**

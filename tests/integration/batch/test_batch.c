@@ -465,6 +465,33 @@ static void test_cluster_write_retries(void **state) {
     aero_session_free(rs);
 }
 
+/*
+ * Node 0 stalls: the other nodes' answers, which arrive while it is silent,
+ * are read and kept (the sockets are waited on together); only node 0's
+ * write rows time out, in doubt (writes are not retried by default).
+ */
+static void test_cluster_stalled_node_does_not_hold_others(void **state) {
+    aero_error err;
+    aero_behavior bh = aero_behavior_derive(&AERO_BEHAVIOR_DEFAULT, "batch-stall");
+    bh.writes_batch.socket_timeout_ms = 300;
+    bh.writes_batch.total_timeout_ms = 300;
+    aero_session *ss = aero_client_create_session(CL->client, &bh, &err);
+    assert_non_null(ss);
+    aero_session *plain = CL->session;
+    CL->session = ss;
+    assert_int_equal(aero_testserver_inject(CL->ts, 0, AERO_TS_FAULT_STALL, 0, 1, &err), AERO_OK);
+    size_t ok, doubt;
+    write_all(state, 20, &ok, &doubt);
+    assert_int_equal(aero_testserver_inject(CL->ts, 0, AERO_TS_FAULT_NONE, 0, 0, &err), AERO_OK);
+    assert_int_equal(ok + doubt, CL_N);
+    assert_true(doubt > 0);      /* node 0's rows */
+    assert_true(ok >= CL_N / 2); /* nodes 1 and 2 answered while node 0 was silent */
+    CL->session = plain;
+    aero_session_free(ss);
+    write_all(state, 21, &ok, &doubt);
+    assert_int_equal(ok, CL_N);
+}
+
 static void test_cluster_concurrency_bound(void **state) {
     aero_error err;
     /* one node at a time gives the same rows as all at once */
@@ -488,6 +515,7 @@ int main(int argc, char **argv) {
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(test_cluster_node_fails_mid_batch),
             cmocka_unit_test(test_cluster_write_retries),
+            cmocka_unit_test(test_cluster_stalled_node_does_not_hold_others),
             cmocka_unit_test(test_cluster_concurrency_bound),
         };
         return cmocka_run_group_tests_name("integration-batch-cluster", tests, cl_setup, cl_teardown);

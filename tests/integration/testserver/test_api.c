@@ -356,7 +356,7 @@ static void test_limit_sindexes(void **state) {
         "sindex-create:namespace=test;set=s;indexname=i3;bin=c;type=numeric\n",
         "sindex-create:namespace=other;set=s;indexname=i3;bin=c;type=numeric\n", /* the limit is per namespace */
     };
-    static const char *const want[] = { "OK", "OK", "ERROR:206", "OK" };
+    static const char *const want[] = { "\tok", "\tok", "ERROR:206", "\tok" };
     for (int i = 0; i < 4; i++) {
         char *a = tc_info(port, cmds[i]);
         assert_non_null(a);

@@ -573,6 +573,36 @@ static void test_background_throttled_progress(void **state) {
     assert_int_equal(count_where(S, &ds, "$.t == 1"), N);
 }
 
+/* A job over an index query: the index filter (explicit or chosen from where()) narrows the job. */
+static void test_background_index_filter(void **state) {
+    aero_error err;
+    aero_dataset ds = bg_set(state, "bgidx");
+    aero_index_def d = AERO_INDEX_DEF_INIT;
+    d.ns = ds.ns;
+    d.set = ds.set;
+    d.name = it_name(ENV, "bgidx_n");
+    d.bin = "n";
+    d.type = AERO_INDEX_NUMERIC;
+    assert_aero_ok(aero_index_create(S, &d, &err), &err);
+    assert_aero_ok(aero_index_wait(S, ds.ns, d.name, 10000, &err), &err);
+    /* explicit filter: n in 0..9 */
+    aero_query *q = aero_session_query(S, &ds);
+    aero_index_filter f = aero_index_range("n", 0, 9);
+    aero_query_filter(q, &f);
+    aero_write_bin_set_int(aero_query_background_update(q), "ix", 1);
+    aero_job_status js = wait_done(aero_query_execute_background(q, &err));
+    assert_int_equal(js.records_succeeded, 10);
+    assert_int_equal(count_where(S, &ds, "$.ix == 1"), 10);
+    /* automatic choice from where(): n >= 35 goes to the index */
+    q = aero_session_query(S, &ds);
+    aero_query_where(q, "$.n >= 35");
+    aero_query_background_delete(q);
+    js = wait_done(aero_query_execute_background(q, &err));
+    assert_int_equal(js.records_succeeded, 5);
+    assert_int_equal(count_where(S, &ds, NULL), N_BG - 5);
+    assert_aero_ok(aero_index_drop(S, ds.ns, d.name, &err), &err);
+}
+
 static void test_background_missing_set(void **state) {
     aero_error err;
     aero_dataset ds = aero_dataset_of(it_namespace(), it_name(ENV, "nosuchset"));
@@ -614,6 +644,7 @@ int main(int argc, char **argv) {
         cmocka_unit_test(test_background_misuse),
         cmocka_unit_test(test_background_udf),
         cmocka_unit_test(test_background_throttled_progress),
+        cmocka_unit_test(test_background_index_filter),
         cmocka_unit_test(test_background_missing_set),
     };
     int rc = cmocka_run_group_tests_name(g_cluster ? "udf-cluster" : "udf", tests, setup, teardown);

@@ -276,7 +276,7 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
         else
             sets_info(ts, ns, set, o);
     } else if (!strcmp(cmd, "sindex-list") || !strcmp(cmd, "sindex-create") || !strcmp(cmd, "sindex-delete") ||
-               !strcmp(cmd, "sindex-stat")) {
+               !strcmp(cmd, "sindex-stat") || !strcmp(cmd, "sindex-exists")) {
         ts_sindex_info(ts, cmd, params, o);
     } else if (!strcmp(cmd, "truncate") || !strcmp(cmd, "truncate-namespace")) {
         truncate_cmd(ts, params, o);

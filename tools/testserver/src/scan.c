@@ -48,21 +48,8 @@ typedef struct scan_ctx {
     const ts_sindex_query *idx; /* secondary-index query, NULL for a scan */
 } scan_ctx;
 
-static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
-    if (r->void_time && r->void_time <= c->now)
-        return true;
-    if (c->set_len && (r->set_len != c->set_len || memcmp(r->set, c->set, c->set_len) != 0))
-        return true;
-    int64_t bval = 0;
-    if (c->idx && !ts_sindex_match(c->idx, r, &bval))
-        return true;
-    if (c->filter) {
-        int e = ts_exp_filter(c->filter->data, c->filter->len, r, c->ns);
-        if (e == TS_EXP_ERROR)
-            return false;
-        if (e != TS_EXP_TRUE)
-            return true;
-    }
+/* One record message (bval: the index value of this entry, index queries only). */
+static void emit_one(scan_ctx *c, const ts_record *r, int64_t bval, aero_buf *out) {
     size_t h = ts_resp_begin(out);
     uint16_t nf = 2, nops = 0;
     ts_resp_field(out, AERO_FIELD_NAMESPACE, c->nsf->data, c->nsf->len);
@@ -127,7 +114,109 @@ static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
         ts_frame_end(out, c->frame);
         c->frame = ts_frame_begin(out);
     }
+}
+
+/*
+ * A record of the partition: skipped when expired, of another set, not
+ * selected by the index or rejected by the filter. An index query sends it
+ * once per index entry (distinct matching value), as the server's index
+ * tree yields it. false on a filter error.
+ */
+static bool emit(scan_ctx *c, const ts_record *r, aero_buf *out) {
+    if (r->void_time && r->void_time <= c->now)
+        return true;
+    if (c->set_len && (r->set_len != c->set_len || memcmp(r->set, c->set, c->set_len) != 0))
+        return true;
+    if (c->filter) {
+        int e = ts_exp_filter(c->filter->data, c->filter->len, r, c->ns);
+        if (e == TS_EXP_ERROR)
+            return false;
+        if (e != TS_EXP_TRUE)
+            return true;
+    }
+    emit_one(c, r, 0, out);
     return true;
+}
+
+/* An entry of a partition's index tree: (index value, record). */
+typedef struct ientry {
+    int64_t bval;
+    const ts_record *r;
+} ientry;
+
+static int ientry_cmp(const void *a, const void *b) {
+    const ientry *x = a, *y = b;
+    if (x->bval != y->bval)
+        return x->bval < y->bval ? -1 : 1;
+    return memcmp(x->r->digest, y->r->digest, 20);
+}
+
+#define QUERY_BURST 100 /* the server reads its index tree 100 entries at a time (sindex_tree.c) */
+
+/*
+ * An index query of partition pid, as the server walks its index tree: the
+ * entries (index value, record) in order, resuming after (after_bval,
+ * after); a record appears once per entry, except that a range over a
+ * collection index drops a record seen earlier in the same burst of 100
+ * entries. false on a filter error.
+ */
+static bool index_partition(scan_ctx *c, ts_namespace *ns, unsigned pid, const uint8_t *after, int64_t after_bval,
+                            aero_buf *out) {
+    const ts_partition *p = &ns->parts[pid];
+    size_t n = 0, cap = 0;
+    ientry *e = NULL;
+    for (uint32_t i = 0; i < p->n; i++) {
+        const ts_record *r = p->recs[i];
+        if (r->void_time && r->void_time <= c->now)
+            continue;
+        if (c->set_len && (r->set_len != c->set_len || memcmp(r->set, c->set, c->set_len) != 0))
+            continue;
+        int64_t bvals[TS_SINDEX_MAX_HITS];
+        int hits = ts_sindex_match(c->idx, r, bvals);
+        for (int k = 0; k < hits; k++) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                ientry *g = realloc(e, cap * sizeof *e);
+                if (!g) {
+                    free(e);
+                    return false;
+                }
+                e = g;
+            }
+            e[n].bval = bvals[k];
+            e[n++].r = r;
+        }
+    }
+    if (n > 1)
+        qsort(e, n, sizeof *e, ientry_cmp);
+    bool de_dup = c->idx->def.itype != 0 && (c->idx->ptype == 23 || c->idx->lo != c->idx->hi);
+    bool ok = true;
+    size_t first = 0; /* the walk starts after the resume point; so do its bursts */
+    while (after && first < n &&
+           (e[first].bval < after_bval || (e[first].bval == after_bval && memcmp(e[first].r->digest, after, 20) <= 0)))
+        first++;
+    size_t burst_start = first;
+    for (size_t i = first; i < n && ok; i++) {
+        if (c->max && c->sent >= c->max)
+            break;
+        if (i - burst_start >= QUERY_BURST)
+            burst_start = i;
+        bool dup = false;
+        for (size_t k = burst_start; de_dup && k < i && !dup; k++)
+            dup = e[k].r == e[i].r;
+        if (dup)
+            continue;
+        if (c->filter) {
+            int x = ts_exp_filter(c->filter->data, c->filter->len, e[i].r, c->ns);
+            if (x == TS_EXP_ERROR)
+                ok = false;
+            if (x != TS_EXP_TRUE)
+                continue;
+        }
+        emit_one(c, e[i].r, e[i].bval, out);
+    }
+    free(e);
+    return ok;
 }
 
 /* Scan partition pid starting after `after` (NULL = from the start). false on a filter error. */
@@ -249,11 +338,12 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         last(out, AERO_ERR_NAMESPACE_NOT_FOUND);
         return;
     }
-    ts_sindex_query idx;
+    static _Thread_local ts_sindex_query idx; /* large: kept off the stack */
     bool is_index = m->fields_by_type[AERO_FIELD_INDEX_RANGE] || m->fields_by_type[AERO_FIELD_INDEX_NAME] ||
                     m->fields_by_type[AERO_FIELD_INDEX_EXPRESSION];
     if (is_index) {
-        int rc = ts_sindex_parse(ts, m, ns->name, &idx);
+        const ts_field *sf = m->fields_by_type[AERO_FIELD_SETNAME];
+        int rc = ts_sindex_parse(ts, m, ns->name, sf ? (const char *)sf->data : "", sf ? sf->len : 0, &idx);
         if (rc) {
             last(out, (uint8_t)rc);
             return;
@@ -289,6 +379,12 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
     }
     if (!pids && !digs) {
         last(out, AERO_ERR_UNSUPPORTED_FEATURE); /* a foreground query must name its partitions */
+        return;
+    }
+    /* an index query resuming after digests sends the index value of each (LE i64) */
+    const ts_field *bvf = m->fields_by_type[AERO_FIELD_BVAL_ARRAY];
+    if (is_index && digs && (!bvf || bvf->len != digs->len / 20 * 8)) {
+        last(out, AERO_ERR_PARAMETER);
         return;
     }
     if (pids) {
@@ -349,6 +445,8 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
             unsigned p = (unsigned)(pids->data[i] | (pids->data[i + 1] << 8));
             if (!owned[p])
                 unavail[n_unavail++ % TS_PARTITIONS] = p;
+            else if (c.idx)
+                ok = index_partition(&c, ns, p, NULL, 0, out);
             else
                 ok = scan_partition(&c, ns, p, NULL, out);
         }
@@ -357,7 +455,12 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
             unsigned p = (unsigned)((d[0] | (d[1] << 8)) & 0x0FFF);
             if (!owned[p])
                 unavail[n_unavail++ % TS_PARTITIONS] = p;
-            else
+            else if (c.idx) {
+                int64_t bv = 0;
+                for (int k = 7; bvf && k >= 0; k--)
+                    bv = (int64_t)((uint64_t)bv << 8 | bvf->data[i / 20 * 8 + (unsigned)k]);
+                ok = index_partition(&c, ns, p, d, bv, out);
+            } else
                 ok = scan_partition(&c, ns, p, d, out);
         }
     }

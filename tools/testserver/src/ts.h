@@ -194,8 +194,10 @@ typedef struct ts_node {
 /** A secondary index definition (the data itself is not indexed: queries test each record). */
 typedef struct ts_sindex {
     char ns[32], set[64], name[64], bin[16];
-    uint8_t ptype; /* 1 numeric, 3 string, 4 blob, 23 geo2dsphere */
-    uint8_t itype; /* 0 default, 1 list, 2 mapkeys, 3 mapvalues */
+    uint8_t ptype;      /* 1 numeric, 3 string, 4 blob, 23 geo2dsphere */
+    uint8_t itype;      /* 0 default, 1 list, 2 mapkeys, 3 mapvalues */
+    char ctx_b64[1024]; /* context= as given ("" none) */
+    char exp_b64[2048]; /* exp= as given ("" none: a bin index) */
 } ts_sindex;
 
 struct aero_testserver {
