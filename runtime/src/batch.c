@@ -52,7 +52,8 @@ static bool same_row(const aero_batch_cmd *a, const aero_key *ka, const aero_bat
     return a->info1 == b->info1 && a->info2 == b->info2 && a->info3 == b->info3 && a->gen == b->gen &&
            a->ttl == b->ttl && a->n_ops == b->n_ops && a->ops_len == b->ops_len && a->filter_len == b->filter_len &&
            (a->ops == b->ops || memcmp(a->ops, b->ops, a->ops_len) == 0) &&
-           (a->filter == b->filter || memcmp(a->filter, b->filter, a->filter_len) == 0);
+           (a->filter == b->filter || memcmp(a->filter, b->filter, a->filter_len) == 0) && a->udf_len == b->udf_len &&
+           (a->udf == b->udf || memcmp(a->udf, b->udf, a->udf_len) == 0);
 }
 
 static void encode_row(aero_buf *b, const aero_batch_cmd *c, const aero_key *k) {
@@ -75,6 +76,10 @@ static void encode_row(aero_buf *b, const aero_batch_cmd *c, const aero_key *k) 
         aero_msg__field(b, &rowh, AERO_FIELD_FILTER, c->filter, c->filter_len);
     if (c->send_key)
         aero_cmd__user_key_field(b, &rowh, k);
+    if (c->udf) {
+        aero_buf__put(b, c->udf, c->udf_len);
+        rowh.n_fields = (uint16_t)(rowh.n_fields + c->n_udf_fields);
+    }
     aero_buf__put(b, c->ops, c->ops_len);
     if (!b->failed)
         aero_set_u16be(b->data + counts_at, rowh.n_fields);

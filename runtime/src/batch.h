@@ -30,6 +30,9 @@ typedef struct aero_batch_cmd {
     size_t ops_len;
     const uint8_t *filter; /* expression, or NULL */
     size_t filter_len;
+    const uint8_t *udf; /* UDF call fields (30, 31, 32) after the key, or NULL */
+    size_t udf_len;
+    uint16_t n_udf_fields;
     bool send_key;   /* add the KEY field (never a REPEAT row then) */
     bool is_write;   /* routed to the master; in doubt when lost after sending */
     bool write_once; /* not idempotent: never resent once sent */

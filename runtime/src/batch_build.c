@@ -21,14 +21,16 @@
 #include "proto/wire.h"
 #include "query_internal.h"
 #include "record_decode.h"
+#include "udf_internal.h"
 #include "write_row.h"
 
-enum row_kind { K_NONE, K_READ, K_EXISTS, K_WRITE };
+enum row_kind { K_NONE, K_READ, K_EXISTS, K_WRITE, K_UDF };
 
 /* A stored command: the engine's view (ops and filter as offsets into bytes) plus stream rules. */
 typedef struct bcmd {
     aero_batch_cmd c;
-    size_t ops_off, filter_off;
+    size_t ops_off, filter_off, udf_off;
+    bool has_udf;
     bool has_filter, fail_on_filtered, quiet_not_found, missing_is_error;
 } bcmd;
 
@@ -185,7 +187,9 @@ static bool same_cmd(const aero_batch *b, const bcmd *x, const bcmd *y) {
            x->missing_is_error == y->missing_is_error && p->ops_len == q->ops_len && p->filter_len == q->filter_len &&
            (p->ops_len == 0 || memcmp(b->bytes.data + x->ops_off, b->bytes.data + y->ops_off, p->ops_len) == 0) &&
            (p->filter_len == 0 ||
-            memcmp(b->bytes.data + x->filter_off, b->bytes.data + y->filter_off, p->filter_len) == 0);
+            memcmp(b->bytes.data + x->filter_off, b->bytes.data + y->filter_off, p->filter_len) == 0) &&
+           x->has_udf == y->has_udf && p->udf_len == q->udf_len && p->n_udf_fields == q->n_udf_fields &&
+           (p->udf_len == 0 || memcmp(b->bytes.data + x->udf_off, b->bytes.data + y->udf_off, p->udf_len) == 0);
 }
 
 /* Store command c for the open rows; the bytes it appended since `mark` go if it repeats the last one. */
@@ -407,6 +411,39 @@ AERO_API aero_write *aero_batch_touch_keys(aero_batch *b, const aero_key *k, siz
     return write_rows(b, k, n, aero_session_touch);
 }
 
+static aero_batch *udf_rows(aero_batch *b, const aero_key *keys, size_t n, const char *module, const char *function,
+                            const aero_value *args, size_t n_args) {
+    if (!b || !open_rows(b, keys, n, K_UDF))
+        return b;
+    const aero_policy *p = &b->s->write_batch;
+    memset(&b->cur, 0, sizeof b->cur);
+    b->cur.c.info2 = AERO_INFO2_WRITE | (p->durable_delete ? AERO_INFO2_DURABLE_DELETE : 0);
+    b->cur.c.send_key = p->send_key;
+    b->cur.c.is_write = true;
+    b->cur.c.write_once = true; /* a UDF may not be idempotent: never resent once sent */
+    b->cur.missing_is_error = true;
+    b->cur.ops_off = b->bytes.len;
+    b->cur.udf_off = b->bytes.len;
+    b->cur.has_udf = true;
+    aero_msg_header h;
+    memset(&h, 0, sizeof h);
+    char msg[160];
+    if (aero_udf__fields(&b->bytes, &h, module, function, args, n_args, 0, msg, sizeof msg) != AERO_OK)
+        misuse(b, AERO_ERR_PARAM, "row %zu: %s", b->first, msg);
+    b->cur.c.udf_len = b->bytes.len - b->cur.udf_off;
+    b->cur.c.n_udf_fields = h.n_fields;
+    return b;
+}
+
+AERO_API aero_batch *aero_batch_udf(aero_batch *b, const aero_key *key, const char *module, const char *function,
+                                    const aero_value *args, size_t n_args) {
+    return udf_rows(b, key, 1, module, function, args, n_args);
+}
+AERO_API aero_batch *aero_batch_udf_keys(aero_batch *b, const aero_key *keys, size_t n, const char *module,
+                                         const char *function, const aero_value *args, size_t n_args) {
+    return udf_rows(b, keys, n, module, function, args, n_args);
+}
+
 static aero_batch *current(aero_batch *b, const char *what) {
     if (b && b->kind == K_NONE) {
         misuse(b, AERO_ERR_PARAM, "%s: no current row", what);
@@ -524,6 +561,7 @@ static aero_status run(aero_batch *b, aero_batch_row_fn on_row, void *ctx, aero_
         cmds[i] = b->cmds[i].c;
         cmds[i].ops = b->bytes.data + b->cmds[i].ops_off;
         cmds[i].filter = b->cmds[i].has_filter ? b->bytes.data + b->cmds[i].filter_off : NULL;
+        cmds[i].udf = b->cmds[i].has_udf ? b->bytes.data + b->cmds[i].udf_off : NULL;
         writes = writes || cmds[i].is_write;
         reads = reads || !cmds[i].is_write;
     }

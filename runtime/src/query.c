@@ -317,6 +317,11 @@ AERO_API void aero_query_abandon(aero_query *q) {
     free(q->where_ael);
     aero_index__cond_free(&q->icond);
     aero_buf__free(&q->full_filter);
+    if (q->job) {
+        aero_write_abandon(q->job->w);
+        aero_buf__free(&q->job->udf);
+        free(q->job);
+    }
     free(q);
 }
 
@@ -386,6 +391,8 @@ AERO_API aero_stream *aero_query_execute(aero_query *q, aero_error *err) {
     aero_stream *st = NULL;
     if (q->bad.code)
         aero_err__set(err, q->bad.code, "query: %s", q->bad.msg);
+    else if (q->job)
+        aero_err__set(err, AERO_ERR_PARAM, "query has a background verb: run it with aero_query_execute_background()");
     else if (q->kind == AERO_Q_KEY) {
         if (aero_cmd__check_key(&q->key, err) == AERO_OK)
             st = run_keys(q, &q->key, 1, true, err);

@@ -13,6 +13,15 @@
 
 enum aero_query_kind { AERO_Q_DATASET, AERO_Q_KEY, AERO_Q_KEYS };
 
+/* A background verb on a dataset query (aero/job.h): set by job.c, freed with the query. */
+enum aero_job_kind { AERO_JOB_UPDATE = 1, AERO_JOB_TOUCH, AERO_JOB_DELETE, AERO_JOB_UDF };
+struct aero_job_spec {
+    enum aero_job_kind kind;
+    aero_write *w;       /* UPDATE, TOUCH: the builder of the ops / TTL */
+    aero_buf udf;        /* UDF: the encoded UDF fields */
+    aero_msg_header udh; /* counts them */
+};
+
 struct aero_query {
     aero_session *s;
     enum aero_query_kind kind;
@@ -31,7 +40,8 @@ struct aero_query {
     uint32_t rps;
     uint32_t chunk;
     uint32_t pbegin, pend;
-    aero_misuse bad; /* first misuse, reported at execute */
+    aero_misuse bad;           /* first misuse, reported at execute */
+    struct aero_job_spec *job; /* background verb (job.c), NULL for a foreground query */
     /* secondary index (index_query.c) */
     char *where_ael;       /* the where() text, for the automatic index choice (NULL: none) */
     aero_index_cond icond; /* the index condition: filter() or the automatic choice */

@@ -48,5 +48,7 @@
 #include <aero/index.h>
 #include <aero/admin.h>
 #include <aero/security.h>
+#include <aero/udf.h>
+#include <aero/job.h>
 
 #endif

@@ -23,7 +23,7 @@
  * put, where, fail_on_filtered_out, TTL, generation, durable delete. That
  * builder belongs to the batch: it is valid until the next verb on the
  * batch or execute, and aero_write_execute() refuses it. Operations that
- * later builders add to aero_write (CDT, HLL and bit ops, UDF calls) apply
+ * later builders add to aero_write (CDT, HLL and bit ops) apply
  * to batch rows the same way, through the builder a write verb returns.
  *
  * WIRE. One batch-index request per node, the nodes asked at the same time
@@ -97,6 +97,23 @@ AERO_API aero_batch *aero_batch_read_bins(aero_batch *b, const aero_key *key, co
 AERO_API aero_batch *aero_batch_read_header(aero_batch *b, const aero_key *key);
 /** Does `key` exist? An OK row means yes; see RESULTS for a missing key. */
 AERO_API aero_batch *aero_batch_exists(aero_batch *b, const aero_key *key);
+
+/* ---- UDF rows (give back the batch) ---- */
+
+/**
+ * Call UDF `function` of `module` (no ".lua", udf.h) with args[0..n_args)
+ * on `key`. The row is a write (the partition's master), never resent once
+ * sent. Its result: AERO_OK with the return value in the row's SUCCESS bin
+ * (aero_udf_result()), or AERO_ERR_UDF with the function's error message
+ * in its FAILURE bin (aero_udf_error()); other codes as for writes. Names
+ * and arguments are checked and encoded now (a bad one is a misuse
+ * reported at execute); where() applies to the row as to other rows.
+ */
+AERO_API aero_batch *aero_batch_udf(aero_batch *b, const aero_key *key, const char *module, const char *function,
+                                    const aero_value *args, size_t n_args);
+/** The same UDF call on each of keys[0..n), one row per key. */
+AERO_API aero_batch *aero_batch_udf_keys(aero_batch *b, const aero_key *keys, size_t n, const char *module,
+                                         const char *function, const aero_value *args, size_t n_args);
 
 /* ---- write rows (give back the row's write builder, valid until the next verb) ---- */
 

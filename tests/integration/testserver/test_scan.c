@@ -274,7 +274,7 @@ static void test_background_ops(void **state) {
     char *ans = tc_info(port, "query-show:trid=777777\n");
     assert_non_null(ans);
     assert_non_null(strstr(ans, "status=done"));
-    assert_non_null(strstr(ans, "records_read=5"));
+    assert_non_null(strstr(ans, "recs-succeeded=5"));
     free(ans);
     /* exactly the matching records got the bin */
     uint8_t nb[] = { 0x93, 0x01, 0x93, 0x51, 0x03, 0xa2, 0x62, 0x67, 0xa5, 0x03, 'd', 'o', 'n', 'e' };

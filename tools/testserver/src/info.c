@@ -5,6 +5,7 @@
  * an empty request answers the summary list.
  */
 #include "ts.h"
+#include "udf.h"
 
 #include "sindex.h"
 
@@ -463,22 +464,11 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
         ts_sindex_info(ts, cmd, params, o);
     } else if (!strcmp(cmd, "truncate") || !strcmp(cmd, "truncate-namespace")) {
         truncate_cmd(ts, !strcmp(cmd, "truncate-namespace"), params, o);
-    } else if (!strcmp(cmd, "query-show") || !strcmp(cmd, "scan-show")) {
-        char v[32];
-        unsigned long long trid = params && param(params, "trid", v, sizeof v) ? strtoull(v, NULL, 10) : 0;
-        bool found = false;
-        for (unsigned i = 0; i < 64 && !found; i++) {
-            if (trid && ts->job_trid[i] == trid) {
-                printf_(o,
-                        "trid=%llu:job-type=query:status=done(ok):active-threads=0:recs-throttled=0:"
-                        "recs-filtered-meta=0:recs-filtered-bins=0:recs-succeeded=%" PRIu64
-                        ":recs-failed=0:records_read=%" PRIu64,
-                        trid, ts->job_recs[i], ts->job_recs[i]);
-                found = true;
-            }
-        }
-        if (!found)
-            puts_(o, "ERROR:2:job not found");
+    } else if (!strcmp(cmd, "query-show")) {
+        ts_job_show(ts, node, params, o);
+    } else if (!strcmp(cmd, "udf-put") || !strcmp(cmd, "udf-get") || !strcmp(cmd, "udf-remove") ||
+               !strcmp(cmd, "udf-list")) {
+        ts_udf_info(ts, cmd, params, o);
     } else if (!strcmp(cmd, "user-agent-set")) {
         puts_(o, "ok");
     } else if (!strcmp(cmd, "testserver-control")) {

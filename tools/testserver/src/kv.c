@@ -11,6 +11,7 @@
  * generation.
  */
 #include "ts.h"
+#include "udf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -525,14 +526,8 @@ int ts_kv_row(aero_testserver *ts, const ts_msg *m, uint32_t txn_ttl, aero_buf *
     /* a set name over 63 bytes is refused only once the record is looked up */
     if (!fdig || fdig->len != 20 || !valid_key(fkey))
         return answer(out, AERO_ERR_PARAMETER, 0, 0, txn_ttl);
-    if (m->fields_by_type[AERO_FIELD_UDF_PACKAGE] || m->fields_by_type[AERO_FIELD_UDF_FUNCTION]) {
-        /* no UDF module is ever registered on the test server */
-        static const char msg[] = "UDF: module not found";
-        size_t h = ts_resp_begin(out);
-        ts_resp_op(out, AERO_MSG_OP_READ, AERO_PT_STRING, "FAILURE", 7, msg, sizeof msg - 1);
-        ts_resp_end(out, h, 0, 0, AERO_ERR_UDF, 0, 0, txn_ttl, 0, 1);
-        return AERO_ERR_UDF;
-    }
+    if (m->fields_by_type[AERO_FIELD_UDF_PACKAGE] || m->fields_by_type[AERO_FIELD_UDF_FUNCTION])
+        return ts_udf_row(ts, m, ns, txn_ttl, out); /* udf.c */
     /* read.c as_read_start -> replica_ping_ce.c: Community Edition refuses a linearized read (info3 TYPE
        without RELAX) in any namespace. READ_MODE_AP_ALL needs nothing here: every node reads the one store,
        so replicas never hold duplicates to resolve. */

@@ -15,6 +15,7 @@
 #include "blobop.h"
 #include "cdt.h"
 #include "sindex.h"
+#include "udf.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -265,7 +266,8 @@ static bool scan_partition(scan_ctx *c, ts_namespace *ns, unsigned pid, const ui
     return true;
 }
 
-static bool trid_reused(aero_testserver *ts, const ts_msg *m) {
+/* Task ids are per node: the one job id of a cluster-wide job reaches every node once. */
+static bool trid_reused(aero_testserver *ts, const ts_node *node, const ts_msg *m) {
     const ts_field *f = m->fields_by_type[AERO_FIELD_TASK_ID];
     if (!f || f->len != 8)
         return false;
@@ -275,10 +277,11 @@ static bool trid_reused(aero_testserver *ts, const ts_msg *m) {
     bool seen = false;
     pthread_mutex_lock(&ts->mu);
     for (unsigned i = 0; i < 64; i++)
-        if (ts->trid_seen[i] == id)
+        if (ts->trid_seen[i] == id && ts->trid_node[i] == node->index)
             seen = true;
     if (!seen) {
         ts->trid_seen[ts->trid_pos] = id;
+        ts->trid_node[ts->trid_pos] = node->index;
         ts->trid_pos = (ts->trid_pos + 1) % 64;
     }
     pthread_mutex_unlock(&ts->mu);
@@ -286,11 +289,16 @@ static bool trid_reused(aero_testserver *ts, const ts_msg *m) {
 }
 
 /*
- * Background query with write ops: apply the ops (and the filter) to every
- * record of the requested partitions this node masters, as single-record
- * writes, and answer once. The job is recorded for query-show.
+ * Background query with write ops or a UDF: the job (udf.c) applies them
+ * (and the filter) to every record of the requested partitions this node
+ * masters, as single-record commands; the answer says it started.
  */
-static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_namespace *ns, aero_buf *out) {
+static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_namespace *ns,
+                       const ts_sindex_query *idx, aero_buf *out) {
+    if (m->n_ops == 0 && !m->fields_by_type[AERO_FIELD_UDF_PACKAGE]) {
+        last(out, AERO_ERR_PARAMETER); /* a background job with nothing to do */
+        return;
+    }
     for (uint16_t i = 0; i < m->n_ops; i++) {
         uint8_t op = m->ops[i].op;
         if (op == AERO_MSG_OP_READ || op == AERO_MSG_OP_CDT_READ || op == AERO_MSG_OP_EXP_READ ||
@@ -328,6 +336,9 @@ static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_n
             if ((r->void_time && r->void_time <= now) ||
                 (setf && setf->len && (r->set_len != setf->len || memcmp(r->set, setf->data, setf->len) != 0)))
                 continue;
+            int64_t bval;
+            if (idx && !ts_sindex_match(idx, r, &bval)) /* a job over an index query: only what it matches */
+                continue;
             if (n == cap) {
                 size_t nc = cap ? cap * 2 : 64;
                 void *nd = realloc(digs, nc * 20);
@@ -348,29 +359,8 @@ static void background(aero_testserver *ts, ts_node *node, const ts_msg *m, ts_n
         last(out, AERO_ERR_KEY_NOT_FOUND); /* the set does not exist */
         return;
     }
-    ts_msg row = *m;
-    ts_field dig = { .type = AERO_FIELD_DIGEST, .len = 20 };
-    row.fields_by_type[AERO_FIELD_DIGEST] = &dig;
-    row.fields_by_type[AERO_FIELD_KEY] = NULL;
-    row.info3 &= (uint8_t)~AERO_INFO3_PARTITION_DONE;
-    row.info3 |= AERO_INFO3_UPDATE_ONLY; /* a record deleted meanwhile is not recreated */
-    aero_buf scratch;
-    aero_buf__init(&scratch, NULL, 0);
-    uint64_t done = 0;
-    for (size_t i = 0; i < n; i++) {
-        dig.data = digs[i];
-        aero_buf__reset(&scratch);
-        if (ts_kv_row(ts, &row, 0, &scratch) == 0)
-            done++;
-    }
-    aero_buf__free(&scratch);
-    free(digs);
     const ts_field *tf = m->fields_by_type[AERO_FIELD_TASK_ID];
-    pthread_mutex_lock(&ts->mu);
-    ts->job_trid[ts->job_pos] = tf && tf->len == 8 ? aero_get_u64be(tf->data) : 0;
-    ts->job_recs[ts->job_pos] = done;
-    ts->job_pos = (ts->job_pos + 1) % 64;
-    pthread_mutex_unlock(&ts->mu);
+    ts_job_start(ts, node, m, digs, n, tf && tf->len == 8 ? aero_get_u64be(tf->data) : 0); /* udf.c */
     last(out, 0);
 }
 
@@ -398,14 +388,19 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         }
     }
     if (m->fields_by_type[AERO_FIELD_UDF_OP] || m->fields_by_type[AERO_FIELD_UDF_PACKAGE]) {
-        last(out, AERO_ERR_PARAMETER); /* no UDF module is ever registered */
-        return;
+        /* a background UDF (UDF_OP 2) runs as a job; aggregation (1) is not supported */
+        const ts_field *uop = m->fields_by_type[AERO_FIELD_UDF_OP];
+        if (!(m->info2 & AERO_INFO2_WRITE) || !uop || uop->len != 1 || uop->data[0] != 2 || m->n_ops ||
+            !m->fields_by_type[AERO_FIELD_UDF_PACKAGE] || !m->fields_by_type[AERO_FIELD_UDF_FUNCTION]) {
+            last(out, AERO_ERR_PARAMETER);
+            return;
+        }
     }
     if (m->info2 & AERO_INFO2_WRITE) {
-        if (trid_reused(ts, m))
+        if (trid_reused(ts, node, m))
             last(out, AERO_ERR_PARAMETER);
         else
-            background(ts, node, m, ns, out);
+            background(ts, node, m, ns, is_index ? &idx : NULL, out);
         return;
     }
     if (!(m->info3 & AERO_INFO3_PARTITION_DONE)) {
@@ -447,7 +442,7 @@ void ts_scan_execute(aero_testserver *ts, ts_node *node, const ts_msg *m, aero_b
         }
     }
     const ts_field *filt = m->fields_by_type[AERO_FIELD_FILTER];
-    if ((filt && !ts_exp_may_be_bool(filt->data, filt->len)) || trid_reused(ts, m)) {
+    if ((filt && !ts_exp_may_be_bool(filt->data, filt->len)) || trid_reused(ts, node, m)) {
         last(out, AERO_ERR_PARAMETER);
         return;
     }

@@ -7,6 +7,7 @@
  * API in seed.c.
  */
 #include "ts.h"
+#include "udf.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -165,6 +166,8 @@ void aero_testserver_stop(aero_testserver *ts) {
         ts_node_reap(&ts->nodes[i], true);
         pthread_mutex_destroy(&ts->nodes[i].conn_mu);
     }
+    ts_jobs_free(ts); /* joins running background jobs before the store goes */
+    ts_udf_free(ts);
     ts_store_dispose(&ts->store);
     free(ts->sindex);
     ts_security_free(ts->security);

@@ -245,11 +245,11 @@ struct aero_testserver {
     _Atomic bool stopping;
     char seeds[TS_MAX_NODES * 24];
     uint64_t trid_seen[64]; /* recently used task ids */
+    unsigned trid_node[64]; /* ... and the node each was used on */
     unsigned trid_pos;
-    uint64_t job_trid[64]; /* finished background jobs (query-show) */
-    uint64_t job_recs[64];
-    unsigned job_pos;
-    ts_sindex *sindex; /* protected by mu */
+    struct ts_udf_state *udf; /* UDF modules (udf.c), protected by mu */
+    struct ts_jobs *jobs;     /* background jobs (udf_job.c), protected by mu */
+    ts_sindex *sindex;        /* protected by mu */
     unsigned n_sindex, cap_sindex;
     ts_limits limits;
     ts_clock clock;
