@@ -2,6 +2,7 @@
  * client.c - SyncClient and SyncSession: lifetime, configuration, sessions
  * with their behavior resolved once, and raw info commands.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,10 +31,12 @@ AERO_API aero_client *aero_client_connect(const char *seeds, const aero_client_c
         aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory creating the client");
         return NULL;
     }
-    if (cfg)
+    aero_client_config_init(&c->config);
+    if (cfg && cfg->version == 1) /* read only what version 1 has; the rest keeps its defaults */
+        memcpy(&c->config, cfg, offsetof(aero_client_config, tls_enabled));
+    else if (cfg)
         c->config = *cfg;
-    else
-        aero_client_config_init(&c->config);
+    c->config.version = AERO_CLIENT_CONFIG_VERSION;
     c->cluster_name = dup_or_null(c->config.cluster_name);
     c->config.cluster_name = c->cluster_name;
     aero_lock__init(&c->free_lock);

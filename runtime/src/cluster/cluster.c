@@ -37,7 +37,8 @@ static aero_status parse_seeds(aero_cluster *c, const char *seeds, aero_error *e
         while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
             t--;
         aero_seed *sd = &c->seeds[c->n_seeds];
-        if (aero_net__parse_host(s, (size_t)(t - s), sd->host, sizeof sd->host, &sd->port, 3000) != AERO_OK)
+        if (aero_net__parse_seed(s, (size_t)(t - s), sd->host, sizeof sd->host, sd->tls_name, sizeof sd->tls_name,
+                                 &sd->port, 3000) != AERO_OK)
             return aero_err__set(err, AERO_ERR_INVALID_HOST, "invalid seed host \"%.*s\"", (int)(t - s), s);
         c->n_seeds++;
         if (!*e)
@@ -151,6 +152,15 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
     }
 
     aero_status st = parse_seeds(c, seeds, err);
+    if (st == AERO_OK && c->cfg.tls_enabled) {
+        st = aero_tls__ctx_new(&c->cfg, &c->tls, err);
+        if (st == AERO_OK && c->cfg.tls_name && *c->cfg.tls_name && !(c->tls_name = strdup(c->cfg.tls_name)))
+            st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for the TLS name");
+    }
+    /* the TLS settings were read; the caller's strings are not kept */
+    c->cfg.tls_ca_file = c->cfg.tls_ca_path = c->cfg.tls_cert_file = c->cfg.tls_key_file = NULL;
+    c->cfg.tls_key_password = c->cfg.tls_protocols = c->cfg.tls_cipher_suite = c->cfg.tls_crl_file = NULL;
+    c->cfg.tls_name = c->tls_name;
     if (st != AERO_OK) {
         aero_cluster__free(c);
         return st;
@@ -164,7 +174,7 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
          * connect or a seed that is not a usable node (not joined, wrong cluster
          * name, too old) is a CONNECTION error whose message says which. */
         aero_status code = terr.code;
-        if (code != AERO_ERR_TIMEOUT && code != AERO_ERR_INVALID_HOST)
+        if (code != AERO_ERR_TIMEOUT && code != AERO_ERR_INVALID_HOST && code != AERO_ERR_TLS)
             code = AERO_ERR_CONNECTION;
         aero_err__set(err, code, "no seed answered (%s)", terr.message);
         aero_cluster__free(c);
@@ -200,6 +210,8 @@ void aero_cluster__free(aero_cluster *c) {
     aero_pmap__free(c->work);
     free(c->seeds);
     free(c->cluster_name);
+    aero_tls__ctx_free(c->tls);
+    free(c->tls_name);
     pthread_mutex_destroy(&c->tend_lock);
     pthread_cond_destroy(&c->tend_cond);
     pthread_cond_destroy(&c->round_cond);

@@ -149,7 +149,8 @@ aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **
     }
     *c = (aero_conn)AERO_CONN_INIT;
     c->owner = n;
-    aero_status st = aero_conn__connect(c, (const struct sockaddr *)&n->addr, n->addr_len, deadline_ns, err);
+    aero_status st =
+        aero_conn__open(c, (const struct sockaddr *)&n->addr, n->addr_len, n->tls, n->tls_name, deadline_ns, err);
     if (st != AERO_OK) {
         atomic_fetch_add_explicit(&n->conn_errors, 1, memory_order_relaxed);
         drop_lent(n, c);
@@ -249,8 +250,8 @@ void aero_node__balance_pool(aero_node *n) {
         if (c) {
             *c = (aero_conn)AERO_CONN_INIT;
             c->owner = n;
-            st = aero_conn__connect(c, (const struct sockaddr *)&n->addr, n->addr_len,
-                                    aero_deadline_after_ms(n->connect_timeout_ms), NULL);
+            st = aero_conn__open(c, (const struct sockaddr *)&n->addr, n->addr_len, n->tls, n->tls_name,
+                                 aero_deadline_after_ms(n->connect_timeout_ms), NULL);
         }
         if (st != AERO_OK) {
             if (c)
@@ -348,7 +349,8 @@ aero_status aero_node__tend_info(aero_node *n, const char *const *commands, size
     aero_status st;
     if (n->tend_conn.fd < 0 || aero_conn__is_stale(&n->tend_conn)) {
         aero_conn__close(&n->tend_conn);
-        st = aero_conn__connect(&n->tend_conn, (const struct sockaddr *)&n->addr, n->addr_len, deadline, err);
+        st = aero_conn__open(&n->tend_conn, (const struct sockaddr *)&n->addr, n->addr_len, n->tls, n->tls_name,
+                             deadline, err);
         if (st != AERO_OK)
             return st;
     }

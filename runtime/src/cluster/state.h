@@ -19,11 +19,13 @@
 #include <stdatomic.h>
 
 #include "cluster/parse.h"
+#include "net/tls.h"
 #include "lock.h"
 
 typedef struct aero_seed {
     char host[AERO_HOST_MAX];
     uint16_t port;
+    char tls_name[AERO_HOST_MAX]; /* "" = none given in the seed string */
 } aero_seed;
 
 /* Error counters cover codes -32..255; others land in errors_other. */
@@ -33,6 +35,8 @@ typedef struct aero_seed {
 struct aero_cluster {
     aero_client_config cfg; /* string fields point at owned copies below */
     char *cluster_name;
+    aero_tls_ctx *tls; /* NULL: clear text */
+    char *tls_name;    /* cfg.tls_name copied, NULL if none */
     aero_seed *seeds;
     size_t n_seeds;
 

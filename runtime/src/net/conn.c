@@ -12,6 +12,7 @@
  * answer is one recv() in the common case and never outlasts the deadline.
  */
 #include "net/conn.h"
+#include "net/tls.h"
 
 #include "internal.h"
 
@@ -158,9 +159,10 @@ static aero_status recv_some(aero_conn *c, uint8_t *b, size_t n, size_t *got, ui
     }
 }
 
-aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
-                               aero_error *err) {
+static aero_status connect_fd(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
+                              bool blocking, aero_error *err) {
     c->fd = -1;
+    c->ssl = NULL;
     int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "socket() failed: %s", strerror(errno));
@@ -187,9 +189,9 @@ aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, sockle
             return aero_err__set(err, AERO_ERR_CONNECTION, "connect failed: %s", strerror(so_err));
         }
     }
-    /* connected: blocking from now on (writes pass MSG_DONTWAIT, reads wait in recv) */
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+    /* connected: blocking from now on (writes pass MSG_DONTWAIT, reads wait in recv); TLS stays non-blocking */
+    int fl = blocking ? fcntl(fd, F_GETFL) : 0;
+    if (blocking && (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)) {
         int e = errno;
         close(fd);
         return aero_err__set(err, AERO_ERR_CONNECTION, "fcntl failed: %s", strerror(e));
@@ -200,10 +202,28 @@ aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, sockle
     return AERO_OK;
 }
 
+aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
+                               aero_error *err) {
+    return connect_fd(c, addr, addr_len, deadline_ns, true, err);
+}
+
+aero_status aero_conn__open(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, const aero_tls_ctx *tls,
+                            const char *tls_name, uint64_t deadline_ns, aero_error *err) {
+    aero_status st = connect_fd(c, addr, addr_len, deadline_ns, tls == NULL, err);
+    if (st != AERO_OK || !tls)
+        return st;
+    st = aero_tls__handshake(c, tls, tls_name, deadline_ns, err);
+    if (st != AERO_OK)
+        aero_conn__close(c);
+    return st;
+}
+
 aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t deadline_ns, aero_error *err) {
     const uint8_t *b = p;
     if (c->fd < 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "write on a closed connection");
+    if (c->ssl)
+        return aero_tls__write(c, p, n, deadline_ns, err);
     while (n > 0) {
         ssize_t w = sys_send(c->fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w > 0) {
@@ -236,6 +256,8 @@ aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, 
     *got = 0;
     if (c->fd < 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "read on a closed connection");
+    if (c->ssl)
+        return aero_tls__read_some(c, p, min, cap, got, deadline_ns, err);
     if (min > cap)
         min = cap;
     while (have < min || (have == 0 && cap > 0)) {
@@ -251,9 +273,11 @@ aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, 
     return AERO_OK;
 }
 
-bool aero_conn__is_stale(const aero_conn *c) {
+bool aero_conn__is_stale(aero_conn *c) {
     if (c->fd < 0)
         return true;
+    if (c->ssl)
+        return aero_tls__is_stale(c);
     struct pollfd p = { .fd = c->fd, .events = POLLIN, .revents = 0 };
     int r;
     do {
@@ -266,6 +290,7 @@ bool aero_conn__is_stale(const aero_conn *c) {
 }
 
 void aero_conn__close(aero_conn *c) {
+    aero_tls__close(c);
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;

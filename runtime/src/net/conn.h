@@ -7,6 +7,8 @@
  * by SO_RCVTIMEO (set short of the deadline, re-set only when that bound
  * changes), and poll() only for the last 40 ms before a deadline:
  * waiting for an answer costs one syscall, not a poll() and a recv().
+ * A TLS connection (c->ssl set by aero_conn__open) keeps a non-blocking
+ * socket and waits with poll() only (net/tls.c).
  * net/ knows nothing of message layouts.
  */
 #ifndef AERO_NET_CONN_H
@@ -21,11 +23,12 @@ typedef struct aero_conn {
     uint64_t last_used_ns; /* aero_now_coarse_ns() when it was last returned to a pool */
     void *owner;           /* pool bookkeeping (cluster/) */
     uint32_t rcvtimeo_ms;  /* SO_RCVTIMEO in effect on fd (0: none, recv() may wait forever) */
+    void *ssl;             /* OpenSSL SSL* of a TLS connection (net/tls.c), NULL for clear text */
 } aero_conn;
 
 /** An unconnected connection (fd = -1). */
 #define AERO_CONN_INIT \
-    { .fd = -1, .last_used_ns = 0, .owner = NULL, .rcvtimeo_ms = 0 }
+    { .fd = -1, .last_used_ns = 0, .owner = NULL, .rcvtimeo_ms = 0, .ssl = NULL }
 
 /** Monotonic clock in nanoseconds. */
 uint64_t aero_now_ns(void);
@@ -37,6 +40,15 @@ uint64_t aero_deadline_after_ms(uint32_t ms);
 /** Connect to addr before `deadline_ns` (TCP_NODELAY set). */
 aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
                                aero_error *err);
+struct aero_tls_ctx;
+/**
+ * Connect, then, when `tls` is not NULL, run the TLS handshake verifying the
+ * server against `tls_name` (net/tls.h), all before `deadline_ns`. On
+ * failure the socket is closed (c->fd = -1).
+ */
+aero_status aero_conn__open(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len,
+                            const struct aero_tls_ctx *tls, const char *tls_name, uint64_t deadline_ns,
+                            aero_error *err);
 /** Write all n bytes before the deadline. */
 aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t deadline_ns, aero_error *err);
 /** Read exactly n bytes before the deadline. */
@@ -53,7 +65,7 @@ aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_n
 aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, size_t *got, uint64_t deadline_ns,
                                  aero_error *err);
 /** True if the socket has unread bytes or was closed by the peer (not reusable). */
-bool aero_conn__is_stale(const aero_conn *c);
+bool aero_conn__is_stale(aero_conn *c);
 /** Close the socket (fd = -1 afterwards). */
 void aero_conn__close(aero_conn *c);
 

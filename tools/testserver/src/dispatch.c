@@ -88,10 +88,16 @@ ts_action ts_dispatch(ts_node *node, uint8_t type, const uint8_t *body, size_t l
     case AERO_TS_FAULT_DELAY: ts_node_sleep_ms(node, arg); break;
     default: break;
     }
-    if (type == AERO_PROTO_COMPRESSED)
+    if (type == AERO_PROTO_COMPRESSED && ts->compression)
+        ts_handle_compressed(ts, node, body, len, out);
+    else if (type == AERO_PROTO_COMPRESSED)
         ts_resp_simple(out, AERO_ERR_ENTERPRISE_ONLY, 0, 0); /* Community Edition */
     else
         ts_handle_msg(ts, node, body, len, out);
+    /* Enterprise compresses an answer the request asked for, however the request itself came */
+    if (ts->compression && type == AERO_PROTO_MSG && len > 1 && (body[1] & AERO_INFO1_COMPRESS_RESPONSE) &&
+        !out->failed)
+        ts_compress_frames(out);
     if (fault == AERO_TS_FAULT_CLOSE_MID) {
         out->len /= 2;
         return TS_SEND_CLOSE;

@@ -23,11 +23,11 @@
 static unsigned or_default(unsigned v, unsigned def) { return v ? v : def; }
 
 static aero_status check_config(const aero_testserver_config *cfg, ts_limits *lim, aero_error *err) {
-    if (cfg->version != AERO_TESTSERVER_CONFIG_VERSION)
+    if (cfg->version < 1 || cfg->version > AERO_TESTSERVER_CONFIG_VERSION)
         return ts_err(err, AERO_ERR_PARAM,
                       "aero_testserver_config version %u is not supported (this library knows %d to %d); initialise "
                       "it with AERO_TESTSERVER_CONFIG_INIT or aero_testserver_config_init()",
-                      (unsigned)cfg->version, AERO_TESTSERVER_CONFIG_VERSION, AERO_TESTSERVER_CONFIG_VERSION);
+                      (unsigned)cfg->version, 1, AERO_TESTSERVER_CONFIG_VERSION);
     unsigned nodes = or_default(cfg->nodes, 1);
     if (nodes > TS_MAX_NODES || (cfg->port && (unsigned)cfg->port + nodes - 1 > 65535))
         return ts_err(err, AERO_ERR_PARAM, "testserver: nodes must be 1..%d", TS_MAX_NODES);
@@ -104,7 +104,12 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
         n->ts = ts;
         n->index = i;
         n->listen_fd = -1;
+        n->tls_listen_fd = -1;
         pthread_mutex_init(&n->conn_mu, NULL);
+    }
+    if (ts_tls_init(ts, cfg, err) != AERO_OK) {
+        aero_testserver_stop(ts);
+        return NULL;
     }
     if (start_nodes(ts, cfg->port, err) != AERO_OK) {
         aero_testserver_stop(ts);
@@ -115,6 +120,12 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
 }
 
 const char *aero_testserver_seeds(const aero_testserver *ts) { return ts ? ts->seeds : ""; }
+
+const char *aero_testserver_tls_seeds(const aero_testserver *ts) { return ts ? ts->tls_seeds : ""; }
+
+uint16_t aero_testserver_tls_port(const aero_testserver *ts, unsigned node) {
+    return ts && ts->tls_ctx && node < ts->n_nodes ? ts->nodes[node].tls_port : 0;
+}
 
 uint16_t aero_testserver_port(const aero_testserver *ts, unsigned node) {
     return ts && node < ts->n_nodes ? ts->nodes[node].port : 0;
@@ -147,10 +158,13 @@ void aero_testserver_stop(aero_testserver *ts) {
         ts_node_halt(&ts->nodes[i]);
         if (ts->nodes[i].listen_fd >= 0)
             close(ts->nodes[i].listen_fd);
+        if (ts->nodes[i].tls_listen_fd >= 0)
+            close(ts->nodes[i].tls_listen_fd);
         ts_node_reap(&ts->nodes[i], true);
         pthread_mutex_destroy(&ts->nodes[i].conn_mu);
     }
     ts_store_dispose(&ts->store);
+    ts_tls_free(ts);
     free(ts->sindex);
     pthread_mutex_destroy(&ts->mu);
     free(ts);

@@ -61,7 +61,7 @@ AERO_BEGIN_DECLS
 typedef struct aero_testserver aero_testserver;
 
 /** Version of aero_testserver_config this header describes (the versioned-struct rule of aero/common.h). */
-#define AERO_TESTSERVER_CONFIG_VERSION 1
+#define AERO_TESTSERVER_CONFIG_VERSION 2
 
 /**
  * Limits, as a real server enforces them (0 = the default shown). Exceeding
@@ -112,12 +112,34 @@ typedef struct aero_testserver_config {
     const char *build;
     bool virtual_clock; /**< start with the clock stopped: it moves only by aero_testserver_clock_advance() */
     aero_testserver_limits limits;
+
+    /* ---- version 2: the Enterprise transport features ---- */
+
+    /**
+     * PEM certificate chain and key: when both are set every node also
+     * listens for TLS on a port of its own (aero_testserver_tls_port(),
+     * like a server's tls service next to its clear one) and answers
+     * peers-tls-std / service-tls-std with those ports. Files are read at
+     * start; default NULL (no TLS, as Community Edition).
+     */
+    const char *tls_cert_file;
+    const char *tls_key_file;
+    const char *tls_ca_file;      /**< CA that signs client certificates (mutual TLS), default NULL */
+    bool tls_require_client_cert; /**< refuse a TLS client without a certificate the CA signed (default false) */
+    const char *tls_name;         /**< the nodes' TLS name announced in peers-tls-std, default "" (copied) */
+    /**
+     * Accept compressed (type 4) requests and compress answers asked for
+     * with info1 COMPRESS_RESPONSE, as Enterprise Edition does (default
+     * false: a type-4 request answers 25, ENTERPRISE_ONLY, as CE).
+     */
+    bool compression;
 } aero_testserver_config;
 
 /** Static initialiser with the defaults, e.g. `aero_testserver_config cfg = AERO_TESTSERVER_CONFIG_INIT;`. */
-#define AERO_TESTSERVER_CONFIG_INIT                                                               \
-    {                                                                                             \
-        AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0, 0 } \
+#define AERO_TESTSERVER_CONFIG_INIT                                                                                  \
+    {                                                                                                                \
+        AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0, 0 }, NULL, NULL, NULL, \
+            false, NULL, false                                                                                       \
     }
 
 /** Fill `cfg` with AERO_TESTSERVER_CONFIG_INIT (compiled into the caller, see aero/common.h). */
@@ -142,6 +164,16 @@ AERO_TESTSERVER_API const char *aero_testserver_seeds(const aero_testserver *ts)
 
 /** Port of node `node` (0-based), or 0 if there is no such node. */
 AERO_TESTSERVER_API uint16_t aero_testserver_port(const aero_testserver *ts, unsigned node);
+
+/** TLS port of node `node`, or 0 when the server has no TLS (config tls_cert_file) or no such node. */
+AERO_TESTSERVER_API uint16_t aero_testserver_tls_port(const aero_testserver *ts, unsigned node);
+
+/**
+ * Seed list of the live nodes' TLS ports, "127.0.0.1:<tls_name>:p1,..."
+ * (plain "127.0.0.1:p1,..." when no tls_name is configured); "" without
+ * TLS. Owned by `ts`, valid like aero_testserver_seeds().
+ */
+AERO_TESTSERVER_API const char *aero_testserver_tls_seeds(const aero_testserver *ts);
 
 /** Number of nodes configured (live or stopped). */
 AERO_TESTSERVER_API unsigned aero_testserver_node_count(const aero_testserver *ts);
