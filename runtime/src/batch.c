@@ -27,6 +27,7 @@
 
 #include "client.h"
 #include "cmd_key.h"
+#include "command.h"
 #include "frames.h"
 #include "internal.h"
 #include "proto/digest.h"
@@ -206,7 +207,7 @@ static void run_group(run *r, worker *w, size_t gi) {
         return;
     }
     g->sent = true;
-    st = aero_conn__write(conn, w->req.data, w->req.len, dl, err);
+    st = aero_cmd__send(conn, w->req.data, w->req.len, p, r->job->s->client->config.compression_level, dl, err);
     w->fr.socket_timeout_ms = p->socket_timeout_ms;
     w->fr.total_deadline = r->total_deadline;
     aero_frames__reset(&w->fr, conn);

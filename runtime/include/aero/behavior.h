@@ -58,6 +58,22 @@ typedef struct aero_settings {
 #define AERO_SETTINGS_INHERIT \
     { AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT }
 
+/**
+ * Compression settings (behavior version 2; protocol.md 11, Enterprise
+ * servers only: Community Edition answers a compressed request with 25,
+ * ENTERPRISE_ONLY). AERO_INHERIT (-1) inherits.
+ */
+typedef struct aero_compression_settings {
+    /** 1: compress requests larger than the threshold (zlib) and ask for compressed answers; default 0 */
+    int8_t use_compression;
+    /** requests of more than this many bytes (whole message) are compressed; default 128, as the C client */
+    int32_t compression_threshold;
+} aero_compression_settings;
+
+/** The compression patch that changes nothing. */
+#define AERO_COMPRESSION_INHERIT \
+    { AERO_INHERIT, AERO_INHERIT }
+
 /** A Behavior. Transparent so it can live on the stack or in a static. */
 typedef struct aero_behavior {
     uint32_t version;                   /**< AERO_BEHAVIOR_VERSION: set by the INIT macro and the functions below */
@@ -66,17 +82,20 @@ typedef struct aero_behavior {
     aero_settings all;
     aero_settings reads, reads_point, reads_batch, reads_query;
     aero_settings writes, writes_point, writes_batch, writes_query;
+    /* version 2: compression, by scope (all, then reads or writes; the SDK's flat use_compression is `all`) */
+    aero_compression_settings compression_all, compression_reads, compression_writes;
 } aero_behavior;
 
-/** Version of aero_behavior these headers describe. */
-#define AERO_BEHAVIOR_VERSION 1
+/** Version of aero_behavior these headers describe (2: the compression patches). */
+#define AERO_BEHAVIOR_VERSION 2
 
 /** A behavior with no name and no parent that changes nothing (every setting inherits). */
 #define AERO_BEHAVIOR_INIT                                                                                      \
     {                                                                                                           \
         AERO_BEHAVIOR_VERSION, NULL, NULL, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, \
             AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT,         \
-            AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT                                                        \
+            AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, AERO_COMPRESSION_INHERIT, AERO_COMPRESSION_INHERIT,   \
+            AERO_COMPRESSION_INHERIT                                                                            \
     }
 
 /** Kinds and shapes of commands, for resolution. */
@@ -94,13 +113,16 @@ typedef struct aero_policy {
     bool durable_delete;
     aero_replica replica;
     int32_t read_touch_ttl_percent;
+    /* version 2 */
+    bool use_compression;           /**< compress requests over the threshold, ask for compressed answers */
+    uint32_t compression_threshold; /**< bytes */
 } aero_policy;
 
-/** Version of aero_policy these headers describe. */
-#define AERO_POLICY_VERSION 1
+/** Version of aero_policy these headers describe (2: compression). */
+#define AERO_POLICY_VERSION 2
 /** An empty policy to pass to aero_behavior_resolve(). */
 #define AERO_POLICY_INIT \
-    { AERO_POLICY_VERSION, 0, 0, 0, 0, false, false, AERO_REPLICA_SEQUENCE, 0 }
+    { AERO_POLICY_VERSION, 0, 0, 0, 0, false, false, AERO_REPLICA_SEQUENCE, 0, false, 0 }
 
 /**
  * The SDK's Behavior.DEFAULT: total 30 s, socket 5 s, 2 retries for point and
