@@ -79,4 +79,18 @@ void aero_conn__close(aero_conn *c);
 aero_status aero_net__parse_host(const char *s, size_t len, char *host, size_t host_cap, uint16_t *port,
                                  uint16_t default_port);
 
+/** Longest seed entry aero_net__parse_seed() accepts. */
+#define AERO_SEED_MAX 600
+
+/**
+ * Split a seed "host:tls_name:port" / "[v6]:tls_name:port" from the usual
+ * forms of aero_net__parse_host(): *tls_name gets the middle part (empty
+ * when there is none). A text with exactly two ':' and no "::" outside
+ * brackets is host:tls_name:port; anything else is parsed as before.
+ * AERO_ERR_INVALID_HOST for an empty host, tls name or port, a bad port, a
+ * tls name with characters a DNS name cannot have, or parts too long.
+ */
+aero_status aero_net__parse_seed(const char *s, size_t len, char *host, size_t host_cap, char *tls_name, size_t tls_cap,
+                                 uint16_t *port, uint16_t default_port);
+
 #endif

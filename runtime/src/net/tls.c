@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct aero_tls_ctx {
     SSL_CTX *ctx;
@@ -169,13 +170,20 @@ void aero_tls__ctx_free(aero_tls_ctx *t) {
     free(t);
 }
 
+/* The monotonic clock of conn.c's deadlines (read here, so tls.c calls nothing in conn.c). */
+static uint64_t now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 /* Wait until fd is ready for `events` before the deadline. */
 static aero_status wait_for(int fd, short events, uint64_t deadline_ns, aero_status on_timeout, const char *what,
                             aero_error *err) {
     for (;;) {
         int timeout_ms = -1;
         if (deadline_ns != UINT64_MAX) {
-            uint64_t now = aero_now_ns();
+            uint64_t now = now_ns();
             if (now >= deadline_ns)
                 return aero_err__set(err, on_timeout, "%s", what);
             uint64_t left = (deadline_ns - now + 999999u) / 1000000u;
@@ -351,60 +359,4 @@ void aero_tls__close(aero_conn *c) {
     SSL_free(c->ssl);
     c->ssl = NULL;
     ERR_clear_error();
-}
-
-/* ---- seeds with a TLS name ---- */
-
-static bool dns_char(unsigned char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' ||
-           ch == '_' || ch == '*';
-}
-
-aero_status aero_net__parse_seed(const char *s, size_t len, char *host, size_t host_cap, char *tls_name, size_t tls_cap,
-                                 uint16_t *port, uint16_t default_port) {
-    if (!s || !tls_name || tls_cap == 0)
-        return AERO_ERR_INVALID_HOST;
-    tls_name[0] = '\0';
-    /* the part after a bracketed IPv6 address, or all of it */
-    size_t start = 0;
-    if (len > 0 && s[0] == '[') {
-        const char *close = memchr(s, ']', len);
-        if (!close)
-            return AERO_ERR_INVALID_HOST;
-        start = (size_t)(close + 1 - s);
-    }
-    size_t colons = 0, first = 0, last = 0;
-    bool dbl = false;
-    for (size_t i = start; i < len; i++) {
-        if (s[i] != ':')
-            continue;
-        if (colons == 0)
-            first = i;
-        if (i + 1 < len && s[i + 1] == ':')
-            dbl = true;
-        last = i;
-        colons++;
-    }
-    bool three = start > 0 ? colons == 2 : colons == 2 && !dbl;
-    if (!three)
-        return aero_net__parse_host(s, len, host, host_cap, port, default_port);
-    size_t tlen = last - first - 1;
-    if (tlen == 0 || tlen >= tls_cap || last + 1 == len)
-        return AERO_ERR_INVALID_HOST;
-    for (size_t i = first + 1; i < last; i++)
-        if (!dns_char((unsigned char)s[i]))
-            return AERO_ERR_INVALID_HOST;
-    /* host:port without the middle part */
-    char hp[AERO_TLS_SEED_MAX];
-    size_t hlen = first, plen = len - last;
-    if (hlen + plen >= sizeof hp)
-        return AERO_ERR_INVALID_HOST;
-    memcpy(hp, s, hlen);
-    memcpy(hp + hlen, s + last, plen);
-    aero_status st = aero_net__parse_host(hp, hlen + plen, host, host_cap, port, default_port);
-    if (st != AERO_OK)
-        return st;
-    memcpy(tls_name, s + first + 1, tlen);
-    tls_name[tlen] = '\0';
-    return AERO_OK;
 }

@@ -20,9 +20,6 @@
 
 typedef struct aero_tls_ctx aero_tls_ctx;
 
-/** Longest seed entry aero_net__parse_seed() accepts. */
-#define AERO_TLS_SEED_MAX 600
-
 /**
  * A client context from the tls_* members of cfg (cfg->tls_enabled must be
  * true). AERO_ERR_TLS when a file cannot be loaded or a setting is refused.
@@ -47,16 +44,5 @@ aero_status aero_tls__read_some(aero_conn *c, void *p, size_t min, size_t cap, s
 bool aero_tls__is_stale(aero_conn *c);
 /** Free the TLS state of c (the socket itself is closed by the caller). */
 void aero_tls__close(aero_conn *c);
-
-/**
- * Split a seed "host:tls_name:port" / "[v6]:tls_name:port" from the usual
- * forms of aero_net__parse_host(): *tls_name gets the middle part (empty
- * when there is none). A text with exactly two ':' and no "::" outside
- * brackets is host:tls_name:port; anything else is parsed as before.
- * AERO_ERR_INVALID_HOST for an empty host, tls name or port, a bad port, a
- * tls name with characters a DNS name cannot have, or parts too long.
- */
-aero_status aero_net__parse_seed(const char *s, size_t len, char *host, size_t host_cap, char *tls_name, size_t tls_cap,
-                                 uint16_t *port, uint16_t default_port);
 
 #endif

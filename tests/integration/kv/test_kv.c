@@ -369,7 +369,7 @@ static void test_session_refuses_unknown_behavior_version(void **state) {
     b.version = AERO_BEHAVIOR_VERSION + 1;
     assert_null(aero_client_create_session(ENV->client, &b, &err));
     assert_int_equal(err.code, AERO_ERR_PARAM);
-    assert_non_null(strstr(err.message, "aero_behavior version 2 is not supported"));
+    assert_non_null(strstr(err.message, "aero_behavior version 3 is not supported"));
 }
 
 /* Ordered lists and key-ordered maps given out of order are stored sorted (the

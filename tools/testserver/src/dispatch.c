@@ -63,6 +63,26 @@ static void result_answer(const uint8_t *body, size_t len, uint8_t rc, aero_buf 
     ts_frame_end(out, f);
 }
 
+/*
+ * Enterprise compression: run the message a type-4 request wraps; each frame
+ * of the answer is compressed when the request asked for it (info1
+ * COMPRESS_RESPONSE) and the frame is larger than 128 bytes.
+ */
+static void handle_compressed(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out) {
+    uint8_t *raw = NULL;
+    size_t raw_len = 0;
+    int rc = ts_inflate_request(body, len, &raw, &raw_len);
+    if (rc != 0) {
+        ts_resp_simple(out, (uint8_t)rc, 0, 0);
+        return;
+    }
+    bool compress_answer = (raw[8 + 1] & AERO_INFO1_COMPRESS_RESPONSE) != 0;
+    ts_handle_msg(ts, node, raw + 8, raw_len - 8, out);
+    free(raw);
+    if (compress_answer && !out->failed)
+        ts_compress_frames(out);
+}
+
 bool ts_dispatch_knows(uint8_t type) {
     return type == AERO_PROTO_INFO || type == AERO_PROTO_ADMIN || type == AERO_PROTO_MSG ||
            type == AERO_PROTO_COMPRESSED;
@@ -89,7 +109,7 @@ ts_action ts_dispatch(ts_node *node, uint8_t type, const uint8_t *body, size_t l
     default: break;
     }
     if (type == AERO_PROTO_COMPRESSED && ts->compression)
-        ts_handle_compressed(ts, node, body, len, out);
+        handle_compressed(ts, node, body, len, out);
     else if (type == AERO_PROTO_COMPRESSED)
         ts_resp_simple(out, AERO_ERR_ENTERPRISE_ONLY, 0, 0); /* Community Edition */
     else

@@ -170,37 +170,31 @@ void ts_compress_frames(aero_buf *out) {
 #endif
 }
 
-void ts_handle_compressed(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out) {
+int ts_inflate_request(const uint8_t *body, size_t len, uint8_t **raw_out, size_t *raw_len) {
+    *raw_out = NULL;
 #ifdef AERO_HAVE_ZLIB
-    if (len < 8) {
-        ts_resp_simple(out, AERO_ERR_PARAMETER, 0, 0);
-        return;
-    }
+    if (len < 8)
+        return AERO_ERR_PARAMETER;
     uint64_t orig = aero_get_u64be(body);
-    if (orig < 8 + AERO_MSG_HEADER_SIZE || orig > AERO_PROTO_SIZE_MAX) {
-        ts_resp_simple(out, AERO_ERR_PARAMETER, 0, 0);
-        return;
-    }
+    if (orig < 8 + AERO_MSG_HEADER_SIZE || orig > AERO_PROTO_SIZE_MAX)
+        return AERO_ERR_PARAMETER;
     uint8_t *raw = malloc((size_t)orig);
+    if (!raw)
+        return AERO_ERR_SERVER;
     uLongf got = (uLongf)orig;
-    int zr = raw ? uncompress(raw, &got, body + 8, (uLong)(len - 8)) : Z_MEM_ERROR;
-    uint8_t type = raw && got >= 8 ? raw[1] : 0;
-    if (zr != Z_OK || got != orig || raw[0] != AERO_PROTO_VERSION || type != AERO_PROTO_MSG ||
+    int zr = uncompress(raw, &got, body + 8, (uLong)(len - 8));
+    if (zr != Z_OK || got != orig || raw[0] != AERO_PROTO_VERSION || raw[1] != AERO_PROTO_MSG ||
         8 + (aero_get_u64be(raw) & 0xFFFFFFFFFFFFull) != orig) {
         free(raw);
-        ts_resp_simple(out, AERO_ERR_PARAMETER, 0, 0);
-        return;
+        return AERO_ERR_PARAMETER;
     }
-    bool compress_answer = (raw[8 + 1] & AERO_INFO1_COMPRESS_RESPONSE) != 0;
-    ts_handle_msg(ts, node, raw + 8, (size_t)orig - 8, out);
-    free(raw);
-    if (compress_answer && !out->failed)
-        ts_compress_frames(out);
+    *raw_out = raw;
+    *raw_len = (size_t)orig;
+    return 0;
 #else
-    (void)ts;
-    (void)node;
     (void)body;
     (void)len;
-    ts_resp_simple(out, AERO_ERR_ENTERPRISE_ONLY, 0, 0);
+    (void)raw_len;
+    return AERO_ERR_ENTERPRISE_ONLY;
 #endif
 }

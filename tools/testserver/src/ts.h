@@ -243,12 +243,11 @@ long ts_conn_send(ts_conn *c, const void *p, size_t n);
 bool ts_conn_pending(ts_conn *c);
 void ts_conn_tls_free(ts_conn *c);
 /**
- * A compressed (type 4) request body: inflate it (it must hold one whole
- * type-3 message), run it and put into out the answer, each of its frames
- * compressed when the request asked for it (info1 COMPRESS_RESPONSE) and the
- * frame is larger than 128 bytes. AERO_ERR_PARAMETER answers a malformed one.
+ * Inflate a compressed (type 4) request body into *raw (malloc'd, the whole
+ * type-3 message it must hold, header included). 0, or the result code to
+ * answer: AERO_ERR_PARAMETER for a malformed one, 25 without zlib.
  */
-void ts_handle_compressed(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out);
+int ts_inflate_request(const uint8_t *body, size_t len, uint8_t **raw, size_t *raw_len);
 /** Compress every frame of `out` over 128 bytes into a type-4 message (in place). */
 void ts_compress_frames(aero_buf *out);
 
