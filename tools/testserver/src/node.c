@@ -91,6 +91,7 @@ static bool read_request(ts_conn *c, uint8_t *type, uint8_t **body, size_t *size
         return false;
     }
     *size = sz;
+    atomic_fetch_add_explicit(&c->node->ts->bytes_in, 8 + sz, memory_order_relaxed);
     return true;
 }
 
@@ -114,6 +115,7 @@ static void *conn_main(void *arg) {
             aero_buf__reset(&out);
             ts_resp_simple(&out, AERO_ERR_SERVER, 0, 0);
         }
+        atomic_fetch_add_explicit(&c->node->ts->bytes_out, out.len, memory_order_relaxed);
         if (!write_full(c, out.data, out.len) || act == TS_SEND_CLOSE)
             break;
     }

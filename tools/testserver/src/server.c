@@ -121,6 +121,13 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
 
 const char *aero_testserver_seeds(const aero_testserver *ts) { return ts ? ts->seeds : ""; }
 
+void aero_testserver_wire_bytes(const aero_testserver *ts, uint64_t *received, uint64_t *sent) {
+    if (received)
+        *received = ts ? atomic_load(&ts->bytes_in) : 0;
+    if (sent)
+        *sent = ts ? atomic_load(&ts->bytes_out) : 0;
+}
+
 const char *aero_testserver_tls_seeds(const aero_testserver *ts) { return ts ? ts->tls_seeds : ""; }
 
 uint16_t aero_testserver_tls_port(const aero_testserver *ts, unsigned node) {

@@ -19,12 +19,11 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#ifdef AERO_HAVE_ZLIB
-#include <zlib.h>
-#endif
+#include "proto/compress.h"
 
 #define HANDSHAKE_TIMEOUT_MS 3000
 #define COMPRESS_OVER        128 /* frames this size or smaller are answered as they are */
+#define Z_LEVEL              1   /* answers: the fast level */
 
 aero_status ts_tls_init(aero_testserver *ts, const aero_testserver_config *cfg, aero_error *err) {
     if (cfg->version < 2)
@@ -124,27 +123,9 @@ void ts_conn_tls_free(ts_conn *c) {
     c->ssl = NULL;
 }
 
-/* ---------------- compression ---------------- */
-
-#ifdef AERO_HAVE_ZLIB
-/* One frame [hdr][body] -> [hdr v2 type 4][u64 original size][zlib] appended to dst. */
-static bool compress_one(const uint8_t *frame, size_t len, aero_buf *dst) {
-    uLongf cap = compressBound((uLong)len);
-    uint8_t *p = aero_buf__append(dst, 16 + (size_t)cap);
-    if (!p)
-        return false;
-    if (compress2(p + 16, &cap, frame, (uLong)len, Z_DEFAULT_COMPRESSION) != Z_OK)
-        return false;
-    aero_set_u64be(p, ((uint64_t)AERO_PROTO_VERSION << 56) | ((uint64_t)AERO_PROTO_COMPRESSED << 48) |
-                          (uint64_t)(8 + cap));
-    aero_set_u64be(p + 8, (uint64_t)len);
-    dst->len -= (size_t)(compressBound((uLong)len) - cap);
-    return true;
-}
-#endif
+/* ---------------- compression (the runtime's codec, proto/compress.c) ---------------- */
 
 void ts_compress_frames(aero_buf *out) {
-#ifdef AERO_HAVE_ZLIB
     aero_buf z;
     aero_buf__init(&z, NULL, 0);
     size_t off = 0;
@@ -153,11 +134,12 @@ void ts_compress_frames(aero_buf *out) {
         size_t flen = 8 + (size_t)(aero_get_u64be(out->data + off) & 0xFFFFFFFFFFFFull);
         if (flen > out->len - off)
             break;
-        if (flen > COMPRESS_OVER)
-            ok = compress_one(out->data + off, flen, &z);
-        else
+        if (flen > COMPRESS_OVER) {
+            ok = aero_compress__wrap(out->data + off, flen, Z_LEVEL, &z) == AERO_OK;
+        } else {
             aero_buf__put(&z, out->data + off, flen);
-        ok = ok && !z.failed;
+            ok = !z.failed;
+        }
         off += flen;
     }
     if (ok && off == out->len) {
@@ -165,36 +147,20 @@ void ts_compress_frames(aero_buf *out) {
         aero_buf__put(out, z.data, z.len);
     }
     aero_buf__free(&z);
-#else
-    (void)out;
-#endif
 }
 
 int ts_inflate_request(const uint8_t *body, size_t len, uint8_t **raw_out, size_t *raw_len) {
     *raw_out = NULL;
-#ifdef AERO_HAVE_ZLIB
-    if (len < 8)
-        return AERO_ERR_PARAMETER;
-    uint64_t orig = aero_get_u64be(body);
-    if (orig < 8 + AERO_MSG_HEADER_SIZE || orig > AERO_PROTO_SIZE_MAX)
-        return AERO_ERR_PARAMETER;
-    uint8_t *raw = malloc((size_t)orig);
-    if (!raw)
-        return AERO_ERR_SERVER;
-    uLongf got = (uLongf)orig;
-    int zr = uncompress(raw, &got, body + 8, (uLong)(len - 8));
-    if (zr != Z_OK || got != orig || raw[0] != AERO_PROTO_VERSION || raw[1] != AERO_PROTO_MSG ||
-        8 + (aero_get_u64be(raw) & 0xFFFFFFFFFFFFull) != orig) {
-        free(raw);
-        return AERO_ERR_PARAMETER;
+    if (!aero_compress__available())
+        return AERO_ERR_ENTERPRISE_ONLY;
+    aero_buf raw;
+    aero_buf__init(&raw, NULL, 0);
+    aero_status st = aero_compress__unwrap(body, len, (size_t)AERO_PROTO_SIZE_MAX + 8, &raw);
+    if (st != AERO_OK || raw.len < 8 + AERO_MSG_HEADER_SIZE) {
+        aero_buf__free(&raw);
+        return st == AERO_ERR_NO_MEMORY ? AERO_ERR_SERVER : AERO_ERR_PARAMETER;
     }
-    *raw_out = raw;
-    *raw_len = (size_t)orig;
+    *raw_out = raw.data; /* heap storage: aero_buf__init(NULL) never uses a caller's buffer */
+    *raw_len = raw.len;
     return 0;
-#else
-    (void)body;
-    (void)len;
-    (void)raw_len;
-    return AERO_ERR_ENTERPRISE_ONLY;
-#endif
 }

@@ -226,7 +226,8 @@ struct aero_testserver {
     void *tls_ctx;      /* SSL_CTX* of the TLS listeners (tls.c), NULL without TLS */
     char tls_name[256]; /* announced in peers-tls-std */
     char tls_seeds[TS_MAX_NODES * 300];
-    bool compression; /* Enterprise compression (type 4) */
+    bool compression;                     /* Enterprise compression (type 4) */
+    _Atomic uint64_t bytes_in, bytes_out; /* aero_testserver_wire_bytes() */
 };
 
 /* ---------------- TLS and compression (tls.c) ---------------- */

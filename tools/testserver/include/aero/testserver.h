@@ -175,6 +175,13 @@ AERO_TESTSERVER_API uint16_t aero_testserver_tls_port(const aero_testserver *ts,
  */
 AERO_TESTSERVER_API const char *aero_testserver_tls_seeds(const aero_testserver *ts);
 
+/**
+ * Bytes the nodes have received in requests and sent in answers since start
+ * (every proto type, headers included: what went over the sockets, after
+ * compression and before TLS). Either pointer may be NULL.
+ */
+AERO_TESTSERVER_API void aero_testserver_wire_bytes(const aero_testserver *ts, uint64_t *received, uint64_t *sent);
+
 /** Number of nodes configured (live or stopped). */
 AERO_TESTSERVER_API unsigned aero_testserver_node_count(const aero_testserver *ts);
 
