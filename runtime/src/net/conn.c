@@ -43,51 +43,6 @@ static inline ssize_t sys_recv(int fd, void *p, size_t n, int flags) {
     return (ssize_t)syscall(SYS_recvfrom, fd, p, n, flags, NULL, NULL);
 }
 
-uint64_t aero_now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t aero_now_coarse_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t aero_deadline_after_ms(uint32_t ms) {
-    if (ms == 0)
-        return UINT64_MAX;
-    return aero_now_ns() + (uint64_t)ms * 1000000u;
-}
-
-/*
- * Wait until fd is ready for `events` or the deadline passes. Returns AERO_OK
- * when ready (or when the peer hung up: the next syscall reports it),
- * AERO_ERR_TIMEOUT after the deadline, AERO_ERR_CONNECTION on poll failure.
- */
-static aero_status wait_fd(int fd, short events, uint64_t deadline_ns, const char *what, aero_error *err) {
-    for (;;) {
-        int timeout_ms = -1;
-        if (deadline_ns != UINT64_MAX) {
-            uint64_t now = aero_now_ns();
-            if (now >= deadline_ns)
-                return aero_err__set(err, AERO_ERR_TIMEOUT, "socket timeout while %s", what);
-            uint64_t left_ms = (deadline_ns - now + 999999u) / 1000000u;
-            timeout_ms = left_ms > INT_MAX ? INT_MAX : (int)left_ms;
-        }
-        struct pollfd p = { .fd = fd, .events = events, .revents = 0 };
-        int r = poll(&p, 1, timeout_ms);
-        if (r > 0)
-            return AERO_OK;
-        if (r == 0)
-            continue; /* re-check the deadline (poll may round down) */
-        if (errno == EINTR)
-            continue;
-        return aero_err__set(err, AERO_ERR_CONNECTION, "poll failed while %s: %s", what, strerror(errno));
-    }
-}
-
 /* Below this much time left, reads wait with poll(): SO_RCVTIMEO is too coarse. */
 #define RECV_POLL_BELOW_NS (40u * 1000000u)
 
@@ -132,7 +87,7 @@ static int recv_wait_mode(aero_conn *c, uint64_t deadline_ns, aero_status *st, a
         }
     }
     /* close to the deadline (or setsockopt refused): poll, then take what is there */
-    *st = wait_fd(c->fd, POLLIN, deadline_ns, "receiving", err);
+    *st = aero_net__wait(c->fd, POLLIN, deadline_ns, "receiving", err);
     return *st == AERO_OK ? MSG_DONTWAIT : -1;
 }
 
@@ -175,7 +130,7 @@ static aero_status connect_fd(aero_conn *c, const struct sockaddr *addr, socklen
             close(fd);
             return aero_err__set(err, AERO_ERR_CONNECTION, "connect failed: %s", strerror(e));
         }
-        aero_status st = wait_fd(fd, POLLOUT, deadline_ns, "connecting", err);
+        aero_status st = aero_net__wait(fd, POLLOUT, deadline_ns, "connecting", err);
         if (st != AERO_OK) {
             close(fd);
             return st;
@@ -234,7 +189,7 @@ aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t dea
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            aero_status st = wait_fd(c->fd, POLLOUT, deadline_ns, "sending", err);
+            aero_status st = aero_net__wait(c->fd, POLLOUT, deadline_ns, "sending", err);
             if (st != AERO_OK)
                 return st;
             continue;

@@ -37,6 +37,14 @@ uint64_t aero_now_coarse_ns(void);
 /** Deadline `ms` from now; 0 ms means no deadline (UINT64_MAX). */
 uint64_t aero_deadline_after_ms(uint32_t ms);
 
+/**
+ * Wait until fd is ready for `events` (POLLIN / POLLOUT) or the deadline
+ * passes: AERO_OK when ready (or hung up: the next syscall reports it),
+ * AERO_ERR_TIMEOUT "socket timeout while <what>" after the deadline,
+ * AERO_ERR_CONNECTION when poll() fails.
+ */
+aero_status aero_net__wait(int fd, short events, uint64_t deadline_ns, const char *what, aero_error *err);
+
 /** Connect to addr before `deadline_ns` (TCP_NODELAY set). */
 aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
                                aero_error *err);

@@ -170,34 +170,6 @@ void aero_tls__ctx_free(aero_tls_ctx *t) {
     free(t);
 }
 
-/* The monotonic clock of conn.c's deadlines (read here, so tls.c calls nothing in conn.c). */
-static uint64_t now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-/* Wait until fd is ready for `events` before the deadline. */
-static aero_status wait_for(int fd, short events, uint64_t deadline_ns, aero_status on_timeout, const char *what,
-                            aero_error *err) {
-    for (;;) {
-        int timeout_ms = -1;
-        if (deadline_ns != UINT64_MAX) {
-            uint64_t now = now_ns();
-            if (now >= deadline_ns)
-                return aero_err__set(err, on_timeout, "%s", what);
-            uint64_t left = (deadline_ns - now + 999999u) / 1000000u;
-            timeout_ms = left > INT_MAX ? INT_MAX : (int)left;
-        }
-        struct pollfd p = { .fd = fd, .events = events, .revents = 0 };
-        int r = poll(&p, 1, timeout_ms);
-        if (r > 0)
-            return AERO_OK;
-        if (r < 0 && errno != EINTR)
-            return aero_err__set(err, AERO_ERR_CONNECTION, "poll failed: %s", strerror(errno));
-    }
-}
-
 /* Why the handshake was refused, from the verification result. */
 static aero_status verify_failure(SSL *ssl, const char *tls_name, aero_error *err) {
     long v = SSL_get_verify_result(ssl);
@@ -245,11 +217,12 @@ aero_status aero_tls__handshake(aero_conn *c, const aero_tls_ctx *t, const char 
         int e = SSL_get_error(ssl, r);
         aero_status st;
         if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
-            char what[300];
-            snprintf(what, sizeof what, "TLS handshake with %s timed out", tls_name);
-            st = wait_for(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline_ns, AERO_ERR_TLS, what, err);
+            st = aero_net__wait(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline_ns, "in the TLS handshake",
+                                err);
             if (st == AERO_OK)
                 continue;
+            if (st == AERO_ERR_TIMEOUT) /* a handshake that never ends is a TLS failure, not a slow command */
+                st = aero_err__set(err, AERO_ERR_TLS, "TLS handshake with %s timed out", tls_name);
         } else if (SSL_get_verify_result(ssl) != X509_V_OK) {
             st = verify_failure(ssl, tls_name, err);
         } else if (e == SSL_ERROR_SYSCALL || e == SSL_ERROR_ZERO_RETURN) {
@@ -276,8 +249,8 @@ static aero_status io_wait(aero_conn *c, int r, uint64_t deadline_ns, bool readi
     SSL *ssl = c->ssl;
     int e = SSL_get_error(ssl, r);
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
-        return wait_for(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline_ns, AERO_ERR_TIMEOUT,
-                        reading ? "socket timeout while receiving" : "socket timeout while sending", err);
+        return aero_net__wait(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline_ns,
+                              reading ? "receiving" : "sending", err);
     char rs[200];
     int en = errno;
     ssl_reason(rs, sizeof rs);
