@@ -28,11 +28,44 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 struct aero_tls_ctx {
     SSL_CTX *ctx;
+    BIO_METHOD *bio; /* OpenSSL's socket BIO, writing with MSG_NOSIGNAL */
 };
+
+/*
+ * OpenSSL's socket BIO writes with write(): to a peer that has gone, that
+ * raises SIGPIPE and kills a process that did not ignore it. A library must
+ * not ask that of its callers, so TLS connections write with send() and
+ * MSG_NOSIGNAL, as the clear-text path does; everything else is the socket
+ * BIO's own.
+ */
+static int bio_write_nosignal(BIO *b, const char *p, int n) {
+    int fd = -1;
+    BIO_get_fd(b, &fd);
+    BIO_clear_retry_flags(b);
+    ssize_t w = send(fd, p, (size_t)(n < 0 ? 0 : n), MSG_NOSIGNAL);
+    if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        BIO_set_retry_write(b);
+    return (int)w;
+}
+
+static BIO_METHOD *bio_method_new(void) {
+    const BIO_METHOD *s = BIO_s_socket();
+    BIO_METHOD *m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK | BIO_TYPE_DESCRIPTOR, "aero socket");
+    if (!m)
+        return NULL;
+    if (!BIO_meth_set_write(m, bio_write_nosignal) || !BIO_meth_set_read(m, BIO_meth_get_read(s)) ||
+        !BIO_meth_set_puts(m, BIO_meth_get_puts(s)) || !BIO_meth_set_ctrl(m, BIO_meth_get_ctrl(s)) ||
+        !BIO_meth_set_create(m, BIO_meth_get_create(s)) || !BIO_meth_set_destroy(m, BIO_meth_get_destroy(s))) {
+        BIO_meth_free(m);
+        return NULL;
+    }
+    return m;
+}
 
 /* The first queued OpenSSL error as text ("" when none), and the queue cleared. */
 static const char *ssl_reason(char *buf, size_t cap) {
@@ -154,7 +187,8 @@ aero_status aero_tls__ctx_new(const aero_client_config *cfg, aero_tls_ctx **out,
     SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
     SSL_CTX_set_mode(ctx, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     aero_tls_ctx *t = calloc(1, sizeof *t);
-    if (!t) {
+    if (!t || !(t->bio = bio_method_new())) {
+        free(t);
         SSL_CTX_free(ctx);
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for the TLS context");
     }
@@ -167,6 +201,7 @@ void aero_tls__ctx_free(aero_tls_ctx *t) {
     if (!t)
         return;
     SSL_CTX_free(t->ctx);
+    BIO_meth_free(t->bio);
     free(t);
 }
 
@@ -205,11 +240,18 @@ aero_status aero_tls__handshake(aero_conn *c, const aero_tls_ctx *t, const char 
     X509_VERIFY_PARAM_set_hostflags(vp, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     bool name_ok = is_ip_literal(tls_name) ? X509_VERIFY_PARAM_set1_ip_asc(vp, tls_name) == 1
                                            : X509_VERIFY_PARAM_set1_host(vp, tls_name, 0) == 1;
-    if (!name_ok || SSL_set_fd(ssl, c->fd) != 1) {
+    if (!name_ok) {
         SSL_free(ssl);
         ERR_clear_error();
         return aero_err__set(err, AERO_ERR_TLS, "TLS: cannot use \"%s\" as a TLS name", tls_name);
     }
+    BIO *bio = BIO_new(t->bio);
+    if (!bio) {
+        SSL_free(ssl);
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "TLS: cannot create a session");
+    }
+    BIO_set_fd(bio, c->fd, BIO_NOCLOSE);
+    SSL_set_bio(ssl, bio, bio);
     for (;;) {
         int r = SSL_connect(ssl);
         if (r == 1)
