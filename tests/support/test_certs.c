@@ -8,6 +8,8 @@
 #include <openssl/x509v3.h>
 
 #include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,17 +28,25 @@ bool tc_dir_make(tc_dir *d) {
     return mkdtemp(d->path) != NULL;
 }
 
-void tc_dir_remove(tc_dir *d) {
-    DIR *dir = opendir(d->path);
+/* Remove every file of `path` and its subdirectories (one level deep is all the helpers make). */
+static void remove_tree(const char *path, int depth) {
+    DIR *dir = opendir(path);
     if (dir) {
         struct dirent *e;
-        while ((e = readdir(dir)))
-            if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-                unlink(tc_path(d, e->d_name));
+        char sub[600];
+        while ((e = readdir(dir))) {
+            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                continue;
+            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+            if (unlink(sub) != 0 && depth < 2)
+                remove_tree(sub, depth + 1);
+        }
         closedir(dir);
     }
-    rmdir(d->path);
+    rmdir(path);
 }
+
+void tc_dir_remove(tc_dir *d) { remove_tree(d->path, 0); }
 
 const char *tc_path(const tc_dir *d, const char *name) {
     static char ring[16][512];
@@ -111,6 +121,31 @@ bool tc_ca_write(const tc_ca *ca, const tc_dir *d, const char *name) {
     char file[128];
     snprintf(file, sizeof file, "%s.crt", name);
     return write_cert(ca->cert, tc_path(d, file));
+}
+
+bool tc_ca_write_hashed(const tc_ca *ca, const tc_dir *d, const char *subdir) {
+    char dir[512], file[600];
+    snprintf(dir, sizeof dir, "%s", tc_path(d, subdir));
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return false;
+    snprintf(file, sizeof file, "%s/%08lx.0", dir, X509_subject_name_hash(ca->cert));
+    return write_cert(ca->cert, file);
+}
+
+bool tc_key_encrypt(const tc_dir *d, const char *name, const char *out, const char *password) {
+    char file[128];
+    snprintf(file, sizeof file, "%s.key", name);
+    FILE *f = fopen(tc_path(d, file), "r");
+    EVP_PKEY *key = f ? PEM_read_PrivateKey(f, NULL, NULL, NULL) : NULL;
+    if (f)
+        fclose(f);
+    snprintf(file, sizeof file, "%s.key", out);
+    f = key ? fopen(tc_path(d, file), "w") : NULL;
+    bool ok = f && PEM_write_PrivateKey(f, key, EVP_aes_256_cbc(), NULL, 0, NULL, (void *)password) == 1;
+    if (f && fclose(f) != 0)
+        ok = false;
+    EVP_PKEY_free(key);
+    return ok;
 }
 
 bool tc_issue(const tc_ca *ca, const tc_dir *d, const char *name, const char *san, long not_before_s, long not_after_s,

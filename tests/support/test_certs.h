@@ -45,6 +45,16 @@ bool tc_issue(const tc_ca *ca, const tc_dir *d, const char *name, const char *sa
               bool client);
 
 /**
+ * Write the CA certificate into the directory "<dir>/<subdir>" (made if
+ * needed) under its subject hash, "<hash>.0", as c_rehash does, so the
+ * directory serves as a CA path; false on failure.
+ */
+bool tc_ca_write_hashed(const tc_ca *ca, const tc_dir *d, const char *subdir);
+
+/** Write "<name>.key" again, encrypted (AES-256) with `password`, as "<out>.key"; false on failure. */
+bool tc_key_encrypt(const tc_dir *d, const char *name, const char *out, const char *password);
+
+/**
  * Write a CRL of `ca` revoking the certificate "<revoked>.crt" of d (NULL:
  * an empty CRL) as "<name>.crl"; false on failure.
  */

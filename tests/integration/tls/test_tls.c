@@ -51,7 +51,8 @@ static int setup(void **state) {
         !tc_issue(F.ca, &F.dir, "expired", "DNS:" NAME, -7200, -3600, false) ||
         !tc_issue(F.ca, &F.dir, "client", "DNS:client.aero.test", -60, 3600, true) ||
         !tc_issue(F.other_ca, &F.dir, "stranger", "DNS:client.aero.test", -60, 3600, true) ||
-        !tc_crl_write(F.ca, &F.dir, "empty", NULL) || !tc_crl_write(F.ca, &F.dir, "revoked", "server")) {
+        !tc_crl_write(F.ca, &F.dir, "empty", NULL) || !tc_crl_write(F.ca, &F.dir, "revoked", "server") ||
+        !tc_ca_write_hashed(F.ca, &F.dir, "ca-dir") || !tc_key_encrypt(&F.dir, "client", "client-enc", "s3cret")) {
         fprintf(stderr, "could not make test certificates in %s\n", F.dir.path);
         return -1;
     }
@@ -312,6 +313,37 @@ static void test_mutual_tls(void **state) {
     assert_non_null_msg(c, err.message);
     round_trip(c, "mtls");
     aero_client_close(c);
+    /* an encrypted key, with its password (used while connecting only) and with a wrong one */
+    snprintf(client_key, sizeof client_key, "%s", tc_path(&F.dir, "client-enc.key"));
+    char password[16] = "s3cret";
+    cfg.tls_key_password = password;
+    c = aero_client_connect(aero_testserver_tls_seeds(ts), &cfg, &err);
+    assert_non_null_msg(c, err.message);
+    memset(password, 0, sizeof password); /* the client keeps no reference to it */
+    round_trip(c, "mtls-enc");
+    aero_client_close(c);
+    cfg.tls_key_password = "wrong";
+    expect_tls_failure(aero_testserver_tls_seeds(ts), &cfg, "cannot load the client key", 1000);
+    aero_testserver_stop(ts);
+    (void)state;
+}
+
+/* The CA from a directory of hashed certificates (tls_ca_path) instead of a file. */
+static void test_ca_directory(void **state) {
+    aero_testserver *ts = tls_server("server", 1, false);
+    aero_client_config cfg = tls_config("ca.crt");
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", tc_path(&F.dir, "ca-dir"));
+    cfg.tls_ca_file = NULL;
+    cfg.tls_ca_path = dir;
+    aero_error err;
+    aero_client *c = aero_client_connect(aero_testserver_tls_seeds(ts), &cfg, &err);
+    assert_non_null_msg(c, err.message);
+    round_trip(c, "ca-dir");
+    aero_client_close(c);
+    /* a directory without the CA: untrusted */
+    snprintf(dir, sizeof dir, "%s", F.dir.path);
+    expect_tls_failure(aero_testserver_tls_seeds(ts), &cfg, "untrusted server certificate", 1000);
     aero_testserver_stop(ts);
     (void)state;
 }
@@ -381,6 +413,7 @@ int main(void) {
         cmocka_unit_test(test_plain_server),
         cmocka_unit_test(test_handshake_timeout),
         cmocka_unit_test(test_mutual_tls),
+        cmocka_unit_test(test_ca_directory),
         cmocka_unit_test(test_bad_settings),
         cmocka_unit_test(test_protocols_and_ciphers),
     };
