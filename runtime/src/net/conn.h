@@ -24,11 +24,12 @@ typedef struct aero_conn {
     void *owner;           /* pool bookkeeping (cluster/) */
     uint32_t rcvtimeo_ms;  /* SO_RCVTIMEO in effect on fd (0: none, recv() may wait forever) */
     void *ssl;             /* OpenSSL SSL* of a TLS connection (net/tls.c), NULL for clear text */
+    bool ctx_has_cert;     /* TLS: a client certificate was offered (for the errors of net/tls.c) */
 } aero_conn;
 
 /** An unconnected connection (fd = -1). */
 #define AERO_CONN_INIT \
-    { .fd = -1, .last_used_ns = 0, .owner = NULL, .rcvtimeo_ms = 0, .ssl = NULL }
+    { .fd = -1, .last_used_ns = 0, .owner = NULL, .rcvtimeo_ms = 0, .ssl = NULL, .ctx_has_cert = false }
 
 /** Monotonic clock in nanoseconds. */
 uint64_t aero_now_ns(void);

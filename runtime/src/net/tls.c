@@ -34,6 +34,7 @@
 struct aero_tls_ctx {
     SSL_CTX *ctx;
     BIO_METHOD *bio; /* OpenSSL's socket BIO, writing with MSG_NOSIGNAL */
+    bool has_cert;   /* a client certificate is configured (mutual TLS) */
 };
 
 /*
@@ -193,6 +194,7 @@ aero_status aero_tls__ctx_new(const aero_client_config *cfg, aero_tls_ctx **out,
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for the TLS context");
     }
     t->ctx = ctx;
+    t->has_cert = has_cert;
     *out = t;
     return AERO_OK;
 }
@@ -222,6 +224,41 @@ static aero_status verify_failure(SSL *ssl, const char *tls_name, aero_error *er
     case X509_V_ERR_UNABLE_TO_GET_CRL:
         return aero_err__set(err, AERO_ERR_TLS, "TLS: no CRL for the server certificate's issuer");
     default: return aero_err__set(err, AERO_ERR_TLS, "TLS: untrusted server certificate (%s)", vs);
+    }
+}
+
+/* Alerts a server sends about the client's certificate (or its absence). */
+static bool is_client_cert_alert(int reason) {
+    return reason == SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED || reason == SSL_R_SSLV3_ALERT_BAD_CERTIFICATE ||
+           reason == SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN || reason == SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED ||
+           reason == SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED || reason == SSL_R_TLSV1_ALERT_UNKNOWN_CA ||
+           reason == SSL_R_TLSV1_ALERT_ACCESS_DENIED;
+}
+
+/* The server ended the handshake with an alert: say what it most likely means. */
+static aero_status alert_failure(bool has_cert, aero_error *err) {
+    int reason = ERR_GET_REASON(ERR_peek_last_error());
+    char rs[200];
+    ssl_reason(rs, sizeof rs);
+    if (!rs[0])
+        snprintf(rs, sizeof rs, "protocol error");
+    switch (reason) {
+    case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+        return aero_err__set(err, AERO_ERR_TLS,
+                             "TLS handshake failed: the server requires a client certificate (mutual TLS: set "
+                             "tls_cert_file and tls_key_file)");
+    case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_UNKNOWN:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_EXPIRED:
+    case SSL_R_SSLV3_ALERT_CERTIFICATE_REVOKED:
+    case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+    case SSL_R_TLSV1_ALERT_ACCESS_DENIED:
+        return aero_err__set(err, AERO_ERR_TLS, "TLS handshake failed: the server refused the client certificate (%s)",
+                             rs);
+    case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+        return aero_err__set(err, AERO_ERR_TLS, "TLS handshake failed: %s (no protocol or cipher in common%s)", rs,
+                             has_cert ? "" : ", or the server requires a client certificate");
+    default: return aero_err__set(err, AERO_ERR_TLS, "TLS handshake failed: %s", rs);
     }
 }
 
@@ -274,15 +311,14 @@ aero_status aero_tls__handshake(aero_conn *c, const aero_tls_ctx *t, const char 
                                    ? "connection closed by the server"
                                    : strerror(en));
         } else {
-            char rs[200];
-            ssl_reason(rs, sizeof rs);
-            st = aero_err__set(err, AERO_ERR_TLS, "TLS handshake failed: %s", rs[0] ? rs : "protocol error");
+            st = alert_failure(t->has_cert, err);
         }
         ERR_clear_error();
         SSL_free(ssl);
         return st;
     }
     c->ssl = ssl;
+    c->ctx_has_cert = t->has_cert;
     return AERO_OK;
 }
 
@@ -293,8 +329,10 @@ static aero_status io_wait(aero_conn *c, int r, uint64_t deadline_ns, bool readi
     if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
         return aero_net__wait(c->fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline_ns,
                               reading ? "receiving" : "sending", err);
-    char rs[200];
     int en = errno;
+    if (e == SSL_ERROR_SSL && is_client_cert_alert(ERR_GET_REASON(ERR_peek_last_error())))
+        return alert_failure(c->ctx_has_cert, err); /* TLS 1.3: the server checks the client after the handshake */
+    char rs[200];
     ssl_reason(rs, sizeof rs);
     if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL && (r == 0 || en == 0)))
         return aero_err__set(err, AERO_ERR_CONNECTION, "connection closed by peer");

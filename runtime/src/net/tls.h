@@ -8,7 +8,9 @@
  * used), the handshake (untrusted certificate, name mismatch, expired or
  * revoked certificate, peer closed: not a TLS port, handshake timeout).
  * A connection that breaks after the handshake is AERO_ERR_CONNECTION or
- * AERO_ERR_TIMEOUT, like a clear-text one.
+ * AERO_ERR_TIMEOUT, like a clear-text one, except for the server's alert
+ * refusing the client certificate, which TLS 1.3 delivers on the first
+ * read: that is AERO_ERR_TLS too.
  */
 #ifndef AERO_NET_TLS_H
 #define AERO_NET_TLS_H
