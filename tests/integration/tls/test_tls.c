@@ -402,6 +402,52 @@ static void test_protocols_and_ciphers(void **state) {
     (void)state;
 }
 
+/*
+ * A client that gives up in the middle of a large TLS answer: the server's
+ * next write hits a closed socket. SIGPIPE keeps its default action in this
+ * process, so a write that raised it would end the test here.
+ */
+static void test_client_gone_mid_answer(void **state) {
+    aero_testserver_config cfg = AERO_TESTSERVER_CONFIG_INIT;
+    char crt[512], key[512];
+    snprintf(crt, sizeof crt, "%s", tc_path(&F.dir, "server.crt"));
+    snprintf(key, sizeof key, "%s", tc_path(&F.dir, "server.key"));
+    cfg.tls_cert_file = crt;
+    cfg.tls_key_file = key;
+    cfg.limits.max_record_size = 16u << 20;
+    aero_error err;
+    aero_testserver *ts = aero_testserver_start(&cfg, &err);
+    assert_non_null_msg(ts, err.message);
+    size_t n = 12u << 20;
+    uint8_t *blob = calloc(1, n);
+    aero_dataset ds = aero_dataset_of("test", "tls");
+    aero_key k = aero_dataset_id_str(&ds, "big");
+    aero_bin_value bins[] = { { "b", aero_blob(blob, n) } };
+    assert_aero_ok(aero_testserver_put(ts, &k, bins, 1, 0, &err), &err);
+    free(blob);
+    char seed[96];
+    snprintf(seed, sizeof seed, "127.0.0.1:" NAME ":%u", aero_testserver_tls_port(ts, 0));
+    aero_client_config ccfg = tls_config("ca.crt");
+    aero_client *c = aero_client_connect(seed, &ccfg, &err);
+    assert_non_null_msg(c, err.message);
+    aero_behavior quick = aero_behavior_derive(&AERO_BEHAVIOR_DEFAULT, "quick");
+    quick.all.socket_timeout_ms = 5;
+    quick.all.total_timeout_ms = 5;
+    quick.all.max_retries = 0;
+    aero_session *s = aero_client_create_session(c, &quick, &err);
+    aero_record r;
+    aero_record_init(&r);
+    for (int i = 0; i < 3; i++) /* each attempt times out and closes its connection mid-answer */
+        assert_int_equal(aero_session_get(s, &k, NULL, 0, &r, &err), AERO_ERR_TIMEOUT);
+    struct timespec pause = { 0, 300000000 };
+    nanosleep(&pause, NULL); /* the server's writes meet the closed sockets */
+    aero_record_dispose(&r);
+    aero_session_free(s);
+    aero_client_close(c);
+    aero_testserver_stop(ts);
+    (void)state;
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_connect_and_round_trip),
@@ -417,6 +463,7 @@ int main(void) {
         cmocka_unit_test(test_ca_directory),
         cmocka_unit_test(test_bad_settings),
         cmocka_unit_test(test_protocols_and_ciphers),
+        cmocka_unit_test(test_client_gone_mid_answer),
     };
     return cmocka_run_group_tests_name("tls", tests, setup, teardown);
 }

@@ -14,6 +14,8 @@
 #include <openssl/ssl.h>
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +74,12 @@ static void set_rcvtimeo(int fd, unsigned ms) {
 }
 
 bool ts_tls_accept(ts_conn *c) {
+    /* OpenSSL writes with write(): a client that went away would raise SIGPIPE in the process
+     * hosting the server. Blocked on this connection's thread, it stays pending and dies with it. */
+    sigset_t sigpipe;
+    sigemptyset(&sigpipe);
+    sigaddset(&sigpipe, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &sigpipe, NULL);
     SSL *ssl = SSL_new(c->node->ts->tls_ctx);
     if (!ssl)
         return false;
