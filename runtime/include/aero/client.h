@@ -13,6 +13,16 @@
  *     ...
  *     aero_session_free(s);
  *     aero_client_close(c);
+ *
+ * TLS (mutual TLS here; the name in the seed is checked against the
+ * server's certificate):
+ *
+ *     aero_client_config cfg = AERO_CLIENT_CONFIG_INIT;
+ *     cfg.tls_enabled = true;
+ *     cfg.tls_ca_file = "/etc/aerospike/ca.pem";
+ *     cfg.tls_cert_file = "client.pem";    // only for mutual TLS
+ *     cfg.tls_key_file = "client.key";
+ *     aero_client *c = aero_client_connect("10.0.0.1:node1.example.com:4333", &cfg, &err);
  */
 #ifndef AERO_CLIENT_H
 #define AERO_CLIENT_H
