@@ -216,7 +216,11 @@ static void run_group(run *r, worker *w, size_t gi) {
         st = aero_frames__next(&w->fr, &m, peer, err);
         if (st != AERO_OK)
             break;
-        if (m.h.info3 & AERO_INFO3_LAST) {
+        /* Community Edition answers a compressed batch request with one bare 25 (ENTERPRISE_ONLY): no
+         * row index, no LAST bit, nothing after it. It refuses the whole group, as a LAST answer would. */
+        bool refused_compressed =
+            m.h.result_code == AERO_ERR_ENTERPRISE_ONLY && m.h.n_fields == 0 && m.h.n_ops == 0 && p->use_compression;
+        if ((m.h.info3 & AERO_INFO3_LAST) || refused_compressed) {
             aero_node__conn_put(g->node, conn);
             if (m.h.result_code != AERO_OK) {
                 g->refused = true;

@@ -105,6 +105,35 @@ static void test_scopes(void **state) {
     assert_aero_ok(aero_write_execute(aero_session_delete(ENV->session, &k), NULL, &err), &err);
 }
 
+/* A compressed batch or query refused by Community Edition fails as a whole with 25, and says so. */
+static void test_batch_and_query_against_ce(void **state) {
+    aero_error err;
+    aero_behavior b = compressing(128);
+    aero_session *s = aero_client_create_session(ENV->client, &b, &err);
+    aero_key keys[40];
+    aero_batch *bt = aero_session_batch(s);
+    for (int i = 0; i < 40; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "batch%d", i);
+        keys[i] = it_key(ENV, name);
+        aero_batch_read(bt, &keys[i]);
+    }
+    aero_stream *st = aero_batch_execute(bt, &err); /* 40 keys: far over 128 bytes */
+    assert_null(st);
+    assert_int_equal(err.code, AERO_ERR_ENTERPRISE_ONLY);
+    assert_non_null(strstr(err.message, "ENTERPRISE_ONLY"));
+    aero_query *q = aero_session_query(s, &ENV->ds);
+    aero_query_where(q, "$.name == 'a rather long filter value that makes the request exceed the threshold'");
+    st = aero_query_execute(q, &err);
+    if (st) {
+        while (aero_stream_next(st, &err))
+            ;
+        aero_stream_close(st);
+    }
+    assert_int_equal(err.code, AERO_ERR_ENTERPRISE_ONLY);
+    aero_session_free(s);
+}
+
 /* ---- against a test server with Enterprise compression ---- */
 
 static aero_testserver *ee_server(void) {
@@ -180,6 +209,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threshold_against_ce),
         cmocka_unit_test(test_scopes),
+        cmocka_unit_test(test_batch_and_query_against_ce),
         cmocka_unit_test(test_round_trips_enterprise),
     };
     return cmocka_run_group_tests_name("compress", tests, it_setup, it_teardown);
