@@ -151,6 +151,10 @@ aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **
     c->owner = n;
     aero_status st =
         aero_conn__open(c, (const struct sockaddr *)&n->addr, n->addr_len, n->tls, n->tls_name, deadline_ns, err);
+    /* A command's handshake cut short by its own deadline is a timeout (retried as one), not a TLS fault;
+     * seeding and tending keep AERO_ERR_TLS for a handshake that never completes. */
+    if (st == AERO_ERR_TLS && deadline_ns != UINT64_MAX && aero_now_ns() >= deadline_ns)
+        st = AERO_ERR_TIMEOUT;
     if (st != AERO_OK) {
         atomic_fetch_add_explicit(&n->conn_errors, 1, memory_order_relaxed);
         drop_lent(n, c);
