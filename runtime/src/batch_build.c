@@ -90,8 +90,10 @@ static bool same_cmd(const aero_batch *b, const bcmd *x, const bcmd *y) {
            p->write_once == q->write_once && x->has_filter == y->has_filter &&
            x->fail_on_filtered == y->fail_on_filtered && x->quiet_not_found == y->quiet_not_found &&
            x->missing_is_error == y->missing_is_error && p->ops_len == q->ops_len && p->filter_len == q->filter_len &&
-           memcmp(b->bytes.data + x->ops_off, b->bytes.data + y->ops_off, p->ops_len) == 0 &&
-           memcmp(b->bytes.data + x->filter_off, b->bytes.data + y->filter_off, p->filter_len) == 0;
+           /* no bytes at all (rows without ops or filter): data may be NULL, which memcmp must not get */
+           (p->ops_len == 0 || memcmp(b->bytes.data + x->ops_off, b->bytes.data + y->ops_off, p->ops_len) == 0) &&
+           (p->filter_len == 0 ||
+            memcmp(b->bytes.data + x->filter_off, b->bytes.data + y->filter_off, p->filter_len) == 0);
 }
 
 /* Store command c for the open rows; the bytes it appended since `mark` go if it repeats the last one. */

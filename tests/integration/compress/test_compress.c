@@ -116,7 +116,8 @@ static void test_batch_and_query_against_ce(void **state) {
         char name[16];
         snprintf(name, sizeof name, "batch%d", i);
         keys[i] = it_key(ENV, name);
-        aero_batch_read(bt, &keys[i]);
+        const char *bins[] = { "s" };
+        aero_batch_read_bins(bt, &keys[i], bins, 1);
     }
     aero_stream *st = aero_batch_execute(bt, &err); /* 40 keys: far over 128 bytes */
     assert_null(st);
