@@ -210,7 +210,7 @@ static void send_group(run *r, worker *w, size_t gi) {
         return;
     }
     g->sent = true;
-    st = aero_conn__write(g->conn, w->req.data, w->req.len, dl, err);
+    st = aero_cmd__send(g->conn, w->req.data, w->req.len, p, r->job->s->client->config.compression_level, dl, err);
     if (st != AERO_OK) {
         aero_node__conn_close(g->node, g->conn);
         g->conn = NULL;
@@ -225,6 +225,7 @@ static void recv_group(run *r, worker *w, size_t gi) {
         return;
     const char *peer = aero_node__address(g->node);
     aero_error *err = &g->err;
+    const aero_policy *p = r->job->read_policy;
     aero_conn *conn = g->conn;
     g->conn = NULL;
     w->fr.socket_timeout_ms = r->job->read_policy->socket_timeout_ms;
@@ -236,7 +237,11 @@ static void recv_group(run *r, worker *w, size_t gi) {
         st = aero_frames__next(&w->fr, &m, peer, err);
         if (st != AERO_OK)
             break;
-        if (m.h.info3 & AERO_INFO3_LAST) {
+        /* Community Edition answers a compressed batch request with one bare 25 (ENTERPRISE_ONLY): no
+         * row index, no LAST bit, nothing after it. It refuses the whole group, as a LAST answer would. */
+        bool refused_compressed =
+            m.h.result_code == AERO_ERR_ENTERPRISE_ONLY && m.h.n_fields == 0 && m.h.n_ops == 0 && p->use_compression;
+        if ((m.h.info3 & AERO_INFO3_LAST) || refused_compressed) {
             if (m.h.result_code == AERO_ERR_NOT_AUTHENTICATED) { /* the login is gone: log in anew (cluster/auth.h) */
                 aero_node__auth_lost(g->node);
                 aero_node__conn_close(g->node, conn);
@@ -314,19 +319,22 @@ static void run_groups(run *r, worker *self) {
             uint64_t left = dl > now ? dl - now : 0;
             wait_ms = left / 1000000u > INT32_MAX ? INT32_MAX : (int)((left + 999999u) / 1000000u);
         }
+        bool buffered = false; /* TLS may hold a decrypted answer that poll() does not see */
         for (size_t k = 0; k < n_fly; k++) {
             pf[k].fd = r->g[flying[k]].conn->fd;
             pf[k].events = POLLIN;
             pf[k].revents = 0;
+            buffered = buffered || aero_conn__has_buffered(r->g[flying[k]].conn);
         }
-        int ready = poll(pf, (nfds_t)n_fly, wait_ms);
+        int ready = poll(pf, (nfds_t)n_fly, buffered ? 0 : wait_ms);
         if (ready < 0 && errno == EINTR)
             continue;
+        bool timed_out = ready <= 0 && !buffered; /* nothing came before the deadline (or poll failed) */
         size_t keep = 0;
         for (size_t k = 0; k < n_fly; k++) {
-            if (ready <= 0)
-                time_out(r, flying[k]); /* nothing came before the deadline (or poll failed) */
-            else if (pf[k].revents)
+            if (timed_out)
+                time_out(r, flying[k]);
+            else if ((ready > 0 && pf[k].revents) || aero_conn__has_buffered(r->g[flying[k]].conn))
                 recv_group(r, self, flying[k]); /* data, hang-up or error: the read says which */
             else
                 flying[keep++] = flying[k];

@@ -6,6 +6,7 @@
 #include <aero/behavior.h>
 
 #include "internal.h"
+#include "proto/compress.h"
 
 #define INH      AERO_INHERIT
 #define NOCHANGE AERO_SETTINGS_INHERIT
@@ -34,6 +35,9 @@ AERO_API const aero_behavior AERO_BEHAVIOR_DEFAULT = {
     .writes_point = NOCHANGE,
     .writes_batch = NOCHANGE,
     .writes_query = NOCHANGE,
+    .compression_all = { 0, AERO_COMPRESS_THRESHOLD_DEFAULT },
+    .compression_reads = AERO_COMPRESSION_INHERIT,
+    .compression_writes = AERO_COMPRESSION_INHERIT,
 };
 
 AERO_API const aero_behavior AERO_BEHAVIOR_READ_FAST = {
@@ -49,7 +53,28 @@ AERO_API const aero_behavior AERO_BEHAVIOR_READ_FAST = {
     .writes_point = NOCHANGE,
     .writes_batch = NOCHANGE,
     .writes_query = NOCHANGE,
+    .compression_all = AERO_COMPRESSION_INHERIT,
+    .compression_reads = AERO_COMPRESSION_INHERIT,
+    .compression_writes = AERO_COMPRESSION_INHERIT,
 };
+
+static void apply_compression(aero_compression_settings *acc, const aero_compression_settings *p) {
+    if (p->use_compression >= 0)
+        acc->use_compression = p->use_compression;
+    if (p->compression_threshold >= 0)
+        acc->compression_threshold = p->compression_threshold;
+}
+
+/* The compression patches of the chain (version 2 behaviors only: a version 1 one has none). */
+static void resolve_compression(aero_compression_settings *acc, const aero_behavior *b, aero_op_kind kind, int depth) {
+    if (!b || depth > 32)
+        return;
+    resolve_compression(acc, b->parent, kind, depth + 1);
+    if (b->version < 2)
+        return;
+    apply_compression(acc, &b->compression_all);
+    apply_compression(acc, kind == AERO_OP_READ ? &b->compression_reads : &b->compression_writes);
+}
 
 static void apply(aero_settings *acc, const aero_settings *p) {
     if (p->total_timeout_ms >= 0)
@@ -131,6 +156,8 @@ static const aero_behavior *current(const aero_behavior *b, aero_behavior *tmp) 
     tmp->writes_point = from_v1(&o->writes_point);
     tmp->writes_batch = from_v1(&o->writes_batch);
     tmp->writes_query = from_v1(&o->writes_query);
+    const aero_compression_settings inherit = AERO_COMPRESSION_INHERIT; /* version 1 has no compression settings */
+    tmp->compression_all = tmp->compression_reads = tmp->compression_writes = inherit;
     return tmp;
 }
 
@@ -200,6 +227,10 @@ AERO_API aero_status aero_behavior_resolve(const aero_behavior *b, aero_op_kind 
         p->read_mode_ap = (aero_read_mode_ap)acc.read_mode_ap;
         p->read_mode_sc = (aero_read_mode_sc)acc.read_mode_sc;
         p->commit_level = (aero_commit_level)acc.commit_level;
+        aero_compression_settings z = { 0, AERO_COMPRESS_THRESHOLD_DEFAULT };
+        resolve_compression(&z, b, kind, 0);
+        p->use_compression = z.use_compression > 0;
+        p->compression_threshold = (uint32_t)z.compression_threshold;
     }
     return AERO_OK;
 }

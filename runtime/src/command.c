@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "internal.h"
+#include "proto/compress.h"
 #include "proto/digest.h"
 #include "proto/wire.h"
 
@@ -34,6 +35,43 @@ static void sleep_ms(uint32_t ms, uint64_t deadline) {
     nanosleep(&ts, NULL);
 }
 
+aero_status aero_cmd__send(aero_conn *conn, uint8_t *req, size_t len, const aero_policy *p, int level,
+                           uint64_t deadline_ns, aero_error *err) {
+    if (!p->use_compression || len < 8 + AERO_MSG_HEADER_SIZE)
+        return aero_conn__write(conn, req, len, deadline_ns, err);
+    req[8 + 1] |= AERO_INFO1_COMPRESS_RESPONSE;
+    if (len <= p->compression_threshold)
+        return aero_conn__write(conn, req, len, deadline_ns, err);
+    aero_buf z;
+    aero_buf__init(&z, NULL, 0);
+    aero_status st = aero_compress__wrap(req, len, level, &z);
+    if (st == AERO_OK)
+        st = aero_conn__write(conn, z.data, z.len, deadline_ns, err);
+    else
+        aero_err__set(err, st, "%s",
+                      st == AERO_ERR_UNSUPPORTED_FEATURE ? "compression needs a libaero built with zlib"
+                                                         : "out of memory compressing a request");
+    aero_buf__free(&z);
+    return st;
+}
+
+aero_status aero_cmd__inflate(aero_buf *r, const char *peer, aero_error *err) {
+    aero_buf z;
+    aero_buf__init(&z, NULL, 0);
+    aero_status st = aero_compress__unwrap(r->data + 8, r->len - 8, (size_t)AERO_PROTO_SIZE_MAX + 8, &z);
+    if (st == AERO_OK) {
+        aero_buf__reset(r);
+        aero_buf__put(r, z.data, z.len);
+        if (r->failed)
+            st = AERO_ERR_NO_MEMORY;
+    }
+    aero_buf__free(&z);
+    if (st != AERO_OK)
+        return aero_err__set(err, st, "%s compressed answer from %s",
+                             st == AERO_ERR_NO_MEMORY ? "out of memory for a" : "malformed", peer);
+    return AERO_OK;
+}
+
 /*
  * One exchange on one connection, started at `now`. *sent tells whether
  * request bytes left. The socket timeout bounds the whole exchange (borrow,
@@ -49,7 +87,9 @@ static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t now, uint64
     if (st != AERO_OK)
         return st;
     *sent = true;
-    st = aero_conn__write(conn, cmd->req, cmd->req_len, deadline, err);
+    st = p->use_compression ? aero_cmd__send(conn, (uint8_t *)cmd->req, cmd->req_len, p,
+                                             cmd->session->client->config.compression_level, deadline, err)
+                            : aero_conn__write(conn, cmd->req, cmd->req_len, deadline, err);
     /* One recv brings a typical answer whole: header and body land in resp together. */
     aero_buf *r = cmd->resp;
     aero_buf__reset(r);
@@ -59,9 +99,10 @@ static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t now, uint64
         st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a response");
     if (st == AERO_OK)
         st = aero_conn__read_some(conn, r->data, 8, r->cap, &got, deadline, err);
+    uint8_t type = 0;
     if (st == AERO_OK) {
-        uint8_t type = 0;
-        if (aero_proto__read_header(r->data, &type, &size) != AERO_OK || type != AERO_PROTO_MSG || got > 8 + size)
+        if (aero_proto__read_header(r->data, &type, &size) != AERO_OK ||
+            (type != AERO_PROTO_MSG && type != AERO_PROTO_COMPRESSED) || got > 8 + size)
             st = aero_err__set(err, AERO_ERR_PROTOCOL, "bad response header from %s", aero_node__address(node));
     }
     if (st == AERO_OK) {
@@ -75,6 +116,8 @@ static aero_status exchange(aero_cmd *cmd, aero_node *node, uint64_t now, uint64
                 st = aero_conn__read(conn, rest, (size_t)(8 + size - got), deadline, err);
         }
     }
+    if (st == AERO_OK && type == AERO_PROTO_COMPRESSED) /* an Enterprise server may answer either way */
+        st = aero_cmd__inflate(r, aero_node__address(node), err);
     if (st == AERO_OK) {
         if (aero_msg__parse_single(r->data + 8, r->len - 8, &cmd->msg) != AERO_OK)
             st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed response from %s", aero_node__address(node));

@@ -42,6 +42,22 @@ typedef struct aero_cmd {
  */
 aero_status aero_cmd__execute(aero_cmd *cmd, aero_error *err);
 
+/**
+ * Send a complete request on conn. With p->use_compression the request asks
+ * for a compressed answer (info1 COMPRESS_RESPONSE, set in req itself) and is
+ * sent compressed (zlib `level`) when larger than p->compression_threshold
+ * (protocol.md 11). Used by every AS_MSG command path.
+ */
+aero_status aero_cmd__send(aero_conn *conn, uint8_t *req, size_t len, const aero_policy *p, int level,
+                           uint64_t deadline_ns, aero_error *err);
+
+/**
+ * The answer in r (one type-4 message, header included) replaced by the
+ * message it wraps. AERO_ERR_PROTOCOL when it does not inflate to one whole
+ * type-3 message.
+ */
+aero_status aero_cmd__inflate(aero_buf *r, const char *peer, aero_error *err);
+
 /** transaction_ttl for a single-record command (protocol.md 3.1): the smaller set timeout. */
 static inline uint32_t aero_cmd__server_timeout(const aero_policy *p) {
     if (p->socket_timeout_ms && (p->total_timeout_ms == 0 || p->socket_timeout_ms < p->total_timeout_ms))

@@ -2,6 +2,7 @@
 #include "frames.h"
 
 #include "internal.h"
+#include "proto/compress.h"
 #include "proto/wire.h"
 
 void aero_frames__init(aero_frames *f) {
@@ -27,6 +28,23 @@ static uint64_t read_deadline(const aero_frames *f) {
     return d < f->total_deadline ? d : f->total_deadline;
 }
 
+/* The buffered frame is a type-4 body: replace it by the body of the type-3 message it wraps. */
+static aero_status inflate_frame(aero_frames *f, const char *peer, aero_error *err) {
+    aero_buf z;
+    aero_buf__init(&z, NULL, 0);
+    aero_status st = aero_compress__unwrap(f->buf.data, f->buf.len, (size_t)AERO_PROTO_SIZE_MAX + 8, &z);
+    if (st == AERO_OK) {
+        aero_buf__reset(&f->buf);
+        aero_buf__put(&f->buf, z.data + 8, z.len - 8);
+        if (f->buf.failed)
+            st = AERO_ERR_NO_MEMORY;
+    }
+    aero_buf__free(&z);
+    if (st != AERO_OK)
+        return aero_err__set(err, st, "malformed compressed frame in an answer from %s", peer);
+    return AERO_OK;
+}
+
 aero_status aero_frames__next(aero_frames *f, aero_msg_view *m, const char *peer, aero_error *err) {
     while (f->pos >= f->buf.len) {
         uint8_t hdr[8];
@@ -35,7 +53,8 @@ aero_status aero_frames__next(aero_frames *f, aero_msg_view *m, const char *peer
             return st;
         uint8_t type;
         uint64_t size;
-        if (aero_proto__read_header(hdr, &type, &size) != AERO_OK || type != AERO_PROTO_MSG)
+        if (aero_proto__read_header(hdr, &type, &size) != AERO_OK ||
+            (type != AERO_PROTO_MSG && type != AERO_PROTO_COMPRESSED))
             return aero_err__set(err, AERO_ERR_PROTOCOL, "bad frame header in an answer from %s", peer);
         aero_buf__reset(&f->buf);
         f->pos = 0;
@@ -47,6 +66,8 @@ aero_status aero_frames__next(aero_frames *f, aero_msg_view *m, const char *peer
                                  (unsigned long long)size);
         st = aero_conn__read(f->conn, dst, (size_t)size, read_deadline(f), err);
         if (st != AERO_OK)
+            return st;
+        if (type == AERO_PROTO_COMPRESSED && (st = inflate_frame(f, peer, err)) != AERO_OK)
             return st;
     }
     size_t used = 0;

@@ -17,6 +17,8 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include "client.h"
+#include "command.h"
 #include "cluster/indexes.h"
 #include "frames.h"
 #include "internal.h"
@@ -305,7 +307,8 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
     sc->node = node;
     st = aero_node__conn_get(node, deadline(sc), &sc->conn, err);
     if (st == AERO_OK)
-        st = aero_conn__write(sc->conn, b->data, b->len, deadline(sc), err);
+        st = aero_cmd__send(sc->conn, b->data, b->len, sc->p, sc->s->client->config.compression_level, deadline(sc),
+                            err);
     aero_frames__reset(&sc->frames, sc->conn);
     return st;
 }

@@ -49,6 +49,7 @@ typedef struct bench_config {
     bool quiet;          /* no progress lines */
     bool fresh_keys;     /* build the key (digest) per operation instead of using the pre-built one */
     uint32_t batch_size; /* batch-get / batch-put: keys per batch (default 100) */
+    bool compress;       /* --compress: sessions compress requests over 128 bytes and ask for compressed answers */
     char name[32];       /* workload name as printed */
 } bench_config;
 
@@ -66,7 +67,8 @@ typedef struct bench_data {
 typedef struct bench_worker {
     _Alignas(64) _Atomic uint64_t ops; /* written by the worker, read by the progress loop */
     _Atomic uint64_t errors;
-    uint64_t rows; /* query: rows received */
+    uint64_t rows;   /* query: rows received */
+    uint64_t cpu_ns; /* CPU time of this worker thread (client side only), set when it ends */
     unsigned id;
     uint64_t rng;
     aero_session *session;

@@ -37,7 +37,7 @@ static void usage(FILE *f) {
     fprintf(f, "usage: aero-bench [--hosts H:P[,H:P...]|embedded] --workload get|put|ru,<read%%>|ael-compile|query|"
                "generic|typed|batch-get|batch-put|list-append|map-get|index-eq|scan-eq\n"
                "                  [--threads N] [--duration S | --ops N] [--keys K] [--load] [--batch-size N]\n"
-               "                  [--namespace NS] [--set SET] [--fresh-keys] [--quiet]\n");
+               "                  [--namespace NS] [--set SET] [--fresh-keys] [--compress] [--quiet]\n");
 }
 
 static int parse_u64(const char *s, uint64_t max, uint64_t *out) {
@@ -112,6 +112,9 @@ static int parse_args(int argc, char **argv, bench_config *cfg) {
         } else if (!strcmp(a, "--fresh-keys")) {
             cfg->fresh_keys = true;
             continue;
+        } else if (!strcmp(a, "--compress")) {
+            cfg->compress = true;
+            continue;
         }
         if (!v) {
             fprintf(stderr, "aero-bench: %s needs a value\n", a);
@@ -184,8 +187,15 @@ static uint64_t sum_ops(bench_worker *w, unsigned n, uint64_t *errors) {
     return ops;
 }
 
+/* The embedded server, whose byte counters give the wire bytes per operation; NULL against a cluster. */
+static aero_testserver *embedded_server;
+
 /* Start the workers, report each second, stop them, print the result line. */
 static int run(const bench_config *cfg, aero_client *client, const bench_data *data) {
+    /* --compress: requests over 128 bytes compressed (zlib level 1), answers asked compressed */
+    aero_behavior compressed = aero_behavior_derive(&AERO_BEHAVIOR_DEFAULT, "bench-compressed");
+    compressed.compression_all.use_compression = 1;
+    compressed.compression_all.compression_threshold = 128;
     bench_worker *w = aligned_alloc(64, sizeof *w * cfg->threads);
     pthread_t *tids = calloc(cfg->threads, sizeof *tids);
     _Atomic bool stop = false;
@@ -204,12 +214,14 @@ static int run(const bench_config *cfg, aero_client *client, const bench_data *d
         w[t].data = data;
         w[t].stop = &stop;
         aero_record_init(&w[t].rec);
-        w[t].session = aero_client_create_session(client, NULL, NULL);
+        w[t].session = aero_client_create_session(client, cfg->compress ? &compressed : NULL, NULL);
         if (!w[t].session)
             break;
     }
     uint64_t t_start = bench_now_ns();
     double cpu_start = cpu_us();
+    uint64_t in_start = 0, out_start = 0;
+    aero_testserver_wire_bytes(embedded_server, &in_start, &out_start);
     for (unsigned t = 0; t < cfg->threads; t++) {
         if (!w[t].session || pthread_create(&tids[t], NULL, bench_worker_main, &w[t]) != 0)
             break;
@@ -242,14 +254,17 @@ static int run(const bench_config *cfg, aero_client *client, const bench_data *d
         pthread_join(tids[t], NULL);
     double secs = (double)(bench_now_ns() - t_start) / 1e9;
     double cpu = cpu_us() - cpu_start;
+    uint64_t in_end = 0, out_end = 0;
+    aero_testserver_wire_bytes(embedded_server, &in_end, &out_end);
 
     bench_hist *all = calloc(1, sizeof *all);
-    uint64_t ops = 0, errors = 0, rows = 0;
+    uint64_t ops = 0, errors = 0, rows = 0, client_cpu_ns = 0;
     const char *first_msg = NULL;
     for (unsigned t = 0; t < started; t++) {
         ops += w[t].ops;
         errors += w[t].errors;
         rows += w[t].rows;
+        client_cpu_ns += w[t].cpu_ns;
         if (all)
             bench_hist_merge(all, &w[t].hist);
         if (w[t].first_error != AERO_OK && !first_msg)
@@ -263,6 +278,11 @@ static int run(const bench_config *cfg, aero_client *client, const bench_data *d
            all ? (double)bench_hist_quantile(all, 0.99) / 1e3 : 0.0);
     /* Process CPU per operation: includes the server when it is embedded. */
     printf(" cpu_us_per_op=%.2f", ops ? cpu / (double)ops : 0.0);
+    /* CPU of the worker threads alone: the client's share, without an embedded server's threads */
+    printf(" client_cpu_us_per_op=%.2f", ops ? (double)client_cpu_ns / 1e3 / (double)ops : 0.0);
+    if (embedded_server && ops) /* wire bytes, as the embedded server counted them */
+        printf(" req_bytes_per_op=%.0f resp_bytes_per_op=%.0f", (double)(in_end - in_start) / (double)ops,
+               (double)(out_end - out_start) / (double)ops);
     if (cfg->workload == BENCH_QUERY || cfg->workload == BENCH_BATCH_GET || cfg->workload == BENCH_BATCH_PUT ||
         cfg->workload == BENCH_INDEX_EQ || cfg->workload == BENCH_SCAN_EQ)
         printf(" rows=%llu rows/s=%.0f", (unsigned long long)rows, secs > 0 ? (double)rows / secs : 0.0);
@@ -296,12 +316,14 @@ int main(int argc, char **argv) {
         aero_testserver_config tcfg;
         aero_testserver_config_init(&tcfg);
         tcfg.namespaces = cfg.ns;
+        tcfg.compression = cfg.compress; /* as Enterprise Edition, so compressed requests are served */
         ts = aero_testserver_start(&tcfg, &err);
         if (!ts) {
             fprintf(stderr, "aero-bench: cannot start the embedded server: %s\n", err.message);
             return 2;
         }
         seeds = aero_testserver_seeds(ts);
+        embedded_server = ts;
         if (cfg.workload != BENCH_PUT && cfg.workload != BENCH_BATCH_PUT && cfg.workload != BENCH_LIST_APPEND)
             cfg.load = true; /* an empty server has nothing to read */
         fprintf(stderr, "embedded aero-testserver at %s\n", seeds);

@@ -382,6 +382,8 @@ void *bench_worker_main(void *arg) {
     aero_expr *filter = NULL;
     aero_error err;
     uint64_t ops = 0, errors = 0;
+    struct timespec cpu0, cpu1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu0);
 
     if (cfg->workload == BENCH_QUERY) {
         filter = aero_ael_compile(BENCH_FILTER, NULL, 0, &err);
@@ -420,6 +422,8 @@ void *bench_worker_main(void *arg) {
         atomic_store_explicit(&w->ops, ops, memory_order_relaxed);
     }
     aero_expr_free(filter);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu1);
+    w->cpu_ns = (uint64_t)((cpu1.tv_sec - cpu0.tv_sec) * 1000000000LL + (cpu1.tv_nsec - cpu0.tv_nsec));
     return NULL;
 }
 

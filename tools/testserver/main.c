@@ -4,8 +4,13 @@
  *   aero-testserver [--port N] [--nodes N] [--namespace NAME]... [--rf N]
  *                   [--default-ttl S] [--default-read-touch-ttl-pct P] [--cluster-name NAME] [--virtual-clock]
  *                   [--max-record-size BYTES] [--max-sindexes N] [--max-connections N]
- *                   [--max-batch-requests N]
+ *                   [--max-batch-requests N] [--compression]
+ *                   [--tls-cert PEM --tls-key PEM [--tls-ca PEM] [--tls-require-client-cert] [--tls-name NAME]]
  *
+ * With --tls-cert and --tls-key every node also listens for TLS on a port of
+ * its own ("aero-testserver tls on 127.0.0.1:PORT", then "aero-testserver
+ * tls-seeds <list>"); --compression serves compressed requests and answers
+ * as Enterprise Edition does.
  * Binds 127.0.0.1 only. With --port 0 (the default) free ports are picked.
  * Prints one line per node, "aero-testserver listening on 127.0.0.1:PORT",
  * then "aero-testserver seeds <list>", and runs until SIGINT or SIGTERM.
@@ -27,7 +32,9 @@ static void usage(FILE *f) {
                "                       [--default-ttl SECONDS] [--default-read-touch-ttl-pct P]\n"
                "                       [--cluster-name NAME] [--virtual-clock]\n"
                "                       [--max-record-size BYTES] [--max-sindexes N] [--max-connections N]\n"
-               "                       [--max-batch-requests N]\n");
+               "                       [--max-batch-requests N] [--compression]\n"
+               "                       [--tls-cert PEM --tls-key PEM [--tls-ca PEM] [--tls-require-client-cert]\n"
+               "                        [--tls-name NAME]]\n");
 }
 
 static bool num(const char *s, unsigned long max, unsigned long *out) {
@@ -55,6 +62,14 @@ int main(int argc, char **argv) {
             cfg.virtual_clock = true;
             continue;
         }
+        if (!strcmp(a, "--compression")) {
+            cfg.compression = true;
+            continue;
+        }
+        if (!strcmp(a, "--tls-require-client-cert")) {
+            cfg.tls_require_client_cert = true;
+            continue;
+        }
         if (!v) {
             usage(stderr);
             return 2;
@@ -80,6 +95,14 @@ int main(int argc, char **argv) {
             cfg.limits.max_batch_requests = (uint32_t)n;
         else if (!strcmp(a, "--cluster-name"))
             cfg.cluster_name = v;
+        else if (!strcmp(a, "--tls-cert"))
+            cfg.tls_cert_file = v;
+        else if (!strcmp(a, "--tls-key"))
+            cfg.tls_key_file = v;
+        else if (!strcmp(a, "--tls-ca"))
+            cfg.tls_ca_file = v;
+        else if (!strcmp(a, "--tls-name"))
+            cfg.tls_name = v;
         else if (!strcmp(a, "--namespace") && strlen(namespaces) + strlen(v) + 2 < sizeof namespaces) {
             if (namespaces[0])
                 strcat(namespaces, ";");
@@ -109,6 +132,11 @@ int main(int argc, char **argv) {
     for (unsigned i = 0; i < aero_testserver_node_count(ts); i++)
         printf("aero-testserver listening on 127.0.0.1:%u\n", aero_testserver_port(ts, i));
     printf("aero-testserver seeds %s\n", aero_testserver_seeds(ts));
+    if (aero_testserver_tls_port(ts, 0)) {
+        for (unsigned i = 0; i < aero_testserver_node_count(ts); i++)
+            printf("aero-testserver tls on 127.0.0.1:%u\n", aero_testserver_tls_port(ts, i));
+        printf("aero-testserver tls-seeds %s\n", aero_testserver_tls_seeds(ts));
+    }
     fflush(stdout);
     int sig = 0;
     sigwait(&set, &sig);

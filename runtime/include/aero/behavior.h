@@ -99,6 +99,22 @@ typedef struct aero_settings {
             AERO_INHERIT, AERO_INHERIT, AERO_INHERIT, AERO_INHERIT                                        \
     }
 
+/**
+ * Compression settings (behavior version 2; protocol.md 11, Enterprise
+ * servers only: Community Edition answers a compressed request with 25,
+ * ENTERPRISE_ONLY). AERO_INHERIT (-1) inherits.
+ */
+typedef struct aero_compression_settings {
+    /** 1: compress requests larger than the threshold (zlib) and ask for compressed answers; default 0 */
+    int8_t use_compression;
+    /** requests of more than this many bytes (whole message) are compressed; default 128, as the C client */
+    int32_t compression_threshold;
+} aero_compression_settings;
+
+/** The compression patch that changes nothing. */
+#define AERO_COMPRESSION_INHERIT \
+    { AERO_INHERIT, AERO_INHERIT }
+
 /** A Behavior. Transparent so it can live on the stack or in a static. */
 typedef struct aero_behavior {
     uint32_t version;                   /**< AERO_BEHAVIOR_VERSION: set by the INIT macro and the functions below */
@@ -107,12 +123,15 @@ typedef struct aero_behavior {
     aero_settings all;
     aero_settings reads, reads_point, reads_batch, reads_query;
     aero_settings writes, writes_point, writes_batch, writes_query;
+    /* version 2: compression, by scope (all, then reads or writes; the SDK's flat use_compression is `all`) */
+    aero_compression_settings compression_all, compression_reads, compression_writes;
 } aero_behavior;
 
 /**
  * Version of aero_behavior these headers describe. 2 appended read_mode_ap,
- * read_mode_sc and commit_level to aero_settings; behaviors of version 1
- * (compiled against older headers) are still accepted and inherit those.
+ * read_mode_sc and commit_level to aero_settings and the compression
+ * settings to aero_behavior; behaviors of version 1 (compiled against older
+ * headers) are still accepted and inherit those.
  */
 #define AERO_BEHAVIOR_VERSION 2
 
@@ -121,7 +140,8 @@ typedef struct aero_behavior {
     {                                                                                                           \
         AERO_BEHAVIOR_VERSION, NULL, NULL, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, \
             AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT,         \
-            AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT                                                        \
+            AERO_SETTINGS_INHERIT, AERO_SETTINGS_INHERIT, AERO_COMPRESSION_INHERIT, AERO_COMPRESSION_INHERIT,   \
+            AERO_COMPRESSION_INHERIT                                                                            \
     }
 
 /** Kinds and shapes of commands, for resolution. */
@@ -143,15 +163,17 @@ typedef struct aero_policy {
     aero_read_mode_ap read_mode_ap;
     aero_read_mode_sc read_mode_sc;
     aero_commit_level commit_level;
+    bool use_compression;           /**< compress requests over the threshold, ask for compressed answers */
+    uint32_t compression_threshold; /**< bytes */
 } aero_policy;
 
-/** Version of aero_policy these headers describe (2 appended the read modes and the commit level). */
+/** Version of aero_policy these headers describe (2 appended the read modes, the commit level and compression). */
 #define AERO_POLICY_VERSION 2
 /** An empty policy to pass to aero_behavior_resolve(). */
 #define AERO_POLICY_INIT                                                                                \
     {                                                                                                   \
         AERO_POLICY_VERSION, 0, 0, 0, 0, false, false, AERO_REPLICA_SEQUENCE, 0, AERO_READ_MODE_AP_ONE, \
-            AERO_READ_MODE_SC_SESSION, AERO_COMMIT_ALL                                                  \
+            AERO_READ_MODE_SC_SESSION, AERO_COMMIT_ALL, false, 0                                        \
     }
 
 /**

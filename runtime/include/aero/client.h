@@ -13,6 +13,16 @@
  *     ...
  *     aero_session_free(s);
  *     aero_client_close(c);
+ *
+ * TLS (mutual TLS here; the name in the seed is checked against the
+ * server's certificate):
+ *
+ *     aero_client_config cfg = AERO_CLIENT_CONFIG_INIT;
+ *     cfg.tls_enabled = true;
+ *     cfg.tls_ca_file = "/etc/aerospike/ca.pem";
+ *     cfg.tls_cert_file = "client.pem";    // only for mutual TLS
+ *     cfg.tls_key_file = "client.key";
+ *     aero_client *c = aero_client_connect("10.0.0.1:node1.example.com:4333", &cfg, &err);
  */
 #ifndef AERO_CLIENT_H
 #define AERO_CLIENT_H
@@ -81,19 +91,53 @@ typedef struct aero_client_config {
     uint32_t error_rate_window; /**< window length in tend intervals, default 1 (0 means 1) */
     /* -- authentication (version 2; user and password above) -- */
     aero_auth_mode auth_mode; /**< how user/password are used (security.h), default AERO_AUTH_INTERNAL */
+
+    /* ---- version 2: TLS (protocol.md 10.3) and compression ---- */
+
+    /**
+     * Connect to every node with TLS (default false). The server's
+     * certificate is always verified: its chain against tls_ca_file /
+     * tls_ca_path (the system store when both are NULL), then its names
+     * against the host's TLS name: the middle part of a seed
+     * "host:tls_name:port", the name a peer announces in peers-tls-std, or
+     * tls_name below, else the host itself. Peers are discovered with
+     * peers-tls-std, so their TLS ports and names are used.
+     * A failure is AERO_ERR_TLS with what failed (untrusted certificate,
+     * name mismatch, expired certificate, handshake timeout, not a TLS
+     * port, a file that cannot be loaded).
+     */
+    bool tls_enabled;
+    const char *tls_ca_file;      /**< PEM file of trusted CAs, default NULL */
+    const char *tls_ca_path;      /**< directory of hashed CA certificates (c_rehash), default NULL */
+    const char *tls_cert_file;    /**< client certificate chain (PEM) for mutual TLS, default NULL */
+    const char *tls_key_file;     /**< its private key (PEM); needed with tls_cert_file, default NULL */
+    const char *tls_key_password; /**< password of an encrypted key, default NULL; used only while connecting */
+    const char *tls_name;         /**< TLS name of every host that has none of its own, default NULL */
+    /** Protocols, e.g. "TLSv1.2" (the default, as the C client), "TLSv1.2 TLSv1.3", "all"; NULL = TLSv1.2 */
+    const char *tls_protocols;
+    const char *tls_cipher_suite; /**< OpenSSL cipher list (TLS 1.2 names and/or TLS 1.3 suites), NULL = OpenSSL's */
+    const char *tls_crl_file;     /**< PEM revocation list(s); when set the leaf is checked (default NULL) */
+    bool tls_crl_check_all;       /**< with tls_crl_file: check every certificate of the chain (default false) */
+    /**
+     * zlib level (1..9) of compressed requests, default 1 (as the C
+     * client). Whether a command is compressed is a behavior setting
+     * (aero_settings.use_compression, compression_threshold in behavior.h).
+     */
+    int32_t compression_level;
 } aero_client_config;
 
 /** Most rack ids a client config may list. */
 #define AERO_MAX_RACK_IDS 16
 
-/** Version of aero_client_config these headers describe (2 appended racks, the circuit breaker and the authentication mode). */
+/** Version of aero_client_config these headers describe (2 appended racks, the circuit breaker, the authentication mode, TLS and compression). */
 #define AERO_CLIENT_CONFIG_VERSION 2
 
 /** The defaults above, as an initialiser: `aero_client_config cfg = AERO_CLIENT_CONFIG_INIT;` */
-#define AERO_CLIENT_CONFIG_INIT                                                                                      \
-    {                                                                                                                \
-        AERO_CLIENT_CONFIG_VERSION, 1000, 1000, 0, 100, 55000, 5, NULL, NULL, NULL, true, NULL, NULL, AERO_LOG_INFO, \
-            false, 0, NULL, 0, 0, 1, AERO_AUTH_INTERNAL                                                              \
+#define AERO_CLIENT_CONFIG_INIT                                                                                       \
+    {                                                                                                                 \
+        AERO_CLIENT_CONFIG_VERSION, 1000, 1000, 0, 100, 55000, 5, NULL, NULL, NULL, true, NULL, NULL, AERO_LOG_INFO,  \
+            false, 0, NULL, 0, 0, 1, AERO_AUTH_INTERNAL, false, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+            false, 1                                                                                                  \
     }
 
 /** Fill `cfg` with AERO_CLIENT_CONFIG_INIT (compiled into the caller, see common.h). */
@@ -104,11 +148,14 @@ static inline void aero_client_config_init(aero_client_config *cfg) {
 
 /**
  * Connect from a seed list "host:port[,host:port...]" (IPv6 as [addr]:port;
- * a missing port means 3000). `cfg` may be NULL for the defaults; it is
- * copied. Discovers the cluster and starts the tend thread.
+ * a missing port means 3000; with TLS a seed may name its TLS name as
+ * "host:tls_name:port" or "[v6]:tls_name:port"). `cfg` may be NULL for the
+ * defaults; it is copied (the TLS files are read here). Discovers the
+ * cluster and starts the tend thread.
  * Returns NULL and fills `err` on failure (AERO_ERR_PARAM for a config of
  * an unknown version, AERO_ERR_INVALID_HOST for a bad seed string,
- * AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers).
+ * AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers,
+ * AERO_ERR_TLS when TLS cannot be set up or no seed passes the handshake).
  * With a user configured every connection logs in (security.h); then the
  * seed's login errors come back with the server's codes:
  * AERO_ERR_INVALID_USER, AERO_ERR_INVALID_PASSWORD, AERO_ERR_EXPIRED_PASSWORD,

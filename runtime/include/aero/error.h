@@ -110,7 +110,7 @@ enum {
     AERO_ERR_ABORTED = -5,             /**< stream closed or command aborted (reserved: not raised yet) */
     AERO_ERR_NO_MORE_CONNECTIONS = -7, /**< the node's connection pool is exhausted */
     AERO_ERR_INVALID_NODE = -8,        /**< no node serves the partition, or no node is known */
-    AERO_ERR_TLS = -9,                 /**< TLS setup or handshake failed (reserved: TLS is not wired yet) */
+    AERO_ERR_TLS = -9,                 /**< TLS setup or handshake failed (the message says what: untrusted certificate, name mismatch, timeout...) */
     AERO_ERR_CONNECTION = -10,         /**< connect, send or receive failed */
     AERO_ERR_MAX_RETRIES = -12,        /**< retries exhausted (reserved: the last attempt's code is returned) */
     AERO_ERR_MAX_ERROR_RATE = -14,     /**< the node's circuit breaker is open (max_error_rate), not sent */

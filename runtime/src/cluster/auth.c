@@ -34,13 +34,9 @@ struct aero_auth {
 #define LOGIN_ANSWER_MAX (AERO_ADMIN_HEADER_SIZE + 64 + AERO_ADMIN_TOKEN_MAX)
 
 /*
- * TLS is configured by aero_client_config members another part of the
- * library adds; until the config carries them, a connection is never TLS.
+ * Every connection of a client is TLS when its config says so (net/tls.c).
  */
-static bool config_has_tls(const aero_client_config *cfg) {
-    (void)cfg;
-    return false;
-}
+static bool config_has_tls(const aero_client_config *cfg) { return cfg->version >= 2 && cfg->tls_enabled; }
 
 aero_status aero_auth__check_config(const aero_client_config *cfg, aero_error *err) {
     if (!cfg)
@@ -67,10 +63,10 @@ aero_status aero_auth__check_config(const aero_client_config *cfg, aero_error *e
             return aero_err__set(err, AERO_ERR_PARAM,
                                  "aero_client_config: PKI authentication takes no user or password (the client "
                                  "certificate is the identity)");
-        if (!config_has_tls(cfg))
+        if (!config_has_tls(cfg) || !cfg->tls_cert_file)
             return aero_err__set(err, AERO_ERR_PARAM,
-                                 "aero_client_config: PKI authentication needs TLS with a client certificate (TLS is "
-                                 "not configured)");
+                                 "aero_client_config: PKI authentication needs TLS with a client certificate (%s)",
+                                 config_has_tls(cfg) ? "tls_cert_file is not set" : "TLS is not configured");
         return AERO_OK;
     }
     return aero_err__set(err, AERO_ERR_PARAM, "aero_client_config: unknown auth_mode %d", (int)mode);

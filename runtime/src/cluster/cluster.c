@@ -37,7 +37,8 @@ static aero_status parse_seeds(aero_cluster *c, const char *seeds, aero_error *e
         while (t > s && (t[-1] == ' ' || t[-1] == '\t'))
             t--;
         aero_seed *sd = &c->seeds[c->n_seeds];
-        if (aero_net__parse_host(s, (size_t)(t - s), sd->host, sizeof sd->host, &sd->port, 3000) != AERO_OK)
+        if (aero_net__parse_seed(s, (size_t)(t - s), sd->host, sizeof sd->host, sd->tls_name, sizeof sd->tls_name,
+                                 &sd->port, 3000) != AERO_OK)
             return aero_err__set(err, AERO_ERR_INVALID_HOST, "invalid seed host \"%.*s\"", (int)(t - s), s);
         c->n_seeds++;
         if (!*e)
@@ -170,6 +171,15 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
     }
 
     aero_status st = parse_seeds(c, seeds, err);
+    if (st == AERO_OK && c->cfg.tls_enabled) {
+        st = aero_tls__ctx_new(&c->cfg, &c->tls, err);
+        if (st == AERO_OK && c->cfg.tls_name && *c->cfg.tls_name && !(c->tls_name = strdup(c->cfg.tls_name)))
+            st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for the TLS name");
+    }
+    /* the TLS settings were read; the caller's strings are not kept */
+    c->cfg.tls_ca_file = c->cfg.tls_ca_path = c->cfg.tls_cert_file = c->cfg.tls_key_file = NULL;
+    c->cfg.tls_key_password = c->cfg.tls_protocols = c->cfg.tls_cipher_suite = c->cfg.tls_crl_file = NULL;
+    c->cfg.tls_name = c->tls_name;
     if (st != AERO_OK) {
         aero_cluster__free(c);
         return st;
@@ -183,7 +193,8 @@ aero_status aero_cluster__new(const char *seeds, const aero_client_config *cfg, 
          * connect or a seed that is not a usable node (not joined, wrong cluster
          * name, too old) is a CONNECTION error whose message says which. */
         aero_status code = terr.code;
-        if (code != AERO_ERR_TIMEOUT && code != AERO_ERR_INVALID_HOST && !aero_status_is_security(code))
+        if (code != AERO_ERR_TIMEOUT && code != AERO_ERR_INVALID_HOST && code != AERO_ERR_TLS &&
+            !aero_status_is_security(code))
             code = AERO_ERR_CONNECTION;
         aero_err__set(err, code, "no seed answered (%s)", terr.message);
         aero_cluster__free(c);
@@ -221,13 +232,17 @@ void aero_cluster__free(aero_cluster *c) {
     aero_auth__free(c->auth);
     free(c->cluster_name);
     aero_tend__free_indexes(c);
+    aero_tls__ctx_free(c->tls);
+    free(c->tls_name);
     pthread_mutex_destroy(&c->tend_lock);
     pthread_cond_destroy(&c->tend_cond);
     pthread_cond_destroy(&c->round_cond);
     free(c);
 }
 
-struct aero_auth *aero_cluster__auth(aero_cluster *c) { return c->auth; }
+struct aero_auth *aero_cluster__auth(aero_cluster *c) {
+    return c->auth;
+}
 
 static aero_node *node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
                            unsigned attempt, int read_mode_sc) {

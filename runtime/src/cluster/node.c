@@ -169,7 +169,12 @@ aero_status aero_node__conn_get(aero_node *n, uint64_t deadline_ns, aero_conn **
     }
     *c = (aero_conn)AERO_CONN_INIT;
     c->owner = n;
-    aero_status st = aero_conn__connect(c, (const struct sockaddr *)&n->addr, n->addr_len, deadline_ns, err);
+    aero_status st =
+        aero_conn__open(c, (const struct sockaddr *)&n->addr, n->addr_len, n->tls, n->tls_name, deadline_ns, err);
+    /* A command's handshake cut short by its own deadline is a timeout (retried as one), not a TLS fault;
+     * seeding and tending keep AERO_ERR_TLS for a handshake that never completes. */
+    if (st == AERO_ERR_TLS && deadline_ns != UINT64_MAX && aero_now_ns() >= deadline_ns)
+        st = AERO_ERR_TIMEOUT;
     if (st == AERO_OK)
         st = aero_auth__login(c, n->auth, &n->session, deadline_ns, err);
     if (st != AERO_OK) {
@@ -276,7 +281,8 @@ void aero_node__balance_pool(aero_node *n) {
             *c = (aero_conn)AERO_CONN_INIT;
             c->owner = n;
             uint64_t deadline = aero_deadline_after_ms(n->connect_timeout_ms);
-            st = aero_conn__connect(c, (const struct sockaddr *)&n->addr, n->addr_len, deadline, NULL);
+            st =
+                aero_conn__open(c, (const struct sockaddr *)&n->addr, n->addr_len, n->tls, n->tls_name, deadline, NULL);
             if (st == AERO_OK)
                 st = aero_auth__login(c, n->auth, &n->session, deadline, NULL);
         }
@@ -376,7 +382,8 @@ aero_status aero_node__tend_info(aero_node *n, const char *const *commands, size
     aero_status st;
     if (n->tend_conn.fd < 0 || aero_conn__is_stale(&n->tend_conn)) {
         aero_conn__close(&n->tend_conn);
-        st = aero_conn__connect(&n->tend_conn, (const struct sockaddr *)&n->addr, n->addr_len, deadline, err);
+        st = aero_conn__open(&n->tend_conn, (const struct sockaddr *)&n->addr, n->addr_len, n->tls, n->tls_name,
+                             deadline, err);
         if (st == AERO_OK && (st = aero_auth__login(&n->tend_conn, n->auth, &n->session, deadline, err)) != AERO_OK)
             aero_conn__close(&n->tend_conn);
         if (st != AERO_OK)

@@ -55,7 +55,9 @@ struct aero_node {
     uint32_t min_conns;
     uint64_t max_idle_ns; /* 0 = never trimmed */
     uint32_t connect_timeout_ms;
-    uint32_t build; /* AERO_BUILD of info `build`, 0 = unknown; set before the node is published */
+    uint32_t build;                 /* AERO_BUILD of info `build`, 0 = unknown; set before the node is published */
+    const struct aero_tls_ctx *tls; /* the cluster's TLS context, NULL for clear text; set before publishing */
+    char tls_name[AERO_HOST_MAX];   /* name its certificate is checked against (TLS only) */
 
     /* connection pool (lock) */
     aero_lock lock;

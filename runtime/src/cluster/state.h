@@ -20,11 +20,13 @@
 
 #include "cluster/auth.h"
 #include "cluster/parse.h"
+#include "net/tls.h"
 #include "lock.h"
 
 typedef struct aero_seed {
     char host[AERO_HOST_MAX];
     uint16_t port;
+    char tls_name[AERO_HOST_MAX]; /* "" = none given in the seed string */
 } aero_seed;
 
 /* Error counters cover codes -32..255; others land in errors_other. */
@@ -34,6 +36,8 @@ typedef struct aero_seed {
 struct aero_cluster {
     aero_client_config cfg; /* string fields point at owned copies below */
     char *cluster_name;
+    aero_tls_ctx *tls; /* NULL: clear text */
+    char *tls_name;    /* cfg.tls_name copied, NULL if none */
     aero_seed *seeds;
     size_t n_seeds;
     int32_t racks[AERO_MAX_RACK_IDS]; /* the client's racks in order of preference (rack_aware) */

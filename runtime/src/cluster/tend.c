@@ -69,12 +69,12 @@ static bool build_ok(uint32_t build) { return build == 0 || build >= AERO_BUILD(
  * cluster-name matching. On success the connected socket is left in *conn
  * and the node name in name.
  */
-static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, socklen_t sa_len, const char *expect,
-                                 aero_conn *conn, aero_auth_session *session, char *name, size_t name_cap,
-                                 uint32_t *build_out, aero_error *err) {
+static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, socklen_t sa_len, const char *tls_name,
+                                 const char *expect, aero_conn *conn, aero_auth_session *session, char *name,
+                                 size_t name_cap, uint32_t *build_out, aero_error *err) {
     uint64_t deadline = aero_deadline_after_ms(c->cfg.connect_timeout_ms ? c->cfg.connect_timeout_ms : 1000);
     *conn = (aero_conn)AERO_CONN_INIT;
-    aero_status st = aero_conn__connect(conn, sa, sa_len, deadline, err);
+    aero_status st = aero_conn__open(conn, sa, sa_len, c->tls, tls_name, deadline, err);
     if (st == AERO_OK && (st = aero_auth__login(conn, c->auth, session, deadline, err)) != AERO_OK)
         aero_conn__close(conn);
     if (st != AERO_OK)
@@ -144,10 +144,14 @@ static bool add_node(aero_cluster *c, aero_node *n) {
 
 /*
  * Resolve host:port and validate each address; the first that answers as a
- * node (named `expect` if given) is added. Returns the new node (owned by the
- * cluster list) or NULL with err set.
+ * node (named `expect` if given) is added. With TLS the certificate is
+ * checked against `tls_name` (NULL or "": the configured default, else the
+ * host). Returns the new node (owned by the cluster list) or NULL with err set.
  */
-static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, const char *expect, aero_error *err) {
+static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, const char *tls_name, const char *expect,
+                           aero_error *err) {
+    if (!tls_name || !*tls_name)
+        tls_name = c->tls_name ? c->tls_name : host;
     char port_s[8];
     snprintf(port_s, sizeof port_s, "%u", (unsigned)port);
     struct addrinfo hints, *res = NULL;
@@ -167,8 +171,8 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
         aero_auth__session_init(&session);
         char name[AERO_NODE_NAME_MAX];
         uint32_t build = 0;
-        aero_status st =
-            validate_addr(c, ai->ai_addr, ai->ai_addrlen, expect, &conn, &session, name, sizeof name, &build, err);
+        aero_status st = validate_addr(c, ai->ai_addr, ai->ai_addrlen, tls_name, expect, &conn, &session, name,
+                                       sizeof name, &build, err);
         if (st != AERO_OK) {
             aero_auth__session_dispose(&session);
             char msg[AERO_ERROR_MESSAGE_SIZE];
@@ -187,6 +191,8 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
             n->build = build;
             n->auth = c->auth;
             aero_auth__session_move(&n->session, &session);
+            n->tls = c->tls;
+            aero_copy_trunc(n->tls_name, sizeof n->tls_name, tls_name);
         }
         aero_auth__session_dispose(&session);
         if (!n || !add_node(c, n)) {
@@ -205,7 +211,7 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
 static aero_status seed(aero_cluster *c, aero_error *err) {
     aero_err__set(err, AERO_ERR_CONNECTION, "no seed");
     for (size_t i = 0; i < c->n_seeds; i++) {
-        if (try_host(c, c->seeds[i].host, c->seeds[i].port, NULL, err)) {
+        if (try_host(c, c->seeds[i].host, c->seeds[i].port, c->seeds[i].tls_name, NULL, err)) {
             aero_err__reset(err);
             return AERO_OK;
         }
@@ -285,14 +291,23 @@ static bool refresh_peers(aero_cluster *c) {
         aero_node *n = c->nodes[i];
         if (atomic_load(&n->failures) > 0 || !atomic_load(&n->active))
             continue;
-        static const char *const cmds[] = { "peers-clear-std" };
+        /* with TLS, peers are reached on their TLS ports and checked against the names they announce */
+        const char *cmd = c->tls ? "peers-tls-std" : "peers-clear-std";
         char *body = NULL;
         size_t len = 0;
         aero_error e;
         aero_strview v;
-        aero_status st = aero_node__tend_info(n, cmds, 1, &body, &len, &e);
-        if (st == AERO_OK && !aero_info__find(body, len, "peers-clear-std", &v))
-            st = aero_err__set(&e, AERO_ERR_PROTOCOL, "no peers-clear-std in the answer");
+        aero_status st = aero_node__tend_info(n, &cmd, 1, &body, &len, &e);
+        if (st == AERO_OK && !aero_info__find(body, len, cmd, &v))
+            st = aero_err__set(&e, AERO_ERR_PROTOCOL, "no %s in the answer", cmd);
+        if (st == AERO_OK && c->tls && aero_info__value_error(v, NULL, 0) != AERO_OK) {
+            /* A server without a TLS service of its own (behind a TLS proxy such as stunnel) refuses
+             * peers-tls-std: it has no TLS peers to announce, so the seeds are the whole cluster. */
+            aero_cluster__log(c, AERO_LOG_DEBUG, "node %s: %s answered %.*s: no TLS peers", n->name, cmd,
+                              (int)(v.len > 120 ? 120 : v.len), v.p);
+            v.p = "0,,[]";
+            v.len = 5;
+        }
         int64_t gen = 0;
         aero_peer *peers = NULL;
         size_t n_peers = 0;
@@ -329,7 +344,7 @@ static bool refresh_peers(aero_cluster *c) {
             aero_error pe;
             aero_err__set(&pe, AERO_ERR_INVALID_HOST, "peer %s lists no address", p->name);
             for (size_t h = 0; h < p->n_hosts && !added; h++)
-                added = try_host(c, p->hosts[h].host, p->hosts[h].port, p->name, &pe);
+                added = try_host(c, p->hosts[h].host, p->hosts[h].port, p->tls_name, p->name, &pe);
             if (added) {
                 added->friends++;
             } else {

@@ -12,6 +12,7 @@
  * answer is one recv() in the common case and never outlasts the deadline.
  */
 #include "net/conn.h"
+#include "net/tls.h"
 
 #include "internal.h"
 
@@ -40,51 +41,6 @@ static inline ssize_t sys_send(int fd, const void *p, size_t n, int flags) {
 
 static inline ssize_t sys_recv(int fd, void *p, size_t n, int flags) {
     return (ssize_t)syscall(SYS_recvfrom, fd, p, n, flags, NULL, NULL);
-}
-
-uint64_t aero_now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t aero_now_coarse_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-uint64_t aero_deadline_after_ms(uint32_t ms) {
-    if (ms == 0)
-        return UINT64_MAX;
-    return aero_now_ns() + (uint64_t)ms * 1000000u;
-}
-
-/*
- * Wait until fd is ready for `events` or the deadline passes. Returns AERO_OK
- * when ready (or when the peer hung up: the next syscall reports it),
- * AERO_ERR_TIMEOUT after the deadline, AERO_ERR_CONNECTION on poll failure.
- */
-static aero_status wait_fd(int fd, short events, uint64_t deadline_ns, const char *what, aero_error *err) {
-    for (;;) {
-        int timeout_ms = -1;
-        if (deadline_ns != UINT64_MAX) {
-            uint64_t now = aero_now_ns();
-            if (now >= deadline_ns)
-                return aero_err__set(err, AERO_ERR_TIMEOUT, "socket timeout while %s", what);
-            uint64_t left_ms = (deadline_ns - now + 999999u) / 1000000u;
-            timeout_ms = left_ms > INT_MAX ? INT_MAX : (int)left_ms;
-        }
-        struct pollfd p = { .fd = fd, .events = events, .revents = 0 };
-        int r = poll(&p, 1, timeout_ms);
-        if (r > 0)
-            return AERO_OK;
-        if (r == 0)
-            continue; /* re-check the deadline (poll may round down) */
-        if (errno == EINTR)
-            continue;
-        return aero_err__set(err, AERO_ERR_CONNECTION, "poll failed while %s: %s", what, strerror(errno));
-    }
 }
 
 /* Below this much time left, reads wait with poll(): SO_RCVTIMEO is too coarse. */
@@ -131,7 +87,7 @@ static int recv_wait_mode(aero_conn *c, uint64_t deadline_ns, aero_status *st, a
         }
     }
     /* close to the deadline (or setsockopt refused): poll, then take what is there */
-    *st = wait_fd(c->fd, POLLIN, deadline_ns, "receiving", err);
+    *st = aero_net__wait(c->fd, POLLIN, deadline_ns, "receiving", err);
     return *st == AERO_OK ? MSG_DONTWAIT : -1;
 }
 
@@ -158,9 +114,10 @@ static aero_status recv_some(aero_conn *c, uint8_t *b, size_t n, size_t *got, ui
     }
 }
 
-aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
-                               aero_error *err) {
+static aero_status connect_fd(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
+                              bool blocking, aero_error *err) {
     c->fd = -1;
+    c->ssl = NULL;
     int fd = socket(addr->sa_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "socket() failed: %s", strerror(errno));
@@ -173,7 +130,7 @@ aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, sockle
             close(fd);
             return aero_err__set(err, AERO_ERR_CONNECTION, "connect failed: %s", strerror(e));
         }
-        aero_status st = wait_fd(fd, POLLOUT, deadline_ns, "connecting", err);
+        aero_status st = aero_net__wait(fd, POLLOUT, deadline_ns, "connecting", err);
         if (st != AERO_OK) {
             close(fd);
             return st;
@@ -187,9 +144,9 @@ aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, sockle
             return aero_err__set(err, AERO_ERR_CONNECTION, "connect failed: %s", strerror(so_err));
         }
     }
-    /* connected: blocking from now on (writes pass MSG_DONTWAIT, reads wait in recv) */
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0) {
+    /* connected: blocking from now on (writes pass MSG_DONTWAIT, reads wait in recv); TLS stays non-blocking */
+    int fl = blocking ? fcntl(fd, F_GETFL) : 0;
+    if (blocking && (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) != 0)) {
         int e = errno;
         close(fd);
         return aero_err__set(err, AERO_ERR_CONNECTION, "fcntl failed: %s", strerror(e));
@@ -200,10 +157,28 @@ aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, sockle
     return AERO_OK;
 }
 
+aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
+                               aero_error *err) {
+    return connect_fd(c, addr, addr_len, deadline_ns, true, err);
+}
+
+aero_status aero_conn__open(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, const aero_tls_ctx *tls,
+                            const char *tls_name, uint64_t deadline_ns, aero_error *err) {
+    aero_status st = connect_fd(c, addr, addr_len, deadline_ns, tls == NULL, err);
+    if (st != AERO_OK || !tls)
+        return st;
+    st = aero_tls__handshake(c, tls, tls_name, deadline_ns, err);
+    if (st != AERO_OK)
+        aero_conn__close(c);
+    return st;
+}
+
 aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t deadline_ns, aero_error *err) {
     const uint8_t *b = p;
     if (c->fd < 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "write on a closed connection");
+    if (c->ssl)
+        return aero_tls__write(c, p, n, deadline_ns, err);
     while (n > 0) {
         ssize_t w = sys_send(c->fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT);
         if (w > 0) {
@@ -214,7 +189,7 @@ aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t dea
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            aero_status st = wait_fd(c->fd, POLLOUT, deadline_ns, "sending", err);
+            aero_status st = aero_net__wait(c->fd, POLLOUT, deadline_ns, "sending", err);
             if (st != AERO_OK)
                 return st;
             continue;
@@ -236,6 +211,8 @@ aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, 
     *got = 0;
     if (c->fd < 0)
         return aero_err__set(err, AERO_ERR_CONNECTION, "read on a closed connection");
+    if (c->ssl)
+        return aero_tls__read_some(c, p, min, cap, got, deadline_ns, err);
     if (min > cap)
         min = cap;
     while (have < min || (have == 0 && cap > 0)) {
@@ -251,9 +228,13 @@ aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, 
     return AERO_OK;
 }
 
-bool aero_conn__is_stale(const aero_conn *c) {
+bool aero_conn__has_buffered(const aero_conn *c) { return c->ssl && aero_tls__has_buffered(c); }
+
+bool aero_conn__is_stale(aero_conn *c) {
     if (c->fd < 0)
         return true;
+    if (c->ssl)
+        return aero_tls__is_stale(c);
     struct pollfd p = { .fd = c->fd, .events = POLLIN, .revents = 0 };
     int r;
     do {
@@ -266,6 +247,7 @@ bool aero_conn__is_stale(const aero_conn *c) {
 }
 
 void aero_conn__close(aero_conn *c) {
+    aero_tls__close(c);
     if (c->fd >= 0)
         close(c->fd);
     c->fd = -1;
@@ -348,5 +330,61 @@ aero_status aero_net__parse_host(const char *s, size_t len, char *host, size_t h
     memcpy(host, h, hlen);
     host[hlen] = '\0';
     *port = pv;
+    return AERO_OK;
+}
+
+/* ---- seeds with a TLS name ---- */
+
+static bool dns_char(unsigned char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' ||
+           ch == '_' || ch == '*';
+}
+
+aero_status aero_net__parse_seed(const char *s, size_t len, char *host, size_t host_cap, char *tls_name, size_t tls_cap,
+                                 uint16_t *port, uint16_t default_port) {
+    if (!s || !tls_name || tls_cap == 0)
+        return AERO_ERR_INVALID_HOST;
+    tls_name[0] = '\0';
+    /* the part after a bracketed IPv6 address, or all of it */
+    size_t start = 0;
+    if (len > 0 && s[0] == '[') {
+        const char *close = memchr(s, ']', len);
+        if (!close)
+            return AERO_ERR_INVALID_HOST;
+        start = (size_t)(close + 1 - s);
+    }
+    size_t colons = 0, first = 0, last = 0;
+    bool dbl = false;
+    for (size_t i = start; i < len; i++) {
+        if (s[i] != ':')
+            continue;
+        if (colons == 0)
+            first = i;
+        if (i + 1 < len && s[i + 1] == ':')
+            dbl = true;
+        last = i;
+        colons++;
+    }
+    bool three = start > 0 ? colons == 2 : colons == 2 && !dbl;
+    if (!three)
+        return aero_net__parse_host(s, len, host, host_cap, port, default_port);
+    size_t tlen = last - first - 1;
+    if (tlen == 0 || tlen >= tls_cap || last + 1 == len)
+        return AERO_ERR_INVALID_HOST;
+    for (size_t i = first + 1; i < last; i++)
+        if (!dns_char((unsigned char)s[i]))
+            return AERO_ERR_INVALID_HOST;
+    /* host:port without the middle part */
+    char hp[AERO_SEED_MAX];
+    size_t hlen = first, plen = len - last;
+    if (hlen + plen >= sizeof hp)
+        return AERO_ERR_INVALID_HOST;
+    memcpy(hp, s, hlen);
+    memcpy(hp + hlen, s + last, plen);
+    aero_status st = aero_net__parse_host(hp, hlen + plen, host, host_cap, port, default_port);
+    if (st != AERO_OK)
+        return st;
+    memcpy(tls_name, s + first + 1, tlen);
+    tls_name[tlen] = '\0';
     return AERO_OK;
 }

@@ -7,6 +7,8 @@
  * by SO_RCVTIMEO (set short of the deadline, re-set only when that bound
  * changes), and poll() only for the last 40 ms before a deadline:
  * waiting for an answer costs one syscall, not a poll() and a recv().
+ * A TLS connection (c->ssl set by aero_conn__open) keeps a non-blocking
+ * socket and waits with poll() only (net/tls.c).
  * net/ knows nothing of message layouts.
  */
 #ifndef AERO_NET_CONN_H
@@ -21,11 +23,13 @@ typedef struct aero_conn {
     uint64_t last_used_ns; /* aero_now_coarse_ns() when it was last returned to a pool */
     void *owner;           /* pool bookkeeping (cluster/) */
     uint32_t rcvtimeo_ms;  /* SO_RCVTIMEO in effect on fd (0: none, recv() may wait forever) */
+    void *ssl;             /* OpenSSL SSL* of a TLS connection (net/tls.c), NULL for clear text */
+    bool ctx_has_cert;     /* TLS: a client certificate was offered (for the errors of net/tls.c) */
 } aero_conn;
 
 /** An unconnected connection (fd = -1). */
 #define AERO_CONN_INIT \
-    { .fd = -1, .last_used_ns = 0, .owner = NULL, .rcvtimeo_ms = 0 }
+    { .fd = -1, .last_used_ns = 0, .owner = NULL, .rcvtimeo_ms = 0, .ssl = NULL, .ctx_has_cert = false }
 
 /** Monotonic clock in nanoseconds. */
 uint64_t aero_now_ns(void);
@@ -34,9 +38,26 @@ uint64_t aero_now_coarse_ns(void);
 /** Deadline `ms` from now; 0 ms means no deadline (UINT64_MAX). */
 uint64_t aero_deadline_after_ms(uint32_t ms);
 
+/**
+ * Wait until fd is ready for `events` (POLLIN / POLLOUT) or the deadline
+ * passes: AERO_OK when ready (or hung up: the next syscall reports it),
+ * AERO_ERR_TIMEOUT "socket timeout while <what>" after the deadline,
+ * AERO_ERR_CONNECTION when poll() fails.
+ */
+aero_status aero_net__wait(int fd, short events, uint64_t deadline_ns, const char *what, aero_error *err);
+
 /** Connect to addr before `deadline_ns` (TCP_NODELAY set). */
 aero_status aero_conn__connect(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len, uint64_t deadline_ns,
                                aero_error *err);
+struct aero_tls_ctx;
+/**
+ * Connect, then, when `tls` is not NULL, run the TLS handshake verifying the
+ * server against `tls_name` (net/tls.h), all before `deadline_ns`. On
+ * failure the socket is closed (c->fd = -1).
+ */
+aero_status aero_conn__open(aero_conn *c, const struct sockaddr *addr, socklen_t addr_len,
+                            const struct aero_tls_ctx *tls, const char *tls_name, uint64_t deadline_ns,
+                            aero_error *err);
 /** Write all n bytes before the deadline. */
 aero_status aero_conn__write(aero_conn *c, const void *p, size_t n, uint64_t deadline_ns, aero_error *err);
 /** Read exactly n bytes before the deadline. */
@@ -53,7 +74,12 @@ aero_status aero_conn__read(aero_conn *c, void *p, size_t n, uint64_t deadline_n
 aero_status aero_conn__read_some(aero_conn *c, void *p, size_t min, size_t cap, size_t *got, uint64_t deadline_ns,
                                  aero_error *err);
 /** True if the socket has unread bytes or was closed by the peer (not reusable). */
-bool aero_conn__is_stale(const aero_conn *c);
+bool aero_conn__is_stale(aero_conn *c);
+/**
+ * True when a read would find bytes without waiting that poll() on c->fd
+ * cannot see: decrypted data held by TLS. Check it beside poll().
+ */
+bool aero_conn__has_buffered(const aero_conn *c);
 /** Close the socket (fd = -1 afterwards). */
 void aero_conn__close(aero_conn *c);
 
@@ -66,5 +92,19 @@ void aero_conn__close(aero_conn *c);
  */
 aero_status aero_net__parse_host(const char *s, size_t len, char *host, size_t host_cap, uint16_t *port,
                                  uint16_t default_port);
+
+/** Longest seed entry aero_net__parse_seed() accepts. */
+#define AERO_SEED_MAX 600
+
+/**
+ * Split a seed "host:tls_name:port" / "[v6]:tls_name:port" from the usual
+ * forms of aero_net__parse_host(): *tls_name gets the middle part (empty
+ * when there is none). A text with exactly two ':' and no "::" outside
+ * brackets is host:tls_name:port; anything else is parsed as before.
+ * AERO_ERR_INVALID_HOST for an empty host, tls name or port, a bad port, a
+ * tls name with characters a DNS name cannot have, or parts too long.
+ */
+aero_status aero_net__parse_seed(const char *s, size_t len, char *host, size_t host_cap, char *tls_name, size_t tls_cap,
+                                 uint16_t *port, uint16_t default_port);
 
 #endif

@@ -212,6 +212,12 @@ static void test_unknown_struct_versions_are_refused(void **state) {
     snprintf(want, sizeof want, "aero_client_config version %d is not supported", AERO_CLIENT_CONFIG_VERSION + 1);
     assert_non_null(strstr(err.message, want));
     assert_non_null(strstr(err.message, "AERO_CLIENT_CONFIG_INIT"));
+    cfg.version = 1; /* a caller built against version 1 headers: accepted, the TLS members are not read */
+    cfg.connect_timeout_ms = 200;
+    cfg.tls_enabled = true;
+    cfg.tls_ca_file = "/nonexistent/ca.pem";
+    assert_null(aero_client_connect("127.0.0.1:1", &cfg, &err));
+    assert_int_equal(err.code, AERO_ERR_CONNECTION);
     cfg.version = 0; /* a struct filled by hand, without INIT */
     assert_null(aero_client_connect("127.0.0.1:1", &cfg, &err));
     assert_non_null(strstr(err.message, "aero_client_config version 0"));
@@ -225,7 +231,14 @@ static void test_unknown_struct_versions_are_refused(void **state) {
     parent.version = 99; /* a parent anywhere in the chain is checked */
     assert_int_equal(aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT, &p, &err), AERO_ERR_PARAM);
     assert_non_null(strstr(err.message, "aero_behavior version 99 is not supported (this library knows 1 to 2)"));
+    parent.version = 1; /* version 1: no compression patches; they are not read */
+    parent.compression_all.use_compression = 1;
+    assert_aero_ok(aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT, &p, &err), &err);
+    assert_false(p.use_compression);
     parent.version = AERO_BEHAVIOR_VERSION;
+    assert_aero_ok(aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT, &p, &err), &err);
+    assert_true(p.use_compression);
+    assert_int_equal(p.compression_threshold, 128);
     p.version = 0;
     assert_int_equal(aero_behavior_resolve(&child, AERO_OP_READ, AERO_SHAPE_POINT, &p, &err), AERO_ERR_PARAM);
     assert_non_null(strstr(err.message, "aero_policy version 0"));

@@ -49,6 +49,14 @@ void ts_cluster_rebuild_seeds(aero_testserver *ts) {
         off += (size_t)snprintf(ts->seeds + off, sizeof ts->seeds - off, "%s127.0.0.1:%u", off ? "," : "",
                                 ts->nodes[i].port);
     }
+    off = 0;
+    ts->tls_seeds[0] = 0;
+    for (unsigned i = 0; ts->tls_ctx && i < ts->n_nodes; i++) {
+        if (!ts->nodes[i].live)
+            continue;
+        off += (size_t)snprintf(ts->tls_seeds + off, sizeof ts->tls_seeds - off, "%s127.0.0.1:%s%s%u", off ? "," : "",
+                                ts->tls_name, ts->tls_name[0] ? ":" : "", ts->nodes[i].tls_port);
+    }
 }
 
 /* The live set changed: caller holds ts->mu. */

@@ -53,6 +53,26 @@ static void result_answer(const uint8_t *body, size_t len, uint8_t rc, aero_buf 
     ts_frame_end(out, f);
 }
 
+/*
+ * Enterprise compression: run the message a type-4 request wraps; each frame
+ * of the answer is compressed when the request asked for it (info1
+ * COMPRESS_RESPONSE) and the frame is larger than 128 bytes.
+ */
+static void handle_compressed(aero_testserver *ts, ts_node *node, const uint8_t *body, size_t len, aero_buf *out) {
+    uint8_t *raw = NULL;
+    size_t raw_len = 0;
+    int rc = ts_inflate_request(body, len, &raw, &raw_len);
+    if (rc != 0) {
+        ts_resp_simple(out, (uint8_t)rc, 0, 0);
+        return;
+    }
+    bool compress_answer = (raw[8 + 1] & AERO_INFO1_COMPRESS_RESPONSE) != 0;
+    ts_handle_msg(ts, node, raw + 8, raw_len - 8, out);
+    free(raw);
+    if (compress_answer && !out->failed)
+        ts_compress_frames(out);
+}
+
 bool ts_dispatch_knows(uint8_t type) {
     return type == AERO_PROTO_INFO || type == AERO_PROTO_ADMIN || type == AERO_PROTO_MSG ||
            type == AERO_PROTO_COMPRESSED;
@@ -84,10 +104,16 @@ ts_action ts_dispatch(ts_node *node, uint8_t type, const uint8_t *body, size_t l
     case AERO_TS_FAULT_DELAY: ts_node_sleep_ms(node, arg); break;
     default: break;
     }
-    if (type == AERO_PROTO_COMPRESSED)
+    if (type == AERO_PROTO_COMPRESSED && ts->compression)
+        handle_compressed(ts, node, body, len, out);
+    else if (type == AERO_PROTO_COMPRESSED)
         ts_resp_simple(out, AERO_ERR_ENTERPRISE_ONLY, 0, 0); /* Community Edition */
     else
         ts_handle_msg(ts, node, body, len, out);
+    /* Enterprise compresses an answer the request asked for, however the request itself came */
+    if (ts->compression && type == AERO_PROTO_MSG && len > 1 && (body[1] & AERO_INFO1_COMPRESS_RESPONSE) &&
+        !out->failed)
+        ts_compress_frames(out);
     if (fault == AERO_TS_FAULT_CLOSE_MID) {
         out->len /= 2;
         return TS_SEND_CLOSE;

@@ -71,13 +71,16 @@ static void replicas(aero_testserver *ts, ts_node *node, unsigned max, bool mast
     }
 }
 
-static void peers(aero_testserver *ts, ts_node *node, aero_buf *o) {
+static void peers(aero_testserver *ts, ts_node *node, bool tls, aero_buf *o) {
     printf_(o, "%u,3000,[", ts->peers_gen);
     bool first = true;
     for (unsigned i = 0; i < ts->n_nodes; i++) {
         if (i == node->index || !ts->nodes[i].live)
             continue;
-        if (ts->nodes[i].port == 3000) /* the server drops the default port */
+        if (tls) /* TLS ports are never the default one, and carry the certificate name */
+            printf_(o, "%s[%s,%s,[127.0.0.1:%u]]", first ? "" : ",", ts->nodes[i].name, ts->tls_name,
+                    ts->nodes[i].tls_port);
+        else if (ts->nodes[i].port == 3000) /* the server drops the default port */
             printf_(o, "%s[%s,,[127.0.0.1]]", first ? "" : ",", ts->nodes[i].name);
         else
             printf_(o, "%s[%s,,[127.0.0.1:%u]]", first ? "" : ",", ts->nodes[i].name, ts->nodes[i].port);
@@ -413,7 +416,7 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
     } else if (!strcmp(cmd, "replicas-master")) {
         replicas(ts, node, 1, true, false, o);
     } else if (!strcmp(cmd, "peers-clear-std") || !strcmp(cmd, "peers-clear-alt")) {
-        peers(ts, node, o);
+        peers(ts, node, false, o);
     } else if (!strcmp(cmd, "peers-generation")) {
         printf_(o, "%u", ts->peers_gen);
     } else if (!strcmp(cmd, "partition-generation") || !strcmp(cmd, "rebalance-generation")) {
@@ -437,6 +440,10 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
             printf_(o, "%s%s:%u", i ? ";" : "", ts->store.ns[i]->name, (unsigned)node->rack);
     } else if (ts->racks && !strcmp(cmd, "racks")) {
         racks_info(ts, params, o);
+    } else if (ts->tls_ctx && (!strcmp(cmd, "peers-tls-std") || !strcmp(cmd, "peers-tls-alt"))) {
+        peers(ts, node, true, o);
+    } else if (ts->tls_ctx && (!strcmp(cmd, "service-tls-std") || !strcmp(cmd, "service-tls-alt"))) {
+        printf_(o, "127.0.0.1:%u", node->tls_port);
     } else if (!strcmp(cmd, "peers-tls-std") || !strcmp(cmd, "peers-tls-alt") || !strcmp(cmd, "service-tls-std") ||
                !strcmp(cmd, "service-tls-alt") || !strcmp(cmd, "rack-ids") || !strcmp(cmd, "racks")) {
         puts_(o, "ERROR:25:enterprise only");

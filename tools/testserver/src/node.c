@@ -23,19 +23,18 @@
 
 #define POLL_MS 100
 
-
 /* Read exactly n bytes; false on EOF, error, or node/server stop. */
 static bool read_full(ts_conn *c, uint8_t *p, size_t n) {
     while (n > 0) {
         struct pollfd pf = { .fd = c->fd, .events = POLLIN };
-        int r = poll(&pf, 1, POLL_MS);
+        int r = ts_conn_pending(c) ? 1 : poll(&pf, 1, POLL_MS);
         if (!ts_node_running(c->node))
             return false;
         if (r < 0 && errno != EINTR)
             return false;
         if (r <= 0)
             continue;
-        ssize_t k = recv(c->fd, p, n, 0);
+        long k = ts_conn_recv(c, p, n);
         if (k == 0)
             return false;
         if (k < 0) {
@@ -49,9 +48,9 @@ static bool read_full(ts_conn *c, uint8_t *p, size_t n) {
     return true;
 }
 
-static bool write_full(int fd, const uint8_t *p, size_t n) {
+static bool write_full(ts_conn *c, const uint8_t *p, size_t n) {
     while (n > 0) {
-        ssize_t k = send(fd, p, n, MSG_NOSIGNAL);
+        long k = ts_conn_send(c, p, n);
         if (k < 0) {
             if (errno == EINTR)
                 continue;
@@ -69,7 +68,7 @@ static void stall(ts_conn *c, uint32_t epoch) {
         struct pollfd pf = { .fd = c->fd, .events = POLLIN };
         if (poll(&pf, 1, POLL_MS) > 0) {
             uint8_t tmp[512];
-            if (recv(c->fd, tmp, sizeof tmp, 0) <= 0)
+            if (ts_conn_recv(c, tmp, sizeof tmp) <= 0)
                 return;
         }
     }
@@ -92,6 +91,7 @@ static bool read_request(ts_conn *c, uint8_t *type, uint8_t **body, size_t *size
         return false;
     }
     *size = sz;
+    atomic_fetch_add_explicit(&c->node->ts->bytes_in, 8 + sz, memory_order_relaxed);
     return true;
 }
 
@@ -103,7 +103,7 @@ static void *conn_main(void *arg) {
     ts_request req = { .seed = ts_now_ns() ^ (uint64_t)(uintptr_t)c };
     uint8_t type, *body;
     size_t size;
-    while (read_request(c, &type, &body, &size)) {
+    while ((!c->tls || c->ssl || ts_tls_accept(c)) && read_request(c, &type, &body, &size)) {
         aero_buf__reset(&out);
         ts_action act = ts_dispatch(c->node, type, body, size, &req, &out);
         free(body);
@@ -115,7 +115,8 @@ static void *conn_main(void *arg) {
             aero_buf__reset(&out);
             ts_resp_simple(&out, AERO_ERR_SERVER, 0, 0);
         }
-        if (!write_full(c->fd, out.data, out.len) || act == TS_SEND_CLOSE)
+        atomic_fetch_add_explicit(&c->node->ts->bytes_out, out.len, memory_order_relaxed);
+        if (!write_full(c, out.data, out.len) || act == TS_SEND_CLOSE)
             break;
     }
     aero_buf__free(&out);
@@ -134,6 +135,7 @@ void ts_node_reap(ts_node *n, bool all) {
             if (all)
                 shutdown(c->fd, SHUT_RDWR);
             pthread_join(c->thread, NULL);
+            ts_conn_tls_free(c);
             close(c->fd);
             *pp = c->next;
             free(c);
@@ -145,7 +147,7 @@ void ts_node_reap(ts_node *n, bool all) {
     pthread_mutex_unlock(&n->conn_mu);
 }
 
-static void accept_one(ts_node *n, int fd) {
+static void accept_one(ts_node *n, int fd, bool tls) {
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     pthread_mutex_lock(&n->conn_mu);
@@ -154,6 +156,7 @@ static void accept_one(ts_node *n, int fd) {
     if (c) {
         c->fd = fd;
         c->node = n;
+        c->tls = tls;
     }
     if (!c || pthread_create(&c->thread, NULL, conn_main, c) != 0) {
         pthread_mutex_unlock(&n->conn_mu);
@@ -170,19 +173,45 @@ static void accept_one(ts_node *n, int fd) {
 static void *accept_main(void *arg) {
     ts_node *n = arg;
     while (ts_node_running(n)) {
-        struct pollfd pf = { .fd = n->listen_fd, .events = POLLIN };
-        int r = poll(&pf, 1, POLL_MS);
+        struct pollfd pf[2] = { { .fd = n->listen_fd, .events = POLLIN },
+                                { .fd = n->tls_listen_fd, .events = POLLIN } };
+        int r = poll(pf, n->tls_listen_fd >= 0 ? 2 : 1, POLL_MS);
         ts_node_reap(n, false);
         if (r <= 0)
             continue;
-        int fd = accept(n->listen_fd, NULL, NULL);
-        if (fd >= 0)
-            accept_one(n, fd);
+        for (int k = 0; k < 2; k++) {
+            if (k == 1 && n->tls_listen_fd < 0)
+                break;
+            if (!(pf[k].revents & POLLIN))
+                continue;
+            int fd = accept(pf[k].fd, NULL, NULL);
+            if (fd >= 0)
+                accept_one(n, fd, k == 1);
+        }
     }
     return NULL;
 }
 
+static int listen_on(uint16_t port, uint16_t *bound);
+
 int ts_node_bind(ts_node *n, uint16_t port) {
+    int fd = listen_on(port, &n->port);
+    if (fd < 0)
+        return -1;
+    n->listen_fd = fd;
+    if (n->ts->tls_ctx) { /* the TLS service, on a port of its own (the same one again after a restart) */
+        int tfd = listen_on(n->tls_port, &n->tls_port);
+        if (tfd < 0) {
+            close(fd);
+            n->listen_fd = -1;
+            return -1;
+        }
+        n->tls_listen_fd = tfd;
+    }
+    return 0;
+}
+
+static int listen_on(uint16_t port, uint16_t *bound) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return -1;
@@ -199,9 +228,8 @@ int ts_node_bind(ts_node *n, uint16_t port) {
         close(fd);
         return -1;
     }
-    n->listen_fd = fd;
-    n->port = ntohs(a.sin_port);
-    return 0;
+    *bound = ntohs(a.sin_port);
+    return fd;
 }
 
 int ts_node_run(ts_node *n) {
@@ -210,6 +238,9 @@ int ts_node_run(ts_node *n) {
         n->accept_running = false;
         close(n->listen_fd);
         n->listen_fd = -1;
+        if (n->tls_listen_fd >= 0)
+            close(n->tls_listen_fd);
+        n->tls_listen_fd = -1;
         return -1;
     }
     return 0;
@@ -222,5 +253,8 @@ void ts_node_halt(ts_node *n) {
     pthread_join(n->accept_thread, NULL);
     close(n->listen_fd);
     n->listen_fd = -1;
+    if (n->tls_listen_fd >= 0)
+        close(n->tls_listen_fd);
+    n->tls_listen_fd = -1;
     ts_node_reap(n, true);
 }

@@ -120,7 +120,12 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
         n->ts = ts;
         n->index = i;
         n->listen_fd = -1;
+        n->tls_listen_fd = -1;
         pthread_mutex_init(&n->conn_mu, NULL);
+    }
+    if (ts_tls_init(ts, cfg, err) != AERO_OK) {
+        aero_testserver_stop(ts);
+        return NULL;
     }
     if (start_nodes(ts, cfg->port, err) != AERO_OK) {
         aero_testserver_stop(ts);
@@ -131,6 +136,19 @@ aero_testserver *aero_testserver_start(const aero_testserver_config *cfg, aero_e
 }
 
 const char *aero_testserver_seeds(const aero_testserver *ts) { return ts ? ts->seeds : ""; }
+
+void aero_testserver_wire_bytes(const aero_testserver *ts, uint64_t *received, uint64_t *sent) {
+    if (received)
+        *received = ts ? atomic_load(&ts->bytes_in) : 0;
+    if (sent)
+        *sent = ts ? atomic_load(&ts->bytes_out) : 0;
+}
+
+const char *aero_testserver_tls_seeds(const aero_testserver *ts) { return ts ? ts->tls_seeds : ""; }
+
+uint16_t aero_testserver_tls_port(const aero_testserver *ts, unsigned node) {
+    return ts && ts->tls_ctx && node < ts->n_nodes ? ts->nodes[node].tls_port : 0;
+}
 
 uint16_t aero_testserver_port(const aero_testserver *ts, unsigned node) {
     return ts && node < ts->n_nodes ? ts->nodes[node].port : 0;
@@ -163,12 +181,15 @@ void aero_testserver_stop(aero_testserver *ts) {
         ts_node_halt(&ts->nodes[i]);
         if (ts->nodes[i].listen_fd >= 0)
             close(ts->nodes[i].listen_fd);
+        if (ts->nodes[i].tls_listen_fd >= 0)
+            close(ts->nodes[i].tls_listen_fd);
         ts_node_reap(&ts->nodes[i], true);
         pthread_mutex_destroy(&ts->nodes[i].conn_mu);
     }
     ts_jobs_free(ts); /* joins running background jobs before the store goes */
     ts_udf_free(ts);
     ts_store_dispose(&ts->store);
+    ts_tls_free(ts);
     free(ts->sindex);
     ts_security_free(ts->security);
     pthread_mutex_destroy(&ts->mu);

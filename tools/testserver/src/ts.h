@@ -194,6 +194,8 @@ bool ts_security_control(ts_security *s, const char *cmd, char *out, size_t cap,
 
 typedef struct ts_conn {
     int fd;
+    void *ssl; /* SSL* of a connection to the TLS port (tls.c), NULL for clear text */
+    bool tls;  /* accepted on the TLS port: the handshake runs on the connection's thread */
     pthread_t thread;
     _Atomic bool done;
     struct ts_node *node;
@@ -208,6 +210,8 @@ typedef struct ts_node {
     char name[24];
     bool live; /* protected by ts->mu */
     int listen_fd;
+    int tls_listen_fd; /* -1 without TLS */
+    uint16_t tls_port; /* kept across a node stop/start */
     pthread_t accept_thread;
     _Atomic bool accept_running;
     pthread_mutex_t conn_mu;
@@ -254,7 +258,34 @@ struct aero_testserver {
     ts_limits limits;
     ts_clock clock;
     ts_security *security; /* access control (security.c), its own lock */
+    void *tls_ctx;      /* SSL_CTX* of the TLS listeners (tls.c), NULL without TLS */
+    char tls_name[256]; /* announced in peers-tls-std */
+    char tls_seeds[TS_MAX_NODES * 300];
+    bool compression;                     /* Enterprise compression (type 4) */
+    _Atomic uint64_t bytes_in, bytes_out; /* aero_testserver_wire_bytes() */
 };
+
+/* ---------------- TLS and compression (tls.c) ---------------- */
+
+/** Load the TLS settings of cfg (version 2 and later) into ts; AERO_OK when there are none. */
+aero_status ts_tls_init(aero_testserver *ts, const aero_testserver_config *cfg, aero_error *err);
+void ts_tls_free(aero_testserver *ts);
+/** Server handshake on a connection of the TLS port (blocking, bounded); false: close it. */
+bool ts_tls_accept(ts_conn *c);
+/** recv()/send() of a connection, through TLS when c->ssl is set: > 0 bytes, 0 closed, < 0 error (errno). */
+long ts_conn_recv(ts_conn *c, void *p, size_t n);
+long ts_conn_send(ts_conn *c, const void *p, size_t n);
+/** Bytes TLS has buffered and not yet returned (poll() cannot see them). */
+bool ts_conn_pending(ts_conn *c);
+void ts_conn_tls_free(ts_conn *c);
+/**
+ * Inflate a compressed (type 4) request body into *raw (malloc'd, the whole
+ * type-3 message it must hold, header included). 0, or the result code to
+ * answer: AERO_ERR_PARAMETER for a malformed one, 25 without zlib.
+ */
+int ts_inflate_request(const uint8_t *body, size_t len, uint8_t **raw, size_t *raw_len);
+/** Compress every frame of `out` over 128 bytes into a type-4 message (in place). */
+void ts_compress_frames(aero_buf *out);
 
 /* ---------------- nodes (node.c) ---------------- */
 

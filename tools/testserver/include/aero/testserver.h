@@ -132,11 +132,35 @@ typedef struct aero_testserver_config {
      */
     bool security;
     uint32_t session_ttl; /**< seconds a login's session token lives on the server clock; default 86400 */
+
+    /* -- the Enterprise transport features (version 2) -- */
+
+    /**
+     * PEM certificate chain and key: when both are set every node also
+     * listens for TLS on a port of its own (aero_testserver_tls_port(),
+     * like a server's tls service next to its clear one) and answers
+     * peers-tls-std / service-tls-std with those ports. Files are read at
+     * start; default NULL (no TLS, as Community Edition).
+     */
+    const char *tls_cert_file;
+    const char *tls_key_file;
+    const char *tls_ca_file;      /**< CA that signs client certificates (mutual TLS), default NULL */
+    bool tls_require_client_cert; /**< refuse a TLS client without a certificate the CA signed (default false) */
+    const char *tls_name;         /**< the nodes' TLS name announced in peers-tls-std, default "" (copied) */
+    /**
+     * Accept compressed (type 4) requests and compress answers asked for
+     * with info1 COMPRESS_RESPONSE, as Enterprise Edition does (default
+     * false: a type-4 request answers 25, ENTERPRISE_ONLY, as CE).
+     */
+    bool compression;
 } aero_testserver_config;
 
 /** Static initialiser with the defaults, e.g. `aero_testserver_config cfg = AERO_TESTSERVER_CONFIG_INIT;`. */
-#define AERO_TESTSERVER_CONFIG_INIT \
-    { AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0, 0 }, NULL, false, 0 }
+#define AERO_TESTSERVER_CONFIG_INIT                                                                                \
+    {                                                                                                              \
+        AERO_TESTSERVER_CONFIG_VERSION, 0, 1, 1, "test", 0, "", 0, NULL, false, { 0, 0, 0, 0, 0 }, NULL, false, 0, \
+            NULL, NULL, NULL, false, NULL, false                                                                   \
+    }
 
 /** Fill `cfg` with AERO_TESTSERVER_CONFIG_INIT (compiled into the caller, see aero/common.h). */
 static inline void aero_testserver_config_init(aero_testserver_config *cfg) {
@@ -160,6 +184,23 @@ AERO_TESTSERVER_API const char *aero_testserver_seeds(const aero_testserver *ts)
 
 /** Port of node `node` (0-based), or 0 if there is no such node. */
 AERO_TESTSERVER_API uint16_t aero_testserver_port(const aero_testserver *ts, unsigned node);
+
+/** TLS port of node `node`, or 0 when the server has no TLS (config tls_cert_file) or no such node. */
+AERO_TESTSERVER_API uint16_t aero_testserver_tls_port(const aero_testserver *ts, unsigned node);
+
+/**
+ * Seed list of the live nodes' TLS ports, "127.0.0.1:<tls_name>:p1,..."
+ * (plain "127.0.0.1:p1,..." when no tls_name is configured); "" without
+ * TLS. Owned by `ts`, valid like aero_testserver_seeds().
+ */
+AERO_TESTSERVER_API const char *aero_testserver_tls_seeds(const aero_testserver *ts);
+
+/**
+ * Bytes the nodes have received in requests and sent in answers since start
+ * (every proto type, headers included: what went over the sockets, after
+ * compression and before TLS). Either pointer may be NULL.
+ */
+AERO_TESTSERVER_API void aero_testserver_wire_bytes(const aero_testserver *ts, uint64_t *received, uint64_t *sent);
 
 /** Number of nodes configured (live or stopped). */
 AERO_TESTSERVER_API unsigned aero_testserver_node_count(const aero_testserver *ts);
