@@ -310,6 +310,10 @@ static void run_groups(run *r, worker *self) {
                 return;
             continue;
         }
+        if (n_fly == 1 && sent == r->n_groups) { /* the last answer: its reads wait with their own deadlines */
+            recv_group(r, self, flying[0]);
+            return;
+        }
         uint64_t dl = socket_ms ? aero_deadline_after_ms(socket_ms) : UINT64_MAX;
         if (r->total_deadline < dl)
             dl = r->total_deadline;
@@ -348,17 +352,18 @@ static bool route(run *r, unsigned attempt) {
     const aero_batch_job *job = r->job;
     aero_cluster *cl = job->s->client->cluster;
     r->n_groups = 0;
-    for (size_t i = 0; i < job->n; i++) {
+    bool ok = true, lost = false;
+    aero_cluster__route_begin(cl); /* one hold of the map for every row; each node retained once */
+    for (size_t i = 0; i < job->n && ok; i++) {
         r->own[i] = NULL;
         if (r->state[i] != ROW_PENDING)
             continue;
         const aero_batch_cmd *c = cmd_of(job, (uint32_t)i);
         const aero_key *k = &job->keys[i];
-        aero_node *node = aero_cluster__node_for(cl, k->ns, aero_partition__id(k->digest), c->is_write,
-                                                 job->read_policy->replica, attempt);
+        aero_node *node = aero_cluster__route_held(cl, k->ns, aero_partition__id(k->digest), c->is_write,
+                                                   job->read_policy, attempt);
         if (!node) {
-            job->rows[i].result = AERO_ERR_INVALID_NODE;
-            finish_row(r, (uint32_t)i);
+            lost = true; /* finished below: its callback must not run under the map's lock */
             continue;
         }
         size_t gi = 0;
@@ -369,8 +374,8 @@ static bool route(run *r, unsigned attempt) {
                 size_t cap = r->cap_groups * 2;
                 group *ng = r->g == r->g_store ? malloc(cap * sizeof *ng) : realloc(r->g, cap * sizeof *ng);
                 if (!ng) {
-                    aero_node__release(node);
-                    return false;
+                    ok = false;
+                    break;
                 }
                 if (r->g == r->g_store)
                     memcpy(ng, r->g_store, sizeof r->g_store);
@@ -378,14 +383,22 @@ static bool route(run *r, unsigned attempt) {
                 r->cap_groups = cap;
             }
             memset(&r->g[gi], 0, sizeof r->g[gi]);
+            aero_node__retain(node);
             r->g[gi].node = node;
             r->n_groups++;
-        } else
-            aero_node__release(node);
+        }
         r->own[i] = r->g[gi].node;
         r->grp[i] = (uint16_t)gi;
         r->g[gi].count++;
     }
+    aero_cluster__route_end(cl);
+    if (!ok)
+        return false;
+    for (size_t i = 0; lost && i < job->n; i++)
+        if (r->state[i] == ROW_PENDING && !r->own[i]) {
+            job->rows[i].result = AERO_ERR_INVALID_NODE;
+            finish_row(r, (uint32_t)i);
+        }
     size_t at = 0; /* counting sort of the rows into idx, keeping input order per node */
     for (size_t gi = 0; gi < r->n_groups; gi++) {
         r->g[gi].first = at;

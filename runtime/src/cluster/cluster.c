@@ -244,21 +244,37 @@ struct aero_auth *aero_cluster__auth(aero_cluster *c) {
     return c->auth;
 }
 
-static aero_node *node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
-                           unsigned attempt, int read_mode_sc) {
+/* The node for a partition, pub_lock held; not retained. */
+static aero_node *route_held(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
+                             unsigned attempt, int read_mode_sc) {
     unsigned spread = 0;
     if (replica == AERO_REPLICA_ANY && !is_write)
         spread = atomic_fetch_add_explicit(&c->rr, 1, memory_order_relaxed);
     aero_route r = { read_mode_sc, c->racks, c->n_racks };
-    aero_lock__acquire(&c->pub_lock);
     aero_node *n = aero_pmap__route_ex(c->pub_map, ns, pid, is_write, replica, attempt, spread, &r);
     if (!n && c->pub_n == 1 && !aero_pmap__find(c->pub_map, ns))
         n = c->pub_nodes[0]; /* one node that has not reported this namespace: let it answer */
+    return n;
+}
+
+static aero_node *node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
+                           unsigned attempt, int read_mode_sc) {
+    aero_lock__acquire(&c->pub_lock);
+    aero_node *n = route_held(c, ns, pid, is_write, replica, attempt, read_mode_sc);
     if (n)
         aero_node__retain(n);
     aero_lock__release(&c->pub_lock);
     return n;
 }
+
+void aero_cluster__route_begin(aero_cluster *c) { aero_lock__acquire(&c->pub_lock); }
+
+aero_node *aero_cluster__route_held(aero_cluster *c, const char *ns, uint16_t pid, bool is_write,
+                                    const aero_policy *p, unsigned attempt) {
+    return route_held(c, ns, pid, is_write, p->replica, attempt, p->read_mode_sc);
+}
+
+void aero_cluster__route_end(aero_cluster *c) { aero_lock__release(&c->pub_lock); }
 
 aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
                                   unsigned attempt) {

@@ -49,6 +49,17 @@ aero_node *aero_cluster__node_for(aero_cluster *c, const char *ns, uint16_t pid,
  */
 aero_node *aero_cluster__node_for_policy(aero_cluster *c, const char *ns, uint16_t pid, bool is_write,
                                          const aero_policy *p, unsigned attempt);
+/**
+ * Many routings under one hold of the map (a batch routes each of its rows):
+ * aero_cluster__route_held() between _route_begin() and _route_end() gives
+ * what aero_cluster__node_for_policy() would, WITHOUT retaining the node:
+ * retain the nodes to keep before _route_end(). Nothing else of the
+ * cluster may be called in between (the tend thread waits meanwhile).
+ */
+void aero_cluster__route_begin(aero_cluster *c);
+aero_node *aero_cluster__route_held(aero_cluster *c, const char *ns, uint16_t pid, bool is_write,
+                                    const aero_policy *p, unsigned attempt);
+void aero_cluster__route_end(aero_cluster *c);
 /** Replication factor of namespace `ns` in the partition map (1..3; 1 when unknown). */
 uint32_t aero_cluster__replication(aero_cluster *c, const char *ns);
 /** The identity connections log in with (cluster/auth.h), NULL when no security is configured. */
