@@ -360,8 +360,8 @@ static bool route(run *r, unsigned attempt) {
             continue;
         const aero_batch_cmd *c = cmd_of(job, (uint32_t)i);
         const aero_key *k = &job->keys[i];
-        aero_node *node = aero_cluster__route_held(cl, k->ns, aero_partition__id(k->digest), c->is_write,
-                                                   job->read_policy, attempt);
+        aero_node *node =
+            aero_cluster__route_held(cl, k->ns, aero_partition__id(k->digest), c->is_write, job->read_policy, attempt);
         if (!node) {
             lost = true; /* finished below: its callback must not run under the map's lock */
             continue;

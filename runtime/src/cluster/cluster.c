@@ -269,8 +269,8 @@ static aero_node *node_for(aero_cluster *c, const char *ns, uint16_t pid, bool i
 
 void aero_cluster__route_begin(aero_cluster *c) { aero_lock__acquire(&c->pub_lock); }
 
-aero_node *aero_cluster__route_held(aero_cluster *c, const char *ns, uint16_t pid, bool is_write,
-                                    const aero_policy *p, unsigned attempt) {
+aero_node *aero_cluster__route_held(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, const aero_policy *p,
+                                    unsigned attempt) {
     return route_held(c, ns, pid, is_write, p->replica, attempt, p->read_mode_sc);
 }
 

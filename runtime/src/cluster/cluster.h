@@ -57,8 +57,8 @@ aero_node *aero_cluster__node_for_policy(aero_cluster *c, const char *ns, uint16
  * cluster may be called in between (the tend thread waits meanwhile).
  */
 void aero_cluster__route_begin(aero_cluster *c);
-aero_node *aero_cluster__route_held(aero_cluster *c, const char *ns, uint16_t pid, bool is_write,
-                                    const aero_policy *p, unsigned attempt);
+aero_node *aero_cluster__route_held(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, const aero_policy *p,
+                                    unsigned attempt);
 void aero_cluster__route_end(aero_cluster *c);
 /** Replication factor of namespace `ns` in the partition map (1..3; 1 when unknown). */
 uint32_t aero_cluster__replication(aero_cluster *c, const char *ns);
