@@ -20,7 +20,10 @@
 #define MAX_BYTES ((int64_t)128 * 1024 * 1024) /* the server's message size limit */
 
 static aero_op bit_op(const aero_path *at, bool modify, int code) {
-    return aero_op__new(at, modify ? AERO_MSG_OP_BIT_MODIFY : AERO_MSG_OP_BIT_READ, code);
+    aero_op o = aero_op__new(at, modify ? AERO_MSG_OP_BIT_MODIFY : AERO_MSG_OP_BIT_READ, code);
+    if (at && at->n)
+        aero_op__bad(&o, "bit operations apply to a whole bin: server 8.1 takes no context steps for them");
+    return o;
 }
 
 static void put_flags(aero_op *o, const aero_bit_policy *pol, unsigned allowed) {

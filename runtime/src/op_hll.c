@@ -16,7 +16,10 @@
 #include "proto/wire.h"
 
 static aero_op hll_op(const aero_path *at, bool modify, int code) {
-    return aero_op__new(at, modify ? AERO_MSG_OP_HLL_MODIFY : AERO_MSG_OP_HLL_READ, code);
+    aero_op o = aero_op__new(at, modify ? AERO_MSG_OP_HLL_MODIFY : AERO_MSG_OP_HLL_READ, code);
+    if (at && at->n)
+        aero_op__bad(&o, "HLL operations apply to a whole bin: server 8.1 takes no context steps for them");
+    return o;
 }
 
 static void check_bits(aero_op *o, int index_bits, int minhash_bits) {

@@ -4,7 +4,9 @@
  * Bits are numbered from the most significant bit of the blob's first byte;
  * a negative offset counts from the end (-1 is the last bit or byte).
  * Attach the ops with aero_write_op (modify and read ops) or aero_query_op
- * (read ops). `at` names the bin (AERO_BIN("flags")); no context steps.
+ * (read ops). `at` names the bin (AERO_BIN("flags")); a path with context
+ * steps is refused (AERO_ERR_PARAM at execute): the server applies bit ops
+ * to a whole bin only.
  *
  *   uint8_t on = 0x80;
  *   aero_write_op(w, aero_bit_set(AERO_BIN("flags"), 5, 1, &on, 1, NULL));

@@ -7,7 +7,8 @@
  * index_bits + minhash_bits <= 64) that make intersection and similarity
  * estimates usable. Attach the ops with aero_write_op (modify and read ops)
  * or aero_query_op (read ops only). The ops take no context path: `at` names
- * the bin (AERO_BIN("visitors")).
+ * the bin (AERO_BIN("visitors")); a path with context steps is refused
+ * (AERO_ERR_PARAM at execute), as the server applies HLL ops to a whole bin.
  *
  *   aero_value who[] = { aero_str("ann"), aero_str("bob") };
  *   aero_write_op(w, aero_hll_add(AERO_BIN("visitors"), aero_list(who, 2), 12, 0, NULL));
