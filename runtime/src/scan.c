@@ -213,7 +213,7 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
         sc->finished = true;
         return AERO_OK;
     }
-    aero_node *node = aero_cluster__node_for(cl, sc->ns, (uint16_t)first, false, sc->p->replica, sc->failures);
+    aero_node *node = aero_cluster__node_for_policy(cl, sc->ns, (uint16_t)first, false, sc->p, sc->failures);
     if (!node)
         return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node serves partition %u of namespace '%s'", first,
                              sc->ns);
@@ -223,12 +223,13 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
         return st;
     }
     size_t n_pids = 0, n_digests = 0;
+    aero_cluster__route_begin(cl); /* one hold of the map for every partition (nothing retained) */
     for (uint32_t i = first; i < sc->pend; i++) {
         part *pt = &sc->parts[i];
         if (pt->done)
             continue;
         aero_node *owner =
-            i == first ? node : aero_cluster__node_for(cl, sc->ns, (uint16_t)i, false, sc->p->replica, sc->failures);
+            i == first ? node : aero_cluster__route_held(cl, sc->ns, (uint16_t)i, false, sc->p, sc->failures);
         if (owner == node) {
             pt->in_exchange = true;
             pt->unavailable = false;
@@ -237,9 +238,8 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
             else
                 n_pids++;
         }
-        if (owner && i != first)
-            aero_node__release(owner);
     }
+    aero_cluster__route_end(cl);
 
     uint64_t quota = 0;
     if (sc->limit)
