@@ -306,7 +306,6 @@ void aero_index_set__release(aero_index_set *s) {
     free(s);
 }
 
-/* Load a fresh list and publish it. Serialised by index_mu. */
 const aero_index_info *aero_index_set__find(const aero_index_set *s, const char *ns, const char *name, bool *readable) {
     *readable = false;
     for (size_t i = 0; s && i < s->n; i++) {
@@ -319,6 +318,7 @@ const aero_index_info *aero_index_set__find(const aero_index_set *s, const char 
     return NULL;
 }
 
+/* Load a fresh list and publish it. Serialised by index_mu. */
 static void refresh(aero_cluster *c) {
     uint32_t t = c->cfg.connect_timeout_ms ? c->cfg.connect_timeout_ms * 2 : 2000;
     uint64_t deadline = aero_deadline_after_ms(t);
