@@ -263,11 +263,66 @@ static void test_named_queries_use_the_index(void **state) {
     drop_indexes(state);
 }
 
+/* The runtime entry with a hand-made index part: a parameter the index cannot hold, a bad descriptor. */
+static void test_index_use_checks(void **state) {
+    aero_error err;
+    assert_aero_ok(indexed_create_indexes(S, &err), &err);
+    aero_schema_index_use u = { AERO_SCHEMA_INDEX_USE_VERSION,
+                                "aero_it_typed_ix_age",
+                                "age",
+                                AERO_AEL_INT,
+                                0,
+                                0,
+                                NULL,
+                                0,
+                                0,
+                                AERO_SCHEMA_CMP_GE,
+                                NULL,
+                                0,
+                                NULL,
+                                0,
+                                NULL,
+                                0 };
+    aero_value arg = aero_int(30);
+    aero_query_plan plan = AERO_QUERY_PLAN_INIT;
+    assert_aero_ok(aero_schema_query_explain(S, &member_schema, &u, &arg, 1, &plan, &err), &err);
+    assert_true(plan.uses_index);
+    assert_false(plan.has_expression);
+    assert_string_equal(plan.filter, "age in [30, 9223372036854775807]");
+
+    arg = aero_double(30.5); /* a double: the numeric index cannot answer it, the full filter goes */
+    plan = (aero_query_plan)AERO_QUERY_PLAN_INIT;
+    assert_aero_ok(aero_schema_query_explain(S, &member_schema, &u, &arg, 1, &plan, &err), &err);
+    assert_false(plan.uses_index);
+    assert_true(plan.has_expression);
+    assert_non_null(strstr(plan.reason, "not an int"));
+
+    u.bin = "name"; /* not the server's definition of that index */
+    arg = aero_int(30);
+    plan = (aero_query_plan)AERO_QUERY_PLAN_INIT;
+    assert_aero_ok(aero_schema_query_explain(S, &member_schema, &u, &arg, 1, &plan, &err), &err);
+    assert_false(plan.uses_index);
+    assert_non_null(strstr(plan.reason, "not the one the schema declares"));
+
+    u.bin = "age";
+    u.version = 99;
+    plan = (aero_query_plan)AERO_QUERY_PLAN_INIT;
+    assert_int_equal(aero_schema_query_explain(S, &member_schema, &u, &arg, 1, &plan, &err), AERO_ERR_PARAM);
+    u.version = AERO_SCHEMA_INDEX_USE_VERSION;
+    u.param = 1; /* only one argument */
+    assert_int_equal(aero_schema_query_explain(S, &member_schema, &u, &arg, 1, &plan, &err), AERO_ERR_PARAM);
+    static const uint8_t expr[] = { 0xc3 }; /* true */
+    assert_null(aero_schema_query_indexed(S, &member_schema, expr, sizeof expr, NULL, 0, &u, &arg, 1, &err));
+    assert_int_equal(err.code, AERO_ERR_PARAM);
+    drop_indexes(state);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_create_indexes),
         cmocka_unit_test(test_queries_use_them),
         cmocka_unit_test(test_named_queries_use_the_index),
+        cmocka_unit_test(test_index_use_checks),
     };
     return cmocka_run_group_tests(tests, it_setup, it_teardown);
 }
