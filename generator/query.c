@@ -112,6 +112,17 @@ static bool make_env(const ag_query *q, aero_ael_bin **bins_out, aero_ael_type *
     return true;
 }
 
+/* The slots of a template, into the arena. */
+static struct ag_slot *copy_slots(ag_schema *s, const aero_ael_template *t) {
+    struct ag_slot *out = ag_arena_alloc(s->arena, (t->n_slots + 1) * sizeof *out);
+    for (size_t k = 0; k < t->n_slots; k++) {
+        out[k].offset = t->slots[k].offset;
+        out[k].param = t->slots[k].param;
+        out[k].type = t->slots[k].type;
+    }
+    return out;
+}
+
 static void compile(ag_schema *s, ag_query *q, ag_diags *d) {
     ag_record *r = q->record;
     aero_ael_bin *bins;
@@ -138,12 +149,7 @@ static void compile(ag_schema *s, ag_query *q, ag_diags *d) {
             memcpy(q->expr, t.bytes, t.len);
         q->expr_len = t.len;
         q->n_slots = t.n_slots;
-        q->slots = ag_arena_alloc(s->arena, (t.n_slots + 1) * sizeof *q->slots);
-        for (size_t k = 0; k < t.n_slots; k++) {
-            q->slots[k].offset = t.slots[k].offset;
-            q->slots[k].param = t.slots[k].param;
-            q->slots[k].type = t.slots[k].type;
-        }
+        q->slots = copy_slots(s, &t);
         aero_ael__template_free(&t);
     }
     free(bins);
@@ -271,12 +277,7 @@ static void choose(ag_schema *s, ag_query *q, ag_diags *d) {
         if (rest.len) {
             u->rest = arena_copy(s, rest.bytes, rest.len);
             u->rest_len = rest.len;
-            u->rest_slots = ag_arena_alloc(s->arena, (rest.n_slots + 1) * sizeof *u->rest_slots);
-            for (size_t i = 0; i < rest.n_slots; i++) {
-                u->rest_slots[i].offset = rest.slots[i].offset;
-                u->rest_slots[i].param = rest.slots[i].param;
-                u->rest_slots[i].type = rest.slots[i].type;
-            }
+            u->rest_slots = copy_slots(s, &rest);
             u->n_rest_slots = rest.n_slots;
         }
         if (u->index && (!f.from_param || u->cmp))

@@ -131,6 +131,20 @@ done:
     return result;
 }
 
+bool ael__template_of(ael_ctx *c, ael_out *o, aero_ael_template *out) {
+    if (o->buf->failed || o->oom || !(out->bytes = malloc(o->buf->len ? o->buf->len : 1)))
+        return ael__oom(c);
+    if (o->buf->len)
+        memcpy(out->bytes, o->buf->data, o->buf->len);
+    out->len = o->buf->len;
+    out->slots = o->slots;
+    out->n_slots = o->n_slots;
+    o->slots = NULL;
+    out->n_params = (uint16_t)(c->max_param + 1);
+    out->result = (aero_ael_type)c->root->type;
+    return true;
+}
+
 bool ael__setup_param_types(ael_ctx *c, const aero_ael_type *param_types, size_t n_params) {
     if (!param_types || !n_params)
         return true;
@@ -186,23 +200,7 @@ aero_status aero_ael__compile_typed(const char *text, const aero_ael_env *env, c
         goto done;
     if (!ael__compile_core(&c, &o))
         goto done;
-    if (buf.failed || o.oom) {
-        ael__oom(&c);
-        goto done;
-    }
-    out->bytes = malloc(buf.len ? buf.len : 1);
-    if (!out->bytes) {
-        ael__oom(&c);
-        goto done;
-    }
-    if (buf.len)
-        memcpy(out->bytes, buf.data, buf.len);
-    out->len = buf.len;
-    out->slots = o.slots;
-    out->n_slots = o.n_slots;
-    o.slots = NULL;
-    out->n_params = (uint16_t)(c.max_param + 1);
-    out->result = (aero_ael_type)c.root->type;
+    ael__template_of(&c, &o, out);
 done:
     aero_buf__free(&buf);
     free(o.slots);

@@ -284,6 +284,9 @@ typedef struct ael_out {
     bool oom;
 } ael_out;
 bool ael__encode(ael_ctx *c, ael_out *o);
+struct aero_ael_template;
+/* The encoded output (c->root's) as a template: takes o's slots; false when out of memory. */
+bool ael__template_of(ael_ctx *c, ael_out *o, struct aero_ael_template *out);
 
 /* ---- ael_template.c: the expression object, template fill ---- */
 

@@ -485,6 +485,27 @@ static bool rest_of_and(ael_ctx *c, const walk *w, const ael_node *taken, ael_no
     return true;
 }
 
+/* Steps 1-8 on the checked tree: choose the index part into *filter and cut it out of c->root (NULL: nothing
+   remains). false on error (c failed). */
+static bool choose(const sel *s, const aero_ael_index *indexes, size_t n_indexes, const char *hint_index,
+                   const char *hint_bin, aero_buf *cb, aero_ael_filter *filter) {
+    ael_ctx *c = s->c;
+    cand best = { NULL, NULL, 0, 0 };
+    bool have = false;
+    if (!n_indexes || !tree_ok(s, c->root))
+        return true;
+    walk w = { 0 };
+    if (!walk_and(c, s, c->root, &w) || !pick_index(s, &w, indexes, n_indexes, hint_index, cb, &best, &have))
+        return false;
+    if (!have)
+        return true;
+    ael_node *keep;
+    if (!fill_filter(s, &best, hint_index, hint_bin, cb, filter) || !rest_of_and(c, &w, best.lf->cmp, &keep))
+        return false;
+    c->root = keep;
+    return true;
+}
+
 aero_status aero_ael__compile_with_index(const char *text, const aero_value *args, size_t n_args,
                                          const aero_ael_index *indexes, size_t n_indexes, const char *hint_index,
                                          const char *hint_bin, aero_ael_filter *filter, aero_expr **rest,
@@ -502,8 +523,6 @@ aero_status aero_ael__compile_with_index(const char *text, const aero_value *arg
     aero_buf__init(&cb, NULL, 0);
     ael_out o = { .buf = &buf, .values = args, .n_values = n_args };
     sel s = { &c, args, n_args, false };
-    cand best = { NULL, NULL, 0, 0 };
-    bool have = false;
 
     if (!ael__setup_values(&c, args, n_args))
         goto done;
@@ -513,17 +532,8 @@ aero_status aero_ael__compile_with_index(const char *text, const aero_value *arg
     }
     if (!ael__parse(&c) || !ael__check(&c))
         goto done;
-    if (n_indexes && tree_ok(&s, c.root)) {
-        walk w = { 0 };
-        if (!walk_and(&c, &s, c.root, &w) || !pick_index(&s, &w, indexes, n_indexes, hint_index, &cb, &best, &have))
-            goto done;
-        if (have) {
-            ael_node *keep;
-            if (!fill_filter(&s, &best, hint_index, hint_bin, &cb, filter) || !rest_of_and(&c, &w, best.lf->cmp, &keep))
-                goto done;
-            c.root = keep;
-        }
-    }
+    if (!choose(&s, indexes, n_indexes, hint_index, hint_bin, &cb, filter))
+        goto done;
     if (c.root) {
         if (!ael__encode(&c, &o))
             goto done;
@@ -562,8 +572,6 @@ aero_status aero_ael__compile_typed_with_index(const char *text, const aero_ael_
     aero_buf__init(&cb, NULL, 0);
     ael_out o = { .buf = &buf };
     sel s = { &c, NULL, 0, true };
-    cand best = { NULL, NULL, 0, 0 };
-    bool have = false;
     if (!c.arena) {
         ael__oom(&c);
         goto done;
@@ -576,32 +584,12 @@ aero_status aero_ael__compile_typed_with_index(const char *text, const aero_ael_
     }
     if (!ael__parse(&c) || !ael__check(&c))
         goto done;
-    if (n_indexes && tree_ok(&s, c.root)) {
-        walk w = { 0 };
-        if (!walk_and(&c, &s, c.root, &w) || !pick_index(&s, &w, indexes, n_indexes, NULL, &cb, &best, &have))
-            goto done;
-        if (have) {
-            ael_node *keep;
-            if (!fill_filter(&s, &best, NULL, NULL, &cb, filter) || !rest_of_and(&c, &w, best.lf->cmp, &keep))
-                goto done;
-            c.root = keep;
-        }
-    }
+    if (!choose(&s, indexes, n_indexes, NULL, NULL, &cb, filter))
+        goto done;
     if (filter->set && c.root) {
         if (!ael__encode(&c, &o))
             goto done;
-        if (buf.failed || o.oom || !(rest->bytes = malloc(buf.len ? buf.len : 1))) {
-            ael__oom(&c);
-            goto done;
-        }
-        if (buf.len)
-            memcpy(rest->bytes, buf.data, buf.len);
-        rest->len = buf.len;
-        rest->slots = o.slots;
-        rest->n_slots = o.n_slots;
-        o.slots = NULL;
-        rest->n_params = (uint16_t)(c.max_param + 1);
-        rest->result = (aero_ael_type)c.root->type;
+        ael__template_of(&c, &o, rest);
     }
 done:
     aero_buf__free(&buf);
