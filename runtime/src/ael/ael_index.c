@@ -485,13 +485,17 @@ static bool rest_of_and(ael_ctx *c, const walk *w, const ael_node *taken, ael_no
     return true;
 }
 
-/* Steps 1-8 on the checked tree: choose the index part into *filter and cut it out of c->root (NULL: nothing
+/* Parse and check c's text, then steps 1-8 on the checked tree: choose the index part into *filter and cut it out of c->root (NULL: nothing
    remains). false on error (c failed). */
 static bool choose(const sel *s, const aero_ael_index *indexes, size_t n_indexes, const char *hint_index,
                    const char *hint_bin, aero_buf *cb, aero_ael_filter *filter) {
     ael_ctx *c = s->c;
     cand best = { NULL, NULL, 0, 0 };
     bool have = false;
+    if (!c->text)
+        return ael__error(c, 1, 1, "AEL text is NULL");
+    if (!ael__parse(c) || !ael__check(c))
+        return false;
     if (!n_indexes || !tree_ok(s, c->root))
         return true;
     walk w = { 0 };
@@ -525,12 +529,6 @@ aero_status aero_ael__compile_with_index(const char *text, const aero_value *arg
     sel s = { &c, args, n_args, false };
 
     if (!ael__setup_values(&c, args, n_args))
-        goto done;
-    if (!c.text) {
-        ael__error(&c, 1, 1, "AEL text is NULL");
-        goto done;
-    }
-    if (!ael__parse(&c) || !ael__check(&c))
         goto done;
     if (!choose(&s, indexes, n_indexes, hint_index, hint_bin, &cb, filter))
         goto done;
@@ -577,12 +575,6 @@ aero_status aero_ael__compile_typed_with_index(const char *text, const aero_ael_
         goto done;
     }
     if (!ael__setup_param_types(&c, param_types, n_params))
-        goto done;
-    if (!c.text) {
-        ael__error(&c, 1, 1, "AEL text is NULL");
-        goto done;
-    }
-    if (!ael__parse(&c) || !ael__check(&c))
         goto done;
     if (!choose(&s, indexes, n_indexes, NULL, NULL, &cb, filter))
         goto done;
