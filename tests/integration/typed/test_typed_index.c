@@ -79,7 +79,7 @@ static void test_create_indexes(void **state) {
     }
     aero_index_list_free(list, n);
     /* The generated table holds what the schema declares. */
-    assert_int_equal(INDEXED_INDEX_COUNT, 5);
+    assert_int_equal(INDEXED_INDEX_COUNT, 6);
     assert_string_equal(indexed_indexes[1].name, "aero_it_typed_ix_tags");
     assert_int_equal(indexed_indexes[1].type, AERO_INDEX_STRING);
     assert_int_equal(indexed_indexes[1].collection, AERO_INDEX_COLLECTION_LIST);
@@ -169,6 +169,7 @@ static void collect(void **state, aero_stream *st, aero_error *err, char *out, s
 static void put_members(void **state, const char **keys, char (*names)[64], int n) {
     aero_error err;
     member ms[4];
+    aero_value ranks[4][1];
     aero_status results[4];
     for (int i = 0; i < n; i++) {
         snprintf(names[i], 64, "%s%d", it_name(ENV, ""), i);
@@ -176,7 +177,10 @@ static void put_members(void **state, const char **keys, char (*names)[64], int 
         ms[i] = (member)MEMBER_INIT;
         ms[i].name = names[i];
         ms[i].has_age = true;
-        ms[i].age = 20 + 10 * i; /* 20, 30, 40, 50 */
+        ms[i].age = 20 + 10 * i;       /* 20, 30, 40, 50 */
+        ranks[i][0] = aero_int(4 - i); /* ranks[0]: 4, 3, 2, 1 */
+        ms[i].has_ranks = true;
+        ms[i].ranks = aero_list(ranks[i], 1);
     }
     assert_aero_ok(member_upsert_many(S, keys, (size_t)n, ms, results, NULL, &err), &err);
     for (int i = 0; i < n; i++)
@@ -211,6 +215,15 @@ static void test_named_queries_use_the_index(void **state) {
     char named_with[64], named_without[64];
     collect(state, member_named(S, names[3], &err), &err, named_with, sizeof named_with);
     assert_string_equal(named_with, "3");
+
+    /* an index with a context (list steps) is matched with the server's definition */
+    plan = (aero_query_plan)AERO_QUERY_PLAN_INIT;
+    assert_aero_ok(member_top_ranked_explain(S, 2, &plan, &err), &err);
+    assert_true(plan.uses_index);
+    assert_string_equal(plan.index_name, "aero_it_typed_ix_rank0");
+    char top[64];
+    collect(state, member_top_ranked(S, 2, &err), &err, top, sizeof top);
+    assert_string_equal(top, "2,3");
 
     /* a second client, its index list loaded while the index is there */
     aero_client *c2 = aero_client_connect(it_seeds(ENV), NULL, &err);
