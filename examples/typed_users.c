@@ -153,6 +153,21 @@ int main(void) {
     aero_stream_close(st);
     st = NULL;
     printf("Users aged 40-49 (index %s): %d\n", users_indexes[0].name, forties);
+    /* The named query `adults` now runs from the declared index users_age (aerogen chose it). */
+    aero_query_plan plan = AERO_QUERY_PLAN_INIT;
+    CHECK(user_adults_explain(session, 40, &plan, &err));
+    printf("Named query adults(40): %s%s (%s)\n", plan.uses_index ? "index " : "no index", plan.index_name,
+           plan.filter);
+    st = user_adults(session, 40, &err);
+    if (!st)
+        goto out;
+    int adults = 0;
+    for (const aero_record *r; (r = aero_stream_next(st, &err));)
+        adults++;
+    CHECK(err.code);
+    aero_stream_close(st);
+    st = NULL;
+    printf("Adults of 40 or more: %d\n", adults);
     static const char *const probe[] = { "user-10", "user-404", "user-12" };
     bool exists[3];
     CHECK(user_exists_many(session, probe, 3, exists, results, &err));

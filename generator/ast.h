@@ -138,6 +138,22 @@ typedef struct ag_query {
         uint8_t type;
     } * slots;
     size_t n_slots;
+    /* The index part chosen among the declared indexes (query.c), NULL: none. */
+    struct ag_index_use {
+        const struct ag_index *index;
+        uint8_t type;       /* aero_ael_type: INT, STRING or BLOB */
+        int64_t begin, end; /* INT constant */
+        uint8_t *value;     /* STRING / BLOB constant */
+        size_t value_len;
+        int param;    /* -1, or the placeholder whose value the filter takes */
+        int cmp;      /* aero_schema_cmp with param */
+        uint8_t *ctx; /* packed CDT context */
+        size_t ctx_len;
+        uint8_t *rest; /* template of the rest, rest_len 0: nothing remains */
+        size_t rest_len;
+        struct ag_slot *rest_slots;
+        size_t n_rest_slots;
+    } * use;
 } ag_query;
 
 /* Index type and collection kind; the values are aero_index_type / aero_index_collection (aero/index.h). */

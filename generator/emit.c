@@ -18,7 +18,10 @@
 #include "emit.h"
 #include "sema.h"
 
+#include <aero/ael.h>
+
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,7 +469,7 @@ static const char *param_c(ag_kind k) {
     }
 }
 
-static void put_params(ag_buf *b, const ag_query *q, bool session) {
+static void put_params_plan(ag_buf *b, const ag_query *q, bool session, bool plan) {
     if (session)
         ag_put(b, "aero_session *session");
     for (const ag_param *p = q->params; p; p = p->next) {
@@ -474,8 +477,12 @@ static void put_params(ag_buf *b, const ag_query *q, bool session) {
         if (p->type->kind == AG_T_BLOB)
             ag_putf(b, ", size_t %s_len", p->name);
     }
+    if (plan)
+        ag_put(b, ", aero_query_plan *plan");
     ag_put(b, session || q->params ? ", aero_error *err" : "aero_error *err");
 }
+
+static void put_params(ag_buf *b, const ag_query *q, bool session) { put_params_plan(b, q, session, false); }
 
 /* The C name of a query's function: prefix + record + "_" + query. */
 static const char *query_name(const ag_schema *s, const ag_query *q) {
@@ -501,6 +508,19 @@ static void emit_query_h(ag_buf *h, const ag_schema *s, const ag_query *q) {
     ag_putf(h, "/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */\n");
     ag_putf(h, "aero_expr *%s_filter(", fn);
     put_params(h, q, false);
+    ag_put(h, ");\n");
+    if (q->use) {
+        ag_put(h, "/**\n * Which index that query uses for these arguments, and why (nothing is sent):\n"
+                  " * aerogen chose the declared index \"");
+        ag_put_comment(h, q->use->index->name, strlen(q->use->index->name));
+        ag_put(h, "\"; it is used when the client's index list has it readable on every node,\n"
+                  " * else the full filter is sent. plan: AERO_QUERY_PLAN_INIT.\n */\n");
+    } else {
+        ag_put(h,
+               "/** Which index that query uses, and why: none (no declared index answers a part of its filter). */\n");
+    }
+    ag_putf(h, "aero_status %s_explain(", fn);
+    put_params_plan(h, q, true, true);
     ag_put(h, ");\n\n");
 }
 
@@ -592,6 +612,59 @@ static void put_args(ag_buf *c, const ag_query *q) {
     }
 }
 
+static void put_int64(ag_buf *c, int64_t v) {
+    if (v == INT64_MIN)
+        ag_put(c, "INT64_MIN");
+    else if (v == INT64_MAX)
+        ag_put(c, "INT64_MAX");
+    else
+        ag_putf(c, "INT64_C(%" PRId64 ")", v);
+}
+
+/* A named array of bytes, or nothing when n == 0; returns the C expression for a pointer to them. */
+static const char *put_byte_array(ag_buf *c, const ag_schema *s, const char *fn, const char *what, const uint8_t *p,
+                                  size_t n) {
+    if (!n)
+        return "NULL";
+    ag_putf(c, "static const uint8_t %s_%s_[] = {", fn, what);
+    put_bytes(c, p, n);
+    ag_put(c, "\n};\n");
+    return ag_arena_printf(s->arena, "%s_%s_", fn, what);
+}
+
+/* The index part aerogen chose (query.c): index filter, context and the rest of the filter. */
+static void emit_index_use_c(ag_buf *c, const ag_schema *s, const ag_query *q, const char *fn) {
+    static const char *const cmp_c[] = { "AERO_SCHEMA_CMP_NONE", "AERO_SCHEMA_CMP_EQ", "AERO_SCHEMA_CMP_GT",
+                                         "AERO_SCHEMA_CMP_GE",   "AERO_SCHEMA_CMP_LT", "AERO_SCHEMA_CMP_LE" };
+    const struct ag_index_use *u = q->use;
+    const char *rest = put_byte_array(c, s, fn, "rest", u->rest, u->rest_len);
+    if (u->n_rest_slots) {
+        ag_putf(c, "static const aero_ael_slot %s_rest_slots_[] = {\n", fn);
+        for (size_t i = 0; i < u->n_rest_slots; i++)
+            ag_putf(c, "    { %uu, %uu, %uu },\n", (unsigned)u->rest_slots[i].offset, (unsigned)u->rest_slots[i].param,
+                    (unsigned)u->rest_slots[i].type);
+        ag_put(c, "};\n");
+    }
+    const char *value = put_byte_array(c, s, fn, "value", u->value, u->value_len);
+    const char *ctx = put_byte_array(c, s, fn, "ctx", u->ctx, u->ctx_len);
+    ag_putf(c, "/* index part chosen by aerogen: the declared index \"");
+    ag_put_comment(c, u->index->name, strlen(u->index->name));
+    ag_putf(c, "\" */\nstatic const aero_schema_index_use %s_index_ = {\n    AERO_SCHEMA_INDEX_USE_VERSION,\n    ", fn);
+    ag_put_cstr(c, u->index->name, strlen(u->index->name));
+    ag_put(c, ",\n    ");
+    ag_put_cstr(c, u->index->bin->bin, strlen(u->index->bin->bin));
+    ag_putf(c, ",\n    %s,\n    ",
+            u->type == AERO_AEL_INT      ? "AERO_AEL_INT"
+            : u->type == AERO_AEL_STRING ? "AERO_AEL_STRING"
+                                         : "AERO_AEL_BLOB");
+    put_int64(c, u->param < 0 ? u->begin : 0);
+    ag_put(c, ", ");
+    put_int64(c, u->param < 0 ? u->end : 0);
+    ag_putf(c, ",\n    %s, %zuu,\n    %d, %s,\n    %s, %zuu,\n    %s, %zuu,\n    %s, %zuu\n};\n", value, u->value_len,
+            u->param, cmp_c[u->cmp], ctx, u->ctx_len, rest, u->rest_len,
+            u->n_rest_slots ? ag_arena_printf(s->arena, "%s_rest_slots_", fn) : "NULL", u->n_rest_slots);
+}
+
 /* The query's filter was compiled by the AEL front end at generate time (query.c): bytes and slots. */
 static void emit_query_c(ag_buf *c, const ag_schema *s, const ag_query *q) {
     const char *fn = query_name(s, q);
@@ -605,20 +678,41 @@ static void emit_query_c(ag_buf *c, const ag_schema *s, const ag_query *q) {
                     (unsigned)q->slots[i].type);
         ag_put(c, "};\n");
     }
+    if (q->use)
+        emit_index_use_c(c, s, q, fn);
     const char *slots = q->n_slots ? ag_arena_printf(s->arena, "%s_slots_, %zu", fn, q->n_slots) : "NULL, 0";
     const char *args = q->n_params ? "args" : "NULL";
-    for (int variant = 0; variant < 2; variant++) {
-        bool stream = variant == 0;
-        ag_putf(c, "\n%s%s%s(", stream ? "aero_stream *" : "aero_expr *", fn, stream ? "" : "_filter");
-        put_params(c, q, stream);
+    const char *use = q->use ? ag_arena_printf(s->arena, "&%s_index_", fn) : "NULL";
+    for (int variant = 0; variant < 3; variant++) {
+        bool stream = variant == 0, explain = variant == 2;
+        ag_putf(c, "\n%s%s%s(",
+                stream    ? "aero_stream *"
+                : explain ? "aero_status "
+                          : "aero_expr *",
+                fn,
+                stream    ? ""
+                : explain ? "_explain"
+                          : "_filter");
+        put_params_plan(c, q, stream || explain, explain);
         ag_put(c, ")\n{\n");
         put_args(c, q);
-        if (stream)
+        if (explain) {
+            ag_putf(c, "    return aero_schema_query_explain(session, &%s%s_schema, %s, %s, %d, plan, err);\n}\n",
+                    s->prefix, q->record->name, use, args, q->n_params);
+            continue;
+        }
+        if (stream && q->use)
+            ag_putf(c, "    return aero_schema_query_indexed(session, &%s%s_schema, %s_expr_, sizeof %s_expr_,\n",
+                    s->prefix, q->record->name, fn, fn);
+        else if (stream)
             ag_putf(c, "    return aero_schema_query(session, &%s%s_schema, %s_expr_, sizeof %s_expr_,\n", s->prefix,
                     q->record->name, fn, fn);
         else
             ag_putf(c, "    return aero_schema_filter(%s_expr_, sizeof %s_expr_,\n", fn, fn);
-        ag_putf(c, "        %s, %s, %d, err);\n}\n", slots, args, q->n_params);
+        if (stream && q->use)
+            ag_putf(c, "        %s, %s, %s, %d, err);\n}\n", slots, use, args, q->n_params);
+        else
+            ag_putf(c, "        %s, %s, %d, err);\n}\n", slots, args, q->n_params);
     }
     ag_put(c, "\n");
 }

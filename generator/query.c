@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ael/ael_index.h"
 #include "ael/ael_typed.h"
+#include "proto/exp_ops.h"
 
 /* Placeholder uses ?N outside quoted strings: the highest index + 1, and a bitmap of uses. */
 static int scan_placeholders(const ag_query *q, ag_diags *d, unsigned char *used, int cap) {
@@ -91,23 +93,46 @@ static aero_ael_type ael_type(ag_kind k) {
     }
 }
 
-static void compile(ag_schema *s, ag_query *q, ag_diags *d) {
-    ag_record *r = q->record;
+/* The record's bins and the query's parameter types, as the typed compile takes them (calloc'd; false: OOM). */
+static bool make_env(const ag_query *q, aero_ael_bin **bins_out, aero_ael_type **pt_out) {
+    const ag_record *r = q->record;
     aero_ael_bin *bins = calloc((size_t)r->n_bins + 1, sizeof *bins);
     aero_ael_type *pt = calloc((size_t)q->n_params + 1, sizeof *pt);
-    if (!bins || !pt) {
-        free(bins);
-        free(pt);
-        ag_error(d, q->loc, "out of memory");
-        return;
-    }
+    *bins_out = bins;
+    *pt_out = pt;
+    if (!bins || !pt)
+        return false;
     for (int i = 0; i < r->n_bins; i++) {
         bins[i].name = r->order[i]->bin;
         bins[i].type = ael_type(r->order[i]->type->kind);
     }
     int i = 0;
-    for (ag_param *p = q->params; p; p = p->next)
+    for (const ag_param *p = q->params; p; p = p->next)
         pt[i++] = ael_type(p->type->kind);
+    return true;
+}
+
+/* The slots of a template, into the arena. */
+static struct ag_slot *copy_slots(ag_schema *s, const aero_ael_template *t) {
+    struct ag_slot *out = ag_arena_alloc(s->arena, (t->n_slots + 1) * sizeof *out);
+    for (size_t k = 0; k < t->n_slots; k++) {
+        out[k].offset = t->slots[k].offset;
+        out[k].param = t->slots[k].param;
+        out[k].type = t->slots[k].type;
+    }
+    return out;
+}
+
+static void compile(ag_schema *s, ag_query *q, ag_diags *d) {
+    ag_record *r = q->record;
+    aero_ael_bin *bins;
+    aero_ael_type *pt;
+    if (!make_env(q, &bins, &pt)) {
+        free(bins);
+        free(pt);
+        ag_error(d, q->loc, "out of memory");
+        return;
+    }
     aero_ael_env env = { bins, (size_t)r->n_bins };
     aero_ael_template t;
     aero_ael_diag diag;
@@ -124,12 +149,7 @@ static void compile(ag_schema *s, ag_query *q, ag_diags *d) {
             memcpy(q->expr, t.bytes, t.len);
         q->expr_len = t.len;
         q->n_slots = t.n_slots;
-        q->slots = ag_arena_alloc(s->arena, (t.n_slots + 1) * sizeof *q->slots);
-        for (size_t k = 0; k < t.n_slots; k++) {
-            q->slots[k].offset = t.slots[k].offset;
-            q->slots[k].param = t.slots[k].param;
-            q->slots[k].type = t.slots[k].type;
-        }
+        q->slots = copy_slots(s, &t);
         aero_ael__template_free(&t);
     }
     free(bins);
@@ -162,4 +182,122 @@ void ag_check_queries(ag_schema *s, ag_diags *d) {
         if (types_ok)
             compile(s, q, d);
     }
+}
+
+/* ---- the index part of each named query ---- */
+
+static uint8_t *arena_copy(ag_schema *s, const void *p, size_t n) {
+    uint8_t *c = ag_arena_alloc(s->arena, n + 1);
+    if (n)
+        memcpy(c, p, n);
+    return c;
+}
+
+static int schema_cmp(uint8_t op) {
+    switch (op) {
+    case AERO_EXP_OP_EQ: return 1;
+    case AERO_EXP_OP_GT: return 2;
+    case AERO_EXP_OP_GE: return 3;
+    case AERO_EXP_OP_LT: return 4;
+    case AERO_EXP_OP_LE: return 5;
+    default: return 0;
+    }
+}
+
+/*
+ * The runtime's index choice (ael_index.c, the rules of the automatic choice)
+ * over the numeric, string and blob bin indexes the schema declares for the
+ * query's record; every declared index counts the same (no ratio is known at
+ * generate time), so ties go to the alphabetically first bin.
+ */
+static void choose(ag_schema *s, ag_query *q, ag_diags *d) {
+    size_t n = 0;
+    for (const ag_index *x = s->indexes; x; x = x->next)
+        n++;
+    aero_ael_index *idx = calloc(n + 1, sizeof *idx);
+    uint8_t **ctxs = calloc(n + 1, sizeof *ctxs);
+    aero_ael_bin *bins = NULL;
+    aero_ael_type *pt = NULL;
+    size_t k = 0;
+    if (!idx || !ctxs || !make_env(q, &bins, &pt)) {
+        ag_error(d, q->loc, "out of memory");
+        goto done;
+    }
+    for (const ag_index *x = s->indexes; x; x = x->next) {
+        if (x->had_error || x->record != q->record || !x->bin || x->coll != AG_IC_NONE ||
+            (x->type != AG_IX_NUMERIC && x->type != AG_IX_STRING && x->type != AG_IX_BLOB))
+            continue;
+        idx[k].name = x->name;
+        idx[k].bin = x->bin->bin;
+        idx[k].type = x->type == AG_IX_NUMERIC  ? AERO_AEL_INT
+                      : x->type == AG_IX_STRING ? AERO_AEL_STRING
+                                                : AERO_AEL_BLOB;
+        idx[k].ratio = 1;
+        if (x->ctx) {
+            char root[AERO_BIN_NAME_MAX + 1];
+            aero_error err;
+            if (aero_ael_parse_ctx(x->ctx, root, sizeof root, &ctxs[k], &idx[k].ctx_len, &err) != AERO_OK)
+                continue; /* ag_check_indexes reported it */
+            idx[k].ctx = ctxs[k];
+        }
+        k++;
+    }
+    if (!k)
+        goto done;
+    aero_ael_env env = { bins, (size_t)q->record->n_bins };
+    aero_ael_filter f;
+    aero_ael_template rest;
+    aero_ael_diag diag;
+    if (aero_ael__compile_typed_with_index(q->where, &env, pt, (size_t)q->n_params, idx, k, &f, &rest, &diag) !=
+        AERO_OK) {
+        ag_error(d, map_pos(q, diag.line, diag.col), "choosing an index for query '%s': %s", q->name, diag.message);
+        goto done;
+    }
+    if (f.set) {
+        struct ag_index_use *u = ag_arena_alloc(s->arena, sizeof *u);
+        memset(u, 0, sizeof *u);
+        for (size_t i = 0; i < k; i++)
+            if (!strcmp(idx[i].name, f.index_name))
+                for (const ag_index *x = s->indexes; x; x = x->next)
+                    if (x->name == idx[i].name)
+                        u->index = x;
+        u->type = (uint8_t)f.type;
+        u->begin = f.begin;
+        u->end = f.end;
+        u->param = f.from_param ? (int)f.param : -1;
+        u->cmp = f.from_param ? schema_cmp(f.op) : 0;
+        if (!f.from_param && f.type != AERO_AEL_INT) {
+            u->value = arena_copy(s, f.value, f.value_len);
+            u->value_len = f.value_len;
+        }
+        if (f.ctx_len) {
+            u->ctx = arena_copy(s, f.ctx, f.ctx_len);
+            u->ctx_len = f.ctx_len;
+        }
+        if (rest.len) {
+            u->rest = arena_copy(s, rest.bytes, rest.len);
+            u->rest_len = rest.len;
+            u->rest_slots = copy_slots(s, &rest);
+            u->n_rest_slots = rest.n_slots;
+        }
+        if (u->index && (!f.from_param || u->cmp))
+            q->use = u;
+    }
+    aero_ael__filter_free(&f);
+    aero_ael__template_free(&rest);
+done:
+    for (size_t i = 0; ctxs && i < n; i++)
+        free(ctxs[i]);
+    free(ctxs);
+    free(idx);
+    free(bins);
+    free(pt);
+}
+
+void ag_choose_query_indexes(ag_schema *s, ag_diags *d) {
+    if (!s->indexes)
+        return;
+    for (ag_query *q = s->queries; q; q = q->next)
+        if (q->record && q->expr && q->where_len)
+            choose(s, q, d);
 }

@@ -704,5 +704,7 @@ int ag_sema(ag_schema *s, ag_diags *d) {
         check_query(s, q, d, &global);
     ag_check_queries(s, d);
     ag_check_indexes(s, d);
+    if (!ag_diags_errors(d))
+        ag_choose_query_indexes(s, d);
     return ag_diags_errors(d);
 }

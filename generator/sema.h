@@ -26,6 +26,8 @@ void ag_check_queries(ag_schema *s, ag_diags *d);
 
 /** Check the index declarations (records, bins, types, contexts, duplicates). Implemented in index.c. */
 void ag_check_indexes(ag_schema *s, ag_diags *d);
+/* After both checks: choose each named query's index part among the declared indexes (query.c). */
+void ag_choose_query_indexes(ag_schema *s, ag_diags *d);
 
 /** Edit distance of two short words, for "did you mean" (99 for long words). */
 size_t ag_distance(const char *a, const char *b);

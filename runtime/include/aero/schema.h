@@ -87,6 +87,7 @@
 #include <aero/session.h>
 #include <aero/key.h>
 #include <aero/record.h>
+#include <aero/query.h>
 #include <aero/stream.h>
 
 AERO_BEGIN_DECLS
@@ -281,6 +282,74 @@ AERO_API aero_stream *aero_schema_query(aero_session *s, const aero_schema_recor
  */
 AERO_API aero_expr *aero_schema_filter(const uint8_t *bytes, size_t len, const aero_ael_slot *slots, size_t n_slots,
                                        const aero_value *args, size_t n_args, aero_error *err);
+
+/** How the index filter of a named query compares the indexed bin with a parameter (aero_schema_index_use). */
+typedef enum aero_schema_cmp {
+    AERO_SCHEMA_CMP_NONE = 0, /**< the filter's value is a constant of the schema */
+    AERO_SCHEMA_CMP_EQ,       /**< bin == ?N */
+    AERO_SCHEMA_CMP_GT,       /**< bin > ?N */
+    AERO_SCHEMA_CMP_GE,       /**< bin >= ?N */
+    AERO_SCHEMA_CMP_LT,       /**< bin < ?N */
+    AERO_SCHEMA_CMP_LE        /**< bin <= ?N */
+} aero_schema_cmp;
+
+#define AERO_SCHEMA_INDEX_USE_VERSION 1u
+
+/**
+ * The index part aerogen chose for a named query among the indexes the
+ * schema declares (same rules as the automatic choice of aero/query.h: one
+ * comparison of the filter, reachable through `and` only, that the index
+ * answers exactly). Generated as static const data; nothing is owned.
+ * The index filter plus `rest` select exactly the rows of the full filter.
+ */
+typedef struct aero_schema_index_use {
+    uint32_t version;   /**< AERO_SCHEMA_INDEX_USE_VERSION */
+    const char *index;  /**< index name (as declared) */
+    const char *bin;    /**< indexed bin */
+    aero_ael_type type; /**< AERO_AEL_INT (numeric), AERO_AEL_STRING or AERO_AEL_BLOB */
+    int64_t begin, end; /**< AERO_AEL_INT with param < 0: the inclusive range */
+    const uint8_t *value; /**< STRING / BLOB with param < 0: the value (value_len bytes) */
+    size_t value_len;
+    int param;           /**< >= 0: the value is placeholder ?param, compared as `cmp`; -1: the constant above */
+    aero_schema_cmp cmp; /**< with param >= 0 */
+    const uint8_t *ctx;  /**< packed CDT context of the index, NULL if none */
+    size_t ctx_len;
+    const uint8_t *rest; /**< template of what the index does not answer (NULL, 0: nothing) */
+    size_t rest_len;
+    const aero_ael_slot *rest_slots; /**< its slots (see aero_ael_template_fill()) */
+    size_t n_rest_slots;
+} aero_schema_index_use;
+
+/**
+ * Run a named query that aerogen found an index for: as aero_schema_query()
+ * (same arguments, same rows), but when the client's discovered index list
+ * (aero/query.h, automatic choice) has `use->index` on `use->bin` with the
+ * same type and context, readable on every node, the query sends the index
+ * filter and only `use->rest` as the expression. Otherwise (index unknown,
+ * being built, of another definition, or a parameter value the index cannot
+ * answer such as a double) the full filter is sent exactly as by
+ * aero_schema_query(). If a node answers that the index is not found or not
+ * readable before any row arrived, the query runs again as a scan with the
+ * full filter. `use` NULL is aero_schema_query(). NULL with err filled on
+ * failure (AERO_ERR_PARAM for a bad `use` or missing argument).
+ */
+AERO_API aero_stream *aero_schema_query_indexed(aero_session *s, const aero_schema_record *r, const uint8_t *bytes,
+                                                size_t len, const aero_ael_slot *slots, size_t n_slots,
+                                                const aero_schema_index_use *use, const aero_value *args,
+                                                size_t n_args, aero_error *err);
+
+/**
+ * What aero_schema_query_indexed() would send for these arguments, without
+ * running it: plan->uses_index and the index, bin and condition when the
+ * index would be used, plan->reason says why or why not (plan->automatic is
+ * true when the index is used: aerogen chose it). `use` may be NULL (a named
+ * query without an index part). plan must be initialised with
+ * AERO_QUERY_PLAN_INIT. Errors: AERO_ERR_PARAM (NULL arguments, plan
+ * version, bad `use`).
+ */
+AERO_API aero_status aero_schema_query_explain(aero_session *s, const aero_schema_record *r,
+                                               const aero_schema_index_use *use, const aero_value *args,
+                                               size_t n_args, aero_query_plan *plan, aero_error *err);
 
 /**
  * Same as aero_schema_query(), from AEL text compiled at run time (aerogen precompiles every named

@@ -131,6 +131,57 @@ done:
     return result;
 }
 
+bool ael__template_of(ael_ctx *c, ael_out *o, aero_ael_template *out) {
+    if (o->buf->failed || o->oom || !(out->bytes = malloc(o->buf->len ? o->buf->len : 1)))
+        return ael__oom(c);
+    if (o->buf->len)
+        memcpy(out->bytes, o->buf->data, o->buf->len);
+    out->len = o->buf->len;
+    out->slots = o->slots;
+    out->n_slots = o->n_slots;
+    o->slots = NULL;
+    out->n_params = (uint16_t)(c->max_param + 1);
+    out->result = (aero_ael_type)c->root->type;
+    return true;
+}
+
+bool ael__setup_param_types(ael_ctx *c, const aero_ael_type *param_types, size_t n_params) {
+    if (!param_types || !n_params)
+        return true;
+    size_t np = n_params > 65536 ? 65536 : n_params;
+    ael_param *ps = ael__alloc(c, np * sizeof *ps);
+    if (!ps)
+        return false;
+    for (size_t i = 0; i < np; i++) {
+        aero_ael_type t = param_types[i];
+        ps[i].elem = AEL_T_DEFERRED;
+        if (t == AERO_AEL_ANY) {
+            ps[i].infer = AEL_T_DEFERRED;
+            ps[i].enc = AERO_AEL_ANY;
+        } else if ((unsigned)t <= AERO_AEL_HLL) {
+            ps[i].infer = ps[i].enc = (uint8_t)t;
+        } else {
+            return ael__error(c, 1, 1, "placeholder ?%zu: invalid declared type %d", i, (int)t);
+        }
+    }
+    c->params = ps;
+    c->n_params = np;
+    return true;
+}
+
+void ael__ctx_to_diag(const ael_ctx *c, aero_ael_diag *diag) {
+    if (!diag)
+        return;
+    if (c->failed) {
+        diag->line = c->err_line;
+        diag->col = c->err_col;
+        snprintf(diag->message, sizeof diag->message, "%s", c->msg);
+    } else {
+        diag->line = diag->col = 0;
+        diag->message[0] = '\0';
+    }
+}
+
 aero_status aero_ael__compile_typed(const char *text, const aero_ael_env *env, const aero_ael_type *param_types,
                                     size_t n_params, aero_ael_template *out, aero_ael_diag *diag) {
     ael_ctx c;
@@ -145,46 +196,11 @@ aero_status aero_ael__compile_typed(const char *text, const aero_ael_env *env, c
         ael__oom(&c);
         goto done;
     }
-    if (param_types && n_params) {
-        size_t np = n_params > 65536 ? 65536 : n_params;
-        ael_param *ps = ael__alloc(&c, np * sizeof *ps);
-        if (!ps)
-            goto done;
-        for (size_t i = 0; i < np; i++) {
-            aero_ael_type t = param_types[i];
-            ps[i].elem = AEL_T_DEFERRED;
-            if (t == AERO_AEL_ANY) {
-                ps[i].infer = AEL_T_DEFERRED;
-                ps[i].enc = AERO_AEL_ANY;
-            } else if ((unsigned)t <= AERO_AEL_HLL) {
-                ps[i].infer = ps[i].enc = (uint8_t)t;
-            } else {
-                ael__error(&c, 1, 1, "placeholder ?%zu: invalid declared type %d", i, (int)t);
-                goto done;
-            }
-        }
-        c.params = ps;
-        c.n_params = np;
-    }
+    if (!ael__setup_param_types(&c, param_types, n_params))
+        goto done;
     if (!ael__compile_core(&c, &o))
         goto done;
-    if (buf.failed || o.oom) {
-        ael__oom(&c);
-        goto done;
-    }
-    out->bytes = malloc(buf.len ? buf.len : 1);
-    if (!out->bytes) {
-        ael__oom(&c);
-        goto done;
-    }
-    if (buf.len)
-        memcpy(out->bytes, buf.data, buf.len);
-    out->len = buf.len;
-    out->slots = o.slots;
-    out->n_slots = o.n_slots;
-    o.slots = NULL;
-    out->n_params = (uint16_t)(c.max_param + 1);
-    out->result = (aero_ael_type)c.root->type;
+    ael__template_of(&c, &o, out);
 done:
     aero_buf__free(&buf);
     free(o.slots);
@@ -192,16 +208,9 @@ done:
     if (c.failed) {
         free(out->bytes);
         memset(out, 0, sizeof *out);
-        if (diag) {
-            diag->line = c.err_line;
-            diag->col = c.err_col;
-            snprintf(diag->message, sizeof diag->message, "%s", c.msg);
-        }
+        ael__ctx_to_diag(&c, diag);
         return c.code;
     }
-    if (diag) {
-        diag->line = diag->col = 0;
-        diag->message[0] = '\0';
-    }
+    ael__ctx_to_diag(&c, diag);
     return AERO_OK;
 }

@@ -253,6 +253,11 @@ bool ael__b64_decode(ael_ctx *c, const char *s, size_t n, const char **out, size
 
 /* Placeholder types of aero_ael_compile() taken from its values (ael.md 2.8); false on error. */
 bool ael__setup_values(ael_ctx *c, const aero_value *args, size_t n_args);
+/* Declared placeholder types of the typed compile (ael_typed.h); false on error. */
+bool ael__setup_param_types(ael_ctx *c, const aero_ael_type *param_types, size_t n_params);
+struct aero_ael_diag;
+/* The context's error (or none) as a typed-compile diagnostic; diag may be NULL. */
+void ael__ctx_to_diag(const ael_ctx *c, struct aero_ael_diag *diag);
 
 /* ---- ael_parser.y (with the scanner of ael_lexer.l) ---- */
 
@@ -279,6 +284,9 @@ typedef struct ael_out {
     bool oom;
 } ael_out;
 bool ael__encode(ael_ctx *c, ael_out *o);
+struct aero_ael_template;
+/* The encoded output (c->root's) as a template: takes o's slots; false when out of memory. */
+bool ael__template_of(ael_ctx *c, ael_out *o, struct aero_ael_template *out);
 
 /* ---- ael_template.c: the expression object, template fill ---- */
 

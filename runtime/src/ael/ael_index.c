@@ -16,6 +16,7 @@
 
 #include "ael/ael_ast.h"
 #include "ael/ael_index.h"
+#include "ael/ael_typed.h"
 #include "internal.h"
 #include "proto/cdt_ops.h"
 #include "proto/exp_ops.h"
@@ -30,6 +31,7 @@ typedef struct leaf {
     int arith;     /* 0, or 20 add / 21 sub / 22 mul / 23 div */
     bool c_first;  /* arith: c (op) bin */
     int64_t c;     /* arith constant */
+    bool ph;       /* a placeholder of the template mode takes part (cst or an arith operand) */
 } leaf;
 
 typedef struct cval {
@@ -44,6 +46,7 @@ typedef struct sel {
     ael_ctx *c;
     const aero_value *args;
     size_t n_args;
+    bool tmpl; /* template mode: a placeholder is a constant of its slot type, value unknown */
 } sel;
 
 static cval const_of(const sel *s, const ael_node *n) {
@@ -72,6 +75,16 @@ static cval const_of(const sel *s, const ael_node *n) {
         v.n = n->v.s.len;
         return v;
     case N_PH: {
+        if (s->tmpl) {
+            uint8_t t = n->v.ph.enc;
+            if (t == AERO_AEL_ANY || t == AEL_T_DEFERRED)
+                t = (n->type == AEL_T_DEFERRED || n->type == AEL_T_ANY) ? AERO_AEL_INT : n->type;
+            if (t == AERO_AEL_INT || t == AERO_AEL_FLOAT || t == AERO_AEL_STRING || t == AERO_AEL_BLOB ||
+                t == AERO_AEL_BOOL)
+                v.t = t;
+            v.p = "";
+            return v;
+        }
         if (!s->args || n->v.ph.index >= s->n_args)
             return v;
         const aero_value *a = &s->args[n->v.ph.index];
@@ -137,6 +150,8 @@ static bool leaf_of(const sel *s, ael_node *n, leaf *out) {
     ael_node *l = n->kids[0], *r = n->kids[1];
     out->cmp = n;
     out->op = n->op;
+    out->ph = s->tmpl && (l->kind == N_PH || r->kind == N_PH ||
+                          (l->kind == N_ARITH && l->n == 2 && (l->kids[0]->kind == N_PH || l->kids[1]->kind == N_PH)));
     if (is_bin(l) && const_of(s, r).t) {
         out->bin = l;
         out->cst = r;
@@ -296,7 +311,7 @@ typedef struct cand {
 
 static bool qualify(const sel *s, const leaf *lf, const aero_ael_index *idx, size_t n_idx, const char *hint,
                     const uint8_t *ctx, size_t ctx_len, cand *out) {
-    if (lf->op == AERO_EXP_OP_NE)
+    if (lf->op == AERO_EXP_OP_NE || (lf->ph && lf->arith)) /* a placeholder in arithmetic: not solved at run time */
         return false;
     size_t bl;
     const char *bn = bin_name(lf->bin, &bl);
@@ -437,6 +452,11 @@ static bool fill_filter(const sel *s, const cand *best, const char *hint_index, 
         memcpy(filter->ctx, cb->data, cb->len);
         filter->ctx_len = cb->len;
     }
+    if (lf->cst->kind == N_PH && s->tmpl) {
+        filter->from_param = true;
+        filter->param = (uint16_t)lf->cst->v.ph.index;
+        filter->op = (uint8_t)lf->op;
+    }
     filter->set = true;
     return true;
 }
@@ -465,6 +485,31 @@ static bool rest_of_and(ael_ctx *c, const walk *w, const ael_node *taken, ael_no
     return true;
 }
 
+/* Parse and check c's text, then steps 1-8 on the checked tree: choose the index part into *filter and cut it out of c->root (NULL: nothing
+   remains). false on error (c failed). */
+static bool choose(const sel *s, const aero_ael_index *indexes, size_t n_indexes, const char *hint_index,
+                   const char *hint_bin, aero_buf *cb, aero_ael_filter *filter) {
+    ael_ctx *c = s->c;
+    cand best = { NULL, NULL, 0, 0 };
+    bool have = false;
+    if (!c->text)
+        return ael__error(c, 1, 1, "AEL text is NULL");
+    if (!ael__parse(c) || !ael__check(c))
+        return false;
+    if (!n_indexes || !tree_ok(s, c->root))
+        return true;
+    walk w = { 0 };
+    if (!walk_and(c, s, c->root, &w) || !pick_index(s, &w, indexes, n_indexes, hint_index, cb, &best, &have))
+        return false;
+    if (!have)
+        return true;
+    ael_node *keep;
+    if (!fill_filter(s, &best, hint_index, hint_bin, cb, filter) || !rest_of_and(c, &w, best.lf->cmp, &keep))
+        return false;
+    c->root = keep;
+    return true;
+}
+
 aero_status aero_ael__compile_with_index(const char *text, const aero_value *args, size_t n_args,
                                          const aero_ael_index *indexes, size_t n_indexes, const char *hint_index,
                                          const char *hint_bin, aero_ael_filter *filter, aero_expr **rest,
@@ -481,29 +526,12 @@ aero_status aero_ael__compile_with_index(const char *text, const aero_value *arg
     aero_buf__init(&buf, stack, sizeof stack);
     aero_buf__init(&cb, NULL, 0);
     ael_out o = { .buf = &buf, .values = args, .n_values = n_args };
-    sel s = { &c, args, n_args };
-    cand best = { NULL, NULL, 0, 0 };
-    bool have = false;
+    sel s = { &c, args, n_args, false };
 
     if (!ael__setup_values(&c, args, n_args))
         goto done;
-    if (!c.text) {
-        ael__error(&c, 1, 1, "AEL text is NULL");
+    if (!choose(&s, indexes, n_indexes, hint_index, hint_bin, &cb, filter))
         goto done;
-    }
-    if (!ael__parse(&c) || !ael__check(&c))
-        goto done;
-    if (n_indexes && tree_ok(&s, c.root)) {
-        walk w = { 0 };
-        if (!walk_and(&c, &s, c.root, &w) || !pick_index(&s, &w, indexes, n_indexes, hint_index, &cb, &best, &have))
-            goto done;
-        if (have) {
-            ael_node *keep;
-            if (!fill_filter(&s, &best, hint_index, hint_bin, &cb, filter) || !rest_of_and(&c, &w, best.lf->cmp, &keep))
-                goto done;
-            c.root = keep;
-        }
-    }
     if (c.root) {
         if (!ael__encode(&c, &o))
             goto done;
@@ -524,5 +552,47 @@ done:
     }
     if (err)
         aero_err__reset(err);
+    return AERO_OK;
+}
+
+aero_status aero_ael__compile_typed_with_index(const char *text, const aero_ael_env *env,
+                                               const aero_ael_type *param_types, size_t n_params,
+                                               const aero_ael_index *indexes, size_t n_indexes, aero_ael_filter *filter,
+                                               aero_ael_template *rest, aero_ael_diag *diag) {
+    memset(filter, 0, sizeof *filter);
+    memset(rest, 0, sizeof *rest);
+    ael_ctx c;
+    ael__ctx_init(&c, text);
+    c.env = env;
+    c.arena = aero_arena__new();
+    aero_buf buf, cb;
+    aero_buf__init(&buf, NULL, 0);
+    aero_buf__init(&cb, NULL, 0);
+    ael_out o = { .buf = &buf };
+    sel s = { &c, NULL, 0, true };
+    if (!c.arena) {
+        ael__oom(&c);
+        goto done;
+    }
+    if (!ael__setup_param_types(&c, param_types, n_params))
+        goto done;
+    if (!choose(&s, indexes, n_indexes, NULL, NULL, &cb, filter))
+        goto done;
+    if (filter->set && c.root) {
+        if (!ael__encode(&c, &o))
+            goto done;
+        ael__template_of(&c, &o, rest);
+    }
+done:
+    aero_buf__free(&buf);
+    aero_buf__free(&cb);
+    free(o.slots);
+    aero_arena__free(c.arena);
+    ael__ctx_to_diag(&c, diag);
+    if (c.failed) {
+        aero_ael__filter_free(filter);
+        aero_ael__template_free(rest);
+        return c.code;
+    }
     return AERO_OK;
 }

@@ -59,6 +59,10 @@ typedef struct aero_ael_filter {
     size_t value_len;
     uint8_t *ctx; /**< packed CDT context of the filter, NULL if none */
     size_t ctx_len;
+    /* typed compile only (aero_ael__compile_typed_with_index): */
+    bool from_param; /**< the compared constant is placeholder ?param: the value comes at run time */
+    uint16_t param;
+    uint8_t op; /**< AERO_EXP_OP_EQ/GT/GE/LT/LE, the bin on the left (from_param only) */
 } aero_ael_filter;
 
 /**
@@ -73,6 +77,26 @@ aero_status aero_ael__compile_with_index(const char *text, const aero_value *arg
                                          const aero_ael_index *indexes, size_t n_indexes, const char *hint_index,
                                          const char *hint_bin, aero_ael_filter *filter, aero_expr **rest,
                                          aero_error *err);
+
+struct aero_ael_env;
+struct aero_ael_template;
+struct aero_ael_diag;
+
+/**
+ * The same choice at generate time (aerogen's named queries): `text` is
+ * compiled as aero_ael__compile_typed() does (bin environment, declared
+ * placeholder types) and the rest comes back as a template (*rest, len 0
+ * when nothing remains; free with aero_ael__template_free). A placeholder
+ * may be the chosen comparison's constant when it is compared with the bare
+ * bin (no arithmetic): filter->from_param, param and op say which and how,
+ * and begin/end/value are placeholders' zero values to ignore. Errors as
+ * aero_ael__compile_typed() (diag may be NULL).
+ */
+aero_status aero_ael__compile_typed_with_index(const char *text, const struct aero_ael_env *env,
+                                               const aero_ael_type *param_types, size_t n_params,
+                                               const aero_ael_index *indexes, size_t n_indexes,
+                                               aero_ael_filter *filter, struct aero_ael_template *rest,
+                                               struct aero_ael_diag *diag);
 
 /** Free what a filter owns and zero it. */
 void aero_ael__filter_free(aero_ael_filter *f);

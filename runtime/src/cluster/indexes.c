@@ -306,6 +306,18 @@ void aero_index_set__release(aero_index_set *s) {
     free(s);
 }
 
+const aero_index_info *aero_index_set__find(const aero_index_set *s, const char *ns, const char *name, bool *readable) {
+    *readable = false;
+    for (size_t i = 0; s && i < s->n; i++) {
+        const aero_index_info *x = &s->infos[i];
+        if (strcmp(x->ns, ns) == 0 && strcmp(x->name, name) == 0) {
+            *readable = x->state == AERO_INDEX_STATE_RW && x->nodes >= s->n_nodes;
+            return x;
+        }
+    }
+    return NULL;
+}
+
 /* Load a fresh list and publish it. Serialised by index_mu. */
 static void refresh(aero_cluster *c) {
     uint32_t t = c->cfg.connect_timeout_ms ? c->cfg.connect_timeout_ms * 2 : 2000;

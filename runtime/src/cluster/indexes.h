@@ -69,6 +69,12 @@ aero_status aero_index__fetch(aero_cluster *c, uint64_t deadline_ns, aero_index_
  */
 aero_index_set *aero_cluster__indexes(aero_cluster *c);
 void aero_index_set__release(aero_index_set *s);
+/**
+ * The index `name` of namespace ns in the list, NULL when the client does not
+ * know it; *readable tells whether a query may use it now (state RW on every
+ * node asked, as the automatic choice requires). Borrowed from s.
+ */
+const aero_index_info *aero_index_set__find(const aero_index_set *s, const char *ns, const char *name, bool *readable);
 /** An index was created or dropped through this client: refresh before the next use. */
 void aero_cluster__indexes_changed(aero_cluster *c);
 /** Tend hook: refresh when due (every AERO_INDEX_REFRESH_ROUNDS passes or when changed). */

@@ -75,6 +75,13 @@ aero_expr *sample_by_title_filter(const char *t, aero_error *err)
         sample_by_title_slots_, 1, args, 1, err);
 }
 
+aero_status sample_by_title_explain(aero_session *session, const char *t, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(t);
+    return aero_schema_query_explain(session, &sample_schema, NULL, args, 1, plan, err);
+}
+
 static const uint8_t sample_multi_expr_[] = {
     0x98, 0x10, 0x93, 0x04, 0x93, 0x51, 0x02, 0xa5, 0x63, 0x6f, 0x75, 0x6e,
     0x74, 0x93, 0x05, 0x93, 0x51, 0x02, 0xa5, 0x63, 0x6f, 0x75, 0x6e, 0x74,
@@ -122,6 +129,19 @@ aero_expr *sample_multi_filter(int64_t lo, int64_t hi, const char *tag, const vo
         sample_multi_slots_, 7, args, 7, err);
 }
 
+aero_status sample_multi_explain(aero_session *session, int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[7];
+    args[0] = aero_int(lo);
+    args[1] = aero_int(hi);
+    args[2] = aero_str(tag);
+    args[3] = aero_blob(raw, raw_len);
+    args[4] = aero_double(f);
+    args[5] = aero_bool(b);
+    args[6] = l ? *l : aero_nil();
+    return aero_schema_query_explain(session, &sample_schema, NULL, args, 7, plan, err);
+}
+
 /* ---- record counter ---- */
 
 static const counter counter_init_ = COUNTER_INIT;
@@ -162,6 +182,11 @@ aero_expr *counter_hot_filter(aero_error *err)
 {
     return aero_schema_filter(counter_hot_expr_, sizeof counter_hot_expr_,
         NULL, 0, NULL, 0, err);
+}
+
+aero_status counter_hot_explain(aero_session *session, aero_query_plan *plan, aero_error *err)
+{
+    return aero_schema_query_explain(session, &counter_schema, NULL, NULL, 0, plan, err);
 }
 
 /* ---- record file_chunk ---- */

@@ -408,6 +408,8 @@ static inline aero_batch *sample_batch_exists(aero_batch *batch, const char *key
 aero_stream *sample_by_title(aero_session *session, const char *t, aero_error *err);
 /** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
 aero_expr *sample_by_title_filter(const char *t, aero_error *err);
+/** Which index that query uses, and why: none (no declared index answers a part of its filter). */
+aero_status sample_by_title_explain(aero_session *session, const char *t, aero_query_plan *plan, aero_error *err);
 
 /**
  * Named query: the sample records where "$.count >= ?0 and $.count < ?1 and $.title == ?2 and $.data == ?3 and $.ratio > ?4 and $.flag == ?5 and $.count in ?6".
@@ -423,6 +425,8 @@ aero_expr *sample_by_title_filter(const char *t, aero_error *err);
 aero_stream *sample_multi(aero_session *session, int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l, aero_error *err);
 /** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
 aero_expr *sample_multi_filter(int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l, aero_error *err);
+/** Which index that query uses, and why: none (no declared index answers a part of its filter). */
+aero_status sample_multi_explain(aero_session *session, int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l, aero_query_plan *plan, aero_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* record counter: namespace "test", no set, key int */
@@ -684,6 +688,8 @@ static inline aero_batch *counter_batch_exists(aero_batch *batch, int64_t key)
 aero_stream *counter_hot(aero_session *session, aero_error *err);
 /** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
 aero_expr *counter_hot_filter(aero_error *err);
+/** Which index that query uses, and why: none (no declared index answers a part of its filter). */
+aero_status counter_hot_explain(aero_session *session, aero_query_plan *plan, aero_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* record file_chunk: namespace "test", set "chunks", key blob */

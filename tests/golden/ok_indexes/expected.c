@@ -49,13 +49,26 @@ static const uint8_t ix_user_by_age_expr_[] = {
 static const aero_ael_slot ix_user_by_age_slots_[] = {
     { 9u, 0u, 2u },
 };
+/* index part chosen by aerogen: the declared index "user_age" */
+static const aero_schema_index_use ix_user_by_age_index_ = {
+    AERO_SCHEMA_INDEX_USE_VERSION,
+    "user_age",
+    "age",
+    AERO_AEL_INT,
+    INT64_C(0), INT64_C(0),
+    NULL, 0u,
+    0, AERO_SCHEMA_CMP_GE,
+    NULL, 0u,
+    NULL, 0u,
+    NULL, 0u
+};
 
 aero_stream *ix_user_by_age(aero_session *session, int64_t lo, aero_error *err)
 {
     aero_value args[1];
     args[0] = aero_int(lo);
-    return aero_schema_query(session, &ix_user_schema, ix_user_by_age_expr_, sizeof ix_user_by_age_expr_,
-        ix_user_by_age_slots_, 1, args, 1, err);
+    return aero_schema_query_indexed(session, &ix_user_schema, ix_user_by_age_expr_, sizeof ix_user_by_age_expr_,
+        ix_user_by_age_slots_, 1, &ix_user_by_age_index_, args, 1, err);
 }
 
 aero_expr *ix_user_by_age_filter(int64_t lo, aero_error *err)
@@ -64,6 +77,251 @@ aero_expr *ix_user_by_age_filter(int64_t lo, aero_error *err)
     args[0] = aero_int(lo);
     return aero_schema_filter(ix_user_by_age_expr_, sizeof ix_user_by_age_expr_,
         ix_user_by_age_slots_, 1, args, 1, err);
+}
+
+aero_status ix_user_by_age_explain(aero_session *session, int64_t lo, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(lo);
+    return aero_schema_query_explain(session, &ix_user_schema, &ix_user_by_age_index_, args, 1, plan, err);
+}
+
+static const uint8_t ix_user_adults_named_expr_[] = {
+    0x93, 0x10, 0x93, 0x03, 0x93, 0x51, 0x02, 0xa3, 0x61, 0x67, 0x65, 0x11,
+    0x93, 0x01, 0x93, 0x51, 0x03, 0xa4, 0x6e, 0x61, 0x6d, 0x65
+};
+static const aero_ael_slot ix_user_adults_named_slots_[] = {
+    { 22u, 0u, 3u },
+};
+static const uint8_t ix_user_adults_named_rest_[] = {
+    0x93, 0x01, 0x93, 0x51, 0x03, 0xa4, 0x6e, 0x61, 0x6d, 0x65
+};
+static const aero_ael_slot ix_user_adults_named_rest_slots_[] = {
+    { 10u, 0u, 3u },
+};
+/* index part chosen by aerogen: the declared index "user_age" */
+static const aero_schema_index_use ix_user_adults_named_index_ = {
+    AERO_SCHEMA_INDEX_USE_VERSION,
+    "user_age",
+    "age",
+    AERO_AEL_INT,
+    INT64_C(18), INT64_MAX,
+    NULL, 0u,
+    -1, AERO_SCHEMA_CMP_NONE,
+    NULL, 0u,
+    ix_user_adults_named_rest_, 10u,
+    ix_user_adults_named_rest_slots_, 1u
+};
+
+aero_stream *ix_user_adults_named(aero_session *session, const char *name, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    return aero_schema_query_indexed(session, &ix_user_schema, ix_user_adults_named_expr_, sizeof ix_user_adults_named_expr_,
+        ix_user_adults_named_slots_, 1, &ix_user_adults_named_index_, args, 1, err);
+}
+
+aero_expr *ix_user_adults_named_filter(const char *name, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    return aero_schema_filter(ix_user_adults_named_expr_, sizeof ix_user_adults_named_expr_,
+        ix_user_adults_named_slots_, 1, args, 1, err);
+}
+
+aero_status ix_user_adults_named_explain(aero_session *session, const char *name, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    return aero_schema_query_explain(session, &ix_user_schema, &ix_user_adults_named_index_, args, 1, plan, err);
+}
+
+static const uint8_t ix_user_named_expr_[] = {
+    0x93, 0x01, 0x93, 0x51, 0x03, 0xa4, 0x6e, 0x61, 0x6d, 0x65
+};
+static const aero_ael_slot ix_user_named_slots_[] = {
+    { 10u, 0u, 3u },
+};
+/* index part chosen by aerogen: the declared index "user_name" */
+static const aero_schema_index_use ix_user_named_index_ = {
+    AERO_SCHEMA_INDEX_USE_VERSION,
+    "user_name",
+    "name",
+    AERO_AEL_STRING,
+    INT64_C(0), INT64_C(0),
+    NULL, 0u,
+    0, AERO_SCHEMA_CMP_EQ,
+    NULL, 0u,
+    NULL, 0u,
+    NULL, 0u
+};
+
+aero_stream *ix_user_named(aero_session *session, const char *name, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    return aero_schema_query_indexed(session, &ix_user_schema, ix_user_named_expr_, sizeof ix_user_named_expr_,
+        ix_user_named_slots_, 1, &ix_user_named_index_, args, 1, err);
+}
+
+aero_expr *ix_user_named_filter(const char *name, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    return aero_schema_filter(ix_user_named_expr_, sizeof ix_user_named_expr_,
+        ix_user_named_slots_, 1, args, 1, err);
+}
+
+aero_status ix_user_named_explain(aero_session *session, const char *name, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    return aero_schema_query_explain(session, &ix_user_schema, &ix_user_named_index_, args, 1, plan, err);
+}
+
+static const uint8_t ix_user_younger_expr_[] = {
+    0x93, 0x10, 0x93, 0x03, 0x93, 0x51, 0x02, 0xa3, 0x61, 0x67, 0x65, 0x93,
+    0x01, 0x95, 0x7f, 0x03, 0x00, 0x93, 0x13, 0x07, 0x00, 0x93, 0x51, 0x04,
+    0xa4, 0x74, 0x61, 0x67, 0x73, 0xa2, 0x03, 0x78
+};
+static const aero_ael_slot ix_user_younger_slots_[] = {
+    { 4u, 0u, 2u },
+};
+static const uint8_t ix_user_younger_rest_[] = {
+    0x93, 0x01, 0x95, 0x7f, 0x03, 0x00, 0x93, 0x13, 0x07, 0x00, 0x93, 0x51,
+    0x04, 0xa4, 0x74, 0x61, 0x67, 0x73, 0xa2, 0x03, 0x78
+};
+/* index part chosen by aerogen: the declared index "user_age" */
+static const aero_schema_index_use ix_user_younger_index_ = {
+    AERO_SCHEMA_INDEX_USE_VERSION,
+    "user_age",
+    "age",
+    AERO_AEL_INT,
+    INT64_C(0), INT64_C(0),
+    NULL, 0u,
+    0, AERO_SCHEMA_CMP_LT,
+    NULL, 0u,
+    ix_user_younger_rest_, 21u,
+    NULL, 0u
+};
+
+aero_stream *ix_user_younger(aero_session *session, int64_t max, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(max);
+    return aero_schema_query_indexed(session, &ix_user_schema, ix_user_younger_expr_, sizeof ix_user_younger_expr_,
+        ix_user_younger_slots_, 1, &ix_user_younger_index_, args, 1, err);
+}
+
+aero_expr *ix_user_younger_filter(int64_t max, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(max);
+    return aero_schema_filter(ix_user_younger_expr_, sizeof ix_user_younger_expr_,
+        ix_user_younger_slots_, 1, args, 1, err);
+}
+
+aero_status ix_user_younger_explain(aero_session *session, int64_t max, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(max);
+    return aero_schema_query_explain(session, &ix_user_schema, &ix_user_younger_index_, args, 1, plan, err);
+}
+
+static const uint8_t ix_user_logged_since_expr_[] = {
+    0x93, 0x04, 0x93, 0x15, 0x93, 0x51, 0x02, 0xaa, 0x6c, 0x61, 0x73, 0x74,
+    0x5f, 0x6c, 0x6f, 0x67, 0x69, 0x6e, 0xcd, 0x03, 0xe8, 0xcd, 0x13, 0x88
+};
+/* index part chosen by aerogen: the declared index "user_login" */
+static const aero_schema_index_use ix_user_logged_since_index_ = {
+    AERO_SCHEMA_INDEX_USE_VERSION,
+    "user_login",
+    "last_login",
+    AERO_AEL_INT,
+    INT64_C(6000), INT64_MAX,
+    NULL, 0u,
+    -1, AERO_SCHEMA_CMP_NONE,
+    NULL, 0u,
+    NULL, 0u,
+    NULL, 0u
+};
+
+aero_stream *ix_user_logged_since(aero_session *session, aero_error *err)
+{
+    return aero_schema_query_indexed(session, &ix_user_schema, ix_user_logged_since_expr_, sizeof ix_user_logged_since_expr_,
+        NULL, 0, &ix_user_logged_since_index_, NULL, 0, err);
+}
+
+aero_expr *ix_user_logged_since_filter(aero_error *err)
+{
+    return aero_schema_filter(ix_user_logged_since_expr_, sizeof ix_user_logged_since_expr_,
+        NULL, 0, NULL, 0, err);
+}
+
+aero_status ix_user_logged_since_explain(aero_session *session, aero_query_plan *plan, aero_error *err)
+{
+    return aero_schema_query_explain(session, &ix_user_schema, &ix_user_logged_since_index_, NULL, 0, plan, err);
+}
+
+static const uint8_t ix_user_age_or_expr_[] = {
+    0x93, 0x11, 0x93, 0x01, 0x93, 0x51, 0x02, 0xa3, 0x61, 0x67, 0x65, 0x93,
+    0x01, 0x93, 0x51, 0x02, 0xa3, 0x61, 0x67, 0x65, 0x05
+};
+static const aero_ael_slot ix_user_age_or_slots_[] = {
+    { 11u, 0u, 2u },
+};
+
+aero_stream *ix_user_age_or(aero_session *session, int64_t a, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(a);
+    return aero_schema_query(session, &ix_user_schema, ix_user_age_or_expr_, sizeof ix_user_age_or_expr_,
+        ix_user_age_or_slots_, 1, args, 1, err);
+}
+
+aero_expr *ix_user_age_or_filter(int64_t a, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(a);
+    return aero_schema_filter(ix_user_age_or_expr_, sizeof ix_user_age_or_expr_,
+        ix_user_age_or_slots_, 1, args, 1, err);
+}
+
+aero_status ix_user_age_or_explain(aero_session *session, int64_t a, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(a);
+    return aero_schema_query_explain(session, &ix_user_schema, NULL, args, 1, plan, err);
+}
+
+static const uint8_t ix_user_older_than_expr_[] = {
+    0x93, 0x03, 0x93, 0x51, 0x02, 0xa3, 0x61, 0x67, 0x65
+};
+static const aero_ael_slot ix_user_older_than_slots_[] = {
+    { 9u, 0u, 7u },
+};
+
+aero_stream *ix_user_older_than(aero_session *session, double x, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_double(x);
+    return aero_schema_query(session, &ix_user_schema, ix_user_older_than_expr_, sizeof ix_user_older_than_expr_,
+        ix_user_older_than_slots_, 1, args, 1, err);
+}
+
+aero_expr *ix_user_older_than_filter(double x, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_double(x);
+    return aero_schema_filter(ix_user_older_than_expr_, sizeof ix_user_older_than_expr_,
+        ix_user_older_than_slots_, 1, args, 1, err);
+}
+
+aero_status ix_user_older_than_explain(aero_session *session, double x, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_double(x);
+    return aero_schema_query_explain(session, &ix_user_schema, NULL, args, 1, plan, err);
 }
 
 /* ---- record counter ---- */
@@ -92,6 +350,40 @@ const aero_schema_record ix_counter_schema = {
     ix_counter_by_name_,
 };
 
+static const uint8_t ix_counter_hits_over_expr_[] = {
+    0x93, 0x03, 0x93, 0x51, 0x02, 0xa4, 0x68, 0x69, 0x74, 0x73, 0x0a
+};
+/* index part chosen by aerogen: the declared index "counter_hits" */
+static const aero_schema_index_use ix_counter_hits_over_index_ = {
+    AERO_SCHEMA_INDEX_USE_VERSION,
+    "counter_hits",
+    "hits",
+    AERO_AEL_INT,
+    INT64_C(11), INT64_MAX,
+    NULL, 0u,
+    -1, AERO_SCHEMA_CMP_NONE,
+    NULL, 0u,
+    NULL, 0u,
+    NULL, 0u
+};
+
+aero_stream *ix_counter_hits_over(aero_session *session, aero_error *err)
+{
+    return aero_schema_query_indexed(session, &ix_counter_schema, ix_counter_hits_over_expr_, sizeof ix_counter_hits_over_expr_,
+        NULL, 0, &ix_counter_hits_over_index_, NULL, 0, err);
+}
+
+aero_expr *ix_counter_hits_over_filter(aero_error *err)
+{
+    return aero_schema_filter(ix_counter_hits_over_expr_, sizeof ix_counter_hits_over_expr_,
+        NULL, 0, NULL, 0, err);
+}
+
+aero_status ix_counter_hits_over_explain(aero_session *session, aero_query_plan *plan, aero_error *err)
+{
+    return aero_schema_query_explain(session, &ix_counter_schema, &ix_counter_hits_over_index_, NULL, 0, plan, err);
+}
+
 /* ---- indexes ---- */
 
 const aero_index_def ix_schema_indexes[IX_SCHEMA_INDEX_COUNT] = {
@@ -119,4 +411,6 @@ const aero_index_def ix_schema_indexes[IX_SCHEMA_INDEX_COUNT] = {
       AERO_INDEX_NUMERIC, AERO_INDEX_COLLECTION_NONE, NULL, NULL },
     { AERO_INDEX_DEF_VERSION, "test", NULL, "counter_hits", "hits",
       AERO_INDEX_NUMERIC, AERO_INDEX_COLLECTION_NONE, NULL, NULL },
+    { AERO_INDEX_DEF_VERSION, "test", "users", "user_name", "name",
+      AERO_INDEX_STRING, AERO_INDEX_COLLECTION_NONE, NULL, NULL },
 };

@@ -339,6 +339,93 @@ static inline aero_batch *ix_user_batch_exists(aero_batch *batch, const char *ke
 aero_stream *ix_user_by_age(aero_session *session, int64_t lo, aero_error *err);
 /** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
 aero_expr *ix_user_by_age_filter(int64_t lo, aero_error *err);
+/**
+ * Which index that query uses for these arguments, and why (nothing is sent):
+ * aerogen chose the declared index "user_age"; it is used when the client's index list has it readable on every node,
+ * else the full filter is sent. plan: AERO_QUERY_PLAN_INIT.
+ */
+aero_status ix_user_by_age_explain(aero_session *session, int64_t lo, aero_query_plan *plan, aero_error *err);
+
+/**
+ * Named query: the ix_user records where "$.age > 17 and $.name == ?0".
+ * ?0 is name.
+ * Rows decode with ix_user_from_record(). NULL with err filled on failure.
+ */
+aero_stream *ix_user_adults_named(aero_session *session, const char *name, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *ix_user_adults_named_filter(const char *name, aero_error *err);
+/**
+ * Which index that query uses for these arguments, and why (nothing is sent):
+ * aerogen chose the declared index "user_age"; it is used when the client's index list has it readable on every node,
+ * else the full filter is sent. plan: AERO_QUERY_PLAN_INIT.
+ */
+aero_status ix_user_adults_named_explain(aero_session *session, const char *name, aero_query_plan *plan, aero_error *err);
+
+/**
+ * Named query: the ix_user records where "$.name == ?0".
+ * ?0 is name.
+ * Rows decode with ix_user_from_record(). NULL with err filled on failure.
+ */
+aero_stream *ix_user_named(aero_session *session, const char *name, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *ix_user_named_filter(const char *name, aero_error *err);
+/**
+ * Which index that query uses for these arguments, and why (nothing is sent):
+ * aerogen chose the declared index "user_name"; it is used when the client's index list has it readable on every node,
+ * else the full filter is sent. plan: AERO_QUERY_PLAN_INIT.
+ */
+aero_status ix_user_named_explain(aero_session *session, const char *name, aero_query_plan *plan, aero_error *err);
+
+/**
+ * Named query: the ix_user records where "?0 > $.age and $.tags.[0] == 'x'".
+ * ?0 is max.
+ * Rows decode with ix_user_from_record(). NULL with err filled on failure.
+ */
+aero_stream *ix_user_younger(aero_session *session, int64_t max, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *ix_user_younger_filter(int64_t max, aero_error *err);
+/**
+ * Which index that query uses for these arguments, and why (nothing is sent):
+ * aerogen chose the declared index "user_age"; it is used when the client's index list has it readable on every node,
+ * else the full filter is sent. plan: AERO_QUERY_PLAN_INIT.
+ */
+aero_status ix_user_younger_explain(aero_session *session, int64_t max, aero_query_plan *plan, aero_error *err);
+
+/**
+ * Named query: the ix_user records where "$.last_login - 1000 >= 5000".
+ * Rows decode with ix_user_from_record(). NULL with err filled on failure.
+ */
+aero_stream *ix_user_logged_since(aero_session *session, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *ix_user_logged_since_filter(aero_error *err);
+/**
+ * Which index that query uses for these arguments, and why (nothing is sent):
+ * aerogen chose the declared index "user_login"; it is used when the client's index list has it readable on every node,
+ * else the full filter is sent. plan: AERO_QUERY_PLAN_INIT.
+ */
+aero_status ix_user_logged_since_explain(aero_session *session, aero_query_plan *plan, aero_error *err);
+
+/**
+ * Named query: the ix_user records where "$.age == ?0 or $.age == 5".
+ * ?0 is a.
+ * Rows decode with ix_user_from_record(). NULL with err filled on failure.
+ */
+aero_stream *ix_user_age_or(aero_session *session, int64_t a, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *ix_user_age_or_filter(int64_t a, aero_error *err);
+/** Which index that query uses, and why: none (no declared index answers a part of its filter). */
+aero_status ix_user_age_or_explain(aero_session *session, int64_t a, aero_query_plan *plan, aero_error *err);
+
+/**
+ * Named query: the ix_user records where "$.age > ?0".
+ * ?0 is x.
+ * Rows decode with ix_user_from_record(). NULL with err filled on failure.
+ */
+aero_stream *ix_user_older_than(aero_session *session, double x, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *ix_user_older_than_filter(double x, aero_error *err);
+/** Which index that query uses, and why: none (no declared index answers a part of its filter). */
+aero_status ix_user_older_than_explain(aero_session *session, double x, aero_query_plan *plan, aero_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* record counter: namespace "test", no set, key int */
@@ -593,10 +680,24 @@ static inline aero_batch *ix_counter_batch_exists(aero_batch *batch, int64_t key
     return aero_batch_exists(batch, &k);
 }
 
+/**
+ * Named query: the ix_counter records where "$.hits > 10".
+ * Rows decode with ix_counter_from_record(). NULL with err filled on failure.
+ */
+aero_stream *ix_counter_hits_over(aero_session *session, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *ix_counter_hits_over_filter(aero_error *err);
+/**
+ * Which index that query uses for these arguments, and why (nothing is sent):
+ * aerogen chose the declared index "counter_hits"; it is used when the client's index list has it readable on every node,
+ * else the full filter is sent. plan: AERO_QUERY_PLAN_INIT.
+ */
+aero_status ix_counter_hits_over_explain(aero_session *session, aero_query_plan *plan, aero_error *err);
+
 /* ------------------------------------------------------------------------- */
 /* secondary indexes */
 
-#define IX_SCHEMA_INDEX_COUNT 12
+#define IX_SCHEMA_INDEX_COUNT 13
 /** How long ix_schema_create_indexes() waits for each index (define it before including this header to change it). */
 #ifndef IX_SCHEMA_INDEX_WAIT_MS
 #define IX_SCHEMA_INDEX_WAIT_MS 60000u
@@ -616,6 +717,7 @@ static inline aero_batch *ix_counter_batch_exists(aero_batch *batch, int64_t key
  *   "user_login": numeric on user.last_login_millis (bin "last_login")
  *   "user-index": numeric on user.index
  *   "counter_hits": numeric on counter.hits
+ *   "user_name": string on user.name
  */
 extern const aero_index_def ix_schema_indexes[IX_SCHEMA_INDEX_COUNT];
 

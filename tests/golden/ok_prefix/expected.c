@@ -60,6 +60,13 @@ aero_expr *app_user_adults_filter(int64_t min_age, aero_error *err)
         app_user_adults_slots_, 1, args, 1, err);
 }
 
+aero_status app_user_adults_explain(aero_session *session, int64_t min_age, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(min_age);
+    return aero_schema_query_explain(session, &app_user_schema, NULL, args, 1, plan, err);
+}
+
 /* ---- record counter ---- */
 
 static const app_counter app_counter_init_ = APP_COUNTER_INIT;
@@ -101,4 +108,9 @@ aero_expr *app_counter_busy_filter(aero_error *err)
 {
     return aero_schema_filter(app_counter_busy_expr_, sizeof app_counter_busy_expr_,
         NULL, 0, NULL, 0, err);
+}
+
+aero_status app_counter_busy_explain(aero_session *session, aero_query_plan *plan, aero_error *err)
+{
+    return aero_schema_query_explain(session, &app_counter_schema, NULL, NULL, 0, plan, err);
 }

@@ -292,6 +292,8 @@ static inline aero_batch *app_user_batch_exists(aero_batch *batch, const char *k
 aero_stream *app_user_adults(aero_session *session, int64_t min_age, aero_error *err);
 /** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
 aero_expr *app_user_adults_filter(int64_t min_age, aero_error *err);
+/** Which index that query uses, and why: none (no declared index answers a part of its filter). */
+aero_status app_user_adults_explain(aero_session *session, int64_t min_age, aero_query_plan *plan, aero_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* record counter: namespace "test", set "counters", key int */
@@ -557,6 +559,8 @@ static inline aero_batch *app_counter_batch_exists(aero_batch *batch, int64_t ke
 aero_stream *app_counter_busy(aero_session *session, aero_error *err);
 /** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
 aero_expr *app_counter_busy_filter(aero_error *err);
+/** Which index that query uses, and why: none (no declared index answers a part of its filter). */
+aero_status app_counter_busy_explain(aero_session *session, aero_query_plan *plan, aero_error *err);
 
 AERO_END_DECLS
 

@@ -56,6 +56,13 @@ aero_expr *a_q_filter(int64_t unused, aero_error *err)
         NULL, 0, args, 1, err);
 }
 
+aero_status a_q_explain(aero_session *session, int64_t unused, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(unused);
+    return aero_schema_query_explain(session, &a_schema, NULL, args, 1, plan, err);
+}
+
 /* ---- record b ---- */
 
 static const b b_init_ = B_INIT;
@@ -130,4 +137,11 @@ aero_expr *c_dashed_filter(const char *n, aero_error *err)
     args[0] = aero_str(n);
     return aero_schema_filter(c_dashed_expr_, sizeof c_dashed_expr_,
         c_dashed_slots_, 1, args, 1, err);
+}
+
+aero_status c_dashed_explain(aero_session *session, const char *n, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(n);
+    return aero_schema_query_explain(session, &c_schema, NULL, args, 1, plan, err);
 }

@@ -279,6 +279,8 @@ static inline aero_batch *a_batch_exists(aero_batch *batch, const char *key)
 aero_stream *a_q(aero_session *session, int64_t unused, aero_error *err);
 /** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
 aero_expr *a_q_filter(int64_t unused, aero_error *err);
+/** Which index that query uses, and why: none (no declared index answers a part of its filter). */
+aero_status a_q_explain(aero_session *session, int64_t unused, aero_query_plan *plan, aero_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* record b: namespace "test", set "shared", key int */
@@ -788,6 +790,8 @@ static inline aero_batch *c_batch_exists(aero_batch *batch, const char *key)
 aero_stream *c_dashed(aero_session *session, const char *n, aero_error *err);
 /** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
 aero_expr *c_dashed_filter(const char *n, aero_error *err);
+/** Which index that query uses, and why: none (no declared index answers a part of its filter). */
+aero_status c_dashed_explain(aero_session *session, const char *n, aero_query_plan *plan, aero_error *err);
 
 AERO_END_DECLS
 
