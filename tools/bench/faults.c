@@ -108,9 +108,11 @@ static void *load_main(void *arg) {
     unsigned r = 2654435761u * (w->idx + 1);
     uint32_t per = o->keys / o->threads;
     while (!atomic_load(&sh->stop)) {
-        r = r * 1103515245u + 12345u;
-        uint32_t k = ((r >> 8) % per) * o->threads + w->idx; /* one of this thread's keys */
-        if ((r >> 4) & 1) {
+        r ^= r << 13; /* xorshift32: every bit is random, unlike a small LCG's low bits */
+        r ^= r >> 17;
+        r ^= r << 5;
+        uint32_t k = ((r >> 1) % per) * o->threads + w->idx; /* one of this thread's keys */
+        if (r & 1) {
             int64_t v = ++sh->tried[k];
             aero_key key = aero_dataset_id_int(&sh->ds, (int64_t)k);
             aero_bin_value bins[] = { { "v", aero_int(v) } };
