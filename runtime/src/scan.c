@@ -213,6 +213,7 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
         sc->finished = true;
         return AERO_OK;
     }
+    /* By the replica setting alone, no SC read rule: any full copy of a partition answers a scan. */
     aero_node *node = aero_cluster__node_for(cl, sc->ns, (uint16_t)first, false, sc->p->replica, sc->failures);
     if (!node)
         return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node serves partition %u of namespace '%s'", first,
@@ -251,6 +252,7 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
 
     aero_msg_header h;
     memset(&h, 0, sizeof h);
+    /* No read-mode bits: the server reads neither READ_MODE_AP_ALL nor the SC bits on a scan or query. */
     h.info1 = AERO_INFO1_READ | (sc->no_bins ? AERO_INFO1_NOBINDATA : 0);
     h.info3 = AERO_INFO3_PARTITION_DONE;
     h.record_ttl = 0xFFFFFFFFu;
