@@ -6,6 +6,12 @@
  *               [--keys N] [--threads T] [--pause-ms MS] [--settle-ms MS] [--set SET]
  *   aero-faults --hosts H:P --workload node-kill --pid-file F --restart CMD
  *               [--max-error-rate N] [--keys N] [--threads T] [--down-ms MS] [--set SET]
+ *   aero-faults --hosts H:P --workload node-stall --pid-file F [--pause-ms MS]
+ *               [--max-error-rate N] [--keys N] [--threads T] [--set SET]
+ *
+ * Every command: socket timeout 1000 ms, total 3000 ms, --retries (2) retries,
+ * reads and writes alike; replica SEQUENCE. --max-error-rate (0 = off) is the
+ * client's breaker (aero_client_config.max_error_rate, window 1 tend = 1 s).
  *
  * stale-reads: every thread owns the keys k with k % T == t and writes
  * them an increasing value (so the last acknowledged value of each key is
@@ -22,6 +28,10 @@
  * goes on for 5 s more. Prints the failed calls by code:
  *   workload=node-kill breaker=<n> ok=<n> failed=<n> reads_failed=<n> connection=<n>
  *     max_error_rate=<n> timeout=<n> other=<n> first_fail_ms=<x> last_fail_ms=<x>
+ *
+ * node-stall: as node-kill, but the node is paused (SIGSTOP) for --pause-ms
+ * and resumed instead of killed, then the load goes on for 5 s more; same
+ * line with workload=node-stall.
  *
  * Exit status 0 when the run completed (whatever it measured).
  */
@@ -43,7 +53,7 @@
 typedef struct opts {
     const char *hosts, *workload, *pid_file, *restart, *set;
     bool read_all;
-    uint32_t keys, threads, pause_ms, settle_ms, down_ms, max_error_rate;
+    uint32_t keys, threads, pause_ms, settle_ms, down_ms, max_error_rate, retries;
 } opts;
 
 typedef struct shared {
@@ -193,15 +203,18 @@ static int parse_u32(const char *s, uint32_t *out) {
 }
 
 static void usage(void) {
-    fprintf(stderr, "usage: aero-faults --hosts H:P --workload stale-reads|node-kill --pid-file F\n"
-                    "                   [--read-mode one|all] [--keys N] [--threads T] [--pause-ms MS]\n"
-                    "                   [--settle-ms MS] [--down-ms MS] [--restart CMD] [--max-error-rate N]\n"
-                    "                   [--set SET]\n");
+    fprintf(stderr,
+            "usage: aero-faults --hosts H:P --workload stale-reads|node-kill|node-stall --pid-file F\n"
+            "                   [--read-mode one|all] [--keys N] [--threads T] [--pause-ms MS]\n"
+            "                   [--settle-ms MS] [--down-ms MS] [--restart CMD] [--max-error-rate N] [--retries N]\n"
+            "                   [--set SET]\n");
     exit(2);
 }
 
 static void parse_args(int argc, char **argv, opts *o) {
-    *o = (opts){ .set = "faults", .keys = 10000, .threads = 8, .pause_ms = 4000, .settle_ms = 6000, .down_ms = 3000 };
+    *o = (opts){
+        .set = "faults", .keys = 10000, .threads = 8, .pause_ms = 4000, .settle_ms = 6000, .down_ms = 3000, .retries = 2
+    };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
@@ -229,6 +242,8 @@ static void parse_args(int argc, char **argv, opts *o) {
             bad = parse_u32(v, &o->settle_ms);
         else if (!strcmp(a, "--down-ms"))
             bad = parse_u32(v, &o->down_ms);
+        else if (!strcmp(a, "--retries"))
+            bad = parse_u32(v, &o->retries);
         else if (!strcmp(a, "--max-error-rate"))
             bad = parse_u32(v, &o->max_error_rate);
         else
@@ -241,7 +256,8 @@ static void parse_args(int argc, char **argv, opts *o) {
     }
     bool stale = o->workload && !strcmp(o->workload, "stale-reads");
     bool kill9 = o->workload && !strcmp(o->workload, "node-kill");
-    if (!o->hosts || !o->pid_file || (!stale && !kill9) || (kill9 && !o->restart) || !o->threads ||
+    bool stall = o->workload && !strcmp(o->workload, "node-stall");
+    if (!o->hosts || !o->pid_file || (!stale && !kill9 && !stall) || (kill9 && !o->restart) || !o->threads ||
         o->threads > MAX_THREADS || o->keys < o->threads)
         usage();
 }
@@ -250,6 +266,7 @@ int main(int argc, char **argv) {
     opts o;
     parse_args(argc, argv, &o);
     bool stale_reads = !strcmp(o.workload, "stale-reads");
+    bool stall = !strcmp(o.workload, "node-stall");
 
     aero_error err;
     aero_client_config cfg;
@@ -263,7 +280,7 @@ int main(int argc, char **argv) {
     aero_behavior b = aero_behavior_derive(&AERO_BEHAVIOR_DEFAULT, "faults");
     b.all.socket_timeout_ms = 1000;
     b.all.total_timeout_ms = 3000;
-    b.all.max_retries = 2;
+    b.all.max_retries = (int32_t)o.retries;
     b.reads.read_mode_ap = (int8_t)(o.read_all ? AERO_READ_MODE_AP_ALL : AERO_READ_MODE_AP_ONE);
     shared sh = { .o = &o, .ds = aero_dataset_of("test", o.set) };
     sh.s = aero_client_create_session(c, &b, &err);
@@ -297,6 +314,11 @@ int main(int argc, char **argv) {
         sleep_ms(o.pause_ms);
         signal_node(o.pid_file, SIGCONT);
         sleep_ms(o.settle_ms);
+    } else if (stall) {
+        signal_node(o.pid_file, SIGSTOP);
+        sleep_ms(o.pause_ms);
+        signal_node(o.pid_file, SIGCONT);
+        sleep_ms(5000);
     } else {
         signal_node(o.pid_file, SIGKILL);
         sleep_ms(o.down_ms);
@@ -340,9 +362,9 @@ int main(int argc, char **argv) {
                (unsigned long long)cm, (unsigned long long)ce, (unsigned long long)reads, (unsigned long long)stale,
                (unsigned long long)writes_ok, (unsigned long long)failed);
     } else {
-        printf("workload=node-kill breaker=%u ok=%llu failed=%llu reads_failed=%llu connection=%llu "
+        printf("workload=%s breaker=%u ok=%llu failed=%llu reads_failed=%llu connection=%llu "
                "max_error_rate=%llu timeout=%llu other=%llu first_fail_ms=%lld last_fail_ms=%lld\n",
-               o.max_error_rate, (unsigned long long)(reads + writes_ok), (unsigned long long)failed,
+               o.workload, o.max_error_rate, (unsigned long long)(reads + writes_ok), (unsigned long long)failed,
                (unsigned long long)reads_failed, (unsigned long long)codes[0], (unsigned long long)codes[1],
                (unsigned long long)codes[2], (unsigned long long)codes[3],
                first ? (long long)(first - sh.t_fault_us) / 1000 : -1LL,
