@@ -213,7 +213,10 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
         sc->finished = true;
         return AERO_OK;
     }
-    aero_node *node = aero_cluster__node_for_policy(cl, sc->ns, (uint16_t)first, false, sc->p, sc->failures);
+    /* By the replica setting alone, no SC read rule: any full copy of a partition answers a scan. */
+    aero_policy route = *sc->p;
+    route.read_mode_sc = AERO_READ_MODE_SC_ALLOW_REPLICA;
+    aero_node *node = aero_cluster__node_for_policy(cl, sc->ns, (uint16_t)first, false, &route, sc->failures);
     if (!node)
         return aero_err__set(err, AERO_ERR_INVALID_NODE, "no node serves partition %u of namespace '%s'", first,
                              sc->ns);
@@ -229,7 +232,7 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
         if (pt->done)
             continue;
         aero_node *owner =
-            i == first ? node : aero_cluster__route_held(cl, sc->ns, (uint16_t)i, false, sc->p, sc->failures);
+            i == first ? node : aero_cluster__route_held(cl, sc->ns, (uint16_t)i, false, &route, sc->failures);
         if (owner == node) {
             pt->in_exchange = true;
             pt->unavailable = false;
@@ -251,6 +254,7 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
 
     aero_msg_header h;
     memset(&h, 0, sizeof h);
+    /* No read-mode bits: the server reads neither READ_MODE_AP_ALL nor the SC bits on a scan or query. */
     h.info1 = AERO_INFO1_READ | (sc->no_bins ? AERO_INFO1_NOBINDATA : 0);
     h.info3 = AERO_INFO3_PARTITION_DONE;
     h.record_ttl = 0xFFFFFFFFu;

@@ -48,7 +48,12 @@ typedef enum aero_replica {
 
 /**
  * How an AP (non strong-consistency) namespace answers a read while its
- * partitions migrate (protocol.md 3.2, info1 READ_MODE_AP_ALL).
+ * partitions migrate (protocol.md 3.2, info1 READ_MODE_AP_ALL). Applies to
+ * point reads, batch reads and read-only operates. Scans and queries
+ * (dataset queries) ignore it, as they ignore aero_read_mode_sc: the server
+ * answers them from any full copy of a partition, with no duplicate
+ * resolution and no SC read rule, so no read-mode bit is sent for them (as
+ * the official C client) and they are routed by the replica setting alone.
  */
 typedef enum aero_read_mode_ap {
     AERO_READ_MODE_AP_ONE = 0, /**< the node asked answers from its copy (default) */

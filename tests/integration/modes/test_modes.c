@@ -539,6 +539,53 @@ static void test_node_kill_under_load(void **state) {
     assert_int_equal(reads_on, 0); /* how many writes fail depends on how the timeouts fall into windows */
 }
 
+/*
+ * Queries under every read mode: the records come back, and a linearize
+ * query of an AP namespace is not refused the way a linearize get is (the
+ * server applies no read mode to a scan or query, and none is sent).
+ */
+static void test_query_read_modes(void **state) {
+    it_env *env = *state;
+    aero_error err;
+    aero_dataset ds = aero_dataset_of(it_namespace(), it_name(env, "mq"));
+    static const char *const ids[] = { "q0", "q1", "q2", "q3", "q4" };
+    for (int i = 0; i < 5; i++) {
+        aero_key k = aero_dataset_id_str(&ds, ids[i]);
+        aero_bin_value bins[] = { { "v", aero_int(i) } };
+        assert_aero_ok(aero_session_put(env->session, &k, bins, 1, &err), &err);
+    }
+    for (int ap = 0; ap <= 1; ap++) {
+        for (int sc = 0; sc <= 3; sc++) {
+            for (int where = 0; where <= 1; where++) {
+                aero_behavior b = aero_behavior_derive(&AERO_BEHAVIOR_DEFAULT, "modes");
+                b.all.read_mode_ap = (int8_t)ap;
+                b.all.read_mode_sc = (int8_t)sc;
+                aero_session *s = aero_client_create_session(env->client, &b, &err);
+                assert_non_null(s);
+                aero_query *q = aero_session_query(s, &ds);
+                if (where)
+                    aero_query_where(q, "$.v >= 2");
+                aero_stream *st = aero_query_execute(q, &err);
+                assert_non_null(st);
+                int n = 0, sum = 0;
+                for (const aero_record *r; (r = aero_stream_next(st, &err));) {
+                    n++;
+                    sum += (int)aero_record_int(r, "v", -100);
+                }
+                assert_int_equal(err.code, AERO_OK);
+                aero_stream_close(st);
+                assert_int_equal(n, where ? 3 : 5);
+                assert_int_equal(sum, where ? 9 : 10);
+                aero_session_free(s);
+            }
+        }
+    }
+    for (int i = 0; i < 5; i++) {
+        aero_key k = aero_dataset_id_str(&ds, ids[i]);
+        assert_aero_ok(aero_write_execute(aero_session_delete(env->session, &k), NULL, &err), &err);
+    }
+}
+
 int main(void) {
     init_ids();
     const struct CMUnitTest own[] = {
@@ -550,6 +597,7 @@ int main(void) {
     };
     const struct CMUnitTest shared[] = {
         cmocka_unit_test(test_read_modes_and_commit_level),
+        cmocka_unit_test(test_query_read_modes),
     };
     int failed = cmocka_run_group_tests_name("modes-own-cluster", own, NULL, NULL);
     failed += cmocka_run_group_tests_name("modes", shared, it_setup, it_teardown);

@@ -7,6 +7,8 @@
  *    node and compared with the worked requests of protocol.md 5.4;
  *  - behavior and policy structs of version 1 (older headers) still resolve,
  *    and a policy of version 1 is not written past its end;
+ *  - the header of a scan / query under every read mode (no read-mode bit,
+ *    as the official C client and as the server reads it);
  *  - PREFER_RACK and the SC routing rules on a partition table.
  */
 #include <setjmp.h>
@@ -138,6 +140,54 @@ static void test_read_mode_bits(void **state) {
             assert_bytes(got, n, want, sizeof want);
             aero_record_dispose(&rec);
             aero_session_free(s);
+        }
+    }
+}
+
+/*
+ * A dataset query (scan, with or without a where filter) under every read
+ * mode sends the header of the official C client's foreground scan and
+ * query: info1 READ, info3 PARTITION_DONE, no read-mode bit. The server
+ * never reads those bits on a scan or query (no duplicate resolution, any
+ * full copy of a partition answers), so they are not sent: an AP ALL or SC
+ * mode on a query changes nothing on the wire.
+ */
+static void test_scan_query_header(void **state) {
+    env *e = *state;
+    aero_dataset ds = aero_dataset_of("test", "demo");
+    /* size 22, info1 READ, info2 0, info3 PARTITION_DONE, info4 0, result 0, generation 0,
+       record_ttl 0xFFFFFFFF, transaction_ttl 100 (the total timeout) */
+    static const uint8_t want[18] = { 0x16, 0x01, 0x00, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                      0x00, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x64 };
+    for (int where = 0; where <= 1; where++) {
+        for (int ap = 0; ap <= 1; ap++) {
+            for (int sc = 0; sc <= 3; sc++) {
+                aero_behavior b = aero_behavior_derive(&AERO_BEHAVIOR_DEFAULT, "modes");
+                b.all.total_timeout_ms = 100; /* the fake node never ends a scan: each one times out */
+                b.all.socket_timeout_ms = 0;
+                b.all.max_retries = 0;
+                b.all.read_mode_ap = (int8_t)ap;
+                b.all.read_mode_sc = (int8_t)sc;
+                aero_error err;
+                aero_session *s = aero_client_create_session(e->client, &b, &err);
+                assert_non_null(s);
+                aero_query *q = aero_session_query(s, &ds);
+                if (where)
+                    aero_query_where(q, "$.age > 21");
+                int before = atomic_load(&e->fc.nodes[0].msgs);
+                aero_stream *st = aero_query_execute(q, &err);
+                assert_non_null(st);
+                while (aero_stream_next(st, &err)) {
+                } /* the fake node's answer is no scan answer: the stream ends in an error */
+                aero_stream_close(st);
+                assert_true(atomic_load(&e->fc.nodes[0].msgs) > before);
+                uint8_t got[64];
+                size_t n = last(e, got, sizeof got);
+                assert_true(n >= 8 + 22);
+                assert_bytes(got + 8, sizeof want, want, sizeof want);
+                assert_int_equal(got[8 + 20] << 8 | got[8 + 21], 0); /* n_ops */
+                aero_session_free(s);
+            }
         }
     }
 }
@@ -373,6 +423,7 @@ int main(void) {
     const struct CMUnitTest wire[] = {
         cmocka_unit_test(test_read_mode_bits),
         cmocka_unit_test(test_commit_level_bits),
+        cmocka_unit_test(test_scan_query_header),
         cmocka_unit_test(test_client_config_version_1),
     };
     const struct CMUnitTest pure[] = {
