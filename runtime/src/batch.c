@@ -354,14 +354,15 @@ static bool route(run *r, unsigned attempt) {
     r->n_groups = 0;
     bool ok = true, lost = false;
     aero_cluster__route_begin(cl); /* one hold of the map for every row; each node retained once */
+    aero_route_cache rc = AERO_ROUTE_CACHE_INIT;
     for (size_t i = 0; i < job->n && ok; i++) {
         r->own[i] = NULL;
         if (r->state[i] != ROW_PENDING)
             continue;
         const aero_batch_cmd *c = cmd_of(job, (uint32_t)i);
         const aero_key *k = &job->keys[i];
-        aero_node *node =
-            aero_cluster__route_held(cl, k->ns, aero_partition__id(k->digest), c->is_write, job->read_policy, attempt);
+        aero_node *node = aero_cluster__route_held(cl, &rc, k->ns, aero_partition__id(k->digest), c->is_write,
+                                                   job->read_policy, attempt);
         if (!node) {
             lost = true; /* finished below: its callback must not run under the map's lock */
             continue;

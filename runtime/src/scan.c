@@ -227,12 +227,13 @@ static aero_status begin_exchange(struct aero_scan *sc, aero_error *err) {
     }
     size_t n_pids = 0, n_digests = 0;
     aero_cluster__route_begin(cl); /* one hold of the map for every partition (nothing retained) */
+    aero_route_cache rc = AERO_ROUTE_CACHE_INIT;
     for (uint32_t i = first; i < sc->pend; i++) {
         part *pt = &sc->parts[i];
         if (pt->done)
             continue;
         aero_node *owner =
-            i == first ? node : aero_cluster__route_held(cl, sc->ns, (uint16_t)i, false, &route, sc->failures);
+            i == first ? node : aero_cluster__route_held(cl, &rc, sc->ns, (uint16_t)i, false, &route, sc->failures);
         if (owner == node) {
             pt->in_exchange = true;
             pt->unavailable = false;

@@ -244,17 +244,22 @@ struct aero_auth *aero_cluster__auth(aero_cluster *c) {
     return c->auth;
 }
 
-/* The node for a partition, pub_lock held; not retained. */
-static aero_node *route_held(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
-                             unsigned attempt, int read_mode_sc) {
+/* The node for a partition of namespace table t (NULL: not in the map), pub_lock held; not retained. */
+static aero_node *route_in(aero_cluster *c, const aero_ns_table *t, uint16_t pid, bool is_write, aero_replica replica,
+                           unsigned attempt, int read_mode_sc) {
     unsigned spread = 0;
     if (replica == AERO_REPLICA_ANY && !is_write)
         spread = atomic_fetch_add_explicit(&c->rr, 1, memory_order_relaxed);
     aero_route r = { read_mode_sc, c->racks, c->n_racks };
-    aero_node *n = aero_pmap__route_ex(c->pub_map, ns, pid, is_write, replica, attempt, spread, &r);
-    if (!n && c->pub_n == 1 && !aero_pmap__find(c->pub_map, ns))
+    aero_node *n = aero_pmap__route_in(t, pid, is_write, replica, attempt, spread, &r);
+    if (!n && !t && c->pub_n == 1)
         n = c->pub_nodes[0]; /* one node that has not reported this namespace: let it answer */
     return n;
+}
+
+static aero_node *route_held(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
+                             unsigned attempt, int read_mode_sc) {
+    return route_in(c, aero_pmap__find(c->pub_map, ns), pid, is_write, replica, attempt, read_mode_sc);
 }
 
 static aero_node *node_for(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
@@ -269,9 +274,13 @@ static aero_node *node_for(aero_cluster *c, const char *ns, uint16_t pid, bool i
 
 void aero_cluster__route_begin(aero_cluster *c) { aero_lock__acquire(&c->pub_lock); }
 
-aero_node *aero_cluster__route_held(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, const aero_policy *p,
-                                    unsigned attempt) {
-    return route_held(c, ns, pid, is_write, p->replica, attempt, p->read_mode_sc);
+aero_node *aero_cluster__route_held(aero_cluster *c, aero_route_cache *cache, const char *ns, uint16_t pid,
+                                    bool is_write, const aero_policy *p, unsigned attempt) {
+    if (!cache->ns || (cache->ns != ns && strcmp(cache->ns, ns) != 0)) {
+        cache->ns = ns;
+        cache->table = aero_pmap__find(c->pub_map, ns);
+    }
+    return route_in(c, cache->table, pid, is_write, p->replica, attempt, p->read_mode_sc);
 }
 
 void aero_cluster__route_end(aero_cluster *c) { aero_lock__release(&c->pub_lock); }

@@ -56,9 +56,18 @@ aero_node *aero_cluster__node_for_policy(aero_cluster *c, const char *ns, uint16
  * retain the nodes to keep before _route_end(). Nothing else of the
  * cluster may be called in between (the tend thread waits meanwhile).
  */
+/** The namespace last routed in, so a run of rows or partitions of one namespace looks it up once. */
+typedef struct aero_route_cache {
+    const char *ns;
+    const struct aero_ns_table *table;
+} aero_route_cache;
+#define AERO_ROUTE_CACHE_INIT \
+    { NULL, NULL }
+
 void aero_cluster__route_begin(aero_cluster *c);
-aero_node *aero_cluster__route_held(aero_cluster *c, const char *ns, uint16_t pid, bool is_write, const aero_policy *p,
-                                    unsigned attempt);
+/** `cache`: AERO_ROUTE_CACHE_INIT at _route_begin(), valid until _route_end(). */
+aero_node *aero_cluster__route_held(aero_cluster *c, aero_route_cache *cache, const char *ns, uint16_t pid,
+                                    bool is_write, const aero_policy *p, unsigned attempt);
 void aero_cluster__route_end(aero_cluster *c);
 /** Replication factor of namespace `ns` in the partition map (1..3; 1 when unknown). */
 uint32_t aero_cluster__replication(aero_cluster *c, const char *ns);

@@ -120,6 +120,9 @@ typedef struct aero_route {
  */
 aero_node *aero_pmap__route_ex(const aero_pmap *m, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
                                unsigned attempt, unsigned spread, const aero_route *r);
+/** aero_pmap__route_ex() in a namespace's table already found (NULL: no node). */
+aero_node *aero_pmap__route_in(const aero_ns_table *t, uint16_t pid, bool is_write, aero_replica replica,
+                               unsigned attempt, unsigned spread, const aero_route *r);
 
 /** Fill every partition's racks[] from its nodes' rack tables (tend thread, before publishing a map). */
 void aero_pmap__set_racks(aero_pmap *m);

@@ -286,7 +286,11 @@ static aero_node *prefer_rack(const aero_partition *p, uint32_t nr, unsigned att
 
 aero_node *aero_pmap__route_ex(const aero_pmap *m, const char *ns, uint16_t pid, bool is_write, aero_replica replica,
                                unsigned attempt, unsigned spread, const aero_route *r) {
-    const aero_ns_table *t = aero_pmap__find(m, ns);
+    return aero_pmap__route_in(aero_pmap__find(m, ns), pid, is_write, replica, attempt, spread, r);
+}
+
+aero_node *aero_pmap__route_in(const aero_ns_table *t, uint16_t pid, bool is_write, aero_replica replica,
+                               unsigned attempt, unsigned spread, const aero_route *r) {
     if (!t || pid >= AERO_PARTITIONS)
         return NULL;
     const aero_partition *p = &t->parts[pid];
