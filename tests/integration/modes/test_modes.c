@@ -365,9 +365,10 @@ static void test_breaker_open_and_close(void **state) {
     uint64_t took = now_us() - t0;
     assert_int_equal(other, 0);
     assert_int_equal(refused, 1);
-    assert_true(conn_errors >= 6); /* more than max_error_rate = 5 ... */
-    if (took < TEND_MS * 1000u / 2)
-        assert_int_equal(conn_errors, 6); /* ... exactly 6 when no window ended in between */
+    /* more than max_error_rate = 5 in one window: 6 when no window ended in between, more when one did
+       (the window's phase is the tend thread's, so even a short run may cross its end) */
+    assert_true(conn_errors >= 6);
+    (void)took;
     assert_false(err.in_doubt);           /* refused before sending */
     assert_string_equal(err.node, aero_testserver_node_name(ts, 0));
     assert_non_null(strstr(err.message, "more than 5 errors"));

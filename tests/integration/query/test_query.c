@@ -112,6 +112,32 @@ static void test_scan_projection_and_no_bins(void **state) {
     aero_stream_close(st);
 }
 
+/* A projection onto a bin no record has: the server sends no record (not records without bins). */
+static void test_projection_of_a_missing_bin(void **state) {
+    aero_error err;
+    const char *bins[] = { "nosuchbin" };
+    aero_query *q = aero_session_query(S, &g_ds);
+    aero_query_bins(q, bins, 1);
+    aero_stream *st = aero_query_execute(q, &err);
+    assert_non_null(st);
+    int n = 0;
+    while (aero_stream_next(st, &err))
+        n++;
+    assert_int_equal(err.code, AERO_OK);
+    assert_int_equal(n, 0);
+    aero_stream_close(st);
+    const char *two[] = { "nosuchbin", "idx" }; /* one of them there: every record, with that bin */
+    q = aero_session_query(S, &g_ds);
+    aero_query_bins(q, two, 2);
+    st = aero_query_execute(q, &err);
+    assert_non_null(st);
+    n = 0;
+    for (const aero_record *r; (r = aero_stream_next(st, &err)); n++)
+        assert_int_equal(r->n_bins, 1);
+    assert_int_equal(n, N_RECORDS);
+    aero_stream_close(st);
+}
+
 static void test_max_records_caps_the_stream(void **state) {
     aero_error err;
     aero_query *q = aero_session_query(S, &g_ds);
@@ -444,6 +470,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scan_returns_every_record_once),
         cmocka_unit_test(test_scan_projection_and_no_bins),
+        cmocka_unit_test(test_projection_of_a_missing_bin),
         cmocka_unit_test(test_max_records_caps_the_stream),
         cmocka_unit_test(test_chunks_resume_without_skip_or_repeat),
         cmocka_unit_test(test_partition_range),

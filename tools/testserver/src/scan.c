@@ -141,6 +141,10 @@ static void emit_one(scan_ctx *c, const ts_record *r, int64_t bval, aero_buf *ou
             }
         }
     }
+    if (!c->nobins && c->m->n_ops && nops == 0) { /* none of the selected bins or op answers: the server skips it */
+        out->len = h;
+        return;
+    }
     ts_resp_end(out, h, c->nobins ? AERO_INFO1_NOBINDATA : 0, 0, 0, r->generation, r->void_time, 0, nf, nops);
     c->sent++;
     if (out->len - c->frame > FRAME_TARGET) {
