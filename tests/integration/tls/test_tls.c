@@ -50,6 +50,7 @@ static int setup(void **state) {
         !tc_issue(F.ca, &F.dir, "server", "DNS:" NAME ",DNS:*.wild.aero.test,IP:127.0.0.1", -60, 3600, false) ||
         !tc_issue(F.ca, &F.dir, "expired", "DNS:" NAME, -7200, -3600, false) ||
         !tc_issue(F.ca, &F.dir, "client", "DNS:client.aero.test", -60, 3600, true) ||
+        !tc_issue(F.ca, &F.dir, "nobody", "DNS:nobody.aero.test", -60, 3600, true) ||
         !tc_issue(F.other_ca, &F.dir, "stranger", "DNS:client.aero.test", -60, 3600, true) ||
         !tc_crl_write(F.ca, &F.dir, "empty", NULL) || !tc_crl_write(F.ca, &F.dir, "revoked", "server") ||
         !tc_ca_write_hashed(F.ca, &F.dir, "ca-dir") || !tc_key_encrypt(&F.dir, "client", "client-enc", "s3cret")) {
@@ -521,6 +522,68 @@ static void test_external_auth_needs_tls(void **state) {
     aero_testserver_stop(ts);
 }
 
+/*
+ * PKI authentication: the client certificate is the identity. A TLS server
+ * with access control that requires client certificates logs the client in
+ * as the certificate's common name ("client"); a certificate naming no user
+ * is refused with INVALID_USER.
+ */
+static void test_pki_auth(void **state) {
+    (void)state;
+    aero_testserver_config tc = AERO_TESTSERVER_CONFIG_INIT;
+    char crt[512], key[512], ca[512];
+    snprintf(crt, sizeof crt, "%s", tc_path(&F.dir, "server.crt"));
+    snprintf(key, sizeof key, "%s", tc_path(&F.dir, "server.key"));
+    snprintf(ca, sizeof ca, "%s", tc_path(&F.dir, "ca.crt"));
+    tc.tls_cert_file = crt;
+    tc.tls_key_file = key;
+    tc.tls_ca_file = ca;
+    tc.tls_require_client_cert = true;
+    tc.tls_name = NAME;
+    tc.security = true;
+    aero_error err;
+    aero_testserver *ts = aero_testserver_start(&tc, &err);
+    assert_non_null_msg(ts, err.message);
+    char seeds[128];
+    snprintf(seeds, sizeof seeds, "127.0.0.1:" NAME ":%u", (unsigned)aero_testserver_tls_port(ts, 0));
+    char ccrt[512], ckey[512], ncrt[512], nkey[512];
+    snprintf(ccrt, sizeof ccrt, "%s", tc_path(&F.dir, "client.crt"));
+    snprintf(ckey, sizeof ckey, "%s", tc_path(&F.dir, "client.key"));
+    snprintf(ncrt, sizeof ncrt, "%s", tc_path(&F.dir, "nobody.crt"));
+    snprintf(nkey, sizeof nkey, "%s", tc_path(&F.dir, "nobody.key"));
+
+    aero_client_config adm = tls_config("ca.crt"); /* the admin (internal login, with a certificate) adds "client" */
+    adm.tls_cert_file = ccrt;
+    adm.tls_key_file = ckey;
+    adm.user = "admin";
+    adm.password = "admin";
+    aero_client *c = aero_client_connect(seeds, &adm, &err);
+    assert_non_null_msg(c, err.message);
+    const char *roles[] = { "read-write" };
+    assert_aero_ok(aero_admin_create_user(c, NULL, "client", "unused-password", roles, 1, &err), &err);
+    aero_client_close(c);
+
+    aero_client_config pki = tls_config("ca.crt");
+    pki.auth_mode = AERO_AUTH_PKI;
+    pki.tls_cert_file = ccrt;
+    pki.tls_key_file = ckey;
+    c = aero_client_connect(seeds, &pki, &err);
+    assert_non_null_msg(c, err.message);
+    round_trip(c, "pki"); /* every pooled connection logs in or authenticates with the PKI session */
+    aero_user_list *users = NULL;
+    aero_status st = aero_admin_query_users(c, NULL, "client", &users, &err); /* not user-admin: only oneself */
+    assert_aero_ok(st, &err);
+    aero_user_list_free(users);
+    aero_client_close(c);
+
+    pki.tls_cert_file = ncrt; /* a certificate the CA signed, for a user that does not exist */
+    pki.tls_key_file = nkey;
+    c = aero_client_connect(seeds, &pki, &err);
+    assert_null(c);
+    assert_int_equal(err.code, AERO_ERR_INVALID_USER);
+    aero_testserver_stop(ts);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_connect_and_round_trip),
@@ -538,6 +601,7 @@ int main(void) {
         cmocka_unit_test(test_protocols_and_ciphers),
         cmocka_unit_test(test_client_gone_mid_answer),
         cmocka_unit_test(test_external_auth_needs_tls),
+        cmocka_unit_test(test_pki_auth),
     };
     return cmocka_run_group_tests_name("tls", tests, setup, teardown);
 }

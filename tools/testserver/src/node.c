@@ -105,6 +105,8 @@ static void *conn_main(void *arg) {
     size_t size;
     while ((!c->tls || c->ssl || ts_tls_accept(c)) && read_request(c, &type, &body, &size)) {
         aero_buf__reset(&out);
+        if (c->ssl && !req.sec.cert_user[0]) /* a PKI login names the user by the certificate */
+            ts_tls_peer_cn(c, req.sec.cert_user, sizeof req.sec.cert_user);
         ts_action act = ts_dispatch(c->node, type, body, size, &req, &out);
         free(body);
         if (act == TS_STALL)

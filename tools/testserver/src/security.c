@@ -446,15 +446,23 @@ static void authed(ts_security *s, ts_sec_conn *c, sec_user *u) {
 
 static int login(ts_security *s, req *r, ts_sec_conn *c, aero_buf *out) {
     char name[NAME_CAP], cred[AERO_BCRYPT_HASH_LEN + 1];
-    if (!str_field(r->f[AERO_ADMIN_FIELD_USER], name, sizeof name))
-        return r->f[AERO_ADMIN_FIELD_USER] ? AERO_ERR_INVALID_USER : AERO_ERR_INVALID_FIELD;
-    sec_user *u = find_user(s, name, strlen(name));
-    if (!u)
-        return AERO_ERR_INVALID_USER;
-    if (!str_field(r->f[AERO_ADMIN_FIELD_CREDENTIAL], cred, sizeof cred) || strcmp(cred, u->hash) != 0)
-        return AERO_ERR_INVALID_PASSWORD;
-    if (u->password_expired)
-        return AERO_ERR_EXPIRED_PASSWORD;
+    sec_user *u;
+    if (!r->f[AERO_ADMIN_FIELD_USER] && !r->f[AERO_ADMIN_FIELD_CREDENTIAL]) {
+        /* PKI: no user, no credential; the verified client certificate's common name is the user */
+        if (!c->cert_user[0])
+            return AERO_ERR_INVALID_CREDENTIAL;
+        if (!(u = find_user(s, c->cert_user, strlen(c->cert_user))))
+            return AERO_ERR_INVALID_USER;
+    } else {
+        if (!str_field(r->f[AERO_ADMIN_FIELD_USER], name, sizeof name))
+            return r->f[AERO_ADMIN_FIELD_USER] ? AERO_ERR_INVALID_USER : AERO_ERR_INVALID_FIELD;
+        if (!(u = find_user(s, name, strlen(name))))
+            return AERO_ERR_INVALID_USER;
+        if (!str_field(r->f[AERO_ADMIN_FIELD_CREDENTIAL], cred, sizeof cred) || strcmp(cred, u->hash) != 0)
+            return AERO_ERR_INVALID_PASSWORD;
+        if (u->password_expired)
+            return AERO_ERR_EXPIRED_PASSWORD;
+    }
     if (!allowed_here(s, u))
         return AERO_ERR_NOT_WHITELISTED;
     uint8_t token[TOKEN_LEN];
@@ -474,13 +482,16 @@ static int login(ts_security *s, req *r, ts_sec_conn *c, aero_buf *out) {
 static int authenticate(ts_security *s, req *r, ts_sec_conn *c) {
     const aero_admin_field *tf = r->f[AERO_ADMIN_FIELD_SESSION_TOKEN];
     char name[NAME_CAP];
-    if (!tf || !str_field(r->f[AERO_ADMIN_FIELD_USER], name, sizeof name))
+    bool pki = !r->f[AERO_ADMIN_FIELD_USER]; /* a PKI session's token stands alone */
+    if (!tf || (!pki && !str_field(r->f[AERO_ADMIN_FIELD_USER], name, sizeof name)))
         return AERO_ERR_INVALID_FIELD;
     for (unsigned i = 0; i < MAX_SESSIONS; i++) {
         sec_session *ss = &s->sessions[i];
         if (!ss->used || tf->len != TOKEN_LEN || memcmp(ss->token, tf->data, TOKEN_LEN) != 0)
             continue;
-        if (strcmp(ss->user, name) != 0)
+        if (pki)
+            snprintf(name, sizeof name, "%s", ss->user);
+        else if (strcmp(ss->user, name) != 0)
             return AERO_ERR_INVALID_CREDENTIAL;
         if (ts_now_ns() >= ss->expires_ns)
             return AERO_ERR_EXPIRED_SESSION;

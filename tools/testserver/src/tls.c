@@ -123,6 +123,18 @@ long ts_conn_send(ts_conn *c, const void *p, size_t n) {
     return -1;
 }
 
+void ts_tls_peer_cn(const ts_conn *c, char *out, size_t cap) {
+    out[0] = '\0';
+    if (!c->ssl || SSL_get_verify_result(c->ssl) != X509_V_OK)
+        return;
+    X509 *peer = SSL_get1_peer_certificate(c->ssl);
+    if (!peer)
+        return;
+    if (X509_NAME_get_text_by_NID(X509_get_subject_name(peer), NID_commonName, out, (int)cap) < 0)
+        out[0] = '\0';
+    X509_free(peer);
+}
+
 bool ts_conn_pending(ts_conn *c) { return c->ssl && SSL_pending(c->ssl) > 0; }
 
 void ts_conn_tls_free(ts_conn *c) {

@@ -170,6 +170,7 @@ struct ts_msg;
 typedef struct ts_sec_conn {
     bool authed;
     char user[64];
+    char cert_user[64]; /* CN of the verified client certificate of a TLS connection (PKI login), "" if none */
 } ts_sec_conn;
 
 /** Users, roles and sessions; `enabled` false answers like Community Edition. NULL on OOM. */
@@ -258,8 +259,8 @@ struct aero_testserver {
     ts_limits limits;
     ts_clock clock;
     ts_security *security; /* access control (security.c), its own lock */
-    void *tls_ctx;      /* SSL_CTX* of the TLS listeners (tls.c), NULL without TLS */
-    char tls_name[256]; /* announced in peers-tls-std */
+    void *tls_ctx;         /* SSL_CTX* of the TLS listeners (tls.c), NULL without TLS */
+    char tls_name[256];    /* announced in peers-tls-std */
     char tls_seeds[TS_MAX_NODES * 300];
     bool compression;                     /* Enterprise compression (type 4) */
     _Atomic uint64_t bytes_in, bytes_out; /* aero_testserver_wire_bytes() */
@@ -272,6 +273,8 @@ aero_status ts_tls_init(aero_testserver *ts, const aero_testserver_config *cfg, 
 void ts_tls_free(aero_testserver *ts);
 /** Server handshake on a connection of the TLS port (blocking, bounded); false: close it. */
 bool ts_tls_accept(ts_conn *c);
+/** The common name of c's client certificate when the handshake verified one; "" otherwise. */
+void ts_tls_peer_cn(const ts_conn *c, char *out, size_t cap);
 /** recv()/send() of a connection, through TLS when c->ssl is set: > 0 bytes, 0 closed, < 0 error (errno). */
 long ts_conn_recv(ts_conn *c, void *p, size_t n);
 long ts_conn_send(ts_conn *c, const void *p, size_t n);
