@@ -133,11 +133,6 @@ typedef struct group {
     aero_error err;
 } group;
 
-typedef struct worker {
-    aero_buf req;
-    aero_frames fr;
-} worker;
-
 typedef struct run {
     const aero_batch_job *job;
     uint32_t *idx;   /* rows grouped by node */
@@ -147,8 +142,7 @@ typedef struct run {
     group *g;        /* g_store, or the heap past GROUPS_INLINE nodes */
     size_t n_groups, cap_groups;
     uint64_t total_deadline;
-    void *rows_mem; /* idx, own, grp and state in one block (the scratch's, or this run's own) */
-    bool own_mem;
+    aero_batch_scratch *sc; /* routing arrays, request and answer buffers: the job's, or the run's own */
     group g_store[GROUPS_INLINE];
 } run;
 
@@ -158,21 +152,22 @@ static void finish_row(run *r, uint32_t i) {
         r->job->on_row(r->job->ctx, &r->job->rows[i]);
 }
 
-/* m is w->fr's last message. */
-static aero_status answer_row(run *r, worker *w, size_t gi, const aero_msg_view *m, const char *peer, aero_error *err) {
+/* m is the scratch's frame reader's last message. */
+static aero_status answer_row(run *r, size_t gi, const aero_msg_view *m, const char *peer, aero_error *err) {
     uint32_t i = m->h.transaction_ttl;
+    const aero_frames *fr = &r->sc->fr;
     if (i >= r->job->n || r->grp[i] != gi || r->state[i] != ROW_PENDING)
         return aero_err__set(err, AERO_ERR_PROTOCOL, "batch answer from %s for row %u that was not asked", peer, i);
     /* the frame buffer is reused: the row keeps its own copy of its message and decodes in place */
     aero_record *row = &r->job->rows[i];
     aero_buf b = aero_record__take_buf(row);
     aero_buf__reset(&b);
-    uint8_t *dst = aero_buf__append(&b, w->fr.msg_len);
+    uint8_t *dst = aero_buf__append(&b, fr->msg_len);
     aero_status st = dst ? AERO_OK : aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a batch row");
     aero_msg_view own;
     if (st == AERO_OK) {
-        memcpy(dst, w->fr.msg, w->fr.msg_len);
-        if (aero_msg__parse_single(b.data, w->fr.msg_len, &own) != AERO_OK)
+        memcpy(dst, fr->msg, fr->msg_len);
+        if (aero_msg__parse_single(b.data, fr->msg_len, &own) != AERO_OK)
             st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed batch row from %s", peer);
     }
     aero_record__give_buf(row, &b);
@@ -188,7 +183,8 @@ static aero_status answer_row(run *r, worker *w, size_t gi, const aero_msg_view 
 }
 
 /* Send group gi's request on a connection of its node (g->conn); on failure g->st says why. */
-static void send_group(run *r, worker *w, size_t gi) {
+static void send_group(run *r, size_t gi) {
+    aero_batch_scratch *w = r->sc;
     group *g = &r->g[gi];
     const aero_policy *p = r->job->read_policy;
     aero_error *err = &g->err;
@@ -219,7 +215,8 @@ static void send_group(run *r, worker *w, size_t gi) {
 }
 
 /* Read and decode the answers of a group whose request went out. */
-static void recv_group(run *r, worker *w, size_t gi) {
+static void recv_group(run *r, size_t gi) {
+    aero_batch_scratch *w = r->sc;
     group *g = &r->g[gi];
     if (!g->conn)
         return;
@@ -228,7 +225,7 @@ static void recv_group(run *r, worker *w, size_t gi) {
     const aero_policy *p = r->job->read_policy;
     aero_conn *conn = g->conn;
     g->conn = NULL;
-    w->fr.socket_timeout_ms = r->job->read_policy->socket_timeout_ms;
+    w->fr.socket_timeout_ms = p->socket_timeout_ms;
     w->fr.total_deadline = r->total_deadline;
     aero_frames__reset(&w->fr, conn);
     aero_status st = AERO_OK;
@@ -255,20 +252,10 @@ static void recv_group(run *r, worker *w, size_t gi) {
             }
             return;
         }
-        st = answer_row(r, w, gi, &m, peer, err);
+        st = answer_row(r, gi, &m, peer, err);
     }
     aero_node__conn_close(g->node, conn);
     g->st = st;
-}
-
-static void worker_init(worker *w) {
-    aero_buf__init(&w->req, NULL, 0);
-    aero_frames__init(&w->fr);
-}
-
-static void worker_free(worker *w) {
-    aero_buf__free(&w->req);
-    aero_frames__free(&w->fr);
 }
 
 /* Fail a group whose answer did not start before the deadline. */
@@ -290,7 +277,7 @@ static void time_out(run *r, size_t gi) {
  */
 #define MAX_IN_FLIGHT 64
 
-static void run_groups(run *r, worker *self) {
+static void run_groups(run *r) {
     size_t window = r->job->max_nodes ? r->job->max_nodes : r->n_groups;
     if (window > MAX_IN_FLIGHT)
         window = MAX_IN_FLIGHT;
@@ -300,18 +287,15 @@ static void run_groups(run *r, worker *self) {
     unsigned socket_ms = r->job->read_policy->socket_timeout_ms;
     for (;;) {
         while (sent < r->n_groups && n_fly < window) {
-            send_group(r, self, sent);
+            send_group(r, sent);
             if (r->g[sent].conn)
                 flying[n_fly++] = sent;
             sent++;
         }
-        if (n_fly == 0) {
-            if (sent == r->n_groups)
-                return;
-            continue;
-        }
+        if (n_fly == 0) /* every group sent (the window is never 0) and none in flight */
+            return;
         if (n_fly == 1 && sent == r->n_groups) { /* the last answer: its reads wait with their own deadlines */
-            recv_group(r, self, flying[0]);
+            recv_group(r, flying[0]);
             return;
         }
         uint64_t dl = socket_ms ? aero_deadline_after_ms(socket_ms) : UINT64_MAX;
@@ -339,7 +323,7 @@ static void run_groups(run *r, worker *self) {
             if (timed_out)
                 time_out(r, flying[k]);
             else if ((ready > 0 && pf[k].revents) || aero_conn__has_buffered(r->g[flying[k]].conn))
-                recv_group(r, self, flying[k]); /* data, hang-up or error: the read says which */
+                recv_group(r, flying[k]); /* data, hang-up or error: the read says which */
             else
                 flying[keep++] = flying[k];
         }
@@ -460,8 +444,6 @@ static bool settle(run *r, unsigned attempt, aero_status *fatal, aero_error *err
 }
 
 static void run_free(run *r) {
-    if (r->own_mem)
-        free(r->rows_mem);
     if (r->g != r->g_store)
         free(r->g);
 }
@@ -471,23 +453,17 @@ static size_t rows_mem_size(size_t n) {
     return n * (sizeof(aero_node *) + sizeof(uint32_t) + sizeof(uint16_t) + sizeof(uint8_t));
 }
 
-static bool run_alloc(run *r, aero_batch_scratch *sc, size_t n) {
-    size_t size = rows_mem_size(n);
-    if (sc && sc->cap_rows >= n)
-        r->rows_mem = sc->rows_mem;
-    else if (sc) {
+static bool run_alloc(run *r, size_t n) {
+    aero_batch_scratch *sc = r->sc;
+    if (sc->cap_rows < n) {
+        size_t size = rows_mem_size(n);
         void *m = realloc(sc->rows_mem, size ? size : 1);
         if (!m)
             return false;
-        sc->rows_mem = r->rows_mem = m;
+        sc->rows_mem = m;
         sc->cap_rows = n;
-    } else {
-        r->rows_mem = malloc(size ? size : 1);
-        r->own_mem = true;
-        if (!r->rows_mem)
-            return false;
     }
-    uint8_t *p = r->rows_mem;
+    uint8_t *p = sc->rows_mem;
     r->own = (aero_node **)(void *)p;
     p += n * sizeof(aero_node *);
     r->idx = (uint32_t *)(void *)p;
@@ -519,7 +495,14 @@ aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
     r.job = job;
     r.g = r.g_store;
     r.cap_groups = GROUPS_INLINE;
-    if (!run_alloc(&r, job->scratch, job->n)) {
+    aero_batch_scratch local;
+    if (!(r.sc = job->scratch)) {
+        aero_batch__scratch_init(&local);
+        r.sc = &local;
+    }
+    if (!run_alloc(&r, job->n)) {
+        if (r.sc == &local)
+            aero_batch__scratch_free(&local);
         run_free(&r);
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for a batch of %zu rows", job->n);
     }
@@ -540,12 +523,6 @@ aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
         max_retries = 1; /* rows whose node could not be reached (see settle) */
     aero_cluster *cl = job->s->client->cluster;
     aero_status fatal = AERO_OK;
-    worker self; /* the caller thread's buffers: the scratch's when there is one */
-    if (job->scratch) {
-        self.req = job->scratch->req;
-        self.fr = job->scratch->fr;
-    } else
-        worker_init(&self);
     for (unsigned attempt = 0; attempt <= max_retries; attempt++) {
         if (!route(&r, attempt)) {
             fatal = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory routing a batch");
@@ -553,7 +530,7 @@ aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
         }
         if (!r.n_groups)
             break;
-        run_groups(&r, &self);
+        run_groups(&r);
         if (!settle(&r, attempt, &fatal, err))
             break;
         aero_cluster__count_retry(cl);
@@ -569,11 +546,8 @@ aero_status aero_batch__run(const aero_batch_job *job, aero_error *err) {
                 job->rows[i].result = AERO_ERR_NO_RESPONSE;
             finish_row(&r, (uint32_t)i);
         }
-    if (job->scratch) { /* the buffers may have grown: the scratch keeps them */
-        job->scratch->req = self.req;
-        job->scratch->fr = self.fr;
-    } else
-        worker_free(&self);
+    if (r.sc == &local)
+        aero_batch__scratch_free(&local);
     run_free(&r);
     return fatal;
 }
