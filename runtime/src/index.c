@@ -15,33 +15,13 @@
 #include "cluster/indexes.h"
 #include "index_internal.h"
 #include "internal.h"
+#include "proto/base64.h"
 #include "proto/info.h"
 
 #define CMD_MAX 8192
 
 /* Expression indexes came with server 8.1. */
 #define EXP_INDEX_BUILD AERO_BUILD(8, 1, 0, 0)
-
-size_t aero_index__b64(const uint8_t *in, size_t n, char *out, size_t cap) {
-    static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t need = (n + 2) / 3 * 4;
-    if (need + 1 > cap)
-        return 0;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)in[i] << 16;
-        if (i + 1 < n)
-            v |= (uint32_t)in[i + 1] << 8;
-        if (i + 2 < n)
-            v |= in[i + 2];
-        out[o++] = t[(v >> 18) & 63];
-        out[o++] = t[(v >> 12) & 63];
-        out[o++] = i + 1 < n ? t[(v >> 6) & 63] : '=';
-        out[o++] = i + 2 < n ? t[v & 63] : '=';
-    }
-    out[o] = '\0';
-    return o;
-}
 
 uint64_t aero_index__info_deadline(const aero_session *s) {
     uint32_t t = s->client->config.connect_timeout_ms ? s->client->config.connect_timeout_ms * 5 : 5000;
@@ -152,7 +132,7 @@ AERO_API aero_status aero_index_create(aero_session *s, const aero_index_def *de
         st = aero_index__resolve_ctx(def->ctx, def->bin, bin, &ctx, &ctx_len, err);
         if (st == AERO_OK) {
             n += snprintf(cmd + n, CMD_MAX - (size_t)n, "context=");
-            size_t w = aero_index__b64(ctx, ctx_len, cmd + n, CMD_MAX - (size_t)n - 64);
+            size_t w = aero_base64__encode(ctx, ctx_len, cmd + n, CMD_MAX - (size_t)n - 64);
             free(ctx);
             if (!w)
                 st = aero_err__set(err, AERO_ERR_PARAM, "index '%s': context too long", def->name);
@@ -163,7 +143,7 @@ AERO_API aero_status aero_index_create(aero_session *s, const aero_index_def *de
         size_t len;
         const uint8_t *b = aero_expr_bytes(def->expr, &len);
         n += snprintf(cmd + n, CMD_MAX - (size_t)n, "exp=");
-        size_t w = b && len ? aero_index__b64(b, len, cmd + n, CMD_MAX - (size_t)n - 64) : 0;
+        size_t w = b && len ? aero_base64__encode(b, len, cmd + n, CMD_MAX - (size_t)n - 64) : 0;
         if (!w)
             st = aero_err__set(err, AERO_ERR_PARAM, "index '%s': expression empty or too long", def->name);
         n += (int)w;

@@ -28,8 +28,6 @@ typedef struct aero_index_cond {
     size_t exp_len;
 } aero_index_cond;
 
-/** Standard base64 of in[0..n) into out (NUL-terminated); 0 if it does not fit. */
-size_t aero_index__b64(const uint8_t *in, size_t n, char *out, size_t cap);
 /** Deadline for the admin info requests of a session. */
 uint64_t aero_index__info_deadline(const aero_session *s);
 /** AEL path -> bin (must equal `bin` when bin is not NULL) and packed context; AERO_ERR_PARAM. */

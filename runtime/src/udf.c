@@ -10,7 +10,6 @@
  */
 #include <aero/udf.h>
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "cmd_key.h"
 #include "command.h"
 #include "internal.h"
+#include "proto/base64.h"
 #include "proto/msgpack.h"
 #include "proto/wire.h"
 #include "record_buf.h"
@@ -129,15 +129,12 @@ static aero_status answer_error(aero_strview v, const char *what, aero_error *er
             else if (!strncmp(tok, "message=", 8))
                 snprintf(b64, sizeof b64, "%s", tok + 8);
         }
-        unsigned char text[AERO_ERROR_MESSAGE_SIZE];
-        size_t bl = strlen(b64);
-        int tl =
-            bl % 4 == 0 && bl / 4 * 3 < sizeof text ? EVP_DecodeBlock(text, (const unsigned char *)b64, (int)bl) : -1;
+        uint8_t text[AERO_ERROR_MESSAGE_SIZE];
+        long tl = aero_base64__decode(b64, strlen(b64), text, sizeof text);
         if (tl < 0)
             tl = 0;
-        while (tl > 0 && text[tl - 1] == 0) /* padding decodes to NULs */
-            tl--;
-        return aero_err__set(err, st, "%s: compile error in %s:%s: %.*s", what, file, line, tl, (const char *)text);
+        return aero_err__set(err, st, "%s: compile error in %s:%s: %.*s", what, file, line, (int)tl,
+                             (const char *)text);
     }
     return aero_err__set(err, st, "%s: %s", what, msg);
 }
@@ -224,7 +221,7 @@ AERO_API aero_status aero_udf_register(aero_client *client, const char *name, co
     if (!cmd)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory encoding a UDF module");
     memcpy(cmd, head, (size_t)hl);
-    EVP_EncodeBlock((unsigned char *)cmd + hl, (const unsigned char *)content, (int)len);
+    aero_base64__encode((const uint8_t *)content, len, cmd + hl, b64_len + 1);
     memcpy(cmd + hl + b64_len, ";", 2);
     st = module_cmd(client, cmd, "register", file, true, wait_ms, deadline, err);
     free(cmd);

@@ -13,6 +13,7 @@
 #include "cluster/parse.h"
 #include "cluster/state.h"
 #include "internal.h"
+#include "proto/base64.h"
 #include "proto/info.h"
 
 #define MAX_NODES 256

@@ -33,9 +33,6 @@ typedef struct aero_peer {
  */
 aero_status aero_peers__parse(const char *s, size_t len, int64_t *gen, aero_peer **peers, size_t *n_peers);
 
-/** Decode standard base64 (with padding) into out; returns bytes written, or -1 if malformed or > cap. */
-long aero_base64__decode(const char *s, size_t len, uint8_t *out, size_t cap);
-
 /** True if partition `pid` is set in a 512-byte replicas bitmap (MSB first). */
 static inline bool aero_bitmap__has(const uint8_t *bitmap, uint32_t pid) {
     return (bitmap[pid >> 3] & (0x80u >> (pid & 7))) != 0;

@@ -9,55 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int b64_value(unsigned char ch) {
-    if (ch >= 'A' && ch <= 'Z')
-        return ch - 'A';
-    if (ch >= 'a' && ch <= 'z')
-        return ch - 'a' + 26;
-    if (ch >= '0' && ch <= '9')
-        return ch - '0' + 52;
-    if (ch == '+')
-        return 62;
-    if (ch == '/')
-        return 63;
-    return -1;
-}
-
-long aero_base64__decode(const char *s, size_t len, uint8_t *out, size_t cap) {
-    if (len % 4 != 0)
-        return -1;
-    size_t o = 0;
-    for (size_t i = 0; i < len; i += 4) {
-        int v[4];
-        int pad = 0;
-        for (int k = 0; k < 4; k++) {
-            unsigned char ch = (unsigned char)s[i + (size_t)k];
-            if (ch == '=') {
-                /* Padding only in the last quantum, only at positions 2 and 3. */
-                if (i + 4 != len || k < 2)
-                    return -1;
-                pad++;
-                v[k] = 0;
-                continue;
-            }
-            if (pad)
-                return -1; /* data after padding */
-            v[k] = b64_value(ch);
-            if (v[k] < 0)
-                return -1;
-        }
-        uint32_t q = ((uint32_t)v[0] << 18) | ((uint32_t)v[1] << 12) | ((uint32_t)v[2] << 6) | (uint32_t)v[3];
-        size_t nb = 3 - (size_t)pad;
-        if (o + nb > cap)
-            return -1;
-        out[o++] = (uint8_t)(q >> 16);
-        if (nb > 1)
-            out[o++] = (uint8_t)(q >> 8);
-        if (nb > 2)
-            out[o++] = (uint8_t)q;
-    }
-    return (long)o;
-}
+#include "proto/base64.h"
 
 static bool parse_u32(const char *s, size_t len, uint32_t *v) {
     if (len == 0 || len > 10)

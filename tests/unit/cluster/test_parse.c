@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 
 #include "cluster/parse.h"
+#include "proto/base64.h"
 #include "net/conn.h"
 
 #include "b64.h"
