@@ -165,8 +165,6 @@ AERO_API void aero_batch_abandon(aero_batch *b) {
         recycle(b);
 }
 
-void aero_batch__recycle(aero_batch *b) { recycle(b); }
-
 void aero_batch__free_list(aero_client *c) {
     aero_batch *b = c->free_batches;
     while (b) {

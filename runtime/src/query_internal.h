@@ -66,9 +66,6 @@ struct aero_stream {
     struct aero_batch *batch;
 };
 
-/** Give a batch builder whose stream was closed back to its client (batch_build.c). */
-void aero_batch__recycle(struct aero_batch *b);
-
 /** A stream over rows[0..n) (malloc'd, initialised records it takes over, even on failure: NULL + err). */
 aero_stream *aero_stream__list(aero_record *rows, size_t n, aero_error *err);
 

@@ -1,4 +1,5 @@
 /* stream.c - RecordStream over buffered rows (point and batch reads) or a live query. */
+#include <aero/batch.h>
 #include <aero/stream.h>
 
 #include <stdlib.h>
@@ -105,7 +106,7 @@ AERO_API void aero_stream_close(aero_stream *st) {
     if (!st)
         return;
     if (st->kind == AERO_STREAM_BATCH) {
-        aero_batch__recycle(st->batch); /* the stream lives inside the builder */
+        aero_batch_abandon(st->batch); /* the stream lives inside the builder, which goes back to its client */
         return;
     }
     if (st->kind == AERO_STREAM_SCAN)
