@@ -108,7 +108,83 @@ typedef enum aero_schema_type {
     AERO_SCHEMA_GEOJSON = 6,
     AERO_SCHEMA_LIST = 7,
     AERO_SCHEMA_MAP = 8,
+    AERO_SCHEMA_DOC = 9, /**< a document type of the schema (`type NAME { ... }`), stored as a map keyed by field name */
 } aero_schema_type;
+
+/*
+ * TYPED COLLECTIONS AND DOCUMENTS (schema ABI 2). A list, map or document
+ * bin is a plain C value in the struct:
+ *
+ *   list<T>     struct { const T *items; size_t count; }
+ *   map<K, V>   struct { const E *entries; size_t count; }  with E = struct { K key; V value; }
+ *   document D  the generated struct D: one field per document field, with
+ *               has_<field> flags for optional ones, as for a record's bins
+ *
+ * where an element T is int64_t, double, bool, const char * (string,
+ * geojson), aero_bytes (blob), a nested list or map struct or a document
+ * struct, held by value. `items` (`entries`) NULL means no value: an optional
+ * bin with has_<field> set and items NULL removes the bin; a non-NULL items with
+ * count 0 is the empty list. Read values point into the holder record (its
+ * buffer and arena: nothing is allocated per element, and a holder reused
+ * across reads stops allocating once warm); for writes the arrays are only
+ * read during the call.
+ *
+ * The runtime names the collections of scalars (below); aerogen names nested
+ * ones and documents in the generated header.
+ */
+
+/** How a list, map or document value is laid out in C (generated, const). */
+typedef struct aero_schema_tdesc {
+    uint8_t type;                          /**< aero_schema_type of the value */
+    uint32_t size;                         /**< sizeof its C representation */
+    const struct aero_schema_tdesc *item;  /**< LIST: the element; MAP: the value; NULL for scalars */
+    const struct aero_schema_tdesc *key;   /**< MAP: the key (INT, STR or BLOB) */
+    uint32_t entry_size;                   /**< MAP: sizeof the entry struct (key at offset 0) */
+    uint32_t value_offset;                 /**< MAP: offsetof the entry's value */
+    const struct aero_schema_doc *doc;     /**< DOC: the document's fields */
+} aero_schema_tdesc;
+
+struct aero_schema_bin;
+
+/** A document type: its fields are laid out as a record's bins (name = map key). */
+typedef struct aero_schema_doc {
+    const char *name;                   /**< type name in the schema */
+    size_t size;                        /**< sizeof the struct */
+    const void *init;                   /**< its INIT value (defaults, no has_ flag set) */
+    const struct aero_schema_bin *fields;
+    uint32_t n_fields;
+    const uint32_t *by_name;            /**< field indexes sorted by name (strcmp order) */
+} aero_schema_doc;
+
+/* Collections of scalars, shared by every schema. */
+#define AERO_SCHEMA_LIST_OF(NAME, T) typedef struct NAME { const T *items; size_t count; } NAME
+#define AERO_SCHEMA_MAP_OF(NAME, K, V)                  \
+    typedef struct NAME##_entry { K key; V value; } NAME##_entry; \
+    typedef struct NAME { const NAME##_entry *entries; size_t count; } NAME
+AERO_SCHEMA_LIST_OF(aero_list_int, int64_t);
+AERO_SCHEMA_LIST_OF(aero_list_double, double);
+AERO_SCHEMA_LIST_OF(aero_list_bool, bool);
+AERO_SCHEMA_LIST_OF(aero_list_str, char *const);
+AERO_SCHEMA_LIST_OF(aero_list_geo, char *const);
+AERO_SCHEMA_LIST_OF(aero_list_blob, aero_bytes);
+AERO_SCHEMA_MAP_OF(aero_map_int_int, int64_t, int64_t);
+AERO_SCHEMA_MAP_OF(aero_map_int_double, int64_t, double);
+AERO_SCHEMA_MAP_OF(aero_map_int_bool, int64_t, bool);
+AERO_SCHEMA_MAP_OF(aero_map_int_str, int64_t, const char *);
+AERO_SCHEMA_MAP_OF(aero_map_int_geo, int64_t, const char *);
+AERO_SCHEMA_MAP_OF(aero_map_int_blob, int64_t, aero_bytes);
+AERO_SCHEMA_MAP_OF(aero_map_str_int, const char *, int64_t);
+AERO_SCHEMA_MAP_OF(aero_map_str_double, const char *, double);
+AERO_SCHEMA_MAP_OF(aero_map_str_bool, const char *, bool);
+AERO_SCHEMA_MAP_OF(aero_map_str_str, const char *, const char *);
+AERO_SCHEMA_MAP_OF(aero_map_str_geo, const char *, const char *);
+AERO_SCHEMA_MAP_OF(aero_map_str_blob, const char *, aero_bytes);
+AERO_SCHEMA_MAP_OF(aero_map_blob_int, aero_bytes, int64_t);
+AERO_SCHEMA_MAP_OF(aero_map_blob_double, aero_bytes, double);
+AERO_SCHEMA_MAP_OF(aero_map_blob_bool, aero_bytes, bool);
+AERO_SCHEMA_MAP_OF(aero_map_blob_str, aero_bytes, const char *);
+AERO_SCHEMA_MAP_OF(aero_map_blob_geo, aero_bytes, const char *);
+AERO_SCHEMA_MAP_OF(aero_map_blob_blob, aero_bytes, aero_bytes);
 
 /** aero_schema_bin.flags */
 #define AERO_SCHEMA_REQUIRED    0x01u /**< no presence flag; always written */

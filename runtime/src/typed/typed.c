@@ -122,6 +122,7 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
         aero_write_bin_set(w, b->name, v);
         return AERO_OK;
     }
+    case AERO_SCHEMA_DOC: break; /* schema ABI 2: not written by this runtime yet */
     }
     return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has an unknown type %u", r->name, b->field, (unsigned)b->type);
 }
