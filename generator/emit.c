@@ -553,7 +553,7 @@ static void put_bin_row(ag_buf *c, const char *cn, const ag_bin *b) {
     } else {
         ag_put(c, "NULL");
     }
-    ag_put(c, " },\n");
+    ag_put(c, ", NULL },\n");
 }
 
 static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r) {

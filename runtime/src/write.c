@@ -188,6 +188,34 @@ static aero_write *value_op(aero_write *w, uint8_t op, const char *bin, const ae
     return w;
 }
 
+aero_buf *aero_write__bin_open(aero_write *w, const char *bin, uint8_t ptype, size_t *at) {
+    size_t n;
+    if (!w || !bin_ok(w, bin, &n))
+        return NULL;
+    *at = w->ops.len;
+    aero_msg__op(&w->ops, &w->oph, AERO_MSG_OP_WRITE, ptype, bin, n, NULL, 0);
+    if (w->ops.failed) {
+        misuse(w, AERO_ERR_PARAM, "set of bin '%s': the operations exceed the 128 MiB protocol limit", bin);
+        return NULL;
+    }
+    return &w->ops;
+}
+
+void aero_write__bin_close(aero_write *w, size_t at, bool ok) {
+    if (!ok) {
+        w->ops.len = at;
+        w->ops.failed = false;
+        w->oph.n_ops--;
+        return;
+    }
+    if (w->ops.failed || w->ops.len - at - 4 > AERO_PROTO_SIZE_MAX) {
+        misuse(w, AERO_ERR_PARAM, "a bin value exceeds the 128 MiB protocol limit");
+        return;
+    }
+    aero_set_u32be(w->ops.data + at, (uint32_t)(w->ops.len - at - 4));
+    w->has_write = true;
+}
+
 AERO_API aero_write *aero_write_bin_set(aero_write *w, const char *bin, const aero_value *v) {
     return value_op(w, AERO_MSG_OP_WRITE, bin, v, "set");
 }

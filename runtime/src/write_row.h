@@ -35,4 +35,16 @@ void aero_write__mark_batch_row(aero_write *w);
 /** Record a misuse found by a layer above (the typed layer's struct checks): execute reports it. */
 void aero_write__fail(aero_write *w, aero_status code, const char *msg);
 
+/**
+ * A bin write whose value a layer above packs itself (the typed layer's
+ * lists, maps and documents, straight from C structs): open appends the op's
+ * header (particle type `ptype`, value empty) and returns the buffer to
+ * append the value's bytes to, or NULL when the builder refused the bin (a
+ * bad name, the protocol limit: recorded as a misuse). Close with ok=true
+ * sets the op's size; with ok=false it drops the half-written op. `*at`
+ * carries the op's position from open to close.
+ */
+aero_buf *aero_write__bin_open(aero_write *w, const char *bin, uint8_t ptype, size_t *at);
+void aero_write__bin_close(aero_write *w, size_t at, bool ok);
+
 #endif

@@ -206,6 +206,8 @@ typedef struct aero_schema_bin {
      * l<T> list, m<K><V> map. "ls" is list<string>, "msli" map<string, list<int>>.
      */
     const char *sig;
+    /** LIST, MAP and DOC bins: the C shape of the value (TYPED COLLECTIONS AND DOCUMENTS); NULL otherwise. */
+    const struct aero_schema_tdesc *tdesc;
 } aero_schema_bin;
 
 /** A record type: what aerogen emits as <record>_schema. */

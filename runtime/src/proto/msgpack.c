@@ -631,6 +631,66 @@ aero_status aero_mp__read_str(aero_mp_reader *r, const uint8_t **p, uint32_t *n)
     return AERO_OK;
 }
 
+aero_status aero_mp__read_item(aero_mp_reader *r, aero_mp_item *out) {
+    aero_mp_reader save = *r;
+    enum kind k;
+    uint64_t n = 0;
+    uint8_t et = 0;
+    memset(out, 0, sizeof *out);
+    if (!read_head(r, &k, &n, &et))
+        goto bad;
+    switch (k) {
+    case K_NIL: out->kind = AERO_MP_NIL; break;
+    case K_BOOL:
+        out->kind = AERO_MP_BOOL;
+        out->b = n != 0;
+        break;
+    case K_UINT:
+    case K_INT:
+        out->kind = AERO_MP_INT;
+        out->i = (int64_t)n;
+        break;
+    case K_F32: {
+        uint32_t bits = (uint32_t)n;
+        float f;
+        memcpy(&f, &bits, sizeof f);
+        out->kind = AERO_MP_FLOAT;
+        out->d = f;
+        break;
+    }
+    case K_F64: {
+        double d;
+        memcpy(&d, &n, sizeof d);
+        out->kind = AERO_MP_FLOAT;
+        out->d = d;
+        break;
+    }
+    case K_STR:
+    case K_BIN:
+    case K_EXT:
+        if (n > left(r))
+            goto bad;
+        out->kind = k == K_EXT ? AERO_MP_EXT : AERO_MP_BYTES;
+        out->ext_type = et;
+        out->p = r->p;
+        out->n = n;
+        r->p += n;
+        break;
+    case K_ARRAY:
+    case K_MAP:
+        if (n > left(r) || (k == K_MAP && n > left(r) / 2))
+            goto bad;
+        out->kind = k == K_ARRAY ? AERO_MP_ARRAY : AERO_MP_MAP;
+        out->n = n;
+        break;
+    default: goto bad;
+    }
+    return AERO_OK;
+bad:
+    *r = save;
+    return AERO_ERR_PROTOCOL;
+}
+
 /* A str/bin payload: first byte is the particle type (protocol.md 9.1). */
 static aero_status unpack_bytes(const uint8_t *p, size_t n, aero_arena *arena, aero_value *out) {
     if (n == 0) {
@@ -685,6 +745,12 @@ static bool take_order_ext(aero_mp_reader *r, uint8_t *flags, bool *bad) {
     *r = t;
     *flags = et;
     return true;
+}
+
+bool aero_mp__take_order_ext(aero_mp_reader *r) {
+    uint8_t flags;
+    bool bad = false;
+    return take_order_ext(r, &flags, &bad);
 }
 
 /*

@@ -76,4 +76,40 @@ aero_status aero_mp__read_map_header(aero_mp_reader *r, uint32_t *n);
 /** Read a str/bin-family header and return the bytes (not copied). */
 aero_status aero_mp__read_str(aero_mp_reader *r, const uint8_t **p, uint32_t *n);
 
+/** What aero_mp__read_item() saw. */
+typedef enum aero_mp_kind {
+    AERO_MP_NIL,
+    AERO_MP_BOOL,  /**< .b */
+    AERO_MP_INT,   /**< .i (unsigned values above INT64_MAX wrap to negative) */
+    AERO_MP_FLOAT, /**< .d (ca or cb) */
+    AERO_MP_BYTES, /**< str or bin family: .p, .n (the particle type byte included) */
+    AERO_MP_ARRAY, /**< .n items follow */
+    AERO_MP_MAP,   /**< .n pairs follow */
+    AERO_MP_EXT,   /**< .ext_type, data at .p, .n bytes */
+} aero_mp_kind;
+
+/** One item's head, or a whole scalar item. */
+typedef struct aero_mp_item {
+    aero_mp_kind kind;
+    bool b;
+    uint8_t ext_type;
+    int64_t i;
+    double d;
+    const uint8_t *p;
+    uint64_t n;
+} aero_mp_item;
+
+/**
+ * Read one item: a scalar, str/bin or ext whole, an array or map header only
+ * (its items follow in the reader). A count larger than the bytes left (every
+ * item takes at least one) is AERO_ERR_PROTOCOL, so a count bounds memory by
+ * the input size; on any error the reader does not move.
+ */
+aero_status aero_mp__read_item(aero_mp_reader *r, aero_mp_item *out);
+/**
+ * If the next item is the ext that leads an ordered list or map, consume it
+ * (true). For a map the caller then skips the value paired with it.
+ */
+bool aero_mp__take_order_ext(aero_mp_reader *r);
+
 #endif

@@ -13,6 +13,7 @@
 #include "proto/buf.h"
 #include "proto/wire.h"
 #include "read.h"
+#include "record_decode.h"
 #include "typed_internal.h"
 
 #include <aero/query.h>
@@ -107,7 +108,18 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
         return AERO_OK;
     }
     case AERO_SCHEMA_LIST:
-    case AERO_SCHEMA_MAP: {
+    case AERO_SCHEMA_MAP:
+        if (b->tdesc) { /* schema ABI 2: a C list or map */
+            if (!CFIELD(obj, b->offset, struct aero_schema__coll)->items) {
+                if (required)
+                    return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but has no items array", r->name,
+                                         b->field);
+                aero_write_bin_remove(w, b->name);
+                return AERO_OK;
+            }
+            return aero_schema__put_coll(w, r->name, b, CFIELD(obj, b->offset, char), err);
+        }
+        {
         const aero_value *v = CFIELD(obj, b->offset, aero_value);
         if (v->type == AERO_NIL) {
             if (required)
@@ -122,7 +134,10 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
         aero_write_bin_set(w, b->name, v);
         return AERO_OK;
     }
-    case AERO_SCHEMA_DOC: break; /* schema ABI 2: not written by this runtime yet */
+    case AERO_SCHEMA_DOC:
+        if (!b->tdesc)
+            break;
+        return aero_schema__put_coll(w, r->name, b, CFIELD(obj, b->offset, char), err);
     }
     return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has an unknown type %u", r->name, b->field, (unsigned)b->type);
 }
@@ -183,8 +198,16 @@ static aero_status mismatch(aero_error *err, const aero_schema_record *r, const 
 }
 
 /* Store one value into its field; no allocation. */
-static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, const aero_value *v, void *obj,
-                         aero_error *err) {
+static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, const aero_value *v, aero_arena *arena,
+                         void *obj, aero_error *err) {
+    if (b->tdesc) { /* schema ABI 2: a C list, map or document */
+        aero_status rc = aero_schema__store_value(r->name, b, v, arena, FIELD(obj, b->offset, char), err);
+        if (rc != AERO_OK)
+            return rc;
+        if (b->has_offset != AERO_SCHEMA_NO_FLAG)
+            *FIELD(obj, b->has_offset, bool) = true;
+        return AERO_OK;
+    }
     switch ((aero_schema_type)b->type) {
     case AERO_SCHEMA_INT:
         if (v->type != AERO_INT)
@@ -295,6 +318,8 @@ static aero_status check_required(const aero_schema_record *r, const seen_set *s
 static aero_status decode(const aero_schema_record *r, const aero_record *rec, const unsigned *fields, size_t n_fields,
                           void *obj, aero_error *err) {
     memcpy(obj, r->init, r->size);
+    /* C lists and maps take their arrays from the record's arena, like its own values */
+    aero_arena *arena = aero_record__arena((aero_record *)(uintptr_t)rec);
     seen_set seen;
     aero_status rc = seen_init(&seen, r, err);
     /* Backwards: of several results for one bin (an operate with a write and a
@@ -307,7 +332,7 @@ static aero_status decode(const aero_schema_record *r, const aero_record *rec, c
         seen.decided[idx / 8] |= (uint8_t)(1u << (idx % 8));
         if (bin->value.type == AERO_NIL)
             continue;
-        rc = store(r, &r->bins[idx], &bin->value, obj, err);
+        rc = store(r, &r->bins[idx], &bin->value, arena, obj, err);
         seen.bits[idx / 8] |= (uint8_t)(1u << (idx % 8));
     }
     if (rc == AERO_OK)
@@ -353,11 +378,17 @@ static aero_status sink_bin(void *ctx, const aero_op_view *op, uint32_t position
         *FIELD(t->obj, b->offset, int64_t) = (int64_t)aero_get_u64be(op->value);
     else if (b->type == AERO_SCHEMA_STR && op->ptype == AERO_PT_STRING && op->name_len)
         *FIELD(t->obj, b->offset, const char *) = aero_op__string_in_place(op);
-    else {
+    else if (b->tdesc && (op->ptype == AERO_PT_LIST || op->ptype == AERO_PT_MAP)) {
+        /* schema ABI 2: straight from the answer's msgpack into the C list, map or document */
+        aero_status rc = aero_schema__unpack_bin(t->r->name, b, (uint8_t *)(uintptr_t)op->value, op->value_len,
+                                                 arena, FIELD(t->obj, b->offset, char), err);
+        if (rc != AERO_OK)
+            return rc;
+    } else {
         aero_value v;
         if (aero_op__decode(op, arena, &v) != AERO_OK)
             return aero_err__set(err, AERO_ERR_PROTOCOL, "%s: malformed value in bin '%s'", t->r->name, b->name);
-        return store(t->r, b, &v, t->obj, err);
+        return store(t->r, b, &v, arena, t->obj, err);
     }
     if (b->has_offset != AERO_SCHEMA_NO_FLAG)
         *FIELD(t->obj, b->has_offset, bool) = true;

@@ -18,4 +18,48 @@ aero_status aero_schema__put_bins(aero_write *w, const aero_schema_record *r, co
 aero_key aero_schema__nth_key(const aero_schema_record *r, const aero_dataset *ds, const void *keys, const size_t *lens,
                               size_t i);
 
+/* ---- typed lists, maps and documents (typed_codec.c) ---- */
+
+#include "proto/arena.h"
+#include "proto/buf.h"
+
+/** The head of every C list and map struct: the array, then the count. */
+struct aero_schema__coll {
+    const void *items;
+    size_t count;
+};
+
+/** The hll bin type (schema ABI 2). */
+#define AERO_SCHEMA__HLL 10
+
+/**
+ * Write the list, map or document bin b (b->tdesc) of `record` from its C
+ * value at c, packed straight into w's op buffer. AERO_ERR_PARAM naming the
+ * path ("user.tags[2] is NULL ...") when the value cannot be written (w then
+ * has no op for the bin); a bin the builder refuses is recorded on w.
+ */
+aero_status aero_schema__put_coll(aero_write *w, const char *record, const aero_schema_bin *b, const void *c,
+                                  aero_error *err);
+/**
+ * Decode the list, map or document bin b from its particle bytes (msgpack)
+ * into the C value at c: arrays from `arena`, strings NUL-terminated IN PLACE
+ * (bytes must be writable and decoded once). AERO_ERR_BIN_INCOMPATIBLE_TYPE
+ * naming the path for a value of another shape, AERO_ERR_PROTOCOL for
+ * malformed bytes.
+ */
+aero_status aero_schema__unpack_bin(const char *record, const aero_schema_bin *b, uint8_t *bytes, size_t len,
+                                    aero_arena *arena, void *c, aero_error *err);
+/** The same from a decoded value (a stream or batch row). Strings must be NUL-terminated (values read are). */
+aero_status aero_schema__store_value(const char *record, const aero_schema_bin *b, const aero_value *v,
+                                     aero_arena *arena, void *c, aero_error *err);
+/** Pack one C value of schema type `type` (shape t for lists, maps, documents); `where` names it in errors. */
+aero_status aero_schema__pack_c(aero_buf *b, uint8_t type, const aero_schema_tdesc *t, const void *c,
+                                const char *where, aero_error *err);
+/** C value -> aero_value tree (items and entries in `arena`; strings and blobs not copied). */
+aero_status aero_schema__value_from_c(const aero_schema_tdesc *t, const void *c, aero_arena *arena, aero_value *out,
+                                      aero_error *err);
+/** aero_value tree -> C value (arrays in `arena`, pointers into v). */
+aero_status aero_schema__value_to_c(const aero_schema_tdesc *t, const aero_value *v, aero_arena *arena, void *c,
+                                    aero_error *err);
+
 #endif
