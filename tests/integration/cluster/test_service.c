@@ -465,6 +465,44 @@ static void test_malformed_answer_refuses_seed(void **state) {
     aero_testserver_stop(ts);
 }
 
+/*
+ * With access control the advertised address is logged in with the seed's
+ * session token (AUTHENTICATE, no second LOGIN), and the node works there.
+ */
+static void test_secured_seed_moves_with_its_session(void **state) {
+    (void)state;
+    aero_testserver_config tc = AERO_TESTSERVER_CONFIG_INIT;
+    tc.security = true;
+    aero_error err;
+    aero_testserver *ts = aero_testserver_start(&tc, &err);
+    if (!ts)
+        fail_msg("test server: %s", err.message);
+    uint16_t port = aero_testserver_port(ts, 0);
+    fwd *f = fwd_start(port);
+    char seed[64];
+    snprintf(seed, sizeof seed, "127.0.0.1:%u", (unsigned)f->port);
+    aero_client_config cfg;
+    client_cfg(&cfg);
+    cfg.user = "admin";
+    cfg.password = "admin";
+    aero_client *c = aero_client_connect(seed, &cfg, &err);
+    if (!c)
+        fail_msg("connect through %s: %s", seed, err.message);
+    expect_address(c, aero_testserver_node_name(ts, 0), port);
+    char stats[128];
+    assert_aero_ok(aero_testserver_control(ts, "security-stats", stats, sizeof stats, &err), &err);
+    /* the seed's LOGIN, then the advertised address took its token */
+    if (strncmp(stats, "logins=1;", 9) != 0 || strstr(stats, "authentications=0"))
+        fail_msg("expected one login and token authentications, got %s", stats);
+    /* admin holds user-admin only: an info call on a fresh pooled connection (the token again) */
+    char build[64];
+    assert_aero_ok(aero_client_info(c, "build", build, sizeof build, &err), &err);
+    assert_int_equal(atomic_load(&f->accepted), 1);
+    aero_client_close(c);
+    fwd_stop(f);
+    aero_testserver_stop(ts);
+}
+
 /* ---- TLS ---- */
 
 typedef struct fixture {
@@ -591,6 +629,7 @@ int main(void) {
         cmocka_unit_test_setup(test_loopback_seed_is_not_checked, each_setup),
         cmocka_unit_test_setup(test_seed_among_addresses_stays, each_setup),
         cmocka_unit_test_setup(test_malformed_answer_refuses_seed, each_setup),
+        cmocka_unit_test_setup(test_secured_seed_moves_with_its_session, each_setup),
     };
     const struct CMUnitTest tls[] = {
         cmocka_unit_test_setup(test_tls_seed_through_forwarder_moves, each_setup),
