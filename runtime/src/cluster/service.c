@@ -91,8 +91,8 @@ static bool try_addr(aero_cluster *c, const struct sockaddr *sa, socklen_t sa_le
     if (st == AERO_OK)
         st = aero_info__exchange(&conn, cmd, 1, deadline, AERO_TEND_INFO_MAX, &body, &len, &e);
     aero_strview v = { "", 0 };
-    if (st == AERO_OK && (!aero_info__find(body, len, "node", &v) || v.len != strlen(name) ||
-                          memcmp(v.p, name, v.len) != 0)) {
+    if (st == AERO_OK &&
+        (!aero_info__find(body, len, "node", &v) || v.len != strlen(name) || memcmp(v.p, name, v.len) != 0)) {
         st = AERO_ERR_INVALID_NODE;
         aero_err__set(&e, st, "answers as node %.*s", (int)(v.len > 64 ? 64 : v.len), v.p);
     }
@@ -114,16 +114,15 @@ aero_status aero_service__follow(aero_cluster *c, aero_strview answer, const cha
     if (answer.len == 0)
         return AERO_OK; /* no access address advertised: nothing to detect */
     if (aero_info__value_error(answer, NULL, 0) != AERO_OK) {
-        aero_cluster__log(c, AERO_LOG_DEBUG, "node %s (seed %s): %s refused (%.*s): keeping the seed", name,
-                          seed_text, cmd_name(c), (int)(answer.len > 120 ? 120 : answer.len),
-                          answer.p);
+        aero_cluster__log(c, AERO_LOG_DEBUG, "node %s (seed %s): %s refused (%.*s): keeping the seed", name, seed_text,
+                          cmd_name(c), (int)(answer.len > 120 ? 120 : answer.len), answer.p);
         return AERO_OK;
     }
     aero_peer_host hosts[AERO_SERVICE_MAX_HOSTS];
     size_t n = 0;
     if (aero_service__parse(answer.p, answer.len, hosts, AERO_SERVICE_MAX_HOSTS, &n) != AERO_OK)
-        return aero_err__set(err, AERO_ERR_INVALID_NODE, "node %s answered an invalid %s \"%.*s\"", name,
-                             cmd_name(c), (int)(answer.len > 120 ? 120 : answer.len), answer.p);
+        return aero_err__set(err, AERO_ERR_INVALID_NODE, "node %s answered an invalid %s \"%.*s\"", name, cmd_name(c),
+                             (int)(answer.len > 120 ? 120 : answer.len), answer.p);
 
     char numeric[NI_MAXHOST] = "";
     if (getnameinfo((const struct sockaddr *)&where->addr, where->addr_len, numeric, sizeof numeric, NULL, 0,

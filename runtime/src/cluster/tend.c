@@ -186,8 +186,8 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
         /* a seed may be a load balancer: ask the node for its own addresses (cluster/service.c) */
         const char *svc_cmd = expect ? NULL : aero_service__command(c, ai->ai_addr);
         char *svc = NULL;
-        aero_status st = validate_addr(c, ai->ai_addr, ai->ai_addrlen, tls_name, expect, svc_cmd, &svc, &conn,
-                                       &session, name, sizeof name, &build, err);
+        aero_status st = validate_addr(c, ai->ai_addr, ai->ai_addrlen, tls_name, expect, svc_cmd, &svc, &conn, &session,
+                                       name, sizeof name, &build, err);
         aero_service_addr where;
         aero_copy_trunc(where.host, sizeof where.host, host);
         where.port = port;
@@ -217,8 +217,8 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
             aero_err__set(err, AERO_ERR_INVALID_NODE, "%s:%u is node %s, already known", host, (unsigned)port, name);
             break;
         }
-        aero_node *n = aero_node__new(name, where.host, where.port, (const struct sockaddr *)&where.addr,
-                                      where.addr_len, &c->cfg);
+        aero_node *n =
+            aero_node__new(name, where.host, where.port, (const struct sockaddr *)&where.addr, where.addr_len, &c->cfg);
         if (n) {
             n->build = build;
             n->auth = c->auth;

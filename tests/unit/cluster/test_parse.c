@@ -188,8 +188,10 @@ static void test_service_list(void **state) {
     assert_int_equal(aero_service__parse(s, strlen(s), h, 2, &n), AERO_OK);
     assert_int_equal(n, 2);
     /* every item needs a port; no empty items, no other separator */
-    const char *bad[] = { "10.0.0.1", "10.0.0.1:", "10.0.0.1:3000,", ",10.0.0.1:3000", "10.0.0.1:3000;10.0.0.2:3000",
-                          "[2001:db8::1]", "10.0.0.1:0", "10.0.0.1:70000", "a b:3000" };
+    const char *bad[] = {
+        "10.0.0.1",      "10.0.0.1:",  "10.0.0.1:3000,", ",10.0.0.1:3000", "10.0.0.1:3000;10.0.0.2:3000",
+        "[2001:db8::1]", "10.0.0.1:0", "10.0.0.1:70000", "a b:3000"
+    };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (aero_service__parse(bad[i], strlen(bad[i]), h, AERO_SERVICE_MAX_HOSTS, &n) == AERO_OK)
             fail_msg("accepted \"%s\"", bad[i]);
