@@ -152,6 +152,15 @@ static inline void aero_client_config_init(aero_client_config *cfg) {
  * "host:tls_name:port" or "[v6]:tls_name:port"). `cfg` may be NULL for the
  * defaults; it is copied (the TLS files are read here). Discovers the
  * cluster and starts the tend thread.
+ * Seeds behind a load balancer (or a DNS alias, a port forward): a seed
+ * that is not a loopback address also asks the node for its own addresses
+ * (info service-tls-std with TLS, service-clear-std otherwise, i.e. the
+ * server's access-address / tls-access-address). When the seed's address
+ * and port are not among them, the node is reached at the first advertised
+ * address that answers as the same node (over TLS checked against the
+ * seed's TLS name, logged in with the seed's session); when none answers,
+ * or the node advertises none, the seed address is kept (an INFO log line
+ * says so). Peers are always reached at the addresses peers-*-std lists.
  * Returns NULL and fills `err` on failure (AERO_ERR_PARAM for a config of
  * an unknown version, AERO_ERR_INVALID_HOST for a bad seed string,
  * AERO_ERR_CONNECTION / AERO_ERR_TIMEOUT when no seed answers,

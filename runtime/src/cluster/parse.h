@@ -33,6 +33,18 @@ typedef struct aero_peer {
  */
 aero_status aero_peers__parse(const char *s, size_t len, int64_t *gen, aero_peer **peers, size_t *n_peers);
 
+/** Most addresses of a service-*-std answer looked at (cluster/service.c). */
+#define AERO_SERVICE_MAX_HOSTS 16
+
+/**
+ * Parse a service-clear-std / service-tls-std value: "host:port" items
+ * joined by ',' (IPv6 as "[addr]:port"), as 8.1 prints them
+ * (service_list.c print_list); every item has a port. An empty text is no
+ * address (*n = 0). At most `max` items are kept, the rest are skipped.
+ * AERO_ERR_PROTOCOL for anything else (cluster/service.c).
+ */
+aero_status aero_service__parse(const char *s, size_t len, aero_peer_host *hosts, size_t max, size_t *n);
+
 /** True if partition `pid` is set in a 512-byte replicas bitmap (MSB first). */
 static inline bool aero_bitmap__has(const uint8_t *bitmap, uint32_t pid) {
     return (bitmap[pid >> 3] & (0x80u >> (pid & 7))) != 0;

@@ -8,6 +8,7 @@
  */
 #include "cluster/state.h"
 #include "cluster/indexes.h"
+#include "cluster/service.h"
 
 #include "internal.h"
 #include "proto/info.h"
@@ -67,11 +68,15 @@ static bool build_ok(uint32_t build) { return build == 0 || build >= AERO_BUILD(
  * Connect to addr and check it is a usable node: node name present (equal to
  * `expect` when given), partition-generation != -1, build recent enough,
  * cluster-name matching. On success the connected socket is left in *conn
- * and the node name in name.
+ * and the node name in name. With `svc_cmd` (a seed, cluster/service.h) that
+ * command is asked too and its answer left in *svc (malloc'd; NULL when the
+ * server did not answer it).
  */
 static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, socklen_t sa_len, const char *tls_name,
-                                 const char *expect, aero_conn *conn, aero_auth_session *session, char *name,
-                                 size_t name_cap, uint32_t *build_out, aero_error *err) {
+                                 const char *expect, const char *svc_cmd, char **svc, aero_conn *conn,
+                                 aero_auth_session *session, char *name, size_t name_cap, uint32_t *build_out,
+                                 aero_error *err) {
+    *svc = NULL;
     uint64_t deadline = aero_deadline_after_ms(c->cfg.connect_timeout_ms ? c->cfg.connect_timeout_ms : 1000);
     *conn = (aero_conn)AERO_CONN_INIT;
     aero_status st = aero_conn__open(conn, sa, sa_len, c->tls, tls_name, deadline, err);
@@ -79,8 +84,12 @@ static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, soc
         aero_conn__close(conn);
     if (st != AERO_OK)
         return st;
-    const char *cmds[4] = { "node", "partition-generation", "build", "cluster-name" };
-    size_t n_cmds = c->cluster_name ? 4 : 3;
+    const char *cmds[5] = { "node", "partition-generation", "build", NULL, NULL };
+    size_t n_cmds = 3;
+    if (c->cluster_name)
+        cmds[n_cmds++] = "cluster-name";
+    if (svc_cmd)
+        cmds[n_cmds++] = svc_cmd;
     char *body = NULL;
     size_t len = 0;
     st = aero_info__exchange(conn, cmds, n_cmds, deadline, AERO_TEND_INFO_MAX, &body, &len, err);
@@ -112,6 +121,9 @@ static aero_status validate_addr(aero_cluster *c, const struct sockaddr *sa, soc
         memcpy(name, node.p, node.len);
         name[node.len] = '\0';
         st = AERO_OK;
+        aero_strview sv;
+        if (svc_cmd && aero_info__find(body, len, svc_cmd, &sv) && !(*svc = strndup(sv.p, sv.len)))
+            st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory for an info answer");
     }
     free(body);
     if (st != AERO_OK)
@@ -171,8 +183,27 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
         aero_auth__session_init(&session);
         char name[AERO_NODE_NAME_MAX];
         uint32_t build = 0;
-        aero_status st = validate_addr(c, ai->ai_addr, ai->ai_addrlen, tls_name, expect, &conn, &session, name,
-                                       sizeof name, &build, err);
+        /* a seed may be a load balancer: ask the node for its own addresses (cluster/service.c) */
+        const char *svc_cmd = expect ? NULL : aero_service__command(c, ai->ai_addr);
+        char *svc = NULL;
+        aero_status st = validate_addr(c, ai->ai_addr, ai->ai_addrlen, tls_name, expect, svc_cmd, &svc, &conn, &session,
+                                       name, sizeof name, &build, err);
+        aero_service_addr where;
+        aero_copy_trunc(where.host, sizeof where.host, host);
+        where.port = port;
+        if (ai->ai_addrlen <= sizeof where.addr) {
+            memcpy(&where.addr, ai->ai_addr, ai->ai_addrlen);
+            where.addr_len = ai->ai_addrlen;
+        } else {
+            where.addr_len = 0;
+        }
+        if (st == AERO_OK && svc) {
+            aero_strview answer = { svc, strlen(svc) };
+            st = aero_service__follow(c, answer, name, tls_name, &session, &conn, &where, err);
+            if (st != AERO_OK)
+                aero_conn__close(&conn);
+        }
+        free(svc);
         if (st != AERO_OK) {
             aero_auth__session_dispose(&session);
             char msg[AERO_ERROR_MESSAGE_SIZE];
@@ -186,7 +217,8 @@ static aero_node *try_host(aero_cluster *c, const char *host, uint16_t port, con
             aero_err__set(err, AERO_ERR_INVALID_NODE, "%s:%u is node %s, already known", host, (unsigned)port, name);
             break;
         }
-        aero_node *n = aero_node__new(name, host, port, ai->ai_addr, ai->ai_addrlen, &c->cfg);
+        aero_node *n =
+            aero_node__new(name, where.host, where.port, (const struct sockaddr *)&where.addr, where.addr_len, &c->cfg);
         if (n) {
             n->build = build;
             n->auth = c->auth;

@@ -93,6 +93,15 @@ void aero_conn__close(aero_conn *c);
 aero_status aero_net__parse_host(const char *s, size_t len, char *host, size_t host_cap, uint16_t *port,
                                  uint16_t default_port);
 
+/**
+ * True for a loopback address: 127.0.0.0/8, ::1, or 127.x mapped into IPv6
+ * (::ffff:127.x.y.z). A seed there is never behind a load balancer
+ * (cluster/service.c). Kept out of line in this file: the integration test
+ * of load-balancer detection links with -Wl,--wrap=aero_net__is_loopback to
+ * make its 127.0.0.1 seeds count as remote.
+ */
+bool aero_net__is_loopback(const struct sockaddr *sa);
+
 /** Longest seed entry aero_net__parse_seed() accepts. */
 #define AERO_SEED_MAX 600
 

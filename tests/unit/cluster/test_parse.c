@@ -167,6 +167,36 @@ static void test_peers_malformed(void **state) {
 
 /* ---- base64 and bitmaps ---- */
 
+/* ---- service-*-std (access addresses, service_list.c print_list) ---- */
+
+static void test_service_list(void **state) {
+    (void)state;
+    aero_peer_host h[AERO_SERVICE_MAX_HOSTS];
+    size_t n = 99;
+    assert_int_equal(aero_service__parse("", 0, h, AERO_SERVICE_MAX_HOSTS, &n), AERO_OK);
+    assert_int_equal(n, 0);
+    const char *s = "10.0.0.1:3000,[2001:db8::1]:4333,db.example:3100\n";
+    assert_int_equal(aero_service__parse(s, strlen(s), h, AERO_SERVICE_MAX_HOSTS, &n), AERO_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(h[0].host, "10.0.0.1");
+    assert_int_equal(h[0].port, 3000);
+    assert_string_equal(h[1].host, "2001:db8::1");
+    assert_int_equal(h[1].port, 4333);
+    assert_string_equal(h[2].host, "db.example");
+    assert_int_equal(h[2].port, 3100);
+    /* more than kept: the rest is skipped, not an error */
+    assert_int_equal(aero_service__parse(s, strlen(s), h, 2, &n), AERO_OK);
+    assert_int_equal(n, 2);
+    /* every item needs a port; no empty items, no other separator */
+    const char *bad[] = {
+        "10.0.0.1",      "10.0.0.1:",  "10.0.0.1:3000,", ",10.0.0.1:3000", "10.0.0.1:3000;10.0.0.2:3000",
+        "[2001:db8::1]", "10.0.0.1:0", "10.0.0.1:70000", "a b:3000"
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (aero_service__parse(bad[i], strlen(bad[i]), h, AERO_SERVICE_MAX_HOSTS, &n) == AERO_OK)
+            fail_msg("accepted \"%s\"", bad[i]);
+}
+
 static void test_base64(void **state) {
     (void)state;
     uint8_t out[8];
@@ -412,6 +442,7 @@ int main(void) {
         cmocka_unit_test(test_peers_ipv6_tls_multi),
         cmocka_unit_test(test_peers_empty_and_missing_port),
         cmocka_unit_test(test_peers_malformed),
+        cmocka_unit_test(test_service_list),
         cmocka_unit_test(test_base64),
         cmocka_unit_test(test_bit_order),
         cmocka_unit_test(test_replicas_parse),

@@ -38,6 +38,37 @@ static aero_status advance_cmd(aero_testserver *ts, const char *cmd, aero_error 
     return AERO_OK;
 }
 
+/*
+ * access;node=N[;clear=<list>][;tls=<list>]: what the node answers to
+ * service-clear-std / service-tls-std from now on, as a server configured
+ * with access-address / tls-access-address answers them ("host:port"
+ * joined by ','; empty: no address). "default" goes back to the node's own
+ * 127.0.0.1 port.
+ */
+static aero_status access_cmd(aero_testserver *ts, const char *cmd, unsigned node, aero_error *e) {
+    if (node >= ts->n_nodes)
+        return ts_err(e, AERO_ERR_PARAM, "testserver: no node %u", node);
+    char clear[256], tls[256];
+    int rc = ts_info_param(cmd, "clear", clear, sizeof clear);
+    int rt = ts_info_param(cmd, "tls", tls, sizeof tls);
+    if (rc < 0 || rt < 0)
+        return ts_err(e, AERO_ERR_PARAM, "access: address list longer than 255 bytes");
+    if (rc == 0 && rt == 0)
+        return ts_err(e, AERO_ERR_PARAM, "access needs clear=<list> or tls=<list>");
+    ts_node *n = &ts->nodes[node];
+    pthread_mutex_lock(&ts->mu);
+    if (rc > 0) {
+        n->access_clear_set = strcmp(clear, "default") != 0;
+        snprintf(n->access_clear, sizeof n->access_clear, "%s", n->access_clear_set ? clear : "");
+    }
+    if (rt > 0) {
+        n->access_tls_set = strcmp(tls, "default") != 0;
+        snprintf(n->access_tls, sizeof n->access_tls, "%s", n->access_tls_set ? tls : "");
+    }
+    pthread_mutex_unlock(&ts->mu);
+    return AERO_OK;
+}
+
 static bool is(const char *cmd, const char *name) {
     size_t n = strlen(name);
     return strncmp(cmd, name, n) == 0 && (cmd[n] == 0 || cmd[n] == ';');
@@ -58,6 +89,8 @@ aero_status aero_testserver_control(aero_testserver *ts, const char *cmd, char *
         st = fault_cmd(ts, cmd, node, &e);
     else if (is(cmd, "advance"))
         st = advance_cmd(ts, cmd, &e);
+    else if (is(cmd, "access"))
+        st = access_cmd(ts, cmd, node, &e);
     else if (ts_security_control(ts->security, cmd, out, cap, &st, &e)) {
         if (st != AERO_OK && out && cap)
             snprintf(out, cap, "ERROR:4:%s", e.message);

@@ -425,7 +425,13 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
         puts_(o, ts->cluster_name);
     } else if (!strcmp(cmd, "cluster-stable")) {
         cluster_stable(ts, params, o);
-    } else if (!strcmp(cmd, "service-clear-std") || !strcmp(cmd, "service-clear-alt") || !strcmp(cmd, "service")) {
+    } else if (!strcmp(cmd, "service-clear-std")) {
+        /* the node's access addresses, "host:port" joined by ',' (service_list.c print_list), "" for none */
+        if (node->access_clear_set)
+            puts_(o, node->access_clear);
+        else
+            printf_(o, "127.0.0.1:%u", node->port);
+    } else if (!strcmp(cmd, "service-clear-alt") || !strcmp(cmd, "service")) {
         printf_(o, "127.0.0.1:%u", node->port);
     } else if (!strcmp(cmd, "services") || !strcmp(cmd, "services-alumni")) {
         bool first = true;
@@ -442,7 +448,12 @@ static void answer_line(aero_testserver *ts, ts_node *node, char *line, aero_buf
         racks_info(ts, params, o);
     } else if (ts->tls_ctx && (!strcmp(cmd, "peers-tls-std") || !strcmp(cmd, "peers-tls-alt"))) {
         peers(ts, node, true, o);
-    } else if (ts->tls_ctx && (!strcmp(cmd, "service-tls-std") || !strcmp(cmd, "service-tls-alt"))) {
+    } else if (ts->tls_ctx && !strcmp(cmd, "service-tls-std")) {
+        if (node->access_tls_set)
+            puts_(o, node->access_tls);
+        else
+            printf_(o, "127.0.0.1:%u", node->tls_port);
+    } else if (ts->tls_ctx && !strcmp(cmd, "service-tls-alt")) {
         printf_(o, "127.0.0.1:%u", node->tls_port);
     } else if (!strcmp(cmd, "peers-tls-std") || !strcmp(cmd, "peers-tls-alt") || !strcmp(cmd, "service-tls-std") ||
                !strcmp(cmd, "service-tls-alt") || !strcmp(cmd, "rack-ids") || !strcmp(cmd, "racks")) {

@@ -225,6 +225,11 @@ typedef struct ts_node {
     uint32_t fault_epoch;  /* bumped by every inject: releases stalled requests */
     uint32_t rack;         /* rack-id (when ts->racks) */
     uint64_t detect_at_ns; /* killed (aero_testserver_node_kill): dropped from the cluster at this time */
+    /* access addresses (control command "access"), protected by ts->mu: when set, service-clear-std /
+     * service-tls-std answer this text instead of the node's own 127.0.0.1 port */
+    bool access_clear_set, access_tls_set;
+    char access_clear[256];
+    char access_tls[256];
 } ts_node;
 
 /** A secondary index definition (the data itself is not indexed: queries test each record). */

@@ -264,6 +264,10 @@ AERO_TESTSERVER_API aero_status aero_testserver_inject(aero_testserver *ts, unsi
  *   "fault;node=N;type=stall|drop|close-mid|garbage|delay|result|none[;arg=A][;count=C]"
  *   "truncate" (delete every record of every namespace)
  *   "advance;seconds=S" (aero_testserver_clock_advance())
+ *   "access;node=N[;clear=L][;tls=L]" (node N answers service-clear-std /
+ *       service-tls-std with L from now on, as a server configured with
+ *       access-address does: "host:port" items joined by ',', "" for none;
+ *       L = "default" goes back to the node's own 127.0.0.1 port)
  *   "security;enabled=true|false[;session-ttl=S][;quotas=true|false]" (access
  *       control on or off, as config `security`; quotas lets roles carry
  *       read/write quotas, refused with 74 QUOTAS_NOT_ENABLED otherwise)
