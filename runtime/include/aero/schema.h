@@ -110,6 +110,12 @@ typedef enum aero_schema_type {
     AERO_SCHEMA_MAP = 8,
     AERO_SCHEMA_DOC = 9, /**< a document type of the schema (`type NAME { ... }`), stored as a map keyed by field name */
 } aero_schema_type;
+/**
+ * A HyperLogLog bin: an aero_bytes field holding the raw HLL particle (value
+ * 10 of aero_schema_type; a macro until the typed codec handles it in its
+ * switches, so that they keep compiling under -Werror=switch).
+ */
+#define AERO_SCHEMA_HLL 10
 
 /*
  * TYPED COLLECTIONS AND DOCUMENTS (schema ABI 2). A list, map or document
@@ -201,11 +207,15 @@ typedef struct aero_schema_bin {
     uint8_t type;        /**< aero_schema_type */
     uint8_t flags;       /**< AERO_SCHEMA_REQUIRED, AERO_SCHEMA_HAS_DEFAULT */
     /**
-     * Element types of a list or map, NULL otherwise: one letter per type,
-     * prefix order: i int, d double, b bool, s string, y blob, g geojson,
-     * l<T> list, m<K><V> map. "ls" is list<string>, "msli" map<string, list<int>>.
+     * Element types of a list or map, "o" for a document bin, "h" for an hll
+     * bin, NULL otherwise: one letter per type, prefix order: i int, d double,
+     * b bool, s string, y blob, g geojson, l<T> list, m<K><V> map, o a document
+     * (its fields are in tdesc). "ls" is list<string>, "msli" map<string,
+     * list<int>>, "lo" a list of documents.
      */
     const char *sig;
+    /** LIST, MAP and DOC bins: the C shape of the value (aerogen generates it); NULL otherwise. */
+    const aero_schema_tdesc *tdesc;
 } aero_schema_bin;
 
 /** A record type: what aerogen emits as <record>_schema. */
