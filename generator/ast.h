@@ -127,6 +127,7 @@ typedef struct ag_doc {
     int state;       /* recursion check: 0 new, 1 on the path, 2 done */
     int depth;       /* nesting levels of its deepest field (0: not computed) */
     bool bad;        /* part of a cycle or an invalid field type */
+    const void *ael_tree; /* its aero_ael_tnode for typing AEL paths (query.c) */
 } ag_doc;
 
 typedef struct ag_param {

@@ -575,10 +575,24 @@ static bool add_record_names(ag_arena *a, symtab *global, ag_diags *d, const ag_
     return true;
 }
 
+/* A field named like a document's C type: C++ refuses it (the member changes the meaning of the type name). */
+static void check_field_vs_docs(const ag_schema *s, const ag_bin *b, ag_diags *d) {
+    for (const ag_doc *t = s->docs; t; t = t->next) {
+        if (strcmp(b->field, ag_arena_printf(s->arena, "%s%s", s->prefix, t->name)) == 0) {
+            ag_error(d, b->loc,
+                     "field '%s' has the C name of document type '%s' (C++ does not let a member reuse the name of a "
+                     "type); rename the field and keep the stored name with `bin \"%s\"`",
+                     b->field, t->name, b->bin);
+            return;
+        }
+    }
+}
+
 /* One bin: its field names (struct scope), its macros (file scope), its bin name, type and default. */
 static void check_bin(const ag_schema *s, ag_arena *a, symtab *fields, symtab *global, ag_diags *d, ag_bin *b, const char *up) {
     const char *bwhat = ag_arena_printf(a, "bin '%s'", b->field);
     check_ident(d, "field name", b->field, b->loc);
+    check_field_vs_docs(s, b, d);
     bool fok = st_add(fields, d, b->field, bwhat, b->loc);
     if (fok && !b->required)
         fok = st_add(fields, d, ag_arena_printf(a, "has_%s", b->field), bwhat, b->loc);
@@ -756,6 +770,7 @@ static void check_doc(ag_schema *s, ag_doc *t, ag_diags *d, symtab *global) {
         t->order[i] = f;
         const char *fwhat = ag_arena_printf(a, "field '%s' of document '%s'", f->field, t->name);
         check_ident(d, "field name", f->field, f->loc);
+        check_field_vs_docs(s, f, d);
         if (st_add(&fields, d, f->field, fwhat, f->loc) && !f->required)
             st_add(&fields, d, ag_arena_printf(a, "has_%s", f->field), fwhat, f->loc);
         if (!*f->bin)

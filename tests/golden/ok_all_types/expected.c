@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.c was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.c was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 /* ---- record sample ---- */
@@ -14,23 +14,23 @@
 static const sample sample_init_ = SAMPLE_INIT;
 
 static const aero_schema_bin sample_bins_[] = {
-    { "title", "title", offsetof(sample, title), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL },
-    { "count", "count", offsetof(sample, count), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT, NULL },
-    { "ratio", "ratio", offsetof(sample, ratio), offsetof(sample, has_ratio), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, NULL },
-    { "big", "big", offsetof(sample, big), offsetof(sample, has_big), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL },
-    { "small", "small", offsetof(sample, small), offsetof(sample, has_small), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL },
-    { "whole", "whole", offsetof(sample, whole), offsetof(sample, has_whole), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, NULL },
-    { "flag", "flag", offsetof(sample, flag), offsetof(sample, has_flag), AERO_SCHEMA_BOOL, AERO_SCHEMA_HAS_DEFAULT, NULL },
-    { "label", "label", offsetof(sample, label), offsetof(sample, has_label), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT, NULL },
-    { "data", "data", offsetof(sample, data), offsetof(sample, has_data), AERO_SCHEMA_BLOB, 0, NULL },
-    { "area", "area", offsetof(sample, area), offsetof(sample, has_area), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, NULL },
-    { "tags", "tags", offsetof(sample, tags), offsetof(sample, has_tags), AERO_SCHEMA_LIST, 0, "ls" },
-    { "scores", "scores", offsetof(sample, scores), offsetof(sample, has_scores), AERO_SCHEMA_MAP, 0, "msd" },
-    { "matrix", "matrix", offsetof(sample, matrix), offsetof(sample, has_matrix), AERO_SCHEMA_LIST, 0, "lli" },
-    { "by_id", "by_id", offsetof(sample, by_id), offsetof(sample, has_by_id), AERO_SCHEMA_MAP, 0, "mimsly" },
-    { "keys", "keys", offsetof(sample, keys), offsetof(sample, has_keys), AERO_SCHEMA_MAP, 0, "myb" },
-    { "short", "renamed_long_field_name", offsetof(sample, renamed_long_field_name), offsetof(sample, has_renamed_long_field_name), AERO_SCHEMA_INT, 0, NULL },
-    { "opt_kw", "opt_kw", offsetof(sample, opt_kw), offsetof(sample, has_opt_kw), AERO_SCHEMA_INT, 0, NULL },
+    { "title", "title", offsetof(sample, title), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
+    { "count", "count", offsetof(sample, count), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
+    { "ratio", "ratio", offsetof(sample, ratio), offsetof(sample, has_ratio), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
+    { "big", "big", offsetof(sample, big), offsetof(sample, has_big), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
+    { "small", "small", offsetof(sample, small), offsetof(sample, has_small), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
+    { "whole", "whole", offsetof(sample, whole), offsetof(sample, has_whole), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
+    { "flag", "flag", offsetof(sample, flag), offsetof(sample, has_flag), AERO_SCHEMA_BOOL, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
+    { "label", "label", offsetof(sample, label), offsetof(sample, has_label), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
+    { "data", "data", offsetof(sample, data), offsetof(sample, has_data), AERO_SCHEMA_BLOB, 0, NULL, NULL },
+    { "area", "area", offsetof(sample, area), offsetof(sample, has_area), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
+    { "tags", "tags", offsetof(sample, tags), offsetof(sample, has_tags), AERO_SCHEMA_LIST, 0, "ls", &list_str_tdesc },
+    { "scores", "scores", offsetof(sample, scores), offsetof(sample, has_scores), AERO_SCHEMA_MAP, 0, "msd", &map_str_double_tdesc },
+    { "matrix", "matrix", offsetof(sample, matrix), offsetof(sample, has_matrix), AERO_SCHEMA_LIST, 0, "lli", &list_list_int_tdesc },
+    { "by_id", "by_id", offsetof(sample, by_id), offsetof(sample, has_by_id), AERO_SCHEMA_MAP, 0, "mimsly", &map_int_map_str_list_blob_tdesc },
+    { "keys", "keys", offsetof(sample, keys), offsetof(sample, has_keys), AERO_SCHEMA_MAP, 0, "myb", &map_blob_bool_tdesc },
+    { "short", "renamed_long_field_name", offsetof(sample, renamed_long_field_name), offsetof(sample, has_renamed_long_field_name), AERO_SCHEMA_INT, 0, NULL, NULL },
+    { "opt_kw", "opt_kw", offsetof(sample, opt_kw), offsetof(sample, has_opt_kw), AERO_SCHEMA_INT, 0, NULL, NULL },
 };
 
 static const uint32_t sample_by_name_[] = {
@@ -147,7 +147,7 @@ aero_status sample_multi_explain(aero_session *session, int64_t lo, int64_t hi, 
 static const counter counter_init_ = COUNTER_INIT;
 
 static const aero_schema_bin counter_bins_[] = {
-    { "hits", "hits", offsetof(counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, NULL },
+    { "hits", "hits", offsetof(counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, NULL, NULL },
 };
 
 static const uint32_t counter_by_name_[] = {
@@ -194,8 +194,8 @@ aero_status counter_hot_explain(aero_session *session, aero_query_plan *plan, ae
 static const file_chunk file_chunk_init_ = FILE_CHUNK_INIT;
 
 static const aero_schema_bin file_chunk_bins_[] = {
-    { "body", "body", offsetof(file_chunk, body), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_BLOB, AERO_SCHEMA_REQUIRED, NULL },
-    { "n", "n", offsetof(file_chunk, n), offsetof(file_chunk, has_n), AERO_SCHEMA_INT, 0, NULL },
+    { "body", "body", offsetof(file_chunk, body), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_BLOB, AERO_SCHEMA_REQUIRED, NULL, NULL },
+    { "n", "n", offsetof(file_chunk, n), offsetof(file_chunk, has_n), AERO_SCHEMA_INT, 0, NULL, NULL },
 };
 
 static const uint32_t file_chunk_by_name_[] = {

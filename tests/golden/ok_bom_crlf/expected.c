@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.c was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.c was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 /* ---- record crlf ---- */
@@ -14,8 +14,8 @@
 static const crlf crlf_init_ = CRLF_INIT;
 
 static const aero_schema_bin crlf_bins_[] = {
-    { "v", "v", offsetof(crlf, v), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL },
-    { "w", "w", offsetof(crlf, w), offsetof(crlf, has_w), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL },
+    { "v", "v", offsetof(crlf, v), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
+    { "w", "w", offsetof(crlf, w), offsetof(crlf, has_w), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
 };
 
 static const uint32_t crlf_by_name_[] = {

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.c was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.c was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 /* ---- record user ---- */
@@ -14,15 +14,15 @@
 static const ix_user ix_user_init_ = IX_USER_INIT;
 
 static const aero_schema_bin ix_user_bins_[] = {
-    { "name", "name", offsetof(ix_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL },
-    { "age", "age", offsetof(ix_user, age), offsetof(ix_user, has_age), AERO_SCHEMA_INT, 0, NULL },
-    { "index", "index", offsetof(ix_user, index), offsetof(ix_user, has_index), AERO_SCHEMA_INT, 0, NULL },
-    { "tags", "tags", offsetof(ix_user, tags), offsetof(ix_user, has_tags), AERO_SCHEMA_LIST, 0, "ls" },
-    { "prefs", "prefs", offsetof(ix_user, prefs), offsetof(ix_user, has_prefs), AERO_SCHEMA_MAP, 0, "msi" },
-    { "scores", "scores", offsetof(ix_user, scores), offsetof(ix_user, has_scores), AERO_SCHEMA_MAP, 0, "miy" },
-    { "groups", "groups", offsetof(ix_user, groups), offsetof(ix_user, has_groups), AERO_SCHEMA_MAP, 0, "msli" },
-    { "home", "home", offsetof(ix_user, home), offsetof(ix_user, has_home), AERO_SCHEMA_GEOJSON, 0, NULL },
-    { "last_login", "last_login_millis", offsetof(ix_user, last_login_millis), offsetof(ix_user, has_last_login_millis), AERO_SCHEMA_INT, 0, NULL },
+    { "name", "name", offsetof(ix_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
+    { "age", "age", offsetof(ix_user, age), offsetof(ix_user, has_age), AERO_SCHEMA_INT, 0, NULL, NULL },
+    { "index", "index", offsetof(ix_user, index), offsetof(ix_user, has_index), AERO_SCHEMA_INT, 0, NULL, NULL },
+    { "tags", "tags", offsetof(ix_user, tags), offsetof(ix_user, has_tags), AERO_SCHEMA_LIST, 0, "ls", &ix_list_str_tdesc },
+    { "prefs", "prefs", offsetof(ix_user, prefs), offsetof(ix_user, has_prefs), AERO_SCHEMA_MAP, 0, "msi", &ix_map_str_int_tdesc },
+    { "scores", "scores", offsetof(ix_user, scores), offsetof(ix_user, has_scores), AERO_SCHEMA_MAP, 0, "miy", &ix_map_int_blob_tdesc },
+    { "groups", "groups", offsetof(ix_user, groups), offsetof(ix_user, has_groups), AERO_SCHEMA_MAP, 0, "msli", &ix_map_str_list_int_tdesc },
+    { "home", "home", offsetof(ix_user, home), offsetof(ix_user, has_home), AERO_SCHEMA_GEOJSON, 0, NULL, NULL },
+    { "last_login", "last_login_millis", offsetof(ix_user, last_login_millis), offsetof(ix_user, has_last_login_millis), AERO_SCHEMA_INT, 0, NULL, NULL },
 };
 
 static const uint32_t ix_user_by_name_[] = {
@@ -329,7 +329,7 @@ aero_status ix_user_older_than_explain(aero_session *session, double x, aero_que
 static const ix_counter ix_counter_init_ = IX_COUNTER_INIT;
 
 static const aero_schema_bin ix_counter_bins_[] = {
-    { "hits", "hits", offsetof(ix_counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, NULL },
+    { "hits", "hits", offsetof(ix_counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, NULL, NULL },
 };
 
 static const uint32_t ix_counter_by_name_[] = {

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.c was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.c was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 /* ---- record kv ---- */
@@ -14,7 +14,7 @@
 static const kv kv_init_ = KV_INIT;
 
 static const aero_schema_bin kv_bins_[] = {
-    { "v", "v", offsetof(kv, v), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL },
+    { "v", "v", offsetof(kv, v), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
 };
 
 static const uint32_t kv_by_name_[] = {

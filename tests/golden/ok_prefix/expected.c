@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.c was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.c was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 /* ---- record user ---- */
@@ -14,9 +14,9 @@
 static const app_user app_user_init_ = APP_USER_INIT;
 
 static const aero_schema_bin app_user_bins_[] = {
-    { "name", "name", offsetof(app_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL },
-    { "age", "age", offsetof(app_user, age), offsetof(app_user, has_age), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL },
-    { "tags", "tags", offsetof(app_user, tags), offsetof(app_user, has_tags), AERO_SCHEMA_LIST, 0, "ls" },
+    { "name", "name", offsetof(app_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
+    { "age", "age", offsetof(app_user, age), offsetof(app_user, has_age), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
+    { "tags", "tags", offsetof(app_user, tags), offsetof(app_user, has_tags), AERO_SCHEMA_LIST, 0, "ls", &app_list_str_tdesc },
 };
 
 static const uint32_t app_user_by_name_[] = {
@@ -72,7 +72,7 @@ aero_status app_user_adults_explain(aero_session *session, int64_t min_age, aero
 static const app_counter app_counter_init_ = APP_COUNTER_INIT;
 
 static const aero_schema_bin app_counter_bins_[] = {
-    { "hits", "hits", offsetof(app_counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, NULL },
+    { "hits", "hits", offsetof(app_counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, NULL, NULL },
 };
 
 static const uint32_t app_counter_by_name_[] = {

@@ -7,11 +7,30 @@
 #include <aero/aero.h>
 #include <aero/schema.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.h was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.h was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 AERO_BEGIN_DECLS
+
+/* Descriptors of the scalar elements of lists and maps (shared by every schema). */
+#ifndef AEROGEN_TDESC_SCALARS
+#define AEROGEN_TDESC_SCALARS
+static const aero_schema_tdesc aerogen_tdesc_int = { AERO_SCHEMA_INT, sizeof(int64_t), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_double = { AERO_SCHEMA_DOUBLE, sizeof(double), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_bool = { AERO_SCHEMA_BOOL, sizeof(bool), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_str = { AERO_SCHEMA_STR, sizeof(const char *), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_blob = { AERO_SCHEMA_BLOB, sizeof(aero_bytes), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_geo = { AERO_SCHEMA_GEOJSON, sizeof(const char *), NULL, NULL, 0, 0, NULL };
+#endif
+
+/* list<string> */
+#ifndef AEROGEN_TYPE_APP_list_str
+#define AEROGEN_TYPE_APP_list_str
+static const aero_schema_tdesc app_list_str_tdesc = {
+    AERO_SCHEMA_LIST, sizeof(aero_list_str), &aerogen_tdesc_str, NULL, 0, 0, NULL
+};
+#endif
 
 /* ------------------------------------------------------------------------- */
 /* record user: namespace "test", set "users", key string */
@@ -40,7 +59,7 @@ typedef struct app_user {
     bool has_age; /**< age is set (to write) / was read */
     int64_t age; /**< bin "age": int, default 18 */
     bool has_tags; /**< tags is set (to write) / was read */
-    aero_value tags; /**< bin "tags": list<string> */
+    aero_list_str tags; /**< bin "tags": list<string> */
 } app_user;
 
 /** A app_user with every field at its default and no optional bin present. */
@@ -50,7 +69,7 @@ typedef struct app_user {
     .has_age = false, \
     .age = INT64_C(18), \
     .has_tags = false, \
-    .tags = { AERO_NIL, { false } }, \
+    .tags = { NULL, 0 }, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define APP_USER_INIT { \
@@ -58,7 +77,7 @@ typedef struct app_user {
     false, /* has_age */ \
     INT64_C(18), /* age */ \
     false, /* has_tags */ \
-    { AERO_NIL, { false } }, /* tags */ \
+    { NULL, 0 }, /* tags */ \
 }
 #endif
 

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.c was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.c was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 /* ---- record a ---- */
@@ -14,8 +14,8 @@
 static const a a_init_ = A_INIT;
 
 static const aero_schema_bin a_bins_[] = {
-    { "x", "x", offsetof(a, x), offsetof(a, has_x), AERO_SCHEMA_INT, 0, NULL },
-    { "home", "home", offsetof(a, home), offsetof(a, has_home), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, NULL },
+    { "x", "x", offsetof(a, x), offsetof(a, has_x), AERO_SCHEMA_INT, 0, NULL, NULL },
+    { "home", "home", offsetof(a, home), offsetof(a, has_home), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
 };
 
 static const uint32_t a_by_name_[] = {
@@ -68,7 +68,7 @@ aero_status a_q_explain(aero_session *session, int64_t unused, aero_query_plan *
 static const b b_init_ = B_INIT;
 
 static const aero_schema_bin b_bins_[] = {
-    { "y", "y", offsetof(b, y), offsetof(b, has_y), AERO_SCHEMA_INT, 0, NULL },
+    { "y", "y", offsetof(b, y), offsetof(b, has_y), AERO_SCHEMA_INT, 0, NULL, NULL },
 };
 
 static const uint32_t b_by_name_[] = {
@@ -94,7 +94,7 @@ const aero_schema_record b_schema = {
 static const c c_init_ = C_INIT;
 
 static const aero_schema_bin c_bins_[] = {
-    { "first-name", "first_name", offsetof(c, first_name), offsetof(c, has_first_name), AERO_SCHEMA_STR, 0, NULL },
+    { "first-name", "first_name", offsetof(c, first_name), offsetof(c, has_first_name), AERO_SCHEMA_STR, 0, NULL, NULL },
 };
 
 static const uint32_t c_by_name_[] = {
