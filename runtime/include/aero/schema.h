@@ -14,7 +14,8 @@
  *   int      int64_t              double   double
  *   bool     bool                 string   const char * (NUL-terminated)
  *   geojson  const char *         blob     aero_bytes { ptr, len }
- *   list<T>, map<K,V> (any nesting)  aero_value (AERO_LIST / AERO_MAP tree)
+ *   hll      aero_bytes (the raw HLL particle)
+ *   list<T>, map<K,V> (any nesting), documents: see TYPED COLLECTIONS below
  * Optional bins have a `bool has_<field>` presence flag; required bins don't.
  *
  * WRITES (aero_schema_write). Every required bin is written (a NULL string of
