@@ -123,6 +123,8 @@ static const aero_ael_tnode *ael_tree(ag_schema *s, const ag_type *t) {
         for (int i = 0; i < d->n_fields; i++) {
             f[i].name = d->order[i]->bin;
             f[i].type = ael_tree(s, d->order[i]->type);
+            if (strcmp(d->order[i]->bin, d->order[i]->field) != 0)
+                f[i].field = d->order[i]->field;
         }
         n->key = &str_key;
         n->doc = d->name;

@@ -319,9 +319,17 @@ static bool walk_tree(ael_ctx *c, ael_path *p, const aero_ael_tnode *t, uint32_t
                     found = true;
                 }
             }
-            if (!found)
+            if (!found) {
+                for (size_t f = 0; f < t->n_fields; f++) {
+                    const char *fn = t->fields[f].field;
+                    if (fn && strlen(fn) == pt->a->v.s.len && memcmp(fn, pt->a->v.s.p, pt->a->v.s.len) == 0)
+                        return ael__error(c, pt->line, pt->col,
+                                          "document '%s' (%s) has no key '%s'; field '%s' is stored under key '%s'",
+                                          t->doc, p->desc, fn, fn, t->fields[f].name);
+                }
                 return ael__error(c, pt->line, pt->col, "document '%s' (%s) has no field '%.*s'", t->doc, p->desc,
                                   (int)pt->a->v.s.len, pt->a->v.s.p);
+            }
         } else if (pt->kind == P_MAP_KEY && t->key) {
             uint8_t kt = pt->a->kind == N_INT ? AERO_AEL_INT : pt->a->kind == N_STR ? AERO_AEL_STRING : AEL_T_ANY;
             uint8_t dk = (uint8_t)t->key->type;

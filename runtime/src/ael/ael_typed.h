@@ -113,8 +113,9 @@ typedef struct aero_ael_tnode {
 
 /** One field of a document: its map key and its type. */
 typedef struct aero_ael_tfield {
-    const char *name;
+    const char *name;           /**< the map key (what a path names) */
     const aero_ael_tnode *type;
+    const char *field;          /**< its name in the schema when it differs from the key (for messages), or NULL */
 } aero_ael_tfield;
 
 /** One bin of the environment. `name` is NUL-terminated. */

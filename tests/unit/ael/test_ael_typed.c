@@ -160,8 +160,8 @@ static void test_fill_rejects_bad_slots(void **s) {
 /* Type trees: a document bin, a list<string> and a map<string, int>. */
 static const aero_ael_tnode t_int = { AERO_AEL_INT, NULL, NULL, NULL, NULL, 0 };
 static const aero_ael_tnode t_str = { AERO_AEL_STRING, NULL, NULL, NULL, NULL, 0 };
-static const aero_ael_tfield addr_fields[] = { { "zip", &t_int }, { "street", &t_str } };
-static const aero_ael_tnode t_addr = { AERO_AEL_MAP, NULL, &t_str, "address", addr_fields, 2 };
+static const aero_ael_tfield addr_fields[] = { { "zip", &t_int, NULL }, { "street", &t_str, NULL }, { "c", &t_str, "city" } };
+static const aero_ael_tnode t_addr = { AERO_AEL_MAP, NULL, &t_str, "address", addr_fields, 3 };
 static const aero_ael_tnode t_tags = { AERO_AEL_LIST, &t_str, NULL, NULL, NULL, 0 };
 static const aero_ael_tnode t_prefs = { AERO_AEL_MAP, &t_int, &t_str, NULL, NULL, 0 };
 static const aero_ael_bin tree_bins[] = {
@@ -207,6 +207,8 @@ static void test_type_trees(void **s) {
     expect_same("$.tags.[0] == ?0", "$.tags.[0].get(type: STRING) == ?0", AERO_AEL_STRING);
     expect_same("$.prefs.dark == ?0", "$.prefs.dark.get(type: INT) == ?0", AERO_AEL_INT);
     expect_tree_diag("$.home.nope == 1", 8, "document 'address' (home) has no field 'nope'");
+    expect_tree_diag("$.home.city == 'x'", 8, "field 'city' is stored under key 'c'");
+    expect_same("$.home.c == ?0", "$.home.c.get(type: STRING) == ?0", AERO_AEL_STRING);
     expect_tree_diag("$.home.zip == 'x'", 12, "'home.zip' is int, compared with string");
     expect_tree_diag("$.tags.[0] == 1", 12, "'tags[0]' is string, compared with int");
     expect_tree_diag("$.prefs.7 == 1", 9, "map keys of 'prefs' are string, not int");
