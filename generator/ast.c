@@ -107,6 +107,7 @@ void ag_schema_init(ag_schema *s, const char *path, ag_arena *a) {
     s->records_tail = &s->records;
     s->queries_tail = &s->queries;
     s->indexes_tail = &s->indexes;
+    s->docs_tail = &s->docs;
 }
 
 static size_t fmt(const ag_type *t, char *buf, size_t size, size_t at) {

@@ -48,7 +48,11 @@ typedef enum ag_kind {
     AG_T_GEOJSON,
     AG_T_LIST,
     AG_T_MAP,
+    AG_T_DOC, /* a document type of the schema (`type NAME { ... }`) */
+    AG_T_HLL,
 } ag_kind;
+
+struct ag_doc;
 
 /** A type as written: a name with 0..n type arguments (resolved by sema). */
 typedef struct ag_type {
@@ -57,6 +61,7 @@ typedef struct ag_type {
     struct ag_type *args[2];
     int n_args;   /* as written, may exceed 2 (extra ones are dropped, counted) */
     ag_kind kind; /* set by sema */
+    struct ag_doc *doc; /* AG_T_DOC: the document (set by sema) */
 } ag_type;
 
 /* ---- literals (default values) ---- */
@@ -106,6 +111,24 @@ typedef struct ag_record {
     ag_bin **order; /* bins in declaration order, n_bins entries */
     int *by_name;   /* indexes sorted by bin name (strcmp) */
 } ag_record;
+
+/* `type NAME { FIELD TYPE [required|optional] [= DEFAULT] [bin "KEY"]; ... }`: fields are ag_bins (bin = map key). */
+typedef struct ag_doc {
+    const char *name;
+    ag_loc loc;
+    ag_bin *fields, **fields_tail;
+    int n_fields;
+    bool had_error;
+    const char *doc;
+    struct ag_doc *next;
+    /* sema results */
+    ag_bin **order;  /* fields in declaration order */
+    int *by_name;    /* indexes sorted by key (strcmp) */
+    int state;       /* recursion check: 0 new, 1 on the path, 2 done */
+    int depth;       /* nesting levels of its deepest field (0: not computed) */
+    bool bad;        /* part of a cycle or an invalid field type */
+    const void *ael_tree; /* its aero_ael_tnode for typing AEL paths (query.c) */
+} ag_doc;
 
 typedef struct ag_param {
     const char *name;
@@ -210,6 +233,8 @@ typedef struct ag_schema {
     int n_queries;
     ag_index *indexes, **indexes_tail;
     int n_indexes;
+    ag_doc *docs, **docs_tail;
+    int n_docs;
     /* The C stem of schema-level names (<stem>_create_indexes): prefix + the file's base name; set by sema. */
     const char *stem;
     ag_arena *arena;

@@ -29,19 +29,35 @@
 
 /* ---- types ---- */
 
-static const char *c_type(ag_kind k) {
-    switch (k) {
+const char *ag_c_type(const ag_schema *s, const ag_type *t) {
+    switch (t->kind) {
     case AG_T_INT: return "int64_t";
     case AG_T_DOUBLE: return "double";
     case AG_T_BOOL: return "bool";
     case AG_T_STRING:
     case AG_T_GEOJSON: return "const char *";
-    case AG_T_BLOB: return "aero_bytes";
+    case AG_T_BLOB:
+    case AG_T_HLL: return "aero_bytes";
+    case AG_T_DOC: return ag_arena_printf(s->arena, "%s%s", s->prefix, t->doc->name);
+    case AG_T_LIST:
+    case AG_T_MAP:
+        if (ag_type_is_runtime(t))
+            return ag_arena_printf(s->arena, "aero_%s", ag_type_ename(s->arena, t));
+        return ag_arena_printf(s->arena, "%s%s", s->prefix, ag_type_ename(s->arena, t));
     default: return "aero_value";
     }
 }
 
-static const char *schema_type(ag_kind k) {
+const char *ag_tdesc_ref(const ag_schema *s, const ag_type *t) {
+    switch (t->kind) {
+    case AG_T_LIST:
+    case AG_T_MAP:
+    case AG_T_DOC: return ag_arena_printf(s->arena, "&%s%s_tdesc", s->prefix, ag_type_ename(s->arena, t));
+    default: return ag_arena_printf(s->arena, "&aerogen_tdesc_%s", ag_type_ename(s->arena, t));
+    }
+}
+
+const char *ag_schema_type(ag_kind k) {
     switch (k) {
     case AG_T_INT: return "AERO_SCHEMA_INT";
     case AG_T_DOUBLE: return "AERO_SCHEMA_DOUBLE";
@@ -50,6 +66,8 @@ static const char *schema_type(ag_kind k) {
     case AG_T_BLOB: return "AERO_SCHEMA_BLOB";
     case AG_T_GEOJSON: return "AERO_SCHEMA_GEOJSON";
     case AG_T_LIST: return "AERO_SCHEMA_LIST";
+    case AG_T_DOC: return "AERO_SCHEMA_DOC";
+    case AG_T_HLL: return "AERO_SCHEMA_HLL";
     default: return "AERO_SCHEMA_MAP";
     }
 }
@@ -70,7 +88,7 @@ static void put_int(ag_buf *b, int64_t i) {
 }
 
 /* The initial value of one field, for the INIT macro. */
-static void put_init(ag_buf *b, const ag_bin *f) {
+static void put_init(ag_buf *b, const ag_schema *s, const ag_bin *f) {
     const ag_lit *l = f->dflt;
     switch (f->type->kind) {
     case AG_T_INT: l ? put_int(b, l->i) : ag_put(b, "0"); break;
@@ -88,7 +106,11 @@ static void put_init(ag_buf *b, const ag_bin *f) {
         else
             ag_put(b, "NULL");
         break;
-    case AG_T_BLOB: ag_put(b, "{ NULL, 0 }"); break;
+    case AG_T_BLOB:
+    case AG_T_HLL:
+    case AG_T_LIST:
+    case AG_T_MAP: ag_put(b, "{ NULL, 0 }"); break;
+    case AG_T_DOC: ag_putf(b, "%s_INIT", ag_upper(s->arena, ag_c_type(s, f->type))); break;
     default: ag_put(b, "{ AERO_NIL, { false } }"); break;
     }
 }
@@ -170,10 +192,10 @@ static void emit_constants_h(ag_buf *h, const ag_schema *s, const ag_record *r, 
 }
 
 /* The schema type of a field, its flags and its default, in the field's comment. */
-static void put_field_comment(ag_buf *h, const ag_bin *b) {
+static void put_field_comment(ag_buf *h, const ag_bin *b, const char *what) {
     char tn[256];
     ag_type_format(b->type, tn, sizeof tn);
-    ag_put(h, " /**< bin \"");
+    ag_putf(h, " /**< %s \"", what);
     ag_put_comment(h, b->bin, strlen(b->bin));
     ag_putf(h, "\": %s%s", tn, b->required ? ", required" : "");
     if (b->dflt) {
@@ -193,7 +215,20 @@ static void put_field_comment(ag_buf *h, const ag_bin *b) {
     ag_put(h, " */\n");
 }
 
-static void emit_struct_h(ag_buf *h, const ag_record *r, const names *nm) {
+void ag_put_fields_h(ag_buf *h, const ag_schema *s, ag_bin *const *order, int n, const char *what) {
+    for (int i = 0; i < n; i++) {
+        const ag_bin *b = order[i];
+        if (b->doc)
+            ag_put_doc(h, b->doc, "    ");
+        if (!b->required)
+            ag_putf(h, "    bool has_%s; /**< %s is set (to write) / was read */\n", b->field, b->field);
+        const char *ct = ag_c_type(s, b->type);
+        ag_putf(h, "    %s%s%s;", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", b->field);
+        put_field_comment(h, b, what);
+    }
+}
+
+static void emit_struct_h(ag_buf *h, const ag_schema *s, const ag_record *r, const names *nm) {
     if (r->doc)
         ag_put_doc(h, r->doc, "");
     else
@@ -201,16 +236,7 @@ static void emit_struct_h(ag_buf *h, const ag_record *r, const names *nm) {
                 "/** One record of set %s. Strings, blobs, lists and maps read by %s_get() point into its holder. */\n",
                 r->set ? r->set : "(none)", nm->c);
     ag_putf(h, "typedef struct %s {\n", nm->c);
-    for (int i = 0; i < r->n_bins; i++) {
-        const ag_bin *b = r->order[i];
-        if (b->doc)
-            ag_put_doc(h, b->doc, "    ");
-        if (!b->required)
-            ag_putf(h, "    bool has_%s; /**< %s is set (to write) / was read */\n", b->field, b->field);
-        const char *ct = c_type(b->type->kind);
-        ag_putf(h, "    %s%s%s;", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", b->field);
-        put_field_comment(h, b);
-    }
+    ag_put_fields_h(h, s, r->order, r->n_bins, "bin");
     ag_putf(h, "} %s;\n\n", nm->c);
 }
 
@@ -218,29 +244,33 @@ static void emit_struct_h(ag_buf *h, const ag_record *r, const names *nm) {
  * The INIT macro, one field a line: designated initialisers for C and C++20,
  * positional ones for older C++ (which has none; same values, same order).
  */
-static void emit_init_h(ag_buf *h, const ag_record *r, const names *nm) {
-    ag_putf(h, "/** A %s with every field at its default and no optional bin present. */\n", nm->c);
+void ag_put_init_h(ag_buf *h, const ag_schema *s, const char *U, ag_bin *const *order, int n) {
     ag_put(h, "#if !defined(__cplusplus) || __cplusplus >= 202002L\n");
-    ag_putf(h, "#define %s_INIT { \\\n", nm->U);
-    for (int i = 0; i < r->n_bins; i++) {
-        const ag_bin *b = r->order[i];
+    ag_putf(h, "#define %s_INIT { \\\n", U);
+    for (int i = 0; i < n; i++) {
+        const ag_bin *b = order[i];
         if (!b->required)
             ag_putf(h, "    .has_%s = false, \\\n", b->field);
         ag_putf(h, "    .%s = ", b->field);
-        put_init(h, b);
+        put_init(h, s, b);
         ag_put(h, ", \\\n");
     }
     ag_put(h, "}\n#else /* C++ before C++20: no designated initialisers */\n");
-    ag_putf(h, "#define %s_INIT { \\\n", nm->U);
-    for (int i = 0; i < r->n_bins; i++) {
-        const ag_bin *b = r->order[i];
+    ag_putf(h, "#define %s_INIT { \\\n", U);
+    for (int i = 0; i < n; i++) {
+        const ag_bin *b = order[i];
         if (!b->required)
             ag_putf(h, "    false, /* has_%s */ \\\n", b->field);
         ag_put(h, "    ");
-        put_init(h, b);
+        put_init(h, s, b);
         ag_putf(h, ", /* %s */ \\\n", b->field);
     }
     ag_put(h, "}\n#endif\n\n");
+}
+
+static void emit_init_h(ag_buf *h, const ag_schema *s, const ag_record *r, const names *nm) {
+    ag_putf(h, "/** A %s with every field at its default and no optional bin present. */\n", nm->c);
+    ag_put_init_h(h, s, nm->U, r->order, r->n_bins);
 }
 
 #define LINE_MAX_COLS 120
@@ -442,8 +472,8 @@ static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
     record_names(s, r, &nm);
     emit_banner_h(h, s, r);
     emit_constants_h(h, s, r, &nm);
-    emit_struct_h(h, r, &nm);
-    emit_init_h(h, r, &nm);
+    emit_struct_h(h, s, r, &nm);
+    emit_init_h(h, s, r, &nm);
     ag_putf(h, "/** Descriptor of %s for the generic entry points of aero/schema.h. */\n", nm.c);
     ag_putf(h, "extern const aero_schema_record %s_schema;\n\n", nm.c);
     ag_putf(h, "/** The key of one %s (a string or blob key is not copied). */\n", nm.c);
@@ -527,7 +557,7 @@ static void emit_query_h(ag_buf *h, const ag_schema *s, const ag_query *q) {
 /* ---- source: the tables of one record ---- */
 
 /* One row of the bin table: name, field, offsets, type, flags, signature. */
-static void put_bin_row(ag_buf *c, const char *cn, const ag_bin *b) {
+void ag_put_bin_row(ag_buf *c, const ag_schema *s, const char *cn, const ag_bin *b) {
     ag_put(c, "    { ");
     ag_put_cstr(c, b->bin, strlen(b->bin));
     ag_put(c, ", ");
@@ -537,7 +567,7 @@ static void put_bin_row(ag_buf *c, const char *cn, const ag_bin *b) {
         ag_put(c, "AERO_SCHEMA_NO_FLAG, ");
     else
         ag_putf(c, "offsetof(%s, has_%s), ", cn, b->field);
-    ag_putf(c, "%s, ", schema_type(b->type->kind));
+    ag_putf(c, "%s, ", ag_schema_type(b->type->kind));
     if (b->required && b->dflt)
         ag_put(c, "AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT, ");
     else if (b->required)
@@ -546,14 +576,15 @@ static void put_bin_row(ag_buf *c, const char *cn, const ag_bin *b) {
         ag_put(c, "AERO_SCHEMA_HAS_DEFAULT, ");
     else
         ag_put(c, "0, ");
-    if (b->type->kind == AG_T_LIST || b->type->kind == AG_T_MAP) {
+    ag_kind k = b->type->kind;
+    if (k == AG_T_LIST || k == AG_T_MAP || k == AG_T_DOC || k == AG_T_HLL) {
         char sig[256] = "";
         ag_type_sig(b->type, sig, sizeof sig);
         ag_put_cstr(c, sig, strlen(sig));
     } else {
         ag_put(c, "NULL");
     }
-    ag_put(c, ", NULL },\n");
+    ag_putf(c, ", %s },\n", k == AG_T_LIST || k == AG_T_MAP || k == AG_T_DOC ? ag_tdesc_ref(s, b->type) : "NULL");
 }
 
 static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
@@ -565,7 +596,7 @@ static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
     ag_putf(c, "static const %s %s_init_ = %s_INIT;\n\n", n, n, nm.U);
     ag_putf(c, "static const aero_schema_bin %s_bins_[] = {\n", n);
     for (int i = 0; i < r->n_bins; i++)
-        put_bin_row(c, n, r->order[i]);
+        ag_put_bin_row(c, s, n, r->order[i]);
     ag_put(c, "};\n\n");
     ag_putf(c, "static const uint32_t %s_by_name_[] = {", n);
     for (int i = 0; i < r->n_bins; i++)
@@ -728,9 +759,9 @@ static void stamp(ag_buf *b, const char *file, const ag_emit_opts *o) {
 }
 
 static void abi_check(ag_buf *b, const char *file) {
-    ag_put(b, "#if AERO_SCHEMA_ABI != 1\n#error \"");
+    ag_put(b, "#if AERO_SCHEMA_ABI != 2\n#error \"");
     ag_put_comment(b, file, strlen(file));
-    ag_put(b, " was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime\"\n#endif\n");
+    ag_put(b, " was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime\"\n#endif\n");
 }
 
 void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
@@ -750,6 +781,7 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
     ag_put(h, "#include <aero/schema.h>\n\n");
     abi_check(h, o->header_name);
     ag_put(h, "\nAERO_BEGIN_DECLS\n\n");
+    ag_emit_types_h(h, s);
     for (const ag_record *r = s->records; r; r = r->next) {
         emit_record_h(h, s, r);
         for (const ag_query *q = s->queries; q; q = q->next)
@@ -771,6 +803,7 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
     ag_put(c, "\n\n#include <stddef.h>\n\n");
     abi_check(c, cname);
     ag_put(c, "\n");
+    ag_emit_types_c(c, s);
     for (const ag_record *r = s->records; r; r = r->next) {
         emit_record_c(c, s, r);
         for (const ag_query *q = s->queries; q; q = q->next)

@@ -39,6 +39,25 @@ void ag_put_comment(ag_buf *b, const char *s, size_t n);
 /** A documentation block from `///` lines, with the given indent. */
 void ag_put_doc(ag_buf *b, const char *doc, const char *indent);
 
+/* ---- types (emit.c, emit_types.c) ---- */
+
+/** The C type of a field of type t ("int64_t", "aero_list_str", "app_address" ...). Arena string. */
+const char *ag_c_type(const ag_schema *s, const ag_type *t);
+/** A pointer expression to t's aero_schema_tdesc ("&list_list_int_tdesc", "&aerogen_tdesc_int"). */
+const char *ag_tdesc_ref(const ag_schema *s, const ag_type *t);
+/** AERO_SCHEMA_INT ... of a kind. */
+const char *ag_schema_type(ag_kind k);
+/** The struct members of n bins or document fields (has_ flags, types, comments naming `what`: "bin"/"key"). */
+void ag_put_fields_h(ag_buf *h, const ag_schema *s, ag_bin *const *order, int n, const char *what);
+/** The <U>_INIT macro (designated for C and C++20, positional before C++20). */
+void ag_put_init_h(ag_buf *h, const ag_schema *s, const char *U, ag_bin *const *order, int n);
+/** One aero_schema_bin row of a record's bins or a document's fields (cn: the struct's C name). */
+void ag_put_bin_row(ag_buf *c, const ag_schema *s, const char *cn, const ag_bin *b);
+/** The header's types: scalar descriptors, collection types and documents, inner ones first. */
+void ag_emit_types_h(ag_buf *h, const ag_schema *s);
+/** The source's document descriptors (fields, by_name, init, aero_schema_doc, aero_schema_tdesc). */
+void ag_emit_types_c(ag_buf *c, const ag_schema *s);
+
 /* ---- index declarations (emit_index.c) ---- */
 
 /** The header's index section: count, wait time, the table's declaration, <stem>_create_indexes(). */

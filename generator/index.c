@@ -170,6 +170,7 @@ typedef struct step {
     int code;
     bool int_key;  /* the step's value is an int (else a string) */
     char what[96]; /* e.g. "map key 'theme'", "list index 0" */
+    char key[64];  /* a string value, NUL-terminated (truncated) */
 } step;
 
 static bool read_step(aero_mp_reader *r, step *st) {
@@ -202,6 +203,7 @@ static bool read_step(aero_mp_reader *r, step *st) {
     if (aero_mp__read_str(r, &p, &n) != AERO_OK || n == 0)
         return false;
     snprintf(st->what, sizeof st->what, "%s '%.*s'", kind, (int)(n - 1 > 40 ? 40 : n - 1), (const char *)p + 1);
+    snprintf(st->key, sizeof st->key, "%.*s", (int)(n - 1 > 63 ? 63 : n - 1), (const char *)p + 1);
     return true;
 }
 
@@ -224,6 +226,19 @@ static const ag_type *walk_ctx(const ag_index *x, const uint8_t *ctx, size_t len
         bool list_step = (st.code & 0x30) == 0x10;
         char tn[256];
         ag_type_format(t, tn, sizeof tn);
+        if (t->kind == AG_T_DOC && !list_step) { /* a document: a map keyed by field name */
+            const ag_bin *f = NULL;
+            if (st.code == AERO_CTX_MAP_KEY && !st.int_key)
+                for (f = t->doc->fields; f && strcmp(f->bin, st.key) != 0; f = f->next)
+                    ;
+            if (!f) {
+                ag_error(d, x->ctx_loc, "the context's step %u (%s) goes into document '%s', which has no such field",
+                         i / 2 + 1, st.what, t->doc->name);
+                return NULL;
+            }
+            t = f->type;
+            continue;
+        }
         if ((list_step && t->kind != AG_T_LIST) || (!list_step && t->kind != AG_T_MAP)) {
             if (i == 0)
                 ag_error(d, x->ctx_loc, "the context's step 1 (%s) goes into a %s, but bin '%s' is %s", st.what,
@@ -252,10 +267,10 @@ static const ag_type *check_ctx(const ag_index *x, ag_diags *d) {
         ag_error(d, x->ctx_loc, "the context contains a NUL byte");
         return NULL;
     }
-    if (x->bin->type->kind != AG_T_LIST && x->bin->type->kind != AG_T_MAP) {
+    if (x->bin->type->kind != AG_T_LIST && x->bin->type->kind != AG_T_MAP && x->bin->type->kind != AG_T_DOC) {
         char tn[256];
         ag_type_format(x->bin->type, tn, sizeof tn);
-        ag_error(d, x->ctx_loc, "context on bin '%s', which is %s: a context goes into a list or map bin",
+        ag_error(d, x->ctx_loc, "context on bin '%s', which is %s: a context goes into a list, map or document bin",
                  x->bin->field, tn);
         return NULL;
     }

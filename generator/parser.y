@@ -53,7 +53,7 @@ int ag_yylex(AG_YYSTYPE *yylval, AG_YYLTYPE *yylloc, yyscan_t scanner)
     else if (st->lex_error_recent)
         st->lex_error_recent--;
     st->cur_end = (ag_loc){yylloc->last_line, yylloc->last_column, 1};
-    if (tok == IDENT || (tok >= NAMESPACE && tok <= INDEX))
+    if (tok == IDENT || (tok >= NAMESPACE && tok <= TYPE_KW))
         snprintf(st->cur_what, sizeof st->cur_what, "'%.40s'", yylval->tok.text);
     else if (tok == STRING)
         snprintf(st->cur_what, sizeof st->cur_what, "string");
@@ -133,6 +133,7 @@ static ag_loc join(AG_YYLTYPE a, AG_YYLTYPE b)
     ag_record *rec;
     ag_query *query;
     ag_index *index;
+    ag_doc *doc;
 }
 
 %token <tok> IDENT "identifier"
@@ -143,11 +144,13 @@ static ag_loc join(AG_YYLTYPE a, AG_YYLTYPE b)
 %token <tok> REQUIRED "required" OPTIONAL "optional" QUERY "query" ON "on" WHERE "where"
 %token <tok> TRUE_ "true" FALSE_ "false" BIN "bin"
 %token <tok> INDEX "index"
+%token <tok> TYPE_KW "type"
 
 %type <type> type type_args
 %type <lit> literal
 %type <bin> modifiers
 %type <rec> members
+%type <doc> fields
 %type <query> query_head params param_list
 %type <str> strings
 %type <tok> name ident
@@ -204,6 +207,26 @@ item
             st->schema->queries_tail = &q->next;
             st->schema->n_queries++;
         }
+    | TYPE_KW ident '{' fields '}'
+        {
+            ag_doc *t = $4;
+            t->name = $2.text;
+            t->loc = AG_LOC(@2);
+            t->doc = $1.doc;
+            *st->schema->docs_tail = t;
+            st->schema->docs_tail = &t->next;
+            st->schema->n_docs++;
+        }
+    | TYPE_KW ident '{' fields error '}'
+        {
+            ag_doc *t = $4;
+            t->name = $2.text;
+            t->loc = AG_LOC(@2);
+            t->had_error = true;
+            *st->schema->docs_tail = t;
+            st->schema->docs_tail = &t->next;
+            st->schema->n_docs++;
+        }
     | INDEX name ON ident '(' ident ')' index_opts ';'
         {
             ag_index *x = $8;
@@ -227,6 +250,7 @@ item
 ident
     : IDENT
     | INDEX
+    | TYPE_KW
     ;
 
 /* TYPE, then the collection kind and `context "PATH"` (their words are checked by sema). */
@@ -313,6 +337,32 @@ members
     | members error ';' { $$ = $1; $$->had_error = true; }
     ;
 
+/* The fields of a document: like a record's bins, without `key`. */
+fields
+    : %empty
+        {
+            $$ = A(ag_doc);
+            $$->fields_tail = &$$->fields;
+        }
+    | fields ident type modifiers ';'
+        {
+            $$ = $1;
+            ag_bin *b = $4;
+            b->field = $2.text;
+            b->doc = $2.doc;
+            b->loc = AG_LOC(@2);
+            b->type = $3;
+            if (!b->bin) {
+                b->bin = b->field;
+                b->bin_loc = b->loc;
+            }
+            *$$->fields_tail = b;
+            $$->fields_tail = &b->next;
+            $$->n_fields++;
+        }
+    | fields error ';' { $$ = $1; $$->had_error = true; }
+    ;
+
 modifiers
     : %empty { $$ = A(ag_bin); }
     | modifiers REQUIRED
@@ -351,7 +401,7 @@ modifiers
     ;
 
 type
-    : IDENT { $$ = mk_type(st, $1.text, AG_LOC(@1)); }
+    : ident { $$ = mk_type(st, $1.text, AG_LOC(@1)); }
     | IDENT '<' type_args '>'
         {
             $$ = $3;
@@ -457,7 +507,7 @@ static const char *sym_name(yysymbol_kind_t k, char *buf, size_t n)
         len -= 2;
     }
     /* keywords are quoted like punctuation; "identifier", "string" are not */
-    bool keyword = k >= YYSYMBOL_NAMESPACE && k <= YYSYMBOL_INDEX;
+    bool keyword = k >= YYSYMBOL_NAMESPACE && k <= YYSYMBOL_TYPE_KW;
     snprintf(buf, n, keyword ? "'%.*s'" : "%.*s", (int)len, s);
     return buf;
 }

@@ -88,13 +88,55 @@ static aero_ael_type ael_type(ag_kind k) {
     case AG_T_BLOB: return AERO_AEL_BLOB;
     case AG_T_GEOJSON: return AERO_AEL_GEO;
     case AG_T_LIST: return AERO_AEL_LIST;
-    case AG_T_MAP: return AERO_AEL_MAP;
+    case AG_T_MAP:
+    case AG_T_DOC: return AERO_AEL_MAP;
+    case AG_T_HLL: return AERO_AEL_HLL;
     default: return AERO_AEL_ANY;
     }
 }
 
+/* Resolved without errors, documents included (a recursive document is not). */
+static bool resolved(const ag_type *t) {
+    if (t->kind == AG_T_INVALID || (t->kind == AG_T_DOC && t->doc->bad))
+        return false;
+    for (int i = 0; i < t->n_args && i < 2; i++)
+        if (!resolved(t->args[i]))
+            return false;
+    return true;
+}
+
+/* The AEL type tree of a list, map or document type (arena; documents built once). NULL for scalars. */
+static const aero_ael_tnode *ael_tree(ag_schema *s, const ag_type *t) {
+    if (t->kind == AG_T_DOC && t->doc->ael_tree)
+        return t->doc->ael_tree;
+    aero_ael_tnode *n = ag_arena_alloc(s->arena, sizeof *n);
+    n->type = ael_type(t->kind);
+    if (t->kind == AG_T_LIST) {
+        n->item = ael_tree(s, t->args[0]);
+    } else if (t->kind == AG_T_MAP) {
+        n->key = ael_tree(s, t->args[0]);
+        n->item = ael_tree(s, t->args[1]);
+    } else if (t->kind == AG_T_DOC) {
+        static const aero_ael_tnode str_key = { AERO_AEL_STRING, NULL, NULL, NULL, NULL, 0 };
+        const ag_doc *d = t->doc;
+        aero_ael_tfield *f = ag_arena_alloc(s->arena, (size_t)(d->n_fields + 1) * sizeof *f);
+        for (int i = 0; i < d->n_fields; i++) {
+            f[i].name = d->order[i]->bin;
+            f[i].type = ael_tree(s, d->order[i]->type);
+            if (strcmp(d->order[i]->bin, d->order[i]->field) != 0)
+                f[i].field = d->order[i]->field;
+        }
+        n->key = &str_key;
+        n->doc = d->name;
+        n->fields = f;
+        n->n_fields = (size_t)d->n_fields;
+        t->doc->ael_tree = n;
+    }
+    return n;
+}
+
 /* The record's bins and the query's parameter types, as the typed compile takes them (calloc'd; false: OOM). */
-static bool make_env(const ag_query *q, aero_ael_bin **bins_out, aero_ael_type **pt_out) {
+static bool make_env(ag_schema *s, const ag_query *q, aero_ael_bin **bins_out, aero_ael_type **pt_out) {
     const ag_record *r = q->record;
     aero_ael_bin *bins = calloc((size_t)r->n_bins + 1, sizeof *bins);
     aero_ael_type *pt = calloc((size_t)q->n_params + 1, sizeof *pt);
@@ -105,6 +147,9 @@ static bool make_env(const ag_query *q, aero_ael_bin **bins_out, aero_ael_type *
     for (int i = 0; i < r->n_bins; i++) {
         bins[i].name = r->order[i]->bin;
         bins[i].type = ael_type(r->order[i]->type->kind);
+        ag_kind k = r->order[i]->type->kind;
+        if (k == AG_T_LIST || k == AG_T_MAP || k == AG_T_DOC)
+            bins[i].tree = ael_tree(s, r->order[i]->type);
     }
     int i = 0;
     for (const ag_param *p = q->params; p; p = p->next)
@@ -127,7 +172,7 @@ static void compile(ag_schema *s, ag_query *q, ag_diags *d) {
     ag_record *r = q->record;
     aero_ael_bin *bins;
     aero_ael_type *pt;
-    if (!make_env(q, &bins, &pt)) {
+    if (!make_env(s, q, &bins, &pt)) {
         free(bins);
         free(pt);
         ag_error(d, q->loc, "out of memory");
@@ -176,7 +221,7 @@ void ag_check_queries(ag_schema *s, ag_diags *d) {
                 types_ok = false;
         if (types_ok && q->record) {
             for (int k = 0; k < q->record->n_bins; k++)
-                if (q->record->order[k]->type->kind == AG_T_INVALID)
+                if (!resolved(q->record->order[k]->type))
                     types_ok = false;
         }
         if (types_ok)
@@ -219,7 +264,7 @@ static void choose(ag_schema *s, ag_query *q, ag_diags *d) {
     aero_ael_bin *bins = NULL;
     aero_ael_type *pt = NULL;
     size_t k = 0;
-    if (!idx || !ctxs || !make_env(q, &bins, &pt)) {
+    if (!idx || !ctxs || !make_env(s, q, &bins, &pt)) {
         ag_error(d, q->loc, "out of memory");
         goto done;
     }

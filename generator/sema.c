@@ -237,6 +237,7 @@ static const struct {
 } type_names[] = {
     { "int", AG_T_INT, 0 },   { "double", AG_T_DOUBLE, 0 },   { "bool", AG_T_BOOL, 0 }, { "string", AG_T_STRING, 0 },
     { "blob", AG_T_BLOB, 0 }, { "geojson", AG_T_GEOJSON, 0 }, { "list", AG_T_LIST, 1 }, { "map", AG_T_MAP, 2 },
+    { "hll", AG_T_HLL, 0 },
 };
 
 static const struct {
@@ -276,7 +277,12 @@ size_t ag_distance(const char *a, const char *b) {
 
 #define TYPE_DEPTH_MAX 32 /* the runtime checks values against signatures up to 64 levels */
 
+static int doc_depth(ag_doc *doc);
+
+/* Levels of a resolved type: a scalar is 1, a list of it 2; a document counts its deepest field. */
 static int type_depth(const ag_type *t) {
+    if (t->kind == AG_T_DOC && t->doc)
+        return t->doc->bad ? 1 : 1 + doc_depth(t->doc);
     int d = 0;
     for (int i = 0; i < t->n_args && i < 2; i++) {
         int c = type_depth(t->args[i]);
@@ -286,18 +292,60 @@ static int type_depth(const ag_type *t) {
     return d + 1;
 }
 
-static void resolve_rec(ag_type *t, ag_diags *d);
+static int doc_depth(ag_doc *doc) {
+    if (doc->depth)
+        return doc->depth;
+    int d = 0;
+    for (ag_bin *f = doc->fields; f; f = f->next) {
+        int c = type_depth(f->type);
+        if (c > d)
+            d = c;
+    }
+    doc->depth = d;
+    return d;
+}
 
-static void resolve(ag_type *t, ag_diags *d) {
-    if (type_depth(t) > TYPE_DEPTH_MAX + 1) { /* the leaf type is not a level */
+/* Nesting of the type as written (no documents), to refuse absurd depths before resolving. */
+static int written_depth(const ag_type *t) {
+    int d = 0;
+    for (int i = 0; i < t->n_args && i < 2; i++) {
+        int c = written_depth(t->args[i]);
+        if (c > d)
+            d = c;
+    }
+    return d + 1;
+}
+
+static ag_doc *find_doc(const ag_schema *s, const char *name) {
+    for (ag_doc *d = s->docs; d; d = d->next)
+        if (d->name && strcmp(d->name, name) == 0)
+            return d;
+    return NULL;
+}
+
+static void resolve_rec(const ag_schema *s, ag_type *t, ag_diags *d);
+
+static void resolve(const ag_schema *s, ag_type *t, ag_diags *d) {
+    if (written_depth(t) > TYPE_DEPTH_MAX + 1) { /* the leaf type is not a level */
         ag_error(d, t->loc, "type nests deeper than %d levels", TYPE_DEPTH_MAX);
         t->kind = AG_T_INVALID;
         return;
     }
-    resolve_rec(t, d);
+    resolve_rec(s, t, d);
 }
 
-static void resolve_rec(ag_type *t, ag_diags *d) {
+/* After the documents' recursion check: the depth of a type through its documents. */
+static void check_depth(ag_type *t, ag_diags *d) {
+    if (t->kind == AG_T_INVALID)
+        return;
+    if (type_depth(t) > TYPE_DEPTH_MAX + 1) {
+        ag_error(d, t->loc, "type nests deeper than %d levels (counting the fields of its documents)",
+                 TYPE_DEPTH_MAX);
+        t->kind = AG_T_INVALID;
+    }
+}
+
+static void resolve_rec(const ag_schema *s, ag_type *t, ag_diags *d) {
     t->kind = AG_T_INVALID;
     int want = -1;
     for (size_t i = 0; i < sizeof type_names / sizeof type_names[0]; i++) {
@@ -306,8 +354,16 @@ static void resolve_rec(ag_type *t, ag_diags *d) {
             want = type_names[i].args;
         }
     }
+    if (t->kind == AG_T_INVALID) {
+        ag_doc *doc = find_doc(s, t->name);
+        if (doc) {
+            t->kind = AG_T_DOC;
+            t->doc = doc;
+            want = 0;
+        }
+    }
     for (int i = 0; i < t->n_args && i < 2; i++)
-        resolve_rec(t->args[i], d);
+        resolve_rec(s, t->args[i], d);
     if (t->kind == AG_T_INVALID) {
         ag_error(d, t->loc, "unknown type '%s'", t->name);
         const char *hint = NULL;
@@ -317,6 +373,9 @@ static void resolve_rec(ag_type *t, ag_diags *d) {
         for (size_t i = 0; !hint && i < sizeof type_names / sizeof type_names[0]; i++)
             if (ag_distance(t->name, type_names[i].name) <= 2)
                 hint = type_names[i].name;
+        for (const ag_doc *o = s->docs; !hint && o; o = o->next)
+            if (o->name && ag_distance(t->name, o->name) <= 2)
+                hint = o->name;
         if (hint)
             ag_note(d, t->loc, "did you mean '%s'?", hint);
         return;
@@ -336,12 +395,21 @@ static void resolve_rec(ag_type *t, ag_diags *d) {
             char buf[128];
             ag_type_format(t->args[0], buf, sizeof buf);
             ag_error(d, t->args[0]->loc, "map keys must be int, string or blob, not %s", buf);
+            t->kind = AG_T_INVALID;
+        }
+    }
+    if (t->kind == AG_T_LIST || t->kind == AG_T_MAP) {
+        ag_type *e = t->args[t->kind == AG_T_LIST ? 0 : 1];
+        if (e->kind == AG_T_HLL) {
+            ag_error(d, e->loc, "%s cannot hold hll values; an hll is a bin of its own",
+                     t->kind == AG_T_LIST ? "a list" : "a map");
+            t->kind = AG_T_INVALID;
         }
     }
 }
 
 static bool type_ok(const ag_type *t) {
-    if (t->kind == AG_T_INVALID)
+    if (t->kind == AG_T_INVALID || (t->kind == AG_T_DOC && (!t->doc || t->doc->bad)))
         return false;
     for (int i = 0; i < t->n_args && i < 2; i++)
         if (!type_ok(t->args[i]))
@@ -352,7 +420,8 @@ static bool type_ok(const ag_type *t) {
 void ag_type_sig(const ag_type *t, char *buf, size_t size) {
     static const char code[] = {
         [AG_T_INVALID] = '?', [AG_T_INT] = 'i',     [AG_T_DOUBLE] = 'd', [AG_T_BOOL] = 'b', [AG_T_STRING] = 's',
-        [AG_T_BLOB] = 'y',    [AG_T_GEOJSON] = 'g', [AG_T_LIST] = 'l',   [AG_T_MAP] = 'm'
+        [AG_T_BLOB] = 'y',    [AG_T_GEOJSON] = 'g', [AG_T_LIST] = 'l',   [AG_T_MAP] = 'm',  [AG_T_DOC] = 'o',
+        [AG_T_HLL] = 'h'
     };
     size_t n = strlen(buf);
     if (n + 1 < size) {
@@ -375,7 +444,8 @@ static const char *lit_name(ag_lit_kind k) {
     return "a value";
 }
 
-static void check_default(const ag_bin *b, ag_diags *d) {
+/* `what` names the bin or field in messages ("bin 'x'", "field 'x' of document 'd'"), `many` its kind ("bins"). */
+static void check_default(const ag_bin *b, ag_diags *d, const char *what, const char *many) {
     const ag_lit *l = b->dflt;
     if (!l || !type_ok(b->type))
         return;
@@ -389,19 +459,18 @@ static void check_default(const ag_bin *b, ag_diags *d) {
     case AG_T_STRING:
     case AG_T_GEOJSON: ok = l->kind == AG_L_STRING; break;
     default:
-        ag_error(d, l->loc,
-                 "bin '%s' is %s: default values are supported for int, double, bool, string and geojson bins",
-                 b->field, tn);
+        ag_error(d, l->loc, "%s is %s: default values are supported for int, double, bool, string and geojson %s",
+                 what, tn, many);
         return;
     }
     if (!ok) {
-        ag_error(d, l->loc, "default value of bin '%s' is %s, but the bin is %s", b->field, lit_name(l->kind), tn);
+        ag_error(d, l->loc, "default value of %s is %s, but the %.*s is %s", what, lit_name(l->kind), (int)(strlen(many) - 1), many, tn);
         return;
     }
     if (l->kind == AG_L_STRING && strlen(l->s) != l->s_len)
-        ag_error(d, l->loc, "default value of bin '%s' contains a NUL byte", b->field);
+        ag_error(d, l->loc, "default value of %s contains a NUL byte", what);
     if (b->type->kind == AG_T_GEOJSON && l->s_len && l->s[0] != '{')
-        ag_warning(d, l->loc, "default value of geojson bin '%s' does not look like a GeoJSON object", b->field);
+        ag_warning(d, l->loc, "default value of geojson %s does not look like a GeoJSON object", what);
 }
 
 /* ---- records ---- */
@@ -424,7 +493,7 @@ static void sort_by_name(int *v, int *tmp, int n, ag_bin **order) {
 }
 
 /* The set name and the key type of a record. */
-static void check_set_and_key(ag_record *r, ag_diags *d) {
+static void check_set_and_key(const ag_schema *s, ag_record *r, ag_diags *d) {
     if (r->set) {
         size_t n = strlen(r->set);
         if (n == 0)
@@ -435,7 +504,7 @@ static void check_set_and_key(ag_record *r, ag_diags *d) {
     if (!r->key && !r->had_error) {
         ag_error(d, r->loc, "record '%s' has no key; add `key string;`, `key int;` or `key blob;`", r->name);
     } else if (r->key) {
-        resolve(r->key, d);
+        resolve(s, r->key, d);
         ag_kind k = r->key->kind;
         if (k != AG_T_INVALID && k != AG_T_INT && k != AG_T_STRING && k != AG_T_BLOB) {
             char tn[128];
@@ -506,10 +575,24 @@ static bool add_record_names(ag_arena *a, symtab *global, ag_diags *d, const ag_
     return true;
 }
 
+/* A field named like a document's C type: C++ refuses it (the member changes the meaning of the type name). */
+static void check_field_vs_docs(const ag_schema *s, const ag_bin *b, ag_diags *d) {
+    for (const ag_doc *t = s->docs; t; t = t->next) {
+        if (strcmp(b->field, ag_arena_printf(s->arena, "%s%s", s->prefix, t->name)) == 0) {
+            ag_error(d, b->loc,
+                     "field '%s' has the C name of document type '%s' (C++ does not let a member reuse the name of a "
+                     "type); rename the field and keep the stored name with `bin \"%s\"`",
+                     b->field, t->name, b->bin);
+            return;
+        }
+    }
+}
+
 /* One bin: its field names (struct scope), its macros (file scope), its bin name, type and default. */
-static void check_bin(ag_arena *a, symtab *fields, symtab *global, ag_diags *d, ag_bin *b, const char *up) {
+static void check_bin(const ag_schema *s, ag_arena *a, symtab *fields, symtab *global, ag_diags *d, ag_bin *b, const char *up) {
     const char *bwhat = ag_arena_printf(a, "bin '%s'", b->field);
     check_ident(d, "field name", b->field, b->loc);
+    check_field_vs_docs(s, b, d);
     bool fok = st_add(fields, d, b->field, bwhat, b->loc);
     if (fok && !b->required)
         fok = st_add(fields, d, ag_arena_printf(a, "has_%s", b->field), bwhat, b->loc);
@@ -528,8 +611,9 @@ static void check_bin(ag_arena *a, symtab *fields, symtab *global, ag_diags *d, 
             ag_note(d, b->loc, "keep the field name and store a shorter bin: `%s ... bin \"%.*s\";`", b->field, BIN_MAX,
                     b->field);
     }
-    resolve(b->type, d);
-    check_default(b, d);
+    resolve(s, b->type, d);
+    check_depth(b->type, d);
+    check_default(b, d, bwhat, "bins");
 }
 
 /* Fills r->by_name and reports two fields stored in the same bin. */
@@ -559,7 +643,7 @@ static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global
     const char *cname = ag_arena_printf(a, "%s%s", s->prefix, r->name);
     char *up = ag_upper(a, cname);
     check_record_name(s, r, d, cname);
-    check_set_and_key(r, d);
+    check_set_and_key(s, r, d);
     if (r->n_bins == 0 && !r->had_error)
         ag_error(d, r->loc, "record '%s' has no bins; Aerospike cannot store a record without bins", r->name);
     add_record_names(a, global, d, r, cname, up, rwhat);
@@ -570,9 +654,205 @@ static void check_record(ag_schema *s, ag_record *r, ag_diags *d, symtab *global
     int i = 0;
     for (ag_bin *b = r->bins; b; b = b->next, i++) {
         r->order[i] = b;
-        check_bin(a, &fields, global, d, b, up);
+        check_bin(s, a, &fields, global, d, b, up);
     }
     check_bin_names(a, r, d);
+}
+
+/* ---- documents ---- */
+
+static bool st_has(const symtab *t, const char *name) {
+    size_t j = hash(name) & (t->cap - 1);
+    while (t->v[j].name) {
+        if (strcmp(t->v[j].name, name) == 0)
+            return true;
+        j = (j + 1) & (t->cap - 1);
+    }
+    return false;
+}
+
+bool ag_type_is_scalar(ag_kind k) { return k != AG_T_LIST && k != AG_T_MAP && k != AG_T_DOC && k != AG_T_INVALID; }
+
+bool ag_type_is_runtime(const ag_type *t) {
+    if (t->kind == AG_T_LIST)
+        return ag_type_is_scalar(t->args[0]->kind);
+    if (t->kind == AG_T_MAP)
+        return ag_type_is_scalar(t->args[0]->kind) && ag_type_is_scalar(t->args[1]->kind);
+    return false;
+}
+
+const char *ag_type_ename(ag_arena *a, const ag_type *t) {
+    switch (t->kind) {
+    case AG_T_INT: return "int";
+    case AG_T_DOUBLE: return "double";
+    case AG_T_BOOL: return "bool";
+    case AG_T_STRING: return "str";
+    case AG_T_BLOB: return "blob";
+    case AG_T_GEOJSON: return "geo";
+    case AG_T_HLL: return "hll";
+    case AG_T_DOC: return t->doc->name;
+    case AG_T_LIST: return ag_arena_printf(a, "list_%s", ag_type_ename(a, t->args[0]));
+    case AG_T_MAP:
+        return ag_arena_printf(a, "map_%s_%s", ag_type_ename(a, t->args[0]), ag_type_ename(a, t->args[1]));
+    default: return "invalid";
+    }
+}
+
+/* The C names of the collection types a resolved type uses (generated ones and descriptors), once each. */
+static void add_type_names(const ag_schema *s, symtab *global, ag_diags *d, const ag_type *t) {
+    if (!type_ok(t) || (t->kind != AG_T_LIST && t->kind != AG_T_MAP))
+        return;
+    for (int i = 0; i < t->n_args && i < 2; i++)
+        add_type_names(s, global, d, t->args[i]);
+    ag_arena *a = s->arena;
+    const char *cn = ag_arena_printf(a, "%s%s", s->prefix, ag_type_ename(a, t));
+    char tn[256];
+    ag_type_format(t, tn, sizeof tn);
+    const char *what = ag_arena_printf(a, "type %s", tn);
+    const char *names[3] = { ag_arena_printf(a, "%s_tdesc", cn), NULL, NULL };
+    if (!ag_type_is_runtime(t)) {
+        names[1] = cn;
+        if (t->kind == AG_T_MAP)
+            names[2] = ag_arena_printf(a, "%s_entry", cn);
+    }
+    for (int i = 0; i < 3; i++) {
+        if (!names[i] || st_has(global, names[i]))
+            continue;
+        if (!st_add(global, d, names[i], what, t->loc))
+            return;
+    }
+}
+
+/* Words a document may not be named: built-in types and the element names of the generated type names. */
+static const char *const doc_taken[] = { "string", "blob", "geojson", "list", "map", "hll",
+                                         "str",    "geo",  "int",     "double", "bool" };
+
+static void check_doc_name(const ag_schema *s, ag_doc *t, ag_diags *d, const char *cname) {
+    check_ident(d, "document name", t->name, t->loc);
+    for (size_t i = 0; i < sizeof doc_taken / sizeof doc_taken[0]; i++)
+        if (strcmp(t->name, doc_taken[i]) == 0) {
+            ag_error(d, t->loc, "document name '%s' is the name of a built-in type", t->name);
+            return;
+        }
+    if (strncmp(t->name, "aero_", 5) == 0 || strncmp(t->name, "AERO_", 5) == 0 || strncmp(t->name, "aerogen_", 8) == 0)
+        ag_error(d, t->loc, "document name '%s' uses a prefix reserved for aero and aerogen", t->name);
+    else if (strncmp(t->name, "list_", 5) == 0 || strncmp(t->name, "map_", 4) == 0)
+        ag_error(d, t->loc,
+                 "document name '%s' starts like the generated name of a list or map type (list_..., map_...); "
+                 "pick another",
+                 t->name);
+    else if (*s->prefix && ag_is_reserved(cname))
+        ag_error(d, t->loc, "with prefix '%s', document '%s' becomes the C name '%s', a reserved word in C or C++",
+                 s->prefix, t->name, cname);
+}
+
+/* A document's fields: names, keys, types and defaults (types resolved here). */
+static void check_doc(ag_schema *s, ag_doc *t, ag_diags *d, symtab *global) {
+    ag_arena *a = s->arena;
+    const char *twhat = ag_arena_printf(a, "document '%s'", t->name);
+    const char *cname = ag_arena_printf(a, "%s%s", s->prefix, t->name);
+    check_doc_name(s, t, d, cname);
+    const char *names[] = { cname, ag_arena_printf(a, "%s_doc", cname), ag_arena_printf(a, "%s_tdesc", cname),
+                            ag_arena_printf(a, "%s_INIT", ag_upper(a, cname)) };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!st_add(global, d, names[i], twhat, t->loc))
+            break;
+    for (ag_doc *o = s->docs; o != t; o = o->next)
+        if (strcmp(o->name, t->name) == 0)
+            t->bad = true; /* reported by st_add */
+    if (t->n_fields == 0 && !t->had_error)
+        ag_error(d, t->loc, "document '%s' has no fields", t->name);
+    symtab fields;
+    st_init(&fields, a, (size_t)t->n_fields * 2);
+    t->order = ag_arena_alloc(a, (size_t)(t->n_fields + 1) * sizeof *t->order);
+    int i = 0;
+    for (ag_bin *f = t->fields; f; f = f->next, i++) {
+        t->order[i] = f;
+        const char *fwhat = ag_arena_printf(a, "field '%s' of document '%s'", f->field, t->name);
+        check_ident(d, "field name", f->field, f->loc);
+        check_field_vs_docs(s, f, d);
+        if (st_add(&fields, d, f->field, fwhat, f->loc) && !f->required)
+            st_add(&fields, d, ag_arena_printf(a, "has_%s", f->field), fwhat, f->loc);
+        if (!*f->bin)
+            ag_error(d, f->bin_loc, "the key of field '%s' is empty", f->field);
+        resolve(s, f->type, d);
+        if (!type_ok(f->type) && f->type->kind != AG_T_DOC)
+            t->bad = true;
+        check_default(f, d, fwhat, "fields");
+    }
+    t->by_name = ag_arena_alloc(a, (size_t)(t->n_fields + 1) * sizeof *t->by_name);
+    int *tmp = ag_arena_alloc(a, (size_t)(t->n_fields + 1) * sizeof *tmp);
+    for (int j = 0; j < t->n_fields; j++)
+        t->by_name[j] = j;
+    sort_by_name(t->by_name, tmp, t->n_fields, t->order);
+    for (int j = 1; j < t->n_fields; j++) {
+        const ag_bin *p = t->order[t->by_name[j - 1]], *b = t->order[t->by_name[j]];
+        if (strcmp(p->bin, b->bin) == 0 && strcmp(p->field, b->field) != 0) {
+            ag_error(d, b->bin_loc, "key '%s' of document '%s' is already used by field '%s'", b->bin, t->name,
+                     p->field);
+            ag_note(d, p->bin_loc, "'%s' is declared here", p->field);
+        }
+    }
+}
+
+/* Documents that contain themselves (by value or through lists and maps): report each cycle once. */
+static bool find_cycle(ag_doc *t, ag_doc **path, int n, ag_diags *d, ag_arena *a);
+
+static bool cycle_in_type(const ag_type *ty, ag_doc **path, int n, ag_diags *d, ag_arena *a) {
+    if (ty->kind == AG_T_DOC && ty->doc)
+        return find_cycle(ty->doc, path, n, d, a);
+    bool found = false;
+    for (int i = 0; i < ty->n_args && i < 2; i++)
+        found |= cycle_in_type(ty->args[i], path, n, d, a);
+    return found;
+}
+
+#define DOC_PATH_MAX 64
+
+static bool find_cycle(ag_doc *t, ag_doc **path, int n, ag_diags *d, ag_arena *a) {
+    if (t->state == 2)
+        return t->bad;
+    if (t->state == 1) {
+        int k = n - 1;
+        while (k > 0 && path[k] != t)
+            k--;
+        char *chain = ag_arena_printf(a, "%s", t->name);
+        for (int j = k + 1; j < n; j++)
+            chain = ag_arena_printf(a, "%s -> %s", chain, path[j]->name);
+        chain = ag_arena_printf(a, "%s -> %s", chain, t->name);
+        ag_error(d, t->loc, "document '%s' contains itself (%s); documents are values and cannot be recursive",
+                 t->name, chain);
+        for (int j = k; j < n; j++)
+            path[j]->bad = true;
+        return true;
+    }
+    if (n >= DOC_PATH_MAX) {
+        ag_error(d, t->loc, "documents nest deeper than %d levels", DOC_PATH_MAX);
+        t->bad = true;
+        return true;
+    }
+    t->state = 1;
+    path[n] = t;
+    bool found = false;
+    for (ag_bin *f = t->fields; f; f = f->next)
+        found |= cycle_in_type(f->type, path, n + 1, d, a);
+    t->state = 2;
+    if (found)
+        t->bad = true;
+    return found;
+}
+
+static void check_docs(ag_schema *s, ag_diags *d, symtab *global) {
+    for (ag_doc *t = s->docs; t; t = t->next)
+        check_doc(s, t, d, global);
+    ag_doc *path[DOC_PATH_MAX + 1];
+    for (ag_doc *t = s->docs; t; t = t->next)
+        if (t->state == 0)
+            find_cycle(t, path, 0, d, s->arena);
+    for (ag_doc *t = s->docs; t; t = t->next)
+        if (!t->bad)
+            for (ag_bin *f = t->fields; f; f = f->next)
+                check_depth(f->type, d);
 }
 
 /* Records sharing a set (a warning: their scans see each other's records). */
@@ -590,14 +870,23 @@ static void check_shared_sets(const ag_schema *s, ag_diags *d) {
 }
 
 /* One query parameter: its name against the generated signature and the other parameters, its type. */
-static void check_param(const ag_query *q, ag_param *p, ag_diags *d) {
+static bool has_kind(const ag_type *t, ag_kind k) {
+    if (t->kind == k)
+        return true;
+    for (int i = 0; i < t->n_args && i < 2; i++)
+        if (has_kind(t->args[i], k))
+            return true;
+    return false;
+}
+
+static void check_param(const ag_schema *s, const ag_query *q, ag_param *p, ag_diags *d) {
     check_ident(d, "parameter name", p->name, p->loc);
     if (strcmp(p->name, "session") == 0 || strcmp(p->name, "err") == 0 || strcmp(p->name, "args") == 0)
         ag_error(d, p->loc, "parameter name '%s' is used by the generated function; pick another", p->name);
     for (ag_param *o = q->params; o != p; o = o->next)
         if (strcmp(o->name, p->name) == 0)
             ag_error(d, p->loc, "parameter '%s' declared twice", p->name);
-    resolve(p->type, d);
+    resolve(s, p->type, d);
     /* a blob parameter x becomes (x, x_len) */
     for (ag_param *o = q->params; o; o = o->next) {
         if (o == p || o->type->kind != AG_T_BLOB)
@@ -606,9 +895,12 @@ static void check_param(const ag_query *q, ag_param *p, ag_diags *d) {
         if (strncmp(p->name, o->name, n) == 0 && strcmp(p->name + n, "_len") == 0)
             ag_error(d, p->loc, "parameter '%s' clashes with the length parameter of blob '%s'", p->name, o->name);
     }
-    if (p->type->kind == AG_T_GEOJSON || p->type->kind == AG_T_MAP)
+    if (p->type->kind == AG_T_GEOJSON || p->type->kind == AG_T_MAP || p->type->kind == AG_T_HLL ||
+        p->type->kind == AG_T_DOC)
         ag_error(d, p->type->loc, "query parameters are int, double, bool, string, blob or list<T>, not %s",
                  p->type->name);
+    else if (p->type->kind == AG_T_LIST && has_kind(p->type, AG_T_DOC))
+        ag_error(d, p->type->loc, "a list parameter cannot hold documents (pass their fields as parameters)");
 }
 
 /* A query's binding to its record, its generated names and its parameters; the AEL is checked in query.c. */
@@ -633,7 +925,7 @@ static void check_query(ag_schema *s, ag_query *q, ag_diags *d, symtab *global) 
                        q->record->name, q->name, s->ns ? s->ns : "?");
     }
     for (ag_param *p = q->params; p; p = p->next)
-        check_param(q, p, d);
+        check_param(s, q, p, d);
     if (q->where_len == 0)
         ag_error(d, q->where_loc, "the where clause of query '%s' is empty", q->name);
 }
@@ -694,10 +986,19 @@ int ag_sema(ag_schema *s, ag_diags *d) {
     for (ag_record *r = s->records; r; r = r->next)
         expect += 20 + 2 * (size_t)r->n_bins;
     symtab global;
-    st_init(&global, s->arena, expect + (size_t)s->n_queries);
 
+    for (ag_doc *t = s->docs; t; t = t->next)
+        expect += 8 + 2 * (size_t)t->n_fields;
+    st_init(&global, s->arena, expect + (size_t)s->n_queries);
+    check_docs(s, d, &global);
     for (ag_record *r = s->records; r; r = r->next)
         check_record(s, r, d, &global);
+    for (ag_doc *t = s->docs; t; t = t->next)
+        for (ag_bin *f = t->fields; f; f = f->next)
+            add_type_names(s, &global, d, f->type);
+    for (ag_record *r = s->records; r; r = r->next)
+        for (ag_bin *b = r->bins; b; b = b->next)
+            add_type_names(s, &global, d, b->type);
     check_shared_sets(s, d);
     check_schema_names(s, d, &global);
     for (ag_query *q = s->queries; q; q = q->next)

@@ -18,6 +18,13 @@ int ag_sema(ag_schema *s, ag_diags *d);
 /** Compact signature of a list/map type for the runtime, e.g. "lms" ("list<map<string,...>>"). */
 void ag_type_sig(const ag_type *t, char *buf, size_t size);
 
+/** Element name of a resolved type (int, str, address, list_int, map_str_list_blob ...): the C type names. */
+const char *ag_type_ename(ag_arena *a, const ag_type *t);
+/** A list or map of scalars only: a runtime type (aero_list_<E>, aero_map_<K>_<V>). */
+bool ag_type_is_runtime(const ag_type *t);
+/** Not a list, map or document. */
+bool ag_type_is_scalar(ag_kind k);
+
 /** The C identifier in upper case (for macros). Arena copy. */
 char *ag_upper(ag_arena *a, const char *s);
 

@@ -1,6 +1,7 @@
 // The generated headers compile as C++ (-Wall -Wextra -Werror -pedantic), INIT
 // macros and static inline wrappers included.
 #include "ok_all_types.aero.h"
+#include "ok_docs.aero.h"
 #include "ok_indexes.aero.h"
 #include "ok_prefix.aero.h"
 #include "users.aero.h"
@@ -12,6 +13,15 @@ int aerogen_cpp_check(aero_session *session) {
     user u = USER_INIT;
     app_user pu = APP_USER_INIT;
     file_chunk f = FILE_CHUNK_INIT;
+    type t = TYPE_INIT; /* documents, typed collections, hll */
+    person pe = PERSON_INIT;
+    static const place homes[1] = { PLACE_INIT };
+    t.has_homes = true;
+    t.homes.items = homes;
+    t.homes.count = 1;
+    pe.name = "p";
+    t.owner = pe;
+    (void)t;
     s.has_ratio = true;
     u.name = "x";
     pu.name = "y";

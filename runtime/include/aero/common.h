@@ -39,7 +39,7 @@
 #define AERO_VERSION_NUMBER (AERO_VERSION_MAJOR * 10000 + AERO_VERSION_MINOR * 100 + AERO_VERSION_PATCH)
 
 /** ABI level of the typed (generated-code) entry points; bumped on any change to schema.h. */
-#define AERO_SCHEMA_ABI 1
+#define AERO_SCHEMA_ABI 2
 
 /*
  * VERSIONED STRUCTS - how a struct the caller allocates can grow without

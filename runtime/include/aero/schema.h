@@ -14,7 +14,8 @@
  *   int      int64_t              double   double
  *   bool     bool                 string   const char * (NUL-terminated)
  *   geojson  const char *         blob     aero_bytes { ptr, len }
- *   list<T>, map<K,V> (any nesting)  aero_value (AERO_LIST / AERO_MAP tree)
+ *   hll      aero_bytes (the raw HLL particle)
+ *   list<T>, map<K,V> (any nesting), documents: see TYPED COLLECTIONS below
  * Optional bins have a `bool has_<field>` presence flag; required bins don't.
  *
  * WRITES (aero_schema_write). Every required bin is written (a NULL string of
@@ -109,6 +110,7 @@ typedef enum aero_schema_type {
     AERO_SCHEMA_LIST = 7,
     AERO_SCHEMA_MAP = 8,
     AERO_SCHEMA_DOC = 9, /**< a document type of the schema (`type NAME { ... }`), stored as a map keyed by field name */
+    AERO_SCHEMA_HLL = 10, /**< a HyperLogLog bin: an aero_bytes field holding the raw HLL particle */
 } aero_schema_type;
 
 /*
@@ -201,13 +203,15 @@ typedef struct aero_schema_bin {
     uint8_t type;        /**< aero_schema_type */
     uint8_t flags;       /**< AERO_SCHEMA_REQUIRED, AERO_SCHEMA_HAS_DEFAULT */
     /**
-     * Element types of a list or map, NULL otherwise: one letter per type,
-     * prefix order: i int, d double, b bool, s string, y blob, g geojson,
-     * l<T> list, m<K><V> map. "ls" is list<string>, "msli" map<string, list<int>>.
+     * Element types of a list or map, "o" for a document bin, "h" for an hll
+     * bin, NULL otherwise: one letter per type, prefix order: i int, d double,
+     * b bool, s string, y blob, g geojson, l<T> list, m<K><V> map, o a document
+     * (its fields are in tdesc). "ls" is list<string>, "msli" map<string,
+     * list<int>>, "lo" a list of documents.
      */
     const char *sig;
-    /** LIST, MAP and DOC bins: the C shape of the value (TYPED COLLECTIONS AND DOCUMENTS); NULL otherwise. */
-    const struct aero_schema_tdesc *tdesc;
+    /** LIST, MAP and DOC bins: the C shape of the value (aerogen generates it); NULL otherwise. */
+    const aero_schema_tdesc *tdesc;
 } aero_schema_bin;
 
 /** A record type: what aerogen emits as <record>_schema. */

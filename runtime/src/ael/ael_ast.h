@@ -141,6 +141,7 @@ typedef struct ael_path {
     bool singular; /* last part is index/rank/key */
     int32_t rt;    /* CDT return type */
     uint32_t last; /* index of the part that makes the operation */
+    const char *desc; /* typed by a bin's type tree: "home.zip", for messages (NULL otherwise) */
 } ael_path;
 
 typedef struct ael_ph {

@@ -55,6 +55,10 @@ static bool compat(ael_ctx *c, ael_node *cmp, ael_node *l, ael_node *r) {
         }
         return true;
     }
+    const ael_node *tp = l->kind == N_PATH && l->from_env ? l : r->kind == N_PATH && r->from_env ? r : NULL;
+    if (tp)
+        return ael__error(c, cmp->line, cmp->col, "'%s' is %s, compared with %s", tp->v.path->desc,
+                          ael__type_lower(tp->type), ael__type_lower(tp == l ? b : a));
     size_t bl;
     const char *bn = env_bin(l, &bl);
     ael_node *other = r;

@@ -262,9 +262,102 @@ static bool apply_fn(ael_ctx *c, ael_path *p, ael_part *lp, int desig, int32_t *
     }
 }
 
+/* Append to the path's description ("home" -> "home.zip"). false when out of memory. */
+static bool desc_add(ael_ctx *c, ael_path *p, const char *fmt, const char *s, size_t len, long long i) {
+    size_t old = strlen(p->desc);
+    size_t cap = old + len + 32;
+    char *d = ael__alloc(c, cap);
+    if (!d)
+        return false;
+    memcpy(d, p->desc, old);
+    if (s)
+        snprintf(d + old, cap - old, fmt, (int)len, s);
+    else
+        snprintf(d + old, cap - old, fmt, i);
+    p->desc = d;
+    return true;
+}
+
+static const char *tnode_name(const aero_ael_tnode *t) {
+    return t->doc ? t->doc : aero_ael__type_name(t->type);
+}
+
+/*
+ * The declared type of a singular CDT read from the bin's type tree: walks
+ * the parts up to `last` (index, rank and key parts descend into the element,
+ * value or field; designators only check). *vt is the value type, or stays
+ * DEFERRED when the tree does not know it. false on error (c failed).
+ */
+static bool walk_tree(ael_ctx *c, ael_path *p, const aero_ael_tnode *t, uint32_t last, uint8_t *vt) {
+    p->desc = ael__alloc(c, p->bin_len + 1);
+    if (!p->desc)
+        return false;
+    memcpy((char *)p->desc, p->bin, p->bin_len);
+    ((char *)p->desc)[p->bin_len] = '\0';
+    for (uint32_t i = 0; i <= last && t; i++) {
+        const ael_part *pt = &p->parts[i];
+        bool map = part_is_map(pt->kind);
+        uint8_t want = map ? AERO_AEL_MAP : AERO_AEL_LIST;
+        if (t->type != AERO_AEL_ANY && t->type != want)
+            return ael__error(c, pt->line, pt->col, "'%s' is %s, used as %s", p->desc, tnode_name(t),
+                              ael__type_lower(want));
+        if (part_is_desig(pt->kind))
+            continue;
+        if (!part_is_singular(pt->kind))
+            return true; /* a multi-value read: typed by its return type */
+        const aero_ael_tnode *next = t->item;
+        if (pt->kind == P_MAP_KEY && t->doc) {
+            if (pt->a->kind != N_STR)
+                return ael__error(c, pt->line, pt->col, "document '%s' (%s) is keyed by field name, not by %s",
+                                  t->doc, p->desc, ael__type_lower(pt->a->type));
+            next = NULL;
+            bool found = false;
+            for (size_t f = 0; f < t->n_fields && !found; f++) {
+                const char *fn = t->fields[f].name;
+                if (strlen(fn) == pt->a->v.s.len && memcmp(fn, pt->a->v.s.p, pt->a->v.s.len) == 0) {
+                    next = t->fields[f].type;
+                    found = true;
+                }
+            }
+            if (!found) {
+                for (size_t f = 0; f < t->n_fields; f++) {
+                    const char *fn = t->fields[f].field;
+                    if (fn && strlen(fn) == pt->a->v.s.len && memcmp(fn, pt->a->v.s.p, pt->a->v.s.len) == 0)
+                        return ael__error(c, pt->line, pt->col,
+                                          "document '%s' (%s) has no key '%s'; field '%s' is stored under key '%s'",
+                                          t->doc, p->desc, fn, fn, t->fields[f].name);
+                }
+                return ael__error(c, pt->line, pt->col, "document '%s' (%s) has no field '%.*s'", t->doc, p->desc,
+                                  (int)pt->a->v.s.len, pt->a->v.s.p);
+            }
+        } else if (pt->kind == P_MAP_KEY && t->key) {
+            uint8_t kt = pt->a->kind == N_INT ? AERO_AEL_INT : pt->a->kind == N_STR ? AERO_AEL_STRING : AEL_T_ANY;
+            uint8_t dk = (uint8_t)t->key->type;
+            if (kt != AEL_T_ANY && dk != AERO_AEL_ANY && kt != dk && !(dk == AERO_AEL_BLOB && kt == AERO_AEL_STRING))
+                return ael__error(c, pt->line, pt->col, "map keys of '%s' are %s, not %s", p->desc,
+                                  ael__type_lower(dk), ael__type_lower(kt));
+        }
+        bool ok;
+        if (pt->kind == P_MAP_KEY && pt->a->kind == N_STR)
+            ok = desc_add(c, p, ".%.*s", pt->a->v.s.p, pt->a->v.s.len, 0);
+        else if (pt->kind == P_MAP_KEY && pt->a->kind == N_INT)
+            ok = desc_add(c, p, ".%lld", NULL, 0, (long long)pt->a->v.i);
+        else if (pt->kind == P_LIST_INDEX && pt->a && pt->a->kind == N_INT)
+            ok = desc_add(c, p, "[%lld]", NULL, 0, (long long)pt->a->v.i);
+        else
+            ok = desc_add(c, p, map ? ".{...}" : "[...]", NULL, 0, 0);
+        if (!ok)
+            return false;
+        t = next;
+        if (i == last && t && t->type != AERO_AEL_ANY)
+            *vt = (uint8_t)t->type;
+    }
+    return true;
+}
+
 /* A CDT read: the part at `last` makes the operation, the parts before it the context. */
 static ael_node *lower_cdt_read(ael_ctx *c, ael_node *n, ael_path *p, uint8_t etype, bool first_map, uint32_t last,
-                                int desig) {
+                                int desig, const aero_ael_tnode *tree) {
     p->base = first_map ? AERO_AEL_MAP : AERO_AEL_LIST;
     if (ael__is_known(etype) && etype != p->base) {
         ael__error(c, n->line, n->col, "bin '%.*s' is %s, used as %s", (int)p->bin_len, p->bin, ael__type_lower(etype),
@@ -272,6 +365,9 @@ static ael_node *lower_cdt_read(ael_ctx *c, ael_node *n, ael_path *p, uint8_t et
         return NULL;
     }
     if (!check_inner_parts(c, p, last))
+        return NULL;
+    uint8_t tt = AEL_T_DEFERRED; /* the type tree's type of the value read */
+    if (tree && !walk_tree(c, p, tree, last, &tt))
         return NULL;
     p->last = last;
     ael_part *lp = &p->parts[last];
@@ -285,6 +381,17 @@ static ael_node *lower_cdt_read(ael_ctx *c, ael_node *n, ael_path *p, uint8_t et
         vt = AERO_AEL_MAP;
     if (p->fn == PF_GET)
         get_result(p, map, &rt, &vt);
+    bool from_tree = false;
+    if (part_is_singular(lp->kind) && tt != AEL_T_DEFERRED && rt == AERO_CDT_RT_VALUE) {
+        if (vt == AEL_T_DEFERRED) {
+            vt = tt;
+            from_tree = p->fn == PF_NONE || p->fn == PF_GET;
+        } else if (vt != tt && !(p->fn == PF_COUNT || p->fn == PF_ASINT || p->fn == PF_ASFLOAT || p->fn == PF_EXISTS)) {
+            ael__error(c, n->line, n->col, "'%s' is %s, read as %s", p->desc, ael__type_lower(tt),
+                       ael__type_lower(vt));
+            return NULL;
+        }
+    }
     ael_kind wk = N_UNKNOWN;
     if (!apply_fn(c, p, lp, desig, &rt, &vt, &wk))
         return NULL;
@@ -296,6 +403,7 @@ static ael_node *lower_cdt_read(ael_ctx *c, ael_node *n, ael_path *p, uint8_t et
         n->type = vt;
         if (vt != AEL_T_DEFERRED)
             n->explicit_type = true;
+        n->from_env = from_tree && wk == N_UNKNOWN;
     } else {
         p->vtype = multi_type(map, rt);
         n->type = p->vtype;
@@ -315,6 +423,7 @@ static ael_node *lower_cdt_read(ael_ctx *c, ael_node *n, ael_path *p, uint8_t et
 ael_node *ael__lower_path(ael_ctx *c, ael_node *n) {
     ael_path *p = n->v.path;
     uint8_t etype = AEL_T_ANY;
+    const aero_ael_tnode *tree = NULL;
     if (c->env) {
         const aero_ael_bin *eb = env_lookup(c->env, p->bin, p->bin_len);
         if (!eb) {
@@ -322,6 +431,7 @@ ael_node *ael__lower_path(ael_ctx *c, ael_node *n) {
             return NULL;
         }
         etype = (uint8_t)eb->type;
+        tree = eb->tree;
     }
     /* Real parts (designators dropped), the last designator types the result. */
     uint32_t real = 0, last = 0;
@@ -346,5 +456,5 @@ ael_node *ael__lower_path(ael_ctx *c, ael_node *n) {
     }
     if (real == 0)
         return lower_bin(c, n, p, etype, first_map);
-    return lower_cdt_read(c, n, p, etype, first_map, last, desig);
+    return lower_cdt_read(c, n, p, etype, first_map, last, desig, tree);
 }

@@ -9,7 +9,7 @@
  * parsed at run time.
  *
  *     static const aero_ael_bin bins[] = {
- *         { "status", AERO_AEL_STRING }, { "age", AERO_AEL_INT },
+ *         { "status", AERO_AEL_STRING, NULL }, { "age", AERO_AEL_INT, NULL },
  *     };
  *     aero_ael_env env = { bins, 2 };
  *     aero_ael_template t;
@@ -34,6 +34,14 @@
  *   - an explicit `.get(type: T)` that contradicts the schema is an error.
  *   - bin type AERO_AEL_ANY in the table means "no declared type": plain AEL
  *     inference applies to that bin.
+ *   - a bin with a type tree (aero_ael_bin.tree) types the singular parts of
+ *     a path into it (index, rank, key): `$.home.zip` is the type of field
+ *     zip, a missing field is "document 'address' (bin 'home') has no field
+ *     'nope'", a list part on a map (or a scalar) "'home.zip' is int, used
+ *     as list", a key of the wrong type "map keys of 'prefs' are string, not
+ *     int", and a comparison with another type "'home.zip' is int, compared
+ *     with string". A read whose type the tree does not know (NULL item)
+ *     is inferred from its context as without a tree.
  * With env == NULL the compiler behaves exactly like aero_ael_compile().
  *
  * TYPED PLACEHOLDERS (decision: a declared type array, no new syntax). The
@@ -85,10 +93,40 @@
  * plus AERO_AEL_ANY for "not declared / infer".
  */
 
+struct aero_ael_tfield;
+
+/**
+ * The declared shape of a list, map or document value (a type tree), for
+ * typing CDT paths into a bin: `$.tags.[0]` of a list<string> is a string,
+ * `$.prefs.k` of a map<string, int> an int, `$.home.zip` of a document with
+ * an int field `zip` an int, and `$.home.nope` is an error naming the
+ * document and the missing field. A document is a MAP keyed by field name.
+ */
+typedef struct aero_ael_tnode {
+    aero_ael_type type;                 /**< a scalar, AERO_AEL_LIST or AERO_AEL_MAP (documents too) */
+    const struct aero_ael_tnode *item;  /**< LIST: the element; MAP: the value; NULL: unknown (ANY) */
+    const struct aero_ael_tnode *key;   /**< MAP: the key (INT, STRING or BLOB); NULL: unknown */
+    const char *doc;                    /**< a document: its name (for messages); NULL otherwise */
+    const struct aero_ael_tfield *fields; /**< a document: its fields (map keys), any order */
+    size_t n_fields;
+} aero_ael_tnode;
+
+/** One field of a document: its map key and its type. */
+typedef struct aero_ael_tfield {
+    const char *name;           /**< the map key (what a path names) */
+    const aero_ael_tnode *type;
+    const char *field;          /**< its name in the schema when it differs from the key (for messages), or NULL */
+} aero_ael_tfield;
+
 /** One bin of the environment. `name` is NUL-terminated. */
 typedef struct aero_ael_bin {
     const char *name;
     aero_ael_type type; /**< AERO_AEL_ANY: declared without a type */
+    /**
+     * LIST / MAP bins: the shape of the value, or NULL (element types
+     * unknown: CDT reads are inferred from their context as in plain AEL).
+     */
+    const aero_ael_tnode *tree;
 } aero_ael_bin;
 
 /** The bins of a set, as the schema declares them. Lookup is linear. */

@@ -76,20 +76,6 @@ static aero_write *start(aero_session *s, aero_schema_op op, const aero_key *key
 static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aero_schema_bin *b, const void *obj,
                            aero_error *err) {
     bool required = (b->flags & AERO_SCHEMA_REQUIRED) != 0;
-    if (b->type == AERO_SCHEMA__HLL) { /* the raw HLL particle, as an hll op or a read left it */
-        const aero_bytes *v = CFIELD(obj, b->offset, aero_bytes);
-        if (!v->ptr && (v->len || required))
-            return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is %s", r->name, b->field,
-                                 v->len ? "a NULL pointer with a length" : "required but NULL");
-        if (!v->ptr) {
-            aero_write_bin_remove(w, b->name);
-            return AERO_OK;
-        }
-        aero_value h = aero_blob(v->ptr, v->len);
-        h.type = AERO_HLL;
-        aero_write_bin_set(w, b->name, &h);
-        return AERO_OK;
-    }
     switch ((aero_schema_type)b->type) {
     case AERO_SCHEMA_INT: aero_write_bin_set_int(w, b->name, *CFIELD(obj, b->offset, int64_t)); return AERO_OK;
     case AERO_SCHEMA_DOUBLE: aero_write_bin_set_double(w, b->name, *CFIELD(obj, b->offset, double)); return AERO_OK;
@@ -124,7 +110,11 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
     case AERO_SCHEMA_LIST:
     case AERO_SCHEMA_MAP:
         if (b->tdesc) { /* schema ABI 2: a C list or map */
-            if (!CFIELD(obj, b->offset, struct aero_schema__coll)->items) {
+            const struct aero_schema__coll *c = CFIELD(obj, b->offset, struct aero_schema__coll);
+            if (!c->items && c->count)
+                return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has NULL items and count %zu", r->name, b->field,
+                                     c->count);
+            if (!c->items) {
                 if (required)
                     return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but has no items array", r->name,
                                          b->field);
@@ -146,6 +136,20 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
             return aero_err__set(err, AERO_ERR_PARAM, "%s.%s does not match its declared type: %s", r->name, b->field,
                                  why);
         aero_write_bin_set(w, b->name, v);
+        return AERO_OK;
+    }
+    case AERO_SCHEMA_HLL: { /* the raw HLL particle, as an hll op or a read left it */
+        const aero_bytes *v = CFIELD(obj, b->offset, aero_bytes);
+        if (!v->ptr && (v->len || required))
+            return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is %s", r->name, b->field,
+                                 v->len ? "a NULL pointer with a length" : "required but NULL");
+        if (!v->ptr) {
+            aero_write_bin_remove(w, b->name);
+            return AERO_OK;
+        }
+        aero_value h = aero_blob(v->ptr, v->len);
+        h.type = AERO_HLL;
+        aero_write_bin_set(w, b->name, &h);
         return AERO_OK;
     }
     case AERO_SCHEMA_DOC:
@@ -214,7 +218,7 @@ static aero_status mismatch(aero_error *err, const aero_schema_record *r, const 
 /* Store one value into its field; no allocation. */
 static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, const aero_value *v, aero_arena *arena,
                          void *obj, aero_error *err) {
-    if (b->type == AERO_SCHEMA__HLL) {
+    if (b->type == AERO_SCHEMA_HLL) {
         if (v->type != AERO_HLL)
             return mismatch(err, r, b, v, "hll", NULL);
         FIELD(obj, b->offset, aero_bytes)->ptr = v->v.bytes.ptr;

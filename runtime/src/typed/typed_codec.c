@@ -63,6 +63,17 @@ static void path_init(tpath *p, const char *record, const char *field) {
     path_push(p, "%s.%s", record ? record : "?", field ? field : "?");
 }
 
+/* Label a map entry's value by its key once the key is known: ['theme'], [42], or {#i} for a blob key. */
+static void path_key(tpath *p, size_t at, uint8_t key_type, const void *key, size_t i) {
+    path_pop(p, at);
+    if (key_type == AERO_SCHEMA_STR)
+        path_push(p, "['%s']", *(const cstr *)key);
+    else if (key_type == AERO_SCHEMA_INT)
+        path_push(p, "[%lld]", (long long)*(const int64_t *)key);
+    else
+        path_push(p, "{#%zu}", i);
+}
+
 static const char *type_name(uint8_t t) {
     switch ((aero_schema_type)t) {
     case AERO_SCHEMA_INT: return "int";
@@ -74,8 +85,9 @@ static const char *type_name(uint8_t t) {
     case AERO_SCHEMA_LIST: return "list";
     case AERO_SCHEMA_MAP: return "map";
     case AERO_SCHEMA_DOC: return "document";
+    case AERO_SCHEMA_HLL: return "hll";
     }
-    return t == AERO_SCHEMA__HLL ? "hll" : "?";
+    return "?";
 }
 
 static bool is_coll(uint8_t t) { return t == AERO_SCHEMA_LIST || t == AERO_SCHEMA_MAP || t == AERO_SCHEMA_DOC; }
@@ -106,7 +118,8 @@ static size_t c_size(uint8_t type, const aero_schema_tdesc *t) {
     case AERO_SCHEMA_STR:
     case AERO_SCHEMA_GEOJSON: return sizeof(const char *);
     case AERO_SCHEMA_BLOB: return sizeof(aero_bytes);
-    default: return type == AERO_SCHEMA__HLL ? sizeof(aero_bytes) : t ? t->size : 0;
+    case AERO_SCHEMA_HLL: return sizeof(aero_bytes);
+    default: return t ? t->size : 0;
     }
 }
 
@@ -209,8 +222,10 @@ static aero_status pack_any(aero_buf *b, uint8_t type, const aero_schema_tdesc *
             const char *e = (const char *)m->items + i * t->entry_size;
             size_t at = path_push(p, "{#%zu}", i);
             aero_status rc = pack_any(b, ELEM_TYPE(t->key), t->key, e, p, depth + 1, err);
-            if (rc == AERO_OK)
+            if (rc == AERO_OK) {
+                path_key(p, at, ELEM_TYPE(t->key), e, i);
                 rc = pack_any(b, ELEM_TYPE(t->item), t->item, e + t->value_offset, p, depth + 1, err);
+            }
             if (rc != AERO_OK)
                 return rc;
             path_pop(p, at);
@@ -218,14 +233,14 @@ static aero_status pack_any(aero_buf *b, uint8_t type, const aero_schema_tdesc *
         return AERO_OK;
     }
     case AERO_SCHEMA_DOC: return pack_doc_fields(b, t->doc, c, p, depth, err);
-    }
-    if (type == AERO_SCHEMA__HLL) {
+    case AERO_SCHEMA_HLL: {
         const aero_bytes *x = c;
         v = aero_blob(x->ptr ? (const void *)x->ptr : "", x->len);
         v.type = AERO_HLL;
         return aero_mp__pack_value(b, &v) == AERO_OK
                    ? AERO_OK
                    : aero_err__set(err, AERO_ERR_PARAM, "%s: an hll cannot be packed", p->s);
+    }
     }
     return aero_err__set(err, AERO_ERR_PARAM, "%s has an unknown type %u", p->s, (unsigned)type);
 }
@@ -475,8 +490,10 @@ static aero_status unpack_any(aero_mp_reader *r, uint8_t type, const aero_schema
             char *e = entries + i * t->entry_size;
             size_t at = path_push(u->p, "{#%llu}", (unsigned long long)i);
             aero_status rc = unpack_any(r, ELEM_TYPE(t->key), t->key, e, u, depth + 1);
-            if (rc == AERO_OK)
+            if (rc == AERO_OK) {
+                path_key(u->p, at, ELEM_TYPE(t->key), e, (size_t)i);
                 rc = unpack_any(r, ELEM_TYPE(t->item), t->item, e + t->value_offset, u, depth + 1);
+            }
             if (rc != AERO_OK)
                 return rc;
             path_pop(u->p, at);
@@ -489,8 +506,7 @@ static aero_status unpack_any(aero_mp_reader *r, uint8_t type, const aero_schema
         if (it.kind != AERO_MP_MAP)
             return wrong(u, mp_kind_name(&it), type);
         return unpack_doc(r, t->doc, it.n, c, u, depth);
-    }
-    if (type == AERO_SCHEMA__HLL) {
+    case AERO_SCHEMA_HLL:
         if (pt != AERO_PT_HLL)
             return wrong(u, mp_kind_name(&it), type);
         ((aero_bytes *)c)->ptr = it.p + 1;
@@ -623,6 +639,8 @@ static aero_status to_c(const aero_value *v, uint8_t type, const aero_schema_tde
             size_t at = path_push(u->p, "{#%u}", (unsigned)i);
             aero_status rc = to_c(&v->v.map.entries[i].key, ELEM_TYPE(t->key), t->key, e, u, depth + 1);
             if (rc == AERO_OK)
+                path_key(u->p, at, ELEM_TYPE(t->key), e, i);
+            if (rc == AERO_OK)
                 rc = to_c(&v->v.map.entries[i].value, ELEM_TYPE(t->item), t->item, e + t->value_offset, u,
                           depth + 1);
             if (rc != AERO_OK)
@@ -637,13 +655,14 @@ static aero_status to_c(const aero_value *v, uint8_t type, const aero_schema_tde
         if (v->type != AERO_MAP)
             break;
         return to_c_doc(v, t->doc, c, u, depth);
-    }
-    if (type == AERO_SCHEMA__HLL && v->type == AERO_HLL) {
+    case AERO_SCHEMA_HLL:
+        if (v->type != AERO_HLL)
+            break;
         ((aero_bytes *)c)->ptr = v->v.bytes.ptr;
         ((aero_bytes *)c)->len = v->v.bytes.len;
         return AERO_OK;
     }
-    if (type > AERO_SCHEMA_DOC && type != AERO_SCHEMA__HLL)
+    if (type > AERO_SCHEMA_HLL || type < AERO_SCHEMA_INT)
         return aero_err__set(u->err, AERO_ERR_PARAM, "%s has an unknown type %u", u->p->s, (unsigned)type);
     return aero_err__set(u->err, AERO_ERR_BIN_INCOMPATIBLE_TYPE, "%s is %s, declared %s", u->p->s,
                          value_kind_name(v), type_name(type));
@@ -727,6 +746,8 @@ static aero_status from_c(uint8_t type, const aero_schema_tdesc *t, const void *
             size_t at = path_push(p, "{#%zu}", i);
             aero_status rc = from_c(ELEM_TYPE(t->key), t->key, e, arena, &es[i].key, p, depth + 1, err);
             if (rc == AERO_OK)
+                path_key(p, at, ELEM_TYPE(t->key), e, i);
+            if (rc == AERO_OK)
                 rc = from_c(ELEM_TYPE(t->item), t->item, e + t->value_offset, arena, &es[i].value, p, depth + 1, err);
             if (rc != AERO_OK)
                 return rc;
@@ -763,12 +784,12 @@ static aero_status from_c(uint8_t type, const aero_schema_tdesc *t, const void *
         *out = aero_map(es, n);
         return AERO_OK;
     }
-    }
-    if (type == AERO_SCHEMA__HLL) {
+    case AERO_SCHEMA_HLL: {
         const aero_bytes *x = c;
         *out = aero_blob(x->ptr ? (const void *)x->ptr : "", x->len);
         out->type = AERO_HLL;
         return AERO_OK;
+    }
     }
     return aero_err__set(err, AERO_ERR_PARAM, "%s has an unknown type %u", p->s, (unsigned)type);
 }

@@ -29,9 +29,6 @@ struct aero_schema__coll {
     size_t count;
 };
 
-/** The hll bin type (schema ABI 2). */
-#define AERO_SCHEMA__HLL 10
-
 /**
  * Write the list, map or document bin b (b->tdesc) of `record` from its C
  * value at c, packed straight into w's op buffer. AERO_ERR_PARAM naming the

@@ -21,13 +21,14 @@ static int fail(const char *what, const aero_error *err) {
 
 static int round_trip(aero_session *session, const char *key) {
     aero_error err;
-    aero_value tags[] = { aero_str("desk"), aero_str("led") };
+    static const char *const tags[] = { "desk", "led" };
     product in = PRODUCT_INIT;
     in.name = "lamp";
     in.has_price = true;
     in.price = 42;
     in.has_tags = true;
-    in.tags = aero_list(tags, 2);
+    in.tags.items = tags;
+    in.tags.count = 2;
     if (product_upsert(session, key, &in, &err) != AERO_OK)
         return fail("upsert", &err);
 
@@ -38,7 +39,7 @@ static int round_trip(aero_session *session, const char *key) {
     if (product_get(session, key, &out, &holder, &err) != AERO_OK) {
         rc = fail("get", &err);
     } else if (strcmp(out.name, "lamp") != 0 || !out.has_price || out.price != 42 || !out.has_tags ||
-               out.tags.v.list.count != 2) {
+               out.tags.count != 2) {
         fprintf(stderr, "consumer (C): read back something else than was written\n");
         rc = 1;
     }

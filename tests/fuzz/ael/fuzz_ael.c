@@ -41,8 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
 
     static const aero_ael_bin bins[] = {
-        { "a", AERO_AEL_INT },   { "s", AERO_AEL_STRING }, { "l", AERO_AEL_LIST }, { "m", AERO_AEL_MAP },
-        { "f", AERO_AEL_FLOAT }, { "b", AERO_AEL_BOOL },   { "x", AERO_AEL_ANY },
+        { "a", AERO_AEL_INT, NULL },   { "s", AERO_AEL_STRING, NULL }, { "l", AERO_AEL_LIST, NULL }, { "m", AERO_AEL_MAP, NULL },
+        { "f", AERO_AEL_FLOAT, NULL }, { "b", AERO_AEL_BOOL, NULL },   { "x", AERO_AEL_ANY, NULL },
     };
     static const aero_ael_env env = { bins, sizeof bins / sizeof bins[0] };
     static const aero_ael_type pt[] = { AERO_AEL_INT, AERO_AEL_ANY, AERO_AEL_LIST };

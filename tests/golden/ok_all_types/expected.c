@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.c was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.c was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 /* ---- record sample ---- */
@@ -24,11 +24,11 @@ static const aero_schema_bin sample_bins_[] = {
     { "label", "label", offsetof(sample, label), offsetof(sample, has_label), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
     { "data", "data", offsetof(sample, data), offsetof(sample, has_data), AERO_SCHEMA_BLOB, 0, NULL, NULL },
     { "area", "area", offsetof(sample, area), offsetof(sample, has_area), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "tags", "tags", offsetof(sample, tags), offsetof(sample, has_tags), AERO_SCHEMA_LIST, 0, "ls", NULL },
-    { "scores", "scores", offsetof(sample, scores), offsetof(sample, has_scores), AERO_SCHEMA_MAP, 0, "msd", NULL },
-    { "matrix", "matrix", offsetof(sample, matrix), offsetof(sample, has_matrix), AERO_SCHEMA_LIST, 0, "lli", NULL },
-    { "by_id", "by_id", offsetof(sample, by_id), offsetof(sample, has_by_id), AERO_SCHEMA_MAP, 0, "mimsly", NULL },
-    { "keys", "keys", offsetof(sample, keys), offsetof(sample, has_keys), AERO_SCHEMA_MAP, 0, "myb", NULL },
+    { "tags", "tags", offsetof(sample, tags), offsetof(sample, has_tags), AERO_SCHEMA_LIST, 0, "ls", &list_str_tdesc },
+    { "scores", "scores", offsetof(sample, scores), offsetof(sample, has_scores), AERO_SCHEMA_MAP, 0, "msd", &map_str_double_tdesc },
+    { "matrix", "matrix", offsetof(sample, matrix), offsetof(sample, has_matrix), AERO_SCHEMA_LIST, 0, "lli", &list_list_int_tdesc },
+    { "by_id", "by_id", offsetof(sample, by_id), offsetof(sample, has_by_id), AERO_SCHEMA_MAP, 0, "mimsly", &map_int_map_str_list_blob_tdesc },
+    { "keys", "keys", offsetof(sample, keys), offsetof(sample, has_keys), AERO_SCHEMA_MAP, 0, "myb", &map_blob_bool_tdesc },
     { "short", "renamed_long_field_name", offsetof(sample, renamed_long_field_name), offsetof(sample, has_renamed_long_field_name), AERO_SCHEMA_INT, 0, NULL, NULL },
     { "opt_kw", "opt_kw", offsetof(sample, opt_kw), offsetof(sample, has_opt_kw), AERO_SCHEMA_INT, 0, NULL, NULL },
 };

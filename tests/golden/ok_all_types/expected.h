@@ -7,11 +7,110 @@
 #include <aero/aero.h>
 #include <aero/schema.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.h was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.h was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 AERO_BEGIN_DECLS
+
+/* Descriptors of the scalar elements of lists and maps (shared by every schema). */
+#ifndef AEROGEN_TDESC_SCALARS
+#define AEROGEN_TDESC_SCALARS
+static const aero_schema_tdesc aerogen_tdesc_int = { AERO_SCHEMA_INT, sizeof(int64_t), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_double = { AERO_SCHEMA_DOUBLE, sizeof(double), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_bool = { AERO_SCHEMA_BOOL, sizeof(bool), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_str = { AERO_SCHEMA_STR, sizeof(const char *), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_blob = { AERO_SCHEMA_BLOB, sizeof(aero_bytes), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_geo = { AERO_SCHEMA_GEOJSON, sizeof(const char *), NULL, NULL, 0, 0, NULL };
+#endif
+
+/* list<string> */
+#ifndef AEROGEN_TYPE_list_str
+#define AEROGEN_TYPE_list_str
+static const aero_schema_tdesc list_str_tdesc = {
+    AERO_SCHEMA_LIST, sizeof(aero_list_str), &aerogen_tdesc_str, NULL, 0, 0, NULL
+};
+#endif
+
+/* map<string, double> */
+#ifndef AEROGEN_TYPE_map_str_double
+#define AEROGEN_TYPE_map_str_double
+static const aero_schema_tdesc map_str_double_tdesc = {
+    AERO_SCHEMA_MAP, sizeof(aero_map_str_double), &aerogen_tdesc_double, &aerogen_tdesc_str,
+    sizeof(aero_map_str_double_entry), offsetof(aero_map_str_double_entry, value), NULL
+};
+#endif
+
+/* list<int> */
+#ifndef AEROGEN_TYPE_list_int
+#define AEROGEN_TYPE_list_int
+static const aero_schema_tdesc list_int_tdesc = {
+    AERO_SCHEMA_LIST, sizeof(aero_list_int), &aerogen_tdesc_int, NULL, 0, 0, NULL
+};
+#endif
+
+/* list<list<int>> */
+#ifndef AEROGEN_TYPE_list_list_int
+#define AEROGEN_TYPE_list_list_int
+typedef struct list_list_int {
+    const aero_list_int *items;
+    size_t count;
+} list_list_int;
+static const aero_schema_tdesc list_list_int_tdesc = {
+    AERO_SCHEMA_LIST, sizeof(list_list_int), &list_int_tdesc, NULL, 0, 0, NULL
+};
+#endif
+
+/* list<blob> */
+#ifndef AEROGEN_TYPE_list_blob
+#define AEROGEN_TYPE_list_blob
+static const aero_schema_tdesc list_blob_tdesc = {
+    AERO_SCHEMA_LIST, sizeof(aero_list_blob), &aerogen_tdesc_blob, NULL, 0, 0, NULL
+};
+#endif
+
+/* map<string, list<blob>> */
+#ifndef AEROGEN_TYPE_map_str_list_blob
+#define AEROGEN_TYPE_map_str_list_blob
+typedef struct map_str_list_blob_entry {
+    const char *key;
+    aero_list_blob value;
+} map_str_list_blob_entry;
+typedef struct map_str_list_blob {
+    const map_str_list_blob_entry *entries;
+    size_t count;
+} map_str_list_blob;
+static const aero_schema_tdesc map_str_list_blob_tdesc = {
+    AERO_SCHEMA_MAP, sizeof(map_str_list_blob), &list_blob_tdesc, &aerogen_tdesc_str,
+    sizeof(map_str_list_blob_entry), offsetof(map_str_list_blob_entry, value), NULL
+};
+#endif
+
+/* map<int, map<string, list<blob>>> */
+#ifndef AEROGEN_TYPE_map_int_map_str_list_blob
+#define AEROGEN_TYPE_map_int_map_str_list_blob
+typedef struct map_int_map_str_list_blob_entry {
+    int64_t key;
+    map_str_list_blob value;
+} map_int_map_str_list_blob_entry;
+typedef struct map_int_map_str_list_blob {
+    const map_int_map_str_list_blob_entry *entries;
+    size_t count;
+} map_int_map_str_list_blob;
+static const aero_schema_tdesc map_int_map_str_list_blob_tdesc = {
+    AERO_SCHEMA_MAP, sizeof(map_int_map_str_list_blob), &map_str_list_blob_tdesc, &aerogen_tdesc_int,
+    sizeof(map_int_map_str_list_blob_entry), offsetof(map_int_map_str_list_blob_entry, value), NULL
+};
+#endif
+
+/* map<blob, bool> */
+#ifndef AEROGEN_TYPE_map_blob_bool
+#define AEROGEN_TYPE_map_blob_bool
+static const aero_schema_tdesc map_blob_bool_tdesc = {
+    AERO_SCHEMA_MAP, sizeof(aero_map_blob_bool), &aerogen_tdesc_bool, &aerogen_tdesc_blob,
+    sizeof(aero_map_blob_bool_entry), offsetof(aero_map_blob_bool_entry, value), NULL
+};
+#endif
 
 /* ------------------------------------------------------------------------- */
 /* record sample: namespace "test", set "samples", key string */
@@ -87,15 +186,15 @@ typedef struct sample {
     bool has_area; /**< area is set (to write) / was read */
     const char *area; /**< bin "area": geojson, default '{"type":"Point","coordinates":[1,2]}' */
     bool has_tags; /**< tags is set (to write) / was read */
-    aero_value tags; /**< bin "tags": list<string> */
+    aero_list_str tags; /**< bin "tags": list<string> */
     bool has_scores; /**< scores is set (to write) / was read */
-    aero_value scores; /**< bin "scores": map<string, double> */
+    aero_map_str_double scores; /**< bin "scores": map<string, double> */
     bool has_matrix; /**< matrix is set (to write) / was read */
-    aero_value matrix; /**< bin "matrix": list<list<int>> */
+    list_list_int matrix; /**< bin "matrix": list<list<int>> */
     bool has_by_id; /**< by_id is set (to write) / was read */
-    aero_value by_id; /**< bin "by_id": map<int, map<string, list<blob>>> */
+    map_int_map_str_list_blob by_id; /**< bin "by_id": map<int, map<string, list<blob>>> */
     bool has_keys; /**< keys is set (to write) / was read */
-    aero_value keys; /**< bin "keys": map<blob, bool> */
+    aero_map_blob_bool keys; /**< bin "keys": map<blob, bool> */
     bool has_renamed_long_field_name; /**< renamed_long_field_name is set (to write) / was read */
     int64_t renamed_long_field_name; /**< bin "short": int */
     bool has_opt_kw; /**< opt_kw is set (to write) / was read */
@@ -124,15 +223,15 @@ typedef struct sample {
     .has_area = false, \
     .area = "{\"type\":\"Point\",\"coordinates\":[1,2]}", \
     .has_tags = false, \
-    .tags = { AERO_NIL, { false } }, \
+    .tags = { NULL, 0 }, \
     .has_scores = false, \
-    .scores = { AERO_NIL, { false } }, \
+    .scores = { NULL, 0 }, \
     .has_matrix = false, \
-    .matrix = { AERO_NIL, { false } }, \
+    .matrix = { NULL, 0 }, \
     .has_by_id = false, \
-    .by_id = { AERO_NIL, { false } }, \
+    .by_id = { NULL, 0 }, \
     .has_keys = false, \
-    .keys = { AERO_NIL, { false } }, \
+    .keys = { NULL, 0 }, \
     .has_renamed_long_field_name = false, \
     .renamed_long_field_name = 0, \
     .has_opt_kw = false, \
@@ -159,15 +258,15 @@ typedef struct sample {
     false, /* has_area */ \
     "{\"type\":\"Point\",\"coordinates\":[1,2]}", /* area */ \
     false, /* has_tags */ \
-    { AERO_NIL, { false } }, /* tags */ \
+    { NULL, 0 }, /* tags */ \
     false, /* has_scores */ \
-    { AERO_NIL, { false } }, /* scores */ \
+    { NULL, 0 }, /* scores */ \
     false, /* has_matrix */ \
-    { AERO_NIL, { false } }, /* matrix */ \
+    { NULL, 0 }, /* matrix */ \
     false, /* has_by_id */ \
-    { AERO_NIL, { false } }, /* by_id */ \
+    { NULL, 0 }, /* by_id */ \
     false, /* has_keys */ \
-    { AERO_NIL, { false } }, /* keys */ \
+    { NULL, 0 }, /* keys */ \
     false, /* has_renamed_long_field_name */ \
     0, /* renamed_long_field_name */ \
     false, /* has_opt_kw */ \

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.c was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.c was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 /* ---- record crlf ---- */

@@ -7,8 +7,8 @@
 #include <aero/aero.h>
 #include <aero/schema.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.h was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.h was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 AERO_BEGIN_DECLS

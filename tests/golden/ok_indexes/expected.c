@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.c was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.c was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 /* ---- record user ---- */
@@ -17,10 +17,10 @@ static const aero_schema_bin ix_user_bins_[] = {
     { "name", "name", offsetof(ix_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
     { "age", "age", offsetof(ix_user, age), offsetof(ix_user, has_age), AERO_SCHEMA_INT, 0, NULL, NULL },
     { "index", "index", offsetof(ix_user, index), offsetof(ix_user, has_index), AERO_SCHEMA_INT, 0, NULL, NULL },
-    { "tags", "tags", offsetof(ix_user, tags), offsetof(ix_user, has_tags), AERO_SCHEMA_LIST, 0, "ls", NULL },
-    { "prefs", "prefs", offsetof(ix_user, prefs), offsetof(ix_user, has_prefs), AERO_SCHEMA_MAP, 0, "msi", NULL },
-    { "scores", "scores", offsetof(ix_user, scores), offsetof(ix_user, has_scores), AERO_SCHEMA_MAP, 0, "miy", NULL },
-    { "groups", "groups", offsetof(ix_user, groups), offsetof(ix_user, has_groups), AERO_SCHEMA_MAP, 0, "msli", NULL },
+    { "tags", "tags", offsetof(ix_user, tags), offsetof(ix_user, has_tags), AERO_SCHEMA_LIST, 0, "ls", &ix_list_str_tdesc },
+    { "prefs", "prefs", offsetof(ix_user, prefs), offsetof(ix_user, has_prefs), AERO_SCHEMA_MAP, 0, "msi", &ix_map_str_int_tdesc },
+    { "scores", "scores", offsetof(ix_user, scores), offsetof(ix_user, has_scores), AERO_SCHEMA_MAP, 0, "miy", &ix_map_int_blob_tdesc },
+    { "groups", "groups", offsetof(ix_user, groups), offsetof(ix_user, has_groups), AERO_SCHEMA_MAP, 0, "msli", &ix_map_str_list_int_tdesc },
     { "home", "home", offsetof(ix_user, home), offsetof(ix_user, has_home), AERO_SCHEMA_GEOJSON, 0, NULL, NULL },
     { "last_login", "last_login_millis", offsetof(ix_user, last_login_millis), offsetof(ix_user, has_last_login_millis), AERO_SCHEMA_INT, 0, NULL, NULL },
 };

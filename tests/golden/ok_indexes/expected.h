@@ -8,11 +8,73 @@
 #include <aero/index.h>
 #include <aero/schema.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.h was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.h was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 AERO_BEGIN_DECLS
+
+/* Descriptors of the scalar elements of lists and maps (shared by every schema). */
+#ifndef AEROGEN_TDESC_SCALARS
+#define AEROGEN_TDESC_SCALARS
+static const aero_schema_tdesc aerogen_tdesc_int = { AERO_SCHEMA_INT, sizeof(int64_t), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_double = { AERO_SCHEMA_DOUBLE, sizeof(double), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_bool = { AERO_SCHEMA_BOOL, sizeof(bool), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_str = { AERO_SCHEMA_STR, sizeof(const char *), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_blob = { AERO_SCHEMA_BLOB, sizeof(aero_bytes), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_geo = { AERO_SCHEMA_GEOJSON, sizeof(const char *), NULL, NULL, 0, 0, NULL };
+#endif
+
+/* list<string> */
+#ifndef AEROGEN_TYPE_IX_list_str
+#define AEROGEN_TYPE_IX_list_str
+static const aero_schema_tdesc ix_list_str_tdesc = {
+    AERO_SCHEMA_LIST, sizeof(aero_list_str), &aerogen_tdesc_str, NULL, 0, 0, NULL
+};
+#endif
+
+/* map<string, int> */
+#ifndef AEROGEN_TYPE_IX_map_str_int
+#define AEROGEN_TYPE_IX_map_str_int
+static const aero_schema_tdesc ix_map_str_int_tdesc = {
+    AERO_SCHEMA_MAP, sizeof(aero_map_str_int), &aerogen_tdesc_int, &aerogen_tdesc_str,
+    sizeof(aero_map_str_int_entry), offsetof(aero_map_str_int_entry, value), NULL
+};
+#endif
+
+/* map<int, blob> */
+#ifndef AEROGEN_TYPE_IX_map_int_blob
+#define AEROGEN_TYPE_IX_map_int_blob
+static const aero_schema_tdesc ix_map_int_blob_tdesc = {
+    AERO_SCHEMA_MAP, sizeof(aero_map_int_blob), &aerogen_tdesc_blob, &aerogen_tdesc_int,
+    sizeof(aero_map_int_blob_entry), offsetof(aero_map_int_blob_entry, value), NULL
+};
+#endif
+
+/* list<int> */
+#ifndef AEROGEN_TYPE_IX_list_int
+#define AEROGEN_TYPE_IX_list_int
+static const aero_schema_tdesc ix_list_int_tdesc = {
+    AERO_SCHEMA_LIST, sizeof(aero_list_int), &aerogen_tdesc_int, NULL, 0, 0, NULL
+};
+#endif
+
+/* map<string, list<int>> */
+#ifndef AEROGEN_TYPE_IX_map_str_list_int
+#define AEROGEN_TYPE_IX_map_str_list_int
+typedef struct ix_map_str_list_int_entry {
+    const char *key;
+    aero_list_int value;
+} ix_map_str_list_int_entry;
+typedef struct ix_map_str_list_int {
+    const ix_map_str_list_int_entry *entries;
+    size_t count;
+} ix_map_str_list_int;
+static const aero_schema_tdesc ix_map_str_list_int_tdesc = {
+    AERO_SCHEMA_MAP, sizeof(ix_map_str_list_int), &ix_list_int_tdesc, &aerogen_tdesc_str,
+    sizeof(ix_map_str_list_int_entry), offsetof(ix_map_str_list_int_entry, value), NULL
+};
+#endif
 
 /* ------------------------------------------------------------------------- */
 /* record user: namespace "test", set "users", key string */
@@ -53,13 +115,13 @@ typedef struct ix_user {
     bool has_index; /**< index is set (to write) / was read */
     int64_t index; /**< bin "index": int */
     bool has_tags; /**< tags is set (to write) / was read */
-    aero_value tags; /**< bin "tags": list<string> */
+    aero_list_str tags; /**< bin "tags": list<string> */
     bool has_prefs; /**< prefs is set (to write) / was read */
-    aero_value prefs; /**< bin "prefs": map<string, int> */
+    aero_map_str_int prefs; /**< bin "prefs": map<string, int> */
     bool has_scores; /**< scores is set (to write) / was read */
-    aero_value scores; /**< bin "scores": map<int, blob> */
+    aero_map_int_blob scores; /**< bin "scores": map<int, blob> */
     bool has_groups; /**< groups is set (to write) / was read */
-    aero_value groups; /**< bin "groups": map<string, list<int>> */
+    ix_map_str_list_int groups; /**< bin "groups": map<string, list<int>> */
     bool has_home; /**< home is set (to write) / was read */
     const char *home; /**< bin "home": geojson */
     bool has_last_login_millis; /**< last_login_millis is set (to write) / was read */
@@ -75,13 +137,13 @@ typedef struct ix_user {
     .has_index = false, \
     .index = 0, \
     .has_tags = false, \
-    .tags = { AERO_NIL, { false } }, \
+    .tags = { NULL, 0 }, \
     .has_prefs = false, \
-    .prefs = { AERO_NIL, { false } }, \
+    .prefs = { NULL, 0 }, \
     .has_scores = false, \
-    .scores = { AERO_NIL, { false } }, \
+    .scores = { NULL, 0 }, \
     .has_groups = false, \
-    .groups = { AERO_NIL, { false } }, \
+    .groups = { NULL, 0 }, \
     .has_home = false, \
     .home = NULL, \
     .has_last_login_millis = false, \
@@ -95,13 +157,13 @@ typedef struct ix_user {
     false, /* has_index */ \
     0, /* index */ \
     false, /* has_tags */ \
-    { AERO_NIL, { false } }, /* tags */ \
+    { NULL, 0 }, /* tags */ \
     false, /* has_prefs */ \
-    { AERO_NIL, { false } }, /* prefs */ \
+    { NULL, 0 }, /* prefs */ \
     false, /* has_scores */ \
-    { AERO_NIL, { false } }, /* scores */ \
+    { NULL, 0 }, /* scores */ \
     false, /* has_groups */ \
-    { AERO_NIL, { false } }, /* groups */ \
+    { NULL, 0 }, /* groups */ \
     false, /* has_home */ \
     NULL, /* home */ \
     false, /* has_last_login_millis */ \

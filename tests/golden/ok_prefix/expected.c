@@ -5,9 +5,32 @@
 
 #include <stddef.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.c was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.c was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
+
+/* ---- document address ---- */
+
+static const app_address app_address_doc_init_ = APP_ADDRESS_INIT;
+
+static const aero_schema_bin app_address_doc_fields_[] = {
+    { "zip", "zip", offsetof(app_address, zip), offsetof(app_address, has_zip), AERO_SCHEMA_INT, 0, NULL, NULL },
+};
+
+static const uint32_t app_address_doc_by_name_[] = {
+    0
+};
+
+const aero_schema_doc app_address_doc = {
+    "address",
+    sizeof(app_address),
+    &app_address_doc_init_,
+    app_address_doc_fields_,
+    1,
+    app_address_doc_by_name_,
+};
+
+const aero_schema_tdesc app_address_tdesc = { AERO_SCHEMA_DOC, sizeof(app_address), NULL, NULL, 0, 0, &app_address_doc };
 
 /* ---- record user ---- */
 
@@ -16,11 +39,13 @@ static const app_user app_user_init_ = APP_USER_INIT;
 static const aero_schema_bin app_user_bins_[] = {
     { "name", "name", offsetof(app_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
     { "age", "age", offsetof(app_user, age), offsetof(app_user, has_age), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "tags", "tags", offsetof(app_user, tags), offsetof(app_user, has_tags), AERO_SCHEMA_LIST, 0, "ls", NULL },
+    { "tags", "tags", offsetof(app_user, tags), offsetof(app_user, has_tags), AERO_SCHEMA_LIST, 0, "ls", &app_list_str_tdesc },
+    { "home", "home", offsetof(app_user, home), offsetof(app_user, has_home), AERO_SCHEMA_DOC, 0, "o", &app_address_tdesc },
+    { "past", "past", offsetof(app_user, past), offsetof(app_user, has_past), AERO_SCHEMA_LIST, 0, "lo", &app_list_address_tdesc },
 };
 
 static const uint32_t app_user_by_name_[] = {
-    1, 0, 2
+    1, 3, 0, 4, 2
 };
 
 const aero_schema_record app_user_schema = {
@@ -33,7 +58,7 @@ const aero_schema_record app_user_schema = {
     sizeof(app_user),
     &app_user_init_,
     app_user_bins_,
-    3,
+    5,
     app_user_by_name_,
 };
 
@@ -64,6 +89,37 @@ aero_status app_user_adults_explain(aero_session *session, int64_t min_age, aero
 {
     aero_value args[1];
     args[0] = aero_int(min_age);
+    return aero_schema_query_explain(session, &app_user_schema, NULL, args, 1, plan, err);
+}
+
+static const uint8_t app_user_zip_expr_[] = {
+    0x93, 0x01, 0x95, 0x7f, 0x02, 0x00, 0x93, 0x61, 0x07, 0xa4, 0x03, 0x7a,
+    0x69, 0x70, 0x93, 0x51, 0x05, 0xa4, 0x68, 0x6f, 0x6d, 0x65
+};
+static const aero_ael_slot app_user_zip_slots_[] = {
+    { 22u, 0u, 2u },
+};
+
+aero_stream *app_user_zip(aero_session *session, int64_t z, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(z);
+    return aero_schema_query(session, &app_user_schema, app_user_zip_expr_, sizeof app_user_zip_expr_,
+        app_user_zip_slots_, 1, args, 1, err);
+}
+
+aero_expr *app_user_zip_filter(int64_t z, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(z);
+    return aero_schema_filter(app_user_zip_expr_, sizeof app_user_zip_expr_,
+        app_user_zip_slots_, 1, args, 1, err);
+}
+
+aero_status app_user_zip_explain(aero_session *session, int64_t z, aero_query_plan *plan, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(z);
     return aero_schema_query_explain(session, &app_user_schema, NULL, args, 1, plan, err);
 }
 

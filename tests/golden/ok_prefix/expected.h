@@ -7,11 +7,70 @@
 #include <aero/aero.h>
 #include <aero/schema.h>
 
-#if AERO_SCHEMA_ABI != 1
-#error "schema.aero.h was generated for aero schema ABI 1: regenerate it with the aerogen of this runtime"
+#if AERO_SCHEMA_ABI != 2
+#error "schema.aero.h was generated for aero schema ABI 2: regenerate it with the aerogen of this runtime"
 #endif
 
 AERO_BEGIN_DECLS
+
+/* Descriptors of the scalar elements of lists and maps (shared by every schema). */
+#ifndef AEROGEN_TDESC_SCALARS
+#define AEROGEN_TDESC_SCALARS
+static const aero_schema_tdesc aerogen_tdesc_int = { AERO_SCHEMA_INT, sizeof(int64_t), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_double = { AERO_SCHEMA_DOUBLE, sizeof(double), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_bool = { AERO_SCHEMA_BOOL, sizeof(bool), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_str = { AERO_SCHEMA_STR, sizeof(const char *), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_blob = { AERO_SCHEMA_BLOB, sizeof(aero_bytes), NULL, NULL, 0, 0, NULL };
+static const aero_schema_tdesc aerogen_tdesc_geo = { AERO_SCHEMA_GEOJSON, sizeof(const char *), NULL, NULL, 0, 0, NULL };
+#endif
+
+/* ------------------------------------------------------------------------- */
+/* document address: stored as a map keyed by field name */
+
+/**
+ * A document: app_address, APP_ADDRESS_INIT, app_address_doc, app_address_tdesc.
+ */
+typedef struct app_address {
+    bool has_zip; /**< zip is set (to write) / was read */
+    int64_t zip; /**< key "zip": int */
+} app_address;
+
+/** A app_address with every field at its default and no optional field present. */
+#if !defined(__cplusplus) || __cplusplus >= 202002L
+#define APP_ADDRESS_INIT { \
+    .has_zip = false, \
+    .zip = 0, \
+}
+#else /* C++ before C++20: no designated initialisers */
+#define APP_ADDRESS_INIT { \
+    false, /* has_zip */ \
+    0, /* zip */ \
+}
+#endif
+
+/** Descriptors of app_address: its fields, and its shape as a value. */
+extern const aero_schema_doc app_address_doc;
+extern const aero_schema_tdesc app_address_tdesc;
+
+/* list<string> */
+#ifndef AEROGEN_TYPE_APP_list_str
+#define AEROGEN_TYPE_APP_list_str
+static const aero_schema_tdesc app_list_str_tdesc = {
+    AERO_SCHEMA_LIST, sizeof(aero_list_str), &aerogen_tdesc_str, NULL, 0, 0, NULL
+};
+#endif
+
+/* list<address> */
+#ifndef AEROGEN_TYPE_APP_list_address
+#define AEROGEN_TYPE_APP_list_address
+typedef struct app_list_address {
+    const app_address *items;
+    size_t count;
+} app_list_address;
+static const aero_schema_tdesc app_list_address_tdesc = {
+    AERO_SCHEMA_LIST, sizeof(app_list_address), &app_address_tdesc, NULL, 0, 0, NULL
+};
+#endif
 
 /* ------------------------------------------------------------------------- */
 /* record user: namespace "test", set "users", key string */
@@ -23,14 +82,18 @@ AERO_BEGIN_DECLS
 #define APP_USER_BIN_NAME "name"
 #define APP_USER_BIN_AGE "age"
 #define APP_USER_BIN_TAGS "tags"
+#define APP_USER_BIN_HOME "home"
+#define APP_USER_BIN_PAST "past"
 
 /** Field numbers, for app_user_get_bins(). */
 enum app_user_field {
     APP_USER_F_NAME = 0,
     APP_USER_F_AGE = 1,
     APP_USER_F_TAGS = 2,
+    APP_USER_F_HOME = 3,
+    APP_USER_F_PAST = 4,
 };
-#define APP_USER_FIELD_COUNT 3
+#define APP_USER_FIELD_COUNT 5
 
 /**
  * A user, keyed by a string.
@@ -40,7 +103,11 @@ typedef struct app_user {
     bool has_age; /**< age is set (to write) / was read */
     int64_t age; /**< bin "age": int, default 18 */
     bool has_tags; /**< tags is set (to write) / was read */
-    aero_value tags; /**< bin "tags": list<string> */
+    aero_list_str tags; /**< bin "tags": list<string> */
+    bool has_home; /**< home is set (to write) / was read */
+    app_address home; /**< bin "home": address */
+    bool has_past; /**< past is set (to write) / was read */
+    app_list_address past; /**< bin "past": list<address> */
 } app_user;
 
 /** A app_user with every field at its default and no optional bin present. */
@@ -50,7 +117,11 @@ typedef struct app_user {
     .has_age = false, \
     .age = INT64_C(18), \
     .has_tags = false, \
-    .tags = { AERO_NIL, { false } }, \
+    .tags = { NULL, 0 }, \
+    .has_home = false, \
+    .home = APP_ADDRESS_INIT, \
+    .has_past = false, \
+    .past = { NULL, 0 }, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define APP_USER_INIT { \
@@ -58,7 +129,11 @@ typedef struct app_user {
     false, /* has_age */ \
     INT64_C(18), /* age */ \
     false, /* has_tags */ \
-    { AERO_NIL, { false } }, /* tags */ \
+    { NULL, 0 }, /* tags */ \
+    false, /* has_home */ \
+    APP_ADDRESS_INIT, /* home */ \
+    false, /* has_past */ \
+    { NULL, 0 }, /* past */ \
 }
 #endif
 
@@ -294,6 +369,17 @@ aero_stream *app_user_adults(aero_session *session, int64_t min_age, aero_error 
 aero_expr *app_user_adults_filter(int64_t min_age, aero_error *err);
 /** Which index that query uses, and why: none (no declared index answers a part of its filter). */
 aero_status app_user_adults_explain(aero_session *session, int64_t min_age, aero_query_plan *plan, aero_error *err);
+
+/**
+ * Named query: the app_user records where "$.home.zip == ?0".
+ * ?0 is z.
+ * Rows decode with app_user_from_record(). NULL with err filled on failure.
+ */
+aero_stream *app_user_zip(aero_session *session, int64_t z, aero_error *err);
+/** The same filter as an expression, for your own query or a write's where (aero_expr_free it). */
+aero_expr *app_user_zip_filter(int64_t z, aero_error *err);
+/** Which index that query uses, and why: none (no declared index answers a part of its filter). */
+aero_status app_user_zip_explain(aero_session *session, int64_t z, aero_query_plan *plan, aero_error *err);
 
 /* ------------------------------------------------------------------------- */
 /* record counter: namespace "test", set "counters", key int */

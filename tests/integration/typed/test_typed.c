@@ -46,8 +46,42 @@ static int stored_bin_count(void **state, const char *k, const char *name, const
 static const uint8_t blob_bytes[] = { 0x00, 0xff, 0x10, 0x7f, 0x80 };
 static const char *const area_json = "{\"type\":\"Point\",\"coordinates\":[-122.0,37.5]}";
 
-static void fill_all(item *it, aero_value *tags, aero_map_entry *counts, aero_value *nested_items,
-                     aero_map_entry *nested_entries, aero_value *nested_lists) {
+/* The typed collections of fill_all(): static arrays the structs point to. */
+static const char *const tags_v[] = { "red", "", "blue" };
+static const aero_map_str_int_entry counts_v[] = { { "a", 1 }, { "b", -2 } };
+static const int64_t nested_ints[] = { 1, 2 };
+static const map_str_list_int_entry nested_entries_v[] = { { "xs", { nested_ints, 2 } } };
+static const map_str_list_int nested_v[] = { { nested_entries_v, 1 } };
+
+static bool tags_equal(const aero_list_str *a, const aero_list_str *b) {
+    if (a->count != b->count || !a->items != !b->items)
+        return false;
+    for (size_t i = 0; i < a->count; i++)
+        if (strcmp(a->items[i], b->items[i]) != 0)
+            return false;
+    return true;
+}
+
+static bool nested_equal(const list_map_str_list_int *a, const list_map_str_list_int *b) {
+    if (a->count != b->count)
+        return false;
+    for (size_t i = 0; i < a->count; i++) {
+        const map_str_list_int *x = &a->items[i], *y = &b->items[i];
+        if (x->count != y->count)
+            return false;
+        for (size_t j = 0; j < x->count; j++) {
+            const map_str_list_int_entry *e = &x->entries[j], *f = &y->entries[j];
+            if (strcmp(e->key, f->key) != 0 || e->value.count != f->value.count)
+                return false;
+            for (size_t k = 0; k < e->value.count; k++)
+                if (e->value.items[k] != f->value.items[k])
+                    return false;
+        }
+    }
+    return true;
+}
+
+static void fill_all(item *it) {
     *it = (item)ITEM_INIT;
     it->name = "widget";
     it->has_count = true;
@@ -61,24 +95,15 @@ static void fill_all(item *it, aero_value *tags, aero_map_entry *counts, aero_va
     it->data.len = sizeof blob_bytes;
     it->has_area = true;
     it->area = area_json;
-    tags[0] = aero_str("red");
-    tags[1] = aero_str("");
-    tags[2] = aero_str("blue");
     it->has_tags = true;
-    it->tags = aero_list(tags, 3);
-    counts[0].key = aero_str("a");
-    counts[0].value = aero_int(1);
-    counts[1].key = aero_str("b");
-    counts[1].value = aero_int(-2);
+    it->tags.items = tags_v;
+    it->tags.count = 3;
     it->has_counts = true;
-    it->counts = aero_map(counts, 2);
-    nested_lists[0] = aero_int(1);
-    nested_lists[1] = aero_int(2);
-    nested_entries[0].key = aero_str("xs");
-    nested_entries[0].value = aero_list(nested_lists, 2);
-    nested_items[0] = aero_map(nested_entries, 1);
+    it->counts.entries = counts_v;
+    it->counts.count = 2;
     it->has_nested = true;
-    it->nested = aero_list(nested_items, 1);
+    it->nested.items = nested_v;
+    it->nested.count = 1;
     it->has_description_text = true;
     it->description_text = "long field, short bin";
 }
@@ -87,9 +112,7 @@ static void test_round_trip_every_type(void **state) {
     const char *k = it_name(ENV, "all");
     drop(state, k);
     item in;
-    aero_value tags[3], nested_items[1], nested_lists[2];
-    aero_map_entry counts[2], nested_entries[1];
-    fill_all(&in, tags, counts, nested_items, nested_entries, nested_lists);
+    fill_all(&in);
     aero_error err;
     assert_aero_ok(item_upsert(S, k, &in, &err), &err);
 
@@ -109,12 +132,12 @@ static void test_round_trip_every_type(void **state) {
     assert_true(out.has_area);
     assert_non_null(strstr(out.area, "Point"));
     assert_true(out.has_tags);
-    assert_true(aero_value_equal(&out.tags, &in.tags));
+    assert_true(tags_equal(&out.tags, &in.tags));
     assert_true(out.has_counts);
-    assert_int_equal(out.counts.type, AERO_MAP);
-    assert_int_equal(out.counts.v.map.count, 2);
+    assert_non_null(out.counts.entries);
+    assert_int_equal(out.counts.count, 2);
     assert_true(out.has_nested);
-    assert_true(aero_value_equal(&out.nested, &in.nested));
+    assert_true(nested_equal(&out.nested, &in.nested));
     assert_true(out.has_description_text);
     assert_string_equal(out.description_text, "long field, short bin");
     /* Not written: defaults, no presence flag. */
@@ -150,7 +173,7 @@ static void test_optional_bins_and_defaults(void **state) {
     assert_false(out.has_level);
     assert_int_equal(out.level, 7);
     assert_false(out.has_tags);
-    assert_int_equal(out.tags.type, AERO_NIL);
+    assert_null(out.tags.items);
 
     /* has_ set with a NULL string removes the bin. */
     in.has_status = true;
@@ -214,9 +237,7 @@ static void test_projection(void **state) {
     const char *k = it_name(ENV, "proj");
     drop(state, k);
     item in;
-    aero_value tags[3], nested_items[1], nested_lists[2];
-    aero_map_entry counts[2], nested_entries[1];
-    fill_all(&in, tags, counts, nested_items, nested_entries, nested_lists);
+    fill_all(&in);
     aero_error err;
     assert_aero_ok(item_upsert(S, k, &in, &err), &err);
     aero_record holder;
@@ -318,12 +339,15 @@ static void test_write_validation(void **state) {
     assert_int_equal(item_upsert(S, k, &in, &err), AERO_ERR_PARAM);
     assert_non_null(strstr(err.message, "name"));
     in.name = "x";
-    aero_value bad_tags[] = { aero_str("ok"), aero_double(1.5) };
+    /* A NULL string in a list<string>, and count > 0 with no items, are refused. */
+    static const char *const bad_tags[] = { "ok", NULL };
     in.has_tags = true;
-    in.tags = aero_list(bad_tags, 2);
+    in.tags.items = bad_tags;
+    in.tags.count = 2;
     assert_int_equal(item_upsert(S, k, &in, &err), AERO_ERR_PARAM);
     assert_non_null(strstr(err.message, "tags"));
-    in.tags = aero_int(3);
+    in.tags.items = NULL;
+    in.tags.count = 3;
     assert_int_equal(item_upsert(S, k, &in, &err), AERO_ERR_PARAM);
     bool exists = true;
     assert_aero_ok(item_exists(S, k, &exists, &err), &err);

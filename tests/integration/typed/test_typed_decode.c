@@ -60,12 +60,12 @@ static void test_decode_fills_fields_and_flags(void **state) {
     assert_true(it.has_area);
     assert_string_equal(it.area, "{}");
     assert_true(it.has_tags);
-    assert_int_equal(it.tags.v.list.count, 1);
+    assert_int_equal(it.tags.count, 1);
     assert_true(it.has_description_text);
     assert_string_equal(it.description_text, "d");
     /* Absent bins: INIT values (defaults), flags false. */
     assert_false(it.has_counts);
-    assert_int_equal(it.counts.type, AERO_NIL);
+    assert_null(it.counts.entries);
     assert_false(it.has_status);
     assert_string_equal(it.status, "new");
     assert_false(it.has_level);

@@ -96,8 +96,8 @@ static void test_queries_use_them(void **state) {
     const char *keys[3];
     char names[3][64];
     member ms[3];
-    aero_value tags[3][2];
-    aero_map_entry prefs[3][2];
+    const char *tags[3][2];
+    aero_map_str_int_entry prefs[3][2];
     static const char *const homes[3] = {
         "{\"type\":\"Point\",\"coordinates\":[-122.0,37.5]}",
         "{\"type\":\"Point\",\"coordinates\":[-122.1,37.4]}",
@@ -110,16 +110,18 @@ static void test_queries_use_them(void **state) {
         ms[i].name = names[i];
         ms[i].has_age = true;
         ms[i].age = 20 + 10 * i; /* 20, 30, 40 */
-        tags[i][0] = aero_str(i == 1 ? "blue" : "red");
-        tags[i][1] = aero_str("all");
+        tags[i][0] = i == 1 ? "blue" : "red";
+        tags[i][1] = "all";
         ms[i].has_tags = true;
-        ms[i].tags = aero_list(tags[i], 2);
-        prefs[i][0].key = aero_str("theme");
-        prefs[i][0].value = aero_int(i);
-        prefs[i][1].key = aero_str(i == 2 ? "lang" : "size");
-        prefs[i][1].value = aero_int(7);
+        ms[i].tags.items = tags[i];
+        ms[i].tags.count = 2;
+        prefs[i][0].key = "theme";
+        prefs[i][0].value = i;
+        prefs[i][1].key = i == 2 ? "lang" : "size";
+        prefs[i][1].value = 7;
         ms[i].has_prefs = true;
-        ms[i].prefs = aero_map(prefs[i], 2);
+        ms[i].prefs.entries = prefs[i];
+        ms[i].prefs.count = 2;
         ms[i].has_home = true;
         ms[i].home = homes[i];
     }
@@ -169,7 +171,7 @@ static void collect(void **state, aero_stream *st, aero_error *err, char *out, s
 static void put_members(void **state, const char **keys, char (*names)[64], int n) {
     aero_error err;
     member ms[4];
-    aero_value ranks[4][1];
+    int64_t ranks[4][1];
     aero_status results[4];
     for (int i = 0; i < n; i++) {
         snprintf(names[i], 64, "%s%d", it_name(ENV, ""), i);
@@ -178,9 +180,10 @@ static void put_members(void **state, const char **keys, char (*names)[64], int 
         ms[i].name = names[i];
         ms[i].has_age = true;
         ms[i].age = 20 + 10 * i;       /* 20, 30, 40, 50 */
-        ranks[i][0] = aero_int(4 - i); /* ranks[0]: 4, 3, 2, 1 */
+        ranks[i][0] = 4 - i; /* ranks[0]: 4, 3, 2, 1 */
         ms[i].has_ranks = true;
-        ms[i].ranks = aero_list(ranks[i], 1);
+        ms[i].ranks.items = ranks[i];
+        ms[i].ranks.count = 1;
     }
     assert_aero_ok(member_upsert_many(S, keys, (size_t)n, ms, results, NULL, &err), &err);
     for (int i = 0; i < n; i++)

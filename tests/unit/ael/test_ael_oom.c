@@ -64,11 +64,11 @@ static void test_compile_oom(void **s) {
 }
 
 static void test_typed_and_fill_oom(void **s) {
-    static const aero_ael_bin bins[] = { { "status", AERO_AEL_STRING },
-                                         { "m", AERO_AEL_MAP },
-                                         { "name", AERO_AEL_STRING },
-                                         { "a", AERO_AEL_INT },
-                                         { "loc", AERO_AEL_GEO } };
+    static const aero_ael_bin bins[] = { { "status", AERO_AEL_STRING, NULL },
+                                         { "m", AERO_AEL_MAP, NULL },
+                                         { "name", AERO_AEL_STRING, NULL },
+                                         { "a", AERO_AEL_INT, NULL },
+                                         { "loc", AERO_AEL_GEO, NULL } };
     aero_ael_env env = { bins, 5 };
     aero_ael_template t;
     aero_ael_diag d;

@@ -14,8 +14,8 @@
 #include "xpect.h"
 
 static const aero_ael_bin bins[] = {
-    { "status", AERO_AEL_STRING }, { "age", AERO_AEL_INT },   { "score", AERO_AEL_FLOAT }, { "tags", AERO_AEL_LIST },
-    { "prefs", AERO_AEL_MAP },     { "flag", AERO_AEL_BOOL }, { "free", AERO_AEL_ANY },    { "photo", AERO_AEL_BLOB },
+    { "status", AERO_AEL_STRING, NULL }, { "age", AERO_AEL_INT, NULL },   { "score", AERO_AEL_FLOAT, NULL }, { "tags", AERO_AEL_LIST, NULL },
+    { "prefs", AERO_AEL_MAP, NULL },     { "flag", AERO_AEL_BOOL, NULL }, { "free", AERO_AEL_ANY, NULL },    { "photo", AERO_AEL_BLOB, NULL },
 };
 static const aero_ael_env env = { bins, sizeof bins / sizeof bins[0] };
 
@@ -157,6 +157,65 @@ static void test_fill_rejects_bad_slots(void **s) {
     aero_expr_free(e);
 }
 
+/* Type trees: a document bin, a list<string> and a map<string, int>. */
+static const aero_ael_tnode t_int = { AERO_AEL_INT, NULL, NULL, NULL, NULL, 0 };
+static const aero_ael_tnode t_str = { AERO_AEL_STRING, NULL, NULL, NULL, NULL, 0 };
+static const aero_ael_tfield addr_fields[] = { { "zip", &t_int, NULL }, { "street", &t_str, NULL }, { "c", &t_str, "city" } };
+static const aero_ael_tnode t_addr = { AERO_AEL_MAP, NULL, &t_str, "address", addr_fields, 3 };
+static const aero_ael_tnode t_tags = { AERO_AEL_LIST, &t_str, NULL, NULL, NULL, 0 };
+static const aero_ael_tnode t_prefs = { AERO_AEL_MAP, &t_int, &t_str, NULL, NULL, 0 };
+static const aero_ael_bin tree_bins[] = {
+    { "home", AERO_AEL_MAP, &t_addr },
+    { "tags", AERO_AEL_LIST, &t_tags },
+    { "prefs", AERO_AEL_MAP, &t_prefs },
+};
+static const aero_ael_env tree_env = { tree_bins, 3 };
+
+/* The typed compile of `typed` (tree env) makes the same bytes as `plain` without an environment. */
+static void expect_same(const char *typed, const char *plain, uint8_t slot_type) {
+    aero_ael_template t, u;
+    aero_ael_diag d;
+    aero_status st = aero_ael__compile_typed(typed, &tree_env, NULL, 0, &t, &d);
+    if (st != AERO_OK)
+        fprintf(stderr, "%s -> %d:%d %s\n", typed, d.line, d.col, d.message);
+    assert_int_equal(st, AERO_OK);
+    const aero_ael_type pt[] = { (aero_ael_type)slot_type };
+    assert_int_equal(aero_ael__compile_typed(plain, NULL, pt, 1, &u, &d), AERO_OK);
+    assert_int_equal(t.len, u.len);
+    assert_memory_equal(t.bytes, u.bytes, t.len);
+    assert_int_equal(t.n_slots, 1);
+    assert_int_equal(t.slots[0].type, slot_type);
+    aero_ael__template_free(&t);
+    aero_ael__template_free(&u);
+}
+
+static void expect_tree_diag(const char *ael, int col, const char *frag) {
+    aero_ael_template t;
+    aero_ael_diag d;
+    aero_status st = aero_ael__compile_typed(ael, &tree_env, NULL, 0, &t, &d);
+    if (st == AERO_OK || !strstr(d.message, frag) || d.col != col)
+        fprintf(stderr, "%s -> %d %d:%d %s\n", ael, st, d.line, d.col, d.message);
+    assert_int_equal(st, AERO_ERR_AEL);
+    assert_non_null(strstr(d.message, frag));
+    assert_int_equal(d.col, col);
+}
+
+static void test_type_trees(void **s) {
+    /* The placeholder's type comes from the tree: int field, string element, int map value. */
+    expect_same("$.home.zip > ?0", "$.home.zip.get(type: INT) > ?0", AERO_AEL_INT);
+    expect_same("$.home.street == ?0", "$.home.street.get(type: STRING) == ?0", AERO_AEL_STRING);
+    expect_same("$.tags.[0] == ?0", "$.tags.[0].get(type: STRING) == ?0", AERO_AEL_STRING);
+    expect_same("$.prefs.dark == ?0", "$.prefs.dark.get(type: INT) == ?0", AERO_AEL_INT);
+    expect_tree_diag("$.home.nope == 1", 8, "document 'address' (home) has no field 'nope'");
+    expect_tree_diag("$.home.city == 'x'", 8, "field 'city' is stored under key 'c'");
+    expect_same("$.home.c == ?0", "$.home.c.get(type: STRING) == ?0", AERO_AEL_STRING);
+    expect_tree_diag("$.home.zip == 'x'", 12, "'home.zip' is int, compared with string");
+    expect_tree_diag("$.tags.[0] == 1", 12, "'tags[0]' is string, compared with int");
+    expect_tree_diag("$.prefs.7 == 1", 9, "map keys of 'prefs' are string, not int");
+    expect_tree_diag("$.home.zip.[0] == 1", 13, "'home.zip' is int, used as list");
+    expect_tree_diag("$.home.zip.get(type: STRING) == 'a'", 1, "'home.zip' is int, read as string");
+}
+
 static void test_no_env_is_plain_ael(void **s) {
     aero_ael_template t;
     aero_ael_diag d;
@@ -180,6 +239,7 @@ int main(void) {
         cmocka_unit_test(test_conflicting_placeholder_use),
         cmocka_unit_test(test_fill_rejects_bad_slots),
         cmocka_unit_test(test_no_env_is_plain_ael),
+        cmocka_unit_test(test_type_trees),
     };
     return cmocka_run_group_tests_name("ael-typed", tests, NULL, NULL);
 }
