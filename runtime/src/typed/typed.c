@@ -271,19 +271,37 @@ static void seen_free(seen_set *s) {
         free(s->bits);
 }
 
+/* Which bins a read asked for, for the required-bin check: NULL (every bin), field numbers or a predicate. */
+typedef struct asked_set {
+    const unsigned *fields; /* NULL with fn NULL: every bin */
+    size_t n_fields;
+    aero_schema__asked_fn fn;
+    const void *ctx;
+} asked_set;
+
+static bool was_asked(const asked_set *a, uint32_t i, const aero_schema_bin *b) {
+    if (!a)
+        return true;
+    if (a->fn)
+        return a->fn(a->ctx, b);
+    if (!a->fields)
+        return true;
+    for (size_t k = 0; k < a->n_fields; k++)
+        if (a->fields[k] == i)
+            return true;
+    return false;
+}
+
 /* After the bins were stored: every required bin that was asked for must be there. */
-static aero_status check_required(const aero_schema_record *r, const seen_set *seen, const unsigned *fields,
-                                  size_t n_fields, aero_error *err) {
+static aero_status check_required(const aero_schema_record *r, const seen_set *seen, const asked_set *asked,
+                                  aero_error *err) {
     for (uint32_t i = 0; i < r->n_bins; i++) {
         const aero_schema_bin *b = &r->bins[i];
         if ((b->flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) != AERO_SCHEMA_REQUIRED)
             continue;
         if (seen->bits[i / 8] & (1u << (i % 8)))
             continue;
-        bool asked = fields == NULL;
-        for (size_t k = 0; !asked && k < n_fields; k++)
-            asked = fields[k] == i;
-        if (asked)
+        if (was_asked(asked, i, b))
             return aero_err__set(err, AERO_ERR_BIN_NOT_FOUND, "%s.%s: required bin '%s' is missing from the record",
                                  r->name, b->field, b->name);
     }
@@ -291,9 +309,9 @@ static aero_status check_required(const aero_schema_record *r, const seen_set *s
     return AERO_OK;
 }
 
-/* Decode rec into obj; `fields` (may be NULL) limits which required bins must be present. */
-static aero_status decode(const aero_schema_record *r, const aero_record *rec, const unsigned *fields, size_t n_fields,
-                          void *obj, aero_error *err) {
+/* Decode rec into obj; `asked` (NULL: every bin) limits which required bins must be present. */
+static aero_status decode(const aero_schema_record *r, const aero_record *rec, const asked_set *asked, void *obj,
+                          aero_error *err) {
     memcpy(obj, r->init, r->size);
     seen_set seen;
     aero_status rc = seen_init(&seen, r, err);
@@ -311,9 +329,15 @@ static aero_status decode(const aero_schema_record *r, const aero_record *rec, c
         seen.bits[idx / 8] |= (uint8_t)(1u << (idx % 8));
     }
     if (rc == AERO_OK)
-        rc = check_required(r, &seen, fields, n_fields, err);
+        rc = check_required(r, &seen, asked, err);
     seen_free(&seen);
     return rc;
+}
+
+aero_status aero_schema__decode_asked(const aero_schema_record *r, const aero_record *rec, aero_schema__asked_fn fn,
+                                      const void *ctx, void *obj, aero_error *err) {
+    asked_set a = { NULL, 0, fn, ctx };
+    return decode(r, rec, fn ? &a : NULL, obj, err);
 }
 
 /*
@@ -370,7 +394,7 @@ aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *r
         return rc;
     if (!rec || !obj)
         return aero_err__set(err, AERO_ERR_PARAM, "NULL record or struct");
-    return decode(r, rec, NULL, 0, obj, err);
+    return decode(r, rec, NULL, obj, err);
 }
 
 #define NAMES_STACK 64
@@ -410,8 +434,9 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
         rc = aero_read__one_into(s, &s->read_point, key, &spec, holder, sink_bin, &ctx, err);
         if (rc == AERO_OK && holder->result != AERO_OK)
             rc = aero_err__set(err, holder->result, "get: %s", aero_status_str(holder->result));
+        asked_set asked = { fields, n_fields, NULL, NULL };
         if (rc == AERO_OK)
-            rc = check_required(r, &seen, fields, n_fields, err);
+            rc = check_required(r, &seen, &asked, err);
         seen_free(&seen);
     }
     if (names && names != names_stack)
@@ -472,7 +497,7 @@ aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, c
             continue;
         results[i] = aero_record_copy(&holders[i], row, NULL);
         if (results[i] == AERO_OK)
-            results[i] = decode(r, &holders[i], NULL, 0, (char *)objs + i * r->size, &row_err);
+            results[i] = decode(r, &holders[i], NULL, (char *)objs + i * r->size, &row_err);
     }
     rc = e->code;
     aero_stream_close(st);
