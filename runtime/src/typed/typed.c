@@ -368,10 +368,12 @@ aero_status aero_schema__decode_asked(const aero_schema_record *r, const aero_re
  * Bins usually come back in schema order, so the next index is tried before
  * the binary search.
  */
+typedef struct name_lens name_lens;
 typedef struct sink_ctx {
     const aero_schema_record *r;
     void *obj;
     seen_set *seen;
+    const name_lens *lens; /* NULL for huge records */
 } sink_ctx;
 
 /*
@@ -382,23 +384,28 @@ typedef struct sink_ctx {
  */
 #define NAME_CACHE_BINS 64
 #define NAME_CACHE_WAYS 8
-typedef struct name_lens {
+struct name_lens {
     const aero_schema_record *r;
+    uint64_t required; /* bit i: bin i is required without a default (check_required) */
     uint8_t len[NAME_CACHE_BINS];
-} name_lens;
+};
 static _Thread_local name_lens name_cache[NAME_CACHE_WAYS] __attribute__((tls_model("initial-exec")));
 
-/* The name lengths of r's bins, or NULL for a record of more than NAME_CACHE_BINS bins. */
-static inline const uint8_t *name_lens_of(const aero_schema_record *r) {
+/* The cache entry of r (filled on first use), or NULL for a record of more than NAME_CACHE_BINS bins. */
+static inline const name_lens *name_lens_of(const aero_schema_record *r) {
     if (AERO_UNLIKELY(r->n_bins > NAME_CACHE_BINS))
         return NULL;
     name_lens *c = &name_cache[((uintptr_t)r / 64) % NAME_CACHE_WAYS];
     if (AERO_UNLIKELY(c->r != r)) {
-        for (uint32_t i = 0; i < r->n_bins; i++)
+        c->required = 0;
+        for (uint32_t i = 0; i < r->n_bins; i++) {
             c->len[i] = (uint8_t)strnlen(r->bins[i].name, UINT8_MAX);
+            if ((r->bins[i].flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) == AERO_SCHEMA_REQUIRED)
+                c->required |= UINT64_C(1) << i;
+        }
         c->r = r;
     }
-    return c->len;
+    return c;
 }
 
 static inline uint64_t load64(const void *p) {
@@ -427,7 +434,7 @@ static inline bool same_bytes(const char *a, const char *b, size_t n) {
     return true;
 }
 
-/* Is the schema's bin name `want` (NUL-terminated, `want_len` bytes when lens is known) the wire name (name, len)? */
+/* Is the schema's bin name `want` (NUL-terminated, lens[i] bytes when lens is known) the wire name (name, len)? */
 static inline bool same_name(const char *want, const uint8_t *lens, uint32_t i, const char *name, size_t len) {
     if (AERO_LIKELY(lens != NULL))
         return lens[i] == len && same_bytes(want, name, len);
@@ -437,7 +444,14 @@ static inline bool same_name(const char *want, const uint8_t *lens, uint32_t i, 
     return want[len] == '\0';
 }
 
-static int64_t find_bin_n(const aero_schema_record *r, const char *name, size_t len) {
+/* The bin of a wire name that is not the next one: a scan over the cached lengths, else the binary search. */
+static int64_t find_bin_n(const aero_schema_record *r, const uint8_t *lens, const char *name, size_t len) {
+    if (lens) {
+        for (uint32_t i = 0; i < r->n_bins; i++)
+            if (lens[i] == len && same_bytes(r->bins[i].name, name, len))
+                return i;
+        return -1;
+    }
     char z[AERO_BIN_NAME_MAX + 1];
     if (len > AERO_BIN_NAME_MAX || memchr(name, '\0', len))
         return -1;
@@ -447,8 +461,9 @@ static int64_t find_bin_n(const aero_schema_record *r, const char *name, size_t 
 }
 
 /* The uncommon types and encodings of one bin: through an aero_value (lists and maps from the holder's arena). */
-static aero_status sink_bin_slow(const aero_schema_record *r, const aero_schema_bin *b, const aero_op_view *op,
-                                 aero_record *holder, void *obj, aero_error *err) {
+__attribute__((noinline, cold)) static aero_status sink_bin_slow(const aero_schema_record *r, const aero_schema_bin *b,
+                                                                 const aero_op_view *op, aero_record *holder, void *obj,
+                                                                 aero_error *err) {
     aero_arena *arena = aero_record__arena(holder);
     if (!arena)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding a record");
@@ -461,40 +476,67 @@ static aero_status sink_bin_slow(const aero_schema_record *r, const aero_schema_
 static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *holder, aero_error *err) {
     const sink_ctx *t = ctx;
     const aero_schema_record *r = t->r;
-    const aero_schema_bin *bins = r->bins;
-    uint64_t *seen = t->seen->bits;
-    char *obj = t->obj;
-    const uint8_t *lens = name_lens_of(r);
+    const aero_schema_bin *const bins = r->bins;
+    const uint32_t n = r->n_bins;
+    const uint8_t *const lens = t->lens ? t->lens->len : NULL;
+    uint64_t *const seen = t->seen->bits;
+    uint64_t seen0 = 0; /* bins 0..63, kept in a register; the rest straight into seen */
+    char *const obj = t->obj;
     uint32_t next = 0;
+    aero_status rc = AERO_OK;
     aero_msg_iter it;
     aero_op_view op;
     aero_msg__ops(m, &it);
     while (aero_msg__next_op(&it, &op)) {
-        int64_t idx = next < r->n_bins && same_name(bins[next].name, lens, next, op.name, op.name_len)
-                          ? (int64_t)next
-                          : find_bin_n(r, op.name, op.name_len);
-        if (idx < 0 || op.ptype == AERO_PT_NULL)
-            continue; /* unknown to the schema, or nil: ignored */
-        next = (uint32_t)idx + 1;
+        uint32_t idx = next;
+        if (AERO_UNLIKELY(idx >= n || !same_name(bins[idx].name, lens, idx, op.name, op.name_len))) {
+            int64_t found = find_bin_n(r, lens, op.name, op.name_len);
+            if (found < 0)
+                continue; /* unknown to the schema: ignored */
+            idx = (uint32_t)found;
+        }
         const aero_schema_bin *b = &bins[idx];
-        SEEN_SET(seen, (uint64_t)idx);
         /* The common cases go straight from the wire into the field. */
-        if (b->type == AERO_SCHEMA_INT && op.ptype == AERO_PT_INTEGER && op.value_len == 8) {
-            *FIELD(obj, b->offset, int64_t) = (int64_t)aero_get_u64be(op.value);
-        } else if (b->type == AERO_SCHEMA_STR && op.ptype == AERO_PT_STRING && op.name_len) {
-            *FIELD(obj, b->offset, const char *) = aero_op__string_in_place(&op);
-        } else {
-            aero_status rc = sink_bin_slow(r, b, &op, holder, obj, err);
+        switch (op.ptype) {
+        case AERO_PT_NULL: continue; /* nil: ignored */
+        case AERO_PT_INTEGER:
+            if (AERO_LIKELY(b->type == AERO_SCHEMA_INT && op.value_len == 8)) {
+                *FIELD(obj, b->offset, int64_t) = (int64_t)aero_get_u64be(op.value);
+                break;
+            }
+            goto slow;
+        case AERO_PT_STRING:
+            if (AERO_LIKELY(b->type == AERO_SCHEMA_STR && op.name_len)) {
+                char *text = (char *)(uintptr_t)op.name + op.name_len - 1; /* aero_op__string_in_place */
+                memmove(text, op.value, op.value_len);
+                text[op.value_len] = '\0';
+                *FIELD(obj, b->offset, const char *) = text;
+                break;
+            }
+            goto slow;
+        default:
+        slow : {
+            aero_op_view o = op; /* a copy, so `op` itself stays in registers */
+            rc = sink_bin_slow(r, b, &o, holder, obj, err);
+        }
             if (rc != AERO_OK)
-                return rc;
-            continue; /* store() set the has_ flag */
+                goto out;
+            goto stored; /* store() set the has_ flag */
         }
         if (b->has_offset != AERO_SCHEMA_NO_FLAG)
             *FIELD(obj, b->has_offset, bool) = true;
+    stored:
+        next = idx + 1;
+        if (AERO_LIKELY(idx < 64))
+            seen0 |= UINT64_C(1) << idx;
+        else
+            SEEN_SET(seen, idx);
     }
     if (!aero_msg__iter_complete(&it))
-        return aero_err__set(err, AERO_ERR_PROTOCOL, "malformed bin in an answer");
-    return AERO_OK;
+        rc = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed bin in an answer");
+out:
+    seen[0] |= seen0;
+    return rc;
 }
 
 aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj, aero_error *err) {
@@ -544,15 +586,15 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
     seen_set seen;
     rc = seen_init(&seen, r, err);
     if (rc == AERO_OK) {
-        sink_ctx ctx = { r, obj, &seen };
+        sink_ctx ctx = { r, obj, &seen, name_lens_of(r) };
         aero_read_spec spec = { names, n_fields, false, NULL, 0, NULL, 0, 0 };
         aero_err__reset(err);
         rc = aero_read__one_into(s, &s->read_point, key, &spec, holder, sink_answer, &ctx, err);
         if (rc == AERO_OK && holder->result != AERO_OK)
             rc = aero_err__set(err, holder->result, "get: %s", aero_status_str(holder->result));
         asked_set asked = { fields, n_fields, NULL, NULL };
-        if (rc == AERO_OK)
-            rc = check_required(r, &seen, &asked, err);
+        if (rc == AERO_OK && (ctx.lens ? (ctx.lens->required & ~seen.bits[0]) != 0 : true))
+            rc = check_required(r, &seen, &asked, err); /* with the cache: only when a required bin is missing */
         seen_free(&seen);
     }
     if (AERO_UNLIKELY(names && names != names_stack))
