@@ -206,7 +206,7 @@ static bool apply_opts(aero_query *q, const aero_schema_record *r, const aero_sc
     if (!o)
         return true;
     if (o->n_fields) {
-        const char *stack[OPT_NAMES_STACK];
+        const char *stack[OPT_NAMES_STACK] = { NULL }; /* (initialised: gcc -fsanitize sees it as maybe unset) */
         const char **names = o->n_fields <= OPT_NAMES_STACK ? stack : malloc(o->n_fields * sizeof *names);
         if (!names)
             return false;
