@@ -386,7 +386,8 @@ typedef struct sink_ctx {
 #define NAME_CACHE_WAYS 8
 struct name_lens {
     const aero_schema_record *r;
-    uint64_t required; /* bit i: bin i is required without a default (check_required) */
+    const aero_schema_bin *bins; /* with r: a descriptor unloaded and another loaded at its address refills */
+    uint64_t required;           /* bit i: bin i is required without a default (check_required) */
     uint8_t len[NAME_CACHE_BINS];
 };
 static _Thread_local name_lens name_cache[NAME_CACHE_WAYS] __attribute__((tls_model("initial-exec")));
@@ -396,7 +397,7 @@ static inline const name_lens *name_lens_of(const aero_schema_record *r) {
     if (AERO_UNLIKELY(r->n_bins > NAME_CACHE_BINS))
         return NULL;
     name_lens *c = &name_cache[((uintptr_t)r / 64) % NAME_CACHE_WAYS];
-    if (AERO_UNLIKELY(c->r != r)) {
+    if (AERO_UNLIKELY(c->r != r || c->bins != r->bins)) {
         c->required = 0;
         for (uint32_t i = 0; i < r->n_bins; i++) {
             c->len[i] = (uint8_t)strnlen(r->bins[i].name, UINT8_MAX);
@@ -404,6 +405,7 @@ static inline const name_lens *name_lens_of(const aero_schema_record *r) {
                 c->required |= UINT64_C(1) << i;
         }
         c->r = r;
+        c->bins = r->bins;
     }
     return c;
 }
