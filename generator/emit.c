@@ -484,6 +484,7 @@ static void emit_record_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
     emit_meta_h(h, s, &nm);
     emit_many_h(h, s, &nm);
     emit_batch_h(h, s, &nm);
+    ag_emit_stream_h(h, s, r);
 }
 
 /* ---- header: one query ---- */
@@ -809,6 +810,7 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
         for (const ag_query *q = s->queries; q; q = q->next)
             if (q->record == r)
                 emit_query_c(c, s, q);
+        ag_emit_stream_c(c, s, r);
     }
     if (s->indexes)
         ag_emit_indexes_c(c, s);

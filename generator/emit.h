@@ -65,4 +65,11 @@ void ag_emit_indexes_h(ag_buf *h, const ag_schema *s, const ag_emit_opts *o);
 /** The source's table of aero_index_def. */
 void ag_emit_indexes_c(ag_buf *c, const ag_schema *s);
 
+/* ---- typed streams (emit_stream.c) ---- */
+
+/** The header's stream functions of record r: <record>_stream_next(), _scan() and each query's _with(). */
+void ag_emit_stream_h(ag_buf *h, const ag_schema *s, const ag_record *r);
+/** The source's <record>_<query>_with() of each query of r (after the queries' own tables). */
+void ag_emit_stream_c(ag_buf *c, const ag_schema *s, const ag_record *r);
+
 #endif

@@ -564,7 +564,9 @@ static bool add_record_names(ag_arena *a, symtab *global, ag_diags *d, const ag_
                                          "_batch_get",
                                          "_batch_delete",
                                          "_batch_touch",
-                                         "_batch_exists" };
+                                         "_batch_exists",
+                                         "_stream_next",
+                                         "_scan" };
     static const char *const macros[] = { "_INIT", "_NAMESPACE", "_SET", "_FIELD_COUNT" };
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++)
         if (!st_add(global, d, ag_arena_printf(a, "%s%s", cname, funcs[i]), rwhat, r->loc))
@@ -881,7 +883,8 @@ static bool has_kind(const ag_type *t, ag_kind k) {
 
 static void check_param(const ag_schema *s, const ag_query *q, ag_param *p, ag_diags *d) {
     check_ident(d, "parameter name", p->name, p->loc);
-    if (strcmp(p->name, "session") == 0 || strcmp(p->name, "err") == 0 || strcmp(p->name, "args") == 0)
+    if (strcmp(p->name, "session") == 0 || strcmp(p->name, "err") == 0 || strcmp(p->name, "args") == 0 ||
+        strcmp(p->name, "opts") == 0)
         ag_error(d, p->loc, "parameter name '%s' is used by the generated function; pick another", p->name);
     for (ag_param *o = q->params; o != p; o = o->next)
         if (strcmp(o->name, p->name) == 0)
@@ -918,8 +921,9 @@ static void check_query(ag_schema *s, ag_query *q, ag_diags *d, symtab *global) 
         if (ag_is_reserved(fn))
             ag_error(d, q->loc, "query '%s' on record '%s' generates the C name '%s', a reserved word in C or C++",
                      q->name, q->record->name, fn);
-        else if (st_add(global, d, fn, qwhat, q->loc))
-            st_add(global, d, ag_arena_printf(a, "%s_filter", fn), qwhat, q->loc);
+        else if (st_add(global, d, fn, qwhat, q->loc) &&
+                 st_add(global, d, ag_arena_printf(a, "%s_filter", fn), qwhat, q->loc))
+            st_add(global, d, ag_arena_printf(a, "%s_with", fn), qwhat, q->loc);
         if (!q->record->set)
             ag_warning(d, q->record_loc, "record '%s' has no set: query '%s' scans every record of namespace '%s'",
                        q->record->name, q->name, s->ns ? s->ns : "?");

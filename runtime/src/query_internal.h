@@ -74,6 +74,8 @@ aero_stream *aero_scan__start(struct aero_query *q, aero_error *err);
 /** Next record of a scan stream, NULL at the end or on error (err says which). */
 const aero_record *aero_scan__next(struct aero_scan *sc, aero_error *err);
 bool aero_scan__has_more(const struct aero_scan *sc);
+/** Does the scan ask for bin `name`? (true without a bin list; false with no bins or projection ops) */
+bool aero_scan__reads_bin(const struct aero_scan *sc, const char *name);
 void aero_scan__free(struct aero_scan *sc);
 
 #endif

@@ -58,7 +58,7 @@ static aero_status build_read(aero_buf *req, const aero_key *key, const aero_pol
 
 /* Shared body of both reads: decode into the record, or hand the bins to a sink. */
 static aero_status read_one(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
-                            aero_record *rec, aero_op_sink sink, void *ctx, aero_error *err) {
+                            aero_record *rec, aero_answer_sink sink, void *ctx, aero_error *err) {
     aero_status st = aero_cmd__check_key(key, err);
     if (st != AERO_OK)
         return st;
@@ -79,16 +79,8 @@ static aero_status read_one(aero_session *s, const aero_policy *p, const aero_ke
         st = aero_record__decode(rec, &cmd.msg, err);
     } else if (st == AERO_OK) {
         aero_record__decode_header(rec, &cmd.msg);
-        aero_arena *arena = NULL;
-        if (rec->result == AERO_OK && cmd.msg.h.n_ops && !(arena = aero_record__arena(rec)))
-            st = aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding a record");
-        aero_msg_iter it;
-        aero_op_view op;
-        aero_msg__ops(&cmd.msg, &it);
-        for (uint32_t i = 0; st == AERO_OK && rec->result == AERO_OK && aero_msg__next_op(&it, &op); i++)
-            st = sink(ctx, &op, i, arena, err);
-        if (st == AERO_OK && rec->result == AERO_OK && !aero_msg__iter_complete(&it))
-            st = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed bin in an answer");
+        if (rec->result == AERO_OK)
+            st = sink(ctx, &cmd.msg, rec, err);
     } else {
         aero_record__clear(rec);
         rec->result = st;
@@ -106,7 +98,7 @@ aero_status aero_read__one(aero_session *s, const aero_policy *p, const aero_key
 }
 
 aero_status aero_read__one_into(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
-                                aero_record *holder, aero_op_sink sink, void *ctx, aero_error *err) {
+                                aero_record *holder, aero_answer_sink sink, void *ctx, aero_error *err) {
     return read_one(s, p, key, spec, holder, sink, ctx, err);
 }
 

@@ -28,20 +28,23 @@ aero_status aero_read__one(aero_session *s, const aero_policy *p, const aero_key
                            aero_record *rec, aero_error *err);
 
 /**
- * Called once per bin of a successful answer, in answer order (`position`
- * counts from 0). `arena` is the holder's, for copies that must outlive the
- * call. A non-OK return stops decoding and becomes the read's status.
+ * Called once with a successful answer (result AERO_OK): `m` is the parsed
+ * message, whose ops (bins) the sink walks itself (aero_msg__ops /
+ * aero_msg__next_op, proto/msg.h) and which lives in `holder`'s buffer (the
+ * sink may point into it and NUL-terminate strings in place, op_decode.h);
+ * aero_record__arena(holder) is the arena for copies that must outlive the
+ * call. A non-OK return becomes the read's status.
  */
-typedef aero_status (*aero_op_sink)(void *ctx, const aero_op_view *op, uint32_t position, aero_arena *arena,
-                                    aero_error *err);
+typedef aero_status (*aero_answer_sink)(void *ctx, const aero_msg_view *m, aero_record *holder, aero_error *err);
 
 /**
  * Like aero_read__one, but the bins go to `sink` instead of into the record:
  * `holder` receives result, generation and TTL, and owns the answer bytes the
  * sink may point into (until the holder is reused or disposed). This is the
- * typed (generated code) fast path: no value tree, no bin array.
+ * typed (generated code) fast path: no value tree, no bin array, one call per
+ * answer.
  */
 aero_status aero_read__one_into(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
-                                aero_record *holder, aero_op_sink sink, void *ctx, aero_error *err);
+                                aero_record *holder, aero_answer_sink sink, void *ctx, aero_error *err);
 
 #endif

@@ -185,6 +185,17 @@ void aero_scan__free(struct aero_scan *sc) {
     free(sc);
 }
 
+bool aero_scan__reads_bin(const struct aero_scan *sc, const char *name) {
+    if (sc->no_bins || sc->n_ops)
+        return false;
+    if (!sc->n_bins)
+        return true;
+    for (size_t i = 0; i < sc->n_bins; i++)
+        if (strcmp(sc->bins[i], name) == 0)
+            return true;
+    return false;
+}
+
 bool aero_scan__has_more(const struct aero_scan *sc) {
     if (!sc->chunk_started)
         return true;

@@ -433,6 +433,103 @@ AERO_API aero_status aero_schema_query_explain(aero_session *s, const aero_schem
                                                const aero_schema_index_use *use, const aero_value *args,
                                                size_t n_args, aero_query_plan *plan, aero_error *err);
 
+/*
+ * TYPED STREAMS. The rows of a named query (or of a scan of the record's
+ * set) decode straight into the record's struct as they arrive:
+ *
+ *     aero_schema_query_opts o = AERO_SCHEMA_QUERY_OPTS_INIT;
+ *     unsigned f[] = { USER_F_NAME };
+ *     o.fields = f; o.n_fields = 1; o.max_records = 100;
+ *     aero_stream *st = user_adults_with(session, 18, &o, &err);
+ *     user u;
+ *     while (st && user_stream_next(st, &u, &err))
+ *         printf("%s\n", u.name);          // points into the stream's row
+ *     aero_stream_close(st);
+ *
+ * QUERY OPTIONS (aero_schema_query_opts, versioned: start from
+ * AERO_SCHEMA_QUERY_OPTS_INIT or aero_schema_query_opts_init(); all zero
+ * means "no limit" / "every bin" / "every partition"):
+ *   fields, n_fields     the bins to return, as field numbers (<RECORD>_F_*);
+ *                        only those fields are decoded (the others keep their
+ *                        INIT value), and only those of them that are required
+ *                        must be present in a row
+ *   max_records          cap on the rows of the whole query
+ *   records_per_second   server-side throttle
+ *   chunk_size           at most this many rows per chunk: stream_next returns
+ *                        false (err AERO_OK) at the end of a chunk, and while
+ *                        aero_stream_has_more_chunks(st) is true, calling it
+ *                        again resumes exactly where the chunk stopped (every
+ *                        record once across the chunks, none repeated)
+ *   partition_begin,     only partitions begin .. begin + count - 1 (of 4096);
+ *   partition_count      count 0 is every partition (begin must then be 0).
+ *                        Disjoint ranges give disjoint rows whose union is the
+ *                        whole set: split a scan over workers this way
+ *   no_index             never use the index aerogen chose for a named query
+ *                        (the full filter is sent as an expression)
+ * A named query that aerogen found a declared index for uses it with options
+ * too (same rule as aero_schema_query_indexed()).
+ */
+
+#define AERO_SCHEMA_QUERY_OPTS_VERSION 1u
+
+/** Options of a typed query or scan (see TYPED STREAMS above). Caller storage; read during the call only. */
+typedef struct aero_schema_query_opts {
+    uint32_t version;          /**< AERO_SCHEMA_QUERY_OPTS_VERSION */
+    const unsigned *fields;    /**< bins to return, as <RECORD>_F_* field numbers; NULL/0: every bin */
+    size_t n_fields;
+    uint64_t max_records;      /**< 0: no limit */
+    uint32_t records_per_second; /**< 0: no throttle */
+    uint32_t chunk_size;       /**< 0: one chunk */
+    uint32_t partition_begin;  /**< first partition (0 .. 4095) */
+    uint32_t partition_count;  /**< number of partitions from partition_begin; 0: all */
+    bool no_index;             /**< never use a declared index */
+} aero_schema_query_opts;
+#define AERO_SCHEMA_QUERY_OPTS_INIT { AERO_SCHEMA_QUERY_OPTS_VERSION, NULL, 0, 0, 0, 0, 0, 0, false }
+/** Set *o to AERO_SCHEMA_QUERY_OPTS_INIT. */
+static inline void aero_schema_query_opts_init(aero_schema_query_opts *o) {
+    aero_schema_query_opts init = AERO_SCHEMA_QUERY_OPTS_INIT;
+    *o = init;
+}
+
+/**
+ * A named query with options: as aero_schema_query_indexed() (use may be
+ * NULL: no declared index answers the filter), with `opts` applied (NULL:
+ * none). bytes NULL and len 0 is no filter: every record of r's set (that is
+ * aero_schema_scan()). NULL with err filled on failure: AERO_ERR_PARAM for an
+ * unknown opts version, a field number out of range, a partition range past
+ * 4096, or what aero_schema_query_indexed() refuses.
+ */
+AERO_API aero_stream *aero_schema_query_with(aero_session *s, const aero_schema_record *r, const uint8_t *bytes,
+                                             size_t len, const aero_ael_slot *slots, size_t n_slots,
+                                             const aero_schema_index_use *use, const aero_value *args, size_t n_args,
+                                             const aero_schema_query_opts *opts, aero_error *err);
+
+/** Every record of r's set (the generated <record>_scan()), with `opts` (NULL: none). */
+AERO_API aero_stream *aero_schema_scan(aero_session *s, const aero_schema_record *r, const aero_schema_query_opts *opts,
+                                       aero_error *err);
+
+/**
+ * The next row of `st` decoded into the struct at `obj` (the generated
+ * <record>_stream_next()). True with the row in *obj: strings, blobs, lists
+ * and maps point into the stream's current row and stay valid until the next
+ * call on the stream or its close (copy what must live longer). Nothing is
+ * allocated per row (the stream's row buffers are reused once warm).
+ *
+ * False at the end of the stream or of a chunk (err->code AERO_OK; see
+ * aero_stream_has_more_chunks()), or on an error, err telling which:
+ *   - the stream failed (a node's error, a timeout...): the stream is over;
+ *   - the row does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE: a bin of
+ *     another type than declared; AERO_ERR_BIN_NOT_FOUND: a required bin
+ *     that was asked for is missing; a row's own error code). *obj is reset
+ *     to INIT and the stream stays usable: calling again goes on with the
+ *     next row, so a caller can skip such rows (stop, or log and continue).
+ * A decode failure is always one of AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND or the row's own code; calling again after any
+ * error is safe (after a stream failure it returns false with AERO_OK).
+ * Errors: AERO_ERR_PARAM for a NULL stream or struct, AERO_ERR_SCHEMA_MISMATCH.
+ */
+AERO_API bool aero_schema_stream_next(aero_stream *st, const aero_schema_record *r, void *obj, aero_error *err);
+
 /**
  * Same as aero_schema_query(), from AEL text compiled at run time (aerogen precompiles every named
  * query, so generated code never calls this).

@@ -297,53 +297,90 @@ static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, 
 
 /*
  * Which bins were stored (bits) and which were looked at (decided, for
- * decode's last-result rule): bitmaps on the stack, or on the heap for huge
+ * decode's last-result rule): bitmaps of 64-bit words on the stack (one word
+ * each up to 64 bins, so a get clears two words), or on the heap for huge
  * records.
  */
 typedef struct seen_set {
-    uint8_t stack[2 * SEEN_STACK_BITS / 8];
-    uint8_t *bits;
-    uint8_t *decided;
+    uint64_t stack[2 * SEEN_STACK_BITS / 64];
+    uint64_t *bits;
+    uint64_t *decided;
 } seen_set;
 
-static aero_status seen_init(seen_set *s, const aero_schema_record *r, aero_error *err) {
-    size_t bytes = ((size_t)r->n_bins + 7) / 8;
-    s->bits = r->n_bins > SEEN_STACK_BITS ? malloc(2 * bytes) : s->stack;
+#define SEEN_HAS(w, i) (((w)[(i) >> 6] >> ((i)&63)) & 1u)
+#define SEEN_SET(w, i) ((w)[(i) >> 6] |= UINT64_C(1) << ((i)&63))
+
+static inline aero_status seen_init(seen_set *s, const aero_schema_record *r, aero_error *err) {
+    if (AERO_LIKELY(r->n_bins <= 64)) { /* one word each */
+        s->stack[0] = s->stack[1] = 0;
+        s->bits = s->stack;
+        s->decided = s->stack + 1;
+        return AERO_OK;
+    }
+    size_t words = ((size_t)r->n_bins + 63) / 64;
+    s->bits = r->n_bins <= SEEN_STACK_BITS ? s->stack : malloc(2 * words * sizeof *s->bits);
     if (!s->bits)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
-    memset(s->bits, 0, 2 * bytes);
-    s->decided = s->bits + bytes;
+    memset(s->bits, 0, 2 * words * sizeof *s->bits);
+    s->decided = s->bits + words;
     return AERO_OK;
 }
 
-static void seen_free(seen_set *s) {
-    if (s->bits != s->stack)
+static inline void seen_free(seen_set *s) {
+    if (AERO_UNLIKELY(s->bits != s->stack))
         free(s->bits);
 }
 
-/* After the bins were stored: every required bin that was asked for must be there. */
-static aero_status check_required(const aero_schema_record *r, const seen_set *seen, const unsigned *fields,
-                                  size_t n_fields, aero_error *err) {
-    for (uint32_t i = 0; i < r->n_bins; i++) {
+/* Which bins a read asked for, for the required-bin check: NULL (every bin), field numbers or a predicate. */
+typedef struct asked_set {
+    const unsigned *fields; /* NULL with fn NULL: every bin */
+    size_t n_fields;
+    aero_schema__asked_fn fn;
+    const void *ctx;
+} asked_set;
+
+static bool was_asked(const asked_set *a, uint32_t i, const aero_schema_bin *b) {
+    if (!a)
+        return true;
+    if (a->fn)
+        return a->fn(a->ctx, b);
+    if (!a->fields)
+        return true;
+    for (size_t k = 0; k < a->n_fields; k++)
+        if (a->fields[k] == i)
+            return true;
+    return false;
+}
+
+/* A required bin without default that was not stored: was it asked for? (the rare path of check_required) */
+static aero_status missing_required(const aero_schema_record *r, const seen_set *seen, const asked_set *asked,
+                                    uint32_t from, aero_error *err) {
+    for (uint32_t i = from; i < r->n_bins; i++) {
         const aero_schema_bin *b = &r->bins[i];
-        if ((b->flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) != AERO_SCHEMA_REQUIRED)
+        if ((b->flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) != AERO_SCHEMA_REQUIRED ||
+            SEEN_HAS(seen->bits, i))
             continue;
-        if (seen->bits[i / 8] & (1u << (i % 8)))
-            continue;
-        bool asked = fields == NULL;
-        for (size_t k = 0; !asked && k < n_fields; k++)
-            asked = fields[k] == i;
-        if (asked)
+        if (was_asked(asked, i, b))
             return aero_err__set(err, AERO_ERR_BIN_NOT_FOUND, "%s.%s: required bin '%s' is missing from the record",
                                  r->name, b->field, b->name);
     }
-    aero_err__reset(err);
     return AERO_OK;
 }
 
-/* Decode rec into obj; `fields` (may be NULL) limits which required bins must be present. */
-static aero_status decode(const aero_schema_record *r, const aero_record *rec, const unsigned *fields, size_t n_fields,
-                          void *obj, aero_error *err) {
+/* After the bins were stored: every required bin that was asked for must be there. Leaves err alone on success. */
+static inline aero_status check_required(const aero_schema_record *r, const seen_set *seen, const asked_set *asked,
+                                         aero_error *err) {
+    for (uint32_t i = 0; i < r->n_bins; i++)
+        if (AERO_UNLIKELY((r->bins[i].flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) ==
+                              AERO_SCHEMA_REQUIRED &&
+                          !SEEN_HAS(seen->bits, i)))
+            return missing_required(r, seen, asked, i, err);
+    return AERO_OK;
+}
+
+/* Decode rec into obj; `asked` (NULL: every bin) limits which required bins must be present. */
+static aero_status decode(const aero_schema_record *r, const aero_record *rec, const asked_set *asked, void *obj,
+                          aero_error *err) {
     memcpy(obj, r->init, r->size);
     /* C lists and maps take their arrays from the record's arena, like its own values */
     aero_arena *arena = aero_record__arena((aero_record *)(uintptr_t)rec);
@@ -354,72 +391,214 @@ static aero_status decode(const aero_schema_record *r, const aero_record *rec, c
     for (uint32_t j = rec->n_bins; j-- > 0 && rc == AERO_OK;) {
         const aero_bin *bin = &rec->bins[j];
         int64_t idx = find_bin(r, bin->name);
-        if (idx < 0 || (seen.decided[idx / 8] & (1u << (idx % 8))))
+        if (idx < 0 || SEEN_HAS(seen.decided, (uint64_t)idx))
             continue; /* a bin this schema does not know, or an earlier result of one decided */
-        seen.decided[idx / 8] |= (uint8_t)(1u << (idx % 8));
+        SEEN_SET(seen.decided, (uint64_t)idx);
         if (bin->value.type == AERO_NIL)
             continue;
         rc = store(r, &r->bins[idx], &bin->value, arena, obj, err);
-        seen.bits[idx / 8] |= (uint8_t)(1u << (idx % 8));
+        SEEN_SET(seen.bits, (uint64_t)idx);
     }
     if (rc == AERO_OK)
-        rc = check_required(r, &seen, fields, n_fields, err);
+        rc = check_required(r, &seen, asked, err);
+    if (rc == AERO_OK)
+        aero_err__reset(err);
     seen_free(&seen);
     return rc;
 }
 
+aero_status aero_schema__decode_asked(const aero_schema_record *r, const aero_record *rec, aero_schema__asked_fn fn,
+                                      const void *ctx, void *obj, aero_error *err) {
+    asked_set a = { NULL, 0, fn, ctx };
+    return decode(r, rec, fn ? &a : NULL, obj, err);
+}
+
 /*
  * The fast path of a typed get: bins go from the answer straight into the
- * struct (no value tree, no bin array). Bins usually come back in schema
- * order, so the next index is tried before the binary search.
+ * struct (no value tree, no bin array), in one walk over the answer's ops.
+ * Bins usually come back in schema order, so the next index is tried before
+ * the binary search.
  */
+typedef struct name_lens name_lens;
 typedef struct sink_ctx {
     const aero_schema_record *r;
     void *obj;
     seen_set *seen;
-    uint32_t next;
+    const name_lens *lens; /* NULL for huge records */
 } sink_ctx;
 
-static int64_t find_bin_n(const aero_schema_record *r, const char *name, size_t len, uint32_t hint) {
-    if (hint < r->n_bins && strncmp(r->bins[hint].name, name, len) == 0 && r->bins[hint].name[len] == '\0')
-        return hint;
+/*
+ * The lengths of a record's bin names, for comparing a wire name with the
+ * expected one word-wise. Computed once per record type and thread (a small
+ * direct-mapped cache, records of up to 64 bins), so a get reads no string
+ * byte by byte. Descriptors are static const data: a pointer names one.
+ */
+#define NAME_CACHE_BINS 64
+#define NAME_CACHE_WAYS 8
+struct name_lens {
+    const aero_schema_record *r;
+    const aero_schema_bin *bins; /* with r: a descriptor unloaded and another loaded at its address refills */
+    uint64_t required;           /* bit i: bin i is required without a default (check_required) */
+    uint8_t len[NAME_CACHE_BINS];
+};
+static _Thread_local name_lens name_cache[NAME_CACHE_WAYS] __attribute__((tls_model("initial-exec")));
+
+/* The cache entry of r (filled on first use), or NULL for a record of more than NAME_CACHE_BINS bins. */
+static inline const name_lens *name_lens_of(const aero_schema_record *r) {
+    if (AERO_UNLIKELY(r->n_bins > NAME_CACHE_BINS))
+        return NULL;
+    name_lens *c = &name_cache[((uintptr_t)r / 64) % NAME_CACHE_WAYS];
+    if (AERO_UNLIKELY(c->r != r || c->bins != r->bins)) {
+        c->required = 0;
+        for (uint32_t i = 0; i < r->n_bins; i++) {
+            c->len[i] = (uint8_t)strnlen(r->bins[i].name, UINT8_MAX);
+            if ((r->bins[i].flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) == AERO_SCHEMA_REQUIRED)
+                c->required |= UINT64_C(1) << i;
+        }
+        c->r = r;
+        c->bins = r->bins;
+    }
+    return c;
+}
+
+static inline uint64_t load64(const void *p) {
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline uint32_t load32(const void *p) {
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* a and b both have n readable bytes: are they equal? Two overlapping loads per side for 4..16 bytes. */
+static inline bool same_bytes(const char *a, const char *b, size_t n) {
+    if (n >= 8 && n <= 16)
+        return ((load64(a) ^ load64(b)) | (load64(a + n - 8) ^ load64(b + n - 8))) == 0;
+    if (n >= 4 && n < 8)
+        return ((load32(a) ^ load32(b)) | (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
+    if (n > 16)
+        return memcmp(a, b, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* Is the schema's bin name `want` (NUL-terminated, lens[i] bytes when lens is known) the wire name (name, len)? */
+static inline bool same_name(const char *want, const uint8_t *lens, uint32_t i, const char *name, size_t len) {
+    if (AERO_LIKELY(lens != NULL))
+        return lens[i] == len && same_bytes(want, name, len);
+    for (size_t k = 0; k < len; k++)
+        if (want[k] != name[k] || want[k] == '\0')
+            return false; /* want ended first, or a NUL in the wire name */
+    return want[len] == '\0';
+}
+
+/* The bin of a wire name that is not the next one: a scan over the cached lengths, else the binary search. */
+static int64_t find_bin_n(const aero_schema_record *r, const uint8_t *lens, const char *name, size_t len) {
+    if (lens) {
+        for (uint32_t i = 0; i < r->n_bins; i++)
+            if (lens[i] == len && same_bytes(r->bins[i].name, name, len))
+                return i;
+        return -1;
+    }
     char z[AERO_BIN_NAME_MAX + 1];
-    if (len > AERO_BIN_NAME_MAX)
+    if (len > AERO_BIN_NAME_MAX || memchr(name, '\0', len))
         return -1;
     memcpy(z, name, len);
     z[len] = '\0';
     return find_bin(r, z);
 }
 
-static aero_status sink_bin(void *ctx, const aero_op_view *op, uint32_t position, aero_arena *arena, aero_error *err) {
-    (void)position;
-    sink_ctx *t = ctx;
-    int64_t idx = find_bin_n(t->r, op->name, op->name_len, t->next);
-    if (idx < 0 || op->ptype == AERO_PT_NULL)
-        return AERO_OK; /* unknown to the schema, or nil: ignored */
-    t->next = (uint32_t)idx + 1;
-    const aero_schema_bin *b = &t->r->bins[idx];
-    t->seen->bits[idx / 8] |= (uint8_t)(1u << (idx % 8));
-    /* The common cases go straight from the wire into the field. */
-    if (b->type == AERO_SCHEMA_INT && op->ptype == AERO_PT_INTEGER && op->value_len == 8)
-        *FIELD(t->obj, b->offset, int64_t) = (int64_t)aero_get_u64be(op->value);
-    else if (b->type == AERO_SCHEMA_STR && op->ptype == AERO_PT_STRING && op->name_len)
-        *FIELD(t->obj, b->offset, const char *) = aero_op__string_in_place(op);
-    else if (b->tdesc && (op->ptype == AERO_PT_LIST || op->ptype == AERO_PT_MAP)) {
+/* The uncommon types and encodings of one bin: typed lists, maps and documents straight from the wire, the rest
+   through an aero_value (arrays from the holder's arena). */
+__attribute__((noinline, cold)) static aero_status sink_bin_slow(const aero_schema_record *r, const aero_schema_bin *b,
+                                                                 const aero_op_view *op, aero_record *holder, void *obj,
+                                                                 aero_error *err) {
+    aero_arena *arena = aero_record__arena(holder);
+    if (!arena)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding a record");
+    if (b->tdesc && (op->ptype == AERO_PT_LIST || op->ptype == AERO_PT_MAP)) {
         /* schema ABI 2: straight from the answer's msgpack into the C list, map or document */
-        aero_status rc = aero_schema__unpack_bin(t->r->name, b, (uint8_t *)(uintptr_t)op->value, op->value_len,
-                                                 arena, FIELD(t->obj, b->offset, char), err);
-        if (rc != AERO_OK)
-            return rc;
-    } else {
-        aero_value v;
-        if (aero_op__decode(op, arena, &v) != AERO_OK)
-            return aero_err__set(err, AERO_ERR_PROTOCOL, "%s: malformed value in bin '%s'", t->r->name, b->name);
-        return store(t->r, b, &v, arena, t->obj, err);
+        aero_status rc = aero_schema__unpack_bin(r->name, b, (uint8_t *)(uintptr_t)op->value, op->value_len, arena,
+                                                 FIELD(obj, b->offset, char), err);
+        if (rc == AERO_OK && b->has_offset != AERO_SCHEMA_NO_FLAG)
+            *FIELD(obj, b->has_offset, bool) = true;
+        return rc;
     }
-    if (b->has_offset != AERO_SCHEMA_NO_FLAG)
-        *FIELD(t->obj, b->has_offset, bool) = true;
-    return AERO_OK;
+    aero_value v;
+    if (aero_op__decode(op, arena, &v) != AERO_OK)
+        return aero_err__set(err, AERO_ERR_PROTOCOL, "%s: malformed value in bin '%s'", r->name, b->name);
+    return store(r, b, &v, arena, obj, err);
+}
+
+static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *holder, aero_error *err) {
+    const sink_ctx *t = ctx;
+    const aero_schema_record *r = t->r;
+    const aero_schema_bin *const bins = r->bins;
+    const uint32_t n = r->n_bins;
+    const uint8_t *const lens = t->lens ? t->lens->len : NULL;
+    uint64_t *const seen = t->seen->bits;
+    uint64_t seen0 = 0; /* bins 0..63, kept in a register; the rest straight into seen */
+    char *const obj = t->obj;
+    uint32_t next = 0;
+    aero_status rc = AERO_OK;
+    aero_msg_iter it;
+    aero_op_view op;
+    aero_msg__ops(m, &it);
+    while (aero_msg__next_op(&it, &op)) {
+        uint32_t idx = next;
+        if (AERO_UNLIKELY(idx >= n || !same_name(bins[idx].name, lens, idx, op.name, op.name_len))) {
+            int64_t found = find_bin_n(r, lens, op.name, op.name_len);
+            if (found < 0)
+                continue; /* unknown to the schema: ignored */
+            idx = (uint32_t)found;
+        }
+        const aero_schema_bin *b = &bins[idx];
+        /* The common cases go straight from the wire into the field. */
+        switch (op.ptype) {
+        case AERO_PT_NULL: continue; /* nil: ignored */
+        case AERO_PT_INTEGER:
+            if (AERO_LIKELY(b->type == AERO_SCHEMA_INT && op.value_len == 8)) {
+                *FIELD(obj, b->offset, int64_t) = (int64_t)aero_get_u64be(op.value);
+                break;
+            }
+            goto slow;
+        case AERO_PT_STRING:
+            if (AERO_LIKELY(b->type == AERO_SCHEMA_STR && op.name_len)) {
+                char *text = (char *)(uintptr_t)op.name + op.name_len - 1; /* aero_op__string_in_place */
+                memmove(text, op.value, op.value_len);
+                text[op.value_len] = '\0';
+                *FIELD(obj, b->offset, const char *) = text;
+                break;
+            }
+            goto slow;
+        default:
+        slow : {
+            aero_op_view o = op; /* a copy, so `op` itself stays in registers */
+            rc = sink_bin_slow(r, b, &o, holder, obj, err);
+        }
+            if (rc != AERO_OK)
+                goto out;
+            goto stored; /* store() set the has_ flag */
+        }
+        if (b->has_offset != AERO_SCHEMA_NO_FLAG)
+            *FIELD(obj, b->has_offset, bool) = true;
+    stored:
+        next = idx + 1;
+        if (AERO_LIKELY(idx < 64))
+            seen0 |= UINT64_C(1) << idx;
+        else
+            SEEN_SET(seen, idx);
+    }
+    if (!aero_msg__iter_complete(&it))
+        rc = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed bin in an answer");
+out:
+    seen[0] |= seen0;
+    return rc;
 }
 
 aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj, aero_error *err) {
@@ -428,14 +607,21 @@ aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *r
         return rc;
     if (!rec || !obj)
         return aero_err__set(err, AERO_ERR_PARAM, "NULL record or struct");
-    return decode(r, rec, NULL, 0, obj, err);
+    return decode(r, rec, NULL, obj, err);
 }
 
 #define NAMES_STACK 64
 
+/* The descriptor check of every entry point, inline for the get (the message is built out of line). */
+static inline aero_status check_abi_fast(const aero_schema_record *r, aero_error *err) {
+    if (AERO_LIKELY(r && r->abi == AERO_SCHEMA_ABI && r->version / 10000 == AERO_VERSION_NUMBER / 10000))
+        return AERO_OK;
+    return aero_schema__check_abi(r, err);
+}
+
 aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const aero_key *key, const unsigned *fields,
                             size_t n_fields, void *obj, aero_record *holder, aero_error *err) {
-    aero_status rc = aero_schema__check_abi(r, err);
+    aero_status rc = check_abi_fast(r, err);
     if (rc != AERO_OK)
         return rc;
     if (!s || !key || !obj || !holder || (n_fields && !fields))
@@ -462,17 +648,18 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
     seen_set seen;
     rc = seen_init(&seen, r, err);
     if (rc == AERO_OK) {
-        sink_ctx ctx = { r, obj, &seen, 0 };
+        sink_ctx ctx = { r, obj, &seen, name_lens_of(r) };
         aero_read_spec spec = { names, n_fields, false, NULL, 0, NULL, 0, 0 };
         aero_err__reset(err);
-        rc = aero_read__one_into(s, &s->read_point, key, &spec, holder, sink_bin, &ctx, err);
+        rc = aero_read__one_into(s, &s->read_point, key, &spec, holder, sink_answer, &ctx, err);
         if (rc == AERO_OK && holder->result != AERO_OK)
             rc = aero_err__set(err, holder->result, "get: %s", aero_status_str(holder->result));
-        if (rc == AERO_OK)
-            rc = check_required(r, &seen, fields, n_fields, err);
+        asked_set asked = { fields, n_fields, NULL, NULL };
+        if (rc == AERO_OK && (ctx.lens ? (ctx.lens->required & ~seen.bits[0]) != 0 : true))
+            rc = check_required(r, &seen, &asked, err); /* with the cache: only when a required bin is missing */
         seen_free(&seen);
     }
-    if (names && names != names_stack)
+    if (AERO_UNLIKELY(names && names != names_stack))
         free(names);
     if (rc != AERO_OK)
         memcpy(obj, r->init, r->size);
@@ -530,7 +717,7 @@ aero_status aero_schema_get_many(aero_session *s, const aero_schema_record *r, c
             continue;
         results[i] = aero_record_copy(&holders[i], row, NULL);
         if (results[i] == AERO_OK)
-            results[i] = decode(r, &holders[i], NULL, 0, (char *)objs + i * r->size, &row_err);
+            results[i] = decode(r, &holders[i], NULL, (char *)objs + i * r->size, &row_err);
     }
     rc = e->code;
     aero_stream_close(st);

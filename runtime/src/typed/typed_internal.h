@@ -58,5 +58,14 @@ aero_status aero_schema__value_from_c(const aero_schema_tdesc *t, const void *c,
 /** aero_value tree -> C value (arrays in `arena`, pointers into v). */
 aero_status aero_schema__value_to_c(const aero_schema_tdesc *t, const aero_value *v, aero_arena *arena, void *c,
                                     aero_error *err);
+/** Was bin b asked for by the read a row came from? (the required-bin check of a decode) */
+typedef bool (*aero_schema__asked_fn)(const void *ctx, const aero_schema_bin *b);
+
+/**
+ * Decode rec into obj as aero_schema_decode() (no ABI check), where a missing required bin is an error only when
+ * fn(ctx, bin) says it was asked for (fn NULL: every bin was).
+ */
+aero_status aero_schema__decode_asked(const aero_schema_record *r, const aero_record *rec, aero_schema__asked_fn fn,
+                                      const void *ctx, void *obj, aero_error *err);
 
 #endif

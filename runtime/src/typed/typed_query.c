@@ -174,24 +174,98 @@ static aero_status decide(aero_session *s, const aero_schema_record *r, const ae
     return rc;
 }
 
-aero_stream *aero_schema_query_indexed(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
-                                       const aero_ael_slot *slots, size_t n_slots, const aero_schema_index_use *use,
-                                       const aero_value *args, size_t n_args, aero_error *err) {
-    if (!use)
-        return aero_schema_query(s, r, bytes, len, slots, n_slots, args, n_args, err);
-    if (aero_schema__check_abi(r, err) != AERO_OK)
-        return NULL;
-    if (!s || !bytes || !len) {
-        aero_err__set(err, AERO_ERR_PARAM, "NULL session or empty filter");
+/* Check the options before anything is built; names the bad member. */
+static aero_status check_opts(const aero_schema_record *r, const aero_schema_query_opts *o, aero_error *err) {
+    if (!o)
+        return AERO_OK;
+    if (o->version != AERO_SCHEMA_QUERY_OPTS_VERSION)
+        return aero_err__set(err, AERO_ERR_PARAM,
+                             "aero_schema_query_opts version %u is not supported (this library knows 1 to 1); "
+                             "initialise it with AERO_SCHEMA_QUERY_OPTS_INIT or aero_schema_query_opts_init()",
+                             o->version);
+    if (o->n_fields && !o->fields)
+        return aero_err__set(err, AERO_ERR_PARAM, "query options: NULL fields with n_fields %zu", o->n_fields);
+    for (size_t i = 0; i < o->n_fields; i++)
+        if (o->fields[i] >= r->n_bins)
+            return aero_err__set(err, AERO_ERR_PARAM,
+                                 "query options: field number %u out of range for record '%s' (%u fields)",
+                                 o->fields[i], r->name, (unsigned)r->n_bins);
+    if (o->partition_begin >= AERO_PARTITIONS || o->partition_count > AERO_PARTITIONS - o->partition_begin ||
+        (o->partition_begin && !o->partition_count))
+        return aero_err__set(err, AERO_ERR_PARAM,
+                             "query options: partitions %u + %u are not a range of 0 .. %d (count 0 means all and "
+                             "needs begin 0)",
+                             o->partition_begin, o->partition_count, AERO_PARTITIONS);
+    return AERO_OK;
+}
+
+#define OPT_NAMES_STACK 64
+
+/* Apply the options to the builder (misuse recorded in it, reported at execute); false when out of memory. */
+static bool apply_opts(aero_query *q, const aero_schema_record *r, const aero_schema_query_opts *o) {
+    if (!o)
+        return true;
+    if (o->n_fields) {
+        const char *stack[OPT_NAMES_STACK] = { NULL }; /* (initialised: gcc -fsanitize sees it as maybe unset) */
+        const char **names = o->n_fields <= OPT_NAMES_STACK ? stack : malloc(o->n_fields * sizeof *names);
+        if (!names)
+            return false;
+        for (size_t i = 0; i < o->n_fields; i++)
+            names[i] = r->bins[o->fields[i]].name;
+        aero_query_bins(q, names, o->n_fields);
+        if (names != stack)
+            free(names);
+    }
+    if (o->max_records)
+        aero_query_max_records(q, o->max_records);
+    if (o->records_per_second)
+        aero_query_records_per_second(q, o->records_per_second);
+    if (o->chunk_size)
+        aero_query_chunk_size(q, o->chunk_size);
+    if (o->partition_count)
+        aero_query_on_partition_range(q, o->partition_begin, o->partition_begin + o->partition_count);
+    if (o->no_index)
+        aero_query_no_index(q);
+    return true;
+}
+
+/* The builder of a named query without an index part (or a scan: bytes NULL), options not applied yet. */
+static aero_query *plain_query(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
+                               const aero_ael_slot *slots, size_t n_slots, const aero_value *args, size_t n_args,
+                               aero_error *err) {
+    aero_dataset ds = aero_dataset_of(r->ns, r->set);
+    aero_query *q = aero_session_query(s, &ds);
+    if (!q) {
+        aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a query");
         return NULL;
     }
+    if (!len)
+        return q;
+    if (n_slots == 0) {
+        aero_query_where_bytes(q, bytes, len);
+    } else {
+        aero_expr *e = aero_ael_template_fill(bytes, len, slots, n_slots, args, n_args, err);
+        if (!e) {
+            aero_query_abandon(q);
+            return NULL;
+        }
+        aero_query_where_expr(q, e);
+        aero_expr_free(e);
+    }
+    return q;
+}
+
+/* The builder of a named query with the index part aerogen chose (when the cluster has it), options not applied. */
+static aero_query *indexed_query(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
+                                 const aero_ael_slot *slots, size_t n_slots, const aero_schema_index_use *use,
+                                 const aero_value *args, size_t n_args, aero_error *err) {
     aero_index_cond c;
     bool on = false;
     char why[256] = "";
     if (decide(s, r, use, args, n_args, &c, &on, why, sizeof why, err) != AERO_OK)
         return NULL;
     if (!on)
-        return aero_schema_query(s, r, bytes, len, slots, n_slots, args, n_args, err);
+        return plain_query(s, r, bytes, len, slots, n_slots, args, n_args, err);
     aero_dataset ds = aero_dataset_of(r->ns, r->set);
     aero_query *q = aero_session_query(s, &ds);
     aero_expr *full = NULL, *rest = NULL;
@@ -231,12 +305,88 @@ aero_stream *aero_schema_query_indexed(aero_session *s, const aero_schema_record
     }
     aero_expr_free(full);
     aero_expr_free(rest);
-    return aero_query_execute(q, err);
+    return q;
 fail:
     aero_expr_free(full);
     aero_expr_free(rest);
     aero_query_abandon(q);
     return NULL;
+}
+
+aero_stream *aero_schema_query_with(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
+                                    const aero_ael_slot *slots, size_t n_slots, const aero_schema_index_use *use,
+                                    const aero_value *args, size_t n_args, const aero_schema_query_opts *opts,
+                                    aero_error *err) {
+    if (aero_schema__check_abi(r, err) != AERO_OK)
+        return NULL;
+    if (!s || (len && !bytes) || (!len && (n_slots || use))) {
+        aero_err__set(err, AERO_ERR_PARAM, "NULL session or filter bytes");
+        return NULL;
+    }
+    if (check_opts(r, opts, err) != AERO_OK)
+        return NULL;
+    aero_query *q = use && !(opts && opts->no_index)
+                        ? indexed_query(s, r, bytes, len, slots, n_slots, use, args, n_args, err)
+                        : plain_query(s, r, bytes, len, slots, n_slots, args, n_args, err);
+    if (!q)
+        return NULL;
+    if (!apply_opts(q, r, opts)) {
+        aero_query_abandon(q);
+        aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory applying query options");
+        return NULL;
+    }
+    return aero_query_execute(q, err);
+}
+
+aero_stream *aero_schema_scan(aero_session *s, const aero_schema_record *r, const aero_schema_query_opts *opts,
+                              aero_error *err) {
+    return aero_schema_query_with(s, r, NULL, 0, NULL, 0, NULL, NULL, 0, opts, err);
+}
+
+aero_stream *aero_schema_query_indexed(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
+                                       const aero_ael_slot *slots, size_t n_slots, const aero_schema_index_use *use,
+                                       const aero_value *args, size_t n_args, aero_error *err) {
+    if (!use)
+        return aero_schema_query(s, r, bytes, len, slots, n_slots, args, n_args, err);
+    if (aero_schema__check_abi(r, err) != AERO_OK)
+        return NULL;
+    if (!s || !bytes || !len) {
+        aero_err__set(err, AERO_ERR_PARAM, "NULL session or empty filter");
+        return NULL;
+    }
+    return aero_schema_query_with(s, r, bytes, len, slots, n_slots, use, args, n_args, NULL, err);
+}
+
+/* ---- typed streams ---- */
+
+static bool scan_asked(const void *ctx, const aero_schema_bin *b) {
+    return aero_scan__reads_bin((const struct aero_scan *)ctx, b->name);
+}
+
+bool aero_schema_stream_next(aero_stream *st, const aero_schema_record *r, void *obj, aero_error *err) {
+    if (aero_schema__check_abi(r, err) != AERO_OK)
+        return false;
+    if (!st || !obj) {
+        aero_err__set(err, AERO_ERR_PARAM, "NULL stream or struct");
+        return false;
+    }
+    const aero_record *row = aero_stream_next(st, err);
+    if (!row)
+        return false;
+    if (row->result != AERO_OK) {
+        memcpy(obj, r->init, r->size);
+        aero_err__set(err, row->result, "%s: row failed: %s", r->name, aero_status_str(row->result));
+        return false;
+    }
+    /* a scan row holds the bins the query asked for: only those of the required ones must be there */
+    bool scan = st->kind == AERO_STREAM_SCAN;
+    aero_status rc =
+        aero_schema__decode_asked(r, row, scan ? scan_asked : NULL, scan ? (const void *)st->scan : NULL, obj, err);
+    if (rc != AERO_OK) {
+        memcpy(obj, r->init, r->size);
+        return false;
+    }
+    return true;
 }
 
 aero_status aero_schema_query_explain(aero_session *s, const aero_schema_record *r, const aero_schema_index_use *use,

@@ -496,6 +496,38 @@ static inline aero_batch *sample_batch_exists(aero_batch *batch, const char *key
     return aero_batch_exists(batch, &k);
 }
 
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * sample_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool sample_stream_next(aero_stream *st, sample *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &sample_schema, out, err);
+}
+
+/** Every sample of the set, with options (NULL: none; fields are SAMPLE_F_*). NULL with err filled. */
+static inline aero_stream *sample_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &sample_schema, opts, err);
+}
+
+/**
+ * Named query by_title with typed options (NULL: none); rows for sample_stream_next().
+ */
+aero_stream *sample_by_title_with(aero_session *session, const char *t,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query multi with typed options (NULL: none); rows for sample_stream_next().
+ */
+aero_stream *sample_multi_with(aero_session *session, int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l,
+    const aero_schema_query_opts *opts, aero_error *err);
+
 /**
  * Documented query.
  */
@@ -780,6 +812,32 @@ static inline aero_batch *counter_batch_exists(aero_batch *batch, int64_t key)
     return aero_batch_exists(batch, &k);
 }
 
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * counter_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool counter_stream_next(aero_stream *st, counter *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &counter_schema, out, err);
+}
+
+/** Every counter of the set, with options (NULL: none; fields are COUNTER_F_*). NULL with err filled. */
+static inline aero_stream *counter_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &counter_schema, opts, err);
+}
+
+/**
+ * Named query hot with typed options (NULL: none); rows for counter_stream_next().
+ */
+aero_stream *counter_hot_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err);
+
 /**
  * Named query: the counter records where "$.hits > 100".
  * Rows decode with counter_from_record(). NULL with err filled on failure.
@@ -1061,6 +1119,26 @@ static inline aero_batch *file_chunk_batch_exists(aero_batch *batch, const void 
 {
     aero_key k = file_chunk_key(key, key_len);
     return aero_batch_exists(batch, &k);
+}
+
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * file_chunk_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool file_chunk_stream_next(aero_stream *st, file_chunk *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &file_chunk_schema, out, err);
+}
+
+/** Every file_chunk of the set, with options (NULL: none; fields are FILE_CHUNK_F_*). NULL with err filled. */
+static inline aero_stream *file_chunk_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &file_chunk_schema, opts, err);
 }
 
 AERO_END_DECLS

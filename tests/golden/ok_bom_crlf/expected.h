@@ -272,6 +272,26 @@ static inline aero_batch *crlf_batch_exists(aero_batch *batch, int64_t key)
     return aero_batch_exists(batch, &k);
 }
 
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * crlf_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool crlf_stream_next(aero_stream *st, crlf *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &crlf_schema, out, err);
+}
+
+/** Every crlf of the set, with options (NULL: none; fields are CRLF_F_*). NULL with err filled. */
+static inline aero_stream *crlf_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &crlf_schema, opts, err);
+}
+
 AERO_END_DECLS
 
 #endif /* AEROGEN_SCHEMA_AERO_H_ */

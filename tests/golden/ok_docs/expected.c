@@ -259,3 +259,42 @@ aero_status type_seen_some_explain(aero_session *session, aero_query_plan *plan,
 {
     return aero_schema_query_explain(session, &type_schema, NULL, NULL, 0, plan, err);
 }
+
+aero_stream *type_type_with(aero_session *session, const char *type,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(type);
+    return aero_schema_query_with(session, &type_schema, type_type_expr_, sizeof type_type_expr_,
+        type_type_slots_, 1, NULL, args, 1, opts, err);
+}
+
+aero_stream *type_zip_above_with(aero_session *session, int64_t min,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(min);
+    return aero_schema_query_with(session, &type_schema, type_zip_above_expr_, sizeof type_zip_above_expr_,
+        type_zip_above_slots_, 1, NULL, args, 1, opts, err);
+}
+
+aero_stream *type_first_tag_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_query_with(session, &type_schema, type_first_tag_expr_, sizeof type_first_tag_expr_,
+        NULL, 0, NULL, NULL, 0, opts, err);
+}
+
+aero_stream *type_by_key_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_query_with(session, &type_schema, type_by_key_expr_, sizeof type_by_key_expr_,
+        NULL, 0, NULL, NULL, 0, opts, err);
+}
+
+aero_stream *type_seen_some_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_query_with(session, &type_schema, type_seen_some_expr_, sizeof type_seen_some_expr_,
+        NULL, 0, NULL, NULL, 0, opts, err);
+}

@@ -606,6 +606,56 @@ static inline aero_batch *type_batch_exists(aero_batch *batch, const char *key)
     return aero_batch_exists(batch, &k);
 }
 
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * type_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool type_stream_next(aero_stream *st, type *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &type_schema, out, err);
+}
+
+/** Every type of the set, with options (NULL: none; fields are TYPE_F_*). NULL with err filled. */
+static inline aero_stream *type_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &type_schema, opts, err);
+}
+
+/**
+ * Named query type with typed options (NULL: none); rows for type_stream_next().
+ */
+aero_stream *type_type_with(aero_session *session, const char *type,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query zip_above with typed options (NULL: none); rows for type_stream_next().
+ */
+aero_stream *type_zip_above_with(aero_session *session, int64_t min,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query first_tag with typed options (NULL: none); rows for type_stream_next().
+ */
+aero_stream *type_first_tag_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query by_key with typed options (NULL: none); rows for type_stream_next().
+ */
+aero_stream *type_by_key_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query seen_some with typed options (NULL: none); rows for type_stream_next().
+ */
+aero_stream *type_seen_some_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err);
+
 /**
  * Named query: the type records where "$.type == ?0".
  * ?0 is type.

@@ -324,6 +324,67 @@ aero_status ix_user_older_than_explain(aero_session *session, double x, aero_que
     return aero_schema_query_explain(session, &ix_user_schema, NULL, args, 1, plan, err);
 }
 
+aero_stream *ix_user_by_age_with(aero_session *session, int64_t lo,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(lo);
+    return aero_schema_query_with(session, &ix_user_schema, ix_user_by_age_expr_, sizeof ix_user_by_age_expr_,
+        ix_user_by_age_slots_, 1, &ix_user_by_age_index_, args, 1, opts, err);
+}
+
+aero_stream *ix_user_adults_named_with(aero_session *session, const char *name,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    return aero_schema_query_with(session, &ix_user_schema, ix_user_adults_named_expr_, sizeof ix_user_adults_named_expr_,
+        ix_user_adults_named_slots_, 1, &ix_user_adults_named_index_, args, 1, opts, err);
+}
+
+aero_stream *ix_user_named_with(aero_session *session, const char *name,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    return aero_schema_query_with(session, &ix_user_schema, ix_user_named_expr_, sizeof ix_user_named_expr_,
+        ix_user_named_slots_, 1, &ix_user_named_index_, args, 1, opts, err);
+}
+
+aero_stream *ix_user_younger_with(aero_session *session, int64_t max,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(max);
+    return aero_schema_query_with(session, &ix_user_schema, ix_user_younger_expr_, sizeof ix_user_younger_expr_,
+        ix_user_younger_slots_, 1, &ix_user_younger_index_, args, 1, opts, err);
+}
+
+aero_stream *ix_user_logged_since_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_query_with(session, &ix_user_schema, ix_user_logged_since_expr_, sizeof ix_user_logged_since_expr_,
+        NULL, 0, &ix_user_logged_since_index_, NULL, 0, opts, err);
+}
+
+aero_stream *ix_user_age_or_with(aero_session *session, int64_t a,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(a);
+    return aero_schema_query_with(session, &ix_user_schema, ix_user_age_or_expr_, sizeof ix_user_age_or_expr_,
+        ix_user_age_or_slots_, 1, NULL, args, 1, opts, err);
+}
+
+aero_stream *ix_user_older_than_with(aero_session *session, double x,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_double(x);
+    return aero_schema_query_with(session, &ix_user_schema, ix_user_older_than_expr_, sizeof ix_user_older_than_expr_,
+        ix_user_older_than_slots_, 1, NULL, args, 1, opts, err);
+}
+
 /* ---- record counter ---- */
 
 static const ix_counter ix_counter_init_ = IX_COUNTER_INIT;
@@ -382,6 +443,13 @@ aero_expr *ix_counter_hits_over_filter(aero_error *err)
 aero_status ix_counter_hits_over_explain(aero_session *session, aero_query_plan *plan, aero_error *err)
 {
     return aero_schema_query_explain(session, &ix_counter_schema, &ix_counter_hits_over_index_, NULL, 0, plan, err);
+}
+
+aero_stream *ix_counter_hits_over_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_query_with(session, &ix_counter_schema, ix_counter_hits_over_expr_, sizeof ix_counter_hits_over_expr_,
+        NULL, 0, &ix_counter_hits_over_index_, NULL, 0, opts, err);
 }
 
 /* ---- indexes ---- */

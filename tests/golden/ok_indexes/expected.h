@@ -393,6 +393,73 @@ static inline aero_batch *ix_user_batch_exists(aero_batch *batch, const char *ke
     return aero_batch_exists(batch, &k);
 }
 
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * ix_user_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool ix_user_stream_next(aero_stream *st, ix_user *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &ix_user_schema, out, err);
+}
+
+/** Every ix_user of the set, with options (NULL: none; fields are IX_USER_F_*). NULL with err filled. */
+static inline aero_stream *ix_user_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &ix_user_schema, opts, err);
+}
+
+/**
+ * Named query by_age with typed options (NULL: none); rows for ix_user_stream_next().
+ * The declared index is used as without options, unless opts->no_index.
+ */
+aero_stream *ix_user_by_age_with(aero_session *session, int64_t lo,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query adults_named with typed options (NULL: none); rows for ix_user_stream_next().
+ * The declared index is used as without options, unless opts->no_index.
+ */
+aero_stream *ix_user_adults_named_with(aero_session *session, const char *name,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query named with typed options (NULL: none); rows for ix_user_stream_next().
+ * The declared index is used as without options, unless opts->no_index.
+ */
+aero_stream *ix_user_named_with(aero_session *session, const char *name,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query younger with typed options (NULL: none); rows for ix_user_stream_next().
+ * The declared index is used as without options, unless opts->no_index.
+ */
+aero_stream *ix_user_younger_with(aero_session *session, int64_t max,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query logged_since with typed options (NULL: none); rows for ix_user_stream_next().
+ * The declared index is used as without options, unless opts->no_index.
+ */
+aero_stream *ix_user_logged_since_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query age_or with typed options (NULL: none); rows for ix_user_stream_next().
+ */
+aero_stream *ix_user_age_or_with(aero_session *session, int64_t a,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query older_than with typed options (NULL: none); rows for ix_user_stream_next().
+ */
+aero_stream *ix_user_older_than_with(aero_session *session, double x,
+    const aero_schema_query_opts *opts, aero_error *err);
+
 /**
  * Named query: the ix_user records where "$.age >= ?0".
  * ?0 is lo.
@@ -741,6 +808,33 @@ static inline aero_batch *ix_counter_batch_exists(aero_batch *batch, int64_t key
     aero_key k = ix_counter_key(key);
     return aero_batch_exists(batch, &k);
 }
+
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * ix_counter_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool ix_counter_stream_next(aero_stream *st, ix_counter *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &ix_counter_schema, out, err);
+}
+
+/** Every ix_counter of the set, with options (NULL: none; fields are IX_COUNTER_F_*). NULL with err filled. */
+static inline aero_stream *ix_counter_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &ix_counter_schema, opts, err);
+}
+
+/**
+ * Named query hits_over with typed options (NULL: none); rows for ix_counter_stream_next().
+ * The declared index is used as without options, unless opts->no_index.
+ */
+aero_stream *ix_counter_hits_over_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err);
 
 /**
  * Named query: the ix_counter records where "$.hits > 10".

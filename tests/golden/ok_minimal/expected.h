@@ -261,6 +261,26 @@ static inline aero_batch *kv_batch_exists(aero_batch *batch, const char *key)
     return aero_batch_exists(batch, &k);
 }
 
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * kv_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool kv_stream_next(aero_stream *st, kv *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &kv_schema, out, err);
+}
+
+/** Every kv of the set, with options (NULL: none; fields are KV_F_*). NULL with err filled. */
+static inline aero_stream *kv_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &kv_schema, opts, err);
+}
+
 AERO_END_DECLS
 
 #endif /* AEROGEN_SCHEMA_AERO_H_ */

@@ -123,6 +123,24 @@ aero_status app_user_zip_explain(aero_session *session, int64_t z, aero_query_pl
     return aero_schema_query_explain(session, &app_user_schema, NULL, args, 1, plan, err);
 }
 
+aero_stream *app_user_adults_with(aero_session *session, int64_t min_age,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(min_age);
+    return aero_schema_query_with(session, &app_user_schema, app_user_adults_expr_, sizeof app_user_adults_expr_,
+        app_user_adults_slots_, 1, NULL, args, 1, opts, err);
+}
+
+aero_stream *app_user_zip_with(aero_session *session, int64_t z,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(z);
+    return aero_schema_query_with(session, &app_user_schema, app_user_zip_expr_, sizeof app_user_zip_expr_,
+        app_user_zip_slots_, 1, NULL, args, 1, opts, err);
+}
+
 /* ---- record counter ---- */
 
 static const app_counter app_counter_init_ = APP_COUNTER_INIT;
@@ -169,4 +187,11 @@ aero_expr *app_counter_busy_filter(aero_error *err)
 aero_status app_counter_busy_explain(aero_session *session, aero_query_plan *plan, aero_error *err)
 {
     return aero_schema_query_explain(session, &app_counter_schema, NULL, NULL, 0, plan, err);
+}
+
+aero_stream *app_counter_busy_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_query_with(session, &app_counter_schema, app_counter_busy_expr_, sizeof app_counter_busy_expr_,
+        NULL, 0, NULL, NULL, 0, opts, err);
 }

@@ -359,6 +359,38 @@ static inline aero_batch *app_user_batch_exists(aero_batch *batch, const char *k
     return aero_batch_exists(batch, &k);
 }
 
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * app_user_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool app_user_stream_next(aero_stream *st, app_user *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &app_user_schema, out, err);
+}
+
+/** Every app_user of the set, with options (NULL: none; fields are APP_USER_F_*). NULL with err filled. */
+static inline aero_stream *app_user_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &app_user_schema, opts, err);
+}
+
+/**
+ * Named query adults with typed options (NULL: none); rows for app_user_stream_next().
+ */
+aero_stream *app_user_adults_with(aero_session *session, int64_t min_age,
+    const aero_schema_query_opts *opts, aero_error *err);
+
+/**
+ * Named query zip with typed options (NULL: none); rows for app_user_stream_next().
+ */
+aero_stream *app_user_zip_with(aero_session *session, int64_t z,
+    const aero_schema_query_opts *opts, aero_error *err);
+
 /**
  * Named query: the app_user records where "$.age >= ?0".
  * ?0 is min_age.
@@ -637,6 +669,32 @@ static inline aero_batch *app_counter_batch_exists(aero_batch *batch, int64_t ke
     aero_key k = app_counter_key(key);
     return aero_batch_exists(batch, &k);
 }
+
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * app_counter_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool app_counter_stream_next(aero_stream *st, app_counter *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &app_counter_schema, out, err);
+}
+
+/** Every app_counter of the set, with options (NULL: none; fields are APP_COUNTER_F_*). NULL with err filled. */
+static inline aero_stream *app_counter_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &app_counter_schema, opts, err);
+}
+
+/**
+ * Named query busy with typed options (NULL: none); rows for app_counter_stream_next().
+ */
+aero_stream *app_counter_busy_with(aero_session *session,
+    const aero_schema_query_opts *opts, aero_error *err);
 
 /**
  * Named query: the app_counter records where "$.hits > 1000".

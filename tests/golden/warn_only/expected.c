@@ -63,6 +63,15 @@ aero_status a_q_explain(aero_session *session, int64_t unused, aero_query_plan *
     return aero_schema_query_explain(session, &a_schema, NULL, args, 1, plan, err);
 }
 
+aero_stream *a_q_with(aero_session *session, int64_t unused,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_int(unused);
+    return aero_schema_query_with(session, &a_schema, a_q_expr_, sizeof a_q_expr_,
+        NULL, 0, NULL, args, 1, opts, err);
+}
+
 /* ---- record b ---- */
 
 static const b b_init_ = B_INIT;
@@ -144,4 +153,13 @@ aero_status c_dashed_explain(aero_session *session, const char *n, aero_query_pl
     aero_value args[1];
     args[0] = aero_str(n);
     return aero_schema_query_explain(session, &c_schema, NULL, args, 1, plan, err);
+}
+
+aero_stream *c_dashed_with(aero_session *session, const char *n,
+    const aero_schema_query_opts *opts, aero_error *err)
+{
+    aero_value args[1];
+    args[0] = aero_str(n);
+    return aero_schema_query_with(session, &c_schema, c_dashed_expr_, sizeof c_dashed_expr_,
+        c_dashed_slots_, 1, NULL, args, 1, opts, err);
 }

@@ -271,6 +271,32 @@ static inline aero_batch *a_batch_exists(aero_batch *batch, const char *key)
     return aero_batch_exists(batch, &k);
 }
 
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * a_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool a_stream_next(aero_stream *st, a *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &a_schema, out, err);
+}
+
+/** Every a of the set, with options (NULL: none; fields are A_F_*). NULL with err filled. */
+static inline aero_stream *a_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &a_schema, opts, err);
+}
+
+/**
+ * Named query q with typed options (NULL: none); rows for a_stream_next().
+ */
+aero_stream *a_q_with(aero_session *session, int64_t unused,
+    const aero_schema_query_opts *opts, aero_error *err);
+
 /**
  * Named query: the a records where "$.x > 1".
  * ?0 is unused.
@@ -532,6 +558,26 @@ static inline aero_batch *b_batch_exists(aero_batch *batch, int64_t key)
     return aero_batch_exists(batch, &k);
 }
 
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * b_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool b_stream_next(aero_stream *st, b *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &b_schema, out, err);
+}
+
+/** Every b of the set, with options (NULL: none; fields are B_F_*). NULL with err filled. */
+static inline aero_stream *b_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &b_schema, opts, err);
+}
+
 /* ------------------------------------------------------------------------- */
 /* record c: namespace "test", set "dashes", key string */
 
@@ -781,6 +827,32 @@ static inline aero_batch *c_batch_exists(aero_batch *batch, const char *key)
     aero_key k = c_key(key);
     return aero_batch_exists(batch, &k);
 }
+
+/*
+ * Typed streams (aero/schema.h TYPED STREAMS): rows of a query or scan decode
+ * straight into the struct as they arrive, nothing allocated per row.
+ * c_stream_next(): true with the next row in *out (pointers into the stream's
+ * row, valid until the next call or the close); false at the end (of the stream
+ * or of a chunk: err AERO_OK, see aero_stream_has_more_chunks()) or on an error
+ * in err. A row that does not decode (AERO_ERR_BIN_INCOMPATIBLE_TYPE,
+ * AERO_ERR_BIN_NOT_FOUND) leaves the stream usable: call again to skip it.
+ */
+static inline bool c_stream_next(aero_stream *st, c *out, aero_error *err)
+{
+    return aero_schema_stream_next(st, &c_schema, out, err);
+}
+
+/** Every c of the set, with options (NULL: none; fields are C_F_*). NULL with err filled. */
+static inline aero_stream *c_scan(aero_session *session, const aero_schema_query_opts *opts, aero_error *err)
+{
+    return aero_schema_scan(session, &c_schema, opts, err);
+}
+
+/**
+ * Named query dashed with typed options (NULL: none); rows for c_stream_next().
+ */
+aero_stream *c_dashed_with(aero_session *session, const char *n,
+    const aero_schema_query_opts *opts, aero_error *err);
 
 /**
  * Named query: the c records where "$.'first-name' == ?0".
