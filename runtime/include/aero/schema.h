@@ -443,4 +443,7 @@ AERO_API bool aero_schema_value_matches(const aero_value *v, const char *sig, ch
 
 AERO_END_DECLS
 
+/* Typed operations and typed write options (<record>_operate(), <record>_upsert_with() ...). */
+#include <aero/schema_ops.h>
+
 #endif
