@@ -755,6 +755,7 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
         for (const ag_query *q = s->queries; q; q = q->next)
             if (q->record == r)
                 emit_query_h(h, s, q);
+        ag_emit_ops_h(h, s, r);
     }
     if (s->indexes)
         ag_emit_indexes_h(h, s, o);
@@ -776,6 +777,7 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
         for (const ag_query *q = s->queries; q; q = q->next)
             if (q->record == r)
                 emit_query_c(c, s, q);
+        ag_emit_ops_c(c, s, r);
     }
     if (s->indexes)
         ag_emit_indexes_c(c, s);
