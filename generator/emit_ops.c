@@ -216,9 +216,12 @@ bool ag_ops_names(const ag_schema *s, const ag_record *r, ag_name_fn add, void *
     ag_arena *a = s->arena;
     const char *c = ag_arena_printf(a, "%s%s", s->prefix, r->name);
     const char *rwhat = ag_arena_printf(a, "record '%s'", r->name);
+    bool ok = true;
     for (size_t i = 0; i < sizeof record_suffixes / sizeof record_suffixes[0]; i++)
-        if (!add(ctx, ag_arena_printf(a, "%s%s", c, record_suffixes[i]), rwhat, r->loc))
-            return false;
+        if (!add(ctx, ag_arena_printf(a, "%s%s", c, record_suffixes[i]), rwhat, r->loc)) {
+            ok = false;
+            break; /* one report per record; its bins and queries are still checked */
+        }
     for (const ag_bin *b = r->bins; b; b = b->next) {
         if (b->type->kind == AG_T_INVALID)
             continue;
@@ -226,14 +229,17 @@ bool ag_ops_names(const ag_schema *s, const ag_record *r, ag_name_fn add, void *
         int n = ops_of(b->type, ops);
         const char *bwhat = ag_arena_printf(a, "bin '%s'", b->field);
         for (int i = 0; i < n; i++)
-            if (!add(ctx, ag_arena_printf(a, "%s_ops_%s_%s", c, b->field, op_names[ops[i]]), bwhat, b->loc))
+            if (!add(ctx, ag_arena_printf(a, "%s_ops_%s_%s", c, b->field, op_names[ops[i]]), bwhat, b->loc)) {
+                ok = false;
                 break; /* one report per bin */
+            }
     }
     for (const ag_query *q = s->queries; q; q = q->next)
-        if (q->record == r)
-            add(ctx, ag_arena_printf(a, "%s_ops_where_%s", c, q->name), ag_arena_printf(a, "query '%s'", q->name),
-                q->loc);
-    return true;
+        if (q->record == r &&
+            !add(ctx, ag_arena_printf(a, "%s_ops_where_%s", c, q->name), ag_arena_printf(a, "query '%s'", q->name),
+                 q->loc))
+            ok = false;
+    return ok;
 }
 
 /* ---- header ---- */

@@ -686,7 +686,12 @@ typedef struct ops_names_ctx {
 
 static bool add_ops_name(void *ctx, const char *name, const char *what, ag_loc loc) {
     ops_names_ctx *x = ctx;
-    return st_add(x->global, x->d, name, what, loc);
+    symtab *t = x->global;
+    /* A construct declared twice (two bins or records of one name) was reported already: stay quiet. */
+    for (size_t j = hash(name) & (t->cap - 1); t->v[j].name; j = (j + 1) & (t->cap - 1))
+        if (strcmp(t->v[j].name, name) == 0 && strcmp(t->v[j].what, what) == 0)
+            return false;
+    return st_add(t, x->d, name, what, loc);
 }
 
 int ag_sema(ag_schema *s, ag_diags *d) {

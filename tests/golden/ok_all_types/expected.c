@@ -142,6 +142,30 @@ aero_status sample_multi_explain(aero_session *session, int64_t lo, int64_t hi, 
     return aero_schema_query_explain(session, &sample_schema, NULL, args, 7, plan, err);
 }
 
+sample_ops *sample_ops_where_by_title(sample_ops *ops, const char *t)
+{
+    aero_value args[1];
+    args[0] = aero_str(t);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, sample_by_title_expr_, sizeof sample_by_title_expr_,
+        sample_by_title_slots_, 1, args, 1);
+    return ops;
+}
+
+sample_ops *sample_ops_where_multi(sample_ops *ops, int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l)
+{
+    aero_value args[7];
+    args[0] = aero_int(lo);
+    args[1] = aero_int(hi);
+    args[2] = aero_str(tag);
+    args[3] = aero_blob(raw, raw_len);
+    args[4] = aero_double(f);
+    args[5] = aero_bool(b);
+    args[6] = l ? *l : aero_nil();
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, sample_multi_expr_, sizeof sample_multi_expr_,
+        sample_multi_slots_, 7, args, 7);
+    return ops;
+}
+
 /* ---- record counter ---- */
 
 static const counter counter_init_ = COUNTER_INIT;
@@ -187,6 +211,13 @@ aero_expr *counter_hot_filter(aero_error *err)
 aero_status counter_hot_explain(aero_session *session, aero_query_plan *plan, aero_error *err)
 {
     return aero_schema_query_explain(session, &counter_schema, NULL, NULL, 0, plan, err);
+}
+
+counter_ops *counter_ops_where_hot(counter_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, counter_hot_expr_, sizeof counter_hot_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
 }
 
 /* ---- record file_chunk ---- */

@@ -324,6 +324,67 @@ aero_status ix_user_older_than_explain(aero_session *session, double x, aero_que
     return aero_schema_query_explain(session, &ix_user_schema, NULL, args, 1, plan, err);
 }
 
+ix_user_ops *ix_user_ops_where_by_age(ix_user_ops *ops, int64_t lo)
+{
+    aero_value args[1];
+    args[0] = aero_int(lo);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_by_age_expr_, sizeof ix_user_by_age_expr_,
+        ix_user_by_age_slots_, 1, args, 1);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_adults_named(ix_user_ops *ops, const char *name)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_adults_named_expr_, sizeof ix_user_adults_named_expr_,
+        ix_user_adults_named_slots_, 1, args, 1);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_named(ix_user_ops *ops, const char *name)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_named_expr_, sizeof ix_user_named_expr_,
+        ix_user_named_slots_, 1, args, 1);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_younger(ix_user_ops *ops, int64_t max)
+{
+    aero_value args[1];
+    args[0] = aero_int(max);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_younger_expr_, sizeof ix_user_younger_expr_,
+        ix_user_younger_slots_, 1, args, 1);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_logged_since(ix_user_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_logged_since_expr_, sizeof ix_user_logged_since_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_age_or(ix_user_ops *ops, int64_t a)
+{
+    aero_value args[1];
+    args[0] = aero_int(a);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_age_or_expr_, sizeof ix_user_age_or_expr_,
+        ix_user_age_or_slots_, 1, args, 1);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_older_than(ix_user_ops *ops, double x)
+{
+    aero_value args[1];
+    args[0] = aero_double(x);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_older_than_expr_, sizeof ix_user_older_than_expr_,
+        ix_user_older_than_slots_, 1, args, 1);
+    return ops;
+}
+
 /* ---- record counter ---- */
 
 static const ix_counter ix_counter_init_ = IX_COUNTER_INIT;
@@ -382,6 +443,13 @@ aero_expr *ix_counter_hits_over_filter(aero_error *err)
 aero_status ix_counter_hits_over_explain(aero_session *session, aero_query_plan *plan, aero_error *err)
 {
     return aero_schema_query_explain(session, &ix_counter_schema, &ix_counter_hits_over_index_, NULL, 0, plan, err);
+}
+
+ix_counter_ops *ix_counter_ops_where_hits_over(ix_counter_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_counter_hits_over_expr_, sizeof ix_counter_hits_over_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
 }
 
 /* ---- indexes ---- */

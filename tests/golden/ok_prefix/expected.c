@@ -67,6 +67,15 @@ aero_status app_user_adults_explain(aero_session *session, int64_t min_age, aero
     return aero_schema_query_explain(session, &app_user_schema, NULL, args, 1, plan, err);
 }
 
+app_user_ops *app_user_ops_where_adults(app_user_ops *ops, int64_t min_age)
+{
+    aero_value args[1];
+    args[0] = aero_int(min_age);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, app_user_adults_expr_, sizeof app_user_adults_expr_,
+        app_user_adults_slots_, 1, args, 1);
+    return ops;
+}
+
 /* ---- record counter ---- */
 
 static const app_counter app_counter_init_ = APP_COUNTER_INIT;
@@ -113,4 +122,11 @@ aero_expr *app_counter_busy_filter(aero_error *err)
 aero_status app_counter_busy_explain(aero_session *session, aero_query_plan *plan, aero_error *err)
 {
     return aero_schema_query_explain(session, &app_counter_schema, NULL, NULL, 0, plan, err);
+}
+
+app_counter_ops *app_counter_ops_where_busy(app_counter_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, app_counter_busy_expr_, sizeof app_counter_busy_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
 }

@@ -63,6 +63,15 @@ aero_status a_q_explain(aero_session *session, int64_t unused, aero_query_plan *
     return aero_schema_query_explain(session, &a_schema, NULL, args, 1, plan, err);
 }
 
+a_ops *a_ops_where_q(a_ops *ops, int64_t unused)
+{
+    aero_value args[1];
+    args[0] = aero_int(unused);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, a_q_expr_, sizeof a_q_expr_,
+        NULL, 0, args, 1);
+    return ops;
+}
+
 /* ---- record b ---- */
 
 static const b b_init_ = B_INIT;
@@ -144,4 +153,13 @@ aero_status c_dashed_explain(aero_session *session, const char *n, aero_query_pl
     aero_value args[1];
     args[0] = aero_str(n);
     return aero_schema_query_explain(session, &c_schema, NULL, args, 1, plan, err);
+}
+
+c_ops *c_ops_where_dashed(c_ops *ops, const char *n)
+{
+    aero_value args[1];
+    args[0] = aero_str(n);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, c_dashed_expr_, sizeof c_dashed_expr_,
+        c_dashed_slots_, 1, args, 1);
+    return ops;
 }
