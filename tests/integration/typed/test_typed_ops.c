@@ -519,6 +519,36 @@ static void test_misuse(void **state) {
     drop(state, k);
 }
 
+/* HLL ops through the runtime entry points (what aerogen emits for `hll` bins: add, count). */
+static void test_hll_entry_points(void **state) {
+    const char *k = it_name(ENV, "hll");
+    aero_error err;
+    aero_record holder;
+    aero_record_init(&holder);
+    put_acct(state, k, "ivy", 1);
+    aero_key ak = acct_key(k);
+    const char *who[] = { "ann", "bob", "cy", "ann" };
+    int64_t count = -1, again = -1;
+    aero_schema_ops *o = aero_schema_ops_start(S, &acct_schema, AERO_SCHEMA_UPDATE, &ak);
+    aero_schema_ops_hll_add(o, "seen", who, 4, 12);
+    aero_schema_ops_hll_count(o, "seen", &count);
+    assert_aero_ok(aero_schema_ops_execute(o, NULL, &holder, &err), &err);
+    assert_int_equal(count, 3);
+    o = aero_schema_ops_start(S, &acct_schema, AERO_SCHEMA_UPDATE, &ak);
+    aero_schema_ops_hll_add(o, "seen", who + 3, 1, 12);
+    aero_schema_ops_hll_count(o, "seen", &again);
+    aero_bytes raw = { NULL, 0 };
+    aero_schema_ops_get(o, "seen", &aero_schema_tdesc_blob, &raw, NULL); /* HLL bytes as a blob */
+    assert_aero_ok(aero_schema_ops_execute(o, NULL, &holder, &err), &err);
+    assert_int_equal(again, 3);
+    assert_true(raw.len > 0 && raw.ptr != NULL);
+    o = aero_schema_ops_start(S, &acct_schema, AERO_SCHEMA_UPDATE, &ak);
+    aero_schema_ops_hll_add(o, "seen", NULL, 0, 12);
+    assert_int_equal(aero_schema_ops_execute(o, NULL, &holder, &err), AERO_ERR_PARAM);
+    aero_record_dispose(&holder);
+    drop(state, k);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scalar_ops),
@@ -530,6 +560,7 @@ int main(void) {
         cmocka_unit_test(test_durable_delete_and_send_key),
         cmocka_unit_test(test_other_records_and_verbs),
         cmocka_unit_test(test_misuse),
+        cmocka_unit_test(test_hll_entry_points),
     };
     return cmocka_run_group_tests(tests, it_setup, it_teardown);
 }
