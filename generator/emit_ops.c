@@ -199,18 +199,11 @@ static int ops_of(const ag_type *t, enum op_id *v) {
 static const char *const write_verbs[] = { "upsert", "insert", "update", "replace", "replace_if_exists" };
 static const char *const verb_ops[] = { "AERO_SCHEMA_UPSERT", "AERO_SCHEMA_INSERT", "AERO_SCHEMA_UPDATE",
                                         "AERO_SCHEMA_REPLACE", "AERO_SCHEMA_REPLACE_IF_EXISTS" };
-static const char *const record_suffixes[] = { "_ops",
-                                               "_operate",
-                                               "_operate_as",
-                                               "_ops_execute",
-                                               "_ops_abandon",
-                                               "_upsert_with",
-                                               "_insert_with",
-                                               "_update_with",
-                                               "_replace_with",
-                                               "_replace_if_exists_with",
-                                               "_delete_with",
-                                               "_touch_with" };
+static const char *const record_suffixes[] = {
+    "_ops",         "_operate",     "_operate_as",  "_ops_execute",  "_ops_abandon",
+    "_upsert_with", "_insert_with", "_update_with", "_replace_with", "_replace_if_exists_with",
+    "_delete_with", "_touch_with"
+};
 
 bool ag_ops_names(const ag_schema *s, const ag_record *r, ag_name_fn add, void *ctx) {
     ag_arena *a = s->arena;
@@ -235,9 +228,8 @@ bool ag_ops_names(const ag_schema *s, const ag_record *r, ag_name_fn add, void *
             }
     }
     for (const ag_query *q = s->queries; q; q = q->next)
-        if (q->record == r &&
-            !add(ctx, ag_arena_printf(a, "%s_ops_where_%s", c, q->name), ag_arena_printf(a, "query '%s'", q->name),
-                 q->loc))
+        if (q->record == r && !add(ctx, ag_arena_printf(a, "%s_ops_where_%s", c, q->name),
+                                   ag_arena_printf(a, "query '%s'", q->name), q->loc))
             ok = false;
     return ok;
 }
@@ -348,13 +340,11 @@ static void emit_op(ag_buf *h, const ag_schema *s, const rec_names *nm, const ag
         break;
     case OP_L_INSERT:
         sig = ag_arena_printf(a, "%s, int64_t index, %s", fn, in_param(s, e, "v"));
-        call =
-            ag_arena_printf(a, "aero_schema_ops_list_insert(%s, %s, index, %s, %s)", O, B, ed, in_arg(s, e, "v"));
+        call = ag_arena_printf(a, "aero_schema_ops_list_insert(%s, %s, index, %s, %s)", O, B, ed, in_arg(s, e, "v"));
         break;
     case OP_L_REMOVE_BY_VALUE:
         sig = ag_arena_printf(a, "%s, %s", fn, in_param(s, e, "v"));
-        call = ag_arena_printf(a, "aero_schema_ops_list_remove_by_value(%s, %s, %s, %s)", O, B, ed,
-                               in_arg(s, e, "v"));
+        call = ag_arena_printf(a, "aero_schema_ops_list_remove_by_value(%s, %s, %s, %s)", O, B, ed, in_arg(s, e, "v"));
         break;
     case OP_L_POP:
     case OP_L_GET:
@@ -444,15 +434,15 @@ void ag_emit_ops_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
               " * filtered-out, send key); opts NULL is the plain write.\n"
               " */\n");
     for (size_t i = 0; i < sizeof write_verbs / sizeof write_verbs[0]; i++)
-        inline_fn(h, s, "aero_status",
-                  ag_arena_printf(a,
-                                  "%s_%s_with(aero_session *session, %s, const %s *obj, const aero_schema_write_opts "
-                                  "*opts, aero_error *err",
-                                  c, write_verbs[i], nm.key_params, c),
-                  key_line,
-                  ag_arena_printf(a, "aero_schema_write_with(session, &%s_schema, %s, &k, obj, opts, err)", c,
-                                  verb_ops[i]),
-                  false);
+        inline_fn(
+            h, s, "aero_status",
+            ag_arena_printf(a,
+                            "%s_%s_with(aero_session *session, %s, const %s *obj, const aero_schema_write_opts "
+                            "*opts, aero_error *err",
+                            c, write_verbs[i], nm.key_params, c),
+            key_line,
+            ag_arena_printf(a, "aero_schema_write_with(session, &%s_schema, %s, &k, obj, opts, err)", c, verb_ops[i]),
+            false);
     static const char *const meta[] = { "delete", "touch" };
     for (size_t i = 0; i < 2; i++)
         inline_fn(h, s, "aero_status",
@@ -511,7 +501,8 @@ void ag_emit_ops_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
     for (const ag_query *q = s->queries; q; q = q->next) {
         if (q->record != r)
             continue;
-        ag_putf(h, "/** Only if the record matches query %s (its precompiled filter); see aero_schema_ops_where(). */\n",
+        ag_putf(h,
+                "/** Only if the record matches query %s (its precompiled filter); see aero_schema_ops_where(). */\n",
                 q->name);
         wrapped(h, where_sig(s, &nm, q), 0, 4);
         ag_put(h, ";\n");

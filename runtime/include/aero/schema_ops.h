@@ -239,8 +239,7 @@ AERO_API aero_schema_ops *aero_schema_ops_size(aero_schema_ops *o, const char *b
 AERO_API aero_schema_ops *aero_schema_ops_map_put(aero_schema_ops *o, const char *bin, const aero_schema_tdesc *kt,
                                                   const void *key, const aero_schema_tdesc *vt, const void *value);
 AERO_API aero_schema_ops *aero_schema_ops_map_get(aero_schema_ops *o, const char *bin, const aero_schema_tdesc *kt,
-                                                  const void *key, const aero_schema_tdesc *vt, void *out,
-                                                  bool *found);
+                                                  const void *key, const aero_schema_tdesc *vt, void *out, bool *found);
 AERO_API aero_schema_ops *aero_schema_ops_map_remove(aero_schema_ops *o, const char *bin, const aero_schema_tdesc *kt,
                                                      const void *key);
 /** Add *by (vt: int or double) to the number at key (created from 0). */

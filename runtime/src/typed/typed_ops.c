@@ -38,7 +38,8 @@ aero_status aero_schema__value_to_c(const aero_schema_tdesc *t, const aero_value
 
 /* ---- descriptors of the scalars and of the runtime's collections of scalars ---- */
 
-#define SCALAR(NAME, TYPE, CT) const aero_schema_tdesc aero_schema_tdesc_##NAME = { TYPE, sizeof(CT), NULL, NULL, 0, 0, NULL }
+#define SCALAR(NAME, TYPE, CT) \
+    const aero_schema_tdesc aero_schema_tdesc_##NAME = { TYPE, sizeof(CT), NULL, NULL, 0, 0, NULL }
 AERO_API SCALAR(int, AERO_SCHEMA_INT, int64_t);
 AERO_API SCALAR(double, AERO_SCHEMA_DOUBLE, double);
 AERO_API SCALAR(bool, AERO_SCHEMA_BOOL, bool);
@@ -46,9 +47,10 @@ AERO_API SCALAR(str, AERO_SCHEMA_STR, const char *);
 AERO_API SCALAR(geo, AERO_SCHEMA_GEOJSON, const char *);
 AERO_API SCALAR(blob, AERO_SCHEMA_BLOB, aero_bytes);
 
-#define LIST(E)                                                                                                       \
-    AERO_API const aero_schema_tdesc aero_schema_tdesc_list_##E = { AERO_SCHEMA_LIST, sizeof(aero_list_##E),         \
-                                                                    &aero_schema_tdesc_##E, NULL, 0, 0, NULL }
+#define LIST(E)                                                                           \
+    AERO_API const aero_schema_tdesc aero_schema_tdesc_list_##E = {                       \
+        AERO_SCHEMA_LIST, sizeof(aero_list_##E), &aero_schema_tdesc_##E, NULL, 0, 0, NULL \
+    }
 LIST(int);
 LIST(double);
 LIST(bool);
@@ -57,20 +59,19 @@ LIST(geo);
 LIST(blob);
 
 #define MAP(K, V)                                                                                                     \
-    AERO_API const aero_schema_tdesc aero_schema_tdesc_map_##K##_##V = {                                              \
-        AERO_SCHEMA_MAP,                                                                                              \
-        sizeof(aero_map_##K##_##V),                                                                                   \
-        &aero_schema_tdesc_##V,                                                                                       \
-        &aero_schema_tdesc_##K,                                                                                       \
-        sizeof(aero_map_##K##_##V##_entry),                                                                           \
-        offsetof(aero_map_##K##_##V##_entry, value),                                                                  \
-        NULL }
-#define MAPS(K)                                                                                                       \
-    MAP(K, int);                                                                                                      \
-    MAP(K, double);                                                                                                   \
-    MAP(K, bool);                                                                                                     \
-    MAP(K, str);                                                                                                      \
-    MAP(K, geo);                                                                                                      \
+    AERO_API const aero_schema_tdesc aero_schema_tdesc_map_##K##_##V = { AERO_SCHEMA_MAP,                             \
+                                                                         sizeof(aero_map_##K##_##V),                  \
+                                                                         &aero_schema_tdesc_##V,                      \
+                                                                         &aero_schema_tdesc_##K,                      \
+                                                                         sizeof(aero_map_##K##_##V##_entry),          \
+                                                                         offsetof(aero_map_##K##_##V##_entry, value), \
+                                                                         NULL }
+#define MAPS(K)     \
+    MAP(K, int);    \
+    MAP(K, double); \
+    MAP(K, bool);   \
+    MAP(K, str);    \
+    MAP(K, geo);    \
     MAP(K, blob)
 MAPS(int);
 MAPS(str);
@@ -79,14 +80,14 @@ MAPS(blob);
 /* ---- C values <-> aero_value ---- */
 
 static const char *tname(const aero_schema_tdesc *t) {
-    static const char *const names[] = { "?", "int", "double", "bool", "string", "blob", "geojson", "list", "map",
-                                         "document" };
+    static const char *const names[] = { "?",    "int",     "double", "bool", "string",
+                                         "blob", "geojson", "list",   "map",  "document" };
     return t && t->type < sizeof names / sizeof names[0] ? names[t->type] : "?";
 }
 
 /* The C value at c as an aero_value; lists, maps and documents through the codec (arena: their items). */
-static aero_status from_c(const aero_schema_tdesc *t, const void *c, aero_arena **arena, aero_value *out,
-                          char *msg, size_t msg_size) {
+static aero_status from_c(const aero_schema_tdesc *t, const void *c, aero_arena **arena, aero_value *out, char *msg,
+                          size_t msg_size) {
     if (!t || !c) {
         snprintf(msg, msg_size, "NULL %s", t ? "value" : "type descriptor");
         return AERO_ERR_PARAM;
@@ -220,7 +221,7 @@ struct aero_schema_ops {
     const aero_schema_record *r;
     uint32_t n_ops;
     bool where_set;
-    aero_misuse bad; /* found here (conversions); the write keeps its own */
+    aero_misuse bad;     /* found here (conversions); the write keeps its own */
     aero_arena *scratch; /* values of nested elements being encoded; reset after each op */
     sink *sinks;
     uint32_t n_sinks, cap_sinks;
@@ -629,8 +630,8 @@ AERO_API aero_schema_ops *aero_schema_ops_where_template(aero_schema_ops *o, con
 static aero_status apply_opts(aero_write *w, const aero_schema_write_opts *opts, bool where_set, aero_error *err) {
     if (!opts)
         return AERO_OK;
-    aero_status rc = aero_err__check_version(err, "aero_schema_write_opts", opts->version,
-                                             AERO_SCHEMA_WRITE_OPTS_VERSION);
+    aero_status rc =
+        aero_err__check_version(err, "aero_schema_write_opts", opts->version, AERO_SCHEMA_WRITE_OPTS_VERSION);
     if (rc != AERO_OK)
         return rc;
     if (opts->ttl == AERO_SCHEMA_TTL_NEVER)
@@ -651,8 +652,9 @@ static aero_status apply_opts(aero_write *w, const aero_schema_write_opts *opts,
         aero_write_where_expr(w, opts->where);
     }
     if (opts->durable_delete > AERO_SCHEMA_OFF || opts->send_key > AERO_SCHEMA_OFF)
-        return aero_err__set(err, AERO_ERR_PARAM, "aero_schema_write_opts: durable_delete / send_key is not an "
-                                                  "aero_schema_choice");
+        return aero_err__set(err, AERO_ERR_PARAM,
+                             "aero_schema_write_opts: durable_delete / send_key is not an "
+                             "aero_schema_choice");
     if (opts->durable_delete != AERO_SCHEMA_BEHAVIOR)
         aero_write_durable_delete(w, opts->durable_delete == AERO_SCHEMA_ON);
     if (opts->send_key != AERO_SCHEMA_BEHAVIOR)
