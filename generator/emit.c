@@ -49,12 +49,11 @@ const char *ag_c_type(const ag_schema *s, const ag_type *t) {
 }
 
 const char *ag_tdesc_ref(const ag_schema *s, const ag_type *t) {
-    switch (t->kind) {
-    case AG_T_LIST:
-    case AG_T_MAP:
-    case AG_T_DOC: return ag_arena_printf(s->arena, "&%s%s_tdesc", s->prefix, ag_type_ename(s->arena, t));
-    default: return ag_arena_printf(s->arena, "&aerogen_tdesc_%s", ag_type_ename(s->arena, t));
-    }
+    bool shaped = t->kind == AG_T_LIST || t->kind == AG_T_MAP || t->kind == AG_T_DOC;
+    if (shaped && !ag_type_is_runtime(t))
+        return ag_arena_printf(s->arena, "&%s%s_tdesc", s->prefix, ag_type_ename(s->arena, t));
+    /* scalars and the runtime's collections of scalars: the runtime's descriptors */
+    return ag_arena_printf(s->arena, "&aero_schema_tdesc_%s", ag_type_ename(s->arena, t));
 }
 
 const char *ag_schema_type(ag_kind k) {
@@ -788,6 +787,7 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
         for (const ag_query *q = s->queries; q; q = q->next)
             if (q->record == r)
                 emit_query_h(h, s, q);
+        ag_emit_ops_h(h, s, r);
     }
     if (s->indexes)
         ag_emit_indexes_h(h, s, o);
@@ -811,6 +811,7 @@ void ag_emit(const ag_schema *s, const ag_emit_opts *o, ag_buf *h, ag_buf *c) {
             if (q->record == r)
                 emit_query_c(c, s, q);
         ag_emit_stream_c(c, s, r);
+        ag_emit_ops_c(c, s, r);
     }
     if (s->indexes)
         ag_emit_indexes_c(c, s);

@@ -72,4 +72,15 @@ void ag_emit_stream_h(ag_buf *h, const ag_schema *s, const ag_record *r);
 /** The source's <record>_<query>_with() of each query of r (after the queries' own tables). */
 void ag_emit_stream_c(ag_buf *c, const ag_schema *s, const ag_record *r);
 
+/* ---- typed operations and writes with options (emit_ops.c) ---- */
+
+/** The header part of one record: <record>_<verb>_with(), <record>_operate(), the per-bin ops, the where helpers. */
+void ag_emit_ops_h(ag_buf *h, const ag_schema *s, const ag_record *r);
+/** The source part of one record: <record>_ops_where_<query>() (after the queries' filters). */
+void ag_emit_ops_c(ag_buf *c, const ag_schema *s, const ag_record *r);
+/** A name for sema's collision table; false when it clashed (reported). */
+typedef bool (*ag_name_fn)(void *ctx, const char *name, const char *what, ag_loc loc);
+/** Every C name ag_emit_ops_h/_c generate for record r (after its bins' types and its queries are resolved). */
+bool ag_ops_names(const ag_schema *s, const ag_record *r, ag_name_fn add, void *ctx);
+
 #endif

@@ -3,11 +3,10 @@
  *
  * HEADER. Inner types come before the types that hold them (a depth-first
  * walk of every document and every bin type, each type once):
- *   - the descriptors of the scalar elements, `aerogen_tdesc_int` ...
- *     (static const, guarded by AEROGEN_TDESC_SCALARS);
- *   - per list/map type with element name N (list_int, map_str_list_blob ...):
- *     for a collection of scalars only its descriptor `<prefix>N_tdesc` (the
- *     C type is the runtime's aero_N); otherwise the struct `<prefix>N`
+ *   - per list/map type with element name N (list_list_int, map_str_address ...)
+ *     that is not a collection of scalars (those are the runtime's aero_N with
+ *     the descriptor aero_schema_tdesc_N, as the scalars' aero_schema_tdesc_int
+ *     ...): the struct `<prefix>N`
  *     (`<prefix>N_entry` for a map) and its descriptor. Both are static const
  *     / typedefs inside `#ifndef AEROGEN_TYPE_<PREFIX>N`, so two schemas using
  *     the same collection can share a translation unit;
@@ -43,10 +42,6 @@ static bool seen_add(seen *s, const char *name) {
     }
     s->v[s->n++] = name;
     return true;
-}
-
-static bool uses_collections(const ag_type *t) {
-    return t->kind == AG_T_LIST || t->kind == AG_T_MAP;
 }
 
 static void emit_doc_h(ag_buf *h, const ag_schema *s, const ag_doc *d);
@@ -104,8 +99,8 @@ static void visit(ag_buf *h, const ag_schema *s, seen *done, const ag_type *t) {
         return;
     for (int i = 0; i < t->n_args && i < 2; i++)
         visit(h, s, done, t->args[i]);
-    if (seen_add(done, ag_type_ename(s->arena, t)))
-        emit_collection_h(h, s, t);
+    if (!ag_type_is_runtime(t) && seen_add(done, ag_type_ename(s->arena, t)))
+        emit_collection_h(h, s, t); /* the runtime's collections of scalars have their types and descriptors */
 }
 
 static void emit_doc_h(ag_buf *h, const ag_schema *s, const ag_doc *d) {
@@ -128,32 +123,7 @@ static void emit_doc_h(ag_buf *h, const ag_schema *s, const ag_doc *d) {
     ag_putf(h, "extern const aero_schema_doc %s_doc;\nextern const aero_schema_tdesc %s_tdesc;\n\n", cn, cn);
 }
 
-static bool schema_uses_collections(const ag_schema *s) {
-    for (const ag_doc *d = s->docs; d; d = d->next)
-        for (const ag_bin *f = d->fields; f; f = f->next)
-            if (uses_collections(f->type))
-                return true;
-    for (const ag_record *r = s->records; r; r = r->next)
-        for (const ag_bin *b = r->bins; b; b = b->next)
-            if (uses_collections(b->type))
-                return true;
-    return false;
-}
-
 void ag_emit_types_h(ag_buf *h, const ag_schema *s) {
-    if (schema_uses_collections(s)) {
-        static const struct {
-            const char *name, *type, *c;
-        } scalars[] = { { "int", "AERO_SCHEMA_INT", "int64_t" },     { "double", "AERO_SCHEMA_DOUBLE", "double" },
-                        { "bool", "AERO_SCHEMA_BOOL", "bool" },      { "str", "AERO_SCHEMA_STR", "const char *" },
-                        { "blob", "AERO_SCHEMA_BLOB", "aero_bytes" }, { "geo", "AERO_SCHEMA_GEOJSON", "const char *" } };
-        ag_put(h, "/* Descriptors of the scalar elements of lists and maps (shared by every schema). */\n"
-                  "#ifndef AEROGEN_TDESC_SCALARS\n#define AEROGEN_TDESC_SCALARS\n");
-        for (size_t i = 0; i < sizeof scalars / sizeof scalars[0]; i++)
-            ag_putf(h, "static const aero_schema_tdesc aerogen_tdesc_%s = { %s, sizeof(%s), NULL, NULL, 0, 0, NULL };\n",
-                    scalars[i].name, scalars[i].type, scalars[i].c);
-        ag_put(h, "#endif\n\n");
-    }
     seen done = { NULL, 0, 0, s->arena };
     for (const ag_doc *d = s->docs; d; d = d->next)
         visit_doc(h, s, &done, d);

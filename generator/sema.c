@@ -8,6 +8,7 @@
  * `email`) are caught here rather than by the C compiler.
  */
 #include "sema.h"
+#include "emit.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -973,6 +974,22 @@ static void check_schema_names(ag_schema *s, ag_diags *d, symtab *global) {
             return;
 }
 
+/* The names of the typed operations (emit_ops.c) go into the same table. */
+typedef struct ops_names_ctx {
+    symtab *global;
+    ag_diags *d;
+} ops_names_ctx;
+
+static bool add_ops_name(void *ctx, const char *name, const char *what, ag_loc loc) {
+    ops_names_ctx *x = ctx;
+    symtab *t = x->global;
+    /* A construct declared twice (two bins or records of one name) was reported already: stay quiet. */
+    for (size_t j = hash(name) & (t->cap - 1); t->v[j].name; j = (j + 1) & (t->cap - 1))
+        if (strcmp(t->v[j].name, name) == 0 && strcmp(t->v[j].what, what) == 0)
+            return false;
+    return st_add(t, x->d, name, what, loc);
+}
+
 int ag_sema(ag_schema *s, ag_diags *d) {
     if (!s->ns) {
         ag_error(d, ((ag_loc){ 0, 0, 0 }), "no namespace declared; start the file with `namespace NAME;`");
@@ -1007,6 +1024,10 @@ int ag_sema(ag_schema *s, ag_diags *d) {
     check_schema_names(s, d, &global);
     for (ag_query *q = s->queries; q; q = q->next)
         check_query(s, q, d, &global);
+    ops_names_ctx onc = { &global, d };
+    for (ag_record *r = s->records; r; r = r->next)
+        if (r->key)
+            ag_ops_names(s, r, add_ops_name, &onc);
     ag_check_queries(s, d);
     ag_check_indexes(s, d);
     if (!ag_diags_errors(d))

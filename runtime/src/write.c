@@ -42,6 +42,7 @@ struct aero_write {
     bool ttl_set, gen_set, fail_on_filtered;
     bool in_batch;  /* a row of a batch builder: the batch runs it */
     int8_t durable; /* -1: behavior decides */
+    int8_t send_key; /* -1: the behavior's */
     uint32_t ttl, gen;
     aero_filter filter; /* where() */
     aero_buf req;
@@ -80,7 +81,7 @@ static aero_write *acquire(aero_session *s) {
     memset(&w->oph, 0, sizeof w->oph);
     w->has_read = w->has_write = w->respond_all = w->write_once = w->record_op = false;
     w->ttl_set = w->gen_set = w->fail_on_filtered = w->in_batch = false;
-    w->durable = -1;
+    w->durable = w->send_key = -1;
     w->ttl = w->gen = 0;
     w->next_free = NULL;
     return w;
@@ -454,6 +455,17 @@ AERO_API aero_write *aero_write_durable_delete(aero_write *w, bool on) {
     return w;
 }
 
+AERO_API aero_write *aero_write_send_key(aero_write *w, bool on) {
+    if (w)
+        w->send_key = on ? 1 : 0;
+    return w;
+}
+
+void aero_write__respond_all_ops(aero_write *w) {
+    if (w)
+        w->respond_all = true;
+}
+
 AERO_API void aero_write_abandon(aero_write *w) {
     if (w)
         release(w);
@@ -525,7 +537,7 @@ static aero_status build(aero_write *w, const aero_policy *p, aero_error *err) {
         return hs;
     aero_buf__reset(&w->req);
     size_t start = aero_msg__begin(&w->req);
-    bool send_key = p->send_key && w->verb != V_DELETE;
+    bool send_key = (w->send_key < 0 ? p->send_key : w->send_key > 0) && w->verb != V_DELETE;
     aero_cmd__key_fields(&w->req, &h, &w->key, send_key);
     if (w->filter.ptr)
         aero_msg__field(&w->req, &h, AERO_FIELD_FILTER, w->filter.ptr, w->filter.len);
@@ -552,7 +564,7 @@ aero_status aero_write__row(aero_write *w, const aero_policy *p, aero_write_row 
     out->ops_len = w->ops.len;
     out->filter = w->filter.ptr;
     out->filter_len = w->filter.ptr ? w->filter.len : 0;
-    out->send_key = p->send_key && w->verb != V_DELETE;
+    out->send_key = (w->send_key < 0 ? p->send_key : w->send_key > 0) && w->verb != V_DELETE;
     out->is_write = w->has_write || w->verb == V_DELETE || w->verb == V_TOUCH;
     out->write_once = w->write_once;
     out->fail_on_filtered = w->fail_on_filtered;

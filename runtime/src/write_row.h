@@ -34,6 +34,8 @@ aero_status aero_write__row(aero_write *w, const aero_policy *p, aero_write_row 
 void aero_write__mark_batch_row(aero_write *w);
 /** Record a misuse found by a layer above (the typed layer's struct checks): execute reports it. */
 void aero_write__fail(aero_write *w, aero_status code, const char *msg);
+/** Ask the server for one result per op, in op order, whatever the ops are (the typed operate's sinks rely on it). */
+void aero_write__respond_all_ops(aero_write *w);
 
 /**
  * A bin write whose value a layer above packs itself (the typed layer's

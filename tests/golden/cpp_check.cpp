@@ -3,6 +3,7 @@
 #include "ok_all_types.aero.h"
 #include "ok_docs.aero.h"
 #include "ok_indexes.aero.h"
+#include "ok_ops.aero.h"
 #include "ok_prefix.aero.h"
 #include "users.aero.h"
 
@@ -41,6 +42,17 @@ int aerogen_cpp_check(aero_session *session) {
     aero_batch_abandon(b);
     rc += (int)ix_ok_indexes_create_indexes(session, &err) + (int)ix_ok_indexes_indexes[0].type +
           IX_OK_INDEXES_INDEX_COUNT;
+    /* typed operations: the builder casts and the typed outputs are clean C++ */
+    int64_t age = 0;
+    const char *tag = nullptr;
+    bool found = false;
+    aero_schema_write_opts opts = AERO_SCHEMA_WRITE_OPTS_INIT;
+    member_ops *ops = member_operate(session, "k");
+    member_ops_age_increment(ops, 1);
+    member_ops_age_get(ops, &age);
+    member_ops_tags_get(ops, 0, &tag, &found);
+    member_ops_where_adults(ops, 18);
+    rc += (int)member_ops_execute(ops, &opts, &holder, &err) + (int)age + (int)found;
     aero_record_dispose(&holder);
     return rc + (int)(s.has_ratio + (u.name != nullptr) + (f.n == 0) + (pu.age == 18) + SAMPLE_FIELD_COUNT +
                       APP_USER_FIELD_COUNT);

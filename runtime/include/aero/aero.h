@@ -18,6 +18,7 @@
  *   cluster.h  cluster statistics
  *   admin.h    truncate, info to one node or all, nodes, namespaces, sets
  *   schema.h   entry points of aerogen-generated code
+ *   schema_ops.h typed operations and typed write options (of generated code)
  *   types.h    the opaque handles (client, session, write, query, stream)
  *
  * The project's own documentation is in docs/ (docs/README.md indexes it).
@@ -40,6 +41,7 @@
 #include <aero/query.h>
 #include <aero/batch.h>
 #include <aero/schema.h>
+#include <aero/schema_ops.h>
 #include <aero/expr.h>
 #include <aero/op.h>
 #include <aero/hll.h>

@@ -188,6 +188,27 @@ AERO_SCHEMA_MAP_OF(aero_map_blob_str, aero_bytes, const char *);
 AERO_SCHEMA_MAP_OF(aero_map_blob_geo, aero_bytes, const char *);
 AERO_SCHEMA_MAP_OF(aero_map_blob_blob, aero_bytes, aero_bytes);
 
+/* Descriptors of the scalars and of the collections of scalars above (generated code points at them). */
+
+AERO_API extern const aero_schema_tdesc aero_schema_tdesc_int;    /**< int64_t */
+AERO_API extern const aero_schema_tdesc aero_schema_tdesc_double; /**< double */
+AERO_API extern const aero_schema_tdesc aero_schema_tdesc_bool;   /**< bool */
+AERO_API extern const aero_schema_tdesc aero_schema_tdesc_str;    /**< const char * (NUL-terminated) */
+AERO_API extern const aero_schema_tdesc aero_schema_tdesc_geo;    /**< const char * (GeoJSON text) */
+AERO_API extern const aero_schema_tdesc aero_schema_tdesc_blob;   /**< aero_bytes */
+/* aero_list_<E> and aero_map_<K>_<V> of aero/schema.h: aero_schema_tdesc_list_int ... aero_schema_tdesc_map_blob_blob. */
+AERO_API extern const aero_schema_tdesc aero_schema_tdesc_list_int, aero_schema_tdesc_list_double,
+    aero_schema_tdesc_list_bool, aero_schema_tdesc_list_str, aero_schema_tdesc_list_geo, aero_schema_tdesc_list_blob;
+AERO_API extern const aero_schema_tdesc aero_schema_tdesc_map_int_int, aero_schema_tdesc_map_int_double,
+    aero_schema_tdesc_map_int_bool, aero_schema_tdesc_map_int_str, aero_schema_tdesc_map_int_geo,
+    aero_schema_tdesc_map_int_blob;
+AERO_API extern const aero_schema_tdesc aero_schema_tdesc_map_str_int, aero_schema_tdesc_map_str_double,
+    aero_schema_tdesc_map_str_bool, aero_schema_tdesc_map_str_str, aero_schema_tdesc_map_str_geo,
+    aero_schema_tdesc_map_str_blob;
+AERO_API extern const aero_schema_tdesc aero_schema_tdesc_map_blob_int, aero_schema_tdesc_map_blob_double,
+    aero_schema_tdesc_map_blob_bool, aero_schema_tdesc_map_blob_str, aero_schema_tdesc_map_blob_geo,
+    aero_schema_tdesc_map_blob_blob;
+
 /** aero_schema_bin.flags */
 #define AERO_SCHEMA_REQUIRED    0x01u /**< no presence flag; always written */
 #define AERO_SCHEMA_HAS_DEFAULT 0x02u /**< INIT holds a default used when the bin is absent */
@@ -545,5 +566,8 @@ AERO_API aero_stream *aero_schema_query_ael(aero_session *s, const aero_schema_r
 AERO_API bool aero_schema_value_matches(const aero_value *v, const char *sig, char *why, size_t why_size);
 
 AERO_END_DECLS
+
+/* Typed operations and typed write options (<record>_operate(), <record>_upsert_with() ...). */
+#include <aero/schema_ops.h>
 
 #endif

@@ -115,6 +115,8 @@ AERO_API aero_write *aero_write_expiry_from_server_default(aero_write *w);
 AERO_API aero_write *aero_write_ensure_generation_is(aero_write *w, uint32_t gen);
 /** Override the behavior's durable delete for this command. */
 AERO_API aero_write *aero_write_durable_delete(aero_write *w, bool on);
+/** Override the behavior's send_key for this command: store the user key with the record (never for a delete). */
+AERO_API aero_write *aero_write_send_key(aero_write *w, bool on);
 
 /**
  * Run the command and give the builder back to the session.

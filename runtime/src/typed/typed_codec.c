@@ -126,6 +126,47 @@ static size_t c_size(uint8_t type, const aero_schema_tdesc *t) {
 /* The type of a tdesc'd element: a scalar's tdesc carries its type too. */
 #define ELEM_TYPE(t) ((t)->type)
 
+/* ---- descriptors of the scalars and of the runtime's collections of scalars ---- */
+
+#define SCALAR(NAME, TYPE, CT) \
+    const aero_schema_tdesc aero_schema_tdesc_##NAME = { TYPE, sizeof(CT), NULL, NULL, 0, 0, NULL }
+AERO_API SCALAR(int, AERO_SCHEMA_INT, int64_t);
+AERO_API SCALAR(double, AERO_SCHEMA_DOUBLE, double);
+AERO_API SCALAR(bool, AERO_SCHEMA_BOOL, bool);
+AERO_API SCALAR(str, AERO_SCHEMA_STR, const char *);
+AERO_API SCALAR(geo, AERO_SCHEMA_GEOJSON, const char *);
+AERO_API SCALAR(blob, AERO_SCHEMA_BLOB, aero_bytes);
+
+#define LIST(E)                                                                           \
+    AERO_API const aero_schema_tdesc aero_schema_tdesc_list_##E = {                       \
+        AERO_SCHEMA_LIST, sizeof(aero_list_##E), &aero_schema_tdesc_##E, NULL, 0, 0, NULL \
+    }
+LIST(int);
+LIST(double);
+LIST(bool);
+LIST(str);
+LIST(geo);
+LIST(blob);
+
+#define MAP(K, V)                                                                                                     \
+    AERO_API const aero_schema_tdesc aero_schema_tdesc_map_##K##_##V = { AERO_SCHEMA_MAP,                             \
+                                                                         sizeof(aero_map_##K##_##V),                  \
+                                                                         &aero_schema_tdesc_##V,                      \
+                                                                         &aero_schema_tdesc_##K,                      \
+                                                                         sizeof(aero_map_##K##_##V##_entry),          \
+                                                                         offsetof(aero_map_##K##_##V##_entry, value), \
+                                                                         NULL }
+#define MAPS(K)     \
+    MAP(K, int);    \
+    MAP(K, double); \
+    MAP(K, bool);   \
+    MAP(K, str);    \
+    MAP(K, geo);    \
+    MAP(K, blob)
+MAPS(int);
+MAPS(str);
+MAPS(blob);
+
 /* ---------------------------------------------------------------- pack */
 
 static aero_status pack_any(aero_buf *b, uint8_t type, const aero_schema_tdesc *t, const void *c, tpath *p, int depth,
@@ -796,7 +837,8 @@ static aero_status from_c(uint8_t type, const aero_schema_tdesc *t, const void *
 
 aero_status aero_schema__value_from_c(const aero_schema_tdesc *t, const void *c, aero_arena *arena, aero_value *out,
                                       aero_error *err) {
-    if (!t || !c || !arena || !out)
+    if (!t || !c || !out || (!arena && (t->type == AERO_SCHEMA_LIST || t->type == AERO_SCHEMA_MAP ||
+                                        t->type == AERO_SCHEMA_DOC)))
         return aero_err__set(err, AERO_ERR_PARAM, "NULL descriptor, value, arena or destination");
     tpath p;
     p.len = 0;

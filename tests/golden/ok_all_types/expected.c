@@ -24,11 +24,11 @@ static const aero_schema_bin sample_bins_[] = {
     { "label", "label", offsetof(sample, label), offsetof(sample, has_label), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
     { "data", "data", offsetof(sample, data), offsetof(sample, has_data), AERO_SCHEMA_BLOB, 0, NULL, NULL },
     { "area", "area", offsetof(sample, area), offsetof(sample, has_area), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "tags", "tags", offsetof(sample, tags), offsetof(sample, has_tags), AERO_SCHEMA_LIST, 0, "ls", &list_str_tdesc },
-    { "scores", "scores", offsetof(sample, scores), offsetof(sample, has_scores), AERO_SCHEMA_MAP, 0, "msd", &map_str_double_tdesc },
+    { "tags", "tags", offsetof(sample, tags), offsetof(sample, has_tags), AERO_SCHEMA_LIST, 0, "ls", &aero_schema_tdesc_list_str },
+    { "scores", "scores", offsetof(sample, scores), offsetof(sample, has_scores), AERO_SCHEMA_MAP, 0, "msd", &aero_schema_tdesc_map_str_double },
     { "matrix", "matrix", offsetof(sample, matrix), offsetof(sample, has_matrix), AERO_SCHEMA_LIST, 0, "lli", &list_list_int_tdesc },
     { "by_id", "by_id", offsetof(sample, by_id), offsetof(sample, has_by_id), AERO_SCHEMA_MAP, 0, "mimsly", &map_int_map_str_list_blob_tdesc },
-    { "keys", "keys", offsetof(sample, keys), offsetof(sample, has_keys), AERO_SCHEMA_MAP, 0, "myb", &map_blob_bool_tdesc },
+    { "keys", "keys", offsetof(sample, keys), offsetof(sample, has_keys), AERO_SCHEMA_MAP, 0, "myb", &aero_schema_tdesc_map_blob_bool },
     { "short", "renamed_long_field_name", offsetof(sample, renamed_long_field_name), offsetof(sample, has_renamed_long_field_name), AERO_SCHEMA_INT, 0, NULL, NULL },
     { "opt_kw", "opt_kw", offsetof(sample, opt_kw), offsetof(sample, has_opt_kw), AERO_SCHEMA_INT, 0, NULL, NULL },
 };
@@ -166,6 +166,30 @@ aero_stream *sample_multi_with(aero_session *session, int64_t lo, int64_t hi, co
         sample_multi_slots_, 7, NULL, args, 7, opts, err);
 }
 
+sample_ops *sample_ops_where_by_title(sample_ops *ops, const char *t)
+{
+    aero_value args[1];
+    args[0] = aero_str(t);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, sample_by_title_expr_, sizeof sample_by_title_expr_,
+        sample_by_title_slots_, 1, args, 1);
+    return ops;
+}
+
+sample_ops *sample_ops_where_multi(sample_ops *ops, int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l)
+{
+    aero_value args[7];
+    args[0] = aero_int(lo);
+    args[1] = aero_int(hi);
+    args[2] = aero_str(tag);
+    args[3] = aero_blob(raw, raw_len);
+    args[4] = aero_double(f);
+    args[5] = aero_bool(b);
+    args[6] = l ? *l : aero_nil();
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, sample_multi_expr_, sizeof sample_multi_expr_,
+        sample_multi_slots_, 7, args, 7);
+    return ops;
+}
+
 /* ---- record counter ---- */
 
 static const counter counter_init_ = COUNTER_INIT;
@@ -218,6 +242,13 @@ aero_stream *counter_hot_with(aero_session *session,
 {
     return aero_schema_query_with(session, &counter_schema, counter_hot_expr_, sizeof counter_hot_expr_,
         NULL, 0, NULL, NULL, 0, opts, err);
+}
+
+counter_ops *counter_ops_where_hot(counter_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, counter_hot_expr_, sizeof counter_hot_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
 }
 
 /* ---- record file_chunk ---- */

@@ -13,42 +13,6 @@
 
 AERO_BEGIN_DECLS
 
-/* Descriptors of the scalar elements of lists and maps (shared by every schema). */
-#ifndef AEROGEN_TDESC_SCALARS
-#define AEROGEN_TDESC_SCALARS
-static const aero_schema_tdesc aerogen_tdesc_int = { AERO_SCHEMA_INT, sizeof(int64_t), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_double = { AERO_SCHEMA_DOUBLE, sizeof(double), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_bool = { AERO_SCHEMA_BOOL, sizeof(bool), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_str = { AERO_SCHEMA_STR, sizeof(const char *), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_blob = { AERO_SCHEMA_BLOB, sizeof(aero_bytes), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_geo = { AERO_SCHEMA_GEOJSON, sizeof(const char *), NULL, NULL, 0, 0, NULL };
-#endif
-
-/* list<string> */
-#ifndef AEROGEN_TYPE_list_str
-#define AEROGEN_TYPE_list_str
-static const aero_schema_tdesc list_str_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(aero_list_str), &aerogen_tdesc_str, NULL, 0, 0, NULL
-};
-#endif
-
-/* map<string, double> */
-#ifndef AEROGEN_TYPE_map_str_double
-#define AEROGEN_TYPE_map_str_double
-static const aero_schema_tdesc map_str_double_tdesc = {
-    AERO_SCHEMA_MAP, sizeof(aero_map_str_double), &aerogen_tdesc_double, &aerogen_tdesc_str,
-    sizeof(aero_map_str_double_entry), offsetof(aero_map_str_double_entry, value), NULL
-};
-#endif
-
-/* list<int> */
-#ifndef AEROGEN_TYPE_list_int
-#define AEROGEN_TYPE_list_int
-static const aero_schema_tdesc list_int_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(aero_list_int), &aerogen_tdesc_int, NULL, 0, 0, NULL
-};
-#endif
-
 /* list<list<int>> */
 #ifndef AEROGEN_TYPE_list_list_int
 #define AEROGEN_TYPE_list_list_int
@@ -57,15 +21,7 @@ typedef struct list_list_int {
     size_t count;
 } list_list_int;
 static const aero_schema_tdesc list_list_int_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(list_list_int), &list_int_tdesc, NULL, 0, 0, NULL
-};
-#endif
-
-/* list<blob> */
-#ifndef AEROGEN_TYPE_list_blob
-#define AEROGEN_TYPE_list_blob
-static const aero_schema_tdesc list_blob_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(aero_list_blob), &aerogen_tdesc_blob, NULL, 0, 0, NULL
+    AERO_SCHEMA_LIST, sizeof(list_list_int), &aero_schema_tdesc_list_int, NULL, 0, 0, NULL
 };
 #endif
 
@@ -81,7 +37,7 @@ typedef struct map_str_list_blob {
     size_t count;
 } map_str_list_blob;
 static const aero_schema_tdesc map_str_list_blob_tdesc = {
-    AERO_SCHEMA_MAP, sizeof(map_str_list_blob), &list_blob_tdesc, &aerogen_tdesc_str,
+    AERO_SCHEMA_MAP, sizeof(map_str_list_blob), &aero_schema_tdesc_list_blob, &aero_schema_tdesc_str,
     sizeof(map_str_list_blob_entry), offsetof(map_str_list_blob_entry, value), NULL
 };
 #endif
@@ -98,17 +54,8 @@ typedef struct map_int_map_str_list_blob {
     size_t count;
 } map_int_map_str_list_blob;
 static const aero_schema_tdesc map_int_map_str_list_blob_tdesc = {
-    AERO_SCHEMA_MAP, sizeof(map_int_map_str_list_blob), &map_str_list_blob_tdesc, &aerogen_tdesc_int,
+    AERO_SCHEMA_MAP, sizeof(map_int_map_str_list_blob), &map_str_list_blob_tdesc, &aero_schema_tdesc_int,
     sizeof(map_int_map_str_list_blob_entry), offsetof(map_int_map_str_list_blob_entry, value), NULL
-};
-#endif
-
-/* map<blob, bool> */
-#ifndef AEROGEN_TYPE_map_blob_bool
-#define AEROGEN_TYPE_map_blob_bool
-static const aero_schema_tdesc map_blob_bool_tdesc = {
-    AERO_SCHEMA_MAP, sizeof(aero_map_blob_bool), &aerogen_tdesc_bool, &aerogen_tdesc_blob,
-    sizeof(aero_map_blob_bool_entry), offsetof(aero_map_blob_bool_entry, value), NULL
 };
 #endif
 
@@ -559,6 +506,571 @@ aero_expr *sample_multi_filter(int64_t lo, int64_t hi, const char *tag, const vo
 /** Which index that query uses, and why: none (no declared index answers a part of its filter). */
 aero_status sample_multi_explain(aero_session *session, int64_t lo, int64_t hi, const char *tag, const void *raw, size_t raw_len, double f, bool b, const aero_value *l, aero_query_plan *plan, aero_error *err);
 
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status sample_upsert_with(aero_session *session, const char *key, const sample *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_write_with(session, &sample_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status sample_insert_with(aero_session *session, const char *key, const sample *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_write_with(session, &sample_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status sample_update_with(aero_session *session, const char *key, const sample *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_write_with(session, &sample_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status sample_replace_with(aero_session *session, const char *key, const sample *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_write_with(session, &sample_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status sample_replace_if_exists_with(aero_session *session, const char *key, const sample *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_write_with(session, &sample_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status sample_delete_with(aero_session *session, const char *key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_delete_with(session, &sample_schema, &k, opts, existed, err);
+}
+
+static inline aero_status sample_touch_with(aero_session *session, const char *key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = sample_key(key);
+    return aero_schema_touch_with(session, &sample_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * sample_operate() (upsert) or sample_operate_as() starts it, the ops below chain,
+ * sample_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and sample_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct sample_ops sample_ops;
+
+static inline sample_ops *sample_operate(aero_session *session, const char *key)
+{
+    aero_key k = sample_key(key);
+    return AERO_CAST(sample_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &sample_schema, AERO_SCHEMA_UPSERT,
+        &k)));
+}
+
+static inline sample_ops *sample_operate_as(aero_session *session, const char *key, aero_schema_op verb)
+{
+    aero_key k = sample_key(key);
+    return AERO_CAST(sample_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &sample_schema, verb, &k)));
+}
+
+static inline aero_status sample_ops_execute(sample_ops *ops, const aero_schema_write_opts *opts, aero_record *holder,
+    aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void sample_ops_abandon(sample_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* title */
+static inline sample_ops *sample_ops_title_set(sample_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TITLE, &aero_schema_tdesc_str,
+        &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_title_append(sample_ops *ops, const char *v)
+{
+    aero_schema_ops_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TITLE, v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_title_prepend(sample_ops *ops, const char *v)
+{
+    aero_schema_ops_prepend(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TITLE, v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_title_get(sample_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TITLE, &aero_schema_tdesc_str,
+        out, NULL);
+    return ops;
+}
+
+/* count */
+static inline sample_ops *sample_ops_count_set(sample_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_COUNT, &aero_schema_tdesc_int,
+        &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_count_increment(sample_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_COUNT,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_count_get(sample_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_COUNT, &aero_schema_tdesc_int,
+        out, NULL);
+    return ops;
+}
+
+/* ratio */
+static inline sample_ops *sample_ops_ratio_set(sample_ops *ops, double v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_RATIO,
+        &aero_schema_tdesc_double, &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_ratio_increment(sample_ops *ops, double by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_RATIO,
+        &aero_schema_tdesc_double, &by);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_ratio_get(sample_ops *ops, double *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_RATIO,
+        &aero_schema_tdesc_double, out, NULL);
+    return ops;
+}
+
+/* big */
+static inline sample_ops *sample_ops_big_set(sample_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_BIG, &aero_schema_tdesc_int,
+        &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_big_increment(sample_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_BIG,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_big_get(sample_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_BIG, &aero_schema_tdesc_int,
+        out, NULL);
+    return ops;
+}
+
+/* small */
+static inline sample_ops *sample_ops_small_set(sample_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_SMALL, &aero_schema_tdesc_int,
+        &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_small_increment(sample_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_SMALL,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_small_get(sample_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_SMALL, &aero_schema_tdesc_int,
+        out, NULL);
+    return ops;
+}
+
+/* whole */
+static inline sample_ops *sample_ops_whole_set(sample_ops *ops, double v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_WHOLE,
+        &aero_schema_tdesc_double, &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_whole_increment(sample_ops *ops, double by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_WHOLE,
+        &aero_schema_tdesc_double, &by);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_whole_get(sample_ops *ops, double *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_WHOLE,
+        &aero_schema_tdesc_double, out, NULL);
+    return ops;
+}
+
+/* flag */
+static inline sample_ops *sample_ops_flag_set(sample_ops *ops, bool v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_FLAG, &aero_schema_tdesc_bool,
+        &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_flag_get(sample_ops *ops, bool *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_FLAG, &aero_schema_tdesc_bool,
+        out, NULL);
+    return ops;
+}
+
+/* label */
+static inline sample_ops *sample_ops_label_set(sample_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_LABEL, &aero_schema_tdesc_str,
+        &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_label_append(sample_ops *ops, const char *v)
+{
+    aero_schema_ops_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_LABEL, v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_label_prepend(sample_ops *ops, const char *v)
+{
+    aero_schema_ops_prepend(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_LABEL, v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_label_get(sample_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_LABEL, &aero_schema_tdesc_str,
+        out, NULL);
+    return ops;
+}
+
+/* data */
+static inline sample_ops *sample_ops_data_set(sample_ops *ops, aero_bytes v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_DATA, &aero_schema_tdesc_blob,
+        &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_data_get(sample_ops *ops, aero_bytes *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_DATA, &aero_schema_tdesc_blob,
+        out, NULL);
+    return ops;
+}
+
+/* area */
+static inline sample_ops *sample_ops_area_set(sample_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_AREA, &aero_schema_tdesc_geo,
+        &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_area_get(sample_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_AREA, &aero_schema_tdesc_geo,
+        out, NULL);
+    return ops;
+}
+
+/* tags */
+static inline sample_ops *sample_ops_tags_append(sample_ops *ops, const char *v)
+{
+    aero_schema_ops_list_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TAGS,
+        &aero_schema_tdesc_str, &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_tags_append_items(sample_ops *ops, const aero_list_str *items)
+{
+    aero_schema_ops_list_append_items(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TAGS,
+        &aero_schema_tdesc_str, items ? items->items : NULL, items ? items->count : 1);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_tags_insert(sample_ops *ops, int64_t index, const char *v)
+{
+    aero_schema_ops_list_insert(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TAGS, index,
+        &aero_schema_tdesc_str, &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_tags_remove_by_value(sample_ops *ops, const char *v)
+{
+    aero_schema_ops_list_remove_by_value(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TAGS,
+        &aero_schema_tdesc_str, &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_tags_pop(sample_ops *ops, int64_t index, const char **out, bool *found)
+{
+    aero_schema_ops_list_pop(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TAGS, index,
+        &aero_schema_tdesc_str, out, found);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_tags_trim(sample_ops *ops, int64_t index, uint64_t count)
+{
+    aero_schema_ops_list_trim(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TAGS, index, count);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_tags_size(sample_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TAGS, false, out);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_tags_get(sample_ops *ops, int64_t index, const char **out, bool *found)
+{
+    aero_schema_ops_list_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TAGS, index,
+        &aero_schema_tdesc_str, out, found);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_tags_clear(sample_ops *ops)
+{
+    aero_schema_ops_list_clear(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_TAGS);
+    return ops;
+}
+
+/* scores */
+static inline sample_ops *sample_ops_scores_put(sample_ops *ops, const char *key, double value)
+{
+    aero_schema_ops_map_put(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_SCORES,
+        &aero_schema_tdesc_str, &key, &aero_schema_tdesc_double, &value);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_scores_get(sample_ops *ops, const char *key, double *out, bool *found)
+{
+    aero_schema_ops_map_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_SCORES,
+        &aero_schema_tdesc_str, &key, &aero_schema_tdesc_double, out, found);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_scores_remove(sample_ops *ops, const char *key)
+{
+    aero_schema_ops_map_remove(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_SCORES,
+        &aero_schema_tdesc_str, &key);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_scores_size(sample_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_SCORES, true, out);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_scores_increment(sample_ops *ops, const char *key, double by)
+{
+    aero_schema_ops_map_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_SCORES,
+        &aero_schema_tdesc_str, &key, &aero_schema_tdesc_double, &by);
+    return ops;
+}
+
+/* matrix */
+#ifdef AEROGEN_TYPE_list_list_int
+static inline sample_ops *sample_ops_matrix_append(sample_ops *ops, const aero_list_int *v)
+{
+    aero_schema_ops_list_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_MATRIX,
+        &aero_schema_tdesc_list_int, v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_matrix_append_items(sample_ops *ops, const list_list_int *items)
+{
+    aero_schema_ops_list_append_items(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_MATRIX,
+        &aero_schema_tdesc_list_int, items ? items->items : NULL, items ? items->count : 1);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_matrix_insert(sample_ops *ops, int64_t index, const aero_list_int *v)
+{
+    aero_schema_ops_list_insert(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_MATRIX, index,
+        &aero_schema_tdesc_list_int, v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_matrix_remove_by_value(sample_ops *ops, const aero_list_int *v)
+{
+    aero_schema_ops_list_remove_by_value(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_MATRIX,
+        &aero_schema_tdesc_list_int, v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_matrix_pop(sample_ops *ops, int64_t index, aero_list_int *out, bool *found)
+{
+    aero_schema_ops_list_pop(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_MATRIX, index,
+        &aero_schema_tdesc_list_int, out, found);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_matrix_trim(sample_ops *ops, int64_t index, uint64_t count)
+{
+    aero_schema_ops_list_trim(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_MATRIX, index, count);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_matrix_size(sample_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_MATRIX, false, out);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_matrix_get(sample_ops *ops, int64_t index, aero_list_int *out, bool *found)
+{
+    aero_schema_ops_list_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_MATRIX, index,
+        &aero_schema_tdesc_list_int, out, found);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_matrix_clear(sample_ops *ops)
+{
+    aero_schema_ops_list_clear(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_MATRIX);
+    return ops;
+}
+
+#endif /* AEROGEN_TYPE_list_list_int */
+
+/* by_id */
+#ifdef AEROGEN_TYPE_map_int_map_str_list_blob
+static inline sample_ops *sample_ops_by_id_put(sample_ops *ops, int64_t key, const map_str_list_blob *value)
+{
+    aero_schema_ops_map_put(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_BY_ID,
+        &aero_schema_tdesc_int, &key, &map_str_list_blob_tdesc, value);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_by_id_get(sample_ops *ops, int64_t key, map_str_list_blob *out, bool *found)
+{
+    aero_schema_ops_map_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_BY_ID,
+        &aero_schema_tdesc_int, &key, &map_str_list_blob_tdesc, out, found);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_by_id_remove(sample_ops *ops, int64_t key)
+{
+    aero_schema_ops_map_remove(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_BY_ID,
+        &aero_schema_tdesc_int, &key);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_by_id_size(sample_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_BY_ID, true, out);
+    return ops;
+}
+
+#endif /* AEROGEN_TYPE_map_int_map_str_list_blob */
+
+/* keys */
+static inline sample_ops *sample_ops_keys_put(sample_ops *ops, aero_bytes key, bool value)
+{
+    aero_schema_ops_map_put(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_KEYS,
+        &aero_schema_tdesc_blob, &key, &aero_schema_tdesc_bool, &value);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_keys_get(sample_ops *ops, aero_bytes key, bool *out, bool *found)
+{
+    aero_schema_ops_map_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_KEYS,
+        &aero_schema_tdesc_blob, &key, &aero_schema_tdesc_bool, out, found);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_keys_remove(sample_ops *ops, aero_bytes key)
+{
+    aero_schema_ops_map_remove(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_KEYS,
+        &aero_schema_tdesc_blob, &key);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_keys_size(sample_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_KEYS, true, out);
+    return ops;
+}
+
+/* renamed_long_field_name */
+static inline sample_ops *sample_ops_renamed_long_field_name_set(sample_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_RENAMED_LONG_FIELD_NAME,
+        &aero_schema_tdesc_int, &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_renamed_long_field_name_increment(sample_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_RENAMED_LONG_FIELD_NAME,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_renamed_long_field_name_get(sample_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_RENAMED_LONG_FIELD_NAME,
+        &aero_schema_tdesc_int, out, NULL);
+    return ops;
+}
+
+/* opt_kw */
+static inline sample_ops *sample_ops_opt_kw_set(sample_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_OPT_KW, &aero_schema_tdesc_int,
+        &v);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_opt_kw_increment(sample_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_OPT_KW,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline sample_ops *sample_ops_opt_kw_get(sample_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), SAMPLE_BIN_OPT_KW, &aero_schema_tdesc_int,
+        out, NULL);
+    return ops;
+}
+
+/** Only if the record matches query by_title (its precompiled filter); see aero_schema_ops_where(). */
+sample_ops *sample_ops_where_by_title(sample_ops *ops, const char *t);
+/** Only if the record matches query multi (its precompiled filter); see aero_schema_ops_where(). */
+sample_ops *sample_ops_where_multi(sample_ops *ops, int64_t lo, int64_t hi, const char *tag, const void *raw,
+    size_t raw_len, double f, bool b, const aero_value *l);
+
 /* ------------------------------------------------------------------------- */
 /* record counter: namespace "test", no set, key int */
 
@@ -847,6 +1359,118 @@ aero_stream *counter_hot(aero_session *session, aero_error *err);
 aero_expr *counter_hot_filter(aero_error *err);
 /** Which index that query uses, and why: none (no declared index answers a part of its filter). */
 aero_status counter_hot_explain(aero_session *session, aero_query_plan *plan, aero_error *err);
+
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status counter_upsert_with(aero_session *session, int64_t key, const counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_write_with(session, &counter_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status counter_insert_with(aero_session *session, int64_t key, const counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_write_with(session, &counter_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status counter_update_with(aero_session *session, int64_t key, const counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_write_with(session, &counter_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status counter_replace_with(aero_session *session, int64_t key, const counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_write_with(session, &counter_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status counter_replace_if_exists_with(aero_session *session, int64_t key, const counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_write_with(session, &counter_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status counter_delete_with(aero_session *session, int64_t key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_delete_with(session, &counter_schema, &k, opts, existed, err);
+}
+
+static inline aero_status counter_touch_with(aero_session *session, int64_t key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = counter_key(key);
+    return aero_schema_touch_with(session, &counter_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * counter_operate() (upsert) or counter_operate_as() starts it, the ops below chain,
+ * counter_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and counter_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct counter_ops counter_ops;
+
+static inline counter_ops *counter_operate(aero_session *session, int64_t key)
+{
+    aero_key k = counter_key(key);
+    return AERO_CAST(counter_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &counter_schema,
+        AERO_SCHEMA_UPSERT, &k)));
+}
+
+static inline counter_ops *counter_operate_as(aero_session *session, int64_t key, aero_schema_op verb)
+{
+    aero_key k = counter_key(key);
+    return AERO_CAST(counter_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &counter_schema, verb, &k)));
+}
+
+static inline aero_status counter_ops_execute(counter_ops *ops, const aero_schema_write_opts *opts, aero_record *holder,
+    aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void counter_ops_abandon(counter_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* hits */
+static inline counter_ops *counter_ops_hits_set(counter_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), COUNTER_BIN_HITS, &aero_schema_tdesc_int,
+        &v);
+    return ops;
+}
+
+static inline counter_ops *counter_ops_hits_increment(counter_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), COUNTER_BIN_HITS,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline counter_ops *counter_ops_hits_get(counter_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), COUNTER_BIN_HITS, &aero_schema_tdesc_int,
+        out, NULL);
+    return ops;
+}
+
+/** Only if the record matches query hot (its precompiled filter); see aero_schema_ops_where(). */
+counter_ops *counter_ops_where_hot(counter_ops *ops);
 
 /* ------------------------------------------------------------------------- */
 /* record file_chunk: namespace "test", set "chunks", key blob */
@@ -1140,6 +1764,132 @@ static inline aero_stream *file_chunk_scan(aero_session *session, const aero_sch
 {
     return aero_schema_scan(session, &file_chunk_schema, opts, err);
 }
+
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status file_chunk_upsert_with(aero_session *session, const void *key, size_t key_len,
+    const file_chunk *obj, const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_write_with(session, &file_chunk_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status file_chunk_insert_with(aero_session *session, const void *key, size_t key_len,
+    const file_chunk *obj, const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_write_with(session, &file_chunk_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status file_chunk_update_with(aero_session *session, const void *key, size_t key_len,
+    const file_chunk *obj, const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_write_with(session, &file_chunk_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status file_chunk_replace_with(aero_session *session, const void *key, size_t key_len,
+    const file_chunk *obj, const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_write_with(session, &file_chunk_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status file_chunk_replace_if_exists_with(aero_session *session, const void *key, size_t key_len,
+    const file_chunk *obj, const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_write_with(session, &file_chunk_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status file_chunk_delete_with(aero_session *session, const void *key, size_t key_len,
+    const aero_schema_write_opts *opts, bool *existed, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_delete_with(session, &file_chunk_schema, &k, opts, existed, err);
+}
+
+static inline aero_status file_chunk_touch_with(aero_session *session, const void *key, size_t key_len,
+    const aero_schema_write_opts *opts, bool *existed, aero_error *err)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return aero_schema_touch_with(session, &file_chunk_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * file_chunk_operate() (upsert) or file_chunk_operate_as() starts it, the ops below chain,
+ * file_chunk_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and file_chunk_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct file_chunk_ops file_chunk_ops;
+
+static inline file_chunk_ops *file_chunk_operate(aero_session *session, const void *key, size_t key_len)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return AERO_CAST(file_chunk_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &file_chunk_schema,
+        AERO_SCHEMA_UPSERT, &k)));
+}
+
+static inline file_chunk_ops *file_chunk_operate_as(aero_session *session, const void *key, size_t key_len,
+    aero_schema_op verb)
+{
+    aero_key k = file_chunk_key(key, key_len);
+    return AERO_CAST(file_chunk_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &file_chunk_schema, verb, &k)));
+}
+
+static inline aero_status file_chunk_ops_execute(file_chunk_ops *ops, const aero_schema_write_opts *opts,
+    aero_record *holder, aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void file_chunk_ops_abandon(file_chunk_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* body */
+static inline file_chunk_ops *file_chunk_ops_body_set(file_chunk_ops *ops, aero_bytes v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), FILE_CHUNK_BIN_BODY,
+        &aero_schema_tdesc_blob, &v);
+    return ops;
+}
+
+static inline file_chunk_ops *file_chunk_ops_body_get(file_chunk_ops *ops, aero_bytes *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), FILE_CHUNK_BIN_BODY,
+        &aero_schema_tdesc_blob, out, NULL);
+    return ops;
+}
+
+/* n */
+static inline file_chunk_ops *file_chunk_ops_n_set(file_chunk_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), FILE_CHUNK_BIN_N, &aero_schema_tdesc_int,
+        &v);
+    return ops;
+}
+
+static inline file_chunk_ops *file_chunk_ops_n_increment(file_chunk_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), FILE_CHUNK_BIN_N,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline file_chunk_ops *file_chunk_ops_n_get(file_chunk_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), FILE_CHUNK_BIN_N, &aero_schema_tdesc_int,
+        out, NULL);
+    return ops;
+}
+
 
 AERO_END_DECLS
 

@@ -292,6 +292,141 @@ static inline aero_stream *crlf_scan(aero_session *session, const aero_schema_qu
     return aero_schema_scan(session, &crlf_schema, opts, err);
 }
 
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status crlf_upsert_with(aero_session *session, int64_t key, const crlf *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_write_with(session, &crlf_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status crlf_insert_with(aero_session *session, int64_t key, const crlf *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_write_with(session, &crlf_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status crlf_update_with(aero_session *session, int64_t key, const crlf *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_write_with(session, &crlf_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status crlf_replace_with(aero_session *session, int64_t key, const crlf *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_write_with(session, &crlf_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status crlf_replace_if_exists_with(aero_session *session, int64_t key, const crlf *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_write_with(session, &crlf_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status crlf_delete_with(aero_session *session, int64_t key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_delete_with(session, &crlf_schema, &k, opts, existed, err);
+}
+
+static inline aero_status crlf_touch_with(aero_session *session, int64_t key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = crlf_key(key);
+    return aero_schema_touch_with(session, &crlf_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * crlf_operate() (upsert) or crlf_operate_as() starts it, the ops below chain,
+ * crlf_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and crlf_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct crlf_ops crlf_ops;
+
+static inline crlf_ops *crlf_operate(aero_session *session, int64_t key)
+{
+    aero_key k = crlf_key(key);
+    return AERO_CAST(crlf_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &crlf_schema, AERO_SCHEMA_UPSERT,
+        &k)));
+}
+
+static inline crlf_ops *crlf_operate_as(aero_session *session, int64_t key, aero_schema_op verb)
+{
+    aero_key k = crlf_key(key);
+    return AERO_CAST(crlf_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &crlf_schema, verb, &k)));
+}
+
+static inline aero_status crlf_ops_execute(crlf_ops *ops, const aero_schema_write_opts *opts, aero_record *holder,
+    aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void crlf_ops_abandon(crlf_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* v */
+static inline crlf_ops *crlf_ops_v_set(crlf_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), CRLF_BIN_V, &aero_schema_tdesc_str, &v);
+    return ops;
+}
+
+static inline crlf_ops *crlf_ops_v_append(crlf_ops *ops, const char *v)
+{
+    aero_schema_ops_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), CRLF_BIN_V, v);
+    return ops;
+}
+
+static inline crlf_ops *crlf_ops_v_prepend(crlf_ops *ops, const char *v)
+{
+    aero_schema_ops_prepend(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), CRLF_BIN_V, v);
+    return ops;
+}
+
+static inline crlf_ops *crlf_ops_v_get(crlf_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), CRLF_BIN_V, &aero_schema_tdesc_str, out,
+        NULL);
+    return ops;
+}
+
+/* w */
+static inline crlf_ops *crlf_ops_w_set(crlf_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), CRLF_BIN_W, &aero_schema_tdesc_int, &v);
+    return ops;
+}
+
+static inline crlf_ops *crlf_ops_w_increment(crlf_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), CRLF_BIN_W, &aero_schema_tdesc_int,
+        &by);
+    return ops;
+}
+
+static inline crlf_ops *crlf_ops_w_get(crlf_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), CRLF_BIN_W, &aero_schema_tdesc_int, out,
+        NULL);
+    return ops;
+}
+
+
 AERO_END_DECLS
 
 #endif /* AEROGEN_SCHEMA_AERO_H_ */

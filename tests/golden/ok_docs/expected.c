@@ -17,7 +17,7 @@ static const aero_schema_bin place_doc_fields_[] = {
     { "street", "street", offsetof(place, street), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
     { "zip", "zip", offsetof(place, zip), offsetof(place, has_zip), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
     { "city", "city", offsetof(place, city), offsetof(place, has_city), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "tags", "tags", offsetof(place, tags), offsetof(place, has_tags), AERO_SCHEMA_LIST, 0, "ls", &list_str_tdesc },
+    { "tags", "tags", offsetof(place, tags), offsetof(place, has_tags), AERO_SCHEMA_LIST, 0, "ls", &aero_schema_tdesc_list_str },
     { "pt", "point", offsetof(place, point), offsetof(place, has_point), AERO_SCHEMA_GEOJSON, 0, NULL, NULL },
 };
 
@@ -97,8 +97,8 @@ static const aero_schema_bin type_bins_[] = {
     { "homes", "homes", offsetof(type, homes), offsetof(type, has_homes), AERO_SCHEMA_LIST, 0, "lo", &list_place_tdesc },
     { "nested", "nested", offsetof(type, nested), offsetof(type, has_nested), AERO_SCHEMA_LIST, 0, "lmslo", &list_map_str_list_place_tdesc },
     { "grid", "grid", offsetof(type, grid), offsetof(type, has_grid), AERO_SCHEMA_LIST, 0, "lli", &list_list_int_tdesc },
-    { "flags", "flags", offsetof(type, flags), offsetof(type, has_flags), AERO_SCHEMA_MAP, 0, "myb", &map_blob_bool_tdesc },
-    { "geos", "geos", offsetof(type, geos), offsetof(type, has_geos), AERO_SCHEMA_LIST, 0, "lg", &list_geo_tdesc },
+    { "flags", "flags", offsetof(type, flags), offsetof(type, has_flags), AERO_SCHEMA_MAP, 0, "myb", &aero_schema_tdesc_map_blob_bool },
+    { "geos", "geos", offsetof(type, geos), offsetof(type, has_geos), AERO_SCHEMA_LIST, 0, "lg", &aero_schema_tdesc_list_geo },
     { "seen", "seen", offsetof(type, seen), offsetof(type, has_seen), AERO_SCHEMA_HLL, 0, "h", NULL },
     { "t", "type", offsetof(type, type), offsetof(type, has_type), AERO_SCHEMA_DOC, 0, "o", &tag_tdesc },
 };
@@ -297,4 +297,43 @@ aero_stream *type_seen_some_with(aero_session *session,
 {
     return aero_schema_query_with(session, &type_schema, type_seen_some_expr_, sizeof type_seen_some_expr_,
         NULL, 0, NULL, NULL, 0, opts, err);
+}
+
+type_ops *type_ops_where_type(type_ops *ops, const char *type)
+{
+    aero_value args[1];
+    args[0] = aero_str(type);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, type_type_expr_, sizeof type_type_expr_,
+        type_type_slots_, 1, args, 1);
+    return ops;
+}
+
+type_ops *type_ops_where_zip_above(type_ops *ops, int64_t min)
+{
+    aero_value args[1];
+    args[0] = aero_int(min);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, type_zip_above_expr_, sizeof type_zip_above_expr_,
+        type_zip_above_slots_, 1, args, 1);
+    return ops;
+}
+
+type_ops *type_ops_where_first_tag(type_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, type_first_tag_expr_, sizeof type_first_tag_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
+}
+
+type_ops *type_ops_where_by_key(type_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, type_by_key_expr_, sizeof type_by_key_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
+}
+
+type_ops *type_ops_where_seen_some(type_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, type_seen_some_expr_, sizeof type_seen_some_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
 }

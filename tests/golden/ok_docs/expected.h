@@ -13,25 +13,6 @@
 
 AERO_BEGIN_DECLS
 
-/* Descriptors of the scalar elements of lists and maps (shared by every schema). */
-#ifndef AEROGEN_TDESC_SCALARS
-#define AEROGEN_TDESC_SCALARS
-static const aero_schema_tdesc aerogen_tdesc_int = { AERO_SCHEMA_INT, sizeof(int64_t), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_double = { AERO_SCHEMA_DOUBLE, sizeof(double), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_bool = { AERO_SCHEMA_BOOL, sizeof(bool), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_str = { AERO_SCHEMA_STR, sizeof(const char *), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_blob = { AERO_SCHEMA_BLOB, sizeof(aero_bytes), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_geo = { AERO_SCHEMA_GEOJSON, sizeof(const char *), NULL, NULL, 0, 0, NULL };
-#endif
-
-/* list<string> */
-#ifndef AEROGEN_TYPE_list_str
-#define AEROGEN_TYPE_list_str
-static const aero_schema_tdesc list_str_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(aero_list_str), &aerogen_tdesc_str, NULL, 0, 0, NULL
-};
-#endif
-
 /* ------------------------------------------------------------------------- */
 /* document place: stored as a map keyed by field name */
 
@@ -105,16 +86,8 @@ typedef struct map_str_place {
     size_t count;
 } map_str_place;
 static const aero_schema_tdesc map_str_place_tdesc = {
-    AERO_SCHEMA_MAP, sizeof(map_str_place), &place_tdesc, &aerogen_tdesc_str,
+    AERO_SCHEMA_MAP, sizeof(map_str_place), &place_tdesc, &aero_schema_tdesc_str,
     sizeof(map_str_place_entry), offsetof(map_str_place_entry, value), NULL
-};
-#endif
-
-/* list<double> */
-#ifndef AEROGEN_TYPE_list_double
-#define AEROGEN_TYPE_list_double
-static const aero_schema_tdesc list_double_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(aero_list_double), &aerogen_tdesc_double, NULL, 0, 0, NULL
 };
 #endif
 
@@ -130,7 +103,7 @@ typedef struct map_int_list_double {
     size_t count;
 } map_int_list_double;
 static const aero_schema_tdesc map_int_list_double_tdesc = {
-    AERO_SCHEMA_MAP, sizeof(map_int_list_double), &list_double_tdesc, &aerogen_tdesc_int,
+    AERO_SCHEMA_MAP, sizeof(map_int_list_double), &aero_schema_tdesc_list_double, &aero_schema_tdesc_int,
     sizeof(map_int_list_double_entry), offsetof(map_int_list_double_entry, value), NULL
 };
 #endif
@@ -222,7 +195,7 @@ typedef struct map_str_list_place {
     size_t count;
 } map_str_list_place;
 static const aero_schema_tdesc map_str_list_place_tdesc = {
-    AERO_SCHEMA_MAP, sizeof(map_str_list_place), &list_place_tdesc, &aerogen_tdesc_str,
+    AERO_SCHEMA_MAP, sizeof(map_str_list_place), &list_place_tdesc, &aero_schema_tdesc_str,
     sizeof(map_str_list_place_entry), offsetof(map_str_list_place_entry, value), NULL
 };
 #endif
@@ -239,14 +212,6 @@ static const aero_schema_tdesc list_map_str_list_place_tdesc = {
 };
 #endif
 
-/* list<int> */
-#ifndef AEROGEN_TYPE_list_int
-#define AEROGEN_TYPE_list_int
-static const aero_schema_tdesc list_int_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(aero_list_int), &aerogen_tdesc_int, NULL, 0, 0, NULL
-};
-#endif
-
 /* list<list<int>> */
 #ifndef AEROGEN_TYPE_list_list_int
 #define AEROGEN_TYPE_list_list_int
@@ -255,24 +220,7 @@ typedef struct list_list_int {
     size_t count;
 } list_list_int;
 static const aero_schema_tdesc list_list_int_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(list_list_int), &list_int_tdesc, NULL, 0, 0, NULL
-};
-#endif
-
-/* map<blob, bool> */
-#ifndef AEROGEN_TYPE_map_blob_bool
-#define AEROGEN_TYPE_map_blob_bool
-static const aero_schema_tdesc map_blob_bool_tdesc = {
-    AERO_SCHEMA_MAP, sizeof(aero_map_blob_bool), &aerogen_tdesc_bool, &aerogen_tdesc_blob,
-    sizeof(aero_map_blob_bool_entry), offsetof(aero_map_blob_bool_entry, value), NULL
-};
-#endif
-
-/* list<geojson> */
-#ifndef AEROGEN_TYPE_list_geo
-#define AEROGEN_TYPE_list_geo
-static const aero_schema_tdesc list_geo_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(aero_list_geo), &aerogen_tdesc_geo, NULL, 0, 0, NULL
+    AERO_SCHEMA_LIST, sizeof(list_list_int), &aero_schema_tdesc_list_int, NULL, 0, 0, NULL
 };
 #endif
 
@@ -707,6 +655,447 @@ aero_stream *type_seen_some(aero_session *session, aero_error *err);
 aero_expr *type_seen_some_filter(aero_error *err);
 /** Which index that query uses, and why: none (no declared index answers a part of its filter). */
 aero_status type_seen_some_explain(aero_session *session, aero_query_plan *plan, aero_error *err);
+
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status type_upsert_with(aero_session *session, const char *key, const type *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = type_key(key);
+    return aero_schema_write_with(session, &type_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status type_insert_with(aero_session *session, const char *key, const type *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = type_key(key);
+    return aero_schema_write_with(session, &type_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status type_update_with(aero_session *session, const char *key, const type *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = type_key(key);
+    return aero_schema_write_with(session, &type_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status type_replace_with(aero_session *session, const char *key, const type *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = type_key(key);
+    return aero_schema_write_with(session, &type_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status type_replace_if_exists_with(aero_session *session, const char *key, const type *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = type_key(key);
+    return aero_schema_write_with(session, &type_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status type_delete_with(aero_session *session, const char *key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = type_key(key);
+    return aero_schema_delete_with(session, &type_schema, &k, opts, existed, err);
+}
+
+static inline aero_status type_touch_with(aero_session *session, const char *key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = type_key(key);
+    return aero_schema_touch_with(session, &type_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * type_operate() (upsert) or type_operate_as() starts it, the ops below chain,
+ * type_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and type_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct type_ops type_ops;
+
+static inline type_ops *type_operate(aero_session *session, const char *key)
+{
+    aero_key k = type_key(key);
+    return AERO_CAST(type_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &type_schema, AERO_SCHEMA_UPSERT,
+        &k)));
+}
+
+static inline type_ops *type_operate_as(aero_session *session, const char *key, aero_schema_op verb)
+{
+    aero_key k = type_key(key);
+    return AERO_CAST(type_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &type_schema, verb, &k)));
+}
+
+static inline aero_status type_ops_execute(type_ops *ops, const aero_schema_write_opts *opts, aero_record *holder,
+    aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void type_ops_abandon(type_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* kind */
+static inline type_ops *type_ops_kind_set(type_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_KIND, &aero_schema_tdesc_str,
+        &v);
+    return ops;
+}
+
+static inline type_ops *type_ops_kind_append(type_ops *ops, const char *v)
+{
+    aero_schema_ops_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_KIND, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_kind_prepend(type_ops *ops, const char *v)
+{
+    aero_schema_ops_prepend(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_KIND, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_kind_get(type_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_KIND, &aero_schema_tdesc_str,
+        out, NULL);
+    return ops;
+}
+
+/* index */
+static inline type_ops *type_ops_index_set(type_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_INDEX, &aero_schema_tdesc_int,
+        &v);
+    return ops;
+}
+
+static inline type_ops *type_ops_index_increment(type_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_INDEX,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline type_ops *type_ops_index_get(type_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_INDEX, &aero_schema_tdesc_int,
+        out, NULL);
+    return ops;
+}
+
+/* homes */
+#ifdef AEROGEN_TYPE_list_place
+static inline type_ops *type_ops_homes_append(type_ops *ops, const place *v)
+{
+    aero_schema_ops_list_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_HOMES, &place_tdesc, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_homes_append_items(type_ops *ops, const list_place *items)
+{
+    aero_schema_ops_list_append_items(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_HOMES,
+        &place_tdesc, items ? items->items : NULL, items ? items->count : 1);
+    return ops;
+}
+
+static inline type_ops *type_ops_homes_insert(type_ops *ops, int64_t index, const place *v)
+{
+    aero_schema_ops_list_insert(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_HOMES, index,
+        &place_tdesc, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_homes_remove_by_value(type_ops *ops, const place *v)
+{
+    aero_schema_ops_list_remove_by_value(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_HOMES,
+        &place_tdesc, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_homes_pop(type_ops *ops, int64_t index, place *out, bool *found)
+{
+    aero_schema_ops_list_pop(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_HOMES, index, &place_tdesc,
+        out, found);
+    return ops;
+}
+
+static inline type_ops *type_ops_homes_trim(type_ops *ops, int64_t index, uint64_t count)
+{
+    aero_schema_ops_list_trim(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_HOMES, index, count);
+    return ops;
+}
+
+static inline type_ops *type_ops_homes_size(type_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_HOMES, false, out);
+    return ops;
+}
+
+static inline type_ops *type_ops_homes_get(type_ops *ops, int64_t index, place *out, bool *found)
+{
+    aero_schema_ops_list_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_HOMES, index, &place_tdesc,
+        out, found);
+    return ops;
+}
+
+static inline type_ops *type_ops_homes_clear(type_ops *ops)
+{
+    aero_schema_ops_list_clear(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_HOMES);
+    return ops;
+}
+
+#endif /* AEROGEN_TYPE_list_place */
+
+/* nested */
+#ifdef AEROGEN_TYPE_list_map_str_list_place
+static inline type_ops *type_ops_nested_append(type_ops *ops, const map_str_list_place *v)
+{
+    aero_schema_ops_list_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_NESTED,
+        &map_str_list_place_tdesc, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_nested_append_items(type_ops *ops, const list_map_str_list_place *items)
+{
+    aero_schema_ops_list_append_items(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_NESTED,
+        &map_str_list_place_tdesc, items ? items->items : NULL, items ? items->count : 1);
+    return ops;
+}
+
+static inline type_ops *type_ops_nested_insert(type_ops *ops, int64_t index, const map_str_list_place *v)
+{
+    aero_schema_ops_list_insert(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_NESTED, index,
+        &map_str_list_place_tdesc, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_nested_remove_by_value(type_ops *ops, const map_str_list_place *v)
+{
+    aero_schema_ops_list_remove_by_value(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_NESTED,
+        &map_str_list_place_tdesc, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_nested_pop(type_ops *ops, int64_t index, map_str_list_place *out, bool *found)
+{
+    aero_schema_ops_list_pop(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_NESTED, index,
+        &map_str_list_place_tdesc, out, found);
+    return ops;
+}
+
+static inline type_ops *type_ops_nested_trim(type_ops *ops, int64_t index, uint64_t count)
+{
+    aero_schema_ops_list_trim(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_NESTED, index, count);
+    return ops;
+}
+
+static inline type_ops *type_ops_nested_size(type_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_NESTED, false, out);
+    return ops;
+}
+
+static inline type_ops *type_ops_nested_get(type_ops *ops, int64_t index, map_str_list_place *out, bool *found)
+{
+    aero_schema_ops_list_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_NESTED, index,
+        &map_str_list_place_tdesc, out, found);
+    return ops;
+}
+
+static inline type_ops *type_ops_nested_clear(type_ops *ops)
+{
+    aero_schema_ops_list_clear(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_NESTED);
+    return ops;
+}
+
+#endif /* AEROGEN_TYPE_list_map_str_list_place */
+
+/* grid */
+#ifdef AEROGEN_TYPE_list_list_int
+static inline type_ops *type_ops_grid_append(type_ops *ops, const aero_list_int *v)
+{
+    aero_schema_ops_list_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GRID,
+        &aero_schema_tdesc_list_int, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_grid_append_items(type_ops *ops, const list_list_int *items)
+{
+    aero_schema_ops_list_append_items(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GRID,
+        &aero_schema_tdesc_list_int, items ? items->items : NULL, items ? items->count : 1);
+    return ops;
+}
+
+static inline type_ops *type_ops_grid_insert(type_ops *ops, int64_t index, const aero_list_int *v)
+{
+    aero_schema_ops_list_insert(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GRID, index,
+        &aero_schema_tdesc_list_int, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_grid_remove_by_value(type_ops *ops, const aero_list_int *v)
+{
+    aero_schema_ops_list_remove_by_value(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GRID,
+        &aero_schema_tdesc_list_int, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_grid_pop(type_ops *ops, int64_t index, aero_list_int *out, bool *found)
+{
+    aero_schema_ops_list_pop(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GRID, index,
+        &aero_schema_tdesc_list_int, out, found);
+    return ops;
+}
+
+static inline type_ops *type_ops_grid_trim(type_ops *ops, int64_t index, uint64_t count)
+{
+    aero_schema_ops_list_trim(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GRID, index, count);
+    return ops;
+}
+
+static inline type_ops *type_ops_grid_size(type_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GRID, false, out);
+    return ops;
+}
+
+static inline type_ops *type_ops_grid_get(type_ops *ops, int64_t index, aero_list_int *out, bool *found)
+{
+    aero_schema_ops_list_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GRID, index,
+        &aero_schema_tdesc_list_int, out, found);
+    return ops;
+}
+
+static inline type_ops *type_ops_grid_clear(type_ops *ops)
+{
+    aero_schema_ops_list_clear(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GRID);
+    return ops;
+}
+
+#endif /* AEROGEN_TYPE_list_list_int */
+
+/* flags */
+static inline type_ops *type_ops_flags_put(type_ops *ops, aero_bytes key, bool value)
+{
+    aero_schema_ops_map_put(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_FLAGS,
+        &aero_schema_tdesc_blob, &key, &aero_schema_tdesc_bool, &value);
+    return ops;
+}
+
+static inline type_ops *type_ops_flags_get(type_ops *ops, aero_bytes key, bool *out, bool *found)
+{
+    aero_schema_ops_map_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_FLAGS,
+        &aero_schema_tdesc_blob, &key, &aero_schema_tdesc_bool, out, found);
+    return ops;
+}
+
+static inline type_ops *type_ops_flags_remove(type_ops *ops, aero_bytes key)
+{
+    aero_schema_ops_map_remove(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_FLAGS,
+        &aero_schema_tdesc_blob, &key);
+    return ops;
+}
+
+static inline type_ops *type_ops_flags_size(type_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_FLAGS, true, out);
+    return ops;
+}
+
+/* geos */
+static inline type_ops *type_ops_geos_append(type_ops *ops, const char *v)
+{
+    aero_schema_ops_list_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GEOS,
+        &aero_schema_tdesc_geo, &v);
+    return ops;
+}
+
+static inline type_ops *type_ops_geos_append_items(type_ops *ops, const aero_list_geo *items)
+{
+    aero_schema_ops_list_append_items(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GEOS,
+        &aero_schema_tdesc_geo, items ? items->items : NULL, items ? items->count : 1);
+    return ops;
+}
+
+static inline type_ops *type_ops_geos_insert(type_ops *ops, int64_t index, const char *v)
+{
+    aero_schema_ops_list_insert(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GEOS, index,
+        &aero_schema_tdesc_geo, &v);
+    return ops;
+}
+
+static inline type_ops *type_ops_geos_remove_by_value(type_ops *ops, const char *v)
+{
+    aero_schema_ops_list_remove_by_value(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GEOS,
+        &aero_schema_tdesc_geo, &v);
+    return ops;
+}
+
+static inline type_ops *type_ops_geos_pop(type_ops *ops, int64_t index, const char **out, bool *found)
+{
+    aero_schema_ops_list_pop(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GEOS, index,
+        &aero_schema_tdesc_geo, out, found);
+    return ops;
+}
+
+static inline type_ops *type_ops_geos_trim(type_ops *ops, int64_t index, uint64_t count)
+{
+    aero_schema_ops_list_trim(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GEOS, index, count);
+    return ops;
+}
+
+static inline type_ops *type_ops_geos_size(type_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GEOS, false, out);
+    return ops;
+}
+
+static inline type_ops *type_ops_geos_get(type_ops *ops, int64_t index, const char **out, bool *found)
+{
+    aero_schema_ops_list_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GEOS, index,
+        &aero_schema_tdesc_geo, out, found);
+    return ops;
+}
+
+static inline type_ops *type_ops_geos_clear(type_ops *ops)
+{
+    aero_schema_ops_list_clear(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_GEOS);
+    return ops;
+}
+
+/* seen */
+static inline type_ops *type_ops_seen_add(type_ops *ops, const aero_list_str *items, int index_bits)
+{
+    aero_schema_ops_hll_add(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_SEEN,
+        items ? items->items : NULL, items ? items->count : 0, index_bits);
+    return ops;
+}
+
+static inline type_ops *type_ops_seen_count(type_ops *ops, int64_t *out)
+{
+    aero_schema_ops_hll_count(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_SEEN, out);
+    return ops;
+}
+
+/** Only if the record matches query type (its precompiled filter); see aero_schema_ops_where(). */
+type_ops *type_ops_where_type(type_ops *ops, const char *type);
+/** Only if the record matches query zip_above (its precompiled filter); see aero_schema_ops_where(). */
+type_ops *type_ops_where_zip_above(type_ops *ops, int64_t min);
+/** Only if the record matches query first_tag (its precompiled filter); see aero_schema_ops_where(). */
+type_ops *type_ops_where_first_tag(type_ops *ops);
+/** Only if the record matches query by_key (its precompiled filter); see aero_schema_ops_where(). */
+type_ops *type_ops_where_by_key(type_ops *ops);
+/** Only if the record matches query seen_some (its precompiled filter); see aero_schema_ops_where(). */
+type_ops *type_ops_where_seen_some(type_ops *ops);
 
 AERO_END_DECLS
 

@@ -17,9 +17,9 @@ static const aero_schema_bin ix_user_bins_[] = {
     { "name", "name", offsetof(ix_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
     { "age", "age", offsetof(ix_user, age), offsetof(ix_user, has_age), AERO_SCHEMA_INT, 0, NULL, NULL },
     { "index", "index", offsetof(ix_user, index), offsetof(ix_user, has_index), AERO_SCHEMA_INT, 0, NULL, NULL },
-    { "tags", "tags", offsetof(ix_user, tags), offsetof(ix_user, has_tags), AERO_SCHEMA_LIST, 0, "ls", &ix_list_str_tdesc },
-    { "prefs", "prefs", offsetof(ix_user, prefs), offsetof(ix_user, has_prefs), AERO_SCHEMA_MAP, 0, "msi", &ix_map_str_int_tdesc },
-    { "scores", "scores", offsetof(ix_user, scores), offsetof(ix_user, has_scores), AERO_SCHEMA_MAP, 0, "miy", &ix_map_int_blob_tdesc },
+    { "tags", "tags", offsetof(ix_user, tags), offsetof(ix_user, has_tags), AERO_SCHEMA_LIST, 0, "ls", &aero_schema_tdesc_list_str },
+    { "prefs", "prefs", offsetof(ix_user, prefs), offsetof(ix_user, has_prefs), AERO_SCHEMA_MAP, 0, "msi", &aero_schema_tdesc_map_str_int },
+    { "scores", "scores", offsetof(ix_user, scores), offsetof(ix_user, has_scores), AERO_SCHEMA_MAP, 0, "miy", &aero_schema_tdesc_map_int_blob },
     { "groups", "groups", offsetof(ix_user, groups), offsetof(ix_user, has_groups), AERO_SCHEMA_MAP, 0, "msli", &ix_map_str_list_int_tdesc },
     { "home", "home", offsetof(ix_user, home), offsetof(ix_user, has_home), AERO_SCHEMA_GEOJSON, 0, NULL, NULL },
     { "last_login", "last_login_millis", offsetof(ix_user, last_login_millis), offsetof(ix_user, has_last_login_millis), AERO_SCHEMA_INT, 0, NULL, NULL },
@@ -385,6 +385,67 @@ aero_stream *ix_user_older_than_with(aero_session *session, double x,
         ix_user_older_than_slots_, 1, NULL, args, 1, opts, err);
 }
 
+ix_user_ops *ix_user_ops_where_by_age(ix_user_ops *ops, int64_t lo)
+{
+    aero_value args[1];
+    args[0] = aero_int(lo);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_by_age_expr_, sizeof ix_user_by_age_expr_,
+        ix_user_by_age_slots_, 1, args, 1);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_adults_named(ix_user_ops *ops, const char *name)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_adults_named_expr_, sizeof ix_user_adults_named_expr_,
+        ix_user_adults_named_slots_, 1, args, 1);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_named(ix_user_ops *ops, const char *name)
+{
+    aero_value args[1];
+    args[0] = aero_str(name);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_named_expr_, sizeof ix_user_named_expr_,
+        ix_user_named_slots_, 1, args, 1);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_younger(ix_user_ops *ops, int64_t max)
+{
+    aero_value args[1];
+    args[0] = aero_int(max);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_younger_expr_, sizeof ix_user_younger_expr_,
+        ix_user_younger_slots_, 1, args, 1);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_logged_since(ix_user_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_logged_since_expr_, sizeof ix_user_logged_since_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_age_or(ix_user_ops *ops, int64_t a)
+{
+    aero_value args[1];
+    args[0] = aero_int(a);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_age_or_expr_, sizeof ix_user_age_or_expr_,
+        ix_user_age_or_slots_, 1, args, 1);
+    return ops;
+}
+
+ix_user_ops *ix_user_ops_where_older_than(ix_user_ops *ops, double x)
+{
+    aero_value args[1];
+    args[0] = aero_double(x);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_user_older_than_expr_, sizeof ix_user_older_than_expr_,
+        ix_user_older_than_slots_, 1, args, 1);
+    return ops;
+}
+
 /* ---- record counter ---- */
 
 static const ix_counter ix_counter_init_ = IX_COUNTER_INIT;
@@ -450,6 +511,13 @@ aero_stream *ix_counter_hits_over_with(aero_session *session,
 {
     return aero_schema_query_with(session, &ix_counter_schema, ix_counter_hits_over_expr_, sizeof ix_counter_hits_over_expr_,
         NULL, 0, &ix_counter_hits_over_index_, NULL, 0, opts, err);
+}
+
+ix_counter_ops *ix_counter_ops_where_hits_over(ix_counter_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, ix_counter_hits_over_expr_, sizeof ix_counter_hits_over_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
 }
 
 /* ---- indexes ---- */

@@ -14,51 +14,6 @@
 
 AERO_BEGIN_DECLS
 
-/* Descriptors of the scalar elements of lists and maps (shared by every schema). */
-#ifndef AEROGEN_TDESC_SCALARS
-#define AEROGEN_TDESC_SCALARS
-static const aero_schema_tdesc aerogen_tdesc_int = { AERO_SCHEMA_INT, sizeof(int64_t), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_double = { AERO_SCHEMA_DOUBLE, sizeof(double), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_bool = { AERO_SCHEMA_BOOL, sizeof(bool), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_str = { AERO_SCHEMA_STR, sizeof(const char *), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_blob = { AERO_SCHEMA_BLOB, sizeof(aero_bytes), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_geo = { AERO_SCHEMA_GEOJSON, sizeof(const char *), NULL, NULL, 0, 0, NULL };
-#endif
-
-/* list<string> */
-#ifndef AEROGEN_TYPE_IX_list_str
-#define AEROGEN_TYPE_IX_list_str
-static const aero_schema_tdesc ix_list_str_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(aero_list_str), &aerogen_tdesc_str, NULL, 0, 0, NULL
-};
-#endif
-
-/* map<string, int> */
-#ifndef AEROGEN_TYPE_IX_map_str_int
-#define AEROGEN_TYPE_IX_map_str_int
-static const aero_schema_tdesc ix_map_str_int_tdesc = {
-    AERO_SCHEMA_MAP, sizeof(aero_map_str_int), &aerogen_tdesc_int, &aerogen_tdesc_str,
-    sizeof(aero_map_str_int_entry), offsetof(aero_map_str_int_entry, value), NULL
-};
-#endif
-
-/* map<int, blob> */
-#ifndef AEROGEN_TYPE_IX_map_int_blob
-#define AEROGEN_TYPE_IX_map_int_blob
-static const aero_schema_tdesc ix_map_int_blob_tdesc = {
-    AERO_SCHEMA_MAP, sizeof(aero_map_int_blob), &aerogen_tdesc_blob, &aerogen_tdesc_int,
-    sizeof(aero_map_int_blob_entry), offsetof(aero_map_int_blob_entry, value), NULL
-};
-#endif
-
-/* list<int> */
-#ifndef AEROGEN_TYPE_IX_list_int
-#define AEROGEN_TYPE_IX_list_int
-static const aero_schema_tdesc ix_list_int_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(aero_list_int), &aerogen_tdesc_int, NULL, 0, 0, NULL
-};
-#endif
-
 /* map<string, list<int>> */
 #ifndef AEROGEN_TYPE_IX_map_str_list_int
 #define AEROGEN_TYPE_IX_map_str_list_int
@@ -71,7 +26,7 @@ typedef struct ix_map_str_list_int {
     size_t count;
 } ix_map_str_list_int;
 static const aero_schema_tdesc ix_map_str_list_int_tdesc = {
-    AERO_SCHEMA_MAP, sizeof(ix_map_str_list_int), &ix_list_int_tdesc, &aerogen_tdesc_str,
+    AERO_SCHEMA_MAP, sizeof(ix_map_str_list_int), &aero_schema_tdesc_list_int, &aero_schema_tdesc_str,
     sizeof(ix_map_str_list_int_entry), offsetof(ix_map_str_list_int_entry, value), NULL
 };
 #endif
@@ -556,6 +511,371 @@ aero_expr *ix_user_older_than_filter(double x, aero_error *err);
 /** Which index that query uses, and why: none (no declared index answers a part of its filter). */
 aero_status ix_user_older_than_explain(aero_session *session, double x, aero_query_plan *plan, aero_error *err);
 
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status ix_user_upsert_with(aero_session *session, const char *key, const ix_user *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = ix_user_key(key);
+    return aero_schema_write_with(session, &ix_user_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status ix_user_insert_with(aero_session *session, const char *key, const ix_user *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = ix_user_key(key);
+    return aero_schema_write_with(session, &ix_user_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status ix_user_update_with(aero_session *session, const char *key, const ix_user *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = ix_user_key(key);
+    return aero_schema_write_with(session, &ix_user_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status ix_user_replace_with(aero_session *session, const char *key, const ix_user *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = ix_user_key(key);
+    return aero_schema_write_with(session, &ix_user_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status ix_user_replace_if_exists_with(aero_session *session, const char *key, const ix_user *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = ix_user_key(key);
+    return aero_schema_write_with(session, &ix_user_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status ix_user_delete_with(aero_session *session, const char *key,
+    const aero_schema_write_opts *opts, bool *existed, aero_error *err)
+{
+    aero_key k = ix_user_key(key);
+    return aero_schema_delete_with(session, &ix_user_schema, &k, opts, existed, err);
+}
+
+static inline aero_status ix_user_touch_with(aero_session *session, const char *key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = ix_user_key(key);
+    return aero_schema_touch_with(session, &ix_user_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * ix_user_operate() (upsert) or ix_user_operate_as() starts it, the ops below chain,
+ * ix_user_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and ix_user_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct ix_user_ops ix_user_ops;
+
+static inline ix_user_ops *ix_user_operate(aero_session *session, const char *key)
+{
+    aero_key k = ix_user_key(key);
+    return AERO_CAST(ix_user_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &ix_user_schema,
+        AERO_SCHEMA_UPSERT, &k)));
+}
+
+static inline ix_user_ops *ix_user_operate_as(aero_session *session, const char *key, aero_schema_op verb)
+{
+    aero_key k = ix_user_key(key);
+    return AERO_CAST(ix_user_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &ix_user_schema, verb, &k)));
+}
+
+static inline aero_status ix_user_ops_execute(ix_user_ops *ops, const aero_schema_write_opts *opts, aero_record *holder,
+    aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void ix_user_ops_abandon(ix_user_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* name */
+static inline ix_user_ops *ix_user_ops_name_set(ix_user_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_NAME, &aero_schema_tdesc_str,
+        &v);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_name_append(ix_user_ops *ops, const char *v)
+{
+    aero_schema_ops_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_NAME, v);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_name_prepend(ix_user_ops *ops, const char *v)
+{
+    aero_schema_ops_prepend(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_NAME, v);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_name_get(ix_user_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_NAME, &aero_schema_tdesc_str,
+        out, NULL);
+    return ops;
+}
+
+/* age */
+static inline ix_user_ops *ix_user_ops_age_set(ix_user_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_AGE, &aero_schema_tdesc_int,
+        &v);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_age_increment(ix_user_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_AGE,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_age_get(ix_user_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_AGE, &aero_schema_tdesc_int,
+        out, NULL);
+    return ops;
+}
+
+/* index */
+static inline ix_user_ops *ix_user_ops_index_set(ix_user_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_INDEX, &aero_schema_tdesc_int,
+        &v);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_index_increment(ix_user_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_INDEX,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_index_get(ix_user_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_INDEX, &aero_schema_tdesc_int,
+        out, NULL);
+    return ops;
+}
+
+/* tags */
+static inline ix_user_ops *ix_user_ops_tags_append(ix_user_ops *ops, const char *v)
+{
+    aero_schema_ops_list_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_TAGS,
+        &aero_schema_tdesc_str, &v);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_tags_append_items(ix_user_ops *ops, const aero_list_str *items)
+{
+    aero_schema_ops_list_append_items(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_TAGS,
+        &aero_schema_tdesc_str, items ? items->items : NULL, items ? items->count : 1);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_tags_insert(ix_user_ops *ops, int64_t index, const char *v)
+{
+    aero_schema_ops_list_insert(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_TAGS, index,
+        &aero_schema_tdesc_str, &v);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_tags_remove_by_value(ix_user_ops *ops, const char *v)
+{
+    aero_schema_ops_list_remove_by_value(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_TAGS,
+        &aero_schema_tdesc_str, &v);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_tags_pop(ix_user_ops *ops, int64_t index, const char **out, bool *found)
+{
+    aero_schema_ops_list_pop(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_TAGS, index,
+        &aero_schema_tdesc_str, out, found);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_tags_trim(ix_user_ops *ops, int64_t index, uint64_t count)
+{
+    aero_schema_ops_list_trim(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_TAGS, index, count);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_tags_size(ix_user_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_TAGS, false, out);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_tags_get(ix_user_ops *ops, int64_t index, const char **out, bool *found)
+{
+    aero_schema_ops_list_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_TAGS, index,
+        &aero_schema_tdesc_str, out, found);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_tags_clear(ix_user_ops *ops)
+{
+    aero_schema_ops_list_clear(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_TAGS);
+    return ops;
+}
+
+/* prefs */
+static inline ix_user_ops *ix_user_ops_prefs_put(ix_user_ops *ops, const char *key, int64_t value)
+{
+    aero_schema_ops_map_put(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_PREFS,
+        &aero_schema_tdesc_str, &key, &aero_schema_tdesc_int, &value);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_prefs_get(ix_user_ops *ops, const char *key, int64_t *out, bool *found)
+{
+    aero_schema_ops_map_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_PREFS,
+        &aero_schema_tdesc_str, &key, &aero_schema_tdesc_int, out, found);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_prefs_remove(ix_user_ops *ops, const char *key)
+{
+    aero_schema_ops_map_remove(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_PREFS,
+        &aero_schema_tdesc_str, &key);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_prefs_size(ix_user_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_PREFS, true, out);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_prefs_increment(ix_user_ops *ops, const char *key, int64_t by)
+{
+    aero_schema_ops_map_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_PREFS,
+        &aero_schema_tdesc_str, &key, &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+/* scores */
+static inline ix_user_ops *ix_user_ops_scores_put(ix_user_ops *ops, int64_t key, aero_bytes value)
+{
+    aero_schema_ops_map_put(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_SCORES,
+        &aero_schema_tdesc_int, &key, &aero_schema_tdesc_blob, &value);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_scores_get(ix_user_ops *ops, int64_t key, aero_bytes *out, bool *found)
+{
+    aero_schema_ops_map_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_SCORES,
+        &aero_schema_tdesc_int, &key, &aero_schema_tdesc_blob, out, found);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_scores_remove(ix_user_ops *ops, int64_t key)
+{
+    aero_schema_ops_map_remove(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_SCORES,
+        &aero_schema_tdesc_int, &key);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_scores_size(ix_user_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_SCORES, true, out);
+    return ops;
+}
+
+/* groups */
+#ifdef AEROGEN_TYPE_IX_map_str_list_int
+static inline ix_user_ops *ix_user_ops_groups_put(ix_user_ops *ops, const char *key, const aero_list_int *value)
+{
+    aero_schema_ops_map_put(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_GROUPS,
+        &aero_schema_tdesc_str, &key, &aero_schema_tdesc_list_int, value);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_groups_get(ix_user_ops *ops, const char *key, aero_list_int *out, bool *found)
+{
+    aero_schema_ops_map_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_GROUPS,
+        &aero_schema_tdesc_str, &key, &aero_schema_tdesc_list_int, out, found);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_groups_remove(ix_user_ops *ops, const char *key)
+{
+    aero_schema_ops_map_remove(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_GROUPS,
+        &aero_schema_tdesc_str, &key);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_groups_size(ix_user_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_GROUPS, true, out);
+    return ops;
+}
+
+#endif /* AEROGEN_TYPE_IX_map_str_list_int */
+
+/* home */
+static inline ix_user_ops *ix_user_ops_home_set(ix_user_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_HOME, &aero_schema_tdesc_geo,
+        &v);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_home_get(ix_user_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_HOME, &aero_schema_tdesc_geo,
+        out, NULL);
+    return ops;
+}
+
+/* last_login_millis */
+static inline ix_user_ops *ix_user_ops_last_login_millis_set(ix_user_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_LAST_LOGIN_MILLIS,
+        &aero_schema_tdesc_int, &v);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_last_login_millis_increment(ix_user_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_LAST_LOGIN_MILLIS,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline ix_user_ops *ix_user_ops_last_login_millis_get(ix_user_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_USER_BIN_LAST_LOGIN_MILLIS,
+        &aero_schema_tdesc_int, out, NULL);
+    return ops;
+}
+
+/** Only if the record matches query by_age (its precompiled filter); see aero_schema_ops_where(). */
+ix_user_ops *ix_user_ops_where_by_age(ix_user_ops *ops, int64_t lo);
+/** Only if the record matches query adults_named (its precompiled filter); see aero_schema_ops_where(). */
+ix_user_ops *ix_user_ops_where_adults_named(ix_user_ops *ops, const char *name);
+/** Only if the record matches query named (its precompiled filter); see aero_schema_ops_where(). */
+ix_user_ops *ix_user_ops_where_named(ix_user_ops *ops, const char *name);
+/** Only if the record matches query younger (its precompiled filter); see aero_schema_ops_where(). */
+ix_user_ops *ix_user_ops_where_younger(ix_user_ops *ops, int64_t max);
+/** Only if the record matches query logged_since (its precompiled filter); see aero_schema_ops_where(). */
+ix_user_ops *ix_user_ops_where_logged_since(ix_user_ops *ops);
+/** Only if the record matches query age_or (its precompiled filter); see aero_schema_ops_where(). */
+ix_user_ops *ix_user_ops_where_age_or(ix_user_ops *ops, int64_t a);
+/** Only if the record matches query older_than (its precompiled filter); see aero_schema_ops_where(). */
+ix_user_ops *ix_user_ops_where_older_than(ix_user_ops *ops, double x);
+
 /* ------------------------------------------------------------------------- */
 /* record counter: namespace "test", no set, key int */
 
@@ -849,6 +1169,118 @@ aero_expr *ix_counter_hits_over_filter(aero_error *err);
  * else the full filter is sent. plan: AERO_QUERY_PLAN_INIT.
  */
 aero_status ix_counter_hits_over_explain(aero_session *session, aero_query_plan *plan, aero_error *err);
+
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status ix_counter_upsert_with(aero_session *session, int64_t key, const ix_counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = ix_counter_key(key);
+    return aero_schema_write_with(session, &ix_counter_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status ix_counter_insert_with(aero_session *session, int64_t key, const ix_counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = ix_counter_key(key);
+    return aero_schema_write_with(session, &ix_counter_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status ix_counter_update_with(aero_session *session, int64_t key, const ix_counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = ix_counter_key(key);
+    return aero_schema_write_with(session, &ix_counter_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status ix_counter_replace_with(aero_session *session, int64_t key, const ix_counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = ix_counter_key(key);
+    return aero_schema_write_with(session, &ix_counter_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status ix_counter_replace_if_exists_with(aero_session *session, int64_t key, const ix_counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = ix_counter_key(key);
+    return aero_schema_write_with(session, &ix_counter_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status ix_counter_delete_with(aero_session *session, int64_t key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = ix_counter_key(key);
+    return aero_schema_delete_with(session, &ix_counter_schema, &k, opts, existed, err);
+}
+
+static inline aero_status ix_counter_touch_with(aero_session *session, int64_t key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = ix_counter_key(key);
+    return aero_schema_touch_with(session, &ix_counter_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * ix_counter_operate() (upsert) or ix_counter_operate_as() starts it, the ops below chain,
+ * ix_counter_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and ix_counter_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct ix_counter_ops ix_counter_ops;
+
+static inline ix_counter_ops *ix_counter_operate(aero_session *session, int64_t key)
+{
+    aero_key k = ix_counter_key(key);
+    return AERO_CAST(ix_counter_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &ix_counter_schema,
+        AERO_SCHEMA_UPSERT, &k)));
+}
+
+static inline ix_counter_ops *ix_counter_operate_as(aero_session *session, int64_t key, aero_schema_op verb)
+{
+    aero_key k = ix_counter_key(key);
+    return AERO_CAST(ix_counter_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &ix_counter_schema, verb, &k)));
+}
+
+static inline aero_status ix_counter_ops_execute(ix_counter_ops *ops, const aero_schema_write_opts *opts,
+    aero_record *holder, aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void ix_counter_ops_abandon(ix_counter_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* hits */
+static inline ix_counter_ops *ix_counter_ops_hits_set(ix_counter_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_COUNTER_BIN_HITS,
+        &aero_schema_tdesc_int, &v);
+    return ops;
+}
+
+static inline ix_counter_ops *ix_counter_ops_hits_increment(ix_counter_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_COUNTER_BIN_HITS,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline ix_counter_ops *ix_counter_ops_hits_get(ix_counter_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), IX_COUNTER_BIN_HITS,
+        &aero_schema_tdesc_int, out, NULL);
+    return ops;
+}
+
+/** Only if the record matches query hits_over (its precompiled filter); see aero_schema_ops_where(). */
+ix_counter_ops *ix_counter_ops_where_hits_over(ix_counter_ops *ops);
 
 /* ------------------------------------------------------------------------- */
 /* secondary indexes */

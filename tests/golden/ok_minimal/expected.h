@@ -281,6 +281,119 @@ static inline aero_stream *kv_scan(aero_session *session, const aero_schema_quer
     return aero_schema_scan(session, &kv_schema, opts, err);
 }
 
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status kv_upsert_with(aero_session *session, const char *key, const kv *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_write_with(session, &kv_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status kv_insert_with(aero_session *session, const char *key, const kv *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_write_with(session, &kv_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status kv_update_with(aero_session *session, const char *key, const kv *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_write_with(session, &kv_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status kv_replace_with(aero_session *session, const char *key, const kv *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_write_with(session, &kv_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status kv_replace_if_exists_with(aero_session *session, const char *key, const kv *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_write_with(session, &kv_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status kv_delete_with(aero_session *session, const char *key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_delete_with(session, &kv_schema, &k, opts, existed, err);
+}
+
+static inline aero_status kv_touch_with(aero_session *session, const char *key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = kv_key(key);
+    return aero_schema_touch_with(session, &kv_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * kv_operate() (upsert) or kv_operate_as() starts it, the ops below chain,
+ * kv_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and kv_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct kv_ops kv_ops;
+
+static inline kv_ops *kv_operate(aero_session *session, const char *key)
+{
+    aero_key k = kv_key(key);
+    return AERO_CAST(kv_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &kv_schema, AERO_SCHEMA_UPSERT, &k)));
+}
+
+static inline kv_ops *kv_operate_as(aero_session *session, const char *key, aero_schema_op verb)
+{
+    aero_key k = kv_key(key);
+    return AERO_CAST(kv_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &kv_schema, verb, &k)));
+}
+
+static inline aero_status kv_ops_execute(kv_ops *ops, const aero_schema_write_opts *opts, aero_record *holder,
+    aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void kv_ops_abandon(kv_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* v */
+static inline kv_ops *kv_ops_v_set(kv_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), KV_BIN_V, &aero_schema_tdesc_str, &v);
+    return ops;
+}
+
+static inline kv_ops *kv_ops_v_append(kv_ops *ops, const char *v)
+{
+    aero_schema_ops_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), KV_BIN_V, v);
+    return ops;
+}
+
+static inline kv_ops *kv_ops_v_prepend(kv_ops *ops, const char *v)
+{
+    aero_schema_ops_prepend(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), KV_BIN_V, v);
+    return ops;
+}
+
+static inline kv_ops *kv_ops_v_get(kv_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), KV_BIN_V, &aero_schema_tdesc_str, out,
+        NULL);
+    return ops;
+}
+
+
 AERO_END_DECLS
 
 #endif /* AEROGEN_SCHEMA_AERO_H_ */

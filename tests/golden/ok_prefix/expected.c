@@ -39,7 +39,7 @@ static const app_user app_user_init_ = APP_USER_INIT;
 static const aero_schema_bin app_user_bins_[] = {
     { "name", "name", offsetof(app_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
     { "age", "age", offsetof(app_user, age), offsetof(app_user, has_age), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "tags", "tags", offsetof(app_user, tags), offsetof(app_user, has_tags), AERO_SCHEMA_LIST, 0, "ls", &app_list_str_tdesc },
+    { "tags", "tags", offsetof(app_user, tags), offsetof(app_user, has_tags), AERO_SCHEMA_LIST, 0, "ls", &aero_schema_tdesc_list_str },
     { "home", "home", offsetof(app_user, home), offsetof(app_user, has_home), AERO_SCHEMA_DOC, 0, "o", &app_address_tdesc },
     { "past", "past", offsetof(app_user, past), offsetof(app_user, has_past), AERO_SCHEMA_LIST, 0, "lo", &app_list_address_tdesc },
 };
@@ -141,6 +141,24 @@ aero_stream *app_user_zip_with(aero_session *session, int64_t z,
         app_user_zip_slots_, 1, NULL, args, 1, opts, err);
 }
 
+app_user_ops *app_user_ops_where_adults(app_user_ops *ops, int64_t min_age)
+{
+    aero_value args[1];
+    args[0] = aero_int(min_age);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, app_user_adults_expr_, sizeof app_user_adults_expr_,
+        app_user_adults_slots_, 1, args, 1);
+    return ops;
+}
+
+app_user_ops *app_user_ops_where_zip(app_user_ops *ops, int64_t z)
+{
+    aero_value args[1];
+    args[0] = aero_int(z);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, app_user_zip_expr_, sizeof app_user_zip_expr_,
+        app_user_zip_slots_, 1, args, 1);
+    return ops;
+}
+
 /* ---- record counter ---- */
 
 static const app_counter app_counter_init_ = APP_COUNTER_INIT;
@@ -194,4 +212,11 @@ aero_stream *app_counter_busy_with(aero_session *session,
 {
     return aero_schema_query_with(session, &app_counter_schema, app_counter_busy_expr_, sizeof app_counter_busy_expr_,
         NULL, 0, NULL, NULL, 0, opts, err);
+}
+
+app_counter_ops *app_counter_ops_where_busy(app_counter_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, app_counter_busy_expr_, sizeof app_counter_busy_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
 }

@@ -13,17 +13,6 @@
 
 AERO_BEGIN_DECLS
 
-/* Descriptors of the scalar elements of lists and maps (shared by every schema). */
-#ifndef AEROGEN_TDESC_SCALARS
-#define AEROGEN_TDESC_SCALARS
-static const aero_schema_tdesc aerogen_tdesc_int = { AERO_SCHEMA_INT, sizeof(int64_t), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_double = { AERO_SCHEMA_DOUBLE, sizeof(double), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_bool = { AERO_SCHEMA_BOOL, sizeof(bool), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_str = { AERO_SCHEMA_STR, sizeof(const char *), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_blob = { AERO_SCHEMA_BLOB, sizeof(aero_bytes), NULL, NULL, 0, 0, NULL };
-static const aero_schema_tdesc aerogen_tdesc_geo = { AERO_SCHEMA_GEOJSON, sizeof(const char *), NULL, NULL, 0, 0, NULL };
-#endif
-
 /* ------------------------------------------------------------------------- */
 /* document address: stored as a map keyed by field name */
 
@@ -51,14 +40,6 @@ typedef struct app_address {
 /** Descriptors of app_address: its fields, and its shape as a value. */
 extern const aero_schema_doc app_address_doc;
 extern const aero_schema_tdesc app_address_tdesc;
-
-/* list<string> */
-#ifndef AEROGEN_TYPE_APP_list_str
-#define AEROGEN_TYPE_APP_list_str
-static const aero_schema_tdesc app_list_str_tdesc = {
-    AERO_SCHEMA_LIST, sizeof(aero_list_str), &aerogen_tdesc_str, NULL, 0, 0, NULL
-};
-#endif
 
 /* list<address> */
 #ifndef AEROGEN_TYPE_APP_list_address
@@ -413,6 +394,272 @@ aero_expr *app_user_zip_filter(int64_t z, aero_error *err);
 /** Which index that query uses, and why: none (no declared index answers a part of its filter). */
 aero_status app_user_zip_explain(aero_session *session, int64_t z, aero_query_plan *plan, aero_error *err);
 
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status app_user_upsert_with(aero_session *session, const char *key, const app_user *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_write_with(session, &app_user_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status app_user_insert_with(aero_session *session, const char *key, const app_user *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_write_with(session, &app_user_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status app_user_update_with(aero_session *session, const char *key, const app_user *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_write_with(session, &app_user_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status app_user_replace_with(aero_session *session, const char *key, const app_user *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_write_with(session, &app_user_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status app_user_replace_if_exists_with(aero_session *session, const char *key, const app_user *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_write_with(session, &app_user_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status app_user_delete_with(aero_session *session, const char *key,
+    const aero_schema_write_opts *opts, bool *existed, aero_error *err)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_delete_with(session, &app_user_schema, &k, opts, existed, err);
+}
+
+static inline aero_status app_user_touch_with(aero_session *session, const char *key,
+    const aero_schema_write_opts *opts, bool *existed, aero_error *err)
+{
+    aero_key k = app_user_key(key);
+    return aero_schema_touch_with(session, &app_user_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * app_user_operate() (upsert) or app_user_operate_as() starts it, the ops below chain,
+ * app_user_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and app_user_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct app_user_ops app_user_ops;
+
+static inline app_user_ops *app_user_operate(aero_session *session, const char *key)
+{
+    aero_key k = app_user_key(key);
+    return AERO_CAST(app_user_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &app_user_schema,
+        AERO_SCHEMA_UPSERT, &k)));
+}
+
+static inline app_user_ops *app_user_operate_as(aero_session *session, const char *key, aero_schema_op verb)
+{
+    aero_key k = app_user_key(key);
+    return AERO_CAST(app_user_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &app_user_schema, verb, &k)));
+}
+
+static inline aero_status app_user_ops_execute(app_user_ops *ops, const aero_schema_write_opts *opts,
+    aero_record *holder, aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void app_user_ops_abandon(app_user_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* name */
+static inline app_user_ops *app_user_ops_name_set(app_user_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_NAME, &aero_schema_tdesc_str,
+        &v);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_name_append(app_user_ops *ops, const char *v)
+{
+    aero_schema_ops_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_NAME, v);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_name_prepend(app_user_ops *ops, const char *v)
+{
+    aero_schema_ops_prepend(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_NAME, v);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_name_get(app_user_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_NAME, &aero_schema_tdesc_str,
+        out, NULL);
+    return ops;
+}
+
+/* age */
+static inline app_user_ops *app_user_ops_age_set(app_user_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_AGE, &aero_schema_tdesc_int,
+        &v);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_age_increment(app_user_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_AGE,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_age_get(app_user_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_AGE, &aero_schema_tdesc_int,
+        out, NULL);
+    return ops;
+}
+
+/* tags */
+static inline app_user_ops *app_user_ops_tags_append(app_user_ops *ops, const char *v)
+{
+    aero_schema_ops_list_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_TAGS,
+        &aero_schema_tdesc_str, &v);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_tags_append_items(app_user_ops *ops, const aero_list_str *items)
+{
+    aero_schema_ops_list_append_items(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_TAGS,
+        &aero_schema_tdesc_str, items ? items->items : NULL, items ? items->count : 1);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_tags_insert(app_user_ops *ops, int64_t index, const char *v)
+{
+    aero_schema_ops_list_insert(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_TAGS, index,
+        &aero_schema_tdesc_str, &v);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_tags_remove_by_value(app_user_ops *ops, const char *v)
+{
+    aero_schema_ops_list_remove_by_value(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_TAGS,
+        &aero_schema_tdesc_str, &v);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_tags_pop(app_user_ops *ops, int64_t index, const char **out, bool *found)
+{
+    aero_schema_ops_list_pop(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_TAGS, index,
+        &aero_schema_tdesc_str, out, found);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_tags_trim(app_user_ops *ops, int64_t index, uint64_t count)
+{
+    aero_schema_ops_list_trim(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_TAGS, index, count);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_tags_size(app_user_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_TAGS, false, out);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_tags_get(app_user_ops *ops, int64_t index, const char **out, bool *found)
+{
+    aero_schema_ops_list_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_TAGS, index,
+        &aero_schema_tdesc_str, out, found);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_tags_clear(app_user_ops *ops)
+{
+    aero_schema_ops_list_clear(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_TAGS);
+    return ops;
+}
+
+/* past */
+#ifdef AEROGEN_TYPE_APP_list_address
+static inline app_user_ops *app_user_ops_past_append(app_user_ops *ops, const app_address *v)
+{
+    aero_schema_ops_list_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_PAST,
+        &app_address_tdesc, v);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_past_append_items(app_user_ops *ops, const app_list_address *items)
+{
+    aero_schema_ops_list_append_items(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_PAST,
+        &app_address_tdesc, items ? items->items : NULL, items ? items->count : 1);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_past_insert(app_user_ops *ops, int64_t index, const app_address *v)
+{
+    aero_schema_ops_list_insert(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_PAST, index,
+        &app_address_tdesc, v);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_past_remove_by_value(app_user_ops *ops, const app_address *v)
+{
+    aero_schema_ops_list_remove_by_value(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_PAST,
+        &app_address_tdesc, v);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_past_pop(app_user_ops *ops, int64_t index, app_address *out, bool *found)
+{
+    aero_schema_ops_list_pop(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_PAST, index,
+        &app_address_tdesc, out, found);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_past_trim(app_user_ops *ops, int64_t index, uint64_t count)
+{
+    aero_schema_ops_list_trim(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_PAST, index, count);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_past_size(app_user_ops *ops, int64_t *out)
+{
+    aero_schema_ops_size(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_PAST, false, out);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_past_get(app_user_ops *ops, int64_t index, app_address *out, bool *found)
+{
+    aero_schema_ops_list_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_PAST, index,
+        &app_address_tdesc, out, found);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_past_clear(app_user_ops *ops)
+{
+    aero_schema_ops_list_clear(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_PAST);
+    return ops;
+}
+
+#endif /* AEROGEN_TYPE_APP_list_address */
+
+/** Only if the record matches query adults (its precompiled filter); see aero_schema_ops_where(). */
+app_user_ops *app_user_ops_where_adults(app_user_ops *ops, int64_t min_age);
+/** Only if the record matches query zip (its precompiled filter); see aero_schema_ops_where(). */
+app_user_ops *app_user_ops_where_zip(app_user_ops *ops, int64_t z);
+
 /* ------------------------------------------------------------------------- */
 /* record counter: namespace "test", set "counters", key int */
 
@@ -705,6 +952,119 @@ aero_stream *app_counter_busy(aero_session *session, aero_error *err);
 aero_expr *app_counter_busy_filter(aero_error *err);
 /** Which index that query uses, and why: none (no declared index answers a part of its filter). */
 aero_status app_counter_busy_explain(aero_session *session, aero_query_plan *plan, aero_error *err);
+
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status app_counter_upsert_with(aero_session *session, int64_t key, const app_counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_write_with(session, &app_counter_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status app_counter_insert_with(aero_session *session, int64_t key, const app_counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_write_with(session, &app_counter_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status app_counter_update_with(aero_session *session, int64_t key, const app_counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_write_with(session, &app_counter_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status app_counter_replace_with(aero_session *session, int64_t key, const app_counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_write_with(session, &app_counter_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status app_counter_replace_if_exists_with(aero_session *session, int64_t key, const app_counter *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_write_with(session, &app_counter_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status app_counter_delete_with(aero_session *session, int64_t key,
+    const aero_schema_write_opts *opts, bool *existed, aero_error *err)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_delete_with(session, &app_counter_schema, &k, opts, existed, err);
+}
+
+static inline aero_status app_counter_touch_with(aero_session *session, int64_t key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = app_counter_key(key);
+    return aero_schema_touch_with(session, &app_counter_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * app_counter_operate() (upsert) or app_counter_operate_as() starts it, the ops below chain,
+ * app_counter_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and app_counter_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct app_counter_ops app_counter_ops;
+
+static inline app_counter_ops *app_counter_operate(aero_session *session, int64_t key)
+{
+    aero_key k = app_counter_key(key);
+    return AERO_CAST(app_counter_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &app_counter_schema,
+        AERO_SCHEMA_UPSERT, &k)));
+}
+
+static inline app_counter_ops *app_counter_operate_as(aero_session *session, int64_t key, aero_schema_op verb)
+{
+    aero_key k = app_counter_key(key);
+    return AERO_CAST(app_counter_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &app_counter_schema, verb,
+        &k)));
+}
+
+static inline aero_status app_counter_ops_execute(app_counter_ops *ops, const aero_schema_write_opts *opts,
+    aero_record *holder, aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void app_counter_ops_abandon(app_counter_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* hits */
+static inline app_counter_ops *app_counter_ops_hits_set(app_counter_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_COUNTER_BIN_HITS,
+        &aero_schema_tdesc_int, &v);
+    return ops;
+}
+
+static inline app_counter_ops *app_counter_ops_hits_increment(app_counter_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_COUNTER_BIN_HITS,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline app_counter_ops *app_counter_ops_hits_get(app_counter_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_COUNTER_BIN_HITS,
+        &aero_schema_tdesc_int, out, NULL);
+    return ops;
+}
+
+/** Only if the record matches query busy (its precompiled filter); see aero_schema_ops_where(). */
+app_counter_ops *app_counter_ops_where_busy(app_counter_ops *ops);
 
 AERO_END_DECLS
 

@@ -220,6 +220,41 @@ aero_stream *event_tagged_with(aero_session *session, const void *d, size_t d_le
         event_tagged_slots_, 2, NULL, args, 2, opts, err);
 }
 
+event_ops *event_ops_where_all_kind(event_ops *ops, const char *k)
+{
+    aero_value args[1];
+    args[0] = aero_str(k);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, event_all_kind_expr_, sizeof event_all_kind_expr_,
+        event_all_kind_slots_, 1, args, 1);
+    return ops;
+}
+
+event_ops *event_ops_where_at_least(event_ops *ops, int64_t lo)
+{
+    aero_value args[1];
+    args[0] = aero_int(lo);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, event_at_least_expr_, sizeof event_at_least_expr_,
+        event_at_least_slots_, 1, args, 1);
+    return ops;
+}
+
+event_ops *event_ops_where_urgent(event_ops *ops)
+{
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, event_urgent_expr_, sizeof event_urgent_expr_,
+        NULL, 0, NULL, 0);
+    return ops;
+}
+
+event_ops *event_ops_where_tagged(event_ops *ops, const void *d, size_t d_len, double s)
+{
+    aero_value args[2];
+    args[0] = aero_blob(d, d_len);
+    args[1] = aero_double(s);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, event_tagged_expr_, sizeof event_tagged_expr_,
+        event_tagged_slots_, 2, args, 2);
+    return ops;
+}
+
 /* ---- indexes ---- */
 
 const aero_index_def schema_indexes[SCHEMA_INDEX_COUNT] = {

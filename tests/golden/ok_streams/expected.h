@@ -396,6 +396,203 @@ aero_expr *event_tagged_filter(const void *d, size_t d_len, double s, aero_error
 /** Which index that query uses, and why: none (no declared index answers a part of its filter). */
 aero_status event_tagged_explain(aero_session *session, const void *d, size_t d_len, double s, aero_query_plan *plan, aero_error *err);
 
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status event_upsert_with(aero_session *session, int64_t key, const event *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = event_key(key);
+    return aero_schema_write_with(session, &event_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status event_insert_with(aero_session *session, int64_t key, const event *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = event_key(key);
+    return aero_schema_write_with(session, &event_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status event_update_with(aero_session *session, int64_t key, const event *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = event_key(key);
+    return aero_schema_write_with(session, &event_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status event_replace_with(aero_session *session, int64_t key, const event *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = event_key(key);
+    return aero_schema_write_with(session, &event_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status event_replace_if_exists_with(aero_session *session, int64_t key, const event *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = event_key(key);
+    return aero_schema_write_with(session, &event_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status event_delete_with(aero_session *session, int64_t key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = event_key(key);
+    return aero_schema_delete_with(session, &event_schema, &k, opts, existed, err);
+}
+
+static inline aero_status event_touch_with(aero_session *session, int64_t key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = event_key(key);
+    return aero_schema_touch_with(session, &event_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * event_operate() (upsert) or event_operate_as() starts it, the ops below chain,
+ * event_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and event_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct event_ops event_ops;
+
+static inline event_ops *event_operate(aero_session *session, int64_t key)
+{
+    aero_key k = event_key(key);
+    return AERO_CAST(event_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &event_schema, AERO_SCHEMA_UPSERT,
+        &k)));
+}
+
+static inline event_ops *event_operate_as(aero_session *session, int64_t key, aero_schema_op verb)
+{
+    aero_key k = event_key(key);
+    return AERO_CAST(event_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &event_schema, verb, &k)));
+}
+
+static inline aero_status event_ops_execute(event_ops *ops, const aero_schema_write_opts *opts, aero_record *holder,
+    aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void event_ops_abandon(event_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* kind */
+static inline event_ops *event_ops_kind_set(event_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_KIND, &aero_schema_tdesc_str,
+        &v);
+    return ops;
+}
+
+static inline event_ops *event_ops_kind_append(event_ops *ops, const char *v)
+{
+    aero_schema_ops_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_KIND, v);
+    return ops;
+}
+
+static inline event_ops *event_ops_kind_prepend(event_ops *ops, const char *v)
+{
+    aero_schema_ops_prepend(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_KIND, v);
+    return ops;
+}
+
+static inline event_ops *event_ops_kind_get(event_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_KIND, &aero_schema_tdesc_str,
+        out, NULL);
+    return ops;
+}
+
+/* level */
+static inline event_ops *event_ops_level_set(event_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_LEVEL, &aero_schema_tdesc_int,
+        &v);
+    return ops;
+}
+
+static inline event_ops *event_ops_level_increment(event_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_LEVEL,
+        &aero_schema_tdesc_int, &by);
+    return ops;
+}
+
+static inline event_ops *event_ops_level_get(event_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_LEVEL, &aero_schema_tdesc_int,
+        out, NULL);
+    return ops;
+}
+
+/* score */
+static inline event_ops *event_ops_score_set(event_ops *ops, double v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_SCORE,
+        &aero_schema_tdesc_double, &v);
+    return ops;
+}
+
+static inline event_ops *event_ops_score_increment(event_ops *ops, double by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_SCORE,
+        &aero_schema_tdesc_double, &by);
+    return ops;
+}
+
+static inline event_ops *event_ops_score_get(event_ops *ops, double *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_SCORE,
+        &aero_schema_tdesc_double, out, NULL);
+    return ops;
+}
+
+/* ok */
+static inline event_ops *event_ops_ok_set(event_ops *ops, bool v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_OK, &aero_schema_tdesc_bool,
+        &v);
+    return ops;
+}
+
+static inline event_ops *event_ops_ok_get(event_ops *ops, bool *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_OK, &aero_schema_tdesc_bool,
+        out, NULL);
+    return ops;
+}
+
+/* data */
+static inline event_ops *event_ops_data_set(event_ops *ops, aero_bytes v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_DATA, &aero_schema_tdesc_blob,
+        &v);
+    return ops;
+}
+
+static inline event_ops *event_ops_data_get(event_ops *ops, aero_bytes *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), EVENT_BIN_DATA, &aero_schema_tdesc_blob,
+        out, NULL);
+    return ops;
+}
+
+/** Only if the record matches query all_kind (its precompiled filter); see aero_schema_ops_where(). */
+event_ops *event_ops_where_all_kind(event_ops *ops, const char *k);
+/** Only if the record matches query at_least (its precompiled filter); see aero_schema_ops_where(). */
+event_ops *event_ops_where_at_least(event_ops *ops, int64_t lo);
+/** Only if the record matches query urgent (its precompiled filter); see aero_schema_ops_where(). */
+event_ops *event_ops_where_urgent(event_ops *ops);
+/** Only if the record matches query tagged (its precompiled filter); see aero_schema_ops_where(). */
+event_ops *event_ops_where_tagged(event_ops *ops, const void *d, size_t d_len, double s);
+
 /* ------------------------------------------------------------------------- */
 /* secondary indexes */
 

@@ -72,6 +72,15 @@ aero_stream *a_q_with(aero_session *session, int64_t unused,
         NULL, 0, NULL, args, 1, opts, err);
 }
 
+a_ops *a_ops_where_q(a_ops *ops, int64_t unused)
+{
+    aero_value args[1];
+    args[0] = aero_int(unused);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, a_q_expr_, sizeof a_q_expr_,
+        NULL, 0, args, 1);
+    return ops;
+}
+
 /* ---- record b ---- */
 
 static const b b_init_ = B_INIT;
@@ -162,4 +171,13 @@ aero_stream *c_dashed_with(aero_session *session, const char *n,
     args[0] = aero_str(n);
     return aero_schema_query_with(session, &c_schema, c_dashed_expr_, sizeof c_dashed_expr_,
         c_dashed_slots_, 1, NULL, args, 1, opts, err);
+}
+
+c_ops *c_ops_where_dashed(c_ops *ops, const char *n)
+{
+    aero_value args[1];
+    args[0] = aero_str(n);
+    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, c_dashed_expr_, sizeof c_dashed_expr_,
+        c_dashed_slots_, 1, args, 1);
+    return ops;
 }

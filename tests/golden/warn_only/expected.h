@@ -308,6 +308,130 @@ aero_expr *a_q_filter(int64_t unused, aero_error *err);
 /** Which index that query uses, and why: none (no declared index answers a part of its filter). */
 aero_status a_q_explain(aero_session *session, int64_t unused, aero_query_plan *plan, aero_error *err);
 
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status a_upsert_with(aero_session *session, const char *key, const a *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_write_with(session, &a_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status a_insert_with(aero_session *session, const char *key, const a *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_write_with(session, &a_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status a_update_with(aero_session *session, const char *key, const a *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_write_with(session, &a_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status a_replace_with(aero_session *session, const char *key, const a *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_write_with(session, &a_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status a_replace_if_exists_with(aero_session *session, const char *key, const a *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_write_with(session, &a_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status a_delete_with(aero_session *session, const char *key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_delete_with(session, &a_schema, &k, opts, existed, err);
+}
+
+static inline aero_status a_touch_with(aero_session *session, const char *key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = a_key(key);
+    return aero_schema_touch_with(session, &a_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * a_operate() (upsert) or a_operate_as() starts it, the ops below chain,
+ * a_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and a_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct a_ops a_ops;
+
+static inline a_ops *a_operate(aero_session *session, const char *key)
+{
+    aero_key k = a_key(key);
+    return AERO_CAST(a_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &a_schema, AERO_SCHEMA_UPSERT, &k)));
+}
+
+static inline a_ops *a_operate_as(aero_session *session, const char *key, aero_schema_op verb)
+{
+    aero_key k = a_key(key);
+    return AERO_CAST(a_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &a_schema, verb, &k)));
+}
+
+static inline aero_status a_ops_execute(a_ops *ops, const aero_schema_write_opts *opts, aero_record *holder,
+    aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void a_ops_abandon(a_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* x */
+static inline a_ops *a_ops_x_set(a_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), A_BIN_X, &aero_schema_tdesc_int, &v);
+    return ops;
+}
+
+static inline a_ops *a_ops_x_increment(a_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), A_BIN_X, &aero_schema_tdesc_int,
+        &by);
+    return ops;
+}
+
+static inline a_ops *a_ops_x_get(a_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), A_BIN_X, &aero_schema_tdesc_int, out,
+        NULL);
+    return ops;
+}
+
+/* home */
+static inline a_ops *a_ops_home_set(a_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), A_BIN_HOME, &aero_schema_tdesc_geo, &v);
+    return ops;
+}
+
+static inline a_ops *a_ops_home_get(a_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), A_BIN_HOME, &aero_schema_tdesc_geo, out,
+        NULL);
+    return ops;
+}
+
+/** Only if the record matches query q (its precompiled filter); see aero_schema_ops_where(). */
+a_ops *a_ops_where_q(a_ops *ops, int64_t unused);
+
 /* ------------------------------------------------------------------------- */
 /* record b: namespace "test", set "shared", key int */
 
@@ -577,6 +701,114 @@ static inline aero_stream *b_scan(aero_session *session, const aero_schema_query
 {
     return aero_schema_scan(session, &b_schema, opts, err);
 }
+
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status b_upsert_with(aero_session *session, int64_t key, const b *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_write_with(session, &b_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status b_insert_with(aero_session *session, int64_t key, const b *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_write_with(session, &b_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status b_update_with(aero_session *session, int64_t key, const b *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_write_with(session, &b_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status b_replace_with(aero_session *session, int64_t key, const b *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_write_with(session, &b_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status b_replace_if_exists_with(aero_session *session, int64_t key, const b *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_write_with(session, &b_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status b_delete_with(aero_session *session, int64_t key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_delete_with(session, &b_schema, &k, opts, existed, err);
+}
+
+static inline aero_status b_touch_with(aero_session *session, int64_t key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = b_key(key);
+    return aero_schema_touch_with(session, &b_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * b_operate() (upsert) or b_operate_as() starts it, the ops below chain,
+ * b_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and b_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct b_ops b_ops;
+
+static inline b_ops *b_operate(aero_session *session, int64_t key)
+{
+    aero_key k = b_key(key);
+    return AERO_CAST(b_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &b_schema, AERO_SCHEMA_UPSERT, &k)));
+}
+
+static inline b_ops *b_operate_as(aero_session *session, int64_t key, aero_schema_op verb)
+{
+    aero_key k = b_key(key);
+    return AERO_CAST(b_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &b_schema, verb, &k)));
+}
+
+static inline aero_status b_ops_execute(b_ops *ops, const aero_schema_write_opts *opts, aero_record *holder,
+    aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void b_ops_abandon(b_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* y */
+static inline b_ops *b_ops_y_set(b_ops *ops, int64_t v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), B_BIN_Y, &aero_schema_tdesc_int, &v);
+    return ops;
+}
+
+static inline b_ops *b_ops_y_increment(b_ops *ops, int64_t by)
+{
+    aero_schema_ops_increment(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), B_BIN_Y, &aero_schema_tdesc_int,
+        &by);
+    return ops;
+}
+
+static inline b_ops *b_ops_y_get(b_ops *ops, int64_t *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), B_BIN_Y, &aero_schema_tdesc_int, out,
+        NULL);
+    return ops;
+}
+
 
 /* ------------------------------------------------------------------------- */
 /* record c: namespace "test", set "dashes", key string */
@@ -864,6 +1096,122 @@ aero_stream *c_dashed(aero_session *session, const char *n, aero_error *err);
 aero_expr *c_dashed_filter(const char *n, aero_error *err);
 /** Which index that query uses, and why: none (no declared index answers a part of its filter). */
 aero_status c_dashed_explain(aero_session *session, const char *n, aero_query_plan *plan, aero_error *err);
+
+/*
+ * Writes with typed options (aero/schema_ops.h: TTL, expected generation, a
+ * where condition such as a named query's _filter(), durable delete, fail on
+ * filtered-out, send key); opts NULL is the plain write.
+ */
+static inline aero_status c_upsert_with(aero_session *session, const char *key, const c *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write_with(session, &c_schema, AERO_SCHEMA_UPSERT, &k, obj, opts, err);
+}
+
+static inline aero_status c_insert_with(aero_session *session, const char *key, const c *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write_with(session, &c_schema, AERO_SCHEMA_INSERT, &k, obj, opts, err);
+}
+
+static inline aero_status c_update_with(aero_session *session, const char *key, const c *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write_with(session, &c_schema, AERO_SCHEMA_UPDATE, &k, obj, opts, err);
+}
+
+static inline aero_status c_replace_with(aero_session *session, const char *key, const c *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write_with(session, &c_schema, AERO_SCHEMA_REPLACE, &k, obj, opts, err);
+}
+
+static inline aero_status c_replace_if_exists_with(aero_session *session, const char *key, const c *obj,
+    const aero_schema_write_opts *opts, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_write_with(session, &c_schema, AERO_SCHEMA_REPLACE_IF_EXISTS, &k, obj, opts, err);
+}
+
+static inline aero_status c_delete_with(aero_session *session, const char *key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_delete_with(session, &c_schema, &k, opts, existed, err);
+}
+
+static inline aero_status c_touch_with(aero_session *session, const char *key, const aero_schema_write_opts *opts,
+    bool *existed, aero_error *err)
+{
+    aero_key k = c_key(key);
+    return aero_schema_touch_with(session, &c_schema, &k, opts, existed, err);
+}
+
+/*
+ * Typed operate (aero/schema_ops.h): several ops on one key in one round trip.
+ * c_operate() (upsert) or c_operate_as() starts it, the ops below chain,
+ * c_ops_execute() runs it (results land in the outputs, pointing into
+ * `holder`) and c_ops_abandon() drops it; both give the builder back.
+ * Each bin has exactly the ops its type supports.
+ */
+typedef struct c_ops c_ops;
+
+static inline c_ops *c_operate(aero_session *session, const char *key)
+{
+    aero_key k = c_key(key);
+    return AERO_CAST(c_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &c_schema, AERO_SCHEMA_UPSERT, &k)));
+}
+
+static inline c_ops *c_operate_as(aero_session *session, const char *key, aero_schema_op verb)
+{
+    aero_key k = c_key(key);
+    return AERO_CAST(c_ops *, AERO_CAST(void *, aero_schema_ops_start(session, &c_schema, verb, &k)));
+}
+
+static inline aero_status c_ops_execute(c_ops *ops, const aero_schema_write_opts *opts, aero_record *holder,
+    aero_error *err)
+{
+    return aero_schema_ops_execute(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), opts, holder, err);
+}
+
+static inline void c_ops_abandon(c_ops *ops)
+{
+    aero_schema_ops_abandon(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)));
+}
+
+/* first_name */
+static inline c_ops *c_ops_first_name_set(c_ops *ops, const char *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), C_BIN_FIRST_NAME, &aero_schema_tdesc_str,
+        &v);
+    return ops;
+}
+
+static inline c_ops *c_ops_first_name_append(c_ops *ops, const char *v)
+{
+    aero_schema_ops_append(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), C_BIN_FIRST_NAME, v);
+    return ops;
+}
+
+static inline c_ops *c_ops_first_name_prepend(c_ops *ops, const char *v)
+{
+    aero_schema_ops_prepend(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), C_BIN_FIRST_NAME, v);
+    return ops;
+}
+
+static inline c_ops *c_ops_first_name_get(c_ops *ops, const char **out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), C_BIN_FIRST_NAME, &aero_schema_tdesc_str,
+        out, NULL);
+    return ops;
+}
+
+/** Only if the record matches query dashed (its precompiled filter); see aero_schema_ops_where(). */
+c_ops *c_ops_where_dashed(c_ops *ops, const char *n);
 
 AERO_END_DECLS
 
