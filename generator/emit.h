@@ -43,7 +43,7 @@ void ag_put_doc(ag_buf *b, const char *doc, const char *indent);
 
 /** The C type of a field of type t ("int64_t", "aero_list_str", "app_address" ...). Arena string. */
 const char *ag_c_type(const ag_schema *s, const ag_type *t);
-/** A pointer expression to t's aero_schema_tdesc ("&list_list_int_tdesc", "&aerogen_tdesc_int"). */
+/** A pointer expression to t's aero_schema_tdesc ("&list_list_int_tdesc", "&aero_schema_tdesc_int"). */
 const char *ag_tdesc_ref(const ag_schema *s, const ag_type *t);
 /** AERO_SCHEMA_INT ... of a kind. */
 const char *ag_schema_type(ag_kind k);
