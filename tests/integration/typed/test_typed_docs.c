@@ -456,12 +456,88 @@ static void test_warm_get_allocates_nothing(void **state) {
     assert_aero_ok(contact_delete(S, k, NULL, &err), &err);
 }
 
+/* Typed ops whose elements are documents and nested collections, results decoded into C values. */
+static void test_ops_on_documents(void **state) {
+    aero_error err;
+    const char *k = it_name(ENV, "ops");
+    contact in = filled(k, 3);
+    assert_aero_ok(contact_upsert(S, k, &in, &err), &err);
+
+    address extra = ADDRESS_INIT;
+    extra.street = "New Way";
+    extra.has_zip = true;
+    extra.zip = 12345;
+    const int64_t row[] = { 9, 8 };
+    aero_list_int newrow = { row, 2 };
+    const char *who[] = { "x", "y", "x" };
+    aero_list_str visitors = { who, 3 };
+
+    int64_t n_past = 0, n_seen = 0, n_matrix = 0;
+    address got_past, got_kind;
+    person popped;
+    aero_list_double got_grid;
+    bool f_past = false, f_kind = false, f_pop = false, f_grid = false, f_missing = true;
+    address missing;
+    aero_record holder;
+    aero_record_init(&holder);
+    contact_ops *o = contact_operate(S, k);
+    contact_ops_past_append(o, &extra);
+    contact_ops_past_size(o, &n_past);
+    contact_ops_past_get(o, -1, &got_past, &f_past);
+    contact_ops_by_kind_put(o, "spare", &extra);
+    contact_ops_by_kind_get(o, "spare", &got_kind, &f_kind);
+    contact_ops_by_kind_get(o, "nope", &missing, &f_missing);
+    contact_ops_people_pop(o, 0, &popped, &f_pop);
+    contact_ops_matrix_append(o, &newrow);
+    contact_ops_matrix_size(o, &n_matrix);
+    contact_ops_grid_get(o, -1, &got_grid, &f_grid);
+    contact_ops_seen_add(o, &visitors, 8);
+    contact_ops_seen_count(o, &n_seen);
+    assert_aero_ok(contact_ops_execute(o, NULL, &holder, &err), &err);
+
+    assert_int_equal(n_past, 3);
+    assert_true(f_past);
+    check_address(&got_past, &extra);
+    assert_true(f_kind);
+    check_address(&got_kind, &extra);
+    assert_false(f_missing);
+    assert_true(f_pop);
+    assert_string_equal(popped.name, "Ann");
+    assert_true(popped.score == 4.75);
+    assert_int_equal(n_matrix, 4);
+    assert_true(f_grid);
+    assert_int_equal(got_grid.count, 2);
+    assert_true(got_grid.items[1] == -2.25);
+    assert_int_equal(n_seen, 2);
+
+    /* what the ops wrote reads back typed */
+    contact out;
+    assert_aero_ok(contact_get(S, k, &out, &holder, &err), &err);
+    assert_int_equal(out.past.count, 3);
+    check_address(&out.past.items[2], &extra);
+    assert_int_equal(out.people.count, 1);
+    assert_string_equal(out.people.items[0].name, "Bob");
+    assert_int_equal(out.matrix.items[3].items[0], 9);
+    assert_true(out.has_seen);
+
+    /* a document element refused before sending: its required street is NULL */
+    address bad = ADDRESS_INIT;
+    o = contact_operate(S, k);
+    contact_ops_past_append(o, &bad);
+    assert_int_equal(contact_ops_execute(o, NULL, &holder, &err), AERO_ERR_PARAM);
+    assert_non_null(strstr(err.message, "street"));
+
+    aero_record_dispose(&holder);
+    assert_aero_ok(contact_delete(S, k, NULL, &err), &err);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_read_rules),
         cmocka_unit_test(test_hll_bin),
         cmocka_unit_test(test_queries_through_documents),
+        cmocka_unit_test(test_ops_on_documents),
         cmocka_unit_test(test_warm_get_allocates_nothing),
     };
     return cmocka_run_group_tests(tests, it_setup, it_teardown);
