@@ -4,7 +4,10 @@
  * modify, read back, delete - with plain C structs instead of bin names;
  * then many keys in one call (user_upsert_many, user_exists_many,
  * user_delete_many), typed rows of a mixed batch (user_batch_*), and the
- * secondary indexes users.aero declares (users_create_indexes()).
+ * secondary indexes users.aero declares (users_create_indexes()). Also the
+ * deep typed API: typed lists, maps and documents in the struct, a typed
+ * operate (per-bin ops with typed results and write options), writes with
+ * options, and typed streams with query options.
  *
  * Strings in a struct read from the server point into the aero_record
  * "holder" passed to the read, valid until that holder is reused or
@@ -117,6 +120,88 @@ int main(void) {
     static const unsigned selected[] = { USER_F_NAME, USER_F_EMAIL, USER_F_LOGIN_COUNT, USER_F_VERIFIED };
     CHECK(user_get_bins(session, "user-1", selected, 4, &u, &holder, &err));
     show("Updated user 1", &u);
+
+    /* Typed collections and documents: plain C arrays and structs in the record. */
+    static const char *const alice_tags[] = { "admin", "beta" };
+    static const aero_map_str_int_entry alice_prefs[] = { { "theme", 2 }, { "font", 14 } };
+    address places[2] = { ADDRESS_INIT, ADDRESS_INIT };
+    places[0].street = "1 Old Road";
+    places[0].has_city = true;
+    places[0].city = "Hamburg";
+    places[1].street = "9 Older Lane";
+    user more = USER_INIT;
+    more.name = "Alice";
+    more.has_tags = true;
+    more.tags.items = alice_tags;
+    more.tags.count = 2;
+    more.has_prefs = true;
+    more.prefs.entries = alice_prefs;
+    more.prefs.count = 2;
+    more.has_addr = true;
+    more.addr.street = "5 Main St";
+    more.addr.has_zip = true;
+    more.addr.zip = 10115;
+    more.has_past = true;
+    more.past.items = places;
+    more.past.count = 2;
+    CHECK(user_update(session, "user-1", &more, &err));
+    CHECK(user_get(session, "user-1", &u, &holder, &err));
+    printf("User 1 tags:");
+    for (size_t i = 0; i < u.tags.count; i++)
+        printf(" %s", u.tags.items[i]);
+    printf("; lives at %s, %lld; %zu earlier addresses, the first in %s\n", u.addr.street, (long long)u.addr.zip,
+           u.past.count, u.past.count && u.past.items[0].has_city ? u.past.items[0].city : "?");
+
+    /* A typed operate: several ops on one key in one round trip, results typed, with write options. */
+    int64_t logins = 0, n_tags = 0, theme = 0;
+    bool has_theme = false;
+    const char *first_tag = NULL;
+    bool has_first = false;
+    address moved = ADDRESS_INIT;
+    moved.street = "5 Main St";
+    user_ops *ops = user_operate(session, "user-1");
+    user_ops_login_count_increment(ops, 1);
+    user_ops_login_count_get(ops, &logins);
+    user_ops_tags_append(ops, "vip");
+    user_ops_tags_size(ops, &n_tags);
+    user_ops_tags_get(ops, 0, &first_tag, &has_first);
+    user_ops_prefs_get(ops, "theme", &theme, &has_theme);
+    user_ops_past_append(ops, &moved);
+    user_ops_where_adults(ops, 18); /* only if the named query `adults` matches the record */
+    aero_schema_write_opts opts = AERO_SCHEMA_WRITE_OPTS_INIT;
+    opts.ttl = 3600;
+    CHECK(user_ops_execute(ops, &opts, &holder, &err));
+    printf("Operate: %lld logins, %lld tags (first %s), theme %lld%s\n", (long long)logins, (long long)n_tags,
+           has_first ? first_tag : "-", (long long)theme, has_theme ? "" : " (not set)");
+
+    /* A write with options: an expected generation that is not the record's is refused. */
+    aero_schema_write_opts stale = AERO_SCHEMA_WRITE_OPTS_INIT;
+    stale.generation = 1;
+    if (user_update_with(session, "user-1", &change, &stale, &err) == AERO_ERR_GENERATION)
+        printf("Update with a stale generation: %s\n", aero_status_str(err.code));
+
+    /* Typed streams: rows decoded into the struct as they arrive; a query through a document path. */
+    st = user_in_zip(session, 10115, &err);
+    if (!st)
+        goto out;
+    for (user row; user_stream_next(st, &row, &err);)
+        printf("In zip 10115: %s at %s\n", row.name, row.addr.street);
+    CHECK(err.code);
+    aero_stream_close(st);
+    /* ... and with typed query options: only some bins, at most 10 rows. */
+    static const unsigned name_only[] = { USER_F_NAME, USER_F_AGE };
+    aero_schema_query_opts qopts = AERO_SCHEMA_QUERY_OPTS_INIT;
+    qopts.fields = name_only;
+    qopts.n_fields = 2;
+    qopts.max_records = 10;
+    st = user_active_adults_with(session, 21, &qopts, &err);
+    if (!st)
+        goto out;
+    for (user row; user_stream_next(st, &row, &err);)
+        printf("Active adult: %s (%lld)%s\n", row.name, (long long)row.age, row.has_email ? "" : ", email not read");
+    CHECK(err.code);
+    aero_stream_close(st);
+    st = NULL;
 
     /* A missing record is an error code, not a crash or an empty struct. */
     if (user_get(session, "nobody", &u, &holder, &err) == AERO_ERR_KEY_NOT_FOUND)
