@@ -61,7 +61,7 @@ aero_key aero_schema_key_blob(const aero_schema_record *r, const void *key, size
 
 /* ---- writes ---- */
 
-static aero_write *start(aero_session *s, aero_schema_op op, const aero_key *key) {
+aero_write *aero_schema__start_write(aero_session *s, aero_schema_op op, const aero_key *key) {
     switch (op) {
     case AERO_SCHEMA_UPSERT: return aero_session_upsert(s, key);
     case AERO_SCHEMA_INSERT: return aero_session_insert(s, key);
@@ -172,23 +172,6 @@ aero_status aero_schema__put_bins(aero_write *w, const aero_schema_record *r, co
     return AERO_OK;
 }
 
-aero_status aero_schema_write(aero_session *s, const aero_schema_record *r, aero_schema_op op, const aero_key *key,
-                              const void *obj, aero_error *err) {
-    aero_status rc = aero_schema__check_abi(r, err);
-    if (rc != AERO_OK)
-        return rc;
-    if (!s || !key || !obj)
-        return aero_err__set(err, AERO_ERR_PARAM, "NULL session, key or record");
-    aero_write *w = start(s, op, key);
-    if (!w)
-        return aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a write");
-    rc = aero_schema__put_bins(w, r, obj, err);
-    if (rc != AERO_OK) {
-        aero_write_abandon(w);
-        return rc;
-    }
-    return aero_write_execute(w, NULL, err);
-}
 
 /* ---- reads ---- */
 

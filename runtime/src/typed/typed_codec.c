@@ -172,31 +172,29 @@ MAPS(blob);
 static aero_status pack_any(aero_buf *b, uint8_t type, const aero_schema_tdesc *t, const void *c, tpath *p, int depth,
                             aero_error *err);
 
+/* Is document field f of the struct at c written? Required fields always; optional ones when their has_ flag
+   is set and, for strings and collections, when there is a value (NULL: absent). */
+static bool field_present(const aero_schema_bin *f, const void *c) {
+    if (f->has_offset == AERO_SCHEMA_NO_FLAG)
+        return true;
+    if (!*CFIELD(c, f->has_offset, bool))
+        return false;
+    if (f->type == AERO_SCHEMA_STR || f->type == AERO_SCHEMA_GEOJSON)
+        return *CFIELD(c, f->offset, cstr) != NULL;
+    if (f->type == AERO_SCHEMA_LIST || f->type == AERO_SCHEMA_MAP)
+        return CFIELD(c, f->offset, gen_coll)->items != NULL;
+    return true;
+}
+
 static aero_status pack_doc_fields(aero_buf *b, const aero_schema_doc *d, const void *c, tpath *p, int depth,
                                    aero_error *err) {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < d->n_fields; i++) {
-        const aero_schema_bin *f = &d->fields[i];
-        if (f->has_offset != AERO_SCHEMA_NO_FLAG && !*CFIELD(c, f->has_offset, bool))
-            continue;
-        if ((f->type == AERO_SCHEMA_STR || f->type == AERO_SCHEMA_GEOJSON) && !*CFIELD(c, f->offset, cstr) &&
-            f->has_offset != AERO_SCHEMA_NO_FLAG)
-            continue; /* an optional string set to NULL: absent */
-        if (is_coll(f->type) && f->has_offset != AERO_SCHEMA_NO_FLAG && f->type != AERO_SCHEMA_DOC &&
-            !CFIELD(c, f->offset, gen_coll)->items)
-            continue; /* an optional collection with no items array: absent */
-        n++;
-    }
+    for (uint32_t i = 0; i < d->n_fields; i++)
+        n += field_present(&d->fields[i], c);
     aero_mp__pack_map_header(b, n);
     for (uint32_t i = 0; i < d->n_fields; i++) {
         const aero_schema_bin *f = &d->fields[i];
-        bool optional = f->has_offset != AERO_SCHEMA_NO_FLAG;
-        if (optional && !*CFIELD(c, f->has_offset, bool))
-            continue;
-        if (optional && (f->type == AERO_SCHEMA_STR || f->type == AERO_SCHEMA_GEOJSON) &&
-            !*CFIELD(c, f->offset, cstr))
-            continue;
-        if (optional && is_coll(f->type) && f->type != AERO_SCHEMA_DOC && !CFIELD(c, f->offset, gen_coll)->items)
+        if (!field_present(f, c))
             continue;
         aero_mp__pack_particle_str(b, AERO_PT_STRING, f->name, strlen(f->name));
         size_t at = path_push(p, ".%s", f->field ? f->field : f->name);
@@ -805,13 +803,7 @@ static aero_status from_c(uint8_t type, const aero_schema_tdesc *t, const void *
         uint32_t n = 0;
         for (uint32_t i = 0; i < d->n_fields; i++) {
             const aero_schema_bin *f = &d->fields[i];
-            bool optional = f->has_offset != AERO_SCHEMA_NO_FLAG;
-            if (optional && !*CFIELD(c, f->has_offset, bool))
-                continue;
-            if (optional && (f->type == AERO_SCHEMA_STR || f->type == AERO_SCHEMA_GEOJSON) &&
-                !*CFIELD(c, f->offset, cstr))
-                continue;
-            if (optional && is_coll(f->type) && f->type != AERO_SCHEMA_DOC && !CFIELD(c, f->offset, gen_coll)->items)
+            if (!field_present(f, c))
                 continue;
             size_t at = path_push(p, ".%s", f->field ? f->field : f->name);
             aero_status rc = from_c(f->type, f->tdesc, (const char *)c + f->offset, arena, &es[n].value, p,

@@ -11,6 +11,9 @@
 /** AERO_OK, or AERO_ERR_PARAM / AERO_ERR_SCHEMA_MISMATCH for a descriptor this runtime cannot use. */
 aero_status aero_schema__check_abi(const aero_schema_record *r, aero_error *err);
 
+/** The write builder of verb op on key (NULL: out of memory or a bad verb). */
+aero_write *aero_schema__start_write(aero_session *s, aero_schema_op op, const aero_key *key);
+
 /** Add the bins of the struct at obj to w (schema.h WRITES); an error leaves w partly filled. */
 aero_status aero_schema__put_bins(aero_write *w, const aero_schema_record *r, const void *obj, aero_error *err);
 

@@ -102,17 +102,6 @@ struct aero_schema_ops {
 
 #define misuse(o, ...) aero_misuse__set(&(o)->bad, __VA_ARGS__)
 
-static aero_write *start_write(aero_session *s, aero_schema_op verb, const aero_key *key) {
-    switch (verb) {
-    case AERO_SCHEMA_UPSERT: return aero_session_upsert(s, key);
-    case AERO_SCHEMA_INSERT: return aero_session_insert(s, key);
-    case AERO_SCHEMA_UPDATE: return aero_session_update(s, key);
-    case AERO_SCHEMA_REPLACE: return aero_session_replace(s, key);
-    case AERO_SCHEMA_REPLACE_IF_EXISTS: return aero_session_replace_if_exists(s, key);
-    }
-    return NULL;
-}
-
 AERO_API aero_schema_ops *aero_schema_ops_start(aero_session *s, const aero_schema_record *r, aero_schema_op verb,
                                                 const aero_key *key) {
     if (!s || !r)
@@ -120,7 +109,7 @@ AERO_API aero_schema_ops *aero_schema_ops_start(aero_session *s, const aero_sche
     aero_schema_ops *o = malloc(sizeof *o);
     if (!o)
         return NULL;
-    o->w = start_write(s, verb, key);
+    o->w = aero_schema__start_write(s, verb, key);
     if (!o->w) {
         free(o);
         return NULL;
@@ -595,6 +584,12 @@ AERO_API aero_status aero_schema_ops_execute(aero_schema_ops *o, const aero_sche
 
 /* ---- writes with options ---- */
 
+/* aero_schema_write() is the write with default options. */
+aero_status aero_schema_write(aero_session *s, const aero_schema_record *r, aero_schema_op op, const aero_key *key,
+                              const void *obj, aero_error *err) {
+    return aero_schema_write_with(s, r, op, key, obj, NULL, err);
+}
+
 AERO_API aero_status aero_schema_write_with(aero_session *s, const aero_schema_record *r, aero_schema_op op,
                                             const aero_key *key, const void *obj, const aero_schema_write_opts *opts,
                                             aero_error *err) {
@@ -603,7 +598,7 @@ AERO_API aero_status aero_schema_write_with(aero_session *s, const aero_schema_r
         return rc;
     if (!s || !key || !obj)
         return aero_err__set(err, AERO_ERR_PARAM, "NULL session, key or record");
-    aero_write *w = start_write(s, op, key);
+    aero_write *w = aero_schema__start_write(s, op, key);
     if (!w)
         return aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a write");
     rc = aero_schema__put_bins(w, r, obj, err);

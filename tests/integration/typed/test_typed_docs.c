@@ -23,28 +23,7 @@
 #include "docs.aero.h"
 #include "harness.h"
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t a, size_t b);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t a, size_t b);
-void *__wrap_realloc(void *p, size_t n);
-
-static _Thread_local bool counting;
-static _Thread_local unsigned long allocs;
-
-void *__wrap_malloc(size_t n) {
-    allocs += counting;
-    return __real_malloc(n);
-}
-void *__wrap_calloc(size_t a, size_t b) {
-    allocs += counting;
-    return __real_calloc(a, b);
-}
-void *__wrap_realloc(void *p, size_t n) {
-    allocs += counting;
-    return __real_realloc(p, n);
-}
+#include "alloc_count.h"
 
 #define ENV ((it_env *)*state)
 #define S   (ENV->session)
