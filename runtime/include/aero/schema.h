@@ -298,7 +298,12 @@ AERO_API aero_status aero_schema_get_many(aero_session *s, const aero_schema_rec
                                           const size_t *key_lens, size_t n, void *objs, aero_status *results,
                                           aero_record *holders, aero_error *err);
 
-/** Fill the struct at `obj` from a record already read (e.g. a stream row); pointers go into `rec`. */
+/**
+ * Fill the struct at `obj` from a record already read (e.g. a stream row);
+ * pointers go into `rec`, and the arrays of typed lists, maps and documents
+ * into rec's arena (so a record you filled yourself needs
+ * aero_record_dispose() afterwards, which frees only what the library added).
+ */
 AERO_API aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj,
                                         aero_error *err);
 

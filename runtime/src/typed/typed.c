@@ -199,7 +199,7 @@ static aero_status mismatch(aero_error *err, const aero_schema_record *r, const 
 }
 
 /* Store one value into its field; no allocation. */
-static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, const aero_value *v, aero_arena *arena,
+static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, const aero_value *v, aero_record *rec,
                          void *obj, aero_error *err) {
     if (b->type == AERO_SCHEMA_HLL) {
         if (v->type != AERO_HLL)
@@ -210,7 +210,10 @@ static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, 
             *FIELD(obj, b->has_offset, bool) = true;
         return AERO_OK;
     }
-    if (b->tdesc) { /* schema ABI 2: a C list, map or document */
+    if (b->tdesc) { /* schema ABI 2: a C list, map or document, its arrays in rec's arena */
+        aero_arena *arena = aero_record__arena(rec);
+        if (!arena)
+            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory decoding a record");
         aero_status rc = aero_schema__store_value(r->name, b, v, arena, FIELD(obj, b->offset, char), err);
         if (rc != AERO_OK)
             return rc;
@@ -366,7 +369,7 @@ static aero_status decode(const aero_schema_record *r, const aero_record *rec, c
                           aero_error *err) {
     memcpy(obj, r->init, r->size);
     /* C lists and maps take their arrays from the record's arena, like its own values */
-    aero_arena *arena = aero_record__arena((aero_record *)(uintptr_t)rec);
+    aero_record *owner = (aero_record *)(uintptr_t)rec;
     seen_set seen;
     aero_status rc = seen_init(&seen, r, err);
     /* Backwards: of several results for one bin (an operate with a write and a
@@ -379,7 +382,7 @@ static aero_status decode(const aero_schema_record *r, const aero_record *rec, c
         SEEN_SET(seen.decided, (uint64_t)idx);
         if (bin->value.type == AERO_NIL)
             continue;
-        rc = store(r, &r->bins[idx], &bin->value, arena, obj, err);
+        rc = store(r, &r->bins[idx], &bin->value, owner, obj, err);
         SEEN_SET(seen.bits, (uint64_t)idx);
     }
     if (rc == AERO_OK)
@@ -515,7 +518,7 @@ __attribute__((noinline, cold)) static aero_status sink_bin_slow(const aero_sche
     aero_value v;
     if (aero_op__decode(op, arena, &v) != AERO_OK)
         return aero_err__set(err, AERO_ERR_PROTOCOL, "%s: malformed value in bin '%s'", r->name, b->name);
-    return store(r, b, &v, arena, obj, err);
+    return store(r, b, &v, holder, obj, err);
 }
 
 static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *holder, aero_error *err) {
