@@ -189,7 +189,11 @@ static int ops_of(const ag_type *t, enum op_id *v) {
         if (t->args[1]->kind == AG_T_INT || t->args[1]->kind == AG_T_DOUBLE)
             v[n++] = OP_M_INCREMENT;
         break;
-    default: break; /* documents: written and read with the record */
+    case AG_T_DOC: /* a document bin as a whole; its fields are written and read with the record */
+        v[n++] = OP_SET;
+        v[n++] = OP_GET;
+        break;
+    default: break;
     }
     return n;
 }
@@ -312,7 +316,7 @@ static void emit_op(ag_buf *h, const ag_schema *s, const rec_names *nm, const ag
     switch (id) {
     case OP_SET:
         sig = ag_arena_printf(a, "%s, %s", fn, in_param(s, t, "v"));
-        call = ag_arena_printf(a, "aero_schema_ops_set(%s, %s, %s, &v)", O, B, ed);
+        call = ag_arena_printf(a, "aero_schema_ops_set(%s, %s, %s, %s)", O, B, ed, in_arg(s, t, "v"));
         break;
     case OP_INCREMENT:
         sig = ag_arena_printf(a, "%s, %s", fn, in_param(s, t, "by"));

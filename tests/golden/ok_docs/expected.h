@@ -792,6 +792,19 @@ static inline type_ops *type_ops_index_get(type_ops *ops, int64_t *out)
     return ops;
 }
 
+/* owner */
+static inline type_ops *type_ops_owner_set(type_ops *ops, const person *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_OWNER, &person_tdesc, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_owner_get(type_ops *ops, person *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_OWNER, &person_tdesc, out, NULL);
+    return ops;
+}
+
 /* homes */
 #ifdef AEROGEN_TYPE_list_place
 static inline type_ops *type_ops_homes_append(type_ops *ops, const place *v)
@@ -1083,6 +1096,19 @@ static inline type_ops *type_ops_seen_add(type_ops *ops, const aero_list_str *it
 static inline type_ops *type_ops_seen_count(type_ops *ops, int64_t *out)
 {
     aero_schema_ops_hll_count(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_SEEN, out);
+    return ops;
+}
+
+/* type */
+static inline type_ops *type_ops_type_set(type_ops *ops, const tag *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_TYPE, &tag_tdesc, v);
+    return ops;
+}
+
+static inline type_ops *type_ops_type_get(type_ops *ops, tag *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), TYPE_BIN_TYPE, &tag_tdesc, out, NULL);
     return ops;
 }
 

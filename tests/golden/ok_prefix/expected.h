@@ -591,6 +591,20 @@ static inline app_user_ops *app_user_ops_tags_clear(app_user_ops *ops)
     return ops;
 }
 
+/* home */
+static inline app_user_ops *app_user_ops_home_set(app_user_ops *ops, const app_address *v)
+{
+    aero_schema_ops_set(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_HOME, &app_address_tdesc, v);
+    return ops;
+}
+
+static inline app_user_ops *app_user_ops_home_get(app_user_ops *ops, app_address *out)
+{
+    aero_schema_ops_get(AERO_CAST(aero_schema_ops *, AERO_CAST(void *, ops)), APP_USER_BIN_HOME, &app_address_tdesc,
+        out, NULL);
+    return ops;
+}
+
 /* past */
 #ifdef AEROGEN_TYPE_APP_list_address
 static inline app_user_ops *app_user_ops_past_append(app_user_ops *ops, const app_address *v)

@@ -499,6 +499,16 @@ static void test_ops_on_documents(void **state) {
     assert_int_equal(out.matrix.items[3].items[0], 9);
     assert_true(out.has_seen);
 
+    /* a document bin as a whole: set and read back in one operate */
+    address moved = extra;
+    moved.street = "Moved St";
+    address home_now;
+    o = contact_operate(S, k);
+    contact_ops_home_set(o, &moved);
+    contact_ops_home_get(o, &home_now);
+    assert_aero_ok(contact_ops_execute(o, NULL, &holder, &err), &err);
+    check_address(&home_now, &moved);
+
     /* a document element refused before sending: its required street is NULL */
     address bad = ADDRESS_INIT;
     o = contact_operate(S, k);
