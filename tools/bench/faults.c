@@ -215,7 +215,7 @@ static void parse_args(int argc, char **argv, opts *o) {
     *o = (opts){
         .set = "faults", .keys = 10000, .threads = 8, .pause_ms = 4000, .settle_ms = 6000, .down_ms = 3000, .retries = 2
     };
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* --name value pairs */
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         int bad = 0;
         if (!v)
@@ -252,7 +252,6 @@ static void parse_args(int argc, char **argv, opts *o) {
             fprintf(stderr, "aero-faults: bad argument %s %s\n", a, v);
             usage();
         }
-        i++;
     }
     bool stale = o->workload && !strcmp(o->workload, "stale-reads");
     bool kill9 = o->workload && !strcmp(o->workload, "node-kill");
