@@ -425,7 +425,9 @@ aero_status aero_schema__decode_asked(const aero_schema_record *r, const aero_re
 typedef struct sink_ctx {
     const aero_schema_record *r;
     void *obj;
-    uint64_t *seen; /* which required bins were stored (check_required): one word up to 64 bins */
+    uint64_t *seen;         /* which required bins were stored (check_required): one word up to 64 bins */
+    const unsigned *fields; /* the asked field numbers (get_bins), or NULL for every bin */
+    size_t n_fields;
 } sink_ctx;
 
 static inline uint64_t load64(const void *p) {
@@ -495,8 +497,15 @@ __attribute__((noinline, cold)) static aero_status sink_bin_slow(const aero_sche
     return store(r, b, &v, arena, obj, err);
 }
 
-static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *holder, aero_error *err) {
-    const sink_ctx *t = ctx;
+/*
+ * The walk of sink_answer. The bin expected next: with `order` (the asked
+ * field numbers: the server answers named bins in the order they were asked)
+ * the next one of those, else the one after the last (schema order).
+ * always_inline with a constant `order` in each call: no test of it per op.
+ */
+static inline __attribute__((always_inline)) aero_status walk(const sink_ctx *t, const unsigned *order, size_t n_order,
+                                                              const aero_msg_view *m, aero_record *holder,
+                                                              aero_error *err) {
     const aero_schema_record *r = t->r;
     const aero_schema_bin *const bins = r->bins;
     const uint32_t n = r->n_bins;
@@ -510,6 +519,10 @@ static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *h
     aero_msg__ops(m, &it);
     while (aero_msg__next_op(&it, &op)) {
         uint32_t idx = next;
+        if (order) {
+            idx = next < n_order ? order[next] : n;
+            next++;
+        }
         if (AERO_UNLIKELY(idx >= n || !same_name(&bins[idx], op.name, op.name_len))) {
             int64_t found = find_bin_n(r, op.name, op.name_len);
             if (found < 0)
@@ -543,7 +556,8 @@ static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *h
             if (rc != AERO_OK)
                 goto out;
         }
-        next = idx + 1;
+        if (!order)
+            next = idx + 1;
         if (b->has_offset != AERO_SCHEMA_NO_FLAG)
             *FIELD(obj, b->has_offset, bool) = true; /* (store() set it already on the slow path) */
         else if (AERO_LIKELY(idx < 64))
@@ -556,6 +570,13 @@ static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *h
 out:
     seen[0] |= seen0;
     return rc;
+}
+
+static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *holder, aero_error *err) {
+    const sink_ctx *t = ctx;
+    if (t->fields)
+        return walk(t, t->fields, t->n_fields, m, holder, err);
+    return walk(t, NULL, 0, m, holder, err);
 }
 
 aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj, aero_error *err) {
@@ -583,6 +604,9 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
         return rc;
     if (!s || !key || !obj || !holder || (n_fields && !fields))
         return aero_err__set(err, AERO_ERR_PARAM, "NULL session, key, struct, holder or field list");
+    static const aero_read_spec every_bin = { NULL, 0, false, NULL, 0, NULL, 0, 0 };
+    const aero_read_spec *spec = &every_bin;
+    aero_read_spec named;
     const char *names_stack[NAMES_STACK];
     const char **names = NULL;
     if (n_fields) {
@@ -598,6 +622,8 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
             }
             names[i] = r->bins[fields[i]].name;
         }
+        named = (aero_read_spec){ names, n_fields, false, NULL, 0, NULL, 0, 0 };
+        spec = &named;
     } else {
         fields = NULL;
     }
@@ -608,12 +634,9 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
     if (AERO_UNLIKELY(r->n_bins > 64))
         rc = seen_init(&big, r, err);
     if (rc == AERO_OK) {
-        static const aero_read_spec every_bin = { NULL, 0, false, NULL, 0, NULL, 0, 0 };
-        aero_read_spec named = { names, n_fields, false, NULL, 0, NULL, 0, 0 };
-        sink_ctx ctx = { r, obj, big.bits };
+        sink_ctx ctx = { r, obj, big.bits, fields, n_fields };
         aero_err__reset(err);
-        rc = aero_read__one_into(s, &s->read_point, key, n_fields ? &named : &every_bin, holder, sink_answer, &ctx,
-                                 err);
+        rc = aero_read__one_into(s, &s->read_point, key, spec, holder, sink_answer, &ctx, err);
         if (rc == AERO_OK && holder->result != AERO_OK)
             rc = aero_err__set(err, holder->result, "get: %s", aero_status_str(holder->result));
         if (rc == AERO_OK && !required_stored(r, big.bits)) {
