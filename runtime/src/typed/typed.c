@@ -597,6 +597,47 @@ static inline aero_status check_abi_fast(const aero_schema_record *r, aero_error
     return aero_schema__check_abi(r, err);
 }
 
+/*
+ * A typed get once its arguments are checked: INIT, the read through the
+ * sink, the presence check; INIT again on failure. `seen` is the zeroed
+ * presence bitmap (a word per 64 bins).
+ */
+static inline __attribute__((always_inline)) aero_status get_into(aero_session *s, const aero_schema_record *r,
+                                                                  const aero_key *key, const aero_read_spec *spec,
+                                                                  const unsigned *fields, size_t n_fields, void *obj,
+                                                                  aero_record *holder, uint64_t *seen,
+                                                                  aero_error *err) {
+    memcpy(obj, r->init, r->size);
+    sink_ctx ctx = { r, obj, seen, fields, n_fields };
+    aero_err__reset(err);
+    aero_status rc = aero_read__one_into(s, &s->read_point, key, spec, holder, sink_answer, &ctx, err);
+    if (rc == AERO_OK && holder->result != AERO_OK)
+        rc = aero_err__set(err, holder->result, "get: %s", aero_status_str(holder->result));
+    if (rc == AERO_OK && !required_stored(r, seen)) {
+        asked_set asked = { fields, n_fields, NULL, NULL };
+        rc = missing_required(r, seen, &asked, err);
+    }
+    if (rc != AERO_OK)
+        memcpy(obj, r->init, r->size);
+    return rc;
+}
+
+/* get_into for a record of more than 64 bins: its presence bitmap is more than a word. */
+__attribute__((noinline)) static aero_status get_huge(aero_session *s, const aero_schema_record *r,
+                                                      const aero_key *key, const aero_read_spec *spec,
+                                                      const unsigned *fields, size_t n_fields, void *obj,
+                                                      aero_record *holder, aero_error *err) {
+    seen_set big;
+    aero_status rc = seen_init(&big, r, err);
+    if (rc != AERO_OK) {
+        memcpy(obj, r->init, r->size);
+        return rc;
+    }
+    rc = get_into(s, r, key, spec, fields, n_fields, obj, holder, big.bits, err);
+    seen_free(&big);
+    return rc;
+}
+
 aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const aero_key *key, const unsigned *fields,
                             size_t n_fields, void *obj, aero_record *holder, aero_error *err) {
     aero_status rc = check_abi_fast(r, err);
@@ -627,29 +668,11 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
     } else {
         fields = NULL;
     }
-    memcpy(obj, r->init, r->size);
-    uint64_t seen_word = 0; /* the stored-bins bitmap up to 64 bins */
-    seen_set big;
-    big.bits = &seen_word;
-    if (AERO_UNLIKELY(r->n_bins > 64))
-        rc = seen_init(&big, r, err);
-    if (rc == AERO_OK) {
-        sink_ctx ctx = { r, obj, big.bits, fields, n_fields };
-        aero_err__reset(err);
-        rc = aero_read__one_into(s, &s->read_point, key, spec, holder, sink_answer, &ctx, err);
-        if (rc == AERO_OK && holder->result != AERO_OK)
-            rc = aero_err__set(err, holder->result, "get: %s", aero_status_str(holder->result));
-        if (rc == AERO_OK && !required_stored(r, big.bits)) {
-            asked_set asked = { fields, n_fields, NULL, NULL };
-            rc = missing_required(r, big.bits, &asked, err);
-        }
-        if (AERO_UNLIKELY(r->n_bins > 64))
-            seen_free(&big);
-    }
+    uint64_t seen_word = 0; /* the presence bitmap of a record of up to 64 bins */
+    rc = AERO_LIKELY(r->n_bins <= 64) ? get_into(s, r, key, spec, fields, n_fields, obj, holder, &seen_word, err)
+                                      : get_huge(s, r, key, spec, fields, n_fields, obj, holder, err);
     if (AERO_UNLIKELY(names && names != names_stack))
         free(names);
-    if (rc != AERO_OK)
-        memcpy(obj, r->init, r->size);
     return rc;
 }
 
