@@ -124,20 +124,20 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
             return aero_schema__put_coll(w, r->name, b, CFIELD(obj, b->offset, char), err);
         }
         {
-        const aero_value *v = CFIELD(obj, b->offset, aero_value);
-        if (v->type == AERO_NIL) {
-            if (required)
-                return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but nil", r->name, b->field);
-            aero_write_bin_remove(w, b->name);
+            const aero_value *v = CFIELD(obj, b->offset, aero_value);
+            if (v->type == AERO_NIL) {
+                if (required)
+                    return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but nil", r->name, b->field);
+                aero_write_bin_remove(w, b->name);
+                return AERO_OK;
+            }
+            char why[128];
+            if (b->sig && !aero_schema_value_matches(v, b->sig, why, sizeof why))
+                return aero_err__set(err, AERO_ERR_PARAM, "%s.%s does not match its declared type: %s", r->name,
+                                     b->field, why);
+            aero_write_bin_set(w, b->name, v);
             return AERO_OK;
         }
-        char why[128];
-        if (b->sig && !aero_schema_value_matches(v, b->sig, why, sizeof why))
-            return aero_err__set(err, AERO_ERR_PARAM, "%s.%s does not match its declared type: %s", r->name, b->field,
-                                 why);
-        aero_write_bin_set(w, b->name, v);
-        return AERO_OK;
-    }
     case AERO_SCHEMA_HLL: { /* the raw HLL particle, as an hll op or a read left it */
         const aero_bytes *v = CFIELD(obj, b->offset, aero_bytes);
         if (!v->ptr && (v->len || required))
@@ -602,11 +602,9 @@ static inline aero_status check_abi_fast(const aero_schema_record *r, aero_error
  * sink, the presence check; INIT again on failure. `seen` is the zeroed
  * presence bitmap (a word per 64 bins).
  */
-static inline __attribute__((always_inline)) aero_status get_into(aero_session *s, const aero_schema_record *r,
-                                                                  const aero_key *key, const aero_read_spec *spec,
-                                                                  const unsigned *fields, size_t n_fields, void *obj,
-                                                                  aero_record *holder, uint64_t *seen,
-                                                                  aero_error *err) {
+static inline __attribute__((always_inline)) aero_status
+get_into(aero_session *s, const aero_schema_record *r, const aero_key *key, const aero_read_spec *spec,
+         const unsigned *fields, size_t n_fields, void *obj, aero_record *holder, uint64_t *seen, aero_error *err) {
     memcpy(obj, r->init, r->size);
     sink_ctx ctx = { r, obj, seen, fields, n_fields };
     aero_err__reset(err);
@@ -623,10 +621,10 @@ static inline __attribute__((always_inline)) aero_status get_into(aero_session *
 }
 
 /* get_into for a record of more than 64 bins: its presence bitmap is more than a word. */
-__attribute__((noinline)) static aero_status get_huge(aero_session *s, const aero_schema_record *r,
-                                                      const aero_key *key, const aero_read_spec *spec,
-                                                      const unsigned *fields, size_t n_fields, void *obj,
-                                                      aero_record *holder, aero_error *err) {
+__attribute__((noinline)) static aero_status get_huge(aero_session *s, const aero_schema_record *r, const aero_key *key,
+                                                      const aero_read_spec *spec, const unsigned *fields,
+                                                      size_t n_fields, void *obj, aero_record *holder,
+                                                      aero_error *err) {
     seen_set big;
     aero_status rc = seen_init(&big, r, err);
     if (rc != AERO_OK) {
@@ -638,6 +636,42 @@ __attribute__((noinline)) static aero_status get_huge(aero_session *s, const aer
     return rc;
 }
 
+/* get_into with a presence word, or through get_huge for a record of more than 64 bins. */
+static inline __attribute__((always_inline)) aero_status get_spec(aero_session *s, const aero_schema_record *r,
+                                                                  const aero_key *key, const aero_read_spec *spec,
+                                                                  const unsigned *fields, size_t n_fields, void *obj,
+                                                                  aero_record *holder, aero_error *err) {
+    uint64_t seen_word = 0;
+    return AERO_LIKELY(r->n_bins <= 64) ? get_into(s, r, key, spec, fields, n_fields, obj, holder, &seen_word, err)
+                                        : get_huge(s, r, key, spec, fields, n_fields, obj, holder, err);
+}
+
+/* A get of the bins of `fields` (n_fields > 0): their names go into the request. Its own body, so the get of every
+   bin keeps nothing of the names live across the read. */
+static inline aero_status get_named(aero_session *s, const aero_schema_record *r, const aero_key *key,
+                                    const unsigned *fields, size_t n_fields, void *obj, aero_record *holder,
+                                    aero_error *err) {
+    const char *names_stack[NAMES_STACK];
+    const char **names = n_fields <= NAMES_STACK ? names_stack : malloc(n_fields * sizeof *names);
+    if (!names)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
+    aero_status rc = AERO_OK;
+    for (size_t i = 0; i < n_fields && rc == AERO_OK; i++) {
+        if (fields[i] >= r->n_bins)
+            rc = aero_err__set(err, AERO_ERR_PARAM, "field number %u out of range for record '%s' (%u fields)",
+                               fields[i], r->name, (unsigned)r->n_bins);
+        else
+            names[i] = r->bins[fields[i]].name;
+    }
+    if (rc == AERO_OK) {
+        aero_read_spec spec = { names, n_fields, false, NULL, 0, NULL, 0, 0 };
+        rc = get_spec(s, r, key, &spec, fields, n_fields, obj, holder, err);
+    }
+    if (names != names_stack)
+        free(names);
+    return rc;
+}
+
 aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const aero_key *key, const unsigned *fields,
                             size_t n_fields, void *obj, aero_record *holder, aero_error *err) {
     aero_status rc = check_abi_fast(r, err);
@@ -645,35 +679,10 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
         return rc;
     if (!s || !key || !obj || !holder || (n_fields && !fields))
         return aero_err__set(err, AERO_ERR_PARAM, "NULL session, key, struct, holder or field list");
+    if (n_fields)
+        return get_named(s, r, key, fields, n_fields, obj, holder, err);
     static const aero_read_spec every_bin = { NULL, 0, false, NULL, 0, NULL, 0, 0 };
-    const aero_read_spec *spec = &every_bin;
-    aero_read_spec named;
-    const char *names_stack[NAMES_STACK];
-    const char **names = NULL;
-    if (n_fields) {
-        names = n_fields <= NAMES_STACK ? names_stack : malloc(n_fields * sizeof *names);
-        if (!names)
-            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
-        for (size_t i = 0; i < n_fields; i++) {
-            if (fields[i] >= r->n_bins) {
-                if (names != names_stack)
-                    free(names);
-                return aero_err__set(err, AERO_ERR_PARAM, "field number %u out of range for record '%s' (%u fields)",
-                                     fields[i], r->name, (unsigned)r->n_bins);
-            }
-            names[i] = r->bins[fields[i]].name;
-        }
-        named = (aero_read_spec){ names, n_fields, false, NULL, 0, NULL, 0, 0 };
-        spec = &named;
-    } else {
-        fields = NULL;
-    }
-    uint64_t seen_word = 0; /* the presence bitmap of a record of up to 64 bins */
-    rc = AERO_LIKELY(r->n_bins <= 64) ? get_into(s, r, key, spec, fields, n_fields, obj, holder, &seen_word, err)
-                                      : get_huge(s, r, key, spec, fields, n_fields, obj, holder, err);
-    if (AERO_UNLIKELY(names && names != names_stack))
-        free(names);
-    return rc;
+    return get_spec(s, r, key, &every_bin, NULL, 0, obj, holder, err);
 }
 
 /* ---- batch ---- */

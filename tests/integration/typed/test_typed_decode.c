@@ -72,6 +72,7 @@ static void test_decode_fills_fields_and_flags(void **state) {
     assert_int_equal(it.level, 7);
     assert_false(it.has_query_rank);
     assert_int_equal(it.query_rank, 0);
+    aero_record_dispose(&r); /* the arena the decode took for the list */
 }
 
 /* Several results for one bin (an operate's write then read of it): the last counts. */
@@ -97,6 +98,7 @@ static void test_decode_takes_the_last_result_of_a_bin(void **state) {
     char text[160];
     aero_record_format_bins(&r, text, sizeof text);
     assert_string_equal(text, "{'name': 'n', 'count': 5, 'level': None, 'ratio': 3}");
+    aero_record_dispose(&r);
 }
 
 static void test_decode_errors(void **state) {
@@ -110,11 +112,13 @@ static void test_decode_errors(void **state) {
     assert_non_null(strstr(err.message, "name"));
     /* wrong scalar type */
     aero_bin b2[] = { bin("name", aero_str("n")), bin("count", aero_double(1.5)) };
+    aero_record_dispose(&r); /* the decode's arena */
     r = rec_of(b2, 2);
     assert_int_equal(item_from_record(&r, &it, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
     assert_non_null(strstr(err.message, "count"));
     /* bool from an int other than 0/1 */
     aero_bin b3[] = { bin("name", aero_str("n")), bin("flag", aero_int(2)) };
+    aero_record_dispose(&r); /* the decode's arena */
     r = rec_of(b3, 2);
     assert_int_equal(item_from_record(&r, &it, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
     /* nested element of the wrong type, with its path */
@@ -122,20 +126,24 @@ static void test_decode_errors(void **state) {
     aero_map_entry e[] = { { aero_str("xs"), aero_list(xs, 2) } };
     aero_value outer[] = { aero_map(e, 1) };
     aero_bin b4[] = { bin("name", aero_str("n")), bin("nested", aero_list(outer, 1)) };
+    aero_record_dispose(&r); /* the decode's arena */
     r = rec_of(b4, 2);
     assert_int_equal(item_from_record(&r, &it, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
     assert_non_null(strstr(err.message, "[0]['xs'][1]"));
     /* a map where a list is declared */
     aero_bin b5[] = { bin("name", aero_str("n")), bin("tags", aero_map(e, 1)) };
+    aero_record_dispose(&r); /* the decode's arena */
     r = rec_of(b5, 2);
     assert_int_equal(item_from_record(&r, &it, &err), AERO_ERR_BIN_INCOMPATIBLE_TYPE);
     /* another ABI */
     aero_schema_record other = item_schema;
     other.abi = 999;
     aero_bin b6[] = { bin("name", aero_str("n")) };
+    aero_record_dispose(&r); /* the decode's arena */
     r = rec_of(b6, 1);
     assert_int_equal(aero_schema_decode(&other, &r, &it, &err), AERO_ERR_SCHEMA_MISMATCH);
     assert_int_equal(aero_schema_decode(&item_schema, NULL, &it, &err), AERO_ERR_PARAM);
+    aero_record_dispose(&r);
 }
 
 static void test_signatures(void **state) {
