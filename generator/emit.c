@@ -576,6 +576,8 @@ void ag_put_bin_row(ag_buf *c, const ag_schema *s, const char *cn, const ag_bin 
         ag_put(c, "AERO_SCHEMA_HAS_DEFAULT, ");
     else
         ag_put(c, "0, ");
+    size_t name_len = strlen(b->bin);
+    ag_putf(c, "%zu, ", name_len <= 255 ? name_len : 0);
     ag_kind k = b->type->kind;
     if (k == AG_T_LIST || k == AG_T_MAP || k == AG_T_DOC || k == AG_T_HLL) {
         char sig[256] = "";
@@ -614,8 +616,12 @@ static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
             r->key->kind == AG_T_INT    ? "AERO_KEY_INT"
             : r->key->kind == AG_T_BLOB ? "AERO_KEY_BLOB"
                                         : "AERO_KEY_STR");
-    ag_putf(c, "    sizeof(%s),\n    &%s_init_,\n    %s_bins_,\n    %d,\n    %s_by_name_,\n};\n\n", n, n, n, r->n_bins,
-            n);
+    uint64_t required = 0; /* bins required without a default, for a get's presence check */
+    for (int i = 0; i < r->n_bins && i < 64; i++)
+        if (r->order[i]->required && !r->order[i]->dflt)
+            required |= UINT64_C(1) << i;
+    ag_putf(c, "    sizeof(%s),\n    &%s_init_,\n    %s_bins_,\n    %d,\n    %s_by_name_,\n    UINT64_C(0x%" PRIx64 "),\n};\n\n",
+            n, n, n, r->n_bins, n, required);
 }
 
 /* ---- source: one query ---- */

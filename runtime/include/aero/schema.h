@@ -223,6 +223,7 @@ typedef struct aero_schema_bin {
     uint32_t has_offset; /**< offsetof the bool presence flag, or AERO_SCHEMA_NO_FLAG */
     uint8_t type;        /**< aero_schema_type */
     uint8_t flags;       /**< AERO_SCHEMA_REQUIRED, AERO_SCHEMA_HAS_DEFAULT */
+    uint8_t name_len;    /**< strlen(name) (a typed get compares wire names by length first); 0 if over 255 */
     /**
      * Element types of a list or map, "o" for a document bin, "h" for an hll
      * bin, NULL otherwise: one letter per type, prefix order: i int, d double,
@@ -248,6 +249,8 @@ typedef struct aero_schema_record {
     const aero_schema_bin *bins;
     uint32_t n_bins;
     const uint32_t *by_name; /**< bin indexes sorted by name (strcmp order) */
+    /** Bit i (i < 64): bin i is AERO_SCHEMA_REQUIRED without AERO_SCHEMA_HAS_DEFAULT (a get's presence check). */
+    uint64_t required;
 } aero_schema_record;
 
 /** Write verbs, see WRITES above. */

@@ -124,20 +124,20 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
             return aero_schema__put_coll(w, r->name, b, CFIELD(obj, b->offset, char), err);
         }
         {
-        const aero_value *v = CFIELD(obj, b->offset, aero_value);
-        if (v->type == AERO_NIL) {
-            if (required)
-                return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but nil", r->name, b->field);
-            aero_write_bin_remove(w, b->name);
+            const aero_value *v = CFIELD(obj, b->offset, aero_value);
+            if (v->type == AERO_NIL) {
+                if (required)
+                    return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but nil", r->name, b->field);
+                aero_write_bin_remove(w, b->name);
+                return AERO_OK;
+            }
+            char why[128];
+            if (b->sig && !aero_schema_value_matches(v, b->sig, why, sizeof why))
+                return aero_err__set(err, AERO_ERR_PARAM, "%s.%s does not match its declared type: %s", r->name,
+                                     b->field, why);
+            aero_write_bin_set(w, b->name, v);
             return AERO_OK;
         }
-        char why[128];
-        if (b->sig && !aero_schema_value_matches(v, b->sig, why, sizeof why))
-            return aero_err__set(err, AERO_ERR_PARAM, "%s.%s does not match its declared type: %s", r->name, b->field,
-                                 why);
-        aero_write_bin_set(w, b->name, v);
-        return AERO_OK;
-    }
     case AERO_SCHEMA_HLL: { /* the raw HLL particle, as an hll op or a read left it */
         const aero_bytes *v = CFIELD(obj, b->offset, aero_bytes);
         if (!v->ptr && (v->len || required))
@@ -339,12 +339,11 @@ static bool was_asked(const asked_set *a, uint32_t i, const aero_schema_bin *b) 
 }
 
 /* A required bin without default that was not stored: was it asked for? (the rare path of check_required) */
-static aero_status missing_required(const aero_schema_record *r, const seen_set *seen, const asked_set *asked,
-                                    uint32_t from, aero_error *err) {
-    for (uint32_t i = from; i < r->n_bins; i++) {
+__attribute__((noinline)) static aero_status missing_required(const aero_schema_record *r, const uint64_t *seen,
+                                                              const asked_set *asked, aero_error *err) {
+    for (uint32_t i = 0; i < r->n_bins; i++) {
         const aero_schema_bin *b = &r->bins[i];
-        if ((b->flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) != AERO_SCHEMA_REQUIRED ||
-            SEEN_HAS(seen->bits, i))
+        if ((b->flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) != AERO_SCHEMA_REQUIRED || SEEN_HAS(seen, i))
             continue;
         if (was_asked(asked, i, b))
             return aero_err__set(err, AERO_ERR_BIN_NOT_FOUND, "%s.%s: required bin '%s' is missing from the record",
@@ -353,15 +352,19 @@ static aero_status missing_required(const aero_schema_record *r, const seen_set 
     return AERO_OK;
 }
 
-/* After the bins were stored: every required bin that was asked for must be there. Leaves err alone on success. */
-static inline aero_status check_required(const aero_schema_record *r, const seen_set *seen, const asked_set *asked,
+/*
+ * After the bins were stored (`seen`: a bitmap that has at least every stored
+ * required bin): every required bin that was asked for must be there. Up to
+ * 64 bins that is one test of the descriptor's required mask; the scan runs
+ * only when a required bin is missing. Leaves err alone on success.
+ */
+static inline bool required_stored(const aero_schema_record *r, const uint64_t *seen) {
+    return AERO_LIKELY(r->n_bins <= 64) && (r->required & ~seen[0]) == 0;
+}
+
+static inline aero_status check_required(const aero_schema_record *r, const uint64_t *seen, const asked_set *asked,
                                          aero_error *err) {
-    for (uint32_t i = 0; i < r->n_bins; i++)
-        if (AERO_UNLIKELY((r->bins[i].flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) ==
-                              AERO_SCHEMA_REQUIRED &&
-                          !SEEN_HAS(seen->bits, i)))
-            return missing_required(r, seen, asked, i, err);
-    return AERO_OK;
+    return required_stored(r, seen) ? AERO_OK : missing_required(r, seen, asked, err);
 }
 
 /* Decode rec into obj; `asked` (NULL: every bin) limits which required bins must be present. */
@@ -386,7 +389,7 @@ static aero_status decode(const aero_schema_record *r, const aero_record *rec, c
         SEEN_SET(seen.bits, (uint64_t)idx);
     }
     if (rc == AERO_OK)
-        rc = check_required(r, &seen, asked, err);
+        rc = check_required(r, seen.bits, asked, err);
     if (rc == AERO_OK)
         aero_err__reset(err);
     seen_free(&seen);
@@ -402,50 +405,16 @@ aero_status aero_schema__decode_asked(const aero_schema_record *r, const aero_re
 /*
  * The fast path of a typed get: bins go from the answer straight into the
  * struct (no value tree, no bin array), in one walk over the answer's ops.
- * Bins usually come back in schema order, so the next index is tried before
- * the binary search.
+ * Bins usually come back in schema order, so the next index is tried first;
+ * names are compared by the descriptor's name_len, then word-wise.
  */
-typedef struct name_lens name_lens;
 typedef struct sink_ctx {
     const aero_schema_record *r;
     void *obj;
-    seen_set *seen;
-    const name_lens *lens; /* NULL for huge records */
+    uint64_t *seen;         /* which required bins were stored (check_required): one word up to 64 bins */
+    const unsigned *fields; /* the asked field numbers (get_bins), or NULL for every bin */
+    size_t n_fields;
 } sink_ctx;
-
-/*
- * The lengths of a record's bin names, for comparing a wire name with the
- * expected one word-wise. Computed once per record type and thread (a small
- * direct-mapped cache, records of up to 64 bins), so a get reads no string
- * byte by byte. Descriptors are static const data: a pointer names one.
- */
-#define NAME_CACHE_BINS 64
-#define NAME_CACHE_WAYS 8
-struct name_lens {
-    const aero_schema_record *r;
-    const aero_schema_bin *bins; /* with r: a descriptor unloaded and another loaded at its address refills */
-    uint64_t required;           /* bit i: bin i is required without a default (check_required) */
-    uint8_t len[NAME_CACHE_BINS];
-};
-static _Thread_local name_lens name_cache[NAME_CACHE_WAYS] __attribute__((tls_model("initial-exec")));
-
-/* The cache entry of r (filled on first use), or NULL for a record of more than NAME_CACHE_BINS bins. */
-static inline const name_lens *name_lens_of(const aero_schema_record *r) {
-    if (AERO_UNLIKELY(r->n_bins > NAME_CACHE_BINS))
-        return NULL;
-    name_lens *c = &name_cache[((uintptr_t)r / 64) % NAME_CACHE_WAYS];
-    if (AERO_UNLIKELY(c->r != r || c->bins != r->bins)) {
-        c->required = 0;
-        for (uint32_t i = 0; i < r->n_bins; i++) {
-            c->len[i] = (uint8_t)strnlen(r->bins[i].name, UINT8_MAX);
-            if ((r->bins[i].flags & (AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT)) == AERO_SCHEMA_REQUIRED)
-                c->required |= UINT64_C(1) << i;
-        }
-        c->r = r;
-        c->bins = r->bins;
-    }
-    return c;
-}
 
 static inline uint64_t load64(const void *p) {
     uint64_t v;
@@ -459,7 +428,8 @@ static inline uint32_t load32(const void *p) {
     return v;
 }
 
-/* a and b both have n readable bytes: are they equal? Two overlapping loads per side for 4..16 bytes. */
+/* a and b both have n readable bytes: are they equal? Two overlapping loads per side for 4..16 bytes, three bytes
+   for 1..3. */
 static inline bool same_bytes(const char *a, const char *b, size_t n) {
     if (n >= 8 && n <= 16)
         return ((load64(a) ^ load64(b)) | (load64(a + n - 8) ^ load64(b + n - 8))) == 0;
@@ -467,27 +437,19 @@ static inline bool same_bytes(const char *a, const char *b, size_t n) {
         return ((load32(a) ^ load32(b)) | (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
     if (n > 16)
         return memcmp(a, b, n) == 0;
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return false;
-    return true;
+    return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
 }
 
-/* Is the schema's bin name `want` (NUL-terminated, lens[i] bytes when lens is known) the wire name (name, len)? */
-static inline bool same_name(const char *want, const uint8_t *lens, uint32_t i, const char *name, size_t len) {
-    if (AERO_LIKELY(lens != NULL))
-        return lens[i] == len && same_bytes(want, name, len);
-    for (size_t k = 0; k < len; k++)
-        if (want[k] != name[k] || want[k] == '\0')
-            return false; /* want ended first, or a NUL in the wire name */
-    return want[len] == '\0';
+/* Is bin b's name the wire name (name, len)? */
+static inline bool same_name(const aero_schema_bin *b, const char *name, size_t len) {
+    return b->name_len == len && same_bytes(b->name, name, len);
 }
 
-/* The bin of a wire name that is not the next one: a scan over the cached lengths, else the binary search. */
-static int64_t find_bin_n(const aero_schema_record *r, const uint8_t *lens, const char *name, size_t len) {
-    if (lens) {
+/* The bin of a wire name that is not the next one: a scan by name length up to 64 bins, else the binary search. */
+static int64_t find_bin_n(const aero_schema_record *r, const char *name, size_t len) {
+    if (r->n_bins <= 64) {
         for (uint32_t i = 0; i < r->n_bins; i++)
-            if (lens[i] == len && same_bytes(r->bins[i].name, name, len))
+            if (same_name(&r->bins[i], name, len))
                 return i;
         return -1;
     }
@@ -521,13 +483,19 @@ __attribute__((noinline, cold)) static aero_status sink_bin_slow(const aero_sche
     return store(r, b, &v, holder, obj, err);
 }
 
-static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *holder, aero_error *err) {
-    const sink_ctx *t = ctx;
+/*
+ * The walk of sink_answer. The bin expected next: with `order` (the asked
+ * field numbers: the server answers named bins in the order they were asked)
+ * the next one of those, else the one after the last (schema order).
+ * always_inline with a constant `order` in each call: no test of it per op.
+ */
+static inline __attribute__((always_inline)) aero_status walk(const sink_ctx *t, const unsigned *order, size_t n_order,
+                                                              const aero_msg_view *m, aero_record *holder,
+                                                              aero_error *err) {
     const aero_schema_record *r = t->r;
     const aero_schema_bin *const bins = r->bins;
     const uint32_t n = r->n_bins;
-    const uint8_t *const lens = t->lens ? t->lens->len : NULL;
-    uint64_t *const seen = t->seen->bits;
+    uint64_t *const seen = t->seen;
     uint64_t seen0 = 0; /* bins 0..63, kept in a register; the rest straight into seen */
     char *const obj = t->obj;
     uint32_t next = 0;
@@ -537,8 +505,12 @@ static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *h
     aero_msg__ops(m, &it);
     while (aero_msg__next_op(&it, &op)) {
         uint32_t idx = next;
-        if (AERO_UNLIKELY(idx >= n || !same_name(bins[idx].name, lens, idx, op.name, op.name_len))) {
-            int64_t found = find_bin_n(r, lens, op.name, op.name_len);
+        if (order) {
+            idx = next < n_order ? order[next] : n;
+            next++;
+        }
+        if (AERO_UNLIKELY(idx >= n || !same_name(&bins[idx], op.name, op.name_len))) {
+            int64_t found = find_bin_n(r, op.name, op.name_len);
             if (found < 0)
                 continue; /* unknown to the schema: ignored */
             idx = (uint32_t)found;
@@ -569,14 +541,13 @@ static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *h
         }
             if (rc != AERO_OK)
                 goto out;
-            goto stored; /* store() set the has_ flag */
         }
+        if (!order)
+            next = idx + 1;
         if (b->has_offset != AERO_SCHEMA_NO_FLAG)
-            *FIELD(obj, b->has_offset, bool) = true;
-    stored:
-        next = idx + 1;
-        if (AERO_LIKELY(idx < 64))
-            seen0 |= UINT64_C(1) << idx;
+            *FIELD(obj, b->has_offset, bool) = true; /* (store() set it already on the slow path) */
+        else if (AERO_LIKELY(idx < 64))
+            seen0 |= UINT64_C(1) << idx; /* only required bins (no has_ flag) are checked for presence */
         else
             SEEN_SET(seen, idx);
     }
@@ -585,6 +556,13 @@ static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *h
 out:
     seen[0] |= seen0;
     return rc;
+}
+
+static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *holder, aero_error *err) {
+    const sink_ctx *t = ctx;
+    if (t->fields)
+        return walk(t, t->fields, t->n_fields, m, holder, err);
+    return walk(t, NULL, 0, m, holder, err);
 }
 
 aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj, aero_error *err) {
@@ -605,6 +583,81 @@ static inline aero_status check_abi_fast(const aero_schema_record *r, aero_error
     return aero_schema__check_abi(r, err);
 }
 
+/*
+ * A typed get once its arguments are checked: INIT, the read through the
+ * sink, the presence check; INIT again on failure. `seen` is the zeroed
+ * presence bitmap (a word per 64 bins).
+ */
+static inline __attribute__((always_inline)) aero_status
+get_into(aero_session *s, const aero_schema_record *r, const aero_key *key, const aero_read_spec *spec,
+         const unsigned *fields, size_t n_fields, void *obj, aero_record *holder, uint64_t *seen, aero_error *err) {
+    memcpy(obj, r->init, r->size);
+    sink_ctx ctx = { r, obj, seen, fields, n_fields };
+    aero_err__reset(err);
+    aero_status rc = aero_read__one_into(s, &s->read_point, key, spec, holder, sink_answer, &ctx, err);
+    if (rc == AERO_OK && holder->result != AERO_OK)
+        rc = aero_err__set(err, holder->result, "get: %s", aero_status_str(holder->result));
+    if (rc == AERO_OK && !required_stored(r, seen)) {
+        asked_set asked = { fields, n_fields, NULL, NULL };
+        rc = missing_required(r, seen, &asked, err);
+    }
+    if (rc != AERO_OK)
+        memcpy(obj, r->init, r->size);
+    return rc;
+}
+
+/* get_into for a record of more than 64 bins: its presence bitmap is more than a word. */
+__attribute__((noinline)) static aero_status get_huge(aero_session *s, const aero_schema_record *r, const aero_key *key,
+                                                      const aero_read_spec *spec, const unsigned *fields,
+                                                      size_t n_fields, void *obj, aero_record *holder,
+                                                      aero_error *err) {
+    seen_set big;
+    aero_status rc = seen_init(&big, r, err);
+    if (rc != AERO_OK) {
+        memcpy(obj, r->init, r->size);
+        return rc;
+    }
+    rc = get_into(s, r, key, spec, fields, n_fields, obj, holder, big.bits, err);
+    seen_free(&big);
+    return rc;
+}
+
+/* get_into with a presence word, or through get_huge for a record of more than 64 bins. */
+static inline __attribute__((always_inline)) aero_status get_spec(aero_session *s, const aero_schema_record *r,
+                                                                  const aero_key *key, const aero_read_spec *spec,
+                                                                  const unsigned *fields, size_t n_fields, void *obj,
+                                                                  aero_record *holder, aero_error *err) {
+    uint64_t seen_word = 0;
+    return AERO_LIKELY(r->n_bins <= 64) ? get_into(s, r, key, spec, fields, n_fields, obj, holder, &seen_word, err)
+                                        : get_huge(s, r, key, spec, fields, n_fields, obj, holder, err);
+}
+
+/* A get of the bins of `fields` (n_fields > 0): their names go into the request. Its own body, so the get of every
+   bin keeps nothing of the names live across the read. */
+static inline aero_status get_named(aero_session *s, const aero_schema_record *r, const aero_key *key,
+                                    const unsigned *fields, size_t n_fields, void *obj, aero_record *holder,
+                                    aero_error *err) {
+    const char *names_stack[NAMES_STACK];
+    const char **names = n_fields <= NAMES_STACK ? names_stack : malloc(n_fields * sizeof *names);
+    if (!names)
+        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
+    aero_status rc = AERO_OK;
+    for (size_t i = 0; i < n_fields && rc == AERO_OK; i++) {
+        if (fields[i] >= r->n_bins)
+            rc = aero_err__set(err, AERO_ERR_PARAM, "field number %u out of range for record '%s' (%u fields)",
+                               fields[i], r->name, (unsigned)r->n_bins);
+        else
+            names[i] = r->bins[fields[i]].name;
+    }
+    if (rc == AERO_OK) {
+        aero_read_spec spec = { names, n_fields, false, NULL, 0, NULL, 0, 0 };
+        rc = get_spec(s, r, key, &spec, fields, n_fields, obj, holder, err);
+    }
+    if (names != names_stack)
+        free(names);
+    return rc;
+}
+
 aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const aero_key *key, const unsigned *fields,
                             size_t n_fields, void *obj, aero_record *holder, aero_error *err) {
     aero_status rc = check_abi_fast(r, err);
@@ -612,44 +665,10 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
         return rc;
     if (!s || !key || !obj || !holder || (n_fields && !fields))
         return aero_err__set(err, AERO_ERR_PARAM, "NULL session, key, struct, holder or field list");
-    const char *names_stack[NAMES_STACK];
-    const char **names = NULL;
-    if (n_fields) {
-        names = n_fields <= NAMES_STACK ? names_stack : malloc(n_fields * sizeof *names);
-        if (!names)
-            return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
-        for (size_t i = 0; i < n_fields; i++) {
-            if (fields[i] >= r->n_bins) {
-                if (names != names_stack)
-                    free(names);
-                return aero_err__set(err, AERO_ERR_PARAM, "field number %u out of range for record '%s' (%u fields)",
-                                     fields[i], r->name, (unsigned)r->n_bins);
-            }
-            names[i] = r->bins[fields[i]].name;
-        }
-    } else {
-        fields = NULL;
-    }
-    memcpy(obj, r->init, r->size);
-    seen_set seen;
-    rc = seen_init(&seen, r, err);
-    if (rc == AERO_OK) {
-        sink_ctx ctx = { r, obj, &seen, name_lens_of(r) };
-        aero_read_spec spec = { names, n_fields, false, NULL, 0, NULL, 0, 0 };
-        aero_err__reset(err);
-        rc = aero_read__one_into(s, &s->read_point, key, &spec, holder, sink_answer, &ctx, err);
-        if (rc == AERO_OK && holder->result != AERO_OK)
-            rc = aero_err__set(err, holder->result, "get: %s", aero_status_str(holder->result));
-        asked_set asked = { fields, n_fields, NULL, NULL };
-        if (rc == AERO_OK && (ctx.lens ? (ctx.lens->required & ~seen.bits[0]) != 0 : true))
-            rc = check_required(r, &seen, &asked, err); /* with the cache: only when a required bin is missing */
-        seen_free(&seen);
-    }
-    if (AERO_UNLIKELY(names && names != names_stack))
-        free(names);
-    if (rc != AERO_OK)
-        memcpy(obj, r->init, r->size);
-    return rc;
+    if (n_fields)
+        return get_named(s, r, key, fields, n_fields, obj, holder, err);
+    static const aero_read_spec every_bin = { NULL, 0, false, NULL, 0, NULL, 0, 0 };
+    return get_spec(s, r, key, &every_bin, NULL, 0, obj, holder, err);
 }
 
 /* ---- batch ---- */

@@ -14,23 +14,23 @@
 static const sample sample_init_ = SAMPLE_INIT;
 
 static const aero_schema_bin sample_bins_[] = {
-    { "title", "title", offsetof(sample, title), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
-    { "count", "count", offsetof(sample, count), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "ratio", "ratio", offsetof(sample, ratio), offsetof(sample, has_ratio), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "big", "big", offsetof(sample, big), offsetof(sample, has_big), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "small", "small", offsetof(sample, small), offsetof(sample, has_small), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "whole", "whole", offsetof(sample, whole), offsetof(sample, has_whole), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "flag", "flag", offsetof(sample, flag), offsetof(sample, has_flag), AERO_SCHEMA_BOOL, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "label", "label", offsetof(sample, label), offsetof(sample, has_label), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "data", "data", offsetof(sample, data), offsetof(sample, has_data), AERO_SCHEMA_BLOB, 0, NULL, NULL },
-    { "area", "area", offsetof(sample, area), offsetof(sample, has_area), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, NULL, NULL },
-    { "tags", "tags", offsetof(sample, tags), offsetof(sample, has_tags), AERO_SCHEMA_LIST, 0, "ls", &aero_schema_tdesc_list_str },
-    { "scores", "scores", offsetof(sample, scores), offsetof(sample, has_scores), AERO_SCHEMA_MAP, 0, "msd", &aero_schema_tdesc_map_str_double },
-    { "matrix", "matrix", offsetof(sample, matrix), offsetof(sample, has_matrix), AERO_SCHEMA_LIST, 0, "lli", &list_list_int_tdesc },
-    { "by_id", "by_id", offsetof(sample, by_id), offsetof(sample, has_by_id), AERO_SCHEMA_MAP, 0, "mimsly", &map_int_map_str_list_blob_tdesc },
-    { "keys", "keys", offsetof(sample, keys), offsetof(sample, has_keys), AERO_SCHEMA_MAP, 0, "myb", &aero_schema_tdesc_map_blob_bool },
-    { "short", "renamed_long_field_name", offsetof(sample, renamed_long_field_name), offsetof(sample, has_renamed_long_field_name), AERO_SCHEMA_INT, 0, NULL, NULL },
-    { "opt_kw", "opt_kw", offsetof(sample, opt_kw), offsetof(sample, has_opt_kw), AERO_SCHEMA_INT, 0, NULL, NULL },
+    { "title", "title", offsetof(sample, title), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 5, NULL, NULL },
+    { "count", "count", offsetof(sample, count), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT, 5, NULL, NULL },
+    { "ratio", "ratio", offsetof(sample, ratio), offsetof(sample, has_ratio), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, 5, NULL, NULL },
+    { "big", "big", offsetof(sample, big), offsetof(sample, has_big), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 3, NULL, NULL },
+    { "small", "small", offsetof(sample, small), offsetof(sample, has_small), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 5, NULL, NULL },
+    { "whole", "whole", offsetof(sample, whole), offsetof(sample, has_whole), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, 5, NULL, NULL },
+    { "flag", "flag", offsetof(sample, flag), offsetof(sample, has_flag), AERO_SCHEMA_BOOL, AERO_SCHEMA_HAS_DEFAULT, 4, NULL, NULL },
+    { "label", "label", offsetof(sample, label), offsetof(sample, has_label), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT, 5, NULL, NULL },
+    { "data", "data", offsetof(sample, data), offsetof(sample, has_data), AERO_SCHEMA_BLOB, 0, 4, NULL, NULL },
+    { "area", "area", offsetof(sample, area), offsetof(sample, has_area), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, 4, NULL, NULL },
+    { "tags", "tags", offsetof(sample, tags), offsetof(sample, has_tags), AERO_SCHEMA_LIST, 0, 4, "ls", &aero_schema_tdesc_list_str },
+    { "scores", "scores", offsetof(sample, scores), offsetof(sample, has_scores), AERO_SCHEMA_MAP, 0, 6, "msd", &aero_schema_tdesc_map_str_double },
+    { "matrix", "matrix", offsetof(sample, matrix), offsetof(sample, has_matrix), AERO_SCHEMA_LIST, 0, 6, "lli", &list_list_int_tdesc },
+    { "by_id", "by_id", offsetof(sample, by_id), offsetof(sample, has_by_id), AERO_SCHEMA_MAP, 0, 5, "mimsly", &map_int_map_str_list_blob_tdesc },
+    { "keys", "keys", offsetof(sample, keys), offsetof(sample, has_keys), AERO_SCHEMA_MAP, 0, 4, "myb", &aero_schema_tdesc_map_blob_bool },
+    { "short", "renamed_long_field_name", offsetof(sample, renamed_long_field_name), offsetof(sample, has_renamed_long_field_name), AERO_SCHEMA_INT, 0, 5, NULL, NULL },
+    { "opt_kw", "opt_kw", offsetof(sample, opt_kw), offsetof(sample, has_opt_kw), AERO_SCHEMA_INT, 0, 6, NULL, NULL },
 };
 
 static const uint32_t sample_by_name_[] = {
@@ -50,6 +50,7 @@ const aero_schema_record sample_schema = {
     sample_bins_,
     17,
     sample_by_name_,
+    UINT64_C(0x1),
 };
 
 static const uint8_t sample_by_title_expr_[] = {
@@ -195,7 +196,7 @@ sample_ops *sample_ops_where_multi(sample_ops *ops, int64_t lo, int64_t hi, cons
 static const counter counter_init_ = COUNTER_INIT;
 
 static const aero_schema_bin counter_bins_[] = {
-    { "hits", "hits", offsetof(counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, NULL, NULL },
+    { "hits", "hits", offsetof(counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
 };
 
 static const uint32_t counter_by_name_[] = {
@@ -214,6 +215,7 @@ const aero_schema_record counter_schema = {
     counter_bins_,
     1,
     counter_by_name_,
+    UINT64_C(0x1),
 };
 
 static const uint8_t counter_hot_expr_[] = {
@@ -256,8 +258,8 @@ counter_ops *counter_ops_where_hot(counter_ops *ops)
 static const file_chunk file_chunk_init_ = FILE_CHUNK_INIT;
 
 static const aero_schema_bin file_chunk_bins_[] = {
-    { "body", "body", offsetof(file_chunk, body), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_BLOB, AERO_SCHEMA_REQUIRED, NULL, NULL },
-    { "n", "n", offsetof(file_chunk, n), offsetof(file_chunk, has_n), AERO_SCHEMA_INT, 0, NULL, NULL },
+    { "body", "body", offsetof(file_chunk, body), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_BLOB, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
+    { "n", "n", offsetof(file_chunk, n), offsetof(file_chunk, has_n), AERO_SCHEMA_INT, 0, 1, NULL, NULL },
 };
 
 static const uint32_t file_chunk_by_name_[] = {
@@ -276,4 +278,5 @@ const aero_schema_record file_chunk_schema = {
     file_chunk_bins_,
     2,
     file_chunk_by_name_,
+    UINT64_C(0x1),
 };

@@ -14,7 +14,7 @@
 static const kv kv_init_ = KV_INIT;
 
 static const aero_schema_bin kv_bins_[] = {
-    { "v", "v", offsetof(kv, v), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, NULL, NULL },
+    { "v", "v", offsetof(kv, v), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 1, NULL, NULL },
 };
 
 static const uint32_t kv_by_name_[] = {
@@ -33,4 +33,5 @@ const aero_schema_record kv_schema = {
     kv_bins_,
     1,
     kv_by_name_,
+    UINT64_C(0x1),
 };

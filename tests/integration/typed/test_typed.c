@@ -250,6 +250,18 @@ static void test_projection(void **state) {
     assert_true(out.has_tags);
     assert_false(out.has_flag);
     assert_null(out.name); /* required, but not asked for: no error */
+    /* out of schema order, a bin the record does not have in the middle, the required name last */
+    in.has_flag = false;
+    assert_aero_ok(item_replace(S, k, &in, &err), &err);
+    const unsigned mixed[] = { ITEM_F_TAGS, ITEM_F_FLAG, ITEM_F_COUNT, ITEM_F_NAME };
+    assert_aero_ok(item_get_bins(S, k, mixed, 4, &out, &holder, &err), &err);
+    assert_true(out.has_tags);
+    assert_int_equal(out.tags.count, in.tags.count);
+    assert_false(out.has_flag);
+    assert_true(out.has_count);
+    assert_int_equal(out.count, in.count);
+    assert_string_equal(out.name, in.name);
+    assert_false(out.has_ratio); /* not asked for */
     const unsigned bad[] = { ITEM_FIELD_COUNT };
     assert_int_equal(item_get_bins(S, k, bad, 1, &out, &holder, &err), AERO_ERR_PARAM);
     aero_record_dispose(&holder);
