@@ -10,6 +10,7 @@
 
 #include "batch.h"
 #include "client.h"
+#include "typed/typed_internal.h"
 #include "cluster/auth.h"
 #include "internal.h"
 #include "write_internal.h"
@@ -70,6 +71,7 @@ AERO_API void aero_client_close(aero_client *c) {
         aero_cluster__free(c->cluster);
     aero_write__free_list(c);
     aero_batch__free_list(c);
+    aero_schema__ops_free_list(c);
     free(c->cluster_name);
     free(c);
 }

@@ -26,6 +26,8 @@ struct aero_client {
     unsigned n_free_writes;
     struct aero_batch *free_batches; /* with their rows and engine scratch */
     unsigned n_free_batches;
+    struct aero_schema_ops *free_ops; /* typed operate builders, with their sinks and scratch arena */
+    unsigned n_free_ops;
 };
 
 struct aero_session {

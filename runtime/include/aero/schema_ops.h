@@ -79,9 +79,11 @@
  * Gen-greater is not offered: the write builder checks equality only.
  *
  * OWNERSHIP. The builder is the library's from start to execute/abandon
- * (which give it back: a builder must not be used after either). It
- * allocates the builder once per operate and nothing per op while the op
- * count stays within a small inline array (then grows once).
+ * (which give it back: a builder must not be used after either). Builders
+ * are recycled by the client, with their result sinks and scratch space, so
+ * a loop of operates allocates nothing once warm (nothing per op while the
+ * op count stays within a small inline array; past it the array grows and
+ * is kept).
  *
  * THREADS. A builder belongs to one thread at a time; the scalar tdescs
  * below are const data.

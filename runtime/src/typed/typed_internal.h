@@ -11,6 +11,10 @@
 /** AERO_OK, or AERO_ERR_PARAM / AERO_ERR_SCHEMA_MISMATCH for a descriptor this runtime cannot use. */
 aero_status aero_schema__check_abi(const aero_schema_record *r, aero_error *err);
 
+/** Free the typed operate builders a client keeps for reuse (at close). */
+struct aero_client;
+void aero_schema__ops_free_list(struct aero_client *c);
+
 /** The write builder of verb op on key (NULL: out of memory or a bad verb). */
 aero_write *aero_schema__start_write(aero_session *s, aero_schema_op op, const aero_key *key);
 

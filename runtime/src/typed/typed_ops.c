@@ -89,6 +89,8 @@ typedef struct sink {
 } sink;
 
 struct aero_schema_ops {
+    aero_client *client; /* whose free list takes it back */
+    struct aero_schema_ops *next_free;
     aero_write *w;
     const aero_schema_record *r;
     uint32_t n_ops;
@@ -102,16 +104,34 @@ struct aero_schema_ops {
 
 #define misuse(o, ...) aero_misuse__set(&(o)->bad, __VA_ARGS__)
 
+#define MAX_FREE_OPS 64 /* builders a client keeps for reuse */
+
+static void release(aero_schema_ops *o);
+
 AERO_API aero_schema_ops *aero_schema_ops_start(aero_session *s, const aero_schema_record *r, aero_schema_op verb,
                                                 const aero_key *key) {
     if (!s || !r)
         return NULL;
-    aero_schema_ops *o = malloc(sizeof *o);
-    if (!o)
-        return NULL;
+    aero_client *c = s->client;
+    aero_schema_ops *o = NULL;
+    aero_lock__acquire(&c->free_lock);
+    if (c->free_ops) {
+        o = c->free_ops;
+        c->free_ops = o->next_free;
+        c->n_free_ops--;
+    }
+    aero_lock__release(&c->free_lock);
+    if (!o) {
+        if (!(o = malloc(sizeof *o)))
+            return NULL;
+        o->scratch = NULL;
+        o->sinks = o->inline_sinks;
+        o->cap_sinks = SINKS_INLINE;
+    }
+    o->client = c;
     o->w = aero_schema__start_write(s, verb, key);
     if (!o->w) {
-        free(o);
+        release(o);
         return NULL;
     }
     aero_write__respond_all_ops(o->w);
@@ -120,18 +140,42 @@ AERO_API aero_schema_ops *aero_schema_ops_start(aero_session *s, const aero_sche
     o->where_set = false;
     o->bad.code = AERO_OK;
     o->bad.msg[0] = '\0';
-    o->scratch = NULL;
-    o->sinks = o->inline_sinks;
     o->n_sinks = 0;
-    o->cap_sinks = SINKS_INLINE;
     return o;
 }
 
-static void release(aero_schema_ops *o) {
+static void destroy(aero_schema_ops *o) {
     if (o->sinks != o->inline_sinks)
         free(o->sinks);
     aero_arena__free(o->scratch);
     free(o);
+}
+
+/* Back to the client's free list (sinks array and scratch arena kept, so a loop of operates allocates nothing), or
+   freed when the list is full. */
+static void release(aero_schema_ops *o) {
+    aero_client *c = o->client;
+    if (o->scratch)
+        aero_arena__reset(o->scratch);
+    aero_lock__acquire(&c->free_lock);
+    if (c->n_free_ops < MAX_FREE_OPS) {
+        o->next_free = c->free_ops;
+        c->free_ops = o;
+        c->n_free_ops++;
+        o = NULL;
+    }
+    aero_lock__release(&c->free_lock);
+    if (o)
+        destroy(o);
+}
+
+void aero_schema__ops_free_list(aero_client *c) {
+    while (c->free_ops) {
+        aero_schema_ops *o = c->free_ops;
+        c->free_ops = o->next_free;
+        destroy(o);
+    }
+    c->n_free_ops = 0;
 }
 
 AERO_API void aero_schema_ops_abandon(aero_schema_ops *o) {
