@@ -20,8 +20,10 @@
  *
  * WRITES (aero_schema_write). Every required bin is written (a NULL string of
  * a required bin is AERO_ERR_PARAM); an optional bin is written only when its
- * has_ flag is set. Lists and maps are checked against their declared element
- * types before anything is sent (AERO_ERR_PARAM names the bin and the path).
+ * has_ flag is set. Lists, maps and documents are C types, so the compiler
+ * checks their elements; what it cannot (a NULL string or items array, a
+ * required document field left NULL) is refused before anything is sent
+ * (AERO_ERR_PARAM names the bin and the path, e.g. "user.past[1].street").
  * The verbs mean what they mean in aero/write.h:
  *   UPSERT             create or merge
  *   INSERT             create; AERO_ERR_KEY_EXISTS if the record exists

@@ -108,36 +108,22 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
         return AERO_OK;
     }
     case AERO_SCHEMA_LIST:
-    case AERO_SCHEMA_MAP:
-        if (b->tdesc) { /* schema ABI 2: a C list or map */
-            const struct aero_schema__coll *c = CFIELD(obj, b->offset, struct aero_schema__coll);
-            if (!c->items && c->count)
-                return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has NULL items and count %zu", r->name, b->field,
-                                     c->count);
-            if (!c->items) {
-                if (required)
-                    return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but has no items array", r->name,
-                                         b->field);
-                aero_write_bin_remove(w, b->name);
-                return AERO_OK;
-            }
-            return aero_schema__put_coll(w, r->name, b, CFIELD(obj, b->offset, char), err);
-        }
-        {
-            const aero_value *v = CFIELD(obj, b->offset, aero_value);
-            if (v->type == AERO_NIL) {
-                if (required)
-                    return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but nil", r->name, b->field);
-                aero_write_bin_remove(w, b->name);
-                return AERO_OK;
-            }
-            char why[128];
-            if (b->sig && !aero_schema_value_matches(v, b->sig, why, sizeof why))
-                return aero_err__set(err, AERO_ERR_PARAM, "%s.%s does not match its declared type: %s", r->name,
-                                     b->field, why);
-            aero_write_bin_set(w, b->name, v);
+    case AERO_SCHEMA_MAP: {
+        if (!b->tdesc)
+            break;
+        const struct aero_schema__coll *c = CFIELD(obj, b->offset, struct aero_schema__coll);
+        if (!c->items && c->count)
+            return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has NULL items and count %zu", r->name, b->field,
+                                 c->count);
+        if (!c->items) {
+            if (required)
+                return aero_err__set(err, AERO_ERR_PARAM, "%s.%s is required but has no items array", r->name,
+                                     b->field);
+            aero_write_bin_remove(w, b->name);
             return AERO_OK;
         }
+        return aero_schema__put_coll(w, r->name, b, c, err);
+    }
     case AERO_SCHEMA_HLL: { /* the raw HLL particle, as an hll op or a read left it */
         const aero_bytes *v = CFIELD(obj, b->offset, aero_bytes);
         if (!v->ptr && (v->len || required))
@@ -157,7 +143,8 @@ static aero_status put_bin(aero_write *w, const aero_schema_record *r, const aer
             break;
         return aero_schema__put_coll(w, r->name, b, CFIELD(obj, b->offset, char), err);
     }
-    return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has an unknown type %u", r->name, b->field, (unsigned)b->type);
+    return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has an unknown type %u or no shape descriptor", r->name, b->field,
+                         (unsigned)b->type);
 }
 
 aero_status aero_schema__put_bins(aero_write *w, const aero_schema_record *r, const void *obj, aero_error *err) {
@@ -193,17 +180,17 @@ static int64_t find_bin(const aero_schema_record *r, const char *name) {
 }
 
 static aero_status mismatch(aero_error *err, const aero_schema_record *r, const aero_schema_bin *b, const aero_value *v,
-                            const char *want, const char *why) {
-    return aero_err__set(err, AERO_ERR_BIN_INCOMPATIBLE_TYPE, "%s.%s: bin '%s' is %s, declared %s%s%s", r->name,
-                         b->field, b->name, aero_type_str(v->type), want, why ? ": " : "", why ? why : "");
+                            const char *want) {
+    return aero_err__set(err, AERO_ERR_BIN_INCOMPATIBLE_TYPE, "%s.%s: bin '%s' is %s, declared %s", r->name, b->field,
+                         b->name, aero_type_str(v->type), want);
 }
 
-/* Store one value into its field; no allocation. */
+/* Store one value into its field (typed lists, maps and documents: arrays from rec's arena, else nothing allocated). */
 static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, const aero_value *v, aero_record *rec,
                          void *obj, aero_error *err) {
     if (b->type == AERO_SCHEMA_HLL) {
         if (v->type != AERO_HLL)
-            return mismatch(err, r, b, v, "hll", NULL);
+            return mismatch(err, r, b, v, "hll");
         FIELD(obj, b->offset, aero_bytes)->ptr = v->v.bytes.ptr;
         FIELD(obj, b->offset, aero_bytes)->len = v->v.bytes.len;
         if (b->has_offset != AERO_SCHEMA_NO_FLAG)
@@ -224,7 +211,7 @@ static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, 
     switch ((aero_schema_type)b->type) {
     case AERO_SCHEMA_INT:
         if (v->type != AERO_INT)
-            return mismatch(err, r, b, v, "int", NULL);
+            return mismatch(err, r, b, v, "int");
         *FIELD(obj, b->offset, int64_t) = v->v.i;
         break;
     case AERO_SCHEMA_DOUBLE:
@@ -233,7 +220,7 @@ static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, 
         else if (v->type == AERO_INT)
             *FIELD(obj, b->offset, double) = (double)v->v.i;
         else
-            return mismatch(err, r, b, v, "double", NULL);
+            return mismatch(err, r, b, v, "double");
         break;
     case AERO_SCHEMA_BOOL:
         if (v->type == AERO_BOOL)
@@ -241,38 +228,27 @@ static aero_status store(const aero_schema_record *r, const aero_schema_bin *b, 
         else if (v->type == AERO_INT && (v->v.i == 0 || v->v.i == 1))
             *FIELD(obj, b->offset, bool) = v->v.i == 1; /* servers without bool particles store 0/1 */
         else
-            return mismatch(err, r, b, v, "bool", NULL);
+            return mismatch(err, r, b, v, "bool");
         break;
     case AERO_SCHEMA_STR:
         if (v->type != AERO_STR)
-            return mismatch(err, r, b, v, "string", NULL);
+            return mismatch(err, r, b, v, "string");
         *FIELD(obj, b->offset, const char *) = v->v.str.ptr;
         break;
     case AERO_SCHEMA_GEOJSON:
         if (v->type != AERO_GEOJSON && v->type != AERO_STR)
-            return mismatch(err, r, b, v, "geojson", NULL);
+            return mismatch(err, r, b, v, "geojson");
         *FIELD(obj, b->offset, const char *) = v->v.str.ptr;
         break;
     case AERO_SCHEMA_BLOB:
         if (v->type != AERO_BLOB)
-            return mismatch(err, r, b, v, "blob", NULL);
+            return mismatch(err, r, b, v, "blob");
         FIELD(obj, b->offset, aero_bytes)->ptr = v->v.bytes.ptr;
         FIELD(obj, b->offset, aero_bytes)->len = v->v.bytes.len;
         break;
-    case AERO_SCHEMA_LIST:
-    case AERO_SCHEMA_MAP: {
-        aero_type want = b->type == AERO_SCHEMA_LIST ? AERO_LIST : AERO_MAP;
-        const char *wname = want == AERO_LIST ? "list" : "map";
-        if (v->type != want)
-            return mismatch(err, r, b, v, wname, NULL);
-        char why[128];
-        if (b->sig && !aero_schema_value_matches(v, b->sig, why, sizeof why))
-            return mismatch(err, r, b, v, wname, why);
-        *FIELD(obj, b->offset, aero_value) = *v;
-        break;
-    }
-    default:
-        return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has an unknown type %u", r->name, b->field, (unsigned)b->type);
+    default: /* a list, map or document without its shape descriptor, or an unknown type */
+        return aero_err__set(err, AERO_ERR_PARAM, "%s.%s has an unknown type %u or no shape descriptor", r->name,
+                             b->field, (unsigned)b->type);
     }
     if (b->has_offset != AERO_SCHEMA_NO_FLAG)
         *FIELD(obj, b->has_offset, bool) = true;

@@ -103,28 +103,11 @@ static bool shape_ok(uint8_t type, const aero_schema_tdesc *t) {
     if (!t || t->type != type)
         return false;
     switch (type) {
-    case AERO_SCHEMA_LIST: return t->item != NULL;
+    case AERO_SCHEMA_LIST: return t->item && t->item->size; /* elements are t->item->size bytes apart */
     case AERO_SCHEMA_MAP: return t->item && t->key && t->entry_size && t->value_offset < t->entry_size;
     default: return t->doc && (t->doc->n_fields == 0 || (t->doc->fields && t->doc->by_name)) && t->doc->init;
     }
 }
-
-/* The size of one C value of this type. */
-static size_t c_size(uint8_t type, const aero_schema_tdesc *t) {
-    switch ((aero_schema_type)type) {
-    case AERO_SCHEMA_INT: return sizeof(int64_t);
-    case AERO_SCHEMA_DOUBLE: return sizeof(double);
-    case AERO_SCHEMA_BOOL: return sizeof(bool);
-    case AERO_SCHEMA_STR:
-    case AERO_SCHEMA_GEOJSON: return sizeof(const char *);
-    case AERO_SCHEMA_BLOB: return sizeof(aero_bytes);
-    case AERO_SCHEMA_HLL: return sizeof(aero_bytes);
-    default: return t ? t->size : 0;
-    }
-}
-
-/* The type of a tdesc'd element: a scalar's tdesc carries its type too. */
-#define ELEM_TYPE(t) ((t)->type)
 
 /* ---- descriptors of the scalars and of the runtime's collections of scalars ---- */
 
@@ -239,10 +222,10 @@ static aero_status pack_any(aero_buf *b, uint8_t type, const aero_schema_tdesc *
         if (l->count > UINT32_MAX)
             return aero_err__set(err, AERO_ERR_PARAM, "%s has %zu items, more than a list holds", p->s, l->count);
         aero_mp__pack_array_header(b, (uint32_t)l->count);
-        size_t sz = t->item->size ? t->item->size : c_size(ELEM_TYPE(t->item), t->item);
+        size_t sz = t->item->size;
         for (size_t i = 0; i < l->count; i++) {
             size_t at = path_push(p, "[%zu]", i);
-            aero_status rc = pack_any(b, ELEM_TYPE(t->item), t->item, (const char *)l->items + i * sz, p, depth + 1,
+            aero_status rc = pack_any(b, t->item->type, t->item, (const char *)l->items + i * sz, p, depth + 1,
                                       err);
             if (rc != AERO_OK)
                 return rc;
@@ -260,10 +243,10 @@ static aero_status pack_any(aero_buf *b, uint8_t type, const aero_schema_tdesc *
         for (size_t i = 0; i < m->count; i++) {
             const char *e = (const char *)m->items + i * t->entry_size;
             size_t at = path_push(p, "{#%zu}", i);
-            aero_status rc = pack_any(b, ELEM_TYPE(t->key), t->key, e, p, depth + 1, err);
+            aero_status rc = pack_any(b, t->key->type, t->key, e, p, depth + 1, err);
             if (rc == AERO_OK) {
-                path_key(p, at, ELEM_TYPE(t->key), e, i);
-                rc = pack_any(b, ELEM_TYPE(t->item), t->item, e + t->value_offset, p, depth + 1, err);
+                path_key(p, at, t->key->type, e, i);
+                rc = pack_any(b, t->item->type, t->item, e + t->value_offset, p, depth + 1, err);
             }
             if (rc != AERO_OK)
                 return rc;
@@ -490,7 +473,7 @@ static aero_status unpack_any(aero_mp_reader *r, uint8_t type, const aero_schema
         if (n > 0 && aero_mp__take_order_ext(r))
             n--;
         const aero_schema_tdesc *item = t->item;
-        size_t sz = item->size ? item->size : c_size(ELEM_TYPE(item), item);
+        size_t sz = item->size;
         char *items = (char *)(uintptr_t)empty_items;
         if (n) {
             if (sz && n > SIZE_MAX / sz)
@@ -500,7 +483,7 @@ static aero_status unpack_any(aero_mp_reader *r, uint8_t type, const aero_schema
         }
         for (uint64_t i = 0; i < n; i++) {
             size_t at = path_push(u->p, "[%llu]", (unsigned long long)i);
-            aero_status rc = unpack_any(r, ELEM_TYPE(item), item, items + i * sz, u, depth + 1);
+            aero_status rc = unpack_any(r, item->type, item, items + i * sz, u, depth + 1);
             if (rc != AERO_OK)
                 return rc;
             path_pop(u->p, at);
@@ -528,10 +511,10 @@ static aero_status unpack_any(aero_mp_reader *r, uint8_t type, const aero_schema
         for (uint64_t i = 0; i < n; i++) {
             char *e = entries + i * t->entry_size;
             size_t at = path_push(u->p, "{#%llu}", (unsigned long long)i);
-            aero_status rc = unpack_any(r, ELEM_TYPE(t->key), t->key, e, u, depth + 1);
+            aero_status rc = unpack_any(r, t->key->type, t->key, e, u, depth + 1);
             if (rc == AERO_OK) {
-                path_key(u->p, at, ELEM_TYPE(t->key), e, (size_t)i);
-                rc = unpack_any(r, ELEM_TYPE(t->item), t->item, e + t->value_offset, u, depth + 1);
+                path_key(u->p, at, t->key->type, e, (size_t)i);
+                rc = unpack_any(r, t->item->type, t->item, e + t->value_offset, u, depth + 1);
             }
             if (rc != AERO_OK)
                 return rc;
@@ -568,8 +551,6 @@ aero_status aero_schema__unpack_bin(const char *record, const aero_schema_bin *b
 }
 
 /* ---------------------------------------------------------------- aero_value -> C */
-
-static const char *value_kind_name(const aero_value *v) { return aero_type_str(v->type); }
 
 static aero_status to_c(const aero_value *v, uint8_t type, const aero_schema_tdesc *t, void *c, unpack_ctx *u,
                         int depth);
@@ -650,14 +631,14 @@ static aero_status to_c(const aero_value *v, uint8_t type, const aero_schema_tde
         if (v->type != AERO_LIST)
             break;
         const aero_schema_tdesc *item = t->item;
-        size_t sz = item->size ? item->size : c_size(ELEM_TYPE(item), item);
+        size_t sz = item->size;
         uint32_t n = v->v.list.count;
         char *items = (char *)(uintptr_t)empty_items;
         if (n && !(items = aero_arena__alloc(u->arena, (size_t)n * sz)))
             return aero_err__set(u->err, AERO_ERR_NO_MEMORY, "out of memory");
         for (uint32_t i = 0; i < n; i++) {
             size_t at = path_push(u->p, "[%u]", (unsigned)i);
-            aero_status rc = to_c(&v->v.list.items[i], ELEM_TYPE(item), item, items + (size_t)i * sz, u, depth + 1);
+            aero_status rc = to_c(&v->v.list.items[i], item->type, item, items + (size_t)i * sz, u, depth + 1);
             if (rc != AERO_OK)
                 return rc;
             path_pop(u->p, at);
@@ -676,11 +657,11 @@ static aero_status to_c(const aero_value *v, uint8_t type, const aero_schema_tde
         for (uint32_t i = 0; i < n; i++) {
             char *e = entries + (size_t)i * t->entry_size;
             size_t at = path_push(u->p, "{#%u}", (unsigned)i);
-            aero_status rc = to_c(&v->v.map.entries[i].key, ELEM_TYPE(t->key), t->key, e, u, depth + 1);
+            aero_status rc = to_c(&v->v.map.entries[i].key, t->key->type, t->key, e, u, depth + 1);
             if (rc == AERO_OK)
-                path_key(u->p, at, ELEM_TYPE(t->key), e, i);
+                path_key(u->p, at, t->key->type, e, i);
             if (rc == AERO_OK)
-                rc = to_c(&v->v.map.entries[i].value, ELEM_TYPE(t->item), t->item, e + t->value_offset, u,
+                rc = to_c(&v->v.map.entries[i].value, t->item->type, t->item, e + t->value_offset, u,
                           depth + 1);
             if (rc != AERO_OK)
                 return rc;
@@ -704,7 +685,7 @@ static aero_status to_c(const aero_value *v, uint8_t type, const aero_schema_tde
     if (type > AERO_SCHEMA_HLL || type < AERO_SCHEMA_INT)
         return aero_err__set(u->err, AERO_ERR_PARAM, "%s has an unknown type %u", u->p->s, (unsigned)type);
     return aero_err__set(u->err, AERO_ERR_BIN_INCOMPATIBLE_TYPE, "%s is %s, declared %s", u->p->s,
-                         value_kind_name(v), type_name(type));
+                         aero_type_str(v->type), type_name(type));
 }
 
 aero_status aero_schema__store_value(const char *record, const aero_schema_bin *b, const aero_value *v,
@@ -758,13 +739,13 @@ static aero_status from_c(uint8_t type, const aero_schema_tdesc *t, const void *
         const gen_coll *l = c;
         if ((!l->items && l->count) || l->count > UINT32_MAX)
             return aero_err__set(err, AERO_ERR_PARAM, "%s has NULL items or too many (%zu)", p->s, l->count);
-        size_t sz = t->item->size ? t->item->size : c_size(ELEM_TYPE(t->item), t->item);
+        size_t sz = t->item->size;
         aero_value *items = NULL;
         if (l->count && !(items = aero_arena__alloc(arena, l->count * sizeof *items)))
             return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
         for (size_t i = 0; i < l->count; i++) {
             size_t at = path_push(p, "[%zu]", i);
-            aero_status rc = from_c(ELEM_TYPE(t->item), t->item, (const char *)l->items + i * sz, arena, &items[i], p,
+            aero_status rc = from_c(t->item->type, t->item, (const char *)l->items + i * sz, arena, &items[i], p,
                                     depth + 1, err);
             if (rc != AERO_OK)
                 return rc;
@@ -783,11 +764,11 @@ static aero_status from_c(uint8_t type, const aero_schema_tdesc *t, const void *
         for (size_t i = 0; i < m->count; i++) {
             const char *e = (const char *)m->items + i * t->entry_size;
             size_t at = path_push(p, "{#%zu}", i);
-            aero_status rc = from_c(ELEM_TYPE(t->key), t->key, e, arena, &es[i].key, p, depth + 1, err);
+            aero_status rc = from_c(t->key->type, t->key, e, arena, &es[i].key, p, depth + 1, err);
             if (rc == AERO_OK)
-                path_key(p, at, ELEM_TYPE(t->key), e, i);
+                path_key(p, at, t->key->type, e, i);
             if (rc == AERO_OK)
-                rc = from_c(ELEM_TYPE(t->item), t->item, e + t->value_offset, arena, &es[i].value, p, depth + 1, err);
+                rc = from_c(t->item->type, t->item, e + t->value_offset, arena, &es[i].value, p, depth + 1, err);
             if (rc != AERO_OK)
                 return rc;
             path_pop(p, at);
