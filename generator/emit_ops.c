@@ -19,72 +19,13 @@
 #include <stdio.h>
 #include <string.h>
 
-/* ---- element types (the contract's naming of C types) ---- */
+/* ---- element types: names, C types and descriptors as emit_types.c makes them ---- */
 
-static bool is_hll(const ag_type *t) { return strcmp(t->name, "hll") == 0; }
-
-static bool is_scalar(const ag_type *t) {
-    switch (t->kind) {
-    case AG_T_INT:
-    case AG_T_DOUBLE:
-    case AG_T_BOOL:
-    case AG_T_STRING:
-    case AG_T_BLOB:
-    case AG_T_GEOJSON: return !is_hll(t);
-    default: return false;
-    }
-}
-
-/* Element name of a type: int, double, bool, str, blob, geo, D, list_<T>, map_<K>_<V>. */
-static const char *elem_name(ag_arena *a, const ag_type *t) {
-    switch (t->kind) {
-    case AG_T_INT: return "int";
-    case AG_T_DOUBLE: return "double";
-    case AG_T_BOOL: return "bool";
-    case AG_T_STRING: return "str";
-    case AG_T_BLOB: return "blob";
-    case AG_T_GEOJSON: return "geo";
-    case AG_T_LIST: return ag_arena_printf(a, "list_%s", elem_name(a, t->args[0]));
-    case AG_T_MAP: return ag_arena_printf(a, "map_%s_%s", elem_name(a, t->args[0]), elem_name(a, t->args[1]));
-    default: return t->name; /* a document */
-    }
-}
-
-/* A list or map whose elements are all scalars: one of the runtime's (aero_list_int ...). */
-static bool runtime_collection(const ag_type *t) {
-    if (t->kind == AG_T_LIST)
-        return is_scalar(t->args[0]);
-    if (t->kind == AG_T_MAP)
-        return is_scalar(t->args[0]) && is_scalar(t->args[1]);
-    return false;
-}
-
-/* The C type of a value of type t (scalars as the struct holds them). */
-static const char *c_of(const ag_schema *s, const ag_type *t) {
-    switch (t->kind) {
-    case AG_T_INT: return "int64_t";
-    case AG_T_DOUBLE: return "double";
-    case AG_T_BOOL: return "bool";
-    case AG_T_STRING:
-    case AG_T_GEOJSON: return "const char *";
-    case AG_T_BLOB: return "aero_bytes";
-    default:
-        if (runtime_collection(t))
-            return ag_arena_printf(s->arena, "aero_%s", elem_name(s->arena, t));
-        return ag_arena_printf(s->arena, "%s%s", s->prefix, elem_name(s->arena, t));
-    }
-}
-
-/* Its descriptor: the runtime's for scalars and collections of scalars, else the generated one. */
-static const char *tdesc_of(const ag_schema *s, const ag_type *t) {
-    if (is_scalar(t) || runtime_collection(t))
-        return ag_arena_printf(s->arena, "&aero_schema_tdesc_%s", elem_name(s->arena, t));
-    return ag_arena_printf(s->arena, "&%s%s_tdesc", s->prefix, elem_name(s->arena, t));
-}
+static bool is_scalar(const ag_type *t) { return ag_type_is_scalar(t->kind); }
 
 /* An element passed in: "int64_t v" / "const char *v" / "const X *v"; and how to pass its address. */
 static const char *in_param(const ag_schema *s, const ag_type *t, const char *name) {
-    const char *ct = c_of(s, t);
+    const char *ct = ag_c_type(s, t);
     if (is_scalar(t))
         return ag_arena_printf(s->arena, "%s%s%s", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", name);
     return ag_arena_printf(s->arena, "const %s *%s", ct, name);
@@ -96,7 +37,7 @@ static const char *in_arg(const ag_schema *s, const ag_type *t, const char *name
 
 /* An element read out: "int64_t *out" / "const char **out" / "X *out". */
 static const char *out_param(const ag_schema *s, const ag_type *t, const char *name) {
-    const char *ct = c_of(s, t);
+    const char *ct = ag_c_type(s, t);
     return ag_arena_printf(s->arena, "%s%s*%s", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", name);
 }
 
@@ -155,7 +96,7 @@ static const char *const op_names[] = {
 /* The ops a bin of type t has, in emission order. */
 static int ops_of(const ag_type *t, enum op_id *v) {
     int n = 0;
-    if (is_hll(t)) {
+    if (t->kind == AG_T_HLL) {
         v[n++] = OP_H_ADD;
         v[n++] = OP_H_COUNT;
         return n;
@@ -312,7 +253,7 @@ static void emit_op(ag_buf *h, const ag_schema *s, const rec_names *nm, const ag
     const char *sig = NULL, *call = NULL;
     const ag_type *e = t->kind == AG_T_LIST ? t->args[0] : t->kind == AG_T_MAP ? t->args[1] : t;
     const ag_type *k = t->kind == AG_T_MAP ? t->args[0] : NULL;
-    const char *ed = tdesc_of(s, e), *kd = k ? tdesc_of(s, k) : NULL;
+    const char *ed = ag_tdesc_ref(s, e), *kd = k ? ag_tdesc_ref(s, k) : NULL;
     switch (id) {
     case OP_SET:
         sig = ag_arena_printf(a, "%s, %s", fn, in_param(s, t, "v"));
@@ -336,7 +277,7 @@ static void emit_op(ag_buf *h, const ag_schema *s, const rec_names *nm, const ag
         call = ag_arena_printf(a, "aero_schema_ops_list_append(%s, %s, %s, %s)", O, B, ed, in_arg(s, e, "v"));
         break;
     case OP_L_APPEND_ITEMS:
-        sig = ag_arena_printf(a, "%s, const %s *items", fn, c_of(s, t));
+        sig = ag_arena_printf(a, "%s, const %s *items", fn, ag_c_type(s, t));
         call = ag_arena_printf(a,
                                "aero_schema_ops_list_append_items(%s, %s, %s, items ? items->items : NULL, items ? "
                                "items->count : 1)",
@@ -492,8 +433,8 @@ void ag_emit_ops_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
         /* A collection aerogen generates a C type for (nested, or holding documents): its ops exist where the
            type does (the type's guard macro), so a header without those types still compiles. */
         const ag_type *t = b->type;
-        const char *guard = (t->kind == AG_T_LIST || t->kind == AG_T_MAP) && !runtime_collection(t)
-                                ? ag_arena_printf(a, "AEROGEN_TYPE_%s%s", ag_upper(a, s->prefix), elem_name(a, t))
+        const char *guard = (t->kind == AG_T_LIST || t->kind == AG_T_MAP) && !ag_type_is_runtime(t)
+                                ? ag_arena_printf(a, "AEROGEN_TYPE_%s%s", ag_upper(a, s->prefix), ag_type_ename(a, t))
                                 : NULL;
         if (guard)
             ag_putf(h, "#ifdef %s\n", guard);
