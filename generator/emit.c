@@ -278,7 +278,7 @@ static void emit_init_h(ag_buf *h, const ag_schema *s, const ag_record *r, const
  * Text of one line that starts at column `col`, broken after ", " where it would pass LINE_MAX_COLS; continuation
  * lines indented by `cont` spaces.
  */
-static void put_wrapped_at(ag_buf *b, const char *text, size_t col, size_t cont) {
+void ag_put_wrapped_at(ag_buf *b, const char *text, size_t col, size_t cont) {
     const char *p = text;
     while (*p) {
         const char *comma = strstr(p, ", ");
@@ -298,7 +298,7 @@ static void put_wrapped_at(ag_buf *b, const char *text, size_t col, size_t cont)
     }
 }
 
-static void put_wrapped(ag_buf *b, const char *text) { put_wrapped_at(b, text, 0, 4); }
+static void put_wrapped(ag_buf *b, const char *text) { ag_put_wrapped_at(b, text, 0, 4); }
 
 /*
  * One `static inline` wrapper: signature (wrapped), then an optional key line, then `return CALL;`. Generated
@@ -312,7 +312,7 @@ static void put_inline(ag_buf *h, const ag_schema *s, const names *nm, const cha
     if (key)
         ag_putf(h, "    aero_key k = %s_key(%s);\n", nm->c, nm->key_args);
     ag_put(h, "    ");
-    put_wrapped_at(h, ag_arena_printf(s->arena, "return %s;", call), 4, 8);
+    ag_put_wrapped_at(h, ag_arena_printf(s->arena, "return %s;", call), 4, 8);
     ag_put(h, "\n}\n\n");
 }
 
@@ -632,7 +632,7 @@ static void put_bytes(ag_buf *c, const uint8_t *p, size_t n) {
 }
 
 /* `aero_value args[N];` filled from the parameters, in placeholder order. */
-static void put_args(ag_buf *c, const ag_query *q) {
+void ag_put_query_args(ag_buf *c, const ag_query *q) {
     if (!q->n_params)
         return;
     ag_putf(c, "    aero_value args[%d];\n", q->n_params);
@@ -732,7 +732,7 @@ static void emit_query_c(ag_buf *c, const ag_schema *s, const ag_query *q) {
                           : "_filter");
         put_params_plan(c, q, stream || explain, explain);
         ag_put(c, ")\n{\n");
-        put_args(c, q);
+        ag_put_query_args(c, q);
         if (explain) {
             ag_putf(c, "    return aero_schema_query_explain(session, &%s%s_schema, %s, %s, %d, plan, err);\n}\n",
                     s->prefix, q->record->name, use, args, q->n_params);

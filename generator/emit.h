@@ -58,6 +58,12 @@ void ag_emit_types_h(ag_buf *h, const ag_schema *s);
 /** The source's document descriptors (fields, by_name, init, aero_schema_doc, aero_schema_tdesc). */
 void ag_emit_types_c(ag_buf *c, const ag_schema *s);
 
+/** Text broken after ", " where a line would pass 120 columns, starting at column col; continuation lines
+ *  indented by cont. */
+void ag_put_wrapped_at(ag_buf *b, const char *text, size_t col, size_t cont);
+/** `aero_value args[N];` filled from the query's parameters, in placeholder order (nothing without parameters). */
+void ag_put_query_args(ag_buf *c, const ag_query *q);
+
 /* ---- index declarations (emit_index.c) ---- */
 
 /** The header's index section: count, wait time, the table's declaration, <stem>_create_indexes(). */

@@ -181,43 +181,20 @@ bool ag_ops_names(const ag_schema *s, const ag_record *r, ag_name_fn add, void *
 
 /* ---- header ---- */
 
-#define COLS 120
-
-/* Text broken after ", " where a line would pass COLS; continuation lines indented by `cont`. */
-static void wrapped(ag_buf *b, const char *text, size_t col, size_t cont) {
-    const char *p = text;
-    while (*p) {
-        const char *comma = strstr(p, ", ");
-        size_t n = comma ? (size_t)(comma - p) + 1 : strlen(p);
-        if (col > cont && col + 1 + n > COLS) {
-            ag_putf(b, "\n%*s", (int)cont, "");
-            col = cont;
-        } else if (p != text) {
-            ag_put(b, " ");
-            col++;
-        }
-        ag_putf(b, "%.*s", (int)n, p);
-        col += n;
-        p += n;
-        if (*p == ' ')
-            p++;
-    }
-}
-
 /* static inline RET NAME(PARAMS) { [key line] BODY } where BODY is "return X;" or "X;\n    return ops;". */
 static void inline_fn(ag_buf *h, const ag_schema *s, const char *ret, const char *sig, const char *key_line,
                       const char *call, bool chain) {
-    wrapped(h, ag_arena_printf(s->arena, "static inline %s%s%s)", ret, ret[strlen(ret) - 1] == '*' ? "" : " ", sig), 0,
+    ag_put_wrapped_at(h, ag_arena_printf(s->arena, "static inline %s%s%s)", ret, ret[strlen(ret) - 1] == '*' ? "" : " ", sig), 0,
             4);
     ag_put(h, "\n{\n");
     if (key_line)
         ag_putf(h, "    %s\n", key_line);
     ag_put(h, "    ");
     if (chain) {
-        wrapped(h, ag_arena_printf(s->arena, "%s;", call), 4, 8);
+        ag_put_wrapped_at(h, ag_arena_printf(s->arena, "%s;", call), 4, 8);
         ag_put(h, "\n    return ops;\n}\n\n");
     } else {
-        wrapped(h, ag_arena_printf(s->arena, "return %s;", call), 4, 8);
+        ag_put_wrapped_at(h, ag_arena_printf(s->arena, "return %s;", call), 4, 8);
         ag_put(h, "\n}\n\n");
     }
 }
@@ -449,7 +426,7 @@ void ag_emit_ops_h(ag_buf *h, const ag_schema *s, const ag_record *r) {
         ag_putf(h,
                 "/** Only if the record matches query %s (its precompiled filter); see aero_schema_ops_where(). */\n",
                 q->name);
-        wrapped(h, where_sig(s, &nm, q), 0, 4);
+        ag_put_wrapped_at(h, where_sig(s, &nm, q), 0, 4);
         ag_put(h, ";\n");
     }
     ag_put(h, "\n");
@@ -466,19 +443,7 @@ void ag_emit_ops_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
         const char *fn = ag_arena_printf(s->arena, "%s%s_%s", s->prefix, r->name, q->name);
         ag_put(c, where_sig(s, &nm, q));
         ag_put(c, "\n{\n");
-        if (q->n_params)
-            ag_putf(c, "    aero_value args[%d];\n", q->n_params);
-        int i = 0;
-        for (const ag_param *p = q->params; p; p = p->next, i++) {
-            switch (p->type->kind) {
-            case AG_T_INT: ag_putf(c, "    args[%d] = aero_int(%s);\n", i, p->name); break;
-            case AG_T_DOUBLE: ag_putf(c, "    args[%d] = aero_double(%s);\n", i, p->name); break;
-            case AG_T_BOOL: ag_putf(c, "    args[%d] = aero_bool(%s);\n", i, p->name); break;
-            case AG_T_STRING: ag_putf(c, "    args[%d] = aero_str(%s);\n", i, p->name); break;
-            case AG_T_BLOB: ag_putf(c, "    args[%d] = aero_blob(%s, %s_len);\n", i, p->name, p->name); break;
-            default: ag_putf(c, "    args[%d] = %s ? *%s : aero_nil();\n", i, p->name, p->name); break;
-            }
-        }
+        ag_put_query_args(c, q);
         ag_putf(c, "    aero_schema_ops_where_template((aero_schema_ops *)(void *)ops, %s_expr_, sizeof %s_expr_,\n",
                 fn, fn);
         if (q->n_slots)

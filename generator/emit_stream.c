@@ -84,19 +84,7 @@ void ag_emit_stream_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
         ag_putf(c, "aero_stream *%s(", with_name(s, q));
         put_with_params(c, q);
         ag_put(c, "\n{\n");
-        if (q->n_params)
-            ag_putf(c, "    aero_value args[%d];\n", q->n_params);
-        int i = 0;
-        for (const ag_param *p = q->params; p; p = p->next, i++) {
-            switch (p->type->kind) {
-            case AG_T_INT: ag_putf(c, "    args[%d] = aero_int(%s);\n", i, p->name); break;
-            case AG_T_DOUBLE: ag_putf(c, "    args[%d] = aero_double(%s);\n", i, p->name); break;
-            case AG_T_BOOL: ag_putf(c, "    args[%d] = aero_bool(%s);\n", i, p->name); break;
-            case AG_T_STRING: ag_putf(c, "    args[%d] = aero_str(%s);\n", i, p->name); break;
-            case AG_T_BLOB: ag_putf(c, "    args[%d] = aero_blob(%s, %s_len);\n", i, p->name, p->name); break;
-            default: ag_putf(c, "    args[%d] = %s ? *%s : aero_nil();\n", i, p->name, p->name); break;
-            }
-        }
+        ag_put_query_args(c, q);
         ag_putf(c, "    return aero_schema_query_with(session, &%s%s_schema, %s_expr_, sizeof %s_expr_,\n", s->prefix,
                 q->record->name, fn, fn);
         if (q->n_slots)
