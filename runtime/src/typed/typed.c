@@ -751,35 +751,6 @@ aero_status aero_schema_exists(aero_session *s, const aero_schema_record *r, con
 
 /* ---- named queries ---- */
 
-aero_stream *aero_schema_query(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
-                               const aero_ael_slot *slots, size_t n_slots, const aero_value *args, size_t n_args,
-                               aero_error *err) {
-    if (aero_schema__check_abi(r, err) != AERO_OK)
-        return NULL;
-    if (!s || !bytes || !len) {
-        aero_err__set(err, AERO_ERR_PARAM, "NULL session or empty filter");
-        return NULL;
-    }
-    aero_dataset ds = aero_dataset_of(r->ns, r->set);
-    aero_query *q = aero_session_query(s, &ds);
-    if (!q) {
-        aero_err__set(err, AERO_ERR_NO_MEMORY, "cannot start a query");
-        return NULL;
-    }
-    if (n_slots == 0) {
-        aero_query_where_bytes(q, bytes, len);
-    } else {
-        aero_expr *e = aero_ael_template_fill(bytes, len, slots, n_slots, args, n_args, err);
-        if (!e) {
-            aero_query_abandon(q);
-            return NULL;
-        }
-        aero_query_where_expr(q, e);
-        aero_expr_free(e);
-    }
-    return aero_query_execute(q, err);
-}
-
 aero_expr *aero_schema_filter(const uint8_t *bytes, size_t len, const aero_ael_slot *slots, size_t n_slots,
                               const aero_value *args, size_t n_args, aero_error *err) {
     if (!bytes || !len) {

@@ -343,11 +343,10 @@ aero_stream *aero_schema_scan(aero_session *s, const aero_schema_record *r, cons
     return aero_schema_query_with(s, r, NULL, 0, NULL, 0, NULL, NULL, 0, opts, err);
 }
 
+/* A named query without options: its filter must not be empty (a scan is aero_schema_scan()). */
 aero_stream *aero_schema_query_indexed(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
                                        const aero_ael_slot *slots, size_t n_slots, const aero_schema_index_use *use,
                                        const aero_value *args, size_t n_args, aero_error *err) {
-    if (!use)
-        return aero_schema_query(s, r, bytes, len, slots, n_slots, args, n_args, err);
     if (aero_schema__check_abi(r, err) != AERO_OK)
         return NULL;
     if (!s || !bytes || !len) {
@@ -355,6 +354,12 @@ aero_stream *aero_schema_query_indexed(aero_session *s, const aero_schema_record
         return NULL;
     }
     return aero_schema_query_with(s, r, bytes, len, slots, n_slots, use, args, n_args, NULL, err);
+}
+
+aero_stream *aero_schema_query(aero_session *s, const aero_schema_record *r, const uint8_t *bytes, size_t len,
+                               const aero_ael_slot *slots, size_t n_slots, const aero_value *args, size_t n_args,
+                               aero_error *err) {
+    return aero_schema_query_indexed(s, r, bytes, len, slots, n_slots, NULL, args, n_args, err);
 }
 
 /* ---- typed streams ---- */
