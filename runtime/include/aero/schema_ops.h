@@ -193,12 +193,14 @@ AERO_API aero_schema_ops *aero_schema_ops_get(aero_schema_ops *o, const char *bi
                                               void *out, bool *found);
 
 /* List bins: `t` describes the element type. */
+/** Append *item. */
 AERO_API aero_schema_ops *aero_schema_ops_list_append(aero_schema_ops *o, const char *bin, const aero_schema_tdesc *t,
                                                       const void *item);
 /** Append `count` items from the C array `items` (t->size bytes apart). */
 AERO_API aero_schema_ops *aero_schema_ops_list_append_items(aero_schema_ops *o, const char *bin,
                                                             const aero_schema_tdesc *t, const void *items,
                                                             size_t count);
+/** Insert *item at index (negative: from the end; past the end pads with nils, as the server does). */
 AERO_API aero_schema_ops *aero_schema_ops_list_insert(aero_schema_ops *o, const char *bin, int64_t index,
                                                       const aero_schema_tdesc *t, const void *item);
 /** Remove every item equal to *item. */
@@ -212,15 +214,19 @@ AERO_API aero_schema_ops *aero_schema_ops_list_trim(aero_schema_ops *o, const ch
 /** The item at index (negative: from the end). */
 AERO_API aero_schema_ops *aero_schema_ops_list_get(aero_schema_ops *o, const char *bin, int64_t index,
                                                    const aero_schema_tdesc *t, void *out, bool *found);
+/** Remove every item (the bin stays, an empty list). */
 AERO_API aero_schema_ops *aero_schema_ops_list_clear(aero_schema_ops *o, const char *bin);
-/** Number of items of a list or map bin (0 with *found false when the bin is missing). */
+/** Number of items of a list or map bin into *out (0 when the bin is missing). */
 AERO_API aero_schema_ops *aero_schema_ops_size(aero_schema_ops *o, const char *bin, bool is_map, int64_t *out);
 
 /* Map bins: `kt` describes the key type, `vt` the value type. */
+/** Put *value at *key (replacing what was there). */
 AERO_API aero_schema_ops *aero_schema_ops_map_put(aero_schema_ops *o, const char *bin, const aero_schema_tdesc *kt,
                                                   const void *key, const aero_schema_tdesc *vt, const void *value);
+/** The value at *key into out; *found (may be NULL) false and *out zeroed when the key is not there. */
 AERO_API aero_schema_ops *aero_schema_ops_map_get(aero_schema_ops *o, const char *bin, const aero_schema_tdesc *kt,
                                                   const void *key, const aero_schema_tdesc *vt, void *out, bool *found);
+/** Remove the entry at *key (no error when it is not there). */
 AERO_API aero_schema_ops *aero_schema_ops_map_remove(aero_schema_ops *o, const char *bin, const aero_schema_tdesc *kt,
                                                      const void *key);
 /** Add *by (vt: int or double) to the number at key (created from 0). */
