@@ -198,6 +198,7 @@ AERO_API extern const aero_schema_tdesc aero_schema_tdesc_bool;   /**< bool */
 AERO_API extern const aero_schema_tdesc aero_schema_tdesc_str;    /**< const char * (NUL-terminated) */
 AERO_API extern const aero_schema_tdesc aero_schema_tdesc_geo;    /**< const char * (GeoJSON text) */
 AERO_API extern const aero_schema_tdesc aero_schema_tdesc_blob;   /**< aero_bytes */
+AERO_API extern const aero_schema_tdesc aero_schema_tdesc_hll;    /**< aero_bytes (the raw HLL particle) */
 /* aero_list_<E> and aero_map_<K>_<V> of aero/schema.h: aero_schema_tdesc_list_int ... aero_schema_tdesc_map_blob_blob. */
 AERO_API extern const aero_schema_tdesc aero_schema_tdesc_list_int, aero_schema_tdesc_list_double,
     aero_schema_tdesc_list_bool, aero_schema_tdesc_list_str, aero_schema_tdesc_list_geo, aero_schema_tdesc_list_blob;

@@ -39,7 +39,7 @@
  * aero_op given with an output) names where its result goes: `out` points to
  * a C value of the type `t` describes (aero_schema_tdesc, aero/schema.h):
  * int64_t for aero_schema_tdesc_int, double, bool, const char * (string and
- * geojson), aero_bytes (blob, and HLL bytes), a list or map struct, a
+ * geojson), aero_bytes (blob; HLL bytes with aero_schema_tdesc_hll), a list or map struct, a
  * document struct. `found` (may be NULL) says whether the op gave a value: a
  * missing bin, a map key that is not there, a record skipped by the where
  * condition give false and *out is zeroed. `t` NULL stores the raw aero_value

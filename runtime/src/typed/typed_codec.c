@@ -119,6 +119,7 @@ AERO_API SCALAR(bool, AERO_SCHEMA_BOOL, bool);
 AERO_API SCALAR(str, AERO_SCHEMA_STR, const char *);
 AERO_API SCALAR(geo, AERO_SCHEMA_GEOJSON, const char *);
 AERO_API SCALAR(blob, AERO_SCHEMA_BLOB, aero_bytes);
+AERO_API SCALAR(hll, AERO_SCHEMA_HLL, aero_bytes);
 
 #define LIST(E)                                                                           \
     AERO_API const aero_schema_tdesc aero_schema_tdesc_list_##E = {                       \

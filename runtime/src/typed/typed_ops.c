@@ -55,25 +55,15 @@ static void zero(const aero_schema_tdesc *t, void *out) {
 }
 
 /* Result v into the C value at out (the typed codec; collection items from the holder's arena). */
-static aero_status to_c(const aero_schema_tdesc *t, const aero_value *v, aero_record *holder, void *out, bool *ok,
-                        aero_error *e) {
-    *ok = true;
+static aero_status to_c(const aero_schema_tdesc *t, const aero_value *v, aero_record *holder, void *out, aero_error *e) {
     if (!t) {
         *(aero_value *)out = *v;
-        return AERO_OK;
-    }
-    if (t->type == AERO_SCHEMA_BLOB && v->type == AERO_HLL) { /* an hll get into aero_bytes */
-        ((aero_bytes *)out)->ptr = v->v.bytes.ptr;
-        ((aero_bytes *)out)->len = v->v.bytes.len;
         return AERO_OK;
     }
     aero_arena *a = aero_record__arena(holder);
     if (!a)
         return aero_err__set(e, AERO_ERR_NO_MEMORY, "out of memory");
-    aero_status rc = aero_schema__value_to_c(t, v, a, out, e);
-    if (rc == AERO_ERR_BIN_INCOMPATIBLE_TYPE)
-        *ok = false;
-    return rc;
+    return aero_schema__value_to_c(t, v, a, out, e);
 }
 
 /* ---- the builder ---- */
@@ -585,9 +575,8 @@ static aero_status deliver(aero_schema_ops *o, aero_record *holder, aero_error *
                 *k->found = false;
             continue;
         }
-        bool ok;
         aero_error e;
-        aero_status rc = to_c(k->t, v, holder, k->out, &ok, &e);
+        aero_status rc = to_c(k->t, v, holder, k->out, &e);
         if (rc != AERO_OK) {
             zero(k->t, k->out);
             if (k->found)

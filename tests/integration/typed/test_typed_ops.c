@@ -539,7 +539,7 @@ static void test_hll_entry_points(void **state) {
     aero_schema_ops_hll_add(o, "seen", who + 3, 1, 12);
     aero_schema_ops_hll_count(o, "seen", &again);
     aero_bytes raw = { NULL, 0 };
-    aero_schema_ops_get(o, "seen", &aero_schema_tdesc_blob, &raw, NULL); /* HLL bytes as a blob */
+    aero_schema_ops_get(o, "seen", &aero_schema_tdesc_hll, &raw, NULL); /* the HLL bytes */
     assert_aero_ok(aero_schema_ops_execute(o, NULL, &holder, &err), &err);
     assert_int_equal(again, 3);
     assert_true(raw.len > 0 && raw.ptr != NULL);
