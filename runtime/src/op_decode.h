@@ -24,8 +24,37 @@
  */
 static inline const char *aero_op__string_in_place(const aero_op_view *op) {
     char *text = (char *)(uintptr_t)op->name + op->name_len - 1;
-    memmove(text, op->value, op->value_len);
-    text[op->value_len] = '\0';
+    const uint8_t *v = op->value;
+    size_t n = op->value_len;
+    /* 1 to 32 bytes without a call: every load before the first store, as the two ranges overlap; longer ones (and
+       none) through memmove */
+    if (n - 8 < 25) {
+        uint64_t w[4];
+        memcpy(&w[0], v, 8);
+        memcpy(&w[1], v + n - 8, 8);
+        if (n > 16) {
+            memcpy(&w[2], v + 8, 8);
+            memcpy(&w[3], v + n - 16, 8);
+            memcpy(text + 8, &w[2], 8);
+            memcpy(text + n - 16, &w[3], 8);
+        }
+        memcpy(text, &w[0], 8);
+        memcpy(text + n - 8, &w[1], 8);
+    } else if (n - 4 < 4) {
+        uint32_t a, b;
+        memcpy(&a, v, 4);
+        memcpy(&b, v + n - 4, 4);
+        memcpy(text, &a, 4);
+        memcpy(text + n - 4, &b, 4);
+    } else if (n - 1 < 3) {
+        uint8_t a = v[0], b = v[n >> 1], c = v[n - 1];
+        text[0] = (char)a;
+        text[n >> 1] = (char)b;
+        text[n - 1] = (char)c;
+    } else {
+        memmove(text, v, n);
+    }
+    text[n] = '\0';
     return text;
 }
 
