@@ -214,17 +214,19 @@ static void put_field_comment(ag_buf *h, const ag_bin *b, const char *what) {
     ag_put(h, " */\n");
 }
 
+/* The fields in schema order, then the presence flags of the optional ones together (no padding after each). */
 void ag_put_fields_h(ag_buf *h, const ag_schema *s, ag_bin *const *order, int n, const char *what) {
     for (int i = 0; i < n; i++) {
         const ag_bin *b = order[i];
         if (b->doc)
             ag_put_doc(h, b->doc, "    ");
-        if (!b->required)
-            ag_putf(h, "    bool has_%s; /**< %s is set (to write) / was read */\n", b->field, b->field);
         const char *ct = ag_c_type(s, b->type);
         ag_putf(h, "    %s%s%s;", ct, ct[strlen(ct) - 1] == '*' ? "" : " ", b->field);
         put_field_comment(h, b, what);
     }
+    for (int i = 0; i < n; i++)
+        if (!order[i]->required)
+            ag_putf(h, "    bool has_%s; /**< %s is set (to write) / was read */\n", order[i]->field, order[i]->field);
 }
 
 static void emit_struct_h(ag_buf *h, const ag_schema *s, const ag_record *r, const names *nm) {
@@ -247,23 +249,23 @@ void ag_put_init_h(ag_buf *h, const ag_schema *s, const char *U, ag_bin *const *
     ag_put(h, "#if !defined(__cplusplus) || __cplusplus >= 202002L\n");
     ag_putf(h, "#define %s_INIT { \\\n", U);
     for (int i = 0; i < n; i++) {
-        const ag_bin *b = order[i];
-        if (!b->required)
-            ag_putf(h, "    .has_%s = false, \\\n", b->field);
-        ag_putf(h, "    .%s = ", b->field);
-        put_init(h, s, b);
+        ag_putf(h, "    .%s = ", order[i]->field);
+        put_init(h, s, order[i]);
         ag_put(h, ", \\\n");
     }
+    for (int i = 0; i < n; i++)
+        if (!order[i]->required)
+            ag_putf(h, "    .has_%s = false, \\\n", order[i]->field);
     ag_put(h, "}\n#else /* C++ before C++20: no designated initialisers */\n");
     ag_putf(h, "#define %s_INIT { \\\n", U);
     for (int i = 0; i < n; i++) {
-        const ag_bin *b = order[i];
-        if (!b->required)
-            ag_putf(h, "    false, /* has_%s */ \\\n", b->field);
         ag_put(h, "    ");
-        put_init(h, s, b);
-        ag_putf(h, ", /* %s */ \\\n", b->field);
+        put_init(h, s, order[i]);
+        ag_putf(h, ", /* %s */ \\\n", order[i]->field);
     }
+    for (int i = 0; i < n; i++)
+        if (!order[i]->required)
+            ag_putf(h, "    false, /* has_%s */ \\\n", order[i]->field);
     ag_put(h, "}\n#endif\n\n");
 }
 
@@ -578,6 +580,11 @@ void ag_put_bin_row(ag_buf *c, const ag_schema *s, const char *cn, const ag_bin 
         ag_put(c, "0, ");
     size_t name_len = strlen(b->bin);
     ag_putf(c, "%zu, ", name_len <= 255 ? name_len : 0);
+    if (name_len <= 15)
+        ag_put_cstr(c, b->bin, name_len);
+    else
+        ag_put(c, "\"\"");
+    ag_put(c, ", ");
     ag_kind k = b->type->kind;
     if (k == AG_T_LIST || k == AG_T_MAP || k == AG_T_DOC || k == AG_T_HLL) {
         char sig[256] = "";
@@ -620,7 +627,9 @@ static void emit_record_c(ag_buf *c, const ag_schema *s, const ag_record *r) {
     for (int i = 0; i < r->n_bins && i < 64; i++)
         if (r->order[i]->required && !r->order[i]->dflt)
             required |= UINT64_C(1) << i;
-    ag_putf(c, "    sizeof(%s),\n    &%s_init_,\n    %s_bins_,\n    %d,\n    %s_by_name_,\n    UINT64_C(0x%" PRIx64 "),\n};\n\n",
+    ag_putf(c,
+            "    sizeof(%s),\n    &%s_init_,\n    %s_bins_,\n    %d,\n    %s_by_name_,\n    UINT64_C(0x%" PRIx64
+            "),\n};\n\n",
             n, n, n, r->n_bins, n, required);
 }
 

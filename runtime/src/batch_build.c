@@ -319,7 +319,7 @@ static aero_batch *read_rows(aero_batch *b, const aero_key *keys, size_t n, cons
         if (len == 0 || len > AERO_BIN_NAME_MAX)
             misuse(b, AERO_ERR_PARAM, "row %zu: bin name %s", b->first, len ? "longer than 15 bytes" : "empty");
     }
-    aero_read_spec spec = { bins, n_bins, header, NULL, 0, NULL, 0, 0 };
+    aero_read_spec spec = { bins, n_bins, header, NULL, 0, NULL, 0, 0, NULL, NULL };
     memset(&b->cur, 0, sizeof b->cur);
     b->cur.ops_off = b->bytes.len;
     uint8_t store[256];

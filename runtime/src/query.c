@@ -351,7 +351,9 @@ static aero_stream *run_keys(aero_query *q, const aero_key *keys, size_t n, bool
                             q->filter.len,
                             q->ops.data,
                             q->ops.len,
-                            q->oph.n_ops };
+                            q->oph.n_ops,
+                            NULL,
+                            NULL };
     aero_status st;
     if (single) {
         st = aero_read__one(q->s, &q->s->read_point, &keys[0], &spec, &rows[0], err);

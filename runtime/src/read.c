@@ -15,8 +15,8 @@
 #include "record_buf.h"
 #include "record_decode.h"
 
-static aero_status build_read(aero_buf *req, const aero_key *key, const aero_policy *p, const aero_read_spec *spec,
-                              aero_error *err) {
+static inline __attribute__((always_inline)) aero_status
+build_read(aero_buf *req, const aero_key *key, const aero_policy *p, const aero_read_spec *spec, aero_error *err) {
     aero_msg_header h;
     memset(&h, 0, sizeof h);
     h.info1 = AERO_INFO1_READ | aero_cmd__read_info1(p);
@@ -35,9 +35,22 @@ static aero_status build_read(aero_buf *req, const aero_key *key, const aero_pol
         aero_msg__field(req, &h, AERO_FIELD_FILTER, spec->filter, spec->filter_len);
     if (!spec->header_only) {
         for (size_t i = 0; i < spec->n_bins; i++) {
-            const char *b = spec->bins[i];
-            size_t n = b ? strnlen(b, AERO_BIN_NAME_MAX + 1) : 0;
-            if (n == 0 || n > AERO_BIN_NAME_MAX)
+            const char *b;
+            size_t n;
+            if (spec->schema) {
+                const aero_schema_record *r = spec->schema;
+                unsigned f = spec->fields[i];
+                if (AERO_UNLIKELY(f >= r->n_bins))
+                    return aero_err__set(err, AERO_ERR_PARAM,
+                                         "field number %u out of range for record '%s' (%u fields)", f, r->name,
+                                         (unsigned)r->n_bins);
+                b = r->bins[f].name;
+                n = r->bins[f].name_len;
+            } else {
+                b = spec->bins[i];
+                n = b ? strnlen(b, AERO_BIN_NAME_MAX + 1) : 0;
+            }
+            if (AERO_UNLIKELY(n == 0 || n > AERO_BIN_NAME_MAX))
                 return aero_err__set(err, AERO_ERR_PARAM, "bin name %s%.20s%s is %s", b ? "'" : "", b ? b : "NULL",
                                      b ? "'" : "",
                                      !b       ? "NULL"
@@ -56,9 +69,11 @@ static aero_status build_read(aero_buf *req, const aero_key *key, const aero_pol
     return AERO_OK;
 }
 
-/* Shared body of both reads: decode into the record, or hand the bins to a sink. */
-static aero_status read_one(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
-                            aero_record *rec, aero_answer_sink sink, void *ctx, aero_error *err) {
+/* The body of both reads: decode the answer into the record, or (answer != NULL) hand it over undecoded. */
+static inline __attribute__((always_inline)) aero_status read_one(aero_session *s, const aero_policy *p,
+                                                                  const aero_key *key, const aero_read_spec *spec,
+                                                                  aero_record *rec, aero_msg_view *answer,
+                                                                  aero_error *err) {
     aero_status st = aero_cmd__check_key(key, err);
     if (st != AERO_OK)
         return st;
@@ -75,18 +90,17 @@ static aero_status read_one(aero_session *s, const aero_policy *p, const aero_ke
         .session = s, .policy = p, .key = key, .kind = AERO_CMD_READ, .req = req.data, .req_len = req.len, .resp = &resp
     };
     st = aero_cmd__execute(&cmd, err);
-    if (st == AERO_OK && !sink) {
+    if (st == AERO_OK && !answer) {
         st = aero_record__decode(rec, &cmd.msg, err);
+        if (st == AERO_OK)
+            rec->key = *key;
     } else if (st == AERO_OK) {
         aero_record__decode_header(rec, &cmd.msg);
-        if (rec->result == AERO_OK)
-            st = sink(ctx, &cmd.msg, rec, err);
+        *answer = cmd.msg;
     } else {
         aero_record__clear(rec);
         rec->result = st;
     }
-    if (st == AERO_OK)
-        rec->key = *key;
     aero_record__give_buf(rec, &resp);
     aero_buf__free(&req);
     return st;
@@ -94,12 +108,12 @@ static aero_status read_one(aero_session *s, const aero_policy *p, const aero_ke
 
 aero_status aero_read__one(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
                            aero_record *rec, aero_error *err) {
-    return read_one(s, p, key, spec, rec, NULL, NULL, err);
+    return read_one(s, p, key, spec, rec, NULL, err);
 }
 
-aero_status aero_read__one_into(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
-                                aero_record *holder, aero_answer_sink sink, void *ctx, aero_error *err) {
-    return read_one(s, p, key, spec, holder, sink, ctx, err);
+aero_status aero_read__one_raw(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
+                               aero_record *holder, aero_msg_view *answer, aero_error *err) {
+    return read_one(s, p, key, spec, holder, answer, err);
 }
 
 AERO_API aero_status aero_session_get(aero_session *s, const aero_key *key, const char *const *bins, size_t n_bins,
@@ -109,7 +123,7 @@ AERO_API aero_status aero_session_get(aero_session *s, const aero_key *key, cons
         return aero_err__set(err, AERO_ERR_PARAM, "get needs a session and an output record");
     if (n_bins && !bins)
         return aero_err__set(err, AERO_ERR_PARAM, "get: bins array is NULL");
-    aero_read_spec spec = { bins, n_bins, false, NULL, 0, NULL, 0, 0 };
+    aero_read_spec spec = { bins, n_bins, false, NULL, 0, NULL, 0, 0, NULL, NULL };
     aero_status st = aero_read__one(s, &s->read_point, key, &spec, out, err);
     if (st == AERO_OK && out->result != AERO_OK)
         return aero_err__set(err, out->result, "get: %s", aero_status_str(out->result));
@@ -120,7 +134,7 @@ AERO_API aero_status aero_session_get_header(aero_session *s, const aero_key *ke
     aero_err__reset(err);
     if (!s || !out)
         return aero_err__set(err, AERO_ERR_PARAM, "get_header needs a session and an output record");
-    aero_read_spec spec = { NULL, 0, true, NULL, 0, NULL, 0, 0 };
+    aero_read_spec spec = { NULL, 0, true, NULL, 0, NULL, 0, 0, NULL, NULL };
     aero_status st = aero_read__one(s, &s->read_point, key, &spec, out, err);
     if (st == AERO_OK && out->result != AERO_OK)
         return aero_err__set(err, out->result, "get_header: %s", aero_status_str(out->result));
@@ -133,7 +147,7 @@ AERO_API aero_status aero_session_exists(aero_session *s, const aero_key *key, b
         return aero_err__set(err, AERO_ERR_PARAM, "exists needs a session and an output flag");
     aero_record rec;
     aero_record_init(&rec);
-    aero_read_spec spec = { NULL, 0, true, NULL, 0, NULL, 0, 0 };
+    aero_read_spec spec = { NULL, 0, true, NULL, 0, NULL, 0, 0, NULL, NULL };
     aero_status st = aero_read__one(s, &s->read_point, key, &spec, &rec, err);
     if (st == AERO_OK) {
         *exists = rec.result == AERO_OK;

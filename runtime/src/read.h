@@ -3,6 +3,7 @@
 #define AERO_READ_H
 
 #include <aero/query.h>
+#include <aero/schema.h>
 
 #include "proto/arena.h"
 #include "proto/msg.h"
@@ -17,6 +18,13 @@ typedef struct aero_read_spec {
     const uint8_t *ops; /* encoded projection ops (select_from), or NULL */
     size_t ops_len;
     uint16_t n_ops;
+    /*
+     * Or, with `bins` NULL and n_bins of them: the bins of these field numbers
+     * of a typed record, their names and lengths from its descriptor (each
+     * number is checked against its n_bins).
+     */
+    const aero_schema_record *schema;
+    const unsigned *fields;
 } aero_read_spec;
 
 /**
@@ -28,23 +36,16 @@ aero_status aero_read__one(aero_session *s, const aero_policy *p, const aero_key
                            aero_record *rec, aero_error *err);
 
 /**
- * Called once with a successful answer (result AERO_OK): `m` is the parsed
- * message, whose ops (bins) the sink walks itself (aero_msg__ops /
- * aero_msg__next_op, proto/msg.h) and which lives in `holder`'s buffer (the
- * sink may point into it and NUL-terminate strings in place, op_decode.h);
- * aero_record__arena(holder) is the arena for copies that must outlive the
- * call. A non-OK return becomes the read's status.
+ * Like aero_read__one, but the bins are not decoded: `holder` receives
+ * result, generation and TTL (not the key) and owns the answer's bytes, and
+ * when the server answered with AERO_OK, *answer is the parsed answer, whose
+ * ops (bins) the caller walks itself (aero_msg__ops / aero_msg__next_op,
+ * proto/msg.h). It lives in the holder's buffer until the holder is reused or
+ * disposed; its strings may be NUL-terminated in place (op_decode.h), and
+ * aero_record__arena(holder) is the arena for copies. This is the typed
+ * (generated code) fast path: no value tree, no bin array, no callback.
  */
-typedef aero_status (*aero_answer_sink)(void *ctx, const aero_msg_view *m, aero_record *holder, aero_error *err);
-
-/**
- * Like aero_read__one, but the bins go to `sink` instead of into the record:
- * `holder` receives result, generation and TTL, and owns the answer bytes the
- * sink may point into (until the holder is reused or disposed). This is the
- * typed (generated code) fast path: no value tree, no bin array, one call per
- * answer.
- */
-aero_status aero_read__one_into(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
-                                aero_record *holder, aero_answer_sink sink, void *ctx, aero_error *err);
+aero_status aero_read__one_raw(aero_session *s, const aero_policy *p, const aero_key *key, const aero_read_spec *spec,
+                               aero_record *holder, aero_msg_view *answer, aero_error *err);
 
 #endif

@@ -228,6 +228,12 @@ typedef struct aero_schema_bin {
     uint8_t flags;       /**< AERO_SCHEMA_REQUIRED, AERO_SCHEMA_HAS_DEFAULT */
     uint8_t name_len;    /**< strlen(name) (a typed get compares wire names by length first); 0 if over 255 */
     /**
+     * The name again, zero-padded to 16 bytes, so a typed get compares a wire
+     * name with one or two word loads; all zero for a name over 15 bytes (a
+     * document field: those are map keys, not bin names).
+     */
+    char name16[16];
+    /**
      * Element types of a list or map, "o" for a document bin, "h" for an hll
      * bin, NULL otherwise: one letter per type, prefix order: i int, d double,
      * b bool, s string, y blob, g geojson, l<T> list, m<K><V> map, o a document

@@ -159,7 +159,6 @@ aero_status aero_schema__put_bins(aero_write *w, const aero_schema_record *r, co
     return AERO_OK;
 }
 
-
 /* ---- reads ---- */
 
 /* Index of the bin named `name`, or -1 (binary search over by_name). */
@@ -384,57 +383,50 @@ aero_status aero_schema__decode_asked(const aero_schema_record *r, const aero_re
  * Bins usually come back in schema order, so the next index is tried first;
  * names are compared by the descriptor's name_len, then word-wise.
  */
-typedef struct sink_ctx {
-    const aero_schema_record *r;
-    void *obj;
-    uint64_t *seen;         /* which required bins were stored (check_required): one word up to 64 bins */
-    const unsigned *fields; /* the asked field numbers (get_bins), or NULL for every bin */
-    size_t n_fields;
-} sink_ctx;
-
 static inline uint64_t load64(const void *p) {
     uint64_t v;
     memcpy(&v, p, sizeof v);
     return v;
 }
 
-static inline uint32_t load32(const void *p) {
-    uint32_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* a and b both have n readable bytes: are they equal? Two overlapping loads per side for 4..16 bytes, three bytes
-   for 1..3. */
-static inline bool same_bytes(const char *a, const char *b, size_t n) {
-    if (n >= 8 && n <= 16)
-        return ((load64(a) ^ load64(b)) | (load64(a + n - 8) ^ load64(b + n - 8))) == 0;
-    if (n >= 4 && n < 8)
-        return ((load32(a) ^ load32(b)) | (load32(a + n - 4) ^ load32(b + n - 4))) == 0;
-    if (n > 16)
-        return memcmp(a, b, n) == 0;
-    return n == 0 || (a[0] == b[0] && a[n >> 1] == b[n >> 1] && a[n - 1] == b[n - 1]);
-}
-
-/* Is bin b's name the wire name (name, len)? */
+/*
+ * Is bin b's name the wire name (name, len)? `name` is an op's name in an
+ * answer, so the op's 8-byte header is readable just before it: a name of up
+ * to 8 bytes is the top bytes of the word that ends with it, compared with
+ * the descriptor's zero-padded copy in one load each; 9 to 15 bytes are two
+ * overlapping words. A longer name is never a bin's.
+ */
 static inline bool same_name(const aero_schema_bin *b, const char *name, size_t len) {
-    return b->name_len == len && same_bytes(b->name, name, len);
+    if (b->name_len != len)
+        return false;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len - 1 < 8)
+        return load64(name + len - 8) >> (64 - 8 * len) == load64(b->name16);
+    if (len - 9 < 7)
+        return ((load64(name) ^ load64(b->name16)) | (load64(name + len - 8) ^ load64(b->name16 + len - 8))) == 0;
+#else
+    if (len - 1 < 15)
+        return memcmp(name, b->name16, len) == 0;
+#endif
+    return len != 0 && memcmp(name, b->name, len) == 0;
 }
 
-/* The bin of a wire name that is not the next one: a scan by name length up to 64 bins, else the binary search. */
-static int64_t find_bin_n(const aero_schema_record *r, const char *name, size_t len) {
+/* The bin of a wire name that is not the next one, or NULL: a scan by name length up to 64 bins, else the binary
+   search. */
+static const aero_schema_bin *find_bin_n(const aero_schema_record *r, const char *name, size_t len) {
     if (r->n_bins <= 64) {
         for (uint32_t i = 0; i < r->n_bins; i++)
             if (same_name(&r->bins[i], name, len))
-                return i;
-        return -1;
+                return &r->bins[i];
+        return NULL;
     }
     char z[AERO_BIN_NAME_MAX + 1];
     if (len > AERO_BIN_NAME_MAX || memchr(name, '\0', len))
-        return -1;
+        return NULL;
     memcpy(z, name, len);
     z[len] = '\0';
-    return find_bin(r, z);
+    int64_t idx = find_bin(r, z);
+    return idx < 0 ? NULL : &r->bins[idx];
 }
 
 /* The uncommon types and encodings of one bin: typed lists, maps and documents straight from the wire, the rest
@@ -460,85 +452,81 @@ __attribute__((noinline, cold)) static aero_status sink_bin_slow(const aero_sche
 }
 
 /*
- * The walk of sink_answer. The bin expected next: with `order` (the asked
+ * The walk of a typed get's answer. The bin expected next: with `order` (the asked
  * field numbers: the server answers named bins in the order they were asked)
  * the next one of those, else the one after the last (schema order).
  * always_inline with a constant `order` in each call: no test of it per op.
  */
-static inline __attribute__((always_inline)) aero_status walk(const sink_ctx *t, const unsigned *order, size_t n_order,
+static inline __attribute__((always_inline)) aero_status walk(const aero_schema_record *r, char *obj, uint64_t *seen,
+                                                              const unsigned *order, size_t n_order,
                                                               const aero_msg_view *m, aero_record *holder,
                                                               aero_error *err) {
-    const aero_schema_record *r = t->r;
     const aero_schema_bin *const bins = r->bins;
-    const uint32_t n = r->n_bins;
-    uint64_t *const seen = t->seen;
+    const aero_schema_bin *const end = bins + r->n_bins;
+    const aero_schema_bin *expect = bins;
     uint64_t seen0 = 0; /* bins 0..63, kept in a register; the rest straight into seen */
-    char *const obj = t->obj;
-    uint32_t next = 0;
+    size_t next = 0;
     aero_status rc = AERO_OK;
-    aero_msg_iter it;
-    aero_op_view op;
-    aero_msg__ops(m, &it);
-    while (aero_msg__next_op(&it, &op)) {
-        uint32_t idx = next;
+    /* The ops are read here rather than with aero_msg__next_op, so that only what a bin needs is computed, after
+       its name matched; the checks are the same. */
+    const uint8_t *p = m->ops;
+    const uint8_t *const stop = m->end;
+    for (uint32_t left = m->h.n_ops; left > 0; left--) {
+        if (AERO_UNLIKELY(stop - p < AERO_OP_HEADER_SIZE))
+            goto malformed;
+        const uint8_t *const at = p;
+        uint32_t size = aero_get_u32be(at);
+        uint8_t name_len = at[7];
+        if (AERO_UNLIKELY(size < 4u + name_len || size > (size_t)(stop - at) - 4))
+            goto malformed;
+        p = at + 4 + (size_t)size;
+        const char *name = (const char *)at + AERO_OP_HEADER_SIZE;
         if (order) {
-            idx = next < n_order ? order[next] : n;
+            expect = next < n_order ? bins + order[next] : end;
             next++;
         }
-        if (AERO_UNLIKELY(idx >= n || !same_name(&bins[idx], op.name, op.name_len))) {
-            int64_t found = find_bin_n(r, op.name, op.name_len);
-            if (found < 0)
+        const aero_schema_bin *b = expect;
+        if (AERO_UNLIKELY(b == end || !same_name(b, name, name_len))) {
+            b = find_bin_n(r, name, name_len);
+            if (!b)
                 continue; /* unknown to the schema: ignored */
-            idx = (uint32_t)found;
         }
-        const aero_schema_bin *b = &bins[idx];
+        const uint8_t ptype = at[5];
+        const uint8_t *value = (const uint8_t *)name + name_len;
+        const uint32_t value_len = size - 4 - name_len;
         /* The common cases go straight from the wire into the field. */
-        switch (op.ptype) {
-        case AERO_PT_NULL: continue; /* nil: ignored */
-        case AERO_PT_INTEGER:
-            if (AERO_LIKELY(b->type == AERO_SCHEMA_INT && op.value_len == 8)) {
-                *FIELD(obj, b->offset, int64_t) = (int64_t)aero_get_u64be(op.value);
-                break;
-            }
-            goto slow;
-        case AERO_PT_STRING:
-            if (AERO_LIKELY(b->type == AERO_SCHEMA_STR && op.name_len)) {
-                char *text = (char *)(uintptr_t)op.name + op.name_len - 1; /* aero_op__string_in_place */
-                memmove(text, op.value, op.value_len);
-                text[op.value_len] = '\0';
-                *FIELD(obj, b->offset, const char *) = text;
-                break;
-            }
-            goto slow;
-        default:
-        slow : {
-            aero_op_view o = op; /* a copy, so `op` itself stays in registers */
-            rc = sink_bin_slow(r, b, &o, holder, obj, err);
-        }
+        if (ptype == AERO_PT_INTEGER && b->type == AERO_SCHEMA_INT && value_len == 8) {
+            *FIELD(obj, b->offset, int64_t) = (int64_t)aero_get_u64be(value);
+        } else if (ptype == AERO_PT_STRING && b->type == AERO_SCHEMA_STR && name_len) {
+            aero_op_view op = { at[4], ptype, name_len, name, value, value_len };
+            *FIELD(obj, b->offset, const char *) = aero_op__string_in_place(&op);
+        } else if (ptype == AERO_PT_NULL) {
+            continue; /* nil: ignored */
+        } else {
+            aero_op_view op = { at[4], ptype, name_len, name, value, value_len };
+            rc = sink_bin_slow(r, b, &op, holder, obj, err);
             if (rc != AERO_OK)
                 goto out;
         }
         if (!order)
-            next = idx + 1;
-        if (b->has_offset != AERO_SCHEMA_NO_FLAG)
+            expect = b + 1;
+        if (b->has_offset != AERO_SCHEMA_NO_FLAG) {
             *FIELD(obj, b->has_offset, bool) = true; /* (store() set it already on the slow path) */
-        else if (AERO_LIKELY(idx < 64))
-            seen0 |= UINT64_C(1) << idx; /* only required bins (no has_ flag) are checked for presence */
-        else
-            SEEN_SET(seen, idx);
+        } else {
+            size_t idx = (size_t)(b - bins); /* only required bins (no has_ flag) are checked for presence */
+            if (AERO_LIKELY(idx < 64))
+                seen0 |= UINT64_C(1) << idx;
+            else
+                SEEN_SET(seen, idx);
+        }
     }
-    if (!aero_msg__iter_complete(&it))
-        rc = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed bin in an answer");
+    if (p == stop)
+        goto out;
+malformed:
+    rc = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed bin in an answer");
 out:
     seen[0] |= seen0;
     return rc;
-}
-
-static aero_status sink_answer(void *ctx, const aero_msg_view *m, aero_record *holder, aero_error *err) {
-    const sink_ctx *t = ctx;
-    if (t->fields)
-        return walk(t, t->fields, t->n_fields, m, holder, err);
-    return walk(t, NULL, 0, m, holder, err);
 }
 
 aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *rec, void *obj, aero_error *err) {
@@ -550,35 +538,73 @@ aero_status aero_schema_decode(const aero_schema_record *r, const aero_record *r
     return decode(r, rec, NULL, obj, err);
 }
 
-#define NAMES_STACK 64
-
 /* The descriptor check of every entry point, inline for the get (the message is built out of line). */
 static inline aero_status check_abi_fast(const aero_schema_record *r, aero_error *err) {
-    if (AERO_LIKELY(r && r->abi == AERO_SCHEMA_ABI && r->version / 10000 == AERO_VERSION_NUMBER / 10000))
+    const uint32_t major = AERO_VERSION_NUMBER / 10000 * 10000; /* r->version / 10000 == AERO_VERSION_NUMBER / 10000 */
+    if (AERO_LIKELY(r && r->abi == AERO_SCHEMA_ABI && r->version - major < 10000))
         return AERO_OK;
     return aero_schema__check_abi(r, err);
 }
 
+typedef struct block16 {
+    uint64_t a, b;
+} block16;
+
+/* One 16-byte block of the INIT copy (the compiler makes it one load and one store). */
+static inline void copy16(char *d, const char *s) {
+    block16 x;
+    memcpy(&x, s, sizeof x);
+    memcpy(d, &x, sizeof x);
+}
+
+/* The INIT copy: 16 to 128 bytes (most generated structs) in overlapping 16-byte blocks, inline; the rest through
+   memcpy. */
+static inline void copy_init(void *obj, const aero_schema_record *r) {
+    char *d = obj;
+    const char *s = r->init;
+    size_t n = r->size;
+    if (n - 16 > 112) {
+        memcpy(d, s, n);
+        return;
+    }
+    copy16(d, s);
+    copy16(d + n - 16, s + n - 16);
+    if (n > 32) {
+        copy16(d + 16, s + 16);
+        copy16(d + n - 32, s + n - 32);
+    }
+    if (n > 64) {
+        copy16(d + 32, s + 32);
+        copy16(d + 48, s + 48);
+        copy16(d + n - 64, s + n - 64);
+        copy16(d + n - 48, s + n - 48);
+    }
+}
+
 /*
- * A typed get once its arguments are checked: INIT, the read through the
- * sink, the presence check; INIT again on failure. `seen` is the zeroed
- * presence bitmap (a word per 64 bins).
+ * A typed get once its arguments are checked: INIT, the read, the walk of the
+ * answer, the presence check; INIT again on failure. `fields` (NULL: every
+ * bin) are the asked field numbers, `seen` the zeroed presence bitmap (a word
+ * per 64 bins).
  */
 static inline __attribute__((always_inline)) aero_status
 get_into(aero_session *s, const aero_schema_record *r, const aero_key *key, const aero_read_spec *spec,
          const unsigned *fields, size_t n_fields, void *obj, aero_record *holder, uint64_t *seen, aero_error *err) {
-    memcpy(obj, r->init, r->size);
-    sink_ctx ctx = { r, obj, seen, fields, n_fields };
+    copy_init(obj, r);
     aero_err__reset(err);
-    aero_status rc = aero_read__one_into(s, &s->read_point, key, spec, holder, sink_answer, &ctx, err);
-    if (rc == AERO_OK && holder->result != AERO_OK)
+    aero_msg_view m;
+    aero_status rc = aero_read__one_raw(s, &s->read_point, key, spec, holder, &m, err);
+    if (rc == AERO_OK && AERO_UNLIKELY(holder->result != AERO_OK))
         rc = aero_err__set(err, holder->result, "get: %s", aero_status_str(holder->result));
+    if (rc == AERO_OK)
+        rc = fields ? walk(r, obj, seen, fields, n_fields, &m, holder, err)
+                    : walk(r, obj, seen, NULL, 0, &m, holder, err);
     if (rc == AERO_OK && !required_stored(r, seen)) {
         asked_set asked = { fields, n_fields, NULL, NULL };
         rc = missing_required(r, seen, &asked, err);
     }
     if (rc != AERO_OK)
-        memcpy(obj, r->init, r->size);
+        copy_init(obj, r);
     return rc;
 }
 
@@ -590,7 +616,7 @@ __attribute__((noinline)) static aero_status get_huge(aero_session *s, const aer
     seen_set big;
     aero_status rc = seen_init(&big, r, err);
     if (rc != AERO_OK) {
-        memcpy(obj, r->init, r->size);
+        copy_init(obj, r);
         return rc;
     }
     rc = get_into(s, r, key, spec, fields, n_fields, obj, holder, big.bits, err);
@@ -608,32 +634,6 @@ static inline __attribute__((always_inline)) aero_status get_spec(aero_session *
                                         : get_huge(s, r, key, spec, fields, n_fields, obj, holder, err);
 }
 
-/* A get of the bins of `fields` (n_fields > 0): their names go into the request. Its own body, so the get of every
-   bin keeps nothing of the names live across the read. */
-static inline aero_status get_named(aero_session *s, const aero_schema_record *r, const aero_key *key,
-                                    const unsigned *fields, size_t n_fields, void *obj, aero_record *holder,
-                                    aero_error *err) {
-    const char *names_stack[NAMES_STACK];
-    const char **names = n_fields <= NAMES_STACK ? names_stack : malloc(n_fields * sizeof *names);
-    if (!names)
-        return aero_err__set(err, AERO_ERR_NO_MEMORY, "out of memory");
-    aero_status rc = AERO_OK;
-    for (size_t i = 0; i < n_fields && rc == AERO_OK; i++) {
-        if (fields[i] >= r->n_bins)
-            rc = aero_err__set(err, AERO_ERR_PARAM, "field number %u out of range for record '%s' (%u fields)",
-                               fields[i], r->name, (unsigned)r->n_bins);
-        else
-            names[i] = r->bins[fields[i]].name;
-    }
-    if (rc == AERO_OK) {
-        aero_read_spec spec = { names, n_fields, false, NULL, 0, NULL, 0, 0 };
-        rc = get_spec(s, r, key, &spec, fields, n_fields, obj, holder, err);
-    }
-    if (names != names_stack)
-        free(names);
-    return rc;
-}
-
 aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const aero_key *key, const unsigned *fields,
                             size_t n_fields, void *obj, aero_record *holder, aero_error *err) {
     aero_status rc = check_abi_fast(r, err);
@@ -641,9 +641,12 @@ aero_status aero_schema_get(aero_session *s, const aero_schema_record *r, const 
         return rc;
     if (!s || !key || !obj || !holder || (n_fields && !fields))
         return aero_err__set(err, AERO_ERR_PARAM, "NULL session, key, struct, holder or field list");
-    if (n_fields)
-        return get_named(s, r, key, fields, n_fields, obj, holder, err);
-    static const aero_read_spec every_bin = { NULL, 0, false, NULL, 0, NULL, 0, 0 };
+    if (n_fields) {
+        /* the names go into the request from the descriptor (read.c checks the field numbers) */
+        aero_read_spec named = { NULL, n_fields, false, NULL, 0, NULL, 0, 0, r, fields };
+        return get_spec(s, r, key, &named, fields, n_fields, obj, holder, err);
+    }
+    static const aero_read_spec every_bin = { NULL, 0, false, NULL, 0, NULL, 0, 0, NULL, NULL };
     return get_spec(s, r, key, &every_bin, NULL, 0, obj, holder, err);
 }
 

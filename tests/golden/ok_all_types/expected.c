@@ -14,23 +14,23 @@
 static const sample sample_init_ = SAMPLE_INIT;
 
 static const aero_schema_bin sample_bins_[] = {
-    { "title", "title", offsetof(sample, title), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 5, NULL, NULL },
-    { "count", "count", offsetof(sample, count), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT, 5, NULL, NULL },
-    { "ratio", "ratio", offsetof(sample, ratio), offsetof(sample, has_ratio), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, 5, NULL, NULL },
-    { "big", "big", offsetof(sample, big), offsetof(sample, has_big), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 3, NULL, NULL },
-    { "small", "small", offsetof(sample, small), offsetof(sample, has_small), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 5, NULL, NULL },
-    { "whole", "whole", offsetof(sample, whole), offsetof(sample, has_whole), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, 5, NULL, NULL },
-    { "flag", "flag", offsetof(sample, flag), offsetof(sample, has_flag), AERO_SCHEMA_BOOL, AERO_SCHEMA_HAS_DEFAULT, 4, NULL, NULL },
-    { "label", "label", offsetof(sample, label), offsetof(sample, has_label), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT, 5, NULL, NULL },
-    { "data", "data", offsetof(sample, data), offsetof(sample, has_data), AERO_SCHEMA_BLOB, 0, 4, NULL, NULL },
-    { "area", "area", offsetof(sample, area), offsetof(sample, has_area), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, 4, NULL, NULL },
-    { "tags", "tags", offsetof(sample, tags), offsetof(sample, has_tags), AERO_SCHEMA_LIST, 0, 4, "ls", &aero_schema_tdesc_list_str },
-    { "scores", "scores", offsetof(sample, scores), offsetof(sample, has_scores), AERO_SCHEMA_MAP, 0, 6, "msd", &aero_schema_tdesc_map_str_double },
-    { "matrix", "matrix", offsetof(sample, matrix), offsetof(sample, has_matrix), AERO_SCHEMA_LIST, 0, 6, "lli", &list_list_int_tdesc },
-    { "by_id", "by_id", offsetof(sample, by_id), offsetof(sample, has_by_id), AERO_SCHEMA_MAP, 0, 5, "mimsly", &map_int_map_str_list_blob_tdesc },
-    { "keys", "keys", offsetof(sample, keys), offsetof(sample, has_keys), AERO_SCHEMA_MAP, 0, 4, "myb", &aero_schema_tdesc_map_blob_bool },
-    { "short", "renamed_long_field_name", offsetof(sample, renamed_long_field_name), offsetof(sample, has_renamed_long_field_name), AERO_SCHEMA_INT, 0, 5, NULL, NULL },
-    { "opt_kw", "opt_kw", offsetof(sample, opt_kw), offsetof(sample, has_opt_kw), AERO_SCHEMA_INT, 0, 6, NULL, NULL },
+    { "title", "title", offsetof(sample, title), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 5, "title", NULL, NULL },
+    { "count", "count", offsetof(sample, count), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED | AERO_SCHEMA_HAS_DEFAULT, 5, "count", NULL, NULL },
+    { "ratio", "ratio", offsetof(sample, ratio), offsetof(sample, has_ratio), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, 5, "ratio", NULL, NULL },
+    { "big", "big", offsetof(sample, big), offsetof(sample, has_big), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 3, "big", NULL, NULL },
+    { "small", "small", offsetof(sample, small), offsetof(sample, has_small), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 5, "small", NULL, NULL },
+    { "whole", "whole", offsetof(sample, whole), offsetof(sample, has_whole), AERO_SCHEMA_DOUBLE, AERO_SCHEMA_HAS_DEFAULT, 5, "whole", NULL, NULL },
+    { "flag", "flag", offsetof(sample, flag), offsetof(sample, has_flag), AERO_SCHEMA_BOOL, AERO_SCHEMA_HAS_DEFAULT, 4, "flag", NULL, NULL },
+    { "label", "label", offsetof(sample, label), offsetof(sample, has_label), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT, 5, "label", NULL, NULL },
+    { "data", "data", offsetof(sample, data), offsetof(sample, has_data), AERO_SCHEMA_BLOB, 0, 4, "data", NULL, NULL },
+    { "area", "area", offsetof(sample, area), offsetof(sample, has_area), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, 4, "area", NULL, NULL },
+    { "tags", "tags", offsetof(sample, tags), offsetof(sample, has_tags), AERO_SCHEMA_LIST, 0, 4, "tags", "ls", &aero_schema_tdesc_list_str },
+    { "scores", "scores", offsetof(sample, scores), offsetof(sample, has_scores), AERO_SCHEMA_MAP, 0, 6, "scores", "msd", &aero_schema_tdesc_map_str_double },
+    { "matrix", "matrix", offsetof(sample, matrix), offsetof(sample, has_matrix), AERO_SCHEMA_LIST, 0, 6, "matrix", "lli", &list_list_int_tdesc },
+    { "by_id", "by_id", offsetof(sample, by_id), offsetof(sample, has_by_id), AERO_SCHEMA_MAP, 0, 5, "by_id", "mimsly", &map_int_map_str_list_blob_tdesc },
+    { "keys", "keys", offsetof(sample, keys), offsetof(sample, has_keys), AERO_SCHEMA_MAP, 0, 4, "keys", "myb", &aero_schema_tdesc_map_blob_bool },
+    { "short", "renamed_long_field_name", offsetof(sample, renamed_long_field_name), offsetof(sample, has_renamed_long_field_name), AERO_SCHEMA_INT, 0, 5, "short", NULL, NULL },
+    { "opt_kw", "opt_kw", offsetof(sample, opt_kw), offsetof(sample, has_opt_kw), AERO_SCHEMA_INT, 0, 6, "opt_kw", NULL, NULL },
 };
 
 static const uint32_t sample_by_name_[] = {
@@ -196,7 +196,7 @@ sample_ops *sample_ops_where_multi(sample_ops *ops, int64_t lo, int64_t hi, cons
 static const counter counter_init_ = COUNTER_INIT;
 
 static const aero_schema_bin counter_bins_[] = {
-    { "hits", "hits", offsetof(counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
+    { "hits", "hits", offsetof(counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, 4, "hits", NULL, NULL },
 };
 
 static const uint32_t counter_by_name_[] = {
@@ -258,8 +258,8 @@ counter_ops *counter_ops_where_hot(counter_ops *ops)
 static const file_chunk file_chunk_init_ = FILE_CHUNK_INIT;
 
 static const aero_schema_bin file_chunk_bins_[] = {
-    { "body", "body", offsetof(file_chunk, body), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_BLOB, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
-    { "n", "n", offsetof(file_chunk, n), offsetof(file_chunk, has_n), AERO_SCHEMA_INT, 0, 1, NULL, NULL },
+    { "body", "body", offsetof(file_chunk, body), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_BLOB, AERO_SCHEMA_REQUIRED, 4, "body", NULL, NULL },
+    { "n", "n", offsetof(file_chunk, n), offsetof(file_chunk, has_n), AERO_SCHEMA_INT, 0, 1, "n", NULL, NULL },
 };
 
 static const uint32_t file_chunk_by_name_[] = {

@@ -116,36 +116,36 @@ typedef struct sample {
      */
     const char *title; /**< bin "title": string, required */
     int64_t count; /**< bin "count": int, required, default -42 */
-    bool has_ratio; /**< ratio is set (to write) / was read */
     double ratio; /**< bin "ratio": double, default 0.5 */
-    bool has_big; /**< big is set (to write) / was read */
     int64_t big; /**< bin "big": int, default 9223372036854775807 */
-    bool has_small; /**< small is set (to write) / was read */
     int64_t small; /**< bin "small": int, default -9223372036854775808 */
-    bool has_whole; /**< whole is set (to write) / was read */
     double whole; /**< bin "whole": double, default 3 */
-    bool has_flag; /**< flag is set (to write) / was read */
     bool flag; /**< bin "flag": bool, default true */
-    bool has_label; /**< label is set (to write) / was read */
     const char *label; /**< bin "label": string, default 'say "hi" now\ A ? ?=' */
-    bool has_data; /**< data is set (to write) / was read */
     aero_bytes data; /**< bin "data": blob */
-    bool has_area; /**< area is set (to write) / was read */
     const char *area; /**< bin "area": geojson, default '{"type":"Point","coordinates":[1,2]}' */
-    bool has_tags; /**< tags is set (to write) / was read */
     aero_list_str tags; /**< bin "tags": list<string> */
-    bool has_scores; /**< scores is set (to write) / was read */
     aero_map_str_double scores; /**< bin "scores": map<string, double> */
-    bool has_matrix; /**< matrix is set (to write) / was read */
     list_list_int matrix; /**< bin "matrix": list<list<int>> */
-    bool has_by_id; /**< by_id is set (to write) / was read */
     map_int_map_str_list_blob by_id; /**< bin "by_id": map<int, map<string, list<blob>>> */
-    bool has_keys; /**< keys is set (to write) / was read */
     aero_map_blob_bool keys; /**< bin "keys": map<blob, bool> */
-    bool has_renamed_long_field_name; /**< renamed_long_field_name is set (to write) / was read */
     int64_t renamed_long_field_name; /**< bin "short": int */
-    bool has_opt_kw; /**< opt_kw is set (to write) / was read */
     int64_t opt_kw; /**< bin "opt_kw": int */
+    bool has_ratio; /**< ratio is set (to write) / was read */
+    bool has_big; /**< big is set (to write) / was read */
+    bool has_small; /**< small is set (to write) / was read */
+    bool has_whole; /**< whole is set (to write) / was read */
+    bool has_flag; /**< flag is set (to write) / was read */
+    bool has_label; /**< label is set (to write) / was read */
+    bool has_data; /**< data is set (to write) / was read */
+    bool has_area; /**< area is set (to write) / was read */
+    bool has_tags; /**< tags is set (to write) / was read */
+    bool has_scores; /**< scores is set (to write) / was read */
+    bool has_matrix; /**< matrix is set (to write) / was read */
+    bool has_by_id; /**< by_id is set (to write) / was read */
+    bool has_keys; /**< keys is set (to write) / was read */
+    bool has_renamed_long_field_name; /**< renamed_long_field_name is set (to write) / was read */
+    bool has_opt_kw; /**< opt_kw is set (to write) / was read */
 } sample;
 
 /** A sample with every field at its default and no optional bin present. */
@@ -153,71 +153,71 @@ typedef struct sample {
 #define SAMPLE_INIT { \
     .title = NULL, \
     .count = INT64_C(-42), \
-    .has_ratio = false, \
     .ratio = 0.5, \
-    .has_big = false, \
     .big = INT64_C(9223372036854775807), \
-    .has_small = false, \
     .small = (-INT64_C(9223372036854775807) - 1), \
-    .has_whole = false, \
     .whole = 3.0, \
-    .has_flag = false, \
     .flag = true, \
-    .has_label = false, \
     .label = "say \"hi\"\011now\\ A ?\?=", \
-    .has_data = false, \
     .data = { NULL, 0 }, \
-    .has_area = false, \
     .area = "{\"type\":\"Point\",\"coordinates\":[1,2]}", \
-    .has_tags = false, \
     .tags = { NULL, 0 }, \
-    .has_scores = false, \
     .scores = { NULL, 0 }, \
-    .has_matrix = false, \
     .matrix = { NULL, 0 }, \
-    .has_by_id = false, \
     .by_id = { NULL, 0 }, \
-    .has_keys = false, \
     .keys = { NULL, 0 }, \
-    .has_renamed_long_field_name = false, \
     .renamed_long_field_name = 0, \
-    .has_opt_kw = false, \
     .opt_kw = 0, \
+    .has_ratio = false, \
+    .has_big = false, \
+    .has_small = false, \
+    .has_whole = false, \
+    .has_flag = false, \
+    .has_label = false, \
+    .has_data = false, \
+    .has_area = false, \
+    .has_tags = false, \
+    .has_scores = false, \
+    .has_matrix = false, \
+    .has_by_id = false, \
+    .has_keys = false, \
+    .has_renamed_long_field_name = false, \
+    .has_opt_kw = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define SAMPLE_INIT { \
     NULL, /* title */ \
     INT64_C(-42), /* count */ \
-    false, /* has_ratio */ \
     0.5, /* ratio */ \
-    false, /* has_big */ \
     INT64_C(9223372036854775807), /* big */ \
-    false, /* has_small */ \
     (-INT64_C(9223372036854775807) - 1), /* small */ \
-    false, /* has_whole */ \
     3.0, /* whole */ \
-    false, /* has_flag */ \
     true, /* flag */ \
-    false, /* has_label */ \
     "say \"hi\"\011now\\ A ?\?=", /* label */ \
-    false, /* has_data */ \
     { NULL, 0 }, /* data */ \
-    false, /* has_area */ \
     "{\"type\":\"Point\",\"coordinates\":[1,2]}", /* area */ \
-    false, /* has_tags */ \
     { NULL, 0 }, /* tags */ \
-    false, /* has_scores */ \
     { NULL, 0 }, /* scores */ \
-    false, /* has_matrix */ \
     { NULL, 0 }, /* matrix */ \
-    false, /* has_by_id */ \
     { NULL, 0 }, /* by_id */ \
-    false, /* has_keys */ \
     { NULL, 0 }, /* keys */ \
-    false, /* has_renamed_long_field_name */ \
     0, /* renamed_long_field_name */ \
-    false, /* has_opt_kw */ \
     0, /* opt_kw */ \
+    false, /* has_ratio */ \
+    false, /* has_big */ \
+    false, /* has_small */ \
+    false, /* has_whole */ \
+    false, /* has_flag */ \
+    false, /* has_label */ \
+    false, /* has_data */ \
+    false, /* has_area */ \
+    false, /* has_tags */ \
+    false, /* has_scores */ \
+    false, /* has_matrix */ \
+    false, /* has_by_id */ \
+    false, /* has_keys */ \
+    false, /* has_renamed_long_field_name */ \
+    false, /* has_opt_kw */ \
 }
 #endif
 
@@ -1492,22 +1492,22 @@ enum file_chunk_field {
 /** One record of set chunks. Strings, blobs, lists and maps read by file_chunk_get() point into its holder. */
 typedef struct file_chunk {
     aero_bytes body; /**< bin "body": blob, required */
-    bool has_n; /**< n is set (to write) / was read */
     int64_t n; /**< bin "n": int */
+    bool has_n; /**< n is set (to write) / was read */
 } file_chunk;
 
 /** A file_chunk with every field at its default and no optional bin present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define FILE_CHUNK_INIT { \
     .body = { NULL, 0 }, \
-    .has_n = false, \
     .n = 0, \
+    .has_n = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define FILE_CHUNK_INIT { \
     { NULL, 0 }, /* body */ \
-    false, /* has_n */ \
     0, /* n */ \
+    false, /* has_n */ \
 }
 #endif
 

@@ -14,8 +14,8 @@
 static const crlf crlf_init_ = CRLF_INIT;
 
 static const aero_schema_bin crlf_bins_[] = {
-    { "v", "v", offsetof(crlf, v), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 1, NULL, NULL },
-    { "w", "w", offsetof(crlf, w), offsetof(crlf, has_w), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 1, NULL, NULL },
+    { "v", "v", offsetof(crlf, v), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 1, "v", NULL, NULL },
+    { "w", "w", offsetof(crlf, w), offsetof(crlf, has_w), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 1, "w", NULL, NULL },
 };
 
 static const uint32_t crlf_by_name_[] = {

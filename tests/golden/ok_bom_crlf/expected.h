@@ -33,22 +33,22 @@ enum crlf_field {
 /** One record of set crlf. Strings, blobs, lists and maps read by crlf_get() point into its holder. */
 typedef struct crlf {
     const char *v; /**< bin "v": string, required */
-    bool has_w; /**< w is set (to write) / was read */
     int64_t w; /**< bin "w": int, default 3 */
+    bool has_w; /**< w is set (to write) / was read */
 } crlf;
 
 /** A crlf with every field at its default and no optional bin present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define CRLF_INIT { \
     .v = NULL, \
-    .has_w = false, \
     .w = INT64_C(3), \
+    .has_w = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define CRLF_INIT { \
     NULL, /* v */ \
-    false, /* has_w */ \
     INT64_C(3), /* w */ \
+    false, /* has_w */ \
 }
 #endif
 

@@ -14,11 +14,11 @@
 static const place place_doc_init_ = PLACE_INIT;
 
 static const aero_schema_bin place_doc_fields_[] = {
-    { "street", "street", offsetof(place, street), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 6, NULL, NULL },
-    { "zip", "zip", offsetof(place, zip), offsetof(place, has_zip), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 3, NULL, NULL },
-    { "city", "city", offsetof(place, city), offsetof(place, has_city), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT, 4, NULL, NULL },
-    { "tags", "tags", offsetof(place, tags), offsetof(place, has_tags), AERO_SCHEMA_LIST, 0, 4, "ls", &aero_schema_tdesc_list_str },
-    { "pt", "point", offsetof(place, point), offsetof(place, has_point), AERO_SCHEMA_GEOJSON, 0, 2, NULL, NULL },
+    { "street", "street", offsetof(place, street), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 6, "street", NULL, NULL },
+    { "zip", "zip", offsetof(place, zip), offsetof(place, has_zip), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 3, "zip", NULL, NULL },
+    { "city", "city", offsetof(place, city), offsetof(place, has_city), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT, 4, "city", NULL, NULL },
+    { "tags", "tags", offsetof(place, tags), offsetof(place, has_tags), AERO_SCHEMA_LIST, 0, 4, "tags", "ls", &aero_schema_tdesc_list_str },
+    { "pt", "point", offsetof(place, point), offsetof(place, has_point), AERO_SCHEMA_GEOJSON, 0, 2, "pt", NULL, NULL },
 };
 
 static const uint32_t place_doc_by_name_[] = {
@@ -41,11 +41,11 @@ const aero_schema_tdesc place_tdesc = { AERO_SCHEMA_DOC, sizeof(place), NULL, NU
 static const person person_doc_init_ = PERSON_INIT;
 
 static const aero_schema_bin person_doc_fields_[] = {
-    { "name", "name", offsetof(person, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
-    { "home", "home", offsetof(person, home), offsetof(person, has_home), AERO_SCHEMA_DOC, 0, 4, "o", &place_tdesc },
-    { "past", "past", offsetof(person, past), offsetof(person, has_past), AERO_SCHEMA_LIST, 0, 4, "lo", &list_place_tdesc },
-    { "by_tag", "by_tag", offsetof(person, by_tag), offsetof(person, has_by_tag), AERO_SCHEMA_MAP, 0, 6, "mso", &map_str_place_tdesc },
-    { "scores", "scores", offsetof(person, scores), offsetof(person, has_scores), AERO_SCHEMA_MAP, 0, 6, "mild", &map_int_list_double_tdesc },
+    { "name", "name", offsetof(person, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 4, "name", NULL, NULL },
+    { "home", "home", offsetof(person, home), offsetof(person, has_home), AERO_SCHEMA_DOC, 0, 4, "home", "o", &place_tdesc },
+    { "past", "past", offsetof(person, past), offsetof(person, has_past), AERO_SCHEMA_LIST, 0, 4, "past", "lo", &list_place_tdesc },
+    { "by_tag", "by_tag", offsetof(person, by_tag), offsetof(person, has_by_tag), AERO_SCHEMA_MAP, 0, 6, "by_tag", "mso", &map_str_place_tdesc },
+    { "scores", "scores", offsetof(person, scores), offsetof(person, has_scores), AERO_SCHEMA_MAP, 0, 6, "scores", "mild", &map_int_list_double_tdesc },
 };
 
 static const uint32_t person_doc_by_name_[] = {
@@ -68,7 +68,7 @@ const aero_schema_tdesc person_tdesc = { AERO_SCHEMA_DOC, sizeof(person), NULL, 
 static const tag tag_doc_init_ = TAG_INIT;
 
 static const aero_schema_bin tag_doc_fields_[] = {
-    { "type", "type", offsetof(tag, type), offsetof(tag, has_type), AERO_SCHEMA_STR, 0, 4, NULL, NULL },
+    { "type", "type", offsetof(tag, type), offsetof(tag, has_type), AERO_SCHEMA_STR, 0, 4, "type", NULL, NULL },
 };
 
 static const uint32_t tag_doc_by_name_[] = {
@@ -91,16 +91,16 @@ const aero_schema_tdesc tag_tdesc = { AERO_SCHEMA_DOC, sizeof(tag), NULL, NULL, 
 static const type type_init_ = TYPE_INIT;
 
 static const aero_schema_bin type_bins_[] = {
-    { "type", "kind", offsetof(type, kind), offsetof(type, has_kind), AERO_SCHEMA_STR, 0, 4, NULL, NULL },
-    { "index", "index", offsetof(type, index), offsetof(type, has_index), AERO_SCHEMA_INT, 0, 5, NULL, NULL },
-    { "owner", "owner", offsetof(type, owner), offsetof(type, has_owner), AERO_SCHEMA_DOC, 0, 5, "o", &person_tdesc },
-    { "homes", "homes", offsetof(type, homes), offsetof(type, has_homes), AERO_SCHEMA_LIST, 0, 5, "lo", &list_place_tdesc },
-    { "nested", "nested", offsetof(type, nested), offsetof(type, has_nested), AERO_SCHEMA_LIST, 0, 6, "lmslo", &list_map_str_list_place_tdesc },
-    { "grid", "grid", offsetof(type, grid), offsetof(type, has_grid), AERO_SCHEMA_LIST, 0, 4, "lli", &list_list_int_tdesc },
-    { "flags", "flags", offsetof(type, flags), offsetof(type, has_flags), AERO_SCHEMA_MAP, 0, 5, "myb", &aero_schema_tdesc_map_blob_bool },
-    { "geos", "geos", offsetof(type, geos), offsetof(type, has_geos), AERO_SCHEMA_LIST, 0, 4, "lg", &aero_schema_tdesc_list_geo },
-    { "seen", "seen", offsetof(type, seen), offsetof(type, has_seen), AERO_SCHEMA_HLL, 0, 4, "h", NULL },
-    { "t", "type", offsetof(type, type), offsetof(type, has_type), AERO_SCHEMA_DOC, 0, 1, "o", &tag_tdesc },
+    { "type", "kind", offsetof(type, kind), offsetof(type, has_kind), AERO_SCHEMA_STR, 0, 4, "type", NULL, NULL },
+    { "index", "index", offsetof(type, index), offsetof(type, has_index), AERO_SCHEMA_INT, 0, 5, "index", NULL, NULL },
+    { "owner", "owner", offsetof(type, owner), offsetof(type, has_owner), AERO_SCHEMA_DOC, 0, 5, "owner", "o", &person_tdesc },
+    { "homes", "homes", offsetof(type, homes), offsetof(type, has_homes), AERO_SCHEMA_LIST, 0, 5, "homes", "lo", &list_place_tdesc },
+    { "nested", "nested", offsetof(type, nested), offsetof(type, has_nested), AERO_SCHEMA_LIST, 0, 6, "nested", "lmslo", &list_map_str_list_place_tdesc },
+    { "grid", "grid", offsetof(type, grid), offsetof(type, has_grid), AERO_SCHEMA_LIST, 0, 4, "grid", "lli", &list_list_int_tdesc },
+    { "flags", "flags", offsetof(type, flags), offsetof(type, has_flags), AERO_SCHEMA_MAP, 0, 5, "flags", "myb", &aero_schema_tdesc_map_blob_bool },
+    { "geos", "geos", offsetof(type, geos), offsetof(type, has_geos), AERO_SCHEMA_LIST, 0, 4, "geos", "lg", &aero_schema_tdesc_list_geo },
+    { "seen", "seen", offsetof(type, seen), offsetof(type, has_seen), AERO_SCHEMA_HLL, 0, 4, "seen", "h", NULL },
+    { "t", "type", offsetof(type, type), offsetof(type, has_type), AERO_SCHEMA_DOC, 0, 1, "t", "o", &tag_tdesc },
 };
 
 static const uint32_t type_by_name_[] = {

@@ -21,40 +21,40 @@ AERO_BEGIN_DECLS
  */
 typedef struct place {
     const char *street; /**< key "street": string, required */
-    bool has_zip; /**< zip is set (to write) / was read */
     int64_t zip; /**< key "zip": int, default 10000 */
-    bool has_city; /**< city is set (to write) / was read */
     const char *city; /**< key "city": string, default 'Paris' */
-    bool has_tags; /**< tags is set (to write) / was read */
     aero_list_str tags; /**< key "tags": list<string> */
-    bool has_point; /**< point is set (to write) / was read */
     const char *point; /**< key "pt": geojson */
+    bool has_zip; /**< zip is set (to write) / was read */
+    bool has_city; /**< city is set (to write) / was read */
+    bool has_tags; /**< tags is set (to write) / was read */
+    bool has_point; /**< point is set (to write) / was read */
 } place;
 
 /** A place with every field at its default and no optional field present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define PLACE_INIT { \
     .street = NULL, \
-    .has_zip = false, \
     .zip = INT64_C(10000), \
-    .has_city = false, \
     .city = "Paris", \
-    .has_tags = false, \
     .tags = { NULL, 0 }, \
-    .has_point = false, \
     .point = NULL, \
+    .has_zip = false, \
+    .has_city = false, \
+    .has_tags = false, \
+    .has_point = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define PLACE_INIT { \
     NULL, /* street */ \
-    false, /* has_zip */ \
     INT64_C(10000), /* zip */ \
-    false, /* has_city */ \
     "Paris", /* city */ \
-    false, /* has_tags */ \
     { NULL, 0 }, /* tags */ \
-    false, /* has_point */ \
     NULL, /* point */ \
+    false, /* has_zip */ \
+    false, /* has_city */ \
+    false, /* has_tags */ \
+    false, /* has_point */ \
 }
 #endif
 
@@ -116,40 +116,40 @@ static const aero_schema_tdesc map_int_list_double_tdesc = {
  */
 typedef struct person {
     const char *name; /**< key "name": string, required */
-    bool has_home; /**< home is set (to write) / was read */
     place home; /**< key "home": place */
-    bool has_past; /**< past is set (to write) / was read */
     list_place past; /**< key "past": list<place> */
-    bool has_by_tag; /**< by_tag is set (to write) / was read */
     map_str_place by_tag; /**< key "by_tag": map<string, place> */
-    bool has_scores; /**< scores is set (to write) / was read */
     map_int_list_double scores; /**< key "scores": map<int, list<double>> */
+    bool has_home; /**< home is set (to write) / was read */
+    bool has_past; /**< past is set (to write) / was read */
+    bool has_by_tag; /**< by_tag is set (to write) / was read */
+    bool has_scores; /**< scores is set (to write) / was read */
 } person;
 
 /** A person with every field at its default and no optional field present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define PERSON_INIT { \
     .name = NULL, \
-    .has_home = false, \
     .home = PLACE_INIT, \
-    .has_past = false, \
     .past = { NULL, 0 }, \
-    .has_by_tag = false, \
     .by_tag = { NULL, 0 }, \
-    .has_scores = false, \
     .scores = { NULL, 0 }, \
+    .has_home = false, \
+    .has_past = false, \
+    .has_by_tag = false, \
+    .has_scores = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define PERSON_INIT { \
     NULL, /* name */ \
-    false, /* has_home */ \
     PLACE_INIT, /* home */ \
-    false, /* has_past */ \
     { NULL, 0 }, /* past */ \
-    false, /* has_by_tag */ \
     { NULL, 0 }, /* by_tag */ \
-    false, /* has_scores */ \
     { NULL, 0 }, /* scores */ \
+    false, /* has_home */ \
+    false, /* has_past */ \
+    false, /* has_by_tag */ \
+    false, /* has_scores */ \
 }
 #endif
 
@@ -162,20 +162,20 @@ extern const aero_schema_tdesc person_tdesc;
 
 /** Document tag. Strings, blobs, lists and maps read into it point into the holder. */
 typedef struct tag {
-    bool has_type; /**< type is set (to write) / was read */
     const char *type; /**< key "type": string */
+    bool has_type; /**< type is set (to write) / was read */
 } tag;
 
 /** A tag with every field at its default and no optional field present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define TAG_INIT { \
-    .has_type = false, \
     .type = NULL, \
+    .has_type = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define TAG_INIT { \
-    false, /* has_type */ \
     NULL, /* type */ \
+    false, /* has_type */ \
 }
 #endif
 
@@ -261,74 +261,74 @@ enum type_field {
  * `type` is also a record, field, bin and query name.
  */
 typedef struct type {
-    bool has_kind; /**< kind is set (to write) / was read */
     const char *kind; /**< bin "type": string */
-    bool has_index; /**< index is set (to write) / was read */
     int64_t index; /**< bin "index": int */
-    bool has_owner; /**< owner is set (to write) / was read */
     person owner; /**< bin "owner": person */
-    bool has_homes; /**< homes is set (to write) / was read */
     list_place homes; /**< bin "homes": list<place> */
-    bool has_nested; /**< nested is set (to write) / was read */
     list_map_str_list_place nested; /**< bin "nested": list<map<string, list<place>>> */
-    bool has_grid; /**< grid is set (to write) / was read */
     list_list_int grid; /**< bin "grid": list<list<int>> */
-    bool has_flags; /**< flags is set (to write) / was read */
     aero_map_blob_bool flags; /**< bin "flags": map<blob, bool> */
-    bool has_geos; /**< geos is set (to write) / was read */
     aero_list_geo geos; /**< bin "geos": list<geojson> */
-    bool has_seen; /**< seen is set (to write) / was read */
     aero_bytes seen; /**< bin "seen": hll */
-    bool has_type; /**< type is set (to write) / was read */
     tag type; /**< bin "t": tag */
+    bool has_kind; /**< kind is set (to write) / was read */
+    bool has_index; /**< index is set (to write) / was read */
+    bool has_owner; /**< owner is set (to write) / was read */
+    bool has_homes; /**< homes is set (to write) / was read */
+    bool has_nested; /**< nested is set (to write) / was read */
+    bool has_grid; /**< grid is set (to write) / was read */
+    bool has_flags; /**< flags is set (to write) / was read */
+    bool has_geos; /**< geos is set (to write) / was read */
+    bool has_seen; /**< seen is set (to write) / was read */
+    bool has_type; /**< type is set (to write) / was read */
 } type;
 
 /** A type with every field at its default and no optional bin present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define TYPE_INIT { \
-    .has_kind = false, \
     .kind = NULL, \
-    .has_index = false, \
     .index = 0, \
-    .has_owner = false, \
     .owner = PERSON_INIT, \
-    .has_homes = false, \
     .homes = { NULL, 0 }, \
-    .has_nested = false, \
     .nested = { NULL, 0 }, \
-    .has_grid = false, \
     .grid = { NULL, 0 }, \
-    .has_flags = false, \
     .flags = { NULL, 0 }, \
-    .has_geos = false, \
     .geos = { NULL, 0 }, \
-    .has_seen = false, \
     .seen = { NULL, 0 }, \
-    .has_type = false, \
     .type = TAG_INIT, \
+    .has_kind = false, \
+    .has_index = false, \
+    .has_owner = false, \
+    .has_homes = false, \
+    .has_nested = false, \
+    .has_grid = false, \
+    .has_flags = false, \
+    .has_geos = false, \
+    .has_seen = false, \
+    .has_type = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define TYPE_INIT { \
-    false, /* has_kind */ \
     NULL, /* kind */ \
-    false, /* has_index */ \
     0, /* index */ \
-    false, /* has_owner */ \
     PERSON_INIT, /* owner */ \
-    false, /* has_homes */ \
     { NULL, 0 }, /* homes */ \
-    false, /* has_nested */ \
     { NULL, 0 }, /* nested */ \
-    false, /* has_grid */ \
     { NULL, 0 }, /* grid */ \
-    false, /* has_flags */ \
     { NULL, 0 }, /* flags */ \
-    false, /* has_geos */ \
     { NULL, 0 }, /* geos */ \
-    false, /* has_seen */ \
     { NULL, 0 }, /* seen */ \
-    false, /* has_type */ \
     TAG_INIT, /* type */ \
+    false, /* has_kind */ \
+    false, /* has_index */ \
+    false, /* has_owner */ \
+    false, /* has_homes */ \
+    false, /* has_nested */ \
+    false, /* has_grid */ \
+    false, /* has_flags */ \
+    false, /* has_geos */ \
+    false, /* has_seen */ \
+    false, /* has_type */ \
 }
 #endif
 

@@ -14,15 +14,15 @@
 static const ix_user ix_user_init_ = IX_USER_INIT;
 
 static const aero_schema_bin ix_user_bins_[] = {
-    { "name", "name", offsetof(ix_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
-    { "age", "age", offsetof(ix_user, age), offsetof(ix_user, has_age), AERO_SCHEMA_INT, 0, 3, NULL, NULL },
-    { "index", "index", offsetof(ix_user, index), offsetof(ix_user, has_index), AERO_SCHEMA_INT, 0, 5, NULL, NULL },
-    { "tags", "tags", offsetof(ix_user, tags), offsetof(ix_user, has_tags), AERO_SCHEMA_LIST, 0, 4, "ls", &aero_schema_tdesc_list_str },
-    { "prefs", "prefs", offsetof(ix_user, prefs), offsetof(ix_user, has_prefs), AERO_SCHEMA_MAP, 0, 5, "msi", &aero_schema_tdesc_map_str_int },
-    { "scores", "scores", offsetof(ix_user, scores), offsetof(ix_user, has_scores), AERO_SCHEMA_MAP, 0, 6, "miy", &aero_schema_tdesc_map_int_blob },
-    { "groups", "groups", offsetof(ix_user, groups), offsetof(ix_user, has_groups), AERO_SCHEMA_MAP, 0, 6, "msli", &ix_map_str_list_int_tdesc },
-    { "home", "home", offsetof(ix_user, home), offsetof(ix_user, has_home), AERO_SCHEMA_GEOJSON, 0, 4, NULL, NULL },
-    { "last_login", "last_login_millis", offsetof(ix_user, last_login_millis), offsetof(ix_user, has_last_login_millis), AERO_SCHEMA_INT, 0, 10, NULL, NULL },
+    { "name", "name", offsetof(ix_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 4, "name", NULL, NULL },
+    { "age", "age", offsetof(ix_user, age), offsetof(ix_user, has_age), AERO_SCHEMA_INT, 0, 3, "age", NULL, NULL },
+    { "index", "index", offsetof(ix_user, index), offsetof(ix_user, has_index), AERO_SCHEMA_INT, 0, 5, "index", NULL, NULL },
+    { "tags", "tags", offsetof(ix_user, tags), offsetof(ix_user, has_tags), AERO_SCHEMA_LIST, 0, 4, "tags", "ls", &aero_schema_tdesc_list_str },
+    { "prefs", "prefs", offsetof(ix_user, prefs), offsetof(ix_user, has_prefs), AERO_SCHEMA_MAP, 0, 5, "prefs", "msi", &aero_schema_tdesc_map_str_int },
+    { "scores", "scores", offsetof(ix_user, scores), offsetof(ix_user, has_scores), AERO_SCHEMA_MAP, 0, 6, "scores", "miy", &aero_schema_tdesc_map_int_blob },
+    { "groups", "groups", offsetof(ix_user, groups), offsetof(ix_user, has_groups), AERO_SCHEMA_MAP, 0, 6, "groups", "msli", &ix_map_str_list_int_tdesc },
+    { "home", "home", offsetof(ix_user, home), offsetof(ix_user, has_home), AERO_SCHEMA_GEOJSON, 0, 4, "home", NULL, NULL },
+    { "last_login", "last_login_millis", offsetof(ix_user, last_login_millis), offsetof(ix_user, has_last_login_millis), AERO_SCHEMA_INT, 0, 10, "last_login", NULL, NULL },
 };
 
 static const uint32_t ix_user_by_name_[] = {
@@ -452,7 +452,7 @@ ix_user_ops *ix_user_ops_where_older_than(ix_user_ops *ops, double x)
 static const ix_counter ix_counter_init_ = IX_COUNTER_INIT;
 
 static const aero_schema_bin ix_counter_bins_[] = {
-    { "hits", "hits", offsetof(ix_counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
+    { "hits", "hits", offsetof(ix_counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, 4, "hits", NULL, NULL },
 };
 
 static const uint32_t ix_counter_by_name_[] = {

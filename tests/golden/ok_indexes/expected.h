@@ -65,64 +65,64 @@ enum ix_user_field {
 /** One record of set users. Strings, blobs, lists and maps read by ix_user_get() point into its holder. */
 typedef struct ix_user {
     const char *name; /**< bin "name": string, required */
-    bool has_age; /**< age is set (to write) / was read */
     int64_t age; /**< bin "age": int */
-    bool has_index; /**< index is set (to write) / was read */
     int64_t index; /**< bin "index": int */
-    bool has_tags; /**< tags is set (to write) / was read */
     aero_list_str tags; /**< bin "tags": list<string> */
-    bool has_prefs; /**< prefs is set (to write) / was read */
     aero_map_str_int prefs; /**< bin "prefs": map<string, int> */
-    bool has_scores; /**< scores is set (to write) / was read */
     aero_map_int_blob scores; /**< bin "scores": map<int, blob> */
-    bool has_groups; /**< groups is set (to write) / was read */
     ix_map_str_list_int groups; /**< bin "groups": map<string, list<int>> */
-    bool has_home; /**< home is set (to write) / was read */
     const char *home; /**< bin "home": geojson */
-    bool has_last_login_millis; /**< last_login_millis is set (to write) / was read */
     int64_t last_login_millis; /**< bin "last_login": int */
+    bool has_age; /**< age is set (to write) / was read */
+    bool has_index; /**< index is set (to write) / was read */
+    bool has_tags; /**< tags is set (to write) / was read */
+    bool has_prefs; /**< prefs is set (to write) / was read */
+    bool has_scores; /**< scores is set (to write) / was read */
+    bool has_groups; /**< groups is set (to write) / was read */
+    bool has_home; /**< home is set (to write) / was read */
+    bool has_last_login_millis; /**< last_login_millis is set (to write) / was read */
 } ix_user;
 
 /** A ix_user with every field at its default and no optional bin present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define IX_USER_INIT { \
     .name = NULL, \
-    .has_age = false, \
     .age = 0, \
-    .has_index = false, \
     .index = 0, \
-    .has_tags = false, \
     .tags = { NULL, 0 }, \
-    .has_prefs = false, \
     .prefs = { NULL, 0 }, \
-    .has_scores = false, \
     .scores = { NULL, 0 }, \
-    .has_groups = false, \
     .groups = { NULL, 0 }, \
-    .has_home = false, \
     .home = NULL, \
-    .has_last_login_millis = false, \
     .last_login_millis = 0, \
+    .has_age = false, \
+    .has_index = false, \
+    .has_tags = false, \
+    .has_prefs = false, \
+    .has_scores = false, \
+    .has_groups = false, \
+    .has_home = false, \
+    .has_last_login_millis = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define IX_USER_INIT { \
     NULL, /* name */ \
-    false, /* has_age */ \
     0, /* age */ \
-    false, /* has_index */ \
     0, /* index */ \
-    false, /* has_tags */ \
     { NULL, 0 }, /* tags */ \
-    false, /* has_prefs */ \
     { NULL, 0 }, /* prefs */ \
-    false, /* has_scores */ \
     { NULL, 0 }, /* scores */ \
-    false, /* has_groups */ \
     { NULL, 0 }, /* groups */ \
-    false, /* has_home */ \
     NULL, /* home */ \
-    false, /* has_last_login_millis */ \
     0, /* last_login_millis */ \
+    false, /* has_age */ \
+    false, /* has_index */ \
+    false, /* has_tags */ \
+    false, /* has_prefs */ \
+    false, /* has_scores */ \
+    false, /* has_groups */ \
+    false, /* has_home */ \
+    false, /* has_last_login_millis */ \
 }
 #endif
 

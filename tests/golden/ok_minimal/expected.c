@@ -14,7 +14,7 @@
 static const kv kv_init_ = KV_INIT;
 
 static const aero_schema_bin kv_bins_[] = {
-    { "v", "v", offsetof(kv, v), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 1, NULL, NULL },
+    { "v", "v", offsetof(kv, v), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 1, "v", NULL, NULL },
 };
 
 static const uint32_t kv_by_name_[] = {

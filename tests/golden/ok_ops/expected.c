@@ -14,19 +14,19 @@
 static const member member_init_ = MEMBER_INIT;
 
 static const aero_schema_bin member_bins_[] = {
-    { "name", "name", offsetof(member, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
-    { "age", "age", offsetof(member, age), offsetof(member, has_age), AERO_SCHEMA_INT, 0, 3, NULL, NULL },
-    { "score", "score", offsetof(member, score), offsetof(member, has_score), AERO_SCHEMA_DOUBLE, 0, 5, NULL, NULL },
-    { "verified", "verified", offsetof(member, verified), offsetof(member, has_verified), AERO_SCHEMA_BOOL, 0, 8, NULL, NULL },
-    { "avatar", "avatar", offsetof(member, avatar), offsetof(member, has_avatar), AERO_SCHEMA_BLOB, 0, 6, NULL, NULL },
-    { "home", "home", offsetof(member, home), offsetof(member, has_home), AERO_SCHEMA_GEOJSON, 0, 4, NULL, NULL },
-    { "visits", "visits", offsetof(member, visits), offsetof(member, has_visits), AERO_SCHEMA_LIST, 0, 6, "li", &aero_schema_tdesc_list_int },
-    { "tags", "tags", offsetof(member, tags), offsetof(member, has_tags), AERO_SCHEMA_LIST, 0, 4, "ls", &aero_schema_tdesc_list_str },
-    { "prefs", "prefs", offsetof(member, prefs), offsetof(member, has_prefs), AERO_SCHEMA_MAP, 0, 5, "msi", &aero_schema_tdesc_map_str_int },
-    { "weights", "weights", offsetof(member, weights), offsetof(member, has_weights), AERO_SCHEMA_MAP, 0, 7, "mid", &aero_schema_tdesc_map_int_double },
-    { "flags", "flags", offsetof(member, flags), offsetof(member, has_flags), AERO_SCHEMA_MAP, 0, 5, "myb", &aero_schema_tdesc_map_blob_bool },
-    { "grid", "grid", offsetof(member, grid), offsetof(member, has_grid), AERO_SCHEMA_LIST, 0, 4, "lli", &list_list_int_tdesc },
-    { "groups", "groups", offsetof(member, groups), offsetof(member, has_groups), AERO_SCHEMA_MAP, 0, 6, "msls", &map_str_list_str_tdesc },
+    { "name", "name", offsetof(member, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 4, "name", NULL, NULL },
+    { "age", "age", offsetof(member, age), offsetof(member, has_age), AERO_SCHEMA_INT, 0, 3, "age", NULL, NULL },
+    { "score", "score", offsetof(member, score), offsetof(member, has_score), AERO_SCHEMA_DOUBLE, 0, 5, "score", NULL, NULL },
+    { "verified", "verified", offsetof(member, verified), offsetof(member, has_verified), AERO_SCHEMA_BOOL, 0, 8, "verified", NULL, NULL },
+    { "avatar", "avatar", offsetof(member, avatar), offsetof(member, has_avatar), AERO_SCHEMA_BLOB, 0, 6, "avatar", NULL, NULL },
+    { "home", "home", offsetof(member, home), offsetof(member, has_home), AERO_SCHEMA_GEOJSON, 0, 4, "home", NULL, NULL },
+    { "visits", "visits", offsetof(member, visits), offsetof(member, has_visits), AERO_SCHEMA_LIST, 0, 6, "visits", "li", &aero_schema_tdesc_list_int },
+    { "tags", "tags", offsetof(member, tags), offsetof(member, has_tags), AERO_SCHEMA_LIST, 0, 4, "tags", "ls", &aero_schema_tdesc_list_str },
+    { "prefs", "prefs", offsetof(member, prefs), offsetof(member, has_prefs), AERO_SCHEMA_MAP, 0, 5, "prefs", "msi", &aero_schema_tdesc_map_str_int },
+    { "weights", "weights", offsetof(member, weights), offsetof(member, has_weights), AERO_SCHEMA_MAP, 0, 7, "weights", "mid", &aero_schema_tdesc_map_int_double },
+    { "flags", "flags", offsetof(member, flags), offsetof(member, has_flags), AERO_SCHEMA_MAP, 0, 5, "flags", "myb", &aero_schema_tdesc_map_blob_bool },
+    { "grid", "grid", offsetof(member, grid), offsetof(member, has_grid), AERO_SCHEMA_LIST, 0, 4, "grid", "lli", &list_list_int_tdesc },
+    { "groups", "groups", offsetof(member, groups), offsetof(member, has_groups), AERO_SCHEMA_MAP, 0, 6, "groups", "msls", &map_str_list_str_tdesc },
 };
 
 static const uint32_t member_by_name_[] = {
@@ -192,7 +192,7 @@ member_ops *member_ops_where_verified_users(member_ops *ops)
 static const tally tally_init_ = TALLY_INIT;
 
 static const aero_schema_bin tally_bins_[] = {
-    { "hits", "hits", offsetof(tally, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
+    { "hits", "hits", offsetof(tally, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, 4, "hits", NULL, NULL },
 };
 
 static const uint32_t tally_by_name_[] = {
@@ -219,7 +219,7 @@ const aero_schema_record tally_schema = {
 static const piece piece_init_ = PIECE_INIT;
 
 static const aero_schema_bin piece_bins_[] = {
-    { "body", "body", offsetof(piece, body), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_BLOB, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
+    { "body", "body", offsetof(piece, body), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_BLOB, AERO_SCHEMA_REQUIRED, 4, "body", NULL, NULL },
 };
 
 static const uint32_t piece_by_name_[] = {

@@ -84,88 +84,88 @@ enum member_field {
 /** One record of set members. Strings, blobs, lists and maps read by member_get() point into its holder. */
 typedef struct member {
     const char *name; /**< bin "name": string, required */
-    bool has_age; /**< age is set (to write) / was read */
     int64_t age; /**< bin "age": int */
-    bool has_score; /**< score is set (to write) / was read */
     double score; /**< bin "score": double */
-    bool has_verified; /**< verified is set (to write) / was read */
     bool verified; /**< bin "verified": bool */
-    bool has_avatar; /**< avatar is set (to write) / was read */
     aero_bytes avatar; /**< bin "avatar": blob */
-    bool has_home; /**< home is set (to write) / was read */
     const char *home; /**< bin "home": geojson */
-    bool has_visits; /**< visits is set (to write) / was read */
     aero_list_int visits; /**< bin "visits": list<int> */
-    bool has_tags; /**< tags is set (to write) / was read */
     aero_list_str tags; /**< bin "tags": list<string> */
-    bool has_prefs; /**< prefs is set (to write) / was read */
     aero_map_str_int prefs; /**< bin "prefs": map<string, int> */
-    bool has_weights; /**< weights is set (to write) / was read */
     aero_map_int_double weights; /**< bin "weights": map<int, double> */
-    bool has_flags; /**< flags is set (to write) / was read */
     aero_map_blob_bool flags; /**< bin "flags": map<blob, bool> */
-    bool has_grid; /**< grid is set (to write) / was read */
     list_list_int grid; /**< bin "grid": list<list<int>> */
-    bool has_groups; /**< groups is set (to write) / was read */
     map_str_list_str groups; /**< bin "groups": map<string, list<string>> */
+    bool has_age; /**< age is set (to write) / was read */
+    bool has_score; /**< score is set (to write) / was read */
+    bool has_verified; /**< verified is set (to write) / was read */
+    bool has_avatar; /**< avatar is set (to write) / was read */
+    bool has_home; /**< home is set (to write) / was read */
+    bool has_visits; /**< visits is set (to write) / was read */
+    bool has_tags; /**< tags is set (to write) / was read */
+    bool has_prefs; /**< prefs is set (to write) / was read */
+    bool has_weights; /**< weights is set (to write) / was read */
+    bool has_flags; /**< flags is set (to write) / was read */
+    bool has_grid; /**< grid is set (to write) / was read */
+    bool has_groups; /**< groups is set (to write) / was read */
 } member;
 
 /** A member with every field at its default and no optional bin present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define MEMBER_INIT { \
     .name = NULL, \
-    .has_age = false, \
     .age = 0, \
-    .has_score = false, \
     .score = 0.0, \
-    .has_verified = false, \
     .verified = false, \
-    .has_avatar = false, \
     .avatar = { NULL, 0 }, \
-    .has_home = false, \
     .home = NULL, \
-    .has_visits = false, \
     .visits = { NULL, 0 }, \
-    .has_tags = false, \
     .tags = { NULL, 0 }, \
-    .has_prefs = false, \
     .prefs = { NULL, 0 }, \
-    .has_weights = false, \
     .weights = { NULL, 0 }, \
-    .has_flags = false, \
     .flags = { NULL, 0 }, \
-    .has_grid = false, \
     .grid = { NULL, 0 }, \
-    .has_groups = false, \
     .groups = { NULL, 0 }, \
+    .has_age = false, \
+    .has_score = false, \
+    .has_verified = false, \
+    .has_avatar = false, \
+    .has_home = false, \
+    .has_visits = false, \
+    .has_tags = false, \
+    .has_prefs = false, \
+    .has_weights = false, \
+    .has_flags = false, \
+    .has_grid = false, \
+    .has_groups = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define MEMBER_INIT { \
     NULL, /* name */ \
-    false, /* has_age */ \
     0, /* age */ \
-    false, /* has_score */ \
     0.0, /* score */ \
-    false, /* has_verified */ \
     false, /* verified */ \
-    false, /* has_avatar */ \
     { NULL, 0 }, /* avatar */ \
-    false, /* has_home */ \
     NULL, /* home */ \
-    false, /* has_visits */ \
     { NULL, 0 }, /* visits */ \
-    false, /* has_tags */ \
     { NULL, 0 }, /* tags */ \
-    false, /* has_prefs */ \
     { NULL, 0 }, /* prefs */ \
-    false, /* has_weights */ \
     { NULL, 0 }, /* weights */ \
-    false, /* has_flags */ \
     { NULL, 0 }, /* flags */ \
-    false, /* has_grid */ \
     { NULL, 0 }, /* grid */ \
-    false, /* has_groups */ \
     { NULL, 0 }, /* groups */ \
+    false, /* has_age */ \
+    false, /* has_score */ \
+    false, /* has_verified */ \
+    false, /* has_avatar */ \
+    false, /* has_home */ \
+    false, /* has_visits */ \
+    false, /* has_tags */ \
+    false, /* has_prefs */ \
+    false, /* has_weights */ \
+    false, /* has_flags */ \
+    false, /* has_grid */ \
+    false, /* has_groups */ \
 }
 #endif
 

@@ -14,7 +14,7 @@
 static const app_address app_address_doc_init_ = APP_ADDRESS_INIT;
 
 static const aero_schema_bin app_address_doc_fields_[] = {
-    { "zip", "zip", offsetof(app_address, zip), offsetof(app_address, has_zip), AERO_SCHEMA_INT, 0, 3, NULL, NULL },
+    { "zip", "zip", offsetof(app_address, zip), offsetof(app_address, has_zip), AERO_SCHEMA_INT, 0, 3, "zip", NULL, NULL },
 };
 
 static const uint32_t app_address_doc_by_name_[] = {
@@ -37,11 +37,11 @@ const aero_schema_tdesc app_address_tdesc = { AERO_SCHEMA_DOC, sizeof(app_addres
 static const app_user app_user_init_ = APP_USER_INIT;
 
 static const aero_schema_bin app_user_bins_[] = {
-    { "name", "name", offsetof(app_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
-    { "age", "age", offsetof(app_user, age), offsetof(app_user, has_age), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 3, NULL, NULL },
-    { "tags", "tags", offsetof(app_user, tags), offsetof(app_user, has_tags), AERO_SCHEMA_LIST, 0, 4, "ls", &aero_schema_tdesc_list_str },
-    { "home", "home", offsetof(app_user, home), offsetof(app_user, has_home), AERO_SCHEMA_DOC, 0, 4, "o", &app_address_tdesc },
-    { "past", "past", offsetof(app_user, past), offsetof(app_user, has_past), AERO_SCHEMA_LIST, 0, 4, "lo", &app_list_address_tdesc },
+    { "name", "name", offsetof(app_user, name), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 4, "name", NULL, NULL },
+    { "age", "age", offsetof(app_user, age), offsetof(app_user, has_age), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 3, "age", NULL, NULL },
+    { "tags", "tags", offsetof(app_user, tags), offsetof(app_user, has_tags), AERO_SCHEMA_LIST, 0, 4, "tags", "ls", &aero_schema_tdesc_list_str },
+    { "home", "home", offsetof(app_user, home), offsetof(app_user, has_home), AERO_SCHEMA_DOC, 0, 4, "home", "o", &app_address_tdesc },
+    { "past", "past", offsetof(app_user, past), offsetof(app_user, has_past), AERO_SCHEMA_LIST, 0, 4, "past", "lo", &app_list_address_tdesc },
 };
 
 static const uint32_t app_user_by_name_[] = {
@@ -165,7 +165,7 @@ app_user_ops *app_user_ops_where_zip(app_user_ops *ops, int64_t z)
 static const app_counter app_counter_init_ = APP_COUNTER_INIT;
 
 static const aero_schema_bin app_counter_bins_[] = {
-    { "hits", "hits", offsetof(app_counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
+    { "hits", "hits", offsetof(app_counter, hits), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_INT, AERO_SCHEMA_REQUIRED, 4, "hits", NULL, NULL },
 };
 
 static const uint32_t app_counter_by_name_[] = {

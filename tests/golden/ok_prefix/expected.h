@@ -20,20 +20,20 @@ AERO_BEGIN_DECLS
  * A document: app_address, APP_ADDRESS_INIT, app_address_doc, app_address_tdesc.
  */
 typedef struct app_address {
-    bool has_zip; /**< zip is set (to write) / was read */
     int64_t zip; /**< key "zip": int */
+    bool has_zip; /**< zip is set (to write) / was read */
 } app_address;
 
 /** A app_address with every field at its default and no optional field present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define APP_ADDRESS_INIT { \
-    .has_zip = false, \
     .zip = 0, \
+    .has_zip = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define APP_ADDRESS_INIT { \
-    false, /* has_zip */ \
     0, /* zip */ \
+    false, /* has_zip */ \
 }
 #endif
 
@@ -81,40 +81,40 @@ enum app_user_field {
  */
 typedef struct app_user {
     const char *name; /**< bin "name": string, required */
-    bool has_age; /**< age is set (to write) / was read */
     int64_t age; /**< bin "age": int, default 18 */
-    bool has_tags; /**< tags is set (to write) / was read */
     aero_list_str tags; /**< bin "tags": list<string> */
-    bool has_home; /**< home is set (to write) / was read */
     app_address home; /**< bin "home": address */
-    bool has_past; /**< past is set (to write) / was read */
     app_list_address past; /**< bin "past": list<address> */
+    bool has_age; /**< age is set (to write) / was read */
+    bool has_tags; /**< tags is set (to write) / was read */
+    bool has_home; /**< home is set (to write) / was read */
+    bool has_past; /**< past is set (to write) / was read */
 } app_user;
 
 /** A app_user with every field at its default and no optional bin present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define APP_USER_INIT { \
     .name = NULL, \
-    .has_age = false, \
     .age = INT64_C(18), \
-    .has_tags = false, \
     .tags = { NULL, 0 }, \
-    .has_home = false, \
     .home = APP_ADDRESS_INIT, \
-    .has_past = false, \
     .past = { NULL, 0 }, \
+    .has_age = false, \
+    .has_tags = false, \
+    .has_home = false, \
+    .has_past = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define APP_USER_INIT { \
     NULL, /* name */ \
-    false, /* has_age */ \
     INT64_C(18), /* age */ \
-    false, /* has_tags */ \
     { NULL, 0 }, /* tags */ \
-    false, /* has_home */ \
     APP_ADDRESS_INIT, /* home */ \
-    false, /* has_past */ \
     { NULL, 0 }, /* past */ \
+    false, /* has_age */ \
+    false, /* has_tags */ \
+    false, /* has_home */ \
+    false, /* has_past */ \
 }
 #endif
 

@@ -14,11 +14,11 @@
 static const event event_init_ = EVENT_INIT;
 
 static const aero_schema_bin event_bins_[] = {
-    { "kind", "kind", offsetof(event, kind), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 4, NULL, NULL },
-    { "level", "level", offsetof(event, level), offsetof(event, has_level), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 5, NULL, NULL },
-    { "score", "score", offsetof(event, score), offsetof(event, has_score), AERO_SCHEMA_DOUBLE, 0, 5, NULL, NULL },
-    { "ok", "ok", offsetof(event, ok), offsetof(event, has_ok), AERO_SCHEMA_BOOL, 0, 2, NULL, NULL },
-    { "data", "data", offsetof(event, data), offsetof(event, has_data), AERO_SCHEMA_BLOB, 0, 4, NULL, NULL },
+    { "kind", "kind", offsetof(event, kind), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 4, "kind", NULL, NULL },
+    { "level", "level", offsetof(event, level), offsetof(event, has_level), AERO_SCHEMA_INT, AERO_SCHEMA_HAS_DEFAULT, 5, "level", NULL, NULL },
+    { "score", "score", offsetof(event, score), offsetof(event, has_score), AERO_SCHEMA_DOUBLE, 0, 5, "score", NULL, NULL },
+    { "ok", "ok", offsetof(event, ok), offsetof(event, has_ok), AERO_SCHEMA_BOOL, 0, 2, "ok", NULL, NULL },
+    { "data", "data", offsetof(event, data), offsetof(event, has_data), AERO_SCHEMA_BLOB, 0, 4, "data", NULL, NULL },
 };
 
 static const uint32_t event_by_name_[] = {

@@ -40,40 +40,40 @@ enum event_field {
 /** One record of set events. Strings, blobs, lists and maps read by event_get() point into its holder. */
 typedef struct event {
     const char *kind; /**< bin "kind": string, required */
-    bool has_level; /**< level is set (to write) / was read */
     int64_t level; /**< bin "level": int, default 1 */
-    bool has_score; /**< score is set (to write) / was read */
     double score; /**< bin "score": double */
-    bool has_ok; /**< ok is set (to write) / was read */
     bool ok; /**< bin "ok": bool */
-    bool has_data; /**< data is set (to write) / was read */
     aero_bytes data; /**< bin "data": blob */
+    bool has_level; /**< level is set (to write) / was read */
+    bool has_score; /**< score is set (to write) / was read */
+    bool has_ok; /**< ok is set (to write) / was read */
+    bool has_data; /**< data is set (to write) / was read */
 } event;
 
 /** A event with every field at its default and no optional bin present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define EVENT_INIT { \
     .kind = NULL, \
-    .has_level = false, \
     .level = INT64_C(1), \
-    .has_score = false, \
     .score = 0.0, \
-    .has_ok = false, \
     .ok = false, \
-    .has_data = false, \
     .data = { NULL, 0 }, \
+    .has_level = false, \
+    .has_score = false, \
+    .has_ok = false, \
+    .has_data = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define EVENT_INIT { \
     NULL, /* kind */ \
-    false, /* has_level */ \
     INT64_C(1), /* level */ \
-    false, /* has_score */ \
     0.0, /* score */ \
-    false, /* has_ok */ \
     false, /* ok */ \
-    false, /* has_data */ \
     { NULL, 0 }, /* data */ \
+    false, /* has_level */ \
+    false, /* has_score */ \
+    false, /* has_ok */ \
+    false, /* has_data */ \
 }
 #endif
 

@@ -14,8 +14,8 @@
 static const a a_init_ = A_INIT;
 
 static const aero_schema_bin a_bins_[] = {
-    { "x", "x", offsetof(a, x), offsetof(a, has_x), AERO_SCHEMA_INT, 0, 1, NULL, NULL },
-    { "home", "home", offsetof(a, home), offsetof(a, has_home), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, 4, NULL, NULL },
+    { "x", "x", offsetof(a, x), offsetof(a, has_x), AERO_SCHEMA_INT, 0, 1, "x", NULL, NULL },
+    { "home", "home", offsetof(a, home), offsetof(a, has_home), AERO_SCHEMA_GEOJSON, AERO_SCHEMA_HAS_DEFAULT, 4, "home", NULL, NULL },
 };
 
 static const uint32_t a_by_name_[] = {
@@ -87,7 +87,7 @@ a_ops *a_ops_where_q(a_ops *ops, int64_t unused)
 static const b b_init_ = B_INIT;
 
 static const aero_schema_bin b_bins_[] = {
-    { "y", "y", offsetof(b, y), offsetof(b, has_y), AERO_SCHEMA_INT, 0, 1, NULL, NULL },
+    { "y", "y", offsetof(b, y), offsetof(b, has_y), AERO_SCHEMA_INT, 0, 1, "y", NULL, NULL },
 };
 
 static const uint32_t b_by_name_[] = {
@@ -114,7 +114,7 @@ const aero_schema_record b_schema = {
 static const c c_init_ = C_INIT;
 
 static const aero_schema_bin c_bins_[] = {
-    { "first-name", "first_name", offsetof(c, first_name), offsetof(c, has_first_name), AERO_SCHEMA_STR, 0, 10, NULL, NULL },
+    { "first-name", "first_name", offsetof(c, first_name), offsetof(c, has_first_name), AERO_SCHEMA_STR, 0, 10, "first-name", NULL, NULL },
 };
 
 static const uint32_t c_by_name_[] = {

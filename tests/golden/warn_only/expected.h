@@ -32,26 +32,26 @@ enum a_field {
 
 /** One record of set shared. Strings, blobs, lists and maps read by a_get() point into its holder. */
 typedef struct a {
-    bool has_x; /**< x is set (to write) / was read */
     int64_t x; /**< bin "x": int */
-    bool has_home; /**< home is set (to write) / was read */
     const char *home; /**< bin "home": geojson, default 'not json' */
+    bool has_x; /**< x is set (to write) / was read */
+    bool has_home; /**< home is set (to write) / was read */
 } a;
 
 /** A a with every field at its default and no optional bin present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define A_INIT { \
-    .has_x = false, \
     .x = 0, \
-    .has_home = false, \
     .home = "not json", \
+    .has_x = false, \
+    .has_home = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define A_INIT { \
-    false, /* has_x */ \
     0, /* x */ \
-    false, /* has_home */ \
     "not json", /* home */ \
+    false, /* has_x */ \
+    false, /* has_home */ \
 }
 #endif
 
@@ -449,20 +449,20 @@ enum b_field {
 
 /** One record of set shared. Strings, blobs, lists and maps read by b_get() point into its holder. */
 typedef struct b {
-    bool has_y; /**< y is set (to write) / was read */
     int64_t y; /**< bin "y": int */
+    bool has_y; /**< y is set (to write) / was read */
 } b;
 
 /** A b with every field at its default and no optional bin present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define B_INIT { \
-    .has_y = false, \
     .y = 0, \
+    .has_y = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define B_INIT { \
-    false, /* has_y */ \
     0, /* y */ \
+    false, /* has_y */ \
 }
 #endif
 
@@ -827,20 +827,20 @@ enum c_field {
 
 /** One record of set dashes. Strings, blobs, lists and maps read by c_get() point into its holder. */
 typedef struct c {
-    bool has_first_name; /**< first_name is set (to write) / was read */
     const char *first_name; /**< bin "first-name": string */
+    bool has_first_name; /**< first_name is set (to write) / was read */
 } c;
 
 /** A c with every field at its default and no optional bin present. */
 #if !defined(__cplusplus) || __cplusplus >= 202002L
 #define C_INIT { \
-    .has_first_name = false, \
     .first_name = NULL, \
+    .has_first_name = false, \
 }
 #else /* C++ before C++20: no designated initialisers */
 #define C_INIT { \
-    false, /* has_first_name */ \
     NULL, /* first_name */ \
+    false, /* has_first_name */ \
 }
 #endif
 

@@ -33,10 +33,10 @@ typedef struct address {
 static const address address_init = { NULL, false, 0, false, "Berlin" };
 static const aero_schema_bin address_fields[] = {
     { "street", "street", offsetof(address, street), AERO_SCHEMA_NO_FLAG, AERO_SCHEMA_STR, AERO_SCHEMA_REQUIRED, 6,
-      NULL, NULL },
-    { "zip", "zip", offsetof(address, zip), offsetof(address, has_zip), AERO_SCHEMA_INT, 0, 3, NULL, NULL },
+      "street", NULL, NULL },
+    { "zip", "zip", offsetof(address, zip), offsetof(address, has_zip), AERO_SCHEMA_INT, 0, 3, "zip", NULL, NULL },
     { "city", "city", offsetof(address, city), offsetof(address, has_city), AERO_SCHEMA_STR, AERO_SCHEMA_HAS_DEFAULT,
-      4, NULL, NULL },
+      4, "city", NULL, NULL },
 };
 static const uint32_t address_by_name[] = { 2, 0, 1 }; /* city, street, zip */
 static const aero_schema_doc address_doc = { "address", sizeof(address), &address_init, address_fields, 3,
@@ -73,7 +73,7 @@ static const aero_schema_tdesc map_int_list_int_tdesc = { AERO_SCHEMA_MAP,
                                                           NULL };
 
 static aero_schema_bin bin_of(uint8_t type, const aero_schema_tdesc *t) {
-    aero_schema_bin b = { "f", "f", 0, AERO_SCHEMA_NO_FLAG, type, 0, 1, NULL, t };
+    aero_schema_bin b = { "f", "f", 0, AERO_SCHEMA_NO_FLAG, type, 0, 1, "f", NULL, t };
     return b;
 }
 
