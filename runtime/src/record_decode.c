@@ -49,7 +49,8 @@ void aero_record__decode_header(aero_record *rec, const aero_msg_view *m) {
     aero_record__clear(rec);
     rec->result = m->h.result_code;
     rec->generation = m->h.generation;
-    rec->ttl = aero_msg__ttl_from_void_time(m->h.record_ttl, aero_clock__now_2010());
+    /* no clock read for a record that never expires (void time 0): most batch rows of a namespace without a TTL */
+    rec->ttl = m->h.record_ttl ? aero_msg__ttl_from_void_time(m->h.record_ttl, aero_clock__now_2010()) : AERO_TTL_NEVER;
 }
 
 aero_arena *aero_record__arena(aero_record *rec) {
