@@ -169,22 +169,47 @@ static inline void aero_msg__ops(const aero_msg_view *m, aero_msg_iter *it) {
     it->left = m->h.n_ops;
 }
 
-static inline bool aero_msg__next_op(aero_msg_iter *it, aero_op_view *out) {
+/** The name of an op from aero_msg__next_op_at (not NUL-terminated), and its length. */
+static inline const char *aero_msg__op_name(const uint8_t *at) { return (const char *)at + AERO_OP_HEADER_SIZE; }
+static inline uint8_t aero_msg__op_name_len(const uint8_t *at) { return at[7]; }
+
+/**
+ * The next op, checked to lie inside the region and to hold its name: its first
+ * byte (the size word), with its size in *size; NULL at the end or at an op
+ * that does not fit. For walks that look at an op's name before the rest of it
+ * (aero_msg__op_view makes the view when it is wanted).
+ */
+static inline const uint8_t *aero_msg__next_op_at(aero_msg_iter *it, uint32_t *size) {
     const uint8_t *p = it->p;
     if (it->left == 0 || it->end - p < AERO_OP_HEADER_SIZE)
-        return false;
+        return NULL;
     uint32_t sz = aero_get_u32be(p);
-    uint8_t nl = p[7];
-    if (sz < 4u + nl || sz > (size_t)(it->end - p) - 4)
-        return false;
-    out->op = p[4];
-    out->ptype = p[5];
-    out->name_len = nl;
-    out->name = (const char *)p + AERO_OP_HEADER_SIZE;
-    out->value = p + AERO_OP_HEADER_SIZE + nl;
-    out->value_len = sz - 4 - nl;
+    if (sz < 4u + aero_msg__op_name_len(p) || sz > (size_t)(it->end - p) - 4)
+        return NULL;
     it->p = p + 4 + (size_t)sz;
     it->left--;
+    *size = sz;
+    return p;
+}
+
+/** The view of an op from aero_msg__next_op_at. */
+static inline aero_op_view aero_msg__op_view(const uint8_t *at, uint32_t size) {
+    aero_op_view v;
+    v.op = at[4];
+    v.ptype = at[5];
+    v.name_len = aero_msg__op_name_len(at);
+    v.name = aero_msg__op_name(at);
+    v.value = at + AERO_OP_HEADER_SIZE + v.name_len;
+    v.value_len = size - 4 - v.name_len;
+    return v;
+}
+
+static inline bool aero_msg__next_op(aero_msg_iter *it, aero_op_view *out) {
+    uint32_t size;
+    const uint8_t *at = aero_msg__next_op_at(it, &size);
+    if (!at)
+        return false;
+    *out = aero_msg__op_view(at, size);
     return true;
 }
 

@@ -467,20 +467,13 @@ static inline __attribute__((always_inline)) aero_status walk(const aero_schema_
     uint64_t seen0 = 0; /* bins 0..63, kept in a register; the rest straight into seen */
     size_t next = 0;
     aero_status rc = AERO_OK;
-    /* The ops are read here rather than with aero_msg__next_op, so that only what a bin needs is computed, after
-       its name matched; the checks are the same. */
-    const uint8_t *p = m->ops;
-    const uint8_t *const stop = m->end;
-    for (uint32_t left = m->h.n_ops; left > 0; left--) {
-        if (AERO_UNLIKELY(stop - p < AERO_OP_HEADER_SIZE))
-            goto malformed;
-        const uint8_t *const at = p;
-        uint32_t size = aero_get_u32be(at);
-        uint8_t name_len = at[7];
-        if (AERO_UNLIKELY(size < 4u + name_len || size > (size_t)(stop - at) - 4))
-            goto malformed;
-        p = at + 4 + (size_t)size;
-        const char *name = (const char *)at + AERO_OP_HEADER_SIZE;
+    aero_msg_iter it;
+    aero_msg__ops(m, &it);
+    const uint8_t *at;
+    uint32_t size;
+    while ((at = aero_msg__next_op_at(&it, &size)) != NULL) {
+        const char *name = aero_msg__op_name(at);
+        const uint8_t name_len = aero_msg__op_name_len(at);
         if (order) {
             expect = next < n_order ? bins + order[next] : end;
             next++;
@@ -491,20 +484,18 @@ static inline __attribute__((always_inline)) aero_status walk(const aero_schema_
             if (!b)
                 continue; /* unknown to the schema: ignored */
         }
-        const uint8_t ptype = at[5];
-        const uint8_t *value = (const uint8_t *)name + name_len;
-        const uint32_t value_len = size - 4 - name_len;
+        const aero_op_view op = aero_msg__op_view(at, size); /* the rest of the op only once its name matched */
         /* The common cases go straight from the wire into the field. */
-        if (ptype == AERO_PT_INTEGER && b->type == AERO_SCHEMA_INT && value_len == 8) {
-            *FIELD(obj, b->offset, int64_t) = (int64_t)aero_get_u64be(value);
-        } else if (ptype == AERO_PT_STRING && b->type == AERO_SCHEMA_STR && name_len) {
-            aero_op_view op = { at[4], ptype, name_len, name, value, value_len };
+        if (op.ptype == AERO_PT_INTEGER && b->type == AERO_SCHEMA_INT && op.value_len == 8) {
+            *FIELD(obj, b->offset, int64_t) = (int64_t)aero_get_u64be(op.value);
+        } else if (op.ptype == AERO_PT_STRING && b->type == AERO_SCHEMA_STR) {
+            /* (the name matched a bin's, so it is not empty, as the slide into it needs) */
             *FIELD(obj, b->offset, const char *) = aero_op__string_in_place(&op);
-        } else if (ptype == AERO_PT_NULL) {
+        } else if (op.ptype == AERO_PT_NULL) {
             continue; /* nil: ignored */
         } else {
-            aero_op_view op = { at[4], ptype, name_len, name, value, value_len };
-            rc = sink_bin_slow(r, b, &op, holder, obj, err);
+            aero_op_view o = op;
+            rc = sink_bin_slow(r, b, &o, holder, obj, err);
             if (rc != AERO_OK)
                 goto out;
         }
@@ -520,10 +511,8 @@ static inline __attribute__((always_inline)) aero_status walk(const aero_schema_
                 SEEN_SET(seen, idx);
         }
     }
-    if (p == stop)
-        goto out;
-malformed:
-    rc = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed bin in an answer");
+    if (!aero_msg__iter_complete(&it))
+        rc = aero_err__set(err, AERO_ERR_PROTOCOL, "malformed bin in an answer");
 out:
     seen[0] |= seen0;
     return rc;
